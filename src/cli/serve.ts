@@ -1,0 +1,30 @@
+/** `socialgov serve`: run everything until Ctrl-C (SIGINT) or SIGTERM, then stop cleanly. */
+import { startPlatform } from '../platform/app.ts';
+import type { Config } from '../platform/config.ts';
+import { say } from './support.ts';
+
+export async function serve(config: Config): Promise<void> {
+  say('Starting socialgov ...');
+  const platform = await startPlatform(config, say);
+  console.log(`socialgov is running at ${platform.url}  (press Ctrl-C to stop)`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      say(`\nReceived ${signal}: stopping (finishing open requests, then the database) ...`);
+      // A second Ctrl-C while stopping exits at once.
+      process.once('SIGINT', () => process.exit(130));
+      platform.close().then(
+        () => {
+          say('Stopped.');
+          resolve();
+        },
+        (err: Error) => {
+          say(`Stopped with an error: ${err.message}`);
+          process.exitCode = 1;
+          resolve();
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

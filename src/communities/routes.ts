@@ -1,0 +1,97 @@
+/** Community routes: the public pages and the JSON API. Thin: look up, then present. */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { absoluteUrl, NotFoundError, sendPage, type AppContext } from '../platform/http/context.ts';
+import { ApiError } from '../platform/http/schemas.ts';
+import { CommunityDetail, CommunityList, SlugParams, type CommunityDetailJson, type CommunitySummaryJson } from './schemas.ts';
+import { findCommunity, leadName, listCommunities, type CommunityDetail as Detail, type CommunitySummary as Summary } from './store.ts';
+import { CommunitiesIndexPage, CommunityPage, HomePage } from './views.tsx';
+
+function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
+  return {
+    slug: c.slug, title: c.title, shortName: c.shortName ?? null, summary: c.summary ?? null, deck: c.deck ?? null,
+    weight: c.weight, featured: c.featured, memberCount: c.memberCount, url: absoluteUrl(ctx, req, `/communities/${c.slug}`),
+  };
+}
+
+function detailJson(ctx: AppContext, req: FastifyRequest, c: Detail): CommunityDetailJson {
+  return {
+    ...summaryJson(ctx, req, c),
+    kicker: c.kicker ?? null,
+    body: c.body,
+    leads: c.authors.map((slug) => ({ slug, name: leadName(slug) })),
+    topics: c.topics,
+    eventCommunities: c.eventCop,
+    channels: c.channels.map((ch) => ({
+      platform: ch.platform, audience: ch.audience, subscribeEmail: ch.subscribeEmail ?? null,
+      subscribeSubject: ch.subscribeSubject ?? null, subscribeBody: ch.subscribeBody ?? null, terms: ch.terms ?? null,
+      joinButton: ch.joinButton ?? null,
+      reportedMembers: ch.reported ? { text: ch.reported.text, value: ch.reported.value ?? null, recordedOn: ch.reported.recordedOn } : null,
+    })),
+    redirectTo: c.redirectTo ?? null,
+    publishedAt: c.publishedAt ? c.publishedAt.toISOString() : null,
+    reviewedAt: c.reviewedAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    const api = app.withTypeProvider<TypeBoxTypeProvider>();
+    const hide = { hide: true };
+
+    api.get('/', { schema: hide }, async (_req, reply) => {
+      const all = await listCommunities(ctx.pool);
+      const featured = all.filter((c) => c.featured);
+      return sendPage(reply, HomePage({ site: ctx.site, featured: featured.length ? featured : all.slice(0, 3), total: all.length }));
+    });
+
+    api.get('/communities', { schema: hide }, async (_req, reply) => {
+      return sendPage(reply, CommunitiesIndexPage({ site: ctx.site, communities: await listCommunities(ctx.pool) }));
+    });
+
+    api.get('/communities/:slug', { schema: { ...hide, params: SlugParams } }, async (req, reply) => {
+      const c = await findCommunity(ctx.pool, req.params.slug);
+      if (!c) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
+      return sendPage(reply, CommunityPage({ site: ctx.site, c }));
+    });
+
+    api.get(
+      '/api/v1/communities',
+      {
+        schema: {
+          operationId: 'listCommunities',
+          tags: ['communities'],
+          summary: 'List communities',
+          description: 'Communities shown on the site, featured ones first. Hidden communities (weight 0) are left out.',
+          response: { 200: CommunityList },
+        },
+      },
+      async (req) => {
+        const all = await listCommunities(ctx.pool);
+        return { total: all.length, data: all.map((c) => summaryJson(ctx, req, c)) };
+      },
+    );
+
+    api.get(
+      '/api/v1/communities/:slug',
+      {
+        schema: {
+          operationId: 'getCommunity',
+          tags: ['communities'],
+          summary: 'One community',
+          description: 'A community page with its join channels, leads, topics and live member count.',
+          params: SlugParams,
+          response: { 200: CommunityDetail, 404: Type.Ref(ApiError) },
+        },
+      },
+      async (req) => {
+        const c = await findCommunity(ctx.pool, req.params.slug);
+        if (!c) throw new NotFoundError(`There is no community called "${req.params.slug}". List communities at /api/v1/communities.`);
+        return detailJson(ctx, req, c);
+      },
+    );
+  };
+}
+

@@ -1,0 +1,240 @@
+/** HTML for the public community pages. */
+import Html from '@kitajs/html';
+import { Page, toHtml, type Site } from '../web/layout.tsx';
+import { renderMarkdown } from '../web/markdown.ts';
+import type { Audience } from './community-file.ts';
+import { leadName, type CommunityDetail, type CommunitySummary, type StoredChannel } from './store.ts';
+
+const AUDIENCE_TEXT: Record<Audience, string> = {
+  government: 'Government employees and contractors with an official government email address',
+  government_only: 'Government employees only',
+  public: 'Anyone may join',
+};
+
+const PLATFORM_TEXT: Record<StoredChannel['platform'], string> = {
+  listserv: 'Email list (listserv)',
+  'google-group': 'Google Group',
+  slack: 'Slack workspace',
+};
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatDay(d: Date | string): string {
+  const date = typeof d === 'string' ? new Date(`${d}T00:00:00Z`) : d;
+  return new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(date);
+}
+
+function members(n: number): string {
+  return n === 1 ? '1 member' : `${formatCount(n)} members`;
+}
+
+export function CommunityCard({ c, headingLevel = 2 }: { c: CommunitySummary; headingLevel?: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <li class="usa-card tablet:grid-col-6 desktop:grid-col-4">
+      <div class="usa-card__container">
+        <div class="usa-card__header">
+          <Heading class="usa-card__heading">
+            <a href={`/communities/${c.slug}`} safe>
+              {c.shortName ?? c.title}
+            </a>
+          </Heading>
+        </div>
+        <div class="usa-card__body">
+          {c.summary ? <p safe>{c.summary}</p> : ''}
+          <p class="sg-card-meta">
+            {c.featured ? <span class="usa-tag margin-right-1">Featured</span> : ''}
+            <span safe>{members(c.memberCount)}</span>
+          </p>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+export function CommunitiesIndexPage({ site, communities }: { site: Site; communities: CommunitySummary[] }): string {
+  return toHtml(
+    <Page site={site} title="Communities of practice" section="communities" breadcrumbs={[{ href: '/', label: 'Home' }, { label: 'Communities' }]}>
+      <h1>Communities of practice</h1>
+      <p class="usa-intro">
+        Communities of practice connect people across government who do the same kind of work, so they can share what works, learn
+        together and solve shared problems.
+      </p>
+      {communities.length === 0 ? (
+        <p>There are no communities yet. An operator can add one with the command socialgov communities import.</p>
+      ) : (
+        <ul class="usa-card-group">
+          {communities.map((c) => (
+            <CommunityCard c={c} />
+          ))}
+        </ul>
+      )}
+    </Page>
+  );
+}
+
+function mailtoLink(ch: StoredChannel): string {
+  const params: string[] = [];
+  if (ch.subscribeSubject) params.push(`subject=${encodeURIComponent(ch.subscribeSubject)}`);
+  if (ch.subscribeBody) params.push(`body=${encodeURIComponent(ch.subscribeBody)}`);
+  return `mailto:${ch.subscribeEmail}${params.length ? `?${params.join('&')}` : ''}`;
+}
+
+function JoinChannelBox({ ch, title }: { ch: StoredChannel; title: string }) {
+  return (
+    <div class="usa-summary-box" role="region" aria-label={`How to join: ${PLATFORM_TEXT[ch.platform]}`}>
+      <div class="usa-summary-box__body">
+        <h2 class="usa-summary-box__heading">How to join</h2>
+        <div class="usa-summary-box__text">
+          <p>
+            <strong safe>{PLATFORM_TEXT[ch.platform]}</strong>
+          </p>
+          <p>
+            <strong>Who can join: </strong>
+            <span safe>{ch.terms ?? AUDIENCE_TEXT[ch.audience]}</span>
+          </p>
+          {ch.subscribeEmail ? (
+            <>
+              <p>
+                Send an email to <span class="sg-code" safe>{ch.subscribeEmail}</span>
+                {ch.subscribeSubject ? (
+                  <>
+                    {' '}with the subject line “<span safe>{ch.subscribeSubject}</span>”
+                  </>
+                ) : (
+                  ''
+                )}
+                .{ch.subscribeBody ? <> <span safe>{ch.subscribeBody}</span></> : ''}
+              </p>
+              <p>
+                <a class="usa-button" href={mailtoLink(ch)} safe>
+                  {`Join ${title} by email`}
+                </a>
+              </p>
+            </>
+          ) : (
+            ''
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function CommunityPage({ site, c }: { site: Site; c: CommunityDetail }): string {
+  const name = c.shortName ?? c.title;
+  const safeBodyHtml = renderMarkdown(c.body);
+  const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
+  return toHtml(
+    <Page
+      site={site}
+      title={c.title}
+      section="communities"
+      description={c.summary}
+      breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/communities', label: 'Communities' }, { label: name }]}
+    >
+      <div class="grid-row grid-gap-lg">
+        <div class="desktop:grid-col-8">
+          {c.kicker ? <p class="text-bold text-base-dark margin-bottom-0" safe>{c.kicker}</p> : ''}
+          <h1 safe>{c.title}</h1>
+          {c.deck ? <p class="usa-intro" safe>{c.deck}</p> : ''}
+          {c.summary && c.summary !== c.deck ? <p class="text-bold" safe>{c.summary}</p> : ''}
+          {c.redirectTo ? (
+            <div class="usa-alert usa-alert--info usa-alert--slim">
+              <div class="usa-alert__body">
+                <p class="usa-alert__text">
+                  This community now lives on another website: <a href={c.redirectTo} safe>{c.redirectTo}</a>
+                </p>
+              </div>
+            </div>
+          ) : (
+            ''
+          )}
+          <div class="usa-prose">{safeBodyHtml}</div>
+        </div>
+        <aside class="desktop:grid-col-4 sg-sidebar" aria-label="About this community">
+          {c.channels.map((ch) => (
+            <JoinChannelBox ch={ch} title={name} />
+          ))}
+          <div class="usa-summary-box" role="region" aria-label="Community facts">
+            <div class="usa-summary-box__body">
+              <h2 class="usa-summary-box__heading">Members</h2>
+              <div class="usa-summary-box__text">
+                <p class="margin-bottom-1">
+                  <span class="sg-count" safe>{formatCount(c.memberCount)}</span>
+                  <span class="display-block">{c.memberCount === 1 ? 'member' : 'members'} today</span>
+                </p>
+                {reported.map((r) => (
+                  <p class="font-sans-2xs text-base-dark">
+                    Earlier figure: <span safe>{r.text}</span> members, as typed on the community’s previous page (recorded{' '}
+                    <span safe>{formatDay(r.recordedOn)}</span>).
+                  </p>
+                ))}
+                {c.authors.length ? (
+                  <>
+                    <h3>Community leads</h3>
+                    <ul class="usa-list usa-list--unstyled">
+                      {c.authors.map((a) => (
+                        <li safe>{leadName(a)}</li>
+                      ))}
+                    </ul>
+                  </>
+                ) : (
+                  ''
+                )}
+                {c.topics.length ? (
+                  <>
+                    <h3>Topics</h3>
+                    <ul class="usa-list usa-list--unstyled">
+                      {c.topics.map((t) => (
+                        <li class="display-inline-block margin-right-1">
+                          <span class="usa-tag" safe>
+                            {t.replace(/-/g, ' ')}
+                          </span>
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                ) : (
+                  ''
+                )}
+                <p class="font-sans-2xs margin-top-2">
+                  Page reviewed/updated: <time datetime={c.reviewedAt.toISOString()} safe>{formatDay(c.reviewedAt)}</time>
+                </p>
+              </div>
+            </div>
+          </div>
+        </aside>
+      </div>
+    </Page>
+  );
+}
+
+export function HomePage({ site, featured, total }: { site: Site; featured: CommunitySummary[]; total: number }): string {
+  return toHtml(
+    <Page site={site} title={site.name} section="home">
+      <h1 safe>{site.name}</h1>
+      <p class="usa-intro">
+        Government communities of practice bring together people who do the same work across agencies. Join a community to ask questions,
+        share what works, and meet others at trainings, summits and office hours.
+      </p>
+      <h2>Featured communities</h2>
+      {featured.length ? (
+        <ul class="usa-card-group">
+          {featured.map((c) => (
+            <CommunityCard c={c} headingLevel={3} />
+          ))}
+        </ul>
+      ) : (
+        <p>No community is featured yet.</p>
+      )}
+      <p>
+        <a class="usa-button usa-button--outline" href="/communities">
+          See all <span safe>{formatCount(total)}</span> communities
+        </a>
+      </p>
+    </Page>
+  );
+}

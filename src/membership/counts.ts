@@ -1,0 +1,29 @@
+/** Live member counts, computed from active memberships (never typed in). */
+import type { Queryable } from '../platform/db/queryable.ts';
+
+export async function memberCounts(db: Queryable, communityIds: number[]): Promise<Map<number, number>> {
+  const counts = new Map<number, number>(communityIds.map((id) => [id, 0]));
+  if (!communityIds.length) return counts;
+  const { rows } = await db.query<{ community_id: number; n: number }>(
+    `select community_id, count(*)::int as n from memberships
+      where status = 'active' and community_id = any($1::bigint[]) group by community_id`,
+    [communityIds],
+  );
+  for (const r of rows) counts.set(Number(r.community_id), r.n);
+  return counts;
+}
+
+export interface LevelCount {
+  level: string;
+  count: number;
+}
+
+/** Active members of one community by level of government ("Unknown" where not known). */
+export async function memberCountsByLevel(db: Queryable, communityId: number): Promise<LevelCount[]> {
+  const { rows } = await db.query<{ level: string; n: number }>(
+    `select coalesce(government_level, 'Unknown') as level, count(*)::int as n from memberships
+      where status = 'active' and community_id = $1 group by 1 order by 2 desc, 1`,
+    [communityId],
+  );
+  return rows.map((r) => ({ level: r.level, count: r.n }));
+}

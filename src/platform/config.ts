@@ -1,0 +1,172 @@
+/**
+ * Configuration: read once at start-up from the environment (and an optional JSON file named by
+ * SOCIALGOV_CONFIG), validated, then passed down. Nothing else in socialgov reads process.env.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** PostgreSQL server to use; when absent the embedded PostgreSQL under dataDir is used. */
+  databaseUrl: string | undefined;
+  /** Folder for the embedded database, generated secrets and the mail outbox. */
+  dataDir: string;
+  /** Port for the embedded PostgreSQL; 0 picks a free one. Never 5432. */
+  embeddedPgPort: number;
+  host: string;
+  port: number;
+  /** Address people use to reach the site; links in mail and the API point here. */
+  publicUrl: string | undefined;
+  logLevel: LogLevel;
+  /** Seed the Social Media community on the first start. */
+  seed: boolean;
+  /** Trust X-Forwarded-* headers from a reverse proxy. */
+  trustProxy: boolean;
+  /** Name of the whole site, shown in the header. */
+  siteName: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly setting: string, message: string) {
+    super(`${setting}: ${message}`);
+  }
+}
+
+interface Setting<K extends keyof Config> {
+  key: K;
+  env: string;
+  description: string;
+  defaultText: string;
+  parse: (raw: string | undefined, env: string) => Config[K];
+}
+
+function parsePort(raw: string, env: string, allowZero: boolean): number {
+  if (!/^\d+$/.test(raw)) throw new ConfigError(env, `"${raw}" is not a port number; use a whole number from ${allowZero ? 0 : 1} to 65535.`);
+  const n = Number(raw);
+  if (n > 65535 || (!allowZero && n === 0)) throw new ConfigError(env, `${n} is out of range; use ${allowZero ? 0 : 1} to 65535.`);
+  return n;
+}
+
+function parseBool(raw: string, env: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(env, `"${raw}" is not true or false; use true or false.`);
+}
+
+function parseUrl(raw: string, env: string, protocols: string[]): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(env, `is not a URL; use the form ${protocols[0]}//host:port/...`);
+  }
+  if (!protocols.includes(u.protocol)) throw new ConfigError(env, `must start with ${protocols.join(' or ')}.`);
+  return raw;
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Every setting, in the order the README documents them. */
+export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
+  {
+    key: 'databaseUrl', env: 'DATABASE_URL', defaultText: '(embedded PostgreSQL)',
+    description: 'PostgreSQL server to use, e.g. `postgres://user:pass@db.example.gov:5432/socialgov`. Unset: the embedded PostgreSQL under the data folder.',
+    parse: (raw, env) => (raw ? parseUrl(raw, env, ['postgres:', 'postgresql:']) : undefined),
+  },
+  {
+    key: 'dataDir', env: 'SOCIALGOV_DATA_DIR', defaultText: '`./data`',
+    description: 'Folder for the embedded database, generated secrets, the mail outbox and backups.',
+    parse: (raw) => path.resolve(raw && raw.trim() ? raw : 'data'),
+  },
+  {
+    key: 'embeddedPgPort', env: 'SOCIALGOV_EMBEDDED_PG_PORT', defaultText: '`0` (a free port)',
+    description: 'Port of the embedded PostgreSQL on 127.0.0.1. 5432 is refused (a system PostgreSQL usually has it).',
+    parse: (raw, env) => {
+      const n = raw ? parsePort(raw, env, true) : 0;
+      if (n === 5432) throw new ConfigError(env, '5432 is left for a system PostgreSQL; use 0 (a free port) or another port.');
+      return n;
+    },
+  },
+  {
+    key: 'host', env: 'HOST', defaultText: '`127.0.0.1`',
+    description: 'Address the web server listens on; `0.0.0.0` for all interfaces.',
+    parse: (raw) => (raw && raw.trim() ? raw.trim() : '127.0.0.1'),
+  },
+  {
+    key: 'port', env: 'PORT', defaultText: '`3000`',
+    description: 'Port the web server listens on; `0` picks a free one.',
+    parse: (raw, env) => (raw ? parsePort(raw, env, true) : 3000),
+  },
+  {
+    key: 'publicUrl', env: 'PUBLIC_URL', defaultText: '`http://HOST:PORT`',
+    description: 'Address people use to reach the site (behind a proxy, e.g. `https://socialgov.example.gov`). Used in links in mail and in the API document.',
+    parse: (raw, env) => (raw ? parseUrl(raw.replace(/\/+$/, ''), env, ['http:', 'https:']) : undefined),
+  },
+  {
+    key: 'logLevel', env: 'LOG_LEVEL', defaultText: '`info`',
+    description: `Log detail: ${LOG_LEVELS.join(', ')}.`,
+    parse: (raw, env) => {
+      const v = (raw ?? 'info').trim().toLowerCase();
+      if (!LOG_LEVELS.includes(v as LogLevel)) throw new ConfigError(env, `"${raw}" is not a log level; use one of ${LOG_LEVELS.join(', ')}.`);
+      return v as LogLevel;
+    },
+  },
+  {
+    key: 'seed', env: 'SOCIALGOV_SEED', defaultText: '`true`',
+    description: 'Create the Social Media Community of Practice on the first start.',
+    parse: (raw, env) => (raw ? parseBool(raw, env) : true),
+  },
+  {
+    key: 'trustProxy', env: 'TRUST_PROXY', defaultText: '`false`',
+    description: 'Trust `X-Forwarded-For`/`-Proto` from a reverse proxy in front of socialgov.',
+    parse: (raw, env) => (raw ? parseBool(raw, env) : false),
+  },
+  {
+    key: 'siteName', env: 'SOCIALGOV_SITE_NAME', defaultText: '`SocialGov Communities`',
+    description: 'Name of the site shown in the header and page titles.',
+    parse: (raw) => (raw && raw.trim() ? raw.trim() : 'SocialGov Communities'),
+  },
+];
+
+const KNOWN = new Set(SETTINGS.map((s) => s.env));
+
+/**
+ * Build the configuration from an environment. Values in the environment win over the file
+ * named by SOCIALGOV_CONFIG (a JSON object whose keys are the same setting names).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const merged: Record<string, string | undefined> = {};
+  const file = env.SOCIALGOV_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError('SOCIALGOV_CONFIG', `cannot read ${file} as JSON (${(err as Error).message}); fix the file or unset SOCIALGOV_CONFIG.`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ConfigError('SOCIALGOV_CONFIG', `${file} must hold a JSON object such as {"PORT": "8080"}.`);
+    }
+    for (const [k, v] of Object.entries(parsed)) {
+      if (!KNOWN.has(k)) throw new ConfigError('SOCIALGOV_CONFIG', `${file} names unknown setting "${k}"; known settings: ${[...KNOWN].join(', ')}.`);
+      merged[k] = v === null || v === undefined ? undefined : String(v);
+    }
+  }
+  for (const s of SETTINGS) {
+    const v = env[s.env];
+    if (v !== undefined && v !== '') merged[s.env] = v;
+  }
+  const out: Partial<Record<keyof Config, unknown>> = {};
+  for (const s of SETTINGS) out[s.key] = s.parse(merged[s.env], s.env);
+  return out as Config;
+}
+
+/** The address printed on start and used in links when PUBLIC_URL is unset. */
+export function siteUrl(config: Config, listeningPort: number): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${listeningPort}`;
+}

@@ -1,0 +1,74 @@
+/**
+ * One place that turns the configuration into a connection pool: the PostgreSQL server named by
+ * DATABASE_URL, or the embedded one.
+ */
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { startEmbedded, type EmbeddedServer } from './embedded.ts';
+
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'DATABASE_UNAVAILABLE';
+}
+
+export interface Database {
+  pool: pg.Pool;
+  /** Connection string (with password): for tools such as pg_dump. Never log it. */
+  url: string;
+  /** 'embedded' or the server's host:port, for messages. */
+  where: string;
+  close(): Promise<void>;
+}
+
+// Return bigint/int8 columns (counts, ids) as numbers: ours never exceed 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+function describe(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'the configured server';
+  }
+}
+
+/** Open a pool and prove it works with one query. */
+export async function connectPool(url: string, where: string, max = 10): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    await pool.query('select 1');
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    const reason = (err as Error).message || (err as NodeJS.ErrnoException).code || 'unknown error';
+    throw new DatabaseUnavailableError(
+      `Cannot reach the database at ${where} (${reason}). Check DATABASE_URL and that PostgreSQL is running, or unset DATABASE_URL to use the embedded database.`,
+    );
+  }
+  return pool;
+}
+
+export async function openDatabase(config: Config, progress: (line: string) => void = () => undefined): Promise<Database> {
+  if (config.databaseUrl) {
+    const where = describe(config.databaseUrl);
+    const pool = await connectPool(config.databaseUrl, where);
+    return { pool, url: config.databaseUrl, where, close: () => pool.end() };
+  }
+  const server: EmbeddedServer = await startEmbedded(config.dataDir, config.embeddedPgPort, progress);
+  let pool: pg.Pool;
+  try {
+    pool = await connectPool(server.url, `embedded PostgreSQL on port ${server.port}`);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return {
+    pool,
+    url: server.url,
+    where: `embedded PostgreSQL (${config.dataDir}/pg, port ${server.port})`,
+    async close() {
+      await pool.end().catch(() => undefined);
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The web role: one Fastify instance with the site's plugins, each feature's routes, the JSON
+ * API and its OpenAPI document, health checks, and error pages.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import compress from '@fastify/compress';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type pg from 'pg';
+import type { Config } from '../config.ts';
+import { communityRoutes } from '../../communities/routes.ts';
+import { CommunityDetail, CommunityList, CommunitySummary } from '../../communities/schemas.ts';
+import { apiDocsRoutes } from '../../web/api-docs.tsx';
+import { ErrorPage, NotFoundPage } from '../../web/error-pages.tsx';
+import { SITE_ASSETS, USWDS } from '../../web/layout.tsx';
+import { healthRoutes } from './health.ts';
+import { ApiError } from './schemas.ts';
+import { NotFoundError, sendPage, type AppContext } from './context.ts';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface ServerOptions {
+  config: Config;
+  pool: pg.Pool;
+  /** Where logs go; tests pass a quiet level. */
+  logLevel?: Config['logLevel'];
+}
+
+function isApi(req: FastifyRequest): boolean {
+  return req.url.startsWith('/api/') || req.url === '/healthz' || req.url === '/readyz';
+}
+
+function apiError(reply: FastifyReply, req: FastifyRequest, status: number, code: string, message: string) {
+  return reply.code(status).type('application/json; charset=utf-8').send({ statusCode: status, code, message, requestId: req.id });
+}
+
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const { config, pool } = opts;
+  const app = Fastify({
+    logger: {
+      level: opts.logLevel ?? config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    genReqId: () => randomUUID(),
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  const ctx: AppContext = { pool, config, site: { name: config.siteName } };
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(compress, { global: true });
+  await app.register(formbody);
+  await app.register(fastifyStatic, {
+    root: path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..'),
+    prefix: `${USWDS}/`,
+    maxAge: '1d',
+    index: false,
+  });
+  await app.register(fastifyStatic, {
+    root: path.resolve(here, '../../web/assets'),
+    prefix: `${SITE_ASSETS}/`,
+    maxAge: '1h',
+    decorateReply: false,
+    index: false,
+  });
+
+  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList]) app.addSchema(schema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'socialgov API',
+        version: '1',
+        description: 'Read communities of practice and their membership figures. All responses are JSON; errors share one shape.',
+      },
+      ...(config.publicUrl ? { servers: [{ url: config.publicUrl }] } : {}),
+      tags: [
+        { name: 'communities', description: 'Communities of practice' },
+        { name: 'health', description: 'Process and database health' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (isApi(req)) return apiError(reply, req, 404, 'NOT_FOUND', `Nothing is at ${req.method} ${req.url.split('?')[0]}. See /api/docs for the API.`);
+    return sendPage(reply, NotFoundPage({ site: ctx.site, message: 'We can’t find the page you’re looking for.' }), 404);
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof NotFoundError) {
+      if (isApi(req)) return apiError(reply, req, 404, err.code, err.message);
+      return sendPage(reply, NotFoundPage({ site: ctx.site, message: err.message }), 404);
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    const message =
+      status >= 500
+        ? 'The server could not finish this request. Try again in a minute.'
+        : err.validation
+          ? `The request is not valid: ${err.message}.`
+          : err.message;
+    if (isApi(req)) return apiError(reply, req, status, status >= 500 ? 'INTERNAL' : (err.code ?? 'BAD_REQUEST'), message);
+    return sendPage(reply, ErrorPage({ site: ctx.site, status, message, requestId: req.id }), status);
+  });
+
+  await app.register(healthRoutes(ctx));
+  await app.register(communityRoutes(ctx));
+  await app.register(apiDocsRoutes(ctx));
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

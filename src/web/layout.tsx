@@ -1,0 +1,219 @@
+/**
+ * The page frame every HTML page shares: U.S. Web Design System banner, header, footer and skip
+ * link. Every page works without JavaScript: noscript.css opens the banner and shows the menu
+ * that USWDS's script would otherwise toggle.
+ */
+import Html from '@kitajs/html';
+
+export const USWDS = '/assets/uswds';
+export const SITE_ASSETS = '/assets/site';
+
+export interface Site {
+  name: string;
+}
+
+export type Section = 'home' | 'communities' | 'api';
+
+export interface Crumb {
+  href?: string;
+  label: string;
+}
+
+export interface PageProps {
+  site: Site;
+  title: string;
+  section?: Section;
+  description?: string;
+  breadcrumbs?: Crumb[];
+  children?: Html.Children;
+}
+
+const NAV: Array<{ section: Section; href: string; label: string }> = [
+  { section: 'communities', href: '/communities', label: 'Communities' },
+  { section: 'api', href: '/api/docs', label: 'API' },
+];
+
+function Banner() {
+  return (
+    <section class="usa-banner" aria-label="Official website of the United States government">
+      <div class="usa-accordion">
+        <header class="usa-banner__header">
+          <div class="usa-banner__inner">
+            <div class="grid-col-auto">
+              <img aria-hidden="true" class="usa-banner__header-flag" src={`${USWDS}/img/us_flag_small.png`} alt="" />
+            </div>
+            <div class="grid-col-fill tablet:grid-col-auto" aria-hidden="true">
+              <p class="usa-banner__header-text">An official website of the United States government</p>
+              <p class="usa-banner__header-action">Here’s how you know</p>
+            </div>
+            <button type="button" class="usa-accordion__button usa-banner__button" aria-expanded="false" aria-controls="gov-banner">
+              <span class="usa-banner__button-text">Here’s how you know</span>
+            </button>
+          </div>
+        </header>
+        <div class="usa-banner__content usa-accordion__content" id="gov-banner" hidden>
+          <div class="grid-row grid-gap-lg">
+            <div class="usa-banner__guidance tablet:grid-col-6">
+              <img class="usa-banner__icon usa-media-block__img" src={`${USWDS}/img/icon-dot-gov.svg`} role="img" alt="" aria-hidden="true" />
+              <div class="usa-media-block__body">
+                <p>
+                  <strong>Official websites use .gov</strong>
+                  <br />A <strong>.gov</strong> website belongs to an official government organization in the United States.
+                </p>
+              </div>
+            </div>
+            <div class="usa-banner__guidance tablet:grid-col-6">
+              <img class="usa-banner__icon usa-media-block__img" src={`${USWDS}/img/icon-https.svg`} role="img" alt="" aria-hidden="true" />
+              <div class="usa-media-block__body">
+                <p>
+                  <strong>Secure .gov websites use HTTPS</strong>
+                  <br />A <strong>lock</strong> or <strong>https://</strong> means you’ve safely connected to the .gov website. Share sensitive
+                  information only on official, secure websites.
+                </p>
+              </div>
+            </div>
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function Header({ site, section }: { site: Site; section: Section | undefined }) {
+  return (
+    <>
+      <header class="usa-header usa-header--basic">
+        <div class="usa-nav-container">
+          <div class="usa-navbar">
+            <div class="usa-logo">
+              <em class="usa-logo__text">
+                <a href="/" title="Home" safe>
+                  {site.name}
+                </a>
+              </em>
+            </div>
+            <button type="button" class="usa-menu-btn">
+              Menu
+            </button>
+          </div>
+          <nav aria-label="Primary navigation" class="usa-nav">
+            <button type="button" class="usa-nav__close">
+              <img src={`${USWDS}/img/usa-icons/close.svg`} role="img" alt="Close" />
+            </button>
+            <ul class="usa-nav__primary usa-accordion">
+              {NAV.map((n) => (
+                <li class="usa-nav__primary-item">
+                  <a href={n.href} class={n.section === section ? 'usa-nav-link usa-current' : 'usa-nav-link'} aria-current={n.section === section ? 'page' : undefined}>
+                    <span safe>{n.label}</span>
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <div class="usa-overlay"></div>
+    </>
+  );
+}
+
+function Footer({ site }: { site: Site }) {
+  return (
+    <footer class="usa-footer usa-footer--slim">
+      <div class="grid-container usa-footer__return-to-top">
+        <a href="#top">Return to top</a>
+      </div>
+      <div class="usa-footer__primary-section">
+        <div class="usa-footer__primary-container grid-row">
+          <div class="mobile-lg:grid-col-12">
+            <nav class="usa-footer__nav" aria-label="Footer navigation">
+              <ul class="grid-row grid-gap">
+                <li class="mobile-lg:grid-col-6 desktop:grid-col-auto usa-footer__primary-content">
+                  <a class="usa-footer__primary-link" href="/communities">
+                    Communities of practice
+                  </a>
+                </li>
+                <li class="mobile-lg:grid-col-6 desktop:grid-col-auto usa-footer__primary-content">
+                  <a class="usa-footer__primary-link" href="/api/docs">
+                    API documentation
+                  </a>
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </div>
+      </div>
+      <div class="usa-footer__secondary-section">
+        <div class="grid-container">
+          <p class="margin-0">
+            <span safe>{site.name}</span> runs on socialgov, open-source software for government communities of practice.
+          </p>
+        </div>
+      </div>
+    </footer>
+  );
+}
+
+function Breadcrumbs({ crumbs }: { crumbs: Crumb[] }) {
+  return (
+    <nav class="usa-breadcrumb" aria-label="Breadcrumbs">
+      <ol class="usa-breadcrumb__list">
+        {crumbs.map((c) =>
+          c.href ? (
+            <li class="usa-breadcrumb__list-item">
+              <a href={c.href} class="usa-breadcrumb__link">
+                <span safe>{c.label}</span>
+              </a>
+            </li>
+          ) : (
+            <li class="usa-breadcrumb__list-item usa-current" aria-current="page">
+              <span safe>{c.label}</span>
+            </li>
+          ),
+        )}
+      </ol>
+    </nav>
+  );
+}
+
+/** Our pages use no async components, so a rendered element is always a string. */
+export function toHtml(el: JSX.Element): string {
+  if (typeof el !== 'string') throw new Error('A page rendered asynchronously; socialgov pages must render synchronously.');
+  return el;
+}
+
+/** A whole HTML document. */
+export function Page(props: PageProps): string {
+  const title = props.title === props.site.name ? props.site.name : `${props.title} | ${props.site.name}`;
+  const safeBody = (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title safe>{title}</title>
+        {props.description ? <meta name="description" content={props.description} /> : ''}
+        <link rel="stylesheet" href={`${USWDS}/css/uswds.min.css`} />
+        <link rel="stylesheet" href={`${SITE_ASSETS}/site.css`} />
+        <noscript>
+          <link rel="stylesheet" href={`${SITE_ASSETS}/noscript.css`} />
+        </noscript>
+        <script src={`${USWDS}/js/uswds-init.min.js`}></script>
+      </head>
+      <body>
+        <a class="usa-skipnav" href="#main-content">
+          Skip to main content
+        </a>
+        <div id="top"></div>
+        <Banner />
+        <Header site={props.site} section={props.section} />
+        <main id="main-content" class="grid-container padding-bottom-6">
+          {props.breadcrumbs ? <Breadcrumbs crumbs={props.breadcrumbs} /> : ''}
+          {props.children as 'safe'}
+        </main>
+        <Footer site={props.site} />
+        <script src={`${USWDS}/js/uswds.min.js`}></script>
+      </body>
+    </html>
+  );
+  return '<!doctype html>' + (safeBody as string);
+}

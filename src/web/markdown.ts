@@ -1,0 +1,52 @@
+/**
+ * Markdown to safe HTML for community pages and other user-written text: markdown-it renders,
+ * then an allow-list sanitizer removes anything that could run script or load remote content.
+ * Headings get ids so sections can be linked.
+ */
+import MarkdownIt from 'markdown-it';
+import sanitizeHtml from 'sanitize-html';
+
+const md = new MarkdownIt({ html: true, linkify: true, typographer: false });
+
+export function slugify(text: string): string {
+  return text.toLowerCase().replace(/<[^>]*>/g, '').replace(/&[a-z#0-9]+;/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'section';
+}
+
+md.core.ruler.push('heading_ids', (state) => {
+  const seen = new Map<string, number>();
+  const tokens = state.tokens;
+  tokens.forEach((tok, i) => {
+    if (tok.type !== 'heading_open') return;
+    const inline = tokens[i + 1];
+    const base = slugify(inline?.content ?? '');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    tok.attrSet('id', n ? `${base}-${n}` : base);
+  });
+});
+
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 's', 'del',
+    'ins', 'sub', 'sup', 'small', 'mark', 'abbr', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'table', 'thead', 'tbody',
+    'tfoot', 'tr', 'th', 'td', 'caption', 'span', 'div', 'figure', 'figcaption',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title'],
+    abbr: ['title'],
+    th: ['scope', 'colspan', 'rowspan'],
+    td: ['colspan', 'rowspan'],
+    ol: ['start'],
+    '*': ['id', 'lang'],
+  },
+  allowedSchemes: ['https', 'http', 'mailto'],
+  allowProtocolRelative: false,
+  // A page has one h1 (its title): demote any h1 in the body.
+  transformTags: { h1: 'h2' },
+  disallowedTagsMode: 'discard',
+};
+
+/** Render Markdown to HTML that is safe to insert into a page. */
+export function renderMarkdown(source: string): string {
+  return sanitizeHtml(md.render(source), SANITIZE);
+}
