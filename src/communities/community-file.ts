@@ -248,15 +248,15 @@ export function parseCommunityFile(source: string, fallbackSlug?: string): Parse
   }
   const firstLine = start + 2;
   const yamlText = lines.slice(start + 1, end).join('\n');
-  const body = lines.slice(end + 1).join('\n').replace(/^\n+/, '');
+  const rawBody = lines.slice(end + 1).join('\n').replace(/^\n+/, '').replace(/\s+$/, '');
+  const body = rawBody ? rawBody + '\n' : '';
 
   const lc = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
   const c = new Collector(lc, firstLine);
   if (doc.errors.length) {
     for (const e of doc.errors) {
-      const pos = e.linePos?.[0];
-      c.errors.push({ line: (pos?.line ?? 1) + firstLine - 1, field: 'front matter', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') });
+      c.errors.push({ line: lc.linePos(e.pos[0]).line + firstLine - 1, field: 'front matter', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') });
     }
     return { ok: false, errors: c.errors, warnings: [] };
   }

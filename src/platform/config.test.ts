@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig, siteUrl } from './config.ts';
+
+test('defaults: embedded database under ./data, port 3000 on 127.0.0.1, seed on', () => {
+  const c = loadConfig({});
+  assert.equal(c.databaseUrl, undefined);
+  assert.equal(c.dataDir, path.resolve('data'));
+  assert.equal(c.embeddedPgPort, 0);
+  assert.equal(c.port, 3000);
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.seed, true);
+  assert.equal(siteUrl(c, 3000), 'http://127.0.0.1:3000');
+});
+
+test('each bad value names its setting and what is allowed', () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'eighty' }, /^PORT: "eighty" is not a port number; use a whole number from 0 to 65535\.$/],
+    [{ PORT: '70000' }, /^PORT: 70000 is out of range/],
+    [{ SOCIALGOV_EMBEDDED_PG_PORT: '5432' }, /^SOCIALGOV_EMBEDDED_PG_PORT: 5432 is left for a system PostgreSQL/],
+    [{ DATABASE_URL: 'mysql://x/y' }, /^DATABASE_URL: must start with postgres: or postgresql:/],
+    [{ DATABASE_URL: 'not a url' }, /^DATABASE_URL: is not a URL/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: "loud" is not a log level; use one of fatal, error/],
+    [{ SOCIALGOV_SEED: 'maybe' }, /^SOCIALGOV_SEED: "maybe" is not true or false/],
+    [{ PUBLIC_URL: 'ftp://x' }, /^PUBLIC_URL: must start with http: or https:/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message) && !err.message.includes('\n'), JSON.stringify(env));
+  }
+});
+
+test('a JSON settings file is read, and the environment wins over it', () => {
+  const file = path.join(os.tmpdir(), `socialgov-config-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify({ PORT: 8080, HOST: '0.0.0.0', SOCIALGOV_SITE_NAME: 'Digital CoPs' }));
+  const c = loadConfig({ SOCIALGOV_CONFIG: file, PORT: '9090' });
+  assert.equal(c.port, 9090);
+  assert.equal(c.host, '0.0.0.0');
+  assert.equal(c.siteName, 'Digital CoPs');
+  assert.equal(siteUrl(c, 9090), 'http://localhost:9090');
+  writeFileSync(file, JSON.stringify({ PROT: 1 }));
+  assert.throws(() => loadConfig({ SOCIALGOV_CONFIG: file }), /unknown setting "PROT"/);
+  writeFileSync(file, '{ not json');
+  assert.throws(() => loadConfig({ SOCIALGOV_CONFIG: file }), /cannot read .* as JSON/);
+});
+
+test('PUBLIC_URL loses its trailing slash and is used for links', () => {
+  const c = loadConfig({ PUBLIC_URL: 'https://socialgov.example.gov/' });
+  assert.equal(siteUrl(c, 3000), 'https://socialgov.example.gov');
+});

@@ -1,0 +1,131 @@
+/** Shared by integration and browser tests: real servers, real databases, real processes. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { loadConfig, type Config } from '../src/platform/config.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'bin/socialgov.js');
+
+/** ../shared beside the clone (present in CI, absent in a user's clone). */
+export const SHARED = path.resolve(ROOT, '../shared');
+export const HAS_SHARED = existsSync(path.join(SHARED, 'seeds'));
+export const NO_SHARED = HAS_SHARED ? false : 'needs ../shared (real data); present in CI';
+
+/** A PostgreSQL server for tests: TEST_DATABASE_URL, as CI sets it. */
+export const SERVER_URL = process.env.TEST_DATABASE_URL;
+export const NO_SERVER = SERVER_URL ? false : 'TEST_DATABASE_URL is not set (CI sets it to the machine PostgreSQL)';
+
+export function tempDir(prefix = 'socialgov-test-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  // The embedded PostgreSQL runs as "postgres" when tests run as root: it must reach the folder.
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** A new, empty database on the test server; drop() removes it. */
+export async function freshServerDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!SERVER_URL) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `socialgov_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(SERVER_URL);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: SERVER_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** A configuration as `npm start` would build it, with overrides. */
+export function testConfig(env: Record<string, string | undefined>): Config {
+  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env } as NodeJS.ProcessEnv);
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  delete base.DATABASE_URL;
+  delete base.SOCIALGOV_CONFIG;
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete base[k];
+    else base[k] = v;
+  }
+  return base;
+}
+
+/** Run the real CLI as a user would. */
+export function runCli(args: string[], env: Record<string, string | undefined>, opts: { cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export interface ServeProcess {
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  /** Send a signal and wait for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Start `socialgov serve` in a child process and wait for the printed address. */
+export function startServe(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServeProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve'], { env: childEnv({ PORT: '0', ...env }), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not print its address within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const onData = (c: Buffer) => {
+      out += c.toString('utf8');
+      const m = /running at (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1]!,
+          child,
+          output: () => out,
+          async stop(signal = 'SIGINT') {
+            child.kill(signal);
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before it was ready:\n${out}`));
+    });
+  });
+}
