@@ -11,6 +11,10 @@ function readPages(files: string[]): Array<{ file: string; page: CommunityPage }
   const pages: Array<{ file: string; page: CommunityPage }> = [];
   const problems: string[] = [];
   for (const file of files) {
+    if (path.basename(file) === '_index.md') {
+      say(`${file}: skipped: a Hugo section index, not a community page.`);
+      continue;
+    }
     if (!existsSync(file) || !statSync(file).isFile()) {
       problems.push(`${file}: no such file; check the path.`);
       continue;
@@ -26,6 +30,7 @@ function readPages(files: string[]): Array<{ file: string; page: CommunityPage }
     if (other) problems.push(`${file}: error: slug "${page.slug}" is also used by ${other}; each community needs its own slug.`);
     seen.set(page.slug, file);
   }
+  if (!problems.length && !pages.length) problems.push('No community pages to import.');
   if (problems.length) {
     throw new CliError(`${problems.join('\n')}\nNothing was imported. Fix the lines above and run the command again.`, EXIT.invalidInput);
   }

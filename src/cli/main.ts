@@ -52,6 +52,11 @@ export function buildProgram(getConfig: () => Config): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Output piped into a program that stops reading early (| head) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   let config: Config | undefined;
   const getConfig = () => (config ??= loadConfig());
   const program = buildProgram(getConfig);

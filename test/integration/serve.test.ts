@@ -1,0 +1,59 @@
+/** `npm start` as a new user runs it: embedded PostgreSQL under the data folder, printed URL, Ctrl-C. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { removeDir, runCli, startServe, tempDir } from '../helpers.ts';
+
+const dir = tempDir();
+after(() => removeDir(dir));
+
+test('serve starts the embedded database, seeds, prints its URL, and stops cleanly on Ctrl-C', async () => {
+  const env = { SOCIALGOV_DATA_DIR: dir };
+  const first = await startServe(env);
+  try {
+    assert.match(first.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(first.output(), /Creating the embedded PostgreSQL database/);
+    assert.match(first.output(), /Created the Social Media Community of Practice \(first start\)/);
+    const pidFile = path.join(dir, 'pg', 'postmaster.pid');
+    const pgPort = Number(readFileSync(pidFile, 'utf8').split('\n')[3]);
+    assert.notEqual(pgPort, 5432, 'the embedded database never takes 5432');
+    const html = await (await fetch(`${first.url}/communities/social-media`)).text();
+    assert.ok(html.includes('<h1>Social Media</h1>'));
+    assert.ok(/<span class="sg-count">0<\/span>/.test(html), 'live member count of 0');
+
+    // A CLI command while the server runs attaches to the same embedded database.
+    const list = await runCli(['communities', 'list'], env);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /social-media\s+Social Media\s+0\s+featured/);
+    assert.ok(existsSync(pidFile), 'the CLI left the running database alone');
+  } finally {
+    const code = await first.stop('SIGINT');
+    assert.equal(code, 0, first.output());
+  }
+  assert.match(first.output(), /Stopped\./);
+  assert.ok(!existsSync(path.join(dir, 'pg', 'postmaster.pid')), 'the embedded PostgreSQL stopped too');
+
+  // The second start keeps the data and does not seed again.
+  const second = await startServe({ ...env });
+  try {
+    assert.doesNotMatch(second.output(), /Creating the embedded|first start/);
+    const api = (await (await fetch(`${second.url}/api/v1/communities`)).json()) as { total: number };
+    assert.equal(api.total, 1);
+  } finally {
+    assert.equal(await second.stop('SIGTERM'), 0);
+  }
+});
+
+test('a port already in use gives one clear line and exit 1', async () => {
+  const other = await startServe({ SOCIALGOV_DATA_DIR: dir });
+  try {
+    const port = new URL(other.url).port;
+    const r = await runCli(['serve'], { SOCIALGOV_DATA_DIR: dir, PORT: port });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`socialgov: Port ${port} on 127\\.0\\.0\\.1 is already in use\\. .*PORT=0 picks a free one`));
+    assert.doesNotMatch(r.stderr, /    at /);
+  } finally {
+    await other.stop();
+  }
+});
