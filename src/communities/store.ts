@@ -84,7 +84,6 @@ interface ChannelRow {
   extra: Record<string, unknown>;
 }
 
-const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
 function day(d: Date | string): string {
   return typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10);

@@ -73,7 +73,7 @@ describe('socialgov CLI', { skip: NO_SERVER }, () => {
     assert.equal(down.code, 1);
     assert.equal(down.stderr.trim().split('\n').length, 1, down.stderr);
     assert.match(down.stderr, /^socialgov: Cannot reach the database at 127\.0\.0\.1:1\/none .*Check DATABASE_URL/);
-    assert.doesNotMatch(down.stderr, /    at /);
+    assert.doesNotMatch(down.stderr, / {4}at /);
   });
 
   test('migrate applies once, then has nothing to do', async () => {
