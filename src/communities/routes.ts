@@ -2,10 +2,12 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { absoluteUrl, NotFoundError, sendPage, type AppContext } from '../platform/http/context.ts';
+import { absoluteUrl, NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { ApiError } from '../platform/http/schemas.ts';
 import { CommunityDetail, CommunityList, SlugParams, type CommunityDetailJson, type CommunitySummaryJson } from './schemas.ts';
 import { findCommunity, leadName, listCommunities, type CommunityDetail as Detail, type CommunitySummary as Summary } from './store.ts';
+import { memberCountsByAgency, memberCountsByLevel } from '../membership/counts.ts';
+import { membershipIn } from '../membership/members.ts';
 import { CommunitiesIndexPage, CommunityPage, HomePage } from './views.tsx';
 
 function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
@@ -41,20 +43,22 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const hide = { hide: true };
 
-    api.get('/', { schema: hide }, async (_req, reply) => {
+    api.get('/', { schema: hide }, async (req, reply) => {
       const all = await listCommunities(ctx.pool);
       const featured = all.filter((c) => c.featured);
-      return sendPage(reply, HomePage({ site: ctx.site, featured: featured.length ? featured : all.slice(0, 3), total: all.length }));
+      return sendPage(reply, HomePage({ site: siteFor(ctx, req), featured: featured.length ? featured : all.slice(0, 3), total: all.length }));
     });
 
-    api.get('/communities', { schema: hide }, async (_req, reply) => {
-      return sendPage(reply, CommunitiesIndexPage({ site: ctx.site, communities: await listCommunities(ctx.pool) }));
+    api.get('/communities', { schema: hide }, async (req, reply) => {
+      return sendPage(reply, CommunitiesIndexPage({ site: siteFor(ctx, req), communities: await listCommunities(ctx.pool) }));
     });
 
     api.get('/communities/:slug', { schema: { ...hide, params: SlugParams } }, async (req, reply) => {
       const c = await findCommunity(ctx.pool, req.params.slug);
       if (!c) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
-      return sendPage(reply, CommunityPage({ site: ctx.site, c }));
+      const breakdown = { byLevel: await memberCountsByLevel(ctx.pool, c.id), byAgency: await memberCountsByAgency(ctx.pool, c.id) };
+      const viewerIsMember = req.viewer ? (await membershipIn(ctx.pool, req.viewer.memberId, c.id))?.status === 'active' : false;
+      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember }));
     });
 
     api.get(

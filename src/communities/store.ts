@@ -248,3 +248,27 @@ export async function saveCommunity(pool: pg.Pool, page: CommunityPage, opts: Sa
     return { action: before ? 'updated' : 'created', id };
   });
 }
+
+/** Who may join a community, and the guidelines applicants accept. */
+export interface JoinSettings {
+  id: number;
+  slug: string;
+  title: string;
+  /** Levels of government that are eligible; undefined: every level. */
+  eligibleLevels?: string[];
+  /** Whether people who do not qualify by address may ask a coordinator. */
+  allowExceptions: boolean;
+  guidelines: string;
+}
+
+export async function joinSettings(db: Queryable, slug: string): Promise<JoinSettings | undefined> {
+  const { rows } = await db.query(
+    'select id, slug, title, short_name, eligible_levels, allow_exceptions, guidelines from communities where slug = $1',
+    [slug],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  const s: JoinSettings = { id: Number(r.id), slug: r.slug, title: r.short_name ?? r.title, allowExceptions: r.allow_exceptions, guidelines: r.guidelines };
+  if (r.eligible_levels) s.eligibleLevels = r.eligible_levels;
+  return s;
+}

@@ -4,6 +4,16 @@ import { Page, toHtml, type Site } from '../web/layout.tsx';
 import { renderMarkdown } from '../web/markdown.ts';
 import type { Audience } from './community-file.ts';
 import { leadName, type CommunityDetail, type CommunitySummary, type StoredChannel } from './store.ts';
+import type { AgencyCount, LevelCount } from '../membership/counts.ts';
+
+export interface MemberBreakdown {
+  byLevel: LevelCount[];
+  byAgency: { top: AgencyCount[]; agencies: number };
+}
+
+const LEVEL_TEXT: Record<string, string> = {
+  federal: 'Federal', state: 'State', local: 'Local', tribal: 'Tribal', territorial: 'Territorial', military: 'Military', other: 'Other', Unknown: 'Not known',
+};
 
 const AUDIENCE_TEXT: Record<Audience, string> = {
   government: 'Government employees and contractors with an official government email address',
@@ -82,11 +92,32 @@ function mailtoLink(ch: StoredChannel): string {
   return `mailto:${ch.subscribeEmail}${params.length ? `?${params.join('&')}` : ''}`;
 }
 
+function JoinOnlineBox({ slug, title }: { slug: string; title: string }) {
+  return (
+    <div class="usa-summary-box" role="region" aria-label="Join online">
+      <div class="usa-summary-box__body">
+        <h2 class="usa-summary-box__heading">Join this community</h2>
+        <div class="usa-summary-box__text">
+          <p>Use your official work email address. Government employees and contractors can join.</p>
+          <p>
+            <a class="usa-button" href={`/communities/${slug}/join`} safe>
+              {`Join ${title}`}
+            </a>
+          </p>
+          <p class="font-sans-2xs">
+            Already a member? <a href="/signin">Sign in</a>.
+          </p>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 function JoinChannelBox({ ch, title }: { ch: StoredChannel; title: string }) {
   return (
     <div class="usa-summary-box" role="region" aria-label={`How to join: ${PLATFORM_TEXT[ch.platform]}`}>
       <div class="usa-summary-box__body">
-        <h2 class="usa-summary-box__heading">How to join</h2>
+        <h2 class="usa-summary-box__heading">Join by email</h2>
         <div class="usa-summary-box__text">
           <p>
             <strong safe>{PLATFORM_TEXT[ch.platform]}</strong>
@@ -109,7 +140,7 @@ function JoinChannelBox({ ch, title }: { ch: StoredChannel; title: string }) {
                 .{ch.subscribeBody ? <> <span safe>{ch.subscribeBody}</span></> : ''}
               </p>
               <p>
-                <a class="usa-button" href={mailtoLink(ch)} safe>
+                <a class="usa-button usa-button--outline" href={mailtoLink(ch)} safe>
                   {`Join ${title} by email`}
                 </a>
               </p>
@@ -123,7 +154,7 @@ function JoinChannelBox({ ch, title }: { ch: StoredChannel; title: string }) {
   );
 }
 
-export function CommunityPage({ site, c }: { site: Site; c: CommunityDetail }): string {
+export function CommunityPage({ site, c, breakdown, viewerIsMember }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean }): string {
   const name = c.shortName ?? c.title;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
@@ -155,6 +186,7 @@ export function CommunityPage({ site, c }: { site: Site; c: CommunityDetail }): 
           <div class="usa-prose">{safeBodyHtml}</div>
         </div>
         <aside class="desktop:grid-col-4 sg-sidebar" aria-label="About this community">
+          {c.redirectTo || viewerIsMember ? '' : <JoinOnlineBox slug={c.slug} title={name} />}
           {c.channels.map((ch) => (
             <JoinChannelBox ch={ch} title={name} />
           ))}
@@ -166,6 +198,37 @@ export function CommunityPage({ site, c }: { site: Site; c: CommunityDetail }): 
                   <span class="sg-count" safe>{formatCount(c.memberCount)}</span>
                   <span class="display-block">{c.memberCount === 1 ? 'member' : 'members'} today</span>
                 </p>
+                {viewerIsMember ? (
+                  <p>
+                    You are a member. <a href={`/communities/${c.slug}/members`}>Member directory</a>
+                  </p>
+                ) : (
+                  ''
+                )}
+                {breakdown.byLevel.length ? (
+                  <>
+                    <h3>By level of government</h3>
+                    <ul class="usa-list usa-list--unstyled">
+                      {breakdown.byLevel.map((l) => (
+                        <li safe>{`${LEVEL_TEXT[l.level] ?? l.level}: ${formatCount(l.count)}`}</li>
+                      ))}
+                    </ul>
+                  </>
+                ) : (
+                  ''
+                )}
+                {breakdown.byAgency.top.length ? (
+                  <>
+                    <h3 safe>{`From ${formatCount(breakdown.byAgency.agencies)} ${breakdown.byAgency.agencies === 1 ? 'agency' : 'agencies'}`}</h3>
+                    <ul class="usa-list usa-list--unstyled">
+                      {breakdown.byAgency.top.map((a) => (
+                        <li safe>{`${a.agency}: ${formatCount(a.count)}`}</li>
+                      ))}
+                    </ul>
+                  </>
+                ) : (
+                  ''
+                )}
                 {reported.map((r) => (
                   <p class="font-sans-2xs text-base-dark">
                     Earlier figure: <span safe>{r.text}</span> members, as typed on the community’s previous page (recorded{' '}

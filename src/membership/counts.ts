@@ -27,3 +27,19 @@ export async function memberCountsByLevel(db: Queryable, communityId: number): P
   );
   return rows.map((r) => ({ level: r.level, count: r.n }));
 }
+
+export interface AgencyCount {
+  agency: string;
+  count: number;
+}
+
+/** Active members of one community by agency, largest first ("Not given" where unknown). */
+export async function memberCountsByAgency(db: Queryable, communityId: number, limit = 10): Promise<{ top: AgencyCount[]; agencies: number }> {
+  const { rows } = await db.query<{ agency: string; n: number }>(
+    `select coalesce(nullif(m.agency, ''), 'Not given') as agency, count(*)::int as n
+       from memberships s join members m on m.id = s.member_id
+      where s.status = 'active' and s.community_id = $1 group by 1 order by 2 desc, 1`,
+    [communityId],
+  );
+  return { top: rows.slice(0, limit).map((r) => ({ agency: r.agency, count: r.n })), agencies: rows.filter((r) => r.agency !== 'Not given').length };
+}

@@ -8,12 +8,14 @@ import { siteUrl, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { buildServer } from './http/server.ts';
+import { createMailTransport, type MailTransport } from './mail/transport.ts';
 
 export interface RunningPlatform {
   url: string;
   port: number;
   db: Database;
   app: FastifyInstance;
+  mail: MailTransport;
   close(): Promise<void>;
 }
 
@@ -24,12 +26,14 @@ export class PortInUseError extends Error {
 export async function startPlatform(config: Config, progress: (line: string) => void = () => undefined): Promise<RunningPlatform> {
   const db = await openDatabase(config, progress);
   let app: FastifyInstance | undefined;
+  const mail = createMailTransport(config);
   try {
     progress(`Database: ${db.where}`);
     const applied = await migrate(db.pool, progress);
     if (applied.length) progress(`Applied ${applied.length} migration(s).`);
     if (config.seed && (await seedDefaultCommunity(db.pool))) progress('Created the Social Media Community of Practice (first start).');
-    app = await buildServer({ config, pool: db.pool });
+    app = await buildServer({ config, pool: db.pool, mail });
+    progress(mail.kind === 'relay' ? 'Mail: through the SMTP relay (SMTP_URL).' : `Mail: no relay configured; messages are written to ${config.dataDir}/outbox/`);
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
@@ -40,6 +44,7 @@ export async function startPlatform(config: Config, progress: (line: string) => 
     }
   } catch (err) {
     await app?.close().catch(() => undefined);
+    mail.close();
     await db.close();
     throw err;
   }
@@ -52,9 +57,11 @@ export async function startPlatform(config: Config, progress: (line: string) => 
     port,
     db,
     app: server,
+    mail,
     close() {
       closing ??= (async () => {
         await server.close();
+        mail.close();
         await db.close();
       })();
       return closing;

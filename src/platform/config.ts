@@ -25,6 +25,24 @@ export interface Config {
   trustProxy: boolean;
   /** Name of the whole site, shown in the header. */
   siteName: string;
+  /** Outgoing mail relay, e.g. smtp://user:pass@relay:587; unset: mail is written to <dataDir>/outbox. */
+  smtpUrl: string | undefined;
+  /** Refuse to send over a relay connection that does not offer STARTTLS. */
+  smtpRequireTls: boolean;
+  /** From address of mail socialgov sends (confirmations, sign-in links). */
+  mailFrom: string | undefined;
+  /** Key for signing cookies; unset: one is generated and kept in the database. */
+  secret: string | undefined;
+  /** Operator allow-list: domains whose addresses are eligible (exact, or *.suffix). */
+  eligibleDomains: string[];
+  /** Operator deny-list: domains whose addresses are never eligible. */
+  blockedDomains: string[];
+  /** Hours a join confirmation link stays valid. */
+  joinLinkHours: number;
+  /** Minutes a sign-in link stays valid. */
+  signInLinkMinutes: number;
+  /** Days a signed-in session lasts without use. */
+  sessionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +83,22 @@ function parseUrl(raw: string, env: string, protocols: string[]): string {
   }
   if (!protocols.includes(u.protocol)) throw new ConfigError(env, `must start with ${protocols.join(' or ')}.`);
   return raw;
+}
+
+function parsePositive(raw: string, env: string, max: number): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > max) throw new ConfigError(env, `"${raw}" must be a whole number from 1 to ${max}.`);
+  return Number(raw);
+}
+
+const DOMAIN_PATTERN = /^(\*\.)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
+
+function parseDomainList(raw: string | undefined, env: string): string[] {
+  if (!raw) return [];
+  const items = raw.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+  for (const d of items) {
+    if (!DOMAIN_PATTERN.test(d)) throw new ConfigError(env, `"${d}" is not a domain or *.suffix pattern; write e.g. fs.fed.us,si.edu,*.state.ny.us`);
+  }
+  return items;
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -128,6 +162,55 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'siteName', env: 'SOCIALGOV_SITE_NAME', defaultText: '`SocialGov Communities`',
     description: 'Name of the site shown in the header and page titles.',
     parse: (raw) => (raw && raw.trim() ? raw.trim() : 'SocialGov Communities'),
+  },
+  {
+    key: 'smtpUrl', env: 'SMTP_URL', defaultText: '(none: mail goes to `<data folder>/outbox/`)',
+    description: 'Relay for outgoing mail: `smtp://user:password@relay.example.gov:587` (STARTTLS when offered) or `smtps://...:465` (TLS). Unset: each message is written as an `.eml` file in the outbox folder.',
+    parse: (raw, env) => (raw ? parseUrl(raw, env, ['smtp:', 'smtps:']) : undefined),
+  },
+  {
+    key: 'smtpRequireTls', env: 'SMTP_REQUIRE_TLS', defaultText: '`false`',
+    description: 'Refuse to send mail over a relay connection without TLS.',
+    parse: (raw, env) => (raw ? parseBool(raw, env) : false),
+  },
+  {
+    key: 'mailFrom', env: 'MAIL_FROM', defaultText: '`no-reply@<PUBLIC_URL host>`',
+    description: 'From address of the mail socialgov sends, e.g. `SocialGov <no-reply@socialgov.example.gov>`.',
+    parse: (raw) => (raw && raw.trim() ? raw.trim() : undefined),
+  },
+  {
+    key: 'secret', env: 'SOCIALGOV_SECRET', defaultText: '(generated, kept in the database)',
+    description: 'Key that signs cookies (at least 32 characters). Unset: one is generated on first start and shared by every process through the database.',
+    parse: (raw, env) => {
+      if (!raw) return undefined;
+      if (raw.length < 32) throw new ConfigError(env, 'must be at least 32 characters; generate one with: openssl rand -base64 48');
+      return raw;
+    },
+  },
+  {
+    key: 'eligibleDomains', env: 'ELIGIBLE_DOMAINS', defaultText: '(none)',
+    description: 'Allow-list: comma-separated domains whose addresses may join without approval besides .gov and .mil, exact (`si.edu`) or `*.suffix` (`*.state.ny.us`).',
+    parse: (raw, env) => parseDomainList(raw, env),
+  },
+  {
+    key: 'blockedDomains', env: 'BLOCKED_DOMAINS', defaultText: '(none)',
+    description: 'Deny-list: comma-separated domains whose addresses may never join, same forms as ELIGIBLE_DOMAINS.',
+    parse: (raw, env) => parseDomainList(raw, env),
+  },
+  {
+    key: 'joinLinkHours', env: 'JOIN_LINK_HOURS', defaultText: '`48`',
+    description: 'Hours a join confirmation link stays valid.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 24 * 30) : 48),
+  },
+  {
+    key: 'signInLinkMinutes', env: 'SIGNIN_LINK_MINUTES', defaultText: '`30`',
+    description: 'Minutes a sign-in link stays valid.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 24 * 60) : 30),
+  },
+  {
+    key: 'sessionDays', env: 'SESSION_DAYS', defaultText: '`14`',
+    description: 'Days a sign-in lasts without use.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 365) : 14),
   },
 ];
 

@@ -4,7 +4,7 @@
  */
 import Html from '@kitajs/html';
 import type { FastifyPluginAsync } from 'fastify';
-import { absoluteUrl, sendPage, type AppContext } from '../platform/http/context.ts';
+import { absoluteUrl, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { Page, toHtml, type Site } from './layout.tsx';
 import { slugify } from './markdown.ts';
 
@@ -168,7 +168,7 @@ export function apiDocsRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/api/docs', { schema: { hide: true } }, async (req, reply) => {
       const doc = app.swagger() as unknown as OpenApiDoc;
-      return sendPage(reply, ApiDocsPage({ site: ctx.site, doc, base: absoluteUrl(ctx, req, '') }));
+      return sendPage(reply, ApiDocsPage({ site: siteFor(ctx, req), doc, base: absoluteUrl(ctx, req, '') }));
     });
   };
 }

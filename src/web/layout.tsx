@@ -8,11 +8,18 @@ import Html from '@kitajs/html';
 export const USWDS = '/assets/uswds';
 export const SITE_ASSETS = '/assets/site';
 
-export interface Site {
-  name: string;
+export interface Viewer {
+  name: string | null;
+  email: string;
 }
 
-export type Section = 'home' | 'communities' | 'api';
+export interface Site {
+  name: string;
+  /** The signed-in member, if any. */
+  viewer?: Viewer;
+}
+
+export type Section = 'home' | 'communities' | 'api' | 'account';
 
 export interface Crumb {
   href?: string;
@@ -101,7 +108,7 @@ function Header({ site, section }: { site: Site; section: Section | undefined })
               <img src={`${USWDS}/img/usa-icons/close.svg`} role="img" alt="Close" />
             </button>
             <ul class="usa-nav__primary usa-accordion">
-              {NAV.map((n) => (
+              {[...NAV, site.viewer ? { section: 'account' as const, href: '/account', label: 'Your account' } : { section: 'account' as const, href: '/signin', label: 'Sign in' }].map((n) => (
                 <li class="usa-nav__primary-item">
                   <a href={n.href} class={n.section === section ? 'usa-nav-link usa-current' : 'usa-nav-link'} aria-current={n.section === section ? 'page' : undefined}>
                     <span safe>{n.label}</span>

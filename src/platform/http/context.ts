@@ -3,11 +3,41 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Site } from '../../web/layout.tsx';
+import type { SessionMember } from '../../membership/sessions.ts';
+import type { MailTransport } from '../mail/transport.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in member, or null. */
+    viewer: SessionMember | null;
+  }
+}
 
 export interface AppContext {
   pool: pg.Pool;
   config: Config;
   site: Site;
+  mail: MailTransport;
+}
+
+/** The site identity for one request, with the signed-in member. */
+export function siteFor(ctx: AppContext, req: FastifyRequest): Site {
+  return req.viewer ? { ...ctx.site, viewer: { name: req.viewer.name, email: req.viewer.email } } : ctx.site;
+}
+
+/** The site's own address, for links in mail. */
+export function baseUrl(ctx: AppContext, req: FastifyRequest): string {
+  return absoluteUrl(ctx, req, '');
+}
+
+/** Thrown by routes that need a signed-in member (sends them to sign in) or a role (403 page). */
+export class SignInRequiredError extends Error {
+  readonly statusCode = 401;
+  readonly code = 'SIGN_IN_REQUIRED';
+}
+export class ForbiddenError extends Error {
+  readonly statusCode = 403;
+  readonly code = 'FORBIDDEN';
 }
 
 /** An absolute address for a path: PUBLIC_URL when set, else the address the request came to. */

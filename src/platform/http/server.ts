@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -21,7 +23,11 @@ import { ErrorPage, NotFoundPage } from '../../web/error-pages.tsx';
 import { SITE_ASSETS, USWDS } from '../../web/layout.tsx';
 import { healthRoutes } from './health.ts';
 import { ApiError } from './schemas.ts';
-import { NotFoundError, sendPage, type AppContext } from './context.ts';
+import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from './context.ts';
+import type { MailTransport } from '../mail/transport.ts';
+import { cookieSecret } from '../secret.ts';
+import { SESSION_COOKIE, sessionMember } from '../../membership/sessions.ts';
+import { membershipRoutes } from '../../membership/routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,6 +35,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export interface ServerOptions {
   config: Config;
   pool: pg.Pool;
+  mail: MailTransport;
   /** Where logs go; tests pass a quiet level. */
   logLevel?: Config['logLevel'];
 }
@@ -55,7 +62,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  const ctx: AppContext = { pool, config, site: { name: config.siteName } };
+  const ctx: AppContext = { pool, config, site: { name: config.siteName }, mail: opts.mail };
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -81,7 +88,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
   });
   await app.register(compress, { global: true });
-  await app.register(formbody);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(cookie, { secret: await cookieSecret(pool, config.secret) });
+  // The CSRF secret lives in a signed, httpOnly cookie; every form carries the matching token.
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'sg_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
+  });
+  app.decorateRequest('viewer', null);
+  app.addHook('preHandler', async (req) => {
+    const raw = req.cookies[SESSION_COOKIE];
+    if (raw && /^[A-Za-z0-9_-]{43}$/.test(raw)) req.viewer = (await sessionMember(pool, raw, config.sessionDays)) ?? null;
+  });
   await app.register(fastifyStatic, {
     root: path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..'),
     prefix: `${USWDS}/`,
@@ -116,13 +135,24 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.setNotFoundHandler((req, reply) => {
     if (isApi(req)) return apiError(reply, req, 404, 'NOT_FOUND', `Nothing is at ${req.method} ${req.url.split('?')[0]}. See /api/docs for the API.`);
-    return sendPage(reply, NotFoundPage({ site: ctx.site, message: 'We can’t find the page you’re looking for.' }), 404);
+    return sendPage(reply, NotFoundPage({ site: siteFor(ctx, req), message: 'We can’t find the page you’re looking for.' }), 404);
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof NotFoundError) {
       if (isApi(req)) return apiError(reply, req, 404, err.code, err.message);
-      return sendPage(reply, NotFoundPage({ site: ctx.site, message: err.message }), 404);
+      return sendPage(reply, NotFoundPage({ site: siteFor(ctx, req), message: err.message }), 404);
+    }
+    if (err instanceof SignInRequiredError && !isApi(req) && req.method === 'GET') {
+      return reply.redirect(`/signin?next=${encodeURIComponent(req.url)}`, 303);
+    }
+    if (err instanceof ForbiddenError && !isApi(req)) {
+      return sendPage(reply, ErrorPage({ site: siteFor(ctx, req), status: 403, message: err.message, requestId: req.id }), 403);
+    }
+    if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
+      const message = 'This form has expired, or it was sent from another website. Go back, reload the page, and try again.';
+      if (isApi(req)) return apiError(reply, req, 403, 'CSRF', message);
+      return sendPage(reply, ErrorPage({ site: siteFor(ctx, req), status: 403, message, requestId: req.id }), 403);
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
@@ -133,11 +163,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
           ? `The request is not valid: ${err.message}.`
           : err.message;
     if (isApi(req)) return apiError(reply, req, status, status >= 500 ? 'INTERNAL' : (err.code ?? 'BAD_REQUEST'), message);
-    return sendPage(reply, ErrorPage({ site: ctx.site, status, message, requestId: req.id }), status);
+    return sendPage(reply, ErrorPage({ site: siteFor(ctx, req), status, message, requestId: req.id }), status);
   });
 
   await app.register(healthRoutes(ctx));
   await app.register(communityRoutes(ctx));
+  await app.register(membershipRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

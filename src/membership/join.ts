@@ -1,0 +1,170 @@
+/**
+ * Joining a community: the eligibility decision, then double opt-in. Nothing is subscribed until
+ * the applicant uses the single-use link mailed to them; requests that need a person go to the
+ * coordinators only after that. The answer never reveals whether an address is already a member.
+ */
+import type pg from 'pg';
+import type { JoinSettings } from '../communities/store.ts';
+import type { Actor } from '../platform/audit.ts';
+import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
+import type { MailTransport, OutgoingMail } from '../platform/mail/transport.ts';
+import { hashToken, newToken } from '../platform/tokens.ts';
+import { checkEligibility, type EligibilityDecision, type EligibilityPolicy, type GovernmentLevel } from './eligibility.ts';
+import { registryView } from './gov-registry.ts';
+import { alreadyMemberMail, approvalNeededMail, confirmJoinMail, welcomeMail } from './mails.ts';
+import { changeMembership, coordinatorAddresses, ensureMember, findMemberByEmail, membershipIn } from './members.ts';
+
+/** Send mail that is a courtesy after a committed change: a failure must not undo the change. */
+export async function sendQuietly(mail: MailTransport, message: OutgoingMail): Promise<boolean> {
+  try {
+    await mail.send(message);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface OperatorLists {
+  eligibleDomains: string[];
+  blockedDomains: string[];
+}
+
+export function policyFor(community: JoinSettings, operator: OperatorLists): EligibilityPolicy {
+  return {
+    allowDomains: operator.eligibleDomains,
+    denyDomains: operator.blockedDomains,
+    eligibleLevels: community.eligibleLevels ? (community.eligibleLevels as GovernmentLevel[]) : 'all',
+    allowExceptions: community.allowExceptions,
+  };
+}
+
+/** The decision for an address in a community, with the .gov registry looked up. */
+export async function decide(db: Queryable, address: string, policy: EligibilityPolicy): Promise<EligibilityDecision> {
+  const at = address.lastIndexOf('@');
+  const domain = at >= 0 ? address.slice(at + 1).trim().toLowerCase().replace(/\.$/, '') : '';
+  const registry = await registryView(db, domain);
+  return checkEligibility(address, policy, registry);
+}
+
+export interface JoinRequestProps {
+  community: JoinSettings;
+  email: string;
+  name: string;
+  jobTitle?: string;
+  agency?: string;
+  /** Why the applicant should be let in (contractors, exceptions). */
+  reason?: string;
+  ip?: string;
+  operator: OperatorLists;
+  linkHours: number;
+  /** Site address for links, e.g. https://socialgov.example.gov */
+  baseUrl: string;
+  mail: MailTransport;
+}
+
+export type JoinRequestResult =
+  | { kind: 'ineligible'; decision: EligibilityDecision & { outcome: 'ineligible' } }
+  /** Mail sent (or, for a banned address, silently nothing): the same answer for every case. */
+  | { kind: 'check-your-mail'; decision: EligibilityDecision };
+
+export async function requestToJoin(pool: pg.Pool, p: JoinRequestProps): Promise<JoinRequestResult> {
+  const decision = await decide(pool, p.email, policyFor(p.community, p.operator));
+  if (decision.outcome === 'ineligible') return { kind: 'ineligible', decision };
+  const address = decision.address;
+  const existing = await findMemberByEmail(pool, address);
+  const membership = existing ? await membershipIn(pool, existing.id, p.community.id) : undefined;
+  if (membership?.status === 'banned') return { kind: 'check-your-mail', decision };
+  if (membership?.status === 'active') {
+    await p.mail.send(alreadyMemberMail(address, p.community, `${p.baseUrl}/account`));
+    return { kind: 'check-your-mail', decision };
+  }
+  const token = newToken();
+  const agency = p.agency?.trim() || (decision.outcome === 'eligible' ? decision.agency : undefined) || null;
+  await pool.query(
+    `insert into join_requests (community_id, email, name, job_title, agency, reason, decision, token_hash, expires_at, ip)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(hours => $9), $10)`,
+    [p.community.id, address, p.name, p.jobTitle || null, agency, p.reason || null, JSON.stringify(decision), token.hash, p.linkHours, p.ip ?? null],
+  );
+  await p.mail.send(confirmJoinMail(address, p.community, `${p.baseUrl}/join/confirm?token=${token.raw}`, p.linkHours, decision.outcome === 'needs-approval'));
+  return { kind: 'check-your-mail', decision };
+}
+
+export interface PendingJoin {
+  id: number;
+  communityId: number;
+  communitySlug: string;
+  communityTitle: string;
+  email: string;
+  name: string;
+  needsApproval: boolean;
+}
+
+/** What a confirmation link is for, without using it (the page shows this before the button). */
+export async function lookupJoinLink(db: Queryable, raw: string): Promise<{ state: 'valid'; request: PendingJoin } | { state: 'invalid' | 'expired' | 'used' }> {
+  const { rows } = await db.query(
+    `select r.id, r.community_id, c.slug, coalesce(c.short_name, c.title) as title, r.email, r.name, r.status, r.decision,
+            r.expires_at < now() as expired
+       from join_requests r join communities c on c.id = r.community_id where r.token_hash = $1`,
+    [hashToken(raw)],
+  );
+  const r = rows[0];
+  if (!r) return { state: 'invalid' };
+  if (r.status !== 'unconfirmed') return { state: 'used' };
+  if (r.expired) return { state: 'expired' };
+  return {
+    state: 'valid',
+    request: {
+      id: Number(r.id), communityId: Number(r.community_id), communitySlug: r.slug, communityTitle: r.title, email: r.email, name: r.name,
+      needsApproval: r.decision.outcome === 'needs-approval',
+    },
+  };
+}
+
+export type ConfirmResult =
+  | { kind: 'invalid' | 'expired' | 'used' }
+  | { kind: 'joined'; memberId: number; communitySlug: string; communityTitle: string }
+  | { kind: 'awaiting-approval'; memberId: number; communitySlug: string; communityTitle: string };
+
+/** Use a confirmation link: the mailbox is proven; join now, or queue for a coordinator. */
+export async function confirmJoin(pool: pg.Pool, raw: string, opts: { baseUrl: string; mail: MailTransport; actor?: Actor }): Promise<ConfirmResult> {
+  const outcome = await inTransaction(pool, async (tx) => {
+    const { rows } = await tx.query(
+      `select r.*, c.slug, coalesce(c.short_name, c.title) as title, r.expires_at < now() as expired
+         from join_requests r join communities c on c.id = r.community_id where r.token_hash = $1 for update of r`,
+      [hashToken(raw)],
+    );
+    const r = rows[0];
+    if (!r) return { kind: 'invalid' as const };
+    if (r.status !== 'unconfirmed') return { kind: 'used' as const };
+    if (r.expired) return { kind: 'expired' as const };
+    const decision = r.decision as EligibilityDecision;
+    const level = decision.outcome === 'eligible' ? (decision.level ?? null) : null;
+    const member = await ensureMember(tx, { email: r.email, name: r.name, jobTitle: r.job_title, agency: r.agency, governmentLevel: level });
+    const actor = opts.actor ?? { name: r.email, source: r.ip ?? 'web' };
+    const community = { slug: r.slug as string, title: r.title as string };
+    if (decision.outcome === 'eligible') {
+      await tx.query(`update join_requests set status = 'joined', confirmed_at = now() where id = $1`, [r.id]);
+      await changeMembership(tx, actor, { communityId: Number(r.community_id), memberId: member.id, status: 'active', governmentLevel: level, source: 'web', action: 'membership.join' });
+      return { kind: 'joined' as const, memberId: member.id, communitySlug: community.slug, communityTitle: community.title, email: r.email as string };
+    }
+    await tx.query(`update join_requests set status = 'awaiting-approval', confirmed_at = now() where id = $1`, [r.id]);
+    const coordinators = await coordinatorAddresses(tx, Number(r.community_id));
+    const reason = decision.outcome === 'needs-approval' ? decision.reason : 'not eligible by address';
+    return {
+      kind: 'awaiting-approval' as const, memberId: member.id, communitySlug: community.slug, communityTitle: community.title,
+      notify: coordinators.map((to) => approvalNeededMail(to, community, { name: r.name, email: r.email, jobTitle: r.job_title, agency: r.agency, reason }, `${opts.baseUrl}/communities/${community.slug}/admin/requests`)),
+    };
+  });
+  // Mail goes out after the commit: a relay hiccup must not undo a confirmed membership.
+  if (outcome.kind === 'joined') {
+    await sendQuietly(opts.mail, welcomeMail(outcome.email, { slug: outcome.communitySlug, title: outcome.communityTitle }, `${opts.baseUrl}/communities/${outcome.communitySlug}`, `${opts.baseUrl}/account`));
+    const { email: _email, ...rest } = outcome;
+    return rest;
+  }
+  if (outcome.kind === 'awaiting-approval') {
+    for (const m of outcome.notify) await sendQuietly(opts.mail, m);
+    const { notify: _notify, ...rest } = outcome;
+    return rest;
+  }
+  return outcome;
+}

@@ -1,0 +1,150 @@
+/** Members and their memberships: the records every other membership use case changes. */
+import { recordAudit, type Actor } from '../platform/audit.ts';
+import type { Queryable } from '../platform/db/queryable.ts';
+
+export type MembershipStatus = 'pending' | 'active' | 'left' | 'removed' | 'banned';
+export type Role = 'member' | 'moderator' | 'coordinator';
+export type DeliveryMode = 'each' | 'daily' | 'weekly' | 'none';
+export const ROLES: Role[] = ['member', 'moderator', 'coordinator'];
+export const DELIVERY_MODES: DeliveryMode[] = ['each', 'daily', 'weekly', 'none'];
+
+export interface Member {
+  id: number;
+  email: string;
+  name: string | null;
+  jobTitle: string | null;
+  agency: string | null;
+  governmentLevel: string | null;
+  expertise: string[];
+  bio: string | null;
+  bioPublic: boolean;
+  siteAdmin: boolean;
+  createdAt: Date;
+}
+
+export interface Membership {
+  communityId: number;
+  communitySlug: string;
+  communityTitle: string;
+  status: MembershipStatus;
+  role: Role;
+  deliveryMode: DeliveryMode;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface MemberRow {
+  id: number;
+  email: string;
+  name: string | null;
+  job_title: string | null;
+  agency: string | null;
+  government_level: string | null;
+  expertise: string[];
+  bio: string | null;
+  bio_public: boolean;
+  site_admin: boolean;
+  created_at: Date;
+}
+
+export function toMember(r: MemberRow): Member {
+  return {
+    id: Number(r.id), email: r.email, name: r.name, jobTitle: r.job_title, agency: r.agency, governmentLevel: r.government_level,
+    expertise: r.expertise ?? [], bio: r.bio, bioPublic: r.bio_public, siteAdmin: r.site_admin, createdAt: r.created_at,
+  };
+}
+
+export async function findMemberByEmail(db: Queryable, email: string): Promise<Member | undefined> {
+  const { rows } = await db.query<MemberRow>('select * from members where lower(email) = lower($1)', [email]);
+  return rows[0] ? toMember(rows[0]) : undefined;
+}
+
+export async function findMember(db: Queryable, id: number): Promise<Member | undefined> {
+  const { rows } = await db.query<MemberRow>('select * from members where id = $1', [id]);
+  return rows[0] ? toMember(rows[0]) : undefined;
+}
+
+export interface MemberDetails {
+  email: string;
+  name?: string | null;
+  jobTitle?: string | null;
+  agency?: string | null;
+  governmentLevel?: string | null;
+}
+
+/** The member with this address, created if new; empty profile fields are filled from `details`. */
+export async function ensureMember(db: Queryable, d: MemberDetails): Promise<Member> {
+  await db.query(
+    `insert into members (email, name, job_title, agency, government_level) values ($1, $2, $3, $4, $5)
+     on conflict ((lower(email))) do update set
+       name = coalesce(members.name, excluded.name), job_title = coalesce(members.job_title, excluded.job_title),
+       agency = coalesce(members.agency, excluded.agency), government_level = coalesce(members.government_level, excluded.government_level)`,
+    [d.email, d.name ?? null, d.jobTitle ?? null, d.agency ?? null, d.governmentLevel ?? null],
+  );
+  return (await findMemberByEmail(db, d.email))!;
+}
+
+export async function membershipsOf(db: Queryable, memberId: number): Promise<Membership[]> {
+  const { rows } = await db.query(
+    `select m.community_id, c.slug, c.title, m.status, m.role, m.delivery_mode, m.created_at, m.updated_at
+       from memberships m join communities c on c.id = m.community_id where m.member_id = $1 order by c.title`,
+    [memberId],
+  );
+  return rows.map((r) => ({
+    communityId: Number(r.community_id), communitySlug: r.slug, communityTitle: r.title, status: r.status, role: r.role,
+    deliveryMode: r.delivery_mode, createdAt: r.created_at, updatedAt: r.updated_at,
+  }));
+}
+
+export async function membershipIn(db: Queryable, memberId: number, communityId: number): Promise<{ status: MembershipStatus; role: Role; deliveryMode: DeliveryMode } | undefined> {
+  const { rows } = await db.query('select status, role, delivery_mode from memberships where member_id = $1 and community_id = $2', [memberId, communityId]);
+  const r = rows[0];
+  return r ? { status: r.status, role: r.role, deliveryMode: r.delivery_mode } : undefined;
+}
+
+export interface MembershipChange {
+  communityId: number;
+  memberId: number;
+  status?: MembershipStatus;
+  role?: Role;
+  deliveryMode?: DeliveryMode;
+  governmentLevel?: string | null;
+  /** Where the change came from: web, email, cli, import, approval. */
+  source: string;
+  action: string;
+}
+
+/** Create or change one membership and audit it (before/after). */
+export async function changeMembership(db: Queryable, actor: Actor, c: MembershipChange): Promise<void> {
+  const before = await membershipIn(db, c.memberId, c.communityId);
+  await db.query(
+    `insert into memberships (community_id, member_id, status, role, delivery_mode, government_level, source)
+     values ($1, $2, coalesce($3, 'active'), coalesce($4, 'member'), coalesce($5, 'each'), $6, $7)
+     on conflict (community_id, member_id) do update set
+       status = coalesce($3, memberships.status), role = coalesce($4, memberships.role),
+       delivery_mode = coalesce($5, memberships.delivery_mode),
+       government_level = coalesce($6, memberships.government_level), updated_at = now()`,
+    [c.communityId, c.memberId, c.status ?? null, c.role ?? null, c.deliveryMode ?? null, c.governmentLevel ?? null, c.source],
+  );
+  const after = await membershipIn(db, c.memberId, c.communityId);
+  await recordAudit(db, actor, { action: c.action, subjectType: 'membership', subjectId: `${c.communityId}:${c.memberId}`, before, after: { ...after, source: c.source } });
+}
+
+/** Coordinators (and, when a community has none, site admins) to tell about requests. */
+export async function coordinatorAddresses(db: Queryable, communityId: number): Promise<string[]> {
+  const { rows } = await db.query<{ email: string }>(
+    `select m.email from memberships ms join members m on m.id = ms.member_id
+      where ms.community_id = $1 and ms.status = 'active' and ms.role = 'coordinator' order by m.email`,
+    [communityId],
+  );
+  if (rows.length) return rows.map((r) => r.email);
+  const admins = await db.query<{ email: string }>('select email from members where site_admin order by email');
+  return admins.rows.map((r) => r.email);
+}
+
+/** Whether this member may run a community: its coordinator (or moderator, when `moderatorOk`) or a site admin. */
+export async function canCoordinate(db: Queryable, member: { memberId: number; siteAdmin: boolean }, communityId: number, moderatorOk = false): Promise<boolean> {
+  if (member.siteAdmin) return true;
+  const m = await membershipIn(db, member.memberId, communityId);
+  return !!m && m.status === 'active' && (m.role === 'coordinator' || (moderatorOk && m.role === 'moderator'));
+}

@@ -1,0 +1,129 @@
+/**
+ * USWDS form fields with errors next to the field and an error summary at the top, as the
+ * design system and GOV.UK recommend. Every form also carries the CSRF token.
+ */
+import Html from '@kitajs/html';
+
+export type FieldErrors = Record<string, string>;
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+export function ErrorSummary({ errors }: { errors: FieldErrors }) {
+  const entries = Object.entries(errors);
+  if (!entries.length) return '';
+  return (
+    <div class="usa-alert usa-alert--error margin-bottom-3" role="alert" aria-labelledby="error-summary-heading">
+      <div class="usa-alert__body">
+        <h2 class="usa-alert__heading" id="error-summary-heading">
+          There is a problem
+        </h2>
+        <ul class="usa-list">
+          {entries.map(([field, message]) => (
+            <li>
+              <a href={`#${field}`} safe>
+                {message}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  hint?: string;
+  value?: string | null;
+  error?: string;
+  type?: 'text' | 'email';
+  required?: boolean;
+  autocomplete?: string;
+  maxlength?: number;
+}
+
+function describedBy(p: { name: string; hint?: string; error?: string }): string | undefined {
+  const ids = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+export function TextField(p: FieldProps) {
+  return (
+    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name}>
+        <span safe>{p.label}</span>
+        {p.required ? '' : <span class="text-base"> (optional)</span>}
+      </label>
+      {p.hint ? <div class="usa-hint" id={`${p.name}-hint`} safe>{p.hint}</div> : ''}
+      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+      <input
+        class={p.error ? 'usa-input usa-input--error' : 'usa-input'}
+        id={p.name}
+        name={p.name}
+        type={p.type ?? 'text'}
+        value={p.value ?? ''}
+        required={p.required}
+        autocomplete={p.autocomplete}
+        maxlength={p.maxlength ?? 200}
+        aria-describedby={describedBy(p)}
+        aria-invalid={p.error ? 'true' : undefined}
+      />
+    </div>
+  );
+}
+
+export function TextArea(p: FieldProps & { rows?: number }) {
+  return (
+    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name}>
+        <span safe>{p.label}</span>
+        {p.required ? '' : <span class="text-base"> (optional)</span>}
+      </label>
+      {p.hint ? <div class="usa-hint" id={`${p.name}-hint`} safe>{p.hint}</div> : ''}
+      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+      <textarea
+        class={p.error ? 'usa-textarea usa-input--error' : 'usa-textarea'}
+        id={p.name}
+        name={p.name}
+        rows={String(p.rows ?? 4)}
+        maxlength={p.maxlength ?? 2000}
+        aria-describedby={describedBy(p)}
+        aria-invalid={p.error ? 'true' : undefined}
+        safe
+      >
+        {p.value ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+export function Checkbox(p: { name: string; label: string; checked?: boolean; error?: string; value?: string }) {
+  return (
+    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+      <div class="usa-checkbox">
+        <input
+          class="usa-checkbox__input"
+          id={p.name}
+          name={p.name}
+          type="checkbox"
+          value={p.value ?? 'yes'}
+          checked={p.checked}
+          aria-describedby={p.error ? `${p.name}-error` : undefined}
+        />
+        <label class="usa-checkbox__label" for={p.name} safe>
+          {p.label}
+        </label>
+      </div>
+    </div>
+  );
+}
+
+/** A form value as trimmed text, or '' when absent or not text. */
+export function field(body: unknown, name: string, max = 2000): string {
+  const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof v === 'string' ? v.trim().slice(0, max) : '';
+}
