@@ -203,6 +203,9 @@ describe('the rules and the policy', () => {
     assert.equal(checkEligibility('x@gsa.gov', FEDERAL_ONLY, REGISTRY).outcome, 'eligible');
     assert.equal(checkEligibility('x@army.mil', FEDERAL_ONLY, REGISTRY).outcome, 'eligible');
     assert.equal(checkEligibility('x@army.mil', { ...OPEN, eligibleLevels: ['federal'] }, REGISTRY).outcome, 'needs-approval');
+    assert.match(checkEligibility('x@army.mil', { ...STRICT, eligibleLevels: ['federal'] }, REGISTRY).message, /army\.mil is a military address, so you can't join/);
+    assert.match(checkEligibility('x@counselingcompact.gov', { ...STRICT, eligibleLevels: ['state', 'local'] }, REGISTRY).message,
+      /open only to people in state government or local government, and counselingcompact\.gov is the address of another public body/);
     assert.equal(checkEligibility('x@americansamoa.gov', { ...STRICT, eligibleLevels: ['territorial'] }, REGISTRY).outcome, 'eligible');
   });
 

@@ -113,6 +113,17 @@ const LEVEL_WORDS: Record<GovernmentLevel, string> = {
   other: 'other public bodies (such as interstate commissions)',
 };
 
+/** "a local government address" */
+const ADDRESS_WORDS: Record<GovernmentLevel, string> = {
+  federal: 'a federal government address',
+  state: 'a state government address',
+  local: 'a local government address',
+  tribal: 'a tribal government address',
+  territorial: 'a territorial government address',
+  military: 'a military address',
+  other: 'the address of another public body (such as an interstate commission)',
+};
+
 /** "federal government, state government or the military" */
 export function describeLevels(levels: readonly GovernmentLevel[]): string {
   const words = levels.map((l) => LEVEL_WORDS[l]);
@@ -310,17 +321,17 @@ function applyLevels(d: Eligible, policy: EligibilityPolicy): EligibilityDecisio
       message: `This community is open to people in ${wanted}. ${AFTER_REVIEW}`,
     };
   }
-  const theirs = `${LEVEL_WORDS[d.level]}${d.domainType ? ` (${d.domainType})` : ''}`;
+  const theirs = ADDRESS_WORDS[d.level];
   if (policy.allowExceptions) {
     return {
       outcome: 'needs-approval', rule: 'level', address: d.address, domain: d.domain,
-      reason: `${d.reason} That is ${theirs}; this community is open to ${wanted}.`,
-      message: `This community is open to people in ${wanted}, and ${d.domain} is a ${LEVEL_WORDS[d.level]} address. ${AFTER_REVIEW}`,
+      reason: `${d.reason} That is ${theirs}${d.domainType ? ` (${d.domainType})` : ''}; this community is open to ${wanted}.`,
+      message: `This community is open to people in ${wanted}, and ${d.domain} is ${theirs}. ${AFTER_REVIEW}`,
     };
   }
   return {
     outcome: 'ineligible', rule: 'level', address: d.address, domain: d.domain,
-    message: `This community is open only to people in ${wanted}, and ${d.domain} is a ${LEVEL_WORDS[d.level]} address, so you can't join with it. If you have a work address in ${wanted}, use that one.`,
+    message: `This community is open only to people in ${wanted}, and ${d.domain} is ${theirs}, so you can't join with it. If you have a work address in ${wanted}, use that one.`,
   };
 }
 

@@ -54,9 +54,10 @@ interface CsvRecord {
 }
 
 /**
- * RFC 4180 CSV: comma-separated, double-quoted values may hold commas, "" and line breaks;
- * records end in CRLF or LF. Blank lines are skipped. Stops at the first malformed quote,
- * because after one the rest of the file can't be read reliably.
+ * RFC 4180 CSV: comma-separated; double-quoted values may hold commas and "". Records end in
+ * CRLF or LF; blank lines are skipped. A line break inside quotes is refused: the registry has
+ * none, and so a missing closing quote is reported on its own line instead of many lines later.
+ * Stops at the first malformed quote, because after one the rest can't be read reliably.
  */
 function readCsv(text: string, problems: RegistryProblem[]): CsvRecord[] {
   const records: CsvRecord[] = [];
@@ -64,16 +65,14 @@ function readCsv(text: string, problems: RegistryProblem[]): CsvRecord[] {
   let i = 0;
   const n = text.length;
   while (i < n) {
-    const start = line;
     const values: string[] = [];
     for (;;) {
       let value = '';
       if (text[i] === '"') {
-        const quoteLine = line;
         i++;
         for (;;) {
-          if (i >= n) {
-            problems.push({ line: quoteLine, column: values.length + 1, message: 'a value starts with a double quote (") that is never closed. Close it, or remove it.' });
+          if (i >= n || text[i] === '\n' || text[i] === '\r') {
+            problems.push({ line, column: values.length + 1, message: 'a value starts with a double quote (") that is not closed on the same line. Close it, or remove it.' });
             return records;
           }
           const c = text[i]!;
@@ -86,7 +85,6 @@ function readCsv(text: string, problems: RegistryProblem[]): CsvRecord[] {
             i++;
             break;
           }
-          if (c === '\n') line++;
           value += c;
           i++;
         }
@@ -114,7 +112,7 @@ function readCsv(text: string, problems: RegistryProblem[]): CsvRecord[] {
       line++;
       break;
     }
-    if (!(values.length === 1 && values[0] === '')) records.push({ line: start, values });
+    if (!(values.length === 1 && values[0] === '')) records.push({ line: line - 1, values });
   }
   return records;
 }

@@ -1,0 +1,145 @@
+/**
+ * The membership pages in Chromium, as a person uses them: join with JavaScript off, confirm
+ * from the mail, account, the coordinators' queue and directory. axe finds nothing on each.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { freshServerDatabase, removeDir, ROOT, SERVER_URL, tempDir, testConfig } from '../helpers.ts';
+import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const NO_CHROMIUM = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let sink: MailSink;
+  let cleanup: () => Promise<void>;
+
+  before(async () => {
+    sink = await startMailSink();
+    const env: Record<string, string> = { SMTP_URL: sink.url };
+    if (SERVER_URL) {
+      const db = await freshServerDatabase();
+      env.DATABASE_URL = db.url;
+      cleanup = () => db.drop();
+    } else {
+      const dir = tempDir();
+      env.SOCIALGOV_DATA_DIR = dir;
+      cleanup = async () => removeDir(dir);
+    }
+    platform = await startPlatform(testConfig(env));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await platform?.close();
+    await sink?.close();
+    await cleanup?.();
+  });
+
+  async function check(page: Page, name: string) {
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    assert.deepEqual(
+      axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+      [],
+      name,
+    );
+  }
+
+  async function newContext(javaScriptEnabled = true): Promise<BrowserContext> {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    return context;
+  }
+
+  test('join with JavaScript off: errors, check your email, confirm, welcome', async () => {
+    const noJs = await newContext(false);
+    const tab = await noJs.newPage();
+    await tab.goto(`${platform.url}/communities/social-media`);
+    await tab.getByRole('link', { name: 'Join Social Media', exact: true }).click();
+    assert.equal(await tab.locator('h1').innerText(), 'Join Social Media');
+    await tab.getByRole('button', { name: 'Ask to join' }).click();
+    assert.ok(await tab.getByText('There is a problem').isVisible());
+    assert.ok(await tab.getByText('Enter your full name.').first().isVisible());
+    await tab.getByLabel('Full name').fill('Robin Park');
+    await tab.getByLabel('Work email address').fill('robin.park@hhs.gov');
+    await tab.getByLabel('Job title').fill('Digital engagement specialist');
+    await tab.locator('label[for=accept]').click();
+    await tab.getByRole('button', { name: 'Ask to join' }).click();
+    assert.equal(await tab.locator('h1').innerText(), 'Check your email');
+    const link = linkIn(await sink.next('robin.park@hhs.gov'), `${platform.url}/join/confirm?token=`);
+    await tab.goto(link);
+    await tab.getByRole('button', { name: 'Confirm' }).click();
+    assert.equal(await tab.locator('h1').innerText(), 'Welcome to Social Media');
+    assert.match((await sink.next('robin.park@hhs.gov')).subject, /Welcome/);
+    await noJs.close();
+
+    // The same pages, with JavaScript, checked by axe (axe itself needs JavaScript).
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${platform.url}/communities/social-media/join`);
+    await check(page, 'join');
+    await page.getByRole('button', { name: 'Ask to join' }).click();
+    await page.waitForURL(/join$/);
+    assert.ok(await page.getByText('There is a problem').isVisible());
+    await check(page, 'join-errors');
+    await page.getByLabel('Full name').fill('Sam Lee');
+    await page.getByLabel('Work email address').fill('sam@vendor-example.com');
+    await page.getByLabel('Job title').fill('Contractor');
+    await page.getByLabel('Why you should join').fill('I support the CDC social team under contract.');
+    await page.locator('label[for=accept]').click();
+    await page.getByRole('button', { name: 'Ask to join' }).click();
+    await check(page, 'join-check-email');
+    await page.goto(linkIn(await sink.next('sam@vendor-example.com'), `${platform.url}/join/confirm?token=`));
+    await check(page, 'join-confirm');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    assert.match(await page.locator('h1').innerText(), /with a coordinator/);
+    await check(page, 'join-awaiting-approval');
+    await ctx.close();
+  });
+
+  test('sign in, account, coordinator queue and directory', async () => {
+    await platform.db.pool.query(`update memberships set role = 'coordinator' where member_id = (select id from members where email = 'robin.park@hhs.gov')`);
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${platform.url}/signin`);
+    await check(page, 'signin');
+    await page.getByLabel('Work email address').fill('robin.park@hhs.gov');
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await check(page, 'signin-check-email');
+    await page.goto(linkIn(await sink.next('robin.park@hhs.gov'), `${platform.url}/signin/confirm?token=`));
+    await check(page, 'signin-confirm');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/account$/);
+    await check(page, 'account');
+    await page.getByLabel('Topics you know well').fill('crisis communication, accessibility');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    assert.ok(await page.getByText('Your profile is saved.').isVisible());
+
+    await page.goto(`${platform.url}/communities/social-media/admin/requests`);
+    assert.ok(await page.getByText('sam@vendor-example.com').isVisible());
+    await check(page, 'requests');
+    await page.getByRole('button', { name: 'Approve Sam Lee' }).click();
+    assert.ok(await page.getByText('Approved: the applicant is now a member').isVisible());
+
+    await page.goto(`${platform.url}/communities/social-media/members`);
+    assert.ok(await page.getByRole('rowheader', { name: 'Sam Lee' }).isVisible());
+    await check(page, 'directory');
+    await page.goto(`${platform.url}/communities/social-media`);
+    assert.ok(await page.getByText('You are a member.').isVisible());
+    await check(page, 'community-as-member');
+    await ctx.close();
+  });
+});
