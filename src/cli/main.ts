@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig, SETTINGS, type Config } from '../platform/config.ts';
 import { registerCommunityCommands } from './communities.ts';
 import { registerDbCommands } from './db.ts';
+import { registerMemberCommands } from './members.ts';
 import { registerAgencyCommands } from './agencies.ts';
 import { CliError, EXIT, say, withDatabase } from './support.ts';
 import { serve } from './serve.ts';
@@ -47,6 +48,7 @@ export function buildProgram(getConfig: () => Config): Command {
 
   registerCommunityCommands(program, getConfig);
   registerDbCommands(program, getConfig);
+  registerMemberCommands(program, getConfig);
   registerAgencyCommands(program, getConfig);
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

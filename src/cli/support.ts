@@ -39,3 +39,20 @@ export async function withDatabase<T>(config: Config, work: (pool: pg.Pool, url:
     await db.close();
   }
 }
+
+/** A progress bar on stderr: redrawn in place on a terminal, a line every 10% otherwise. */
+export function progressBar(label: string): (done: number, total: number) => void {
+  let lastShown = -1;
+  const tty = process.stderr.isTTY;
+  return (done, total) => {
+    const pct = total ? Math.floor((done / total) * 100) : 100;
+    if (tty) {
+      const width = 30;
+      const filled = Math.round((pct / 100) * width);
+      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${pct}% ${done}/${total}${done === total ? '\n' : ''}`);
+    } else if (Math.floor(pct / 10) !== Math.floor(lastShown / 10) || done === total) {
+      if (pct !== lastShown) process.stderr.write(`${label}: ${pct}% (${done}/${total})\n`);
+    }
+    lastShown = pct;
+  };
+}

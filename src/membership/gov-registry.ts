@@ -151,9 +151,10 @@ export function parseRegistryFile(input: string | Uint8Array): RegistryFileResul
   const expected = REGISTRY_COLUMNS.join(',');
   if (header.values.map((v) => v.trim()).join(',') !== expected) {
     const at = REGISTRY_COLUMNS.findIndex((name, i) => header.values[i]?.trim() !== name);
+    const found = at === -1 ? `more than ${REGISTRY_COLUMNS.length} columns` : `"${header.values[at]?.trim() ?? ''}" where "${REGISTRY_COLUMNS[at]}" should be`;
     errors.push({
-      line: header.line, column: at + 1,
-      message: `is "${header.values[at] ?? ''}", expected "${REGISTRY_COLUMNS[at] ?? ''}". This does not look like a .gov registry file (current-full.csv or current-federal.csv from cisagov/dotgov-data); its first line must be: ${expected}`,
+      line: header.line, column: (at === -1 ? REGISTRY_COLUMNS.length : at) + 1,
+      message: `the header has ${found}. This does not look like a .gov registry file (current-full.csv or current-federal.csv from cisagov/dotgov-data); its first line must be: ${expected}`,
     });
     return { ok: false, errors, warnings };
   }
