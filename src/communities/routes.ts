@@ -7,7 +7,7 @@ import { ApiError } from '../platform/http/schemas.ts';
 import { CommunityDetail, CommunityList, SlugParams, type CommunityDetailJson, type CommunitySummaryJson } from './schemas.ts';
 import { findCommunity, leadName, listCommunities, type CommunityDetail as Detail, type CommunitySummary as Summary } from './store.ts';
 import { memberCountsByAgency, memberCountsByLevel } from '../membership/counts.ts';
-import { membershipIn } from '../membership/members.ts';
+import { canCoordinate, membershipIn } from '../membership/members.ts';
 import { CommunitiesIndexPage, CommunityPage, HomePage } from './views.tsx';
 
 function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
@@ -58,7 +58,9 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!c) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
       const breakdown = { byLevel: await memberCountsByLevel(ctx.pool, c.id), byAgency: await memberCountsByAgency(ctx.pool, c.id) };
       const viewerIsMember = req.viewer ? (await membershipIn(ctx.pool, req.viewer.memberId, c.id))?.status === 'active' : false;
-      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember }));
+      const viewerCoordinates = req.viewer ? await canCoordinate(ctx.pool, req.viewer, c.id) : false;
+      const saved = (req.query as { saved?: string }).saved === '1' && viewerCoordinates;
+      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved }));
     });
 
     api.get(

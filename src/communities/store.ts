@@ -272,3 +272,21 @@ export async function joinSettings(db: Queryable, slug: string): Promise<JoinSet
   if (r.eligible_levels) s.eligibleLevels = r.eligible_levels;
   return s;
 }
+
+/** Change who may join a community and its guidelines (audited). */
+export async function saveJoinSettings(
+  db: Queryable,
+  actor: Actor,
+  communityId: number,
+  s: { eligibleLevels?: string[] | undefined; allowExceptions: boolean; guidelines: string },
+): Promise<void> {
+  const before = await db.query('select slug, eligible_levels, allow_exceptions, guidelines from communities where id = $1', [communityId]);
+  await db.query('update communities set eligible_levels = $2, allow_exceptions = $3, guidelines = $4, updated_at = now() where id = $1', [
+    communityId, s.eligibleLevels ?? null, s.allowExceptions, s.guidelines,
+  ]);
+  const b = before.rows[0];
+  await recordAudit(db, actor, {
+    action: 'community.join-settings', subjectType: 'community', subjectId: b?.slug ?? String(communityId),
+    before: b ? { eligibleLevels: b.eligible_levels, allowExceptions: b.allow_exceptions, guidelines: b.guidelines } : undefined, after: s,
+  });
+}

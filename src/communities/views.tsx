@@ -154,7 +154,7 @@ function JoinChannelBox({ ch, title }: { ch: StoredChannel; title: string }) {
   );
 }
 
-export function CommunityPage({ site, c, breakdown, viewerIsMember }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean }): string {
+export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean }): string {
   const name = c.shortName ?? c.title;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
@@ -168,6 +168,24 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember }: { site: Si
     >
       <div class="grid-row grid-gap-lg">
         <div class="desktop:grid-col-8">
+          {saved ? (
+            <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+              <div class="usa-alert__body">
+                <p class="usa-alert__text">The page is saved.</p>
+              </div>
+            </div>
+          ) : (
+            ''
+          )}
+          {viewerCoordinates ? (
+            <p>
+              <a class="usa-button usa-button--outline" href={`/communities/${c.slug}/admin`}>
+                Manage this community
+              </a>
+            </p>
+          ) : (
+            ''
+          )}
           {c.kicker ? <p class="text-bold text-base-dark margin-bottom-0" safe>{c.kicker}</p> : ''}
           <h1 safe>{c.title}</h1>
           {c.deck ? <p class="usa-intro" safe>{c.deck}</p> : ''}

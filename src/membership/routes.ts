@@ -16,7 +16,8 @@ import { canCoordinate, changeMembership, DELIVERY_MODES, findMember, membership
 import { createSession, endAllSessions, endSession, SESSION_COOKIE } from './sessions.ts';
 import { requestSignIn, signInLinkState, useSignInLink } from './sign-in.ts';
 import { memberData } from './my-data.ts';
-import { AccountPage, ConfirmButtonPage, DirectoryPage, JoinPage, MessagePage, RequestsPage, SignInPage, type JoinFormValues } from './views.tsx';
+import { AccountPage, ConfirmButtonPage, DirectoryPage, ImportPage, JoinPage, MessagePage, RequestsPage, SignInPage, type JoinFormValues } from './views.tsx';
+import { applyImport, ImportFileError, planImport } from './bulk-import.ts';
 
 const JOIN_PER_IP = { max: 10, windowSeconds: 15 * 60 };
 const JOIN_PER_ADDRESS = { max: 3, windowSeconds: 60 * 60 };
@@ -326,6 +327,29 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
         throw err;
       }
       return reply.redirect(`/communities/${c.slug}/admin/requests?done=${decision === 'approve' ? 'approved' : 'denied'}`, 303);
+    });
+
+    app.get<{ Params: { slug: string } }>('/communities/:slug/admin/import', hide, async (req, reply) => {
+      const c = await coordinatorOf(req, req.params.slug);
+      return sendPage(reply, ImportPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf() }));
+    });
+
+    app.post<{ Params: { slug: string } }>('/communities/:slug/admin/import', { ...csrf, bodyLimit: 2_500_000 }, async (req, reply) => {
+      const c = await coordinatorOf(req, req.params.slug);
+      const csv = field(req.body, 'csv', 2_000_000);
+      const page = (status: number, extra: Parameters<typeof ImportPage>[0]['report'] | undefined, error?: string) =>
+        sendPage(reply, ImportPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), csv, ...(error ? { error } : {}), ...(extra ? { report: extra } : {}) }), status);
+      if (!csv) return page(400, undefined, 'Paste the members to import.');
+      let plan;
+      try {
+        plan = await planImport(ctx.pool, csv, c, ctx.config);
+      } catch (err) {
+        if (err instanceof ImportFileError) return page(400, undefined, err.message);
+        throw err;
+      }
+      if (field(req.body, 'intent') !== 'import') return page(200, plan);
+      const applied = await applyImport(ctx.pool, plan, { community: c, actor: actorOf(req), welcome: field(req.body, 'welcome') === 'yes', mail: ctx.mail, baseUrl: baseUrl(ctx, req) });
+      return page(200, { ...plan, applied });
     });
 
     app.get<{ Params: { slug: string }; Querystring: { q?: string; done?: string } }>('/communities/:slug/members', hide, async (req, reply) => {

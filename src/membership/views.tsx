@@ -4,6 +4,7 @@ import { Page, toHtml, type Site } from '../web/layout.tsx';
 import { Checkbox, CsrfField, ErrorSummary, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import { formatDay } from '../communities/views.tsx';
 import type { AwaitingApproval } from './approvals.ts';
+import type { ImportCategory, ImportRow } from './bulk-import.ts';
 import type { DirectoryEntry } from './directory.ts';
 import { DELIVERY_MODES, type DeliveryMode, type Member, type Membership } from './members.ts';
 
@@ -479,6 +480,94 @@ export function DirectoryPage(p: { site: Site; c: CommunityRef; csrf: string; q:
           ))}
         </tbody>
       </table>
+    </Page>,
+  );
+}
+
+export function ImportPage(p: { site: Site; c: CommunityRef; csrf: string; csv?: string; error?: string; report?: { rows: ImportRow[]; counts: Record<ImportCategory, number>; applied?: { joined: number; queued: number } } }): string {
+  const errors: FieldErrors = p.error ? { csv: p.error } : {};
+  const r = p.report;
+  return toHtml(
+    <Page
+      site={p.site}
+      title={`Import members into ${p.c.title}`}
+      section="communities"
+      breadcrumbs={[{ href: '/communities', label: 'Communities' }, { href: `/communities/${p.c.slug}`, label: p.c.title }, { href: `/communities/${p.c.slug}/admin`, label: 'Manage' }, { label: 'Import members' }]}
+    >
+      <h1 safe>{`Import members into ${p.c.title}`}</h1>
+      <p>
+        Paste a CSV export of an existing list: one person per line with <code>email, name, title</code> (and optionally <code>agency</code>). A
+        first line naming the columns is fine. Eligible addresses become members; addresses that need a person go to the{' '}
+        <a href={`/communities/${p.c.slug}/admin/requests`}>requests queue</a>; the rest are listed below and skipped.
+      </p>
+      {r ? (
+        <section aria-labelledby="report-heading" class="margin-bottom-4">
+          <h2 id="report-heading">{r.applied ? 'Import finished' : 'What an import would do'}</h2>
+          {r.applied ? (
+            <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+              <div class="usa-alert__body">
+                <p class="usa-alert__text" safe>{`${r.applied.joined} new members; ${r.applied.queued} sent to the requests queue.`}</p>
+              </div>
+            </div>
+          ) : (
+            <p>Nothing has changed yet.</p>
+          )}
+          <ul class="usa-list">
+            <li safe>{`Eligible: ${r.counts.eligible}`}</li>
+            <li safe>{`Need approval: ${r.counts['needs-approval']}`}</li>
+            <li safe>{`Not eligible: ${r.counts.ineligible}`}</li>
+            <li safe>{`Duplicates: ${r.counts.duplicate}`}</li>
+            <li safe>{`Not usable: ${r.counts.malformed}`}</li>
+          </ul>
+          {r.rows.length ? (
+            <table class="usa-table usa-table--stacked usa-table--compact">
+              <caption>Every row</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Line</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Result</th>
+                  <th scope="col">Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.rows.map((row) => (
+                  <tr>
+                    <th scope="row" data-label="Line" safe>
+                      {String(row.line)}
+                    </th>
+                    <td data-label="Email" safe>
+                      {row.email || '(blank)'}
+                    </td>
+                    <td data-label="Result">
+                      {row.category}
+                    </td>
+                    <td data-label="Why" safe>
+                      {row.note}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            ''
+          )}
+        </section>
+      ) : (
+        ''
+      )}
+      <ErrorSummary errors={errors} />
+      <form class="usa-form usa-form--large" method="post" action={`/communities/${p.c.slug}/admin/import`} novalidate>
+        <CsrfField token={p.csrf} />
+        <TextArea name="csv" label="Members (CSV)" value={p.csv} error={errors.csv} required rows={12} maxlength={2_000_000} />
+        <Checkbox name="welcome" label="Send each new member the welcome email" />
+        <button class="usa-button usa-button--outline" type="submit" name="intent" value="check">
+          Check only
+        </button>
+        <button class="usa-button" type="submit" name="intent" value="import">
+          Import
+        </button>
+      </form>
     </Page>,
   );
 }

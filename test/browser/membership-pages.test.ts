@@ -140,6 +140,24 @@ describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.goto(`${platform.url}/communities/social-media`);
     assert.ok(await page.getByText('You are a member.').isVisible());
     await check(page, 'community-as-member');
+
+    await page.getByRole('link', { name: 'Manage this community' }).click();
+    await check(page, 'admin-hub');
+    await page.getByRole('link', { name: 'Edit the community page' }).click();
+    await check(page, 'admin-edit');
+    await page.getByLabel('Deck').fill('Share and learn with practitioners across government.');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    assert.ok(await page.getByText('Preview (not saved yet)').isVisible());
+    await check(page, 'admin-edit-preview');
+    await page.getByRole('button', { name: 'Save' }).click();
+    assert.ok(await page.getByText('The page is saved.').isVisible());
+
+    await page.goto(`${platform.url}/communities/social-media/admin/import`);
+    await check(page, 'admin-import');
+    await page.getByLabel('Members (CSV)').fill('email,name,title\nchris@fema.dhs.gov,Chris Doe,Planner\nbad-row\n');
+    await page.getByRole('button', { name: 'Check only' }).click();
+    assert.ok(await page.getByText('What an import would do').isVisible());
+    await check(page, 'admin-import-report');
     await ctx.close();
   });
 });

@@ -79,7 +79,7 @@ describe('socialgov CLI', { skip: NO_SERVER }, () => {
   test('migrate applies once, then has nothing to do', async () => {
     const first = await runCli(['migrate'], env);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /Applied 3 migration\(s\)\./);
+    assert.match(first.stdout, /Applied \d+ migration\(s\)\./);
     const again = await runCli(['migrate'], env);
     assert.match(again.stdout, /Nothing to do/);
     const status = await runCli(['migrate', '--status'], env);

@@ -247,4 +247,57 @@ describe('membership end to end', () => {
     assert.equal(out.status, 200);
     assert.ok((await second.get('/account')).url.includes('/signin'));
   });
+
+  test('coordinators edit the page (preview, validation, audit) and import members from the web', async () => {
+    const pat = new WebClient(platform.url);
+    await signIn(pat, 'pat.doe@gsa.gov');
+    const hub = await pat.get('/communities/social-media/admin');
+    assert.equal(hub.status, 200);
+    assert.ok(hub.text.includes('Edit the community page'), 'hub');
+    assert.equal((await new WebClient(platform.url).get('/communities/social-media/admin/page')).url.includes('/signin'), true);
+
+    const edit = await pat.get('/communities/social-media/admin/page');
+    assert.equal(edit.status, 200);
+    const form: Record<string, string> = { _csrf: hidden(edit.text, '_csrf'), channelRows: hidden(edit.text, 'channelRows') };
+    for (const m of edit.text.matchAll(/<input class="usa-input[^"]*" id="([^"]+)" name="([^"]+)" type="(?:text|email)" value="([^"]*)"/g)) form[m[2]!] = m[3]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+    const textarea = (name: string) => new RegExp(`name="${name}"[^>]*>([\\s\\S]*?)</textarea>`).exec(edit.text)![1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+    Object.assign(form, { summary: textarea('summary'), body: textarea('body'), guidelines: textarea('guidelines'), weight: '1', highlight: 'yes', ch0_platform: 'listserv', ch0_audience: 'government', allowExceptions: 'yes' });
+    const levels = ['federal', 'state', 'local', 'tribal', 'territorial', 'military', 'other'];
+
+    const preview = await pat.request('POST', '/communities/social-media/admin/page', new URLSearchParams({ ...form, deck: 'A new deck for review', intent: 'preview' }) as unknown as Record<string, string>);
+    assert.equal(preview.status, 200);
+    assert.ok(preview.text.includes('Preview (not saved yet)'), 'preview heading');
+    assert.ok(preview.text.includes('A new deck for review'), 'preview deck');
+    assert.ok(!(await pat.get('/communities/social-media')).text.includes('A new deck for review'), 'a preview saves nothing');
+
+    const bad = await pat.request('POST', '/communities/social-media/admin/page', { ...form, ch0_email: 'not an address', intent: 'save' });
+    assert.equal(bad.status, 400);
+    assert.ok(bad.text.includes('is not an e-mail address'), 'bad address message');
+
+    const body = new URLSearchParams({ ...form, deck: 'Share what works in government social media.', intent: 'save' });
+    for (const l of levels.filter((l) => l !== 'local')) body.append('levels', l);
+    const res = await fetch(`${platform.url}/communities/social-media/admin/page`, {
+      method: 'POST', redirect: 'manual', body, headers: { cookie: [...pat.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(res.status, 303);
+    const page = await pat.get('/communities/social-media?saved=1');
+    assert.ok(page.text.includes('The page is saved.'), 'saved notice');
+    assert.ok(page.text.includes('Share what works in government social media.'), 'new deck');
+    assert.ok(page.text.includes('Earlier figure: <span>1,462</span>'), 'the historical figure survives an edit');
+    const settings = await platform.db.pool.query(`select eligible_levels, allow_exceptions from communities where slug = 'social-media'`);
+    assert.deepEqual(settings.rows[0].eligible_levels, levels.filter((l) => l !== 'local'));
+    const audit = await platform.db.pool.query(`select action from audit_log where subject_type = 'community' and actor = 'Pat.Doe@gsa.gov' and action like 'community.%' order by id`);
+    assert.deepEqual(audit.rows.map((r) => r.action), ['community.edit', 'community.join-settings']);
+
+    // Import from the web: check first, then import.
+    const csv = 'email,name,title\nnew.one@navy.mil,New One,Analyst\nvendor@example.com,Vendor Person,Contractor\nnope\n';
+    const importPage = await pat.get('/communities/social-media/admin/import');
+    const check = await pat.request('POST', '/communities/social-media/admin/import', { _csrf: hidden(importPage.text, '_csrf'), csv, intent: 'check' });
+    assert.equal(check.status, 200);
+    for (const want of ['What an import would do', 'Eligible: 1', 'Need approval: 1', 'Not usable: 1']) assert.ok(check.text.includes(want), want);
+    const before = await memberCount();
+    const done = await pat.request('POST', '/communities/social-media/admin/import', { _csrf: hidden(importPage.text, '_csrf'), csv, intent: 'import' });
+    assert.ok(done.text.includes('1 new members; 1 sent to the requests queue.'), done.text.slice(done.text.indexOf('<main'), done.text.indexOf('<main') + 1500));
+    assert.equal(await memberCount(), before + 1);
+  });
 });
