@@ -158,7 +158,7 @@ export function ConfirmButtonPage(p: { site: Site; title: string; lines: string[
   );
 }
 
-export function SignInPage(p: { site: Site; csrf: string; email?: string; error?: string; next?: string }): string {
+export function SignInPage(p: { site: Site; csrf: string; email?: string; error?: string; next?: string | undefined; oidcLabel?: string | undefined }): string {
   const errors: FieldErrors = p.error ? { email: p.error } : {};
   return toHtml(
     <Page site={p.site} title="Sign in" section="account" breadcrumbs={[{ href: '/', label: 'Home' }, { label: 'Sign in' }]}>
@@ -173,6 +173,18 @@ export function SignInPage(p: { site: Site; csrf: string; email?: string; error?
           Email me a sign-in link
         </button>
       </form>
+      {p.oidcLabel ? (
+        <>
+          <p class="margin-top-4">Or sign in through your government identity provider:</p>
+          <p>
+            <a class="usa-button usa-button--outline" href={`/signin/oidc${p.next ? `?next=${encodeURIComponent(p.next)}` : ''}`} safe>
+              {p.oidcLabel}
+            </a>
+          </p>
+        </>
+      ) : (
+        ''
+      )}
       <p class="margin-top-3">
         Not a member yet? Choose a community on the <a href="/communities">communities page</a> and join it.
       </p>

@@ -43,6 +43,18 @@ export interface Config {
   signInLinkMinutes: number;
   /** Days a signed-in session lasts without use. */
   sessionDays: number;
+  /** OpenID Connect provider (e.g. Login.gov) for "Sign in with ..."; unset: mailed links only. */
+  oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  scopes: string;
+  acrValues: string | undefined;
+  prompt: string | undefined;
+  label: string;
 }
 
 export class ConfigError extends Error {
@@ -214,7 +226,43 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
   },
 ];
 
-const KNOWN = new Set(SETTINGS.map((s) => s.env));
+/** OpenID Connect settings: documented with the others, validated together. */
+export const OIDC_SETTINGS: ReadonlyArray<{ env: string; defaultText: string; description: string }> = [
+  { env: 'OIDC_ISSUER', defaultText: '(none: sign-in by mailed link only)', description: 'OpenID Connect provider for a "Sign in with ..." button, e.g. `https://secure.login.gov` (https; http only for localhost).' },
+  { env: 'OIDC_CLIENT_ID', defaultText: '(none)', description: 'The client id registered with the provider (required with OIDC_ISSUER).' },
+  { env: 'OIDC_CLIENT_SECRET', defaultText: '(none: PKCE public client)', description: 'Client secret, if the provider issued one. Without it socialgov uses PKCE, as Login.gov allows.' },
+  { env: 'OIDC_SCOPES', defaultText: '`openid email`', description: 'Scopes to ask for; the provider must return a verified `email`.' },
+  { env: 'OIDC_ACR_VALUES', defaultText: '(none)', description: 'acr_values to send, e.g. `http://idmanagement.gov/ns/assurance/ial/1` for Login.gov.' },
+  { env: 'OIDC_PROMPT', defaultText: '`select_account`', description: 'The `prompt` to send (Login.gov requires `select_account`); `none-sent` sends none.' },
+  { env: 'OIDC_LABEL', defaultText: '`Sign in with Login.gov`', description: 'Text of the sign-in button.' },
+];
+
+function parseOidc(merged: Record<string, string | undefined>): OidcConfig | undefined {
+  const issuer = merged.OIDC_ISSUER?.trim();
+  const clientId = merged.OIDC_CLIENT_ID?.trim();
+  if (!issuer && !clientId) return undefined;
+  if (!issuer) throw new ConfigError('OIDC_ISSUER', 'is required when OIDC_CLIENT_ID is set; give the provider address, or unset both.');
+  if (!clientId) throw new ConfigError('OIDC_CLIENT_ID', 'is required when OIDC_ISSUER is set; give the client id the provider registered, or unset both.');
+  let u: URL;
+  try {
+    u = new URL(issuer);
+  } catch {
+    throw new ConfigError('OIDC_ISSUER', `"${issuer}" is not a URL; write it as https://provider.example.gov`);
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local)) throw new ConfigError('OIDC_ISSUER', 'must use https:// (http:// is allowed only for localhost).');
+  return {
+    issuer: issuer.replace(/\/+$/, ''),
+    clientId,
+    clientSecret: merged.OIDC_CLIENT_SECRET || undefined,
+    scopes: merged.OIDC_SCOPES?.trim() || 'openid email',
+    acrValues: merged.OIDC_ACR_VALUES?.trim() || undefined,
+    prompt: merged.OIDC_PROMPT?.trim() === 'none-sent' ? undefined : merged.OIDC_PROMPT?.trim() || 'select_account',
+    label: merged.OIDC_LABEL?.trim() || 'Sign in with Login.gov',
+  };
+}
+
+const KNOWN = new Set([...SETTINGS.map((s) => s.env), ...OIDC_SETTINGS.map((s) => s.env)]);
 
 /**
  * Build the configuration from an environment. Values in the environment win over the file
@@ -238,12 +286,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       merged[k] = v === null || v === undefined ? undefined : String(v);
     }
   }
-  for (const s of SETTINGS) {
-    const v = env[s.env];
-    if (v !== undefined && v !== '') merged[s.env] = v;
+  for (const name of KNOWN) {
+    const v = env[name];
+    if (v !== undefined && v !== '') merged[name] = v;
   }
   const out: Partial<Record<keyof Config, unknown>> = {};
   for (const s of SETTINGS) out[s.key] = s.parse(merged[s.env], s.env);
+  out.oidc = parseOidc(merged);
   return out as Config;
 }
 
