@@ -129,3 +129,16 @@ export function startServe(env: Record<string, string | undefined>, timeoutMs = 
     });
   });
 }
+
+/**
+ * A database for a test server: a fresh database on the PostgreSQL server when CI provides one
+ * (faster), otherwise a new embedded PostgreSQL in a temporary folder.
+ */
+export async function testDatabaseEnv(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> {
+  if (SERVER_URL) {
+    const db = await freshServerDatabase();
+    return { env: { DATABASE_URL: db.url }, cleanup: () => db.drop() };
+  }
+  const dir = tempDir();
+  return { env: { SOCIALGOV_DATA_DIR: dir }, cleanup: async () => removeDir(dir) };
+}

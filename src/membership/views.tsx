@@ -1,7 +1,7 @@
 /** Pages for joining, signing in, the member area, and the coordinators' tools. */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
-import { Checkbox, CsrfField, ErrorSummary, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
+import { Checkbox, CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import { formatDay } from '../communities/views.tsx';
 import type { AwaitingApproval } from './approvals.ts';
 import type { ImportCategory, ImportRow } from './bulk-import.ts';
@@ -202,17 +202,7 @@ export function AccountPage(p: { site: Site; csrf: string; member: Member; membe
       <p>
         Signed in as <strong safe>{m.email}</strong>.
       </p>
-      {p.saved ? (
-        <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
-          <div class="usa-alert__body">
-            <p class="usa-alert__text" safe>
-              {p.saved}
-            </p>
-          </div>
-        </div>
-      ) : (
-        ''
-      )}
+      <SuccessNotice text={p.saved} />
       <h2>Your communities</h2>
       {active.length ? (
         <table class="usa-table usa-table--stacked">
@@ -325,17 +315,7 @@ export function RequestsPage(p: { site: Site; c: CommunityRef; csrf: string; req
         These people confirmed their email address, but their address alone did not show that they may join. Approve or deny each one; they
         are told by email. <a href={`/communities/${p.c.slug}/members`}>See the member directory</a>.
       </p>
-      {p.notice ? (
-        <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
-          <div class="usa-alert__body">
-            <p class="usa-alert__text" safe>
-              {p.notice}
-            </p>
-          </div>
-        </div>
-      ) : (
-        ''
-      )}
+      <SuccessNotice text={p.notice} />
       {p.requests.length === 0 ? <p>No requests are waiting.</p> : ''}
       {p.requests.map((r) => (
         <section class="border-top border-base-lighter padding-y-2" aria-labelledby={`request-${r.id}`}>
@@ -391,17 +371,7 @@ export function DirectoryPage(p: { site: Site; c: CommunityRef; csrf: string; q:
     >
       <h1 safe>{`Members of ${p.c.title}`}</h1>
       <p>This directory is for members only.</p>
-      {p.notice ? (
-        <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
-          <div class="usa-alert__body">
-            <p class="usa-alert__text" safe>
-              {p.notice}
-            </p>
-          </div>
-        </div>
-      ) : (
-        ''
-      )}
+      <SuccessNotice text={p.notice} />
       <form class="usa-search usa-search--small margin-bottom-2" role="search" method="get" action={`/communities/${p.c.slug}/members`}>
         <label class="usa-sr-only" for="q">
           Search members by name, agency or expertise

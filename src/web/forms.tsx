@@ -127,3 +127,17 @@ export function field(body: unknown, name: string, max = 2000): string {
   const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
   return typeof v === 'string' ? v.trim().slice(0, max) : '';
 }
+
+/** "Saved" and similar confirmations after a form, announced to screen readers. */
+export function SuccessNotice({ text }: { text: string | undefined }) {
+  if (!text) return '';
+  return (
+    <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+      <div class="usa-alert__body">
+        <p class="usa-alert__text" safe>
+          {text}
+        </p>
+      </div>
+    </div>
+  );
+}

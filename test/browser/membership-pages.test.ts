@@ -3,17 +3,16 @@
  * from the mail, account, the coordinators' queue and directory. axe finds nothing on each.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
-import { freshServerDatabase, removeDir, ROOT, SERVER_URL, tempDir, testConfig } from '../helpers.ts';
+import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const NO_CHROMIUM = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
@@ -25,20 +24,11 @@ describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
   before(async () => {
     sink = await startMailSink();
     const env: Record<string, string> = { SMTP_URL: sink.url };
-    if (SERVER_URL) {
-      const db = await freshServerDatabase();
-      env.DATABASE_URL = db.url;
-      cleanup = () => db.drop();
-    } else {
-      const dir = tempDir();
-      env.SOCIALGOV_DATA_DIR = dir;
-      cleanup = async () => removeDir(dir);
-    }
+    const database = await testDatabaseEnv();
+    Object.assign(env, database.env);
+    cleanup = database.cleanup;
     platform = await startPlatform(testConfig(env));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {

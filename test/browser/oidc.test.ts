@@ -3,17 +3,15 @@
  * a member signs in through it; a stranger's verified address goes through the eligibility rules.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import Provider from 'oidc-provider';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { freePort } from '../../src/platform/db/embedded.ts';
-import { freshServerDatabase, removeDir, SERVER_URL, tempDir, testConfig } from '../helpers.ts';
+import { testConfig, testDatabaseEnv } from '../helpers.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const NO_CHROMIUM = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 
 describe('OpenID Connect sign-in', { skip: NO_CHROMIUM }, () => {
   let platform: RunningPlatform;
@@ -26,15 +24,9 @@ describe('OpenID Connect sign-in', { skip: NO_CHROMIUM }, () => {
     const appPort = await freePort();
     const issuer = `http://127.0.0.1:${providerPort}`;
     const env: Record<string, string> = { PORT: String(appPort), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'socialgov-test', OIDC_LABEL: 'Sign in with Test.gov', OIDC_PROMPT: 'login' };
-    if (SERVER_URL) {
-      const db = await freshServerDatabase();
-      env.DATABASE_URL = db.url;
-      cleanup = () => db.drop();
-    } else {
-      const dir = tempDir();
-      env.SOCIALGOV_DATA_DIR = dir;
-      cleanup = async () => removeDir(dir);
-    }
+    const database = await testDatabaseEnv();
+    Object.assign(env, database.env);
+    cleanup = database.cleanup;
     platform = await startPlatform(testConfig(env));
     const oidc = new Provider(issuer, {
       clients: [{ client_id: 'socialgov-test', token_endpoint_auth_method: 'none', redirect_uris: [`${platform.url}/signin/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
@@ -51,10 +43,7 @@ describe('OpenID Connect sign-in', { skip: NO_CHROMIUM }, () => {
     await platform.db.pool.query(
       `insert into memberships (community_id, member_id, status) select c.id, m.id, 'active' from communities c, members m where c.slug = 'social-media' and m.email = 'Member.Person@gsa.gov'`,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -3,16 +3,15 @@
  * violations, no console errors (CSP included), and the same pages with JavaScript off.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
-import { freshServerDatabase, removeDir, ROOT, SERVER_URL, tempDir, testConfig } from '../helpers.ts';
+import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const NO_CHROMIUM = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 const PAGES: Array<{ path: string; name: string; status: number; h1: string }> = [
@@ -30,19 +29,10 @@ describe('pages in Chromium', { skip: NO_CHROMIUM }, () => {
 
   before(async () => {
     // The server PostgreSQL when CI provides one (faster), else the embedded one.
-    if (SERVER_URL) {
-      const db = await freshServerDatabase();
-      platform = await startPlatform(testConfig({ DATABASE_URL: db.url }));
-      cleanup = () => db.drop();
-    } else {
-      const dir = tempDir();
-      platform = await startPlatform(testConfig({ SOCIALGOV_DATA_DIR: dir }));
-      cleanup = async () => removeDir(dir);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    platform = await startPlatform(testConfig(database.env));
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
-import { freshServerDatabase, removeDir, SERVER_URL, tempDir, testConfig } from '../helpers.ts';
+import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
 import { hidden, WebClient } from '../web-client.ts';
 
@@ -21,15 +21,9 @@ describe('membership end to end', () => {
   before(async () => {
     sink = await startMailSink();
     const env: Record<string, string> = { SMTP_URL: sink.url, MAIL_FROM: 'SocialGov <no-reply@socialgov.test>' };
-    if (SERVER_URL) {
-      const db = await freshServerDatabase();
-      env.DATABASE_URL = db.url;
-      cleanup = () => db.drop();
-    } else {
-      const dir = tempDir();
-      env.SOCIALGOV_DATA_DIR = dir;
-      cleanup = async () => removeDir(dir);
-    }
+    const database = await testDatabaseEnv();
+    Object.assign(env, database.env);
+    cleanup = database.cleanup;
     platform = await startPlatform(testConfig(env));
   });
   after(async () => {
