@@ -142,3 +142,18 @@ export async function testDatabaseEnv(): Promise<{ env: Record<string, string>; 
   const dir = tempDir();
   return { env: { SOCIALGOV_DATA_DIR: dir }, cleanup: async () => removeDir(dir) };
 }
+
+/** For CLI tests: a fresh server database and a data folder, as the environment the CLI gets. */
+export async function cliTestEnv(): Promise<{ url: string; dir: string; env: Record<string, string>; cleanup(): Promise<void> }> {
+  const db = await freshServerDatabase();
+  const dir = tempDir();
+  return {
+    url: db.url,
+    dir,
+    env: { DATABASE_URL: db.url, SOCIALGOV_DATA_DIR: dir },
+    async cleanup() {
+      await db.drop();
+      removeDir(dir);
+    },
+  };
+}

@@ -50,7 +50,7 @@ function describedBy(p: { name: string; hint?: string; error?: string }): string
   return ids.length ? ids.join(' ') : undefined;
 }
 
-export function TextField(p: FieldProps) {
+function FieldFrame(p: FieldProps & { children: Html.Children }) {
   return (
     <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
       <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name}>
@@ -59,6 +59,14 @@ export function TextField(p: FieldProps) {
       </label>
       {p.hint ? <div class="usa-hint" id={`${p.name}-hint`} safe>{p.hint}</div> : ''}
       {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+      {p.children as 'safe'}
+    </div>
+  );
+}
+
+export function TextField(p: FieldProps) {
+  return (
+    <FieldFrame {...p}>
       <input
         class={p.error ? 'usa-input usa-input--error' : 'usa-input'}
         id={p.name}
@@ -71,19 +79,13 @@ export function TextField(p: FieldProps) {
         aria-describedby={describedBy(p)}
         aria-invalid={p.error ? 'true' : undefined}
       />
-    </div>
+    </FieldFrame>
   );
 }
 
 export function TextArea(p: FieldProps & { rows?: number }) {
   return (
-    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name}>
-        <span safe>{p.label}</span>
-        {p.required ? '' : <span class="text-base"> (optional)</span>}
-      </label>
-      {p.hint ? <div class="usa-hint" id={`${p.name}-hint`} safe>{p.hint}</div> : ''}
-      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+    <FieldFrame {...p}>
       <textarea
         class={p.error ? 'usa-textarea usa-input--error' : 'usa-textarea'}
         id={p.name}
@@ -96,7 +98,7 @@ export function TextArea(p: FieldProps & { rows?: number }) {
       >
         {p.value ?? ''}
       </textarea>
-    </div>
+    </FieldFrame>
   );
 }
 

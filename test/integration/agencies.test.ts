@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { parseRegistryFile } from '../../src/membership/gov-registry.ts';
-import { freshServerDatabase, NO_SERVER, removeDir, runCli, SHARED, tempDir } from '../helpers.ts';
+import { cliTestEnv, NO_SERVER, runCli, SHARED } from '../helpers.ts';
 
 const FULL = path.join(SHARED, 'data/dotgov/current-full.csv');
 const FEDERAL = path.join(SHARED, 'data/dotgov/current-federal.csv');
@@ -18,7 +18,8 @@ function domainsIn(file: string): number {
 }
 
 describe('socialgov agencies', { skip: NO_SERVER || NO_DOTGOV }, () => {
-  let db: { url: string; drop(): Promise<void> };
+  let db: { url: string };
+  let cleanup: (() => Promise<void>) | undefined;
   let dir: string;
   let env: Record<string, string>;
   const query = async <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => {
@@ -38,13 +39,14 @@ describe('socialgov agencies', { skip: NO_SERVER || NO_DOTGOV }, () => {
     ))[0]!;
 
   before(async () => {
-    db = await freshServerDatabase();
-    dir = tempDir();
-    env = { DATABASE_URL: db.url, SOCIALGOV_DATA_DIR: dir };
+    const t = await cliTestEnv();
+    db = { url: t.url };
+    dir = t.dir;
+    env = t.env;
+    cleanup = t.cleanup;
   });
   after(async () => {
-    await db?.drop();
-    if (dir) removeDir(dir);
+    await cleanup?.();
   });
 
   test('--help for each command', async () => {

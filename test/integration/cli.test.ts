@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { SEED_FILE } from '../../src/communities/seed.ts';
-import { freshServerDatabase, HAS_SHARED, NO_SERVER, removeDir, runCli, SHARED, tempDir } from '../helpers.ts';
+import { cliTestEnv, HAS_SHARED, NO_SERVER, runCli, SHARED } from '../helpers.ts';
 
 const GOOD = `---
 slug: plain-test
@@ -22,7 +22,8 @@ Plain language helps people find, understand and use what they need.
 `;
 
 describe('socialgov CLI', { skip: NO_SERVER }, () => {
-  let db: { url: string; drop(): Promise<void> };
+  let db: { url: string };
+  let cleanup: (() => Promise<void>) | undefined;
   let dir: string;
   let env: Record<string, string>;
   const count = async () => {
@@ -36,13 +37,14 @@ describe('socialgov CLI', { skip: NO_SERVER }, () => {
   };
 
   before(async () => {
-    db = await freshServerDatabase();
-    dir = tempDir();
-    env = { DATABASE_URL: db.url, SOCIALGOV_DATA_DIR: dir };
+    const t = await cliTestEnv();
+    db = { url: t.url };
+    dir = t.dir;
+    env = t.env;
+    cleanup = t.cleanup;
   });
   after(async () => {
-    await db?.drop();
-    if (dir) removeDir(dir);
+    await cleanup?.();
   });
 
   test('--help for the program and for each command', async () => {

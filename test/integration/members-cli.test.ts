@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { freshServerDatabase, NO_SERVER, removeDir, runCli, tempDir } from '../helpers.ts';
+import { cliTestEnv, NO_SERVER, runCli } from '../helpers.ts';
 
 const CSV = `Email,Name,Title
 ana.ruiz@gsa.gov,Ana Ruiz,Social media lead
@@ -17,7 +17,8 @@ x@gsа.gov,Look Alike,Cyrillic a
 `;
 
 describe('socialgov members and admins', { skip: NO_SERVER }, () => {
-  let db: { url: string; drop(): Promise<void> };
+  let db: { url: string };
+  let cleanup: (() => Promise<void>) | undefined;
   let dir: string;
   let env: Record<string, string>;
   const query = async (sql: string) => {
@@ -31,16 +32,17 @@ describe('socialgov members and admins', { skip: NO_SERVER }, () => {
   };
 
   before(async () => {
-    db = await freshServerDatabase();
-    dir = tempDir();
-    env = { DATABASE_URL: db.url, SOCIALGOV_DATA_DIR: dir, PUBLIC_URL: 'https://socialgov.example.gov' };
+    const t = await cliTestEnv();
+    db = { url: t.url };
+    dir = t.dir;
+    env = { ...t.env, PUBLIC_URL: 'https://socialgov.example.gov' };
+    cleanup = t.cleanup;
     // A community to import into (serve seeds it; here the CLI imports the built-in seed).
     const r = await runCli(['communities', 'import', path.resolve('src/communities/seed/social-media.md')], env);
     assert.equal(r.code, 0, r.stderr);
   });
   after(async () => {
-    await db?.drop();
-    if (dir) removeDir(dir);
+    await cleanup?.();
   });
 
   test('import: dry run reports every row and changes nothing; then imports with progress', async () => {
