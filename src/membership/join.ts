@@ -60,6 +60,8 @@ export interface JoinRequestProps {
   /** Site address for links, e.g. https://socialgov.example.gov */
   baseUrl: string;
   mail: MailTransport;
+  /** For requests by mail: an address that confirms when the applicant replies (`<list>-confirm+<token>@`). */
+  confirmByReply?: (token: string) => string;
 }
 
 export type JoinRequestResult =
@@ -85,7 +87,13 @@ export async function requestToJoin(pool: pg.Pool, p: JoinRequestProps): Promise
      values ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(hours => $9), $10)`,
     [p.community.id, address, p.name, p.jobTitle || null, agency, p.reason || null, JSON.stringify(decision), token.hash, p.linkHours, p.ip ?? null],
   );
-  await p.mail.send(confirmJoinMail(address, p.community, `${p.baseUrl}/join/confirm?token=${token.raw}`, p.linkHours, decision.outcome === 'needs-approval'));
+  const confirm = confirmJoinMail(address, p.community, `${p.baseUrl}/join/confirm?token=${token.raw}`, p.linkHours, decision.outcome === 'needs-approval');
+  if (p.confirmByReply) {
+    const replyAddress = p.confirmByReply(token.raw);
+    confirm.replyTo = replyAddress;
+    confirm.text = confirm.text.replace('To confirm, open this link:', `To confirm, reply to this message (it goes to ${replyAddress}), or open this link:`);
+  }
+  await p.mail.send(confirm);
   return { kind: 'check-your-mail', decision };
 }
 

@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { MailTransport } from './mail/transport.ts';
 import { deliverQueuedMail, MAIL_JOB } from './mail/queued.ts';
 import type { Queue, Worker } from './queue.ts';
+import { registerListJobs } from '../lists/jobs.ts';
 
 export interface WorkerContext {
   pool: pg.Pool;
@@ -14,6 +15,8 @@ export interface WorkerContext {
   queue: Queue;
   worker: Worker;
   mail: MailTransport;
+  /** The site's address for links in mail (PUBLIC_URL, or where this process's web role listens). */
+  baseUrl: string;
   log: (msg: string, extra?: object) => void;
 }
 
@@ -24,7 +27,7 @@ async function registerPlatformJobs(w: WorkerContext): Promise<void> {
   }, { concurrency: 2 });
 }
 
-export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs];
+export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs];
 
 export async function registerAllJobs(w: WorkerContext): Promise<void> {
   for (const register of FEATURE_JOBS) await register(w);

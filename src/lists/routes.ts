@@ -1,0 +1,77 @@
+/**
+ * One-click unsubscribe (RFC 8058). Every list copy carries a personal link `/u/<token>`; the token
+ * is signed (HMAC with the site key) and scoped to one member on one list, so it cannot be forged
+ * or reused for anyone else. GET shows a page with one button (link scanners follow GETs, so a
+ * GET changes nothing); POST leaves at once, without signing in. The POST is exempt from the CSRF
+ * check on purpose: mail programs send it from their own servers, and the signed token in the
+ * address is itself the proof that this member asked.
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { cookieSecret } from '../platform/secret.ts';
+import { ConfirmButtonPage, MessagePage } from '../membership/views.tsx';
+import { unsubscribe } from './incoming.ts';
+import { listById } from './store.ts';
+import { readUnsubscribeToken } from './tokens.ts';
+
+export function listRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    let secret: Promise<string> | undefined;
+    const key = () => (secret ??= cookieSecret(ctx.pool, ctx.config.secret));
+    const hide = { schema: { hide: true } };
+    // RFC 8058 clients POST "List-Unsubscribe=One-Click" as multipart/form-data or urlencoded;
+    // in this plugin any body is read as text and only looked at for that marker.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+
+    async function scoped(token: string) {
+      const t = readUnsubscribeToken(await key(), token);
+      if (!t) return undefined;
+      const list = await listById(ctx.pool, t.listId);
+      const member = await ctx.pool.query<{ email: string }>('select email from members where id = $1', [t.memberId]);
+      return list && member.rows[0] ? { list, memberId: t.memberId, email: member.rows[0].email } : undefined;
+    }
+
+    const invalid = (req: Parameters<typeof siteFor>[1]) =>
+      MessagePage({ site: siteFor(ctx, req), title: 'This link does not work', lines: ['This unsubscribe link is not valid. It may have been cut off by your mail program: open it from the message again, or sign in and leave from your account page.'], links: [{ href: '/account', label: 'Your account' }], alert: 'warning' });
+
+    app.get<{ Params: { token: string } }>('/u/:token', hide, async (req, reply) => {
+      const s = await scoped(req.params.token);
+      if (!s) return sendPage(reply, invalid(req), 404);
+      return sendPage(
+        reply,
+        ConfirmButtonPage({
+          site: siteFor(ctx, req),
+          title: `Leave ${s.list.name}`,
+          lines: [`Press the button to stop getting messages from ${s.list.name} at ${s.email}. You can join again at any time.`],
+          action: `/u/${req.params.token}`,
+          token: req.params.token,
+          csrf: reply.generateCsrf(),
+          button: 'Leave the list',
+        }),
+      );
+    });
+
+    app.post<{ Params: { token: string } }>('/u/:token', hide, async (req, reply) => {
+      const s = await scoped(req.params.token);
+      const body = typeof req.body === 'string' ? req.body : '';
+      const oneClick = /List-Unsubscribe(=|"\s*\r?\n\r?\n)One-Click/.test(body);
+      if (!s) {
+        if (oneClick) return reply.code(404).type('text/plain; charset=utf-8').send('This unsubscribe link is not valid.\n');
+        return sendPage(reply, invalid(req), 404);
+      }
+      await unsubscribe(ctx, s.list, s.memberId, oneClick ? 'one-click' : 'web', { name: s.email, source: req.ip });
+      if (oneClick) return reply.type('text/plain; charset=utf-8').send(`Unsubscribed ${s.email} from ${s.list.name}.\n`);
+      return sendPage(
+        reply,
+        MessagePage({
+          site: siteFor(ctx, req),
+          title: `You have left ${s.list.name}`,
+          lines: [`${s.email} will get no more messages from ${s.list.name}.`],
+          links: [{ href: `/communities/${s.list.communitySlug}`, label: `Back to ${s.list.name}` }],
+          alert: 'success',
+        }),
+      );
+    });
+  };
+}
