@@ -1,0 +1,332 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { NO_SHARED, SHARED } from '../../../test/helpers.ts';
+import { htmlToText, parseBounce, summarise, SUMMARY_MAX_BYTES } from './parse.ts';
+
+const SAMPLES = path.join(SHARED, 'data/bounces');
+
+interface Expectation {
+  file: string;
+  formats: string[];
+  temporary: boolean;
+  addresses: string[];
+}
+
+/** EXPECTED.tsv, one entry per file (a file listed under two formats expects the union). */
+function expectations(): Expectation[] {
+  const byFile = new Map<string, Expectation>();
+  const rows = readFileSync(path.join(SAMPLES, 'EXPECTED.tsv'), 'utf8').split(/\r?\n/).slice(1).filter((l) => l.trim());
+  for (const row of rows) {
+    const [file, format, temporary, addresses = ''] = row.split('\t');
+    const e = byFile.get(file!) ?? { file: file!, formats: [], temporary: temporary === 'yes', addresses: [] };
+    e.formats.push(format!);
+    e.addresses.push(...addresses.split(/\s+/).filter(Boolean));
+    byFile.set(file!, e);
+  }
+  return [...byFile.values()];
+}
+
+const mail = (s: string) => Buffer.from(s.replace(/\r?\n/g, '\r\n'));
+
+describe('parseBounce on the real samples (flufl.bounce test data)', () => {
+  test('every expected address with the right temporary flag, and no other address', { skip: NO_SHARED }, async () => {
+    const rows: string[] = [];
+    let failures = 0;
+    for (const e of expectations()) {
+      const report = await parseBounce(readFileSync(path.join(SAMPLES, e.file)));
+      const got = new Map(report.recipients.map((r) => [r.address.toLowerCase(), r]));
+      const want = new Set(e.addresses.map((a) => a.toLowerCase()));
+      const missing = [...want].filter((a) => !got.has(a));
+      const extra = [...got.keys()].filter((a) => !want.has(a));
+      const wrongFlag = [...want].filter((a) => got.has(a) && got.get(a)!.temporary !== e.temporary);
+      const bounceKind = report.kind === 'dsn' || report.kind === 'non-standard';
+      const ok = !missing.length && !extra.length && !wrongFlag.length && bounceKind;
+      if (!ok) failures++;
+      rows.push(
+        [
+          ok ? 'ok  ' : 'FAIL',
+          e.file.padEnd(17),
+          `${e.formats.join('+')}→${report.kind}/${report.format ?? '-'}`.padEnd(40),
+          missing.length ? `missing ${missing.join(' ')}` : '',
+          extra.length ? `extra ${extra.join(' ')}` : '',
+          wrongFlag.length ? `temporary should be ${e.temporary} for ${wrongFlag.join(' ')}` : '',
+          bounceKind ? '' : `kind ${report.kind}`,
+        ].filter(Boolean).join('  '),
+      );
+    }
+    assert.equal(failures, 0, `${failures} sample(s) misread:\n${rows.join('\n')}`);
+  });
+
+  test('no sample is mistaken for an auto-reply and every summary is short plain text', { skip: NO_SHARED }, async () => {
+    for (const e of expectations()) {
+      const report = await parseBounce(readFileSync(path.join(SAMPLES, e.file)));
+      assert.notEqual(report.kind, 'auto-reply', e.file);
+      assert.ok(Buffer.byteLength(report.summary, 'utf8') <= SUMMARY_MAX_BYTES, `${e.file}: summary too long`);
+      assert.ok(report.summary.length > 0, `${e.file}: empty summary`);
+    }
+  });
+});
+
+const GMAIL_550 = `Return-Path: <>
+Received: from mail-ua1-f69.google.com (mail-ua1-f69.google.com [209.85.222.69])
+Date: Mon, 23 Nov 2026 09:12:03 -0800 (PST)
+From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: socialgov-bounces+Ab3_x-Y9@lists.example.gov
+Subject: Delivery Status Notification (Failure)
+Message-ID: <5f0c.1@mx.google.com>
+MIME-Version: 1.0
+Content-Type: multipart/report; boundary="000000000000b1"; report-type=delivery-status
+Auto-Submitted: auto-generated
+
+--000000000000b1
+Content-Type: text/plain; charset="UTF-8"
+
+** Address not found **
+
+Your message wasn't delivered to jane.doe@gmail.com because the address couldn't be found, or is unable to receive mail.
+
+The response from the remote server was:
+550 5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. https://support.google.com/mail/?p=NoSuchUser
+
+--000000000000b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; googlemail.com
+Received-From-MTA: dns; lists.example.gov
+Arrival-Date: Mon, 23 Nov 2026 09:12:02 -0800 (PST)
+
+Final-Recipient: rfc822; jane.doe@gmail.com
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; gmail-smtp-in.l.google.com. (142.250.1.26, the server for the domain gmail.com.)
+Diagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does not exist.
+ 550 5.1.1 https://support.google.com/mail/?p=NoSuchUser
+Last-Attempt-Date: Mon, 23 Nov 2026 09:12:03 -0800 (PST)
+
+--000000000000b1
+Content-Type: message/rfc822
+
+From: SocialGov <socialgov@lists.example.gov>
+To: socialgov@lists.example.gov
+Subject: [socialgov] Office hours on Thursday
+Message-ID: <post-42@lists.example.gov>
+
+Bring questions; contact organizer@agency.example.gov.
+
+--000000000000b1--
+`;
+
+const EXCHANGE_NDR = `From: postmaster@agency.example.gov
+To: socialgov-bounces+Q1w2e3@lists.example.gov
+Subject: Undeliverable: [socialgov] Office hours on Thursday
+Date: Mon, 23 Nov 2026 10:00:00 +0000
+Message-ID: <ndr-1@agency.example.gov>
+MIME-Version: 1.0
+Content-Type: text/plain; charset="us-ascii"
+
+Delivery has failed to these recipients or groups:
+
+Pat.Smith@agency.example.gov (Pat.Smith@agency.example.gov)
+The email address you entered couldn't be found. Please check the recipient's email address and try to resend the message. If the problem continues, please contact your helpdesk.
+
+Diagnostic information for administrators:
+
+Generating server: EXCH01.agency.example.gov
+
+Pat.Smith@agency.example.gov
+#550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup ##
+
+Original message headers:
+
+From: SocialGov <socialgov@lists.example.gov>
+To: socialgov@lists.example.gov
+`;
+
+const OUT_OF_OFFICE_AUTO_SUBMITTED = `From: Pat Smith <pat.smith@agency.example.gov>
+To: socialgov-bounces+Q1w2e3@lists.example.gov
+Subject: Re: [socialgov] Office hours on Thursday
+Auto-Submitted: auto-replied
+Date: Mon, 23 Nov 2026 10:00:00 +0000
+Message-ID: <oof-1@agency.example.gov>
+Content-Type: text/plain
+
+I am out of the office until December 1 with limited access to e-mail. For urgent matters,
+contact my deputy at lee.jones@agency.example.gov. Messages to me could not be delivered to
+my phone while I travel.
+`;
+
+const VACATION_SUBJECT_ONLY = `From: Lee Jones <lee.jones@state.example.gov>
+To: socialgov-bounces+Zz9@lists.example.gov
+Subject: Out of Office: [socialgov] Office hours on Thursday
+Date: Mon, 23 Nov 2026 10:00:00 +0000
+Message-ID: <oof-2@state.example.gov>
+Content-Type: text/plain
+
+Thank you for your message. I am on leave and will reply when I return.
+Undelivered? No: your message was delivered; I will read it later.
+`;
+
+const DELAYED_DSN = `From: Mail Delivery System <MAILER-DAEMON@relay.example.org>
+To: socialgov-bounces+Dd1@lists.example.gov
+Subject: Delayed Mail (still being retried)
+Date: Mon, 23 Nov 2026 10:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b2"
+
+--b2
+Content-Description: Notification
+Content-Type: text/plain
+
+This is the mail system at host relay.example.org.
+
+####################################################################
+# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #
+####################################################################
+
+Your message could not be delivered for more than 4 hour(s).
+It will be retried until it is 5 day(s) old.
+
+<kim@city.example.org>: connect to mx.city.example.org[192.0.2.7]:25: Connection timed out
+
+--b2
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.example.org
+Arrival-Date: Mon, 23 Nov 2026 06:00:00 +0000
+
+Final-Recipient: rfc822; kim@city.example.org
+Original-Recipient: rfc822;Kim@City.example.org
+Action: delayed
+Status: 4.4.1
+Diagnostic-Code: X-Postfix; connect to mx.city.example.org[192.0.2.7]:25: Connection timed out
+Will-Retry-Until: Sat, 28 Nov 2026 06:00:00 +0000
+
+--b2
+Content-Type: text/rfc822-headers
+
+From: SocialGov <socialgov@lists.example.gov>
+To: socialgov@lists.example.gov
+
+--b2--
+`;
+
+describe('parseBounce on synthetic messages', () => {
+  test('Gmail 550 5.1.1 (RFC 3464): one hard failure with status and diagnostic', async () => {
+    const r = await parseBounce(mail(GMAIL_550));
+    assert.equal(r.kind, 'dsn');
+    assert.equal(r.format, 'rfc3464');
+    assert.equal(r.temporary, false);
+    assert.equal(r.recipients.length, 1);
+    const [jane] = r.recipients;
+    assert.equal(jane!.address, 'jane.doe@gmail.com');
+    assert.equal(jane!.temporary, false);
+    assert.equal(jane!.status, '5.1.1');
+    assert.equal(jane!.action, 'failed');
+    assert.match(jane!.diagnostic!, /^550-5\.1\.1 The email account that you tried to reach does not exist\. 550 5\.1\.1/);
+    assert.match(r.summary, /Address not found/);
+    assert.doesNotMatch(r.summary, /organizer@agency/, 'the returned message is not part of the summary');
+  });
+
+  test('Exchange NDR without a report part: the recipient, not the sender in the quoted headers', async () => {
+    const r = await parseBounce(mail(EXCHANGE_NDR));
+    assert.equal(r.kind, 'non-standard');
+    assert.equal(r.format, 'exchange');
+    assert.deepEqual(r.recipients.map((x) => [x.address, x.temporary]), [['Pat.Smith@agency.example.gov', false]]);
+    assert.match(r.summary, /couldn't be found/);
+  });
+
+  test('an out-of-office reply with Auto-Submitted: auto-replied is an auto-reply with no recipients', async () => {
+    const r = await parseBounce(mail(OUT_OF_OFFICE_AUTO_SUBMITTED));
+    assert.equal(r.kind, 'auto-reply');
+    assert.deepEqual(r.recipients, []);
+    assert.match(r.summary, /out of the office/);
+  });
+
+  test('a vacation reply recognised by its "Out of Office" subject alone', async () => {
+    const r = await parseBounce(mail(VACATION_SUBJECT_ONLY));
+    assert.equal(r.kind, 'auto-reply');
+    assert.deepEqual(r.recipients, []);
+  });
+
+  test('other auto-reply markers: X-Autoreply, X-Autorespond, Precedence: auto_reply, "Automatic reply"', async () => {
+    const base = (extra: string, subject = 'Re: [socialgov] Office hours') =>
+      mail(`From: A Person <a.person@agency.example.gov>\nTo: socialgov-bounces@lists.example.gov\nSubject: ${subject}\n${extra}Content-Type: text/plain\n\nAway.\n`);
+    for (const [extra, subject] of [
+      ['X-Autoreply: yes\n', undefined],
+      ['X-Autorespond: Away\n', undefined],
+      ['Precedence: auto_reply\n', undefined],
+      ['', 'Automatic reply: [socialgov] Office hours'],
+      ['', 'Autoreply: [socialgov] Office hours'],
+    ] as const) {
+      assert.equal((await parseBounce(base(extra, subject))).kind, 'auto-reply', `${extra}${subject ?? ''}`);
+    }
+  });
+
+  test('a delayed-delivery DSN is temporary and names the original recipient', async () => {
+    const r = await parseBounce(mail(DELAYED_DSN));
+    assert.equal(r.kind, 'dsn');
+    assert.equal(r.temporary, true);
+    assert.deepEqual(r.recipients.map((x) => [x.address, x.temporary, x.action, x.status]), [['Kim@City.example.org', true, 'delayed', '4.4.1']]);
+  });
+
+  test('a DSN reporting only successful delivery is not a bounce', async () => {
+    const r = await parseBounce(mail(DELAYED_DSN.replace('Action: delayed', 'Action: delivered').replace('Status: 4.4.1', 'Status: 2.0.0')));
+    assert.equal(r.kind, 'not-a-bounce');
+    assert.deepEqual(r.recipients, []);
+  });
+
+  test('a mail-system bounce that carries Auto-Submitted: auto-replied (as Exim writes) is still a bounce', async () => {
+    const r = await parseBounce(
+      mail(`From: Mail Delivery System <Mailer-Daemon@mx.example.net>
+To: socialgov-bounces@lists.example.gov
+Subject: Mail delivery failed: returning message to sender
+Auto-Submitted: auto-replied
+Content-Type: text/plain
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  gone@example.net
+    mailbox is full: retry timeout exceeded
+
+------ This is a copy of the message, including all the headers. ------
+From: socialgov@lists.example.gov
+`),
+    );
+    assert.equal(r.kind, 'non-standard');
+    assert.equal(r.format, 'exim');
+    assert.deepEqual(r.recipients.map((x) => [x.address, x.temporary]), [['gone@example.net', false]]);
+  });
+
+  test('an ordinary reply to the bounce address is not a bounce, even when it names addresses', async () => {
+    const r = await parseBounce(mail(`From: Pat <pat@agency.example.gov>\nTo: socialgov-bounces@lists.example.gov\nSubject: Re: your list\nContent-Type: text/plain\n\nPlease write to lee@agency.example.gov instead.\n`));
+    assert.equal(r.kind, 'not-a-bounce');
+    assert.deepEqual(r.recipients, []);
+  });
+
+  test('garbage input does not throw', async () => {
+    const r = await parseBounce(Buffer.from([0, 1, 2, 255, 254, 10, 13, 10]));
+    assert.ok(['not-a-bounce', 'non-standard'].includes(r.kind));
+    assert.deepEqual(r.recipients, []);
+  });
+});
+
+describe('summaries', () => {
+  test('summarise cuts to 2 KB on a character boundary and drops control characters', () => {
+    const long = 'é'.repeat(5000);
+    const s = summarise(`a\u0007b\n\n\n\n${long}`);
+    assert.ok(Buffer.byteLength(s, 'utf8') <= SUMMARY_MAX_BYTES);
+    assert.ok(s.startsWith('ab\n\né'));
+    assert.ok(s.endsWith(' …'));
+    assert.equal(summarise('  short  '), 'short');
+  });
+
+  test('htmlToText keeps line breaks and decodes entities', () => {
+    assert.equal(htmlToText('<p>did not reach:<BR>\n&nbsp;a&amp;b@example.org&#33;</p><style>x{}</style>'), 'did not reach:\n\n a&b@example.org!\n');
+  });
+});
