@@ -62,6 +62,8 @@ const NOTICE_END: RegExp[] = [
   /^\s*old message:/i,
   /diagnostic information for administrators/i,
   /mensaje original/i,
+  /^\s*-+\s*forwarded message/i,
+  /^\s*(undelivered|returned) message\s*:?\s*$/i,
   /attachment is a copy of the message/i,
   /附件中的内容是原信件/,
   /^\s*>?\s*(received|return-path):/i,
@@ -75,8 +77,11 @@ const DELAY_SUBJECT = /\bdelay(ed)?\b|not yet been delivered|still being retried
 /** Header-like lines of a quoted message: the addresses on them are senders and lists, not failures. */
 const HEADER_LINE = /^\s*>?\s*(from|to|cc|bcc|sent|date|subject|reply-to|sender|return-path|message-id|received|in-reply-to|references|x-[\w-]+)\s*:/i;
 
-/** An address right after "from" (our own sender), unless the report says it was expanded or generated from it. */
-const AFTER_FROM = /(^|[^\w-])(envelope-)?(from|sender)\s*:?\s*[<"'(]?\s*$/i;
+/**
+ * An address right after "from" (our own sender) or "contact" (a help desk), unless the report
+ * says the failed address was expanded or generated from it.
+ */
+const AFTER_FROM = /(^|[^\w-])((envelope-)?(from|sender)|contact(ing)?|write to|e-?mail us at)\s*:?\s*[<"'(]?\s*$/i;
 const EXPANDED_FROM = /(generated|expanded)\s+from\s*:?\s*[<"'(]?\s*$/i;
 
 /** The lines of the failure notice: from the start up to the first line that begins the returned copy. */
