@@ -6,10 +6,14 @@
 import type { BouncedRecipient } from './types.ts';
 
 /**
- * A plain mailbox inside running text. The local part leaves out quotes and apostrophes (they
- * wrap addresses in prose far more often than they appear in one) and the domain needs a dot.
+ * Characters of a local part inside running text. Quotes and apostrophes are left out: they wrap
+ * addresses in prose far more often than they appear in one.
  */
-const ADDRESS_IN_TEXT = /[A-Za-z0-9!#$%&*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/g;
+const LOCAL_CHAR = /[A-Za-z0-9!#$%&*+/=?^_`{|}~.-]/;
+/** A domain with at least one dot, matched from a given position (sticky). */
+const DOMAIN_AT = /[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+/y;
+/** RFC 5321 limit; also bounds the scan to the left of each "@". */
+const MAX_LOCAL = 64;
 
 const WHOLE_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
@@ -22,12 +26,25 @@ export interface FoundAddress {
   index: number;
 }
 
-/** Every address in `text`, in order of appearance (duplicates included). */
+/**
+ * Every address in `text`, in order of appearance (duplicates included). Works outward from each
+ * "@" so that long runs of address-like characters (base64, say) cost linear time.
+ */
 export function addressesIn(text: string): FoundAddress[] {
   const found: FoundAddress[] = [];
-  for (const m of text.matchAll(ADDRESS_IN_TEXT)) {
-    const address = trimDots(m[0]);
-    if (address.includes('@') && !address.startsWith('@')) found.push({ address, index: m.index + m[0].indexOf(address) });
+  let at = text.indexOf('@');
+  while (at >= 0) {
+    let start = at;
+    while (start > 0 && at - start < MAX_LOCAL && LOCAL_CHAR.test(text[start - 1]!)) start--;
+    DOMAIN_AT.lastIndex = at + 1;
+    const domain = DOMAIN_AT.exec(text)?.[0];
+    const local = text.slice(start, at).replace(/^\.+/, '');
+    // A run longer than a local part may be is not an address (and its tail would be a wrong one).
+    const tooLong = start > 0 && LOCAL_CHAR.test(text[start - 1]!);
+    if (domain && local && !tooLong) {
+      found.push({ address: trimDots(`${local}@${domain}`), index: at - local.length });
+    }
+    at = text.indexOf('@', at + 1);
   }
   return found;
 }

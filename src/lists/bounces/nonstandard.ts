@@ -5,7 +5,7 @@
  * the first that names a recipient wins. The last one is the catch-all: it reads the failure
  * notice up to where the returned copy of our own message starts, and takes the addresses in it.
  */
-import { addressesIn, isListBounceAddress, isSystemAddress, mergeRecipients } from './addresses.ts';
+import { addressesIn, cleanAddress, isListBounceAddress, isSystemAddress, mergeRecipients } from './addresses.ts';
 import type { BouncedRecipient } from './types.ts';
 
 /** A bounce reduced to what detectors read. */
@@ -120,7 +120,7 @@ function recipientsFrom(found: Array<{ address: string; line: number }>, lines: 
       const others = new Set(found.filter((o) => o.address.toLowerCase() !== f.address.toLowerCase()).map((o) => o.line));
       const diagnostic = explanation(lines, f.line, others);
       const status = diagnostic ? /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(diagnostic)?.[1] : undefined;
-      return { address: f.address, temporary, ...(status ? { status } : {}), ...(diagnostic ? { diagnostic } : {}) };
+      return { address: f.address, temporary, action: temporary ? 'delayed' : 'failed', ...(status ? { status } : {}), ...(diagnostic ? { diagnostic } : {}) };
     }),
   );
 }
@@ -146,17 +146,18 @@ function addressesOnLines(lines: string[], msg: BounceText): Array<{ address: st
 /** Which mail system wrote a notice, from its wording; 'simplematch' when none is recognised. */
 export function formatOf(msg: BounceText): string {
   const { text, from, subject } = msg;
-  if (/This is the .*program at host|^\s*The .*Postfix program\s*$/im.test(text)) return 'postfix';
-  if (/qmail-send program|Below this line is a copy of the message/i.test(text)) return 'qmail';
+  // The sender's domain first: big providers reuse other systems' wording (Yahoo writes like qmail).
   if (/@(yahoo|yahoo-inc)\.[a-z.]+/i.test(from) || /^Message from\s+\S*yahoo\./im.test(text)) return 'yahoo';
   if (/@(google|googlemail|gmail)\.com/i.test(from)) return 'gmail';
   if (/@aol\.com/i.test(from)) return 'aol';
   if (/@sina\.com/i.test(from)) return 'sina';
+  if (/This is the .*program at host|^\s*The .*Postfix program\s*$/im.test(text)) return 'postfix';
+  if (/qmail-send program|Below this line is a copy of the message/i.test(text)) return 'qmail';
   if (/following addresses had permanent fatal errors|Transcript of session follows/i.test(text)) return 'sendmail';
   if (/This message was created automatically by mail delivery software/i.test(text)) return 'exim';
   if (/Domino Directory|Lotus Notes/i.test(text + subject)) return 'lotus';
-  if (/did not reach the following recipient|Delivery has failed to these recipients|MSEXCH:|Microsoft Exchange/i.test(text)) return 'exchange';
-  if (/GroupWise/i.test(text)) return 'groupwise';
+  if (/did not reach the following recipient|did not reach some or all of the intended recipients|Delivery has failed to these recipients|MSEXCH:|Microsoft Exchange/i.test(text)) return 'exchange';
+  if (/GroupWise|was undeliverable to the following/i.test(text)) return 'groupwise';
   if (/SMTPD?32|^Original message follows\.\s*$/im.test(text)) return 'smtp32';
   if (/MDaemon/i.test(text + from)) return 'mdaemon';
   if (/The following recipients did not receive your message/i.test(text)) return 'netscape';
@@ -174,7 +175,7 @@ const llnl: Detector = {
     const m = /The\s+address\s+to\s+which\s+your\s+message\s+was\s+addressed,\s*(\S+@[^\s,]+),\s*did\s+not/i.exec(msg.text);
     if (!m) return null;
     const notice = noticeLines(msg.text).join('\n');
-    return { format: 'llnl', recipients: [{ address: m[1]!, temporary: false }], notice, temporary: false };
+    return { format: 'llnl', recipients: [{ address: m[1]!, temporary: false, action: 'failed' }], notice, temporary: false };
   },
 };
 
@@ -194,10 +195,10 @@ const phquery: Detector = {
       if (!token) continue;
       if (token.includes('@')) {
         const address = addressesIn(token)[0]?.address;
-        if (address && usable(address, msg)) found.push({ address, temporary: false });
+        if (address && usable(address, msg)) found.push({ address, temporary: false, action: 'failed' });
       } else if (yale && /^[A-Za-z0-9._-]+$/.test(token)) {
         // A bare Yale name: the message went to NAME@yale.edu, and Yale forwards NAME@cs.yale.edu too.
-        found.push({ address: `${token}@cs.yale.edu`, temporary: false }, { address: `${token}@yale.edu`, temporary: false });
+        found.push({ address: `${token}@cs.yale.edu`, temporary: false, action: 'failed' }, { address: `${token}@yale.edu`, temporary: false, action: 'failed' });
       }
     }
     if (!found.length) return null;
@@ -214,16 +215,17 @@ const aol: Detector = {
     const lines = msg.text.split(/\r?\n/);
     const start = lines.findIndex((l) => /could not be delivered/i.test(l));
     if (start < 0) return null;
+    const notice = noticeLines(msg.text).join('\n');
+    const temporary = isDelay(notice, msg.subject);
     const found: BouncedRecipient[] = [];
     for (const line of lines.slice(start + 1)) {
       if (!/^\s+\S/.test(line)) break;
       const name = line.trim();
-      const address = name.includes('@') ? addressesIn(name)[0]?.address : `${name.replace(/\s+/g, '')}@aol.com`;
-      if (address && usable(address, msg)) found.push({ address, temporary: false });
+      const address = name.includes('@') ? addressesIn(name)[0]?.address : cleanAddress(`${name.replace(/\s+/g, '')}@aol.com`);
+      if (address && usable(address, msg)) found.push({ address, temporary, action: temporary ? 'delayed' : 'failed' });
     }
     if (!found.length) return null;
-    const notice = noticeLines(msg.text).join('\n');
-    return { format: 'aol', recipients: mergeRecipients(found), notice, temporary: isDelay(notice, msg.subject) };
+    return { format: 'aol', recipients: mergeRecipients(found), notice, temporary };
   },
 };
 

@@ -368,6 +368,122 @@ Reply-To: chair@agency.example.gov
   });
 });
 
+/** Notices in the wording of other common mail systems, each with what a coordinator expects. */
+const FORMATS: Array<{ name: string; from: string; subject: string; body: string; format: string; recipients: string[]; temporary: boolean }> = [
+  {
+    name: 'Exim delay warning',
+    from: 'Mail Delivery System <Mailer-Daemon@mx.state.example.gov>',
+    subject: 'Warning: message 1kXyZ-0001aB-Cd delayed 24 hours',
+    body: `This message was created automatically by mail delivery software.
+A message that you sent has not yet been delivered to one or more of its
+recipients after more than 24 hours on the queue on mx.state.example.gov.
+
+The message identifier is:     1kXyZ-0001aB-Cd
+The subject of the message is: [socialgov] Office hours on Thursday
+
+The address to which the message has not yet been delivered is:
+
+  robin@county.example.gov
+    host mail.county.example.gov [192.0.2.9]: Connection timed out
+
+No action is required on your part. Delivery attempts will continue for
+some time, and this warning may be repeated at intervals if the message
+remains undelivered.
+`,
+    format: 'exim',
+    recipients: ['robin@county.example.gov'],
+    temporary: true,
+  },
+  {
+    name: 'Lotus Domino',
+    from: 'Postmaster@city.example.gov',
+    subject: 'DELIVERY FAILURE: User Alex Kim (alex.kim@city.example.gov) not listed in Domino Directory',
+    body: `Your message
+
+  Subject: [socialgov] Office hours on Thursday
+
+was not delivered to:
+
+  alex.kim@city.example.gov
+
+because:
+
+  User Alex Kim (alex.kim@city.example.gov) not listed in Domino Directory
+`,
+    format: 'lotus',
+    recipients: ['alex.kim@city.example.gov'],
+    temporary: false,
+  },
+  {
+    name: 'Novell GroupWise',
+    from: 'System Administrator <postmaster@courts.example.gov>',
+    subject: 'Undeliverable mail: [socialgov] Office hours on Thursday',
+    body: `The message that you sent was undeliverable to the following:
+	morgan@courts.example.gov (user not found)
+
+Possible solutions:
+	Check the spelling of the address.
+`,
+    format: 'groupwise',
+    recipients: ['morgan@courts.example.gov'],
+    temporary: false,
+  },
+  {
+    name: 'Exchange 2003, two recipients',
+    from: 'System Administrator <postmaster@agency.example.gov>',
+    subject: 'Undeliverable: [socialgov] Office hours on Thursday',
+    body: `Your message did not reach some or all of the intended recipients.
+
+      Subject:	[socialgov] Office hours on Thursday
+      Sent:	11/23/2026 9:00 AM
+
+The following recipient(s) cannot be reached:
+
+      casey@agency.example.gov on 11/23/2026 9:01 AM
+            The e-mail account does not exist at the organization this message was sent to.
+            <mail.agency.example.gov #5.1.1>
+
+      drew@agency.example.gov on 11/23/2026 9:01 AM
+            This message exceeds the maximum message size allowed.
+            <mail.agency.example.gov #5.2.3>
+`,
+    format: 'exchange',
+    recipients: ['casey@agency.example.gov', 'drew@agency.example.gov'],
+    temporary: false,
+  },
+  {
+    name: 'Yahoo (qmail-style wording)',
+    from: 'MAILER-DAEMON@yahoo.com',
+    subject: 'Failure Notice',
+    body: `Sorry, we were unable to deliver your message to the following address.
+
+<jordan@yahoo.com>:
+554: delivery error: dd This user doesn't have a yahoo.com account (jordan@yahoo.com) [0] - mta1050.mail.ne1.yahoo.com
+
+--- Below this line is a copy of the message.
+
+Received: from lists.example.gov
+From: socialgov@lists.example.gov
+`,
+    format: 'yahoo',
+    recipients: ['jordan@yahoo.com'],
+    temporary: false,
+  },
+];
+
+describe('parseBounce on other common wordings', () => {
+  for (const f of FORMATS) {
+    test(f.name, async () => {
+      const r = await parseBounce(mail(`From: ${f.from}\nTo: socialgov-bounces+T0k@lists.example.gov\nSubject: ${f.subject}\nContent-Type: text/plain\n\n${f.body}`));
+      assert.equal(r.kind, 'non-standard');
+      assert.equal(r.format, f.format);
+      assert.deepEqual(r.recipients.map((x) => x.address), f.recipients);
+      assert.ok(r.recipients.every((x) => x.temporary === f.temporary), 'temporary flag');
+      assert.equal(r.temporary, f.temporary);
+    });
+  }
+});
+
 describe('summaries', () => {
   test('summarise cuts to 2 KB on a character boundary and drops control characters', () => {
     const long = 'é'.repeat(5000);

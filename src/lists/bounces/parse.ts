@@ -19,6 +19,9 @@ import type { BounceReport, BouncedRecipient } from './types.ts';
 
 export type { BounceReport, BouncedRecipient } from './types.ts';
 
+/** How much of the body text the detectors read. */
+const MAX_TEXT_CHARS = 256 * 1024;
+
 /** Coordinators see at most this much of the failure text. */
 export const SUMMARY_MAX_BYTES = 2048;
 
@@ -53,7 +56,8 @@ export async function parseBounce(raw: Buffer): Promise<BounceReport> {
   const headers = headerMap(mail);
   const subject = mail.subject ?? '';
   const from = headers.get('from')?.[0] ?? '';
-  const text = mail.text?.trim() ? mail.text : htmlToText(typeof mail.html === 'string' ? mail.html : '');
+  // A notice is short; a huge body is a returned message or an attack, and its tail does not matter.
+  const text = (mail.text?.trim() ? mail.text : htmlToText(typeof mail.html === 'string' ? mail.html : '')).slice(0, MAX_TEXT_CHARS);
 
   const statusParts = await deliveryStatusParts(mail);
   const dsnRecipients = mergeRecipients(statusParts.flatMap(parseDeliveryStatus));

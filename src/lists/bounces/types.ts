@@ -9,7 +9,7 @@ export interface BouncedRecipient {
   status?: string;
   /** The remote mail server's explanation, trimmed, at most 500 characters. */
   diagnostic?: string;
-  /** DSN Action: `failed` or `delayed`. */
+  /** `failed` or `delayed` (the DSN Action; for other notices, derived from `temporary`). */
   action?: string;
 }
 
