@@ -67,6 +67,8 @@ const NOTICE_END: RegExp[] = [
   /attachment is a copy of the message/i,
   /附件中的内容是原信件/,
   /^\s*>?\s*(received|return-path):/i,
+  // A multipart body shown as text (the report lacks a MIME-Version header): the returned part.
+  /^content-type:\s*(message\/rfc822|text\/rfc822-headers|message\/delivery-status)/i,
 ];
 
 /** Words that mark a warning about a delay rather than a final failure. */

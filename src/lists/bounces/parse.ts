@@ -59,15 +59,18 @@ export async function parseBounce(raw: Buffer): Promise<BounceReport> {
   // A notice is short; a huge body is a returned message or an attack, and its tail does not matter.
   const text = (mail.text?.trim() ? mail.text : htmlToText(typeof mail.html === 'string' ? mail.html : '')).slice(0, MAX_TEXT_CHARS);
 
-  const statusParts = await deliveryStatusParts(mail);
+  const reports = await deliveryStatusParts(mail, text);
+  const statusParts = reports.map((r) => r.status);
   const dsnRecipients = mergeRecipients(statusParts.flatMap(parseDeliveryStatus));
   if (dsnRecipients.length) {
+    // The human-readable part of the report (the innermost one when a gateway wrapped it).
+    const notice = noticeLines(reports.find((r) => r.text.trim())?.text ?? text).join('\n').trim();
     return {
       kind: 'dsn',
       format: 'rfc3464',
       recipients: dsnRecipients,
       temporary: dsnRecipients.every((r) => r.temporary),
-      summary: summarise(noticeLines(text).join('\n').trim() || dsnRecipients.map(describe).join('\n')),
+      summary: summarise([notice, dsnRecipients.map(describe).join('\n')].filter(Boolean).join('\n\n')),
     };
   }
 
@@ -123,18 +126,19 @@ function ownAddresses(headers: HeaderMap): Set<string> {
 }
 
 /**
- * The text of every delivery-status part. Some gateways wrap the whole report in a
- * message/rfc822 part (one level deep is enough for them); the returned original message is
- * never searched because it is not a report.
+ * Every delivery-status part, with the human-readable text of the report it belongs to. Some
+ * gateways wrap the whole report in a message/rfc822 part (one level deep is enough for them);
+ * the returned original message is never searched because it is not a report.
  */
-async function deliveryStatusParts(mail: ParsedMail, depth = 0): Promise<string[]> {
-  const parts: string[] = [];
+async function deliveryStatusParts(mail: ParsedMail, text: string, depth = 0): Promise<Array<{ status: string; text: string }>> {
+  const parts: Array<{ status: string; text: string }> = [];
   for (const a of mail.attachments) {
     const type = a.contentType.toLowerCase();
-    if (type === 'message/delivery-status' || type === 'message/global-delivery-status') parts.push(a.content.toString('utf8'));
+    if (type === 'message/delivery-status' || type === 'message/global-delivery-status') parts.push({ status: a.content.toString('utf8'), text });
     else if (type === 'message/rfc822' && depth === 0 && /^content-type:\s*multipart\/report/im.test(a.content.subarray(0, 65536).toString('latin1'))) {
       try {
-        parts.push(...(await deliveryStatusParts(await simpleParser(a.content, PARSE_OPTIONS), depth + 1)));
+        const inner = await simpleParser(a.content, PARSE_OPTIONS);
+        parts.push(...(await deliveryStatusParts(inner, inner.text ?? '', depth + 1)));
       } catch {
         // An unreadable embedded message is just not a report.
       }
