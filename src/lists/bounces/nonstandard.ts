@@ -84,7 +84,9 @@ const HEADER_LINE = /^\s*>?\s*(from|to|cc|bcc|sent|date|subject|reply-to|sender|
  * says the failed address was expanded or generated from it.
  */
 const AFTER_FROM = /(^|[^\w-])((envelope-)?(from|sender)|contact(ing)?|write to|e-?mail us at)\s*:?\s*[<"'(]?\s*$/i;
-const EXPANDED_FROM = /(generated|expanded)\s+from\s*:?\s*[<"'(]?\s*$/i;
+const EXPANDED_FROM = /(generated|expanded)\s+(from|by)\s*:?\s*[<"'(]?\s*$/i;
+/** The expansion note on a line of its own, about the address on the line above. */
+const EXPANDED_LINE = /^\s*\(?\s*(generated|expanded)\s+(from|by)\s*:?\s*[<"'(]?\s*$/i;
 
 /** The lines of the failure notice: from the start up to the first line that begins the returned copy. */
 export function noticeLines(text: string): string[] {
@@ -136,8 +138,10 @@ function addressesOnLines(lines: string[], msg: BounceText): Array<{ address: st
       const before = line.slice(0, index);
       if (AFTER_FROM.test(before) && !EXPANDED_FROM.test(before)) continue;
       if (EXPANDED_FROM.test(before)) {
-        // sendmail: "local@relay.example\n (expanded from: member@list.example)" — the member is the one we sent to.
-        for (let k = found.length - 1; k >= 0 && found[k]!.line >= i - 1; k--) if (found[k]!.line === i - 1) found.splice(k, 1);
+        // sendmail: "local@relay.example\n (expanded from: member@list.example)" — the member is
+        // the one we sent to, not the address the member's mail is forwarded to.
+        const about = EXPANDED_LINE.test(before) ? i - 1 : i;
+        for (let k = found.length - 1; k >= 0; k--) if (found[k]!.line === about) found.splice(k, 1);
       }
       if (usable(address, msg)) found.push({ address, line: i });
     }

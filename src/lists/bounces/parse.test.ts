@@ -332,6 +332,29 @@ Cc: someone.else@agency.example.gov
     assert.deepEqual(r.recipients.map((x) => [x.address, x.temporary]), [['sam.lee@gmail.com', false]]);
   });
 
+  test('sendmail forwarding: the address we sent to, not the one it expanded to', async () => {
+    const r = await parseBounce(
+      mail(`From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.org>
+To: socialgov-bounces@lists.example.gov
+Subject: Returned mail: see transcript for details
+Content-Type: text/plain
+
+The original message was received at Mon, 23 Nov 2026 10:00:00 GMT
+from lists.example.gov [192.0.2.1]
+
+   ----- The following addresses had permanent fatal errors -----
+old.box@relay.example.org
+    (expanded from: <member.one@example.org>)
+other.box@relay.example.org (expanded from: member.two@example.org)
+
+   ----- Transcript of session follows -----
+550 5.1.1 old.box@relay.example.org... User unknown
+`),
+    );
+    assert.equal(r.format, 'sendmail');
+    assert.deepEqual(r.recipients.map((x) => x.address), ['member.one@example.org', 'member.two@example.org']);
+  });
+
   test('help-desk and sender addresses in a notice are not taken for the failed recipient', async () => {
     const r = await parseBounce(
       mail(`From: MAILER-DAEMON@mx.isp.example.net
