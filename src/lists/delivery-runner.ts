@@ -158,7 +158,6 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     const raw = post.personalize.forRecipient({
       unsubscribeUrl: `${o.baseUrl}/u/${token}`,
       unsubscribeMailto: `mailto:${a.request}?subject=unsubscribe%20${token}`,
-      to: d.address,
     });
     const result = await o.relay.send({ from: a.bounces(verpToken(o.secret, d.id)), to: d.address }, raw, `${post.localPart}-${post.number}-${d.member_id}`);
     if (result.ok) {
