@@ -27,13 +27,25 @@ function wordBytes(encoding: string, payload: string): Buffer {
   return Buffer.from(bytes);
 }
 
-/** Decodes bytes in a MIME charset, or returns null when the charset is unknown. */
+/** Windows-1252's characters for bytes 0x80–0x9F (undefined ones stay C1 controls). */
+const CP1252_C1 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Decodes bytes in a MIME charset, or returns null when the charset is unknown. Labels the
+ * Encoding Standard maps to windows-1252 (iso-8859-1, us-ascii, ...) are decoded here: Node 20's
+ * TextDecoder reads them as bare Latin-1, which turns Outlook's curly quotes into controls.
+ */
 export function decodeCharset(bytes: Uint8Array, charset: string): string | null {
+  let decoder: TextDecoder;
   try {
-    return new TextDecoder(charset.trim().toLowerCase()).decode(bytes);
+    decoder = new TextDecoder(charset.trim().toLowerCase());
   } catch {
     return null;
   }
+  if (decoder.encoding !== 'windows-1252') return decoder.decode(bytes);
+  return Buffer.from(bytes).toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]!);
 }
 
 /**

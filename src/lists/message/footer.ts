@@ -37,7 +37,7 @@ export interface MimeEntity {
 
 /** Charsets in which ASCII bytes do not mean ASCII characters. */
 const NOT_ASCII_BASED = /^(utf-?16|utf-?32|ucs-?2|ucs-?4|utf-?7|unicode)/i;
-const isAscii = (s: string) => /^[\x00-\x7f]*$/.test(s);
+const isAscii = (s: string) => !/[\u0080-\uffff]/.test(s);
 
 /** Returns the entity with the footer added, as described above. */
 export function addFooter(entity: MimeEntity, footer: FooterContent): MimeEntity {
@@ -177,7 +177,7 @@ function textPart(type: string, content: string): Buffer {
 
 /** HTML with every non-ASCII character as a character reference: it fits any ASCII-based charset. */
 export function asciiHtml(html: string): string {
-  return html.replace(/[^\x00-\x7f]/gu, (ch) => `&#x${ch.codePointAt(0)!.toString(16)};`);
+  return html.replace(/[\u0080-\u{10ffff}]/gu, (ch) => `&#x${ch.codePointAt(0)!.toString(16)};`);
 }
 
 /** The plain footer as it must be written in this part (format=flowed rules, RFC 3676 §4). */

@@ -132,7 +132,7 @@ export function makeHeader(name: string, value: string): HeaderField {
   if (/[\r\n]/.test(value) || /[\r\n:\s]/.test(name)) {
     throw new HeaderValueError(`The ${name} header cannot contain a line break; remove it from the value.`);
   }
-  if (/[^\x00-\xff]/.test(value)) {
+  if (/[\u0100-\uffff]/.test(value)) {
     throw new HeaderValueError(`The ${name} header value has characters that need encoding first (use encodeWords).`);
   }
   return { name, value: value.trim(), raw: `${name}: ${fold(value.trim(), name.length + 2)}\r\n` };
