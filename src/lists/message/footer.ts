@@ -202,19 +202,21 @@ function addToText(entity: MimeEntity, ct: ContentType, footer: string, kind: 'p
   let charset = declared ?? (kind === 'plain' ? 'us-ascii' : undefined);
   const fits = isAscii(footer) && !(charset && NOT_ASCII_BASED.test(charset));
 
+  const flowed = kind === 'plain' && ct.params.format?.toLowerCase() === 'flowed';
   let content: Buffer;
   let newCharset: string | null = null;
   if (fits || charset === 'utf-8' || charset === 'utf8') {
-    content = insertBytes(decoded, Buffer.from(footer, 'utf8'), kind);
+    content = insertBytes(flowed ? endFlowed(decoded) : decoded, Buffer.from(footer, 'utf8'), kind);
   } else if ((!charset || charset === 'us-ascii') && isAscii(decoded.toString('latin1'))) {
-    content = insertBytes(decoded, Buffer.from(footer, 'utf8'), kind);
+    content = insertBytes(flowed ? endFlowed(decoded) : decoded, Buffer.from(footer, 'utf8'), kind);
     newCharset = 'utf-8';
   } else {
     // The footer does not fit the part's charset: carry the text over to UTF-8.
     const text = decodeCharset(decoded, charset ?? 'windows-1252');
     if (text === null) return null;
     charset = 'utf-8';
-    content = insertBytes(Buffer.from(text, 'utf8'), Buffer.from(footer, 'utf8'), kind);
+    const utf8 = Buffer.from(text, 'utf8');
+    content = insertBytes(flowed ? endFlowed(utf8) : utf8, Buffer.from(footer, 'utf8'), kind);
     newCharset = 'utf-8';
   }
 
@@ -229,6 +231,21 @@ function addToText(entity: MimeEntity, ct: ContentType, footer: string, kind: 'p
     headers = setHeader(headers, 'Content-Transfer-Encoding', outCte);
   }
   return { headers, body: encodeTransfer(content, outCte) };
+}
+
+/**
+ * A format=flowed text whose last line no longer ends in a space. That space means "continued
+ * on the next line", and the next line would now be the footer's; at the very end it means
+ * nothing, so the text reads the same. (A blank line would also end the paragraph by RFC 3676,
+ * but simple decoders, mailparser's among them, join across it.)
+ */
+function endFlowed(text: Buffer): Buffer {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === 0x0a || text[end - 1] === 0x0d)) end--;
+  let cut = end;
+  while (cut > 0 && (text[cut - 1] === 0x20 || text[cut - 1] === 0x09)) cut--;
+  if (cut === end) return text;
+  return Buffer.concat([text.subarray(0, cut), text.subarray(end)]);
 }
 
 /** Inserts footer bytes into decoded text: appended to plain text, before </body> in HTML. */
