@@ -199,7 +199,7 @@ test('text/html: the footer goes before </body>, non-ASCII as character referenc
 test('HTML without an html footer gets the text footer escaped, with links', async () => {
   const raw = crlf('From: pat@agency.gov\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<p>fragment only</p>\n');
   const parsed = await simpleParser(decorate(raw, { footer: { text: 'A <b>list</b> & more: {archive}' } }));
-  assert.match(parsed.html!, /^<p>fragment only<\/p>\r?\n<div class="list-footer"[^>]*>A &lt;b&gt;list&lt;\/b&gt; &amp; more: <a href="https:\/\/socialgov\.example\.gov\/lists\/sm\/archive">https:\/\/socialgov\.example\.gov\/lists\/sm\/archive<\/a><\/div>/);
+  assert.match(String(parsed.html), /^<p>fragment only<\/p>\r?\n<div class="list-footer"[^>]*>A &lt;b&gt;list&lt;\/b&gt; &amp; more: <a href="https:\/\/socialgov\.example\.gov\/lists\/sm\/archive">https:\/\/socialgov\.example\.gov\/lists\/sm\/archive<\/a><\/div>/);
 });
 
 test('multipart/alternative: both alternatives get the footer, nothing is wrapped', async () => {
@@ -245,7 +245,7 @@ test('multipart/related inside alternative: the footer goes into the root HTML, 
   const out = decorate(raw, { footer: { text: 'T', html: '<p>H</p>' } });
   const parsed = await assertAttachmentsKept(raw, out);
   assert.equal(parsed.text, 'Logo below\n\nT\n');
-  assert.match(parsed.html!, /<img src="data:image\/png;base64,[^"]+"><p>H<\/p>\n<\/body>/);
+  assert.match(String(parsed.html), /<img src="data:image\/png;base64,[^"]+"><p>H<\/p>\n<\/body>/);
 });
 
 const signedPost = crlf(`From: Pat Smith <pat@agency.gov>
