@@ -22,7 +22,7 @@ export interface DkimSignatureResult {
   signingHeaders: { keys: string; headers: string[]; canonicalizedHeader: string };
   status: {
     result: 'pass' | 'fail' | 'neutral' | 'policy' | 'temperror' | 'permerror' | 'none';
-    comment: string | false;
+    comment?: string | false;
     aligned?: string | false;
   };
 }
