@@ -307,6 +307,16 @@ MIAGCSqGSIb3DQEHA6CAMIACAQAxggFAMIIBPAIBADAkMBcxFTATBgNVBAMMDHRlc3QuZXhhbXBs
   assert.equal(parsed.attachments[0]!.content.toString(), '%PDF-1.4\n');
 });
 
+test('a message that is only a text attachment is wrapped, the file unchanged', async () => {
+  const raw = crlf('From: pat@agency.gov\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/csv; charset=utf-8\nContent-Disposition: attachment; filename="data.csv"\n\na,b\n1,2\n');
+  const out = decorate(raw);
+  assert.match(getHeader(headersOf(out), 'content-type')!, /^multipart\/mixed/);
+  const parsed = await assertAttachmentsKept(raw, out);
+  assert.equal(parsed.attachments[0]!.content.toString(), 'a,b\r\n1,2\r\n');
+  const plainAttachment = crlf('From: pat@agency.gov\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain\nContent-Disposition: attachment; filename="notes.txt"\n\nnotes\n');
+  await assertAttachmentsKept(plainAttachment, decorate(plainAttachment));
+});
+
 test('a text part in a charset we cannot read is wrapped rather than guessed at', async () => {
   const raw = Buffer.concat([crlf('From: pat@agency.gov\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=x-klingon\nContent-Transfer-Encoding: 8bit\n\n'), Buffer.from([0xf8, 0xe1, 0x0d, 0x0a])]);
   const out = decorate(raw, { footer: { text: 'Füße' } });

@@ -55,6 +55,8 @@ export function addFooter(entity: MimeEntity, footer: FooterContent): MimeEntity
 /** The entity with the footer inside it, or null when it cannot be done without harm. */
 function addInline(entity: MimeEntity, ct: ContentType, footer: FooterContent, depth: number): MimeEntity | null {
   if (depth > 20) return null;
+  // A text file sent as an attachment is the sender's file: it must arrive unchanged.
+  if (/^\s*attachment\b/i.test(getHeader(entity.headers, 'content-disposition') ?? '')) return null;
   if (ct.type === 'text/plain') return addToText(entity, ct, footerForPlain(footer.text, ct), 'plain');
   if (ct.type === 'text/html') return addToText(entity, ct, asciiHtml(footer.html), 'html');
   if (!ct.type.startsWith('multipart/') || !ct.params.boundary) return null;
