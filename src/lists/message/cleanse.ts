@@ -10,10 +10,13 @@ const REMOVED = new Set([
   'approve',
   'x-approved',
   'x-approve',
+  // Mailman's "Urgent: <password>" (deliver even to digest members) is a password too.
+  'urgent',
   // Read-receipt requests would make every member's mail program answer the poster.
   'return-receipt-to',
   'disposition-notification-to',
   'x-confirm-reading-to',
+  'x-pmrqc',
   // Replaced by the list's own: a post's own list headers would point members elsewhere.
   'archived-at',
   'precedence',

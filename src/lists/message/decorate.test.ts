@@ -62,6 +62,8 @@ Date: Mon, 23 Nov 2026 08:59:00 -0500
 Message-ID: <m1@agency.gov>
 Approved: secret-password
 Approve: secret-password
+Urgent: secret-password
+X-PMRQC: 1
 Return-Receipt-To: pat@agency.gov
 Disposition-Notification-To: pat@agency.gov
 X-Confirm-Reading-To: pat@agency.gov
@@ -79,7 +81,7 @@ the budget is attached.
 test('cleanses the header and adds the list fields', async () => {
   const out = decorate(plainPost);
   const h = headersOf(out);
-  for (const gone of ['return-path', 'dkim-signature', 'arc-seal', 'arc-message-signature', 'arc-authentication-results', 'approved', 'approve', 'return-receipt-to', 'disposition-notification-to', 'x-confirm-reading-to', 'sender']) {
+  for (const gone of ['return-path', 'dkim-signature', 'arc-seal', 'arc-message-signature', 'arc-authentication-results', 'approved', 'approve', 'return-receipt-to', 'disposition-notification-to', 'x-confirm-reading-to', 'x-pmrqc', 'urgent', 'sender']) {
     assert.equal(getHeader(h, gone), undefined, `${gone} removed`);
   }
   assert.ok(!out.toString('latin1').includes('secret-password'));
