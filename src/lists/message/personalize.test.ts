@@ -128,7 +128,11 @@ test('a personal To replaces the post\'s To in its place', () => {
 test('bad recipient values are refused; with no keys the copy is personalized but unsigned', () => {
   const p = preparePersonalizer(decorated, []);
   assert.equal(getHeader(splitMessage(p.forRecipient(recipient)).headers, 'dkim-signature'), undefined);
-  assert.throws(() => p.forRecipient({ ...recipient, unsubscribeUrl: 'http://socialgov.example.gov/u/x' }), PersonalizeError);
+  // A trial install on http: the RFC 2369 link, but no one-click (RFC 8058 needs https).
+  const plain = p.forRecipient({ ...recipient, unsubscribeUrl: 'http://socialgov.example.gov/u/x' }).toString('latin1');
+  assert.match(plain, /^List-Unsubscribe: <http:\/\/socialgov\.example\.gov\/u\/x>/m);
+  assert.doesNotMatch(plain, /^List-Unsubscribe-Post:/m);
+  assert.throws(() => p.forRecipient({ ...recipient, unsubscribeUrl: 'ftp://socialgov.example.gov/u/x' }), PersonalizeError);
   assert.throws(() => p.forRecipient({ ...recipient, unsubscribeUrl: 'https://x.gov/a>, <https://evil.com' }), /https: URL/);
   assert.throws(() => p.forRecipient({ ...recipient, unsubscribeMailto: 'leave@lists.example.gov' }), /mailto: URL/);
   assert.throws(() => p.forRecipient({ ...recipient, to: 'kim@agency.gov\r\nBcc: evil@example.com' }), PersonalizeError);

@@ -102,7 +102,7 @@ function foldNames(names: string[]): string {
 
 function checkUrl(what: string, url: string, scheme: RegExp): string {
   if (!scheme.test(url) || /[\s<>",]/.test(url) || /[^\x21-\x7e]/.test(url)) {
-    throw new PersonalizeError(`The ${what} "${url}" cannot go in List-Unsubscribe; it must be a ${what.includes('mail') ? 'mailto:' : 'https:'} URL without spaces, commas or angle brackets.`);
+    throw new PersonalizeError(`The ${what} "${url}" cannot go in List-Unsubscribe; it must be a ${what.includes("mail") ? "mailto:" : "http(s):"} URL without spaces, commas or angle brackets.`);
   }
   return url;
 }
@@ -149,7 +149,9 @@ export function preparePersonalizer(decorated: Buffer, keys: DkimKey[]): Persona
 
   return {
     forRecipient(p: PersonalizeParams): Buffer {
-      const https = checkUrl('unsubscribe link', p.unsubscribeUrl, /^https:\/\/[^/]/i);
+      const https = checkUrl('unsubscribe link', p.unsubscribeUrl, /^https?:\/\/[^/]/i);
+      // RFC 8058 one-click needs https; an http site (a trial install) gets a plain RFC 2369 link.
+      const oneClick = /^https:/i.test(https);
       const mailto = checkUrl('unsubscribe mail address', p.unsubscribeMailto, /^mailto:[^@]+@/i);
       const unsub = makeHeader('List-Unsubscribe', `<${https}>, <${mailto}>`);
       const unsubPost = makeHeader('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
@@ -165,8 +167,8 @@ export function preparePersonalizer(decorated: Buffer, keys: DkimKey[]): Persona
         toCanon = relaxedHeader(to.raw);
         hList = hPersonalTo;
       }
-      const personal = unsub.raw + unsubPost.raw;
-      const headerCanon = staticCanon + toCanon + relaxedHeader(unsub.raw) + relaxedHeader(unsubPost.raw);
+      const personal = unsub.raw + (oneClick ? unsubPost.raw : '');
+      const headerCanon = staticCanon + toCanon + relaxedHeader(unsub.raw) + (oneClick ? relaxedHeader(unsubPost.raw) : '');
       const t = Math.floor(Date.now() / 1000);
 
       const signatures: Buffer[] = [];
