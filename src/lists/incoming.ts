@@ -251,7 +251,7 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
 
 async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, headers: Map<string, string[]>, from: string | null, token: string, subject: string, inReplyTo: string | undefined): Promise<void> {
   const ref = listRef(ctx, list);
-  const result = await confirmJoin(ctx.pool, token, { baseUrl: ctx.baseUrl, mail: ctx.mail, actor: { name: from ?? 'email', source: 'email' } });
+  const result = await confirmJoin(ctx.pool, token, { baseUrl: ctx.baseUrl, queue: ctx.queue, actor: { name: from ?? 'email', source: 'email' } });
   const lines =
     result.kind === 'joined' ? [`You are now a member of ${list.name}.`]
     : result.kind === 'awaiting-approval' ? ['Thank you: your address is confirmed. A coordinator will review your request and we will email you their answer.']
