@@ -9,6 +9,8 @@ import { findCommunity, leadName, listCommunities, type CommunityDetail as Detai
 import { memberCountsByAgency, memberCountsByLevel } from '../membership/counts.ts';
 import { canCoordinate, membershipIn } from '../membership/members.ts';
 import { CommunitiesIndexPage, CommunityPage, HomePage } from './views.tsx';
+// Events hook: the community page shows its next events.
+import { listOccurrences } from '../events/store.ts';
 
 function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
   return {
@@ -60,7 +62,9 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
       const viewerIsMember = req.viewer ? (await membershipIn(ctx.pool, req.viewer.memberId, c.id))?.status === 'active' : false;
       const viewerCoordinates = req.viewer ? await canCoordinate(ctx.pool, req.viewer, c.id) : false;
       const saved = (req.query as { saved?: string }).saved === '1' && viewerCoordinates;
-      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved }));
+      // Events hook: the next three sessions of this community's published events.
+      const upcomingEvents = await listOccurrences(ctx.pool, { community: c.slug, from: new Date(), limit: 3 });
+      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, upcomingEvents }));
     });
 
     api.get(

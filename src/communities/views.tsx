@@ -5,6 +5,9 @@ import { renderMarkdown } from '../web/markdown.ts';
 import type { Audience } from './community-file.ts';
 import { leadName, type CommunityDetail, type CommunitySummary, type StoredChannel } from './store.ts';
 import type { AgencyCount, LevelCount } from '../membership/counts.ts';
+// Events hook: the community page's "Upcoming events" box.
+import { CommunityEventsBox } from '../events/views.tsx';
+import type { ListedOccurrence } from '../events/store.ts';
 
 export interface MemberBreakdown {
   byLevel: LevelCount[];
@@ -154,7 +157,7 @@ function JoinChannelBox({ ch, title }: { ch: StoredChannel; title: string }) {
   );
 }
 
-export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean }): string {
+export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, upcomingEvents = [] }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; upcomingEvents?: ListedOccurrence[] }): string {
   const name = c.shortName ?? c.title;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
@@ -208,6 +211,8 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
           {c.channels.map((ch) => (
             <JoinChannelBox ch={ch} title={name} />
           ))}
+          {/* Events hook */}
+          <CommunityEventsBox slug={c.slug} items={upcomingEvents} />
           <div class="usa-summary-box" role="region" aria-label="Community facts">
             <div class="usa-summary-box__body">
               <h2 class="usa-summary-box__heading">Members</h2>

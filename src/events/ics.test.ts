@@ -4,30 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { buildCalendar, foldLine, escapeText } from './ics.ts';
+import { icalStarts } from '../../test/ical.ts';
 import { describeRule, expandRule, formatRule, parseRule, RuleError } from './recurrence.ts';
 
 const NY = 'America/New_York';
 const ny = (iso: string) => DateTime.fromISO(iso, { zone: NY }).toJSDate();
-
-/** Every start ical.js finds in `text`, for the VEVENT with this UID, up to `until`. */
-export function icalStarts(text: string, until: Date): Date[] {
-  const comp = new ICAL.Component(ICAL.parse(text));
-  for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
-  const vevents = comp.getAllSubcomponents('vevent');
-  const master = vevents.find((v) => !v.hasProperty('recurrence-id'))!;
-  const event = new ICAL.Event(master, { strictExceptions: true });
-  for (const ex of vevents.filter((v) => v.hasProperty('recurrence-id'))) event.relateException(ex);
-  const out: Date[] = [];
-  const it = event.iterator();
-  for (let next = it.next(); next && next.toJSDate() <= until; next = it.next()) {
-    out.push(event.getOccurrenceDetails(next).startDate.toJSDate());
-    if (out.length > 500) break;
-  }
-  return out;
-}
 
 describe('recurrence rules', () => {
   test('every Wednesday at 14:00 New York stays 14:00 local across the November DST change', () => {

@@ -178,8 +178,9 @@ export async function seatsFor(db: Queryable, e: StoredEvent, occurrenceId: numb
 
 async function waitlistPosition(db: Queryable, r: Registration): Promise<number> {
   const { rows } = await db.query<{ n: string }>(
-    `select count(*) as n from event_registrations where occurrence_id = $1 and status = 'waitlisted' and (created_at, id) <= ($2, $3)`,
-    [r.occurrenceId, r.createdAt, r.id],
+    `select count(*) as n from event_registrations w, event_registrations me
+      where me.id = $2 and w.occurrence_id = $1 and w.status = 'waitlisted' and (w.created_at, w.id) <= (me.created_at, me.id)`,
+    [r.occurrenceId, r.id],
   );
   return Number(rows[0]!.n);
 }

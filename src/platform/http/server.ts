@@ -30,6 +30,8 @@ import { cookieSecret } from '../secret.ts';
 import { SESSION_COOKIE, sessionMember } from '../../membership/sessions.ts';
 import { membershipRoutes } from '../../membership/routes.ts';
 import { communityAdminRoutes } from '../../communities/admin-routes.ts';
+import { EVENT_SCHEMAS, eventRoutes } from '../../events/routes.ts';
+import { eventAdminRoutes } from '../../events/admin-routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -118,7 +120,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     index: false,
   });
 
-  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList]) app.addSchema(schema);
+  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, ...EVENT_SCHEMAS]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -130,6 +132,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       ...(config.publicUrl ? { servers: [{ url: config.publicUrl }] } : {}),
       tags: [
         { name: 'communities', description: 'Communities of practice' },
+        { name: 'events', description: 'Events and their sessions (summits, trainings, office hours)' },
         { name: 'health', description: 'Process and database health' },
       ],
     },
@@ -173,6 +176,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(communityRoutes(ctx));
   await app.register(membershipRoutes(ctx));
   await app.register(communityAdminRoutes(ctx));
+  await app.register(eventRoutes(ctx));
+  await app.register(eventAdminRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
