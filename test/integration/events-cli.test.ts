@@ -24,6 +24,8 @@ describe('socialgov events CLI', { skip: NO_SERVER || NO_SHARED }, () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
+      // Before the first import the database is untouched: not even the events table exists.
+      if (!(await c.query(`select to_regclass('events') as t`)).rows[0].t) return 0;
       return (await c.query<{ n: number }>('select count(*)::int as n from events')).rows[0]!.n;
     } finally {
       await c.end();
