@@ -222,6 +222,9 @@ describe('events end to end', () => {
     assert.doesNotMatch(one, /zoomgov\.com\/j/);
     const occ = (await (await fetch(`${platform.url}/api/v1/events/socialgov-office-hours/occurrences`)).json()) as { data: Array<{ status: string }> };
     assert.deepEqual(occ.data.slice(0, 3).map((o) => o.status), ['scheduled', 'skipped', 'cancelled']);
+    const badDate = await fetch(`${platform.url}/api/v1/events?from=yesterday`);
+    assert.equal(badDate.status, 400);
+    assert.match(((await badDate.json()) as { message: string }).message, /querystring\/from must match format "date-time"/);
     const openapi = (await (await fetch(`${platform.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
     assert.ok(openapi.paths['/api/v1/events/{slug}/occurrences']);
   });
