@@ -6,6 +6,7 @@ import { inTransaction } from '../platform/db/queryable.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { field } from '../web/forms.tsx';
+import { findMemberByEmail } from '../membership/members.ts';
 import { formValuesOf, FORM_FIELDS, readEventForm, type EventFormValues } from './event-form.ts';
 import { RuleError } from './recurrence.ts';
 import { attendanceCounts, messageRegistrants, notifyEventChange, notifySessionCancelled, registrationsFor, setAttendance } from './registration.ts';
@@ -84,6 +85,13 @@ export function eventAdminRoutes(ctx: AppContext): FastifyPluginAsync {
         sendPage(reply, EventFormPage({ site: siteFor(ctx, req), communities: shown, checked, values, errors, csrf: reply.generateCsrf(), ...(before ? { event: before } : {}) }), status);
       const parsed = readEventForm(values, checked);
       if (!parsed.ok) return again(parsed.errors);
+      // Presenters named by address are members: link them, or say the address is unknown.
+      for (const pr of parsed.input.presenters) {
+        if (!pr.email) continue;
+        const m = await findMemberByEmail(ctx.pool, pr.email);
+        if (!m) return again({ presenters: `No member has the address ${pr.email}. Check it, or leave it out for a guest presenter.` });
+        pr.memberId = m.id;
+      }
       const now = new Date();
       try {
         const d = await deps(req);

@@ -105,7 +105,7 @@ export function EventFormPage(p: { site: Site; communities: Array<{ id: number; 
           <legend class="usa-legend usa-legend--large">People and topics</legend>
           <TextField name="host" label="Host" value={v.host} />
           <TextField name="organizer" label="Organizer" value={v.organizer} />
-          <TextArea name="presenters" label="Presenters" value={v.presenters} error={e.presenters} hint="One per line: Name | Job title | Agency." rows={3} />
+          <TextArea name="presenters" label="Presenters" value={v.presenters} error={e.presenters} hint="One per line: Name | Job title | Agency, and for a member of the site their email address after another |." rows={3} />
           <TextField name="topics" label="Topics" value={v.topics} hint="Separated by commas, e.g. social-media, accessibility." maxlength={500} />
         </fieldset>
         <button class="usa-button" type="submit">

@@ -114,12 +114,16 @@ export function readEventForm(v: EventFormValues, communityIds: number[]): { ok:
   }
   const presenters: Presenter[] = [];
   for (const [i, line] of get('presenters').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).entries()) {
-    const [name, title2, agency] = line.split('|').map((x) => x.trim());
+    const [name, title2, agency, email] = line.split('|').map((x) => x.trim());
     if (!name) {
       errors.presenters = `Line ${i + 1}: start with the presenter’s name, like “Robin Park | Social media lead | GSA”.`;
       break;
     }
-    presenters.push({ name, ...(title2 ? { title: title2 } : {}), ...(agency ? { agency } : {}) });
+    if (email && !/^[^\s@|]+@[^\s@|]+\.[^\s@|]+$/.test(email)) {
+      errors.presenters = `Line ${i + 1}: “${email}” is not an email address. Give a member’s address after the agency, or leave it out for a guest presenter.`;
+      break;
+    }
+    presenters.push({ name, ...(title2 ? { title: title2 } : {}), ...(agency ? { agency } : {}), ...(email ? { email } : {}) });
   }
   const questions: Question[] = get('questions').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((l, i) => ({
     id: `q${i + 1}`, label: l.replace(/^\*\s*/, '').slice(0, 300), required: l.startsWith('*'),
@@ -160,7 +164,7 @@ export function formValuesOf(e: StoredEvent): EventFormValues {
     joinUrl: e.joinUrl ?? '', captionsUrl: e.captionsUrl ?? '', registration: e.registration, externalRegistrationUrl: e.externalRegistrationUrl ?? '',
     capacity: e.capacity ? String(e.capacity) : '', offerHours: e.offerHours ? String(e.offerHours) : '', conductUrl: e.conductUrl ?? '',
     recorded: e.recorded ? 'yes' : '', evaluationUrl: e.evaluationUrl ?? '', host: e.host ?? '', organizer: e.organizer ?? '', topics: e.topics.join(', '),
-    presenters: e.presenters.map((p) => [p.name, p.title ?? '', p.agency ?? ''].join(' | ').replace(/( \| )+$/, '')).join('\n'),
+    presenters: e.presenters.map((p) => [p.name, p.title ?? '', p.agency ?? '', p.email ?? ''].join(' | ').replace(/( \| )+$/, '')).join('\n'),
     questions: e.questions.map((q) => `${q.required ? '* ' : ''}${q.label}`).join('\n'),
   };
 }

@@ -37,6 +37,8 @@ export interface Venue {
 export interface Presenter {
   /** A member of the site, when the presenter is one. */
   memberId?: number;
+  /** The member's address: how the organizer form names a member presenter. */
+  email?: string;
   /** A digital.gov author slug, for imported presenters. */
   authorSlug?: string;
   name: string;

@@ -27,7 +27,7 @@ const COLUMNS = `e.id, e.slug, e.uid, e.sequence, e.kind, e.status, e.title, e.d
   e.questions, e.source, e.extra, e.created_at, e.updated_at,
   coalesce((select json_agg(json_build_object('id', c.id, 'slug', c.slug, 'title', coalesce(c.short_name, c.title)) order by c.title)
      from event_communities ec join communities c on c.id = ec.community_id where ec.event_id = e.id), '[]') as communities,
-  coalesce((select json_agg(json_build_object('memberId', p.member_id, 'authorSlug', p.author_slug, 'name', p.name, 'title', p.title, 'agency', p.agency) order by p.position)
+  coalesce((select json_agg(json_build_object('memberId', p.member_id, 'email', (select m.email from members m where m.id = p.member_id), 'authorSlug', p.author_slug, 'name', p.name, 'title', p.title, 'agency', p.agency) order by p.position)
      from event_presenters p where p.event_id = e.id), '[]') as presenters`;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -36,6 +36,7 @@ function toEvent(r: any): StoredEvent {
   const presenters: Presenter[] = (r.presenters as any[]).map((p) => {
     const out: Presenter = { name: p.name };
     if (p.memberId) out.memberId = Number(p.memberId);
+    if (p.email) out.email = p.email;
     if (p.authorSlug) out.authorSlug = p.authorSlug;
     if (p.title) out.title = p.title;
     if (p.agency) out.agency = p.agency;

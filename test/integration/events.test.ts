@@ -72,7 +72,7 @@ describe('events end to end', () => {
     venueName: '', venueRoom: '', venueAddress: '', venueCity: '', venueState: '', venueZip: '', venueMap: '', platform: 'zoom-gov', platformOther: '',
     joinUrl: 'https://gsa.zoomgov.com/j/1234567890', captionsUrl: 'https://www.captionedtext.com/client/event.aspx?EventID=1', registration: 'members',
     externalRegistrationUrl: '', capacity: '', offerHours: '', conductUrl: '', evaluationUrl: 'https://forms.example.gov/eval', host: 'SocialGov', organizer: 'GSA',
-    topics: 'social-media', presenters: 'Casey Lead | Community lead | GSA', questions: '',
+    topics: 'social-media', presenters: 'Casey Lead | Community lead | GSA | casey.lead@gsa.gov\nGuest Speaker | Analyst | NARA', questions: '',
   };
 
   test('the event form explains every mistake next to its field and keeps what was typed', async () => {
@@ -85,6 +85,8 @@ describe('events end to end', () => {
     assert.match(res.text, /Enter the date as year-month-day/);
     assert.match(res.text, /Enter a full web address starting with https:\/\//);
     assert.match(res.text, /value="zoom link"/);
+    const unknown = await coordinator.request('POST', '/events/new', { _csrf: csrfToken(page.text), ...officeHours, communities: communityId, presenters: 'Sam | Lead | GSA | nobody@gsa.gov' });
+    assert.match(unknown.text, /No member has the address nobody@gsa.gov/);
     const noTime = await coordinator.request('POST', '/events/new', { _csrf: csrfToken(page.text), ...officeHours, communities: communityId, date: '2027-03-14', startTime: '02:30' });
     assert.match(noTime.text, /a time clocks skip is not allowed/, 'the hour skipped by DST is refused');
     // A member who does not coordinate cannot create events.
@@ -98,6 +100,8 @@ describe('events end to end', () => {
     assert.equal(created.status, 200, created.text);
     assert.match(created.url, /\/events\/socialgov-office-hours\/manage\?saved=1$/);
     assert.match(created.text, /The event is saved\./);
+    const presenters = await platform.db.pool.query(`select p.name, m.email from event_presenters p left join members m on m.id = p.member_id order by p.position`);
+    assert.deepEqual(presenters.rows, [{ name: 'Casey Lead', email: 'casey.lead@gsa.gov' }, { name: 'Guest Speaker', email: null }]);
 
     // Skip the second week (October 27).
     const manage = await coordinator.get('/events/socialgov-office-hours/manage');
