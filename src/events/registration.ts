@@ -295,13 +295,24 @@ async function organizerAddresses(db: Queryable, e: StoredEvent): Promise<string
 
 // ---- Cancelling and the waiting list ----------------------------------------------------
 
-/** Cancel registrations (a person's own, by link, or an organizer's), freeing seats for the waiting list. */
-export async function cancelRegistrations(db: Queryable, deps: EventsDeps, actor: Actor, ids: number[], now: Date): Promise<number> {
+/** One session of a series, as the cancelled instance of the series a person has in their calendar (RECURRENCE-ID). */
+function cancelledInstance(deps: EventsDeps, e: StoredEvent, o: Occurrence, r: Registration, now: Date) {
+  const v = view(deps, r, now);
+  const length = o.endsAt.getTime() - o.startsAt.getTime();
+  return { ...occurrenceVEvent(e, o, v), uid: e.uid, recurrenceId: o.originalStart, start: o.originalStart, end: new Date(o.originalStart.getTime() + length), status: 'CANCELLED' as const };
+}
+
+/**
+ * Cancel registrations (a person's own, by link, or an organizer's), freeing seats for the
+ * waiting list. `wholeSeries`: the ids are every upcoming session of one "every session"
+ * registration, so the person gets one message that removes the series from their calendar.
+ */
+export async function cancelRegistrations(db: Queryable, deps: EventsDeps, actor: Actor, ids: number[], now: Date, opts: { wholeSeries?: boolean } = {}): Promise<number> {
   let cancelled = 0;
   for (const id of ids) {
     const { rows } = await db.query(
       `update event_registrations set status = 'cancelled', cancelled_at = now(), updated_at = now()
-        where id = $1 and status in ('registered', 'waitlisted', 'offered') returning *, (select status from event_registrations where id = $1) as old_status`,
+        where id = $1 and status in ('registered', 'waitlisted', 'offered') returning *`,
       [id],
     );
     if (!rows[0]) continue;
@@ -311,9 +322,15 @@ export async function cancelRegistrations(db: Queryable, deps: EventsDeps, actor
     const e = (await findEventById(db, o.eventId))!;
     await recordAudit(db, actor, { action: 'event.registration.cancel', subjectType: 'event-registration', subjectId: String(id), after: { email: r.email, occurrenceId: o.id } });
     if (o.endsAt > now) {
-      const ics = await invitation(db, deps, e, o, { ...r, seriesGroup: undefined } as Registration, now, 'CANCEL');
-      const groupKey = r.seriesGroup ? `group:${r.seriesGroup}` : String(id);
-      await queueMail(db, deps.queue, mails.cancelledByYouMail({ name: r.name, email: r.email }, e, o, links(deps, e, id), ics), { key: `event-cancelled:${groupKey}:${o.id}` });
+      const p = { name: r.name, email: r.email };
+      if (r.seriesGroup && e.rrule && opts.wholeSeries) {
+        const series = eventVEvents(e, await occurrencesOf(db, e.id), view(deps, r, now)).map((v) => ({ ...v, status: 'CANCELLED' as const }));
+        await queueMail(db, deps.queue, mails.cancelledByYouMail(p, e, o, links(deps, e, id), mails.icsAttachment('CANCEL', series)), { key: `event-cancelled:group:${r.seriesGroup}` });
+      } else if (r.seriesGroup && e.rrule) {
+        await queueMail(db, deps.queue, mails.cancelledByYouMail(p, e, o, links(deps, e, id), mails.icsAttachment('CANCEL', [cancelledInstance(deps, e, o, r, now)])), { key: `event-cancelled:${id}` });
+      } else {
+        await queueMail(db, deps.queue, mails.cancelledByYouMail(p, e, o, links(deps, e, id), await invitation(db, deps, e, o, r, now, 'CANCEL')), { key: `event-cancelled:${id}` });
+      }
     }
     await promoteWaitlist(db, deps, o.id, now);
   }
@@ -423,13 +440,7 @@ export async function notifySessionCancelled(db: Queryable, deps: EventsDeps, e:
   const regs = await activeRegistrations(db, [o.id]);
   let sent = 0;
   for (const r of regs) {
-    let ics;
-    if (r.seriesGroup && e.rrule) {
-      // The one session, as a cancelled instance of the series the person has in their calendar.
-      const v = view(deps, r, now);
-      const instance = { ...occurrenceVEvent(e, o, v), uid: e.uid, recurrenceId: o.originalStart, start: o.originalStart, end: new Date(o.originalStart.getTime() + (o.endsAt.getTime() - o.startsAt.getTime())), status: 'CANCELLED' as const };
-      ics = mails.icsAttachment('CANCEL', [instance]);
-    } else ics = await invitation(db, deps, e, o, r, now, 'CANCEL');
+    const ics = r.seriesGroup && e.rrule ? mails.icsAttachment('CANCEL', [cancelledInstance(deps, e, o, r, now)]) : await invitation(db, deps, e, o, r, now, 'CANCEL');
     if (await queueMail(db, deps.queue, mails.sessionCancelledMail(r, e, o, links(deps, e, r.id), ics, o.note), { key: `event-session-cancelled:${o.id}:${r.id}` })) sent++;
   }
   return sent;

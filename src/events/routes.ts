@@ -277,7 +277,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
         const ids = all
           ? (await tx.query<{ id: string }>(`select g.id from event_registrations g join event_occurrences x on x.id = g.occurrence_id where g.series_group = $1 and x.ends_at > $2`, [found.r.seriesGroup, now])).rows.map((x) => Number(x.id))
           : [found.r.id];
-        await cancelRegistrations(tx, d, { name: found.r.email, source: req.ip }, ids, now);
+        await cancelRegistrations(tx, d, { name: found.r.email, source: req.ip }, ids, now, { wholeSeries: Boolean(all) });
       });
       const again = (await registrationFromLink(req, req.params.id, token))!;
       return showRegistration(req, reply, again, token, all ? 'All your upcoming sessions are cancelled.' : 'Your registration is cancelled.');

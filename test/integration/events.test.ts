@@ -231,6 +231,19 @@ describe('events end to end', () => {
     assert.match(((await badDate.json()) as { message: string }).message, /querystring\/from must match format "date-time"/);
     const openapi = (await (await fetch(`${platform.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
     assert.ok(openapi.paths['/api/v1/events/{slug}/occurrences']);
+
+    // Cancelling every session from the link: one message that removes the whole series.
+    const myReg = await member.get(linkIn(confirmation, `${platform.url}/events/registrations/`));
+    assert.match(myReg.text, /All \d+ upcoming sessions/);
+    const before = sink.messages.filter((m) => m.to.includes('pat.doe@hhs.gov')).length;
+    const gone = await member.request('POST', /action="(\/events\/registrations\/\d+\/cancel)"/.exec(myReg.text)![1]!, { _csrf: csrfToken(myReg.text), t: hidden(myReg.text, 't'), scope: 'all' });
+    assert.match(gone.text, /All your upcoming sessions are cancelled\./);
+    const seriesCancel = unfold(await icsOf(await sink.next('pat.doe@hhs.gov')));
+    assert.match(seriesCancel, /METHOD:CANCEL/);
+    assert.match(seriesCancel, new RegExp(`UID:${uid.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\r\n`));
+    assert.match(seriesCancel, /RRULE:FREQ=WEEKLY;BYDAY=WE/);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(sink.messages.filter((m) => m.to.includes('pat.doe@hhs.gov')).length, before + 1, 'one message, not one per session');
   });
 
   test('a capped summit: the waiting list moves up when someone cancels, and an unconfirmed offer passes on', async () => {
