@@ -8,6 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ICAL from 'ical.js';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { simpleParser } from 'mailparser';
 import { DateTime } from 'luxon';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
@@ -231,6 +233,22 @@ describe('events end to end', () => {
     assert.match(((await badDate.json()) as { message: string }).message, /querystring\/from must match format "date-time"/);
     const openapi = (await (await fetch(`${platform.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
     assert.ok(openapi.paths['/api/v1/events/{slug}/occurrences']);
+    // Every answer matches the schema the OpenAPI document publishes for it.
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema(openapi, 'openapi');
+    for (const [apiPath, url, status] of [
+      ['/api/v1/events', '/api/v1/events?community=social-media', '200'], ['/api/v1/events', '/api/v1/events?past=true', '200'],
+      ['/api/v1/events/{slug}', '/api/v1/events/socialgov-office-hours', '200'], ['/api/v1/events/{slug}', '/api/v1/events/nope', '404'],
+      ['/api/v1/events/{slug}/occurrences', '/api/v1/events/socialgov-office-hours/occurrences', '200'],
+    ] as const) {
+      const res = await fetch(platform.url + url);
+      assert.equal(String(res.status), status, url);
+      const validate = ajv.getSchema(`openapi#/paths/${apiPath.replace(/\//g, '~1')}/get/responses/${status}/content/application~1json/schema`);
+      assert.ok(validate, `no schema for ${apiPath} ${status}`);
+      const body = await res.json();
+      assert.ok(validate(body), `${url}: ${ajv.errorsText(validate.errors)}`);
+    }
 
     // Cancelling every session from the link: one message that removes the whole series.
     const myReg = await member.get(linkIn(confirmation, `${platform.url}/events/registrations/`));
