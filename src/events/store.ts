@@ -148,6 +148,7 @@ export function registrantsShouldKnow(before: StoredEvent, after: EventInput): s
   if ((before.joinUrl ?? '') !== (after.joinUrl ?? '') || (before.platform ?? '') !== (after.platform ?? '')) changed.push('join link');
   if (before.title !== after.title) changed.push('title');
   if (before.status !== after.status && after.status === 'cancelled') changed.push('cancelled');
+  if (before.status === 'cancelled' && after.status === 'published') changed.push('status (the event is back on)');
   return changed;
 }
 

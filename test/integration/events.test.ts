@@ -267,11 +267,12 @@ describe('events end to end', () => {
   test('a capped summit: the waiting list moves up when someone cancels, and an unconfirmed offer passes on', async () => {
     const page = await coordinator.get('/events/new');
     const communityId = /name="communities" value="(\d+)"/.exec(page.text)![1]!;
-    const res = await coordinator.request('POST', '/events/new', {
-      _csrf: csrfToken(page.text), ...officeHours, title: 'SocialGov Summit 2027', kind: 'summit', repeat: 'none', date: '2027-11-04', startTime: '09:00', endTime: '16:30',
+    const summit = {
+      ...officeHours, title: 'SocialGov Summit 2027', kind: 'summit', repeat: 'none', date: '2027-11-04', startTime: '09:00', endTime: '16:30',
       format: 'in-person', venueName: 'U.S. General Services Administration', venueRoom: '1461', venueAddress: '1800 F Street NW', venueCity: 'Washington', venueState: 'DC', venueZip: '20405',
       platform: '', joinUrl: '', registration: 'public', capacity: '1', offerHours: '24', conductUrl: 'https://www.example.gov/conduct', questions: '* What do you hope to learn?', communities: communityId,
-    });
+    };
+    const res = await coordinator.request('POST', '/events/new', { _csrf: csrfToken(page.text), ...summit });
     assert.equal(res.status, 200, res.text);
     const guest = new WebClient(platform.url);
     const register = async (name: string, email: string, extra: Record<string, string> = {}) => {
@@ -328,6 +329,17 @@ describe('events end to end', () => {
     // Members and strangers cannot see the list; a tampered link does nothing.
     assert.equal((await member.get('/events/socialgov-summit-2027/registrants')).status, 403);
     assert.equal((await guest.get(`/events/registrations/${regId}?t=${'a'.repeat(43)}`)).status, 404);
+    // Cancelling the whole event tells everyone registered, with a METHOD:CANCEL.
+    const edit = await coordinator.get('/events/socialgov-summit-2027/edit');
+    const cancelledEvent = await coordinator.request('POST', '/events/socialgov-summit-2027/edit', { _csrf: csrfToken(edit.text), ...summit, slug: 'socialgov-summit-2027', status: 'cancelled' });
+    assert.equal(cancelledEvent.status, 200, cancelledEvent.text);
+    const cyCancel = await sink.next('cy@epa.gov');
+    assert.match(cyCancel.subject, /^Cancelled: SocialGov Summit 2027/);
+    assert.match(cyCancel.text, /SocialGov Summit 2027 is cancelled\./);
+    assert.match(await icsOf(cyCancel), /METHOD:CANCEL[\s\S]*STATUS:CANCELLED/);
+    assert.match((await guest.get('/events/socialgov-summit-2027')).text, /This event is cancelled\./);
+    await coordinator.request('POST', '/events/socialgov-summit-2027/edit', { _csrf: csrfToken(edit.text), ...summit, slug: 'socialgov-summit-2027', status: 'published' });
+    assert.match((await sink.next('cy@epa.gov')).text, /changed the status \(the event is back on\) of SocialGov Summit 2027/);
     const audit = await platform.db.pool.query(`select action from audit_log where action like 'event.%' order by id`);
     for (const a of ['event.create.web', 'event.register', 'event.registration.cancel', 'event.waitlist.offer', 'event.waitlist.expire', 'event.waitlist.confirm', 'event.registration.attendance']) {
       assert.ok(audit.rows.some((r) => r.action === a), a);
