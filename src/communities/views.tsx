@@ -212,7 +212,7 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
             <JoinChannelBox ch={ch} title={name} />
           ))}
           {/* Events hook */}
-          <CommunityEventsBox slug={c.slug} items={upcomingEvents} />
+          <CommunityEventsBox slug={c.slug} items={upcomingEvents} canCreate={viewerCoordinates} />
           <div class="usa-summary-box" role="region" aria-label="Community facts">
             <div class="usa-summary-box__body">
               <h2 class="usa-summary-box__heading">Members</h2>

@@ -713,7 +713,7 @@ export function MyEventsPage(p: { site: Site; items: Array<{ registration: Regis
 }
 
 /** The community page's "Upcoming events" box. */
-export function CommunityEventsBox({ slug, items }: { slug: string; items: ListedOccurrence[] }) {
+export function CommunityEventsBox({ slug, items, canCreate = false }: { slug: string; items: ListedOccurrence[]; canCreate?: boolean }) {
   return (
     <div class="usa-summary-box" role="region" aria-label="Upcoming events">
       <div class="usa-summary-box__body">
@@ -735,6 +735,13 @@ export function CommunityEventsBox({ slug, items }: { slug: string; items: Liste
             <a class="usa-link" href={`/events?community=${encodeURIComponent(slug)}`}>All events</a> ·{' '}
             <a class="usa-link" href={`/communities/${slug}/events.ics`}>Calendar feed</a>
           </p>
+          {canCreate ? (
+            <p>
+              <a class="usa-button usa-button--outline" href={`/events/new?community=${encodeURIComponent(slug)}`}>Create an event</a>
+            </p>
+          ) : (
+            ''
+          )}
         </div>
       </div>
     </div>

@@ -88,12 +88,13 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await signIn(page, 'casey.lead@gsa.gov');
     await page.goto(`${platform.url}/events`);
     await check(page, 'index');
-    await page.getByRole('link', { name: 'Create an event' }).click();
+    await page.goto(`${platform.url}/communities/social-media`);
+    await page.getByRole('region', { name: 'Upcoming events' }).getByRole('link', { name: 'Create an event' }).click();
+    assert.ok(await page.getByLabel('Social Media', { exact: true }).isChecked(), 'the community is ticked');
     await check(page, 'new');
     await page.getByRole('button', { name: 'Create the event' }).click();
     assert.ok(await page.getByText('There is a problem').isVisible());
     await check(page, 'new-errors');
-    await page.getByLabel('Social Media', { exact: true }).check();
     await page.getByLabel('Title', { exact: true }).fill('SocialGov office hours');
     await page.getByLabel('Kind', { exact: true }).selectOption('office-hours');
     await page.getByLabel('Status', { exact: true }).selectOption('published');
