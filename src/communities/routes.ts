@@ -12,6 +12,8 @@ import { CommunitiesIndexPage, CommunityPage, HomePage } from './views.tsx';
 import { listAddresses } from '../lists/addresses.ts';
 import { listsOfCommunity } from '../lists/store.ts';
 import { listDomainOf } from '../platform/config.ts';
+// Events hook: the community page shows its next events.
+import { listOccurrences } from '../events/store.ts';
 
 function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
   return {
@@ -65,7 +67,9 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
       const saved = (req.query as { saved?: string }).saved === '1' && viewerCoordinates;
       const list = (await listsOfCommunity(ctx.pool, c.id))[0];
       const addresses = list ? listAddresses(list.localPart, listDomainOf(ctx.config)) : undefined;
-      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, list: addresses && { post: addresses.post, request: addresses.request } }));
+      // Events hook: the next three sessions of this community's published events.
+      const upcomingEvents = await listOccurrences(ctx.pool, { community: c.slug, from: new Date(), limit: 3 });
+      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, upcomingEvents, list: addresses && { post: addresses.post, request: addresses.request } }));
     });
 
     api.get(

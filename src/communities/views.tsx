@@ -5,6 +5,9 @@ import { renderMarkdown } from '../web/markdown.ts';
 import type { Audience } from './community-file.ts';
 import { leadName, type CommunityDetail, type CommunitySummary, type StoredChannel } from './store.ts';
 import type { AgencyCount, LevelCount } from '../membership/counts.ts';
+// Events hook: the community page's "Upcoming events" box.
+import { CommunityEventsBox } from '../events/views.tsx';
+import type { ListedOccurrence } from '../events/store.ts';
 
 export interface MemberBreakdown {
   byLevel: LevelCount[];
@@ -184,7 +187,7 @@ function JoinChannelBox({ ch, title, list }: { ch: StoredChannel; title: string;
   );
 }
 
-export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, list }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; list?: ListAddressesView | undefined }): string {
+export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, upcomingEvents = [], list }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; upcomingEvents?: ListedOccurrence[]; list?: ListAddressesView | undefined }): string {
   const name = c.shortName ?? c.title;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
@@ -239,6 +242,8 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
             <JoinChannelBox ch={ch} title={name} list={list} />
           ))}
           {list ? <ListBox list={list} title={name} member={viewerIsMember} /> : ''}
+          {/* Events hook */}
+          <CommunityEventsBox slug={c.slug} items={upcomingEvents} canCreate={viewerCoordinates} />
           <div class="usa-summary-box" role="region" aria-label="Community facts">
             <div class="usa-summary-box__body">
               <h2 class="usa-summary-box__heading">Members</h2>

@@ -31,6 +31,8 @@ import { SESSION_COOKIE, sessionMember } from '../../membership/sessions.ts';
 import { membershipRoutes } from '../../membership/routes.ts';
 import { communityAdminRoutes } from '../../communities/admin-routes.ts';
 import { listRoutes } from '../../lists/routes.ts';
+import { EVENT_SCHEMAS, eventRoutes } from '../../events/routes.ts';
+import { eventAdminRoutes } from '../../events/admin-routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -119,7 +121,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     index: false,
   });
 
-  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList]) app.addSchema(schema);
+  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, ...EVENT_SCHEMAS]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -131,6 +133,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       ...(config.publicUrl ? { servers: [{ url: config.publicUrl }] } : {}),
       tags: [
         { name: 'communities', description: 'Communities of practice' },
+        { name: 'events', description: 'Events and their sessions (summits, trainings, office hours)' },
         { name: 'health', description: 'Process and database health' },
       ],
     },
@@ -175,6 +178,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(membershipRoutes(ctx));
   await app.register(communityAdminRoutes(ctx));
   await app.register(listRoutes(ctx));
+  await app.register(eventRoutes(ctx));
+  await app.register(eventAdminRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,0 +1,407 @@
+/** Public event routes: pages, registration, a registrant's own page, calendar feeds and the JSON API. Thin: read, call, present. */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { DateTime } from 'luxon';
+import type { Actor } from '../platform/audit.ts';
+import { inTransaction } from '../platform/db/queryable.ts';
+import { absoluteUrl, baseUrl, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ApiError } from '../platform/http/schemas.ts';
+import { rateLimit, retryText } from '../platform/rate-limit.ts';
+import { cookieSecret } from '../platform/secret.ts';
+import { field } from '../web/forms.tsx';
+import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { eventVEvents, feedCalendar, occurrenceVEvent, type CalendarView } from './calendar.ts';
+import { buildCalendar } from './ics.ts';
+import { hasRecording, type EventFormat, type EventKind, type Occurrence, type StoredEvent } from './model.ts';
+import {
+  cancelRegistrations, checkDetails, checkManageToken, confirmOffer, feedToken, findRegistration, manageUrl, memberOfFeedToken, OfferError,
+  openForRegistration, register, RegistrationClosedError, registrationOf, registrationsOfMember, seatsFor, type EventsDeps, type RegistrationDetails,
+} from './registration.ts';
+import { EventDetail, EventList, EventListQuery, EventOccurrence, EventSummary, type EventOccurrenceJson, type EventSummaryJson } from './schemas.ts';
+import { filterChoices, findEvent, findEventById, findOccurrence, listEvents, listOccurrences, occurrencesOf, type EventFilter } from './store.ts';
+import { isValidZone } from './time.ts';
+import { EventMessagePage, EventPage, EventsIndexPage, ManageRegistrationPage, MonthPage, MyEventsPage, PastEventsPage, type EventFilters, type RegisterFormValues, type RegistrationState } from './views.tsx';
+import { FORMATS, KINDS } from './model.ts';
+
+const TZ_COOKIE = 'sg_tz';
+const REGISTER_PER_IP = { max: 20, windowSeconds: 15 * 60 };
+
+export const EVENT_SCHEMAS = [EventOccurrence, EventSummary, EventDetail, EventList];
+
+function actorOf(req: FastifyRequest): Actor {
+  return { name: req.viewer?.email ?? 'anonymous', source: req.ip };
+}
+
+/** Whether the viewer runs this event: a coordinator of one of its communities, or a site admin. */
+export async function canOrganize(ctx: AppContext, req: FastifyRequest, e: { communityIds: number[] }): Promise<boolean> {
+  const v = req.viewer;
+  if (!v) return false;
+  if (v.siteAdmin) return true;
+  for (const id of e.communityIds) if (await canCoordinate(ctx.pool, v, id)) return true;
+  return false;
+}
+
+/** Events routes need the signing key for registration and feed links. */
+export async function eventsDeps(ctx: AppContext, req: FastifyRequest, secret: string): Promise<EventsDeps> {
+  return { queue: ctx.queue, config: ctx.config, baseUrl: baseUrl(ctx, req), secret };
+}
+
+function filtersFrom(q: Record<string, string | undefined>): EventFilters {
+  const f: EventFilters = {};
+  if (q.community && /^[a-z0-9-]{1,100}$/.test(q.community)) f.community = q.community;
+  if (q.kind && (KINDS as readonly string[]).includes(q.kind)) f.kind = q.kind;
+  if (q.topic && /^[a-z0-9-]{1,100}$/.test(q.topic)) f.topic = q.topic;
+  if (q.format && (FORMATS as readonly string[]).includes(q.format)) f.format = q.format;
+  return f;
+}
+
+function storeFilter(f: EventFilters): EventFilter {
+  return {
+    ...(f.community ? { community: f.community } : {}), ...(f.kind ? { kind: f.kind as EventKind } : {}),
+    ...(f.topic ? { topic: f.topic } : {}), ...(f.format ? { format: f.format as EventFormat } : {}),
+  };
+}
+
+function sendCalendar(reply: FastifyReply, text: string, filename: string) {
+  return reply.type('text/calendar; charset=utf-8').header('content-disposition', `inline; filename="${filename}"`).send(text);
+}
+
+export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    const secret = await cookieSecret(ctx.pool, ctx.config.secret);
+    const api = app.withTypeProvider<TypeBoxTypeProvider>();
+    const hide = { schema: { hide: true } };
+    const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
+    const deps = (req: FastifyRequest) => eventsDeps(ctx, req, secret);
+
+    const viewerZone = (req: FastifyRequest) => {
+      const z = req.cookies[TZ_COOKIE];
+      return z && isValidZone(z) ? z : undefined;
+    };
+
+    async function visibleEvent(req: FastifyRequest, slug: string): Promise<StoredEvent> {
+      const e = await findEvent(ctx.pool, slug);
+      if (!e || (e.status === 'draft' && !(await canOrganize(ctx, req, e)))) throw new NotFoundError(`There is no event called “${slug}”. See all events at /events.`);
+      return e;
+    }
+
+    /** The session a page is about: ?session=, else the next one that has not ended, else the last. */
+    async function sessionOf(e: StoredEvent, sessionParam: string | undefined, now: Date): Promise<{ o: Occurrence; all: Occurrence[] }> {
+      const all = (await occurrencesOf(ctx.pool, e.id)).filter((o) => o.status !== 'skipped');
+      const wanted = sessionParam && /^\d{1,12}$/.test(sessionParam) ? all.find((o) => o.id === Number(sessionParam)) : undefined;
+      if (sessionParam && !wanted) throw new NotFoundError('That session of the event does not exist (it may have been skipped). See the event page for the sessions.');
+      const o = wanted ?? all.find((x) => x.endsAt > now && x.status === 'scheduled') ?? all.find((x) => x.endsAt > now) ?? all.at(-1);
+      if (!o) throw new NotFoundError('This event has no sessions.');
+      return { o, all };
+    }
+
+    async function registrationState(req: FastifyRequest, e: StoredEvent, o: Occurrence, now: Date): Promise<RegistrationState> {
+      if (e.registration === 'external') return e.externalRegistrationUrl ? { kind: 'external', url: e.externalRegistrationUrl } : { kind: 'none' };
+      if (e.registration === 'none') return { kind: 'none' };
+      if (!openForRegistration(e, o, now)) {
+        return { kind: 'closed', reason: e.status === 'draft' ? 'Registration opens when the event is published.' : 'Registration is closed for this session.' };
+      }
+      const v = req.viewer;
+      if (v) {
+        const mine = await registrationOf(ctx.pool, o.id, v.email);
+        if (mine) return { kind: 'registered', registration: mine, manageHref: manageUrl({ ...(await deps(req)), baseUrl: '' }, mine.id) };
+      }
+      if (e.registration === 'members') {
+        if (!v) return { kind: 'sign-in', next: `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}` };
+        if (!(await mayRegisterAsMember(req, e))) return { kind: 'join', communities: e.communities };
+      }
+      return v ? { kind: 'open', asMember: { name: v.name ?? v.email, email: v.email } } : { kind: 'open' };
+    }
+
+    async function mayRegisterAsMember(req: FastifyRequest, e: StoredEvent): Promise<boolean> {
+      const v = req.viewer;
+      if (!v) return false;
+      if (v.siteAdmin) return true;
+      for (const c of e.communityIds) if ((await membershipIn(ctx.pool, v.memberId, c))?.status === 'active') return true;
+      return false;
+    }
+
+    async function showEvent(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, sessionParam: string | undefined, extra: { values?: RegisterFormValues; errors?: Record<string, string>; status?: number; notice?: string } = {}) {
+      const now = new Date();
+      const { o, all } = await sessionOf(e, sessionParam, now);
+      const state = await registrationState(req, e, o, now);
+      const organizer = await canOrganize(ctx, req, e);
+      return sendPage(reply, EventPage({
+        site: siteFor(ctx, req), e, o, upcoming: all.filter((x) => x.endsAt > now), viewerZone: viewerZone(req), state, csrf: reply.generateCsrf(),
+        values: extra.values, errors: extra.errors ?? {}, seats: await seatsFor(ctx.pool, e, o.id), canOrganize: organizer,
+        showJoinLink: organizer || (state.kind === 'registered' && state.registration.status === 'registered'), now, notice: extra.notice,
+      }), extra.status ?? 200);
+    }
+
+    // ---- Pages --------------------------------------------------------------------------
+
+    app.get('/events', hide, async (req, reply) => {
+      const now = new Date();
+      const filters = filtersFrom(req.query as Record<string, string>);
+      const f = storeFilter(filters);
+      const upcoming = await listOccurrences(ctx.pool, { ...f, from: now, limit: 100 });
+      const past = await listOccurrences(ctx.pool, { ...f, to: now, descending: true, withRecording: true, limit: 5 });
+      const canCreate = req.viewer ? req.viewer.siteAdmin || (await ctx.pool.query(`select 1 from memberships where member_id = $1 and status = 'active' and role = 'coordinator' limit 1`, [req.viewer.memberId])).rows.length > 0 : false;
+      return sendPage(reply, EventsIndexPage({ site: siteFor(ctx, req), upcoming, past: past.filter((p) => p.occurrence.endsAt <= now), filters, choices: await filterChoices(ctx.pool), now, canCreate }));
+    });
+
+    app.get('/events/past', hide, async (req, reply) => {
+      const filters = filtersFrom(req.query as Record<string, string>);
+      const past = await listOccurrences(ctx.pool, { ...storeFilter(filters), to: new Date(), descending: true, limit: 200 });
+      return sendPage(reply, PastEventsPage({ site: siteFor(ctx, req), past: past.filter((p) => p.occurrence.endsAt <= new Date()), filters }));
+    });
+
+    app.get<{ Params: { year: string; month: string } }>('/events/calendar/:year/:month', hide, async (req, reply) => {
+      const year = Number(req.params.year);
+      const month = Number(req.params.month);
+      if (!/^\d{4}$/.test(req.params.year) || !/^\d{1,2}$/.test(req.params.month) || month < 1 || month > 12 || year < 1990 || year > 2200) {
+        throw new NotFoundError('There is no such month. Use an address like /events/calendar/2026/11.');
+      }
+      const zone = viewerZone(req) ?? 'America/New_York';
+      const first = DateTime.fromObject({ year, month, day: 1 }, { zone });
+      const sessions = await listOccurrences(ctx.pool, { from: first.minus({ days: 7 }).toJSDate(), to: first.plus({ months: 1, days: 7 }).toJSDate() });
+      return sendPage(reply, MonthPage({ site: siteFor(ctx, req), year, month, zone, sessions }));
+    });
+
+    app.post('/events/time-zone', csrf, async (req, reply) => {
+      const tz = field(req.body, 'tz', 100);
+      const back = field(req.body, 'back', 300);
+      if (isValidZone(tz)) reply.setCookie(TZ_COOKIE, tz, { path: '/', sameSite: 'lax', httpOnly: true, secure: 'auto', maxAge: 365 * 86400 });
+      return reply.redirect(/^\/events\/[a-z0-9-?=&]*$/.test(back) ? back : '/events', 303);
+    });
+
+    app.get('/events/mine', hide, async (req, reply) => {
+      const v = req.viewer;
+      if (!v) throw new SignInRequiredError('Sign in to see your events.');
+      const d = await deps(req);
+      const items = (await registrationsOfMember(ctx.pool, v.memberId, v.email)).map((i) => ({ ...i, manageHref: manageUrl({ ...d, baseUrl: '' }, i.registration.id) }));
+      return sendPage(reply, MyEventsPage({ site: siteFor(ctx, req), items, feedUrl: absoluteUrl(ctx, req, `/events/my/${feedToken(secret, v.memberId)}/calendar.ics`), now: new Date() }));
+    });
+
+    app.get<{ Params: { slug: string }; Querystring: { session?: string; registered?: string } }>('/events/:slug', hide, async (req, reply) => {
+      const e = await visibleEvent(req, req.params.slug);
+      return showEvent(req, reply, e, req.query.session);
+    });
+
+    // ---- Registering --------------------------------------------------------------------
+
+    app.post<{ Params: { slug: string } }>('/events/:slug/register', csrf, async (req, reply) => {
+      const e = await visibleEvent(req, req.params.slug);
+      const now = new Date();
+      const sessionParam = field(req.body, 'session', 12);
+      const { o } = await sessionOf(e, sessionParam || undefined, now);
+      const state = await registrationState(req, e, o, now);
+      if (state.kind !== 'open') return showEvent(req, reply, e, String(o.id), { status: state.kind === 'sign-in' ? 401 : 409 });
+      const values: RegisterFormValues = {
+        name: state.asMember ? state.asMember.name : field(req.body, 'name', 200),
+        email: state.asMember ? state.asMember.email : field(req.body, 'email', 320),
+        agency: field(req.body, 'agency', 200), needsCaptions: field(req.body, 'needsCaptions') === 'yes', needsAsl: field(req.body, 'needsAsl') === 'yes',
+        accommodationOther: field(req.body, 'accommodationOther', 500), recordingConsent: field(req.body, 'recordingConsent') === 'yes',
+        conductAck: field(req.body, 'conductAck') === 'yes', everySession: field(req.body, 'everySession') === 'yes',
+        answers: Object.fromEntries(e.questions.map((q) => [q.id, field(req.body, `q_${q.id}`, 1000)])),
+      };
+      const details: RegistrationDetails = {
+        needsCaptions: values.needsCaptions, needsAsl: values.needsAsl, recordingConsent: values.recordingConsent, conductAck: values.conductAck, answers: values.answers,
+        ...(values.accommodationOther ? { accommodationOther: values.accommodationOther } : {}),
+      };
+      const person = { name: values.name, email: values.email, ...(values.agency ? { agency: values.agency } : {}), ...(req.viewer ? { memberId: req.viewer.memberId } : {}) };
+      const errors = checkDetails(e, person, details);
+      if (Object.keys(errors).length) return showEvent(req, reply, e, String(o.id), { values, errors, status: 400 });
+      if (!req.viewer) {
+        const limit = await rateLimit(ctx.pool, `event-register:ip:${req.ip}`, REGISTER_PER_IP.max, REGISTER_PER_IP.windowSeconds);
+        if (!limit.allowed) {
+          reply.header('retry-after', String(limit.retryAfterSeconds));
+          return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'Too many registrations', lines: [`Too many registrations came from your network. ${retryText(limit.retryAfterSeconds)}`], alert: 'warning' }), 429);
+        }
+      }
+      const d = await deps(req);
+      let result;
+      try {
+        result = await inTransaction(ctx.pool, (tx) => register(tx, d, actorOf(req), { event: e, occurrence: o, everySession: values.everySession, person, details, now }));
+      } catch (err) {
+        if (!(err instanceof RegistrationClosedError)) throw err;
+        return showEvent(req, reply, e, String(o.id), { status: 409 });
+      }
+      const mine = result.registrations.find((r) => r.occurrenceId === o.id) ?? result.registrations[0]!;
+      const links = [{ href: manageUrl({ ...d, baseUrl: '' }, mine.id), label: 'Your registration: change or cancel' }, { href: `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}`, label: `Back to ${e.title}` }];
+      if (result.already) {
+        return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'You are already registered', lines: [`${values.email} is already registered for this session. The confirmation email has the link to change or cancel it.`], alert: 'info', links: req.viewer ? links : links.slice(1) }), 200);
+      }
+      const waitlisted = mine.status === 'waitlisted';
+      return sendPage(reply, EventMessagePage({
+        site: siteFor(ctx, req), title: waitlisted ? 'You are on the waiting list' : 'You are registered', alert: 'success',
+        lines: [
+          waitlisted ? `${e.title} is full, so you are on the waiting list. If a seat frees up, we will email ${values.email}.` : `You are registered for ${e.title}${result.registrations.length > 1 ? ` (${result.registrations.length} sessions)` : ''}.`,
+          waitlisted ? 'You will then have a limited time to confirm the seat.' : `We sent a confirmation with a calendar invitation to ${values.email}.`,
+        ],
+        links,
+      }));
+    });
+
+    async function registrationFromLink(req: FastifyRequest, id: string, token: string) {
+      if (!/^\d{1,12}$/.test(id) || !/^[A-Za-z0-9_-]{43}$/.test(token) || !checkManageToken(secret, Number(id), token)) return undefined;
+      const r = await findRegistration(ctx.pool, Number(id));
+      if (!r) return undefined;
+      const o = (await findOccurrence(ctx.pool, r.occurrenceId))!;
+      const e = (await findEventById(ctx.pool, o.eventId))!;
+      return { r, o, e };
+    }
+
+    const badLink = (req: FastifyRequest, reply: FastifyReply) =>
+      sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'This link does not work', lines: ['This registration link is not valid. Use the whole link from your confirmation email.'], links: [{ href: '/events', label: 'All events' }], alert: 'warning' }), 404);
+
+    async function showRegistration(req: FastifyRequest, reply: FastifyReply, found: NonNullable<Awaited<ReturnType<typeof registrationFromLink>>>, token: string, notice?: string, status = 200) {
+      const { r, o, e } = found;
+      const group = r.seriesGroup
+        ? Number((await ctx.pool.query<{ n: string }>(`select count(*) as n from event_registrations g join event_occurrences x on x.id = g.occurrence_id where g.series_group = $1 and g.status in ('registered','waitlisted','offered') and x.ends_at > now()`, [r.seriesGroup])).rows[0]!.n)
+        : 1;
+      const offerText = r.status === 'offered' && r.offerExpiresAt ? DateTime.fromJSDate(r.offerExpiresAt, { zone: e.timeZone }).toFormat("cccc, LLLL d 'at' h:mm a ZZZZ") : undefined;
+      return sendPage(reply, ManageRegistrationPage({ site: siteFor(ctx, req), e, o, r, token, csrf: reply.generateCsrf(), now: new Date(), offerText, groupSize: group, notice }), status);
+    }
+
+    app.get<{ Params: { id: string }; Querystring: { t?: string } }>('/events/registrations/:id', hide, async (req, reply) => {
+      const found = await registrationFromLink(req, req.params.id, req.query.t ?? '');
+      if (!found) return badLink(req, reply);
+      return showRegistration(req, reply, found, req.query.t!);
+    });
+
+    app.post<{ Params: { id: string } }>('/events/registrations/:id/cancel', csrf, async (req, reply) => {
+      const token = field(req.body, 't', 60);
+      const found = await registrationFromLink(req, req.params.id, token);
+      if (!found) return badLink(req, reply);
+      const all = field(req.body, 'scope') === 'all' && found.r.seriesGroup;
+      const now = new Date();
+      const d = await deps(req);
+      await inTransaction(ctx.pool, async (tx) => {
+        const ids = all
+          ? (await tx.query<{ id: string }>(`select g.id from event_registrations g join event_occurrences x on x.id = g.occurrence_id where g.series_group = $1 and x.ends_at > $2`, [found.r.seriesGroup, now])).rows.map((x) => Number(x.id))
+          : [found.r.id];
+        await cancelRegistrations(tx, d, { name: found.r.email, source: req.ip }, ids, now, { wholeSeries: Boolean(all) });
+      });
+      const again = (await registrationFromLink(req, req.params.id, token))!;
+      return showRegistration(req, reply, again, token, all ? 'All your upcoming sessions are cancelled.' : 'Your registration is cancelled.');
+    });
+
+    app.post<{ Params: { id: string } }>('/events/registrations/:id/confirm', csrf, async (req, reply) => {
+      const token = field(req.body, 't', 60);
+      const found = await registrationFromLink(req, req.params.id, token);
+      if (!found) return badLink(req, reply);
+      try {
+        const d = await deps(req);
+        await inTransaction(ctx.pool, (tx) => confirmOffer(tx, d, { name: found.r.email, source: req.ip }, found.r.id, new Date()));
+      } catch (err) {
+        if (!(err instanceof OfferError)) throw err;
+        return showRegistration(req, reply, found, token, undefined, 409);
+      }
+      const again = (await registrationFromLink(req, req.params.id, token))!;
+      return showRegistration(req, reply, again, token, 'Your seat is confirmed. We sent you a confirmation with a calendar invitation.');
+    });
+
+    // ---- Calendar feeds -----------------------------------------------------------------
+
+    const view = (req: FastifyRequest): CalendarView => ({ baseUrl: baseUrl(ctx, req), now: new Date() });
+    async function withOccurrences(events: StoredEvent[]) {
+      return Promise.all(events.map(async (event) => ({ event, occurrences: await occurrencesOf(ctx.pool, event.id) })));
+    }
+
+    app.get('/events/calendar.ics', hide, async (req, reply) => {
+      return sendCalendar(reply, feedCalendar(`${ctx.config.siteName}: events`, await withOccurrences(await listEvents(ctx.pool)), view(req)), 'events.ics');
+    });
+
+    app.get<{ Params: { slug: string } }>('/communities/:slug/events.ics', hide, async (req, reply) => {
+      const c = await ctx.pool.query<{ title: string }>('select coalesce(short_name, title) as title from communities where slug = $1', [req.params.slug]);
+      if (!c.rows[0]) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
+      return sendCalendar(reply, feedCalendar(`${c.rows[0].title}: events`, await withOccurrences(await listEvents(ctx.pool, { community: req.params.slug })), view(req)), `${req.params.slug}-events.ics`);
+    });
+
+    app.get<{ Params: { slug: string } }>('/events/:slug/calendar.ics', hide, async (req, reply) => {
+      const e = await visibleEvent(req, req.params.slug);
+      return sendCalendar(reply, buildCalendar({ name: e.title, events: eventVEvents(e, await occurrencesOf(ctx.pool, e.id), view(req)) }), `${e.slug}.ics`);
+    });
+
+    app.get<{ Params: { token: string } }>('/events/my/:token/calendar.ics', hide, async (req, reply) => {
+      const memberId = memberOfFeedToken(secret, req.params.token);
+      if (memberId === undefined) throw new NotFoundError('This calendar address is not valid. Copy it again from “Your events”.');
+      const m = await ctx.pool.query<{ email: string }>('select email from members where id = $1', [memberId]);
+      if (!m.rows[0]) throw new NotFoundError('This calendar address is not valid.');
+      const regs = (await registrationsOfMember(ctx.pool, memberId, m.rows[0].email)).filter((r) => r.registration.status === 'registered');
+      const v = { ...view(req), withJoinLink: true };
+      const vevents = [];
+      const seenSeries = new Set<number>();
+      for (const r of regs) {
+        if (r.registration.seriesGroup && r.event.rrule) {
+          if (seenSeries.has(r.event.id)) continue;
+          seenSeries.add(r.event.id);
+          vevents.push(...eventVEvents(r.event, await occurrencesOf(ctx.pool, r.event.id), v));
+        } else {
+          vevents.push(occurrenceVEvent(r.event, r.occurrence, v));
+        }
+      }
+      reply.header('cache-control', 'private, no-store');
+      return sendCalendar(reply, buildCalendar({ name: `${ctx.config.siteName}: your events`, events: vevents }), 'my-events.ics');
+    });
+
+    // ---- JSON API -----------------------------------------------------------------------
+
+    const occurrenceJson = (req: FastifyRequest, e: StoredEvent, o: Occurrence): EventOccurrenceJson => ({
+      id: o.id, startsAt: o.startsAt.toISOString(), endsAt: o.endsAt.toISOString(), originalStart: o.originalStart.toISOString(), status: o.status,
+      recordingUrl: hasRecording(o.recording) ? (o.recording.url ?? `https://www.youtube.com/watch?v=${o.recording.youtubeId}`) : null,
+      recordingTitle: o.recording.title ?? null, slidesUrl: o.recording.slidesUrl ?? null, hasTranscript: Boolean(o.recording.transcript),
+      url: absoluteUrl(ctx, req, e.rrule ? `/events/${e.slug}?session=${o.id}` : `/events/${e.slug}`),
+    });
+    const summaryJson = (req: FastifyRequest, e: StoredEvent): EventSummaryJson => ({
+      slug: e.slug, title: e.title, kind: e.kind, status: e.status, summary: e.summary ?? null, timeZone: e.timeZone, startsAt: e.startsAt.toISOString(),
+      endsAt: e.endsAt.toISOString(), rrule: e.rrule ?? null, format: e.format, topics: e.topics, communities: e.communities.map((c) => c.slug),
+      url: absoluteUrl(ctx, req, `/events/${e.slug}`), calendarUrl: absoluteUrl(ctx, req, `/events/${e.slug}/calendar.ics`),
+    });
+
+    api.get('/api/v1/events', {
+      schema: {
+        operationId: 'listEventSessions', tags: ['events'], summary: 'List event sessions',
+        description: 'Sessions of published events, upcoming by default (each session of a series is listed), with their events. Filter by community, kind, topic and format.',
+        querystring: EventListQuery, response: { 200: Type.Ref(EventList), 400: Type.Ref(ApiError) },
+      },
+    }, async (req) => {
+      const q = req.query;
+      const now = new Date();
+      const f: EventFilter = { ...storeFilter(filtersFrom(q as Record<string, string>)), limit: q.limit ?? 100 };
+      if (q.past) Object.assign(f, { to: q.to ? new Date(q.to) : now, descending: true, ...(q.from ? { from: new Date(q.from) } : {}) });
+      else Object.assign(f, { from: q.from ? new Date(q.from) : now, ...(q.to ? { to: new Date(q.to) } : {}) });
+      const rows = await listOccurrences(ctx.pool, f);
+      const data = rows.filter((r) => !q.past || r.occurrence.endsAt <= (f.to ?? now)).map((r) => ({ event: summaryJson(req, r.event), occurrence: occurrenceJson(req, r.event, r.occurrence) }));
+      return { total: data.length, data };
+    });
+
+    api.get('/api/v1/events/:slug', {
+      schema: {
+        operationId: 'getEvent', tags: ['events'], summary: 'One event', description: 'An event with its sessions, venue, presenters and recordings. The join link is never included: it is sent to registrants only.',
+        params: Type.Object({ slug: Type.String() }), response: { 200: Type.Ref(EventDetail), 404: Type.Ref(ApiError) },
+      },
+    }, async (req) => {
+      const e = await findEvent(ctx.pool, req.params.slug);
+      if (!e || e.status === 'draft') throw new NotFoundError(`There is no event "${req.params.slug}". List events at /api/v1/events.`);
+      const occ = await occurrencesOf(ctx.pool, e.id);
+      const v = e.venue;
+      return {
+        ...summaryJson(req, e), deck: e.deck ?? null, body: e.body, host: e.host ?? null, organizer: e.organizer ?? null,
+        venue: { name: v.name ?? null, room: v.room ?? null, address: v.address ?? null, city: v.city ?? null, state: v.state ?? null, zip: v.zip ?? null, map: v.map ?? null },
+        platform: e.platform ?? null, captionsUrl: e.captionsUrl ?? null, registration: e.registration, externalRegistrationUrl: e.externalRegistrationUrl ?? null,
+        capacity: e.capacity ?? null, presenters: e.presenters.map((p) => ({ name: p.name, title: p.title ?? null, agency: p.agency ?? null })),
+        occurrences: occ.map((o) => occurrenceJson(req, e, o)),
+      };
+    });
+
+    api.get('/api/v1/events/:slug/occurrences', {
+      schema: {
+        operationId: 'listEventOccurrences', tags: ['events'], summary: 'Sessions of one event', description: 'Every stored session of the event, including skipped and cancelled ones, oldest first.',
+        params: Type.Object({ slug: Type.String() }), response: { 200: Type.Object({ total: Type.Integer(), data: Type.Array(Type.Ref(EventOccurrence)) }), 404: Type.Ref(ApiError) },
+      },
+    }, async (req) => {
+      const e = await findEvent(ctx.pool, req.params.slug);
+      if (!e || e.status === 'draft') throw new NotFoundError(`There is no event "${req.params.slug}". List events at /api/v1/events.`);
+      const occ = await occurrencesOf(ctx.pool, e.id);
+      return { total: occ.length, data: occ.map((o) => occurrenceJson(req, e, o)) };
+    });
+  };
+}
