@@ -54,7 +54,8 @@ export async function freshServerDatabase(): Promise<{ url: string; drop(): Prom
 
 /** A configuration as `npm start` would build it, with overrides. */
 export function testConfig(env: Record<string, string | undefined>): Config {
-  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env } as NodeJS.ProcessEnv);
+  // Free ports for the web and the list's SMTP listener, so tests never collide with a running server.
+  return loadConfig({ PORT: '0', SMTP_IN_PORT: '0', LOG_LEVEL: 'silent', ...env } as NodeJS.ProcessEnv);
 }
 
 export interface CliResult {
@@ -98,7 +99,7 @@ export interface ServeProcess {
 /** Start `socialgov serve` in a child process and wait for the printed address. */
 export function startServe(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { env: childEnv({ PORT: '0', ...env }), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve'], { env: childEnv({ PORT: '0', SMTP_IN_PORT: '0', ...env }), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const timer = setTimeout(() => {
