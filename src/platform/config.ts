@@ -76,6 +76,10 @@ export interface Config {
   signingThreads: number;
   /** Automatic replies (command answers) to one address per day at most. */
   autoReplyLimit: number;
+  /** Digests (src/lists/digests): hour of the day (0-23, list's time zone) they go out. */
+  digestHour: number;
+  /** Digests: ISO weekday (1 = Monday ... 7 = Sunday) of the weekly digest. */
+  digestWeekday: number;
 }
 
 export type Role = 'web' | 'mail-in' | 'worker';
@@ -357,6 +361,21 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'autoReplyLimit', env: 'AUTO_REPLY_LIMIT', defaultText: '`10`',
     description: 'Automatic replies (answers to list commands, rejection notices) sent to one address per day at most.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 1000) : 10),
+  },
+  // Digests (src/lists/digests): when daily and weekly digests go out, in each list's time zone.
+  {
+    key: 'digestHour', env: 'DIGEST_HOUR', defaultText: '`7`',
+    description: "Hour of the day (0-23) when daily and weekly digests are sent, in each list's time zone (lists.time_zone).",
+    parse: (raw, env) => {
+      if (raw === undefined || raw === '') return 7;
+      if (!/^\d{1,2}$/.test(raw.trim()) || Number(raw) > 23) throw new ConfigError(env, `"${raw}" must be a whole hour from 0 to 23, for example 7 for 7 a.m.`);
+      return Number(raw);
+    },
+  },
+  {
+    key: 'digestWeekday', env: 'DIGEST_WEEKDAY', defaultText: '`1` (Monday)',
+    description: 'Day of the week when weekly digests are sent: 1 = Monday ... 7 = Sunday.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 7) : 1),
   },
 ];
 
