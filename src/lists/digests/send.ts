@@ -9,6 +9,11 @@
  * is written for each member whose delivery is not stopped by bounces, and every member's
  * `last_digest_post` moves to the period's last post. The delivery runner sends the records
  * like post copies (personal links, one-click unsubscribe, VERP, DKIM, retries).
+ *
+ * A period's digest holds the posts accepted up to its scheduled send time; later ones wait for
+ * the next period, so a run that catches up late (the worker was down at the hour) sends what
+ * the on-time run would have. Ranges are by post number, and numbers are given under the
+ * list's row lock, so a post still being accepted always gets a number above the range.
  */
 import type { DateTime } from 'luxon';
 import type pg from 'pg';
@@ -83,7 +88,8 @@ async function makeDigest(pool: pg.Pool, ctx: DigestContext, list: List, period:
   return inTransaction(pool, async (tx) => {
     const created = await tx.query<{ id: number; last_post: number }>(
       `insert into digests (list_id, mode, period, scheduled_for, last_post)
-       select id, $2, $3, $4, post_count from lists where id = $1
+       select l.id, $2, $3, $4, coalesce((select max(p.number) from posts p where p.list_id = l.id and p.accepted_at <= $4), 0)
+         from lists l where l.id = $1
        on conflict (list_id, mode, period) do nothing returning id, last_post`,
       [list.id, period.mode, period.period, period.scheduledFor.toJSDate()],
     );
