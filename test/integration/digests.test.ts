@@ -193,7 +193,10 @@ describe('digests', () => {
     assert.equal(digestsTo('daily@agency.gov').length, 2);
   });
 
-  test('"get each message" link: GET asks, POST switches (audited), and posts then come one by one', async () => {
+  test('"get each message" link: GET asks, POST switches (audited); posts then come one by one, and a final digest brings the ones before', async () => {
+    await post(5);
+    await deliveredAll();
+    assert.equal(to('daily@agency.gov').length, 2, 'post 5 waits for the digest');
     const digest = digestsTo('daily@agency.gov')[0]!;
     const link = /\n(https:\/\/socialgov\.test\.gov\/u\/[^\s]+\/each)\n/.exec(digest.text)![1]!;
     const url = link.replace(SITE, `http://127.0.0.1:${platform.port}`);
@@ -215,7 +218,21 @@ describe('digests', () => {
     const audit = await platform.db.pool.query(`select action, actor, before->>'deliveryMode' as before, after->>'deliveryMode' as after, after->>'source' as source from audit_log where action = 'membership.delivery' order by id desc limit 1`);
     assert.deepEqual(audit.rows[0], { action: 'membership.delivery', actor: 'daily@agency.gov', before: 'daily', after: 'each', source: 'digest-link' });
 
-    await post(5);
-    await waitFor('post 5 at daily@', async () => to('daily@agency.gov').some((m) => m.headers.get('message-id') === '<post-5@agency.gov>'));
+    await post(6);
+    await waitFor('post 6 at daily@', async () => to('daily@agency.gov').some((m) => m.headers.get('message-id') === '<post-6@agency.gov>'));
+
+    // The next digest hour (not the weekly day): daily@ gets a last digest with post 5 only;
+    // late@, still on digests, gets 5 and 6.
+    const run = await sendDueDigests(platform.db.pool, ctx, nextSend.plus({ days: 8, minutes: 5 }));
+    assert.equal(run.deliveries, 2, JSON.stringify(run));
+    const last = await waitFor('final digest', async () => digestsTo('daily@agency.gov')[2]);
+    const late = await waitFor('late digest', async () => digestsTo('late@agency.gov')[1]);
+    await deliveredAll();
+    assert.deepEqual(await attachedPosts(last), ['<post-5@agency.gov>']);
+    assert.match(last.text, /This is your last digest of Social Media/);
+    assert.deepEqual(await attachedPosts(late), ['<post-5@agency.gov>', '<post-6@agency.gov>']);
+    assert.equal(digestsTo('weekly@agency.gov').length, 2);
+    const after = await sendDueDigests(platform.db.pool, ctx, nextSend.plus({ days: 9, minutes: 5 }));
+    assert.equal(after.deliveries, 0, 'the final digest goes once');
   });
 });

@@ -60,6 +60,8 @@ export interface DigestOptions {
   scheduledFor: DateTime;
   /** When the digest is made (its Date). */
   now: DateTime;
+  /** The member went back to each message: this digest brings the posts from before. */
+  final?: boolean;
   domain: string;
   urls: {
     help: string;
@@ -128,7 +130,9 @@ function plainDigest(posts: ReadablePost[], o: DigestOptions, title: string): st
   lines.push(
     'How you get this list',
     '',
-    `You get one ${o.mode} digest of ${o.listName}. To get each message as it is sent instead, open:`,
+    o.final
+      ? `This is your last digest of ${o.listName}: new messages now come to you one by one. To go back to digests, use your account page. To get each message (again), open:`
+      : `You get one ${o.mode} digest of ${o.listName}. To get each message as it is sent instead, open:`,
     PLACEHOLDERS.textEach,
     'To stop getting messages from the list, open:',
     PLACEHOLDERS.textLeave,
@@ -166,7 +170,9 @@ function htmlSummary(posts: ReadablePost[], o: DigestOptions, title: string): st
     ...items,
     '</ol>',
     '<hr>',
-    `<p>You get one ${escapeHtml(o.mode)} digest of ${escapeHtml(o.listName)}. <a href=`,
+    o.final
+      ? `<p>This is your last digest of ${escapeHtml(o.listName)}: new messages now come to you one by one. <a href=`
+      : `<p>You get one ${escapeHtml(o.mode)} digest of ${escapeHtml(o.listName)}. <a href=`,
     PLACEHOLDERS.htmlEach,
     '>Get each message as it is sent instead</a>, <a href=',
     PLACEHOLDERS.htmlLeave,

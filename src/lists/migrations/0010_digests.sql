@@ -5,9 +5,14 @@
 -- (memberships.last_digest_post). It is set when they choose a digest mode (or join or come back
 -- with one), so they never get posts from before, and advanced in the same transaction that
 -- writes their digest delivery, so they never miss one or get one twice.
+--
+-- A member who goes back to each message still has the posts since their last digest coming:
+-- digest_until_post marks the last of them, and the next daily run sends them a final digest
+-- (as Mailman does), then clears both.
 alter table memberships
   add column last_digest_post integer,
-  add column last_digest_at timestamptz;
+  add column last_digest_at timestamptz,
+  add column digest_until_post integer;
 
 -- One row per list, mode and period (the local date of the scheduled send time), written even
 -- when nothing is new: the unique key makes a retried or concurrent run do nothing, and an
@@ -26,8 +31,8 @@ create table digests (
   unique (list_id, mode, period)
 );
 
--- The composed digest for members who start at the same post (nearly always one per digest;
--- more when some members chose digests since the last one). deliveries.ref_id (kind 'digest')
+-- The composed digest for members who have the same range of posts (nearly always one per
+-- digest; more when some members chose digests since the last one, or get a final one). deliveries.ref_id (kind 'digest')
 -- points here. The message holds placeholders for each member's links (see digests/personal.ts).
 create table digest_messages (
   id bigint generated always as identity primary key,
@@ -38,7 +43,7 @@ create table digest_messages (
   post_count integer not null,
   subject text not null,
   message bytea not null,
-  unique (digest_id, first_post)
+  unique (digest_id, first_post, last_post)
 );
 
 -- Where a member starts: the list's newest post that is already planned (each-message members
@@ -51,13 +56,34 @@ create function digest_start_for(community bigint) returns integer language sql 
 $$;
 
 create function memberships_digest_start() returns trigger language plpgsql as $$
+declare
+  digest_modes constant text[] := array['daily', 'weekly'];
 begin
-  if new.delivery_mode in ('daily', 'weekly') and new.status = 'active' and (
-       tg_op = 'INSERT'
-       or old.delivery_mode not in ('daily', 'weekly')
-       or old.status <> 'active'
-       or new.last_digest_post is null) then
-    new.last_digest_post := coalesce(digest_start_for(new.community_id), 0);
+  if new.status <> 'active' then
+    new.digest_until_post := null;
+    return new;
+  end if;
+  if new.delivery_mode = any(digest_modes) then
+    if tg_op = 'INSERT' or old.status <> 'active' then
+      new.last_digest_post := coalesce(digest_start_for(new.community_id), 0);
+      new.digest_until_post := null;
+    elsif not (old.delivery_mode = any(digest_modes)) then
+      -- Back to digests before the final one went: carry on from the last digest (posts sent
+      -- one by one meanwhile come again rather than any being missed).
+      if new.digest_until_post is null or new.last_digest_post is null then
+        new.last_digest_post := coalesce(digest_start_for(new.community_id), 0);
+      end if;
+      new.digest_until_post := null;
+    elsif new.last_digest_post is null then
+      new.last_digest_post := coalesce(digest_start_for(new.community_id), 0);
+    end if;
+  elsif tg_op = 'UPDATE' and new.delivery_mode = 'each' and old.status = 'active' and old.delivery_mode = any(digest_modes)
+        and new.last_digest_post is not null then
+    -- From digests to each message: posts up to the newest planned one are owed in a final digest.
+    new.digest_until_post := coalesce(digest_start_for(new.community_id), 0);
+    if new.digest_until_post <= new.last_digest_post then
+      new.digest_until_post := null;
+    end if;
   end if;
   return new;
 end $$;
