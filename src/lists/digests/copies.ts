@@ -4,7 +4,7 @@
  * the runner's signer like a post copy.
  */
 import type pg from 'pg';
-import { personalDigest } from './personal.ts';
+import { prepareDigest, type PersonalLinks } from './personal.ts';
 
 export interface DigestCopy {
   localPart: string;
@@ -15,7 +15,7 @@ export interface DigestCopy {
 }
 
 export function digestCopies(pool: pg.Pool, baseUrl: string) {
-  const cache = new Map<number, { localPart: string; message: Buffer }>();
+  const cache = new Map<number, { localPart: string; copy: (links: PersonalLinks) => Buffer }>();
   return async function copyFor(digestMessageId: number, memberId: number, unsubscribeToken: string): Promise<DigestCopy | undefined> {
     let d = cache.get(digestMessageId);
     if (!d) {
@@ -24,11 +24,11 @@ export function digestCopies(pool: pg.Pool, baseUrl: string) {
         [digestMessageId],
       );
       if (!rows[0]) return undefined;
-      d = { localPart: rows[0].local_part, message: rows[0].message };
+      d = { localPart: rows[0].local_part, copy: prepareDigest(rows[0].message) };
       cache.set(digestMessageId, d);
       if (cache.size > 4) cache.delete(cache.keys().next().value!);
     }
     const leave = `${baseUrl}/u/${unsubscribeToken}`;
-    return { localPart: d.localPart, message: personalDigest(d.message, { each: `${leave}/each`, leave }), name: `${d.localPart}-digest-${digestMessageId}-${memberId}` };
+    return { localPart: d.localPart, message: d.copy({ each: `${leave}/each`, leave }), name: `${d.localPart}-digest-${digestMessageId}-${memberId}` };
   };
 }

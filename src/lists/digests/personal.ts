@@ -36,17 +36,41 @@ function checked(url: string): string {
 
 const qp = (s: string) => encodeQuotedPrintable(Buffer.from(s, 'utf8')).toString('latin1');
 
+/**
+ * A composed digest ready for its members: the placeholders are found once, and each member's
+ * copy is the bytes between them with that member's links in their place.
+ */
+export function prepareDigest(message: Buffer): (links: PersonalLinks) => Buffer {
+  const slots: Array<{ at: number; end: number; placeholder: string }> = [];
+  for (const placeholder of Object.values(PLACEHOLDERS)) {
+    const needle = Buffer.from(`\r\n${placeholder}\r\n`, 'latin1');
+    for (let at = message.indexOf(needle); at !== -1; at = message.indexOf(needle, at + needle.length)) {
+      slots.push({ at: at + 2, end: at + needle.length - 2, placeholder });
+    }
+  }
+  slots.sort((a, b) => a.at - b.at);
+  return (links) => {
+    const each = checked(links.each);
+    const leave = checked(links.leave);
+    // Quotes make the HTML attribute values; the URLs were checked to need no escaping.
+    const values: Record<string, Buffer> = {
+      [PLACEHOLDERS.textEach]: Buffer.from(qp(each), 'latin1'),
+      [PLACEHOLDERS.textLeave]: Buffer.from(qp(leave), 'latin1'),
+      [PLACEHOLDERS.htmlEach]: Buffer.from(qp(`"${each}"`), 'latin1'),
+      [PLACEHOLDERS.htmlLeave]: Buffer.from(qp(`"${leave}"`), 'latin1'),
+    };
+    const pieces: Buffer[] = [];
+    let from = 0;
+    for (const slot of slots) {
+      pieces.push(message.subarray(from, slot.at), values[slot.placeholder]!);
+      from = slot.end;
+    }
+    pieces.push(message.subarray(from));
+    return Buffer.concat(pieces);
+  };
+}
+
 /** The member's copy of a composed digest. */
 export function personalDigest(message: Buffer, links: PersonalLinks): Buffer {
-  const each = checked(links.each);
-  const leave = checked(links.leave);
-  // Quotes make the HTML attribute values; the URLs were checked to need no escaping.
-  const values: Record<string, string> = {
-    [PLACEHOLDERS.textEach]: qp(each),
-    [PLACEHOLDERS.textLeave]: qp(leave),
-    [PLACEHOLDERS.htmlEach]: qp(`"${each}"`),
-    [PLACEHOLDERS.htmlLeave]: qp(`"${leave}"`),
-  };
-  const pattern = new RegExp(`\\r\\n(${Object.keys(values).join('|')})\\r\\n`, 'g');
-  return Buffer.from(message.toString('latin1').replace(pattern, (_m, ph: string) => `\r\n${values[ph]}\r\n`), 'latin1');
+  return prepareDigest(message)(links);
 }
