@@ -17,6 +17,7 @@ import os from 'node:os';
 import type pg from 'pg';
 import type { RoleHandle } from '../platform/roles.ts';
 import { listAddresses } from './addresses.ts';
+import { digestCopies } from './digests/copies.ts';
 import type { DkimKey } from './message/dkim.ts';
 import { createSigner } from './signing-pool.ts';
 import { DELIVERY_CHANNEL } from './fanout.ts';
@@ -79,6 +80,8 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   let stopping = false;
   let lastSweep = 0;
   let idleWaiters: Array<() => void> = [];
+  // Digests (src/lists/digests): kind 'digest' records point at a composed digest.
+  const digestCopyFor = digestCopies(o.pool, o.baseUrl);
 
   async function prepared(postId: number): Promise<PreparedPost | undefined> {
     const cached = posts.get(postId);
@@ -151,7 +154,31 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     );
   }
 
+  // Digests (src/lists/digests): each member's digest differs (personal links in the body), so
+  // it is prepared under the delivery's own key (negative: never a post id) and signed alone.
+  async function deliverDigest(d: Claimed): Promise<void> {
+    const token = unsubscribeToken(o.secret, d.member_id, d.list_id);
+    const copy = await digestCopyFor(d.ref_id, d.member_id, token);
+    if (!copy) {
+      await o.pool.query(`update deliveries set status = 'failed', claimed_by = null, last_response = 'nothing to send' where id = $1`, [d.id]);
+      return;
+    }
+    const a = listAddresses(copy.localPart, o.domain);
+    const raw = await signer.copy(-d.id, copy.message, {
+      unsubscribeUrl: `${o.baseUrl}/u/${token}`,
+      unsubscribeMailto: `mailto:${a.request}?subject=unsubscribe%20${token}`,
+    });
+    const result = await o.relay.send({ from: a.bounces(verpToken(o.secret, d.id)), to: d.address }, raw, copy.name);
+    if (result.ok) {
+      acks.push(d.id);
+      void flush();
+    } else {
+      await failed(d, result.response, result.code);
+    }
+  }
+
   async function deliver(d: Claimed): Promise<void> {
+    if (d.kind === 'digest') return deliverDigest(d);
     const post = d.kind === 'post' ? await prepared(d.ref_id) : undefined;
     if (!post) {
       await o.pool.query(`update deliveries set status = 'failed', claimed_by = null, last_response = 'nothing to send' where id = $1`, [d.id]);

@@ -4,9 +4,11 @@ import { listDomainOf } from '../platform/config.ts';
 import type { WorkerContext } from '../platform/jobs.ts';
 import type { RoleHandle } from '../platform/roles.ts';
 import { cookieSecret } from '../platform/secret.ts';
+import { DateTime } from 'luxon';
 import { dnsResolver } from './authenticate.ts';
 import type { ListContext } from './context.ts';
 import { startDeliveryRunner } from './delivery-runner.ts';
+import { DIGEST_JOB, sendDueDigests } from './digests/send.ts';
 import { planFanout } from './fanout.ts';
 import { processIncoming } from './incoming.ts';
 import { INCOMING_JOB, startMailIn } from './mail-in.ts';
@@ -54,6 +56,12 @@ export async function registerListJobs(w: WorkerContext): Promise<void> {
     const result = await planFanout(w.pool, postId);
     if (!result.already) w.log('fan-out planned', { postId, deliveries: result.planned });
   });
+  // Digests (src/lists/digests): every 15 minutes, make the digests that are due; a run that
+  // finds them made already does nothing, so the schedule's exact minute does not matter.
+  await w.worker.work(DIGEST_JOB, async () => {
+    await sendDueDigests(w.pool, ctx, DateTime.utc());
+  });
+  await w.worker.schedule(DIGEST_JOB, '*/15 * * * *');
 }
 
 export async function startListMailIn(w: WorkerContext): Promise<RoleHandle> {

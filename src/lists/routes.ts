@@ -13,6 +13,7 @@ import { baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, 
 import { cookieSecret } from '../platform/secret.ts';
 import { listDomainOf } from '../platform/config.ts';
 import { ConfirmButtonPage, MessagePage } from '../membership/views.tsx';
+import { switchToEachMessage } from './digests/each-message.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { dnsResolver } from './authenticate.ts';
 import type { ListContext } from './context.ts';
@@ -208,6 +209,46 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
           title: `You have left ${s.list.name}`,
           lines: [`${s.email} will get no more messages from ${s.list.name}.`],
           links: [{ href: `/communities/${s.list.communitySlug}`, label: `Back to ${s.list.name}` }],
+          alert: 'success',
+        }),
+      );
+    });
+
+    // Digests (src/lists/digests): "get each message instead", linked from each member's digest
+    // with the same signed token. GET only shows the button; POST switches. No CSRF check, for
+    // the reason above: the signed, member-scoped token in the address is the proof.
+    scope.get<{ Params: { token: string } }>('/u/:token/each', hide, async (req, reply) => {
+      const s = await scoped(req.params.token);
+      if (!s) return sendPage(reply, invalid(req), 404);
+      return sendPage(
+        reply,
+        ConfirmButtonPage({
+          site: siteFor(ctx, req),
+          title: `Get each message from ${s.list.name}`,
+          lines: [`Press the button to get every message from ${s.list.name} at ${s.email} as it is sent, instead of a digest. You can go back to digests on your account page.`],
+          action: `/u/${req.params.token}/each`,
+          token: req.params.token,
+          csrf: reply.generateCsrf(),
+          button: 'Get each message',
+        }),
+      );
+    });
+
+    scope.post<{ Params: { token: string } }>('/u/:token/each', hide, async (req, reply) => {
+      const s = await scoped(req.params.token);
+      if (!s) return sendPage(reply, invalid(req), 404);
+      const result = await switchToEachMessage(ctx.pool, { communityId: s.list.communityId, memberId: s.memberId, actor: { name: s.email, source: req.ip } });
+      const back = [{ href: '/account', label: 'Your account' }];
+      if (result === 'not-a-member') {
+        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: `You are not a member of ${s.list.name}`, lines: [`${s.email} is not a member of ${s.list.name} now, so there is nothing to change. To join again, visit the community's page.`], links: [{ href: `/communities/${s.list.communitySlug}`, label: s.list.name }], alert: 'warning' }), 409);
+      }
+      return sendPage(
+        reply,
+        MessagePage({
+          site: siteFor(ctx, req),
+          title: `You will get each message from ${s.list.name}`,
+          lines: [result === 'switched' ? `${s.email} will get every new message from ${s.list.name} as it is sent, and no more digests.` : `${s.email} already gets each message from ${s.list.name}.`],
+          links: back,
           alert: 'success',
         }),
       );

@@ -82,6 +82,10 @@ export interface Config {
   eventReminders: string;
   /** Hours a person promoted from an event's waiting list has to confirm the seat (events may override). */
   eventOfferHours: number;
+  /** Digests (src/lists/digests): hour of the day (0-23, list's time zone) they go out. */
+  digestHour: number;
+  /** Digests: ISO weekday (1 = Monday ... 7 = Sunday) of the weekly digest. */
+  digestWeekday: number;
 }
 
 export type Role = 'web' | 'mail-in' | 'worker';
@@ -385,6 +389,21 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'eventOfferHours', env: 'EVENT_OFFER_HOURS', defaultText: '`24`',
     description: 'Hours a person moved up from an event waiting list has to confirm the seat before it goes to the next person (an event can set its own).',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 720) : 24),
+  },
+  // Digests (src/lists/digests): when daily and weekly digests go out, in each list's time zone.
+  {
+    key: 'digestHour', env: 'DIGEST_HOUR', defaultText: '`7`',
+    description: "Hour of the day (0-23) when daily and weekly digests are sent, in each list's time zone (lists.time_zone).",
+    parse: (raw, env) => {
+      if (raw === undefined || raw === '') return 7;
+      if (!/^\d{1,2}$/.test(raw.trim()) || Number(raw) > 23) throw new ConfigError(env, `"${raw}" must be a whole hour from 0 to 23, for example 7 for 7 a.m.`);
+      return Number(raw);
+    },
+  },
+  {
+    key: 'digestWeekday', env: 'DIGEST_WEEKDAY', defaultText: '`1` (Monday)',
+    description: 'Day of the week when weekly digests are sent: 1 = Monday ... 7 = Sunday.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 7) : 1),
   },
 ];
 

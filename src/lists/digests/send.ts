@@ -1,0 +1,164 @@
+/**
+ * Making due digests (the `list.digests` schedule runs this every 15 minutes).
+ *
+ * For each list with digest members and each mode, the current period (schedule.ts) gets one
+ * `digests` row; the row's unique key (list, mode, period) makes a second run — retried,
+ * concurrent, or after a restart — do nothing. In the same transaction: every active member
+ * of that mode who has posts after their `last_digest_post` is locked, the posts after it are
+ * composed into a digest (one per distinct range of posts), a delivery record (kind 'digest')
+ * is written for each member whose delivery is not stopped by bounces, and every member's
+ * `last_digest_post` moves to the period's last post. The delivery runner sends the records
+ * like post copies (personal links, one-click unsubscribe, VERP, DKIM, retries). Members who
+ * went back to each message get a final digest of the posts they were owed, with the daily run.
+ *
+ * A period's digest holds the posts accepted up to its scheduled send time; later ones wait for
+ * the next period, so a run that catches up late (the worker was down at the hour) sends what
+ * the on-time run would have. Ranges are by post number, and numbers are given under the
+ * list's row lock, so a post still being accepted always gets a number above the range.
+ */
+import type { DateTime } from 'luxon';
+import type pg from 'pg';
+import { inTransaction, type Queryable } from '../../platform/db/queryable.ts';
+import { listIdOf, listLinks, type ListContext } from '../context.ts';
+import { DELIVERY_CHANNEL } from '../fanout.ts';
+import { listById, type List } from '../store.ts';
+import { composeDigest, type DigestPost } from './compose.ts';
+import { currentPeriod, DigestZoneError, type DigestMode, type DigestPeriod } from './schedule.ts';
+
+export const DIGEST_JOB = 'list.digests';
+
+export type DigestContext = Pick<ListContext, 'baseUrl' | 'domain' | 'config' | 'log'>;
+
+export interface DigestRun {
+  /** Periods recorded now (including those with nothing new). */
+  periods: number;
+  /** Digest messages composed. */
+  messages: number;
+  /** Delivery records written. */
+  deliveries: number;
+}
+
+interface DigestMember {
+  member_id: number;
+  email: string;
+  /** Their digest covers the posts after this one ... */
+  after: number;
+  /** ... up to this one. */
+  upTo: number;
+  deliver: boolean;
+  /** Back on each message: this is their last digest. */
+  final: boolean;
+}
+
+/** Make the digests that are due at `now` (idempotent per list, mode and period). */
+export async function sendDueDigests(pool: pg.Pool, ctx: DigestContext, now: DateTime): Promise<DigestRun> {
+  const run: DigestRun = { periods: 0, messages: 0, deliveries: 0 };
+  const { rows } = await pool.query<{ list_id: number; mode: DigestMode }>(
+    `select distinct l.id as list_id, case when ms.delivery_mode = 'weekly' then 'weekly' else 'daily' end as mode
+       from lists l join memberships ms on ms.community_id = l.community_id
+      where ms.status = 'active' and (ms.delivery_mode in ('daily', 'weekly') or ms.digest_until_post is not null)
+      order by 1, 2`,
+  );
+  for (const { list_id: listId, mode } of rows) {
+    const list = await listById(pool, Number(listId));
+    if (!list) continue;
+    let period: DigestPeriod;
+    try {
+      period = currentPeriod(mode, now, list.timeZone, { hour: ctx.config.digestHour, weekday: ctx.config.digestWeekday });
+    } catch (err) {
+      if (!(err instanceof DigestZoneError)) throw err;
+      ctx.log(`digest skipped: ${err.message}`, { list: list.localPart });
+      continue;
+    }
+    const made = await makeDigest(pool, ctx, list, period, now);
+    if (!made) continue;
+    run.periods++;
+    run.messages += made.messages;
+    run.deliveries += made.deliveries;
+    if (made.deliveries) ctx.log('digest made', { list: list.localPart, mode, period: period.period, messages: made.messages, deliveries: made.deliveries });
+  }
+  return run;
+}
+
+async function postsBetween(db: Queryable, listId: number, after: number, upTo: number): Promise<DigestPost[]> {
+  const { rows } = await db.query<{ number: number; subject: string; from_address: string; from_name: string | null; sent_at: Date; message_id: string; raw: Buffer }>(
+    `select number, subject, from_address, from_name, sent_at, message_id, raw from posts
+      where list_id = $1 and number > $2 and number <= $3 order by number`,
+    [listId, after, upTo],
+  );
+  return rows.map((r) => ({ number: r.number, subject: r.subject, fromAddress: r.from_address, fromName: r.from_name, sentAt: r.sent_at, messageId: r.message_id, raw: r.raw }));
+}
+
+/** One list's digest of one mode for one period; undefined when it was made before. */
+async function makeDigest(pool: pg.Pool, ctx: DigestContext, list: List, period: DigestPeriod, now: DateTime): Promise<{ messages: number; deliveries: number } | undefined> {
+  return inTransaction(pool, async (tx) => {
+    const created = await tx.query<{ id: number; last_post: number }>(
+      `insert into digests (list_id, mode, period, scheduled_for, last_post)
+       select l.id, $2, $3, $4, coalesce((select max(p.number) from posts p where p.list_id = l.id and p.accepted_at <= $4), 0)
+         from lists l where l.id = $1
+       on conflict (list_id, mode, period) do nothing returning id, last_post`,
+      [list.id, period.mode, period.period, period.scheduledFor.toJSDate()],
+    );
+    if (!created.rows[0]) return undefined;
+    const digestId = Number(created.rows[0].id);
+    const lastPost = created.rows[0].last_post;
+    // The members of this mode with posts due, and (with the daily digests) those who went back
+    // to each message and are owed a final digest of the posts before they switched.
+    const members = await tx.query<DigestMember>(
+      `select ms.member_id, m.email, ms.last_digest_post as after,
+              case when ms.delivery_mode = $2 then $3 else ms.digest_until_post end as "upTo",
+              ms.delivery_disabled_at is null as deliver, ms.delivery_mode <> $2 as final
+         from memberships ms join members m on m.id = ms.member_id
+        where ms.community_id = $1 and ms.status = 'active'
+          and ((ms.delivery_mode = $2 and coalesce(ms.last_digest_post, $3) < $3)
+               or ($2 = 'daily' and ms.delivery_mode = 'each' and ms.digest_until_post > coalesce(ms.last_digest_post, ms.digest_until_post)))
+        order by ms.member_id
+        for update of ms`,
+      [list.communityId, period.mode, lastPost],
+    );
+    const groups = new Map<string, DigestMember[]>();
+    for (const m of members.rows) groups.set(`${m.after}:${m.upTo}`, [...(groups.get(`${m.after}:${m.upTo}`) ?? []), m]);
+
+    const links = listLinks(ctx, list);
+    let messages = 0;
+    let deliveries = 0;
+    for (const group of groups.values()) {
+      const { after, upTo } = group[0]!;
+      const posts = await postsBetween(tx, list.id, after, upTo);
+      const recipients = group.filter((m) => m.deliver);
+      if (!posts.length || !recipients.length) continue;
+      const composed = await composeDigest(posts, {
+        listName: list.name, prefix: links.prefix, listAddress: links.addresses.post, listId: listIdOf(list, ctx.domain), timeZone: list.timeZone,
+        mode: period.mode, scheduledFor: period.scheduledFor, now, domain: ctx.domain, final: group[0]!.final,
+        urls: { help: links.help, subscribe: links.subscribe, archive: links.archive, owner: links.owner, post: links.post, archivedAt: links.archivedAt, account: `${ctx.baseUrl}/account` },
+      });
+      const message = await tx.query<{ id: number }>(
+        `insert into digest_messages (digest_id, list_id, first_post, last_post, post_count, subject, message)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+        [digestId, list.id, posts[0]!.number, upTo, posts.length, composed.subject, composed.message],
+      );
+      const inserted = await tx.query(
+        `insert into deliveries (kind, ref_id, list_id, member_id, address)
+         select 'digest', $1, $2, r.member_id, r.address from unnest($3::bigint[], $4::text[]) as r(member_id, address)
+         on conflict (kind, ref_id, member_id) do nothing`,
+        [message.rows[0]!.id, list.id, recipients.map((m) => m.member_id), recipients.map((m) => m.email)],
+      );
+      messages++;
+      deliveries += inserted.rowCount ?? 0;
+    }
+    // Members whose delivery is stopped move on too, as each-message members miss posts while stopped.
+    const ongoing = members.rows.filter((m) => !m.final).map((m) => m.member_id);
+    const finished = members.rows.filter((m) => m.final).map((m) => m.member_id);
+    await tx.query(
+      `update memberships set last_digest_post = $3, last_digest_at = $4 where community_id = $1 and member_id = any($2::bigint[])`,
+      [list.communityId, ongoing, lastPost, now.toJSDate()],
+    );
+    await tx.query(
+      `update memberships set last_digest_post = null, digest_until_post = null, last_digest_at = $3 where community_id = $1 and member_id = any($2::bigint[])`,
+      [list.communityId, finished, now.toJSDate()],
+    );
+    await tx.query('update digests set recipients = $2 where id = $1', [digestId, deliveries]);
+    if (deliveries) await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
+    return { messages, deliveries };
+  });
+}
