@@ -133,7 +133,7 @@ test('bad recipient values are refused; with no keys the copy is personalized bu
   assert.match(plain, /^List-Unsubscribe: <http:\/\/socialgov\.example\.gov\/u\/x>/m);
   assert.doesNotMatch(plain, /^List-Unsubscribe-Post:/m);
   assert.throws(() => p.forRecipient({ ...recipient, unsubscribeUrl: 'ftp://socialgov.example.gov/u/x' }), PersonalizeError);
-  assert.throws(() => p.forRecipient({ ...recipient, unsubscribeUrl: 'https://x.gov/a>, <https://evil.com' }), /https: URL/);
+  assert.throws(() => p.forRecipient({ ...recipient, unsubscribeUrl: 'https://x.gov/a>, <https://evil.com' }), /an http\(s\) URL/);
   assert.throws(() => p.forRecipient({ ...recipient, unsubscribeMailto: 'leave@lists.example.gov' }), /mailto: URL/);
   assert.throws(() => p.forRecipient({ ...recipient, to: 'kim@agency.gov\r\nBcc: evil@example.com' }), PersonalizeError);
   assert.throws(() => p.forRecipient({ ...recipient, to: 'Kím <kim@agency.gov>' }), /encode display names/);

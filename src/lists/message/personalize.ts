@@ -102,7 +102,7 @@ function foldNames(names: string[]): string {
 
 function checkUrl(what: string, url: string, scheme: RegExp): string {
   if (!scheme.test(url) || /[\s<>",]/.test(url) || /[^\x21-\x7e]/.test(url)) {
-    throw new PersonalizeError(`The ${what} "${url}" cannot go in List-Unsubscribe; it must be a ${what.includes("mail") ? "mailto:" : "http(s):"} URL without spaces, commas or angle brackets.`);
+    throw new PersonalizeError(`The ${what} "${url}" cannot go in List-Unsubscribe; it must be ${what.includes('mail') ? 'a mailto:' : 'an http(s)'} URL without spaces, commas or angle brackets.`);
   }
   return url;
 }
