@@ -101,14 +101,18 @@ export interface RecordRow {
   review_due_at: Date | null;
 }
 
-/** The select list that reads whole records (with agencies and contacts) from `registry_records r`. */
-export const RECORD_SELECT = `
-  select r.*, p.name as platform_name,
+/** A select that reads whole records (with agencies and contacts) from `registry_records r`; `extra` adds columns. */
+export function recordSelect(extra = ''): string {
+  return `
+  select r.*,${extra ? ` ${extra},` : ''} p.name as platform_name,
     (select coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'slug', a.slug) order by a.name), '[]')
        from registry_record_agencies ra join registry_agencies a on a.id = ra.agency_id where ra.record_id = r.id) as agencies,
     (select coalesce(json_agg(json_build_object('memberId', m.id, 'email', m.email, 'name', m.name) order by m.email), '[]')
        from registry_record_contacts rc join members m on m.id = rc.member_id where rc.record_id = r.id) as contacts
   from registry_records r left join registry_platforms p on p.key = r.platform_key`;
+}
+
+export const RECORD_SELECT = recordSelect();
 
 export function toRecord(r: RecordRow): RegistryRecord {
   return {

@@ -85,7 +85,7 @@ export async function createRecord(
   actor: Actor,
   viewer: RegistryViewer,
   input: RecordInput,
-  opts: { submit: boolean; status?: RecordStatus } = { submit: false },
+  opts: { submit: boolean; status?: RecordStatus; notify?: boolean } = { submit: false },
 ): Promise<SaveResult> {
   const agencies = await listAgencies(pool);
   const checked = await checkRecordInput(pool, input, await listPlatforms(pool), agencies);
@@ -116,7 +116,7 @@ export async function createRecord(
       await writeLinks(tx, id, c);
       const record = (await getRecord(tx, id))!;
       await recordAudit(tx, actor, { action: 'registry.record.create', subjectType: 'registry-record', subjectId: String(id), after: snapshot(record) });
-      if (status === 'submitted') {
+      if (status === 'submitted' && opts.notify !== false) {
         await mailAll(tx, deps, await reviewerAddresses(tx), (to) => waitingForReviewMail(to, record, actor.name, recordLink(deps, id)), `registry:${id}:submitted:${record.updatedAt.toISOString()}`);
       }
       return { ok: true as const, record };

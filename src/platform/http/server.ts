@@ -30,6 +30,9 @@ import { cookieSecret } from '../secret.ts';
 import { SESSION_COOKIE, sessionMember } from '../../membership/sessions.ts';
 import { membershipRoutes } from '../../membership/routes.ts';
 import { communityAdminRoutes } from '../../communities/admin-routes.ts';
+import { REGISTRY_SCHEMAS } from '../../registry/schemas.ts';
+import { registryApiRoutes } from '../../registry/api-routes.ts';
+import { registryRoutes } from '../../registry/routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -118,7 +121,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     index: false,
   });
 
-  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList]) app.addSchema(schema);
+  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, ...REGISTRY_SCHEMAS]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -130,6 +133,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       ...(config.publicUrl ? { servers: [{ url: config.publicUrl }] } : {}),
       tags: [
         { name: 'communities', description: 'Communities of practice' },
+        { name: 'registry', description: 'Official government social-media accounts, apps and websites; verification' },
         { name: 'health', description: 'Process and database health' },
       ],
     },
@@ -173,6 +177,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(communityRoutes(ctx));
   await app.register(membershipRoutes(ctx));
   await app.register(communityAdminRoutes(ctx));
+  await app.register(registryApiRoutes(ctx));
+  await app.register(registryRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
