@@ -76,6 +76,8 @@ export function registryApiRoutes(ctx: AppContext): FastifyPluginAsync {
     const common = { tags: ['registry'] };
 
     api.get('/api/v1/registry/verify', {
+      // Answers are about 1 KB: compressing them costs more CPU than it saves on the wire.
+      compress: false,
       schema: {
         ...common, operationId: 'verifyAccount', summary: 'Is this an official government account?',
         description: 'Reads the platform and account from the address (any scheme, www./m./mobile., case, trailing slash, tracking query, twitter.com or x.com) and answers verified: true only when a published record matches. An archived account answers verified: false with status archived and the archive date.',

@@ -211,7 +211,8 @@ export const TRANSITIONS: Record<RecordAction, Transition> = {
 /** The actions `viewer` may take on `record` now. */
 export function allowedActions(viewer: RegistryViewer | undefined, record: RegistryRecord): RecordAction[] {
   if (!viewer || !canEdit(viewer, record)) return [];
-  return RECORD_ACTIONS.filter((a) => TRANSITIONS[a].from.includes(record.status) && (viewer.reviewer || !TRANSITIONS[a].reviewerOnly));
+  // Reviewers archive directly; asking them to ask themselves would be noise.
+  return RECORD_ACTIONS.filter((a) => TRANSITIONS[a].from.includes(record.status) && (viewer.reviewer ? a !== 'request-archive' : !TRANSITIONS[a].reviewerOnly));
 }
 
 /** Move a record to its next state. */
