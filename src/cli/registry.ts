@@ -58,7 +58,7 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
         const counts = (['draft', 'submitted', 'published'] as const).map((s) => `${plan.filter((r) => r.outcome === 'new' && r.status === s).length} ${s}`).join(', ');
         if (opts.dryRun) {
           console.log(`Dry run: ${plan.length - bad.length} of ${plan.length} rows can be imported (${counts}); ${bad.length} have problems. Nothing was changed.`);
-          if (bad.length) process.exitCode = EXIT.invalidInput;
+          if (bad.length) throw new CliError(`Fix the ${bad.length} row(s) listed above before importing.`, EXIT.invalidInput);
           return;
         }
         if (bad.length) throw new CliError(`${bad.length} of ${plan.length} rows have problems (listed above). Nothing was imported. Fix them and run the command again.`, EXIT.invalidInput);
