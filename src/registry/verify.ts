@@ -29,8 +29,9 @@ export type VerifyResult = { ok: true; answer: VerifyAnswer } | { ok: false; cod
 
 const LIVE = `('published', 'archive-requested')`;
 
-async function findOne(db: Queryable, where: string, params: unknown[]): Promise<RegistryRecord | undefined> {
-  const { rows } = await db.query<RecordRow>(`${RECORD_SELECT} where ${where} order by (r.status = 'archived'), r.archived_at desc nulls last limit 1`, params);
+/** `name` makes it a prepared statement: PostgreSQL plans the lookup once per connection, not per request. */
+async function findOne(db: Queryable, name: string, where: string, params: unknown[]): Promise<RegistryRecord | undefined> {
+  const { rows } = await db.query<RecordRow>({ name: `registry-verify-${name}`, text: `${RECORD_SELECT} where ${where} order by (r.status = 'archived'), r.archived_at desc nulls last limit 1`, values: params });
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
@@ -46,8 +47,8 @@ export async function verifyAccount(db: Queryable, platforms: Platform[], url: s
   const statuses = `r.status in ('published', 'archive-requested', 'archived')`;
   const record =
     p.kind === 'user-id'
-      ? await findOne(db, `r.kind = 'account' and r.platform_key = $1 and (r.platform_user_id = $2 or r.account_key = $3) and ${statuses}`, [p.platform.key, p.key, `id:${p.key}`])
-      : await findOne(db, `r.kind = 'account' and r.platform_key = $1 and r.account_key = $2 and ${statuses}`, [p.platform.key, p.key]);
+      ? await findOne(db, 'user-id', `r.kind = 'account' and r.platform_key = $1 and (r.platform_user_id = $2 or r.account_key = $3) and ${statuses}`, [p.platform.key, p.key, `id:${p.key}`])
+      : await findOne(db, 'handle', `r.kind = 'account' and r.platform_key = $1 and r.account_key = $2 and ${statuses}`, [p.platform.key, p.key]);
 
   if (record && record.status !== 'archived') {
     if (claimedId && record.platformUserId && claimedId !== record.platformUserId) {
@@ -71,8 +72,8 @@ export async function verifyAccount(db: Queryable, platforms: Platform[], url: s
     };
   }
   if (p.kind === 'handle') {
-    const { rows } = await db.query<{ record_id: number }>('select record_id from registry_former_handles where platform_key = $1 and account_key = $2 order by replaced_at desc limit 1', [p.platform.key, p.key]);
-    const current = rows[0] ? await findOne(db, `r.id = $1 and r.status in ${LIVE}`, [rows[0].record_id]) : undefined;
+    const { rows } = await db.query<{ record_id: number }>({ name: 'registry-verify-former', text: 'select record_id from registry_former_handles where platform_key = $1 and account_key = $2 order by replaced_at desc limit 1', values: [p.platform.key, p.key] });
+    const current = rows[0] ? await findOne(db, 'by-id', `r.id = $1 and r.status in ${LIVE}`, [rows[0].record_id]) : undefined;
     if (current) {
       return {
         ok: true,
