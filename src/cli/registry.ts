@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import type { Config } from '../platform/config.ts';
 import { parseRegistryFile } from '../membership/gov-registry.ts';
 import { addReviewer, listReviewers, removeReviewer, ReviewerError, type RegistryViewer } from '../registry/access.ts';
-import { importAgencies, listAgencies, pairsFromFederalRows, parseAgenciesFile, type AgencyPair } from '../registry/agencies.ts';
+import { addAgency, AgencyError, importAgencies, listAgencies, pairsFromFederalRows, parseAgenciesFile, type AgencyPair } from '../registry/agencies.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../registry/api-keys.ts';
 import { applyImport, ImportFileError, planImport, recordsCsv } from '../registry/csv.ts';
 import { listPlatforms, savePlatform } from '../registry/platform-store.ts';
@@ -126,6 +126,25 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
         const r = await importAgencies(pool, pairs, { actor: cliActor(), dryRun: Boolean(opts.dryRun), progress: progressBar('Agencies') });
         const text = `${r.departmentsAdded} department(s) and ${r.bureausAdded} bureau(s)`;
         console.log(opts.dryRun ? `Dry run: would add ${text}. Nothing was changed.` : `Added ${text}; ${r.unchanged} line(s) were already known.`);
+      });
+    });
+  agencies
+    .command('add')
+    .description('Add one agency, usually an office under a bureau (departments and bureaus come from "agencies import").')
+    .argument('<name>', 'the agency’s name')
+    .option('--parent <slug>', 'slug of the agency it belongs to (see "registry agencies list"); without it, a department')
+    .action(async (name: string, opts: { parent?: string }) => {
+      await withDatabase(getConfig(), async (pool) => {
+        const all = await listAgencies(pool);
+        const parent = opts.parent ? all.find((a) => a.slug === opts.parent!.trim().toLowerCase()) : undefined;
+        if (opts.parent && !parent) throw new CliError(`--parent: no agency has the slug "${opts.parent}". See "socialgov registry agencies list".`, EXIT.usage);
+        try {
+          const a = await addAgency(pool, cliActor(), { name, parentId: parent?.id ?? null });
+          console.log(`Added ${a.level} ${a.path} (slug ${a.slug}).`);
+        } catch (err) {
+          if (err instanceof AgencyError) throw new CliError(err.message, EXIT.usage);
+          throw err;
+        }
       });
     });
   agencies

@@ -42,6 +42,12 @@ describe('socialgov registry', { skip: NO_SERVER }, () => {
   test('agencies list shows the tree with slugs', async () => {
     const r = await runCli(['registry', 'agencies', 'list'], env);
     assert.match(r.stdout, /forest-service\tbureau\tDepartment of Agriculture › Forest Service/);
+    const office = await runCli(['registry', 'agencies', 'add', 'Region 5', '--parent', 'forest-service'], env);
+    assert.equal(office.code, 0, office.stderr);
+    assert.match(office.stdout, /Added office Department of Agriculture › Forest Service › Region 5 \(slug region-5\)/);
+    const deeper = await runCli(['registry', 'agencies', 'add', 'Desk', '--parent', 'region-5'], env);
+    assert.equal(deeper.code, 2);
+    assert.match(deeper.stderr, /an office can’t have agencies under it/);
   });
 
   test('import: a dry run reports every bad row; a bad file imports nothing; a good one imports with progress', async () => {

@@ -311,4 +311,18 @@ describe('registry', () => {
     assert.equal((await app.inject({ method: 'GET', url, remoteAddress: '203.0.113.10' })).statusCode, 200, 'another address has its own limit');
     await app.close();
   });
+
+  test('YouTube: a record with a handle and its channel id verifies for both addresses', async () => {
+    const viewer = { memberId: 0, email: 'test', name: null, reviewer: true, homeAgencyId: undefined, agencyIds: new Set<number>() };
+    const channel = 'UCabcdefghijklmnopqrstuv';
+    const input = { ...emptyInput('account'), address: 'https://www.youtube.com/@USAGov', platformUserId: channel, agencyIds: [gsaId], contacts: ['alice@gsa.gov'] };
+    const r = await createRecord(platform.db.pool, { queue: platform.queue, baseUrl: platform.url }, SYSTEM_ACTOR, viewer, input, { submit: false, status: 'published', notify: false });
+    assert.ok(r.ok);
+    assert.equal((await verify('https://m.youtube.com/@usagov/videos')).verified, true);
+    const byChannel = await verify(`https://www.youtube.com/channel/${channel}`);
+    assert.equal(byChannel.verified, true);
+    assert.equal(byChannel.kind, 'user-id');
+    assert.equal(byChannel.record.account, '@USAGov');
+    assert.equal((await verify('https://www.youtube.com/channel/UCabcdefghijklmnopqrstuV')).verified, false, 'channel ids differ by case');
+  });
 });
