@@ -30,8 +30,17 @@ export async function ensureBuiltinPlatforms(db: Queryable): Promise<void> {
   await db.query(`insert into registry_platforms (key, name, hosts, rules, active, builtin, sort) values ${tuples.join(', ')} on conflict (key) do nothing`, params);
 }
 
+/** Databases (pools) whose built-in platforms were checked by this process: once is enough. */
+const ensured = new WeakMap<object, Promise<void>>();
+
 export async function listPlatforms(db: Queryable): Promise<Platform[]> {
-  await ensureBuiltinPlatforms(db);
+  let done = ensured.get(db);
+  if (!done) {
+    done = ensureBuiltinPlatforms(db);
+    ensured.set(db, done);
+    done.catch(() => ensured.delete(db));
+  }
+  await done;
   const { rows } = await db.query<PlatformRow>('select key, name, hosts, rules, active, builtin, sort from registry_platforms order by sort, key');
   return rows.map((r) => ({ key: r.key, name: r.name, hosts: r.hosts, rules: r.rules, active: r.active, builtin: r.builtin, sort: r.sort }));
 }
