@@ -11,6 +11,7 @@ import { registerMemberCommands } from './members.ts';
 import { registerAgencyCommands } from './agencies.ts';
 import { registerListCommands } from './lists.ts';
 import { registerEventCommands } from './events.ts';
+import { registerRegistryCommands } from './registry.ts';
 import { CliError, EXIT, say, withDatabase } from './support.ts';
 import { serve } from './serve.ts';
 import { migrate, pendingMigrations } from '../platform/db/migrate.ts';
@@ -54,6 +55,7 @@ export function buildProgram(getConfig: () => Config): Command {
   registerAgencyCommands(program, getConfig);
   registerListCommands(program, getConfig);
   registerEventCommands(program, getConfig);
+  registerRegistryCommands(program, getConfig);
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

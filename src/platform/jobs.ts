@@ -9,6 +9,7 @@ import { deliverQueuedMail, MAIL_JOB } from './mail/queued.ts';
 import type { Queue, Worker } from './queue.ts';
 import { registerListJobs } from '../lists/jobs.ts';
 import { registerEventsJobs } from '../events/jobs.ts';
+import { registerRegistryJobs } from '../registry/jobs.ts';
 
 export interface WorkerContext {
   pool: pg.Pool;
@@ -28,7 +29,7 @@ async function registerPlatformJobs(w: WorkerContext): Promise<void> {
   }, { concurrency: 2 });
 }
 
-export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerEventsJobs];
+export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerEventsJobs, registerRegistryJobs];
 
 export async function registerAllJobs(w: WorkerContext): Promise<void> {
   for (const register of FEATURE_JOBS) await register(w);

@@ -19,7 +19,7 @@ export interface Site {
   viewer?: Viewer;
 }
 
-export type Section = 'home' | 'communities' | 'events' | 'api' | 'account';
+export type Section = 'home' | 'communities' | 'events' | 'registry' | 'api' | 'account';
 
 export interface Crumb {
   href?: string;
@@ -38,6 +38,7 @@ export interface PageProps {
 const NAV: Array<{ section: Section; href: string; label: string }> = [
   { section: 'communities', href: '/communities', label: 'Communities' },
   { section: 'events', href: '/events', label: 'Events' },
+  { section: 'registry', href: '/registry', label: 'Official accounts' },
   { section: 'api', href: '/api/docs', label: 'API' },
 ];
 

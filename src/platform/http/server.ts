@@ -33,6 +33,9 @@ import { communityAdminRoutes } from '../../communities/admin-routes.ts';
 import { listRoutes } from '../../lists/routes.ts';
 import { EVENT_SCHEMAS, eventRoutes } from '../../events/routes.ts';
 import { eventAdminRoutes } from '../../events/admin-routes.ts';
+import { REGISTRY_SCHEMAS } from '../../registry/schemas.ts';
+import { registryApiRoutes } from '../../registry/api-routes.ts';
+import { registryRoutes } from '../../registry/routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -121,7 +124,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     index: false,
   });
 
-  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, ...EVENT_SCHEMAS]) app.addSchema(schema);
+  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, ...EVENT_SCHEMAS, ...REGISTRY_SCHEMAS]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -134,6 +137,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       tags: [
         { name: 'communities', description: 'Communities of practice' },
         { name: 'events', description: 'Events and their sessions (summits, trainings, office hours)' },
+        { name: 'registry', description: 'Official government social-media accounts, apps and websites; verification' },
         { name: 'health', description: 'Process and database health' },
       ],
     },
@@ -180,6 +184,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(listRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(eventAdminRoutes(ctx));
+  await app.register(registryApiRoutes(ctx));
+  await app.register(registryRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
