@@ -45,7 +45,38 @@ export interface Config {
   sessionDays: number;
   /** OpenID Connect provider (e.g. Login.gov) for "Sign in with ..."; unset: mailed links only. */
   oidc: OidcConfig | undefined;
+  /** Which roles this process runs: web, mail-in, worker. */
+  roles: Role[];
+  /** Domain of the list addresses (<list>@domain); default: the PUBLIC_URL host, else localhost. */
+  listDomain: string | undefined;
+  /** Address the mail-in listeners bind to. */
+  mailInHost: string;
+  /** SMTP listener port for list mail; 0 picks a free one. */
+  smtpInPort: number;
+  /** LMTP listener port (for Postfix's lmtp transport); unset: no LMTP listener. */
+  lmtpPort: number | undefined;
+  /** PEM certificate and key files for STARTTLS on the mail-in listeners. */
+  mailInTlsCert: string | undefined;
+  mailInTlsKey: string | undefined;
+  /** Largest message accepted, in bytes. */
+  mailInMaxBytes: number;
+  /** Simultaneous connections per listener. */
+  mailInMaxConnections: number;
+  /** Seconds a mail-in connection may sit idle. */
+  mailInIdleSeconds: number;
+  /** DKIM signing of list mail: selector and PEM private key file; unset: not signed. */
+  dkimSelector: string | undefined;
+  dkimKeyFile: string | undefined;
+  /** DNS servers for SPF/DKIM/DMARC checks (ip[:port], comma-separated); unset: the system's. */
+  dnsServers: string[];
+  /** Connections to the relay used for list delivery. */
+  relayConnections: number;
+  /** Automatic replies (command answers) to one address per day at most. */
+  autoReplyLimit: number;
 }
+
+export type Role = 'web' | 'mail-in' | 'worker';
+export const ROLES: Role[] = ['web', 'mail-in', 'worker'];
 
 export interface OidcConfig {
   issuer: string;
@@ -224,6 +255,97 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     description: 'Days a sign-in lasts without use.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 365) : 14),
   },
+  {
+    key: 'roles', env: 'SOCIALGOV_ROLES', defaultText: '`web,mail-in,worker`',
+    description: 'Roles this process runs, comma-separated: `web` (site and API), `mail-in` (SMTP/LMTP listeners), `worker` (queued jobs and list delivery). Run several processes with different roles against one PostgreSQL to scale.',
+    parse: (raw, env) => {
+      if (!raw) return [...ROLES];
+      const items = raw.split(',').map((r) => r.trim().toLowerCase()).filter(Boolean);
+      for (const r of items) if (!ROLES.includes(r as Role)) throw new ConfigError(env, `"${r}" is not a role; use any of ${ROLES.join(', ')}.`);
+      if (!items.length) throw new ConfigError(env, `name at least one role: ${ROLES.join(', ')}.`);
+      return [...new Set(items)] as Role[];
+    },
+  },
+  {
+    key: 'listDomain', env: 'LIST_DOMAIN', defaultText: '(the PUBLIC_URL host, else `localhost`)',
+    description: 'Domain of the list addresses, e.g. `lists.socialgov.example.gov`: posts go to `<list>@LIST_DOMAIN`. Its MX must point at the mail-in listener (or at Postfix in front of it).',
+    parse: (raw, env) => {
+      if (!raw || !raw.trim()) return undefined;
+      const d = raw.trim().toLowerCase().replace(/\.$/, '');
+      if (!DOMAIN_PATTERN.test(d) || d.startsWith('*.')) throw new ConfigError(env, `"${raw}" is not a domain name; write e.g. lists.socialgov.example.gov`);
+      return d;
+    },
+  },
+  {
+    key: 'mailInHost', env: 'MAIL_IN_HOST', defaultText: '`127.0.0.1`',
+    description: 'Address the SMTP and LMTP listeners bind to; `0.0.0.0` to take mail from other machines.',
+    parse: (raw) => (raw && raw.trim() ? raw.trim() : '127.0.0.1'),
+  },
+  {
+    key: 'smtpInPort', env: 'SMTP_IN_PORT', defaultText: '`2525`',
+    description: 'Port of the SMTP listener for list mail (`0` picks a free one). Port 25 needs root or a proxy; usually Postfix listens on 25 and hands mail over by LMTP.',
+    parse: (raw, env) => (raw ? parsePort(raw, env, true) : 2525),
+  },
+  {
+    key: 'lmtpPort', env: 'LMTP_PORT', defaultText: '(none: no LMTP listener)',
+    description: 'Port of the LMTP listener, for Postfix\'s `lmtp:` transport (`0` picks a free one).',
+    parse: (raw, env) => (raw ? parsePort(raw, env, true) : undefined),
+  },
+  {
+    key: 'mailInTlsCert', env: 'MAIL_IN_TLS_CERT', defaultText: '(none: no STARTTLS)',
+    description: 'PEM certificate file offered with STARTTLS on the mail-in listeners (with MAIL_IN_TLS_KEY).',
+    parse: (raw) => (raw && raw.trim() ? path.resolve(raw.trim()) : undefined),
+  },
+  {
+    key: 'mailInTlsKey', env: 'MAIL_IN_TLS_KEY', defaultText: '(none)',
+    description: 'PEM private key file for MAIL_IN_TLS_CERT.',
+    parse: (raw) => (raw && raw.trim() ? path.resolve(raw.trim()) : undefined),
+  },
+  {
+    key: 'mailInMaxBytes', env: 'MAIL_IN_MAX_BYTES', defaultText: '`10485760` (10 MB)',
+    description: 'Largest message the listeners accept; larger ones are refused with 552 during the transfer.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 100 * 1024 * 1024) : 10 * 1024 * 1024),
+  },
+  {
+    key: 'mailInMaxConnections', env: 'MAIL_IN_MAX_CONNECTIONS', defaultText: '`100`',
+    description: 'Simultaneous connections each listener accepts; more are refused with 421.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 10_000) : 100),
+  },
+  {
+    key: 'mailInIdleSeconds', env: 'MAIL_IN_IDLE_SECONDS', defaultText: '`60`',
+    description: 'Seconds a mail-in connection may sit idle before it is closed.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 3600) : 60),
+  },
+  {
+    key: 'dkimSelector', env: 'DKIM_SELECTOR', defaultText: '(none: list mail is not signed)',
+    description: 'DKIM selector for list mail, e.g. `sg2026`; the public key is published at `<selector>._domainkey.<LIST_DOMAIN>`. Needs DKIM_PRIVATE_KEY_FILE.',
+    parse: (raw) => (raw && raw.trim() ? raw.trim() : undefined),
+  },
+  {
+    key: 'dkimKeyFile', env: 'DKIM_PRIVATE_KEY_FILE', defaultText: '(none)',
+    description: 'PEM private key (RSA 2048+ or Ed25519) that signs list mail.',
+    parse: (raw) => (raw && raw.trim() ? path.resolve(raw.trim()) : undefined),
+  },
+  {
+    key: 'dnsServers', env: 'DNS_SERVERS', defaultText: '(the system resolver)',
+    description: 'DNS servers used to check senders (SPF, DKIM, DMARC), comma-separated `ip` or `ip:port`.',
+    parse: (raw, env) => {
+      if (!raw) return [];
+      const items = raw.split(',').map((d) => d.trim()).filter(Boolean);
+      for (const d of items) if (!/^(\d{1,3}(\.\d{1,3}){3}(:\d+)?|\[[0-9a-f:]+\](:\d+)?|[0-9a-f:]+)$/i.test(d)) throw new ConfigError(env, `"${d}" is not an IP address (optionally :port).`);
+      return items;
+    },
+  },
+  {
+    key: 'relayConnections', env: 'RELAY_CONNECTIONS', defaultText: '`5`',
+    description: 'Connections each worker opens to the relay for list delivery.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 100) : 5),
+  },
+  {
+    key: 'autoReplyLimit', env: 'AUTO_REPLY_LIMIT', defaultText: '`10`',
+    description: 'Automatic replies (answers to list commands, rejection notices) sent to one address per day at most.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 1000) : 10),
+  },
 ];
 
 /** OpenID Connect settings: documented with the others, validated together. */
@@ -293,7 +415,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const out: Partial<Record<keyof Config, unknown>> = {};
   for (const s of SETTINGS) out[s.key] = s.parse(merged[s.env], s.env);
   out.oidc = parseOidc(merged);
-  return out as Config;
+  const config = out as Config;
+  if (!!config.mailInTlsCert !== !!config.mailInTlsKey) throw new ConfigError(config.mailInTlsCert ? 'MAIL_IN_TLS_KEY' : 'MAIL_IN_TLS_CERT', 'set both MAIL_IN_TLS_CERT and MAIL_IN_TLS_KEY, or neither.');
+  if (!!config.dkimSelector !== !!config.dkimKeyFile) throw new ConfigError(config.dkimSelector ? 'DKIM_PRIVATE_KEY_FILE' : 'DKIM_SELECTOR', 'set both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or neither.');
+  return config;
+}
+
+/** The domain of list addresses. */
+export function listDomainOf(config: Config): string {
+  if (config.listDomain) return config.listDomain;
+  if (config.publicUrl) return new URL(config.publicUrl).hostname;
+  return 'localhost';
 }
 
 /** The address printed on start and used in links when PUBLIC_URL is unset. */

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Site } from '../../web/layout.tsx';
 import type { SessionMember } from '../../membership/sessions.ts';
 import type { MailTransport } from '../mail/transport.ts';
+import type { Queue } from '../queue.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,6 +19,8 @@ export interface AppContext {
   config: Config;
   site: Site;
   mail: MailTransport;
+  /** The job queue: send jobs (pass a transaction client to tie a job to a change). */
+  queue: Queue;
 }
 
 /** The site identity for one request, with the signed-in member. */

@@ -25,6 +25,7 @@ import { healthRoutes } from './health.ts';
 import { ApiError } from './schemas.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from './context.ts';
 import type { MailTransport } from '../mail/transport.ts';
+import type { Queue } from '../queue.ts';
 import { cookieSecret } from '../secret.ts';
 import { SESSION_COOKIE, sessionMember } from '../../membership/sessions.ts';
 import { membershipRoutes } from '../../membership/routes.ts';
@@ -37,6 +38,7 @@ export interface ServerOptions {
   config: Config;
   pool: pg.Pool;
   mail: MailTransport;
+  queue: Queue;
   /** Where logs go; tests pass a quiet level. */
   logLevel?: Config['logLevel'];
 }
@@ -63,7 +65,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  const ctx: AppContext = { pool, config, site: { name: config.siteName }, mail: opts.mail };
+  const ctx: AppContext = { pool, config, site: { name: config.siteName }, mail: opts.mail, queue: opts.queue };
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

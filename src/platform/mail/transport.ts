@@ -16,6 +16,15 @@ export interface OutgoingMail {
   html?: string;
   replyTo?: string;
   headers?: Record<string, string>;
+  /** Text attachments (an .ics invitation, a CSV); content is the text itself. */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  /** e.g. `text/calendar; method=REQUEST; charset=utf-8` */
+  contentType: string;
+  content: string;
 }
 
 export interface SentMail {
@@ -49,6 +58,7 @@ function message(from: string, mail: OutgoingMail) {
     text: mail.text,
     ...(mail.html ? { html: mail.html } : {}),
     ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+    ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
     // Everything socialgov sends by itself is automatic (RFC 3834): auto-responders must not answer.
     headers: { 'Auto-Submitted': 'auto-generated', ...(mail.headers ?? {}) },
   };

@@ -1,0 +1,31 @@
+/**
+ * The worker role: every feature registers its job handlers and schedules here. A feature adds
+ * one `register<Feature>Jobs` function (in `src/<feature>/jobs.ts`) to FEATURE_JOBS.
+ */
+import type pg from 'pg';
+import type { Config } from './config.ts';
+import type { MailTransport } from './mail/transport.ts';
+import { deliverQueuedMail, MAIL_JOB } from './mail/queued.ts';
+import type { Queue, Worker } from './queue.ts';
+
+export interface WorkerContext {
+  pool: pg.Pool;
+  config: Config;
+  queue: Queue;
+  worker: Worker;
+  mail: MailTransport;
+  log: (msg: string, extra?: object) => void;
+}
+
+async function registerPlatformJobs(w: WorkerContext): Promise<void> {
+  await w.worker.work<{ id: number }>(MAIL_JOB, async ({ id }) => {
+    const result = await deliverQueuedMail(w.pool, w.mail, id);
+    if (result === 'refused') w.log('queued mail refused by the relay; not retried', { id });
+  }, { concurrency: 2 });
+}
+
+export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs];
+
+export async function registerAllJobs(w: WorkerContext): Promise<void> {
+  for (const register of FEATURE_JOBS) await register(w);
+}

@@ -1,0 +1,124 @@
+/**
+ * The job queue: pg-boss 10 on the platform's own PostgreSQL, so several web, mail-in and worker
+ * processes on several machines share one queue with nothing else to run. `send` can join the
+ * caller's transaction: a job then exists exactly when the change that asked for it commits.
+ */
+import PgBoss from 'pg-boss';
+import type pg from 'pg';
+import type { Queryable } from './db/queryable.ts';
+
+export interface SendOptions {
+  /** A transaction client: the job is inserted in that transaction and commits (or not) with it. */
+  db?: Queryable;
+  /** Do not run before this time. */
+  startAfter?: Date;
+  /** At most one queued or active job with this key per job name. */
+  singletonKey?: string;
+  /** Times to retry after a failure (default 5). */
+  retryLimit?: number;
+  /** Seconds before the first retry (default 30). */
+  retryDelay?: number;
+  /** Double the delay after each retry (default true). */
+  retryBackoff?: boolean;
+}
+
+export interface Queue {
+  send(name: string, data: object, opts?: SendOptions): Promise<string | null>;
+}
+
+export interface JobInfo {
+  id: string;
+  retryCount: number;
+}
+
+export interface Worker {
+  /** Handle jobs of this name in this process; a handler that throws is retried per the job's options. */
+  work<T extends object>(name: string, handler: (data: T, job: JobInfo) => Promise<void>, opts?: { concurrency?: number }): Promise<void>;
+  /** Run the jobs named `name` on a cron schedule: one run per tick across every process. */
+  schedule(name: string, cron: string, opts?: { tz?: string }): Promise<void>;
+}
+
+export interface JobQueue extends Queue, Worker {
+  stop(): Promise<void>;
+}
+
+export class QueueError extends Error {
+  readonly code = 'QUEUE_FAILED';
+}
+
+function executor(db: Queryable) {
+  return { executeSql: (text: string, values?: unknown[]) => db.query(text, values as unknown[]) };
+}
+
+/**
+ * Open the queue on `pool`. pg-boss creates its own schema (`pgboss`) on first use. `worker`
+ * false (a web-only process) sends jobs but runs no maintenance or schedules.
+ */
+export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?: (err: Error) => void }): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: executor(pool),
+    schema: 'pgboss',
+    supervise: opts.worker,
+    schedule: opts.worker,
+    migrate: true,
+  } as PgBoss.ConstructorOptions);
+  boss.on('error', (err) => opts.onError?.(err as Error));
+  try {
+    await boss.start();
+  } catch (err) {
+    throw new QueueError(`The job queue could not start (${(err as Error).message}). Check that the database user may create the schema "pgboss".`);
+  }
+  const created = new Map<string, Promise<void>>();
+  const ensure = (name: string) => {
+    let p = created.get(name);
+    if (!p) {
+      p = boss.createQueue(name, { name, retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 15 * 60 });
+      created.set(name, p);
+      p.catch(() => created.delete(name));
+    }
+    return p;
+  };
+  const workersByName = new Map<string, string[]>();
+  let stopped = false;
+
+  return {
+    async send(name, data, o = {}) {
+      await ensure(name);
+      const options: PgBoss.SendOptions & { db?: unknown } = {
+        retryLimit: o.retryLimit ?? 5,
+        retryDelay: o.retryDelay ?? 30,
+        retryBackoff: o.retryBackoff ?? true,
+        ...(o.startAfter ? { startAfter: o.startAfter } : {}),
+        ...(o.singletonKey ? { singletonKey: o.singletonKey } : {}),
+        ...(o.db ? { db: executor(o.db) } : {}),
+      };
+      const id = await boss.send(name, data, options as PgBoss.SendOptions);
+      // A worker in this process need not wait for its next poll; others poll every half second.
+      if (!o.db && !o.startAfter) for (const w of workersByName.get(name) ?? []) boss.notifyWorker(w);
+      return id;
+    },
+    async work(name, handler, o = {}) {
+      await ensure(name);
+      const ids: string[] = [];
+      for (let i = 0; i < (o.concurrency ?? 1); i++) {
+        ids.push(
+          await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+            for (const job of jobs as Array<PgBoss.Job<object> & { retryCount?: number }>) {
+              await handler(job.data as never, { id: job.id, retryCount: job.retryCount ?? 0 });
+            }
+          }),
+        );
+      }
+      workersByName.set(name, [...(workersByName.get(name) ?? []), ...ids]);
+    },
+    async schedule(name, cron, o = {}) {
+      await ensure(name);
+      await boss.schedule(name, cron, {}, o.tz ? { tz: o.tz } : {});
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: false });
+    },
+  };
+}
