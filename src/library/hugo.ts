@@ -18,23 +18,40 @@ export interface FrontMatterFile {
 }
 
 /** Split a Hugo file into front matter and body. Errors carry the file line. */
-export function splitFrontMatter(text: string): { ok: true; file: FrontMatterFile } | { ok: false; problem: Problem } {
-  const src = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
-  if (!src.startsWith('---\n')) return { ok: false, problem: { line: 1, message: 'the file does not start with a "---" line; a Hugo page starts with YAML front matter between two "---" lines' } };
+export function splitFrontMatter(text: string): { ok: true; file: FrontMatterFile; warnings: Problem[] } | { ok: false; problem: Problem } {
+  const warnings: Problem[] = [];
+  let src = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  // Blank lines before the opening "---" (Hugo tolerates them): skip, counting lines for messages.
+  const lead = /^(\s*\n)+/.exec(src)?.[0] ?? '';
+  const offset = lead.split('\n').length - 1;
+  if (offset) {
+    src = src.slice(lead.length);
+    warnings.push({ line: 1, message: `${offset} blank line(s) before the opening "---" were ignored` });
+  }
+  if (!src.startsWith('---\n')) return { ok: false, problem: { line: offset + 1, message: 'the file does not start with a "---" line; a Hugo page starts with YAML front matter between two "---" lines' } };
   const end = src.indexOf('\n---', 3);
-  if (end < 0) return { ok: false, problem: { line: 1, message: 'the front matter has no closing "---" line; add one after the last front matter field' } };
+  if (end < 0) return { ok: false, problem: { line: offset + 1, message: 'the front matter has no closing "---" line; add one after the last front matter field' } };
   const yamlText = src.slice(4, end + 1);
-  const doc = YAML.parseDocument(yamlText, { prettyErrors: false });
+  // Repeated fields are common in hand-edited pages; like Hugo, the last one wins (with a warning).
+  const doc = YAML.parseDocument(yamlText, { uniqueKeys: false });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    return { ok: false, problem: { line: (e.linePos?.[0]?.line ?? 1) + 1, message: `the front matter is not valid YAML (${e.message.split('\n')[0]}); fix the line` } };
+    const line = (e.linePos?.[0]?.line ?? 1) + 1 + offset;
+    return { ok: false, problem: { line, message: `the front matter is not valid YAML (${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}); fix the line` } };
   }
+  const seen = new Map<string, number>();
+  yamlText.split('\n').forEach((l, i) => {
+    const key = /^([A-Za-z_][A-Za-z0-9_-]*)\s*:/.exec(l)?.[1];
+    if (!key) return;
+    if (seen.has(key)) warnings.push({ line: i + 2 + offset, message: `the field "${key}" appears twice (first on line ${seen.get(key)}); the last one is used` });
+    else seen.set(key, i + 2 + offset);
+  });
   const data = doc.toJS() as unknown;
-  if (data !== null && (typeof data !== 'object' || Array.isArray(data))) return { ok: false, problem: { line: 2, message: 'the front matter must be a list of "name: value" fields' } };
+  if (data !== null && (typeof data !== 'object' || Array.isArray(data))) return { ok: false, problem: { line: offset + 2, message: 'the front matter must be a list of "name: value" fields' } };
   const afterClose = src.indexOf('\n', end + 4);
   const body = afterClose < 0 ? '' : src.slice(afterClose + 1);
-  const bodyLine = src.slice(0, afterClose + 1).split('\n').length;
-  return { ok: true, file: { data: (data ?? {}) as Record<string, unknown>, body, bodyLine } };
+  const bodyLine = src.slice(0, afterClose + 1).split('\n').length + offset;
+  return { ok: true, file: { data: (data ?? {}) as Record<string, unknown>, body, bodyLine }, warnings };
 }
 
 /** The 1-based line of a front matter field, for messages. */
@@ -99,12 +116,14 @@ export function convertShortcodes(body: string, firstLine = 1): { body: string; 
     if (closing) return '';
     switch (name) {
       case 'ref':
-      case 'relref': {
+      case 'relref':
+      case 'link': {
         const target = (/"([^"]+)"|'([^']+)'/.exec(inner)?.slice(1).find(Boolean) ?? '').replace(/\.md$/, '').replace(/\/_index$/, '');
         return `https://digital.gov${target.startsWith('/') ? '' : '/'}${target}/`;
       }
       case 'legacy-img':
       case 'legacy-img-right':
+      case 'img-right':
       case 'img': {
         const src = attr(inner, 'src');
         const alt = (attr(inner, 'alt') ?? '').replace(/[[\]]/g, '');
@@ -112,6 +131,15 @@ export function convertShortcodes(body: string, firstLine = 1): { body: string; 
         const url = /^https?:\/\//.test(src) ? src : name === 'img' ? `${DIGITALGOV_UPLOADS}${src}` : `${DIGITALGOV_UPLOADS}${src}`;
         if (!alt) warnings.push({ line: lineOf(index), message: `image ${src} has no alt text; it is kept as a link with the text "Image" — add alt text when you edit the article` });
         return `![${alt}](${url})`;
+      }
+      case 'youtube': {
+        const id = attr(inner, 'id') ?? /"([^"]+)"|(\S+)/.exec(inner.trim())?.slice(1).find(Boolean);
+        return id ? `[Watch the video on YouTube](https://www.youtube.com/watch?v=${id})` : '';
+      }
+      case 'tweet': {
+        const id = attr(inner, 'id') ?? /(\d{5,})/.exec(inner)?.[1];
+        const user = attr(inner, 'user');
+        return id ? `[Read the post on X (Twitter)](https://twitter.com/${user ?? 'i/web'}/status/${id})` : '';
       }
       case 'button': {
         const href = attr(inner, 'href');
@@ -125,6 +153,11 @@ export function convertShortcodes(body: string, firstLine = 1): { body: string; 
       case 'highlight':
       case 'do-row':
       case 'dont-row':
+      case 'row':
+      case 'accordion':
+      case 'checklist':
+      case 'card-policy':
+      case 'checkbox-sublist-item':
         return '';
       case 'checkbox':
         return '- ';

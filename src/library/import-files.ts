@@ -158,6 +158,7 @@ function readPage(plan: ImportPlan, file: string, src: string) {
     return undefined;
   }
   const { data, body, bodyLine } = parsed.file;
+  for (const w of parsed.warnings) plan.warnings.push(`${file}:${w.line}: warning: ${w.message}.`);
   const converted = convertShortcodes(body, bodyLine);
   for (const w of converted.warnings) plan.warnings.push(`${file}:${w.line}: warning: ${w.message}.`);
   return { data, body: converted.body.trim() + '\n' };
@@ -197,8 +198,10 @@ function readArticle(plan: ImportPlan, file: string, src: string, kind: ArticleK
       rec.heroImageAlt = alt;
     } else plan.warnings.push(`${file}:${fieldLine(src, 'featured_image')}: warning: the featured image has no alt text, so it is left out; add "alt:" to keep it.`);
   }
-  for (const a of rec.authors) {
-    if (!SLUG_RE.test(a)) plan.errors.push(`${file}:${fieldLine(src, 'authors')}: error: author "${a}" is not an author slug such as jherman; fix the authors list.`);
+  const badAuthor = rec.authors.find((a) => !SLUG_RE.test(a));
+  if (badAuthor) {
+    plan.errors.push(`${file}:${fieldLine(src, 'authors')}: error: author "${badAuthor}" is not an author slug such as jherman; fix the authors list.`);
+    return;
   }
   plan.articles.push(rec);
 }
@@ -371,11 +374,12 @@ export function planImport(paths: string[], progress: (done: number, total: numb
     g.sections.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
     plan.guides.push(g);
   }
-  const slugs = new Map<string, string>();
-  for (const a of plan.articles) {
-    if (slugs.has(a.slug)) plan.errors.push(`error: two articles share the slug "${a.slug}"; give one of them another "slug:".`);
-    slugs.set(a.slug, a.title);
-  }
+  const slugs = new Set<string>();
+  plan.articles = plan.articles.filter((a) => {
+    if (!slugs.has(a.slug)) return slugs.add(a.slug);
+    plan.errors.push(`error: two articles share the slug "${a.slug}" (the second is “${a.title}”); give one of them another "slug:".`);
+    return false;
+  });
   if (!files.length && !plan.errors.length) plan.errors.push('error: no .md or .yml files found; give digital.gov content folders or files.');
   return plan;
 }

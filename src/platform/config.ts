@@ -73,6 +73,8 @@ export interface Config {
   relayConnections: number;
   /** Automatic replies (command answers) to one address per day at most. */
   autoReplyLimit: number;
+  /** Months after which a published library page's content lead is reminded to review it. */
+  libraryReviewMonths: number;
 }
 
 export type Role = 'web' | 'mail-in' | 'worker';
@@ -345,6 +347,11 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'autoReplyLimit', env: 'AUTO_REPLY_LIMIT', defaultText: '`10`',
     description: 'Automatic replies (answers to list commands, rejection notices) sent to one address per day at most.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 1000) : 10),
+  },
+  {
+    key: 'libraryReviewMonths', env: 'LIBRARY_REVIEW_MONTHS', defaultText: '`12`',
+    description: 'Months after a library page was last reviewed before its content lead gets a reminder to review it.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 120) : 12),
   },
 ];
 

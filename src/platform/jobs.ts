@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { MailTransport } from './mail/transport.ts';
 import { deliverQueuedMail, MAIL_JOB } from './mail/queued.ts';
 import type { Queue, Worker } from './queue.ts';
+import { registerLibraryJobs } from '../library/jobs.ts';
 
 export interface WorkerContext {
   pool: pg.Pool;
@@ -24,7 +25,7 @@ async function registerPlatformJobs(w: WorkerContext): Promise<void> {
   }, { concurrency: 2 });
 }
 
-export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs];
+export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerLibraryJobs];
 
 export async function registerAllJobs(w: WorkerContext): Promise<void> {
   for (const register of FEATURE_JOBS) await register(w);

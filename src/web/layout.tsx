@@ -19,7 +19,7 @@ export interface Site {
   viewer?: Viewer;
 }
 
-export type Section = 'home' | 'communities' | 'api' | 'account';
+export type Section = 'home' | 'communities' | 'library' | 'api' | 'account';
 
 export interface Crumb {
   href?: string;
@@ -37,6 +37,7 @@ export interface PageProps {
 
 const NAV: Array<{ section: Section; href: string; label: string }> = [
   { section: 'communities', href: '/communities', label: 'Communities' },
+  { section: 'library', href: '/library', label: 'Library' },
   { section: 'api', href: '/api/docs', label: 'API' },
 ];
 

@@ -30,6 +30,9 @@ import { cookieSecret } from '../secret.ts';
 import { SESSION_COOKIE, sessionMember } from '../../membership/sessions.ts';
 import { membershipRoutes } from '../../membership/routes.ts';
 import { communityAdminRoutes } from '../../communities/admin-routes.ts';
+import { libraryRoutes } from '../../library/routes.ts';
+import { toolRoutes } from '../../library/tool-routes.ts';
+import { groupRoutes } from '../../groups/routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -173,6 +176,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(communityRoutes(ctx));
   await app.register(membershipRoutes(ctx));
   await app.register(communityAdminRoutes(ctx));
+  await app.register(libraryRoutes(ctx));
+  await app.register(toolRoutes(ctx));
+  await app.register(groupRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
