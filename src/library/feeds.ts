@@ -49,7 +49,8 @@ export function buildFeed(spec: FeedSpec, articles: Article[], format: FeedForma
       published: a.publishedAt ?? a.createdAt,
       description: a.summary ?? plainText(a.body),
       content: renderLibraryMarkdown(a.body),
-      author: a.authors.map((au) => ({ name: au.agency ? `${au.name} (${au.agency})` : au.name, link: `${spec.siteUrl}/library/authors/${au.slug}` })),
+      // The feed package's JSON Feed writer fails on an empty author list: leave the field out instead.
+      ...(a.authors.length ? { author: a.authors.map((au) => ({ name: au.agency ? `${au.name} (${au.agency})` : au.name, link: `${spec.siteUrl}/library/authors/${au.slug}` })) } : {}),
       category: a.topics.map((t) => ({ name: t, term: t, domain: `${spec.siteUrl}/topics/${t}` })),
     });
   }

@@ -33,6 +33,11 @@ export interface SearchSource {
   search(db: Queryable, q: SearchQuery): Promise<SearchHit[]>;
 }
 
+/** SQL that turns Markdown (and stray HTML) into plain words, so snippets show no link targets or markup. */
+export function plainSql(expr: string): string {
+  return `regexp_replace(regexp_replace(regexp_replace(${expr}, '<[^>]+>', ' ', 'g'), '!?\\[([^\\]]*)\\]\\([^)]*\\)', '\\1', 'g'), '[*#>_\x60|]+', ' ', 'g')`;
+}
+
 /** ts_headline options: plain-text markers the view turns into <mark>, after escaping. */
 export const HEADLINE = `'StartSel=\u0001, StopSel=\u0002, MaxWords=35, MinWords=15, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "'`;
 
@@ -41,7 +46,7 @@ const articles: SearchSource = {
   async search(db, q) {
     const { rows } = await db.query(
       `select a.slug, a.title, a.published_at, ts_rank(a.search, query) as rank,
-              ts_headline('english', coalesce(a.summary, '') || ' ' || a.body_md, query, ${HEADLINE}) as snippet
+              ts_headline('english', ${plainSql("coalesce(a.summary, '') || ' ' || a.body_md")}, query, ${HEADLINE}) as snippet
          from library_articles a, websearch_to_tsquery('english', $1) query
         where a.status = 'published' and a.search @@ query order by rank desc, a.published_at desc nulls last limit $2`,
       [q.text, q.limit],
@@ -56,11 +61,11 @@ const guides: SearchSource = {
     const { rows } = await db.query(
       `select * from (
          select g.slug, null::text as section, g.title, g.updated_at, ts_rank(g.search, query) as rank,
-                ts_headline('english', coalesce(g.summary, '') || ' ' || g.body_md, query, ${HEADLINE}) as snippet
+                ts_headline('english', ${plainSql("coalesce(g.summary, '') || ' ' || g.body_md")}, query, ${HEADLINE}) as snippet
            from library_guides g, websearch_to_tsquery('english', $1) query where g.search @@ query
          union all
          select g.slug, s.slug, g.title || ': ' || s.title, g.updated_at, ts_rank(s.search, query) * 0.9,
-                ts_headline('english', coalesce(s.summary, '') || ' ' || s.body_md, query, ${HEADLINE})
+                ts_headline('english', ${plainSql("coalesce(s.summary, '') || ' ' || s.body_md")}, query, ${HEADLINE})
            from library_guide_sections s join library_guides g on g.id = s.guide_id, websearch_to_tsquery('english', $1) query where s.search @@ query
        ) hits order by rank desc limit $2`,
       [q.text, q.limit],
@@ -75,7 +80,7 @@ const topics: SearchSource = {
   name: 'topics', label: 'Topics', membersOnly: false,
   async search(db, q) {
     const { rows } = await db.query(
-      `select t.slug, t.title, ts_rank(doc, query) as rank, ts_headline('english', coalesce(t.summary, '') || ' ' || t.body_md, query, ${HEADLINE}) as snippet
+      `select t.slug, t.title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(t.summary, '') || ' ' || t.body_md")}, query, ${HEADLINE}) as snippet
          from library_topics t, websearch_to_tsquery('english', $1) query,
               lateral (select setweight(to_tsvector('english', t.title), 'A') || to_tsvector('english', coalesce(t.deck, '') || ' ' || coalesce(t.summary, '') || ' ' || t.body_md) as doc) d
         where doc @@ query order by rank desc limit $2`,
@@ -90,7 +95,7 @@ const communities: SearchSource = {
   name: 'communities', label: 'Communities', membersOnly: false,
   async search(db, q) {
     const { rows } = await db.query(
-      `select c.slug, c.title, ts_rank(doc, query) as rank, ts_headline('english', coalesce(c.summary, '') || ' ' || c.body_md, query, ${HEADLINE}) as snippet
+      `select c.slug, c.title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(c.summary, '') || ' ' || c.body_md")}, query, ${HEADLINE}) as snippet
          from communities c, websearch_to_tsquery('english', $1) query,
               lateral (select setweight(to_tsvector('english', c.title || ' ' || coalesce(c.short_name, '')), 'A') ||
                               to_tsvector('english', coalesce(c.deck, '') || ' ' || coalesce(c.summary, '') || ' ' || c.body_md) as doc) d
