@@ -142,7 +142,7 @@ export function GroupPage(p: GroupPageProps): string {
           </form>
         ) : (
           <p>
-            Members of the community can join. <a href={`/communities/${g.communitySlug}/join`}>Join {g.communityTitle}</a> first.
+            Members of the community can join. <a href={`/communities/${g.communitySlug}/join`} safe>{`Join ${g.communityTitle}`}</a> first.
           </p>
         )
       ) : (

@@ -8,7 +8,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { convertShortcodes, fieldLine, list, parseLooseDate, slugFrom, splitFrontMatter, text, type ParsedDate } from './hugo.ts';
 import type { ArticleKind } from './articles.ts';
-import { AGREEMENT_STATUSES, DOC_TYPES, type AgreementStatus, type DocType } from './tools.ts';
+import { AGREEMENT_STATUSES, type AgreementStatus, type DocType } from './tools.ts';
 
 export interface ArticleRecord {
   kind: ArticleKind;

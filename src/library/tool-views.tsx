@@ -35,8 +35,8 @@ export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Conta
                   </a>
                 </th>
                 <td data-label="What it is" safe>{t.description ?? ''}</td>
-                <td data-label="Agreement" safe>{t.status ? AGREEMENT_STATUS_TEXT[t.status] : 'None'}</td>
-                <td data-label="Agencies that signed">{String(t.adoptions)}</td>
+                <td data-label="Agreement">{t.status ? AGREEMENT_STATUS_TEXT[t.status] : 'None'}</td>
+                <td data-label="Agencies that signed" safe>{String(t.adoptions)}</td>
               </tr>
             ))}
           </tbody>
@@ -146,7 +146,7 @@ function AgreementSection({ a, p }: { a: Agreement; p: ToolPageProps }) {
               {a.adoptions.map((d) => (
                 <tr>
                   <th scope="row" safe>{d.agency}</th>
-                  <td>{formatDay(d.signedOn)}</td>
+                  <td safe>{formatDay(d.signedOn)}</td>
                   <td>
                     <span safe>{d.contactName}</span> (<a href={`mailto:${d.contactEmail}`} safe>{d.contactEmail}</a>)
                   </td>

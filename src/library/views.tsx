@@ -38,7 +38,7 @@ function ArticleList({ articles, headingLevel = 2 }: { articles: Article[]; head
             <ul class="usa-collection__meta" aria-label="More information">
               <li class="usa-collection__meta-item" safe>{KIND_TEXT[a.kind]}</li>
               {a.status !== 'published' ? <li class="usa-collection__meta-item" safe>{STATUS_TEXT[a.status]}</li> : ''}
-              {a.publishedAt ? <li class="usa-collection__meta-item">{formatDay(a.publishedAt)}</li> : ''}
+              {a.publishedAt ? <li class="usa-collection__meta-item" safe>{formatDay(a.publishedAt)}</li> : ''}
               {a.authors.length ? <li class="usa-collection__meta-item" safe>{a.authors.map((x) => x.name).join(', ')}</li> : ''}
             </ul>
           </div>
@@ -196,7 +196,7 @@ export function ArticlePage(p: ArticlePageProps): string {
                 {' · '}
               </>
             ) : ''}
-            {a.publishedAt ? <>Published {formatDay(a.publishedAt)}</> : 'Not published yet'}
+            {a.publishedAt ? <span safe>{`Published ${formatDay(a.publishedAt)}`}</span> : 'Not published yet'}
           </p>
           {localHero ? (
             <figure class="sg-figure">
@@ -681,7 +681,7 @@ const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
 /** A search snippet: escaped, then the matched words (between \u0001 and \u0002) marked. */
 export function snippetHtml(snippet: string): string {
-  return escapeText(snippet).replace(/\u0001/g, '<mark>').replace(/\u0002/g, '</mark>');
+  return escapeText(snippet).split('\u0001').join('<mark>').split('\u0002').join('</mark>');
 }
 
 export function SearchPage(p: { site: Site; q: string; only: string | undefined; result: SearchResult; error?: string }): string {
@@ -740,7 +740,7 @@ export function SearchPage(p: { site: Site; q: string; only: string | undefined;
                     <p class="usa-collection__description">{safeSnippet}</p>
                     <ul class="usa-collection__meta" aria-label="More information">
                       <li class="usa-collection__meta-item" safe>{label}</li>
-                      {h.date ? <li class="usa-collection__meta-item">{formatDay(h.date)}</li> : ''}
+                      {h.date ? <li class="usa-collection__meta-item" safe>{formatDay(h.date)}</li> : ''}
                     </ul>
                   </div>
                 </li>

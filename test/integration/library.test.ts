@@ -207,7 +207,7 @@ describe('library end to end', { skip: NO_SERVER }, () => {
       const form = new FormData();
       form.set('_csrf', csrfToken((await client.get('/library/tools/amazon-appstore')).text));
       for (const [k, v] of Object.entries(fields)) form.set(k, v);
-      if (file) form.set('document', new Blob([file.bytes], { type: file.type }), file.name);
+      if (file) form.set('document', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
       const res = await fetch(platform.url + action, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
       return { status: res.status, location: res.headers.get('location'), text: await res.text() };
     };
