@@ -104,7 +104,8 @@ export interface ToolPageProps {
   evaluation?: { errors: FieldErrors; value: string };
 }
 
-function AgreementSection({ a, p }: { a: Agreement; p: ToolPageProps }) {
+/** One agreement; only the current (newest) one carries the forms, so field ids stay unique on the page. */
+function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; current: boolean }) {
   const adoption = p.adoption?.agreementId === a.id ? p.adoption : undefined;
   const av = adoption?.values ?? { agency: '', signedOn: '', documentUrl: '', contactName: '', contactEmail: '' };
   const ae = adoption?.errors ?? {};
@@ -114,7 +115,7 @@ function AgreementSection({ a, p }: { a: Agreement; p: ToolPageProps }) {
   const id = `agreement-${a.id}`;
   return (
     <section aria-labelledby={id} class="margin-top-4">
-      <h2 id={id}>Terms-of-service agreement</h2>
+      <h2 id={id}>{current ? 'Terms-of-service agreement' : 'Earlier agreement'}</h2>
       <ul class="usa-list">
         <li>
           Status: <strong safe>{AGREEMENT_STATUS_TEXT[a.status]}</strong>
@@ -161,7 +162,7 @@ function AgreementSection({ a, p }: { a: Agreement; p: ToolPageProps }) {
       ) : (
         <p>No agency has recorded signing this agreement here yet.</p>
       )}
-      {p.csrf && p.canRecord ? (
+      {p.csrf && p.canRecord && current ? (
         <form class="usa-form usa-form--large" method="post" action={`/library/tools/${p.tool.slug}/agreements/${a.id}/adoptions`} enctype="multipart/form-data" novalidate>
           <h3>Record that your agency signed it</h3>
           <ErrorSummary errors={ae} />
@@ -190,7 +191,7 @@ function AgreementSection({ a, p }: { a: Agreement; p: ToolPageProps }) {
           <a href={`/signin?next=/library/tools/${p.tool.slug}`}>Sign in</a> to record that your agency signed this agreement.
         </p>
       ) : ''}
-      {p.csrf && p.canManage ? (
+      {p.csrf && p.canManage && current ? (
         <form class="usa-form usa-form--large" method="post" action={`/library/tools/${p.tool.slug}/agreements/${a.id}/status`} novalidate>
           <h3>Change the status</h3>
           <ErrorSummary errors={se} />
@@ -231,8 +232,8 @@ export function ToolPage(p: ToolPageProps): string {
         </p>
       ) : ''}
       {t.category ? <p safe>{`Category: ${t.category}`}</p> : ''}
-      {t.agreements.map((a) => (
-        <AgreementSection a={a} p={p} />
+      {t.agreements.map((a, i) => (
+        <AgreementSection a={a} p={p} current={i === 0} />
       ))}
       <section aria-labelledby="evaluations" class="margin-top-4">
         <h2 id="evaluations">Evaluation notes from members</h2>

@@ -288,7 +288,7 @@ export function ArticlePage(p: ArticlePageProps): string {
                     <button class="usa-button" type="submit" aria-describedby={`move-${t}-hint`} safe>
                       {TRANSITION_TEXT[t].button}
                     </button>
-                    <div class="usa-hint" id={`move-${t}-hint`} safe>
+                    <div class="usa-hint text-base-darkest" id={`move-${t}-hint`} safe>
                       {TRANSITION_TEXT[t].hint}
                     </div>
                   </form>
