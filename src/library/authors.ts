@@ -62,3 +62,18 @@ export async function authorForMember(db: Queryable, member: { memberId: number;
     if (r.rows.length) return slug;
   }
 }
+
+/** A guest author (not a member here) named on an article: found by name and agency, or created. */
+export async function ensureGuestAuthor(db: Queryable, actor: Actor, name: string, agency: string | null): Promise<string> {
+  const found = await db.query<{ slug: string }>('select slug from library_authors where lower(name) = lower($1) and coalesce(lower(agency), \'\') = coalesce(lower($2), \'\') and member_id is null', [name, agency]);
+  if (found.rows[0]) return found.rows[0].slug;
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'guest';
+  for (let n = 0; ; n++) {
+    const slug = n ? `${base}-${n + 1}` : base;
+    const r = await db.query('insert into library_authors (slug, name, agency) values ($1, $2, $3) on conflict (slug) do nothing returning slug', [slug, name, agency]);
+    if (r.rows.length) {
+      await recordAudit(db, actor, { action: 'library.author.guest', subjectType: 'author', subjectId: slug, after: { name, agency } });
+      return slug;
+    }
+  }
+}

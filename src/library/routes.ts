@@ -11,9 +11,9 @@ import {
   allowedTransitions, ARTICLE_KINDS, articleSteps, canChange, canEdit, canWrite, createDraft, findArticle, listArticles, moveArticle, SlugTakenError,
   updateArticle, WorkflowError, type Article, type ArticleInput, type ArticleKind, type Transition,
 } from './articles.ts';
-import { authorForMember, findAuthor } from './authors.ts';
+import { authorForMember, ensureGuestAuthor, findAuthor } from './authors.ts';
 import { buildFeed, FEED_TYPES, type FeedFormat } from './feeds.ts';
-import { findGuide, listGuides } from './guides.ts';
+import { findGuide, listGuides, saveGlossaryEntry } from './guides.ts';
 import { siteSearch } from './search.ts';
 import { findTopic, listTopics } from './topics.ts';
 import {
@@ -82,6 +82,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       const v = req.viewer;
       return sendPage(reply, LibraryIndexPage({
         site: siteFor(ctx, req), articles: await listArticles(ctx.pool, { limit: 20 }), guides: await listGuides(ctx.pool), topics: await listTopics(ctx.pool),
+        communities: (await listCommunities(ctx.pool)).map((c) => ({ slug: c.slug, title: c.title })),
         canWrite: v ? await canWrite(ctx.pool, v) : false, canEdit: v ? await canEdit(ctx.pool, v, null) : false,
       }));
     });
@@ -97,7 +98,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
         title: field(body, 'title', 300), slug: field(body, 'slug', 100), kind: field(body, 'kind', 30), deck: field(body, 'deck', 300), summary: field(body, 'summary', 600),
         body: field(body, 'body', 100000), topics: field(body, 'topics', 500), authors: field(body, 'authors', 500), community: field(body, 'community', 100),
         sourceName: field(body, 'sourceName', 200), sourceUrl: field(body, 'sourceUrl', 500), heroImageUrl: field(body, 'heroImageUrl', 500), heroImageAlt: field(body, 'heroImageAlt', 300),
-        contentLead: field(body, 'contentLead', 320),
+        contentLead: field(body, 'contentLead', 320), guestName: field(body, 'guestName', 200), guestAgency: field(body, 'guestAgency', 200),
       };
     }
 
@@ -105,12 +106,12 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       return {
         title: a.title, slug: a.slug, kind: a.kind, deck: a.deck ?? '', summary: a.summary ?? '', body: a.body, topics: a.topics.join(', '),
         authors: a.authors.map((x) => x.slug).join(', '), community: a.communitySlug ?? '', sourceName: a.sourceName ?? '', sourceUrl: a.sourceUrl ?? '',
-        heroImageUrl: a.heroImageUrl ?? '', heroImageAlt: a.heroImageAlt ?? '', contentLead: a.contentLeadEmail ?? '',
+        heroImageUrl: a.heroImageUrl ?? '', heroImageAlt: a.heroImageAlt ?? '', contentLead: a.contentLeadEmail ?? '', guestName: '', guestAgency: '',
       };
     }
 
     /** Check the form; returns field errors, or the article input. */
-    async function checkForm(v: ArticleFormValues, creating: boolean, viewer: NonNullable<FastifyRequest['viewer']>): Promise<{ errors: FieldErrors; input?: ArticleInput }> {
+    async function checkForm(v: ArticleFormValues, creating: boolean, viewer: NonNullable<FastifyRequest['viewer']>, actor: Actor): Promise<{ errors: FieldErrors; input?: ArticleInput }> {
       const errors: FieldErrors = {};
       if (!v.title) errors.title = 'Enter a title.';
       const slug = v.slug || slugFromTitle(v.title);
@@ -137,7 +138,9 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
         if (!lead) errors.contentLead = 'There is no member with that address. Enter a member’s work email address, or leave it blank.';
         else contentLeadId = lead.id;
       }
+      if (v.guestAgency && !v.guestName) errors.guestName = 'Enter the guest author’s name, or clear the agency.';
       if (Object.keys(errors).length) return { errors };
+      if (v.guestName) authors.push(await ensureGuestAuthor(ctx.pool, actor, v.guestName, v.guestAgency || null));
       if (!authors.length) {
         const me = await findMember(ctx.pool, viewer.memberId);
         authors = [await authorForMember(ctx.pool, { memberId: viewer.memberId, name: viewer.name, email: viewer.email, agency: me?.agency ?? null })];
@@ -165,7 +168,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       const values = formValues(req.body);
       const again = async (errors: FieldErrors) =>
         sendPage(reply, ArticleFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, communities: await communityChoices() }), 400);
-      const { errors, input } = await checkForm(values, true, v);
+      const { errors, input } = await checkForm(values, true, v, actorOf(req));
       if (!input) return again(errors);
       try {
         const a = await createDraft(ctx.pool, actorOf(req), v.memberId, input);
@@ -188,7 +191,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       const a = await visibleArticle(req, req.params.slug);
       if (!(await canChange(ctx.pool, v, a))) throw new ForbiddenError('Only an editor can change this article now. Writers can change their own drafts.');
       const values = { ...formValues(req.body), slug: a.slug };
-      const { errors, input } = await checkForm(values, false, v);
+      const { errors, input } = await checkForm(values, false, v, actorOf(req));
       if (!input) return sendPage(reply, ArticleFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, communities: await communityChoices(), editing: a.slug }), 400);
       await updateArticle(ctx.pool, actorOf(req), a, input);
       return reply.redirect(`/library/articles/${a.slug}?done=saved`, 303);
@@ -233,17 +236,32 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { slug: string } }>('/library/guides/:slug', hide, async (req, reply) => {
       const g = await guide(req.params.slug);
-      return sendPage(reply, GuidePage({ site: siteFor(ctx, req), g, section: null, producedBy: await producersOf(ctx.pool, { kind: 'guide', id: g.id }) }));
+      const editor = req.viewer ? await canEdit(ctx.pool, req.viewer, g.communityId) : false;
+      return sendPage(reply, GuidePage({ site: siteFor(ctx, req), g, section: null, producedBy: await producersOf(ctx.pool, { kind: 'guide', id: g.id }), editor }));
     });
 
     app.get<{ Params: { slug: string } }>('/library/guides/:slug/print', hide, async (req, reply) => {
       return sendPage(reply, GuidePrintPage({ site: siteFor(ctx, req), g: await guide(req.params.slug) }));
     });
 
-    app.get<{ Params: { slug: string } }>('/library/guides/:slug/glossary', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/guides/:slug/glossary', hide, async (req, reply) => {
       const g = await guide(req.params.slug);
-      if (!g.glossary.length) throw new NotFoundError(`${g.title} has no glossary.`);
-      return sendPage(reply, GuideGlossaryPage({ site: siteFor(ctx, req), g }));
+      const editor = req.viewer ? await canEdit(ctx.pool, req.viewer, g.communityId) : false;
+      if (!g.glossary.length && !editor) throw new NotFoundError(`${g.title} has no glossary.`);
+      return sendPage(reply, GuideGlossaryPage({ site: siteFor(ctx, req), g, csrf: editor ? reply.generateCsrf() : undefined, notice: req.query.done === 'term' ? 'The term is saved.' : undefined }));
+    });
+
+    app.post<{ Params: { slug: string } }>('/library/guides/:slug/glossary', csrf, async (req, reply) => {
+      const v = viewerOf(req);
+      const g = await guide(req.params.slug);
+      if (!(await canEdit(ctx.pool, v, g.communityId))) throw new ForbiddenError('Only library editors (community coordinators) can change a guide’s glossary.');
+      const values = { term: field(req.body, 'term', 200), definition: field(req.body, 'definition', 2000) };
+      const errors: FieldErrors = {};
+      if (!values.term) errors.term = 'Enter the term.';
+      if (!values.definition) errors.definition = 'Enter what the term means, in plain language.';
+      if (Object.keys(errors).length) return sendPage(reply, GuideGlossaryPage({ site: siteFor(ctx, req), g, csrf: reply.generateCsrf(), values, errors }), 400);
+      await saveGlossaryEntry(ctx.pool, actorOf(req), g.id, values.term, values.definition);
+      return reply.redirect(`/library/guides/${g.slug}/glossary?done=term`, 303);
     });
 
     app.get<{ Params: { slug: string; section: string } }>('/library/guides/:slug/:section', hide, async (req, reply) => {

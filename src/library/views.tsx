@@ -64,7 +64,7 @@ function SearchBox({ value = '' }: { value?: string }) {
   );
 }
 
-export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: GuideSummary[]; topics: Array<Topic & { articles: number }>; canWrite: boolean; canEdit: boolean }): string {
+export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: GuideSummary[]; topics: Array<Topic & { articles: number }>; communities: Array<{ slug: string; title: string }>; canWrite: boolean; canEdit: boolean }): string {
   return toHtml(
     <Page site={p.site} title="Library" section="library" breadcrumbs={[HOME, { label: 'Library' }]}>
       <h1>Library</h1>
@@ -117,6 +117,16 @@ export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: G
           ) : (
             <p>No guides yet.</p>
           )}
+          <h2>Working groups</h2>
+          <ul class="usa-list">
+            {p.communities.map((c) => (
+              <li>
+                <a href={`/communities/${c.slug}/groups`} safe>
+                  {`Working groups of ${c.title}`}
+                </a>
+              </li>
+            ))}
+          </ul>
           <h2>Topics</h2>
           <ul class="usa-list">
             {p.topics.slice(0, 12).map((t) => (
@@ -327,6 +337,8 @@ export interface ArticleFormValues {
   heroImageUrl: string;
   heroImageAlt: string;
   contentLead: string;
+  guestName: string;
+  guestAgency: string;
 }
 
 export function ArticleFormPage(p: { site: Site; csrf: string; values: ArticleFormValues; errors?: FieldErrors; communities: Array<{ slug: string; title: string }>; editing?: string }): string {
@@ -359,7 +371,9 @@ export function ArticleFormPage(p: { site: Site; csrf: string; values: ArticleFo
         <TextArea name="summary" label="Summary" hint="One or two sentences, shown in lists, feeds and search." value={v.summary} error={e.summary} rows={3} maxlength={600} />
         <TextArea name="body" label="Article text (Markdown)" hint="Use ## for headings. Images need alt text: ![what the image shows](/path.png)." value={v.body} error={e.body} rows={16} maxlength={100000} required />
         <TextField name="topics" label="Topics" hint="Topic short names separated by commas, e.g. social-media, accessibility." value={v.topics} error={e.topics} />
-        <TextField name="authors" label="Authors" hint="Author short names separated by commas. Left blank, you are the author." value={v.authors} error={e.authors} />
+        <TextField name="authors" label="Authors" hint="Author short names separated by commas. Left blank (and no guest author), you are the author." value={v.authors} error={e.authors} />
+        <TextField name="guestName" label="Guest author's name" hint="Someone who is not a member here, for example a writer at a partner agency." value={v.guestName} error={e.guestName} />
+        <TextField name="guestAgency" label="Guest author's agency" value={v.guestAgency} error={e.guestAgency} />
         <div class="usa-form-group">
           <label class="usa-label" for="community">
             Community <span class="text-base">(optional)</span>
@@ -447,7 +461,7 @@ function SummaryBox({ id, text }: { id: string; text: string | null }) {
   );
 }
 
-export function GuidePage(p: { site: Site; g: Guide; section: string | null; producedBy: Array<{ communitySlug: string; slug: string; name: string }> }): string {
+export function GuidePage(p: { site: Site; g: Guide; section: string | null; producedBy: Array<{ communitySlug: string; slug: string; name: string }>; editor?: boolean }): string {
   const { g } = p;
   const idx = p.section === null ? -1 : g.sections.findIndex((s) => s.slug === p.section);
   const s = idx >= 0 ? g.sections[idx]! : undefined;
@@ -476,6 +490,11 @@ export function GuidePage(p: { site: Site; g: Guide; section: string | null; pro
               ))}
             </p>
           ) : ''}
+          {!s && p.editor && !g.glossary.length ? (
+            <p class="sg-no-print">
+              <a href={`/library/guides/${g.slug}/glossary`}>Add glossary terms to this guide</a>
+            </p>
+          ) : ''}
           <SummaryBox id="section-summary" text={s ? s.summary : g.summary} />
           <div class="usa-prose">{safeBodyHtml}</div>
           <nav aria-label="Previous and next sections" class="margin-top-4 sg-no-print">
@@ -502,7 +521,8 @@ export function GuidePage(p: { site: Site; g: Guide; section: string | null; pro
   );
 }
 
-export function GuideGlossaryPage(p: { site: Site; g: Guide }): string {
+export function GuideGlossaryPage(p: { site: Site; g: Guide; csrf?: string; values?: { term: string; definition: string }; errors?: FieldErrors; notice?: string }): string {
+  const e = p.errors ?? {};
   return toHtml(
     <Page site={p.site} title={`Glossary | ${p.g.title}`} section="library" breadcrumbs={[HOME, LIBRARY, { href: `/library/guides/${p.g.slug}`, label: p.g.title }, { label: 'Glossary' }]}>
       <div class="grid-row grid-gap-lg">
@@ -510,15 +530,32 @@ export function GuideGlossaryPage(p: { site: Site; g: Guide }): string {
           <GuideNav g={p.g} current="glossary" />
         </div>
         <div class="desktop:grid-col-9">
+          <SuccessNotice text={p.notice} />
           <h1>Glossary</h1>
-          <dl>
-            {p.g.glossary.map((e) => (
-              <>
-                <dt class="text-bold" safe>{e.term}</dt>
-                <dd class="margin-left-0 margin-bottom-2" safe>{e.definition}</dd>
-              </>
-            ))}
-          </dl>
+          {p.g.glossary.length ? (
+            <dl>
+              {p.g.glossary.map((x) => (
+                <>
+                  <dt class="text-bold" safe>{x.term}</dt>
+                  <dd class="margin-left-0 margin-bottom-2" safe>{x.definition}</dd>
+                </>
+              ))}
+            </dl>
+          ) : (
+            <p>This guide has no glossary terms yet.</p>
+          )}
+          {p.csrf ? (
+            <form class="usa-form usa-form--large" method="post" action={`/library/guides/${p.g.slug}/glossary`} novalidate>
+              <h2>Add or change a term</h2>
+              <ErrorSummary errors={e} />
+              <CsrfField token={p.csrf} />
+              <TextField name="term" label="Term" hint="A term that is already listed gets the new definition." value={p.values?.term} error={e.term} required />
+              <TextArea name="definition" label="Definition" value={p.values?.definition} error={e.definition} rows={3} maxlength={2000} required />
+              <button class="usa-button" type="submit">
+                Save the term
+              </button>
+            </form>
+          ) : ''}
         </div>
       </div>
     </Page>,

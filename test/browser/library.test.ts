@@ -153,6 +153,16 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(e, 'article-edit-errors');
 
     // Terms of service: the coordinator changes a status; the writer records GSA's adoption with a PDF.
+    await e.goto(`${platform.url}/library/guides/public-participation`);
+    await e.getByRole('link', { name: 'Add glossary terms to this guide' }).click();
+    await e.getByRole('button', { name: 'Save the term' }).click();
+    await check(e, 'glossary-errors');
+    await e.getByLabel('Term', { exact: true }).fill('Stakeholder');
+    await e.getByLabel('Definition').fill('Anyone with an interest in the program.');
+    await e.getByRole('button', { name: 'Save the term' }).click();
+    assert.ok(await e.getByText('The term is saved.').isVisible());
+    await check(e, 'glossary');
+
     await e.goto(`${platform.url}/library/tools/addthis`);
     await e.getByLabel('New status').selectOption('closed');
     await e.getByLabel('Date of the change').fill('2023-05-31');
@@ -161,7 +171,8 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(e, 'tool-status-changed');
 
     // Working group.
-    await e.goto(`${platform.url}/communities/social-media/groups`);
+    await e.goto(`${platform.url}/library`);
+    await e.getByRole('link', { name: 'Working groups of Social Media' }).click();
     await e.getByRole('link', { name: 'Start a working group' }).click();
     await check(e, 'group-new');
     await e.getByRole('button', { name: 'Start the working group' }).click();

@@ -102,6 +102,7 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     const saved = await writer.submit('/library/articles/new', '/library/articles/new', {
       title: 'Quarterly listening reports that leaders read', kind: 'best-practice', summary: 'Turn social listening into a two-page report.',
       body: '## Why\n\nLeaders read short reports. Use a zeppelin-shaped chart sparingly.\n', topics: 'social-media', community: 'social-media',
+      authors: '', guestName: 'Gale Guest', guestAgency: 'National Park Service',
     });
     assert.equal(saved.status, 200, saved.text.slice(0, 500));
     assert.match(saved.url, /\/library\/articles\/quarterly-listening-reports-that-leaders-read\?done=saved$/);
@@ -124,6 +125,7 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     const pub = await new WebClient(platform.url).get(slug);
     assert.equal(pub.status, 200);
     assert.match(pub.text, /Content lead:<\/strong> <span>Wren Writer<\/span>/);
+    assert.match(pub.text, /<a href="\/library\/authors\/gale-guest">Gale Guest<\/a><span> \(National Park Service\)<\/span>/);
     const steps = await platform.db.pool.query(`select s.from_status, s.to_status, s.actor from library_article_steps s join library_articles a on a.id = s.article_id where a.slug = $1 order by s.id`, ['quarterly-listening-reports-that-leaders-read']);
     assert.deepEqual(steps.rows.map((r) => `${r.from_status ?? '-'}>${r.to_status} ${r.actor}`), ['->draft wren.writer@gsa.gov', 'draft>in-review wren.writer@gsa.gov', 'in-review>published cora.lead@hhs.gov']);
     const audit = await platform.db.pool.query(`select action from audit_log where action like 'library.article.%' and actor = 'cora.lead@hhs.gov'`);
@@ -240,6 +242,24 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.match(changed.text, /February 1, 2025: Closed \(tool shut down\), recorded by cora.lead@hhs.gov \(Vendor retired the store\)/);
     const audit = await platform.db.pool.query(`select actor from audit_log where action = 'library.adoption.record'`);
     assert.deepEqual(audit.rows.map((r) => r.actor), ['wren.writer@gsa.gov']);
+  });
+
+  test('glossary: editors add terms, others read them; errors sit next to the fields', async () => {
+    assert.equal((await new WebClient(platform.url).get('/library/guides/public-participation/glossary')).status, 404, 'no glossary yet');
+    const intro = await editor.get('/library/guides/public-participation');
+    assert.match(intro.text, /Add glossary terms to this guide/);
+    const empty = await editor.submit('/library/guides/public-participation/glossary', '/library/guides/public-participation/glossary', { term: 'Persona', definition: '' });
+    assert.equal(empty.status, 400);
+    assert.match(empty.text, /id="definition-error"[^>]*>Enter what the term means/);
+    assert.match(empty.text, /value="Persona"/);
+    const saved = await editor.submit('/library/guides/public-participation/glossary', '/library/guides/public-participation/glossary', { term: 'Persona', definition: 'A made-up person who stands for a group of participants.' });
+    assert.match(saved.text, /The term is saved\./);
+    const forbidden = await writer.request('POST', '/library/guides/public-participation/glossary', { _csrf: csrfToken((await writer.get('/library/articles/new')).text), term: 'X', definition: 'Y' });
+    assert.equal(forbidden.status, 403);
+    const read = await new WebClient(platform.url).get('/library/guides/public-participation/glossary');
+    assert.match(read.text, /<dt class="text-bold">Persona<\/dt><dd class="margin-left-0 margin-bottom-2">A made-up person/);
+    assert.doesNotMatch(read.text, /name="_csrf"/);
+    assert.match((await new WebClient(platform.url).get('/library/guides/public-participation/print')).text, /id="glossary"/);
   });
 
   test('working group: started by a coordinator, closed membership approved by a lead, shows its playbook', async () => {
