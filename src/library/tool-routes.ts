@@ -8,10 +8,10 @@ import { NotFoundError, sendPage, SignInRequiredError, ForbiddenError, siteFor, 
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canEdit, canWrite } from './articles.ts';
 import {
-  addEvaluation, AGREEMENT_STATUSES, changeAgreementStatus, findTool, listContacts, listTools, mayRecordFor, readFile, recordAdoption, ToolError,
+  addEvaluation, AGREEMENT_STATUSES, changeAgreementStatus, createTool, DOC_TYPES, findTool, updateToolDetails, type DocType, listContacts, listTools, mayRecordFor, readFile, recordAdoption, ToolError,
   type AgreementStatus, type Tool, type UploadedFile,
 } from './tools.ts';
-import { ToolPage, ToolsPage, type AdoptionFormValues, type ToolPageProps } from './tool-views.tsx';
+import { ToolFormPage, ToolPage, ToolsPage, type AdoptionFormValues, type ToolFormValues, type ToolPageProps } from './tool-views.tsx';
 
 const MAX_UPLOAD = 10 * 1024 * 1024;
 const ALLOWED_TYPES: Record<string, string> = {
@@ -75,9 +75,98 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
       return req.viewer;
     }
 
-    app.get('/library/tools', hide, async (req, reply) => sendPage(reply, ToolsPage({ site: siteFor(ctx, req), tools: await listTools(ctx.pool), contacts: await listContacts(ctx.pool) })));
+    app.get('/library/tools', hide, async (req, reply) =>
+      sendPage(reply, ToolsPage({ site: siteFor(ctx, req), tools: await listTools(ctx.pool), contacts: await listContacts(ctx.pool), canManage: req.viewer ? await canEdit(ctx.pool, req.viewer, null) : false })),
+    );
 
-    const NOTICES: Record<string, string> = { adoption: 'The adoption is recorded.', status: 'The status is changed.', evaluation: 'Your note is added.' };
+    /** The uploaded document field, checked: a PDF or Word file, or an error for the field. */
+    function uploadedDocument(req: FastifyRequest, errors: FieldErrors): UploadedFile | undefined {
+      const upload = req.uploads?.document;
+      if (!upload) return undefined;
+      if ('tooLarge' in upload) {
+        errors.document = `${upload.filename} is larger than 10 MB. Upload a smaller file, or give a link instead.`;
+        return undefined;
+      }
+      const type = ALLOWED_TYPES[upload.filename.toLowerCase().split('.').pop() ?? ''];
+      if (!type) errors.document = `${upload.filename} is not a PDF or Word file. Upload a .pdf, .doc or .docx file.`;
+      else if (!upload.bytes.length) errors.document = `${upload.filename} is empty. Choose the file again.`;
+      else return { filename: upload.filename, contentType: type, bytes: upload.bytes };
+      return undefined;
+    }
+
+    async function editor(req: FastifyRequest) {
+      const v = viewerOf(req);
+      if (!(await canEdit(ctx.pool, v, null))) throw new ForbiddenError('Only coordinators and site administrators can add or edit tools.');
+      return v;
+    }
+
+    function toolValues(body: unknown): ToolFormValues {
+      return {
+        name: field(body, 'name', 200), vendorUrl: field(body, 'vendorUrl', 500), description: field(body, 'description', 500), category: field(body, 'category', 200),
+        status: field(body, 'status', 30) || 'compatible', docType: field(body, 'docType', 30), documentUrl: field(body, 'documentUrl', 500), date: field(body, 'date', 30),
+      };
+    }
+
+    function checkDetails(v: ToolFormValues, errors: FieldErrors) {
+      if (!v.name) errors.name = 'Enter the name of the tool.';
+      if (v.vendorUrl && !/^https?:\/\/\S+$/.test(v.vendorUrl)) errors.vendorUrl = 'Enter the address starting with https://, or leave it blank.';
+    }
+
+    app.get('/library/tools/new', hide, async (req, reply) => {
+      await editor(req);
+      return sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: toolValues({}) }));
+    });
+
+    app.post('/library/tools/new', csrf, async (req, reply) => {
+      const v = await editor(req);
+      const values = toolValues(req.body);
+      const errors: FieldErrors = {};
+      checkDetails(values, errors);
+      const slug = values.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      if (values.name && !slug) errors.name = 'Use at least one letter or digit in the name.';
+      if (!(AGREEMENT_STATUSES as readonly string[]).includes(values.status)) errors.status = 'Choose a status from the list.';
+      if (values.docType && !(DOC_TYPES as readonly string[]).includes(values.docType)) errors.docType = 'Choose a kind of document from the list.';
+      if (values.documentUrl && !/^https?:\/\/\S+$/.test(values.documentUrl)) errors.documentUrl = 'Enter the address starting with https://, or leave it blank.';
+      const date = values.date ? parseDay(values.date) : null;
+      if (values.date && !date) errors.date = 'Enter a real date that is not in the future, as YYYY-MM-DD, or leave it blank.';
+      const file = uploadedDocument(req, errors);
+      const again = (e: FieldErrors) => sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e }), 400);
+      if (Object.keys(errors).length) return again(errors);
+      try {
+        await createTool(ctx.pool, { name: v.email, source: req.ip }, {
+          slug, name: values.name, vendorUrl: values.vendorUrl || null, description: values.description || null, category: values.category || null,
+          agreement: { status: values.status as AgreementStatus, docType: (values.docType || (file ? (file.contentType === 'application/pdf' ? 'pdf' : 'word') : null)) as DocType | null, documentUrl: values.documentUrl || null, file, date: date ?? null },
+        });
+      } catch (err) {
+        if (err instanceof ToolError) return again({ name: err.message });
+        throw err;
+      }
+      return reply.redirect(`/library/tools/${slug}?done=created`, 303);
+    });
+
+    app.get<{ Params: { slug: string } }>('/library/tools/:slug/edit', hide, async (req, reply) => {
+      await editor(req);
+      const t = await tool(req.params.slug);
+      const values = { ...toolValues({}), name: t.name, vendorUrl: t.vendorUrl ?? '', description: t.description ?? '', category: t.category ?? '' };
+      return sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, editing: { slug: t.slug, name: t.name } }));
+    });
+
+    app.post<{ Params: { slug: string } }>('/library/tools/:slug/edit', csrf, async (req, reply) => {
+      const v = await editor(req);
+      const t = await tool(req.params.slug);
+      const values = toolValues(req.body);
+      const errors: FieldErrors = {};
+      checkDetails(values, errors);
+      if (Object.keys(errors).length) return sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, editing: { slug: t.slug, name: t.name } }), 400);
+      await updateToolDetails(ctx.pool, { name: v.email, source: req.ip }, t, {
+        name: values.name, vendorUrl: values.vendorUrl || null, description: values.description || null, category: values.category || null,
+      });
+      return reply.redirect(`/library/tools/${t.slug}?done=details`, 303);
+    });
+
+    const NOTICES: Record<string, string> = {
+      adoption: 'The adoption is recorded.', status: 'The status is changed.', evaluation: 'Your note is added.', created: 'The tool is added.', details: 'The details are saved.',
+    };
     app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/tools/:slug', hide, async (req, reply) =>
       page(req, reply, await tool(req.params.slug), { notice: NOTICES[req.query.done ?? ''] }),
     );
@@ -117,16 +206,7 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!values.contactEmail) errors.contactEmail = 'Enter the point of contact’s work email address.';
       else if (email && !email.ok) errors.contactEmail = email.message;
       if (values.documentUrl && !/^https?:\/\/\S+$/.test(values.documentUrl)) errors.documentUrl = 'Enter the address starting with https://, or leave it blank.';
-      let file: UploadedFile | undefined;
-      const upload = req.uploads?.document;
-      if (upload && 'tooLarge' in upload) errors.document = `${upload.filename} is larger than 10 MB. Upload a smaller file, or give a link instead.`;
-      else if (upload) {
-        const ext = upload.filename.toLowerCase().split('.').pop() ?? '';
-        const type = ALLOWED_TYPES[ext];
-        if (!type) errors.document = `${upload.filename} is not a PDF or Word file. Upload a .pdf, .doc or .docx file.`;
-        else if (!upload.bytes.length) errors.document = `${upload.filename} is empty. Choose the file again.`;
-        else file = { filename: upload.filename, contentType: type, bytes: upload.bytes };
-      }
+      const file = uploadedDocument(req, errors);
       if (Object.keys(errors).length) return page(req, reply, t, { adoption: { agreementId: agreement.id, values, errors } }, 400);
       await recordAdoption(ctx.pool, { name: v.email, source: req.ip }, {
         agreementId: agreement.id, agency: values.agency, signedOn: signedOn!, documentUrl: values.documentUrl || null, file,

@@ -3,18 +3,25 @@ import Html from '@kitajs/html';
 import { Page, toHtml, type Crumb, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import { formatDay } from '../communities/views.tsx';
-import { AGREEMENT_STATUSES, AGREEMENT_STATUS_TEXT, DOC_TYPE_TEXT, type Agreement, type Contact, type Tool, type ToolSummary } from './tools.ts';
+import { AGREEMENT_STATUSES, AGREEMENT_STATUS_TEXT, DOC_TYPES, DOC_TYPE_TEXT, type Agreement, type Contact, type Tool, type ToolSummary } from './tools.ts';
 import { renderLibraryMarkdown } from './render.ts';
 
 const CRUMBS: Crumb[] = [{ href: '/', label: 'Home' }, { href: '/library', label: 'Library' }];
 
-export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Contact[] }): string {
+export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Contact[]; canManage: boolean }): string {
   return toHtml(
     <Page site={p.site} title="Shared tools and terms of service" section="library" breadcrumbs={[...CRUMBS, { label: 'Shared tools' }]}>
       <h1>Shared tools and terms of service</h1>
       <p class="usa-intro">
         Free digital tools whose vendors agreed to federal-compatible terms of service, which agencies have signed them, and whom to ask at each agency.
       </p>
+      {p.canManage ? (
+        <p>
+          <a class="usa-button" href="/library/tools/new">
+            Add a tool
+          </a>
+        </p>
+      ) : ''}
       {p.tools.length ? (
         <table class="usa-table usa-table--stacked">
           <caption>Tools and the status of their agreements</caption>
@@ -35,6 +42,7 @@ export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Conta
                   </a>
                 </th>
                 <td data-label="What it is" safe>{t.description ?? ''}</td>
+                <td data-label="Category" safe>{t.category ?? ''}</td>
                 <td data-label="Agreement">{t.status ? AGREEMENT_STATUS_TEXT[t.status] : 'None'}</td>
                 <td data-label="Agencies that signed" safe>{String(t.adoptions)}</td>
               </tr>
@@ -232,6 +240,11 @@ export function ToolPage(p: ToolPageProps): string {
         </p>
       ) : ''}
       {t.category ? <p safe>{`Category: ${t.category}`}</p> : ''}
+      {p.csrf && p.canManage ? (
+        <p>
+          <a href={`/library/tools/${t.slug}/edit`}>Edit the tool’s details</a>
+        </p>
+      ) : ''}
       {t.agreements.map((a, i) => (
         <AgreementSection a={a} p={p} current={i === 0} />
       ))}
@@ -261,6 +274,83 @@ export function ToolPage(p: ToolPageProps): string {
           </form>
         ) : ''}
       </section>
+    </Page>,
+  );
+}
+
+export interface ToolFormValues {
+  name: string;
+  vendorUrl: string;
+  description: string;
+  category: string;
+  status: string;
+  docType: string;
+  documentUrl: string;
+  date: string;
+}
+
+/** Add a tool (with its first agreement), or edit a tool's details (`editing` = its slug). */
+export function ToolFormPage(p: { site: Site; csrf: string; values: ToolFormValues; errors?: FieldErrors; editing?: { slug: string; name: string } }): string {
+  const e = p.errors ?? {};
+  const v = p.values;
+  const title = p.editing ? `Edit ${p.editing.name}` : 'Add a tool';
+  return toHtml(
+    <Page site={p.site} title={title} section="library" breadcrumbs={[...CRUMBS, { href: '/library/tools', label: 'Shared tools' }, { label: title }]}>
+      <h1 safe>{title}</h1>
+      <ErrorSummary errors={e} />
+      <form class="usa-form usa-form--large" method="post" action={p.editing ? `/library/tools/${p.editing.slug}/edit` : '/library/tools/new'} enctype="multipart/form-data" novalidate>
+        <CsrfField token={p.csrf} />
+        <TextField name="name" label="Name of the tool" value={v.name} error={e.name} required />
+        <TextField name="vendorUrl" label="Vendor's website" hint="Starting with https://" value={v.vendorUrl} error={e.vendorUrl} maxlength={500} />
+        <TextField name="description" label="What it is" hint="For example: Video sharing." value={v.description} error={e.description} maxlength={500} />
+        <TextField name="category" label="Category" hint="For example: Social network, Survey, Mobile app store." value={v.category} error={e.category} />
+        {p.editing ? '' : (
+          <fieldset class="usa-fieldset">
+            <legend class="usa-legend usa-legend--large">The agreement</legend>
+            <div class="usa-form-group">
+              <label class="usa-label" for="status">
+                Status
+              </label>
+              <select class="usa-select" id="status" name="status">
+                {AGREEMENT_STATUSES.map((s) => (
+                  <option value={s} selected={v.status === s} safe>
+                    {AGREEMENT_STATUS_TEXT[s]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class={e.docType ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+              <label class="usa-label" for="docType">
+                Kind of document
+              </label>
+              {e.docType ? <span class="usa-error-message" id="docType-error" safe>{e.docType}</span> : ''}
+              <select class="usa-select" id="docType" name="docType">
+                <option value="">Not known</option>
+                {DOC_TYPES.map((d) => (
+                  <option value={d} selected={v.docType === d} safe>
+                    {DOC_TYPE_TEXT[d]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <TextField name="documentUrl" label="Link to the agreement" hint="Starting with https://. Or upload the file below." value={v.documentUrl} error={e.documentUrl} maxlength={500} />
+            <div class={e.document ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+              <label class="usa-label" for="document">
+                Agreement document <span class="text-base">(optional)</span>
+              </label>
+              <div class="usa-hint" id="document-hint">
+                PDF or Word, up to 10 MB.
+              </div>
+              {e.document ? <span class="usa-error-message" id="document-error" safe>{e.document}</span> : ''}
+              <input class="usa-file-input" id="document" name="document" type="file" accept=".pdf,.doc,.docx" aria-describedby="document-hint" />
+            </div>
+            <TextField name="date" label="Date of the agreement" hint="For example 2024-03-15." value={v.date} error={e.date} />
+          </fieldset>
+        )}
+        <button class="usa-button" type="submit">
+          {p.editing ? 'Save the details' : 'Add the tool'}
+        </button>
+      </form>
     </Page>,
   );
 }

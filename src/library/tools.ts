@@ -249,3 +249,41 @@ export async function replaceContacts(db: Queryable, actor: Actor, contacts: Con
   }
   await recordAudit(db, actor, { action: 'library.contacts.import', subjectType: 'contacts', subjectId: 'tos', after: { count: contacts.length } });
 }
+
+export interface NewTool {
+  slug: string;
+  name: string;
+  vendorUrl: string | null;
+  description: string | null;
+  category: string | null;
+  agreement: { status: AgreementStatus; docType: DocType | null; documentUrl: string | null; file?: UploadedFile; date: string | null };
+}
+
+/** A tool added on the site, with its first agreement and the first row of its status history. */
+export async function createTool(pool: pg.Pool, actor: Actor, t: NewTool): Promise<void> {
+  await inTransaction(pool, async (db) => {
+    const taken = await db.query('select 1 from tools where slug = $1', [t.slug]);
+    if (taken.rows.length) throw new ToolError(`A tool already uses the address “${t.slug}”. Choose another name, or open that tool.`);
+    const { rows } = await db.query<{ id: number }>('insert into tools (slug, name, vendor_url, description, category) values ($1, $2, $3, $4, $5) returning id', [
+      t.slug, t.name, t.vendorUrl, t.description, t.category,
+    ]);
+    const fileId = t.agreement.file ? await storeFile(db, actor, t.agreement.file) : null;
+    const a = await db.query<{ id: number }>(
+      'insert into tos_agreements (tool_id, document_url, document_file_id, doc_type, agreement_date, status) values ($1, $2, $3, $4, $5, $6) returning id',
+      [rows[0]!.id, t.agreement.documentUrl, fileId, t.agreement.docType, t.agreement.date, t.agreement.status],
+    );
+    await db.query(`insert into tos_status_changes (agreement_id, status, changed_on, changed_by, note) values ($1, $2, coalesce($3::date, current_date), $4, 'Added')`, [
+      a.rows[0]!.id, t.agreement.status, t.agreement.date, actor.name,
+    ]);
+    await recordAudit(db, actor, { action: 'library.tool.create', subjectType: 'tool', subjectId: t.slug, after: { name: t.name, category: t.category, status: t.agreement.status, fileId } });
+  });
+}
+
+/** Change a tool's catalogue details (not its agreements). */
+export async function updateToolDetails(db: Queryable, actor: Actor, tool: ToolSummary, d: { name: string; vendorUrl: string | null; description: string | null; category: string | null }): Promise<void> {
+  await db.query('update tools set name = $2, vendor_url = $3, description = $4, category = $5, updated_at = now() where id = $1', [tool.id, d.name, d.vendorUrl, d.description, d.category]);
+  await recordAudit(db, actor, {
+    action: 'library.tool.edit', subjectType: 'tool', subjectId: tool.slug,
+    before: { name: tool.name, vendorUrl: tool.vendorUrl, description: tool.description, category: tool.category }, after: d,
+  });
+}

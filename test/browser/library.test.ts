@@ -163,6 +163,14 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.ok(await e.getByText('The term is saved.').isVisible());
     await check(e, 'glossary');
 
+    await e.goto(`${platform.url}/library/tools`);
+    await e.getByRole('link', { name: 'Add a tool' }).click();
+    await check(e, 'tool-new');
+    await e.getByRole('button', { name: 'Add the tool' }).click();
+    await check(e, 'tool-new-errors');
+    await e.goto(`${platform.url}/library/tools/amazon-appstore/edit`);
+    await check(e, 'tool-edit');
+
     await e.goto(`${platform.url}/library/tools/addthis`);
     await e.getByLabel('New status').selectOption('closed');
     await e.getByLabel('Date of the change').fill('2023-05-31');

@@ -242,6 +242,33 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.match(changed.text, /February 1, 2025: Closed \(tool shut down\), recorded by cora.lead@hhs.gov \(Vendor retired the store\)/);
     const audit = await platform.db.pool.query(`select actor from audit_log where action = 'library.adoption.record'`);
     assert.deepEqual(audit.rows.map((r) => r.actor), ['wren.writer@gsa.gov']);
+
+    // A coordinator adds a tool with its agreement document; a writer may not.
+    const multipart = async (client: WebClient, url: string, fields: Record<string, string>, file?: { name: string; bytes: Buffer }) => {
+      const form = new FormData();
+      form.set('_csrf', csrfToken((await client.get('/library/articles/new')).text));
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      if (file) form.set('document', new Blob([new Uint8Array(file.bytes)], { type: 'application/pdf' }), file.name);
+      const res = await fetch(platform.url + url, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+    };
+    assert.equal((await writer.get('/library/tools/new')).status, 403);
+    const noName = await multipart(editor, '/library/tools/new', { name: '', vendorUrl: 'ftp://x', status: 'compatible' });
+    assert.equal(noName.status, 400);
+    assert.match(noName.text, /id="name-error"[^>]*>Enter the name of the tool\./);
+    assert.match(noName.text, /id="vendorUrl-error"[^>]*>Enter the address starting with https:\/\//);
+    const added = await multipart(editor, '/library/tools/new', { name: 'Civic Survey Kit', vendorUrl: 'https://survey.example.com', description: 'Surveys', category: 'Survey', status: 'compatible', date: '2025-06-01' }, { name: 'civic-survey-tos.pdf', bytes: pdf });
+    assert.equal(added.status, 303, added.text.slice(0, 300));
+    assert.equal(added.location, '/library/tools/civic-survey-kit?done=created');
+    const civic = await new WebClient(platform.url).get('/library/tools/civic-survey-kit');
+    assert.match(civic.text, /Category: Survey/);
+    assert.match(civic.text, /The agreement \(PDF\) \(civic-survey-tos.pdf\)/);
+    assert.match(civic.text, /June 1, 2025: Federal-compatible, recorded by cora.lead@hhs.gov \(Added\)/);
+    const dup = await multipart(editor, '/library/tools/new', { name: 'Civic Survey Kit', status: 'compatible' });
+    assert.match(dup.text, /A tool already uses the address “civic-survey-kit”/);
+    const edited = await multipart(editor, '/library/tools/amazon-appstore/edit', { name: 'Amazon Appstore', vendorUrl: 'https://developer.amazon.com/', description: 'Mobile app store', category: 'Mobile app store' });
+    assert.equal(edited.status, 303);
+    assert.match((await new WebClient(platform.url).get('/library/tools')).text, /<td data-label="Category">Mobile app store<\/td>/);
   });
 
   test('glossary: editors add terms, others read them; errors sit next to the fields', async () => {
