@@ -310,6 +310,19 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.match(page.text, /<h2>Leads<\/h2><ul class="usa-list"><li>Cora Lead, Health and Human Services<\/li>/);
     assert.match(page.text, /<li>Wren Writer, General Services Administration<\/li>/);
     assert.match(page.text, /<a href="\/library\/guides\/public-participation">U.S. public participation playbook<\/a>/);
+    // An open group: a community member joins at once, and can leave.
+    await editor.submit('/communities/social-media/groups/new', '/communities/social-media/groups/new', { name: 'Accessibility Working Group', charter: 'Accessible posts.', status: 'forming', joinPolicy: 'open' });
+    const a11y = '/communities/social-media/groups/accessibility-working-group';
+    const joined = await writer.submit(a11y, `${a11y}/join`, {});
+    assert.match(joined.text, /You joined the working group\./);
+    assert.match(joined.text, /<h2>Members \(1\)<\/h2>/);
+    const left = await writer.submit(a11y, `${a11y}/leave`, {});
+    assert.match(left.text, /You left the working group\./);
+    assert.match(left.text, /<h2>Members \(0\)<\/h2>/);
+    const list = await new WebClient(platform.url).get('/communities/social-media/groups');
+    assert.match(list.text, /Public Participation Working Group/);
+    assert.match(list.text, /Accessibility Working Group/);
+
     const guide = await new WebClient(platform.url).get('/library/guides/public-participation');
     assert.match(guide.text, /Produced by <a href="\/communities\/social-media\/groups\/public-participation-working-group">Public Participation Working Group<\/a>/);
   });
