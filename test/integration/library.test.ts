@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { sendReviewReminders } from '../../src/library/reviews.ts';
 import { HAS_SHARED, NO_SERVER, removeDir, runCli, SHARED, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
@@ -269,6 +271,32 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     const edited = await multipart(editor, '/library/tools/amazon-appstore/edit', { name: 'Amazon Appstore', vendorUrl: 'https://developer.amazon.com/', description: 'Mobile app store', category: 'Mobile app store' });
     assert.equal(edited.status, 303);
     assert.match((await new WebClient(platform.url).get('/library/tools')).text, /<td data-label="Category">Mobile app store<\/td>/);
+
+    // The same, public, as JSON.
+    const api = (await (await fetch(`${platform.url}/api/v1/tools/amazon-appstore`)).json()) as {
+      category: string; agreements: Array<{ status: string; dateText: string; history: Array<{ status: string; changedBy: string }>; adoptions: Array<{ agency: string; signedOn: string; documentUrl: string }> }>;
+    };
+    assert.equal(api.category, 'Mobile app store');
+    assert.equal(api.agreements[0]!.status, 'closed');
+    assert.equal(api.agreements[0]!.dateText, '07-2014');
+    assert.deepEqual(api.agreements[0]!.history.map((h) => h.status), ['closed', 'compatible']);
+    assert.deepEqual(api.agreements[0]!.adoptions.map((d) => [d.agency, d.signedOn]), [['General Services Administration', '2024-03-15']]);
+    assert.equal(api.agreements[0]!.adoptions[0]!.documentUrl, platform.url + fileHref);
+    const all = (await (await fetch(`${platform.url}/api/v1/tools`)).json()) as { total: number };
+    assert.equal(all.total, 3);
+    const missing = await fetch(`${platform.url}/api/v1/tools/nope`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { code: string }).code, 'NOT_FOUND');
+    // Both answers match the OpenAPI document.
+    const openapi = (await (await fetch(`${platform.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema(openapi, 'openapi');
+    for (const [apiPath, body] of [['/api/v1/tools/{slug}', api], ['/api/v1/tools', all]] as const) {
+      const validate = ajv.getSchema(`openapi#/paths/${apiPath.replace(/\//g, '~1')}/get/responses/200/content/application~1json/schema`);
+      assert.ok(validate, `no schema for ${apiPath}`);
+      assert.ok(validate(body), `${apiPath}: ${ajv.errorsText(validate.errors)}`);
+    }
   });
 
   test('glossary: editors add terms, others read them; errors sit next to the fields', async () => {

@@ -168,7 +168,7 @@ for (const backend of backends) {
         paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
       };
       assert.equal(doc.openapi, '3.1.0');
-      assert.deepEqual(Object.keys(doc.paths).sort(), ['/api/v1/communities', '/api/v1/communities/{slug}', '/healthz', '/readyz']);
+      assert.deepEqual(Object.keys(doc.paths).sort(), ['/api/v1/communities', '/api/v1/communities/{slug}', '/api/v1/tools', '/api/v1/tools/{slug}', '/healthz', '/readyz']);
       const ajv = new Ajv({ strict: false, allErrors: true });
       addFormats.default(ajv);
       ajv.addSchema(doc, 'openapi');

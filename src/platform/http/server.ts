@@ -33,6 +33,7 @@ import { communityAdminRoutes } from '../../communities/admin-routes.ts';
 import { libraryRoutes } from '../../library/routes.ts';
 import { toolRoutes } from '../../library/tool-routes.ts';
 import { groupRoutes } from '../../groups/routes.ts';
+import { Tool, ToolList } from '../../library/schemas.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -121,7 +122,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     index: false,
   });
 
-  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList]) app.addSchema(schema);
+  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, Tool, ToolList]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -133,6 +134,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       ...(config.publicUrl ? { servers: [{ url: config.publicUrl }] } : {}),
       tags: [
         { name: 'communities', description: 'Communities of practice' },
+        { name: 'library', description: 'Shared tools and their federal-compatible terms-of-service agreements' },
         { name: 'health', description: 'Process and database health' },
       ],
     },
