@@ -98,3 +98,37 @@ export async function saveGlossaryEntry(db: Queryable, actor: Actor, guideId: nu
   );
   await recordAudit(db, actor, { action: 'library.glossary.save', subjectType: 'guide', subjectId: String(guideId), after: { term, definition } });
 }
+
+export class GuideError extends Error {
+  readonly code = 'GUIDE';
+}
+
+/** A new guide written on the site: its introduction first; sections are added one by one. */
+export async function createGuide(db: Queryable, actor: Actor, g: { slug: string; title: string; deck: string | null; summary: string | null; body: string; communityId: number | null }): Promise<void> {
+  const taken = await db.query('select 1 from library_guides where slug = $1', [g.slug]);
+  if (g.slug === 'new') throw new GuideError('“new” is kept for the site’s own page. Choose another short name.');
+  if (taken.rows.length) throw new GuideError(`Another guide already uses the address “${g.slug}”. Choose another short name.`);
+  await db.query('insert into library_guides (slug, title, deck, summary, body_md, community_id, published_at) values ($1, $2, $3, $4, $5, $6, now())', [
+    g.slug, g.title, g.deck, g.summary, g.body, g.communityId,
+  ]);
+  await recordAudit(db, actor, { action: 'library.guide.create', subjectType: 'guide', subjectId: g.slug, after: { title: g.title } });
+}
+
+/** Add a section at the end of a guide, or change one (same slug). */
+export async function saveSection(db: Queryable, actor: Actor, guide: Guide, s: { slug: string; title: string; summary: string | null; body: string }, existing?: GuideSection): Promise<void> {
+  if (existing) {
+    await db.query('update library_guide_sections set title = $2, summary = $3, body_md = $4 where id = $1', [existing.id, s.title, s.summary, s.body]);
+  } else {
+    if (guide.sections.some((x) => x.slug === s.slug) || ['print', 'glossary', 'sections'].includes(s.slug)) {
+      throw new GuideError(`This guide already has a section at “${s.slug}”. Choose another short name.`);
+    }
+    await db.query('insert into library_guide_sections (guide_id, position, slug, title, summary, body_md) values ($1, $2, $3, $4, $5, $6)', [
+      guide.id, guide.sections.length + 1, s.slug, s.title, s.summary, s.body,
+    ]);
+  }
+  await db.query('update library_guides set updated_at = now() where id = $1', [guide.id]);
+  await recordAudit(db, actor, {
+    action: existing ? 'library.guide.section.edit' : 'library.guide.section.add', subjectType: 'guide', subjectId: guide.slug,
+    before: existing ? { title: existing.title, summary: existing.summary, body: existing.body } : undefined, after: s,
+  });
+}

@@ -13,12 +13,12 @@ import {
 } from './articles.ts';
 import { authorForMember, ensureGuestAuthor, findAuthor } from './authors.ts';
 import { buildFeed, FEED_TYPES, type FeedFormat } from './feeds.ts';
-import { findGuide, listGuides, saveGlossaryEntry } from './guides.ts';
+import { createGuide, findGuide, GuideError, listGuides, saveGlossaryEntry, saveSection, type Guide } from './guides.ts';
 import { siteSearch } from './search.ts';
 import { findTopic, listTopics } from './topics.ts';
 import {
-  ArticleFormPage, ArticlePage, AuthorPage, DraftsPage, GuideGlossaryPage, GuidePage, GuidePrintPage, LibraryIndexPage, SearchPage, TopicPage, TopicsPage,
-  type ArticleFormValues,
+  ArticleFormPage, ArticlePage, AuthorPage, DraftsPage, GuideFormPage, GuideGlossaryPage, GuidePage, GuidePrintPage, LibraryIndexPage, SearchPage, TopicPage, TopicsPage,
+  type ArticleFormValues, type GuideFormValues,
 } from './views.tsx';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -234,6 +234,99 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       return g;
     }
 
+    // ---- Writing guides (editors) -----------------------------------------------------------
+
+    function guideValues(body: unknown): GuideFormValues {
+      return {
+        title: field(body, 'title', 300), slug: field(body, 'slug', 100), deck: field(body, 'deck', 300), summary: field(body, 'summary', 600),
+        body: field(body, 'body', 100000), community: field(body, 'community', 100),
+      };
+    }
+
+    function checkGuide(v: GuideFormValues, needSlug: boolean): { errors: FieldErrors; slug: string } {
+      const errors: FieldErrors = {};
+      if (!v.title) errors.title = 'Enter a title.';
+      const slug = v.slug || slugFromTitle(v.title);
+      if (needSlug && v.title && !SLUG.test(slug)) errors.slug = 'Use only lower-case letters, digits and single hyphens, for example establish-goals.';
+      if (!v.body) errors.body = 'Write the text.';
+      return { errors, slug };
+    }
+
+    async function guideEditor(req: FastifyRequest, g?: Guide) {
+      const v = viewerOf(req);
+      if (!(await canEdit(ctx.pool, v, g ? g.communityId : null))) throw new ForbiddenError('Only library editors (community coordinators) can write guides.');
+      return v;
+    }
+
+    app.get('/library/guides/new', hide, async (req, reply) => {
+      await guideEditor(req);
+      return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: guideValues({}), communities: await communityChoices() }));
+    });
+
+    app.post('/library/guides/new', csrf, async (req, reply) => {
+      await guideEditor(req);
+      const values = guideValues(req.body);
+      const { errors, slug } = checkGuide(values, true);
+      let communityId: number | null = null;
+      if (values.community) {
+        const c = (await listCommunities(ctx.pool, { includeHidden: true })).find((x) => x.slug === values.community);
+        if (!c) errors.community = 'Choose a community from the list.';
+        else communityId = c.id;
+      }
+      const again = async (e: FieldErrors) => sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e, communities: await communityChoices() }), 400);
+      if (Object.keys(errors).length) return again(errors);
+      try {
+        await createGuide(ctx.pool, actorOf(req), { slug, title: values.title, deck: values.deck || null, summary: values.summary || null, body: values.body, communityId });
+      } catch (err) {
+        if (err instanceof GuideError) return again({ slug: err.message });
+        throw err;
+      }
+      return reply.redirect(`/library/guides/${slug}`, 303);
+    });
+
+    app.get<{ Params: { slug: string } }>('/library/guides/:slug/sections/new', hide, async (req, reply) => {
+      const g = await guide(req.params.slug);
+      await guideEditor(req, g);
+      return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: guideValues({}), guide: g }));
+    });
+
+    app.post<{ Params: { slug: string } }>('/library/guides/:slug/sections/new', csrf, async (req, reply) => {
+      const g = await guide(req.params.slug);
+      await guideEditor(req, g);
+      const values = guideValues(req.body);
+      const { errors, slug } = checkGuide(values, true);
+      const again = (e: FieldErrors) => sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e, guide: g }), 400);
+      if (Object.keys(errors).length) return again(errors);
+      try {
+        await saveSection(ctx.pool, actorOf(req), g, { slug, title: values.title, summary: values.summary || null, body: values.body });
+      } catch (err) {
+        if (err instanceof GuideError) return again({ slug: err.message });
+        throw err;
+      }
+      return reply.redirect(`/library/guides/${g.slug}/${slug}`, 303);
+    });
+
+    app.get<{ Params: { slug: string; section: string } }>('/library/guides/:slug/:section/edit', hide, async (req, reply) => {
+      const g = await guide(req.params.slug);
+      await guideEditor(req, g);
+      const s = g.sections.find((x) => x.slug === req.params.section);
+      if (!s) throw new NotFoundError(`${g.title} has no section “${req.params.section}”.`);
+      const values = { ...guideValues({}), title: s.title, summary: s.summary ?? '', body: s.body };
+      return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, guide: g, section: s }));
+    });
+
+    app.post<{ Params: { slug: string; section: string } }>('/library/guides/:slug/:section/edit', csrf, async (req, reply) => {
+      const g = await guide(req.params.slug);
+      await guideEditor(req, g);
+      const s = g.sections.find((x) => x.slug === req.params.section);
+      if (!s) throw new NotFoundError(`${g.title} has no section “${req.params.section}”.`);
+      const values = guideValues(req.body);
+      const { errors } = checkGuide(values, false);
+      if (Object.keys(errors).length) return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, guide: g, section: s }), 400);
+      await saveSection(ctx.pool, actorOf(req), g, { slug: s.slug, title: values.title, summary: values.summary || null, body: values.body }, s);
+      return reply.redirect(`/library/guides/${g.slug}/${s.slug}`, 303);
+    });
+
     app.get<{ Params: { slug: string } }>('/library/guides/:slug', hide, async (req, reply) => {
       const g = await guide(req.params.slug);
       const editor = req.viewer ? await canEdit(ctx.pool, req.viewer, g.communityId) : false;
@@ -267,7 +360,8 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { slug: string; section: string } }>('/library/guides/:slug/:section', hide, async (req, reply) => {
       const g = await guide(req.params.slug);
       if (!g.sections.some((s) => s.slug === req.params.section)) throw new NotFoundError(`${g.title} has no section “${req.params.section}”.`);
-      return sendPage(reply, GuidePage({ site: siteFor(ctx, req), g, section: req.params.section, producedBy: [] }));
+      const editor = req.viewer ? await canEdit(ctx.pool, req.viewer, g.communityId) : false;
+      return sendPage(reply, GuidePage({ site: siteFor(ctx, req), g, section: req.params.section, producedBy: [], editor }));
     });
 
     // ---- Topics and authors ----------------------------------------------------------------

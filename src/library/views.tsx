@@ -65,6 +65,11 @@ function SearchBox({ value = '' }: { value?: string }) {
 }
 
 export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: GuideSummary[]; topics: Array<Topic & { articles: number }>; communities: Array<{ slug: string; title: string }>; canWrite: boolean; canEdit: boolean }): string {
+  const startGuide = p.canEdit ? (
+    <p>
+      <a href="/library/guides/new">Start a guide</a>
+    </p>
+  ) : '';
   return toHtml(
     <Page site={p.site} title="Library" section="library" breadcrumbs={[HOME, { label: 'Library' }]}>
       <h1>Library</h1>
@@ -104,6 +109,7 @@ export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: G
         </div>
         <div class="desktop:grid-col-4">
           <h2>Guides and toolkits</h2>
+          {startGuide}
           {p.guides.length ? (
             <ul class="usa-list">
               {p.guides.map((g) => (
@@ -490,10 +496,23 @@ export function GuidePage(p: { site: Site; g: Guide; section: string | null; pro
               ))}
             </p>
           ) : ''}
-          {!s && p.editor && !g.glossary.length ? (
-            <p class="sg-no-print">
-              <a href={`/library/guides/${g.slug}/glossary`}>Add glossary terms to this guide</a>
-            </p>
+          {p.editor ? (
+            <ul class="usa-list sg-no-print">
+              {s ? (
+                <li>
+                  <a href={`/library/guides/${g.slug}/${s.slug}/edit`}>Edit this section</a>
+                </li>
+              ) : (
+                <li>
+                  <a href={`/library/guides/${g.slug}/sections/new`}>Add a section to this guide</a>
+                </li>
+              )}
+              {!s && !g.glossary.length ? (
+                <li>
+                  <a href={`/library/guides/${g.slug}/glossary`}>Add glossary terms to this guide</a>
+                </li>
+              ) : ''}
+            </ul>
           ) : ''}
           <SummaryBox id="section-summary" text={s ? s.summary : g.summary} />
           <div class="usa-prose">{safeBodyHtml}</div>
@@ -786,6 +805,61 @@ export function SearchPage(p: { site: Site; q: string; only: string | undefined;
           </ul>
         </section>
       ) : ''}
+    </Page>,
+  );
+}
+
+export interface GuideFormValues {
+  title: string;
+  slug: string;
+  deck: string;
+  summary: string;
+  body: string;
+  community: string;
+}
+
+/** A new guide (its introduction), a new section, or a section's edit. */
+export function GuideFormPage(p: {
+  site: Site; csrf: string; values: GuideFormValues; errors?: FieldErrors; communities?: Array<{ slug: string; title: string }>;
+  guide?: { slug: string; title: string }; section?: { slug: string; title: string };
+}): string {
+  const e = p.errors ?? {};
+  const v = p.values;
+  const kind = !p.guide ? 'guide' : p.section ? 'edit' : 'section';
+  const title = kind === 'guide' ? 'Start a guide' : kind === 'section' ? `Add a section to ${p.guide!.title}` : `Edit “${p.section!.title}”`;
+  const action = kind === 'guide' ? '/library/guides/new' : kind === 'section' ? `/library/guides/${p.guide!.slug}/sections/new` : `/library/guides/${p.guide!.slug}/${p.section!.slug}/edit`;
+  const crumbs: Crumb[] = p.guide ? [HOME, LIBRARY, { href: `/library/guides/${p.guide.slug}`, label: p.guide.title }, { label: title }] : [HOME, LIBRARY, { label: title }];
+  return toHtml(
+    <Page site={p.site} title={title} section="library" breadcrumbs={crumbs}>
+      <h1 safe>{title}</h1>
+      {kind === 'guide' ? <p>A guide, toolkit or playbook has an introduction and numbered sections. Write the introduction now, then add the sections.</p> : ''}
+      <ErrorSummary errors={e} />
+      <form class="usa-form usa-form--large" method="post" action={action} novalidate>
+        <CsrfField token={p.csrf} />
+        <TextField name="title" label={kind === 'guide' ? 'Title of the guide' : 'Title of the section'} value={v.title} error={e.title} required />
+        {kind === 'edit' ? '' : <TextField name="slug" label="Short name for the address" hint="Lower-case letters, digits and hyphens. Left blank, it is made from the title." value={v.slug} error={e.slug} />}
+        {kind === 'guide' ? <TextField name="deck" label="Deck (a line under the title)" value={v.deck} error={e.deck} /> : ''}
+        <TextArea name="summary" label={kind === 'guide' ? 'Summary' : 'Summary box'} hint={kind === 'guide' ? 'One or two sentences, shown in lists and search.' : 'Shown in a box at the top of the section: what the reader will learn.'} value={v.summary} error={e.summary} rows={3} maxlength={600} />
+        <TextArea name="body" label={kind === 'guide' ? 'Introduction (Markdown)' : 'Section text (Markdown)'} hint="Use ## for headings. A list under a “### Checklist” heading is the section's checklist." value={v.body} error={e.body} rows={14} maxlength={100000} required />
+        {kind === 'guide' && p.communities ? (
+          <div class="usa-form-group">
+            <label class="usa-label" for="community">
+              Community <span class="text-base">(optional)</span>
+            </label>
+            <select class="usa-select" id="community" name="community">
+              <option value="">No community</option>
+              {p.communities.map((c) => (
+                <option value={c.slug} selected={v.community === c.slug} safe>
+                  {c.title}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : ''}
+        <button class="usa-button" type="submit">
+          {kind === 'guide' ? 'Start the guide' : kind === 'section' ? 'Add the section' : 'Save the section'}
+        </button>
+      </form>
     </Page>,
   );
 }

@@ -153,6 +153,22 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(e, 'article-edit-errors');
 
     // Terms of service: the coordinator changes a status; the writer records GSA's adoption with a PDF.
+    await e.goto(`${platform.url}/library`);
+    await e.getByRole('link', { name: 'Start a guide' }).click();
+    await e.getByRole('button', { name: 'Start the guide' }).click();
+    await check(e, 'guide-new-errors');
+    await e.getByLabel('Title of the guide').fill('Cyber-vandalism toolkit');
+    await e.getByLabel('Introduction (Markdown)').fill('How to prepare for, recover from and respond to hijacked accounts.');
+    await e.getByRole('button', { name: 'Start the guide' }).click();
+    await e.getByRole('link', { name: 'Add a section to this guide' }).click();
+    await check(e, 'guide-section-new');
+    await e.getByLabel('Title of the section').fill('Readiness');
+    await e.getByLabel('Section text (Markdown)').fill('### Checklist\n\n- Name a stakeholder team.');
+    await e.getByRole('button', { name: 'Add the section' }).click();
+    assert.equal(await e.locator('h1').innerText(), 'Readiness');
+    await e.getByRole('link', { name: 'Edit this section' }).click();
+    await check(e, 'guide-section-edit');
+
     await e.goto(`${platform.url}/library/guides/public-participation`);
     await e.getByRole('link', { name: 'Add glossary terms to this guide' }).click();
     await e.getByRole('button', { name: 'Save the term' }).click();

@@ -317,6 +317,27 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.match((await new WebClient(platform.url).get('/library/guides/public-participation/print')).text, /id="glossary"/);
   });
 
+  test('guides written on the site: introduction, sections in order, edits; only editors', async () => {
+    assert.equal((await writer.get('/library/guides/new')).status, 403);
+    const empty = await editor.submit('/library/guides/new', '/library/guides/new', { title: '', body: '' });
+    assert.equal(empty.status, 400);
+    assert.match(empty.text, /id="title-error"[^>]*>Enter a title\./);
+    const started = await editor.submit('/library/guides/new', '/library/guides/new', { title: 'Cyber-vandalism toolkit', deck: 'Prepare, recover, respond', summary: 'Guidance for hijacked accounts.', body: 'Introduction text.', community: 'social-media' });
+    assert.match(started.url, /\/library\/guides\/cyber-vandalism-toolkit$/);
+    await editor.submit('/library/guides/cyber-vandalism-toolkit/sections/new', '/library/guides/cyber-vandalism-toolkit/sections/new', { title: 'Readiness', summary: 'Before an incident.', body: '### Checklist\n\n- Name a stakeholder team.' });
+    const second = await editor.submit('/library/guides/cyber-vandalism-toolkit/sections/new', '/library/guides/cyber-vandalism-toolkit/sections/new', { title: 'Recovery', body: 'Regain control.' });
+    assert.match(second.text, /part 2 of 2/);
+    assert.match(second.text, /rel="prev"><span>Previous: Readiness<\/span>/);
+    const dup = await editor.submit('/library/guides/cyber-vandalism-toolkit/sections/new', '/library/guides/cyber-vandalism-toolkit/sections/new', { title: 'Recovery', body: 'Again.' });
+    assert.equal(dup.status, 400);
+    assert.match(dup.text, /already has a section at “recovery”/);
+    const edited = await editor.submit('/library/guides/cyber-vandalism-toolkit/readiness/edit', '/library/guides/cyber-vandalism-toolkit/readiness/edit', { title: 'Readiness: phase 1', summary: 'Before an incident.', body: 'Plan ahead.' });
+    assert.match(edited.text, /<h1 class="margin-top-05">Readiness: phase 1<\/h1>/);
+    assert.equal((await writer.request('POST', '/library/guides/cyber-vandalism-toolkit/readiness/edit', { _csrf: csrfToken((await writer.get('/library/articles/new')).text), title: 'x', body: 'y' })).status, 403);
+    const search = await new WebClient(platform.url).get('/search?q=%22regain+control%22&source=guides');
+    assert.match(search.text, /href="\/library\/guides\/cyber-vandalism-toolkit\/recovery"/);
+  });
+
   test('working group: started by a coordinator, closed membership approved by a lead, shows its playbook', async () => {
     const created = await editor.submit('/communities/social-media/groups/new', '/communities/social-media/groups/new', {
       name: 'Public Participation Working Group', charter: 'We write and maintain the **U.S. Public Participation Playbook**.', status: 'active', joinPolicy: 'closed',
