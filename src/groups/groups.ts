@@ -104,6 +104,7 @@ export interface GroupInput {
 export async function createGroup(pool: pg.Pool, actor: Actor, g: GroupInput, leadMemberIds: number[]): Promise<number> {
   return inTransaction(pool, async (db) => {
     const taken = await db.query('select 1 from working_groups where community_id = $1 and slug = $2', [g.communityId, g.slug]);
+    if (g.slug === 'new') throw new GroupError('“new” is kept for the site’s own page. Choose another short name.');
     if (taken.rows.length) throw new GroupError(`This community already has a working group at “${g.slug}”. Choose another short name.`);
     const { rows } = await db.query<{ id: number }>(
       'insert into working_groups (community_id, slug, name, charter_md, status, join_policy) values ($1, $2, $3, $4, $5, $6) returning id',
@@ -192,4 +193,11 @@ export async function producersOf(db: Queryable, item: { kind: 'guide' | 'articl
     [item.id],
   );
   return rows.map((r) => ({ communitySlug: r.community_slug, slug: r.slug, name: r.name }));
+}
+
+/** Make an active member of the group one of its leads. */
+export async function makeLead(db: Queryable, actor: Actor, group: GroupSummary, memberId: number): Promise<void> {
+  const r = await db.query(`update working_group_members set role = 'lead', updated_at = now() where group_id = $1 and member_id = $2 and status = 'active' and role = 'member'`, [group.id, memberId]);
+  if (!r.rowCount) throw new GroupError('Only an active member of the group can become a lead. Reload the page.');
+  await recordAudit(db, actor, { action: 'group.lead', subjectType: 'working-group', subjectId: `${group.id}:${memberId}`, after: { role: 'lead' } });
 }

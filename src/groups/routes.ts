@@ -6,7 +6,7 @@ import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, 
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { slugFromTitle } from '../library/routes.ts';
 import {
-  addDeliverable, canLead, createGroup, decideRequest, findGroup, GROUP_STATUSES, GroupError, joinGroup, leaveGroup, listGroups, personIn,
+  addDeliverable, canLead, createGroup, decideRequest, findGroup, GROUP_STATUSES, GroupError, joinGroup, leaveGroup, listGroups, makeLead, personIn, updateGroup,
   type Group, type GroupStatus,
 } from './groups.ts';
 import { GroupPage, GroupsPage, NewGroupPage, type GroupFormValues } from './views.tsx';
@@ -14,7 +14,7 @@ import { GroupPage, GroupsPage, NewGroupPage, type GroupFormValues } from './vie
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const NOTICES: Record<string, string> = {
   joined: 'You joined the working group.', requested: 'Your request is with the group’s leads.', left: 'You left the working group.',
-  approved: 'Approved: they are now in the group.', declined: 'Declined.', deliverable: 'Added to the group page.', created: 'The working group is started.',
+  approved: 'Approved: they are now in the group.', saved: 'The working group is saved.', lead: 'They are now a lead.', declined: 'Declined.', deliverable: 'Added to the group page.', created: 'The working group is started.',
 };
 
 export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -101,6 +101,47 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
       page(req, reply, await group(req.params.slug, req.params.group), { notice: NOTICES[req.query.done ?? ''] }),
     );
 
+    async function ledBy(req: FastifyRequest, slug: string, groupSlug: string) {
+      const v = viewerOf(req);
+      const g = await group(slug, groupSlug);
+      if (!(await canLead(ctx.pool, v, g))) throw new ForbiddenError('Only the group’s leads and the community’s coordinators can do this.');
+      return { v, g };
+    }
+
+    app.get<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/edit', hide, async (req, reply) => {
+      const { g } = await ledBy(req, req.params.slug, req.params.group);
+      const values: GroupFormValues = { name: g.name, slug: g.slug, charter: g.charter, status: g.status, joinPolicy: g.joinPolicy };
+      return sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: { slug: g.communitySlug, title: g.communityTitle }, csrf: reply.generateCsrf(), values, editing: g.slug }));
+    });
+
+    app.post<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/edit', csrf, async (req, reply) => {
+      const { v, g } = await ledBy(req, req.params.slug, req.params.group);
+      const values: GroupFormValues = {
+        name: field(req.body, 'name', 200), slug: g.slug, charter: field(req.body, 'charter', 20000), status: field(req.body, 'status', 20),
+        joinPolicy: field(req.body, 'joinPolicy', 10) === 'closed' ? 'closed' : 'open',
+      };
+      const errors: FieldErrors = {};
+      if (!values.name) errors.name = 'Enter a name for the working group.';
+      if (!values.charter) errors.charter = 'Write the charter: why the group exists and what it will produce.';
+      if (!(GROUP_STATUSES as readonly string[]).includes(values.status)) errors.status = 'Choose a status from the list.';
+      if (Object.keys(errors).length) {
+        return sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: { slug: g.communitySlug, title: g.communityTitle }, csrf: reply.generateCsrf(), values, errors, editing: g.slug }), 400);
+      }
+      await updateGroup(ctx.pool, { name: v.email, source: req.ip }, g, { name: values.name, charter: values.charter, status: values.status as GroupStatus, joinPolicy: values.joinPolicy as 'open' | 'closed' });
+      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=saved`, 303);
+    });
+
+    app.post<{ Params: { slug: string; group: string; member: string } }>('/communities/:slug/groups/:group/leads/:member', csrf, async (req, reply) => {
+      const { v, g } = await ledBy(req, req.params.slug, req.params.group);
+      try {
+        await makeLead(ctx.pool, { name: v.email, source: req.ip }, g, Number(req.params.member) || 0);
+      } catch (err) {
+        if (err instanceof GroupError) return page(req, reply, g, { error: err.message }, 409);
+        throw err;
+      }
+      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=lead`, 303);
+    });
+
     app.post<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/join', csrf, async (req, reply) => {
       const v = viewerOf(req);
       const g = await group(req.params.slug, req.params.group);
@@ -126,7 +167,7 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!(await canLead(ctx.pool, v, g))) throw new ForbiddenError('Only the group’s leads and the community’s coordinators can decide requests.');
       const approve = field(req.body, 'decision', 10) === 'approve';
       try {
-        await decideRequest(ctx.pool, { name: v.email, source: req.ip }, g, Number(req.params.member), approve);
+        await decideRequest(ctx.pool, { name: v.email, source: req.ip }, g, Number(req.params.member) || 0, approve);
       } catch (err) {
         if (err instanceof GroupError) return page(req, reply, await group(req.params.slug, req.params.group), { error: err.message }, 409);
         throw err;

@@ -153,6 +153,27 @@ export function GroupPage(p: GroupPageProps): string {
       {p.csrf && p.canLead ? (
         <section aria-labelledby="lead-tools" class="margin-top-4">
           <h2 id="lead-tools">For leads</h2>
+          <p>
+            <a href={`/communities/${g.communitySlug}/groups/${g.slug}/edit`}>Edit the name, charter, status or who can join</a>
+          </p>
+          {members.length ? (
+            <>
+              <h3>Make a member a lead</h3>
+              <ul class="usa-list usa-list--unstyled">
+                {members.map((x) => (
+                  <li class="margin-bottom-1">
+                    <form method="post" action={`/communities/${g.communitySlug}/groups/${g.slug}/leads/${x.memberId}`}>
+                      <CsrfField token={p.csrf!} />
+                      <span safe>{x.name}</span>{' '}
+                      <button class="usa-button usa-button--unstyled" type="submit" aria-label={`Make ${x.name} a lead`}>
+                        Make a lead
+                      </button>
+                    </form>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : ''}
           <h3>Requests to join</h3>
           {pending.length ? (
             <ul class="usa-list usa-list--unstyled">
@@ -206,17 +227,18 @@ export interface GroupFormValues {
   joinPolicy: string;
 }
 
-export function NewGroupPage(p: { site: Site; community: { slug: string; title: string }; csrf: string; values: GroupFormValues; errors?: FieldErrors }): string {
+export function NewGroupPage(p: { site: Site; community: { slug: string; title: string }; csrf: string; values: GroupFormValues; errors?: FieldErrors; editing?: string }): string {
   const e = p.errors ?? {};
+  const title = p.editing ? 'Edit the working group' : 'Start a working group';
   return toHtml(
-    <Page site={p.site} title="Start a working group" section="communities" breadcrumbs={crumbs(p.community, 'Start a working group')}>
-      <h1>Start a working group</h1>
-      <p>You become its first lead.</p>
+    <Page site={p.site} title={title} section="communities" breadcrumbs={crumbs(p.community, title)}>
+      <h1>{title}</h1>
+      {p.editing ? '' : <p>You become its first lead.</p>}
       <ErrorSummary errors={e} />
-      <form class="usa-form usa-form--large" method="post" action={`/communities/${p.community.slug}/groups/new`} novalidate>
+      <form class="usa-form usa-form--large" method="post" action={p.editing ? `/communities/${p.community.slug}/groups/${p.editing}/edit` : `/communities/${p.community.slug}/groups/new`} novalidate>
         <CsrfField token={p.csrf} />
         <TextField name="name" label="Name" value={p.values.name} error={e.name} required />
-        <TextField name="slug" label="Short name for the address" hint="Lower-case letters, digits and hyphens. Left blank, it is made from the name." value={p.values.slug} error={e.slug} />
+        {p.editing ? '' : <TextField name="slug" label="Short name for the address" hint="Lower-case letters, digits and hyphens. Left blank, it is made from the name." value={p.values.slug} error={e.slug} />}
         <TextArea name="charter" label="Charter (Markdown)" hint="Why the group exists, what it will produce, and by when." value={p.values.charter} error={e.charter} rows={8} maxlength={20000} required />
         <div class="usa-form-group">
           <label class="usa-label" for="status">
@@ -246,7 +268,7 @@ export function NewGroupPage(p: { site: Site; community: { slug: string; title: 
           </div>
         </fieldset>
         <button class="usa-button" type="submit">
-          Start the working group
+          {p.editing ? 'Save the working group' : 'Start the working group'}
         </button>
       </form>
     </Page>,

@@ -239,6 +239,8 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.ok(await e.getByText('Wren Writer, General Services Administration').isVisible());
     assert.ok(await e.getByRole('link', { name: 'U.S. public participation playbook' }).isVisible());
     await check(e, 'group');
+    await e.getByRole('link', { name: 'Edit the name, charter, status or who can join' }).click();
+    await check(e, 'group-edit');
     await editorCtx.close();
 
     const anon = await (await newContext(false)).newPage();

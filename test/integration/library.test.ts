@@ -359,6 +359,18 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.match(page.text, /<h2>Leads<\/h2><ul class="usa-list"><li>Cora Lead, Health and Human Services<\/li>/);
     assert.match(page.text, /<li>Wren Writer, General Services Administration<\/li>/);
     assert.match(page.text, /<a href="\/library\/guides\/public-participation">U.S. public participation playbook<\/a>/);
+    // Leads make a member a lead, and change the status; a completed group takes no one new.
+    const made = await editor.submit(g, `${g}/leads/${memberId}`, {});
+    assert.match(made.text, /They are now a lead\./);
+    assert.match(made.text, /<h2>Leads<\/h2><ul class="usa-list"><li>Cora Lead, Health and Human Services<\/li><li>Wren Writer, General Services Administration<\/li>/);
+    const badEdit = await writer.submit(`${g}/edit`, `${g}/edit`, { name: '', charter: 'x', status: 'active' });
+    assert.equal(badEdit.status, 400);
+    assert.match(badEdit.text, /id="name-error"[^>]*>Enter a name for the working group\./);
+    const done = await writer.submit(`${g}/edit`, `${g}/edit`, { name: 'Public Participation Working Group', charter: 'Playbook published.', status: 'completed', joinPolicy: 'closed' });
+    assert.match(done.text, /The working group is saved\./);
+    assert.match(done.text, /<span class="usa-tag">Completed<\/span>/);
+    assert.equal((await editor.request('POST', `${g}/requests/not-a-number`, { _csrf: csrfToken((await editor.get(g)).text), decision: 'approve' })).status, 409);
+
     // An open group: a community member joins at once, and can leave.
     await editor.submit('/communities/social-media/groups/new', '/communities/social-media/groups/new', { name: 'Accessibility Working Group', charter: 'Accessible posts.', status: 'forming', joinPolicy: 'open' });
     const a11y = '/communities/social-media/groups/accessibility-working-group';
