@@ -10,6 +10,7 @@ import { registerDbCommands } from './db.ts';
 import { registerMemberCommands } from './members.ts';
 import { registerAgencyCommands } from './agencies.ts';
 import { registerLibraryCommands } from './library.ts';
+import { registerListCommands } from './lists.ts';
 import { CliError, EXIT, say, withDatabase } from './support.ts';
 import { serve } from './serve.ts';
 import { migrate, pendingMigrations } from '../platform/db/migrate.ts';
@@ -52,6 +53,7 @@ export function buildProgram(getConfig: () => Config): Command {
   registerMemberCommands(program, getConfig);
   registerAgencyCommands(program, getConfig);
   registerLibraryCommands(program, getConfig);
+  registerListCommands(program, getConfig);
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

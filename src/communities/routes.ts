@@ -9,6 +9,9 @@ import { findCommunity, leadName, listCommunities, type CommunityDetail as Detai
 import { memberCountsByAgency, memberCountsByLevel } from '../membership/counts.ts';
 import { canCoordinate, membershipIn } from '../membership/members.ts';
 import { CommunitiesIndexPage, CommunityPage, HomePage } from './views.tsx';
+import { listAddresses } from '../lists/addresses.ts';
+import { listsOfCommunity } from '../lists/store.ts';
+import { listDomainOf } from '../platform/config.ts';
 
 function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
   return {
@@ -60,7 +63,9 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
       const viewerIsMember = req.viewer ? (await membershipIn(ctx.pool, req.viewer.memberId, c.id))?.status === 'active' : false;
       const viewerCoordinates = req.viewer ? await canCoordinate(ctx.pool, req.viewer, c.id) : false;
       const saved = (req.query as { saved?: string }).saved === '1' && viewerCoordinates;
-      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved }));
+      const list = (await listsOfCommunity(ctx.pool, c.id))[0];
+      const addresses = list ? listAddresses(list.localPart, listDomainOf(ctx.config)) : undefined;
+      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, list: addresses && { post: addresses.post, request: addresses.request } }));
     });
 
     api.get(

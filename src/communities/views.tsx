@@ -113,7 +113,37 @@ function JoinOnlineBox({ slug, title }: { slug: string; title: string }) {
   );
 }
 
-function JoinChannelBox({ ch, title }: { ch: StoredChannel; title: string }) {
+/** This install's own list addresses, which replace an imported listserv address. */
+export interface ListAddressesView {
+  post: string;
+  request: string;
+}
+
+function ListBox({ list, title, member }: { list: ListAddressesView; title: string; member: boolean }) {
+  return (
+    <div class="usa-summary-box" role="region" aria-label="The discussion list">
+      <div class="usa-summary-box__body">
+        <h2 class="usa-summary-box__heading">The discussion list</h2>
+        <div class="usa-summary-box__text">
+          {member ? (
+            <p>
+              To write to every member of <span safe>{title}</span>, send your message to <span class="sg-code" safe>{list.post}</span>.
+            </p>
+          ) : (
+            <p>Members talk by email: a message to the list goes to every member.</p>
+          )}
+          <p>
+            For help with the list, send “help” to <span class="sg-code" safe>{list.request}</span>.
+          </p>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function JoinChannelBox({ ch, title, list }: { ch: StoredChannel; title: string; list?: ListAddressesView | undefined }) {
+  // The community's listserv is this install's list now: join at its -request address.
+  if (list && ch.platform === 'listserv') ch = { ...ch, subscribeEmail: list.request };
   return (
     <div class="usa-summary-box" role="region" aria-label={`How to join: ${PLATFORM_TEXT[ch.platform]}`}>
       <div class="usa-summary-box__body">
@@ -154,7 +184,7 @@ function JoinChannelBox({ ch, title }: { ch: StoredChannel; title: string }) {
   );
 }
 
-export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean }): string {
+export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, list }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; list?: ListAddressesView | undefined }): string {
   const name = c.shortName ?? c.title;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
@@ -206,8 +236,9 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
         <aside class="desktop:grid-col-4 sg-sidebar" aria-label="About this community">
           {c.redirectTo || viewerIsMember ? '' : <JoinOnlineBox slug={c.slug} title={name} />}
           {c.channels.map((ch) => (
-            <JoinChannelBox ch={ch} title={name} />
+            <JoinChannelBox ch={ch} title={name} list={list} />
           ))}
+          {list ? <ListBox list={list} title={name} member={viewerIsMember} /> : ''}
           <div class="usa-summary-box" role="region" aria-label="Community facts">
             <div class="usa-summary-box__body">
               <h2 class="usa-summary-box__heading">Members</h2>

@@ -2,9 +2,9 @@
 import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
-import type { MailTransport } from '../platform/mail/transport.ts';
+import { queueMail } from '../platform/mail/queued.ts';
+import type { Queue } from '../platform/queue.ts';
 import type { EligibilityDecision } from './eligibility.ts';
-import { sendQuietly } from './join.ts';
 import { approvedMail, deniedMail } from './mails.ts';
 import { changeMembership, ensureMember } from './members.ts';
 
@@ -49,7 +49,8 @@ export interface DecideProps {
   note?: string;
   actor: Actor;
   baseUrl: string;
-  mail: MailTransport;
+  /** The answer to the applicant is queued with the decision. */
+  queue: Queue;
 }
 
 /** Approve (the applicant becomes a member) or deny (with a reason); the applicant is told by mail. */
@@ -72,8 +73,9 @@ export async function decideRequest(pool: pg.Pool, p: DecideProps): Promise<{ em
       const member = await ensureMember(tx, { email: r.email, name: r.name, jobTitle: r.job_title, agency: r.agency });
       await changeMembership(tx, p.actor, { communityId: p.communityId, memberId: member.id, status: 'active', source: 'approval', action: 'membership.approve' });
     }
+    const answer = p.approve ? approvedMail(r.email, p.community, `${p.baseUrl}/communities/${p.community.slug}`) : deniedMail(r.email, p.community, p.note ?? '');
+    await queueMail(tx, p.queue, answer, { key: `join-decision:${r.id}` });
     return r.email as string;
   });
-  await sendQuietly(p.mail, p.approve ? approvedMail(email, p.community, `${p.baseUrl}/communities/${p.community.slug}`) : deniedMail(email, p.community, p.note ?? ''));
   return { email };
 }

@@ -8,6 +8,8 @@ import type { JoinSettings } from '../communities/store.ts';
 import type { Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import type { MailTransport, OutgoingMail } from '../platform/mail/transport.ts';
+import { queueMail } from '../platform/mail/queued.ts';
+import type { Queue } from '../platform/queue.ts';
 import { hashToken, newToken } from '../platform/tokens.ts';
 import { checkEligibility, type EligibilityDecision, type EligibilityPolicy, type GovernmentLevel } from './eligibility.ts';
 import { registryView } from './gov-registry.ts';
@@ -60,6 +62,8 @@ export interface JoinRequestProps {
   /** Site address for links, e.g. https://socialgov.example.gov */
   baseUrl: string;
   mail: MailTransport;
+  /** For requests by mail: an address that confirms when the applicant replies (`<list>-confirm+<token>@`). */
+  confirmByReply?: (token: string) => string;
 }
 
 export type JoinRequestResult =
@@ -85,7 +89,13 @@ export async function requestToJoin(pool: pg.Pool, p: JoinRequestProps): Promise
      values ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(hours => $9), $10)`,
     [p.community.id, address, p.name, p.jobTitle || null, agency, p.reason || null, JSON.stringify(decision), token.hash, p.linkHours, p.ip ?? null],
   );
-  await p.mail.send(confirmJoinMail(address, p.community, `${p.baseUrl}/join/confirm?token=${token.raw}`, p.linkHours, decision.outcome === 'needs-approval'));
+  const confirm = confirmJoinMail(address, p.community, `${p.baseUrl}/join/confirm?token=${token.raw}`, p.linkHours, decision.outcome === 'needs-approval');
+  if (p.confirmByReply) {
+    const replyAddress = p.confirmByReply(token.raw);
+    confirm.replyTo = replyAddress;
+    confirm.text = confirm.text.replace('To confirm, open this link:', `To confirm, reply to this message (it goes to ${replyAddress}), or open this link:`);
+  }
+  await p.mail.send(confirm);
   return { kind: 'check-your-mail', decision };
 }
 
@@ -125,8 +135,12 @@ export type ConfirmResult =
   | { kind: 'joined'; memberId: number; communitySlug: string; communityTitle: string }
   | { kind: 'awaiting-approval'; memberId: number; communitySlug: string; communityTitle: string };
 
-/** Use a confirmation link: the mailbox is proven; join now, or queue for a coordinator. */
-export async function confirmJoin(pool: pg.Pool, raw: string, opts: { baseUrl: string; mail: MailTransport; actor?: Actor }): Promise<ConfirmResult> {
+/**
+ * Use a confirmation link: the mailbox is proven; join now, or queue for a coordinator. The
+ * welcome (or the coordinators' notice) is queued in the same transaction, so it goes once,
+ * after the commit, and a relay hiccup neither undoes the membership nor loses the mail.
+ */
+export async function confirmJoin(pool: pg.Pool, raw: string, opts: { baseUrl: string; queue: Queue; actor?: Actor }): Promise<ConfirmResult> {
   const outcome = await inTransaction(pool, async (tx) => {
     const { rows } = await tx.query(
       `select r.*, c.slug, coalesce(c.short_name, c.title) as title, r.expires_at < now() as expired
@@ -144,27 +158,18 @@ export async function confirmJoin(pool: pg.Pool, raw: string, opts: { baseUrl: s
     const community = { slug: r.slug as string, title: r.title as string };
     if (decision.outcome === 'eligible') {
       await tx.query(`update join_requests set status = 'joined', confirmed_at = now() where id = $1`, [r.id]);
-      await changeMembership(tx, actor, { communityId: Number(r.community_id), memberId: member.id, status: 'active', governmentLevel: level, source: 'web', action: 'membership.join' });
-      return { kind: 'joined' as const, memberId: member.id, communitySlug: community.slug, communityTitle: community.title, email: r.email as string };
+      await changeMembership(tx, actor, { communityId: Number(r.community_id), memberId: member.id, status: 'active', governmentLevel: level, source: actor.source === 'email' ? 'email' : 'web', action: 'membership.join' });
+      await queueMail(tx, opts.queue, welcomeMail(r.email, community, `${opts.baseUrl}/communities/${community.slug}`, `${opts.baseUrl}/account`), { key: `welcome:${r.id}` });
+      return { kind: 'joined' as const, memberId: member.id, communitySlug: community.slug, communityTitle: community.title };
     }
     await tx.query(`update join_requests set status = 'awaiting-approval', confirmed_at = now() where id = $1`, [r.id]);
     const coordinators = await coordinatorAddresses(tx, Number(r.community_id));
     const reason = decision.outcome === 'needs-approval' ? decision.reason : 'not eligible by address';
-    return {
-      kind: 'awaiting-approval' as const, memberId: member.id, communitySlug: community.slug, communityTitle: community.title,
-      notify: coordinators.map((to) => approvalNeededMail(to, community, { name: r.name, email: r.email, jobTitle: r.job_title, agency: r.agency, reason }, `${opts.baseUrl}/communities/${community.slug}/admin/requests`)),
-    };
+    for (const to of coordinators) {
+      const notice = approvalNeededMail(to, community, { name: r.name, email: r.email, jobTitle: r.job_title, agency: r.agency, reason }, `${opts.baseUrl}/communities/${community.slug}/admin/requests`);
+      await queueMail(tx, opts.queue, notice, { key: `approval-needed:${r.id}:${to}` });
+    }
+    return { kind: 'awaiting-approval' as const, memberId: member.id, communitySlug: community.slug, communityTitle: community.title };
   });
-  // Mail goes out after the commit: a relay hiccup must not undo a confirmed membership.
-  if (outcome.kind === 'joined') {
-    await sendQuietly(opts.mail, welcomeMail(outcome.email, { slug: outcome.communitySlug, title: outcome.communityTitle }, `${opts.baseUrl}/communities/${outcome.communitySlug}`, `${opts.baseUrl}/account`));
-    const { email: _email, ...rest } = outcome;
-    return rest;
-  }
-  if (outcome.kind === 'awaiting-approval') {
-    for (const m of outcome.notify) await sendQuietly(opts.mail, m);
-    const { notify: _notify, ...rest } = outcome;
-    return rest;
-  }
   return outcome;
 }

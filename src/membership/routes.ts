@@ -148,7 +148,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post('/join/confirm', csrf, async (req, reply) => {
       const token = cleanToken(field(req.body, 'token'));
-      const result = token ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx, req), mail: ctx.mail }) : { kind: 'invalid' as const };
+      const result = token ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx, req), queue: ctx.queue }) : { kind: 'invalid' as const };
       if (!('memberId' in result)) {
         return sendPage(reply, badLink(req, result.kind, 'join'), result.kind === 'invalid' ? 404 : 410);
       }
@@ -373,7 +373,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       }
       try {
         await decideRequest(ctx.pool, {
-          communityId: c.id, community: c, requestId: id, approve: decision === 'approve', note, actor: actorOf(req), baseUrl: baseUrl(ctx, req), mail: ctx.mail,
+          communityId: c.id, community: c, requestId: id, approve: decision === 'approve', note, actor: actorOf(req), baseUrl: baseUrl(ctx, req), queue: ctx.queue,
         });
       } catch (err) {
         if (err instanceof RequestNotFoundError) throw new NotFoundError(err.message);

@@ -49,19 +49,6 @@ export async function startPlatform(config: Config, progress: (line: string) => 
     if (config.seed && (await seedDefaultCommunity(db.pool))) progress('Created the Social Media Community of Practice (first start).');
     const isWorker = config.roles.includes('worker');
     queue = await openQueue(db.pool, { worker: isWorker, onError: (err) => log.error({ err }, 'job queue error') });
-    const context = { pool: db.pool, config, queue, worker: queue, mail, log: (msg: string, extra?: object) => log.info(extra ?? {}, msg) };
-    if (isWorker) {
-      await registerAllJobs(context);
-      progress('Worker: running queued jobs.');
-    }
-    for (const role of ['mail-in', 'worker'] as const) {
-      if (!config.roles.includes(role)) continue;
-      for (const starter of ROLE_STARTERS[role]) {
-        const handle = await starter(context);
-        roles[handle.name] = handle;
-        if (handle.description) progress(handle.description);
-      }
-    }
     if (config.roles.includes('web')) {
       app = await buildServer({ config, pool: db.pool, mail, queue });
       progress(mail.kind === 'relay' ? 'Mail: through the SMTP relay (SMTP_URL).' : `Mail: no relay configured; messages are written to ${config.dataDir}/outbox/`);
@@ -72,6 +59,22 @@ export async function startPlatform(config: Config, progress: (line: string) => 
           throw new PortInUseError(`Port ${config.port} on ${config.host} is already in use. Stop the other program or start with PORT=<another port> (PORT=0 picks a free one).`);
         }
         throw err;
+      }
+    }
+    // Links in mail point at PUBLIC_URL, or at the port the web role got (PORT=0 picks one).
+    const listening = app?.server.address();
+    const baseUrl = siteUrl(config, typeof listening === 'object' && listening ? listening.port : config.port);
+    const context = { pool: db.pool, config, queue, worker: queue, mail, baseUrl, log: (msg: string, extra?: object) => log.info(extra ?? {}, msg) };
+    if (isWorker) {
+      await registerAllJobs(context);
+      progress('Worker: running queued jobs.');
+    }
+    for (const role of ['mail-in', 'worker'] as const) {
+      if (!config.roles.includes(role)) continue;
+      for (const starter of ROLE_STARTERS[role]) {
+        const handle = await starter(context);
+        roles[handle.name] = handle;
+        if (handle.description) progress(handle.description);
       }
     }
   } catch (err) {

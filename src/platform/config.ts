@@ -3,6 +3,7 @@
  * SOCIALGOV_CONFIG), validated, then passed down. Nothing else in socialgov reads process.env.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -71,10 +72,14 @@ export interface Config {
   dnsServers: string[];
   /** Connections to the relay used for list delivery. */
   relayConnections: number;
+  /** Worker threads that sign list copies (0: the main thread). */
+  signingThreads: number;
   /** Automatic replies (command answers) to one address per day at most. */
   autoReplyLimit: number;
   /** Months after which a published library page's content lead is reminded to review it. */
   libraryReviewMonths: number;
+  /** Days a held post waits for a moderator before it is discarded. */
+  holdDays: number;
 }
 
 export type Role = 'web' | 'mail-in' | 'worker';
@@ -344,9 +349,23 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     parse: (raw, env) => (raw ? parsePositive(raw, env, 100) : 5),
   },
   {
+    key: 'signingThreads', env: 'SIGNING_THREADS', defaultText: '(cores − 1, at most 4)',
+    description: 'Worker threads that personalize and DKIM-sign list copies beside the SMTP hand-off; `0` signs in the main thread.',
+    parse: (raw, env) => {
+      if (raw === undefined || raw === '') return Math.min(Math.max(availableParallelism() - 1, 0), 4);
+      if (!/^\d+$/.test(raw.trim()) || Number(raw) > 16) throw new ConfigError(env, `"${raw}" must be a whole number from 0 to 16.`);
+      return Number(raw);
+    },
+  },
+  {
     key: 'autoReplyLimit', env: 'AUTO_REPLY_LIMIT', defaultText: '`10`',
     description: 'Automatic replies (answers to list commands, rejection notices) sent to one address per day at most.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 1000) : 10),
+  },
+  {
+    key: 'holdDays', env: 'HOLD_DAYS', defaultText: '`14`',
+    description: 'Days a held post waits for a moderator; then it is discarded and the sender is told.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 365) : 14),
   },
   {
     key: 'libraryReviewMonths', env: 'LIBRARY_REVIEW_MONTHS', defaultText: '`12`',

@@ -8,6 +8,7 @@ import type { MailTransport } from './mail/transport.ts';
 import { deliverQueuedMail, MAIL_JOB } from './mail/queued.ts';
 import type { Queue, Worker } from './queue.ts';
 import { registerLibraryJobs } from '../library/jobs.ts';
+import { registerListJobs } from '../lists/jobs.ts';
 
 export interface WorkerContext {
   pool: pg.Pool;
@@ -15,6 +16,8 @@ export interface WorkerContext {
   queue: Queue;
   worker: Worker;
   mail: MailTransport;
+  /** The site's address for links in mail (PUBLIC_URL, or where this process's web role listens). */
+  baseUrl: string;
   log: (msg: string, extra?: object) => void;
 }
 
@@ -25,7 +28,7 @@ async function registerPlatformJobs(w: WorkerContext): Promise<void> {
   }, { concurrency: 2 });
 }
 
-export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerLibraryJobs];
+export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerLibraryJobs];
 
 export async function registerAllJobs(w: WorkerContext): Promise<void> {
   for (const register of FEATURE_JOBS) await register(w);

@@ -20,6 +20,8 @@ export interface SendOptions {
   retryDelay?: number;
   /** Double the delay after each retry (default true). */
   retryBackoff?: boolean;
+  /** Seconds a run may take before it counts as failed and is retried (default 15 minutes; also how long a job of a killed process waits). */
+  expireInSeconds?: number;
 }
 
 export interface Queue {
@@ -90,6 +92,7 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
         retryBackoff: o.retryBackoff ?? true,
         ...(o.startAfter ? { startAfter: o.startAfter } : {}),
         ...(o.singletonKey ? { singletonKey: o.singletonKey } : {}),
+        ...(o.expireInSeconds ? { expireInSeconds: o.expireInSeconds } : {}),
         ...(o.db ? { db: executor(o.db) } : {}),
       };
       const id = await boss.send(name, data, options as PgBoss.SendOptions);

@@ -2,6 +2,7 @@
  * Long-running parts of the mail-in and worker roles (listeners, the delivery runner). A feature
  * adds a starter here; startPlatform runs the starters of the roles this process has.
  */
+import { startListDelivery, startListMailIn } from '../lists/jobs.ts';
 import type { WorkerContext } from './jobs.ts';
 
 export interface RoleHandle {
@@ -16,6 +17,6 @@ export interface RoleHandle {
 export type RoleStarter = (ctx: WorkerContext) => Promise<RoleHandle>;
 
 export const ROLE_STARTERS: Record<'mail-in' | 'worker', RoleStarter[]> = {
-  'mail-in': [],
-  worker: [],
+  'mail-in': [startListMailIn],
+  worker: [startListDelivery],
 };

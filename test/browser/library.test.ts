@@ -31,7 +31,7 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     sink = await startMailSink();
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
-    platform = await startPlatform(testConfig({ SMTP_URL: sink.url, ...database.env }));
+    platform = await startPlatform(testConfig({ SMTP_URL: sink.url, SMTP_IN_PORT: '0', ...database.env }));
     dir = tempDir('sg-library-browser-');
     const plan = planImport(writeLibraryFixture(dir));
     assert.deepEqual(plan.errors, []);

@@ -30,7 +30,8 @@ describe('library end to end', { skip: NO_SERVER }, () => {
   before(async () => {
     sink = await startMailSink();
     const database = await testDatabaseEnv();
-    env = { SMTP_URL: sink.url, ...database.env };
+    // SMTP_IN_PORT 0: the mail-in role picks a free port, so test files can run side by side.
+    env = { SMTP_URL: sink.url, SMTP_IN_PORT: '0', ...database.env };
     cleanup = database.cleanup;
     platform = await startPlatform(testConfig(env));
     dir = tempDir('sg-library-');

@@ -34,6 +34,7 @@ import { libraryRoutes } from '../../library/routes.ts';
 import { toolRoutes } from '../../library/tool-routes.ts';
 import { groupRoutes } from '../../groups/routes.ts';
 import { Tool, ToolList } from '../../library/schemas.ts';
+import { listRoutes } from '../../lists/routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -181,6 +182,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(libraryRoutes(ctx));
   await app.register(toolRoutes(ctx));
   await app.register(groupRoutes(ctx));
+  await app.register(listRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -10,6 +10,8 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 
 export interface OutgoingMail {
+  /** The From address; default MAIL_FROM (or no-reply@<site>). */
+  from?: string;
   to: string;
   subject: string;
   text: string;
@@ -52,7 +54,7 @@ export function defaultFrom(config: Config): string {
 
 function message(from: string, mail: OutgoingMail) {
   return {
-    from,
+    from: mail.from ?? from,
     to: mail.to,
     subject: mail.subject,
     text: mail.text,

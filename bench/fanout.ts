@@ -1,0 +1,173 @@
+/**
+ * Fan-out benchmark: one post to N members (default 1,000 / 10,000 / 50,000), each copy
+ * personalized (VERP sender, one-click unsubscribe) and DKIM-signed (RSA 2048), handed over
+ * pooled SMTP to a loopback sink. Reports seconds, messages/s and peak RSS, and — when Postfix's
+ * smtp-source and smtp-sink are installed (Debian `postfix`) — the ratio to `smtp-source -d`
+ * sending the same number of same-sized messages into the same sink in the same run.
+ *
+ *   npm run bench -- fanout [--sizes=1000,10000] [--connections=5]
+ * Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database is created on that
+ * server), else an embedded PostgreSQL in a temporary folder.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { seedDefaultCommunity } from '../src/communities/seed.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { openDatabase, type Database } from '../src/platform/db/database.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { inTransaction } from '../src/platform/db/queryable.ts';
+import type { ListContext } from '../src/lists/context.ts';
+import { startDeliveryRunner } from '../src/lists/delivery-runner.ts';
+import { planFanout } from '../src/lists/fanout.ts';
+import { loadDkimKey } from '../src/lists/message/dkim.ts';
+import { acceptPost } from '../src/lists/pipeline.ts';
+import { createListRelay } from '../src/lists/relay.ts';
+import { listByLocalPart } from '../src/lists/store.ts';
+import { startCountingSink } from '../test/counting-sink.ts';
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const SIZES = (arg('sizes') ?? '1000,10000,50000').split(',').map(Number);
+const CONNECTIONS = Number(arg('connections') ?? 5);
+const DOMAIN = 'lists.bench.gov';
+const SMTP_SINK = '/usr/sbin/smtp-sink';
+const SMTP_SOURCE = '/usr/sbin/smtp-source';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function openBenchDatabase(): Promise<{ db: Database; cleanup(): Promise<void> }> {
+  const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (server) {
+    const name = `socialgov_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const u = new URL(server);
+    u.pathname = `/${name}`;
+    const db = await openDatabase(loadConfig({ DATABASE_URL: u.toString() } as NodeJS.ProcessEnv));
+    return {
+      db,
+      async cleanup() {
+        await db.close();
+        const c = new pg.Client({ connectionString: server });
+        await c.connect();
+        await c.query(`drop database if exists ${name} with (force)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'socialgov-bench-'));
+  chmodSync(dir, 0o755);
+  const db = await openDatabase(loadConfig({ SOCIALGOV_DATA_DIR: dir } as NodeJS.ProcessEnv));
+  return { db, cleanup: async () => (await db.close(), rmSync(dir, { recursive: true, force: true })) };
+}
+
+function message(size: number): Buffer {
+  const para = 'Agencies share what worked for captions, alt text and short video on social media this quarter. ';
+  let body = '';
+  while (body.length < size) body += `${para.repeat(3)}\r\n\r\n`;
+  return Buffer.from(
+    [
+      'From: Pat Smith <pat@agency.gov>', `To: social-media@${DOMAIN}`, 'Subject: Quarterly lessons learned', `Message-ID: <bench-${Date.now()}@agency.gov>`,
+      `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', body,
+    ].join('\r\n'),
+  );
+}
+
+async function startSink(): Promise<{ url: string; port: number; kind: string; stop(): Promise<void> }> {
+  if (existsSync(SMTP_SINK)) {
+    const port = await freePort();
+    // smtp-sink refuses to run as root without dropping to another user.
+    const asRoot = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
+    const child = spawn(SMTP_SINK, [...asRoot, `127.0.0.1:${port}`, '1000'], { stdio: 'ignore' });
+    for (let i = 0; i < 50; i++) {
+      const ok = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').on('connect', function (this: net.Socket) { this.destroy(); r(true); }).on('error', () => r(false)));
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { url: `smtp://127.0.0.1:${port}`, port, kind: 'Postfix smtp-sink', stop: async () => void child.kill() };
+  }
+  const sink = await startCountingSink();
+  return { url: sink.url, port: sink.port, kind: 'smtp-server sink (in this process: Postfix not installed)', stop: () => sink.close() };
+}
+
+function smtpSource(port: number, count: number, bytes: number): number | undefined {
+  if (!existsSync(SMTP_SOURCE)) return undefined;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(SMTP_SOURCE, ['-d', '-s', String(CONNECTIONS), '-m', String(count), '-l', String(bytes), '-f', 'bench@agency.gov', '-t', 'member@agency.gov', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  if (r.status !== 0) return undefined;
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function main() {
+  const { db, cleanup } = await openBenchDatabase();
+  const sink = await startSink();
+  const config = loadConfig({ SMTP_URL: sink.url, RELAY_CONNECTIONS: String(CONNECTIONS), LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent', ...(arg('threads') ? { SIGNING_THREADS: arg('threads') } : {}) } as NodeJS.ProcessEnv);
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const dkim = process.argv.includes('--no-dkim') ? [] : [loadDkimKey(DOMAIN, 'bench', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())];
+  console.log(`fan-out: ${os.cpus().length} cores, ${CONNECTIONS} relay connections, ${dkim.length ? 'RSA-2048 DKIM' : 'no DKIM'}, ${config.signingThreads} signing thread(s), sink: ${sink.kind}`);
+  console.log('members  seconds  msg/s   peak RSS MB  smtp-source -d s  ratio (ours/smtp-source msg/s)');
+  try {
+    await migrate(db.pool);
+    await seedDefaultCommunity(db.pool);
+    const list = (await listByLocalPart(db.pool, 'social-media'))!;
+    const ctx = { pool: db.pool, config, queue: { send: async () => null }, domain: DOMAIN, baseUrl: 'https://socialgov.bench.gov', dkim, secret: 'bench-secret-'.repeat(3) } as unknown as ListContext;
+    let have = 0;
+    for (const n of SIZES) {
+      if (n > have) {
+        await db.pool.query(
+          `with m as (insert into members (email) select 'member' || g || '@agency.gov' from generate_series($1::int, $2::int) g returning id)
+           insert into memberships (community_id, member_id, status) select $3, id, 'active' from m`,
+          [have + 1, n, list.communityId],
+        );
+        have = n;
+      }
+      const raw = message(5000);
+      const { postId } = await inTransaction(db.pool, (tx) => acceptPost(tx, ctx, list, {
+        incomingId: null, raw, messageId: `<bench-${n}@agency.gov>`, inReplyTo: null, references: [], subject: 'Quarterly lessons learned',
+        fromAddress: 'pat@agency.gov', fromName: 'Pat Smith', memberId: null, sentAt: new Date(), auth: null,
+      }));
+      const runner = await startDeliveryRunner({ pool: db.pool, relay: createListRelay(config), secret: ctx.secret, baseUrl: ctx.baseUrl, domain: DOMAIN, dkim, concurrency: Number(arg("lanes") ?? CONNECTIONS * 2), signingThreads: config.signingThreads, log: () => undefined });
+      const t0 = process.hrtime.bigint();
+      await planFanout(db.pool, postId);
+      for (let polls = 0; ; polls++) {
+        const { rows } = await db.pool.query(`select count(*)::int as n from deliveries where ref_id = $1 and status = 'sent'`, [postId]);
+        if (rows[0].n >= n) break;
+        if (polls % 250 === 249) {
+          const stuck = await db.pool.query(`select status, count(*)::int as n, max(last_response) as last from deliveries where ref_id = $1 group by status`, [postId]);
+          console.error(`  still waiting: ${JSON.stringify(stuck.rows)}`);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      await runner.close();
+      const rss = process.resourceUsage().maxRSS / 1024;
+      const ref = smtpSource(sink.port, n, raw.length);
+      const ours = n / seconds;
+      console.log(
+        `${String(n).padStart(7)}  ${seconds.toFixed(2).padStart(7)}  ${ours.toFixed(0).padStart(6)}  ${rss.toFixed(0).padStart(11)}  ${ref ? ref.toFixed(2).padStart(16) : '(not installed)'.padStart(16)}  ${ref ? (ours / (n / ref)).toFixed(3) : '-'}`,
+      );
+    }
+    console.log('Target (issue 4): 10,000 members in 5 s or less on 2 cores.');
+  } finally {
+    await sink.stop();
+    await cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(`fan-out benchmark failed: ${(err as Error).stack ?? err}`);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+/**
+ * E-mail commands to `<list>-request@`: join/subscribe (also the community's own subject lines,
+ * "Join #SocialGov", "Subscribe to #SocialGov", "Join the Social Media Community"), leave/
+ * unsubscribe, help, and confirm <token>. Reading the command is a pure function; doing it goes
+ * through the same eligibility engine, double opt-in and membership records as the web.
+ */
+
+export type Command =
+  | { kind: 'join'; name?: string; jobTitle?: string; agency?: string }
+  | { kind: 'leave'; token?: string }
+  | { kind: 'help' }
+  | { kind: 'confirm'; token: string };
+
+const JOIN = /^(join|subscribe|sub)\b/i;
+const LEAVE = /^(leave|unsubscribe|unsub|signoff|remove)\b/i;
+const HELP = /^(help|info|\?)$/i;
+const CONFIRM = /^confirm\s+([A-Za-z0-9_-]{20,100})\b/i;
+
+function cleanSubject(subject: string): string {
+  let s = subject.trim();
+  for (;;) {
+    const next = s.replace(/^(re|fwd?|aw|sv|tr)\s*(\[\d+\])?\s*:\s*/i, '').replace(/^\[[^\]]{1,60}\]\s*/, '');
+    if (next === s) return s;
+    s = next;
+  }
+}
+
+/** Name, job title and agency from the body: "Name: …" lines, else the first short lines. */
+export function readApplicant(body: string): { name?: string; jobTitle?: string; agency?: string } {
+  const lines = bodyLines(body, 12);
+  const out: { name?: string; jobTitle?: string; agency?: string } = {};
+  const plain: string[] = [];
+  for (const line of lines) {
+    const m = /^(name|full name|job title|title|position|agency|organization|organisation)\s*[:=-]\s*(.+)$/i.exec(line);
+    if (m) {
+      const key = m[1]!.toLowerCase();
+      const value = m[2]!.trim().slice(0, 200);
+      if (key.includes('name')) out.name ??= value;
+      else if (key.startsWith('agency') || key.startsWith('organi')) out.agency ??= value;
+      else out.jobTitle ??= value;
+    } else if (!JOIN.test(line) && !/^(hi|hello|dear|thanks|thank you|please)\b/i.test(line) && line.length <= 80 && !/[@:]/.test(line)) {
+      plain.push(line);
+    }
+  }
+  // "Include in the message body your name and job title": two short lines, name first.
+  if (!out.name && plain[0]) out.name = plain[0];
+  if (!out.jobTitle && !lines.some((l) => /^(job title|title|position)\s*[:=-]/i.test(l)) && plain[1]) out.jobTitle = plain[1];
+  return out;
+}
+
+/** The first lines a person typed: no quoted text, nothing after a signature marker. */
+export function bodyLines(body: string, max: number): string[] {
+  const out: string[] = [];
+  for (const raw of body.replace(/\r\n/g, '\n').split('\n')) {
+    const line = raw.trim();
+    if (raw === '-- ' || raw === '--' || /^_{5,}$/.test(line) || /^On .+ wrote:$/.test(line) || /^-{2,}\s*Original Message/i.test(line)) break;
+    if (!line || line.startsWith('>')) continue;
+    out.push(line);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+function fromLine(line: string, body: string): Command | undefined {
+  const confirm = CONFIRM.exec(line);
+  if (confirm) return { kind: 'confirm', token: confirm[1]! };
+  if (JOIN.test(line)) return { kind: 'join', ...readApplicant(body) };
+  const leave = LEAVE.exec(line);
+  if (leave) {
+    const token = /\b([0-9a-z]{1,12}\.[0-9a-z]{1,12}\.[A-Za-z0-9_-]{22})\b/.exec(line)?.[1];
+    return { kind: 'leave', ...(token ? { token } : {}) };
+  }
+  if (HELP.test(line)) return { kind: 'help' };
+  return undefined;
+}
+
+/** The command in a message to -request: the subject first, then the first lines of the body. */
+export function readCommand(subject: string, body: string): Command | undefined {
+  const s = cleanSubject(subject);
+  if (s) {
+    const c = fromLine(s, body);
+    if (c) return c;
+  }
+  for (const line of bodyLines(body, 5)) {
+    const c = fromLine(line, body);
+    if (c) return c;
+  }
+  return undefined;
+}

@@ -1,0 +1,234 @@
+/**
+ * The delivery runner (worker role): claims due delivery records with `FOR UPDATE SKIP LOCKED`,
+ * so any number of workers on any number of machines share the work without sending a copy
+ * twice; personalizes each copy (VERP sender, one-click unsubscribe, DKIM), hands it to the
+ * relay, and marks it sent as soon as the relay says 250.
+ *
+ * Crash safety: a claimed record is 'sending' with the claiming runner's id. Each runner holds a
+ * PostgreSQL advisory lock named after its id for as long as it lives; PostgreSQL drops the lock
+ * the moment the process dies (even kill -9). A sweep returns the claims of runners whose lock
+ * is free to 'pending', so a restarted worker (or another one) resumes exactly where the dead
+ * one stopped. The one window no SMTP client can close — the relay has said 250 and the process
+ * dies before the database hears of it — is a single in-flight copy per connection; it is sent
+ * again with the same Message-ID, which receiving systems treat as the same message.
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type pg from 'pg';
+import type { RoleHandle } from '../platform/roles.ts';
+import { listAddresses } from './addresses.ts';
+import type { DkimKey } from './message/dkim.ts';
+import { createSigner } from './signing-pool.ts';
+import { DELIVERY_CHANNEL } from './fanout.ts';
+import type { ListRelay } from './relay.ts';
+import { unsubscribeToken, verpToken } from './tokens.ts';
+
+export interface RunnerOptions {
+  pool: pg.Pool;
+  relay: ListRelay;
+  secret: string;
+  baseUrl: string;
+  domain: string;
+  dkim: DkimKey[];
+  /** Copies in flight at once. */
+  concurrency: number;
+  /** Worker threads that personalize and sign copies (0: this thread). */
+  signingThreads?: number;
+  /** Records claimed per round. */
+  batchSize?: number;
+  /** Days to keep retrying a temporary failure (4xx) before giving up. */
+  retryDays?: number;
+  log: (msg: string, extra?: object) => void;
+}
+
+interface Claimed {
+  id: number;
+  kind: 'post' | 'digest';
+  ref_id: number;
+  list_id: number;
+  member_id: number;
+  address: string;
+  attempts: number;
+  first_attempt_at: Date;
+}
+
+interface PreparedPost {
+  id: number;
+  localPart: string;
+  number: number;
+  decorated: Buffer;
+}
+
+/** Minutes to wait after the n-th temporary failure: 5, 10, 20 ... up to 4 hours. */
+export function retryDelayMinutes(attempts: number): number {
+  return Math.min(5 * 2 ** Math.max(attempts - 1, 0), 240);
+}
+
+export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle & { runnerId: string; idle(): Promise<void> }> {
+  const runnerId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const batchSize = o.batchSize ?? 500;
+  const retryDays = o.retryDays ?? 5;
+  const lockClient = await o.pool.connect();
+  await lockClient.query('select pg_advisory_lock(hashtextextended($1, 0))', [runnerId]);
+  let wake: (() => void) | undefined;
+  lockClient.on('notification', () => wake?.());
+  await lockClient.query(`listen ${DELIVERY_CHANNEL}`);
+
+  const posts = new Map<number, PreparedPost>();
+  const signer = createSigner(o.dkim, o.signingThreads ?? 0);
+  let stopping = false;
+  let lastSweep = 0;
+  let idleWaiters: Array<() => void> = [];
+
+  async function prepared(postId: number): Promise<PreparedPost | undefined> {
+    const cached = posts.get(postId);
+    if (cached) return cached;
+    const { rows } = await o.pool.query<{ decorated: Buffer; number: number; local_part: string }>(
+      'select p.decorated, p.number, l.local_part from posts p join lists l on l.id = p.list_id where p.id = $1',
+      [postId],
+    );
+    if (!rows[0]) return undefined;
+    const p = { id: postId, localPart: rows[0].local_part, number: rows[0].number, decorated: rows[0].decorated };
+    posts.set(postId, p);
+    if (posts.size > 16) posts.delete(posts.keys().next().value!);
+    return p;
+  }
+
+  async function sweep(): Promise<void> {
+    lastSweep = Date.now();
+    const { rows } = await o.pool.query<{ claimed_by: string }>(`select distinct claimed_by from deliveries where status = 'sending' and claimed_by <> $1`, [runnerId]);
+    for (const { claimed_by: other } of rows) {
+      const got = await lockClient.query<{ got: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as got', [other]);
+      if (!got.rows[0]!.got) continue; // that runner is alive
+      await lockClient.query('select pg_advisory_unlock(hashtextextended($1, 0))', [other]);
+      const released = await o.pool.query(`update deliveries set status = 'pending', claimed_by = null, claimed_at = null where status = 'sending' and claimed_by = $1`, [other]);
+      o.log('released deliveries claimed by a runner that stopped', { runner: other, deliveries: released.rowCount });
+    }
+  }
+
+  async function claim(): Promise<Claimed[]> {
+    const { rows } = await o.pool.query<Claimed>(
+      `update deliveries d set status = 'sending', claimed_by = $1, claimed_at = now(), attempts = d.attempts + 1,
+              first_attempt_at = coalesce(d.first_attempt_at, now())
+        where d.id in (select id from deliveries where status in ('pending', 'deferred') and next_attempt_at <= now()
+                        order by next_attempt_at, id limit $2 for update skip locked)
+        returning d.id, d.kind, d.ref_id, d.list_id, d.member_id, d.address, d.attempts, d.first_attempt_at`,
+      [runnerId, batchSize],
+    );
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  // Sent copies are marked in as few round trips as the database allows: one update in flight
+  // at a time, taking every id acknowledged since the last one.
+  let acks: number[] = [];
+  let flushing: Promise<void> | undefined;
+  function flush(): Promise<void> {
+    if (flushing) return flushing;
+    flushing = (async () => {
+      while (acks.length) {
+        const ids = acks;
+        acks = [];
+        await o.pool.query(`update deliveries set status = 'sent', sent_at = now() where id = any($1) and status = 'sending'`, [ids]);
+      }
+    })().finally(() => (flushing = undefined));
+    return flushing;
+  }
+
+  async function failed(d: Claimed, response: string, code: number | undefined): Promise<void> {
+    const permanent = code !== undefined && code >= 500;
+    const expired = Date.now() - d.first_attempt_at.getTime() > retryDays * 86_400_000;
+    if (permanent || expired) {
+      await o.pool.query(`update deliveries set status = 'failed', claimed_by = null, last_response = $2 where id = $1`, [d.id, response]);
+      await o.pool.query(
+        `insert into bounce_events (list_id, member_id, address, temporary, source, status_code, diagnostic, delivery_id) values ($1, $2, $3, $4, 'smtp', $5, $6, $7)`,
+        [d.list_id, d.member_id, d.address, !permanent, code ? String(code) : null, response, d.id],
+      );
+      return;
+    }
+    await o.pool.query(
+      `update deliveries set status = 'deferred', claimed_by = null, last_response = $2, next_attempt_at = now() + make_interval(mins => $3) where id = $1`,
+      [d.id, response, retryDelayMinutes(d.attempts)],
+    );
+  }
+
+  async function deliver(d: Claimed): Promise<void> {
+    const post = d.kind === 'post' ? await prepared(d.ref_id) : undefined;
+    if (!post) {
+      await o.pool.query(`update deliveries set status = 'failed', claimed_by = null, last_response = 'nothing to send' where id = $1`, [d.id]);
+      return;
+    }
+    const a = listAddresses(post.localPart, o.domain);
+    const token = unsubscribeToken(o.secret, d.member_id, d.list_id);
+    const raw = await signer.copy(post.id, post.decorated, {
+      unsubscribeUrl: `${o.baseUrl}/u/${token}`,
+      unsubscribeMailto: `mailto:${a.request}?subject=unsubscribe%20${token}`,
+    });
+    const result = await o.relay.send({ from: a.bounces(verpToken(o.secret, d.id)), to: d.address }, raw, `${post.localPart}-${post.number}-${d.member_id}`);
+    if (result.ok) {
+      acks.push(d.id);
+      void flush();
+    } else {
+      await failed(d, result.response, result.code);
+    }
+  }
+
+  async function work(batch: Claimed[]): Promise<void> {
+    let next = 0;
+    const lane = async () => {
+      while (next < batch.length) {
+        const d = batch[next++]!;
+        try {
+          await deliver(d);
+        } catch (err) {
+          await failed(d, (err as Error).message, undefined).catch(() => undefined);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, batch.length) }, lane));
+    await flush();
+  }
+
+  const loop = (async () => {
+    while (!stopping) {
+      try {
+        if (Date.now() - lastSweep > 5000) await sweep();
+        const batch = await claim();
+        if (batch.length) {
+          await work(batch);
+          continue;
+        }
+        for (const w of idleWaiters) w();
+        idleWaiters = [];
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 1000);
+          wake = () => (clearTimeout(t), resolve());
+        });
+        wake = undefined;
+      } catch (err) {
+        if (stopping) break;
+        o.log('delivery runner error; retrying in a second', { err: (err as Error).message });
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  })();
+
+  return {
+    name: 'delivery-runner',
+    runnerId,
+    description: `Worker: list delivery ${o.relay.kind === 'relay' ? `through the relay (${o.concurrency} in flight)` : 'into the outbox folder (no SMTP_URL)'}${o.dkim.length ? `, DKIM-signed${o.signingThreads ? ` in ${o.signingThreads} thread(s)` : ''}` : ', not DKIM-signed (no DKIM_SELECTOR)'}.`,
+    info: { runnerId },
+    /** Resolves the next time the runner finds nothing due (tests and benchmarks wait on it). */
+    idle: () => new Promise<void>((r) => idleWaiters.push(r)),
+    async close() {
+      stopping = true;
+      wake?.();
+      await loop;
+      await flush().catch(() => undefined);
+      await lockClient.query(`unlisten ${DELIVERY_CHANNEL}`).catch(() => undefined);
+      await lockClient.query('select pg_advisory_unlock(hashtextextended($1, 0))', [runnerId]).catch(() => undefined);
+      lockClient.release();
+      o.relay.close();
+      await signer.close();
+    },
+  };
+}

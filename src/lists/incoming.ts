@@ -1,0 +1,344 @@
+/**
+ * The worker's side of mail-in: one job per stored message, routed by the address it came to —
+ * a post (rules, then accept / hold / reject / discard), a command to -request, mail for the
+ * coordinators (-owner), a bounce (-bounces+VERP) or a confirmation by reply (-confirm+token).
+ * Each message is processed once: the row is locked and its status moves on in one transaction.
+ */
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { joinSettings } from '../communities/store.ts';
+import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
+import { queueMail } from '../platform/mail/queued.ts';
+import type { OutgoingMail } from '../platform/mail/transport.ts';
+import { confirmJoin, requestToJoin } from '../membership/join.ts';
+import { changeMembership, coordinatorAddresses, findMemberByEmail, membershipIn } from '../membership/members.ts';
+import { authenticateSender, type SenderAuthentication } from './authenticate.ts';
+import { parseBounce } from './bounces/parse.ts';
+import { readCommand } from './commands.ts';
+import { listIdOf, listLinks, type ListContext } from './context.ts';
+import { commandReply, heldNotice, leaveLinkMail, ownerForward, rejectNotice, type ListRef } from './mails.ts';
+import { acceptPost, type AcceptedMessage } from './pipeline.ts';
+import { HOLD_NOTICE_JOB, lookupHoldToken, moderate, moderatorAddresses } from './moderation.ts';
+import { runChain, type PostFacts } from './rules.ts';
+import { listById, type List } from './store.ts';
+import { readUnsubscribeToken, readVerpToken, unsubscribeToken } from './tokens.ts';
+
+export interface IncomingRow {
+  id: number;
+  list_id: number | null;
+  address_kind: 'post' | 'request' | 'owner' | 'bounces' | 'confirm';
+  token: string | null;
+  envelope_from: string;
+  remote_ip: string | null;
+  helo: string | null;
+  raw: Buffer;
+  size: number;
+  status: string;
+}
+
+function headerMap(parsed: ParsedMail): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const line of parsed.headerLines) {
+    const value = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    map.set(line.key, [...(map.get(line.key) ?? []), value]);
+  }
+  return map;
+}
+
+function addresses(a: AddressObject | AddressObject[] | undefined): string[] {
+  const list = Array.isArray(a) ? a : a ? [a] : [];
+  return list.flatMap((x) => x.value.flatMap((v) => (v.group ? v.group.map((g) => g.address ?? '') : [v.address ?? '']))).filter(Boolean);
+}
+
+/** RFC 3834 and common practice: mail we must never answer. */
+export function isAutomatic(headers: Map<string, string[]>, envelopeFrom: string): boolean {
+  if (!envelopeFrom) return true;
+  const auto = headers.get('auto-submitted')?.[0]?.toLowerCase().split(';')[0]?.trim();
+  if (auto && auto !== 'no') return true;
+  const precedence = headers.get('precedence')?.[0]?.toLowerCase().trim();
+  if (precedence && ['bulk', 'junk', 'list', 'auto_reply'].includes(precedence)) return true;
+  if (headers.has('list-id') || headers.has('x-autoreply') || headers.has('x-autorespond')) return true;
+  if (/^(mailer-daemon|postmaster|.*-(bounces|request|owner))(\+.*)?@/i.test(envelopeFrom)) return true;
+  return false;
+}
+
+/** At most `limit` automatic replies per address per day, so two robots can never loop. */
+async function mayReply(db: Queryable, address: string, limit: number): Promise<boolean> {
+  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from auto_replies where lower(address) = lower($1) and at > now() - interval '1 day'`, [address]);
+  if (rows[0]!.n >= limit) return false;
+  await db.query('insert into auto_replies (address) values ($1)', [address]);
+  return true;
+}
+
+function listRef(ctx: ListContext, list: List): ListRef {
+  const links = listLinks(ctx, list);
+  return { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}/communities/${list.communitySlug}` };
+}
+
+export async function processIncoming(ctx: ListContext, id: number): Promise<void> {
+  const { rows } = await ctx.pool.query<IncomingRow>('select * from incoming_messages where id = $1', [id]);
+  const row = rows[0];
+  if (!row || row.status !== 'received') return; // processed already (a retried job)
+  const list = row.list_id ? await listById(ctx.pool, row.list_id) : undefined;
+  if (!list) {
+    await ctx.pool.query(`update incoming_messages set status = 'failed', decision_reason = 'the list no longer exists', processed_at = now() where id = $1`, [id]);
+    return;
+  }
+  const { parsed, headers, from } = await parseIncoming(row.raw);
+  await ctx.pool.query('update incoming_messages set message_id = $2, from_address = $3, subject = $4 where id = $1', [id, parsed.messageId ?? null, from, (parsed.subject ?? '').slice(0, 500)]);
+  switch (row.address_kind) {
+    case 'post':
+      return handlePost(ctx, list, row, parsed, headers, from);
+    case 'request':
+      return handleRequest(ctx, list, row, parsed, headers, from);
+    case 'confirm':
+      return handleConfirm(ctx, list, row, parsed, headers, from);
+    case 'owner':
+      return handleOwner(ctx, list, row, parsed, headers, from);
+    case 'bounces':
+      return handleBounce(ctx, list, row);
+  }
+}
+
+/** What the pipeline needs of a message that is accepted now (by the rules or a moderator). */
+export function acceptedMessage(ctx: Pick<ListContext, 'domain'>, row: Pick<IncomingRow, 'id' | 'raw'>, parsed: ParsedMail, from: string, memberId: number | null, auth: SenderAuthentication | null): AcceptedMessage {
+  const fromName = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name || null);
+  // Every copy must carry the same Message-ID (threading, and receivers dropping a copy sent
+  // twice), so a post without one (or without a Date) gets it here, once.
+  const messageId = parsed.messageId ?? `<socialgov-${row.id}@${ctx.domain}>`;
+  const added = [...(parsed.messageId ? [] : [`Message-ID: ${messageId}`]), ...(parsed.date ? [] : [`Date: ${new Date().toUTCString().replace('GMT', '+0000')}`])];
+  return {
+    incomingId: row.id,
+    raw: added.length ? Buffer.concat([Buffer.from(added.join('\r\n') + '\r\n'), row.raw]) : row.raw,
+    messageId,
+    inReplyTo: parsed.inReplyTo ?? null,
+    references: Array.isArray(parsed.references) ? parsed.references : parsed.references ? [parsed.references] : [],
+    subject: parsed.subject ?? '',
+    fromAddress: from,
+    fromName,
+    memberId,
+    sentAt: parsed.date && !Number.isNaN(parsed.date.getTime()) && parsed.date.getTime() < Date.now() + 86_400_000 ? parsed.date : new Date(),
+    auth,
+  };
+}
+
+export async function parseIncoming(raw: Buffer): Promise<{ parsed: ParsedMail; headers: Map<string, string[]>; from: string | null }> {
+  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  return { parsed, headers: headerMap(parsed), from: addresses(parsed.from)[0]?.toLowerCase() ?? null };
+}
+
+async function finish(db: Queryable, id: number, status: string, reason: string | null, extra: { hits?: unknown; postId?: number } = {}): Promise<void> {
+  await db.query(
+    `update incoming_messages set status = $2, decision_reason = $3, rule_hits = coalesce($4, rule_hits), post_id = $5, processed_at = now() where id = $1`,
+    [id, status, reason, extra.hits === undefined ? null : JSON.stringify(extra.hits), extra.postId ?? null],
+  );
+}
+
+/** Queue an automatic answer unless the message was automatic or the address had its share today. */
+async function reply(tx: Queryable, ctx: ListContext, row: IncomingRow, headers: Map<string, string[]>, to: string | null, mail: (to: string) => OutgoingMail): Promise<boolean> {
+  if (!to || isAutomatic(headers, row.envelope_from)) return false;
+  if (!(await mayReply(tx, to, ctx.config.autoReplyLimit))) return false;
+  return queueMail(tx, ctx.queue, mail(to), { key: `list-reply:${row.id}` });
+}
+
+async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+  const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
+  const membership = member ? await membershipIn(ctx.pool, member.id, list.communityId) : undefined;
+  let auth: SenderAuthentication | null = null;
+  try {
+    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve);
+  } catch (err) {
+    ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });
+  }
+  const links = listLinks(ctx, list);
+  const facts: PostFacts = {
+    list,
+    listId: listIdOf(list, ctx.domain),
+    loopTag: links.addresses.post,
+    envelopeFrom: row.envelope_from,
+    from,
+    size: row.size,
+    headers,
+    recipientCount: addresses(parsed.to).length + addresses(parsed.cc).length,
+    sender: {
+      member: membership?.status === 'active',
+      banned: membership?.status === 'banned',
+      role: membership?.status === 'active' ? membership.role : null,
+    },
+    auth,
+  };
+  const chain = runChain(facts);
+  const hits = { hits: chain.hits, auth };
+  const ref = listRef(ctx, list);
+  const subject = parsed.subject ?? '';
+  await inTransaction(ctx.pool, async (tx) => {
+    const locked = await tx.query(`select status from incoming_messages where id = $1 for update`, [row.id]);
+    if (locked.rows[0]?.status !== 'received') return;
+    if (chain.outcome === 'accept') {
+      const { postId } = await acceptPost(tx, ctx, list, acceptedMessage(ctx, row, parsed, from!, member?.id ?? null, auth));
+      await finish(tx, row.id, 'accepted', null, { hits, postId });
+      return;
+    }
+    await finish(tx, row.id, chain.outcome === 'hold' ? 'held' : chain.outcome === 'reject' ? 'rejected' : 'discarded', chain.reason, { hits });
+    if (chain.outcome === 'reject') await reply(tx, ctx, row, headers, from, (to) => rejectNotice(to, ref, subject, chain.reason!, parsed.messageId));
+    if (chain.outcome === 'hold') {
+      await reply(tx, ctx, row, headers, from, (to) => heldNotice(to, ref, subject, chain.reason!, parsed.messageId));
+      await ctx.queue.send(HOLD_NOTICE_JOB, { listId: list.id }, { db: tx, retryLimit: 10, retryDelay: 60 });
+    }
+  });
+}
+
+async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+  const ref = listRef(ctx, list);
+  const subject = parsed.subject ?? '';
+  if (isAutomatic(headers, row.envelope_from)) {
+    await finish(ctx.pool, row.id, 'discarded', 'automatic message to -request: not answered (RFC 3834)');
+    return;
+  }
+  const command = readCommand(subject, parsed.text ?? '');
+  const answer = async (lines: string[], status = 'done', note: string | null = null) => {
+    await inTransaction(ctx.pool, async (tx) => {
+      await reply(tx, ctx, row, headers, from, (to) => commandReply(to, ref, subject, lines, parsed.messageId));
+      await finish(tx, row.id, status, note);
+    });
+  };
+  if (!command) return answer(['We did not find a command in your message.'], 'done', 'no command');
+  if (command.kind === 'help') return answer(['Here is how this list works.'], 'done', 'help');
+  if (command.kind === 'confirm') return confirmByToken(ctx, list, row, headers, from, command.token, subject, parsed.messageId);
+  if (command.kind === 'leave') {
+    if (command.token) {
+      const scoped = readUnsubscribeToken(ctx.secret, command.token);
+      if (scoped && scoped.listId === list.id) {
+        await unsubscribe(ctx, list, scoped.memberId, 'email', { name: from ?? 'one-click', source: 'email' });
+        return answer([`You have left ${list.name}. You will get no more messages from it.`], 'done', 'left by one-click mail');
+      }
+    }
+    const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
+    const membership = member ? await membershipIn(ctx.pool, member.id, list.communityId) : undefined;
+    if (!member || membership?.status !== 'active') return answer([`${from} is not on ${list.name}, so there is nothing to leave.`], 'done', 'leave: not a member');
+    // The link goes to the member's own address, so a forged "leave" cannot remove anyone.
+    const link = `${ctx.baseUrl}/u/${unsubscribeToken(ctx.secret, member.id, list.id)}`;
+    await inTransaction(ctx.pool, async (tx) => {
+      if (await mayReply(tx, member.email, ctx.config.autoReplyLimit)) await queueMail(tx, ctx.queue, leaveLinkMail(member.email, ref, link, parsed.messageId), { key: `list-reply:${row.id}` });
+      await finish(tx, row.id, 'done', 'leave: confirmation link sent');
+    });
+    return;
+  }
+  // join
+  if (!from) return answer(['Your message has no From address we could answer.'], 'done', 'join: no sender');
+  const community = await joinSettings(ctx.pool, list.communitySlug);
+  if (!community) return answer(['This list is closing and takes no new members.'], 'done', 'join: no community');
+  const fromName = Array.isArray(parsed.from) ? undefined : parsed.from?.value[0]?.name || undefined;
+  const allowed = await mayReply(ctx.pool, from, ctx.config.autoReplyLimit);
+  if (!allowed) return finish(ctx.pool, row.id, 'done', 'join: daily reply limit reached');
+  const result = await requestToJoin(ctx.pool, {
+    community,
+    email: from,
+    name: command.name ?? fromName ?? from,
+    ...(command.jobTitle ? { jobTitle: command.jobTitle } : {}),
+    ...(command.agency ? { agency: command.agency } : {}),
+    ip: row.remote_ip ?? 'email',
+    operator: { eligibleDomains: ctx.config.eligibleDomains, blockedDomains: ctx.config.blockedDomains },
+    linkHours: ctx.config.joinLinkHours,
+    baseUrl: ctx.baseUrl,
+    mail: ctx.mail,
+    confirmByReply: (token) => listLinks(ctx, list).addresses.confirm(token),
+  });
+  if (result.kind === 'ineligible') {
+    return answer([`We could not add ${from} to ${list.name}.`, '', result.decision.message], 'done', `join: not eligible (${result.decision.rule})`);
+  }
+  await finish(ctx.pool, row.id, 'done', `join: confirmation sent (${result.decision.outcome})`);
+}
+
+async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, headers: Map<string, string[]>, from: string | null, token: string, subject: string, inReplyTo: string | undefined): Promise<void> {
+  const ref = listRef(ctx, list);
+  const result = await confirmJoin(ctx.pool, token, { baseUrl: ctx.baseUrl, queue: ctx.queue, actor: { name: from ?? 'email', source: 'email' } });
+  const lines =
+    result.kind === 'joined' ? [`You are now a member of ${list.name}.`]
+    : result.kind === 'awaiting-approval' ? ['Thank you: your address is confirmed. A coordinator will review your request and we will email you their answer.']
+    : result.kind === 'used' ? ['This request was confirmed already.']
+    : result.kind === 'expired' ? [`This request has expired. Send "join" to ${ref.request} to ask again.`]
+    : ['We did not recognise this confirmation. It may be mistyped.'];
+  await inTransaction(ctx.pool, async (tx) => {
+    // Joined and awaiting-approval already got their own mail from confirmJoin.
+    if (result.kind !== 'joined' && result.kind !== 'awaiting-approval') await reply(tx, ctx, row, headers, from, (to) => commandReply(to, ref, subject, lines, inReplyTo));
+    await finish(tx, row.id, 'done', `confirm: ${result.kind}`);
+  });
+}
+
+async function handleConfirm(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+  if (isAutomatic(headers, row.envelope_from) && !headers.has('list-id')) {
+    await finish(ctx.pool, row.id, 'discarded', 'automatic message to a confirmation address');
+    return;
+  }
+  // A moderator replying to a hold notice approves that message.
+  const hold = await lookupHoldToken(ctx.pool, row.token!);
+  if (hold && hold.listId === list.id) {
+    const moderators = await moderatorAddresses(ctx.pool, list.communityId);
+    if (!from || !moderators.some((m) => m.toLowerCase() === from)) {
+      await finish(ctx.pool, row.id, 'discarded', `approve by reply from ${from ?? 'nobody'}, who is not a moderator of this list`);
+      return;
+    }
+    const [decision] = await moderate(ctx, { list, ids: [hold.incomingId], action: 'approve', actor: { name: from, source: 'email' } });
+    await finish(ctx.pool, row.id, 'done', `approve by reply: ${decision!.outcome}`);
+    return;
+  }
+  return confirmByToken(ctx, list, row, headers, from, row.token!, parsed.subject ?? '', parsed.messageId);
+}
+
+async function handleOwner(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+  const ref = listRef(ctx, list);
+  await inTransaction(ctx.pool, async (tx) => {
+    if (isAutomatic(headers, row.envelope_from)) {
+      await finish(tx, row.id, 'discarded', 'automatic message to -owner');
+      return;
+    }
+    const to = await coordinatorAddresses(tx, list.communityId);
+    for (const coordinator of to) {
+      await queueMail(tx, ctx.queue, ownerForward(coordinator, ref, from ?? row.envelope_from, parsed.subject ?? '(no subject)', row.raw), { key: `owner-forward:${row.id}:${coordinator}` });
+    }
+    await finish(tx, row.id, 'done', to.length ? `forwarded to ${to.length} coordinator(s)` : 'no coordinators to forward to');
+  });
+}
+
+async function handleBounce(ctx: ListContext, list: List, row: IncomingRow): Promise<void> {
+  const report = await parseBounce(row.raw);
+  const deliveryId = row.token ? readVerpToken(ctx.secret, row.token) : undefined;
+  if (report.kind === 'auto-reply' || report.kind === 'not-a-bounce') {
+    // Out-of-office replies come back to the envelope sender: never a bounce, never answered.
+    await finish(ctx.pool, row.id, 'discarded', report.kind === 'auto-reply' ? 'auto-reply to a list copy: ignored' : 'not a bounce: ignored');
+    return;
+  }
+  const delivery = deliveryId
+    ? (await ctx.pool.query<{ member_id: number; address: string; list_id: number }>('select member_id, address, list_id from deliveries where id = $1', [deliveryId])).rows[0]
+    : undefined;
+  await inTransaction(ctx.pool, async (tx) => {
+    if (delivery) {
+      // VERP names the member exactly; the report says whether the failure is temporary.
+      const mine = report.recipients.find((r) => r.address.toLowerCase() === delivery.address.toLowerCase()) ?? report.recipients[0];
+      await tx.query(
+        `insert into bounce_events (list_id, member_id, address, temporary, source, status_code, diagnostic, delivery_id, incoming_id) values ($1, $2, $3, $4, 'verp', $5, $6, $7, $8)`,
+        [list.id, delivery.member_id, delivery.address, mine?.temporary ?? report.temporary ?? false, mine?.status ?? null, (mine?.diagnostic ?? report.summary).slice(0, 2000), deliveryId, row.id],
+      );
+    } else {
+      for (const r of report.recipients) {
+        const member = await findMemberByEmail(tx, r.address);
+        if (!member) continue;
+        await tx.query(
+          `insert into bounce_events (list_id, member_id, address, temporary, source, status_code, diagnostic, incoming_id) values ($1, $2, $3, $4, 'dsn', $5, $6, $7)`,
+          [list.id, member.id, r.address, r.temporary, r.status ?? null, (r.diagnostic ?? report.summary).slice(0, 2000), row.id],
+        );
+      }
+    }
+    await finish(tx, row.id, 'done', `bounce (${report.format ?? report.kind}): ${delivery ? delivery.address : report.recipients.map((r) => r.address).join(', ') || 'no address found'}`);
+  });
+}
+
+/** Leave a list (one-click, by mail, or the web page): the membership becomes 'left', audited. */
+export async function unsubscribe(ctx: Pick<ListContext, 'pool'>, list: Pick<List, 'communityId'>, memberId: number, source: string, actor: { name: string; source: string }): Promise<boolean> {
+  return inTransaction(ctx.pool, async (tx) => {
+    const m = await membershipIn(tx, memberId, list.communityId);
+    if (m?.status !== 'active') return false;
+    await changeMembership(tx, actor, { communityId: list.communityId, memberId, status: 'left', source, action: 'membership.leave' });
+    return true;
+  });
+}

@@ -1,0 +1,142 @@
+/**
+ * The mail-in role: an SMTP listener and, optionally, an LMTP listener (for Postfix's `lmtp:`
+ * transport) for the list addresses. RCPT TO an address that is not a list's is refused with 550
+ * at once. A message is answered 250 only after its raw bytes (one row per list address it was
+ * sent to) and the job that will process it are committed in PostgreSQL: everything after that
+ * happens in the worker.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import type pg from 'pg';
+import { listDomainOf, type Config } from '../platform/config.ts';
+import { inTransaction } from '../platform/db/queryable.ts';
+import type { RoleHandle } from '../platform/roles.ts';
+import type { Queue } from '../platform/queue.ts';
+import { parseListAddress, type ListAddress } from './addresses.ts';
+import { listByLocalPart } from './store.ts';
+
+export const INCOMING_JOB = 'list.incoming';
+
+interface Resolved extends ListAddress {
+  listId: number;
+  address: string;
+}
+
+type Session = SMTPServerSession & { socialgovRcpt?: Map<string, Resolved> };
+
+function smtpError(code: number, message: string): Error {
+  const err = new Error(message) as Error & { responseCode: number };
+  err.responseCode = code;
+  return err;
+}
+
+export interface MailInOptions {
+  pool: pg.Pool;
+  config: Config;
+  queue: Queue;
+  onError?: (err: Error) => void;
+}
+
+function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
+  const { config, pool, queue } = o;
+  const domain = listDomainOf(config);
+  const tls = config.mailInTlsCert && config.mailInTlsKey ? { cert: readFileSync(config.mailInTlsCert), key: readFileSync(config.mailInTlsKey) } : undefined;
+  const server = new SMTPServer({
+    lmtp,
+    name: domain === 'localhost' ? os.hostname() : domain,
+    banner: 'socialgov list server',
+    size: config.mailInMaxBytes,
+    authOptional: true,
+    disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(tls ?? {}),
+    maxClients: config.mailInMaxConnections,
+    socketTimeout: config.mailInIdleSeconds * 1000,
+    closeTimeout: 10_000,
+    logger: false,
+    hideSTARTTLS: !tls,
+    onRcptTo(address, session: Session, callback) {
+      const parsed = parseListAddress(address.address, domain);
+      if (!parsed) return callback(smtpError(550, `5.1.1 <${address.address}>: no such list address here`));
+      listByLocalPart(pool, parsed.localPart).then(
+        (list) => {
+          if (!list) return callback(smtpError(550, `5.1.1 <${address.address}>: no such list address here`));
+          (session.socialgovRcpt ??= new Map()).set(address.address.toLowerCase(), { ...parsed, listId: list.id, address: address.address });
+          callback();
+        },
+        () => callback(smtpError(451, '4.3.0 Temporary problem looking up the address; try again later')),
+      );
+    },
+    onData(stream, session: Session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('error', (err) => callback(err));
+      stream.on('end', () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+          return callback(smtpError(552, `5.3.4 Message too big; the limit is ${config.mailInMaxBytes} bytes`));
+        }
+        const raw = Buffer.concat(chunks);
+        const targets = session.envelope.rcptTo.map((r) => session.socialgovRcpt?.get(r.address.toLowerCase())).filter((t): t is Resolved => !!t);
+        const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        inTransaction(pool, async (tx) => {
+          for (const t of targets) {
+            const { rows } = await tx.query<{ id: number }>(
+              `insert into incoming_messages (list_id, address_kind, rcpt, token, envelope_from, remote_ip, helo, protocol, raw, size)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
+              [t.listId, t.kind, t.address, t.token ?? null, sender, session.remoteAddress, session.hostNameAppearsAs ?? null, lmtp ? 'lmtp' : 'smtp', raw, raw.length],
+            );
+            await queue.send(INCOMING_JOB, { id: rows[0]!.id }, { db: tx, retryLimit: 10, retryDelay: 30, expireInSeconds: 120 });
+          }
+        }).then(
+          () => callback(null, 'OK: queued'),
+          (err: Error) => {
+            o.onError?.(err);
+            callback(smtpError(451, '4.3.0 Could not store the message; try again later'));
+          },
+        );
+      });
+    },
+  });
+  server.on('error', (err) => o.onError?.(err));
+  return server;
+}
+
+function listen(server: SMTPServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is already in use: set SMTP_IN_PORT or LMTP_PORT to a free port (0 picks one).`) : err);
+    server.server.once('error', onError);
+    server.listen(port, host, () => {
+      server.server.off('error', onError);
+      resolve((server.server.address() as { port: number }).port);
+    });
+  });
+}
+
+/** Start the listeners; the handle's info has `smtpPort` and, with LMTP, `lmtpPort`. */
+export async function startMailIn(o: MailInOptions): Promise<RoleHandle> {
+  const servers: SMTPServer[] = [];
+  const close = async () => {
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  };
+  try {
+    const smtp = listener(o, false);
+    servers.push(smtp);
+    const smtpPort = await listen(smtp, o.config.smtpInPort, o.config.mailInHost);
+    let lmtpPort: number | undefined;
+    if (o.config.lmtpPort !== undefined) {
+      const lmtp = listener(o, true);
+      servers.push(lmtp);
+      lmtpPort = await listen(lmtp, o.config.lmtpPort, o.config.mailInHost);
+    }
+    const domain = listDomainOf(o.config);
+    return {
+      name: 'mail-in',
+      description: `Mail-in: lists at @${domain}; SMTP on ${o.config.mailInHost}:${smtpPort}${lmtpPort !== undefined ? `, LMTP on ${o.config.mailInHost}:${lmtpPort}` : ''}.`,
+      info: { smtpPort, lmtpPort, domain },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

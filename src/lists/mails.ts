@@ -1,0 +1,121 @@
+/** The text of the mail the list sends by itself: command answers and notices. Plain language. */
+import type { OutgoingMail } from '../platform/mail/transport.ts';
+
+export interface ListRef {
+  name: string;
+  post: string;
+  request: string;
+  communityUrl: string;
+}
+
+export function helpText(l: ListRef): string {
+  return [
+    `This is the ${l.name} mailing list. To post, send your message to ${l.post}.`,
+    '',
+    `Commands go to ${l.request}, in the subject or on the first lines of the message:`,
+    '',
+    '  join (or subscribe)   ask to join; put your name and job title in the message,',
+    '                        e.g. "Name: Pat Smith" and "Job title: Social media specialist"',
+    '  leave (or unsubscribe) get a link that takes you off the list',
+    '  help                  this message',
+    '',
+    `Membership is limited to government employees and contractors with a government email address. You can also join, leave, or choose a daily or weekly digest on the web: ${l.communityUrl}`,
+  ].join('\n');
+}
+
+export function commandReply(to: string, l: ListRef, subject: string, lines: string[], inReplyTo?: string): OutgoingMail {
+  return {
+    from: l.request,
+    to,
+    subject: `Re: ${subject || 'your message'}`.slice(0, 200),
+    text: [...lines, '', '--', helpText(l)].join('\n'),
+    // RFC 3834: an answer to a person's message; auto-responders must not answer it.
+    headers: { 'Auto-Submitted': 'auto-replied', ...(inReplyTo ? { 'In-Reply-To': inReplyTo, References: inReplyTo } : {}) },
+  };
+}
+
+export function rejectNotice(to: string, l: ListRef, subject: string, reason: string, inReplyTo?: string): OutgoingMail {
+  return {
+    from: l.request,
+    to,
+    subject: `Your message to ${l.name} was not sent: ${subject}`.slice(0, 200),
+    text: [`Your message to ${l.post} was not sent to the list.`, '', `Why: ${reason}`, '', `If you have questions, write to the list's coordinators at ${l.post.replace('@', '-owner@')}.`].join('\n'),
+    headers: { 'Auto-Submitted': 'auto-replied', ...(inReplyTo ? { 'In-Reply-To': inReplyTo } : {}) },
+  };
+}
+
+export function heldNotice(to: string, l: ListRef, subject: string, reason: string, inReplyTo?: string): OutgoingMail {
+  return {
+    from: l.request,
+    to,
+    subject: `Your message to ${l.name} is waiting for a moderator: ${subject}`.slice(0, 200),
+    text: [
+      `Your message to ${l.post} is waiting for a moderator before it goes to the list.`,
+      '',
+      `Why: ${reason}`,
+      '',
+      'You do not need to send it again. You will hear from us if a moderator declines it.',
+    ].join('\n'),
+    headers: { 'Auto-Submitted': 'auto-replied', ...(inReplyTo ? { 'In-Reply-To': inReplyTo } : {}) },
+  };
+}
+
+export function leaveLinkMail(to: string, l: ListRef, link: string, inReplyTo?: string): OutgoingMail {
+  return commandReply(to, l, 'leave', [
+    `You asked to leave ${l.name}. To confirm, open this link and press the button:`,
+    link,
+    '',
+    'If you did not ask to leave, ignore this message: nothing changes.',
+  ], inReplyTo);
+}
+
+export function ownerForward(to: string, l: ListRef, from: string, subject: string, raw: Buffer): OutgoingMail {
+  return {
+    from: l.request,
+    to,
+    subject: `[${l.name} owners] ${subject}`.slice(0, 200),
+    text: [`${from} wrote to the coordinators of ${l.name} (${l.post.replace('@', '-owner@')}). Their message is attached.`].join('\n'),
+    attachments: [{ filename: 'message.eml', contentType: 'message/rfc822', content: raw.toString('utf8') }],
+  };
+}
+
+export interface HoldNoticeItem {
+  held: { id: number; from: string; subject: string; size: number; reason: string; receivedAt: Date };
+  /** Single-use page with Approve and Discard buttons. */
+  link: string;
+  /** Reply to this address to approve. */
+  reply: string;
+}
+
+export function holdNotice(to: string, l: { name: string; queueUrl: string; holdDays: number }, items: HoldNoticeItem[]): OutgoingMail {
+  const one = items.length === 1 ? items[0]! : undefined;
+  const describe = (i: HoldNoticeItem) => [
+    `From: ${i.held.from}`,
+    `Subject: ${i.held.subject || '(no subject)'}`,
+    `Size: ${Math.max(1, Math.round(i.held.size / 1024))} KB`,
+    `Why it is held: ${i.held.reason}`,
+    `Approve or discard: ${i.link}`,
+  ];
+  return {
+    to,
+    subject: one ? `${l.name}: a message is waiting for a moderator: ${one.held.subject || '(no subject)'}`.slice(0, 200) : `${l.name}: ${items.length} messages are waiting for a moderator`,
+    text: [
+      one ? `A message to ${l.name} is waiting for a moderator.` : `${items.length} messages to ${l.name} are waiting for a moderator.`,
+      '',
+      ...items.flatMap((i, n) => [...(one ? [] : [`${n + 1}.`]), ...describe(i), '']),
+      ...(one ? ['To approve it, you can also reply to this message (the reply goes to the list server, not to the list).', ''] : []),
+      `All held messages: ${l.queueUrl}`,
+      `Each link works once. Messages nobody decides on are discarded after ${l.holdDays} days, and the sender is told.`,
+    ].join('\n'),
+    ...(one ? { replyTo: one.reply } : {}),
+  };
+}
+
+export function heldExpiredNotice(to: string, l: { name: string; post: string }, subject: string, days: number): OutgoingMail {
+  return {
+    to,
+    subject: `Your message to ${l.name} was not sent: ${subject}`.slice(0, 200),
+    text: [`Your message to ${l.post} waited ${days} days for a moderator and has been discarded. It was not sent to the list.`, '', `If it is still useful, you can send it again, or write to the coordinators at ${l.post.replace('@', '-owner@')}.`].join('\n'),
+    headers: { 'Auto-Submitted': 'auto-replied' },
+  };
+}

@@ -1,0 +1,74 @@
+/** Lists in the database: one per community, found by address local part, id or community. */
+import type { Queryable } from '../platform/db/queryable.ts';
+
+export type ReplyToPolicy = 'poster' | 'list';
+export type DmarcMitigation = 'auto' | 'always' | 'never';
+
+export interface List {
+  id: number;
+  communityId: number;
+  communitySlug: string;
+  localPart: string;
+  /** The list's short name, e.g. "Social Media". */
+  name: string;
+  description: string;
+  /** The prefix as configured: null is the default "[<name>]", '' is none. */
+  subjectPrefix: string | null;
+  footer: string;
+  replyTo: ReplyToPolicy;
+  dmarcMitigation: DmarcMitigation;
+  moderated: boolean;
+  emergency: boolean;
+  maxBytes: number;
+  maxRecipients: number;
+  acceptFrom: string[];
+  banned: string[];
+  sendToPoster: boolean;
+  archivePublic: boolean;
+  timeZone: string;
+  postCount: number;
+}
+
+const SELECT = `select l.*, c.slug as community_slug from lists l join communities c on c.id = l.community_id`;
+
+function toList(r: Record<string, unknown>): List {
+  return {
+    id: Number(r.id), communityId: Number(r.community_id), communitySlug: r.community_slug as string, localPart: r.local_part as string,
+    name: r.name as string, description: r.description as string, subjectPrefix: r.subject_prefix as string | null, footer: r.footer as string,
+    replyTo: r.reply_to as ReplyToPolicy, dmarcMitigation: r.dmarc_mitigation as DmarcMitigation, moderated: r.moderated as boolean,
+    emergency: r.emergency as boolean, maxBytes: Number(r.max_bytes), maxRecipients: Number(r.max_recipients),
+    acceptFrom: r.accept_from as string[], banned: r.banned as string[], sendToPoster: r.send_to_poster as boolean,
+    archivePublic: r.archive_public as boolean, timeZone: r.time_zone as string, postCount: Number(r.post_count),
+  };
+}
+
+export async function listByLocalPart(db: Queryable, localPart: string): Promise<List | undefined> {
+  const { rows } = await db.query(`${SELECT} where l.local_part = lower($1)`, [localPart]);
+  return rows[0] ? toList(rows[0]) : undefined;
+}
+
+export async function listById(db: Queryable, id: number): Promise<List | undefined> {
+  const { rows } = await db.query(`${SELECT} where l.id = $1`, [id]);
+  return rows[0] ? toList(rows[0]) : undefined;
+}
+
+export async function listsOfCommunity(db: Queryable, communityId: number): Promise<List[]> {
+  const { rows } = await db.query(`${SELECT} where l.community_id = $1 order by l.id`, [communityId]);
+  return rows.map(toList);
+}
+
+/** The subject prefix actually used: the configured one, or "[<name>]". */
+export function effectivePrefix(list: List): string | null {
+  if (list.subjectPrefix === '') return null;
+  return list.subjectPrefix ?? `[${list.name}]`;
+}
+
+/** Does `address` match an entry of a list of addresses and `@domain`s (case-insensitive)? */
+export function matchesAddressList(entries: string[], address: string): boolean {
+  const a = address.toLowerCase();
+  const domain = a.slice(a.lastIndexOf('@'));
+  return entries.some((e) => {
+    const x = e.trim().toLowerCase();
+    return x.startsWith('@') ? domain === x : x === a;
+  });
+}

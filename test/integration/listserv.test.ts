@@ -1,0 +1,216 @@
+/**
+ * The listserv end to end, as a new user meets it: real SMTP and LMTP in, the worker's rules and
+ * pipeline, delivery to a real SMTP server with headers and a DKIM signature checked by mailauth,
+ * holds with reasons, joining by mail with confirm-by-reply, and one-click unsubscribe over HTTP.
+ */
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, describe, test } from 'node:test';
+import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startTestDns, type TestDns } from '../dns-server.ts';
+import { addMembers, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
+import { startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
+import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+
+const require = createRequire(import.meta.url);
+const { dkimVerify } = require('mailauth/lib/dkim/verify') as {
+  dkimVerify(raw: Buffer, o: { resolver: (name: string, type: string) => Promise<unknown> }): Promise<{ results: Array<{ status: { result: string; header?: Record<string, string> }; signingDomain: string; signingHeaders?: { keys: string } }> }>;
+};
+
+const DOMAIN = 'lists.test.gov';
+const LIST = `social-media@${DOMAIN}`;
+const SITE = 'https://socialgov.test.gov';
+
+describe('the listserv', () => {
+  let platform: RunningPlatform;
+  let sink: MailSink;
+  let dns: TestDns;
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let smtpPort: number;
+  let lmtpPort: number;
+  let listKey: RsaKey;
+  let agencyKey: RsaKey;
+
+  before(async () => {
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    dir = tempDir();
+    listKey = rsaKey();
+    agencyKey = rsaKey();
+    dns = await startTestDns({
+      '_dmarc.agency.gov': 'v=DMARC1; p=reject; rua=mailto:dmarc@agency.gov',
+      'mail._domainkey.agency.gov': agencyKey.txt,
+      '_dmarc.example.com': 'v=DMARC1; p=none',
+    });
+    sink = await startMailSink();
+    platform = await startPlatform(
+      testConfig({
+        ...database.env,
+        SMTP_URL: sink.url,
+        // As behind a TLS proxy: one-click unsubscribe (RFC 8058) needs https links.
+        PUBLIC_URL: SITE,
+        LIST_DOMAIN: DOMAIN,
+        SMTP_IN_PORT: '0',
+        LMTP_PORT: '0',
+        DNS_SERVERS: dns.address,
+        DKIM_SELECTOR: 'sg',
+        DKIM_PRIVATE_KEY_FILE: writeKey(dir, listKey),
+      }),
+    );
+    const info = platform.roles['mail-in']!.info as { smtpPort: number; lmtpPort: number };
+    smtpPort = info.smtpPort;
+    lmtpPort = info.lmtpPort;
+    await addMembers(platform.db.pool, 'social-media', ['pat@agency.gov', 'lee@agency.gov', 'kim@state.gov', 'digest@agency.gov']);
+    await platform.db.pool.query(`update memberships set delivery_mode = 'daily' where member_id = (select id from members where email = 'digest@agency.gov')`);
+  });
+  after(async () => {
+    await platform?.close();
+    await sink?.close();
+    await dns?.close();
+    await cleanup?.();
+    if (dir) removeDir(dir);
+  });
+
+  const copiesOf = (messageId: string) => sink.messages.filter((m) => m.headers.get('message-id') === messageId);
+
+  test('an address that is not a list is refused at RCPT time with 550', async () => {
+    await assert.rejects(postMail({ port: smtpPort, from: 'pat@agency.gov', to: `nobody@${DOMAIN}`, subject: 'x', text: 'x' }), (err: Error & { responseCode?: number }) => err.responseCode === 550);
+    await assert.rejects(postMail({ port: smtpPort, from: 'pat@agency.gov', to: 'social-media@elsewhere.gov', subject: 'x', text: 'x' }), (err: Error & { responseCode?: number }) => err.responseCode === 550);
+  });
+
+  test('a member post reaches every member once, personalized, DKIM-signed, with list headers', async () => {
+    const messageId = '<first-post@agency.gov>';
+    const sent = await postMail({
+      port: smtpPort, from: 'Pat Smith <pat@agency.gov>', to: LIST, subject: 'Caption tools for short video', text: 'Which caption tools does your agency use?\n', messageId,
+      dkim: { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem },
+    });
+    assert.deepEqual(sent.accepted, [LIST]);
+    const copies = await waitFor('three copies', async () => (copiesOf(messageId).length >= 3 ? copiesOf(messageId) : undefined)).catch(async (err) => {
+      const state = await platform.db.pool.query(`select id, status, decision_reason, rule_hits from incoming_messages`);
+      const d = await platform.db.pool.query(`select status, last_response from deliveries`);
+      throw new Error(`${err.message}: ${JSON.stringify(state.rows)} ${JSON.stringify(d.rows)}`);
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const all = copiesOf(messageId);
+    assert.deepEqual(all.map((m) => m.to[0]).sort(), ['kim@state.gov', 'lee@agency.gov', 'pat@agency.gov'], 'each-message members only, the poster included, digest readers not');
+    const tokens = new Set<string>();
+    for (const copy of copies) {
+      assert.match(copy.subject, /^\[Social Media\] Caption tools for short video$/);
+      const raw = copy.raw;
+      assert.match(raw, /^List-Id: .*<social-media\.lists\.test\.gov>/m);
+      assert.match(raw, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
+      const unsub = /^List-Unsubscribe: <(http[^>]+)>,\s*<mailto:([^>]+)>/m.exec(raw.replace(/\r?\n[ \t]+/g, ' '));
+      assert.ok(unsub, 'List-Unsubscribe has an https and a mailto link');
+      tokens.add(unsub[1]!);
+      assert.match(raw, /^Precedence: list\r?$/m);
+      assert.match(raw, /^List-Post: <mailto:social-media@lists\.test\.gov>/m);
+      assert.match(copy.from, /^social-media-bounces\+[0-9a-z]+-[0-9a-f]{12}@lists\.test\.gov$/, 'VERP envelope sender');
+      // agency.gov publishes p=reject: From is rewritten to the list, the poster goes to Reply-To.
+      assert.match(raw, /^From: "?Pat Smith via Social Media"? <social-media@lists\.test\.gov>/m);
+      assert.match(raw, /^Reply-To: .*pat@agency\.gov/m);
+      assert.match(copy.text, /Which caption tools/);
+      assert.match(copy.text, /FOIA/);
+      const verified = await dkimVerify(Buffer.from(raw), {
+        resolver: async (name: string) => {
+          if (name === `sg._domainkey.${DOMAIN}`) return [[listKey.txt]];
+          throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+        },
+      });
+      const ours = verified.results.find((r) => r.signingDomain === DOMAIN);
+      assert.equal(ours?.status.result, 'pass', `DKIM for ${copy.to[0]}: ${JSON.stringify(verified.results.map((r) => r.status))}`);
+      assert.match(ours!.status.header?.h ?? JSON.stringify(ours), /list-unsubscribe/i);
+    }
+    assert.equal(tokens.size, 3, 'each copy has its own unsubscribe link');
+    const { rows } = await platform.db.pool.query(`select status from incoming_messages where message_id = $1`, [messageId]);
+    assert.equal(rows[0].status, 'accepted');
+  });
+
+  test('a reply keeps one prefix (moved to the front, as Mailman does)', async () => {
+    const messageId = '<reply-1@agency.gov>';
+    await postMail({
+      port: smtpPort, from: 'Lee <lee@agency.gov>', to: LIST, subject: 'Re: [Social Media] Caption tools for short video', text: 'We use the built-in ones.\n', messageId,
+      inReplyTo: '<first-post@agency.gov>', dkim: { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem },
+    });
+    const copy = await waitFor('reply copy', async () => copiesOf(messageId)[0]);
+    assert.equal(copy.subject, '[Social Media] Re: Caption tools for short video');
+  });
+
+  test('a non-member post is held with the reason, and the sender is told', async () => {
+    const messageId = '<outsider@example.com>';
+    await postMail({ port: smtpPort, from: 'Sam <sam@example.com>', to: LIST, subject: 'Buy our tool', text: 'Hello', messageId });
+    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    assert.equal(row.status, 'held');
+    assert.match(row.decision_reason, /sam@example\.com, is not a member/);
+    assert.deepEqual(row.rule_hits.hits.map((h: { rule: string }) => h.rule), ['membership']);
+    const notice = await sink.next('sam@example.com');
+    assert.match(notice.subject, /waiting for a moderator/);
+    assert.match(notice.raw, /^Auto-Submitted: auto-replied/m);
+    assert.equal(copiesOf(messageId).length, 0);
+  });
+
+  test("a post claiming a member's address that fails DMARC is held as possibly forged", async () => {
+    const messageId = '<forged@agency.gov>';
+    await postMail({ port: smtpPort, from: 'Pat Smith <pat@agency.gov>', to: LIST, subject: 'Urgent: wire transfer', text: 'Please pay.', messageId });
+    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    assert.equal(row.status, 'held');
+    assert.match(row.decision_reason, /DMARC/);
+  });
+
+  test('automatic mail to the list is discarded and never answered', async () => {
+    const messageId = '<ooo@agency.gov>';
+    await postMail({
+      port: smtpPort, from: 'lee@agency.gov', to: LIST, subject: 'Out of office', text: 'Away', messageId, headers: { 'Auto-Submitted': 'auto-replied' },
+      dkim: { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem },
+    });
+    const row = await waitFor('discarded', async () => (await platform.db.pool.query(`select status from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    assert.equal(row.status, 'discarded');
+  });
+
+  test('LMTP hand-off (as from Postfix) is accepted and delivered', async () => {
+    const messageId = '<lmtp@agency.gov>';
+    const sent = await postMail({ port: lmtpPort, lmtp: true, from: 'kim@state.gov', to: LIST, subject: 'Over LMTP', text: 'Hi', messageId });
+    assert.deepEqual(sent.accepted, [LIST]);
+    await waitFor('lmtp copies', async () => copiesOf(messageId).length === 3);
+  });
+
+  test('joining by mail: "Join #SocialGov", then confirm by replying', async () => {
+    await postMail({ port: smtpPort, from: 'Robin Diaz <robin@agency.gov>', to: `social-media-request@${DOMAIN}`, subject: 'Join #SocialGov', text: 'Name: Robin Diaz\nJob title: Social media lead\n' });
+    const confirm = await sink.next('robin@agency.gov');
+    assert.match(confirm.subject, /Confirm your request to join/);
+    const replyTo = String((confirm.headers.get('reply-to') as { value: Array<{ address: string }> }).value[0]!.address);
+    assert.match(replyTo, /^social-media-confirm\+[A-Za-z0-9_-]{43}@lists\.test\.gov$/);
+    await postMail({ port: smtpPort, from: 'robin@agency.gov', to: replyTo, subject: `Re: ${confirm.subject}`, text: 'Yes\n' });
+    const welcome: ReceivedMail = await sink.next('robin@agency.gov');
+    assert.match(welcome.subject, /Welcome to/);
+    const { rows } = await platform.db.pool.query(
+      `select ms.status, m.name, m.job_title from memberships ms join members m on m.id = ms.member_id where m.email = 'robin@agency.gov'`,
+    );
+    assert.deepEqual(rows[0], { status: 'active', name: 'Robin Diaz', job_title: 'Social media lead' });
+  });
+
+  test('help by mail is answered once, as an auto-reply', async () => {
+    await postMail({ port: smtpPort, from: 'kim@state.gov', to: `social-media-request@${DOMAIN}`, subject: 'help', text: '' });
+    const answer = await waitFor('the answer', async () => sink.messages.find((m) => m.to.includes('kim@state.gov') && m.subject === 'Re: help'));
+    assert.match(answer.text, /Commands go to social-media-request@lists\.test\.gov/);
+    assert.match(answer.raw, /^Auto-Submitted: auto-replied/m);
+  });
+
+  test('one-click unsubscribe: GET shows a button, POST leaves at once', async () => {
+    const copy = copiesOf('<first-post@agency.gov>').find((m) => m.to[0] === 'kim@state.gov')!;
+    const link = /^List-Unsubscribe: <(https[^>]+)>/m.exec(copy.raw.replace(/\r?\n[ \t]+/g, ' '))![1]!;
+    assert.ok(link.startsWith(`${SITE}/u/`));
+    const url = link.replace(SITE, `http://127.0.0.1:${platform.port}`);
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Leave the list/);
+    const forged = await fetch(url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(forged.status, 404);
+    const res = await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(res.status, 200);
+    const { rows } = await platform.db.pool.query(`select ms.status from memberships ms join members m on m.id = ms.member_id where m.email = 'kim@state.gov'`);
+    assert.equal(rows[0].status, 'left');
+    const audit = await platform.db.pool.query(`select action, after->>'source' as source from audit_log where action = 'membership.leave' order by id desc limit 1`);
+    assert.deepEqual(audit.rows[0], { action: 'membership.leave', source: 'one-click' });
+  });
+});

@@ -1,0 +1,83 @@
+/** Shared by the listserv tests: members in bulk, posting over SMTP/LMTP, DKIM keys and DNS. */
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type pg from 'pg';
+
+/** Add `count` active members (m0001@agency.gov ...) to a community, in one statement. */
+export async function addMembers(pool: pg.Pool, communitySlug: string, emails: string[], mode = 'each'): Promise<void> {
+  await pool.query(
+    `with m as (insert into members (email, name) select e, 'Member ' || e from unnest($1::text[]) e
+                on conflict ((lower(email))) do update set name = excluded.name returning id)
+     insert into memberships (community_id, member_id, status, delivery_mode)
+     select c.id, m.id, 'active', $3 from m, communities c where c.slug = $2
+     on conflict (community_id, member_id) do update set status = 'active', delivery_mode = excluded.delivery_mode`,
+    [emails, communitySlug, mode],
+  );
+}
+
+export interface RsaKey {
+  privatePem: string;
+  /** The DNS TXT value of the public key. */
+  txt: string;
+}
+
+export function rsaKey(): RsaKey {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const der = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), txt: `v=DKIM1; k=rsa; p=${der}` };
+}
+
+export function writeKey(dir: string, key: RsaKey, name = 'dkim.pem'): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, key.privatePem, { mode: 0o600 });
+  return file;
+}
+
+export interface PostOptions {
+  port: number;
+  from: string;
+  to: string | string[];
+  subject: string;
+  text: string;
+  html?: string;
+  envelopeFrom?: string;
+  lmtp?: boolean;
+  headers?: Record<string, string>;
+  messageId?: string;
+  inReplyTo?: string;
+  /** Sign as the sender's domain (so DMARC passes). */
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
+}
+
+/** Send one message to the mail-in listener with a real SMTP (or LMTP) client. */
+export async function postMail(o: PostOptions): Promise<{ accepted: string[]; rejected: string[]; response: string }> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: o.port, secure: false, ignoreTLS: true, lmtp: !!o.lmtp, ...(o.dkim ? { dkim: o.dkim } : {}) } as Parameters<typeof nodemailer.createTransport>[0]);
+  try {
+    const info = await transport.sendMail({
+      from: o.from,
+      to: o.to,
+      subject: o.subject,
+      text: o.text,
+      ...(o.html ? { html: o.html } : {}),
+      ...(o.headers ? { headers: o.headers } : {}),
+      ...(o.messageId ? { messageId: o.messageId } : {}),
+      ...(o.inReplyTo ? { inReplyTo: o.inReplyTo, references: o.inReplyTo } : {}),
+      envelope: { from: o.envelopeFrom ?? (/<([^>]+)>/.exec(o.from)?.[1] ?? o.from), to: o.to },
+    });
+    return { accepted: info.accepted.map(String), rejected: info.rejected.map(String), response: info.response };
+  } finally {
+    transport.close();
+  }
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
