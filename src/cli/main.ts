@@ -9,6 +9,7 @@ import { registerCommunityCommands } from './communities.ts';
 import { registerDbCommands } from './db.ts';
 import { registerMemberCommands } from './members.ts';
 import { registerAgencyCommands } from './agencies.ts';
+import { registerLibraryCommands } from './library.ts';
 import { registerListCommands } from './lists.ts';
 import { registerEventCommands } from './events.ts';
 import { registerRegistryCommands } from './registry.ts';
@@ -53,6 +54,7 @@ export function buildProgram(getConfig: () => Config): Command {
   registerDbCommands(program, getConfig);
   registerMemberCommands(program, getConfig);
   registerAgencyCommands(program, getConfig);
+  registerLibraryCommands(program, getConfig);
   registerListCommands(program, getConfig);
   registerEventCommands(program, getConfig);
   registerRegistryCommands(program, getConfig);

@@ -76,6 +76,8 @@ export interface Config {
   signingThreads: number;
   /** Automatic replies (command answers) to one address per day at most. */
   autoReplyLimit: number;
+  /** Months after which a published library page's content lead is reminded to review it. */
+  libraryReviewMonths: number;
   /** Days a held post waits for a moderator before it is discarded. */
   holdDays: number;
   /** Event reminders before each session, e.g. "1w,1d,1h". */
@@ -425,6 +427,11 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'registryRateLimit', env: 'REGISTRY_RATE_LIMIT', defaultText: '`300`',
     description: 'Registry API: requests per minute from one IP address without an API key (each web process counts separately). API keys have their own limits.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 10_000_000) : 300),
+  },
+  {
+    key: 'libraryReviewMonths', env: 'LIBRARY_REVIEW_MONTHS', defaultText: '`12`',
+    description: 'Months after a library page was last reviewed before its content lead gets a reminder to review it.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 120) : 12),
   },
 ];
 

@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { MailTransport } from './mail/transport.ts';
 import { deliverQueuedMail, MAIL_JOB } from './mail/queued.ts';
 import type { Queue, Worker } from './queue.ts';
+import { registerLibraryJobs } from '../library/jobs.ts';
 import { registerListJobs } from '../lists/jobs.ts';
 import { registerEventsJobs } from '../events/jobs.ts';
 import { registerRegistryJobs } from '../registry/jobs.ts';
@@ -29,7 +30,7 @@ async function registerPlatformJobs(w: WorkerContext): Promise<void> {
   }, { concurrency: 2 });
 }
 
-export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerEventsJobs, registerRegistryJobs];
+export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerEventsJobs, registerRegistryJobs, registerLibraryJobs];
 
 export async function registerAllJobs(w: WorkerContext): Promise<void> {
   for (const register of FEATURE_JOBS) await register(w);

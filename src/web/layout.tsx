@@ -19,7 +19,7 @@ export interface Site {
   viewer?: Viewer;
 }
 
-export type Section = 'home' | 'communities' | 'events' | 'registry' | 'api' | 'account';
+export type Section = 'home' | 'communities' | 'events' | 'library' | 'registry' | 'api' | 'account';
 
 export interface Crumb {
   href?: string;
@@ -39,6 +39,7 @@ const NAV: Array<{ section: Section; href: string; label: string }> = [
   { section: 'communities', href: '/communities', label: 'Communities' },
   { section: 'events', href: '/events', label: 'Events' },
   { section: 'registry', href: '/registry', label: 'Official accounts' },
+  { section: 'library', href: '/library', label: 'Library' },
   { section: 'api', href: '/api/docs', label: 'API' },
 ];
 

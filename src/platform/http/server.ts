@@ -30,6 +30,10 @@ import { cookieSecret } from '../secret.ts';
 import { SESSION_COOKIE, sessionMember } from '../../membership/sessions.ts';
 import { membershipRoutes } from '../../membership/routes.ts';
 import { communityAdminRoutes } from '../../communities/admin-routes.ts';
+import { libraryRoutes } from '../../library/routes.ts';
+import { toolRoutes } from '../../library/tool-routes.ts';
+import { groupRoutes } from '../../groups/routes.ts';
+import { Tool, ToolList } from '../../library/schemas.ts';
 import { listRoutes } from '../../lists/routes.ts';
 import { EVENT_SCHEMAS, eventRoutes } from '../../events/routes.ts';
 import { eventAdminRoutes } from '../../events/admin-routes.ts';
@@ -124,7 +128,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     index: false,
   });
 
-  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, ...EVENT_SCHEMAS, ...REGISTRY_SCHEMAS]) app.addSchema(schema);
+  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, ...EVENT_SCHEMAS, ...REGISTRY_SCHEMAS, Tool, ToolList]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -138,6 +142,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         { name: 'communities', description: 'Communities of practice' },
         { name: 'events', description: 'Events and their sessions (summits, trainings, office hours)' },
         { name: 'registry', description: 'Official government social-media accounts, apps and websites; verification' },
+        { name: 'library', description: 'Shared tools and their federal-compatible terms-of-service agreements' },
         { name: 'health', description: 'Process and database health' },
       ],
     },
@@ -181,6 +186,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(communityRoutes(ctx));
   await app.register(membershipRoutes(ctx));
   await app.register(communityAdminRoutes(ctx));
+  await app.register(libraryRoutes(ctx));
+  await app.register(toolRoutes(ctx));
+  await app.register(groupRoutes(ctx));
   await app.register(listRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(eventAdminRoutes(ctx));

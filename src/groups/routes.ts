@@ -1,0 +1,194 @@
+/** Working group routes under a community: list, page, start, join, leave, approve, deliverables. */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { joinSettings } from '../communities/store.ts';
+import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { field, type FieldErrors } from '../web/forms.tsx';
+import { slugFromTitle } from '../library/routes.ts';
+import {
+  addDeliverable, canLead, createGroup, decideRequest, findGroup, GROUP_STATUSES, GroupError, joinGroup, leaveGroup, listGroups, makeLead, personIn, updateGroup,
+  type Group, type GroupStatus,
+} from './groups.ts';
+import { GroupPage, GroupsPage, NewGroupPage, type GroupFormValues } from './views.tsx';
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const NOTICES: Record<string, string> = {
+  joined: 'You joined the working group.', requested: 'Your request is with the group’s leads.', left: 'You left the working group.',
+  approved: 'Approved: they are now in the group.', saved: 'The working group is saved.', lead: 'They are now a lead.', declined: 'Declined.', deliverable: 'Added to the group page.', created: 'The working group is started.',
+};
+
+export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    const hide = { schema: { hide: true } };
+    const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
+
+    async function community(slug: string) {
+      const c = await joinSettings(ctx.pool, slug);
+      if (!c) throw new NotFoundError(`There is no community called “${slug}”.`);
+      return c;
+    }
+
+    async function group(slug: string, groupSlug: string): Promise<Group> {
+      const g = await findGroup(ctx.pool, slug, groupSlug);
+      if (!g) throw new NotFoundError(`There is no working group “${groupSlug}” in this community.`);
+      return g;
+    }
+
+    function viewerOf(req: FastifyRequest) {
+      if (!req.viewer) throw new SignInRequiredError('Sign in to take part in working groups.');
+      return req.viewer;
+    }
+
+    async function page(req: FastifyRequest, reply: FastifyReply, g: Group, extra: { notice?: string; error?: string; deliverableErrors?: FieldErrors; deliverableValue?: string } = {}, status = 200) {
+      const v = req.viewer;
+      return sendPage(reply, GroupPage({
+        site: siteFor(ctx, req), g, csrf: v ? reply.generateCsrf() : undefined,
+        mine: v ? await personIn(ctx.pool, g.id, v.memberId) : undefined,
+        communityMember: v ? (await membershipIn(ctx.pool, v.memberId, g.communityId))?.status === 'active' : false,
+        canLead: v ? await canLead(ctx.pool, v, g) : false, ...extra,
+      }), status);
+    }
+
+    /** Who may start a group: active members of the community (and its coordinators and site admins). */
+    async function mayStart(req: FastifyRequest, communityId: number): Promise<boolean> {
+      const v = req.viewer;
+      if (!v) return false;
+      if (await canCoordinate(ctx.pool, v, communityId)) return true;
+      return (await membershipIn(ctx.pool, v.memberId, communityId))?.status === 'active';
+    }
+
+    app.get<{ Params: { slug: string } }>('/communities/:slug/groups', hide, async (req, reply) => {
+      const c = await community(req.params.slug);
+      return sendPage(reply, GroupsPage({ site: siteFor(ctx, req), community: c, groups: await listGroups(ctx.pool, c.slug), canStart: await mayStart(req, c.id) }));
+    });
+
+    app.get<{ Params: { slug: string } }>('/communities/:slug/groups/new', hide, async (req, reply) => {
+      viewerOf(req);
+      const c = await community(req.params.slug);
+      if (!(await mayStart(req, c.id))) throw new ForbiddenError(`Members of ${c.title} can start working groups. Join the community first.`);
+      const values: GroupFormValues = { name: '', slug: '', charter: '', status: 'forming', joinPolicy: 'open' };
+      return sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: c, csrf: reply.generateCsrf(), values }));
+    });
+
+    app.post<{ Params: { slug: string } }>('/communities/:slug/groups/new', csrf, async (req, reply) => {
+      const v = viewerOf(req);
+      const c = await community(req.params.slug);
+      if (!(await mayStart(req, c.id))) throw new ForbiddenError(`Members of ${c.title} can start working groups. Join the community first.`);
+      const values: GroupFormValues = {
+        name: field(req.body, 'name', 200), slug: field(req.body, 'slug', 100), charter: field(req.body, 'charter', 20000),
+        status: field(req.body, 'status', 20), joinPolicy: field(req.body, 'joinPolicy', 10) === 'closed' ? 'closed' : 'open',
+      };
+      const errors: FieldErrors = {};
+      if (!values.name) errors.name = 'Enter a name for the working group.';
+      const slug = values.slug || slugFromTitle(values.name);
+      if (values.name && !SLUG.test(slug)) errors.slug = 'Use only lower-case letters, digits and single hyphens, for example public-participation.';
+      if (!values.charter) errors.charter = 'Write the charter: why the group exists and what it will produce.';
+      if (!(GROUP_STATUSES as readonly string[]).includes(values.status)) errors.status = 'Choose a status from the list.';
+      const again = (e: FieldErrors) => sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: c, csrf: reply.generateCsrf(), values, errors: e }), 400);
+      if (Object.keys(errors).length) return again(errors);
+      try {
+        await createGroup(ctx.pool, { name: v.email, source: req.ip }, {
+          communityId: c.id, slug, name: values.name, charter: values.charter, status: values.status as GroupStatus, joinPolicy: values.joinPolicy as 'open' | 'closed',
+        }, [v.memberId]);
+      } catch (err) {
+        if (err instanceof GroupError) return again({ slug: err.message });
+        throw err;
+      }
+      return reply.redirect(`/communities/${c.slug}/groups/${slug}?done=created`, 303);
+    });
+
+    app.get<{ Params: { slug: string; group: string }; Querystring: { done?: string } }>('/communities/:slug/groups/:group', hide, async (req, reply) =>
+      page(req, reply, await group(req.params.slug, req.params.group), { notice: NOTICES[req.query.done ?? ''] }),
+    );
+
+    async function ledBy(req: FastifyRequest, slug: string, groupSlug: string) {
+      const v = viewerOf(req);
+      const g = await group(slug, groupSlug);
+      if (!(await canLead(ctx.pool, v, g))) throw new ForbiddenError('Only the group’s leads and the community’s coordinators can do this.');
+      return { v, g };
+    }
+
+    app.get<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/edit', hide, async (req, reply) => {
+      const { g } = await ledBy(req, req.params.slug, req.params.group);
+      const values: GroupFormValues = { name: g.name, slug: g.slug, charter: g.charter, status: g.status, joinPolicy: g.joinPolicy };
+      return sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: { slug: g.communitySlug, title: g.communityTitle }, csrf: reply.generateCsrf(), values, editing: g.slug }));
+    });
+
+    app.post<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/edit', csrf, async (req, reply) => {
+      const { v, g } = await ledBy(req, req.params.slug, req.params.group);
+      const values: GroupFormValues = {
+        name: field(req.body, 'name', 200), slug: g.slug, charter: field(req.body, 'charter', 20000), status: field(req.body, 'status', 20),
+        joinPolicy: field(req.body, 'joinPolicy', 10) === 'closed' ? 'closed' : 'open',
+      };
+      const errors: FieldErrors = {};
+      if (!values.name) errors.name = 'Enter a name for the working group.';
+      if (!values.charter) errors.charter = 'Write the charter: why the group exists and what it will produce.';
+      if (!(GROUP_STATUSES as readonly string[]).includes(values.status)) errors.status = 'Choose a status from the list.';
+      if (Object.keys(errors).length) {
+        return sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: { slug: g.communitySlug, title: g.communityTitle }, csrf: reply.generateCsrf(), values, errors, editing: g.slug }), 400);
+      }
+      await updateGroup(ctx.pool, { name: v.email, source: req.ip }, g, { name: values.name, charter: values.charter, status: values.status as GroupStatus, joinPolicy: values.joinPolicy as 'open' | 'closed' });
+      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=saved`, 303);
+    });
+
+    app.post<{ Params: { slug: string; group: string; member: string } }>('/communities/:slug/groups/:group/leads/:member', csrf, async (req, reply) => {
+      const { v, g } = await ledBy(req, req.params.slug, req.params.group);
+      try {
+        await makeLead(ctx.pool, { name: v.email, source: req.ip }, g, Number(req.params.member) || 0);
+      } catch (err) {
+        if (err instanceof GroupError) return page(req, reply, g, { error: err.message }, 409);
+        throw err;
+      }
+      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=lead`, 303);
+    });
+
+    app.post<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/join', csrf, async (req, reply) => {
+      const v = viewerOf(req);
+      const g = await group(req.params.slug, req.params.group);
+      try {
+        const result = await joinGroup(ctx.pool, { name: v.email, source: req.ip }, g, v.memberId);
+        return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=${result}`, 303);
+      } catch (err) {
+        if (err instanceof GroupError) return page(req, reply, g, { error: err.message }, 409);
+        throw err;
+      }
+    });
+
+    app.post<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/leave', csrf, async (req, reply) => {
+      const v = viewerOf(req);
+      const g = await group(req.params.slug, req.params.group);
+      await leaveGroup(ctx.pool, { name: v.email, source: req.ip }, g, v.memberId);
+      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=left`, 303);
+    });
+
+    app.post<{ Params: { slug: string; group: string; member: string } }>('/communities/:slug/groups/:group/requests/:member', csrf, async (req, reply) => {
+      const v = viewerOf(req);
+      const g = await group(req.params.slug, req.params.group);
+      if (!(await canLead(ctx.pool, v, g))) throw new ForbiddenError('Only the group’s leads and the community’s coordinators can decide requests.');
+      const approve = field(req.body, 'decision', 10) === 'approve';
+      try {
+        await decideRequest(ctx.pool, { name: v.email, source: req.ip }, g, Number(req.params.member) || 0, approve);
+      } catch (err) {
+        if (err instanceof GroupError) return page(req, reply, await group(req.params.slug, req.params.group), { error: err.message }, 409);
+        throw err;
+      }
+      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=${approve ? 'approved' : 'declined'}`, 303);
+    });
+
+    app.post<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/deliverables', csrf, async (req, reply) => {
+      const v = viewerOf(req);
+      const g = await group(req.params.slug, req.params.group);
+      if (!(await canLead(ctx.pool, v, g))) throw new ForbiddenError('Only the group’s leads and the community’s coordinators can add deliverables.');
+      const item = field(req.body, 'item', 300);
+      const m = /(?:^|\/library\/)(guides|articles)\/([a-z0-9-]+)\/?$/.exec(item.replace(/^https?:\/\/[^/]+/, ''));
+      if (!m) return page(req, reply, g, { deliverableValue: item, deliverableErrors: { item: 'Enter a library address such as /library/guides/public-participation or /library/articles/some-article.' } }, 400);
+      try {
+        await addDeliverable(ctx.pool, { name: v.email, source: req.ip }, g, { kind: m[1] === 'guides' ? 'guide' : 'article', slug: m[2]! });
+      } catch (err) {
+        if (err instanceof GroupError) return page(req, reply, g, { deliverableValue: item, deliverableErrors: { item: err.message } }, 400);
+        throw err;
+      }
+      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=deliverable`, 303);
+    });
+  };
+}

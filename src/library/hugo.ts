@@ -1,0 +1,188 @@
+/**
+ * Reading digital.gov's Hugo files: YAML front matter between `---` lines, the free-text dates
+ * its editors typed, and the Hugo shortcodes in bodies (turned into plain Markdown).
+ */
+import { DateTime } from 'luxon';
+import YAML from 'yaml';
+
+export interface Problem {
+  line: number;
+  message: string;
+}
+
+export interface FrontMatterFile {
+  data: Record<string, unknown>;
+  body: string;
+  /** 1-based line where the body starts. */
+  bodyLine: number;
+}
+
+/** Split a Hugo file into front matter and body. Errors carry the file line. */
+export function splitFrontMatter(text: string): { ok: true; file: FrontMatterFile; warnings: Problem[] } | { ok: false; problem: Problem } {
+  const warnings: Problem[] = [];
+  let src = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  // Blank lines before the opening "---" (Hugo tolerates them): skip, counting lines for messages.
+  const lead = /^(\s*\n)+/.exec(src)?.[0] ?? '';
+  const offset = lead.split('\n').length - 1;
+  if (offset) {
+    src = src.slice(lead.length);
+    warnings.push({ line: 1, message: `${offset} blank line(s) before the opening "---" were ignored` });
+  }
+  if (!src.startsWith('---\n')) return { ok: false, problem: { line: offset + 1, message: 'the file does not start with a "---" line; a Hugo page starts with YAML front matter between two "---" lines' } };
+  const end = src.indexOf('\n---', 3);
+  if (end < 0) return { ok: false, problem: { line: offset + 1, message: 'the front matter has no closing "---" line; add one after the last front matter field' } };
+  const yamlText = src.slice(4, end + 1);
+  // Repeated fields are common in hand-edited pages; like Hugo, the last one wins (with a warning).
+  const doc = YAML.parseDocument(yamlText, { uniqueKeys: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const line = (e.linePos?.[0]?.line ?? 1) + 1 + offset;
+    return { ok: false, problem: { line, message: `the front matter is not valid YAML (${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}); fix the line` } };
+  }
+  const seen = new Map<string, number>();
+  yamlText.split('\n').forEach((l, i) => {
+    const key = /^([A-Za-z_][A-Za-z0-9_-]*)\s*:/.exec(l)?.[1];
+    if (!key) return;
+    if (seen.has(key)) warnings.push({ line: i + 2 + offset, message: `the field "${key}" appears twice (first on line ${seen.get(key)}); the last one is used` });
+    else seen.set(key, i + 2 + offset);
+  });
+  const data = doc.toJS() as unknown;
+  if (data !== null && (typeof data !== 'object' || Array.isArray(data))) return { ok: false, problem: { line: offset + 2, message: 'the front matter must be a list of "name: value" fields' } };
+  const afterClose = src.indexOf('\n', end + 4);
+  const body = afterClose < 0 ? '' : src.slice(afterClose + 1);
+  const bodyLine = src.slice(0, afterClose + 1).split('\n').length + offset;
+  return { ok: true, file: { data: (data ?? {}) as Record<string, unknown>, body, bodyLine }, warnings };
+}
+
+/** The 1-based line of a front matter field, for messages. */
+export function fieldLine(text: string, name: string): number {
+  const lines = text.split(/\r?\n/);
+  const i = lines.findIndex((l, n) => n > 0 && l.startsWith(`${name}:`));
+  return i < 0 ? 1 : i + 1;
+}
+
+export type ParsedDate = { kind: 'instant'; at: Date } | { kind: 'month'; at: Date; text: string } | { kind: 'none' } | { kind: 'invalid'; text: string };
+
+/**
+ * A date as digital.gov editors typed it: `2014-06-09 2:32:35 -0400`, `2020-09-08`,
+ * `2013-10-18`, `05-23-2018` (month-day-year), `07-2014` (a month only). Month-only dates become
+ * the first of the month, and the caller keeps the original text with a warning.
+ */
+export function parseLooseDate(value: unknown): ParsedDate {
+  if (value === null || value === undefined || value === '') return { kind: 'none' };
+  if (value instanceof Date) return { kind: 'instant', at: value };
+  const text = String(value).trim();
+  if (!text) return { kind: 'none' };
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+  if (m) {
+    const [, y, mo, d, h, mi, s, zone] = m;
+    const offset = zone ? (zone === 'Z' ? 'UTC' : `UTC${zone.slice(0, 3)}:${zone.slice(-2)}`) : 'UTC';
+    const dt = DateTime.fromObject(
+      { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h ?? 0), minute: Number(mi ?? 0), second: Number(s ?? 0) },
+      { zone: offset },
+    );
+    return dt.isValid ? { kind: 'instant', at: dt.toJSDate() } : { kind: 'invalid', text };
+  }
+  m = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/.exec(text);
+  if (m) {
+    const dt = DateTime.fromObject({ year: Number(m[3]), month: Number(m[1]), day: Number(m[2]) }, { zone: 'UTC' });
+    return dt.isValid ? { kind: 'instant', at: dt.toJSDate() } : { kind: 'invalid', text };
+  }
+  m = /^(\d{1,2})[-/](\d{4})$/.exec(text);
+  if (m) {
+    const dt = DateTime.fromObject({ year: Number(m[2]), month: Number(m[1]), day: 1 }, { zone: 'UTC' });
+    return dt.isValid ? { kind: 'month', at: dt.toJSDate(), text } : { kind: 'invalid', text };
+  }
+  return { kind: 'invalid', text };
+}
+
+function attr(inner: string, name: string): string | undefined {
+  const m = new RegExp(`${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|(\\S+))`).exec(inner);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+/** Where an image from digital.gov's legacy uploads lives. */
+const DIGITALGOV_UPLOADS = 'https://s3.amazonaws.com/digitalgov/';
+
+/**
+ * Replace Hugo shortcodes with Markdown: `ref` becomes a digital.gov address, images become
+ * Markdown images (keeping their alt text), buttons become links, wrappers such as `box` and
+ * `note` keep only their text. Anything else is removed with a warning.
+ */
+export function convertShortcodes(body: string, firstLine = 1): { body: string; warnings: Problem[] } {
+  const warnings: Problem[] = [];
+  const lineOf = (index: number) => firstLine + body.slice(0, index).split('\n').length - 1;
+  const out = body.replace(/\{\{[<%]\s*(\/?)([a-z][a-z0-9-]*)([^}]*?)\s*[>%]\}\}/g, (whole, closing: string, name: string, inner: string, index: number) => {
+    if (closing) return '';
+    switch (name) {
+      case 'ref':
+      case 'relref':
+      case 'link': {
+        const target = (/"([^"]+)"|'([^']+)'/.exec(inner)?.slice(1).find(Boolean) ?? '').replace(/\.md$/, '').replace(/\/_index$/, '');
+        return `https://digital.gov${target.startsWith('/') ? '' : '/'}${target}/`;
+      }
+      case 'legacy-img':
+      case 'legacy-img-right':
+      case 'img-right':
+      case 'img': {
+        const src = attr(inner, 'src');
+        const alt = (attr(inner, 'alt') ?? '').replace(/[[\]]/g, '');
+        if (!src) return '';
+        const url = /^https?:\/\//.test(src) ? src : name === 'img' ? `${DIGITALGOV_UPLOADS}${src}` : `${DIGITALGOV_UPLOADS}${src}`;
+        if (!alt) warnings.push({ line: lineOf(index), message: `image ${src} has no alt text; it is kept as a link with the text "Image" — add alt text when you edit the article` });
+        return `![${alt}](${url})`;
+      }
+      case 'youtube': {
+        const id = attr(inner, 'id') ?? /"([^"]+)"|(\S+)/.exec(inner.trim())?.slice(1).find(Boolean);
+        return id ? `[Watch the video on YouTube](https://www.youtube.com/watch?v=${id})` : '';
+      }
+      case 'tweet': {
+        const id = attr(inner, 'id') ?? /(\d{5,})/.exec(inner)?.[1];
+        const user = attr(inner, 'user');
+        return id ? `[Read the post on X (Twitter)](https://twitter.com/${user ?? 'i/web'}/status/${id})` : '';
+      }
+      case 'button': {
+        const href = attr(inner, 'href');
+        const text = attr(inner, 'text') ?? href;
+        return href ? `[${text}](${href})` : '';
+      }
+      case 'box':
+      case 'note':
+      case 'tmp':
+      case 'ring':
+      case 'highlight':
+      case 'do-row':
+      case 'dont-row':
+      case 'row':
+      case 'accordion':
+      case 'checklist':
+      case 'card-policy':
+      case 'checkbox-sublist-item':
+        return '';
+      case 'checkbox':
+        return '- ';
+      default:
+        warnings.push({ line: lineOf(index), message: `Hugo shortcode "${name}" is not supported and was removed: ${whole.slice(0, 80)}` });
+        return '';
+    }
+  });
+  return { body: out, warnings };
+}
+
+/** A page's slug: its `slug` field, else its file name without a leading date. */
+export function slugFrom(data: Record<string, unknown>, fileName: string): string {
+  const raw = typeof data.slug === 'string' && data.slug.trim() ? data.slug : fileName.replace(/\.(md|markdown)$/i, '').replace(/^\d{4}-\d{2}-\d{2}-/, '');
+  return raw.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+export function text(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  const s = String(v).trim();
+  return s ? s : undefined;
+}
+
+export function list(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter(Boolean);
+  if (typeof v === 'string' && v.trim()) return [v.trim()];
+  return [];
+}

@@ -1,0 +1,133 @@
+/**
+ * Site search over PostgreSQL full-text search. Each feature contributes a search source; the
+ * search page asks every source the viewer may see and merges the hits by rank. To add one (for
+ * events, list archives), write a `SearchSource` in your feature and add it to SEARCH_SOURCES.
+ */
+import type { Queryable } from '../platform/db/queryable.ts';
+
+export interface SearchHit {
+  /** The source's name, e.g. "articles". */
+  source: string;
+  title: string;
+  /** A local path, e.g. /library/articles/some-slug. */
+  url: string;
+  /** Plain text around the match; the matched words are wrapped in \u0001 … \u0002 (the page marks them). */
+  snippet: string;
+  date: Date | null;
+  rank: number;
+}
+
+export interface SearchQuery {
+  /** What the person typed; read with websearch_to_tsquery ("quoted phrases", or, -not). */
+  text: string;
+  /** Whether the viewer is a signed-in member (members-only sources are skipped otherwise). */
+  member: boolean;
+  limit: number;
+}
+
+export interface SearchSource {
+  name: string;
+  /** Plural label for the filter, e.g. "Articles". */
+  label: string;
+  membersOnly: boolean;
+  search(db: Queryable, q: SearchQuery): Promise<SearchHit[]>;
+}
+
+/** SQL that turns Markdown (and stray HTML) into plain words, so snippets show no link targets or markup. */
+export function plainSql(expr: string): string {
+  return `regexp_replace(regexp_replace(regexp_replace(${expr}, '<[^>]+>', ' ', 'g'), '!?\\[([^\\]]*)\\]\\([^)]*\\)', '\\1', 'g'), '[*#>_\x60|]+', ' ', 'g')`;
+}
+
+/** ts_headline options: plain-text markers the view turns into <mark>, after escaping. */
+export const HEADLINE = `'StartSel=\u0001, StopSel=\u0002, MaxWords=35, MinWords=15, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "'`;
+
+const articles: SearchSource = {
+  name: 'articles', label: 'Articles', membersOnly: false,
+  async search(db, q) {
+    const { rows } = await db.query(
+      `select a.slug, a.title, a.published_at, ts_rank(a.search, query) as rank,
+              ts_headline('english', ${plainSql("coalesce(a.summary, '') || ' ' || a.body_md")}, query, ${HEADLINE}) as snippet
+         from library_articles a, websearch_to_tsquery('english', $1) query
+        where a.status = 'published' and a.search @@ query order by rank desc, a.published_at desc nulls last limit $2`,
+      [q.text, q.limit],
+    );
+    return rows.map((r) => ({ source: 'articles', title: r.title, url: `/library/articles/${r.slug}`, snippet: r.snippet, date: r.published_at, rank: Number(r.rank) }));
+  },
+};
+
+const guides: SearchSource = {
+  name: 'guides', label: 'Guides and toolkits', membersOnly: false,
+  async search(db, q) {
+    const { rows } = await db.query(
+      `select * from (
+         select g.slug, null::text as section, g.title, g.updated_at, ts_rank(g.search, query) as rank,
+                ts_headline('english', ${plainSql("coalesce(g.summary, '') || ' ' || g.body_md")}, query, ${HEADLINE}) as snippet
+           from library_guides g, websearch_to_tsquery('english', $1) query where g.search @@ query
+         union all
+         select g.slug, s.slug, g.title || ': ' || s.title, g.updated_at, ts_rank(s.search, query) * 0.9,
+                ts_headline('english', ${plainSql("coalesce(s.summary, '') || ' ' || s.body_md")}, query, ${HEADLINE})
+           from library_guide_sections s join library_guides g on g.id = s.guide_id, websearch_to_tsquery('english', $1) query where s.search @@ query
+       ) hits order by rank desc limit $2`,
+      [q.text, q.limit],
+    );
+    return rows.map((r) => ({
+      source: 'guides', title: r.title, url: r.section ? `/library/guides/${r.slug}/${r.section}` : `/library/guides/${r.slug}`, snippet: r.snippet, date: r.updated_at, rank: Number(r.rank),
+    }));
+  },
+};
+
+const topics: SearchSource = {
+  name: 'topics', label: 'Topics', membersOnly: false,
+  async search(db, q) {
+    const { rows } = await db.query(
+      `select t.slug, t.title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(t.summary, '') || ' ' || t.body_md")}, query, ${HEADLINE}) as snippet
+         from library_topics t, websearch_to_tsquery('english', $1) query,
+              lateral (select setweight(to_tsvector('english', t.title), 'A') || to_tsvector('english', coalesce(t.deck, '') || ' ' || coalesce(t.summary, '') || ' ' || t.body_md) as doc) d
+        where doc @@ query order by rank desc limit $2`,
+      [q.text, q.limit],
+    );
+    return rows.map((r) => ({ source: 'topics', title: r.title, url: `/topics/${r.slug}`, snippet: r.snippet, date: null, rank: Number(r.rank) }));
+  },
+};
+
+// Communities are few, so their text is indexed on the fly rather than in a stored column.
+const communities: SearchSource = {
+  name: 'communities', label: 'Communities', membersOnly: false,
+  async search(db, q) {
+    const { rows } = await db.query(
+      `select c.slug, c.title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(c.summary, '') || ' ' || c.body_md")}, query, ${HEADLINE}) as snippet
+         from communities c, websearch_to_tsquery('english', $1) query,
+              lateral (select setweight(to_tsvector('english', c.title || ' ' || coalesce(c.short_name, '')), 'A') ||
+                              to_tsvector('english', coalesce(c.deck, '') || ' ' || coalesce(c.summary, '') || ' ' || c.body_md) as doc) d
+        where c.weight > 0 and doc @@ query order by rank desc limit $2`,
+      [q.text, q.limit],
+    );
+    return rows.map((r) => ({ source: 'communities', title: r.title, url: `/communities/${r.slug}`, snippet: r.snippet, date: null, rank: Number(r.rank) }));
+  },
+};
+
+/** Every source, in the order the filter lists them. Other features add theirs here (one line). */
+export const SEARCH_SOURCES: SearchSource[] = [articles, guides, topics, communities];
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Hits per source, for the filter. */
+  counts: Record<string, number>;
+  sources: Array<Pick<SearchSource, 'name' | 'label'>>;
+}
+
+/** Search every source the viewer may see (or only `only`), best matches first. */
+export async function siteSearch(db: Queryable, q: SearchQuery, only?: string, sources: SearchSource[] = SEARCH_SOURCES): Promise<SearchResult> {
+  const visible = sources.filter((s) => q.member || !s.membersOnly);
+  const counts: Record<string, number> = {};
+  const all: SearchHit[] = [];
+  if (q.text.trim()) {
+    for (const s of visible) {
+      const hits = await s.search(db, q);
+      counts[s.name] = hits.length;
+      if (!only || only === s.name) all.push(...hits);
+    }
+  }
+  all.sort((a, b) => b.rank - a.rank);
+  return { hits: all.slice(0, q.limit), counts, sources: visible.map((s) => ({ name: s.name, label: s.label })) };
+}

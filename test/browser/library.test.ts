@@ -1,0 +1,253 @@
+/**
+ * The library, tools and working groups in Chromium, as people use them: read with JavaScript off,
+ * write and publish an article, record an agency's adoption with an uploaded document, run a
+ * working group. axe finds no WCAG 2.1 A/AA violation on any page.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { applyImport } from '../../src/library/import.ts';
+import { planImport } from '../../src/library/import-files.ts';
+import { SYSTEM } from '../../src/platform/audit.ts';
+import { removeDir, ROOT, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
+import { addMember, writeLibraryFixture } from '../library-fixture.ts';
+
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let sink: MailSink;
+  let cleanup: () => Promise<void>;
+  let dir: string;
+
+  before(async () => {
+    sink = await startMailSink();
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    platform = await startPlatform(testConfig({ SMTP_URL: sink.url, SMTP_IN_PORT: '0', ...database.env }));
+    dir = tempDir('sg-library-browser-');
+    const plan = planImport(writeLibraryFixture(dir));
+    assert.deepEqual(plan.errors, []);
+    const community = await platform.db.pool.query<{ id: number }>(`select id from communities where slug = 'social-media'`);
+    await applyImport(platform.db.pool, SYSTEM, plan, { communityId: Number(community.rows[0]!.id) });
+    await addMember(platform.db.pool, 'social-media', { email: 'wren.writer@gsa.gov', name: 'Wren Writer', agency: 'General Services Administration' });
+    await addMember(platform.db.pool, 'social-media', { email: 'cora.lead@hhs.gov', name: 'Cora Lead', agency: 'Health and Human Services', role: 'coordinator' });
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await platform?.close();
+    await sink?.close();
+    await cleanup?.();
+    if (dir) removeDir(dir);
+  });
+
+  async function check(page: Page, name: string) {
+    await page.screenshot({ path: path.join(SHOTS, `library-${name}.png`), fullPage: true });
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
+    assert.equal(await page.locator('h1').count(), 1, `${name} has one h1`);
+  }
+
+  async function newContext(javaScriptEnabled = true): Promise<BrowserContext> {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    return context;
+  }
+
+  async function signIn(page: Page, email: string) {
+    await page.goto(`${platform.url}/signin`);
+    await page.getByLabel('Work email address').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.goto(linkIn(await sink.next(email), `${platform.url}/signin/confirm?token=`));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/account$/);
+  }
+
+  test('reading with JavaScript off: library, article, guide with next/previous, print view, topic, tools, search, feeds', async () => {
+    const ctx = await newContext(false);
+    const tab = await ctx.newPage();
+    await tab.goto(`${platform.url}/`);
+    await tab.getByRole('link', { name: 'Library', exact: true }).first().click();
+    assert.equal(await tab.locator('h1').innerText(), 'Library');
+    await tab.getByRole('link', { name: 'Posting during a crisis' }).click();
+    assert.equal(await tab.locator('h1').innerText(), 'Posting during a crisis');
+    assert.ok(await tab.getByRole('cell', { name: 'Social media team' }).isVisible(), 'the table is readable');
+    await tab.goto(`${platform.url}/library`);
+    await tab.getByRole('link', { name: 'U.S. public participation playbook' }).first().click();
+    await tab.getByRole('link', { name: 'Next: Establish goals' }).click();
+    assert.equal(await tab.locator('h1').innerText(), 'Establish goals');
+    await tab.getByRole('link', { name: 'Next: Understand the playing field' }).click();
+    await tab.getByRole('link', { name: 'Previous: Establish goals' }).click();
+    assert.equal(await tab.locator('h1').innerText(), 'Establish goals');
+    await tab.getByRole('link', { name: 'The whole guide on one page (to print)' }).click();
+    assert.ok(await tab.getByRole('heading', { name: '2. Understand the playing field' }).isVisible());
+    await tab.goto(`${platform.url}/topics/social-media`);
+    assert.ok(await tab.getByRole('link', { name: 'Posting during a crisis' }).isVisible());
+    const rss = await tab.getByRole('link', { name: 'RSS' }).getAttribute('href');
+    assert.equal(rss, '/topics/social-media/feed.rss');
+    await tab.goto(`${platform.url}/library/tools`);
+    await tab.getByRole('link', { name: 'Amazon Appstore' }).click();
+    assert.ok(await tab.getByText('written as “07-2014”').isVisible());
+    await tab.goto(`${platform.url}/library`);
+    await tab.getByLabel('Search', { exact: true }).fill('holding statements');
+    await tab.getByRole('button', { name: 'Search' }).click();
+    assert.ok(await tab.getByRole('link', { name: 'Posting during a crisis' }).isVisible());
+    await ctx.close();
+
+    const page = await (await newContext()).newPage();
+    for (const [name, url] of [
+      ['index', '/library'], ['article', '/library/articles/posting-during-a-crisis'], ['guide', '/library/guides/public-participation'],
+      ['guide-section', '/library/guides/public-participation/understand'], ['guide-print', '/library/guides/public-participation/print'],
+      ['topics', '/topics'], ['topic', '/topics/social-media'], ['author', '/library/authors/jherman'], ['tools', '/library/tools'],
+      ['tool', '/library/tools/amazon-appstore'], ['search', '/search?q=crisis'], ['search-empty', '/search?q='], ['groups', '/communities/social-media/groups'],
+    ] as const) {
+      await page.goto(platform.url + url);
+      await check(page, name);
+    }
+    await page.context().close();
+  });
+
+  test('write with JavaScript off, then review and publish; adoption with a document; a working group', async () => {
+    const writerCtx = await newContext(false);
+    const w = await writerCtx.newPage();
+    await signIn(w, 'wren.writer@gsa.gov');
+    await w.goto(`${platform.url}/library`);
+    await w.getByRole('link', { name: 'Write an article' }).click();
+    await w.getByRole('button', { name: 'Save draft' }).click();
+    assert.ok(await w.getByText('There is a problem').isVisible());
+    assert.ok(await w.getByText('Enter a title.').first().isVisible());
+    await w.getByLabel('Title', { exact: true }).fill('Alt text for every image');
+    await w.getByLabel('Kind of article').selectOption('best-practice');
+    await w.locator('#summary').fill('Why every image your agency posts needs alt text.');
+    await w.getByLabel('Article text (Markdown)').fill('## Why\n\nScreen reader users hear the alt text.\n');
+    await w.locator('#topics').fill('social-media');
+    await w.getByRole('button', { name: 'Save draft' }).click();
+    assert.ok(await w.getByText('The draft is saved.').isVisible());
+    await w.getByRole('button', { name: 'Send for review' }).click();
+    assert.ok(await w.getByText('Sent for review.').isVisible());
+    await writerCtx.close();
+
+    const editorCtx = await newContext();
+    const e = await editorCtx.newPage();
+    await signIn(e, 'cora.lead@hhs.gov');
+    await e.goto(`${platform.url}/library/drafts`);
+    await check(e, 'drafts');
+    await e.getByRole('link', { name: 'Alt text for every image' }).click();
+    await check(e, 'article-in-review');
+    await e.getByRole('button', { name: 'Publish' }).click();
+    assert.ok(await e.getByText('Published. It is now in the library').isVisible());
+    await check(e, 'article-published');
+    await e.getByRole('link', { name: 'Edit this article' }).click();
+    await check(e, 'article-edit');
+    await e.getByLabel('Title', { exact: true }).fill('');
+    await e.getByRole('button', { name: 'Save changes' }).click();
+    await check(e, 'article-edit-errors');
+
+    // Terms of service: the coordinator changes a status; the writer records GSA's adoption with a PDF.
+    await e.goto(`${platform.url}/library`);
+    await e.getByRole('link', { name: 'Start a guide' }).click();
+    await e.getByRole('button', { name: 'Start the guide' }).click();
+    await check(e, 'guide-new-errors');
+    await e.getByLabel('Title of the guide').fill('Cyber-vandalism toolkit');
+    await e.getByLabel('Introduction (Markdown)').fill('How to prepare for, recover from and respond to hijacked accounts.');
+    await e.getByRole('button', { name: 'Start the guide' }).click();
+    await e.getByRole('link', { name: 'Add a section to this guide' }).click();
+    await check(e, 'guide-section-new');
+    await e.getByLabel('Title of the section').fill('Readiness');
+    await e.getByLabel('Section text (Markdown)').fill('### Checklist\n\n- Name a stakeholder team.');
+    await e.getByRole('button', { name: 'Add the section' }).click();
+    assert.equal(await e.locator('h1').innerText(), 'Readiness');
+    await e.getByRole('link', { name: 'Edit this section' }).click();
+    await check(e, 'guide-section-edit');
+
+    await e.goto(`${platform.url}/library/guides/public-participation`);
+    await e.getByRole('link', { name: 'Add glossary terms to this guide' }).click();
+    await e.getByRole('button', { name: 'Save the term' }).click();
+    await check(e, 'glossary-errors');
+    await e.getByLabel('Term', { exact: true }).fill('Stakeholder');
+    await e.getByLabel('Definition').fill('Anyone with an interest in the program.');
+    await e.getByRole('button', { name: 'Save the term' }).click();
+    assert.ok(await e.getByText('The term is saved.').isVisible());
+    await check(e, 'glossary');
+
+    await e.goto(`${platform.url}/library/tools`);
+    await e.getByRole('link', { name: 'Add a tool' }).click();
+    await check(e, 'tool-new');
+    await e.getByRole('button', { name: 'Add the tool' }).click();
+    await check(e, 'tool-new-errors');
+    await e.goto(`${platform.url}/library/tools/amazon-appstore/edit`);
+    await check(e, 'tool-edit');
+
+    await e.goto(`${platform.url}/library/tools/addthis`);
+    await e.getByLabel('New status').selectOption('closed');
+    await e.getByLabel('Date of the change').fill('2023-05-31');
+    await e.getByRole('button', { name: 'Change the status' }).click();
+    assert.ok(await e.getByText('The status is changed.').isVisible());
+    await check(e, 'tool-status-changed');
+
+    // Working group.
+    await e.goto(`${platform.url}/library`);
+    await e.getByRole('link', { name: 'Working groups of Social Media' }).click();
+    await e.getByRole('link', { name: 'Start a working group' }).click();
+    await check(e, 'group-new');
+    await e.getByRole('button', { name: 'Start the working group' }).click();
+    await check(e, 'group-new-errors');
+    await e.getByLabel('Name', { exact: true }).fill('Public Participation Working Group');
+    await e.getByLabel('Charter (Markdown)').fill('We maintain the **U.S. Public Participation Playbook**.');
+    await e.locator('label[for=joinPolicy-closed]').click();
+    await e.getByRole('button', { name: 'Start the working group' }).click();
+    await e.getByLabel('Library address of the guide or article').fill('/library/guides/public-participation');
+    await e.getByRole('button', { name: 'Add it to the group page' }).click();
+    assert.ok(await e.getByText('Added to the group page.').isVisible());
+
+    const writer2 = await newContext(false);
+    const w2 = await writer2.newPage();
+    await signIn(w2, 'wren.writer@gsa.gov');
+    await w2.goto(`${platform.url}/communities/social-media/groups/public-participation-working-group`);
+    await w2.getByRole('button', { name: 'Ask to join the working group' }).click();
+    assert.ok(await w2.getByText('Your request is with the group’s leads.').isVisible());
+    await w2.goto(`${platform.url}/library/tools/amazon-appstore`);
+    const pdf = path.join(dir, 'gsa-amendment.pdf');
+    writeFileSync(pdf, '%PDF-1.4\n% signed\n');
+    await w2.getByLabel('Agency', { exact: true }).fill('General Services Administration');
+    await w2.getByLabel('Date signed').fill('2024-03-15');
+    await w2.getByLabel('Point of contact\'s name').fill('Wren Writer');
+    await w2.getByLabel('Point of contact\'s email').fill('wren.writer@gsa.gov');
+    await w2.locator('#document').setInputFiles(pdf);
+    await w2.getByRole('button', { name: 'Record the adoption' }).click();
+    assert.ok(await w2.getByText('The adoption is recorded.').isVisible());
+    assert.ok(await w2.getByRole('rowheader', { name: 'General Services Administration' }).isVisible());
+    await writer2.close();
+
+    await e.goto(`${platform.url}/library/tools/amazon-appstore`);
+    await check(e, 'tool-with-adoption');
+    await e.getByLabel('Date signed').fill('not a date');
+    await e.getByRole('button', { name: 'Record the adoption' }).click();
+    await check(e, 'tool-adoption-errors');
+    await e.goto(`${platform.url}/communities/social-media/groups/public-participation-working-group`);
+    await e.getByRole('button', { name: 'Approve Wren Writer' }).click();
+    assert.ok(await e.getByText('Approved: they are now in the group.').isVisible());
+    assert.ok(await e.getByText('Wren Writer, General Services Administration').isVisible());
+    assert.ok(await e.getByRole('link', { name: 'U.S. public participation playbook' }).isVisible());
+    await check(e, 'group');
+    await e.getByRole('link', { name: 'Edit the name, charter, status or who can join' }).click();
+    await check(e, 'group-edit');
+    await editorCtx.close();
+
+    const anon = await (await newContext(false)).newPage();
+    await anon.goto(`${platform.url}/communities/social-media/groups/public-participation-working-group`);
+    assert.ok(await anon.getByText('Cora Lead, Health and Human Services').isVisible());
+    await anon.getByRole('link', { name: 'U.S. public participation playbook' }).click();
+    assert.ok(await anon.getByRole('link', { name: 'Public Participation Working Group' }).isVisible(), 'the guide names the group that produced it');
+    await anon.context().close();
+  });
+});
