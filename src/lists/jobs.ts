@@ -6,6 +6,7 @@ import type { RoleHandle } from '../platform/roles.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { dnsResolver } from './authenticate.ts';
 import type { ListContext } from './context.ts';
+import { queueBounceCare, registerBounceCareJobs } from './bounce-care.ts';
 import { startDeliveryRunner } from './delivery-runner.ts';
 import { planFanout } from './fanout.ts';
 import { processIncoming } from './incoming.ts';
@@ -43,6 +44,7 @@ export async function registerListJobs(w: WorkerContext): Promise<void> {
     const result = await planFanout(w.pool, postId);
     if (!result.already) w.log('fan-out planned', { postId, deliveries: result.planned });
   });
+  await registerBounceCareJobs(w, ctx);
 }
 
 export async function startListMailIn(w: WorkerContext): Promise<RoleHandle> {
@@ -55,5 +57,6 @@ export async function startListDelivery(w: WorkerContext): Promise<RoleHandle> {
   return startDeliveryRunner({
     pool: w.pool, relay, secret: ctx.secret, baseUrl: ctx.baseUrl, domain: ctx.domain, dkim: ctx.dkim,
     concurrency: relay.kind === 'relay' ? w.config.relayConnections * 2 : 4, signingThreads: w.config.signingThreads, log: w.log,
+    bounced: () => queueBounceCare(w.pool, w.queue),
   });
 }
