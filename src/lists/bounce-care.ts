@@ -291,7 +291,7 @@ export async function reenableDelivery(pool: pg.Pool, actor: Actor, p: { listId:
   return inTransaction(pool, async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(hashtextextended('socialgov:bounce-care', 0))`);
     const lm = await listMember(tx, p.listId, p.memberId);
-    if (!lm) return false;
+    if (lm?.status !== 'active') return false; // left or removed: joining again starts afresh
     const { state, row } = await loadState(tx, p.listId, p.memberId);
     const { rows } = await tx.query<{ delivery_disabled_at: Date | null; delivery_disabled_reason: string | null }>(
       'select delivery_disabled_at, delivery_disabled_reason from memberships where community_id = $1 and member_id = $2 for update',
