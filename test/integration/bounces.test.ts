@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { cookieSecret } from '../../src/platform/secret.ts';
@@ -39,11 +40,37 @@ function sample(file: string): Buffer {
   return Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'latin1');
 }
 
+const REFUSED = 'gone@state.gov';
+
+/**
+ * The relay the platform hands mail to: a real SMTP server that refuses one recipient with 550,
+ * as a receiving server does for an unknown user, and passes everything else on to the sink.
+ */
+async function refusingRelay(sinkPort: number): Promise<{ url: string; close(): Promise<void> }> {
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+    onRcptTo(address, _session, callback) {
+      if (address.address.toLowerCase() === REFUSED) return callback(Object.assign(new Error(`5.1.1 <${REFUSED}>: Recipient address rejected: User unknown in virtual mailbox table`), { responseCode: 550 }));
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        sendRaw(sinkPort, session.envelope.rcptTo.map((r) => r.address), Buffer.concat(chunks), from).then(() => callback(), (err: Error) => callback(err));
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
 /** Send raw bytes over SMTP from the null sender, as a mail system returns a bounce. */
-async function sendRaw(port: number, to: string, raw: Buffer): Promise<void> {
+async function sendRaw(port: number, to: string | string[], raw: Buffer, from = ''): Promise<void> {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   try {
-    await transport.sendMail({ envelope: { from: '', to: [to] }, raw });
+    await transport.sendMail({ envelope: { from, to: Array.isArray(to) ? to : [to] }, raw });
   } finally {
     transport.close();
   }
@@ -53,6 +80,7 @@ describe('bounce care end to end', { skip: NO_SAMPLES }, () => {
   let platform: RunningPlatform;
   let config: Config;
   let sink: MailSink;
+  let relay: { url: string; close(): Promise<void> };
   let dns: TestDns;
   let cleanup: () => Promise<void>;
   let smtpPort: number;
@@ -65,14 +93,16 @@ describe('bounce care end to end', { skip: NO_SAMPLES }, () => {
     cleanup = database.cleanup;
     dns = await startTestDns({});
     sink = await startMailSink();
-    config = testConfig({ ...database.env, SMTP_URL: sink.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', LMTP_PORT: '0', DNS_SERVERS: dns.address });
+    relay = await refusingRelay(sink.port);
+    config = testConfig({ ...database.env, SMTP_URL: relay.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', LMTP_PORT: '0', DNS_SERVERS: dns.address });
     platform = await startPlatform(config);
     smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
-    await addMembers(platform.db.pool, 'social-media', ['kim@state.gov', 'lee@state.gov', HARD_A.address, HARD_B.address, SOFT.address]);
+    await addMembers(platform.db.pool, 'social-media', ['kim@state.gov', 'lee@state.gov', REFUSED, HARD_A.address, HARD_B.address, SOFT.address]);
     care = { config, queue: platform.queue, secret: await cookieSecret(platform.db.pool, config.secret), baseUrl: SITE, domain: DOMAIN };
   });
   after(async () => {
     await platform?.close();
+    await relay?.close();
     await sink?.close();
     await dns?.close();
     await cleanup?.();
@@ -131,6 +161,15 @@ describe('bounce care end to end', { skip: NO_SAMPLES }, () => {
     await new Promise((r) => setTimeout(r, 500));
     const to = sink.messages.filter((m) => m.headers.get('message-id') === messageId).map((m) => m.to[0]).sort();
     assert.deepEqual(to, ['kim@state.gov', 'lee@state.gov', SOFT.address, HARD_B.address].sort());
+  });
+
+  test('a copy refused with 550 at hand-off counts as a permanent bounce', async () => {
+    const s = await waitFor('the score', () => scoreOf(REFUSED));
+    assert.equal(s.score, 1);
+    assert.equal(s.last_source, 'smtp');
+    const row = (await pool().query(`select status_code, diagnostic from bounce_events where source = 'smtp'`)).rows[0];
+    assert.equal(row.status_code, '550');
+    assert.match(row.diagnostic, /User unknown/);
   });
 
   test('a delivered copy clears the score (the temporary bounce from the first test)', async () => {
@@ -202,5 +241,10 @@ describe('bounce care end to end', { skip: NO_SAMPLES }, () => {
     const audit = await pool().query(`select actor, subject_id from audit_log where action = 'membership.remove-bounces'`);
     assert.equal(audit.rowCount, 1);
     assert.equal((await membership('lee@state.gov')).status, 'active', 'a score below the threshold removes nobody');
+  });
+
+  test('the daily check is scheduled in the job queue', async () => {
+    const { rows } = await pool().query(`select cron, timezone from pgboss.schedule where name = 'list.bounce-warnings'`);
+    assert.deepEqual(rows, [{ cron: '15 6 * * *', timezone: 'UTC' }]);
   });
 });
