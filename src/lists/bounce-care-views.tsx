@@ -12,7 +12,7 @@ interface CommunityRef {
 
 /** A UTC calendar day (YYYY-MM-DD) as "March 5, 2026". */
 function day(d: string | null): string {
-  return d ? DateTime.fromISO(d, { zone: 'utc' }).toFormat('MMMM d, yyyy') : '';
+  return d ? DateTime.fromISO(d, { zone: 'utc' }).toFormat('MMM d, yyyy') : '';
 }
 
 export function BouncesPage(p: { site: Site; c: CommunityRef; listName: string; csrf: string; entries: BounceEntry[]; policy: { threshold: number; warnings: number; warningIntervalDays: number }; notice?: string }): string {
