@@ -26,7 +26,7 @@ export function BouncesPage(p: { site: Site; c: CommunityRef; listName: string; 
     >
       <h1 safe>{`Bouncing addresses in ${p.c.title}`}</h1>
       <p safe>
-        {`When list mail to a member is returned as undeliverable, the member gets a bounce score: 1 for a day with a permanent failure, 0.5 for a day with only temporary ones. At ${p.policy.threshold} we stop sending ${p.listName} messages to them and email them how to turn delivery back on. ${p.policy.warnings > 0 ? `They get ${p.policy.warnings} ${p.policy.warnings === 1 ? 'notice' : 'notices'}, ${p.policy.warningIntervalDays} days apart, and are removed ${p.policy.warningIntervalDays} days after the last one.` : `They are removed ${p.policy.warningIntervalDays} days later.`} A message delivered to them clears the score.`}
+        {`When list mail to a member is returned as undeliverable, the member gets a bounce score: 1 for a day with a permanent failure, 0.5 for a day with only temporary ones. At ${p.policy.threshold} we stop sending ${p.listName} messages to them and email them how to turn delivery back on. ${p.policy.warnings > 0 ? `They get ${p.policy.warnings} ${p.policy.warnings === 1 ? 'notice' : 'notices'}, ${p.policy.warningIntervalDays} days apart, and are removed ${p.policy.warningIntervalDays} days after the last one.` : `They are removed ${p.policy.warningIntervalDays} days later.`} More than a week without bounces starts the score over.`}
       </p>
       <SuccessNotice text={p.notice} />
       {p.entries.length === 0 ? (

@@ -138,13 +138,19 @@ describe('bounce care', { skip: NO_SERVER }, () => {
     assert.equal(r.warned, 1);
   });
 
-  test('a delivered copy clears the score, but not while delivery is off', async () => {
-    await bounce(pat, '2026-03-01');
+  test('a copy accepted at hand-off clears a score from refusals at hand-off, not one from reports, nor while delivery is off', async () => {
+    await pool.query(`insert into members (email) values ('kim@agency.gov')`);
+    const kim = (await pool.query<{ id: number }>(`select id from members where email = 'kim@agency.gov'`)).rows[0]!.id;
+    await pool.query(`insert into memberships (community_id, member_id, status) values ($1, $2, 'active')`, [communityId, kim]);
+    await pool.query(`insert into bounce_events (list_id, member_id, address, temporary, source, status_code, diagnostic) values ($1, $2, 'pat@agency.gov', false, 'smtp', '550', 'User unknown')`, [listId, pat]);
+    await bounce(kim, '2026-03-01');
     for (const d of ['01', '02', '03', '04', '05']) await bounce(lee, `2026-03-${d}`);
     await applyBounceEvents(pool, ctx);
-    const d = await pool.query<{ id: number }>(`insert into deliveries (kind, ref_id, list_id, member_id, address) values ('post', 1, $1, unnest($2::bigint[]), 'x') returning id`, [listId, [pat, lee]]);
+    const d = await pool.query<{ id: number }>(`insert into deliveries (kind, ref_id, list_id, member_id, address) values ('post', 1, $1, unnest($2::bigint[]), 'x') returning id`, [listId, [pat, lee, kim]]);
+    assert.equal((await state(pat))!.score, 1);
     assert.equal(await resetBouncesAfterDelivery(pool, d.rows.map((r) => r.id)), 1);
-    assert.equal(await state(pat), undefined, "Pat's score is cleared");
+    assert.equal(await state(pat), undefined, "Pat's score (a 550 at hand-off) is cleared");
+    assert.equal((await state(kim))!.score, 1, "Kim's score (a bounce report, which comes after a 250) is kept");
     assert.equal((await state(lee))!.score, 5, "Lee's delivery stays off until re-enabled");
   });
 

@@ -2,8 +2,8 @@
  * Bounce care: the listserv's side of `bounces/score.ts`. Every bounce_events row (an SMTP 5xx at
  * hand-off, a VERP bounce, a DSN naming a member) is counted once into the member's score on that
  * list; at the threshold delivery is turned off and the member is told how to turn it back on; a
- * daily check sends the remaining notices and finally removes the member. A successful delivery
- * clears the score. Every change is audited.
+ * daily check sends the remaining notices and finally removes the member. A copy accepted at
+ * hand-off clears a score counted from refusals at hand-off. Every change is audited.
  *
  * Counting runs in the `list.bounce-care` job, queued by whoever records a bounce event (one line
  * at each place), and again at the start of the daily check, so an event is never left uncounted.
@@ -311,14 +311,18 @@ export async function reenableDelivery(pool: pg.Pool, actor: Actor, p: { listId:
 }
 
 /**
- * After copies were delivered: the score of each member who got one starts over (Mailman's
- * reset on success: `resetOnSuccess` gives NO_BOUNCES, which is no row). Members whose delivery
- * is off keep their state until they turn it back on.
+ * After copies were handed off with 250: the score of each member who got one starts over
+ * (`resetOnSuccess` gives NO_BOUNCES, which is no row) when their last counted bounce was a
+ * refusal at hand-off, which this 250 answers. A score from a bounce report is kept: reports
+ * arrive after the relay said 250 for that very copy, so a 250 proves nothing about them; those
+ * scores start over after a quiet week instead (score.ts). Members whose delivery is off keep
+ * their state until they turn it back on.
  */
 export async function resetBouncesAfterDelivery(db: Queryable, deliveryIds: number[]): Promise<number> {
   if (!deliveryIds.length) return 0;
   const { rowCount } = await db.query(
-    `delete from bounce_scores b using deliveries d where d.id = any($1) and b.list_id = d.list_id and b.member_id = d.member_id and b.disabled_on is null`,
+    `delete from bounce_scores b using deliveries d
+      where d.id = any($1) and b.list_id = d.list_id and b.member_id = d.member_id and b.disabled_on is null and b.last_source = 'smtp'`,
     [deliveryIds],
   );
   return rowCount ?? 0;

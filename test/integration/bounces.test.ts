@@ -41,16 +41,17 @@ function sample(file: string): Buffer {
 }
 
 const REFUSED = 'gone@state.gov';
+let refusedOnce = false;
 
 /**
- * The relay the platform hands mail to: a real SMTP server that refuses one recipient with 550,
- * as a receiving server does for an unknown user, and passes everything else on to the sink.
+ * The relay the platform hands mail to: a real SMTP server that refuses one recipient once with
+ * 550, as a receiving server does for an unknown user, and passes everything else on to the sink.
  */
 async function refusingRelay(sinkPort: number): Promise<{ url: string; close(): Promise<void> }> {
   const server = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
     onRcptTo(address, _session, callback) {
-      if (address.address.toLowerCase() === REFUSED) return callback(Object.assign(new Error(`5.1.1 <${REFUSED}>: Recipient address rejected: User unknown in virtual mailbox table`), { responseCode: 550 }));
+      if (address.address.toLowerCase() === REFUSED && !refusedOnce) return (refusedOnce = true), callback(Object.assign(new Error(`5.1.1 <${REFUSED}>: Recipient address rejected: User unknown in virtual mailbox table`), { responseCode: 550 }));
       callback();
     },
     onData(stream, session, callback) {
@@ -172,8 +173,12 @@ describe('bounce care end to end', { skip: NO_SAMPLES }, () => {
     assert.match(row.diagnostic, /User unknown/);
   });
 
-  test('a delivered copy clears the score (the temporary bounce from the first test)', async () => {
-    await waitFor('reset', async () => (await scoreOf(SOFT.address)) === undefined);
+  test('the next copy accepted for that member clears the score; a score from a bounce report stays', async () => {
+    const messageId = '<second-post@state.gov>';
+    await postMail({ port: smtpPort, from: 'kim@state.gov', to: LIST, subject: 'Second post', text: 'More links.\n', messageId });
+    await waitFor('the copy to the refused member', async () => sink.messages.some((m) => m.headers.get('message-id') === messageId && m.to[0] === REFUSED));
+    await waitFor('reset', async () => (await scoreOf(REFUSED)) === undefined);
+    assert.equal((await scoreOf(SOFT.address))?.score, 0.5, 'a 250 from the relay says nothing about a report that came back later');
   });
 
   test('a VERP bounce counts for the member the address names, whatever the report says', async () => {
