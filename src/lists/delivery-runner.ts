@@ -132,7 +132,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
         const ids = acks;
         acks = [];
         await o.pool.query(`update deliveries set status = 'sent', sent_at = now() where id = any($1) and status = 'sending'`, [ids]);
-        await resetBouncesAfterDelivery(o.pool, ids); // bounce care: a delivered copy clears the member's score
+        await resetBouncesAfterDelivery(o.pool, ids); // bounce care: a 250 clears a score from refusals at hand-off
       }
     })().finally(() => (flushing = undefined));
     return flushing;
