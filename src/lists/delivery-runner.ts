@@ -19,6 +19,7 @@ import type { RoleHandle } from '../platform/roles.ts';
 import { listAddresses } from './addresses.ts';
 import { digestCopies } from './digests/copies.ts';
 import type { DkimKey } from './message/dkim.ts';
+import { resetBouncesAfterDelivery } from './bounce-care.ts';
 import { createSigner } from './signing-pool.ts';
 import { DELIVERY_CHANNEL } from './fanout.ts';
 import type { ListRelay } from './relay.ts';
@@ -40,6 +41,8 @@ export interface RunnerOptions {
   /** Days to keep retrying a temporary failure (4xx) before giving up. */
   retryDays?: number;
   log: (msg: string, extra?: object) => void;
+  /** Called after a bounce_events row is written (bounce care queues its count). */
+  bounced?: () => Promise<void>;
 }
 
 interface Claimed {
@@ -132,6 +135,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
         const ids = acks;
         acks = [];
         await o.pool.query(`update deliveries set status = 'sent', sent_at = now() where id = any($1) and status = 'sending'`, [ids]);
+        await resetBouncesAfterDelivery(o.pool, ids); // bounce care: a 250 clears a score from refusals at hand-off
       }
     })().finally(() => (flushing = undefined));
     return flushing;
@@ -146,6 +150,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
         `insert into bounce_events (list_id, member_id, address, temporary, source, status_code, diagnostic, delivery_id) values ($1, $2, $3, $4, 'smtp', $5, $6, $7)`,
         [d.list_id, d.member_id, d.address, !permanent, code ? String(code) : null, response, d.id],
       );
+      await o.bounced?.(); // bounce care (bounce-care.ts)
       return;
     }
     await o.pool.query(

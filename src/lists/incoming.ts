@@ -13,6 +13,7 @@ import { confirmJoin, requestToJoin } from '../membership/join.ts';
 import { changeMembership, coordinatorAddresses, findMemberByEmail, membershipIn } from '../membership/members.ts';
 import { authenticateSender, type SenderAuthentication } from './authenticate.ts';
 import { parseBounce } from './bounces/parse.ts';
+import { queueBounceCare } from './bounce-care.ts';
 import { readCommand } from './commands.ts';
 import { listIdOf, listLinks, type ListContext } from './context.ts';
 import { commandReply, heldNotice, leaveLinkMail, ownerForward, rejectNotice, type ListRef } from './mails.ts';
@@ -329,6 +330,7 @@ async function handleBounce(ctx: ListContext, list: List, row: IncomingRow): Pro
         );
       }
     }
+    await queueBounceCare(tx, ctx.queue); // bounce care counts the new bounce_events (bounce-care.ts)
     await finish(tx, row.id, 'done', `bounce (${report.format ?? report.kind}): ${delivery ? delivery.address : report.recipients.map((r) => r.address).join(', ') || 'no address found'}`);
   });
 }

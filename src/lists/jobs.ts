@@ -7,6 +7,7 @@ import { cookieSecret } from '../platform/secret.ts';
 import { DateTime } from 'luxon';
 import { dnsResolver } from './authenticate.ts';
 import type { ListContext } from './context.ts';
+import { queueBounceCare, registerBounceCareJobs } from './bounce-care.ts';
 import { startDeliveryRunner } from './delivery-runner.ts';
 import { DIGEST_JOB, sendDueDigests } from './digests/send.ts';
 import { planFanout } from './fanout.ts';
@@ -62,6 +63,7 @@ export async function registerListJobs(w: WorkerContext): Promise<void> {
     await sendDueDigests(w.pool, ctx, DateTime.utc());
   });
   await w.worker.schedule(DIGEST_JOB, '*/15 * * * *');
+  await registerBounceCareJobs(w, ctx);
 }
 
 export async function startListMailIn(w: WorkerContext): Promise<RoleHandle> {
@@ -74,5 +76,6 @@ export async function startListDelivery(w: WorkerContext): Promise<RoleHandle> {
   return startDeliveryRunner({
     pool: w.pool, relay, secret: ctx.secret, baseUrl: ctx.baseUrl, domain: ctx.domain, dkim: ctx.dkim,
     concurrency: relay.kind === 'relay' ? w.config.relayConnections * 2 : 4, signingThreads: w.config.signingThreads, log: w.log,
+    bounced: () => queueBounceCare(w.pool, w.queue),
   });
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { BouncePolicyError, checkBouncePolicy, DEFAULT_BOUNCE_POLICY } from '../lists/bounces/score.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -94,6 +95,12 @@ export interface Config {
   registryReminderDays: number;
   /** Registry API: requests per minute per IP address without an API key. */
   registryRateLimit: number;
+  /** Bounce score at which list delivery to a member is turned off. */
+  bounceThreshold: number;
+  /** Notices sent to a member whose delivery was turned off, before removal. */
+  bounceWarnings: number;
+  /** Days between those notices, and from the last one to removal. */
+  bounceWarningDays: number;
 }
 
 export type Role = 'web' | 'mail-in' | 'worker';
@@ -433,7 +440,37 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     description: 'Months after a library page was last reviewed before its content lead gets a reminder to review it.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 120) : 12),
   },
+  {
+    key: 'bounceThreshold', env: 'BOUNCE_THRESHOLD', defaultText: '`5.0`',
+    description: 'Bounce score at which list delivery to a member is turned off (a day with a permanent failure adds 1, a day with only temporary ones 0.5).',
+    parse: (raw, env) => bounceSetting(raw, env, 'threshold'),
+  },
+  {
+    key: 'bounceWarnings', env: 'BOUNCE_WARNINGS', defaultText: '`3`',
+    description: 'Notices mailed to a member whose delivery was turned off for bouncing, before they are removed from the list (`0`: removed without notice).',
+    parse: (raw, env) => bounceSetting(raw, env, 'warnings'),
+  },
+  {
+    key: 'bounceWarningDays', env: 'BOUNCE_WARNING_DAYS', defaultText: '`7`',
+    description: 'Days between those notices, and from the last notice to removal.',
+    parse: (raw, env) => bounceSetting(raw, env, 'warningIntervalDays'),
+  },
 ];
+
+/** A bounce setting, checked by the same rules as the scoring itself (lists/bounces/score.ts). */
+function bounceSetting(raw: string | undefined, env: string, key: 'threshold' | 'warnings' | 'warningIntervalDays'): number {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_BOUNCE_POLICY[key];
+  const whole = key !== 'threshold';
+  const example = whole ? 'a whole number such as 3' : 'a number such as 5 or 2.5';
+  if (!(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(raw.trim())) throw new ConfigError(env, `"${raw}" is not ${whole ? 'a whole number' : 'a number'}; write ${example}.`);
+  try {
+    checkBouncePolicy({ ...DEFAULT_BOUNCE_POLICY, [key]: Number(raw) });
+  } catch (err) {
+    if (err instanceof BouncePolicyError) throw new ConfigError(env, `${err.message.replace(`Bounce setting ${key}`, 'it')} Write ${example}.`);
+    throw err;
+  }
+  return Number(raw);
+}
 
 /** OpenID Connect settings: documented with the others, validated together. */
 export const OIDC_SETTINGS: ReadonlyArray<{ env: string; defaultText: string; description: string }> = [

@@ -40,6 +40,7 @@ import { eventAdminRoutes } from '../../events/admin-routes.ts';
 import { REGISTRY_SCHEMAS } from '../../registry/schemas.ts';
 import { registryApiRoutes } from '../../registry/api-routes.ts';
 import { registryRoutes } from '../../registry/routes.ts';
+import { bounceRoutes } from '../../lists/bounce-routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -194,6 +195,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(eventAdminRoutes(ctx));
   await app.register(registryApiRoutes(ctx));
   await app.register(registryRoutes(ctx));
+  await app.register(bounceRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
