@@ -9,6 +9,7 @@ import { registerCommunityCommands } from './communities.ts';
 import { registerDbCommands } from './db.ts';
 import { registerMemberCommands } from './members.ts';
 import { registerAgencyCommands } from './agencies.ts';
+import { registerArchiveCommands } from './archives.ts';
 import { CliError, EXIT, say, withDatabase } from './support.ts';
 import { serve } from './serve.ts';
 import { migrate, pendingMigrations } from '../platform/db/migrate.ts';
@@ -50,6 +51,7 @@ export function buildProgram(getConfig: () => Config): Command {
   registerDbCommands(program, getConfig);
   registerMemberCommands(program, getConfig);
   registerAgencyCommands(program, getConfig);
+  registerArchiveCommands(program, getConfig);
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

@@ -8,6 +8,7 @@ import type { MailTransport } from './mail/transport.ts';
 import { deliverQueuedMail, MAIL_JOB } from './mail/queued.ts';
 import type { Queue, Worker } from './queue.ts';
 import { registerListJobs } from '../lists/jobs.ts';
+import { registerArchiveJobs } from '../archives/jobs.ts';
 
 export interface WorkerContext {
   pool: pg.Pool;
@@ -27,7 +28,7 @@ async function registerPlatformJobs(w: WorkerContext): Promise<void> {
   }, { concurrency: 2 });
 }
 
-export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs];
+export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerArchiveJobs];
 
 export async function registerAllJobs(w: WorkerContext): Promise<void> {
   for (const register of FEATURE_JOBS) await register(w);

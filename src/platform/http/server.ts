@@ -31,6 +31,7 @@ import { SESSION_COOKIE, sessionMember } from '../../membership/sessions.ts';
 import { membershipRoutes } from '../../membership/routes.ts';
 import { communityAdminRoutes } from '../../communities/admin-routes.ts';
 import { listRoutes } from '../../lists/routes.ts';
+import { archiveRoutes } from '../../archives/routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -175,6 +176,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(membershipRoutes(ctx));
   await app.register(communityAdminRoutes(ctx));
   await app.register(listRoutes(ctx));
+  await app.register(archiveRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,0 +1,88 @@
+/**
+ * HTML mail made safe to show inside an archive page: an allow-list of tags and attributes, no
+ * script, event handlers, forms, frames or author CSS (the page's Content Security Policy would
+ * refuse inline styles anyway), and no remote images until the reader asks — a remote image
+ * tells the sender who read the mail and when. Headings are flattened (the page has its own),
+ * tables become layout tables, and every link gets a name screen readers can announce.
+ */
+import sanitizeHtml from 'sanitize-html';
+import { obfuscateAddresses } from './text.ts';
+
+export interface MailHtmlOptions {
+  /** Load remote (http/https) images: only when the reader asked. */
+  remoteImages: boolean;
+  /** Hide addresses (readers who are not members). */
+  hideAddresses: boolean;
+  /** Inline parts: Content-ID → the address of the attachment on this site. */
+  inlineParts: Map<string, string>;
+}
+
+export interface SafeMailHtml {
+  html: string;
+  /** Remote images left out (0 when shown). */
+  remoteImagesBlocked: number;
+}
+
+function hostOf(href: string): string {
+  try {
+    return new URL(href).host || href;
+  } catch {
+    return href;
+  }
+}
+
+const PLACEHOLDER = 'data-sg-image';
+
+export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailHtml {
+  let blocked = 0;
+  const hide = (s: string) => (opts.hideAddresses ? obfuscateAddresses(s) : s);
+  const out = sanitizeHtml(html, {
+    allowedTags: [
+      'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 's', 'sub', 'sup', 'small',
+      'ul', 'ol', 'li', 'a', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'span', 'div', 'img',
+    ],
+    allowedAttributes: {
+      a: ['href', 'rel', 'title'],
+      img: ['src', 'alt', 'width', 'height'],
+      td: ['colspan', 'rowspan'],
+      table: ['role'],
+      ol: ['start'],
+      span: [PLACEHOLDER],
+    },
+    allowedSchemes: ['https', 'http', 'mailto'],
+    allowedSchemesByTag: { img: ['https', 'http'] },
+    allowedSchemesAppliedToAttributes: ['href', 'src'],
+    allowProtocolRelative: false,
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'select', 'button', 'iframe', 'object', 'template', 'svg', 'math'],
+    disallowedTagsMode: 'discard',
+    transformTags: {
+      h1: 'p', h2: 'p', h3: 'p', h4: 'p', h5: 'p', h6: 'p', th: 'td', font: 'span', center: 'div', dl: 'div', dt: 'p', dd: 'div',
+      caption: 'p', figure: 'div', figcaption: 'p', section: 'div', article: 'div', header: 'div', footer: 'div', main: 'div', nav: 'div',
+      table: () => ({ tagName: 'table', attribs: { role: 'presentation' } }),
+      a: (_tag, attribs): sanitizeHtml.Tag => {
+        const href = attribs.href ?? '';
+        if ((opts.hideAddresses && /^mailto:/i.test(href)) || !/^(https?:|mailto:)/i.test(href)) return { tagName: 'span', attribs: {} };
+        return { tagName: 'a', attribs: { href, rel: 'nofollow noopener noreferrer', title: `Link to ${hide(hostOf(href))}` } };
+      },
+      img: (_tag, attribs): sanitizeHtml.Tag => {
+        const src = (attribs.src ?? '').trim();
+        const alt = hide((attribs.alt ?? '').trim());
+        const size = { ...(attribs.width && /^\d+$/.test(attribs.width) ? { width: attribs.width } : {}), ...(attribs.height && /^\d+$/.test(attribs.height) ? { height: attribs.height } : {}) };
+        if (/^cid:/i.test(src)) {
+          const local = opts.inlineParts.get(src.slice(4).replace(/^<|>$/g, ''));
+          if (local) return { tagName: 'img', attribs: { src: local, alt, ...size } };
+          return { tagName: 'span', attribs: { [PLACEHOLDER]: alt } };
+        }
+        if (/^https?:\/\//i.test(src)) {
+          if (opts.remoteImages) return { tagName: 'img', attribs: { src, alt, ...size } };
+          blocked++;
+        }
+        return { tagName: 'span', attribs: { [PLACEHOLDER]: alt } };
+      },
+    },
+    textFilter: (text) => hide(text),
+  });
+  // An image left out becomes "[image: its alt text]" (the attribute value is already escaped).
+  const html2 = out.replace(/<span data-sg-image="([^"]*)"><\/span>/g, (_m, alt: string) => `<span>[image${alt ? `: ${alt}` : ''}]</span>`);
+  return { html: html2, remoteImagesBlocked: blocked };
+}

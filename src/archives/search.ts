@@ -1,0 +1,99 @@
+/**
+ * Archive search in PostgreSQL full-text search: words and "phrases" (web-search syntax: quotes,
+ * OR, -word), sender, date range and "has attachment", ranked (subject above sender above body),
+ * with highlighted snippets from ts_headline. Quoted text is not indexed (it repeats earlier
+ * posts), which keeps the index small and puts the original post first.
+ */
+import type { Queryable } from '../platform/db/queryable.ts';
+import { escapeHtml, obfuscateAddresses } from './text.ts';
+
+export interface SearchQuery {
+  listIds: number[];
+  /** Words, "a phrase", -excluded, a OR b. */
+  words?: string;
+  /** Part of the sender's name or address. */
+  from?: string;
+  since?: Date;
+  /** Exclusive. */
+  until?: Date;
+  hasAttachment?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+export interface SearchHit {
+  listId: number;
+  number: number;
+  threadId: number;
+  subject: string;
+  fromName: string | null;
+  fromAddress: string;
+  sentAt: Date;
+  hasAttachment: boolean;
+  /** Safe HTML: escaped text with <mark> around matches. */
+  snippet: string;
+}
+
+export interface SearchResult {
+  total: number;
+  hits: SearchHit[];
+}
+
+export class SearchQueryError extends Error {
+  readonly code = 'BAD_SEARCH';
+}
+
+const START = '\u0001';
+const STOP = '\u0002';
+
+/** Escape the headline, then turn our markers into <mark>. */
+export function safeSnippet(headline: string, hideAddresses: boolean): string {
+  const clean = headline.replace(/\s+/g, ' ').trim();
+  const text = hideAddresses ? obfuscateAddresses(clean) : clean;
+  return escapeHtml(text).replaceAll(START, '<mark>').replaceAll(STOP, '</mark>');
+}
+
+export function isEmptyQuery(q: SearchQuery): boolean {
+  return !q.words?.trim() && !q.from?.trim() && !q.since && !q.until && !q.hasAttachment;
+}
+
+export async function searchArchive(db: Queryable, q: SearchQuery, opts: { hideAddresses: boolean }): Promise<SearchResult> {
+  if (isEmptyQuery(q)) throw new SearchQueryError('Type some words to look for, a sender, or a date range.');
+  const words = q.words?.trim() ?? '';
+  const limit = Math.min(q.limit ?? 20, 100);
+  const params: unknown[] = [q.listIds, words || null, q.from?.trim() ? `%${q.from.trim().replace(/[\\%_]/g, '\\$&')}%` : null, q.since ?? null, q.until ?? null, q.hasAttachment ?? false, limit, q.offset ?? 0];
+  const { rows } = await db.query<{
+    list_id: number; number: number; thread_id: number; subject: string; from_name: string | null; from_address: string; sent_at: Date; has_attachment: boolean; headline: string; total: number;
+  }>(
+    `with q as (select case when $2::text is null then null else websearch_to_tsquery('english', $2) end as tsq),
+     hits as (
+       select e.post_id, e.list_id, e.thread_id, e.subject, e.from_name, e.from_address, e.sent_at, e.has_attachment,
+              case when q.tsq is null then 0 else ts_rank(e.search, q.tsq) end as rank, count(*) over () as total
+       from archive_entries e, q
+       where e.list_id = any($1::bigint[])
+         and (q.tsq is null or e.search @@ q.tsq)
+         and ($3::text is null or e.from_address ilike $3 or e.from_name ilike $3)
+         and ($4::timestamptz is null or e.sent_at >= $4)
+         and ($5::timestamptz is null or e.sent_at < $5)
+         and (not $6 or e.has_attachment)
+       order by rank desc, e.sent_at desc
+       limit $7 offset $8)
+     select h.*, p.number,
+            case when q.tsq is null then left(e.body_text, 240)
+                 else ts_headline('english', left(e.body_text, 20000), q.tsq, 'MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=${START}, StopSel=${STOP}') end as headline
+     from hits h join posts p on p.id = h.post_id join archive_entries e on e.post_id = h.post_id, q
+     order by h.rank desc, h.sent_at desc`,
+    params,
+  );
+  if (words && rows.length === 0) {
+    const { rows: check } = await db.query<{ empty: boolean }>("select numnode(websearch_to_tsquery('english', $1)) = 0 as empty", [words]);
+    if (check[0]?.empty) throw new SearchQueryError(`“${words}” has only very common words (like “the” or “and”), which are not indexed. Add a more specific word.`);
+  }
+  return {
+    total: rows[0] ? Number(rows[0].total) : 0,
+    hits: rows.map((r) => ({
+      listId: Number(r.list_id), number: Number(r.number), threadId: Number(r.thread_id), subject: r.subject, fromName: r.from_name, fromAddress: r.from_address,
+      sentAt: r.sent_at, hasAttachment: r.has_attachment, snippet: safeSnippet(r.headline, opts.hideAddresses),
+    })),
+  };
+}
