@@ -65,6 +65,22 @@ function firstAddress(from: AddressObject | AddressObject[] | undefined): { addr
   return { address: 'unknown@archive.invalid', name: null };
 }
 
+/**
+ * Lists that rewrite From for DMARC ("Jo Smith via SocialGov" <list@...>) keep the poster in
+ * Reply-To (Mailman) or X-Original-From: the archive shows and searches the poster.
+ */
+function originalSender(from: { address: string; name: string | null }, replyTo: AddressObject | AddressObject[] | undefined, xOriginal: unknown): { address: string; name: string | null } {
+  const via = from.name ? /^(.*?)\s+via\s+\S.*$/i.exec(from.name) : null;
+  if (!via) return from;
+  if (xOriginal && typeof xOriginal === 'object' && 'value' in xOriginal) {
+    const o = firstAddress(xOriginal as AddressObject);
+    if (o.address !== 'unknown@archive.invalid') return o;
+  }
+  const r = firstAddress(replyTo);
+  if (r.address !== 'unknown@archive.invalid') return { address: r.address, name: r.name ?? via[1]!.replace(/^"|"$/g, '') };
+  return { address: from.address, name: via[1]!.replace(/^"|"$/g, '') };
+}
+
 function attachmentList(attachments: Attachment[]): ArchiveAttachment[] {
   return attachments.map((a, index) => ({
     index,
@@ -78,7 +94,7 @@ function attachmentList(attachments: Attachment[]): ArchiveAttachment[] {
 /** Parse raw message bytes. Never throws for bad mail: what cannot be read is left empty. */
 export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   const mail = await simpleParser(raw, PARSE_OPTIONS);
-  const from = firstAddress(mail.from);
+  const from = originalSender(firstAddress(mail.from), mail.replyTo, mail.headers.get('x-original-from'));
   const ids = messageIds(mail.messageId);
   const date = mail.date && !Number.isNaN(mail.date.getTime()) && mail.headers.has('date') ? mail.date : null;
   return {
