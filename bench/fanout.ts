@@ -89,7 +89,9 @@ function message(size: number): Buffer {
 async function startSink(): Promise<{ url: string; port: number; kind: string; stop(): Promise<void> }> {
   if (existsSync(SMTP_SINK)) {
     const port = await freePort();
-    const child = spawn(SMTP_SINK, [`127.0.0.1:${port}`, '1000'], { stdio: 'ignore' });
+    // smtp-sink refuses to run as root without dropping to another user.
+    const asRoot = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
+    const child = spawn(SMTP_SINK, [...asRoot, `127.0.0.1:${port}`, '1000'], { stdio: 'ignore' });
     for (let i = 0; i < 50; i++) {
       const ok = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').on('connect', function (this: net.Socket) { this.destroy(); r(true); }).on('error', () => r(false)));
       if (ok) break;
@@ -112,10 +114,10 @@ function smtpSource(port: number, count: number, bytes: number): number | undefi
 async function main() {
   const { db, cleanup } = await openBenchDatabase();
   const sink = await startSink();
-  const config = loadConfig({ SMTP_URL: sink.url, RELAY_CONNECTIONS: String(CONNECTIONS), LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+  const config = loadConfig({ SMTP_URL: sink.url, RELAY_CONNECTIONS: String(CONNECTIONS), LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent', ...(arg('threads') ? { SIGNING_THREADS: arg('threads') } : {}) } as NodeJS.ProcessEnv);
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const dkim = [loadDkimKey(DOMAIN, 'bench', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())];
-  console.log(`fan-out: ${os.cpus().length} cores, ${CONNECTIONS} relay connections, RSA-2048 DKIM, sink: ${sink.kind}`);
+  const dkim = process.argv.includes('--no-dkim') ? [] : [loadDkimKey(DOMAIN, 'bench', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())];
+  console.log(`fan-out: ${os.cpus().length} cores, ${CONNECTIONS} relay connections, ${dkim.length ? 'RSA-2048 DKIM' : 'no DKIM'}, ${config.signingThreads} signing thread(s), sink: ${sink.kind}`);
   console.log('members  seconds  msg/s   peak RSS MB  smtp-source -d s  ratio (ours/smtp-source msg/s)');
   try {
     await migrate(db.pool);
@@ -137,12 +139,16 @@ async function main() {
         incomingId: null, raw, messageId: `<bench-${n}@agency.gov>`, inReplyTo: null, references: [], subject: 'Quarterly lessons learned',
         fromAddress: 'pat@agency.gov', fromName: 'Pat Smith', memberId: null, sentAt: new Date(), auth: null,
       }));
-      const runner = await startDeliveryRunner({ pool: db.pool, relay: createListRelay(config), secret: ctx.secret, baseUrl: ctx.baseUrl, domain: DOMAIN, dkim, concurrency: CONNECTIONS * 2, log: () => undefined });
+      const runner = await startDeliveryRunner({ pool: db.pool, relay: createListRelay(config), secret: ctx.secret, baseUrl: ctx.baseUrl, domain: DOMAIN, dkim, concurrency: Number(arg("lanes") ?? CONNECTIONS * 2), signingThreads: config.signingThreads, log: () => undefined });
       const t0 = process.hrtime.bigint();
       await planFanout(db.pool, postId);
-      for (;;) {
+      for (let polls = 0; ; polls++) {
         const { rows } = await db.pool.query(`select count(*)::int as n from deliveries where ref_id = $1 and status = 'sent'`, [postId]);
         if (rows[0].n >= n) break;
+        if (polls % 250 === 249) {
+          const stuck = await db.pool.query(`select status, count(*)::int as n, max(last_response) as last from deliveries where ref_id = $1 group by status`, [postId]);
+          console.error(`  still waiting: ${JSON.stringify(stuck.rows)}`);
+        }
         await new Promise((r) => setTimeout(r, 20));
       }
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

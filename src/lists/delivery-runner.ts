@@ -18,7 +18,7 @@ import type pg from 'pg';
 import type { RoleHandle } from '../platform/roles.ts';
 import { listAddresses } from './addresses.ts';
 import type { DkimKey } from './message/dkim.ts';
-import { preparePersonalizer } from './message/personalize.ts';
+import { createSigner } from './signing-pool.ts';
 import { DELIVERY_CHANNEL } from './fanout.ts';
 import type { ListRelay } from './relay.ts';
 import { unsubscribeToken, verpToken } from './tokens.ts';
@@ -32,6 +32,8 @@ export interface RunnerOptions {
   dkim: DkimKey[];
   /** Copies in flight at once. */
   concurrency: number;
+  /** Worker threads that personalize and sign copies (0: this thread). */
+  signingThreads?: number;
   /** Records claimed per round. */
   batchSize?: number;
   /** Days to keep retrying a temporary failure (4xx) before giving up. */
@@ -51,9 +53,10 @@ interface Claimed {
 }
 
 interface PreparedPost {
+  id: number;
   localPart: string;
   number: number;
-  personalize: ReturnType<typeof preparePersonalizer>;
+  decorated: Buffer;
 }
 
 /** Minutes to wait after the n-th temporary failure: 5, 10, 20 ... up to 4 hours. */
@@ -72,6 +75,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   await lockClient.query(`listen ${DELIVERY_CHANNEL}`);
 
   const posts = new Map<number, PreparedPost>();
+  const signer = createSigner(o.dkim, o.signingThreads ?? 0);
   let stopping = false;
   let lastSweep = 0;
   let idleWaiters: Array<() => void> = [];
@@ -84,7 +88,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       [postId],
     );
     if (!rows[0]) return undefined;
-    const p = { localPart: rows[0].local_part, number: rows[0].number, personalize: preparePersonalizer(rows[0].decorated, o.dkim) };
+    const p = { id: postId, localPart: rows[0].local_part, number: rows[0].number, decorated: rows[0].decorated };
     posts.set(postId, p);
     if (posts.size > 16) posts.delete(posts.keys().next().value!);
     return p;
@@ -155,10 +159,9 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     }
     const a = listAddresses(post.localPart, o.domain);
     const token = unsubscribeToken(o.secret, d.member_id, d.list_id);
-    const raw = post.personalize.forRecipient({
+    const raw = await signer.copy(post.id, post.decorated, {
       unsubscribeUrl: `${o.baseUrl}/u/${token}`,
       unsubscribeMailto: `mailto:${a.request}?subject=unsubscribe%20${token}`,
-      to: d.address,
     });
     const result = await o.relay.send({ from: a.bounces(verpToken(o.secret, d.id)), to: d.address }, raw, `${post.localPart}-${post.number}-${d.member_id}`);
     if (result.ok) {
@@ -212,7 +215,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   return {
     name: 'delivery-runner',
     runnerId,
-    description: `Worker: list delivery ${o.relay.kind === 'relay' ? `through the relay (${o.concurrency} in flight)` : 'into the outbox folder (no SMTP_URL)'}.`,
+    description: `Worker: list delivery ${o.relay.kind === 'relay' ? `through the relay (${o.concurrency} in flight)` : 'into the outbox folder (no SMTP_URL)'}${o.dkim.length ? `, DKIM-signed${o.signingThreads ? ` in ${o.signingThreads} thread(s)` : ''}` : ', not DKIM-signed (no DKIM_SELECTOR)'}.`,
     info: { runnerId },
     /** Resolves the next time the runner finds nothing due (tests and benchmarks wait on it). */
     idle: () => new Promise<void>((r) => idleWaiters.push(r)),
@@ -225,6 +228,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       await lockClient.query('select pg_advisory_unlock(hashtextextended($1, 0))', [runnerId]).catch(() => undefined);
       lockClient.release();
       o.relay.close();
+      await signer.close();
     },
   };
 }

@@ -54,6 +54,6 @@ export async function startListDelivery(w: WorkerContext): Promise<RoleHandle> {
   const relay = createListRelay(w.config);
   return startDeliveryRunner({
     pool: w.pool, relay, secret: ctx.secret, baseUrl: ctx.baseUrl, domain: ctx.domain, dkim: ctx.dkim,
-    concurrency: relay.kind === 'relay' ? w.config.relayConnections * 2 : 4, log: w.log,
+    concurrency: relay.kind === 'relay' ? w.config.relayConnections * 2 : 4, signingThreads: w.config.signingThreads, log: w.log,
   });
 }

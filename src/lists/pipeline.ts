@@ -58,6 +58,7 @@ export async function acceptPost(tx: Queryable, ctx: ListContext, list: List, m:
     dmarcMitigation: needsDmarcMitigation(list, m.auth),
     replyTo: list.replyTo,
     loopTag: links.addresses.post,
+    requestAddress: links.addresses.request,
   });
   const post = await tx.query<{ id: number }>(
     `insert into posts (list_id, number, incoming_id, message_id, in_reply_to, refs, subject, from_address, from_name, member_id, sent_at, raw, decorated, size)

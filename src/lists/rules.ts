@@ -80,9 +80,10 @@ export const RULES: Rule[] = [
   },
   {
     name: 'sender-authentication',
-    description: 'The From address claims a domain whose DMARC check failed.',
+    description: "The From address is a member's, but the message fails that domain's DMARC check.",
     check(f) {
-      if (!f.auth || f.auth.dmarc !== 'fail') return null;
+      // Non-members are held by the membership rule anyway; this rule is about forged members.
+      if (!f.auth || f.auth.dmarc !== 'fail' || !f.sender.member) return null;
       return {
         outcome: 'hold',
         reason: `The message claims to come from ${f.from} but fails that domain's DMARC check (SPF ${f.auth.spf}, ${f.auth.dkimPass.length ? `DKIM passed only for ${f.auth.dkimPass.join(', ')}` : 'no valid DKIM signature'}): it may be forged.`,

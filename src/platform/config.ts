@@ -3,6 +3,7 @@
  * SOCIALGOV_CONFIG), validated, then passed down. Nothing else in socialgov reads process.env.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -71,6 +72,8 @@ export interface Config {
   dnsServers: string[];
   /** Connections to the relay used for list delivery. */
   relayConnections: number;
+  /** Worker threads that sign list copies (0: the main thread). */
+  signingThreads: number;
   /** Automatic replies (command answers) to one address per day at most. */
   autoReplyLimit: number;
 }
@@ -340,6 +343,15 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'relayConnections', env: 'RELAY_CONNECTIONS', defaultText: '`5`',
     description: 'Connections each worker opens to the relay for list delivery.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 100) : 5),
+  },
+  {
+    key: 'signingThreads', env: 'SIGNING_THREADS', defaultText: '(cores − 1, at most 4)',
+    description: 'Worker threads that personalize and DKIM-sign list copies beside the SMTP hand-off; `0` signs in the main thread.',
+    parse: (raw, env) => {
+      if (raw === undefined || raw === '') return Math.min(Math.max(availableParallelism() - 1, 0), 4);
+      if (!/^\d+$/.test(raw.trim()) || Number(raw) > 16) throw new ConfigError(env, `"${raw}" must be a whole number from 0 to 16.`);
+      return Number(raw);
+    },
   },
   {
     key: 'autoReplyLimit', env: 'AUTO_REPLY_LIMIT', defaultText: '`10`',

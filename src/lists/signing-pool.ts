@@ -1,0 +1,94 @@
+/**
+ * Personalizing and signing list copies, in worker threads when there is more than one core
+ * (SIGNING_THREADS), or in this thread. Requests made in the same turn of the event loop go to
+ * a thread as one batch, so the cost of passing messages between threads stays small.
+ */
+import { Worker } from 'node:worker_threads';
+import type { DkimKey } from './message/dkim.ts';
+import { preparePersonalizer, type PersonalizeParams, type Personalizer } from './message/personalize.ts';
+import type { SigningReply, SigningRequest } from './signing-thread.ts';
+
+export interface Signer {
+  /** The copy for one recipient of a post (decorated once, personalized and signed here). */
+  copy(postId: number, decorated: Buffer, params: PersonalizeParams): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** In this thread: simplest, and best on one core. */
+export function inlineSigner(keys: DkimKey[]): Signer {
+  const posts = new Map<number, Personalizer>();
+  return {
+    async copy(postId, decorated, params) {
+      let p = posts.get(postId);
+      if (!p) {
+        p = preparePersonalizer(decorated, keys);
+        posts.set(postId, p);
+        if (posts.size > 16) posts.delete(posts.keys().next().value!);
+      }
+      return p.forRecipient(params);
+    },
+    close: async () => undefined,
+  };
+}
+
+interface Thread {
+  worker: Worker;
+  prepared: Set<number>;
+  queue: Map<number, Array<{ id: number; params: PersonalizeParams }>>;
+  waiting: Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>;
+  scheduled: boolean;
+}
+
+export function threadSigner(keys: DkimKey[], threads: number): Signer {
+  const plainKeys = keys.map((k) => ({ domain: k.domain, selector: k.selector, privateKeyPem: k.privateKeyPem, algorithm: k.algorithm }));
+  const pool: Thread[] = Array.from({ length: threads }, () => {
+    const t: Thread = { worker: new Worker(new URL('./signing-worker.mjs', import.meta.url)), prepared: new Set(), queue: new Map(), waiting: new Map(), scheduled: false };
+    t.worker.on('message', (m: SigningReply) => {
+      for (const r of m.results) {
+        const w = t.waiting.get(r.id);
+        t.waiting.delete(r.id);
+        if (r.raw) w?.resolve(Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength));
+        else w?.reject(new Error(r.error ?? 'signing failed'));
+      }
+    });
+    t.worker.on('error', (err) => {
+      for (const w of t.waiting.values()) w.reject(err);
+      t.waiting.clear();
+    });
+    t.worker.unref();
+    return t;
+  });
+  let next = 0;
+  let seq = 0;
+  const flush = (t: Thread) => {
+    t.scheduled = false;
+    for (const [postId, items] of t.queue) t.worker.postMessage({ type: 'sign', postId, items } satisfies SigningRequest);
+    t.queue.clear();
+  };
+  return {
+    copy(postId, decorated, params) {
+      const t = pool[next++ % pool.length]!;
+      if (!t.prepared.has(postId)) {
+        t.worker.postMessage({ type: 'prepare', postId, decorated, keys: plainKeys } satisfies SigningRequest);
+        t.prepared.add(postId);
+        if (t.prepared.size > 16) t.prepared.delete(t.prepared.values().next().value!);
+      }
+      const id = ++seq;
+      const items = t.queue.get(postId) ?? [];
+      items.push({ id, params });
+      t.queue.set(postId, items);
+      if (!t.scheduled) {
+        t.scheduled = true;
+        setImmediate(() => flush(t));
+      }
+      return new Promise<Buffer>((resolve, reject) => t.waiting.set(id, { resolve, reject }));
+    },
+    async close() {
+      await Promise.all(pool.map((t) => t.worker.terminate()));
+    },
+  };
+}
+
+export function createSigner(keys: DkimKey[], threads: number): Signer {
+  return threads > 0 && keys.length ? threadSigner(keys, threads) : inlineSigner(keys);
+}
