@@ -1,0 +1,131 @@
+/**
+ * The archive of real list mail in Chromium: all 1,500 messages of the USRP corpus imported,
+ * every message page opened (no script runs: a `window.__xss` probe, CSP violation and console
+ * listeners), axe with zero WCAG 2.1 AA violations on every page with HTML mail and on a
+ * sample of the rest, and the archive read with JavaScript off.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { createSession } from '../../src/membership/sessions.ts';
+import { listByLocalPart } from '../../src/lists/store.ts';
+import { importMbox } from '../../src/archives/import.ts';
+import { HAS_SHARED, NO_SHARED, removeDir, SHARED, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+
+const CORPUS = path.join(SHARED, 'data/mail-corpus/usrp-users-1500.mbox.gz');
+
+describe('the archive of real mail in Chromium', { skip: NO_CHROMIUM || NO_SHARED, timeout: 30 * 60_000 }, () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let cleanup: () => Promise<void>;
+  let dir: string;
+  let session: string;
+
+  before(async () => {
+    if (!HAS_SHARED) return;
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    dir = tempDir();
+    platform = await startPlatform(testConfig({ ...database.env, SOCIALGOV_ROLES: 'web', SOCIALGOV_DATA_DIR: dir }));
+    const pool = platform.db.pool;
+    const list = (await listByLocalPart(pool, 'social-media'))!;
+    const report = await importMbox(pool, list, readFileSync(CORPUS), { name: 'test', source: 'cli' });
+    assert.equal(report.found, 1500);
+    const { rows } = await pool.query(`insert into members (email, name) values ('reader@agency.gov', 'Reader') returning id`);
+    await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = 'social-media'`, [rows[0].id]);
+    session = await createSession(pool, Number(rows[0].id), { days: 1 });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await platform?.close();
+    await cleanup?.();
+    if (dir) removeDir(dir);
+  });
+
+  async function context(javaScriptEnabled = true): Promise<BrowserContext> {
+    const c = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+    await c.addCookies([{ name: 'sg_session', value: session, url: platform.url }]);
+    // Runs before any page script: records CSP refusals (a blocked script or style shows up here).
+    await c.addInitScript(() => {
+      const w = window as unknown as { __csp: string[] };
+      w.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    c.setDefaultTimeout(20_000);
+    return c;
+  }
+
+  async function axe(page: Page, label: string) {
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`), [], label);
+  }
+
+  test('every message page: no script runs; axe clean on HTML mail and a sample', async () => {
+    const { rows } = await platform.db.pool.query<{ number: number; has_html: boolean }>(
+      `select p.number, e.has_html from posts p join archive_entries e on e.post_id = p.id join lists l on l.id = p.list_id where l.local_part = 'social-media' order by p.number`,
+    );
+    assert.ok(rows.length >= 1490);
+    const c = await context();
+    const page = await c.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+    let checked = 0;
+    for (const r of rows) {
+      const url = `${platform.url}/archives/social-media/${r.number}`;
+      const res = await page.goto(url, { waitUntil: 'load' });
+      assert.equal(res?.status(), 200, url);
+      const probe = await page.evaluate(() => {
+        const w = window as unknown as { __xss?: unknown; __csp: string[] };
+        return { xss: w.__xss, csp: w.__csp, h1: document.querySelectorAll('h1').length };
+      });
+      assert.equal(probe.xss, undefined, `${url}: a script from the mail ran`);
+      assert.deepEqual(probe.csp, [], `${url}: the page tried something the CSP refused`);
+      assert.equal(probe.h1, 1, `${url}: one h1`);
+      if (r.has_html || Number(r.number) % 30 === 0) {
+        await axe(page, url);
+        checked++;
+      }
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(checked >= 50, `axe ran on ${checked} pages`);
+    await c.close();
+  });
+
+  test('browse a month, open a long thread, search, all with JavaScript off', async () => {
+    const c = await context(false);
+    const page = await c.newPage();
+    await page.goto(`${platform.url}/archives/social-media`);
+    await axe(page, 'archive home');
+    await page.getByRole('link', { name: 'April 2019' }).click();
+    assert.equal(await page.locator('h1').innerText(), 'April 2019');
+    await axe(page, 'month');
+    const { rows } = await platform.db.pool.query<{ id: number }>('select id from archive_threads order by message_count desc limit 1');
+    await page.goto(`${platform.url}/archives/social-media/threads/${rows[0]!.id}`);
+    assert.ok((await page.locator('article').count()) >= 10, 'a long thread');
+    const quote = page.locator('details.archive-quote').first();
+    assert.equal(await quote.evaluate((d) => (d as HTMLDetailsElement).open), false);
+    await quote.locator('summary').click();
+    assert.equal(await quote.evaluate((d) => (d as HTMLDetailsElement).open), true, 'quotes open without JavaScript');
+    await axe(page, 'long thread');
+    await page.goto(`${platform.url}/archives/social-media/search`);
+    await page.getByLabel('Words').fill('"Theseus Cores"');
+    await page.getByRole('button', { name: 'Search', exact: true }).last().click();
+    assert.match(await page.locator('#results-heading').innerText(), /found/);
+    assert.ok(await page.locator('mark').first().isVisible());
+    await axe(page, 'search results');
+    await page.goto(`${platform.url}/archives/social-media/search?from=ejkreinar`);
+    assert.match(await page.locator('#results-heading').innerText(), /found/);
+    await page.goto(`${platform.url}/archives/social-media/feed`);
+    await axe(page, 'feed page');
+    await c.close();
+  });
+});
