@@ -84,5 +84,50 @@ export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailH
   });
   // An image left out becomes "[image: its alt text]" (the attribute value is already escaped).
   const html2 = out.replace(/<span data-sg-image="([^"]*)"><\/span>/g, (_m, alt: string) => `<span>[image${alt ? `: ${alt}` : ''}]</span>`);
-  return { html: html2, remoteImagesBlocked: blocked };
+  return { html: fixLists(html2), remoteImagesBlocked: blocked };
+}
+
+const VOID = new Set(['br', 'hr', 'img']);
+
+/**
+ * Mail programs often put paragraphs or text straight inside <ul>/<ol>; screen readers then
+ * announce a broken list (axe: "list"). Such a list becomes plain <div>s. The sanitizer's
+ * output has balanced tags with quoted attributes, so a tag scan is enough here.
+ */
+export function fixLists(html: string): string {
+  const TAG = /<(\/?)([a-z0-9]+)\b[^>]*>/g;
+  interface Open { name: string; id: number }
+  const stack: Open[] = [];
+  const bad = new Set<number>();
+  const owner: Array<{ start: number; end: number; name: string; closing: boolean; list: number; parentList: number }> = [];
+  let nextId = 0;
+  let last = 0;
+  for (const m of html.matchAll(TAG)) {
+    const top = stack[stack.length - 1];
+    const between = html.slice(last, m.index);
+    if (top && (top.name === 'ul' || top.name === 'ol') && between.trim()) bad.add(top.id);
+    last = m.index + m[0].length;
+    const closing = m[1] === '/';
+    const name = m[2]!;
+    if (closing) {
+      const open = stack.pop();
+      owner.push({ start: m.index, end: last, name, closing, list: open && (open.name === 'ul' || open.name === 'ol') ? open.id : -1, parentList: -1 });
+      if (open && open.name === 'li') owner[owner.length - 1]!.parentList = stack[stack.length - 1]?.id ?? -1;
+      continue;
+    }
+    if (top && (top.name === 'ul' || top.name === 'ol') && name !== 'li') bad.add(top.id);
+    const id = nextId++;
+    owner.push({ start: m.index, end: last, name, closing, list: name === 'ul' || name === 'ol' ? id : -1, parentList: name === 'li' ? (top?.id ?? -1) : -1 });
+    if (!VOID.has(name)) stack.push({ name, id });
+  }
+  if (!bad.size) return html;
+  let out = '';
+  let at = 0;
+  for (const t of owner) {
+    const rename = (t.list >= 0 && bad.has(t.list)) || (t.name === 'li' && t.parentList >= 0 && bad.has(t.parentList));
+    if (!rename) continue;
+    out += html.slice(at, t.start) + (t.closing ? '</div>' : '<div>');
+    at = t.end;
+  }
+  return out + html.slice(at);
 }

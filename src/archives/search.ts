@@ -80,7 +80,7 @@ export async function searchArchive(db: Queryable, q: SearchQuery, opts: { hideA
        limit $7 offset $8)
      select h.*, p.number,
             case when q.tsq is null then left(e.body_text, 240)
-                 else ts_headline('english', left(e.body_text, 20000), q.tsq, 'MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=${START}, StopSel=${STOP}') end as headline
+                 else ts_headline('english', left(e.body_text, 4000), q.tsq, 'MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=${START}, StopSel=${STOP}') end as headline
      from hits h join posts p on p.id = h.post_id join archive_entries e on e.post_id = h.post_id, q
      order by h.rank desc, h.sent_at desc`,
     params,

@@ -22,7 +22,7 @@ function runToFile(args: string[], env: Record<string, string>, file: string): P
     const fd = openSync(file, 'w');
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       closeSync(fd);
