@@ -62,9 +62,8 @@ export function ArchiveHomePage(p: ArchiveView & { months: MonthSummary[]; expor
     children: (
       <>
         <h1 safe>{`${p.list.name} archive`}</h1>
-        <p class="usa-intro">
-          {plural(total, 'message', 'messages')} posted to the list.{' '}
-          {p.list.archivePublic ? 'This archive is public; addresses are hidden from people who are not members.' : 'This archive is for members only.'}
+        <p class="usa-intro" safe>
+          {`${plural(total, 'message', 'messages')} posted to the list. ${p.list.archivePublic ? 'This archive is public; addresses are hidden from people who are not members.' : 'This archive is for members only.'}`}
         </p>
         <SearchForm v={v} />
         <p>
@@ -89,8 +88,8 @@ export function ArchiveHomePage(p: ArchiveView & { months: MonthSummary[]; expor
                       {monthTitle(m.month)}
                     </a>
                   </th>
-                  <td>{m.threads.toLocaleString('en-US')}</td>
-                  <td>{m.posts.toLocaleString('en-US')}</td>
+                  <td safe>{m.threads.toLocaleString('en-US')}</td>
+                  <td safe>{m.posts.toLocaleString('en-US')}</td>
                 </tr>
               ))}
             </tbody>
@@ -402,9 +401,7 @@ export function SearchPage(p: ArchiveView & { values: SearchFormValues; errors: 
         </form>
         {p.result ? (
           <section aria-labelledby="results-heading" class="margin-top-4">
-            <h2 id="results-heading" safe>
-              {p.result.total ? `${plural(p.result.total, 'message', 'messages')} found` : 'Nothing found'}
-            </h2>
+            <h2 id="results-heading">{p.result.total ? (plural(p.result.total, 'message', 'messages') + ' found') as 'safe' : 'Nothing found'}</h2>
             {p.result.total === 0 ? <p>Try fewer or different words, another spelling, or a wider date range.</p> : ''}
             <ol class="usa-list usa-list--unstyled" start={String((p.page - 1) * p.pageSize + 1)}>
               {p.result.hits.map((h) => (
