@@ -172,7 +172,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
             { hideAddresses: access.hideAddresses },
           );
         } catch (err) {
-          if (err instanceof SearchQueryError) errors.q = err.message;
+          if (err instanceof SearchQueryError) errors[err.field] = err.message;
           else throw err;
         }
       }

@@ -11,7 +11,7 @@ export interface SearchQuery {
   listIds: number[];
   /** Words, "a phrase", -excluded, a OR b. */
   words?: string;
-  /** Part of the sender's name or address. */
+  /** A name or address, or the start of its words ("smith", "agency.gov"). */
   from?: string;
   since?: Date;
   /** Exclusive. */
@@ -41,6 +41,14 @@ export interface SearchResult {
 
 export class SearchQueryError extends Error {
   readonly code = 'BAD_SEARCH';
+  constructor(message: string, readonly field: 'q' | 'from' = 'q') {
+    super(message);
+  }
+}
+
+/** The words of a sender search: each matches the start of a word of a name or address. */
+export function senderWords(from: string): string[] {
+  return from.toLowerCase().split(/[^\p{L}\p{N}_-]+/u).filter(Boolean).slice(0, 8);
 }
 
 const START = '\u0001';
@@ -61,18 +69,23 @@ export async function searchArchive(db: Queryable, q: SearchQuery, opts: { hideA
   if (isEmptyQuery(q)) throw new SearchQueryError('Type some words to look for, a sender, or a date range.');
   const words = q.words?.trim() ?? '';
   const limit = Math.min(q.limit ?? 20, 100);
-  const params: unknown[] = [q.listIds, words || null, q.from?.trim() ? `%${q.from.trim().replace(/[\\%_]/g, '\\$&')}%` : null, q.since ?? null, q.until ?? null, q.hasAttachment ?? false, limit, q.offset ?? 0];
+  const sender = q.from?.trim() ? senderWords(q.from) : null;
+  if (sender && !sender.length) throw new SearchQueryError('Type a name or an address (or the start of one), for example smith or agency.gov.', 'from');
+  const params: unknown[] = [q.listIds, words || null, sender, q.since ?? null, q.until ?? null, q.hasAttachment ?? false, limit, q.offset ?? 0];
   const { rows } = await db.query<{
     list_id: number; number: number; thread_id: number; subject: string; from_name: string | null; from_address: string; sent_at: Date; has_attachment: boolean; headline: string; total: number;
   }>(
-    `with q as (select case when $2::text is null then null else websearch_to_tsquery('english', $2) end as tsq),
+    `with q as (select case when $2::text is null then null else websearch_to_tsquery('english', $2) end as tsq,
+                       -- the sender's words carry weight B in the search vector (see archiver.ts)
+                       case when $3::text[] is null then null
+                            else to_tsquery('simple', (select string_agg(quote_literal(t) || ':*B', ' & ') from unnest($3::text[]) t)) end as sender),
      hits as (
        select e.post_id, e.list_id, e.thread_id, e.subject, e.from_name, e.from_address, e.sent_at, e.has_attachment,
               case when q.tsq is null then 0 else ts_rank(e.search, q.tsq) end as rank, count(*) over () as total
        from archive_entries e, q
        where e.list_id = any($1::bigint[])
          and (q.tsq is null or e.search @@ q.tsq)
-         and ($3::text is null or e.from_address ilike $3 or e.from_name ilike $3)
+         and (q.sender is null or e.search @@ q.sender)
          and ($4::timestamptz is null or e.sent_at >= $4)
          and ($5::timestamptz is null or e.sent_at < $5)
          and (not $6 or e.has_attachment)

@@ -373,7 +373,7 @@ export function SearchPage(p: ArchiveView & { values: SearchFormValues; errors: 
         <ErrorSummary errors={e} />
         <form class="usa-form usa-form--large" method="get" action={`${base(p.list)}/search`}>
           <ExportField name="q" label="Words" hint='Put a phrase in quotes ("office hours"); put a minus before a word to leave it out (-draft); use OR between alternatives.' value={v.q} error={e.q} />
-          <ExportField name="from" label="Sender" hint="Part of a name or address, for example smith or agency.gov." value={v.from} error={e.from} />
+          <ExportField name="from" label="Sender" hint="A name or an address, or the start of one, for example smith or agency.gov." value={v.from} error={e.from} />
           <ExportField name="since" label="From day" hint="For example 2019-04-01." value={v.since} error={e.since} type="date" />
           <ExportField name="until" label="To day (included)" hint="For example 2019-04-30." value={v.until} error={e.until} type="date" />
           <div class="usa-checkbox margin-y-2">
