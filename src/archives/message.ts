@@ -93,7 +93,13 @@ function attachmentList(attachments: Attachment[]): ArchiveAttachment[] {
 
 /** Parse raw message bytes. Never throws for bad mail: what cannot be read is left empty. */
 export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
-  const mail = await simpleParser(raw, PARSE_OPTIONS);
+  let mail;
+  try {
+    mail = await simpleParser(raw, PARSE_OPTIONS);
+  } catch {
+    // Mail too broken to parse is still archived, as its text, so a page never fails on it.
+    return { messageId: syntheticMessageId(raw), inReplyTo: null, references: [], subject: '', fromAddress: 'unknown@archive.invalid', fromName: null, date: null, text: raw.toString('utf8'), html: null, attachments: [] };
+  }
   const from = originalSender(firstAddress(mail.from), mail.replyTo, mail.headers.get('x-original-from'));
   const ids = messageIds(mail.messageId);
   const date = mail.date && !Number.isNaN(mail.date.getTime()) && mail.headers.has('date') ? mail.date : null;
