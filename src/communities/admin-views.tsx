@@ -24,6 +24,8 @@ export function AdminHubPage(p: { site: Site; c: Ref; waiting: number }): string
           { href: `/communities/${p.c.slug}/members`, title: 'Member directory', text: 'Find members, change roles, remove or ban, download CSV.' },
           { href: `/communities/${p.c.slug}/admin/page`, title: 'Edit the community page', text: 'Text, join channels, who may join, guidelines.' },
           { href: `/communities/${p.c.slug}/admin/import`, title: 'Import members', text: 'Bring in an existing list from a CSV export.' },
+          { href: `/communities/${p.c.slug}/admin/held`, title: 'Held messages', text: 'Posts to the list that wait for a moderator, and why.' },
+          { href: `/communities/${p.c.slug}/admin/list`, title: 'List settings', text: 'Emergency moderation, announce-only, accepted and banned senders, prefix and footer.' },
         ].map((card) => (
           <li class="usa-card tablet:grid-col-6">
             <div class="usa-card__container">

@@ -16,12 +16,13 @@ import { parseBounce } from './bounces/parse.ts';
 import { readCommand } from './commands.ts';
 import { listIdOf, listLinks, type ListContext } from './context.ts';
 import { commandReply, heldNotice, leaveLinkMail, ownerForward, rejectNotice, type ListRef } from './mails.ts';
-import { acceptPost } from './pipeline.ts';
+import { acceptPost, type AcceptedMessage } from './pipeline.ts';
+import { HOLD_NOTICE_JOB, lookupHoldToken, moderate, moderatorAddresses } from './moderation.ts';
 import { runChain, type PostFacts } from './rules.ts';
 import { listById, type List } from './store.ts';
 import { readUnsubscribeToken, readVerpToken, unsubscribeToken } from './tokens.ts';
 
-interface IncomingRow {
+export interface IncomingRow {
   id: number;
   list_id: number | null;
   address_kind: 'post' | 'request' | 'owner' | 'bounces' | 'confirm';
@@ -82,9 +83,7 @@ export async function processIncoming(ctx: ListContext, id: number): Promise<voi
     await ctx.pool.query(`update incoming_messages set status = 'failed', decision_reason = 'the list no longer exists', processed_at = now() where id = $1`, [id]);
     return;
   }
-  const parsed = await simpleParser(row.raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
-  const headers = headerMap(parsed);
-  const from = addresses(parsed.from)[0]?.toLowerCase() ?? null;
+  const { parsed, headers, from } = await parseIncoming(row.raw);
   await ctx.pool.query('update incoming_messages set message_id = $2, from_address = $3, subject = $4 where id = $1', [id, parsed.messageId ?? null, from, (parsed.subject ?? '').slice(0, 500)]);
   switch (row.address_kind) {
     case 'post':
@@ -98,6 +97,33 @@ export async function processIncoming(ctx: ListContext, id: number): Promise<voi
     case 'bounces':
       return handleBounce(ctx, list, row);
   }
+}
+
+/** What the pipeline needs of a message that is accepted now (by the rules or a moderator). */
+export function acceptedMessage(ctx: Pick<ListContext, 'domain'>, row: Pick<IncomingRow, 'id' | 'raw'>, parsed: ParsedMail, from: string, memberId: number | null, auth: SenderAuthentication | null): AcceptedMessage {
+  const fromName = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name || null);
+  // Every copy must carry the same Message-ID (threading, and receivers dropping a copy sent
+  // twice), so a post without one (or without a Date) gets it here, once.
+  const messageId = parsed.messageId ?? `<socialgov-${row.id}@${ctx.domain}>`;
+  const added = [...(parsed.messageId ? [] : [`Message-ID: ${messageId}`]), ...(parsed.date ? [] : [`Date: ${new Date().toUTCString().replace('GMT', '+0000')}`])];
+  return {
+    incomingId: row.id,
+    raw: added.length ? Buffer.concat([Buffer.from(added.join('\r\n') + '\r\n'), row.raw]) : row.raw,
+    messageId,
+    inReplyTo: parsed.inReplyTo ?? null,
+    references: Array.isArray(parsed.references) ? parsed.references : parsed.references ? [parsed.references] : [],
+    subject: parsed.subject ?? '',
+    fromAddress: from,
+    fromName,
+    memberId,
+    sentAt: parsed.date && !Number.isNaN(parsed.date.getTime()) && parsed.date.getTime() < Date.now() + 86_400_000 ? parsed.date : new Date(),
+    auth,
+  };
+}
+
+export async function parseIncoming(raw: Buffer): Promise<{ parsed: ParsedMail; headers: Map<string, string[]>; from: string | null }> {
+  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  return { parsed, headers: headerMap(parsed), from: addresses(parsed.from)[0]?.toLowerCase() ?? null };
 }
 
 async function finish(db: Queryable, id: number, status: string, reason: string | null, extra: { hits?: unknown; postId?: number } = {}): Promise<void> {
@@ -148,31 +174,16 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
     const locked = await tx.query(`select status from incoming_messages where id = $1 for update`, [row.id]);
     if (locked.rows[0]?.status !== 'received') return;
     if (chain.outcome === 'accept') {
-      const fromName = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name || null);
-      // Every copy must carry the same Message-ID (threading, and receivers dropping a copy
-      // sent twice), so a post without one (or without a Date) gets it here, once.
-      const messageId = parsed.messageId ?? `<socialgov-${row.id}@${ctx.domain}>`;
-      const added = [...(parsed.messageId ? [] : [`Message-ID: ${messageId}`]), ...(parsed.date ? [] : [`Date: ${new Date().toUTCString().replace('GMT', '+0000')}`])];
-      const raw = added.length ? Buffer.concat([Buffer.from(added.join('\r\n') + '\r\n'), row.raw]) : row.raw;
-      const { postId } = await acceptPost(tx, ctx, list, {
-        incomingId: row.id,
-        raw,
-        messageId,
-        inReplyTo: parsed.inReplyTo ?? null,
-        references: Array.isArray(parsed.references) ? parsed.references : parsed.references ? [parsed.references] : [],
-        subject,
-        fromAddress: from!,
-        fromName,
-        memberId: member?.id ?? null,
-        sentAt: parsed.date && !Number.isNaN(parsed.date.getTime()) && parsed.date.getTime() < Date.now() + 86_400_000 ? parsed.date : new Date(),
-        auth,
-      });
+      const { postId } = await acceptPost(tx, ctx, list, acceptedMessage(ctx, row, parsed, from!, member?.id ?? null, auth));
       await finish(tx, row.id, 'accepted', null, { hits, postId });
       return;
     }
     await finish(tx, row.id, chain.outcome === 'hold' ? 'held' : chain.outcome === 'reject' ? 'rejected' : 'discarded', chain.reason, { hits });
     if (chain.outcome === 'reject') await reply(tx, ctx, row, headers, from, (to) => rejectNotice(to, ref, subject, chain.reason!, parsed.messageId));
-    if (chain.outcome === 'hold') await reply(tx, ctx, row, headers, from, (to) => heldNotice(to, ref, subject, chain.reason!, parsed.messageId));
+    if (chain.outcome === 'hold') {
+      await reply(tx, ctx, row, headers, from, (to) => heldNotice(to, ref, subject, chain.reason!, parsed.messageId));
+      await ctx.queue.send(HOLD_NOTICE_JOB, { listId: list.id }, { db: tx, retryLimit: 10, retryDelay: 60 });
+    }
   });
 }
 
@@ -257,6 +268,18 @@ async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, he
 async function handleConfirm(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
   if (isAutomatic(headers, row.envelope_from) && !headers.has('list-id')) {
     await finish(ctx.pool, row.id, 'discarded', 'automatic message to a confirmation address');
+    return;
+  }
+  // A moderator replying to a hold notice approves that message.
+  const hold = await lookupHoldToken(ctx.pool, row.token!);
+  if (hold && hold.listId === list.id) {
+    const moderators = await moderatorAddresses(ctx.pool, list.communityId);
+    if (!from || !moderators.some((m) => m.toLowerCase() === from)) {
+      await finish(ctx.pool, row.id, 'discarded', `approve by reply from ${from ?? 'nobody'}, who is not a moderator of this list`);
+      return;
+    }
+    const [decision] = await moderate(ctx, { list, ids: [hold.incomingId], action: 'approve', actor: { name: from, source: 'email' } });
+    await finish(ctx.pool, row.id, 'done', `approve by reply: ${decision!.outcome}`);
     return;
   }
   return confirmByToken(ctx, list, row, headers, from, row.token!, parsed.subject ?? '', parsed.messageId);

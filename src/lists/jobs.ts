@@ -12,6 +12,7 @@ import { processIncoming } from './incoming.ts';
 import { INCOMING_JOB, startMailIn } from './mail-in.ts';
 import { loadDkimKey } from './message/dkim.ts';
 import { PLAN_JOB } from './pipeline.ts';
+import { expireHolds, HOLD_EXPIRY_JOB, HOLD_NOTICE_JOB, sendHoldNotices } from './moderation.ts';
 import { createListRelay } from './relay.ts';
 
 export class DkimKeyFileError extends Error {
@@ -39,6 +40,16 @@ export async function listContext(w: WorkerContext): Promise<ListContext> {
 export async function registerListJobs(w: WorkerContext): Promise<void> {
   const ctx = await listContext(w);
   await w.worker.work<{ id: number }>(INCOMING_JOB, ({ id }) => processIncoming(ctx, id), { concurrency: 2 });
+  await w.worker.work<{ listId: number }>(HOLD_NOTICE_JOB, async ({ listId }) => {
+    const result = await sendHoldNotices(ctx, listId);
+    // Too soon after the last notice: one more job waits for the hour, the holds go out together.
+    if (result.retryAt) await w.queue.send(HOLD_NOTICE_JOB, { listId }, { startAfter: result.retryAt, singletonKey: `hold-notice:${listId}` });
+  });
+  await w.worker.work(HOLD_EXPIRY_JOB, async () => {
+    const n = await expireHolds(ctx);
+    if (n) w.log('held messages expired', { count: n });
+  });
+  await w.worker.schedule(HOLD_EXPIRY_JOB, '17 * * * *');
   await w.worker.work<{ postId: number }>(PLAN_JOB, async ({ postId }) => {
     const result = await planFanout(w.pool, postId);
     if (!result.already) w.log('fan-out planned', { postId, deliveries: result.planned });

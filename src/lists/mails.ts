@@ -78,3 +78,44 @@ export function ownerForward(to: string, l: ListRef, from: string, subject: stri
     attachments: [{ filename: 'message.eml', contentType: 'message/rfc822', content: raw.toString('utf8') }],
   };
 }
+
+export interface HoldNoticeItem {
+  held: { id: number; from: string; subject: string; size: number; reason: string; receivedAt: Date };
+  /** Single-use page with Approve and Discard buttons. */
+  link: string;
+  /** Reply to this address to approve. */
+  reply: string;
+}
+
+export function holdNotice(to: string, l: { name: string; queueUrl: string; holdDays: number }, items: HoldNoticeItem[]): OutgoingMail {
+  const one = items.length === 1 ? items[0]! : undefined;
+  const describe = (i: HoldNoticeItem) => [
+    `From: ${i.held.from}`,
+    `Subject: ${i.held.subject || '(no subject)'}`,
+    `Size: ${Math.max(1, Math.round(i.held.size / 1024))} KB`,
+    `Why it is held: ${i.held.reason}`,
+    `Approve or discard: ${i.link}`,
+  ];
+  return {
+    to,
+    subject: one ? `${l.name}: a message is waiting for a moderator: ${one.held.subject || '(no subject)'}`.slice(0, 200) : `${l.name}: ${items.length} messages are waiting for a moderator`,
+    text: [
+      one ? `A message to ${l.name} is waiting for a moderator.` : `${items.length} messages to ${l.name} are waiting for a moderator.`,
+      '',
+      ...items.flatMap((i, n) => [...(one ? [] : [`${n + 1}.`]), ...describe(i), '']),
+      ...(one ? ['To approve it, you can also reply to this message (the reply goes to the list server, not to the list).', ''] : []),
+      `All held messages: ${l.queueUrl}`,
+      `Each link works once. Messages nobody decides on are discarded after ${l.holdDays} days, and the sender is told.`,
+    ].join('\n'),
+    ...(one ? { replyTo: one.reply } : {}),
+  };
+}
+
+export function heldExpiredNotice(to: string, l: { name: string; post: string }, subject: string, days: number): OutgoingMail {
+  return {
+    to,
+    subject: `Your message to ${l.name} was not sent: ${subject}`.slice(0, 200),
+    text: [`Your message to ${l.post} waited ${days} days for a moderator and has been discarded. It was not sent to the list.`, '', `If it is still useful, you can send it again, or write to the coordinators at ${l.post.replace('@', '-owner@')}.`].join('\n'),
+    headers: { 'Auto-Submitted': 'auto-replied' },
+  };
+}

@@ -6,24 +6,163 @@
  * check on purpose: mail programs send it from their own servers, and the signed token in the
  * address is itself the proof that this member asked.
  */
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { joinSettings } from '../communities/store.ts';
+import { canCoordinate } from '../membership/members.ts';
+import { baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
+import { listDomainOf } from '../platform/config.ts';
 import { ConfirmButtonPage, MessagePage } from '../membership/views.tsx';
+import { field, type FieldErrors } from '../web/forms.tsx';
+import { dnsResolver } from './authenticate.ts';
+import type { ListContext } from './context.ts';
 import { unsubscribe } from './incoming.ts';
-import { listById } from './store.ts';
+import { heldDetail, heldMessages, lookupHoldToken, moderate, MODERATION_ACTIONS, saveListSettings, type ListSettings, type ModerationAction } from './moderation.ts';
+import { listById, listsOfCommunity, type List } from './store.ts';
 import { readUnsubscribeToken } from './tokens.ts';
+import { formFromSettings, HeldDetailPage, HeldQueuePage, ListSettingsPage, ModerateLinkPage, type ListSettingsForm } from './views.tsx';
+
+const ADDRESS_ENTRY = /^(@|[^@\s]+@)[a-z0-9.-]+\.[a-z]{2,}$/i;
+
+/** The list settings form, checked: settings to save, or errors next to the fields. */
+export function settingsFromForm(body: unknown): { ok: true; settings: ListSettings } | { ok: false; form: ListSettingsForm; errors: FieldErrors } {
+  const on = (name: string) => field(body, name) !== '';
+  const form: ListSettingsForm = {
+    subjectPrefix: field(body, 'subjectPrefix', 60), footer: field(body, 'footer', 2000), replyTo: field(body, 'replyTo'), dmarcMitigation: field(body, 'dmarcMitigation'),
+    moderated: on('moderated'), emergency: on('emergency'), maxKb: field(body, 'maxKb'), maxRecipients: field(body, 'maxRecipients'),
+    acceptFrom: field(body, 'acceptFrom', 20000), banned: field(body, 'banned', 20000), sendToPoster: on('sendToPoster'), archivePublic: on('archivePublic'),
+  };
+  const errors: FieldErrors = {};
+  const addresses = (name: 'acceptFrom' | 'banned') => {
+    const items = form[name].split(/[\s,;]+/).map((a) => a.trim().toLowerCase()).filter(Boolean);
+    const bad = items.filter((a) => !ADDRESS_ENTRY.test(a));
+    if (bad.length) errors[name] = `These are not addresses or @domains: ${bad.slice(0, 3).join(', ')}. Write one a line, like pat@agency.gov or @agency.gov.`;
+    return [...new Set(items)];
+  };
+  const acceptFrom = addresses('acceptFrom');
+  const banned = addresses('banned');
+  const maxKb = /^\d{1,6}$/.test(form.maxKb) ? Number(form.maxKb) : NaN;
+  if (!(maxKb >= 1 && maxKb <= 100_000)) errors.maxKb = 'Enter a whole number of KB from 1 to 100000, such as 5120 for 5 MB.';
+  const maxRecipients = /^\d{1,4}$/.test(form.maxRecipients) ? Number(form.maxRecipients) : NaN;
+  if (!(maxRecipients >= 1 && maxRecipients <= 1000)) errors.maxRecipients = 'Enter a whole number from 1 to 1000.';
+  if (!['poster', 'list'].includes(form.replyTo)) errors.replyTo = 'Choose where replies go.';
+  if (!['auto', 'always', 'never'].includes(form.dmarcMitigation)) errors.dmarcMitigation = 'Choose when posts show as from the list.';
+  if (/[\r\n]/.test(form.subjectPrefix)) errors.subjectPrefix = 'The prefix must be on one line.';
+  if (Object.keys(errors).length) return { ok: false, form, errors };
+  const prefix = form.subjectPrefix.trim();
+  return {
+    ok: true,
+    settings: {
+      subjectPrefix: prefix === '' ? null : prefix.toLowerCase() === 'none' ? '' : prefix, footer: form.footer, replyTo: form.replyTo as 'poster' | 'list',
+      dmarcMitigation: form.dmarcMitigation as 'auto' | 'always' | 'never', moderated: form.moderated, emergency: form.emergency, maxBytes: maxKb * 1024, maxRecipients,
+      acceptFrom, banned, sendToPoster: form.sendToPoster, archivePublic: form.archivePublic,
+    },
+  };
+}
+
+function ids(body: unknown): number[] {
+  const v = body && typeof body === 'object' ? (body as Record<string, unknown>).id : undefined;
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return [...new Set(list.filter((x): x is string => typeof x === 'string' && /^\d{1,12}$/.test(x)).map(Number))].slice(0, 500);
+}
 
 export function listRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     let secret: Promise<string> | undefined;
     const key = () => (secret ??= cookieSecret(ctx.pool, ctx.config.secret));
     const hide = { schema: { hide: true } };
-    // RFC 8058 clients POST "List-Unsubscribe=One-Click" as multipart/form-data or urlencoded;
-    // in this plugin any body is read as text and only looked at for that marker.
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+    const csrf = { preHandler: app.csrfProtection, ...hide };
+    const resolve = dnsResolver(ctx.config);
 
+    async function listContext(req: FastifyRequest): Promise<ListContext> {
+      return {
+        pool: ctx.pool, config: ctx.config, queue: ctx.queue, mail: ctx.mail, resolve, secret: await key(), baseUrl: baseUrl(ctx, req),
+        domain: listDomainOf(ctx.config), dkim: [], log: (msg, extra) => req.log.info(extra ?? {}, msg),
+      };
+    }
+
+    /** The community's list, for its moderators (moderatorOk) or coordinators. */
+    async function moderated(req: FastifyRequest, slug: string, moderatorOk: boolean): Promise<{ c: { id: number; slug: string; title: string }; list: List }> {
+      if (!req.viewer) throw new SignInRequiredError('Sign in to moderate the list.');
+      const c = await joinSettings(ctx.pool, slug);
+      if (!c) throw new NotFoundError(`There is no community called “${slug}”.`);
+      if (!(await canCoordinate(ctx.pool, req.viewer, c.id, moderatorOk))) throw new ForbiddenError(`Only the ${moderatorOk ? 'moderators and coordinators' : 'coordinators'} of ${c.title} can use this page.`);
+      const list = (await listsOfCommunity(ctx.pool, c.id))[0];
+      if (!list) throw new NotFoundError(`${c.title} has no list.`);
+      return { c: { id: c.id, slug: c.slug, title: c.title }, list };
+    }
+
+    // ---- Held messages -------------------------------------------------------------------
+
+    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/communities/:slug/admin/held', hide, async (req, reply) => {
+      const { c, list } = await moderated(req, req.params.slug, true);
+      const done = /^\d{1,4}$/.test(req.query.done ?? '') ? `Done: ${req.query.done} ${req.query.done === '1' ? 'message' : 'messages'}.` : undefined;
+      return sendPage(reply, HeldQueuePage({ site: siteFor(ctx, req), c, listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`, held: await heldMessages(ctx.pool, list.id), csrf: reply.generateCsrf(), done }));
+    });
+
+    app.get<{ Params: { slug: string; id: string } }>('/communities/:slug/admin/held/:id', hide, async (req, reply) => {
+      const { c, list } = await moderated(req, req.params.slug, true);
+      const h = /^\d{1,12}$/.test(req.params.id) ? await heldDetail(ctx.pool, list.id, Number(req.params.id)) : undefined;
+      if (!h) throw new NotFoundError('This message is not waiting any more: a moderator decided on it, or it expired.');
+      return sendPage(reply, HeldDetailPage({ site: siteFor(ctx, req), c, h, csrf: reply.generateCsrf() }));
+    });
+
+    app.post<{ Params: { slug: string } }>('/communities/:slug/admin/held', csrf, async (req, reply) => {
+      const { c, list } = await moderated(req, req.params.slug, true);
+      const action = field(req.body, 'action') as ModerationAction;
+      const chosen = ids(req.body);
+      const again = async (error: string) =>
+        sendPage(reply, HeldQueuePage({ site: siteFor(ctx, req), c, listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`, held: await heldMessages(ctx.pool, list.id), csrf: reply.generateCsrf(), error }), 400);
+      if (!MODERATION_ACTIONS.includes(action)) return again('Choose an action: approve, reject, discard or ban.');
+      if (!chosen.length) return again('Select at least one message first.');
+      const decisions = await moderate(await listContext(req), { list, ids: chosen, action, reason: field(req.body, 'reason', 1000), actor: { name: req.viewer!.email, source: req.ip } });
+      return reply.redirect(`/communities/${c.slug}/admin/held?done=${decisions.filter((d) => d.outcome !== 'already-decided').length}`, 303);
+    });
+
+    app.get<{ Params: { token: string } }>('/moderate/:token', hide, async (req, reply) => {
+      const t = await lookupHoldToken(ctx.pool, req.params.token);
+      const list = t ? await listById(ctx.pool, t.listId) : undefined;
+      const h = t && list ? await heldDetail(ctx.pool, list.id, t.incomingId) : undefined;
+      if (!t || !list || !h) {
+        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'Nothing to decide', lines: ['This link was used already, has expired, or the message was decided by another moderator.'], alert: 'info' }), 404);
+      }
+      return sendPage(reply, ModerateLinkPage({ site: siteFor(ctx, req), listName: list.name, h, csrf: reply.generateCsrf(), token: req.params.token }));
+    });
+
+    app.post<{ Params: { token: string } }>('/moderate/:token', csrf, async (req, reply) => {
+      const t = await lookupHoldToken(ctx.pool, req.params.token);
+      const list = t ? await listById(ctx.pool, t.listId) : undefined;
+      const action = field(req.body, 'action');
+      if (!t || !list || (action !== 'approve' && action !== 'discard')) {
+        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'Nothing to decide', lines: ['This link was used already, has expired, or the message was decided by another moderator.'], alert: 'info' }), 404);
+      }
+      const [d] = await moderate(await listContext(req), { list, ids: [t.incomingId], action, actor: { name: t.moderator, source: req.ip } });
+      const text = d!.outcome === 'approved' ? 'The message is approved and goes to the list now.' : d!.outcome === 'discarded' ? 'The message is discarded.' : 'Another moderator decided on this message first.';
+      return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'Done', lines: [text], alert: 'success' }));
+    });
+
+    // ---- List settings -------------------------------------------------------------------
+
+    app.get<{ Params: { slug: string }; Querystring: { saved?: string } }>('/communities/:slug/admin/list', hide, async (req, reply) => {
+      const { c, list } = await moderated(req, req.params.slug, false);
+      return sendPage(reply, ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: formFromSettings(list), csrf: reply.generateCsrf(), saved: req.query.saved === '1' }));
+    });
+
+    app.post<{ Params: { slug: string } }>('/communities/:slug/admin/list', csrf, async (req, reply) => {
+      const { c, list } = await moderated(req, req.params.slug, false);
+      const result = settingsFromForm(req.body);
+      if (!result.ok) return sendPage(reply, ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: result.form, errors: result.errors, csrf: reply.generateCsrf() }), 400);
+      await saveListSettings(ctx.pool, { name: req.viewer!.email, source: req.ip }, list, result.settings);
+      return reply.redirect(`/communities/${c.slug}/admin/list?saved=1`, 303);
+    });
+
+    // ---- One-click unsubscribe ---------------------------------------------------------
+
+    // RFC 8058 clients POST "List-Unsubscribe=One-Click" as multipart/form-data or urlencoded:
+    // in this scope any body is read as text and only looked at for that marker.
+    await app.register(async (scope: FastifyInstance) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, raw, done) => done(null, raw));
     async function scoped(token: string) {
       const t = readUnsubscribeToken(await key(), token);
       if (!t) return undefined;
@@ -35,7 +174,7 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
     const invalid = (req: Parameters<typeof siteFor>[1]) =>
       MessagePage({ site: siteFor(ctx, req), title: 'This link does not work', lines: ['This unsubscribe link is not valid. It may have been cut off by your mail program: open it from the message again, or sign in and leave from your account page.'], links: [{ href: '/account', label: 'Your account' }], alert: 'warning' });
 
-    app.get<{ Params: { token: string } }>('/u/:token', hide, async (req, reply) => {
+    scope.get<{ Params: { token: string } }>('/u/:token', hide, async (req, reply) => {
       const s = await scoped(req.params.token);
       if (!s) return sendPage(reply, invalid(req), 404);
       return sendPage(
@@ -52,7 +191,7 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
       );
     });
 
-    app.post<{ Params: { token: string } }>('/u/:token', hide, async (req, reply) => {
+    scope.post<{ Params: { token: string } }>('/u/:token', hide, async (req, reply) => {
       const s = await scoped(req.params.token);
       const body = typeof req.body === 'string' ? req.body : '';
       const oneClick = /List-Unsubscribe(=|"\s*\r?\n\r?\n)One-Click/.test(body);
@@ -72,6 +211,7 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
           alert: 'success',
         }),
       );
+    });
     });
   };
 }

@@ -76,6 +76,8 @@ export interface Config {
   signingThreads: number;
   /** Automatic replies (command answers) to one address per day at most. */
   autoReplyLimit: number;
+  /** Days a held post waits for a moderator before it is discarded. */
+  holdDays: number;
 }
 
 export type Role = 'web' | 'mail-in' | 'worker';
@@ -357,6 +359,11 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'autoReplyLimit', env: 'AUTO_REPLY_LIMIT', defaultText: '`10`',
     description: 'Automatic replies (answers to list commands, rejection notices) sent to one address per day at most.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 1000) : 10),
+  },
+  {
+    key: 'holdDays', env: 'HOLD_DAYS', defaultText: '`14`',
+    description: 'Days a held post waits for a moderator; then it is discarded and the sender is told.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 365) : 14),
   },
 ];
 

@@ -70,9 +70,11 @@ for (const backend of backends) {
       assert.ok(/<h2 id="what-we-do">What We Do<\/h2>/.test(html), String(/<h2 id="what-we-do">What We Do<\/h2>/));
       assert.ok(/<h2 id="who-we-are">Who We Are<\/h2>/.test(html), String(/<h2 id="who-we-are">Who We Are<\/h2>/));
       assert.ok(/<h2 id="related-resources">Related Resources<\/h2>/.test(html), String(/<h2 id="related-resources">Related Resources<\/h2>/));
-      assert.ok(/sm-cop-request@listserv.gsa.gov/.test(html), String(/sm-cop-request@listserv.gsa.gov/));
+      // The imported listserv address (sm-cop-request@listserv.gsa.gov) is replaced by this install's own list.
+      assert.ok(/social-media-request@localhost/.test(html), String(/social-media-request@localhost/));
+      assert.ok(!/listserv\.gsa\.gov/.test(html), 'the old address is not offered');
       assert.ok(/subject line “<span>Join the Social Media Community<\/span>”/.test(html), String(/subject line “<span>Join the Social Media Community<\/span>”/));
-      assert.ok(/href="mailto:sm-cop-request@listserv.gsa.gov\?subject=Join%20the%20Social%20Media%20Community&body=/.test(html), String(/href="mailto:sm-cop-request@listserv.gsa.gov\?subject=Join%20the%20Social%20Media%20Community&body=/));
+      assert.ok(/href="mailto:social-media-request@localhost\?subject=Join%20the%20Social%20Media%20Community&body=/.test(html), String(/href="mailto:social-media-request@localhost\?subject=Join%20the%20Social%20Media%20Community&body=/));
       assert.ok(/<span class="sg-count">0<\/span>/.test(html), String(/<span class="sg-count">0<\/span>/));
       assert.ok(/Earlier figure: <span>1,462<\/span> members/.test(html), String(/Earlier figure: <span>1,462<\/span> members/));
       assert.ok(/Laura Larrimore/.test(html), String(/Laura Larrimore/));

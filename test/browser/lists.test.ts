@@ -1,0 +1,104 @@
+/**
+ * The list's pages in Chromium: the moderators' queue, a held message (with hostile HTML that
+ * must not run), the single-use moderation link, list settings and one-click unsubscribe. axe
+ * finds nothing on each, with JavaScript on and off.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { createSession, SESSION_COOKIE } from '../../src/membership/sessions.ts';
+import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { addMembers, postMail, waitFor } from '../list-helpers.ts';
+import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
+
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const DOMAIN = 'lists.test.gov';
+
+describe('list pages in Chromium', { skip: NO_CHROMIUM }, () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let sink: MailSink;
+  let cleanup: () => Promise<void>;
+  let heldId: number;
+  let session: string;
+
+  before(async () => {
+    sink = await startMailSink();
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    platform = await startPlatform(testConfig({ ...database.env, SMTP_URL: sink.url, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', DNS_SERVERS: '127.0.0.1:9' }));
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+    await addMembers(platform.db.pool, 'social-media', ['coord@agency.gov', 'reader@agency.gov']);
+    const { rows } = await platform.db.pool.query(`update memberships set role = 'coordinator' where member_id = (select id from members where email = 'coord@agency.gov') returning member_id`);
+    session = await createSession(platform.db.pool, rows[0].member_id, { days: 1, ip: '127.0.0.1', userAgent: 'test' });
+    const port = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
+    await postMail({
+      port, from: 'Mallory <mallory@example.com>', to: `social-media@${DOMAIN}`, subject: 'Click <b>here</b>', messageId: '<hostile@example.com>',
+      text: 'Plain part', html: '<p>Hi</p><script>window.__xss = 1</script><img src="https://tracker.example.com/pixel.gif" onerror="window.__xss = 2"><form action="https://evil.example.com"><input name=p></form>',
+    });
+    heldId = (await waitFor('held', async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = '<hostile@example.com>' and status = 'held'`)).rows[0])).id;
+    await postMail({ port, from: 'reader@agency.gov', to: `social-media@${DOMAIN}`, subject: 'Hello all', text: 'Hi', messageId: '<hello@agency.gov>' });
+    await waitFor('copy', async () => sink.messages.find((m) => m.headers.get('message-id') === '<hello@agency.gov>' && m.to.includes('reader@agency.gov')));
+  });
+  after(async () => {
+    await browser?.close();
+    await platform?.close();
+    await sink?.close();
+    await cleanup?.();
+  });
+
+  async function check(page: Page, name: string) {
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined, `${name}: no script from a message ran`);
+  }
+
+  for (const javaScriptEnabled of [true, false]) {
+    test(`moderators' pages pass axe, nothing from the message runs (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+      const context = await browser.newContext({ javaScriptEnabled });
+      context.setDefaultTimeout(10_000);
+      await context.addCookies([{ name: SESSION_COOKIE, value: session, url: platform.url }]);
+      const requests: string[] = [];
+      const page = await context.newPage();
+      page.on('request', (r) => requests.push(r.url()));
+      const suffix = javaScriptEnabled ? '' : '-nojs';
+      for (const [p, name, h1] of [
+        ['/communities/social-media/admin/held', 'held-queue', 'Held messages: Social Media'],
+        [`/communities/social-media/admin/held/${heldId}`, 'held-message', 'Click <b>here</b>'],
+        ['/communities/social-media/admin/list', 'list-settings', 'List settings: Social Media'],
+        ['/communities/social-media', 'community-with-list', 'Social Media'],
+      ] as const) {
+        const res = await page.goto(platform.url + p);
+        assert.equal(res?.status(), 200, p);
+        assert.equal((await page.locator('h1').innerText()).trim(), h1);
+        await check(page, name + suffix);
+      }
+      assert.deepEqual(requests.filter((u) => !u.startsWith(platform.url)), [], 'nothing loaded from elsewhere');
+      await context.close();
+    });
+  }
+
+  test('the mailed moderation link and the unsubscribe page pass axe', async () => {
+    const notice = await waitFor('notice', async () => sink.messages.find((m) => m.to.includes('coord@agency.gov') && /waiting for a moderator/.test(m.subject)));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(linkIn(notice, `${platform.url}/moderate/`));
+    await check(page, 'moderate-link');
+    const copy = sink.messages.find((m) => m.headers.get('message-id') === '<hello@agency.gov>' && m.to.includes('reader@agency.gov'))!;
+    const unsubscribe = /^List-Unsubscribe: <(http[^>]+)>/m.exec(copy.raw.replace(/\r?\n[ \t]+/g, ' '))![1]!;
+    await page.goto(unsubscribe);
+    await check(page, 'unsubscribe');
+    await page.getByRole('button', { name: 'Leave the list' }).click();
+    await page.waitForURL(unsubscribe);
+    assert.match(await page.locator('h1').innerText(), /You have left Social Media/);
+    await check(page, 'unsubscribed');
+    await context.close();
+  });
+});
