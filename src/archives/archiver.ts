@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
-import { parseMessage } from './message.ts';
+import { parseMessage, type ParsedMessage } from './message.ts';
 import { freshText } from './text.ts';
 import { adoptOrphans, createThread, findThread, refreshThread } from './threads.ts';
 
@@ -26,9 +26,9 @@ interface PostRow {
   raw: Buffer;
 }
 
-/** Add one post to the archive (in the caller's transaction). */
-export async function archivePost(db: Queryable, post: PostRow): Promise<void> {
-  const parsed = await parseMessage(post.raw);
+/** Add one post to the archive (in the caller's transaction); `parsed` when the caller already parsed it. */
+export async function archivePost(db: Queryable, post: PostRow, parsed?: ParsedMessage): Promise<void> {
+  parsed ??= await parseMessage(post.raw);
   const references = post.refs.length ? post.refs : parsed.references;
   const inReplyTo = post.in_reply_to ?? parsed.inReplyTo;
   const place = await findThread(db, { listId: post.list_id, messageId: post.message_id, inReplyTo, references, subject: post.subject, sentAt: post.sent_at });
@@ -54,11 +54,11 @@ export async function archivePost(db: Queryable, post: PostRow): Promise<void> {
 
 const POST_COLUMNS = 'p.id, p.list_id, p.message_id, p.in_reply_to, p.refs, p.subject, p.from_address, p.from_name, p.sent_at, p.raw';
 
-/** Archive the given posts, oldest first, in the caller's transaction. */
-export async function archivePosts(db: Queryable, postIds: number[]): Promise<void> {
+/** Archive the given posts, oldest first, in the caller's transaction (an import passes what it parsed). */
+export async function archivePosts(db: Queryable, postIds: number[], parsed?: Map<number, ParsedMessage>): Promise<void> {
   for (let i = 0; i < postIds.length; i += 200) {
     const { rows } = await db.query<PostRow>(`select ${POST_COLUMNS} from posts p where p.id = any($1::bigint[]) order by p.sent_at, p.id`, [postIds.slice(i, i + 200)]);
-    for (const r of rows) await archivePost(db, { ...r, id: Number(r.id), list_id: Number(r.list_id) });
+    for (const r of rows) await archivePost(db, { ...r, id: Number(r.id), list_id: Number(r.list_id) }, parsed?.get(Number(r.id)));
   }
 }
 

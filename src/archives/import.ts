@@ -10,7 +10,7 @@ import { inTransaction } from '../platform/db/queryable.ts';
 import type { List } from '../lists/store.ts';
 import { archivePosts } from './archiver.ts';
 import { mboxBytes, splitMbox } from './mbox.ts';
-import { parseMessage } from './message.ts';
+import { parseMessage, type ParsedMessage } from './message.ts';
 
 export interface ImportReport {
   /** Messages in the file. */
@@ -28,6 +28,7 @@ export type ImportProgress = (stage: 'reading' | 'saving' | 'threading', done: n
 
 interface Incoming {
   raw: Buffer;
+  parsed: ParsedMessage;
   messageId: string;
   inReplyTo: string | null;
   references: string[];
@@ -47,7 +48,7 @@ export async function importMbox(pool: pg.Pool, list: List, data: Buffer, actor:
     const p = await parseMessage(m.raw);
     const sentAt = p.date ?? m.separatorDate ?? now;
     if (!p.date) undated++;
-    parsed.push({ raw: m.raw, messageId: p.messageId, inReplyTo: p.inReplyTo, references: p.references, subject: p.subject, fromAddress: p.fromAddress, fromName: p.fromName, sentAt });
+    parsed.push({ raw: m.raw, parsed: p, messageId: p.messageId, inReplyTo: p.inReplyTo, references: p.references, subject: p.subject, fromAddress: p.fromAddress, fromName: p.fromName, sentAt });
     if (i % 25 === 0 || i === messages.length - 1) progress('reading', i + 1, messages.length);
   }
   return importParsed(pool, list, parsed, actor, progress, { label, undated });
@@ -76,6 +77,7 @@ async function importParsed(pool: pg.Pool, list: List, parsed: Incoming[], actor
     const { rows } = await tx.query<{ post_count: number }>('update lists set post_count = post_count + $2, updated_at = now() where id = $1 returning post_count', [list.id, fresh.length]);
     const first = Number(rows[0]!.post_count) - fresh.length + 1;
     const postIds: number[] = [];
+    const parsedById = new Map<number, ParsedMessage>();
     const BATCH = 200;
     for (let i = 0; i < fresh.length; i += BATCH) {
       const chunk = fresh.slice(i, i + BATCH);
@@ -86,20 +88,23 @@ async function importParsed(pool: pg.Pool, list: List, parsed: Incoming[], actor
         const b = j * 10;
         return `($${b + 1}::int, $${b + 2}::text, $${b + 3}::text, $${b + 4}::text[], $${b + 5}::text, $${b + 6}::text, $${b + 7}::text, $${b + 8}::timestamptz, $${b + 9}::bytea, $${b + 10}::int)`;
       });
-      const inserted = await tx.query<{ id: number }>(
+      const inserted = await tx.query<{ id: number; number: number }>(
         `insert into posts (list_id, number, message_id, in_reply_to, refs, subject, from_address, from_name, member_id, sent_at, raw, decorated, size)
          select ${list.id}, v.n, v.mid, v.irt, v.refs, v.subject, v.addr, v.name,
                 (select m.id from members m join memberships ms on ms.member_id = m.id and ms.community_id = ${list.communityId} where lower(m.email) = v.addr limit 1),
                 v.sent, v.raw, v.raw, v.size
          from (values ${tuples.join(', ')}) as v (n, mid, irt, refs, subject, addr, name, sent, raw, size)
-         order by v.n returning id`,
+         order by v.n returning id, number`,
         values,
       );
-      postIds.push(...inserted.rows.map((r) => Number(r.id)));
+      for (const r of inserted.rows) {
+        postIds.push(Number(r.id));
+        parsedById.set(Number(r.id), chunk[Number(r.number) - first - i]!.parsed);
+      }
       progress('saving', Math.min(fresh.length, i + BATCH), fresh.length);
     }
     for (let i = 0; i < postIds.length; i += 100) {
-      await archivePosts(tx, postIds.slice(i, i + 100));
+      await archivePosts(tx, postIds.slice(i, i + 100), parsedById);
       progress('threading', Math.min(postIds.length, i + 100), postIds.length);
     }
     report.firstNumber = first;
