@@ -41,7 +41,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
   if (!SERVER) throw new Error('Set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server (a fresh database is made there).');
-  const name = `socialgov_bench_${randomBytes(4).toString('hex')}`;
+  const name = `socialgov_archbench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: SERVER });
   await admin.connect();
   await admin.query(`create database ${name}`);
