@@ -44,5 +44,6 @@ describe('broken lists in mail', () => {
     assert.equal(fixLists('<ul><li>a</li><li>b <ol start="2"><li>c</li></ol></li></ul>'), '<ul><li>a</li><li>b <ol start="2"><li>c</li></ol></li></ul>');
     assert.equal(fixLists('<ol start="5"><p>x</p><li>a</li></ol><ul><li>ok</li></ul>'), '<div><p>x</p><div>a</div></div><ul><li>ok</li></ul>');
     assert.equal(fixLists('<ul>loose<li>a<br />b</li></ul>'), '<div>loose<div>a<br />b</div></div>');
+    assert.equal(fixLists('<p><li>stray</li></p><ul><li>ok</li></ul>'), '<p><div>stray</div></p><ul><li>ok</li></ul>');
   });
 });

@@ -88,6 +88,7 @@ export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailH
 }
 
 const VOID = new Set(['br', 'hr', 'img']);
+const ORPHAN = -2;
 
 /**
  * Mail programs often put paragraphs or text straight inside <ul>/<ol>; screen readers then
@@ -112,19 +113,25 @@ export function fixLists(html: string): string {
     if (closing) {
       const open = stack.pop();
       owner.push({ start: m.index, end: last, name, closing, list: open && (open.name === 'ul' || open.name === 'ol') ? open.id : -1, parentList: -1 });
-      if (open && open.name === 'li') owner[owner.length - 1]!.parentList = stack[stack.length - 1]?.id ?? -1;
+      if (open && open.name === 'li') {
+        const parent = stack[stack.length - 1];
+        owner[owner.length - 1]!.parentList = parent && (parent.name === 'ul' || parent.name === 'ol') ? parent.id : ORPHAN;
+      }
       continue;
     }
     if (top && (top.name === 'ul' || top.name === 'ol') && name !== 'li') bad.add(top.id);
     const id = nextId++;
-    owner.push({ start: m.index, end: last, name, closing, list: name === 'ul' || name === 'ol' ? id : -1, parentList: name === 'li' ? (top?.id ?? -1) : -1 });
+    // an <li> outside any list (axe: "listitem") is renamed like the items of a broken list
+    const inList = !!top && (top.name === 'ul' || top.name === 'ol');
+    owner.push({ start: m.index, end: last, name, closing, list: name === 'ul' || name === 'ol' ? id : -1, parentList: name === 'li' ? (inList ? top.id : ORPHAN) : -1 });
     if (!VOID.has(name)) stack.push({ name, id });
   }
-  if (!bad.size) return html;
+  bad.add(ORPHAN);
+  if (bad.size === 1 && !owner.some((t) => t.name === 'li' && t.parentList === ORPHAN)) return html;
   let out = '';
   let at = 0;
   for (const t of owner) {
-    const rename = (t.list >= 0 && bad.has(t.list)) || (t.name === 'li' && t.parentList >= 0 && bad.has(t.parentList));
+    const rename = (t.list >= 0 && bad.has(t.list)) || (t.name === 'li' && bad.has(t.parentList));
     if (!rename) continue;
     out += html.slice(at, t.start) + (t.closing ? '</div>' : '<div>');
     at = t.end;
