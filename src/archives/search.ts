@@ -35,7 +35,10 @@ export interface SearchHit {
 }
 
 export interface SearchResult {
+  /** Matches, counted up to RANKED. */
   total: number;
+  /** More than RANKED matched: only the newest RANKED were ranked. */
+  capped: boolean;
   hits: SearchHit[];
 }
 
@@ -50,6 +53,9 @@ export class SearchQueryError extends Error {
 export function senderWords(from: string): string[] {
   return from.toLowerCase().split(/[^\p{L}\p{N}_-]+/u).filter(Boolean).slice(0, 8);
 }
+
+/** The most matches ranked and counted (the newest ones). */
+export const RANKED = 2000;
 
 const START = '\u0001';
 const STOP = '\u0002';
@@ -79,16 +85,22 @@ export async function searchArchive(db: Queryable, q: SearchQuery, opts: { hideA
                        -- the sender's words carry weight B in the search vector (see archiver.ts)
                        case when $3::text[] is null then null
                             else to_tsquery('simple', (select string_agg(quote_literal(t) || ':*B', ' & ') from unnest($3::text[]) t)) end as sender),
-     hits as (
-       select e.post_id, e.list_id, e.thread_id, e.subject, e.from_name, e.from_address, e.sent_at, e.has_attachment,
-              case when q.tsq is null then 0 else ts_rank(e.search, q.tsq) end as rank, count(*) over () as total
-       from archive_entries e, q
+     -- Ranking reads every match's vector: a very common word is ranked among its newest
+     -- RANKED matches only, which keeps a search fast however large the archive grows.
+     matches as materialized (
+       select e.post_id, e.sent_at from archive_entries e, q
        where e.list_id = any($1::bigint[])
          and (q.tsq is null or e.search @@ q.tsq)
          and (q.sender is null or e.search @@ q.sender)
          and ($4::timestamptz is null or e.sent_at >= $4)
          and ($5::timestamptz is null or e.sent_at < $5)
          and (not $6 or e.has_attachment)
+       order by e.sent_at desc
+       limit ${RANKED}),
+     hits as (
+       select e.post_id, e.list_id, e.thread_id, e.subject, e.from_name, e.from_address, e.sent_at, e.has_attachment,
+              case when q.tsq is null then 0 else ts_rank(e.search, q.tsq) end as rank, (select count(*) from matches) as total
+       from matches m join archive_entries e on e.post_id = m.post_id, q
        order by rank desc, e.sent_at desc
        limit $7 offset $8)
      select h.*, p.number,
@@ -102,8 +114,10 @@ export async function searchArchive(db: Queryable, q: SearchQuery, opts: { hideA
     const { rows: check } = await db.query<{ empty: boolean }>("select numnode(websearch_to_tsquery('english', $1)) = 0 as empty", [words]);
     if (check[0]?.empty) throw new SearchQueryError(`“${words}” has only very common words (like “the” or “and”), which are not indexed. Add a more specific word.`);
   }
+  const total = rows[0] ? Number(rows[0].total) : 0;
   return {
-    total: rows[0] ? Number(rows[0].total) : 0,
+    total,
+    capped: total >= RANKED,
     hits: rows.map((r) => ({
       listId: Number(r.list_id), number: Number(r.number), threadId: Number(r.thread_id), subject: r.subject, fromName: r.from_name, fromAddress: r.from_address,
       sentAt: r.sent_at, hasAttachment: r.has_attachment, snippet: safeSnippet(r.headline, opts.hideAddresses),

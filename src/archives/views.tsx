@@ -401,8 +401,11 @@ export function SearchPage(p: ArchiveView & { values: SearchFormValues; errors: 
         </form>
         {p.result ? (
           <section aria-labelledby="results-heading" class="margin-top-4">
-            <h2 id="results-heading">{p.result.total ? (plural(p.result.total, 'message', 'messages') + ' found') as 'safe' : 'Nothing found'}</h2>
+            <h2 id="results-heading">
+              {p.result.capped ? `More than ${plural(p.result.total, 'message', 'messages')} found` : p.result.total ? (plural(p.result.total, 'message', 'messages') + ' found') as 'safe' : 'Nothing found'}
+            </h2>
             {p.result.total === 0 ? <p>Try fewer or different words, another spelling, or a wider date range.</p> : ''}
+            {p.result.capped ? <p safe>{`The newest ${p.result.total.toLocaleString('en-US')} are ranked. Add words, a sender or dates to narrow the search.`}</p> : ''}
             <ol class="usa-list usa-list--unstyled" start={String((p.page - 1) * p.pageSize + 1)}>
               {p.result.hits.map((h) => (
                 <li class="border-bottom-1px border-base-lighter padding-y-2">
