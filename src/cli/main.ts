@@ -13,6 +13,7 @@ import { registerLibraryCommands } from './library.ts';
 import { registerListCommands } from './lists.ts';
 import { registerEventCommands } from './events.ts';
 import { registerRegistryCommands } from './registry.ts';
+import { registerArchiveCommands } from './archives.ts';
 import { CliError, EXIT, say, withDatabase } from './support.ts';
 import { serve } from './serve.ts';
 import { migrate, pendingMigrations } from '../platform/db/migrate.ts';
@@ -58,6 +59,7 @@ export function buildProgram(getConfig: () => Config): Command {
   registerListCommands(program, getConfig);
   registerEventCommands(program, getConfig);
   registerRegistryCommands(program, getConfig);
+  registerArchiveCommands(program, getConfig);
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

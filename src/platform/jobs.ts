@@ -11,6 +11,7 @@ import { registerLibraryJobs } from '../library/jobs.ts';
 import { registerListJobs } from '../lists/jobs.ts';
 import { registerEventsJobs } from '../events/jobs.ts';
 import { registerRegistryJobs } from '../registry/jobs.ts';
+import { registerArchiveJobs } from '../archives/jobs.ts';
 
 export interface WorkerContext {
   pool: pg.Pool;
@@ -30,7 +31,7 @@ async function registerPlatformJobs(w: WorkerContext): Promise<void> {
   }, { concurrency: 2 });
 }
 
-export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerEventsJobs, registerRegistryJobs, registerLibraryJobs];
+export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerArchiveJobs, registerEventsJobs, registerRegistryJobs, registerLibraryJobs];
 
 export async function registerAllJobs(w: WorkerContext): Promise<void> {
   for (const register of FEATURE_JOBS) await register(w);

@@ -41,6 +41,7 @@ import { REGISTRY_SCHEMAS } from '../../registry/schemas.ts';
 import { registryApiRoutes } from '../../registry/api-routes.ts';
 import { registryRoutes } from '../../registry/routes.ts';
 import { bounceRoutes } from '../../lists/bounce-routes.ts';
+import { archiveRoutes } from '../../archives/routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -196,6 +197,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(registryApiRoutes(ctx));
   await app.register(registryRoutes(ctx));
   await app.register(bounceRoutes(ctx));
+  await app.register(archiveRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,0 +1,30 @@
+/**
+ * Who may read a list's archive. Members (an active membership in the list's community) and
+ * site admins read everything; on a public archive anyone else reads with addresses hidden; on a
+ * members-only archive (the default) anyone else gets nothing.
+ */
+import type { Queryable } from '../platform/db/queryable.ts';
+import type { List } from '../lists/store.ts';
+import { canCoordinate, membershipIn } from '../membership/members.ts';
+
+export interface ArchiveViewer {
+  memberId: number;
+  siteAdmin: boolean;
+}
+
+export type ArchiveAccess =
+  | { read: true; member: boolean; coordinator: boolean; hideAddresses: boolean }
+  | { read: false; why: 'sign-in' | 'not-a-member' };
+
+export async function archiveAccess(db: Queryable, list: List, viewer: ArchiveViewer | null): Promise<ArchiveAccess> {
+  let member = false;
+  let coordinator = false;
+  if (viewer) {
+    const m = await membershipIn(db, viewer.memberId, list.communityId);
+    member = viewer.siteAdmin || (!!m && m.status === 'active');
+    coordinator = await canCoordinate(db, viewer, list.communityId);
+  }
+  if (member) return { read: true, member: true, coordinator, hideAddresses: false };
+  if (list.archivePublic) return { read: true, member: false, coordinator: false, hideAddresses: true };
+  return { read: false, why: viewer ? 'not-a-member' : 'sign-in' };
+}

@@ -1,0 +1,111 @@
+/**
+ * Plain-text mail for reading: quoted blocks found and folded, links made clickable, addresses
+ * hidden from non-members. Output is HTML built only from escaped text.
+ */
+
+export interface TextSegment {
+  kind: 'text' | 'quote';
+  lines: string[];
+}
+
+const QUOTED = /^\s*>/;
+/** "On Tue, 3 May 2022, Jo Smith <jo@x.gov> wrote:" (may wrap onto a second line). */
+const ATTRIBUTION = /(^|\s)(wrote|writes|a écrit|schrieb|escribió)\s*:\s*$/i;
+/** Outlook-style forwarded or replied-to text: everything after it is the earlier message. */
+const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht)\s*-{2,}\s*$/i;
+const OUTLOOK_FROM = /^\s*\**From:\**\s+\S/;
+const OUTLOOK_NEXT = /^\s*\**(Sent|Date|To|Subject):\**\s/;
+
+/** Split a plain-text body into the author's text and quoted blocks. */
+export function splitQuotes(text: string): TextSegment[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const segments: TextSegment[] = [];
+  const push = (kind: TextSegment['kind'], line: string) => {
+    const last = segments[segments.length - 1];
+    if (last && last.kind === kind) last.lines.push(line);
+    else segments.push({ kind, lines: [line] });
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const outlook = ORIGINAL_MESSAGE.test(line) || (OUTLOOK_FROM.test(line) && lines.slice(i + 1, i + 4).some((l) => OUTLOOK_NEXT.test(l)));
+    if (outlook) {
+      for (const rest of lines.slice(i)) push('quote', rest);
+      break;
+    }
+    if (QUOTED.test(line)) {
+      push('quote', line);
+      continue;
+    }
+    // an attribution line right before a quote belongs to the quote
+    const next = lines.slice(i + 1).find((l) => l.trim() !== '');
+    if (ATTRIBUTION.test(line) && next !== undefined && QUOTED.test(next)) {
+      push('quote', line);
+      continue;
+    }
+    push('text', line);
+  }
+  return segments.map((s) => (s.kind === 'quote' ? s : { ...s, lines: trimBlank(s.lines) })).filter((s) => s.lines.length > 0);
+}
+
+function trimBlank(lines: string[]): string[] {
+  let a = 0;
+  let b = lines.length;
+  while (a < b && lines[a]!.trim() === '') a++;
+  while (b > a && lines[b - 1]!.trim() === '') b--;
+  return lines.slice(a, b);
+}
+
+/** The author's own words: what the search index holds (quotes repeat earlier posts). */
+export function freshText(text: string): string {
+  return splitQuotes(text)
+    .filter((s) => s.kind === 'text')
+    .map((s) => s.lines.join('\n'))
+    .join('\n');
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const ADDRESS = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}/g;
+
+/** "jo.smith@agency.gov" → "j…@agency.gov": enough to tell agencies apart, not enough to mail. */
+export function obfuscateAddresses(s: string): string {
+  return s.replace(ADDRESS, (a) => {
+    const at = a.lastIndexOf('@');
+    return `${a[0]}…@${a.slice(at + 1)}`;
+  });
+}
+
+const LINK = /\bhttps?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}]/g;
+
+/** Escape a line and turn web addresses into links (never other schemes). */
+export function linkify(line: string, hideAddresses: boolean): string {
+  let out = '';
+  let at = 0;
+  for (const m of line.matchAll(LINK)) {
+    const url = m[0];
+    const start = m.index;
+    out += escapeHtml(hideAddresses ? obfuscateAddresses(line.slice(at, start)) : line.slice(at, start));
+    const shown = hideAddresses ? obfuscateAddresses(url) : url;
+    // an address hidden inside a link leaves plain text: a link to a changed address would be wrong
+    out += shown === url ? `<a href="${escapeHtml(url)}" rel="nofollow noopener noreferrer">${escapeHtml(url)}</a>` : escapeHtml(shown);
+    at = start + url.length;
+  }
+  out += escapeHtml(hideAddresses ? obfuscateAddresses(line.slice(at)) : line.slice(at));
+  return out;
+}
+
+/** A plain-text body as HTML: the author's text, and each quoted block folded in <details>. */
+export function renderPlainText(text: string, opts: { hideAddresses: boolean }): string {
+  const parts: string[] = [];
+  for (const s of splitQuotes(text)) {
+    const body = s.lines.map((l) => linkify(l, opts.hideAddresses)).join('\n');
+    if (s.kind === 'text') parts.push(`<pre class="archive-text">${body}</pre>`);
+    else {
+      const n = s.lines.length;
+      parts.push(`<details class="archive-quote"><summary>Quoted text (${n} ${n === 1 ? 'line' : 'lines'})</summary><pre class="archive-text">${body}</pre></details>`);
+    }
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,497 @@
+/** Archive pages: the list's months, a month's threads, a thread, a message, search, feed. */
+import Html from '@kitajs/html';
+import { Page, type Crumb, type Site } from '../web/layout.tsx';
+import { CsrfField, ErrorSummary, type FieldErrors } from '../web/forms.tsx';
+import type { List } from '../lists/store.ts';
+import type { ArchivedPost, MonthSummary, ThreadSummary } from './browse.ts';
+import { monthTitle, showTime } from './months.ts';
+import type { SearchResult } from './search.ts';
+import { cleanSubject } from './subjects.ts';
+import { obfuscateAddresses } from './text.ts';
+
+export interface ArchiveView {
+  site: Site;
+  list: List;
+  /** Readers who are not members see addresses hidden. */
+  hideAddresses: boolean;
+  member: boolean;
+}
+
+const base = (list: List) => `/archives/${list.localPart}`;
+
+function crumbs(v: ArchiveView, more: Crumb[]): Crumb[] {
+  return [{ href: '/', label: 'Home' }, { href: '/communities', label: 'Communities' }, { href: `/communities/${v.list.communitySlug}`, label: v.list.name }, { href: base(v.list), label: 'Archive' }, ...more];
+}
+
+export function sender(v: { hideAddresses: boolean }, name: string | null, address: string): string {
+  const a = v.hideAddresses ? obfuscateAddresses(address) : address;
+  return name ? `${name} <${a}>` : a;
+}
+
+function senderName(v: { hideAddresses: boolean }, name: string | null, address: string): string {
+  return name ?? (v.hideAddresses ? obfuscateAddresses(address) : address);
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+function SearchForm({ v, words = '' }: { v: ArchiveView; words?: string }) {
+  return (
+    <form class="usa-search usa-search--small margin-bottom-4" role="search" method="get" action={`${base(v.list)}/search`}>
+      <label class="usa-sr-only" for="archive-search">
+        Search the archive
+      </label>
+      <input class="usa-input" id="archive-search" type="search" name="q" value={words} />
+      <button class="usa-button" type="submit">
+        <span class="usa-search__submit-text">Search</span>
+      </button>
+    </form>
+  );
+}
+
+export function ArchiveHomePage(p: ArchiveView & { months: MonthSummary[]; exportErrors?: FieldErrors; exportValues?: { month?: string; from?: string; to?: string } }): string {
+  const v = p;
+  const total = p.months.reduce((n, m) => n + m.posts, 0);
+  const errors = p.exportErrors ?? {};
+  return Page({
+    site: p.site,
+    title: `${p.list.name} archive`,
+    section: 'communities',
+    breadcrumbs: crumbs(v, []).slice(0, -1).concat([{ label: 'Archive' }]),
+    children: (
+      <>
+        <h1 safe>{`${p.list.name} archive`}</h1>
+        <p class="usa-intro" safe>
+          {`${plural(total, 'message', 'messages')} posted to the list. ${p.list.archivePublic ? 'This archive is public; addresses are hidden from people who are not members.' : 'This archive is for members only.'}`}
+        </p>
+        <SearchForm v={v} />
+        <p>
+          <a href={`${base(p.list)}/search`}>Advanced search</a>: by sender, dates, attachments, or across the whole community.
+        </p>
+        <h2>Messages by month</h2>
+        {p.months.length ? (
+          <table class="usa-table usa-table--borderless">
+            <caption class="usa-sr-only">Months with messages</caption>
+            <thead>
+              <tr>
+                <th scope="col">Month</th>
+                <th scope="col">New threads</th>
+                <th scope="col">Messages</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.months.map((m) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`${base(p.list)}/months/${m.month}`} safe>
+                      {monthTitle(m.month)}
+                    </a>
+                  </th>
+                  <td safe>{m.threads.toLocaleString('en-US')}</td>
+                  <td safe>{m.posts.toLocaleString('en-US')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p>Nothing has been posted yet.</p>
+        )}
+        {p.member ? (
+          <>
+            <h2 id="export">Download as mbox</h2>
+            <p>
+              Mail programs (Thunderbird, mutt, Apple Mail) and archiving tools open mbox files. The file is compressed (.mbox.gz). Choose a month, or a
+              range of days.
+            </p>
+            <ErrorSummary errors={errors} />
+            <form class="usa-form" method="get" action={`${base(p.list)}/export`}>
+              <ExportField name="month" label="Month" hint="Year and month, for example 2019-04." value={p.exportValues?.month} error={errors.month} />
+              <p class="margin-y-1">or</p>
+              <ExportField name="from" label="From day" hint="For example 2019-04-01." value={p.exportValues?.from} error={errors.from} type="date" />
+              <ExportField name="to" label="To day (included)" hint="For example 2019-04-30." value={p.exportValues?.to} error={errors.to} type="date" />
+              <button class="usa-button" type="submit">
+                Download
+              </button>
+            </form>
+            <h2>Follow new threads</h2>
+            <p>
+              <a href={`${base(p.list)}/feed`}>Get a private feed address</a> for your feed reader (Atom).
+            </p>
+          </>
+        ) : (
+          ''
+        )}
+      </>
+    ),
+  });
+}
+
+function ExportField(p: { name: string; label: string; hint: string; value?: string | undefined; error?: string | undefined; type?: string }) {
+  const described = [`${p.name}-hint`, p.error ? `${p.name}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name} safe>
+        {p.label}
+      </label>
+      <div class="usa-hint" id={`${p.name}-hint`} safe>
+        {p.hint}
+      </div>
+      {p.error ? (
+        <span class="usa-error-message" id={`${p.name}-error`} role="alert" safe>
+          {p.error}
+        </span>
+      ) : (
+        ''
+      )}
+      <input class={p.error ? 'usa-input usa-input--error' : 'usa-input'} id={p.name} name={p.name} type={p.type ?? 'text'} value={p.value ?? ''} aria-describedby={described} />
+    </div>
+  );
+}
+
+export function MonthPage(p: ArchiveView & { month: string; threads: ThreadSummary[]; previous?: string | undefined; next?: string | undefined }): string {
+  const title = monthTitle(p.month);
+  return Page({
+    site: p.site,
+    title: `${title} – ${p.list.name} archive`,
+    section: 'communities',
+    breadcrumbs: crumbs(p, [{ label: title }]),
+    children: (
+      <>
+        <h1 safe>{title}</h1>
+        <p class="usa-intro" safe>
+          {`${plural(p.threads.length, 'thread', 'threads')} started in ${title} on ${p.list.name}.`}
+        </p>
+        <SearchForm v={p} />
+        {p.threads.length ? (
+          <ul class="usa-list usa-list--unstyled">
+            {p.threads.map((t) => (
+              <li class="border-bottom-1px border-base-lighter padding-y-2">
+                <a class="text-bold" href={`${base(p.list)}/threads/${t.id}`} safe>
+                  {cleanSubject(t.subject)}
+                </a>
+                <div class="sg-card-meta" safe>
+                  {`Started by ${senderName(p, t.starter.name, t.starter.address)}, ${showTime(t.startedAt, p.list.timeZone)} · ${plural(t.replies, 'reply', 'replies')} · ${plural(t.participants, 'participant', 'participants')}${t.replies ? ` · last ${showTime(t.lastAt, p.list.timeZone)}` : ''}`}
+                </div>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>No threads started this month.</p>
+        )}
+        <nav aria-label="Other months" class="margin-top-3">
+          <ul class="usa-list usa-list--unstyled display-flex flex-justify">
+            <li>{p.previous ? <a href={`${base(p.list)}/months/${p.previous}`} safe>{`Previous: ${monthTitle(p.previous)}`}</a> : ''}</li>
+            <li>{p.next ? <a href={`${base(p.list)}/months/${p.next}`} safe>{`Next: ${monthTitle(p.next)}`}</a> : ''}</li>
+          </ul>
+        </nav>
+      </>
+    ),
+  });
+}
+
+export interface RenderedPost {
+  post: ArchivedPost;
+  /** Safe HTML of the body (sanitized mail HTML or folded plain text). */
+  bodyHtml: string;
+}
+
+function Attachments({ v, post }: { v: ArchiveView; post: ArchivedPost }) {
+  const files = post.attachments;
+  if (!files.length) return '';
+  return (
+    <div class="margin-top-2">
+      <p class="text-bold margin-bottom-05">Attachments</p>
+      <ul class="usa-list">
+        {files.map((a) => (
+          <li>
+            <a href={`${base(v.list)}/${post.number}/attachments/${a.index}`} download={a.filename} safe>
+              {a.filename}
+            </a>{' '}
+            <span class="sg-card-meta" safe>{`(${a.contentType}, ${formatSize(a.size)})`}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function Body({ html, label }: { html: string; label: string }) {
+  return (
+    <div class="sg-mail-body" role="region" aria-label={label} tabindex="0">
+      {html as 'safe'}
+    </div>
+  );
+}
+
+export function ThreadPage(p: ArchiveView & { thread: ThreadSummary; posts: RenderedPost[]; month: string }): string {
+  const subject = cleanSubject(p.thread.subject);
+  return Page({
+    site: p.site,
+    title: `${subject} – ${p.list.name} archive`,
+    section: 'communities',
+    breadcrumbs: crumbs(p, [{ href: `${base(p.list)}/months/${p.month}`, label: monthTitle(p.month) }, { label: 'Thread' }]),
+    children: (
+      <>
+        <h1 safe>{subject}</h1>
+        <p class="usa-intro" safe>
+          {`${plural(p.thread.messages, 'message', 'messages')} from ${plural(p.thread.participants, 'person', 'people')}, ${showTime(p.thread.startedAt, p.list.timeZone)} to ${showTime(p.thread.lastAt, p.list.timeZone)}.`}
+        </p>
+        {p.posts.map(({ post, bodyHtml }) => (
+          <article class="border-top-1px border-base-lighter padding-top-2 margin-top-3" id={`m${post.number}`} aria-labelledby={`m${post.number}-h`}>
+            <h2 class="font-heading-md margin-bottom-05" id={`m${post.number}-h`} safe>
+              {senderName(p, post.fromName, post.fromAddress)}
+            </h2>
+            <p class="sg-card-meta margin-top-0">
+              <span safe>{showTime(post.sentAt, p.list.timeZone)}</span> · <a href={`${base(p.list)}/${post.number}`} safe>{`Message ${post.number}`}</a>
+              {post.parentNumber ? (
+                <>
+                  {' '}
+                  · <a href={`#m${post.parentNumber}`} safe>{`in reply to message ${post.parentNumber}`}</a>
+                </>
+              ) : (
+                ''
+              )}
+            </p>
+            <Body html={bodyHtml} label={`Message ${post.number}`} />
+            <Attachments v={p} post={post} />
+          </article>
+        ))}
+      </>
+    ),
+  });
+}
+
+export function MessagePage(
+  p: ArchiveView & {
+    rendered: RenderedPost;
+    month: string;
+    thread: ThreadSummary;
+    replies: Array<{ number: number; fromName: string | null; fromAddress: string; sentAt: Date }>;
+    format: 'text' | 'html';
+    hasHtml: boolean;
+    imagesShown: boolean;
+    imagesBlocked: number;
+  },
+): string {
+  const { post, bodyHtml } = p.rendered;
+  const subject = cleanSubject(post.subject);
+  const here = `${base(p.list)}/${post.number}`;
+  return Page({
+    site: p.site,
+    title: `${subject} – ${p.list.name} archive`,
+    section: 'communities',
+    breadcrumbs: crumbs(p, [{ href: `${base(p.list)}/months/${p.month}`, label: monthTitle(p.month) }, { label: `Message ${post.number}` }]),
+    children: (
+      <>
+        <h1 safe>{subject}</h1>
+        <dl class="sg-mail-meta">
+          <dt>From</dt>
+          <dd safe>{sender(p, post.fromName, post.fromAddress)}</dd>
+          <dt>Date</dt>
+          <dd safe>{showTime(post.sentAt, p.list.timeZone)}</dd>
+          <dt>Thread</dt>
+          <dd>
+            <a href={`${base(p.list)}/threads/${p.thread.id}#m${post.number}`} safe>
+              {`${cleanSubject(p.thread.subject)} (${plural(p.thread.messages, 'message', 'messages')})`}
+            </a>
+          </dd>
+          {post.parentNumber ? (
+            <>
+              <dt>In reply to</dt>
+              <dd>
+                <a href={`${base(p.list)}/${post.parentNumber}`} safe>{`Message ${post.parentNumber}`}</a>
+              </dd>
+            </>
+          ) : (
+            ''
+          )}
+        </dl>
+        {p.hasHtml ? (
+          <p>
+            {p.format === 'html' ? <a href={`${here}?format=text`}>Show as plain text</a> : <a href={`${here}?format=html`}>Show the formatted (HTML) version</a>}
+            {p.format === 'html' && p.imagesBlocked > 0 && !p.imagesShown ? (
+              <>
+                {' '}
+                · <a href={`${here}?format=html&amp;images=show`} safe>{`Show ${plural(p.imagesBlocked, 'image', 'images')} from other websites`}</a>
+              </>
+            ) : (
+              ''
+            )}
+          </p>
+        ) : (
+          ''
+        )}
+        <Body html={bodyHtml} label="Message text" />
+        <Attachments v={p} post={post} />
+        <h2>Replies</h2>
+        {p.replies.length ? (
+          <ul class="usa-list">
+            {p.replies.map((r) => (
+              <li>
+                <a href={`${base(p.list)}/${r.number}`} safe>{`Message ${r.number}`}</a> <span safe>{`from ${senderName(p, r.fromName, r.fromAddress)}, ${showTime(r.sentAt, p.list.timeZone)}`}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>No replies.</p>
+        )}
+      </>
+    ),
+  });
+}
+
+export interface SearchFormValues {
+  q: string;
+  from: string;
+  since: string;
+  until: string;
+  attachment: boolean;
+  scope: 'list' | 'community';
+}
+
+export function SearchPage(p: ArchiveView & { values: SearchFormValues; errors: FieldErrors; result?: SearchResult; page: number; pageSize: number; listNames: Map<number, string>; listParts: Map<number, string> }): string {
+  const v = p.values;
+  const e = p.errors;
+  const query = (page: number) =>
+    `${base(p.list)}/search?` + new URLSearchParams({ q: v.q, from: v.from, since: v.since, until: v.until, ...(v.attachment ? { attachment: '1' } : {}), scope: v.scope, page: String(page) }).toString();
+  const pages = p.result ? Math.ceil(p.result.total / p.pageSize) : 0;
+  return Page({
+    site: p.site,
+    title: `Search – ${p.list.name} archive`,
+    section: 'communities',
+    breadcrumbs: crumbs(p, [{ label: 'Search' }]),
+    children: (
+      <>
+        <h1>Search the archive</h1>
+        <ErrorSummary errors={e} />
+        <form class="usa-form usa-form--large" method="get" action={`${base(p.list)}/search`}>
+          <ExportField name="q" label="Words" hint='Put a phrase in quotes ("office hours"); put a minus before a word to leave it out (-draft); use OR between alternatives.' value={v.q} error={e.q} />
+          <ExportField name="from" label="Sender" hint="A name or an address, or the start of one, for example smith or agency.gov." value={v.from} error={e.from} />
+          <ExportField name="since" label="From day" hint="For example 2019-04-01." value={v.since} error={e.since} type="date" />
+          <ExportField name="until" label="To day (included)" hint="For example 2019-04-30." value={v.until} error={e.until} type="date" />
+          <div class="usa-checkbox margin-y-2">
+            <input class="usa-checkbox__input" id="attachment" type="checkbox" name="attachment" value="1" checked={v.attachment} />
+            <label class="usa-checkbox__label" for="attachment">
+              Only messages with attachments
+            </label>
+          </div>
+          <fieldset class="usa-fieldset">
+            <legend class="usa-legend">Where to look</legend>
+            <div class="usa-radio">
+              <input class="usa-radio__input" id="scope-list" type="radio" name="scope" value="list" checked={v.scope === 'list'} />
+              <label class="usa-radio__label" for="scope-list" safe>{`This list (${p.list.name})`}</label>
+            </div>
+            <div class="usa-radio">
+              <input class="usa-radio__input" id="scope-community" type="radio" name="scope" value="community" checked={v.scope === 'community'} />
+              <label class="usa-radio__label" for="scope-community">
+                Every list of this community that you can read
+              </label>
+            </div>
+          </fieldset>
+          <button class="usa-button" type="submit">
+            Search
+          </button>
+        </form>
+        {p.result ? (
+          <section aria-labelledby="results-heading" class="margin-top-4">
+            <h2 id="results-heading">
+              {p.result.capped ? `More than ${plural(p.result.total, 'message', 'messages')} found` : p.result.total ? (plural(p.result.total, 'message', 'messages') + ' found') as 'safe' : 'Nothing found'}
+            </h2>
+            {p.result.total === 0 ? <p>Try fewer or different words, another spelling, or a wider date range.</p> : ''}
+            {p.result.capped ? <p safe>{`The newest ${p.result.total.toLocaleString('en-US')} are ranked. Add words, a sender or dates to narrow the search.`}</p> : ''}
+            <ol class="usa-list usa-list--unstyled" start={String((p.page - 1) * p.pageSize + 1)}>
+              {p.result.hits.map((h) => (
+                <li class="border-bottom-1px border-base-lighter padding-y-2">
+                  <a class="text-bold" href={`/archives/${p.listParts.get(h.listId) ?? p.list.localPart}/${h.number}`} safe>
+                    {cleanSubject(h.subject)}
+                  </a>
+                  <div class="sg-card-meta" safe>
+                    {`${senderName(p, h.fromName, h.fromAddress)}, ${showTime(h.sentAt, p.list.timeZone)}${p.values.scope === 'community' ? ` · ${p.listNames.get(h.listId) ?? ''}` : ''}${h.hasAttachment ? ' · has attachments' : ''}`}
+                  </div>
+                  <p class="margin-y-05">{h.snippet as 'safe'}</p>
+                </li>
+              ))}
+            </ol>
+            {pages > 1 ? (
+              <nav aria-label="Result pages">
+                <ul class="usa-list usa-list--unstyled display-flex flex-justify">
+                  <li>{p.page > 1 ? <a href={query(p.page - 1)}>Previous results</a> : ''}</li>
+                  <li safe>{`Page ${p.page} of ${pages}`}</li>
+                  <li>{p.page < pages ? <a href={query(p.page + 1)}>More results</a> : ''}</li>
+                </ul>
+              </nav>
+            ) : (
+              ''
+            )}
+          </section>
+        ) : (
+          ''
+        )}
+      </>
+    ),
+  });
+}
+
+export function FeedPage(p: ArchiveView & { csrf: string; since?: Date | undefined; newUrl?: string | undefined; notice?: string | undefined }): string {
+  return Page({
+    site: p.site,
+    title: `Feed – ${p.list.name} archive`,
+    section: 'communities',
+    breadcrumbs: crumbs(p, [{ label: 'Feed' }]),
+    children: (
+      <>
+        <h1>Your feed of new threads</h1>
+        <p class="usa-intro" safe>{`A private Atom feed of the threads started on ${p.list.name}, for your feed reader.`}</p>
+        {p.notice ? (
+          <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+            <div class="usa-alert__body">
+              <p class="usa-alert__text" safe>
+                {p.notice}
+              </p>
+            </div>
+          </div>
+        ) : (
+          ''
+        )}
+        {p.newUrl ? (
+          <>
+            <h2>Your feed address</h2>
+            <p>Copy it into your feed reader now: for your safety it is shown only this once. Anyone with this address can read the thread titles, so keep it private.</p>
+            <p class="sg-code" safe>
+              {p.newUrl}
+            </p>
+          </>
+        ) : p.since ? (
+          <p safe>{`You have a feed address, made ${showTime(p.since, p.list.timeZone)}. Make a new one if you lost it; the old one stops working.`}</p>
+        ) : (
+          <p>You have no feed address yet.</p>
+        )}
+        <form method="post" action={`${base(p.list)}/feed`} class="margin-y-2">
+          <CsrfField token={p.csrf} />
+          <input type="hidden" name="action" value="create" />
+          <button class="usa-button" type="submit">
+            {p.since || p.newUrl ? 'Make a new feed address' : 'Make my feed address'}
+          </button>
+        </form>
+        {p.since || p.newUrl ? (
+          <form method="post" action={`${base(p.list)}/feed`}>
+            <CsrfField token={p.csrf} />
+            <input type="hidden" name="action" value="revoke" />
+            <button class="usa-button usa-button--secondary" type="submit">
+              Stop my feed address working
+            </button>
+          </form>
+        ) : (
+          ''
+        )}
+      </>
+    ),
+  });
+}
