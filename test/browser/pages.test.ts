@@ -108,6 +108,8 @@ describe('pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await tab.keyboard.press('Tab');
     assert.equal(await tab.evaluate(() => document.activeElement?.textContent?.trim()), 'Skip to main content');
     await tab.keyboard.press('Enter');
+    // Following an in-page link updates the address a moment later: wait for it, do not race it.
+    await tab.waitForURL(/#main-content$/);
     assert.match(tab.url(), /#main-content$/);
     await context.close();
   });
