@@ -182,7 +182,16 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     }
   }
 
-  async function deliver(d: Claimed): Promise<void> {
+  function postCopy(post: PreparedPost, d: Claimed): Promise<Buffer> {
+    const a = listAddresses(post.localPart, o.domain);
+    const token = unsubscribeToken(o.secret, d.member_id, d.list_id);
+    return signer.copy(post.id, post.decorated, {
+      unsubscribeUrl: `${o.baseUrl}/u/${token}`,
+      unsubscribeMailto: `mailto:${a.request}?subject=unsubscribe%20${token}`,
+    });
+  }
+
+  async function deliver(d: Claimed, signed?: Promise<Buffer>): Promise<void> {
     if (d.kind === 'digest') return deliverDigest(d);
     const post = d.kind === 'post' ? await prepared(d.ref_id) : undefined;
     if (!post) {
@@ -190,11 +199,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       return;
     }
     const a = listAddresses(post.localPart, o.domain);
-    const token = unsubscribeToken(o.secret, d.member_id, d.list_id);
-    const raw = await signer.copy(post.id, post.decorated, {
-      unsubscribeUrl: `${o.baseUrl}/u/${token}`,
-      unsubscribeMailto: `mailto:${a.request}?subject=unsubscribe%20${token}`,
-    });
+    const raw = await (signed ?? postCopy(post, d));
     const result = await o.relay.send({ from: a.bounces(verpToken(o.secret, d.id)), to: d.address }, raw, `${post.localPart}-${post.number}-${d.member_id}`);
     if (result.ok) {
       acks.push(d.id);
@@ -205,12 +210,23 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   }
 
   async function work(batch: Claimed[]): Promise<void> {
+    // Copies of posts are personalized and signed ahead of the hand-off, the whole batch at
+    // once, so the signing threads never wait for the relay and the relay never waits for them.
+    const signed = new Map<number, Promise<Buffer>>();
+    for (const d of batch) {
+      if (d.kind !== 'post') continue;
+      const post = await prepared(d.ref_id);
+      if (!post) continue;
+      const copy = postCopy(post, d);
+      copy.catch(() => undefined); // awaited (and its error handled) by the lane that sends it
+      signed.set(d.id, copy);
+    }
     let next = 0;
     const lane = async () => {
       while (next < batch.length) {
         const d = batch[next++]!;
         try {
-          await deliver(d);
+          await deliver(d, signed.get(d.id));
         } catch (err) {
           await failed(d, (err as Error).message, undefined).catch(() => undefined);
         }

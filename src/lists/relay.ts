@@ -5,8 +5,8 @@
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import type { Config } from '../platform/config.ts';
+import { createSmtpPool } from '../platform/mail/smtp-client.ts';
 
 export interface HandOffResult {
   ok: boolean;
@@ -23,30 +23,16 @@ export interface ListRelay {
 
 export function createListRelay(config: Config): ListRelay {
   if (config.smtpUrl) {
-    const transport = nodemailer.createTransport({
-      url: config.smtpUrl,
-      pool: true,
-      maxConnections: config.relayConnections,
-      maxMessages: Infinity,
-      requireTLS: config.smtpRequireTls,
-      connectionTimeout: 15_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 60_000,
-    } as Parameters<typeof nodemailer.createTransport>[0]);
+    // Pipelined hand-off (src/platform/mail/smtp-client.ts): two round trips per copy.
+    const pool = createSmtpPool({ url: config.smtpUrl, connections: config.relayConnections, requireTls: config.smtpRequireTls });
     return {
       kind: 'relay',
       async send(envelope, raw) {
-        try {
-          const info = await transport.sendMail({ envelope: { from: envelope.from, to: [envelope.to] }, raw });
-          if (info.rejected?.length) return { ok: false, code: 550, response: info.response ?? 'recipient rejected' };
-          return { ok: true, code: 250, response: info.response ?? '250' };
-        } catch (err) {
-          const e = err as Error & { responseCode?: number; response?: string };
-          // The reply text, never the relay URL (it may hold a password).
-          return { ok: false, ...(e.responseCode ? { code: e.responseCode } : {}), response: (e.response ?? e.message).slice(0, 1000) };
-        }
+        // The reply text, never the relay URL (it may hold a password).
+        const r = await pool.send(envelope, raw);
+        return { ...r, response: r.response.slice(0, 1000) };
       },
-      close: () => transport.close(),
+      close: () => void pool.close(),
     };
   }
   const dir = path.join(config.dataDir, 'outbox', 'lists');

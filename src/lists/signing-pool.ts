@@ -31,6 +31,9 @@ export function inlineSigner(keys: DkimKey[]): Signer {
   };
 }
 
+/** Copies per message to a signing thread. */
+const SLICE = 16;
+
 interface Thread {
   worker: Worker;
   prepared: Set<number>;
@@ -62,7 +65,10 @@ export function threadSigner(keys: DkimKey[], threads: number): Signer {
   let seq = 0;
   const flush = (t: Thread) => {
     t.scheduled = false;
-    for (const [postId, items] of t.queue) t.worker.postMessage({ type: 'sign', postId, items } satisfies SigningRequest);
+    // In slices, so the first copies come back while the thread signs the rest.
+    for (const [postId, items] of t.queue) {
+      for (let i = 0; i < items.length; i += SLICE) t.worker.postMessage({ type: 'sign', postId, items: items.slice(i, i + SLICE) } satisfies SigningRequest);
+    }
     t.queue.clear();
   };
   return {

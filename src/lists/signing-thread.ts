@@ -32,6 +32,8 @@ export function runSigningThread(): void {
         return { id, error: (err as Error).message };
       }
     });
-    port.postMessage({ type: 'signed', results } satisfies SigningReply);
+    // Each copy has a buffer of its own (personalize.ts), moved to the other thread, not copied.
+    const moved = results.flatMap((r) => (r.raw ? [r.raw.buffer as ArrayBuffer] : []));
+    port.postMessage({ type: 'signed', results } satisfies SigningReply, moved);
   });
 }

@@ -179,7 +179,13 @@ export function preparePersonalizer(decorated: Buffer, keys: DkimKey[]): Persona
         const b = signHeaderData(s.key.algorithm, s.privateKey, data);
         signatures.push(Buffer.from(`${unsigned}${foldBase64(b)}\r\n`, 'latin1'));
       }
-      return Buffer.concat([...signatures, before, toBytes, after, Buffer.from(personal, 'latin1'), tail]);
+      // Into a buffer of its own (never a slice of Node's shared pool), so a signing thread can
+      // hand it to the main thread without copying.
+      const parts = [...signatures, before, toBytes, after, Buffer.from(personal, 'latin1'), tail];
+      const out = Buffer.allocUnsafeSlow(parts.reduce((n, b) => n + b.length, 0));
+      let at = 0;
+      for (const b of parts) at += b.copy(out, at);
+      return out;
     },
   };
 }
