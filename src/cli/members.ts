@@ -10,7 +10,7 @@ import { applyImport, ImportFileError, importReport, planImport } from '../membe
 import { directory } from '../membership/directory.ts';
 import { decide, policyFor } from '../membership/join.ts';
 import { changeMembership, ensureMember, findMemberByEmail, membershipIn, ROLES, type Role } from '../membership/members.ts';
-import { createMailTransport } from '../platform/mail/transport.ts';
+import { openQueue } from '../platform/queue.ts';
 import { siteUrl } from '../platform/config.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
 
@@ -56,14 +56,14 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
           console.log('Dry run: nothing was changed.');
           return;
         }
-        const mail = createMailTransport(config);
+        const queue = await openQueue(pool, { worker: false });
         try {
           const done = await applyImport(pool, plan, {
-            community: c, actor: cliActor(), welcome: Boolean(opts.welcome), mail, baseUrl: siteUrl(config, config.port), progress: progressBar('Importing'),
+            community: c, actor: cliActor(), welcome: Boolean(opts.welcome), queue, baseUrl: siteUrl(config, config.port), progress: progressBar('Importing'),
           });
-          console.log(`Imported: ${done.joined} new members; ${done.queued} sent to the approval queue.${opts.welcome ? ' Welcome mail sent.' : ' No mail was sent.'}`);
+          console.log(`Imported: ${done.joined} new members; ${done.queued} sent to the approval queue.${opts.welcome && done.joined ? ` Welcome mail to ${done.joined} member(s) is queued; a running worker (socialgov serve) sends it.` : ' No mail was sent.'}`);
         } finally {
-          mail.close();
+          await queue.stop();
         }
       });
     });

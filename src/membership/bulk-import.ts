@@ -9,11 +9,12 @@ import type pg from 'pg';
 import type { JoinSettings } from '../communities/store.ts';
 import type { Actor } from '../platform/audit.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
-import type { MailTransport } from '../platform/mail/transport.ts';
+import { queueMail } from '../platform/mail/queued.ts';
+import type { Queue } from '../platform/queue.ts';
 import { newToken } from '../platform/tokens.ts';
 import { parseAddress } from './address.ts';
 import type { EligibilityDecision } from './eligibility.ts';
-import { decide, policyFor, sendQuietly, type OperatorLists } from './join.ts';
+import { decide, policyFor, type OperatorLists } from './join.ts';
 import { welcomeMail } from './mails.ts';
 import { changeMembership, ensureMember, findMemberByEmail, membershipIn } from './members.ts';
 
@@ -112,7 +113,8 @@ export interface ApplyOptions {
   actor: Actor;
   /** Send each new member the welcome mail (off by default: an import is not a request). */
   welcome: boolean;
-  mail: MailTransport;
+  /** The job queue: welcome mail is queued with the import and sent by a worker. */
+  queue: Queue;
   baseUrl: string;
   progress?: (done: number, total: number) => void;
 }
@@ -128,6 +130,10 @@ export async function applyImport(pool: pg.Pool, plan: ImportPlan, o: ApplyOptio
       if (d.outcome === 'eligible') {
         const member = await ensureMember(tx, { email: r.email, name: r.name || null, jobTitle: r.title || null, agency: r.agency || d.agency || null, governmentLevel: d.level ?? null });
         await changeMembership(tx, o.actor, { communityId: o.community.id, memberId: member.id, status: 'active', governmentLevel: d.level ?? null, source: 'import', action: 'membership.import' });
+        if (o.welcome) {
+          // Queued in the import's transaction: sent once by a worker, never for a rolled-back import.
+          await queueMail(tx, o.queue, welcomeMail(r.email, o.community, `${o.baseUrl}/communities/${o.community.slug}`, `${o.baseUrl}/account`), { key: `welcome:import:${o.community.id}:${member.id}` });
+        }
         joined.push(r.email);
       } else {
         // Already vouched for by the old list, but not decidable by address: a coordinator looks.
@@ -141,9 +147,6 @@ export async function applyImport(pool: pg.Pool, plan: ImportPlan, o: ApplyOptio
       o.progress?.(i + 1, work.length);
     }
   });
-  if (o.welcome) {
-    for (const email of joined) await sendQuietly(o.mail, welcomeMail(email, o.community, `${o.baseUrl}/communities/${o.community.slug}`, `${o.baseUrl}/account`));
-  }
   return { joined: joined.length, queued };
 }
 

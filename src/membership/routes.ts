@@ -401,7 +401,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
         throw err;
       }
       if (field(req.body, 'intent') !== 'import') return page(200, plan);
-      const applied = await applyImport(ctx.pool, plan, { community: c, actor: actorOf(req), welcome: field(req.body, 'welcome') === 'yes', mail: ctx.mail, baseUrl: baseUrl(ctx, req) });
+      const applied = await applyImport(ctx.pool, plan, { community: c, actor: actorOf(req), welcome: field(req.body, 'welcome') === 'yes', queue: ctx.queue, baseUrl: baseUrl(ctx, req) });
       return page(200, { ...plan, applied });
     });
 

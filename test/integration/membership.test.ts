@@ -290,8 +290,13 @@ describe('membership end to end', () => {
     assert.equal(check.status, 200);
     for (const want of ['What an import would do', 'Eligible: 1', 'Need approval: 1', 'Not usable: 1']) assert.ok(check.text.includes(want), want);
     const before = await memberCount();
-    const done = await pat.request('POST', '/communities/social-media/admin/import', { _csrf: hidden(importPage.text, '_csrf'), csv, intent: 'import' });
+    const welcomed = sink.next('new.one@navy.mil');
+    const done = await pat.request('POST', '/communities/social-media/admin/import', { _csrf: hidden(importPage.text, '_csrf'), csv, intent: 'import', welcome: 'yes' });
     assert.ok(done.text.includes('1 new members; 1 sent to the requests queue.'), done.text.slice(done.text.indexOf('<main'), done.text.indexOf('<main') + 1500));
     assert.equal(await memberCount(), before + 1);
+    // The welcome mail was queued with the import and a worker sent it, once.
+    assert.match((await welcomed).subject, /Welcome/i);
+    const queued = await platform.db.pool.query(`select count(*)::int as n from mail_queue where key like 'welcome:import:%'`);
+    assert.equal(queued.rows[0].n, 1);
   });
 });
