@@ -286,7 +286,7 @@ describe('speakers bureau end to end', () => {
     assert.equal(asked.status, 200);
     const id = /\/consultations\/(\d+)\?done=asked/.exec(asked.url)![1]!;
     const routed = await platform.db.pool.query('select member_id from consultation_experts where consultation_id = $1 order by member_id', [id]);
-    assert.deepEqual(routed.rows.map((r) => Number(r.member_id)), [ids.robin, ids.sam].sort((a, b) => a - b));
+    assert.deepEqual(routed.rows.map((r) => Number(r.member_id)), [ids.robin!, ids.sam!].sort((a, b) => a - b));
     assert.match((await sink.next('sam.quiet@nasa.gov')).subject, /A member asks the experts: Accessibility/);
     assert.match((await sink.next('robin.expert@hhs.gov')).subject, /A member asks the experts/);
 
