@@ -206,7 +206,7 @@ export function speakersRoutes(ctx: AppContext): FastifyPluginAsync {
         }));
       } catch (err) {
         if (!(err instanceof WorkflowError)) throw err;
-        return again({ answer: err.message }, 409);
+        return again({ [answer === 'accept' ? 'approval' : 'note']: err.message }, 409);
       }
       return reply.redirect('/account/speaker?saved=1', 303);
     });

@@ -316,6 +316,12 @@ describe('speakers bureau end to end', () => {
     const patPage = await pat.get(`/consultations/${id}`);
     const closed = await pat.request('POST', `/consultations/${id}`, { _csrf: csrfToken(patPage.text), to: 'closed' });
     assert.match(closed.text, /The question is closed/);
+    // A topic no expert lists goes to every consultation expert, never back to the one asking.
+    const robinAsk = await robin.get('/communities/social-media/consultations/new');
+    const fallback = await robin.request('POST', '/communities/social-media/consultations/new', { _csrf: csrfToken(robinAsk.text), topic: 'Budget formulation', question: 'Who has written a social media budget justification?' });
+    const fallbackId = /\/consultations\/(\d+)\?done=asked/.exec(fallback.url)![1]!;
+    const fallbackRouted = await platform.db.pool.query('select member_id from consultation_experts where consultation_id = $1', [fallbackId]);
+    assert.deepEqual(fallbackRouted.rows.map((r) => Number(r.member_id)), [ids.sam]);
     const history = await platform.db.pool.query('select to_status, actor_role from consultation_history where consultation_id = $1 order by id', [id]);
     assert.deepEqual(history.rows.map((h) => `${h.to_status} ${h.actor_role}`), ['open asker', 'taken expert', 'answered expert', 'closed asker']);
   });
