@@ -199,10 +199,12 @@ describe('speakers bureau end to end', () => {
     const days = (job.rows[0].start_after.getTime() - Date.now()) / 86_400_000;
     assert.ok(days > 4.9 && days < 5.1, `reminder in ${days} days`);
     assert.deepEqual(job.rows[0].data, { requestId, proposalNo: 1 });
-    // Run it as the worker will: one reminder, however often it runs.
-    assert.equal(await inTransaction(platform.db.pool, (tx) => sendProposalReminder(tx, deps, requestId, 1)), true);
+    // Five days pass: the worker runs the job and the speaker is reminded, once however often it runs.
+    await platform.db.pool.query(`update pgboss.job set start_after = now() where name = 'speakers.proposal-reminder'`);
+    assert.equal((await sink.next('robin.expert@hhs.gov', 15_000)).subject, 'Reminder: can you speak at Digital Government Summit 2027?');
     assert.equal(await inTransaction(platform.db.pool, (tx) => sendProposalReminder(tx, deps, requestId, 1)), false);
-    assert.equal((await sink.next('robin.expert@hhs.gov')).subject, 'Reminder: can you speak at Digital Government Summit 2027?');
+    const sent = await platform.db.pool.query('select reminder_sent_at from speaker_requests where id = $1', [requestId]);
+    assert.ok(sent.rows[0].reminder_sent_at);
   });
 
   test('the expert accepts only with supervisor and press office approval; the requester is told and sees it on the status page', async () => {
