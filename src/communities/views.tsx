@@ -244,6 +244,18 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
           {list ? <ListBox list={list} title={name} member={viewerIsMember} /> : ''}
           {/* Events hook */}
           <CommunityEventsBox slug={c.slug} items={upcomingEvents} canCreate={viewerCoordinates} />
+          {/* Speakers bureau hook */}
+          <div class="usa-summary-box" role="region" aria-label="Speakers bureau">
+            <div class="usa-summary-box__body">
+              <h2 class="usa-summary-box__heading">Speakers bureau</h2>
+              <ul class="usa-list usa-list--unstyled">
+                <li><a href={`/communities/${c.slug}/speakers`}>Find a speaker or expert</a></li>
+                <li><a href={`/communities/${c.slug}/speakers/request`}>Request a speaker for your event</a></li>
+                {viewerIsMember ? <li><a href={`/communities/${c.slug}/consultations/new`}>Ask the experts a question</a></li> : ''}
+                {viewerCoordinates ? <li><a href={`/communities/${c.slug}/admin/speaker-requests`}>Speaker requests (coordinators)</a></li> : ''}
+              </ul>
+            </div>
+          </div>
           <div class="usa-summary-box" role="region" aria-label="Community facts">
             <div class="usa-summary-box__body">
               <h2 class="usa-summary-box__heading">Members</h2>

@@ -277,6 +277,9 @@ export function AccountPage(p: { site: Site; csrf: string; member: Member; membe
           Save profile
         </button>
       </form>
+      <p>
+        <a href="/account/speaker">Speakers bureau and expert questions: your speaker profile, requests and questions for you</a>
+      </p>
       <h2>Your data</h2>
       <p>
         <a class="usa-link" href="/account/data.json">

@@ -93,6 +93,9 @@ export interface Config {
   registryReviewMonths: number;
   /** Registry: days between reminders to a record's contacts while its review is due. */
   registryReminderDays: number;
+  /** Speakers bureau: days a proposed speaker has to answer before one reminder; seconds a person needs at least to fill in the request form. */
+  speakerReminderDays: number;
+  speakerRequestMinSeconds: number;
   /** Registry API: requests per minute per IP address without an API key. */
   registryRateLimit: number;
   /** Bounce score at which list delivery to a member is turned off. */
@@ -429,6 +432,16 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'registryReminderDays', env: 'REGISTRY_REMINDER_DAYS', defaultText: '`30`',
     description: 'Registry: days between reminders to the contacts of a record whose review is due.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 365) : 30),
+  },
+  {
+    key: 'speakerReminderDays', env: 'SPEAKER_REMINDER_DAYS', defaultText: '`5`',
+    description: 'Speakers bureau: days a proposed speaker has to accept or decline before they get one reminder.',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 90) : 5),
+  },
+  {
+    key: 'speakerRequestMinSeconds', env: 'SPEAKER_REQUEST_MIN_SECONDS', defaultText: '`5`',
+    description: 'Speakers bureau: a request form sent back sooner than this many seconds after it was shown is refused as automated (the visitor is asked to send it again).',
+    parse: (raw, env) => (raw ? parsePositive(raw, env, 600) : 5),
   },
   {
     key: 'registryRateLimit', env: 'REGISTRY_RATE_LIMIT', defaultText: '`300`',

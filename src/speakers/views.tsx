@@ -1,0 +1,651 @@
+/** Pages of the speakers bureau: the public directory, profiles and request form; members' and coordinators' pages. */
+import Html from '@kitajs/html';
+import { Page, toHtml, type Site } from '../web/layout.tsx';
+import { Checkbox, CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
+import { COMMON_ZONES, formatShort, formatWhen } from '../events/time.ts';
+import type { Consultation, ConsultationHistoryEntry } from './consultations.ts';
+import type { SpeakerProfile, DirectoryFilter } from './profiles.ts';
+import { FORMATS, FORMAT_TEXT, type RequestFormValues, type SpeakerFormat } from './request-form.ts';
+import { HONEYPOT_FIELD, STAMP_FIELD } from './spam.ts';
+import type { HistoryEntry, SpeakerRequest } from './store.ts';
+import {
+  CONSULTATION_STATUS_TEXT, REQUEST_STATUS_TEXT, type ConsultationStatus, type RequestStatus,
+} from './workflow.ts';
+
+export interface CommunityRef {
+  id: number;
+  slug: string;
+  title: string;
+}
+
+function crumbs(c: CommunityRef, ...more: Array<{ href?: string; label: string }>) {
+  return [{ href: '/communities', label: 'Communities' }, { href: `/communities/${c.slug}`, label: c.title }, ...more];
+}
+
+function SelectField(p: { name: string; label: string; options: Array<{ value: string; label: string }>; value?: string; error?: string; hint?: string; required?: boolean }) {
+  const described = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name}>
+        <span safe>{p.label}</span>
+        {p.required ? '' : <span class="text-base"> (optional)</span>}
+      </label>
+      {p.hint ? <div class="usa-hint" id={`${p.name}-hint`} safe>{p.hint}</div> : ''}
+      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+      <select class="usa-select" id={p.name} name={p.name} aria-describedby={described} aria-invalid={p.error ? 'true' : undefined}>
+        {p.options.map((o) => (
+          <option value={o.value} selected={o.value === (p.value ?? '')} safe>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function RadioGroup(p: { name: string; legend: string; options: Array<{ value: string; label: string }>; value?: string; error?: string }) {
+  return (
+    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <fieldset class="usa-fieldset" id={p.name} aria-describedby={p.error ? `${p.name}-error` : undefined}>
+        <legend class={p.error ? 'usa-legend usa-label--error' : 'usa-legend'} safe>
+          {p.legend}
+        </legend>
+        {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+        {p.options.map((o) => (
+          <div class="usa-radio">
+            <input class="usa-radio__input" id={`${p.name}-${o.value}`} type="radio" name={p.name} value={o.value} checked={p.value === o.value} />
+            <label class="usa-radio__label" for={`${p.name}-${o.value}`} safe>
+              {o.label}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    </div>
+  );
+}
+
+function Alert(p: { kind: 'error' | 'warning' | 'info'; text: string | undefined }) {
+  if (!p.text) return '';
+  return (
+    <div class={`usa-alert usa-alert--${p.kind} usa-alert--slim margin-bottom-2`} role={p.kind === 'error' ? 'alert' : 'status'}>
+      <div class="usa-alert__body">
+        <p class="usa-alert__text" safe>
+          {p.text}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+function formatsText(formats: string[]): string {
+  return formats.map((f) => FORMAT_TEXT[f as keyof typeof FORMAT_TEXT] ?? f).join(', ');
+}
+
+// ---- Public ------------------------------------------------------------------------------
+
+export function DirectoryPage(p: { site: Site; c: CommunityRef; speakers: SpeakerProfile[]; filter: DirectoryFilter; choices: { topics: string[]; agencies: string[] } }): string {
+  const f = p.filter;
+  const filtered = Boolean(f.q || f.topic || f.agency || f.format);
+  return toHtml(
+    <Page site={p.site} title={`Speakers bureau – ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, { label: 'Speakers bureau' })}>
+      <h1>Speakers bureau</h1>
+      <p class="usa-intro" safe>
+        {`Members of ${p.c.title} who speak at events and answer questions from other members. Find a speaker, then ask for them with the request form.`}
+      </p>
+      <p>
+        <a class="usa-button" href={`/communities/${p.c.slug}/speakers/request`}>
+          Request a speaker
+        </a>
+      </p>
+      <form method="get" action={`/communities/${p.c.slug}/speakers`} class="usa-form usa-form--large" role="search" aria-label="Find a speaker">
+        <TextField name="q" label="Search names, topics and bios" value={f.q ?? ''} maxlength={100} />
+        <SelectField name="topic" label="Topic" value={f.topic ?? ''} options={[{ value: '', label: 'Any topic' }, ...p.choices.topics.map((t) => ({ value: t, label: t }))]} />
+        <SelectField name="agency" label="Agency" value={f.agency ?? ''} options={[{ value: '', label: 'Any agency' }, ...p.choices.agencies.map((a) => ({ value: a, label: a }))]} />
+        <SelectField name="format" label="Format" value={f.format ?? ''} options={[{ value: '', label: 'Any format' }, ...FORMATS.map((x) => ({ value: x, label: FORMAT_TEXT[x] }))]} />
+        <button class="usa-button" type="submit">
+          Find speakers
+        </button>
+        {filtered ? <a class="margin-left-2" href={`/communities/${p.c.slug}/speakers`}>Show everyone</a> : ''}
+      </form>
+      <h2 safe>{p.speakers.length === 1 ? '1 speaker' : `${p.speakers.length} speakers`}</h2>
+      {p.speakers.length ? (
+        <ul class="usa-card-group">
+          {p.speakers.map((s) => (
+            <li class="usa-card tablet:grid-col-6">
+              <div class="usa-card__container">
+                <div class="usa-card__header">
+                  <h3 class="usa-card__heading">
+                    <a href={`/communities/${p.c.slug}/speakers/${s.memberId}`} safe>
+                      {s.name}
+                    </a>
+                  </h3>
+                </div>
+                <div class="usa-card__body">
+                  <p safe>{[s.jobTitle, s.agency].filter(Boolean).join(', ')}</p>
+                  {s.topics.length ? <p safe>{`Topics: ${s.topics.join(', ')}`}</p> : ''}
+                  {s.formats.length ? <p safe>{`Formats: ${formatsText(s.formats)}`}</p> : ''}
+                </div>
+              </div>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{filtered ? 'No speaker matches. Try fewer filters, or ask for a speaker anyway: a coordinator will look for one.' : 'No member has a public speaker profile yet. You can still ask for a speaker: a coordinator will look for one.'}</p>
+      )}
+    </Page>,
+  );
+}
+
+export function SpeakerPage(p: { site: Site; c: CommunityRef; s: SpeakerProfile }): string {
+  const s = p.s;
+  return toHtml(
+    <Page site={p.site} title={`${s.name} – Speakers bureau`} section="communities" breadcrumbs={crumbs(p.c, { href: `/communities/${p.c.slug}/speakers`, label: 'Speakers bureau' }, { label: s.name })}>
+      <h1 safe>{s.name}</h1>
+      <p class="usa-intro" safe>{[s.jobTitle, s.agency].filter(Boolean).join(', ')}</p>
+      {s.bio ? <p safe>{s.bio}</p> : ''}
+      <dl>
+        <dt class="text-bold">Topics</dt>
+        <dd safe>{s.topics.join(', ') || 'Not listed'}</dd>
+        <dt class="text-bold">Formats</dt>
+        <dd safe>{formatsText(s.formats) || 'Not listed'}</dd>
+        {s.availability ? (
+          <>
+            <dt class="text-bold">Availability</dt>
+            <dd safe>{s.availability}</dd>
+          </>
+        ) : (
+          ''
+        )}
+      </dl>
+      <p>
+        <a class="usa-button" href={`/communities/${p.c.slug}/speakers/request?speaker=${s.memberId}`}>
+          Ask for {(<span safe>{s.name}</span>) as 'safe'} to speak
+        </a>
+      </p>
+    </Page>,
+  );
+}
+
+const WHERE = [{ value: 'online', label: 'Online' }, { value: 'in-person', label: 'In person' }];
+const YES_NO = [{ value: 'yes', label: 'Yes, press will attend' }, { value: 'no', label: 'No' }];
+
+export function RequestFormPage(p: {
+  site: Site; c: CommunityRef; csrf: string; stamp: string; values: RequestFormValues; errors: FieldErrors; speakers: SpeakerProfile[]; notice?: string;
+}): string {
+  const v = p.values;
+  const e = p.errors;
+  return toHtml(
+    <Page site={p.site} title={`Request a speaker – ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, { href: `/communities/${p.c.slug}/speakers`, label: 'Speakers bureau' }, { label: 'Request a speaker' })}>
+      <h1>Request a speaker</h1>
+      <p class="usa-intro" safe>
+        {`Ask ${p.c.title} for a speaker at your event, or for a consultation with one of our subject matter experts. A coordinator reviews every request and emails you.`}
+      </p>
+      <Alert kind="error" text={p.notice} />
+      <ErrorSummary errors={e} />
+      <form method="post" action={`/communities/${p.c.slug}/speakers/request`} class="usa-form usa-form--large" novalidate>
+        <CsrfField token={p.csrf} />
+        <input type="hidden" name={STAMP_FIELD} value={p.stamp} />
+        <div hidden>
+          <label for={HONEYPOT_FIELD}>Leave this empty</label>
+          <input id={HONEYPOT_FIELD} name={HONEYPOT_FIELD} type="text" value="" autocomplete="off" tabindex="-1" />
+        </div>
+        <fieldset class="usa-fieldset">
+          <legend class="usa-legend usa-legend--large">About you</legend>
+          <TextField name="requesterName" label="Your full name" value={v.requesterName} error={e.requesterName} required autocomplete="name" />
+          <TextField name="organization" label="Organization or agency" value={v.organization} error={e.organization} required autocomplete="organization" />
+          <TextField name="email" type="email" label="Email address" hint="We send updates about your request here. It is never shown publicly." value={v.email} error={e.email} required autocomplete="email" maxlength={320} />
+        </fieldset>
+        <fieldset class="usa-fieldset">
+          <legend class="usa-legend usa-legend--large">Your event</legend>
+          <TextField name="eventName" label="Event name" value={v.eventName} error={e.eventName} required />
+          <TextField name="date" label="Date" hint="Year-month-day, for example 2027-04-15." value={v.date} error={e.date} required maxlength={10} />
+          <TextField name="startTime" label="Start time" hint="24-hour clock, for example 14:00." value={v.startTime} error={e.startTime} required maxlength={5} />
+          <TextField name="endTime" label="End time" hint="Leave empty for one hour." value={v.endTime} error={e.endTime} maxlength={5} />
+          <SelectField name="timeZone" label="Time zone" value={v.timeZone ?? 'America/New_York'} error={e.timeZone} required options={COMMON_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))} />
+          <RadioGroup name="where" legend="Is the event online or in person?" options={WHERE} value={v.where} error={e.where} />
+          <TextField name="location" label="Location" hint="Venue and city, for an event in person." value={v.location} error={e.location} />
+          <TextField name="audience" label="Audience" hint="Who will listen, for example “state and local communicators”." value={v.audience} error={e.audience} required />
+          <TextField name="audienceSize" label="Expected audience size" value={v.audienceSize} error={e.audienceSize} maxlength={10} />
+        </fieldset>
+        <fieldset class="usa-fieldset">
+          <legend class="usa-legend usa-legend--large">What you need</legend>
+          <TextField name="topic" label="Topic" value={v.topic} error={e.topic} required />
+          <SelectField name="format" label="Format" value={v.format ?? ''} error={e.format} required options={[{ value: '', label: '- Choose a format -' }, ...FORMATS.map((x) => ({ value: x, label: FORMAT_TEXT[x] }))]} />
+          <RadioGroup name="press" legend="Will press attend?" options={YES_NO} value={v.press} error={e.press} />
+          <SelectField
+            name="preferredSpeaker" label="Preferred speaker" value={v.preferredSpeaker ?? ''} error={e.preferredSpeaker}
+            options={[{ value: '', label: 'No preference' }, ...p.speakers.map((s) => ({ value: String(s.memberId), label: s.agency ? `${s.name} (${s.agency})` : s.name }))]}
+          />
+          <TextArea name="notes" label="Anything else we should know" value={v.notes} error={e.notes} maxlength={4000} />
+        </fieldset>
+        <button class="usa-button" type="submit">
+          Send request
+        </button>
+      </form>
+    </Page>,
+  );
+}
+
+function RequestDetails({ r, showContact }: { r: SpeakerRequest; showContact: boolean }) {
+  const rows: Array<[string, string]> = [
+    ['Status', REQUEST_STATUS_TEXT[r.status]],
+    ['Event', r.eventName],
+    ['Organization', r.organization],
+    ...(showContact ? ([['Requested by', `${r.requesterName} <${r.requesterEmail}>`]] as Array<[string, string]>) : [['Requested by', r.requesterName] as [string, string]]),
+    ['When', formatWhen(r.startsAt, r.endsAt, r.timeZone)],
+    ['Where', r.online ? 'Online' : (r.location ?? 'In person')],
+    ['Audience', `${r.audience}${r.audienceSize ? ` (about ${r.audienceSize} people)` : ''}`],
+    ['Topic', r.topic],
+    ['Format', FORMAT_TEXT[r.format]],
+    ['Press attending', r.press ? 'Yes' : 'No'],
+    ['Preferred speaker', r.preferredSpeaker?.name ?? 'No preference'],
+    ['Speaker', r.speaker?.name ?? 'Not chosen yet'],
+    ...(r.approvalObtained ? ([['Supervisor and press office', `Approval obtained${r.approvalNote ? `: ${r.approvalNote}` : ''}`]] as Array<[string, string]>) : []),
+    ...(r.notes ? ([['Notes', r.notes]] as Array<[string, string]>) : []),
+  ];
+  return (
+    <table class="usa-table usa-table--borderless">
+      <caption class="usa-sr-only">The request</caption>
+      <tbody>
+        {rows.map(([k, val]) => (
+          <tr>
+            <th scope="row" safe>
+              {k}
+            </th>
+            <td safe>{val}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const ROLE_TEXT: Record<string, string> = { coordinator: 'Coordinator', speaker: 'Speaker', requester: 'Requester', system: 'Site', asker: 'Asker', expert: 'Expert' };
+
+function HistoryTable({ entries, statusText, showActors }: { entries: Array<{ toStatus: string; actorRole: string; actor?: string | null; note: string | null; at: Date }>; statusText: Record<string, string>; showActors: boolean }) {
+  return (
+    <table class="usa-table usa-table--borderless">
+      <caption>History</caption>
+      <thead>
+        <tr>
+          <th scope="col">When (UTC)</th>
+          <th scope="col">Became</th>
+          <th scope="col">By</th>
+          <th scope="col">Note</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((h) => (
+          <tr>
+            <td safe>{h.at.toISOString().slice(0, 16).replace('T', ' ')}</td>
+            <td safe>{statusText[h.toStatus] ?? h.toStatus}</td>
+            <td safe>{showActors && h.actor ? `${ROLE_TEXT[h.actorRole] ?? h.actorRole} (${h.actor})` : (ROLE_TEXT[h.actorRole] ?? h.actorRole)}</td>
+            <td safe>{h.note ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function StatusPage(p: { site: Site; r: SpeakerRequest; history: HistoryEntry[]; token: string; csrf: string; canWithdraw: boolean; notice?: string; error?: string }): string {
+  return toHtml(
+    <Page site={p.site} title={`Your speaker request: ${p.r.eventName}`}>
+      <h1 safe>{`Your speaker request: ${p.r.eventName}`}</h1>
+      <SuccessNotice text={p.notice} />
+      <Alert kind="error" text={p.error} />
+      <p safe>{`Keep this page’s address: it is the only way to see your request without an account. The ${p.r.communityTitle} coordinators email you at each step.`}</p>
+      <RequestDetails r={p.r} showContact={false} />
+      <HistoryTable entries={p.history.map((h) => ({ ...h, actor: null }))} statusText={REQUEST_STATUS_TEXT} showActors={false} />
+      {p.canWithdraw ? (
+        <form method="post" action={`/speaker-requests/${p.r.id}/withdraw`}>
+          <CsrfField token={p.csrf} />
+          <input type="hidden" name="token" value={p.token} />
+          <button class="usa-button usa-button--secondary" type="submit">
+            Withdraw this request
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+    </Page>,
+  );
+}
+
+// ---- Members -------------------------------------------------------------------------------
+
+export interface ProfileFormValues {
+  active: boolean;
+  topics: string;
+  formats: SpeakerFormat[];
+  bio: string;
+  availability: string;
+  public: boolean;
+}
+
+export function MySpeakerPage(p: {
+  site: Site; csrf: string; values: ProfileFormValues; agency: string | null; errors: FieldErrors; saved?: string; proposals: SpeakerRequest[];
+  consultations: Array<{ id: number; topic: string; status: ConsultationStatus; mine: boolean; communityTitle: string }>; communities: CommunityRef[];
+}): string {
+  const v = p.values;
+  return toHtml(
+    <Page site={p.site} title="Your speaker and expert profile" section="account" breadcrumbs={[{ href: '/account', label: 'Your account' }, { label: 'Speaker and expert profile' }]}>
+      <h1>Your speaker and expert profile</h1>
+      <SuccessNotice text={p.saved} />
+      <ErrorSummary errors={p.errors} />
+      <h2>Requests for you</h2>
+      {p.proposals.length ? (
+        <ul class="usa-list">
+          {p.proposals.map((r) => (
+            <li>
+              <a href={`/account/speaker/requests/${r.id}`} safe>
+                {`${r.eventName} (${formatShort(r.startsAt, r.timeZone)})`}
+              </a>{' '}
+              <span class="usa-tag" safe>
+                {REQUEST_STATUS_TEXT[r.status]}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>No one has proposed you as a speaker yet.</p>
+      )}
+      <h2>Questions to the experts</h2>
+      {p.consultations.length ? (
+        <ul class="usa-list">
+          {p.consultations.map((q) => (
+            <li>
+              <a href={`/consultations/${q.id}`} safe>
+                {q.topic}
+              </a>{' '}
+              <span safe>{`(${q.mine ? 'you asked' : 'sent to you'}, ${q.communityTitle}) – ${CONSULTATION_STATUS_TEXT[q.status]}`}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>No questions yet.</p>
+      )}
+      {p.communities.map((c) => (
+        <p>
+          <a href={`/communities/${c.slug}/consultations/new`} safe>
+            {`Ask the experts of ${c.title} a question`}
+          </a>
+        </p>
+      ))}
+      <h2>Your profile</h2>
+      <p>Speakers must clear every invitation with their supervisor and press office before accepting it.</p>
+      <form method="post" action="/account/speaker" class="usa-form usa-form--large">
+        <CsrfField token={p.csrf} />
+        <Checkbox name="active" label="I am on the speakers bureau and answer questions as an expert" checked={v.active} />
+        <TextField name="topics" label="Topics of expertise" hint="Separate topics with commas, for example: accessibility, crisis communication." value={v.topics} error={p.errors.topics} maxlength={1000} />
+        <fieldset class="usa-fieldset" id="formats">
+          <legend class="usa-legend">Formats you offer</legend>
+          {p.errors.formats ? <span class="usa-error-message" safe>{p.errors.formats}</span> : ''}
+          {FORMATS.map((f) => (
+            <div class="usa-checkbox">
+              <input class="usa-checkbox__input" id={`format-${f}`} type="checkbox" name="formats" value={f} checked={v.formats.includes(f)} />
+              <label class="usa-checkbox__label" for={`format-${f}`} safe>
+                {FORMAT_TEXT[f]}
+              </label>
+            </div>
+          ))}
+        </fieldset>
+        <TextArea name="bio" label="Short bio" value={v.bio} error={p.errors.bio} maxlength={1000} />
+        <p safe>{`Agency: ${p.agency ?? 'not set'} (change it on your account page).`}</p>
+        <TextArea name="availability" label="Availability" hint="For example: weekdays, Washington D.C. area, online anywhere." value={v.availability} maxlength={500} rows={2} />
+        <Checkbox name="public" label="Show my profile in the public speakers directory (your email address is never shown)" checked={v.public} />
+        <button class="usa-button" type="submit">
+          Save profile
+        </button>
+      </form>
+    </Page>,
+  );
+}
+
+export function ProposalPage(p: { site: Site; r: SpeakerRequest; csrf: string; canAnswer: boolean; errors: FieldErrors; values: { approvalNote: string; note: string; approval: boolean } }): string {
+  const r = p.r;
+  return toHtml(
+    <Page site={p.site} title={`Speaker request: ${r.eventName}`} section="account" breadcrumbs={[{ href: '/account', label: 'Your account' }, { href: '/account/speaker', label: 'Speaker profile' }, { label: r.eventName }]}>
+      <h1 safe>{`Speaker request: ${r.eventName}`}</h1>
+      <ErrorSummary errors={p.errors} />
+      <RequestDetails r={r} showContact={r.status === 'accepted' || r.status === 'confirmed'} />
+      {p.canAnswer ? (
+        <>
+          <h2>Accept</h2>
+          <p>Before you accept, clear this invitation with your supervisor and your press office{r.press ? ' (press will attend)' : ''}.</p>
+          <form method="post" action={`/account/speaker/requests/${r.id}`} class="usa-form usa-form--large">
+            <CsrfField token={p.csrf} />
+            <input type="hidden" name="answer" value="accept" />
+            <Checkbox name="approval" label="My supervisor and press office approved this invitation" checked={p.values.approval} error={p.errors.approval} />
+            <TextField name="approvalNote" label="Note about the approval" hint="For example who approved it and when." value={p.values.approvalNote} maxlength={500} />
+            <button class="usa-button" type="submit">
+              Accept
+            </button>
+          </form>
+          <h2>Decline</h2>
+          <form method="post" action={`/account/speaker/requests/${r.id}`} class="usa-form usa-form--large">
+            <CsrfField token={p.csrf} />
+            <input type="hidden" name="answer" value="decline" />
+            <TextField name="note" label="Reason, for the coordinators" value={p.values.note} maxlength={500} />
+            <button class="usa-button usa-button--secondary" type="submit">
+              Decline
+            </button>
+          </form>
+        </>
+      ) : (
+        ''
+      )}
+    </Page>,
+  );
+}
+
+// ---- Coordinators --------------------------------------------------------------------------
+
+export function AdminListPage(p: { site: Site; c: CommunityRef; requests: SpeakerRequest[]; consultations: Array<{ id: number; topic: string; status: ConsultationStatus; askerName: string; createdAt: Date }> }): string {
+  return toHtml(
+    <Page site={p.site} title={`Speaker requests – ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, { label: 'Speaker requests' })}>
+      <h1>Speaker requests</h1>
+      {p.requests.length ? (
+        <table class="usa-table usa-table--borderless">
+          <caption>Speaker requests, open ones first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Event</th>
+              <th scope="col">When</th>
+              <th scope="col">Organization</th>
+              <th scope="col">Status</th>
+              <th scope="col">Speaker</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.requests.map((r) => (
+              <tr>
+                <td>
+                  <a href={`/communities/${p.c.slug}/admin/speaker-requests/${r.id}`} safe>
+                    {r.eventName}
+                  </a>
+                </td>
+                <td safe>{formatShort(r.startsAt, r.timeZone)}</td>
+                <td safe>{r.organization}</td>
+                <td safe>{REQUEST_STATUS_TEXT[r.status]}</td>
+                <td safe>{r.speaker?.name ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>No speaker requests yet. The public request form is linked from the speakers bureau page.</p>
+      )}
+      <h2>Questions to the experts</h2>
+      {p.consultations.length ? (
+        <ul class="usa-list">
+          {p.consultations.map((q) => (
+            <li>
+              <a href={`/consultations/${q.id}`} safe>
+                {q.topic}
+              </a>{' '}
+              <span safe>{`asked by ${q.askerName} – ${CONSULTATION_STATUS_TEXT[q.status]}`}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>No member has asked the experts a question yet.</p>
+      )}
+    </Page>,
+  );
+}
+
+const ACTION_TEXT: Partial<Record<RequestStatus, string>> = {
+  in_review: 'Start review',
+  confirmed: 'Confirm the engagement',
+  completed: 'Mark completed',
+  withdrawn: 'Withdraw the request',
+};
+
+export function AdminRequestPage(p: {
+  site: Site; c: CommunityRef; r: SpeakerRequest; history: HistoryEntry[]; csrf: string; steps: RequestStatus[]; speakers: SpeakerProfile[]; notice?: string; error?: string;
+}): string {
+  const r = p.r;
+  const matchable = p.steps.includes('matched');
+  return toHtml(
+    <Page site={p.site} title={`Speaker request: ${r.eventName}`} section="communities" breadcrumbs={crumbs(p.c, { href: `/communities/${p.c.slug}/admin/speaker-requests`, label: 'Speaker requests' }, { label: r.eventName })}>
+      <h1 safe>{`Speaker request: ${r.eventName}`}</h1>
+      <SuccessNotice text={p.notice} />
+      <Alert kind="error" text={p.error} />
+      <RequestDetails r={r} showContact={true} />
+      {r.eventSlug ? (
+        <p>
+          This engagement is an event: <a href={`/events/${r.eventSlug}/manage`} safe>{`manage ${r.eventName}`}</a>.
+        </p>
+      ) : (
+        ''
+      )}
+      {matchable ? (
+        <form method="post" action={`/communities/${p.c.slug}/admin/speaker-requests/${r.id}`} class="usa-form usa-form--large">
+          <CsrfField token={p.csrf} />
+          <input type="hidden" name="to" value="matched" />
+          <SelectField
+            name="speakerId" label="Propose a speaker" required value={String(r.preferredSpeaker?.id ?? '')}
+            hint="The speaker is emailed and asked to accept after clearing it with their supervisor and press office."
+            options={[{ value: '', label: '- Choose a speaker -' }, ...p.speakers.map((s) => ({ value: String(s.memberId), label: `${s.name}${s.topics.length ? ` – ${s.topics.join(', ')}` : ''}` }))]}
+          />
+          <TextField name="note" label="Note to the speaker" maxlength={500} />
+          <button class="usa-button" type="submit">
+            Propose this speaker
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+      {p.steps.filter((s) => s !== 'matched').length ? (
+        <div class="margin-y-2">
+          {p.steps
+            .filter((s) => s !== 'matched')
+            .map((s) => (
+              <form method="post" action={`/communities/${p.c.slug}/admin/speaker-requests/${r.id}`} class="display-inline-block margin-right-1">
+                <CsrfField token={p.csrf} />
+                <input type="hidden" name="to" value={s} />
+                <button class={s === 'withdrawn' ? 'usa-button usa-button--secondary' : 'usa-button'} type="submit" safe>
+                  {ACTION_TEXT[s] ?? `Back to ${REQUEST_STATUS_TEXT[s].toLowerCase()}`}
+                </button>
+              </form>
+            ))}
+        </div>
+      ) : (
+        ''
+      )}
+      {(r.status === 'confirmed' || r.status === 'completed') && !r.eventSlug ? (
+        <form method="post" action={`/communities/${p.c.slug}/admin/speaker-requests/${r.id}/event`}>
+          <CsrfField token={p.csrf} />
+          <button class="usa-button usa-button--outline" type="submit">
+            Make this engagement an event
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+      <HistoryTable entries={p.history} statusText={REQUEST_STATUS_TEXT} showActors={true} />
+    </Page>,
+  );
+}
+
+// ---- Consultations -------------------------------------------------------------------------
+
+export function AskPage(p: { site: Site; c: CommunityRef; csrf: string; values: { topic: string; question: string }; errors: FieldErrors }): string {
+  return toHtml(
+    <Page site={p.site} title={`Ask the experts – ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, { label: 'Ask the experts' })}>
+      <h1>Ask the experts</h1>
+      <p class="usa-intro">Your question goes privately to the community’s experts on its topic. Only you, those experts and the coordinators can read it.</p>
+      <ErrorSummary errors={p.errors} />
+      <form method="post" action={`/communities/${p.c.slug}/consultations/new`} class="usa-form usa-form--large">
+        <CsrfField token={p.csrf} />
+        <TextField name="topic" label="Topic" hint="For example: accessibility, crisis communication." value={p.values.topic} error={p.errors.topic} required />
+        <TextArea name="question" label="Your question" value={p.values.question} error={p.errors.question} required maxlength={5000} rows={6} />
+        <button class="usa-button" type="submit">
+          Send to the experts
+        </button>
+      </form>
+    </Page>,
+  );
+}
+
+export function ConsultationPage(p: { site: Site; q: Consultation; history: ConsultationHistoryEntry[]; csrf: string; steps: ConsultationStatus[]; notice?: string; error?: string; answer: string }): string {
+  const q = p.q;
+  const action = `/consultations/${q.id}`;
+  const button = (to: ConsultationStatus, label: string, secondary = false) => (
+    <form method="post" action={action} class="display-inline-block margin-right-1">
+      <CsrfField token={p.csrf} />
+      <input type="hidden" name="to" value={to} />
+      <button class={secondary ? 'usa-button usa-button--secondary' : 'usa-button'} type="submit" safe>
+        {label}
+      </button>
+    </form>
+  );
+  return toHtml(
+    <Page site={p.site} title={`Question: ${q.topic}`} section="account" breadcrumbs={[{ href: '/account', label: 'Your account' }, { href: '/account/speaker', label: 'Speaker profile' }, { label: q.topic }]}>
+      <h1 safe>{`Question: ${q.topic}`}</h1>
+      <SuccessNotice text={p.notice} />
+      <Alert kind="error" text={p.error} />
+      <p>
+        <span class="usa-tag" safe>
+          {CONSULTATION_STATUS_TEXT[q.status]}
+        </span>
+      </p>
+      <p safe>{`Asked by ${q.asker.name} in ${q.communityTitle}. Sent to: ${q.experts.map((e) => e.name).join(', ')}.`}</p>
+      <h2>Question</h2>
+      <p class="sg-pre-wrap" safe>
+        {q.question}
+      </p>
+      {q.answer ? (
+        <>
+          <h2 safe>{`Answer from ${q.expert?.name ?? 'an expert'}`}</h2>
+          <p class="sg-pre-wrap" safe>
+            {q.answer}
+          </p>
+        </>
+      ) : q.expert ? (
+        <p safe>{`${q.expert.name} is answering.`}</p>
+      ) : (
+        ''
+      )}
+      {p.steps.includes('answered') ? (
+        <form method="post" action={action} class="usa-form usa-form--large">
+          <CsrfField token={p.csrf} />
+          <input type="hidden" name="to" value="answered" />
+          <TextArea name="answer" label="Your answer" value={p.answer} error={p.error && !p.answer ? p.error : undefined} required maxlength={10000} rows={6} />
+          <button class="usa-button" type="submit">
+            Send answer
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+      <div class="margin-y-2">
+        {p.steps.includes('taken') ? button('taken', 'Take this question') : ''}
+        {p.steps.includes('open') ? button('open', 'Hand it back to the other experts', true) : ''}
+        {p.steps.includes('closed') ? button('closed', 'Close', true) : ''}
+      </div>
+      <HistoryTable entries={p.history.map((h) => ({ ...h, actor: h.actorName }))} statusText={CONSULTATION_STATUS_TEXT} showActors={true} />
+    </Page>,
+  );
+}
