@@ -5,6 +5,7 @@
  * audited and made on a locked row, so two moderators cannot both decide one message.
  */
 import { simpleParser } from 'mailparser';
+import { sanitizeMailHtml } from '../archives/sanitize.ts';
 import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
@@ -51,21 +52,25 @@ export async function heldMessages(db: Queryable, listId: number): Promise<HeldM
 
 export interface HeldDetail extends HeldMessage {
   text: string;
-  /** Sanitized HTML body, when the message has one (no images, scripts, forms or styles). */
+  /** Sanitized HTML body, when the message has one (no remote images, scripts, forms or styles). */
+  html?: string;
   attachments: Array<{ filename: string; contentType: string; size: number }>;
 }
 
-/** A held message with a plain-text preview and its attachments listed (never rendered). */
+/** A held message: its text, its HTML made safe (archives' sanitizer), attachments listed (never rendered). */
 export async function heldDetail(db: Queryable, listId: number, id: number): Promise<HeldDetail | undefined> {
   const { rows } = await db.query(`select ${HELD_COLUMNS}, raw from incoming_messages where list_id = $1 and id = $2 and status = 'held'`, [listId, id]);
   if (!rows[0]) return undefined;
   const parsed = await simpleParser(rows[0].raw as Buffer, { skipImageLinks: true });
-  // Text only: an HTML-only message is shown as mailparser's text rendering, so nothing remote
-  // loads and no markup from the sender reaches the moderator's browser.
+  // The text first (an HTML-only message gets mailparser's text rendering); the HTML, when
+  // there is one, through the archives' allow-list sanitizer with remote images left out, so
+  // nothing loads from the sender's servers and no script or form reaches the moderator.
   const text = (parsed.text ?? '').slice(0, 100_000);
+  const html = typeof parsed.html === 'string' && parsed.html.trim() ? sanitizeMailHtml(parsed.html.slice(0, 500_000), { remoteImages: false, hideAddresses: false, inlineParts: new Map() }).html : undefined;
   return {
     ...toHeld(rows[0]),
     text,
+    ...(html ? { html } : {}),
     attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '(no name)', contentType: a.contentType, size: a.size })),
   };
 }

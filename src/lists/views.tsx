@@ -107,6 +107,14 @@ function Detail({ h }: { h: HeldDetail }) {
       <h2>The message</h2>
       <p class="font-sans-2xs">Shown as plain text: links, images and formatting from the sender are not loaded.</p>
       <pre class="sg-message bg-base-lightest padding-2 overflow-auto" tabindex="0" aria-label="Text of the message" safe>{h.text || '(no text)'}</pre>
+      {h.html ? (
+        <details class="margin-top-2">
+          <summary>Show the formatted (HTML) version</summary>
+          <p class="font-sans-2xs">Made safe: scripts, forms, styles and remote images are removed.</p>
+          {/* sanitizeMailHtml (src/archives/sanitize.ts): an allow-list sanitizer */}
+          <div class="sg-mail-html bg-base-lightest padding-2">{h.html as 'safe'}</div>
+        </details>
+      ) : null}
       <h2>Attachments</h2>
       {h.attachments.length ? (
         <ul class="usa-list">

@@ -131,6 +131,23 @@ describe('moderation', () => {
     assert.equal(again.status, 'discarded');
   });
 
+  test('a held HTML message: its text, and its formatted version made safe', async () => {
+    const messageId = '<html-held@example.com>';
+    await postMail({
+      port, from: 'Sam <sam@example.com>', to: LIST, subject: 'Formatted', messageId, text: 'Plain words',
+      html: '<p>Rich <b>words</b><script>alert(1)</script><img src="https://tracker.example.com/p.gif" alt="pixel"><form action="https://evil.example.com"><input name="x"></form><a href="https://example.gov/x" onclick="steal()">link</a></p>',
+    });
+    const held = await waitFor('held', async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = $1 and status = 'held'`, [messageId])).rows[0]);
+    const mod = await signIn('mod@agency.gov');
+    const page = await mod.get(`/communities/social-media/admin/held/${held.id}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /Plain words/);
+    const formatted = page.text.slice(page.text.indexOf('<details'), page.text.indexOf('</details>'));
+    assert.match(formatted, /Rich <b>words<\/b>/);
+    for (const bad of ['<script', 'alert(1)', 'tracker.example.com', '<form', '<input', 'onclick']) assert.ok(!formatted.includes(bad), `${bad} is removed`);
+    assert.match(formatted, /href="https:\/\/example\.gov\/x"/);
+  });
+
   test('list settings: coordinators switch on emergency moderation; bad values are named', async () => {
     await platform.db.pool.query(`update memberships set role = 'coordinator' where member_id = (select id from members where email = 'mod@agency.gov')`);
     const coord = await signIn('mod@agency.gov');
