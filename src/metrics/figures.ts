@@ -39,6 +39,8 @@ export interface DashboardFigures {
   breakdownAt: Date | null;
   /** Days counted live for this page: today, and days the roll-up has not reached yet. */
   liveDays: Day[];
+  /** Finished days among them: not rolled up yet. */
+  unrolledDays: Day[];
 }
 
 export const DEFINITIONS: MetricDefinition[] = METRIC_SOURCES.flatMap((s) => s.metrics);
@@ -102,6 +104,7 @@ export async function dashboardFigures(db: Queryable, scope: Scope, range: DateR
     replies: { threads: replies.size, answered: answered.length, medianSeconds: median(answered) },
     ...breakdown,
     liveDays,
+    unrolledDays: liveDays.filter((d) => d < today),
   };
 }
 
@@ -143,4 +146,11 @@ export async function emailsPerWeek(db: Queryable, communityId: number, now = ne
   );
   const posts = rows[0]?.n ?? 0;
   return { perWeek: Math.round((posts / 4) * 10) / 10, posts, from, to };
+}
+
+/** The community page's list traffic: emails a week, or the imported figure while the list has had no post. */
+export async function listTraffic(db: Queryable, communityId: number, earlier: string | undefined, now = new Date()): Promise<{ perWeek: number; posts: number; none: boolean; earlier?: string | undefined }> {
+  const week = await emailsPerWeek(db, communityId, now);
+  const none = week.posts === 0 && !(await db.query(`select 1 from posts p join lists l on l.id = p.list_id where l.community_id = $1 limit 1`, [communityId])).rows.length;
+  return { perWeek: week.perWeek, posts: week.posts, none, earlier };
 }

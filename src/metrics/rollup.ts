@@ -103,6 +103,8 @@ export async function storeDay(db: Queryable, r: DayRollup): Promise<void> {
 export async function rollUpDay(pool: pg.Pool, day: Day, now = new Date()): Promise<DayRollup> {
   if (day >= dayOf(now)) throw new RangeError(`${day} has not ended yet (it is ${dayOf(now)} UTC now); only finished days are rolled up.`);
   return inTransaction(pool, async (tx) => {
+    // one roll-up at a time across processes: the nightly job and a backfill never interleave a day
+    await tx.query(`select pg_advisory_xact_lock(hashtext('metrics.roll-up'))`);
     const r = await computeDay(tx, windowOf(day, now));
     await storeDay(tx, r);
     return r;

@@ -27,6 +27,8 @@ export interface MetricDefinition {
 
 export interface MetricSource {
   name: string;
+  /** Heading of its table on the dashboard ("Posts per week"). */
+  title: string;
   /** What it counts, in one line, shown under the table. */
   description: string;
   metrics: MetricDefinition[];
@@ -45,6 +47,7 @@ const figures = (rows: Row[]): DayFigure[] => rows.map((r) => ({ communityId: Nu
  */
 export const membersSource: MetricSource = {
   name: 'members',
+  title: 'Membership',
   description: 'Members at the end of each day; joins are memberships that became active, leaves are members who left or were removed or banned.',
   metrics: [
     { metric: 'members.total', label: 'Members', combine: 'last' },
@@ -86,35 +89,24 @@ export const membersSource: MetricSource = {
 /** Posts accepted to the community's lists (what members receive: emails per week). */
 export const postsSource: MetricSource = {
   name: 'posts',
+  title: 'Posts per week',
   description: 'Posts are messages accepted to the community’s email list; active posters are the different people who posted.',
-  metrics: [
-    { metric: 'posts', label: 'Posts', combine: 'sum' },
-    { metric: 'posts.posters', label: 'Posters that day', combine: 'sum' },
-  ],
+  // Active posters are counted from metrics_poster_days (distinct people over any range), not summed here.
+  metrics: [{ metric: 'posts', label: 'Posts', combine: 'sum' }],
   async daily(db, w) {
     const { rows } = await db.query<Row>(
-      `select l.community_id, m.metric, m.value from (
-         select p.list_id, count(*) as n, count(distinct coalesce(p.member_id::text, lower(p.from_address))) as posters
-           from posts p where p.accepted_at >= $1 and p.accepted_at < $2 group by p.list_id) x
-       join lists l on l.id = x.list_id
-       cross join lateral (values ('posts', x.n), ('posts.posters', x.posters)) as m(metric, value)`,
+      `select l.community_id, 'posts' as metric, count(*) as value
+         from posts p join lists l on l.id = p.list_id where p.accepted_at >= $1 and p.accepted_at < $2 group by l.community_id`,
       [w.start, w.end],
     );
-    // a community with two lists: add them up
-    const sum = new Map<string, DayFigure>();
-    for (const f of figures(rows)) {
-      const k = `${f.communityId}:${f.metric}`;
-      const s = sum.get(k);
-      if (s) s.value += f.value;
-      else sum.set(k, { ...f });
-    }
-    return [...sum.values()];
+    return figures(rows);
   },
 };
 
 /** Delivery failures reported back for list mail. */
 export const bouncesSource: MetricSource = {
   name: 'bounces',
+  title: 'Bounces per week',
   description: 'Bounces are list messages returned as undeliverable; addresses are the different addresses that bounced.',
   metrics: [
     { metric: 'bounces', label: 'Bounces', combine: 'sum' },
@@ -141,6 +133,7 @@ export const bouncesSource: MetricSource = {
  */
 export const eventsSource: MetricSource = {
   name: 'events',
+  title: 'Event registrations and attendance per week',
   description: 'Registrations are sign-ups made that day (including any later cancelled); registered and attended count the people booked on, and marked present at, sessions held that day.',
   metrics: [
     { metric: 'events.registrations', label: 'Registrations made', combine: 'sum' },
