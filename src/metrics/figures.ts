@@ -6,7 +6,7 @@ import type { Queryable } from '../platform/db/queryable.ts';
 import { byWeek, combine, countPosters, median, type DayRow, type WeekRow } from './arithmetic.ts';
 import { addDays, dayOf, eachDay, startOf, type Day, windowOf } from './days.ts';
 import { computeDay } from './rollup.ts';
-import { METRIC_SOURCES, type MetricDefinition } from './sources.ts';
+import { membersSource, METRIC_SOURCES, type MetricDefinition } from './sources.ts';
 
 /** One community, or (undefined) every community on the site. */
 export interface Scope {
@@ -89,6 +89,11 @@ export async function dashboardFigures(db: Queryable, scope: Scope, range: DateR
     values.set(d, v);
     for (const p of r.posters) if (inScope(scope, p.communityId)) posterPairs.push({ day: d, poster: p.poster });
     for (const t of r.replies) if (inScope(scope, t.communityId) && t.startedOn >= range.from && t.startedOn <= range.to) replies.set(t.threadId, t.replySeconds);
+  }
+
+  if (!rolled.has(before)) {
+    const total = (await membersSource.daily(db, windowOf(before, now))).filter((f) => f.metric === 'members.total' && inScope(scope, f.communityId));
+    values.set(before, { 'members.total': total.reduce((n, f) => n + f.value, 0) });
   }
 
   const days: DayRow[] = eachDay(range.from, range.to < today ? range.to : today).map((day) => ({ day, values: values.get(day) ?? {} }));
