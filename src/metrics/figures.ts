@@ -5,7 +5,7 @@
 import type { Queryable } from '../platform/db/queryable.ts';
 import { byWeek, combine, countPosters, median, type DayRow, type WeekRow } from './arithmetic.ts';
 import { addDays, dayOf, eachDay, startOf, type Day, windowOf } from './days.ts';
-import { computeDay } from './rollup.ts';
+import { computeDay, firstActiveDay } from './rollup.ts';
 import { membersSource, METRIC_SOURCES, type MetricDefinition } from './sources.ts';
 
 /** One community, or (undefined) every community on the site. */
@@ -81,7 +81,10 @@ export async function dashboardFigures(db: Queryable, scope: Scope, range: DateR
   }
 
   const today = dayOf(now);
-  const liveDays = eachDay(range.from, range.to).filter((d) => d <= today && !rolled.has(d));
+  // Before the first recorded activity there is nothing to count: no members, no posts.
+  const first = (await firstActiveDay(db)) ?? today;
+  for (const d of eachDay(before, range.to)) if (d < first) values.set(d, { 'members.total': 0 });
+  const liveDays = eachDay(range.from, range.to).filter((d) => d <= today && d >= first && !rolled.has(d));
   for (const d of liveDays) {
     const r = await computeDay(db, windowOf(d, now));
     const v: Record<string, number> = {};
@@ -91,7 +94,7 @@ export async function dashboardFigures(db: Queryable, scope: Scope, range: DateR
     for (const t of r.replies) if (inScope(scope, t.communityId) && t.startedOn >= range.from && t.startedOn <= range.to) replies.set(t.threadId, t.replySeconds);
   }
 
-  if (!rolled.has(before)) {
+  if (!rolled.has(before) && before >= first) {
     const total = (await membersSource.daily(db, windowOf(before, now))).filter((f) => f.metric === 'members.total' && inScope(scope, f.communityId));
     values.set(before, { 'members.total': total.reduce((n, f) => n + f.value, 0) });
   }

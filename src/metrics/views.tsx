@@ -203,7 +203,7 @@ export function DashboardPage(p: DashboardProps): string {
             ))}
 
           <h2>Who the members are</h2>
-          <p safe>
+          <p>
             {f.breakdownAt ? `Members by level of government and by agency as of the last roll-up (${f.breakdownAt.toISOString().slice(0, 16).replace('T', ' ')} UTC).` : 'Members by level of government and by agency, counted just now.'}
           </p>
           <TableView t={table('levels')} csv={csv(table('levels'))} />
