@@ -55,7 +55,9 @@ export const membersSource: MetricSource = {
     { metric: 'members.leaves', label: 'Left', combine: 'sum' },
   ],
   async daily(db, w) {
-    const { rows } = await db.query<{ community_id: string; joins: number; leaves: number; previous: string | null; current: number; later_net: number | null }>(
+    // today so far: the window ends now, not at midnight
+    const partial = w.end.getTime() - w.start.getTime() < 86_400_000;
+    const { rows } = await db.query<{ community_id: string; joins: number; leaves: number; previous: string | null; current: number | null; later_net: number | null }>(
       `with moves as (
          select community_id,
                 count(*) filter (where to_status = 'active' and from_status is distinct from 'active')::int as joins,
@@ -64,20 +66,22 @@ export const membersSource: MetricSource = {
        previous as (
          select community_id, value from metrics_daily where day = $3::date and metric = 'members.total')
        select c.id as community_id, coalesce(m.joins, 0) as joins, coalesce(m.leaves, 0) as leaves, p.value as previous,
-              (select count(*)::int from memberships s where s.community_id = c.id and s.status = 'active') as current,
-              case when p.value is null and $2::timestamptz < now() then
+              case when p.value is null or $4 then
+                (select count(*)::int from memberships s where s.community_id = c.id and s.status = 'active')
+              end as current,
+              case when p.value is null and not $4 then
                 (select (count(*) filter (where to_status = 'active' and from_status is distinct from 'active')
                        - count(*) filter (where from_status = 'active' and to_status <> 'active'))::int
                    from membership_changes x where x.community_id = c.id and x.at >= $2)
               end as later_net
          from communities c left join moves m on m.community_id = c.id left join previous p on p.community_id = c.id`,
-      [w.start, w.end, addDays(w.day, -1)],
+      [w.start, w.end, addDays(w.day, -1), partial],
     );
     const out: DayFigure[] = [];
     for (const r of rows) {
       const id = Number(r.community_id);
       // today (partial): the live count; a past day: chained on, or worked back from now
-      const total = w.end.getTime() - w.start.getTime() < 86_400_000 ? r.current : r.previous !== null ? Number(r.previous) + r.joins - r.leaves : r.current - (r.later_net ?? 0);
+      const total = partial ? r.current! : r.previous !== null ? Number(r.previous) + r.joins - r.leaves : r.current! - (r.later_net ?? 0);
       out.push({ communityId: id, metric: 'members.total', value: total });
       if (r.joins) out.push({ communityId: id, metric: 'members.joins', value: r.joins });
       if (r.leaves) out.push({ communityId: id, metric: 'members.leaves', value: r.leaves });
