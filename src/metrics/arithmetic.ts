@@ -62,9 +62,12 @@ export function median(values: number[]): number | null {
 export function countPosters(pairs: Array<{ day: Day; poster: string }>): { total: number; byWeek: Map<Day, number> } {
   const all = new Set<string>();
   const weeks = new Map<Day, Set<string>>();
+  // one calendar look-up per day, not per pair: a year can hold tens of thousands of pairs
+  const weekOfDay = new Map<Day, Day>();
   for (const p of pairs) {
     all.add(p.poster);
-    const w = weekOf(p.day);
+    let w = weekOfDay.get(p.day);
+    if (!w) weekOfDay.set(p.day, (w = weekOf(p.day)));
     let set = weeks.get(w);
     if (!set) weeks.set(w, (set = new Set()));
     set.add(p.poster);
