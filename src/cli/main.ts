@@ -14,6 +14,7 @@ import { registerListCommands } from './lists.ts';
 import { registerEventCommands } from './events.ts';
 import { registerRegistryCommands } from './registry.ts';
 import { registerArchiveCommands } from './archives.ts';
+import { registerMetricsCommands } from './metrics.ts';
 import { CliError, EXIT, say, withDatabase } from './support.ts';
 import { serve } from './serve.ts';
 import { migrate, pendingMigrations } from '../platform/db/migrate.ts';
@@ -60,6 +61,7 @@ export function buildProgram(getConfig: () => Config): Command {
   registerEventCommands(program, getConfig);
   registerRegistryCommands(program, getConfig);
   registerArchiveCommands(program, getConfig);
+  registerMetricsCommands(program, getConfig);
 
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

@@ -27,6 +27,7 @@ export function AdminHubPage(p: { site: Site; c: Ref; waiting: number }): string
           { href: `/communities/${p.c.slug}/admin/held`, title: 'Held messages', text: 'Posts to the list that wait for a moderator, and why.' },
           { href: `/communities/${p.c.slug}/admin/list`, title: 'List settings', text: 'Emergency moderation, announce-only, accepted and banned senders, prefix and footer.' },
           { href: `/communities/${p.c.slug}/admin/bounces`, title: 'Bouncing addresses', text: 'Members whose list mail bounces: scores, errors, turn delivery back on.' },
+          { href: `/communities/${p.c.slug}/admin/metrics`, title: 'Metrics', text: 'Membership growth, posts per week, replies, bounces and events, with charts and CSV downloads.' },
         ].map((card) => (
           <li class="usa-card tablet:grid-col-6">
             <div class="usa-card__container">

@@ -14,6 +14,7 @@ import { listsOfCommunity } from '../lists/store.ts';
 import { listDomainOf } from '../platform/config.ts';
 // Events hook: the community page shows its next events.
 import { listOccurrences } from '../events/store.ts';
+import { listTraffic } from '../metrics/figures.ts';
 
 function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
   return {
@@ -69,7 +70,9 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
       const addresses = list ? listAddresses(list.localPart, listDomainOf(ctx.config)) : undefined;
       // Events hook: the next three sessions of this community's published events.
       const upcomingEvents = await listOccurrences(ctx.pool, { community: c.slug, from: new Date(), limit: 3 });
-      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, upcomingEvents, list: addresses && { post: addresses.post, request: addresses.request } }));
+      // Metrics hook: emails a week, counted (digital.gov's emails_per_week).
+      const traffic = list ? await listTraffic(ctx.pool, c.id, c.channels.find((ch) => ch.emailsPerWeekText)?.emailsPerWeekText) : undefined;
+      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, upcomingEvents, traffic, list: addresses && { post: addresses.post, request: addresses.request } }));
     });
 
     api.get(

@@ -122,7 +122,30 @@ export interface ListAddressesView {
   request: string;
 }
 
-function ListBox({ list, title, member }: { list: ListAddressesView; title: string; member: boolean }) {
+/** Emails a week on the list, counted from its posts (issue 10); the imported figure only until the list has any. */
+export interface ListTraffic {
+  perWeek: number;
+  posts: number;
+  /** The list has had no post on this site yet. */
+  none: boolean;
+  /** digital.gov's `emails_per_week` as typed on the imported page. */
+  earlier?: string | undefined;
+}
+
+function TrafficText({ t }: { t: ListTraffic }) {
+  if (t.none) {
+    return t.earlier ? (
+      <p class="font-sans-2xs text-base-dark">
+        No messages on this site’s list yet. Earlier figure: <span safe>{t.earlier}</span> emails a week, as typed on the community’s previous page.
+      </p>
+    ) : (
+      <p>No messages on the list yet.</p>
+    );
+  }
+  return <p safe>{`About ${formatCount(t.perWeek)} ${t.perWeek === 1 ? 'email' : 'emails'} a week (${formatCount(t.posts)} in the last four weeks).`}</p>;
+}
+
+function ListBox({ list, title, member, traffic }: { list: ListAddressesView; title: string; member: boolean; traffic?: ListTraffic | undefined }) {
   return (
     <div class="usa-summary-box" role="region" aria-label="The discussion list">
       <div class="usa-summary-box__body">
@@ -135,6 +158,7 @@ function ListBox({ list, title, member }: { list: ListAddressesView; title: stri
           ) : (
             <p>Members talk by email: a message to the list goes to every member.</p>
           )}
+          {traffic ? <TrafficText t={traffic} /> : ''}
           <p>
             For help with the list, send “help” to <span class="sg-code" safe>{list.request}</span>.
           </p>
@@ -187,7 +211,7 @@ function JoinChannelBox({ ch, title, list }: { ch: StoredChannel; title: string;
   );
 }
 
-export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, upcomingEvents = [], list }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; upcomingEvents?: ListedOccurrence[]; list?: ListAddressesView | undefined }): string {
+export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, upcomingEvents = [], list, traffic }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; upcomingEvents?: ListedOccurrence[]; list?: ListAddressesView | undefined; traffic?: ListTraffic | undefined }): string {
   const name = c.shortName ?? c.title;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
@@ -241,7 +265,7 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
           {c.channels.map((ch) => (
             <JoinChannelBox ch={ch} title={name} list={list} />
           ))}
-          {list ? <ListBox list={list} title={name} member={viewerIsMember} /> : ''}
+          {list ? <ListBox list={list} title={name} member={viewerIsMember} traffic={traffic} /> : ''}
           {/* Events hook */}
           <CommunityEventsBox slug={c.slug} items={upcomingEvents} canCreate={viewerCoordinates} />
           {/* Speakers bureau hook */}

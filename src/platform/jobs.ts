@@ -13,6 +13,7 @@ import { registerEventsJobs } from '../events/jobs.ts';
 import { registerRegistryJobs } from '../registry/jobs.ts';
 import { registerArchiveJobs } from '../archives/jobs.ts';
 import { registerSpeakersJobs } from '../speakers/jobs.ts';
+import { registerMetricsJobs } from '../metrics/jobs.ts';
 
 export interface WorkerContext {
   pool: pg.Pool;
@@ -32,7 +33,7 @@ async function registerPlatformJobs(w: WorkerContext): Promise<void> {
   }, { concurrency: 2 });
 }
 
-export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerArchiveJobs, registerEventsJobs, registerRegistryJobs, registerLibraryJobs, registerSpeakersJobs];
+export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerArchiveJobs, registerEventsJobs, registerRegistryJobs, registerLibraryJobs, registerSpeakersJobs, registerMetricsJobs];
 
 export async function registerAllJobs(w: WorkerContext): Promise<void> {
   for (const register of FEATURE_JOBS) await register(w);

@@ -43,6 +43,7 @@ import { registryRoutes } from '../../registry/routes.ts';
 import { bounceRoutes } from '../../lists/bounce-routes.ts';
 import { archiveRoutes } from '../../archives/routes.ts';
 import { speakersRoutes } from '../../speakers/routes.ts';
+import { metricsRoutes } from '../../metrics/routes.ts';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -200,6 +201,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(bounceRoutes(ctx));
   await app.register(archiveRoutes(ctx));
   await app.register(speakersRoutes(ctx));
+  await app.register(metricsRoutes(ctx));
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

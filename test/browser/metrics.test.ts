@@ -1,0 +1,144 @@
+/**
+ * The metrics dashboard and the public community page in Chromium: a coordinator reaches the
+ * dashboard from the Manage page, reads both charts (accessible SVG with their tables), changes
+ * the date range with the plain form, sees a mistake explained, and downloads a CSV; the same
+ * with JavaScript off. axe finds nothing on each page.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { addDays, dayOf } from '../../src/metrics/days.ts';
+import { rollUpMissing } from '../../src/metrics/rollup.ts';
+import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { addMember } from '../library-fixture.ts';
+import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
+
+const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const TODAY = dayOf(new Date());
+
+describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let sink: MailSink;
+  let cleanup: () => Promise<void>;
+
+  before(async () => {
+    sink = await startMailSink();
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    platform = await startPlatform(testConfig({ ...database.env, SMTP_URL: sink.url }));
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+    const pool = platform.db.pool;
+    await addMember(pool, 'social-media', { email: 'robin@agency.gov', name: 'Robin Lead', agency: 'GSA', role: 'coordinator' });
+    // members who joined over the last three weeks, two posts a week
+    for (let i = 0; i < 12; i++) {
+      const id = await addMember(pool, 'social-media', { email: `m${i}@agency.gov`, name: `Member ${i}`, agency: i % 3 ? 'HHS' : 'NASA' });
+      await pool.query(`update membership_changes set at = now() - make_interval(days => $2) where member_id = $1`, [id, 20 - i]);
+    }
+    await pool.query(
+      `insert into posts (list_id, number, message_id, subject, from_address, sent_at, accepted_at, raw, decorated, size)
+       select l.id, n, '<p' || n || '@x>', 'Post ' || n, 'm' || (n % 4) || '@agency.gov', now() - make_interval(days => n * 3), now() - make_interval(days => n * 3), 'x', 'x', 1
+         from lists l, generate_series(1, 7) n where l.local_part = 'social-media'`,
+    );
+    await rollUpMissing(pool);
+  });
+  after(async () => {
+    await browser?.close();
+    await platform?.close();
+    await sink?.close();
+    await cleanup?.();
+  });
+
+  async function newContext(javaScriptEnabled = true): Promise<BrowserContext> {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    context.setDefaultTimeout(10_000);
+    return context;
+  }
+
+  async function signIn(page: Page, email: string) {
+    await page.goto(`${platform.url}/signin`);
+    await page.getByLabel('Work email address').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.goto(linkIn(await sink.next(email), `${platform.url}/signin/confirm?token=`));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/account$/);
+  }
+
+  async function check(page: Page, name: string) {
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
+  }
+
+  async function readDashboard(page: Page) {
+    assert.equal(await page.locator('h1').innerText(), 'Metrics for Social Media');
+    const charts = page.getByRole('img', { name: /Membership growth|Posts per week/ });
+    assert.equal(await charts.count(), 2);
+    assert.match(await page.locator('figure').first().locator('figcaption').innerText(), /^Membership growth: from \d+ members/);
+    const members = page.locator('#table-membership tbody tr').last();
+    assert.equal(await members.locator('th').innerText(), TODAY);
+    assert.equal(await members.locator('td').first().innerText(), '13', 'thirteen members today');
+    const posts = page.locator('#table-posts tbody tr');
+    let total = 0;
+    for (const cell of await posts.locator('td:nth-of-type(1)').allInnerTexts()) total += Number(cell);
+    assert.equal(total, 7, 'the posts table adds up to the posts made');
+  }
+
+  test('a coordinator reads the dashboard, changes the range, and downloads a table', async () => {
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    await signIn(page, 'robin@agency.gov');
+    await page.goto(`${platform.url}/communities/social-media/admin`);
+    await page.getByRole('link', { name: 'Metrics' }).click();
+    await readDashboard(page);
+    await check(page, 'metrics-dashboard');
+
+    await page.getByLabel('From', { exact: true }).fill(addDays(TODAY, 1));
+    await page.getByRole('button', { name: 'Show figures' }).click();
+    assert.ok(await page.getByRole('alert').getByText('The start date must be on or before the end date').isVisible());
+    await check(page, 'metrics-range-error');
+
+    await page.getByLabel('From', { exact: true }).fill(addDays(TODAY, -6));
+    await page.getByLabel('To', { exact: true }).fill(TODAY);
+    await page.getByRole('button', { name: 'Show figures' }).click();
+    assert.equal(await page.locator('#table-membership tbody tr').count(), 7);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download “Membership by day” as CSV/ }).click()]);
+    assert.equal(download.suggestedFilename(), `social-media-membership-${addDays(TODAY, -6)}-to-${TODAY}.csv`);
+    await ctx.close();
+  });
+
+  test('with JavaScript off: the dashboard, its range form and the community page', async () => {
+    const ctx = await newContext(false);
+    const page = await ctx.newPage();
+    await signIn(page, 'robin@agency.gov');
+    await page.goto(`${platform.url}/communities/social-media/admin/metrics`);
+    await readDashboard(page);
+    await page.getByLabel('From', { exact: true }).fill(addDays(TODAY, -13));
+    await page.getByRole('button', { name: 'Show figures' }).click();
+    assert.equal(await page.locator('#table-membership tbody tr').count(), 14, 'the plain GET form works without JavaScript');
+    // a browser without date fields sends whatever was typed
+    await page.goto(`${platform.url}/communities/social-media/admin/metrics?from=03/05/2026`);
+    assert.ok(await page.getByRole('link', { name: 'Enter the start date as year-month-day, for example 2026-01-01.' }).isVisible());
+    assert.ok(await page.locator('#from-error').isVisible());
+    await page.goto(`${platform.url}/communities/social-media`);
+    assert.ok(await page.getByText(/About [\d.]+ emails? a week/).isVisible());
+    await ctx.close();
+  });
+
+  test('the public community page shows the counted figures and passes axe', async () => {
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${platform.url}/communities/social-media`);
+    assert.ok(await page.getByText('13', { exact: true }).first().isVisible());
+    assert.ok(await page.getByText(/About 1\.[0-9]+ emails a week \(\d+ in the last four weeks\)/).isVisible());
+    await check(page, 'community-page-metrics');
+    await ctx.close();
+  });
+});
