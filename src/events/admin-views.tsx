@@ -33,14 +33,23 @@ function crumbs(e?: StoredEvent, last?: string) {
   return c;
 }
 
-export function EventFormPage(p: { site: Site; communities: Array<{ id: number; title: string }>; checked: number[]; values: EventFormValues; errors: FieldErrors; csrf: string; event?: StoredEvent }): string {
+/** A working group's meeting, scheduled from the group's page with this same form. */
+export interface GroupMeetingForm {
+  title: string;
+  /** Where the form posts. */
+  action: string;
+  breadcrumbs: Array<{ href?: string; label: string }>;
+}
+
+export function EventFormPage(p: { site: Site; communities: Array<{ id: number; title: string }>; checked: number[]; values: EventFormValues; errors: FieldErrors; csrf: string; event?: StoredEvent; meeting?: GroupMeetingForm }): string {
   const v = p.values;
   const e = p.errors;
-  const title = p.event ? `Edit ${p.event.title}` : 'Create an event';
-  const action = p.event ? `/events/${p.event.slug}/edit` : '/events/new';
+  const title = p.meeting?.title ?? (p.event ? `Edit ${p.event.title}` : 'Create an event');
+  const action = p.meeting?.action ?? (p.event ? `/events/${p.event.slug}/edit` : '/events/new');
   return toHtml(
-    <Page site={p.site} title={title} section="events" breadcrumbs={crumbs(p.event, p.event ? 'Edit' : 'Create an event')}>
+    <Page site={p.site} title={title} section={p.meeting ? 'communities' : 'events'} breadcrumbs={p.meeting?.breadcrumbs ?? crumbs(p.event, p.event ? 'Edit' : 'Create an event')}>
       <h1 safe>{title}</h1>
+      {p.meeting ? <p>The meeting is an event of the community: members register, get the invitation with a calendar file, and find it on the group’s page.</p> : ''}
       <form class="usa-form usa-form--large" method="post" action={action} novalidate>
         <CsrfField token={p.csrf} />
         <ErrorSummary errors={e} />
