@@ -49,20 +49,24 @@ export function EventFormPage(p: { site: Site; communities: Array<{ id: number; 
   return toHtml(
     <Page site={p.site} title={title} section={p.meeting ? 'communities' : 'events'} breadcrumbs={p.meeting?.breadcrumbs ?? crumbs(p.event, p.event ? 'Edit' : 'Create an event')}>
       <h1 safe>{title}</h1>
-      {p.meeting ? <p>The meeting is an event of the community: members register, get the invitation with a calendar file, and find it on the group’s page.</p> : ''}
+      {p.meeting ? <p>The meeting is an event of the group’s community: members register, get the invitation with a calendar file, and find it on the group’s page and in the events calendar.</p> : ''}
       <form class="usa-form usa-form--large" method="post" action={action} novalidate>
         <CsrfField token={p.csrf} />
         <ErrorSummary errors={e} />
-        <fieldset class={e.communities ? 'usa-fieldset usa-form-group usa-form-group--error' : 'usa-fieldset'}>
-          <legend class="usa-legend" id="communities">Communities</legend>
-          {e.communities ? <span class="usa-error-message" safe>{e.communities}</span> : ''}
-          {p.communities.map((c) => (
-            <div class="usa-checkbox">
-              <input class="usa-checkbox__input" id={`community-${c.id}`} type="checkbox" name="communities" value={String(c.id)} checked={p.checked.includes(c.id)} />
-              <label class="usa-checkbox__label" for={`community-${c.id}`} safe>{c.title}</label>
-            </div>
-          ))}
-        </fieldset>
+        {p.meeting ? (
+          ''
+        ) : (
+          <fieldset class={e.communities ? 'usa-fieldset usa-form-group usa-form-group--error' : 'usa-fieldset'}>
+            <legend class="usa-legend" id="communities">Communities</legend>
+            {e.communities ? <span class="usa-error-message" safe>{e.communities}</span> : ''}
+            {p.communities.map((c) => (
+              <div class="usa-checkbox">
+                <input class="usa-checkbox__input" id={`community-${c.id}`} type="checkbox" name="communities" value={String(c.id)} checked={p.checked.includes(c.id)} />
+                <label class="usa-checkbox__label" for={`community-${c.id}`} safe>{c.title}</label>
+              </div>
+            ))}
+          </fieldset>
+        )}
         <TextField name="title" label="Title" value={v.title} error={e.title} required />
         <TextField name="slug" label="Web address name" value={v.slug} error={e.slug} hint="Lower-case letters, digits and hyphens; made from the title when empty." maxlength={80} />
         <Select name="kind" label="Kind" value={v.kind ?? ''} error={e.kind} options={[['', '- Choose -'], ...KINDS.map((k) => [k, KIND_TEXT[k]] as [string, string])]} />
@@ -118,7 +122,7 @@ export function EventFormPage(p: { site: Site; communities: Array<{ id: number; 
           <TextField name="topics" label="Topics" value={v.topics} hint="Separated by commas, e.g. social-media, accessibility." maxlength={500} />
         </fieldset>
         <button class="usa-button" type="submit">
-          {p.event ? 'Save changes' : 'Create the event'}
+          {p.meeting ? 'Schedule the meeting' : p.event ? 'Save changes' : 'Create the event'}
         </button>
       </form>
     </Page>,
