@@ -7,7 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { DateTime } from 'luxon';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import type { Config } from '../../src/platform/config.ts';
+import { sendDueDigests } from '../../src/lists/digests/send.ts';
 import { addMembers, postMail, waitFor } from '../list-helpers.ts';
 import { linkIn, startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
 import { NO_SERVER, testConfig, testDatabaseEnv } from '../helpers.ts';
@@ -24,13 +27,15 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
   let cleanup: () => Promise<void>;
   let port: number;
   let local: string;
+  let config: Config;
   const clients = new Map<string, WebClient>();
 
   before(async () => {
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
     sink = await startMailSink();
-    platform = await startPlatform(testConfig({ ...database.env, SMTP_URL: sink.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', DNS_SERVERS: '127.0.0.1:9' }));
+    config = testConfig({ ...database.env, SMTP_URL: sink.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', DNS_SERVERS: '127.0.0.1:9' });
+    platform = await startPlatform(config);
     port = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
     local = `http://127.0.0.1:${platform.port}`;
     await addMembers(platform.db.pool, 'social-media', ['lead@agency.gov', 'ana@agency.gov', 'ben@agency.gov', 'dee@agency.gov']);
@@ -164,5 +169,32 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     const page = await new WebClient(local).get(G);
     assert.match(page.text, /<h2>Upcoming meetings<\/h2><p>No meetings are scheduled\.<\/p>/);
     assert.match(page.text, /<h2>Past meetings<\/h2><ul class="usa-collection">[\s\S]*?Plain Language monthly meeting/);
+  });
+
+  test('members on digests get the group list in their own digest of it; others get none', async () => {
+    await platform.db.pool.query(`update memberships set delivery_mode = 'daily' where member_id in (select id from members where email in ('ana@agency.gov', 'dee@agency.gov'))`);
+    await postMail({ port, from: 'lead@agency.gov', to: GROUP_LIST, subject: 'Third draft', text: 'Nearly done.', messageId: '<group-post-3@agency.gov>' });
+    assert.deepEqual(await delivered('<group-post-3@agency.gov>', 1), ['lead@agency.gov'], 'ana is on digests now; ben left');
+    const now = DateTime.now().setZone('America/New_York');
+    const run = await sendDueDigests(platform.db.pool, { baseUrl: SITE, domain: DOMAIN, config, log: () => undefined }, now.plus({ days: 1 }).set({ hour: config.digestHour, minute: 5 }));
+    assert.ok(run.messages >= 1);
+    const digests = await platform.db.pool.query(
+      `select m.email, l.local_part, dm.first_post, dm.last_post from deliveries d join members m on m.id = d.member_id join lists l on l.id = d.list_id
+         join digest_messages dm on dm.id = d.ref_id where d.kind = 'digest' order by m.email`,
+    );
+    assert.deepEqual(digests.rows, [{ email: 'ana@agency.gov', local_part: 'social-media-plain-language', first_post: 3, last_post: 3 }]);
+    const mail = await waitFor('digest', async () => sink.messages.find((m) => m.to.includes('ana@agency.gov') && /Digest/i.test(m.subject)));
+    assert.match(mail.raw, /Third draft/);
+  });
+
+  test('group list addresses never collide and never end in a command suffix', async () => {
+    const pool = platform.db.pool;
+    await pool.query(`insert into communities (slug, title) values ('social-media-events', 'Social Media Events')`);
+    const c = (await pool.query(`select id from communities where slug = 'social-media'`)).rows[0].id;
+    await pool.query(`insert into working_groups (community_id, slug, name) values ($1, 'events', 'Events'), ($1, 'help-request', 'Help Request')`, [c]);
+    const { rows } = await pool.query(`select g.slug, l.local_part from working_groups g join lists l on l.group_id = g.id where g.slug in ('events', 'help-request') order by g.slug`);
+    assert.deepEqual(rows, [{ slug: 'events', local_part: 'social-media-events-2' }, { slug: 'help-request', local_part: 'social-media-help-request-list' }]);
+    await pool.query(`update working_groups set name = 'Events and Webinars' where slug = 'events'`);
+    assert.equal((await pool.query(`select name from lists where local_part = 'social-media-events-2'`)).rows[0].name, 'Events and Webinars');
   });
 });
