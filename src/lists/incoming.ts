@@ -74,7 +74,7 @@ async function mayReply(db: Queryable, address: string, limit: number): Promise<
 
 function listRef(ctx: ListContext, list: List): ListRef {
   const links = listLinks(ctx, list);
-  return { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}${listHomePath(list)}` };
+  return { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}${listHomePath(list)}`, group: list.groupId !== null };
 }
 
 export async function processIncoming(ctx: ListContext, id: number): Promise<void> {

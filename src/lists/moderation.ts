@@ -118,7 +118,7 @@ async function decideOne(ctx: ListContext, list: List, id: number, action: Moder
     await tx.query('update hold_tokens set used_at = coalesce(used_at, now()) where incoming_id = $1', [id]);
     if (outcome === 'rejected' && from) {
       const links = listLinks(ctx, list);
-      const ref = { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}${listHomePath(list)}` };
+      const ref = { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}${listHomePath(list)}`, group: list.groupId !== null };
       await queueMail(tx, ctx.queue, rejectNotice(from, ref, parsed.subject ?? '', reason?.trim() || 'A moderator declined it.', parsed.messageId), { key: `moderation-reject:${id}` });
     }
     await recordAudit(tx, actor, {

@@ -202,11 +202,15 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
         ConfirmButtonPage({
           site: siteFor(ctx, req),
           title: `Leave ${s.list.name}`,
-          lines: [`Press the button to stop getting messages from ${s.list.name} at ${s.email}. You can join again at any time.`],
+          lines: [
+            s.list.groupId === null
+              ? `Press the button to stop getting messages from ${s.list.name} at ${s.email}. You can join again at any time.`
+              : `${s.list.name} is a working group’s list: press the button to leave the working group and stop getting its messages at ${s.email}. You stay a member of the community, and can join the group again on its page.`,
+          ],
           action: `/u/${req.params.token}`,
           token: req.params.token,
           csrf: reply.generateCsrf(),
-          button: 'Leave the list',
+          button: s.list.groupId === null ? 'Leave the list' : 'Leave the working group',
         }),
       );
     });
@@ -259,7 +263,7 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
       const result = await switchToEachMessage(ctx.pool, { communityId: s.list.communityId, memberId: s.memberId, actor: { name: s.email, source: req.ip } });
       const back = [{ href: '/account', label: 'Your account' }];
       if (result === 'not-a-member') {
-        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: `You are not a member of ${s.list.name}`, lines: [`${s.email} is not a member of ${s.list.name} now, so there is nothing to change. To join again, visit the community's page.`], links: [{ href: `/communities/${s.list.communitySlug}`, label: s.list.name }], alert: 'warning' }), 409);
+        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: `You are not a member of ${s.list.name}`, lines: [`${s.email} is not a member of ${s.list.name} now, so there is nothing to change. To join again, visit the community's page.`], links: [{ href: listHomePath(s.list), label: s.list.name }], alert: 'warning' }), 409);
       }
       return sendPage(
         reply,

@@ -197,4 +197,23 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     await pool.query(`update working_groups set name = 'Events and Webinars' where slug = 'events'`);
     assert.equal((await pool.query(`select name from lists where local_part = 'social-media-events-2'`)).rows[0].name, 'Events and Webinars');
   });
+
+  test('one-click unsubscribe in a group list copy leaves the group, not the community; help explains the group list', async () => {
+    const copy = sink.messages.find((m) => m.headers.get('message-id') === '<group-post-1@agency.gov>' && m.to.includes('ana@agency.gov'))!;
+    const link = /^List-Unsubscribe: <(https[^>]+)>/m.exec(copy.raw.replace(/\r?\n[ \t]+/g, ' '))![1]!;
+    const url = link.replace(SITE, local);
+    const page = await (await fetch(url)).text();
+    assert.match(page, /a working group’s list: press the button to leave the working group/);
+    assert.match(page, /<button class="usa-button" type="submit">Leave the working group<\/button>/);
+    const res = await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(res.status, 200);
+    const ana = await platform.db.pool.query(
+      `select ms.status as community, w.status as in_group from members m join memberships ms on ms.member_id = m.id
+         join working_group_members w on w.member_id = m.id join working_groups g on g.id = w.group_id and g.slug = 'plain-language' where m.email = 'ana@agency.gov'`,
+    );
+    assert.deepEqual(ana.rows, [{ community: 'active', in_group: 'left' }]);
+    await postMail({ port, from: 'ana@agency.gov', to: `social-media-plain-language-request@${DOMAIN}`, subject: 'help', text: 'help' });
+    const help = await waitFor('help', async () => sink.messages.find((m) => m.to.includes('ana@agency.gov') && /the discussion list of a working group/.test(m.text)));
+    assert.match(help.text, new RegExp(`join the working group on its page: ${SITE}${G}`));
+  });
 });
