@@ -1,11 +1,13 @@
 /**
- * Who may read a list's archive. Members (an active membership in the list's community) and
+ * Who may read a list's archive. Members (an active membership in the list's community; on a
+ * working group's list, the group's active members and the community's coordinators) and
  * site admins read everything; on a public archive anyone else reads with addresses hidden; on a
  * members-only archive (the default) anyone else gets nothing.
  */
 import type { Queryable } from '../platform/db/queryable.ts';
 import type { List } from '../lists/store.ts';
 import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { listStanding } from '../lists/sub-lists.ts';
 
 export interface ArchiveViewer {
   memberId: number;
@@ -20,9 +22,13 @@ export async function archiveAccess(db: Queryable, list: List, viewer: ArchiveVi
   let member = false;
   let coordinator = false;
   if (viewer) {
-    const m = await membershipIn(db, viewer.memberId, list.communityId);
-    member = viewer.siteAdmin || (!!m && m.status === 'active');
     coordinator = await canCoordinate(db, viewer, list.communityId);
+    if (list.groupId === null) {
+      const m = await membershipIn(db, viewer.memberId, list.communityId);
+      member = viewer.siteAdmin || (!!m && m.status === 'active');
+    } else {
+      member = viewer.siteAdmin || coordinator || (await listStanding(db, list, viewer.memberId)).member;
+    }
   }
   if (member) return { read: true, member: true, coordinator, hideAddresses: false };
   if (list.archivePublic) return { read: true, member: false, coordinator: false, hideAddresses: true };

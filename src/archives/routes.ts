@@ -40,6 +40,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       const access: ArchiveAccess = await archiveAccess(ctx.pool, list, req.viewer);
       if (!access.read) {
         if (access.why === 'sign-in') throw new SignInRequiredError(`The ${list.name} archive is for members. Sign in to read it.`);
+        if (list.groupId !== null) throw new ForbiddenError(`The ${list.name} archive is for members of the working group. Join the group on its page to read it.`);
         throw new ForbiddenError(`The ${list.name} archive is for members of the community. Join the community to read it.`);
       }
       if (await hasPending(ctx.pool, list.id)) await archivePending(ctx.pool, list.id);

@@ -2,7 +2,7 @@
 import Html from '@kitajs/html';
 import { Page, type Crumb, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../web/forms.tsx';
-import type { List } from '../lists/store.ts';
+import { listHomePath, type List } from '../lists/store.ts';
 import type { ArchivedPost, MonthSummary, ThreadSummary } from './browse.ts';
 import { monthTitle, showTime } from './months.ts';
 import type { SearchResult } from './search.ts';
@@ -20,7 +20,7 @@ export interface ArchiveView {
 const base = (list: List) => `/archives/${list.localPart}`;
 
 function crumbs(v: ArchiveView, more: Crumb[]): Crumb[] {
-  return [{ href: '/', label: 'Home' }, { href: '/communities', label: 'Communities' }, { href: `/communities/${v.list.communitySlug}`, label: v.list.name }, { href: base(v.list), label: 'Archive' }, ...more];
+  return [{ href: '/', label: 'Home' }, { href: '/communities', label: 'Communities' }, { href: listHomePath(v.list), label: v.list.name }, { href: base(v.list), label: 'Archive' }, ...more];
 }
 
 export function sender(v: { hideAddresses: boolean }, name: string | null, address: string): string {

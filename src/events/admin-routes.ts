@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../platform/audit.ts';
-import { inTransaction } from '../platform/db/queryable.ts';
+import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { field } from '../web/forms.tsx';
@@ -14,13 +14,14 @@ import { canOrganize, eventsDeps } from './routes.ts';
 import { changeOccurrence, createEvent, EventExistsError, findEvent, findOccurrence, occurrencesOf, updateEvent } from './store.ts';
 import { parseLocal } from './time.ts';
 import { EventFormPage, ManageEventPage, RegistrantsPage, SessionPage } from './admin-views.tsx';
-import type { StoredEvent } from './model.ts';
+import type { EventInput, StoredEvent } from './model.ts';
 
 function actorOf(req: FastifyRequest): Actor {
   return { name: req.viewer?.email ?? 'anonymous', source: req.ip };
 }
 
-function formValues(body: unknown): EventFormValues {
+/** The event form's raw values from a posted body (also the group meeting form, src/groups). */
+export function formValues(body: unknown): EventFormValues {
   const v: EventFormValues = {};
   for (const k of FORM_FIELDS) v[k] = field(body, k, k === 'body' ? 50000 : 2000);
   return v;
@@ -30,6 +31,17 @@ function checkedCommunities(body: unknown): number[] {
   const raw = body && typeof body === 'object' ? (body as Record<string, unknown>).communities : undefined;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   return list.filter((x): x is string => typeof x === 'string' && /^\d{1,12}$/.test(x)).map(Number);
+}
+
+/** Presenters named by address are members: link them, or say which address is unknown. */
+export async function linkPresenters(db: Queryable, input: EventInput): Promise<string | undefined> {
+  for (const pr of input.presenters) {
+    if (!pr.email) continue;
+    const m = await findMemberByEmail(db, pr.email);
+    if (!m) return `No member has the address ${pr.email}. Check it, or leave it out for a guest presenter.`;
+    pr.memberId = m.id;
+  }
+  return undefined;
 }
 
 export function eventAdminRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -85,13 +97,8 @@ export function eventAdminRoutes(ctx: AppContext): FastifyPluginAsync {
         sendPage(reply, EventFormPage({ site: siteFor(ctx, req), communities: shown, checked, values, errors, csrf: reply.generateCsrf(), ...(before ? { event: before } : {}) }), status);
       const parsed = readEventForm(values, checked);
       if (!parsed.ok) return again(parsed.errors);
-      // Presenters named by address are members: link them, or say the address is unknown.
-      for (const pr of parsed.input.presenters) {
-        if (!pr.email) continue;
-        const m = await findMemberByEmail(ctx.pool, pr.email);
-        if (!m) return again({ presenters: `No member has the address ${pr.email}. Check it, or leave it out for a guest presenter.` });
-        pr.memberId = m.id;
-      }
+      const unknown = await linkPresenters(ctx.pool, parsed.input);
+      if (unknown) return again({ presenters: unknown });
       const now = new Date();
       try {
         const d = await deps(req);

@@ -33,27 +33,40 @@ function crumbs(e?: StoredEvent, last?: string) {
   return c;
 }
 
-export function EventFormPage(p: { site: Site; communities: Array<{ id: number; title: string }>; checked: number[]; values: EventFormValues; errors: FieldErrors; csrf: string; event?: StoredEvent }): string {
+/** A working group's meeting, scheduled from the group's page with this same form. */
+export interface GroupMeetingForm {
+  title: string;
+  /** Where the form posts. */
+  action: string;
+  breadcrumbs: Array<{ href?: string; label: string }>;
+}
+
+export function EventFormPage(p: { site: Site; communities: Array<{ id: number; title: string }>; checked: number[]; values: EventFormValues; errors: FieldErrors; csrf: string; event?: StoredEvent; meeting?: GroupMeetingForm }): string {
   const v = p.values;
   const e = p.errors;
-  const title = p.event ? `Edit ${p.event.title}` : 'Create an event';
-  const action = p.event ? `/events/${p.event.slug}/edit` : '/events/new';
+  const title = p.meeting?.title ?? (p.event ? `Edit ${p.event.title}` : 'Create an event');
+  const action = p.meeting?.action ?? (p.event ? `/events/${p.event.slug}/edit` : '/events/new');
   return toHtml(
-    <Page site={p.site} title={title} section="events" breadcrumbs={crumbs(p.event, p.event ? 'Edit' : 'Create an event')}>
+    <Page site={p.site} title={title} section={p.meeting ? 'communities' : 'events'} breadcrumbs={p.meeting?.breadcrumbs ?? crumbs(p.event, p.event ? 'Edit' : 'Create an event')}>
       <h1 safe>{title}</h1>
+      {p.meeting ? <p>The meeting is an event of the group’s community: members register, get the invitation with a calendar file, and find it on the group’s page and in the events calendar.</p> : ''}
       <form class="usa-form usa-form--large" method="post" action={action} novalidate>
         <CsrfField token={p.csrf} />
         <ErrorSummary errors={e} />
-        <fieldset class={e.communities ? 'usa-fieldset usa-form-group usa-form-group--error' : 'usa-fieldset'}>
-          <legend class="usa-legend" id="communities">Communities</legend>
-          {e.communities ? <span class="usa-error-message" safe>{e.communities}</span> : ''}
-          {p.communities.map((c) => (
-            <div class="usa-checkbox">
-              <input class="usa-checkbox__input" id={`community-${c.id}`} type="checkbox" name="communities" value={String(c.id)} checked={p.checked.includes(c.id)} />
-              <label class="usa-checkbox__label" for={`community-${c.id}`} safe>{c.title}</label>
-            </div>
-          ))}
-        </fieldset>
+        {p.meeting ? (
+          ''
+        ) : (
+          <fieldset class={e.communities ? 'usa-fieldset usa-form-group usa-form-group--error' : 'usa-fieldset'}>
+            <legend class="usa-legend" id="communities">Communities</legend>
+            {e.communities ? <span class="usa-error-message" safe>{e.communities}</span> : ''}
+            {p.communities.map((c) => (
+              <div class="usa-checkbox">
+                <input class="usa-checkbox__input" id={`community-${c.id}`} type="checkbox" name="communities" value={String(c.id)} checked={p.checked.includes(c.id)} />
+                <label class="usa-checkbox__label" for={`community-${c.id}`} safe>{c.title}</label>
+              </div>
+            ))}
+          </fieldset>
+        )}
         <TextField name="title" label="Title" value={v.title} error={e.title} required />
         <TextField name="slug" label="Web address name" value={v.slug} error={e.slug} hint="Lower-case letters, digits and hyphens; made from the title when empty." maxlength={80} />
         <Select name="kind" label="Kind" value={v.kind ?? ''} error={e.kind} options={[['', '- Choose -'], ...KINDS.map((k) => [k, KIND_TEXT[k]] as [string, string])]} />
@@ -109,7 +122,7 @@ export function EventFormPage(p: { site: Site; communities: Array<{ id: number; 
           <TextField name="topics" label="Topics" value={v.topics} hint="Separated by commas, e.g. social-media, accessibility." maxlength={500} />
         </fieldset>
         <button class="usa-button" type="submit">
-          {p.event ? 'Save changes' : 'Create the event'}
+          {p.meeting ? 'Schedule the meeting' : p.event ? 'Save changes' : 'Create the event'}
         </button>
       </form>
     </Page>,

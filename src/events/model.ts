@@ -96,6 +96,8 @@ export interface EventInput {
   evaluationUrl?: string;
   questions: Question[];
   communityIds: number[];
+  /** A working group's meeting: the group (src/groups). Left out when saving, the link stays as it was. */
+  groupId?: number;
   presenters: Presenter[];
   /** For one-time events (imports): the recording of the session. */
   recording?: Recording;
@@ -108,6 +110,8 @@ export interface StoredEvent extends EventInput {
   sequence: number;
   source: 'web' | 'import' | 'cli';
   communities: Array<{ id: number; slug: string; title: string }>;
+  /** The working group whose meeting this is. */
+  group?: { id: number; slug: string; name: string; communitySlug: string };
   createdAt: Date;
   updatedAt: Date;
 }

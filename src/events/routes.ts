@@ -34,11 +34,16 @@ function actorOf(req: FastifyRequest): Actor {
 }
 
 /** Whether the viewer runs this event: a coordinator of one of its communities, or a site admin. */
-export async function canOrganize(ctx: AppContext, req: FastifyRequest, e: { communityIds: number[] }): Promise<boolean> {
+export async function canOrganize(ctx: AppContext, req: FastifyRequest, e: { communityIds: number[]; groupId?: number }): Promise<boolean> {
   const v = req.viewer;
   if (!v) return false;
   if (v.siteAdmin) return true;
   for (const id of e.communityIds) if (await canCoordinate(ctx.pool, v, id)) return true;
+  // A working group's leads organize its meetings.
+  if (e.groupId !== undefined) {
+    const { rows } = await ctx.pool.query(`select 1 from working_group_members where group_id = $1 and member_id = $2 and role = 'lead' and status = 'active'`, [e.groupId, v.memberId]);
+    if (rows.length) return true;
+  }
   return false;
 }
 

@@ -27,6 +27,8 @@ const COLUMNS = `e.id, e.slug, e.uid, e.sequence, e.kind, e.status, e.title, e.d
   e.questions, e.source, e.extra, e.created_at, e.updated_at,
   coalesce((select json_agg(json_build_object('id', c.id, 'slug', c.slug, 'title', coalesce(c.short_name, c.title)) order by c.title)
      from event_communities ec join communities c on c.id = ec.community_id where ec.event_id = e.id), '[]') as communities,
+  (select json_build_object('id', g.id, 'slug', g.slug, 'name', g.name, 'communitySlug', gc.slug)
+     from working_groups g join communities gc on gc.id = g.community_id where g.id = e.group_id) as group_info,
   coalesce((select json_agg(json_build_object('memberId', p.member_id, 'email', (select m.email from members m where m.id = p.member_id), 'authorSlug', p.author_slug, 'name', p.name, 'title', p.title, 'agency', p.agency) order by p.position)
      from event_presenters p where p.event_id = e.id), '[]') as presenters`;
 
@@ -57,6 +59,10 @@ function toEvent(r: any): StoredEvent {
   set('joinUrl', opt(r.join_url)); set('captionsUrl', opt(r.captions_url)); set('externalRegistrationUrl', opt(r.external_registration_url));
   set('capacity', r.capacity ?? undefined); set('offerHours', r.offer_hours ?? undefined); set('conductUrl', opt(r.conduct_url));
   set('evaluationUrl', opt(r.evaluation_url));
+  if (r.group_info) {
+    e.groupId = Number(r.group_info.id);
+    e.group = { id: Number(r.group_info.id), slug: r.group_info.slug, name: r.group_info.name, communitySlug: r.group_info.communitySlug };
+  }
   const venue = { name: r.venue_name, room: r.venue_room, address: r.venue_address, city: r.venue_city, state: r.venue_state, zip: r.venue_zip, map: r.venue_map };
   for (const [k, v] of Object.entries(venue)) if (v) (e.venue as Record<string, string>)[k] = v;
   return e;
@@ -107,6 +113,7 @@ const FIELD_LIST = `slug, kind, status, title, deck, summary, kicker, body_md, t
   captions_url, registration, external_registration_url, capacity, offer_hours, conduct_url, recorded, evaluation_url, questions, extra`;
 
 async function saveLinks(db: Queryable, id: number, input: EventInput): Promise<void> {
+  if (input.groupId !== undefined) await db.query('update events set group_id = $2 where id = $1', [id, input.groupId]);
   await db.query('delete from event_communities where event_id = $1', [id]);
   for (const c of new Set(input.communityIds)) await db.query('insert into event_communities (event_id, community_id) values ($1, $2)', [id, c]);
   await db.query('delete from event_presenters where event_id = $1', [id]);
@@ -289,6 +296,8 @@ export interface EventFilter {
   withRecording?: boolean;
   /** Include skipped sessions. */
   includeSkipped?: boolean;
+  /** Only one working group's meetings. */
+  groupId?: number;
 }
 
 /** Sessions of published events in a time window, with their events, filtered. */
@@ -307,6 +316,7 @@ export async function listOccurrences(db: Queryable, f: EventFilter): Promise<Li
   if (f.format) where.push(`e.format = ${p(f.format)}`);
   if (f.topic) where.push(`${p(f.topic)} = any(e.topics)`);
   if (f.community) where.push(`exists (select 1 from event_communities ec join communities c on c.id = ec.community_id where ec.event_id = e.id and c.slug = ${p(f.community)})`);
+  if (f.groupId !== undefined) where.push(`e.group_id = ${p(f.groupId)}`);
   if (f.withRecording) where.push(`(o.recording_url is not null or o.youtube_id is not null)`);
   const { rows } = await db.query(
     `select ${COLUMNS}, row_to_json(o.*) as occ from event_occurrences o join events e on e.id = o.event_id

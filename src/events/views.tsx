@@ -470,6 +470,16 @@ export function EventPage(p: {
             ) : (
               ''
             )}
+            {e.group ? (
+              <>
+                <dt>Working group</dt>
+                <dd>
+                  <a class="usa-link" href={`/communities/${e.group.communitySlug}/groups/${e.group.slug}`} safe>{e.group.name}</a>
+                </dd>
+              </>
+            ) : (
+              ''
+            )}
             {e.communities.length ? (
               <>
                 <dt>Communities</dt>

@@ -1,7 +1,8 @@
 /**
  * Working groups of a community: a charter, leads, members who join (at once when the group is
  * open, after a lead approves when it is closed), and the deliverables it produced.
- * Its discussion list and meetings belong to the listserv and events features (not linked yet).
+ * Its discussion list is a sub-list in the listserv (src/lists/sub-lists.ts, created with the group
+ * by 0042_group_lists.sql); its meetings are events linked to it (events.group_id).
  */
 import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';

@@ -1,4 +1,4 @@
-/** Working group routes under a community: list, page, start, join, leave, approve, deliverables. */
+/** Working group routes under a community: list, page, start, join, leave, approve, deliverables, meetings. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { joinSettings } from '../communities/store.ts';
 import { canCoordinate, membershipIn } from '../membership/members.ts';
@@ -10,11 +10,21 @@ import {
   type Group, type GroupStatus,
 } from './groups.ts';
 import { GroupPage, GroupsPage, NewGroupPage, type GroupFormValues } from './views.tsx';
+import { archiveAccess } from '../archives/access.ts';
+import { formValues, linkPresenters } from '../events/admin-routes.ts';
+import { EventFormPage, type GroupMeetingForm } from '../events/admin-views.tsx';
+import { readEventForm, type EventFormValues } from '../events/event-form.ts';
+import { RuleError } from '../events/recurrence.ts';
+import { createEvent, EventExistsError, listOccurrences } from '../events/store.ts';
+import { listOfGroup } from '../lists/store.ts';
+import { inTransaction } from '../platform/db/queryable.ts';
+import { listDomainOf } from '../platform/config.ts';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const NOTICES: Record<string, string> = {
   joined: 'You joined the working group.', requested: 'Your request is with the group’s leads.', left: 'You left the working group.',
   approved: 'Approved: they are now in the group.', saved: 'The working group is saved.', lead: 'They are now a lead.', declined: 'Declined.', deliverable: 'Added to the group page.', created: 'The working group is started.',
+  meeting: 'The meeting is scheduled. It is on this page and in the events calendar.',
 };
 
 export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -41,11 +51,17 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
 
     async function page(req: FastifyRequest, reply: FastifyReply, g: Group, extra: { notice?: string; error?: string; deliverableErrors?: FieldErrors; deliverableValue?: string } = {}, status = 200) {
       const v = req.viewer;
+      const list = await listOfGroup(ctx.pool, g.id);
+      const now = new Date();
+      const past = (await listOccurrences(ctx.pool, { groupId: g.id, to: now, descending: true, limit: 20 })).filter((x) => x.occurrence.endsAt <= now).slice(0, 10);
       return sendPage(reply, GroupPage({
         site: siteFor(ctx, req), g, csrf: v ? reply.generateCsrf() : undefined,
         mine: v ? await personIn(ctx.pool, g.id, v.memberId) : undefined,
         communityMember: v ? (await membershipIn(ctx.pool, v.memberId, g.communityId))?.status === 'active' : false,
-        canLead: v ? await canLead(ctx.pool, v, g) : false, ...extra,
+        canLead: v ? await canLead(ctx.pool, v, g) : false,
+        list: list ? { address: `${list.localPart}@${listDomainOf(ctx.config)}`, archive: `/archives/${list.localPart}`, archiveReadable: (await archiveAccess(ctx.pool, list, v ?? null)).read, archivePublic: list.archivePublic, moderated: list.moderated } : undefined,
+        meetings: { upcoming: await listOccurrences(ctx.pool, { groupId: g.id, from: now, limit: 10 }), past },
+        ...extra,
       }), status);
     }
 
@@ -189,6 +205,50 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
         throw err;
       }
       return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=deliverable`, 303);
+    });
+
+    // ---- Meetings: events linked to the group, made with the events form ----------------
+
+    function meetingForm(g: Group): GroupMeetingForm {
+      const home = `/communities/${g.communitySlug}/groups/${g.slug}`;
+      return {
+        title: `Schedule a meeting of ${g.name}`,
+        action: `${home}/meetings/new`,
+        breadcrumbs: [
+          { href: '/', label: 'Home' }, { href: '/communities', label: 'Communities' }, { href: `/communities/${g.communitySlug}`, label: g.communityTitle },
+          { href: `/communities/${g.communitySlug}/groups`, label: 'Working groups' }, { href: home, label: g.name }, { label: 'Schedule a meeting' },
+        ],
+      };
+    }
+
+    app.get<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/meetings/new', hide, async (req, reply) => {
+      const { g } = await ledBy(req, req.params.slug, req.params.group);
+      const values: EventFormValues = { title: `${g.name} meeting`, kind: 'meeting', status: 'published', registration: 'members', format: 'online', timeZone: 'America/New_York' };
+      return sendPage(reply, EventFormPage({
+        site: siteFor(ctx, req), communities: [{ id: g.communityId, title: g.communityTitle }], checked: [g.communityId], values, errors: {}, csrf: reply.generateCsrf(), meeting: meetingForm(g),
+      }));
+    });
+
+    app.post<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/meetings/new', csrf, async (req, reply) => {
+      const { v, g } = await ledBy(req, req.params.slug, req.params.group);
+      const values = formValues(req.body);
+      // A group's meeting belongs to the group's community, whatever boxes were ticked.
+      const again = (errors: Record<string, string>, status = 400) =>
+        sendPage(reply, EventFormPage({
+          site: siteFor(ctx, req), communities: [{ id: g.communityId, title: g.communityTitle }], checked: [g.communityId], values, errors, csrf: reply.generateCsrf(), meeting: meetingForm(g),
+        }), status);
+      const parsed = readEventForm(values, [g.communityId]);
+      if (!parsed.ok) return again(parsed.errors);
+      const unknown = await linkPresenters(ctx.pool, parsed.input);
+      if (unknown) return again({ presenters: unknown });
+      try {
+        await inTransaction(ctx.pool, (tx) => createEvent(tx, { name: v.email, source: req.ip }, { ...parsed.input, groupId: g.id }, { source: 'web' }));
+      } catch (err) {
+        if (err instanceof EventExistsError) return again({ slug: err.message }, 409);
+        if (err instanceof RuleError) return again({ rrule: err.message });
+        throw err;
+      }
+      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=meeting`, 303);
     });
   };
 }

@@ -3,6 +3,8 @@ import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import { renderLibraryMarkdown } from '../library/render.ts';
+import { SessionList } from '../events/views.tsx';
+import type { ListedOccurrence } from '../events/store.ts';
 import { GROUP_STATUSES, GROUP_STATUS_TEXT, type Group, type GroupSummary } from './groups.ts';
 
 function crumbs(c: { slug: string; title: string }, last?: string) {
@@ -63,6 +65,9 @@ export interface GroupPageProps {
   error?: string;
   deliverableErrors?: FieldErrors;
   deliverableValue?: string;
+  /** The group's own discussion list. */
+  list?: { address: string; archive: string; archiveReadable: boolean; archivePublic: boolean; moderated: boolean } | undefined;
+  meetings: { upcoming: ListedOccurrence[]; past: ListedOccurrence[] };
 }
 
 export function GroupPage(p: GroupPageProps): string {
@@ -104,6 +109,36 @@ export function GroupPage(p: GroupPageProps): string {
       ) : (
         <p>Nothing published yet.</p>
       )}
+      {p.list ? (
+        <section aria-labelledby="group-list">
+          <h2 id="group-list">Discussion list</h2>
+          <p>
+            The group talks on its own list, <a href={`mailto:${p.list.address}`} safe>{p.list.address}</a>. Everyone in the group gets its messages, as each message or in a digest,
+            the way they chose for the community’s list on their <a href="/account">account page</a>. Joining the group puts you on the list; leaving the group takes you off.
+          </p>
+          <p>
+            {p.list.moderated
+              ? 'To post, write to the list address from the address you joined with. A lead approves every message before it goes out.'
+              : 'To post, write to the list address from the address you joined with. Messages from people outside the group wait for a lead.'}
+          </p>
+          {p.list.archiveReadable ? (
+            <p>
+              <a href={p.list.archive}>Read the list’s archive</a>
+              {p.list.archivePublic ? ' (public: anyone can read it, with addresses hidden).' : ' (for the group’s members).'}
+            </p>
+          ) : (
+            <p>The list’s archive is for the group’s members.</p>
+          )}
+        </section>
+      ) : ''}
+      <h2>Upcoming meetings</h2>
+      <SessionList items={p.meetings.upcoming} empty="No meetings are scheduled." />
+      {p.meetings.past.length ? (
+        <>
+          <h2>Past meetings</h2>
+          <SessionList items={p.meetings.past} empty="" />
+        </>
+      ) : ''}
       <h2>Leads</h2>
       <ul class="usa-list">
         {leads.map((x) => (
@@ -153,9 +188,20 @@ export function GroupPage(p: GroupPageProps): string {
       {p.csrf && p.canLead ? (
         <section aria-labelledby="lead-tools" class="margin-top-4">
           <h2 id="lead-tools">For leads</h2>
-          <p>
-            <a href={`/communities/${g.communitySlug}/groups/${g.slug}/edit`}>Edit the name, charter, status or who can join</a>
-          </p>
+          <ul class="usa-list">
+            <li>
+              <a href={`/communities/${g.communitySlug}/groups/${g.slug}/edit`}>Edit the name, charter, status or who can join</a>
+            </li>
+            <li>
+              <a href={`/communities/${g.communitySlug}/groups/${g.slug}/meetings/new`}>Schedule a meeting</a>
+            </li>
+            <li>
+              <a href={`/communities/${g.communitySlug}/groups/${g.slug}/admin/held`}>Messages held for a lead</a>
+            </li>
+            <li>
+              <a href={`/communities/${g.communitySlug}/groups/${g.slug}/admin/list`}>The list’s settings</a>
+            </li>
+          </ul>
           {members.length ? (
             <>
               <h3>Make a member a lead</h3>
@@ -214,7 +260,6 @@ export function GroupPage(p: GroupPageProps): string {
           </form>
         </section>
       ) : ''}
-      <p class="margin-top-4 text-base">The group's own discussion list and its meetings are not shown here yet.</p>
     </Page>,
   );
 }

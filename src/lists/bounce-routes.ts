@@ -14,7 +14,7 @@ import { canCoordinate } from '../membership/members.ts';
 import { ConfirmButtonPage, MessagePage } from '../membership/views.tsx';
 import { bounceEntries, bouncePolicyOf, readReenableToken, reenableDelivery } from './bounce-care.ts';
 import { BouncesPage } from './bounce-care-views.tsx';
-import { listById, listsOfCommunity } from './store.ts';
+import { listById, listHomePath, listsOfCommunity } from './store.ts';
 
 function actorOf(req: FastifyRequest): Actor {
   return { name: req.viewer?.email ?? 'anonymous', source: req.ip };
@@ -72,7 +72,7 @@ export function bounceRoutes(ctx: AppContext): FastifyPluginAsync {
       MessagePage({
         site: siteFor(ctx, req), title: `You are not on ${s.list.name}`, alert: 'info',
         lines: [`${s.email} is no longer a member of ${s.list.name}, so there is no delivery to turn back on. You can join again from the community page.`],
-        links: [{ href: `/communities/${s.list.communitySlug}`, label: `${s.list.name}` }],
+        links: [{ href: listHomePath(s.list), label: `${s.list.name}` }],
       });
 
     app.get<{ Params: { token: string } }>('/bounces/reenable/:token', hide, async (req, reply) => {
@@ -80,7 +80,7 @@ export function bounceRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!s) return sendPage(reply, invalid(req), 404);
       if (s.status !== 'active') return sendPage(reply, notMember(req, s));
       if (!s.disabled) {
-        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: `You are getting ${s.list.name}`, lines: [`Delivery of ${s.list.name} messages to ${s.email} is on. There is nothing to do.`], links: [{ href: `/communities/${s.list.communitySlug}`, label: s.list.name }], alert: 'info' }));
+        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: `You are getting ${s.list.name}`, lines: [`Delivery of ${s.list.name} messages to ${s.email} is on. There is nothing to do.`], links: [{ href: listHomePath(s.list), label: s.list.name }], alert: 'info' }));
       }
       return sendPage(
         reply,
@@ -109,7 +109,7 @@ export function bounceRoutes(ctx: AppContext): FastifyPluginAsync {
         MessagePage({
           site: siteFor(ctx, req), title: 'Delivery is back on', alert: 'success',
           lines: [`${s.email} will get ${s.list.name} messages again.`],
-          links: [{ href: `/communities/${s.list.communitySlug}`, label: `Back to ${s.list.name}` }],
+          links: [{ href: listHomePath(s.list), label: `Back to ${s.list.name}` }],
         }),
       );
     });

@@ -6,7 +6,7 @@ import type { Queue } from '../platform/queue.ts';
 import type { DnsResolve } from './authenticate.ts';
 import type { DkimKey } from './message/dkim.ts';
 import { listAddresses } from './addresses.ts';
-import { effectivePrefix, type List } from './store.ts';
+import { effectivePrefix, listHomePath, type List } from './store.ts';
 
 export interface ListContext {
   pool: pg.Pool;
@@ -32,10 +32,11 @@ export function listIdOf(list: Pick<List, 'localPart'>, domain: string): string 
 export function listLinks(ctx: Pick<ListContext, 'baseUrl' | 'domain'>, list: List) {
   const a = listAddresses(list.localPart, ctx.domain);
   const community = `${ctx.baseUrl}/communities/${list.communitySlug}`;
+  // A working group's list is joined by joining the group, on its page.
   return {
     addresses: a,
     help: `mailto:${a.request}?subject=help`,
-    subscribe: `${community}/join`,
+    subscribe: list.groupSlug ? `${ctx.baseUrl}${listHomePath(list)}` : `${community}/join`,
     /** The list's archive (members only unless the list's archive is public). */
     archive: `${ctx.baseUrl}/archives/${list.localPart}`,
     /** RFC 5064 Archived-At of post number n. */

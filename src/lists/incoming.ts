@@ -20,7 +20,9 @@ import { commandReply, heldNotice, leaveLinkMail, ownerForward, rejectNotice, ty
 import { acceptPost, type AcceptedMessage } from './pipeline.ts';
 import { HOLD_NOTICE_JOB, lookupHoldToken, moderate, moderatorAddresses } from './moderation.ts';
 import { runChain, type PostFacts } from './rules.ts';
-import { listById, type List } from './store.ts';
+import { listById, listHomePath, type List } from './store.ts';
+import { leaveGroupList, listStanding } from './sub-lists.ts';
+import { recordAudit } from '../platform/audit.ts';
 import { readUnsubscribeToken, readVerpToken, unsubscribeToken } from './tokens.ts';
 
 export interface IncomingRow {
@@ -72,7 +74,7 @@ async function mayReply(db: Queryable, address: string, limit: number): Promise<
 
 function listRef(ctx: ListContext, list: List): ListRef {
   const links = listLinks(ctx, list);
-  return { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}/communities/${list.communitySlug}` };
+  return { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}${listHomePath(list)}`, group: list.groupId !== null };
 }
 
 export async function processIncoming(ctx: ListContext, id: number): Promise<void> {
@@ -143,7 +145,7 @@ async function reply(tx: Queryable, ctx: ListContext, row: IncomingRow, headers:
 
 async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
   const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
-  const membership = member ? await membershipIn(ctx.pool, member.id, list.communityId) : undefined;
+  const standing = await listStanding(ctx.pool, list, member?.id);
   let auth: SenderAuthentication | null = null;
   try {
     auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve);
@@ -160,11 +162,7 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
     size: row.size,
     headers,
     recipientCount: addresses(parsed.to).length + addresses(parsed.cc).length,
-    sender: {
-      member: membership?.status === 'active',
-      banned: membership?.status === 'banned',
-      role: membership?.status === 'active' ? membership.role : null,
-    },
+    sender: standing,
     auth,
   };
   const chain = runChain(facts);
@@ -214,8 +212,7 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
       }
     }
     const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
-    const membership = member ? await membershipIn(ctx.pool, member.id, list.communityId) : undefined;
-    if (!member || membership?.status !== 'active') return answer([`${from} is not on ${list.name}, so there is nothing to leave.`], 'done', 'leave: not a member');
+    if (!member || !(await listStanding(ctx.pool, list, member.id)).member) return answer([`${from} is not on ${list.name}, so there is nothing to leave.`], 'done', 'leave: not a member');
     // The link goes to the member's own address, so a forged "leave" cannot remove anyone.
     const link = `${ctx.baseUrl}/u/${unsubscribeToken(ctx.secret, member.id, list.id)}`;
     await inTransaction(ctx.pool, async (tx) => {
@@ -226,6 +223,7 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
   }
   // join
   if (!from) return answer(['Your message has no From address we could answer.'], 'done', 'join: no sender');
+  if (list.groupId !== null) return answerGroupJoin(ctx, list, from, answer);
   const community = await joinSettings(ctx.pool, list.communitySlug);
   if (!community) return answer(['This list is closing and takes no new members.'], 'done', 'join: no community');
   const fromName = Array.isArray(parsed.from) ? undefined : parsed.from?.value[0]?.name || undefined;
@@ -274,7 +272,7 @@ async function handleConfirm(ctx: ListContext, list: List, row: IncomingRow, par
   // A moderator replying to a hold notice approves that message.
   const hold = await lookupHoldToken(ctx.pool, row.token!);
   if (hold && hold.listId === list.id) {
-    const moderators = await moderatorAddresses(ctx.pool, list.communityId);
+    const moderators = await moderatorAddresses(ctx.pool, list);
     if (!from || !moderators.some((m) => m.toLowerCase() === from)) {
       await finish(ctx.pool, row.id, 'discarded', `approve by reply from ${from ?? 'nobody'}, who is not a moderator of this list`);
       return;
@@ -335,8 +333,35 @@ async function handleBounce(ctx: ListContext, list: List, row: IncomingRow): Pro
   });
 }
 
-/** Leave a list (one-click, by mail, or the web page): the membership becomes 'left', audited. */
-export async function unsubscribe(ctx: Pick<ListContext, 'pool'>, list: Pick<List, 'communityId'>, memberId: number, source: string, actor: { name: string; source: string }): Promise<boolean> {
+/**
+ * A "join" sent to a group list's -request address. Joining a working group follows its join
+ * policy and needs a community member's sign-in, so the answer says where to do it on the web.
+ */
+async function answerGroupJoin(ctx: ListContext, list: List, from: string, answer: (lines: string[], status?: string, note?: string | null) => Promise<void>): Promise<void> {
+  const member = await findMemberByEmail(ctx.pool, from);
+  const standing = await listStanding(ctx.pool, list, member?.id);
+  const page = `${ctx.baseUrl}${listHomePath(list)}`;
+  if (standing.member) return answer([`${from} is already on ${list.name}.`], 'done', 'join: already in the group');
+  const community = await ctx.pool.query<{ title: string }>('select title from communities where id = $1', [list.communityId]);
+  const inCommunity = member ? (await membershipIn(ctx.pool, member.id, list.communityId))?.status === 'active' : false;
+  return answer(
+    inCommunity
+      ? [`${list.name} is the list of a working group. To join the group and its list, sign in and use "Join the working group" on its page:`, '', page]
+      : [`${list.name} is the list of a working group of ${community.rows[0]?.title ?? 'a community'}. Only members of the community can join it.`, '', `Join the community first, then join the group on its page: ${page}`],
+    'done',
+    inCommunity ? 'join: group list, sent to the group page' : 'join: group list, not a community member',
+  );
+}
+
+/** Leave a list (one-click, by mail, or the web page): the membership becomes 'left', audited; on a group's list, the group membership. */
+export async function unsubscribe(ctx: Pick<ListContext, 'pool'>, list: Pick<List, 'communityId' | 'groupId'>, memberId: number, source: string, actor: { name: string; source: string }): Promise<boolean> {
+  if (list.groupId !== null) {
+    return inTransaction(ctx.pool, async (tx) => {
+      if (!(await leaveGroupList(tx, list, memberId))) return false;
+      await recordAudit(tx, actor, { action: 'group.leave', subjectType: 'working-group', subjectId: `${list.groupId}:${memberId}`, after: { source } });
+      return true;
+    });
+  }
   return inTransaction(ctx.pool, async (tx) => {
     const m = await membershipIn(tx, memberId, list.communityId);
     if (m?.status !== 'active') return false;

@@ -5,10 +5,26 @@ export interface ListRef {
   name: string;
   post: string;
   request: string;
+  /** The community's page, or for a working group's list the group's page. */
   communityUrl: string;
+  /** A working group's list: joining and leaving it is joining and leaving the group. */
+  group?: boolean;
 }
 
 export function helpText(l: ListRef): string {
+  if (l.group) {
+    return [
+      `This is the ${l.name} list, the discussion list of a working group. To post, send your message to ${l.post}.`,
+      '',
+      `Commands go to ${l.request}, in the subject or on the first lines of the message:`,
+      '',
+      '  leave (or unsubscribe) get a link that takes you out of the working group and off its list',
+      '  help                  this message',
+      '',
+      `To join, sign in and join the working group on its page: ${l.communityUrl}`,
+      'Each message or a digest: choose on your account page, for the community; it applies to this list too.',
+    ].join('\n');
+  }
   return [
     `This is the ${l.name} mailing list. To post, send your message to ${l.post}.`,
     '',

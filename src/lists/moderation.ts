@@ -15,7 +15,8 @@ import { listLinks, type ListContext } from './context.ts';
 import { acceptedMessage, parseIncoming, type IncomingRow } from './incoming.ts';
 import { heldExpiredNotice, holdNotice, rejectNotice } from './mails.ts';
 import { acceptPost } from './pipeline.ts';
-import { listById, matchesAddressList, type List } from './store.ts';
+import { heldQueuePath, listById, listHomePath, matchesAddressList, type List } from './store.ts';
+import { groupLeadAddresses } from './sub-lists.ts';
 import type { SenderAuthentication } from './authenticate.ts';
 import type { RuleHit } from './rules.ts';
 
@@ -122,7 +123,7 @@ async function decideOne(ctx: ListContext, list: List, id: number, action: Moder
     await tx.query('update hold_tokens set used_at = coalesce(used_at, now()) where incoming_id = $1', [id]);
     if (outcome === 'rejected' && from) {
       const links = listLinks(ctx, list);
-      const ref = { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}/communities/${list.communitySlug}` };
+      const ref = { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}${listHomePath(list)}`, group: list.groupId !== null };
       await queueMail(tx, ctx.queue, rejectNotice(from, ref, parsed.subject ?? '', reason?.trim() || 'A moderator declined it.', parsed.messageId), { key: `moderation-reject:${id}` });
     }
     await recordAudit(tx, actor, {
@@ -133,14 +134,16 @@ async function decideOne(ctx: ListContext, list: List, id: number, action: Moder
   });
 }
 
-/** Moderators of a list: its community's moderators and coordinators, or the site admins when it has none. */
-export async function moderatorAddresses(db: Queryable, communityId: number): Promise<string[]> {
+/** Moderators of a list: its community's moderators and coordinators (and a group list's leads), or the site admins when it has none. */
+export async function moderatorAddresses(db: Queryable, list: Pick<List, 'communityId' | 'groupId'>): Promise<string[]> {
   const { rows } = await db.query<{ email: string }>(
     `select m.email from memberships ms join members m on m.id = ms.member_id
       where ms.community_id = $1 and ms.status = 'active' and ms.role in ('moderator', 'coordinator') order by m.email`,
-    [communityId],
+    [list.communityId],
   );
-  if (rows.length) return rows.map((r) => r.email);
+  const leads = list.groupId === null ? [] : await groupLeadAddresses(db, list.groupId);
+  const all = [...new Set([...leads, ...rows.map((r) => r.email)])];
+  if (all.length) return all;
   return (await db.query<{ email: string }>('select email from members where site_admin order by email')).rows.map((r) => r.email);
 }
 
@@ -159,7 +162,7 @@ export async function sendHoldNotices(ctx: ListContext, listId: number, now = ne
     if (last && now.getTime() - last.getTime() < 3600_000) return { sent: 0, retryAt: new Date(last.getTime() + 3600_000) };
     const list = (await listById(tx, listId))!;
     const links = listLinks(ctx, list);
-    const moderators = await moderatorAddresses(tx, list.communityId);
+    const moderators = await moderatorAddresses(tx, list);
     const held = pending.rows.map(toHeld);
     const hours = ctx.config.holdDays * 24;
     for (const moderator of moderators) {
@@ -169,7 +172,7 @@ export async function sendHoldNotices(ctx: ListContext, listId: number, now = ne
         await tx.query(`insert into hold_tokens (token_hash, incoming_id, moderator, expires_at) values ($1, $2, $3, now() + make_interval(hours => $4))`, [token.hash, h.id, moderator, hours]);
         items.push({ held: h, link: `${ctx.baseUrl}/moderate/${token.raw}`, reply: links.addresses.confirm(token.raw) });
       }
-      await queueMail(tx, ctx.queue, holdNotice(moderator, { name: list.name, queueUrl: `${ctx.baseUrl}/communities/${list.communitySlug}/admin/held`, holdDays: ctx.config.holdDays }, items), {
+      await queueMail(tx, ctx.queue, holdNotice(moderator, { name: list.name, queueUrl: `${ctx.baseUrl}${heldQueuePath(list)}`, holdDays: ctx.config.holdDays }, items), {
         key: `hold-notice:${listId}:${held.map((h) => h.id).join(',')}:${moderator}`,
       });
     }
@@ -247,7 +250,7 @@ export async function saveListSettings(pool: pg.Pool, actor: Actor, list: List, 
               max_recipients = $9, accept_from = $10, banned = $11, send_to_poster = $12, archive_public = $13, updated_at = now() where id = $1`,
       [list.id, s.subjectPrefix, s.footer, s.replyTo, s.dmarcMitigation, s.moderated, s.emergency, s.maxBytes, s.maxRecipients, s.acceptFrom, s.banned, s.sendToPoster, s.archivePublic],
     );
-    const { id: _id, communityId: _c, communitySlug: _s, localPart: _l, name: _n, description: _d, timeZone: _t, postCount: _p, ...before } = list;
+    const { id: _id, communityId: _c, communitySlug: _s, groupId: _g, groupSlug: _gs, localPart: _l, name: _n, description: _d, timeZone: _t, postCount: _p, ...before } = list;
     await recordAudit(tx, actor, { action: 'list.settings', subjectType: 'list', subjectId: list.localPart, before, after: s });
   });
 }

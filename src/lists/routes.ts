@@ -19,9 +19,10 @@ import { dnsResolver } from './authenticate.ts';
 import type { ListContext } from './context.ts';
 import { unsubscribe } from './incoming.ts';
 import { heldDetail, heldMessages, lookupHoldToken, moderate, MODERATION_ACTIONS, saveListSettings, type ListSettings, type ModerationAction } from './moderation.ts';
-import { listById, listsOfCommunity, type List } from './store.ts';
+import { listAdminPath, listById, listHomePath, listOfGroup, listsOfCommunity, type List } from './store.ts';
+import { canModerateList } from './sub-lists.ts';
 import { readUnsubscribeToken } from './tokens.ts';
-import { formFromSettings, HeldDetailPage, HeldQueuePage, ListSettingsPage, ModerateLinkPage, type ListSettingsForm } from './views.tsx';
+import { formFromSettings, HeldDetailPage, HeldQueuePage, ListSettingsPage, ModerateLinkPage, type ListRef, type ListSettingsForm } from './views.tsx';
 
 const ADDRESS_ENTRY = /^(@|[^@\s]+@)[a-z0-9.-]+\.[a-z]{2,}$/i;
 
@@ -82,43 +83,59 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
       };
     }
 
-    /** The community's list, for its moderators (moderatorOk) or coordinators. */
-    async function moderated(req: FastifyRequest, slug: string, moderatorOk: boolean): Promise<{ c: { id: number; slug: string; title: string }; list: List }> {
+    /**
+     * The list a moderation page is about: the community's own list (for its moderators, when
+     * moderatorOk, and coordinators), or a working group's list (for those and the group's leads).
+     */
+    async function moderated(req: FastifyRequest, params: { slug: string; group?: string }, moderatorOk: boolean): Promise<{ c: ListRef; list: List; admin: string }> {
       if (!req.viewer) throw new SignInRequiredError('Sign in to moderate the list.');
-      const c = await joinSettings(ctx.pool, slug);
-      if (!c) throw new NotFoundError(`There is no community called “${slug}”.`);
+      const c = await joinSettings(ctx.pool, params.slug);
+      if (!c) throw new NotFoundError(`There is no community called “${params.slug}”.`);
+      if (params.group !== undefined) {
+        const found = await ctx.pool.query<{ id: string }>('select id from working_groups where community_id = $1 and slug = $2', [c.id, params.group]);
+        const list = found.rows[0] ? await listOfGroup(ctx.pool, Number(found.rows[0].id)) : undefined;
+        if (!list) throw new NotFoundError(`There is no working group “${params.group}” in ${c.title}.`);
+        if (!(await canModerateList(ctx.pool, req.viewer, list, moderatorOk))) throw new ForbiddenError(`Only the leads of ${list.name} and the ${moderatorOk ? 'moderators and coordinators' : 'coordinators'} of ${c.title} can use this page.`);
+        return { c: { slug: c.slug, title: list.name, group: { communityTitle: c.title, href: listHomePath(list) } }, list, admin: listAdminPath(list) };
+      }
       if (!(await canCoordinate(ctx.pool, req.viewer, c.id, moderatorOk))) throw new ForbiddenError(`Only the ${moderatorOk ? 'moderators and coordinators' : 'coordinators'} of ${c.title} can use this page.`);
       const list = (await listsOfCommunity(ctx.pool, c.id))[0];
       if (!list) throw new NotFoundError(`${c.title} has no list.`);
-      return { c: { id: c.id, slug: c.slug, title: c.title }, list };
+      return { c: { slug: c.slug, title: c.title }, list, admin: listAdminPath(list) };
     }
+
+    // The community's list pages live under /communities/:slug/admin, a group list's under the group's page.
+    const ADMIN_PATHS = ['/communities/:slug/admin', '/communities/:slug/groups/:group/admin'];
+    type AdminParams = { slug: string; group?: string };
 
     // ---- Held messages -------------------------------------------------------------------
 
-    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/communities/:slug/admin/held', hide, async (req, reply) => {
-      const { c, list } = await moderated(req, req.params.slug, true);
-      const done = /^\d{1,4}$/.test(req.query.done ?? '') ? `Done: ${req.query.done} ${req.query.done === '1' ? 'message' : 'messages'}.` : undefined;
-      return sendPage(reply, HeldQueuePage({ site: siteFor(ctx, req), c, listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`, held: await heldMessages(ctx.pool, list.id), csrf: reply.generateCsrf(), done }));
-    });
+    for (const base of ADMIN_PATHS) {
+      app.get<{ Params: AdminParams; Querystring: { done?: string } }>(`${base}/held`, hide, async (req, reply) => {
+        const { c, list } = await moderated(req, req.params, true);
+        const done = /^\d{1,4}$/.test(req.query.done ?? '') ? `Done: ${req.query.done} ${req.query.done === '1' ? 'message' : 'messages'}.` : undefined;
+        return sendPage(reply, HeldQueuePage({ site: siteFor(ctx, req), c, listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`, held: await heldMessages(ctx.pool, list.id), csrf: reply.generateCsrf(), done }));
+      });
 
-    app.get<{ Params: { slug: string; id: string } }>('/communities/:slug/admin/held/:id', hide, async (req, reply) => {
-      const { c, list } = await moderated(req, req.params.slug, true);
-      const h = /^\d{1,12}$/.test(req.params.id) ? await heldDetail(ctx.pool, list.id, Number(req.params.id)) : undefined;
-      if (!h) throw new NotFoundError('This message is not waiting any more: a moderator decided on it, or it expired.');
-      return sendPage(reply, HeldDetailPage({ site: siteFor(ctx, req), c, h, csrf: reply.generateCsrf() }));
-    });
+      app.get<{ Params: AdminParams & { id: string } }>(`${base}/held/:id`, hide, async (req, reply) => {
+        const { c, list } = await moderated(req, req.params, true);
+        const h = /^\d{1,12}$/.test(req.params.id) ? await heldDetail(ctx.pool, list.id, Number(req.params.id)) : undefined;
+        if (!h) throw new NotFoundError('This message is not waiting any more: a moderator decided on it, or it expired.');
+        return sendPage(reply, HeldDetailPage({ site: siteFor(ctx, req), c, h, csrf: reply.generateCsrf() }));
+      });
 
-    app.post<{ Params: { slug: string } }>('/communities/:slug/admin/held', csrf, async (req, reply) => {
-      const { c, list } = await moderated(req, req.params.slug, true);
-      const action = field(req.body, 'action') as ModerationAction;
-      const chosen = ids(req.body);
-      const again = async (error: string) =>
-        sendPage(reply, HeldQueuePage({ site: siteFor(ctx, req), c, listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`, held: await heldMessages(ctx.pool, list.id), csrf: reply.generateCsrf(), error }), 400);
-      if (!MODERATION_ACTIONS.includes(action)) return again('Choose an action: approve, reject, discard or ban.');
-      if (!chosen.length) return again('Select at least one message first.');
-      const decisions = await moderate(await listContext(req), { list, ids: chosen, action, reason: field(req.body, 'reason', 1000), actor: { name: req.viewer!.email, source: req.ip } });
-      return reply.redirect(`/communities/${c.slug}/admin/held?done=${decisions.filter((d) => d.outcome !== 'already-decided').length}`, 303);
-    });
+      app.post<{ Params: AdminParams }>(`${base}/held`, csrf, async (req, reply) => {
+        const { c, list, admin } = await moderated(req, req.params, true);
+        const action = field(req.body, 'action') as ModerationAction;
+        const chosen = ids(req.body);
+        const again = async (error: string) =>
+          sendPage(reply, HeldQueuePage({ site: siteFor(ctx, req), c, listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`, held: await heldMessages(ctx.pool, list.id), csrf: reply.generateCsrf(), error }), 400);
+        if (!MODERATION_ACTIONS.includes(action)) return again('Choose an action: approve, reject, discard or ban.');
+        if (!chosen.length) return again('Select at least one message first.');
+        const decisions = await moderate(await listContext(req), { list, ids: chosen, action, reason: field(req.body, 'reason', 1000), actor: { name: req.viewer!.email, source: req.ip } });
+        return reply.redirect(`${admin}/held?done=${decisions.filter((d) => d.outcome !== 'already-decided').length}`, 303);
+      });
+    }
 
     app.get<{ Params: { token: string } }>('/moderate/:token', hide, async (req, reply) => {
       const t = await lookupHoldToken(ctx.pool, req.params.token);
@@ -144,18 +161,20 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
 
     // ---- List settings -------------------------------------------------------------------
 
-    app.get<{ Params: { slug: string }; Querystring: { saved?: string } }>('/communities/:slug/admin/list', hide, async (req, reply) => {
-      const { c, list } = await moderated(req, req.params.slug, false);
-      return sendPage(reply, ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: formFromSettings(list), csrf: reply.generateCsrf(), saved: req.query.saved === '1' }));
-    });
+    for (const base of ADMIN_PATHS) {
+      app.get<{ Params: AdminParams; Querystring: { saved?: string } }>(`${base}/list`, hide, async (req, reply) => {
+        const { c, list } = await moderated(req, req.params, false);
+        return sendPage(reply, ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: formFromSettings(list), csrf: reply.generateCsrf(), saved: req.query.saved === '1' }));
+      });
 
-    app.post<{ Params: { slug: string } }>('/communities/:slug/admin/list', csrf, async (req, reply) => {
-      const { c, list } = await moderated(req, req.params.slug, false);
-      const result = settingsFromForm(req.body);
-      if (!result.ok) return sendPage(reply, ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: result.form, errors: result.errors, csrf: reply.generateCsrf() }), 400);
-      await saveListSettings(ctx.pool, { name: req.viewer!.email, source: req.ip }, list, result.settings);
-      return reply.redirect(`/communities/${c.slug}/admin/list?saved=1`, 303);
-    });
+      app.post<{ Params: AdminParams }>(`${base}/list`, csrf, async (req, reply) => {
+        const { c, list, admin } = await moderated(req, req.params, false);
+        const result = settingsFromForm(req.body);
+        if (!result.ok) return sendPage(reply, ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: result.form, errors: result.errors, csrf: reply.generateCsrf() }), 400);
+        await saveListSettings(ctx.pool, { name: req.viewer!.email, source: req.ip }, list, result.settings);
+        return reply.redirect(`${admin}/list?saved=1`, 303);
+      });
+    }
 
     // ---- One-click unsubscribe ---------------------------------------------------------
 
@@ -183,11 +202,15 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
         ConfirmButtonPage({
           site: siteFor(ctx, req),
           title: `Leave ${s.list.name}`,
-          lines: [`Press the button to stop getting messages from ${s.list.name} at ${s.email}. You can join again at any time.`],
+          lines: [
+            s.list.groupId === null
+              ? `Press the button to stop getting messages from ${s.list.name} at ${s.email}. You can join again at any time.`
+              : `${s.list.name} is a working group’s list: press the button to leave the working group and stop getting its messages at ${s.email}. You stay a member of the community, and can join the group again on its page.`,
+          ],
           action: `/u/${req.params.token}`,
           token: req.params.token,
           csrf: reply.generateCsrf(),
-          button: 'Leave the list',
+          button: s.list.groupId === null ? 'Leave the list' : 'Leave the working group',
         }),
       );
     });
@@ -208,7 +231,7 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
           site: siteFor(ctx, req),
           title: `You have left ${s.list.name}`,
           lines: [`${s.email} will get no more messages from ${s.list.name}.`],
-          links: [{ href: `/communities/${s.list.communitySlug}`, label: `Back to ${s.list.name}` }],
+          links: [{ href: listHomePath(s.list), label: `Back to ${s.list.name}` }],
           alert: 'success',
         }),
       );
@@ -240,7 +263,7 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
       const result = await switchToEachMessage(ctx.pool, { communityId: s.list.communityId, memberId: s.memberId, actor: { name: s.email, source: req.ip } });
       const back = [{ href: '/account', label: 'Your account' }];
       if (result === 'not-a-member') {
-        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: `You are not a member of ${s.list.name}`, lines: [`${s.email} is not a member of ${s.list.name} now, so there is nothing to change. To join again, visit the community's page.`], links: [{ href: `/communities/${s.list.communitySlug}`, label: s.list.name }], alert: 'warning' }), 409);
+        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: `You are not a member of ${s.list.name}`, lines: [`${s.email} is not a member of ${s.list.name} now, so there is nothing to change. To join again, visit the community's page.`], links: [{ href: listHomePath(s.list), label: s.list.name }], alert: 'warning' }), 409);
       }
       return sendPage(
         reply,

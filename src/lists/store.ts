@@ -1,4 +1,7 @@
-/** Lists in the database: one per community, found by address local part, id or community. */
+/**
+ * Lists in the database: one per community, and one per working group (a sub-list: group_id set,
+ * recipients the group's active members), found by address local part, id, community or group.
+ */
 import type { Queryable } from '../platform/db/queryable.ts';
 
 export type ReplyToPolicy = 'poster' | 'list';
@@ -8,6 +11,10 @@ export interface List {
   id: number;
   communityId: number;
   communitySlug: string;
+  /** Set on a working group's list: only the group's active members get it and may post. */
+  groupId: number | null;
+  /** The group's page, for a group's list: /communities/<community>/groups/<group>. */
+  groupSlug: string | null;
   localPart: string;
   /** The list's short name, e.g. "Social Media". */
   name: string;
@@ -29,11 +36,12 @@ export interface List {
   postCount: number;
 }
 
-const SELECT = `select l.*, c.slug as community_slug from lists l join communities c on c.id = l.community_id`;
+const SELECT = `select l.*, c.slug as community_slug, g.slug as group_slug from lists l join communities c on c.id = l.community_id left join working_groups g on g.id = l.group_id`;
 
 function toList(r: Record<string, unknown>): List {
   return {
-    id: Number(r.id), communityId: Number(r.community_id), communitySlug: r.community_slug as string, localPart: r.local_part as string,
+    id: Number(r.id), communityId: Number(r.community_id), communitySlug: r.community_slug as string,
+    groupId: r.group_id == null ? null : Number(r.group_id), groupSlug: (r.group_slug as string | null) ?? null, localPart: r.local_part as string,
     name: r.name as string, description: r.description as string, subjectPrefix: r.subject_prefix as string | null, footer: r.footer as string,
     replyTo: r.reply_to as ReplyToPolicy, dmarcMitigation: r.dmarc_mitigation as DmarcMitigation, moderated: r.moderated as boolean,
     emergency: r.emergency as boolean, maxBytes: Number(r.max_bytes), maxRecipients: Number(r.max_recipients),
@@ -52,9 +60,20 @@ export async function listById(db: Queryable, id: number): Promise<List | undefi
   return rows[0] ? toList(rows[0]) : undefined;
 }
 
+/** The community's own list(s), not its working groups' lists. */
 export async function listsOfCommunity(db: Queryable, communityId: number): Promise<List[]> {
-  const { rows } = await db.query(`${SELECT} where l.community_id = $1 order by l.id`, [communityId]);
+  const { rows } = await db.query(`${SELECT} where l.community_id = $1 and l.group_id is null order by l.id`, [communityId]);
   return rows.map(toList);
+}
+
+export async function listOfGroup(db: Queryable, groupId: number): Promise<List | undefined> {
+  const { rows } = await db.query(`${SELECT} where l.group_id = $1`, [groupId]);
+  return rows[0] ? toList(rows[0]) : undefined;
+}
+
+/** The page people are sent to for a list: the group's page for a group list, else the community's. */
+export function listHomePath(list: Pick<List, 'communitySlug' | 'groupSlug'>): string {
+  return list.groupSlug ? `/communities/${list.communitySlug}/groups/${list.groupSlug}` : `/communities/${list.communitySlug}`;
 }
 
 /** The subject prefix actually used: the configured one, or "[<name>]". */
@@ -71,4 +90,13 @@ export function matchesAddressList(entries: string[], address: string): boolean 
     const x = e.trim().toLowerCase();
     return x.startsWith('@') ? domain === x : x === a;
   });
+}
+
+/** Where a list's moderators work (held messages, settings): under /communities/<c>/admin, or the group's page + /admin. */
+export function listAdminPath(list: Pick<List, 'communitySlug' | 'groupSlug'>): string {
+  return `${listHomePath(list)}/admin`;
+}
+
+export function heldQueuePath(list: Pick<List, 'communitySlug' | 'groupSlug'>): string {
+  return `${listAdminPath(list)}/held`;
 }

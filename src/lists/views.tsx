@@ -4,16 +4,24 @@ import { Page, toHtml, type Site } from '../web/layout.tsx';
 import { Checkbox, CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import type { HeldDetail, HeldMessage, ListSettings } from './moderation.ts';
 
-interface Ref {
+export interface ListRef {
   slug: string;
   title: string;
+  /** A working group's list: the community, and the group's page (its list pages live under it). */
+  group?: { communityTitle: string; href: string };
 }
+
+/** Where the list's moderation pages live. */
+const adminOf = (c: ListRef) => (c.group ? `${c.group.href}/admin` : `/communities/${c.slug}/admin`);
 
 const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 const kb = (n: number) => `${Math.max(1, Math.round(n / 1024))} KB`;
 
-function crumbs(c: Ref, last: string, extra: Array<{ href: string; label: string }> = []) {
-  return [{ href: '/communities', label: 'Communities' }, { href: `/communities/${c.slug}`, label: c.title }, { href: `/communities/${c.slug}/admin`, label: 'Manage' }, ...extra, { label: last }];
+function crumbs(c: ListRef, last: string, extra: Array<{ href: string; label: string }> = []) {
+  const home = c.group
+    ? [{ href: `/communities/${c.slug}`, label: c.group.communityTitle }, { href: c.group.href, label: c.title }]
+    : [{ href: `/communities/${c.slug}`, label: c.title }, { href: `/communities/${c.slug}/admin`, label: 'Manage' }];
+  return [{ href: '/communities', label: 'Communities' }, ...home, ...extra, { label: last }];
 }
 
 function Actions({ withReason }: { withReason: boolean }) {
@@ -31,7 +39,7 @@ function Actions({ withReason }: { withReason: boolean }) {
   );
 }
 
-export function HeldQueuePage(p: { site: Site; c: Ref; listAddress: string; held: HeldMessage[]; csrf: string; done?: string | undefined; error?: string | undefined }): string {
+export function HeldQueuePage(p: { site: Site; c: ListRef; listAddress: string; held: HeldMessage[]; csrf: string; done?: string | undefined; error?: string | undefined }): string {
   return toHtml(
     <Page site={p.site} title={`Held messages: ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, 'Held messages')}>
       <h1 safe>{`Held messages: ${p.c.title}`}</h1>
@@ -43,7 +51,7 @@ export function HeldQueuePage(p: { site: Site; c: Ref; listAddress: string; held
       {p.held.length === 0 ? (
         <p>Nothing is waiting.</p>
       ) : (
-        <form method="post" action={`/communities/${p.c.slug}/admin/held`}>
+        <form method="post" action={`${adminOf(p.c)}/held`}>
           <CsrfField token={p.csrf} />
           <table class="usa-table usa-table--stacked width-full">
             <caption safe>{`${p.held.length} ${p.held.length === 1 ? 'message' : 'messages'} waiting. Select the ones to act on, then choose an action below.`}</caption>
@@ -65,7 +73,7 @@ export function HeldQueuePage(p: { site: Site; c: Ref; listAddress: string; held
                   </td>
                   <td data-label="From" safe>{h.from}</td>
                   <td data-label="Subject">
-                    <a href={`/communities/${p.c.slug}/admin/held/${h.id}`} safe>
+                    <a href={`${adminOf(p.c)}/held/${h.id}`} safe>
                       {h.subject || '(no subject)'}
                     </a>
                   </td>
@@ -127,12 +135,12 @@ function Detail({ h }: { h: HeldDetail }) {
   );
 }
 
-export function HeldDetailPage(p: { site: Site; c: Ref; h: HeldDetail; csrf: string }): string {
+export function HeldDetailPage(p: { site: Site; c: ListRef; h: HeldDetail; csrf: string }): string {
   return toHtml(
-    <Page site={p.site} title={`Held: ${p.h.subject || '(no subject)'}`} section="communities" breadcrumbs={crumbs(p.c, 'Held message', [{ href: `/communities/${p.c.slug}/admin/held`, label: 'Held messages' }])}>
+    <Page site={p.site} title={`Held: ${p.h.subject || '(no subject)'}`} section="communities" breadcrumbs={crumbs(p.c, 'Held message', [{ href: `${adminOf(p.c)}/held`, label: 'Held messages' }])}>
       <h1 safe>{p.h.subject || '(no subject)'}</h1>
       <Detail h={p.h} />
-      <form method="post" action={`/communities/${p.c.slug}/admin/held`}>
+      <form method="post" action={`${adminOf(p.c)}/held`}>
         <CsrfField token={p.csrf} />
         <input type="hidden" name="id" value={String(p.h.id)} />
         <Actions withReason />
@@ -195,14 +203,14 @@ function Radios(p: { name: string; legend: string; value: string; options: Array
   );
 }
 
-export function ListSettingsPage(p: { site: Site; c: Ref; listName: string; form: ListSettingsForm; csrf: string; errors?: FieldErrors; saved?: boolean }): string {
+export function ListSettingsPage(p: { site: Site; c: ListRef; listName: string; form: ListSettingsForm; csrf: string; errors?: FieldErrors; saved?: boolean }): string {
   const e = p.errors ?? {};
   return toHtml(
     <Page site={p.site} title={`List settings: ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, 'List settings')}>
       <h1 safe>{`List settings: ${p.c.title}`}</h1>
       <SuccessNotice text={p.saved ? 'The list settings are saved.' : undefined} />
       <ErrorSummary errors={e} />
-      <form class="usa-form usa-form--large" method="post" action={`/communities/${p.c.slug}/admin/list`} novalidate>
+      <form class="usa-form usa-form--large" method="post" action={`${adminOf(p.c)}/list`} novalidate>
         <CsrfField token={p.csrf} />
         <h2>Moderation</h2>
         <Checkbox name="emergency" label="Emergency moderation: hold every post, from anyone, until I turn this off" checked={p.form.emergency} />

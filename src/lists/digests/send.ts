@@ -56,7 +56,9 @@ export async function sendDueDigests(pool: pg.Pool, ctx: DigestContext, now: Dat
   const { rows } = await pool.query<{ list_id: number; mode: DigestMode }>(
     `select distinct l.id as list_id, case when ms.delivery_mode = 'weekly' then 'weekly' else 'daily' end as mode
        from lists l join memberships ms on ms.community_id = l.community_id
-      where ms.status = 'active' and (ms.delivery_mode in ('daily', 'weekly') or ms.digest_until_post is not null)
+       left join working_group_members w on w.group_id = l.group_id and w.member_id = ms.member_id and w.status = 'active'
+      where ms.status = 'active' and (l.group_id is null or w.member_id is not null)
+        and (ms.delivery_mode in ('daily', 'weekly') or (case when l.group_id is null then ms.digest_until_post else w.digest_until_post end) is not null)
       order by 1, 2`,
   );
   for (const { list_id: listId, mode } of rows) {
@@ -104,17 +106,21 @@ async function makeDigest(pool: pg.Pool, ctx: DigestContext, list: List, period:
     const lastPost = created.rows[0].last_post;
     // The members of this mode with posts due, and (with the daily digests) those who went back
     // to each message and are owed a final digest of the posts before they switched.
+    // A member's place in the list: on the membership for the community's list, on the group
+    // membership for a working group's list (0042_group_lists.sql).
+    const st = list.groupId === null ? 'ms' : 'w';
     const members = await tx.query<DigestMember>(
-      `select ms.member_id, m.email, ms.last_digest_post as after,
-              case when ms.delivery_mode = $2 then $3 else ms.digest_until_post end as "upTo",
+      `select ms.member_id, m.email, ${st}.last_digest_post as after,
+              case when ms.delivery_mode = $2 then $3 else ${st}.digest_until_post end as "upTo",
               ms.delivery_disabled_at is null as deliver, ms.delivery_mode <> $2 as final
          from memberships ms join members m on m.id = ms.member_id
+         ${list.groupId === null ? '' : 'join working_group_members w on w.member_id = ms.member_id and w.group_id = $4 and w.status = \'active\''}
         where ms.community_id = $1 and ms.status = 'active'
-          and ((ms.delivery_mode = $2 and coalesce(ms.last_digest_post, $3) < $3)
-               or ($2 = 'daily' and ms.delivery_mode = 'each' and ms.digest_until_post > coalesce(ms.last_digest_post, ms.digest_until_post)))
+          and ((ms.delivery_mode = $2 and coalesce(${st}.last_digest_post, $3) < $3)
+               or ($2 = 'daily' and ms.delivery_mode = 'each' and ${st}.digest_until_post > coalesce(${st}.last_digest_post, ${st}.digest_until_post)))
         order by ms.member_id
-        for update of ms`,
-      [list.communityId, period.mode, lastPost],
+        for update of ${st}`,
+      list.groupId === null ? [list.communityId, period.mode, lastPost] : [list.communityId, period.mode, lastPost, list.groupId],
     );
     const groups = new Map<string, DigestMember[]>();
     for (const m of members.rows) groups.set(`${m.after}:${m.upTo}`, [...(groups.get(`${m.after}:${m.upTo}`) ?? []), m]);
@@ -149,14 +155,11 @@ async function makeDigest(pool: pg.Pool, ctx: DigestContext, list: List, period:
     // Members whose delivery is stopped move on too, as each-message members miss posts while stopped.
     const ongoing = members.rows.filter((m) => !m.final).map((m) => m.member_id);
     const finished = members.rows.filter((m) => m.final).map((m) => m.member_id);
-    await tx.query(
-      `update memberships set last_digest_post = $3, last_digest_at = $4 where community_id = $1 and member_id = any($2::bigint[])`,
-      [list.communityId, ongoing, lastPost, now.toJSDate()],
-    );
-    await tx.query(
-      `update memberships set last_digest_post = null, digest_until_post = null, last_digest_at = $3 where community_id = $1 and member_id = any($2::bigint[])`,
-      [list.communityId, finished, now.toJSDate()],
-    );
+    const [table, key] = list.groupId === null ? ['memberships', 'community_id'] : ['working_group_members', 'group_id'];
+    const keyValue = list.groupId ?? list.communityId;
+    await tx.query(`update ${table} set last_digest_post = $3 where ${key} = $1 and member_id = any($2::bigint[])`, [keyValue, ongoing, lastPost]);
+    await tx.query(`update ${table} set last_digest_post = null, digest_until_post = null where ${key} = $1 and member_id = any($2::bigint[])`, [keyValue, finished]);
+    await tx.query(`update memberships set last_digest_at = $3 where community_id = $1 and member_id = any($2::bigint[])`, [list.communityId, [...ongoing, ...finished], now.toJSDate()]);
     await tx.query('update digests set recipients = $2 where id = $1', [digestId, deliveries]);
     if (deliveries) await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
     return { messages, deliveries };
