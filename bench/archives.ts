@@ -22,6 +22,8 @@ import { searchArchive, type SearchQuery } from '../src/archives/search.ts';
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const TARGET = Number(arg('messages') ?? 100_000);
 const RUNS = Number(arg('runs') ?? 20);
+/** Leave the database in place afterwards (its name is printed), e.g. to run EXPLAIN ANALYZE on it. */
+const KEEP = process.argv.includes('--keep');
 const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data/mail-corpus/usrp-users-1500.mbox.gz');
 const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 
@@ -128,7 +130,8 @@ GIN + tsvector column  ${mb(s.gin + s.vector)}  = ${((s.gin + s.vector) / s.text
 search latency         p50 ${percentile(all, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over ${all.length} searches (target p95 ≤ 50 ms: ${(p95 / 50).toFixed(2)}× the target)`);
   } finally {
     await pool.end();
-    await admin.query(`drop database if exists ${name} with (force)`);
+    if (KEEP) console.log(`kept database ${name}`);
+    else await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
 }

@@ -120,6 +120,28 @@ function JoinOnlineBox({ slug, title }: { slug: string; title: string }) {
 export interface ListAddressesView {
   post: string;
   request: string;
+  /** The list archive: its address, whether anyone may read it, and whether this viewer may. */
+  archive?: { href: string; public: boolean; readable: boolean; signedIn: boolean } | undefined;
+}
+
+/** Where the list archive is, as this viewer may use it: a link, or how to get in. */
+function ArchiveLink({ archive }: { archive: NonNullable<ListAddressesView['archive']> }) {
+  if (archive.readable) {
+    return (
+      <p>
+        <a href={archive.href}>Read the list archive</a>
+        {archive.public ? ': every message posted to the list, open to everyone.' : ': every message posted to the list, for members only.'}
+      </p>
+    );
+  }
+  if (!archive.signedIn) {
+    return (
+      <p>
+        The list archive is for members. <a href={`/signin?next=${encodeURIComponent(archive.href)}`}>Sign in to read the list archive</a>.
+      </p>
+    );
+  }
+  return <p>The list archive is for members of this community. Join the community to read it.</p>;
 }
 
 function ListBox({ list, title, member }: { list: ListAddressesView; title: string; member: boolean }) {
@@ -138,6 +160,7 @@ function ListBox({ list, title, member }: { list: ListAddressesView; title: stri
           <p>
             For help with the list, send “help” to <span class="sg-code" safe>{list.request}</span>.
           </p>
+          {list.archive ? <ArchiveLink archive={list.archive} /> : ''}
         </div>
       </div>
     </div>
