@@ -1,0 +1,12 @@
+import pg from 'pg';
+import { searchArchiveRaw } from '/work/wt-archsearch/src/archives/search.ts';
+const pool = new pg.Pool({ connectionString: process.argv[2] });
+const q = JSON.parse(process.argv[3]);
+if (q.since) q.since = new Date(q.since);
+if (q.until) q.until = new Date(q.until);
+let plan = '';
+const db = { query: async (sql: string, params: unknown[]) => { const r = await pool.query('explain (analyze, buffers) ' + sql, params); if (!plan) plan = r.rows.map((x: any) => x['QUERY PLAN']).join('\n'); return { rows: [] }; } };
+await searchArchiveRaw(db as any, { listIds: [1], ...q }).catch(() => undefined);
+console.log(plan);
+const t0 = Date.now(); for (let i = 0; i < 5; i++) await searchArchiveRaw(pool, { listIds: [1], ...q }); console.log('avg ms', (Date.now() - t0) / 5);
+await pool.end();
