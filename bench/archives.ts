@@ -7,7 +7,8 @@
  * Targets: p95 ≤ 50 ms, index ≤ 1.5× the text.
  *
  *   npm run bench -- archives [--messages=20000] [--runs=20] [--rounds=3] [--keep]
- *   npm run bench -- archives --messages=100000     # the issue's size; the import takes ~12 minutes
+ *   npm run bench -- archives --messages=100000     # the issue's size; the import takes 12–50 minutes
+ *   npm run bench -- archives --database=socialgov_archbench_1a2b3c4d   # measure a kept database again
  *
  * The search queries are run in rounds (each query RUNS times per round, after two warm-up runs);
  * the latency reported is the median over rounds of each round's p50 and p95, so one busy moment
@@ -33,6 +34,8 @@ const RUNS = Number(arg('runs') ?? 20);
 const ROUNDS = Number(arg('rounds') ?? 3);
 /** Leave the database in place afterwards (its name is printed), e.g. to run EXPLAIN ANALYZE on it. */
 const KEEP = process.argv.includes('--keep');
+/** Measure an existing benchmark database (one left by --keep) instead of importing: search and sizes only. */
+const REUSE = arg('database');
 const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data/mail-corpus/usrp-users-1500.mbox.gz');
 const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 
@@ -52,27 +55,31 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
   if (!SERVER) throw new Error('Set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server (a fresh database is made there).');
-  const name = `socialgov_archbench_${randomBytes(4).toString('hex')}`;
+  if (REUSE && !/^socialgov_archbench_[0-9a-f]{8}$/.test(REUSE)) throw new Error('--database takes the name of a database left by --keep, like socialgov_archbench_1a2b3c4d.');
+  const name = REUSE ?? `socialgov_archbench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: SERVER });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  if (!REUSE) await admin.query(`create database ${name}`);
   const url = new URL(SERVER);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
   // dropping the database at the end ends idle connections: not an error here
   pool.on('error', () => undefined);
   try {
-    await migrate(pool);
-    await pool.query("insert into communities (slug, title) values ('usrp', 'USRP users')");
+    if (!REUSE) {
+      await migrate(pool);
+      await pool.query("insert into communities (slug, title) values ('usrp', 'USRP users')");
+    }
     const list = (await listByLocalPart(pool, 'usrp'))!;
-    const corpus = splitMbox(mboxBytes(readFileSync(CORPUS)));
-    console.log(`corpus: ${corpus.length} messages; target ${TARGET.toLocaleString('en-US')} messages`);
+    const corpus = REUSE ? [] : splitMbox(mboxBytes(readFileSync(CORPUS)));
+    if (REUSE) console.log(`measuring ${name} as it is: no import`);
+    else console.log(`corpus: ${corpus.length} messages; target ${TARGET.toLocaleString('en-US')} messages`);
 
     const started = process.hrtime.bigint();
     let imported = 0;
     let rawBytes = 0;
     const CHUNK = 3000;
-    for (let n = 0; n < TARGET; n += CHUNK) {
+    for (let n = 0; n < (REUSE ? 0 : TARGET); n += CHUNK) {
       const entries: Buffer[] = [];
       for (let i = n; i < Math.min(TARGET, n + CHUNK); i++) {
         const m = corpus[i % corpus.length]!;
@@ -90,8 +97,8 @@ async function main() {
     await pool.query('vacuum analyze archive_entries');
     await pool.query('vacuum analyze archive_threads');
 
-    const { rows: size } = await pool.query<{ text: number; gin: number; vector: number; indexes: number; raw: number }>(
-      `select sum(octet_length(body_text) + octet_length(subject))::float8 as text,
+    const { rows: size } = await pool.query<{ messages: number; text: number; gin: number; vector: number; indexes: number; raw: number }>(
+      `select count(*)::int as messages, sum(octet_length(body_text) + octet_length(subject))::float8 as text,
               pg_relation_size('archive_entries_search')::float8 as gin,
               sum(pg_column_size(search))::float8 as vector,
               pg_indexes_size('archive_entries')::float8 as indexes,
@@ -182,8 +189,8 @@ async function main() {
     const p95 = median(rounds.map((r) => percentile(r.search, 95)));
     const ref95 = median(rounds.map((r) => percentile(r.ref, 95)));
     console.log(`
-messages imported      ${imported.toLocaleString('en-US')} in ${seconds.toFixed(0)} s: ${(imported / seconds).toFixed(0)} messages/s (parse, store, thread, index)
-raw mail               ${mb(s.raw)} (${mb(rawBytes)} read)
+${REUSE ? `messages               ${s.messages.toLocaleString('en-US')} (measured as found)` : `messages imported      ${imported.toLocaleString('en-US')} in ${seconds.toFixed(0)} s: ${(imported / seconds).toFixed(0)} messages/s (parse, store, thread, index)`}
+raw mail               ${mb(s.raw)}${REUSE ? "" : ` (${mb(rawBytes)} read)`}
 text                   ${mb(s.text)} (bodies and subjects as shown)
 GIN index              ${mb(s.gin)}  = ${(s.gin / s.text).toFixed(2)}× the text
 GIN + tsvector column  ${mb(s.gin + s.vector)}  = ${((s.gin + s.vector) / s.text).toFixed(2)}× the text (target ≤ 1.5×)
@@ -193,7 +200,7 @@ search latency         p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms over $
 round p95s             ${rounds.map((r) => percentile(r.search, 95).toFixed(1)).join(', ')} ms (plain: ${rounds.map((r) => percentile(r.ref, 95).toFixed(1)).join(', ')} ms)`);
   } finally {
     await pool.end();
-    if (KEEP) console.log(`kept database ${name}`);
+    if (KEEP || REUSE) console.log(`kept database ${name}`);
     else await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
