@@ -190,7 +190,7 @@ async function main() {
     const ref95 = median(rounds.map((r) => percentile(r.ref, 95)));
     console.log(`
 ${REUSE ? `messages               ${s.messages.toLocaleString('en-US')} (measured as found)` : `messages imported      ${imported.toLocaleString('en-US')} in ${seconds.toFixed(0)} s: ${(imported / seconds).toFixed(0)} messages/s (parse, store, thread, index)`}
-raw mail               ${mb(s.raw)}${REUSE ? "" : ` (${mb(rawBytes)} read)`}
+raw mail               ${mb(s.raw)}${REUSE ? '' : ` (${mb(rawBytes)} read)`}
 text                   ${mb(s.text)} (bodies and subjects as shown)
 GIN index              ${mb(s.gin)}  = ${(s.gin / s.text).toFixed(2)}× the text
 GIN + tsvector column  ${mb(s.gin + s.vector)}  = ${((s.gin + s.vector) / s.text).toFixed(2)}× the text (target ≤ 1.5×)
