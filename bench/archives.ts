@@ -26,7 +26,7 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { listByLocalPart } from '../src/lists/store.ts';
 import { importMbox } from '../src/archives/import.ts';
 import { mboxBytes, mboxrdEntry, splitMbox } from '../src/archives/mbox.ts';
-import { searchArchive, senderWords, type SearchQuery } from '../src/archives/search.ts';
+import { searchArchive, SENDER_VECTOR, senderWords, type SearchQuery } from '../src/archives/search.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const TARGET = Number(arg('messages') ?? 20_000);
@@ -127,10 +127,10 @@ async function main() {
         `select e.post_id from archive_entries e
          where e.list_id = any($1::bigint[])
            and ($2::text is null or e.search @@ websearch_to_tsquery('english', $2))
-           and ($3::text is null or e.search @@ to_tsquery('simple', $3))
+           and ($3::text is null or ${SENDER_VECTOR} @@ to_tsquery('simple', $3))
            and ($4::timestamptz is null or e.sent_at >= $4) and ($5::timestamptz is null or e.sent_at < $5) and (not $6 or e.has_attachment)
          order by e.sent_at desc limit 20`,
-        [[list.id], q.words ?? null, q.from ? senderWords(q.from).map((w) => `${w}:*B`).join(' & ') : null, q.since ?? null, q.until ?? null, q.hasAttachment ?? false],
+        [[list.id], q.words ?? null, q.from ? senderWords(q.from).map((w) => `${w}:*`).join(' & ') : null, q.since ?? null, q.until ?? null, q.hasAttachment ?? false],
       );
     }
 

@@ -64,6 +64,9 @@ export const RANKED = 300;
 /** How much of a result's body ts_headline reads (it parses all it is given: the slow part). */
 const SNIPPET_CHARS = 2000;
 
+/** The sender's words, as indexed by archive_entries_sender (the same text as weight B of `search`, see archiver.ts). */
+export const SENDER_VECTOR = "to_tsvector('simple', coalesce(e.from_name, '') || ' ' || e.from_address || ' ' || translate(e.from_address, '@.', '  '))";
+
 /** Words that may make a phrase query ("quoted", or joined by punctuation like x-310). */
 const PHRASE_LIKE = /["\p{P}]/u;
 /** How many posts with all the words of a phrase are checked for the phrase itself. */
@@ -115,9 +118,9 @@ export async function searchArchiveRaw(db: Queryable, q: SearchQuery): Promise<{
     tsq = `websearch_to_tsquery('english', ${add(words)})`;
     where.push(`e.search @@ ${tsq}`);
   }
-  // the sender's words carry weight B in the search vector (see archiver.ts); each is only
-  // letters, digits, "_" and "-", so quoting it makes a safe tsquery term
-  if (sender) where.push(`e.search @@ to_tsquery('simple', ${add(sender.map((w) => `'${w}':*B`).join(' & '))})`);
+  // the sender's own index (migration 0051): name and address words, matched by their start; each
+  // word is only letters, digits, "_" and "-", so quoting it makes a safe tsquery term
+  if (sender) where.push(`${SENDER_VECTOR} @@ to_tsquery('simple', ${add(sender.map((w) => `'${w}':*`).join(' & '))})`);
   if (q.since) where.push(`e.sent_at >= ${add(q.since)}`);
   if (q.until) where.push(`e.sent_at < ${add(q.until)}`);
   if (q.hasAttachment) where.push('e.has_attachment');
