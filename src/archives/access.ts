@@ -34,3 +34,13 @@ export async function archiveAccess(db: Queryable, list: List, viewer: ArchiveVi
   if (list.archivePublic) return { read: true, member: false, coordinator: false, hideAddresses: true };
   return { read: false, why: viewer ? 'not-a-member' : 'sign-in' };
 }
+
+/** The archive link on the community page: the same rules as archiveAccess, from what the page already knows. */
+export function archiveLinkFor(list: List, viewer: ArchiveViewer | null, activeMember: boolean): { href: string; public: boolean; readable: boolean; signedIn: boolean } {
+  return {
+    href: `/archives/${list.localPart}`,
+    public: list.archivePublic,
+    readable: list.archivePublic || activeMember || !!viewer?.siteAdmin,
+    signedIn: !!viewer,
+  };
+}

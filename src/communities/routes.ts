@@ -11,6 +11,7 @@ import { canCoordinate, membershipIn } from '../membership/members.ts';
 import { CommunitiesIndexPage, CommunityPage, HomePage } from './views.tsx';
 import { listAddresses } from '../lists/addresses.ts';
 import { listsOfCommunity } from '../lists/store.ts';
+import { archiveLinkFor } from '../archives/access.ts';
 import { listDomainOf } from '../platform/config.ts';
 // Events hook: the community page shows its next events.
 import { listOccurrences } from '../events/store.ts';
@@ -72,7 +73,7 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
       const upcomingEvents = await listOccurrences(ctx.pool, { community: c.slug, from: new Date(), limit: 3 });
       // Metrics hook: emails a week, counted (digital.gov's emails_per_week).
       const traffic = list ? await listTraffic(ctx.pool, c.id, c.channels.find((ch) => ch.emailsPerWeekText)?.emailsPerWeekText) : undefined;
-      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, upcomingEvents, traffic, list: addresses && { post: addresses.post, request: addresses.request } }));
+      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, upcomingEvents, traffic, list: addresses && { post: addresses.post, request: addresses.request, archive: list && archiveLinkFor(list, req.viewer, viewerIsMember) } }));
     });
 
     api.get(

@@ -120,6 +120,28 @@ function JoinOnlineBox({ slug, title }: { slug: string; title: string }) {
 export interface ListAddressesView {
   post: string;
   request: string;
+  /** The list archive: its address, whether anyone may read it, and whether this viewer may. */
+  archive?: { href: string; public: boolean; readable: boolean; signedIn: boolean } | undefined;
+}
+
+/** Where the list archive is, as this viewer may use it: a link, or how to get in. */
+function ArchiveLink({ archive }: { archive: NonNullable<ListAddressesView['archive']> }) {
+  if (archive.readable) {
+    return (
+      <p>
+        <a href={archive.href}>Read the list archive</a>
+        {archive.public ? ': every message posted to the list, open to everyone.' : ': every message posted to the list, for members only.'}
+      </p>
+    );
+  }
+  if (!archive.signedIn) {
+    return (
+      <p>
+        The list archive is for members. <a href={`/signin?next=${encodeURIComponent(archive.href)}`}>Sign in to read the list archive</a>.
+      </p>
+    );
+  }
+  return <p>The list archive is for members of this community. Join the community to read it.</p>;
 }
 
 /** Emails a week on the list, counted from its posts (issue 10); the imported figure only until the list has any. */
@@ -162,6 +184,7 @@ function ListBox({ list, title, member, traffic }: { list: ListAddressesView; ti
           <p>
             For help with the list, send “help” to <span class="sg-code" safe>{list.request}</span>.
           </p>
+          {list.archive ? <ArchiveLink archive={list.archive} /> : ''}
         </div>
       </div>
     </div>

@@ -428,7 +428,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
       const only = typeof req.query.source === 'string' && req.query.source ? req.query.source : undefined;
       const error = typeof req.query.q === 'string' && !q ? 'Enter a word or phrase to search for.' : undefined;
-      const result = await siteSearch(ctx.pool, { text: q, member: !!req.viewer, limit: 50 }, only);
+      const result = await siteSearch(ctx.pool, { text: q, member: !!req.viewer, viewer: req.viewer, limit: 50 }, only);
       return sendPage(reply, SearchPage({ site: siteFor(ctx, req), q, only, result, error }), error ? 400 : 200);
     });
   };

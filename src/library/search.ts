@@ -4,6 +4,7 @@
  * events, list archives), write a `SearchSource` in your feature and add it to SEARCH_SOURCES.
  */
 import type { Queryable } from '../platform/db/queryable.ts';
+import { archiveSearchSource } from '../archives/site-search.ts';
 
 export interface SearchHit {
   /** The source's name, e.g. "articles". */
@@ -22,6 +23,8 @@ export interface SearchQuery {
   text: string;
   /** Whether the viewer is a signed-in member (members-only sources are skipped otherwise). */
   member: boolean;
+  /** Who is searching, for sources that depend on the community (list archives). */
+  viewer?: { memberId: number; siteAdmin: boolean } | null;
   limit: number;
 }
 
@@ -107,7 +110,7 @@ const communities: SearchSource = {
 };
 
 /** Every source, in the order the filter lists them. Other features add theirs here (one line). */
-export const SEARCH_SOURCES: SearchSource[] = [articles, guides, topics, communities];
+export const SEARCH_SOURCES: SearchSource[] = [articles, guides, topics, communities, archiveSearchSource];
 
 export interface SearchResult {
   hits: SearchHit[];

@@ -748,7 +748,7 @@ export function SearchPage(p: { site: Site; q: string; only: string | undefined;
       <form class="usa-form usa-form--large" method="get" action="/search" role="search">
         <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
           <label class="usa-label" for="q">
-            Search articles, guides, topics and communities
+            Search articles, guides, topics, communities and list archives
           </label>
           <div class="usa-hint" id="q-hint">
             Put a phrase in "quotes"; put - before a word to leave it out.

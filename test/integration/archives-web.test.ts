@@ -168,6 +168,46 @@ describe('archives on the web', { skip: NO_SERVER }, () => {
     }
   });
 
+  test('site search finds archive messages only in archives the reader may read', async () => {
+    const hit = /href="\/archives\/social-media\/1"/;
+    for (const [who, client] of [['visitor', anonymous], ['non-member', outsider]] as const) {
+      const r = await client.get('/search?q=captions');
+      assert.equal(r.status, 200, who);
+      assert.doesNotMatch(r.text, hit, `${who}: no hits from a members-only archive`);
+      assert.ok(!r.text.includes('Office hours on Tuesday'), who);
+    }
+    const mine = await member.get('/search?q=captions');
+    assert.match(mine.text, hit);
+    assert.match(mine.text, /<mark>captions<\/mark>/);
+    assert.match(mine.text, /List archives/);
+    const only = await member.get('/search?q=captions&source=archives');
+    assert.match(only.text, hit);
+    await platform.db.pool.query("update lists set archive_public = true where local_part = 'social-media'");
+    try {
+      const open = await anonymous.get('/search?q=mail+captions');
+      assert.match(open.text, hit, 'a public archive is searched for everybody');
+      assert.ok(!open.text.includes('jo.smith@agency.gov'), 'addresses hidden from visitors');
+      assert.ok((await member.get('/search?q=mail+captions')).text.includes('jo.smith@agency.gov'), 'members see addresses');
+    } finally {
+      await platform.db.pool.query("update lists set archive_public = false where local_part = 'social-media'");
+    }
+  });
+
+  test('the community page links to its list archive as the reader may use it', async () => {
+    const visitor = await anonymous.get('/communities/social-media');
+    assert.equal(visitor.status, 200);
+    assert.match(visitor.text, /The list archive is for members\. <a href="\/signin\?next=%2Farchives%2Fsocial-media">Sign in to read the list archive<\/a>/);
+    assert.doesNotMatch(visitor.text, /href="\/archives\/social-media"/);
+    assert.match((await outsider.get('/communities/social-media')).text, /The list archive is for members of this community\. Join the community to read it\./);
+    assert.match((await member.get('/communities/social-media')).text, /<a href="\/archives\/social-media">Read the list archive<\/a>: every message posted to the list, for members only\./);
+    await platform.db.pool.query("update lists set archive_public = true where local_part = 'social-media'");
+    try {
+      assert.match((await anonymous.get('/communities/social-media')).text, /<a href="\/archives\/social-media">Read the list archive<\/a>: every message posted to the list, open to everyone\./);
+    } finally {
+      await platform.db.pool.query("update lists set archive_public = false where local_part = 'social-media'");
+    }
+  });
+
   test('a private feed: made and revoked by the member, with CSRF', async () => {
     const page = await member.get('/archives/social-media/feed');
     assert.equal((await member.request('POST', '/archives/social-media/feed', { action: 'create' })).status, 403, 'no CSRF token, no feed');

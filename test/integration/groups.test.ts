@@ -100,10 +100,20 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     const archived = await (await signIn('ana@agency.gov')).get('/archives/social-media-plain-language/1');
     assert.equal(archived.status, 200);
     assert.match(archived.text, /Draft of the checklist/);
-    const dee = await (await signIn('dee@agency.gov')).get('/archives/social-media-plain-language/1');
+    const deeClient = await signIn('dee@agency.gov');
+    const dee = await deeClient.get('/archives/social-media-plain-language/1');
     assert.equal(dee.status, 403);
     assert.match(dee.text, /archive is for members of the working group\. Join the group on its page to read it\./);
     assert.doesNotMatch(dee.text, /Draft of the checklist/);
+    // Site search follows the same rule: the group's members find the post, the rest of the community does not.
+    const found = await waitFor('indexed', async () => {
+      const r = await (await signIn('ana@agency.gov')).get('/search?q=checklist');
+      return r.text.includes('/archives/social-media-plain-language/1') && r;
+    });
+    assert.ok(found);
+    const hidden = await deeClient.get('/search?q=checklist');
+    assert.equal(hidden.status, 200);
+    assert.ok(!hidden.text.includes('/archives/social-media-plain-language/'), 'a community member outside the group gets no hit from its archive');
   });
 
   test('a post from outside the group waits for a lead, who decides on the group’s held page', async () => {
