@@ -5,12 +5,15 @@
  * smtp-source and smtp-sink are installed (Debian `postfix`) — the ratio to `smtp-source -d`
  * sending the same number of same-sized messages into the same sink in the same run.
  *
- *   npm run bench -- fanout [--sizes=1000,10000] [--connections=5]
+ *   npm run bench -- fanout [--sizes=1000,10000] [--connections=5] [--lanes=10] [--threads=1]
+ *                           [--key=rsa|ed25519] [--no-dkim]
+ * With DKIM it also measures one private-key signature here and prints the "signing floor": the
+ * time signing alone would take with every core signing and nothing else running.
  * Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database is created on that
  * server), else an embedded PostgreSQL in a temporary folder.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -33,6 +36,7 @@ import { startCountingSink } from '../test/counting-sink.ts';
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const SIZES = (arg('sizes') ?? '1000,10000,50000').split(',').map(Number);
 const CONNECTIONS = Number(arg('connections') ?? 5);
+let signMs = 0;
 const DOMAIN = 'lists.bench.gov';
 const SMTP_SINK = '/usr/sbin/smtp-sink';
 const SMTP_SOURCE = '/usr/sbin/smtp-source';
@@ -115,10 +119,22 @@ async function main() {
   const { db, cleanup } = await openBenchDatabase();
   const sink = await startSink();
   const config = loadConfig({ SMTP_URL: sink.url, RELAY_CONNECTIONS: String(CONNECTIONS), LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent', ...(arg('threads') ? { SIGNING_THREADS: arg('threads') } : {}) } as NodeJS.ProcessEnv);
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ed25519 = arg('key') === 'ed25519';
+  if (arg('key') && !['rsa', 'ed25519'].includes(arg('key')!)) throw new Error('--key is rsa (RSA-2048, the default) or ed25519.');
+  const { privateKey } = ed25519 ? generateKeyPairSync('ed25519') : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const dkim = process.argv.includes('--no-dkim') ? [] : [loadDkimKey(DOMAIN, 'bench', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())];
-  console.log(`fan-out: ${os.cpus().length} cores, ${CONNECTIONS} relay connections, ${dkim.length ? 'RSA-2048 DKIM' : 'no DKIM'}, ${config.signingThreads} signing thread(s), sink: ${sink.kind}`);
-  console.log('members  seconds  msg/s   peak RSS MB  smtp-source -d s  ratio (ours/smtp-source msg/s)');
+  console.log(`fan-out: ${os.cpus().length} cores, ${CONNECTIONS} relay connections, ${dkim.length ? (ed25519 ? 'Ed25519 DKIM' : 'RSA-2048 DKIM') : 'no DKIM'}, ${config.signingThreads} signing thread(s), sink: ${sink.kind}`);
+  if (dkim.length) {
+    // The floor DKIM sets: one private-key signature per copy, measured here, now.
+    const data = randomBytes(700);
+    for (let i = 0; i < 50; i++) sign(ed25519 ? null : 'sha256', data, privateKey);
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < 500; i++) sign(ed25519 ? null : 'sha256', data, privateKey);
+    const ms = Number(process.hrtime.bigint() - t) / 1e6 / 500;
+    signMs = ms;
+    console.log(`one ${ed25519 ? 'Ed25519' : 'RSA-2048'} signature: ${ms.toFixed(3)} ms on one core, so signing N copies needs N × ${ms.toFixed(3)} ms of CPU (10,000 copies: ${(ms * 10).toFixed(1)} s; on all ${os.cpus().length} cores at best ${((ms * 10) / os.cpus().length).toFixed(1)} s)`);
+  }
+  console.log('members  seconds  msg/s   peak RSS MB  smtp-source -d s  ratio (ours/smtp-source msg/s)  signing floor s  ratio (floor/ours)');
   try {
     await migrate(db.pool);
     await seedDefaultCommunity(db.pool);
@@ -157,7 +173,7 @@ async function main() {
       const ref = smtpSource(sink.port, n, raw.length);
       const ours = n / seconds;
       console.log(
-        `${String(n).padStart(7)}  ${seconds.toFixed(2).padStart(7)}  ${ours.toFixed(0).padStart(6)}  ${rss.toFixed(0).padStart(11)}  ${ref ? ref.toFixed(2).padStart(16) : '(not installed)'.padStart(16)}  ${ref ? (ours / (n / ref)).toFixed(3) : '-'}`,
+        `${String(n).padStart(7)}  ${seconds.toFixed(2).padStart(7)}  ${ours.toFixed(0).padStart(6)}  ${rss.toFixed(0).padStart(11)}  ${ref ? ref.toFixed(2).padStart(16) : '(not installed)'.padStart(16)}  ${(ref ? (ours / (n / ref)).toFixed(3) : '-').padStart(30)}  ${(signMs ? ((signMs * n) / 1000 / os.cpus().length).toFixed(2) : '-').padStart(15)}  ${signMs ? ((signMs * n) / 1000 / os.cpus().length / seconds).toFixed(2) : '-'}`,
       );
     }
     console.log('Target (issue 4): 10,000 members in 5 s or less on 2 cores.');
