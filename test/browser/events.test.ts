@@ -4,21 +4,18 @@
  * joins a full summit's waiting list. axe finds nothing on every page.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import { DateTime } from 'luxon';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { inTransaction } from '../../src/platform/db/queryable.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
 import { createEvent } from '../../src/events/store.ts';
-import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
   let platform: RunningPlatform;
@@ -51,7 +48,6 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
       recording: { youtubeId: 'M2_SVDc_eCM', title: 'How to build with U.S. Web Design System tools (2024)', transcript: '**Slide 1:** Welcome everyone.' },
     }, { source: 'cli' }));
     browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {
     await browser?.close();
@@ -60,27 +56,9 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await cleanup?.();
   });
 
-  async function check(page: Page, name: string) {
-    await page.screenshot({ path: path.join(SHOTS, `events-${name}.png`), fullPage: true });
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
-    assert.equal(await page.locator('h1').count(), 1, `${name}: one h1`);
-  }
-
-  async function newContext(javaScriptEnabled = true): Promise<BrowserContext> {
-    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    return context;
-  }
-
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${platform.url}/signin`);
-    await page.getByLabel('Work email address').fill(email);
-    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    await page.goto(linkIn(await sink.next(email), `${platform.url}/signin/confirm?token=`));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/account$/);
-  }
+  const check = (page: Page, name: string) => checkPage(page, `events-${name}`);
+  const newContext = (javaScriptEnabled = true) => newBrowserContext(browser, { javaScriptEnabled });
+  const signIn = (page: Page, email: string) => signInByMail(page, platform.url, sink, email);
 
   test('a coordinator creates weekly office hours and skips a week', async () => {
     const ctx = await newContext();

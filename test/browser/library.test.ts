@@ -4,21 +4,20 @@
  * working group. axe finds no WCAG 2.1 A/AA violation on any page.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { applyImport } from '../../src/library/import.ts';
 import { planImport } from '../../src/library/import-files.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
-import { removeDir, ROOT, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
-import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
+import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { startMailSink, type MailSink } from '../mail-sink.ts';
 import { addMember, writeLibraryFixture } from '../library-fixture.ts';
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
   let platform: RunningPlatform;
@@ -40,7 +39,6 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await addMember(platform.db.pool, 'social-media', { email: 'wren.writer@gsa.gov', name: 'Wren Writer', agency: 'General Services Administration' });
     await addMember(platform.db.pool, 'social-media', { email: 'cora.lead@hhs.gov', name: 'Cora Lead', agency: 'Health and Human Services', role: 'coordinator' });
     browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {
     await browser?.close();
@@ -50,27 +48,9 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     if (dir) removeDir(dir);
   });
 
-  async function check(page: Page, name: string) {
-    await page.screenshot({ path: path.join(SHOTS, `library-${name}.png`), fullPage: true });
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
-    assert.equal(await page.locator('h1').count(), 1, `${name} has one h1`);
-  }
-
-  async function newContext(javaScriptEnabled = true): Promise<BrowserContext> {
-    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    return context;
-  }
-
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${platform.url}/signin`);
-    await page.getByLabel('Work email address').fill(email);
-    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    await page.goto(linkIn(await sink.next(email), `${platform.url}/signin/confirm?token=`));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/account$/);
-  }
+  const check = (page: Page, name: string) => checkPage(page, `library-${name}`);
+  const newContext = (javaScriptEnabled = true) => newBrowserContext(browser, { javaScriptEnabled });
+  const signIn = (page: Page, email: string) => signInByMail(page, platform.url, sink, email);
 
   test('reading with JavaScript off: library, article, guide with next/previous, print view, topic, tools, search, feeds', async () => {
     const ctx = await newContext(false);

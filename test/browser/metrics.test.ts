@@ -5,20 +5,17 @@
  * with JavaScript off. axe finds nothing on each page.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { addDays, dayOf } from '../../src/metrics/days.ts';
 import { rollUpMissing } from '../../src/metrics/rollup.ts';
-import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { addMember } from '../library-fixture.ts';
-import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
+import { startMailSink, type MailSink } from '../mail-sink.ts';
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const TODAY = dayOf(new Date());
 
 describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
@@ -33,7 +30,6 @@ describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
     cleanup = database.cleanup;
     platform = await startPlatform(testConfig({ ...database.env, SMTP_URL: sink.url }));
     browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
     const pool = platform.db.pool;
     await addMember(pool, 'social-media', { email: 'robin@agency.gov', name: 'Robin Lead', agency: 'GSA', role: 'coordinator' });
     // members who joined over the last three weeks, two posts a week
@@ -55,26 +51,9 @@ describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await cleanup?.();
   });
 
-  async function newContext(javaScriptEnabled = true): Promise<BrowserContext> {
-    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    context.setDefaultTimeout(10_000);
-    return context;
-  }
-
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${platform.url}/signin`);
-    await page.getByLabel('Work email address').fill(email);
-    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    await page.goto(linkIn(await sink.next(email), `${platform.url}/signin/confirm?token=`));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/account$/);
-  }
-
-  async function check(page: Page, name: string) {
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
-  }
+  const check = (page: Page, name: string) => checkPage(page, name, { oneH1: false });
+  const newContext = (javaScriptEnabled = true) => newBrowserContext(browser, { javaScriptEnabled, acceptDownloads: true });
+  const signIn = (page: Page, email: string) => signInByMail(page, platform.url, sink, email);
 
   async function readDashboard(page: Page) {
     assert.equal(await page.locator('h1').innerText(), 'Metrics for Social Media');

@@ -4,19 +4,16 @@
  * member asks the experts a question. axe finds nothing on every new page.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
 import { saveSpeakerProfile } from '../../src/speakers/profiles.ts';
-import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
 
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
   let platform: RunningPlatform;
@@ -47,7 +44,6 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
       }
     }
     browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {
     await browser?.close();
@@ -56,30 +52,9 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await cleanup?.();
   });
 
-  async function check(page: Page, name: string) {
-    await page.screenshot({ path: path.join(SHOTS, `speakers-${name}.png`), fullPage: true });
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
-    assert.equal(await page.locator('h1').count(), 1, `${name}: one h1`);
-  }
-
-  async function newContext(javaScriptEnabled = true): Promise<BrowserContext> {
-    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    return context;
-  }
-
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${platform.url}/signin`);
-    await page.getByLabel('Work email address').fill(email);
-    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-    // Skip the bureau's own mail to this person (a new request, a proposal) to find the sign-in link.
-    let mail = await sink.next(email);
-    while (!mail.text.includes('/signin/confirm?token=')) mail = await sink.next(email);
-    await page.goto(linkIn(mail, `${platform.url}/signin/confirm?token=`));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/account$/);
-  }
+  const check = (page: Page, name: string) => checkPage(page, `speakers-${name}`);
+  const newContext = (javaScriptEnabled = true) => newBrowserContext(browser, { javaScriptEnabled });
+  const signIn = (page: Page, email: string) => signInByMail(page, platform.url, sink, email);
 
   async function fillRequest(tab: Page) {
     await tab.getByLabel('Your full name').fill('Jordan Rivera');

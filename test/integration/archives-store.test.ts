@@ -16,7 +16,7 @@ import { mboxrdChunks } from '../../src/archives/export.ts';
 import { importMbox } from '../../src/archives/import.ts';
 import { MboxFormatError } from '../../src/archives/mbox.ts';
 import { monthRange } from '../../src/archives/months.ts';
-import { searchArchive, SearchQueryError } from '../../src/archives/search.ts';
+import { newestMatches, searchArchive, searchConditions, SearchQueryError } from '../../src/archives/search.ts';
 import { archiveDb, mboxOf, rawMail, type ArchiveDb, type TestMail } from '../archive-helpers.ts';
 import { HAS_SHARED, NO_SERVER, NO_SHARED, removeDir, SHARED, tempDir } from '../helpers.ts';
 
@@ -163,6 +163,40 @@ describe('archives: import, threads, search, export', { skip: NO_SERVER }, () =>
     const bySender = await searchArchive(db.pool, { listIds: [list.id], from: 'ejkreinar' }, { hideAddresses: true });
     assert.ok(bySender.total >= 1);
     assert.ok(bySender.hits.every((h) => h.fromAddress === 'ejkreinar@gmail.com'));
+    // The two ways to find the newest matches (walking the dates, or the GIN index then a sort)
+    // find the same posts, and so does PostgreSQL left to itself (a client, not the pool).
+    const client = await db.pool.connect();
+    try {
+      for (const q of [{ words: 'uhd' }, { words: 'timeout' }, { from: 'patchvonbraun' }, { words: 'x310', from: 'leech' }, { words: 'b210', since: new Date('2019-05-01T00:00:00Z') }, { words: 'error', hasAttachment: true }]) {
+        const c = searchConditions({ listIds: [list.id], ...q });
+        const { rows } = await db.pool.query<{ n: number }>(`select count(*)::int as n from archive_entries e where ${[...c.cheap, ...c.costly].join(' and ')}`, c.params);
+        const all = rows[0]!.n;
+        assert.ok(all > 0, `${JSON.stringify(q)} finds something`);
+        for (const limit of [all + 5, 20]) {
+          // the walk reads the newest rows up to its budget: exactly enough rows for `limit` matches, then one less
+          const { rows: edge } = await db.pool.query<{ n: number; alone: boolean }>(
+            `select n, count(*) over (partition by sent_at) = 1 as alone from (
+               select row_number() over (order by e.sent_at desc) as n, e.sent_at, ${c.costly.join(' and ')} as hit from archive_entries e where ${c.cheap.join(' and ')}) r
+             where hit order by n limit 1 offset ${Math.min(limit, all) - 1}`,
+            c.params,
+          );
+          const budget = edge[0]!.n;
+          const walked = await newestMatches(db.pool, c, limit, { walk: budget });
+          assert.equal(walked.length, Math.min(limit, all), `${JSON.stringify(q)}: the walk through ${budget} rows finds ${Math.min(limit, all)}`);
+          // (unless another post has the same date as the last one found: then which of them is first is not fixed)
+          if (edge[0]!.alone) assert.equal((await newestMatches(db.pool, c, limit, { walk: budget - 1 })).length, Math.min(limit, all) - 1, `${JSON.stringify(q)}: one row less, one match less`);
+          const bitmap = await newestMatches(db.pool, c, limit, 'bitmap');
+          const chosen = await newestMatches(db.pool, c, limit);
+          const planner = await newestMatches(client, c, limit);
+          const when = async (ids: string[]) => (await db.pool.query<{ t: Date }>('select sent_at as t from archive_entries where post_id = any($1) order by sent_at desc', [ids])).rows.map((r) => r.t.getTime());
+          if (limit > all) for (const other of [bitmap, chosen, planner]) assert.deepEqual([...other].sort(), [...walked].sort(), JSON.stringify(q));
+          // at a page's edge two posts of the same second may swap: the dates are the same
+          else for (const other of [bitmap, chosen, planner]) assert.deepEqual(await when(other), await when(walked), JSON.stringify(q));
+        }
+      }
+    } finally {
+      client.release();
+    }
     assert.equal((await importMbox(db.pool, list, readFileSync(CORPUS), actor)).imported, 0, 'importing again adds nothing');
   });
 });

@@ -1,0 +1,39 @@
+/** What every browser test does to a page: sign in by the mailed link, open a context, check a page (screenshot, axe, one h1). */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ROOT } from '../helpers.ts';
+import { linkIn, type MailSink } from '../mail-sink.ts';
+
+export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+/** The axe rule sets of WCAG 2.1 A and AA. */
+export const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Screenshot the page to test-results/screenshots/<shot>.png, then require zero axe violations and (unless told otherwise) one h1. */
+export async function checkPage(page: Page, shot: string, opts: { oneH1?: boolean } = {}): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
+  const axe = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
+  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], shot);
+  if (opts.oneH1 ?? true) assert.equal(await page.locator('h1').count(), 1, `${shot}: one h1`);
+}
+
+export async function newBrowserContext(browser: Browser, opts: { javaScriptEnabled?: boolean; acceptDownloads?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled ?? true, viewport: { width: 1280, height: 900 }, acceptDownloads: opts.acceptDownloads ?? false });
+  context.setDefaultTimeout(10_000);
+  return context;
+}
+
+/** Sign in as a person does: ask for a link, open it from the mail (other mail to them is skipped), press Sign in. */
+export async function signInByMail(page: Page, baseUrl: string, sink: MailSink, email: string): Promise<void> {
+  await page.goto(`${baseUrl}/signin`);
+  await page.getByLabel('Work email address').fill(email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  let mail = await sink.next(email);
+  while (!mail.text.includes('/signin/confirm?token=')) mail = await sink.next(email);
+  await page.goto(linkIn(mail, `${baseUrl}/signin/confirm?token=`));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/account$/);
+}
