@@ -6,7 +6,8 @@
  * sending the same number of same-sized messages into the same sink in the same run.
  *
  *   npm run bench -- fanout [--sizes=1000,10000] [--connections=5] [--lanes=10] [--threads=1]
- *                           [--key=rsa|ed25519] [--no-dkim]
+ *                           [--key=rsa|ed25519|both] [--no-dkim]
+ * (--key=both signs each copy twice, RSA and Ed25519, as DKIM_SELECTOR=a,b does; the floor counts the RSA signature)
  * With DKIM it also measures one private-key signature here and prints the "signing floor": the
  * time signing alone would take with every core signing and nothing else running.
  * Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database is created on that
@@ -131,10 +132,13 @@ async function main() {
   const sink = await startSink();
   const config = loadConfig({ SMTP_URL: sink.url, RELAY_CONNECTIONS: String(CONNECTIONS), LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent', ...(arg('threads') ? { SIGNING_THREADS: arg('threads') } : {}) } as NodeJS.ProcessEnv);
   const ed25519 = arg('key') === 'ed25519';
-  if (arg('key') && !['rsa', 'ed25519'].includes(arg('key')!)) throw new Error('--key is rsa (RSA-2048, the default) or ed25519.');
+  const both = arg('key') === 'both';
+  if (arg('key') && !['rsa', 'ed25519', 'both'].includes(arg('key')!)) throw new Error('--key is rsa (RSA-2048, the default), ed25519, or both.');
   const { privateKey } = ed25519 ? generateKeyPairSync('ed25519') : generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const dkim = process.argv.includes('--no-dkim') ? [] : [loadDkimKey(DOMAIN, 'bench', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())];
-  console.log(`fan-out: ${os.cpus().length} cores, ${CONNECTIONS} relay connections, ${dkim.length ? (ed25519 ? 'Ed25519 DKIM' : 'RSA-2048 DKIM') : 'no DKIM'}, ${config.signingThreads} signing thread(s), sink: ${sink.kind}`);
+  const pemOf = (k: typeof privateKey) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const dkim = process.argv.includes('--no-dkim') ? [] : [loadDkimKey(DOMAIN, 'bench', pemOf(privateKey))];
+  if (both && dkim.length) dkim.push(loadDkimKey(DOMAIN, 'benched', pemOf(generateKeyPairSync('ed25519').privateKey)));
+  console.log(`fan-out: ${os.cpus().length} cores, ${CONNECTIONS} relay connections, ${dkim.length ? (ed25519 ? 'Ed25519 DKIM' : both ? 'RSA-2048 and Ed25519 DKIM' : 'RSA-2048 DKIM') : 'no DKIM'}, ${config.signingThreads} signing thread(s), sink: ${sink.kind}`);
   if (dkim.length) {
     // The floor DKIM sets: one private-key signature per copy, measured here, now.
     const data = randomBytes(700);

@@ -29,6 +29,13 @@ export function rsaKey(): RsaKey {
   return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), txt: `v=DKIM1; k=rsa; p=${der}` };
 }
 
+/** An Ed25519 DKIM key; its record holds the raw 32-byte public key (RFC 8463). */
+export function ed25519Key(): RsaKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ type: 'spki', format: 'der' }).subarray(-32).toString('base64');
+  return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), txt: `v=DKIM1; k=ed25519; p=${raw}` };
+}
+
 export function writeKey(dir: string, key: RsaKey, name = 'dkim.pem'): string {
   const file = path.join(dir, name);
   writeFileSync(file, key.privatePem, { mode: 0o600 });

@@ -24,16 +24,17 @@ export class DkimKeyFileError extends Error {
 
 export async function listContext(w: WorkerContext): Promise<ListContext> {
   const domain = listDomainOf(w.config);
-  let dkim: ListContext['dkim'] = [];
-  if (w.config.dkimSelector && w.config.dkimKeyFile) {
+  // one signature per key on every copy (e.g. RSA for every receiver, Ed25519 for those that check it)
+  const dkim: ListContext['dkim'] = w.config.dkimSelectors.map((selector, i) => {
+    const file = w.config.dkimKeyFiles[i]!;
     let pem: string;
     try {
-      pem = readFileSync(w.config.dkimKeyFile, 'utf8');
+      pem = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new DkimKeyFileError(`DKIM_PRIVATE_KEY_FILE: cannot read ${w.config.dkimKeyFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path and permissions, or unset DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE.`);
+      throw new DkimKeyFileError(`DKIM_PRIVATE_KEY_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path and permissions, or unset DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE.`);
     }
-    dkim = [loadDkimKey(domain, w.config.dkimSelector, pem)];
-  }
+    return loadDkimKey(domain, selector, pem);
+  });
   return {
     pool: w.pool, config: w.config, queue: w.queue, mail: w.mail, resolve: dnsResolver(w.config), secret: await cookieSecret(w.pool, w.config.secret),
     baseUrl: w.baseUrl, domain, dkim, log: w.log,

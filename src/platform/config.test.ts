@@ -26,10 +26,22 @@ test('each bad value names its setting and what is allowed', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: "loud" is not a log level; use one of fatal, error/],
     [{ SOCIALGOV_SEED: 'maybe' }, /^SOCIALGOV_SEED: "maybe" is not true or false/],
     [{ PUBLIC_URL: 'ftp://x' }, /^PUBLIC_URL: must start with http: or https:/],
+    [{ DKIM_SELECTOR: 'sg' }, /^DKIM_PRIVATE_KEY_FILE: set both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or neither\.$/],
+    [{ DKIM_SELECTOR: 'sg,sge', DKIM_PRIVATE_KEY_FILE: '/k.pem' }, /^DKIM_PRIVATE_KEY_FILE: 1 key files for 2 selectors in DKIM_SELECTOR; give one key file per selector/],
+    [{ DKIM_SELECTOR: 'sg,sg', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: "sg" is named twice/],
+    [{ DKIM_SELECTOR: 'sg,,sge', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: has an empty selector between commas/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message) && !err.message.includes('\n'), JSON.stringify(env));
   }
+});
+
+test('DKIM keys: one, or several paired with their selectors in order', () => {
+  assert.deepEqual(loadConfig({}).dkimSelectors, []);
+  const one = loadConfig({ DKIM_SELECTOR: ' sg2026 ', DKIM_PRIVATE_KEY_FILE: '/etc/socialgov/dkim.pem' });
+  assert.deepEqual([one.dkimSelectors, one.dkimKeyFiles], [['sg2026'], ['/etc/socialgov/dkim.pem']]);
+  const two = loadConfig({ DKIM_SELECTOR: 'sg2026, sg2026e', DKIM_PRIVATE_KEY_FILE: '/etc/rsa.pem, /etc/ed.pem' });
+  assert.deepEqual([two.dkimSelectors, two.dkimKeyFiles], [['sg2026', 'sg2026e'], ['/etc/rsa.pem', '/etc/ed.pem']]);
 });
 
 test('a JSON settings file is read, and the environment wins over it', () => {

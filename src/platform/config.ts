@@ -66,9 +66,9 @@ export interface Config {
   mailInMaxConnections: number;
   /** Seconds a mail-in connection may sit idle. */
   mailInIdleSeconds: number;
-  /** DKIM signing of list mail: selector and PEM private key file; unset: not signed. */
-  dkimSelector: string | undefined;
-  dkimKeyFile: string | undefined;
+  /** DKIM signing of list mail: selectors and their PEM private key files, paired in order (each copy gets one signature per key); empty: not signed. */
+  dkimSelectors: string[];
+  dkimKeyFiles: string[];
   /** DNS servers for SPF/DKIM/DMARC checks (ip[:port], comma-separated); unset: the system's. */
   dnsServers: string[];
   /** Connections to the relay used for list delivery. */
@@ -157,6 +157,14 @@ function parseUrl(raw: string, env: string, protocols: string[]): string {
   }
   if (!protocols.includes(u.protocol)) throw new ConfigError(env, `must start with ${protocols.join(' or ')}.`);
   return raw;
+}
+
+/** A comma-separated setting: its items, trimmed; an empty item (",,") is an error. */
+function commaList(raw: string | undefined, env: string, item: string): string[] {
+  if (!raw || !raw.trim()) return [];
+  const items = raw.split(',').map((x) => x.trim());
+  if (items.some((x) => !x)) throw new ConfigError(env, `has an empty ${item} between commas; list them as a,b.`);
+  return items;
 }
 
 function parsePositive(raw: string, env: string, max: number): number {
@@ -348,14 +356,14 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     parse: (raw, env) => (raw ? parsePositive(raw, env, 3600) : 60),
   },
   {
-    key: 'dkimSelector', env: 'DKIM_SELECTOR', defaultText: '(none: list mail is not signed)',
-    description: 'DKIM selector for list mail, e.g. `sg2026`; the public key is published at `<selector>._domainkey.<LIST_DOMAIN>`. Needs DKIM_PRIVATE_KEY_FILE.',
-    parse: (raw) => (raw && raw.trim() ? raw.trim() : undefined),
+    key: 'dkimSelectors', env: 'DKIM_SELECTOR', defaultText: '(none: list mail is not signed)',
+    description: 'DKIM selector for list mail, e.g. `sg2026`; the public key is published at `<selector>._domainkey.<LIST_DOMAIN>`. Needs DKIM_PRIVATE_KEY_FILE. Several, comma-separated (e.g. `sg2026,sg2026e` for an RSA and an Ed25519 key), sign each copy once per key.',
+    parse: (raw, env) => commaList(raw, env, 'selector'),
   },
   {
-    key: 'dkimKeyFile', env: 'DKIM_PRIVATE_KEY_FILE', defaultText: '(none)',
-    description: 'PEM private key (RSA 2048+ or Ed25519) that signs list mail.',
-    parse: (raw) => (raw && raw.trim() ? path.resolve(raw.trim()) : undefined),
+    key: 'dkimKeyFiles', env: 'DKIM_PRIVATE_KEY_FILE', defaultText: '(none)',
+    description: 'PEM private key (RSA 2048+ or Ed25519) that signs list mail; with several selectors, one file per selector, comma-separated, in the same order.',
+    parse: (raw, env) => commaList(raw, env, 'file').map((f) => path.resolve(f)),
   },
   {
     key: 'dnsServers', env: 'DNS_SERVERS', defaultText: '(the system resolver)',
@@ -555,7 +563,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   out.oidc = parseOidc(merged);
   const config = out as Config;
   if (!!config.mailInTlsCert !== !!config.mailInTlsKey) throw new ConfigError(config.mailInTlsCert ? 'MAIL_IN_TLS_KEY' : 'MAIL_IN_TLS_CERT', 'set both MAIL_IN_TLS_CERT and MAIL_IN_TLS_KEY, or neither.');
-  if (!!config.dkimSelector !== !!config.dkimKeyFile) throw new ConfigError(config.dkimSelector ? 'DKIM_PRIVATE_KEY_FILE' : 'DKIM_SELECTOR', 'set both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or neither.');
+  if (!!config.dkimSelectors.length !== !!config.dkimKeyFiles.length) throw new ConfigError(config.dkimSelectors.length ? 'DKIM_PRIVATE_KEY_FILE' : 'DKIM_SELECTOR', 'set both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or neither.');
+  if (config.dkimSelectors.length !== config.dkimKeyFiles.length) {
+    throw new ConfigError('DKIM_PRIVATE_KEY_FILE', `${config.dkimKeyFiles.length} key files for ${config.dkimSelectors.length} selectors in DKIM_SELECTOR; give one key file per selector, in the same order.`);
+  }
+  const twice = config.dkimSelectors.find((sel, i) => config.dkimSelectors.indexOf(sel) !== i);
+  if (twice) throw new ConfigError('DKIM_SELECTOR', `"${twice}" is named twice; each key needs a selector of its own.`);
   return config;
 }
 

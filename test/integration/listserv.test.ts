@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
-import { addMembers, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
+import { addMembers, ed25519Key, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
 import { startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
 import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 
@@ -30,6 +30,7 @@ describe('the listserv', () => {
   let smtpPort: number;
   let lmtpPort: number;
   let listKey: RsaKey;
+  let listEdKey: RsaKey;
   let agencyKey: RsaKey;
 
   before(async () => {
@@ -37,6 +38,7 @@ describe('the listserv', () => {
     cleanup = database.cleanup;
     dir = tempDir();
     listKey = rsaKey();
+    listEdKey = ed25519Key();
     agencyKey = rsaKey();
     dns = await startTestDns({
       '_dmarc.agency.gov': 'v=DMARC1; p=reject; rua=mailto:dmarc@agency.gov',
@@ -54,8 +56,9 @@ describe('the listserv', () => {
         SMTP_IN_PORT: '0',
         LMTP_PORT: '0',
         DNS_SERVERS: dns.address,
-        DKIM_SELECTOR: 'sg',
-        DKIM_PRIVATE_KEY_FILE: writeKey(dir, listKey),
+        // two keys, as RFC 8463 suggests: RSA for every receiver, Ed25519 for those that check it
+        DKIM_SELECTOR: 'sg,sged',
+        DKIM_PRIVATE_KEY_FILE: `${writeKey(dir, listKey)},${writeKey(dir, listEdKey, 'dkim-ed25519.pem')}`,
       }),
     );
     const info = platform.roles['mail-in']!.info as { smtpPort: number; lmtpPort: number };
@@ -114,12 +117,13 @@ describe('the listserv', () => {
       const verified = await dkimVerify(Buffer.from(raw), {
         resolver: async (name: string) => {
           if (name === `sg._domainkey.${DOMAIN}`) return [[listKey.txt]];
+          if (name === `sged._domainkey.${DOMAIN}`) return [[listEdKey.txt]];
           throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
         },
       });
-      const ours = verified.results.find((r) => r.signingDomain === DOMAIN);
-      assert.equal(ours?.status.result, 'pass', `DKIM for ${copy.to[0]}: ${JSON.stringify(verified.results.map((r) => r.status))}`);
-      assert.match(ours!.status.header?.h ?? JSON.stringify(ours), /list-unsubscribe/i);
+      const ours = verified.results.filter((r) => r.signingDomain === DOMAIN);
+      assert.deepEqual(ours.map((r) => [r.status.header?.s, r.status.header?.a, r.status.result]), [['sg', 'rsa-sha256', 'pass'], ['sged', 'ed25519-sha256', 'pass']], `DKIM for ${copy.to[0]}: ${JSON.stringify(verified.results.map((r) => r.status))}`);
+      for (const r of ours) assert.match(r.status.header?.h ?? JSON.stringify(r), /list-unsubscribe/i);
     }
     assert.equal(tokens.size, 3, 'each copy has its own unsubscribe link');
     const { rows } = await platform.db.pool.query(`select status from incoming_messages where message_id = $1`, [messageId]);
