@@ -302,7 +302,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       const viewer = requireViewer(req);
       const member = (await findMember(ctx.pool, viewer.memberId))!;
       const memberships = await membershipsOf(ctx.pool, viewer.memberId);
-      return sendPage(reply, AccountPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), member, memberships, ...extra }), status);
+      return sendPage(reply, AccountPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), member, memberships, siteAdmin: viewer.siteAdmin, ...extra }), status);
     }
 
     app.get<{ Querystring: { saved?: string } }>('/account', hide, async (req, reply) => {

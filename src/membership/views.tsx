@@ -192,7 +192,39 @@ export function SignInPage(p: { site: Site; csrf: string; email?: string; error?
   );
 }
 
-export function AccountPage(p: { site: Site; csrf: string; member: Member; memberships: Membership[]; saved?: string; errors?: FieldErrors }): string {
+/** Where coordinators run their communities (and site administrators the whole site): otherwise only reachable from each community's page. */
+function ManageLinks(p: { memberships: Membership[]; siteAdmin: boolean }): JSX.Element | string {
+  const run = p.memberships.filter((ms) => ms.role === 'coordinator' || ms.role === 'moderator');
+  const admin = p.siteAdmin;
+  if (!run.length && !admin) return '';
+  return (
+    <>
+      <h2>Communities you help run</h2>
+      <ul class="usa-list">
+        {run.map((ms) => (
+          <li>
+            <a href={`/communities/${ms.communitySlug}/admin`} safe>{`Manage ${ms.communityTitle}`}</a>
+            {ms.role === 'moderator' ? ' (as a moderator: held messages)' : ': join requests, members, list settings, metrics'}
+          </li>
+        ))}
+        {admin ? (
+          <>
+            <li>
+              <a href="/admin/metrics">Metrics for all communities</a> (site administrators)
+            </li>
+            <li>
+              <a href="/communities">Every community</a>: as a site administrator you can manage each from its page
+            </li>
+          </>
+        ) : (
+          ''
+        )}
+      </ul>
+    </>
+  );
+}
+
+export function AccountPage(p: { site: Site; csrf: string; member: Member; memberships: Membership[]; siteAdmin?: boolean; saved?: string; errors?: FieldErrors }): string {
   const m = p.member;
   const errors = p.errors ?? {};
   const active = p.memberships.filter((x) => x.status === 'active');
@@ -280,6 +312,7 @@ export function AccountPage(p: { site: Site; csrf: string; member: Member; membe
       <p>
         <a href="/account/speaker">Speakers bureau and expert questions: your speaker profile, requests and questions for you</a>
       </p>
+      <ManageLinks memberships={active} siteAdmin={!!p.siteAdmin} />
       <h2>Your data</h2>
       <p>
         <a class="usa-link" href="/account/data.json">

@@ -262,7 +262,11 @@ describe('metrics', { skip: NO_SERVER }, () => {
   });
 
   test('site administrators see every community together', async () => {
+    const before = await coordinator.get('/account');
+    assert.match(before.text, /<a href="\/communities\/social-media\/admin">Manage Social Media<\/a>/, 'a coordinator finds the Manage page from the account page');
+    assert.doesNotMatch(before.text, /href="\/admin\/metrics"/);
     await pool().query(`update members set site_admin = true where email = 'casey@gsa.gov'`);
+    assert.match((await coordinator.get('/account')).text, /<a href="\/admin\/metrics">Metrics for all communities<\/a>/, 'and a site administrator the site metrics');
     const summary = new Map((await csv(coordinator, `/admin/metrics/summary.csv${RANGE}`)).slice(1).map(([k, v]) => [k, v]));
     const active = (await pool().query(`select count(*)::int as n from memberships where status = 'active'`)).rows[0].n;
     assert.equal(summary.get('Members at the end of the range'), String(active));
