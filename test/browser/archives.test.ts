@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { axeFor } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { createSession } from '../../src/membership/sessions.ts';
 import { listByLocalPart } from '../../src/lists/store.ts';
@@ -62,7 +62,7 @@ describe('the archive of real mail in Chromium', { skip: NO_CHROMIUM || NO_SHARE
   }
 
   async function axe(page: Page, label: string) {
-    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const result = await axeFor(page).analyze();
     assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`), [], label);
   }
 
@@ -103,7 +103,7 @@ describe('the archive of real mail in Chromium', { skip: NO_CHROMIUM || NO_SHARE
         // banner, header and footer around it are the same on every page).
         const sample = Number(r.number) % 30 === 0;
         if (r.has_html || sample) {
-          const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+          const builder = axeFor(page);
           const result = await (sample ? builder : builder.include('main')).analyze();
           for (const v of result.violations) fail(`${url}: ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
           checked++;

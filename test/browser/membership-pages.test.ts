@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { axeFor } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
@@ -40,7 +40,7 @@ describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
 
   async function check(page: Page, name: string) {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const axe = await axeFor(page).analyze();
     assert.deepEqual(
       axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
       [],

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { axeFor } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
 
@@ -59,7 +59,7 @@ describe('pages in Chromium', { skip: NO_CHROMIUM }, () => {
       await tab.locator('.usa-banner__button').click();
       assert.ok(await tab.locator('#gov-banner').isVisible(), 'banner opens');
       await tab.screenshot({ path: path.join(SHOTS, `${page.name}.png`), fullPage: true });
-      const axe = await new AxeBuilder({ page: tab }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const axe = await axeFor(tab).analyze();
       assert.deepEqual(
         axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
         [],
@@ -95,7 +95,7 @@ describe('pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await tab.getByRole('link', { name: 'API', exact: true }).click();
     assert.equal((await tab.locator('h1').innerText()).trim(), 'API documentation');
     await tab.goto(platform.url + '/communities/social-media');
-    const axe = await new AxeBuilder({ page: tab }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const axe = await axeFor(tab).analyze();
     assert.deepEqual(axe.violations.map((v) => v.id), []);
     await context.close();
   });

@@ -11,11 +11,20 @@ export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 /** The axe rule sets of WCAG 2.1 A and AA. */
 export const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
+/**
+ * axe with the WCAG 2.1 A and AA rules, run inside the page itself ("legacy mode"): our pages
+ * have no frames, and the default mode opens a new blank page for every check to combine the
+ * frames' results, which made each check take 0.8 s instead of 0.25 s.
+ */
+export function axeFor(page: Page): AxeBuilder {
+  return new AxeBuilder({ page }).withTags(WCAG_21_AA).setLegacyMode(true);
+}
+
 /** Screenshot the page to test-results/screenshots/<shot>.png, then require zero axe violations and (unless told otherwise) one h1. */
 export async function checkPage(page: Page, shot: string, opts: { oneH1?: boolean } = {}): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
-  const axe = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
+  const axe = await axeFor(page).analyze();
   assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], shot);
   if (opts.oneH1 ?? true) assert.equal(await page.locator('h1').count(), 1, `${shot}: one h1`);
 }

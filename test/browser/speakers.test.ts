@@ -95,9 +95,10 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await tab.getByLabel('Your full name').fill('Jordan Rivera');
     await tab.waitForTimeout(1100); // SPEAKER_REQUEST_MIN_SECONDS is 1 here: a person is never this fast
     await tab.getByRole('button', { name: 'Send request' }).click();
-    assert.ok(await tab.getByText('There is a problem').isVisible());
+    // (waits for the answer page: the click returns once the form is sent)
+    await tab.getByText('There is a problem').waitFor({ state: 'visible' });
     assert.equal(await tab.getByLabel('Your full name').inputValue(), 'Jordan Rivera', 'kept');
-    assert.ok(await tab.getByText('Enter the name of your event.').first().isVisible());
+    await tab.getByText('Enter the name of your event.').first().waitFor({ state: 'visible' });
 
     await fillRequest(tab);
     await tab.waitForTimeout(1100);
@@ -118,8 +119,9 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(page, 'profile');
     await page.getByRole('link', { name: 'Ask for Robin Park to speak' }).click();
     await check(page, 'request-form');
+    await page.waitForTimeout(1100); // SPEAKER_REQUEST_MIN_SECONDS is 1 here: sooner is refused as too fast
     await page.getByRole('button', { name: 'Send request' }).click();
-    assert.ok(await page.getByText('There is a problem').isVisible());
+    await page.getByText('There is a problem').waitFor({ state: 'visible' });
     await check(page, 'request-errors');
     // A script that sends the form the moment it loads is refused as too fast.
     await page.goto(`${platform.url}/communities/social-media/speakers/request`);
