@@ -410,3 +410,29 @@ export async function registryView(db: Queryable, domain: string): Promise<Regis
     },
   };
 }
+
+/** What the registry says about a domain, for filling in a person's agency (the join form's lookup). */
+export interface DomainAgency {
+  /** The domain asked about, normalized. */
+  domain: string;
+  /** The registered domain that answered: the domain itself or the nearest parent in the registry. */
+  registered: string;
+  domainType: string;
+  agency: string | null;
+  bureau: string | null;
+}
+
+/**
+ * The registry's answer for a domain or its nearest registered parent (fs.usda.gov, then
+ * usda.gov), or undefined when it is not a .gov domain the registry knows.
+ */
+export async function agencyOfDomain(db: Queryable, domain: string): Promise<DomainAgency | undefined> {
+  const parsed = normaliseDomain(domain.trim());
+  if (!parsed.ok) return undefined;
+  const candidates = registryCandidates(parsed.domain);
+  if (!candidates.length) return undefined;
+  const { rows } = await db.query<DomainRow>('select domain, domain_type, agency, bureau, city, state from gov_domains where domain = any($1::text[])', [candidates]);
+  const nearest = candidates.map((c) => rows.find((r) => r.domain === c)).find(Boolean);
+  if (!nearest) return undefined;
+  return { domain: parsed.domain, registered: nearest.domain, domainType: nearest.domain_type, agency: nearest.agency ?? null, bureau: nearest.bureau ?? null };
+}

@@ -46,6 +46,7 @@ export function JoinPage(p: { site: Site; c: CommunityRef; csrf: string; values?
       site={p.site}
       title={`Join ${p.c.title}`}
       section="communities"
+      scripts={['agency-lookup.js']}
       breadcrumbs={[{ href: '/communities', label: 'Communities' }, { href: `/communities/${p.c.slug}`, label: p.c.title }, { label: 'Join' }]}
     >
       <h1 safe>{`Join ${p.c.title}`}</h1>
@@ -68,6 +69,8 @@ export function JoinPage(p: { site: Site; c: CommunityRef; csrf: string; values?
         <TextField name="email" label="Work email address" type="email" value={v?.email} error={errors.email} required autocomplete="email" hint="For example, jane.doe@agency.gov" />
         <TextField name="jobTitle" label="Job title" value={v?.jobTitle} error={errors.jobTitle} required autocomplete="organization-title" />
         <TextField name="agency" label="Agency or organization" value={v?.agency} error={errors.agency} autocomplete="organization" hint="Leave blank and we fill it in from your address when we can." />
+        {/* agency-lookup.js says here what it filled in from the .gov registry */}
+        <p class="usa-hint margin-top-1" id="agency-lookup" aria-live="polite"></p>
         {p.allowExceptions ? (
           <TextArea
             name="reason"

@@ -32,6 +32,8 @@ export interface PageProps {
   section?: Section;
   description?: string;
   breadcrumbs?: Crumb[];
+  /** Scripts of this page (file names in src/web/assets), loaded after USWDS's; the page works without them. */
+  scripts?: string[];
   children?: Html.Children;
 }
 
@@ -222,6 +224,9 @@ export function Page(props: PageProps): string {
         </main>
         <Footer site={props.site} />
         <script src={`${USWDS}/js/uswds.min.js`}></script>
+        {(props.scripts ?? []).map((file) => (
+          <script src={`${SITE_ASSETS}/${file}`}></script>
+        ))}
       </body>
     </html>
   );

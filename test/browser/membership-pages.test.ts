@@ -10,6 +10,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { axeFor } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { combineRegistryFiles, importRegistry, parseRegistryFile } from '../../src/membership/gov-registry.ts';
 import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
 
@@ -97,6 +98,31 @@ describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.getByRole('button', { name: 'Confirm' }).click();
     assert.match(await page.locator('h1').innerText(), /with a coordinator/);
     await check(page, 'join-awaiting-approval');
+    await ctx.close();
+  });
+
+  test('with JavaScript, the agency is filled in from the .gov registry while the address is typed; a typed agency is kept', async () => {
+    const parsed = parseRegistryFile(['Domain name,Domain type,Organization name,Suborganization name,City,State,Security contact email', 'usda.gov,Federal - Executive,Department of Agriculture,,Washington,DC,sec@usda.gov'].join('\n'));
+    assert.ok(parsed.ok);
+    await importRegistry(platform.db.pool, combineRegistryFiles([{ file: 'current-full.csv', kind: parsed.kind, rows: parsed.rows }]), { actor: { name: 'test', source: 'test' } });
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${platform.url}/communities/social-media/join`);
+    await page.getByLabel('Work email address').pressSequentially('dana@fs.usda.gov');
+    await page.waitForFunction(() => (document.getElementById('agency') as HTMLInputElement).value !== '');
+    assert.equal(await page.getByLabel('Agency or organization').inputValue(), 'Department of Agriculture');
+    assert.match(await page.locator('#agency-lookup').innerText(), /Filled in from the \.gov registry for usda\.gov/);
+    await check(page, 'join-agency-filled');
+    // the person's own words are theirs: another address does not replace them
+    await page.getByLabel('Agency or organization').fill('USDA Forest Service');
+    await page.getByLabel('Work email address').fill('dana@usda.gov');
+    await page.waitForTimeout(800);
+    assert.equal(await page.getByLabel('Agency or organization').inputValue(), 'USDA Forest Service');
+    // an address outside the registry leaves the field alone
+    await page.getByLabel('Agency or organization').fill('');
+    await page.getByLabel('Work email address').fill('dana@example.com');
+    await page.waitForTimeout(800);
+    assert.equal(await page.getByLabel('Agency or organization').inputValue(), '');
     await ctx.close();
   });
 

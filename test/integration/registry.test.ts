@@ -101,6 +101,20 @@ describe('registry', () => {
     }
   });
 
+  test('the .gov domain lookup behind the join form: the agency of a domain or its nearest registered parent', async () => {
+    assert.ok(doc.paths['/api/v1/gov-domains/{domain}']?.get, 'described in the OpenAPI document');
+    const gsa = await api('/api/v1/gov-domains/{domain}', '/api/v1/gov-domains/GSA.gov', 200);
+    assert.deepEqual(gsa.body, { domain: 'gsa.gov', registered: 'gsa.gov', domainType: 'Federal - Executive', agency: 'General Services Administration', bureau: null });
+    const forest = await api('/api/v1/gov-domains/{domain}', '/api/v1/gov-domains/fs.usda.gov', 200);
+    assert.equal(forest.body.bureau, 'Forest Service');
+    const sub = await api('/api/v1/gov-domains/{domain}', '/api/v1/gov-domains/www.fs.usda.gov', 200);
+    assert.deepEqual([sub.body.domain, sub.body.registered, sub.body.agency], ['www.fs.usda.gov', 'fs.usda.gov', 'Department of Agriculture']);
+    for (const missing of ['example.com', 'nobody.gov', 'not a domain', 'a@gsa.gov']) {
+      const r = await api('/api/v1/gov-domains/{domain}', `/api/v1/gov-domains/${encodeURIComponent(missing)}`, 404);
+      assert.match(r.body.message, /not a \.gov domain in the registry\. Type the agency yourself\./, missing);
+    }
+  });
+
   test('a member of the agency registers an X account; it is not verified until a reviewer publishes it', async () => {
     const form = await alice.get('/registry/new');
     assert.equal(form.status, 200);

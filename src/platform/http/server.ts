@@ -39,6 +39,7 @@ import { EVENT_SCHEMAS, eventRoutes } from '../../events/routes.ts';
 import { eventAdminRoutes } from '../../events/admin-routes.ts';
 import { REGISTRY_SCHEMAS } from '../../registry/schemas.ts';
 import { registryApiRoutes } from '../../registry/api-routes.ts';
+import { GovDomain, membershipApiRoutes } from '../../membership/api-routes.ts';
 import { registryRoutes } from '../../registry/routes.ts';
 import { bounceRoutes } from '../../lists/bounce-routes.ts';
 import { archiveRoutes } from '../../archives/routes.ts';
@@ -132,7 +133,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     index: false,
   });
 
-  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, ...EVENT_SCHEMAS, ...REGISTRY_SCHEMAS, Tool, ToolList]) app.addSchema(schema);
+  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, ...EVENT_SCHEMAS, ...REGISTRY_SCHEMAS, Tool, ToolList, GovDomain]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -144,6 +145,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       ...(config.publicUrl ? { servers: [{ url: config.publicUrl }] } : {}),
       tags: [
         { name: 'communities', description: 'Communities of practice' },
+        { name: 'membership', description: 'Joining: the .gov registry behind who may join' },
         { name: 'events', description: 'Events and their sessions (summits, trainings, office hours)' },
         { name: 'registry', description: 'Official government social-media accounts, apps and websites; verification' },
         { name: 'library', description: 'Shared tools and their federal-compatible terms-of-service agreements' },
@@ -189,6 +191,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(healthRoutes(ctx));
   await app.register(communityRoutes(ctx));
   await app.register(membershipRoutes(ctx));
+  await app.register(membershipApiRoutes(ctx));
   await app.register(communityAdminRoutes(ctx));
   await app.register(libraryRoutes(ctx));
   await app.register(toolRoutes(ctx));
