@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
-import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { canCoordinate, DELIVERY_MODES, membershipIn, type DeliveryMode } from '../membership/members.ts';
 
 export const GROUP_STATUSES = ['forming', 'active', 'completed'] as const;
 export type GroupStatus = (typeof GROUP_STATUSES)[number];
@@ -160,6 +160,29 @@ export async function joinGroup(db: Queryable, actor: Actor, group: GroupSummary
 export async function leaveGroup(db: Queryable, actor: Actor, group: GroupSummary, memberId: number): Promise<void> {
   await db.query(`update working_group_members set status = 'left', updated_at = now() where group_id = $1 and member_id = $2`, [group.id, memberId]);
   await recordAudit(db, actor, { action: 'group.leave', subjectType: 'working-group', subjectId: `${group.id}:${memberId}` });
+}
+
+/** How an active member gets the group's list: their own choice for it, or null (as for the community's list). */
+export async function groupDelivery(db: Queryable, groupId: number, memberId: number): Promise<{ own: DeliveryMode | null; community: DeliveryMode } | undefined> {
+  const { rows } = await db.query<{ own: DeliveryMode | null; community: DeliveryMode }>(
+    `select w.delivery_mode as own, ms.delivery_mode as community from working_group_members w
+       join working_groups g on g.id = w.group_id join memberships ms on ms.community_id = g.community_id and ms.member_id = w.member_id
+      where w.group_id = $1 and w.member_id = $2 and w.status = 'active'`,
+    [groupId, memberId],
+  );
+  return rows[0];
+}
+
+/**
+ * A member chooses how they get the group's list, apart from the community's: each message, a
+ * digest, or no mail; null goes back to the community's setting. Digests carry over as they do
+ * for the community's list (0044_group_delivery.sql).
+ */
+export async function setGroupDelivery(db: Queryable, actor: Actor, group: GroupSummary, memberId: number, mode: DeliveryMode | null): Promise<void> {
+  if (mode !== null && !DELIVERY_MODES.includes(mode)) throw new GroupError('Choose how you want to get the group’s messages from the list.');
+  const r = await db.query(`update working_group_members set delivery_mode = $3, updated_at = now() where group_id = $1 and member_id = $2 and status = 'active'`, [group.id, memberId, mode]);
+  if (!r.rowCount) throw new GroupError('Only the group’s members choose how they get its list. Join the group first.');
+  await recordAudit(db, actor, { action: 'group.delivery', subjectType: 'working-group', subjectId: `${group.id}:${memberId}`, after: { deliveryMode: mode } });
 }
 
 /** A lead approves or declines a pending request. */

@@ -1,12 +1,12 @@
 /** Working group routes under a community: list, page, start, join, leave, approve, deliverables, meetings. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { joinSettings } from '../communities/store.ts';
-import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { canCoordinate, membershipIn, type DeliveryMode } from '../membership/members.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { slugFromTitle } from '../library/routes.ts';
 import {
-  addDeliverable, canLead, createGroup, decideRequest, findGroup, GROUP_STATUSES, GroupError, joinGroup, leaveGroup, listGroups, makeLead, personIn, updateGroup,
+  addDeliverable, canLead, createGroup, decideRequest, findGroup, GROUP_STATUSES, GroupError, groupDelivery, joinGroup, leaveGroup, listGroups, makeLead, personIn, setGroupDelivery, updateGroup,
   type Group, type GroupStatus,
 } from './groups.ts';
 import { GroupPage, GroupsPage, NewGroupPage, type GroupFormValues } from './views.tsx';
@@ -25,6 +25,7 @@ const NOTICES: Record<string, string> = {
   joined: 'You joined the working group.', requested: 'Your request is with the group’s leads.', left: 'You left the working group.',
   approved: 'Approved: they are now in the group.', saved: 'The working group is saved.', lead: 'They are now a lead.', declined: 'Declined.', deliverable: 'Added to the group page.', created: 'The working group is started.',
   meeting: 'The meeting is scheduled. It is on this page and in the events calendar.',
+  delivery: 'Saved: this is how you get the group’s list now.',
 };
 
 export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -57,6 +58,7 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, GroupPage({
         site: siteFor(ctx, req), g, csrf: v ? reply.generateCsrf() : undefined,
         mine: v ? await personIn(ctx.pool, g.id, v.memberId) : undefined,
+        delivery: v ? await groupDelivery(ctx.pool, g.id, v.memberId) : undefined,
         communityMember: v ? (await membershipIn(ctx.pool, v.memberId, g.communityId))?.status === 'active' : false,
         canLead: v ? await canLead(ctx.pool, v, g) : false,
         list: list ? { address: `${list.localPart}@${listDomainOf(ctx.config)}`, archive: `/archives/${list.localPart}`, archiveReadable: (await archiveAccess(ctx.pool, list, v ?? null)).read, archivePublic: list.archivePublic, moderated: list.moderated } : undefined,
@@ -175,6 +177,19 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
       const g = await group(req.params.slug, req.params.group);
       await leaveGroup(ctx.pool, { name: v.email, source: req.ip }, g, v.memberId);
       return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=left`, 303);
+    });
+
+    app.post<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/delivery', csrf, async (req, reply) => {
+      const v = viewerOf(req);
+      const g = await group(req.params.slug, req.params.group);
+      const chosen = field(req.body, 'deliveryMode', 20);
+      try {
+        await setGroupDelivery(ctx.pool, { name: v.email, source: req.ip }, g, v.memberId, chosen === 'community' ? null : (chosen as DeliveryMode));
+      } catch (err) {
+        if (err instanceof GroupError) return page(req, reply, g, { error: err.message }, 400);
+        throw err;
+      }
+      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=delivery#group-list`, 303);
     });
 
     app.post<{ Params: { slug: string; group: string; member: string } }>('/communities/:slug/groups/:group/requests/:member', csrf, async (req, reply) => {

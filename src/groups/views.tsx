@@ -6,6 +6,8 @@ import { renderLibraryMarkdown } from '../library/render.ts';
 import { SessionList } from '../events/views.tsx';
 import type { ListedOccurrence } from '../events/store.ts';
 import { GROUP_STATUSES, GROUP_STATUS_TEXT, type Group, type GroupSummary } from './groups.ts';
+import { DELIVERY_MODES, type DeliveryMode } from '../membership/members.ts';
+import { DELIVERY_TEXT } from '../membership/views.tsx';
 
 function crumbs(c: { slug: string; title: string }, last?: string) {
   return [
@@ -59,6 +61,8 @@ export interface GroupPageProps {
   csrf?: string;
   /** The viewer's place in the group, if any. */
   mine?: 'pending' | 'active' | 'left' | 'declined';
+  /** An active member's delivery of the group list: their own choice (null: the community's). */
+  delivery?: { own: DeliveryMode | null; community: DeliveryMode } | undefined;
   communityMember: boolean;
   canLead: boolean;
   notice?: string;
@@ -113,9 +117,33 @@ export function GroupPage(p: GroupPageProps): string {
         <section aria-labelledby="group-list">
           <h2 id="group-list">Discussion list</h2>
           <p>
-            The group talks on its own list, <a href={`mailto:${p.list.address}`} safe>{p.list.address}</a>. Everyone in the group gets its messages, as each message or in a digest,
-            the way they chose for the community’s list on their <a href="/account">account page</a>. Joining the group puts you on the list; leaving the group takes you off.
+            The group talks on its own list, <a href={`mailto:${p.list.address}`} safe>{p.list.address}</a>. Everyone in the group gets its messages, as each message or in a digest:
+            the way they chose for the community’s list on their <a href="/account">account page</a>, unless they choose otherwise for the group below. Joining the group puts you on
+            the list; leaving the group takes you off.
           </p>
+          {p.delivery && p.csrf ? (
+            <form method="post" action={`/communities/${g.communitySlug}/groups/${g.slug}/delivery`} class="usa-form margin-bottom-2">
+              <CsrfField token={p.csrf} />
+              <label class="usa-label" for="group-delivery">
+                How you get this group’s messages
+              </label>
+              <select class="usa-select" id="group-delivery" name="deliveryMode">
+                <option value="community" selected={p.delivery.own === null} safe>
+                  {`As for the community’s list (now: ${DELIVERY_TEXT[p.delivery.community].toLowerCase()})`}
+                </option>
+                {DELIVERY_MODES.map((d) => (
+                  <option value={d} selected={p.delivery!.own === d} safe>
+                    {DELIVERY_TEXT[d]}
+                  </option>
+                ))}
+              </select>
+              <button class="usa-button usa-button--outline margin-top-1" type="submit">
+                Save how you get this group’s messages
+              </button>
+            </form>
+          ) : (
+            ''
+          )}
           <p>
             {p.list.moderated
               ? 'To post, write to the list address from the address you joined with. A lead approves every message before it goes out.'

@@ -2,7 +2,7 @@
  * Fan-out planning: one delivery record per (post, member) for every member who gets each
  * message — active, delivery mode "each", not stopped by bounces, and (unless the list sends
  * posters their own posts) not the poster; on a working group's list, only the group's active
- * members. Planning is idempotent: a retried plan adds nobody
+ * members, by the delivery they chose for the group (or, if none, for the community). Planning is idempotent: a retried plan adds nobody
  * twice. The delivery runner then works through the records.
  */
 import type pg from 'pg';
@@ -22,9 +22,12 @@ export async function planFanout(pool: pg.Pool, postId: number): Promise<{ plann
          join lists l on l.id = p.list_id
          join memberships ms on ms.community_id = l.community_id
          join members m on m.id = ms.member_id
-        where p.id = $1 and ms.status = 'active' and ms.delivery_mode = 'each' and ms.delivery_disabled_at is null
+        where p.id = $1 and ms.status = 'active' and ms.delivery_disabled_at is null
           and (l.send_to_poster or lower(m.email) <> lower(p.from_address))
-          and (l.group_id is null or exists (select 1 from working_group_members w where w.group_id = l.group_id and w.member_id = m.id and w.status = 'active'))
+          -- a working group's list: its active members, by their delivery for the group (null: as for the community)
+          and (case when l.group_id is null then ms.delivery_mode = 'each'
+                    else exists (select 1 from working_group_members w where w.group_id = l.group_id and w.member_id = m.id and w.status = 'active'
+                                    and coalesce(w.delivery_mode, ms.delivery_mode) = 'each') end)
         order by m.id
        on conflict (kind, ref_id, member_id) do nothing`,
       [postId],

@@ -17,10 +17,17 @@ export async function memberData(db: Queryable, memberId: number): Promise<Recor
       order by at`,
     [String(memberId), member.email],
   );
+  const groups = await db.query(
+    `select c.slug as community, g.slug as group, g.name, w.role, w.status, w.delivery_mode, w.created_at, w.updated_at
+       from working_group_members w join working_groups g on g.id = w.group_id join communities c on c.id = g.community_id
+      where w.member_id = $1 order by w.created_at`,
+    [memberId],
+  );
   return {
     exportedAt: new Date().toISOString(),
     member,
     memberships: await membershipsOf(db, memberId),
+    workingGroups: groups.rows,
     joinRequests: requests.rows,
     sessions: sessions.rows,
     auditTrail: audit.rows,

@@ -15,7 +15,7 @@ export const DEFAULT_GUIDELINES = [
   'Speak for yourself: posts do not represent your agency’s official position unless you say so and may.',
 ];
 
-const DELIVERY_TEXT: Record<DeliveryMode, string> = {
+export const DELIVERY_TEXT: Record<DeliveryMode, string> = {
   each: 'Each message as it is sent',
   daily: 'A daily digest',
   weekly: 'A weekly digest',

@@ -197,6 +197,44 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     assert.match(mail.raw, /Third draft/);
   });
 
+  test('a member chooses how they get the group list apart from the community list; the digests follow that choice', async () => {
+    const pool = platform.db.pool;
+    const ana = await signIn('ana@agency.gov'); // daily digests of the community's list (above)
+    const lead = await signIn('lead@agency.gov'); // each message of the community's list
+    assert.match((await ana.get(G)).text, /As for the community’s list \(now: a daily digest\)<\/option>/);
+    const saved = await ana.submit(G, `${G}/delivery`, { deliveryMode: 'each' });
+    assert.match(saved.text, /Saved: this is how you get the group’s list now/);
+    assert.match(saved.text, /<option value="each" selected>Each message as it is sent<\/option>/);
+    await lead.submit(G, `${G}/delivery`, { deliveryMode: 'daily' });
+    const bad = await ana.submit(G, `${G}/delivery`, { deliveryMode: 'hourly' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /Choose how you want to get the group’s messages from the list/);
+
+    await postMail({ port, from: 'lead@agency.gov', to: GROUP_LIST, subject: 'Fourth draft', text: 'Last changes.', messageId: '<group-post-4@agency.gov>' });
+    assert.deepEqual(await delivered('<group-post-4@agency.gov>', 1), ['ana@agency.gov'], 'ana gets each group message; the lead, on digests of the group list, gets none');
+    // The community's list keeps to the community setting: ana (daily) gets no copy, ben (each) does.
+    await postMail({ port, from: 'lead@agency.gov', to: `social-media@${DOMAIN}`, subject: 'For everyone', text: 'Hello all.', messageId: '<community-post-9@agency.gov>' });
+    const everyone = await delivered('<community-post-9@agency.gov>', 2);
+    assert.ok(everyone.includes('ben@agency.gov') && !everyone.includes('ana@agency.gov'), everyone.join(', '));
+
+    const now = DateTime.now().setZone('America/New_York');
+    await sendDueDigests(pool, { baseUrl: SITE, domain: DOMAIN, config, log: () => undefined }, now.plus({ days: 2 }).set({ hour: config.digestHour, minute: 5 }));
+    const digests = await pool.query(
+      `select m.email, dm.first_post, dm.last_post from deliveries d join members m on m.id = d.member_id join lists l on l.id = d.list_id
+         join digest_messages dm on dm.id = d.ref_id where d.kind = 'digest' and l.local_part = 'social-media-plain-language' and dm.last_post = 4 order by m.email`,
+    );
+    assert.deepEqual(digests.rows, [{ email: 'lead@agency.gov', first_post: 4, last_post: 4 }], 'the lead’s group digest starts at the first post after the change');
+
+    await ana.submit(G, `${G}/delivery`, { deliveryMode: 'community' });
+    await lead.submit(G, `${G}/delivery`, { deliveryMode: 'community' });
+    const { rows } = await pool.query(`select count(*)::int as n from working_group_members where delivery_mode is not null`);
+    assert.equal(rows[0].n, 0, 'back to the community setting');
+    const audit = await pool.query(`select count(*)::int as n from audit_log where action = 'group.delivery'`);
+    assert.equal(audit.rows[0].n, 4);
+    const data = JSON.parse((await ana.get('/account/data.json')).text) as { workingGroups: Array<{ group: string; status: string; delivery_mode: string | null }> };
+    assert.deepEqual(data.workingGroups.map((w) => [w.group, w.status, w.delivery_mode]), [['plain-language', 'active', null]], 'in “download my data”');
+  });
+
   test('group list addresses never collide and never end in a command suffix', async () => {
     const pool = platform.db.pool;
     await pool.query(`insert into communities (slug, title) values ('social-media-events', 'Social Media Events')`);

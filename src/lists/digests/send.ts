@@ -54,11 +54,13 @@ interface DigestMember {
 export async function sendDueDigests(pool: pg.Pool, ctx: DigestContext, now: DateTime): Promise<DigestRun> {
   const run: DigestRun = { periods: 0, messages: 0, deliveries: 0 };
   const { rows } = await pool.query<{ list_id: number; mode: DigestMode }>(
-    `select distinct l.id as list_id, case when ms.delivery_mode = 'weekly' then 'weekly' else 'daily' end as mode
-       from lists l join memberships ms on ms.community_id = l.community_id
-       left join working_group_members w on w.group_id = l.group_id and w.member_id = ms.member_id and w.status = 'active'
-      where ms.status = 'active' and (l.group_id is null or w.member_id is not null)
-        and (ms.delivery_mode in ('daily', 'weekly') or (case when l.group_id is null then ms.digest_until_post else w.digest_until_post end) is not null)
+    `select distinct list_id, case when mode = 'weekly' then 'weekly' else 'daily' end as mode from (
+       select l.id as list_id, case when l.group_id is null then ms.delivery_mode else coalesce(w.delivery_mode, ms.delivery_mode) end as mode,
+              case when l.group_id is null then ms.digest_until_post else w.digest_until_post end as until
+         from lists l join memberships ms on ms.community_id = l.community_id
+         left join working_group_members w on w.group_id = l.group_id and w.member_id = ms.member_id and w.status = 'active'
+        where ms.status = 'active' and (l.group_id is null or w.member_id is not null)) x
+      where mode in ('daily', 'weekly') or until is not null
       order by 1, 2`,
   );
   for (const { list_id: listId, mode } of rows) {
@@ -108,16 +110,18 @@ async function makeDigest(pool: pg.Pool, ctx: DigestContext, list: List, period:
     // to each message and are owed a final digest of the posts before they switched.
     // A member's place in the list: on the membership for the community's list, on the group
     // membership for a working group's list (0042_group_lists.sql).
+    // The delivery that applies: the group's own, when the member chose one for it.
     const st = list.groupId === null ? 'ms' : 'w';
+    const mode = list.groupId === null ? 'ms.delivery_mode' : 'coalesce(w.delivery_mode, ms.delivery_mode)';
     const members = await tx.query<DigestMember>(
       `select ms.member_id, m.email, ${st}.last_digest_post as after,
-              case when ms.delivery_mode = $2 then $3 else ${st}.digest_until_post end as "upTo",
-              ms.delivery_disabled_at is null as deliver, ms.delivery_mode <> $2 as final
+              case when ${mode} = $2 then $3 else ${st}.digest_until_post end as "upTo",
+              ms.delivery_disabled_at is null as deliver, ${mode} <> $2 as final
          from memberships ms join members m on m.id = ms.member_id
          ${list.groupId === null ? '' : 'join working_group_members w on w.member_id = ms.member_id and w.group_id = $4 and w.status = \'active\''}
         where ms.community_id = $1 and ms.status = 'active'
-          and ((ms.delivery_mode = $2 and coalesce(${st}.last_digest_post, $3) < $3)
-               or ($2 = 'daily' and ms.delivery_mode = 'each' and ${st}.digest_until_post > coalesce(${st}.last_digest_post, ${st}.digest_until_post)))
+          and ((${mode} = $2 and coalesce(${st}.last_digest_post, $3) < $3)
+               or ($2 = 'daily' and ${mode} = 'each' and ${st}.digest_until_post > coalesce(${st}.last_digest_post, ${st}.digest_until_post)))
         order by ms.member_id
         for update of ${st}`,
       list.groupId === null ? [list.communityId, period.mode, lastPost] : [list.communityId, period.mode, lastPost, list.groupId],
