@@ -15,7 +15,7 @@ import { formValues, linkPresenters } from '../events/admin-routes.ts';
 import { EventFormPage, type GroupMeetingForm } from '../events/admin-views.tsx';
 import { readEventForm, type EventFormValues } from '../events/event-form.ts';
 import { RuleError } from '../events/recurrence.ts';
-import { createEvent, EventExistsError, listOccurrences } from '../events/store.ts';
+import { createEvent, EventExistsError, listOccurrences, type ListedOccurrence } from '../events/store.ts';
 import { listOfGroup } from '../lists/store.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
 import { listDomainOf } from '../platform/config.ts';
@@ -26,7 +26,15 @@ const NOTICES: Record<string, string> = {
   approved: 'Approved: they are now in the group.', saved: 'The working group is saved.', lead: 'They are now a lead.', declined: 'Declined.', deliverable: 'Added to the group page.', created: 'The working group is started.',
   meeting: 'The meeting is scheduled. It is on this page and in the events calendar.',
   delivery: 'Saved: this is how you get the group’s list now.',
+  draft: 'The meeting is saved as a draft. Only the group’s leads see it, under “For leads”; publish it from its page.',
 };
+
+/** The group's draft events, once each, from their sessions. */
+function draftMeetings(sessions: ListedOccurrence[]): Array<{ slug: string; title: string }> {
+  const seen = new Map<string, { slug: string; title: string }>();
+  for (const { event } of sessions) if (event.status === 'draft' && !seen.has(event.slug)) seen.set(event.slug, { slug: event.slug, title: event.title });
+  return [...seen.values()];
+}
 
 export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
@@ -55,12 +63,15 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
       const list = await listOfGroup(ctx.pool, g.id);
       const now = new Date();
       const past = (await listOccurrences(ctx.pool, { groupId: g.id, to: now, descending: true, limit: 20 })).filter((x) => x.occurrence.endsAt <= now).slice(0, 10);
+      const lead = v ? await canLead(ctx.pool, v, g) : false;
       return sendPage(reply, GroupPage({
         site: siteFor(ctx, req), g, csrf: v ? reply.generateCsrf() : undefined,
         mine: v ? await personIn(ctx.pool, g.id, v.memberId) : undefined,
         delivery: v ? await groupDelivery(ctx.pool, g.id, v.memberId) : undefined,
         communityMember: v ? (await membershipIn(ctx.pool, v.memberId, g.communityId))?.status === 'active' : false,
-        canLead: v ? await canLead(ctx.pool, v, g) : false,
+        canLead: lead,
+        // draft meetings: only those who run the group see them, to finish and publish them
+        drafts: lead ? draftMeetings(await listOccurrences(ctx.pool, { groupId: g.id, includeDrafts: true, limit: 200 })) : [],
         list: list ? { address: `${list.localPart}@${listDomainOf(ctx.config)}`, archive: `/archives/${list.localPart}`, archiveReadable: (await archiveAccess(ctx.pool, list, v ?? null)).read, archivePublic: list.archivePublic, moderated: list.moderated } : undefined,
         meetings: { upcoming: await listOccurrences(ctx.pool, { groupId: g.id, from: now, limit: 10 }), past },
         ...extra,
@@ -263,7 +274,7 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
         if (err instanceof RuleError) return again({ rrule: err.message });
         throw err;
       }
-      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=meeting`, 303);
+      return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=${parsed.input.status === 'draft' ? 'draft' : 'meeting'}`, 303);
     });
   };
 }

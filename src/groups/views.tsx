@@ -72,6 +72,8 @@ export interface GroupPageProps {
   /** The group's own discussion list. */
   list?: { address: string; archive: string; archiveReadable: boolean; archivePublic: boolean; moderated: boolean } | undefined;
   meetings: { upcoming: ListedOccurrence[]; past: ListedOccurrence[] };
+  /** Draft meetings, for those who run the group. */
+  drafts?: Array<{ slug: string; title: string }>;
 }
 
 export function GroupPage(p: GroupPageProps): string {
@@ -223,6 +225,11 @@ export function GroupPage(p: GroupPageProps): string {
             <li>
               <a href={`/communities/${g.communitySlug}/groups/${g.slug}/meetings/new`}>Schedule a meeting</a>
             </li>
+            {(p.drafts ?? []).map((d) => (
+              <li>
+                <a href={`/events/${d.slug}/manage`} safe>{`Draft meeting: ${d.title}`}</a> (not shown to others until it is published)
+              </li>
+            ))}
             <li>
               <a href={`/communities/${g.communitySlug}/groups/${g.slug}/admin/held`}>Messages held for a lead</a>
             </li>

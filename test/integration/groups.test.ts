@@ -179,6 +179,13 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     const page = await new WebClient(local).get(G);
     assert.match(page.text, /<h2>Upcoming meetings<\/h2><p>No meetings are scheduled\.<\/p>/);
     assert.match(page.text, /<h2>Past meetings<\/h2><ul class="usa-collection">[\s\S]*?Plain Language monthly meeting/);
+    // A draft is for the leads to finish: listed in their tools, hidden from everyone else.
+    const draft = await lead.request('POST', `${G}/meetings/new`, { _csrf: csrfToken(form.text), ...fields, title: 'Plain Language retreat', slug: 'plain-language-retreat', status: 'draft' });
+    assert.match(draft.url, /\?done=draft$/);
+    assert.match(draft.text, /The meeting is saved as a draft\. Only the group’s leads see it/);
+    assert.match(draft.text, /<a href="\/events\/plain-language-retreat\/manage">Draft meeting: Plain Language retreat<\/a>/);
+    assert.doesNotMatch((await (await signIn('ana@agency.gov')).get(G)).text, /retreat/);
+    assert.doesNotMatch((await new WebClient(local).get(G)).text, /retreat/);
   });
 
   test('members on digests get the group list in their own digest of it; others get none', async () => {
