@@ -23,11 +23,28 @@ export async function memberData(db: Queryable, memberId: number): Promise<Recor
       where w.member_id = $1 order by w.created_at`,
     [memberId],
   );
+  // other features' rows about this person (events, speakers bureau), read here so the export is whole
+  const registrations = await db.query(
+    `select e.slug as event, e.title, o.starts_at, r.name, r.email, r.agency, r.status, r.needs_captions, r.needs_asl, r.accommodation_other,
+            r.recording_consent, r.answers, r.attended, r.created_at, r.cancelled_at
+       from event_registrations r join event_occurrences o on o.id = r.occurrence_id join events e on e.id = o.event_id
+      where r.member_id = $1 or lower(r.email) = lower($2) order by r.created_at`,
+    [memberId, member.email],
+  );
+  const speaker = await db.query('select formats, availability, active, created_at, updated_at from speakers where member_id = $1', [memberId]);
+  const questions = await db.query(
+    `select c.slug as community, q.topic, q.question, q.status, q.answer, q.created_at from consultations q join communities c on c.id = q.community_id
+      where q.asker_id = $1 or q.expert_id = $1 order by q.created_at`,
+    [memberId],
+  );
   return {
     exportedAt: new Date().toISOString(),
     member,
     memberships: await membershipsOf(db, memberId),
     workingGroups: groups.rows,
+    eventRegistrations: registrations.rows,
+    speakerProfile: speaker.rows[0] ?? null,
+    expertQuestions: questions.rows,
     joinRequests: requests.rows,
     sessions: sessions.rows,
     auditTrail: audit.rows,

@@ -256,6 +256,8 @@ describe('events end to end', () => {
     const before = sink.messages.filter((m) => m.to.includes('pat.doe@hhs.gov')).length;
     const gone = await member.request('POST', /action="(\/events\/registrations\/\d+\/cancel)"/.exec(myReg.text)![1]!, { _csrf: csrfToken(myReg.text), t: hidden(myReg.text, 't'), scope: 'all' });
     assert.match(gone.text, /All your upcoming sessions are cancelled\./);
+    const myData = JSON.parse((await member.get('/account/data.json')).text) as { eventRegistrations: Array<{ event: string; status: string }> };
+    assert.ok(myData.eventRegistrations.length > 1 && myData.eventRegistrations.every((r) => r.event === 'socialgov-office-hours' && r.status === 'cancelled'), '"download my data" holds the registrations');
     const seriesCancel = unfold(await icsOf(await sink.next('pat.doe@hhs.gov')));
     assert.match(seriesCancel, /METHOD:CANCEL/);
     assert.match(seriesCancel, new RegExp(`UID:${uid.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\r\n`));

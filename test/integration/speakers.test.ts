@@ -326,6 +326,13 @@ describe('speakers bureau end to end', () => {
     assert.deepEqual(fallbackRouted.rows.map((r) => Number(r.member_id)), [ids.sam]);
     const history = await platform.db.pool.query('select to_status, actor_role from consultation_history where consultation_id = $1 order by id', [id]);
     assert.deepEqual(history.rows.map((h) => `${h.to_status} ${h.actor_role}`), ['open asker', 'taken expert', 'answered expert', 'closed asker']);
+    // "Download my data" holds the speaker profile and the questions on both sides.
+    const samData = JSON.parse((await sam.get('/account/data.json')).text) as { speakerProfile: { formats: string[] } | null; expertQuestions: Array<{ question: string; status: string }> };
+    assert.ok(samData.speakerProfile?.formats.includes('consultation'));
+    assert.ok(samData.expertQuestions.some((q) => /caption live video/.test(q.question) && q.status === 'closed'));
+    const patData = JSON.parse((await pat.get('/account/data.json')).text) as { speakerProfile: unknown; expertQuestions: Array<{ answer: string | null }> };
+    assert.equal(patData.speakerProfile, null);
+    assert.match(patData.expertQuestions[0]!.answer ?? '', /CART captioning/);
   });
 
   test('the request form is rate-limited per IP address, keeping what was typed', async () => {
