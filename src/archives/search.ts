@@ -5,7 +5,7 @@
  * posts), which keeps the index small and puts the original post first.
  */
 import pg from 'pg';
-import type { Queryable } from '../platform/db/queryable.ts';
+import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { escapeHtml, obfuscateAddresses } from './text.ts';
 
 export interface SearchQuery {
@@ -210,18 +210,10 @@ export async function newestMatches(db: Queryable, c: SearchConditions, limit: n
   }
   const sql = `select e.post_id from archive_entries e where ${all.join(' and ')} order by e.sent_at desc limit ${limit}`;
   if (!(db instanceof pg.Pool)) return (await db.query<{ post_id: string }>(sql, c.params)).rows.map((r) => r.post_id);
-  const client = await db.connect();
-  try {
-    await client.query('begin; set local enable_seqscan = off; set local enable_indexscan = off; set local enable_indexonlyscan = off; set local max_parallel_workers_per_gather = 0');
-    const { rows } = await client.query<{ post_id: string }>(sql, c.params);
-    await client.query('commit');
-    return rows.map((r) => r.post_id);
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  return inTransaction(db, async (tx) => {
+    await tx.query('set local enable_seqscan = off; set local enable_indexscan = off; set local enable_indexonlyscan = off; set local max_parallel_workers_per_gather = 0');
+    return (await tx.query<{ post_id: string }>(sql, c.params)).rows.map((r) => r.post_id);
+  });
 }
 
 /** The search itself, for the archive search page and for site search (which marks snippets its own way). */
