@@ -1,15 +1,25 @@
 #!/usr/bin/env node
-// Runs node:test through tsx on an explicit file list (Node 20's runner neither finds .ts files
-// nor expands quoted globs). Usage: node scripts/run-tests.js [unit|integration|browser ...]
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// Runs the test suites with node:test through tsx, on an explicit file list (Node 20's runner
+// neither finds .ts files nor expands quoted globs), and ends with the time of each suite.
+//
+// Usage: node scripts/run-tests.js [--node PATH] [--checks] [unit|integration|browser ...]
+//   no suite named: all three. --checks also runs the type check and the lint, as `npm test` does.
+//   --node PATH runs the suites on another Node.js (CI: the current LTS from the npm registry).
+//
+// Lanes run at the same time: the checks; unit then integration (several files at once: they
+// mostly wait on PostgreSQL, SMTP and HTTP); the browser suite (Chromium wants the CPU, so one
+// file at a time). TEST_CONCURRENCY sets how many integration files run at once (default 4).
+// Each lane's output is shown as it comes, each line marked with its suite; the full output of
+// each suite is also in test-results/<suite>.log.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const suites = {
-  unit: 'src',
-  integration: 'test/integration',
-  browser: 'test/browser',
+const SUITES = {
+  unit: { dir: 'src', concurrency: 2 },
+  integration: { dir: 'test/integration', concurrency: Number(process.env.TEST_CONCURRENCY) || 4 },
+  browser: { dir: 'test/browser', concurrency: 1 },
 };
 
 function find(dir) {
@@ -19,17 +29,107 @@ function find(dir) {
     .sort();
 }
 
-const wanted = process.argv.slice(2);
-for (const w of wanted) {
-  if (!(w in suites)) {
-    console.error(`Unknown test suite "${w}"; use one of ${Object.keys(suites).join(', ')}.`);
-    process.exit(2);
-  }
+function usage(message) {
+  console.error(`${message}\nUsage: node scripts/run-tests.js [--node PATH] [--checks] [${Object.keys(SUITES).join('|')} ...]`);
+  process.exit(2);
 }
-const files = (wanted.length ? wanted : Object.keys(suites)).flatMap((s) => find(suites[s]));
-if (!files.length) {
-  console.error('No test files found.');
-  process.exit(1);
+
+const args = process.argv.slice(2);
+let nodeBin = process.execPath;
+let checks = false;
+const wanted = [];
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--node') {
+    nodeBin = args[++i];
+    if (!nodeBin) usage('--node needs the path of a node program.');
+  } else if (a === '--checks') checks = true;
+  else if (a in SUITES) wanted.push(a);
+  else usage(`Unknown test suite or option "${a}".`);
 }
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root });
-process.exit(res.status ?? 1);
+const suites = wanted.length ? wanted : Object.keys(SUITES);
+mkdirSync(path.join(root, 'test-results'), { recursive: true });
+
+/** Run one command; its lines go to the screen marked with `label`, and to test-results/<label>.log. */
+function run(label, cmd, argv) {
+  const started = Date.now();
+  const log = createWriteStream(path.join(root, 'test-results', `${label}.log`));
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const counts = {};
+    let partial = { stdout: '', stderr: '' };
+    const onData = (stream) => (chunk) => {
+      log.write(chunk);
+      const text = partial[stream] + chunk.toString('utf8');
+      const lines = text.split('\n');
+      partial[stream] = lines.pop();
+      for (const line of lines) show(line);
+    };
+    const show = (line) => {
+      const m = /^[#ℹ] (tests|pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
+      if (m) counts[m[1]] = Number(m[2]);
+      process.stdout.write(`[${label}] ${line}\n`);
+    };
+    child.stdout.on('data', onData('stdout'));
+    child.stderr.on('data', onData('stderr'));
+    child.on('error', (err) => {
+      show(`could not start ${cmd}: ${err.message}`);
+      resolve({ label, code: 1, seconds: (Date.now() - started) / 1000, counts });
+    });
+    child.on('close', (code, signal) => {
+      for (const s of ['stdout', 'stderr']) if (partial[s]) show(partial[s]);
+      log.end();
+      resolve({ label, code: code ?? (signal ? 1 : 0), seconds: (Date.now() - started) / 1000, counts });
+    });
+  });
+}
+
+function suiteRun(name) {
+  const files = find(SUITES[name].dir);
+  if (!files.length) return Promise.resolve({ label: name, code: 1, seconds: 0, counts: {} });
+  return run(name, nodeBin, ['--import', 'tsx', '--test', `--test-concurrency=${SUITES[name].concurrency}`, '--test-reporter=spec', ...files]);
+}
+
+const npx = (bin, ...rest) => [path.join(root, 'node_modules/.bin', bin), rest];
+const lanes = [];
+if (checks) {
+  lanes.push(
+    (async () => {
+      const results = [];
+      for (const [label, [cmd, argv]] of [['typecheck', npx('tsc', '-p', 'tsconfig.json')], ['eslint', npx('eslint', '.')], ['xss-scan', npx('xss-scan', '-p', 'tsconfig.json')]]) {
+        results.push(await run(label, cmd, argv));
+      }
+      return results;
+    })(),
+  );
+}
+const serial = suites.filter((s) => s !== 'browser');
+if (serial.length) {
+  lanes.push(
+    (async () => {
+      const results = [];
+      for (const s of serial) results.push(await suiteRun(s));
+      return results;
+    })(),
+  );
+}
+if (suites.includes('browser')) lanes.push(suiteRun('browser').then((r) => [r]));
+
+// The CLI tests that start socialgov as a process run dist/: build it once now, not in each.
+const { buildDist, needsBuild } = await import('./build.js');
+if (needsBuild()) await buildDist();
+
+const started = Date.now();
+const results = (await Promise.all(lanes)).flat();
+const wall = (Date.now() - started) / 1000;
+
+const fmt = (s) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
+const node = nodeBin === process.execPath ? process.version : nodeBin;
+console.log(`\nTime of each suite (Node ${node}; lanes ran side by side):`);
+for (const r of results) {
+  const c = r.counts;
+  const tally = c.tests !== undefined ? `${c.pass ?? 0} passed, ${c.fail ?? 0} failed, ${c.skipped ?? 0} skipped, ${c.cancelled ?? 0} cancelled` : r.code === 0 ? 'clean' : 'problems above';
+  console.log(`  ${r.code === 0 ? 'ok  ' : 'FAIL'}  ${r.label.padEnd(12)} ${fmt(r.seconds).padStart(12)}   ${tally}`);
+}
+console.log(`  all: ${fmt(wall)}${results.some((r) => r.code !== 0) ? '  (failed: see the lines marked with the suite above, or test-results/<suite>.log)' : ''}`);
+process.exit(results.some((r) => r.code !== 0) ? 1 : 0);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig, type Config } from '../src/platform/config.ts';
@@ -75,10 +76,34 @@ function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   return base;
 }
 
-/** Run the real CLI as a user would. */
-export function runCli(args: string[], env: Record<string, string | undefined>, opts: { cwd?: string } = {}): Promise<CliResult> {
+/**
+ * Run a CLI command in this process through `main(argv, io)`, as the shell would run it but
+ * without a Node start for each (the environment, stdout and stderr are the command's own).
+ */
+export async function runCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  const { main } = await import('../src/cli/main.ts');
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(args, { env: childEnv(env), stdout, stderr });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** A stream that keeps what is written to it. */
+class Capture extends Writable {
+  private chunks: Buffer[] = [];
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    done();
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+/** Run the real CLI in its own process, as a user would (start-up, exit codes, signals). */
+export function runCliProcess(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

@@ -7,6 +7,7 @@ import {
   combineRegistryFiles, formatRegistryProblems, importRegistry, parseRegistryFile, registryView, type RegistryFileKind, type RegistryRow,
 } from '../membership/gov-registry.ts';
 import { CliError, cliActor, EXIT, say, withDatabase } from './support.ts';
+import { out } from './io.ts';
 
 /** Rows per INSERT, and a progress line after each. */
 const BATCH = 1000;
@@ -102,8 +103,8 @@ export function registerAgencyCommands(program: Command, getConfig: () => Config
           say(`${opts.dryRun ? 'Would remove' : 'Removed'} ${result.removed} domain(s) the registry no longer lists: ${shown}${result.removed > MAX_SHOWN ? ', ...' : ''}`);
         }
         const counts = `${result.added} added, ${result.changed} changed, ${result.removed} removed, ${result.unchanged} unchanged`;
-        if (opts.dryRun) console.log(`Dry run: the registry would have ${result.total} domains (${counts}). Nothing was changed.`);
-        else console.log(`Imported the .gov registry from ${read.length} file(s): ${result.total} domains (${counts}).`);
+        if (opts.dryRun) out(`Dry run: the registry would have ${result.total} domains (${counts}). Nothing was changed.`);
+        else out(`Imported the .gov registry from ${read.length} file(s): ${result.total} domains (${counts}).`);
       });
     });
 
@@ -130,9 +131,9 @@ export function registerAgencyCommands(program: Command, getConfig: () => Config
           say('Note: the full .gov registry has not been imported, so a .gov domain it does not know counts as eligible with its agency unknown. Import it with: socialgov agencies import current-full.csv current-federal.csv');
         }
         const decision = checkEligibility(address, policy, registry);
-        if (opts.json) return console.log(JSON.stringify(decision, null, 2));
+        if (opts.json) return out(JSON.stringify(decision, null, 2));
         const subject = input.includes('@') ? (decision.address ?? input) : `any address at ${decision.domain ?? input}`;
-        console.log(describeDecision(subject, decision).join('\n'));
+        out(describeDecision(subject, decision).join('\n'));
       });
     });
 }

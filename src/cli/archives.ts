@@ -12,6 +12,7 @@ import { importMbox } from '../archives/import.ts';
 import { MboxFormatError } from '../archives/mbox.ts';
 import { dayRange, DateRangeError, monthRange, type DateRange } from '../archives/months.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
+import { cliIo, out } from './io.ts';
 
 async function listOrFail(pool: pg.Pool, localPart: string): Promise<List> {
   const list = await listByLocalPart(pool, localPart);
@@ -43,8 +44,8 @@ export function registerArchiveCommands(program: Command, getConfig: () => Confi
           if (err instanceof MboxFormatError) throw new CliError(`${file}: ${err.message} Nothing was imported.`, EXIT.invalidInput);
           throw err;
         }
-        console.log(`${report.found} message(s) in the file; ${report.imported} imported${report.imported ? ` as messages ${report.firstNumber}–${report.lastNumber}` : ''}; ${report.duplicates} already in the archive (skipped).`);
-        if (report.undated) console.log(`${report.undated} message(s) had no Date header; they are dated by their "From " line, or the time of import.`);
+        out(`${report.found} message(s) in the file; ${report.imported} imported${report.imported ? ` as messages ${report.firstNumber}–${report.lastNumber}` : ''}; ${report.duplicates} already in the archive (skipped).`);
+        if (report.undated) out(`${report.undated} message(s) had no Date header; they are dated by their "From " line, or the time of import.`);
       });
     });
 
@@ -58,7 +59,7 @@ export function registerArchiveCommands(program: Command, getConfig: () => Confi
     .action(async (localPart: string, opts: { month?: string; from?: string; to?: string }) => {
       if (opts.month && (opts.from || opts.to)) throw new CliError('Give --month, or --from and/or --to, not both.', EXIT.usage);
       if (!opts.month && !opts.from && !opts.to) throw new CliError('Say what to export: --month 2019-04, or --from 2019-04-01 --to 2019-04-30.', EXIT.usage);
-      if (process.stdout.isTTY) throw new CliError('The export is a compressed file: send it to a file, e.g. socialgov archives export social-media --month 2019-04 > social-media-2019-04.mbox.gz', EXIT.usage);
+      if (cliIo().stdout.isTTY) throw new CliError('The export is a compressed file: send it to a file, e.g. socialgov archives export social-media --month 2019-04 > social-media-2019-04.mbox.gz', EXIT.usage);
       await withDatabase(getConfig(), async (pool) => {
         const list = await listOrFail(pool, localPart);
         let range: Partial<DateRange>;
@@ -79,7 +80,7 @@ export function registerArchiveCommands(program: Command, getConfig: () => Confi
             yield chunk;
           }
         }
-        await pipeline(Readable.from(counted()), createGzip(), process.stdout, { end: false });
+        await pipeline(Readable.from(counted()), createGzip(), cliIo().stdout, { end: false });
         say(`Exported ${total} message(s).`);
       });
     });

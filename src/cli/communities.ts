@@ -6,6 +6,7 @@ import type { Config } from '../platform/config.ts';
 import { formatProblems, parseCommunityFile, serializeCommunityFile, type CommunityPage } from '../communities/community-file.ts';
 import { findCommunity, listCommunities, saveCommunity, toPage } from '../communities/store.ts';
 import { CliError, cliActor, EXIT, say, withDatabase } from './support.ts';
+import { cliIo, out } from './io.ts';
 
 function readPages(files: string[]): Array<{ file: string; page: CommunityPage }> {
   const pages: Array<{ file: string; page: CommunityPage }> = [];
@@ -48,12 +49,12 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
     .action(async (opts: { all?: boolean; json?: boolean }) => {
       await withDatabase(getConfig(), async (pool) => {
         const all = await listCommunities(pool, { includeHidden: Boolean(opts.all) });
-        if (opts.json) return console.log(JSON.stringify(all, null, 2));
-        if (!all.length) return console.log('No communities yet. Import one with: socialgov communities import FILE.md');
+        if (opts.json) return out(JSON.stringify(all, null, 2));
+        if (!all.length) return out('No communities yet. Import one with: socialgov communities import FILE.md');
         const rows = all.map((c) => [c.slug, c.shortName ?? c.title, String(c.memberCount), c.weight === 0 ? 'hidden' : c.featured ? 'featured' : 'visible']);
         const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['SLUG', 'NAME', 'MEMBERS'][i]!.length));
-        console.log(['SLUG'.padEnd(widths[0]!), 'NAME'.padEnd(widths[1]!), 'MEMBERS'.padStart(widths[2]!), 'SHOWN'].join('  '));
-        for (const r of rows) console.log([r[0]!.padEnd(widths[0]!), r[1]!.padEnd(widths[1]!), r[2]!.padStart(widths[2]!), r[3]].join('  '));
+        out(['SLUG'.padEnd(widths[0]!), 'NAME'.padEnd(widths[1]!), 'MEMBERS'.padStart(widths[2]!), 'SHOWN'].join('  '));
+        for (const r of rows) out([r[0]!.padEnd(widths[0]!), r[1]!.padEnd(widths[1]!), r[2]!.padStart(widths[2]!), r[3]].join('  '));
       });
     });
 
@@ -66,7 +67,7 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
       await withDatabase(getConfig(), async (pool) => {
         const c = await findCommunity(pool, slug);
         if (!c) throw new CliError(`There is no community "${slug}". See the slugs with: socialgov communities list --all`);
-        if (opts.json) return console.log(JSON.stringify(c, null, 2));
+        if (opts.json) return out(JSON.stringify(c, null, 2));
         const lines = [
           `${c.title} (${c.slug})`,
           c.deck ? `  ${c.deck}` : '',
@@ -78,7 +79,7 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
           `  Shown: ${c.weight === 0 ? 'hidden' : c.featured ? 'featured' : 'visible'}`,
           `  Page reviewed/updated: ${c.reviewedAt.toISOString().slice(0, 10)}`,
         ];
-        console.log(lines.filter(Boolean).join('\n'));
+        out(lines.filter(Boolean).join('\n'));
       });
     });
 
@@ -99,8 +100,8 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
           );
         }
         if (opts.dryRun) {
-          for (const p of pages) console.log(`${p.file}: would ${existing.has(p.page.slug) ? 'update' : 'create'} "${p.page.slug}"`);
-          console.log(`Dry run: ${pages.length} file(s) are valid; nothing was changed.`);
+          for (const p of pages) out(`${p.file}: would ${existing.has(p.page.slug) ? 'update' : 'create'} "${p.page.slug}"`);
+          out(`Dry run: ${pages.length} file(s) are valid; nothing was changed.`);
           return;
         }
         const actor = cliActor();
@@ -112,7 +113,7 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
           else updated++;
           say(`[${i + 1}/${pages.length}] ${p.file}: ${result.action} "${p.page.slug}"`);
         }
-        console.log(`Imported ${pages.length} communit${pages.length === 1 ? 'y' : 'ies'}: ${created} created, ${updated} updated.`);
+        out(`Imported ${pages.length} communit${pages.length === 1 ? 'y' : 'ies'}: ${created} created, ${updated} updated.`);
       });
     });
 
@@ -140,7 +141,7 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
           } else if (opts.out) {
             writeFileSync(opts.out, text);
             say(`Wrote ${opts.out}`);
-          } else process.stdout.write(text);
+          } else cliIo().stdout.write(text);
         }
       });
     });

@@ -9,16 +9,17 @@ import { Command, Option } from 'commander';
 import type { Config } from '../platform/config.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { CliError, EXIT, say, withDatabase } from './support.ts';
+import { cliIo, out } from './io.ts';
 
 type Format = 'custom' | 'sql';
 
 function clientEnv(url: string): NodeJS.ProcessEnv {
   const u = new URL(url);
   return {
-    ...process.env,
+    ...cliIo().env,
     PGHOST: u.hostname,
     PGPORT: u.port || '5432',
-    PGUSER: decodeURIComponent(u.username) || process.env.PGUSER || 'postgres',
+    PGUSER: decodeURIComponent(u.username) || cliIo().env.PGUSER || 'postgres',
     PGPASSWORD: decodeURIComponent(u.password),
     PGDATABASE: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
     ...Object.fromEntries(u.searchParams.get('sslmode') ? [['PGSSLMODE', u.searchParams.get('sslmode')!]] : []),
@@ -78,16 +79,16 @@ export function registerDbCommands(program: Command, getConfig: () => Config): v
     .option('-o, --out <file>', 'where to write it (default: <data folder>/backups/socialgov-<time>.dump or .sql)')
     .action(async (opts: { format: Format; out?: string }) => {
       const config = getConfig();
-      const out = path.resolve(opts.out ?? path.join(config.dataDir, 'backups', `socialgov-${timestamp()}.${opts.format === 'sql' ? 'sql' : 'dump'}`));
-      mkdirSync(path.dirname(out), { recursive: true });
+      const file = path.resolve(opts.out ?? path.join(config.dataDir, 'backups', `socialgov-${timestamp()}.${opts.format === 'sql' ? 'sql' : 'dump'}`));
+      mkdirSync(path.dirname(file), { recursive: true });
       await withDatabase(config, async (pool, url) => {
         const major = Math.floor(Number((await pool.query<{ v: string }>('show server_version_num')).rows[0]!.v) / 10000);
         const pgDump = tool('pg_dump', major);
-        say(`Writing a ${opts.format === 'sql' ? 'plain SQL' : 'pg_dump archive'} backup to ${out} ...`);
-        const args = ['--no-owner', '--no-privileges', `--file=${out}`, opts.format === 'sql' ? '--format=plain' : '--format=custom'];
+        say(`Writing a ${opts.format === 'sql' ? 'plain SQL' : 'pg_dump archive'} backup to ${file} ...`);
+        const args = ['--no-owner', '--no-privileges', `--file=${file}`, opts.format === 'sql' ? '--format=plain' : '--format=custom'];
         if (opts.format === 'sql') args.push('--clean', '--if-exists');
         await run(pgDump, args, clientEnv(url));
-        console.log(`Backup written: ${out} (${Math.round(statSync(out).size / 1024)} KiB)`);
+        out(`Backup written: ${file} (${Math.round(statSync(file).size / 1024)} KiB)`);
       });
     });
 
@@ -109,7 +110,7 @@ export function registerDbCommands(program: Command, getConfig: () => Config): v
           await run(tool('psql', major), ['--quiet', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--file', file], env);
         }
         const applied = await migrate(pool, say);
-        console.log(`Restored ${file}.${applied.length ? ` Then applied ${applied.length} newer migration(s).` : ''}`);
+        out(`Restored ${file}.${applied.length ? ` Then applied ${applied.length} newer migration(s).` : ''}`);
       }, { migrate: false });
     });
 }

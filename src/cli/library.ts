@@ -5,6 +5,7 @@ import { findCommunity } from '../communities/store.ts';
 import { applyImport } from '../library/import.ts';
 import { planImport } from '../library/import-files.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
+import { out } from './io.ts';
 
 export function registerLibraryCommands(program: Command, getConfig: () => Config): void {
   const library = program.command('library').description('Import the library: articles, guides, topics, authors and terms-of-service agreements.');
@@ -36,7 +37,7 @@ export function registerLibraryCommands(program: Command, getConfig: () => Confi
       ].join(', ');
       if (plan.skipped.length) say(`Skipped ${plan.skipped.length} file(s) that are not library content (for example Hugo _index.md list pages).`);
       if (opts.dryRun) {
-        console.log(`Dry run: the files are valid and would import ${summary}. ${plan.warnings.length} warning(s). Nothing was changed.`);
+        out(`Dry run: the files are valid and would import ${summary}. ${plan.warnings.length} warning(s). Nothing was changed.`);
         return;
       }
       await withDatabase(getConfig(), async (pool) => {
@@ -47,11 +48,11 @@ export function registerLibraryCommands(program: Command, getConfig: () => Confi
           communityId = c.id;
         }
         const counts = await applyImport(pool, cliActor(), plan, { communityId, progress: progressBar('Importing') });
-        console.log(
+        out(
           `Imported: articles ${counts.articles.created} new, ${counts.articles.updated} replaced; guides ${counts.guides.created} new, ${counts.guides.updated} replaced; ` +
             `tools ${counts.tools.created} new, ${counts.tools.updated} replaced; ${counts.topics} topic(s); ${counts.authors} author(s); ${counts.contacts} point(s) of contact.`,
         );
-        if (plan.warnings.length) console.log(`${plan.warnings.length} warning(s) above: the items were imported; check them when you can.`);
+        if (plan.warnings.length) out(`${plan.warnings.length} warning(s) above: the items were imported; check them when you can.`);
       });
     });
 }

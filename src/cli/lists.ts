@@ -11,6 +11,7 @@ import { loadDkimKey } from '../lists/message/dkim.ts';
 import { heldMessages } from '../lists/moderation.ts';
 import { effectivePrefix, listByLocalPart } from '../lists/store.ts';
 import { CliError, EXIT, say, withDatabase } from './support.ts';
+import { out } from './io.ts';
 
 export function registerListCommands(program: Command, getConfig: () => Config): void {
   const lists = program.command('lists').description("Lists: addresses and settings, held messages, the list domain's DKIM key.");
@@ -26,7 +27,7 @@ export function registerListCommands(program: Command, getConfig: () => Config):
         if (!list) throw new CliError(`There is no list called "${name}". Lists are named after their community: run "socialgov communities list".`, EXIT.failed);
         const a = listAddresses(list.localPart, listDomainOf(config));
         const held = (await heldMessages(pool, list.id)).length;
-        console.log([
+        out([
           `${list.name} (community ${list.communitySlug})`,
           `  posts:     ${a.post}`, `  commands:  ${a.request}`, `  owners:    ${a.owner}`, `  bounces:   ${a.bounces('<token>')}`,
           `  prefix:    ${effectivePrefix(list) ?? '(none)'}`, `  reply-to:  ${list.replyTo}`, `  DMARC From rewriting: ${list.dmarcMitigation}`,
@@ -47,8 +48,8 @@ export function registerListCommands(program: Command, getConfig: () => Config):
         const list = await listByLocalPart(pool, name);
         if (!list) throw new CliError(`There is no list called "${name}". Lists are named after their community: run "socialgov communities list".`, EXIT.failed);
         const held = await heldMessages(pool, list.id);
-        if (!held.length) return console.log('Nothing is waiting.');
-        for (const h of held) console.log(`${h.id}\t${h.receivedAt.toISOString()}\t${h.from}\t${h.subject || '(no subject)'}\t${h.reason}`);
+        if (!held.length) return out('Nothing is waiting.');
+        for (const h of held) out(`${h.id}\t${h.receivedAt.toISOString()}\t${h.from}\t${h.subject || '(no subject)'}\t${h.reason}`);
         say(`${held.length} waiting. Moderate them at /communities/${list.communitySlug}/admin/held`);
       });
     });
@@ -72,7 +73,7 @@ export function registerListCommands(program: Command, getConfig: () => Config):
       }
       writeFileSync(opts.out, pem, { mode: 0o600 });
       say(`Wrote the private key to ${opts.out} (readable by its owner only).`);
-      console.log(`${opts.selector}._domainkey.${domain}. TXT "${key.dnsRecord}"`);
+      out(`${opts.selector}._domainkey.${domain}. TXT "${key.dnsRecord}"`);
       say(`Publish that record, then start socialgov with DKIM_SELECTOR=${opts.selector} DKIM_PRIVATE_KEY_FILE=${opts.out}`);
       if (domain === 'localhost') say('LIST_DOMAIN is not set: the record above names localhost. Set LIST_DOMAIN (or PUBLIC_URL) first.');
     });

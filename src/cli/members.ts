@@ -13,6 +13,7 @@ import { changeMembership, ensureMember, findMemberByEmail, membershipIn, ROLES,
 import { openQueue } from '../platform/queue.ts';
 import { siteUrl } from '../platform/config.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
+import { out } from './io.ts';
 
 async function communityOrFail(pool: pg.Pool, slug: string): Promise<JoinSettings> {
   const c = await joinSettings(pool, slug);
@@ -51,9 +52,9 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
           if (err instanceof ImportFileError) throw new CliError(`${file}: ${err.message} Nothing was imported.`, EXIT.invalidInput);
           throw err;
         }
-        for (const line of importReport(plan)) console.log(line);
+        for (const line of importReport(plan)) out(line);
         if (opts.dryRun) {
-          console.log('Dry run: nothing was changed.');
+          out('Dry run: nothing was changed.');
           return;
         }
         const queue = await openQueue(pool, { worker: false });
@@ -61,7 +62,7 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
           const done = await applyImport(pool, plan, {
             community: c, actor: cliActor(), welcome: Boolean(opts.welcome), queue, baseUrl: siteUrl(config, config.port), progress: progressBar('Importing'),
           });
-          console.log(`Imported: ${done.joined} new members; ${done.queued} sent to the approval queue.${opts.welcome && done.joined ? ` Welcome mail to ${done.joined} member(s) is queued; a running worker (socialgov serve) sends it.` : ' No mail was sent.'}`);
+          out(`Imported: ${done.joined} new members; ${done.queued} sent to the approval queue.${opts.welcome && done.joined ? ` Welcome mail to ${done.joined} member(s) is queued; a running worker (socialgov serve) sends it.` : ' No mail was sent.'}`);
         } finally {
           await queue.stop();
         }
@@ -90,7 +91,7 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
           governmentLevel: decision.outcome === 'eligible' ? (decision.level ?? null) : null,
         });
         await changeMembership(pool, cliActor(), { communityId: c.id, memberId: member.id, status: 'active', role: opts.role, source: 'cli', action: 'membership.add' });
-        console.log(`${address} is now a ${opts.role} of ${c.title}.`);
+        out(`${address} is now a ${opts.role} of ${c.title}.`);
       });
     });
 
@@ -109,7 +110,7 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
         const m = member ? await membershipIn(pool, member.id, c.id) : undefined;
         if (!member || m?.status !== 'active') throw new CliError(`${address} is not a member of ${c.title}. Add them first: socialgov members add ${address} --community ${c.slug}`);
         await changeMembership(pool, cliActor(), { communityId: c.id, memberId: member.id, role: role as Role, source: 'cli', action: 'membership.role' });
-        console.log(`${address} is now a ${role} of ${c.title}.`);
+        out(`${address} is now a ${role} of ${c.title}.`);
       });
     });
 
@@ -126,7 +127,7 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
         const member = await findMemberByEmail(pool, address);
         if (!member || !(await membershipIn(pool, member.id, c.id))) throw new CliError(`${address} is not a member of ${c.title}.`);
         await changeMembership(pool, cliActor(), { communityId: c.id, memberId: member.id, status: opts.ban ? 'banned' : 'removed', source: 'cli', action: opts.ban ? 'membership.ban' : 'membership.remove' });
-        console.log(`${address} was ${opts.ban ? 'banned from' : 'removed from'} ${c.title}.`);
+        out(`${address} was ${opts.ban ? 'banned from' : 'removed from'} ${c.title}.`);
       });
     });
 
@@ -139,8 +140,8 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
       await withDatabase(getConfig(), async (pool) => {
         const c = await communityOrFail(pool, opts.community);
         const entries = await directory(pool, c.id, '', true);
-        if (opts.json) return console.log(JSON.stringify(entries, null, 2));
-        for (const e of entries) console.log([e.email, e.role, e.name ?? '', e.agency ?? ''].join('\t'));
+        if (opts.json) return out(JSON.stringify(entries, null, 2));
+        for (const e of entries) out([e.email, e.role, e.name ?? '', e.agency ?? ''].join('\t'));
         say(`${entries.length} member(s).`);
       });
     });
@@ -158,7 +159,7 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
           if (!member) throw new CliError(`${address} is not known here.`);
           await pool.query('update members set site_admin = $2, updated_at = now() where id = $1', [member.id, value]);
           await recordAudit(pool, cliActor(), { action: value ? 'admin.add' : 'admin.remove', subjectType: 'member', subjectId: String(member.id), before: { siteAdmin: member.siteAdmin }, after: { siteAdmin: value } });
-          console.log(`${address} is ${value ? 'now' : 'no longer'} a site administrator.`);
+          out(`${address} is ${value ? 'now' : 'no longer'} a site administrator.`);
         });
       });
   }

@@ -4,6 +4,7 @@ import type { Config } from '../platform/config.ts';
 import { dayOf, parseDay } from '../metrics/days.ts';
 import { forgetDays, rollUpMissing } from '../metrics/rollup.ts';
 import { CliError, EXIT, withDatabase } from './support.ts';
+import { out } from './io.ts';
 
 export function registerMetricsCommands(program: Command, getConfig: () => Config): void {
   const metrics = program.command('metrics').description('Community metrics: the daily roll-ups behind the dashboards.');
@@ -21,15 +22,15 @@ export function registerMetricsCommands(program: Command, getConfig: () => Confi
       if (opts.to && !to) throw new CliError(`--to ${opts.to} is not a date; write it as year-month-day, e.g. 2026-01-31.`, EXIT.usage);
       if (from && to && from > to) throw new CliError('--from must be on or before --to.', EXIT.usage);
       await withDatabase(getConfig(), async (pool) => {
-        if (from && to) console.log(`${await forgetDays(pool, from, to)} day(s) from ${from} to ${to} will be counted again.`);
+        if (from && to) out(`${await forgetDays(pool, from, to)} day(s) from ${from} to ${to} will be counted again.`);
         let total = 0;
         for (;;) {
           const run = await rollUpMissing(pool);
           total += run.days.length;
-          if (run.days.length) console.log(`Rolled up ${run.days[0]} to ${run.days[run.days.length - 1]} (${run.days.length} day(s)).`);
+          if (run.days.length) out(`Rolled up ${run.days[0]} to ${run.days[run.days.length - 1]} (${run.days.length} day(s)).`);
           if (!run.remaining) break;
         }
-        if (!total) console.log(`Nothing to roll up: every finished day up to ${dayOf(new Date())} (UTC, not included) is done.`);
+        if (!total) out(`Nothing to roll up: every finished day up to ${dayOf(new Date())} (UTC, not included) is done.`);
       });
     });
 }

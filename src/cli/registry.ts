@@ -13,6 +13,7 @@ import { RECORD_STATUSES, type RecordStatus, type RegistryRecord } from '../regi
 import { searchRecords } from '../registry/search.ts';
 import { openQueue } from '../platform/queue.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
+import { cliIo, out } from './io.ts';
 
 const MAX_SHOWN = 30;
 
@@ -57,7 +58,7 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
         if (bad.length > MAX_SHOWN) say(`... and ${bad.length - MAX_SHOWN} more rows with problems.`);
         const counts = (['draft', 'submitted', 'published'] as const).map((s) => `${plan.filter((r) => r.outcome === 'new' && r.status === s).length} ${s}`).join(', ');
         if (opts.dryRun) {
-          console.log(`Dry run: ${plan.length - bad.length} of ${plan.length} rows can be imported (${counts}); ${bad.length} have problems. Nothing was changed.`);
+          out(`Dry run: ${plan.length - bad.length} of ${plan.length} rows can be imported (${counts}); ${bad.length} have problems. Nothing was changed.`);
           if (bad.length) throw new CliError(`Fix the ${bad.length} row(s) listed above before importing.`, EXIT.invalidInput);
           return;
         }
@@ -65,7 +66,7 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
         const queue = await openQueue(pool, { worker: false });
         try {
           const result = await applyImport(pool, { queue, baseUrl: getConfig().publicUrl ?? '' }, cliActor(), cliViewer(), plan, progressBar('Importing records'));
-          console.log(`Imported ${result.imported} record(s) (${counts}).`);
+          out(`Imported ${result.imported} record(s) (${counts}).`);
         } finally {
           await queue.stop();
         }
@@ -92,11 +93,11 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
           bar(all.length, p.total);
           if (all.length >= p.total || !p.records.length) break;
         }
-        const out = opts.format === 'json' ? JSON.stringify(all, null, 2) + '\n' : recordsCsv(all, { withContacts: true });
+        const text = opts.format === 'json' ? JSON.stringify(all, null, 2) + '\n' : recordsCsv(all, { withContacts: true });
         if (opts.output) {
-          writeFileSync(opts.output, out);
+          writeFileSync(opts.output, text);
           say(`Wrote ${all.length} record(s) to ${opts.output}.`);
-        } else process.stdout.write(out);
+        } else cliIo().stdout.write(text);
       });
     });
 
@@ -125,7 +126,7 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
       await withDatabase(getConfig(), async (pool) => {
         const r = await importAgencies(pool, pairs, { actor: cliActor(), dryRun: Boolean(opts.dryRun), progress: progressBar('Agencies') });
         const text = `${r.departmentsAdded} department(s) and ${r.bureausAdded} bureau(s)`;
-        console.log(opts.dryRun ? `Dry run: would add ${text}. Nothing was changed.` : `Added ${text}; ${r.unchanged} line(s) were already known.`);
+        out(opts.dryRun ? `Dry run: would add ${text}. Nothing was changed.` : `Added ${text}; ${r.unchanged} line(s) were already known.`);
       });
     });
   agencies
@@ -140,7 +141,7 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
         if (opts.parent && !parent) throw new CliError(`--parent: no agency has the slug "${opts.parent}". See "socialgov registry agencies list".`, EXIT.usage);
         try {
           const a = await addAgency(pool, cliActor(), { name, parentId: parent?.id ?? null });
-          console.log(`Added ${a.level} ${a.path} (slug ${a.slug}).`);
+          out(`Added ${a.level} ${a.path} (slug ${a.slug}).`);
         } catch (err) {
           if (err instanceof AgencyError) throw new CliError(err.message, EXIT.usage);
           throw err;
@@ -152,7 +153,7 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
     .description('List agencies with their slugs (use slugs in import files).')
     .action(async () => {
       await withDatabase(getConfig(), async (pool) => {
-        for (const a of await listAgencies(pool)) console.log(`${a.slug}\t${a.level}\t${a.path}`);
+        for (const a of await listAgencies(pool)) out(`${a.slug}\t${a.level}\t${a.path}`);
       });
     });
 
@@ -164,8 +165,8 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
     .action(async (opts: { json?: boolean }) => {
       await withDatabase(getConfig(), async (pool) => {
         const all = await listPlatforms(pool);
-        if (opts.json) console.log(JSON.stringify(all, null, 2));
-        else for (const p of all) console.log(`${p.key}\t${p.active ? 'on' : 'off'}\t${p.name}\t${p.hosts.join(' ')}`);
+        if (opts.json) out(JSON.stringify(all, null, 2));
+        else for (const p of all) out(`${p.key}\t${p.active ? 'on' : 'off'}\t${p.name}\t${p.hosts.join(' ')}`);
       });
     });
   platforms
@@ -184,7 +185,7 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
       await withDatabase(getConfig(), async (pool) => {
         const r = await savePlatform(pool, cliActor(), p);
         if (!r.ok) throw new CliError(`${file}: ${r.problems.map((x) => `${x.field}: ${x.message}`).join('\n')}\nNothing was saved.`, EXIT.invalidInput);
-        console.log(`Saved platform ${p.key}. Web processes use it within a few seconds.`);
+        out(`Saved platform ${p.key}. Web processes use it within a few seconds.`);
       });
     });
 
@@ -195,8 +196,8 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
         try {
           if (name === 'add') {
             await addReviewer(pool, cliActor(), email);
-            console.log(`${email} is a registry reviewer.`);
-          } else console.log((await removeReviewer(pool, cliActor(), email)) ? `${email} is no longer a registry reviewer.` : `${email} was not a registry reviewer.`);
+            out(`${email} is a registry reviewer.`);
+          } else out((await removeReviewer(pool, cliActor(), email)) ? `${email} is no longer a registry reviewer.` : `${email} was not a registry reviewer.`);
         } catch (err) {
           if (err instanceof ReviewerError) throw new CliError(err.message, EXIT.usage);
           throw err;
@@ -207,7 +208,7 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
   reviewers.command('list').description('List registry reviewers (site administrators are reviewers too).').action(async () => {
     await withDatabase(getConfig(), async (pool) => {
       const all = await listReviewers(pool);
-      console.log(all.length ? all.map((r) => `${r.email}\t${r.name ?? ''}`).join('\n') : 'No registry reviewers yet (site administrators can review).');
+      out(all.length ? all.map((r) => `${r.email}\t${r.name ?? ''}`).join('\n') : 'No registry reviewers yet (site administrators can review).');
     });
   });
 
@@ -223,18 +224,18 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
       await withDatabase(getConfig(), async (pool) => {
         const k = await createApiKey(pool, cliActor(), { name: opts.name.trim(), perMinute: n });
         say(`Created API key ${k.id} for ${opts.name}. Send it in the X-Api-Key header. It is shown only now:`);
-        console.log(k.key);
+        out(k.key);
       });
     });
   keys.command('list').description('List keys (never the keys themselves).').action(async () => {
     await withDatabase(getConfig(), async (pool) => {
-      for (const k of await listApiKeys(pool)) console.log(`${k.id}\t${k.perMinute}/min\t${k.revokedAt ? 'revoked' : 'active'}\t${k.name}`);
+      for (const k of await listApiKeys(pool)) out(`${k.id}\t${k.perMinute}/min\t${k.revokedAt ? 'revoked' : 'active'}\t${k.name}`);
     });
   });
   keys.command('revoke').description('Revoke a key by its id.').argument('<id>').action(async (id: string) => {
     if (!/^\d+$/.test(id)) throw new CliError(`"${id}" is not a key id; see "socialgov registry api-keys list".`, EXIT.usage);
     await withDatabase(getConfig(), async (pool) => {
-      console.log((await revokeApiKey(pool, cliActor(), Number(id))) ? `Revoked key ${id}; it stops working within a minute.` : `No active key ${id}.`);
+      out((await revokeApiKey(pool, cliActor(), Number(id))) ? `Revoked key ${id}; it stops working within a minute.` : `No active key ${id}.`);
     });
   });
 }

@@ -2,11 +2,12 @@
 import { startPlatform } from '../platform/app.ts';
 import type { Config } from '../platform/config.ts';
 import { say } from './support.ts';
+import { out } from './io.ts';
 
 export async function serve(config: Config): Promise<void> {
   say('Starting socialgov ...');
   const platform = await startPlatform(config, say);
-  console.log(`socialgov is running at ${platform.url}  (press Ctrl-C to stop)`);
+  out(`socialgov is running at ${platform.url}  (press Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       say(`\nReceived ${signal}: stopping (finishing open requests, then the database) ...`);

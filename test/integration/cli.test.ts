@@ -5,7 +5,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { SEED_FILE } from '../../src/communities/seed.ts';
-import { cliTestEnv, HAS_SHARED, NO_SERVER, runCli, SHARED } from '../helpers.ts';
+import { cliTestEnv, HAS_SHARED, NO_SERVER, runCli, runCliProcess, SHARED } from '../helpers.ts';
+import { nodeVerdict } from '../../bin/node-version.js';
 
 const GOOD = `---
 slug: plain-test
@@ -213,5 +214,24 @@ describe('socialgov CLI', { skip: NO_SERVER }, () => {
   test('the built-in seed file is a valid import file', async () => {
     const r = await runCli(['communities', 'import', '--dry-run', '--update', SEED_FILE], env);
     assert.equal(r.code, 0, r.stderr);
+  });
+
+  // Last: its commands migrate the database, which the migrate test above expects untouched.
+  test('as its own process: help, a usage mistake, a bad setting and a command give their exit codes', async () => {
+    // Every other test here runs the commands in-process (main(argv, io)); this one starts Node.
+    const help = await runCliProcess(['--help'], env);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: socialgov/);
+    for (const group of ['members', 'registry', 'archives', 'metrics']) assert.ok(help.stdout.includes(group), group);
+    const verdict = nodeVerdict();
+    if (verdict) assert.ok(help.stderr.includes(verdict.message), help.stderr);
+    else assert.equal(help.stderr, '');
+    assert.equal((await runCliProcess(['communities', 'frobnicate'], env)).code, 2);
+    const bad = await runCliProcess(['communities', 'list'], { ...env, PORT: 'abc' });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /socialgov: setting PORT: "abc" is not a port number/);
+    const list = await runCliProcess(['communities', 'list'], env);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /SLUG|No communities yet/);
   });
 });

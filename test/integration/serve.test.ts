@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { removeDir, runCli, startServe, tempDir } from '../helpers.ts';
+import { removeDir, runCli, runCliProcess, startServe, tempDir } from '../helpers.ts';
 
 const dir = tempDir();
 after(() => removeDir(dir));
@@ -49,7 +49,7 @@ test('a port already in use gives one clear line and exit 1', async () => {
   const other = await startServe({ SOCIALGOV_DATA_DIR: dir });
   try {
     const port = new URL(other.url).port;
-    const r = await runCli(['serve'], { SOCIALGOV_DATA_DIR: dir, PORT: port });
+    const r = await runCliProcess(['serve'], { SOCIALGOV_DATA_DIR: dir, PORT: port });
     assert.equal(r.code, 1);
     assert.match(r.stderr, new RegExp(`socialgov: Port ${port} on 127\\.0\\.0\\.1 is already in use\\. .*PORT=0 picks a free one`));
     assert.doesNotMatch(r.stderr, / {4}at /);

@@ -1,0 +1,3 @@
+export const SUPPORTED: number[];
+export function nodeVerdict(version?: string): { refuse: boolean; message: string } | null;
+export function checkNode(): void;
