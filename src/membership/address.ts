@@ -5,6 +5,7 @@
  * IP literals) is refused with a message that tells the person what to type instead.
  */
 import { domainToASCII } from 'node:url';
+import punycode from 'punycode.js';
 
 export type AddressProblem =
   | 'empty'
@@ -90,6 +91,11 @@ export function normaliseDomain(raw: string): ParsedDomain {
   if (labels.every((l) => /^\d+$/.test(l))) {
     return fail('ip-literal', `Use an address with a domain name after @, not a network (IP) address, ${EXAMPLE}.`);
   }
+  // Node 22 and later pass a made-up "xn--" label through unchanged (Node 20 refused it): a
+  // punycode label counts only if it decodes to an international name that encodes back to it.
+  if (labels.some((l) => l.startsWith('xn--') && !validPunycodeLabel(l))) {
+    return fail('bad-domain', `The part after @ is not a valid domain name. Check it for typing mistakes, ${EXAMPLE}.`);
+  }
   const bad = labels.find((l) => !LABEL.test(l));
   if (bad !== undefined) {
     return fail('bad-domain', `"${bad}" in the part after @ is not valid: a domain name can't start or end with a hyphen. Check it for typing mistakes.`);
@@ -98,6 +104,16 @@ export function normaliseDomain(raw: string): ParsedDomain {
     return fail('bad-domain', `The part after @ must end in a name such as .gov or .mil, not a number, ${EXAMPLE}.`);
   }
   return { ok: true, domain: ascii };
+}
+
+function validPunycodeLabel(label: string): boolean {
+  let decoded: string;
+  try {
+    decoded = punycode.decode(label.slice(4));
+  } catch {
+    return false;
+  }
+  return NON_ASCII.test(decoded) && domainToASCII(decoded) === label;
 }
 
 /** Parse one address as typed into a form. Surrounding spaces are ignored; nothing else is guessed. */
