@@ -4,14 +4,16 @@
 //
 // Usage: node scripts/run-tests.js [--node PATH] [--checks] [unit|integration|browser ...]
 //   no suite named: all three. --checks also runs the type check and the lint, as `npm test` does.
-//   --node PATH runs the suites on another Node.js (CI: the current LTS from the npm registry).
+//   --node PATH runs the suites on another Node.js.
+//   TEST_ALSO_NODE=PATH[,PATH] runs unit and integration a second time on each of those Node.js
+//   programs, after the first run, in the same lane (CI: the current LTS from the npm registry).
 //
 // Lanes run at the same time: the checks; unit then integration (several files at once: they
 // mostly wait on PostgreSQL, SMTP and HTTP); the browser suite (Chromium wants the CPU, so one
 // file at a time). TEST_CONCURRENCY sets how many integration files run at once (default 4).
 // Each lane's output is shown as it comes, each line marked with its suite; the full output of
 // each suite is also in test-results/<suite>.log.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -84,11 +86,20 @@ function run(label, cmd, argv) {
   });
 }
 
-function suiteRun(name) {
-  const files = find(SUITES[name].dir);
-  if (!files.length) return Promise.resolve({ label: name, code: 1, seconds: 0, counts: {} });
-  return run(name, nodeBin, ['--import', 'tsx', '--test', `--test-concurrency=${SUITES[name].concurrency}`, '--test-reporter=spec', ...files]);
+function versionOf(bin) {
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) usage(`${bin} is not a node program that runs (${r.error?.message ?? r.stderr.trim()}).`);
+  return r.stdout.trim();
 }
+
+function suiteRun(name, bin = nodeBin, label = name) {
+  const files = find(SUITES[name].dir);
+  if (!files.length) return Promise.resolve({ label, code: 1, seconds: 0, counts: {} });
+  return run(label, bin, ['--import', 'tsx', '--test', `--test-concurrency=${SUITES[name].concurrency}`, '--test-reporter=spec', ...files]);
+}
+
+const mainVersion = versionOf(nodeBin);
+const alsoNodes = (process.env.TEST_ALSO_NODE ?? '').split(',').filter(Boolean).map((bin) => ({ bin, version: versionOf(bin) }));
 
 const npx = (bin, ...rest) => [path.join(root, 'node_modules/.bin', bin), rest];
 const lanes = [];
@@ -109,6 +120,9 @@ if (serial.length) {
     (async () => {
       const results = [];
       for (const s of serial) results.push(await suiteRun(s));
+      for (const other of alsoNodes) {
+        for (const s of serial) results.push(await suiteRun(s, other.bin, `${s}@${other.version.replace(/^v/, '').split('.')[0]}`));
+      }
       return results;
     })(),
   );
@@ -124,8 +138,8 @@ const results = (await Promise.all(lanes)).flat();
 const wall = (Date.now() - started) / 1000;
 
 const fmt = (s) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
-const node = nodeBin === process.execPath ? process.version : nodeBin;
-console.log(`\nTime of each suite (Node ${node}; lanes ran side by side):`);
+const also = alsoNodes.length ? `; unit@N and integration@N on Node ${alsoNodes.map((n) => n.version).join(', ')}` : '';
+console.log(`\nTime of each suite (Node ${mainVersion}${also}; lanes ran side by side):`);
 for (const r of results) {
   const c = r.counts;
   const tally = c.tests !== undefined ? `${c.pass ?? 0} passed, ${c.fail ?? 0} failed, ${c.skipped ?? 0} skipped, ${c.cancelled ?? 0} cancelled` : r.code === 0 ? 'clean' : 'problems above';

@@ -9,8 +9,11 @@
  * the moment the process dies (even kill -9). A sweep returns the claims of runners whose lock
  * is free to 'pending', so a restarted worker (or another one) resumes exactly where the dead
  * one stopped. The one window no SMTP client can close — the relay has said 250 and the process
- * dies before the database hears of it — is a single in-flight copy per connection; it is sent
- * again with the same Message-ID, which receiving systems treat as the same message.
+ * dies before the database hears of it — holds the copies in flight (one per connection) and the
+ * acknowledged copies not yet recorded. Those are recorded in batches (one update at a time), and
+ * a lane waits for the update before its next hand-off once as many acknowledgements as there
+ * are connections are waiting: at most three copies per connection are sent again after a kill,
+ * with the same Message-ID, which receiving systems treat as the same message.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -141,6 +144,13 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     return flushing;
   }
 
+  /** Record a 250 (batched); bound how many unrecorded ones a kill can leave (see the top). */
+  async function acknowledged(id: number): Promise<void> {
+    acks.push(id);
+    const pending = flush();
+    if (acks.length >= o.concurrency) await pending;
+  }
+
   async function failed(d: Claimed, response: string, code: number | undefined): Promise<void> {
     const permanent = code !== undefined && code >= 500;
     const expired = Date.now() - d.first_attempt_at.getTime() > retryDays * 86_400_000;
@@ -175,8 +185,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     });
     const result = await o.relay.send({ from: a.bounces(verpToken(o.secret, d.id)), to: d.address }, raw, copy.name);
     if (result.ok) {
-      acks.push(d.id);
-      void flush();
+      await acknowledged(d.id);
     } else {
       await failed(d, result.response, result.code);
     }
@@ -202,8 +211,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     const raw = await (signed ?? postCopy(post, d));
     const result = await o.relay.send({ from: a.bounces(verpToken(o.secret, d.id)), to: d.address }, raw, `${post.localPart}-${post.number}-${d.member_id}`);
     if (result.ok) {
-      acks.push(d.id);
-      void flush();
+      await acknowledged(d.id);
     } else {
       await failed(d, result.response, result.code);
     }
