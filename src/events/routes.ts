@@ -9,6 +9,7 @@ import { absoluteUrl, baseUrl, NotFoundError, sendPage, SignInRequiredError, sit
 import { ApiError } from '../platform/http/schemas.ts';
 import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { cookieSecret } from '../platform/secret.ts';
+import { cleanToken } from '../platform/tokens.ts';
 import { field } from '../web/forms.tsx';
 import { canCoordinate, membershipIn } from '../membership/members.ts';
 import { eventVEvents, feedCalendar, occurrenceVEvent, type CalendarView } from './calendar.ts';
@@ -16,12 +17,13 @@ import { buildCalendar } from './ics.ts';
 import { hasRecording, type EventFormat, type EventKind, type Occurrence, type StoredEvent } from './model.ts';
 import {
   cancelRegistrations, checkDetails, checkManageToken, confirmOffer, feedToken, findRegistration, manageUrl, memberOfFeedToken, OfferError,
-  openForRegistration, register, RegistrationClosedError, registrationOf, registrationsOfMember, seatsFor, type EventsDeps, type RegistrationDetails,
+  openForRegistration, register, RegistrationClosedError, registrationOf, registrationsOfMember, seatsFor, type EventsDeps, type RegisterResult, type RegistrationDetails,
 } from './registration.ts';
+import { confirmGuestRegistration, GUEST_LINK_HOURS, lookupGuestLink, requestGuestRegistration, type GuestLink } from './guest-registration.ts';
 import { EventDetail, EventList, EventListQuery, EventOccurrence, EventSummary, type EventOccurrenceJson, type EventSummaryJson } from './schemas.ts';
 import { filterChoices, findEvent, findEventById, findOccurrence, listEvents, listOccurrences, occurrencesOf, type EventFilter } from './store.ts';
 import { isValidZone } from './time.ts';
-import { EventMessagePage, EventPage, EventsIndexPage, ManageRegistrationPage, MonthPage, MyEventsPage, PastEventsPage, type EventFilters, type RegisterFormValues, type RegistrationState } from './views.tsx';
+import { ConfirmGuestPage, EventMessagePage, EventPage, EventsIndexPage, ManageRegistrationPage, MonthPage, MyEventsPage, PastEventsPage, type EventFilters, type RegisterFormValues, type RegistrationState } from './views.tsx';
 import { FORMATS, KINDS } from './model.ts';
 
 const TZ_COOKIE = 'sg_tz';
@@ -79,6 +81,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
     const hide = { schema: { hide: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
     const deps = (req: FastifyRequest) => eventsDeps(ctx, req, secret);
+    const sessionLink = (e: StoredEvent, o: Occurrence) => `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}`;
 
     const viewerZone = (req: FastifyRequest) => {
       const z = req.cookies[TZ_COOKIE];
@@ -213,14 +216,29 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const person = { name: values.name, email: values.email, ...(values.agency ? { agency: values.agency } : {}), ...(req.viewer ? { memberId: req.viewer.memberId } : {}) };
       const errors = checkDetails(e, person, details);
       if (Object.keys(errors).length) return showEvent(req, reply, e, String(o.id), { values, errors, status: 400 });
+      const d = await deps(req);
       if (!req.viewer) {
+        // A guest: only a request until the address is confirmed.
         const limit = await rateLimit(ctx.pool, `event-register:ip:${req.ip}`, REGISTER_PER_IP.max, REGISTER_PER_IP.windowSeconds);
         if (!limit.allowed) {
           reply.header('retry-after', String(limit.retryAfterSeconds));
           return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'Too many registrations', lines: [`Too many registrations came from your network. ${retryText(limit.retryAfterSeconds)}`], alert: 'warning' }), 429);
         }
+        try {
+          await inTransaction(ctx.pool, (tx) => requestGuestRegistration(tx, d, actorOf(req), { event: e, occurrence: o, everySession: values.everySession, person, details, ip: req.ip, now }));
+        } catch (err) {
+          if (!(err instanceof RegistrationClosedError)) throw err;
+          return showEvent(req, reply, e, String(o.id), { status: 409 });
+        }
+        return sendPage(reply, EventMessagePage({
+          site: siteFor(ctx, req), title: 'Check your email', alert: 'success',
+          lines: [
+            `We sent a message with a link to ${values.email}. Open the link within ${GUEST_LINK_HOURS} hours to confirm your registration for ${e.title}.`,
+            'Until you do, no seat is saved for you. If the message does not arrive in a few minutes, look in your junk or spam folder.',
+          ],
+          links: [{ href: sessionLink(e, o), label: `Back to ${e.title}` }],
+        }));
       }
-      const d = await deps(req);
       let result;
       try {
         result = await inTransaction(ctx.pool, (tx) => register(tx, d, actorOf(req), { event: e, occurrence: o, everySession: values.everySession, person, details, now }));
@@ -229,19 +247,82 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
         return showEvent(req, reply, e, String(o.id), { status: 409 });
       }
       const mine = result.registrations.find((r) => r.occurrenceId === o.id) ?? result.registrations[0]!;
-      const links = [{ href: manageUrl({ ...d, baseUrl: '' }, mine.id), label: 'Your registration: change or cancel' }, { href: `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}`, label: `Back to ${e.title}` }];
+      const links = [{ href: manageUrl({ ...d, baseUrl: '' }, mine.id), label: 'Your registration: change or cancel' }, { href: sessionLink(e, o), label: `Back to ${e.title}` }];
       if (result.already) {
-        return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'You are already registered', lines: [`${values.email} is already registered for this session. The confirmation email has the link to change or cancel it.`], alert: 'info', links: req.viewer ? links : links.slice(1) }), 200);
+        return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'You are already registered', lines: [`${values.email} is already registered for this session. The confirmation email has the link to change or cancel it.`], alert: 'info', links }), 200);
       }
+      return registeredPage(req, reply, e, o, result, values.email, links);
+    });
+
+    /** After registering (a member at once, a guest once their address is confirmed): registered, or on the waiting list. */
+    function registeredPage(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, o: Occurrence, result: RegisterResult, email: string, links: Array<{ href: string; label: string }>) {
+      const mine = result.registrations.find((r) => r.occurrenceId === o.id) ?? result.registrations[0]!;
       const waitlisted = mine.status === 'waitlisted';
       return sendPage(reply, EventMessagePage({
         site: siteFor(ctx, req), title: waitlisted ? 'You are on the waiting list' : 'You are registered', alert: 'success',
         lines: [
-          waitlisted ? `${e.title} is full, so you are on the waiting list. If a seat frees up, we will email ${values.email}.` : `You are registered for ${e.title}${result.registrations.length > 1 ? ` (${result.registrations.length} sessions)` : ''}.`,
-          waitlisted ? 'You will then have a limited time to confirm the seat.' : `We sent a confirmation with a calendar invitation to ${values.email}.`,
+          waitlisted ? `${e.title} is full, so you are on the waiting list. If a seat frees up, we will email ${email}.` : `You are registered for ${e.title}${result.registrations.length > 1 ? ` (${result.registrations.length} sessions)` : ''}.`,
+          waitlisted ? 'You will then have a limited time to confirm the seat.' : `We sent a confirmation with a calendar invitation to ${email}.`,
         ],
         links,
       }));
+    }
+
+    // ---- A guest confirms their address -------------------------------------------------
+
+    /** The page for a link that cannot be used (any more), saying what to do instead. */
+    function guestLinkProblem(req: FastifyRequest, reply: FastifyReply, link: Exclude<GuestLink, { state: 'valid' }>, d: EventsDeps) {
+      const site = siteFor(ctx, req);
+      if (link.state === 'invalid') {
+        return sendPage(reply, EventMessagePage({
+          site, title: 'This link does not work', alert: 'warning',
+          lines: ['This confirmation link is not valid. Copy the whole link from the email. If you registered more than once, use the link in the newest email: each new request replaces the earlier link.'],
+          links: [{ href: '/events', label: 'All events' }],
+        }), 404);
+      }
+      const back = { href: sessionLink(link.event, link.occurrence), label: `Back to ${link.event.title}` };
+      if (link.state === 'used') {
+        return sendPage(reply, EventMessagePage({
+          site, title: 'You already confirmed this registration', alert: 'info', lines: ['This link was used already, so nothing changed. Your registration page shows where you stand.'],
+          links: [...(link.registrationId ? [{ href: manageUrl({ ...d, baseUrl: '' }, link.registrationId), label: 'Your registration: change or cancel' }] : []), back],
+        }), 410);
+      }
+      if (link.state === 'expired') {
+        return sendPage(reply, EventMessagePage({
+          site, title: 'This link has expired', alert: 'warning',
+          lines: [`Links to confirm a registration work for ${GUEST_LINK_HOURS} hours, so you are not registered. Register again on the event page to get a new link.`],
+          links: [{ href: back.href, label: `Register for ${link.event.title}` }],
+        }), 410);
+      }
+      return sendPage(reply, EventMessagePage({
+        site, title: 'Registration has closed', alert: 'warning', lines: [`${link.event.title} no longer takes registrations for this session, so you are not registered.`], links: [back],
+      }), 409);
+    }
+
+    app.get<{ Querystring: { token?: string } }>('/events/registrations/confirm', hide, async (req, reply) => {
+      const token = cleanToken(req.query.token);
+      const now = new Date();
+      const link = token ? await lookupGuestLink(ctx.pool, token, now) : ({ state: 'invalid' } as const);
+      if (link.state !== 'valid') return guestLinkProblem(req, reply, link, await deps(req));
+      const { event: e, occurrence: o, request } = link;
+      return sendPage(reply, ConfirmGuestPage({
+        site: siteFor(ctx, req), e, o, request, token: token!, csrf: reply.generateCsrf(), seats: await seatsFor(ctx.pool, e, o.id),
+        expiresText: DateTime.fromJSDate(request.expiresAt, { zone: e.timeZone }).toFormat("cccc, LLLL d 'at' h:mm a ZZZZ"),
+      }));
+    });
+
+    app.post('/events/registrations/confirm', csrf, async (req, reply) => {
+      const token = cleanToken(field(req.body, 'token', 60));
+      const d = await deps(req);
+      const outcome = token ? await inTransaction(ctx.pool, (tx) => confirmGuestRegistration(tx, d, { token, ip: req.ip, now: new Date() })) : ({ state: 'invalid' } as const);
+      if (outcome.state !== 'confirmed') return guestLinkProblem(req, reply, outcome, d);
+      const { event: e, occurrence: o, result } = outcome;
+      const mine = result.registrations.find((r) => r.occurrenceId === o.id) ?? result.registrations[0]!;
+      const links = [{ href: manageUrl({ ...d, baseUrl: '' }, mine.id), label: 'Your registration: change or cancel' }, { href: sessionLink(e, o), label: `Back to ${e.title}` }];
+      if (result.already) {
+        return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'You are already registered', lines: [`${mine.email} is already registered for this session, so nothing changed.`], alert: 'info', links }));
+      }
+      return registeredPage(req, reply, e, o, result, mine.email, links);
     });
 
     async function registrationFromLink(req: FastifyRequest, id: string, token: string) {

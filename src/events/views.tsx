@@ -7,6 +7,7 @@ import { renderMarkdown } from '../web/markdown.ts';
 import { locationText } from './calendar.ts';
 import { FORMAT_TEXT, FORMATS, hasRecording, KIND_TEXT, KINDS, PLATFORM_TEXT, recordingUrl, venueLine, type Occurrence, type StoredEvent } from './model.ts';
 import { describeRule, parseRule } from './recurrence.ts';
+import type { GuestRequest } from './guest-registration.ts';
 import type { Registration, Seats } from './registration.ts';
 import type { ListedOccurrence } from './store.ts';
 import { COMMON_ZONES, formatShort, formatWhen } from './time.ts';
@@ -275,7 +276,7 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
       ) : (
         <>
           <TextField name="name" label="Your name" value={v?.name} error={e.name} required autocomplete="name" />
-          <TextField name="email" label="Email address" type="email" value={v?.email} error={e.email} required autocomplete="email" hint="We send the confirmation and calendar invitation here." />
+          <TextField name="email" label="Email address" type="email" value={v?.email} error={e.email} required autocomplete="email" hint="We email you a link here. Your registration counts only once you open it and confirm." />
           <TextField name="agency" label="Agency or organization" value={v?.agency} error={e.agency} autocomplete="organization" />
         </>
       )}
@@ -614,6 +615,57 @@ export function EventMessagePage(p: { site: Site; title: string; lines: string[]
       ) : (
         ''
       )}
+    </Page>,
+  );
+}
+
+/** A guest opened the link mailed to them: what they asked for, and the one button that registers them. */
+export function ConfirmGuestPage(p: { site: Site; e: StoredEvent; o: Occurrence; request: GuestRequest; token: string; csrf: string; seats: Seats; expiresText: string }): string {
+  const { e, o, request: r } = p;
+  const full = p.seats.capacity !== undefined && p.seats.taken >= p.seats.capacity;
+  const left = p.seats.capacity !== undefined ? Math.max(p.seats.capacity - p.seats.taken, 0) : undefined;
+  return toHtml(
+    <Page site={p.site} title="Confirm your registration" section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { href: sessionHref(e, o), label: e.title }, { label: 'Confirm your registration' }]}>
+      <h1>Confirm your registration</h1>
+      <p class="usa-intro">
+        Select the button to register <strong safe>{r.email}</strong>. Until you do, nothing is saved and no seat is held.
+      </p>
+      <dl class="sg-facts">
+        <dt>Event</dt>
+        <dd>
+          <a class="usa-link" href={sessionHref(e, o)} safe>{e.title}</a>
+        </dd>
+        <dt>When</dt>
+        <dd>
+          <time datetime={o.startsAt.toISOString()} safe>{formatWhen(o.startsAt, o.endsAt, e.timeZone)}</time>
+          {r.everySession ? <span class="display-block">and every session after it</span> : ''}
+        </dd>
+        <dt>Name</dt>
+        <dd safe>{r.name}</dd>
+        <dt>Email</dt>
+        <dd safe>{r.email}</dd>
+        {r.agency ? (
+          <>
+            <dt>Agency</dt>
+            <dd safe>{r.agency}</dd>
+          </>
+        ) : (
+          ''
+        )}
+      </dl>
+      {full ? (
+        <Alert kind="info">This session is full now. If you confirm, you join the waiting list, and we email you if a seat frees up.</Alert>
+      ) : left !== undefined ? (
+        <p safe>{`${left} of ${p.seats.capacity} seats left.`}</p>
+      ) : (
+        ''
+      )}
+      <form method="post" action="/events/registrations/confirm" class="margin-y-3">
+        <CsrfField token={p.csrf} />
+        <input type="hidden" name="token" value={p.token} />
+        <button class="usa-button" type="submit">Confirm my registration</button>
+      </form>
+      <p safe>{`This link works until ${p.expiresText}. If you did not ask to register, close this page: nothing happens unless you select the button.`}</p>
     </Page>,
   );
 }
