@@ -23,11 +23,16 @@ import { confirmGuestRegistration, GUEST_LINK_HOURS, lookupGuestLink, requestGue
 import { EventDetail, EventList, EventListQuery, EventOccurrence, EventSummary, type EventOccurrenceJson, type EventSummaryJson } from './schemas.ts';
 import { filterChoices, findEvent, findEventById, findOccurrence, listEvents, listOccurrences, occurrencesOf, type EventFilter } from './store.ts';
 import { isValidZone } from './time.ts';
-import { ConfirmGuestPage, EventMessagePage, EventPage, EventsIndexPage, ManageRegistrationPage, MonthPage, MyEventsPage, PastEventsPage, type EventFilters, type RegisterFormValues, type RegistrationState } from './views.tsx';
+import { ConfirmGuestPage, EventMessagePage, EventPage, EventsIndexPage, ManageRegistrationPage, MonthPage, MyEventsPage, PastEventsPage, type EventFilters, type FormProblem, type RegisterFormValues, type RegistrationState } from './views.tsx';
 import { FORMATS, KINDS } from './model.ts';
 
 const TZ_COOKIE = 'sg_tz';
-const REGISTER_PER_IP = { max: 20, windowSeconds: 15 * 60 };
+/**
+ * Guests' registration requests: per network (IP), as for joining and signing in; per address,
+ * so the form cannot be used to fill someone's mailbox with confirmation mail.
+ */
+const GUESTS_PER_IP = { max: 10, windowSeconds: 15 * 60 };
+const GUESTS_PER_ADDRESS = { max: 3, windowSeconds: 60 * 60 };
 
 export const EVENT_SCHEMAS = [EventOccurrence, EventSummary, EventDetail, EventList];
 
@@ -130,7 +135,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       return false;
     }
 
-    async function showEvent(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, sessionParam: string | undefined, extra: { values?: RegisterFormValues; errors?: Record<string, string>; status?: number; notice?: string } = {}) {
+    async function showEvent(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, sessionParam: string | undefined, extra: { values?: RegisterFormValues; errors?: Record<string, string>; status?: number; notice?: string; problem?: FormProblem } = {}) {
       const now = new Date();
       const { o, all } = await sessionOf(e, sessionParam, now);
       const state = await registrationState(req, e, o, now);
@@ -138,7 +143,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, EventPage({
         site: siteFor(ctx, req), e, o, upcoming: all.filter((x) => x.endsAt > now), viewerZone: viewerZone(req), state, csrf: reply.generateCsrf(),
         values: extra.values, errors: extra.errors ?? {}, seats: await seatsFor(ctx.pool, e, o.id), canOrganize: organizer,
-        showJoinLink: organizer || (state.kind === 'registered' && state.registration.status === 'registered'), now, notice: extra.notice,
+        showJoinLink: organizer || (state.kind === 'registered' && state.registration.status === 'registered'), now, notice: extra.notice, problem: extra.problem,
       }), extra.status ?? 200);
     }
 
@@ -218,11 +223,20 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       if (Object.keys(errors).length) return showEvent(req, reply, e, String(o.id), { values, errors, status: 400 });
       const d = await deps(req);
       if (!req.viewer) {
-        // A guest: only a request until the address is confirmed.
-        const limit = await rateLimit(ctx.pool, `event-register:ip:${req.ip}`, REGISTER_PER_IP.max, REGISTER_PER_IP.windowSeconds);
-        if (!limit.allowed) {
-          reply.header('retry-after', String(limit.retryAfterSeconds));
-          return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'Too many registrations', lines: [`Too many registrations came from your network. ${retryText(limit.retryAfterSeconds)}`], alert: 'warning' }), 429);
+        // A guest: only a request until the address is confirmed. A refusal keeps what they typed in the form and says why.
+        const tooMany = (seconds: number, extra: { errors?: Record<string, string>; problem?: FormProblem }) => {
+          reply.header('retry-after', String(seconds));
+          return showEvent(req, reply, e, String(o.id), { values, status: 429, ...extra });
+        };
+        const byIp = await rateLimit(ctx.pool, `event-register:ip:${req.ip}`, GUESTS_PER_IP.max, GUESTS_PER_IP.windowSeconds);
+        if (!byIp.allowed) {
+          return tooMany(byIp.retryAfterSeconds, {
+            problem: { heading: 'Too many registrations from your network', text: `Many registrations came from your network in a short time, so we have paused them. ${retryText(byIp.retryAfterSeconds)} What you typed is still in the form below.` },
+          });
+        }
+        const byAddress = await rateLimit(ctx.pool, `event-register:address:${values.email.toLowerCase()}`, GUESTS_PER_ADDRESS.max, GUESTS_PER_ADDRESS.windowSeconds);
+        if (!byAddress.allowed) {
+          return tooMany(byAddress.retryAfterSeconds, { errors: { email: `We have already sent several emails to this address in the last hour. Open the link in the newest one. ${retryText(byAddress.retryAfterSeconds)}` } });
         }
         try {
           await inTransaction(ctx.pool, (tx) => requestGuestRegistration(tx, d, actorOf(req), { event: e, occurrence: o, everySession: values.everySession, person, details, ip: req.ip, now }));

@@ -259,15 +259,32 @@ export type RegistrationState =
   | { kind: 'closed'; reason: string }
   | { kind: 'registered'; registration: Registration; manageHref: string };
 
-function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open'; asMember?: { name: string; email: string } }; csrf: string; values?: RegisterFormValues | undefined; errors: FieldErrors; seats: Seats }) {
+/** Why a form that was filled in correctly was still refused (too many registrations): shown above it, with what was typed kept below. */
+export interface FormProblem {
+  heading: string;
+  text: string;
+}
+
+function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open'; asMember?: { name: string; email: string } }; csrf: string; values?: RegisterFormValues | undefined; errors: FieldErrors; seats: Seats; problem?: FormProblem | undefined }) {
   const v = p.values;
   const e = p.errors;
   const full = p.seats.capacity !== undefined && p.seats.taken >= p.seats.capacity;
   return (
-    <form class="usa-form maxw-full" method="post" action={`/events/${p.e.slug}/register`} novalidate>
+    // The fragment brings the answer's page to this form, where any problem is explained.
+    <form class="usa-form maxw-full" method="post" action={`/events/${p.e.slug}/register#register-heading`} novalidate>
       <CsrfField token={p.csrf} />
       <input type="hidden" name="session" value={String(p.o.id)} />
       <ErrorSummary errors={e} />
+      {p.problem ? (
+        <div class="usa-alert usa-alert--error margin-bottom-3" role="alert" aria-labelledby="register-problem-heading">
+          <div class="usa-alert__body">
+            <h3 class="usa-alert__heading" id="register-problem-heading" safe>{p.problem.heading}</h3>
+            <p class="usa-alert__text" safe>{p.problem.text}</p>
+          </div>
+        </div>
+      ) : (
+        ''
+      )}
       {full ? <Alert kind="info">This session is full. Register to join the waiting list: if a seat frees up, we will email you.</Alert> : ''}
       {p.state.asMember ? (
         <p>
@@ -327,12 +344,12 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
   );
 }
 
-function RegistrationBox(p: { e: StoredEvent; o: Occurrence; state: RegistrationState; csrf: string; values?: RegisterFormValues | undefined; errors: FieldErrors; seats: Seats }) {
+function RegistrationBox(p: { e: StoredEvent; o: Occurrence; state: RegistrationState; csrf: string; values?: RegisterFormValues | undefined; errors: FieldErrors; seats: Seats; problem?: FormProblem | undefined }) {
   const s = p.state;
   let content: JSX.Element;
   switch (s.kind) {
     case 'open':
-      content = <RegisterForm e={p.e} o={p.o} state={s} csrf={p.csrf} values={p.values} errors={p.errors} seats={p.seats} />;
+      content = <RegisterForm e={p.e} o={p.o} state={s} csrf={p.csrf} values={p.values} errors={p.errors} seats={p.seats} problem={p.problem} />;
       break;
     case 'sign-in':
       content = (
@@ -395,6 +412,7 @@ function RegistrationBox(p: { e: StoredEvent; o: Occurrence; state: Registration
 export function EventPage(p: {
   site: Site; e: StoredEvent; o: Occurrence; upcoming: Occurrence[]; viewerZone?: string | undefined; state: RegistrationState; csrf: string;
   values?: RegisterFormValues | undefined; errors?: FieldErrors; seats: Seats; canOrganize: boolean; showJoinLink: boolean; now: Date; notice?: string | undefined;
+  problem?: FormProblem | undefined;
 }): string {
   const { e, o } = p;
   const ended = o.endsAt <= p.now;
@@ -540,7 +558,7 @@ export function EventPage(p: {
           ) : (
             ''
           )}
-          {ended ? '' : <RegistrationBox e={e} o={o} state={p.state} csrf={p.csrf} values={p.values} errors={p.errors ?? {}} seats={p.seats} />}
+          {ended ? '' : <RegistrationBox e={e} o={o} state={p.state} csrf={p.csrf} values={p.values} errors={p.errors ?? {}} seats={p.seats} problem={p.problem} />}
         </div>
         <aside class="desktop:grid-col-4 sg-sidebar" aria-label="Calendar and sessions">
           <div class="usa-summary-box">

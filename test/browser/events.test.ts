@@ -202,6 +202,30 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.goto(benLink);
     assert.equal(await page.locator('h1').innerText(), 'You already confirmed this registration');
     await check(page, 'guest-link-used');
+
+    // Over a limit, the form comes back with what was typed and says when to try again.
+    const askForSeat = async (name: string, email: string) => {
+      await page.goto(`${platform.url}/events/socialgov-summit-2027`);
+      await page.getByLabel('Your name').fill(name);
+      await page.getByLabel('Email address').fill(email);
+      await page.locator('label[for=recordingConsent]').click();
+      await page.getByRole('button', { name: 'Join the waiting list' }).click();
+    };
+    for (let i = 0; i < 3; i++) {
+      await askForSeat('Cy Chen', 'cy@epa.gov');
+      assert.equal(await page.locator('h1').innerText(), 'Check your email');
+    }
+    await askForSeat('Cy Chen', 'cy@epa.gov');
+    assert.ok(await page.getByRole('link', { name: /We have already sent several emails to this address/ }).isVisible(), 'in the error summary');
+    assert.equal(await page.getByLabel('Your name').inputValue(), 'Cy Chen');
+    assert.match(page.url(), /#register-heading$/, 'the answer opens at the form');
+    await checkBothWidths(page, 'guest-too-many-address');
+    // Use up this network's allowance.
+    await platform.db.pool.query(`insert into rate_events (key) select k.key from (select distinct key from rate_events where key like 'event-register:ip:%') k cross join generate_series(1, 10)`);
+    await askForSeat('Dee Diaz', 'dee@epa.gov');
+    assert.ok(await page.getByRole('heading', { name: 'Too many registrations from your network' }).isVisible());
+    assert.equal(await page.getByLabel('Email address').inputValue(), 'dee@epa.gov');
+    await checkBothWidths(page, 'guest-too-many-network');
     await page.goto(`${platform.url}/events/uswds-monthly-call-march-2024`);
     assert.ok(await page.getByRole('link', { name: 'Watch: How to build with U.S. Web Design System tools (2024)' }).isVisible());
     assert.ok(await page.getByText('Welcome everyone.').isVisible());

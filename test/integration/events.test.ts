@@ -389,6 +389,17 @@ describe('events end to end', () => {
       }, { source: 'cli' }));
     });
 
+    test('15 guests typed in from one IP address cannot take the 10 seats', async () => {
+      await freshLimits();
+      const answers: WebResponse[] = [];
+      for (let i = 1; i <= 15; i++) answers.push(await register(`Guest ${i}`, `guest${i}@example.com`));
+      assert.deepEqual(answers.map((a) => a.status), [...Array<number>(10).fill(200), ...Array<number>(5).fill(429)]);
+      assert.match(answers[0]!.text, /Check your email/);
+      assert.equal(await seats(), 0, 'no seat is taken before an address is confirmed');
+      assert.equal(await invitationsTo('guest%@example.com'), 0, 'no calendar invitation to an address nobody confirmed');
+      assert.match((await visitor.get('/events/open-data-webinar')).text, /10 of 10 seats left/);
+    });
+
     test('an unconfirmed guest holds no seat and gets only a mail asking to confirm, without an invitation', async () => {
       await freshLimits();
       const before = await seats();
@@ -457,6 +468,31 @@ describe('events end to end', () => {
       assert.equal(await seats(), before + 1);
       const rows = await platform.db.pool.query(`select 1 from event_registrations where lower(email) = 'fay@example.org'`);
       assert.equal(rows.rows.length, 1);
+    });
+
+    test('rate limits per IP and per address answer 429 with a plain page that keeps what was typed', async () => {
+      await freshLimits();
+      for (let i = 1; i <= 10; i++) assert.equal((await register(`Visitor ${i}`, `visitor${i}@example.net`)).status, 200);
+      const byIp = await register('Gus Green', 'gus@example.net', { needsCaptions: 'yes', accommodationOther: 'A quiet room' });
+      assert.equal(byIp.status, 429);
+      assert.ok(Number(byIp.headers.get('retry-after')) > 0, 'Retry-After');
+      assert.match(byIp.text, /Too many registrations from your network/);
+      assert.match(byIp.text, /Try again in \d+ minutes\./);
+      assert.match(byIp.text, /value="Gus Green"/);
+      assert.match(byIp.text, /value="gus@example\.net"/);
+      assert.match(byIp.text, /value="A quiet room"/);
+      assert.match(byIp.text, /id="needsCaptions"[^>]*checked/);
+
+      await freshLimits();
+      for (let i = 0; i < 3; i++) assert.equal((await register('Hal Hill', 'hal@example.net')).status, 200);
+      const byAddress = await register('Hal Hill', 'HAL@example.net');
+      assert.equal(byAddress.status, 429);
+      assert.ok(Number(byAddress.headers.get('retry-after')) > 0);
+      assert.match(byAddress.text, /We have already sent several emails to this address/);
+      assert.match(byAddress.text, /value="Hal Hill"/);
+      assert.match(byAddress.text, /value="HAL@example\.net"/);
+      assert.match(byAddress.text, /href="#email"/, 'the error summary leads to the field');
+      for (let i = 0; i < 3; i++) await sink.next('hal@example.net');
     });
 
     test('an expired link holds nothing; a guest who confirms after the session filled joins the waiting list', async () => {
