@@ -16,6 +16,7 @@ import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { inTransaction } from '../../src/platform/db/queryable.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
 import { createEvent } from '../../src/events/store.ts';
+import { forgetOldGuestRequests } from '../../src/events/guest-registration.ts';
 import { cookieSecret } from '../../src/platform/secret.ts';
 import { expireOffers, sendDueReminders, sendFollowUps, type EventsDeps } from '../../src/events/registration.ts';
 import { icalStarts, unfold } from '../ical.ts';
@@ -535,6 +536,17 @@ describe('events end to end', () => {
       const csv = await coordinator.get(`/events/open-data-webinar/registrants.csv?session=${session}`);
       assert.match(csv.text, /Eli Evans,eli@example.org/);
       assert.doesNotMatch(csv.text, /dana@example\.org/);
+    });
+
+    test('the minute job forgets requests a week after their link expired, and no sooner', async () => {
+      const pool = platform.db.pool;
+      const stillThere = async (email: string) => (await pool.query('select 1 from event_registration_requests where email = $1', [email])).rows.length === 1;
+      const idaExpired = (await pool.query<{ expires_at: Date }>(`select expires_at from event_registration_requests where email = 'ida@example.org'`)).rows[0]!.expires_at;
+      const week = 7 * 24 * 3600 * 1000;
+      assert.equal(await forgetOldGuestRequests(pool, new Date(idaExpired.getTime() + week - 60_000)), 0);
+      assert.equal(await forgetOldGuestRequests(pool, new Date(idaExpired.getTime() + week + 60_000)), 1);
+      assert.equal(await stillThere('ida@example.org'), false);
+      assert.equal(await stillThere('dana@example.org'), true, 'a request whose link still works is kept');
     });
 
     test('a signed-in member registers at once: their address is already confirmed', async () => {
