@@ -8,6 +8,7 @@ import { cookieSecret } from '../platform/secret.ts';
 import { field } from '../web/forms.tsx';
 import { findMemberByEmail } from '../membership/members.ts';
 import { formValuesOf, FORM_FIELDS, readEventForm, type EventFormValues } from './event-form.ts';
+import { unconfirmedGuestCount } from './guest-registration.ts';
 import { RuleError } from './recurrence.ts';
 import { attendanceCounts, messageRegistrants, notifyEventChange, notifySessionCancelled, registrationsFor, setAttendance } from './registration.ts';
 import { canOrganize, eventsDeps } from './routes.ts';
@@ -213,7 +214,7 @@ export function eventAdminRoutes(ctx: AppContext): FastifyPluginAsync {
       const o = req.query.session ? await sessionOf(e, req.query.session) : (await occurrencesOf(ctx.pool, e.id)).find((x) => x.endsAt > new Date()) ?? (await occurrencesOf(ctx.pool, e.id)).at(-1);
       if (!o) throw new NotFoundError('This event has no sessions.');
       const notice = req.query.done === 'attendance' ? 'Attendance is saved.' : req.query.done === 'message' ? 'Your message is on its way.' : undefined;
-      return sendPage(reply, RegistrantsPage({ site: siteFor(ctx, req), e, o, registrations: await registrationsFor(ctx.pool, o.id), csrf: reply.generateCsrf(), notice }));
+      return sendPage(reply, RegistrantsPage({ site: siteFor(ctx, req), e, o, registrations: await registrationsFor(ctx.pool, o.id), unconfirmed: await unconfirmedGuestCount(ctx.pool, o.id, new Date()), csrf: reply.generateCsrf(), notice }));
     });
 
     app.get<{ Params: { slug: string }; Querystring: { session?: string } }>('/events/:slug/registrants.csv', hide, async (req, reply) => {
@@ -245,7 +246,7 @@ export function eventAdminRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!values.subject) errors.subject = 'Enter a subject.';
       if (!values.body) errors.body = 'Enter the message.';
       if (Object.keys(errors).length) {
-        return sendPage(reply, RegistrantsPage({ site: siteFor(ctx, req), e, o, registrations: await registrationsFor(ctx.pool, o.id), csrf: reply.generateCsrf(), errors, values }), 400);
+        return sendPage(reply, RegistrantsPage({ site: siteFor(ctx, req), e, o, registrations: await registrationsFor(ctx.pool, o.id), unconfirmed: await unconfirmedGuestCount(ctx.pool, o.id, new Date()), csrf: reply.generateCsrf(), errors, values }), 400);
       }
       const d = await deps(req);
       await inTransaction(ctx.pool, (tx) => messageRegistrants(tx, d, actorOf(req), { event: e, occurrence: o, subject: values.subject, body: values.body, includeWaitlist: values.includeWaitlist === 'yes', from: req.viewer!.name ?? req.viewer!.email }));

@@ -246,7 +246,11 @@ export function SessionPage(p: { site: Site; e: StoredEvent; o: Occurrence; csrf
   );
 }
 
-export function RegistrantsPage(p: { site: Site; e: StoredEvent; o: Occurrence; registrations: Registration[]; csrf: string; notice?: string | undefined; errors?: FieldErrors; values?: Record<string, string> }): string {
+export function RegistrantsPage(p: {
+  site: Site; e: StoredEvent; o: Occurrence; registrations: Registration[]; csrf: string; notice?: string | undefined; errors?: FieldErrors; values?: Record<string, string>;
+  /** Guests who asked to register and have not yet confirmed their address: not registrants, so counted and not listed. */
+  unconfirmed: number;
+}): string {
   const { e, o } = p;
   const active = p.registrations.filter((r) => r.status !== 'cancelled' && r.status !== 'expired');
   const when = formatWhen(o.startsAt, o.endsAt, e.timeZone);
@@ -261,6 +265,13 @@ export function RegistrantsPage(p: { site: Site; e: StoredEvent; o: Occurrence; 
         <a class="usa-link margin-right-2" href={`/events/${e.slug}/registrants.csv?session=${o.id}`}>Download as CSV</a>
         <a class="usa-link" href={`/events/${e.slug}/manage`}>All sessions</a>
       </p>
+      {p.unconfirmed ? (
+        <p safe>
+          {`${p.unconfirmed === 1 ? '1 guest has' : `${p.unconfirmed} guests have`} asked to register but not yet confirmed their email address. Until they do, they hold no seat, get no mail from this page and are not listed here.`}
+        </p>
+      ) : (
+        ''
+      )}
       <div class="usa-table-container--scrollable" tabindex="0">
         <table class="usa-table usa-table--borderless">
           <caption safe>{`${active.length} registrations (cancelled ones are not shown)`}</caption>

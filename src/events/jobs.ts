@@ -1,12 +1,14 @@
 /**
- * Scheduled event work: reminders and waiting-list offers every minute, follow-ups every
- * quarter hour, and series moved on daily. Each job is a plain service function; pg-boss runs
- * one tick across all processes, and mail keys keep every message once-only.
+ * Scheduled event work: reminders, waiting-list offers and forgetting guests' old unconfirmed
+ * requests every minute, follow-ups every quarter hour, and series moved on daily. Each job is a
+ * plain service function; pg-boss runs one tick across all processes, and mail keys keep every
+ * message once-only.
  */
 import { siteUrl } from '../platform/config.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
 import type { WorkerContext } from '../platform/jobs.ts';
 import { cookieSecret } from '../platform/secret.ts';
+import { forgetOldGuestRequests } from './guest-registration.ts';
 import { expireOffers, sendDueReminders, sendFollowUps, type EventsDeps } from './registration.ts';
 import { extendAllSeries } from './store.ts';
 
@@ -23,7 +25,8 @@ export async function registerEventsJobs(w: WorkerContext): Promise<void> {
     const now = new Date();
     const expired = await inTransaction(w.pool, (tx) => expireOffers(tx, d, now));
     const reminders = await inTransaction(w.pool, (tx) => sendDueReminders(tx, d, now));
-    if (expired || reminders) w.log('events: reminders and offers', { reminders, expiredOffers: expired });
+    const forgotten = await forgetOldGuestRequests(w.pool, now);
+    if (expired || reminders || forgotten) w.log('events: reminders and offers', { reminders, expiredOffers: expired, oldGuestRequests: forgotten });
   });
   await w.worker.work(EVENT_JOBS.followUps, async () => {
     const d = await deps();

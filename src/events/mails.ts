@@ -204,3 +204,47 @@ export function organizerMessageMail(p: MailPerson, e: StoredEvent, subject: str
     text: [`Hello ${p.name},`, '', body, '', `— ${from}, organizer`, '', `Event page: ${links.event}`, `Your registration: ${links.manage}`].join('\n'),
   };
 }
+
+/*
+ * The two mails below go to an address nobody has confirmed yet, so they carry nothing a
+ * stranger typed (not the name, agency or answers) and no join link: the form cannot be used
+ * to send someone else a message of its sender's choosing.
+ */
+
+/** Sent to a guest's address: the link that turns the request into a registration. */
+export function confirmAddressMail(to: string, e: StoredEvent, o: Occurrence, eventLink: string, confirmLink: string, hours: number, everySession: boolean): OutgoingMail {
+  return {
+    to,
+    subject: `Confirm your registration: ${e.title}`,
+    text: [
+      'Hello,',
+      '',
+      `Someone, probably you, asked to register this email address for ${e.title}${everySession ? ', every session from' : ' on'} ${when(e, o)}.`,
+      '',
+      `To confirm, open this link within ${hours} hours and select "Confirm my registration":`,
+      confirmLink,
+      '',
+      'Until you confirm, no seat is saved for you and you are not registered.',
+      'If you did not ask for this, ignore this message: nothing is registered, and the link stops working on its own.',
+      '',
+      `Event page: ${eventLink}`,
+    ].join('\n'),
+  };
+}
+
+/** Sent when a guest asks again for a session this address is already registered (or waiting) for. */
+export function alreadyRegisteredMail(to: string, e: StoredEvent, o: Occurrence, links: MailLinks): OutgoingMail {
+  return {
+    to,
+    subject: `You are already registered: ${e.title}`,
+    text: [
+      'Hello,',
+      '',
+      `Someone, probably you, asked to register this email address for ${e.title} on ${when(e, o)}.`,
+      'This address is already registered for that session (or on its waiting list), so nothing changed.',
+      '',
+      `Your registration, to see it or cancel it: ${links.manage}`,
+      `Event page: ${links.event}`,
+    ].join('\n'),
+  };
+}

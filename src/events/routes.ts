@@ -9,6 +9,7 @@ import { absoluteUrl, baseUrl, NotFoundError, sendPage, SignInRequiredError, sit
 import { ApiError } from '../platform/http/schemas.ts';
 import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { cookieSecret } from '../platform/secret.ts';
+import { cleanToken } from '../platform/tokens.ts';
 import { field } from '../web/forms.tsx';
 import { canCoordinate, membershipIn } from '../membership/members.ts';
 import { eventVEvents, feedCalendar, occurrenceVEvent, type CalendarView } from './calendar.ts';
@@ -16,16 +17,22 @@ import { buildCalendar } from './ics.ts';
 import { hasRecording, type EventFormat, type EventKind, type Occurrence, type StoredEvent } from './model.ts';
 import {
   cancelRegistrations, checkDetails, checkManageToken, confirmOffer, feedToken, findRegistration, manageUrl, memberOfFeedToken, OfferError,
-  openForRegistration, register, RegistrationClosedError, registrationOf, registrationsOfMember, seatsFor, type EventsDeps, type RegistrationDetails,
+  openForRegistration, register, RegistrationClosedError, registrationOf, registrationsOfMember, seatsFor, type EventsDeps, type RegisterResult, type RegistrationDetails,
 } from './registration.ts';
+import { confirmGuestRegistration, GUEST_LINK_HOURS, lookupGuestLink, requestGuestRegistration, type GuestLink } from './guest-registration.ts';
 import { EventDetail, EventList, EventListQuery, EventOccurrence, EventSummary, type EventOccurrenceJson, type EventSummaryJson } from './schemas.ts';
 import { filterChoices, findEvent, findEventById, findOccurrence, listEvents, listOccurrences, occurrencesOf, type EventFilter } from './store.ts';
 import { isValidZone } from './time.ts';
-import { EventMessagePage, EventPage, EventsIndexPage, ManageRegistrationPage, MonthPage, MyEventsPage, PastEventsPage, type EventFilters, type RegisterFormValues, type RegistrationState } from './views.tsx';
+import { ConfirmGuestPage, EventMessagePage, EventPage, EventsIndexPage, ManageRegistrationPage, MonthPage, MyEventsPage, PastEventsPage, type EventFilters, type FormProblem, type RegisterFormValues, type RegistrationState } from './views.tsx';
 import { FORMATS, KINDS } from './model.ts';
 
 const TZ_COOKIE = 'sg_tz';
-const REGISTER_PER_IP = { max: 20, windowSeconds: 15 * 60 };
+/**
+ * Guests' registration requests: per network (IP), as for joining and signing in; per address,
+ * so the form cannot be used to fill someone's mailbox with confirmation mail.
+ */
+const GUESTS_PER_IP = { max: 10, windowSeconds: 15 * 60 };
+const GUESTS_PER_ADDRESS = { max: 3, windowSeconds: 60 * 60 };
 
 export const EVENT_SCHEMAS = [EventOccurrence, EventSummary, EventDetail, EventList];
 
@@ -79,6 +86,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
     const hide = { schema: { hide: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
     const deps = (req: FastifyRequest) => eventsDeps(ctx, req, secret);
+    const sessionLink = (e: StoredEvent, o: Occurrence) => `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}`;
 
     const viewerZone = (req: FastifyRequest) => {
       const z = req.cookies[TZ_COOKIE];
@@ -127,7 +135,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       return false;
     }
 
-    async function showEvent(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, sessionParam: string | undefined, extra: { values?: RegisterFormValues; errors?: Record<string, string>; status?: number; notice?: string } = {}) {
+    async function showEvent(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, sessionParam: string | undefined, extra: { values?: RegisterFormValues; errors?: Record<string, string>; status?: number; notice?: string; problem?: FormProblem } = {}) {
       const now = new Date();
       const { o, all } = await sessionOf(e, sessionParam, now);
       const state = await registrationState(req, e, o, now);
@@ -135,7 +143,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, EventPage({
         site: siteFor(ctx, req), e, o, upcoming: all.filter((x) => x.endsAt > now), viewerZone: viewerZone(req), state, csrf: reply.generateCsrf(),
         values: extra.values, errors: extra.errors ?? {}, seats: await seatsFor(ctx.pool, e, o.id), canOrganize: organizer,
-        showJoinLink: organizer || (state.kind === 'registered' && state.registration.status === 'registered'), now, notice: extra.notice,
+        showJoinLink: organizer || (state.kind === 'registered' && state.registration.status === 'registered'), now, notice: extra.notice, problem: extra.problem,
       }), extra.status ?? 200);
     }
 
@@ -213,14 +221,38 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const person = { name: values.name, email: values.email, ...(values.agency ? { agency: values.agency } : {}), ...(req.viewer ? { memberId: req.viewer.memberId } : {}) };
       const errors = checkDetails(e, person, details);
       if (Object.keys(errors).length) return showEvent(req, reply, e, String(o.id), { values, errors, status: 400 });
-      if (!req.viewer) {
-        const limit = await rateLimit(ctx.pool, `event-register:ip:${req.ip}`, REGISTER_PER_IP.max, REGISTER_PER_IP.windowSeconds);
-        if (!limit.allowed) {
-          reply.header('retry-after', String(limit.retryAfterSeconds));
-          return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'Too many registrations', lines: [`Too many registrations came from your network. ${retryText(limit.retryAfterSeconds)}`], alert: 'warning' }), 429);
-        }
-      }
       const d = await deps(req);
+      if (!req.viewer) {
+        // A guest: only a request until the address is confirmed. A refusal keeps what they typed in the form and says why.
+        const tooMany = (seconds: number, extra: { errors?: Record<string, string>; problem?: FormProblem }) => {
+          reply.header('retry-after', String(seconds));
+          return showEvent(req, reply, e, String(o.id), { values, status: 429, ...extra });
+        };
+        const byIp = await rateLimit(ctx.pool, `event-register:ip:${req.ip}`, GUESTS_PER_IP.max, GUESTS_PER_IP.windowSeconds);
+        if (!byIp.allowed) {
+          return tooMany(byIp.retryAfterSeconds, {
+            problem: { heading: 'Too many registrations from your network', text: `Many registrations came from your network in a short time, so we have paused them. ${retryText(byIp.retryAfterSeconds)} What you typed is still in the form below.` },
+          });
+        }
+        const byAddress = await rateLimit(ctx.pool, `event-register:address:${values.email.toLowerCase()}`, GUESTS_PER_ADDRESS.max, GUESTS_PER_ADDRESS.windowSeconds);
+        if (!byAddress.allowed) {
+          return tooMany(byAddress.retryAfterSeconds, { errors: { email: `We have already sent several emails to this address in the last hour. Open the link in the newest one. ${retryText(byAddress.retryAfterSeconds)}` } });
+        }
+        try {
+          await inTransaction(ctx.pool, (tx) => requestGuestRegistration(tx, d, actorOf(req), { event: e, occurrence: o, everySession: values.everySession, person, details, ip: req.ip, now }));
+        } catch (err) {
+          if (!(err instanceof RegistrationClosedError)) throw err;
+          return showEvent(req, reply, e, String(o.id), { status: 409 });
+        }
+        return sendPage(reply, EventMessagePage({
+          site: siteFor(ctx, req), title: 'Check your email', alert: 'success',
+          lines: [
+            `We sent a message with a link to ${values.email}. Open the link within ${GUEST_LINK_HOURS} hours to confirm your registration for ${e.title}.`,
+            'Until you do, no seat is saved for you. If the message does not arrive in a few minutes, look in your junk or spam folder.',
+          ],
+          links: [{ href: sessionLink(e, o), label: `Back to ${e.title}` }],
+        }));
+      }
       let result;
       try {
         result = await inTransaction(ctx.pool, (tx) => register(tx, d, actorOf(req), { event: e, occurrence: o, everySession: values.everySession, person, details, now }));
@@ -229,19 +261,82 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
         return showEvent(req, reply, e, String(o.id), { status: 409 });
       }
       const mine = result.registrations.find((r) => r.occurrenceId === o.id) ?? result.registrations[0]!;
-      const links = [{ href: manageUrl({ ...d, baseUrl: '' }, mine.id), label: 'Your registration: change or cancel' }, { href: `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}`, label: `Back to ${e.title}` }];
+      const links = [{ href: manageUrl({ ...d, baseUrl: '' }, mine.id), label: 'Your registration: change or cancel' }, { href: sessionLink(e, o), label: `Back to ${e.title}` }];
       if (result.already) {
-        return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'You are already registered', lines: [`${values.email} is already registered for this session. The confirmation email has the link to change or cancel it.`], alert: 'info', links: req.viewer ? links : links.slice(1) }), 200);
+        return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'You are already registered', lines: [`${values.email} is already registered for this session. The confirmation email has the link to change or cancel it.`], alert: 'info', links }), 200);
       }
+      return registeredPage(req, reply, e, o, result, values.email, links);
+    });
+
+    /** After registering (a member at once, a guest once their address is confirmed): registered, or on the waiting list. */
+    function registeredPage(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, o: Occurrence, result: RegisterResult, email: string, links: Array<{ href: string; label: string }>) {
+      const mine = result.registrations.find((r) => r.occurrenceId === o.id) ?? result.registrations[0]!;
       const waitlisted = mine.status === 'waitlisted';
       return sendPage(reply, EventMessagePage({
         site: siteFor(ctx, req), title: waitlisted ? 'You are on the waiting list' : 'You are registered', alert: 'success',
         lines: [
-          waitlisted ? `${e.title} is full, so you are on the waiting list. If a seat frees up, we will email ${values.email}.` : `You are registered for ${e.title}${result.registrations.length > 1 ? ` (${result.registrations.length} sessions)` : ''}.`,
-          waitlisted ? 'You will then have a limited time to confirm the seat.' : `We sent a confirmation with a calendar invitation to ${values.email}.`,
+          waitlisted ? `${e.title} is full, so you are on the waiting list. If a seat frees up, we will email ${email}.` : `You are registered for ${e.title}${result.registrations.length > 1 ? ` (${result.registrations.length} sessions)` : ''}.`,
+          waitlisted ? 'You will then have a limited time to confirm the seat.' : `We sent a confirmation with a calendar invitation to ${email}.`,
         ],
         links,
       }));
+    }
+
+    // ---- A guest confirms their address -------------------------------------------------
+
+    /** The page for a link that cannot be used (any more), saying what to do instead. */
+    function guestLinkProblem(req: FastifyRequest, reply: FastifyReply, link: Exclude<GuestLink, { state: 'valid' }>, d: EventsDeps) {
+      const site = siteFor(ctx, req);
+      if (link.state === 'invalid') {
+        return sendPage(reply, EventMessagePage({
+          site, title: 'This link does not work', alert: 'warning',
+          lines: ['This confirmation link is not valid. Copy the whole link from the email. If you registered more than once, use the link in the newest email: each new request replaces the earlier link.'],
+          links: [{ href: '/events', label: 'All events' }],
+        }), 404);
+      }
+      const back = { href: sessionLink(link.event, link.occurrence), label: `Back to ${link.event.title}` };
+      if (link.state === 'used') {
+        return sendPage(reply, EventMessagePage({
+          site, title: 'You already confirmed this registration', alert: 'info', lines: ['This link was used already, so nothing changed. Your registration page shows where you stand.'],
+          links: [...(link.registrationId ? [{ href: manageUrl({ ...d, baseUrl: '' }, link.registrationId), label: 'Your registration: change or cancel' }] : []), back],
+        }), 410);
+      }
+      if (link.state === 'expired') {
+        return sendPage(reply, EventMessagePage({
+          site, title: 'This link has expired', alert: 'warning',
+          lines: [`Links to confirm a registration work for ${GUEST_LINK_HOURS} hours, so you are not registered. Register again on the event page to get a new link.`],
+          links: [{ href: back.href, label: `Register for ${link.event.title}` }],
+        }), 410);
+      }
+      return sendPage(reply, EventMessagePage({
+        site, title: 'Registration has closed', alert: 'warning', lines: [`${link.event.title} no longer takes registrations for this session, so you are not registered.`], links: [back],
+      }), 409);
+    }
+
+    app.get<{ Querystring: { token?: string } }>('/events/registrations/confirm', hide, async (req, reply) => {
+      const token = cleanToken(req.query.token);
+      const now = new Date();
+      const link = token ? await lookupGuestLink(ctx.pool, token, now) : ({ state: 'invalid' } as const);
+      if (link.state !== 'valid') return guestLinkProblem(req, reply, link, await deps(req));
+      const { event: e, occurrence: o, request } = link;
+      return sendPage(reply, ConfirmGuestPage({
+        site: siteFor(ctx, req), e, o, request, token: token!, csrf: reply.generateCsrf(), seats: await seatsFor(ctx.pool, e, o.id),
+        expiresText: DateTime.fromJSDate(request.expiresAt, { zone: e.timeZone }).toFormat("cccc, LLLL d 'at' h:mm a ZZZZ"),
+      }));
+    });
+
+    app.post('/events/registrations/confirm', csrf, async (req, reply) => {
+      const token = cleanToken(field(req.body, 'token', 60));
+      const d = await deps(req);
+      const outcome = token ? await inTransaction(ctx.pool, (tx) => confirmGuestRegistration(tx, d, { token, ip: req.ip, now: new Date() })) : ({ state: 'invalid' } as const);
+      if (outcome.state !== 'confirmed') return guestLinkProblem(req, reply, outcome, d);
+      const { event: e, occurrence: o, result } = outcome;
+      const mine = result.registrations.find((r) => r.occurrenceId === o.id) ?? result.registrations[0]!;
+      const links = [{ href: manageUrl({ ...d, baseUrl: '' }, mine.id), label: 'Your registration: change or cancel' }, { href: sessionLink(e, o), label: `Back to ${e.title}` }];
+      if (result.already) {
+        return sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'You are already registered', lines: [`${mine.email} is already registered for this session, so nothing changed.`], alert: 'info', links }));
+      }
+      return registeredPage(req, reply, e, o, result, mine.email, links);
     });
 
     async function registrationFromLink(req: FastifyRequest, id: string, token: string) {

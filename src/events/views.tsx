@@ -7,6 +7,7 @@ import { renderMarkdown } from '../web/markdown.ts';
 import { locationText } from './calendar.ts';
 import { FORMAT_TEXT, FORMATS, hasRecording, KIND_TEXT, KINDS, PLATFORM_TEXT, recordingUrl, venueLine, type Occurrence, type StoredEvent } from './model.ts';
 import { describeRule, parseRule } from './recurrence.ts';
+import type { GuestRequest } from './guest-registration.ts';
 import type { Registration, Seats } from './registration.ts';
 import type { ListedOccurrence } from './store.ts';
 import { COMMON_ZONES, formatShort, formatWhen } from './time.ts';
@@ -258,15 +259,32 @@ export type RegistrationState =
   | { kind: 'closed'; reason: string }
   | { kind: 'registered'; registration: Registration; manageHref: string };
 
-function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open'; asMember?: { name: string; email: string } }; csrf: string; values?: RegisterFormValues | undefined; errors: FieldErrors; seats: Seats }) {
+/** Why a form that was filled in correctly was still refused (too many registrations): shown above it, with what was typed kept below. */
+export interface FormProblem {
+  heading: string;
+  text: string;
+}
+
+function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open'; asMember?: { name: string; email: string } }; csrf: string; values?: RegisterFormValues | undefined; errors: FieldErrors; seats: Seats; problem?: FormProblem | undefined }) {
   const v = p.values;
   const e = p.errors;
   const full = p.seats.capacity !== undefined && p.seats.taken >= p.seats.capacity;
   return (
-    <form class="usa-form maxw-full" method="post" action={`/events/${p.e.slug}/register`} novalidate>
+    // The fragment brings the answer's page to this form, where any problem is explained.
+    <form class="usa-form maxw-full" method="post" action={`/events/${p.e.slug}/register#register-heading`} novalidate>
       <CsrfField token={p.csrf} />
       <input type="hidden" name="session" value={String(p.o.id)} />
       <ErrorSummary errors={e} />
+      {p.problem ? (
+        <div class="usa-alert usa-alert--error margin-bottom-3" role="alert" aria-labelledby="register-problem-heading">
+          <div class="usa-alert__body">
+            <h3 class="usa-alert__heading" id="register-problem-heading" safe>{p.problem.heading}</h3>
+            <p class="usa-alert__text" safe>{p.problem.text}</p>
+          </div>
+        </div>
+      ) : (
+        ''
+      )}
       {full ? <Alert kind="info">This session is full. Register to join the waiting list: if a seat frees up, we will email you.</Alert> : ''}
       {p.state.asMember ? (
         <p>
@@ -275,7 +293,7 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
       ) : (
         <>
           <TextField name="name" label="Your name" value={v?.name} error={e.name} required autocomplete="name" />
-          <TextField name="email" label="Email address" type="email" value={v?.email} error={e.email} required autocomplete="email" hint="We send the confirmation and calendar invitation here." />
+          <TextField name="email" label="Email address" type="email" value={v?.email} error={e.email} required autocomplete="email" hint="We email you a link here. Your registration counts only once you open it and confirm." />
           <TextField name="agency" label="Agency or organization" value={v?.agency} error={e.agency} autocomplete="organization" />
         </>
       )}
@@ -326,12 +344,12 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
   );
 }
 
-function RegistrationBox(p: { e: StoredEvent; o: Occurrence; state: RegistrationState; csrf: string; values?: RegisterFormValues | undefined; errors: FieldErrors; seats: Seats }) {
+function RegistrationBox(p: { e: StoredEvent; o: Occurrence; state: RegistrationState; csrf: string; values?: RegisterFormValues | undefined; errors: FieldErrors; seats: Seats; problem?: FormProblem | undefined }) {
   const s = p.state;
   let content: JSX.Element;
   switch (s.kind) {
     case 'open':
-      content = <RegisterForm e={p.e} o={p.o} state={s} csrf={p.csrf} values={p.values} errors={p.errors} seats={p.seats} />;
+      content = <RegisterForm e={p.e} o={p.o} state={s} csrf={p.csrf} values={p.values} errors={p.errors} seats={p.seats} problem={p.problem} />;
       break;
     case 'sign-in':
       content = (
@@ -394,6 +412,7 @@ function RegistrationBox(p: { e: StoredEvent; o: Occurrence; state: Registration
 export function EventPage(p: {
   site: Site; e: StoredEvent; o: Occurrence; upcoming: Occurrence[]; viewerZone?: string | undefined; state: RegistrationState; csrf: string;
   values?: RegisterFormValues | undefined; errors?: FieldErrors; seats: Seats; canOrganize: boolean; showJoinLink: boolean; now: Date; notice?: string | undefined;
+  problem?: FormProblem | undefined;
 }): string {
   const { e, o } = p;
   const ended = o.endsAt <= p.now;
@@ -539,7 +558,7 @@ export function EventPage(p: {
           ) : (
             ''
           )}
-          {ended ? '' : <RegistrationBox e={e} o={o} state={p.state} csrf={p.csrf} values={p.values} errors={p.errors ?? {}} seats={p.seats} />}
+          {ended ? '' : <RegistrationBox e={e} o={o} state={p.state} csrf={p.csrf} values={p.values} errors={p.errors ?? {}} seats={p.seats} problem={p.problem} />}
         </div>
         <aside class="desktop:grid-col-4 sg-sidebar" aria-label="Calendar and sessions">
           <div class="usa-summary-box">
@@ -614,6 +633,57 @@ export function EventMessagePage(p: { site: Site; title: string; lines: string[]
       ) : (
         ''
       )}
+    </Page>,
+  );
+}
+
+/** A guest opened the link mailed to them: what they asked for, and the one button that registers them. */
+export function ConfirmGuestPage(p: { site: Site; e: StoredEvent; o: Occurrence; request: GuestRequest; token: string; csrf: string; seats: Seats; expiresText: string }): string {
+  const { e, o, request: r } = p;
+  const full = p.seats.capacity !== undefined && p.seats.taken >= p.seats.capacity;
+  const left = p.seats.capacity !== undefined ? Math.max(p.seats.capacity - p.seats.taken, 0) : undefined;
+  return toHtml(
+    <Page site={p.site} title="Confirm your registration" section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { href: sessionHref(e, o), label: e.title }, { label: 'Confirm your registration' }]}>
+      <h1>Confirm your registration</h1>
+      <p class="usa-intro">
+        Select the button to register <strong safe>{r.email}</strong>. Until you do, nothing is saved and no seat is held.
+      </p>
+      <dl class="sg-facts">
+        <dt>Event</dt>
+        <dd>
+          <a class="usa-link" href={sessionHref(e, o)} safe>{e.title}</a>
+        </dd>
+        <dt>When</dt>
+        <dd>
+          <time datetime={o.startsAt.toISOString()} safe>{formatWhen(o.startsAt, o.endsAt, e.timeZone)}</time>
+          {r.everySession ? <span class="display-block">and every session after it</span> : ''}
+        </dd>
+        <dt>Name</dt>
+        <dd safe>{r.name}</dd>
+        <dt>Email</dt>
+        <dd safe>{r.email}</dd>
+        {r.agency ? (
+          <>
+            <dt>Agency</dt>
+            <dd safe>{r.agency}</dd>
+          </>
+        ) : (
+          ''
+        )}
+      </dl>
+      {full ? (
+        <Alert kind="info">This session is full now. If you confirm, you join the waiting list, and we email you if a seat frees up.</Alert>
+      ) : left !== undefined ? (
+        <p safe>{`${left} of ${p.seats.capacity} seats left.`}</p>
+      ) : (
+        ''
+      )}
+      <form method="post" action="/events/registrations/confirm" class="margin-y-3">
+        <CsrfField token={p.csrf} />
+        <input type="hidden" name="token" value={p.token} />
+        <button class="usa-button" type="submit">Confirm my registration</button>
+      </form>
+      <p safe>{`This link works until ${p.expiresText}. If you did not ask to register, close this page: nothing happens unless you select the button.`}</p>
     </Page>,
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The event pages in Chromium, as people use them: a coordinator creates weekly office hours
- * and skips a week; a member registers from the community page with JavaScript off; a guest
- * joins a full summit's waiting list. axe finds nothing on every page.
+ * and skips a week; a member registers from the community page with JavaScript off; guests
+ * confirm their address from the mailed link, one taking the summit's seat, the next joining its
+ * waiting list. axe finds nothing on every page.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -57,6 +58,19 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
   });
 
   const check = (page: Page, name: string) => checkPage(page, `events-${name}`);
+  /** Check a page at 1280 px and again at 320 px, the narrowest phone (screenshots *-320.png). */
+  const checkBothWidths = async (page: Page, name: string) => {
+    await check(page, name);
+    await page.setViewportSize({ width: 320, height: 800 });
+    await check(page, `${name}-320`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  };
+  /** The link a guest is mailed to confirm their address. */
+  const confirmLink = async (email: string) => {
+    const mail = await sink.next(email);
+    assert.match(mail.subject, /^Confirm your registration: /);
+    return linkIn(mail, `${platform.url}/events/registrations/confirm?token=`);
+  };
   const newContext = (javaScriptEnabled = true) => newBrowserContext(browser, { javaScriptEnabled });
   const signIn = (page: Page, email: string) => signInByMail(page, platform.url, sink, email);
 
@@ -145,7 +159,21 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.equal(await tab.getByLabel('Your name').inputValue(), 'Ana Alvarez');
     await tab.locator('label[for=recordingConsent]').click();
     await tab.getByRole('button', { name: 'Register' }).click();
+    assert.equal(await tab.locator('h1').innerText(), 'Check your email');
+    await tab.goto(`${platform.url}/events/socialgov-summit-2027`);
+    assert.ok(await tab.getByText('1 of 1 seats left.').isVisible(), 'a request holds no seat');
+    const anaLink = await confirmLink('ana@epa.gov');
+    // axe needs scripts: look at the page in a scripted context first (opening the link changes nothing).
+    const look = await newContext();
+    const lookPage = await look.newPage();
+    await lookPage.goto(anaLink);
+    assert.equal(await lookPage.locator('h1').innerText(), 'Confirm your registration');
+    await checkBothWidths(lookPage, 'guest-confirm');
+    await look.close();
+    await tab.goto(anaLink);
+    await tab.getByRole('button', { name: 'Confirm my registration' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'You are registered');
+    assert.match((await sink.next('ana@epa.gov')).raw, /method=REQUEST/i);
     await noJs.close();
 
     const ctx = await newContext();
@@ -161,8 +189,43 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(page, 'summit-errors');
     await page.locator('label[for=recordingConsent]').click();
     await page.getByRole('button', { name: 'Join the waiting list' }).click();
+    assert.equal(await page.locator('h1').innerText(), 'Check your email');
+    await checkBothWidths(page, 'guest-check-email');
+    const benLink = await confirmLink('ben@epa.gov');
+    await page.goto(benLink);
+    assert.ok(await page.getByText('This session is full now.').isVisible());
+    await checkBothWidths(page, 'guest-confirm-full');
+    await page.getByRole('button', { name: 'Confirm my registration' }).click();
     assert.equal(await page.locator('h1').innerText(), 'You are on the waiting list');
     await check(page, 'waitlisted');
+    // The link works once.
+    await page.goto(benLink);
+    assert.equal(await page.locator('h1').innerText(), 'You already confirmed this registration');
+    await check(page, 'guest-link-used');
+
+    // Over a limit, the form comes back with what was typed and says when to try again.
+    const askForSeat = async (name: string, email: string) => {
+      await page.goto(`${platform.url}/events/socialgov-summit-2027`);
+      await page.getByLabel('Your name').fill(name);
+      await page.getByLabel('Email address').fill(email);
+      await page.locator('label[for=recordingConsent]').click();
+      await page.getByRole('button', { name: 'Join the waiting list' }).click();
+    };
+    for (let i = 0; i < 3; i++) {
+      await askForSeat('Cy Chen', 'cy@epa.gov');
+      assert.equal(await page.locator('h1').innerText(), 'Check your email');
+    }
+    await askForSeat('Cy Chen', 'cy@epa.gov');
+    assert.ok(await page.getByRole('link', { name: /We have already sent several emails to this address/ }).isVisible(), 'in the error summary');
+    assert.equal(await page.getByLabel('Your name').inputValue(), 'Cy Chen');
+    assert.match(page.url(), /#register-heading$/, 'the answer opens at the form');
+    await checkBothWidths(page, 'guest-too-many-address');
+    // Use up this network's allowance.
+    await platform.db.pool.query(`insert into rate_events (key) select k.key from (select distinct key from rate_events where key like 'event-register:ip:%') k cross join generate_series(1, 10)`);
+    await askForSeat('Dee Diaz', 'dee@epa.gov');
+    assert.ok(await page.getByRole('heading', { name: 'Too many registrations from your network' }).isVisible());
+    assert.equal(await page.getByLabel('Email address').inputValue(), 'dee@epa.gov');
+    await checkBothWidths(page, 'guest-too-many-network');
     await page.goto(`${platform.url}/events/uswds-monthly-call-march-2024`);
     assert.ok(await page.getByRole('link', { name: 'Watch: How to build with U.S. Web Design System tools (2024)' }).isVisible());
     assert.ok(await page.getByText('Welcome everyone.').isVisible());

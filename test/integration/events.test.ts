@@ -14,12 +14,15 @@ import { simpleParser } from 'mailparser';
 import { DateTime } from 'luxon';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { inTransaction } from '../../src/platform/db/queryable.ts';
+import { SYSTEM } from '../../src/platform/audit.ts';
+import { createEvent } from '../../src/events/store.ts';
+import { forgetOldGuestRequests } from '../../src/events/guest-registration.ts';
 import { cookieSecret } from '../../src/platform/secret.ts';
 import { expireOffers, sendDueReminders, sendFollowUps, type EventsDeps } from '../../src/events/registration.ts';
 import { icalStarts, unfold } from '../ical.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { linkIn, startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
-import { csrfToken, hidden, WebClient } from '../web-client.ts';
+import { csrfToken, hidden, WebClient, type WebResponse } from '../web-client.ts';
 
 const NY = 'America/New_York';
 const ny = (iso: string) => DateTime.fromISO(iso, { zone: NY }).toJSDate();
@@ -62,6 +65,15 @@ describe('events end to end', () => {
     await signIn(coordinator, 'casey.lead@gsa.gov');
     await signIn(member, 'pat.doe@hhs.gov');
   });
+  /** A guest's registration is only a request until they open the link mailed to them and press the button. */
+  async function confirmByMail(client: WebClient, email: string): Promise<WebResponse> {
+    const mail = await sink.next(email);
+    assert.match(mail.subject, /^Confirm your registration: /);
+    const page = await client.get(linkIn(mail, `${platform.url}/events/registrations/confirm?token=`));
+    assert.equal(page.status, 200, page.text);
+    return client.request('POST', '/events/registrations/confirm', { _csrf: csrfToken(page.text), token: hidden(page.text, 'token') });
+  }
+
   after(async () => {
     await platform?.close();
     await sink?.close();
@@ -286,16 +298,19 @@ describe('events end to end', () => {
     for (const m of ['Enter your name.', 'Enter an email address like name@agency.gov.', 'Confirm that you have read the code of conduct to register.', 'Answer “What do you hope to learn?”.']) assert.ok(bad.text.includes(m), m);
     assert.match(bad.text, /value="not-an-address"/);
 
-    assert.match((await register('Ana Alvarez', 'ana@epa.gov', { needsAsl: 'yes' })).text, /You are registered/);
+    assert.match((await register('Ana Alvarez', 'ana@epa.gov', { needsAsl: 'yes' })).text, /Check your email/);
+    assert.match((await confirmByMail(guest, 'ana@epa.gov')).text, /You are registered/);
     const anaMail = await sink.next('ana@epa.gov');
     assert.match(anaMail.subject, /You are registered/);
     const single = await icsOf(anaMail);
     assert.match(single, /DTSTART;TZID=America\/New_York:20271104T090000/);
     assert.doesNotMatch(single, /RRULE:FREQ=WEEKLY/);
     assert.match((await sink.next('casey.lead@gsa.gov')).subject, /Accommodation request/);
-    assert.match((await register('Ben Brown', 'ben@epa.gov')).text, /You are on the waiting list/);
+    await register('Ben Brown', 'ben@epa.gov');
+    assert.match((await confirmByMail(guest, 'ben@epa.gov')).text, /You are on the waiting list/);
     assert.match((await sink.next('ben@epa.gov')).text, /You are number 1 on the waiting list/);
-    assert.match((await register('Cy Chen', 'cy@epa.gov')).text, /waiting list/);
+    await register('Cy Chen', 'cy@epa.gov');
+    assert.match((await confirmByMail(guest, 'cy@epa.gov')).text, /waiting list/);
     assert.match((await sink.next('cy@epa.gov')).text, /number 2/);
 
     // Ana cancels from her link: she gets a METHOD:CANCEL; Ben is offered the seat.
@@ -346,6 +361,200 @@ describe('events end to end', () => {
     for (const a of ['event.create.web', 'event.register', 'event.registration.cancel', 'event.waitlist.offer', 'event.waitlist.expire', 'event.waitlist.confirm', 'event.registration.attendance']) {
       assert.ok(audit.rows.some((r) => r.action === a), a);
     }
+  });
+
+  // Issue 17: one visitor typed 15 made-up guests into a 10-seat event, and every address typed
+  // in got a calendar invitation. A guest's seat now waits for the address to be confirmed.
+  describe('guests of a public event confirm their address first', () => {
+    const visitor = new WebClient('');
+    const seats = async () => Number((await platform.db.pool.query<{ n: string }>(
+      `select count(*) as n from event_registrations r join event_occurrences o on o.id = r.occurrence_id join events e on e.id = o.event_id
+        where e.slug = 'open-data-webinar' and r.status in ('registered', 'offered')`)).rows[0]!.n);
+    const invitationsTo = async (pattern: string) => Number((await platform.db.pool.query<{ n: string }>(
+      `select count(*) as n from mail_queue where message->>'to' ilike $1 and message::text like '%text/calendar%'`, [pattern])).rows[0]!.n);
+    const register = async (name: string, email: string, extra: Record<string, string> = {}) => {
+      const p = await visitor.get('/events/open-data-webinar');
+      return visitor.request('POST', '/events/open-data-webinar/register', { _csrf: csrfToken(p.text), session: hidden(p.text, 'session'), name, email, agency: 'Example', ...extra });
+    };
+    /** Each test starts with no registrations counted against anyone's rate limit. */
+    const freshLimits = () => platform.db.pool.query(`delete from rate_events where key like 'event-register:%'`);
+
+    before(async () => {
+      Object.assign(visitor, { base: platform.url });
+      const pool = platform.db.pool;
+      const community = await pool.query<{ id: string }>(`select id from communities where slug = 'social-media'`);
+      await inTransaction(pool, (tx) => createEvent(tx, SYSTEM, {
+        slug: 'open-data-webinar', kind: 'webinar', status: 'published', title: 'Open data webinar', body: 'Finding and using federal open data.', timeZone: NY,
+        startsAt: ny('2027-12-01T14:00'), endsAt: ny('2027-12-01T15:00'), topics: [], format: 'online', venue: {}, platform: 'zoom-gov', joinUrl: 'https://gsa.zoomgov.com/j/5550001111',
+        registration: 'public', capacity: 10, recorded: false, questions: [], communityIds: [Number(community.rows[0]!.id)], presenters: [], extra: {},
+      }, { source: 'cli' }));
+    });
+
+    test('15 guests typed in from one IP address cannot take the 10 seats', async () => {
+      await freshLimits();
+      const answers: WebResponse[] = [];
+      for (let i = 1; i <= 15; i++) answers.push(await register(`Guest ${i}`, `guest${i}@example.com`));
+      assert.deepEqual(answers.map((a) => a.status), [...Array<number>(10).fill(200), ...Array<number>(5).fill(429)]);
+      assert.match(answers[0]!.text, /Check your email/);
+      assert.equal(await seats(), 0, 'no seat is taken before an address is confirmed');
+      assert.equal(await invitationsTo('guest%@example.com'), 0, 'no calendar invitation to an address nobody confirmed');
+      assert.match((await visitor.get('/events/open-data-webinar')).text, /10 of 10 seats left/);
+    });
+
+    test('an unconfirmed guest holds no seat and gets only a mail asking to confirm, without an invitation', async () => {
+      await freshLimits();
+      const before = await seats();
+      const res = await register('Buy cheap watches at spam.example', 'dana@example.org');
+      assert.equal(res.status, 200, res.text);
+      assert.match(res.text, /We sent a message with a link to dana@example\.org/);
+      assert.match(res.text, /no seat is saved for you/);
+      const ask = await sink.next('dana@example.org');
+      assert.equal(ask.subject, 'Confirm your registration: Open data webinar');
+      assert.doesNotMatch(ask.raw, /text\/calendar/i, 'no .ics');
+      assert.doesNotMatch(ask.text, /zoomgov/, 'no join link before the address is confirmed');
+      assert.doesNotMatch(ask.text, /spam\.example/, 'what a stranger typed as a name is not mailed to an address nobody confirmed');
+      assert.match(ask.text, /If you did not ask for this, ignore this message/);
+      assert.equal(await seats(), before);
+      assert.equal(await invitationsTo('dana@example.org'), 0);
+    });
+
+    test('confirming the address gives the seat and the invitation; the link works once', async () => {
+      await freshLimits();
+      await register('Eli Evans', 'eli@example.org');
+      const ask = await sink.next('eli@example.org');
+      const before = await seats();
+      const page = await visitor.get(linkIn(ask, `${platform.url}/events/registrations/confirm?token=`));
+      assert.equal(page.status, 200);
+      assert.match(page.text, /<h1>Confirm your registration<\/h1>/);
+      assert.match(page.text, /Open data webinar/);
+      assert.equal(await seats(), before, 'opening the link (as mail scanners do) confirms nothing: the button does');
+      const done = await visitor.request('POST', '/events/registrations/confirm', { _csrf: csrfToken(page.text), token: hidden(page.text, 'token') });
+      assert.equal(done.status, 200, done.text);
+      assert.match(done.text, /You are registered/);
+      assert.equal(await seats(), before + 1);
+      const invite = await sink.next('eli@example.org');
+      assert.equal(invite.subject, 'You are registered: Open data webinar');
+      assert.match(await icsOf(invite), /METHOD:REQUEST/);
+      assert.match(invite.text, /Join online: https:\/\/gsa\.zoomgov\.com\/j\/5550001111/);
+      const again = await visitor.request('POST', '/events/registrations/confirm', { _csrf: csrfToken(page.text), token: hidden(page.text, 'token') });
+      assert.match(again.text, /You already confirmed this registration/);
+      assert.equal(await seats(), before + 1, 'a used link takes no second seat');
+    });
+
+    test('a second registration from the same address mails a new link and never takes a second seat', async () => {
+      await freshLimits();
+      await register('Fay Fox', 'fay@example.org');
+      const first = await sink.next('fay@example.org');
+      const res = await register('Fay Fox', 'FAY@Example.org');
+      assert.equal(res.status, 200);
+      assert.match(res.text, /Check your email/);
+      const second = await sink.next('fay@example.org');
+      assert.equal(second.subject, 'Confirm your registration: Open data webinar');
+      const pending = await platform.db.pool.query(`select 1 from event_registration_requests where lower(email) = 'fay@example.org' and confirmed_at is null`);
+      assert.equal(pending.rows.length, 1, 'one request per address and session');
+      const stale = await visitor.get(linkIn(first, `${platform.url}/events/registrations/confirm?token=`));
+      assert.equal(stale.status, 404);
+      assert.match(stale.text, /use the link in the newest email/);
+      const before = await seats();
+      const page = await visitor.get(linkIn(second, `${platform.url}/events/registrations/confirm?token=`));
+      assert.match((await visitor.request('POST', '/events/registrations/confirm', { _csrf: csrfToken(page.text), token: hidden(page.text, 'token') })).text, /You are registered/);
+      assert.equal(await seats(), before + 1);
+      await sink.next('fay@example.org'); // the invitation
+      // Registering again once registered: the same answer on the page (it does not tell a stranger who is registered), the link by mail.
+      const third = await register('Fay Fox', 'fay@example.org');
+      assert.match(third.text, /Check your email/);
+      const reminder = await sink.next('fay@example.org');
+      assert.equal(reminder.subject, 'You are already registered: Open data webinar');
+      assert.match(reminder.text, /\/events\/registrations\/\d+\?t=/);
+      assert.equal(await seats(), before + 1);
+      const rows = await platform.db.pool.query(`select 1 from event_registrations where lower(email) = 'fay@example.org'`);
+      assert.equal(rows.rows.length, 1);
+    });
+
+    test('rate limits per IP and per address answer 429 with a plain page that keeps what was typed', async () => {
+      await freshLimits();
+      for (let i = 1; i <= 10; i++) assert.equal((await register(`Visitor ${i}`, `visitor${i}@example.net`)).status, 200);
+      const byIp = await register('Gus Green', 'gus@example.net', { needsCaptions: 'yes', accommodationOther: 'A quiet room' });
+      assert.equal(byIp.status, 429);
+      assert.ok(Number(byIp.headers.get('retry-after')) > 0, 'Retry-After');
+      assert.match(byIp.text, /Too many registrations from your network/);
+      assert.match(byIp.text, /Try again in \d+ minutes\./);
+      assert.match(byIp.text, /value="Gus Green"/);
+      assert.match(byIp.text, /value="gus@example\.net"/);
+      assert.match(byIp.text, /value="A quiet room"/);
+      assert.match(byIp.text, /id="needsCaptions"[^>]*checked/);
+
+      await freshLimits();
+      for (let i = 0; i < 3; i++) assert.equal((await register('Hal Hill', 'hal@example.net')).status, 200);
+      const byAddress = await register('Hal Hill', 'HAL@example.net');
+      assert.equal(byAddress.status, 429);
+      assert.ok(Number(byAddress.headers.get('retry-after')) > 0);
+      assert.match(byAddress.text, /We have already sent several emails to this address/);
+      assert.match(byAddress.text, /value="Hal Hill"/);
+      assert.match(byAddress.text, /value="HAL@example\.net"/);
+      assert.match(byAddress.text, /href="#email"/, 'the error summary leads to the field');
+      for (let i = 0; i < 3; i++) await sink.next('hal@example.net');
+    });
+
+    test('an expired link holds nothing; a guest who confirms after the session filled joins the waiting list', async () => {
+      await freshLimits();
+      const pool = platform.db.pool;
+      await register('Ida Ives', 'ida@example.org');
+      const idaAsk = await sink.next('ida@example.org');
+      await pool.query(`update event_registration_requests set expires_at = now() - interval '1 minute' where email = 'ida@example.org'`);
+      const expired = await visitor.get(linkIn(idaAsk, `${platform.url}/events/registrations/confirm?token=`));
+      assert.equal(expired.status, 410);
+      assert.match(expired.text, /This link has expired/);
+      assert.match(expired.text, /href="\/events\/open-data-webinar"/);
+
+      await register('Jo Jones', 'jo@example.org');
+      const joAsk = await sink.next('jo@example.org');
+      await pool.query(`update events set capacity = $1 where slug = 'open-data-webinar'`, [await seats()]);
+      try {
+        const page = await visitor.get(linkIn(joAsk, `${platform.url}/events/registrations/confirm?token=`));
+        assert.match(page.text, /This session is full now/);
+        const done = await visitor.request('POST', '/events/registrations/confirm', { _csrf: csrfToken(page.text), token: hidden(page.text, 'token') });
+        assert.match(done.text, /You are on the waiting list/);
+        assert.match((await sink.next('jo@example.org')).subject, /You are on the waiting list/);
+        assert.equal(await invitationsTo('jo@example.org'), 0);
+      } finally {
+        await pool.query(`update events set capacity = 10 where slug = 'open-data-webinar'`);
+      }
+    });
+
+    test('organizers see confirmed guests; requests waiting for confirmation are only counted', async () => {
+      const list = await coordinator.get('/events/open-data-webinar/registrants');
+      assert.equal(list.status, 200);
+      assert.match(list.text, /Eli Evans/);
+      assert.doesNotMatch(list.text, /watches|dana@example\.org/, 'a guest who has not confirmed is not listed');
+      const waiting = (await platform.db.pool.query<{ n: string }>(
+        `select count(*) as n from event_registration_requests q join event_occurrences o on o.id = q.occurrence_id join events e on e.id = o.event_id
+          where e.slug = 'open-data-webinar' and q.confirmed_at is null and q.expires_at > now()`)).rows[0]!.n;
+      assert.ok(Number(waiting) >= 1, `waiting: ${waiting}`);
+      assert.ok(list.text.includes(`${Number(waiting) === 1 ? '1 guest has' : `${waiting} guests have`} asked to register but not yet confirmed their email address.`), /<p>[^<]*asked to register[^<]*<\/p>/.exec(list.text)?.[0] ?? 'no count on the page');
+      const session = /registrants\.csv\?session=(\d+)/.exec(list.text)![1]!;
+      const csv = await coordinator.get(`/events/open-data-webinar/registrants.csv?session=${session}`);
+      assert.match(csv.text, /Eli Evans,eli@example.org/);
+      assert.doesNotMatch(csv.text, /dana@example\.org/);
+    });
+
+    test('the minute job forgets requests a week after their link expired, and no sooner', async () => {
+      const pool = platform.db.pool;
+      const stillThere = async (email: string) => (await pool.query('select 1 from event_registration_requests where email = $1', [email])).rows.length === 1;
+      const idaExpired = (await pool.query<{ expires_at: Date }>(`select expires_at from event_registration_requests where email = 'ida@example.org'`)).rows[0]!.expires_at;
+      const week = 7 * 24 * 3600 * 1000;
+      assert.equal(await forgetOldGuestRequests(pool, new Date(idaExpired.getTime() + week - 60_000)), 0);
+      assert.equal(await forgetOldGuestRequests(pool, new Date(idaExpired.getTime() + week + 60_000)), 1);
+      assert.equal(await stillThere('ida@example.org'), false);
+      assert.equal(await stillThere('dana@example.org'), true, 'a request whose link still works is kept');
+    });
+
+    test('a signed-in member registers at once: their address is already confirmed', async () => {
+      const page = await member.get('/events/open-data-webinar');
+      const res = await member.request('POST', '/events/open-data-webinar/register', { _csrf: csrfToken(page.text), session: hidden(page.text, 'session') });
+      assert.match(res.text, /You are registered/);
+      assert.equal((await sink.next('pat.doe@hhs.gov')).subject, 'You are registered: Open data webinar');
+    });
   });
 
   test('pages: list, month view, past events, draft hidden from the public', async () => {
