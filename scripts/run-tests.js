@@ -6,14 +6,15 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+// Unit tests sit beside their code: in src, and beside the shared test helpers at the top of test/.
 const suites = {
-  unit: 'src',
-  integration: 'test/integration',
-  browser: 'test/browser',
+  unit: [['src', true], ['test', false]],
+  integration: [['test/integration', true]],
+  browser: [['test/browser', true]],
 };
 
-function find(dir) {
-  return readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })
+function find([dir, recursive]) {
+  return readdirSync(path.join(root, dir), { withFileTypes: true, recursive })
     .filter((e) => e.isFile() && /\.test\.tsx?$/.test(e.name))
     .map((e) => path.relative(root, path.join(e.parentPath ?? e.path, e.name)))
     .sort();
@@ -26,7 +27,7 @@ for (const w of wanted) {
     process.exit(2);
   }
 }
-const files = (wanted.length ? wanted : Object.keys(suites)).flatMap((s) => find(suites[s]));
+const files = (wanted.length ? wanted : Object.keys(suites)).flatMap((s) => suites[s].flatMap(find));
 if (!files.length) {
   console.error('No test files found.');
   process.exit(1);
