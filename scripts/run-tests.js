@@ -18,14 +18,15 @@ import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+// Unit tests sit beside their code: in src, and beside the shared test helpers at the top of test/.
 const SUITES = {
-  unit: { dir: 'src', concurrency: 2 },
-  integration: { dir: 'test/integration', concurrency: Number(process.env.TEST_CONCURRENCY) || 4 },
-  browser: { dir: 'test/browser', concurrency: 1 },
+  unit: { dirs: [['src', true], ['test', false]], concurrency: 2 },
+  integration: { dirs: [['test/integration', true]], concurrency: Number(process.env.TEST_CONCURRENCY) || 4 },
+  browser: { dirs: [['test/browser', true]], concurrency: 1 },
 };
 
-function find(dir) {
-  return readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })
+function find([dir, recursive]) {
+  return readdirSync(path.join(root, dir), { withFileTypes: true, recursive })
     .filter((e) => e.isFile() && /\.test\.tsx?$/.test(e.name))
     .map((e) => path.relative(root, path.join(e.parentPath ?? e.path, e.name)))
     .sort();
@@ -93,7 +94,7 @@ function versionOf(bin) {
 }
 
 function suiteRun(name, bin = nodeBin, label = name) {
-  const files = find(SUITES[name].dir);
+  const files = SUITES[name].dirs.flatMap(find);
   if (!files.length) return Promise.resolve({ label, code: 1, seconds: 0, counts: {} });
   return run(label, bin, ['--import', 'tsx', '--test', `--test-concurrency=${SUITES[name].concurrency}`, '--test-reporter=spec', ...files]);
 }

@@ -1,9 +1,15 @@
-/** Shared by the archive tests: list mail written as an mbox, and a fresh migrated database. */
+/** Shared by the archive tests: list mail written as an mbox, a fresh migrated database, and the real corpus imported. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { listByLocalPart, type List } from '../src/lists/store.ts';
 import { mboxrdEntry } from '../src/archives/mbox.ts';
-import { freshServerDatabase } from './helpers.ts';
+import { importMbox } from '../src/archives/import.ts';
+import { createSession } from '../src/membership/sessions.ts';
+import { startPlatform, type RunningPlatform } from '../src/platform/app.ts';
+import { freshServerDatabase, removeDir, SHARED, tempDir, testConfig, testDatabaseEnv } from './helpers.ts';
 
 export interface TestMail {
   id: string;
@@ -70,4 +76,45 @@ export async function archiveDb(communities: Array<{ slug: string; title: string
       await db.drop();
     },
   };
+}
+
+/** Real list mail: 1,500 messages of usrp-users (see its SOURCE.md), in ../shared. */
+export const CORPUS = path.join(SHARED, 'data/mail-corpus/usrp-users-1500.mbox.gz');
+
+export interface CorpusArchive {
+  platform: RunningPlatform;
+  /** A member's session cookie value (sg_session): the archive is for members only. */
+  session: string;
+  /** Every message page, /archives/social-media/<n>, in number order. */
+  messagePaths: string[];
+  close(): Promise<void>;
+}
+
+/** The web role on a fresh database, with the corpus imported into the social-media list and a member to read it. */
+export async function startCorpusArchive(): Promise<CorpusArchive> {
+  const database = await testDatabaseEnv();
+  const dir = tempDir();
+  let platform: RunningPlatform | undefined;
+  const close = async () => {
+    await platform?.close();
+    await database.cleanup();
+    removeDir(dir);
+  };
+  try {
+    platform = await startPlatform(testConfig({ ...database.env, SOCIALGOV_ROLES: 'web', SOCIALGOV_DATA_DIR: dir }));
+    const pool = platform.db.pool;
+    const list = (await listByLocalPart(pool, 'social-media'))!;
+    const report = await importMbox(pool, list, readFileSync(CORPUS), { name: 'test', source: 'cli' });
+    assert.equal(report.found, 1500);
+    const { rows } = await pool.query(`insert into members (email, name) values ('reader@agency.gov', 'Reader') returning id`);
+    await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = 'social-media'`, [rows[0].id]);
+    const session = await createSession(pool, Number(rows[0].id), { days: 1 });
+    const posts = await pool.query<{ number: number }>('select p.number from posts p join archive_entries e on e.post_id = p.id where p.list_id = $1 order by p.number', [list.id]);
+    // the corpus repeats a few Message-IDs: those are imported once
+    assert.ok(posts.rows.length >= 1490, `${posts.rows.length} messages archived`);
+    return { platform, session, messagePaths: posts.rows.map((r) => `/archives/social-media/${r.number}`), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

@@ -1,8 +1,10 @@
 /** What every browser test does to a page: sign in by the mailed link, open a context, check a page (screenshot, axe, one h1). */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
+import type axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ROOT } from '../helpers.ts';
 import { linkIn, type MailSink } from '../mail-sink.ts';
@@ -18,6 +20,22 @@ export const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
  */
 export function axeFor(page: Page): AxeBuilder {
   return new AxeBuilder({ page }).withTags(WCAG_21_AA).setLegacyMode(true);
+}
+
+/** axe-core's minified build: half the size of the `source` AxeBuilder injects, so half the parsing. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * The WCAG 2.1 A and AA violations on a page without frames, the same rules as `axeFor`: axe
+ * injected once and only violations listed. AxeBuilder injects axe twice per check and lists
+ * every node that passed: 0.38 s a page instead of 0.22 s, which counts over hundreds of pages.
+ */
+export async function axeViolations(page: Page): Promise<axe.Result[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(
+    (tags) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }).then((r) => r.violations),
+    WCAG_21_AA,
+  );
 }
 
 /** Screenshot the page to test-results/screenshots/<shot>.png, then require zero axe violations and (unless told otherwise) one h1. */
