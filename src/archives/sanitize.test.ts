@@ -29,6 +29,13 @@ describe('HTML mail sanitizer', () => {
     assert.match(shown.html, /<img src="https:\/\/tracker\.example\/p\.gif" alt="Logo" \/>/);
   });
 
+  test('an image left out without alt text still shows as [image], also as the only thing in a link', () => {
+    const { html } = sanitizeMailHtml('<p><img src="https://tracker.example/p.gif" alt=""> and <a href="https://ok.gov/"><img src="https://x.example/b.png"></a></p>', opts);
+    assert.ok(!html.includes('data-sg-image'), html);
+    assert.equal(html.match(/\[image\]/g)?.length, 2, html);
+    assert.match(html, /<a [^>]*><span>\[image\]<\/span><\/a>/);
+  });
+
   test('headings are flattened, tables are layout tables, addresses can be hidden', () => {
     const { html } = sanitizeMailHtml('<h1>Big</h1><table><tr><th>a</th></tr></table><p>jo@agency.gov <a href="mailto:jo@agency.gov">mail</a></p>', { ...opts, hideAddresses: true });
     assert.ok(!/<h\d/.test(html));

@@ -83,7 +83,7 @@ export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailH
     textFilter: (text) => hide(text),
   });
   // An image left out becomes "[image: its alt text]" (the attribute value is already escaped).
-  const html2 = out.replace(/<span data-sg-image="([^"]*)"><\/span>/g, (_m, alt: string) => `<span>[image${alt ? `: ${alt}` : ''}]</span>`);
+  const html2 = out.replace(/<span data-sg-image(?:="([^"]*)")?><\/span>/g, (_m, alt: string | undefined) => `<span>[image${alt ? `: ${alt}` : ''}]</span>`);
   return { html: fixLists(html2), remoteImagesBlocked: blocked };
 }
 

@@ -25,8 +25,8 @@ import { NO_SHARED, ROOT } from '../helpers.ts';
 const BODY_TAGS: Record<string, string[]> = {
   p: [], br: [], hr: [], blockquote: [], pre: ['class'], code: [], em: [], strong: [], b: [], i: [], u: [], s: [], sub: [], sup: [], small: [],
   ul: [], ol: ['start'], li: [], a: ['href', 'rel', 'title'], table: ['role'], thead: [], tbody: [], tfoot: [], tr: [], td: ['colspan', 'rowspan'],
-  // data-sg-image: the sanitizer's marker for an image it left out
-  span: ['data-sg-image'], div: ['class'], img: ['src', 'alt', 'width', 'height'], details: ['class'], summary: [],
+  // (data-sg-image, the sanitizer's marker for an image it left out, must be replaced by "[image]")
+  span: [], div: ['class'], img: ['src', 'alt', 'width', 'height'], details: ['class'], summary: [],
 };
 const BODY_CLASSES = new Set(['archive-text', 'archive-quote', 'sg-mail-html']);
 /** Never on an archive page, wherever they come from (forms: only the site's, as the body check below says). */
