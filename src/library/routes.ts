@@ -392,7 +392,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
 
     function sendFeed(req: FastifyRequest, reply: FastifyReply, ext: string, spec: { title: string; description: string; page: string; base: string }, articles: Article[]) {
       const format = feedFormat(ext);
-      const site = absoluteUrl(ctx, req, '');
+      const site = absoluteUrl(ctx, '');
       const body = buildFeed({ title: spec.title, description: spec.description, pageUrl: site + spec.page, feedBase: site + spec.base, siteName: ctx.config.siteName, siteUrl: site }, articles, format);
       return reply.type(FEED_TYPES[format]).header('cache-control', 'public, max-age=300').send(body);
     }

@@ -80,9 +80,9 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
     }
 
     function toolJson(req: FastifyRequest, t: Tool): ToolJson {
-      const file = (id: number | null, url: string | null) => (id !== null ? absoluteUrl(ctx, req, `/library/tools/files/${id}`) : url);
+      const file = (id: number | null, url: string | null) => (id !== null ? absoluteUrl(ctx, `/library/tools/files/${id}`) : url);
       return {
-        slug: t.slug, name: t.name, vendorUrl: t.vendorUrl, description: t.description, category: t.category, url: absoluteUrl(ctx, req, `/library/tools/${t.slug}`),
+        slug: t.slug, name: t.name, vendorUrl: t.vendorUrl, description: t.description, category: t.category, url: absoluteUrl(ctx, `/library/tools/${t.slug}`),
         agreements: t.agreements.map((a) => ({
           status: a.status, documentUrl: file(a.documentFileId, a.documentUrl), documentType: a.docType, date: a.date, dateText: a.dateText,
           history: a.history,

@@ -106,7 +106,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       try {
         result = await requestToJoin(ctx.pool, {
           community: c, email: values.email, name: values.name, jobTitle: values.jobTitle, agency: values.agency, reason: values.reason,
-          ip: req.ip, operator: ctx.config, linkHours: ctx.config.joinLinkHours, baseUrl: baseUrl(ctx, req), mail: ctx.mail,
+          ip: req.ip, operator: ctx.config, linkHours: ctx.config.joinLinkHours, baseUrl: baseUrl(ctx), mail: ctx.mail,
         });
       } catch (err) {
         if (!(err instanceof MailSendError)) throw err;
@@ -148,7 +148,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post('/join/confirm', csrf, async (req, reply) => {
       const token = cleanToken(field(req.body, 'token'));
-      const result = token ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx, req), queue: ctx.queue }) : { kind: 'invalid' as const };
+      const result = token ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx), queue: ctx.queue }) : { kind: 'invalid' as const };
       if (!('memberId' in result)) {
         return sendPage(reply, badLink(req, result.kind, 'join'), result.kind === 'invalid' ? 404 : 410);
       }
@@ -189,7 +189,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!oidc) throw new NotFoundError('Signing in through another provider is not set up on this site.');
       let started;
       try {
-        started = await startOidc(oidc, `${baseUrl(ctx, req)}/signin/oidc/callback`, safeNext(req.query.next ?? ''));
+        started = await startOidc(oidc, `${baseUrl(ctx)}/signin/oidc/callback`, safeNext(req.query.next ?? ''));
       } catch (err) {
         if (!(err instanceof OidcError)) throw err;
         return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'Sign-in is not available', lines: [err.message, 'Try again later, or sign in with a link by email.'], links: [{ href: '/signin', label: 'Sign in by email' }], alert: 'warning' }), 503);
@@ -209,7 +209,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!unsigned?.valid || !unsigned.value) return fail('Your sign-in took too long or was started in another browser. Start again.');
       let email: string;
       try {
-        email = await finishOidc(oidc, new URL(baseUrl(ctx, req) + req.url), JSON.parse(unsigned.value) as OidcPending);
+        email = await finishOidc(oidc, new URL(baseUrl(ctx) + req.url), JSON.parse(unsigned.value) as OidcPending);
       } catch (err) {
         if (!(err instanceof OidcError)) throw err;
         return fail(err.message);
@@ -247,7 +247,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       const byAddress = await rateLimit(ctx.pool, `signin:address:${parsed.address}`, SIGNIN_PER_ADDRESS.max, SIGNIN_PER_ADDRESS.windowSeconds);
       if (!byAddress.allowed) return tooMany(reply, req, byAddress.retryAfterSeconds);
       try {
-        const base = baseUrl(ctx, req);
+        const base = baseUrl(ctx);
         await requestSignIn(ctx.pool, { email: parsed.address, minutes: ctx.config.signInLinkMinutes, baseUrl: base, siteName: ctx.config.siteName, mail: ctx.mail, next });
       } catch (err) {
         if (!(err instanceof MailSendError)) throw err;
@@ -373,7 +373,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       }
       try {
         await decideRequest(ctx.pool, {
-          communityId: c.id, community: c, requestId: id, approve: decision === 'approve', note, actor: actorOf(req), baseUrl: baseUrl(ctx, req), queue: ctx.queue,
+          communityId: c.id, community: c, requestId: id, approve: decision === 'approve', note, actor: actorOf(req), baseUrl: baseUrl(ctx), queue: ctx.queue,
         });
       } catch (err) {
         if (err instanceof RequestNotFoundError) throw new NotFoundError(err.message);
@@ -401,7 +401,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
         throw err;
       }
       if (field(req.body, 'intent') !== 'import') return page(200, plan);
-      const applied = await applyImport(ctx.pool, plan, { community: c, actor: actorOf(req), welcome: field(req.body, 'welcome') === 'yes', queue: ctx.queue, baseUrl: baseUrl(ctx, req) });
+      const applied = await applyImport(ctx.pool, plan, { community: c, actor: actorOf(req), welcome: field(req.body, 'welcome') === 'yes', queue: ctx.queue, baseUrl: baseUrl(ctx) });
       return page(200, { ...plan, applied });
     });
 

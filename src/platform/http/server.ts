@@ -80,7 +80,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  const ctx: AppContext = { pool, config, site: { name: config.siteName }, mail: opts.mail, queue: opts.queue };
+  const ctx: AppContext = {
+    pool, config, site: { name: config.siteName }, mail: opts.mail, queue: opts.queue,
+    listeningPort: () => {
+      const address = app.server.address();
+      return typeof address === 'object' && address ? address.port : config.port;
+    },
+  };
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
