@@ -250,11 +250,14 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
 
 async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, headers: Map<string, string[]>, from: string | null, token: string, subject: string, inReplyTo: string | undefined): Promise<void> {
   const ref = listRef(ctx, list);
-  const result = await confirmJoin(ctx.pool, token, { baseUrl: ctx.baseUrl, queue: ctx.queue, actor: { name: from ?? 'email', source: 'email' } });
+  const operator = { eligibleDomains: ctx.config.eligibleDomains, blockedDomains: ctx.config.blockedDomains };
+  const result = await confirmJoin(ctx.pool, token, { baseUrl: ctx.baseUrl, queue: ctx.queue, operator, actor: { name: from ?? 'email', source: 'email' } });
   const lines =
     result.kind === 'joined' ? [`You are now a member of ${list.name}.`]
     : result.kind === 'awaiting-approval' ? ['Thank you: your address is confirmed. A coordinator will review your request and we will email you their answer.']
+    : result.kind === 'ineligible' ? [`Your address is confirmed, but we could not add it to ${list.name}.`, '', result.message]
     : result.kind === 'used' ? ['This request was confirmed already.']
+    : result.kind === 'ended' ? [`This confirmation no longer works: a newer one was sent to your address, or the request was closed. Send "join" to ${ref.request} to ask again.`]
     : result.kind === 'expired' ? [`This request has expired. Send "join" to ${ref.request} to ask again.`]
     : ['We did not recognise this confirmation. It may be mistyped.'];
   await inTransaction(ctx.pool, async (tx) => {

@@ -11,7 +11,7 @@ import { recordAudit } from '../platform/audit.ts';
 import { awaitingApproval, decideRequest, RequestNotFoundError } from './approvals.ts';
 import { applyCoordinatorAction, directory, directoryCsv, type CoordinatorAction } from './directory.ts';
 import { parseAddress } from './address.ts';
-import { confirmJoin, lookupJoinLink, requestToJoin } from './join.ts';
+import { confirmJoin, lookupJoinLink, requestToJoin, type DeadLink } from './join.ts';
 import { canCoordinate, changeMembership, DELIVERY_MODES, findMember, membershipIn, membershipsOf, type DeliveryMode } from './members.ts';
 import { createSession, endAllSessions, endSession, SESSION_COOKIE } from './sessions.ts';
 import { requestSignIn, signInLinkState, useSignInLink } from './sign-in.ts';
@@ -148,7 +148,14 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post('/join/confirm', csrf, async (req, reply) => {
       const token = cleanToken(field(req.body, 'token'));
-      const result = token ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx), queue: ctx.queue }) : { kind: 'invalid' as const };
+      const result = token ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx), queue: ctx.queue, operator: ctx.config }) : { kind: 'invalid' as const };
+      if (result.kind === 'ineligible') {
+        return sendPage(reply, MessagePage({
+          site: siteFor(ctx, req), title: `You can’t join ${result.communityTitle}`, alert: 'warning',
+          lines: [`Your email address is confirmed, but ${result.communityTitle} can’t take it now.`, result.message],
+          links: [{ href: `/communities/${result.communitySlug}`, label: `Back to ${result.communityTitle}` }],
+        }), 400);
+      }
       if (!('memberId' in result)) {
         return sendPage(reply, badLink(req, result.kind, 'join'), result.kind === 'invalid' ? 404 : 410);
       }
@@ -168,12 +175,13 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       }));
     });
 
-    function badLink(req: FastifyRequest, state: 'invalid' | 'expired' | 'used', kind: 'join' | 'signin'): string {
+    function badLink(req: FastifyRequest, state: DeadLink, kind: 'join' | 'signin'): string {
       const again = kind === 'join' ? { href: '/communities', label: 'Ask to join again' } : { href: '/signin', label: 'Get a new sign-in link' };
       const lines = {
         invalid: 'This link is not valid. Check that you copied the whole link from the email.',
         expired: 'This link has expired.',
         used: 'This link has already been used.',
+        ended: kind === 'join' ? 'This link no longer works: a newer link was sent to this address, or the request was closed.' : 'This link no longer works for this address.',
       };
       return MessagePage({ site: siteFor(ctx, req), title: 'This link does not work', lines: [lines[state]], links: [again], alert: 'warning' });
     }

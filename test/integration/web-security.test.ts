@@ -4,14 +4,25 @@
  * log, rate limits dodged with look-alike addresses, and control characters in names.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { buildServer } from '../../src/platform/http/server.ts';
+import { joinSettings, saveJoinSettings } from '../../src/communities/store.ts';
+import { combineRegistryFiles, importRegistry, parseRegistryFile } from '../../src/membership/gov-registry.ts';
+import { changeMembership, ensureMember } from '../../src/membership/members.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
-import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
+import { postMail, waitFor } from '../list-helpers.ts';
+import { linkIn, startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
 import { hidden, WebClient } from '../web-client.ts';
 
 const JOIN = '/communities/social-media/join';
+const SYSTEM = { name: 'test', source: 'test' };
+const REGISTRY = [
+  'Domain name,Domain type,Organization name,Suborganization name,City,State,Security contact email',
+  'gsa.gov,Federal - Executive,General Services Administration,,Washington,DC,sec@gsa.gov',
+  'usda.gov,Federal - Executive,Department of Agriculture,,Washington,DC,sec@usda.gov',
+  'springfield.gov,City,City of Springfield,,Springfield,IL,sec@springfield.gov',
+].join('\n');
 const FORGED = { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
 
 describe('web security (issue 17)', () => {
@@ -29,6 +40,10 @@ describe('web security (issue 17)', () => {
     // Default settings: no PUBLIC_URL, listening on 127.0.0.1.
     platform = await startPlatform(testConfig({ SMTP_URL: sink.url, MAIL_FROM: 'SocialGov <no-reply@socialgov.test>', ...database.env }), (line) => startLines.push(line));
   });
+  // Every request here comes from 127.0.0.1: start each test with the per-IP limits fresh.
+  beforeEach(async () => {
+    await platform.db.pool.query(`delete from rate_events where key like '%:ip:%'`);
+  });
   after(async () => {
     await platform?.close();
     await sink?.close();
@@ -37,6 +52,50 @@ describe('web security (issue 17)', () => {
 
   async function join(client: WebClient, fields: Partial<Record<string, string>>) {
     return client.submit(JOIN, JOIN, { name: 'Pat Doe', jobTitle: 'Social media lead', agency: '', reason: '', accept: 'yes', email: '', ...fields } as Record<string, string>);
+  }
+
+  const statusOf = async (email: string) =>
+    (await platform.db.pool.query<{ status: string }>(
+      `select ms.status from memberships ms join members m on m.id = ms.member_id join communities c on c.id = ms.community_id
+        where c.slug = 'social-media' and lower(m.email) = lower($1)`, [email])).rows[0]?.status;
+
+  /** The next mail to `address` whose subject matches (other notices, such as approvals, may come between). */
+  async function nextMail(address: string, subject: RegExp): Promise<ReceivedMail> {
+    for (;;) {
+      const mail = await sink.next(address);
+      if (subject.test(mail.subject)) return mail;
+    }
+  }
+
+  async function signIn(client: WebClient, address: string) {
+    await client.submit('/signin', '/signin', { email: address });
+    const done = await press(client, linkIn(await nextMail(address, /sign-in link/), `${platform.url}/signin/confirm?token=`), '/signin/confirm');
+    assert.ok(done.url.endsWith('/account'), done.text);
+  }
+
+  /** A coordinator of Social Media, signed in. */
+  async function coordinator(): Promise<WebClient> {
+    const c = (await joinSettings(platform.db.pool, 'social-media'))!;
+    const m = await ensureMember(platform.db.pool, { email: 'coord@gsa.gov', name: 'Casey Coordinator' });
+    await changeMembership(platform.db.pool, SYSTEM, { communityId: c.id, memberId: m.id, status: 'active', role: 'coordinator', source: 'test', action: 'test' });
+    const client = new WebClient(platform.url);
+    await signIn(client, 'coord@gsa.gov');
+    return client;
+  }
+
+  /** A coordinator's action on the directory page: 'ban' or 'remove'. */
+  async function coordinatorAction(client: WebClient, email: string, action: 'ban' | 'remove') {
+    const { rows } = await platform.db.pool.query<{ id: string }>('select id from members where lower(email) = lower($1)', [email]);
+    const page = await client.get('/communities/social-media/members');
+    const res = await client.request('POST', `/communities/social-media/members/${rows[0]!.id}`, { _csrf: hidden(page.text, '_csrf'), action });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(await statusOf(email), action === 'ban' ? 'banned' : 'removed');
+  }
+
+  async function joinLink(email: string, client = new WebClient(platform.url)): Promise<string> {
+    const res = await join(client, { email });
+    assert.equal(res.status, 200, res.text);
+    return linkIn(await sink.next(email), `${platform.url}/join/confirm?token=`);
   }
 
   /** Open a mailed confirmation link and press its button. */
@@ -103,6 +162,110 @@ describe('web security (issue 17)', () => {
           await app.close();
         }
       }
+    });
+  });
+
+  describe('an older join link cannot undo a ban, a removal or a policy change', () => {
+    test('ask twice, confirm the second link, banned: the first link neither lets in nor signs in', async () => {
+      const coord = await coordinator();
+      const first = await joinLink('replay@gsa.gov');
+      const second = await joinLink('replay@gsa.gov');
+      const member = new WebClient(platform.url);
+      assert.equal((await press(member, second, '/join/confirm')).status, 200);
+      assert.equal(await statusOf('replay@gsa.gov'), 'active');
+      await sink.next('replay@gsa.gov'); // welcome
+      await coordinatorAction(coord, 'replay@gsa.gov', 'ban');
+
+      const replay = new WebClient(platform.url);
+      const res = await press(replay, first, '/join/confirm');
+      assert.equal(res.status, 410, res.text);
+      assert.ok(res.text.includes('This link does not work'), res.text);
+      assert.equal(await statusOf('replay@gsa.gov'), 'banned');
+      assert.ok(!replay.cookies.has('sg_session'), 'not signed in');
+      assert.ok((await replay.get('/account')).url.includes('/signin'), 'the account page asks to sign in');
+    });
+
+    test('an outstanding link is ended by a ban or a removal; asking again after a removal works', async () => {
+      const coord = await coordinator();
+      const open = await joinLink('removed@gsa.gov');
+      await press(new WebClient(platform.url), await joinLink('removed@gsa.gov'), '/join/confirm');
+      await sink.next('removed@gsa.gov'); // welcome
+      await coordinatorAction(coord, 'removed@gsa.gov', 'remove');
+      assert.equal((await press(new WebClient(platform.url), open, '/join/confirm')).status, 410);
+      assert.equal(await statusOf('removed@gsa.gov'), 'removed');
+      // A removed member may ask again: the new link works.
+      assert.equal((await press(new WebClient(platform.url), await joinLink('removed@gsa.gov'), '/join/confirm')).status, 200);
+      assert.equal(await statusOf('removed@gsa.gov'), 'active');
+    });
+
+    test('a newer link ends the older one', async () => {
+      const older = await joinLink('twice@gsa.gov');
+      const newer = await joinLink('twice@gsa.gov');
+      assert.equal((await new WebClient(platform.url).get(older.replace(platform.url, ''))).status, 410);
+      assert.equal((await press(new WebClient(platform.url), newer, '/join/confirm')).status, 200);
+      assert.equal(await statusOf('twice@gsa.gov'), 'active');
+    });
+
+    test('confirming decides again as of now: a local address cannot ride an old link into a federal-only community', async () => {
+      const parsed = parseRegistryFile(REGISTRY);
+      assert.ok(parsed.ok);
+      await importRegistry(platform.db.pool, combineRegistryFiles([{ file: 'current-full.csv', kind: parsed.kind, rows: parsed.rows }]), { actor: SYSTEM });
+      const c = (await joinSettings(platform.db.pool, 'social-media'))!;
+      const oldLink = await joinLink('lou@springfield.gov');
+      const oldLink2 = await joinLink('sam@springfield.gov');
+      try {
+        await saveJoinSettings(platform.db.pool, SYSTEM, c.id, { eligibleLevels: ['federal'], allowExceptions: false, guidelines: c.guidelines });
+        const fresh = await join(new WebClient(platform.url), { email: 'lou@springfield.gov' });
+        assert.equal(fresh.status, 400, 'a fresh request is refused');
+        const replay = new WebClient(platform.url);
+        const res = await press(replay, oldLink, '/join/confirm');
+        assert.equal(res.status, 400, res.text);
+        assert.ok(res.text.includes('federal government'), res.text);
+        assert.equal(await statusOf('lou@springfield.gov'), undefined, 'not let in');
+        assert.ok(!replay.cookies.has('sg_session'), 'not signed in');
+
+        // With exceptions allowed, the same old link goes to a coordinator instead of straight in.
+        await saveJoinSettings(platform.db.pool, SYSTEM, c.id, { eligibleLevels: ['federal'], allowExceptions: true, guidelines: c.guidelines });
+        const queued = await press(new WebClient(platform.url), oldLink2, '/join/confirm');
+        assert.equal(queued.status, 200, queued.text);
+        assert.ok(queued.text.includes('your request is with a coordinator'), queued.text);
+        assert.equal(await statusOf('sam@springfield.gov'), undefined, 'not a member until approved');
+      } finally {
+        await saveJoinSettings(platform.db.pool, SYSTEM, c.id, { eligibleLevels: undefined, allowExceptions: true, guidelines: c.guidelines });
+      }
+    });
+
+    test('a sign-in link mailed before a ban does not sign in someone banned from their only community', async () => {
+      const coord = await coordinator();
+      await press(new WebClient(platform.url), await joinLink('signin.ban@gsa.gov'), '/join/confirm');
+      await sink.next('signin.ban@gsa.gov'); // welcome
+      const client = new WebClient(platform.url);
+      await client.submit('/signin', '/signin', { email: 'signin.ban@gsa.gov' });
+      const link = linkIn(await sink.next('signin.ban@gsa.gov'), `${platform.url}/signin/confirm?token=`);
+      await coordinatorAction(coord, 'signin.ban@gsa.gov', 'ban');
+      const res = await press(client, link, '/signin/confirm');
+      assert.equal(res.status, 410, res.text);
+      assert.ok(!client.cookies.has('sg_session'), 'not signed in');
+    });
+
+    test('by mail too: replying to an older confirmation after a ban does not let the member back in', async () => {
+      const coord = await coordinator();
+      const smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
+      const ask = async () => {
+        await postMail({ port: smtpPort, from: 'Dana Mail <dana@gsa.gov>', to: 'social-media-request@localhost', subject: 'Join #SocialGov', text: 'Name: Dana Mail\n' });
+        const mail: ReceivedMail = await sink.next('dana@gsa.gov');
+        return String((mail.headers.get('reply-to') as { value: Array<{ address: string }> }).value[0]!.address);
+      };
+      const first = await ask();
+      const second = await ask();
+      await postMail({ port: smtpPort, from: 'dana@gsa.gov', to: second, subject: 'Re: confirm', text: 'Yes\n' });
+      assert.match((await sink.next('dana@gsa.gov')).subject, /Welcome/);
+      await coordinatorAction(coord, 'dana@gsa.gov', 'ban');
+      await postMail({ port: smtpPort, from: 'dana@gsa.gov', to: first, subject: 'Re: confirm', text: 'Yes\n' });
+      const token = first.slice(first.indexOf('+') + 1, first.indexOf('@'));
+      await waitFor('the old confirmation to be handled', async () =>
+        (await platform.db.pool.query(`select 1 from incoming_messages where address_kind = 'confirm' and token = $1 and status <> 'received'`, [token])).rows[0]);
+      assert.equal(await statusOf('dana@gsa.gov'), 'banned');
     });
   });
 });
