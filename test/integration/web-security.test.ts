@@ -10,6 +10,7 @@ import { buildServer } from '../../src/platform/http/server.ts';
 import { joinSettings, saveJoinSettings } from '../../src/communities/store.ts';
 import { combineRegistryFiles, importRegistry, parseRegistryFile } from '../../src/membership/gov-registry.ts';
 import { changeMembership, ensureMember } from '../../src/membership/members.ts';
+import { newToken } from '../../src/platform/tokens.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { postMail, waitFor } from '../list-helpers.ts';
 import { linkIn, startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
@@ -266,6 +267,46 @@ describe('web security (issue 17)', () => {
       await waitFor('the old confirmation to be handled', async () =>
         (await platform.db.pool.query(`select 1 from incoming_messages where address_kind = 'confirm' and token = $1 and status <> 'received'`, [token])).rows[0]);
       assert.equal(await statusOf('dana@gsa.gov'), 'banned');
+    });
+  });
+
+  describe('tokens never reach the log', () => {
+    test('sign-in, join, feed, unsubscribe and moderation tokens in URLs are redacted from the request log', async () => {
+      const lines: string[] = [];
+      const config = testConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1/x' });
+      const app = await buildServer({ config, pool: platform.db.pool, mail: platform.mail, queue: platform.queue, logLevel: 'info', logStream: { write: (line) => void lines.push(line) } });
+      const secrets: string[] = [];
+      const token = () => {
+        const raw = newToken().raw;
+        secrets.push(raw);
+        return raw;
+      };
+      try {
+        for (const url of [
+          `/signin/confirm?token=${token()}&next=%2Faccount`,
+          `/join/confirm?token=${token()}`,
+          `/events/my/${token()}/calendar.ics`,
+          `/archives/social-media/feed/${token()}`,
+          `/u/${token()}`,
+          `/u/${token()}/each`,
+          `/moderate/${token()}`,
+          `/bounces/reenable/${token()}`,
+          `/speaker-requests/1?token=${token()}`,
+          `/events/registrations/1?t=${token()}`,
+          `/signin/oidc/callback?code=${token()}&state=${token()}`,
+          `/no/such/page/${token()}?Token=${token()}`,
+        ]) {
+          await app.inject({ method: 'GET', url });
+        }
+      } finally {
+        await app.close();
+      }
+      const log = lines.join('');
+      const requests = lines.map((l) => JSON.parse(l) as { msg: string; url?: string }).filter((l) => l.msg === 'request');
+      assert.equal(requests.length, 12, log);
+      for (const secret of secrets) assert.ok(!log.includes(secret), `token ${secret} is in the log:\n${log}`);
+      assert.ok(requests.some((r) => r.url === '/signin/confirm?token=[redacted]&next=%2Faccount'), log);
+      assert.ok(requests.some((r) => r.url === '/u/[redacted]/each'), log);
     });
   });
 });
