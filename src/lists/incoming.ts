@@ -9,6 +9,7 @@ import { joinSettings } from '../communities/store.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';
 import type { OutgoingMail } from '../platform/mail/transport.ts';
+import { canonicalAddress, parseAddress } from '../membership/address.ts';
 import { confirmJoin, requestToJoin } from '../membership/join.ts';
 import { changeMembership, coordinatorAddresses, findMemberByEmail, membershipIn } from '../membership/members.ts';
 import { authenticateSender, type SenderAuthentication } from './authenticate.ts';
@@ -64,8 +65,13 @@ export function isAutomatic(headers: Map<string, string[]>, envelopeFrom: string
   return false;
 }
 
-/** At most `limit` automatic replies per address per day, so two robots can never loop. */
-async function mayReply(db: Queryable, address: string, limit: number): Promise<boolean> {
+/**
+ * At most `limit` automatic replies per address per day, so two robots can never loop. Counted
+ * on the canonical address, so "Pat@GSA.gov." and "pat@gsa.gov" share one allowance.
+ */
+async function mayReply(db: Queryable, raw: string, limit: number): Promise<boolean> {
+  const parsed = parseAddress(raw);
+  const address = parsed.ok ? canonicalAddress(parsed) : raw.toLowerCase();
   const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from auto_replies where lower(address) = lower($1) and at > now() - interval '1 day'`, [address]);
   if (rows[0]!.n >= limit) return false;
   await db.query('insert into auto_replies (address) values ($1)', [address]);

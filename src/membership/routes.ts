@@ -10,7 +10,7 @@ import { field, type FieldErrors } from '../web/forms.tsx';
 import { recordAudit } from '../platform/audit.ts';
 import { awaitingApproval, decideRequest, RequestNotFoundError } from './approvals.ts';
 import { applyCoordinatorAction, directory, directoryCsv, type CoordinatorAction } from './directory.ts';
-import { parseAddress } from './address.ts';
+import { canonicalAddress, parseAddress } from './address.ts';
 import { confirmJoin, lookupJoinLink, requestToJoin, type DeadLink } from './join.ts';
 import { canCoordinate, changeMembership, DELIVERY_MODES, findMember, membershipIn, membershipsOf, type DeliveryMode } from './members.ts';
 import { createSession, endAllSessions, endSession, SESSION_COOKIE } from './sessions.ts';
@@ -86,20 +86,19 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       };
       const errors: FieldErrors = {};
       if (!values.name) errors.name = 'Enter your full name.';
-      if (!values.email) errors.email = 'Enter your work email address.';
-      else {
-        const parsed = parseAddress(values.email);
-        if (!parsed.ok) errors.email = parsed.message;
-      }
+      const parsed = values.email ? parseAddress(values.email) : undefined;
+      if (!parsed) errors.email = 'Enter your work email address.';
+      else if (!parsed.ok) errors.email = parsed.message;
       if (!values.jobTitle) errors.jobTitle = 'Enter your job title.';
       if (!values.accept) errors.accept = 'Accept the community guidelines to join.';
       const again = (status: number) =>
         sendPage(reply, JoinPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), values, errors, allowExceptions: c.allowExceptions }), status);
-      if (Object.keys(errors).length) return again(400);
+      if (Object.keys(errors).length || !parsed?.ok) return again(400);
 
       const byIp = await rateLimit(ctx.pool, `join:ip:${req.ip}`, JOIN_PER_IP.max, JOIN_PER_IP.windowSeconds);
       if (!byIp.allowed) return tooMany(reply, req, byIp.retryAfterSeconds);
-      const byAddress = await rateLimit(ctx.pool, `join:address:${values.email.toLowerCase()}`, JOIN_PER_ADDRESS.max, JOIN_PER_ADDRESS.windowSeconds);
+      // Keyed on the canonical address, so "Pat@GSA.gov." and "pat@gsa.gov" share one limit.
+      const byAddress = await rateLimit(ctx.pool, `join:address:${canonicalAddress(parsed)}`, JOIN_PER_ADDRESS.max, JOIN_PER_ADDRESS.windowSeconds);
       if (!byAddress.allowed) return tooMany(reply, req, byAddress.retryAfterSeconds);
 
       let result;
@@ -252,7 +251,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       }
       const byIp = await rateLimit(ctx.pool, `signin:ip:${req.ip}`, SIGNIN_PER_IP.max, SIGNIN_PER_IP.windowSeconds);
       if (!byIp.allowed) return tooMany(reply, req, byIp.retryAfterSeconds);
-      const byAddress = await rateLimit(ctx.pool, `signin:address:${parsed.address}`, SIGNIN_PER_ADDRESS.max, SIGNIN_PER_ADDRESS.windowSeconds);
+      const byAddress = await rateLimit(ctx.pool, `signin:address:${canonicalAddress(parsed)}`, SIGNIN_PER_ADDRESS.max, SIGNIN_PER_ADDRESS.windowSeconds);
       if (!byAddress.allowed) return tooMany(reply, req, byAddress.retryAfterSeconds);
       try {
         const base = baseUrl(ctx);

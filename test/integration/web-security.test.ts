@@ -309,4 +309,50 @@ describe('web security (issue 17)', () => {
       assert.ok(requests.some((r) => r.url === '/u/[redacted]/each'), log);
     });
   });
+
+  describe('per-address limits count every way of writing the address', () => {
+    test('joining: a trailing dot, capitals or full-width letters are the same address', async () => {
+      const client = new WebClient(platform.url);
+      for (let i = 0; i < 3; i++) assert.equal((await join(client, { email: 'limit@usda.gov' })).status, 200);
+      for (const variant of ['limit@usda.gov.', 'LIMIT@USDA.GOV', 'limit@ｕｓｄａ.gov']) {
+        const res = await join(client, { email: variant });
+        assert.equal(res.status, 429, `${variant}: ${res.status}`);
+      }
+    });
+
+    test('signing in: capitals in the local part are the same address', async () => {
+      await press(new WebClient(platform.url), await joinLink('often@gsa.gov'), '/join/confirm');
+      const client = new WebClient(platform.url);
+      for (let i = 0; i < 5; i++) assert.equal((await client.submit('/signin', '/signin', { email: 'often@gsa.gov' })).status, 200);
+      for (const variant of ['Often@gsa.gov', 'OFTEN@GSA.GOV.']) {
+        const res = await client.submit('/signin', '/signin', { email: variant });
+        assert.equal(res.status, 429, `${variant}: ${res.status}`);
+      }
+    });
+
+    test('automatic answers by mail: a trailing dot or capitals count against the same daily limit', async () => {
+      const smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
+      for (const from of ['robot@gsa.gov', 'Robot@GSA.gov.']) {
+        await postMail({ port: smtpPort, from, envelopeFrom: 'robot@gsa.gov', to: 'social-media-request@localhost', subject: 'help', text: '' });
+      }
+      const rows = await waitFor('two answers counted', async () => {
+        const r = await platform.db.pool.query<{ address: string }>(`select address from auto_replies where address ilike 'robot@%' order by at`);
+        return r.rows.length >= 2 && r.rows;
+      });
+      assert.deepEqual(rows.map((r) => r.address), ['robot@gsa.gov', 'robot@gsa.gov']);
+    });
+
+    test('an address with an invisible character is refused on the form, with a clear message', async () => {
+      for (const email of ['inv\u200Bisible@gsa.gov', 'invisible@gsa\u200E.gov', 'invisible@gsa.gov\uFEFF']) {
+        const res = await join(new WebClient(platform.url), { email });
+        assert.equal(res.status, 400, `${JSON.stringify(email)}: ${res.status}`);
+        assert.ok(res.text.includes('invisible character'), res.text);
+        const signIn = await new WebClient(platform.url).submit('/signin', '/signin', { email });
+        assert.equal(signIn.status, 400, `${JSON.stringify(email)}: ${signIn.status}`);
+        assert.ok(signIn.text.includes('invisible character'), signIn.text);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(sink.messages.filter((m) => m.to.some((to) => to.includes('invisible'))).length, 0, 'nothing mailed');
+    });
+  });
 });
