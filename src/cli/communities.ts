@@ -6,6 +6,7 @@ import type { Config } from '../platform/config.ts';
 import { formatProblems, parseCommunityFile, serializeCommunityFile, type CommunityPage } from '../communities/community-file.ts';
 import { findCommunity, listCommunities, saveCommunity, toPage } from '../communities/store.ts';
 import { CliError, cliActor, EXIT, say, withDatabase } from './support.ts';
+import { printable, printableJson } from '../platform/text.ts';
 
 function readPages(files: string[]): Array<{ file: string; page: CommunityPage }> {
   const pages: Array<{ file: string; page: CommunityPage }> = [];
@@ -48,9 +49,9 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
     .action(async (opts: { all?: boolean; json?: boolean }) => {
       await withDatabase(getConfig(), async (pool) => {
         const all = await listCommunities(pool, { includeHidden: Boolean(opts.all) });
-        if (opts.json) return console.log(JSON.stringify(all, null, 2));
+        if (opts.json) return console.log(printableJson(all));
         if (!all.length) return console.log('No communities yet. Import one with: socialgov communities import FILE.md');
-        const rows = all.map((c) => [c.slug, c.shortName ?? c.title, String(c.memberCount), c.weight === 0 ? 'hidden' : c.featured ? 'featured' : 'visible']);
+        const rows = all.map((c) => [c.slug, printable(c.shortName ?? c.title), String(c.memberCount), c.weight === 0 ? 'hidden' : c.featured ? 'featured' : 'visible']);
         const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['SLUG', 'NAME', 'MEMBERS'][i]!.length));
         console.log(['SLUG'.padEnd(widths[0]!), 'NAME'.padEnd(widths[1]!), 'MEMBERS'.padStart(widths[2]!), 'SHOWN'].join('  '));
         for (const r of rows) console.log([r[0]!.padEnd(widths[0]!), r[1]!.padEnd(widths[1]!), r[2]!.padStart(widths[2]!), r[3]].join('  '));

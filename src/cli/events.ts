@@ -11,6 +11,7 @@ import type { EventInput } from '../events/model.ts';
 import { createEvent, findEvent, listOccurrences, updateEvent } from '../events/store.ts';
 import { isValidZone } from '../events/time.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
+import { printable, printableJson } from '../platform/text.ts';
 
 /** Files named on the command line, with folders walked for .md files (Hugo's _index.md skipped). */
 export function eventFiles(args: string[]): { files: string[]; missing: string[] } {
@@ -160,9 +161,9 @@ export function registerEventCommands(program: Command, getConfig: () => Config)
         const rows = await listOccurrences(pool, {
           ...(opts.past ? { to: now, descending: true } : { from: now }), ...(opts.community ? { community: opts.community } : {}), limit,
         });
-        if (opts.json) return console.log(JSON.stringify(rows.map((r) => ({ slug: r.event.slug, title: r.event.title, startsAt: r.occurrence.startsAt, status: r.occurrence.status })), null, 2));
+        if (opts.json) return console.log(printableJson(rows.map((r) => ({ slug: r.event.slug, title: r.event.title, startsAt: r.occurrence.startsAt, status: r.occurrence.status }))));
         if (!rows.length) return console.log(opts.past ? 'No past events.' : 'No upcoming events. Import some with: socialgov events import FOLDER');
-        for (const r of rows) console.log(`${r.occurrence.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC  ${r.event.slug}  ${r.event.title}${r.occurrence.status !== 'scheduled' ? ` (${r.occurrence.status})` : ''}`);
+        for (const r of rows) console.log(`${r.occurrence.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC  ${r.event.slug}  ${printable(r.event.title)}${r.occurrence.status !== 'scheduled' ? ` (${r.occurrence.status})` : ''}`);
       });
     });
 }

@@ -13,6 +13,7 @@ import { RECORD_STATUSES, type RecordStatus, type RegistryRecord } from '../regi
 import { searchRecords } from '../registry/search.ts';
 import { openQueue } from '../platform/queue.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
+import { printable } from '../platform/text.ts';
 
 const MAX_SHOWN = 30;
 
@@ -207,7 +208,7 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
   reviewers.command('list').description('List registry reviewers (site administrators are reviewers too).').action(async () => {
     await withDatabase(getConfig(), async (pool) => {
       const all = await listReviewers(pool);
-      console.log(all.length ? all.map((r) => `${r.email}\t${r.name ?? ''}`).join('\n') : 'No registry reviewers yet (site administrators can review).');
+      console.log(all.length ? all.map((r) => `${r.email}\t${printable(r.name ?? '')}`).join('\n') : 'No registry reviewers yet (site administrators can review).');
     });
   });
 

@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../platform/http/schemas.ts';
 import { Tool as ToolSchema, ToolList, ToolSlugParams, type ToolJson } from './schemas.ts';
+import { nameProblem } from '../platform/text.ts';
 import { absoluteUrl, NotFoundError, sendPage, SignInRequiredError, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canEdit, canWrite } from './articles.ts';
@@ -242,6 +243,7 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!values.signedOn) errors.signedOn = 'Enter the date the agency signed, for example 2024-03-15.';
       else if (!signedOn) errors.signedOn = 'Enter a real date that is not in the future, as YYYY-MM-DD (for example 2024-03-15).';
       if (!values.contactName) errors.contactName = 'Enter the name of the agency’s point of contact.';
+      else if (nameProblem(values.contactName, 'The point of contact’s name')) errors.contactName = nameProblem(values.contactName, 'The point of contact’s name')!;
       const email = values.contactEmail ? parseAddress(values.contactEmail) : undefined;
       if (!values.contactEmail) errors.contactEmail = 'Enter the point of contact’s work email address.';
       else if (email && !email.ok) errors.contactEmail = email.message;

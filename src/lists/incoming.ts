@@ -10,6 +10,7 @@ import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';
 import type { OutgoingMail } from '../platform/mail/transport.ts';
 import { canonicalAddress, parseAddress } from '../membership/address.ts';
+import { nameProblem, unsafeCharacter } from '../platform/text.ts';
 import { confirmJoin, requestToJoin } from '../membership/join.ts';
 import { changeMembership, coordinatorAddresses, findMemberByEmail, membershipIn } from '../membership/members.ts';
 import { authenticateSender, type SenderAuthentication } from './authenticate.ts';
@@ -232,7 +233,13 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
   if (list.groupId !== null) return answerGroupJoin(ctx, list, from, answer);
   const community = await joinSettings(ctx.pool, list.communitySlug);
   if (!community) return answer(['This list is closing and takes no new members.'], 'done', 'join: no community');
-  const fromName = Array.isArray(parsed.from) ? undefined : parsed.from?.value[0]?.name || undefined;
+  const badName = command.name === undefined ? undefined : nameProblem(command.name);
+  if (badName) {
+    return answer([`We could not add ${from} to ${list.name}.`, '', badName, 'Send "join" again with your name on a line of its own, for example: Name: Pat Doe'], 'done', 'join: name refused (control characters)');
+  }
+  // The display name in From is the sender's mail program's, not typed for us: skip an unsafe one.
+  const headerName = Array.isArray(parsed.from) ? undefined : parsed.from?.value[0]?.name || undefined;
+  const fromName = headerName && !unsafeCharacter(headerName) ? headerName : undefined;
   const allowed = await mayReply(ctx.pool, from, ctx.config.autoReplyLimit);
   if (!allowed) return finish(ctx.pool, row.id, 'done', 'join: daily reply limit reached');
   const result = await requestToJoin(ctx.pool, {

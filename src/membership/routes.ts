@@ -8,6 +8,7 @@ import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { recordAudit } from '../platform/audit.ts';
+import { nameProblem } from '../platform/text.ts';
 import { awaitingApproval, decideRequest, RequestNotFoundError } from './approvals.ts';
 import { applyCoordinatorAction, directory, directoryCsv, type CoordinatorAction } from './directory.ts';
 import { canonicalAddress, parseAddress } from './address.ts';
@@ -86,6 +87,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       };
       const errors: FieldErrors = {};
       if (!values.name) errors.name = 'Enter your full name.';
+      else if (nameProblem(values.name)) errors.name = nameProblem(values.name)!;
       const parsed = values.email ? parseAddress(values.email) : undefined;
       if (!parsed) errors.email = 'Enter your work email address.';
       else if (!parsed.ok) errors.email = parsed.message;
@@ -322,6 +324,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       const name = field(req.body, 'name', 200);
       const errors: FieldErrors = {};
       if (!name) errors.name = 'Enter your full name.';
+      else if (nameProblem(name)) errors.name = nameProblem(name)!;
       const bio = field(req.body, 'bio', 1000);
       if (Object.keys(errors).length) return accountPage(req, reply, { errors }, 400);
       const expertise = [...new Set(field(req.body, 'expertise', 1000).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))].slice(0, 30);

@@ -355,4 +355,57 @@ describe('web security (issue 17)', () => {
       assert.equal(sink.messages.filter((m) => m.to.some((to) => to.includes('invisible'))).length, 0, 'nothing mailed');
     });
   });
+
+  describe('names with control characters or bidi overrides are refused wherever a name is set', () => {
+    const BAD_NAMES = ['Pat\r\nBcc: everyone@gsa.gov', 'Pat\u001b[2J\u001b[31mDoe', 'Pat \u202eeoD'];
+
+    test('the join form', async () => {
+      for (const name of BAD_NAMES) {
+        const res = await join(new WebClient(platform.url), { name, email: 'names.join@gsa.gov' });
+        assert.equal(res.status, 400, JSON.stringify(name));
+        assert.match(res.text, /Your name can’t contain (line breaks, tabs or other control characters|characters that change the direction of the text)/, JSON.stringify(name));
+      }
+      const stored = await platform.db.pool.query(`select 1 from join_requests where email = 'names.join@gsa.gov'`);
+      assert.equal(stored.rows.length, 0, 'nothing stored, nothing mailed');
+    });
+
+    test('the profile on the account page', async () => {
+      await press(new WebClient(platform.url), await joinLink('names.profile@gsa.gov'), '/join/confirm');
+      const client = new WebClient(platform.url);
+      await signIn(client, 'names.profile@gsa.gov');
+      for (const name of BAD_NAMES) {
+        const res = await client.submit('/account', '/account/profile', { name, jobTitle: 'Analyst', agency: '', expertise: '', bio: '' });
+        assert.equal(res.status, 400, JSON.stringify(name));
+        assert.match(res.text, /Your name can’t contain/, JSON.stringify(name));
+      }
+      const { rows } = await platform.db.pool.query<{ name: string }>(`select name from members where email = 'names.profile@gsa.gov'`);
+      assert.equal(rows[0]!.name, 'Pat Doe');
+    });
+
+    test('joining by mail: a "Name:" line is refused with the reason; a From display name is not used', async () => {
+      const smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
+      await postMail({ port: smtpPort, from: 'names.mail@gsa.gov', to: 'social-media-request@localhost', subject: 'join', text: 'Name: Eve\u001b[2JEvil\n' });
+      const answer = await sink.next('names.mail@gsa.gov');
+      assert.match(answer.text, /Your name can’t contain line breaks, tabs or other control characters/);
+      assert.equal((await platform.db.pool.query(`select 1 from join_requests where email = 'names.mail@gsa.gov'`)).rows.length, 0);
+
+      await postMail({ port: smtpPort, from: '"Eve\u202eliveE" <names.header@gsa.gov>', to: 'social-media-request@localhost', subject: 'join', text: '' });
+      assert.match((await sink.next('names.header@gsa.gov')).subject, /Confirm your request/);
+      const { rows } = await platform.db.pool.query<{ name: string }>(`select name from join_requests where email = 'names.header@gsa.gov'`);
+      assert.equal(rows[0]!.name, 'names.header@gsa.gov');
+    });
+
+    test('importing members from CSV on the web: such a row is not usable, with the reason', async () => {
+      const coord = await coordinator();
+      const csv = 'email,name,title\nnames.csv@gsa.gov,"Eve\r\nEvil",Analyst\nnames.csv2@gsa.gov,Eve \u202eliveE,Analyst\n';
+      const page = await coord.get('/communities/social-media/admin/import');
+      const check = await coord.request('POST', '/communities/social-media/admin/import', { _csrf: hidden(page.text, '_csrf'), csv, intent: 'import' });
+      assert.equal(check.status, 200, check.text);
+      assert.ok(check.text.includes('Not usable: 2'), check.text.slice(check.text.indexOf('<main')));
+      assert.match(check.text, /The name can’t contain line breaks/);
+      assert.match(check.text, /The name can’t contain characters that change the direction of the text/);
+      assert.equal(await statusOf('names.csv@gsa.gov'), undefined);
+      assert.equal(await statusOf('names.csv2@gsa.gov'), undefined);
+    });
+  });
 });
