@@ -177,7 +177,7 @@ export async function confirmJoin(pool: pg.Pool, raw: string, opts: ConfirmOptio
     if (!settings) return { kind: 'invalid' };
     const community = { slug: settings.slug, title: settings.title };
     const existing = await findMemberByEmail(tx, r.email);
-    const standing = existing ? await membershipIn(tx, existing.id, settings.id) : undefined;
+    const standing = existing ? await membershipIn(tx, existing.id, settings.id, { lock: true }) : undefined;
     if (standing?.status === 'banned') {
       await tx.query(`update join_requests set status = 'superseded' where id = $1`, [r.id]);
       return { kind: 'ended' };

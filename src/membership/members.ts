@@ -96,8 +96,9 @@ export async function membershipsOf(db: Queryable, memberId: number): Promise<Me
   }));
 }
 
-export async function membershipIn(db: Queryable, memberId: number, communityId: number): Promise<{ status: MembershipStatus; role: Role; deliveryMode: DeliveryMode } | undefined> {
-  const { rows } = await db.query('select status, role, delivery_mode from memberships where member_id = $1 and community_id = $2', [memberId, communityId]);
+/** `lock`: hold the row until the caller's transaction ends, so a ban cannot slip in between reading and changing it. */
+export async function membershipIn(db: Queryable, memberId: number, communityId: number, opts: { lock?: boolean } = {}): Promise<{ status: MembershipStatus; role: Role; deliveryMode: DeliveryMode } | undefined> {
+  const { rows } = await db.query(`select status, role, delivery_mode from memberships where member_id = $1 and community_id = $2${opts.lock ? ' for update' : ''}`, [memberId, communityId]);
   const r = rows[0];
   return r ? { status: r.status, role: r.role, deliveryMode: r.delivery_mode } : undefined;
 }
