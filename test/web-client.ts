@@ -1,4 +1,6 @@
 /** A small browser for integration tests: keeps cookies, follows redirects, reads CSRF tokens. */
+import http from 'node:http';
+
 export interface WebResponse {
   status: number;
   url: string;
@@ -8,7 +10,30 @@ export interface WebResponse {
 
 export class WebClient {
   readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
+  /**
+   * `headers` go with every request, e.g. a forged `Host` (fetch drops Host, so such a client
+   * talks plain node:http instead).
+   */
+  constructor(readonly base: string, readonly headers: Record<string, string> = {}) {}
+
+  private send(url: string, init: RequestInit): Promise<Response> {
+    const headers = { ...(init.headers as Record<string, string>), ...this.headers };
+    if (!Object.keys(this.headers).length) return fetch(url, init);
+    return new Promise((resolve, reject) => {
+      const req = http.request(url, { method: init.method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const out = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) out.append(k, one);
+          resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode!, headers: out }));
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(typeof init.body === 'string' ? init.body : undefined);
+    });
+  }
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -32,7 +57,7 @@ export class WebClient {
       init = { ...init, body: new URLSearchParams(form).toString(), headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' } };
     }
     for (let hops = 0; hops < 5; hops++) {
-      const res = await fetch(url, init);
+      const res = await this.send(url, init);
       this.keep(res);
       if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
         url = new URL(res.headers.get('location')!, url).toString();

@@ -7,6 +7,7 @@ import { formatProblems, parseCommunityFile, serializeCommunityFile, type Commun
 import { findCommunity, listCommunities, saveCommunity, toPage } from '../communities/store.ts';
 import { CliError, cliActor, EXIT, say, withDatabase } from './support.ts';
 import { cliIo, out } from './io.ts';
+import { printable, printableJson } from '../platform/text.ts';
 
 function readPages(files: string[]): Array<{ file: string; page: CommunityPage }> {
   const pages: Array<{ file: string; page: CommunityPage }> = [];
@@ -49,9 +50,9 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
     .action(async (opts: { all?: boolean; json?: boolean }) => {
       await withDatabase(getConfig(), async (pool) => {
         const all = await listCommunities(pool, { includeHidden: Boolean(opts.all) });
-        if (opts.json) return out(JSON.stringify(all, null, 2));
+        if (opts.json) return out(printableJson(all));
         if (!all.length) return out('No communities yet. Import one with: socialgov communities import FILE.md');
-        const rows = all.map((c) => [c.slug, c.shortName ?? c.title, String(c.memberCount), c.weight === 0 ? 'hidden' : c.featured ? 'featured' : 'visible']);
+        const rows = all.map((c) => [c.slug, printable(c.shortName ?? c.title), String(c.memberCount), c.weight === 0 ? 'hidden' : c.featured ? 'featured' : 'visible']);
         const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['SLUG', 'NAME', 'MEMBERS'][i]!.length));
         out(['SLUG'.padEnd(widths[0]!), 'NAME'.padEnd(widths[1]!), 'MEMBERS'.padStart(widths[2]!), 'SHOWN'].join('  '));
         for (const r of rows) out([r[0]!.padEnd(widths[0]!), r[1]!.padEnd(widths[1]!), r[2]!.padStart(widths[2]!), r[3]].join('  '));

@@ -12,6 +12,7 @@ import { createEvent, findEvent, listOccurrences, updateEvent } from '../events/
 import { isValidZone } from '../events/time.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
 import { out } from './io.ts';
+import { printable, printableJson } from '../platform/text.ts';
 
 /** Files named on the command line, with folders walked for .md files (Hugo's _index.md skipped). */
 export function eventFiles(args: string[]): { files: string[]; missing: string[] } {
@@ -161,9 +162,9 @@ export function registerEventCommands(program: Command, getConfig: () => Config)
         const rows = await listOccurrences(pool, {
           ...(opts.past ? { to: now, descending: true } : { from: now }), ...(opts.community ? { community: opts.community } : {}), limit,
         });
-        if (opts.json) return out(JSON.stringify(rows.map((r) => ({ slug: r.event.slug, title: r.event.title, startsAt: r.occurrence.startsAt, status: r.occurrence.status })), null, 2));
+        if (opts.json) return out(printableJson(rows.map((r) => ({ slug: r.event.slug, title: r.event.title, startsAt: r.occurrence.startsAt, status: r.occurrence.status }))));
         if (!rows.length) return out(opts.past ? 'No past events.' : 'No upcoming events. Import some with: socialgov events import FOLDER');
-        for (const r of rows) out(`${r.occurrence.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC  ${r.event.slug}  ${r.event.title}${r.occurrence.status !== 'scheduled' ? ` (${r.occurrence.status})` : ''}`);
+        for (const r of rows) out(`${r.occurrence.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC  ${r.event.slug}  ${printable(r.event.title)}${r.occurrence.status !== 'scheduled' ? ` (${r.occurrence.status})` : ''}`);
       });
     });
 }

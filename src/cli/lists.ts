@@ -12,6 +12,7 @@ import { heldMessages } from '../lists/moderation.ts';
 import { effectivePrefix, listByLocalPart } from '../lists/store.ts';
 import { CliError, EXIT, say, withDatabase } from './support.ts';
 import { out } from './io.ts';
+import { printable } from '../platform/text.ts';
 
 export function registerListCommands(program: Command, getConfig: () => Config): void {
   const lists = program.command('lists').description("Lists: addresses and settings, held messages, the list domain's DKIM key.");
@@ -49,7 +50,8 @@ export function registerListCommands(program: Command, getConfig: () => Config):
         if (!list) throw new CliError(`There is no list called "${name}". Lists are named after their community: run "socialgov communities list".`, EXIT.failed);
         const held = await heldMessages(pool, list.id);
         if (!held.length) return out('Nothing is waiting.');
-        for (const h of held) out(`${h.id}\t${h.receivedAt.toISOString()}\t${h.from}\t${h.subject || '(no subject)'}\t${h.reason}`);
+        // Sender and subject come from whoever wrote the mail: nothing in them reaches the terminal raw.
+        for (const h of held) out([String(h.id), h.receivedAt.toISOString(), h.from, h.subject || '(no subject)', h.reason].map((f) => printable(f)).join('\t'));
         say(`${held.length} waiting. Moderate them at /communities/${list.communitySlug}/admin/held`);
       });
     });

@@ -12,6 +12,7 @@ import { decide, policyFor } from '../membership/join.ts';
 import { changeMembership, ensureMember, findMemberByEmail, membershipIn, ROLES, type Role } from '../membership/members.ts';
 import { openQueue } from '../platform/queue.ts';
 import { siteUrl } from '../platform/config.ts';
+import { nameProblem, printable, printableJson } from '../platform/text.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
 import { out } from './io.ts';
 
@@ -52,7 +53,8 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
           if (err instanceof ImportFileError) throw new CliError(`${file}: ${err.message} Nothing was imported.`, EXIT.invalidInput);
           throw err;
         }
-        for (const line of importReport(plan)) out(line);
+        // The report quotes the file, which anyone may have written: nothing in it reaches the terminal raw.
+        for (const line of importReport(plan)) out(printable(line));
         if (opts.dryRun) {
           out('Dry run: nothing was changed.');
           return;
@@ -80,6 +82,8 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
     .addOption(new Option('--role <role>', 'their role').choices(ROLES).default('member'))
     .action(async (email: string, opts: { community: string; name?: string; title?: string; agency?: string; role: Role }) => {
       const address = addressOrFail(email);
+      const badName = opts.name === undefined ? undefined : nameProblem(opts.name, 'The name');
+      if (badName) throw new CliError(`--name: ${badName}`, EXIT.usage);
       const config = getConfig();
       await withDatabase(config, async (pool) => {
         const c = await communityOrFail(pool, opts.community);
@@ -140,8 +144,9 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
       await withDatabase(getConfig(), async (pool) => {
         const c = await communityOrFail(pool, opts.community);
         const entries = await directory(pool, c.id, '', true);
-        if (opts.json) return out(JSON.stringify(entries, null, 2));
-        for (const e of entries) out([e.email, e.role, e.name ?? '', e.agency ?? ''].join('\t'));
+        // Names and agencies are typed by members: escape anything a terminal would act on.
+        if (opts.json) return out(printableJson(entries));
+        for (const e of entries) out([e.email, e.role, e.name ?? '', e.agency ?? ''].map((f) => printable(f ?? '')).join('\t'));
         say(`${entries.length} member(s).`);
       });
     });

@@ -14,6 +14,7 @@ import { searchRecords } from '../registry/search.ts';
 import { openQueue } from '../platform/queue.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
 import { cliIo, out } from './io.ts';
+import { printable } from '../platform/text.ts';
 
 const MAX_SHOWN = 30;
 
@@ -208,7 +209,7 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
   reviewers.command('list').description('List registry reviewers (site administrators are reviewers too).').action(async () => {
     await withDatabase(getConfig(), async (pool) => {
       const all = await listReviewers(pool);
-      out(all.length ? all.map((r) => `${r.email}\t${r.name ?? ''}`).join('\n') : 'No registry reviewers yet (site administrators can review).');
+      out(all.length ? all.map((r) => `${r.email}\t${printable(r.name ?? '')}`).join('\n') : 'No registry reviewers yet (site administrators can review).');
     });
   });
 

@@ -20,7 +20,7 @@ import { listTraffic } from '../metrics/figures.ts';
 function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
   return {
     slug: c.slug, title: c.title, shortName: c.shortName ?? null, summary: c.summary ?? null, deck: c.deck ?? null,
-    weight: c.weight, featured: c.featured, memberCount: c.memberCount, url: absoluteUrl(ctx, req, `/communities/${c.slug}`),
+    weight: c.weight, featured: c.featured, memberCount: c.memberCount, url: absoluteUrl(ctx, `/communities/${c.slug}`),
   };
 }
 

@@ -74,7 +74,7 @@ export function eventAdminRoutes(ctx: AppContext): FastifyPluginAsync {
       return e;
     }
 
-    const deps = (req: FastifyRequest) => eventsDeps(ctx, req, secret);
+    const deps = () => eventsDeps(ctx, secret);
 
     // ---- Create and edit ----------------------------------------------------------------
 
@@ -102,7 +102,7 @@ export function eventAdminRoutes(ctx: AppContext): FastifyPluginAsync {
       if (unknown) return again({ presenters: unknown });
       const now = new Date();
       try {
-        const d = await deps(req);
+        const d = await deps();
         const saved = await inTransaction(ctx.pool, async (tx) => {
           if (!before) return createEvent(tx, actorOf(req), parsed.input, { source: 'web', now });
           const { event, changes } = await updateEvent(tx, actorOf(req), before, parsed.input, now);
@@ -154,7 +154,7 @@ export function eventAdminRoutes(ctx: AppContext): FastifyPluginAsync {
       const o = await sessionOf(e, req.params.id);
       const action = field(req.body, 'action', 20);
       const now = new Date();
-      const d = await deps(req);
+      const d = await deps();
       const values: Record<string, string> = {};
       for (const k of ['date', 'startTime', 'endTime', 'note', 'recordingUrl', 'youtubeId', 'recordingTitle', 'slidesUrl', 'transcript']) values[k] = field(req.body, k, k === 'transcript' ? 200000 : 1000);
       const again = (errors: Record<string, string>) => sendPage(reply, SessionPage({ site: siteFor(ctx, req), e, o, csrf: reply.generateCsrf(), values, errors, now }), 400);
@@ -248,7 +248,7 @@ export function eventAdminRoutes(ctx: AppContext): FastifyPluginAsync {
       if (Object.keys(errors).length) {
         return sendPage(reply, RegistrantsPage({ site: siteFor(ctx, req), e, o, registrations: await registrationsFor(ctx.pool, o.id), unconfirmed: await unconfirmedGuestCount(ctx.pool, o.id, new Date()), csrf: reply.generateCsrf(), errors, values }), 400);
       }
-      const d = await deps(req);
+      const d = await deps();
       await inTransaction(ctx.pool, (tx) => messageRegistrants(tx, d, actorOf(req), { event: e, occurrence: o, subject: values.subject, body: values.body, includeWaitlist: values.includeWaitlist === 'yes', from: req.viewer!.name ?? req.viewer!.email }));
       return reply.redirect(`/events/${e.slug}/registrants?session=${o.id}&done=message`, 303);
     });

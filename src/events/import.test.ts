@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { HAS_SHARED, NO_SHARED, SHARED } from '../../test/helpers.ts';
-import { cleanShortcodes, parseEventFile } from './import.ts';
+import { cleanShortcodes, parseAuthorFile, parseEventFile } from './import.ts';
 import { readEventForm } from './event-form.ts';
 
 const ZONE = { zone: 'America/New_York' };
@@ -29,6 +29,12 @@ describe('digital.gov event pages', () => {
     assert.deepEqual(r.errors.map((e) => `${e.line} ${e.field}`), ['2 title', '3 date', '5 event_platform']);
     assert.match(r.errors[1]!.message, /write it as 2024-03-21 14:00:00 -0500/);
     assert.ok(!parseEventFile('no front matter', ZONE).ok);
+  });
+
+  test('an author profile whose name has a control character or a bidi override is not used for presenter names', () => {
+    assert.deepEqual(parseAuthorFile('---\ndisplay_name: Katherine Spivey\nagency: GSA\n---\n'), { name: 'Katherine Spivey', agency: 'GSA' });
+    assert.equal(parseAuthorFile('---\ndisplay_name: "Eve\\e[2JEvil"\n---\n'), undefined);
+    assert.equal(parseAuthorFile('---\nfirst_name: "Eve \\u202e"\nlast_name: Evil\n---\n'), undefined);
   });
 
   test('Hugo shortcodes keep their words', () => {

@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { FileProblem } from '../communities/community-file.ts';
 import { SLUG, slugify, type EventFormat, type EventInput, type EventKind, type OnlinePlatform, type Presenter, type Venue } from './model.ts';
+import { unsafeCharacter } from '../platform/text.ts';
 
 export type { FileProblem };
 
@@ -265,7 +266,8 @@ export function parseAuthorFile(source: string): AuthorInfo | undefined {
   if (!v) return undefined;
   const str = (x: unknown) => (typeof x === 'string' && x.trim() ? x.trim() : undefined);
   const name = str(v.display_name) ?? [str(v.first_name), str(v.last_name)].filter(Boolean).join(' ');
-  if (!name) return undefined;
+  // A name with control characters or bidi overrides is not a name: the presenter is shown by slug instead.
+  if (!name || unsafeCharacter(name)) return undefined;
   const info: AuthorInfo = { name };
   const agency = str(v.agency_full_name) ?? str(v.agency);
   if (agency) info.agency = agency;

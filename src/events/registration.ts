@@ -18,6 +18,7 @@ import * as mails from './mails.ts';
 import type { Occurrence, StoredEvent } from './model.ts';
 import { describeRule, parseRule } from './recurrence.ts';
 import { findEventById, findOccurrence, occurrencesOf } from './store.ts';
+import { nameProblem } from '../platform/text.ts';
 
 /** What service functions that mail people need. */
 export interface EventsDeps {
@@ -193,6 +194,7 @@ export type FieldErrors = Record<string, string>;
 export function checkDetails(e: StoredEvent, person: Registrant, d: RegistrationDetails): FieldErrors {
   const errors: FieldErrors = {};
   if (!person.name.trim()) errors.name = 'Enter your name.';
+  else if (nameProblem(person.name)) errors.name = nameProblem(person.name)!;
   if (!/^[^\s@<>()",;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(person.email)) errors.email = 'Enter an email address like name@agency.gov.';
   if (e.conductUrl && !d.conductAck) errors.conductAck = 'Confirm that you have read the code of conduct to register.';
   if (e.recorded && !d.recordingConsent) errors.recordingConsent = 'This event is recorded. Agree to being recorded to register, or watch the recording afterwards.';

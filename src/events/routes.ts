@@ -12,6 +12,7 @@ import { cookieSecret } from '../platform/secret.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field } from '../web/forms.tsx';
 import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { canonicalAddress, parseAddress } from '../membership/address.ts';
 import { eventVEvents, feedCalendar, occurrenceVEvent, type CalendarView } from './calendar.ts';
 import { buildCalendar } from './ics.ts';
 import { hasRecording, type EventFormat, type EventKind, type Occurrence, type StoredEvent } from './model.ts';
@@ -55,8 +56,8 @@ export async function canOrganize(ctx: AppContext, req: FastifyRequest, e: { com
 }
 
 /** Events routes need the signing key for registration and feed links. */
-export async function eventsDeps(ctx: AppContext, req: FastifyRequest, secret: string): Promise<EventsDeps> {
-  return { queue: ctx.queue, config: ctx.config, baseUrl: baseUrl(ctx, req), secret };
+export async function eventsDeps(ctx: AppContext, secret: string): Promise<EventsDeps> {
+  return { queue: ctx.queue, config: ctx.config, baseUrl: baseUrl(ctx), secret };
 }
 
 function filtersFrom(q: Record<string, string | undefined>): EventFilters {
@@ -85,7 +86,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const hide = { schema: { hide: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
-    const deps = (req: FastifyRequest) => eventsDeps(ctx, req, secret);
+    const deps = () => eventsDeps(ctx, secret);
     const sessionLink = (e: StoredEvent, o: Occurrence) => `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}`;
 
     const viewerZone = (req: FastifyRequest) => {
@@ -118,7 +119,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const v = req.viewer;
       if (v) {
         const mine = await registrationOf(ctx.pool, o.id, v.email);
-        if (mine) return { kind: 'registered', registration: mine, manageHref: manageUrl({ ...(await deps(req)), baseUrl: '' }, mine.id) };
+        if (mine) return { kind: 'registered', registration: mine, manageHref: manageUrl({ ...(await deps()), baseUrl: '' }, mine.id) };
       }
       if (e.registration === 'members') {
         if (!v) return { kind: 'sign-in', next: `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}` };
@@ -187,9 +188,9 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get('/events/mine', hide, async (req, reply) => {
       const v = req.viewer;
       if (!v) throw new SignInRequiredError('Sign in to see your events.');
-      const d = await deps(req);
+      const d = await deps();
       const items = (await registrationsOfMember(ctx.pool, v.memberId, v.email)).map((i) => ({ ...i, manageHref: manageUrl({ ...d, baseUrl: '' }, i.registration.id) }));
-      return sendPage(reply, MyEventsPage({ site: siteFor(ctx, req), items, feedUrl: absoluteUrl(ctx, req, `/events/my/${feedToken(secret, v.memberId)}/calendar.ics`), now: new Date() }));
+      return sendPage(reply, MyEventsPage({ site: siteFor(ctx, req), items, feedUrl: absoluteUrl(ctx, `/events/my/${feedToken(secret, v.memberId)}/calendar.ics`), now: new Date() }));
     });
 
     app.get<{ Params: { slug: string }; Querystring: { session?: string; registered?: string } }>('/events/:slug', hide, async (req, reply) => {
@@ -221,7 +222,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const person = { name: values.name, email: values.email, ...(values.agency ? { agency: values.agency } : {}), ...(req.viewer ? { memberId: req.viewer.memberId } : {}) };
       const errors = checkDetails(e, person, details);
       if (Object.keys(errors).length) return showEvent(req, reply, e, String(o.id), { values, errors, status: 400 });
-      const d = await deps(req);
+      const d = await deps();
       if (!req.viewer) {
         // A guest: only a request until the address is confirmed. A refusal keeps what they typed in the form and says why.
         const tooMany = (seconds: number, extra: { errors?: Record<string, string>; problem?: FormProblem }) => {
@@ -234,7 +235,8 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
             problem: { heading: 'Too many registrations from your network', text: `Many registrations came from your network in a short time, so we have paused them. ${retryText(byIp.retryAfterSeconds)} What you typed is still in the form below.` },
           });
         }
-        const byAddress = await rateLimit(ctx.pool, `event-register:address:${values.email.toLowerCase()}`, GUESTS_PER_ADDRESS.max, GUESTS_PER_ADDRESS.windowSeconds);
+        const typed = parseAddress(values.email);
+        const byAddress = await rateLimit(ctx.pool, `event-register:address:${typed.ok ? canonicalAddress(typed) : values.email.toLowerCase()}`, GUESTS_PER_ADDRESS.max, GUESTS_PER_ADDRESS.windowSeconds);
         if (!byAddress.allowed) {
           return tooMany(byAddress.retryAfterSeconds, { errors: { email: `We have already sent several emails to this address in the last hour. Open the link in the newest one. ${retryText(byAddress.retryAfterSeconds)}` } });
         }
@@ -317,7 +319,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const token = cleanToken(req.query.token);
       const now = new Date();
       const link = token ? await lookupGuestLink(ctx.pool, token, now) : ({ state: 'invalid' } as const);
-      if (link.state !== 'valid') return guestLinkProblem(req, reply, link, await deps(req));
+      if (link.state !== 'valid') return guestLinkProblem(req, reply, link, await deps());
       const { event: e, occurrence: o, request } = link;
       return sendPage(reply, ConfirmGuestPage({
         site: siteFor(ctx, req), e, o, request, token: token!, csrf: reply.generateCsrf(), seats: await seatsFor(ctx.pool, e, o.id),
@@ -327,7 +329,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post('/events/registrations/confirm', csrf, async (req, reply) => {
       const token = cleanToken(field(req.body, 'token', 60));
-      const d = await deps(req);
+      const d = await deps();
       const outcome = token ? await inTransaction(ctx.pool, (tx) => confirmGuestRegistration(tx, d, { token, ip: req.ip, now: new Date() })) : ({ state: 'invalid' } as const);
       if (outcome.state !== 'confirmed') return guestLinkProblem(req, reply, outcome, d);
       const { event: e, occurrence: o, result } = outcome;
@@ -372,7 +374,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!found) return badLink(req, reply);
       const all = field(req.body, 'scope') === 'all' && found.r.seriesGroup;
       const now = new Date();
-      const d = await deps(req);
+      const d = await deps();
       await inTransaction(ctx.pool, async (tx) => {
         const ids = all
           ? (await tx.query<{ id: string }>(`select g.id from event_registrations g join event_occurrences x on x.id = g.occurrence_id where g.series_group = $1 and x.ends_at > $2`, [found.r.seriesGroup, now])).rows.map((x) => Number(x.id))
@@ -388,7 +390,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const found = await registrationFromLink(req, req.params.id, token);
       if (!found) return badLink(req, reply);
       try {
-        const d = await deps(req);
+        const d = await deps();
         await inTransaction(ctx.pool, (tx) => confirmOffer(tx, d, { name: found.r.email, source: req.ip }, found.r.id, new Date()));
       } catch (err) {
         if (!(err instanceof OfferError)) throw err;
@@ -400,24 +402,24 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
 
     // ---- Calendar feeds -----------------------------------------------------------------
 
-    const view = (req: FastifyRequest): CalendarView => ({ baseUrl: baseUrl(ctx, req), now: new Date() });
+    const view = (): CalendarView => ({ baseUrl: baseUrl(ctx), now: new Date() });
     async function withOccurrences(events: StoredEvent[]) {
       return Promise.all(events.map(async (event) => ({ event, occurrences: await occurrencesOf(ctx.pool, event.id) })));
     }
 
     app.get('/events/calendar.ics', hide, async (req, reply) => {
-      return sendCalendar(reply, feedCalendar(`${ctx.config.siteName}: events`, await withOccurrences(await listEvents(ctx.pool)), view(req)), 'events.ics');
+      return sendCalendar(reply, feedCalendar(`${ctx.config.siteName}: events`, await withOccurrences(await listEvents(ctx.pool)), view()), 'events.ics');
     });
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/events.ics', hide, async (req, reply) => {
       const c = await ctx.pool.query<{ title: string }>('select coalesce(short_name, title) as title from communities where slug = $1', [req.params.slug]);
       if (!c.rows[0]) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
-      return sendCalendar(reply, feedCalendar(`${c.rows[0].title}: events`, await withOccurrences(await listEvents(ctx.pool, { community: req.params.slug })), view(req)), `${req.params.slug}-events.ics`);
+      return sendCalendar(reply, feedCalendar(`${c.rows[0].title}: events`, await withOccurrences(await listEvents(ctx.pool, { community: req.params.slug })), view()), `${req.params.slug}-events.ics`);
     });
 
     app.get<{ Params: { slug: string } }>('/events/:slug/calendar.ics', hide, async (req, reply) => {
       const e = await visibleEvent(req, req.params.slug);
-      return sendCalendar(reply, buildCalendar({ name: e.title, events: eventVEvents(e, await occurrencesOf(ctx.pool, e.id), view(req)) }), `${e.slug}.ics`);
+      return sendCalendar(reply, buildCalendar({ name: e.title, events: eventVEvents(e, await occurrencesOf(ctx.pool, e.id), view()) }), `${e.slug}.ics`);
     });
 
     app.get<{ Params: { token: string } }>('/events/my/:token/calendar.ics', hide, async (req, reply) => {
@@ -426,7 +428,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const m = await ctx.pool.query<{ email: string }>('select email from members where id = $1', [memberId]);
       if (!m.rows[0]) throw new NotFoundError('This calendar address is not valid.');
       const regs = (await registrationsOfMember(ctx.pool, memberId, m.rows[0].email)).filter((r) => r.registration.status === 'registered');
-      const v = { ...view(req), withJoinLink: true };
+      const v = { ...view(), withJoinLink: true };
       const vevents = [];
       const seenSeries = new Set<number>();
       for (const r of regs) {
@@ -448,12 +450,12 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       id: o.id, startsAt: o.startsAt.toISOString(), endsAt: o.endsAt.toISOString(), originalStart: o.originalStart.toISOString(), status: o.status,
       recordingUrl: hasRecording(o.recording) ? (o.recording.url ?? `https://www.youtube.com/watch?v=${o.recording.youtubeId}`) : null,
       recordingTitle: o.recording.title ?? null, slidesUrl: o.recording.slidesUrl ?? null, hasTranscript: Boolean(o.recording.transcript),
-      url: absoluteUrl(ctx, req, e.rrule ? `/events/${e.slug}?session=${o.id}` : `/events/${e.slug}`),
+      url: absoluteUrl(ctx, e.rrule ? `/events/${e.slug}?session=${o.id}` : `/events/${e.slug}`),
     });
     const summaryJson = (req: FastifyRequest, e: StoredEvent): EventSummaryJson => ({
       slug: e.slug, title: e.title, kind: e.kind, status: e.status, summary: e.summary ?? null, timeZone: e.timeZone, startsAt: e.startsAt.toISOString(),
       endsAt: e.endsAt.toISOString(), rrule: e.rrule ?? null, format: e.format, topics: e.topics, communities: e.communities.map((c) => c.slug),
-      url: absoluteUrl(ctx, req, `/events/${e.slug}`), calendarUrl: absoluteUrl(ctx, req, `/events/${e.slug}/calendar.ics`),
+      url: absoluteUrl(ctx, `/events/${e.slug}`), calendarUrl: absoluteUrl(ctx, `/events/${e.slug}/calendar.ics`),
     });
 
     api.get('/api/v1/events', {

@@ -70,6 +70,17 @@ describe('import errors name the file and line, and say how to fix them', () => 
     assert.ok(plan.warnings.some((w) => w.startsWith(`${f('tos.yml')}:6: warning: "Undated" has the date "sometime"`)));
   });
 
+  test('an author whose name has a control character or a bidi override is an error', () => {
+    for (const [slug, name] of [['eve', 'Eve\\e[2JEvil'], ['mallory', 'Mallory \\u202eyrollaM']] as const) {
+      mkdirSync(path.join(dir, 'authors', slug), { recursive: true });
+      writeFileSync(path.join(dir, 'authors', slug, '_index.md'), `---\ndisplay_name: "${name}"\n---\nBio\n`);
+    }
+    const plan = planImport([path.join(dir, 'authors')]);
+    assert.deepEqual(plan.authors, []);
+    assert.ok(plan.errors.some((e) => e.startsWith(`${path.join(dir, 'authors/eve/_index.md')}:2: error: The author’s name can’t contain line breaks, tabs or other control characters`)), plan.errors.join('\n'));
+    assert.ok(plan.errors.some((e) => e.startsWith(`${path.join(dir, 'authors/mallory/_index.md')}:2: error: The author’s name can’t contain characters that change the direction`)), plan.errors.join('\n'));
+  });
+
   test('a missing path is an error', () => {
     const plan = planImport([path.join(dir, 'nope')]);
     assert.match(plan.errors[0]!, /nope: error: no such file or folder/);

@@ -9,6 +9,7 @@ import YAML from 'yaml';
 import { convertShortcodes, fieldLine, list, parseLooseDate, slugFrom, splitFrontMatter, text, type ParsedDate } from './hugo.ts';
 import type { ArticleKind } from './articles.ts';
 import { AGREEMENT_STATUSES, type AgreementStatus, type DocType } from './tools.ts';
+import { nameProblem } from '../platform/text.ts';
 
 export interface ArticleRecord {
   kind: ArticleKind;
@@ -232,6 +233,11 @@ function readAuthor(plan: ImportPlan, file: string, src: string) {
   const name = text(data.display_name) ?? [text(data.first_name), text(data.last_name)].filter(Boolean).join(' ');
   if (!name) {
     plan.errors.push(`${file}:1: error: the author has no name; add "display_name:" (or first_name and last_name).`);
+    return;
+  }
+  const badName = nameProblem(name, 'The author’s name');
+  if (badName) {
+    plan.errors.push(`${file}:${fieldLine(src, text(data.display_name) ? 'display_name' : 'first_name')}: error: ${badName}`);
     return;
   }
   plan.authors.push({ slug, name, agency: text(data.agency_full_name) ?? text(data.agency), bio: body.trim() });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { listCommunities } from '../communities/store.ts';
 import { findMember, findMemberByEmail } from '../membership/members.ts';
 import { parseAddress } from '../membership/address.ts';
+import { nameProblem } from '../platform/text.ts';
 import { absoluteUrl, NotFoundError, sendPage, SignInRequiredError, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { Actor } from '../platform/audit.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
@@ -139,6 +140,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
         else contentLeadId = lead.id;
       }
       if (v.guestAgency && !v.guestName) errors.guestName = 'Enter the guest author’s name, or clear the agency.';
+      else if (nameProblem(v.guestName, 'The guest author’s name')) errors.guestName = nameProblem(v.guestName, 'The guest author’s name')!;
       if (Object.keys(errors).length) return { errors };
       if (v.guestName) authors.push(await ensureGuestAuthor(ctx.pool, actor, v.guestName, v.guestAgency || null));
       if (!authors.length) {
@@ -392,7 +394,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
 
     function sendFeed(req: FastifyRequest, reply: FastifyReply, ext: string, spec: { title: string; description: string; page: string; base: string }, articles: Article[]) {
       const format = feedFormat(ext);
-      const site = absoluteUrl(ctx, req, '');
+      const site = absoluteUrl(ctx, '');
       const body = buildFeed({ title: spec.title, description: spec.description, pageUrl: site + spec.page, feedBase: site + spec.base, siteName: ctx.config.siteName, siteUrl: site }, articles, format);
       return reply.type(FEED_TYPES[format]).header('cache-control', 'public, max-age=300').send(body);
     }

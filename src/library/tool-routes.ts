@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../platform/http/schemas.ts';
 import { Tool as ToolSchema, ToolList, ToolSlugParams, type ToolJson } from './schemas.ts';
+import { nameProblem } from '../platform/text.ts';
 import { absoluteUrl, NotFoundError, sendPage, SignInRequiredError, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canEdit, canWrite } from './articles.ts';
@@ -80,9 +81,9 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
     }
 
     function toolJson(req: FastifyRequest, t: Tool): ToolJson {
-      const file = (id: number | null, url: string | null) => (id !== null ? absoluteUrl(ctx, req, `/library/tools/files/${id}`) : url);
+      const file = (id: number | null, url: string | null) => (id !== null ? absoluteUrl(ctx, `/library/tools/files/${id}`) : url);
       return {
-        slug: t.slug, name: t.name, vendorUrl: t.vendorUrl, description: t.description, category: t.category, url: absoluteUrl(ctx, req, `/library/tools/${t.slug}`),
+        slug: t.slug, name: t.name, vendorUrl: t.vendorUrl, description: t.description, category: t.category, url: absoluteUrl(ctx, `/library/tools/${t.slug}`),
         agreements: t.agreements.map((a) => ({
           status: a.status, documentUrl: file(a.documentFileId, a.documentUrl), documentType: a.docType, date: a.date, dateText: a.dateText,
           history: a.history,
@@ -242,6 +243,7 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!values.signedOn) errors.signedOn = 'Enter the date the agency signed, for example 2024-03-15.';
       else if (!signedOn) errors.signedOn = 'Enter a real date that is not in the future, as YYYY-MM-DD (for example 2024-03-15).';
       if (!values.contactName) errors.contactName = 'Enter the name of the agency’s point of contact.';
+      else if (nameProblem(values.contactName, 'The point of contact’s name')) errors.contactName = nameProblem(values.contactName, 'The point of contact’s name')!;
       const email = values.contactEmail ? parseAddress(values.contactEmail) : undefined;
       if (!values.contactEmail) errors.contactEmail = 'Enter the point of contact’s work email address.';
       else if (email && !email.ok) errors.contactEmail = email.message;

@@ -9,6 +9,8 @@ import { joinSettings } from '../communities/store.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';
 import type { OutgoingMail } from '../platform/mail/transport.ts';
+import { canonicalAddress, parseAddress } from '../membership/address.ts';
+import { nameProblem, unsafeCharacter } from '../platform/text.ts';
 import { confirmJoin, requestToJoin } from '../membership/join.ts';
 import { changeMembership, coordinatorAddresses, findMemberByEmail, membershipIn } from '../membership/members.ts';
 import { authenticateSender, type SenderAuthentication } from './authenticate.ts';
@@ -64,8 +66,13 @@ export function isAutomatic(headers: Map<string, string[]>, envelopeFrom: string
   return false;
 }
 
-/** At most `limit` automatic replies per address per day, so two robots can never loop. */
-async function mayReply(db: Queryable, address: string, limit: number): Promise<boolean> {
+/**
+ * At most `limit` automatic replies per address per day, so two robots can never loop. Counted
+ * on the canonical address, so "Pat@GSA.gov." and "pat@gsa.gov" share one allowance.
+ */
+async function mayReply(db: Queryable, raw: string, limit: number): Promise<boolean> {
+  const parsed = parseAddress(raw);
+  const address = parsed.ok ? canonicalAddress(parsed) : raw.toLowerCase();
   const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from auto_replies where lower(address) = lower($1) and at > now() - interval '1 day'`, [address]);
   if (rows[0]!.n >= limit) return false;
   await db.query('insert into auto_replies (address) values ($1)', [address]);
@@ -226,7 +233,13 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
   if (list.groupId !== null) return answerGroupJoin(ctx, list, from, answer);
   const community = await joinSettings(ctx.pool, list.communitySlug);
   if (!community) return answer(['This list is closing and takes no new members.'], 'done', 'join: no community');
-  const fromName = Array.isArray(parsed.from) ? undefined : parsed.from?.value[0]?.name || undefined;
+  const badName = command.name === undefined ? undefined : nameProblem(command.name);
+  if (badName) {
+    return answer([`We could not add ${from} to ${list.name}.`, '', badName, 'Send "join" again with your name on a line of its own, for example: Name: Pat Doe'], 'done', 'join: name refused (control characters)');
+  }
+  // The display name in From is the sender's mail program's, not typed for us: skip an unsafe one.
+  const headerName = Array.isArray(parsed.from) ? undefined : parsed.from?.value[0]?.name || undefined;
+  const fromName = headerName && !unsafeCharacter(headerName) ? headerName : undefined;
   const allowed = await mayReply(ctx.pool, from, ctx.config.autoReplyLimit);
   if (!allowed) return finish(ctx.pool, row.id, 'done', 'join: daily reply limit reached');
   const result = await requestToJoin(ctx.pool, {
@@ -250,11 +263,14 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
 
 async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, headers: Map<string, string[]>, from: string | null, token: string, subject: string, inReplyTo: string | undefined): Promise<void> {
   const ref = listRef(ctx, list);
-  const result = await confirmJoin(ctx.pool, token, { baseUrl: ctx.baseUrl, queue: ctx.queue, actor: { name: from ?? 'email', source: 'email' } });
+  const operator = { eligibleDomains: ctx.config.eligibleDomains, blockedDomains: ctx.config.blockedDomains };
+  const result = await confirmJoin(ctx.pool, token, { baseUrl: ctx.baseUrl, queue: ctx.queue, operator, actor: { name: from ?? 'email', source: 'email' } });
   const lines =
     result.kind === 'joined' ? [`You are now a member of ${list.name}.`]
     : result.kind === 'awaiting-approval' ? ['Thank you: your address is confirmed. A coordinator will review your request and we will email you their answer.']
+    : result.kind === 'ineligible' ? [`Your address is confirmed, but we could not add it to ${list.name}.`, '', result.message]
     : result.kind === 'used' ? ['This request was confirmed already.']
+    : result.kind === 'ended' ? [`This confirmation no longer works: a newer one was sent to your address, or the request was closed. Send "join" to ${ref.request} to ask again.`]
     : result.kind === 'expired' ? [`This request has expired. Send "join" to ${ref.request} to ask again.`]
     : ['We did not recognise this confirmation. It may be mistyped.'];
   await inTransaction(ctx.pool, async (tx) => {

@@ -78,7 +78,7 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
 
     async function listContext(req: FastifyRequest): Promise<ListContext> {
       return {
-        pool: ctx.pool, config: ctx.config, queue: ctx.queue, mail: ctx.mail, resolve, secret: await key(), baseUrl: baseUrl(ctx, req),
+        pool: ctx.pool, config: ctx.config, queue: ctx.queue, mail: ctx.mail, resolve, secret: await key(), baseUrl: baseUrl(ctx),
         domain: listDomainOf(ctx.config), dkim: [], log: (msg, extra) => req.log.info(extra ?? {}, msg),
       };
     }

@@ -2,7 +2,10 @@
  * E-mail addresses as people type them into a join form: parse one plain mailbox (RFC 5321/5322
  * dot-atom `local@domain`) and normalise its domain (lower case, one trailing dot dropped, IDNA
  * to ASCII). Anything fancier that RFC 5322 allows (display names, comments, quoted local parts,
- * IP literals) is refused with a message that tells the person what to type instead.
+ * IP literals) is refused with a message that tells the person what to type instead. So are
+ * invisible characters (Unicode format characters such as U+200B or U+202E): silently dropping
+ * them would make two different strings one address, so each is refused and named as a typing
+ * problem instead.
  */
 import { domainToASCII } from 'node:url';
 import punycode from 'punycode.js';
@@ -18,7 +21,8 @@ export type AddressProblem =
   | 'bad-local'
   | 'bad-domain'
   | 'too-long'
-  | 'idna';
+  | 'idna'
+  | 'invisible';
 
 export type ParsedAddress =
   | {
@@ -49,11 +53,26 @@ const EXAMPLE = 'for example name@agency.gov';
 
 const fail = (problem: AddressProblem, message: string) => ({ ok: false, problem, message }) as const;
 
+/** Unicode general category Cf: zero-width spaces and joiners, direction marks and overrides, BOM, soft hyphen. */
+const INVISIBLE = /\p{Cf}/u;
+const INVISIBLE_MESSAGE =
+  'Your address has an invisible character in it (such as a zero-width space or a direction mark), which copying and pasting can bring along. Type the address again by hand.';
+
+/**
+ * The one key for an address, whatever way it was written (for rate limits and counting):
+ * lower case, Unicode NFKC, domain in ASCII without a trailing dot. Not for sending mail: the
+ * local part keeps its case there (RFC 5321).
+ */
+export function canonicalAddress(parsed: { local: string; domain: string }): string {
+  return `${parsed.local}@${parsed.domain}`.normalize('NFKC').toLowerCase();
+}
+
 /**
  * Normalise a domain: lower case, strip ONE trailing dot, convert international names to ASCII
  * (punycode) with node's WHATWG `domainToASCII` (UTS #46), then check every label.
  */
 export function normaliseDomain(raw: string): ParsedDomain {
+  if (INVISIBLE.test(raw)) return fail('invisible', INVISIBLE_MESSAGE);
   if (raw === '') return fail('bad-domain', `The part after @ is missing. Type your whole address, ${EXAMPLE}.`);
   if (raw.startsWith('[') || raw.endsWith(']')) {
     return fail('ip-literal', `Use an address with a domain name after @, not a network (IP) address, ${EXAMPLE}.`);
@@ -118,6 +137,8 @@ function validPunycodeLabel(label: string): boolean {
 
 /** Parse one address as typed into a form. Surrounding spaces are ignored; nothing else is guessed. */
 export function parseAddress(input: string): ParsedAddress {
+  // Before trim(), which would quietly drop a U+FEFF at either end.
+  if (INVISIBLE.test(input)) return fail('invisible', INVISIBLE_MESSAGE);
   const text = input.trim();
   if (text === '') return fail('empty', `Enter your work email address, ${EXAMPLE}.`);
   if (text.length > MAX_ADDRESS + 1) {

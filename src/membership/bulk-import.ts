@@ -12,6 +12,7 @@ import { inTransaction } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';
 import type { Queue } from '../platform/queue.ts';
 import { newToken } from '../platform/tokens.ts';
+import { nameProblem } from '../platform/text.ts';
 import { parseAddress } from './address.ts';
 import type { EligibilityDecision } from './eligibility.ts';
 import { decide, policyFor, type OperatorLists } from './join.ts';
@@ -84,8 +85,11 @@ export async function planImport(pool: pg.Pool, text: string, community: JoinSet
   for (const [i, r] of records.entries()) {
     const base = { line: r.line, email: r.email, name: r.name, title: r.title, agency: r.agency };
     const parsed = parseAddress(r.email);
+    const badName = nameProblem(r.name, 'The name');
     if (!parsed.ok) {
       rows.push({ ...base, category: 'malformed', note: r.email ? parsed.message : 'no email address' });
+    } else if (badName) {
+      rows.push({ ...base, category: 'malformed', note: badName });
     } else if (seen.has(parsed.address.toLowerCase())) {
       rows.push({ ...base, email: parsed.address, category: 'duplicate', note: 'appears earlier in the file' });
     } else {

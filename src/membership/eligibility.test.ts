@@ -150,7 +150,7 @@ describe('parseAddress', () => {
     ['', 'empty'], ['Jane <j@gsa.gov>', 'display-name'], ['j(x)@gsa.gov', 'comment'], ['"j"@gsa.gov', 'quoted-local'],
     ['a@b@gsa.gov', 'multiple-at'], ['gsa.gov', 'no-at'], ['j@[1.2.3.4]', 'ip-literal'], ['j@1.2.3.4', 'ip-literal'], ['j@0x7f.1', 'ip-literal'],
     ['j;k@gsa.gov', 'bad-local'], ['j@gsa..gov', 'bad-domain'], ['j@x', 'bad-domain'], [`${'j'.repeat(300)}@gsa.gov`, 'too-long'],
-    ['j@xn--zz.gov', 'bad-domain'], ['j@\u200d.gov', 'idna'],
+    ['j@xn--zz.gov', 'bad-domain'], ['j@\u200d.gov', 'invisible'], ['j@a\ufffdb.gov', 'idna'],
   ];
   for (const [input, problem] of problems) {
     test(`${JSON.stringify(input.slice(0, 30))} → ${problem}`, () => {

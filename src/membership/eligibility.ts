@@ -355,7 +355,11 @@ const DOMAIN_PROBLEMS: ReadonlySet<AddressProblem> = new Set(['bad-domain', 'idn
 
 export function checkEligibility(input: string, policy: EligibilityPolicy, registry: RegistryView): EligibilityDecision {
   const parsed = parseAddress(input);
-  if (!parsed.ok) return { outcome: 'ineligible', rule: DOMAIN_PROBLEMS.has(parsed.problem) ? 'domain' : 'address-syntax', message: parsed.message };
+  if (!parsed.ok) {
+    // An invisible character after the @ is a domain look-alike; before it, a typing problem.
+    const inDomain = DOMAIN_PROBLEMS.has(parsed.problem) || (parsed.problem === 'invisible' && /\p{Cf}/u.test(input.slice(input.lastIndexOf('@') + 1)));
+    return { outcome: 'ineligible', rule: inDomain ? 'domain' : 'address-syntax', message: parsed.message };
+  }
   const applicant: Applicant = { address: parsed.address, domain: parsed.domain };
   for (const rule of RULES) {
     const decision = rule.check(applicant, policy, registry);

@@ -4,7 +4,7 @@
  * coordinators only after that. The answer never reveals whether an address is already a member.
  */
 import type pg from 'pg';
-import type { JoinSettings } from '../communities/store.ts';
+import { joinSettings, type JoinSettings } from '../communities/store.ts';
 import type { Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import type { MailTransport, OutgoingMail } from '../platform/mail/transport.ts';
@@ -14,7 +14,7 @@ import { hashToken, newToken } from '../platform/tokens.ts';
 import { checkEligibility, type EligibilityDecision, type EligibilityPolicy, type GovernmentLevel } from './eligibility.ts';
 import { registryView } from './gov-registry.ts';
 import { alreadyMemberMail, approvalNeededMail, confirmJoinMail, welcomeMail } from './mails.ts';
-import { changeMembership, coordinatorAddresses, ensureMember, findMemberByEmail, membershipIn } from './members.ts';
+import { changeMembership, coordinatorAddresses, endOpenJoinRequests, ensureMember, findMemberByEmail, membershipIn } from './members.ts';
 
 /** Send mail that is a courtesy after a committed change: a failure must not undo the change. */
 export async function sendQuietly(mail: MailTransport, message: OutgoingMail): Promise<boolean> {
@@ -84,11 +84,15 @@ export async function requestToJoin(pool: pg.Pool, p: JoinRequestProps): Promise
   }
   const token = newToken();
   const agency = p.agency?.trim() || (decision.outcome === 'eligible' ? decision.agency : undefined) || null;
-  await pool.query(
-    `insert into join_requests (community_id, email, name, job_title, agency, reason, decision, token_hash, expires_at, ip)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(hours => $9), $10)`,
-    [p.community.id, address, p.name, p.jobTitle || null, agency, p.reason || null, JSON.stringify(decision), token.hash, p.linkHours, p.ip ?? null],
-  );
+  await inTransaction(pool, async (tx) => {
+    // Only the newest link works: an older one, kept in a mailbox, cannot be replayed later.
+    await endOpenJoinRequests(tx, p.community.id, { email: address }, ['unconfirmed']);
+    await tx.query(
+      `insert into join_requests (community_id, email, name, job_title, agency, reason, decision, token_hash, expires_at, ip)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(hours => $9), $10)`,
+      [p.community.id, address, p.name, p.jobTitle || null, agency, p.reason || null, JSON.stringify(decision), token.hash, p.linkHours, p.ip ?? null],
+    );
+  });
   const confirm = confirmJoinMail(address, p.community, `${p.baseUrl}/join/confirm?token=${token.raw}`, p.linkHours, decision.outcome === 'needs-approval');
   if (p.confirmByReply) {
     const replyAddress = p.confirmByReply(token.raw);
@@ -109,8 +113,11 @@ export interface PendingJoin {
   needsApproval: boolean;
 }
 
+/** Why a link does not work: never existed, too old, used already, or ended (a newer link, a ban, a removal). */
+export type DeadLink = 'invalid' | 'expired' | 'used' | 'ended';
+
 /** What a confirmation link is for, without using it (the page shows this before the button). */
-export async function lookupJoinLink(db: Queryable, raw: string): Promise<{ state: 'valid'; request: PendingJoin } | { state: 'invalid' | 'expired' | 'used' }> {
+export async function lookupJoinLink(db: Queryable, raw: string): Promise<{ state: 'valid'; request: PendingJoin } | { state: DeadLink }> {
   const { rows } = await db.query(
     `select r.id, r.community_id, c.slug, coalesce(c.short_name, c.title) as title, r.email, r.name, r.status, r.decision,
             r.expires_at < now() as expired
@@ -119,6 +126,7 @@ export async function lookupJoinLink(db: Queryable, raw: string): Promise<{ stat
   );
   const r = rows[0];
   if (!r) return { state: 'invalid' };
+  if (r.status === 'superseded') return { state: 'ended' };
   if (r.status !== 'unconfirmed') return { state: 'used' };
   if (r.expired) return { state: 'expired' };
   return {
@@ -131,45 +139,81 @@ export async function lookupJoinLink(db: Queryable, raw: string): Promise<{ stat
 }
 
 export type ConfirmResult =
-  | { kind: 'invalid' | 'expired' | 'used' }
+  | { kind: DeadLink }
+  /** The community's rules, as they are now, refuse the address: nothing changed. */
+  | { kind: 'ineligible'; message: string; communitySlug: string; communityTitle: string }
   | { kind: 'joined'; memberId: number; communitySlug: string; communityTitle: string }
   | { kind: 'awaiting-approval'; memberId: number; communitySlug: string; communityTitle: string };
 
+export interface ConfirmOptions {
+  baseUrl: string;
+  queue: Queue;
+  /** The operator's allow- and deny-lists, as they are now: the decision is made again on confirming. */
+  operator: OperatorLists;
+  actor?: Actor;
+}
+
 /**
- * Use a confirmation link: the mailbox is proven; join now, or queue for a coordinator. The
- * welcome (or the coordinators' notice) is queued in the same transaction, so it goes once,
- * after the commit, and a relay hiccup neither undoes the membership nor loses the mail.
+ * Use a confirmation link: the mailbox is proven; join now, or queue for a coordinator. The link
+ * only proves the mailbox: who may join is decided again now, from the ban list, the operator's
+ * lists, the registry and the community's rules as they are at this moment, never from what was
+ * decided when the link was mailed. The welcome (or the coordinators' notice) is queued in the
+ * same transaction, so it goes once, after the commit, and a relay hiccup neither undoes the
+ * membership nor loses the mail.
  */
-export async function confirmJoin(pool: pg.Pool, raw: string, opts: { baseUrl: string; queue: Queue; actor?: Actor }): Promise<ConfirmResult> {
-  const outcome = await inTransaction(pool, async (tx) => {
+export async function confirmJoin(pool: pg.Pool, raw: string, opts: ConfirmOptions): Promise<ConfirmResult> {
+  const outcome = await inTransaction(pool, async (tx): Promise<ConfirmResult> => {
     const { rows } = await tx.query(
-      `select r.*, c.slug, coalesce(c.short_name, c.title) as title, r.expires_at < now() as expired
+      `select r.*, c.slug, r.expires_at < now() as expired
          from join_requests r join communities c on c.id = r.community_id where r.token_hash = $1 for update of r`,
       [hashToken(raw)],
     );
     const r = rows[0];
-    if (!r) return { kind: 'invalid' as const };
-    if (r.status !== 'unconfirmed') return { kind: 'used' as const };
-    if (r.expired) return { kind: 'expired' as const };
-    const decision = r.decision as EligibilityDecision;
+    if (!r) return { kind: 'invalid' };
+    if (r.status === 'superseded') return { kind: 'ended' };
+    if (r.status !== 'unconfirmed') return { kind: 'used' };
+    if (r.expired) return { kind: 'expired' };
+    const settings = await joinSettings(tx, r.slug);
+    if (!settings) return { kind: 'invalid' };
+    const community = { slug: settings.slug, title: settings.title };
+    const existing = await findMemberByEmail(tx, r.email);
+    const standing = existing ? await membershipIn(tx, existing.id, settings.id, { lock: true }) : undefined;
+    if (standing?.status === 'banned') {
+      await tx.query(`update join_requests set status = 'superseded' where id = $1`, [r.id]);
+      return { kind: 'ended' };
+    }
+    const decision = await decide(tx, r.email, policyFor(settings, opts.operator));
+    if (decision.outcome === 'ineligible') {
+      await tx.query(
+        `update join_requests set status = 'denied', decision = $2, confirmed_at = now(), decided_by = 'socialgov', decided_at = now(), decision_note = $3 where id = $1`,
+        [r.id, JSON.stringify(decision), decision.message],
+      );
+      return { kind: 'ineligible', message: decision.message, communitySlug: community.slug, communityTitle: community.title };
+    }
     const level = decision.outcome === 'eligible' ? (decision.level ?? null) : null;
     const member = await ensureMember(tx, { email: r.email, name: r.name, jobTitle: r.job_title, agency: r.agency, governmentLevel: level });
     const actor = opts.actor ?? { name: r.email, source: r.ip ?? 'web' };
-    const community = { slug: r.slug as string, title: r.title as string };
+    if (standing?.status === 'active') {
+      // A member already (added meanwhile by a coordinator, an import or the CLI): nothing to change.
+      await tx.query(`update join_requests set status = 'joined', decision = $2, confirmed_at = now() where id = $1`, [r.id, JSON.stringify(decision)]);
+      return { kind: 'joined', memberId: member.id, communitySlug: community.slug, communityTitle: community.title };
+    }
     if (decision.outcome === 'eligible') {
-      await tx.query(`update join_requests set status = 'joined', confirmed_at = now() where id = $1`, [r.id]);
+      await tx.query(`update join_requests set status = 'joined', decision = $2, confirmed_at = now() where id = $1`, [r.id, JSON.stringify(decision)]);
       await changeMembership(tx, actor, { communityId: Number(r.community_id), memberId: member.id, status: 'active', governmentLevel: level, source: actor.source === 'email' ? 'email' : 'web', action: 'membership.join' });
       await queueMail(tx, opts.queue, welcomeMail(r.email, community, `${opts.baseUrl}/communities/${community.slug}`, `${opts.baseUrl}/account`), { key: `welcome:${r.id}` });
-      return { kind: 'joined' as const, memberId: member.id, communitySlug: community.slug, communityTitle: community.title };
+      return { kind: 'joined', memberId: member.id, communitySlug: community.slug, communityTitle: community.title };
     }
-    await tx.query(`update join_requests set status = 'awaiting-approval', confirmed_at = now() where id = $1`, [r.id]);
+    // One request per person in the queue: this one replaces any older one still waiting.
+    await endOpenJoinRequests(tx, settings.id, { email: r.email }, ['awaiting-approval']);
+    await tx.query(`update join_requests set status = 'awaiting-approval', decision = $2, confirmed_at = now() where id = $1`, [r.id, JSON.stringify(decision)]);
     const coordinators = await coordinatorAddresses(tx, Number(r.community_id));
-    const reason = decision.outcome === 'needs-approval' ? decision.reason : 'not eligible by address';
+    const reason = decision.reason;
     for (const to of coordinators) {
       const notice = approvalNeededMail(to, community, { name: r.name, email: r.email, jobTitle: r.job_title, agency: r.agency, reason }, `${opts.baseUrl}/communities/${community.slug}/admin/requests`);
       await queueMail(tx, opts.queue, notice, { key: `approval-needed:${r.id}:${to}` });
     }
-    return { kind: 'awaiting-approval' as const, memberId: member.id, communitySlug: community.slug, communityTitle: community.title };
+    return { kind: 'awaiting-approval', memberId: member.id, communitySlug: community.slug, communityTitle: community.title };
   });
   return outcome;
 }

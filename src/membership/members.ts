@@ -96,8 +96,9 @@ export async function membershipsOf(db: Queryable, memberId: number): Promise<Me
   }));
 }
 
-export async function membershipIn(db: Queryable, memberId: number, communityId: number): Promise<{ status: MembershipStatus; role: Role; deliveryMode: DeliveryMode } | undefined> {
-  const { rows } = await db.query('select status, role, delivery_mode from memberships where member_id = $1 and community_id = $2', [memberId, communityId]);
+/** `lock`: hold the row until the caller's transaction ends, so a ban cannot slip in between reading and changing it. */
+export async function membershipIn(db: Queryable, memberId: number, communityId: number, opts: { lock?: boolean } = {}): Promise<{ status: MembershipStatus; role: Role; deliveryMode: DeliveryMode } | undefined> {
+  const { rows } = await db.query(`select status, role, delivery_mode from memberships where member_id = $1 and community_id = $2${opts.lock ? ' for update' : ''}`, [memberId, communityId]);
   const r = rows[0];
   return r ? { status: r.status, role: r.role, deliveryMode: r.delivery_mode } : undefined;
 }
@@ -128,6 +129,27 @@ export async function changeMembership(db: Queryable, actor: Actor, c: Membershi
   );
   const after = await membershipIn(db, c.memberId, c.communityId);
   await recordAudit(db, actor, { action: c.action, subjectType: 'membership', subjectId: `${c.communityId}:${c.memberId}`, before, after: { ...after, source: c.source } });
+  if (c.status === 'banned' || c.status === 'removed') await endOpenJoinRequests(db, c.communityId, { memberId: c.memberId });
+}
+
+/**
+ * End a person's open join requests in a community (marked superseded): by default both links
+ * not yet confirmed and requests waiting for a coordinator. A ban or a removal ends both, so an
+ * older link cannot undo it; a new link ends the older unconfirmed ones, so only the newest works.
+ */
+export async function endOpenJoinRequests(
+  db: Queryable,
+  communityId: number,
+  who: { memberId: number } | { email: string },
+  statuses: Array<'unconfirmed' | 'awaiting-approval'> = ['unconfirmed', 'awaiting-approval'],
+): Promise<number> {
+  const r = await db.query(
+    `update join_requests set status = 'superseded'
+      where community_id = $1 and status = any($4::text[])
+        and lower(email) = lower(coalesce($2::text, (select email from members where id = $3::bigint)))`,
+    [communityId, 'email' in who ? who.email : null, 'memberId' in who ? who.memberId : null, statuses],
+  );
+  return r.rowCount ?? 0;
 }
 
 /** Coordinators (and, when a community has none, site admins) to tell about requests. */

@@ -8,10 +8,11 @@ import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { recordAudit } from '../platform/audit.ts';
+import { nameProblem } from '../platform/text.ts';
 import { awaitingApproval, decideRequest, RequestNotFoundError } from './approvals.ts';
 import { applyCoordinatorAction, directory, directoryCsv, type CoordinatorAction } from './directory.ts';
-import { parseAddress } from './address.ts';
-import { confirmJoin, lookupJoinLink, requestToJoin } from './join.ts';
+import { canonicalAddress, parseAddress } from './address.ts';
+import { confirmJoin, lookupJoinLink, requestToJoin, type DeadLink } from './join.ts';
 import { canCoordinate, changeMembership, DELIVERY_MODES, findMember, membershipIn, membershipsOf, type DeliveryMode } from './members.ts';
 import { createSession, endAllSessions, endSession, SESSION_COOKIE } from './sessions.ts';
 import { requestSignIn, signInLinkState, useSignInLink } from './sign-in.ts';
@@ -86,27 +87,27 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       };
       const errors: FieldErrors = {};
       if (!values.name) errors.name = 'Enter your full name.';
-      if (!values.email) errors.email = 'Enter your work email address.';
-      else {
-        const parsed = parseAddress(values.email);
-        if (!parsed.ok) errors.email = parsed.message;
-      }
+      else if (nameProblem(values.name)) errors.name = nameProblem(values.name)!;
+      const parsed = values.email ? parseAddress(values.email) : undefined;
+      if (!parsed) errors.email = 'Enter your work email address.';
+      else if (!parsed.ok) errors.email = parsed.message;
       if (!values.jobTitle) errors.jobTitle = 'Enter your job title.';
       if (!values.accept) errors.accept = 'Accept the community guidelines to join.';
       const again = (status: number) =>
         sendPage(reply, JoinPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), values, errors, allowExceptions: c.allowExceptions }), status);
-      if (Object.keys(errors).length) return again(400);
+      if (Object.keys(errors).length || !parsed?.ok) return again(400);
 
       const byIp = await rateLimit(ctx.pool, `join:ip:${req.ip}`, JOIN_PER_IP.max, JOIN_PER_IP.windowSeconds);
       if (!byIp.allowed) return tooMany(reply, req, byIp.retryAfterSeconds);
-      const byAddress = await rateLimit(ctx.pool, `join:address:${values.email.toLowerCase()}`, JOIN_PER_ADDRESS.max, JOIN_PER_ADDRESS.windowSeconds);
+      // Keyed on the canonical address, so "Pat@GSA.gov." and "pat@gsa.gov" share one limit.
+      const byAddress = await rateLimit(ctx.pool, `join:address:${canonicalAddress(parsed)}`, JOIN_PER_ADDRESS.max, JOIN_PER_ADDRESS.windowSeconds);
       if (!byAddress.allowed) return tooMany(reply, req, byAddress.retryAfterSeconds);
 
       let result;
       try {
         result = await requestToJoin(ctx.pool, {
           community: c, email: values.email, name: values.name, jobTitle: values.jobTitle, agency: values.agency, reason: values.reason,
-          ip: req.ip, operator: ctx.config, linkHours: ctx.config.joinLinkHours, baseUrl: baseUrl(ctx, req), mail: ctx.mail,
+          ip: req.ip, operator: ctx.config, linkHours: ctx.config.joinLinkHours, baseUrl: baseUrl(ctx), mail: ctx.mail,
         });
       } catch (err) {
         if (!(err instanceof MailSendError)) throw err;
@@ -148,7 +149,14 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post('/join/confirm', csrf, async (req, reply) => {
       const token = cleanToken(field(req.body, 'token'));
-      const result = token ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx, req), queue: ctx.queue }) : { kind: 'invalid' as const };
+      const result = token ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx), queue: ctx.queue, operator: ctx.config }) : { kind: 'invalid' as const };
+      if (result.kind === 'ineligible') {
+        return sendPage(reply, MessagePage({
+          site: siteFor(ctx, req), title: `You can’t join ${result.communityTitle}`, alert: 'warning',
+          lines: [`Your email address is confirmed, but ${result.communityTitle} can’t take it now.`, result.message],
+          links: [{ href: `/communities/${result.communitySlug}`, label: `Back to ${result.communityTitle}` }],
+        }), 400);
+      }
       if (!('memberId' in result)) {
         return sendPage(reply, badLink(req, result.kind, 'join'), result.kind === 'invalid' ? 404 : 410);
       }
@@ -168,12 +176,13 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       }));
     });
 
-    function badLink(req: FastifyRequest, state: 'invalid' | 'expired' | 'used', kind: 'join' | 'signin'): string {
+    function badLink(req: FastifyRequest, state: DeadLink, kind: 'join' | 'signin'): string {
       const again = kind === 'join' ? { href: '/communities', label: 'Ask to join again' } : { href: '/signin', label: 'Get a new sign-in link' };
       const lines = {
         invalid: 'This link is not valid. Check that you copied the whole link from the email.',
         expired: 'This link has expired.',
         used: 'This link has already been used.',
+        ended: kind === 'join' ? 'This link no longer works: a newer link was sent to this address, or the request was closed.' : 'This link no longer works for this address.',
       };
       return MessagePage({ site: siteFor(ctx, req), title: 'This link does not work', lines: [lines[state]], links: [again], alert: 'warning' });
     }
@@ -189,7 +198,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!oidc) throw new NotFoundError('Signing in through another provider is not set up on this site.');
       let started;
       try {
-        started = await startOidc(oidc, `${baseUrl(ctx, req)}/signin/oidc/callback`, safeNext(req.query.next ?? ''));
+        started = await startOidc(oidc, `${baseUrl(ctx)}/signin/oidc/callback`, safeNext(req.query.next ?? ''));
       } catch (err) {
         if (!(err instanceof OidcError)) throw err;
         return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'Sign-in is not available', lines: [err.message, 'Try again later, or sign in with a link by email.'], links: [{ href: '/signin', label: 'Sign in by email' }], alert: 'warning' }), 503);
@@ -209,7 +218,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!unsigned?.valid || !unsigned.value) return fail('Your sign-in took too long or was started in another browser. Start again.');
       let email: string;
       try {
-        email = await finishOidc(oidc, new URL(baseUrl(ctx, req) + req.url), JSON.parse(unsigned.value) as OidcPending);
+        email = await finishOidc(oidc, new URL(baseUrl(ctx) + req.url), JSON.parse(unsigned.value) as OidcPending);
       } catch (err) {
         if (!(err instanceof OidcError)) throw err;
         return fail(err.message);
@@ -244,10 +253,10 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       }
       const byIp = await rateLimit(ctx.pool, `signin:ip:${req.ip}`, SIGNIN_PER_IP.max, SIGNIN_PER_IP.windowSeconds);
       if (!byIp.allowed) return tooMany(reply, req, byIp.retryAfterSeconds);
-      const byAddress = await rateLimit(ctx.pool, `signin:address:${parsed.address}`, SIGNIN_PER_ADDRESS.max, SIGNIN_PER_ADDRESS.windowSeconds);
+      const byAddress = await rateLimit(ctx.pool, `signin:address:${canonicalAddress(parsed)}`, SIGNIN_PER_ADDRESS.max, SIGNIN_PER_ADDRESS.windowSeconds);
       if (!byAddress.allowed) return tooMany(reply, req, byAddress.retryAfterSeconds);
       try {
-        const base = baseUrl(ctx, req);
+        const base = baseUrl(ctx);
         await requestSignIn(ctx.pool, { email: parsed.address, minutes: ctx.config.signInLinkMinutes, baseUrl: base, siteName: ctx.config.siteName, mail: ctx.mail, next });
       } catch (err) {
         if (!(err instanceof MailSendError)) throw err;
@@ -315,6 +324,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       const name = field(req.body, 'name', 200);
       const errors: FieldErrors = {};
       if (!name) errors.name = 'Enter your full name.';
+      else if (nameProblem(name)) errors.name = nameProblem(name)!;
       const bio = field(req.body, 'bio', 1000);
       if (Object.keys(errors).length) return accountPage(req, reply, { errors }, 400);
       const expertise = [...new Set(field(req.body, 'expertise', 1000).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))].slice(0, 30);
@@ -373,7 +383,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
       }
       try {
         await decideRequest(ctx.pool, {
-          communityId: c.id, community: c, requestId: id, approve: decision === 'approve', note, actor: actorOf(req), baseUrl: baseUrl(ctx, req), queue: ctx.queue,
+          communityId: c.id, community: c, requestId: id, approve: decision === 'approve', note, actor: actorOf(req), baseUrl: baseUrl(ctx), queue: ctx.queue,
         });
       } catch (err) {
         if (err instanceof RequestNotFoundError) throw new NotFoundError(err.message);
@@ -401,7 +411,7 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
         throw err;
       }
       if (field(req.body, 'intent') !== 'import') return page(200, plan);
-      const applied = await applyImport(ctx.pool, plan, { community: c, actor: actorOf(req), welcome: field(req.body, 'welcome') === 'yes', queue: ctx.queue, baseUrl: baseUrl(ctx, req) });
+      const applied = await applyImport(ctx.pool, plan, { community: c, actor: actorOf(req), welcome: field(req.body, 'welcome') === 'yes', queue: ctx.queue, baseUrl: baseUrl(ctx) });
       return page(200, { ...plan, applied });
     });
 

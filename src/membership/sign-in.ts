@@ -25,13 +25,20 @@ export async function requestSignIn(pool: pg.Pool, p: { email: string; minutes: 
   return true;
 }
 
-/** Use a sign-in link once (the conditional update makes a second, concurrent use fail). */
-export async function useSignInLink(db: Queryable, raw: string): Promise<{ ok: true; memberId: number } | { ok: false; why: 'invalid' | 'expired' | 'used' }> {
-  const used = await db.query<{ member_id: number }>(
-    'update sign_in_links set used_at = now() where token_hash = $1 and used_at is null and expires_at > now() returning member_id',
+/**
+ * Use a sign-in link once (the conditional update makes a second, concurrent use fail). Whether
+ * the person may sign in is checked again now, as when the link was mailed: a link mailed before
+ * a ban or a removal from their last community does not sign them in afterwards.
+ */
+export async function useSignInLink(db: Queryable, raw: string): Promise<{ ok: true; memberId: number } | { ok: false; why: 'invalid' | 'expired' | 'used' | 'ended' }> {
+  const used = await db.query<{ member_id: number; allowed: boolean }>(
+    `update sign_in_links l set used_at = now() where token_hash = $1 and used_at is null and expires_at > now()
+     returning member_id, exists (select 1 from members m where m.id = l.member_id
+       and (m.site_admin or exists (select 1 from memberships s where s.member_id = m.id and s.status = 'active'))) as allowed`,
     [hashToken(raw)],
   );
-  if (used.rows[0]) return { ok: true, memberId: Number(used.rows[0].member_id) };
+  const row = used.rows[0];
+  if (row) return row.allowed ? { ok: true, memberId: Number(row.member_id) } : { ok: false, why: 'ended' };
   const why = await signInLinkState(db, raw);
   return { ok: false, why: why === 'valid' ? 'used' : why };
 }

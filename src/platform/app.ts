@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { seedDefaultCommunity } from '../communities/seed.ts';
-import { siteUrl, type Config } from './config.ts';
+import { publicUrlWarning, siteUrl, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { buildServer } from './http/server.ts';
@@ -63,7 +63,10 @@ export async function startPlatform(config: Config, progress: (line: string) => 
     }
     // Links in mail point at PUBLIC_URL, or at the port the web role got (PORT=0 picks one).
     const listening = app?.server.address();
-    const baseUrl = siteUrl(config, typeof listening === 'object' && listening ? listening.port : config.port);
+    const listeningPort = typeof listening === 'object' && listening ? listening.port : config.port;
+    const baseUrl = siteUrl(config, listeningPort);
+    const warning = app ? publicUrlWarning(config, listeningPort) : undefined;
+    if (warning) progress(warning);
     const context = { pool: db.pool, config, queue, worker: queue, mail, baseUrl, log: (msg: string, extra?: object) => log.info(extra ?? {}, msg) };
     if (isWorker) {
       await registerAllJobs(context);

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, loadConfig, siteUrl } from './config.ts';
+import { ConfigError, loadConfig, publicUrlWarning, siteUrl } from './config.ts';
 
 test('defaults: embedded database under ./data, port 3000 on 127.0.0.1, seed on', () => {
   const c = loadConfig({});
@@ -61,6 +61,16 @@ test('a JSON settings file is read, and the environment wins over it', () => {
 test('PUBLIC_URL loses its trailing slash and is used for links', () => {
   const c = loadConfig({ PUBLIC_URL: 'https://socialgov.example.gov/' });
   assert.equal(siteUrl(c, 3000), 'https://socialgov.example.gov');
+});
+
+test('listening beyond loopback without PUBLIC_URL is warned about at start-up', () => {
+  for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) assert.equal(publicUrlWarning(loadConfig({ HOST: host }), 3000), undefined, host);
+  assert.equal(publicUrlWarning(loadConfig({ HOST: '0.0.0.0', PUBLIC_URL: 'https://socialgov.example.gov' }), 3000), undefined);
+  for (const host of ['0.0.0.0', '::', '10.0.0.5']) {
+    const warning = publicUrlWarning(loadConfig({ HOST: host }), 3000);
+    assert.ok(warning?.includes('PUBLIC_URL is not set'), `${host}: ${warning}`);
+    assert.ok(warning?.includes(siteUrl(loadConfig({ HOST: host }), 3000)), `${host} names where links point: ${warning}`);
+  }
 });
 
 test('OpenID Connect settings come as a pair, over https (http only for localhost)', () => {

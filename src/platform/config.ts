@@ -218,7 +218,7 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
   },
   {
     key: 'publicUrl', env: 'PUBLIC_URL', defaultText: '`http://HOST:PORT`',
-    description: 'Address people use to reach the site (behind a proxy, e.g. `https://socialgov.example.gov`). Used in links in mail and in the API document.',
+    description: 'Address people use to reach the site (behind a proxy, e.g. `https://socialgov.example.gov`). Every link in mail, feeds and the API is built from it; unset, from the address the web server listens on, never from a request\'s Host header.',
     parse: (raw, env) => (raw ? parseUrl(raw.replace(/\/+$/, ''), env, ['http:', 'https:']) : undefined),
   },
   {
@@ -579,9 +579,24 @@ export function listDomainOf(config: Config): string {
   return 'localhost';
 }
 
-/** The address printed on start and used in links when PUBLIC_URL is unset. */
+/**
+ * The site's address: every absolute link (mail, feeds, the API) is built from this, and only
+ * from this. PUBLIC_URL, else the address the web server listens on. Never a request's Host or
+ * X-Forwarded-Host header, which whoever sends the request chooses.
+ */
 export function siteUrl(config: Config, listeningPort: number): string {
   if (config.publicUrl) return config.publicUrl;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${listeningPort}`;
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** Said at start-up when other machines can reach the site but links would point at this one. */
+export function publicUrlWarning(config: Config, listeningPort: number): string | undefined {
+  if (config.publicUrl || isLoopback(config.host)) return undefined;
+  return `Warning: HOST is ${config.host}, so other machines can reach this site, but PUBLIC_URL is not set: links in mail, feeds and the API point at ${siteUrl(config, listeningPort)}. Set PUBLIC_URL to the address people use, e.g. https://socialgov.example.gov.`;
 }

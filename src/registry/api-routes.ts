@@ -33,7 +33,7 @@ export function recordJson(ctx: AppContext, req: FastifyRequest, r: RegistryReco
     shortDescription: r.shortDescription, longDescription: r.longDescription, categoryTags: r.categoryTags, geoTags: r.geoTags,
     publishedAt: r.publishedAt?.toISOString() ?? null, lastReviewedAt: r.lastReviewedAt?.toISOString() ?? null, archivedAt: r.archivedAt?.toISOString() ?? null,
     updatedAt: r.updatedAt.toISOString(),
-    links: { self: absoluteUrl(ctx, req, `/api/v1/registry/records/${r.id}`), page: absoluteUrl(ctx, req, `/registry/records/${r.id}`) },
+    links: { self: absoluteUrl(ctx, `/api/v1/registry/records/${r.id}`), page: absoluteUrl(ctx, `/registry/records/${r.id}`) },
   };
 }
 
@@ -111,7 +111,7 @@ export function registryApiRoutes(ctx: AppContext): FastifyPluginAsync {
         const params = new URLSearchParams();
         for (const [k, v] of Object.entries(req.query)) if (v !== undefined && k !== 'page') params.set(k, String(v));
         params.set('page', String(n));
-        return absoluteUrl(ctx, req, `/api/v1/registry/records?${params.toString()}`);
+        return absoluteUrl(ctx, `/api/v1/registry/records?${params.toString()}`);
       };
       const last = Math.max(1, Math.ceil(page.total / page.pageSize));
       return {

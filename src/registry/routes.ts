@@ -73,7 +73,7 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
     const hide = { schema: { hide: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
     const platforms = new PlatformCache(ctx.pool);
-    const deps = (req: FastifyRequest): WorkflowDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx, req) });
+    const deps = (): WorkflowDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx) });
 
     async function viewerOf(req: FastifyRequest, agencies?: Agency[]): Promise<RegistryViewer | undefined> {
       return req.viewer ? registryViewer(ctx.pool, req.viewer, agencies) : undefined;
@@ -148,7 +148,7 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
       const kind = RECORD_KINDS.includes(kindField as RecordKind) ? (kindField as RecordKind) : 'account';
       const input = formInput(req.body, kind);
       const submit = field(req.body, 'intent') !== 'draft';
-      const saved = await createRecord(ctx.pool, deps(req), actorOf(req), v, input, { submit });
+      const saved = await createRecord(ctx.pool, deps(), actorOf(req), v, input, { submit });
       if (!saved.ok) {
         return sendPage(reply, RecordFormPage({ site: siteFor(ctx, req), kind, values: input, errors: saved.errors, agencies: choosable(all, v), csrf: reply.generateCsrf(), action: '/registry/new' }), 400);
       }
@@ -170,7 +170,7 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
       const input = formInput(req.body, r.kind);
       let saved;
       try {
-        saved = await updateRecord(ctx.pool, deps(req), actorOf(req), v, r.id, input);
+        saved = await updateRecord(ctx.pool, deps(), actorOf(req), v, r.id, input);
       } catch (err) {
         if (err instanceof WorkflowError && err.code === 'FORBIDDEN') throw new ForbiddenError(err.message);
         throw err;
@@ -188,7 +188,7 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
       const action = req.params.action as RecordAction;
       if (!RECORD_ACTIONS.includes(action)) throw new NotFoundError('There is no such action on a registry record.');
       try {
-        await changeStatus(ctx.pool, deps(req), actorOf(req), v, r.id, action, field(req.body, 'reason', 2000));
+        await changeStatus(ctx.pool, deps(), actorOf(req), v, r.id, action, field(req.body, 'reason', 2000));
       } catch (err) {
         if (!(err instanceof WorkflowError)) throw err;
         if (err.code === 'FORBIDDEN') throw new ForbiddenError(err.message);

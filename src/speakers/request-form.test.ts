@@ -27,6 +27,14 @@ test('every missing or wrong answer gets its own message', () => {
   assert.match(r.errors.press!, /press office/);
 });
 
+test('a name with control characters or a bidi override is refused with the reason', () => {
+  for (const requesterName of ['Jordan\r\nBcc: all@example.org', 'Jordan\u001b[2J', 'Jordan \u202enadroJ']) {
+    const r = readRequestForm({ ...good, requesterName }, now);
+    assert.ok(!r.ok, JSON.stringify(requesterName));
+    assert.match(r.errors.requesterName!, /^Your name can’t contain/);
+  }
+});
+
 test('an end before the start, and an unknown time zone, are refused', () => {
   const a = readRequestForm({ ...good, endTime: '13:00' }, now);
   assert.ok(!a.ok && /after the start/.test(a.errors.endTime!));

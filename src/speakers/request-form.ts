@@ -1,5 +1,6 @@
 /** The public speaker request form: its fields, and turning what was typed into a request or field errors. */
 import { COMMON_ZONES, isValidZone, parseLocal } from '../events/time.ts';
+import { nameProblem } from '../platform/text.ts';
 
 export const FORMATS = ['keynote', 'panel', 'workshop', 'consultation'] as const;
 export type SpeakerFormat = (typeof FORMATS)[number];
@@ -38,6 +39,7 @@ export function readRequestForm(v: RequestFormValues, now: Date): { ok: true; in
   const get = (k: (typeof REQUEST_FIELDS)[number]) => (v[k] ?? '').trim();
   const errors: Record<string, string> = {};
   if (!get('requesterName')) errors.requesterName = 'Enter your full name.';
+  else if (nameProblem(get('requesterName'))) errors.requesterName = nameProblem(get('requesterName'))!;
   if (!get('organization')) errors.organization = 'Enter the name of your organization or agency.';
   const email = get('email');
   if (!email) errors.email = 'Enter your email address, so we can tell you about your request.';

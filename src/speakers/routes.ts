@@ -43,7 +43,7 @@ export function speakersRoutes(ctx: AppContext): FastifyPluginAsync {
     const secret = await cookieSecret(ctx.pool, ctx.config.secret);
     const hide = { schema: { hide: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
-    const deps = (req: FastifyRequest): SpeakersDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx, req), secret, reminderDays: ctx.config.speakerReminderDays });
+    const deps = (): SpeakersDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx), secret, reminderDays: ctx.config.speakerReminderDays });
 
     async function community(slug: string): Promise<CommunityRef> {
       const { rows } = await ctx.pool.query<{ id: string; slug: string; title: string }>('select id, slug, title from communities where slug = $1', [slug]);
@@ -104,7 +104,7 @@ export function speakersRoutes(ctx: AppContext): FastifyPluginAsync {
         reply.header('retry-after', String(limit.retryAfterSeconds));
         return requestForm(req, reply, c, values, {}, 429, `Too many requests were sent from your network. ${retryText(limit.retryAfterSeconds)} Your answers are kept below.`);
       }
-      const r = await inTransaction(ctx.pool, (tx) => createSpeakerRequest(tx, deps(req), { communityId: c.id, input: parsed.input, ip: req.ip }));
+      const r = await inTransaction(ctx.pool, (tx) => createSpeakerRequest(tx, deps(), { communityId: c.id, input: parsed.input, ip: req.ip }));
       return sendPage(reply, MessagePage({
         site: siteFor(ctx, req), title: 'Thank you: your request is with the coordinators', alert: 'success',
         lines: [
@@ -138,7 +138,7 @@ export function speakersRoutes(ctx: AppContext): FastifyPluginAsync {
       const token = field(req.body, 'token', 100);
       const r = await byToken(req.params.id, token);
       try {
-        await inTransaction(ctx.pool, (tx) => moveRequest(tx, deps(req), { requestId: r.id, to: 'withdrawn', role: 'requester', actor: { name: r.requesterEmail, source: req.ip } }));
+        await inTransaction(ctx.pool, (tx) => moveRequest(tx, deps(), { requestId: r.id, to: 'withdrawn', role: 'requester', actor: { name: r.requesterEmail, source: req.ip } }));
       } catch (err) {
         if (!(err instanceof WorkflowError)) throw err;
         return sendPage(reply, StatusPage({ site: siteFor(ctx, req), r, history: await requestHistory(ctx.pool, r.id), token, csrf: reply.generateCsrf(), canWithdraw: false, error: err.message }), 409);
@@ -200,7 +200,7 @@ export function speakersRoutes(ctx: AppContext): FastifyPluginAsync {
         sendPage(reply, ProposalPage({ site: siteFor(ctx, req), r, csrf: reply.generateCsrf(), canAnswer: r.status === 'matched', errors, values }), status);
       if (answer === 'accept' && !values.approval) return again({ approval: 'Tick the box to confirm your supervisor and press office approved this invitation. Ask them first, then accept.' }, 400);
       try {
-        await inTransaction(ctx.pool, (tx) => moveRequest(tx, deps(req), {
+        await inTransaction(ctx.pool, (tx) => moveRequest(tx, deps(), {
           requestId: r.id, to: answer === 'accept' ? 'accepted' : 'declined', role: 'speaker', actor: actorOf(req), memberId: viewer.memberId,
           ...(answer === 'accept' ? { approval: { obtained: values.approval, note: values.approvalNote } } : { note: values.note }),
         }));
@@ -247,7 +247,7 @@ export function speakersRoutes(ctx: AppContext): FastifyPluginAsync {
       const before = await findSpeakerRequest(ctx.pool, id);
       if (!before || before.communityId !== c.id) throw new NotFoundError('That speaker request does not exist in this community. See the list of requests.');
       try {
-        await inTransaction(ctx.pool, (tx) => moveRequest(tx, deps(req), {
+        await inTransaction(ctx.pool, (tx) => moveRequest(tx, deps(), {
           requestId: id, to, role: 'coordinator', actor: actorOf(req), memberId: req.viewer!.memberId, note: field(req.body, 'note', 500),
           ...(/^\d{1,12}$/.test(speakerRaw) ? { speakerId: Number(speakerRaw) } : {}),
         }));
@@ -297,7 +297,7 @@ export function speakersRoutes(ctx: AppContext): FastifyPluginAsync {
       const again = (e: FieldErrors, status: number) => sendPage(reply, AskPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), values, errors: e }), status);
       if (Object.keys(errors).length) return again(errors, 400);
       try {
-        const q = await inTransaction(ctx.pool, (tx) => askExperts(tx, deps(req), { communityId: c.id, asker: { memberId: viewer.memberId, email: viewer.email }, topic: values.topic, question: values.question, actor: actorOf(req) }));
+        const q = await inTransaction(ctx.pool, (tx) => askExperts(tx, deps(), { communityId: c.id, asker: { memberId: viewer.memberId, email: viewer.email }, topic: values.topic, question: values.question, actor: actorOf(req) }));
         return reply.redirect(`/consultations/${q.id}?done=asked`, 303);
       } catch (err) {
         if (!(err instanceof NoExpertsError)) throw err;
@@ -338,7 +338,7 @@ export function speakersRoutes(ctx: AppContext): FastifyPluginAsync {
       const answer = field(req.body, 'answer', 10000);
       if (!CONSULTATION_STATUSES.includes(to)) return consultationPage(req, reply, req.params.id, { error: 'Choose one of the actions below.' }, 400);
       try {
-        await inTransaction(ctx.pool, (tx) => moveConsultation(tx, deps(req), { id: q.id, to, roles, actor: actorOf(req), memberId: req.viewer!.memberId, answer }));
+        await inTransaction(ctx.pool, (tx) => moveConsultation(tx, deps(), { id: q.id, to, roles, actor: actorOf(req), memberId: req.viewer!.memberId, answer }));
       } catch (err) {
         if (!(err instanceof WorkflowError)) throw err;
         return consultationPage(req, reply, req.params.id, { error: err.message, answer }, err.code === 'MISSING' ? 400 : 409);

@@ -168,7 +168,7 @@ export function apiDocsRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/api/docs', { schema: { hide: true } }, async (req, reply) => {
       const doc = app.swagger() as unknown as OpenApiDoc;
-      return sendPage(reply, ApiDocsPage({ site: siteFor(ctx, req), doc, base: absoluteUrl(ctx, req, '') }));
+      return sendPage(reply, ApiDocsPage({ site: siteFor(ctx, req), doc, base: absoluteUrl(ctx, '') }));
     });
   };
 }

@@ -125,9 +125,12 @@ export function Checkbox(p: { name: string; label: string; checked?: boolean; er
 }
 
 /** A form value as trimmed text, or '' when absent or not text. */
+/** Spaces at either end, but not U+FEFF (which String.trim also drops): an invisible character must reach the checks that refuse it. */
+const EDGE_SPACE = /^[^\S\uFEFF]+|[^\S\uFEFF]+$/g;
+
 export function field(body: unknown, name: string, max = 2000): string {
   const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof v === 'string' ? v.trim().slice(0, max) : '';
+  return typeof v === 'string' ? v.replace(EDGE_SPACE, '').slice(0, max) : '';
 }
 
 /** "Saved" and similar confirmations after a form, announced to screen readers. */

@@ -297,6 +297,11 @@ describe('events end to end', () => {
     assert.equal(bad.status, 400);
     for (const m of ['Enter your name.', 'Enter an email address like name@agency.gov.', 'Confirm that you have read the code of conduct to register.', 'Answer “What do you hope to learn?”.']) assert.ok(bad.text.includes(m), m);
     assert.match(bad.text, /value="not-an-address"/);
+    for (const name of ['Eve\r\nEvil', 'Eve\u001b[2J', 'Eve \u202eliveE']) {
+      const refused = await register(name, 'eve@epa.gov');
+      assert.equal(refused.status, 400, JSON.stringify(name));
+      assert.match(refused.text, /Your name can’t contain (line breaks, tabs or other control characters|characters that change the direction of the text)/, JSON.stringify(name));
+    }
 
     assert.match((await register('Ana Alvarez', 'ana@epa.gov', { needsAsl: 'yes' })).text, /Check your email/);
     assert.match((await confirmByMail(guest, 'ana@epa.gov')).text, /You are registered/);

@@ -101,6 +101,9 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.match(empty.text, /id="title-error"[^>]*>Enter a title\./);
     assert.match(empty.text, /id="body-error"[^>]*>Write the article text\./);
     assert.match(empty.text, /id="heroImageAlt-error"[^>]*>Describe what the hero image shows/);
+    const badGuest = await writer.submit('/library/articles/new', '/library/articles/new', { title: 'T', kind: 'best-practice', body: 'B', guestName: 'Gale\u001b[2J', guestAgency: '' });
+    assert.equal(badGuest.status, 400);
+    assert.match(badGuest.text, /id="guestName-error"[^>]*>The guest author’s name can’t contain line breaks, tabs or other control characters/);
 
     const saved = await writer.submit('/library/articles/new', '/library/articles/new', {
       title: 'Quarterly listening reports that leaders read', kind: 'best-practice', summary: 'Turn social listening into a two-page report.',
@@ -224,6 +227,9 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.equal(badFile.status, 400);
     assert.match(badFile.text, /id="signedOn-error"[^>]*>Enter a real date that is not in the future/);
     assert.match(badFile.text, /id="document-error"[^>]*>notes.exe is not a PDF or Word file/);
+    const badContact = await post(writer, { agency: 'General Services Administration', signedOn: '2024-03-15', contactName: 'Wren \u202eretirW', contactEmail: 'wren.writer@gsa.gov' });
+    assert.equal(badContact.status, 400);
+    assert.match(badContact.text, /id="contactName-error"[^>]*>The point of contact’s name can’t contain characters that change the direction of the text/);
     const pdf = Buffer.from('%PDF-1.4\n% signed amendment\n');
     const ok = await post(writer, { agency: 'General Services Administration', signedOn: '2024-03-15', contactName: 'Wren Writer', contactEmail: 'wren.writer@gsa.gov' }, { name: 'gsa-amazon-amendment.pdf', type: 'application/pdf', bytes: pdf });
     assert.equal(ok.status, 303, ok.text.slice(0, 300));

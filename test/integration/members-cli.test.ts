@@ -111,4 +111,35 @@ describe('socialgov members and admins', { skip: NO_SERVER }, () => {
     assert.ok(audit.some((a) => a.action === 'membership.ban' && a.actor.startsWith('cli:')));
     assert.ok(audit.some((a) => a.action === 'admin.add'));
   });
+
+  test('names: control characters are refused on add and import; list shows any already stored as escapes', async () => {
+    const add = await runCli(['members', 'add', 'esc@gsa.gov', '--community', 'social-media', '--name', 'Eve\u001b[2JEvil'], env);
+    assert.equal(add.code, 2, add.stdout);
+    assert.match(add.stderr, /--name: The name can’t contain line breaks, tabs or other control characters/);
+    const bidi = await runCli(['members', 'add', 'esc@gsa.gov', '--community', 'social-media', '--name', 'Eve \u202eliveE'], env);
+    assert.equal(bidi.code, 2);
+    assert.equal((await query(`select count(*)::int as n from members where email = 'esc@gsa.gov'`))[0].n, 0);
+
+    const file = path.join(dir, 'names.csv');
+    writeFileSync(file, 'email,name,title\nrow.esc@gsa.gov,"Eve\u001b]0;pwned\u0007",Analyst\n');
+    const dry = await runCli(['members', 'import', file, '--community', 'social-media', '--dry-run'], env);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /line 2: malformed: row\.esc@gsa\.gov — The name can’t contain line breaks/);
+    assert.ok(!dry.stdout.includes('\u001b'), 'the report itself prints no raw escape');
+
+    // A name stored before these checks (or by another tool) is escaped when listed.
+    await query(`insert into members (email, name, agency) values ('legacy@gsa.gov', E'Old\\r\\nName\\u001b[31m', E'Agency\\u202e')`);
+    await query(`insert into memberships (community_id, member_id, status) select c.id, m.id, 'active' from communities c, members m where c.slug = 'social-media' and m.email = 'legacy@gsa.gov'`);
+    const list = await runCli(['members', 'list', '--community', 'social-media'], env);
+    assert.equal(list.code, 0, list.stderr);
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(list.stdout), JSON.stringify(list.stdout));
+    assert.match(list.stdout, /legacy@gsa\.gov\tmember\tOld\\r\\nName\\x1b\[31m\tAgency\\u202e\n/);
+    const json = await runCli(['members', 'list', '--community', 'social-media', '--json'], env);
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(json.stdout), JSON.stringify(json.stdout));
+    const legacy = (JSON.parse(json.stdout) as Array<{ email?: string; name: string; agency: string }>).find((e) => e.email === 'legacy@gsa.gov')!;
+    assert.equal(legacy.name, 'Old\r\nName\u001b[31m', 'JSON keeps the value itself, escaped');
+    assert.equal(legacy.agency, 'Agency\u202e');
+  });
 });

@@ -1,7 +1,7 @@
 /** What every feature's routes receive: the database, the site identity, and address helpers. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import type { Config } from '../config.ts';
+import { siteUrl, type Config } from '../config.ts';
 import type { Site } from '../../web/layout.tsx';
 import type { SessionMember } from '../../membership/sessions.ts';
 import type { MailTransport } from '../mail/transport.ts';
@@ -21,6 +21,8 @@ export interface AppContext {
   mail: MailTransport;
   /** The job queue: send jobs (pass a transaction client to tie a job to a change). */
   queue: Queue;
+  /** The port the web server got (PORT=0 picks one); PORT until it listens. */
+  listeningPort(): number;
 }
 
 /** The site identity for one request, with the signed-in member. */
@@ -28,9 +30,13 @@ export function siteFor(ctx: AppContext, req: FastifyRequest): Site {
   return req.viewer ? { ...ctx.site, viewer: { name: req.viewer.name, email: req.viewer.email } } : ctx.site;
 }
 
-/** The site's own address, for links in mail. */
-export function baseUrl(ctx: AppContext, req: FastifyRequest): string {
-  return absoluteUrl(ctx, req, '');
+/**
+ * The site's own address, for links in mail, feeds and the API: PUBLIC_URL, else the address the
+ * server listens on. Never the request's Host or X-Forwarded-Host: anyone can send those, and a
+ * sign-in link mailed to a member must not lead to the sender's site.
+ */
+export function baseUrl(ctx: AppContext): string {
+  return siteUrl(ctx.config, ctx.listeningPort());
 }
 
 /** Thrown by routes that need a signed-in member (sends them to sign in) or a role (403 page). */
@@ -43,10 +49,9 @@ export class ForbiddenError extends Error {
   readonly code = 'FORBIDDEN';
 }
 
-/** An absolute address for a path: PUBLIC_URL when set, else the address the request came to. */
-export function absoluteUrl(ctx: AppContext, req: FastifyRequest, path: string): string {
-  const base = ctx.config.publicUrl ?? `${req.protocol}://${req.host}`;
-  return base + path;
+/** An absolute address for a path on this site (see baseUrl). */
+export function absoluteUrl(ctx: AppContext, path: string): string {
+  return baseUrl(ctx) + path;
 }
 
 export function sendPage(reply: FastifyReply, html: string, status = 200): FastifyReply {

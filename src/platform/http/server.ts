@@ -22,6 +22,7 @@ import { apiDocsRoutes } from '../../web/api-docs.tsx';
 import { ErrorPage, NotFoundPage } from '../../web/error-pages.tsx';
 import { SITE_ASSETS, USWDS } from '../../web/layout.tsx';
 import { healthRoutes } from './health.ts';
+import { redactUrl } from './log-redaction.ts';
 import { ApiError } from './schemas.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from './context.ts';
 import type { MailTransport } from '../mail/transport.ts';
@@ -56,6 +57,8 @@ export interface ServerOptions {
   queue: Queue;
   /** Where logs go; tests pass a quiet level. */
   logLevel?: Config['logLevel'];
+  /** Write the log here instead of standard output (tests read it). */
+  logStream?: { write(line: string): void };
 }
 
 function isApi(req: FastifyRequest): boolean {
@@ -72,6 +75,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logger: {
       level: opts.logLevel ?? config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      // Links in mail carry tokens in their address: a request logged anywhere logs it without them.
+      serializers: {
+        req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url, req.routeOptions?.url), remoteAddress: req.ip }),
+      },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     genReqId: () => randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
@@ -80,13 +88,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  const ctx: AppContext = { pool, config, site: { name: config.siteName }, mail: opts.mail, queue: opts.queue };
+  const ctx: AppContext = {
+    pool, config, site: { name: config.siteName }, mail: opts.mail, queue: opts.queue,
+    listeningPort: () => {
+      const address = app.server.address();
+      return typeof address === 'object' && address ? address.port : config.port;
+    },
+  };
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
   app.addHook('onResponse', async (req, reply) => {
-    req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    req.log.info({ method: req.method, url: redactUrl(req.url, req.routeOptions.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   await app.register(helmet, {
