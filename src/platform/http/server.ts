@@ -19,9 +19,10 @@ import type { Config } from '../config.ts';
 import { communityRoutes } from '../../communities/routes.ts';
 import { CommunityDetail, CommunityList, CommunitySummary } from '../../communities/schemas.ts';
 import { apiDocsRoutes } from '../../web/api-docs.tsx';
-import { ErrorPage, NotFoundPage } from '../../web/error-pages.tsx';
+import { BadFormPage, ErrorPage, NotFoundPage } from '../../web/error-pages.tsx';
 import { SITE_ASSETS, USWDS } from '../../web/layout.tsx';
 import { healthRoutes } from './health.ts';
+import { installInputGuard, NulInFormError } from './input-guard.ts';
 import { ApiError } from './schemas.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from './context.ts';
 import type { MailTransport } from '../mail/transport.ts';
@@ -119,6 +120,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const raw = req.cookies[SESSION_COOKIE];
     if (raw && /^[A-Za-z0-9_-]{43}$/.test(raw)) req.viewer = (await sessionMember(pool, raw, config.sessionDays)) ?? null;
   });
+  // After the viewer is known (its form page shows who is signed in), before any route's own checks.
+  installInputGuard(app);
   await app.register(fastifyStatic, {
     root: path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..'),
     prefix: `${USWDS}/`,
@@ -170,6 +173,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }
     if (err instanceof ForbiddenError && !isApi(req)) {
       return sendPage(reply, ErrorPage({ site: siteFor(ctx, req), status: 403, message: err.message, requestId: req.id }), 403);
+    }
+    if (err instanceof NulInFormError) {
+      if (isApi(req)) return apiError(reply, req, 400, err.code, err.message);
+      // Back to this site's own path: never a "//host" a browser would read as another site.
+      const action = '/' + req.url.replace(/^[/\\]+/, '');
+      return sendPage(reply, BadFormPage({ site: siteFor(ctx, req), action, message: err.message, fields: err.fields, affected: err.affected, upload: err.upload, requestId: req.id }), 400);
     }
     if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
       const message = 'This form has expired, or it was sent from another website. Go back, reload the page, and try again.';
