@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderMarkdown } from './markdown.ts';
+import { renderMarkdown, textAsHtml } from './markdown.ts';
 
 test('headings get ids and a body h1 becomes h2', () => {
   const html = renderMarkdown('# Title\n\n## What We Do\n\ntext\n\n## What We Do\n');
@@ -22,4 +22,9 @@ test('Markdown lists, links and emphasis render', () => {
   const html = renderMarkdown('- **Best practices:** curate\n- [Registry](https://digital.gov/services/u-s-digital-registry/)');
   assert.match(html, /<li><strong>Best practices:<\/strong> curate<\/li>/);
   assert.match(html, /<a href="https:\/\/digital.gov\/services\/u-s-digital-registry\/">Registry<\/a>/);
+});
+
+test('textAsHtml: typed text shows as the same characters, and cannot close a CDATA section', () => {
+  assert.equal(textAsHtml(`<script>alert(1)</script> & "quotes" 'too'`), '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot; &#39;too&#39;');
+  assert.ok(!textAsHtml('x]]><y>').includes(']]>'));
 });

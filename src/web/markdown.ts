@@ -50,3 +50,11 @@ const SANITIZE: sanitizeHtml.IOptions = {
 export function renderMarkdown(source: string): string {
   return sanitizeHtml(md.render(source), SANITIZE);
 }
+
+/**
+ * Plain text as HTML that shows the same characters: for fields a reader treats as HTML that
+ * hold typed text (feed titles and summaries). Escaping ">" too keeps "]]>" out of CDATA sections.
+ */
+export function textAsHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
