@@ -28,3 +28,11 @@ test('textAsHtml: typed text shows as the same characters, and cannot close a CD
   assert.equal(textAsHtml(`<script>alert(1)</script> & "quotes" 'too'`), '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot; &#39;too&#39;');
   assert.ok(!textAsHtml('x]]><y>').includes(']]>'));
 });
+
+test('ids typed by an author are dropped; headings keep theirs, never one the page frame uses', () => {
+  const html = renderMarkdown('<div id="main-content">x</div>\n\n<h2 id="top">Raw</h2>\n\n<span id="gov-banner" lang="fr">oui</span>\n\n## Main content\n\n## Top\n\n## What we do\n');
+  assert.deepEqual([...html.matchAll(/\bid="([^"]*)"/g)].map((m) => m[1]), ['main-content-1', 'top-1', 'what-we-do']);
+  assert.match(html, /<div>x<\/div>/);
+  assert.match(html, /<h2>Raw<\/h2>/);
+  assert.match(html, /<span lang="fr">oui<\/span>/, 'other allowed attributes stay');
+});
