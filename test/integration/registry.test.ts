@@ -115,6 +115,22 @@ describe('registry', () => {
     }
   });
 
+  test('the form does not tell whether an address is a member: one answer for every contact it cannot use', async () => {
+    const form = await alice.get('/registry/new');
+    const contactsError = async (contacts: string) => {
+      const res = await alice.request('POST', '/registry/new', {
+        _csrf: csrfToken(form.text), kind: 'account', address: 'https://www.flickr.com/photos/gsa-probe', agencyIds: String(gsaId), contacts, language: 'en', intent: 'save',
+      });
+      assert.equal(res.status, 400, `${contacts}: ${res.status}`);
+      return /id="contacts-error"[^>]*>([^<]*)</.exec(res.text)?.[1];
+    };
+    // frank@fs.usda.gov is a member of another agency; nobody@usda.gov and bob@gsa.gov are not members.
+    const answers = await Promise.all(['alice@gsa.gov, frank@fs.usda.gov', 'alice@gsa.gov, nobody@usda.gov', 'alice@gsa.gov, bob@gsa.gov', 'frank@fs.usda.gov', 'nobody@usda.gov'].map(contactsError));
+    assert.equal(new Set(answers).size, 1, JSON.stringify(answers));
+    assert.equal(answers[0], 'Each contact must be a member of this site whose email address belongs to a sponsoring agency (a bureau’s staff count as the department’s). Check the addresses.');
+    assert.equal((await platform.db.pool.query(`select count(*)::int as n from registry_records where url like '%gsa-probe%'`)).rows[0].n, 0);
+  });
+
   test('a member of the agency registers an X account; it is not verified until a reviewer publishes it', async () => {
     const form = await alice.get('/registry/new');
     assert.equal(form.status, 200);
