@@ -12,7 +12,7 @@ import { absoluteUrl, NotFoundError, sendPage, SignInRequiredError, ForbiddenErr
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canEdit, canWrite } from './articles.ts';
 import {
-  addEvaluation, AGREEMENT_STATUSES, changeAgreementStatus, createTool, DOC_TYPES, findTool, updateToolDetails, type DocType, listContacts, listTools, adoptionAgency, readFile, recordAdoption, ToolError,
+  addEvaluation, AGREEMENT_STATUSES, changeAgreementStatus, createTool, DOC_TYPES, findTool, updateToolDetails, type DocType, listContacts, listTools, adoptionAgency, readFile, recorderRole, recordAdoption, ToolError,
   type AgreementStatus, type Tool, type UploadedFile,
 } from './tools.ts';
 import { ToolFormPage, ToolPage, ToolsPage, type AdoptionFormValues, type ToolFormValues, type ToolPageProps } from './tool-views.tsx';
@@ -94,7 +94,7 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
         slug: t.slug, name: t.name, vendorUrl: t.vendorUrl, description: t.description, category: t.category, url: absoluteUrl(ctx, req, `/library/tools/${t.slug}`),
         agreements: t.agreements.map((a) => ({
           status: a.status, documentUrl: file(a.documentFileId, a.documentUrl), documentType: a.docType, date: a.date, dateText: a.dateText,
-          history: a.history,
+          history: a.history.map((h) => ({ ...h, changedBy: recorderRole(h.changedBy) })),
           adoptions: a.adoptions.map((d) => ({ agency: d.agency, signedOn: d.signedOn, contactName: d.contactName, contactEmail: d.contactEmail, documentUrl: file(d.documentFileId, d.documentUrl) })),
         })),
       };

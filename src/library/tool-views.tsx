@@ -3,7 +3,7 @@ import Html from '@kitajs/html';
 import { Page, toHtml, type Crumb, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import { formatDay } from '../communities/views.tsx';
-import { AGREEMENT_STATUSES, AGREEMENT_STATUS_TEXT, DOC_TYPES, DOC_TYPE_TEXT, type Agreement, type Contact, type Tool, type ToolSummary } from './tools.ts';
+import { AGREEMENT_STATUSES, AGREEMENT_STATUS_TEXT, DOC_TYPES, DOC_TYPE_TEXT, recorderRole, type Agreement, type Contact, type Tool, type ToolSummary } from './tools.ts';
 import { renderLibraryMarkdown } from './render.ts';
 
 const CRUMBS: Crumb[] = [{ href: '/', label: 'Home' }, { href: '/library', label: 'Library' }];
@@ -138,7 +138,7 @@ function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; c
       <h3>Status history</h3>
       <ol class="usa-list">
         {a.history.map((h) => (
-          <li safe>{`${formatDay(h.changedOn)}: ${AGREEMENT_STATUS_TEXT[h.status as keyof typeof AGREEMENT_STATUS_TEXT] ?? h.status}, recorded by ${h.changedBy}${h.note ? ` (${h.note})` : ''}`}</li>
+          <li safe>{`${formatDay(h.changedOn)}: ${AGREEMENT_STATUS_TEXT[h.status as keyof typeof AGREEMENT_STATUS_TEXT] ?? h.status}, recorded by ${p.canManage ? h.changedBy : recorderRole(h.changedBy)}${h.note ? ` (${h.note})` : ''}`}</li>
         ))}
       </ol>
       <h3>Agencies that signed it</h3>

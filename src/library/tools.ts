@@ -196,6 +196,16 @@ export interface AdoptionInput {
   contactEmail: string;
 }
 
+/**
+ * Who recorded a status change, for people who are not library editors (and the API): the role,
+ * not the person. The stored name is an editor's address or the operator's login ("cli:<user>").
+ */
+export function recorderRole(changedBy: string): string {
+  if (changedBy.startsWith('cli:')) return 'the operator';
+  if (changedBy === 'system') return 'the site';
+  return 'a library editor';
+}
+
 export type AdoptionAgency = { ok: true; agency: string } | { ok: false; message: string };
 
 /**

@@ -271,7 +271,8 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     const civic = await new WebClient(platform.url).get('/library/tools/civic-survey-kit');
     assert.match(civic.text, /Category: Survey/);
     assert.match(civic.text, /The agreement \(PDF\) \(civic-survey-tos.pdf\)/);
-    assert.match(civic.text, /June 1, 2025: Federal-compatible, recorded by cora.lead@hhs.gov \(Added\)/);
+    assert.match(civic.text, /June 1, 2025: Federal-compatible, recorded by a library editor \(Added\)/, 'visitors see the role');
+    assert.match((await editor.get('/library/tools/civic-survey-kit')).text, /June 1, 2025: Federal-compatible, recorded by cora.lead@hhs.gov \(Added\)/, 'editors see who');
     const dup = await multipart(editor, '/library/tools/new', { name: 'Civic Survey Kit', status: 'compatible' });
     assert.match(dup.text, /A tool already uses the address “civic-survey-kit”/);
     const edited = await multipart(editor, '/library/tools/amazon-appstore/edit', { name: 'Amazon Appstore', vendorUrl: 'https://developer.amazon.com/', description: 'Mobile app store', category: 'Mobile app store' });
@@ -286,6 +287,12 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.equal(api.agreements[0]!.status, 'closed');
     assert.equal(api.agreements[0]!.dateText, '07-2014');
     assert.deepEqual(api.agreements[0]!.history.map((h) => h.status), ['closed', 'compatible']);
+    // Who changed a status is told by role: an editor's address is for editors only.
+    assert.deepEqual(api.agreements[0]!.history.map((h) => h.changedBy), ['a library editor', 'the operator']);
+    for (const [url, who] of [['/api/v1/tools', 'the API'], ['/library/tools/amazon-appstore', 'the public page'], ['/api/v1/tools/civic-survey-kit', 'the API']] as const) {
+      assert.doesNotMatch(await (await fetch(platform.url + url)).text(), /cora\.lead@hhs\.gov/, `${who}: ${url}`);
+    }
+    assert.match((await writer.get('/library/tools/amazon-appstore')).text, /Closed \(tool shut down\), recorded by a library editor \(Vendor retired the store\)/, 'a member who is not an editor');
     assert.deepEqual(api.agreements[0]!.adoptions.map((d) => [d.agency, d.signedOn]), [['General Services Administration', '2024-03-15']]);
     assert.equal(api.agreements[0]!.adoptions[0]!.documentUrl, platform.url + fileHref);
     const all = (await (await fetch(`${platform.url}/api/v1/tools`)).json()) as { total: number };
