@@ -202,6 +202,21 @@ describe('registry', () => {
       const { body } = await api('/api/v1/registry/verify', `/api/v1/registry/verify?url=${encodeURIComponent(url!)}`, 400);
       assert.equal(body.code, code);
     }
+    // Addresses that name the registered handle but are not its profile: a post (X shows one under
+    // any name), another port, a user name and password. None says "official account".
+    for (const [url, code, message] of [
+      ['https://x.com/GSA/status/1234567890', 'NOT_AN_ACCOUNT', /is the address of a post, not of an account/],
+      ['https://x.com:8443/GSA', 'NOT_AN_ACCOUNT', /has a port number \(:8443\)/],
+      ['https://user:pw@x.com/GSA', 'CREDENTIALS_IN_URL', /has a user name or password in it/],
+    ] as const) {
+      const { body } = await api('/api/v1/registry/verify', `/api/v1/registry/verify?url=${encodeURIComponent(url)}`, 400);
+      assert.equal(body.code, code, url);
+      assert.match(body.message, message, url);
+      assert.doesNotMatch(body.message, /pw@/, 'a password is not repeated back');
+      const html = await (await fetch(`${platform.url}/registry/verify?url=${encodeURIComponent(url)}`)).text();
+      assert.doesNotMatch(html, /usa-alert--success/, url);
+      assert.doesNotMatch(html, /<h2 class="usa-alert__heading">Official account<\/h2>/, url);
+    }
     assert.match((await api('/api/v1/registry/verify', '/api/v1/registry/verify', 400)).body.message, /Give the address/);
 
     const pageHtml = await (await fetch(`${platform.url}/registry/verify?url=${encodeURIComponent('https://mobile.x.com/gsa')}`)).text();
@@ -354,5 +369,12 @@ describe('registry', () => {
     assert.equal(byChannel.kind, 'user-id');
     assert.equal(byChannel.record.account, '@USAGov');
     assert.equal((await verify('https://www.youtube.com/channel/UCabcdefghijklmnopqrstuV')).verified, false, 'channel ids differ by case');
+  });
+
+  test('a short Facebook Page name (facebook.com/GSA) can be registered', async () => {
+    const saved = await alice.submit('/registry/new', '/registry/new', { kind: 'account', address: 'https://www.facebook.com/GSA', agencyIds: String(gsaId), contacts: 'alice@gsa.gov', language: 'en', intent: 'save' });
+    assert.equal(saved.status, 200, saved.text.slice(0, 300));
+    assert.match(saved.url, /\/registry\/records\/\d+\?done=/);
+    assert.match(saved.text, /facebook\.com\/GSA/);
   });
 });
