@@ -99,6 +99,9 @@ describe('registry', () => {
     for (const p of ['/api/v1/registry/verify', '/api/v1/registry/records', '/api/v1/registry/records/{id}', '/api/v1/registry/agencies', '/api/v1/registry/platforms', '/api/v1/registry/tags', '/api/v1/registry/export']) {
       assert.ok(doc.paths[p]?.get, p);
     }
+    const verifyParams = (doc.paths['/api/v1/registry/verify']!.get as unknown as { parameters: Array<{ name: string; required?: boolean }> }).parameters;
+    assert.equal(verifyParams.find((p) => p.name === 'url')?.required, true, 'url is required');
+    assert.equal(verifyParams.find((p) => p.name === 'user_id')?.required ?? false, false);
   });
 
   test('the .gov domain lookup behind the join form: the agency of a domain or its nearest registered parent', async () => {

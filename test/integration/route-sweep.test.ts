@@ -105,6 +105,10 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
   const plausible = new Map<string, string>();
   const visitors: Visitor[] = [];
   let restore: () => Promise<void>;
+  /** The operations of the OpenAPI document ("GET /api/v1/events/:slug") and the statuses each declares. */
+  const documented = new Map<string, Set<number>>();
+  /** The statuses the sweeps saw for each documented operation. */
+  const observed = new Map<string, Set<number>>();
 
   before(async () => {
     const database = await testDatabaseEnv();
@@ -159,6 +163,10 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     plausible.set('file', await one('select id from tos_files order by id limit 1'));
     plausible.set('thread', await one('select id from archive_threads order by id limit 1'));
     routes = routeTable(app);
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) documented.set(`${method.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`, new Set(Object.keys(op.responses).map(Number)));
+    }
   });
   after(async () => {
     await platform?.close();
@@ -239,6 +247,8 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     const send = async (what: string, method: 'GET' | 'POST', url: string, form?: Record<string, string>) => {
       requests++;
       const res = await v.send(method, url, form);
+      const operation = `${method} ${what.split(' ')[1]!.replace(/\?.*$/, '')}`;
+      if (documented.has(operation)) observed.set(operation, (observed.get(operation) ?? new Set()).add(res.statusCode));
       if (res.statusCode >= 500) failures.push(`${what} → ${res.statusCode} ${res.body.slice(0, 160).replace(/\s+/g, ' ')}`);
       return res;
     };
@@ -248,7 +258,7 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
 
     for (const route of routes.filter((r) => r.method === 'GET')) {
       const base = fill(route.path);
-      const page = await send(`GET ${base}`, 'GET', base);
+      const page = await send(`GET ${route.path}`, 'GET', base);
       if (/text\/html/.test(String(page.headers['content-type']))) forms.push(...formsOn(page.body));
       for (const [label, value] of Object.entries(HOSTILE)) {
         for (const name of paramsOf(route.path)) await send(`GET ${route.path} with ${label} in :${name}`, 'GET', fill(route.path, { name, value }));
@@ -303,6 +313,17 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     assert.match(registry.body, /“page” must be a whole number from 1 to 1,000,000/);
     assert.equal((await visitor.send('GET', '/api/v1/registry/records?page=2&page_size=10')).statusCode, 200, 'ordinary paging still works');
     assert.equal((await visitor.send('GET', '/registry?page=')).statusCode, 200, 'an empty page number is no page number');
+    // The router's own refusals answer in the site's shapes too.
+    const long = await visitor.send('GET', `/api/v1/communities/${'a'.repeat(150)}`);
+    assert.equal(long.statusCode, 414);
+    assert.deepEqual(Object.keys(long.json()).sort(), ['code', 'message', 'requestId', 'statusCode']);
+    assert.equal(long.json().code, 'URI_TOO_LONG');
+    const longPage = await visitor.send('GET', `/communities/${'a'.repeat(150)}`);
+    assert.equal(longPage.statusCode, 414);
+    assert.match(longPage.body, /<h1>There is a problem<\/h1>[\s\S]*The address is too long/);
+    const undecodable = await visitor.send('GET', '/api/v1/communities/%E0%A4%A');
+    assert.equal(undecodable.statusCode, 400);
+    assert.equal(undecodable.json().code, 'BAD_URL');
   });
 
   test('a NUL byte in a form: 400, and a page that keeps what was typed and sends it again without it', async () => {
@@ -337,6 +358,23 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
       assert.deepEqual(failures, []);
     });
   }
+
+  test('every status the sweeps saw from an API operation is one its OpenAPI description declares', () => {
+    assert.ok(observed.size >= 15, `only ${observed.size} documented operations were swept (run the sweeps first)`);
+    const undeclared: string[] = [];
+    for (const [operation, statuses] of observed) {
+      for (const status of statuses) if (!documented.get(operation)!.has(status)) undeclared.push(`${operation}: ${status}`);
+    }
+    assert.deepEqual(undeclared, []);
+  });
+
+  test('every API operation declares 400, with the shared error shape; those with path parameters 414', () => {
+    assert.ok(documented.size >= 15, `${documented.size} operations`);
+    for (const [operation, statuses] of documented) {
+      assert.ok(statuses.has(400), `${operation} declares 400`);
+      if (operation.includes(':')) assert.ok(statuses.has(414), `${operation} declares 414`);
+    }
+  });
 });
 
 const OFFICE_HOURS = {

@@ -14,6 +14,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
+import { Type } from '@sinclair/typebox';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { communityRoutes } from '../../communities/routes.ts';
@@ -79,6 +80,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    // The router's own refusals (a path parameter over 100 characters: 414; an address that
+    // cannot be decoded: 400) answer like every other error, not with Fastify's bare JSON.
+    frameworkErrors: (err, req, reply) => {
+      const status = err.statusCode === 414 ? 414 : 400;
+      const message = status === 414 ? 'The address is too long: a part of it has more than 100 characters. Check the link.' : 'The address is not valid: part of it cannot be read as text (a “%” that does not start an encoded character). Check the link.';
+      if (isApi(req)) return apiError(reply, req, status, status === 414 ? 'URI_TOO_LONG' : 'BAD_URL', message);
+      return sendPage(reply, ErrorPage({ site: { name: config.siteName }, status, message, requestId: req.id }), status);
+    },
   });
 
   const ctx: AppContext = { pool, config, site: { name: config.siteName }, mail: opts.mail, queue: opts.queue };
@@ -156,6 +165,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       ],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+
+  // Every API operation can answer 400 (the input guard, schema validation) in the shared error
+  // shape, and one with path parameters 414 (a parameter over 100 characters): say so in each.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { hide?: boolean; response?: Record<string, unknown> } | undefined;
+    if (!schema || schema.hide || !(route.url.startsWith('/api/') || route.url === '/healthz' || route.url === '/readyz')) return;
+    schema.response ??= {};
+    schema.response[400] ??= Type.Ref(ApiError);
+    if (route.url.includes(':')) schema.response[414] ??= Type.Ref(ApiError);
   });
 
   app.setNotFoundHandler((req, reply) => {
