@@ -74,6 +74,12 @@ export function registryApiRoutes(ctx: AppContext): FastifyPluginAsync {
         new RegistryApiError(429, 'RATE_LIMITED', `Too many requests: the limit is ${c.max} a minute. Try again in ${Math.ceil(c.ttl / 1000)} seconds, or ask the site for an API key.`),
     });
 
+    // Any of these answers 401 to an unknown X-Api-Key (the hook above): each says so.
+    app.addHook('onRoute', (route) => {
+      const schema = route.schema as { response?: Record<string, unknown> } | undefined;
+      if (schema) (schema.response ??= {})[401] ??= Type.Ref(ApiError);
+    });
+
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const common = { tags: ['registry'] };
 

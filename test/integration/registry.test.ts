@@ -343,7 +343,11 @@ describe('registry', () => {
     const limited = await api('/api/v1/registry/verify', url, 429, { 'x-api-key': key });
     assert.ok(Number(limited.res.headers.get('retry-after')) > 0);
     assert.match(limited.body.message, /limit is 2 a minute/);
-    assert.equal((await fetch(platform.url + url, { headers: { 'x-api-key': 'nope' } })).status, 401);
+    const unknown = await api('/api/v1/registry/verify', url, 401, { 'x-api-key': 'nope' });
+    assert.equal(unknown.body.code, 'API_KEY_INVALID');
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      if (p.startsWith('/api/v1/registry/')) assert.ok(ops.get!.responses['401'], `${p} declares 401 (an unknown API key)`);
+    }
 
     const config = testConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1/x', REGISTRY_RATE_LIMIT: '3' });
     const app = await buildServer({ config, pool: platform.db.pool, mail: platform.mail, queue: platform.queue, logLevel: 'silent' });
