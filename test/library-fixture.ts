@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { changeMembership, ensureMember, type Role } from '../src/membership/members.ts';
+import { combineRegistryFiles, importRegistry, parseRegistryFile } from '../src/membership/gov-registry.ts';
 import { SYSTEM } from '../src/platform/audit.ts';
 import { linkIn, type MailSink } from './mail-sink.ts';
 import { hidden, WebClient } from './web-client.ts';
@@ -126,6 +127,14 @@ export async function addMember(pool: pg.Pool, community: string, m: { email: st
   const member = await ensureMember(pool, { email: m.email, name: m.name, agency: m.agency ?? null });
   await changeMembership(pool, SYSTEM, { communityId: Number(c.rows[0]!.id), memberId: member.id, status: 'active', role: m.role ?? 'member', source: 'cli', action: 'member.add' });
   return member.id;
+}
+
+/** Import a .gov registry holding these federal domains and their agencies (as `socialgov agencies import` does). */
+export async function importGovDomains(pool: pg.Pool, domains: Array<[domain: string, agency: string]>): Promise<void> {
+  const csv = ['Domain name,Domain type,Organization name,Suborganization name,City,State,Security contact email', ...domains.map(([d, a]) => `${d},Federal - Executive,${a},,Washington,DC,`)].join('\n');
+  const parsed = parseRegistryFile(csv);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  await importRegistry(pool, combineRegistryFiles([{ file: 'current-full.csv', kind: parsed.kind, rows: parsed.rows }]), { actor: SYSTEM });
 }
 
 /** Sign in through the real sign-in form and mailed link. */

@@ -10,6 +10,7 @@ import type { Queryable } from '../platform/db/queryable.ts';
 import { hashToken, newToken } from '../platform/tokens.ts';
 import type { List } from '../lists/store.ts';
 import type { ThreadSummary } from './browse.ts';
+import { textAsHtml } from '../web/markdown.ts';
 import { cleanSubject } from './subjects.ts';
 
 /** Make a new feed address for a member (ending any earlier one): returns the raw token, shown once. */
@@ -47,6 +48,7 @@ export async function feedReader(db: Queryable, listId: number, raw: string): Pr
   return rows[0] ? Number(rows[0].member_id) : undefined;
 }
 
+/** Atom of the newest threads. Entry titles and summaries are of type "html": subjects and names go in escaped. */
 export function threadsAtom(list: List, base: string, threads: ThreadSummary[]): string {
   const archive = `${base}/archives/${list.localPart}`;
   const feed = new Feed({
@@ -60,11 +62,11 @@ export function threadsAtom(list: List, base: string, threads: ThreadSummary[]):
   });
   for (const t of threads) {
     feed.addItem({
-      title: cleanSubject(t.subject),
+      title: textAsHtml(cleanSubject(t.subject)),
       id: `${archive}/threads/${t.id}`,
       link: `${archive}/threads/${t.id}`,
       date: t.startedAt,
-      description: `Started by ${t.starter.name ?? t.starter.address}; ${t.replies} ${t.replies === 1 ? 'reply' : 'replies'} from ${t.participants} ${t.participants === 1 ? 'person' : 'people'}.`,
+      description: textAsHtml(`Started by ${t.starter.name ?? t.starter.address}; ${t.replies} ${t.replies === 1 ? 'reply' : 'replies'} from ${t.participants} ${t.participants === 1 ? 'person' : 'people'}.`),
       author: [{ name: t.starter.name ?? t.starter.address }],
     });
   }

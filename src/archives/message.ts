@@ -81,6 +81,23 @@ function originalSender(from: { address: string; name: string | null }, replyTo:
   return { address: from.address, name: via[1]!.replace(/^"|"$/g, '') };
 }
 
+/** Types an attachment is served with as sent: a browser shows them and runs nothing in them. */
+const INERT_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf', 'text/plain']);
+
+/**
+ * The Content-Type an attachment is served with: its own when inert, else a download of bytes.
+ * A sender's "application/javascript" or "image/svg+xml" would otherwise run in the site's origin.
+ */
+export function servedType(contentType: string): string {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return INERT_TYPES.has(type) ? type : 'application/octet-stream';
+}
+
+/** An S/MIME signature part: it carries the signer's certificate, and so their address. */
+export function isSignature(a: Pick<ArchiveAttachment, 'contentType'>): boolean {
+  return /^application\/(x-)?pkcs7-signature\b/i.test(a.contentType);
+}
+
 function attachmentList(attachments: Attachment[]): ArchiveAttachment[] {
   return attachments.map((a, index) => ({
     index,

@@ -15,7 +15,7 @@ import { archivePending, hasPending } from './archiver.ts';
 import { archiveMonths, newestThreads, postByNumber, rawPost, repliesTo, threadById, threadPosts, threadsBetween } from './browse.ts';
 import { countPosts, mboxrdChunks } from './export.ts';
 import { createFeedToken, feedReader, hasFeedToken, revokeFeedTokens, threadsAtom } from './feed.ts';
-import { attachmentContent } from './message.ts';
+import { attachmentContent, isSignature, servedType } from './message.ts';
 import { dayRange, DateRangeError, monthOf, monthRange, type DateRange } from './months.ts';
 import { renderBody } from './render.ts';
 import { searchArchive, SearchQueryError, type SearchResult } from './search.ts';
@@ -116,14 +116,15 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     app.get<{ Params: { list: string; n: string; i: string } }>('/archives/:list/:n/attachments/:i', hide, async (req, reply) => {
-      const { list } = await open(req, req.params.list);
+      const { list, view } = await open(req, req.params.list);
       const post = await postByNumber(ctx.pool, list.id, num(req.params.n, 'message'));
       const raw = post ? await rawPost(ctx.pool, post.postId) : undefined;
       const part = raw ? await attachmentContent(raw, num(req.params.i, 'attachment')) : undefined;
-      if (!part) throw new NotFoundError(`Message ${req.params.n} has no attachment ${req.params.i}.`);
+      // Signatures name the signer: where addresses are hidden (a public archive's visitors), so are they.
+      if (!part || (view.hideAddresses && isSignature(part.info))) throw new NotFoundError(`Message ${req.params.n} has no attachment ${req.params.i}.`);
       const ascii = part.info.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
       return reply
-        .header('content-type', /^[\w.+-]+\/[\w.+-]+$/.test(part.info.contentType) ? part.info.contentType : 'application/octet-stream')
+        .header('content-type', servedType(part.info.contentType))
         // Never shown in the page's origin: always a download, and sandboxed if opened anyway.
         .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(part.info.filename)}`)
         .header('content-security-policy', "default-src 'none'; sandbox")

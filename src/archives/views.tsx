@@ -5,6 +5,7 @@ import { CsrfField, ErrorSummary, type FieldErrors } from '../web/forms.tsx';
 import { listHomePath, type List } from '../lists/store.ts';
 import type { ArchivedPost, MonthSummary, ThreadSummary } from './browse.ts';
 import { monthTitle, showTime } from './months.ts';
+import { isSignature } from './message.ts';
 import type { SearchResult } from './search.ts';
 import { cleanSubject } from './subjects.ts';
 import { obfuscateAddresses } from './text.ts';
@@ -197,7 +198,7 @@ export interface RenderedPost {
 }
 
 function Attachments({ v, post }: { v: ArchiveView; post: ArchivedPost }) {
-  const files = post.attachments;
+  const files = v.hideAddresses ? post.attachments.filter((a) => !isSignature(a)) : post.attachments;
   if (!files.length) return '';
   return (
     <div class="margin-top-2">

@@ -1,7 +1,7 @@
 /** Organizer routes: create and edit events and series, change sessions, registrants, check-in, CSV, messages. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../platform/audit.ts';
+import { toCsv } from '../platform/csv.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
@@ -221,11 +221,11 @@ export function eventAdminRoutes(ctx: AppContext): FastifyPluginAsync {
       const e = await organizedEvent(req, req.params.slug);
       const o = await sessionOf(e, req.query.session ?? '');
       const regs = await registrationsFor(ctx.pool, o.id);
-      const csv = stringify([
+      const csv = toCsv(
         ['name', 'email', 'agency', 'status', 'registered_at', 'captions', 'asl', 'other_accommodation', 'recording_consent', 'conduct_ack', 'attended', ...e.questions.map((q) => q.label)],
-        ...regs.map((r) => [r.name, r.email, r.agency ?? '', r.status, r.createdAt.toISOString(), r.needsCaptions ? 'yes' : 'no', r.needsAsl ? 'yes' : 'no', r.accommodationOther ?? '',
+        regs.map((r) => [r.name, r.email, r.agency ?? '', r.status, r.createdAt.toISOString(), r.needsCaptions ? 'yes' : 'no', r.needsAsl ? 'yes' : 'no', r.accommodationOther ?? '',
           r.recordingConsent ? 'yes' : 'no', r.conductAck ? 'yes' : 'no', r.attended === undefined ? '' : r.attended ? 'yes' : 'no', ...e.questions.map((q) => r.answers[q.id] ?? '')]),
-      ]);
+      );
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${e.slug}-${o.startsAt.toISOString().slice(0, 10)}-registrants.csv"`).send(csv);
     });
 

@@ -22,7 +22,7 @@ import {
 } from './registration.ts';
 import { confirmGuestRegistration, GUEST_LINK_HOURS, lookupGuestLink, requestGuestRegistration, type GuestLink } from './guest-registration.ts';
 import { EventDetail, EventList, EventListQuery, EventOccurrence, EventSummary, type EventOccurrenceJson, type EventSummaryJson } from './schemas.ts';
-import { filterChoices, findEvent, findEventById, findOccurrence, listEvents, listOccurrences, occurrencesOf, type EventFilter } from './store.ts';
+import { filterChoices, findEvent, findEventById, findOccurrence, listEvents, countOccurrences, listOccurrences, occurrencesOf, type EventFilter } from './store.ts';
 import { isValidZone } from './time.ts';
 import { ConfirmGuestPage, EventMessagePage, EventPage, EventsIndexPage, ManageRegistrationPage, MonthPage, MyEventsPage, PastEventsPage, type EventFilters, type FormProblem, type RegisterFormValues, type RegistrationState } from './views.tsx';
 import { FORMATS, KINDS } from './model.ts';
@@ -467,12 +467,24 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
     }, async (req) => {
       const q = req.query;
       const now = new Date();
-      const f: EventFilter = { ...storeFilter(filtersFrom(q as Record<string, string>)), limit: q.limit ?? 100 };
-      if (q.past) Object.assign(f, { to: q.to ? new Date(q.to) : now, descending: true, ...(q.from ? { from: new Date(q.from) } : {}) });
-      else Object.assign(f, { from: q.from ? new Date(q.from) : now, ...(q.to ? { to: new Date(q.to) } : {}) });
-      const rows = await listOccurrences(ctx.pool, f);
-      const data = rows.filter((r) => !q.past || r.occurrence.endsAt <= (f.to ?? now)).map((r) => ({ event: summaryJson(req, r.event), occurrence: occurrenceJson(req, r.event, r.occurrence) }));
-      return { total: data.length, data };
+      const limit = q.limit ?? 100;
+      const offset = q.offset ?? 0;
+      const f: EventFilter = { ...storeFilter(filtersFrom(q as Record<string, string>)), limit, offset };
+      if (q.past) {
+        const to = q.to ? new Date(q.to) : now;
+        Object.assign(f, { to, endedBy: to, descending: true, ...(q.from ? { from: new Date(q.from) } : {}) });
+      } else Object.assign(f, { from: q.from ? new Date(q.from) : now, ...(q.to ? { to: new Date(q.to) } : {}) });
+      const [rows, total] = await Promise.all([listOccurrences(ctx.pool, f), countOccurrences(ctx.pool, f)]);
+      const data = rows.map((r) => ({ event: summaryJson(req, r.event), occurrence: occurrenceJson(req, r.event, r.occurrence) }));
+      // The same query with another offset: every filter as given, in the order given.
+      const link = (at: number) => {
+        const params = new URLSearchParams(req.url.split('?')[1] ?? '');
+        params.delete('offset');
+        params.set('limit', String(limit));
+        params.set('offset', String(at));
+        return absoluteUrl(ctx, `/api/v1/events?${params.toString()}`);
+      };
+      return { total, links: { self: link(offset), next: offset + limit < total ? link(offset + limit) : null, prev: offset > 0 ? link(Math.max(0, offset - limit)) : null }, data };
     });
 
     api.get('/api/v1/events/:slug', {

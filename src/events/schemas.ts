@@ -64,7 +64,14 @@ export const EventDetail = Type.Intersect(
 
 export const EventList = Type.Object(
   {
-    total: Type.Integer(),
+    total: Type.Integer({ minimum: 0, description: 'Every session the filters match, on all pages.' }),
+    links: Type.Object(
+      {
+        self: Type.String({ format: 'uri' }),
+        next: Type.Union([Type.String({ format: 'uri' }), Type.Null()], { description: 'The next page, or null on the last.' }),
+        prev: Type.Union([Type.String({ format: 'uri' }), Type.Null()], { description: 'The previous page, or null on the first.' }),
+      },
+    ),
     data: Type.Array(Type.Object({ event: Type.Ref(EventSummary), occurrence: Type.Ref(EventOccurrence) })),
   },
   { $id: 'EventList', title: 'Event sessions' },
@@ -78,7 +85,8 @@ export const EventListQuery = Type.Object({
   from: Type.Optional(Type.String({ format: 'date-time', description: 'Sessions ending after this time (default: now).' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Sessions starting before this time.' })),
   past: Type.Optional(Type.Boolean({ description: 'Sessions that have ended, newest first.' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Sessions a page, at most 500.' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Sessions to skip: the links give the next and previous pages.' })),
 });
 
 export type EventOccurrenceJson = Static<typeof EventOccurrence>;

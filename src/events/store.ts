@@ -289,7 +289,11 @@ export interface EventFilter {
   format?: EventFormat;
   /** Newest first (past events). */
   descending?: boolean;
+  /** Only sessions that have ended by this time (past events). */
+  endedBy?: Date;
   limit?: number;
+  /** Sessions to skip, for paging. */
+  offset?: number;
   /** Include drafts (organizers). */
   includeDrafts?: boolean;
   /** Only sessions with a recording. */
@@ -300,8 +304,8 @@ export interface EventFilter {
   groupId?: number;
 }
 
-/** Sessions of published events in a time window, with their events, filtered. */
-export async function listOccurrences(db: Queryable, f: EventFilter): Promise<ListedOccurrence[]> {
+/** The conditions of a session filter, with their parameters. */
+function occurrenceWhere(f: EventFilter): { where: string; params: unknown[]; p: (v: unknown) => string } {
   const where: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => {
@@ -318,10 +322,24 @@ export async function listOccurrences(db: Queryable, f: EventFilter): Promise<Li
   if (f.community) where.push(`exists (select 1 from event_communities ec join communities c on c.id = ec.community_id where ec.event_id = e.id and c.slug = ${p(f.community)})`);
   if (f.groupId !== undefined) where.push(`e.group_id = ${p(f.groupId)}`);
   if (f.withRecording) where.push(`(o.recording_url is not null or o.youtube_id is not null)`);
+  if (f.endedBy) where.push(`o.ends_at <= ${p(f.endedBy)}`);
+  return { where: where.length ? `where ${where.join(' and ')}` : '', params, p };
+}
+
+/** How many sessions a filter matches (its limit and offset aside): the API's total. */
+export async function countOccurrences(db: Queryable, f: EventFilter): Promise<number> {
+  const { where, params } = occurrenceWhere(f);
+  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from event_occurrences o join events e on e.id = o.event_id ${where}`, params);
+  return rows[0]!.n;
+}
+
+/** Sessions of published events in a time window, with their events, filtered. */
+export async function listOccurrences(db: Queryable, f: EventFilter): Promise<ListedOccurrence[]> {
+  const { where, params, p } = occurrenceWhere(f);
   const { rows } = await db.query(
     `select ${COLUMNS}, row_to_json(o.*) as occ from event_occurrences o join events e on e.id = o.event_id
-      ${where.length ? `where ${where.join(' and ')}` : ''}
-      order by o.starts_at ${f.descending ? 'desc' : 'asc'}, e.title limit ${p(f.limit ?? 500)}`,
+      ${where}
+      order by o.starts_at ${f.descending ? 'desc' : 'asc'}, e.title, o.id limit ${p(f.limit ?? 500)} offset ${p(f.offset ?? 0)}`,
     params,
   );
   const events = new Map<number, StoredEvent>();

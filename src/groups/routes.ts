@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { joinSettings } from '../communities/store.ts';
 import { canCoordinate, membershipIn, type DeliveryMode } from '../membership/members.ts';
-import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ForbiddenError, idParam, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { slugFromTitle } from '../library/routes.ts';
 import {
@@ -163,7 +163,7 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
     app.post<{ Params: { slug: string; group: string; member: string } }>('/communities/:slug/groups/:group/leads/:member', csrf, async (req, reply) => {
       const { v, g } = await ledBy(req, req.params.slug, req.params.group);
       try {
-        await makeLead(ctx.pool, { name: v.email, source: req.ip }, g, Number(req.params.member) || 0);
+        await makeLead(ctx.pool, { name: v.email, source: req.ip }, g, idParam(req.params.member));
       } catch (err) {
         if (err instanceof GroupError) return page(req, reply, g, { error: err.message }, 409);
         throw err;
@@ -209,7 +209,7 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!(await canLead(ctx.pool, v, g))) throw new ForbiddenError('Only the group’s leads and the community’s coordinators can decide requests.');
       const approve = field(req.body, 'decision', 10) === 'approve';
       try {
-        await decideRequest(ctx.pool, { name: v.email, source: req.ip }, g, Number(req.params.member) || 0, approve);
+        await decideRequest(ctx.pool, { name: v.email, source: req.ip }, g, idParam(req.params.member), approve);
       } catch (err) {
         if (err instanceof GroupError) return page(req, reply, await group(req.params.slug, req.params.group), { error: err.message }, 409);
         throw err;

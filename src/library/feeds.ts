@@ -1,6 +1,7 @@
 /** RSS 2.0, Atom 1.0 and JSON Feed 1.1 of published articles, for a community, a topic, an author or the whole library. */
 import { Feed } from 'feed';
 import type { Article } from './articles.ts';
+import { textAsHtml } from '../web/markdown.ts';
 import { plainText, renderLibraryMarkdown } from './render.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
@@ -22,6 +23,9 @@ export interface FeedSpec {
 }
 
 export function buildFeed(spec: FeedSpec, articles: Article[], format: FeedFormat): string {
+  // RSS descriptions and the feed package's RSS item titles and Atom titles and summaries (type
+  // "html") are read as HTML: typed text goes in escaped. JSON Feed's title and summary are plain text.
+  const asHtml = format === 'json' ? (s: string) => s : textAsHtml;
   const newest = articles.reduce<Date | undefined>((d, a) => {
     const t = a.reviewedAt ?? a.publishedAt ?? a.updatedAt;
     return !d || t > d ? t : d;
@@ -29,7 +33,7 @@ export function buildFeed(spec: FeedSpec, articles: Article[], format: FeedForma
   const feed = new Feed({
     id: spec.pageUrl,
     title: spec.title,
-    description: spec.description,
+    description: format === 'rss' ? asHtml(spec.description) : spec.description,
     link: spec.pageUrl,
     language: 'en',
     updated: newest ?? new Date(0),
@@ -43,11 +47,11 @@ export function buildFeed(spec: FeedSpec, articles: Article[], format: FeedForma
     feed.addItem({
       id: link,
       guid: link,
-      title: a.title,
+      title: asHtml(a.title),
       link,
       date: a.reviewedAt ?? a.publishedAt ?? a.updatedAt,
       published: a.publishedAt ?? a.createdAt,
-      description: a.summary ?? plainText(a.body),
+      description: asHtml(a.summary ?? plainText(a.body)),
       content: renderLibraryMarkdown(a.body),
       // The feed package's JSON Feed writer fails on an empty author list: leave the field out instead.
       ...(a.authors.length ? { author: a.authors.map((au) => ({ name: au.agency ? `${au.name} (${au.agency})` : au.name, link: `${spec.siteUrl}/library/authors/${au.slug}` })) } : {}),

@@ -46,12 +46,38 @@ export function splitFrontMatter(text: string): { ok: true; file: FrontMatterFil
     if (seen.has(key)) warnings.push({ line: i + 2 + offset, message: `the field "${key}" appears twice (first on line ${seen.get(key)}); the last one is used` });
     else seen.set(key, i + 2 + offset);
   });
-  const data = doc.toJS() as unknown;
+  const value = yamlValue(doc, yamlText, 'the front matter');
+  if (!value.ok) return { ok: false, problem: { line: value.line + 1 + offset, message: value.message } };
+  const data = value.value;
   if (data !== null && (typeof data !== 'object' || Array.isArray(data))) return { ok: false, problem: { line: offset + 2, message: 'the front matter must be a list of "name: value" fields' } };
   const afterClose = src.indexOf('\n', end + 4);
   const body = afterClose < 0 ? '' : src.slice(afterClose + 1);
   const bodyLine = src.slice(0, afterClose + 1).split('\n').length + offset;
   return { ok: true, file: { data: (data ?? {}) as Record<string, unknown>, body, bodyLine }, warnings };
+}
+
+/** Aliases (*name) a file may resolve: plenty to repeat a value, far too few for a "billion laughs" bomb. */
+export const MAX_ALIASES = 100;
+
+/**
+ * A parsed document's value. One that resolves more than MAX_ALIASES aliases (yaml throws a
+ * ReferenceError) is a problem at the line of its first alias in `text`, not a crash.
+ */
+export function yamlValue(doc: YAML.Document, text: string, what: string): { ok: true; value: unknown } | { ok: false; line: number; message: string } {
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIASES }) };
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    let line = 1;
+    YAML.visit(doc, {
+      Alias(_key, node) {
+        if (!node.range) return undefined;
+        line = text.slice(0, node.range[0]).split('\n').length;
+        return YAML.visit.BREAK;
+      },
+    });
+    return { ok: false, line, message: `${what} uses its aliases (*name) too often to read safely (more than ${MAX_ALIASES} times); write the values out instead` };
+  }
 }
 
 /** The 1-based line of a front matter field, for messages. */

@@ -81,6 +81,27 @@ describe('import errors name the file and line, and say how to fix them', () => 
     assert.ok(plan.errors.some((e) => e.startsWith(`${path.join(dir, 'authors/mallory/_index.md')}:2: error: The author’s name can’t contain characters that change the direction`)), plan.errors.join('\n'));
   });
 
+  test('a YAML alias bomb (billion laughs) is an error at its line, not a crash or a flood of memory', () => {
+    // Each line holds nine of the one before: *h alone would be 9^8 (43 million) strings.
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+    mkdirSync(path.join(dir, 'bombs', 'news'), { recursive: true });
+    writeFileSync(path.join(dir, 'bombs', 'news', 'page.md'), `---\ntitle: Laughs\ndate: 2024-01-01\n${bomb}\n---\nbody\n`);
+    writeFileSync(path.join(dir, 'bombs', 'tos.yml'), `${bomb}\ntermsofservice:\n  - name: Laughs\n    description: *h\n`);
+    const plan = planImport([path.join(dir, 'bombs')]);
+    const f = (name: string) => path.join(dir, 'bombs', name);
+    assert.deepEqual(plan.errors.sort(), [
+      `${f('news/page.md')}:5: error: the front matter uses its aliases (*name) too often to read safely (more than 100 times); write the values out instead.`,
+      `${f('tos.yml')}:2: error: the file uses its aliases (*name) too often to read safely (more than 100 times); write the values out instead.`,
+    ].sort(), plan.errors.join('\n'));
+    assert.deepEqual(plan.tools, []);
+    // A few aliases, as people use them to repeat a value, are fine.
+    writeFileSync(path.join(dir, 'bombs', 'tos.yml'), 'termsofservice:\n  - name: &n Repeated\n    description: *n\n');
+    rmSync(path.join(dir, 'bombs', 'news'), { recursive: true });
+    const fine = planImport([path.join(dir, 'bombs')]);
+    assert.deepEqual(fine.errors, []);
+    assert.equal(fine.tools[0]!.description, 'Repeated');
+  });
+
   test('a missing path is an error', () => {
     const plan = planImport([path.join(dir, 'nope')]);
     assert.match(plan.errors[0]!, /nope: error: no such file or folder/);

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { convertShortcodes, fieldLine, list, parseLooseDate, slugFrom, splitFrontMatter, text, type ParsedDate } from './hugo.ts';
+import { convertShortcodes, fieldLine, list, MAX_ALIASES, parseLooseDate, slugFrom, splitFrontMatter, text, yamlValue, type ParsedDate } from './hugo.ts';
 import type { ArticleKind } from './articles.ts';
 import { AGREEMENT_STATUSES, type AgreementStatus, type DocType } from './tools.ts';
 import { nameProblem } from '../platform/text.ts';
@@ -280,6 +280,12 @@ function readYaml(plan: ImportPlan, file: string, src: string) {
     plan.errors.push(`${file}:${e.linePos?.[0]?.line ?? 1}: error: not valid YAML (${e.message.split('\n')[0]}); fix the line.`);
     return;
   }
+  // Resolved once with a limit on aliases; the items below are read from the same, checked document.
+  const value = yamlValue(doc, src, 'the file');
+  if (!value.ok) {
+    plan.errors.push(`${file}:${value.line}: error: ${value.message}.`);
+    return;
+  }
   const lineOf = (node: unknown) => {
     const range = (node as { range?: [number, number] } | undefined)?.range;
     return range ? src.slice(0, range[0]).split('\n').length : 1;
@@ -300,7 +306,7 @@ function readYaml(plan: ImportPlan, file: string, src: string) {
     const seen = new Set<string>();
     for (const item of tos.items) {
       const line = lineOf(item);
-      const e = (YAML.isMap(item) ? item.toJSON() : {}) as Record<string, unknown>;
+      const e = (YAML.isMap(item) ? item.toJS(doc, { maxAliasCount: MAX_ALIASES }) : {}) as Record<string, unknown>;
       const name = text(e.name);
       if (!name) {
         plan.errors.push(`${file}:${line}: error: an agreement has no name; add "name:".`);
@@ -346,7 +352,7 @@ function readYaml(plan: ImportPlan, file: string, src: string) {
   for (const [kind, seq] of [['cabinet', cabinet], ['non-cabinet', noncabinet]] as const) {
     if (!YAML.isSeq(seq)) continue;
     for (const item of seq.items) {
-      const e = (YAML.isMap(item) ? item.toJSON() : {}) as Record<string, unknown>;
+      const e = (YAML.isMap(item) ? item.toJS(doc, { maxAliasCount: MAX_ALIASES }) : {}) as Record<string, unknown>;
       const person = text(e.person);
       const agency = text(e.agency);
       if (!person || !agency) {

@@ -5,30 +5,35 @@
  * images elsewhere become a link (the site's content policy loads no remote images), and an
  * image without alt text is shown as a link named "Image".
  */
+import { randomBytes } from 'node:crypto';
 import { renderMarkdown } from '../web/markdown.ts';
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Turn Markdown images into links or local images before the sanitizer (which removes <img>) runs. */
-function images(source: string): { source: string; local: Map<string, { src: string; alt: string }> } {
+/**
+ * Turn Markdown images into links or local images before the sanitizer (which removes <img>)
+ * runs. A local image is held by a placeholder word with a random part, which no author can type.
+ */
+function images(source: string): { source: string; local: Map<string, { src: string; alt: string }>; mark: string } {
   const local = new Map<string, { src: string; alt: string }>();
+  const mark = `sgimage${randomBytes(8).toString('hex')}n`;
   let n = 0;
   const out = source.replace(/!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_m, alt: string, src: string) => {
     const text = alt.trim();
     if (src.startsWith('/') && !src.startsWith('//') && text) {
-      const key = `sgimage${n++}`;
+      const key = `${mark}${n++}`;
       local.set(key, { src, alt: text });
-      return `\n\n<div id="${key}"></div>\n\n`;
+      return `\n\n${key}\n\n`;
     }
     return `[${text ? `Image: ${text}` : 'Image'}](${src})`;
   });
-  return { source: out, local };
+  return { source: out, local, mark };
 }
 
 export function renderLibraryMarkdown(source: string): string {
-  const { source: prepared, local } = images(source);
+  const { source: prepared, local, mark } = images(source);
   let html = renderMarkdown(prepared);
-  html = html.replace(/<div id="(sgimage\d+)"><\/div>/g, (_m, key: string) => {
+  html = html.replace(new RegExp(`(?:<p>)?(${mark}\\d+)(?:</p>)?`, 'g'), (_m, key: string) => {
     const img = local.get(key);
     return img ? `<figure class="sg-figure"><img src="${escapeAttr(img.src)}" alt="${escapeAttr(img.alt)}" loading="lazy" /></figure>` : '';
   });

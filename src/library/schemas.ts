@@ -18,7 +18,12 @@ export const ToolAgreement = Type.Object({
   documentType: Type.Union([...DOC_TYPES.map((d) => Type.Literal(d)), Type.Null()]),
   date: Nullable(Type.String({ format: 'date' })),
   dateText: Nullable(Type.String({ description: 'The date as written in the imported list, when it was not a full date (e.g. "07-2014").' })),
-  history: Type.Array(Type.Object({ status: Type.String(), changedOn: Type.String({ format: 'date' }), changedBy: Type.String(), note: Nullable(Type.String()) })),
+  history: Type.Array(Type.Object({
+    status: Type.String(),
+    changedOn: Type.String({ format: 'date' }),
+    changedBy: Type.String({ description: 'Who recorded the change, by role: "a library editor", "the operator" (the command line) or "the site"; never a person\'s address.', examples: ['a library editor'] }),
+    note: Nullable(Type.String()),
+  })),
   adoptions: Type.Array(ToolAdoption),
 });
 

@@ -2,8 +2,8 @@
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { findMember } from '../membership/members.ts';
 import { parseAddress } from '../membership/address.ts';
+import { agencyOfDomain, type DomainAgency } from '../membership/gov-registry.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../platform/http/schemas.ts';
@@ -13,7 +13,7 @@ import { absoluteUrl, NotFoundError, sendPage, SignInRequiredError, ForbiddenErr
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canEdit, canWrite } from './articles.ts';
 import {
-  addEvaluation, AGREEMENT_STATUSES, changeAgreementStatus, createTool, DOC_TYPES, findTool, updateToolDetails, type DocType, listContacts, listTools, mayRecordFor, readFile, recordAdoption, ToolError,
+  addEvaluation, AGREEMENT_STATUSES, changeAgreementStatus, createTool, DOC_TYPES, findTool, updateToolDetails, type DocType, listContacts, listTools, adoptionAgency, readFile, recorderRole, recordAdoption, ToolError,
   type AgreementStatus, type Tool, type UploadedFile,
 } from './tools.ts';
 import { ToolFormPage, ToolPage, ToolsPage, type AdoptionFormValues, type ToolFormValues, type ToolPageProps } from './tool-views.tsx';
@@ -67,11 +67,20 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
       return t;
     }
 
+    /** What the .gov registry says about the domain of a signed-in member's address (verified by signing in). */
+    async function ownAgency(email: string): Promise<{ domain: string; registered: DomainAgency | undefined }> {
+      const parsed = parseAddress(email);
+      const domain = parsed.ok ? parsed.domain : email.slice(email.lastIndexOf('@') + 1);
+      return { domain, registered: parsed.ok ? await agencyOfDomain(ctx.pool, parsed.domain) : undefined };
+    }
+
     async function page(req: FastifyRequest, reply: FastifyReply, t: Tool, extra: Partial<ToolPageProps> = {}, status = 200) {
       const v = req.viewer;
+      const canRecord = v ? await canWrite(ctx.pool, v) : false;
       return sendPage(reply, ToolPage({
         site: siteFor(ctx, req), tool: t, csrf: v ? reply.generateCsrf() : undefined,
-        canRecord: v ? await canWrite(ctx.pool, v) : false, canManage: v ? await canEdit(ctx.pool, v, null) : false, ...extra,
+        canRecord, canManage: v ? await canEdit(ctx.pool, v, null) : false,
+        ownAgency: v && canRecord ? ((await ownAgency(v.email)).registered?.agency ?? undefined) : undefined, ...extra,
       }), status);
     }
 
@@ -86,7 +95,7 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
         slug: t.slug, name: t.name, vendorUrl: t.vendorUrl, description: t.description, category: t.category, url: absoluteUrl(ctx, `/library/tools/${t.slug}`),
         agreements: t.agreements.map((a) => ({
           status: a.status, documentUrl: file(a.documentFileId, a.documentUrl), documentType: a.docType, date: a.date, dateText: a.dateText,
-          history: a.history,
+          history: a.history.map((h) => ({ ...h, changedBy: recorderRole(h.changedBy) })),
           adoptions: a.adoptions.map((d) => ({ agency: d.agency, signedOn: d.signedOn, contactName: d.contactName, contactEmail: d.contactEmail, documentUrl: file(d.documentFileId, d.documentUrl) })),
         })),
       };
@@ -232,13 +241,10 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
       };
       const errors: FieldErrors = {};
       const editor = await canEdit(ctx.pool, v, null);
-      const me = await findMember(ctx.pool, v.memberId);
-      if (!values.agency) errors.agency = 'Enter the agency that signed the agreement.';
-      else if (!mayRecordFor({ agency: me?.agency ?? null, editor }, values.agency)) {
-        errors.agency = me?.agency
-          ? `You can record adoptions for your own agency (${me.agency}). Ask a coordinator to record another agency.`
-          : 'Add your agency to your profile on your account page first; you can then record adoptions for it.';
-      }
+      const own = await ownAgency(v.email);
+      const agency = values.agency ? adoptionAgency({ editor, ...own }, values.agency) : undefined;
+      if (!agency) errors.agency = 'Enter the agency that signed the agreement.';
+      else if (!agency.ok) errors.agency = agency.message;
       const signedOn = values.signedOn ? parseDay(values.signedOn) : undefined;
       if (!values.signedOn) errors.signedOn = 'Enter the date the agency signed, for example 2024-03-15.';
       else if (!signedOn) errors.signedOn = 'Enter a real date that is not in the future, as YYYY-MM-DD (for example 2024-03-15).';
@@ -251,7 +257,7 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
       const file = uploadedDocument(req, errors);
       if (Object.keys(errors).length) return page(req, reply, t, { adoption: { agreementId: agreement.id, values, errors } }, 400);
       await recordAdoption(ctx.pool, { name: v.email, source: req.ip }, {
-        agreementId: agreement.id, agency: values.agency, signedOn: signedOn!, documentUrl: values.documentUrl || null, file,
+        agreementId: agreement.id, agency: agency!.ok ? agency!.agency : values.agency, signedOn: signedOn!, documentUrl: values.documentUrl || null, file,
         contactName: values.contactName, contactEmail: email!.ok ? email!.address : values.contactEmail,
       });
       return reply.redirect(`/library/tools/${t.slug}?done=adoption`, 303);

@@ -3,7 +3,7 @@ import Html from '@kitajs/html';
 import { Page, toHtml, type Crumb, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import { formatDay } from '../communities/views.tsx';
-import { AGREEMENT_STATUSES, AGREEMENT_STATUS_TEXT, DOC_TYPES, DOC_TYPE_TEXT, type Agreement, type Contact, type Tool, type ToolSummary } from './tools.ts';
+import { AGREEMENT_STATUSES, AGREEMENT_STATUS_TEXT, DOC_TYPES, DOC_TYPE_TEXT, recorderRole, type Agreement, type Contact, type Tool, type ToolSummary } from './tools.ts';
 import { renderLibraryMarkdown } from './render.ts';
 
 const CRUMBS: Crumb[] = [{ href: '/', label: 'Home' }, { href: '/library', label: 'Library' }];
@@ -106,6 +106,8 @@ export interface ToolPageProps {
   canRecord: boolean;
   /** The viewer may change agreement status (a library editor). */
   canManage: boolean;
+  /** The agency the .gov registry lists for the viewer's address: what the adoption form offers. */
+  ownAgency?: string;
   notice?: string;
   adoption?: { agreementId: number; values: AdoptionFormValues; errors: FieldErrors };
   status?: { agreementId: number; errors: FieldErrors; values: { status: string; changedOn: string; note: string } };
@@ -115,7 +117,7 @@ export interface ToolPageProps {
 /** One agreement; only the current (newest) one carries the forms, so field ids stay unique on the page. */
 function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; current: boolean }) {
   const adoption = p.adoption?.agreementId === a.id ? p.adoption : undefined;
-  const av = adoption?.values ?? { agency: '', signedOn: '', documentUrl: '', contactName: '', contactEmail: '' };
+  const av = adoption?.values ?? { agency: p.ownAgency ?? '', signedOn: '', documentUrl: '', contactName: '', contactEmail: '' };
   const ae = adoption?.errors ?? {};
   const status = p.status?.agreementId === a.id ? p.status : undefined;
   const sv = status?.values ?? { status: a.status, changedOn: '', note: '' };
@@ -136,7 +138,7 @@ function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; c
       <h3>Status history</h3>
       <ol class="usa-list">
         {a.history.map((h) => (
-          <li safe>{`${formatDay(h.changedOn)}: ${AGREEMENT_STATUS_TEXT[h.status as keyof typeof AGREEMENT_STATUS_TEXT] ?? h.status}, recorded by ${h.changedBy}${h.note ? ` (${h.note})` : ''}`}</li>
+          <li safe>{`${formatDay(h.changedOn)}: ${AGREEMENT_STATUS_TEXT[h.status as keyof typeof AGREEMENT_STATUS_TEXT] ?? h.status}, recorded by ${p.canManage ? h.changedBy : recorderRole(h.changedBy)}${h.note ? ` (${h.note})` : ''}`}</li>
         ))}
       </ol>
       <h3>Agencies that signed it</h3>
@@ -175,7 +177,7 @@ function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; c
           <h3>Record that your agency signed it</h3>
           <ErrorSummary errors={ae} />
           <CsrfField token={p.csrf} />
-          <TextField name="agency" label="Agency" hint="Your agency, as on your profile (editors can record any agency)." value={av.agency} error={ae.agency} required />
+          <TextField name="agency" label="Agency" hint="Your agency, as the .gov registry lists your email address’s domain (editors can record any agency)." value={av.agency} error={ae.agency} required />
           <TextField name="signedOn" label="Date signed" hint="For example 2024-03-15." value={av.signedOn} error={ae.signedOn} required />
           <TextField name="contactName" label="Point of contact's name" value={av.contactName} error={ae.contactName} required />
           <TextField name="contactEmail" label="Point of contact's email" value={av.contactEmail} error={ae.contactEmail} type="email" required maxlength={320} />

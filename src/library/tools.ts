@@ -196,10 +196,33 @@ export interface AdoptionInput {
   contactEmail: string;
 }
 
-/** Whether this member may record adoptions for this agency: their own agency, or any agency for library editors. */
-export function mayRecordFor(viewer: { agency: string | null; editor: boolean }, agency: string): boolean {
-  if (viewer.editor) return true;
-  return !!viewer.agency && viewer.agency.trim().toLowerCase() === agency.trim().toLowerCase();
+/**
+ * Who recorded a status change, for people who are not library editors (and the API): the role,
+ * not the person. The stored name is an editor's address or the operator's login ("cli:<user>").
+ */
+export function recorderRole(changedBy: string): string {
+  if (changedBy.startsWith('cli:')) return 'the operator';
+  if (changedBy === 'system') return 'the site';
+  return 'a library editor';
+}
+
+export type AdoptionAgency = { ok: true; agency: string } | { ok: false; message: string };
+
+/**
+ * The agency an adoption is recorded for. Library editors may record any agency. A member records
+ * for the agency (or bureau) the .gov registry lists for their verified address's domain, spelled
+ * as the registry spells it; the agency on their profile is typed by them and proves nothing.
+ */
+export function adoptionAgency(viewer: { editor: boolean; domain: string; registered: { agency: string | null; bureau: string | null } | undefined }, typed: string): AdoptionAgency {
+  const wanted = typed.trim();
+  if (viewer.editor) return { ok: true, agency: wanted };
+  const own = [viewer.registered?.agency, viewer.registered?.bureau].filter((a): a is string => !!a);
+  if (!own.length) {
+    return { ok: false, message: `The .gov registry lists no agency for your address (${viewer.domain}), so the site cannot tell which agency you sign for. Ask a coordinator to record the adoption.` };
+  }
+  const match = own.find((a) => a.toLowerCase() === wanted.toLowerCase());
+  if (match) return { ok: true, agency: match };
+  return { ok: false, message: `You can record adoptions for ${own.join(' or ')}, the agency the .gov registry lists for your address (${viewer.domain}). Ask a coordinator to record another agency.` };
 }
 
 /** Record (or update) that an agency signed an agreement. */

@@ -1,6 +1,6 @@
 /** The member directory: members only; coordinators also see addresses, export CSV, remove and ban. */
-import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../platform/audit.ts';
+import { toCsv } from '../platform/csv.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 import { changeMembership, type Role } from './members.ts';
 
@@ -35,9 +35,9 @@ export async function directory(db: Queryable, communityId: number, q: string, w
 }
 
 export function directoryCsv(entries: DirectoryEntry[]): string {
-  return stringify(
+  return toCsv(
+    ['email', 'name', 'job_title', 'agency', 'expertise', 'role', 'joined_at'],
     entries.map((e) => [e.email ?? '', e.name ?? '', e.jobTitle ?? '', e.agency ?? '', e.expertise.join('; '), e.role, e.joinedAt.toISOString()]),
-    { header: true, columns: ['email', 'name', 'job_title', 'agency', 'expertise', 'role', 'joined_at'] },
   );
 }
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { joinSettings, type JoinSettings } from '../communities/store.ts';
 import type { Actor } from '../platform/audit.ts';
-import { baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { baseUrl, ForbiddenError, idParam, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { MailSendError } from '../platform/mail/transport.ts';
 import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { cleanToken } from '../platform/tokens.ts';
@@ -374,10 +374,10 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post<{ Params: { slug: string; id: string } }>('/communities/:slug/admin/requests/:id', csrf, async (req, reply) => {
       const c = await coordinatorOf(req, req.params.slug);
-      const id = Number(req.params.id);
+      const id = idParam(req.params.id);
       const decision = field(req.body, 'decision');
       const note = field(req.body, `note-${id}`, 1000);
-      if (!Number.isInteger(id) || (decision !== 'approve' && decision !== 'deny')) throw new NotFoundError('That request does not exist.');
+      if (!id || (decision !== 'approve' && decision !== 'deny')) throw new NotFoundError('That request does not exist.');
       if (decision === 'deny' && !note) {
         return sendPage(reply, RequestsPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), requests: await awaitingApproval(ctx.pool, c.id), errors: { [id]: 'Give a reason: it is sent to the applicant.' } }), 400);
       }
@@ -437,10 +437,10 @@ export function membershipRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post<{ Params: { slug: string; memberId: string } }>('/communities/:slug/members/:memberId', csrf, async (req, reply) => {
       const c = await coordinatorOf(req, req.params.slug);
-      const memberId = Number(req.params.memberId);
+      const memberId = idParam(req.params.memberId);
       const action = field(req.body, 'action') as CoordinatorAction;
       if (!['member', 'moderator', 'coordinator', 'remove', 'ban'].includes(action)) throw new NotFoundError('Choose an action from the list.');
-      const m = Number.isInteger(memberId) ? await membershipIn(ctx.pool, memberId, c.id) : undefined;
+      const m = memberId ? await membershipIn(ctx.pool, memberId, c.id) : undefined;
       if (!m) throw new NotFoundError('That person is not a member of this community.');
       await applyCoordinatorAction(ctx.pool, actorOf(req), c.id, memberId, action);
       return reply.redirect(`/communities/${c.slug}/members?done=1`, 303);

@@ -3,7 +3,7 @@
  * and as CSV downloads, so the page and the files can never disagree. Each source other than
  * members gets its own weekly table, so a new source shows up with no change here.
  */
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../platform/csv.ts';
 import { byWeek, combine, durationText } from './arithmetic.ts';
 import { dayLabel, daysBetween } from './days.ts';
 import type { DashboardFigures } from './figures.ts';
@@ -99,12 +99,7 @@ export function dashboardTables(f: DashboardFigures): DashboardTable[] {
   return [summaryTable(f), membershipTable(f), ...sourceTables(f), levelTable(f), agencyTable(f)];
 }
 
-/** Text a spreadsheet would run as a formula (agency names are typed by members) gets a leading apostrophe. */
-function inert(c: Cell): Cell {
-  return typeof c === 'string' && /^[=+\-@\t\r]/.test(c) ? `'${c}` : c;
-}
-
-/** A table as CSV: a header row, then the rows (RFC 4180 quoting). */
+/** A table as CSV: a header row, then the rows (agency names are typed by members: the shared writer defuses formulas). */
 export function tableCsv(t: DashboardTable): string {
-  return stringify([t.columns, ...t.rows.map((r) => r.map(inert))]);
+  return toCsv(t.columns, t.rows);
 }

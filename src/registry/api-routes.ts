@@ -19,6 +19,8 @@ import { IdParams, RegistryAgencyList, RegistryPlatformList, RegistryRecordJson,
 import { MAX_PAGE_SIZE, PUBLIC_STATUSES, publicCountsByAgency, publicTags, searchRecords, type RecordFilters } from './search.ts';
 import { verifyAccount } from './verify.ts';
 
+const URL_REQUIRED = 'Give the address to check in the url parameter, such as /api/v1/registry/verify?url=https://x.com/USAGov';
+
 export class RegistryApiError extends Error {
   constructor(readonly statusCode: number, readonly code: string, message: string) {
     super(message);
@@ -72,6 +74,12 @@ export function registryApiRoutes(ctx: AppContext): FastifyPluginAsync {
         new RegistryApiError(429, 'RATE_LIMITED', `Too many requests: the limit is ${c.max} a minute. Try again in ${Math.ceil(c.ttl / 1000)} seconds, or ask the site for an API key.`),
     });
 
+    // Any of these answers 401 to an unknown X-Api-Key (the hook above): each says so.
+    app.addHook('onRoute', (route) => {
+      const schema = route.schema as { response?: Record<string, unknown> } | undefined;
+      if (schema) (schema.response ??= {})[401] ??= Type.Ref(ApiError);
+    });
+
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const common = { tags: ['registry'] };
 
@@ -84,9 +92,14 @@ export function registryApiRoutes(ctx: AppContext): FastifyPluginAsync {
         querystring: VerifyQuery,
         response: { 200: Type.Ref(VerifyJson), 400: Type.Ref(ApiError), 429: Type.Ref(ApiError) },
       },
+      // A missing or empty url gets the same plain answer as one of only spaces, below.
+      schemaErrorFormatter: (errors, dataVar) =>
+        errors.some((e) => (e.instancePath === '/url' && e.keyword === 'minLength') || (e.params as { missingProperty?: string }).missingProperty === 'url')
+          ? new RegistryApiError(400, 'URL_REQUIRED', URL_REQUIRED)
+          : new Error(`${dataVar}${errors[0]?.instancePath ?? ''} ${errors[0]?.message ?? 'is not valid'}`),
     }, async (req) => {
       const url = req.query.url?.trim();
-      if (!url) throw new RegistryApiError(400, 'URL_REQUIRED', 'Give the address to check in the url parameter, such as /api/v1/registry/verify?url=https://x.com/USAGov');
+      if (!url) throw new RegistryApiError(400, 'URL_REQUIRED', URL_REQUIRED);
       const result = await verifyAccount(ctx.pool, await platforms.get(), url, { platformUserId: req.query.user_id });
       if (!result.ok) throw new RegistryApiError(400, result.code, result.message);
       const a = result.answer;

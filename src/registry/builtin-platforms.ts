@@ -15,7 +15,7 @@ export const BUILTIN_PLATFORMS: Platform[] = [
   p('x', 'X (Twitter)', 10, ['x.com', 'twitter.com'], [
     { kind: 'user-id', path: '^/i/user/(?<account>\\d{1,20})$', caseSensitive: true, canonical: 'https://x.com/i/user/{account}', display: 'user {account}' },
     {
-      kind: 'handle', path: `^/(?<account>[A-Za-z0-9_]{1,15})${TAIL}`, canonical: 'https://x.com/{account}', display: '@{account}',
+      kind: 'handle', path: `^/(?<account>[A-Za-z0-9_]{1,15})${TAIL}`, canonical: 'https://x.com/{account}', display: '@{account}', posts: '^/[^/]+/status(?:es)?(?:/|$)',
       reserved: ['home', 'explore', 'search', 'i', 'intent', 'share', 'settings', 'login', 'logout', 'signup', 'messages', 'notifications', 'tos', 'privacy', 'hashtag', 'compose', 'about', 'jobs'],
     },
   ]),
@@ -23,8 +23,13 @@ export const BUILTIN_PLATFORMS: Platform[] = [
     { kind: 'user-id', path: '^/profile\\.php$', query: 'id', accountPattern: '\\d{1,20}', caseSensitive: true, canonical: 'https://www.facebook.com/profile.php?id={account}', display: 'facebook.com/profile.php?id={account}' },
     { kind: 'user-id', path: '^/(?:pages|people)/[^/]+/(?<account>\\d{5,20})$', caseSensitive: true, canonical: 'https://www.facebook.com/profile.php?id={account}', display: 'facebook.com/profile.php?id={account}' },
     {
-      kind: 'handle', path: `^/(?<account>[A-Za-z0-9.]{5,50})${TAIL}`, canonical: 'https://www.facebook.com/{account}', display: 'facebook.com/{account}',
-      reserved: ['groups', 'events', 'watch', 'marketplace', 'login', 'help', 'sharer', 'photo', 'photos', 'hashtag', 'pages', 'people', 'policies', 'privacy', 'gaming', 'reel', 'story.php', 'permalink.php', 'profile.php'],
+      // Usernames have at least 5 characters, but older Pages have shorter names (facebook.com/CDC, /NASA, /GSA).
+      kind: 'handle', path: `^/(?<account>[A-Za-z0-9.]{1,50})${TAIL}`, canonical: 'https://www.facebook.com/{account}', display: 'facebook.com/{account}',
+      reserved: [
+        'groups', 'events', 'watch', 'marketplace', 'login', 'help', 'sharer', 'photo', 'photos', 'hashtag', 'pages', 'people', 'policies', 'privacy', 'gaming', 'reel', 'story.php', 'permalink.php', 'profile.php',
+        'me', 'home', 'home.php', 'ads', 'business', 'login.php', 'recover', 'friends', 'messages', 'notifications', 'settings', 'bookmarks', 'search', 'share', 'share.php', 'dialog', 'l.php',
+        'video', 'videos', 'live', 'fundraisers', 'jobs', 'legal', 'terms', 'about', 'places', 'plugins', 'stories', 'checkpoint', 'media', 'notes', 'saved', 'memories', 'reels', 'signup', 'r.php', 'watch.php', 'photo.php',
+      ],
     },
   ]),
   p('instagram', 'Instagram', 30, ['instagram.com'], [

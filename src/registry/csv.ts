@@ -5,8 +5,8 @@
  */
 import type pg from 'pg';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../platform/audit.ts';
+import { toCsv, undefuse } from '../platform/csv.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 import type { FieldErrors } from '../web/forms.tsx';
 import type { RegistryViewer } from './access.ts';
@@ -34,7 +34,7 @@ export function recordsCsv(records: RegistryRecord[], opts: { withContacts: bool
   ]);
   const columns = opts.withContacts ? [...CSV_COLUMNS] : CSV_COLUMNS.filter((c) => c !== 'contacts');
   const body = opts.withContacts ? rows : rows.map((r) => r.filter((_, i) => CSV_COLUMNS[i] !== 'contacts'));
-  return stringify([columns, ...body]);
+  return toCsv(columns, body);
 }
 
 export interface ImportRow {
@@ -83,7 +83,9 @@ function parseVersions(text: string, problems: string[]): AppVersion[] {
 export async function planImport(db: Queryable, text: string, opts: { defaultStatus?: RecordStatus } = {}): Promise<ImportRow[]> {
   let records: Array<Record<string, string>>;
   try {
-    records = parseCsv(text.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase().replace(/\s+/g, '_')), skip_empty_lines: true, relax_column_count: false }) as Array<Record<string, string>>;
+    records = parseCsv(text.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase().replace(/\s+/g, '_')), skip_empty_lines: true, relax_column_count: false,
+      // Our own export's defused cells (a leading apostrophe before =, +, - or @) read back as typed.
+      cast: (value: string) => undefuse(value) }) as Array<Record<string, string>>;
   } catch (err) {
     throw new ImportFileError(`The file is not valid CSV: ${(err as Error).message}. Save it as CSV (UTF-8), with the column names on the first line.`);
   }

@@ -18,6 +18,12 @@ export interface PlatformRule {
   accountPattern?: string;
   /** Values of `account` that are the platform's own pages, not accounts (any case). */
   reserved?: string[];
+  /**
+   * A regular expression over the path of a post's address. A post is not an account, and some
+   * platforms show a post under any account's name (x.com/<anyone>/status/<id>), so such an
+   * address is refused rather than read as the account it names.
+   */
+  posts?: string;
   /** Accounts differ by case (channel ids, DIDs); otherwise matching ignores case. */
   caseSensitive?: boolean;
   /** How the account is matched, e.g. "@{account}"; {account} and {host} are filled in. Default "{account}". */
@@ -50,7 +56,7 @@ export interface ParsedAccount {
   display: string;
 }
 
-export type ParseErrorCode = 'NOT_A_URL' | 'UNKNOWN_PLATFORM' | 'NOT_AN_ACCOUNT';
+export type ParseErrorCode = 'NOT_A_URL' | 'CREDENTIALS_IN_URL' | 'UNKNOWN_PLATFORM' | 'NOT_AN_ACCOUNT';
 export type ParseResult = { ok: true; parsed: ParsedAccount } | { ok: false; code: ParseErrorCode; message: string; platform?: Platform };
 
 /** Host prefixes that name the same site (mobile and "www" copies). */
@@ -93,7 +99,7 @@ function fill(template: string, vars: { account: string; host: string }): string
 /** `@user@instance.social`: the way Mastodon accounts are usually written. */
 const FEDIVERSE_ACCOUNT = /^@?([A-Za-z0-9_]{1,30})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$/;
 
-function toUrl(input: string): URL | undefined {
+function toUrl(input: string): URL | 'credentials' | undefined {
   const text = input.trim();
   if (!text || /\s/.test(text)) return undefined;
   const fedi = FEDIVERSE_ACCOUNT.exec(text);
@@ -101,11 +107,18 @@ function toUrl(input: string): URL | undefined {
   try {
     const u = new URL(candidate);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
-    if (!u.hostname.includes('.') || u.username || u.password) return undefined;
+    if (u.username || u.password) return 'credentials';
+    if (!u.hostname.includes('.')) return undefined;
     return u;
   } catch {
     return undefined;
   }
+}
+
+/** An account address of the platform to show as an example in messages. */
+function example(platform: Platform, host: string): string {
+  const rule = platform.rules.find((r) => r.kind === 'handle') ?? platform.rules[0];
+  return rule ? fill(rule.canonical, { account: 'USAGov', host }) : `https://${host}/`;
 }
 
 function cleanPath(pathname: string): string {
@@ -153,6 +166,13 @@ function candidates(platforms: Platform[], host: string): Platform[] {
 
 export function parseAccountAddress(input: string, platforms: Platform[]): ParseResult {
   const url = toUrl(input);
+  if (url === 'credentials') {
+    // The text is not repeated: it holds a password.
+    return {
+      ok: false, code: 'CREDENTIALS_IN_URL',
+      message: 'The address has a user name or password in it (the part before “@”). An account’s address has none: leave it out, as in https://x.com/USAGov.',
+    };
+  }
   if (!url) {
     return {
       ok: false, code: 'NOT_A_URL',
@@ -162,17 +182,31 @@ export function parseAccountAddress(input: string, platforms: Platform[]): Parse
   const host = normaliseHost(url.hostname);
   const path = cleanPath(url.pathname);
   const found = candidates(platforms, host);
+  const named = found.find((p) => !p.hosts.includes('*'));
+  // The URL parser drops a scheme's default port (https://x.com:443 is https://x.com); any other is not the platform's page.
+  if (url.port) {
+    return {
+      ok: false, code: 'NOT_AN_ACCOUNT', ...(named ? { platform: named } : {}),
+      message: `${url.host}${path === '/' ? '' : path} has a port number (:${url.port}); an account’s address never has one. Give the account’s own page${named ? `, such as ${example(named, host)}` : ''}.`,
+    };
+  }
   for (const platform of found) {
+    const post = platform.rules.find((r) => r.posts && regex(r.posts).test(path));
+    if (post) {
+      return {
+        ok: false, code: 'NOT_AN_ACCOUNT', platform,
+        message: `${url.hostname}${path} is the address of a post, not of an account: ${platform.name} shows a post under any account’s name, so the name in it proves nothing. Give the account’s own page, such as ${example(platform, host)}.`,
+      };
+    }
     for (const rule of platform.rules) {
       const parsed = tryRule(platform, rule, url, host, path);
       if (parsed) return { ok: true, parsed };
     }
   }
-  const named = found.find((p) => !p.hosts.includes('*'));
   if (named) {
     return {
       ok: false, code: 'NOT_AN_ACCOUNT', platform: named,
-      message: `${url.hostname}${path === '/' ? '' : path} is a ${named.name} address, but not the address of an account. Give the account's own page, such as ${fill(named.rules[0]?.canonical ?? '', { account: 'agency', host })}.`,
+      message: `${url.hostname}${path === '/' ? '' : path} is a ${named.name} address, but not the address of an account. Give the account's own page, such as ${example(named, host)}.`,
     };
   }
   return {
@@ -202,11 +236,12 @@ export function checkPlatform(p: Pick<Platform, 'key' | 'name' | 'hosts' | 'rule
     } catch (err) {
       problems.push({ field: at, message: `path is not a valid regular expression: ${(err as Error).message}` });
     }
-    if (r.accountPattern) {
+    for (const [name, source] of [['accountPattern', r.accountPattern], ['posts', r.posts]] as const) {
+      if (source === undefined) continue;
       try {
-        new RegExp(r.accountPattern, 'u');
+        new RegExp(source, 'u');
       } catch (err) {
-        problems.push({ field: at, message: `accountPattern is not a valid regular expression: ${(err as Error).message}` });
+        problems.push({ field: at, message: `${name} is not a valid regular expression: ${(err as Error).message}` });
       }
     }
     for (const [name, t] of [['canonical', r.canonical], ['display', r.display], ['key', r.key ?? '{account}']] as const) {

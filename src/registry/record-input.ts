@@ -77,12 +77,22 @@ function httpsUrl(text: string): boolean {
   }
 }
 
+/** The one answer, on the web, for a contact the form cannot use (see checkRecordInput). */
+export const UNUSABLE_CONTACT = 'Each contact must be a member of this site whose email address belongs to a sponsoring agency (a bureau’s staff count as the department’s). Check the addresses.';
+
 /** Check `input`; `platforms` and `agencies` are the current lists. */
 export async function checkRecordInput(
   db: Queryable,
   input: RecordInput,
   platforms: Platform[],
   agencies: Agency[],
+  /**
+   * `detailed` (reviewers, the operator's CLI) names each address that is not a member. `uniform`
+   * (every other member, on the web) gives one answer for any contact it cannot use, and looks a
+   * contact up only when its address belongs to a sponsoring agency, so the form cannot be used
+   * to ask whether an address is a member.
+   */
+  contactCheck: 'detailed' | 'uniform' = 'detailed',
 ): Promise<{ ok: true; record: CleanRecord } | { ok: false; errors: FieldErrors }> {
   const errors: FieldErrors = {};
   const out: CleanRecord = { ...input, platformKey: null, account: null, accountKey: null, url: null, domain: null, contactIds: [] };
@@ -157,7 +167,16 @@ export async function checkRecordInput(
 
   const contacts = [...new Set(input.contacts.map((c) => c.trim().toLowerCase()).filter(Boolean))];
   if (!contacts.length) errors.contacts = 'Give at least one contact: the address of a member of the sponsoring agency.';
-  else {
+  else if (contactCheck === 'uniform') {
+    let usable = true;
+    for (const email of contacts) {
+      const home = await memberHomeAgency(db, email, agencies);
+      const m = agencyIds.some((s) => belongsTo(agencies, home, s)) ? await findMemberByEmail(db, email) : undefined;
+      if (m) out.contactIds.push(m.id);
+      else usable = false;
+    }
+    if (!usable) errors.contacts = UNUSABLE_CONTACT;
+  } else {
     const missing: string[] = [];
     let ofAgency = false;
     for (const email of contacts) {

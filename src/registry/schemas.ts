@@ -128,7 +128,7 @@ export const SearchQuery = Type.Object({
 export type SearchQuery = Static<typeof SearchQuery>;
 
 export const VerifyQuery = Type.Object({
-  url: Type.Optional(Type.String({ maxLength: 2000, description: 'The account address to check, e.g. https://x.com/USAGov (also @user@instance for Mastodon).' })),
+  url: Type.String({ minLength: 1, maxLength: 2000, description: 'The account address to check, e.g. https://x.com/USAGov (also @user@instance for Mastodon).' }),
   user_id: Type.Optional(Type.String({ maxLength: 100, description: 'The platform’s user id of the account at that address, if you know it: a registered handle now held by another user id is not verified.' })),
 });
 

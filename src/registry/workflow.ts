@@ -88,7 +88,7 @@ export async function createRecord(
   opts: { submit: boolean; status?: RecordStatus; notify?: boolean } = { submit: false },
 ): Promise<SaveResult> {
   const agencies = await listAgencies(pool);
-  const checked = await checkRecordInput(pool, input, await listPlatforms(pool), agencies);
+  const checked = await checkRecordInput(pool, input, await listPlatforms(pool), agencies, viewer.reviewer ? 'detailed' : 'uniform');
   if (!checked.ok) return checked;
   const c = checked.record;
   if (!viewer.reviewer && !c.agencyIds.some((id) => viewer.agencyIds.has(id))) {
@@ -138,7 +138,7 @@ export async function createRecord(
  */
 export async function updateRecord(pool: pg.Pool, deps: WorkflowDeps, actor: Actor, viewer: RegistryViewer, id: number, input: RecordInput): Promise<SaveResult> {
   const agencies = await listAgencies(pool);
-  const checked = await checkRecordInput(pool, input, await listPlatforms(pool), agencies);
+  const checked = await checkRecordInput(pool, input, await listPlatforms(pool), agencies, viewer.reviewer ? 'detailed' : 'uniform');
   if (!checked.ok) return checked;
   const c = checked.record;
   try {

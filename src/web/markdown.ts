@@ -1,8 +1,10 @@
 /**
  * Markdown to safe HTML for community pages and other user-written text: markdown-it renders,
  * then an allow-list sanitizer removes anything that could run script or load remote content.
- * Headings get ids so sections can be linked.
+ * Headings get ids so sections can be linked; no other id survives (an author's own id could
+ * copy the page's, such as "main-content", and take over its skip link or script).
  */
+import { randomBytes } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 
@@ -12,8 +14,13 @@ export function slugify(text: string): string {
   return text.toLowerCase().replace(/<[^>]*>/g, '').replace(/&[a-z#0-9]+;/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'section';
 }
 
+/** Marks the ids this renderer makes, so the sanitizer can tell them from ids typed in raw HTML. Never in the output. */
+const OWN_ID = `sg${randomBytes(8).toString('hex')}-`;
+/** Ids the page frame uses: a heading named "Main content" gets "main-content-1". */
+const FRAME_IDS = ['main-content', 'top', 'gov-banner'];
+
 md.core.ruler.push('heading_ids', (state) => {
-  const seen = new Map<string, number>();
+  const seen = new Map<string, number>(FRAME_IDS.map((id) => [id, 1]));
   const tokens = state.tokens;
   tokens.forEach((tok, i) => {
     if (tok.type !== 'heading_open') return;
@@ -21,7 +28,7 @@ md.core.ruler.push('heading_ids', (state) => {
     const base = slugify(inline?.content ?? '');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
-    tok.attrSet('id', n ? `${base}-${n}` : base);
+    tok.attrSet('id', OWN_ID + (n ? `${base}-${n}` : base));
   });
 });
 
@@ -41,12 +48,27 @@ const SANITIZE: sanitizeHtml.IOptions = {
   },
   allowedSchemes: ['https', 'http', 'mailto'],
   allowProtocolRelative: false,
-  // A page has one h1 (its title): demote any h1 in the body.
-  transformTags: { h1: 'h2' },
+  transformTags: {
+    // A page has one h1 (its title): demote any h1 in the body.
+    h1: 'h2',
+    // Keep the heading ids made above (without their mark); drop any other id.
+    '*': (tagName, attribs) => {
+      const { id, ...rest } = attribs;
+      return { tagName, attribs: id?.startsWith(OWN_ID) ? { ...rest, id: id.slice(OWN_ID.length) } : rest };
+    },
+  },
   disallowedTagsMode: 'discard',
 };
 
 /** Render Markdown to HTML that is safe to insert into a page. */
 export function renderMarkdown(source: string): string {
   return sanitizeHtml(md.render(source), SANITIZE);
+}
+
+/**
+ * Plain text as HTML that shows the same characters: for fields a reader treats as HTML that
+ * hold typed text (feed titles and summaries). Escaping ">" too keeps "]]>" out of CDATA sections.
+ */
+export function textAsHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

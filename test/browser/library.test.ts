@@ -16,7 +16,7 @@ import { planImport } from '../../src/library/import-files.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
 import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
-import { addMember, writeLibraryFixture } from '../library-fixture.ts';
+import { addMember, importGovDomains, writeLibraryFixture } from '../library-fixture.ts';
 
 
 describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
@@ -37,6 +37,8 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const community = await platform.db.pool.query<{ id: number }>(`select id from communities where slug = 'social-media'`);
     await applyImport(platform.db.pool, SYSTEM, plan, { communityId: Number(community.rows[0]!.id) });
     await addMember(platform.db.pool, 'social-media', { email: 'wren.writer@gsa.gov', name: 'Wren Writer', agency: 'General Services Administration' });
+    // Adoptions are recorded for the agency the .gov registry lists for the member's address.
+    await importGovDomains(platform.db.pool, [['gsa.gov', 'General Services Administration']]);
     await addMember(platform.db.pool, 'social-media', { email: 'cora.lead@hhs.gov', name: 'Cora Lead', agency: 'Health and Human Services', role: 'coordinator' });
     browser = await launchChromium();
   });

@@ -102,10 +102,10 @@ describe('archives on the web', { skip: NO_SERVER }, () => {
     assert.match((await member.get('/archives/social-media/3?format=text')).text, /Plain version\./);
   });
 
-  test('attachments download with their type, never inline', async () => {
+  test('attachments download, never inline; an HTML attachment as bytes', async () => {
     const r = await fetch(`${platform.url}/archives/social-media/2/attachments/0`, { headers: { cookie: `sg_session=${member.cookies.get('sg_session')}` } });
     assert.equal(r.status, 200);
-    assert.equal(r.headers.get('content-type'), 'text/html');
+    assert.equal(r.headers.get('content-type'), 'application/octet-stream', 'HTML is not an inert type: served as bytes');
     assert.match(r.headers.get('content-disposition')!, /^attachment; filename="page\.html"/);
     assert.match(r.headers.get('content-security-policy')!, /sandbox/);
     assert.equal(await r.text(), '<script>window.__xss=1</script>');

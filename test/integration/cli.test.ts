@@ -1,6 +1,6 @@
 /** The `socialgov` command as an operator runs it, against a real PostgreSQL server database. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
@@ -209,6 +209,17 @@ describe('socialgov CLI', { skip: NO_SERVER }, () => {
     const dflt = await runCli(['db', 'backup'], env);
     assert.equal(dflt.code, 0, dflt.stderr);
     assert.match(dflt.stdout, new RegExp(`Backup written: ${dir}/backups/socialgov-\\d{8}-\\d{6}\\.dump`));
+  });
+
+  test('library import: a YAML alias bomb is a file:line error, not a stack trace', async () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+    const file = path.join(dir, 'content/news/2024-01-01-laughs.md');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `---\ntitle: Laughs\ndate: 2024-01-01\n${bomb}\n---\nbody\n`);
+    const r = await runCli(['library', 'import', '--dry-run', file], env);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5: error: the front matter uses its aliases \\(\\*name\\) too often to read safely`));
+    assert.doesNotMatch(r.stderr, /ReferenceError|\n\s+at /, 'no stack trace');
   });
 
   test('the built-in seed file is a valid import file', async () => {

@@ -233,9 +233,23 @@ describe('events end to end', () => {
     assert.equal((await fetch(feed.replace(/-[A-Za-z0-9_-]{43}/, `-${'x'.repeat(43)}`))).status, 404);
 
     // The JSON API lists the sessions (without the join link) and the OpenAPI document describes it.
-    const list = (await (await fetch(`${platform.url}/api/v1/events?community=social-media&limit=3`)).json()) as { total: number; data: Array<{ event: { slug: string }; occurrence: { startsAt: string } }> };
-    assert.equal(list.total, 3);
+    type Listed = { total: number; links: { self: string; next: string | null; prev: string | null }; data: Array<{ event: { slug: string }; occurrence: { startsAt: string } }> };
+    const list = (await (await fetch(`${platform.url}/api/v1/events?community=social-media&limit=3`)).json()) as Listed;
+    assert.equal(list.data.length, 3);
     assert.equal(list.data[0]!.event.slug, 'socialgov-office-hours');
+    // total counts every matching session, not the page; the links page through them.
+    const all = (await (await fetch(`${platform.url}/api/v1/events?community=social-media&limit=500`)).json()) as Listed;
+    assert.ok(all.total > 3, `${all.total} sessions`);
+    assert.equal(list.total, all.total);
+    assert.equal(all.data.length, all.total);
+    assert.equal(list.links.prev, null);
+    assert.equal(list.links.next, `${platform.url}/api/v1/events?community=social-media&limit=3&offset=3`);
+    const second = (await (await fetch(list.links.next!)).json()) as Listed;
+    assert.deepEqual(second.data.map((d) => d.occurrence.startsAt), all.data.slice(3, 6).map((d) => d.occurrence.startsAt));
+    assert.equal(second.links.prev, `${platform.url}/api/v1/events?community=social-media&limit=3&offset=0`);
+    const last = (await (await fetch(`${platform.url}/api/v1/events?community=social-media&limit=3&offset=${all.total - 1}`)).json()) as Listed;
+    assert.equal(last.data.length, 1);
+    assert.equal(last.links.next, null);
     const one = await (await fetch(`${platform.url}/api/v1/events/socialgov-office-hours`)).text();
     assert.doesNotMatch(one, /zoomgov\.com\/j/);
     const occ = (await (await fetch(`${platform.url}/api/v1/events/socialgov-office-hours/occurrences`)).json()) as { data: Array<{ status: string }> };
@@ -251,6 +265,7 @@ describe('events end to end', () => {
     ajv.addSchema(openapi, 'openapi');
     for (const [apiPath, url, status] of [
       ['/api/v1/events', '/api/v1/events?community=social-media', '200'], ['/api/v1/events', '/api/v1/events?past=true', '200'],
+      ['/api/v1/events', '/api/v1/events?limit=2&offset=1', '200'], ['/api/v1/events', '/api/v1/events?limit=Infinity', '400'],
       ['/api/v1/events/{slug}', '/api/v1/events/socialgov-office-hours', '200'], ['/api/v1/events/{slug}', '/api/v1/events/nope', '404'],
       ['/api/v1/events/{slug}/occurrences', '/api/v1/events/socialgov-office-hours/occurrences', '200'],
     ] as const) {

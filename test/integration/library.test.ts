@@ -14,7 +14,7 @@ import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { sendReviewReminders } from '../../src/library/reviews.ts';
 import { HAS_SHARED, NO_SERVER, removeDir, runCli, SHARED, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
-import { addMember, signIn, writeLibraryFixture } from '../library-fixture.ts';
+import { addMember, importGovDomains, signIn, writeLibraryFixture } from '../library-fixture.ts';
 import { csrfToken, WebClient } from '../web-client.ts';
 
 describe('library end to end', { skip: NO_SERVER }, () => {
@@ -36,7 +36,9 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     platform = await startPlatform(testConfig(env));
     dir = tempDir('sg-library-');
     files = writeLibraryFixture(dir);
-    await addMember(platform.db.pool, 'social-media', { email: 'wren.writer@gsa.gov', name: 'Wren Writer', agency: 'General Services Administration' });
+    // The profile's agency is free text: Wren's says another department. The .gov registry says gsa.gov is GSA.
+    await addMember(platform.db.pool, 'social-media', { email: 'wren.writer@gsa.gov', name: 'Wren Writer', agency: 'Department of Defense' });
+    await importGovDomains(platform.db.pool, [['gsa.gov', 'General Services Administration']]);
     await addMember(platform.db.pool, 'social-media', { email: 'cora.lead@hhs.gov', name: 'Cora Lead', agency: 'Health and Human Services', role: 'coordinator' });
   });
   after(async () => {
@@ -219,10 +221,13 @@ describe('library end to end', { skip: NO_SERVER }, () => {
       const res = await fetch(platform.url + action, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
       return { status: res.status, location: res.headers.get('location'), text: await res.text() };
     };
-    const other = await post(writer, { agency: 'Department of Energy', signedOn: '2024-03-15', contactName: 'Wren Writer', contactEmail: 'wren.writer@gsa.gov' });
+    assert.match(tool.text, /name="agency" type="text" value="General Services Administration"/, 'the form offers the agency of the member’s address');
+    // The agency typed on the profile is not proof of anything: only the address's domain is.
+    const other = await post(writer, { agency: 'Department of Defense', signedOn: '2024-03-15', contactName: 'Wren Writer', contactEmail: 'wren.writer@gsa.gov' });
     assert.equal(other.status, 400);
-    assert.match(other.text, /id="agency-error"[^>]*>You can record adoptions for your own agency \(General Services Administration\)/);
-    assert.match(other.text, /value="Department of Energy"/, 'the form keeps what was typed');
+    assert.match(other.text, /id="agency-error"[^>]*>You can record adoptions for General Services Administration, the agency the \.gov registry lists for your address \(gsa\.gov\)\. Ask a coordinator to record another agency\./);
+    assert.match(other.text, /value="Department of Defense"/, 'the form keeps what was typed');
+    assert.doesNotMatch((await new WebClient(platform.url).get('/library/tools/amazon-appstore')).text, /Department of Defense/);
     const badFile = await post(writer, { agency: 'General Services Administration', signedOn: '2031-01-01', contactName: 'Wren Writer', contactEmail: 'wren.writer@gsa.gov' }, { name: 'notes.exe', type: 'application/octet-stream', bytes: Buffer.from('MZ') });
     assert.equal(badFile.status, 400);
     assert.match(badFile.text, /id="signedOn-error"[^>]*>Enter a real date that is not in the future/);
@@ -272,7 +277,8 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     const civic = await new WebClient(platform.url).get('/library/tools/civic-survey-kit');
     assert.match(civic.text, /Category: Survey/);
     assert.match(civic.text, /The agreement \(PDF\) \(civic-survey-tos.pdf\)/);
-    assert.match(civic.text, /June 1, 2025: Federal-compatible, recorded by cora.lead@hhs.gov \(Added\)/);
+    assert.match(civic.text, /June 1, 2025: Federal-compatible, recorded by a library editor \(Added\)/, 'visitors see the role');
+    assert.match((await editor.get('/library/tools/civic-survey-kit')).text, /June 1, 2025: Federal-compatible, recorded by cora.lead@hhs.gov \(Added\)/, 'editors see who');
     const dup = await multipart(editor, '/library/tools/new', { name: 'Civic Survey Kit', status: 'compatible' });
     assert.match(dup.text, /A tool already uses the address “civic-survey-kit”/);
     const edited = await multipart(editor, '/library/tools/amazon-appstore/edit', { name: 'Amazon Appstore', vendorUrl: 'https://developer.amazon.com/', description: 'Mobile app store', category: 'Mobile app store' });
@@ -287,6 +293,12 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.equal(api.agreements[0]!.status, 'closed');
     assert.equal(api.agreements[0]!.dateText, '07-2014');
     assert.deepEqual(api.agreements[0]!.history.map((h) => h.status), ['closed', 'compatible']);
+    // Who changed a status is told by role: an editor's address is for editors only.
+    assert.deepEqual(api.agreements[0]!.history.map((h) => h.changedBy), ['a library editor', 'the operator']);
+    for (const [url, who] of [['/api/v1/tools', 'the API'], ['/library/tools/amazon-appstore', 'the public page'], ['/api/v1/tools/civic-survey-kit', 'the API']] as const) {
+      assert.doesNotMatch(await (await fetch(platform.url + url)).text(), /cora\.lead@hhs\.gov/, `${who}: ${url}`);
+    }
+    assert.match((await writer.get('/library/tools/amazon-appstore')).text, /Closed \(tool shut down\), recorded by a library editor \(Vendor retired the store\)/, 'a member who is not an editor');
     assert.deepEqual(api.agreements[0]!.adoptions.map((d) => [d.agency, d.signedOn]), [['General Services Administration', '2024-03-15']]);
     assert.equal(api.agreements[0]!.adoptions[0]!.documentUrl, platform.url + fileHref);
     const all = (await (await fetch(`${platform.url}/api/v1/tools`)).json()) as { total: number };
@@ -357,19 +369,19 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     await editor.submit(g, `${g}/deliverables`, { item: '/library/guides/public-participation' });
     const asked = await writer.submit(g, `${g}/join`, {});
     assert.match(asked.text, /Your request is with the group’s leads\./);
-    assert.doesNotMatch(asked.text, /<li>Wren Writer, General Services Administration<\/li>/);
+    assert.doesNotMatch(asked.text, /<li>Wren Writer, Department of Defense<\/li>/);
     const memberId = (await platform.db.pool.query(`select id from members where email = 'wren.writer@gsa.gov'`)).rows[0].id;
     assert.equal((await writer.request('POST', `${g}/requests/${memberId}`, { _csrf: csrfToken((await writer.get('/library/articles/new')).text), decision: 'approve' })).status, 403);
     const approved = await editor.submit(g, `${g}/requests/${memberId}`, { decision: 'approve' });
     assert.match(approved.text, /Approved/);
     const page = await new WebClient(platform.url).get(g);
     assert.match(page.text, /<h2>Leads<\/h2><ul class="usa-list"><li>Cora Lead, Health and Human Services<\/li>/);
-    assert.match(page.text, /<li>Wren Writer, General Services Administration<\/li>/);
+    assert.match(page.text, /<li>Wren Writer, Department of Defense<\/li>/);
     assert.match(page.text, /<a href="\/library\/guides\/public-participation">U.S. public participation playbook<\/a>/);
     // Leads make a member a lead, and change the status; a completed group takes no one new.
     const made = await editor.submit(g, `${g}/leads/${memberId}`, {});
     assert.match(made.text, /They are now a lead\./);
-    assert.match(made.text, /<h2>Leads<\/h2><ul class="usa-list"><li>Cora Lead, Health and Human Services<\/li><li>Wren Writer, General Services Administration<\/li>/);
+    assert.match(made.text, /<h2>Leads<\/h2><ul class="usa-list"><li>Cora Lead, Health and Human Services<\/li><li>Wren Writer, Department of Defense<\/li>/);
     const badEdit = await writer.submit(`${g}/edit`, `${g}/edit`, { name: '', charter: 'x', status: 'active' });
     assert.equal(badEdit.status, 400);
     assert.match(badEdit.text, /id="name-error"[^>]*>Enter a name for the working group\./);

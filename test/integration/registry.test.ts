@@ -99,6 +99,9 @@ describe('registry', () => {
     for (const p of ['/api/v1/registry/verify', '/api/v1/registry/records', '/api/v1/registry/records/{id}', '/api/v1/registry/agencies', '/api/v1/registry/platforms', '/api/v1/registry/tags', '/api/v1/registry/export']) {
       assert.ok(doc.paths[p]?.get, p);
     }
+    const verifyParams = (doc.paths['/api/v1/registry/verify']!.get as unknown as { parameters: Array<{ name: string; required?: boolean }> }).parameters;
+    assert.equal(verifyParams.find((p) => p.name === 'url')?.required, true, 'url is required');
+    assert.equal(verifyParams.find((p) => p.name === 'user_id')?.required ?? false, false);
   });
 
   test('the .gov domain lookup behind the join form: the agency of a domain or its nearest registered parent', async () => {
@@ -113,6 +116,22 @@ describe('registry', () => {
       const r = await api('/api/v1/gov-domains/{domain}', `/api/v1/gov-domains/${encodeURIComponent(missing)}`, 404);
       assert.match(r.body.message, /not a \.gov domain in the registry\. Type the agency yourself\./, missing);
     }
+  });
+
+  test('the form does not tell whether an address is a member: one answer for every contact it cannot use', async () => {
+    const form = await alice.get('/registry/new');
+    const contactsError = async (contacts: string) => {
+      const res = await alice.request('POST', '/registry/new', {
+        _csrf: csrfToken(form.text), kind: 'account', address: 'https://www.flickr.com/photos/gsa-probe', agencyIds: String(gsaId), contacts, language: 'en', intent: 'save',
+      });
+      assert.equal(res.status, 400, `${contacts}: ${res.status}`);
+      return /id="contacts-error"[^>]*>([^<]*)</.exec(res.text)?.[1];
+    };
+    // frank@fs.usda.gov is a member of another agency; nobody@usda.gov and bob@gsa.gov are not members.
+    const answers = await Promise.all(['alice@gsa.gov, frank@fs.usda.gov', 'alice@gsa.gov, nobody@usda.gov', 'alice@gsa.gov, bob@gsa.gov', 'frank@fs.usda.gov', 'nobody@usda.gov'].map(contactsError));
+    assert.equal(new Set(answers).size, 1, JSON.stringify(answers));
+    assert.equal(answers[0], 'Each contact must be a member of this site whose email address belongs to a sponsoring agency (a bureau’s staff count as the department’s). Check the addresses.');
+    assert.equal((await platform.db.pool.query(`select count(*)::int as n from registry_records where url like '%gsa-probe%'`)).rows[0].n, 0);
   });
 
   test('a member of the agency registers an X account; it is not verified until a reviewer publishes it', async () => {
@@ -185,6 +204,21 @@ describe('registry', () => {
     for (const [url, code] of [['not a url', 'NOT_A_URL'], ['https://example.com/about', 'UNKNOWN_PLATFORM'], ['https://x.com/home', 'NOT_AN_ACCOUNT']]) {
       const { body } = await api('/api/v1/registry/verify', `/api/v1/registry/verify?url=${encodeURIComponent(url!)}`, 400);
       assert.equal(body.code, code);
+    }
+    // Addresses that name the registered handle but are not its profile: a post (X shows one under
+    // any name), another port, a user name and password. None says "official account".
+    for (const [url, code, message] of [
+      ['https://x.com/GSA/status/1234567890', 'NOT_AN_ACCOUNT', /is the address of a post, not of an account/],
+      ['https://x.com:8443/GSA', 'NOT_AN_ACCOUNT', /has a port number \(:8443\)/],
+      ['https://user:pw@x.com/GSA', 'CREDENTIALS_IN_URL', /has a user name or password in it/],
+    ] as const) {
+      const { body } = await api('/api/v1/registry/verify', `/api/v1/registry/verify?url=${encodeURIComponent(url)}`, 400);
+      assert.equal(body.code, code, url);
+      assert.match(body.message, message, url);
+      assert.doesNotMatch(body.message, /pw@/, 'a password is not repeated back');
+      const html = await (await fetch(`${platform.url}/registry/verify?url=${encodeURIComponent(url)}`)).text();
+      assert.doesNotMatch(html, /usa-alert--success/, url);
+      assert.doesNotMatch(html, /<h2 class="usa-alert__heading">Official account<\/h2>/, url);
     }
     assert.match((await api('/api/v1/registry/verify', '/api/v1/registry/verify', 400)).body.message, /Give the address/);
 
@@ -309,7 +343,11 @@ describe('registry', () => {
     const limited = await api('/api/v1/registry/verify', url, 429, { 'x-api-key': key });
     assert.ok(Number(limited.res.headers.get('retry-after')) > 0);
     assert.match(limited.body.message, /limit is 2 a minute/);
-    assert.equal((await fetch(platform.url + url, { headers: { 'x-api-key': 'nope' } })).status, 401);
+    const unknown = await api('/api/v1/registry/verify', url, 401, { 'x-api-key': 'nope' });
+    assert.equal(unknown.body.code, 'API_KEY_INVALID');
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      if (p.startsWith('/api/v1/registry/')) assert.ok(ops.get!.responses['401'], `${p} declares 401 (an unknown API key)`);
+    }
 
     const config = testConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1/x', REGISTRY_RATE_LIMIT: '3' });
     const app = await buildServer({ config, pool: platform.db.pool, mail: platform.mail, queue: platform.queue, logLevel: 'silent' });
@@ -338,5 +376,12 @@ describe('registry', () => {
     assert.equal(byChannel.kind, 'user-id');
     assert.equal(byChannel.record.account, '@USAGov');
     assert.equal((await verify('https://www.youtube.com/channel/UCabcdefghijklmnopqrstuV')).verified, false, 'channel ids differ by case');
+  });
+
+  test('a short Facebook Page name (facebook.com/GSA) can be registered', async () => {
+    const saved = await alice.submit('/registry/new', '/registry/new', { kind: 'account', address: 'https://www.facebook.com/GSA', agencyIds: String(gsaId), contacts: 'alice@gsa.gov', language: 'en', intent: 'save' });
+    assert.equal(saved.status, 200, saved.text.slice(0, 300));
+    assert.match(saved.url, /\/registry\/records\/\d+\?done=/);
+    assert.match(saved.text, /facebook\.com\/GSA/);
   });
 });

@@ -63,3 +63,9 @@ export class NotFoundError extends Error {
   readonly statusCode = 404;
   readonly code = 'NOT_FOUND';
 }
+
+/** A database id typed in an address or form: a whole number from 1 to 2^53 - 1, else 0 (which matches nothing). */
+export function idParam(text: string | undefined): number {
+  const n = text && /^\d{1,16}$/.test(text) ? Number(text) : 0;
+  return Number.isSafeInteger(n) ? n : 0;
+}

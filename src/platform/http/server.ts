@@ -14,15 +14,17 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
+import { Type } from '@sinclair/typebox';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { communityRoutes } from '../../communities/routes.ts';
 import { CommunityDetail, CommunityList, CommunitySummary } from '../../communities/schemas.ts';
 import { apiDocsRoutes } from '../../web/api-docs.tsx';
-import { ErrorPage, NotFoundPage } from '../../web/error-pages.tsx';
+import { BadFormPage, ErrorPage, NotFoundPage } from '../../web/error-pages.tsx';
 import { SITE_ASSETS, USWDS } from '../../web/layout.tsx';
 import { healthRoutes } from './health.ts';
 import { redactUrl } from './log-redaction.ts';
+import { installInputGuard, NulInFormError } from './input-guard.ts';
 import { ApiError } from './schemas.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from './context.ts';
 import type { MailTransport } from '../mail/transport.ts';
@@ -86,6 +88,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    // The router's own refusals (a path parameter over 100 characters: 414; an address that
+    // cannot be decoded: 400) answer like every other error, not with Fastify's bare JSON.
+    frameworkErrors: (err, req, reply) => {
+      const status = err.statusCode === 414 ? 414 : 400;
+      const message = status === 414 ? 'The address is too long: a part of it has more than 100 characters. Check the link.' : 'The address is not valid: part of it cannot be read as text (a “%” that does not start an encoded character). Check the link.';
+      if (isApi(req)) return apiError(reply, req, status, status === 414 ? 'URI_TOO_LONG' : 'BAD_URL', message);
+      return sendPage(reply, ErrorPage({ site: { name: config.siteName }, status, message, requestId: req.id }), status);
+    },
   });
 
   const ctx: AppContext = {
@@ -133,6 +143,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const raw = req.cookies[SESSION_COOKIE];
     if (raw && /^[A-Za-z0-9_-]{43}$/.test(raw)) req.viewer = (await sessionMember(pool, raw, config.sessionDays)) ?? null;
   });
+  // After the viewer is known (its form page shows who is signed in), before any route's own checks.
+  installInputGuard(app);
   await app.register(fastifyStatic, {
     root: path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..'),
     prefix: `${USWDS}/`,
@@ -169,6 +181,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
+  // Every API operation can answer 400 (the input guard, schema validation) in the shared error
+  // shape, and one with path parameters 414 (a parameter over 100 characters): say so in each.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { hide?: boolean; response?: Record<string, unknown> } | undefined;
+    if (!schema || schema.hide || !(route.url.startsWith('/api/') || route.url === '/healthz' || route.url === '/readyz')) return;
+    schema.response ??= {};
+    schema.response[400] ??= Type.Ref(ApiError);
+    if (route.url.includes(':')) schema.response[414] ??= Type.Ref(ApiError);
+  });
+
   app.setNotFoundHandler((req, reply) => {
     if (isApi(req)) return apiError(reply, req, 404, 'NOT_FOUND', `Nothing is at ${req.method} ${req.url.split('?')[0]}. See /api/docs for the API.`);
     return sendPage(reply, NotFoundPage({ site: siteFor(ctx, req), message: 'We can’t find the page you’re looking for.' }), 404);
@@ -184,6 +206,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }
     if (err instanceof ForbiddenError && !isApi(req)) {
       return sendPage(reply, ErrorPage({ site: siteFor(ctx, req), status: 403, message: err.message, requestId: req.id }), 403);
+    }
+    if (err instanceof NulInFormError) {
+      if (isApi(req)) return apiError(reply, req, 400, err.code, err.message);
+      // Back to this site's own path: never a "//host" a browser would read as another site.
+      const action = '/' + req.url.replace(/^[/\\]+/, '');
+      return sendPage(reply, BadFormPage({ site: siteFor(ctx, req), action, message: err.message, fields: err.fields, affected: err.affected, upload: err.upload, requestId: req.id }), 400);
     }
     if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
       const message = 'This form has expired, or it was sent from another website. Go back, reload the page, and try again.';
