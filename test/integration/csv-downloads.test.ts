@@ -11,6 +11,7 @@ import { createSession } from '../../src/membership/sessions.ts';
 import { planImport } from '../../src/registry/csv.ts';
 import { NO_SERVER, removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { csrfToken, hidden, WebClient } from '../web-client.ts';
+import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
 
 const FORMULA = '=HYPERLINK("http://x.example/steal","Click for your badge")';
 
@@ -19,12 +20,14 @@ describe('CSV downloads defuse formulas', { skip: NO_SERVER }, () => {
   let cleanup: () => Promise<void>;
   let dir: string;
   let coordinator: WebClient;
+  let sink: MailSink;
 
   before(async () => {
+    sink = await startMailSink();
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
     dir = tempDir('sg-csv-');
-    platform = await startPlatform(testConfig({ ...database.env, SOCIALGOV_ROLES: 'web', SOCIALGOV_DATA_DIR: dir }));
+    platform = await startPlatform(testConfig({ ...database.env, SOCIALGOV_ROLES: 'web,worker', SOCIALGOV_DATA_DIR: dir, SMTP_URL: sink.url }));
     const pool = platform.db.pool;
     const people = [['casey.lead@gsa.gov', 'Casey Lead', 'GSA', 'coordinator'], ['pat.doe@hhs.gov', FORMULA, '@SUM(1+1)*cmd|" /C calc"!A0', 'member']];
     for (const [email, name, agency, role] of people) {
@@ -38,6 +41,7 @@ describe('CSV downloads defuse formulas', { skip: NO_SERVER }, () => {
   });
   after(async () => {
     await platform?.close();
+    await sink?.close();
     await cleanup?.();
     if (dir) removeDir(dir);
   });
@@ -70,7 +74,10 @@ describe('CSV downloads defuse formulas', { skip: NO_SERVER }, () => {
     const session = hidden(page.text, 'session');
     const registered = await guest.request('POST', `/events/${slug}/register`, { _csrf: csrfToken(page.text), session, name: FORMULA, email: 'guest@example.org', agency: '+1+cmd' });
     assert.equal(registered.status, 200, registered.text.slice(0, 500));
-    assert.match(registered.text, /You are registered/);
+    // A guest's seat is theirs once they confirm their address by the mailed link.
+    const confirm = await guest.get(linkIn(await sink.next('guest@example.org'), `${platform.url}/events/registrations/confirm?token=`));
+    const confirmed = await guest.request('POST', '/events/registrations/confirm', { _csrf: csrfToken(confirm.text), token: hidden(confirm.text, 'token') });
+    assert.match(confirmed.text, /You are registered/);
 
     const res = await coordinator.get(`/events/${slug}/registrants.csv?session=${session}`);
     assert.equal(res.status, 200);
