@@ -10,7 +10,8 @@
 //
 // Lanes run at the same time: the checks; unit then integration (several files at once: they
 // mostly wait on PostgreSQL, SMTP and HTTP); the browser suite (Chromium wants the CPU, so one
-// file at a time). TEST_CONCURRENCY sets how many integration files run at once (default 4).
+// file at a time). TEST_CONCURRENCY sets how many integration files run at once (default 4),
+// TEST_BROWSER_CONCURRENCY how many browser files (default 1).
 // Each lane's output is shown as it comes, each line marked with its suite; the full output of
 // each suite is also in test-results/<suite>.log.
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,7 +23,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const SUITES = {
   unit: { dirs: [['src', true], ['test', false]], concurrency: 2 },
   integration: { dirs: [['test/integration', true]], concurrency: Number(process.env.TEST_CONCURRENCY) || 4 },
-  browser: { dirs: [['test/browser', true]], concurrency: 1 },
+  browser: { dirs: [['test/browser', true]], concurrency: Number(process.env.TEST_BROWSER_CONCURRENCY) || 1 },
 };
 
 function find([dir, recursive]) {
