@@ -70,8 +70,8 @@ describe('fan-out survives kill -9 and shares work between processes', { skip: N
     const extra = members.reduce((n, m) => n + ([...sink.copies.get(m)!.values()][0]! - 1), 0);
     for (const m of members) assert.deepEqual([...sink.copies.get(m)!.keys()], ['<crash@agency.gov>'], `${m} got one message`);
     // A copy the relay took in the instant before the kill, not yet recorded, goes again with the
-    // same Message-ID: at most three per connection at each kill (delivery-runner.ts says why).
-    assert.ok(extra <= kills.length * 3 * 4, `resent copies: ${extra}`);
+    // same Message-ID: at most about ten per connection at each kill (delivery-runner.ts says why).
+    assert.ok(extra <= kills.length * 10 * 4, `resent copies: ${extra}`);
     process.stdout.write(`# killed at ${kills.join(' and ')} copies; ${extra} copies resent after the kills\n`);
     assert.equal((await deliveryCounts(pool)).sending, undefined, 'no delivery left claimed');
     await serve.stop('SIGTERM');
