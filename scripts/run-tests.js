@@ -3,7 +3,8 @@
 // neither finds .ts files nor expands quoted globs), and ends with the time of each suite.
 //
 // Usage: node scripts/run-tests.js [--node PATH] [--checks] [unit|integration|browser ...]
-//   no suite named: all three. --checks also runs the type check and the lint, as `npm test` does.
+//   no suite named: all three. --checks also runs the type check and the lint (eslint, xss-scan,
+//   stylelint), as `npm test` does.
 //   --node PATH runs the suites on another Node.js.
 //   TEST_ALSO_NODE=PATH[,PATH] runs unit and integration a second time on each of those Node.js
 //   programs, after the first run, in the same lane (CI: the current LTS from the npm registry).
@@ -109,7 +110,7 @@ if (checks) {
   lanes.push(
     (async () => {
       const results = [];
-      for (const [label, [cmd, argv]] of [['typecheck', npx('tsc', '-p', 'tsconfig.json')], ['eslint', npx('eslint', '.')], ['xss-scan', npx('xss-scan', '-p', 'tsconfig.json')]]) {
+      for (const [label, [cmd, argv]] of [['typecheck', npx('tsc', '-p', 'tsconfig.json')], ['eslint', npx('eslint', '.')], ['xss-scan', npx('xss-scan', '-p', 'tsconfig.json')], ['stylelint', npx('stylelint', 'src/**/*.css')]]) {
         results.push(await run(label, cmd, argv));
       }
       return results;
