@@ -87,3 +87,30 @@ export function readCommand(subject: string, body: string): Command | undefined 
   }
   return undefined;
 }
+
+/**
+ * Lines that are a list command and nothing else, as people send them to the post address:
+ * "unsubscribe", "Please remove me from this list.", "set digest weekly", "Join #SocialGov".
+ * Whole lines only, so "Help with caption tools" or "Unsubscribe links in newsletters" are posts.
+ */
+const ADMINISTRIVIA = [
+  /^(please )?(unsubscribe|unsub|signoff|sign off|leave|remove|subscribe|sub|join|help|info|who)( me)?( (from|to|off|on|of)( (this|the|your|our))?( (mailing )?(list|listserv|distribution|community)| #\S+))?( \S+@\S+)?$/i,
+  /^(please )?(remove|take|drop) me (from|off)( of)?( (this|the|your))?( (mailing )?(list|listserv|distribution( list)?))?$/i,
+  /^(please )?(add|sign) me( up)?( (to|on|for)( (this|the|your))?( (mailing )?(list|listserv)))?$/i,
+  /^set (digest|each|nomail|delivery|mail)\b/i,
+  /^(join|subscribe( to)?) the .{1,40}\b(community|list)$/i,
+  /^confirm [A-Za-z0-9_-]{20,100}$/i,
+];
+
+/** A post body this long is a real message, whatever its first line says (as Mailman's 5-line check). */
+const ADMINISTRIVIA_MAX_LINES = 10;
+
+/** The command a message to the post address really is, if it is one: the line that says so. */
+export function administriviaLine(subject: string, body: string): string | undefined {
+  const isCommand = (line: string) => ADMINISTRIVIA.some((re) => re.test(line.replace(/\s+/g, ' ').replace(/[\s.!?,;:]+$/, '').trim()));
+  const s = cleanSubject(subject);
+  if (s && isCommand(s)) return s;
+  const lines = bodyLines(body, ADMINISTRIVIA_MAX_LINES + 1);
+  if (lines.length > ADMINISTRIVIA_MAX_LINES) return undefined;
+  return lines.slice(0, 5).find(isCommand);
+}

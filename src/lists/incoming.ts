@@ -18,7 +18,7 @@ import { parseBounce } from './bounces/parse.ts';
 import { queueBounceCare } from './bounce-care.ts';
 import { readCommand } from './commands.ts';
 import { listIdOf, listLinks, type ListContext } from './context.ts';
-import { commandReply, heldNotice, leaveLinkMail, ownerForward, rejectNotice, type ListRef } from './mails.ts';
+import { administriviaNotice, commandReply, heldNotice, leaveLinkMail, ownerForward, rejectNotice, type ListRef } from './mails.ts';
 import { acceptPost, type AcceptedMessage } from './pipeline.ts';
 import { HOLD_NOTICE_JOB, lookupHoldToken, moderate, moderatorAddresses } from './moderation.ts';
 import { runChain, type PostFacts } from './rules.ts';
@@ -164,9 +164,12 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
     list,
     listId: listIdOf(list, ctx.domain),
     loopTag: links.addresses.post,
+    requestAddress: links.addresses.request,
     envelopeFrom: row.envelope_from,
     from,
     size: row.size,
+    subject: parsed.subject ?? '',
+    body: parsed.text ?? '',
     headers,
     recipientCount: addresses(parsed.to).length + addresses(parsed.cc).length,
     sender: standing,
@@ -187,7 +190,9 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
     await finish(tx, row.id, chain.outcome === 'hold' ? 'held' : chain.outcome === 'reject' ? 'rejected' : 'discarded', chain.reason, { hits });
     if (chain.outcome === 'reject') await reply(tx, ctx, row, headers, from, (to) => rejectNotice(to, ref, subject, chain.reason!, parsed.messageId));
     if (chain.outcome === 'hold') {
-      await reply(tx, ctx, row, headers, from, (to) => heldNotice(to, ref, subject, chain.reason!, parsed.messageId));
+      // "unsubscribe" sent to the list: the sender needs to know how to do it, not that it waits.
+      const command = chain.hits.some((h) => h.rule === 'administrivia');
+      await reply(tx, ctx, row, headers, from, (to) => (command ? administriviaNotice(to, ref, subject, parsed.messageId) : heldNotice(to, ref, subject, chain.reason!, parsed.messageId)));
       await ctx.queue.send(HOLD_NOTICE_JOB, { listId: list.id }, { db: tx, retryLimit: 10, retryDelay: 60 });
     }
   });

@@ -50,6 +50,18 @@ export function commandReply(to: string, l: ListRef, subject: string, lines: str
   };
 }
 
+/** A command ("unsubscribe") sent to the post address: held, and the sender told where commands go. */
+export function administriviaNotice(to: string, l: ListRef, subject: string, inReplyTo?: string): OutgoingMail {
+  return commandReply(to, l, subject, [
+    `Your message to ${l.post} looks like a request about your membership, so we did not send it to the members.`,
+    '',
+    `To leave, use the unsubscribe link at the bottom of any message from the list, or send "leave" to ${l.request}.`,
+    `To join, change how you get messages (each message or a daily or weekly digest), or leave, you can also use the web page: ${l.communityUrl}`,
+    '',
+    'If you meant to write to the members, a moderator will look at your message.',
+  ], inReplyTo);
+}
+
 export function rejectNotice(to: string, l: ListRef, subject: string, reason: string, inReplyTo?: string): OutgoingMail {
   return {
     from: l.request,

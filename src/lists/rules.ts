@@ -5,20 +5,26 @@
  * most severe outcome: discard > reject > hold > accept.
  */
 import type { SenderAuthentication } from './authenticate.ts';
+import { administriviaLine } from './commands.ts';
 import { matchesAddressList, type List } from './store.ts';
 
 export type Outcome = 'accept' | 'hold' | 'reject' | 'discard';
 
 /** What the rules see of one message to a list's post address. */
 export interface PostFacts {
-  list: Pick<List, 'localPart' | 'emergency' | 'moderated' | 'maxBytes' | 'maxRecipients' | 'acceptFrom' | 'banned'>;
+  list: Pick<List, 'localPart' | 'emergency' | 'moderated' | 'maxBytes' | 'maxRecipients' | 'acceptFrom' | 'banned' | 'administrivia'>;
   /** Our own List-Id value and X-Loop tag. */
   listId: string;
   loopTag: string;
+  /** Where commands go: <list>-request@. */
+  requestAddress: string;
   envelopeFrom: string;
   /** The From address (lower-case), if the message has one. */
   from: string | null;
   size: number;
+  subject: string;
+  /** The plain-text body, as far as the rules look (the first lines). */
+  body: string;
   /** Header name (lower-case) → every value, as sent. */
   headers: Map<string, string[]>;
   /** Addresses in To and Cc. */
@@ -88,6 +94,15 @@ export const RULES: Rule[] = [
         outcome: 'hold',
         reason: `The message claims to come from ${f.from} but fails that domain's DMARC check (SPF ${f.auth.spf}, ${f.auth.dkimPass.length ? `DKIM passed only for ${f.auth.dkimPass.join(', ')}` : 'no valid DKIM signature'}): it may be forged.`,
       };
+    },
+  },
+  {
+    name: 'administrivia',
+    description: 'The post is a list command ("unsubscribe", "remove me", "set digest") sent to every member by mistake.',
+    check(f) {
+      if (!f.list.administrivia) return null;
+      const line = administriviaLine(f.subject, f.body);
+      return line ? { outcome: 'hold', reason: `The message looks like a list command ("${line.slice(0, 60)}"), not a post: commands go to ${f.requestAddress}.` } : null;
     },
   },
   {

@@ -177,6 +177,7 @@ export interface ListSettingsForm {
   maxRecipients: string;
   acceptFrom: string;
   banned: string;
+  administrivia: boolean;
   sendToPoster: boolean;
   archivePublic: boolean;
 }
@@ -185,7 +186,7 @@ export function formFromSettings(s: ListSettings): ListSettingsForm {
   return {
     subjectPrefix: s.subjectPrefix ?? '', footer: s.footer, replyTo: s.replyTo, dmarcMitigation: s.dmarcMitigation, moderated: s.moderated, emergency: s.emergency,
     maxKb: String(Math.floor(s.maxBytes / 1024)), maxRecipients: String(s.maxRecipients), acceptFrom: s.acceptFrom.join('\n'), banned: s.banned.join('\n'),
-    sendToPoster: s.sendToPoster, archivePublic: s.archivePublic,
+    administrivia: s.administrivia, sendToPoster: s.sendToPoster, archivePublic: s.archivePublic,
   };
 }
 
@@ -217,6 +218,7 @@ export function ListSettingsPage(p: { site: Site; c: ListRef; listName: string; 
         <Checkbox name="moderated" label="Announce-only list: only moderators and coordinators post; other posts wait for approval" checked={p.form.moderated} />
         <TextArea name="acceptFrom" label="Always accept posts from (one address or @domain a line)" hint="For people who are not members, such as a partner's press office." value={p.form.acceptFrom} error={e.acceptFrom} rows={3} maxlength={20000} />
         <TextArea name="banned" label="Banned senders (one address or @domain a line)" hint="Their posts are discarded without notice." value={p.form.banned} error={e.banned} rows={3} maxlength={20000} />
+        <Checkbox name="administrivia" label="Hold posts that are list commands, such as “unsubscribe”, and tell the sender how to do it" checked={p.form.administrivia} />
         <TextField name="maxKb" label="Largest post, in KB" value={p.form.maxKb} error={e.maxKb} required maxlength={6} />
         <TextField name="maxRecipients" label="Most people in To and Cc" value={p.form.maxRecipients} error={e.maxRecipients} required maxlength={4} />
         <h2>Messages</h2>

@@ -200,6 +200,23 @@ describe('the listserv', () => {
     assert.match(answer.raw, /^Auto-Submitted: auto-replied/m);
   });
 
+  test('"unsubscribe" sent to the list address is held: no member gets it, the sender is told how to leave', async () => {
+    const messageId = '<administrivia@agency.gov>';
+    await postMail({
+      port: smtpPort, from: 'Lee <lee@agency.gov>', to: LIST, subject: 'unsubscribe', text: '\n', messageId,
+      dkim: { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem },
+    });
+    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    assert.equal(row.status, 'held');
+    assert.deepEqual(row.rule_hits.hits.map((h: { rule: string }) => h.rule), ['administrivia']);
+    const answer = await waitFor('the answer', async () => sink.messages.find((m) => m.to.includes('lee@agency.gov') && m.subject === 'Re: unsubscribe'));
+    assert.match(answer.text, /send "leave" to social-media-request@lists\.test\.gov/);
+    assert.match(answer.text, new RegExp(`${SITE}/communities/social-media`));
+    assert.match(answer.raw, /^Auto-Submitted: auto-replied/m);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(copiesOf(messageId).length, 0, 'no member gets it');
+  });
+
   test('one-click unsubscribe: GET shows a button, POST leaves at once', async () => {
     const copy = copiesOf('<first-post@agency.gov>').find((m) => m.to[0] === 'kim@state.gov')!;
     const link = /^List-Unsubscribe: <(https[^>]+)>/m.exec(copy.raw.replace(/\r?\n[ \t]+/g, ' '))![1]!;
