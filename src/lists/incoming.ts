@@ -313,8 +313,10 @@ async function handleOwner(ctx: ListContext, list: List, row: IncomingRow, parse
       return;
     }
     const to = await coordinatorAddresses(tx, list.communityId);
+    const name = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name || null);
+    const original = { from: from ?? row.envelope_from, name, subject: parsed.subject || '(no subject)', text: parsed.text ?? null, raw: row.raw };
     for (const coordinator of to) {
-      await queueMail(tx, ctx.queue, ownerForward(coordinator, ref, from ?? row.envelope_from, parsed.subject ?? '(no subject)', row.raw), { key: `owner-forward:${row.id}:${coordinator}` });
+      await queueMail(tx, ctx.queue, ownerForward(coordinator, ref, original), { key: `owner-forward:${row.id}:${coordinator}` });
     }
     await finish(tx, row.id, 'done', to.length ? `forwarded to ${to.length} coordinator(s)` : 'no coordinators to forward to');
   });

@@ -97,13 +97,45 @@ export function leaveLinkMail(to: string, l: ListRef, link: string, inReplyTo?: 
   ], inReplyTo);
 }
 
-export function ownerForward(to: string, l: ListRef, from: string, subject: string, raw: Buffer): OutgoingMail {
+/** What the coordinators see of a message to -owner. */
+export interface OwnerMessage {
+  /** The address a reply should reach: the sender's own. */
+  from: string;
+  name: string | null;
+  subject: string;
+  /** The plain-text body, shown inline; null for a message with none (HTML only). */
+  text: string | null;
+  raw: Buffer;
+}
+
+/** The most of the original shown inline; all of it is in the attachment. */
+const OWNER_INLINE_CHARS = 100_000;
+
+/**
+ * Mail to -owner, forwarded to one coordinator: from the owner address (our domain, so it passes
+ * DMARC) as "<name> via <list> coordinators", with Reply-To the sender, so pressing Reply answers
+ * the person and not the command robot at -request. The text is inline, the original attached.
+ */
+export function ownerForward(to: string, l: ListRef, m: OwnerMessage): OutgoingMail {
+  const owner = l.post.replace('@', '-owner@');
+  // A display name is quoted in From: drop what could break out of the quotes or the header.
+  const shown = (m.name || m.from).replace(/["\\]|\p{Cc}/gu, '').slice(0, 80);
+  const text = m.text?.trim() ? m.text.slice(0, OWNER_INLINE_CHARS) : '(The message has no plain-text part: open the attached message to read it.)';
   return {
-    from: l.request,
+    from: `"${shown} via ${l.name.replace(/["\\]|\p{Cc}/gu, '')} coordinators" <${owner}>`,
     to,
-    subject: `[${l.name} owners] ${subject}`.slice(0, 200),
-    text: [`${from} wrote to the coordinators of ${l.name} (${l.post.replace('@', '-owner@')}). Their message is attached.`].join('\n'),
-    attachments: [{ filename: 'message.eml', contentType: 'message/rfc822', content: raw.toString('utf8') }],
+    replyTo: m.from,
+    subject: `[${l.name} owners] ${m.subject}`.slice(0, 200),
+    text: [
+      `${m.from} wrote to the coordinators of ${l.name} (${owner}). Reply to this message to answer them.`,
+      '',
+      '---------- Their message ----------',
+      `From: ${m.name ? `${m.name} <${m.from}>` : m.from}`,
+      `Subject: ${m.subject}`,
+      '',
+      text,
+    ].join('\n'),
+    attachments: [{ filename: 'message.eml', contentType: 'message/rfc822', content: m.raw.toString('utf8') }],
   };
 }
 

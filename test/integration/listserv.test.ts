@@ -217,6 +217,17 @@ describe('the listserv', () => {
     assert.equal(copiesOf(messageId).length, 0, 'no member gets it');
   });
 
+  test('mail to -owner reaches the coordinators readable inline, and Reply goes to the person who wrote', async () => {
+    await platform.db.pool.query(`update memberships set role = 'coordinator' where member_id = (select id from members where email = 'pat@agency.gov')`);
+    await postMail({ port: smtpPort, from: 'Sam Rivera <sam.rivera@example.com>', to: `social-media-owner@${DOMAIN}`, subject: 'Can our office join?', text: 'We are a state office. May we join the list?\n' });
+    const forward = await waitFor('the forward', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && /Can our office join\?/.test(m.subject)));
+    const replyTo = forward.headers.get('reply-to') as { value: Array<{ address: string }> } | undefined;
+    assert.equal(replyTo?.value[0]?.address, 'sam.rivera@example.com', 'Reply reaches the original sender');
+    assert.match(forward.raw.replace(/\r?\n[ \t]+/g, ' '), /^From: .*social-media-owner@lists\.test\.gov/m, 'from the owner address, not -request');
+    assert.match(forward.text, /We are a state office\. May we join the list\?/, 'the original is readable inline');
+    assert.match(forward.raw, /^Content-Type: message\/rfc822/m, 'and attached');
+  });
+
   test('one-click unsubscribe: GET shows a button, POST leaves at once', async () => {
     const copy = copiesOf('<first-post@agency.gov>').find((m) => m.to[0] === 'kim@state.gov')!;
     const link = /^List-Unsubscribe: <(https[^>]+)>/m.exec(copy.raw.replace(/\r?\n[ \t]+/g, ' '))![1]!;
