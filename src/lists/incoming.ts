@@ -167,6 +167,7 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
     requestAddress: links.addresses.request,
     envelopeFrom: row.envelope_from,
     from,
+    fromAddresses: addresses(parsed.from).map((a) => a.toLowerCase()),
     size: row.size,
     subject: parsed.subject ?? '',
     body: parsed.text ?? '',

@@ -4,12 +4,13 @@ import { runChain, type PostFacts } from './rules.ts';
 
 function facts(over: Partial<PostFacts> = {}, headers: Record<string, string[]> = {}): PostFacts {
   return {
-    list: { localPart: 'social-media', emergency: false, moderated: false, maxBytes: 5_000_000, maxRecipients: 10, acceptFrom: [], banned: [], administrivia: true },
+    list: { localPart: 'social-media', emergency: false, moderated: false, maxBytes: 5_000_000, maxRecipients: 10, acceptFrom: [], banned: [], administrivia: true, spfFail: 'hold' },
     listId: 'social-media.lists.example.gov',
     loopTag: 'social-media@lists.example.gov',
     requestAddress: 'social-media-request@lists.example.gov',
     envelopeFrom: 'pat@agency.gov',
     from: 'pat@agency.gov',
+    fromAddresses: ['pat@agency.gov'],
     size: 2000,
     subject: 'Caption tools for short video',
     body: 'Which caption tools does your agency use?\n',
@@ -96,5 +97,23 @@ describe('posting rules', () => {
       assert.equal(runChain(facts({ subject, body })).outcome, 'accept', subject);
     }
     assert.equal(runChain(facts({ subject: 'unsubscribe', body: '', list: { ...facts().list, administrivia: false } })).outcome, 'accept');
+  });
+  test('a member address from a domain with no DMARC record and an SPF hard fail is held, unless the list accepts it', () => {
+    const auth = { dmarc: 'none', policy: null, spf: 'fail', dkimPass: [], fromDomain: 'agency.gov' };
+    const r = runChain(facts({ auth }));
+    assert.equal(r.outcome, 'hold');
+    assert.deepEqual(r.hits.map((h) => h.rule), ['spf-fail']);
+    assert.match(r.reason!, /SPF/);
+    assert.equal(runChain(facts({ auth, list: { ...facts().list, spfFail: 'accept' } })).outcome, 'accept');
+    assert.equal(runChain(facts({ auth: { ...auth, spf: 'softfail' } })).outcome, 'accept', 'a soft fail is not proof');
+  });
+  test('two From headers, or several addresses in From, are held with the reason', () => {
+    const two = runChain(facts({}, { from: ['pat@agency.gov', 'boss@agency.gov'] }));
+    assert.equal(two.outcome, 'hold');
+    assert.deepEqual(two.hits.map((h) => h.rule), ['from-header']);
+    assert.match(two.reason!, /2 From headers/);
+    const several = runChain(facts({ fromAddresses: ['pat@agency.gov', 'boss@agency.gov'] }, { from: ['pat@agency.gov, boss@agency.gov'] }));
+    assert.equal(several.outcome, 'hold');
+    assert.match(several.reason!, /several addresses \(pat@agency\.gov, boss@agency\.gov\)/);
   });
 });

@@ -6,6 +6,8 @@ import type { Queryable } from '../platform/db/queryable.ts';
 
 export type ReplyToPolicy = 'poster' | 'list';
 export type DmarcMitigation = 'auto' | 'always' | 'never';
+/** What to do with a member's post whose domain has no DMARC policy and whose SPF fails hard. */
+export type SpfFailAction = 'hold' | 'accept';
 
 export interface List {
   id: number;
@@ -32,6 +34,7 @@ export interface List {
   banned: string[];
   /** Hold posts that are list commands ("unsubscribe") and tell the sender where commands go. */
   administrivia: boolean;
+  spfFail: SpfFailAction;
   sendToPoster: boolean;
   archivePublic: boolean;
   timeZone: string;
@@ -47,7 +50,7 @@ function toList(r: Record<string, unknown>): List {
     name: r.name as string, description: r.description as string, subjectPrefix: r.subject_prefix as string | null, footer: r.footer as string,
     replyTo: r.reply_to as ReplyToPolicy, dmarcMitigation: r.dmarc_mitigation as DmarcMitigation, moderated: r.moderated as boolean,
     emergency: r.emergency as boolean, maxBytes: Number(r.max_bytes), maxRecipients: Number(r.max_recipients),
-    acceptFrom: r.accept_from as string[], banned: r.banned as string[], administrivia: r.administrivia as boolean, sendToPoster: r.send_to_poster as boolean,
+    acceptFrom: r.accept_from as string[], banned: r.banned as string[], administrivia: r.administrivia as boolean, spfFail: r.spf_fail as SpfFailAction, sendToPoster: r.send_to_poster as boolean,
     archivePublic: r.archive_public as boolean, timeZone: r.time_zone as string, postCount: Number(r.post_count),
   };
 }

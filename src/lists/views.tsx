@@ -178,6 +178,7 @@ export interface ListSettingsForm {
   acceptFrom: string;
   banned: string;
   administrivia: boolean;
+  spfFail: string;
   sendToPoster: boolean;
   archivePublic: boolean;
 }
@@ -186,7 +187,7 @@ export function formFromSettings(s: ListSettings): ListSettingsForm {
   return {
     subjectPrefix: s.subjectPrefix ?? '', footer: s.footer, replyTo: s.replyTo, dmarcMitigation: s.dmarcMitigation, moderated: s.moderated, emergency: s.emergency,
     maxKb: String(Math.floor(s.maxBytes / 1024)), maxRecipients: String(s.maxRecipients), acceptFrom: s.acceptFrom.join('\n'), banned: s.banned.join('\n'),
-    administrivia: s.administrivia, sendToPoster: s.sendToPoster, archivePublic: s.archivePublic,
+    administrivia: s.administrivia, spfFail: s.spfFail, sendToPoster: s.sendToPoster, archivePublic: s.archivePublic,
   };
 }
 
@@ -219,6 +220,7 @@ export function ListSettingsPage(p: { site: Site; c: ListRef; listName: string; 
         <TextArea name="acceptFrom" label="Always accept posts from (one address or @domain a line)" hint="For people who are not members, such as a partner's press office." value={p.form.acceptFrom} error={e.acceptFrom} rows={3} maxlength={20000} />
         <TextArea name="banned" label="Banned senders (one address or @domain a line)" hint="Their posts are discarded without notice." value={p.form.banned} error={e.banned} rows={3} maxlength={20000} />
         <Checkbox name="administrivia" label="Hold posts that are list commands, such as “unsubscribe”, and tell the sender how to do it" checked={p.form.administrivia} />
+        <Radios name="spfFail" legend="A member’s post whose domain has no DMARC policy and whose sending server fails SPF" value={p.form.spfFail} options={[['hold', 'Hold it for a moderator: it may be forged'], ['accept', 'Send it to the list (for members who post through old forwarding services)']]} />
         <TextField name="maxKb" label="Largest post, in KB" value={p.form.maxKb} error={e.maxKb} required maxlength={6} />
         <TextField name="maxRecipients" label="Most people in To and Cc" value={p.form.maxRecipients} error={e.maxRecipients} required maxlength={4} />
         <h2>Messages</h2>

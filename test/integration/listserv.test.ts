@@ -44,7 +44,9 @@ describe('the listserv', () => {
       '_dmarc.agency.gov': 'v=DMARC1; p=reject; rua=mailto:dmarc@agency.gov',
       'mail._domainkey.agency.gov': agencyKey.txt,
       '_dmarc.example.com': 'v=DMARC1; p=none',
-    });
+      // no DMARC record, and no server may send for it
+      'nodmarc.gov': 'v=spf1 -all',
+    }, ['_dmarc.flaky.gov']);
     sink = await startMailSink();
     platform = await startPlatform(
       testConfig({
@@ -226,6 +228,35 @@ describe('the listserv', () => {
     assert.match(forward.raw.replace(/\r?\n[ \t]+/g, ' '), /^From: .*social-media-owner@lists\.test\.gov/m, 'from the owner address, not -request');
     assert.match(forward.text, /We are a state office\. May we join the list\?/, 'the original is readable inline');
     assert.match(forward.raw, /^Content-Type: message\/rfc822/m, 'and attached');
+  });
+
+  test("a member's address from a domain with no DMARC record whose SPF fails hard is held", async () => {
+    await addMembers(platform.db.pool, 'social-media', ['ron@nodmarc.gov']);
+    const messageId = '<spf-fail@nodmarc.gov>';
+    await postMail({ port: smtpPort, from: 'Ron <ron@nodmarc.gov>', to: LIST, subject: 'Invoice attached', text: 'Please pay.', messageId });
+    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    assert.equal(row.status, 'held');
+    assert.deepEqual(row.rule_hits.hits.map((h: { rule: string }) => h.rule), ['spf-fail']);
+    assert.match(row.decision_reason, /SPF fails/);
+  });
+
+  test('when the DMARC lookup fails (SERVFAIL), From is rewritten as for p=reject', async () => {
+    await addMembers(platform.db.pool, 'social-media', ['flo@flaky.gov']);
+    const messageId = '<servfail@flaky.gov>';
+    await postMail({ port: smtpPort, from: 'Flo Park <flo@flaky.gov>', to: LIST, subject: 'Accessibility checklist', text: 'Here is ours.', messageId });
+    const copy = await waitFor('a copy', async () => copiesOf(messageId).find((m) => m.to[0] === 'lee@agency.gov'));
+    const raw = copy.raw.replace(/\r?\n[ \t]+/g, ' ');
+    assert.match(raw, /^From: "?Flo Park via Social Media"? <social-media@lists\.test\.gov>/m);
+    assert.match(raw, /^Reply-To: .*flo@flaky\.gov/m);
+  });
+
+  test('several addresses in From are held with the reason', async () => {
+    const messageId = '<two-senders@agency.gov>';
+    await postMail({ port: smtpPort, from: 'pat@agency.gov, lee@agency.gov', envelopeFrom: 'pat@agency.gov', to: LIST, subject: 'From both of us', text: 'Hello', messageId });
+    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    assert.equal(row.status, 'held');
+    assert.ok(row.rule_hits.hits.some((h: { rule: string }) => h.rule === 'from-header'), JSON.stringify(row.rule_hits.hits));
+    assert.match(row.decision_reason, /several addresses/);
   });
 
   test('one-click unsubscribe: GET shows a button, POST leaves at once', async () => {
