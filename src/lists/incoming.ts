@@ -213,7 +213,7 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
       await finish(tx, row.id, status, note);
     });
   };
-  if (!command) return answer(['We did not find a command in your message.'], 'done', 'no command');
+  if (!command) return forwardToOwners(ctx, list, row, parsed, headers, from);
   if (command.kind === 'help') return answer(['Here is how this list works.'], 'done', 'help');
   if (command.kind === 'confirm') return confirmByToken(ctx, list, row, headers, from, command.token, subject, parsed.messageId);
   if (command.kind === 'leave') {
@@ -267,6 +267,27 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
   await finish(ctx.pool, row.id, 'done', `join: confirmation sent (${result.decision.outcome})`);
 }
 
+/**
+ * Free text to -request ("Please add me to the list"): a person wrote, not a robot. They get the
+ * help answer, and the coordinators get the message with Reply-To the person, so someone answers.
+ * Forwarded only when the answer goes out too: the daily reply limit also caps what reaches them.
+ */
+async function forwardToOwners(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+  const ref = listRef(ctx, list);
+  const subject = parsed.subject ?? '';
+  await inTransaction(ctx.pool, async (tx) => {
+    const lines = ['We did not find a command in your message, so we passed your message to the coordinators of the list, who will answer you.'];
+    const answered = await reply(tx, ctx, row, headers, from, (to) => commandReply(to, ref, subject, lines, parsed.messageId));
+    const coordinators = answered && from ? await coordinatorAddresses(tx, list.communityId) : [];
+    const name = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name || null);
+    for (const coordinator of coordinators) {
+      const original = { from: from!, name, subject: subject || '(no subject)', text: parsed.text ?? null, raw: row.raw, viaRequest: true };
+      await queueMail(tx, ctx.queue, ownerForward(coordinator, ref, original), { key: `request-forward:${row.id}:${coordinator}` });
+    }
+    await finish(tx, row.id, 'done', coordinators.length ? `no command: answered, forwarded to ${coordinators.length} coordinator(s)` : 'no command');
+  });
+}
+
 async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, headers: Map<string, string[]>, from: string | null, token: string, subject: string, inReplyTo: string | undefined): Promise<void> {
   const ref = listRef(ctx, list);
   const operator = { eligibleDomains: ctx.config.eligibleDomains, blockedDomains: ctx.config.blockedDomains };
@@ -280,8 +301,8 @@ async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, he
     : result.kind === 'expired' ? [`This request has expired. Send "join" to ${ref.request} to ask again.`]
     : ['We did not recognise this confirmation. It may be mistyped.'];
   await inTransaction(ctx.pool, async (tx) => {
-    // Joined and awaiting-approval already got their own mail from confirmJoin.
-    if (result.kind !== 'joined' && result.kind !== 'awaiting-approval') await reply(tx, ctx, row, headers, from, (to) => commandReply(to, ref, subject, lines, inReplyTo));
+    // Joining sends its own welcome (confirmJoin); waiting for a coordinator sends the applicant nothing, so we answer.
+    if (result.kind !== 'joined') await reply(tx, ctx, row, headers, from, (to) => commandReply(to, ref, subject, lines, inReplyTo));
     await finish(tx, row.id, 'done', `confirm: ${result.kind}`);
   });
 }

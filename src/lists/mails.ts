@@ -106,6 +106,8 @@ export interface OwnerMessage {
   /** The plain-text body, shown inline; null for a message with none (HTML only). */
   text: string | null;
   raw: Buffer;
+  /** Set when they wrote to -request with no command we know, rather than to -owner. */
+  viaRequest?: boolean;
 }
 
 /** The most of the original shown inline; all of it is in the attachment. */
@@ -127,7 +129,9 @@ export function ownerForward(to: string, l: ListRef, m: OwnerMessage): OutgoingM
     replyTo: m.from,
     subject: `[${l.name} owners] ${m.subject}`.slice(0, 200),
     text: [
-      `${m.from} wrote to the coordinators of ${l.name} (${owner}). Reply to this message to answer them.`,
+      m.viaRequest
+        ? `${m.from} wrote to ${l.request} with no command we know, so their message comes to you, the coordinators of ${l.name}. Reply to this message to answer them.`
+        : `${m.from} wrote to the coordinators of ${l.name} (${owner}). Reply to this message to answer them.`,
       '',
       '---------- Their message ----------',
       `From: ${m.name ? `${m.name} <${m.from}>` : m.from}`,

@@ -259,6 +259,29 @@ describe('the listserv', () => {
     assert.match(row.decision_reason, /several addresses/);
   });
 
+  test('free text to -request gets the help answer and reaches the coordinators, who can reply', async () => {
+    await postMail({ port: smtpPort, from: 'Dana Cole <dana@agency.gov>', to: `social-media-request@${DOMAIN}`, subject: 'Question', text: 'Please add me to the list.\n' });
+    const answer = await waitFor('the answer', async () => sink.messages.find((m) => m.to.includes('dana@agency.gov') && m.subject === 'Re: Question'));
+    assert.match(answer.text, /passed your message to the coordinators/);
+    assert.match(answer.text, /Commands go to social-media-request@lists\.test\.gov/);
+    const forward = await waitFor('the forward', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && /owners\] Question/.test(m.subject)));
+    assert.equal((forward.headers.get('reply-to') as { value: Array<{ address: string }> }).value[0]!.address, 'dana@agency.gov');
+    assert.match(forward.text, /Please add me to the list\./);
+    assert.match(forward.text, /wrote to social-media-request@lists\.test\.gov with no command we know/);
+  });
+
+  test('confirming by reply a join that needs approval tells the applicant a coordinator will review it', async () => {
+    await postMail({ port: smtpPort, from: 'Casey <casey@contractor-example.com>', to: `social-media-request@${DOMAIN}`, subject: 'Join #SocialGov', text: 'Name: Casey Lin\nJob title: Contractor\n' });
+    const confirm = await sink.next('casey@contractor-example.com');
+    assert.match(confirm.subject, /Confirm your request to join/);
+    const replyTo = String((confirm.headers.get('reply-to') as { value: Array<{ address: string }> }).value[0]!.address);
+    await postMail({ port: smtpPort, from: 'casey@contractor-example.com', to: replyTo, subject: `Re: ${confirm.subject}`, text: 'Yes\n' });
+    const ack = await sink.next('casey@contractor-example.com');
+    assert.match(ack.text, /your address is confirmed\. A coordinator will review your request/);
+    const { rows } = await platform.db.pool.query(`select status from join_requests where email = 'casey@contractor-example.com'`);
+    assert.equal(rows[0].status, 'awaiting-approval');
+  });
+
   test('one-click unsubscribe: GET shows a button, POST leaves at once', async () => {
     const copy = copiesOf('<first-post@agency.gov>').find((m) => m.to[0] === 'kim@state.gov')!;
     const link = /^List-Unsubscribe: <(https[^>]+)>/m.exec(copy.raw.replace(/\r?\n[ \t]+/g, ' '))![1]!;
