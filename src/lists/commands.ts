@@ -1,19 +1,35 @@
 /**
  * E-mail commands to `<list>-request@`: join/subscribe (also the community's own subject lines,
  * "Join #SocialGov", "Subscribe to #SocialGov", "Join the Social Media Community"), leave/
- * unsubscribe, help, and confirm <token>. Reading the command is a pure function; doing it goes
+ * unsubscribe, help, confirm <token>, and Mailman users' habits: set digest daily|weekly,
+ * set each, set nomail, info and who. Reading the command is a pure function; doing it goes
  * through the same eligibility engine, double opt-in and membership records as the web.
  */
+
+/** How a member gets the list: each message, a daily or weekly digest, or no mail. */
+export type DeliveryChoice = 'each' | 'daily' | 'weekly' | 'none';
 
 export type Command =
   | { kind: 'join'; name?: string; jobTitle?: string; agency?: string }
   | { kind: 'leave'; token?: string }
   | { kind: 'help' }
+  | { kind: 'info' }
+  | { kind: 'who' }
+  | { kind: 'set'; mode: DeliveryChoice }
   | { kind: 'confirm'; token: string };
 
 const JOIN = /^(join|subscribe|sub)\b/i;
 const LEAVE = /^(leave|unsubscribe|unsub|signoff|remove)\b/i;
-const HELP = /^(help|info|\?)$/i;
+const HELP = /^(help|\?)$/i;
+const INFO = /^info$/i;
+const WHO = /^(who|roster)$/i;
+/** Mailman 2's and 3's spellings: "set digest [daily|weekly|on|off]", "set each", "set nomail", "set delivery on|off". */
+const SET: Array<[RegExp, DeliveryChoice]> = [
+  [/^set\s+digest(\s+(daily|on|plain|mime))?$/i, 'daily'],
+  [/^set\s+digest\s+weekly$/i, 'weekly'],
+  [/^set\s+(each|digest\s+off|nodigest|mail|delivery\s+on)$/i, 'each'],
+  [/^set\s+(nomail|delivery\s+off|vacation)$/i, 'none'],
+];
 const CONFIRM = /^confirm\s+([A-Za-z0-9_-]{20,100})\b/i;
 
 function cleanSubject(subject: string): string {
@@ -71,6 +87,10 @@ function fromLine(line: string, body: string): Command | undefined {
     return { kind: 'leave', ...(token ? { token } : {}) };
   }
   if (HELP.test(line)) return { kind: 'help' };
+  if (INFO.test(line)) return { kind: 'info' };
+  if (WHO.test(line)) return { kind: 'who' };
+  const set = SET.find(([re]) => re.test(line));
+  if (set) return { kind: 'set', mode: set[1] };
   return undefined;
 }
 

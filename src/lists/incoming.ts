@@ -16,7 +16,7 @@ import { changeMembership, coordinatorAddresses, findMemberByEmail, membershipIn
 import { authenticateSender, type SenderAuthentication } from './authenticate.ts';
 import { parseBounce } from './bounces/parse.ts';
 import { queueBounceCare } from './bounce-care.ts';
-import { readCommand } from './commands.ts';
+import { readCommand, type DeliveryChoice } from './commands.ts';
 import { listIdOf, listLinks, type ListContext } from './context.ts';
 import { administriviaNotice, commandReply, heldNotice, leaveLinkMail, ownerForward, rejectNotice, type ListRef } from './mails.ts';
 import { acceptPost, type AcceptedMessage } from './pipeline.ts';
@@ -215,6 +215,9 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
   };
   if (!command) return forwardToOwners(ctx, list, row, parsed, headers, from);
   if (command.kind === 'help') return answer(['Here is how this list works.'], 'done', 'help');
+  if (command.kind === 'info') return answer(infoLines(list, ref), 'done', 'info');
+  if (command.kind === 'who') return answerWho(ctx, list, from, answer);
+  if (command.kind === 'set') return setDeliveryByMail(ctx, list, row, from, command.mode, answer);
   if (command.kind === 'confirm') return confirmByToken(ctx, list, row, headers, from, command.token, subject, parsed.messageId);
   if (command.kind === 'leave') {
     if (command.token) {
@@ -378,11 +381,63 @@ async function handleBounce(ctx: ListContext, list: List, row: IncomingRow): Pro
   });
 }
 
+function infoLines(list: List, ref: ListRef): string[] {
+  return [
+    `${list.name}${list.description.trim() ? `: ${list.description.trim()}` : ''}`,
+    '',
+    `To post: ${ref.post}`,
+    `To write to the coordinators: ${ref.post.replace('@', '-owner@')}`,
+    `Web page (join, leave, digests, archive): ${ref.communityUrl}`,
+  ];
+}
+
+type Answer = (lines: string[], status?: string, note?: string | null) => Promise<void>;
+
+/** "who": the members' names and addresses, to a member, only on a list that allows it. */
+async function answerWho(ctx: ListContext, list: List, from: string | null, answer: Answer): Promise<void> {
+  if (!list.whoByMail) return answer([`${list.name} does not send its list of members by mail.`], 'done', 'who: refused (the list does not allow it)');
+  const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
+  if (!member || !(await listStanding(ctx.pool, list, member.id)).member) return answer([`Only members of ${list.name} can ask who is on it.`], 'done', 'who: refused (not a member)');
+  // The answer goes to the member's own address, so a forged "who" tells the forger nothing.
+  const { rows } = await ctx.pool.query<{ name: string; email: string }>(
+    list.groupId !== null
+      ? `select m.name, m.email from working_group_members w join members m on m.id = w.member_id where w.group_id = $1 and w.status = 'active' order by lower(m.email) limit 5000`
+      : `select m.name, m.email from memberships ms join members m on m.id = ms.member_id where ms.community_id = $1 and ms.status = 'active' order by lower(m.email) limit 5000`,
+    [list.groupId ?? list.communityId],
+  );
+  return answer([`The members of ${list.name} (${rows.length}):`, '', ...rows.map((r) => `  ${r.name} <${r.email}>`)], 'done', 'who: answered');
+}
+
+const DELIVERY_WORDS: Record<DeliveryChoice, string> = { each: 'each message as it is posted', daily: 'a daily digest', weekly: 'a weekly digest', none: 'no mail from the list (you stay a member)' };
+
+/**
+ * "set digest weekly", "set each", "set nomail": change how a member gets the list, as on the web
+ * (audited as membership.delivery). Only when the message passes its domain's DMARC check: a
+ * forged "set nomail" must not silently stop someone's mail.
+ */
+async function setDeliveryByMail(ctx: ListContext, list: List, row: IncomingRow, from: string | null, mode: DeliveryChoice, answer: Answer): Promise<void> {
+  const ref = listRef(ctx, list);
+  if (list.groupId !== null) return answer([`How you get ${list.name} is set on the working group's page: ${ref.communityUrl}`], 'done', 'set: group list, sent to the page');
+  const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
+  if (!member || !(await listStanding(ctx.pool, list, member.id)).member) return answer([`${from} is not on ${list.name}, so there is nothing to change.`], 'done', 'set: not a member');
+  let auth: SenderAuthentication | null = null;
+  try {
+    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve);
+  } catch (err) {
+    ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });
+  }
+  if (auth?.dmarc !== 'pass') {
+    return answer([`Nothing changed: we could not confirm that this message came from ${from} (it does not pass the DMARC check of its domain).`, `You can choose how you get ${list.name} on the web: ${ref.communityUrl}`], 'done', `set ${mode}: refused (DMARC ${auth?.dmarc ?? 'not checked'})`);
+  }
+  await changeMembership(ctx.pool, { name: member.email, source: 'email' }, { communityId: list.communityId, memberId: member.id, deliveryMode: mode, source: 'email', action: 'membership.delivery' });
+  return answer([`Done: you now get ${DELIVERY_WORDS[mode]} from ${list.name}.`, `You can change this again by mail or on the web: ${ref.communityUrl}`], 'done', `set ${mode}`);
+}
+
 /**
  * A "join" sent to a group list's -request address. Joining a working group follows its join
  * policy and needs a community member's sign-in, so the answer says where to do it on the web.
  */
-async function answerGroupJoin(ctx: ListContext, list: List, from: string, answer: (lines: string[], status?: string, note?: string | null) => Promise<void>): Promise<void> {
+async function answerGroupJoin(ctx: ListContext, list: List, from: string, answer: Answer): Promise<void> {
   const member = await findMemberByEmail(ctx.pool, from);
   const standing = await listStanding(ctx.pool, list, member?.id);
   const page = `${ctx.baseUrl}${listHomePath(list)}`;

@@ -32,7 +32,7 @@ export function settingsFromForm(body: unknown): { ok: true; settings: ListSetti
   const form: ListSettingsForm = {
     subjectPrefix: field(body, 'subjectPrefix', 60), footer: field(body, 'footer', 2000), replyTo: field(body, 'replyTo'), dmarcMitigation: field(body, 'dmarcMitigation'),
     moderated: on('moderated'), emergency: on('emergency'), maxKb: field(body, 'maxKb'), maxRecipients: field(body, 'maxRecipients'),
-    acceptFrom: field(body, 'acceptFrom', 20000), banned: field(body, 'banned', 20000), administrivia: on('administrivia'), spfFail: field(body, 'spfFail') || 'hold', sendToPoster: on('sendToPoster'), archivePublic: on('archivePublic'),
+    acceptFrom: field(body, 'acceptFrom', 20000), banned: field(body, 'banned', 20000), administrivia: on('administrivia'), spfFail: field(body, 'spfFail') || 'hold', whoByMail: on('whoByMail'), sendToPoster: on('sendToPoster'), archivePublic: on('archivePublic'),
   };
   const errors: FieldErrors = {};
   const addresses = (name: 'acceptFrom' | 'banned') => {
@@ -58,7 +58,7 @@ export function settingsFromForm(body: unknown): { ok: true; settings: ListSetti
     settings: {
       subjectPrefix: prefix === '' ? null : prefix.toLowerCase() === 'none' ? '' : prefix, footer: form.footer, replyTo: form.replyTo as 'poster' | 'list',
       dmarcMitigation: form.dmarcMitigation as 'auto' | 'always' | 'never', moderated: form.moderated, emergency: form.emergency, maxBytes: maxKb * 1024, maxRecipients,
-      acceptFrom, banned, administrivia: form.administrivia, spfFail: form.spfFail as 'hold' | 'accept', sendToPoster: form.sendToPoster, archivePublic: form.archivePublic,
+      acceptFrom, banned, administrivia: form.administrivia, spfFail: form.spfFail as 'hold' | 'accept', whoByMail: form.whoByMail, sendToPoster: form.sendToPoster, archivePublic: form.archivePublic,
     },
   };
 }

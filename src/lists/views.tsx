@@ -179,6 +179,7 @@ export interface ListSettingsForm {
   banned: string;
   administrivia: boolean;
   spfFail: string;
+  whoByMail: boolean;
   sendToPoster: boolean;
   archivePublic: boolean;
 }
@@ -187,7 +188,7 @@ export function formFromSettings(s: ListSettings): ListSettingsForm {
   return {
     subjectPrefix: s.subjectPrefix ?? '', footer: s.footer, replyTo: s.replyTo, dmarcMitigation: s.dmarcMitigation, moderated: s.moderated, emergency: s.emergency,
     maxKb: String(Math.floor(s.maxBytes / 1024)), maxRecipients: String(s.maxRecipients), acceptFrom: s.acceptFrom.join('\n'), banned: s.banned.join('\n'),
-    administrivia: s.administrivia, spfFail: s.spfFail, sendToPoster: s.sendToPoster, archivePublic: s.archivePublic,
+    administrivia: s.administrivia, spfFail: s.spfFail, whoByMail: s.whoByMail, sendToPoster: s.sendToPoster, archivePublic: s.archivePublic,
   };
 }
 
@@ -228,6 +229,7 @@ export function ListSettingsPage(p: { site: Site; c: ListRef; listName: string; 
         <TextArea name="footer" label="Footer text" hint="Added to the end of every post, above the standard lines about unsubscribing and FOIA." value={p.form.footer} error={e.footer} rows={3} maxlength={2000} />
         <Radios name="replyTo" legend="Replies go to" value={p.form.replyTo} options={[['poster', 'The person who wrote the post'], ['list', 'The whole list']]} />
         <Radios name="dmarcMitigation" legend="Show posts as from the list (“Name via list”)" value={p.form.dmarcMitigation} options={[['auto', 'Only when the sender’s domain asks receivers to reject forged mail (DMARC), as federal domains do'], ['always', 'Always'], ['never', 'Never']]} />
+        <Checkbox name="whoByMail" label="Members can get the list of members (names and addresses) by sending “who” to the list’s request address" checked={p.form.whoByMail} />
         <Checkbox name="sendToPoster" label="Send posters a copy of their own posts" checked={p.form.sendToPoster} />
         <h2>Archive</h2>
         <Checkbox name="archivePublic" label="Anyone can read the archive (otherwise members only)" checked={p.form.archivePublic} />

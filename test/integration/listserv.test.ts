@@ -282,6 +282,43 @@ describe('the listserv', () => {
     assert.equal(rows[0].status, 'awaiting-approval');
   });
 
+  test('set digest weekly, set each and set nomail by mail change delivery, only for a message that passes DMARC', async () => {
+    const request = `social-media-request@${DOMAIN}`;
+    const dkim = { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem };
+    const mode = async () => (await platform.db.pool.query(`select ms.delivery_mode from memberships ms join members m on m.id = ms.member_id where m.email = 'lee@agency.gov'`)).rows[0].delivery_mode;
+    const answerTo = (subject: string) => waitFor(subject, async () => sink.messages.find((m) => m.to.includes('lee@agency.gov') && m.subject === `Re: ${subject}`));
+    await postMail({ port: smtpPort, from: 'lee@agency.gov', to: request, subject: 'set digest weekly', text: '', dkim });
+    assert.match((await answerTo('set digest weekly')).text, /you now get a weekly digest/);
+    assert.equal(await mode(), 'weekly');
+    await postMail({ port: smtpPort, from: 'lee@agency.gov', to: request, subject: 'set nomail', text: '' });
+    assert.match((await answerTo('set nomail')).text, /Nothing changed/, 'a message that fails DMARC changes nothing');
+    assert.equal(await mode(), 'weekly');
+    await postMail({ port: smtpPort, from: 'lee@agency.gov', to: request, subject: 'set each', text: '', dkim });
+    await answerTo('set each');
+    assert.equal(await mode(), 'each');
+    const audit = await platform.db.pool.query(`select count(*)::int as n from audit_log where action = 'membership.delivery' and after->>'source' = 'email'`);
+    assert.equal(audit.rows[0].n, 2);
+  });
+
+  test('info answers what the list is; who is refused unless the list allows it, then answers members only', async () => {
+    const request = `social-media-request@${DOMAIN}`;
+    await postMail({ port: smtpPort, from: 'pat@agency.gov', to: request, subject: 'info', text: '' });
+    const info = await waitFor('info', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && m.subject === 'Re: info'));
+    assert.match(info.text, /To post: social-media@lists\.test\.gov/);
+    await postMail({ port: smtpPort, from: 'pat@agency.gov', to: request, subject: 'who', text: '' });
+    const refused = await waitFor('who refused', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && m.subject === 'Re: who'));
+    assert.match(refused.text, /does not send its list of members by mail/);
+    assert.doesNotMatch(refused.text, /lee@agency\.gov/);
+    await platform.db.pool.query(`update lists set who_by_mail = true where local_part = 'social-media'`);
+    await postMail({ port: smtpPort, from: 'pat@agency.gov', to: request, subject: 'Re: who', text: 'who\n' });
+    const roster = await waitFor('who answered', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && m.subject === 'Re: Re: who'));
+    assert.match(roster.text, /<lee@agency\.gov>/);
+    await postMail({ port: smtpPort, from: 'outsider@example.com', to: request, subject: 'who', text: '' });
+    const outsider = await waitFor('who from a non-member', async () => sink.messages.find((m) => m.to.includes('outsider@example.com') && m.subject === 'Re: who'));
+    assert.match(outsider.text, /Only members/);
+    assert.doesNotMatch(outsider.text, /lee@agency\.gov/);
+  });
+
   test('one-click unsubscribe: GET shows a button, POST leaves at once', async () => {
     const copy = copiesOf('<first-post@agency.gov>').find((m) => m.to[0] === 'kim@state.gov')!;
     const link = /^List-Unsubscribe: <(https[^>]+)>/m.exec(copy.raw.replace(/\r?\n[ \t]+/g, ' '))![1]!;
