@@ -319,6 +319,12 @@ describe('the listserv', () => {
     assert.doesNotMatch(outsider.text, /lee@agency\.gov/);
   });
 
+  test('List-Help gives the web page first, then the help command by mail', async () => {
+    const copy = copiesOf('<first-post@agency.gov>')[0]!;
+    const help = /^List-Help: (.*)$/m.exec(copy.raw.replace(/\r?\n[ \t]+/g, ' '))?.[1]?.trim();
+    assert.equal(help, `<${SITE}/communities/social-media>, <mailto:social-media-request@lists.test.gov?subject=help>`);
+  });
+
   test('one-click unsubscribe: GET shows a button, POST leaves at once', async () => {
     const copy = copiesOf('<first-post@agency.gov>').find((m) => m.to[0] === 'kim@state.gov')!;
     const link = /^List-Unsubscribe: <(https[^>]+)>/m.exec(copy.raw.replace(/\r?\n[ \t]+/g, ' '))![1]!;
