@@ -1,6 +1,7 @@
 /**
  * A real DNS server on loopback UDP for tests: answers TXT queries from a table (DMARC, DKIM and
- * SPF records of test domains) and NXDOMAIN for everything else, so sender authentication runs
+ * SPF records of test domains), SERVFAIL for the names in `servfail` (a broken DNS server) and
+ * NXDOMAIN for everything else, so sender authentication runs
  * through the same resolver code (DNS_SERVERS) as in production, with no outside network.
  */
 import dgram from 'node:dgram';
@@ -34,7 +35,8 @@ function txtRdata(value: string): Buffer {
   return Buffer.concat(parts);
 }
 
-export async function startTestDns(records: Record<string, string | string[]> = {}): Promise<TestDns> {
+export async function startTestDns(records: Record<string, string | string[]> = {}, servfail: string[] = []): Promise<TestDns> {
+  const failing = new Set(servfail.map((n) => n.toLowerCase()));
   const table = new Map(Object.entries(records).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]]));
   const socket = dgram.createSocket('udp4');
   socket.on('message', (msg, rinfo) => {
@@ -42,11 +44,12 @@ export async function startTestDns(records: Record<string, string | string[]> = 
     const { name, next } = readName(msg, 12);
     const qtype = msg.readUInt16BE(next);
     const question = msg.subarray(12, next + 4);
-    const values = qtype === 16 ? table.get(name) : undefined;
+    const broken = failing.has(name);
+    const values = qtype === 16 && !broken ? table.get(name) : undefined;
     const known = [...table.keys()].some((k) => k === name);
     const header = Buffer.alloc(12);
     header.writeUInt16BE(msg.readUInt16BE(0), 0);
-    header.writeUInt16BE(0x8180 | (known ? 0 : 3), 2); // response, recursion desired + available; rcode 3 = NXDOMAIN
+    header.writeUInt16BE(0x8180 | (broken ? 2 : known ? 0 : 3), 2); // response, recursion desired + available; rcode 2 = SERVFAIL, 3 = NXDOMAIN
     header.writeUInt16BE(1, 4);
     header.writeUInt16BE(values?.length ?? 0, 6);
     const answers = (values ?? []).map((v) => {

@@ -23,4 +23,17 @@ describe('list commands', () => {
     assert.deepEqual(readCommand('Question', '> join\nhelp'), { kind: 'help' });
     assert.equal(readCommand('A question about the summit', 'When is it?'), undefined);
   });
+  test("Mailman users' commands: set digest, set each, set nomail, info, who", () => {
+    assert.deepEqual(readCommand('set digest daily', ''), { kind: 'set', mode: 'daily' });
+    assert.deepEqual(readCommand('', 'set digest weekly\n'), { kind: 'set', mode: 'weekly' });
+    assert.deepEqual(readCommand('set digest', ''), { kind: 'set', mode: 'daily' });
+    assert.deepEqual(readCommand('set digest off', ''), { kind: 'set', mode: 'each' });
+    assert.deepEqual(readCommand('SET EACH', ''), { kind: 'set', mode: 'each' });
+    assert.deepEqual(readCommand('set delivery on', ''), { kind: 'set', mode: 'each' });
+    assert.deepEqual(readCommand('set nomail', ''), { kind: 'set', mode: 'none' });
+    assert.deepEqual(readCommand('set delivery off', ''), { kind: 'set', mode: 'none' });
+    assert.deepEqual(readCommand('info', ''), { kind: 'info' });
+    assert.deepEqual(readCommand('', 'who\n'), { kind: 'who' });
+    assert.equal(readCommand('set digest hourly', ''), undefined, 'no such digest');
+  });
 });

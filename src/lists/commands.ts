@@ -1,19 +1,35 @@
 /**
  * E-mail commands to `<list>-request@`: join/subscribe (also the community's own subject lines,
  * "Join #SocialGov", "Subscribe to #SocialGov", "Join the Social Media Community"), leave/
- * unsubscribe, help, and confirm <token>. Reading the command is a pure function; doing it goes
+ * unsubscribe, help, confirm <token>, and Mailman users' habits: set digest daily|weekly,
+ * set each, set nomail, info and who. Reading the command is a pure function; doing it goes
  * through the same eligibility engine, double opt-in and membership records as the web.
  */
+
+/** How a member gets the list: each message, a daily or weekly digest, or no mail. */
+export type DeliveryChoice = 'each' | 'daily' | 'weekly' | 'none';
 
 export type Command =
   | { kind: 'join'; name?: string; jobTitle?: string; agency?: string }
   | { kind: 'leave'; token?: string }
   | { kind: 'help' }
+  | { kind: 'info' }
+  | { kind: 'who' }
+  | { kind: 'set'; mode: DeliveryChoice }
   | { kind: 'confirm'; token: string };
 
 const JOIN = /^(join|subscribe|sub)\b/i;
 const LEAVE = /^(leave|unsubscribe|unsub|signoff|remove)\b/i;
-const HELP = /^(help|info|\?)$/i;
+const HELP = /^(help|\?)$/i;
+const INFO = /^info$/i;
+const WHO = /^(who|roster)$/i;
+/** Mailman 2's and 3's spellings: "set digest [daily|weekly|on|off]", "set each", "set nomail", "set delivery on|off". */
+const SET: Array<[RegExp, DeliveryChoice]> = [
+  [/^set\s+digest(\s+(daily|on|plain|mime))?$/i, 'daily'],
+  [/^set\s+digest\s+weekly$/i, 'weekly'],
+  [/^set\s+(each|digest\s+off|nodigest|mail|delivery\s+on)$/i, 'each'],
+  [/^set\s+(nomail|delivery\s+off|vacation)$/i, 'none'],
+];
 const CONFIRM = /^confirm\s+([A-Za-z0-9_-]{20,100})\b/i;
 
 function cleanSubject(subject: string): string {
@@ -71,6 +87,10 @@ function fromLine(line: string, body: string): Command | undefined {
     return { kind: 'leave', ...(token ? { token } : {}) };
   }
   if (HELP.test(line)) return { kind: 'help' };
+  if (INFO.test(line)) return { kind: 'info' };
+  if (WHO.test(line)) return { kind: 'who' };
+  const set = SET.find(([re]) => re.test(line));
+  if (set) return { kind: 'set', mode: set[1] };
   return undefined;
 }
 
@@ -86,4 +106,31 @@ export function readCommand(subject: string, body: string): Command | undefined 
     if (c) return c;
   }
   return undefined;
+}
+
+/**
+ * Lines that are a list command and nothing else, as people send them to the post address:
+ * "unsubscribe", "Please remove me from this list.", "set digest weekly", "Join #SocialGov".
+ * Whole lines only, so "Help with caption tools" or "Unsubscribe links in newsletters" are posts.
+ */
+const ADMINISTRIVIA = [
+  /^(please )?(unsubscribe|unsub|signoff|sign off|leave|remove|subscribe|sub|join|help|info|who)( me)?( (from|to|off|on|of)( (this|the|your|our))?( (mailing )?(list|listserv|distribution|community)| #\S+))?( \S+@\S+)?$/i,
+  /^(please )?(remove|take|drop) me (from|off)( of)?( (this|the|your))?( (mailing )?(list|listserv|distribution( list)?))?$/i,
+  /^(please )?(add|sign) me( up)?( (to|on|for)( (this|the|your))?( (mailing )?(list|listserv)))?$/i,
+  /^set (digest|each|nomail|delivery|mail)\b/i,
+  /^(join|subscribe( to)?) the .{1,40}\b(community|list)$/i,
+  /^confirm [A-Za-z0-9_-]{20,100}$/i,
+];
+
+/** A post body this long is a real message, whatever its first line says (as Mailman's 5-line check). */
+const ADMINISTRIVIA_MAX_LINES = 10;
+
+/** The command a message to the post address really is, if it is one: the line that says so. */
+export function administriviaLine(subject: string, body: string): string | undefined {
+  const isCommand = (line: string) => ADMINISTRIVIA.some((re) => re.test(line.replace(/\s+/g, ' ').replace(/[\s.!?,;:]+$/, '').trim()));
+  const s = cleanSubject(subject);
+  if (s && isCommand(s)) return s;
+  const lines = bodyLines(body, ADMINISTRIVIA_MAX_LINES + 1);
+  if (lines.length > ADMINISTRIVIA_MAX_LINES) return undefined;
+  return lines.slice(0, 5).find(isCommand);
 }

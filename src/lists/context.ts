@@ -35,7 +35,8 @@ export function listLinks(ctx: Pick<ListContext, 'baseUrl' | 'domain'>, list: Li
   // A working group's list is joined by joining the group, on its page.
   return {
     addresses: a,
-    help: `mailto:${a.request}?subject=help`,
+    /** RFC 2369 List-Help's first entry: the list's page (join, leave, digests); the headers add the mailto. */
+    help: `${ctx.baseUrl}${listHomePath(list)}`,
     subscribe: list.groupSlug ? `${ctx.baseUrl}${listHomePath(list)}` : `${community}/join`,
     /** The list's archive (members only unless the list's archive is public). */
     archive: `${ctx.baseUrl}/archives/${list.localPart}`,

@@ -16,9 +16,9 @@ import { changeMembership, coordinatorAddresses, findMemberByEmail, membershipIn
 import { authenticateSender, type SenderAuthentication } from './authenticate.ts';
 import { parseBounce } from './bounces/parse.ts';
 import { queueBounceCare } from './bounce-care.ts';
-import { readCommand } from './commands.ts';
+import { readCommand, type DeliveryChoice } from './commands.ts';
 import { listIdOf, listLinks, type ListContext } from './context.ts';
-import { commandReply, heldNotice, leaveLinkMail, ownerForward, rejectNotice, type ListRef } from './mails.ts';
+import { administriviaNotice, commandReply, heldNotice, leaveLinkMail, ownerForward, rejectNotice, type ListRef } from './mails.ts';
 import { acceptPost, type AcceptedMessage } from './pipeline.ts';
 import { HOLD_NOTICE_JOB, lookupHoldToken, moderate, moderatorAddresses } from './moderation.ts';
 import { runChain, type PostFacts } from './rules.ts';
@@ -164,9 +164,13 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
     list,
     listId: listIdOf(list, ctx.domain),
     loopTag: links.addresses.post,
+    requestAddress: links.addresses.request,
     envelopeFrom: row.envelope_from,
     from,
+    fromAddresses: addresses(parsed.from).map((a) => a.toLowerCase()),
     size: row.size,
+    subject: parsed.subject ?? '',
+    body: parsed.text ?? '',
     headers,
     recipientCount: addresses(parsed.to).length + addresses(parsed.cc).length,
     sender: standing,
@@ -187,7 +191,9 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
     await finish(tx, row.id, chain.outcome === 'hold' ? 'held' : chain.outcome === 'reject' ? 'rejected' : 'discarded', chain.reason, { hits });
     if (chain.outcome === 'reject') await reply(tx, ctx, row, headers, from, (to) => rejectNotice(to, ref, subject, chain.reason!, parsed.messageId));
     if (chain.outcome === 'hold') {
-      await reply(tx, ctx, row, headers, from, (to) => heldNotice(to, ref, subject, chain.reason!, parsed.messageId));
+      // "unsubscribe" sent to the list: the sender needs to know how to do it, not that it waits.
+      const command = chain.hits.some((h) => h.rule === 'administrivia');
+      await reply(tx, ctx, row, headers, from, (to) => (command ? administriviaNotice(to, ref, subject, parsed.messageId) : heldNotice(to, ref, subject, chain.reason!, parsed.messageId)));
       await ctx.queue.send(HOLD_NOTICE_JOB, { listId: list.id }, { db: tx, retryLimit: 10, retryDelay: 60 });
     }
   });
@@ -207,8 +213,11 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
       await finish(tx, row.id, status, note);
     });
   };
-  if (!command) return answer(['We did not find a command in your message.'], 'done', 'no command');
+  if (!command) return forwardToOwners(ctx, list, row, parsed, headers, from);
   if (command.kind === 'help') return answer(['Here is how this list works.'], 'done', 'help');
+  if (command.kind === 'info') return answer(infoLines(list, ref), 'done', 'info');
+  if (command.kind === 'who') return answerWho(ctx, list, from, answer);
+  if (command.kind === 'set') return setDeliveryByMail(ctx, list, row, from, command.mode, answer);
   if (command.kind === 'confirm') return confirmByToken(ctx, list, row, headers, from, command.token, subject, parsed.messageId);
   if (command.kind === 'leave') {
     if (command.token) {
@@ -261,6 +270,27 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
   await finish(ctx.pool, row.id, 'done', `join: confirmation sent (${result.decision.outcome})`);
 }
 
+/**
+ * Free text to -request ("Please add me to the list"): a person wrote, not a robot. They get the
+ * help answer, and the coordinators get the message with Reply-To the person, so someone answers.
+ * Forwarded only when the answer goes out too: the daily reply limit also caps what reaches them.
+ */
+async function forwardToOwners(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+  const ref = listRef(ctx, list);
+  const subject = parsed.subject ?? '';
+  await inTransaction(ctx.pool, async (tx) => {
+    const lines = ['We did not find a command in your message, so we passed your message to the coordinators of the list, who will answer you.'];
+    const answered = await reply(tx, ctx, row, headers, from, (to) => commandReply(to, ref, subject, lines, parsed.messageId));
+    const coordinators = answered && from ? await coordinatorAddresses(tx, list.communityId) : [];
+    const name = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name || null);
+    for (const coordinator of coordinators) {
+      const original = { from: from!, name, subject: subject || '(no subject)', text: parsed.text ?? null, raw: row.raw, viaRequest: true };
+      await queueMail(tx, ctx.queue, ownerForward(coordinator, ref, original), { key: `request-forward:${row.id}:${coordinator}` });
+    }
+    await finish(tx, row.id, 'done', coordinators.length ? `no command: answered, forwarded to ${coordinators.length} coordinator(s)` : 'no command');
+  });
+}
+
 async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, headers: Map<string, string[]>, from: string | null, token: string, subject: string, inReplyTo: string | undefined): Promise<void> {
   const ref = listRef(ctx, list);
   const operator = { eligibleDomains: ctx.config.eligibleDomains, blockedDomains: ctx.config.blockedDomains };
@@ -274,8 +304,8 @@ async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, he
     : result.kind === 'expired' ? [`This request has expired. Send "join" to ${ref.request} to ask again.`]
     : ['We did not recognise this confirmation. It may be mistyped.'];
   await inTransaction(ctx.pool, async (tx) => {
-    // Joined and awaiting-approval already got their own mail from confirmJoin.
-    if (result.kind !== 'joined' && result.kind !== 'awaiting-approval') await reply(tx, ctx, row, headers, from, (to) => commandReply(to, ref, subject, lines, inReplyTo));
+    // Joining sends its own welcome (confirmJoin); waiting for a coordinator sends the applicant nothing, so we answer.
+    if (result.kind !== 'joined') await reply(tx, ctx, row, headers, from, (to) => commandReply(to, ref, subject, lines, inReplyTo));
     await finish(tx, row.id, 'done', `confirm: ${result.kind}`);
   });
 }
@@ -308,8 +338,10 @@ async function handleOwner(ctx: ListContext, list: List, row: IncomingRow, parse
       return;
     }
     const to = await coordinatorAddresses(tx, list.communityId);
+    const name = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name || null);
+    const original = { from: from ?? row.envelope_from, name, subject: parsed.subject || '(no subject)', text: parsed.text ?? null, raw: row.raw };
     for (const coordinator of to) {
-      await queueMail(tx, ctx.queue, ownerForward(coordinator, ref, from ?? row.envelope_from, parsed.subject ?? '(no subject)', row.raw), { key: `owner-forward:${row.id}:${coordinator}` });
+      await queueMail(tx, ctx.queue, ownerForward(coordinator, ref, original), { key: `owner-forward:${row.id}:${coordinator}` });
     }
     await finish(tx, row.id, 'done', to.length ? `forwarded to ${to.length} coordinator(s)` : 'no coordinators to forward to');
   });
@@ -349,11 +381,63 @@ async function handleBounce(ctx: ListContext, list: List, row: IncomingRow): Pro
   });
 }
 
+function infoLines(list: List, ref: ListRef): string[] {
+  return [
+    `${list.name}${list.description.trim() ? `: ${list.description.trim()}` : ''}`,
+    '',
+    `To post: ${ref.post}`,
+    `To write to the coordinators: ${ref.post.replace('@', '-owner@')}`,
+    `Web page (join, leave, digests, archive): ${ref.communityUrl}`,
+  ];
+}
+
+type Answer = (lines: string[], status?: string, note?: string | null) => Promise<void>;
+
+/** "who": the members' names and addresses, to a member, only on a list that allows it. */
+async function answerWho(ctx: ListContext, list: List, from: string | null, answer: Answer): Promise<void> {
+  if (!list.whoByMail) return answer([`${list.name} does not send its list of members by mail.`], 'done', 'who: refused (the list does not allow it)');
+  const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
+  if (!member || !(await listStanding(ctx.pool, list, member.id)).member) return answer([`Only members of ${list.name} can ask who is on it.`], 'done', 'who: refused (not a member)');
+  // The answer goes to the member's own address, so a forged "who" tells the forger nothing.
+  const { rows } = await ctx.pool.query<{ name: string; email: string }>(
+    list.groupId !== null
+      ? `select m.name, m.email from working_group_members w join members m on m.id = w.member_id where w.group_id = $1 and w.status = 'active' order by lower(m.email) limit 5000`
+      : `select m.name, m.email from memberships ms join members m on m.id = ms.member_id where ms.community_id = $1 and ms.status = 'active' order by lower(m.email) limit 5000`,
+    [list.groupId ?? list.communityId],
+  );
+  return answer([`The members of ${list.name} (${rows.length}):`, '', ...rows.map((r) => `  ${r.name} <${r.email}>`)], 'done', 'who: answered');
+}
+
+const DELIVERY_WORDS: Record<DeliveryChoice, string> = { each: 'each message as it is posted', daily: 'a daily digest', weekly: 'a weekly digest', none: 'no mail from the list (you stay a member)' };
+
+/**
+ * "set digest weekly", "set each", "set nomail": change how a member gets the list, as on the web
+ * (audited as membership.delivery). Only when the message passes its domain's DMARC check: a
+ * forged "set nomail" must not silently stop someone's mail.
+ */
+async function setDeliveryByMail(ctx: ListContext, list: List, row: IncomingRow, from: string | null, mode: DeliveryChoice, answer: Answer): Promise<void> {
+  const ref = listRef(ctx, list);
+  if (list.groupId !== null) return answer([`How you get ${list.name} is set on the working group's page: ${ref.communityUrl}`], 'done', 'set: group list, sent to the page');
+  const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
+  if (!member || !(await listStanding(ctx.pool, list, member.id)).member) return answer([`${from} is not on ${list.name}, so there is nothing to change.`], 'done', 'set: not a member');
+  let auth: SenderAuthentication | null = null;
+  try {
+    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve);
+  } catch (err) {
+    ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });
+  }
+  if (auth?.dmarc !== 'pass') {
+    return answer([`Nothing changed: we could not confirm that this message came from ${from} (it does not pass the DMARC check of its domain).`, `You can choose how you get ${list.name} on the web: ${ref.communityUrl}`], 'done', `set ${mode}: refused (DMARC ${auth?.dmarc ?? 'not checked'})`);
+  }
+  await changeMembership(ctx.pool, { name: member.email, source: 'email' }, { communityId: list.communityId, memberId: member.id, deliveryMode: mode, source: 'email', action: 'membership.delivery' });
+  return answer([`Done: you now get ${DELIVERY_WORDS[mode]} from ${list.name}.`, `You can change this again by mail or on the web: ${ref.communityUrl}`], 'done', `set ${mode}`);
+}
+
 /**
  * A "join" sent to a group list's -request address. Joining a working group follows its join
  * policy and needs a community member's sign-in, so the answer says where to do it on the web.
  */
-async function answerGroupJoin(ctx: ListContext, list: List, from: string, answer: (lines: string[], status?: string, note?: string | null) => Promise<void>): Promise<void> {
+async function answerGroupJoin(ctx: ListContext, list: List, from: string, answer: Answer): Promise<void> {
   const member = await findMemberByEmail(ctx.pool, from);
   const standing = await listStanding(ctx.pool, list, member?.id);
   const page = `${ctx.baseUrl}${listHomePath(list)}`;

@@ -33,6 +33,11 @@ export function helpText(l: ListRef): string {
     '  join (or subscribe)   ask to join; put your name and job title in the message,',
     '                        e.g. "Name: Pat Smith" and "Job title: Social media specialist"',
     '  leave (or unsubscribe) get a link that takes you off the list',
+    '  set digest daily      a daily digest instead of each message (or: set digest weekly)',
+    '  set each              each message as it is posted',
+    '  set nomail            no mail from the list for now; you stay a member',
+    '  info                  what this list is and its addresses',
+    '  who                   the list of members, if this list shares it',
     '  help                  this message',
     '',
     `Membership is limited to government employees and contractors with a government email address. You can also join, leave, or choose a daily or weekly digest on the web: ${l.communityUrl}`,
@@ -48,6 +53,18 @@ export function commandReply(to: string, l: ListRef, subject: string, lines: str
     // RFC 3834: an answer to a person's message; auto-responders must not answer it.
     headers: { 'Auto-Submitted': 'auto-replied', ...(inReplyTo ? { 'In-Reply-To': inReplyTo, References: inReplyTo } : {}) },
   };
+}
+
+/** A command ("unsubscribe") sent to the post address: held, and the sender told where commands go. */
+export function administriviaNotice(to: string, l: ListRef, subject: string, inReplyTo?: string): OutgoingMail {
+  return commandReply(to, l, subject, [
+    `Your message to ${l.post} looks like a request about your membership, so we did not send it to the members.`,
+    '',
+    `To leave, use the unsubscribe link at the bottom of any message from the list, or send "leave" to ${l.request}.`,
+    `To join, change how you get messages (each message or a daily or weekly digest), or leave, you can also use the web page: ${l.communityUrl}`,
+    '',
+    'If you meant to write to the members, a moderator will look at your message.',
+  ], inReplyTo);
 }
 
 export function rejectNotice(to: string, l: ListRef, subject: string, reason: string, inReplyTo?: string): OutgoingMail {
@@ -85,13 +102,49 @@ export function leaveLinkMail(to: string, l: ListRef, link: string, inReplyTo?: 
   ], inReplyTo);
 }
 
-export function ownerForward(to: string, l: ListRef, from: string, subject: string, raw: Buffer): OutgoingMail {
+/** What the coordinators see of a message to -owner. */
+export interface OwnerMessage {
+  /** The address a reply should reach: the sender's own. */
+  from: string;
+  name: string | null;
+  subject: string;
+  /** The plain-text body, shown inline; null for a message with none (HTML only). */
+  text: string | null;
+  raw: Buffer;
+  /** Set when they wrote to -request with no command we know, rather than to -owner. */
+  viaRequest?: boolean;
+}
+
+/** The most of the original shown inline; all of it is in the attachment. */
+const OWNER_INLINE_CHARS = 100_000;
+
+/**
+ * Mail to -owner, forwarded to one coordinator: from the owner address (our domain, so it passes
+ * DMARC) as "<name> via <list> coordinators", with Reply-To the sender, so pressing Reply answers
+ * the person and not the command robot at -request. The text is inline, the original attached.
+ */
+export function ownerForward(to: string, l: ListRef, m: OwnerMessage): OutgoingMail {
+  const owner = l.post.replace('@', '-owner@');
+  // A display name is quoted in From: drop what could break out of the quotes or the header.
+  const shown = (m.name || m.from).replace(/["\\]|\p{Cc}/gu, '').slice(0, 80);
+  const text = m.text?.trim() ? m.text.slice(0, OWNER_INLINE_CHARS) : '(The message has no plain-text part: open the attached message to read it.)';
   return {
-    from: l.request,
+    from: `"${shown} via ${l.name.replace(/["\\]|\p{Cc}/gu, '')} coordinators" <${owner}>`,
     to,
-    subject: `[${l.name} owners] ${subject}`.slice(0, 200),
-    text: [`${from} wrote to the coordinators of ${l.name} (${l.post.replace('@', '-owner@')}). Their message is attached.`].join('\n'),
-    attachments: [{ filename: 'message.eml', contentType: 'message/rfc822', content: raw.toString('utf8') }],
+    replyTo: m.from,
+    subject: `[${l.name} owners] ${m.subject}`.slice(0, 200),
+    text: [
+      m.viaRequest
+        ? `${m.from} wrote to ${l.request} with no command we know, so their message comes to you, the coordinators of ${l.name}. Reply to this message to answer them.`
+        : `${m.from} wrote to the coordinators of ${l.name} (${owner}). Reply to this message to answer them.`,
+      '',
+      '---------- Their message ----------',
+      `From: ${m.name ? `${m.name} <${m.from}>` : m.from}`,
+      `Subject: ${m.subject}`,
+      '',
+      text,
+    ].join('\n'),
+    attachments: [{ filename: 'message.eml', contentType: 'message/rfc822', content: m.raw.toString('utf8') }],
   };
 }
 

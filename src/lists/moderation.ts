@@ -239,6 +239,9 @@ export interface ListSettings {
   maxRecipients: number;
   acceptFrom: string[];
   banned: string[];
+  administrivia: boolean;
+  spfFail: 'hold' | 'accept';
+  whoByMail: boolean;
   sendToPoster: boolean;
   archivePublic: boolean;
 }
@@ -247,8 +250,8 @@ export async function saveListSettings(pool: pg.Pool, actor: Actor, list: List, 
   await inTransaction(pool, async (tx) => {
     await tx.query(
       `update lists set subject_prefix = $2, footer = $3, reply_to = $4, dmarc_mitigation = $5, moderated = $6, emergency = $7, max_bytes = $8,
-              max_recipients = $9, accept_from = $10, banned = $11, send_to_poster = $12, archive_public = $13, updated_at = now() where id = $1`,
-      [list.id, s.subjectPrefix, s.footer, s.replyTo, s.dmarcMitigation, s.moderated, s.emergency, s.maxBytes, s.maxRecipients, s.acceptFrom, s.banned, s.sendToPoster, s.archivePublic],
+              max_recipients = $9, accept_from = $10, banned = $11, send_to_poster = $12, archive_public = $13, administrivia = $14, spf_fail = $15, who_by_mail = $16, updated_at = now() where id = $1`,
+      [list.id, s.subjectPrefix, s.footer, s.replyTo, s.dmarcMitigation, s.moderated, s.emergency, s.maxBytes, s.maxRecipients, s.acceptFrom, s.banned, s.sendToPoster, s.archivePublic, s.administrivia, s.spfFail, s.whoByMail],
     );
     const { id: _id, communityId: _c, communitySlug: _s, groupId: _g, groupSlug: _gs, localPart: _l, name: _n, description: _d, timeZone: _t, postCount: _p, ...before } = list;
     await recordAudit(tx, actor, { action: 'list.settings', subjectType: 'list', subjectId: list.localPart, before, after: s });

@@ -26,11 +26,16 @@ export interface AcceptedMessage {
   auth: SenderAuthentication | null;
 }
 
-/** Whether to rewrite From: the list's setting, or (auto) the sender domain's DMARC policy. */
+/**
+ * Whether to rewrite From: the list's setting, or (auto) the sender domain's DMARC policy. When
+ * the policy is unknown (the lookup failed: SERVFAIL, timeout; or no check ran) we act as for
+ * p=reject: a needless "via" costs little, copies rejected by every receiver cost a lot.
+ */
 export function needsDmarcMitigation(list: Pick<List, 'dmarcMitigation'>, auth: SenderAuthentication | null): boolean {
   if (list.dmarcMitigation === 'always') return true;
   if (list.dmarcMitigation === 'never') return false;
-  return auth?.policy === 'reject' || auth?.policy === 'quarantine';
+  if (!auth || auth.dmarc === 'temperror') return true;
+  return auth.policy === 'reject' || auth.policy === 'quarantine';
 }
 
 function footerText(list: List, links: ReturnType<typeof listLinks>): string {

@@ -32,7 +32,7 @@ export function settingsFromForm(body: unknown): { ok: true; settings: ListSetti
   const form: ListSettingsForm = {
     subjectPrefix: field(body, 'subjectPrefix', 60), footer: field(body, 'footer', 2000), replyTo: field(body, 'replyTo'), dmarcMitigation: field(body, 'dmarcMitigation'),
     moderated: on('moderated'), emergency: on('emergency'), maxKb: field(body, 'maxKb'), maxRecipients: field(body, 'maxRecipients'),
-    acceptFrom: field(body, 'acceptFrom', 20000), banned: field(body, 'banned', 20000), sendToPoster: on('sendToPoster'), archivePublic: on('archivePublic'),
+    acceptFrom: field(body, 'acceptFrom', 20000), banned: field(body, 'banned', 20000), administrivia: on('administrivia'), spfFail: field(body, 'spfFail') || 'hold', whoByMail: on('whoByMail'), sendToPoster: on('sendToPoster'), archivePublic: on('archivePublic'),
   };
   const errors: FieldErrors = {};
   const addresses = (name: 'acceptFrom' | 'banned') => {
@@ -48,6 +48,7 @@ export function settingsFromForm(body: unknown): { ok: true; settings: ListSetti
   const maxRecipients = /^\d{1,4}$/.test(form.maxRecipients) ? Number(form.maxRecipients) : NaN;
   if (!(maxRecipients >= 1 && maxRecipients <= 1000)) errors.maxRecipients = 'Enter a whole number from 1 to 1000.';
   if (!['poster', 'list'].includes(form.replyTo)) errors.replyTo = 'Choose where replies go.';
+  if (!['hold', 'accept'].includes(form.spfFail)) errors.spfFail = 'Choose what happens to a post that fails SPF.';
   if (!['auto', 'always', 'never'].includes(form.dmarcMitigation)) errors.dmarcMitigation = 'Choose when posts show as from the list.';
   if (/[\r\n]/.test(form.subjectPrefix)) errors.subjectPrefix = 'The prefix must be on one line.';
   if (Object.keys(errors).length) return { ok: false, form, errors };
@@ -57,7 +58,7 @@ export function settingsFromForm(body: unknown): { ok: true; settings: ListSetti
     settings: {
       subjectPrefix: prefix === '' ? null : prefix.toLowerCase() === 'none' ? '' : prefix, footer: form.footer, replyTo: form.replyTo as 'poster' | 'list',
       dmarcMitigation: form.dmarcMitigation as 'auto' | 'always' | 'never', moderated: form.moderated, emergency: form.emergency, maxBytes: maxKb * 1024, maxRecipients,
-      acceptFrom, banned, sendToPoster: form.sendToPoster, archivePublic: form.archivePublic,
+      acceptFrom, banned, administrivia: form.administrivia, spfFail: form.spfFail as 'hold' | 'accept', whoByMail: form.whoByMail, sendToPoster: form.sendToPoster, archivePublic: form.archivePublic,
     },
   };
 }

@@ -5,20 +5,28 @@
  * most severe outcome: discard > reject > hold > accept.
  */
 import type { SenderAuthentication } from './authenticate.ts';
+import { administriviaLine } from './commands.ts';
 import { matchesAddressList, type List } from './store.ts';
 
 export type Outcome = 'accept' | 'hold' | 'reject' | 'discard';
 
 /** What the rules see of one message to a list's post address. */
 export interface PostFacts {
-  list: Pick<List, 'localPart' | 'emergency' | 'moderated' | 'maxBytes' | 'maxRecipients' | 'acceptFrom' | 'banned'>;
+  list: Pick<List, 'localPart' | 'emergency' | 'moderated' | 'maxBytes' | 'maxRecipients' | 'acceptFrom' | 'banned' | 'administrivia' | 'spfFail'>;
   /** Our own List-Id value and X-Loop tag. */
   listId: string;
   loopTag: string;
+  /** Where commands go: <list>-request@. */
+  requestAddress: string;
   envelopeFrom: string;
   /** The From address (lower-case), if the message has one. */
   from: string | null;
+  /** Every address in From (lower-case): more than one means we cannot tell who sent it. */
+  fromAddresses: string[];
   size: number;
+  subject: string;
+  /** The plain-text body, as far as the rules look (the first lines). */
+  body: string;
   /** Header name (lower-case) → every value, as sent. */
   headers: Map<string, string[]>;
   /** Addresses in To and Cc. */
@@ -88,6 +96,34 @@ export const RULES: Rule[] = [
         outcome: 'hold',
         reason: `The message claims to come from ${f.from} but fails that domain's DMARC check (SPF ${f.auth.spf}, ${f.auth.dkimPass.length ? `DKIM passed only for ${f.auth.dkimPass.join(', ')}` : 'no valid DKIM signature'}): it may be forged.`,
       };
+    },
+  },
+  {
+    name: 'from-header',
+    description: 'The message has two From headers, or several addresses in From.',
+    check(f) {
+      const headers = f.headers.get('from')?.length ?? 0;
+      if (headers > 1) return { outcome: 'hold', reason: `The message has ${headers} From headers, so we cannot tell who sent it (a sign of forgery).` };
+      if (f.fromAddresses.length > 1) return { outcome: 'hold', reason: `The From header names several addresses (${f.fromAddresses.slice(0, 5).join(', ')}), so we cannot tell who sent it.` };
+      return null;
+    },
+  },
+  {
+    name: 'spf-fail',
+    description: "The From address is a member's, its domain publishes no DMARC policy, and SPF fails hard.",
+    check(f) {
+      // Without DMARC, SPF's hard fail is the only sign the domain gives; a soft fail proves nothing.
+      if (f.list.spfFail !== 'hold' || !f.auth || f.auth.dmarc !== 'none' || f.auth.spf !== 'fail' || !f.sender.member) return null;
+      return { outcome: 'hold', reason: `The message claims to come from ${f.from}, but the server that sent it is not allowed to send for ${f.envelopeFrom.split('@')[1] ?? 'that domain'} (SPF fails) and ${f.auth.fromDomain ?? 'the domain'} publishes no DMARC policy: it may be forged.` };
+    },
+  },
+  {
+    name: 'administrivia',
+    description: 'The post is a list command ("unsubscribe", "remove me", "set digest") sent to every member by mistake.',
+    check(f) {
+      if (!f.list.administrivia) return null;
+      const line = administriviaLine(f.subject, f.body);
+      return line ? { outcome: 'hold', reason: `The message looks like a list command ("${line.slice(0, 60)}"), not a post: commands go to ${f.requestAddress}.` } : null;
     },
   },
   {

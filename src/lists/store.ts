@@ -6,6 +6,8 @@ import type { Queryable } from '../platform/db/queryable.ts';
 
 export type ReplyToPolicy = 'poster' | 'list';
 export type DmarcMitigation = 'auto' | 'always' | 'never';
+/** What to do with a member's post whose domain has no DMARC policy and whose SPF fails hard. */
+export type SpfFailAction = 'hold' | 'accept';
 
 export interface List {
   id: number;
@@ -30,6 +32,11 @@ export interface List {
   maxRecipients: number;
   acceptFrom: string[];
   banned: string[];
+  /** Hold posts that are list commands ("unsubscribe") and tell the sender where commands go. */
+  administrivia: boolean;
+  spfFail: SpfFailAction;
+  /** Members may get the list of members by sending "who" to -request. */
+  whoByMail: boolean;
   sendToPoster: boolean;
   archivePublic: boolean;
   timeZone: string;
@@ -45,7 +52,7 @@ function toList(r: Record<string, unknown>): List {
     name: r.name as string, description: r.description as string, subjectPrefix: r.subject_prefix as string | null, footer: r.footer as string,
     replyTo: r.reply_to as ReplyToPolicy, dmarcMitigation: r.dmarc_mitigation as DmarcMitigation, moderated: r.moderated as boolean,
     emergency: r.emergency as boolean, maxBytes: Number(r.max_bytes), maxRecipients: Number(r.max_recipients),
-    acceptFrom: r.accept_from as string[], banned: r.banned as string[], sendToPoster: r.send_to_poster as boolean,
+    acceptFrom: r.accept_from as string[], banned: r.banned as string[], administrivia: r.administrivia as boolean, spfFail: r.spf_fail as SpfFailAction, whoByMail: r.who_by_mail as boolean, sendToPoster: r.send_to_poster as boolean,
     archivePublic: r.archive_public as boolean, timeZone: r.time_zone as string, postCount: Number(r.post_count),
   };
 }

@@ -177,6 +177,9 @@ export interface ListSettingsForm {
   maxRecipients: string;
   acceptFrom: string;
   banned: string;
+  administrivia: boolean;
+  spfFail: string;
+  whoByMail: boolean;
   sendToPoster: boolean;
   archivePublic: boolean;
 }
@@ -185,7 +188,7 @@ export function formFromSettings(s: ListSettings): ListSettingsForm {
   return {
     subjectPrefix: s.subjectPrefix ?? '', footer: s.footer, replyTo: s.replyTo, dmarcMitigation: s.dmarcMitigation, moderated: s.moderated, emergency: s.emergency,
     maxKb: String(Math.floor(s.maxBytes / 1024)), maxRecipients: String(s.maxRecipients), acceptFrom: s.acceptFrom.join('\n'), banned: s.banned.join('\n'),
-    sendToPoster: s.sendToPoster, archivePublic: s.archivePublic,
+    administrivia: s.administrivia, spfFail: s.spfFail, whoByMail: s.whoByMail, sendToPoster: s.sendToPoster, archivePublic: s.archivePublic,
   };
 }
 
@@ -217,6 +220,8 @@ export function ListSettingsPage(p: { site: Site; c: ListRef; listName: string; 
         <Checkbox name="moderated" label="Announce-only list: only moderators and coordinators post; other posts wait for approval" checked={p.form.moderated} />
         <TextArea name="acceptFrom" label="Always accept posts from (one address or @domain a line)" hint="For people who are not members, such as a partner's press office." value={p.form.acceptFrom} error={e.acceptFrom} rows={3} maxlength={20000} />
         <TextArea name="banned" label="Banned senders (one address or @domain a line)" hint="Their posts are discarded without notice." value={p.form.banned} error={e.banned} rows={3} maxlength={20000} />
+        <Checkbox name="administrivia" label="Hold posts that are list commands, such as “unsubscribe”, and tell the sender how to do it" checked={p.form.administrivia} />
+        <Radios name="spfFail" legend="A member’s post whose domain has no DMARC policy and whose sending server fails SPF" value={p.form.spfFail} options={[['hold', 'Hold it for a moderator: it may be forged'], ['accept', 'Send it to the list (for members who post through old forwarding services)']]} />
         <TextField name="maxKb" label="Largest post, in KB" value={p.form.maxKb} error={e.maxKb} required maxlength={6} />
         <TextField name="maxRecipients" label="Most people in To and Cc" value={p.form.maxRecipients} error={e.maxRecipients} required maxlength={4} />
         <h2>Messages</h2>
@@ -224,6 +229,7 @@ export function ListSettingsPage(p: { site: Site; c: ListRef; listName: string; 
         <TextArea name="footer" label="Footer text" hint="Added to the end of every post, above the standard lines about unsubscribing and FOIA." value={p.form.footer} error={e.footer} rows={3} maxlength={2000} />
         <Radios name="replyTo" legend="Replies go to" value={p.form.replyTo} options={[['poster', 'The person who wrote the post'], ['list', 'The whole list']]} />
         <Radios name="dmarcMitigation" legend="Show posts as from the list (“Name via list”)" value={p.form.dmarcMitigation} options={[['auto', 'Only when the sender’s domain asks receivers to reject forged mail (DMARC), as federal domains do'], ['always', 'Always'], ['never', 'Never']]} />
+        <Checkbox name="whoByMail" label="Members can get the list of members (names and addresses) by sending “who” to the list’s request address" checked={p.form.whoByMail} />
         <Checkbox name="sendToPoster" label="Send posters a copy of their own posts" checked={p.form.sendToPoster} />
         <h2>Archive</h2>
         <Checkbox name="archivePublic" label="Anyone can read the archive (otherwise members only)" checked={p.form.archivePublic} />

@@ -44,7 +44,9 @@ describe('the listserv', () => {
       '_dmarc.agency.gov': 'v=DMARC1; p=reject; rua=mailto:dmarc@agency.gov',
       'mail._domainkey.agency.gov': agencyKey.txt,
       '_dmarc.example.com': 'v=DMARC1; p=none',
-    });
+      // no DMARC record, and no server may send for it
+      'nodmarc.gov': 'v=spf1 -all',
+    }, ['_dmarc.flaky.gov']);
     sink = await startMailSink();
     platform = await startPlatform(
       testConfig({
@@ -198,6 +200,129 @@ describe('the listserv', () => {
     const answer = await waitFor('the answer', async () => sink.messages.find((m) => m.to.includes('kim@state.gov') && m.subject === 'Re: help'));
     assert.match(answer.text, /Commands go to social-media-request@lists\.test\.gov/);
     assert.match(answer.raw, /^Auto-Submitted: auto-replied/m);
+  });
+
+  test('"unsubscribe" sent to the list address is held: no member gets it, the sender is told how to leave', async () => {
+    const messageId = '<administrivia@agency.gov>';
+    await postMail({
+      port: smtpPort, from: 'Lee <lee@agency.gov>', to: LIST, subject: 'unsubscribe', text: '\n', messageId,
+      dkim: { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem },
+    });
+    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    assert.equal(row.status, 'held');
+    assert.deepEqual(row.rule_hits.hits.map((h: { rule: string }) => h.rule), ['administrivia']);
+    const answer = await waitFor('the answer', async () => sink.messages.find((m) => m.to.includes('lee@agency.gov') && m.subject === 'Re: unsubscribe'));
+    assert.match(answer.text, /send "leave" to social-media-request@lists\.test\.gov/);
+    assert.match(answer.text, new RegExp(`${SITE}/communities/social-media`));
+    assert.match(answer.raw, /^Auto-Submitted: auto-replied/m);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(copiesOf(messageId).length, 0, 'no member gets it');
+  });
+
+  test('mail to -owner reaches the coordinators readable inline, and Reply goes to the person who wrote', async () => {
+    await platform.db.pool.query(`update memberships set role = 'coordinator' where member_id = (select id from members where email = 'pat@agency.gov')`);
+    await postMail({ port: smtpPort, from: 'Sam Rivera <sam.rivera@example.com>', to: `social-media-owner@${DOMAIN}`, subject: 'Can our office join?', text: 'We are a state office. May we join the list?\n' });
+    const forward = await waitFor('the forward', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && /Can our office join\?/.test(m.subject)));
+    const replyTo = forward.headers.get('reply-to') as { value: Array<{ address: string }> } | undefined;
+    assert.equal(replyTo?.value[0]?.address, 'sam.rivera@example.com', 'Reply reaches the original sender');
+    assert.match(forward.raw.replace(/\r?\n[ \t]+/g, ' '), /^From: .*social-media-owner@lists\.test\.gov/m, 'from the owner address, not -request');
+    assert.match(forward.text, /We are a state office\. May we join the list\?/, 'the original is readable inline');
+    assert.match(forward.raw, /^Content-Type: message\/rfc822/m, 'and attached');
+  });
+
+  test("a member's address from a domain with no DMARC record whose SPF fails hard is held", async () => {
+    await addMembers(platform.db.pool, 'social-media', ['ron@nodmarc.gov']);
+    const messageId = '<spf-fail@nodmarc.gov>';
+    await postMail({ port: smtpPort, from: 'Ron <ron@nodmarc.gov>', to: LIST, subject: 'Invoice attached', text: 'Please pay.', messageId });
+    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    assert.equal(row.status, 'held');
+    assert.deepEqual(row.rule_hits.hits.map((h: { rule: string }) => h.rule), ['spf-fail']);
+    assert.match(row.decision_reason, /SPF fails/);
+  });
+
+  test('when the DMARC lookup fails (SERVFAIL), From is rewritten as for p=reject', async () => {
+    await addMembers(platform.db.pool, 'social-media', ['flo@flaky.gov']);
+    const messageId = '<servfail@flaky.gov>';
+    await postMail({ port: smtpPort, from: 'Flo Park <flo@flaky.gov>', to: LIST, subject: 'Accessibility checklist', text: 'Here is ours.', messageId });
+    const copy = await waitFor('a copy', async () => copiesOf(messageId).find((m) => m.to[0] === 'lee@agency.gov'));
+    const raw = copy.raw.replace(/\r?\n[ \t]+/g, ' ');
+    assert.match(raw, /^From: "?Flo Park via Social Media"? <social-media@lists\.test\.gov>/m);
+    assert.match(raw, /^Reply-To: .*flo@flaky\.gov/m);
+  });
+
+  test('several addresses in From are held with the reason', async () => {
+    const messageId = '<two-senders@agency.gov>';
+    await postMail({ port: smtpPort, from: 'pat@agency.gov, lee@agency.gov', envelopeFrom: 'pat@agency.gov', to: LIST, subject: 'From both of us', text: 'Hello', messageId });
+    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    assert.equal(row.status, 'held');
+    assert.ok(row.rule_hits.hits.some((h: { rule: string }) => h.rule === 'from-header'), JSON.stringify(row.rule_hits.hits));
+    assert.match(row.decision_reason, /several addresses/);
+  });
+
+  test('free text to -request gets the help answer and reaches the coordinators, who can reply', async () => {
+    await postMail({ port: smtpPort, from: 'Dana Cole <dana@agency.gov>', to: `social-media-request@${DOMAIN}`, subject: 'Question', text: 'Please add me to the list.\n' });
+    const answer = await waitFor('the answer', async () => sink.messages.find((m) => m.to.includes('dana@agency.gov') && m.subject === 'Re: Question'));
+    assert.match(answer.text, /passed your message to the coordinators/);
+    assert.match(answer.text, /Commands go to social-media-request@lists\.test\.gov/);
+    const forward = await waitFor('the forward', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && /owners\] Question/.test(m.subject)));
+    assert.equal((forward.headers.get('reply-to') as { value: Array<{ address: string }> }).value[0]!.address, 'dana@agency.gov');
+    assert.match(forward.text, /Please add me to the list\./);
+    assert.match(forward.text, /wrote to social-media-request@lists\.test\.gov with no command we know/);
+  });
+
+  test('confirming by reply a join that needs approval tells the applicant a coordinator will review it', async () => {
+    await postMail({ port: smtpPort, from: 'Casey <casey@contractor-example.com>', to: `social-media-request@${DOMAIN}`, subject: 'Join #SocialGov', text: 'Name: Casey Lin\nJob title: Contractor\n' });
+    const confirm = await sink.next('casey@contractor-example.com');
+    assert.match(confirm.subject, /Confirm your request to join/);
+    const replyTo = String((confirm.headers.get('reply-to') as { value: Array<{ address: string }> }).value[0]!.address);
+    await postMail({ port: smtpPort, from: 'casey@contractor-example.com', to: replyTo, subject: `Re: ${confirm.subject}`, text: 'Yes\n' });
+    const ack = await sink.next('casey@contractor-example.com');
+    assert.match(ack.text, /your address is confirmed\. A coordinator will review your request/);
+    const { rows } = await platform.db.pool.query(`select status from join_requests where email = 'casey@contractor-example.com'`);
+    assert.equal(rows[0].status, 'awaiting-approval');
+  });
+
+  test('set digest weekly, set each and set nomail by mail change delivery, only for a message that passes DMARC', async () => {
+    const request = `social-media-request@${DOMAIN}`;
+    const dkim = { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem };
+    const mode = async () => (await platform.db.pool.query(`select ms.delivery_mode from memberships ms join members m on m.id = ms.member_id where m.email = 'lee@agency.gov'`)).rows[0].delivery_mode;
+    const answerTo = (subject: string) => waitFor(subject, async () => sink.messages.find((m) => m.to.includes('lee@agency.gov') && m.subject === `Re: ${subject}`));
+    await postMail({ port: smtpPort, from: 'lee@agency.gov', to: request, subject: 'set digest weekly', text: '', dkim });
+    assert.match((await answerTo('set digest weekly')).text, /you now get a weekly digest/);
+    assert.equal(await mode(), 'weekly');
+    await postMail({ port: smtpPort, from: 'lee@agency.gov', to: request, subject: 'set nomail', text: '' });
+    assert.match((await answerTo('set nomail')).text, /Nothing changed/, 'a message that fails DMARC changes nothing');
+    assert.equal(await mode(), 'weekly');
+    await postMail({ port: smtpPort, from: 'lee@agency.gov', to: request, subject: 'set each', text: '', dkim });
+    await answerTo('set each');
+    assert.equal(await mode(), 'each');
+    const audit = await platform.db.pool.query(`select count(*)::int as n from audit_log where action = 'membership.delivery' and after->>'source' = 'email'`);
+    assert.equal(audit.rows[0].n, 2);
+  });
+
+  test('info answers what the list is; who is refused unless the list allows it, then answers members only', async () => {
+    const request = `social-media-request@${DOMAIN}`;
+    await postMail({ port: smtpPort, from: 'pat@agency.gov', to: request, subject: 'info', text: '' });
+    const info = await waitFor('info', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && m.subject === 'Re: info'));
+    assert.match(info.text, /To post: social-media@lists\.test\.gov/);
+    await postMail({ port: smtpPort, from: 'pat@agency.gov', to: request, subject: 'who', text: '' });
+    const refused = await waitFor('who refused', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && m.subject === 'Re: who'));
+    assert.match(refused.text, /does not send its list of members by mail/);
+    assert.doesNotMatch(refused.text, /lee@agency\.gov/);
+    await platform.db.pool.query(`update lists set who_by_mail = true where local_part = 'social-media'`);
+    await postMail({ port: smtpPort, from: 'pat@agency.gov', to: request, subject: 'Re: who', text: 'who\n' });
+    const roster = await waitFor('who answered', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && m.subject === 'Re: Re: who'));
+    assert.match(roster.text, /<lee@agency\.gov>/);
+    await postMail({ port: smtpPort, from: 'outsider@example.com', to: request, subject: 'who', text: '' });
+    const outsider = await waitFor('who from a non-member', async () => sink.messages.find((m) => m.to.includes('outsider@example.com') && m.subject === 'Re: who'));
+    assert.match(outsider.text, /Only members/);
+    assert.doesNotMatch(outsider.text, /lee@agency\.gov/);
+  });
+
+  test('List-Help gives the web page first, then the help command by mail', async () => {
+    const copy = copiesOf('<first-post@agency.gov>')[0]!;
+    const help = /^List-Help: (.*)$/m.exec(copy.raw.replace(/\r?\n[ \t]+/g, ' '))?.[1]?.trim();
+    assert.equal(help, `<${SITE}/communities/social-media>, <mailto:social-media-request@lists.test.gov?subject=help>`);
   });
 
   test('one-click unsubscribe: GET shows a button, POST leaves at once', async () => {
