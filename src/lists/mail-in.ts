@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type pg from 'pg';
 import { listDomainOf, type Config } from '../platform/config.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
@@ -42,7 +42,8 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
   const { config, pool, queue } = o;
   const domain = listDomainOf(config);
   const tls = config.mailInTlsCert && config.mailInTlsKey ? { cert: readFileSync(config.mailInTlsCert), key: readFileSync(config.mailInTlsKey) } : undefined;
-  const server = new SMTPServer({
+  // smtp-server takes a list of trusted peers for useXForward; its typings know only a boolean.
+  const options: Omit<SMTPServerOptions, 'useXForward'> & { useXForward: string[] } = {
     lmtp,
     name: domain === 'localhost' ? os.hostname() : domain,
     banner: 'socialgov list server',
@@ -55,6 +56,9 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
     closeTimeout: 10_000,
     logger: false,
     hideSTARTTLS: !tls,
+    // Postfix passes on the client it received the post from (XFORWARD), so SPF judges the poster's
+    // host rather than Postfix; smtp-server answers 550 to anyone not in the list.
+    useXForward: config.mailInTrustedPeers,
     onRcptTo(address, session: Session, callback) {
       const parsed = parseListAddress(address.address, domain);
       if (!parsed) return callback(smtpError(550, `5.1.1 <${address.address}>: no such list address here`));
@@ -96,7 +100,8 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
         );
       });
     },
-  });
+  };
+  const server = new SMTPServer(options as SMTPServerOptions);
   server.on('error', (err) => o.onError?.(err));
   return server;
 }

@@ -1,0 +1,140 @@
+/**
+ * The listserv against hostile or unlucky mail (issue 18): sender checks behind Postfix (XFORWARD
+ * from trusted peers only), over-long lines, repeated Message-IDs, and messages built to choke
+ * the worker. Real SMTP/LMTP in, a real DNS server for SPF/DMARC, a real SMTP sink out.
+ */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startTestDns, type TestDns } from '../dns-server.ts';
+import { addMembers, waitFor } from '../list-helpers.ts';
+import { startMailSink, type MailSink } from '../mail-sink.ts';
+import { testConfig, testDatabaseEnv } from '../helpers.ts';
+
+const DOMAIN = 'lists.test.gov';
+const LIST = `social-media@${DOMAIN}`;
+
+/** A hand-driven SMTP/LMTP conversation: each command's full reply (multi-line joined). */
+async function converse(o: { port: number; localAddress?: string; commands: string[] }): Promise<string[]> {
+  const socket = net.connect({ host: '127.0.0.1', port: o.port, ...(o.localAddress ? { localAddress: o.localAddress } : {}) });
+  let buffer = '';
+  const waiting: Array<(reply: string) => void> = [];
+  const replies: string[] = [];
+  let pending: string[] = [];
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\r\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 2);
+      pending.push(line);
+      if (/^\d{3} /.test(line) || /^\d{3}$/.test(line)) {
+        const reply = pending.join('\n');
+        pending = [];
+        const w = waiting.shift();
+        if (w) w(reply);
+        else replies.push(reply);
+      }
+    }
+  });
+  const next = () => new Promise<string>((resolve, reject) => {
+    const ready = replies.shift();
+    if (ready !== undefined) return resolve(ready);
+    const timer = setTimeout(() => reject(new Error(`no reply; so far: ${pending.join('|')}`)), 10_000);
+    waiting.push((r) => { clearTimeout(timer); resolve(r); });
+  });
+  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+  const out: string[] = [await next()];
+  try {
+    for (const command of o.commands) {
+      socket.write(command.endsWith('\r\n') ? command : `${command}\r\n`);
+      out.push(await next());
+    }
+  } finally {
+    socket.end('QUIT\r\n');
+  }
+  return out;
+}
+
+/** A message's DATA block (dot-stuffed, with the final dot). */
+function dataOf(lines: string[]): string {
+  return `${lines.map((l) => (l.startsWith('.') ? `.${l}` : l)).join('\r\n')}\r\n.\r\n`;
+}
+
+describe('the listserv, hardened', () => {
+  let platform: RunningPlatform;
+  let sink: MailSink;
+  let dns: TestDns;
+  let cleanup: () => Promise<void>;
+  let smtpPort: number;
+  let lmtpPort: number;
+
+  before(async () => {
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    dns = await startTestDns({
+      // spf.gov sends only from 192.0.2.10 and asks receivers to reject failures
+      'spf.gov': 'v=spf1 ip4:192.0.2.10 -all',
+      '_dmarc.spf.gov': 'v=DMARC1; p=reject',
+    });
+    sink = await startMailSink();
+    platform = await startPlatform(
+      testConfig({ ...database.env, SMTP_URL: sink.url, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', LMTP_PORT: '0', DNS_SERVERS: dns.address }),
+    );
+    const info = platform.roles['mail-in']!.info as { smtpPort: number; lmtpPort: number };
+    smtpPort = info.smtpPort;
+    lmtpPort = info.lmtpPort;
+    await addMembers(platform.db.pool, 'social-media', ['pat@spf.gov', 'lee@agency.gov']);
+  });
+  after(async () => {
+    await platform?.close();
+    await sink?.close();
+    await dns?.close();
+    await cleanup?.();
+  });
+
+  const decided = (messageId: string) =>
+    waitFor(`decision on ${messageId}`, async () => (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0] as { status: string; decision_reason: string | null } | undefined);
+
+  const post = (messageId: string, subject: string) => dataOf([
+    'From: Pat <pat@spf.gov>', `To: ${LIST}`, `Subject: ${subject}`, `Message-ID: ${messageId}`, 'Date: Thu, 03 Dec 2026 07:00:00 +0000', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Hello from the mail host.',
+  ]);
+
+  describe('behind Postfix (XFORWARD)', () => {
+    test('a post Postfix received from a host the SPF record authorises is delivered, not held', async () => {
+      const messageId = '<xforward-genuine@spf.gov>';
+      const replies = await converse({ port: lmtpPort, commands: ['LHLO postfix.test.gov', 'XFORWARD ADDR=192.0.2.10 NAME=mail.spf.gov HELO=mail.spf.gov PROTO=ESMTP', 'MAIL FROM:<pat@spf.gov>', `RCPT TO:<${LIST}>`, 'DATA', post(messageId, 'Genuine')] });
+      assert.match(replies[1]!, /XFORWARD/, 'LHLO advertises XFORWARD to a trusted peer');
+      assert.match(replies[2]!, /^250/, `XFORWARD accepted: ${replies[2]}`);
+      assert.match(replies[6]!, /^250/);
+      const row = await decided(messageId);
+      assert.equal(row.status, 'accepted', String(row.decision_reason));
+      const stored = (await platform.db.pool.query(`select remote_ip, helo from incoming_messages where message_id = $1`, [messageId])).rows[0];
+      assert.deepEqual(stored, { remote_ip: '192.0.2.10', helo: 'mail.spf.gov' });
+    });
+
+    test('a forwarded address the SPF record does not authorise is held as possibly forged', async () => {
+      const messageId = '<xforward-spoofed@spf.gov>';
+      const replies = await converse({ port: lmtpPort, commands: ['LHLO postfix.test.gov', 'XFORWARD ADDR=198.51.100.7 HELO=spoof.example', 'MAIL FROM:<pat@spf.gov>', `RCPT TO:<${LIST}>`, 'DATA', post(messageId, 'Spoofed')] });
+      assert.match(replies[2]!, /^250/);
+      const row = await decided(messageId);
+      assert.equal(row.status, 'held');
+      assert.match(String(row.decision_reason), /may be forged/);
+    });
+
+    test('XFORWARD from a peer that is not trusted is refused and not honoured', async () => {
+      const messageId = '<xforward-untrusted@spf.gov>';
+      // 127.0.0.2 is loopback too, but not in MAIL_IN_TRUSTED_PEERS (127.0.0.1 and ::1 by default)
+      const replies = await converse({ port: smtpPort, localAddress: '127.0.0.2', commands: ['EHLO mail.spf.gov', 'XFORWARD ADDR=192.0.2.10 HELO=mail.spf.gov', 'MAIL FROM:<pat@spf.gov>', `RCPT TO:<${LIST}>`, 'DATA', post(messageId, 'Untrusted')] });
+      assert.doesNotMatch(replies[1]!, /XFORWARD/);
+      assert.match(replies[2]!, /^550/);
+      assert.match(replies[6]!, /^250/);
+      const row = await decided(messageId);
+      assert.equal(row.status, 'held', 'SPF judged the real peer, 127.0.0.2');
+      const stored = (await platform.db.pool.query(`select remote_ip from incoming_messages where message_id = $1`, [messageId])).rows[0];
+      assert.equal(stored.remote_ip, '127.0.0.2');
+    });
+  });
+});
