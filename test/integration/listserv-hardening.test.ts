@@ -137,4 +137,41 @@ describe('the listserv, hardened', () => {
       assert.equal(stored.remote_ip, '127.0.0.2');
     });
   });
+
+  describe('over-long lines (RFC 5322 §2.1.1: at most 998 octets)', () => {
+    const copiesOf = (messageId: string) => sink.messages.filter((m) => m.headers.get('message-id') === messageId);
+    const longestLine = (raw: string) => Math.max(...raw.split('\r\n').map((l) => Buffer.byteLength(l, 'utf8')));
+    const send = (lines: string[]) => converse({ port: smtpPort, commands: ['EHLO mail.agency.gov', 'MAIL FROM:<lee@agency.gov> BODY=8BITMIME', `RCPT TO:<${LIST}>`, 'DATA', dataOf(lines)] });
+
+    test('an 8bit post with a 1,500-character line reaches every member as valid mail, with the same text', async () => {
+      const messageId = '<long-line@agency.gov>';
+      const long = `${'Très longue ligne, '.repeat(80)}fin.`;
+      assert.ok(long.length >= 1500);
+      const replies = await send(['From: Lee <lee@agency.gov>', `To: ${LIST}`, 'Subject: One long line', `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', 'Before.', long, 'After.']);
+      assert.match(replies[5]!, /^250/);
+      const copies = await waitFor('two copies', async () => (copiesOf(messageId).length >= 2 ? copiesOf(messageId) : undefined));
+      for (const copy of copies) {
+        assert.ok(longestLine(copy.raw) <= 998, `copy to ${copy.to[0]} has a line of ${longestLine(copy.raw)} octets`);
+        assert.ok(copy.text.includes(`Before.\n${long}\nAfter.`), copy.text.slice(0, 200));
+      }
+    });
+
+    test('a long line inside a multipart part is re-encoded too, the other parts untouched', async () => {
+      const messageId = '<long-line-multipart@agency.gov>';
+      const long = `<p>${'x'.repeat(1400)}</p>`;
+      const replies = await send([
+        'From: Lee <lee@agency.gov>', `To: ${LIST}`, 'Subject: Long HTML', `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: multipart/alternative; boundary="b1"', '',
+        '--b1', 'Content-Type: text/plain; charset=us-ascii', '', 'Short text.', '--b1', 'Content-Type: text/html; charset=us-ascii', '', `<html><body>${long}</body></html>`, '--b1--',
+      ]);
+      assert.match(replies[5]!, /^250/);
+      const copies = await waitFor('two copies', async () => (copiesOf(messageId).length >= 2 ? copiesOf(messageId) : undefined));
+      for (const copy of copies) {
+        assert.ok(longestLine(copy.raw) <= 998, `copy to ${copy.to[0]} has a line of ${longestLine(copy.raw)} octets`);
+        const { simpleParser } = await import('mailparser');
+        const parsed = await simpleParser(copy.raw);
+        assert.ok(String(parsed.html).includes(long));
+        assert.match(parsed.text ?? '', /Short text\./);
+      }
+    });
+  });
 });
