@@ -150,6 +150,23 @@ async function reply(tx: Queryable, ctx: ListContext, row: IncomingRow, headers:
   return queueMail(tx, ctx.queue, mail(to), { key: `list-reply:${row.id}` });
 }
 
+/**
+ * Whether this list already has the Message-ID: an archived post (kept for the archive's life),
+ * or an earlier arrival (lower id) still in hand. Comparing ids rather than statuses means two
+ * copies processed at once still agree on which one is the repeat. A message that failed does
+ * not count, so its resent copy can get through.
+ */
+async function isRepeatedMessageId(db: Queryable, listId: number, incomingId: number, messageId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `select 1 from posts where list_id = $1 and message_id = $2
+     union all
+     select 1 from incoming_messages where list_id = $1 and message_id = $2 and id < $3 and address_kind = 'post' and status <> 'failed'
+     limit 1`,
+    [listId, messageId, incomingId],
+  );
+  return rows.length > 0;
+}
+
 async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
   const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
   const standing = await listStanding(ctx.pool, list, member?.id);
@@ -171,8 +188,10 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
     recipientCount: addresses(parsed.to).length + addresses(parsed.cc).length,
     sender: standing,
     auth,
+    repeatedMessageId: parsed.messageId ? await isRepeatedMessageId(ctx.pool, list.id, row.id, parsed.messageId) : false,
   };
   const chain = runChain(facts);
+  if (facts.repeatedMessageId) ctx.log('repeated Message-ID: post dropped', { id: row.id, listId: list.id, messageId: parsed.messageId });
   const hits = { hits: chain.hits, auth };
   const ref = listRef(ctx, list);
   const subject = parsed.subject ?? '';

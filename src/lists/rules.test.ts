@@ -14,6 +14,7 @@ function facts(over: Partial<PostFacts> = {}, headers: Record<string, string[]> 
     recipientCount: 1,
     sender: { member: true, banned: false, role: 'member' },
     auth: { dmarc: 'pass', policy: 'reject', spf: 'pass', dkimPass: ['agency.gov'], fromDomain: 'agency.gov' },
+    repeatedMessageId: false,
     ...over,
   };
 }
@@ -62,5 +63,11 @@ describe('posting rules', () => {
     assert.equal(runChain(facts({ list: { ...facts().list, emergency: true } })).hits[0]!.rule, 'emergency');
     assert.equal(runChain(facts({ list: { ...facts().list, moderated: true } })).outcome, 'hold');
     assert.equal(runChain(facts({ list: { ...facts().list, moderated: true }, sender: { member: true, banned: false, role: 'moderator' } })).outcome, 'accept');
+  });
+  test('a Message-ID the list already has is discarded, with the Message-ID in the reason', () => {
+    const r = runChain(facts({ repeatedMessageId: true }, { 'message-id': ['<once@agency.gov>'] }));
+    assert.equal(r.outcome, 'discard');
+    assert.deepEqual(r.hits.map((h) => h.rule), ['repeated-message-id']);
+    assert.match(r.reason!, /<once@agency\.gov>/);
   });
 });

@@ -174,4 +174,25 @@ describe('the listserv, hardened', () => {
       }
     });
   });
+
+  describe('a repeated Message-ID', () => {
+    test('the same post sent twice (an MTA retry) is distributed and archived once; the second is dropped, not bounced', async () => {
+      const messageId = '<retried@agency.gov>';
+      const message = dataOf(['From: Lee <lee@agency.gov>', `To: ${LIST}`, 'Subject: Sent twice', `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=us-ascii', '', 'Once is enough.']);
+      const send = () => converse({ port: smtpPort, commands: ['EHLO mail.agency.gov', 'MAIL FROM:<lee@agency.gov>', `RCPT TO:<${LIST}>`, 'DATA', message] });
+      assert.match((await send())[5]!, /^250/);
+      await waitFor('the first accepted', async () => (await platform.db.pool.query(`select 1 from incoming_messages where message_id = $1 and status = 'accepted'`, [messageId])).rows[0]);
+      assert.match((await send())[5]!, /^250/, 'accepted at SMTP: the sender is not told of an error');
+      const rows = await waitFor('both decided', async () => {
+        const r = (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 order by id`, [messageId])).rows;
+        return r.length === 2 && r.every((m) => m.status !== 'received') ? r : undefined;
+      });
+      assert.deepEqual(rows.map((r) => r.status), ['accepted', 'discarded']);
+      assert.match(String(rows[1]!.decision_reason), /already/);
+      await new Promise((r) => setTimeout(r, 1000));
+      const posts = await platform.db.pool.query(`select count(*)::int as n from posts where message_id = $1`, [messageId]);
+      assert.equal(posts.rows[0].n, 1, 'archived once');
+      assert.equal(sink.messages.filter((m) => m.headers.get('message-id') === messageId).length, 2, 'one copy for each of the two members');
+    });
+  });
 });
