@@ -14,9 +14,12 @@ import { inTransaction } from '../platform/db/queryable.ts';
 import type { RoleHandle } from '../platform/roles.ts';
 import type { Queue } from '../platform/queue.ts';
 import { parseListAddress, type ListAddress } from './addresses.ts';
+import { checkStructure } from './message/structure.ts';
 import { listByLocalPart } from './store.ts';
 
 export const INCOMING_JOB = 'list.incoming';
+/** First retry of a failed incoming job, doubling after; a message still failing is held (jobs.ts). */
+export const INCOMING_RETRY_SECONDS = 5;
 
 interface Resolved extends ListAddress {
   listId: number;
@@ -80,6 +83,8 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
           return callback(smtpError(552, `5.3.4 Message too big; the limit is ${config.mailInMaxBytes} bytes`));
         }
         const raw = Buffer.concat(chunks);
+        const problem = checkStructure(raw);
+        if (problem) return callback(smtpError(problem.responseCode, problem.message));
         const targets = session.envelope.rcptTo.map((r) => session.socialgovRcpt?.get(r.address.toLowerCase())).filter((t): t is Resolved => !!t);
         const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         inTransaction(pool, async (tx) => {
@@ -89,7 +94,7 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
               [t.listId, t.kind, t.address, t.token ?? null, sender, session.remoteAddress, session.hostNameAppearsAs ?? null, lmtp ? 'lmtp' : 'smtp', raw, raw.length],
             );
-            await queue.send(INCOMING_JOB, { id: rows[0]!.id }, { db: tx, retryLimit: 10, retryDelay: 30, expireInSeconds: 120 });
+            await queue.send(INCOMING_JOB, { id: rows[0]!.id }, { db: tx, retryLimit: 10, retryDelay: INCOMING_RETRY_SECONDS, expireInSeconds: 120 });
           }
         }).then(
           () => callback(null, 'OK: queued'),

@@ -195,4 +195,79 @@ describe('the listserv, hardened', () => {
       assert.equal(sink.messages.filter((m) => m.headers.get('message-id') === messageId).length, 2, 'one copy for each of the two members');
     });
   });
+
+  describe('nothing accepted is lost', () => {
+    const head = (messageId: string, subject = 'Hostile') => ['From: Lee <lee@agency.gov>', `To: ${LIST}`, `Subject: ${subject}`, `Message-ID: ${messageId}`, 'MIME-Version: 1.0'];
+    const send = (data: string) => converse({ port: smtpPort, commands: ['EHLO mail.agency.gov', 'MAIL FROM:<lee@agency.gov>', `RCPT TO:<${LIST}>`, 'DATA', data] });
+    const settled = (messageId: string) =>
+      waitFor(`${messageId} settled`, async () => (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0] as { status: string; decision_reason: string | null } | undefined, 60_000);
+
+    test('MIME nested 1,000 deep is refused at SMTP with 554', async () => {
+      const depth = 1000;
+      const lines = [...head('<deep@agency.gov>'), 'Content-Type: multipart/mixed; boundary="d0"', ''];
+      for (let i = 1; i <= depth; i++) lines.push(`--d${i - 1}`, `Content-Type: multipart/mixed; boundary="d${i}"`, '');
+      lines.push(`--d${depth}`, 'Content-Type: text/plain', '', 'bottom');
+      for (let i = depth; i >= 0; i--) lines.push(`--d${i}--`);
+      const replies = await send(dataOf(lines));
+      assert.match(replies[5]!, /^554 5\.6\.0 .*nested/);
+    });
+
+    test('a message of 5,000 MIME parts is refused at SMTP with 554', async () => {
+      const lines = [...head('<many-parts@agency.gov>'), 'Content-Type: multipart/mixed; boundary="p"', ''];
+      for (let i = 0; i < 5000; i++) lines.push('--p', 'Content-Type: text/plain', '', `part ${i}`);
+      lines.push('--p--');
+      const replies = await send(dataOf(lines));
+      assert.match(replies[5]!, /^554 5\.6\.0 .*parts/);
+    });
+
+    test('a 1 MB Subject is refused at SMTP with 552', async () => {
+      const big = 'x'.repeat(1024 * 1024);
+      const lines = [...head('<huge-subject@agency.gov>', `${big.slice(0, 900)}`), 'Content-Type: text/plain', '', 'body'];
+      // folded, as a sender would write it: 1 MB of continuation lines
+      lines.splice(2, 1, `Subject: start`, ...Array.from({ length: big.length / 900 }, () => ` ${'x'.repeat(900)}`));
+      const replies = await send(dataOf(lines));
+      assert.match(replies[5]!, /^552 5\.3\.4 .*header/);
+    });
+
+    test('NUL bytes in the Subject or the From name do not leave the message stuck: it is decided', async () => {
+      for (const [messageId, lines] of [
+        ['<nul-subject@agency.gov>', ['From: Lee <lee@agency.gov>', `To: ${LIST}`, 'Subject: Hello\u0000there', 'Message-ID: <nul-subject@agency.gov>']],
+        ['<nul-name@agency.gov>', ['From: "Lee\u0000Null" <lee@agency.gov>', `To: ${LIST}`, 'Subject: NUL in the name', 'Message-ID: <nul-name@agency.gov>']],
+        // encoded words get past a check of the raw bytes and decode to NUL
+        ['<nul-encoded@agency.gov>', ['From: =?utf-8?q?Lee=00Null?= <lee@agency.gov>', `To: ${LIST}`, 'Subject: =?utf-8?q?Hello=00there?=', 'Message-ID: <nul-encoded@agency.gov>']],
+      ] as const) {
+        const replies = await send(dataOf([...lines, 'MIME-Version: 1.0', 'Content-Type: text/plain', '', 'body']));
+        if (/^5/.test(replies[5]!)) {
+          assert.match(replies[5]!, /^554 5\.6\.0 .*NUL/, `${messageId} refused at SMTP, saying why`);
+          continue;
+        }
+        const row = await settled(messageId);
+        assert.equal(row.status, 'accepted', `${messageId}: ${row.decision_reason}`);
+      }
+    });
+
+    test('a message the worker fails on again and again is held for the moderators with the error as its reason', async () => {
+      // Every attempt to handle this message fails in the database, as a bug would.
+      await platform.db.pool.query(`
+        create function test_fail_processing() returns trigger language plpgsql as $$
+        begin
+          if new.status = 'received' and new.subject = 'Make the worker fail' then raise exception 'simulated processing failure'; end if;
+          return new;
+        end $$;
+        create trigger test_fail_processing before update on incoming_messages for each row execute function test_fail_processing();`);
+      try {
+        const messageId = '<always-fails@agency.gov>';
+        const replies = await send(dataOf([...head(messageId, 'Make the worker fail'), 'Content-Type: text/plain', '', 'body']));
+        assert.match(replies[5]!, /^250/);
+        const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason from incoming_messages where position('always-fails'::bytea in raw) > 0 and status <> 'received'`)).rows[0], 90_000).catch(async (err: Error) => {
+          const jobs = await platform.db.pool.query(`select state, retry_count, output from pgboss.job where name = 'list.incoming' order by created_on desc limit 1`);
+          throw new Error(`${err.message}: ${JSON.stringify(jobs.rows)}`);
+        });
+        assert.equal(row.status, 'held');
+        assert.match(row.decision_reason, /could not be processed.*simulated processing failure/i);
+      } finally {
+        await platform.db.pool.query('drop trigger test_fail_processing on incoming_messages; drop function test_fail_processing()');
+      }
+    });
+  });
 });
