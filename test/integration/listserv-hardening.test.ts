@@ -4,13 +4,16 @@
  * the worker. Real SMTP/LMTP in, a real DNS server for SPF/DMARC, a real SMTP sink out.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
 import { addMembers, waitFor } from '../list-helpers.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
-import { testConfig, testDatabaseEnv } from '../helpers.ts';
+import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 
 const DOMAIN = 'lists.test.gov';
 const LIST = `social-media@${DOMAIN}`;
@@ -56,6 +59,54 @@ async function converse(o: { port: number; localAddress?: string; commands: stri
     socket.end('QUIT\r\n');
   }
   return out;
+}
+
+/** A port nobody listens on now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const POSTFIX = '/usr/sbin/postfix';
+/** A real Postfix needs its binary and root (it drops to its own user). */
+const canRunPostfix = existsSync(POSTFIX) && process.getuid?.() === 0;
+
+/**
+ * A private Postfix instance (its own config and queue directories, on a free loopback port)
+ * that relays the list domain to our LMTP listener with XFORWARD, as docs/operations.md says,
+ * and believes XCLIENT from loopback so a test can play a remote mail server.
+ */
+async function startPostfix(lmtpPort: number): Promise<{ port: number; stop(): void }> {
+  const dir = tempDir();
+  for (const d of ['conf', 'queue', 'data']) mkdirSync(path.join(dir, d));
+  chownSync(path.join(dir, 'data'), Number(execFileSync('id', ['-u', 'postfix']).toString().trim()), 0);
+  const port = await freePort();
+  writeFileSync(path.join(dir, 'conf', 'main.cf'), [
+    'compatibility_level = 3.6', `queue_directory = ${dir}/queue`, `data_directory = ${dir}/data`, 'mail_owner = postfix', 'setgid_group = postdrop',
+    'myhostname = postfix.test.gov', 'mydestination =', 'inet_interfaces = 127.0.0.1', 'inet_protocols = ipv4', 'mynetworks = 127.0.0.0/8',
+    `relay_domains = ${DOMAIN}`, `transport_maps = inline:{ ${DOMAIN}=lmtp:inet:127.0.0.1:${lmtpPort} }`, 'lmtp_send_xforward_command = yes',
+    'smtpd_authorized_xclient_hosts = 127.0.0.0/8', `maillog_file_prefixes = ${dir}`, `maillog_file = ${dir}/maillog`,
+    'smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination', 'alias_maps =', 'alias_database =', 'local_recipient_maps =', 'smtputf8_enable = no', '',
+  ].join('\n'));
+  const services = ['pickup unix n - n 60 1 pickup', 'cleanup unix n - n - 0 cleanup', 'qmgr unix n - n 300 1 qmgr', 'rewrite unix - - n - - trivial-rewrite', 'bounce unix - - n - 0 bounce',
+    'defer unix - - n - 0 bounce', 'trace unix - - n - 0 bounce', 'verify unix - - n - 1 verify', 'flush unix n - n 1000? 0 flush', 'proxymap unix - - n - - proxymap', 'smtp unix - - n - - smtp',
+    'relay unix - - n - - smtp', 'showq unix n - n - - showq', 'error unix - - n - - error', 'retry unix - - n - - error', 'discard unix - - n - - discard', 'lmtp unix - - n - - lmtp',
+    'anvil unix - - n - 1 anvil', 'scache unix - - n - 1 scache', 'postlog unix-dgram n - n - 1 postlogd'];
+  writeFileSync(path.join(dir, 'conf', 'master.cf'), [`127.0.0.1:${port} inet n - n - - smtpd`, ...services, ''].join('\n'));
+  execFileSync(POSTFIX, ['-c', path.join(dir, 'conf'), 'start'], { stdio: 'ignore' });
+  return {
+    port,
+    stop() {
+      try {
+        execFileSync(POSTFIX, ['-c', path.join(dir, 'conf'), 'stop'], { stdio: 'ignore' });
+      } finally {
+        removeDir(dir);
+      }
+    },
+  };
 }
 
 /** A message's DATA block (dot-stuffed, with the final dot). */
@@ -122,6 +173,36 @@ describe('the listserv, hardened', () => {
       const row = await decided(messageId);
       assert.equal(row.status, 'held');
       assert.match(String(row.decision_reason), /may be forged/);
+    });
+
+    describe('through a real Postfix', { skip: !canRunPostfix && 'needs /usr/sbin/postfix and root' }, () => {
+      let postfix: { port: number; stop(): void } | undefined;
+      before(async () => {
+        postfix = await startPostfix(lmtpPort);
+      });
+      after(() => postfix?.stop());
+      // XCLIENT makes Postfix believe the post came from the given host, as if it were on the Internet.
+      const viaPostfix = (addr: string, messageId: string, subject: string) =>
+        converse({ port: postfix!.port, commands: ['EHLO test.gov', `XCLIENT ADDR=${addr} NAME=mail.spf.gov HELO=mail.spf.gov`, 'EHLO mail.spf.gov', 'MAIL FROM:<pat@spf.gov>', `RCPT TO:<${LIST}>`, 'DATA', post(messageId, subject)] });
+
+      test('a post from a host the SPF record authorises is delivered', async () => {
+        const messageId = '<postfix-genuine@spf.gov>';
+        const replies = await viaPostfix('192.0.2.10', messageId, 'Through Postfix');
+        assert.match(replies[7]!, /^250/, replies.join(' | '));
+        const row = await decided(messageId);
+        assert.equal(row.status, 'accepted', String(row.decision_reason));
+        const stored = (await platform.db.pool.query(`select remote_ip, protocol from incoming_messages where message_id = $1`, [messageId])).rows[0];
+        assert.deepEqual(stored, { remote_ip: '192.0.2.10', protocol: 'lmtp' });
+      });
+
+      test('a post from a host the SPF record does not authorise is held', async () => {
+        const messageId = '<postfix-spoofed@spf.gov>';
+        const replies = await viaPostfix('198.51.100.7', messageId, 'Spoofed through Postfix');
+        assert.match(replies[7]!, /^250/, replies.join(' | '));
+        const row = await decided(messageId);
+        assert.equal(row.status, 'held');
+        assert.match(String(row.decision_reason), /may be forged/);
+      });
     });
 
     test('XFORWARD from a peer that is not trusted is refused and not honoured', async () => {
