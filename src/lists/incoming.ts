@@ -94,7 +94,7 @@ export async function processIncoming(ctx: ListContext, id: number): Promise<voi
     return;
   }
   const { parsed, headers, from } = await parseIncoming(row.raw);
-  await ctx.pool.query('update incoming_messages set message_id = $2, from_address = $3, subject = $4 where id = $1', [id, parsed.messageId ?? null, from, (parsed.subject ?? '').slice(0, 500)]);
+  await ctx.pool.query('update incoming_messages set message_id = $2, from_address = $3, subject = $4 where id = $1', [id, parsed.messageId?.replace(/\0/g, '') ?? null, from?.replace(/\0/g, '') ?? null, (parsed.subject ?? '').replace(/\0/g, '').slice(0, 500)]);
   switch (row.address_kind) {
     case 'post':
       return handlePost(ctx, list, row, parsed, headers, from);
@@ -109,20 +109,44 @@ export async function processIncoming(ctx: ListContext, id: number): Promise<voi
   }
 }
 
+/** Attempts at handling one message before it is set aside rather than retried for hours. */
+export const ATTEMPTS_BEFORE_HOLD = 3;
+
+/**
+ * A message the worker failed on ATTEMPTS_BEFORE_HOLD times: a post goes to the moderators' queue
+ * with the error as its reason (they can still approve or discard it, and see that it is there);
+ * anything else (a command, a bounce) is marked failed. Either way it no longer sits unseen.
+ */
+export async function setAsideUnprocessable(ctx: ListContext, id: number, err: Error, attempts: number): Promise<void> {
+  const reason = `This message could not be processed (${attempts} attempts): ${err.message.replace(/\0/g, '').slice(0, 500)}`;
+  await inTransaction(ctx.pool, async (tx) => {
+    const { rows } = await tx.query<{ list_id: number | null; address_kind: string }>(
+      `update incoming_messages set status = case when address_kind = 'post' then 'held' else 'failed' end, decision_reason = $2, rule_hits = $3, processed_at = now()
+       where id = $1 and status = 'received' returning list_id, address_kind`,
+      [id, reason, JSON.stringify({ hits: [{ rule: 'processing-failed', reason, outcome: 'hold' }], auth: null })],
+    );
+    const row = rows[0];
+    if (row?.address_kind === 'post' && row.list_id !== null) await ctx.queue.send(HOLD_NOTICE_JOB, { listId: row.list_id }, { db: tx, retryLimit: 10, retryDelay: 60 });
+  });
+  ctx.log('incoming message set aside after repeated failures', { id, attempts, err: err.message });
+}
+
 /** What the pipeline needs of a message that is accepted now (by the rules or a moderator). */
 export function acceptedMessage(ctx: Pick<ListContext, 'domain'>, row: Pick<IncomingRow, 'id' | 'raw'>, parsed: ParsedMail, from: string, memberId: number | null, auth: SenderAuthentication | null): AcceptedMessage {
-  const fromName = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name || null);
+  // Encoded words can decode to NUL, which PostgreSQL text cannot hold.
+  const noNul = (v: string) => v.replace(/\0/g, '');
+  const fromName = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name ? noNul(parsed.from.value[0].name) || null : null);
   // Every copy must carry the same Message-ID (threading, and receivers dropping a copy sent
   // twice), so a post without one (or without a Date) gets it here, once.
-  const messageId = parsed.messageId ?? `<socialgov-${row.id}@${ctx.domain}>`;
+  const messageId = parsed.messageId ? noNul(parsed.messageId) : `<socialgov-${row.id}@${ctx.domain}>`;
   const added = [...(parsed.messageId ? [] : [`Message-ID: ${messageId}`]), ...(parsed.date ? [] : [`Date: ${new Date().toUTCString().replace('GMT', '+0000')}`])];
   return {
     incomingId: row.id,
     raw: added.length ? Buffer.concat([Buffer.from(added.join('\r\n') + '\r\n'), row.raw]) : row.raw,
     messageId,
-    inReplyTo: parsed.inReplyTo ?? null,
-    references: Array.isArray(parsed.references) ? parsed.references : parsed.references ? [parsed.references] : [],
-    subject: parsed.subject ?? '',
+    inReplyTo: parsed.inReplyTo ? noNul(parsed.inReplyTo) : null,
+    references: (Array.isArray(parsed.references) ? parsed.references : parsed.references ? [parsed.references] : []).map(noNul),
+    subject: noNul(parsed.subject ?? ''),
     fromAddress: from,
     fromName,
     memberId,
@@ -150,6 +174,23 @@ async function reply(tx: Queryable, ctx: ListContext, row: IncomingRow, headers:
   return queueMail(tx, ctx.queue, mail(to), { key: `list-reply:${row.id}` });
 }
 
+/**
+ * Whether this list already has the Message-ID: an archived post (kept for the archive's life),
+ * or an earlier arrival (lower id) still in hand. Comparing ids rather than statuses means two
+ * copies processed at once still agree on which one is the repeat. A message that failed does
+ * not count, so its resent copy can get through.
+ */
+async function isRepeatedMessageId(db: Queryable, listId: number, incomingId: number, messageId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `select 1 from posts where list_id = $1 and message_id = $2
+     union all
+     select 1 from incoming_messages where list_id = $1 and message_id = $2 and id < $3 and address_kind = 'post' and status <> 'failed'
+     limit 1`,
+    [listId, messageId, incomingId],
+  );
+  return rows.length > 0;
+}
+
 async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
   const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
   const standing = await listStanding(ctx.pool, list, member?.id);
@@ -175,8 +216,10 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
     recipientCount: addresses(parsed.to).length + addresses(parsed.cc).length,
     sender: standing,
     auth,
+    repeatedMessageId: parsed.messageId ? await isRepeatedMessageId(ctx.pool, list.id, row.id, parsed.messageId.replace(/\0/g, '')) : false,
   };
   const chain = runChain(facts);
+  if (facts.repeatedMessageId) ctx.log('repeated Message-ID: post dropped', { id: row.id, listId: list.id, messageId: parsed.messageId });
   const hits = { hits: chain.hits, auth };
   const ref = listRef(ctx, list);
   const subject = parsed.subject ?? '';

@@ -11,7 +11,7 @@ import { queueBounceCare, registerBounceCareJobs } from './bounce-care.ts';
 import { startDeliveryRunner } from './delivery-runner.ts';
 import { DIGEST_JOB, sendDueDigests } from './digests/send.ts';
 import { planFanout } from './fanout.ts';
-import { processIncoming } from './incoming.ts';
+import { ATTEMPTS_BEFORE_HOLD, processIncoming, setAsideUnprocessable } from './incoming.ts';
 import { INCOMING_JOB, startMailIn } from './mail-in.ts';
 import { loadDkimKey } from './message/dkim.ts';
 import { PLAN_JOB } from './pipeline.ts';
@@ -43,7 +43,15 @@ export async function listContext(w: WorkerContext): Promise<ListContext> {
 
 export async function registerListJobs(w: WorkerContext): Promise<void> {
   const ctx = await listContext(w);
-  await w.worker.work<{ id: number }>(INCOMING_JOB, ({ id }) => processIncoming(ctx, id), { concurrency: 2 });
+  await w.worker.work<{ id: number }>(INCOMING_JOB, async ({ id }, job) => {
+    try {
+      await processIncoming(ctx, id);
+    } catch (err) {
+      // A message that fails every time would otherwise sit unseen through hours of retries.
+      if (job.retryCount + 1 < ATTEMPTS_BEFORE_HOLD) throw err;
+      await setAsideUnprocessable(ctx, id, err as Error, job.retryCount + 1);
+    }
+  }, { concurrency: 2 });
   await w.worker.work<{ listId: number }>(HOLD_NOTICE_JOB, async ({ listId }) => {
     const result = await sendHoldNotices(ctx, listId);
     // Too soon after the last notice: one more job waits for the hour, the holds go out together.

@@ -7,16 +7,19 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type pg from 'pg';
 import { listDomainOf, type Config } from '../platform/config.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
 import type { RoleHandle } from '../platform/roles.ts';
 import type { Queue } from '../platform/queue.ts';
 import { parseListAddress, type ListAddress } from './addresses.ts';
+import { checkStructure } from './message/structure.ts';
 import { listByLocalPart } from './store.ts';
 
 export const INCOMING_JOB = 'list.incoming';
+/** First retry of a failed incoming job, doubling after; a message still failing is held (jobs.ts). */
+export const INCOMING_RETRY_SECONDS = 5;
 
 interface Resolved extends ListAddress {
   listId: number;
@@ -42,7 +45,8 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
   const { config, pool, queue } = o;
   const domain = listDomainOf(config);
   const tls = config.mailInTlsCert && config.mailInTlsKey ? { cert: readFileSync(config.mailInTlsCert), key: readFileSync(config.mailInTlsKey) } : undefined;
-  const server = new SMTPServer({
+  // smtp-server takes a list of trusted peers for useXForward; its typings know only a boolean.
+  const options: Omit<SMTPServerOptions, 'useXForward'> & { useXForward: string[] } = {
     lmtp,
     name: domain === 'localhost' ? os.hostname() : domain,
     banner: 'socialgov list server',
@@ -55,6 +59,9 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
     closeTimeout: 10_000,
     logger: false,
     hideSTARTTLS: !tls,
+    // Postfix passes on the client it received the post from (XFORWARD), so SPF judges the poster's
+    // host rather than Postfix; smtp-server answers 550 to anyone not in the list.
+    useXForward: config.mailInTrustedPeers,
     onRcptTo(address, session: Session, callback) {
       const parsed = parseListAddress(address.address, domain);
       if (!parsed) return callback(smtpError(550, `5.1.1 <${address.address}>: no such list address here`));
@@ -76,6 +83,8 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
           return callback(smtpError(552, `5.3.4 Message too big; the limit is ${config.mailInMaxBytes} bytes`));
         }
         const raw = Buffer.concat(chunks);
+        const problem = checkStructure(raw);
+        if (problem) return callback(smtpError(problem.responseCode, problem.message));
         const targets = session.envelope.rcptTo.map((r) => session.socialgovRcpt?.get(r.address.toLowerCase())).filter((t): t is Resolved => !!t);
         const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         inTransaction(pool, async (tx) => {
@@ -85,7 +94,7 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
               [t.listId, t.kind, t.address, t.token ?? null, sender, session.remoteAddress, session.hostNameAppearsAs ?? null, lmtp ? 'lmtp' : 'smtp', raw, raw.length],
             );
-            await queue.send(INCOMING_JOB, { id: rows[0]!.id }, { db: tx, retryLimit: 10, retryDelay: 30, expireInSeconds: 120 });
+            await queue.send(INCOMING_JOB, { id: rows[0]!.id }, { db: tx, retryLimit: 10, retryDelay: INCOMING_RETRY_SECONDS, expireInSeconds: 120 });
           }
         }).then(
           () => callback(null, 'OK: queued'),
@@ -96,7 +105,8 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
         );
       });
     },
-  });
+  };
+  const server = new SMTPServer(options as SMTPServerOptions);
   server.on('error', (err) => o.onError?.(err));
   return server;
 }

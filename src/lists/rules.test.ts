@@ -18,6 +18,7 @@ function facts(over: Partial<PostFacts> = {}, headers: Record<string, string[]> 
     recipientCount: 1,
     sender: { member: true, banned: false, role: 'member' },
     auth: { dmarc: 'pass', policy: 'reject', spf: 'pass', dkimPass: ['agency.gov'], fromDomain: 'agency.gov' },
+    repeatedMessageId: false,
     ...over,
   };
 }
@@ -115,5 +116,11 @@ describe('posting rules', () => {
     const several = runChain(facts({ fromAddresses: ['pat@agency.gov', 'boss@agency.gov'] }, { from: ['pat@agency.gov, boss@agency.gov'] }));
     assert.equal(several.outcome, 'hold');
     assert.match(several.reason!, /several addresses \(pat@agency\.gov, boss@agency\.gov\)/);
+  });
+  test('a Message-ID the list already has is discarded, with the Message-ID in the reason', () => {
+    const r = runChain(facts({ repeatedMessageId: true }, { 'message-id': ['<once@agency.gov>'] }));
+    assert.equal(r.outcome, 'discard');
+    assert.deepEqual(r.hits.map((h) => h.rule), ['repeated-message-id']);
+    assert.match(r.reason!, /<once@agency\.gov>/);
   });
 });

@@ -34,6 +34,8 @@ export interface PostFacts {
   /** The sender's standing on this list. */
   sender: { member: boolean; banned: boolean; role: 'member' | 'moderator' | 'coordinator' | null };
   auth: SenderAuthentication | null;
+  /** An earlier message to this list had the same Message-ID (an archived post or an earlier arrival). */
+  repeatedMessageId: boolean;
 }
 
 export interface RuleHit {
@@ -60,6 +62,11 @@ export const RULES: Rule[] = [
       const ours = listIds.some((v) => v.toLowerCase().includes(`<${f.listId.toLowerCase()}>`)) || loops.some((v) => v.trim().toLowerCase() === f.loopTag.toLowerCase());
       return ours ? { outcome: 'discard', reason: 'This message already went through this list (mail loop).' } : null;
     },
+  },
+  {
+    name: 'repeated-message-id',
+    description: 'The list already received a message with this Message-ID (a mail server retrying, or a post sent twice).',
+    check: (f) => (f.repeatedMessageId ? { outcome: 'discard', reason: `This list already received a message with the Message-ID ${first(f, 'message-id') ?? ''}: a copy sent again is not distributed twice.` } : null),
   },
   {
     name: 'auto-generated',

@@ -30,10 +30,18 @@ test('each bad value names its setting and what is allowed', () => {
     [{ DKIM_SELECTOR: 'sg,sge', DKIM_PRIVATE_KEY_FILE: '/k.pem' }, /^DKIM_PRIVATE_KEY_FILE: 1 key files for 2 selectors in DKIM_SELECTOR; give one key file per selector/],
     [{ DKIM_SELECTOR: 'sg,sg', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: "sg" is named twice/],
     [{ DKIM_SELECTOR: 'sg,,sge', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: has an empty selector between commas/],
+    [{ MAIL_IN_TRUSTED_PEERS: '10.0.0.0/8' }, /^MAIL_IN_TRUSTED_PEERS: "10\.0\.0\.0\/8" is not an IP address/],
+    [{ MAIL_IN_TRUSTED_PEERS: 'postfix.local' }, /^MAIL_IN_TRUSTED_PEERS: "postfix\.local" is not an IP address/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message) && !err.message.includes('\n'), JSON.stringify(env));
   }
+});
+
+test('XFORWARD is believed from loopback by default, from the listed peers, or from no one', () => {
+  assert.deepEqual(loadConfig({}).mailInTrustedPeers, ['127.0.0.1', '::1']);
+  assert.deepEqual(loadConfig({ MAIL_IN_TRUSTED_PEERS: '10.0.0.5, 2001:db8::25' }).mailInTrustedPeers, ['10.0.0.5', '2001:db8::25']);
+  assert.deepEqual(loadConfig({ MAIL_IN_TRUSTED_PEERS: 'none' }).mailInTrustedPeers, []);
 });
 
 test('DKIM keys: one, or several paired with their selectors in order', () => {

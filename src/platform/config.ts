@@ -3,6 +3,7 @@
  * SOCIALGOV_CONFIG), validated, then passed down. Nothing else in socialgov reads process.env.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { BouncePolicyError, checkBouncePolicy, DEFAULT_BOUNCE_POLICY } from '../lists/bounces/score.ts';
@@ -66,6 +67,8 @@ export interface Config {
   mailInMaxConnections: number;
   /** Seconds a mail-in connection may sit idle. */
   mailInIdleSeconds: number;
+  /** Peers (IP addresses) whose XFORWARD the mail-in listeners believe: the Postfix in front. */
+  mailInTrustedPeers: string[];
   /** DKIM signing of list mail: selectors and their PEM private key files, paired in order (each copy gets one signature per key); empty: not signed. */
   dkimSelectors: string[];
   dkimKeyFiles: string[];
@@ -354,6 +357,17 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'mailInIdleSeconds', env: 'MAIL_IN_IDLE_SECONDS', defaultText: '`60`',
     description: 'Seconds a mail-in connection may sit idle before it is closed.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 3600) : 60),
+  },
+  {
+    key: 'mailInTrustedPeers', env: 'MAIL_IN_TRUSTED_PEERS', defaultText: '`127.0.0.1,::1`',
+    description: 'IP addresses, comma-separated, of the mail servers in front (Postfix) whose XFORWARD the mail-in listeners accept, so sender checks (SPF) judge the host that really sent the post; `none` trusts no one. Any other peer gets `550` for XFORWARD. Only list machines you run: a trusted peer can claim any sender address.',
+    parse: (raw, env) => {
+      if (raw === undefined || raw.trim() === '') return ['127.0.0.1', '::1'];
+      if (raw.trim().toLowerCase() === 'none') return [];
+      const items = raw.split(',').map((d) => d.trim()).filter(Boolean);
+      for (const d of items) if (!isIP(d)) throw new ConfigError(env, `"${d}" is not an IP address (give each trusted peer's address, comma-separated, or \`none\`).`);
+      return items;
+    },
   },
   {
     key: 'dkimSelectors', env: 'DKIM_SELECTOR', defaultText: '(none: list mail is not signed)',

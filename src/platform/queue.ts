@@ -105,7 +105,7 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
       const ids: string[] = [];
       for (let i = 0; i < (o.concurrency ?? 1); i++) {
         ids.push(
-          await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+          await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async (jobs) => {
             for (const job of jobs as Array<PgBoss.Job<object> & { retryCount?: number }>) {
               await handler(job.data as never, { id: job.id, retryCount: job.retryCount ?? 0 });
             }

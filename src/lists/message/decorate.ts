@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { cleanse } from './cleanse.ts';
 import { addFooter, type FooterContent } from './footer.ts';
 import { listHeaders, type ListUrls } from './list-headers.ts';
+import { shortenLongLines } from './long-lines.ts';
 import { decodeHeaderValue, getHeader, joinMessage, makeHeader, setHeader, splitMessage } from './raw.ts';
 import { applySenderPolicy } from './reply-to.ts';
 import { prefixedSubject } from './subject.ts';
@@ -89,6 +90,9 @@ export function decoratePost(raw: Buffer, o: DecorateOptions): Buffer {
   let body = originalBody;
   const footer = footerContent(o);
   if (footer) ({ headers, body } = addFooter({ headers, body }, footer));
+  // After the footer, which re-encodes text in its own transfer encoding: a relay refuses a
+  // copy with a line over 998 octets.
+  ({ headers, body } = shortenLongLines({ headers, body }));
 
   // DKIM signs Message-ID and Date, and archives thread by Message-ID: a post needs both.
   if (getHeader(headers, 'message-id') === undefined) {

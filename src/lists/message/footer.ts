@@ -68,14 +68,14 @@ function addInline(entity: MimeEntity, ct: ContentType, footer: FooterContent, d
 }
 
 /** Parses one part's bytes. */
-function partEntity(bytes: Buffer): MimeEntity {
+export function partEntity(bytes: Buffer): MimeEntity {
   // A part that starts with its blank line has no header fields (all defaults).
   if (bytes[0] === 0x0d && bytes[1] === 0x0a) return { headers: [], body: bytes.subarray(2) };
   return splitMessage(bytes);
 }
 
 /** Replaces byte ranges of a multipart body (ranges in order, not overlapping). */
-function spliceParts(body: Buffer, edits: Array<{ start: number; end: number; bytes: Buffer }>): Buffer {
+export function spliceParts(body: Buffer, edits: Array<{ start: number; end: number; bytes: Buffer }>): Buffer {
   const chunks: Buffer[] = [];
   let at = 0;
   for (const e of edits) {
