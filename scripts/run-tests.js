@@ -8,6 +8,7 @@
 //   --node PATH runs the suites on another Node.js.
 //   TEST_ALSO_NODE=PATH[,PATH] runs unit and integration a second time on each of those Node.js
 //   programs, after the first run, in the same lane (CI: the current LTS from the npm registry).
+//   TEST_ALSO_UNIT_NODE=PATH[,PATH] runs the unit tests alone on each (CI: the other LTS lines).
 //
 // Lanes run at the same time: the checks; unit then integration (several files at once: they
 // mostly wait on PostgreSQL, SMTP and HTTP); the browser suite (Chromium wants the CPU, so one
@@ -103,6 +104,8 @@ function suiteRun(name, bin = nodeBin, label = name) {
 
 const mainVersion = versionOf(nodeBin);
 const alsoNodes = (process.env.TEST_ALSO_NODE ?? '').split(',').filter(Boolean).map((bin) => ({ bin, version: versionOf(bin) }));
+const alsoUnitNodes = (process.env.TEST_ALSO_UNIT_NODE ?? '').split(',').filter(Boolean).map((bin) => ({ bin, version: versionOf(bin) }));
+const major = (version) => version.replace(/^v/, '').split('.')[0];
 
 const npx = (bin, ...rest) => [path.join(root, 'node_modules/.bin', bin), rest];
 const lanes = [];
@@ -124,8 +127,9 @@ if (serial.length) {
       const results = [];
       for (const s of serial) results.push(await suiteRun(s));
       for (const other of alsoNodes) {
-        for (const s of serial) results.push(await suiteRun(s, other.bin, `${s}@${other.version.replace(/^v/, '').split('.')[0]}`));
+        for (const s of serial) results.push(await suiteRun(s, other.bin, `${s}@${major(other.version)}`));
       }
+      if (serial.includes('unit')) for (const other of alsoUnitNodes) results.push(await suiteRun('unit', other.bin, `unit@${major(other.version)}`));
       return results;
     })(),
   );
@@ -141,7 +145,8 @@ const results = (await Promise.all(lanes)).flat();
 const wall = (Date.now() - started) / 1000;
 
 const fmt = (s) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
-const also = alsoNodes.length ? `; unit@N and integration@N on Node ${alsoNodes.map((n) => n.version).join(', ')}` : '';
+const others = [...alsoNodes, ...alsoUnitNodes].map((n) => n.version);
+const also = others.length ? `; suite@N on Node ${others.join(', ')}` : '';
 console.log(`\nTime of each suite (Node ${mainVersion}${also}; lanes ran side by side):`);
 for (const r of results) {
   const c = r.counts;
