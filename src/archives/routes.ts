@@ -31,6 +31,8 @@ function q(req: FastifyRequest, name: string, max = 500): string {
 export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     const hide = { schema: { hide: true } };
+    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { ...hide, config: { pageCache: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
 
     /** The list, and what this viewer may see of it; throws sign-in / 403 / 404. */
@@ -58,9 +60,9 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, ArchiveHomePage({ ...view, months, ...(exportErrors ? { exportErrors, exportValues: { month: q(req, 'month', 20), from: q(req, 'from', 20), to: q(req, 'to', 20) } } : {}) }), status);
     }
 
-    app.get<{ Params: { list: string } }>('/archives/:list', hide, async (req, reply) => home(req, reply, req.params.list));
+    app.get<{ Params: { list: string } }>('/archives/:list', publicPage, async (req, reply) => home(req, reply, req.params.list));
 
-    app.get<{ Params: { list: string; month: string } }>('/archives/:list/months/:month', hide, async (req, reply) => {
+    app.get<{ Params: { list: string; month: string } }>('/archives/:list/months/:month', publicPage, async (req, reply) => {
       const { list, view } = await open(req, req.params.list);
       let range: DateRange;
       try {
@@ -76,7 +78,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, MonthPage({ ...view, month: req.params.month, threads, previous: older, next: newer }));
     });
 
-    app.get<{ Params: { list: string; id: string } }>('/archives/:list/threads/:id', hide, async (req, reply) => {
+    app.get<{ Params: { list: string; id: string } }>('/archives/:list/threads/:id', publicPage, async (req, reply) => {
       const { list, view } = await open(req, req.params.list);
       const thread = await threadById(ctx.pool, list.id, num(req.params.id, 'thread'));
       if (!thread) throw new NotFoundError(`There is no thread ${req.params.id} in this archive.`);
@@ -87,7 +89,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, ThreadPage({ ...view, thread, posts: rendered, month: monthOf(thread.startedAt, list.timeZone) }));
     });
 
-    app.get<{ Params: { list: string; n: string } }>('/archives/:list/:n', hide, async (req, reply) => {
+    app.get<{ Params: { list: string; n: string } }>('/archives/:list/:n', publicPage, async (req, reply) => {
       const { list, view } = await open(req, req.params.list);
       const post = await postByNumber(ctx.pool, list.id, num(req.params.n, 'message'));
       if (!post) throw new NotFoundError(`There is no message ${req.params.n} in this archive.`);
@@ -133,7 +135,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
         .send(part.content);
     });
 
-    app.get<{ Params: { list: string } }>('/archives/:list/search', hide, async (req, reply) => {
+    app.get<{ Params: { list: string } }>('/archives/:list/search', publicPage, async (req, reply) => {
       const { list, view, access } = await open(req, req.params.list);
       const values: SearchFormValues = {
         q: q(req, 'q', 300),

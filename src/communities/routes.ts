@@ -49,18 +49,20 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const hide = { hide: true };
+    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { pageCache: true };
 
-    api.get('/', { schema: hide }, async (req, reply) => {
+    api.get('/', { schema: hide, config: publicPage }, async (req, reply) => {
       const all = await listCommunities(ctx.pool);
       const featured = all.filter((c) => c.featured);
       return sendPage(reply, HomePage({ site: siteFor(ctx, req), featured: featured.length ? featured : all.slice(0, 3), total: all.length }));
     });
 
-    api.get('/communities', { schema: hide }, async (req, reply) => {
+    api.get('/communities', { schema: hide, config: publicPage }, async (req, reply) => {
       return sendPage(reply, CommunitiesIndexPage({ site: siteFor(ctx, req), communities: await listCommunities(ctx.pool) }));
     });
 
-    api.get('/communities/:slug', { schema: { ...hide, params: SlugParams } }, async (req, reply) => {
+    api.get('/communities/:slug', { schema: { ...hide, params: SlugParams }, config: publicPage }, async (req, reply) => {
       const c = await findCommunity(ctx.pool, req.params.slug);
       if (!c) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
       const breakdown = { byLevel: await memberCountsByLevel(ctx.pool, c.id), byAgency: await memberCountsByAgency(ctx.pool, c.id) };

@@ -13,6 +13,7 @@ test('defaults: embedded database under ./data, port 3000 on 127.0.0.1, seed on'
   assert.equal(c.port, 3000);
   assert.equal(c.host, '127.0.0.1');
   assert.equal(c.seed, true);
+  assert.equal(c.pageCacheSeconds, 5);
   assert.equal(siteUrl(c, 3000), 'http://127.0.0.1:3000');
 });
 
@@ -31,6 +32,8 @@ test('each bad value names its setting and what is allowed', () => {
     [{ DKIM_SELECTOR: 'sg,sg', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: "sg" is named twice/],
     [{ DKIM_SELECTOR: 'sg,,sge', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: has an empty selector between commas/],
     [{ MAIL_IN_TRUSTED_PEERS: '10.0.0.0/8' }, /^MAIL_IN_TRUSTED_PEERS: "10\.0\.0\.0\/8" is not an IP address/],
+    [{ PAGE_CACHE_SECONDS: '-1' }, /^PAGE_CACHE_SECONDS: "-1" must be a whole number of seconds from 0 to 300\.$/],
+    [{ PAGE_CACHE_SECONDS: '301' }, /^PAGE_CACHE_SECONDS: "301" must be a whole number/],
     [{ MAIL_IN_TRUSTED_PEERS: 'postfix.local' }, /^MAIL_IN_TRUSTED_PEERS: "postfix\.local" is not an IP address/],
   ];
   for (const [env, message] of cases) {

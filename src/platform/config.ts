@@ -46,6 +46,8 @@ export interface Config {
   signInLinkMinutes: number;
   /** Days a signed-in session lasts without use. */
   sessionDays: number;
+  /** Seconds a public page, rendered for a signed-out visitor, is served again to others; 0: never. */
+  pageCacheSeconds: number;
   /** OpenID Connect provider (e.g. Login.gov) for "Sign in with ..."; unset: mailed links only. */
   oidc: OidcConfig | undefined;
   /** Which roles this process runs: web, mail-in, worker. */
@@ -296,6 +298,15 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'sessionDays', env: 'SESSION_DAYS', defaultText: '`14`',
     description: 'Days a sign-in lasts without use.',
     parse: (raw, env) => (raw ? parsePositive(raw, env, 365) : 14),
+  },
+  {
+    key: 'pageCacheSeconds', env: 'PAGE_CACHE_SECONDS', defaultText: '`5`',
+    description: 'Seconds a public page made for a signed-out visitor is served again to other signed-out visitors, so live figures (member counts, upcoming events) on public pages are at most this old; a change made through this web process shows at once. Signed-in members never get a kept page. `0` turns it off.',
+    parse: (raw, env) => {
+      if (raw === undefined || raw.trim() === '') return 5;
+      if (!/^\d+$/.test(raw.trim()) || Number(raw) > 300) throw new ConfigError(env, `"${raw}" must be a whole number of seconds from 0 to 300.`);
+      return Number(raw);
+    },
   },
   {
     key: 'roles', env: 'SOCIALGOV_ROLES', defaultText: '`web,mail-in,worker`',

@@ -24,6 +24,7 @@ import { BadFormPage, ErrorPage, NotFoundPage } from '../../web/error-pages.tsx'
 import { SITE_ASSETS, USWDS } from '../../web/layout.tsx';
 import { healthRoutes } from './health.ts';
 import { redactUrl } from './log-redaction.ts';
+import { installPageCache } from './page-cache.ts';
 import { installInputGuard, NulInFormError } from './input-guard.ts';
 import { ApiError } from './schemas.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from './context.ts';
@@ -138,6 +139,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     cookieKey: 'sg_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
   });
+  // After helmet (a kept page gets its headers on each answer) and the cookie plugin (its hook
+  // writes the Set-Cookie header the cache looks for); compression runs after, per route.
+  installPageCache(app, { seconds: config.pageCacheSeconds, sessionCookie: SESSION_COOKIE });
   app.decorateRequest('viewer', null);
   app.addHook('preHandler', async (req) => {
     const raw = req.cookies[SESSION_COOKIE];
