@@ -191,3 +191,15 @@ describe('S/MIME posts in the digest text', () => {
     assert.equal(text.match(/^Message-ID: /gm)?.length, signed.length);
   });
 });
+
+test('a post with a header or body line over 998 octets is attached with every line within 998', async () => {
+  const words = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
+  const long = post(1, words, `${'y'.repeat(1500)}\r\n`, `X-Token: ${'x'.repeat(1200)}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n`);
+  const { message } = await composeDigest([long], options);
+  const longest = Math.max(...message.toString('latin1').split('\r\n').map((l) => l.length));
+  assert.ok(longest <= 998, `a line of ${longest} octets`);
+  const parsed = await simpleParser(message);
+  const inner = await simpleParser(parsed.attachments.find((a) => a.contentType === 'message/rfc822')!.content);
+  assert.equal(inner.subject, words);
+  assert.equal(inner.text?.trim(), 'y'.repeat(1500));
+});

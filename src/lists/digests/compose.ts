@@ -27,6 +27,7 @@
 import { DateTime } from 'luxon';
 import { simpleParser, type Attachment } from 'mailparser';
 import { cleanse } from '../message/cleanse.ts';
+import { foldLongHeaders, shortenLongLines } from '../message/long-lines.ts';
 import { encodePhrase, encodeWords } from '../message/encoded-words.ts';
 import { newBoundary } from '../message/mime.ts';
 import { joinMessage, makeHeader, splitMessage, toCrlf, type HeaderField } from '../message/raw.ts';
@@ -214,7 +215,9 @@ function multipart(subtype: string, boundary: string, parts: Buffer[], extraHead
 /** One post as a message/rfc822 part: as received, without list, password or signature fields. */
 function attachedPost(p: DigestPost): Buffer {
   const { headers, body } = splitMessage(toCrlf(p.raw));
-  const inner = joinMessage(cleanse(headers), body);
+  // Relays refuse lines over 998 octets: a post that had one must not sink the whole digest.
+  const short = shortenLongLines({ headers: foldLongHeaders(cleanse(headers)), body });
+  const inner = joinMessage(short.headers, short.body);
   // message/rfc822 may only be 7bit or 8bit (RFC 2046 §5.2.1): say which.
   const eightBit = inner.some((b) => b > 0x7f);
   return Buffer.concat([Buffer.from(`Content-Type: message/rfc822\r\nContent-Transfer-Encoding: ${eightBit ? '8bit' : '7bit'}\r\n\r\n`, 'latin1'), inner]);
