@@ -10,8 +10,8 @@ import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
 import { listDomainOf, siteUrl, type Config } from '../platform/config.ts';
 import { PLACEHOLDERS } from '../lists/digests/personal.ts';
-import type { DigestMode } from '../lists/digests/schedule.ts';
-import { previewDigest, sendDigestNow, type ComposedDigest, type DigestContext } from '../lists/digests/send.ts';
+import { DigestZoneError, type DigestMode } from '../lists/digests/schedule.ts';
+import { previewDigest, sendDigestNow, type MadeDigest, type DigestContext } from '../lists/digests/send.ts';
 import { listAddresses } from '../lists/addresses.ts';
 import { loadDkimKey } from '../lists/message/dkim.ts';
 import { heldMessages } from '../lists/moderation.ts';
@@ -79,7 +79,13 @@ export function registerListCommands(program: Command, getConfig: () => Config):
         const now = DateTime.utc();
         let sent = 0;
         for (const mode of opts.mode ? [opts.mode] : (['daily', 'weekly'] as const)) {
-          const digests = opts.preview ? await previewDigest(pool, ctx, list, mode, now) : await sendDigestNow(pool, ctx, list, mode, now);
+          let digests: MadeDigest[];
+          try {
+            digests = opts.preview ? await previewDigest(pool, ctx, list, mode, now) : await sendDigestNow(pool, ctx, list, mode, now);
+          } catch (err) {
+            if (err instanceof DigestZoneError) throw new CliError(err.message, EXIT.failed);
+            throw err;
+          }
           for (const d of digests) {
             sent += d.recipients;
             out(`${mode === 'daily' ? 'Daily' : 'Weekly'} digest of ${list.name}: ${d.postCount === 1 ? '1 post' : `${d.postCount} posts`} (#${d.firstPost}–#${d.lastPost}), ${opts.preview ? 'for' : 'queued for'} ${d.recipients === 1 ? '1 member' : `${d.recipients} members`}`);
@@ -118,7 +124,7 @@ export function registerListCommands(program: Command, getConfig: () => Config):
 }
 
 /** The digest as a text-only reader gets it: its subject and the plain-text (RFC 1153) part. */
-async function previewText(d: ComposedDigest): Promise<string> {
+async function previewText(d: MadeDigest): Promise<string> {
   const parsed = await simpleParser(d.message);
   const text = (parsed.text ?? '')
     .replaceAll(PLACEHOLDERS.textEach, "(each member's own link to get each message instead)")

@@ -94,7 +94,7 @@ async function postsBetween(db: Queryable, listId: number, after: number, upTo: 
 }
 
 /** One composed digest message of a run: the members with the same range of posts get it. */
-export interface ComposedDigest {
+export interface MadeDigest {
   id: number;
   subject: string;
   message: Buffer;
@@ -115,7 +115,7 @@ async function makeDigest(pool: pg.Pool, ctx: DigestContext, list: List, period:
  * The digest of one list and mode that would go out now, composed exactly as `sendDigestNow`
  * would, in a transaction that is rolled back: nothing is sent, no member's place moves.
  */
-export async function previewDigest(pool: pg.Pool, ctx: DigestContext, list: List, mode: DigestMode, now: DateTime): Promise<ComposedDigest[]> {
+export async function previewDigest(pool: pg.Pool, ctx: DigestContext, list: List, mode: DigestMode, now: DateTime): Promise<MadeDigest[]> {
   const client = await pool.connect();
   try {
     await client.query('begin');
@@ -132,7 +132,7 @@ export async function previewDigest(pool: pg.Pool, ctx: DigestContext, list: Lis
  * moves as with a scheduled digest, so a second call sends nothing new and the scheduled digest
  * still comes, with only what arrived after.
  */
-export async function sendDigestNow(pool: pg.Pool, ctx: DigestContext, list: List, mode: DigestMode, now: DateTime): Promise<ComposedDigest[]> {
+export async function sendDigestNow(pool: pg.Pool, ctx: DigestContext, list: List, mode: DigestMode, now: DateTime): Promise<MadeDigest[]> {
   return (await inTransaction(pool, (tx) => composeDue(tx, ctx, list, manualPeriod(ctx, list, mode, now), now, true)))!.messages;
 }
 
@@ -141,7 +141,7 @@ function manualPeriod(ctx: DigestContext, list: List, mode: DigestMode, now: Dat
   return { ...currentPeriod(mode, now, list.timeZone, { hour: ctx.config.digestHour, weekday: ctx.config.digestWeekday }), scheduledFor: now };
 }
 
-async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period: DigestPeriod, now: DateTime, manual: boolean): Promise<{ messages: ComposedDigest[]; deliveries: number } | undefined> {
+async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period: DigestPeriod, now: DateTime, manual: boolean): Promise<{ messages: MadeDigest[]; deliveries: number } | undefined> {
   // A digest sent by hand is a row of its own (0014): the period's scheduled one still comes.
   const created = await tx.query<{ id: number; last_post: number }>(
     `insert into digests (list_id, mode, period, scheduled_for, last_post, manual)
@@ -177,7 +177,7 @@ async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period:
   for (const m of members.rows) groups.set(`${m.after}:${m.upTo}`, [...(groups.get(`${m.after}:${m.upTo}`) ?? []), m]);
 
   const links = listLinks(ctx, list);
-  const messages: ComposedDigest[] = [];
+  const messages: MadeDigest[] = [];
   let deliveries = 0;
   for (const group of groups.values()) {
     const { after, upTo } = group[0]!;
