@@ -196,7 +196,7 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
   const standing = await listStanding(ctx.pool, list, member?.id);
   let auth: SenderAuthentication | null = null;
   try {
-    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve);
+    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve, ctx.domain);
   } catch (err) {
     ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });
   }
@@ -465,7 +465,7 @@ async function setDeliveryByMail(ctx: ListContext, list: List, row: IncomingRow,
   if (!member || !(await listStanding(ctx.pool, list, member.id)).member) return answer([`${from} is not on ${list.name}, so there is nothing to change.`], 'done', 'set: not a member');
   let auth: SenderAuthentication | null = null;
   try {
-    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve);
+    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve, ctx.domain);
   } catch (err) {
     ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });
   }

@@ -74,6 +74,8 @@ export interface Config {
   /** DKIM signing of list mail: selectors and their PEM private key files, paired in order (each copy gets one signature per key); empty: not signed. */
   dkimSelectors: string[];
   dkimKeyFiles: string[];
+  /** ARC sealing of list copies (RFC 8617) with the RSA DKIM key: on, off, or (unset) on when there is one. */
+  arcSeal: 'on' | 'off' | 'auto';
   /** DNS servers for SPF/DKIM/DMARC checks (ip[:port], comma-separated); unset: the system's. */
   dnsServers: string[];
   /** Connections to the relay used for list delivery. */
@@ -391,6 +393,16 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     parse: (raw, env) => commaList(raw, env, 'file').map((f) => path.resolve(f)),
   },
   {
+    key: 'arcSeal', env: 'ARC_SEAL', defaultText: '(on when DKIM_SELECTOR has an RSA key)',
+    description: 'ARC-seal list copies (RFC 8617) with the RSA key of DKIM_SELECTOR, so receivers that trust the list can use the SPF, DKIM and DMARC results it saw on the original. `off` seals nothing; `on` requires an RSA key.',
+    parse: (raw, env) => {
+      const v = (raw ?? '').trim().toLowerCase();
+      if (v === '') return 'auto';
+      if (v === 'on' || v === 'off') return v;
+      throw new ConfigError(env, `"${raw}" must be on or off (or unset: on when there is an RSA DKIM key).`);
+    },
+  },
+  {
     key: 'dnsServers', env: 'DNS_SERVERS', defaultText: '(the system resolver)',
     description: 'DNS servers used to check senders (SPF, DKIM, DMARC), comma-separated `ip` or `ip:port`.',
     parse: (raw, env) => {
@@ -592,6 +604,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.dkimSelectors.length !== config.dkimKeyFiles.length) {
     throw new ConfigError('DKIM_PRIVATE_KEY_FILE', `${config.dkimKeyFiles.length} key files for ${config.dkimSelectors.length} selectors in DKIM_SELECTOR; give one key file per selector, in the same order.`);
   }
+  if (config.arcSeal === 'on' && !config.dkimSelectors.length) throw new ConfigError('ARC_SEAL', 'ARC sealing needs an RSA key: set DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or ARC_SEAL=off.');
   const twice = config.dkimSelectors.find((sel, i) => config.dkimSelectors.indexOf(sel) !== i);
   if (twice) throw new ConfigError('DKIM_SELECTOR', `"${twice}" is named twice; each key needs a selector of its own.`);
   return config;
