@@ -51,7 +51,7 @@ function wrk(url: string, headers: string[] = []): Figure {
 
 async function cli(env: Record<string, string>, args: string[]) {
   const r = await runCliProcess(args, env);
-  if (r.code !== 0) throw new Error(`socialgov ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
+  if (r.code !== 0) throw new Error(`socialgov ${args.slice(0, 3).join(' ')} … failed (${r.code}):\n${r.stderr}`);
   process.stdout.write(`  ${args.slice(0, 2).join(' ')}: done\n`);
 }
 
@@ -86,10 +86,10 @@ async function seed(env: Record<string, string>, db: pg.Pool) {
   const dg = path.join(SHARED, 'data/digitalgov');
   if (HAS_SHARED && existsSync(dg)) {
     const c = path.join(dg, 'content');
-    await cli(env, ['communities', 'import', ...readdirSync(path.join(c, 'communities')).filter((f) => f.endsWith('.md')).map((f) => path.join(c, 'communities', f))]);
+    await cli(env, ['communities', 'import', '--update', ...readdirSync(path.join(c, 'communities')).filter((f) => f.endsWith('.md') && f !== '_index.md').map((f) => path.join(c, 'communities', f))]);
     await cli(env, ['events', 'import', '--skip-invalid', path.join(c, 'events')]);
     const guides = readdirSync(path.join(c, 'guides'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(c, 'guides', e.name));
-    await cli(env, ['library', 'import', path.join(c, 'authors'), path.join(c, 'topics'), path.join(c, 'news'), path.join(c, 'resources'), ...guides, path.join(dg, 'data/termsofservice.yml')]);
+    await cli(env, ['library', 'import', '--skip-invalid', path.join(c, 'authors'), path.join(c, 'topics'), path.join(c, 'news'), path.join(c, 'resources'), ...guides, path.join(dg, 'data/termsofservice.yml')]);
     await cli(env, ['archives', 'import', 'social-media', path.join(SHARED, 'data/mail-corpus/usrp-users-1500.mbox.gz')]);
   } else {
     console.log('  ../shared/data is absent: only the seeded community (pages will be lighter than real ones)');
@@ -171,7 +171,8 @@ async function main() {
   try {
     console.log('seeding:');
     // serve seeds the default community on first start; start once to seed, then import
-    serve = await startServe({ ...env, SOCIALGOV_ROLES: 'web', LOG_LEVEL: 'warn' }, 300_000);
+    // PAGE_CACHE_SECONDS unset: the product's default (the test helpers turn it off)
+    serve = await startServe({ ...env, SOCIALGOV_ROLES: 'web', LOG_LEVEL: 'warn', PAGE_CACHE_SECONDS: undefined }, 300_000);
     await seed(env, db);
     const member = (await db.query<{ id: number }>(`select id from members where email = 'bench.member@gsa.gov'`)).rows[0]!;
     const raw = await createSession(db, member.id, { days: 30 });
