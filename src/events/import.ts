@@ -47,10 +47,11 @@ const EVENT_TYPES: Record<string, EventFormat> = { online: 'online', 'in-person'
 class Collector {
   errors: FileProblem[] = [];
   warnings: FileProblem[] = [];
-  constructor(private lc: LineCounter) {}
+  /** `open`: the 1-based line of the opening "---". */
+  constructor(private lc: LineCounter, private open = 1) {}
   line(node: Node | null | undefined): number {
     const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    return range ? this.lc.linePos(range[0]).line + 1 : 1; // +1: the opening "---"
+    return range ? this.lc.linePos(range[0]).line + this.open : this.open;
   }
   error(node: Node | null | undefined, field: string, message: string) {
     this.errors.push({ line: this.line(node), field, message });
@@ -137,20 +138,30 @@ export function cleanShortcodes(body: string): string {
 /** Read one event page. Nothing is changed; the result lists every error and warning with its line. */
 export function parseEventFile(source: string, opts: ImportOptions): EventParseResult {
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
-  if (lines[0]?.trim() !== '---') return { ok: false, errors: [{ line: 1, field: 'front matter', message: 'must start with a line "---" (Hugo front matter)' }], warnings: [] };
-  const end = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
-  if (end < 0) return { ok: false, errors: [{ line: 1, field: 'front matter', message: 'has no closing "---" line' }], warnings: [] };
+  // Blank lines before the opening "---": Hugo reads the page anyway, and so does the library importer.
+  let open = 0;
+  while (open < lines.length - 1 && lines[open]!.trim() === '') open++;
+  const lead: FileProblem[] = open ? [{ line: 1, field: 'front matter', message: `${open} blank line(s) before the opening "---" were ignored` }] : [];
+  if (lines[open]?.trim() !== '---') return { ok: false, errors: [{ line: open + 1, field: 'front matter', message: 'must start with a line "---" (Hugo front matter)' }], warnings: lead };
+  const end = lines.findIndex((l, i) => i > open && l.trim() === '---');
+  if (end < 0) return { ok: false, errors: [{ line: open + 1, field: 'front matter', message: 'has no closing "---" line' }], warnings: lead };
   const lc = new LineCounter();
-  const doc = parseDocument(lines.slice(1, end).join('\n'), { lineCounter: lc, keepSourceTokens: false });
-  const c = new Collector(lc);
-  for (const e of doc.errors) c.errors.push({ line: e.linePos?.[0]?.line ? e.linePos[0].line + 1 : 1, field: 'front matter', message: `is not valid YAML: ${e.message.split('\n')[0]}` });
+  // Repeated fields: like Hugo (and the library importer), the last one wins, with a warning.
+  const doc = parseDocument(lines.slice(open + 1, end).join('\n'), { lineCounter: lc, keepSourceTokens: false, uniqueKeys: false });
+  const c = new Collector(lc, open + 1);
+  c.warnings.push(...lead);
+  for (const e of doc.errors) c.errors.push({ line: e.linePos?.[0]?.line ? e.linePos[0].line + open + 1 : open + 1, field: 'front matter', message: `is not valid YAML: ${e.message.split('\n')[0]}` });
   if (c.errors.length) return { ok: false, errors: c.errors, warnings: c.warnings };
   const root = doc.contents as Node | null;
-  if (!root || !isMap(root)) return { ok: false, errors: [{ line: 2, field: 'front matter', message: 'must be a set of "name: value" lines' }], warnings: [] };
+  if (!root || !isMap(root)) return { ok: false, errors: [{ line: open + 2, field: 'front matter', message: 'must be a set of "name: value" lines' }], warnings: c.warnings };
   const f = new Map<string, Node | null>();
   const extra: Record<string, unknown> = {};
+  const firstLine = new Map<string, number>();
   for (const pair of (root as YAMLMap).items) {
     const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    const at = c.line(pair.key as Node);
+    if (firstLine.has(key)) c.warnings.push({ line: at, field: key, message: `appears twice (first on line ${firstLine.get(key)}); the last one is used` });
+    else firstLine.set(key, at);
     f.set(key, pair.value as Node | null);
     if (!KNOWN.has(key)) extra[key] = pair.value && 'toJSON' in (pair.value as object) ? (pair.value as { toJSON(): unknown }).toJSON() : null;
   }
