@@ -21,7 +21,7 @@ function readPages(files: string[]): Array<{ file: string; page: CommunityPage }
       problems.push(`${file}: no such file; check the path.`);
       continue;
     }
-    const result = parseCommunityFile(readFileSync(file, 'utf8'), path.basename(file).replace(/\.(md|markdown|txt)$/i, ''));
+    const result = parseCommunityFile(readFileSync(file, 'utf8'), path.basename(file).replace(/\.(md|markdown|txt)$/i, ''), { digitalGov: true });
     for (const w of formatProblems(file, result.warnings, 'warning')) say(w);
     if (!result.ok) problems.push(...formatProblems(file, result.errors, 'error'));
     else pages.push({ file, page: result.page });

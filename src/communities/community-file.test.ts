@@ -105,6 +105,29 @@ test('every digital.gov community page either imports or is refused with its lin
   assert.deepEqual(sm.eventCop, ['social-media'], 'a single event_cop value becomes a list');
 });
 
+test('as imported from digital.gov, no page keeps a shortcode or a character reference', { skip: NO_SHARED }, () => {
+  const dir = path.join(SHARED, 'data/digitalgov/content/communities');
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.md') && n !== '_index.md')) {
+    const r = parseCommunityFile(readFileSync(path.join(dir, f), 'utf8'), f.replace(/\.md$/, ''), { digitalGov: true });
+    assert.ok(r.ok, f);
+    assert.doesNotMatch(r.page.body, /\{\{[<%]|[>%]\}\}/, f);
+    for (const v of [r.page.title, r.page.summary, r.page.deck, r.page.kicker, r.page.shortName]) assert.doesNotMatch(v ?? '', /&(#\d+|[a-z]+);/i, f);
+  }
+  const sm = parseCommunityFile(readFileSync(path.join(dir, 'social-media.md'), 'utf8'), undefined, { digitalGov: true });
+  assert.ok(sm.ok);
+  assert.match(sm.page.body, /\*\*Featured topic:\*\* \[social media\]\(https:\/\/digital\.gov\/topics\/social-media\/\)\n$/);
+  const ab = parseCommunityFile(readFileSync(path.join(dir, 'a-b-testing.md'), 'utf8'), undefined, { digitalGov: true });
+  assert.ok(ab.ok && !/&#|&[a-z]+;/.test(JSON.stringify([ab.page.title, ab.page.summary, ab.page.deck])));
+});
+
+test('the page editor keeps what a coordinator typed: no decoding, no shortcode conversion', () => {
+  const typed = GOOD.replace('"Test CoP"', '"Tips &amp; tricks"').replace('Body', 'Write {{< this >}} literally');
+  const r = parseCommunityFile(typed);
+  assert.ok(r.ok);
+  assert.equal(r.page.title, 'Tips &amp; tricks');
+  assert.match(r.page.body, /\{\{< this >\}\}/);
+});
+
 const GOOD = `---
 slug: test-cop
 title: "Test CoP"

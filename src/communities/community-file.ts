@@ -4,6 +4,7 @@
  * line it is on and changes nothing; serializing writes the same format back.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Node, type Pair, type YAMLMap } from 'yaml';
+import { convertShortcodes, decodeEntities } from '../library/hugo.ts';
 
 export const PLATFORMS = ['listserv', 'google-group', 'slack'] as const;
 export const AUDIENCES = ['government', 'government_only', 'public'] as const;
@@ -97,7 +98,8 @@ const MOJIBAKE = /â€[\u0080-\u00ff\u0152-\u0178\u2010-\u203a\u20ac\u2122]|Ã[
 class Collector {
   errors: FileProblem[] = [];
   warnings: FileProblem[] = [];
-  constructor(private lc: LineCounter, private firstLine: number) {}
+  /** `decode`: read HTML character references (&#8211;) in text as the characters (digital.gov pages). */
+  constructor(private lc: LineCounter, private firstLine: number, readonly decode = false) {}
   lineOf(node: Node | Pair | null | undefined): number {
     const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
     if (!range) return this.firstLine;
@@ -118,7 +120,7 @@ function text(c: Collector, node: Node | null | undefined, field: string): strin
     return undefined;
   }
   if (node.value === null || node.value === undefined) return undefined;
-  const s = String(node.value).trim();
+  const s = (c.decode ? decodeEntities(String(node.value)) : String(node.value)).trim();
   return s === '' ? undefined : s;
 }
 
@@ -230,11 +232,21 @@ function parseChannel(c: Collector, node: Node, index: number): JoinChannel | un
   return channel;
 }
 
+export interface ParseOptions {
+  /**
+   * The page is a digital.gov Hugo page (an import or the seed): HTML character references in its
+   * text fields (&#8211;, &amp;) are decoded once, so the database holds the characters, and Hugo
+   * shortcodes in the body become Markdown (links, quotes), so no page shows `{{< ... >}}`. The
+   * page editor leaves this off: what a coordinator types is kept as typed.
+   */
+  digitalGov?: boolean;
+}
+
 /**
  * Parse a community page. `fallbackSlug` (usually the file name) is used when the front matter
  * has no slug, with a warning.
  */
-export function parseCommunityFile(source: string, fallbackSlug?: string): ParseResult {
+export function parseCommunityFile(source: string, fallbackSlug?: string, opts: ParseOptions = {}): ParseResult {
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
   let start = 0;
   while (start < lines.length && lines[start]!.trim() === '') start++;
@@ -253,7 +265,7 @@ export function parseCommunityFile(source: string, fallbackSlug?: string): Parse
 
   const lc = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
-  const c = new Collector(lc, firstLine);
+  const c = new Collector(lc, firstLine, opts.digitalGov ?? false);
   if (doc.errors.length) {
     for (const e of doc.errors) {
       c.errors.push({ line: lc.linePos(e.pos[0]).line + firstLine - 1, field: 'front matter', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') });
@@ -313,10 +325,17 @@ export function parseCommunityFile(source: string, fallbackSlug?: string): Parse
   const redirectTo = text(c, fields.get('redirectto'), 'redirectto');
   if (redirectTo && !/^https?:\/\/\S+$/i.test(redirectTo)) c.error(fields.get('redirectto'), 'redirectto', `"${redirectTo}" must be a web address starting with https://`);
 
+  let pageBody = body;
+  if (opts.digitalGov && /\{\{[<%]/.test(body)) {
+    const converted = convertShortcodes(body, end + 2 + (rawBody.length ? lines.slice(end + 1).findIndex((l) => l.trim() !== '') : 0));
+    pageBody = converted.body.replace(/\s+$/, '') + '\n';
+    for (const w of converted.warnings) c.warnings.push({ line: w.line, field: 'body', message: w.message });
+  }
+
   const page: CommunityPage = {
     slug: slug ?? '',
     title: title ?? '',
-    body,
+    body: pageBody,
     authors: textList(c, fields.get('authors'), 'authors'),
     topics: textList(c, fields.get('topics'), 'topics'),
     eventCop: textList(c, fields.get('event_cop'), 'event_cop'),

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { HAS_SHARED, NO_SHARED, SHARED } from '../../test/helpers.ts';
-import { cleanShortcodes, parseAuthorFile, parseEventFile } from './import.ts';
+import { parseAuthorFile, parseEventFile } from './import.ts';
 import { readEventForm } from './event-form.ts';
 
 const ZONE = { zone: 'America/New_York' };
@@ -51,8 +51,12 @@ describe('digital.gov event pages', () => {
     assert.deepEqual(bad.errors.map((e) => `${e.line} ${e.field}`), ['4 date'], 'error lines count the blank line');
   });
 
-  test('Hugo shortcodes keep their words', () => {
-    assert.equal(cleanShortcodes('{{< asset-static file="x.pptx" label="View the slides" >}}\n\n{{< accordion kicker="K" title="Transcript" >}}Text{{< /accordion >}}'), 'View the slides\n\n### Transcript\n\nText');
+  test('Hugo shortcodes become Markdown: the slides are a link, the accordion title a heading', () => {
+    const r = parseEventFile(['---', 'title: Call', 'date: 2024-03-21 14:00:00 -0400', 'end_date: 2024-03-21 15:00:00 -0400', '---',
+      '{{< asset-static file="x.pptx" label="View the slides" >}}', '', '{{< accordion kicker="K" title="Transcript" >}}Text{{< /accordion >}}', '{{< mystery >}}'].join('\n'), ZONE);
+    assert.ok(r.ok);
+    assert.equal(r.event.body, '[View the slides](https://s3.amazonaws.com/digitalgov/static/x.pptx)\n\n### Transcript\n\nText');
+    assert.deepEqual(r.warnings.map((w) => `${w.line} ${w.field}`), ['9 body']);
   });
 
   test('every real page reads or gives a located error', { skip: NO_SHARED }, () => {

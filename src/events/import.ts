@@ -9,6 +9,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 import type { FileProblem } from '../communities/community-file.ts';
 import { SLUG, slugify, type EventFormat, type EventInput, type EventKind, type OnlinePlatform, type Presenter, type Venue } from './model.ts';
 import { unsafeCharacter } from '../platform/text.ts';
+import { convertShortcodes, decodeEntities } from '../library/hugo.ts';
 
 export type { FileProblem };
 
@@ -68,7 +69,8 @@ function text(c: Collector, node: Node | null | undefined, field: string): strin
     return undefined;
   }
   if (node.value === null || node.value === undefined) return undefined;
-  const s = node.value instanceof Date ? node.value.toISOString() : String(node.value).trim();
+  // Character references (&#8211;, &rsquo;) in plain-text fields are decoded once, here.
+  const s = node.value instanceof Date ? node.value.toISOString() : decodeEntities(String(node.value)).trim();
   return s === '' ? undefined : s;
 }
 
@@ -123,16 +125,6 @@ function guessKind(title: string): EventKind {
   if (/training|workshop|course|bootcamp|foundations|\b101\b|university/i.test(title)) return 'training';
   if (/meeting|monthly call|community call|quarterly|check-in|roundtable/i.test(title)) return 'meeting';
   return 'webinar';
-}
-
-/** Hugo shortcodes have no meaning here: keep their words, drop the markup. */
-export function cleanShortcodes(body: string): string {
-  return body
-    .replace(/\{\{<\s*accordion\b[^>]*?title="([^"]*)"[^>]*>\}\}/g, '\n### $1\n\n')
-    .replace(/\{\{<\s*asset-static\b[^>]*?label="([^"]*)"[^>]*>\}\}/g, '$1')
-    .replace(/\{\{<\s*\/?[^>]*>\}\}/g, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }
 
 /** Read one event page. Nothing is changed; the result lists every error and warning with its line. */
@@ -231,8 +223,10 @@ export function parseEventFile(source: string, opts: ImportOptions): EventParseR
   const registrationUrl = url(c, f.get('registration_url'), 'registration_url');
   const draftNode = f.get('draft');
   const draft = draftNode && isScalar(draftNode) ? draftNode.value === true || draftNode.value === 'true' : false;
-  const body = cleanShortcodes(lines.slice(end + 1).join('\n'));
-  if (/\{\{</.test(lines.slice(end + 1).join('\n'))) c.warnings.push({ line: end + 2, field: 'body', message: 'Hugo shortcodes ({{< ... >}}) were removed; their labels and titles were kept as text' });
+  // Hugo shortcodes become Markdown (slides and transcripts as links, accordion titles as headings), as in the library import.
+  const converted = convertShortcodes(lines.slice(end + 1).join('\n'), end + 2);
+  const body = converted.body.trim();
+  for (const w of converted.warnings) c.warnings.push({ line: w.line, field: 'body', message: w.message });
 
   if (c.errors.length || !title || !slug || !startsAt || !endsAt) return { ok: false, errors: c.errors.sort((a, b) => a.line - b.line), warnings: c.warnings };
 
@@ -275,7 +269,7 @@ export function parseAuthorFile(source: string): AuthorInfo | undefined {
   if (doc.errors.length) return undefined;
   const v = doc.toJSON() as Record<string, unknown> | null;
   if (!v) return undefined;
-  const str = (x: unknown) => (typeof x === 'string' && x.trim() ? x.trim() : undefined);
+  const str = (x: unknown) => (typeof x === 'string' && x.trim() ? decodeEntities(x).trim() : undefined);
   const name = str(v.display_name) ?? [str(v.first_name), str(v.last_name)].filter(Boolean).join(' ');
   // A name with control characters or bidi overrides is not a name: the presenter is shown by slug instead.
   if (!name || unsafeCharacter(name)) return undefined;
