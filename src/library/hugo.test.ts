@@ -99,6 +99,18 @@ test('the shortcodes digital.gov pages use become links, quotes and headings, ne
   assert.equal(odd.warnings.length, 2);
 });
 
+test('legacy layout: indented HTML tables and shortcode lines do not become code blocks; indented prose shows its quotes', () => {
+  const { body } = convertShortcodes([
+    '<table>', '  <tr>', '    <td>', '      The number of people who &#8216;like&#8217; your page.', '    </td>', '  </tr>', '</table>', '',
+    '  {{< row >}}', '    {{< do-row >}} open &#34;the door&#34; {{< /do-row >}}', '  {{< /row >}}', '',
+    '1. Item', '', '    Continued: fans&#8217; time, &lt;b&gt; stays.', '', '```', '    &#8217; in a fence stays', '```',
+  ].join('\n'));
+  assert.match(body, /^The number of people who &#8216;like&#8217; your page\.$/m, 'not indented: Markdown reads the references');
+  assert.match(body, /^ open &#34;the door&#34; $/m);
+  assert.match(body, /^ {4}Continued: fans’ time, &lt;b&gt; stays\.$/m);
+  assert.match(body, /^ {4}&#8217; in a fence stays$/m);
+});
+
 test('character references in front matter text are decoded once; text that only looks like one is kept', () => {
   assert.equal(text('Plain language &#8211; tips &amp; tricks'), 'Plain language – tips & tricks');
   assert.equal(text('Don&rsquo;t &mdash; ever'), 'Don’t — ever');

@@ -159,8 +159,11 @@ const LEFTOVER = /\{\{[<%][^}]*?[>%]\}\}|\{\{[<%]/g;
  * links; `quote-block` a block quote; `accordion` and `ring` titles a heading or bold line;
  * wrappers such as `box` and `note` keep only their text. Anything else is removed with a warning.
  */
-export function convertShortcodes(body: string, firstLine = 1): { body: string; warnings: Problem[] } {
+export function convertShortcodes(source: string, firstLine = 1): { body: string; warnings: Problem[] } {
   const warnings: Problem[] = [];
+  // Hugo renders a shortcode's inner text itself, so the indentation of a line that starts with one
+  // means nothing there; left in, it would make the line an indented code block here.
+  const body = source.replace(/^[ \t]+(?=\{\{[<%])/gm, '');
   const lineOf = (index: number) => firstLine + body.slice(0, index).split('\n').length - 1;
   const converted = body.replace(SHORTCODE, (whole, closing: string, name: string, inner: string, index: number) => {
     if (closing) return '';
@@ -261,7 +264,33 @@ export function convertShortcodes(body: string, firstLine = 1): { body: string; 
     warnings.push({ line: lineOf(Math.min(index, body.length)), message: `text that looks like a Hugo shortcode was removed: ${whole.slice(0, 80)}` });
     return '';
   });
-  return { body: out.replace(/\n{3,}/g, '\n\n'), warnings };
+  return { body: legacyHtmlTidy(out.replace(/\n{3,}/g, '\n\n')), warnings };
+}
+
+/** Character references that are markup in Markdown or HTML: never decoded in a body. */
+const MARKUP_REFERENCE = /^&(lt|gt|amp|quot|apos|#0*(60|62|38|34|39)|#x0*(3c|3e|26|22|27));$/i;
+
+/**
+ * Pages carried over from digital.gov's WordPress years hold indented HTML tables, and prose
+ * indented by four spaces after a blank line, which Markdown reads as code blocks (where
+ * `&#8217;` shows as those six characters). Lines inside an HTML table lose their indentation
+ * (HTML does not need it), and the typographic references (quotes, dashes) left on indented lines
+ * are decoded; `&lt;`, `&amp;` and the like stay, since they are markup.
+ */
+function legacyHtmlTidy(body: string): string {
+  let fence = false;
+  let table = 0;
+  return body.split('\n').map((line) => {
+    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+    if (fence) return line;
+    const opens = (line.match(/<table\b/gi) ?? []).length;
+    const closes = (line.match(/<\/table>/gi) ?? []).length;
+    const inTable = table > 0 || opens > 0;
+    table = Math.max(0, table + opens - closes);
+    let out = inTable ? line.replace(/^[ \t]+/, '') : line;
+    if (/^( {4}|\t)/.test(out) && out.includes('&')) out = out.replace(/&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]{1,7});/gi, (ref) => (MARKUP_REFERENCE.test(ref) ? ref : decodeEntities(ref)));
+    return out;
+  }).join('\n');
 }
 
 /** A page's slug: its `slug` field, else its file name without a leading date. */
