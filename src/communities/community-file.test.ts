@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseCommunityFile, serializeCommunityFile, type CommunityPage } from './community-file.ts';
+import { mergeCommunityPages, parseCommunityFile, serializeCommunityFile, type CommunityPage } from './community-file.ts';
 import { SEED_FILE } from './seed.ts';
 
 const SHARED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared');
@@ -183,4 +183,35 @@ test('unknown fields are kept and written back', () => {
   const p = parsed(GOOD.replace('weight: 1', 'weight: 1\nexpirydate: 2021-12-10\nprimary_image: card'));
   assert.deepEqual(p.extra, { expirydate: '2021-12-10' });
   assert.deepEqual(parsed(serializeCommunityFile(p)), p);
+});
+
+test('digital.gov’s Social Media page imported over the built-in seed keeps what the seed has: history, sections, fields', { skip: NO_SHARED }, () => {
+  const seed = parseCommunityFile(readFileSync(SEED_FILE, 'utf8'), undefined, { digitalGov: true });
+  const dg = parseCommunityFile(readFileSync(path.join(SHARED, 'data/digitalgov/content/communities/social-media.md'), 'utf8'), undefined, { digitalGov: true });
+  assert.ok(seed.ok && dg.ok);
+  const { page, kept } = mergeCommunityPages(seed.page, dg.page);
+  assert.match(page.body, /^Government professionals from all levels come together/, 'the file’s introduction comes first');
+  assert.match(page.body, /launched in June 2012/, 'the history paragraph is kept');
+  for (const h of ['What We Do', 'Who We Are', 'Who Can Join', 'Related Resources']) assert.match(page.body, new RegExp(`^## ${h}$`, 'm'), h);
+  assert.deepEqual(kept.sections, ['What We Do', 'Who We Are', 'Who Can Join', 'Related Resources']);
+  assert.equal(kept.paragraphs, 1);
+  assert.equal(page.title, 'Join the Social Media', 'the file’s heading wins');
+  assert.equal(page.shortName, 'Social Media', 'and the name stays the name');
+  assert.equal(page.channels.length, 1);
+  assert.equal(page.channels[0]!.reportedMembersText, '1,979', 'the file’s figure wins');
+  assert.equal(page.channels[0]!.subscribeBody, 'Please include your name and job title.', 'a channel field only the seed has is kept');
+  assert.ok(kept.fields.includes('subscribe_email_body'));
+  assert.doesNotMatch(page.body, /\{\{/);
+  // The merged page is a valid page, and merging it again changes nothing.
+  const again = parseCommunityFile(serializeCommunityFile(page));
+  assert.ok(again.ok);
+  assert.deepEqual(mergeCommunityPages(page, page).page.body, page.body);
+});
+
+test('merging: the file’s version of a section replaces the current one; sections only the file has are added', () => {
+  const base = (body: string) => parsed(GOOD.replace('Body', body));
+  const { page, kept } = mergeCommunityPages(base('Intro.\n\n## Who we are\n\nOld people.\n\n## History\n\nSince 2012.'), base('Intro.\n\n## Who We Are\n\nNew people.\n\n## Join\n\nSign up.'));
+  assert.equal(page.body, 'Intro.\n\n## Who We Are\n\nNew people.\n\n## History\n\nSince 2012.\n\n## Join\n\nSign up.\n');
+  assert.deepEqual(kept.sections, ['History']);
+  assert.equal(kept.paragraphs, 0);
 });

@@ -58,7 +58,7 @@ export interface ArticleStep {
 }
 
 const SELECT = `
-  select a.*, c.slug as community_slug, c.title as community_title, l.name as lead_name, l.email as lead_email,
+  select a.*, c.slug as community_slug, coalesce(c.short_name, c.title) as community_title, l.name as lead_name, l.email as lead_email,
          coalesce((select json_agg(json_build_object('slug', au.slug, 'name', au.name, 'agency', au.agency) order by aa.position)
                      from library_article_authors aa join library_authors au on au.id = aa.author_id where aa.article_id = a.id), '[]') as authors
     from library_articles a

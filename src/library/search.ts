@@ -102,7 +102,7 @@ const communities: SearchSource = {
   name: 'communities', label: 'Communities', membersOnly: false,
   async search(db, q) {
     const { rows } = await db.query(
-      `select c.slug, c.title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(c.summary, '') || ' ' || c.body_md")}, query, ${HEADLINE}) as snippet
+      `select c.slug, coalesce(c.short_name, c.title) as title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(c.summary, '') || ' ' || c.body_md")}, query, ${HEADLINE}) as snippet
          from communities c, websearch_to_tsquery('english', $1) query,
               lateral (select setweight(to_tsvector('english', c.title || ' ' || coalesce(c.short_name, '')), 'A') ||
                               to_tsvector('english', coalesce(c.deck, '') || ' ' || coalesce(c.summary, '') || ' ' || c.body_md) as doc) d
