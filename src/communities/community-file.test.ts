@@ -172,6 +172,13 @@ test('bad files are refused with the field and the line', () => {
   }
 });
 
+test('a digital.gov page with a field written twice imports with a warning, the last one used, as Hugo does', () => {
+  const r = parseCommunityFile(GOOD.replace('weight: 1', 'weight: 1\nweight: 2'), undefined, { digitalGov: true });
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  assert.equal(r.page.weight, 2);
+  assert.deepEqual(r.warnings.map((w) => `${w.line} ${w.field} ${w.message}`), ['5 weight appears twice (first on line 4); the last one is used']);
+});
+
 test('a file without front matter, or without its closing line, says so', () => {
   const none = parseCommunityFile('# Just markdown\n');
   assert.ok(!none.ok && /must start with a line "---"/.test(none.errors[0]!.message));

@@ -264,7 +264,8 @@ export function parseCommunityFile(source: string, fallbackSlug?: string, opts: 
   const body = rawBody ? rawBody + '\n' : '';
 
   const lc = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  // A field written twice: Hugo (and so digital.gov) uses the last one; an import does too, with a warning.
+  const doc = parseDocument(yamlText, { lineCounter: lc, uniqueKeys: !opts.digitalGov, prettyErrors: false, strict: true });
   const c = new Collector(lc, firstLine, opts.digitalGov ?? false);
   if (doc.errors.length) {
     for (const e of doc.errors) {
@@ -278,8 +279,12 @@ export function parseCommunityFile(source: string, fallbackSlug?: string, opts: 
 
   const fields = new Map<string, Node | null>();
   const extra: Record<string, unknown> = {};
+  const seen = new Map<string, number>();
   for (const pair of (doc.contents as YAMLMap).items) {
     const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    const at = c.lineOf(pair.key as Node);
+    if (seen.has(key)) c.warnings.push({ line: at, field: key, message: `appears twice (first on line ${seen.get(key)}); the last one is used` });
+    else seen.set(key, at);
     fields.set(key, pair.value as Node | null);
     if (!PAGE_KEYS.has(key)) extra[key] = plainValue(pair.value as Node | null);
   }
