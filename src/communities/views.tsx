@@ -51,7 +51,7 @@ export function CommunityCard({ c, headingLevel = 2 }: { c: CommunitySummary; he
         <div class="usa-card__header">
           <Heading class="usa-card__heading">
             <a href={`/communities/${c.slug}`} safe>
-              {c.shortName ?? c.title}
+              {c.name}
             </a>
           </Heading>
         </div>
@@ -235,7 +235,7 @@ function JoinChannelBox({ ch, title, list }: { ch: StoredChannel; title: string;
 }
 
 export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, upcomingEvents = [], list, traffic }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; upcomingEvents?: ListedOccurrence[]; list?: ListAddressesView | undefined; traffic?: ListTraffic | undefined }): string {
-  const name = c.shortName ?? c.title;
+  const name = c.name;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
   return toHtml(

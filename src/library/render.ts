@@ -6,6 +6,7 @@
  * image without alt text is shown as a link named "Image".
  */
 import { randomBytes } from 'node:crypto';
+import { decodeHTMLStrict } from 'entities';
 import { renderMarkdown } from '../web/markdown.ts';
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -43,8 +44,8 @@ export function renderLibraryMarkdown(source: string): string {
   return html;
 }
 
-/** Markdown to plain text, for summaries in feeds and search. */
+/** Markdown to plain text, for summaries in feeds and search (character references such as &#8217; become the characters). */
 export function plainText(source: string, max = 300): string {
-  const t = source.replace(/<[^>]+>/g, ' ').replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[#*_`>|-]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = decodeHTMLStrict(source.replace(/<[^>]+>/g, ' ').replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[#*_`>|-]+/g, ' ')).replace(/\s+/g, ' ').trim();
   return t.length > max ? t.slice(0, max - 1).replace(/\s\S*$/, '') + '…' : t;
 }

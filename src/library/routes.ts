@@ -85,7 +85,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       const v = req.viewer;
       return sendPage(reply, LibraryIndexPage({
         site: siteFor(ctx, req), articles: await listArticles(ctx.pool, { limit: 20 }), guides: await listGuides(ctx.pool), topics: await listTopics(ctx.pool),
-        communities: (await listCommunities(ctx.pool)).map((c) => ({ slug: c.slug, title: c.title })),
+        communities: (await listCommunities(ctx.pool)).map((c) => ({ slug: c.slug, title: c.name })),
         canWrite: v ? await canWrite(ctx.pool, v) : false, canEdit: v ? await canEdit(ctx.pool, v, null) : false,
       }));
     });
@@ -93,7 +93,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
     // ---- Articles and the workflow --------------------------------------------------------
 
     async function communityChoices() {
-      return (await listCommunities(ctx.pool, { includeHidden: true })).map((c) => ({ slug: c.slug, title: c.title }));
+      return (await listCommunities(ctx.pool, { includeHidden: true })).map((c) => ({ slug: c.slug, title: c.name }));
     }
 
     function formValues(body: unknown): ArticleFormValues {
@@ -376,8 +376,8 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       const t = await findTopic(ctx.pool, req.params.slug);
       if (!t) throw new NotFoundError(`There is no topic “${req.params.slug}”.`);
       const all = await listCommunities(ctx.pool, { includeHidden: false });
-      const featured = t.featuredCommunities.flatMap((s) => all.filter((c) => c.slug === s).map((c) => ({ slug: c.slug, title: c.title })));
-      const more = all.filter((c) => !t.featuredCommunities.includes(c.slug)).map((c) => ({ slug: c.slug, title: c.title }));
+      const featured = t.featuredCommunities.flatMap((s) => all.filter((c) => c.slug === s).map((c) => ({ slug: c.slug, title: c.name })));
+      const more = all.filter((c) => !t.featuredCommunities.includes(c.slug)).map((c) => ({ slug: c.slug, title: c.name }));
       const { rows } = await ctx.pool.query<{ slug: string }>('select slug from communities where $1 = any(topics)', [t.slug]);
       const tagged = more.filter((c) => rows.some((r) => r.slug === c.slug));
       return sendPage(reply, TopicPage({
@@ -422,7 +422,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { slug: string; ext: string } }>('/communities/:slug/library/feed.:ext', hide, async (req, reply) => {
       const c = (await listCommunities(ctx.pool, { includeHidden: true })).find((x) => x.slug === req.params.slug);
       if (!c) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
-      return sendFeed(req, reply, req.params.ext, { title: `${c.title}: library`, description: `Articles from ${c.title}.`, page: `/communities/${c.slug}`, base: `/communities/${c.slug}/library/feed` },
+      return sendFeed(req, reply, req.params.ext, { title: `${c.name}: library`, description: `Articles from ${c.name}.`, page: `/communities/${c.slug}`, base: `/communities/${c.slug}/library/feed` },
         await listArticles(ctx.pool, { communitySlug: c.slug, limit: 30 }));
     });
 

@@ -485,7 +485,7 @@ async function answerGroupJoin(ctx: ListContext, list: List, from: string, answe
   const standing = await listStanding(ctx.pool, list, member?.id);
   const page = `${ctx.baseUrl}${listHomePath(list)}`;
   if (standing.member) return answer([`${from} is already on ${list.name}.`], 'done', 'join: already in the group');
-  const community = await ctx.pool.query<{ title: string }>('select title from communities where id = $1', [list.communityId]);
+  const community = await ctx.pool.query<{ title: string }>('select coalesce(short_name, title) as title from communities where id = $1', [list.communityId]);
   const inCommunity = member ? (await membershipIn(ctx.pool, member.id, list.communityId))?.status === 'active' : false;
   return answer(
     inCommunity

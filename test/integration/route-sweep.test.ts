@@ -344,11 +344,11 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     assert.equal((await visitor.send('GET', '/api/v1/registry/records?page=2&page_size=10')).statusCode, 200, 'ordinary paging still works');
     assert.equal((await visitor.send('GET', '/registry?page=')).statusCode, 200, 'an empty page number is no page number');
     // The router's own refusals answer in the site's shapes too.
-    const long = await visitor.send('GET', `/api/v1/communities/${'a'.repeat(150)}`);
+    const long = await visitor.send('GET', `/api/v1/communities/${'a'.repeat(250)}`);
     assert.equal(long.statusCode, 414);
     assert.deepEqual(Object.keys(long.json()).sort(), ['code', 'message', 'requestId', 'statusCode']);
     assert.equal(long.json().code, 'URI_TOO_LONG');
-    const longPage = await visitor.send('GET', `/communities/${'a'.repeat(150)}`);
+    const longPage = await visitor.send('GET', `/communities/${'a'.repeat(250)}`);
     assert.equal(longPage.statusCode, 414);
     assert.match(longPage.body, /<h1>There is a problem<\/h1>[\s\S]*The address is too long/);
     const undecodable = await visitor.send('GET', '/api/v1/communities/%E0%A4%A');
