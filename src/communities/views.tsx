@@ -30,13 +30,17 @@ const PLATFORM_TEXT: Record<StoredChannel['platform'], string> = {
   slack: 'Slack workspace',
 };
 
+// One formatter each, made once: making an Intl formatter costs more than a page's other work.
+const COUNT = new Intl.NumberFormat('en-US');
+const DAY = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT.format(n);
 }
 
 export function formatDay(d: Date | string): string {
   const date = typeof d === 'string' ? new Date(`${d}T00:00:00Z`) : d;
-  return new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(date);
+  return DAY.format(date);
 }
 
 function members(n: number): string {

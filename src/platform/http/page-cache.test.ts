@@ -89,3 +89,24 @@ test('a change through this process empties it; a refused one does not; 0 second
   await off.a.inject('/kept');
   assert.equal(off.renders(), 2);
 });
+
+test('recent: one load for everyone asking at once, kept for the time, forgotten on a change; a failed load is not kept', async () => {
+  const t = await app();
+  let loads = 0;
+  const load = async () => ++loads;
+  const [a, b] = await Promise.all([t.cache.recent('k', load), t.cache.recent('k', load)]);
+  assert.deepEqual([a, b, loads], [1, 1, 1], 'asked at once: one load');
+  t.tick(4000);
+  assert.equal(await t.cache.recent('k', load), 1);
+  t.tick(1000);
+  assert.equal(await t.cache.recent('k', load), 2, 'too old: loaded again');
+  await t.a.inject({ method: 'POST', url: '/change' });
+  assert.equal(await t.cache.recent('k', load), 3, 'a change through this process: loaded again');
+  await assert.rejects(t.cache.recent('bad', () => Promise.reject(new Error('down'))), /down/);
+  assert.equal(await t.cache.recent('bad', load), 4, 'the failure was not kept');
+
+  const off = await app({ seconds: 0 });
+  await off.cache.recent('k', load);
+  await off.cache.recent('k', load);
+  assert.equal(loads, 6, 'PAGE_CACHE_SECONDS=0: always loaded');
+});

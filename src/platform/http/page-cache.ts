@@ -47,6 +47,13 @@ export interface PageCache {
   clear(): void;
   /** The routes that may be kept (`config: { pageCache: true }`), as registered. */
   routes(): string[];
+  /**
+   * A value the same for everyone (a community's page data, its member counts), loaded at most
+   * once per PAGE_CACHE_SECONDS and forgotten with the kept pages on any change through this
+   * process; loads asked for at once share one query. With PAGE_CACHE_SECONDS=0, always loaded.
+   * Never for anything that depends on who asks.
+   */
+  recent<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
 
 const hasSession = (req: FastifyRequest, cookie: string) => {
@@ -65,9 +72,23 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
   const now = opts.now ?? Date.now;
   const ttl = opts.seconds * 1000;
   const served = new WeakSet<FastifyRequest>();
+  const values = new Map<string, { at: number; value: Promise<unknown> }>();
   const clear = () => {
     entries.clear();
+    values.clear();
     bytes = 0;
+  };
+  const recent = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    if (ttl <= 0) return load();
+    const hit = values.get(key);
+    if (hit && now() - hit.at < ttl) return hit.value as Promise<T>;
+    if (values.size >= MAX_ENTRIES) values.delete(values.keys().next().value!);
+    const value = load();
+    const entry = { at: now(), value };
+    values.set(key, entry);
+    // a failed load is not kept: the next request tries again
+    value.catch(() => values.get(key) === entry && values.delete(key));
+    return value;
   };
   const drop = (key: string) => {
     const e = entries.get(key);
@@ -79,7 +100,7 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
   app.addHook('onRoute', (route) => {
     if (route.config?.pageCache && route.method === 'GET') routes.push(route.url);
   });
-  const cache: PageCache = { size: () => entries.size, clear, routes: () => [...routes] };
+  const cache: PageCache = { size: () => entries.size, clear, routes: () => [...routes], recent };
   app.decorate('pageCache', cache);
   if (ttl <= 0) return cache;
 

@@ -102,6 +102,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   const ctx: AppContext = {
     pool, config, site: { name: config.siteName }, mail: opts.mail, queue: opts.queue,
+    // the page cache is installed below, before any route can ask
+    recent: (key, load) => app.pageCache.recent(key, load),
     listeningPort: () => {
       const address = app.server.address();
       return typeof address === 'object' && address ? address.port : config.port;
