@@ -120,8 +120,6 @@ export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailH
   return { html: fixLists(foldQuotes(html2, nonce)), remoteImagesBlocked: blocked };
 }
 
-const VOID_TAGS = new Set(['br', 'hr', 'img']);
-
 /** Outlook's reply header as text: "From: …" then, a few lines on, "Sent:" or "Date:" (as plain text is read). */
 function outlookHeaderAhead(html: string, at: number): boolean {
   const ahead = html.slice(at, at + 600).replace(/<[^>]*>/g, ' ').replace(/&nbsp;|\u00a0/g, ' ');
@@ -183,7 +181,7 @@ export function foldQuotes(html: string, nonce: string): string {
     const mark = MARK.exec(m[0]);
     const tag = mark ? m[0].replace(mark[0], '') : m[0];
     const kind = mark?.[1] === `${nonce}-block` ? 'block' : mark?.[1] === `${nonce}-rest` ? 'rest' : null;
-    const isVoid = VOID_TAGS.has(name) || m[3]!.endsWith('/');
+    const isVoid = VOID.has(name) || m[3]!.endsWith('/');
     const entry = { start: out.length, hasContent: false, endFoldBefore: false, endFoldAfter: false };
     if (kind === 'block' && !folding) {
       out += FOLD_START('Quoted text') + tag;
