@@ -12,7 +12,7 @@ import { field, type FieldErrors } from '../web/forms.tsx';
 import { listByLocalPart, listsOfCommunity, type List } from '../lists/store.ts';
 import { archiveAccess, type ArchiveAccess } from './access.ts';
 import { archivePending, hasPending } from './archiver.ts';
-import { archiveMonths, newestThreads, postByNumber, rawPost, repliesTo, threadById, threadPosts, threadsBetween } from './browse.ts';
+import { archiveMonths, newestThreads, postByNumber, rawPost, repliesTo, threadById, threadPosts, threadsBetween, threadsContinuedBetween } from './browse.ts';
 import { countPosts, mboxrdChunks } from './export.ts';
 import { createFeedToken, feedReader, hasFeedToken, revokeFeedTokens, threadsAtom } from './feed.ts';
 import { attachmentContent, isSignature, servedType } from './message.ts';
@@ -70,12 +70,16 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       } catch {
         throw new NotFoundError(`“${req.params.month}” is not a month of this archive. Months look like 2019-04.`);
       }
-      const [threads, months] = await Promise.all([threadsBetween(ctx.pool, list.id, range.from, range.to), archiveMonths(ctx.pool, list.id, list.timeZone)]);
+      const [threads, continued, months] = await Promise.all([
+        threadsBetween(ctx.pool, list.id, range.from, range.to),
+        threadsContinuedBetween(ctx.pool, list.id, range.from, range.to),
+        archiveMonths(ctx.pool, list.id, list.timeZone),
+      ]);
       const i = months.findIndex((m) => m.month === req.params.month);
       const older = months.filter((m) => m.month < req.params.month)[0]?.month;
       const newer = months.filter((m) => m.month > req.params.month).pop()?.month;
-      if (i < 0 && !threads.length) throw new NotFoundError(`Nothing was posted to ${list.name} in ${req.params.month}.`);
-      return sendPage(reply, MonthPage({ ...view, month: req.params.month, threads, previous: older, next: newer }));
+      if (i < 0 && !threads.length && !continued.length) throw new NotFoundError(`Nothing was posted to ${list.name} in ${req.params.month}.`);
+      return sendPage(reply, MonthPage({ ...view, month: req.params.month, threads, continued, previous: older, next: newer }));
     });
 
     app.get<{ Params: { list: string; id: string } }>('/archives/:list/threads/:id', publicPage, async (req, reply) => {
