@@ -86,9 +86,11 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       const { list, view } = await open(req, req.params.list);
       const thread = await threadById(ctx.pool, list.id, num(req.params.id, 'thread'));
       if (!thread) throw new NotFoundError(`There is no thread ${req.params.id} in this archive.`);
-      const posts = await threadPosts(ctx.pool, thread.id);
-      const rendered = await Promise.all(
-        posts.map(async (post) => ({ post, bodyHtml: (await renderBody(post, undefined, { format: 'text', remoteImages: false, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` })).html })),
+      // The same for everyone allowed to read it (who may is checked above): kept a few seconds.
+      const rendered = await ctx.recent(`archive-thread:${thread.id}:${view.hideAddresses}`, async () =>
+        Promise.all(
+          (await threadPosts(ctx.pool, thread.id)).map(async (post) => ({ post, bodyHtml: (await renderBody(post, undefined, { format: 'text', remoteImages: false, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` })).html })),
+        ),
       );
       return sendPage(reply, ThreadPage({ ...view, thread, posts: rendered, month: monthOf(thread.startedAt, list.timeZone) }));
     });
@@ -101,8 +103,11 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       const requested = q(req, 'format', 10);
       const format = requested === 'text' || !post.hasHtml ? 'text' : 'html';
       const remoteImages = format === 'html' && q(req, 'images', 10) === 'show';
-      const raw = format === 'html' ? await rawPost(ctx.pool, post.postId) : undefined;
-      const body = await renderBody(post, raw, { format, remoteImages, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` });
+      // The body is the same for everyone allowed to read it (checked above): kept a few seconds.
+      const body = await ctx.recent(`archive-body:${post.postId}:${format}:${remoteImages}:${view.hideAddresses}`, async () => {
+        const raw = format === 'html' ? await rawPost(ctx.pool, post.postId) : undefined;
+        return renderBody(post, raw, { format, remoteImages, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` });
+      });
       // The reader asked for the images: let this one page load images from other sites.
       if (remoteImages) reply.header('content-security-policy', "default-src 'self'; img-src 'self' data: https: http:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
       return sendPage(
