@@ -156,10 +156,14 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const now = new Date();
       const filters = filtersFrom(req.query as Record<string, string>);
       const f = storeFilter(filters);
-      const upcoming = await listOccurrences(ctx.pool, { ...f, from: now, limit: 100 });
-      const past = await listOccurrences(ctx.pool, { ...f, to: now, descending: true, withRecording: true, limit: 5 });
+      // The same for every visitor with these filters, a few seconds old at most (ctx.recent).
+      const { upcoming, past, choices } = await ctx.recent(`events-index:${JSON.stringify(f)}`, async () => ({
+        upcoming: await listOccurrences(ctx.pool, { ...f, from: now, limit: 100 }),
+        past: await listOccurrences(ctx.pool, { ...f, to: now, descending: true, withRecording: true, limit: 5 }),
+        choices: await filterChoices(ctx.pool),
+      }));
       const canCreate = req.viewer ? req.viewer.siteAdmin || (await ctx.pool.query(`select 1 from memberships where member_id = $1 and status = 'active' and role = 'coordinator' limit 1`, [req.viewer.memberId])).rows.length > 0 : false;
-      return sendPage(reply, EventsIndexPage({ site: siteFor(ctx, req), upcoming, past: past.filter((p) => p.occurrence.endsAt <= now), filters, choices: await filterChoices(ctx.pool), now, canCreate }));
+      return sendPage(reply, EventsIndexPage({ site: siteFor(ctx, req), upcoming, past: past.filter((p) => p.occurrence.endsAt <= now), filters, choices, now, canCreate }));
     });
 
     app.get('/events/past', publicPage, async (req, reply) => {

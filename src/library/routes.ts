@@ -83,9 +83,13 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/library', publicPage, async (req, reply) => {
       const v = req.viewer;
-      return sendPage(reply, LibraryIndexPage({
-        site: siteFor(ctx, req), articles: await listArticles(ctx.pool, { limit: 20 }), guides: await listGuides(ctx.pool), topics: await listTopics(ctx.pool),
+      // The same for every visitor, a few seconds old at most (ctx.recent); then what is theirs.
+      const shared = await ctx.recent('library-index', async () => ({
+        articles: await listArticles(ctx.pool, { limit: 20 }), guides: await listGuides(ctx.pool), topics: await listTopics(ctx.pool),
         communities: (await listCommunities(ctx.pool)).map((c) => ({ slug: c.slug, title: c.name })),
+      }));
+      return sendPage(reply, LibraryIndexPage({
+        site: siteFor(ctx, req), ...shared,
         canWrite: v ? await canWrite(ctx.pool, v) : false, canEdit: v ? await canEdit(ctx.pool, v, null) : false,
       }));
     });

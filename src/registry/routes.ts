@@ -105,16 +105,20 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
       const q = req.query;
       const values: SearchValues = { q: (q.q ?? '').slice(0, 200), agency: q.agency ?? '', platform: q.platform ?? '', tag: q.tag ?? '', language: (q.language ?? '').slice(0, 20) };
       const page = Math.max(1, Math.min(100_000, Number.parseInt(q.page ?? '1', 10) || 1));
-      const all = await listAgencies(ctx.pool);
-      const found = await searchRecords(ctx.pool, {
-        q: values.q, page, pageSize: 20,
-        ...(values.agency ? { agencies: [values.agency] } : {}), ...(values.platform ? { platforms: [values.platform] } : {}),
-        ...(values.tag ? { tags: [values.tag] } : {}), ...(values.language ? { language: values.language } : {}),
-      });
+      // Published records and the choices are the same for every visitor: a few seconds old at most.
+      const { all, found, tags } = await ctx.recent(`registry-home:${JSON.stringify([values, page])}`, async () => ({
+        all: await listAgencies(ctx.pool),
+        found: await searchRecords(ctx.pool, {
+          q: values.q, page, pageSize: 20,
+          ...(values.agency ? { agencies: [values.agency] } : {}), ...(values.platform ? { platforms: [values.platform] } : {}),
+          ...(values.tag ? { tags: [values.tag] } : {}), ...(values.language ? { language: values.language } : {}),
+        }),
+        tags: await publicTags(ctx.pool),
+      }));
       const v = await viewerOf(req, all);
       const pageLink = (n: number) => `/registry?${new URLSearchParams({ ...Object.fromEntries(Object.entries(values).filter(([, x]) => x)), page: String(n) }).toString()}`;
       return sendPage(reply, RegistryHomePage({
-        site: siteFor(ctx, req), values, agencies: all, platforms: await platforms.get(), tags: await publicTags(ctx.pool), records: found.records,
+        site: siteFor(ctx, req), values, agencies: all, platforms: await platforms.get(), tags, records: found.records,
         total: found.total, page: found.page, pageSize: found.pageSize, pageLink, canRegister: Boolean(v && (v.agencyIds.size || v.reviewer)), reviewer: Boolean(v?.reviewer),
       }));
     });
