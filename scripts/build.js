@@ -57,7 +57,10 @@ export async function buildDist({ quiet = false } = {}) {
   mkdirSync(out, { recursive: true });
 
   const entryPoints = files.filter(isSource).map((f) => path.join(SRC, f));
-  const { build } = await import('esbuild');
+  const { build, stop } = await import('esbuild');
+  // stop(): esbuild's service process would otherwise live on beside the program that built
+  // (socialgov serve, when it builds at start), holding about 100 MB.
+  try {
   await build({
     entryPoints,
     outdir: out,
@@ -80,6 +83,9 @@ export async function buildDist({ quiet = false } = {}) {
       },
     ],
   });
+  } finally {
+    await stop();
+  }
   for (const f of files.filter((x) => !isSource(x))) {
     mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
     cpSync(path.join(SRC, f), path.join(out, f));
