@@ -29,6 +29,7 @@ export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Conta
             <tr>
               <th scope="col">Tool</th>
               <th scope="col">What it is</th>
+              <th scope="col">Category</th>
               <th scope="col">Agreement</th>
               <th scope="col">Agencies that signed</th>
             </tr>
@@ -204,7 +205,7 @@ function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; c
       {p.csrf && p.canManage && current ? (
         <form class="usa-form usa-form--large" method="post" action={`/library/tools/${p.tool.slug}/agreements/${a.id}/status`} novalidate>
           <h3>Change the status</h3>
-          <ErrorSummary errors={se} />
+          <ErrorSummary errors={se} ids={{ changedOn: 'status-changed-on', note: 'status-note' }} />
           <CsrfField token={p.csrf} />
           <div class="usa-form-group">
             <label class="usa-label" for={`status-${a.id}`}>
@@ -218,8 +219,8 @@ function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; c
               ))}
             </select>
           </div>
-          <TextField name="changedOn" label="Date of the change" hint="For example 2024-03-15. Left blank: today." value={sv.changedOn} error={se.changedOn} />
-          <TextField name="note" label="Note" value={sv.note} error={se.note} />
+          <TextField name="changedOn" id="status-changed-on" label="Date of the change" hint="For example 2024-03-15. Left blank: today." value={sv.changedOn} error={se.changedOn} />
+          <TextField name="note" id="status-note" label="Note" value={sv.note} error={se.note} />
           <button class="usa-button usa-button--outline" type="submit">
             Change the status
           </button>
