@@ -4,7 +4,7 @@
  * - the page is no wider than the window;
  * - every table's rows have as many cells as its header has headings (WCAG 1.3.1);
  * - no id is used twice;
- * - every button shows its name: text, or an image that loaded;
+ * - every button shows its name (text that fits it, or an image that loaded);
  * - text in charts (SVG) is drawn at 12 px or more;
  * - at 320 px, whatever takes keyboard focus is on the screen (nothing hidden off to the side).
  *
@@ -269,6 +269,15 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
         await page.screenshot({ path: path.join(SHOTS, `sweep-${name}-${width}.png`), fullPage: true });
       }
     }
+    // On a phone the header's search is in the menu, beside the navigation.
+    await page.setViewportSize({ width: 320, height: 800 });
+    await page.getByRole('button', { name: 'Menu' }).click();
+    const search = page.getByRole('region', { name: 'Search this site' });
+    assert.ok(await search.getByRole('button', { name: 'Search' }).isVisible());
+    await page.screenshot({ path: path.join(SHOTS, 'sweep-menu-320.png'), animations: 'disabled' });
+    await search.getByRole('searchbox').fill('crisis');
+    await search.getByRole('button', { name: 'Search' }).click();
+    assert.ok(await page.getByRole('link', { name: 'Posting during a crisis' }).isVisible());
     await context.close();
   });
 });
@@ -321,12 +330,27 @@ function inspect(narrow: boolean): string[] {
     }
   }
 
+  /** Does a button's visible text reach past its edges? */
+  const textSticksOut = (b: Element) => {
+    const box = b.getBoundingClientRect();
+    const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (!t.textContent?.trim()) continue;
+      range.selectNodeContents(t);
+      const r = range.getBoundingClientRect();
+      // Text parked off the screen (visually hidden) is not seen.
+      if (r.width > 0 && r.right > 0 && (r.left < box.left - 1 || r.right > box.right + 1)) return true;
+    }
+    return false;
+  };
   for (const b of document.querySelectorAll('button, input[type=submit]')) {
     const r = b.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     const text = b instanceof HTMLInputElement ? b.value : (b as HTMLElement).innerText.trim();
     const image = [...b.querySelectorAll('img')].some((i) => i.getBoundingClientRect().width > 0 && i.complete && i.naturalWidth > 0);
     if (!text && !image) problems.push(`a button shows neither text nor an image: ${describe(b)}`);
+    else if (textSticksOut(b)) problems.push(`a button's text is wider than the button: ${describe(b)}`);
   }
 
   for (const t of document.querySelectorAll('svg text')) {
