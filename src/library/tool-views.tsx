@@ -9,6 +9,8 @@ import { renderLibraryMarkdown } from './render.ts';
 const CRUMBS: Crumb[] = [{ href: '/', label: 'Home' }, { href: '/library', label: 'Library' }];
 
 export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Contact[]; canManage: boolean }): string {
+  // The digital.gov list has no categories: the column shows only when an editor has given one.
+  const categories = p.tools.some((t) => t.category);
   return toHtml(
     <Page site={p.site} title="Shared tools and terms of service" section="library" breadcrumbs={[...CRUMBS, { label: 'Shared tools' }]}>
       <h1>Shared tools and terms of service</h1>
@@ -29,7 +31,7 @@ export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Conta
             <tr>
               <th scope="col">Tool</th>
               <th scope="col">What it is</th>
-              <th scope="col">Category</th>
+              {categories ? <th scope="col">Category</th> : ''}
               <th scope="col">Agreement</th>
               <th scope="col">Agencies that signed</th>
             </tr>
@@ -43,7 +45,7 @@ export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Conta
                   </a>
                 </th>
                 <td data-label="What it is" safe>{t.description ?? ''}</td>
-                <td data-label="Category" safe>{t.category ?? ''}</td>
+                {categories ? <td data-label="Category" safe>{t.category ?? ''}</td> : ''}
                 <td data-label="Agreement">{t.status ? AGREEMENT_STATUS_TEXT[t.status] : 'None'}</td>
                 <td data-label="Agencies that signed" safe>{String(t.adoptions)}</td>
               </tr>

@@ -66,7 +66,12 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
     dir = tempDir('sg-pages-');
-    const config = testConfig({ ...database.env, SOCIALGOV_ROLES: 'web', SOCIALGOV_DATA_DIR: dir });
+    // Every link of the footer's identifier set, so that its longest form is on every page.
+    const identifier = {
+      SOCIALGOV_AGENCY: 'General Services Administration', SOCIALGOV_AGENCY_URL: 'https://www.gsa.gov', SOCIALGOV_ABOUT_URL: 'https://www.gsa.gov/about-us',
+      SOCIALGOV_ACCESSIBILITY_URL: '/accessibility', SOCIALGOV_FOIA_URL: 'https://www.gsa.gov/foia', SOCIALGOV_NO_FEAR_URL: 'https://www.gsa.gov/no-fear', SOCIALGOV_PRIVACY_URL: 'https://www.gsa.gov/privacy',
+    };
+    const config = testConfig({ ...database.env, ...identifier, SOCIALGOV_ROLES: 'web', SOCIALGOV_DATA_DIR: dir });
     platform = await startPlatform(config);
     app = platform.app!;
     const pool = platform.db.pool;
@@ -108,6 +113,7 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
     for (const [slug, name, status] of [['hootsuite', 'Hootsuite', 'compatible'], ['a-tool-with-a-rather-long-name-for-a-narrow-screen', 'A tool with a rather long name for a narrow screen', 'declined']] as const) {
       await saveImportedTool(pool, SYSTEM, { slug, name, vendorUrl: `https://www.${slug}.example.com/federal/terms-of-service/agreement`, description: 'Schedules posts.', documentUrl: 'https://digital.gov/files/tos/an-agreement-document-with-a-long-name.pdf', docType: 'pdf', date: new Date('2024-03-01'), status });
     }
+    await pool.query(`update tools set category = 'Social media management' where slug = 'hootsuite'`);
     const agreement = Number(await one('select id from tos_agreements order by id limit 1'));
     await recordAdoption(pool, SYSTEM, { agreementId: agreement, agency: 'General Services Administration', signedOn: '2024-04-01', documentUrl: 'https://gsa.gov/a.pdf', contactName: 'Casey Lead', contactEmail: 'casey.lead@gsa.gov' });
     await addEvaluation(pool, SYSTEM, Number(await one(`select id from tools where slug = 'hootsuite'`)), { memberId: ids.member!, name: 'Pat Member', email: 'pat.member@hhs.gov' }, 'Works well for scheduled posts.');
