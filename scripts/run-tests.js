@@ -63,6 +63,10 @@ function run(label, cmd, argv) {
   return new Promise((resolve) => {
     const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
     const counts = {};
+    // The spec reporter ends with a "failing tests" section; it is shown again after the time
+    // table, since a CI log is often read only from its end.
+    const failing = [];
+    let inFailing = false;
     let partial = { stdout: '', stderr: '' };
     const onData = (stream) => (chunk) => {
       log.write(chunk);
@@ -74,18 +78,21 @@ function run(label, cmd, argv) {
     const show = (line) => {
       const m = /^[#ℹ] (tests|pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
       if (m) counts[m[1]] = Number(m[2]);
+      if (/^✖ failing tests:/.test(line)) inFailing = true;
+      else if (inFailing && /^[ℹ#] (tests|suites) \d+$/.test(line)) inFailing = false;
+      if (inFailing && failing.length < 400 && !/^\s+at .*\(node:/.test(line)) failing.push(line);
       process.stdout.write(`[${label}] ${line}\n`);
     };
     child.stdout.on('data', onData('stdout'));
     child.stderr.on('data', onData('stderr'));
     child.on('error', (err) => {
       show(`could not start ${cmd}: ${err.message}`);
-      resolve({ label, code: 1, seconds: (Date.now() - started) / 1000, counts });
+      resolve({ label, code: 1, seconds: (Date.now() - started) / 1000, counts, failing });
     });
     child.on('close', (code, signal) => {
       for (const s of ['stdout', 'stderr']) if (partial[s]) show(partial[s]);
       log.end();
-      resolve({ label, code: code ?? (signal ? 1 : 0), seconds: (Date.now() - started) / 1000, counts });
+      resolve({ label, code: code ?? (signal ? 1 : 0), seconds: (Date.now() - started) / 1000, counts, failing });
     });
   });
 }
@@ -147,6 +154,11 @@ const wall = (Date.now() - started) / 1000;
 const fmt = (s) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
 const others = [...alsoNodes, ...alsoUnitNodes].map((n) => n.version);
 const also = others.length ? `; suite@N on Node ${others.join(', ')}` : '';
+for (const r of results) {
+  if (r.code === 0 || !r.failing?.length) continue;
+  console.log(`\n[${r.label}] what failed (the whole output is in test-results/${r.label}.log):`);
+  for (const line of r.failing) console.log(`[${r.label}] ${line}`);
+}
 console.log(`\nTime of each suite (Node ${mainVersion}${also}; lanes ran side by side):`);
 for (const r of results) {
   const c = r.counts;

@@ -56,7 +56,9 @@ export async function freshServerDatabase(): Promise<{ url: string; drop(): Prom
 /** A configuration as `npm start` would build it, with overrides. */
 export function testConfig(env: Record<string, string | undefined>): Config {
   // Free ports for the web and the list's SMTP listener, so tests never collide with a running server.
-  return loadConfig({ PORT: '0', SMTP_IN_PORT: '0', LOG_LEVEL: 'silent', ...env } as NodeJS.ProcessEnv);
+  // Tests change the database behind the web process and read the page at once: no kept public
+  // pages unless a test asks (page-cache.test.ts and test/integration/page-cache.test.ts do).
+  return loadConfig({ PORT: '0', SMTP_IN_PORT: '0', LOG_LEVEL: 'silent', PAGE_CACHE_SECONDS: '0', ...env } as NodeJS.ProcessEnv);
 }
 
 export interface CliResult {
@@ -66,7 +68,8 @@ export interface CliResult {
 }
 
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  // PAGE_CACHE_SECONDS: see testConfig.
+  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', PAGE_CACHE_SECONDS: '0' };
   delete base.DATABASE_URL;
   delete base.SOCIALGOV_CONFIG;
   for (const [k, v] of Object.entries(env)) {

@@ -32,8 +32,10 @@ export interface ThreadSummary {
   rootNumber: number;
 }
 
-const THREAD_SELECT = `select t.id, t.subject, t.started_at, t.last_at, t.message_count, t.participant_count, p.from_name, p.from_address, p.number
-  from archive_threads t join posts p on p.id = t.root_post_id`;
+// the starter as the archive shows posters (the entry's sender: the poster behind "X via List")
+const THREAD_COLUMNS = 't.id, t.subject, t.started_at, t.last_at, t.message_count, t.participant_count, r.from_name, r.from_address, p.number';
+const THREAD_FROM = 'archive_threads t join posts p on p.id = t.root_post_id join archive_entries r on r.post_id = t.root_post_id';
+const THREAD_SELECT = `select ${THREAD_COLUMNS} from ${THREAD_FROM}`;
 
 function toThread(r: Record<string, unknown>): ThreadSummary {
   const messages = Number(r.message_count);
@@ -47,6 +49,20 @@ function toThread(r: Record<string, unknown>): ThreadSummary {
 export async function threadsBetween(db: Queryable, listId: number, from: Date, to: Date): Promise<ThreadSummary[]> {
   const { rows } = await db.query(`${THREAD_SELECT} where t.list_id = $1 and t.started_at >= $2 and t.started_at < $3 order by t.started_at, t.id`, [listId, from, to]);
   return rows.map(toThread);
+}
+
+/**
+ * Threads started before `from` with messages in [from, to) — a month's page lists them after
+ * the threads it started — oldest first, each with how many of its messages fall in the range.
+ */
+export async function threadsContinuedBetween(db: Queryable, listId: number, from: Date, to: Date): Promise<Array<ThreadSummary & { messagesBetween: number }>> {
+  const { rows } = await db.query(
+    `select ${THREAD_COLUMNS}, x.n from ${THREAD_FROM}
+       join (select thread_id, count(*)::int as n from archive_entries where list_id = $1 and sent_at >= $2 and sent_at < $3 group by thread_id) x on x.thread_id = t.id
+     where t.list_id = $1 and t.started_at < $2 order by t.started_at, t.id`,
+    [listId, from, to],
+  );
+  return rows.map((r) => ({ ...toThread(r), messagesBetween: Number(r.n) }));
 }
 
 /** The newest threads (for the feed). */

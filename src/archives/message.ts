@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type Attachment } from 'mailparser';
+import addressparser from 'nodemailer/lib/addressparser';
 
 export interface ArchiveAttachment {
   /** Position among the message's attachments (the download address uses it). */
@@ -14,7 +15,14 @@ export interface ArchiveAttachment {
   size: number;
   /** Content-ID without angle brackets, for inline images of HTML mail. */
   contentId?: string;
+  /**
+   * What the part is to a reader (attachmentKind): a file the sender attached, an image the
+   * HTML body shows, or a signature. Entries archived before this was kept have none.
+   */
+  kind?: AttachmentKind;
 }
+
+export type AttachmentKind = 'file' | 'inline' | 'signature';
 
 export interface ParsedMessage {
   messageId: string;
@@ -31,6 +39,8 @@ export interface ParsedMessage {
   /** The HTML part, unsanitized: sanitize before showing it (see render.ts). */
   html: string | null;
   attachments: ArchiveAttachment[];
+  /** Some part is a file the sender attached (not a signature, not an image the HTML shows). */
+  hasAttachment: boolean;
 }
 
 const PARSE_OPTIONS = { skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, keepCidLinks: true } as const;
@@ -54,31 +64,53 @@ export function syntheticMessageId(raw: Buffer): string {
   return `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@archive.invalid>`;
 }
 
-function firstAddress(from: AddressObject | AddressObject[] | undefined): { address: string; name: string | null } {
-  const list = Array.isArray(from) ? from : from ? [from] : [];
-  for (const o of list) {
-    for (const v of o.value) {
-      const a = v.address ?? v.group?.[0]?.address;
-      if (a) return { address: a.toLowerCase(), name: v.name?.trim() || null };
-    }
-  }
-  return { address: 'unknown@archive.invalid', name: null };
+export interface Poster {
+  address: string;
+  name: string | null;
+}
+
+const NOBODY = 'unknown@archive.invalid';
+
+/** "Jo Smith via SocialGov" → "Jo Smith"; null when the name is not a list's "X via List". */
+export function viaName(name: string | null): string | null {
+  const via = name ? /^(.*?)\s+via\s+\S.*$/i.exec(name) : null;
+  return via ? via[1]!.replace(/^"|"$/g, '').trim() || null : null;
 }
 
 /**
- * Lists that rewrite From for DMARC ("Jo Smith via SocialGov" <list@...>) keep the poster in
- * Reply-To (Mailman) or X-Original-From: the archive shows and searches the poster.
+ * Who posted a message, the one rule for every way mail reaches the archive (mail-in and
+ * import). Lists that rewrite From for DMARC ("Jo Smith via OtherList" <list@...>) keep the
+ * poster in X-Original-From or Reply-To (Mailman): the archive shows and searches the poster.
+ * A Reply-To that is the list itself says nothing about the poster and is passed over.
  */
-function originalSender(from: { address: string; name: string | null }, replyTo: AddressObject | AddressObject[] | undefined, xOriginal: unknown): { address: string; name: string | null } {
-  const via = from.name ? /^(.*?)\s+via\s+\S.*$/i.exec(from.name) : null;
-  if (!via) return from;
-  if (xOriginal && typeof xOriginal === 'object' && 'value' in xOriginal) {
-    const o = firstAddress(xOriginal as AddressObject);
-    if (o.address !== 'unknown@archive.invalid') return o;
+export function posterOf(from: Poster, replyTo: Poster[], xOriginalFrom: Poster[]): Poster {
+  const name = viaName(from.name);
+  if (name === null) return from;
+  const other = (p: Poster) => p.address !== NOBODY && p.address !== from.address;
+  const original = xOriginalFrom.find(other);
+  if (original) return { address: original.address, name: original.name ?? name };
+  const reply = replyTo.find(other);
+  if (reply) return { address: reply.address, name: reply.name ?? name };
+  return { address: from.address, name };
+}
+
+function addresses(from: AddressObject | AddressObject[] | undefined): Poster[] {
+  const out: Poster[] = [];
+  for (const o of Array.isArray(from) ? from : from ? [from] : []) {
+    for (const v of o.value) {
+      const a = v.address ?? v.group?.[0]?.address;
+      if (a) out.push({ address: a.toLowerCase(), name: v.name?.trim() || null });
+    }
   }
-  const r = firstAddress(replyTo);
-  if (r.address !== 'unknown@archive.invalid') return { address: r.address, name: r.name ?? via[1]!.replace(/^"|"$/g, '') };
-  return { address: from.address, name: via[1]!.replace(/^"|"$/g, '') };
+  return out;
+}
+
+/** Addresses of a header mailparser leaves as text (X-Original-From). */
+function headerAddresses(value: unknown): Poster[] {
+  if (typeof value !== 'string' || !value.trim()) return [];
+  return addressparser(value, { flatten: true })
+    .filter((a) => a.address)
+    .map((a) => ({ address: a.address.toLowerCase(), name: a.name?.trim() || null }));
 }
 
 /** Types an attachment is served with as sent: a browser shows them and runs nothing in them. */
@@ -93,19 +125,65 @@ export function servedType(contentType: string): string {
   return INERT_TYPES.has(type) ? type : 'application/octet-stream';
 }
 
-/** An S/MIME signature part: it carries the signer's certificate, and so their address. */
+/** An S/MIME or OpenPGP signature part: S/MIME's carries the signer's certificate, and so their address. */
 export function isSignature(a: Pick<ArchiveAttachment, 'contentType'>): boolean {
-  return /^application\/(x-)?pkcs7-signature\b/i.test(a.contentType);
+  return /^application\/((x-)?pkcs7|pgp)-signature\b/i.test(a.contentType);
 }
 
-function attachmentList(attachments: Attachment[]): ArchiveAttachment[] {
-  return attachments.map((a, index) => ({
-    index,
-    filename: [...(a.filename ?? '')].map((c) => (c === '/' || c === '\\' || c.charCodeAt(0) < 0x20 ? '_' : c)).join('') || `attachment-${index + 1}`,
-    contentType: (a.contentType || 'application/octet-stream').toLowerCase(),
-    size: a.size ?? a.content.length,
-    ...(a.cid ? { contentId: a.cid.replace(/^<|>$/g, '') } : {}),
-  }));
+/** One MIME part that is not the message's text, as attachmentKind reads it. */
+export interface MessagePart {
+  contentType: string;
+  /** The filename the sender gave (Content-Disposition filename or Content-Type name), if any. */
+  filename?: string | undefined;
+  /** The Content-Disposition type, if the part has one. */
+  disposition?: string | undefined;
+  contentId?: string | undefined;
+}
+
+/** The Content-IDs the HTML body shows (`cid:` addresses), without angle brackets. */
+export function referencedContentIds(html: string | null): Set<string> {
+  const ids = new Set<string>();
+  for (const m of (html ?? '').matchAll(/cid:([^"'\s>)]+)/gi)) {
+    const id = m[1]!.replace(/^<|>$/g, '');
+    ids.add(id);
+    try {
+      ids.add(decodeURIComponent(id));
+    } catch {
+      // an address with a stray "%" is kept as written
+    }
+  }
+  return ids;
+}
+
+/**
+ * What a part is to a reader. A signature (S/MIME, OpenPGP) is never an attachment; nor is an
+ * image the HTML body shows by its Content-ID. Any other part is a file the sender attached
+ * when it has a filename or says "Content-Disposition: attachment", or when it is not text and
+ * not marked inline. (A Content-ID alone says nothing: Apple Mail gives one to every part.)
+ */
+export function attachmentKind(part: MessagePart, shownIds: Set<string>): AttachmentKind {
+  if (isSignature(part)) return 'signature';
+  if (part.contentId && shownIds.has(part.contentId.replace(/^<|>$/g, ''))) return 'inline';
+  const disposition = part.disposition?.toLowerCase();
+  if (part.filename?.trim() || disposition === 'attachment') return 'file';
+  if (disposition !== 'inline' && !/^text\//i.test(part.contentType)) return 'file';
+  return 'inline';
+}
+
+function attachmentList(attachments: Attachment[], html: string | null): ArchiveAttachment[] {
+  const shown = referencedContentIds(html);
+  return attachments.map((a, index) => {
+    const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
+    const contentId = a.cid ? a.cid.replace(/^<|>$/g, '') : undefined;
+    return {
+      index,
+      filename: [...(a.filename ?? '')].map((c) => (c === '/' || c === '\\' || c.charCodeAt(0) < 0x20 ? '_' : c)).join('') || `attachment-${index + 1}`,
+      contentType,
+      size: a.size ?? a.content.length,
+      ...(contentId ? { contentId } : {}),
+      kind: attachmentKind({ contentType, filename: a.filename, disposition: a.contentDisposition, contentId }, shown),
+    };
+  });
 }
 
 /** Parse raw message bytes. Never throws for bad mail: what cannot be read is left empty. */
@@ -115,9 +193,11 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
     mail = await simpleParser(raw, PARSE_OPTIONS);
   } catch {
     // Mail too broken to parse is still archived, as its text, so a page never fails on it.
-    return { messageId: syntheticMessageId(raw), inReplyTo: null, references: [], subject: '', fromAddress: 'unknown@archive.invalid', fromName: null, date: null, text: raw.toString('utf8'), html: null, attachments: [] };
+    return { messageId: syntheticMessageId(raw), inReplyTo: null, references: [], subject: '', fromAddress: NOBODY, fromName: null, date: null, text: raw.toString('utf8'), html: null, attachments: [], hasAttachment: false };
   }
-  const from = originalSender(firstAddress(mail.from), mail.replyTo, mail.headers.get('x-original-from'));
+  const from = posterOf(addresses(mail.from)[0] ?? { address: NOBODY, name: null }, addresses(mail.replyTo), headerAddresses(mail.headers.get('x-original-from')));
+  const html = typeof mail.html === 'string' && mail.html.trim() ? mail.html : null;
+  const attachments = attachmentList(mail.attachments, html);
   const ids = messageIds(mail.messageId);
   const date = mail.date && !Number.isNaN(mail.date.getTime()) && mail.headers.has('date') ? mail.date : null;
   return {
@@ -129,8 +209,9 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
     fromName: from.name,
     date,
     text: mail.text ?? '',
-    html: typeof mail.html === 'string' && mail.html.trim() ? mail.html : null,
-    attachments: attachmentList(mail.attachments),
+    html,
+    attachments,
+    hasAttachment: attachments.some((a) => a.kind === 'file'),
   };
 }
 
@@ -139,5 +220,5 @@ export async function attachmentContent(raw: Buffer, index: number): Promise<{ i
   const mail = await simpleParser(raw, PARSE_OPTIONS);
   const a = mail.attachments[index];
   if (!a) return undefined;
-  return { info: attachmentList(mail.attachments)[index]!, content: a.content };
+  return { info: attachmentList(mail.attachments, typeof mail.html === 'string' ? mail.html : null)[index]!, content: a.content };
 }

@@ -12,7 +12,7 @@ import { field, type FieldErrors } from '../web/forms.tsx';
 import { listByLocalPart, listsOfCommunity, type List } from '../lists/store.ts';
 import { archiveAccess, type ArchiveAccess } from './access.ts';
 import { archivePending, hasPending } from './archiver.ts';
-import { archiveMonths, newestThreads, postByNumber, rawPost, repliesTo, threadById, threadPosts, threadsBetween } from './browse.ts';
+import { archiveMonths, newestThreads, postByNumber, rawPost, repliesTo, threadById, threadPosts, threadsBetween, threadsContinuedBetween } from './browse.ts';
 import { countPosts, mboxrdChunks } from './export.ts';
 import { createFeedToken, feedReader, hasFeedToken, revokeFeedTokens, threadsAtom } from './feed.ts';
 import { attachmentContent, isSignature, servedType } from './message.ts';
@@ -31,6 +31,8 @@ function q(req: FastifyRequest, name: string, max = 500): string {
 export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     const hide = { schema: { hide: true } };
+    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { ...hide, config: { pageCache: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
 
     /** The list, and what this viewer may see of it; throws sign-in / 403 / 404. */
@@ -58,9 +60,9 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, ArchiveHomePage({ ...view, months, ...(exportErrors ? { exportErrors, exportValues: { month: q(req, 'month', 20), from: q(req, 'from', 20), to: q(req, 'to', 20) } } : {}) }), status);
     }
 
-    app.get<{ Params: { list: string } }>('/archives/:list', hide, async (req, reply) => home(req, reply, req.params.list));
+    app.get<{ Params: { list: string } }>('/archives/:list', publicPage, async (req, reply) => home(req, reply, req.params.list));
 
-    app.get<{ Params: { list: string; month: string } }>('/archives/:list/months/:month', hide, async (req, reply) => {
+    app.get<{ Params: { list: string; month: string } }>('/archives/:list/months/:month', publicPage, async (req, reply) => {
       const { list, view } = await open(req, req.params.list);
       let range: DateRange;
       try {
@@ -68,26 +70,32 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       } catch {
         throw new NotFoundError(`“${req.params.month}” is not a month of this archive. Months look like 2019-04.`);
       }
-      const [threads, months] = await Promise.all([threadsBetween(ctx.pool, list.id, range.from, range.to), archiveMonths(ctx.pool, list.id, list.timeZone)]);
+      const [threads, continued, months] = await Promise.all([
+        threadsBetween(ctx.pool, list.id, range.from, range.to),
+        threadsContinuedBetween(ctx.pool, list.id, range.from, range.to),
+        archiveMonths(ctx.pool, list.id, list.timeZone),
+      ]);
       const i = months.findIndex((m) => m.month === req.params.month);
       const older = months.filter((m) => m.month < req.params.month)[0]?.month;
       const newer = months.filter((m) => m.month > req.params.month).pop()?.month;
-      if (i < 0 && !threads.length) throw new NotFoundError(`Nothing was posted to ${list.name} in ${req.params.month}.`);
-      return sendPage(reply, MonthPage({ ...view, month: req.params.month, threads, previous: older, next: newer }));
+      if (i < 0 && !threads.length && !continued.length) throw new NotFoundError(`Nothing was posted to ${list.name} in ${req.params.month}.`);
+      return sendPage(reply, MonthPage({ ...view, month: req.params.month, threads, continued, previous: older, next: newer }));
     });
 
-    app.get<{ Params: { list: string; id: string } }>('/archives/:list/threads/:id', hide, async (req, reply) => {
+    app.get<{ Params: { list: string; id: string } }>('/archives/:list/threads/:id', publicPage, async (req, reply) => {
       const { list, view } = await open(req, req.params.list);
       const thread = await threadById(ctx.pool, list.id, num(req.params.id, 'thread'));
       if (!thread) throw new NotFoundError(`There is no thread ${req.params.id} in this archive.`);
-      const posts = await threadPosts(ctx.pool, thread.id);
-      const rendered = await Promise.all(
-        posts.map(async (post) => ({ post, bodyHtml: (await renderBody(post, undefined, { format: 'text', remoteImages: false, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` })).html })),
+      // The same for everyone allowed to read it (who may is checked above): kept a few seconds.
+      const rendered = await ctx.recent(`archive-thread:${thread.id}:${view.hideAddresses}`, async () =>
+        Promise.all(
+          (await threadPosts(ctx.pool, thread.id)).map(async (post) => ({ post, bodyHtml: (await renderBody(post, undefined, { format: 'text', remoteImages: false, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` })).html })),
+        ),
       );
       return sendPage(reply, ThreadPage({ ...view, thread, posts: rendered, month: monthOf(thread.startedAt, list.timeZone) }));
     });
 
-    app.get<{ Params: { list: string; n: string } }>('/archives/:list/:n', hide, async (req, reply) => {
+    app.get<{ Params: { list: string; n: string } }>('/archives/:list/:n', publicPage, async (req, reply) => {
       const { list, view } = await open(req, req.params.list);
       const post = await postByNumber(ctx.pool, list.id, num(req.params.n, 'message'));
       if (!post) throw new NotFoundError(`There is no message ${req.params.n} in this archive.`);
@@ -95,8 +103,11 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       const requested = q(req, 'format', 10);
       const format = requested === 'text' || !post.hasHtml ? 'text' : 'html';
       const remoteImages = format === 'html' && q(req, 'images', 10) === 'show';
-      const raw = format === 'html' ? await rawPost(ctx.pool, post.postId) : undefined;
-      const body = await renderBody(post, raw, { format, remoteImages, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` });
+      // The body is the same for everyone allowed to read it (checked above): kept a few seconds.
+      const body = await ctx.recent(`archive-body:${post.postId}:${format}:${remoteImages}:${view.hideAddresses}`, async () => {
+        const raw = format === 'html' ? await rawPost(ctx.pool, post.postId) : undefined;
+        return renderBody(post, raw, { format, remoteImages, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` });
+      });
       // The reader asked for the images: let this one page load images from other sites.
       if (remoteImages) reply.header('content-security-policy', "default-src 'self'; img-src 'self' data: https: http:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
       return sendPage(
@@ -133,7 +144,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
         .send(part.content);
     });
 
-    app.get<{ Params: { list: string } }>('/archives/:list/search', hide, async (req, reply) => {
+    app.get<{ Params: { list: string } }>('/archives/:list/search', publicPage, async (req, reply) => {
       const { list, view, access } = await open(req, req.params.list);
       const values: SearchFormValues = {
         q: q(req, 'q', 300),

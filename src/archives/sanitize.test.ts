@@ -54,3 +54,35 @@ describe('broken lists in mail', () => {
     assert.equal(fixLists('<p><li>stray</li></p><ul><li>ok</li></ul>'), '<p><div>stray</div></p><ul><li>ok</li></ul>');
   });
 });
+
+describe('quoted history in HTML mail is folded, as in plain text', () => {
+  const fold = (html: string) => sanitizeMailHtml(html, opts).html;
+  /** The page as a reader first sees it: what is outside the folds. */
+  const shown = (html: string) => html.replace(/<details class="archive-quote">[\s\S]*?<\/details>/g, '[folded]');
+
+  test('Gmail: the whole quote with its "wrote:" line; Apple Mail and Thunderbird: each outermost blockquote', () => {
+    const gmail = fold('<div dir="ltr">Thanks!</div><br><div class="gmail_quote"><div class="gmail_attr">On Mon, Jo wrote:<br></div><blockquote class="gmail_quote">Earlier<blockquote>older</blockquote></blockquote></div>');
+    assert.equal(shown(gmail), '<div>Thanks!</div><br />[folded]');
+    assert.match(gmail, /<details class="archive-quote"><summary>Quoted text<\/summary><div><div>On Mon, Jo wrote:<br \/><\/div><blockquote>Earlier<blockquote>older<\/blockquote><\/blockquote><\/div><\/details>/);
+    const apple = fold('<div>Answer one</div><blockquote type="cite"><div>Q1</div><blockquote type="cite">older</blockquote></blockquote><div>Answer two</div><blockquote type="cite">Q2</blockquote>');
+    assert.equal(shown(apple), '<div>Answer one</div>[folded]<div>Answer two</div>[folded]');
+  });
+
+  test('Outlook: from the reply header (in its empty wrappers) to the end of its container', () => {
+    const desktop = fold('<div class="WordSection1"><p>My answer</p><div><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0in 0in 0in"><p><b>From:</b> Jo</p></div></div><p>Old text</p></div><p>Footer</p>');
+    assert.equal(shown(desktop), '<div><p>My answer</p>[folded]</div><p>Footer</p>');
+    const web = fold('<div>Reply</div><hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr"><b>From:</b> x</div><div>old body</div>');
+    assert.equal(shown(web), '<div>Reply</div>[folded]');
+    const plainHeader = fold('<p>Mine.</p><p><b>From:</b> Brian &lt;b@x.com&gt;<br><b>Sent:</b> Wednesday<br><b>Subject:</b> Re: x</p><p>Old.</p>');
+    assert.equal(shown(plainHeader), '<p>Mine.</p>[folded]');
+    const forwarded = fold('<div>See below.</div><div>----- Original message -----</div><div>From: Jo</div><div>Old.</div>');
+    assert.equal(shown(forwarded), '<div>See below.</div>[folded]');
+  });
+
+  test('a forward with no words above the header is the message: left open; the mail cannot fold itself', () => {
+    const bare = fold('<div id="divRplyFwdMsg"><b>From:</b> x</div><div>The news.</div>');
+    assert.ok(!bare.includes('<details'), bare);
+    const spoof = fold('<section data-sg-quote="0000-rest"><p>Mine</p></section><div data-sg-quote="x-block">Also mine</div>');
+    assert.equal(spoof, '<div><p>Mine</p></div><div>Also mine</div>');
+  });
+});

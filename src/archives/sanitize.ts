@@ -5,8 +5,9 @@
  * tells the sender who read the mail and when. Headings are flattened (the page has its own),
  * tables become layout tables, and every link gets a name screen readers can announce.
  */
+import { randomBytes } from 'node:crypto';
 import sanitizeHtml from 'sanitize-html';
-import { obfuscateAddresses } from './text.ts';
+import { FOLD_END, FOLD_START, obfuscateAddresses, ORIGINAL_MESSAGE } from './text.ts';
 
 export interface MailHtmlOptions {
   /** Load remote (http/https) images: only when the reader asked. */
@@ -32,9 +33,35 @@ function hostOf(href: string): string {
 }
 
 const PLACEHOLDER = 'data-sg-image';
+/** Marks where quoted history starts (foldQuotes); its value carries a per-call nonce, so mail cannot set it. */
+const QUOTE_MARK = 'data-sg-quote';
+
+/** Gmail, Yahoo and Proton wrap the earlier message (with its "On … wrote:" line) in one element. */
+const QUOTE_CLASSES = /(^|\s)(x_)?(gmail_quote|yahoo_quoted|protonmail_quote)(\s|$)/i;
+/** Outlook: the earlier message's header block; everything after it (to the end of its container) is history. */
+const HISTORY_IDS = /^(x_)?(divRplyFwdMsg|appendonsend)$/i;
+const OUTLOOK_HEADER_STYLE = /border-top:\s*solid\s+#(E1E1E1|B5C4DF)/i;
+
+/**
+ * Where quoted history starts: 'block' (this element is the quote: <blockquote>, Gmail's
+ * gmail_quote) or 'rest' (from this element to the end of its container: Outlook's reply header).
+ */
+export function quoteKind(tag: string, attribs: Record<string, string>): 'block' | 'rest' | null {
+  if (tag === 'blockquote') return 'block';
+  if (tag === 'div' && QUOTE_CLASSES.test(attribs.class ?? '')) return 'block';
+  if (tag === 'div' && (HISTORY_IDS.test(attribs.id ?? '') || OUTLOOK_HEADER_STYLE.test(attribs.style ?? ''))) return 'rest';
+  // Outlook on the web draws a line right before its reply header
+  if (tag === 'hr' && attribs.tabindex === '-1') return 'rest';
+  return null;
+}
 
 export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailHtml {
   let blocked = 0;
+  const nonce = randomBytes(8).toString('hex');
+  const marked = (tag: string) => (_tag: string, attribs: Record<string, string>): sanitizeHtml.Tag => {
+    const kind = quoteKind(tag, attribs);
+    return { tagName: tag, attribs: kind ? { [QUOTE_MARK]: `${nonce}-${kind}` } : {} };
+  };
   const hide = (s: string) => (opts.hideAddresses ? obfuscateAddresses(s) : s);
   const out = sanitizeHtml(html, {
     allowedTags: [
@@ -48,6 +75,9 @@ export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailH
       table: ['role'],
       ol: ['start'],
       span: [PLACEHOLDER],
+      blockquote: [QUOTE_MARK],
+      div: [QUOTE_MARK],
+      hr: [QUOTE_MARK],
     },
     allowedSchemes: ['https', 'http', 'mailto'],
     allowedSchemesByTag: { img: ['https', 'http'] },
@@ -59,6 +89,9 @@ export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailH
       h1: 'p', h2: 'p', h3: 'p', h4: 'p', h5: 'p', h6: 'p', th: 'td', font: 'span', center: 'div', dl: 'div', dt: 'p', dd: 'div',
       caption: 'p', figure: 'div', figcaption: 'p', section: 'div', article: 'div', header: 'div', footer: 'div', main: 'div', nav: 'div',
       table: () => ({ tagName: 'table', attribs: { role: 'presentation' } }),
+      blockquote: marked('blockquote'),
+      div: marked('div'),
+      hr: marked('hr'),
       a: (_tag, attribs): sanitizeHtml.Tag => {
         const href = attribs.href ?? '';
         if ((opts.hideAddresses && /^mailto:/i.test(href)) || !/^(https?:|mailto:)/i.test(href)) return { tagName: 'span', attribs: {} };
@@ -84,7 +117,88 @@ export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailH
   });
   // An image left out becomes "[image: its alt text]" (the attribute value is already escaped).
   const html2 = out.replace(/<span data-sg-image(?:="([^"]*)")?><\/span>/g, (_m, alt: string | undefined) => `<span>[image${alt ? `: ${alt}` : ''}]</span>`);
-  return { html: fixLists(html2), remoteImagesBlocked: blocked };
+  return { html: fixLists(foldQuotes(html2, nonce)), remoteImagesBlocked: blocked };
+}
+
+/** Outlook's reply header as text: "From: …" then, a few lines on, "Sent:" or "Date:" (as plain text is read). */
+function outlookHeaderAhead(html: string, at: number): boolean {
+  const ahead = html.slice(at, at + 600).replace(/<[^>]*>/g, ' ').replace(/&nbsp;|\u00a0/g, ' ');
+  return /^\s*\**(From|发件人):\**\s+\S[\s\S]{0,300}?\s\**(Sent|Date|发送时间):\**\s/.test(ahead);
+}
+
+/**
+ * Fold quoted history in sanitized mail HTML, as plain text is folded: each outermost quote in
+ * a closed <details>, so a reply shows its own words first however long the history below it.
+ * Only marks carrying this call's nonce count; every mark is removed. The sanitizer's output
+ * has balanced tags with quoted, escaped attributes, so a tag scan is enough here.
+ */
+export function foldQuotes(html: string, nonce: string): string {
+  const TAG = /<(\/?)([a-z0-9]+)\b([^>]*)>/g;
+  const MARK = new RegExp(` ${QUOTE_MARK}="([^"]*)"`);
+  /** Open elements: where each starts in `out`, whether anything was in it yet, how its fold ends. */
+  const stack: Array<{ start: number; hasContent: boolean; endFoldBefore: boolean; endFoldAfter: boolean }> = [];
+  let folding = false;
+  let foldToEnd = false;
+  let out = '';
+  let at = 0;
+  /** Has the reader seen any words yet? (history with nothing above it is the message itself: left open) */
+  const wordsSoFar = () => out.replace(/<[^>]*>/g, '').trim() !== '';
+  /**
+   * History starts at the element stack[from] (or, for from = stack.length, the tag about to be
+   * written). Outlook wraps its reply header in empty <div>s: the fold starts before the
+   * outermost wrapper that holds nothing else yet, and ends with that wrapper's container.
+   */
+  const foldRest = (from: number) => {
+    let k = from;
+    while (k > 0 && !stack[k - 1]!.hasContent) k--;
+    const start = k < stack.length ? stack[k]!.start : out.length;
+    out = out.slice(0, start) + FOLD_START('Quoted text') + out.slice(start);
+    if (k > 0) stack[k - 1]!.endFoldBefore = true;
+    else foldToEnd = true;
+    folding = true;
+  };
+  for (const m of html.matchAll(TAG)) {
+    const text = html.slice(at, m.index);
+    // "----- Original message -----" as a line of its own, as plain text has it
+    if (!folding && stack.length && !stack[stack.length - 1]!.hasContent && ORIGINAL_MESSAGE.test(text) && wordsSoFar()) foldRest(stack.length - 1);
+    if (text.trim() && stack.length) stack[stack.length - 1]!.hasContent = true;
+    out += text;
+    at = m.index + m[0].length;
+    const [, closing, name] = m as unknown as [string, string, string];
+    if (closing) {
+      const open = stack.pop();
+      if (open?.endFoldBefore) {
+        out += FOLD_END;
+        folding = false;
+      }
+      out += m[0];
+      if (open?.endFoldAfter) {
+        out += FOLD_END;
+        folding = false;
+      }
+      continue;
+    }
+    const mark = MARK.exec(m[0]);
+    const tag = mark ? m[0].replace(mark[0], '') : m[0];
+    const kind = mark?.[1] === `${nonce}-block` ? 'block' : mark?.[1] === `${nonce}-rest` ? 'rest' : null;
+    const isVoid = VOID.has(name) || m[3]!.endsWith('/');
+    const entry = { start: out.length, hasContent: false, endFoldBefore: false, endFoldAfter: false };
+    if (kind === 'block' && !folding) {
+      out += FOLD_START('Quoted text') + tag;
+      if (isVoid) out += FOLD_END;
+      else {
+        folding = true;
+        entry.endFoldAfter = true;
+      }
+    } else if (!folding && (kind === 'rest' || ((name === 'p' || name === 'div') && outlookHeaderAhead(html, at))) && wordsSoFar()) {
+      foldRest(stack.length);
+      out += tag;
+    } else out += tag;
+    if (stack.length && name !== 'br') stack[stack.length - 1]!.hasContent = true;
+    if (!isVoid) stack.push(entry);
+  }
+  out += html.slice(at);
+  return folding || foldToEnd ? out + FOLD_END : out;
 }
 
 const VOID = new Set(['br', 'hr', 'img']);

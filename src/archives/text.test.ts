@@ -41,3 +41,18 @@ describe('plain-text mail', () => {
     assert.ok(!renderPlainText(reply, { hideAddresses: true }).includes('jo.smith@'));
   });
 });
+
+describe('words inside joined words are indexed too', async () => {
+  const { withJoinedParts } = await import('./text.ts');
+  test('slash-joined words, paths, addresses, file and host names gain their parts', () => {
+    assert.equal(withJoinedParts('We post on Facebook/Instagram/TikTok daily.'), 'We post on Facebook/Instagram/TikTok Facebook Instagram TikTok daily.');
+    assert.equal(withJoinedParts('run ./benchmark_rate --rate 10e6'), 'run ./benchmark_rate benchmark_rate --rate 10e6');
+    assert.equal(withJoinedParts('X410/X440/E320'), 'X410/X440/E320 X410 X440 E320');
+    assert.equal(withJoinedParts('see https://files.ettus.com/manual/page_x4xx.html'), 'see https://files.ettus.com/manual/page_x4xx.html https files ettus com manual page_x4xx html');
+    assert.equal(withJoinedParts('rx_samples_to_file.cpp'), 'rx_samples_to_file.cpp rx_samples_to_file cpp');
+  });
+  test('plain words, numbers, times and addresses stay as they are', () => {
+    const same = 'Call at 10:30 about 3.14, mail jo@agency.gov. Done.';
+    assert.equal(withJoinedParts(same), same);
+  });
+});

@@ -12,7 +12,7 @@ const QUOTED = /^\s*>/;
 /** "On Tue, 3 May 2022, Jo Smith <jo@x.gov> wrote:" (may wrap onto a second line). */
 const ATTRIBUTION = /(^|\s)(wrote|writes|a écrit|schrieb|escribió)\s*:\s*$/i;
 /** Outlook-style forwarded or replied-to text: everything after it is the earlier message. */
-const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht)\s*-{2,}\s*$/i;
+export const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht)\s*-{2,}\s*$/i;
 const OUTLOOK_FROM = /^\s*\**From:\**\s+\S/;
 const OUTLOOK_NEXT = /^\s*\**(Sent|Date|To|Subject):\**\s/;
 
@@ -63,6 +63,27 @@ export function freshText(text: string): string {
     .join('\n');
 }
 
+/**
+ * Chunks the database's text parser keeps whole — paths, web addresses, file and host names,
+ * slash-joined words ("Facebook/Instagram/TikTok", "./benchmark_rate", "X410/X440/E320",
+ * "rx_samples.cpp") — so a search for one of their words would miss them.
+ */
+const JOINED = /[/\\]|[\p{L}\p{N}_][.:][\p{L}\p{N}_]/u;
+
+/**
+ * The text to index: each joined chunk followed by its words, so the search index holds the
+ * parts as well as the whole. Addresses (with @) are left as they are: the sender has its own
+ * words in the index, and a public archive hides addresses.
+ */
+export function withJoinedParts(text: string): string {
+  return text.replace(/\S+/g, (chunk) => {
+    if (!JOINED.test(chunk) || (chunk.includes('@') && !/[/\\]/.test(chunk))) return chunk;
+    const parts = chunk.split(/[^\p{L}\p{N}_-]+/u).filter((w) => /[\p{L}\p{N}]/u.test(w));
+    // (numbers, times and dates like 3.14, 10:30, 2024/03/04 gain nothing from their parts)
+    return parts.length && !parts.every((w) => /^\d+$/.test(w)) ? `${chunk} ${parts.join(' ')}` : chunk;
+  });
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
@@ -96,6 +117,10 @@ export function linkify(line: string, hideAddresses: boolean): string {
   return out;
 }
 
+/** Quoted history folded: closed until the reader opens it, with or without JavaScript. */
+export const FOLD_START = (label: string) => `<details class="archive-quote"><summary>${escapeHtml(label)}</summary>`;
+export const FOLD_END = '</details>';
+
 /** A plain-text body as HTML: the author's text, and each quoted block folded in <details>. */
 export function renderPlainText(text: string, opts: { hideAddresses: boolean }): string {
   const parts: string[] = [];
@@ -104,7 +129,7 @@ export function renderPlainText(text: string, opts: { hideAddresses: boolean }):
     if (s.kind === 'text') parts.push(`<pre class="archive-text">${body}</pre>`);
     else {
       const n = s.lines.length;
-      parts.push(`<details class="archive-quote"><summary>Quoted text (${n} ${n === 1 ? 'line' : 'lines'})</summary><pre class="archive-text">${body}</pre></details>`);
+      parts.push(`${FOLD_START(`Quoted text (${n} ${n === 1 ? 'line' : 'lines'})`)}<pre class="archive-text">${body}</pre>${FOLD_END}`);
     }
   }
   return parts.join('\n');

@@ -76,10 +76,17 @@ export async function createThread(db: Queryable, listId: number, subject: strin
 }
 
 /**
- * Threads whose first post answers `messageId` were started before their parent arrived: move
- * them into the parent's thread. Returns the threads emptied (deleted).
+ * A post that arrives after its replies (held for moderation, or imported out of order): threads
+ * whose first post answers it (In-Reply-To) were started without it, and move
+ * into its thread; and every post that answers it directly (In-Reply-To) gets it as parent,
+ * wherever that post was threaded meanwhile — by References to an older post, or by subject.
+ * Returns the threads emptied (deleted).
  */
 export async function adoptOrphans(db: Queryable, listId: number, postId: number, messageId: string, threadId: number): Promise<number[]> {
+  await db.query(
+    'update archive_entries set parent_post_id = $1 where list_id = $2 and in_reply_to = $3 and post_id <> $1 and parent_post_id is distinct from $1',
+    [postId, listId, messageId],
+  );
   const { rows } = await db.query<{ thread_id: number }>(
     `select distinct e.thread_id from archive_entries e join archive_threads t on t.id = e.thread_id and t.root_post_id = e.post_id
      where e.list_id = $1 and e.in_reply_to = $2 and e.thread_id <> $3`,
@@ -88,7 +95,6 @@ export async function adoptOrphans(db: Queryable, listId: number, postId: number
   const orphans = rows.map((r) => Number(r.thread_id));
   if (!orphans.length) return [];
   await db.query('update archive_entries set thread_id = $1 where thread_id = any($2::bigint[])', [threadId, orphans]);
-  await db.query('update archive_entries set parent_post_id = $1 where list_id = $2 and in_reply_to = $3 and parent_post_id is null', [postId, listId, messageId]);
   await db.query('delete from archive_threads where id = any($1::bigint[])', [orphans]);
   return orphans;
 }

@@ -150,8 +150,25 @@ function ExportField(p: { name: string; label: string; hint: string; value?: str
   );
 }
 
-export function MonthPage(p: ArchiveView & { month: string; threads: ThreadSummary[]; previous?: string | undefined; next?: string | undefined }): string {
+function ThreadItem({ v, t, extra }: { v: ArchiveView; t: ThreadSummary; extra?: string }) {
+  return (
+    <li class="border-bottom-1px border-base-lighter padding-y-2">
+      <a class="text-bold" href={`${base(v.list)}/threads/${t.id}`} safe>
+        {cleanSubject(t.subject)}
+      </a>
+      <div class="sg-card-meta" safe>
+        {`Started by ${senderName(v, t.starter.name, t.starter.address)}, ${showTime(t.startedAt, v.list.timeZone)} · ${plural(t.replies, 'reply', 'replies')} · ${plural(t.participants, 'participant', 'participants')}${t.replies ? ` · last ${showTime(t.lastAt, v.list.timeZone)}` : ''}${extra ? ` · ${extra}` : ''}`}
+      </div>
+    </li>
+  );
+}
+
+export function MonthPage(
+  p: ArchiveView & { month: string; threads: ThreadSummary[]; continued?: Array<ThreadSummary & { messagesBetween: number }>; previous?: string | undefined; next?: string | undefined },
+): string {
   const title = monthTitle(p.month);
+  const continued = p.continued ?? [];
+  const intro = `${plural(p.threads.length, 'thread', 'threads')} started in ${title} on ${p.list.name}.${continued.length ? ` ${plural(continued.length, 'earlier thread', 'earlier threads')} had new messages.` : ''}`;
   return Page({
     site: p.site,
     title: `${title} – ${p.list.name} archive`,
@@ -161,24 +178,30 @@ export function MonthPage(p: ArchiveView & { month: string; threads: ThreadSumma
       <>
         <h1 safe>{title}</h1>
         <p class="usa-intro" safe>
-          {`${plural(p.threads.length, 'thread', 'threads')} started in ${title} on ${p.list.name}.`}
+          {intro}
         </p>
         <SearchForm v={p} />
+        <h2 safe>{`Threads started in ${title}`}</h2>
         {p.threads.length ? (
           <ul class="usa-list usa-list--unstyled">
             {p.threads.map((t) => (
-              <li class="border-bottom-1px border-base-lighter padding-y-2">
-                <a class="text-bold" href={`${base(p.list)}/threads/${t.id}`} safe>
-                  {cleanSubject(t.subject)}
-                </a>
-                <div class="sg-card-meta" safe>
-                  {`Started by ${senderName(p, t.starter.name, t.starter.address)}, ${showTime(t.startedAt, p.list.timeZone)} · ${plural(t.replies, 'reply', 'replies')} · ${plural(t.participants, 'participant', 'participants')}${t.replies ? ` · last ${showTime(t.lastAt, p.list.timeZone)}` : ''}`}
-                </div>
-              </li>
+              <ThreadItem v={p} t={t} />
             ))}
           </ul>
         ) : (
           <p>No threads started this month.</p>
+        )}
+        {continued.length ? (
+          <>
+            <h2 safe>{`Earlier threads with messages in ${title}`}</h2>
+            <ul class="usa-list usa-list--unstyled">
+              {continued.map((t) => (
+                <ThreadItem v={p} t={t} extra={`${plural(t.messagesBetween, 'message', 'messages')} this month`} />
+              ))}
+            </ul>
+          </>
+        ) : (
+          ''
         )}
         <nav aria-label="Other months" class="margin-top-3">
           <ul class="usa-list usa-list--unstyled display-flex flex-justify">

@@ -8,6 +8,8 @@ import {
 } from '../membership/gov-registry.ts';
 import { CliError, cliActor, EXIT, say, withDatabase } from './support.ts';
 import { out } from './io.ts';
+import { inTransaction } from '../platform/db/queryable.ts';
+import { snapshotBreakdown } from '../metrics/rollup.ts';
 
 /** Rows per INSERT, and a progress line after each. */
 const BATCH = 1000;
@@ -104,7 +106,11 @@ export function registerAgencyCommands(program: Command, getConfig: () => Config
         }
         const counts = `${result.added} added, ${result.changed} changed, ${result.removed} removed, ${result.unchanged} unchanged`;
         if (opts.dryRun) out(`Dry run: the registry would have ${result.total} domains (${counts}). Nothing was changed.`);
-        else out(`Imported the .gov registry from ${read.length} file(s): ${result.total} domains (${counts}).`);
+        else {
+          // Members are counted by level from the registry as it is now: the metrics snapshot follows it.
+          if ((await pool.query('select 1 from metrics_member_breakdown limit 1')).rowCount) await inTransaction(pool, (tx) => snapshotBreakdown(tx));
+          out(`Imported the .gov registry from ${read.length} file(s): ${result.total} domains (${counts}).`);
+        }
       });
     });
 

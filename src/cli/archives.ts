@@ -1,4 +1,4 @@
-/** `socialgov archives import <list> <file>` and `socialgov archives export <list> --month | --from --to`. */
+/** `socialgov archives import <list> <file>`, `socialgov archives export <list> --month | --from --to` and `socialgov archives rederive [list]`. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type pg from 'pg';
 import type { Config } from '../platform/config.ts';
 import { listByLocalPart, type List } from '../lists/store.ts';
+import { rederivePending } from '../archives/archiver.ts';
 import { countPosts, mboxrdChunks } from '../archives/export.ts';
 import { importMbox } from '../archives/import.ts';
 import { MboxFormatError } from '../archives/mbox.ts';
@@ -82,6 +83,21 @@ export function registerArchiveCommands(program: Command, getConfig: () => Confi
         }
         await pipeline(Readable.from(counted()), createGzip(), cliIo().stdout, { end: false });
         say(`Exported ${total} message(s).`);
+      });
+    });
+
+  archives
+    .command('rederive')
+    .description('Read archived messages again after an upgrade changed how the archive reads mail (sender, attachments, search words). The worker does this by itself, a batch a minute; this does it now. Safe to run at any time.')
+    .argument('[list]', 'only this list, e.g. social-media')
+    .action(async (localPart: string | undefined) => {
+      await withDatabase(getConfig(), async (pool) => {
+        const list = localPart ? await listOrFail(pool, localPart) : undefined;
+        const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from archive_rederive where ($1::bigint is null or list_id = $1)', [list?.id ?? null]);
+        const total = rows[0]!.n;
+        const bar = progressBar('Reading messages again');
+        const done = await rederivePending(pool, { ...(list ? { listId: list.id } : {}), onBatch: (n) => bar(Math.min(n, total), total) });
+        out(done ? `${done} message(s) read again; the archive is up to date.` : 'Nothing to do: the archive is up to date.');
       });
     });
 }

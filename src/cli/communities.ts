@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { Config } from '../platform/config.ts';
-import { formatProblems, parseCommunityFile, serializeCommunityFile, type CommunityPage } from '../communities/community-file.ts';
+import { formatProblems, mergeCommunityPages, parseCommunityFile, serializeCommunityFile, type CommunityPage } from '../communities/community-file.ts';
 import { findCommunity, listCommunities, saveCommunity, toPage } from '../communities/store.ts';
 import { CliError, cliActor, EXIT, say, withDatabase } from './support.ts';
 import { cliIo, out } from './io.ts';
@@ -21,7 +21,7 @@ function readPages(files: string[]): Array<{ file: string; page: CommunityPage }
       problems.push(`${file}: no such file; check the path.`);
       continue;
     }
-    const result = parseCommunityFile(readFileSync(file, 'utf8'), path.basename(file).replace(/\.(md|markdown|txt)$/i, ''));
+    const result = parseCommunityFile(readFileSync(file, 'utf8'), path.basename(file).replace(/\.(md|markdown|txt)$/i, ''), { digitalGov: true });
     for (const w of formatProblems(file, result.warnings, 'warning')) say(w);
     if (!result.ok) problems.push(...formatProblems(file, result.errors, 'error'));
     else pages.push({ file, page: result.page });
@@ -52,7 +52,7 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
         const all = await listCommunities(pool, { includeHidden: Boolean(opts.all) });
         if (opts.json) return out(printableJson(all));
         if (!all.length) return out('No communities yet. Import one with: socialgov communities import FILE.md');
-        const rows = all.map((c) => [c.slug, printable(c.shortName ?? c.title), String(c.memberCount), c.weight === 0 ? 'hidden' : c.featured ? 'featured' : 'visible']);
+        const rows = all.map((c) => [c.slug, printable(c.name), String(c.memberCount), c.weight === 0 ? 'hidden' : c.featured ? 'featured' : 'visible']);
         const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['SLUG', 'NAME', 'MEMBERS'][i]!.length));
         out(['SLUG'.padEnd(widths[0]!), 'NAME'.padEnd(widths[1]!), 'MEMBERS'.padStart(widths[2]!), 'SHOWN'].join('  '));
         for (const r of rows) out([r[0]!.padEnd(widths[0]!), r[1]!.padEnd(widths[1]!), r[2]!.padStart(widths[2]!), r[3]].join('  '));
@@ -88,9 +88,11 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
     .command('import')
     .description('Import digital.gov community pages (Hugo front matter + Markdown). All files are checked first; if any is invalid, nothing is imported.')
     .argument('<files...>', 'community page files, e.g. content/communities/social-media.md')
-    .option('--update', 'replace communities that already exist (matched by slug)')
+    .option('--update', 'update communities that already exist (matched by slug): what the file says wins, and what only the current page has (sections, fields, join channels) is kept')
+    .option('--replace', 'with --update: replace the current page with the file as it is, dropping what the file does not have')
     .option('--dry-run', 'check the files and report what would happen, without changing anything')
-    .action(async (files: string[], opts: { update?: boolean; dryRun?: boolean }) => {
+    .action(async (files: string[], opts: { update?: boolean; replace?: boolean; dryRun?: boolean }) => {
+      if (opts.replace && !opts.update) throw new CliError('--replace only goes with --update.', EXIT.usage);
       const pages = readPages(files);
       await withDatabase(getConfig(), async (pool) => {
         const existing = new Set((await listCommunities(pool, { includeHidden: true })).map((c) => c.slug));
@@ -109,7 +111,19 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
         let created = 0;
         let updated = 0;
         for (const [i, p] of pages.entries()) {
-          const result = await saveCommunity(pool, p.page, { update: Boolean(opts.update), actor, action: 'community.import' });
+          const current = existing.has(p.page.slug) && !opts.replace ? await findCommunity(pool, p.page.slug) : undefined;
+          let page = p.page;
+          if (current) {
+            const merged = mergeCommunityPages(toPage(current), p.page);
+            page = merged.page;
+            const k = merged.kept;
+            const what = [
+              k.paragraphs ? `${k.paragraphs} introduction paragraph(s)` : '', k.sections.length ? `section(s) ${k.sections.map((h) => `"${h}"`).join(', ')}` : '',
+              k.fields.length ? `field(s) ${k.fields.join(', ')}` : '', k.channels ? `${k.channels} join channel(s)` : '',
+            ].filter(Boolean);
+            if (what.length) say(`${p.file}: kept from the current page (the file does not have them): ${what.join('; ')}. Add --replace to drop them.`);
+          }
+          const result = await saveCommunity(pool, page, { update: Boolean(opts.update), actor, action: 'community.import' });
           if (result.action === 'created') created++;
           else updated++;
           say(`[${i + 1}/${pages.length}] ${p.file}: ${result.action} "${p.page.slug}"`);

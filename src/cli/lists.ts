@@ -1,11 +1,17 @@
 /**
- * `socialgov lists show|held|dkim-key`: a list's addresses and settings, what waits for a
- * moderator, and a DKIM key for the list domain with the DNS record to publish.
+ * `socialgov lists show|held|digest|dkim-key`: a list's addresses and settings, what waits for a
+ * moderator, its next digest (shown, or sent now), and a DKIM key for the list domain with the
+ * DNS record to publish.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { listDomainOf, type Config } from '../platform/config.ts';
+import { DateTime } from 'luxon';
+import { simpleParser } from 'mailparser';
+import { listDomainOf, siteUrl, type Config } from '../platform/config.ts';
+import { PLACEHOLDERS } from '../lists/digests/personal.ts';
+import { DigestZoneError, type DigestMode } from '../lists/digests/schedule.ts';
+import { previewDigest, sendDigestNow, type MadeDigest, type DigestContext } from '../lists/digests/send.ts';
 import { listAddresses } from '../lists/addresses.ts';
 import { loadDkimKey } from '../lists/message/dkim.ts';
 import { heldMessages } from '../lists/moderation.ts';
@@ -15,7 +21,7 @@ import { out } from './io.ts';
 import { printable } from '../platform/text.ts';
 
 export function registerListCommands(program: Command, getConfig: () => Config): void {
-  const lists = program.command('lists').description("Lists: addresses and settings, held messages, the list domain's DKIM key.");
+  const lists = program.command('lists').description("Lists: addresses and settings, held messages, digests, the list domain's DKIM key.");
 
   lists
     .command('show')
@@ -57,6 +63,42 @@ export function registerListCommands(program: Command, getConfig: () => Config):
     });
 
   lists
+    .command('digest')
+    .description("Show a list's next digest (--preview), or send it now (--send).")
+    .argument('<list>', 'the list name, e.g. social-media')
+    .option('--preview', 'print the digest that would go out now; nothing is sent and no member is marked')
+    .option('--send', 'send it now through the delivery queue, once; the scheduled digest then brings only what came after')
+    .addOption(new Option('--mode <mode>', 'only daily or only weekly digests (default: both)').choices(['daily', 'weekly']))
+    .action(async (name: string, opts: { preview?: boolean; send?: boolean; mode?: DigestMode }) => {
+      if (!!opts.preview === !!opts.send) throw new CliError('Choose one: --preview shows the next digest, --send sends it now.', EXIT.usage);
+      const config = getConfig();
+      await withDatabase(config, async (pool) => {
+        const list = await listByLocalPart(pool, name);
+        if (!list) throw new CliError(`There is no list called "${name}". Lists are named after their community: run "socialgov communities list".`, EXIT.failed);
+        const ctx: DigestContext = { baseUrl: siteUrl(config, config.port), domain: listDomainOf(config), config, log: (msg) => say(msg) };
+        const now = DateTime.utc();
+        let sent = 0;
+        for (const mode of opts.mode ? [opts.mode] : (['daily', 'weekly'] as const)) {
+          let digests: MadeDigest[];
+          try {
+            digests = opts.preview ? await previewDigest(pool, ctx, list, mode, now) : await sendDigestNow(pool, ctx, list, mode, now);
+          } catch (err) {
+            if (err instanceof DigestZoneError) throw new CliError(err.message, EXIT.failed);
+            throw err;
+          }
+          for (const d of digests) {
+            sent += d.recipients;
+            out(`${mode === 'daily' ? 'Daily' : 'Weekly'} digest of ${list.name}: ${d.postCount === 1 ? '1 post' : `${d.postCount} posts`} (#${d.firstPost}–#${d.lastPost}), ${opts.preview ? 'for' : 'queued for'} ${d.recipients === 1 ? '1 member' : `${d.recipients} members`}`);
+            if (opts.preview) out(await previewText(d));
+          }
+        }
+        if (!sent) say(`Nothing to ${opts.preview ? 'show' : 'send'}: no ${opts.mode ?? 'digest'} member of ${list.name} has posts waiting.`);
+        else if (opts.send) say('The delivery worker sends them now; each member\'s next scheduled digest brings only posts that come after.');
+        else say('Nothing was sent. Run with --send to send it now.');
+      });
+    });
+
+  lists
     .command('dkim-key')
     .description('Make a DKIM key for the list domain and print the DNS record to publish.')
     .requiredOption('--selector <name>', 'the DKIM selector, e.g. sg2026')
@@ -79,4 +121,14 @@ export function registerListCommands(program: Command, getConfig: () => Config):
       say(`Publish that record, then start socialgov with DKIM_SELECTOR=${opts.selector} DKIM_PRIVATE_KEY_FILE=${opts.out}`);
       if (domain === 'localhost') say('LIST_DOMAIN is not set: the record above names localhost. Set LIST_DOMAIN (or PUBLIC_URL) first.');
     });
+}
+
+/** The digest as a text-only reader gets it: its subject and the plain-text (RFC 1153) part. */
+async function previewText(d: MadeDigest): Promise<string> {
+  const parsed = await simpleParser(d.message);
+  const text = (parsed.text ?? '')
+    .replaceAll(PLACEHOLDERS.textEach, "(each member's own link to get each message instead)")
+    .replaceAll(PLACEHOLDERS.textLeave, "(each member's own link to leave the list)");
+  // Posts are written by anyone: nothing in them reaches the terminal raw.
+  return [`Subject: ${printable(d.subject)}`, '', ...text.split(/\r?\n/).map((line) => printable(line)), ''].join('\n');
 }

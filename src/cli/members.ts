@@ -94,7 +94,10 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
           agency: opts.agency ?? (decision.outcome === 'eligible' ? (decision.agency ?? null) : null),
           governmentLevel: decision.outcome === 'eligible' ? (decision.level ?? null) : null,
         });
-        await changeMembership(pool, cliActor(), { communityId: c.id, memberId: member.id, status: 'active', role: opts.role, source: 'cli', action: 'membership.add' });
+        await changeMembership(pool, cliActor(), {
+          communityId: c.id, memberId: member.id, status: 'active', role: opts.role, source: 'cli', action: 'membership.add',
+          governmentLevel: decision.outcome === 'eligible' ? (decision.level ?? null) : null,
+        });
         out(`${address} is now a ${opts.role} of ${c.title}.`);
       });
     });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseCommunityFile, serializeCommunityFile, type CommunityPage } from './community-file.ts';
+import { mergeCommunityPages, parseCommunityFile, serializeCommunityFile, type CommunityPage } from './community-file.ts';
 import { SEED_FILE } from './seed.ts';
 
 const SHARED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared');
@@ -105,6 +105,29 @@ test('every digital.gov community page either imports or is refused with its lin
   assert.deepEqual(sm.eventCop, ['social-media'], 'a single event_cop value becomes a list');
 });
 
+test('as imported from digital.gov, no page keeps a shortcode or a character reference', { skip: NO_SHARED }, () => {
+  const dir = path.join(SHARED, 'data/digitalgov/content/communities');
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.md') && n !== '_index.md')) {
+    const r = parseCommunityFile(readFileSync(path.join(dir, f), 'utf8'), f.replace(/\.md$/, ''), { digitalGov: true });
+    assert.ok(r.ok, f);
+    assert.doesNotMatch(r.page.body, /\{\{[<%]|[>%]\}\}/, f);
+    for (const v of [r.page.title, r.page.summary, r.page.deck, r.page.kicker, r.page.shortName]) assert.doesNotMatch(v ?? '', /&(#\d+|[a-z]+);/i, f);
+  }
+  const sm = parseCommunityFile(readFileSync(path.join(dir, 'social-media.md'), 'utf8'), undefined, { digitalGov: true });
+  assert.ok(sm.ok);
+  assert.match(sm.page.body, /\*\*Featured topic:\*\* \[social media\]\(https:\/\/digital\.gov\/topics\/social-media\/\)\n$/);
+  const ab = parseCommunityFile(readFileSync(path.join(dir, 'a-b-testing.md'), 'utf8'), undefined, { digitalGov: true });
+  assert.ok(ab.ok && !/&#|&[a-z]+;/.test(JSON.stringify([ab.page.title, ab.page.summary, ab.page.deck])));
+});
+
+test('the page editor keeps what a coordinator typed: no decoding, no shortcode conversion', () => {
+  const typed = GOOD.replace('"Test CoP"', '"Tips &amp; tricks"').replace('Body', 'Write {{< this >}} literally');
+  const r = parseCommunityFile(typed);
+  assert.ok(r.ok);
+  assert.equal(r.page.title, 'Tips &amp; tricks');
+  assert.match(r.page.body, /\{\{< this >\}\}/);
+});
+
 const GOOD = `---
 slug: test-cop
 title: "Test CoP"
@@ -149,6 +172,13 @@ test('bad files are refused with the field and the line', () => {
   }
 });
 
+test('a digital.gov page with a field written twice imports with a warning, the last one used, as Hugo does', () => {
+  const r = parseCommunityFile(GOOD.replace('weight: 1', 'weight: 1\nweight: 2'), undefined, { digitalGov: true });
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  assert.equal(r.page.weight, 2);
+  assert.deepEqual(r.warnings.map((w) => `${w.line} ${w.field} ${w.message}`), ['5 weight appears twice (first on line 4); the last one is used']);
+});
+
 test('a file without front matter, or without its closing line, says so', () => {
   const none = parseCommunityFile('# Just markdown\n');
   assert.ok(!none.ok && /must start with a line "---"/.test(none.errors[0]!.message));
@@ -160,4 +190,35 @@ test('unknown fields are kept and written back', () => {
   const p = parsed(GOOD.replace('weight: 1', 'weight: 1\nexpirydate: 2021-12-10\nprimary_image: card'));
   assert.deepEqual(p.extra, { expirydate: '2021-12-10' });
   assert.deepEqual(parsed(serializeCommunityFile(p)), p);
+});
+
+test('digital.gov’s Social Media page imported over the built-in seed keeps what the seed has: history, sections, fields', { skip: NO_SHARED }, () => {
+  const seed = parseCommunityFile(readFileSync(SEED_FILE, 'utf8'), undefined, { digitalGov: true });
+  const dg = parseCommunityFile(readFileSync(path.join(SHARED, 'data/digitalgov/content/communities/social-media.md'), 'utf8'), undefined, { digitalGov: true });
+  assert.ok(seed.ok && dg.ok);
+  const { page, kept } = mergeCommunityPages(seed.page, dg.page);
+  assert.match(page.body, /^Government professionals from all levels come together/, 'the file’s introduction comes first');
+  assert.match(page.body, /launched in June 2012/, 'the history paragraph is kept');
+  for (const h of ['What We Do', 'Who We Are', 'Who Can Join', 'Related Resources']) assert.match(page.body, new RegExp(`^## ${h}$`, 'm'), h);
+  assert.deepEqual(kept.sections, ['What We Do', 'Who We Are', 'Who Can Join', 'Related Resources']);
+  assert.equal(kept.paragraphs, 1);
+  assert.equal(page.title, 'Join the Social Media', 'the file’s heading wins');
+  assert.equal(page.shortName, 'Social Media', 'and the name stays the name');
+  assert.equal(page.channels.length, 1);
+  assert.equal(page.channels[0]!.reportedMembersText, '1,979', 'the file’s figure wins');
+  assert.equal(page.channels[0]!.subscribeBody, 'Please include your name and job title.', 'a channel field only the seed has is kept');
+  assert.ok(kept.fields.includes('subscribe_email_body'));
+  assert.doesNotMatch(page.body, /\{\{/);
+  // The merged page is a valid page, and merging it again changes nothing.
+  const again = parseCommunityFile(serializeCommunityFile(page));
+  assert.ok(again.ok);
+  assert.deepEqual(mergeCommunityPages(page, page).page.body, page.body);
+});
+
+test('merging: the file’s version of a section replaces the current one; sections only the file has are added', () => {
+  const base = (body: string) => parsed(GOOD.replace('Body', body));
+  const { page, kept } = mergeCommunityPages(base('Intro.\n\n## Who we are\n\nOld people.\n\n## History\n\nSince 2012.'), base('Intro.\n\n## Who We Are\n\nNew people.\n\n## Join\n\nSign up.'));
+  assert.equal(page.body, 'Intro.\n\n## Who We Are\n\nNew people.\n\n## History\n\nSince 2012.\n\n## Join\n\nSign up.\n');
+  assert.deepEqual(kept.sections, ['History']);
+  assert.equal(kept.paragraphs, 0);
 });

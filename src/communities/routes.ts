@@ -45,34 +45,45 @@ function detailJson(ctx: AppContext, req: FastifyRequest, c: Detail): CommunityD
   };
 }
 
+/** The community page's data that is the same for every visitor; undefined: no such community. */
+async function communityPageData(ctx: AppContext, slug: string) {
+  const c = await findCommunity(ctx.pool, slug);
+  if (!c) return undefined;
+  const breakdown = { byLevel: await memberCountsByLevel(ctx.pool, c.id), byAgency: await memberCountsByAgency(ctx.pool, c.id) };
+  const list = (await listsOfCommunity(ctx.pool, c.id))[0];
+  // Events hook: the next three sessions of this community's published events.
+  const upcomingEvents = await listOccurrences(ctx.pool, { community: c.slug, from: new Date(), limit: 3 });
+  // Metrics hook: emails a week, counted (digital.gov's emails_per_week).
+  const traffic = list ? await listTraffic(ctx.pool, c.id, c.channels.find((ch) => ch.emailsPerWeekText)?.emailsPerWeekText) : undefined;
+  return { c, breakdown, list, upcomingEvents, traffic };
+}
+
 export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const hide = { hide: true };
+    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { pageCache: true };
 
-    api.get('/', { schema: hide }, async (req, reply) => {
-      const all = await listCommunities(ctx.pool);
+    api.get('/', { schema: hide, config: publicPage }, async (req, reply) => {
+      const all = await ctx.recent('communities', () => listCommunities(ctx.pool));
       const featured = all.filter((c) => c.featured);
       return sendPage(reply, HomePage({ site: siteFor(ctx, req), featured: featured.length ? featured : all.slice(0, 3), total: all.length }));
     });
 
-    api.get('/communities', { schema: hide }, async (req, reply) => {
-      return sendPage(reply, CommunitiesIndexPage({ site: siteFor(ctx, req), communities: await listCommunities(ctx.pool) }));
+    api.get('/communities', { schema: hide, config: publicPage }, async (req, reply) => {
+      return sendPage(reply, CommunitiesIndexPage({ site: siteFor(ctx, req), communities: await ctx.recent('communities', () => listCommunities(ctx.pool)) }));
     });
 
-    api.get('/communities/:slug', { schema: { ...hide, params: SlugParams } }, async (req, reply) => {
-      const c = await findCommunity(ctx.pool, req.params.slug);
-      if (!c) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
-      const breakdown = { byLevel: await memberCountsByLevel(ctx.pool, c.id), byAgency: await memberCountsByAgency(ctx.pool, c.id) };
+    api.get('/communities/:slug', { schema: { ...hide, params: SlugParams }, config: publicPage }, async (req, reply) => {
+      // What every visitor sees alike, a few seconds old at most (ctx.recent); then what is theirs.
+      const shared = await ctx.recent(`community-page:${req.params.slug}`, () => communityPageData(ctx, req.params.slug));
+      if (!shared) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
+      const { c, breakdown, list, upcomingEvents, traffic } = shared;
       const viewerIsMember = req.viewer ? (await membershipIn(ctx.pool, req.viewer.memberId, c.id))?.status === 'active' : false;
       const viewerCoordinates = req.viewer ? await canCoordinate(ctx.pool, req.viewer, c.id) : false;
       const saved = (req.query as { saved?: string }).saved === '1' && viewerCoordinates;
-      const list = (await listsOfCommunity(ctx.pool, c.id))[0];
       const addresses = list ? listAddresses(list.localPart, listDomainOf(ctx.config)) : undefined;
-      // Events hook: the next three sessions of this community's published events.
-      const upcomingEvents = await listOccurrences(ctx.pool, { community: c.slug, from: new Date(), limit: 3 });
-      // Metrics hook: emails a week, counted (digital.gov's emails_per_week).
-      const traffic = list ? await listTraffic(ctx.pool, c.id, c.channels.find((ch) => ch.emailsPerWeekText)?.emailsPerWeekText) : undefined;
       return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, upcomingEvents, traffic, list: addresses && { post: addresses.post, request: addresses.request, archive: list && archiveLinkFor(list, req.viewer, viewerIsMember) } }));
     });
 

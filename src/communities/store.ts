@@ -15,6 +15,13 @@ export class CommunityExistsError extends Error {
 export interface CommunitySummary {
   id: number;
   slug: string;
+  /**
+   * The community's name, wherever it is named (cards, breadcrumbs, e-mails, library links):
+   * its short name (digital.gov's dg_shortname, "Social Media"), else its title. The title is
+   * the page's heading, which digital.gov sometimes writes as a phrase ("Join the Social Media").
+   * In SQL: coalesce(c.short_name, c.title).
+   */
+  name: string;
   title: string;
   shortName?: string;
   summary?: string;
@@ -91,7 +98,7 @@ function day(d: Date | string): string {
 
 function toSummary(r: CommunityRow, count: number): CommunitySummary {
   const s: CommunitySummary = {
-    id: Number(r.id), slug: r.slug, title: r.title, weight: r.weight, highlight: r.highlight,
+    id: Number(r.id), slug: r.slug, name: r.short_name ?? r.title, title: r.title, weight: r.weight, highlight: r.highlight,
     featured: r.highlight || r.weight === 2, memberCount: count,
   };
   if (r.short_name) s.shortName = r.short_name;

@@ -30,13 +30,17 @@ const PLATFORM_TEXT: Record<StoredChannel['platform'], string> = {
   slack: 'Slack workspace',
 };
 
+// One formatter each, made once: making an Intl formatter costs more than a page's other work.
+const COUNT = new Intl.NumberFormat('en-US');
+const DAY = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT.format(n);
 }
 
 export function formatDay(d: Date | string): string {
   const date = typeof d === 'string' ? new Date(`${d}T00:00:00Z`) : d;
-  return new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(date);
+  return DAY.format(date);
 }
 
 function members(n: number): string {
@@ -51,7 +55,7 @@ export function CommunityCard({ c, headingLevel = 2 }: { c: CommunitySummary; he
         <div class="usa-card__header">
           <Heading class="usa-card__heading">
             <a href={`/communities/${c.slug}`} safe>
-              {c.shortName ?? c.title}
+              {c.name}
             </a>
           </Heading>
         </div>
@@ -235,7 +239,7 @@ function JoinChannelBox({ ch, title, list }: { ch: StoredChannel; title: string;
 }
 
 export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, upcomingEvents = [], list, traffic }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; upcomingEvents?: ListedOccurrence[]; list?: ListAddressesView | undefined; traffic?: ListTraffic | undefined }): string {
-  const name = c.shortName ?? c.title;
+  const name = c.name;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
   return toHtml(

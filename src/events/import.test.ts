@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { HAS_SHARED, NO_SHARED, SHARED } from '../../test/helpers.ts';
-import { cleanShortcodes, parseAuthorFile, parseEventFile } from './import.ts';
+import { parseAuthorFile, parseEventFile } from './import.ts';
 import { readEventForm } from './event-form.ts';
 
 const ZONE = { zone: 'America/New_York' };
@@ -37,12 +37,35 @@ describe('digital.gov event pages', () => {
     assert.equal(parseAuthorFile('---\nfirst_name: "Eve \\u202e"\nlast_name: Evil\n---\n'), undefined);
   });
 
-  test('Hugo shortcodes keep their words', () => {
-    assert.equal(cleanShortcodes('{{< asset-static file="x.pptx" label="View the slides" >}}\n\n{{< accordion kicker="K" title="Transcript" >}}Text{{< /accordion >}}'), 'View the slides\n\n### Transcript\n\nText');
+  test('blank lines before the opening "---" and a repeated field are read as Hugo reads them, with warnings on the right lines', () => {
+    const r = parseEventFile(['', '', '---', 'title: "First title"', 'date: 2024-03-21 14:00:00 -0400', 'end_date: 2024-03-21 15:00:00 -0400', 'title: "Second title"', '---', 'Body'].join('\n'), ZONE);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+    assert.equal(r.event.title, 'Second title', 'the last one wins, as in Hugo');
+    assert.equal(r.event.startsAt.toISOString(), '2024-03-21T18:00:00.000Z');
+    assert.deepEqual(r.warnings.map((w) => `${w.line} ${w.field} ${w.message}`), [
+      '1 front matter 2 blank line(s) before the opening "---" were ignored',
+      '7 title appears twice (first on line 4); the last one is used',
+    ]);
+    const bad = parseEventFile(['', '---', 'title: x', 'date: soon', '---'].join('\n'), ZONE);
+    assert.ok(!bad.ok);
+    assert.deepEqual(bad.errors.map((e) => `${e.line} ${e.field}`), ['4 date'], 'error lines count the blank line');
+  });
+
+  test('Hugo shortcodes become Markdown: the slides are a link, the accordion title a heading', () => {
+    const r = parseEventFile(['---', 'title: Call', 'date: 2024-03-21 14:00:00 -0400', 'end_date: 2024-03-21 15:00:00 -0400', '---',
+      '{{< asset-static file="x.pptx" label="View the slides" >}}', '', '{{< accordion kicker="K" title="Transcript" >}}Text{{< /accordion >}}', '{{< mystery >}}'].join('\n'), ZONE);
+    assert.ok(r.ok);
+    assert.equal(r.event.body, '[View the slides](https://s3.amazonaws.com/digitalgov/static/x.pptx)\n\n### Transcript\n\nText');
+    assert.deepEqual(r.warnings.map((w) => `${w.line} ${w.field}`), ['9 body']);
   });
 
   test('every real page reads or gives a located error', { skip: NO_SHARED }, () => {
     if (!HAS_SHARED) return;
+    for (const rel of ['2018/07/2018-07-16-emerging-technology-leadership-series-brian-behlendorf-blockchain.md', '2020/10/2020-10-21-analytics-case-study-part-3-action.md']) {
+      const page = parseEventFile(readFileSync(path.join(SHARED, 'data/digitalgov/content/events', rel), 'utf8'), ZONE);
+      assert.ok(page.ok, `${rel}: Hugo publishes it, so it imports (with a warning): ${JSON.stringify(!page.ok && page.errors)}`);
+      assert.ok(page.warnings.some((w) => /blank line|appears twice/.test(w.message)), rel);
+    }
     const file = path.join(SHARED, 'data/digitalgov/content/events/2020/03/2020-03-11-katherine-spivey-on-readability-audits-government.md');
     const r = parseEventFile(readFileSync(file, 'utf8'), ZONE);
     assert.ok(r.ok);

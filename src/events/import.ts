@@ -9,6 +9,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 import type { FileProblem } from '../communities/community-file.ts';
 import { SLUG, slugify, type EventFormat, type EventInput, type EventKind, type OnlinePlatform, type Presenter, type Venue } from './model.ts';
 import { unsafeCharacter } from '../platform/text.ts';
+import { convertShortcodes, decodeEntities } from '../library/hugo.ts';
 
 export type { FileProblem };
 
@@ -47,10 +48,11 @@ const EVENT_TYPES: Record<string, EventFormat> = { online: 'online', 'in-person'
 class Collector {
   errors: FileProblem[] = [];
   warnings: FileProblem[] = [];
-  constructor(private lc: LineCounter) {}
+  /** `open`: the 1-based line of the opening "---". */
+  constructor(private lc: LineCounter, private open = 1) {}
   line(node: Node | null | undefined): number {
     const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    return range ? this.lc.linePos(range[0]).line + 1 : 1; // +1: the opening "---"
+    return range ? this.lc.linePos(range[0]).line + this.open : this.open;
   }
   error(node: Node | null | undefined, field: string, message: string) {
     this.errors.push({ line: this.line(node), field, message });
@@ -67,7 +69,8 @@ function text(c: Collector, node: Node | null | undefined, field: string): strin
     return undefined;
   }
   if (node.value === null || node.value === undefined) return undefined;
-  const s = node.value instanceof Date ? node.value.toISOString() : String(node.value).trim();
+  // Character references (&#8211;, &rsquo;) in plain-text fields are decoded once, here.
+  const s = node.value instanceof Date ? node.value.toISOString() : decodeEntities(String(node.value)).trim();
   return s === '' ? undefined : s;
 }
 
@@ -124,33 +127,33 @@ function guessKind(title: string): EventKind {
   return 'webinar';
 }
 
-/** Hugo shortcodes have no meaning here: keep their words, drop the markup. */
-export function cleanShortcodes(body: string): string {
-  return body
-    .replace(/\{\{<\s*accordion\b[^>]*?title="([^"]*)"[^>]*>\}\}/g, '\n### $1\n\n')
-    .replace(/\{\{<\s*asset-static\b[^>]*?label="([^"]*)"[^>]*>\}\}/g, '$1')
-    .replace(/\{\{<\s*\/?[^>]*>\}\}/g, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
 /** Read one event page. Nothing is changed; the result lists every error and warning with its line. */
 export function parseEventFile(source: string, opts: ImportOptions): EventParseResult {
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
-  if (lines[0]?.trim() !== '---') return { ok: false, errors: [{ line: 1, field: 'front matter', message: 'must start with a line "---" (Hugo front matter)' }], warnings: [] };
-  const end = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
-  if (end < 0) return { ok: false, errors: [{ line: 1, field: 'front matter', message: 'has no closing "---" line' }], warnings: [] };
+  // Blank lines before the opening "---": Hugo reads the page anyway, and so does the library importer.
+  let open = 0;
+  while (open < lines.length - 1 && lines[open]!.trim() === '') open++;
+  const lead: FileProblem[] = open ? [{ line: 1, field: 'front matter', message: `${open} blank line(s) before the opening "---" were ignored` }] : [];
+  if (lines[open]?.trim() !== '---') return { ok: false, errors: [{ line: open + 1, field: 'front matter', message: 'must start with a line "---" (Hugo front matter)' }], warnings: lead };
+  const end = lines.findIndex((l, i) => i > open && l.trim() === '---');
+  if (end < 0) return { ok: false, errors: [{ line: open + 1, field: 'front matter', message: 'has no closing "---" line' }], warnings: lead };
   const lc = new LineCounter();
-  const doc = parseDocument(lines.slice(1, end).join('\n'), { lineCounter: lc, keepSourceTokens: false });
-  const c = new Collector(lc);
-  for (const e of doc.errors) c.errors.push({ line: e.linePos?.[0]?.line ? e.linePos[0].line + 1 : 1, field: 'front matter', message: `is not valid YAML: ${e.message.split('\n')[0]}` });
+  // Repeated fields: like Hugo (and the library importer), the last one wins, with a warning.
+  const doc = parseDocument(lines.slice(open + 1, end).join('\n'), { lineCounter: lc, keepSourceTokens: false, uniqueKeys: false });
+  const c = new Collector(lc, open + 1);
+  c.warnings.push(...lead);
+  for (const e of doc.errors) c.errors.push({ line: e.linePos?.[0]?.line ? e.linePos[0].line + open + 1 : open + 1, field: 'front matter', message: `is not valid YAML: ${e.message.split('\n')[0]}` });
   if (c.errors.length) return { ok: false, errors: c.errors, warnings: c.warnings };
   const root = doc.contents as Node | null;
-  if (!root || !isMap(root)) return { ok: false, errors: [{ line: 2, field: 'front matter', message: 'must be a set of "name: value" lines' }], warnings: [] };
+  if (!root || !isMap(root)) return { ok: false, errors: [{ line: open + 2, field: 'front matter', message: 'must be a set of "name: value" lines' }], warnings: c.warnings };
   const f = new Map<string, Node | null>();
   const extra: Record<string, unknown> = {};
+  const firstLine = new Map<string, number>();
   for (const pair of (root as YAMLMap).items) {
     const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    const at = c.line(pair.key as Node);
+    if (firstLine.has(key)) c.warnings.push({ line: at, field: key, message: `appears twice (first on line ${firstLine.get(key)}); the last one is used` });
+    else firstLine.set(key, at);
     f.set(key, pair.value as Node | null);
     if (!KNOWN.has(key)) extra[key] = pair.value && 'toJSON' in (pair.value as object) ? (pair.value as { toJSON(): unknown }).toJSON() : null;
   }
@@ -220,8 +223,10 @@ export function parseEventFile(source: string, opts: ImportOptions): EventParseR
   const registrationUrl = url(c, f.get('registration_url'), 'registration_url');
   const draftNode = f.get('draft');
   const draft = draftNode && isScalar(draftNode) ? draftNode.value === true || draftNode.value === 'true' : false;
-  const body = cleanShortcodes(lines.slice(end + 1).join('\n'));
-  if (/\{\{</.test(lines.slice(end + 1).join('\n'))) c.warnings.push({ line: end + 2, field: 'body', message: 'Hugo shortcodes ({{< ... >}}) were removed; their labels and titles were kept as text' });
+  // Hugo shortcodes become Markdown (slides and transcripts as links, accordion titles as headings), as in the library import.
+  const converted = convertShortcodes(lines.slice(end + 1).join('\n'), end + 2);
+  const body = converted.body.trim();
+  for (const w of converted.warnings) c.warnings.push({ line: w.line, field: 'body', message: w.message });
 
   if (c.errors.length || !title || !slug || !startsAt || !endsAt) return { ok: false, errors: c.errors.sort((a, b) => a.line - b.line), warnings: c.warnings };
 
@@ -264,7 +269,7 @@ export function parseAuthorFile(source: string): AuthorInfo | undefined {
   if (doc.errors.length) return undefined;
   const v = doc.toJSON() as Record<string, unknown> | null;
   if (!v) return undefined;
-  const str = (x: unknown) => (typeof x === 'string' && x.trim() ? x.trim() : undefined);
+  const str = (x: unknown) => (typeof x === 'string' && x.trim() ? decodeEntities(x).trim() : undefined);
   const name = str(v.display_name) ?? [str(v.first_name), str(v.last_name)].filter(Boolean).join(' ');
   // A name with control characters or bidi overrides is not a name: the presenter is shown by slug instead.
   if (!name || unsafeCharacter(name)) return undefined;

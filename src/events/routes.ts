@@ -85,6 +85,8 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
     const secret = await cookieSecret(ctx.pool, ctx.config.secret);
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const hide = { schema: { hide: true } };
+    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { ...hide, config: { pageCache: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
     const deps = () => eventsDeps(ctx, secret);
     const sessionLink = (e: StoredEvent, o: Occurrence) => `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}`;
@@ -150,7 +152,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
 
     // ---- Pages --------------------------------------------------------------------------
 
-    app.get('/events', hide, async (req, reply) => {
+    app.get('/events', publicPage, async (req, reply) => {
       const now = new Date();
       const filters = filtersFrom(req.query as Record<string, string>);
       const f = storeFilter(filters);
@@ -160,13 +162,13 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, EventsIndexPage({ site: siteFor(ctx, req), upcoming, past: past.filter((p) => p.occurrence.endsAt <= now), filters, choices: await filterChoices(ctx.pool), now, canCreate }));
     });
 
-    app.get('/events/past', hide, async (req, reply) => {
+    app.get('/events/past', publicPage, async (req, reply) => {
       const filters = filtersFrom(req.query as Record<string, string>);
       const past = await listOccurrences(ctx.pool, { ...storeFilter(filters), to: new Date(), descending: true, limit: 200 });
       return sendPage(reply, PastEventsPage({ site: siteFor(ctx, req), past: past.filter((p) => p.occurrence.endsAt <= new Date()), filters }));
     });
 
-    app.get<{ Params: { year: string; month: string } }>('/events/calendar/:year/:month', hide, async (req, reply) => {
+    app.get<{ Params: { year: string; month: string } }>('/events/calendar/:year/:month', publicPage, async (req, reply) => {
       const year = Number(req.params.year);
       const month = Number(req.params.month);
       if (!/^\d{4}$/.test(req.params.year) || !/^\d{1,2}$/.test(req.params.month) || month < 1 || month > 12 || year < 1990 || year > 2200) {
@@ -193,7 +195,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, MyEventsPage({ site: siteFor(ctx, req), items, feedUrl: absoluteUrl(ctx, `/events/my/${feedToken(secret, v.memberId)}/calendar.ics`), now: new Date() }));
     });
 
-    app.get<{ Params: { slug: string }; Querystring: { session?: string; registered?: string } }>('/events/:slug', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string }; Querystring: { session?: string; registered?: string } }>('/events/:slug', publicPage, async (req, reply) => {
       const e = await visibleEvent(req, req.params.slug);
       return showEvent(req, reply, e, req.query.session);
     });

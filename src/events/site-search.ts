@@ -4,6 +4,7 @@
  * on the fly rather than in a stored column.
  */
 import type { SearchSource } from '../library/search.ts';
+import { decodeEntities } from '../library/hugo.ts';
 import { HEADLINE, plainSql } from '../library/search.ts';
 
 export const eventSearchSource: SearchSource = {
@@ -19,6 +20,6 @@ export const eventSearchSource: SearchSource = {
         where e.status <> 'draft' and doc @@ query order by rank desc, e.starts_at desc limit $2`,
       [q.text, q.limit],
     );
-    return rows.map((r) => ({ source: 'events', title: r.title, url: `/events/${r.slug}`, snippet: r.snippet, date: r.starts_at, rank: Number(r.rank) }));
+    return rows.map((r) => ({ source: 'events', title: r.title, url: `/events/${r.slug}`, snippet: decodeEntities(r.snippet), date: r.starts_at, rank: Number(r.rank) }));
   },
 };

@@ -51,7 +51,7 @@ export interface Group extends GroupSummary {
   deliverables: Deliverable[];
 }
 
-const SELECT = `select g.*, c.slug as community_slug, c.title as community_title,
+const SELECT = `select g.*, c.slug as community_slug, coalesce(c.short_name, c.title) as community_title,
        (select count(*) from working_group_members m where m.group_id = g.id and m.status = 'active') as members
   from working_groups g join communities c on c.id = g.community_id`;
 

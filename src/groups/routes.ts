@@ -39,6 +39,8 @@ function draftMeetings(sessions: ListedOccurrence[]): Array<{ slug: string; titl
 export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     const hide = { schema: { hide: true } };
+    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { ...hide, config: { pageCache: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
 
     async function community(slug: string) {
@@ -86,7 +88,7 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
       return (await membershipIn(ctx.pool, v.memberId, communityId))?.status === 'active';
     }
 
-    app.get<{ Params: { slug: string } }>('/communities/:slug/groups', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string } }>('/communities/:slug/groups', publicPage, async (req, reply) => {
       const c = await community(req.params.slug);
       return sendPage(reply, GroupsPage({ site: siteFor(ctx, req), community: c, groups: await listGroups(ctx.pool, c.slug), canStart: await mayStart(req, c.id) }));
     });
@@ -126,7 +128,7 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
       return reply.redirect(`/communities/${c.slug}/groups/${slug}?done=created`, 303);
     });
 
-    app.get<{ Params: { slug: string; group: string }; Querystring: { done?: string } }>('/communities/:slug/groups/:group', hide, async (req, reply) =>
+    app.get<{ Params: { slug: string; group: string }; Querystring: { done?: string } }>('/communities/:slug/groups/:group', publicPage, async (req, reply) =>
       page(req, reply, await group(req.params.slug, req.params.group), { notice: NOTICES[req.query.done ?? ''] }),
     );
 

@@ -58,7 +58,7 @@ export interface ArticleStep {
 }
 
 const SELECT = `
-  select a.*, c.slug as community_slug, c.title as community_title, l.name as lead_name, l.email as lead_email,
+  select a.*, c.slug as community_slug, coalesce(c.short_name, c.title) as community_title, l.name as lead_name, l.email as lead_email,
          coalesce((select json_agg(json_build_object('slug', au.slug, 'name', au.name, 'agency', au.agency) order by aa.position)
                      from library_article_authors aa join library_authors au on au.id = aa.author_id where aa.article_id = a.id), '[]') as authors
     from library_articles a
@@ -92,7 +92,7 @@ export interface ArticleFilter {
   offset?: number;
 }
 
-/** Articles, newest first; published ones unless `status` says otherwise. */
+/** Articles, newest first (undated ones last: no date is made up for them); published ones unless `status` says otherwise. */
 export async function listArticles(db: Queryable, f: ArticleFilter = {}): Promise<Article[]> {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -107,7 +107,7 @@ export async function listArticles(db: Queryable, f: ArticleFilter = {}): Promis
   if (f.kind) where.push(`a.kind = ${p(f.kind)}`);
   if (f.authorSlug) where.push(`exists (select 1 from library_article_authors aa join library_authors au on au.id = aa.author_id where aa.article_id = a.id and au.slug = ${p(f.authorSlug)})`);
   const { rows } = await db.query(
-    `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by coalesce(a.published_at, a.updated_at) desc, a.id desc limit ${p(f.limit ?? 50)} offset ${p(f.offset ?? 0)}`,
+    `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by a.published_at desc nulls last, a.updated_at desc, a.id desc limit ${p(f.limit ?? 50)} offset ${p(f.offset ?? 0)}`,
     params,
   );
   return rows.map(toArticle);

@@ -2,6 +2,7 @@
  * Reading digital.gov's Hugo files: YAML front matter between `---` lines, the free-text dates
  * its editors typed, and the Hugo shortcodes in bodies (turned into plain Markdown).
  */
+import { decodeHTMLStrict } from 'entities';
 import { DateTime } from 'luxon';
 import YAML from 'yaml';
 
@@ -130,23 +131,47 @@ function attr(inner: string, name: string): string | undefined {
 /** Where an image from digital.gov's legacy uploads lives. */
 const DIGITALGOV_UPLOADS = 'https://s3.amazonaws.com/digitalgov/';
 
+/** Where digital.gov's `asset-static` files (slides, transcripts) live. */
+const DIGITALGOV_STATIC = 'https://s3.amazonaws.com/digitalgov/static/';
+
+/** A digital.gov page address from a Hugo path ("topics/social-media", "/event/2019/11/04/x.md"). */
+function digitalGovUrl(target: string): string {
+  const clean = target.trim().replace(/\.md$/, '').replace(/\/_index$/, '').replace(/^\/+|\/+$/g, '');
+  return `https://digital.gov/${clean}${clean ? '/' : ''}`;
+}
+
+/** Text for a link label: no brackets that would end the Markdown link early. */
+const label = (s: string) => s.replace(/[[\]]/g, '').replace(/\s+/g, ' ').trim();
+
 /**
- * Replace Hugo shortcodes with Markdown: `ref` becomes a digital.gov address, images become
- * Markdown images (keeping their alt text), buttons become links, wrappers such as `box` and
- * `note` keep only their text. Anything else is removed with a warning.
+ * Every shortcode the digital.gov content uses, as `{{< name ... >}}` or `{{% name ... %}}`, and
+ * what it becomes (a survey of the 2025 snapshot: ref, legacy-img, asset-static, note, youtube,
+ * button, accordion, link, img, box, ... featured-resource, quote-block, fb-video, card-policy).
  */
-export function convertShortcodes(body: string, firstLine = 1): { body: string; warnings: Problem[] } {
+const SHORTCODE = /\{\{[<%]\s*(\/?)([a-z][a-z0-9-]*)([^}]*?)\s*[>%]\}\}/g;
+/** Anything still shaped like a shortcode after the conversion (an unusual spelling): removed. */
+const LEFTOVER = /\{\{[<%][^}]*?[>%]\}\}|\{\{[<%]/g;
+
+/**
+ * Replace Hugo shortcodes with Markdown, so no page ever shows one raw: `ref` and `link` become a
+ * digital.gov address; images become Markdown images (keeping their alt text); `button`,
+ * `asset-static`, `card-policy`, `featured-resource`, `youtube`, `tweet` and `fb-video` become
+ * links; `quote-block` a block quote; `accordion` and `ring` titles a heading or bold line;
+ * wrappers such as `box` and `note` keep only their text. Anything else is removed with a warning.
+ */
+export function convertShortcodes(source: string, firstLine = 1): { body: string; warnings: Problem[] } {
   const warnings: Problem[] = [];
+  // Hugo renders a shortcode's inner text itself, so the indentation of a line that starts with one
+  // means nothing there; left in, it would make the line an indented code block here.
+  const body = source.replace(/^[ \t]+(?=\{\{[<%])/gm, '');
   const lineOf = (index: number) => firstLine + body.slice(0, index).split('\n').length - 1;
-  const out = body.replace(/\{\{[<%]\s*(\/?)([a-z][a-z0-9-]*)([^}]*?)\s*[>%]\}\}/g, (whole, closing: string, name: string, inner: string, index: number) => {
+  const converted = body.replace(SHORTCODE, (whole, closing: string, name: string, inner: string, index: number) => {
     if (closing) return '';
     switch (name) {
       case 'ref':
       case 'relref':
-      case 'link': {
-        const target = (/"([^"]+)"|'([^']+)'/.exec(inner)?.slice(1).find(Boolean) ?? '').replace(/\.md$/, '').replace(/\/_index$/, '');
-        return `https://digital.gov${target.startsWith('/') ? '' : '/'}${target}/`;
-      }
+      case 'link':
+        return digitalGovUrl(/"([^"]+)"|'([^']+)'/.exec(inner)?.slice(1).find(Boolean) ?? '');
       case 'legacy-img':
       case 'legacy-img-right':
       case 'img-right':
@@ -154,7 +179,7 @@ export function convertShortcodes(body: string, firstLine = 1): { body: string; 
         const src = attr(inner, 'src');
         const alt = (attr(inner, 'alt') ?? '').replace(/[[\]]/g, '');
         if (!src) return '';
-        const url = /^https?:\/\//.test(src) ? src : name === 'img' ? `${DIGITALGOV_UPLOADS}${src}` : `${DIGITALGOV_UPLOADS}${src}`;
+        const url = /^https?:\/\//.test(src) ? src : `${DIGITALGOV_UPLOADS}${src}`;
         if (!alt) warnings.push({ line: lineOf(index), message: `image ${src} has no alt text; it is kept as a link with the text "Image" — add alt text when you edit the article` });
         return `![${alt}](${url})`;
       }
@@ -162,28 +187,71 @@ export function convertShortcodes(body: string, firstLine = 1): { body: string; 
         const id = attr(inner, 'id') ?? /"([^"]+)"|(\S+)/.exec(inner.trim())?.slice(1).find(Boolean);
         return id ? `[Watch the video on YouTube](https://www.youtube.com/watch?v=${id})` : '';
       }
+      case 'fb-video': {
+        const url = attr(inner, 'href') ?? /"([^"]+)"|(\S+)/.exec(inner.trim())?.slice(1).find(Boolean);
+        return url && /^https?:\/\//.test(url) ? `[Watch the video on Facebook](${url})` : '';
+      }
       case 'tweet': {
         const id = attr(inner, 'id') ?? /(\d{5,})/.exec(inner)?.[1];
         const user = attr(inner, 'user');
         return id ? `[Read the post on X (Twitter)](https://twitter.com/${user ?? 'i/web'}/status/${id})` : '';
       }
       case 'button': {
-        const href = attr(inner, 'href');
+        const href = attr(inner, 'href')?.replace(/"+$/, '');
         const text = attr(inner, 'text') ?? href;
-        return href ? `[${text}](${href})` : '';
+        return href ? `[${label(text!)}](${href})` : '';
       }
+      case 'asset-static': {
+        const file = attr(inner, 'file');
+        return file ? `[${label(attr(inner, 'label') ?? file)}](${/^https?:\/\//.test(file) ? file : DIGITALGOV_STATIC + file.replace(/^\/+/, '')})` : '';
+      }
+      case 'card-policy': {
+        const src = attr(inner, 'src');
+        const title = attr(inner, 'title') ?? src;
+        const kicker = attr(inner, 'kicker');
+        return src ? `\n\n[${label(kicker ? `${kicker}: ${title}` : title!)}](${src})\n\n` : '';
+      }
+      case 'featured-resource': {
+        const link = attr(inner, 'link');
+        if (!link) return '';
+        const kicker = attr(inner, 'kicker') ?? 'Featured';
+        const name = link.replace(/\/+$/, '').split('/').pop()!.replace(/-/g, ' ');
+        return `\n\n**${label(kicker)}:** [${label(name)}](${/^https?:\/\//.test(link) ? link : digitalGovUrl(link)})\n\n`;
+      }
+      case 'quote-block': {
+        const text = attr(inner, 'text');
+        const cite = attr(inner, 'cite');
+        return text ? `\n\n> ${text}${cite ? `\n>\n> — ${cite}` : ''}\n\n` : '';
+      }
+      case 'accordion': {
+        const title = attr(inner, 'title');
+        return title ? `\n\n### ${title}\n\n` : '';
+      }
+      case 'ring': {
+        const title = attr(inner, 'title');
+        return title ? `\n\n**${title}**\n\n` : '';
+      }
+      case 'do-dont-table': {
+        const caption = attr(inner, 'caption');
+        return caption ? `\n\n**${caption}**\n\n` : '';
+      }
+      case 'termsofservice-compatible':
+      case 'termsofservice-inactive':
+      case 'termsofservice-poc-cabinet':
+      case 'termsofservice-poc-noncabinet':
+        // digital.gov fills these from data/termsofservice*.yml, which socialgov imports as its tools list.
+        return '\n\n[See the agreements and points of contact on the shared tools page](/library/tools)\n\n';
       case 'box':
       case 'note':
       case 'tmp':
-      case 'ring':
       case 'highlight':
       case 'do-row':
       case 'dont-row':
       case 'row':
-      case 'accordion':
       case 'checklist':
-      case 'card-policy':
+      case 'checklist-sublist':
       case 'checkbox-sublist-item':
+      case 'search-resources':
         return '';
       case 'checkbox':
         return '- ';
@@ -192,7 +260,37 @@ export function convertShortcodes(body: string, firstLine = 1): { body: string; 
         return '';
     }
   });
-  return { body: out, warnings };
+  const out = converted.replace(LEFTOVER, (whole: string, index: number) => {
+    warnings.push({ line: lineOf(Math.min(index, body.length)), message: `text that looks like a Hugo shortcode was removed: ${whole.slice(0, 80)}` });
+    return '';
+  });
+  return { body: legacyHtmlTidy(out.replace(/\n{3,}/g, '\n\n')), warnings };
+}
+
+/** Character references that are markup in Markdown or HTML: never decoded in a body. */
+const MARKUP_REFERENCE = /^&(lt|gt|amp|quot|apos|#0*(60|62|38|34|39)|#x0*(3c|3e|26|22|27));$/i;
+
+/**
+ * Pages carried over from digital.gov's WordPress years hold indented HTML tables, and prose
+ * indented by four spaces after a blank line, which Markdown reads as code blocks (where
+ * `&#8217;` shows as those six characters). Lines inside an HTML table lose their indentation
+ * (HTML does not need it), and the typographic references (quotes, dashes) left on indented lines
+ * are decoded; `&lt;`, `&amp;` and the like stay, since they are markup.
+ */
+function legacyHtmlTidy(body: string): string {
+  let fence = false;
+  let table = 0;
+  return body.split('\n').map((line) => {
+    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+    if (fence) return line;
+    const opens = (line.match(/<table\b/gi) ?? []).length;
+    const closes = (line.match(/<\/table>/gi) ?? []).length;
+    const inTable = table > 0 || opens > 0;
+    table = Math.max(0, table + opens - closes);
+    let out = inTable ? line.replace(/^[ \t]+/, '') : line;
+    if (/^( {4}|\t)/.test(out) && out.includes('&')) out = out.replace(/&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]{1,7});/gi, (ref) => (MARKUP_REFERENCE.test(ref) ? ref : decodeEntities(ref)));
+    return out;
+  }).join('\n');
 }
 
 /** A page's slug: its `slug` field, else its file name without a leading date. */
@@ -201,9 +299,20 @@ export function slugFrom(data: Record<string, unknown>, fileName: string): strin
   return raw.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
+/**
+ * digital.gov's front matter holds HTML character references in plain-text fields (titles such as
+ * "Plain language &#8211; tips", summaries with &rsquo;). They are decoded once, here at import,
+ * so the database holds the characters and every page, search result and feed escapes them once.
+ * Only complete references (with their ";") are read, so "AT&T" and "?a=1&para=2" stay as typed.
+ */
+export function decodeEntities(s: string): string {
+  return s.includes('&') ? decodeHTMLStrict(s) : s;
+}
+
+/** A front matter value as plain text, character references decoded; undefined when blank. */
 export function text(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
-  const s = String(v).trim();
+  const s = decodeEntities(String(v)).trim();
   return s ? s : undefined;
 }
 

@@ -6,6 +6,8 @@
  * image without alt text is shown as a link named "Image".
  */
 import { randomBytes } from 'node:crypto';
+import { decodeHTMLStrict } from 'entities';
+import { memoText } from '../platform/memo.ts';
 import { renderMarkdown } from '../web/markdown.ts';
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -30,7 +32,8 @@ function images(source: string): { source: string; local: Map<string, { src: str
   return { source: out, local, mark };
 }
 
-export function renderLibraryMarkdown(source: string): string {
+/** Library Markdown as safe HTML, with images as figures and tables that scroll (remembered, as renderMarkdown). */
+export const renderLibraryMarkdown = memoText((source: string): string => {
   const { source: prepared, local, mark } = images(source);
   let html = renderMarkdown(prepared);
   html = html.replace(new RegExp(`(?:<p>)?(${mark}\\d+)(?:</p>)?`, 'g'), (_m, key: string) => {
@@ -41,10 +44,10 @@ export function renderLibraryMarkdown(source: string): string {
   html = html.replace(/<table>/g, () => `<div class="sg-table-scroll" role="region" aria-label="Table ${++t}" tabindex="0"><table class="usa-table">`).replace(/<\/table>/g, '</table></div>');
   html = html.replace(/<th>/g, '<th scope="col">');
   return html;
-}
+});
 
-/** Markdown to plain text, for summaries in feeds and search. */
+/** Markdown to plain text, for summaries in feeds and search (character references such as &#8217; become the characters). */
 export function plainText(source: string, max = 300): string {
-  const t = source.replace(/<[^>]+>/g, ' ').replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[#*_`>|-]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = decodeHTMLStrict(source.replace(/<[^>]+>/g, ' ').replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[#*_`>|-]+/g, ' ')).replace(/\s+/g, ' ').trim();
   return t.length > max ? t.slice(0, max - 1).replace(/\s\S*$/, '') + '…' : t;
 }

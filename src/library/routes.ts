@@ -52,6 +52,8 @@ const splitList = (s: string) => s.split(',').map((x) => x.trim().toLowerCase())
 export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     const hide = { schema: { hide: true } };
+    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { ...hide, config: { pageCache: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
 
     function viewerOf(req: FastifyRequest) {
@@ -79,11 +81,11 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       }), status);
     }
 
-    app.get('/library', hide, async (req, reply) => {
+    app.get('/library', publicPage, async (req, reply) => {
       const v = req.viewer;
       return sendPage(reply, LibraryIndexPage({
         site: siteFor(ctx, req), articles: await listArticles(ctx.pool, { limit: 20 }), guides: await listGuides(ctx.pool), topics: await listTopics(ctx.pool),
-        communities: (await listCommunities(ctx.pool)).map((c) => ({ slug: c.slug, title: c.title })),
+        communities: (await listCommunities(ctx.pool)).map((c) => ({ slug: c.slug, title: c.name })),
         canWrite: v ? await canWrite(ctx.pool, v) : false, canEdit: v ? await canEdit(ctx.pool, v, null) : false,
       }));
     });
@@ -91,7 +93,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
     // ---- Articles and the workflow --------------------------------------------------------
 
     async function communityChoices() {
-      return (await listCommunities(ctx.pool, { includeHidden: true })).map((c) => ({ slug: c.slug, title: c.title }));
+      return (await listCommunities(ctx.pool, { includeHidden: true })).map((c) => ({ slug: c.slug, title: c.name }));
     }
 
     function formValues(body: unknown): ArticleFormValues {
@@ -213,7 +215,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       return reply.redirect(`/library/articles/${a.slug}?done=${t}`, 303);
     });
 
-    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/articles/:slug', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/articles/:slug', publicPage, async (req, reply) => {
       const a = await visibleArticle(req, req.params.slug);
       return articlePage(req, reply, a, { notice: req.viewer ? NOTICES[req.query.done ?? ''] : undefined });
     });
@@ -329,17 +331,17 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       return reply.redirect(`/library/guides/${g.slug}/${s.slug}`, 303);
     });
 
-    app.get<{ Params: { slug: string } }>('/library/guides/:slug', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string } }>('/library/guides/:slug', publicPage, async (req, reply) => {
       const g = await guide(req.params.slug);
       const editor = req.viewer ? await canEdit(ctx.pool, req.viewer, g.communityId) : false;
       return sendPage(reply, GuidePage({ site: siteFor(ctx, req), g, section: null, producedBy: await producersOf(ctx.pool, { kind: 'guide', id: g.id }), editor }));
     });
 
-    app.get<{ Params: { slug: string } }>('/library/guides/:slug/print', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string } }>('/library/guides/:slug/print', publicPage, async (req, reply) => {
       return sendPage(reply, GuidePrintPage({ site: siteFor(ctx, req), g: await guide(req.params.slug) }));
     });
 
-    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/guides/:slug/glossary', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/guides/:slug/glossary', publicPage, async (req, reply) => {
       const g = await guide(req.params.slug);
       const editor = req.viewer ? await canEdit(ctx.pool, req.viewer, g.communityId) : false;
       if (!g.glossary.length && !editor) throw new NotFoundError(`${g.title} has no glossary.`);
@@ -359,7 +361,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       return reply.redirect(`/library/guides/${g.slug}/glossary?done=term`, 303);
     });
 
-    app.get<{ Params: { slug: string; section: string } }>('/library/guides/:slug/:section', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string; section: string } }>('/library/guides/:slug/:section', publicPage, async (req, reply) => {
       const g = await guide(req.params.slug);
       if (!g.sections.some((s) => s.slug === req.params.section)) throw new NotFoundError(`${g.title} has no section “${req.params.section}”.`);
       const editor = req.viewer ? await canEdit(ctx.pool, req.viewer, g.communityId) : false;
@@ -368,14 +370,14 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
 
     // ---- Topics and authors ----------------------------------------------------------------
 
-    app.get('/topics', hide, async (req, reply) => sendPage(reply, TopicsPage({ site: siteFor(ctx, req), topics: await listTopics(ctx.pool) })));
+    app.get('/topics', publicPage, async (req, reply) => sendPage(reply, TopicsPage({ site: siteFor(ctx, req), topics: await listTopics(ctx.pool) })));
 
-    app.get<{ Params: { slug: string } }>('/topics/:slug', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string } }>('/topics/:slug', publicPage, async (req, reply) => {
       const t = await findTopic(ctx.pool, req.params.slug);
       if (!t) throw new NotFoundError(`There is no topic “${req.params.slug}”.`);
       const all = await listCommunities(ctx.pool, { includeHidden: false });
-      const featured = t.featuredCommunities.flatMap((s) => all.filter((c) => c.slug === s).map((c) => ({ slug: c.slug, title: c.title })));
-      const more = all.filter((c) => !t.featuredCommunities.includes(c.slug)).map((c) => ({ slug: c.slug, title: c.title }));
+      const featured = t.featuredCommunities.flatMap((s) => all.filter((c) => c.slug === s).map((c) => ({ slug: c.slug, title: c.name })));
+      const more = all.filter((c) => !t.featuredCommunities.includes(c.slug)).map((c) => ({ slug: c.slug, title: c.name }));
       const { rows } = await ctx.pool.query<{ slug: string }>('select slug from communities where $1 = any(topics)', [t.slug]);
       const tagged = more.filter((c) => rows.some((r) => r.slug === c.slug));
       return sendPage(reply, TopicPage({
@@ -384,7 +386,7 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       }));
     });
 
-    app.get<{ Params: { slug: string } }>('/library/authors/:slug', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string } }>('/library/authors/:slug', publicPage, async (req, reply) => {
       const author = await findAuthor(ctx.pool, req.params.slug);
       if (!author) throw new NotFoundError(`There is no author “${req.params.slug}”.`);
       return sendPage(reply, AuthorPage({ site: siteFor(ctx, req), author, articles: await listArticles(ctx.pool, { authorSlug: author.slug, limit: 50 }) }));
@@ -420,13 +422,13 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { slug: string; ext: string } }>('/communities/:slug/library/feed.:ext', hide, async (req, reply) => {
       const c = (await listCommunities(ctx.pool, { includeHidden: true })).find((x) => x.slug === req.params.slug);
       if (!c) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
-      return sendFeed(req, reply, req.params.ext, { title: `${c.title}: library`, description: `Articles from ${c.title}.`, page: `/communities/${c.slug}`, base: `/communities/${c.slug}/library/feed` },
+      return sendFeed(req, reply, req.params.ext, { title: `${c.name}: library`, description: `Articles from ${c.name}.`, page: `/communities/${c.slug}`, base: `/communities/${c.slug}/library/feed` },
         await listArticles(ctx.pool, { communitySlug: c.slug, limit: 30 }));
     });
 
     // ---- Search ----------------------------------------------------------------------------
 
-    app.get<{ Querystring: { q?: string; source?: string } }>('/search', hide, async (req, reply) => {
+    app.get<{ Querystring: { q?: string; source?: string } }>('/search', publicPage, async (req, reply) => {
       const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
       const only = typeof req.query.source === 'string' && req.query.source ? req.query.source : undefined;
       const error = typeof req.query.q === 'string' && !q ? 'Enter a word or phrase to search for.' : undefined;

@@ -6,6 +6,7 @@
 import type { Queryable } from '../platform/db/queryable.ts';
 import { archiveSearchSource } from '../archives/site-search.ts';
 import { eventSearchSource } from '../events/site-search.ts';
+import { decodeEntities } from './hugo.ts';
 
 export interface SearchHit {
   /** The source's name, e.g. "articles". */
@@ -37,7 +38,10 @@ export interface SearchSource {
   search(db: Queryable, q: SearchQuery): Promise<SearchHit[]>;
 }
 
-/** SQL that turns Markdown (and stray HTML) into plain words, so snippets show no link targets or markup. */
+/**
+ * SQL that turns Markdown (and stray HTML) into plain words, so snippets show no link targets or
+ * markup. Markdown's character references (&#8217;) stay; decode the snippet with decodeEntities.
+ */
 export function plainSql(expr: string): string {
   return `regexp_replace(regexp_replace(regexp_replace(${expr}, '<[^>]+>', ' ', 'g'), '!?\\[([^\\]]*)\\]\\([^)]*\\)', '\\1', 'g'), '[*#>_\x60|]+', ' ', 'g')`;
 }
@@ -55,7 +59,7 @@ const articles: SearchSource = {
         where a.status = 'published' and a.search @@ query order by rank desc, a.published_at desc nulls last limit $2`,
       [q.text, q.limit],
     );
-    return rows.map((r) => ({ source: 'articles', title: r.title, url: `/library/articles/${r.slug}`, snippet: r.snippet, date: r.published_at, rank: Number(r.rank) }));
+    return rows.map((r) => ({ source: 'articles', title: r.title, url: `/library/articles/${r.slug}`, snippet: decodeEntities(r.snippet), date: r.published_at, rank: Number(r.rank) }));
   },
 };
 
@@ -75,7 +79,7 @@ const guides: SearchSource = {
       [q.text, q.limit],
     );
     return rows.map((r) => ({
-      source: 'guides', title: r.title, url: r.section ? `/library/guides/${r.slug}/${r.section}` : `/library/guides/${r.slug}`, snippet: r.snippet, date: r.updated_at, rank: Number(r.rank),
+      source: 'guides', title: r.title, url: r.section ? `/library/guides/${r.slug}/${r.section}` : `/library/guides/${r.slug}`, snippet: decodeEntities(r.snippet), date: r.updated_at, rank: Number(r.rank),
     }));
   },
 };
@@ -90,7 +94,7 @@ const topics: SearchSource = {
         where doc @@ query order by rank desc limit $2`,
       [q.text, q.limit],
     );
-    return rows.map((r) => ({ source: 'topics', title: r.title, url: `/topics/${r.slug}`, snippet: r.snippet, date: null, rank: Number(r.rank) }));
+    return rows.map((r) => ({ source: 'topics', title: r.title, url: `/topics/${r.slug}`, snippet: decodeEntities(r.snippet), date: null, rank: Number(r.rank) }));
   },
 };
 
@@ -99,14 +103,14 @@ const communities: SearchSource = {
   name: 'communities', label: 'Communities', membersOnly: false,
   async search(db, q) {
     const { rows } = await db.query(
-      `select c.slug, c.title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(c.summary, '') || ' ' || c.body_md")}, query, ${HEADLINE}) as snippet
+      `select c.slug, coalesce(c.short_name, c.title) as title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(c.summary, '') || ' ' || c.body_md")}, query, ${HEADLINE}) as snippet
          from communities c, websearch_to_tsquery('english', $1) query,
               lateral (select setweight(to_tsvector('english', c.title || ' ' || coalesce(c.short_name, '')), 'A') ||
                               to_tsvector('english', coalesce(c.deck, '') || ' ' || coalesce(c.summary, '') || ' ' || c.body_md) as doc) d
         where c.weight > 0 and doc @@ query order by rank desc limit $2`,
       [q.text, q.limit],
     );
-    return rows.map((r) => ({ source: 'communities', title: r.title, url: `/communities/${r.slug}`, snippet: r.snippet, date: null, rank: Number(r.rank) }));
+    return rows.map((r) => ({ source: 'communities', title: r.title, url: `/communities/${r.slug}`, snippet: decodeEntities(r.snippet), date: null, rank: Number(r.rank) }));
   },
 };
 
@@ -120,7 +124,7 @@ const tools: SearchSource = {
         where doc @@ query order by rank desc limit $2`,
       [q.text, q.limit],
     );
-    return rows.map((r) => ({ source: 'tools', title: r.name, url: `/library/tools/${r.slug}`, snippet: r.snippet, date: null, rank: Number(r.rank) }));
+    return rows.map((r) => ({ source: 'tools', title: r.name, url: `/library/tools/${r.slug}`, snippet: decodeEntities(r.snippet), date: null, rank: Number(r.rank) }));
   },
 };
 

@@ -59,6 +59,8 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
       },
     });
     const hide = { schema: { hide: true } };
+    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { ...hide, config: { pageCache: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
 
     async function tool(slug: string): Promise<Tool> {
@@ -125,7 +127,7 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
       return toolJson(req, t);
     });
 
-    app.get('/library/tools', hide, async (req, reply) =>
+    app.get('/library/tools', publicPage, async (req, reply) =>
       sendPage(reply, ToolsPage({ site: siteFor(ctx, req), tools: await listTools(ctx.pool), contacts: await listContacts(ctx.pool), canManage: req.viewer ? await canEdit(ctx.pool, req.viewer, null) : false })),
     );
 
@@ -217,7 +219,7 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
     const NOTICES: Record<string, string> = {
       adoption: 'The adoption is recorded.', status: 'The status is changed.', evaluation: 'Your note is added.', created: 'The tool is added.', details: 'The details are saved.',
     };
-    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/tools/:slug', hide, async (req, reply) =>
+    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/tools/:slug', publicPage, async (req, reply) =>
       page(req, reply, await tool(req.params.slug), { notice: NOTICES[req.query.done ?? ''] }),
     );
 

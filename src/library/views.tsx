@@ -195,7 +195,7 @@ export function ArticlePage(p: ArticlePageProps): string {
                 {' · '}
               </>
             ) : ''}
-            {a.publishedAt ? <span safe>{`Published ${formatDay(a.publishedAt)}`}</span> : 'Not published yet'}
+            {a.publishedAt ? <span safe>{`Published ${formatDay(a.publishedAt)}`}</span> : a.status === 'published' ? 'Undated' : 'Not published yet'}
           </p>
           {localHero ? (
             <figure class="sg-figure">

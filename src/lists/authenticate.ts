@@ -19,6 +19,12 @@ export interface SenderAuthentication {
   /** Domains with a passing DKIM signature. */
   dkimPass: string[];
   fromDomain: string | null;
+  /**
+   * ARC (RFC 8617): the incoming chain's state (pass, fail, none) and the results above as an
+   * Authentication-Results value, which the list's ARC seal repeats for receivers. Absent on
+   * messages checked before the list sealed.
+   */
+  arc?: { result: string; authResults: string };
 }
 
 export type DnsResolve = (name: string, type: string) => Promise<unknown>;
@@ -27,6 +33,7 @@ interface MailauthResult {
   dmarc?: { status?: { result?: string }; policy?: string; p?: string; sp?: string; domain?: string } | false;
   spf?: { status?: { result?: string } } | false;
   dkim?: { results?: Array<{ status?: { result?: string }; signingDomain?: string }> };
+  arc?: { status?: { result?: string }; authResults?: string } | false;
 }
 
 // mailauth 4's bundled typings do not describe `authenticate` as it behaves; type what we use.
@@ -42,13 +49,17 @@ export function dnsResolver(config: Pick<Config, 'dnsServers'>): DnsResolve {
   return (name, type) => resolver.resolve(name, type as 'TXT');
 }
 
-export async function authenticateSender(raw: Buffer, envelope: { ip?: string | null; helo?: string | null; sender: string }, resolve: DnsResolve): Promise<SenderAuthentication> {
+/**
+ * Checks SPF, DKIM, DMARC and an incoming ARC chain. `authservId` names who checked (the list
+ * domain) in the Authentication-Results text kept for the ARC seal.
+ */
+export async function authenticateSender(raw: Buffer, envelope: { ip?: string | null; helo?: string | null; sender: string }, resolve: DnsResolve, authservId: string): Promise<SenderAuthentication> {
   const result = await authenticate(raw, {
     ...(envelope.ip ? { ip: envelope.ip.replace(/^::ffff:/, '') } : {}),
     ...(envelope.helo ? { helo: envelope.helo } : {}),
     sender: envelope.sender,
     resolver: resolve,
-    disableArc: true,
+    mta: authservId,
     disableBimi: true,
   });
   const dmarc = result.dmarc || undefined;
@@ -58,5 +69,6 @@ export async function authenticateSender(raw: Buffer, envelope: { ip?: string | 
     spf: (result.spf && result.spf.status?.result) || 'none',
     dkimPass: (result.dkim?.results ?? []).filter((r) => r.status?.result === 'pass' && r.signingDomain).map((r) => r.signingDomain!.toLowerCase()),
     fromDomain: dmarc?.domain ?? null,
+    ...(result.arc && result.arc.authResults ? { arc: { result: result.arc.status?.result ?? 'none', authResults: result.arc.authResults } } : {}),
   };
 }

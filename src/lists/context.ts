@@ -20,6 +20,8 @@ export interface ListContext {
   baseUrl: string;
   domain: string;
   dkim: DkimKey[];
+  /** The RSA key that ARC-seals copies of posts (ARC_SEAL); absent or null: not sealed. */
+  arc?: DkimKey | null;
   log: (msg: string, extra?: object) => void;
 }
 

@@ -23,6 +23,8 @@ import type pg from 'pg';
 import type { RoleHandle } from '../platform/roles.ts';
 import { listAddresses } from './addresses.ts';
 import { digestCopies } from './digests/copies.ts';
+import type { SenderAuthentication } from './authenticate.ts';
+import { arcSeal } from './message/arc.ts';
 import type { DkimKey } from './message/dkim.ts';
 import { resetBouncesAfterDelivery } from './bounce-care.ts';
 import { createSigner } from './signing-pool.ts';
@@ -37,6 +39,8 @@ export interface RunnerOptions {
   baseUrl: string;
   domain: string;
   dkim: DkimKey[];
+  /** The RSA key that ARC-seals posts (message/arc.ts); none: copies are not sealed. */
+  arc?: DkimKey | null;
   /** Copies in flight at once. */
   concurrency: number;
   /** Worker threads that personalize and sign copies (0: this thread). */
@@ -94,12 +98,19 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   async function prepared(postId: number): Promise<PreparedPost | undefined> {
     const cached = posts.get(postId);
     if (cached) return cached;
-    const { rows } = await o.pool.query<{ decorated: Buffer; number: number; local_part: string }>(
-      'select p.decorated, p.number, l.local_part from posts p join lists l on l.id = p.list_id where p.id = $1',
+    const { rows } = await o.pool.query<{ decorated: Buffer; number: number; local_part: string; raw: Buffer | null; auth: SenderAuthentication | null }>(
+      `select p.decorated, p.number, l.local_part, ${o.arc ? `p.raw, i.rule_hits->'auth' as auth` : 'null as raw, null as auth'}
+         from posts p join lists l on l.id = p.list_id left join incoming_messages i on i.id = p.incoming_id where p.id = $1`,
       [postId],
     );
     if (!rows[0]) return undefined;
     const p = { id: postId, localPart: rows[0].local_part, number: rows[0].number, decorated: rows[0].decorated };
+    // Sealed once per post here, where the keys are (so a post approved on the web is sealed
+    // too); a post with no results from arrival (imported, or checked before ARC) is not.
+    const arc = rows[0].auth?.arc;
+    if (o.arc && arc && rows[0].raw) {
+      p.decorated = await arcSeal(p.decorated, { key: o.arc, authResults: arc.authResults, chain: arc.result, original: rows[0].raw });
+    }
     posts.set(postId, p);
     if (posts.size > 16) posts.delete(posts.keys().next().value!);
     return p;
@@ -273,7 +284,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   return {
     name: 'delivery-runner',
     runnerId,
-    description: `Worker: list delivery ${o.relay.kind === 'relay' ? `through the relay (${o.concurrency} in flight)` : 'into the outbox folder (no SMTP_URL)'}${o.dkim.length ? `, DKIM-signed${o.signingThreads ? ` in ${o.signingThreads} thread(s)` : ''}` : ', not DKIM-signed (no DKIM_SELECTOR)'}.`,
+    description: `Worker: list delivery ${o.relay.kind === 'relay' ? `through the relay (${o.concurrency} in flight)` : 'into the outbox folder (no SMTP_URL)'}${o.dkim.length ? `, DKIM-signed${o.signingThreads ? ` in ${o.signingThreads} thread(s)` : ''}` : ', not DKIM-signed (no DKIM_SELECTOR)'}${o.arc ? ', ARC-sealed' : ''}.`,
     info: { runnerId },
     /** Resolves the next time the runner finds nothing due (tests and benchmarks wait on it). */
     idle: () => new Promise<void>((r) => idleWaiters.push(r)),

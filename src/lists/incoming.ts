@@ -196,7 +196,7 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
   const standing = await listStanding(ctx.pool, list, member?.id);
   let auth: SenderAuthentication | null = null;
   try {
-    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve);
+    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve, ctx.domain);
   } catch (err) {
     ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });
   }
@@ -465,7 +465,7 @@ async function setDeliveryByMail(ctx: ListContext, list: List, row: IncomingRow,
   if (!member || !(await listStanding(ctx.pool, list, member.id)).member) return answer([`${from} is not on ${list.name}, so there is nothing to change.`], 'done', 'set: not a member');
   let auth: SenderAuthentication | null = null;
   try {
-    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve);
+    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve, ctx.domain);
   } catch (err) {
     ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });
   }
@@ -485,7 +485,7 @@ async function answerGroupJoin(ctx: ListContext, list: List, from: string, answe
   const standing = await listStanding(ctx.pool, list, member?.id);
   const page = `${ctx.baseUrl}${listHomePath(list)}`;
   if (standing.member) return answer([`${from} is already on ${list.name}.`], 'done', 'join: already in the group');
-  const community = await ctx.pool.query<{ title: string }>('select title from communities where id = $1', [list.communityId]);
+  const community = await ctx.pool.query<{ title: string }>('select coalesce(short_name, title) as title from communities where id = $1', [list.communityId]);
   const inCommunity = member ? (await membershipIn(ctx.pool, member.id, list.communityId))?.status === 'active' : false;
   return answer(
     inCommunity

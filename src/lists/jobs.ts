@@ -35,9 +35,14 @@ export async function listContext(w: WorkerContext): Promise<ListContext> {
     }
     return loadDkimKey(domain, selector, pem);
   });
+  // RFC 8617 defines ARC signatures with RSA only; the same selector record serves DKIM and ARC.
+  const arc = w.config.arcSeal === 'off' ? null : (dkim.find((k) => k.algorithm === 'rsa-sha256') ?? null);
+  if (w.config.arcSeal === 'on' && !arc) {
+    throw new DkimKeyFileError('ARC_SEAL=on needs an RSA key among DKIM_SELECTOR/DKIM_PRIVATE_KEY_FILE (ARC allows only rsa-sha256); add one, or set ARC_SEAL=off.');
+  }
   return {
     pool: w.pool, config: w.config, queue: w.queue, mail: w.mail, resolve: dnsResolver(w.config), secret: await cookieSecret(w.pool, w.config.secret),
-    baseUrl: w.baseUrl, domain, dkim, log: w.log,
+    baseUrl: w.baseUrl, domain, dkim, arc, log: w.log,
   };
 }
 
@@ -83,7 +88,7 @@ export async function startListDelivery(w: WorkerContext): Promise<RoleHandle> {
   const ctx = await listContext(w);
   const relay = createListRelay(w.config);
   return startDeliveryRunner({
-    pool: w.pool, relay, secret: ctx.secret, baseUrl: ctx.baseUrl, domain: ctx.domain, dkim: ctx.dkim,
+    pool: w.pool, relay, secret: ctx.secret, baseUrl: ctx.baseUrl, domain: ctx.domain, dkim: ctx.dkim, arc: ctx.arc,
     concurrency: relay.kind === 'relay' ? w.config.relayConnections * 2 : 4, signingThreads: w.config.signingThreads, log: w.log,
     bounced: () => queueBounceCare(w.pool, w.queue),
   });

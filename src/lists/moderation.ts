@@ -18,7 +18,7 @@ import { acceptPost } from './pipeline.ts';
 import { heldQueuePath, listById, listHomePath, matchesAddressList, type List } from './store.ts';
 import { groupLeadAddresses } from './sub-lists.ts';
 import type { SenderAuthentication } from './authenticate.ts';
-import type { RuleHit } from './rules.ts';
+import { fromIsUnverified, type RuleHit } from './rules.ts';
 
 export const HOLD_NOTICE_JOB = 'list.hold-notice';
 export const HOLD_EXPIRY_JOB = 'list.hold-expiry';
@@ -34,13 +34,15 @@ export interface HeldMessage {
   size: number;
   reason: string;
   hits: RuleHit[];
+  /** Held because the From may be forged: "ban the sender" would ban whoever From names. */
+  fromUnverified: boolean;
 }
 
 function toHeld(r: Record<string, unknown>): HeldMessage {
   const hits = (r.rule_hits as { hits?: RuleHit[] } | null)?.hits ?? [];
   return {
     id: Number(r.id), receivedAt: r.received_at as Date, from: (r.from_address as string | null) ?? (r.envelope_from as string), subject: (r.subject as string | null) ?? '',
-    size: Number(r.size), reason: (r.decision_reason as string | null) ?? '', hits,
+    size: Number(r.size), reason: (r.decision_reason as string | null) ?? '', hits, fromUnverified: fromIsUnverified(hits),
   };
 }
 
@@ -78,8 +80,10 @@ export async function heldDetail(db: Queryable, listId: number, id: number): Pro
 
 export interface Decision {
   id: number;
-  outcome: 'approved' | 'rejected' | 'discarded' | 'banned' | 'already-decided';
+  outcome: 'approved' | 'rejected' | 'discarded' | 'banned' | 'already-decided' | 'not-banned';
   postId?: number;
+  /** For not-banned: the From address that was not banned because it is not verified. */
+  from?: string;
 }
 
 /** Decide held messages of one list; each in its own transaction, so one failure stops no other. */
@@ -99,6 +103,11 @@ async function decideOne(ctx: ListContext, list: List, id: number, action: Moder
     if (!row || row.status !== 'held') return { id, outcome: 'already-decided' as const };
     const { parsed, from } = await parseIncoming(row.raw);
     const sender = from ?? row.envelope_from;
+    // A forged From names someone else (often a member): banning it would silently shut out
+    // the person impersonated. Nothing changes; the moderator is told to discard it instead.
+    if (action === 'ban' && fromIsUnverified((row.rule_hits as { hits?: RuleHit[] } | null)?.hits ?? [])) {
+      return { id, outcome: 'not-banned' as const, from: sender };
+    }
     let outcome: Decision['outcome'];
     let postId: number | undefined;
     if (action === 'approve' || action === 'approve-always') {

@@ -129,11 +129,20 @@ export function listRoutes(ctx: AppContext): FastifyPluginAsync {
         const { c, list, admin } = await moderated(req, req.params, true);
         const action = field(req.body, 'action') as ModerationAction;
         const chosen = ids(req.body);
-        const again = async (error: string) =>
-          sendPage(reply, HeldQueuePage({ site: siteFor(ctx, req), c, listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`, held: await heldMessages(ctx.pool, list.id), csrf: reply.generateCsrf(), error }), 400);
+        const again = async (error: string, status = 400) =>
+          sendPage(reply, HeldQueuePage({ site: siteFor(ctx, req), c, listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`, held: await heldMessages(ctx.pool, list.id), csrf: reply.generateCsrf(), error }), status);
         if (!MODERATION_ACTIONS.includes(action)) return again('Choose an action: approve, reject, discard or ban.');
         if (!chosen.length) return again('Select at least one message first.');
         const decisions = await moderate(await listContext(req), { list, ids: chosen, action, reason: field(req.body, 'reason', 1000), actor: { name: req.viewer!.email, source: req.ip } });
+        const notBanned = decisions.filter((d) => d.outcome === 'not-banned');
+        if (notBanned.length) {
+          const who = [...new Set(notBanned.map((d) => d.from))].join(', ');
+          const banned = decisions.filter((d) => d.outcome === 'banned').length;
+          return again(
+            `Not banned: ${who}. The From address of ${notBanned.length === 1 ? 'this message is' : 'these messages is'} not verified (it may be forged), so banning it could shut out someone who never sent it. Discard ${notBanned.length === 1 ? 'it' : 'them'} instead.${banned ? ` The other ${banned === 1 ? 'sender was' : `${banned} senders were`} banned.` : ''}`,
+            409,
+          );
+        }
         return reply.redirect(`${admin}/held?done=${decisions.filter((d) => d.outcome !== 'already-decided').length}`, 303);
       });
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { runChain, type PostFacts } from './rules.ts';
+import { fromIsUnverified, runChain, type PostFacts } from './rules.ts';
 
 function facts(over: Partial<PostFacts> = {}, headers: Record<string, string[]> = {}): PostFacts {
   return {
@@ -54,6 +54,17 @@ describe('posting rules', () => {
     assert.equal(r.outcome, 'hold');
     assert.equal(r.hits[0]!.rule, 'sender-authentication');
     assert.match(r.reason!, /fails that domain's DMARC check/);
+  });
+  test('a hold for a forged-looking From marks the From unverified (moderators cannot ban it); other holds do not', () => {
+    const forged = [
+      runChain(facts({ auth: { dmarc: 'fail', policy: 'reject', spf: 'fail', dkimPass: [], fromDomain: 'agency.gov' } })),
+      runChain(facts({ auth: { dmarc: 'none', policy: null, spf: 'fail', dkimPass: [], fromDomain: 'agency.gov' } })),
+      runChain(facts({}, { from: ['pat@agency.gov', 'x@example.com'] })),
+    ];
+    for (const r of forged) assert.ok(fromIsUnverified(r.hits), JSON.stringify(r.hits));
+    const stranger = runChain(facts({ sender: { member: false, banned: false, role: null } }));
+    assert.equal(stranger.outcome, 'hold');
+    assert.equal(fromIsUnverified(stranger.hits), false);
   });
   test('banned senders are discarded, even when also not members', () => {
     const r = runChain(facts({ sender: { member: false, banned: true, role: null } }));

@@ -50,6 +50,15 @@ export interface Rule {
   check(f: PostFacts): Omit<RuleHit, 'rule'> | null;
 }
 
+/**
+ * Rules whose hit means the From address is not proven: the message may be forged, so the
+ * address in From may belong to someone who never sent it (a moderator must not ban it).
+ */
+export const UNVERIFIED_FROM_RULES: ReadonlySet<string> = new Set(['sender-authentication', 'from-header', 'spf-fail']);
+
+/** Whether a held message's From may be forged (one of UNVERIFIED_FROM_RULES hit it). */
+export const fromIsUnverified = (hits: Pick<RuleHit, 'rule'>[]): boolean => hits.some((h) => UNVERIFIED_FROM_RULES.has(h.rule));
+
 const first = (f: PostFacts, name: string) => f.headers.get(name)?.[0]?.trim();
 
 export const RULES: Rule[] = [

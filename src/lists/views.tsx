@@ -24,7 +24,7 @@ function crumbs(c: ListRef, last: string, extra: Array<{ href: string; label: st
   return [{ href: '/communities', label: 'Communities' }, ...home, ...extra, { label: last }];
 }
 
-function Actions({ withReason }: { withReason: boolean }) {
+function Actions({ withReason, noBan = false }: { withReason: boolean; noBan?: boolean }) {
   return (
     <>
       {withReason ? <TextArea name="reason" label="Reason, for “Reject” (the sender reads it)" rows={2} maxlength={1000} /> : ''}
@@ -33,7 +33,7 @@ function Actions({ withReason }: { withReason: boolean }) {
         <button class="usa-button usa-button--outline" type="submit" name="action" value="approve-always">Approve and always accept the sender</button>
         <button class="usa-button usa-button--outline" type="submit" name="action" value="reject">Reject, telling the sender</button>
         <button class="usa-button usa-button--secondary" type="submit" name="action" value="discard">Discard</button>
-        <button class="usa-button usa-button--secondary" type="submit" name="action" value="ban">Ban the sender</button>
+        {noBan ? '' : <button class="usa-button usa-button--secondary" type="submit" name="action" value="ban">Ban the sender</button>}
       </div>
     </>
   );
@@ -143,7 +143,14 @@ export function HeldDetailPage(p: { site: Site; c: ListRef; h: HeldDetail; csrf:
       <form method="post" action={`${adminOf(p.c)}/held`}>
         <CsrfField token={p.csrf} />
         <input type="hidden" name="id" value={String(p.h.id)} />
-        <Actions withReason />
+        {p.h.fromUnverified ? (
+          <div class="usa-alert usa-alert--warning usa-alert--slim margin-top-2">
+            <div class="usa-alert__body">
+              <p class="usa-alert__text" safe>{`The From address (${p.h.from}) is not verified: this message may be forged, so it cannot be banned here. Banning it could shut out someone who never sent it. Discard the message instead.`}</p>
+            </div>
+          </div>
+        ) : ''}
+        <Actions withReason noBan={p.h.fromUnverified} />
       </form>
     </Page>,
   );

@@ -13,6 +13,13 @@ export async function memberCounts(db: Queryable, communityIds: number[]): Promi
   return counts;
 }
 
+/**
+ * A membership's level of government, for counting: what the .gov registry says about the
+ * member's address now (a registry imported after they joined counts), else what was recorded
+ * when they joined (an approved exception, say). SQL over `memberships s join members m`.
+ */
+export const MEMBERSHIP_LEVEL_SQL = `coalesce(address_government_level(m.email), s.government_level)`;
+
 export interface LevelCount {
   level: string;
   count: number;
@@ -21,8 +28,9 @@ export interface LevelCount {
 /** Active members of one community by level of government ("Unknown" where not known). */
 export async function memberCountsByLevel(db: Queryable, communityId: number): Promise<LevelCount[]> {
   const { rows } = await db.query<{ level: string; n: number }>(
-    `select coalesce(government_level, 'Unknown') as level, count(*)::int as n from memberships
-      where status = 'active' and community_id = $1 group by 1 order by 2 desc, 1`,
+    `select coalesce(${MEMBERSHIP_LEVEL_SQL}, 'Unknown') as level, count(*)::int as n
+       from memberships s join members m on m.id = s.member_id
+      where s.status = 'active' and s.community_id = $1 group by 1 order by 2 desc, 1`,
     [communityId],
   );
   return rows.map((r) => ({ level: r.level, count: r.n }));

@@ -86,8 +86,8 @@ export async function ensureMember(db: Queryable, d: MemberDetails): Promise<Mem
 
 export async function membershipsOf(db: Queryable, memberId: number): Promise<Membership[]> {
   const { rows } = await db.query(
-    `select m.community_id, c.slug, c.title, m.status, m.role, m.delivery_mode, m.created_at, m.updated_at
-       from memberships m join communities c on c.id = m.community_id where m.member_id = $1 order by c.title`,
+    `select m.community_id, c.slug, coalesce(c.short_name, c.title) as title, m.status, m.role, m.delivery_mode, m.created_at, m.updated_at
+       from memberships m join communities c on c.id = m.community_id where m.member_id = $1 order by lower(coalesce(c.short_name, c.title))`,
     [memberId],
   );
   return rows.map((r) => ({

@@ -20,13 +20,19 @@ export async function createSession(db: Queryable, memberId: number, opts: { day
   return token.raw;
 }
 
-/** The member behind a session cookie, extending the session on use. */
+/**
+ * The member behind a session cookie, extending the session on use: at most once a minute, so a
+ * member's pages read the session without writing it (a write is a commit PostgreSQL must flush).
+ */
 export async function sessionMember(db: Queryable, raw: string, days: number): Promise<SessionMember | undefined> {
   const { rows } = await db.query<{ member_id: number; email: string; name: string | null; site_admin: boolean }>(
-    `update sessions s set last_seen_at = now(), expires_at = now() + make_interval(days => $2)
-       from members m
-      where s.id_hash = $1 and s.expires_at > now() and m.id = s.member_id
-      returning s.member_id, m.email, m.name, m.site_admin`,
+    `with extended as (
+       update sessions set last_seen_at = now(), expires_at = now() + make_interval(days => $2)
+        where id_hash = $1 and expires_at > now() and last_seen_at < now() - interval '1 minute'
+     )
+     select s.member_id, m.email, m.name, m.site_admin
+       from sessions s join members m on m.id = s.member_id
+      where s.id_hash = $1 and s.expires_at > now()`,
     [hashToken(raw), days],
   );
   const r = rows[0];

@@ -6,6 +6,7 @@ import type { Queryable } from '../platform/db/queryable.ts';
 import { byWeek, combine, countPosters, median, type DayRow, type WeekRow } from './arithmetic.ts';
 import { addDays, dayOf, eachDay, startOf, type Day, windowOf } from './days.ts';
 import { computeDay, firstActiveDay } from './rollup.ts';
+import { MEMBERSHIP_LEVEL_SQL } from '../membership/counts.ts';
 import { membersSource, METRIC_SOURCES, type MetricDefinition } from './sources.ts';
 
 /** One community, or (undefined) every community on the site. */
@@ -128,8 +129,8 @@ export async function memberBreakdown(db: Queryable, scope: Scope): Promise<{ by
         [community],
       )
     : await db.query<{ dimension: string; value: string; members: string }>(
-        `select 'level' as dimension, coalesce(s.government_level, 'Unknown') as value, count(*) as members
-           from memberships s where s.status = 'active' and ($1::bigint is null or s.community_id = $1) group by 2
+        `select 'level' as dimension, coalesce(${MEMBERSHIP_LEVEL_SQL}, 'Unknown') as value, count(*) as members
+           from memberships s join members m on m.id = s.member_id where s.status = 'active' and ($1::bigint is null or s.community_id = $1) group by 2
          union all
          select 'agency', coalesce(nullif(m.agency, ''), 'Not given'), count(*)
            from memberships s join members m on m.id = s.member_id where s.status = 'active' and ($1::bigint is null or s.community_id = $1) group by 2

@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import type { Queryable } from '../platform/db/queryable.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
+import { MEMBERSHIP_LEVEL_SQL } from '../membership/counts.ts';
 import { addDays, dayOf, type Day, type DayWindow, windowOf } from './days.ts';
 import { METRIC_SOURCES, type DayFigure } from './sources.ts';
 
@@ -141,8 +142,8 @@ export async function snapshotBreakdown(db: Queryable): Promise<void> {
   await db.query('delete from metrics_member_breakdown');
   await db.query(
     `insert into metrics_member_breakdown (community_id, dimension, value, members, computed_at)
-     select s.community_id, 'level', coalesce(s.government_level, 'Unknown'), count(*), now()
-       from memberships s where s.status = 'active' group by 1, 3
+     select s.community_id, 'level', coalesce(${MEMBERSHIP_LEVEL_SQL}, 'Unknown'), count(*), now()
+       from memberships s join members m on m.id = s.member_id where s.status = 'active' group by 1, 3
      union all
      select s.community_id, 'agency', coalesce(nullif(m.agency, ''), 'Not given'), count(*), now()
        from memberships s join members m on m.id = s.member_id where s.status = 'active' group by 1, 3`,

@@ -13,6 +13,7 @@ test('defaults: embedded database under ./data, port 3000 on 127.0.0.1, seed on'
   assert.equal(c.port, 3000);
   assert.equal(c.host, '127.0.0.1');
   assert.equal(c.seed, true);
+  assert.equal(c.pageCacheSeconds, 5);
   assert.equal(siteUrl(c, 3000), 'http://127.0.0.1:3000');
 });
 
@@ -30,7 +31,11 @@ test('each bad value names its setting and what is allowed', () => {
     [{ DKIM_SELECTOR: 'sg,sge', DKIM_PRIVATE_KEY_FILE: '/k.pem' }, /^DKIM_PRIVATE_KEY_FILE: 1 key files for 2 selectors in DKIM_SELECTOR; give one key file per selector/],
     [{ DKIM_SELECTOR: 'sg,sg', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: "sg" is named twice/],
     [{ DKIM_SELECTOR: 'sg,,sge', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: has an empty selector between commas/],
+    [{ ARC_SEAL: 'yes' }, /^ARC_SEAL: "yes" must be on or off/],
+    [{ ARC_SEAL: 'on' }, /^ARC_SEAL: ARC sealing needs an RSA key: set DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or ARC_SEAL=off\.$/],
     [{ MAIL_IN_TRUSTED_PEERS: '10.0.0.0/8' }, /^MAIL_IN_TRUSTED_PEERS: "10\.0\.0\.0\/8" is not an IP address/],
+    [{ PAGE_CACHE_SECONDS: '-1' }, /^PAGE_CACHE_SECONDS: "-1" must be a whole number of seconds from 0 to 300\.$/],
+    [{ PAGE_CACHE_SECONDS: '301' }, /^PAGE_CACHE_SECONDS: "301" must be a whole number/],
     [{ MAIL_IN_TRUSTED_PEERS: 'postfix.local' }, /^MAIL_IN_TRUSTED_PEERS: "postfix\.local" is not an IP address/],
   ];
   for (const [env, message] of cases) {
@@ -50,6 +55,12 @@ test('DKIM keys: one, or several paired with their selectors in order', () => {
   assert.deepEqual([one.dkimSelectors, one.dkimKeyFiles], [['sg2026'], ['/etc/socialgov/dkim.pem']]);
   const two = loadConfig({ DKIM_SELECTOR: 'sg2026, sg2026e', DKIM_PRIVATE_KEY_FILE: '/etc/rsa.pem, /etc/ed.pem' });
   assert.deepEqual([two.dkimSelectors, two.dkimKeyFiles], [['sg2026', 'sg2026e'], ['/etc/rsa.pem', '/etc/ed.pem']]);
+});
+
+test('ARC sealing: on when there is an RSA DKIM key unless ARC_SEAL=off', () => {
+  assert.equal(loadConfig({}).arcSeal, 'auto');
+  assert.equal(loadConfig({ ARC_SEAL: ' OFF ' }).arcSeal, 'off');
+  assert.equal(loadConfig({ ARC_SEAL: 'on', DKIM_SELECTOR: 'sg', DKIM_PRIVATE_KEY_FILE: '/k.pem' }).arcSeal, 'on');
 });
 
 test('a JSON settings file is read, and the environment wins over it', () => {

@@ -54,6 +54,8 @@ export interface Config {
   signInLinkMinutes: number;
   /** Days a signed-in session lasts without use. */
   sessionDays: number;
+  /** Seconds a public page, rendered for a signed-out visitor, is served again to others; 0: never. */
+  pageCacheSeconds: number;
   /** OpenID Connect provider (e.g. Login.gov) for "Sign in with ..."; unset: mailed links only. */
   oidc: OidcConfig | undefined;
   /** Which roles this process runs: web, mail-in, worker. */
@@ -80,6 +82,8 @@ export interface Config {
   /** DKIM signing of list mail: selectors and their PEM private key files, paired in order (each copy gets one signature per key); empty: not signed. */
   dkimSelectors: string[];
   dkimKeyFiles: string[];
+  /** ARC sealing of list copies (RFC 8617) with the RSA DKIM key: on, off, or (unset) on when there is one. */
+  arcSeal: 'on' | 'off' | 'auto';
   /** DNS servers for SPF/DKIM/DMARC checks (ip[:port], comma-separated); unset: the system's. */
   dnsServers: string[];
   /** Connections to the relay used for list delivery. */
@@ -335,6 +339,15 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     parse: (raw, env) => (raw ? parsePositive(raw, env, 365) : 14),
   },
   {
+    key: 'pageCacheSeconds', env: 'PAGE_CACHE_SECONDS', defaultText: '`5`',
+    description: 'Seconds a public page made for a signed-out visitor is served again to other signed-out visitors, so live figures (member counts, upcoming events) on public pages are at most this old; a change made through this web process shows at once. Signed-in members never get a kept page. `0` turns it off.',
+    parse: (raw, env) => {
+      if (raw === undefined || raw.trim() === '') return 5;
+      if (!/^\d+$/.test(raw.trim()) || Number(raw) > 300) throw new ConfigError(env, `"${raw}" must be a whole number of seconds from 0 to 300.`);
+      return Number(raw);
+    },
+  },
+  {
     key: 'roles', env: 'SOCIALGOV_ROLES', defaultText: '`web,mail-in,worker`',
     description: 'Roles this process runs, comma-separated: `web` (site and API), `mail-in` (SMTP/LMTP listeners), `worker` (queued jobs and list delivery). Run several processes with different roles against one PostgreSQL to scale.',
     parse: (raw, env) => {
@@ -415,6 +428,16 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     key: 'dkimKeyFiles', env: 'DKIM_PRIVATE_KEY_FILE', defaultText: '(none)',
     description: 'PEM private key (RSA 2048+ or Ed25519) that signs list mail; with several selectors, one file per selector, comma-separated, in the same order.',
     parse: (raw, env) => commaList(raw, env, 'file').map((f) => path.resolve(f)),
+  },
+  {
+    key: 'arcSeal', env: 'ARC_SEAL', defaultText: '(on when DKIM_SELECTOR has an RSA key)',
+    description: 'ARC-seal list copies (RFC 8617) with the RSA key of DKIM_SELECTOR, so receivers that trust the list can use the SPF, DKIM and DMARC results it saw on the original. `off` seals nothing; `on` requires an RSA key.',
+    parse: (raw, env) => {
+      const v = (raw ?? '').trim().toLowerCase();
+      if (v === '') return 'auto';
+      if (v === 'on' || v === 'off') return v;
+      throw new ConfigError(env, `"${raw}" must be on or off (or unset: on when there is an RSA DKIM key).`);
+    },
   },
   {
     key: 'dnsServers', env: 'DNS_SERVERS', defaultText: '(the system resolver)',
@@ -618,6 +641,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.dkimSelectors.length !== config.dkimKeyFiles.length) {
     throw new ConfigError('DKIM_PRIVATE_KEY_FILE', `${config.dkimKeyFiles.length} key files for ${config.dkimSelectors.length} selectors in DKIM_SELECTOR; give one key file per selector, in the same order.`);
   }
+  if (config.arcSeal === 'on' && !config.dkimSelectors.length) throw new ConfigError('ARC_SEAL', 'ARC sealing needs an RSA key: set DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or ARC_SEAL=off.');
   const twice = config.dkimSelectors.find((sel, i) => config.dkimSelectors.indexOf(sel) !== i);
   if (twice) throw new ConfigError('DKIM_SELECTOR', `"${twice}" is named twice; each key needs a selector of its own.`);
   return config;

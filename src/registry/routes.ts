@@ -71,6 +71,8 @@ function inputOf(r: RegistryRecord): RecordInput {
 export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const hide = { schema: { hide: true } };
+    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { ...hide, config: { pageCache: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
     const platforms = new PlatformCache(ctx.pool);
     const deps = (): WorkflowDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx) });
@@ -99,7 +101,7 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
       }), status);
     }
 
-    app.get<{ Querystring: Record<string, string | undefined> }>('/registry', hide, async (req, reply) => {
+    app.get<{ Querystring: Record<string, string | undefined> }>('/registry', publicPage, async (req, reply) => {
       const q = req.query;
       const values: SearchValues = { q: (q.q ?? '').slice(0, 200), agency: q.agency ?? '', platform: q.platform ?? '', tag: q.tag ?? '', language: (q.language ?? '').slice(0, 20) };
       const page = Math.max(1, Math.min(100_000, Number.parseInt(q.page ?? '1', 10) || 1));
@@ -117,7 +119,7 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
       }));
     });
 
-    app.get<{ Querystring: { url?: string } }>('/registry/verify', hide, async (req, reply) => {
+    app.get<{ Querystring: { url?: string } }>('/registry/verify', publicPage, async (req, reply) => {
       const url = (req.query.url ?? '').trim().slice(0, 2000);
       if (!url) return sendPage(reply, VerifyPage({ site: siteFor(ctx, req), url, error: 'Enter the address of the account, such as https://x.com/USAGov.' }), 400);
       const result = await verifyAccount(ctx.pool, await platforms.get(), url);
@@ -125,7 +127,7 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, VerifyPage({ site: siteFor(ctx, req), url, answer: result.answer }));
     });
 
-    app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/registry/records/:id', hide, async (req, reply) => {
+    app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/registry/records/:id', publicPage, async (req, reply) => {
       const v = await viewerOf(req);
       const r = await recordFor(req, req.params.id, v);
       const notice = req.query.done ? NOTICES[req.query.done] : undefined;

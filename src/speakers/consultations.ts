@@ -84,7 +84,7 @@ async function recordStep(db: Queryable, id: number, from: ConsultationStatus | 
 export async function findConsultation(db: Queryable, id: number, opts: { forUpdate?: boolean } = {}): Promise<Consultation | undefined> {
   if (opts.forUpdate) await db.query('select 1 from consultations where id = $1 for update', [id]);
   const { rows } = await db.query(
-    `select q.*, c.slug, c.title, a.name as asker_name, a.email as asker_email, x.name as expert_name, x.email as expert_email
+    `select q.*, c.slug, coalesce(c.short_name, c.title) as title, a.name as asker_name, a.email as asker_email, x.name as expert_name, x.email as expert_email
        from consultations q join communities c on c.id = q.community_id join members a on a.id = q.asker_id left join members x on x.id = q.expert_id
       where q.id = $1`,
     [id],
@@ -124,7 +124,7 @@ export async function consultationRoles(db: Queryable, c: Consultation, viewer: 
 /** Consultations a member asked or was asked, newest first. */
 export async function consultationsFor(db: Queryable, memberId: number): Promise<Array<{ id: number; topic: string; status: ConsultationStatus; mine: boolean; communityTitle: string; createdAt: Date }>> {
   const { rows } = await db.query(
-    `select q.id, q.topic, q.status, q.asker_id = $1 as mine, c.title, q.created_at from consultations q join communities c on c.id = q.community_id
+    `select q.id, q.topic, q.status, q.asker_id = $1 as mine, coalesce(c.short_name, c.title) as title, q.created_at from consultations q join communities c on c.id = q.community_id
       where q.asker_id = $1 or exists (select 1 from consultation_experts ce where ce.consultation_id = q.id and ce.member_id = $1)
       order by q.created_at desc, q.id desc`,
     [memberId],

@@ -42,11 +42,13 @@ export function speakersRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     const secret = await cookieSecret(ctx.pool, ctx.config.secret);
     const hide = { schema: { hide: true } };
+    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { ...hide, config: { pageCache: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
     const deps = (): SpeakersDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx), secret, reminderDays: ctx.config.speakerReminderDays });
 
     async function community(slug: string): Promise<CommunityRef> {
-      const { rows } = await ctx.pool.query<{ id: string; slug: string; title: string }>('select id, slug, title from communities where slug = $1', [slug]);
+      const { rows } = await ctx.pool.query<{ id: string; slug: string; title: string }>('select id, slug, coalesce(short_name, title) as title from communities where slug = $1', [slug]);
       if (!rows[0]) throw new NotFoundError(`There is no community called “${slug}”.`);
       return { id: Number(rows[0].id), slug: rows[0].slug, title: rows[0].title };
     }
@@ -60,14 +62,14 @@ export function speakersRoutes(ctx: AppContext): FastifyPluginAsync {
 
     // ---- Public directory and profiles ----------------------------------------------------
 
-    app.get<{ Params: { slug: string }; Querystring: Record<string, string | undefined> }>('/communities/:slug/speakers', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string }; Querystring: Record<string, string | undefined> }>('/communities/:slug/speakers', publicPage, async (req, reply) => {
       const c = await community(req.params.slug);
       const q = req.query;
       const filter: DirectoryFilter = { q: (q.q ?? '').trim().slice(0, 100), topic: (q.topic ?? '').slice(0, 100), agency: (q.agency ?? '').slice(0, 200), format: (q.format ?? '').slice(0, 20) };
       return sendPage(reply, DirectoryPage({ site: siteFor(ctx, req), c, speakers: await speakersOf(ctx.pool, c.id, filter, { publicOnly: true }), filter, choices: await directoryChoices(ctx.pool, c.id) }));
     });
 
-    app.get<{ Params: { slug: string; id: string } }>('/communities/:slug/speakers/:id', hide, async (req, reply) => {
+    app.get<{ Params: { slug: string; id: string } }>('/communities/:slug/speakers/:id', publicPage, async (req, reply) => {
       const c = await community(req.params.slug);
       const s = await publicSpeaker(ctx.pool, c.id, idOf(req.params.id, 'speaker'));
       if (!s) throw new NotFoundError('That speaker is not listed in this community’s speakers bureau. See the list of speakers.');

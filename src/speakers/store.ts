@@ -86,7 +86,7 @@ export function statusLink(d: Pick<SpeakersDeps, 'baseUrl' | 'secret'>, id: numb
   return `${d.baseUrl}/speaker-requests/${id}?token=${statusToken(d.secret, id)}`;
 }
 
-const SELECT = `select r.*, c.slug as community_slug, c.title as community_title,
+const SELECT = `select r.*, c.slug as community_slug, coalesce(c.short_name, c.title) as community_title,
     sp.name as speaker_name, sp.email as speaker_email, pr.name as preferred_name, e.slug as event_slug
   from speaker_requests r join communities c on c.id = r.community_id
   left join members sp on sp.id = r.speaker_id left join members pr on pr.id = r.preferred_speaker_id

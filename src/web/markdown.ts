@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { memoText } from '../platform/memo.ts';
 
 const md = new MarkdownIt({ html: true, linkify: true, typographer: false });
 
@@ -60,10 +61,8 @@ const SANITIZE: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
 };
 
-/** Render Markdown to HTML that is safe to insert into a page. */
-export function renderMarkdown(source: string): string {
-  return sanitizeHtml(md.render(source), SANITIZE);
-}
+/** Render Markdown to HTML that is safe to insert into a page (remembered: the same source gives the same HTML). */
+export const renderMarkdown = memoText((source: string): string => sanitizeHtml(md.render(source), SANITIZE));
 
 /**
  * Plain text as HTML that shows the same characters: for fields a reader treats as HTML that

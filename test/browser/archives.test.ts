@@ -94,6 +94,29 @@ describe('the archive of real mail in Chromium', { skip: NO_CHROMIUM || NO_SHARE
     assert.ok(chosen.byShape.length > 1, 'more than one shape');
   });
 
+  test('the message with the deepest quoted history (19 levels) is a short page, JavaScript off; its history opens', async (t) => {
+    const { rows } = await archive.platform.db.pool.query<{ number: number }>(
+      "select number from posts where message_id = '<CA+JMMq9gbq_-YgRCFfy3iOZ0Mygc2fd7uOeUgNREMi1-S2atLA@mail.gmail.com>'",
+    );
+    const c = await context(false);
+    const page = await c.newPage();
+    for (const width of [320, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${archive.platform.url}/archives/social-media/${rows[0]!.number}`);
+      const tall = () => page.evaluate(() => document.documentElement.scrollHeight);
+      const folded = await tall();
+      const quote = page.locator('.sg-mail-body details.archive-quote').first();
+      assert.equal(await quote.getAttribute('open'), null);
+      await quote.locator('summary').click();
+      const opened = await tall();
+      t.diagnostic(`${width} px: ${folded} px tall folded, ${opened} px with the history open`);
+      // (before folding: 43,672 px at 320 px)
+      assert.ok(folded < 4000, `${width} px: ${folded} px tall`);
+      assert.ok(opened > folded * 2, 'the history is there when opened');
+    }
+    await c.close();
+  });
+
   test('browse a month, open a long thread, search, all with JavaScript off; each page passes axe', async () => {
     // With JavaScript off nothing can run in the page (axe included): walk the pages as a
     // reader does, and note each address; then axe checks the same addresses with JavaScript on.

@@ -98,6 +98,22 @@ describe('list pages in Chromium', { skip: NO_CHROMIUM }, () => {
     }
   }
 
+  test('a post held as possibly forged: a warning instead of the ban button, at 1280 and 320 px', async () => {
+    const port = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
+    await postMail({ port, from: 'reader@agency.gov, Spam <spam@example.com>', envelopeFrom: 'spam@example.com', to: `social-media@${DOMAIN}`, subject: 'Cheap pills', text: 'x', messageId: '<forged@example.com>' });
+    const id = (await waitFor('held', async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = '<forged@example.com>' and status = 'held'`)).rows[0])).id;
+    const context = await browser.newContext();
+    await context.addCookies([{ name: SESSION_COOKIE, value: session, url: platform.url }]);
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/communities/social-media/admin/held/${id}`);
+    assert.match(await page.locator('.usa-alert--warning').innerText(), /not verified/);
+    assert.equal(await page.getByRole('button', { name: 'Ban the sender' }).count(), 0);
+    await check(page, 'held-forged');
+    await page.setViewportSize({ width: 320, height: 800 });
+    await check(page, 'held-forged-320');
+    await context.close();
+  });
+
   test('the mailed moderation link and the unsubscribe page pass axe', async () => {
     const notice = await waitFor('notice', async () => sink.messages.find((m) => m.to.includes('coord@agency.gov') && /waiting for a moderator/.test(m.subject)));
     const context = await browser.newContext();

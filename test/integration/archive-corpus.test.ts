@@ -13,6 +13,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DomUtils } from 'htmlparser2';
+import { archivePending } from '../../src/archives/archiver.ts';
+import { searchArchiveRaw } from '../../src/archives/search.ts';
+import { freshText } from '../../src/archives/text.ts';
+import { listByLocalPart } from '../../src/lists/store.ts';
 import { startCorpusArchive, type CorpusArchive } from '../archive-helpers.ts';
 import { chooseRepresentatives, elementsIn, fetchPages, markupShape, parsePage, type FetchedPage, type HtmlDocument, type HtmlElement, type ShapedPage } from '../archive-shapes.ts';
 import { NO_SHARED, ROOT } from '../helpers.ts';
@@ -161,6 +165,33 @@ function checkPage(page: FetchedPage, doc: HtmlDocument, origin: string, frame: 
   return { problems, links, anchors, ids };
 }
 
+/** How deep blockquotes may nest in what a message page shows before the reader opens a fold. */
+const MAX_UNFOLDED_QUOTE_DEPTH = 1;
+
+/** The deepest nesting of <blockquote> in message bodies, outside folded quotes (details.archive-quote). */
+function unfoldedQuoteDepth(doc: HtmlDocument): number {
+  let deepest = 0;
+  const walk = (e: HtmlElement, depth: number) => {
+    if (e.name === 'details' && hasClass(e, 'archive-quote')) return;
+    const d = e.name === 'blockquote' ? depth + 1 : depth;
+    deepest = Math.max(deepest, d);
+    for (const c of childElements(e)) walk(c, d);
+  };
+  for (const body of DomUtils.findAll((e) => hasClass(e, 'sg-mail-body'), doc.children)) walk(body, 0);
+  return deepest;
+}
+
+/** The text a message page shows in its body before any fold is opened. */
+function unfoldedText(doc: HtmlDocument): string {
+  const parts: string[] = [];
+  const walk = (n: HtmlElement['children'][number]) => {
+    if (DomUtils.isText(n)) parts.push(n.data);
+    else if (DomUtils.isTag(n) && !(n.name === 'details' && hasClass(n, 'archive-quote'))) n.children.forEach(walk);
+  };
+  for (const body of DomUtils.findAll((e) => hasClass(e, 'sg-mail-body'), doc.children)) body.children.forEach(walk);
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}
+
 describe('the archive page checks', () => {
   const origin = 'http://127.0.0.1:3000';
   const frame: SiteFrame = { scripts: ['/assets/site.js'] };
@@ -174,6 +205,14 @@ describe('the archive page checks', () => {
     assert.deepEqual(c.problems, []);
     assert.deepEqual([...c.links].sort(), ['/archives/social-media/1/attachments/0', '/assets/site.js']);
     assert.deepEqual(c.anchors, [['/archives/social-media/1', 'main-content']]);
+  });
+
+  test('quoted history outside a fold is measured; inside one it is not', () => {
+    const doc = (body: string) => parsePage(`<main><div class="sg-mail-body">${body}</div></main>`);
+    assert.equal(unfoldedQuoteDepth(doc('<p>Hi</p><blockquote>a<blockquote>b<blockquote>c</blockquote></blockquote></blockquote>')), 3);
+    const folded = doc('<p>Hi</p><details class="archive-quote"><summary>Quoted text</summary><blockquote>a<blockquote>b</blockquote></blockquote></details>');
+    assert.equal(unfoldedQuoteDepth(folded), 0);
+    assert.equal(unfoldedText(folded), 'Hi');
   });
 
   test('each thing a page must not have is found', () => {
@@ -255,6 +294,8 @@ describe('every message of the real corpus, over HTTP', { skip: NO_SHARED, timeo
       const { doc, links: pointed } = check(page, false);
       for (const l of pointed) links.add(l);
       shaped.push({ path: page.path, shape: markupShape(doc) });
+      const depth = unfoldedQuoteDepth(doc);
+      if (depth > MAX_UNFOLDED_QUOTE_DEPTH) problems.push(`${page.path}: quoted history ${depth} levels deep outside a fold`);
     }
 
     // Each address once: threads, months, attachments and inline images, the other format,
@@ -291,5 +332,93 @@ describe('every message of the real corpus, over HTTP', { skip: NO_SHARED, timeo
     t.diagnostic(`${chosen.byShape.length} markup shapes over ${shaped.length} message pages (${chosen.forPairs.length} more pages open the remaining parent>child pairs); written to ${path.relative(ROOT, out)}`);
     // Not vacuous: many shapes, yet far fewer than pages (test/archive-shapes.test.ts shows what makes a new one).
     assert.ok(chosen.byShape.length >= 10 && chosen.byShape.length <= shaped.length / 4, `${chosen.byShape.length} shapes`);
+  });
+
+  const numberOf = async (messageId: string): Promise<number> =>
+    Number((await archive.platform.db.pool.query('select number from posts where message_id = $1', [messageId])).rows[0]!.number);
+
+  test('the deepest quoted histories (15 to 19 levels) open folded: the reply shows first, the history is one click away', async () => {
+    // Gmail and Apple Mail replies to "Need a little help with running legacy prebuilt UHD versions" and "Sequence Errors N200"
+    for (const id of ['<CA+JMMq9gbq_-YgRCFfy3iOZ0Mygc2fd7uOeUgNREMi1-S2atLA@mail.gmail.com>', '<365E5ED3-897E-402B-B5BA-D8F9A217B3EF@k5so.com>', '<CAOExtcTX1O0UT2fB_WN7CnJEK9_HN+7evxBw6nzL4Y7zLurzDw@mail.gmail.com>']) {
+      const [page] = await fetchPages(archive.platform.url, archive.session, [`/archives/social-media/${await numberOf(id)}`]);
+      const doc = parsePage(page!.html);
+      const body = DomUtils.findOne((e) => hasClass(e, 'sg-mail-body'), doc.children)!;
+      assert.ok(DomUtils.findAll((e) => e.name === 'blockquote', body.children).length >= 15, `${id}: the history is all there`);
+      const folds = DomUtils.findAll((e) => e.name === 'details' && hasClass(e, 'archive-quote'), body.children);
+      assert.ok(folds.length >= 1 && folds.every((f) => f.attribs.open === undefined), `${id}: folded, closed`);
+      assert.equal(unfoldedQuoteDepth(doc), 0, id);
+      const shown = unfoldedText(doc);
+      assert.ok(shown.length > 0 && shown.length < 1500, `${id}: ${shown.length} characters shown before the fold: ${shown.slice(0, 200)}`);
+    }
+  });
+
+  test('"has attachments" on real mail: a file the sender attached, never only a signature or an inline image', async () => {
+    const pool = archive.platform.db.pool;
+    const flag = async (id: string) => (await pool.query<{ has_attachment: boolean }>('select has_attachment from archive_entries where message_id = $1', [id])).rows[0]!.has_attachment;
+    // S/MIME and OpenPGP signed, nothing attached
+    for (const id of ['<6d6a2cd54454423ab2581b4b35c0bdef@ll.mit.edu>', '<011f01d54871$5dd45b00$197d1100$@aau.at>', '<6377ea27-7921-8d88-c40e-d9f202d39b05@novagrid.com>']) assert.equal(await flag(id), false, id);
+    // files whose parts have a Content-ID (Gmail: logs and scripts; Apple Mail: an XML file)
+    for (const id of ['<CANQ3h3-nEyp_b0aas9fdbHsz+OBMpNWJA0JZd7ABbfjsGmULQw@mail.gmail.com>', '<255EAC65-3DFA-4CBC-AADD-3CD78FAEB801@ll.mit.edu>', '<CA+JMMq_PWfCwHKYbuVNUBSkLStLJsHr2TuV7aEEatFO1Mp3mPQ@mail.gmail.com>']) assert.equal(await flag(id), true, id);
+    // the flag and the parts agree everywhere, and each kind of part is there
+    const { rows } = await pool.query<{ has_attachment: boolean; kinds: string[] }>(
+      `select has_attachment, array(select a->>'kind' from jsonb_array_elements(attachments) a) as kinds from archive_entries where jsonb_array_length(attachments) > 0`,
+    );
+    for (const r of rows) assert.equal(r.has_attachment, r.kinds.includes('file'), r.kinds.join(','));
+    const flagged = rows.filter((r) => r.has_attachment).length;
+    assert.ok(flagged >= 30, `${flagged} messages with attachments`);
+    assert.ok(rows.some((r) => !r.has_attachment && r.kinds.every((k) => k === 'inline')), 'a message with only inline images is not flagged');
+    assert.ok(rows.some((r) => !r.has_attachment && r.kinds.every((k) => k === 'signature')), 'a signed message is not flagged');
+  });
+
+  test('search finds words inside the paths, addresses and slash-joined words of real mail', async () => {
+    const pool = archive.platform.db.pool;
+    const list = (await listByLocalPart(pool, 'social-media'))!;
+    const { rows } = await pool.query<{ post_id: number; sent_at: Date; from_address: string; body_text: string }>(
+      `select post_id, sent_at, from_address, body_text from archive_entries where list_id = $1 and body_text ~ '[A-Za-z]/[A-Za-z]' order by post_id`,
+      [list.id],
+    );
+    // one word of five or more letters (not one too common to be indexed, like "where") from inside
+    // a joined chunk of the author's own text, per message
+    // (a word of its own between the joins: "Instagram" in "Facebook/Instagram", not "Mbyte" in "100Mbyte/s")
+    const words = (r: (typeof rows)[number]) => freshText(r.body_text).split(/\s+/).filter((c) => c.includes('/')).flatMap((c) => c.split(/[^\p{L}\p{N}_-]+/u).filter((w) => /^[A-Za-z]{5,}$/.test(w)));
+    const { rows: indexed } = await pool.query<{ w: string }>("select w from unnest($1::text[]) w where numnode(plainto_tsquery('english', w)) > 0", [[...new Set(rows.flatMap(words))]]);
+    const known = new Set(indexed.map((r) => r.w));
+    const cases: Array<{ postId: number; word: string; day: Date; from: string }> = [];
+    for (const r of rows) {
+      const word = words(r).find((w) => known.has(w));
+      if (word) cases.push({ postId: Number(r.post_id), word, day: r.sent_at, from: r.from_address });
+    }
+    assert.ok(cases.length >= 100, `${cases.length} messages with joined words`);
+    const missed: string[] = [];
+    for (const c of cases) {
+      const since = new Date(c.day.getTime() - 1000);
+      const until = new Date(c.day.getTime() + 1000);
+      const r = await searchArchiveRaw(pool, { listIds: [list.id], words: c.word, from: c.from, since, until, limit: 100 });
+      if (!r.hits.some((h) => h.postId === c.postId)) missed.push(`${c.word} (post ${c.postId})`);
+    }
+    assert.deepEqual(missed, [], `${missed.length} of ${cases.length} missed`);
+  });
+
+  test('the same real mail arriving by mail-in shows the same posters as the import (one rule for "X via USRP-users")', async () => {
+    const pool = archive.platform.db.pool;
+    await pool.query("insert into communities (slug, title) values ('usrp', 'USRP')");
+    const list = (await listByLocalPart(pool, 'usrp'))!;
+    // stored as the listserv stores a post: the From header as sent (the list's address, "X via USRP-users")
+    await pool.query(
+      `insert into posts (list_id, number, message_id, in_reply_to, refs, subject, from_address, from_name, sent_at, raw, decorated, size)
+       select $1, row_number() over (order by p.number), p.message_id, p.in_reply_to, p.refs, p.subject, 'usrp-users@lists.ettus.com', coalesce(p.from_name, 'Someone') || ' via USRP-users', p.sent_at, p.raw, p.raw, p.size
+       from posts p join lists l on l.id = p.list_id where l.local_part = 'social-media' and p.number <= 300`,
+      [list.id],
+    );
+    await archivePending(pool, list.id);
+    const { rows } = await pool.query<{ message_id: string; mail_in: string; imported: string; mail_in_name: string | null; imported_name: string | null }>(
+      `select a.message_id, a.from_address as mail_in, b.from_address as imported, a.from_name as mail_in_name, b.from_name as imported_name
+       from archive_entries a join archive_entries b on b.message_id = a.message_id and b.list_id <> a.list_id where a.list_id = $1`,
+      [list.id],
+    );
+    assert.ok(rows.length >= 290, `${rows.length} posts`);
+    const differ = rows.filter((r) => r.mail_in !== r.imported || r.mail_in_name !== r.imported_name);
+    assert.deepEqual(differ.slice(0, 5), [], `${differ.length} of ${rows.length} show another poster`);
+    assert.ok(rows.every((r) => r.mail_in !== 'usrp-users@lists.ettus.com'));
   });
 });

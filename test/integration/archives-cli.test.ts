@@ -96,4 +96,23 @@ describe('socialgov archives', { skip: NO_SERVER }, () => {
     assert.equal(none.code, 1);
     assert.match(none.stderr, /Nothing was posted to social-media in that time/);
   });
+
+  test('rederive: entries queued by an upgrade are read again; nothing queued, nothing to do', async () => {
+    const db = new pg.Client({ connectionString: t.url });
+    await db.connect();
+    try {
+      await db.query(`update archive_entries set search = to_tsvector('simple', 'stale')`);
+      await db.query('insert into archive_rederive (post_id, list_id) select post_id, list_id from archive_entries');
+      const r = await runCli(['archives', 'rederive', 'social-media'], t.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Reading messages again: 100% \(3\/3\)/);
+      assert.match(r.stdout, /3 message\(s\) read again; the archive is up to date\./);
+      const { rows } = await db.query(`select count(*)::int as n from archive_entries where search @@ to_tsquery('english', 'top')`);
+      assert.equal(rows[0].n, 1, 'the search vector is made again');
+      assert.match((await runCli(['archives', 'rederive'], t.env)).stdout, /Nothing to do: the archive is up to date\./);
+      assert.match((await runCli(['archives', 'rederive', 'nope'], t.env)).stderr, /There is no list "nope"/);
+    } finally {
+      await db.end();
+    }
+  });
 });

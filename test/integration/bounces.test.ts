@@ -49,7 +49,7 @@ let refusedOnce = false;
  */
 async function refusingRelay(sinkPort: number): Promise<{ url: string; close(): Promise<void> }> {
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, disableReverseLookup: true,
     onRcptTo(address, _session, callback) {
       if (address.address.toLowerCase() === REFUSED && !refusedOnce) return (refusedOnce = true), callback(Object.assign(new Error(`5.1.1 <${REFUSED}>: Recipient address rejected: User unknown in virtual mailbox table`), { responseCode: 550 }));
       callback();

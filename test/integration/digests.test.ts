@@ -16,7 +16,7 @@ import { sendDueDigests, type DigestContext } from '../../src/lists/digests/send
 import { startTestDns, type TestDns } from '../dns-server.ts';
 import { addMembers, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
 import { startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
-import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { removeDir, runCli, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 
 const require = createRequire(import.meta.url);
 const { dkimVerify } = require('mailauth/lib/dkim/verify') as {
@@ -45,6 +45,8 @@ describe('digests', () => {
   let smtpPort: number;
   let listKey: RsaKey;
   let ctx: DigestContext;
+  /** The settings the platform runs with, for the CLI. */
+  let env: Record<string, string>;
 
   before(async () => {
     const database = await testDatabaseEnv();
@@ -53,7 +55,7 @@ describe('digests', () => {
     listKey = rsaKey();
     dns = await startTestDns({});
     sink = await startMailSink();
-    config = testConfig({
+    env = {
       ...database.env,
       SMTP_URL: sink.url,
       PUBLIC_URL: SITE,
@@ -65,7 +67,8 @@ describe('digests', () => {
       DKIM_PRIVATE_KEY_FILE: writeKey(dir, listKey),
       // Weekly digests on the weekday of the next digest hour; the day after is not one.
       DIGEST_WEEKDAY: String(nextSend.weekday),
-    });
+    };
+    config = testConfig(env);
     platform = await startPlatform(config);
     smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
     ctx = { baseUrl: SITE, domain: DOMAIN, config, log: () => undefined };
@@ -234,5 +237,48 @@ describe('digests', () => {
     assert.equal(digestsTo('weekly@agency.gov').length, 2);
     const after = await sendDueDigests(platform.db.pool, ctx, nextSend.plus({ days: 9, minutes: 5 }));
     assert.equal(after.deliveries, 0, 'the final digest goes once');
+  });
+
+  test('socialgov lists digest --preview shows the next digest and changes nothing; --send sends it once, now', async () => {
+    await post(7);
+    await deliveredAll();
+    const before = await platform.db.pool.query(`select m.email, ms.last_digest_post from memberships ms join members m on m.id = ms.member_id order by m.email`);
+    const mails = sink.messages.length;
+
+    const preview = await runCli(['lists', 'digest', 'social-media', '--preview'], env);
+    assert.equal(preview.code, 0, preview.stderr);
+    assert.match(preview.stdout, /^Daily digest of Social Media: 1 post \(#7–#7\), for 1 member$/m);
+    assert.match(preview.stdout, /^Weekly digest of Social Media: 3 posts \(#5–#7\), for 1 member$/m);
+    assert.match(preview.stdout, /^Subject: \[Social Media\] /m);
+    assert.match(preview.stdout, /Post number 7 body\./);
+    assert.match(preview.stdout, /each member's own link to leave the list/);
+    assert.doesNotMatch(preview.stdout, /@@SOCIALGOV/);
+    assert.match(preview.stderr, /Nothing was sent/);
+    await settle();
+    assert.equal(sink.messages.length, mails, 'a preview sends nothing');
+    assert.deepEqual((await platform.db.pool.query(`select m.email, ms.last_digest_post from memberships ms join members m on m.id = ms.member_id order by m.email`)).rows, before.rows, 'and marks no one');
+    assert.equal((await platform.db.pool.query(`select count(*)::int as n from digests where manual`)).rows[0].n, 0);
+
+    const usage = await runCli(['lists', 'digest', 'social-media'], env);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--preview shows the next digest, --send sends it now/);
+
+    const sent = await runCli(['lists', 'digest', 'social-media', '--send', '--mode', 'daily'], env);
+    assert.equal(sent.code, 0, sent.stderr);
+    assert.match(sent.stdout, /^Daily digest of Social Media: 1 post \(#7–#7\), queued for 1 member$/m);
+    const digest = await waitFor('digest sent by hand', async () => digestsTo('late@agency.gov')[2]);
+    await deliveredAll();
+    assert.deepEqual(await attachedPosts(digest), ['<post-7@agency.gov>']);
+    assert.equal(digestsTo('weekly@agency.gov').length, 2, 'only the mode asked for');
+
+    const again = await runCli(['lists', 'digest', 'social-media', '--send', '--mode', 'daily'], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /Nothing to send/);
+    // The scheduled digest still runs, and does not repeat what was sent by hand.
+    const scheduled = await sendDueDigests(platform.db.pool, ctx, nextSend.plus({ days: 10, minutes: 5 }));
+    assert.equal(scheduled.periods, 1, JSON.stringify(scheduled));
+    assert.equal(scheduled.deliveries, 0);
+    await settle();
+    assert.equal(digestsTo('late@agency.gov').length, 3, 'sent once');
   });
 });

@@ -10,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { decodeHeaderValue } from '../../src/lists/message/raw.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
 import { addMembers, waitFor } from '../list-helpers.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
@@ -234,6 +235,25 @@ describe('the listserv, hardened', () => {
       for (const copy of copies) {
         assert.ok(longestLine(copy.raw) <= 998, `copy to ${copy.to[0]} has a line of ${longestLine(copy.raw)} octets`);
         assert.ok(copy.text.includes(`Before.\n${long}\nAfter.`), copy.text.slice(0, 200));
+      }
+    });
+
+    test('header lines over 998 octets are folded (or encoded, when a word is that long) on every copy', async () => {
+      const messageId = '<long-headers@agency.gov>';
+      const words = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
+      const ids = Array.from({ length: 40 }, (_, i) => `<thread-${i}.${'a'.repeat(20)}@agency.gov>`);
+      const token = 'x'.repeat(1200);
+      const replies = await send(['From: Lee <lee@agency.gov>', `To: ${LIST}`, `Subject: ${words}`, `References: ${ids.join(' ')}`, `X-Token: ${token}`, `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=us-ascii', '', 'Short body.']);
+      assert.match(replies[5]!, /^250/);
+      const copies = await waitFor('two copies', async () => (copiesOf(messageId).length >= 2 ? copiesOf(messageId) : undefined));
+      const { simpleParser } = await import('mailparser');
+      for (const copy of copies) {
+        assert.ok(longestLine(copy.raw) <= 998, `copy to ${copy.to[0]} has a line of ${longestLine(copy.raw)} octets`);
+        const parsed = await simpleParser(copy.raw);
+        assert.equal(parsed.subject, `[Social Media] ${words}`);
+        assert.deepEqual(parsed.references, ids);
+        // Unstructured, so RFC 2047 encoded-words are its legal form; mailparser leaves X- fields undecoded.
+        assert.equal(decodeHeaderValue(String(parsed.headers.get('x-token'))), token);
       }
     });
 

@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
+import dns from 'node:dns';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import nodemailer from 'nodemailer';
@@ -48,6 +50,26 @@ describe('mail-in listeners', () => {
     await platform?.close();
     await cleanup?.();
     if (dir) removeDir(dir);
+  });
+
+  test('the greeting comes without a reverse DNS lookup of the client (a slow resolver held each connection up to 1.5 s)', async () => {
+    const reverse = dns.reverse;
+    let lookups = 0;
+    // A resolver that never answers: the listener must not wait for it.
+    dns.reverse = ((_ip: string, _cb: unknown) => void lookups++) as typeof dns.reverse;
+    try {
+      const started = Date.now();
+      const greeting = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(smtpPort, '127.0.0.1');
+        socket.once('data', (d) => (socket.destroy(), resolve(d.toString('utf8'))));
+        socket.once('error', reject);
+      });
+      assert.match(greeting, /^220 /);
+      assert.equal(lookups, 0, 'no reverse lookup');
+      process.stdout.write(`# greeting after ${Date.now() - started} ms\n`);
+    } finally {
+      dns.reverse = reverse;
+    }
   });
 
   test('STARTTLS with the configured certificate; the message is stored before the 250', async () => {

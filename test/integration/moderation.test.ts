@@ -131,6 +131,27 @@ describe('moderation', () => {
     assert.equal(again.status, 'discarded');
   });
 
+  test("banning the sender of a post held as forged does not ban the member it claims to be: refused, discard offered", async () => {
+    // From names a member and a stranger (rule from-header): the From cannot be trusted.
+    const messageId = '<forged-member@example.com>';
+    await postMail({ port, from: 'reader@agency.gov, Spam <spam2@example.com>', envelopeFrom: 'spam2@example.com', to: LIST, subject: 'Cheap pills', text: 'x', messageId });
+    const held = await waitFor('held', async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = $1 and status = 'held'`, [messageId])).rows[0]);
+    const mod = await signIn('mod@agency.gov');
+    const detail = await mod.get(`/communities/social-media/admin/held/${held.id}`);
+    assert.equal(detail.status, 200);
+    assert.doesNotMatch(detail.text, /name="action" value="ban"/, 'no ban button for a message whose From is not verified');
+    assert.match(detail.text, /not verified/);
+    const queue = await mod.get('/communities/social-media/admin/held');
+    const res = await mod.request('POST', '/communities/social-media/admin/held', { _csrf: csrfToken(queue.text), action: 'ban', id: String(held.id) });
+    assert.equal(res.status, 409);
+    assert.match(res.text, /Not banned.*reader@agency\.gov.*not verified.*Discard/s);
+    const list = await platform.db.pool.query(`select banned from lists where local_part = 'social-media'`);
+    assert.ok(!list.rows[0].banned.includes('reader@agency.gov'), `the impersonated member is not banned: ${JSON.stringify(list.rows[0].banned)}`);
+    assert.equal((await platform.db.pool.query(`select status from incoming_messages where id = $1`, [held.id])).rows[0].status, 'held', 'the message still waits');
+    await mod.request('POST', '/communities/social-media/admin/held', { _csrf: csrfToken(queue.text), action: 'discard', id: String(held.id) });
+    assert.equal((await platform.db.pool.query(`select status from incoming_messages where id = $1`, [held.id])).rows[0].status, 'discarded');
+  });
+
   test('a held HTML message: its text, and its formatted version made safe', async () => {
     const messageId = '<html-held@example.com>';
     await postMail({

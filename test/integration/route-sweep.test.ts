@@ -93,7 +93,8 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
     dir = tempDir('sg-sweep-');
-    platform = await startPlatform(testConfig({ ...database.env, SOCIALGOV_ROLES: 'web', SOCIALGOV_DATA_DIR: dir }));
+    // Public pages are kept (as in production), so the sweep also checks what is kept and for whom.
+    platform = await startPlatform(testConfig({ ...database.env, SOCIALGOV_ROLES: 'web', SOCIALGOV_DATA_DIR: dir, PAGE_CACHE_SECONDS: '300' }));
     app = platform.app!;
     const pool = platform.db.pool;
     const community = (await pool.query<{ id: string }>(`select id from communities where slug = 'social-media'`)).rows[0]!.id;
@@ -273,6 +274,35 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     }
   });
 
+  test('every page that may be kept: the same for each signed-out visitor, never shown to a member, never kept from a member', async () => {
+    const kept = app.pageCache.routes();
+    assert.ok(kept.length >= 25, `public page routes marked to be kept: ${kept.length}`);
+    const member = visitors[1]!;
+    const checked: string[] = [];
+    for (const path of kept) {
+      const url = fill(path);
+      const first = await app.inject({ method: 'GET', url });
+      if (first.statusCode !== 200) continue;
+      const second = await app.inject({ method: 'GET', url });
+      if (first.headers['set-cookie'] !== undefined) {
+        // a page with a form: its CSRF cookie and token are the visitor's own
+        assert.equal(second.headers.age, undefined, `${url}: a page that sets a cookie is never kept`);
+        assert.notEqual(second.body, first.body, `${url}: each visitor gets their own form token`);
+        continue;
+      }
+      assert.ok(second.headers.age !== undefined, `${url}: the second signed-out visitor gets the kept page`);
+      assert.equal(second.body, first.body, url);
+      assert.match(first.body, /href="\/signin"/, `${url}: the signed-out page offers to sign in`);
+      const theirs = await member.send('GET', url);
+      assert.equal(theirs.headers.age, undefined, `${url}: a member never gets a kept page`);
+      if (theirs.statusCode === 200) assert.match(theirs.body, /href="\/account"[^>]*>(<span>)?Your account/, `${url}: the member's page is made for them`);
+      const after = await app.inject({ method: 'GET', url });
+      assert.equal(after.body, first.body, `${url}: the member's page was not kept for others`);
+      checked.push(url);
+    }
+    assert.ok(checked.length >= 20, `kept pages checked: ${checked.join(' ')}`);
+  });
+
   test('a NUL byte or a paging number out of range in the address: 400 saying what to fix', async () => {
     const visitor = new Visitor(app, 'visitor');
     const page = await visitor.send('GET', '/communities/social%00media');
@@ -293,11 +323,11 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     assert.equal((await visitor.send('GET', '/api/v1/registry/records?page=2&page_size=10')).statusCode, 200, 'ordinary paging still works');
     assert.equal((await visitor.send('GET', '/registry?page=')).statusCode, 200, 'an empty page number is no page number');
     // The router's own refusals answer in the site's shapes too.
-    const long = await visitor.send('GET', `/api/v1/communities/${'a'.repeat(150)}`);
+    const long = await visitor.send('GET', `/api/v1/communities/${'a'.repeat(250)}`);
     assert.equal(long.statusCode, 414);
     assert.deepEqual(Object.keys(long.json()).sort(), ['code', 'message', 'requestId', 'statusCode']);
     assert.equal(long.json().code, 'URI_TOO_LONG');
-    const longPage = await visitor.send('GET', `/communities/${'a'.repeat(150)}`);
+    const longPage = await visitor.send('GET', `/communities/${'a'.repeat(250)}`);
     assert.equal(longPage.statusCode, 414);
     assert.match(longPage.body, /<h1>There is a problem<\/h1>[\s\S]*The address is too long/);
     const undecodable = await visitor.send('GET', '/api/v1/communities/%E0%A4%A');

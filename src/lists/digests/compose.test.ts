@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
+import { mboxBytes, splitMbox } from '../../archives/mbox.ts';
 import { getHeader, splitMessage } from '../message/raw.ts';
 import { parseContentType, splitMultipart } from '../message/mime.ts';
 import { composeDigest, digestSubject, type DigestOptions, type DigestPost } from './compose.ts';
@@ -145,4 +149,57 @@ describe('digest composer', async () => {
   test('an empty digest is refused', async () => {
     await assert.rejects(composeDigest([], options), RangeError);
   });
+});
+
+describe('S/MIME posts in the digest text', () => {
+  // Made with "openssl smime -sign -nodetach -nocerts -text" (DER) and "openssl cms -sign
+  // -nodetach -nocerts -stream -text" (BER: indefinite lengths, the content in pieces), over
+  // "Hello list, / The meeting moved to Thursday.".
+  const OPAQUE_DER = 'MIICDQYJKoZIhvcNAQcCoIIB/jCCAfoCAQExDzANBglghkgBZQMEAgEFADBaBgkqhkiG9w0BBwGgTQRLQ29udGVudC1UeXBlOiB0ZXh0L3BsYWluDQoNCkhlbGxvIGxpc3QsDQoNClRoZSBtZWV0aW5nIG1vdmVkIHRvIFRodXJzZGF5Lg0KMYIBhjCCAYICAQEwMTAZMRcwFQYDVQQDDA5wYXRAYWdlbmN5LmdvdgIUcjolQFJUvq4QwKRMJtBAm0KP0V8wDQYJYIZIAWUDBAIBBQCggeQwGAYJKoZIhvcNAQkDMQsGCSqGSIb3DQEHATAcBgkqhkiG9w0BCQUxDxcNMjYxMjAzMDg1MzQ3WjAvBgkqhkiG9w0BCQQxIgQgUz7Tnvgc0lxxrQ9fylpwj1h7o43FG2Fa2E3DR4LfI9kweQYJKoZIhvcNAQkPMWwwajALBglghkgBZQMEASowCwYJYIZIAWUDBAEWMAsGCWCGSAFlAwQBAjAKBggqhkiG9w0DBzAOBggqhkiG9w0DAgICAIAwDQYIKoZIhvcNAwICAUAwBwYFKw4DAgcwDQYIKoZIhvcNAwICASgwCgYIKoZIzj0EAwIESDBGAiEAiLdulglHpC2jL3BnVtIUg+f+cnsgy5ygvsQo5RgT7UgCIQD/SIQpvTS0EGzHRrR8PJVoRzRPhU7LHAPeYMJSKTnYFA==';
+  const OPAQUE_BER = 'MIAGCSqGSIb3DQEHAqCAMIACAQExDTALBglghkgBZQMEAgEwgAYJKoZIhvcNAQcBoIAkgARLQ29udGVudC1UeXBlOiB0ZXh0L3BsYWluDQoNCkhlbGxvIGxpc3QsDQoNClRoZSBtZWV0aW5nIG1vdmVkIHRvIFRodXJzZGF5Lg0KAAAAAAAAMYIBgjCCAX4CAQEwMTAZMRcwFQYDVQQDDA5wYXRAYWdlbmN5LmdvdgIUcjolQFJUvq4QwKRMJtBAm0KP0V8wCwYJYIZIAWUDBAIBoIHkMBgGCSqGSIb3DQEJAzELBgkqhkiG9w0BBwEwHAYJKoZIhvcNAQkFMQ8XDTI2MTIwMzA4NTM0N1owLwYJKoZIhvcNAQkEMSIEIFM+0574HNJcca0PX8pacI9Ye6ONxRthWthNw0eC3yPZMHkGCSqGSIb3DQEJDzFsMGowCwYJYIZIAWUDBAEqMAsGCWCGSAFlAwQBFjALBglghkgBZQMEAQIwCgYIKoZIhvcNAwcwDgYIKoZIhvcNAwICAgCAMA0GCCqGSIb3DQMCAgFAMAcGBSsOAwIHMA0GCCqGSIb3DQMCAgEoMAoGCCqGSM49BAMCBEYwRAIgbGyxgfgLA3zcg5LIi31niIfn1156gdXRipKAR/Taje4CIBATwhGGmDpjJZebkQed+FhHFd6mWT2OlYqXoivg+Z08AAAAAAAA';
+  const opaque = (b64: string, n: number) =>
+    post(n, 'Opaque note', b64.replace(/.{76}/g, '$&\r\n') + '\r\n', 'MIME-Version: 1.0\r\nContent-Disposition: attachment; filename="smime.p7m"\r\nContent-Type: application/x-pkcs7-mime; smime-type=signed-data; name="smime.p7m"\r\nContent-Transfer-Encoding: base64\r\n');
+  const detached = post(3, 'Signed note', [
+    'This is an S/MIME signed message', '', '------B1', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable', '',
+    'Hello list,', '', 'The meeting moved to Thursday.', '', '------B1', 'Content-Type: application/pkcs7-signature; name="smime.p7s"', 'Content-Transfer-Encoding: base64',
+    'Content-Disposition: attachment; filename="smime.p7s"', '', 'MIIFlgYJKoZIhvcNAQcCoIIFhzCCBYMCAQExDzANBglghkgBZQMEAgEFADALBgkqhkiG9w0BBwGgggMXMIIDEzCCAfugAwIBAgIUJUxpFCV7yMV0iR7o6JZUiTbyIiowDQYJKoZIhvcNAQELBQAwGTEXMBUGA1UEAwwOcGF0QGFnZW5jeS5nb3YwHhcNMjYx', '', '------B1--', '',
+  ].join('\r\n'), 'MIME-Version: 1.0\r\nContent-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="----B1"\r\n');
+
+  async function digestText(p: DigestPost[]): Promise<string> {
+    const parsed = await simpleParser((await composeDigest(p, options)).message);
+    return parsed.text ?? '';
+  }
+
+  test('an opaque signature (smime.p7m): the signed text, never its MIME headers', async () => {
+    const text = await digestText([opaque(OPAQUE_DER, 1), opaque(OPAQUE_BER, 2)]);
+    assert.equal(text.match(/Hello list,\n\nThe meeting moved to Thursday\./g)?.length, 2, text);
+    assert.doesNotMatch(text, /Content-Type|smime\.p7m/i);
+  });
+
+  test('a detached signature (smime.p7s) is not listed as an attachment', async () => {
+    const text = await digestText([detached]);
+    assert.match(text, /Hello list,\n\nThe meeting moved to Thursday\./);
+    assert.doesNotMatch(text, /Content-Type|smime\.p7s|attachment/i);
+  });
+
+  const corpus = path.resolve(fileURLToPath(import.meta.url), '../../../../../shared/data/mail-corpus/usrp-users-1500.mbox.gz');
+  test('S/MIME-signed posts of the real list corpus read as text', { skip: existsSync(corpus) ? false : 'no ../shared/data/mail-corpus' }, async () => {
+    const signed = splitMbox(mboxBytes(readFileSync(corpus))).filter((m) => /^Content-Type: multipart\/signed/im.test(m.raw.toString('latin1'))).slice(0, 5);
+    assert.ok(signed.length >= 3, 'the corpus has S/MIME-signed posts');
+    const text = await digestText(signed.map((m, i) => ({ ...post(i + 1, 'x', ''), raw: m.raw })));
+    assert.doesNotMatch(text, /^Content-(Type|Transfer-Encoding):|smime\.p7s/im);
+    assert.equal(text.match(/^Message-ID: /gm)?.length, signed.length);
+  });
+});
+
+test('a post with a header or body line over 998 octets is attached with every line within 998', async () => {
+  const words = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
+  const long = post(1, words, `${'y'.repeat(1500)}\r\n`, `X-Token: ${'x'.repeat(1200)}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n`);
+  const { message } = await composeDigest([long], options);
+  const longest = Math.max(...message.toString('latin1').split('\r\n').map((l) => l.length));
+  assert.ok(longest <= 998, `a line of ${longest} octets`);
+  const parsed = await simpleParser(message);
+  const inner = await simpleParser(parsed.attachments.find((a) => a.contentType === 'message/rfc822')!.content);
+  assert.equal(inner.subject, words);
+  assert.equal(inner.text?.trim(), 'y'.repeat(1500));
 });

@@ -25,11 +25,13 @@
  * filled in per recipient by personal.ts.
  */
 import { DateTime } from 'luxon';
-import { simpleParser } from 'mailparser';
+import { simpleParser, type Attachment } from 'mailparser';
 import { cleanse } from '../message/cleanse.ts';
+import { foldLongHeaders, shortenLongLines } from '../message/long-lines.ts';
 import { encodePhrase, encodeWords } from '../message/encoded-words.ts';
 import { newBoundary } from '../message/mime.ts';
 import { joinMessage, makeHeader, splitMessage, toCrlf, type HeaderField } from '../message/raw.ts';
+import { isOpaqueSigned, isSmimeSignature, opaqueSignedContent } from '../message/smime.ts';
 import { encodeQuotedPrintable } from '../message/transfer.ts';
 import { PLACEHOLDERS } from './personal.ts';
 import type { DigestMode } from './schedule.ts';
@@ -101,10 +103,26 @@ interface ReadablePost extends DigestPost {
   when: string;
 }
 
+const PARSE = { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true } as const;
+
+/**
+ * A post's text and attachments as a reader sees them. An S/MIME post's signature is not an
+ * attachment to list, and an opaque-signed one (smime.p7m) has its text inside the signature:
+ * it is read from there (the signed MIME entity, parsed: never its raw headers).
+ */
+async function readableParts(raw: Buffer): Promise<{ text: string; attachments: Attachment[] }> {
+  let parsed = await simpleParser(raw, PARSE);
+  const type = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  const p7m = !parsed.text && isOpaqueSigned(type?.value ?? '', type?.params?.['smime-type']) ? parsed.attachments[0] : undefined;
+  const inner = p7m ? opaqueSignedContent(p7m.content) : null;
+  if (inner) parsed = await simpleParser(inner, PARSE);
+  return { text: parsed.text ?? '', attachments: parsed.attachments.filter((a) => !isSmimeSignature(a.contentType)) };
+}
+
 async function readable(p: DigestPost, zone: string): Promise<ReadablePost> {
-  const parsed = await simpleParser(p.raw, { skipHtmlToText: false, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
-  const text = (parsed.text ?? '').replace(/\r\n?/g, '\n').replace(/\s+$/, '');
-  const attachments = parsed.attachments.filter((a) => a.contentDisposition === 'attachment' || !a.related);
+  const parts = await readableParts(p.raw);
+  const text = parts.text.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
+  const attachments = parts.attachments.filter((a) => a.contentDisposition === 'attachment' || !a.related);
   const note = attachments.length ? `\n\n[${attachments.length} attachment${attachments.length === 1 ? '' : 's'}: ${attachments.map((a) => a.filename ?? a.contentType).join(', ')} — see the attached message]` : '';
   return {
     ...p,
@@ -197,7 +215,9 @@ function multipart(subtype: string, boundary: string, parts: Buffer[], extraHead
 /** One post as a message/rfc822 part: as received, without list, password or signature fields. */
 function attachedPost(p: DigestPost): Buffer {
   const { headers, body } = splitMessage(toCrlf(p.raw));
-  const inner = joinMessage(cleanse(headers), body);
+  // Relays refuse lines over 998 octets: a post that had one must not sink the whole digest.
+  const short = shortenLongLines({ headers: foldLongHeaders(cleanse(headers)), body });
+  const inner = joinMessage(short.headers, short.body);
   // message/rfc822 may only be 7bit or 8bit (RFC 2046 §5.2.1): say which.
   const eightBit = inner.some((b) => b > 0x7f);
   return Buffer.concat([Buffer.from(`Content-Type: message/rfc822\r\nContent-Transfer-Encoding: ${eightBit ? '8bit' : '7bit'}\r\n\r\n`, 'latin1'), inner]);

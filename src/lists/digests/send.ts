@@ -93,79 +93,125 @@ async function postsBetween(db: Queryable, listId: number, after: number, upTo: 
   return rows.map((r) => ({ number: r.number, subject: r.subject, fromAddress: r.from_address, fromName: r.from_name, sentAt: r.sent_at, messageId: r.message_id, raw: r.raw }));
 }
 
+/** One composed digest message of a run: the members with the same range of posts get it. */
+export interface MadeDigest {
+  id: number;
+  subject: string;
+  message: Buffer;
+  firstPost: number;
+  lastPost: number;
+  postCount: number;
+  /** Members it is addressed to (delivery records written). */
+  recipients: number;
+}
+
 /** One list's digest of one mode for one period; undefined when it was made before. */
 async function makeDigest(pool: pg.Pool, ctx: DigestContext, list: List, period: DigestPeriod, now: DateTime): Promise<{ messages: number; deliveries: number } | undefined> {
-  return inTransaction(pool, async (tx) => {
-    const created = await tx.query<{ id: number; last_post: number }>(
-      `insert into digests (list_id, mode, period, scheduled_for, last_post)
-       select l.id, $2, $3, $4, coalesce((select max(p.number) from posts p where p.list_id = l.id and p.accepted_at <= $4), 0)
-         from lists l where l.id = $1
-       on conflict (list_id, mode, period) do nothing returning id, last_post`,
-      [list.id, period.mode, period.period, period.scheduledFor.toJSDate()],
-    );
-    if (!created.rows[0]) return undefined;
-    const digestId = Number(created.rows[0].id);
-    const lastPost = created.rows[0].last_post;
-    // The members of this mode with posts due, and (with the daily digests) those who went back
-    // to each message and are owed a final digest of the posts before they switched.
-    // A member's place in the list: on the membership for the community's list, on the group
-    // membership for a working group's list (0042_group_lists.sql).
-    // The delivery that applies: the group's own, when the member chose one for it.
-    const st = list.groupId === null ? 'ms' : 'w';
-    const mode = list.groupId === null ? 'ms.delivery_mode' : 'coalesce(w.delivery_mode, ms.delivery_mode)';
-    const members = await tx.query<DigestMember>(
-      `select ms.member_id, m.email, ${st}.last_digest_post as after,
-              case when ${mode} = $2 then $3 else ${st}.digest_until_post end as "upTo",
-              ms.delivery_disabled_at is null as deliver, ${mode} <> $2 as final
-         from memberships ms join members m on m.id = ms.member_id
-         ${list.groupId === null ? '' : 'join working_group_members w on w.member_id = ms.member_id and w.group_id = $4 and w.status = \'active\''}
-        where ms.community_id = $1 and ms.status = 'active'
-          and ((${mode} = $2 and coalesce(${st}.last_digest_post, $3) < $3)
-               or ($2 = 'daily' and ${mode} = 'each' and ${st}.digest_until_post > coalesce(${st}.last_digest_post, ${st}.digest_until_post)))
-        order by ms.member_id
-        for update of ${st}`,
-      list.groupId === null ? [list.communityId, period.mode, lastPost] : [list.communityId, period.mode, lastPost, list.groupId],
-    );
-    const groups = new Map<string, DigestMember[]>();
-    for (const m of members.rows) groups.set(`${m.after}:${m.upTo}`, [...(groups.get(`${m.after}:${m.upTo}`) ?? []), m]);
+  const made = await inTransaction(pool, (tx) => composeDue(tx, ctx, list, period, now, false));
+  return made && { messages: made.messages.length, deliveries: made.deliveries };
+}
 
-    const links = listLinks(ctx, list);
-    let messages = 0;
-    let deliveries = 0;
-    for (const group of groups.values()) {
-      const { after, upTo } = group[0]!;
-      const posts = await postsBetween(tx, list.id, after, upTo);
-      const recipients = group.filter((m) => m.deliver);
-      if (!posts.length || !recipients.length) continue;
-      const composed = await composeDigest(posts, {
-        listName: list.name, prefix: links.prefix, listAddress: links.addresses.post, listId: listIdOf(list, ctx.domain), timeZone: list.timeZone,
-        mode: period.mode, scheduledFor: period.scheduledFor, now, domain: ctx.domain, final: group[0]!.final,
-        urls: { help: links.help, subscribe: links.subscribe, archive: links.archive, owner: links.owner, post: links.post, archivedAt: links.archivedAt, account: `${ctx.baseUrl}/account` },
-      });
-      const message = await tx.query<{ id: number }>(
-        `insert into digest_messages (digest_id, list_id, first_post, last_post, post_count, subject, message)
-         values ($1, $2, $3, $4, $5, $6, $7) returning id`,
-        [digestId, list.id, posts[0]!.number, upTo, posts.length, composed.subject, composed.message],
-      );
-      const inserted = await tx.query(
-        `insert into deliveries (kind, ref_id, list_id, member_id, address)
-         select 'digest', $1, $2, r.member_id, r.address from unnest($3::bigint[], $4::text[]) as r(member_id, address)
-         on conflict (kind, ref_id, member_id) do nothing`,
-        [message.rows[0]!.id, list.id, recipients.map((m) => m.member_id), recipients.map((m) => m.email)],
-      );
-      messages++;
-      deliveries += inserted.rowCount ?? 0;
-    }
-    // Members whose delivery is stopped move on too, as each-message members miss posts while stopped.
-    const ongoing = members.rows.filter((m) => !m.final).map((m) => m.member_id);
-    const finished = members.rows.filter((m) => m.final).map((m) => m.member_id);
-    const [table, key] = list.groupId === null ? ['memberships', 'community_id'] : ['working_group_members', 'group_id'];
-    const keyValue = list.groupId ?? list.communityId;
-    await tx.query(`update ${table} set last_digest_post = $3 where ${key} = $1 and member_id = any($2::bigint[])`, [keyValue, ongoing, lastPost]);
-    await tx.query(`update ${table} set last_digest_post = null, digest_until_post = null where ${key} = $1 and member_id = any($2::bigint[])`, [keyValue, finished]);
-    await tx.query(`update memberships set last_digest_at = $3 where community_id = $1 and member_id = any($2::bigint[])`, [list.communityId, [...ongoing, ...finished], now.toJSDate()]);
-    await tx.query('update digests set recipients = $2 where id = $1', [digestId, deliveries]);
-    if (deliveries) await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
-    return { messages, deliveries };
-  });
+/**
+ * The digest of one list and mode that would go out now, composed exactly as `sendDigestNow`
+ * would, in a transaction that is rolled back: nothing is sent, no member's place moves.
+ */
+export async function previewDigest(pool: pg.Pool, ctx: DigestContext, list: List, mode: DigestMode, now: DateTime): Promise<MadeDigest[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    return (await composeDue(client, ctx, list, manualPeriod(ctx, list, mode, now), now, true))!.messages;
+  } finally {
+    await client.query('rollback').catch(() => undefined);
+    client.release();
+  }
+}
+
+/**
+ * Sends one list's digest of one mode now (`socialgov lists digest --send`): every member of
+ * that mode gets the posts since their last digest, through the delivery queue, and their place
+ * moves as with a scheduled digest, so a second call sends nothing new and the scheduled digest
+ * still comes, with only what arrived after.
+ */
+export async function sendDigestNow(pool: pg.Pool, ctx: DigestContext, list: List, mode: DigestMode, now: DateTime): Promise<MadeDigest[]> {
+  return (await inTransaction(pool, (tx) => composeDue(tx, ctx, list, manualPeriod(ctx, list, mode, now), now, true)))!.messages;
+}
+
+/** A digest sent by hand covers the posts accepted up to now, and is dated with today's period. */
+function manualPeriod(ctx: DigestContext, list: List, mode: DigestMode, now: DateTime): DigestPeriod {
+  return { ...currentPeriod(mode, now, list.timeZone, { hour: ctx.config.digestHour, weekday: ctx.config.digestWeekday }), scheduledFor: now };
+}
+
+async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period: DigestPeriod, now: DateTime, manual: boolean): Promise<{ messages: MadeDigest[]; deliveries: number } | undefined> {
+  // A digest sent by hand is a row of its own (0014): the period's scheduled one still comes.
+  const created = await tx.query<{ id: number; last_post: number }>(
+    `insert into digests (list_id, mode, period, scheduled_for, last_post, manual)
+     select l.id, $2, $3, $4, coalesce((select max(p.number) from posts p where p.list_id = l.id and p.accepted_at <= $4), 0), $5
+       from lists l where l.id = $1
+     on conflict (list_id, mode, period) where not manual do nothing returning id, last_post`,
+    [list.id, period.mode, period.period, period.scheduledFor.toJSDate(), manual],
+  );
+  if (!created.rows[0]) return undefined;
+  const digestId = Number(created.rows[0].id);
+  const lastPost = created.rows[0].last_post;
+  // The members of this mode with posts due, and (with the daily digests) those who went back
+  // to each message and are owed a final digest of the posts before they switched.
+  // A member's place in the list: on the membership for the community's list, on the group
+  // membership for a working group's list (0042_group_lists.sql).
+  // The delivery that applies: the group's own, when the member chose one for it.
+  const st = list.groupId === null ? 'ms' : 'w';
+  const mode = list.groupId === null ? 'ms.delivery_mode' : 'coalesce(w.delivery_mode, ms.delivery_mode)';
+  const members = await tx.query<DigestMember>(
+    `select ms.member_id, m.email, ${st}.last_digest_post as after,
+            case when ${mode} = $2 then $3 else ${st}.digest_until_post end as "upTo",
+            ms.delivery_disabled_at is null as deliver, ${mode} <> $2 as final
+       from memberships ms join members m on m.id = ms.member_id
+       ${list.groupId === null ? '' : 'join working_group_members w on w.member_id = ms.member_id and w.group_id = $4 and w.status = \'active\''}
+      where ms.community_id = $1 and ms.status = 'active'
+        and ((${mode} = $2 and coalesce(${st}.last_digest_post, $3) < $3)
+             or ($2 = 'daily' and ${mode} = 'each' and ${st}.digest_until_post > coalesce(${st}.last_digest_post, ${st}.digest_until_post)))
+      order by ms.member_id
+      for update of ${st}`,
+    list.groupId === null ? [list.communityId, period.mode, lastPost] : [list.communityId, period.mode, lastPost, list.groupId],
+  );
+  const groups = new Map<string, DigestMember[]>();
+  for (const m of members.rows) groups.set(`${m.after}:${m.upTo}`, [...(groups.get(`${m.after}:${m.upTo}`) ?? []), m]);
+
+  const links = listLinks(ctx, list);
+  const messages: MadeDigest[] = [];
+  let deliveries = 0;
+  for (const group of groups.values()) {
+    const { after, upTo } = group[0]!;
+    const posts = await postsBetween(tx, list.id, after, upTo);
+    const recipients = group.filter((m) => m.deliver);
+    if (!posts.length || !recipients.length) continue;
+    const composed = await composeDigest(posts, {
+      listName: list.name, prefix: links.prefix, listAddress: links.addresses.post, listId: listIdOf(list, ctx.domain), timeZone: list.timeZone,
+      mode: period.mode, scheduledFor: period.scheduledFor, now, domain: ctx.domain, final: group[0]!.final,
+      urls: { help: links.help, subscribe: links.subscribe, archive: links.archive, owner: links.owner, post: links.post, archivedAt: links.archivedAt, account: `${ctx.baseUrl}/account` },
+    });
+    const message = await tx.query<{ id: number }>(
+      `insert into digest_messages (digest_id, list_id, first_post, last_post, post_count, subject, message)
+       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+      [digestId, list.id, posts[0]!.number, upTo, posts.length, composed.subject, composed.message],
+    );
+    const inserted = await tx.query(
+      `insert into deliveries (kind, ref_id, list_id, member_id, address)
+       select 'digest', $1, $2, r.member_id, r.address from unnest($3::bigint[], $4::text[]) as r(member_id, address)
+       on conflict (kind, ref_id, member_id) do nothing`,
+      [message.rows[0]!.id, list.id, recipients.map((m) => m.member_id), recipients.map((m) => m.email)],
+    );
+    messages.push({ id: Number(message.rows[0]!.id), subject: composed.subject, message: composed.message, firstPost: posts[0]!.number, lastPost: upTo, postCount: posts.length, recipients: inserted.rowCount ?? 0 });
+    deliveries += inserted.rowCount ?? 0;
+  }
+  // Members whose delivery is stopped move on too, as each-message members miss posts while stopped.
+  const ongoing = members.rows.filter((m) => !m.final).map((m) => m.member_id);
+  const finished = members.rows.filter((m) => m.final).map((m) => m.member_id);
+  const [table, key] = list.groupId === null ? ['memberships', 'community_id'] : ['working_group_members', 'group_id'];
+  const keyValue = list.groupId ?? list.communityId;
+  await tx.query(`update ${table} set last_digest_post = $3 where ${key} = $1 and member_id = any($2::bigint[])`, [keyValue, ongoing, lastPost]);
+  await tx.query(`update ${table} set last_digest_post = null, digest_until_post = null where ${key} = $1 and member_id = any($2::bigint[])`, [keyValue, finished]);
+  await tx.query(`update memberships set last_digest_at = $3 where community_id = $1 and member_id = any($2::bigint[])`, [list.communityId, [...ongoing, ...finished], now.toJSDate()]);
+  await tx.query('update digests set recipients = $2 where id = $1', [digestId, deliveries]);
+  if (deliveries) await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
+  return { messages, deliveries };
 }

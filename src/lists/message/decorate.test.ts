@@ -360,3 +360,37 @@ test('announce-only lists say List-Post: NO; bad URLs and list ids are refused c
   assert.throws(() => decorate(plainPost, { listId: 'no dots here' }), /RFC 2919/);
   assert.throws(() => decorate(plainPost, { loopTag: 'a\r\nBcc: x@y.com' }), /line break/);
 });
+
+/** Lines of the header, CRLF not counted, in octets. */
+const headerLines = (b: Buffer) => b.subarray(0, b.indexOf('\r\n\r\n')).toString('latin1').split('\r\n');
+
+test('header lines over 998 octets are folded at white space, every value kept', async () => {
+  const words = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
+  const ids = Array.from({ length: 40 }, (_, i) => `<thread-${i}.${'a'.repeat(20)}@agency.gov>`);
+  const raw = crlf(`From: Pat <pat@agency.gov>\nTo: sm@lists.example.gov\nSubject: ${words}\nReferences: ${ids.join(' ')}\nX-Note: ${words}\nMessage-ID: <m1@agency.gov>\n\nHello.\n`);
+  assert.ok(headerLines(raw).some((l) => l.length > 998), 'the test input has long header lines');
+  const out = decorate(raw);
+  for (const line of headerLines(out)) assert.ok(line.length <= 998, `a header line of ${line.length} octets: ${line.slice(0, 60)}`);
+  const parsed = await simpleParser(out);
+  assert.equal(parsed.subject, `[Social Media] ${words}`);
+  assert.deepEqual(parsed.references, ids);
+  assert.equal(decodeHeaderValue(getHeader(headersOf(out), 'x-note')!), words);
+});
+
+test('a header word over 998 octets is encoded (RFC 2047) so it can be folded; an over-long reference is dropped', async () => {
+  const long = 'x'.repeat(1500);
+  const accented = 'é'.repeat(700);
+  const raw = crlf(`From: Pat <pat@agency.gov>\nTo: sm@lists.example.gov\nSubject: Look ${long}\nX-Token: ${long}\nThread-Topic: =?UTF-8?B?${Buffer.from(accented).toString('base64')}?=\nReferences: <a@agency.gov> <${long}@agency.gov> <b@agency.gov>\nMessage-ID: <m1@agency.gov>\n\nHello.\n`);
+  const out = decorate(raw);
+  for (const line of headerLines(out)) assert.ok(line.length <= 998, `a header line of ${line.length} octets: ${line.slice(0, 60)}`);
+  const parsed = await simpleParser(out);
+  assert.equal(parsed.subject, `[Social Media] Look ${long}`);
+  assert.equal(decodeHeaderValue(getHeader(headersOf(out), 'x-token')!), long);
+  assert.equal(decodeHeaderValue(getHeader(headersOf(out), 'thread-topic')!), accented);
+  assert.deepEqual(parsed.references, ['<a@agency.gov>', '<b@agency.gov>'], 'a reference no line can hold is left out; threading keeps the others');
+});
+
+test('short header lines are left as written', () => {
+  const raw = crlf('From: Pat <pat@agency.gov>\nTo: sm@lists.example.gov\nSubject: Short\nX-Odd:   spaced    out  \nMessage-ID: <m1@agency.gov>\n\nHello.\n');
+  assert.match(decorate(raw).toString('latin1'), /\r\nX-Odd: {3}spaced {4}out {2}\r\n/);
+});

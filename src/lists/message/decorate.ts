@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { cleanse } from './cleanse.ts';
 import { addFooter, type FooterContent } from './footer.ts';
 import { listHeaders, type ListUrls } from './list-headers.ts';
-import { shortenLongLines } from './long-lines.ts';
+import { foldLongHeaders, shortenLongLines } from './long-lines.ts';
 import { decodeHeaderValue, getHeader, joinMessage, makeHeader, setHeader, splitMessage } from './raw.ts';
 import { applySenderPolicy } from './reply-to.ts';
 import { prefixedSubject } from './subject.ts';
@@ -101,5 +101,6 @@ export function decoratePost(raw: Buffer, o: DecorateOptions): Buffer {
   }
   if (getHeader(headers, 'date') === undefined) headers.push(makeHeader('Date', new Date().toUTCString().replace('GMT', '+0000')));
 
-  return joinMessage([...headers, ...ownFields], body);
+  // Last, so a field the steps above wrote (the prefixed Subject) is checked too.
+  return joinMessage(foldLongHeaders([...headers, ...ownFields]), body);
 }

@@ -80,7 +80,7 @@ export function decodeEncodedWords(value: string): string {
 const MAX_WORD_BYTES = 45; // 60 base64 characters + 12 of "=?UTF-8?B??=" = 72 < 75 (RFC 2047 §2)
 
 /** Text as a run of UTF-8 "B" encoded-words, never splitting a character between words. */
-function encodeRun(text: string): string {
+export function encodeRun(text: string): string {
   const words: string[] = [];
   let chunk = '';
   let chunkBytes = 0;

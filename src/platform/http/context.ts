@@ -23,6 +23,11 @@ export interface AppContext {
   queue: Queue;
   /** The port the web server got (PORT=0 picks one); PORT until it listens. */
   listeningPort(): number;
+  /**
+   * Data the same for every visitor, at most PAGE_CACHE_SECONDS old and forgotten on any change
+   * made through this process (see PageCache.recent). Never for anything that depends on who asks.
+   */
+  recent<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
 
 /** The site identity for one request, with the signed-in member. */

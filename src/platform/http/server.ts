@@ -24,6 +24,7 @@ import { BadFormPage, ErrorPage, NotFoundPage } from '../../web/error-pages.tsx'
 import { SITE_ASSETS, USWDS, type Site } from '../../web/layout.tsx';
 import { healthRoutes } from './health.ts';
 import { redactUrl } from './log-redaction.ts';
+import { installPageCache } from './page-cache.ts';
 import { installInputGuard, NulInFormError } from './input-guard.ts';
 import { ApiError } from './schemas.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from './context.ts';
@@ -100,12 +101,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true },
-    // The router's own refusals (a path parameter over 100 characters: 414; an address that
+    // Path parameters up to 200 characters: digital.gov's longest article slugs have about 120.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // The router's own refusals (a path parameter over 200 characters: 414; an address that
     // cannot be decoded: 400) answer like every other error, not with Fastify's bare JSON.
     frameworkErrors: (err, req, reply) => {
       const status = err.statusCode === 414 ? 414 : 400;
-      const message = status === 414 ? 'The address is too long: a part of it has more than 100 characters. Check the link.' : 'The address is not valid: part of it cannot be read as text (a “%” that does not start an encoded character). Check the link.';
+      const message = status === 414 ? 'The address is too long: a part of it has more than 200 characters. Check the link.' : 'The address is not valid: part of it cannot be read as text (a “%” that does not start an encoded character). Check the link.';
       if (isApi(req)) return apiError(reply, req, status, status === 414 ? 'URI_TOO_LONG' : 'BAD_URL', message);
       return sendPage(reply, ErrorPage({ site: siteOf(config), status, message, requestId: req.id }), status);
     },
@@ -113,6 +115,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   const ctx: AppContext = {
     pool, config, site: siteOf(config), mail: opts.mail, queue: opts.queue,
+    // the page cache is installed below, before any route can ask
+    recent: (key, load) => app.pageCache.recent(key, load),
     listeningPort: () => {
       const address = app.server.address();
       return typeof address === 'object' && address ? address.port : config.port;
@@ -151,6 +155,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     cookieKey: 'sg_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
   });
+  // After helmet (a kept page gets its headers on each answer) and the cookie plugin (its hook
+  // writes the Set-Cookie header the cache looks for); compression runs after, per route.
+  installPageCache(app, { seconds: config.pageCacheSeconds, sessionCookie: SESSION_COOKIE });
   app.decorateRequest('viewer', null);
   app.addHook('preHandler', async (req) => {
     const raw = req.cookies[SESSION_COOKIE];
@@ -195,7 +202,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   // Every API operation can answer 400 (the input guard, schema validation) in the shared error
-  // shape, and one with path parameters 414 (a parameter over 100 characters): say so in each.
+  // shape, and one with path parameters 414 (a parameter over 200 characters): say so in each.
   app.addHook('onRoute', (route) => {
     const schema = route.schema as { hide?: boolean; response?: Record<string, unknown> } | undefined;
     if (!schema || schema.hide || !(route.url.startsWith('/api/') || route.url === '/healthz' || route.url === '/readyz')) return;

@@ -1,0 +1,113 @@
+/**
+ * Mail-in benchmark: posts of 2 KB sent by Postfix's smtp-source over 10 sessions into the list
+ * address of a running `socialgov serve` (web, mail-in and worker in one process, the worker
+ * processing and delivering what comes in to a few members through smtp-sink), against
+ * smtp-source into smtp-sink with the same messages in the same run. A post is answered 250 only
+ * after it is committed; the benchmark checks every post answered 250 is in the database.
+ * Target (issue 22): at least 1,000 posts a second.
+ *
+ *   npm run bench -- mailin [--posts=2000] [--sessions=10] [--bytes=2048] [--no-worker]
+ *
+ * Needs Postfix's smtp-source and smtp-sink (Debian: apt-get install postfix, "No configuration").
+ * Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a fresh database there, dropped afterwards).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { removeDir, startServe, type ServeProcess } from '../test/helpers.ts';
+import { addMembers } from '../test/list-helpers.ts';
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const POSTS = Number(arg('posts') ?? 2000);
+const SESSIONS = Number(arg('sessions') ?? 10);
+const BYTES = Number(arg('bytes') ?? 2048);
+/** --no-worker: mail-in alone, to see what the worker costs the listener. */
+const ROLES = process.argv.includes('--no-worker') ? 'web,mail-in' : 'web,mail-in,worker';
+const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const SMTP_SINK = '/usr/sbin/smtp-sink';
+const SMTP_SOURCE = '/usr/sbin/smtp-source';
+const DOMAIN = 'lists.bench.gov';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startSink(): Promise<{ port: number; stop(): void }> {
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
+  const child = spawn(SMTP_SINK, [...asRoot, `127.0.0.1:${port}`, '1000'], { stdio: 'ignore' });
+  for (let i = 0; i < 50; i++) {
+    const ok = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').on('connect', function (this: net.Socket) { this.destroy(); r(true); }).on('error', () => r(false)));
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, stop: () => void child.kill() };
+}
+
+/** Seconds smtp-source takes to send POSTS messages to `to` at `port`. */
+function smtpSource(port: number, from: string, to: string): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(SMTP_SOURCE, ['-s', String(SESSIONS), '-m', String(POSTS), '-l', String(BYTES), '-f', from, '-t', to, `127.0.0.1:${port}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`smtp-source failed (${r.status}): ${r.stderr || r.stdout}`);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function main() {
+  if (!existsSync(SMTP_SOURCE) || !existsSync(SMTP_SINK)) throw new Error('Postfix’s smtp-source and smtp-sink are needed: apt-get install postfix (choose "No configuration").');
+  if (!SERVER) throw new Error('Set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server (a fresh database is made there).');
+  const name = `socialgov_mailinbench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  const dataDir = path.join(tmpdir(), `sg-bench-mailin-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dataDir, { mode: 0o755 });
+  const db = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  db.on('error', () => undefined);
+  const sink = await startSink();
+  let serve: ServeProcess | undefined;
+  try {
+    serve = await startServe({ DATABASE_URL: url.toString(), SOCIALGOV_DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'warn', SOCIALGOV_ROLES: ROLES }, 300_000);
+    const smtpPort = Number(/SMTP on 127\.0\.0\.1:(\d+)/.exec(serve.output())?.[1]);
+    if (!smtpPort) throw new Error(`no SMTP port in the output of serve:\n${serve.output()}`);
+    await addMembers(db, 'social-media', ['pat.smith@agency.gov', ...Array.from({ length: 9 }, (_, i) => `member${i}@agency.gov`)]);
+    console.log(`mail in: ${POSTS} posts of ${BYTES} bytes over ${SESSIONS} sessions; serve runs ${ROLES}; 10 members`);
+
+    // warm-up: a few posts through the whole path
+    spawnSync(SMTP_SOURCE, ['-s', '2', '-m', '20', '-l', String(BYTES), '-f', 'pat.smith@agency.gov', '-t', `social-media@${DOMAIN}`, `127.0.0.1:${smtpPort}`]);
+    const before = Number((await db.query<{ n: number }>('select count(*)::int as n from incoming_messages')).rows[0]!.n);
+
+    const reference = smtpSource(sink.port, 'pat.smith@agency.gov', 'member0@agency.gov');
+    const ours = smtpSource(smtpPort, 'pat.smith@agency.gov', `social-media@${DOMAIN}`);
+    const stored = Number((await db.query<{ n: number }>('select count(*)::int as n from incoming_messages')).rows[0]!.n) - before;
+    const rate = POSTS / ours;
+    const refRate = POSTS / reference;
+    console.log(`  smtp-source into smtp-sink (reference): ${reference.toFixed(2)} s, ${refRate.toFixed(0)} messages/s`);
+    console.log(`  smtp-source into socialgov:             ${ours.toFixed(2)} s, ${rate.toFixed(0)} posts/s (${(rate / refRate).toFixed(3)} of the reference)`);
+    console.log(`  posts answered 250 and found in the database: ${stored} of ${POSTS}${stored === POSTS ? '' : '  MISSING POSTS'}`);
+    console.log(`  target ≥ 1,000 posts/s: ${rate >= 1000 ? 'ok' : 'BELOW TARGET'}`);
+    if (stored !== POSTS) process.exitCode = 1;
+  } finally {
+    await serve?.stop();
+    sink.stop();
+    await db.end();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    removeDir(dataDir);
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,224 @@
+/**
+ * Pages benchmark: how many requests a second each public page serves, and its 99th percentile
+ * latency, at 64 connections (wrk, 2 threads, 6 s a page), against the same server's /healthz
+ * measured in the same run; signed-in pages the same way with a member's session cookie; and,
+ * when nginx is installed, nginx serving the same bytes. Ends with the idle memory (PSS) of a
+ * whole install: the program and its built-in PostgreSQL.
+ * Targets (issue 22): public pages ≥ 0.5 of /healthz's rate with p99 ≤ 30 ms; signed-in pages
+ * ≥ 0.25 of it; idle PSS ≤ 150 MB.
+ *
+ *   npm run bench -- pages [--seconds=6] [--connections=64] [--only=/events]
+ *
+ * Content: the digital.gov communities, events and library and the real list corpus from
+ * ../shared/data when present (else the seeded community alone). Database: BENCH_DATABASE_URL or
+ * TEST_DATABASE_URL (a fresh database there, dropped afterwards). Needs wrk (apt install wrk).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createSession, SESSION_COOKIE } from '../src/membership/sessions.ts';
+import { HAS_SHARED, runCliProcess, SHARED, startServe, removeDir, type ServeProcess } from '../test/helpers.ts';
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const SECONDS = Number(arg('seconds') ?? 6);
+const CONNECTIONS = Number(arg('connections') ?? 64);
+const ONLY = arg('only');
+const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find(existsSync);
+const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'].find(existsSync);
+
+interface Figure {
+  rate: number;
+  p99: number;
+  errors: number;
+}
+
+/** wrk's requests a second and 99th percentile (ms) for one address. */
+function wrk(url: string, headers: string[] = []): Figure {
+  const r = spawnSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', ...headers.flatMap((h) => ['-H', h]), url], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`wrk failed on ${url}: ${r.stderr}`);
+  const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
+  const m = /^\s+99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(r.stdout);
+  const p99 = m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
+  const bad = /Non-2xx or 3xx responses:\s+(\d+)/.exec(r.stdout);
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(r.stdout);
+  const errors = Number(bad?.[1] ?? 0) + (sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
+  return { rate, p99, errors };
+}
+
+async function cli(env: Record<string, string>, args: string[]) {
+  const r = await runCliProcess(args, env);
+  if (r.code !== 0) throw new Error(`socialgov ${args.slice(0, 3).join(' ')} … failed (${r.code}):\n${r.stderr}`);
+  process.stdout.write(`  ${args.slice(0, 2).join(' ')}: done\n`);
+}
+
+/** The PSS of a process and every process under it, in kB (Linux). */
+function treePss(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let total = 0;
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop()!;
+    try {
+      total += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+    todo.push(...(children.get(p) ?? []));
+  }
+  return total;
+}
+
+async function seed(env: Record<string, string>, db: pg.Pool) {
+  const dg = path.join(SHARED, 'data/digitalgov');
+  if (HAS_SHARED && existsSync(dg)) {
+    const c = path.join(dg, 'content');
+    await cli(env, ['communities', 'import', '--update', ...readdirSync(path.join(c, 'communities')).filter((f) => f.endsWith('.md') && f !== '_index.md').map((f) => path.join(c, 'communities', f))]);
+    await cli(env, ['events', 'import', '--skip-invalid', path.join(c, 'events')]);
+    const guides = readdirSync(path.join(c, 'guides'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(c, 'guides', e.name));
+    await cli(env, ['library', 'import', '--skip-invalid', path.join(c, 'authors'), path.join(c, 'topics'), path.join(c, 'news'), path.join(c, 'resources'), ...guides, path.join(dg, 'data/termsofservice.yml')]);
+    await cli(env, ['archives', 'import', 'social-media', path.join(SHARED, 'data/mail-corpus/usrp-users-1500.mbox.gz')]);
+  } else {
+    console.log('  ../shared/data is absent: only the seeded community (pages will be lighter than real ones)');
+  }
+  await db.query('update lists set archive_public = true');
+  await cli(env, ['members', 'add', 'bench.member@gsa.gov', '--community', 'social-media']);
+}
+
+async function samplePaths(db: pg.Pool): Promise<string[]> {
+  const one = async (sql: string) => (await db.query(sql)).rows[0] as Record<string, string | number> | undefined;
+  const paths = ['/', '/communities', '/communities/social-media', '/events', '/library', '/library/tools', '/registry'];
+  const ev = await one(`select slug from events where status = 'published' order by slug limit 1`).catch(() => undefined);
+  if (ev) paths.push(`/events/${ev.slug}`);
+  const art = await one(`select slug from library_articles order by slug limit 1`).catch(() => undefined);
+  if (art) paths.push(`/library/articles/${art.slug}`);
+  const guide = await one(`select slug from library_guides order by slug limit 1`).catch(() => undefined);
+  if (guide) paths.push(`/library/guides/${guide.slug}`);
+  const msg = await one(`select l.local_part, p.number as n, e.thread_id, to_char(e.sent_at, 'YYYY-MM') as month from archive_entries e join posts p on p.id = e.post_id join lists l on l.id = e.list_id order by e.sent_at desc limit 1`).catch((e: Error) => (console.log(`  (no archive sample: ${e.message})`), undefined));
+  if (msg) paths.push(`/archives/${msg.local_part}/months/${msg.month}`, `/archives/${msg.local_part}/threads/${msg.thread_id}`, `/archives/${msg.local_part}/${msg.n}`);
+  return paths;
+}
+
+async function nginxFigures(pages: { path: string; body: Buffer }[]): Promise<Map<string, Figure>> {
+  const out = new Map<string, Figure>();
+  if (!NGINX) return out;
+  const dir = path.join(tmpdir(), `sg-bench-nginx-${randomBytes(4).toString('hex')}`);
+  mkdirSync(path.join(dir, 'www'), { recursive: true });
+  pages.forEach((p, i) => writeFileSync(path.join(dir, 'www', `${i}.html`), p.body));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `daemon off; worker_processes auto; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http { access_log off; default_type text/html; client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
+  server { listen 127.0.0.1:${port}; root ${dir}/www; } }\n`,
+  );
+  const child = spawn(NGINX, ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  try {
+    pages.forEach((p, i) => out.set(p.path, wrk(`http://127.0.0.1:${port}/${i}.html`)));
+  } finally {
+    child.kill('SIGQUIT');
+    removeDir(dir);
+  }
+  return out;
+}
+
+async function idleMemory(): Promise<number> {
+  const dir = path.join(tmpdir(), `sg-bench-mem-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dir, { mode: 0o755 });
+  let serve: ServeProcess | undefined;
+  try {
+    serve = await startServe({ SOCIALGOV_DATA_DIR: dir, DATABASE_URL: undefined as unknown as string }, 120_000);
+    // Wake every part once, then let it settle.
+    for (const p of ['/', '/communities/social-media', '/events', '/library', '/registry']) await fetch(serve.url + p).then((r) => r.arrayBuffer());
+    await new Promise((r) => setTimeout(r, 5000));
+    return treePss(serve.child.pid!) / 1024;
+  } finally {
+    await serve?.stop();
+    removeDir(dir);
+  }
+}
+
+async function main() {
+  if (!WRK) throw new Error('wrk is not installed: apt-get install wrk (the benchmark drives the pages with it).');
+  if (!SERVER) throw new Error('Set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server (a fresh database is made there).');
+  const name = `socialgov_pagesbench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  const dataDir = path.join(tmpdir(), `sg-bench-pages-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dataDir, { mode: 0o755 });
+  const env = { DATABASE_URL: url.toString(), SOCIALGOV_DATA_DIR: dataDir };
+  const db = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  db.on('error', () => undefined);
+  let serve: ServeProcess | undefined;
+  try {
+    console.log('seeding:');
+    // serve seeds the default community on first start; start once to seed, then import
+    // PAGE_CACHE_SECONDS unset: the product's default (the test helpers turn it off)
+    serve = await startServe({ ...env, SOCIALGOV_ROLES: 'web', LOG_LEVEL: 'warn', PAGE_CACHE_SECONDS: undefined }, 300_000);
+    await seed(env, db);
+    const member = (await db.query<{ id: number }>(`select id from members where email = 'bench.member@gsa.gov'`)).rows[0]!;
+    const raw = await createSession(db, member.id, { days: 30 });
+    const cookie = `Cookie: ${SESSION_COOKIE}=${raw}`;
+    const base = serve.url;
+    const paths = (await samplePaths(db)).filter((p) => !ONLY || p === ONLY);
+    for (const p of paths) {
+      const res = await fetch(base + p);
+      if (res.status !== 200) throw new Error(`${p} answered ${res.status}; the benchmark measures pages that work.`);
+      await res.arrayBuffer();
+    }
+    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s a page; rate as a share of /healthz in the same run`);
+    const health = wrk(`${base}/healthz`);
+    console.log(`  ${'/healthz'.padEnd(44)} ${health.rate.toFixed(0).padStart(7)} req/s  p99 ${health.p99.toFixed(1).padStart(6)} ms  (reference)`);
+    const rows: { path: string; who: string; f: Figure; ratio: number; ok: boolean }[] = [];
+    const bodies: { path: string; body: Buffer }[] = [];
+    for (const p of paths) {
+      for (const who of ['public', 'member']) {
+        const f = wrk(base + p, who === 'member' ? [cookie] : []);
+        const ratio = f.rate / health.rate;
+        const ok = who === 'public' ? ratio >= 0.5 && f.p99 <= 30 : ratio >= 0.25;
+        rows.push({ path: p, who, f, ratio, ok });
+        console.log(`  ${`${p} (${who})`.padEnd(44)} ${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms  ${ratio.toFixed(2)} of /healthz  ${ok ? 'ok' : 'BELOW TARGET'}${f.errors ? `  (${f.errors} errors)` : ''}`);
+      }
+      bodies.push({ path: p, body: Buffer.from(await (await fetch(base + p)).arrayBuffer()) });
+    }
+    await serve.stop();
+    serve = undefined;
+    if (NGINX) {
+      console.log('\nnginx serving the same bytes (a file per page):');
+      for (const [p, f] of await nginxFigures(bodies)) console.log(`  ${p.padEnd(44)} ${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms`);
+    } else console.log('\nnginx is not installed: no nginx reference (apt-get install nginx-light).');
+    const mem = await idleMemory();
+    console.log(`\nidle memory of a whole install (the program and its built-in PostgreSQL, PSS): ${mem.toFixed(0)} MB (target ≤ 150 MB) ${mem <= 150 ? 'ok' : 'ABOVE TARGET'}`);
+    const below = rows.filter((r) => !r.ok);
+    console.log(`\npages: ${rows.length - below.length} of ${rows.length} meet their target (public ≥ 0.5 of /healthz and p99 ≤ 30 ms; signed in ≥ 0.25).`);
+  } finally {
+    await serve?.stop();
+    await db.end();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    removeDir(dataDir);
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+/**
+ * Public pages kept for a few seconds. A page rendered for a signed-out visitor, with no cookie
+ * set in its answer, is served again to other signed-out visitors for PAGE_CACHE_SECONDS, so a
+ * burst of visitors (an announcement linked from a federal account) costs one render a few
+ * seconds, not one each.
+ *
+ * What keeps it safe:
+ * - Only routes that say `config: { pageCache: true }` are kept: pages that are the same for
+ *   every signed-out visitor.
+ * - Only answers to requests that carried no cookie at all, that are 200, HTML, and set no cookie
+ *   (a page with a form sets the CSRF cookie for a new visitor, so it is never kept) are kept; a
+ *   page made with a visitor's cookies could hold something of theirs (a form token from their
+ *   CSRF cookie). Only requests without a session cookie are served from it. Nothing made for one person reaches
+ *   another, and signed-in members always get a fresh page.
+ * - Any change through this process (a POST, PUT, PATCH or DELETE that succeeded) empties it, so a
+ *   person sees their change on their next page. Changes made elsewhere (the worker, another web
+ *   process, the CLI) show within PAGE_CACHE_SECONDS; each kept page says its age in `Age`.
+ * - Bounded: at most MAX_ENTRIES pages and MAX_BYTES bytes, the least recently used go first.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The kept public pages (see installPageCache). */
+    pageCache: PageCache;
+  }
+  interface FastifyContextConfig {
+    /** This GET page is the same for every signed-out visitor: it may be kept (see page-cache.ts). */
+    pageCache?: boolean;
+  }
+}
+
+const MAX_ENTRIES = 2000;
+const MAX_BYTES = 64 * 1024 * 1024;
+
+interface Entry {
+  body: string;
+  type: string;
+  bytes: number;
+  at: number;
+}
+
+export interface PageCache {
+  /** Pages kept now (for tests and the status page). */
+  size(): number;
+  /** Forget every kept page. */
+  clear(): void;
+  /** The routes that may be kept (`config: { pageCache: true }`), as registered. */
+  routes(): string[];
+  /**
+   * A value the same for everyone (a community's page data, its member counts), loaded at most
+   * once per PAGE_CACHE_SECONDS and forgotten with the kept pages on any change through this
+   * process; loads asked for at once share one query. With PAGE_CACHE_SECONDS=0, always loaded.
+   * Never for anything that depends on who asks.
+   */
+  recent<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+const hasSession = (req: FastifyRequest, cookie: string) => {
+  const raw = req.headers.cookie;
+  return raw !== undefined && raw.includes(`${cookie}=`);
+};
+
+/**
+ * Install the cache on the app: call it after the plugins that set headers on every answer
+ * (helmet) and after @fastify/cookie, whose onSend hook writes the Set-Cookie header this one
+ * checks. Compression hooks are per route, so they run after and kept pages are plain HTML.
+ */
+export function installPageCache(app: FastifyInstance, opts: { seconds: number; sessionCookie: string; now?: () => number }): PageCache {
+  const entries = new Map<string, Entry>();
+  let bytes = 0;
+  const now = opts.now ?? Date.now;
+  const ttl = opts.seconds * 1000;
+  const served = new WeakSet<FastifyRequest>();
+  const values = new Map<string, { at: number; value: Promise<unknown> }>();
+  const clear = () => {
+    entries.clear();
+    values.clear();
+    bytes = 0;
+  };
+  const recent = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    if (ttl <= 0) return load();
+    const hit = values.get(key);
+    if (hit && now() - hit.at < ttl) return hit.value as Promise<T>;
+    if (values.size >= MAX_ENTRIES) values.delete(values.keys().next().value!);
+    const value = load();
+    const entry = { at: now(), value };
+    values.set(key, entry);
+    // a failed load is not kept: the next request tries again
+    value.catch(() => values.get(key) === entry && values.delete(key));
+    return value;
+  };
+  const drop = (key: string) => {
+    const e = entries.get(key);
+    if (!e) return;
+    entries.delete(key);
+    bytes -= e.bytes;
+  };
+  const routes: string[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.config?.pageCache && route.method === 'GET') routes.push(route.url);
+  });
+  const cache: PageCache = { size: () => entries.size, clear, routes: () => [...routes], recent };
+  app.decorate('pageCache', cache);
+  if (ttl <= 0) return cache;
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method !== 'GET' || !req.routeOptions.config.pageCache || hasSession(req, opts.sessionCookie)) return;
+    const e = entries.get(req.url);
+    if (!e) return;
+    const age = now() - e.at;
+    if (age >= ttl) {
+      drop(req.url);
+      return;
+    }
+    // most recently used last: the first entries are the ones to evict
+    entries.delete(req.url);
+    entries.set(req.url, e);
+    served.add(req);
+    return reply.code(200).header('age', String(Math.floor(age / 1000))).type(e.type).send(e.body);
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (served.has(req) || req.method !== 'GET' || !req.routeOptions.config.pageCache) return payload;
+    // Made for a request with no cookie at all: a page made with a visitor's cookie could carry
+    // something of theirs without setting a cookie (a form token from their CSRF cookie).
+    if (reply.statusCode !== 200 || typeof payload !== 'string' || req.viewer || req.headers.cookie !== undefined) return payload;
+    if (reply.getHeader('set-cookie') !== undefined) return payload;
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (!type.startsWith('text/html')) return payload;
+    const size = Buffer.byteLength(payload) + req.url.length;
+    if (size > MAX_BYTES / 16) return payload;
+    drop(req.url);
+    entries.set(req.url, { body: payload, type, bytes: size, at: now() });
+    bytes += size;
+    for (const key of entries.keys()) {
+      if (entries.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break;
+      drop(key);
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS' && reply.statusCode < 400) clear();
+  });
+  return cache;
+}
