@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, 
 import { field } from '../web/forms.tsx';
 import { formFromBody, formFromCommunity, LEVELS, pageFromForm } from './admin-form.ts';
 import { AdminHubPage, EditPage } from './admin-views.tsx';
+import { isReviewer } from '../registry/access.ts';
 import { findCommunity, joinSettings, saveCommunity, saveJoinSettings } from './store.ts';
 
 export function communityAdminRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -22,7 +23,8 @@ export function communityAdminRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/admin', hide, async (req, reply) => {
       const c = await coordinated(req, req.params.slug);
-      return sendPage(reply, AdminHubPage({ site: siteFor(ctx, req), c, waiting: (await awaitingApproval(ctx.pool, c.id)).length }));
+      const registryReviewer = await isReviewer(ctx.pool, { memberId: req.viewer!.memberId, siteAdmin: req.viewer!.siteAdmin });
+      return sendPage(reply, AdminHubPage({ site: siteFor(ctx, req), c, waiting: (await awaitingApproval(ctx.pool, c.id)).length, registryReviewer }));
     });
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/admin/page', hide, async (req, reply) => {

@@ -14,7 +14,8 @@ interface Ref {
 const AUDIENCE_LABEL: Record<string, string> = { government: 'Government employees and contractors', government_only: 'Government employees only', public: 'Anyone' };
 const PLATFORM_LABEL: Record<string, string> = { listserv: 'Email list (listserv)', 'google-group': 'Google Group', slack: 'Slack' };
 
-export function AdminHubPage(p: { site: Site; c: Ref; waiting: number }): string {
+/** The coordinators' hub: a card for every tool a coordinator runs (registry review only for its reviewers). */
+export function AdminHubPage(p: { site: Site; c: Ref; waiting: number; registryReviewer: boolean }): string {
   return toHtml(
     <Page site={p.site} title={`Manage ${p.c.title}`} section="communities" breadcrumbs={[{ href: '/communities', label: 'Communities' }, { href: `/communities/${p.c.slug}`, label: p.c.title }, { label: 'Manage' }]}>
       <h1 safe>{`Manage ${p.c.title}`}</h1>
@@ -27,7 +28,11 @@ export function AdminHubPage(p: { site: Site; c: Ref; waiting: number }): string
           { href: `/communities/${p.c.slug}/admin/held`, title: 'Held messages', text: 'Posts to the list that wait for a moderator, and why.' },
           { href: `/communities/${p.c.slug}/admin/list`, title: 'List settings', text: 'Emergency moderation, announce-only, accepted and banned senders, prefix and footer.' },
           { href: `/communities/${p.c.slug}/admin/bounces`, title: 'Bouncing addresses', text: 'Members whose list mail bounces: scores, errors, turn delivery back on.' },
+          { href: `/communities/${p.c.slug}/admin/speaker-requests`, title: 'Speaker requests', text: 'Requests for a speaker from the bureau, and questions to the experts: review, propose a speaker, follow up.' },
+          { href: '/events/new', title: 'Events', text: 'Schedule an event or office hours; manage registrations, reminders and attendance from each event’s page.' },
+          { href: `/communities/${p.c.slug}/groups`, title: 'Working groups', text: 'Start a working group, approve people who ask to join, moderate its list.' },
           { href: `/communities/${p.c.slug}/admin/metrics`, title: 'Metrics', text: 'Membership growth, posts per week, replies, bounces and events, with charts and CSV downloads.' },
+          ...(p.registryReviewer ? [{ href: '/registry/review', title: 'Registry review', text: 'Official accounts waiting for review, archive requests, and records due for their yearly check.' }] : []),
         ].map((card) => (
           <li class="usa-card tablet:grid-col-6">
             <div class="usa-card__container">

@@ -757,7 +757,7 @@ export function MyEventsPage(p: { site: Site; items: Array<{ registration: Regis
     <Page site={p.site} title="Your events" section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: 'Your events' }]}>
       <h1>Your events</h1>
       {upcoming.length ? (
-        <table class="usa-table usa-table--borderless">
+        <table class="usa-table usa-table--borderless usa-table--stacked">
           <caption>Sessions you registered for</caption>
           <thead>
             <tr>
@@ -769,11 +769,11 @@ export function MyEventsPage(p: { site: Site; items: Array<{ registration: Regis
           <tbody>
             {upcoming.map((i) => (
               <tr>
-                <th scope="row">
+                <th scope="row" data-label="Event">
                   <a class="usa-link" href={sessionHref(i.event, i.occurrence)} safe>{i.event.title}</a>
                 </th>
-                <td safe>{formatWhen(i.occurrence.startsAt, i.occurrence.endsAt, i.event.timeZone)}</td>
-                <td>
+                <td data-label="When" safe>{formatWhen(i.occurrence.startsAt, i.occurrence.endsAt, i.event.timeZone)}</td>
+                <td data-label="Status">
                   <a class="usa-link" href={i.manageHref}>{i.registration.status === 'registered' ? 'Registered' : i.registration.status === 'offered' ? 'Seat held: confirm' : 'Waiting list'}</a>
                 </td>
               </tr>

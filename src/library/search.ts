@@ -1,10 +1,11 @@
 /**
  * Site search over PostgreSQL full-text search. Each feature contributes a search source; the
- * search page asks every source the viewer may see and merges the hits by rank. To add one (for
- * events, list archives), write a `SearchSource` in your feature and add it to SEARCH_SOURCES.
+ * search page asks every source the viewer may see and merges the hits by rank. To add one,
+ * write a `SearchSource` in your feature and add it to SEARCH_SOURCES.
  */
 import type { Queryable } from '../platform/db/queryable.ts';
 import { archiveSearchSource } from '../archives/site-search.ts';
+import { eventSearchSource } from '../events/site-search.ts';
 import { decodeEntities } from './hugo.ts';
 
 export interface SearchHit {
@@ -113,8 +114,22 @@ const communities: SearchSource = {
   },
 };
 
+const tools: SearchSource = {
+  name: 'tools', label: 'Shared tools', membersOnly: false,
+  async search(db, q) {
+    const { rows } = await db.query(
+      `select t.slug, t.name, ts_rank(doc, query) as rank, ts_headline('english', coalesce(t.description, t.name), query, ${HEADLINE}) as snippet
+         from tools t, websearch_to_tsquery('english', $1) query,
+              lateral (select setweight(to_tsvector('english', t.name), 'A') || to_tsvector('english', coalesce(t.description, '') || ' ' || coalesce(t.category, '')) as doc) d
+        where doc @@ query order by rank desc limit $2`,
+      [q.text, q.limit],
+    );
+    return rows.map((r) => ({ source: 'tools', title: r.name, url: `/library/tools/${r.slug}`, snippet: decodeEntities(r.snippet), date: null, rank: Number(r.rank) }));
+  },
+};
+
 /** Every source, in the order the filter lists them. Other features add theirs here (one line). */
-export const SEARCH_SOURCES: SearchSource[] = [articles, guides, topics, communities, archiveSearchSource];
+export const SEARCH_SOURCES: SearchSource[] = [communities, eventSearchSource, articles, guides, topics, tools, archiveSearchSource];
 
 export interface SearchResult {
   hits: SearchHit[];

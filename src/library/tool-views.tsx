@@ -9,6 +9,8 @@ import { renderLibraryMarkdown } from './render.ts';
 const CRUMBS: Crumb[] = [{ href: '/', label: 'Home' }, { href: '/library', label: 'Library' }];
 
 export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Contact[]; canManage: boolean }): string {
+  // The digital.gov list has no categories: the column shows only when an editor has given one.
+  const categories = p.tools.some((t) => t.category);
   return toHtml(
     <Page site={p.site} title="Shared tools and terms of service" section="library" breadcrumbs={[...CRUMBS, { label: 'Shared tools' }]}>
       <h1>Shared tools and terms of service</h1>
@@ -29,6 +31,7 @@ export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Conta
             <tr>
               <th scope="col">Tool</th>
               <th scope="col">What it is</th>
+              {categories ? <th scope="col">Category</th> : ''}
               <th scope="col">Agreement</th>
               <th scope="col">Agencies that signed</th>
             </tr>
@@ -42,7 +45,7 @@ export function ToolsPage(p: { site: Site; tools: ToolSummary[]; contacts: Conta
                   </a>
                 </th>
                 <td data-label="What it is" safe>{t.description ?? ''}</td>
-                <td data-label="Category" safe>{t.category ?? ''}</td>
+                {categories ? <td data-label="Category" safe>{t.category ?? ''}</td> : ''}
                 <td data-label="Agreement">{t.status ? AGREEMENT_STATUS_TEXT[t.status] : 'None'}</td>
                 <td data-label="Agencies that signed" safe>{String(t.adoptions)}</td>
               </tr>
@@ -204,7 +207,7 @@ function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; c
       {p.csrf && p.canManage && current ? (
         <form class="usa-form usa-form--large" method="post" action={`/library/tools/${p.tool.slug}/agreements/${a.id}/status`} novalidate>
           <h3>Change the status</h3>
-          <ErrorSummary errors={se} />
+          <ErrorSummary errors={se} ids={{ changedOn: 'status-changed-on', note: 'status-note' }} />
           <CsrfField token={p.csrf} />
           <div class="usa-form-group">
             <label class="usa-label" for={`status-${a.id}`}>
@@ -218,8 +221,8 @@ function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; c
               ))}
             </select>
           </div>
-          <TextField name="changedOn" label="Date of the change" hint="For example 2024-03-15. Left blank: today." value={sv.changedOn} error={se.changedOn} />
-          <TextField name="note" label="Note" value={sv.note} error={se.note} />
+          <TextField name="changedOn" id="status-changed-on" label="Date of the change" hint="For example 2024-03-15. Left blank: today." value={sv.changedOn} error={se.changedOn} />
+          <TextField name="note" id="status-note" label="Note" value={sv.note} error={se.note} />
           <button class="usa-button usa-button--outline" type="submit">
             Change the status
           </button>

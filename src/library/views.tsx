@@ -48,22 +48,6 @@ function ArticleList({ articles, headingLevel = 2 }: { articles: Article[]; head
   );
 }
 
-function SearchBox({ value = '' }: { value?: string }) {
-  return (
-    <section aria-label="Search the site" class="margin-y-2">
-      <form class="usa-search usa-search--small" role="search" action="/search" method="get">
-        <label class="usa-sr-only" for="library-search">
-          Search
-        </label>
-        <input class="usa-input" id="library-search" type="search" name="q" value={value} />
-        <button class="usa-button" type="submit">
-          <span class="usa-search__submit-text">Search</span>
-        </button>
-      </form>
-    </section>
-  );
-}
-
 export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: GuideSummary[]; topics: Array<Topic & { articles: number }>; communities: Array<{ slug: string; title: string }>; canWrite: boolean; canEdit: boolean }): string {
   const startGuide = p.canEdit ? (
     <p>
@@ -74,7 +58,6 @@ export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: G
     <Page site={p.site} title="Library" section="library" breadcrumbs={[HOME, { label: 'Library' }]}>
       <h1>Library</h1>
       <p class="usa-intro">Best practices, news, case studies, guides and toolkits from communities of practice across government.</p>
-      <SearchBox />
       <ul class="usa-button-group sg-no-print">
         <li class="usa-button-group__item">
           <a class="usa-button usa-button--outline" href="/library/tools">
@@ -743,12 +726,12 @@ export function snippetHtml(snippet: string): string {
 export function SearchPage(p: { site: Site; q: string; only: string | undefined; result: SearchResult; error?: string }): string {
   const total = Object.values(p.result.counts).reduce((a, b) => a + b, 0);
   return toHtml(
-    <Page site={p.site} title={p.q ? `Search: ${p.q}` : 'Search'} section="library" breadcrumbs={[HOME, { label: 'Search' }]}>
+    <Page site={p.site} title={p.q ? `Search: ${p.q}` : 'Search'} breadcrumbs={[HOME, { label: 'Search' }]}>
       <h1>Search</h1>
       <form class="usa-form usa-form--large" method="get" action="/search" role="search">
         <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
           <label class="usa-label" for="q">
-            Search articles, guides, topics, communities and list archives
+            Search communities, events, the library (articles, guides, topics, shared tools) and list archives
           </label>
           <div class="usa-hint" id="q-hint">
             Put a phrase in "quotes"; put - before a word to leave it out.

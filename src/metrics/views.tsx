@@ -57,12 +57,16 @@ function query(r: { from: string; to: string }): string {
   return `?from=${encodeURIComponent(r.from)}&to=${encodeURIComponent(r.to)}`;
 }
 
+/** Tables longer than this are folded (a details element) so the page stays short; the CSV has every row. */
+export const FOLD_ROWS = 10;
+
 function TableView({ t, csv, limit, id }: { t: DashboardTable; csv: string; limit?: number; id?: string }) {
   const rows = limit ? t.rows.slice(0, limit) : t.rows;
-  return (
-    <div class="margin-bottom-4">
+  const caption = limit && t.rows.length > limit ? `${t.title} (largest ${limit} of ${t.rows.length})` : t.title;
+  const safeTable = (
+    <div class="usa-table-container--scrollable margin-top-0" tabindex="0">
       <table class="usa-table usa-table--borderless usa-table--striped width-full" id={id ?? `table-${t.slug}`}>
-        <caption safe>{limit && t.rows.length > limit ? `${t.title} (largest ${limit} of ${t.rows.length})` : t.title}</caption>
+        <caption safe>{caption}</caption>
         <thead>
           <tr>
             {t.columns.map((c) => (
@@ -93,6 +97,18 @@ function TableView({ t, csv, limit, id }: { t: DashboardTable; csv: string; limi
           )}
         </tbody>
       </table>
+    </div>
+  );
+  return (
+    <div class="margin-bottom-4">
+      {rows.length > FOLD_ROWS && t.slug !== 'summary' ? (
+        <details class="sg-fold">
+          <summary safe>{`Show the table “${t.title}” (${rows.length} rows)`}</summary>
+          {safeTable}
+        </details>
+      ) : (
+        safeTable
+      )}
       {t.note ? (
         <p class="font-sans-2xs text-base-dark margin-top-1" safe>
           {t.note}
@@ -112,7 +128,9 @@ function TableView({ t, csv, limit, id }: { t: DashboardTable; csv: string; limi
 function ChartBlock({ chart, svg, kind }: { chart: ChartProps; svg: string; kind: 'line' | 'bar' }) {
   return (
     <figure class="margin-x-0 margin-y-2">
-      {svg as 'safe'}
+      <div class="sg-chart-box" tabindex="0" role="group" aria-label={`${chart.title} chart (scrolls sideways on a narrow screen)`}>
+        {svg as 'safe'}
+      </div>
       <figcaption class="margin-top-1" safe>
         {describe(chart, kind)}
       </figcaption>

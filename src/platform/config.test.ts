@@ -104,3 +104,14 @@ test('OpenID Connect settings come as a pair, over https (http only for localhos
   assert.throws(() => loadConfig({ OIDC_ISSUER: 'http://idp.example.gov', OIDC_CLIENT_ID: 'x' }), /must use https:\/\//);
   assert.equal(loadConfig({ OIDC_ISSUER: 'http://127.0.0.1:9000', OIDC_CLIENT_ID: 'x', OIDC_PROMPT: 'none-sent' }).oidc?.prompt, undefined);
 });
+
+test('the footer identifier: agency and required links are optional; a link is an https:// address or a path on this site', () => {
+  const none = loadConfig({});
+  assert.deepEqual([none.agencyName, none.aboutUrl, none.accessibilityUrl, none.foiaUrl, none.noFearUrl, none.privacyUrl], [undefined, undefined, undefined, undefined, undefined, undefined]);
+  const set = loadConfig({ SOCIALGOV_AGENCY: ' General Services Administration ', SOCIALGOV_FOIA_URL: 'https://www.gsa.gov/foia', SOCIALGOV_ACCESSIBILITY_URL: '/accessibility' });
+  assert.equal(set.agencyName, 'General Services Administration');
+  assert.equal(set.foiaUrl, 'https://www.gsa.gov/foia');
+  assert.equal(set.accessibilityUrl, '/accessibility');
+  assert.throws(() => loadConfig({ SOCIALGOV_PRIVACY_URL: 'javascript:alert(1)' }), /SOCIALGOV_PRIVACY_URL: must start with https: or http:/);
+  assert.throws(() => loadConfig({ SOCIALGOV_NO_FEAR_URL: '//evil.example.com/x' }), /SOCIALGOV_NO_FEAR_URL: is not a URL/);
+});

@@ -28,6 +28,14 @@ export interface Config {
   trustProxy: boolean;
   /** Name of the whole site, shown in the header. */
   siteName: string;
+  /** The USWDS identifier in the footer: the agency that runs this site, and its required links (unset links are left out). */
+  agencyName: string | undefined;
+  agencyUrl: string | undefined;
+  aboutUrl: string | undefined;
+  accessibilityUrl: string | undefined;
+  foiaUrl: string | undefined;
+  noFearUrl: string | undefined;
+  privacyUrl: string | undefined;
   /** Outgoing mail relay, e.g. smtp://user:pass@relay:587; unset: mail is written to <dataDir>/outbox. */
   smtpUrl: string | undefined;
   /** Refuse to send over a relay connection that does not offer STARTTLS. */
@@ -174,6 +182,14 @@ function commaList(raw: string | undefined, env: string, item: string): string[]
   return items;
 }
 
+/** A link in the footer: an https:// (or http://) address, or a path on this site ("/about"). */
+function parseLink(raw: string | undefined, env: string): string | undefined {
+  const v = raw?.trim();
+  if (!v) return undefined;
+  if (/^\/(?!\/)/.test(v)) return v;
+  return parseUrl(v, env, ['https:', 'http:']);
+}
+
 function parsePositive(raw: string, env: string, max: number): number {
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > max) throw new ConfigError(env, `"${raw}" must be a whole number from 1 to ${max}.`);
   return Number(raw);
@@ -252,6 +268,27 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     description: 'Name of the site shown in the header and page titles.',
     parse: (raw) => (raw && raw.trim() ? raw.trim() : 'SocialGov Communities'),
   },
+  {
+    key: 'agencyName', env: 'SOCIALGOV_AGENCY', defaultText: '(none)',
+    description: 'The agency that runs this site, shown in the footer\'s identifier as "An official website of the …". Unset: that line is left out.',
+    parse: (raw) => (raw && raw.trim() ? raw.trim() : undefined),
+  },
+  {
+    key: 'agencyUrl', env: 'SOCIALGOV_AGENCY_URL', defaultText: '(none)',
+    description: 'The agency\'s home page; the agency\'s name in the footer links to it.',
+    parse: (raw, env) => parseLink(raw, env),
+  },
+  ...([
+    ['aboutUrl', 'SOCIALGOV_ABOUT_URL', 'About the agency'],
+    ['accessibilityUrl', 'SOCIALGOV_ACCESSIBILITY_URL', 'Accessibility statement'],
+    ['foiaUrl', 'SOCIALGOV_FOIA_URL', 'FOIA requests'],
+    ['noFearUrl', 'SOCIALGOV_NO_FEAR_URL', 'No FEAR Act data'],
+    ['privacyUrl', 'SOCIALGOV_PRIVACY_URL', 'Privacy policy'],
+  ] as const).map(([key, env, label]) => ({
+    key, env, defaultText: '(none: not shown)',
+    description: `The footer's "${label}" link: an https:// address or a path on this site. Unset: the link is left out.`,
+    parse: (raw: string | undefined, e: string) => parseLink(raw, e),
+  })),
   {
     key: 'smtpUrl', env: 'SMTP_URL', defaultText: '(none: mail goes to `<data folder>/outbox/`)',
     description: 'Relay for outgoing mail: `smtp://user:password@relay.example.gov:587` (STARTTLS when offered) or `smtps://...:465` (TLS). Unset: each message is written as an `.eml` file in the outbox folder.',

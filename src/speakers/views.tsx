@@ -244,7 +244,7 @@ function RequestDetails({ r, showContact }: { r: SpeakerRequest; showContact: bo
     ...(r.notes ? ([['Notes', r.notes]] as Array<[string, string]>) : []),
   ];
   return (
-    <table class="usa-table usa-table--borderless">
+    <table class="usa-table usa-table--borderless sg-wrap">
       <caption class="usa-sr-only">The request</caption>
       <tbody>
         {rows.map(([k, val]) => (
@@ -264,7 +264,7 @@ const ROLE_TEXT: Record<string, string> = { coordinator: 'Coordinator', speaker:
 
 function HistoryTable({ entries, statusText, showActors }: { entries: Array<{ toStatus: string; actorRole: string; actor?: string | null; note: string | null; at: Date }>; statusText: Record<string, string>; showActors: boolean }) {
   return (
-    <table class="usa-table usa-table--borderless">
+    <table class="usa-table usa-table--borderless usa-table--stacked">
       <caption>History</caption>
       <thead>
         <tr>
@@ -277,10 +277,10 @@ function HistoryTable({ entries, statusText, showActors }: { entries: Array<{ to
       <tbody>
         {entries.map((h) => (
           <tr>
-            <td safe>{h.at.toISOString().slice(0, 16).replace('T', ' ')}</td>
-            <td safe>{statusText[h.toStatus] ?? h.toStatus}</td>
-            <td safe>{showActors && h.actor ? `${ROLE_TEXT[h.actorRole] ?? h.actorRole} (${h.actor})` : (ROLE_TEXT[h.actorRole] ?? h.actorRole)}</td>
-            <td safe>{h.note ?? ''}</td>
+            <td data-label="When (UTC)" safe>{h.at.toISOString().slice(0, 16).replace('T', ' ')}</td>
+            <td data-label="Became" safe>{statusText[h.toStatus] ?? h.toStatus}</td>
+            <td data-label="By" class="sg-wrap" safe>{showActors && h.actor ? `${ROLE_TEXT[h.actorRole] ?? h.actorRole} (${h.actor})` : (ROLE_TEXT[h.actorRole] ?? h.actorRole)}</td>
+            <td data-label="Note" safe>{h.note ?? ''}</td>
           </tr>
         ))}
       </tbody>
@@ -446,7 +446,7 @@ export function AdminListPage(p: { site: Site; c: CommunityRef; requests: Speake
     <Page site={p.site} title={`Speaker requests – ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, { label: 'Speaker requests' })}>
       <h1>Speaker requests</h1>
       {p.requests.length ? (
-        <table class="usa-table usa-table--borderless">
+        <table class="usa-table usa-table--borderless usa-table--stacked">
           <caption>Speaker requests, open ones first</caption>
           <thead>
             <tr>
@@ -460,15 +460,15 @@ export function AdminListPage(p: { site: Site; c: CommunityRef; requests: Speake
           <tbody>
             {p.requests.map((r) => (
               <tr>
-                <td>
+                <td data-label="Event">
                   <a href={`/communities/${p.c.slug}/admin/speaker-requests/${r.id}`} safe>
                     {r.eventName}
                   </a>
                 </td>
-                <td safe>{formatShort(r.startsAt, r.timeZone)}</td>
-                <td safe>{r.organization}</td>
-                <td safe>{REQUEST_STATUS_TEXT[r.status]}</td>
-                <td safe>{r.speaker?.name ?? ''}</td>
+                <td data-label="When" safe>{formatShort(r.startsAt, r.timeZone)}</td>
+                <td data-label="Organization" safe>{r.organization}</td>
+                <td data-label="Status" safe>{REQUEST_STATUS_TEXT[r.status]}</td>
+                <td data-label="Speaker" safe>{r.speaker?.name ?? ''}</td>
               </tr>
             ))}
           </tbody>

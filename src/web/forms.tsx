@@ -10,7 +10,8 @@ export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
-export function ErrorSummary({ errors }: { errors: FieldErrors }) {
+/** `ids`: the field's id where it is not its name (two forms on one page with a field of the same name). */
+export function ErrorSummary({ errors, ids = {} }: { errors: FieldErrors; ids?: Record<string, string> }) {
   const entries = Object.entries(errors);
   if (!entries.length) return '';
   return (
@@ -22,7 +23,7 @@ export function ErrorSummary({ errors }: { errors: FieldErrors }) {
         <ul class="usa-list">
           {entries.map(([field, message]) => (
             <li>
-              <a href={`#${field}`} safe>
+              <a href={`#${ids[field] ?? field}`} safe>
                 {message}
               </a>
             </li>
@@ -35,6 +36,8 @@ export function ErrorSummary({ errors }: { errors: FieldErrors }) {
 
 interface FieldProps {
   name: string;
+  /** The element's id when it cannot be the name (another form on the page has a field of that name). */
+  id?: string;
   label: string;
   hint?: string;
   value?: string | null;
@@ -45,20 +48,22 @@ interface FieldProps {
   maxlength?: number;
 }
 
-function describedBy(p: { name: string; hint?: string; error?: string }): string | undefined {
-  const ids = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : ''].filter(Boolean);
+function describedBy(p: { name: string; id?: string; hint?: string; error?: string }): string | undefined {
+  const id = p.id ?? p.name;
+  const ids = [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
 }
 
 function FieldFrame(p: FieldProps & { children: Html.Children }) {
+  const id = p.id ?? p.name;
   return (
     <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name}>
+      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={id}>
         <span safe>{p.label}</span>
         {p.required ? '' : <span class="text-base"> (optional)</span>}
       </label>
-      {p.hint ? <div class="usa-hint" id={`${p.name}-hint`} safe>{p.hint}</div> : ''}
-      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+      {p.hint ? <div class="usa-hint" id={`${id}-hint`} safe>{p.hint}</div> : ''}
+      {p.error ? <span class="usa-error-message" id={`${id}-error`} safe>{p.error}</span> : ''}
       {p.children as 'safe'}
     </div>
   );
@@ -69,7 +74,7 @@ export function TextField(p: FieldProps) {
     <FieldFrame {...p}>
       <input
         class={p.error ? 'usa-input usa-input--error' : 'usa-input'}
-        id={p.name}
+        id={p.id ?? p.name}
         name={p.name}
         type={p.type ?? 'text'}
         value={p.value ?? ''}
@@ -88,7 +93,7 @@ export function TextArea(p: FieldProps & { rows?: number }) {
     <FieldFrame {...p}>
       <textarea
         class={p.error ? 'usa-textarea usa-input--error' : 'usa-textarea'}
-        id={p.name}
+        id={p.id ?? p.name}
         name={p.name}
         rows={String(p.rows ?? 4)}
         maxlength={p.maxlength ?? 2000}

@@ -13,10 +13,20 @@ export interface Viewer {
   email: string;
 }
 
+/** The USWDS identifier in the footer: who runs the site, and the links a federal site must carry. */
+export interface Identifier {
+  /** The site's domain (from PUBLIC_URL). */
+  domain?: string;
+  agency?: { name: string; url?: string };
+  /** The required links this install has; those not set are left out. USA.gov is always shown. */
+  links: { about?: string; accessibility?: string; foia?: string; noFear?: string; privacy?: string };
+}
+
 export interface Site {
   name: string;
   /** The signed-in member, if any. */
   viewer?: Viewer;
+  identifier?: Identifier;
 }
 
 export type Section = 'home' | 'communities' | 'events' | 'library' | 'registry' | 'api' | 'account';
@@ -121,6 +131,9 @@ function Header({ site, section }: { site: Site; section: Section | undefined })
                 </li>
               ))}
             </ul>
+            <section aria-label="Search this site">
+              <SiteSearchForm id="site-search" label="Search communities, events, the library and list archives" />
+            </section>
           </nav>
         </div>
       </header>
@@ -128,6 +141,14 @@ function Header({ site, section }: { site: Site; section: Section | undefined })
     </>
   );
 }
+
+const FOOTER_NAV: Array<{ href: string; label: string }> = [
+  { href: '/communities', label: 'Communities of practice' },
+  { href: '/events', label: 'Events' },
+  { href: '/library', label: 'Library' },
+  { href: '/search', label: 'Search' },
+  { href: '/api/docs', label: 'API documentation' },
+];
 
 function Footer({ site }: { site: Site }) {
   return (
@@ -139,17 +160,14 @@ function Footer({ site }: { site: Site }) {
         <div class="usa-footer__primary-container grid-row">
           <div class="mobile-lg:grid-col-12">
             <nav class="usa-footer__nav" aria-label="Footer navigation">
-              <ul class="grid-row grid-gap">
-                <li class="mobile-lg:grid-col-6 desktop:grid-col-auto usa-footer__primary-content">
-                  <a class="usa-footer__primary-link" href="/communities">
-                    Communities of practice
-                  </a>
-                </li>
-                <li class="mobile-lg:grid-col-6 desktop:grid-col-auto usa-footer__primary-content">
-                  <a class="usa-footer__primary-link" href="/api/docs">
-                    API documentation
-                  </a>
-                </li>
+              <ul class="grid-row grid-gap sg-footer-links">
+                {FOOTER_NAV.map((n) => (
+                  <li class="mobile-lg:grid-col-6 desktop:grid-col-auto usa-footer__primary-content">
+                    <a class="usa-footer__primary-link" href={n.href} safe>
+                      {n.label}
+                    </a>
+                  </li>
+                ))}
               </ul>
             </nav>
           </div>
@@ -162,7 +180,94 @@ function Footer({ site }: { site: Site }) {
           </p>
         </div>
       </div>
+      <SiteIdentifier site={site} />
     </footer>
+  );
+}
+
+const REQUIRED_LINKS: Array<{ key: keyof Identifier['links']; label: (agency: string | undefined) => string }> = [
+  { key: 'about', label: (agency) => (agency ? `About ${agency}` : 'About us') },
+  { key: 'accessibility', label: () => 'Accessibility statement' },
+  { key: 'foia', label: () => 'FOIA requests' },
+  { key: 'noFear', label: () => 'No FEAR Act data' },
+  { key: 'privacy', label: () => 'Privacy policy' },
+];
+
+/** The USWDS identifier: the site's domain and agency, the required links this install set, and USA.gov. */
+function SiteIdentifier({ site }: { site: Site }) {
+  const id = site.identifier ?? { links: {} };
+  const links = REQUIRED_LINKS.filter((l) => id.links[l.key]);
+  return (
+    <div class="usa-identifier">
+      {id.domain || id.agency ? (
+        <section class="usa-identifier__section usa-identifier__section--masthead" aria-label="Agency identifier">
+          <div class="usa-identifier__container">
+            <section class="usa-identifier__identity" aria-label="Agency description">
+              {id.domain ? <p class="usa-identifier__identity-domain" safe>{id.domain}</p> : ''}
+              {id.agency ? (
+                <p class="usa-identifier__identity-disclaimer">
+                  An official website of the{' '}
+                  {id.agency.url ? (
+                    <a href={id.agency.url} safe>
+                      {id.agency.name}
+                    </a>
+                  ) : (
+                    <span safe>{id.agency.name}</span>
+                  )}
+                </p>
+              ) : (
+                ''
+              )}
+            </section>
+          </div>
+        </section>
+      ) : (
+        ''
+      )}
+      {links.length ? (
+        <nav class="usa-identifier__section usa-identifier__section--required-links" aria-label="Important links">
+          <div class="usa-identifier__container">
+            <ul class="usa-identifier__required-links-list">
+              {links.map((l) => (
+                <li class="usa-identifier__required-links-item">
+                  <a href={id.links[l.key]!} class="usa-identifier__required-link usa-link" safe>
+                    {l.label(id.agency?.name)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </nav>
+      ) : (
+        ''
+      )}
+      <section class="usa-identifier__section usa-identifier__section--usagov" aria-label="U.S. government information and services">
+        <div class="usa-identifier__container">
+          <div class="usa-identifier__usagov-description">Looking for U.S. government information and services?</div>{' '}
+          <a href="https://www.usa.gov/" class="usa-link">
+            Visit USA.gov
+          </a>
+        </div>
+      </section>
+    </div>
+  );
+}
+
+/**
+ * A small USWDS search form. The button keeps its word "Search" at every width (site.css): USWDS
+ * would swap it for an icon on narrow screens, and a word needs no image to load.
+ */
+export function SiteSearchForm(p: { id: string; label: string; action?: string; value?: string; name?: string; class?: string }) {
+  return (
+    <form class={`usa-search usa-search--small${p.class ? ` ${p.class}` : ''}`} role="search" action={p.action ?? '/search'} method="get">
+      <label class="usa-sr-only" for={p.id} safe>
+        {p.label}
+      </label>
+      <input class="usa-input" id={p.id} type="search" name={p.name ?? 'q'} value={p.value ?? ''} />
+      <button class="usa-button" type="submit">
+        <span class="usa-search__submit-text">Search</span>
+      </button>
+    </form>
   );
 }
 

@@ -80,8 +80,10 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await tab.getByRole('link', { name: 'Amazon Appstore' }).click();
     assert.ok(await tab.getByText('written as “07-2014”').isVisible());
     await tab.goto(`${platform.url}/library`);
-    await tab.getByLabel('Search', { exact: true }).fill('holding statements');
-    await tab.getByRole('button', { name: 'Search' }).click();
+    // The search form in the header, on every page.
+    const search = tab.getByRole('region', { name: 'Search this site' });
+    await search.getByLabel('Search communities, events, the library and list archives').fill('holding statements');
+    await search.getByRole('button', { name: 'Search' }).click();
     assert.ok(await tab.getByRole('link', { name: 'Posting during a crisis' }).isVisible());
     await ctx.close();
 

@@ -60,6 +60,8 @@ describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const charts = page.getByRole('img', { name: /Membership growth|Posts per week/ });
     assert.equal(await charts.count(), 2);
     assert.match(await page.locator('figure').first().locator('figcaption').innerText(), /^Membership growth: from \d+ members/);
+    // Long tables are folded: open them as a reader does.
+    for (const summary of await page.locator('details.sg-fold > summary').all()) await summary.click();
     const members = page.locator('#table-membership tbody tr').last();
     assert.equal(await members.locator('th').innerText(), TODAY);
     assert.equal(await members.locator('td').first().innerText(), '13', 'thirteen members today');
@@ -108,6 +110,34 @@ describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.ok(await page.locator('#from-error').isVisible());
     await page.goto(`${platform.url}/communities/social-media`);
     assert.ok(await page.getByText(/About [\d.]+ emails? a week/).isVisible());
+    await ctx.close();
+  });
+
+  test('the dashboard stays short: summary first, long tables folded, charts and tables fit 320 px; the CSV keeps every row', async () => {
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    await signIn(page, 'robin@agency.gov');
+    const from = addDays(TODAY, -90);
+    await page.goto(`${platform.url}/communities/social-media/admin/metrics?from=${from}&to=${TODAY}`);
+    assert.equal(await page.locator('h2').first().innerText(), 'Summary');
+    assert.ok(await page.locator('#table-summary').isVisible(), 'the summary is open');
+    assert.equal(await page.locator('#table-membership tbody tr').count(), 91, 'every day is on the page');
+    assert.ok(!(await page.locator('#table-membership').isVisible()), 'in a folded table');
+    assert.ok(await page.getByText('Show the table “Membership by day” (91 rows)').isVisible());
+    const tall = await page.evaluate(() => document.documentElement.scrollHeight);
+    assert.ok(tall < 6000, `the page is ${tall} px tall at 1280 px`);
+    await page.setViewportSize({ width: 320, height: 800 });
+    const narrow = await page.evaluate(() => ({ wide: document.documentElement.scrollWidth, tall: document.documentElement.scrollHeight }));
+    assert.ok(narrow.wide <= 320, `${narrow.wide} px wide at 320 px`);
+    assert.ok(narrow.tall < 12000, `the page is ${narrow.tall} px tall at 320 px`);
+    // Chart text keeps its size: the chart scrolls in its box instead of shrinking.
+    const smallest = await page.evaluate(() => Math.min(...[...document.querySelectorAll('svg text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * ((t as SVGTextElement).getScreenCTM()?.a ?? 1))));
+    assert.ok(smallest >= 12, `chart text at ${smallest} px`);
+    await page.screenshot({ path: `test-results/screenshots/metrics-dashboard-320.png`, fullPage: true });
+    const csv = await page.request.get(`${platform.url}/communities/social-media/admin/metrics/membership.csv?from=${from}&to=${TODAY}`);
+    const lines = (await csv.text()).trim().split(/\r?\n/);
+    assert.equal(lines.length, 92, 'a header and all 91 days');
+    assert.equal(lines[1]!.split(',')[0], from);
     await ctx.close();
   });
 

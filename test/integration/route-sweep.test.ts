@@ -17,6 +17,7 @@ import { SYSTEM } from '../../src/platform/audit.ts';
 import { mboxOf } from '../archive-helpers.ts';
 import { writeLibraryFixture } from '../library-fixture.ts';
 import { NO_SERVER, removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { routeTable, type Route } from '../route-table.ts';
 
 export const HOSTILE: Record<string, string> = {
   nul: 'a\0b',
@@ -31,28 +32,6 @@ export const HOSTILE: Record<string, string> = {
 
 /** The paging parameters of the lists (pages and API). */
 const PAGING = ['page', 'limit', 'offset', 'page_size'];
-
-export interface Route {
-  method: 'GET' | 'POST';
-  path: string;
-}
-
-/** The route table, read from Fastify's own printout (one line per route node, four columns a level). */
-export function routeTable(app: FastifyInstance): Route[] {
-  const routes: Route[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const at = line.search(/[├└]── /);
-    if (at < 0) continue;
-    const depth = at / 4;
-    const m = /^(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line.slice(at + 4))!;
-    stack[depth] = m[1]!;
-    stack.length = depth + 1;
-    const path = stack.join('').replace(/^\/\//, '/');
-    for (const method of (m[2] ?? '').split(', ')) if (method === 'GET' || method === 'POST') routes.push({ method, path });
-  }
-  return routes;
-}
 
 /** An attribute value as the browser reads it. */
 function unescape(text: string | undefined): string | undefined {

@@ -21,7 +21,7 @@ import { communityRoutes } from '../../communities/routes.ts';
 import { CommunityDetail, CommunityList, CommunitySummary } from '../../communities/schemas.ts';
 import { apiDocsRoutes } from '../../web/api-docs.tsx';
 import { BadFormPage, ErrorPage, NotFoundPage } from '../../web/error-pages.tsx';
-import { SITE_ASSETS, USWDS } from '../../web/layout.tsx';
+import { SITE_ASSETS, USWDS, type Site } from '../../web/layout.tsx';
 import { healthRoutes } from './health.ts';
 import { redactUrl } from './log-redaction.ts';
 import { installPageCache } from './page-cache.ts';
@@ -64,6 +64,19 @@ export interface ServerOptions {
   logStream?: { write(line: string): void };
 }
 
+/** The site as every page shows it: its name, and the identifier in the footer. */
+export function siteOf(config: Config): Site {
+  const domain = config.publicUrl ? new URL(config.publicUrl).hostname : undefined;
+  return {
+    name: config.siteName,
+    identifier: {
+      ...(domain ? { domain } : {}),
+      ...(config.agencyName ? { agency: { name: config.agencyName, ...(config.agencyUrl ? { url: config.agencyUrl } : {}) } } : {}),
+      links: { about: config.aboutUrl, accessibility: config.accessibilityUrl, foia: config.foiaUrl, noFear: config.noFearUrl, privacy: config.privacyUrl },
+    },
+  };
+}
+
 function isApi(req: FastifyRequest): boolean {
   return req.url.startsWith('/api/') || req.url === '/healthz' || req.url === '/readyz';
 }
@@ -96,12 +109,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       const status = err.statusCode === 414 ? 414 : 400;
       const message = status === 414 ? 'The address is too long: a part of it has more than 200 characters. Check the link.' : 'The address is not valid: part of it cannot be read as text (a “%” that does not start an encoded character). Check the link.';
       if (isApi(req)) return apiError(reply, req, status, status === 414 ? 'URI_TOO_LONG' : 'BAD_URL', message);
-      return sendPage(reply, ErrorPage({ site: { name: config.siteName }, status, message, requestId: req.id }), status);
+      return sendPage(reply, ErrorPage({ site: siteOf(config), status, message, requestId: req.id }), status);
     },
   });
 
   const ctx: AppContext = {
-    pool, config, site: { name: config.siteName }, mail: opts.mail, queue: opts.queue,
+    pool, config, site: siteOf(config), mail: opts.mail, queue: opts.queue,
     // the page cache is installed below, before any route can ask
     recent: (key, load) => app.pageCache.recent(key, load),
     listeningPort: () => {
