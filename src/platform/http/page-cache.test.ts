@@ -12,7 +12,7 @@ async function app(opts: { seconds?: number } = {}) {
   a.addHook('preHandler', async (req) => {
     if (req.headers.cookie?.includes('sg_session=')) req.viewer = { memberId: 7, name: 'Ana', email: 'ana@gsa.gov' } as never;
   });
-  const cache = installPageCache(a, { seconds: opts.seconds ?? 5, sessionCookie: 'sg_session', now: () => clock });
+  const cache = installPageCache(a, { seconds: opts.seconds ?? 5, neutralCookies: ['sg_csrf'], now: () => clock });
   const page = (text: string) => `<!doctype html><p>${text}</p>`;
   a.get('/kept', { config: { pageCache: true } }, async (req, reply) => reply.type('text/html; charset=utf-8').send(page(`render ${++renders} for ${req.viewer ? 'Ana' : 'a visitor'} ${req.url}`)));
   a.get('/not-kept', async (req, reply) => reply.type('text/html; charset=utf-8').send(page(`render ${++renders}`)));
@@ -53,6 +53,11 @@ test('signed-in members never get a kept page, and their pages are never kept fo
   const again = await t.a.inject({ url: '/kept', headers: { cookie: 'other=1; sg_session=abc' } });
   assert.match(again.body, /for Ana/, 'the visitor’s page is not served to a member');
   assert.equal(again.headers.age, undefined);
+  // a visitor with only the CSRF cookie gets the kept page; one with any other cookie (a chosen
+  // time zone, say) gets a page made for them
+  assert.ok((await t.a.inject({ url: '/kept', headers: { cookie: 'sg_csrf=abc' } })).headers.age !== undefined);
+  assert.equal((await t.a.inject({ url: '/kept', headers: { cookie: 'sg_csrf=abc; sg_tz=Europe/Paris' } })).headers.age, undefined);
+  assert.equal((await t.a.inject({ url: '/kept', headers: { cookie: 'other' } })).headers.age, undefined);
 });
 
 test('only routes that ask, 200 HTML answers, and answers that set no cookie are kept', async () => {

@@ -10,7 +10,9 @@
  * - Only answers to requests that carried no cookie at all, that are 200, HTML, and set no cookie
  *   (a page with a form sets the CSRF cookie for a new visitor, so it is never kept) are kept; a
  *   page made with a visitor's cookies could hold something of theirs (a form token from their
- *   CSRF cookie). Only requests without a session cookie are served from it. Nothing made for one person reaches
+ *   CSRF cookie). Only requests whose cookies are all neutral (none, or the CSRF cookie alone)
+ *   are served from it: a session, a chosen time zone or any cookie not known to change nothing
+ *   gets a page made for it. Nothing made for one person reaches
  *   another, and signed-in members always get a fresh page.
  * - Any change through this process (a POST, PUT, PATCH or DELETE that succeeded) empties it, so a
  *   person sees their change on their next page. Changes made elsewhere (the worker, another web
@@ -56,17 +58,23 @@ export interface PageCache {
   recent<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
 
-const hasSession = (req: FastifyRequest, cookie: string) => {
+/** True when every cookie the request carries is one that changes nothing on a public page. */
+function onlyNeutralCookies(req: FastifyRequest, neutral: ReadonlySet<string>): boolean {
   const raw = req.headers.cookie;
-  return raw !== undefined && raw.includes(`${cookie}=`);
-};
+  if (raw === undefined) return true;
+  return raw.split(';').every((pair) => {
+    const name = pair.slice(0, pair.includes('=') ? pair.indexOf('=') : undefined).trim();
+    return name === '' || neutral.has(name);
+  });
+}
 
 /**
  * Install the cache on the app: call it after the plugins that set headers on every answer
  * (helmet) and after @fastify/cookie, whose onSend hook writes the Set-Cookie header this one
  * checks. Compression hooks are per route, so they run after and kept pages are plain HTML.
  */
-export function installPageCache(app: FastifyInstance, opts: { seconds: number; sessionCookie: string; now?: () => number }): PageCache {
+export function installPageCache(app: FastifyInstance, opts: { seconds: number; neutralCookies: string[]; now?: () => number }): PageCache {
+  const neutral = new Set(opts.neutralCookies);
   const entries = new Map<string, Entry>();
   let bytes = 0;
   const now = opts.now ?? Date.now;
@@ -105,7 +113,7 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
   if (ttl <= 0) return cache;
 
   app.addHook('onRequest', async (req, reply) => {
-    if (req.method !== 'GET' || !req.routeOptions.config.pageCache || hasSession(req, opts.sessionCookie)) return;
+    if (req.method !== 'GET' || !req.routeOptions.config.pageCache || !onlyNeutralCookies(req, neutral)) return;
     const e = entries.get(req.url);
     if (!e) return;
     const age = now() - e.at;

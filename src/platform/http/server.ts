@@ -51,6 +51,8 @@ import { speakersRoutes } from '../../speakers/routes.ts';
 import { metricsRoutes } from '../../metrics/routes.ts';
 
 const require = createRequire(import.meta.url);
+/** The cookie holding the CSRF secret (signed, httpOnly). */
+const CSRF_COOKIE = 'sg_csrf';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface ServerOptions {
@@ -152,12 +154,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // The CSRF secret lives in a signed, httpOnly cookie; every form carries the matching token.
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: 'sg_csrf',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
   });
   // After helmet (a kept page gets its headers on each answer) and the cookie plugin (its hook
   // writes the Set-Cookie header the cache looks for); compression runs after, per route.
-  installPageCache(app, { seconds: config.pageCacheSeconds, sessionCookie: SESSION_COOKIE });
+  // The CSRF cookie alone changes nothing on a page that may be kept (such a page has no form).
+  installPageCache(app, { seconds: config.pageCacheSeconds, neutralCookies: [CSRF_COOKIE] });
   app.decorateRequest('viewer', null);
   app.addHook('preHandler', async (req) => {
     const raw = req.cookies[SESSION_COOKIE];
