@@ -57,8 +57,13 @@ function executor(db: Queryable) {
  * false (a web-only process) sends jobs but runs no maintenance or schedules.
  */
 export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?: (err: Error) => void }): Promise<JobQueue> {
+  // After stop(), pg-boss may still run a timer it had set (maintenance, a poll): that query would
+  // reach a pool the platform has ended and reject where nothing catches it (seen as an
+  // unhandledRejection in tests that close the platform). Once stopped, its queries never start.
+  let halted = false;
+  const onPool = executor(pool);
   const boss = new PgBoss({
-    db: executor(pool),
+    db: { executeSql: (text: string, values?: unknown[]) => (halted ? new Promise<never>(() => undefined) : onPool.executeSql(text, values)) },
     schema: 'pgboss',
     supervise: opts.worker,
     schedule: opts.worker,
@@ -122,6 +127,7 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
       if (stopped) return;
       stopped = true;
       await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: false });
+      halted = true;
     },
   };
 }
