@@ -1,5 +1,6 @@
 /** Calendar months and date ranges of an archive, in the list's time zone (stored times are UTC). */
 import { DateTime } from 'luxon';
+import { zoneAbbreviation } from '../platform/time.ts';
 
 export class DateRangeError extends Error {
   readonly code = 'BAD_DATE_RANGE';
@@ -50,5 +51,6 @@ export function monthTitle(month: string): string {
 
 /** A time for people: "Apr 28, 2019, 8:00 PM EDT" in the list's zone. */
 export function showTime(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).setLocale('en-US').toFormat('LLL d, yyyy, h:mm a ZZZZ');
+  const d = DateTime.fromJSDate(at, { zone }).setLocale('en-US');
+  return `${d.toFormat('LLL d, yyyy, h:mm a')} ${zoneAbbreviation(d)}`;
 }

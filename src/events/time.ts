@@ -1,5 +1,6 @@
 /** Event times for people: in the event's zone and the viewer's, with the zone's abbreviation. */
 import { DateTime } from 'luxon';
+import { zoneAbbreviation } from '../platform/time.ts';
 
 /** "Wednesday, November 4, 2026, 2:00 – 3:00 PM EST" (the end date is written when it differs). */
 export function formatWhen(start: Date, end: Date, zone: string): string {
@@ -7,13 +8,14 @@ export function formatWhen(start: Date, end: Date, zone: string): string {
   const e = DateTime.fromJSDate(end, { zone });
   const day = s.toFormat('cccc, LLLL d, yyyy');
   const time = (d: DateTime) => d.toFormat('h:mm a');
-  if (s.hasSame(e, 'day')) return `${day}, ${time(s)} – ${time(e)} ${e.toFormat('ZZZZ')}`;
-  return `${day}, ${time(s)} ${s.toFormat('ZZZZ')} – ${e.toFormat('cccc, LLLL d, yyyy')}, ${time(e)} ${e.toFormat('ZZZZ')}`;
+  if (s.hasSame(e, 'day')) return `${day}, ${time(s)} – ${time(e)} ${zoneAbbreviation(e)}`;
+  return `${day}, ${time(s)} ${zoneAbbreviation(s)} – ${e.toFormat('cccc, LLLL d, yyyy')}, ${time(e)} ${zoneAbbreviation(e)}`;
 }
 
 /** "Nov 4, 2:00 PM EST": short form for lists. */
 export function formatShort(start: Date, zone: string): string {
-  return DateTime.fromJSDate(start, { zone }).toFormat('LLL d, yyyy, h:mm a ZZZZ');
+  const d = DateTime.fromJSDate(start, { zone });
+  return `${d.toFormat('LLL d, yyyy, h:mm a')} ${zoneAbbreviation(d)}`;
 }
 
 /** "2:00 PM" */
@@ -22,7 +24,7 @@ export function formatClock(d: Date, zone: string): string {
 }
 
 export function zoneName(zone: string, at: Date): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat('ZZZZZ');
+  return zoneAbbreviation(DateTime.fromJSDate(at, { zone }), 'long');
 }
 
 export function isValidZone(zone: string): boolean {
