@@ -1,32 +1,40 @@
 #!/usr/bin/env node
-// Runs the test suites with node:test through tsx, on an explicit file list (Node 20's runner
-// neither finds .ts files nor expands quoted globs), and ends with the time of each suite.
+// Runs the test suites with node:test through tsx, and ends with the time of each suite.
 //
-// Usage: node scripts/run-tests.js [--node PATH] [--checks] [unit|integration|browser ...]
+// Usage: node scripts/run-tests.js [--node PATH] [--checks] [--record] [unit|integration|browser ...]
 //   no suite named: all three. --checks also runs the type check and the lint (eslint, xss-scan,
 //   stylelint), as `npm test` does.
 //   --node PATH runs the suites on another Node.js.
-//   TEST_ALSO_NODE=PATH[,PATH] runs unit and integration a second time on each of those Node.js
-//   programs, after the first run, in the same lane (CI: the current LTS from the npm registry).
+//   --record writes each file's time to test/durations.json (the order of the next runs).
+//   TEST_ALSO_NODE=PATH[,PATH] runs unit and integration again on each of those Node.js programs
+//   (CI: the current LTS from the npm registry).
 //   TEST_ALSO_UNIT_NODE=PATH[,PATH] runs the unit tests alone on each (CI: the other LTS lines).
 //
-// Lanes run at the same time: the checks; unit then integration (several files at once: they
-// mostly wait on PostgreSQL, SMTP and HTTP); the browser suite (Chromium wants the CPU, so one
-// file at a time). TEST_CONCURRENCY sets how many integration files run at once (default 4),
-// TEST_BROWSER_CONCURRENCY how many browser files (default 1).
-// Each lane's output is shown as it comes, each line marked with its suite; the full output of
-// each suite is also in test-results/<suite>.log.
+// Everything is one pool of jobs, run side by side: each check; each suite's unit tests (one
+// `node --test` of many small files); each integration file; each browser file. Most of a test's
+// time is spent waiting on PostgreSQL, SMTP, HTTP or Chromium, so several run at once
+// (TEST_JOBS, default 6; a browser file counts as 2, and TEST_BROWSER_JOBS of them at most run at
+// once, default 2). The longest jobs start first (their times from the last --record run, in
+// test/durations.json), so the run does not end waiting on one long file started late.
+// A file's output is shown when it ends, each line marked with its suite (the files of a suite
+// run at once would otherwise mix their lines); every minute a line names the files still
+// running. Each suite's whole output is in test-results/<suite>.log.
+import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { clearInterval, setInterval } from 'node:timers';
 
 const root = path.resolve(import.meta.dirname, '..');
+const DURATIONS = path.join(root, 'test/durations.json');
 // Unit tests sit beside their code: in src, and beside the shared test helpers at the top of test/.
 const SUITES = {
-  unit: { dirs: [['src', true], ['test', false]], concurrency: 2 },
-  integration: { dirs: [['test/integration', true]], concurrency: Number(process.env.TEST_CONCURRENCY) || 4 },
-  browser: { dirs: [['test/browser', true]], concurrency: Number(process.env.TEST_BROWSER_CONCURRENCY) || 1 },
+  unit: [['src', true], ['test', false]],
+  integration: [['test/integration', true]],
+  browser: [['test/browser', true]],
 };
+const SLOTS = Number(process.env.TEST_JOBS) || 6;
+const BROWSER_JOBS = Number(process.env.TEST_BROWSER_JOBS) || 2;
 
 function find([dir, recursive]) {
   return readdirSync(path.join(root, dir), { withFileTypes: true, recursive })
@@ -36,13 +44,14 @@ function find([dir, recursive]) {
 }
 
 function usage(message) {
-  console.error(`${message}\nUsage: node scripts/run-tests.js [--node PATH] [--checks] [${Object.keys(SUITES).join('|')} ...]`);
+  console.error(`${message}\nUsage: node scripts/run-tests.js [--node PATH] [--checks] [--record] [${Object.keys(SUITES).join('|')} ...]`);
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
 let nodeBin = process.execPath;
 let checks = false;
+let record = false;
 const wanted = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -50,120 +59,175 @@ for (let i = 0; i < args.length; i++) {
     nodeBin = args[++i];
     if (!nodeBin) usage('--node needs the path of a node program.');
   } else if (a === '--checks') checks = true;
+  else if (a === '--record') record = true;
   else if (a in SUITES) wanted.push(a);
   else usage(`Unknown test suite or option "${a}".`);
 }
 const suites = wanted.length ? wanted : Object.keys(SUITES);
-mkdirSync(path.join(root, 'test-results'), { recursive: true });
-
-/** Run one command; its lines go to the screen marked with `label`, and to test-results/<label>.log. */
-function run(label, cmd, argv) {
-  const started = Date.now();
-  const log = createWriteStream(path.join(root, 'test-results', `${label}.log`));
-  return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
-    const counts = {};
-    // The spec reporter ends with a "failing tests" section; it is shown again after the time
-    // table, since a CI log is often read only from its end.
-    const failing = [];
-    let inFailing = false;
-    let partial = { stdout: '', stderr: '' };
-    const onData = (stream) => (chunk) => {
-      log.write(chunk);
-      const text = partial[stream] + chunk.toString('utf8');
-      const lines = text.split('\n');
-      partial[stream] = lines.pop();
-      for (const line of lines) show(line);
-    };
-    const show = (line) => {
-      const m = /^[#ℹ] (tests|pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
-      if (m) counts[m[1]] = Number(m[2]);
-      if (/^✖ failing tests:/.test(line)) inFailing = true;
-      else if (inFailing && /^[ℹ#] (tests|suites) \d+$/.test(line)) inFailing = false;
-      if (inFailing && failing.length < 400 && !/^\s+at .*\(node:/.test(line)) failing.push(line);
-      process.stdout.write(`[${label}] ${line}\n`);
-    };
-    child.stdout.on('data', onData('stdout'));
-    child.stderr.on('data', onData('stderr'));
-    child.on('error', (err) => {
-      show(`could not start ${cmd}: ${err.message}`);
-      resolve({ label, code: 1, seconds: (Date.now() - started) / 1000, counts, failing });
-    });
-    child.on('close', (code, signal) => {
-      for (const s of ['stdout', 'stderr']) if (partial[s]) show(partial[s]);
-      log.end();
-      resolve({ label, code: code ?? (signal ? 1 : 0), seconds: (Date.now() - started) / 1000, counts, failing });
-    });
-  });
-}
 
 function versionOf(bin) {
   const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
   if (r.status !== 0) usage(`${bin} is not a node program that runs (${r.error?.message ?? r.stderr.trim()}).`);
   return r.stdout.trim();
 }
-
-function suiteRun(name, bin = nodeBin, label = name) {
-  const files = SUITES[name].dirs.flatMap(find);
-  if (!files.length) return Promise.resolve({ label, code: 1, seconds: 0, counts: {} });
-  return run(label, bin, ['--import', 'tsx', '--test', `--test-concurrency=${SUITES[name].concurrency}`, '--test-reporter=spec', ...files]);
-}
-
 const mainVersion = versionOf(nodeBin);
 const alsoNodes = (process.env.TEST_ALSO_NODE ?? '').split(',').filter(Boolean).map((bin) => ({ bin, version: versionOf(bin) }));
 const alsoUnitNodes = (process.env.TEST_ALSO_UNIT_NODE ?? '').split(',').filter(Boolean).map((bin) => ({ bin, version: versionOf(bin) }));
 const major = (version) => version.replace(/^v/, '').split('.')[0];
 
-const npx = (bin, ...rest) => [path.join(root, 'node_modules/.bin', bin), rest];
-const lanes = [];
+let known = {};
+try {
+  known = JSON.parse(readFileSync(DURATIONS, 'utf8'));
+} catch {
+  // no times yet: the jobs run in the order they are listed
+}
+
+/**
+ * @typedef {{ label: string, name: string, cmd: string, argv: string[], weight: number, browser: boolean, key: string }} Job
+ * @type {Job[]}
+ */
+const jobs = [];
+const npx = (bin) => path.join(root, 'node_modules/.bin', bin);
 if (checks) {
-  lanes.push(
-    (async () => {
-      const results = [];
-      for (const [label, [cmd, argv]] of [['typecheck', npx('tsc', '-p', 'tsconfig.json')], ['eslint', npx('eslint', '.')], ['xss-scan', npx('xss-scan', '-p', 'tsconfig.json')], ['stylelint', npx('stylelint', 'src/**/*.css')]]) {
-        results.push(await run(label, cmd, argv));
-      }
-      return results;
-    })(),
-  );
+  for (const [label, cmd, argv] of [['typecheck', npx('tsc'), ['-p', 'tsconfig.json']], ['eslint', npx('eslint'), ['.']], ['xss-scan', npx('xss-scan'), ['-p', 'tsconfig.json']], ['stylelint', npx('stylelint'), ['src/**/*.css']]]) {
+    jobs.push({ label, name: label, cmd, argv, weight: 1, browser: false, key: label });
+  }
 }
-const serial = suites.filter((s) => s !== 'browser');
-if (serial.length) {
-  lanes.push(
-    (async () => {
-      const results = [];
-      for (const s of serial) results.push(await suiteRun(s));
-      for (const other of alsoNodes) {
-        for (const s of serial) results.push(await suiteRun(s, other.bin, `${s}@${major(other.version)}`));
-      }
-      if (serial.includes('unit')) for (const other of alsoUnitNodes) results.push(await suiteRun('unit', other.bin, `unit@${major(other.version)}`));
-      return results;
-    })(),
-  );
+function suiteJobs(suite, bin, label) {
+  const files = SUITES[suite].flatMap(find);
+  if (suite === 'unit') {
+    // hundreds of small tests in ~60 files: one runner, two files at a time
+    jobs.push({ label, name: 'unit tests', cmd: bin, argv: ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], weight: 2, browser: false, key: 'unit' });
+    return;
+  }
+  for (const file of files) {
+    // A file run directly runs its own tests with the reporter given (no runner process between).
+    jobs.push({ label, name: file, cmd: bin, argv: ['--import', 'tsx', '--test-reporter=spec', file], weight: suite === 'browser' ? 2 : 1, browser: suite === 'browser', key: file });
+  }
 }
-if (suites.includes('browser')) lanes.push(suiteRun('browser').then((r) => [r]));
+for (const s of suites) suiteJobs(s, nodeBin, s);
+for (const other of alsoNodes) for (const s of suites.filter((x) => x !== 'browser')) suiteJobs(s, other.bin, `${s}@${major(other.version)}`);
+if (suites.includes('unit')) for (const other of alsoUnitNodes) suiteJobs('unit', other.bin, `unit@${major(other.version)}`);
+if (!jobs.length) usage('No test files found.');
+
+// Longest first; a job with no recorded time counts as a middling one.
+const times = Object.values(known).filter((n) => typeof n === 'number').sort((a, b) => a - b);
+const middling = times.length ? times[Math.floor(times.length / 2)] : 10;
+const expected = (job) => known[job.key] ?? middling;
+jobs.sort((a, b) => expected(b) - expected(a));
 
 // The CLI tests that start socialgov as a process run dist/: build it once now, not in each.
 const { buildDist, needsBuild } = await import('./build.js');
 if (needsBuild()) await buildDist();
 
+mkdirSync(path.join(root, 'test-results'), { recursive: true });
+const labels = [...new Set(jobs.map((j) => j.label))];
+for (const label of labels) rmSync(path.join(root, 'test-results', `${label}.log`), { force: true });
+
+/** One job, its output kept until it ends; the tallies, the failing tests and the time it took. */
+function run(job) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(job.cmd, job.argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const chunks = [];
+    child.stdout.on('data', (c) => chunks.push(c));
+    child.stderr.on('data', (c) => chunks.push(c));
+    const finish = (code, extra = '') => {
+      const text = Buffer.concat(chunks).toString('utf8') + extra;
+      resolve({ job, code, seconds: (Date.now() - started) / 1000, text, started, ended: Date.now() });
+    };
+    child.on('error', (err) => finish(1, `\ncould not start ${job.cmd}: ${err.message}\n`));
+    child.on('close', (code, signal) => finish(code ?? (signal ? 1 : 0), signal ? `\nstopped by ${signal}\n` : ''));
+  });
+}
+
+/** What the spec reporter's closing lines say, and its "failing tests" section (shown again at the end). */
+function readOutput(text) {
+  const counts = {};
+  const failing = [];
+  let inFailing = false;
+  for (const line of text.split('\n')) {
+    const m = /^[#ℹ] (tests|pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
+    if (m) counts[m[1]] = (counts[m[1]] ?? 0) + Number(m[2]);
+    if (/^✖ failing tests:/.test(line)) inFailing = true;
+    else if (inFailing && /^[ℹ#] (tests|suites) \d+$/.test(line)) inFailing = false;
+    if (inFailing && failing.length < 400 && !/^\s+at .*\(node:/.test(line)) failing.push(line);
+  }
+  return { counts, failing };
+}
+
 const started = Date.now();
-const results = (await Promise.all(lanes)).flat();
+const results = [];
+const running = new Set();
+let used = 0;
+let browsers = 0;
+const fmt = (s) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
+const heartbeat = setInterval(() => {
+  const names = [...running].map((j) => `${j.label}:${j.name}`);
+  process.stdout.write(`[run] ${fmt((Date.now() - started) / 1000)}: running ${names.join(', ')}; ${queue.length} waiting\n`);
+}, 60_000);
+const queue = [...jobs];
+await new Promise((allDone) => {
+  const next = () => {
+    if (!queue.length && !running.size) return allDone();
+    for (let i = 0; i < queue.length; i++) {
+      const job = queue[i];
+      // A job heavier than the whole pool still runs, alone.
+      const fits = used === 0 || used + job.weight <= SLOTS;
+      if (!fits || (job.browser && browsers >= BROWSER_JOBS)) continue;
+      queue.splice(i--, 1);
+      running.add(job);
+      used += job.weight;
+      if (job.browser) browsers++;
+      run(job).then((r) => {
+        running.delete(job);
+        used -= job.weight;
+        if (job.browser) browsers--;
+        const out = readOutput(r.text);
+        results.push({ ...r, ...out });
+        appendFileSync(path.join(root, 'test-results', `${job.label}.log`), `=== ${job.name} (${fmt(r.seconds)}, exit ${r.code})\n${r.text}\n`);
+        const lines = r.text.split('\n');
+        if (lines.at(-1) === '') lines.pop();
+        process.stdout.write(lines.map((l) => `[${job.label}] ${l}\n`).join('') + `[${job.label}] ${r.code === 0 ? 'ok' : 'FAILED'}: ${job.name} in ${fmt(r.seconds)}\n`);
+        next();
+      });
+    }
+  };
+  next();
+});
+clearInterval(heartbeat);
 const wall = (Date.now() - started) / 1000;
 
-const fmt = (s) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`);
+if (record) {
+  // A file run on two Node.js programs keeps the longer of its two times.
+  const measured = {};
+  for (const r of results) measured[r.job.key] = Math.max(measured[r.job.key] ?? 0, Math.round(r.seconds));
+  const durations = { ...known, ...measured };
+  writeFileSync(DURATIONS, `${JSON.stringify(Object.fromEntries(Object.entries(durations).sort(([a], [b]) => a.localeCompare(b))), null, 1)}\n`);
+  console.log(`\nThe time of each file is written to ${path.relative(root, DURATIONS)}.`);
+}
+
+for (const r of results) {
+  if (r.code === 0) continue;
+  console.log(`\n[${r.job.label}] what failed in ${r.job.name} (the whole output is in test-results/${r.job.label}.log):`);
+  const lines = r.failing.length ? r.failing : r.text.split('\n').slice(-40);
+  for (const line of lines) console.log(`[${r.job.label}] ${line}`);
+}
+
 const others = [...alsoNodes, ...alsoUnitNodes].map((n) => n.version);
 const also = others.length ? `; suite@N on Node ${others.join(', ')}` : '';
-for (const r of results) {
-  if (r.code === 0 || !r.failing?.length) continue;
-  console.log(`\n[${r.label}] what failed (the whole output is in test-results/${r.label}.log):`);
-  for (const line of r.failing) console.log(`[${r.label}] ${line}`);
+console.log(`\nTime of each suite (Node ${mainVersion}${also}; up to ${SLOTS} jobs at once, from the first of its files starting to the last ending):`);
+for (const label of labels) {
+  const mine = results.filter((r) => r.job.label === label);
+  const counts = {};
+  for (const r of mine) for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v;
+  const ok = mine.every((r) => r.code === 0);
+  const span = (Math.max(...mine.map((r) => r.ended)) - Math.min(...mine.map((r) => r.started))) / 1000;
+  const tally = counts.tests !== undefined ? `${counts.pass ?? 0} passed, ${counts.fail ?? 0} failed, ${counts.skipped ?? 0} skipped, ${counts.cancelled ?? 0} cancelled` : ok ? 'clean' : 'problems above';
+  console.log(`  ${ok ? 'ok  ' : 'FAIL'}  ${label.padEnd(15)} ${fmt(span).padStart(12)}   ${tally}`);
 }
-console.log(`\nTime of each suite (Node ${mainVersion}${also}; lanes ran side by side):`);
-for (const r of results) {
-  const c = r.counts;
-  const tally = c.tests !== undefined ? `${c.pass ?? 0} passed, ${c.fail ?? 0} failed, ${c.skipped ?? 0} skipped, ${c.cancelled ?? 0} cancelled` : r.code === 0 ? 'clean' : 'problems above';
-  console.log(`  ${r.code === 0 ? 'ok  ' : 'FAIL'}  ${r.label.padEnd(12)} ${fmt(r.seconds).padStart(12)}   ${tally}`);
-}
-console.log(`  all: ${fmt(wall)}${results.some((r) => r.code !== 0) ? '  (failed: see the lines marked with the suite above, or test-results/<suite>.log)' : ''}`);
-process.exit(results.some((r) => r.code !== 0) ? 1 : 0);
+console.log('The longest files:');
+for (const r of [...results].filter((r) => r.job.key !== r.job.label).sort((a, b) => b.seconds - a.seconds).slice(0, 8)) console.log(`  ${fmt(r.seconds).padStart(12)}  ${r.job.label}: ${r.job.name}`);
+const failed = results.filter((r) => r.code !== 0);
+console.log(`  all: ${fmt(wall)}${failed.length ? `  (failed: ${failed.map((r) => `${r.job.label}:${r.job.name}`).join(', ')}; see above, or test-results/<suite>.log)` : ''}`);
+process.exit(failed.length ? 1 : 0);
