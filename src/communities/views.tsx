@@ -5,9 +5,6 @@ import { renderMarkdown } from '../web/markdown.ts';
 import type { Audience } from './community-file.ts';
 import { leadName, type CommunityDetail, type CommunitySummary, type StoredChannel } from './store.ts';
 import type { AgencyCount, LevelCount } from '../membership/counts.ts';
-// Events hook: the community page's "Upcoming events" box.
-import { CommunityEventsBox } from '../events/views.tsx';
-import type { ListedOccurrence } from '../events/store.ts';
 
 export interface MemberBreakdown {
   byLevel: LevelCount[];
@@ -238,7 +235,7 @@ function JoinChannelBox({ ch, title, list }: { ch: StoredChannel; title: string;
   );
 }
 
-export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, upcomingEvents = [], list, traffic }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; upcomingEvents?: ListedOccurrence[]; list?: ListAddressesView | undefined; traffic?: ListTraffic | undefined }): string {
+export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, panels = [], list, traffic }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; panels?: JSX.Element[]; list?: ListAddressesView | undefined; traffic?: ListTraffic | undefined }): string {
   const name = c.name;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
@@ -293,8 +290,8 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
             <JoinChannelBox ch={ch} title={name} list={list} />
           ))}
           {list ? <ListBox list={list} title={name} member={viewerIsMember} traffic={traffic} /> : ''}
-          {/* Events hook */}
-          <CommunityEventsBox slug={c.slug} items={upcomingEvents} canCreate={viewerCoordinates} />
+          {/* Other features' boxes (upcoming events), from their descriptors' communityPanels */}
+          {panels}
           {/* Speakers bureau hook */}
           <div class="usa-summary-box" role="region" aria-label="Speakers bureau">
             <div class="usa-summary-box__body">

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { BouncePolicyError, checkBouncePolicy, DEFAULT_BOUNCE_POLICY } from '../lists/bounces/score.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -553,19 +552,21 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
   },
 ];
 
-/** A bounce setting, checked by the same rules as the scoring itself (lists/bounces/score.ts). */
+/**
+ * The bounce settings' defaults, the same as the lists feature's DEFAULT_BOUNCE_POLICY
+ * (lists/bounces/score.ts), which checks the whole policy again when it scores.
+ */
+const BOUNCE_DEFAULTS = { threshold: 5.0, warnings: 3, warningIntervalDays: 7 } as const;
+
+/** A bounce setting: the threshold a number greater than 0, the others whole numbers (0 or more). */
 function bounceSetting(raw: string | undefined, env: string, key: 'threshold' | 'warnings' | 'warningIntervalDays'): number {
-  if (raw === undefined || raw.trim() === '') return DEFAULT_BOUNCE_POLICY[key];
+  if (raw === undefined || raw.trim() === '') return BOUNCE_DEFAULTS[key];
   const whole = key !== 'threshold';
   const example = whole ? 'a whole number such as 3' : 'a number such as 5 or 2.5';
   if (!(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(raw.trim())) throw new ConfigError(env, `"${raw}" is not ${whole ? 'a whole number' : 'a number'}; write ${example}.`);
-  try {
-    checkBouncePolicy({ ...DEFAULT_BOUNCE_POLICY, [key]: Number(raw) });
-  } catch (err) {
-    if (err instanceof BouncePolicyError) throw new ConfigError(env, `${err.message.replace(`Bounce setting ${key}`, 'it')} Write ${example}.`);
-    throw err;
-  }
-  return Number(raw);
+  const value = Number(raw);
+  if (!whole && !(Number.isFinite(value) && value > 0)) throw new ConfigError(env, `it must be a number greater than 0 (it is ${value}). Write ${example}.`);
+  return value;
 }
 
 /** OpenID Connect settings: documented with the others, validated together. */
