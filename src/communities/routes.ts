@@ -6,15 +6,13 @@ import { absoluteUrl, NotFoundError, sendPage, siteFor, type AppContext } from '
 import { ApiError } from '../platform/http/schemas.ts';
 import { CommunityDetail, CommunityList, SlugParams, type CommunityDetailJson, type CommunitySummaryJson } from './schemas.ts';
 import { findCommunity, leadName, listCommunities, type CommunityDetail as Detail, type CommunitySummary as Summary } from './store.ts';
-import { memberCountsByAgency, memberCountsByLevel } from '../membership/counts.ts';
-import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { canCoordinate, memberCountsByAgency, memberCountsByLevel, membershipIn } from '../membership/index.ts';
 import { CommunitiesIndexPage, CommunityPage, HomePage } from './views.tsx';
-import { listAddresses } from '../lists/addresses.ts';
-import { listsOfCommunity } from '../lists/store.ts';
-import { archiveLinkFor } from '../archives/access.ts';
+import { listAddresses, listsOfCommunity } from '../lists/index.ts';
+import { archiveLinkFor } from '../archives/index.ts';
 import { listDomainOf } from '../platform/config.ts';
 import { communityPanels } from '../platform/feature.ts';
-import { listTraffic } from '../metrics/figures.ts';
+import { listTraffic } from '../metrics/index.ts';
 
 function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
   return {

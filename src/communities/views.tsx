@@ -1,10 +1,11 @@
 /** HTML for the public community pages. */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
+import { formatCount, formatDay } from '../web/format.ts';
 import { renderMarkdown } from '../web/markdown.ts';
 import type { Audience } from './community-file.ts';
 import { leadName, type CommunityDetail, type CommunitySummary, type StoredChannel } from './store.ts';
-import type { AgencyCount, LevelCount } from '../membership/counts.ts';
+import type { AgencyCount, LevelCount } from '../membership/index.ts';
 
 export interface MemberBreakdown {
   byLevel: LevelCount[];
@@ -26,19 +27,6 @@ const PLATFORM_TEXT: Record<StoredChannel['platform'], string> = {
   'google-group': 'Google Group',
   slack: 'Slack workspace',
 };
-
-// One formatter each, made once: making an Intl formatter costs more than a page's other work.
-const COUNT = new Intl.NumberFormat('en-US');
-const DAY = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
-
-export function formatCount(n: number): string {
-  return COUNT.format(n);
-}
-
-export function formatDay(d: Date | string): string {
-  const date = typeof d === 'string' ? new Date(`${d}T00:00:00Z`) : d;
-  return DAY.format(date);
-}
 
 function members(n: number): string {
   return n === 1 ? '1 member' : `${formatCount(n)} members`;

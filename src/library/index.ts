@@ -1,3 +1,5 @@
-/** The library's public entry: what other features use of it. */
-export { decodeEntities } from './hugo.ts';
-export { HEADLINE, plainSql, type SearchHit, type SearchQuery, type SearchSource, type SearchResult } from './search.ts';
+/** The library feature's public entry: what other features use of it. */
+export { convertShortcodes, decodeEntities } from './hugo.ts';
+export { renderLibraryMarkdown } from './render.ts';
+export { slugFromTitle } from './routes.ts';
+export { HEADLINE, plainSql, type SearchHit, type SearchQuery, type SearchResult, type SearchSource } from './search.ts';

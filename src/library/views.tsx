@@ -2,7 +2,7 @@
 import Html from '@kitajs/html';
 import { Page, toHtml, type Crumb, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
-import { formatDay } from '../communities/views.tsx';
+import { formatDay } from '../web/format.ts';
 import { ARTICLE_KINDS, KIND_TEXT, STATUS_TEXT, type Article, type ArticleStep, type Transition } from './articles.ts';
 import type { Author } from './authors.ts';
 import type { Guide, GuideSummary } from './guides.ts';

@@ -6,7 +6,7 @@ import type { Queryable } from '../platform/db/queryable.ts';
 import { byWeek, combine, countPosters, median, type DayRow, type WeekRow } from './arithmetic.ts';
 import { addDays, dayOf, eachDay, startOf, type Day, windowOf } from './days.ts';
 import { computeDay, firstActiveDay } from './rollup.ts';
-import { MEMBERSHIP_LEVEL_SQL } from '../membership/counts.ts';
+import { MEMBERSHIP_LEVEL_SQL } from '../membership/index.ts';
 import { membersSource, metricDefinitions } from './sources.ts';
 
 /** One community, or (undefined) every community on the site. */

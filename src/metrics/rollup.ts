@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import type { Queryable } from '../platform/db/queryable.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { MEMBERSHIP_LEVEL_SQL } from '../membership/counts.ts';
+import { MEMBERSHIP_LEVEL_SQL } from '../membership/index.ts';
 import { addDays, dayOf, type Day, type DayWindow, windowOf } from './days.ts';
 import { metricSources } from '../platform/feature.ts';
 import type { DayFigure } from './sources.ts';

@@ -2,7 +2,7 @@
 import Html from '@kitajs/html';
 import { Page, toHtml, type Crumb, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
-import { formatDay } from '../communities/views.tsx';
+import { formatDay } from '../web/format.ts';
 import type { Agency } from './agencies.ts';
 import type { Platform } from './platforms.ts';
 import { APP_STORES, type RecordInput } from './record-input.ts';

@@ -6,8 +6,8 @@ import { baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, 
 import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
-import { canCoordinate, membershipsOf } from '../membership/members.ts';
-import { MessagePage } from '../membership/views.tsx';
+import { canCoordinate, membershipsOf } from '../membership/index.ts';
+import { MessagePage } from '../web/pages.tsx';
 import { askExperts, consultationHistory, consultationRoles, consultationsFor, consultationsOfCommunity, findConsultation, moveConsultation, NoExpertsError } from './consultations.ts';
 import { directoryChoices, parseFormats, parseTopics, publicSpeaker, saveSpeakerProfile, speakerProfile, speakersOf, type DirectoryFilter } from './profiles.ts';
 import { readRequestForm, REQUEST_FIELDS, type RequestFormValues } from './request-form.ts';

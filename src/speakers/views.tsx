@@ -2,7 +2,7 @@
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
 import { Checkbox, CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
-import { COMMON_ZONES, formatShort, formatWhen } from '../events/time.ts';
+import { COMMON_ZONES, formatShort, formatWhen } from '../events/index.ts';
 import type { Consultation, ConsultationHistoryEntry } from './consultations.ts';
 import type { SpeakerProfile, DirectoryFilter } from './profiles.ts';
 import { FORMATS, FORMAT_TEXT, type RequestFormValues, type SpeakerFormat } from './request-form.ts';
