@@ -16,10 +16,8 @@ import { buildFeed, FEED_TYPES, type FeedFormat } from './feeds.ts';
 import { createGuide, findGuide, GuideError, listGuides, saveGlossaryEntry, saveSection, type Guide } from './guides.ts';
 import { siteSearch } from './search.ts';
 import { findTopic, listTopics } from './topics.ts';
-import {
-  ArticleFormPage, ArticlePage, AuthorPage, DraftsPage, GuideFormPage, GuideGlossaryPage, GuidePage, GuidePrintPage, LibraryIndexPage, SearchPage, TopicPage, TopicsPage,
-  type ArticleFormValues, type GuideFormValues,
-} from './views.tsx';
+import { ArticleFormPage, ArticlePage, AuthorPage, DraftsPage, LibraryIndexPage, SearchPage, TopicPage, TopicsPage, type ArticleFormValues } from './views.tsx';
+import { GuideFormPage, GuideGlossaryPage, GuidePage, GuidePrintPage, type GuideFormValues } from './guide-views.tsx';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const TRANSITIONS: Transition[] = ['submit', 'return', 'publish', 'archive', 'restore', 'reviewed'];

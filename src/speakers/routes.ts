@@ -16,10 +16,8 @@ import {
   checkStatusToken, createSpeakerRequest, findSpeakerRequest, moveRequest, requestHistory, requestsForSpeaker, requestsOfCommunity, requestToEvent, type SpeakersDeps,
 } from './store.ts';
 import { CONSULTATION_STATUSES, consultationStepsFor, isOpenRequest, REQUEST_STATUSES, requestStepsFor, WorkflowError, type ConsultationStatus, type RequestStatus } from './workflow.ts';
-import {
-  AdminListPage, AdminRequestPage, AskPage, ConsultationPage, DirectoryPage, MySpeakerPage, ProposalPage, RequestFormPage, SpeakerPage, StatusPage,
-  type CommunityRef, type ProfileFormValues,
-} from './views.tsx';
+import { AskPage, ConsultationPage, DirectoryPage, MySpeakerPage, ProposalPage, RequestFormPage, SpeakerPage, StatusPage, type CommunityRef, type ProfileFormValues } from './views.tsx';
+import { AdminListPage, AdminRequestPage } from './admin-views.tsx';
 
 /** Requests from one IP address: enough for a busy office, too few for a flood. */
 const REQUESTS_PER_IP = { max: 5, windowSeconds: 60 * 60 };
