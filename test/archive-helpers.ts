@@ -8,7 +8,7 @@ import { listByLocalPart, type List } from '../src/lists/store.ts';
 import { mboxrdEntry } from '../src/archives/mbox.ts';
 import { importMbox } from '../src/archives/import.ts';
 import { createSession } from '../src/membership/sessions.ts';
-import { startPlatform, type RunningPlatform } from '../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../src/app/index.ts';
 import { freshServerDatabase, removeDir, SHARED, tempDir, testConfig, testDatabaseEnv } from './helpers.ts';
 
 export interface TestMail {

@@ -1,5 +1,7 @@
 /** `socialgov metrics rollup [--from --to]`: roll up missing days now, or count a range of days again. */
 import type { Command } from 'commander';
+// every feature installed: the roll-up counts the metric sources of all of them
+import '../app/features.ts';
 import type { Config } from '../platform/config.ts';
 import { dayOf, parseDay } from '../metrics/days.ts';
 import { forgetDays, rollUpMissing } from '../metrics/rollup.ts';

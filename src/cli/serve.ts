@@ -1,5 +1,5 @@
 /** `socialgov serve`: run everything until Ctrl-C (SIGINT) or SIGTERM, then stop cleanly. */
-import { startPlatform } from '../platform/app.ts';
+import { startPlatform } from '../app/index.ts';
 import type { Config } from '../platform/config.ts';
 import { say } from './support.ts';
 import { out } from './io.ts';

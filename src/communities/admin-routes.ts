@@ -1,12 +1,11 @@
 /** Coordinators' routes for a community: the admin hub and the page editor. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { awaitingApproval } from '../membership/approvals.ts';
-import { canCoordinate } from '../membership/members.ts';
+import { awaitingApproval, canCoordinate } from '../membership/index.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';
 import { formFromBody, formFromCommunity, LEVELS, pageFromForm } from './admin-form.ts';
 import { AdminHubPage, EditPage } from './admin-views.tsx';
-import { isReviewer } from '../registry/access.ts';
+import { isReviewer } from '../registry/index.ts';
 import { findCommunity, joinSettings, saveCommunity, saveJoinSettings } from './store.ts';
 
 export function communityAdminRoutes(ctx: AppContext): FastifyPluginAsync {

@@ -4,7 +4,7 @@
  * line it is on and changes nothing; serializing writes the same format back.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Node, type Pair, type YAMLMap } from 'yaml';
-import { convertShortcodes, decodeEntities } from '../library/hugo.ts';
+import { convertShortcodes, decodeEntities } from '../library/index.ts';
 
 export const PLATFORMS = ['listserv', 'google-group', 'slack'] as const;
 export const AUDIENCES = ['government', 'government_only', 'public'] as const;

@@ -6,16 +6,13 @@ import { absoluteUrl, NotFoundError, sendPage, siteFor, type AppContext } from '
 import { ApiError } from '../platform/http/schemas.ts';
 import { CommunityDetail, CommunityList, SlugParams, type CommunityDetailJson, type CommunitySummaryJson } from './schemas.ts';
 import { findCommunity, leadName, listCommunities, type CommunityDetail as Detail, type CommunitySummary as Summary } from './store.ts';
-import { memberCountsByAgency, memberCountsByLevel } from '../membership/counts.ts';
-import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { canCoordinate, memberCountsByAgency, memberCountsByLevel, membershipIn } from '../membership/index.ts';
 import { CommunitiesIndexPage, CommunityPage, HomePage } from './views.tsx';
-import { listAddresses } from '../lists/addresses.ts';
-import { listsOfCommunity } from '../lists/store.ts';
-import { archiveLinkFor } from '../archives/access.ts';
+import { listAddresses, listsOfCommunity } from '../lists/index.ts';
+import { archiveLinkFor } from '../archives/index.ts';
 import { listDomainOf } from '../platform/config.ts';
-// Events hook: the community page shows its next events.
-import { listOccurrences } from '../events/store.ts';
-import { listTraffic } from '../metrics/figures.ts';
+import { communityPanels } from '../platform/feature.ts';
+import { listTraffic } from '../metrics/index.ts';
 
 function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
   return {
@@ -51,11 +48,12 @@ async function communityPageData(ctx: AppContext, slug: string) {
   if (!c) return undefined;
   const breakdown = { byLevel: await memberCountsByLevel(ctx.pool, c.id), byAgency: await memberCountsByAgency(ctx.pool, c.id) };
   const list = (await listsOfCommunity(ctx.pool, c.id))[0];
-  // Events hook: the next three sessions of this community's published events.
-  const upcomingEvents = await listOccurrences(ctx.pool, { community: c.slug, from: new Date(), limit: 3 });
+  // Other features' boxes (the next events): what every visitor sees alike is read here.
+  const panels: Array<{ panel: ReturnType<typeof communityPanels>[number]; data: unknown }> = [];
+  for (const panel of communityPanels()) panels.push({ panel, data: await panel.load(ctx.pool, c) });
   // Metrics hook: emails a week, counted (digital.gov's emails_per_week).
   const traffic = list ? await listTraffic(ctx.pool, c.id, c.channels.find((ch) => ch.emailsPerWeekText)?.emailsPerWeekText) : undefined;
-  return { c, breakdown, list, upcomingEvents, traffic };
+  return { c, breakdown, list, panels, traffic };
 }
 
 export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -79,12 +77,13 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
       // What every visitor sees alike, a few seconds old at most (ctx.recent); then what is theirs.
       const shared = await ctx.recent(`community-page:${req.params.slug}`, () => communityPageData(ctx, req.params.slug));
       if (!shared) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
-      const { c, breakdown, list, upcomingEvents, traffic } = shared;
+      const { c, breakdown, list, panels, traffic } = shared;
       const viewerIsMember = req.viewer ? (await membershipIn(ctx.pool, req.viewer.memberId, c.id))?.status === 'active' : false;
       const viewerCoordinates = req.viewer ? await canCoordinate(ctx.pool, req.viewer, c.id) : false;
       const saved = (req.query as { saved?: string }).saved === '1' && viewerCoordinates;
       const addresses = list ? listAddresses(list.localPart, listDomainOf(ctx.config)) : undefined;
-      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, upcomingEvents, traffic, list: addresses && { post: addresses.post, request: addresses.request, archive: list && archiveLinkFor(list, req.viewer, viewerIsMember) } }));
+      const panelHtml = panels.map(({ panel, data }) => panel.render(data, { slug: c.slug, coordinator: viewerCoordinates }));
+      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, panels: panelHtml, traffic, list: addresses && { post: addresses.post, request: addresses.request, archive: list && archiveLinkFor(list, req.viewer, viewerIsMember) } }));
     });
 
     api.get(

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
-import { memberCounts } from '../membership/counts.ts';
+import { memberCounts } from '../membership/index.ts';
 import type { CommunityPage, JoinChannel } from './community-file.ts';
 
 export class CommunityExistsError extends Error {

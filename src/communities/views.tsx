@@ -1,13 +1,11 @@
 /** HTML for the public community pages. */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
+import { formatCount, formatDay } from '../web/format.ts';
 import { renderMarkdown } from '../web/markdown.ts';
 import type { Audience } from './community-file.ts';
 import { leadName, type CommunityDetail, type CommunitySummary, type StoredChannel } from './store.ts';
-import type { AgencyCount, LevelCount } from '../membership/counts.ts';
-// Events hook: the community page's "Upcoming events" box.
-import { CommunityEventsBox } from '../events/views.tsx';
-import type { ListedOccurrence } from '../events/store.ts';
+import type { AgencyCount, LevelCount } from '../membership/index.ts';
 
 export interface MemberBreakdown {
   byLevel: LevelCount[];
@@ -29,19 +27,6 @@ const PLATFORM_TEXT: Record<StoredChannel['platform'], string> = {
   'google-group': 'Google Group',
   slack: 'Slack workspace',
 };
-
-// One formatter each, made once: making an Intl formatter costs more than a page's other work.
-const COUNT = new Intl.NumberFormat('en-US');
-const DAY = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
-
-export function formatCount(n: number): string {
-  return COUNT.format(n);
-}
-
-export function formatDay(d: Date | string): string {
-  const date = typeof d === 'string' ? new Date(`${d}T00:00:00Z`) : d;
-  return DAY.format(date);
-}
 
 function members(n: number): string {
   return n === 1 ? '1 member' : `${formatCount(n)} members`;
@@ -238,7 +223,7 @@ function JoinChannelBox({ ch, title, list }: { ch: StoredChannel; title: string;
   );
 }
 
-export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, upcomingEvents = [], list, traffic }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; upcomingEvents?: ListedOccurrence[]; list?: ListAddressesView | undefined; traffic?: ListTraffic | undefined }): string {
+export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, panels = [], list, traffic }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; panels?: JSX.Element[]; list?: ListAddressesView | undefined; traffic?: ListTraffic | undefined }): string {
   const name = c.name;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
@@ -293,8 +278,8 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
             <JoinChannelBox ch={ch} title={name} list={list} />
           ))}
           {list ? <ListBox list={list} title={name} member={viewerIsMember} traffic={traffic} /> : ''}
-          {/* Events hook */}
-          <CommunityEventsBox slug={c.slug} items={upcomingEvents} canCreate={viewerCoordinates} />
+          {/* Other features' boxes (upcoming events), from their descriptors' communityPanels */}
+          {panels}
           {/* Speakers bureau hook */}
           <div class="usa-summary-box" role="region" aria-label="Speakers bureau">
             <div class="usa-summary-box__body">

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
-import { canCoordinate, DELIVERY_MODES, membershipIn, type DeliveryMode } from '../membership/members.ts';
+import { canCoordinate, DELIVERY_MODES, type DeliveryMode, membershipIn } from '../membership/index.ts';
 
 export const GROUP_STATUSES = ['forming', 'active', 'completed'] as const;
 export type GroupStatus = (typeof GROUP_STATUSES)[number];

@@ -1,22 +1,18 @@
 /** Working group routes under a community: list, page, start, join, leave, approve, deliverables, meetings. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { joinSettings } from '../communities/store.ts';
-import { canCoordinate, membershipIn, type DeliveryMode } from '../membership/members.ts';
+import { joinSettings } from '../communities/index.ts';
+import { canCoordinate, type DeliveryMode, membershipIn } from '../membership/index.ts';
 import { ForbiddenError, idParam, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
-import { slugFromTitle } from '../library/routes.ts';
+import { slugFromTitle } from '../library/index.ts';
 import {
   addDeliverable, canLead, createGroup, decideRequest, findGroup, GROUP_STATUSES, GroupError, groupDelivery, joinGroup, leaveGroup, listGroups, makeLead, personIn, setGroupDelivery, updateGroup,
   type Group, type GroupStatus,
 } from './groups.ts';
 import { GroupPage, GroupsPage, NewGroupPage, type GroupFormValues } from './views.tsx';
-import { archiveAccess } from '../archives/access.ts';
-import { formValues, linkPresenters } from '../events/admin-routes.ts';
-import { EventFormPage, type GroupMeetingForm } from '../events/admin-views.tsx';
-import { readEventForm, type EventFormValues } from '../events/event-form.ts';
-import { RuleError } from '../events/recurrence.ts';
-import { createEvent, EventExistsError, listOccurrences, type ListedOccurrence } from '../events/store.ts';
-import { listOfGroup } from '../lists/store.ts';
+import { archiveAccess } from '../archives/index.ts';
+import { createEvent, EventExistsError, EventFormPage, type EventFormValues, formValues, type GroupMeetingForm, linkPresenters, type ListedOccurrence, listOccurrences, readEventForm, RuleError } from '../events/index.ts';
+import { listOfGroup } from '../lists/index.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
 import { listDomainOf } from '../platform/config.ts';
 

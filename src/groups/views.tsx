@@ -2,12 +2,10 @@
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
-import { renderLibraryMarkdown } from '../library/render.ts';
-import { SessionList } from '../events/views.tsx';
-import type { ListedOccurrence } from '../events/store.ts';
+import { renderLibraryMarkdown } from '../library/index.ts';
+import { type ListedOccurrence, SessionList } from '../events/index.ts';
 import { GROUP_STATUSES, GROUP_STATUS_TEXT, type Group, type GroupSummary } from './groups.ts';
-import { DELIVERY_MODES, type DeliveryMode } from '../membership/members.ts';
-import { DELIVERY_TEXT } from '../membership/views.tsx';
+import { DELIVERY_MODES, DELIVERY_TEXT, type DeliveryMode } from '../membership/index.ts';
 
 function crumbs(c: { slug: string; title: string }, last?: string) {
   return [

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
-import { canCoordinate } from '../membership/members.ts';
+import { canCoordinate } from '../membership/index.ts';
 import { ensureAuthors, type AuthorSummary } from './authors.ts';
 
 export const ARTICLE_KINDS = ['news', 'best-practice', 'case-study', 'resource'] as const;

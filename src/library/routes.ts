@@ -1,13 +1,12 @@
 /** Library routes: pages, the article workflow, feeds and search. Thin: check input, call the service, present. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { listCommunities } from '../communities/store.ts';
-import { findMember, findMemberByEmail } from '../membership/members.ts';
-import { parseAddress } from '../membership/address.ts';
+import { listCommunities } from '../communities/index.ts';
+import { findMember, findMemberByEmail, parseAddress } from '../membership/index.ts';
 import { nameProblem } from '../platform/text.ts';
 import { absoluteUrl, NotFoundError, sendPage, SignInRequiredError, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { Actor } from '../platform/audit.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
-import { producersOf } from '../groups/groups.ts';
+import { producersOf } from '../groups/index.ts';
 import {
   allowedTransitions, ARTICLE_KINDS, articleSteps, canChange, canEdit, canWrite, createDraft, findArticle, listArticles, moveArticle, SlugTakenError,
   updateArticle, WorkflowError, type Article, type ArticleInput, type ArticleKind, type Transition,
@@ -17,10 +16,8 @@ import { buildFeed, FEED_TYPES, type FeedFormat } from './feeds.ts';
 import { createGuide, findGuide, GuideError, listGuides, saveGlossaryEntry, saveSection, type Guide } from './guides.ts';
 import { siteSearch } from './search.ts';
 import { findTopic, listTopics } from './topics.ts';
-import {
-  ArticleFormPage, ArticlePage, AuthorPage, DraftsPage, GuideFormPage, GuideGlossaryPage, GuidePage, GuidePrintPage, LibraryIndexPage, SearchPage, TopicPage, TopicsPage,
-  type ArticleFormValues, type GuideFormValues,
-} from './views.tsx';
+import { ArticleFormPage, ArticlePage, AuthorPage, DraftsPage, LibraryIndexPage, SearchPage, TopicPage, TopicsPage, type ArticleFormValues } from './views.tsx';
+import { GuideFormPage, GuideGlossaryPage, GuidePage, GuidePrintPage, type GuideFormValues } from './guide-views.tsx';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const TRANSITIONS: Transition[] = ['submit', 'return', 'publish', 'archive', 'restore', 'reviewed'];

@@ -1,42 +1,14 @@
 /**
- * Site search over PostgreSQL full-text search. Each feature contributes a search source; the
- * search page asks every source the viewer may see and merges the hits by rank. To add one,
- * write a `SearchSource` in your feature and add it to SEARCH_SOURCES.
+ * Site search over PostgreSQL full-text search. Each feature contributes search sources through
+ * its descriptor (`searchSources` in src/<feature>/feature.ts); the search page asks every source
+ * the viewer may see and merges the hits by rank. The library's own sources are here.
  */
 import type { Queryable } from '../platform/db/queryable.ts';
-import { archiveSearchSource } from '../archives/site-search.ts';
-import { eventSearchSource } from '../events/site-search.ts';
+import type { SearchHit, SearchQuery, SearchSource } from '../platform/contributions.ts';
+import { searchSources } from '../platform/feature.ts';
 import { decodeEntities } from './hugo.ts';
 
-export interface SearchHit {
-  /** The source's name, e.g. "articles". */
-  source: string;
-  title: string;
-  /** A local path, e.g. /library/articles/some-slug. */
-  url: string;
-  /** Plain text around the match; the matched words are wrapped in \u0001 … \u0002 (the page marks them). */
-  snippet: string;
-  date: Date | null;
-  rank: number;
-}
-
-export interface SearchQuery {
-  /** What the person typed; read with websearch_to_tsquery ("quoted phrases", or, -not). */
-  text: string;
-  /** Whether the viewer is a signed-in member (members-only sources are skipped otherwise). */
-  member: boolean;
-  /** Who is searching, for sources that depend on the community (list archives). */
-  viewer?: { memberId: number; siteAdmin: boolean } | null;
-  limit: number;
-}
-
-export interface SearchSource {
-  name: string;
-  /** Plural label for the filter, e.g. "Articles". */
-  label: string;
-  membersOnly: boolean;
-  search(db: Queryable, q: SearchQuery): Promise<SearchHit[]>;
-}
+export type { SearchHit, SearchQuery, SearchSource };
 
 /**
  * SQL that turns Markdown (and stray HTML) into plain words, so snippets show no link targets or
@@ -98,22 +70,6 @@ const topics: SearchSource = {
   },
 };
 
-// Communities are few, so their text is indexed on the fly rather than in a stored column.
-const communities: SearchSource = {
-  name: 'communities', label: 'Communities', membersOnly: false,
-  async search(db, q) {
-    const { rows } = await db.query(
-      `select c.slug, coalesce(c.short_name, c.title) as title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(c.summary, '') || ' ' || c.body_md")}, query, ${HEADLINE}) as snippet
-         from communities c, websearch_to_tsquery('english', $1) query,
-              lateral (select setweight(to_tsvector('english', c.title || ' ' || coalesce(c.short_name, '')), 'A') ||
-                              to_tsvector('english', coalesce(c.deck, '') || ' ' || coalesce(c.summary, '') || ' ' || c.body_md) as doc) d
-        where c.weight > 0 and doc @@ query order by rank desc limit $2`,
-      [q.text, q.limit],
-    );
-    return rows.map((r) => ({ source: 'communities', title: r.title, url: `/communities/${r.slug}`, snippet: decodeEntities(r.snippet), date: null, rank: Number(r.rank) }));
-  },
-};
-
 const tools: SearchSource = {
   name: 'tools', label: 'Shared tools', membersOnly: false,
   async search(db, q) {
@@ -128,8 +84,8 @@ const tools: SearchSource = {
   },
 };
 
-/** Every source, in the order the filter lists them. Other features add theirs here (one line). */
-export const SEARCH_SOURCES: SearchSource[] = [communities, eventSearchSource, articles, guides, topics, tools, archiveSearchSource];
+/** The library's sources, in the order the filter lists them. */
+export const LIBRARY_SEARCH_SOURCES: SearchSource[] = [articles, guides, topics, tools];
 
 export interface SearchResult {
   hits: SearchHit[];
@@ -138,8 +94,8 @@ export interface SearchResult {
   sources: Array<Pick<SearchSource, 'name' | 'label'>>;
 }
 
-/** Search every source the viewer may see (or only `only`), best matches first. */
-export async function siteSearch(db: Queryable, q: SearchQuery, only?: string, sources: SearchSource[] = SEARCH_SOURCES): Promise<SearchResult> {
+/** Search every source the viewer may see (or only `only`), best matches first; by default every installed feature's. */
+export async function siteSearch(db: Queryable, q: SearchQuery, only?: string, sources: SearchSource[] = searchSources()): Promise<SearchResult> {
   const visible = sources.filter((s) => q.member || !s.membersOnly);
   const counts: Record<string, number> = {};
   const all: SearchHit[] = [];

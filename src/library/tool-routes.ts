@@ -2,8 +2,7 @@
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { parseAddress } from '../membership/address.ts';
-import { agencyOfDomain, type DomainAgency } from '../membership/gov-registry.ts';
+import { agencyOfDomain, type DomainAgency, parseAddress } from '../membership/index.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../platform/http/schemas.ts';

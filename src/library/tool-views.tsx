@@ -2,7 +2,7 @@
 import Html from '@kitajs/html';
 import { Page, toHtml, type Crumb, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
-import { formatDay } from '../communities/views.tsx';
+import { formatDay } from '../web/format.ts';
 import { AGREEMENT_STATUSES, AGREEMENT_STATUS_TEXT, DOC_TYPES, DOC_TYPE_TEXT, recorderRole, type Agreement, type Contact, type Tool, type ToolSummary } from './tools.ts';
 import { renderLibraryMarkdown } from './render.ts';
 

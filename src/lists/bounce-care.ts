@@ -18,7 +18,7 @@ import { recordAudit, SYSTEM, type Actor } from '../platform/audit.ts';
 import { queueMail } from '../platform/mail/queued.ts';
 import type { OutgoingMail } from '../platform/mail/transport.ts';
 import type { Queue } from '../platform/queue.ts';
-import { changeMembership } from '../membership/members.ts';
+import { changeMembership } from '../membership/index.ts';
 import { listAddresses } from './addresses.ts';
 import { DEFAULT_BOUNCE_POLICY, dueWarning, NO_BOUNCES, recordBounce, type BounceAction, type BouncePolicy, type BounceState } from './bounces/score.ts';
 

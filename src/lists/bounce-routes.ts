@@ -6,12 +6,12 @@
  * one list, so it needs no sign-in.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { joinSettings } from '../communities/store.ts';
+import { joinSettings } from '../communities/index.ts';
 import type { Actor } from '../platform/audit.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
-import { canCoordinate } from '../membership/members.ts';
-import { ConfirmButtonPage, MessagePage } from '../membership/views.tsx';
+import { canCoordinate } from '../membership/index.ts';
+import { ConfirmButtonPage, MessagePage } from '../web/pages.tsx';
 import { bounceEntries, bouncePolicyOf, readReenableToken, reenableDelivery } from './bounce-care.ts';
 import { BouncesPage } from './bounce-care-views.tsx';
 import { listById, listHomePath, listsOfCommunity } from './store.ts';

@@ -7,12 +7,12 @@
  * address is itself the proof that this member asked.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { joinSettings } from '../communities/store.ts';
-import { canCoordinate } from '../membership/members.ts';
+import { joinSettings } from '../communities/index.ts';
+import { canCoordinate } from '../membership/index.ts';
 import { baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { listDomainOf } from '../platform/config.ts';
-import { ConfirmButtonPage, MessagePage } from '../membership/views.tsx';
+import { ConfirmButtonPage, MessagePage } from '../web/pages.tsx';
 import { switchToEachMessage } from './digests/each-message.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { dnsResolver } from './authenticate.ts';

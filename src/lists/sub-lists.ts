@@ -5,7 +5,7 @@
  * delivery stopped by bounces) stay on the community membership, so they apply to every list of
  * the community.
  */
-import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { canCoordinate, membershipIn } from '../membership/index.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 import type { List } from './store.ts';
 

@@ -6,7 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type pg from 'pg';
-import type { JoinSettings } from '../communities/store.ts';
+import type { JoinSettings } from '../communities/index.ts';
 import type { Actor } from '../platform/audit.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';

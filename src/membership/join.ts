@@ -4,7 +4,7 @@
  * coordinators only after that. The answer never reveals whether an address is already a member.
  */
 import type pg from 'pg';
-import { joinSettings, type JoinSettings } from '../communities/store.ts';
+import { joinSettings, type JoinSettings } from '../communities/index.ts';
 import type { Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import type { MailTransport, OutgoingMail } from '../platform/mail/transport.ts';

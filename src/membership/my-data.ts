@@ -1,5 +1,9 @@
-/** "Download my data": everything socialgov holds about one member, as JSON. */
+/**
+ * "Download my data": everything socialgov holds about one member, as JSON. Membership's own rows
+ * are read here; every other feature adds its part through its descriptor (`myDataSources`).
+ */
 import type { Queryable } from '../platform/db/queryable.ts';
+import { myDataSources } from '../platform/feature.ts';
 import { findMember, membershipsOf } from './members.ts';
 
 export async function memberData(db: Queryable, memberId: number): Promise<Record<string, unknown>> {
@@ -17,34 +21,14 @@ export async function memberData(db: Queryable, memberId: number): Promise<Recor
       order by at`,
     [String(memberId), member.email],
   );
-  const groups = await db.query(
-    `select c.slug as community, g.slug as group, g.name, w.role, w.status, w.delivery_mode, w.created_at, w.updated_at
-       from working_group_members w join working_groups g on g.id = w.group_id join communities c on c.id = g.community_id
-      where w.member_id = $1 order by w.created_at`,
-    [memberId],
-  );
-  // other features' rows about this person (events, speakers bureau), read here so the export is whole
-  const registrations = await db.query(
-    `select e.slug as event, e.title, o.starts_at, r.name, r.email, r.agency, r.status, r.needs_captions, r.needs_asl, r.accommodation_other,
-            r.recording_consent, r.answers, r.attended, r.created_at, r.cancelled_at
-       from event_registrations r join event_occurrences o on o.id = r.occurrence_id join events e on e.id = o.event_id
-      where r.member_id = $1 or lower(r.email) = lower($2) order by r.created_at`,
-    [memberId, member.email],
-  );
-  const speaker = await db.query('select formats, availability, active, created_at, updated_at from speakers where member_id = $1', [memberId]);
-  const questions = await db.query(
-    `select c.slug as community, q.topic, q.question, q.status, q.answer, q.created_at from consultations q join communities c on c.id = q.community_id
-      where q.asker_id = $1 or q.expert_id = $1 order by q.created_at`,
-    [memberId],
-  );
+  // other features' rows about this person (working groups, events, speakers bureau), so the export is whole
+  const others: Record<string, unknown> = {};
+  for (const source of myDataSources()) others[source.key] = await source.collect(db, { id: memberId, email: member.email });
   return {
     exportedAt: new Date().toISOString(),
     member,
     memberships: await membershipsOf(db, memberId),
-    workingGroups: groups.rows,
-    eventRegistrations: registrations.rows,
-    speakerProfile: speaker.rows[0] ?? null,
-    expertQuestions: questions.rows,
+    ...others,
     joinRequests: requests.rows,
     sessions: sessions.rows,
     auditTrail: audit.rows,

@@ -1,6 +1,6 @@
 /** Routes for joining, signing in, the member area and the coordinators' tools. Thin: validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { joinSettings, type JoinSettings } from '../communities/store.ts';
+import { joinSettings, type JoinSettings } from '../communities/index.ts';
 import type { Actor } from '../platform/audit.ts';
 import { baseUrl, ForbiddenError, idParam, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { MailSendError } from '../platform/mail/transport.ts';

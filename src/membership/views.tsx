@@ -2,11 +2,15 @@
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
 import { Checkbox, CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
-import { formatDay } from '../communities/views.tsx';
+import { formatDay } from '../web/format.ts';
+import { ConfirmButtonPage, MessagePage } from '../web/pages.tsx';
 import type { AwaitingApproval } from './approvals.ts';
 import type { ImportCategory, ImportRow } from './bulk-import.ts';
 import type { DirectoryEntry } from './directory.ts';
 import { DELIVERY_MODES, type DeliveryMode, type Member, type Membership } from './members.ts';
+
+// shared page parts, used by membership's routes through this module
+export { ConfirmButtonPage, MessagePage };
 
 export const DEFAULT_GUIDELINES = [
   'Be respectful and constructive; disagree with ideas, not people.',
@@ -101,60 +105,6 @@ export function JoinPage(p: { site: Site; c: CommunityRef; csrf: string; values?
         </fieldset>
         <button class="usa-button margin-top-3" type="submit">
           Ask to join
-        </button>
-      </form>
-    </Page>,
-  );
-}
-
-export function MessagePage(p: { site: Site; title: string; heading?: string; lines: string[]; links?: Array<{ href: string; label: string }>; alert?: 'success' | 'warning' | 'info' | 'error' }): string {
-  return toHtml(
-    <Page site={p.site} title={p.title}>
-      <h1 safe>{p.heading ?? p.title}</h1>
-      {p.alert ? (
-        <div class={`usa-alert usa-alert--${p.alert}`}>
-          <div class="usa-alert__body">
-            {p.lines.map((l) => (
-              <p class="usa-alert__text" safe>
-                {l}
-              </p>
-            ))}
-          </div>
-        </div>
-      ) : (
-        p.lines.map((l) => <p safe>{l}</p>)
-      )}
-      {p.links?.length ? (
-        <ul class="usa-list margin-top-3">
-          {p.links.map((l) => (
-            <li>
-              <a href={l.href} safe>
-                {l.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        ''
-      )}
-    </Page>,
-  );
-}
-
-/** A page with one button that performs the action a mailed link stands for (links alone never change anything). */
-export function ConfirmButtonPage(p: { site: Site; title: string; lines: string[]; action: string; token: string; csrf: string; button: string; next?: string }): string {
-  return toHtml(
-    <Page site={p.site} title={p.title}>
-      <h1 safe>{p.title}</h1>
-      {p.lines.map((l) => (
-        <p safe>{l}</p>
-      ))}
-      <form method="post" action={p.action}>
-        <CsrfField token={p.csrf} />
-        <input type="hidden" name="token" value={p.token} />
-        {p.next ? <input type="hidden" name="next" value={p.next} /> : ''}
-        <button class="usa-button" type="submit" safe>
-          {p.button}
         </button>
       </form>
     </Page>,

@@ -5,11 +5,13 @@ import { byWeek, combine, countPosters, durationText, median, type DayRow } from
 import { eachDay, parseDay, weekOf } from './days.ts';
 import type { DashboardFigures } from './figures.ts';
 import { parseRange } from './range.ts';
-import { METRIC_SOURCES, membersSource } from './sources.ts';
+import { membersSource, metricDefinitions } from './sources.ts';
 import { dashboardTables, membershipTable, tableCsv } from './tables.ts';
-import { DEFINITIONS } from './figures.ts';
+// The dashboard shows the metric sources of every installed feature (speaker requests included).
+import '../app/features.ts';
 
-const defs = METRIC_SOURCES.flatMap((s) => s.metrics);
+const defs = metricDefinitions();
+const DEFINITIONS = defs;
 const day = (d: string, values: Record<string, number>): DayRow => ({ day: d, values });
 
 describe('combining days', () => {

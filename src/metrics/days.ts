@@ -3,16 +3,11 @@
  * figures are the same whoever looks at them; weeks start on Monday (ISO 8601).
  */
 import { DateTime } from 'luxon';
+import type { Day, DayWindow } from '../platform/contributions.ts';
 
-/** A UTC calendar day as YYYY-MM-DD. */
-export type Day = string;
-
-export interface DayWindow {
-  day: Day;
-  start: Date;
-  /** Exclusive: the next midnight, or now for today's partial figures. */
-  end: Date;
-}
+// A UTC calendar day as YYYY-MM-DD, and the part of one a figure covers: shapes shared with the
+// metric sources other features add (platform/contributions.ts).
+export type { Day, DayWindow };
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 

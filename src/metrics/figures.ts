@@ -6,8 +6,8 @@ import type { Queryable } from '../platform/db/queryable.ts';
 import { byWeek, combine, countPosters, median, type DayRow, type WeekRow } from './arithmetic.ts';
 import { addDays, dayOf, eachDay, startOf, type Day, windowOf } from './days.ts';
 import { computeDay, firstActiveDay } from './rollup.ts';
-import { MEMBERSHIP_LEVEL_SQL } from '../membership/counts.ts';
-import { membersSource, METRIC_SOURCES, type MetricDefinition } from './sources.ts';
+import { MEMBERSHIP_LEVEL_SQL } from '../membership/index.ts';
+import { membersSource, metricDefinitions } from './sources.ts';
 
 /** One community, or (undefined) every community on the site. */
 export interface Scope {
@@ -43,8 +43,6 @@ export interface DashboardFigures {
   /** Finished days among them: not rolled up yet. */
   unrolledDays: Day[];
 }
-
-export const DEFINITIONS: MetricDefinition[] = METRIC_SOURCES.flatMap((s) => s.metrics);
 
 const inScope = (scope: Scope, communityId: number) => scope.communityId === undefined || scope.communityId === communityId;
 
@@ -104,10 +102,11 @@ export async function dashboardFigures(db: Queryable, scope: Scope, range: DateR
   const posters = countPosters(posterPairs);
   const answered = [...replies.values()].filter((s): s is number => s !== null);
   const breakdown = await memberBreakdown(db, scope);
+  const definitions = metricDefinitions();
   return {
     range, days,
-    weeks: byWeek(days, DEFINITIONS).map((w) => ({ ...w, posters: posters.byWeek.get(w.week) ?? 0 })),
-    totals: combine(days, DEFINITIONS),
+    weeks: byWeek(days, definitions).map((w) => ({ ...w, posters: posters.byWeek.get(w.week) ?? 0 })),
+    totals: combine(days, definitions),
     membersBefore: values.get(before)?.['members.total'],
     posters: posters.total,
     replies: { threads: replies.size, answered: answered.length, medianSeconds: median(answered) },

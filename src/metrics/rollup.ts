@@ -7,9 +7,10 @@
 import type pg from 'pg';
 import type { Queryable } from '../platform/db/queryable.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { MEMBERSHIP_LEVEL_SQL } from '../membership/counts.ts';
+import { MEMBERSHIP_LEVEL_SQL } from '../membership/index.ts';
 import { addDays, dayOf, type Day, type DayWindow, windowOf } from './days.ts';
-import { METRIC_SOURCES, type DayFigure } from './sources.ts';
+import { metricSources } from '../platform/feature.ts';
+import type { DayFigure } from './sources.ts';
 
 export interface PosterDay {
   communityId: number;
@@ -72,7 +73,7 @@ export async function threadReplies(db: Queryable, w: DayWindow): Promise<Thread
 /** Work out one day's figures (or today's so far) without storing them. */
 export async function computeDay(db: Queryable, w: DayWindow): Promise<DayRollup> {
   const figures: DayFigure[] = [];
-  for (const source of METRIC_SOURCES) figures.push(...(await source.daily(db, w)));
+  for (const source of metricSources()) figures.push(...(await source.daily(db, w)));
   return { day: w.day, figures, posters: await posterDays(db, w), replies: await threadReplies(db, w) };
 }
 

@@ -4,8 +4,8 @@
  * read the range, count, present. Every table downloads as CSV with the same numbers.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { joinSettings } from '../communities/store.ts';
-import { canCoordinate } from '../membership/members.ts';
+import { joinSettings } from '../communities/index.ts';
+import { canCoordinate } from '../membership/index.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { dashboardFigures, type Scope } from './figures.ts';
 import { parseRange } from './range.ts';

@@ -1,41 +1,15 @@
 /**
  * The named sources of daily figures. Each source counts one kind of activity for one UTC day,
  * per community, and names the metrics it writes; the roll-up runs them all in order and the
- * dashboard shows every metric listed here. Adding a source (say, speaker requests by status) is
- * one more entry in METRIC_SOURCES: a name, labelled metrics and a `daily` query.
+ * dashboard shows every metric of every source. The metrics feature's own sources are here;
+ * another feature adds one through its descriptor (`metricSources`, as speakers/feature.ts
+ * does): a name, labelled metrics and a `daily` query.
  */
-import type { Queryable } from '../platform/db/queryable.ts';
-import { speakerRequestsSource } from '../speakers/metrics.ts';
-import { addDays, type DayWindow } from './days.ts';
+import type { DayFigure, MetricDefinition, MetricSource } from '../platform/contributions.ts';
+import { metricSources } from '../platform/feature.ts';
+import { addDays } from './days.ts';
 
-export interface DayFigure {
-  communityId: number;
-  metric: string;
-  value: number;
-}
-
-export interface MetricDefinition {
-  /** Stored name, `<source>.<what>`. */
-  metric: string;
-  /** Column heading on the dashboard and in CSV files. */
-  label: string;
-  /**
-   * 'sum': add days together for a week or a range. 'last': a level at the end of the day (the
-   * member count), where a range shows the value of its last day.
-   */
-  combine: 'sum' | 'last';
-}
-
-export interface MetricSource {
-  name: string;
-  /** Heading of its table on the dashboard ("Posts per week"). */
-  title: string;
-  /** What it counts, in one line, shown under the table. */
-  description: string;
-  metrics: MetricDefinition[];
-  /** The day's figures for every community with any (zeros may be left out). */
-  daily(db: Queryable, w: DayWindow): Promise<DayFigure[]>;
-}
+export type { DayFigure, MetricDefinition, MetricSource };
 
 type Row = { community_id: string | number; metric: string; value: string | number };
 const figures = (rows: Row[]): DayFigure[] => rows.map((r) => ({ communityId: Number(r.community_id), metric: r.metric, value: Number(r.value) }));
@@ -166,9 +140,15 @@ export const eventsSource: MetricSource = {
 };
 
 /** Every source, in the order the dashboard shows them. */
-export const METRIC_SOURCES: MetricSource[] = [membersSource, postsSource, bouncesSource, eventsSource, speakerRequestsSource];
+/** The metrics feature's own sources, first on the dashboard. */
+export const METRICS_OWN_SOURCES: MetricSource[] = [membersSource, postsSource, bouncesSource, eventsSource];
+
+/** Every installed feature's metric definitions, in dashboard order. */
+export function metricDefinitions(): MetricDefinition[] {
+  return metricSources().flatMap((s) => s.metrics);
+}
 
 export function metricDefinition(metric: string): MetricDefinition | undefined {
-  for (const s of METRIC_SOURCES) for (const m of s.metrics) if (m.metric === metric) return m;
+  for (const s of metricSources()) for (const m of s.metrics) if (m.metric === metric) return m;
   return undefined;
 }

@@ -7,7 +7,8 @@ import { toCsv } from '../platform/csv.ts';
 import { byWeek, combine, durationText } from './arithmetic.ts';
 import { dayLabel, daysBetween } from './days.ts';
 import type { DashboardFigures } from './figures.ts';
-import { METRIC_SOURCES, membersSource, postsSource } from './sources.ts';
+import { metricSources } from '../platform/feature.ts';
+import { membersSource, postsSource } from './sources.ts';
 
 export type Cell = string | number;
 
@@ -48,7 +49,7 @@ export function membershipTable(f: DashboardFigures): DashboardTable {
 
 /** One weekly table per source (posts with its active posters). */
 export function sourceTables(f: DashboardFigures): DashboardTable[] {
-  return METRIC_SOURCES.filter((s) => s !== membersSource).map((s) => {
+  return metricSources().filter((s) => s !== membersSource).map((s) => {
     const posts = s === postsSource;
     return {
       slug: s.name,
@@ -79,7 +80,7 @@ export function summaryTable(f: DashboardFigures): DashboardTable {
     ['Median time to first reply', durationText(f.replies.medianSeconds)],
     ['Median time to first reply (seconds)', f.replies.medianSeconds ?? ''],
   ];
-  for (const s of METRIC_SOURCES) {
+  for (const s of metricSources()) {
     if (s === membersSource || s === postsSource) continue;
     for (const m of s.metrics) rows.push([m.label, t[m.metric] ?? 0]);
   }

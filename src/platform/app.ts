@@ -1,19 +1,20 @@
 /**
- * Start the platform in this process: database (embedded or server), migrations, the first-start
- * seed, the job queue, and the roles this process runs (web, mail-in, worker; all three by
- * default). Returns a handle whose close() stops them in reverse order.
+ * Start the platform in this process: database (embedded or server), migrations, the features'
+ * first-start steps (the seed), the job queue, and the roles this process runs (web, mail-in,
+ * worker; all three by default). Returns a handle whose close() stops them in reverse order.
+ * The features come from the composition root (src/app), which installs them first.
  */
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { seedDefaultCommunity } from '../communities/seed.ts';
 import { publicUrlWarning, siteUrl, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { buildServer } from './http/server.ts';
+import { installedFeatures } from './feature.ts';
 import { registerAllJobs } from './jobs.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
 import { openQueue, type JobQueue } from './queue.ts';
-import { ROLE_STARTERS, type RoleHandle } from './roles.ts';
+import { roleStarters, type RoleHandle } from './roles.ts';
 
 export interface RunningPlatform {
   /** The web address (when this process runs the web role). */
@@ -46,7 +47,12 @@ export async function startPlatform(config: Config, progress: (line: string) => 
     progress(`Database: ${db.where}`);
     const applied = await migrate(db.pool, progress);
     if (applied.length) progress(`Applied ${applied.length} migration(s).`);
-    if (config.seed && (await seedDefaultCommunity(db.pool))) progress('Created the Social Media Community of Practice (first start).');
+    if (config.seed) {
+      for (const feature of installedFeatures()) {
+        const done = await feature.firstStart?.(db.pool);
+        if (done) progress(done);
+      }
+    }
     const isWorker = config.roles.includes('worker');
     queue = await openQueue(db.pool, { worker: isWorker, onError: (err) => log.error({ err }, 'job queue error') });
     if (config.roles.includes('web')) {
@@ -74,7 +80,7 @@ export async function startPlatform(config: Config, progress: (line: string) => 
     }
     for (const role of ['mail-in', 'worker'] as const) {
       if (!config.roles.includes(role)) continue;
-      for (const starter of ROLE_STARTERS[role]) {
+      for (const starter of roleStarters(role)) {
         const handle = await starter(context);
         roles[handle.name] = handle;
         if (handle.description) progress(handle.description);

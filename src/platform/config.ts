@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { BouncePolicyError, checkBouncePolicy, DEFAULT_BOUNCE_POLICY } from '../lists/bounces/score.ts';
+import { bounceSetting, commaList, ConfigError, DOMAIN_PATTERN, parseBool, parseDomainList, parseLink, parsePort, parsePositive, parseUrl } from './config-values.ts';
+
+export { ConfigError };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -134,76 +136,12 @@ export interface OidcConfig {
   label: string;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(readonly setting: string, message: string) {
-    super(`${setting}: ${message}`);
-  }
-}
-
 interface Setting<K extends keyof Config> {
   key: K;
   env: string;
   description: string;
   defaultText: string;
   parse: (raw: string | undefined, env: string) => Config[K];
-}
-
-function parsePort(raw: string, env: string, allowZero: boolean): number {
-  if (!/^\d+$/.test(raw)) throw new ConfigError(env, `"${raw}" is not a port number; use a whole number from ${allowZero ? 0 : 1} to 65535.`);
-  const n = Number(raw);
-  if (n > 65535 || (!allowZero && n === 0)) throw new ConfigError(env, `${n} is out of range; use ${allowZero ? 0 : 1} to 65535.`);
-  return n;
-}
-
-function parseBool(raw: string, env: string): boolean {
-  const v = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off'].includes(v)) return false;
-  throw new ConfigError(env, `"${raw}" is not true or false; use true or false.`);
-}
-
-function parseUrl(raw: string, env: string, protocols: string[]): string {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new ConfigError(env, `is not a URL; use the form ${protocols[0]}//host:port/...`);
-  }
-  if (!protocols.includes(u.protocol)) throw new ConfigError(env, `must start with ${protocols.join(' or ')}.`);
-  return raw;
-}
-
-/** A comma-separated setting: its items, trimmed; an empty item (",,") is an error. */
-function commaList(raw: string | undefined, env: string, item: string): string[] {
-  if (!raw || !raw.trim()) return [];
-  const items = raw.split(',').map((x) => x.trim());
-  if (items.some((x) => !x)) throw new ConfigError(env, `has an empty ${item} between commas; list them as a,b.`);
-  return items;
-}
-
-/** A link in the footer: an https:// (or http://) address, or a path on this site ("/about"). */
-function parseLink(raw: string | undefined, env: string): string | undefined {
-  const v = raw?.trim();
-  if (!v) return undefined;
-  if (/^\/(?!\/)/.test(v)) return v;
-  return parseUrl(v, env, ['https:', 'http:']);
-}
-
-function parsePositive(raw: string, env: string, max: number): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > max) throw new ConfigError(env, `"${raw}" must be a whole number from 1 to ${max}.`);
-  return Number(raw);
-}
-
-const DOMAIN_PATTERN = /^(\*\.)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
-
-function parseDomainList(raw: string | undefined, env: string): string[] {
-  if (!raw) return [];
-  const items = raw.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
-  for (const d of items) {
-    if (!DOMAIN_PATTERN.test(d)) throw new ConfigError(env, `"${d}" is not a domain or *.suffix pattern; write e.g. fs.fed.us,si.edu,*.state.ny.us`);
-  }
-  return items;
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -552,21 +490,6 @@ export const SETTINGS: ReadonlyArray<Setting<keyof Config>> = [
     parse: (raw, env) => bounceSetting(raw, env, 'warningIntervalDays'),
   },
 ];
-
-/** A bounce setting, checked by the same rules as the scoring itself (lists/bounces/score.ts). */
-function bounceSetting(raw: string | undefined, env: string, key: 'threshold' | 'warnings' | 'warningIntervalDays'): number {
-  if (raw === undefined || raw.trim() === '') return DEFAULT_BOUNCE_POLICY[key];
-  const whole = key !== 'threshold';
-  const example = whole ? 'a whole number such as 3' : 'a number such as 5 or 2.5';
-  if (!(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(raw.trim())) throw new ConfigError(env, `"${raw}" is not ${whole ? 'a whole number' : 'a number'}; write ${example}.`);
-  try {
-    checkBouncePolicy({ ...DEFAULT_BOUNCE_POLICY, [key]: Number(raw) });
-  } catch (err) {
-    if (err instanceof BouncePolicyError) throw new ConfigError(env, `${err.message.replace(`Bounce setting ${key}`, 'it')} Write ${example}.`);
-    throw err;
-  }
-  return Number(raw);
-}
 
 /** OpenID Connect settings: documented with the others, validated together. */
 export const OIDC_SETTINGS: ReadonlyArray<{ env: string; defaultText: string; description: string }> = [

@@ -1,19 +1,13 @@
 /**
- * The worker role: every feature registers its job handlers and schedules here. A feature adds
- * one `register<Feature>Jobs` function (in `src/<feature>/jobs.ts`) to FEATURE_JOBS.
+ * The worker role: the platform's own job (queued mail), then each installed feature's job
+ * handlers and schedules (the `jobs` of its descriptor, see feature.ts).
  */
 import type pg from 'pg';
 import type { Config } from './config.ts';
 import type { MailTransport } from './mail/transport.ts';
 import { deliverQueuedMail, MAIL_JOB } from './mail/queued.ts';
 import type { Queue, Worker } from './queue.ts';
-import { registerLibraryJobs } from '../library/jobs.ts';
-import { registerListJobs } from '../lists/jobs.ts';
-import { registerEventsJobs } from '../events/jobs.ts';
-import { registerRegistryJobs } from '../registry/jobs.ts';
-import { registerArchiveJobs } from '../archives/jobs.ts';
-import { registerSpeakersJobs } from '../speakers/jobs.ts';
-import { registerMetricsJobs } from '../metrics/jobs.ts';
+import { installedFeatures } from './feature.ts';
 
 export interface WorkerContext {
   pool: pg.Pool;
@@ -33,8 +27,7 @@ async function registerPlatformJobs(w: WorkerContext): Promise<void> {
   }, { concurrency: 2 });
 }
 
-export const FEATURE_JOBS: Array<(w: WorkerContext) => Promise<void>> = [registerPlatformJobs, registerListJobs, registerArchiveJobs, registerEventsJobs, registerRegistryJobs, registerLibraryJobs, registerSpeakersJobs, registerMetricsJobs];
-
 export async function registerAllJobs(w: WorkerContext): Promise<void> {
-  for (const register of FEATURE_JOBS) await register(w);
+  await registerPlatformJobs(w);
+  for (const feature of installedFeatures()) if (feature.jobs) await feature.jobs(w);
 }

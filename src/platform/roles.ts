@@ -1,8 +1,9 @@
 /**
  * Long-running parts of the mail-in and worker roles (listeners, the delivery runner). A feature
- * adds a starter here; startPlatform runs the starters of the roles this process has.
+ * names its starters in its descriptor (`roles`); startPlatform runs the starters of the roles
+ * this process has, in feature order.
  */
-import { startListDelivery, startListMailIn } from '../lists/jobs.ts';
+import { installedFeatures } from './feature.ts';
 import type { WorkerContext } from './jobs.ts';
 
 export interface RoleHandle {
@@ -16,7 +17,7 @@ export interface RoleHandle {
 
 export type RoleStarter = (ctx: WorkerContext) => Promise<RoleHandle>;
 
-export const ROLE_STARTERS: Record<'mail-in' | 'worker', RoleStarter[]> = {
-  'mail-in': [startListMailIn],
-  worker: [startListDelivery],
-};
+/** The installed features' starters for one role. */
+export function roleStarters(role: 'mail-in' | 'worker'): RoleStarter[] {
+  return installedFeatures().flatMap((f) => f.roles?.[role] ?? []);
+}

@@ -5,7 +5,7 @@
  */
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
-import { findMemberByEmail } from '../membership/members.ts';
+import { findMemberByEmail } from '../membership/index.ts';
 import { listAgencies, memberHomeAgency, withDescendants, type Agency } from './agencies.ts';
 import type { RegistryRecord } from './records.ts';
 

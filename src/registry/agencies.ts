@@ -8,9 +8,7 @@ import type pg from 'pg';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
-import { registryCandidates } from '../membership/eligibility.ts';
-import { registryView } from '../membership/gov-registry.ts';
-import { parseAddress } from '../membership/address.ts';
+import { parseAddress, registryCandidates, registryView } from '../membership/index.ts';
 
 export type AgencyLevel = 'department' | 'bureau' | 'office';
 export const CHILD_LEVEL: Record<AgencyLevel, AgencyLevel | undefined> = { department: 'bureau', bureau: 'office', office: undefined };

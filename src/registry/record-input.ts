@@ -4,8 +4,7 @@
  */
 import type { Queryable } from '../platform/db/queryable.ts';
 import type { FieldErrors } from '../web/forms.tsx';
-import { normaliseDomain } from '../membership/address.ts';
-import { findMemberByEmail } from '../membership/members.ts';
+import { findMemberByEmail, normaliseDomain } from '../membership/index.ts';
 import { belongsTo, memberHomeAgency, type Agency } from './agencies.ts';
 import { parseAccountAddress, type Platform } from './platforms.ts';
 import type { AppStoreLink, AppVersion, RecordKind } from './records.ts';

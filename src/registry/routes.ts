@@ -10,7 +10,8 @@ import { APP_STORES, emptyInput, splitList, type RecordInput } from './record-in
 import { getRecord, RECORD_KINDS, recordHistory, type RecordKind, type RegistryRecord } from './records.ts';
 import { publicTags, searchRecords } from './search.ts';
 import { verifyAccount } from './verify.ts';
-import { RecordFormPage, RecordListPage, RecordPage, RegistryHomePage, VerifyPage, type SearchValues } from './views.tsx';
+import { RegistryHomePage, VerifyPage, type SearchValues } from './views.tsx';
+import { RecordFormPage, RecordListPage, RecordPage } from './record-views.tsx';
 import { allowedActions, changeStatus, createRecord, RECORD_ACTIONS, updateRecord, WorkflowError, type RecordAction, type WorkflowDeps } from './workflow.ts';
 
 const NOTICES: Record<string, string> = {

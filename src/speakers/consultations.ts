@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';
-import { canCoordinate } from '../membership/members.ts';
+import { canCoordinate } from '../membership/index.ts';
 import { consultationRoutedMail, consultationUpdateMail } from './mails.ts';
 import type { SpeakersDeps } from './store.ts';
 import { checkConsultationStep, WorkflowError, type ConsultationRole, type ConsultationStatus } from './workflow.ts';

@@ -1,6 +1,6 @@
 /** The mail the speakers bureau sends, as plain text a person can act on. */
 import type { OutgoingMail } from '../platform/mail/transport.ts';
-import { formatWhen } from '../events/time.ts';
+import { formatWhen } from '../events/index.ts';
 import { FORMAT_TEXT } from './request-form.ts';
 import type { SpeakerRequest } from './store.ts';
 

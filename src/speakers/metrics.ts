@@ -3,7 +3,7 @@
  * received and the steps they reached (matched, accepted, confirmed ...), read from the
  * request history, so "by status" is the flow through the workflow over time.
  */
-import type { MetricSource } from '../metrics/sources.ts';
+import type { MetricSource } from '../metrics/index.ts';
 import { REQUEST_STATUSES, REQUEST_STATUS_TEXT } from './workflow.ts';
 
 export const speakerRequestsSource: MetricSource = {

@@ -1,5 +1,5 @@
 /** The public speaker request form: its fields, and turning what was typed into a request or field errors. */
-import { COMMON_ZONES, isValidZone, parseLocal } from '../events/time.ts';
+import { COMMON_ZONES, isValidZone, parseLocal } from '../events/index.ts';
 import { nameProblem } from '../platform/text.ts';
 
 export const FORMATS = ['keynote', 'panel', 'workshop', 'consultation'] as const;

@@ -6,8 +6,8 @@ import { baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, 
 import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
-import { canCoordinate, membershipsOf } from '../membership/members.ts';
-import { MessagePage } from '../membership/views.tsx';
+import { canCoordinate, membershipsOf } from '../membership/index.ts';
+import { MessagePage } from '../web/pages.tsx';
 import { askExperts, consultationHistory, consultationRoles, consultationsFor, consultationsOfCommunity, findConsultation, moveConsultation, NoExpertsError } from './consultations.ts';
 import { directoryChoices, parseFormats, parseTopics, publicSpeaker, saveSpeakerProfile, speakerProfile, speakersOf, type DirectoryFilter } from './profiles.ts';
 import { readRequestForm, REQUEST_FIELDS, type RequestFormValues } from './request-form.ts';
@@ -16,10 +16,8 @@ import {
   checkStatusToken, createSpeakerRequest, findSpeakerRequest, moveRequest, requestHistory, requestsForSpeaker, requestsOfCommunity, requestToEvent, type SpeakersDeps,
 } from './store.ts';
 import { CONSULTATION_STATUSES, consultationStepsFor, isOpenRequest, REQUEST_STATUSES, requestStepsFor, WorkflowError, type ConsultationStatus, type RequestStatus } from './workflow.ts';
-import {
-  AdminListPage, AdminRequestPage, AskPage, ConsultationPage, DirectoryPage, MySpeakerPage, ProposalPage, RequestFormPage, SpeakerPage, StatusPage,
-  type CommunityRef, type ProfileFormValues,
-} from './views.tsx';
+import { AskPage, ConsultationPage, DirectoryPage, MySpeakerPage, ProposalPage, RequestFormPage, SpeakerPage, StatusPage, type CommunityRef, type ProfileFormValues } from './views.tsx';
+import { AdminListPage, AdminRequestPage } from './admin-views.tsx';
 
 /** Requests from one IP address: enough for a busy office, too few for a flood. */
 const REQUESTS_PER_IP = { max: 5, windowSeconds: 60 * 60 };

@@ -1,16 +1,14 @@
-/** Pages of the speakers bureau: the public directory, profiles and request form; members' and coordinators' pages. */
+/** Pages of the speakers bureau: the public directory, profiles and request form, members' pages and consultations (coordinators' request pages: admin-views.tsx). */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
-import { Checkbox, CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
-import { COMMON_ZONES, formatShort, formatWhen } from '../events/time.ts';
+import { Alert, Checkbox, CsrfField, ErrorSummary, RadioGroup, SelectField, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
+import { COMMON_ZONES, formatShort, formatWhen } from '../events/index.ts';
 import type { Consultation, ConsultationHistoryEntry } from './consultations.ts';
 import type { SpeakerProfile, DirectoryFilter } from './profiles.ts';
 import { FORMATS, FORMAT_TEXT, type RequestFormValues, type SpeakerFormat } from './request-form.ts';
 import { HONEYPOT_FIELD, STAMP_FIELD } from './spam.ts';
 import type { HistoryEntry, SpeakerRequest } from './store.ts';
-import {
-  CONSULTATION_STATUS_TEXT, REQUEST_STATUS_TEXT, type ConsultationStatus, type RequestStatus,
-} from './workflow.ts';
+import { CONSULTATION_STATUS_TEXT, REQUEST_STATUS_TEXT, type ConsultationStatus } from './workflow.ts';
 
 export interface CommunityRef {
   id: number;
@@ -18,63 +16,8 @@ export interface CommunityRef {
   title: string;
 }
 
-function crumbs(c: CommunityRef, ...more: Array<{ href?: string; label: string }>) {
+export function crumbs(c: CommunityRef, ...more: Array<{ href?: string; label: string }>) {
   return [{ href: '/communities', label: 'Communities' }, { href: `/communities/${c.slug}`, label: c.title }, ...more];
-}
-
-function SelectField(p: { name: string; label: string; options: Array<{ value: string; label: string }>; value?: string; error?: string; hint?: string; required?: boolean }) {
-  const described = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name}>
-        <span safe>{p.label}</span>
-        {p.required ? '' : <span class="text-base"> (optional)</span>}
-      </label>
-      {p.hint ? <div class="usa-hint" id={`${p.name}-hint`} safe>{p.hint}</div> : ''}
-      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
-      <select class="usa-select" id={p.name} name={p.name} aria-describedby={described} aria-invalid={p.error ? 'true' : undefined}>
-        {p.options.map((o) => (
-          <option value={o.value} selected={o.value === (p.value ?? '')} safe>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-function RadioGroup(p: { name: string; legend: string; options: Array<{ value: string; label: string }>; value?: string; error?: string }) {
-  return (
-    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-      <fieldset class="usa-fieldset" id={p.name} aria-describedby={p.error ? `${p.name}-error` : undefined}>
-        <legend class={p.error ? 'usa-legend usa-label--error' : 'usa-legend'} safe>
-          {p.legend}
-        </legend>
-        {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
-        {p.options.map((o) => (
-          <div class="usa-radio">
-            <input class="usa-radio__input" id={`${p.name}-${o.value}`} type="radio" name={p.name} value={o.value} checked={p.value === o.value} />
-            <label class="usa-radio__label" for={`${p.name}-${o.value}`} safe>
-              {o.label}
-            </label>
-          </div>
-        ))}
-      </fieldset>
-    </div>
-  );
-}
-
-function Alert(p: { kind: 'error' | 'warning' | 'info'; text: string | undefined }) {
-  if (!p.text) return '';
-  return (
-    <div class={`usa-alert usa-alert--${p.kind} usa-alert--slim margin-bottom-2`} role={p.kind === 'error' ? 'alert' : 'status'}>
-      <div class="usa-alert__body">
-        <p class="usa-alert__text" safe>
-          {p.text}
-        </p>
-      </div>
-    </div>
-  );
 }
 
 function formatsText(formats: string[]): string {
@@ -226,7 +169,7 @@ export function RequestFormPage(p: {
   );
 }
 
-function RequestDetails({ r, showContact }: { r: SpeakerRequest; showContact: boolean }) {
+export function RequestDetails({ r, showContact }: { r: SpeakerRequest; showContact: boolean }) {
   const rows: Array<[string, string]> = [
     ['Status', REQUEST_STATUS_TEXT[r.status]],
     ['Event', r.eventName],
@@ -262,7 +205,7 @@ function RequestDetails({ r, showContact }: { r: SpeakerRequest; showContact: bo
 
 const ROLE_TEXT: Record<string, string> = { coordinator: 'Coordinator', speaker: 'Speaker', requester: 'Requester', system: 'Site', asker: 'Asker', expert: 'Expert' };
 
-function HistoryTable({ entries, statusText, showActors }: { entries: Array<{ toStatus: string; actorRole: string; actor?: string | null; note: string | null; at: Date }>; statusText: Record<string, string>; showActors: boolean }) {
+export function HistoryTable({ entries, statusText, showActors }: { entries: Array<{ toStatus: string; actorRole: string; actor?: string | null; note: string | null; at: Date }>; statusText: Record<string, string>; showActors: boolean }) {
   return (
     <table class="usa-table usa-table--borderless usa-table--stacked">
       <caption>History</caption>
@@ -440,136 +383,6 @@ export function ProposalPage(p: { site: Site; r: SpeakerRequest; csrf: string; c
 }
 
 // ---- Coordinators --------------------------------------------------------------------------
-
-export function AdminListPage(p: { site: Site; c: CommunityRef; requests: SpeakerRequest[]; consultations: Array<{ id: number; topic: string; status: ConsultationStatus; askerName: string; createdAt: Date }> }): string {
-  return toHtml(
-    <Page site={p.site} title={`Speaker requests – ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, { label: 'Speaker requests' })}>
-      <h1>Speaker requests</h1>
-      {p.requests.length ? (
-        <table class="usa-table usa-table--borderless usa-table--stacked">
-          <caption>Speaker requests, open ones first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">When</th>
-              <th scope="col">Organization</th>
-              <th scope="col">Status</th>
-              <th scope="col">Speaker</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.requests.map((r) => (
-              <tr>
-                <td data-label="Event">
-                  <a href={`/communities/${p.c.slug}/admin/speaker-requests/${r.id}`} safe>
-                    {r.eventName}
-                  </a>
-                </td>
-                <td data-label="When" safe>{formatShort(r.startsAt, r.timeZone)}</td>
-                <td data-label="Organization" safe>{r.organization}</td>
-                <td data-label="Status" safe>{REQUEST_STATUS_TEXT[r.status]}</td>
-                <td data-label="Speaker" safe>{r.speaker?.name ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p>No speaker requests yet. The public request form is linked from the speakers bureau page.</p>
-      )}
-      <h2>Questions to the experts</h2>
-      {p.consultations.length ? (
-        <ul class="usa-list">
-          {p.consultations.map((q) => (
-            <li>
-              <a href={`/consultations/${q.id}`} safe>
-                {q.topic}
-              </a>{' '}
-              <span safe>{`asked by ${q.askerName} – ${CONSULTATION_STATUS_TEXT[q.status]}`}</span>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p>No member has asked the experts a question yet.</p>
-      )}
-    </Page>,
-  );
-}
-
-const ACTION_TEXT: Partial<Record<RequestStatus, string>> = {
-  in_review: 'Start review',
-  confirmed: 'Confirm the engagement',
-  completed: 'Mark completed',
-  withdrawn: 'Withdraw the request',
-};
-
-export function AdminRequestPage(p: {
-  site: Site; c: CommunityRef; r: SpeakerRequest; history: HistoryEntry[]; csrf: string; steps: RequestStatus[]; speakers: SpeakerProfile[]; notice?: string; error?: string;
-}): string {
-  const r = p.r;
-  const matchable = p.steps.includes('matched');
-  return toHtml(
-    <Page site={p.site} title={`Speaker request: ${r.eventName}`} section="communities" breadcrumbs={crumbs(p.c, { href: `/communities/${p.c.slug}/admin/speaker-requests`, label: 'Speaker requests' }, { label: r.eventName })}>
-      <h1 safe>{`Speaker request: ${r.eventName}`}</h1>
-      <SuccessNotice text={p.notice} />
-      <Alert kind="error" text={p.error} />
-      <RequestDetails r={r} showContact={true} />
-      {r.eventSlug ? (
-        <p>
-          This engagement is an event: <a href={`/events/${r.eventSlug}/manage`} safe>{`manage ${r.eventName}`}</a>.
-        </p>
-      ) : (
-        ''
-      )}
-      {matchable ? (
-        <form method="post" action={`/communities/${p.c.slug}/admin/speaker-requests/${r.id}`} class="usa-form usa-form--large">
-          <CsrfField token={p.csrf} />
-          <input type="hidden" name="to" value="matched" />
-          <SelectField
-            name="speakerId" label="Propose a speaker" required value={String(r.preferredSpeaker?.id ?? '')}
-            hint="The speaker is emailed and asked to accept after clearing it with their supervisor and press office."
-            options={[{ value: '', label: '- Choose a speaker -' }, ...p.speakers.map((s) => ({ value: String(s.memberId), label: `${s.name}${s.topics.length ? ` – ${s.topics.join(', ')}` : ''}` }))]}
-          />
-          <TextField name="note" label="Note to the speaker" maxlength={500} />
-          <button class="usa-button" type="submit">
-            Propose this speaker
-          </button>
-        </form>
-      ) : (
-        ''
-      )}
-      {p.steps.filter((s) => s !== 'matched').length ? (
-        <div class="margin-y-2">
-          {p.steps
-            .filter((s) => s !== 'matched')
-            .map((s) => (
-              <form method="post" action={`/communities/${p.c.slug}/admin/speaker-requests/${r.id}`} class="display-inline-block margin-right-1">
-                <CsrfField token={p.csrf} />
-                <input type="hidden" name="to" value={s} />
-                <button class={s === 'withdrawn' ? 'usa-button usa-button--secondary' : 'usa-button'} type="submit" safe>
-                  {ACTION_TEXT[s] ?? `Back to ${REQUEST_STATUS_TEXT[s].toLowerCase()}`}
-                </button>
-              </form>
-            ))}
-        </div>
-      ) : (
-        ''
-      )}
-      {(r.status === 'confirmed' || r.status === 'completed') && !r.eventSlug ? (
-        <form method="post" action={`/communities/${p.c.slug}/admin/speaker-requests/${r.id}/event`}>
-          <CsrfField token={p.csrf} />
-          <button class="usa-button usa-button--outline" type="submit">
-            Make this engagement an event
-          </button>
-        </form>
-      ) : (
-        ''
-      )}
-      <HistoryTable entries={p.history} statusText={REQUEST_STATUS_TEXT} showActors={true} />
-    </Page>,
-  );
-}
-
-// ---- Consultations -------------------------------------------------------------------------
 
 export function AskPage(p: { site: Site; c: CommunityRef; csrf: string; values: { topic: string; question: string }; errors: FieldErrors }): string {
   return toHtml(

@@ -151,3 +151,61 @@ export function SuccessNotice({ text }: { text: string | undefined }) {
     </div>
   );
 }
+
+/** A select box with its label, hint and error, as USWDS writes one. */
+export function SelectField(p: { name: string; label: string; options: Array<{ value: string; label: string }>; value?: string; error?: string; hint?: string; required?: boolean }) {
+  const described = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name}>
+        <span safe>{p.label}</span>
+        {p.required ? '' : <span class="text-base"> (optional)</span>}
+      </label>
+      {p.hint ? <div class="usa-hint" id={`${p.name}-hint`} safe>{p.hint}</div> : ''}
+      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+      <select class="usa-select" id={p.name} name={p.name} aria-describedby={described} aria-invalid={p.error ? 'true' : undefined}>
+        {p.options.map((o) => (
+          <option value={o.value} selected={o.value === (p.value ?? '')} safe>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Radio buttons in a fieldset, with the legend and error. */
+export function RadioGroup(p: { name: string; legend: string; options: Array<{ value: string; label: string }>; value?: string; error?: string }) {
+  return (
+    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <fieldset class="usa-fieldset" id={p.name} aria-describedby={p.error ? `${p.name}-error` : undefined}>
+        <legend class={p.error ? 'usa-legend usa-label--error' : 'usa-legend'} safe>
+          {p.legend}
+        </legend>
+        {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+        {p.options.map((o) => (
+          <div class="usa-radio">
+            <input class="usa-radio__input" id={`${p.name}-${o.value}`} type="radio" name={p.name} value={o.value} checked={p.value === o.value} />
+            <label class="usa-radio__label" for={`${p.name}-${o.value}`} safe>
+              {o.label}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    </div>
+  );
+}
+
+/** A slim alert for one line of text; nothing when there is no text. */
+export function Alert(p: { kind: 'error' | 'warning' | 'info'; text: string | undefined }) {
+  if (!p.text) return '';
+  return (
+    <div class={`usa-alert usa-alert--${p.kind} usa-alert--slim margin-bottom-2`} role={p.kind === 'error' ? 'alert' : 'status'}>
+      <div class="usa-alert__body">
+        <p class="usa-alert__text" safe>
+          {p.text}
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { axeFor } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { cookieSecret } from '../../src/platform/secret.ts';
 import { applyBounceEvents, reenableToken } from '../../src/lists/bounce-care.ts';

@@ -11,7 +11,7 @@ import { simpleParser } from 'mailparser';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { axeFor } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { cookieSecret } from '../../src/platform/secret.ts';
 import { composeDigest } from '../../src/lists/digests/compose.ts';
 import { personalDigest } from '../../src/lists/digests/personal.ts';

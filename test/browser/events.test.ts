@@ -10,7 +10,7 @@ import { DateTime } from 'luxon';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { inTransaction } from '../../src/platform/db/queryable.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
 import { createEvent } from '../../src/events/store.ts';

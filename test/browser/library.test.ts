@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { applyImport } from '../../src/library/import.ts';
 import { planImport } from '../../src/library/import-files.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';

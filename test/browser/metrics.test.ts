@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { addDays, dayOf } from '../../src/metrics/days.ts';
 import { rollUpMissing } from '../../src/metrics/rollup.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import Provider from 'oidc-provider';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { freePort } from '../../src/platform/db/embedded.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 

@@ -20,7 +20,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { SHOTS } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
 import { cookieSecret } from '../../src/platform/secret.ts';
 import { newToken } from '../../src/platform/tokens.ts';

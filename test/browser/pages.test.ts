@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { axeFor } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
 
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
 import { saveSpeakerProfile } from '../../src/speakers/profiles.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { createSession } from '../../src/membership/sessions.ts';
 import { listByLocalPart, type List } from '../../src/lists/store.ts';
 import { importMbox } from '../../src/archives/import.ts';

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { createSession } from '../../src/membership/sessions.ts';
 import { listLinks } from '../../src/lists/context.ts';
 import { listByLocalPart } from '../../src/lists/store.ts';

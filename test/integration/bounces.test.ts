@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { cookieSecret } from '../../src/platform/secret.ts';
 import { runBounceWarnings, type BounceCareContext } from '../../src/lists/bounce-care.ts';

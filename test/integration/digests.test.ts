@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { sendDueDigests, type DigestContext } from '../../src/lists/digests/send.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';

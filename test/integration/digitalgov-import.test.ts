@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeHTMLStrict } from 'entities';
 import { XMLParser } from 'fast-xml-parser';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { HAS_SHARED, NO_SERVER, NO_SHARED, runCli, SHARED, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
 import { addMember, signIn } from '../library-fixture.ts';

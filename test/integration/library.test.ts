@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { sendReviewReminders } from '../../src/library/reviews.ts';
 import { HAS_SHARED, NO_SERVER, removeDir, runCli, SHARED, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';

@@ -9,7 +9,7 @@ import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { decodeHeaderValue } from '../../src/lists/message/raw.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
 import { addMembers, waitFor } from '../list-helpers.ts';

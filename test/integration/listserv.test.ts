@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
 import { addMembers, ed25519Key, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
 import { startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';

@@ -80,7 +80,7 @@ describe('members by level of government', { skip: NO_SERVER }, () => {
   });
 
   test('the community page shows the levels from the registry', async () => {
-    const { startPlatform } = await import('../../src/platform/app.ts');
+    const { startPlatform } = await import('../../src/app/index.ts');
     const { testConfig } = await import('../helpers.ts');
     const platform = await startPlatform(testConfig({ ...env, SOCIALGOV_ROLES: 'web' }));
     try {

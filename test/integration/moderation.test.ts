@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { expireHolds } from '../../src/lists/moderation.ts';
 import { listContext } from '../../src/lists/jobs.ts';
 import { addMembers, postMail, waitFor } from '../list-helpers.ts';

@@ -1,7 +1,7 @@
 /** The job queue and queued mail, on a real PostgreSQL with the worker running in-process. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { inTransaction } from '../../src/platform/db/queryable.ts';
 import { queueMail } from '../../src/platform/mail/queued.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';

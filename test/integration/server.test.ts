@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { freshServerDatabase, NO_SERVER, removeDir, tempDir, testConfig } from '../helpers.ts';
 
 interface Backend {

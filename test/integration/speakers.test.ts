@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { inTransaction } from '../../src/platform/db/queryable.ts';
 import { cookieSecret } from '../../src/platform/secret.ts';
 import { findEvent } from '../../src/events/store.ts';

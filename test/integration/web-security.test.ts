@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
-import { buildServer } from '../../src/platform/http/server.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
+import { buildServer } from '../../src/app/index.ts';
 import { joinSettings, saveJoinSettings } from '../../src/communities/store.ts';
 import { combineRegistryFiles, importRegistry, parseRegistryFile } from '../../src/membership/gov-registry.ts';
 import { changeMembership, ensureMember } from '../../src/membership/members.ts';

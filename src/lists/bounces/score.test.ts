@@ -250,3 +250,16 @@ describe('bad input', () => {
     assert.throws(() => dueWarning(NO_BOUNCES, day(0), { ...P, warningIntervalDays: Number.NaN }), /warningIntervalDays/);
   });
 });
+
+describe('the bounce settings (platform/config.ts)', () => {
+  test('default to this policy, and refuse what checkBouncePolicy refuses, naming the setting', async () => {
+    const { ConfigError, loadConfig } = await import('../../platform/config.ts');
+    const c = loadConfig({});
+    assert.deepEqual([c.bounceThreshold, c.bounceWarnings, c.bounceWarningDays], [DEFAULT_BOUNCE_POLICY.threshold, DEFAULT_BOUNCE_POLICY.warnings, DEFAULT_BOUNCE_POLICY.warningIntervalDays]);
+    const refused = (env: Record<string, string>, message: RegExp) => assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
+    refused({ BOUNCE_THRESHOLD: '0' }, /^BOUNCE_THRESHOLD: it must be a number greater than 0 \(it is 0\)\. Write a number such as 5 or 2\.5\.$/);
+    refused({ BOUNCE_THRESHOLD: '-1' }, /^BOUNCE_THRESHOLD: "-1" is not a number; write a number such as 5 or 2\.5\.$/);
+    refused({ BOUNCE_WARNINGS: '1.5' }, /^BOUNCE_WARNINGS: "1\.5" is not a whole number; write a whole number such as 3\.$/);
+    assert.equal(loadConfig({ BOUNCE_WARNINGS: '0', BOUNCE_THRESHOLD: '2.5' }).bounceThreshold, 2.5);
+  });
+});

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import type { Actor } from '../../platform/audit.ts';
 import { inTransaction } from '../../platform/db/queryable.ts';
-import { changeMembership, membershipIn } from '../../membership/members.ts';
+import { changeMembership, membershipIn } from '../../membership/index.ts';
 
 export type SwitchResult = 'switched' | 'already' | 'not-a-member';
 

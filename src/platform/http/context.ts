@@ -3,14 +3,21 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { siteUrl, type Config } from '../config.ts';
 import type { Site } from '../../web/layout.tsx';
-import type { SessionMember } from '../../membership/sessions.ts';
 import type { MailTransport } from '../mail/transport.ts';
 import type { Queue } from '../queue.ts';
+
+/** The signed-in member, as the feature that keeps sessions (membership) finds them. */
+export interface Viewer {
+  memberId: number;
+  email: string;
+  name: string | null;
+  siteAdmin: boolean;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in member, or null. */
-    viewer: SessionMember | null;
+    viewer: Viewer | null;
   }
 }
 

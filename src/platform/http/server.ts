@@ -1,6 +1,7 @@
 /**
- * The web role: one Fastify instance with the site's plugins, each feature's routes, the JSON
- * API and its OpenAPI document, health checks, and error pages.
+ * The web role: one Fastify instance with the site's plugins, each installed feature's routes
+ * (its descriptor's `routes`, in feature order), the JSON API and its OpenAPI document, health
+ * checks, and error pages.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -17,8 +18,6 @@ import swagger from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
-import { communityRoutes } from '../../communities/routes.ts';
-import { CommunityDetail, CommunityList, CommunitySummary } from '../../communities/schemas.ts';
 import { apiDocsRoutes } from '../../web/api-docs.tsx';
 import { BadFormPage, ErrorPage, NotFoundPage } from '../../web/error-pages.tsx';
 import { SITE_ASSETS, USWDS, type Site } from '../../web/layout.tsx';
@@ -31,24 +30,7 @@ import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, 
 import type { MailTransport } from '../mail/transport.ts';
 import type { Queue } from '../queue.ts';
 import { cookieSecret } from '../secret.ts';
-import { SESSION_COOKIE, sessionMember } from '../../membership/sessions.ts';
-import { membershipRoutes } from '../../membership/routes.ts';
-import { communityAdminRoutes } from '../../communities/admin-routes.ts';
-import { libraryRoutes } from '../../library/routes.ts';
-import { toolRoutes } from '../../library/tool-routes.ts';
-import { groupRoutes } from '../../groups/routes.ts';
-import { Tool, ToolList } from '../../library/schemas.ts';
-import { listRoutes } from '../../lists/routes.ts';
-import { EVENT_SCHEMAS, eventRoutes } from '../../events/routes.ts';
-import { eventAdminRoutes } from '../../events/admin-routes.ts';
-import { REGISTRY_SCHEMAS } from '../../registry/schemas.ts';
-import { registryApiRoutes } from '../../registry/api-routes.ts';
-import { GovDomain, membershipApiRoutes } from '../../membership/api-routes.ts';
-import { registryRoutes } from '../../registry/routes.ts';
-import { bounceRoutes } from '../../lists/bounce-routes.ts';
-import { archiveRoutes } from '../../archives/routes.ts';
-import { speakersRoutes } from '../../speakers/routes.ts';
-import { metricsRoutes } from '../../metrics/routes.ts';
+import { installedFeatures } from '../feature.ts';
 
 const require = createRequire(import.meta.url);
 /** The cookie holding the CSRF secret (signed, httpOnly). */
@@ -89,6 +71,7 @@ function apiError(reply: FastifyReply, req: FastifyRequest, status: number, code
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const { config, pool } = opts;
+  const features = installedFeatures();
   const app = Fastify({
     logger: {
       level: opts.logLevel ?? config.logLevel,
@@ -162,9 +145,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // The CSRF cookie alone changes nothing on a page that may be kept (such a page has no form).
   installPageCache(app, { seconds: config.pageCacheSeconds, neutralCookies: [CSRF_COOKIE] });
   app.decorateRequest('viewer', null);
+  // Who is signed in: the first feature that knows (membership, from its session cookie).
+  const identifiers = features.flatMap((f) => (f.identify ? [f.identify] : []));
   app.addHook('preHandler', async (req) => {
-    const raw = req.cookies[SESSION_COOKIE];
-    if (raw && /^[A-Za-z0-9_-]{43}$/.test(raw)) req.viewer = (await sessionMember(pool, raw, config.sessionDays)) ?? null;
+    for (const identify of identifiers) {
+      req.viewer = await identify(ctx, req);
+      if (req.viewer) break;
+    }
   });
   // After the viewer is known (its form page shows who is signed in), before any route's own checks.
   installInputGuard(app);
@@ -182,7 +169,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     index: false,
   });
 
-  for (const schema of [ApiError, CommunitySummary, CommunityDetail, CommunityList, ...EVENT_SCHEMAS, ...REGISTRY_SCHEMAS, Tool, ToolList, GovDomain]) app.addSchema(schema);
+  for (const schema of [ApiError, ...features.flatMap((f) => f.api?.schemas ?? [])]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -192,14 +179,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         description: 'Read communities of practice and their membership figures. All responses are JSON; errors share one shape.',
       },
       ...(config.publicUrl ? { servers: [{ url: config.publicUrl }] } : {}),
-      tags: [
-        { name: 'communities', description: 'Communities of practice' },
-        { name: 'membership', description: 'Joining: the .gov registry behind who may join' },
-        { name: 'events', description: 'Events and their sessions (summits, trainings, office hours)' },
-        { name: 'registry', description: 'Official government social-media accounts, apps and websites; verification' },
-        { name: 'library', description: 'Shared tools and their federal-compatible terms-of-service agreements' },
-        { name: 'health', description: 'Process and database health' },
-      ],
+      tags: [...features.flatMap((f) => f.api?.tags ?? []), { name: 'health', description: 'Process and database health' }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
@@ -254,22 +234,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   await app.register(healthRoutes(ctx));
-  await app.register(communityRoutes(ctx));
-  await app.register(membershipRoutes(ctx));
-  await app.register(membershipApiRoutes(ctx));
-  await app.register(communityAdminRoutes(ctx));
-  await app.register(libraryRoutes(ctx));
-  await app.register(toolRoutes(ctx));
-  await app.register(groupRoutes(ctx));
-  await app.register(listRoutes(ctx));
-  await app.register(eventRoutes(ctx));
-  await app.register(eventAdminRoutes(ctx));
-  await app.register(registryApiRoutes(ctx));
-  await app.register(registryRoutes(ctx));
-  await app.register(bounceRoutes(ctx));
-  await app.register(archiveRoutes(ctx));
-  await app.register(speakersRoutes(ctx));
-  await app.register(metricsRoutes(ctx));
+  for (const feature of features) for (const routes of feature.routes?.(ctx) ?? []) await app.register(routes);
   await app.register(apiDocsRoutes(ctx));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,0 +1,16 @@
+/** The membership feature: joining, signing in (it says who is signed in), the member area, the .gov registry API. */
+import type { Feature } from '../platform/feature.ts';
+import { GovDomain, membershipApiRoutes } from './api-routes.ts';
+import { membershipRoutes } from './routes.ts';
+import { SESSION_COOKIE, sessionMember } from './sessions.ts';
+
+export const membershipFeature: Feature = {
+  name: 'membership',
+  routes: (ctx) => [membershipRoutes(ctx), membershipApiRoutes(ctx)],
+  api: { schemas: [GovDomain], tags: [{ name: 'membership', description: 'Joining: the .gov registry behind who may join' }] },
+  identify: async (ctx, req) => {
+    const raw = req.cookies[SESSION_COOKIE];
+    // a session id is 32 random bytes in base64url; anything else is not worth a query
+    return raw && /^[A-Za-z0-9_-]{43}$/.test(raw) ? ((await sessionMember(ctx.pool, raw, ctx.config.sessionDays)) ?? null) : null;
+  },
+};
