@@ -5,17 +5,26 @@
  * processes that share them) of the program and of each PostgreSQL process, and the total
  * against the target of issue 22 (≤ 150 MB).
  *
- *   npm run bench -- memory [--settle=10]
+ * The program runs with the node flags of `npm start` (package.json), as the systemd example in
+ * docs/operations.md does; `--plain` runs it without them (as `npx socialgov serve` does).
+ *
+ *   npm run bench -- memory [--settle=10] [--plain]
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { removeDir, startServe, type ServeProcess } from '../test/helpers.ts';
+import { removeDir, ROOT, startServe, type ServeProcess } from '../test/helpers.ts';
 
 const TARGET_MB = 150;
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const SETTLE_S = Number(arg('settle') ?? 10);
+
+/** The node flags `npm start` runs serve with. */
+function startFlags(): string {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.split(/\s+/).filter((w) => w.startsWith('--')).join(' ');
+}
 
 interface Part {
   pid: number;
@@ -58,7 +67,9 @@ async function main() {
   mkdirSync(dir, { mode: 0o755 });
   let serve: ServeProcess | undefined;
   try {
-    serve = await startServe({ SOCIALGOV_DATA_DIR: dir, DATABASE_URL: undefined, LOG_LEVEL: 'warn' }, 120_000);
+    const flags = process.argv.includes('--plain') ? '' : startFlags();
+    console.log(`serve runs with node flags: ${flags || '(none)'}`);
+    serve = await startServe({ SOCIALGOV_DATA_DIR: dir, DATABASE_URL: undefined, LOG_LEVEL: 'warn', NODE_OPTIONS: [process.env.NODE_OPTIONS, flags].filter(Boolean).join(' ') || undefined }, 120_000);
     for (const p of ['/', '/communities/social-media', '/events', '/library', '/registry', '/healthz']) await fetch(serve.url + p).then((r) => r.arrayBuffer());
     await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
     const parts = tree(serve.child.pid!);
