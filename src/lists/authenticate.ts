@@ -38,9 +38,13 @@ interface MailauthResult {
 
 // mailauth 4's bundled typings do not describe `authenticate` as it behaves; type what we use.
 const require = createRequire(import.meta.url);
-const { authenticate } = require('mailauth') as {
+// Loaded on first use, not at start: mailauth (with its public suffix list) is about 10 MB of
+// heap that an idle process does not need.
+type Mailauth = {
   authenticate(input: Buffer, opts: { ip?: string; helo?: string; sender?: string; mta?: string; resolver?: DnsResolve; disableArc?: boolean; disableBimi?: boolean }): Promise<MailauthResult>;
 };
+let loaded: Mailauth | undefined;
+const mailauth = (): Mailauth => (loaded ??= require('mailauth') as Mailauth);
 
 /** A resolver on the configured DNS servers (or the system's), with short timeouts. */
 export function dnsResolver(config: Pick<Config, 'dnsServers'>): DnsResolve {
@@ -54,7 +58,7 @@ export function dnsResolver(config: Pick<Config, 'dnsServers'>): DnsResolve {
  * domain) in the Authentication-Results text kept for the ARC seal.
  */
 export async function authenticateSender(raw: Buffer, envelope: { ip?: string | null; helo?: string | null; sender: string }, resolve: DnsResolve, authservId: string): Promise<SenderAuthentication> {
-  const result = await authenticate(raw, {
+  const result = await mailauth().authenticate(raw, {
     ...(envelope.ip ? { ip: envelope.ip.replace(/^::ffff:/, '') } : {}),
     ...(envelope.helo ? { helo: envelope.helo } : {}),
     sender: envelope.sender,

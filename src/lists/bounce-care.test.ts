@@ -12,7 +12,7 @@ import { openQueue, type JobQueue } from '../platform/queue.ts';
 import { loadConfig } from '../platform/config.ts';
 import { freshServerDatabase, NO_SERVER } from '../../test/helpers.ts';
 import {
-  applyBounceEvents, bounceEntries, bouncePolicyOf, bounceWarningMail, readReenableToken, reenableDelivery, reenableToken, resetBouncesAfterDelivery, runBounceWarnings, type BounceCareContext,
+  applyBounceEvents, bounceEntries, bouncePolicyOf, bounceWarningMail, readReenableToken, reenableDelivery, reenableToken, recordDelivered, runBounceWarnings, type BounceCareContext,
 } from './bounce-care.ts';
 
 describe('bounce care', { skip: NO_SERVER }, () => {
@@ -146,9 +146,11 @@ describe('bounce care', { skip: NO_SERVER }, () => {
     await bounce(kim, '2026-03-01');
     for (const d of ['01', '02', '03', '04', '05']) await bounce(lee, `2026-03-${d}`);
     await applyBounceEvents(pool, ctx);
-    const d = await pool.query<{ id: number }>(`insert into deliveries (kind, ref_id, list_id, member_id, address) values ('post', 1, $1, unnest($2::bigint[]), 'x') returning id`, [listId, [pat, lee, kim]]);
+    const d = await pool.query<{ id: number }>(`insert into deliveries (kind, ref_id, list_id, member_id, address, status) values ('post', 1, $1, unnest($2::bigint[]), 'x', 'sending') returning id`, [listId, [pat, lee, kim]]);
     assert.equal((await state(pat))!.score, 1);
-    assert.equal(await resetBouncesAfterDelivery(pool, d.rows.map((r) => r.id)), 1);
+    assert.deepEqual(await recordDelivered(pool, d.rows.map((r) => r.id)), { sent: 3, reset: 1 });
+    const statuses = await pool.query<{ status: string }>(`select status from deliveries where id = any($1)`, [d.rows.map((r) => r.id)]);
+    assert.deepEqual(statuses.rows.map((r) => r.status), ['sent', 'sent', 'sent'], 'the copies are marked sent');
     assert.equal(await state(pat), undefined, "Pat's score (a 550 at hand-off) is cleared");
     assert.equal((await state(kim))!.score, 1, "Kim's score (a bounce report, which comes after a 250) is kept");
     assert.equal((await state(lee))!.score, 5, "Lee's delivery stays off until re-enabled");

@@ -311,21 +311,28 @@ export async function reenableDelivery(pool: pg.Pool, actor: Actor, p: { listId:
 }
 
 /**
- * After copies were handed off with 250: the score of each member who got one starts over
- * (`resetOnSuccess` gives NO_BOUNCES, which is no row) when their last counted bounce was a
- * refusal at hand-off, which this 250 answers. A score from a bounce report is kept: reports
- * arrive after the relay said 250 for that very copy, so a 250 proves nothing about them; those
- * scores start over after a quiet week instead (score.ts). Members whose delivery is off keep
- * their state until they turn it back on.
+ * After copies were handed off with 250: marks them sent, and the score of each member who got
+ * one starts over (`resetOnSuccess` gives NO_BOUNCES, which is no row) when their last counted
+ * bounce was a refusal at hand-off, which this 250 answers. A score from a bounce report is kept:
+ * reports arrive after the relay said 250 for that very copy, so a 250 proves nothing about them;
+ * those scores start over after a quiet week instead (score.ts). Members whose delivery is off
+ * keep their state until they turn it back on. One statement, so the delivery runner records a
+ * batch of 250s in one round trip. Returns the copies marked and the scores cleared.
  */
-export async function resetBouncesAfterDelivery(db: Queryable, deliveryIds: number[]): Promise<number> {
-  if (!deliveryIds.length) return 0;
-  const { rowCount } = await db.query(
-    `delete from bounce_scores b using deliveries d
-      where d.id = any($1) and b.list_id = d.list_id and b.member_id = d.member_id and b.disabled_on is null and b.last_source = 'smtp'`,
+export async function recordDelivered(db: Queryable, deliveryIds: number[]): Promise<{ sent: number; reset: number }> {
+  if (!deliveryIds.length) return { sent: 0, reset: 0 };
+  const { rows } = await db.query<{ sent: number; reset: number }>(
+    `with sent as (
+       update deliveries set status = 'sent', sent_at = now() where id = any($1) and status = 'sending' returning list_id, member_id
+     ), reset as (
+       delete from bounce_scores b using sent d
+        where b.list_id = d.list_id and b.member_id = d.member_id and b.disabled_on is null and b.last_source = 'smtp'
+       returning 1
+     )
+     select (select count(*) from sent)::int as sent, (select count(*) from reset)::int as reset`,
     [deliveryIds],
   );
-  return rowCount ?? 0;
+  return rows[0]!;
 }
 
 // ---- The coordinators' view ----------------------------------------------------------------

@@ -1,39 +1,69 @@
 /**
  * Fan-out planning: one delivery record per (post, member) for every member who gets each
- * message — active, delivery mode "each", not stopped by bounces, and (unless the list sends
- * posters their own posts) not the poster; on a working group's list, only the group's active
- * members, by the delivery they chose for the group (or, if none, for the community). Planning is idempotent: a retried plan adds nobody
- * twice. The delivery runner then works through the records.
+ * message (`postRecipients` says who). The delivery runner then works through the records.
+ *
+ * Planned in slices of members, each its own transaction that wakes the runners, so the first
+ * copies leave while later members are still being planned, rather than after one long insert.
+ * Planning is idempotent: a retried plan (after a crash between slices, or a job run twice)
+ * adds nobody twice, and the post is marked planned only when every slice is written.
  */
 import type pg from 'pg';
 import { inTransaction } from '../platform/db/queryable.ts';
 
 export const DELIVERY_CHANNEL = 'socialgov_deliveries';
 
-export async function planFanout(pool: pg.Pool, postId: number): Promise<{ planned: number; already: boolean }> {
-  return inTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ planned_at: Date | null }>('select planned_at from posts where id = $1 for update', [postId]);
-    if (!rows[0]) return { planned: 0, already: true };
-    if (rows[0].planned_at) return { planned: 0, already: true };
-    const inserted = await tx.query(
-      `insert into deliveries (kind, ref_id, list_id, member_id, address)
-       select 'post', p.id, l.id, m.id, m.email
+/** Members per planning transaction. */
+const SLICE = 1000;
+
+/**
+ * Who gets each message of a post, as SQL selecting `member_id` and `address`, ordered by
+ * member, from member ids above `$2`, at most `$3` (a slice); `$1` is the post. Active members
+ * with delivery mode "each", delivery not stopped by bounces, and (unless the list sends posters
+ * their own posts) not the poster; on a working group's list, only the group's active members,
+ * by the delivery they chose for the group (or, if none, for the community). Every rule about
+ * who receives a post belongs here.
+ */
+export function postRecipients(): string {
+  return `select m.id as member_id, m.email as address
          from posts p
          join lists l on l.id = p.list_id
          join memberships ms on ms.community_id = l.community_id
          join members m on m.id = ms.member_id
-        where p.id = $1 and ms.status = 'active' and ms.delivery_disabled_at is null
+        where p.id = $1 and ms.member_id > $2 and ms.status = 'active' and ms.delivery_disabled_at is null
           and (l.send_to_poster or lower(m.email) <> lower(p.from_address))
           -- a working group's list: its active members, by their delivery for the group (null: as for the community)
           and (case when l.group_id is null then ms.delivery_mode = 'each'
                     else exists (select 1 from working_group_members w where w.group_id = l.group_id and w.member_id = m.id and w.status = 'active'
                                     and coalesce(w.delivery_mode, ms.delivery_mode) = 'each') end)
-        order by m.id
-       on conflict (kind, ref_id, member_id) do nothing`,
-      [postId],
-    );
-    await tx.query('update posts set planned_at = now() where id = $1', [postId]);
-    await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
-    return { planned: inserted.rowCount ?? 0, already: false };
-  });
+        order by ms.member_id
+        limit $3`;
+}
+
+export async function planFanout(pool: pg.Pool, postId: number): Promise<{ planned: number; already: boolean }> {
+  let planned = 0;
+  let after = 0;
+  for (;;) {
+    const slice = await inTransaction(pool, async (tx) => {
+      const { rows } = await tx.query<{ planned_at: Date | null; list_id: number }>('select planned_at, list_id from posts where id = $1 for update', [postId]);
+      if (!rows[0] || rows[0].planned_at) return undefined;
+      const { rows: done } = await tx.query<{ chosen: number; last: number | null; inserted: number }>(
+        `with chosen as (${postRecipients()}),
+              inserted as (
+                insert into deliveries (kind, ref_id, list_id, member_id, address)
+                select 'post', $1, $4, member_id, address from chosen order by member_id
+                on conflict (kind, ref_id, member_id) do nothing
+                returning 1)
+         select (select count(*) from chosen)::int as chosen, (select max(member_id) from chosen) as last, (select count(*) from inserted)::int as inserted`,
+        [postId, after, SLICE, rows[0].list_id],
+      );
+      const r = done[0]!;
+      if (r.chosen < SLICE) await tx.query('update posts set planned_at = now() where id = $1', [postId]);
+      if (r.inserted) await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
+      return r;
+    });
+    if (!slice) return { planned, already: after === 0 };
+    planned += slice.inserted;
+    if (slice.chosen < SLICE) return { planned, already: false };
+    after = slice.last!;
+  }
 }

@@ -53,6 +53,31 @@ function executor(db: Queryable) {
 }
 
 /**
+ * pg-boss's own queries (polls, fetches, completions) use at most this many of the pool's
+ * connections at once. Every worker polls twice a second, all at about the same moment, so
+ * without a limit an idle process kept the whole pool open: one PostgreSQL backend (about 5 MB)
+ * per connection. A job's handler queries the pool directly, not through this limit.
+ */
+const QUEUE_CONNECTIONS = 2;
+
+/** Runs at most `n` calls at a time, the rest in order of arrival. */
+function limited<A extends unknown[], R>(n: number, run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (...args: A) => {
+    if (active >= n) await new Promise<void>((r) => waiting.push(r));
+    else active++;
+    try {
+      return await run(...args);
+    } finally {
+      const next = waiting.shift();
+      if (next) next(); // the slot passes straight to the next caller
+      else active--;
+    }
+  };
+}
+
+/**
  * Open the queue on `pool`. pg-boss creates its own schema (`pgboss`) on first use. `worker`
  * false (a web-only process) sends jobs but runs no maintenance or schedules.
  */
@@ -61,9 +86,9 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
   // reach a pool the platform has ended and reject where nothing catches it (seen as an
   // unhandledRejection in tests that close the platform). Once stopped, its queries never start.
   let halted = false;
-  const onPool = executor(pool);
+  const onPool = limited(QUEUE_CONNECTIONS, executor(pool).executeSql);
   const boss = new PgBoss({
-    db: { executeSql: (text: string, values?: unknown[]) => (halted ? new Promise<never>(() => undefined) : onPool.executeSql(text, values)) },
+    db: { executeSql: (text: string, values?: unknown[]) => (halted ? new Promise<never>(() => undefined) : onPool(text, values)) },
     schema: 'pgboss',
     supervise: opts.worker,
     schedule: opts.worker,

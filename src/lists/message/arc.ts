@@ -21,12 +21,16 @@ export const ARC_SIGNED_FIELDS = [
 
 // mailauth 4's bundled typings do not describe sealMessage as it behaves; type what we use.
 const require = createRequire(import.meta.url);
-const { sealMessage } = require('mailauth') as {
+// Loaded on first use, not at start: mailauth (with its public suffix list) is about 10 MB of
+// heap that an idle process does not need.
+type Mailauth = {
   sealMessage(input: Buffer, seal: {
     signingDomain: string; selector: string; privateKey: unknown; algorithm: string;
     authResults: string; cv: 'none' | 'pass' | 'fail'; headerList: string; signTime?: Date;
   }): Promise<Buffer>;
 };
+let loaded: Mailauth | undefined;
+const mailauth = (): Mailauth => (loaded ??= require('mailauth') as Mailauth);
 
 /** A key that cannot seal: RFC 8617 defines ARC signatures with RSA-SHA256 only. */
 export class ArcKeyError extends Error {
@@ -64,7 +68,7 @@ export async function arcSeal(decorated: Buffer, p: ArcSealParams): Promise<Buff
   const carried = p.chain === 'pass' ? splitMessage(p.original).headers.filter(isArcField) : [];
   const own = headers.filter((h) => !isArcField(h));
   const input = joinMessage([...carried, ...own], body);
-  const set = await sealMessage(input, {
+  const set = await mailauth().sealMessage(input, {
     signingDomain: p.key.domain,
     selector: p.key.selector,
     privateKey: p.key.privateKeyPem,

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,7 +19,7 @@ interface Got {
   data: Buffer;
 }
 
-async function server(opts: Partial<SMTPServerOptions> & { refuse?: (rcpt: string) => Error | undefined; refuseData?: () => Error | undefined } = {}) {
+async function server(opts: Partial<SMTPServerOptions> & { refuse?: (rcpt: string) => Error | undefined; refuseData?: (rcpt: string) => Error | undefined } = {}) {
   const got: Got[] = [];
   const { refuse, refuseData, ...options } = opts;
   const s = new SMTPServer({
@@ -35,7 +36,7 @@ async function server(opts: Partial<SMTPServerOptions> & { refuse?: (rcpt: strin
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        const err = refuseData?.();
+        const err = refuseData?.(session.envelope.rcptTo[0]?.address ?? '');
         if (err) return cb(err);
         got.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks) });
         cb();
@@ -46,6 +47,53 @@ async function server(opts: Partial<SMTPServerOptions> & { refuse?: (rcpt: strin
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const port = (s.server.address() as { port: number }).port;
   return { got, port, close: () => new Promise<void>((r) => s.close(() => r())) };
+}
+
+/**
+ * A relay that offers PIPELINING and takes one message per connection (as some services limit
+ * messages per connection): it answers the message 250, then 421, and hangs up.
+ */
+async function oneMessagePerConnectionRelay() {
+  const got: string[] = [];
+  let connections = 0;
+  const srv = net.createServer((sock) => {
+    connections++;
+    sock.on('error', () => undefined);
+    sock.write('220 relay.test ESMTP\r\n');
+    let buf = '';
+    let inData = false;
+    let rcpt = '';
+    sock.on('data', (chunk: Buffer) => {
+      buf += chunk.toString('latin1');
+      for (;;) {
+        if (inData) {
+          const end = buf.indexOf('\r\n.\r\n');
+          if (end === -1) return;
+          got.push(rcpt);
+          sock.end('250 2.0.0 queued\r\n421 4.7.0 one message per connection\r\n');
+          return;
+        }
+        const nl = buf.indexOf('\r\n');
+        if (nl === -1) return;
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 2);
+        if (/^EHLO/i.test(line)) sock.write('250-relay.test\r\n250 PIPELINING\r\n');
+        else if (/^MAIL/i.test(line)) sock.write('250 2.1.0 ok\r\n');
+        else if (/^RCPT/i.test(line)) {
+          rcpt = /<(.*)>/.exec(line)![1]!;
+          sock.write('250 2.1.5 ok\r\n');
+        } else if (/^DATA/i.test(line)) {
+          inData = true;
+          sock.write('354 go on\r\n');
+        }
+        else if (/^QUIT/i.test(line)) return void sock.end('221 bye\r\n');
+        else sock.write('502 5.5.2 not here\r\n');
+      }
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  return { got, port, connections: () => connections, close: () => new Promise<void>((r) => srv.close(() => r())) };
 }
 
 function smtpError(code: number, message: string): Error {
@@ -129,6 +177,27 @@ describe('pipelined relay client', () => {
     await s.close();
     assert.equal(r.ok, false);
     assert.equal(r.code, 552);
+  });
+
+  test('a copy refused after its message, with the next envelope pipelined behind it, leaves the next copy delivered', async () => {
+    const s = await server({ refuseData: (rcpt) => (rcpt === 'full@agency.gov' ? smtpError(552, 'Mailbox full') : undefined) });
+    const pool = createSmtpPool({ url: `smtp://127.0.0.1:${s.port}`, connections: 1 });
+    const results = await Promise.all(['a', 'full', 'b', 'c'].map((m, i) => pool.send({ from: 'l@x.gov', to: `${m}@agency.gov` }, message(i))));
+    await pool.close();
+    await s.close();
+    assert.deepEqual(results.map((r) => r.code), [250, 552, 250, 250]);
+    assert.deepEqual(s.got.map((g) => g.to[0]), ['a@agency.gov', 'b@agency.gov', 'c@agency.gov']);
+  });
+
+  test('a relay that hangs up after each message: the copy pipelined behind it goes on a fresh connection, none lost or failed', async () => {
+    const s = await oneMessagePerConnectionRelay();
+    const pool = createSmtpPool({ url: `smtp://127.0.0.1:${s.port}`, connections: 1 });
+    const results = await Promise.all(['a', 'b', 'c'].map((m, i) => pool.send({ from: 'l@x.gov', to: `${m}@agency.gov` }, message(i))));
+    await pool.close();
+    await s.close();
+    assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+    assert.deepEqual(s.got, ['a@agency.gov', 'b@agency.gov', 'c@agency.gov']);
+    assert.equal(s.connections(), 3);
   });
 
   test('STARTTLS with the relay certificate checked, then AUTH PLAIN from the URL', async () => {

@@ -44,9 +44,18 @@ interface Reply {
   text: string;
 }
 
+/** One copy waiting for, or on, a connection. */
+interface Job {
+  from: string;
+  to: string;
+  /** Dot-stuffed, ending in CRLF.CRLF. */
+  data: Buffer;
+  /** Already moved once to another connection after its own broke before the message. */
+  moved: boolean;
+  resolve: (r: SmtpResult) => void;
+}
+
 class SmtpError extends Error {
-  /** Set when the failure came before any of the message was written: safe to try again. */
-  beforeData = false;
   constructor(
     message: string,
     readonly code?: number,
@@ -87,7 +96,6 @@ class Connection {
   extensions = new Set<string>();
   authMethods = new Set<string>();
   dead = false;
-  busy = false;
 
   private constructor(
     socket: net.Socket,
@@ -172,8 +180,16 @@ class Connection {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  private write(data: string | Buffer): void {
+  /** One or two pieces, in one system call (the message and the next envelope). */
+  private write(data: string | Buffer, then?: string): void {
+    if (then === undefined) {
+      this.socket.write(data);
+      return;
+    }
+    this.socket.cork();
     this.socket.write(data);
+    this.socket.write(then);
+    this.socket.uncork();
   }
 
   private async command(line: string, expect: number): Promise<Reply> {
@@ -236,62 +252,107 @@ class Connection {
     }
   }
 
-  /** One message; resolves with the relay's verdict, rejects only when the connection broke. */
-  async send(from: string, to: string, data: Buffer): Promise<SmtpResult> {
-    let replies: Reply[];
-    try {
-      replies = await this.envelope(from, to);
-    } catch (err) {
-      (err as SmtpError).beforeData = true;
-      throw err;
-    }
-    const [m, r, d] = replies;
-    // 421: the relay is closing this connection (idle timeout, too many messages on it).
-    const closing = replies.find((x) => x.code === 421);
-    if (closing) {
-      const e = new SmtpError(`the relay closed the connection: ${closing.text}`, 421);
-      e.beforeData = true;
-      throw e;
-    }
-    const refused = [m, r].find((x) => x && x.code >= 400);
-    if (refused || !d || d.code !== 354) {
-      // If the relay said 354 anyway, end the (empty) message before resetting.
-      if (d?.code === 354) {
-        const end = this.read();
-        this.write('.\r\n');
-        await end;
-      }
-      await this.reset();
-      const why = refused ?? d!;
-      return { ok: false, code: why.code, response: why.text };
-    }
-    const done = this.read();
-    this.write(data);
-    const reply = await done;
-    if (reply.code >= 400) return { ok: false, code: reply.code, response: reply.text };
-    return { ok: true, code: reply.code, response: reply.text };
+  /** MAIL, RCPT and DATA for one job (BODY=8BITMIME when the relay offers it). */
+  private envelopeCommands(job: Job): string {
+    const body = this.extensions.has('8BITMIME') ? ' BODY=8BITMIME' : '';
+    return `MAIL FROM:<${job.from}>${body}\r\nRCPT TO:<${job.to}>\r\nDATA\r\n`;
   }
 
-  private async envelope(from: string, to: string): Promise<Reply[]> {
-    const body = this.extensions.has('8BITMIME') ? ' BODY=8BITMIME' : '';
-    const mail = `MAIL FROM:<${from}>${body}`;
-    const rcpt = `RCPT TO:<${to}>`;
-    let replies: Reply[];
-    if (this.extensions.has('PIPELINING')) {
+  /** The envelope's replies; one write with PIPELINING, else one command at a time (up to the first refusal). */
+  private async envelope(job: Job): Promise<Reply[]> {
+    if (this.pipelining) {
       const waits = [this.read(), this.read(), this.read()];
-      this.write(`${mail}\r\n${rcpt}\r\nDATA\r\n`);
-      replies = await Promise.all(waits);
-    } else {
-      replies = [];
-      for (const line of [mail, rcpt, 'DATA']) {
-        const r = this.read();
-        this.write(`${line}\r\n`);
-        const reply = await r;
-        replies.push(reply);
-        if (reply.code >= 400) break;
-      }
+      this.write(this.envelopeCommands(job));
+      return Promise.all(waits);
+    }
+    const replies: Reply[] = [];
+    for (const line of this.envelopeCommands(job).split('\r\n').filter(Boolean)) {
+      const r = this.read();
+      this.write(`${line}\r\n`);
+      const reply = await r;
+      replies.push(reply);
+      if (reply.code >= 400) break;
     }
     return replies;
+  }
+
+  private get pipelining(): boolean {
+    return this.extensions.has('PIPELINING');
+  }
+
+  /**
+   * Sends jobs until `take` has none left or the connection breaks. With PIPELINING the next
+   * job's envelope goes out in the same write as the message before it (RFC 2920 lets message
+   * content open a group), so a copy costs one round trip. A job whose message was not yet
+   * written when the connection broke goes to `again` (safe to send elsewhere); one whose message
+   * was written is answered with the failure (the relay may have it: the caller retries later).
+   */
+  async run(first: Job, take: () => Job | undefined, again: (job: Job, err: SmtpError) => void): Promise<void> {
+    let job: Job | undefined = first;
+    let envelope = this.envelope(job);
+    while (job) {
+      let replies: Reply[];
+      try {
+        replies = await envelope;
+      } catch (err) {
+        again(job, err as SmtpError);
+        return;
+      }
+      // 421: the relay is closing this connection (idle timeout, too many messages on it).
+      const closing = replies.find((x) => x.code === 421);
+      if (closing) {
+        const e = new SmtpError(`the relay closed the connection: ${closing.text}`, 421);
+        this.destroy(e);
+        again(job, e);
+        return;
+      }
+      const [m, r, d] = replies;
+      const refused = [m, r].find((x) => x && x.code >= 400);
+      if (refused || !d || d.code !== 354) {
+        const why = refused ?? d!;
+        job.resolve({ ok: false, code: why.code, response: why.text });
+        try {
+          // If the relay said 354 anyway, end the (empty) message before resetting.
+          if (d?.code === 354) {
+            const end = this.read();
+            this.write('.\r\n');
+            await end;
+          }
+          await this.reset();
+        } catch {
+          return; // the connection is gone; the pool opens another for what is left
+        }
+        job = this.dead ? undefined : take();
+        if (job) envelope = this.envelope(job);
+        continue;
+      }
+      const next = this.pipelining ? take() : undefined;
+      const done = this.read();
+      let nextEnvelope: Promise<Reply[]> | undefined;
+      if (next) {
+        nextEnvelope = Promise.all([this.read(), this.read(), this.read()]);
+        nextEnvelope.catch(() => undefined); // awaited in the next round
+        this.write(job.data, this.envelopeCommands(next));
+      } else {
+        this.write(job.data);
+      }
+      try {
+        const reply = await done;
+        job.resolve({ ok: reply.code < 400, code: reply.code, response: reply.text });
+      } catch (err) {
+        const e = err as SmtpError;
+        job.resolve({ ok: false, ...(e.code ? { code: e.code } : {}), response: e.message });
+        if (next) again(next, e);
+        return;
+      }
+      if (next) {
+        job = next;
+        envelope = nextEnvelope!;
+      } else {
+        job = take();
+        if (job) envelope = this.envelope(job);
+      }
+    }
   }
 
   private async reset(): Promise<void> {
@@ -316,72 +377,80 @@ class Connection {
 export function createSmtpPool(o: SmtpPoolOptions): SmtpPool {
   const url = new URL(o.url);
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`The relay URL must start with smtp:// or smtps://, not ${url.protocol}//.`);
+  // Copies wait here until a connection takes them: an idle one, a new one, or a busy one as the
+  // next job to pipeline behind the message it is writing.
+  const jobs: Job[] = [];
   const idle: Connection[] = [];
   let open = 0;
   let closing = false;
-  const queue: Array<{ resolve: (c: Connection) => void; reject: (e: Error) => void }> = [];
 
-  async function acquire(): Promise<Connection> {
-    while (idle.length) {
-      const c = idle.pop()!;
-      if (!c.dead) return c;
-      open--;
-    }
-    if (open < o.connections) {
-      open++;
-      try {
-        return await Connection.open(o, url);
-      } catch (err) {
-        open--;
-        throw err;
-      }
-    }
-    return new Promise((resolve, reject) => queue.push({ resolve, reject }));
-  }
+  const failure = (err: Error): SmtpResult => {
+    const code = (err as SmtpError).code;
+    return { ok: false, ...(code ? { code } : {}), response: err.message };
+  };
+  const take = (): Job | undefined => (closing ? undefined : jobs.shift());
+  // A connection that broke before a job's message was written (the relay closed it while idle,
+  // or with 421) hands the job on once, to a fresh connection, rather than count it as a failure.
+  const again = (job: Job, err: SmtpError): void => {
+    if (job.moved || closing) return job.resolve(failure(err));
+    job.moved = true;
+    jobs.unshift(job);
+  };
 
-  function release(c: Connection): void {
+  async function serve(c: Connection, job: Job): Promise<void> {
+    await c.run(job, take, again);
     if (c.dead || closing) {
       open--;
-      const waiter = closing ? undefined : queue.shift();
-      if (waiter) acquire().then(waiter.resolve, waiter.reject);
-      if (closing && !c.dead) void c.quit();
+      if (!c.dead) void c.quit();
+    } else {
+      idle.push(c);
+    }
+    dispatch();
+  }
+
+  async function openFor(job: Job): Promise<void> {
+    let c: Connection;
+    try {
+      c = await Connection.open(o, url);
+    } catch (err) {
+      open--;
+      job.resolve(failure(err as Error));
+      dispatch();
       return;
     }
-    const waiter = queue.shift();
-    if (waiter) waiter.resolve(c);
-    else idle.push(c);
+    await serve(c, job);
+  }
+
+  function dispatch(): void {
+    while (jobs.length && !closing) {
+      const c = idle.pop();
+      if (c?.dead) {
+        open--;
+        continue;
+      }
+      if (c) {
+        void serve(c, jobs.shift()!);
+      } else if (open < o.connections) {
+        open++;
+        void openFor(jobs.shift()!);
+      } else {
+        break;
+      }
+    }
   }
 
   return {
-    async send(envelope, raw) {
-      if (closing) return { ok: false, response: 'the relay connection pool is closed' };
-      const data = dataBlock(raw);
-      // A connection the relay closed while idle (timeout, 421) fails before the message
-      // started; that is retried once on a fresh connection rather than counted as a failure.
-      for (let attempt = 0; ; attempt++) {
-        let c: Connection;
-        try {
-          c = await acquire();
-        } catch (err) {
-          const e = err as SmtpError;
-          return { ok: false, ...(e.code ? { code: e.code } : {}), response: e.message };
-        }
-        try {
-          const result = await c.send(envelope.from, envelope.to, data);
-          release(c);
-          return result;
-        } catch (err) {
-          const e = err as SmtpError;
-          c.destroy(e);
-          release(c);
-          if (attempt === 0 && e.beforeData) continue;
-          return { ok: false, ...(e.code ? { code: e.code } : {}), response: e.message };
-        }
-      }
+    send(envelope, raw) {
+      if (closing) return Promise.resolve({ ok: false, response: 'the relay connection pool is closed' });
+      return new Promise<SmtpResult>((resolve) => {
+        jobs.push({ from: envelope.from, to: envelope.to, data: dataBlock(raw), moved: false, resolve });
+        dispatch();
+      });
     },
     async close() {
       closing = true;
-      for (const w of queue.splice(0)) w.reject(new SmtpError('the relay connection pool is closed'));
+      const closed = failure(new SmtpError('the relay connection pool is closed'));
+      for (const job of jobs.splice(0)) job.resolve(closed);
       await Promise.all(idle.splice(0).map((c) => c.quit()));
     },
   };

@@ -1,0 +1,87 @@
+/**
+ * Fan-out planning in slices (src/lists/fanout.ts): a list larger than one slice gets one
+ * delivery record per recipient, the poster and members who left excluded; a plan cut off
+ * between slices (a crash) and run again completes it without adding anyone twice; a plan run
+ * after it finished adds nothing.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { seedDefaultCommunity } from '../../src/communities/seed.ts';
+import type { ListContext } from '../../src/lists/context.ts';
+import { planFanout } from '../../src/lists/fanout.ts';
+import { acceptPost } from '../../src/lists/pipeline.ts';
+import { listByLocalPart, type List } from '../../src/lists/store.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { openDatabase, type Database } from '../../src/platform/db/database.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
+import { inTransaction } from '../../src/platform/db/queryable.ts';
+import { testDatabaseEnv } from '../helpers.ts';
+import { addMembers } from '../list-helpers.ts';
+
+const DOMAIN = 'lists.test.gov';
+const MEMBERS = Array.from({ length: 2500 }, (_, i) => `p${String(i).padStart(4, '0')}@agency.gov`);
+
+describe('fan-out planning in slices', () => {
+  let db: Database;
+  let cleanup: () => Promise<void>;
+  let list: List;
+  let ctx: ListContext;
+
+  before(async () => {
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    const config = loadConfig({ ...database.env, LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+    db = await openDatabase(config);
+    await migrate(db.pool);
+    await seedDefaultCommunity(db.pool);
+    list = (await listByLocalPart(db.pool, 'social-media'))!;
+    ctx = { pool: db.pool, config, queue: { send: async () => null }, domain: DOMAIN, baseUrl: 'https://socialgov.test.gov', dkim: [], secret: 'test-secret-'.repeat(3) } as unknown as ListContext;
+    await addMembers(db.pool, 'social-media', MEMBERS);
+    await db.pool.query(`update memberships set status = 'left' where member_id = (select id from members where email = 'p0007@agency.gov')`);
+    await db.pool.query(`update lists set send_to_poster = false where id = $1`, [list.id]); // as for a list whose posters do not want their own posts
+  });
+  after(async () => {
+    await db?.close();
+    await cleanup?.();
+  });
+
+  async function post(n: number): Promise<number> {
+    const { postId } = await inTransaction(db.pool, (tx) =>
+      acceptPost(tx, ctx, list, {
+        incomingId: null, raw: Buffer.from(`From: p0000@agency.gov\r\nSubject: plan ${n}\r\n\r\nHello\r\n`), messageId: `<plan-${n}@agency.gov>`, inReplyTo: null, references: [],
+        subject: `plan ${n}`, fromAddress: 'p0000@agency.gov', fromName: null, memberId: null, sentAt: new Date(), auth: null,
+      }),
+    );
+    return postId;
+  }
+
+  async function recipients(postId: number): Promise<string[]> {
+    const { rows } = await db.pool.query<{ address: string }>(`select address from deliveries where kind = 'post' and ref_id = $1 order by address`, [postId]);
+    return rows.map((r) => r.address);
+  }
+
+  const expected = MEMBERS.filter((m) => m !== 'p0000@agency.gov' && m !== 'p0007@agency.gov');
+
+  test('every recipient once, across several slices; the poster and a member who left get none', async () => {
+    const postId = await post(1);
+    assert.deepEqual(await planFanout(db.pool, postId), { planned: expected.length, already: false });
+    assert.deepEqual(await recipients(postId), expected);
+    assert.deepEqual(await planFanout(db.pool, postId), { planned: 0, already: true }, 'a finished plan adds nothing');
+    assert.deepEqual(await recipients(postId), expected);
+  });
+
+  test('a plan cut off after its first slice completes when run again, adding nobody twice', async () => {
+    const postId = await post(2);
+    // What a crash after the first slice's commit leaves: some records, the post not yet planned.
+    const first = expected.slice(0, 1000);
+    await db.pool.query(
+      `insert into deliveries (kind, ref_id, list_id, member_id, address)
+       select 'post', $1, $2, m.id, m.email from members m where m.email = any($3::text[])`,
+      [postId, list.id, first],
+    );
+    assert.deepEqual(await planFanout(db.pool, postId), { planned: expected.length - first.length, already: false });
+    assert.deepEqual(await recipients(postId), expected);
+    const planned = await db.pool.query<{ planned: boolean }>(`select planned_at is not null as planned from posts where id = $1`, [postId]);
+    assert.equal(planned.rows[0]!.planned, true);
+  });
+});
