@@ -173,8 +173,10 @@ await new Promise((allDone) => {
     for (let i = 0; i < queue.length; i++) {
       const job = queue[i];
       // A job heavier than the whole pool still runs, alone.
-      const fits = used === 0 || used + job.weight <= SLOTS;
-      if (!fits || (job.browser && browsers >= BROWSER_JOBS)) continue;
+      if (job.browser && browsers >= BROWSER_JOBS) continue;
+      // The first job that does not fit waits for room, and nothing after it starts before it
+      // (else lighter jobs would keep a browser file waiting to the end).
+      if (used > 0 && used + job.weight > SLOTS) break;
       queue.splice(i--, 1);
       running.add(job);
       used += job.weight;
