@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type pg from 'pg';
 import { listDomainOf, type Config } from '../platform/config.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
@@ -15,6 +15,7 @@ import type { RoleHandle } from '../platform/roles.ts';
 import type { Queue } from '../platform/queue.ts';
 import { parseListAddress, type ListAddress } from './addresses.ts';
 import { checkStructure } from './message/structure.ts';
+import { PromptSMTPServer } from './prompt-smtp-server.ts';
 import { listByLocalPart } from './store.ts';
 
 export const INCOMING_JOB = 'list.incoming';
@@ -109,7 +110,7 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
       });
     },
   };
-  const server = new SMTPServer(options as SMTPServerOptions);
+  const server = new PromptSMTPServer(options as SMTPServerOptions);
   server.on('error', (err) => o.onError?.(err));
   return server;
 }
