@@ -114,6 +114,11 @@ export function createIntake(o: IntakeOptions): Intake {
     const problem = checkStructure(arrival.raw);
     if (problem) return { accepted: false, responseCode: problem.responseCode, message: problem.message };
     if (!arrival.recipients.length) return { accepted: false, responseCode: 550, message: '5.1.1 No list address among the recipients' };
+    // PostgreSQL text cannot hold NUL: one such field would fail the whole batch it is in.
+    // (smtp-server refuses NUL in addresses and HELO already; this guards the other callers.)
+    if ([arrival.envelopeFrom, arrival.helo ?? '', arrival.remoteIp ?? '', ...arrival.recipients.map((r) => r.address)].some((v) => v.includes('\0'))) {
+      return { accepted: false, responseCode: 554, message: '5.6.0 NUL characters in the envelope are not allowed' };
+    }
     try {
       return { accepted: true, ids: await commits.add(arrival) };
     } catch (err) {
