@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { createIntake, INCOMING_JOB, type Arrival, type Intake, type IntakeResult, type ListRecipient } from '../../src/lists/intake.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { postMail, waitFor } from '../list-helpers.ts';
