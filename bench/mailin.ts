@@ -13,7 +13,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,6 +53,25 @@ async function startSink(): Promise<{ port: number; stop(): void }> {
   return { port, stop: () => void child.kill() };
 }
 
+/** CPU seconds (user + system) a process has used so far; 0 when it is gone or not ours to read. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used by serve and by the PostgreSQL sessions on the benchmark's database: on a loaded
+ * machine the rate swings with what else runs, CPU time per post much less.
+ */
+async function cpuNow(db: pg.Pool, name: string, servePid: number): Promise<number> {
+  const { rows } = await db.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+  return cpuSeconds(servePid) + rows.reduce((n, r) => n + cpuSeconds(r.pid), 0);
+}
+
 /** Seconds smtp-source takes to send POSTS messages to `to` at `port`. */
 function smtpSource(port: number, from: string, to: string): number {
   const t0 = process.hrtime.bigint();
@@ -88,12 +107,17 @@ async function main() {
     const before = Number((await db.query<{ n: number }>('select count(*)::int as n from incoming_messages')).rows[0]!.n);
 
     const reference = smtpSource(sink.port, 'pat.smith@agency.gov', 'member0@agency.gov');
+    const serveCpu0 = cpuSeconds(serve.child.pid!);
+    const cpu0 = await cpuNow(db, name, serve.child.pid!);
     const ours = smtpSource(smtpPort, 'pat.smith@agency.gov', `social-media@${DOMAIN}`);
+    const serveCpu = cpuSeconds(serve.child.pid!) - serveCpu0;
+    const cpu = (await cpuNow(db, name, serve.child.pid!)) - cpu0;
     const stored = Number((await db.query<{ n: number }>('select count(*)::int as n from incoming_messages')).rows[0]!.n) - before;
     const rate = POSTS / ours;
     const refRate = POSTS / reference;
     console.log(`  smtp-source into smtp-sink (reference): ${reference.toFixed(2)} s, ${refRate.toFixed(0)} messages/s`);
     console.log(`  smtp-source into socialgov:             ${ours.toFixed(2)} s, ${rate.toFixed(0)} posts/s (${(rate / refRate).toFixed(3)} of the reference)`);
+    console.log(`  CPU while posting: serve ${((serveCpu * 1000) / POSTS).toFixed(2)} ms a post, with its PostgreSQL sessions ${((cpu * 1000) / POSTS).toFixed(2)} ms (${ROLES.includes('worker') ? 'the worker\u2019s share included' : 'no worker'})`);
     console.log(`  posts answered 250 and found in the database: ${stored} of ${POSTS}${stored === POSTS ? '' : '  MISSING POSTS'}`);
     console.log(`  target ≥ 1,000 posts/s: ${rate >= 1000 ? 'ok' : 'BELOW TARGET'}`);
     if (stored !== POSTS) process.exitCode = 1;

@@ -4,7 +4,7 @@
  * coordinators (-owner), a bounce (-bounces+VERP) or a confirmation by reply (-confirm+token).
  * Each message is processed once: the row is locked and its status moves on in one transaction.
  */
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { joinSettings } from '../communities/store.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';
@@ -19,40 +19,14 @@ import { queueBounceCare } from './bounce-care.ts';
 import { readCommand, type DeliveryChoice } from './commands.ts';
 import { listIdOf, listLinks, type ListContext } from './context.ts';
 import { administriviaNotice, commandReply, heldNotice, leaveLinkMail, ownerForward, rejectNotice, type ListRef } from './mails.ts';
-import { acceptPost, type AcceptedMessage } from './pipeline.ts';
+import { acceptPost } from './pipeline.ts';
+import { acceptedMessage, addresses, parseIncoming, type IncomingRow } from './incoming-message.ts';
 import { HOLD_NOTICE_JOB, lookupHoldToken, moderate, moderatorAddresses } from './moderation.ts';
 import { runChain, type PostFacts } from './rules.ts';
 import { listById, listHomePath, type List } from './store.ts';
 import { leaveGroupList, listStanding } from './sub-lists.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { readUnsubscribeToken, readVerpToken, unsubscribeToken } from './tokens.ts';
-
-export interface IncomingRow {
-  id: number;
-  list_id: number | null;
-  address_kind: 'post' | 'request' | 'owner' | 'bounces' | 'confirm';
-  token: string | null;
-  envelope_from: string;
-  remote_ip: string | null;
-  helo: string | null;
-  raw: Buffer;
-  size: number;
-  status: string;
-}
-
-function headerMap(parsed: ParsedMail): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const line of parsed.headerLines) {
-    const value = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
-    map.set(line.key, [...(map.get(line.key) ?? []), value]);
-  }
-  return map;
-}
-
-function addresses(a: AddressObject | AddressObject[] | undefined): string[] {
-  const list = Array.isArray(a) ? a : a ? [a] : [];
-  return list.flatMap((x) => x.value.flatMap((v) => (v.group ? v.group.map((g) => g.address ?? '') : [v.address ?? '']))).filter(Boolean);
-}
 
 /** RFC 3834 and common practice: mail we must never answer. */
 export function isAutomatic(headers: Map<string, string[]>, envelopeFrom: string): boolean {
@@ -129,35 +103,6 @@ export async function setAsideUnprocessable(ctx: ListContext, id: number, err: E
     if (row?.address_kind === 'post' && row.list_id !== null) await ctx.queue.send(HOLD_NOTICE_JOB, { listId: row.list_id }, { db: tx, retryLimit: 10, retryDelay: 60 });
   });
   ctx.log('incoming message set aside after repeated failures', { id, attempts, err: err.message });
-}
-
-/** What the pipeline needs of a message that is accepted now (by the rules or a moderator). */
-export function acceptedMessage(ctx: Pick<ListContext, 'domain'>, row: Pick<IncomingRow, 'id' | 'raw'>, parsed: ParsedMail, from: string, memberId: number | null, auth: SenderAuthentication | null): AcceptedMessage {
-  // Encoded words can decode to NUL, which PostgreSQL text cannot hold.
-  const noNul = (v: string) => v.replace(/\0/g, '');
-  const fromName = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name ? noNul(parsed.from.value[0].name) || null : null);
-  // Every copy must carry the same Message-ID (threading, and receivers dropping a copy sent
-  // twice), so a post without one (or without a Date) gets it here, once.
-  const messageId = parsed.messageId ? noNul(parsed.messageId) : `<socialgov-${row.id}@${ctx.domain}>`;
-  const added = [...(parsed.messageId ? [] : [`Message-ID: ${messageId}`]), ...(parsed.date ? [] : [`Date: ${new Date().toUTCString().replace('GMT', '+0000')}`])];
-  return {
-    incomingId: row.id,
-    raw: added.length ? Buffer.concat([Buffer.from(added.join('\r\n') + '\r\n'), row.raw]) : row.raw,
-    messageId,
-    inReplyTo: parsed.inReplyTo ? noNul(parsed.inReplyTo) : null,
-    references: (Array.isArray(parsed.references) ? parsed.references : parsed.references ? [parsed.references] : []).map(noNul),
-    subject: noNul(parsed.subject ?? ''),
-    fromAddress: from,
-    fromName,
-    memberId,
-    sentAt: parsed.date && !Number.isNaN(parsed.date.getTime()) && parsed.date.getTime() < Date.now() + 86_400_000 ? parsed.date : new Date(),
-    auth,
-  };
-}
-
-export async function parseIncoming(raw: Buffer): Promise<{ parsed: ParsedMail; headers: Map<string, string[]>; from: string | null }> {
-  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
-  return { parsed, headers: headerMap(parsed), from: addresses(parsed.from)[0]?.toLowerCase() ?? null };
 }
 
 async function finish(db: Queryable, id: number, status: string, reason: string | null, extra: { hits?: unknown; postId?: number } = {}): Promise<void> {

@@ -2,31 +2,22 @@
  * The mail-in role: an SMTP listener and, optionally, an LMTP listener (for Postfix's `lmtp:`
  * transport) for the list addresses. RCPT TO an address that is not a list's is refused with 550
  * at once. A message is answered 250 only after its raw bytes (one row per list address it was
- * sent to) and the job that will process it are committed in PostgreSQL: everything after that
- * happens in the worker.
+ * sent to) and the job that will process it are committed in PostgreSQL (intake.ts, which groups
+ * the commits of messages arriving together): everything after that happens in the worker.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type pg from 'pg';
 import { listDomainOf, type Config } from '../platform/config.ts';
-import { inTransaction } from '../platform/db/queryable.ts';
 import type { RoleHandle } from '../platform/roles.ts';
 import type { Queue } from '../platform/queue.ts';
-import { parseListAddress, type ListAddress } from './addresses.ts';
-import { checkStructure } from './message/structure.ts';
-import { listByLocalPart } from './store.ts';
+import { createIntake, type Intake, type ListRecipient } from './intake.ts';
+import { PromptSMTPServer } from './prompt-smtp-server.ts';
 
-export const INCOMING_JOB = 'list.incoming';
-/** First retry of a failed incoming job, doubling after; a message still failing is held (jobs.ts). */
-export const INCOMING_RETRY_SECONDS = 5;
+export { INCOMING_JOB, INCOMING_RETRY_SECONDS } from './intake.ts';
 
-interface Resolved extends ListAddress {
-  listId: number;
-  address: string;
-}
-
-type Session = SMTPServerSession & { socialgovRcpt?: Map<string, Resolved> };
+type Session = SMTPServerSession & { socialgovRcpt?: Map<string, ListRecipient> };
 
 function smtpError(code: number, message: string): Error {
   const err = new Error(message) as Error & { responseCode: number };
@@ -41,8 +32,8 @@ export interface MailInOptions {
   onError?: (err: Error) => void;
 }
 
-function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
-  const { config, pool, queue } = o;
+function listener(o: MailInOptions, intake: Intake, lmtp: boolean): SMTPServer {
+  const { config } = o;
   const domain = listDomainOf(config);
   const tls = config.mailInTlsCert && config.mailInTlsKey ? { cert: readFileSync(config.mailInTlsCert), key: readFileSync(config.mailInTlsKey) } : undefined;
   // smtp-server takes a list of trusted peers for useXForward; its typings know only a boolean.
@@ -66,12 +57,10 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
     // host rather than Postfix; smtp-server answers 550 to anyone not in the list.
     useXForward: config.mailInTrustedPeers,
     onRcptTo(address, session: Session, callback) {
-      const parsed = parseListAddress(address.address, domain);
-      if (!parsed) return callback(smtpError(550, `5.1.1 <${address.address}>: no such list address here`));
-      listByLocalPart(pool, parsed.localPart).then(
-        (list) => {
-          if (!list) return callback(smtpError(550, `5.1.1 <${address.address}>: no such list address here`));
-          (session.socialgovRcpt ??= new Map()).set(address.address.toLowerCase(), { ...parsed, listId: list.id, address: address.address });
+      intake.resolveRecipient(address.address).then(
+        (recipient) => {
+          if (!recipient) return callback(smtpError(550, `5.1.1 <${address.address}>: no such list address here`));
+          (session.socialgovRcpt ??= new Map()).set(address.address.toLowerCase(), recipient);
           callback();
         },
         () => callback(smtpError(451, '4.3.0 Temporary problem looking up the address; try again later')),
@@ -85,31 +74,27 @@ function listener(o: MailInOptions, lmtp: boolean): SMTPServer {
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
           return callback(smtpError(552, `5.3.4 Message too big; the limit is ${config.mailInMaxBytes} bytes`));
         }
-        const raw = Buffer.concat(chunks);
-        const problem = checkStructure(raw);
-        if (problem) return callback(smtpError(problem.responseCode, problem.message));
-        const targets = session.envelope.rcptTo.map((r) => session.socialgovRcpt?.get(r.address.toLowerCase())).filter((t): t is Resolved => !!t);
-        const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        inTransaction(pool, async (tx) => {
-          for (const t of targets) {
-            const { rows } = await tx.query<{ id: number }>(
-              `insert into incoming_messages (list_id, address_kind, rcpt, token, envelope_from, remote_ip, helo, protocol, raw, size)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
-              [t.listId, t.kind, t.address, t.token ?? null, sender, session.remoteAddress, session.hostNameAppearsAs ?? null, lmtp ? 'lmtp' : 'smtp', raw, raw.length],
-            );
-            await queue.send(INCOMING_JOB, { id: rows[0]!.id }, { db: tx, retryLimit: 10, retryDelay: INCOMING_RETRY_SECONDS, expireInSeconds: 120 });
-          }
-        }).then(
-          () => callback(null, 'OK: queued'),
-          (err: Error) => {
-            o.onError?.(err);
-            callback(smtpError(451, '4.3.0 Could not store the message; try again later'));
-          },
-        );
+        const recipients = session.envelope.rcptTo.map((r) => session.socialgovRcpt?.get(r.address.toLowerCase())).filter((t): t is ListRecipient => !!t);
+        intake
+          .accept({
+            raw: Buffer.concat(chunks),
+            envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            recipients,
+            remoteIp: session.remoteAddress,
+            helo: session.hostNameAppearsAs || null,
+            protocol: lmtp ? 'lmtp' : 'smtp',
+          })
+          .then(
+            (result) => (result.accepted ? callback(null, 'OK: queued') : callback(smtpError(result.responseCode, result.message))),
+            (err: Error) => {
+              o.onError?.(err);
+              callback(smtpError(451, '4.3.0 Could not take the message; try again later'));
+            },
+          );
       });
     },
   };
-  const server = new SMTPServer(options as SMTPServerOptions);
+  const server = new PromptSMTPServer(options as SMTPServerOptions);
   server.on('error', (err) => o.onError?.(err));
   return server;
 }
@@ -128,16 +113,18 @@ function listen(server: SMTPServer, port: number, host: string): Promise<number>
 /** Start the listeners; the handle's info has `smtpPort` and, with LMTP, `lmtpPort`. */
 export async function startMailIn(o: MailInOptions): Promise<RoleHandle> {
   const servers: SMTPServer[] = [];
+  const intake = createIntake({ pool: o.pool, queue: o.queue, domain: listDomainOf(o.config), maxBytes: o.config.mailInMaxBytes, ...(o.onError ? { onError: o.onError } : {}) });
   const close = async () => {
     await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await intake.drained();
   };
   try {
-    const smtp = listener(o, false);
+    const smtp = listener(o, intake, false);
     servers.push(smtp);
     const smtpPort = await listen(smtp, o.config.smtpInPort, o.config.mailInHost);
     let lmtpPort: number | undefined;
     if (o.config.lmtpPort !== undefined) {
-      const lmtp = listener(o, true);
+      const lmtp = listener(o, intake, true);
       servers.push(lmtp);
       lmtpPort = await listen(lmtp, o.config.lmtpPort, o.config.mailInHost);
     }

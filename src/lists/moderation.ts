@@ -12,7 +12,7 @@ import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';
 import { hashToken, newToken } from '../platform/tokens.ts';
 import { listLinks, type ListContext } from './context.ts';
-import { acceptedMessage, parseIncoming, type IncomingRow } from './incoming.ts';
+import { acceptedMessage, parseIncoming, type IncomingRow } from './incoming-message.ts';
 import { heldExpiredNotice, holdNotice, rejectNotice } from './mails.ts';
 import { acceptPost } from './pipeline.ts';
 import { heldQueuePath, listById, listHomePath, matchesAddressList, type List } from './store.ts';

@@ -26,6 +26,11 @@ export interface SendOptions {
 
 export interface Queue {
   send(name: string, data: object, opts?: SendOptions): Promise<string | null>;
+  /**
+   * Many jobs of one name in one statement (pg-boss `insert`), with the same options. Throws
+   * unless every job was inserted, so a caller's transaction never commits work without its job.
+   */
+  sendMany(name: string, data: object[], opts?: Pick<SendOptions, 'db' | 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>): Promise<void>;
 }
 
 export interface JobInfo {
@@ -129,6 +134,25 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
       // A worker in this process need not wait for its next poll; others poll every half second.
       if (!o.db && !o.startAfter) for (const w of workersByName.get(name) ?? []) boss.notifyWorker(w);
       return id;
+    },
+    async sendMany(name, data, o = {}) {
+      if (!data.length) return;
+      await ensure(name);
+      const jobs = data.map((d) => ({
+        name, data: d,
+        retryLimit: o.retryLimit ?? 5, retryDelay: o.retryDelay ?? 30, retryBackoff: o.retryBackoff ?? true,
+        ...(o.expireInSeconds ? { expireInSeconds: o.expireInSeconds } : {}),
+      }));
+      // pg-boss's insert returns nothing and skips a job silently (unknown queue, a conflict): count the rows.
+      let inserted = 0;
+      const db = o.db ?? pool;
+      await boss.insert(jobs, { db: { executeSql: async (text: string, values?: unknown[]) => {
+        const result = await db.query(text, values as unknown[]);
+        inserted += result.rowCount ?? 0;
+        return result;
+      } } } as PgBoss.InsertOptions);
+      if (inserted !== jobs.length) throw new QueueError(`The job queue took ${inserted} of ${jobs.length} "${name}" jobs.`);
+      if (!o.db) for (const w of workersByName.get(name) ?? []) boss.notifyWorker(w);
     },
     async work(name, handler, o = {}) {
       await ensure(name);

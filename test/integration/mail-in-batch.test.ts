@@ -1,0 +1,151 @@
+/**
+ * Group commit at mail-in (src/lists/intake.ts) against a real PostgreSQL: posts that arrive
+ * together are stored in one transaction, each with its job; when that transaction fails (here:
+ * the database connection is cut while it waits for a lock), every post in it is refused with
+ * 451 and none is kept, so the sender's retry stores each exactly once. Also over SMTP.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type pg from 'pg';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
+import { createIntake, INCOMING_JOB, type Arrival, type Intake, type IntakeResult, type ListRecipient } from '../../src/lists/intake.ts';
+import { testConfig, testDatabaseEnv } from '../helpers.ts';
+import { postMail, waitFor } from '../list-helpers.ts';
+
+const DOMAIN = 'lists.test.gov';
+const LIST = `social-media@${DOMAIN}`;
+
+/** A timer fired by the test: the batch is exactly what was handed in before `fire`. */
+function manualTimer() {
+  const waiting: Array<() => void> = [];
+  return { timer: (fire: () => void) => void waiting.push(fire), fire: () => waiting.splice(0).forEach((f) => f()) };
+}
+
+function message(marker: string): Buffer {
+  return Buffer.from(`From: Pat <pat.smith@agency.gov>\r\nTo: ${LIST}\r\nSubject: ${marker}\r\nMessage-ID: <${marker}@agency.gov>\r\n\r\nBody of ${marker}.\r\n`);
+}
+
+/** Rows whose raw message carries `marker`, and the incoming jobs that point at them. */
+async function stored(pool: pg.Pool, marker: string): Promise<{ rows: number; jobs: number; transactions: number }> {
+  const { rows } = await pool.query<{ id: number; tx: string }>(`select id, xmin::text as tx from incoming_messages where position(convert_to($1, 'UTF8') in raw) > 0`, [marker]);
+  const jobs = await pool.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = $1 and (data->>'id')::bigint = any($2::bigint[])`, [INCOMING_JOB, rows.map((r) => r.id)]);
+  return { rows: rows.length, jobs: jobs.rows[0]!.n, transactions: new Set(rows.map((r) => r.tx)).size };
+}
+
+/**
+ * Hold an exclusive lock on incoming_messages, run `act`, wait until a store is blocked on the
+ * lock, cut that session's connection, then let go: the blocked transaction fails for certain.
+ */
+async function withStoreCut<T>(pool: pg.Pool, act: () => Promise<T>): Promise<T> {
+  // (The blocked insert waits while its statement is parsed, before pg_stat_activity shows its text.)
+  const locker = await pool.connect();
+  try {
+    await locker.query('begin');
+    await locker.query('lock table incoming_messages in access exclusive mode');
+    const result = act();
+    const pid = await waitFor('a store waiting on the lock', async () => {
+      const { rows } = await locker.query<{ pid: number }>(`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`);
+      return rows[0]?.pid;
+    });
+    await locker.query('select pg_terminate_backend($1)', [pid]);
+    await locker.query('rollback');
+    return await result;
+  } finally {
+    locker.release();
+  }
+}
+
+describe('mail-in group commit', () => {
+  let platform: RunningPlatform;
+  let cleanup: () => Promise<void>;
+  let pool: pg.Pool;
+  let smtpPort: number;
+
+  before(async () => {
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    // mail-in only: stored messages and their jobs stay as the listener left them.
+    platform = await startPlatform(testConfig({ ...database.env, SOCIALGOV_ROLES: 'mail-in', LIST_DOMAIN: DOMAIN }));
+    pool = platform.db.pool;
+    smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
+  });
+  after(async () => {
+    await platform?.close();
+    await cleanup?.();
+  });
+
+  function intakeWithManualTimer(): { intake: Intake; fire: () => void } {
+    const t = manualTimer();
+    return { intake: createIntake({ pool, queue: platform.queue, domain: DOMAIN, maxBytes: 1_000_000, batch: { timer: t.timer } }), fire: t.fire };
+  }
+
+  async function arrival(intake: Intake, raw: Buffer): Promise<Arrival> {
+    const recipient = (await intake.resolveRecipient(LIST)) as ListRecipient;
+    return { raw, envelopeFrom: 'pat.smith@agency.gov', recipients: [recipient], remoteIp: '127.0.0.1', helo: 'mail.agency.gov', protocol: 'smtp' };
+  }
+
+  test('posts handed in within one window are stored in one transaction, each once and with its own job', async () => {
+    const { intake, fire } = intakeWithManualTimer();
+    const marker = `together-${randomBytes(4).toString('hex')}`;
+    const arrivals = await Promise.all([1, 2, 3].map((i) => arrival(intake, message(`${marker}-${i}`))));
+    const results = arrivals.map((a) => intake.accept(a));
+    fire();
+    const done = await Promise.all(results);
+    assert.ok(done.every((r) => r.accepted && r.ids.length === 1));
+    assert.equal(new Set(done.flatMap((r) => (r.accepted ? r.ids : []))).size, 3);
+    assert.deepEqual(await stored(pool, marker), { rows: 3, jobs: 3, transactions: 1 });
+  });
+
+  test('when the batch transaction fails, every post in it gets 451 and none is kept; sent again, each is kept once', async () => {
+    const { intake, fire } = intakeWithManualTimer();
+    const marker = `cut-${randomBytes(4).toString('hex')}`;
+    const arrivals = await Promise.all([1, 2, 3].map((i) => arrival(intake, message(`${marker}-${i}`))));
+    const failed = await withStoreCut(pool, async () => {
+      const results = arrivals.map((a) => intake.accept(a));
+      fire();
+      return Promise.all(results);
+    });
+    for (const r of failed) assert.deepEqual(r, { accepted: false, responseCode: 451, message: '4.3.0 Could not store the message; try again later' });
+    assert.deepEqual(await stored(pool, marker), { rows: 0, jobs: 0, transactions: 0 });
+
+    const again = arrivals.map((a) => intake.accept(a));
+    fire();
+    assert.ok((await Promise.all(again)).every((r) => r.accepted));
+    assert.deepEqual(await stored(pool, marker), { rows: 3, jobs: 3, transactions: 1 });
+  });
+
+  test('over SMTP: a post whose store fails is answered 451, never 250; the resend is stored once', async () => {
+    const marker = `smtp-cut-${randomBytes(4).toString('hex')}`;
+    const send = () => postMail({ port: smtpPort, from: 'Pat <pat.smith@agency.gov>', to: LIST, subject: marker, text: `Body of ${marker}.`, messageId: `<${marker}@agency.gov>` });
+    const refused = await withStoreCut(pool, () => send().then(() => undefined, (err: Error & { responseCode?: number }) => err));
+    assert.equal(refused?.responseCode, 451, 'a temporary failure');
+    assert.deepEqual(await stored(pool, marker), { rows: 0, jobs: 0, transactions: 0 });
+    const sent = await send();
+    assert.match(sent.response, /^250 /);
+    assert.deepEqual(await stored(pool, marker), { rows: 1, jobs: 1, transactions: 1 });
+  });
+
+  test('forty posts over SMTP at once: every one answered 250, each stored once with one job', async () => {
+    const marker = `many-${randomBytes(4).toString('hex')}`;
+    const sent = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => postMail({ port: smtpPort, from: 'pat.smith@agency.gov', to: LIST, subject: `${marker}-${i}:`, text: 'x', messageId: `<${marker}-${i}@agency.gov>` })),
+    );
+    assert.ok(sent.every((s) => /^250 /.test(s.response)));
+    assert.equal((await stored(pool, marker)).rows, 40);
+    assert.equal((await stored(pool, marker)).jobs, 40);
+    for (let i = 0; i < 40; i++) assert.equal((await stored(pool, `${marker}-${i}:`)).rows, 1, `post ${i} once`);
+  });
+
+  test('receiveMessage (for posting from the web) takes a raw message and its envelope as mail does', async () => {
+    const intake = createIntake({ pool, queue: platform.queue, domain: DOMAIN, maxBytes: 1000 });
+    const marker = `web-${randomBytes(4).toString('hex')}`;
+    const ok: IntakeResult = await intake.receiveMessage(message(marker), { from: 'pat.smith@agency.gov', to: [LIST] });
+    assert.ok(ok.accepted && ok.ids.length === 1);
+    assert.deepEqual(await stored(pool, marker), { rows: 1, jobs: 1, transactions: 1 });
+    assert.deepEqual(await intake.receiveMessage(message(marker), { from: 'pat.smith@agency.gov', to: [`nobody@${DOMAIN}`] }), { accepted: false, responseCode: 550, message: `5.1.1 <nobody@${DOMAIN}>: no such list address here` });
+    assert.equal((await intake.receiveMessage(Buffer.concat([message(marker), Buffer.alloc(1000, 97)]), { from: 'pat.smith@agency.gov', to: [LIST] })).accepted, false);
+    assert.equal((await intake.receiveMessage(message(marker), { from: 'pat\0@agency.gov', to: [LIST] })).accepted, false);
+    await intake.drained();
+  });
+});
