@@ -24,7 +24,10 @@ import { confirmGuestRegistration, GUEST_LINK_HOURS, lookupGuestLink, requestGue
 import { EventDetail, EventList, EventListQuery, EventOccurrence, EventSummary, type EventOccurrenceJson, type EventSummaryJson } from './schemas.ts';
 import { filterChoices, findEvent, findEventById, findOccurrence, listEvents, countOccurrences, listOccurrences, occurrencesOf, type EventFilter } from './store.ts';
 import { isValidZone } from './time.ts';
-import { ConfirmGuestPage, EventMessagePage, EventPage, EventsIndexPage, ManageRegistrationPage, MonthPage, MyEventsPage, PastEventsPage, type EventFilters, type FormProblem, type RegisterFormValues, type RegistrationState } from './views.tsx';
+import { EventPage } from './event-views.tsx';
+import { EventsIndexPage, MonthPage, PastEventsPage, type EventFilters } from './list-views.tsx';
+import type { FormProblem, RegisterFormValues, RegistrationState } from './register-views.tsx';
+import { ConfirmGuestPage, EventMessagePage, ManageRegistrationPage, MyEventsPage } from './registration-views.tsx';
 import { FORMATS, KINDS } from './model.ts';
 
 const TZ_COOKIE = 'sg_tz';
