@@ -1,85 +1,44 @@
 /** HTML for one event's page: what, when, where, the recording, and where registration stands. */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
-import { CsrfField, SuccessNotice, type FieldErrors } from '../web/forms.tsx';
 import { renderMarkdown } from '../web/markdown.ts';
 import { locationText } from './calendar.ts';
 import { KIND_TEXT, PLATFORM_TEXT, recordingUrl, venueLine, type Occurrence, type StoredEvent } from './model.ts';
 import { describeRule, parseRule } from './recurrence.ts';
 import type { Seats } from './registration.ts';
-import { COMMON_ZONES, formatShort, formatWhen } from './time.ts';
-import { RegisterForm, type FormProblem, type RegisterFormValues, type RegistrationState } from './register-views.tsx';
-import { Alert, sessionHref } from './view-parts.tsx';
+import { formatShort, formatWhen } from './time.ts';
+import { RegistrationStanding, SeatsLine, type RegistrationState } from './register-views.tsx';
+import { Alert, registerHref, sessionHref, timeZoneHref } from './view-parts.tsx';
 
-function RegistrationBox(p: { e: StoredEvent; o: Occurrence; state: RegistrationState; csrf: string; values?: RegisterFormValues | undefined; errors: FieldErrors; seats: Seats; problem?: FormProblem | undefined }) {
+/**
+ * Where registration stands, on the event page. The form itself is on its own page
+ * (/events/:slug/register): a page with a form carries the visitor's CSRF token, so it cannot be
+ * kept, and the event page is the one an announcement links to.
+ */
+function RegistrationBox(p: { e: StoredEvent; o: Occurrence; state: RegistrationState; seats: Seats }) {
   const s = p.state;
-  let content: JSX.Element;
-  switch (s.kind) {
-    case 'open':
-      content = <RegisterForm e={p.e} o={p.o} state={s} csrf={p.csrf} values={p.values} errors={p.errors} seats={p.seats} problem={p.problem} />;
-      break;
-    case 'sign-in':
-      content = (
-        <p>
-          This event is for members. <a class="usa-button" href={`/signin?next=${encodeURIComponent(s.next)}`}>Sign in to register</a>
-        </p>
-      );
-      break;
-    case 'join':
-      content = (
-        <>
-          <p>This event is for members of:</p>
-          <ul class="usa-list">
-            {s.communities.map((c) => (
-              <li>
-                <a class="usa-link" href={`/communities/${c.slug}/join`} safe>{`Join ${c.title}`}</a>
-              </li>
-            ))}
-          </ul>
-        </>
-      );
-      break;
-    case 'external':
-      content = (
-        <p>
-          <a class="usa-button" href={s.url}>Register on the organizer’s website</a>
-        </p>
-      );
-      break;
-    case 'none':
-      content = <p>No registration is needed.</p>;
-      break;
-    case 'closed':
-      content = <p safe>{s.reason}</p>;
-      break;
-    case 'registered': {
-      const r = s.registration;
-      const text = r.status === 'registered' ? 'You are registered for this session.' : r.status === 'offered' ? 'A seat is held for you: confirm it on your registration page.' : 'You are on the waiting list for this session.';
-      content = (
-        <>
-          <Alert kind="success">{text}</Alert>
-          <p>
-            <a class="usa-link" href={s.manageHref}>Your registration: change or cancel</a>
-          </p>
-        </>
-      );
-      break;
-    }
-  }
-  const seatsText = p.seats.capacity !== undefined ? `${Math.max(p.seats.capacity - p.seats.taken, 0)} of ${p.seats.capacity} seats left${p.seats.waiting ? `; ${p.seats.waiting} on the waiting list` : ''}.` : '';
+  const full = p.seats.capacity !== undefined && p.seats.taken >= p.seats.capacity;
   return (
     <section class="margin-top-4" aria-labelledby="register-heading">
       <h2 id="register-heading">Register</h2>
-      {seatsText && (s.kind === 'open' || s.kind === 'registered') ? <p safe>{seatsText}</p> : ''}
-      {content as 'safe'}
+      {s.kind === 'open' || s.kind === 'registered' ? <SeatsLine seats={p.seats} /> : ''}
+      {s.kind === 'open' ? (
+        <>
+          {full ? <p>This session is full. You can join the waiting list: if a seat frees up, we will email you.</p> : ''}
+          <p>
+            <a class="usa-button" href={registerHref(p.e, p.o)}>{full ? 'Join the waiting list' : 'Register'}</a>
+          </p>
+        </>
+      ) : (
+        <RegistrationStanding state={s} />
+      )}
     </section>
   );
 }
 
 export function EventPage(p: {
-  site: Site; e: StoredEvent; o: Occurrence; upcoming: Occurrence[]; viewerZone?: string | undefined; state: RegistrationState; csrf: string;
-  values?: RegisterFormValues | undefined; errors?: FieldErrors; seats: Seats; canOrganize: boolean; showJoinLink: boolean; now: Date; notice?: string | undefined;
-  problem?: FormProblem | undefined;
+  site: Site; e: StoredEvent; o: Occurrence; upcoming: Occurrence[]; viewerZone?: string | undefined; state: RegistrationState;
+  seats: Seats; canOrganize: boolean; showJoinLink: boolean; now: Date;
 }): string {
   const { e, o } = p;
   const ended = o.endsAt <= p.now;
@@ -96,7 +55,6 @@ export function EventPage(p: {
     <Page site={p.site} title={e.title} section="events" description={e.summary} breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: e.title }]}>
       <div class="grid-row grid-gap-lg">
         <div class="desktop:grid-col-8">
-          <SuccessNotice text={p.notice} />
           {p.canOrganize ? (
             <p>
               <a class="usa-button usa-button--outline" href={`/events/${e.slug}/manage`}>Manage this event</a>
@@ -225,7 +183,7 @@ export function EventPage(p: {
           ) : (
             ''
           )}
-          {ended ? '' : <RegistrationBox e={e} o={o} state={p.state} csrf={p.csrf} values={p.values} errors={p.errors ?? {}} seats={p.seats} problem={p.problem} />}
+          {ended ? '' : <RegistrationBox e={e} o={o} state={p.state} seats={p.seats} />}
         </div>
         <aside class="desktop:grid-col-4 sg-sidebar" aria-label="Calendar and sessions">
           <div class="usa-summary-box">
@@ -235,23 +193,10 @@ export function EventPage(p: {
                 <p>
                   <a class="usa-link" href={`/events/${e.slug}/calendar.ics`}>{e.rrule ? 'Download the series (.ics)' : 'Download (.ics)'}</a>
                 </p>
-                <form method="post" action="/events/time-zone" class="usa-form">
-                  <CsrfField token={p.csrf} />
-                  <input type="hidden" name="back" value={`${sessionHref(e, o)}`} />
-                  <label class="usa-label" for="tz">
-                    Also show times in
-                  </label>
-                  <select class="usa-select" id="tz" name="tz">
-                    {[...new Set([e.timeZone, ...COMMON_ZONES])].map((z) => (
-                      <option value={z} selected={z === (p.viewerZone ?? e.timeZone)} safe>
-                        {z.replace(/_/g, ' ')}
-                      </option>
-                    ))}
-                  </select>
-                  <button class="usa-button usa-button--outline margin-top-1" type="submit">
-                    Show times
-                  </button>
-                </form>
+                {/* Its own page: a form here would carry the visitor's CSRF token, and the event page could not be kept. */}
+                <p>
+                  <a class="usa-link" href={timeZoneHref(e, o)}>Show times in another time zone</a>
+                </p>
               </div>
             </div>
           </div>
