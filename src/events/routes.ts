@@ -11,7 +11,7 @@ import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field } from '../web/forms.tsx';
-import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { canCoordinate, coordinatesAny, isActiveIn } from '../membership/index.ts';
 import { canonicalAddress, parseAddress } from '../membership/address.ts';
 import { eventVEvents, feedCalendar, occurrenceVEvent, type CalendarView } from './calendar.ts';
 import { buildCalendar } from './ics.ts';
@@ -137,7 +137,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const v = req.viewer;
       if (!v) return false;
       if (v.siteAdmin) return true;
-      for (const c of e.communityIds) if ((await membershipIn(ctx.pool, v.memberId, c))?.status === 'active') return true;
+      for (const c of e.communityIds) if (await isActiveIn(ctx.pool, v, c)) return true;
       return false;
     }
 
@@ -175,7 +175,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
         past: await listOccurrences(ctx.pool, { ...f, to: now, descending: true, withRecording: true, limit: 5 }),
         choices: await filterChoices(ctx.pool),
       }));
-      const canCreate = req.viewer ? req.viewer.siteAdmin || (await ctx.pool.query(`select 1 from memberships where member_id = $1 and status = 'active' and role = 'coordinator' limit 1`, [req.viewer.memberId])).rows.length > 0 : false;
+      const canCreate = req.viewer ? req.viewer.siteAdmin || (await coordinatesAny(ctx.pool, req.viewer)) : false;
       return sendPage(reply, EventsIndexPage({ site: siteFor(ctx, req), upcoming, past: past.filter((p) => p.occurrence.endsAt <= now), filters, choices, now, canCreate }));
     });
 
