@@ -99,15 +99,15 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       return z && isValidZone(z) ? z : undefined;
     };
 
-    async function visibleEvent(req: FastifyRequest, slug: string): Promise<StoredEvent> {
-      const e = await findEvent(ctx.pool, slug);
+    async function visibleEvent(req: FastifyRequest, slug: string, load = () => findEvent(ctx.pool, slug)): Promise<StoredEvent> {
+      const e = await load();
       if (!e || (e.status === 'draft' && !(await canOrganize(ctx, req, e)))) throw new NotFoundError(`There is no event called “${slug}”. See all events at /events.`);
       return e;
     }
 
     /** The session a page is about: ?session=, else the next one that has not ended, else the last. */
-    async function sessionOf(e: StoredEvent, sessionParam: string | undefined, now: Date): Promise<{ o: Occurrence; all: Occurrence[] }> {
-      const all = (await occurrencesOf(ctx.pool, e.id)).filter((o) => o.status !== 'skipped');
+    async function sessionOf(e: StoredEvent, sessionParam: string | undefined, now: Date, load = () => occurrencesOf(ctx.pool, e.id)): Promise<{ o: Occurrence; all: Occurrence[] }> {
+      const all = (await load()).filter((o) => o.status !== 'skipped');
       const wanted = sessionParam && /^\d{1,12}$/.test(sessionParam) ? all.find((o) => o.id === Number(sessionParam)) : undefined;
       if (sessionParam && !wanted) throw new NotFoundError('That session of the event does not exist (it may have been skipped). See the event page for the sessions.');
       const o = wanted ?? all.find((x) => x.endsAt > now && x.status === 'scheduled') ?? all.find((x) => x.endsAt > now) ?? all.at(-1);
@@ -143,12 +143,13 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
 
     async function showEvent(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, sessionParam: string | undefined) {
       const now = new Date();
-      const { o, all } = await sessionOf(e, sessionParam, now);
+      // The sessions and seats are the same for every visitor: a few seconds old at most (ctx.recent).
+      const { o, all } = await sessionOf(e, sessionParam, now, () => ctx.recent(`event-sessions:${e.id}`, () => occurrencesOf(ctx.pool, e.id)));
       const state = await registrationState(req, e, o, now);
       const organizer = await canOrganize(ctx, req, e);
       return sendPage(reply, EventPage({
         site: siteFor(ctx, req), e, o, upcoming: all.filter((x) => x.endsAt > now), viewerZone: viewerZone(req), state,
-        seats: await seatsFor(ctx.pool, e, o.id), canOrganize: organizer,
+        seats: await ctx.recent(`event-seats:${o.id}`, () => seatsFor(ctx.pool, e, o.id)), canOrganize: organizer,
         showJoinLink: organizer || (state.kind === 'registered' && state.registration.status === 'registered'), now,
       }));
     }
@@ -221,7 +222,8 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     app.get<{ Params: { slug: string }; Querystring: { session?: string; registered?: string } }>('/events/:slug', publicPage, async (req, reply) => {
-      const e = await visibleEvent(req, req.params.slug);
+      // the event as every visitor sees it, a few seconds old at most (ctx.recent); a draft still only for its organizers
+      const e = await visibleEvent(req, req.params.slug, () => ctx.recent(`event:${req.params.slug}`, () => findEvent(ctx.pool, req.params.slug)));
       return showEvent(req, reply, e, req.query.session);
     });
 

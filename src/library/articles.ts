@@ -151,6 +151,7 @@ export async function canEdit(db: Queryable, viewer: Viewer, communityId: number
 /** Whether a member may write articles at all: an active member of some community, or a site admin. */
 export async function canWrite(db: Queryable, viewer: Viewer): Promise<boolean> {
   if (viewer.siteAdmin) return true;
+  if (viewer.memberships) return [...viewer.memberships.values()].some((m) => m.status === 'active');
   const { rows } = await db.query(`select 1 from memberships where member_id = $1 and status = 'active' limit 1`, [viewer.memberId]);
   return rows.length > 0;
 }
