@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { createSession, SESSION_COOKIE } from '../../src/membership/sessions.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { csrfToken, WebClient } from '../web-client.ts';
