@@ -6,13 +6,10 @@
  */
 import type { Queryable } from '../platform/db/queryable.ts';
 import type { List } from '../lists/store.ts';
-import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { canCoordinate, isActiveIn, type MemberRef } from '../membership/index.ts';
 import { listStanding } from '../lists/sub-lists.ts';
 
-export interface ArchiveViewer {
-  memberId: number;
-  siteAdmin: boolean;
-}
+export type ArchiveViewer = MemberRef;
 
 export type ArchiveAccess =
   | { read: true; member: boolean; coordinator: boolean; hideAddresses: boolean }
@@ -24,8 +21,7 @@ export async function archiveAccess(db: Queryable, list: List, viewer: ArchiveVi
   if (viewer) {
     coordinator = await canCoordinate(db, viewer, list.communityId);
     if (list.groupId === null) {
-      const m = await membershipIn(db, viewer.memberId, list.communityId);
-      member = viewer.siteAdmin || (!!m && m.status === 'active');
+      member = viewer.siteAdmin || (await isActiveIn(db, viewer, list.communityId));
     } else {
       member = viewer.siteAdmin || coordinator || (await listStanding(db, list, viewer.memberId)).member;
     }

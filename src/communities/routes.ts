@@ -6,7 +6,7 @@ import { absoluteUrl, NotFoundError, sendPage, siteFor, type AppContext } from '
 import { ApiError } from '../platform/http/schemas.ts';
 import { CommunityDetail, CommunityList, SlugParams, type CommunityDetailJson, type CommunitySummaryJson } from './schemas.ts';
 import { findCommunity, leadName, listCommunities, type CommunityDetail as Detail, type CommunitySummary as Summary } from './store.ts';
-import { canCoordinate, memberCountsByAgency, memberCountsByLevel, membershipIn } from '../membership/index.ts';
+import { canCoordinate, isActiveIn, memberCountsByAgency, memberCountsByLevel } from '../membership/index.ts';
 import { CommunitiesIndexPage, CommunityPage, HomePage } from './views.tsx';
 import { listAddresses, listsOfCommunity } from '../lists/index.ts';
 import { archiveLinkFor } from '../archives/index.ts';
@@ -78,7 +78,7 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
       const shared = await ctx.recent(`community-page:${req.params.slug}`, () => communityPageData(ctx, req.params.slug));
       if (!shared) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
       const { c, breakdown, list, panels, traffic } = shared;
-      const viewerIsMember = req.viewer ? (await membershipIn(ctx.pool, req.viewer.memberId, c.id))?.status === 'active' : false;
+      const viewerIsMember = req.viewer ? await isActiveIn(ctx.pool, req.viewer, c.id) : false;
       const viewerCoordinates = req.viewer ? await canCoordinate(ctx.pool, req.viewer, c.id) : false;
       const saved = (req.query as { saved?: string }).saved === '1' && viewerCoordinates;
       const addresses = list ? listAddresses(list.localPart, listDomainOf(ctx.config)) : undefined;

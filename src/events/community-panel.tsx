@@ -2,7 +2,7 @@
 import Html from '@kitajs/html';
 import { communityPanel } from '../platform/contributions.ts';
 import { listOccurrences } from './store.ts';
-import { CommunityEventsBox } from './views.tsx';
+import { CommunityEventsBox } from './list-views.tsx';
 
 export const upcomingEventsPanel = communityPanel({
   name: 'upcoming-events',

@@ -6,4 +6,4 @@ export { slugify, type EventInput, type EventKind, type StoredEvent } from './mo
 export { RuleError } from './recurrence.ts';
 export { createEvent, EventExistsError, listOccurrences, type ListedOccurrence } from './store.ts';
 export { COMMON_ZONES, formatShort, formatWhen, isValidZone, parseLocal } from './time.ts';
-export { SessionList } from './views.tsx';
+export { SessionList } from './list-views.tsx';

@@ -11,7 +11,7 @@ import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field } from '../web/forms.tsx';
-import { canCoordinate, membershipIn } from '../membership/members.ts';
+import { canCoordinate, coordinatesAny, isActiveIn } from '../membership/index.ts';
 import { canonicalAddress, parseAddress } from '../membership/address.ts';
 import { eventVEvents, feedCalendar, occurrenceVEvent, type CalendarView } from './calendar.ts';
 import { buildCalendar } from './ics.ts';
@@ -23,8 +23,11 @@ import {
 import { confirmGuestRegistration, GUEST_LINK_HOURS, lookupGuestLink, requestGuestRegistration, type GuestLink } from './guest-registration.ts';
 import { EventDetail, EventList, EventListQuery, EventOccurrence, EventSummary, type EventOccurrenceJson, type EventSummaryJson } from './schemas.ts';
 import { filterChoices, findEvent, findEventById, findOccurrence, listEvents, countOccurrences, listOccurrences, occurrencesOf, type EventFilter } from './store.ts';
-import { isValidZone } from './time.ts';
-import { ConfirmGuestPage, EventMessagePage, EventPage, EventsIndexPage, ManageRegistrationPage, MonthPage, MyEventsPage, PastEventsPage, type EventFilters, type FormProblem, type RegisterFormValues, type RegistrationState } from './views.tsx';
+import { COMMON_ZONES, isValidZone } from './time.ts';
+import { EventPage } from './event-views.tsx';
+import { EventsIndexPage, MonthPage, PastEventsPage, type EventFilters } from './list-views.tsx';
+import { RegisterPage, TimeZonePage, type FormProblem, type RegisterFormValues, type RegistrationState } from './register-views.tsx';
+import { ConfirmGuestPage, EventMessagePage, ManageRegistrationPage, MyEventsPage } from './registration-views.tsx';
 import { FORMATS, KINDS } from './model.ts';
 
 const TZ_COOKIE = 'sg_tz';
@@ -96,15 +99,15 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       return z && isValidZone(z) ? z : undefined;
     };
 
-    async function visibleEvent(req: FastifyRequest, slug: string): Promise<StoredEvent> {
-      const e = await findEvent(ctx.pool, slug);
+    async function visibleEvent(req: FastifyRequest, slug: string, load = () => findEvent(ctx.pool, slug)): Promise<StoredEvent> {
+      const e = await load();
       if (!e || (e.status === 'draft' && !(await canOrganize(ctx, req, e)))) throw new NotFoundError(`There is no event called “${slug}”. See all events at /events.`);
       return e;
     }
 
     /** The session a page is about: ?session=, else the next one that has not ended, else the last. */
-    async function sessionOf(e: StoredEvent, sessionParam: string | undefined, now: Date): Promise<{ o: Occurrence; all: Occurrence[] }> {
-      const all = (await occurrencesOf(ctx.pool, e.id)).filter((o) => o.status !== 'skipped');
+    async function sessionOf(e: StoredEvent, sessionParam: string | undefined, now: Date, load = () => occurrencesOf(ctx.pool, e.id)): Promise<{ o: Occurrence; all: Occurrence[] }> {
+      const all = (await load()).filter((o) => o.status !== 'skipped');
       const wanted = sessionParam && /^\d{1,12}$/.test(sessionParam) ? all.find((o) => o.id === Number(sessionParam)) : undefined;
       if (sessionParam && !wanted) throw new NotFoundError('That session of the event does not exist (it may have been skipped). See the event page for the sessions.');
       const o = wanted ?? all.find((x) => x.endsAt > now && x.status === 'scheduled') ?? all.find((x) => x.endsAt > now) ?? all.at(-1);
@@ -124,7 +127,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
         if (mine) return { kind: 'registered', registration: mine, manageHref: manageUrl({ ...(await deps()), baseUrl: '' }, mine.id) };
       }
       if (e.registration === 'members') {
-        if (!v) return { kind: 'sign-in', next: `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}` };
+        if (!v) return { kind: 'sign-in', next: `/events/${e.slug}/register${e.rrule ? `?session=${o.id}` : ''}` };
         if (!(await mayRegisterAsMember(req, e))) return { kind: 'join', communities: e.communities };
       }
       return v ? { kind: 'open', asMember: { name: v.name ?? v.email, email: v.email } } : { kind: 'open' };
@@ -134,19 +137,30 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const v = req.viewer;
       if (!v) return false;
       if (v.siteAdmin) return true;
-      for (const c of e.communityIds) if ((await membershipIn(ctx.pool, v.memberId, c))?.status === 'active') return true;
+      for (const c of e.communityIds) if (await isActiveIn(ctx.pool, v, c)) return true;
       return false;
     }
 
-    async function showEvent(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, sessionParam: string | undefined, extra: { values?: RegisterFormValues; errors?: Record<string, string>; status?: number; notice?: string; problem?: FormProblem } = {}) {
+    async function showEvent(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, sessionParam: string | undefined) {
       const now = new Date();
-      const { o, all } = await sessionOf(e, sessionParam, now);
+      // The sessions and seats are the same for every visitor: a few seconds old at most (ctx.recent).
+      const { o, all } = await sessionOf(e, sessionParam, now, () => ctx.recent(`event-sessions:${e.id}`, () => occurrencesOf(ctx.pool, e.id)));
       const state = await registrationState(req, e, o, now);
       const organizer = await canOrganize(ctx, req, e);
       return sendPage(reply, EventPage({
-        site: siteFor(ctx, req), e, o, upcoming: all.filter((x) => x.endsAt > now), viewerZone: viewerZone(req), state, csrf: reply.generateCsrf(),
-        values: extra.values, errors: extra.errors ?? {}, seats: await seatsFor(ctx.pool, e, o.id), canOrganize: organizer,
-        showJoinLink: organizer || (state.kind === 'registered' && state.registration.status === 'registered'), now, notice: extra.notice, problem: extra.problem,
+        site: siteFor(ctx, req), e, o, upcoming: all.filter((x) => x.endsAt > now), viewerZone: viewerZone(req), state,
+        seats: await ctx.recent(`event-seats:${o.id}`, () => seatsFor(ctx.pool, e, o.id)), canOrganize: organizer,
+        showJoinLink: organizer || (state.kind === 'registered' && state.registration.status === 'registered'), now,
+      }));
+    }
+
+    /** The registration form for one session (or where registration stands), again with what was typed and why it was refused. */
+    async function showRegister(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, sessionParam: string | undefined, extra: { values?: RegisterFormValues; errors?: Record<string, string>; status?: number; problem?: FormProblem } = {}) {
+      const now = new Date();
+      const { o } = await sessionOf(e, sessionParam, now);
+      const state = await registrationState(req, e, o, now);
+      return sendPage(reply, RegisterPage({
+        site: siteFor(ctx, req), e, o, state, csrf: reply.generateCsrf(), values: extra.values, errors: extra.errors ?? {}, seats: await seatsFor(ctx.pool, e, o.id), problem: extra.problem,
       }), extra.status ?? 200);
     }
 
@@ -162,7 +176,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
         past: await listOccurrences(ctx.pool, { ...f, to: now, descending: true, withRecording: true, limit: 5 }),
         choices: await filterChoices(ctx.pool),
       }));
-      const canCreate = req.viewer ? req.viewer.siteAdmin || (await ctx.pool.query(`select 1 from memberships where member_id = $1 and status = 'active' and role = 'coordinator' limit 1`, [req.viewer.memberId])).rows.length > 0 : false;
+      const canCreate = req.viewer ? req.viewer.siteAdmin || (await coordinatesAny(ctx.pool, req.viewer)) : false;
       return sendPage(reply, EventsIndexPage({ site: siteFor(ctx, req), upcoming, past: past.filter((p) => p.occurrence.endsAt <= now), filters, choices, now, canCreate }));
     });
 
@@ -184,11 +198,19 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, MonthPage({ site: siteFor(ctx, req), year, month, zone, sessions }));
     });
 
+    /** Where the time-zone choice goes back to: an event page on this site, else the list. */
+    const backTo = (back: string | undefined) => (back && /^\/events\/[a-z0-9-?=&]*$/.test(back) ? back : '/events');
+
+    app.get<{ Querystring: { back?: string; zone?: string } }>('/events/time-zone', hide, async (req, reply) => {
+      const chosen = viewerZone(req) ?? (req.query.zone && isValidZone(req.query.zone) ? req.query.zone : undefined);
+      const zones = [...new Set([...(chosen ? [chosen] : []), ...COMMON_ZONES])];
+      return sendPage(reply, TimeZonePage({ site: siteFor(ctx, req), back: backTo(req.query.back), zones, chosen, csrf: reply.generateCsrf() }));
+    });
+
     app.post('/events/time-zone', csrf, async (req, reply) => {
       const tz = field(req.body, 'tz', 100);
-      const back = field(req.body, 'back', 300);
       if (isValidZone(tz)) reply.setCookie(TZ_COOKIE, tz, { path: '/', sameSite: 'lax', httpOnly: true, secure: 'auto', maxAge: 365 * 86400 });
-      return reply.redirect(/^\/events\/[a-z0-9-?=&]*$/.test(back) ? back : '/events', 303);
+      return reply.redirect(backTo(field(req.body, 'back', 300)), 303);
     });
 
     app.get('/events/mine', hide, async (req, reply) => {
@@ -200,11 +222,17 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     app.get<{ Params: { slug: string }; Querystring: { session?: string; registered?: string } }>('/events/:slug', publicPage, async (req, reply) => {
-      const e = await visibleEvent(req, req.params.slug);
+      // the event as every visitor sees it, a few seconds old at most (ctx.recent); a draft still only for its organizers
+      const e = await visibleEvent(req, req.params.slug, () => ctx.recent(`event:${req.params.slug}`, () => findEvent(ctx.pool, req.params.slug)));
       return showEvent(req, reply, e, req.query.session);
     });
 
     // ---- Registering --------------------------------------------------------------------
+
+    app.get<{ Params: { slug: string }; Querystring: { session?: string } }>('/events/:slug/register', hide, async (req, reply) => {
+      const e = await visibleEvent(req, req.params.slug);
+      return showRegister(req, reply, e, req.query.session);
+    });
 
     app.post<{ Params: { slug: string } }>('/events/:slug/register', csrf, async (req, reply) => {
       const e = await visibleEvent(req, req.params.slug);
@@ -212,7 +240,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       const sessionParam = field(req.body, 'session', 12);
       const { o } = await sessionOf(e, sessionParam || undefined, now);
       const state = await registrationState(req, e, o, now);
-      if (state.kind !== 'open') return showEvent(req, reply, e, String(o.id), { status: state.kind === 'sign-in' ? 401 : 409 });
+      if (state.kind !== 'open') return showRegister(req, reply, e, String(o.id), { status: state.kind === 'sign-in' ? 401 : 409 });
       const values: RegisterFormValues = {
         name: state.asMember ? state.asMember.name : field(req.body, 'name', 200),
         email: state.asMember ? state.asMember.email : field(req.body, 'email', 320),
@@ -227,13 +255,13 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
       };
       const person = { name: values.name, email: values.email, ...(values.agency ? { agency: values.agency } : {}), ...(req.viewer ? { memberId: req.viewer.memberId } : {}) };
       const errors = checkDetails(e, person, details);
-      if (Object.keys(errors).length) return showEvent(req, reply, e, String(o.id), { values, errors, status: 400 });
+      if (Object.keys(errors).length) return showRegister(req, reply, e, String(o.id), { values, errors, status: 400 });
       const d = await deps();
       if (!req.viewer) {
         // A guest: only a request until the address is confirmed. A refusal keeps what they typed in the form and says why.
         const tooMany = (seconds: number, extra: { errors?: Record<string, string>; problem?: FormProblem }) => {
           reply.header('retry-after', String(seconds));
-          return showEvent(req, reply, e, String(o.id), { values, status: 429, ...extra });
+          return showRegister(req, reply, e, String(o.id), { values, status: 429, ...extra });
         };
         const byIp = await rateLimit(ctx.pool, `event-register:ip:${req.ip}`, GUESTS_PER_IP.max, GUESTS_PER_IP.windowSeconds);
         if (!byIp.allowed) {
@@ -250,7 +278,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
           await inTransaction(ctx.pool, (tx) => requestGuestRegistration(tx, d, actorOf(req), { event: e, occurrence: o, everySession: values.everySession, person, details, ip: req.ip, now }));
         } catch (err) {
           if (!(err instanceof RegistrationClosedError)) throw err;
-          return showEvent(req, reply, e, String(o.id), { status: 409 });
+          return showRegister(req, reply, e, String(o.id), { status: 409 });
         }
         return sendPage(reply, EventMessagePage({
           site: siteFor(ctx, req), title: 'Check your email', alert: 'success',
@@ -266,7 +294,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
         result = await inTransaction(ctx.pool, (tx) => register(tx, d, actorOf(req), { event: e, occurrence: o, everySession: values.everySession, person, details, now }));
       } catch (err) {
         if (!(err instanceof RegistrationClosedError)) throw err;
-        return showEvent(req, reply, e, String(o.id), { status: 409 });
+        return showRegister(req, reply, e, String(o.id), { status: 409 });
       }
       const mine = result.registrations.find((r) => r.occurrenceId === o.id) ?? result.registrations[0]!;
       const links = [{ href: manageUrl({ ...d, baseUrl: '' }, mine.id), label: 'Your registration: change or cancel' }, { href: sessionLink(e, o), label: `Back to ${e.title}` }];

@@ -2,8 +2,29 @@
 import { DateTime } from 'luxon';
 import { zoneAbbreviation } from '../platform/time.ts';
 
+/**
+ * Formatted times, remembered: the event lists format the same sessions for every request, and
+ * luxon's formatting (zone offsets, names) was the largest part of making those pages. Bounded:
+ * when full, it starts again.
+ */
+const formatted = new Map<string, string>();
+const MAX_FORMATTED = 20_000;
+function remembered(key: string, format: () => string): string {
+  let text = formatted.get(key);
+  if (text === undefined) {
+    if (formatted.size >= MAX_FORMATTED) formatted.clear();
+    text = format();
+    formatted.set(key, text);
+  }
+  return text;
+}
+
 /** "Wednesday, November 4, 2026, 2:00 – 3:00 PM EST" (the end date is written when it differs). */
 export function formatWhen(start: Date, end: Date, zone: string): string {
+  return remembered(`w|${start.getTime()}|${end.getTime()}|${zone}`, () => formatWhenNow(start, end, zone));
+}
+
+function formatWhenNow(start: Date, end: Date, zone: string): string {
   const s = DateTime.fromJSDate(start, { zone });
   const e = DateTime.fromJSDate(end, { zone });
   const day = s.toFormat('cccc, LLLL d, yyyy');
@@ -14,8 +35,10 @@ export function formatWhen(start: Date, end: Date, zone: string): string {
 
 /** "Nov 4, 2:00 PM EST": short form for lists. */
 export function formatShort(start: Date, zone: string): string {
-  const d = DateTime.fromJSDate(start, { zone });
-  return `${d.toFormat('LLL d, yyyy, h:mm a')} ${zoneAbbreviation(d)}`;
+  return remembered(`s|${start.getTime()}|${zone}`, () => {
+    const d = DateTime.fromJSDate(start, { zone });
+    return `${d.toFormat('LLL d, yyyy, h:mm a')} ${zoneAbbreviation(d)}`;
+  });
 }
 
 /** "2:00 PM" */

@@ -1,7 +1,7 @@
 /** Working group routes under a community: list, page, start, join, leave, approve, deliverables, meetings. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { joinSettings } from '../communities/index.ts';
-import { canCoordinate, type DeliveryMode, membershipIn } from '../membership/index.ts';
+import { canCoordinate, isActiveIn, type DeliveryMode } from '../membership/index.ts';
 import { ForbiddenError, idParam, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { slugFromTitle } from '../library/index.ts';
@@ -66,7 +66,7 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
         site: siteFor(ctx, req), g, csrf: v ? reply.generateCsrf() : undefined,
         mine: v ? await personIn(ctx.pool, g.id, v.memberId) : undefined,
         delivery: v ? await groupDelivery(ctx.pool, g.id, v.memberId) : undefined,
-        communityMember: v ? (await membershipIn(ctx.pool, v.memberId, g.communityId))?.status === 'active' : false,
+        communityMember: v ? await isActiveIn(ctx.pool, v, g.communityId) : false,
         canLead: lead,
         // draft meetings: only those who run the group see them, to finish and publish them
         drafts: lead ? draftMeetings(await listOccurrences(ctx.pool, { groupId: g.id, includeDrafts: true, limit: 200 })) : [],
@@ -81,7 +81,7 @@ export function groupRoutes(ctx: AppContext): FastifyPluginAsync {
       const v = req.viewer;
       if (!v) return false;
       if (await canCoordinate(ctx.pool, v, communityId)) return true;
-      return (await membershipIn(ctx.pool, v.memberId, communityId))?.status === 'active';
+      return isActiveIn(ctx.pool, v, communityId);
     }
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/groups', publicPage, async (req, reply) => {

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
-import { canCoordinate } from '../membership/index.ts';
+import { canCoordinate, coordinatesAny, type MemberRef } from '../membership/index.ts';
 import { ensureAuthors, type AuthorSummary } from './authors.ts';
 
 export const ARTICLE_KINDS = ['news', 'best-practice', 'case-study', 'resource'] as const;
@@ -137,9 +137,7 @@ export interface ArticleInput {
   contentLeadId?: number | null;
 }
 
-export interface Viewer {
-  memberId: number;
-  siteAdmin: boolean;
+export interface Viewer extends MemberRef {
   email: string;
 }
 
@@ -147,13 +145,13 @@ export interface Viewer {
 export async function canEdit(db: Queryable, viewer: Viewer, communityId: number | null): Promise<boolean> {
   if (viewer.siteAdmin) return true;
   if (communityId !== null) return canCoordinate(db, viewer, communityId);
-  const { rows } = await db.query(`select 1 from memberships where member_id = $1 and status = 'active' and role = 'coordinator' limit 1`, [viewer.memberId]);
-  return rows.length > 0;
+  return coordinatesAny(db, viewer);
 }
 
 /** Whether a member may write articles at all: an active member of some community, or a site admin. */
 export async function canWrite(db: Queryable, viewer: Viewer): Promise<boolean> {
   if (viewer.siteAdmin) return true;
+  if (viewer.memberships) return [...viewer.memberships.values()].some((m) => m.status === 'active');
   const { rows } = await db.query(`select 1 from memberships where member_id = $1 and status = 'active' limit 1`, [viewer.memberId]);
   return rows.length > 0;
 }

@@ -333,9 +333,13 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     app.get<{ Params: { slug: string } }>('/library/guides/:slug', publicPage, async (req, reply) => {
-      const g = await guide(req.params.slug);
+      // The same for every visitor, a few seconds old at most (ctx.recent); then what is theirs.
+      const { g, producedBy } = await ctx.recent(`library-guide:${req.params.slug}`, async () => {
+        const found = await guide(req.params.slug);
+        return { g: found, producedBy: await producersOf(ctx.pool, { kind: 'guide', id: found.id }) };
+      });
       const editor = req.viewer ? await canEdit(ctx.pool, req.viewer, g.communityId) : false;
-      return sendPage(reply, GuidePage({ site: siteFor(ctx, req), g, section: null, producedBy: await producersOf(ctx.pool, { kind: 'guide', id: g.id }), editor }));
+      return sendPage(reply, GuidePage({ site: siteFor(ctx, req), g, section: null, producedBy, editor }));
     });
 
     app.get<{ Params: { slug: string } }>('/library/guides/:slug/print', publicPage, async (req, reply) => {

@@ -126,9 +126,11 @@ export function toolRoutes(ctx: AppContext): FastifyPluginAsync {
       return toolJson(req, t);
     });
 
-    app.get('/library/tools', publicPage, async (req, reply) =>
-      sendPage(reply, ToolsPage({ site: siteFor(ctx, req), tools: await listTools(ctx.pool), contacts: await listContacts(ctx.pool), canManage: req.viewer ? await canEdit(ctx.pool, req.viewer, null) : false })),
-    );
+    app.get('/library/tools', publicPage, async (req, reply) => {
+      // The same for every visitor, a few seconds old at most (ctx.recent); then what is theirs.
+      const { tools, contacts } = await ctx.recent('library-tools', async () => ({ tools: await listTools(ctx.pool), contacts: await listContacts(ctx.pool) }));
+      return sendPage(reply, ToolsPage({ site: siteFor(ctx, req), tools, contacts, canManage: req.viewer ? await canEdit(ctx.pool, req.viewer, null) : false }));
+    });
 
     /** The uploaded document field, checked: a PDF or Word file, or an error for the field. */
     function uploadedDocument(req: FastifyRequest, errors: FieldErrors): UploadedFile | undefined {

@@ -1,6 +1,7 @@
 /** Members and their memberships: the records every other membership use case changes. */
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
+import type { Standing } from './sessions.ts';
 
 export type MembershipStatus = 'pending' | 'active' | 'left' | 'removed' | 'banned';
 export type Role = 'member' | 'moderator' | 'coordinator';
@@ -164,9 +165,36 @@ export async function coordinatorAddresses(db: Queryable, communityId: number): 
   return admins.rows.map((r) => r.email);
 }
 
+/**
+ * A member whose rights a page checks. The signed-in viewer (req.viewer) also carries their
+ * memberships, read with their session for this request: the checks below then need no query.
+ */
+export interface MemberRef {
+  memberId: number;
+  siteAdmin: boolean;
+  memberships?: ReadonlyMap<number, Standing>;
+}
+
+/** A member's status and role in a community: from the viewer's own session read when it has it, else from the database. */
+export async function standingIn(db: Queryable, member: MemberRef, communityId: number): Promise<Standing | undefined> {
+  return member.memberships ? member.memberships.get(communityId) : membershipIn(db, member.memberId, communityId);
+}
+
+/** Whether this member is an active member of the community. */
+export async function isActiveIn(db: Queryable, member: MemberRef, communityId: number): Promise<boolean> {
+  return (await standingIn(db, member, communityId))?.status === 'active';
+}
+
+/** Whether this member coordinates any community (may create events and edit the library's shared pages). */
+export async function coordinatesAny(db: Queryable, member: MemberRef): Promise<boolean> {
+  if (member.memberships) return [...member.memberships.values()].some((m) => m.status === 'active' && m.role === 'coordinator');
+  const { rows } = await db.query(`select 1 from memberships where member_id = $1 and status = 'active' and role = 'coordinator' limit 1`, [member.memberId]);
+  return rows.length > 0;
+}
+
 /** Whether this member may run a community: its coordinator (or moderator, when `moderatorOk`) or a site admin. */
-export async function canCoordinate(db: Queryable, member: { memberId: number; siteAdmin: boolean }, communityId: number, moderatorOk = false): Promise<boolean> {
+export async function canCoordinate(db: Queryable, member: MemberRef, communityId: number, moderatorOk = false): Promise<boolean> {
   if (member.siteAdmin) return true;
-  const m = await membershipIn(db, member.memberId, communityId);
+  const m = await standingIn(db, member, communityId);
   return !!m && m.status === 'active' && (m.role === 'coordinator' || (moderatorOk && m.role === 'moderator'));
 }

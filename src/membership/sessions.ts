@@ -1,14 +1,28 @@
 /** Signed-in sessions: a random cookie value, stored hashed, sliding expiry, sign out everywhere. */
 import type { Queryable } from '../platform/db/queryable.ts';
 import { hashToken, newToken } from '../platform/tokens.ts';
+import type { MembershipStatus, Role } from './members.ts';
 
 export const SESSION_COOKIE = 'sg_session';
+
+/** The signed-in member's standing in one community, as read with their session. */
+export interface Standing {
+  status: MembershipStatus;
+  role: Role;
+}
 
 export interface SessionMember {
   memberId: number;
   email: string;
   name: string | null;
   siteAdmin: boolean;
+  /**
+   * Their memberships by community id, read in the same query as the session, so a page's
+   * "is a member", "coordinates" checks cost no query of their own. Read afresh for every
+   * request (never kept between requests): a ban, a new role or a sign-out shows on the very
+   * next page, whichever process or command made it.
+   */
+  memberships: ReadonlyMap<number, Standing>;
 }
 
 export async function createSession(db: Queryable, memberId: number, opts: { days: number; ip?: string; userAgent?: string }): Promise<string> {
@@ -21,22 +35,26 @@ export async function createSession(db: Queryable, memberId: number, opts: { day
 }
 
 /**
- * The member behind a session cookie, extending the session on use: at most once a minute, so a
- * member's pages read the session without writing it (a write is a commit PostgreSQL must flush).
+ * The member behind a session cookie, with their memberships, in one query; extending the
+ * session on use at most once a minute, so a member's pages read the session without writing it
+ * (a write is a commit PostgreSQL must flush).
  */
 export async function sessionMember(db: Queryable, raw: string, days: number): Promise<SessionMember | undefined> {
-  const { rows } = await db.query<{ member_id: number; email: string; name: string | null; site_admin: boolean }>(
+  const { rows } = await db.query<{ member_id: number; email: string; name: string | null; site_admin: boolean; memberships: Array<[number, MembershipStatus, Role]> }>(
     `with extended as (
        update sessions set last_seen_at = now(), expires_at = now() + make_interval(days => $2)
         where id_hash = $1 and expires_at > now() and last_seen_at < now() - interval '1 minute'
      )
-     select s.member_id, m.email, m.name, m.site_admin
+     select s.member_id, m.email, m.name, m.site_admin,
+            coalesce((select json_agg(json_build_array(ms.community_id, ms.status, ms.role)) from memberships ms where ms.member_id = s.member_id), '[]') as memberships
        from sessions s join members m on m.id = s.member_id
       where s.id_hash = $1 and s.expires_at > now()`,
     [hashToken(raw), days],
   );
   const r = rows[0];
-  return r ? { memberId: Number(r.member_id), email: r.email, name: r.name, siteAdmin: r.site_admin } : undefined;
+  if (!r) return undefined;
+  const memberships = new Map(r.memberships.map(([id, status, role]) => [Number(id), { status, role }]));
+  return { memberId: Number(r.member_id), email: r.email, name: r.name, siteAdmin: r.site_admin, memberships };
 }
 
 export async function endSession(db: Queryable, raw: string): Promise<void> {

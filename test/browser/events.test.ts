@@ -119,6 +119,7 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await tab.goto(`${platform.url}/communities/social-media`);
     await tab.getByRole('region', { name: 'Upcoming events' }).getByRole('link', { name: 'SocialGov office hours' }).first().click();
     assert.equal(await tab.locator('h1').innerText(), 'SocialGov office hours');
+    await tab.getByRole('link', { name: 'Register', exact: true }).click();
     await tab.locator('label[for=every-yes]').click();
     await tab.getByRole('button', { name: 'Register' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'You are registered');
@@ -128,6 +129,7 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.ok(await tab.getByText('You are registered for this session.').isVisible());
     assert.ok(await tab.getByRole('link', { name: 'Join on Zoom for Government' }).isVisible());
     // The time-zone chooser works as a plain form.
+    await tab.getByRole('link', { name: 'Show times in another time zone' }).click();
     await tab.getByLabel('Also show times in').selectOption('America/Los_Angeles');
     await tab.getByRole('button', { name: 'Show times' }).click();
     assert.ok(await tab.getByText('Your time: Wednesday, October 20, 2027, 11:00 AM – 12:00 PM PDT').isVisible());
@@ -152,6 +154,7 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const noJs = await newContext(false);
     const tab = await noJs.newPage();
     await tab.goto(`${platform.url}/events/socialgov-summit-2027`);
+    await tab.getByRole('link', { name: 'Register', exact: true }).click();
     await tab.getByLabel('Your name').fill('Ana Alvarez');
     await tab.getByLabel('Email address').fill('ana@epa.gov');
     await tab.getByRole('button', { name: 'Register' }).click();
@@ -182,6 +185,7 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.ok(await page.getByText('0 of 1 seats left.').isVisible());
     assert.ok(await page.getByText('This session is full.').isVisible());
     await check(page, 'summit-full');
+    await page.getByRole('link', { name: 'Join the waiting list' }).click();
     await page.getByLabel('Your name').fill('Ben Brown');
     await page.getByLabel('Email address').fill('ben@epa.gov');
     await page.getByRole('button', { name: 'Join the waiting list' }).click();
@@ -205,7 +209,7 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
 
     // Over a limit, the form comes back with what was typed and says when to try again.
     const askForSeat = async (name: string, email: string) => {
-      await page.goto(`${platform.url}/events/socialgov-summit-2027`);
+      await page.goto(`${platform.url}/events/socialgov-summit-2027/register`);
       await page.getByLabel('Your name').fill(name);
       await page.getByLabel('Email address').fill(email);
       await page.locator('label[for=recordingConsent]').click();

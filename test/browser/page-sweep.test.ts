@@ -197,7 +197,7 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
     sample('/bounces/reenable/:token', `/bounces/reenable/${reenableToken(secret, ids.member!, list.id)}`);
     sample('/events/calendar/:year/:month', '/events/calendar/2027/10');
     sample('/events/registrations/:id', `/events/registrations/${registration}`);
-    for (const p of ['', '/edit', '/manage', '/registrants']) sample(`/events/:slug${p}`, `/events/socialgov-office-hours${p}`);
+    for (const p of ['', '/edit', '/manage', '/registrants', '/register']) sample(`/events/:slug${p}`, `/events/socialgov-office-hours${p}`);
     sample('/events/:slug/sessions/:id', `/events/socialgov-office-hours/sessions/${occurrence}`);
 
     browser = await launchChromium();

@@ -132,8 +132,11 @@ describe('events end to end', () => {
     assert.match(eventPage.text, /Wednesday, October 20, 2027, 2:00 PM – 3:00 PM EDT/);
     assert.match(eventPage.text, /Repeats: Every Wednesday/);
     assert.doesNotMatch(eventPage.text, /zoomgov\.com\/j/, 'the join link is for registrants only');
-    assert.match(eventPage.text, /Registering as <strong>Pat Doe<\/strong>/);
-    const registered = await member.request('POST', '/events/socialgov-office-hours/register', { _csrf: csrfToken(eventPage.text), session: hidden(eventPage.text, 'session'), everySession: 'yes' });
+    // The form is on its own page, so the event page carries no form token and can be kept for visitors.
+    const registerHref = /<a class="usa-button" href="(\/events\/socialgov-office-hours\/register\?session=\d+)">Register<\/a>/.exec(eventPage.text)![1]!;
+    const registerPage = await member.get(registerHref);
+    assert.match(registerPage.text, /Registering as <strong>Pat Doe<\/strong>/);
+    const registered = await member.request('POST', '/events/socialgov-office-hours/register', { _csrf: csrfToken(registerPage.text), session: hidden(registerPage.text, 'session'), everySession: 'yes' });
     assert.equal(registered.status, 200, registered.text);
     assert.match(registered.text, /You are registered for SocialGov office hours \(\d+ sessions\)/);
 
@@ -305,7 +308,7 @@ describe('events end to end', () => {
     assert.equal(res.status, 200, res.text);
     const guest = new WebClient(platform.url);
     const register = async (name: string, email: string, extra: Record<string, string> = {}) => {
-      const p = await guest.get('/events/socialgov-summit-2027');
+      const p = await guest.get('/events/socialgov-summit-2027/register');
       return guest.request('POST', '/events/socialgov-summit-2027/register', { _csrf: csrfToken(p.text), session: hidden(p.text, 'session'), name, email, agency: 'EPA', conductAck: 'yes', q_q1: 'Metrics', ...extra });
     };
     const bad = await register('', 'not-an-address', { conductAck: '', q_q1: '' });
@@ -393,7 +396,7 @@ describe('events end to end', () => {
     const invitationsTo = async (pattern: string) => Number((await platform.db.pool.query<{ n: string }>(
       `select count(*) as n from mail_queue where message->>'to' ilike $1 and message::text like '%text/calendar%'`, [pattern])).rows[0]!.n);
     const register = async (name: string, email: string, extra: Record<string, string> = {}) => {
-      const p = await visitor.get('/events/open-data-webinar');
+      const p = await visitor.get('/events/open-data-webinar/register');
       return visitor.request('POST', '/events/open-data-webinar/register', { _csrf: csrfToken(p.text), session: hidden(p.text, 'session'), name, email, agency: 'Example', ...extra });
     };
     /** Each test starts with no registrations counted against anyone's rate limit. */
@@ -570,7 +573,7 @@ describe('events end to end', () => {
     });
 
     test('a signed-in member registers at once: their address is already confirmed', async () => {
-      const page = await member.get('/events/open-data-webinar');
+      const page = await member.get('/events/open-data-webinar/register');
       const res = await member.request('POST', '/events/open-data-webinar/register', { _csrf: csrfToken(page.text), session: hidden(page.text, 'session') });
       assert.match(res.text, /You are registered/);
       assert.equal((await sink.next('pat.doe@hhs.gov')).subject, 'You are registered: Open data webinar');
@@ -587,6 +590,19 @@ describe('events end to end', () => {
     assert.match(month.text, /SocialGov Summit 2027/);
     assert.equal((await anon.get('/events/calendar/2027/13')).status, 404);
     assert.equal((await anon.get('/events/past')).status, 200);
+    // The event page has no form (registering and choosing a time zone have pages of their own):
+    // it sets no cookie and carries no form token, so it can be kept for signed-out visitors.
+    const event = await fetch(`${platform.url}/events/socialgov-summit-2027`);
+    assert.equal(event.headers.get('set-cookie'), null);
+    const eventHtml = await event.text();
+    assert.doesNotMatch(eventHtml, /name="_csrf"/);
+    assert.match(eventHtml, /href="\/events\/socialgov-summit-2027\/register"/);
+    const zoneHref = /href="(\/events\/time-zone\?[^"]+)"/.exec(eventHtml)![1]!.replace(/&amp;/g, '&');
+    const zonePage = await anon.get(zoneHref);
+    assert.match(zonePage.text, /<option value="America\/New_York" selected>/, 'the event’s own zone is chosen until the visitor picks one');
+    const shown = await anon.request('POST', '/events/time-zone', { _csrf: csrfToken(zonePage.text), tz: 'America/Los_Angeles', back: hidden(zonePage.text, 'back') });
+    assert.match(shown.url, /\/events\/socialgov-summit-2027$/);
+    assert.match(shown.text, /Your time: Thursday, November 4, 2027, 6:00 AM – 1:30 PM PDT/);
     await platform.db.pool.query(`update events set status = 'draft' where slug = 'socialgov-summit-2027'`);
     assert.equal((await anon.get('/events/socialgov-summit-2027')).status, 404);
     assert.equal((await coordinator.get('/events/socialgov-summit-2027')).status, 200);
