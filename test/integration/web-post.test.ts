@@ -35,7 +35,7 @@ interface UploadFile {
 async function postMultipart(client: WebClient, path: string, fields: Record<string, string>, files: UploadFile[] = []): Promise<WebResponse> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  for (const f of files) form.append('attachment', new Blob([f.content], { type: f.type }), f.filename);
+  for (const f of files) form.append('attachment', new Blob([new Uint8Array(f.content)], { type: f.type }), f.filename);
   const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   const res = await fetch(client.base + path, { method: 'POST', body: form, headers: { cookie }, redirect: 'manual' });
   if (res.status === 303) return client.get(res.headers.get('location')!);
