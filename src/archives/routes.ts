@@ -79,6 +79,13 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
     // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
     const publicPage = { ...hide, config: { pageCache: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
+    // One token per answer: on a first visit each generateCsrf would set a new secret cookie, and
+    // only the last one stays, so a page with two forms (Mute, Reply) must share one token.
+    const tokens = new WeakMap<FastifyReply, string>();
+    const csrfFor = (reply: FastifyReply): string => {
+      if (!tokens.has(reply)) tokens.set(reply, reply.generateCsrf());
+      return tokens.get(reply)!;
+    };
 
     /** The list, and what this viewer may see of it; throws sign-in / 403 / 404. */
     async function open(req: FastifyRequest, localPart: string): Promise<{ list: List; access: Readable_; view: ArchiveView }> {
@@ -114,7 +121,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!may.ok) return { refusal: may.why };
       return {
         compose: {
-          action: form.action, csrf: reply.generateCsrf(), replySubject: form.replySubject, values: { subject: '', text: '', draft: newDraftToken(), parent: form.parent },
+          action: form.action, csrf: csrfFor(reply), replySubject: form.replySubject, values: { subject: '', text: '', draft: newDraftToken(), parent: form.parent },
           errors: {}, kept: [], maxBytes: list.maxBytes,
         },
       };
@@ -164,7 +171,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
         ),
       );
       const posting = await postingFor(req, reply, list, { action: `/archives/${list.localPart}/threads/${thread.id}`, replySubject: replySubject(thread.subject), parent: rendered.at(-1)?.post.number }, extra.compose);
-      const mute = req.viewer && access.member ? { csrf: reply.generateCsrf(), muted: await isMuted(ctx.pool, thread.id, req.viewer.memberId) } : undefined;
+      const mute = req.viewer && access.member ? { csrf: csrfFor(reply), muted: await isMuted(ctx.pool, thread.id, req.viewer.memberId) } : undefined;
       return sendPage(reply, ThreadPage({ ...view, ...posting, thread, posts: rendered, month: monthOf(thread.startedAt, list.timeZone), notice: extra.notice, mute }), status);
     }
 
@@ -341,6 +348,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'private, max-age=300').send(threadsAtom(list, absoluteUrl(ctx, ''), threads));
     });
 
+
     // ---- Posting from the web (web-post.ts) and muting threads (mutes.ts) ---------------------
 
     let secret: Promise<string> | undefined;
@@ -430,7 +438,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
 
         const again = (extra: Partial<ComposeProps>, status: number) => {
           const compose: ComposeProps = {
-            action, csrf: reply.generateCsrf(), replySubject: target ? subject : undefined, values: { subject: typed.subject, text: typed.text, draft: typed.draft, parent: typed.parent },
+            action, csrf: csrfFor(reply), replySubject: target ? subject : undefined, values: { subject: typed.subject, text: typed.text, draft: typed.draft, parent: typed.parent },
             errors, kept, maxBytes: list.maxBytes, ...extra,
           };
           return threadId !== undefined ? threadPage(req, reply, localPart, threadId, { compose }, status) : home(req, reply, localPart, undefined, status, compose);

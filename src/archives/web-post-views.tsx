@@ -95,7 +95,7 @@ export function ComposeForm({ p, heading }: { p: ComposeProps; heading: string }
         )}
         <div class={e.text ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
           <label class={e.text ? 'usa-label usa-label--error' : 'usa-label'} for={IDS.text}>
-            Message
+            Your message
           </label>
           <div class="usa-hint" id="post-text-hint">
             Plain text. It goes to every member by email, and into the archive.

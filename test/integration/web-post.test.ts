@@ -43,7 +43,9 @@ async function postMultipart(client: WebClient, path: string, fields: Record<str
 }
 
 /** The form's own fields from a page: CSRF token, draft, and (on a thread page) the post answered. */
-function formFields(html: string): Record<string, string> {
+function formFields(page: string): Record<string, string> {
+  // The post form's own token (a thread page also has the Mute form).
+  const html = page.slice(page.indexOf('id="compose"'));
   const fields: Record<string, string> = { _csrf: csrfToken(html), draft: hidden(html, 'draft') };
   if (html.includes('name="parent"')) fields.parent = hidden(html, 'parent');
   return fields;
