@@ -5,8 +5,23 @@
  */
 import { createGzip } from 'node:zlib';
 import { Readable } from 'node:stream';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { absoluteUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { absoluteUrl, baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { listDomainOf } from '../platform/config.ts';
+import { cookieSecret } from '../platform/secret.ts';
+import { rateLimit, retryText } from '../platform/rate-limit.ts';
+import { dnsResolver } from '../lists/authenticate.ts';
+import type { ListContext } from '../lists/context.ts';
+import { ConfirmButtonPage } from '../membership/views.tsx';
+import { isMuted, muteThread, unmuteThread } from './mutes.ts';
+import {
+  composeWebPost, DRAFT_TOKEN, dropUploads, keepUploads, keptUploads, MAX_TEXT, mayPostFromWeb, newDraftToken, replySubject, submitWebPost, WEB_POSTS_PER_MEMBER,
+  type ReplyTarget, type WebAttachment,
+} from './web-post.ts';
+import type { ComposeNotice, ComposeProps, ComposeValues } from './web-post-views.tsx';
+import { renderPlainText } from './text.ts';
+import { formatSize } from './format.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { listByLocalPart, listsOfCommunity, type List } from '../lists/store.ts';
@@ -18,10 +33,40 @@ import { createFeedToken, feedReader, hasFeedToken, revokeFeedTokens, threadsAto
 import { attachmentContent, isSignature, servedType } from './message.ts';
 import { dayRange, DateRangeError, monthOf, monthRange, type DateRange } from './months.ts';
 import { renderBody } from './render.ts';
+import { cleanSubject } from './subjects.ts';
 import { searchArchive, SearchQueryError, type SearchResult } from './search.ts';
-import { ArchiveHomePage, FeedPage, MessagePage, MonthPage, SearchPage, ThreadPage, type ArchiveView, type SearchFormValues } from './views.tsx';
+import { ArchiveHomePage, FeedPage, MessagePage, MonthPage, SearchPage, ThreadPage, type ArchiveView, type PostingView, type SearchFormValues } from './views.tsx';
 
 type Readable_ = { read: true; member: boolean; coordinator: boolean; hideAddresses: boolean };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Files of a web post form (multipart), as read by the archive routes' onFile. */
+    postFiles?: Array<WebAttachment | { tooLarge: true; filename: string }>;
+  }
+}
+
+/** Numbers sent as one or several fields of the same name (checkboxes). */
+function numbers(body: unknown, name: string): number[] {
+  const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  const all = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return [...new Set(all.filter((x): x is string => typeof x === 'string' && /^\d{1,12}$/.test(x)).map(Number))].slice(0, 20);
+}
+
+/** A web post form as typed: text kept exactly (only the size is capped), subject on one line. */
+function typedPost(body: unknown): ComposeValues & { action: string; keep: number[] } {
+  const raw = body && typeof body === 'object' ? (body as Record<string, unknown>).text : undefined;
+  const draft = field(body, 'draft', 40);
+  const parent = field(body, 'parent', 12);
+  return {
+    subject: field(body, 'subject', 300).replace(/[\r\n]+/g, ' '),
+    text: typeof raw === 'string' ? raw.slice(0, MAX_TEXT) : '',
+    draft: DRAFT_TOKEN.test(draft) ? draft : newDraftToken(),
+    parent: /^\d{1,9}$/.test(parent) ? Number(parent) : undefined,
+    action: field(body, 'action', 20),
+    keep: numbers(body, 'keep'),
+  };
+}
 
 function q(req: FastifyRequest, name: string, max = 500): string {
   const v = (req.query as Record<string, unknown>)[name];
@@ -34,6 +79,13 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
     // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
     const publicPage = { ...hide, config: { pageCache: true } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
+    // One token per answer: on a first visit each generateCsrf would set a new secret cookie, and
+    // only the last one stays, so a page with two forms (Mute, Reply) must share one token.
+    const tokens = new WeakMap<FastifyReply, string>();
+    const csrfFor = (reply: FastifyReply): string => {
+      if (!tokens.has(reply)) tokens.set(reply, reply.generateCsrf());
+      return tokens.get(reply)!;
+    };
 
     /** The list, and what this viewer may see of it; throws sign-in / 403 / 404. */
     async function open(req: FastifyRequest, localPart: string): Promise<{ list: List; access: Readable_; view: ArchiveView }> {
@@ -54,10 +106,25 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       return Number(value);
     }
 
-    async function home(req: FastifyRequest, reply: FastifyReply, localPart: string, exportErrors?: FieldErrors, status = 200) {
+    async function home(req: FastifyRequest, reply: FastifyReply, localPart: string, exportErrors?: FieldErrors, status = 200, compose?: ComposeProps) {
       const { list, view } = await open(req, localPart);
       const months = await archiveMonths(ctx.pool, list.id, list.timeZone);
-      return sendPage(reply, ArchiveHomePage({ ...view, months, ...(exportErrors ? { exportErrors, exportValues: { month: q(req, 'month', 20), from: q(req, 'from', 20), to: q(req, 'to', 20) } } : {}) }), status);
+      const posting = await postingFor(req, reply, list, { action: `/archives/${list.localPart}` }, compose);
+      return sendPage(reply, ArchiveHomePage({ ...view, ...posting, months, ...(exportErrors ? { exportErrors, exportValues: { month: q(req, 'month', 20), from: q(req, 'from', 20), to: q(req, 'to', 20) } } : {}) }), status);
+    }
+
+    /** The post form for a member who may post (empty, or `compose` as the route filled it), or why this viewer may not. */
+    async function postingFor(req: FastifyRequest, reply: FastifyReply, list: List, form: { action: string; replySubject?: string; parent?: number | undefined }, compose?: ComposeProps): Promise<PostingView> {
+      if (compose) return { compose };
+      if (!req.viewer) return {};
+      const may = await mayPostFromWeb(ctx.pool, list, req.viewer.memberId);
+      if (!may.ok) return { refusal: may.why };
+      return {
+        compose: {
+          action: form.action, csrf: csrfFor(reply), replySubject: form.replySubject, values: { subject: '', text: '', draft: newDraftToken(), parent: form.parent },
+          errors: {}, kept: [], maxBytes: list.maxBytes,
+        },
+      };
     }
 
     app.get<{ Params: { list: string } }>('/archives/:list', publicPage, async (req, reply) => home(req, reply, req.params.list));
@@ -82,18 +149,31 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, MonthPage({ ...view, month: req.params.month, threads, continued, previous: older, next: newer }));
     });
 
-    app.get<{ Params: { list: string; id: string } }>('/archives/:list/threads/:id', publicPage, async (req, reply) => {
-      const { list, view } = await open(req, req.params.list);
-      const thread = await threadById(ctx.pool, list.id, num(req.params.id, 'thread'));
-      if (!thread) throw new NotFoundError(`There is no thread ${req.params.id} in this archive.`);
+    app.get<{ Params: { list: string; id: string }; Querystring: { sent?: string; muted?: string } }>('/archives/:list/threads/:id', publicPage, async (req, reply) => {
+      const sent = /^\d{1,9}$/.test(req.query.sent ?? '') ? Number(req.query.sent) : undefined;
+      const notice: ComposeNotice | undefined =
+        sent !== undefined ? { kind: 'success', heading: 'Your message is on its way', lines: [`It went to the list as message ${sent}, and every member gets a copy by email.`] }
+        : req.query.muted === '1' ? { kind: 'success', heading: 'Thread muted', lines: ['You will get no more messages of this thread, by email or in digests. The rest of the list keeps coming.'] }
+        : req.query.muted === '0' ? { kind: 'success', heading: 'Thread unmuted', lines: ['You will get this thread’s new messages again.'] }
+        : undefined;
+      return threadPage(req, reply, req.params.list, req.params.id, { notice });
+    });
+
+    /** A thread page; for a member, with the Mute button and the reply form (`compose` overrides the empty form). */
+    async function threadPage(req: FastifyRequest, reply: FastifyReply, localPart: string, id: string, extra: { notice?: ComposeNotice | undefined; compose?: ComposeProps }, status = 200) {
+      const { list, view, access } = await open(req, localPart);
+      const thread = await threadById(ctx.pool, list.id, num(id, 'thread'));
+      if (!thread) throw new NotFoundError(`There is no thread ${id} in this archive.`);
       // The same for everyone allowed to read it (who may is checked above): kept a few seconds.
       const rendered = await ctx.recent(`archive-thread:${thread.id}:${view.hideAddresses}`, async () =>
         Promise.all(
           (await threadPosts(ctx.pool, thread.id)).map(async (post) => ({ post, bodyHtml: (await renderBody(post, undefined, { format: 'text', remoteImages: false, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` })).html })),
         ),
       );
-      return sendPage(reply, ThreadPage({ ...view, thread, posts: rendered, month: monthOf(thread.startedAt, list.timeZone) }));
-    });
+      const posting = await postingFor(req, reply, list, { action: `/archives/${list.localPart}/threads/${thread.id}`, replySubject: replySubject(thread.subject), parent: rendered.at(-1)?.post.number }, extra.compose);
+      const mute = req.viewer && access.member ? { csrf: csrfFor(reply), muted: await isMuted(ctx.pool, thread.id, req.viewer.memberId) } : undefined;
+      return sendPage(reply, ThreadPage({ ...view, ...posting, thread, posts: rendered, month: monthOf(thread.startedAt, list.timeZone), notice: extra.notice, mute }), status);
+    }
 
     app.get<{ Params: { list: string; n: string } }>('/archives/:list/:n', publicPage, async (req, reply) => {
       const { list, view } = await open(req, req.params.list);
@@ -266,6 +346,180 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       if (await hasPending(ctx.pool, list.id)) await archivePending(ctx.pool, list.id);
       const threads = await newestThreads(ctx.pool, list.id, 50);
       return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'private, max-age=300').send(threadsAtom(list, absoluteUrl(ctx, ''), threads));
+    });
+
+
+    // ---- Posting from the web (web-post.ts) and muting threads (mutes.ts) ---------------------
+
+    let secret: Promise<string> | undefined;
+    const resolve = dnsResolver(ctx.config);
+    /** What processIncoming needs, from the web process (it signs nothing: delivery does). */
+    async function listContext(req: FastifyRequest): Promise<ListContext> {
+      return {
+        pool: ctx.pool, config: ctx.config, queue: ctx.queue, mail: ctx.mail, resolve, secret: await (secret ??= cookieSecret(ctx.pool, ctx.config.secret)), baseUrl: baseUrl(ctx),
+        domain: listDomainOf(ctx.config), dkim: [], log: (msg, extra) => req.log.info(extra ?? {}, msg),
+      };
+    }
+
+    /** The signed-in member who may post to this list, or a sign-in / 403 error. */
+    async function poster(req: FastifyRequest, list: List) {
+      if (!req.viewer) throw new SignInRequiredError(`Sign in to post to ${list.name}.`);
+      const may = await mayPostFromWeb(ctx.pool, list, req.viewer.memberId);
+      if (!may.ok) throw new ForbiddenError(may.why);
+      return req.viewer;
+    }
+
+    await app.register(async (scope: FastifyInstance) => {
+      // Multipart only here: the post forms, whose files a list takes up to MAIL_IN_MAX_BYTES.
+      await scope.register(multipart, {
+        attachFieldsToBody: 'keyValues',
+        limits: { fileSize: ctx.config.mailInMaxBytes, files: 10, fields: 40, fieldSize: MAX_TEXT * 4 },
+        async onFile(this: FastifyRequest, part: MultipartFile) {
+          this.postFiles ??= [];
+          if (!part.filename) {
+            part.file.resume();
+            return;
+          }
+          try {
+            this.postFiles.push({ filename: part.filename, contentType: part.mimetype || 'application/octet-stream', content: await part.toBuffer() });
+          } catch {
+            // Too large: keep the rest of the form, and say so next to the field.
+            part.file.resume();
+            this.postFiles.push({ tooLarge: true, filename: part.filename });
+          }
+        },
+      });
+
+      /**
+       * One post form sent: check it, keep its files, then preview it or send it through the mail
+       * path. Whatever happens, the page shows the form again with what was typed, unless the
+       * post went out or waits for a moderator.
+       */
+      async function sendForm(req: FastifyRequest, reply: FastifyReply, localPart: string, threadId: string | undefined) {
+        const { list } = await open(req, localPart);
+        const viewer = await poster(req, list);
+        const typed = typedPost(req.body);
+        const errors: FieldErrors = {};
+        let target: ReplyTarget | undefined;
+        let subject = typed.subject.trim();
+        let action = `/archives/${list.localPart}`;
+        if (threadId !== undefined) {
+          const thread = await threadById(ctx.pool, list.id, num(threadId, 'thread'));
+          if (!thread) throw new NotFoundError(`There is no thread ${threadId} in this archive.`);
+          action = `/archives/${list.localPart}/threads/${thread.id}`;
+          // The post answered: the one named by the form if it is in this thread, else the latest.
+          const { rows } = await ctx.pool.query<{ number: number; message_id: string; refs: string[]; subject: string }>(
+            `select p.number, p.message_id, p.refs, p.subject from archive_entries e join posts p on p.id = e.post_id
+              where e.thread_id = $1 order by (p.number = $2) desc, e.sent_at desc, p.number desc limit 1`,
+            [thread.id, typed.parent ?? 0],
+          );
+          const parent = rows[0];
+          if (!parent) throw new NotFoundError(`There is no thread ${threadId} in this archive.`);
+          typed.parent = parent.number;
+          target = { messageId: parent.message_id, references: parent.refs, subject: thread.subject };
+          subject = replySubject(thread.subject);
+        } else if (!subject) errors.subject = 'Enter a subject: a few words that say what the thread is about.';
+        if (!typed.text.trim()) errors.text = 'Enter your message.';
+
+        // Files: those kept from a preview (still ticked) and those chosen now.
+        const files = req.postFiles ?? [];
+        const tooLarge = files.filter((f): f is { tooLarge: true; filename: string } => 'tooLarge' in f);
+        if (tooLarge.length) errors.attachments = `${tooLarge.map((f) => f.filename).join(', ')} ${tooLarge.length === 1 ? 'is' : 'are'} too large: ${list.name} takes posts of up to ${formatSize(list.maxBytes)} in all. Choose a smaller file.`;
+        const earlier = await keptUploads(ctx.pool, viewer.memberId, list.id, typed.keep);
+        const fresh = await keepUploads(ctx.pool, viewer.memberId, list.id, files.filter((f): f is WebAttachment => !('tooLarge' in f)));
+        const kept = [...earlier.map(({ content: _content, ...k }) => k), ...fresh];
+        const attachments: WebAttachment[] = [...earlier, ...(files.filter((f): f is WebAttachment => !('tooLarge' in f)))];
+
+        const posterInfo = { memberId: viewer.memberId, email: viewer.email, name: viewer.name };
+        const composed = await composeWebPost({ list, domain: listDomainOf(ctx.config), poster: posterInfo, subject: subject || '(no subject)', text: typed.text, draft: typed.draft, replyTo: target, attachments });
+        if (!errors.attachments && composed.raw.length > list.maxBytes) {
+          errors.attachments = `Your post with its files is ${formatSize(composed.raw.length)}; ${list.name} takes posts of up to ${formatSize(list.maxBytes)}. Untick a file or choose a smaller one. Your text is kept below.`;
+        }
+
+        const again = (extra: Partial<ComposeProps>, status: number) => {
+          const compose: ComposeProps = {
+            action, csrf: csrfFor(reply), replySubject: target ? subject : undefined, values: { subject: typed.subject, text: typed.text, draft: typed.draft, parent: typed.parent },
+            errors, kept, maxBytes: list.maxBytes, ...extra,
+          };
+          return threadId !== undefined ? threadPage(req, reply, localPart, threadId, { compose }, status) : home(req, reply, localPart, undefined, status, compose);
+        };
+        if (Object.keys(errors).length) return again({}, 400);
+        if (typed.action !== 'send') {
+          return again({ preview: { subject, bodyHtml: renderPlainText(typed.text.replace(/\r\n?/g, '\n'), { hideAddresses: false }) } }, 200);
+        }
+        const limit = await rateLimit(ctx.pool, `web-post:member:${viewer.memberId}`, WEB_POSTS_PER_MEMBER.max, WEB_POSTS_PER_MEMBER.windowSeconds);
+        if (!limit.allowed) {
+          reply.header('retry-after', String(limit.retryAfterSeconds));
+          errors.text = `You have sent ${WEB_POSTS_PER_MEMBER.max} posts from the web in the last hour, the most we take. ${retryText(limit.retryAfterSeconds)} Your message is kept below.`;
+          return again({}, 429);
+        }
+        const outcome = await submitWebPost(await listContext(req), { list, poster: posterInfo, raw: composed.raw, messageId: composed.messageId, ip: req.ip });
+        const emptyForm = { values: { subject: '', text: '', draft: newDraftToken(), parent: typed.parent }, kept: [] };
+        if (outcome.kind === 'accepted') {
+          await dropUploads(ctx.pool, viewer.memberId, kept.map((k) => k.id));
+          await archivePending(ctx.pool, list.id);
+          const post = await postByNumber(ctx.pool, list.id, outcome.number);
+          return reply.redirect(post ? `/archives/${list.localPart}/threads/${post.threadId}?sent=${outcome.number}#m${outcome.number}` : `/archives/${list.localPart}/${outcome.number}`, 303);
+        }
+        if (outcome.kind === 'held' || outcome.kind === 'queued') {
+          await dropUploads(ctx.pool, viewer.memberId, kept.map((k) => k.id));
+          const notice: ComposeNotice =
+            outcome.kind === 'held'
+              ? { kind: 'info', heading: 'Your message is held for a moderator', lines: [...outcome.reasons, 'A moderator of the list will approve it or tell you why not. You do not need to send it again.'] }
+              : { kind: 'info', heading: 'Your message is saved', lines: ['It goes to the list in a moment. You do not need to send it again.'] };
+          return again({ ...emptyForm, notice }, 202);
+        }
+        // Refused: the form again, with what was typed and why (a new draft, so it can be sent again).
+        errors.text = `The list did not take your message: ${outcome.reason}`;
+        return again({ values: { ...typed, draft: newDraftToken() } }, 409);
+      }
+
+      const csrfPost = { preHandler: scope.csrfProtection, schema: { hide: true } };
+      scope.post<{ Params: { list: string } }>('/archives/:list', csrfPost, async (req, reply) => sendForm(req, reply, req.params.list, undefined));
+      scope.post<{ Params: { list: string; id: string } }>('/archives/:list/threads/:id', csrfPost, async (req, reply) => sendForm(req, reply, req.params.list, req.params.id));
+    });
+
+    /** The thread a member may mute: a member of the list's archive (signed in). */
+    async function mutable(req: FastifyRequest, localPart: string, threadOf: { thread: string } | { post: string }) {
+      if (!req.viewer) throw new SignInRequiredError('Sign in to mute a thread.');
+      const { list, access, view } = await open(req, localPart);
+      if (!access.member) throw new ForbiddenError(`Only members of ${list.name} can mute its threads.`);
+      let threadId: number | undefined;
+      if ('thread' in threadOf) threadId = num(threadOf.thread, 'thread');
+      else threadId = (await postByNumber(ctx.pool, list.id, num(threadOf.post, 'message')))?.threadId;
+      const thread = threadId !== undefined ? await threadById(ctx.pool, list.id, threadId) : undefined;
+      if (!thread) throw new NotFoundError('There is no such thread in this archive.');
+      return { list, view, thread, viewer: req.viewer };
+    }
+
+    // The link in every copy's footer: GET shows what would be muted and one button; only the POST changes anything.
+    app.get<{ Params: { list: string; n: string } }>('/archives/:list/:n/mute', hide, async (req, reply) => {
+      const { list, thread, viewer } = await mutable(req, req.params.list, { post: req.params.n });
+      const muted = await isMuted(ctx.pool, thread.id, viewer.memberId);
+      const subject = cleanSubject(thread.subject);
+      return sendPage(
+        reply,
+        ConfirmButtonPage({
+          site: siteFor(ctx, req),
+          title: muted ? 'This thread is muted' : 'Mute this thread',
+          lines: muted
+            ? [`You muted “${subject}” on ${list.name}: you get none of its messages. Press the button to get them again.`]
+            : [`Press the button to get no more messages of the thread “${subject}” from ${list.name}, by email or in digests. The rest of the list keeps coming. You can unmute it on the thread’s page.`],
+          action: `/archives/${list.localPart}/threads/${thread.id}/mute`,
+          token: muted ? 'unmute' : 'mute',
+          csrf: reply.generateCsrf(),
+          button: muted ? 'Unmute this thread' : 'Mute this thread',
+        }),
+      );
+    });
+
+    app.post<{ Params: { list: string; id: string } }>('/archives/:list/threads/:id/mute', csrf, async (req, reply) => {
+      const { list, thread, viewer } = await mutable(req, req.params.list, { thread: req.params.id });
+      // The thread page's button sends "action"; the footer link's page sends its choice as "token".
+      const unmute = field(req.body, 'action', 10) === 'unmute' || field(req.body, 'token', 10) === 'unmute';
+      if (unmute) await unmuteThread(ctx.pool, { threadId: thread.id, memberId: viewer.memberId });
+      else await muteThread(ctx.pool, { listId: list.id, threadId: thread.id, memberId: viewer.memberId });
+      return reply.redirect(`/archives/${list.localPart}/threads/${thread.id}?muted=${unmute ? 0 : 1}`, 303);
     });
   };
 }

@@ -95,6 +95,12 @@ export async function adoptOrphans(db: Queryable, listId: number, postId: number
   const orphans = rows.map((r) => Number(r.thread_id));
   if (!orphans.length) return [];
   await db.query('update archive_entries set thread_id = $1 where thread_id = any($2::bigint[])', [threadId, orphans]);
+  // Whoever muted an adopted thread keeps it muted as part of the whole (0053_thread_mutes.sql).
+  await db.query(
+    `insert into thread_mutes (thread_id, member_id, list_id, muted_at) select $1, member_id, list_id, min(muted_at) from thread_mutes
+      where thread_id = any($2::bigint[]) group by member_id, list_id on conflict do nothing`,
+    [threadId, orphans],
+  );
   await db.query('delete from archive_threads where id = any($1::bigint[])', [orphans]);
   return orphans;
 }

@@ -9,6 +9,8 @@ import { isSignature } from './message.ts';
 import type { SearchResult } from './search.ts';
 import { cleanSubject } from './subjects.ts';
 import { obfuscateAddresses } from './text.ts';
+import { formatSize } from './format.ts';
+import { ComposeForm, ComposeNoticeBox, MuteForm, type ComposeNotice, type ComposeProps } from './web-post-views.tsx';
 
 export interface ArchiveView {
   site: Site;
@@ -51,7 +53,10 @@ function SearchForm({ v, words = '' }: { v: ArchiveView; words?: string }) {
   );
 }
 
-export function ArchiveHomePage(p: ArchiveView & { months: MonthSummary[]; exportErrors?: FieldErrors; exportValues?: { month?: string; from?: string; to?: string } }): string {
+/** Posting from the web: the form for members who may post, or why this viewer may not. */
+export type PostingView = { compose: ComposeProps; refusal?: undefined } | { compose?: undefined; refusal?: string | undefined };
+
+export function ArchiveHomePage(p: ArchiveView & PostingView & { months: MonthSummary[]; exportErrors?: FieldErrors; exportValues?: { month?: string; from?: string; to?: string } }): string {
   const v = p;
   const total = p.months.reduce((n, m) => n + m.posts, 0);
   const errors = p.exportErrors ?? {};
@@ -70,6 +75,7 @@ export function ArchiveHomePage(p: ArchiveView & { months: MonthSummary[]; expor
         <p>
           <a href={`${base(p.list)}/search`}>Advanced search</a>: by sender, dates, attachments, or across the whole community.
         </p>
+        {p.compose ? <p><a href="#compose">Start a new thread</a> from this page.</p> : ''}
         <h2>Messages by month</h2>
         {p.months.length ? (
           <table class="usa-table usa-table--borderless">
@@ -98,6 +104,7 @@ export function ArchiveHomePage(p: ArchiveView & { months: MonthSummary[]; expor
         ) : (
           <p>Nothing has been posted yet.</p>
         )}
+        {p.compose ? <ComposeForm p={p.compose} heading="Start a new thread" /> : p.refusal ? <p class="margin-top-4" safe>{p.refusal}</p> : ''}
         {p.member ? (
           <>
             <h2 id="export">Download as mbox</h2>
@@ -240,11 +247,7 @@ function Attachments({ v, post }: { v: ArchiveView; post: ArchivedPost }) {
   );
 }
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+export { formatSize };
 
 function Body({ html, label }: { html: string; label: string }) {
   return (
@@ -254,7 +257,7 @@ function Body({ html, label }: { html: string; label: string }) {
   );
 }
 
-export function ThreadPage(p: ArchiveView & { thread: ThreadSummary; posts: RenderedPost[]; month: string }): string {
+export function ThreadPage(p: ArchiveView & PostingView & { thread: ThreadSummary; posts: RenderedPost[]; month: string; notice?: ComposeNotice | undefined; mute?: { csrf: string; muted: boolean } | undefined }): string {
   const subject = cleanSubject(p.thread.subject);
   return Page({
     site: p.site,
@@ -267,6 +270,9 @@ export function ThreadPage(p: ArchiveView & { thread: ThreadSummary; posts: Rend
         <p class="usa-intro" safe>
           {`${plural(p.thread.messages, 'message', 'messages')} from ${plural(p.thread.participants, 'person', 'people')}, ${showTime(p.thread.startedAt, p.list.timeZone)} to ${showTime(p.thread.lastAt, p.list.timeZone)}.`}
         </p>
+        <ComposeNoticeBox notice={p.notice} />
+        {p.compose ? <p><a href="#compose">Reply to this thread</a></p> : ''}
+        {p.mute ? <MuteForm action={`${base(p.list)}/threads/${p.thread.id}/mute`} csrf={p.mute.csrf} muted={p.mute.muted} /> : ''}
         {p.posts.map(({ post, bodyHtml }) => (
           <article class="border-top-1px border-base-lighter padding-top-2 margin-top-3" id={`m${post.number}`} aria-labelledby={`m${post.number}-h`}>
             <h2 class="font-heading-md margin-bottom-05" id={`m${post.number}-h`} safe>
@@ -287,6 +293,7 @@ export function ThreadPage(p: ArchiveView & { thread: ThreadSummary; posts: Rend
             <Attachments v={p} post={post} />
           </article>
         ))}
+        {p.compose ? <ComposeForm p={p.compose} heading="Reply to this thread" /> : p.refusal ? <p class="margin-top-4" safe>{p.refusal}</p> : ''}
       </>
     ),
   });

@@ -25,6 +25,17 @@ export interface SenderAuthentication {
    * messages checked before the list sealed.
    */
   arc?: { result: string; authResults: string };
+  /**
+   * Posted on the web by a signed-in member (src/archives/web-post.ts): no mail server sent it,
+   * so SPF, DKIM and DMARC say nothing; the site never holds a key of the member's domain, so
+   * the copies always go out "Name via List" (pipeline.ts needsDmarcMitigation).
+   */
+  web?: true;
+}
+
+/** The result stored with a web post: nothing checked by DNS, the sender proven by sign-in. */
+export function webPostAuthentication(from: string): SenderAuthentication {
+  return { dmarc: 'none', policy: null, spf: 'none', dkimPass: [], fromDomain: from.slice(from.lastIndexOf('@') + 1).toLowerCase() || null, web: true };
 }
 
 export type DnsResolve = (name: string, type: string) => Promise<unknown>;

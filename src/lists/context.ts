@@ -44,6 +44,8 @@ export function listLinks(ctx: Pick<ListContext, 'baseUrl' | 'domain'>, list: Li
     archive: `${ctx.baseUrl}/archives/${list.localPart}`,
     /** RFC 5064 Archived-At of post number n. */
     archivedAt: (n: number) => `${ctx.baseUrl}/archives/${list.localPart}/${n}`,
+    /** The page that mutes the thread of post n for the member who opens it (src/archives/mutes.ts). */
+    mute: (n: number) => `${ctx.baseUrl}/archives/${list.localPart}/${n}/mute`,
     post: list.moderated ? null : `mailto:${a.post}`,
     owner: `mailto:${a.owner}`,
     prefix: effectivePrefix(list),

@@ -9,6 +9,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../platform/db/queryable.ts';
+import { membersMutingPost } from '../archives/index.ts';
 
 export const DELIVERY_CHANNEL = 'socialgov_deliveries';
 
@@ -17,7 +18,8 @@ const SLICE = 1000;
 
 /**
  * Who gets each message of a post, as SQL selecting `member_id` and `address`, ordered by
- * member, from member ids above `$2`, at most `$3` (a slice); `$1` is the post. Active members
+ * member, from member ids above `$2`, at most `$3` (a slice); `$1` is the post, `$5` the members
+ * who muted its thread. Active members
  * with delivery mode "each", delivery not stopped by bounces, and (unless the list sends posters
  * their own posts) not the poster; on a working group's list, only the group's active members,
  * by the delivery they chose for the group (or, if none, for the community). Every rule about
@@ -31,6 +33,8 @@ export function postRecipients(): string {
          join members m on m.id = ms.member_id
         where p.id = $1 and ms.member_id > $2 and ms.status = 'active' and ms.delivery_disabled_at is null
           and (l.send_to_poster or lower(m.email) <> lower(p.from_address))
+          -- not members who muted the post's thread ($5, src/archives/mutes.ts)
+          and m.id <> all($5::bigint[])
           -- a working group's list: its active members, by their delivery for the group (null: as for the community)
           and (case when l.group_id is null then ms.delivery_mode = 'each'
                     else exists (select 1 from working_group_members w where w.group_id = l.group_id and w.member_id = m.id and w.status = 'active'
@@ -40,6 +44,8 @@ export function postRecipients(): string {
 }
 
 export async function planFanout(pool: pg.Pool, postId: number): Promise<{ planned: number; already: boolean }> {
+  // Members who muted this post's thread (src/archives/mutes.ts; none without mutes on the list).
+  const muted = await membersMutingPost(pool, postId);
   let planned = 0;
   let after = 0;
   for (;;) {
@@ -54,7 +60,7 @@ export async function planFanout(pool: pg.Pool, postId: number): Promise<{ plann
                 on conflict (kind, ref_id, member_id) do nothing
                 returning 1)
          select (select count(*) from chosen)::int as chosen, (select max(member_id) from chosen) as last, (select count(*) from inserted)::int as inserted`,
-        [postId, after, SLICE, rows[0].list_id],
+        [postId, after, SLICE, rows[0].list_id, muted],
       );
       const r = done[0]!;
       if (r.chosen < SLICE) await tx.query('update posts set planned_at = now() where id = $1', [postId]);

@@ -16,6 +16,8 @@ export interface IncomingRow {
   envelope_from: string;
   remote_ip: string | null;
   helo: string | null;
+  /** smtp, lmtp, or web (a signed-in member's post from the archive pages, src/archives/web-post.ts). */
+  protocol: string;
   raw: Buffer;
   size: number;
   status: string;

@@ -13,7 +13,7 @@ import { canonicalAddress, parseAddress } from '../membership/address.ts';
 import { nameProblem, unsafeCharacter } from '../platform/text.ts';
 import { confirmJoin, requestToJoin } from '../membership/join.ts';
 import { changeMembership, coordinatorAddresses, findMemberByEmail, membershipIn } from '../membership/members.ts';
-import { authenticateSender, type SenderAuthentication } from './authenticate.ts';
+import { authenticateSender, webPostAuthentication, type SenderAuthentication } from './authenticate.ts';
 import { parseBounce } from './bounces/parse.ts';
 import { queueBounceCare } from './bounce-care.ts';
 import { readCommand, type DeliveryChoice } from './commands.ts';
@@ -139,8 +139,9 @@ async function isRepeatedMessageId(db: Queryable, listId: number, incomingId: nu
 async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
   const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
   const standing = await listStanding(ctx.pool, list, member?.id);
-  let auth: SenderAuthentication | null = null;
-  try {
+  // A web post: the member's sign-in, not SPF/DKIM, proves the sender (webPostAuthentication).
+  let auth: SenderAuthentication | null = row.protocol === 'web' && from ? webPostAuthentication(from) : null;
+  if (row.protocol !== 'web') try {
     auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve, ctx.domain);
   } catch (err) {
     ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });

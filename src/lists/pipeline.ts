@@ -32,17 +32,21 @@ export interface AcceptedMessage {
  * p=reject: a needless "via" costs little, copies rejected by every receiver cost a lot.
  */
 export function needsDmarcMitigation(list: Pick<List, 'dmarcMitigation'>, auth: SenderAuthentication | null): boolean {
+  // A web post carries no signature of its sender's domain: "Name via List" whatever the setting.
+  if (auth?.web) return true;
   if (list.dmarcMitigation === 'always') return true;
   if (list.dmarcMitigation === 'never') return false;
   if (!auth || auth.dmarc === 'temperror') return true;
   return auth.policy === 'reject' || auth.policy === 'quarantine';
 }
 
-function footerText(list: List, links: ReturnType<typeof listLinks>): string {
+function footerText(list: List, links: ReturnType<typeof listLinks>, number: number): string {
   const custom = list.footer.trim();
   return [
     ...(custom ? [custom, ''] : []),
     `${list.name} mailing list: ${links.addresses.post}`,
+    // The same link in every copy (the body is signed once per post): the page asks who is muting.
+    `To get no more messages of this thread (mute it), visit ${links.mute(number)}`,
     `To stop getting these messages or change how you get them, use the unsubscribe link in this message's headers or visit ${links.subscribe.replace(/\/join$/, '')}.`,
     'Messages to this list are government records and may be released under the Freedom of Information Act (FOIA).',
   ].join('\n');
@@ -58,7 +62,7 @@ export async function acceptPost(tx: Queryable, ctx: ListContext, list: List, m:
     listId: listIdOf(list, ctx.domain),
     subjectPrefix: links.prefix,
     postNumber: number,
-    footer: { text: footerText(list, links) },
+    footer: { text: footerText(list, links, number) },
     urls: { help: links.help, subscribe: links.subscribe, archive: links.archive, post: links.post, owner: links.owner, archivedAt: links.archivedAt(number) },
     dmarcMitigation: needsDmarcMitigation(list, m.auth),
     replyTo: list.replyTo,

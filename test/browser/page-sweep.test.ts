@@ -170,6 +170,7 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
     sample('/archives/:list/threads/:id', `/archives/social-media/threads/${await one('select id from archive_threads order by id limit 1')}`);
     sample('/archives/:list/search', '/archives/social-media/search?q=office');
     sample('/archives/:list/:n', '/archives/social-media/1');
+    sample('/archives/:list/:n/mute', '/archives/social-media/1/mute');
     sample('/registry/records/:id', `/registry/records/${recordId}`);
     sample('/registry/records/:id/edit', `/registry/records/${recordId}/edit`);
     for (const p of ['', '/join', '/admin', '/admin/requests', '/admin/import', '/admin/page', '/admin/held', '/admin/list', '/admin/bounces', '/admin/speaker-requests', '/admin/metrics', '/members', '/groups', '/groups/new', '/speakers', '/speakers/request', '/consultations/new']) {

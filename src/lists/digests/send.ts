@@ -19,6 +19,7 @@
 import type { DateTime } from 'luxon';
 import type pg from 'pg';
 import { inTransaction, type Queryable } from '../../platform/db/queryable.ts';
+import { mutedPostNumbers, threadMutesReady } from '../../archives/index.ts';
 import { listIdOf, listLinks, type ListContext } from '../context.ts';
 import { DELIVERY_CHANNEL } from '../fanout.ts';
 import { listById, type List } from '../store.ts';
@@ -107,6 +108,7 @@ export interface MadeDigest {
 
 /** One list's digest of one mode for one period; undefined when it was made before. */
 async function makeDigest(pool: pg.Pool, ctx: DigestContext, list: List, period: DigestPeriod, now: DateTime): Promise<{ messages: number; deliveries: number } | undefined> {
+  await threadMutesReady(pool, list.id);
   const made = await inTransaction(pool, (tx) => composeDue(tx, ctx, list, period, now, false));
   return made && { messages: made.messages.length, deliveries: made.deliveries };
 }
@@ -116,6 +118,7 @@ async function makeDigest(pool: pg.Pool, ctx: DigestContext, list: List, period:
  * would, in a transaction that is rolled back: nothing is sent, no member's place moves.
  */
 export async function previewDigest(pool: pg.Pool, ctx: DigestContext, list: List, mode: DigestMode, now: DateTime): Promise<MadeDigest[]> {
+  await threadMutesReady(pool, list.id);
   const client = await pool.connect();
   try {
     await client.query('begin');
@@ -133,6 +136,7 @@ export async function previewDigest(pool: pg.Pool, ctx: DigestContext, list: Lis
  * still comes, with only what arrived after.
  */
 export async function sendDigestNow(pool: pg.Pool, ctx: DigestContext, list: List, mode: DigestMode, now: DateTime): Promise<MadeDigest[]> {
+  await threadMutesReady(pool, list.id);
   return (await inTransaction(pool, (tx) => composeDue(tx, ctx, list, manualPeriod(ctx, list, mode, now), now, true)))!.messages;
 }
 
@@ -173,15 +177,23 @@ async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period:
       for update of ${st}`,
     list.groupId === null ? [list.communityId, period.mode, lastPost] : [list.communityId, period.mode, lastPost, list.groupId],
   );
+  // Members with the same posts due share one digest; posts of threads a member muted are left
+  // out of theirs (src/archives/mutes.ts), so those members get a digest of their own.
+  const muted = await mutedPostNumbers(tx, list.id, members.rows.map((m) => m.member_id), Math.min(...members.rows.map((m) => m.after ?? 0)));
+  const mutedIn = (m: DigestMember) => [...(muted.get(Number(m.member_id)) ?? [])].filter((n) => n > (m.after ?? 0) && n <= m.upTo).sort((a, b) => a - b);
   const groups = new Map<string, DigestMember[]>();
-  for (const m of members.rows) groups.set(`${m.after}:${m.upTo}`, [...(groups.get(`${m.after}:${m.upTo}`) ?? []), m]);
+  for (const m of members.rows) {
+    const key = `${m.after}:${m.upTo}:${mutedIn(m).join(',')}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
 
   const links = listLinks(ctx, list);
   const messages: MadeDigest[] = [];
   let deliveries = 0;
   for (const group of groups.values()) {
     const { after, upTo } = group[0]!;
-    const posts = await postsBetween(tx, list.id, after, upTo);
+    const left = new Set(mutedIn(group[0]!));
+    const posts = (await postsBetween(tx, list.id, after, upTo)).filter((p) => !left.has(p.number));
     const recipients = group.filter((m) => m.deliver);
     if (!posts.length || !recipients.length) continue;
     const composed = await composeDigest(posts, {

@@ -1,0 +1,65 @@
+/**
+ * Muted threads (issue 21): a member who mutes a thread gets no more copies of it, by mail or in
+ * digests; the rest of the list keeps coming. "The thread" is the archive's: a new post belongs
+ * to a muted thread when the archive threads it there (In-Reply-To, References, then subject;
+ * threads.ts), so the filters below first archive the list's waiting posts, but only on a list
+ * where someone muted something, so other lists pay nothing.
+ */
+import type pg from 'pg';
+import type { Queryable } from '../platform/db/queryable.ts';
+import { archivePending } from './archiver.ts';
+
+export async function muteThread(db: Queryable, m: { listId: number; threadId: number; memberId: number }): Promise<void> {
+  await db.query('insert into thread_mutes (thread_id, member_id, list_id) values ($1, $2, $3) on conflict do nothing', [m.threadId, m.memberId, m.listId]);
+}
+
+export async function unmuteThread(db: Queryable, m: { threadId: number; memberId: number }): Promise<void> {
+  await db.query('delete from thread_mutes where thread_id = $1 and member_id = $2', [m.threadId, m.memberId]);
+}
+
+export async function isMuted(db: Queryable, threadId: number, memberId: number): Promise<boolean> {
+  const { rows } = await db.query('select 1 from thread_mutes where thread_id = $1 and member_id = $2', [threadId, memberId]);
+  return rows.length > 0;
+}
+
+/** Archive the list's waiting posts when someone on it muted a thread, so the filters see every post's thread. */
+export async function threadMutesReady(pool: pg.Pool, listId: number): Promise<boolean> {
+  const { rows } = await pool.query('select 1 from thread_mutes where list_id = $1 limit 1', [listId]);
+  if (!rows.length) return false;
+  await archivePending(pool, listId);
+  return true;
+}
+
+/** The members who muted the thread of this post (fan-out leaves them out). */
+export async function membersMutingPost(pool: pg.Pool, postId: number): Promise<number[]> {
+  const { rows: post } = await pool.query<{ list_id: number }>('select p.list_id from posts p where p.id = $1 and exists (select 1 from thread_mutes tm where tm.list_id = p.list_id)', [postId]);
+  if (!post[0]) return [];
+  await archivePending(pool, Number(post[0].list_id));
+  const { rows } = await pool.query<{ member_id: number }>(
+    'select tm.member_id from archive_entries e join thread_mutes tm on tm.thread_id = e.thread_id where e.post_id = $1',
+    [postId],
+  );
+  return rows.map((r) => Number(r.member_id));
+}
+
+/**
+ * For a digest: each member's post numbers (after `after`) in threads they muted. Members with
+ * none are absent. Call threadMutesReady first, outside the digest's transaction.
+ */
+export async function mutedPostNumbers(db: Queryable, listId: number, memberIds: number[], after: number): Promise<Map<number, Set<number>>> {
+  const out = new Map<number, Set<number>>();
+  if (!memberIds.length) return out;
+  const { rows } = await db.query<{ member_id: number; number: number }>(
+    `select tm.member_id, p.number from thread_mutes tm
+       join archive_entries e on e.thread_id = tm.thread_id
+       join posts p on p.id = e.post_id
+      where tm.list_id = $1 and tm.member_id = any($2::bigint[]) and p.list_id = $1 and p.number > $3`,
+    [listId, memberIds, after],
+  );
+  for (const r of rows) {
+    const id = Number(r.member_id);
+    if (!out.has(id)) out.set(id, new Set());
+    out.get(id)!.add(r.number);
+  }
+  return out;
+}

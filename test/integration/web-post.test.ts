@@ -1,0 +1,303 @@
+/**
+ * Posting from the web and muting threads (issue 21), end to end on the real server: a member
+ * replies and starts threads from the archive pages, and every member's copy arrives at a real
+ * SMTP relay, decorated, DKIM-signed and threaded (In-Reply-To, References); holds, refusals,
+ * the size limit, CSRF and the rate limit keep the draft; a muted thread stops for that member
+ * (mail and digest) while the next thread still comes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { DateTime } from 'luxon';
+import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import type { Config } from '../../src/platform/config.ts';
+import { createSession } from '../../src/membership/sessions.ts';
+import { archivePending } from '../../src/archives/archiver.ts';
+import { sendDigestNow } from '../../src/lists/digests/send.ts';
+import { listByLocalPart } from '../../src/lists/store.ts';
+import { startTestDns, type TestDns } from '../dns-server.ts';
+import { addMembers, postMail, rsaKey, waitFor, writeKey } from '../list-helpers.ts';
+import { startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
+import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { csrfToken, hidden, WebClient, type WebResponse } from '../web-client.ts';
+
+const DOMAIN = 'lists.test.gov';
+const LIST = `social-media@${DOMAIN}`;
+const SITE = 'https://socialgov.test.gov';
+const EACH = ['pat@agency.gov', 'lee@agency.gov', 'kim@state.gov'];
+
+interface UploadFile {
+  filename: string;
+  type: string;
+  content: Buffer;
+}
+
+/** Send a form as the browser does for enctype="multipart/form-data", with the client's cookies; follows a redirect. */
+async function postMultipart(client: WebClient, path: string, fields: Record<string, string>, files: UploadFile[] = []): Promise<WebResponse> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  for (const f of files) form.append('attachment', new Blob([new Uint8Array(f.content)], { type: f.type }), f.filename);
+  const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const res = await fetch(client.base + path, { method: 'POST', body: form, headers: { cookie }, redirect: 'manual' });
+  if (res.status === 303) return client.get(res.headers.get('location')!);
+  return { status: res.status, url: client.base + path, text: await res.text(), headers: res.headers };
+}
+
+/** The form's own fields from a page: CSRF token, draft, and (on a thread page) the post answered. */
+function formFields(page: string): Record<string, string> {
+  // The post form's own token (a thread page also has the Mute form).
+  const html = page.slice(page.indexOf('id="compose"'));
+  const fields: Record<string, string> = { _csrf: csrfToken(html), draft: hidden(html, 'draft') };
+  if (html.includes('name="parent"')) fields.parent = hidden(html, 'parent');
+  return fields;
+}
+
+const header = (m: ReceivedMail, name: string) => {
+  const v = m.headers.get(name);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+};
+
+describe('posting from the web, and muted threads', () => {
+  let platform: RunningPlatform;
+  let sink: MailSink;
+  let dns: TestDns;
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let smtpPort: number;
+  const clients = new Map<string, WebClient>();
+  let rootThread: number;
+  let config: Config;
+
+  async function session(email: string): Promise<WebClient> {
+    const { rows } = await platform.db.pool.query<{ id: number }>(`select id from members where lower(email) = lower($1)`, [email]);
+    const id = rows[0] ? Number(rows[0].id) : Number((await platform.db.pool.query<{ id: number }>(`insert into members (email, name) values ($1, $1) returning id`, [email])).rows[0]!.id);
+    const client = new WebClient(`http://127.0.0.1:${platform.port}`);
+    client.cookies.set('sg_session', await createSession(platform.db.pool, id, { days: 1 }));
+    return client;
+  }
+  const as = (email: string) => clients.get(email)!;
+  const copiesOf = (messageId: string) => sink.messages.filter((m) => m.headers.get('message-id') === messageId);
+  async function copies(messageId: string, n: number): Promise<ReceivedMail[]> {
+    await waitFor(`${n} copies of ${messageId}`, async () => copiesOf(messageId).length >= n);
+    return copiesOf(messageId);
+  }
+  /** Every delivery of the post is done (sent), so "no copy" means none will come. */
+  async function delivered(messageId: string): Promise<void> {
+    await waitFor(`deliveries of ${messageId} done`, async () => {
+      const { rows } = await platform.db.pool.query<{ planned: boolean; open: number }>(
+        `select p.planned_at is not null as planned, (select count(*)::int from deliveries d where d.kind = 'post' and d.ref_id = p.id and d.status not in ('sent', 'failed')) as open
+           from posts p where p.message_id = $1`,
+        [messageId],
+      );
+      return rows[0]?.planned && rows[0].open === 0;
+    });
+  }
+  async function threadOf(messageId: string): Promise<number> {
+    await archivePending(platform.db.pool);
+    const { rows } = await platform.db.pool.query<{ thread_id: number }>('select thread_id from archive_entries where message_id = $1', [messageId]);
+    return Number(rows[0]!.thread_id);
+  }
+  async function webMessageId(subjectLike: string): Promise<string> {
+    const { rows } = await platform.db.pool.query<{ message_id: string }>(`select message_id from posts where subject like $1 order by id desc limit 1`, [subjectLike]);
+    return rows[0]!.message_id;
+  }
+
+  before(async () => {
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    dir = tempDir();
+    // agency.gov asks receivers to reject unsigned mail (web posts from it go out "via"); state.gov posts by mail unsigned.
+    dns = await startTestDns({ '_dmarc.agency.gov': 'v=DMARC1; p=reject' });
+    sink = await startMailSink();
+    config = testConfig({ ...database.env, SMTP_URL: sink.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, DNS_SERVERS: dns.address, DKIM_SELECTOR: 'sg', DKIM_PRIVATE_KEY_FILE: writeKey(dir, rsaKey()), SOCIALGOV_DATA_DIR: dir });
+    platform = await startPlatform(config);
+    smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
+    await addMembers(platform.db.pool, 'social-media', EACH);
+    await addMembers(platform.db.pool, 'social-media', ['dee@agency.gov'], 'daily');
+    await platform.db.pool.query(`update members set name = 'Pat Smith' where email = 'pat@agency.gov'`);
+    await platform.db.pool.query(`update memberships set last_digest_post = 0 where member_id = (select id from members where email = 'dee@agency.gov')`);
+    for (const email of [...EACH, 'dee@agency.gov', 'outsider@agency.gov']) clients.set(email, await session(email));
+    // The thread everyone answers: posted by mail.
+    await postMail({ port: smtpPort, from: 'Kim Lu <kim@state.gov>', to: LIST, subject: 'Caption tools', text: 'Which caption tools do you use?\n', messageId: '<root@state.gov>' });
+    await copies('<root@state.gov>', 3);
+    rootThread = await threadOf('<root@state.gov>');
+  });
+  after(async () => {
+    await platform?.close();
+    await sink?.close();
+    await dns?.close();
+    await cleanup?.();
+    if (dir) removeDir(dir);
+  });
+
+  test('a reply from the thread page reaches every member at the relay, as a reply to the thread', async () => {
+    const page = await as('pat@agency.gov').get(`/archives/social-media/threads/${rootThread}`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<h2 id="compose-heading">Reply to this thread<\/h2>/);
+    assert.match(page.text, /enctype="multipart\/form-data"/);
+    const sent = await postMultipart(as('pat@agency.gov'), `/archives/social-media/threads/${rootThread}`, { ...formFields(page.text), text: 'We use the built-in captions of each platform.\n\nPat', action: 'send' });
+    assert.equal(sent.status, 200);
+    assert.match(sent.url, new RegExp(`/archives/social-media/threads/${rootThread}\\?sent=2#m2$`));
+    assert.match(sent.text, /Your message is on its way/);
+    assert.match(sent.text, /We use the built-in captions of each platform/, 'the reply is in the thread at once');
+
+    const messageId = await webMessageId('Re: Caption tools');
+    assert.match(messageId, /^<web\.[A-Za-z0-9_-]{16}@lists\.test\.gov>$/, 'Message-ID on the list domain');
+    const all = await copies(messageId, 3);
+    await delivered(messageId);
+    assert.deepEqual(copiesOf(messageId).map((m) => m.to[0]).sort(), [...EACH].sort(), 'each member once; the digest reader not');
+    for (const copy of all) {
+      assert.equal(copy.subject, '[Social Media] Re: Caption tools');
+      assert.equal(header(copy, 'in-reply-to'), '<root@state.gov>');
+      assert.match(header(copy, 'references'), /<root@state\.gov>/);
+      assert.match(copy.raw, /^From: "?Pat Smith via Social Media"? <social-media@lists\.test\.gov>/m, 'From rewritten as for DMARC p=reject');
+      assert.match(copy.raw, /^Reply-To: .*pat@agency\.gov/m, 'replies go to the member');
+      assert.match(copy.raw, /^DKIM-Signature: .*d=lists\.test\.gov/m);
+      assert.match(copy.text, /We use the built-in captions of each platform/);
+      assert.match(copy.text, /https:\/\/socialgov\.test\.gov\/archives\/social-media\/2\/mute/, 'the footer links to muting the thread');
+    }
+    assert.equal(await threadOf(messageId), rootThread, 'the archive threads it under the thread');
+  });
+
+  test('a new thread from the archive page, with a file, and its preview first', async () => {
+    const home = await as('lee@agency.gov').get('/archives/social-media');
+    assert.match(home.text, /<h2 id="compose-heading">Start a new thread<\/h2>/);
+    const fields = { ...formFields(home.text), subject: 'Alt text checklist', text: 'Our checklist is attached.' };
+    const file = { filename: 'checklist.txt', type: 'text/plain', content: Buffer.from('1. Describe the image.\n') };
+    const preview = await postMultipart(as('lee@agency.gov'), '/archives/social-media', { ...fields, action: 'preview' }, [file]);
+    assert.equal(preview.status, 200);
+    assert.match(preview.text, /Preview: not sent yet/);
+    assert.match(preview.text, /Our checklist is attached\./);
+    assert.match(preview.text, /name="keep" type="checkbox" value="\d+" checked/, 'the file is kept for the send');
+    assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where protocol = 'web' and subject = 'Alt text checklist'`)).rowCount, 0, 'a preview sends nothing');
+    const keep = /name="keep" type="checkbox" value="(\d+)"/.exec(preview.text)![1]!;
+    const sent = await postMultipart(as('lee@agency.gov'), '/archives/social-media', { ...formFields(preview.text), subject: 'Alt text checklist', text: 'Our checklist is attached.', keep, action: 'send' });
+    assert.equal(sent.status, 200);
+    assert.match(sent.text, /Your message is on its way/);
+    const messageId = await webMessageId('Alt text checklist');
+    const all = await copies(messageId, 3);
+    for (const copy of all) {
+      assert.equal(copy.subject, '[Social Media] Alt text checklist');
+      assert.equal(copy.headers.get('in-reply-to'), undefined);
+      assert.match(copy.raw, /filename=checklist\.txt/);
+    }
+    // The same form sent again (a reload) does not post twice.
+    const again = await postMultipart(as('lee@agency.gov'), '/archives/social-media', { ...formFields(preview.text), subject: 'Alt text checklist', text: 'Our checklist is attached.', action: 'send' });
+    assert.equal(again.status, 200);
+    assert.equal((await platform.db.pool.query(`select 1 from posts where subject = 'Alt text checklist'`)).rowCount, 1);
+  });
+
+  test('a muted thread stops for that member, by mail and in the digest; the next thread still comes', async () => {
+    // Lee mutes by the link in the copy's footer: GET shows a button and changes nothing; the POST mutes.
+    const link = '/archives/social-media/2/mute';
+    const confirm = await as('lee@agency.gov').get(link);
+    assert.equal(confirm.status, 200);
+    assert.match(confirm.text, /Mute this thread/);
+    assert.equal((await platform.db.pool.query('select 1 from thread_mutes')).rowCount, 0, 'GET changes nothing');
+    const action = /<form method="post" action="([^"]+)"/.exec(confirm.text)![1]!;
+    const muted = await as('lee@agency.gov').request('POST', action, { _csrf: csrfToken(confirm.text), token: hidden(confirm.text, 'token') });
+    assert.match(muted.text, /Thread muted/);
+    assert.match(muted.text, /Unmute this thread/);
+    // Dee (daily digest) mutes with the thread page's button.
+    const page = await as('dee@agency.gov').get(`/archives/social-media/threads/${rootThread}`);
+    await as('dee@agency.gov').request('POST', `/archives/social-media/threads/${rootThread}/mute`, { _csrf: csrfToken(page.text), action: 'mute' });
+
+    // Another reply in the thread, by mail, answering the web reply only by In-Reply-To and References.
+    const webReply = await webMessageId('Re: Caption tools');
+    await postMail({ port: smtpPort, from: 'Kim Lu <kim@state.gov>', to: LIST, subject: 'Re: [Social Media] Caption tools', text: 'Thanks!', messageId: '<thanks@state.gov>', inReplyTo: webReply });
+    await copies('<thanks@state.gov>', 2);
+    await delivered('<thanks@state.gov>');
+    assert.deepEqual(copiesOf('<thanks@state.gov>').map((m) => m.to[0]).sort(), ['kim@state.gov', 'pat@agency.gov'], 'Lee muted the thread: no copy');
+    // The next thread reaches Lee.
+    await postMail({ port: smtpPort, from: 'Kim Lu <kim@state.gov>', to: LIST, subject: 'Budget season', text: 'New thread.', messageId: '<budget@state.gov>' });
+    const next = await copies('<budget@state.gov>', 3);
+    assert.ok(next.some((m) => m.to[0] === 'lee@agency.gov'));
+
+    // Dee's digest: the new threads, none of the muted one.
+    const list = (await listByLocalPart(platform.db.pool, 'social-media'))!;
+    const made = await sendDigestNow(platform.db.pool, { baseUrl: SITE, domain: DOMAIN, config, log: () => undefined }, list, 'daily', DateTime.utc());
+    assert.ok(made.length >= 1);
+    const digest = await sink.next('dee@agency.gov');
+    assert.match(digest.raw, /Budget season/);
+    assert.match(digest.raw, /Alt text checklist/);
+    assert.doesNotMatch(digest.raw, /Caption tools/, 'no post of the muted thread');
+
+    // Unmute: Lee gets the thread again.
+    const again = await as('lee@agency.gov').get(`/archives/social-media/threads/${rootThread}`);
+    await as('lee@agency.gov').request('POST', `/archives/social-media/threads/${rootThread}/mute`, { _csrf: csrfToken(again.text), action: 'unmute' });
+    await postMail({ port: smtpPort, from: 'Kim Lu <kim@state.gov>', to: LIST, subject: 'Re: Caption tools', text: 'One more.', messageId: '<more@state.gov>', inReplyTo: '<thanks@state.gov>' });
+    const more = await copies('<more@state.gov>', 3);
+    assert.ok(more.some((m) => m.to[0] === 'lee@agency.gov'));
+  });
+
+  test('who may not post gets a clear refusal and no form', async () => {
+    await platform.db.pool.query(`update lists set archive_public = true where local_part = 'social-media'`);
+    try {
+      const home = await as('outsider@agency.gov').get('/archives/social-media');
+      assert.equal(home.status, 200, 'a public archive reads');
+      assert.doesNotMatch(home.text, /name="draft"/, 'no post form');
+      assert.match(home.text, /Only members of the community can post to Social Media/);
+      const csrf = csrfToken((await as('outsider@agency.gov').get('/account')).text);
+      const refused = await postMultipart(as('outsider@agency.gov'), '/archives/social-media', { _csrf: csrf, subject: 'Hi', text: 'Let me in', action: 'send' });
+      assert.equal(refused.status, 403);
+      assert.match(refused.text, /Only members of the community can post to Social Media/);
+      assert.doesNotMatch(refused.text, /name="draft"/);
+    } finally {
+      await platform.db.pool.query(`update lists set archive_public = false where local_part = 'social-media'`);
+    }
+    assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where protocol = 'web' and lower(envelope_from) = 'outsider@agency.gov'`)).rowCount, 0);
+  });
+
+  test('a held post says it waits for a moderator, with the reason', async () => {
+    await platform.db.pool.query(`update lists set emergency = true where local_part = 'social-media'`);
+    try {
+      const home = await as('kim@state.gov').get('/archives/social-media');
+      const held = await postMultipart(as('kim@state.gov'), '/archives/social-media', { ...formFields(home.text), subject: 'Held one', text: 'Please approve.', action: 'send' });
+      assert.equal(held.status, 202);
+      assert.match(held.text, /Your message is held for a moderator/);
+      assert.match(held.text, /Emergency moderation is on for this list: every post waits for a moderator\./);
+      const { rows } = await platform.db.pool.query(`select status from incoming_messages where protocol = 'web' and subject = 'Held one'`);
+      assert.equal(rows[0].status, 'held', 'in the moderators’ queue, as a mailed post would be');
+    } finally {
+      await platform.db.pool.query(`update lists set emergency = false where local_part = 'social-media'`);
+    }
+  });
+
+  test('a file over the size limit keeps the draft and says why', async () => {
+    await platform.db.pool.query(`update lists set max_bytes = 51200 where local_part = 'social-media'`);
+    try {
+      const home = await as('pat@agency.gov').get('/archives/social-media');
+      const big = { filename: 'big.bin', type: 'application/octet-stream', content: Buffer.alloc(80 * 1024, 7) };
+      const r = await postMultipart(as('pat@agency.gov'), '/archives/social-media', { ...formFields(home.text), subject: 'Big file', text: 'My long draft text.', action: 'send' }, [big]);
+      assert.equal(r.status, 400);
+      assert.match(r.text, /takes posts of up to 50 KB/);
+      assert.match(r.text, /My long draft text\./, 'the text is kept');
+      assert.match(r.text, /value="Big file"/, 'the subject is kept');
+      assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where subject = 'Big file'`)).rowCount, 0);
+    } finally {
+      await platform.db.pool.query(`update lists set max_bytes = 5242880 where local_part = 'social-media'`);
+    }
+  });
+
+  test('a post without the CSRF token is refused', async () => {
+    const home = await as('pat@agency.gov').get('/archives/social-media');
+    const { _csrf: _, ...rest } = formFields(home.text);
+    const r = await postMultipart(as('pat@agency.gov'), '/archives/social-media', { ...rest, subject: 'No token', text: 'x', action: 'send' });
+    assert.equal(r.status, 403);
+    assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where subject = 'No token'`)).rowCount, 0);
+    const mute = await as('pat@agency.gov').request('POST', `/archives/social-media/threads/${rootThread}/mute`, { action: 'mute' });
+    assert.equal(mute.status, 403);
+  });
+
+  test('the rate limit refuses a post and keeps it', async () => {
+    const { rows } = await platform.db.pool.query<{ id: number }>(`select id from members where email = 'kim@state.gov'`);
+    // Ten posts sent this hour already.
+    await platform.db.pool.query(`insert into rate_events (key) select $1 from generate_series(1, 10)`, [`web-post:member:${rows[0]!.id}`]);
+    const home = await as('kim@state.gov').get('/archives/social-media');
+    const r = await postMultipart(as('kim@state.gov'), '/archives/social-media', { ...formFields(home.text), subject: 'Eleventh', text: 'Kept text.', action: 'send' });
+    assert.equal(r.status, 429);
+    assert.ok(r.headers.get('retry-after'));
+    assert.match(r.text, /the most we take/);
+    assert.match(r.text, /Kept text\./);
+    assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where subject = 'Eleventh'`)).rowCount, 0);
+  });
+});
