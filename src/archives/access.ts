@@ -5,9 +5,9 @@
  * members-only archive (the default) anyone else gets nothing.
  */
 import type { Queryable } from '../platform/db/queryable.ts';
-import type { List } from '../lists/store.ts';
+import type { List } from '../lists/index.ts';
 import { canCoordinate, isActiveIn, type MemberRef } from '../membership/index.ts';
-import { listStanding } from '../lists/sub-lists.ts';
+import { listStanding } from '../lists/index.ts';
 
 export type ArchiveViewer = MemberRef;
 

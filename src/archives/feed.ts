@@ -8,7 +8,7 @@ import type { Actor } from '../platform/audit.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 import { hashToken, newToken } from '../platform/tokens.ts';
-import type { List } from '../lists/store.ts';
+import type { List } from '../lists/index.ts';
 import type { ThreadSummary } from './browse.ts';
 import { textAsHtml } from '../web/markdown.ts';
 import { cleanSubject } from './subjects.ts';

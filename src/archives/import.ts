@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { Actor } from '../platform/audit.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
-import type { List } from '../lists/store.ts';
+import type { List } from '../lists/index.ts';
 import { archivePosts } from './archiver.ts';
 import { mboxBytes, splitMbox } from './mbox.ts';
 import { parseMessage, type ParsedMessage } from './message.ts';

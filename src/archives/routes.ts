@@ -11,9 +11,9 @@ import { absoluteUrl, baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRe
 import { listDomainOf } from '../platform/config.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { rateLimit, retryText } from '../platform/rate-limit.ts';
-import { dnsResolver } from '../lists/authenticate.ts';
-import type { ListContext } from '../lists/context.ts';
-import { ConfirmButtonPage } from '../membership/views.tsx';
+import { dnsResolver } from '../lists/index.ts';
+import type { ListContext } from '../lists/index.ts';
+import { ConfirmButtonPage } from '../membership/index.ts';
 import { isMuted, muteThread, unmuteThread } from './mutes.ts';
 import {
   composeWebPost, DRAFT_TOKEN, dropUploads, keepUploads, keptUploads, MAX_TEXT, mayPostFromWeb, newDraftToken, replySubject, submitWebPost, WEB_POSTS_PER_MEMBER,
@@ -24,7 +24,7 @@ import { renderPlainText } from './text.ts';
 import { formatSize } from './format.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
-import { listByLocalPart, listsOfCommunity, type List } from '../lists/store.ts';
+import { listByLocalPart, listsOfCommunity, type List } from '../lists/index.ts';
 import { archiveAccess, type ArchiveAccess } from './access.ts';
 import { archivePending, hasPending } from './archiver.ts';
 import { archiveMonths, newestThreads, postByNumber, rawPost, repliesTo, threadById, threadPosts, threadsBetween, threadsContinuedBetween } from './browse.ts';

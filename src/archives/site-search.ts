@@ -6,7 +6,7 @@
  * access.ts, applied to every list at once.
  */
 import type { Queryable } from '../platform/db/queryable.ts';
-import type { SearchSource } from '../library/search.ts';
+import type { SearchSource } from '../library/index.ts';
 import { obfuscateAddresses } from './text.ts';
 import { isEmptyQuery, searchArchiveRaw, SearchQueryError } from './search.ts';
 

@@ -2,7 +2,7 @@
 import Html from '@kitajs/html';
 import { Page, type Crumb, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../web/forms.tsx';
-import { listHomePath, type List } from '../lists/store.ts';
+import { listHomePath, type List } from '../lists/index.ts';
 import type { ArchivedPost, MonthSummary, ThreadSummary } from './browse.ts';
 import { monthTitle, showTime } from './months.ts';
 import { isSignature } from './message.ts';

@@ -12,12 +12,12 @@ import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type pg from 'pg';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
-import { listAddresses } from '../lists/addresses.ts';
-import type { ListContext } from '../lists/context.ts';
-import { processIncoming } from '../lists/incoming.ts';
-import { INCOMING_JOB, INCOMING_RETRY_SECONDS } from '../lists/mail-in.ts';
-import type { List } from '../lists/store.ts';
-import { listStanding } from '../lists/sub-lists.ts';
+import { listAddresses } from '../lists/index.ts';
+import type { ListContext } from '../lists/index.ts';
+import { processIncoming } from '../lists/index.ts';
+import { INCOMING_JOB, INCOMING_RETRY_SECONDS } from '../lists/index.ts';
+import type { List } from '../lists/index.ts';
+import { listStanding } from '../lists/index.ts';
 import { cleanSubject } from './subjects.ts';
 
 /** Web posts a member may send per hour (previews do not count). */

@@ -6,7 +6,7 @@ import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { field } from '../web/forms.tsx';
-import { findMemberByEmail } from '../membership/members.ts';
+import { findMemberByEmail } from '../membership/index.ts';
 import { formValuesOf, FORM_FIELDS, readEventForm, type EventFormValues } from './event-form.ts';
 import { unconfirmedGuestCount } from './guest-registration.ts';
 import { RuleError } from './recurrence.ts';

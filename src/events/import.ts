@@ -6,10 +6,10 @@
  */
 import { DateTime } from 'luxon';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
-import type { FileProblem } from '../communities/community-file.ts';
+import type { FileProblem } from '../communities/index.ts';
 import { SLUG, slugify, type EventFormat, type EventInput, type EventKind, type OnlinePlatform, type Presenter, type Venue } from './model.ts';
 import { unsafeCharacter } from '../platform/text.ts';
-import { convertShortcodes, decodeEntities } from '../library/hugo.ts';
+import { convertShortcodes, decodeEntities } from '../library/index.ts';
 
 export type { FileProblem };
 

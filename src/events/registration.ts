@@ -11,7 +11,7 @@ import { defaultFrom } from '../platform/mail/transport.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';
 import type { Queue } from '../platform/queue.ts';
-import { coordinatorAddresses } from '../membership/members.ts';
+import { coordinatorAddresses } from '../membership/index.ts';
 import { eventUrl, eventVEvents, occurrenceVEvent, type CalendarView } from './calendar.ts';
 import type { CalendarPerson } from './ics.ts';
 import * as mails from './mails.ts';

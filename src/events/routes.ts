@@ -12,7 +12,7 @@ import { cookieSecret } from '../platform/secret.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field } from '../web/forms.tsx';
 import { canCoordinate, coordinatesAny, isActiveIn } from '../membership/index.ts';
-import { canonicalAddress, parseAddress } from '../membership/address.ts';
+import { canonicalAddress, parseAddress } from '../membership/index.ts';
 import { eventVEvents, feedCalendar, occurrenceVEvent, type CalendarView } from './calendar.ts';
 import { buildCalendar } from './ics.ts';
 import { hasRecording, type EventFormat, type EventKind, type Occurrence, type StoredEvent } from './model.ts';

@@ -3,9 +3,8 @@
  * by title, summary, description, host and organizer. Events are few, so their text is indexed
  * on the fly rather than in a stored column.
  */
-import type { SearchSource } from '../library/search.ts';
-import { decodeEntities } from '../library/hugo.ts';
-import { HEADLINE, plainSql } from '../library/search.ts';
+import type { SearchSource } from '../library/index.ts';
+import { decodeEntities, HEADLINE, plainSql } from '../library/index.ts';
 
 export const eventSearchSource: SearchSource = {
   name: 'events', label: 'Events', membersOnly: false,

@@ -5,14 +5,14 @@
  * Each message is processed once: the row is locked and its status moves on in one transaction.
  */
 import type { ParsedMail } from 'mailparser';
-import { joinSettings } from '../communities/store.ts';
+import { joinSettings } from '../communities/index.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';
 import type { OutgoingMail } from '../platform/mail/transport.ts';
-import { canonicalAddress, parseAddress } from '../membership/address.ts';
+import { canonicalAddress, parseAddress } from '../membership/index.ts';
 import { nameProblem, unsafeCharacter } from '../platform/text.ts';
-import { confirmJoin, requestToJoin } from '../membership/join.ts';
-import { changeMembership, coordinatorAddresses, findMemberByEmail, membershipIn } from '../membership/members.ts';
+import { confirmJoin, requestToJoin } from '../membership/index.ts';
+import { changeMembership, coordinatorAddresses, findMemberByEmail, membershipIn } from '../membership/index.ts';
 import { authenticateSender, webPostAuthentication, type SenderAuthentication } from './authenticate.ts';
 import { parseBounce } from './bounces/parse.ts';
 import { queueBounceCare } from './bounce-care.ts';

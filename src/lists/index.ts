@@ -2,3 +2,7 @@
 export { listAddresses } from './addresses.ts';
 export { listByLocalPart, listHomePath, listOfGroup, listsOfCommunity, type List } from './store.ts';
 export { listStanding } from './sub-lists.ts';
+export { dnsResolver } from './authenticate.ts';
+export type { ListContext } from './context.ts';
+export { processIncoming } from './incoming.ts';
+export { INCOMING_JOB, INCOMING_RETRY_SECONDS } from './mail-in.ts';

@@ -11,3 +11,4 @@ export {
 } from './members.ts';
 export type { SessionMember, Standing } from './sessions.ts';
 export { DELIVERY_TEXT } from './views.tsx';
+export { ConfirmButtonPage } from './views.tsx';

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { checkPage } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/platform/app.ts';
+import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { createSession, SESSION_COOKIE } from '../../src/membership/sessions.ts';
 import { archivePending } from '../../src/archives/archiver.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';

@@ -70,7 +70,7 @@ describe('CSV downloads defuse formulas', { skip: NO_SERVER }, () => {
     const slug = /\/events\/([a-z0-9-]+)/.exec(created.url)![1]!;
 
     const guest = new WebClient(platform.url);
-    const page = await guest.get(`/events/${slug}`);
+    const page = await guest.get(`/events/${slug}/register`);
     const session = hidden(page.text, 'session');
     const registered = await guest.request('POST', `/events/${slug}/register`, { _csrf: csrfToken(page.text), session, name: FORMULA, email: 'guest@example.org', agency: '+1+cmd' });
     assert.equal(registered.status, 200, registered.text.slice(0, 500));
