@@ -7,7 +7,11 @@
  * Targets (issue 22): public pages ≥ 0.5 of /healthz's rate with p99 ≤ 30 ms; signed-in pages
  * ≥ 0.25 of it; idle PSS ≤ 150 MB.
  *
- *   npm run bench -- pages [--seconds=6] [--connections=64] [--only=/events]
+ *   npm run bench -- pages [--seconds=6] [--connections=64] [--only=/archives] [--who=member]
+ *
+ * --only keeps the pages whose path contains that text (several: --only=/archives,/library);
+ * --who=public or --who=member measures only that side; --profile=DIR writes the server's CPU
+ * profile there (node --cpu-prof) when it stops, to open in Chrome DevTools or speedscope.
  *
  * Content: the digital.gov communities, events and library and the real list corpus from
  * ../shared/data when present (else the seeded community alone). Database: BENCH_DATABASE_URL or
@@ -25,7 +29,10 @@ import { HAS_SHARED, runCliProcess, SHARED, startServe, removeDir, type ServePro
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const SECONDS = Number(arg('seconds') ?? 6);
 const CONNECTIONS = Number(arg('connections') ?? 64);
-const ONLY = arg('only');
+const ONLY = arg('only')?.split(',').filter(Boolean);
+const WHO = arg('who');
+const PROFILE = arg('profile');
+if (WHO !== undefined && WHO !== 'public' && WHO !== 'member') throw new Error('--who is public or member.');
 const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find(existsSync);
 const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'].find(existsSync);
@@ -172,13 +179,13 @@ async function main() {
     console.log('seeding:');
     // serve seeds the default community on first start; start once to seed, then import
     // PAGE_CACHE_SECONDS unset: the product's default (the test helpers turn it off)
-    serve = await startServe({ ...env, SOCIALGOV_ROLES: 'web', LOG_LEVEL: 'warn', PAGE_CACHE_SECONDS: undefined }, 300_000);
+    serve = await startServe({ ...env, SOCIALGOV_ROLES: 'web', LOG_LEVEL: 'warn', PAGE_CACHE_SECONDS: undefined }, 300_000, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : []);
     await seed(env, db);
     const member = (await db.query<{ id: number }>(`select id from members where email = 'bench.member@gsa.gov'`)).rows[0]!;
     const raw = await createSession(db, member.id, { days: 30 });
     const cookie = `Cookie: ${SESSION_COOKIE}=${raw}`;
     const base = serve.url;
-    const paths = (await samplePaths(db)).filter((p) => !ONLY || p === ONLY);
+    const paths = (await samplePaths(db)).filter((p) => !ONLY || ONLY.some((o) => p.includes(o)));
     for (const p of paths) {
       const res = await fetch(base + p);
       if (res.status !== 200) throw new Error(`${p} answered ${res.status}; the benchmark measures pages that work.`);
@@ -190,7 +197,7 @@ async function main() {
     const rows: { path: string; who: string; f: Figure; ratio: number; ok: boolean }[] = [];
     const bodies: { path: string; body: Buffer }[] = [];
     for (const p of paths) {
-      for (const who of ['public', 'member']) {
+      for (const who of WHO ? [WHO] : ['public', 'member']) {
         const f = wrk(base + p, who === 'member' ? [cookie] : []);
         const ratio = f.rate / health.rate;
         const ok = who === 'public' ? ratio >= 0.5 && f.p99 <= 30 : ratio >= 0.25;
@@ -205,8 +212,11 @@ async function main() {
       console.log('\nnginx serving the same bytes (a file per page):');
       for (const [p, f] of await nginxFigures(bodies)) console.log(`  ${p.padEnd(44)} ${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms`);
     } else console.log('\nnginx is not installed: no nginx reference (apt-get install nginx-light).');
-    const mem = await idleMemory();
-    console.log(`\nidle memory of a whole install (the program and its built-in PostgreSQL, PSS): ${mem.toFixed(0)} MB (target ≤ 150 MB) ${mem <= 150 ? 'ok' : 'ABOVE TARGET'}`);
+    if (ONLY || WHO) console.log('\nidle memory: not measured when --only or --who picks some pages.');
+    else {
+      const mem = await idleMemory();
+      console.log(`\nidle memory of a whole install (the program and its built-in PostgreSQL, PSS): ${mem.toFixed(0)} MB (target ≤ 150 MB) ${mem <= 150 ? 'ok' : 'ABOVE TARGET'}`);
+    }
     const below = rows.filter((r) => !r.ok);
     console.log(`\npages: ${rows.length - below.length} of ${rows.length} meet their target (public ≥ 0.5 of /healthz and p99 ≤ 30 ms; signed in ≥ 0.25).`);
   } finally {

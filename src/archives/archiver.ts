@@ -118,7 +118,7 @@ export async function archivePending(pool: pg.Pool, listId?: number, batch = 50)
 
 /** Is anything waiting? (cheap: checked before every archive page) */
 export async function hasPending(db: Queryable, listId: number): Promise<boolean> {
-  const { rows } = await db.query('select 1 from archive_pending where list_id = $1 limit 1', [listId]);
+  const { rows } = await db.query({ name: 'archive-has-pending', text: 'select 1 from archive_pending where list_id = $1 limit 1', values: [listId] });
   return rows.length > 0;
 }
 

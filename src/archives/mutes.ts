@@ -18,7 +18,7 @@ export async function unmuteThread(db: Queryable, m: { threadId: number; memberI
 }
 
 export async function isMuted(db: Queryable, threadId: number, memberId: number): Promise<boolean> {
-  const { rows } = await db.query('select 1 from thread_mutes where thread_id = $1 and member_id = $2', [threadId, memberId]);
+  const { rows } = await db.query({ name: 'thread-muted', text: 'select 1 from thread_mutes where thread_id = $1 and member_id = $2', values: [threadId, memberId] });
   return rows.length > 0;
 }
 

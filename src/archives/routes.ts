@@ -87,8 +87,18 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       return tokens.get(reply)!;
     };
 
+    /**
+     * What every reader allowed to see the archive sees alike (threads, posts, counts, rendered
+     * bodies), kept a few seconds (ctx.recent) under the list's last post number: a new post makes
+     * a new key, so it shows on the next page. `settled` is false while posts wait to be archived
+     * by another process: then it is read afresh. Call only after `open`'s access check.
+     */
+    function shared<T>(opened: { list: List; settled: boolean }, key: string, load: () => Promise<T>): Promise<T> {
+      return opened.settled ? ctx.recent(`archive:${opened.list.id}:${opened.list.postCount}:${key}`, load) : load();
+    }
+
     /** The list, and what this viewer may see of it; throws sign-in / 403 / 404. */
-    async function open(req: FastifyRequest, localPart: string): Promise<{ list: List; access: Readable_; view: ArchiveView }> {
+    async function open(req: FastifyRequest, localPart: string): Promise<{ list: List; access: Readable_; view: ArchiveView; settled: boolean }> {
       const list = await listByLocalPart(ctx.pool, localPart);
       if (!list) throw new NotFoundError(`There is no list called “${localPart}”.`);
       const access: ArchiveAccess = await archiveAccess(ctx.pool, list, req.viewer);
@@ -97,8 +107,13 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
         if (list.groupId !== null) throw new ForbiddenError(`The ${list.name} archive is for members of the working group. Join the group on its page to read it.`);
         throw new ForbiddenError(`The ${list.name} archive is for members of the community. Join the community to read it.`);
       }
-      if (await hasPending(ctx.pool, list.id)) await archivePending(ctx.pool, list.id);
-      return { list, access, view: { site: siteFor(ctx, req), list, hideAddresses: access.hideAddresses, member: access.member } };
+      // Read after the list: once nothing waits, every post up to list.postCount is in the archive.
+      let settled = !(await hasPending(ctx.pool, list.id));
+      if (!settled) {
+        await archivePending(ctx.pool, list.id);
+        settled = !(await hasPending(ctx.pool, list.id));
+      }
+      return { list, access, settled, view: { site: siteFor(ctx, req), list, hideAddresses: access.hideAddresses, member: access.member } };
     }
 
     function num(value: string, what: string): number {
@@ -107,8 +122,9 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
     }
 
     async function home(req: FastifyRequest, reply: FastifyReply, localPart: string, exportErrors?: FieldErrors, status = 200, compose?: ComposeProps) {
-      const { list, view } = await open(req, localPart);
-      const months = await archiveMonths(ctx.pool, list.id, list.timeZone);
+      const opened = await open(req, localPart);
+      const { list, view } = opened;
+      const months = await shared(opened, `months:${list.timeZone}`, () => archiveMonths(ctx.pool, list.id, list.timeZone));
       const posting = await postingFor(req, reply, list, { action: `/archives/${list.localPart}` }, compose);
       return sendPage(reply, ArchiveHomePage({ ...view, ...posting, months, ...(exportErrors ? { exportErrors, exportValues: { month: q(req, 'month', 20), from: q(req, 'from', 20), to: q(req, 'to', 20) } } : {}) }), status);
     }
@@ -117,7 +133,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
     async function postingFor(req: FastifyRequest, reply: FastifyReply, list: List, form: { action: string; replySubject?: string; parent?: number | undefined }, compose?: ComposeProps): Promise<PostingView> {
       if (compose) return { compose };
       if (!req.viewer) return {};
-      const may = await mayPostFromWeb(ctx.pool, list, req.viewer.memberId);
+      const may = await mayPostFromWeb(ctx.pool, list, req.viewer);
       if (!may.ok) return { refusal: may.why };
       return {
         compose: {
@@ -130,18 +146,21 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { list: string } }>('/archives/:list', publicPage, async (req, reply) => home(req, reply, req.params.list));
 
     app.get<{ Params: { list: string; month: string } }>('/archives/:list/months/:month', publicPage, async (req, reply) => {
-      const { list, view } = await open(req, req.params.list);
+      const opened = await open(req, req.params.list);
+      const { list, view } = opened;
       let range: DateRange;
       try {
         range = monthRange(req.params.month, list.timeZone);
       } catch {
         throw new NotFoundError(`“${req.params.month}” is not a month of this archive. Months look like 2019-04.`);
       }
-      const [threads, continued, months] = await Promise.all([
-        threadsBetween(ctx.pool, list.id, range.from, range.to),
-        threadsContinuedBetween(ctx.pool, list.id, range.from, range.to),
-        archiveMonths(ctx.pool, list.id, list.timeZone),
-      ]);
+      const [threads, continued, months] = await shared(opened, `month:${req.params.month}:${list.timeZone}`, () =>
+        Promise.all([
+          threadsBetween(ctx.pool, list.id, range.from, range.to),
+          threadsContinuedBetween(ctx.pool, list.id, range.from, range.to),
+          archiveMonths(ctx.pool, list.id, list.timeZone),
+        ]),
+      );
       const i = months.findIndex((m) => m.month === req.params.month);
       const older = months.filter((m) => m.month < req.params.month)[0]?.month;
       const newer = months.filter((m) => m.month > req.params.month).pop()?.month;
@@ -161,30 +180,42 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
 
     /** A thread page; for a member, with the Mute button and the reply form (`compose` overrides the empty form). */
     async function threadPage(req: FastifyRequest, reply: FastifyReply, localPart: string, id: string, extra: { notice?: ComposeNotice | undefined; compose?: ComposeProps }, status = 200) {
-      const { list, view, access } = await open(req, localPart);
-      const thread = await threadById(ctx.pool, list.id, num(id, 'thread'));
-      if (!thread) throw new NotFoundError(`There is no thread ${id} in this archive.`);
-      // The same for everyone allowed to read it (who may is checked above): kept a few seconds.
-      const rendered = await ctx.recent(`archive-thread:${thread.id}:${view.hideAddresses}`, async () =>
-        Promise.all(
-          (await threadPosts(ctx.pool, thread.id)).map(async (post) => ({ post, bodyHtml: (await renderBody(post, undefined, { format: 'text', remoteImages: false, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` })).html })),
-        ),
-      );
+      const opened = await open(req, localPart);
+      const { list, view, access } = opened;
+      const threadId = num(id, 'thread');
+      // The same for everyone allowed to read it (who may is checked above).
+      const found = await shared(opened, `thread:${threadId}:${view.hideAddresses}`, async () => {
+        const thread = await threadById(ctx.pool, list.id, threadId);
+        if (!thread) return undefined;
+        const posts = await threadPosts(ctx.pool, thread.id);
+        const opts = { format: 'text', remoteImages: false, hideAddresses: view.hideAddresses } as const;
+        return { thread, rendered: await Promise.all(posts.map(async (post) => ({ post, bodyHtml: (await renderBody(post, undefined, { ...opts, postPath: `/archives/${list.localPart}/${post.number}` })).html }))) };
+      });
+      if (!found) throw new NotFoundError(`There is no thread ${id} in this archive.`);
+      const { thread, rendered } = found;
       const posting = await postingFor(req, reply, list, { action: `/archives/${list.localPart}/threads/${thread.id}`, replySubject: replySubject(thread.subject), parent: rendered.at(-1)?.post.number }, extra.compose);
       const mute = req.viewer && access.member ? { csrf: csrfFor(reply), muted: await isMuted(ctx.pool, thread.id, req.viewer.memberId) } : undefined;
       return sendPage(reply, ThreadPage({ ...view, ...posting, thread, posts: rendered, month: monthOf(thread.startedAt, list.timeZone), notice: extra.notice, mute }), status);
     }
 
     app.get<{ Params: { list: string; n: string } }>('/archives/:list/:n', publicPage, async (req, reply) => {
-      const { list, view } = await open(req, req.params.list);
-      const post = await postByNumber(ctx.pool, list.id, num(req.params.n, 'message'));
-      if (!post) throw new NotFoundError(`There is no message ${req.params.n} in this archive.`);
-      const thread = (await threadById(ctx.pool, list.id, post.threadId))!;
+      const opened = await open(req, req.params.list);
+      const { list, view } = opened;
+      const n = num(req.params.n, 'message');
+      // The same for everyone allowed to read it (who may is checked above).
+      const found = await shared(opened, `message:${n}`, async () => {
+        const post = await postByNumber(ctx.pool, list.id, n);
+        if (!post) return undefined;
+        const [thread, replies] = await Promise.all([threadById(ctx.pool, list.id, post.threadId), repliesTo(ctx.pool, post.postId)]);
+        return { post, thread: thread!, replies };
+      });
+      if (!found) throw new NotFoundError(`There is no message ${req.params.n} in this archive.`);
+      const { post, thread, replies } = found;
       const requested = q(req, 'format', 10);
       const format = requested === 'text' || !post.hasHtml ? 'text' : 'html';
       const remoteImages = format === 'html' && q(req, 'images', 10) === 'show';
       // The body is the same for everyone allowed to read it (checked above): kept a few seconds.
-      const body = await ctx.recent(`archive-body:${post.postId}:${format}:${remoteImages}:${view.hideAddresses}`, async () => {
+      const body = await shared(opened, `body:${post.postId}:${format}:${remoteImages}:${view.hideAddresses}`, async () => {
         const raw = format === 'html' ? await rawPost(ctx.pool, post.postId) : undefined;
         return renderBody(post, raw, { format, remoteImages, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` });
       });
@@ -197,7 +228,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
           rendered: { post, bodyHtml: body.html },
           month: monthOf(post.sentAt, list.timeZone),
           thread,
-          replies: await repliesTo(ctx.pool, post.postId),
+          replies,
           format,
           hasHtml: post.hasHtml,
           imagesShown: remoteImages,
@@ -364,7 +395,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
     /** The signed-in member who may post to this list, or a sign-in / 403 error. */
     async function poster(req: FastifyRequest, list: List) {
       if (!req.viewer) throw new SignInRequiredError(`Sign in to post to ${list.name}.`);
-      const may = await mayPostFromWeb(ctx.pool, list, req.viewer.memberId);
+      const may = await mayPostFromWeb(ctx.pool, list, req.viewer);
       if (!may.ok) throw new ForbiddenError(may.why);
       return req.viewer;
     }

@@ -18,6 +18,7 @@ import { processIncoming } from '../lists/index.ts';
 import { INCOMING_JOB, INCOMING_RETRY_SECONDS } from '../lists/index.ts';
 import type { List } from '../lists/index.ts';
 import { listStanding } from '../lists/index.ts';
+import type { MemberRef } from '../membership/index.ts';
 import { cleanSubject } from './subjects.ts';
 
 /** Web posts a member may send per hour (previews do not count). */
@@ -45,8 +46,10 @@ export interface ReplyTarget {
 }
 
 /** What a member may do on a list from the web: post (members), or why not. */
-export async function mayPostFromWeb(db: Queryable, list: List, memberId: number): Promise<{ ok: true } | { ok: false; why: string }> {
-  const standing = await listStanding(db, list, memberId);
+export async function mayPostFromWeb(db: Queryable, list: List, member: MemberRef): Promise<{ ok: true } | { ok: false; why: string }> {
+  // On a community's list, the standing read with this request's session (no query of its own).
+  const own = list.groupId === null ? member.memberships : undefined;
+  const standing = own ? { member: own.get(list.communityId)?.status === 'active', banned: own.get(list.communityId)?.status === 'banned' } : await listStanding(db, list, member.memberId);
   if (standing.banned) return { ok: false, why: `You cannot post to ${list.name}: your address is banned from it.` };
   if (!standing.member) {
     return {

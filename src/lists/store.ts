@@ -58,7 +58,8 @@ function toList(r: Record<string, unknown>): List {
 }
 
 export async function listByLocalPart(db: Queryable, localPart: string): Promise<List | undefined> {
-  const { rows } = await db.query(`${SELECT} where l.local_part = lower($1)`, [localPart]);
+  // Named (planned once per connection): every archive page asks it first.
+  const { rows } = await db.query({ name: 'list-by-local-part', text: `${SELECT} where l.local_part = lower($1)`, values: [localPart] });
   return rows[0] ? toList(rows[0]) : undefined;
 }
 

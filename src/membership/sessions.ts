@@ -40,8 +40,11 @@ export async function createSession(db: Queryable, memberId: number, opts: { day
  * (a write is a commit PostgreSQL must flush).
  */
 export async function sessionMember(db: Queryable, raw: string, days: number): Promise<SessionMember | undefined> {
-  const { rows } = await db.query<{ member_id: number; email: string; name: string | null; site_admin: boolean; memberships: Array<[number, MembershipStatus, Role]> }>(
-    `with extended as (
+  const { rows } = await db.query<{ member_id: number; email: string; name: string | null; site_admin: boolean; memberships: Array<[number, MembershipStatus, Role]> }>({
+    // Named: each connection plans it once and keeps the plan. Every signed-in request runs it,
+    // and planning this join was half its cost (measured with 20 clients on one connection pool).
+    name: 'session-member',
+    text: `with extended as (
        update sessions set last_seen_at = now(), expires_at = now() + make_interval(days => $2)
         where id_hash = $1 and expires_at > now() and last_seen_at < now() - interval '1 minute'
      )
@@ -49,8 +52,8 @@ export async function sessionMember(db: Queryable, raw: string, days: number): P
             coalesce((select json_agg(json_build_array(ms.community_id, ms.status, ms.role)) from memberships ms where ms.member_id = s.member_id), '[]') as memberships
        from sessions s join members m on m.id = s.member_id
       where s.id_hash = $1 and s.expires_at > now()`,
-    [hashToken(raw), days],
-  );
+    values: [hashToken(raw), days],
+  });
   const r = rows[0];
   if (!r) return undefined;
   const memberships = new Map(r.memberships.map(([id, status, role]) => [Number(id), { status, role }]));
