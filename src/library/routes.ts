@@ -67,13 +67,13 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
       throw new NotFoundError(`There is no article at “${slug}”.`);
     }
 
-    async function articlePage(req: FastifyRequest, reply: FastifyReply, a: Article, extra: { notice?: string; error?: string } = {}, status = 200) {
+    async function articlePage(req: FastifyRequest, reply: FastifyReply, a: Article, extra: { notice?: string; error?: string; producedBy?: Awaited<ReturnType<typeof producersOf>> } = {}, status = 200) {
       const v = req.viewer;
       const moves = v ? await allowedTransitions(ctx.pool, v, a) : [];
       const change = v ? await canChange(ctx.pool, v, a) : false;
       const steps = v && (moves.length || change) ? await articleSteps(ctx.pool, a.id) : [];
       return sendPage(reply, ArticlePage({
-        site: siteFor(ctx, req), a, moves, canChange: change, steps, producedBy: await producersOf(ctx.pool, { kind: 'article', id: a.id }),
+        site: siteFor(ctx, req), a, moves, canChange: change, steps, producedBy: extra.producedBy ?? await producersOf(ctx.pool, { kind: 'article', id: a.id }),
         csrf: v ? reply.generateCsrf() : undefined, ...extra,
       }), status);
     }
@@ -217,8 +217,15 @@ export function libraryRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/articles/:slug', publicPage, async (req, reply) => {
-      const a = await visibleArticle(req, req.params.slug);
-      return articlePage(req, reply, a, { notice: req.viewer ? NOTICES[req.query.done ?? ''] : undefined });
+      const notice = req.viewer ? NOTICES[req.query.done ?? ''] : undefined;
+      // A published article is the same for every visitor, a few seconds old at most (ctx.recent);
+      // a draft is read afresh, and only for those who may see it.
+      const published = await ctx.recent(`library-article:${req.params.slug}`, async () => {
+        const a = await findArticle(ctx.pool, req.params.slug);
+        return a && (a.status === 'published' || a.status === 'archived') ? { a, producedBy: await producersOf(ctx.pool, { kind: 'article', id: a.id }) } : undefined;
+      });
+      if (published) return articlePage(req, reply, published.a, { notice, producedBy: published.producedBy });
+      return articlePage(req, reply, await visibleArticle(req, req.params.slug), { notice });
     });
 
     app.get('/library/drafts', hide, async (req, reply) => {

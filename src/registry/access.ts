@@ -22,13 +22,20 @@ export interface RegistryViewer {
 
 export async function isReviewer(db: Queryable, member: { memberId: number; siteAdmin: boolean }): Promise<boolean> {
   if (member.siteAdmin) return true;
-  const { rows } = await db.query('select 1 from registry_reviewers where member_id = $1', [member.memberId]);
+  const { rows } = await db.query({ name: 'registry-reviewer', text: 'select 1 from registry_reviewers where member_id = $1', values: [member.memberId] });
   return rows.length > 0;
 }
 
-export async function registryViewer(db: Queryable, member: { memberId: number; email: string; name: string | null; siteAdmin: boolean }, all?: Agency[]): Promise<RegistryViewer> {
+/**
+ * What a signed-in member may do in the registry. `homeAgency` may answer the home agency from
+ * shared data (it depends only on the address's domain); whether they review is always read.
+ */
+export async function registryViewer(
+  db: Queryable, member: { memberId: number; email: string; name: string | null; siteAdmin: boolean }, all?: Agency[],
+  homeAgency: (email: string, agencies: Agency[]) => Promise<number | undefined> = (email, agencies) => memberHomeAgency(db, email, agencies),
+): Promise<RegistryViewer> {
   const agencies = all ?? (await listAgencies(db));
-  const home = await memberHomeAgency(db, member.email, agencies);
+  const home = await homeAgency(member.email, agencies);
   return {
     memberId: member.memberId, email: member.email, name: member.name,
     reviewer: await isReviewer(db, member),

@@ -4,7 +4,8 @@ import type { Actor } from '../platform/audit.ts';
 import { baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canEdit, canSee, registryViewer, type RegistryViewer } from './access.ts';
-import { listAgencies, type Agency } from './agencies.ts';
+import { listAgencies, memberHomeAgency, type Agency } from './agencies.ts';
+import { parseAddress } from '../membership/index.ts';
 import { PlatformCache } from './platform-store.ts';
 import { APP_STORES, emptyInput, splitList, type RecordInput } from './record-input.ts';
 import { getRecord, RECORD_KINDS, recordHistory, type RecordKind, type RegistryRecord } from './records.ts';
@@ -78,8 +79,17 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
     const platforms = new PlatformCache(ctx.pool);
     const deps = (): WorkflowDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx) });
 
+    /**
+     * The home agency of an address's domain, from the .gov registry and the agency list: the same
+     * for everyone at that domain, so kept a few seconds (ctx.recent) under the domain alone.
+     */
+    const homeAgencyOf = (email: string, agencies: Agency[]) => {
+      const parsed = parseAddress(email);
+      if (!parsed.ok) return Promise.resolve(undefined);
+      return ctx.recent(`registry-home-agency:${parsed.domain}`, () => memberHomeAgency(ctx.pool, email, agencies));
+    };
     async function viewerOf(req: FastifyRequest, agencies?: Agency[]): Promise<RegistryViewer | undefined> {
-      return req.viewer ? registryViewer(ctx.pool, req.viewer, agencies) : undefined;
+      return req.viewer ? registryViewer(ctx.pool, req.viewer, agencies, homeAgencyOf) : undefined;
     }
     async function requireViewer(req: FastifyRequest, agencies?: Agency[]): Promise<RegistryViewer> {
       if (!req.viewer) throw new SignInRequiredError('Sign in to register or change records.');
