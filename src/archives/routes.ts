@@ -24,7 +24,7 @@ import { renderPlainText } from './text.ts';
 import { formatSize } from './format.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
-import { listByLocalPart, listsOfCommunity, type List } from '../lists/index.ts';
+import { listByLocalPart, listByLocalPartWith, listsOfCommunity, type List } from '../lists/index.ts';
 import { archiveAccess, type ArchiveAccess } from './access.ts';
 import { archivePending, hasPending } from './archiver.ts';
 import { archiveMonths, newestThreads, postByNumber, rawPost, repliesTo, threadById, threadPosts, threadsBetween, threadsContinuedBetween } from './browse.ts';
@@ -99,16 +99,18 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
 
     /** The list, and what this viewer may see of it; throws sign-in / 403 / 404. */
     async function open(req: FastifyRequest, localPart: string): Promise<{ list: List; access: Readable_; view: ArchiveView; settled: boolean }> {
-      const list = await listByLocalPart(ctx.pool, localPart);
-      if (!list) throw new NotFoundError(`There is no list called “${localPart}”.`);
+      // The list and whether posts wait to be archived, in one query (after the list, nothing
+      // waiting means every post up to list.postCount is in the archive).
+      const found = await listByLocalPartWith<{ waiting: boolean }>(ctx.pool, localPart, { name: 'archive-list', columns: 'exists (select 1 from archive_pending p where p.list_id = l.id) as waiting' });
+      if (!found) throw new NotFoundError(`There is no list called “${localPart}”.`);
+      const list = found.list;
       const access: ArchiveAccess = await archiveAccess(ctx.pool, list, req.viewer);
       if (!access.read) {
         if (access.why === 'sign-in') throw new SignInRequiredError(`The ${list.name} archive is for members. Sign in to read it.`);
         if (list.groupId !== null) throw new ForbiddenError(`The ${list.name} archive is for members of the working group. Join the group on its page to read it.`);
         throw new ForbiddenError(`The ${list.name} archive is for members of the community. Join the community to read it.`);
       }
-      // Read after the list: once nothing waits, every post up to list.postCount is in the archive.
-      let settled = !(await hasPending(ctx.pool, list.id));
+      let settled = !found.extra.waiting;
       if (!settled) {
         await archivePending(ctx.pool, list.id);
         settled = !(await hasPending(ctx.pool, list.id));

@@ -63,6 +63,16 @@ export async function listByLocalPart(db: Queryable, localPart: string): Promise
   return rows[0] ? toList(rows[0]) : undefined;
 }
 
+/**
+ * The list at this local part with `columns` (SQL over the list's row `l`, e.g. whether anything
+ * waits for it) read in the same query: one round trip for a page every reader asks for.
+ * `name` names the prepared statement (planned once per connection).
+ */
+export async function listByLocalPartWith<E>(db: Queryable, localPart: string, extra: { name: string; columns: string }): Promise<{ list: List; extra: E } | undefined> {
+  const { rows } = await db.query({ name: extra.name, text: `select * from (${SELECT} where l.local_part = lower($1)) l, lateral (select ${extra.columns}) x`, values: [localPart] });
+  return rows[0] ? { list: toList(rows[0]), extra: rows[0] as E } : undefined;
+}
+
 export async function listById(db: Queryable, id: number): Promise<List | undefined> {
   const { rows } = await db.query(`${SELECT} where l.id = $1`, [id]);
   return rows[0] ? toList(rows[0]) : undefined;
