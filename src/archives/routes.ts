@@ -35,7 +35,7 @@ import { dayRange, DateRangeError, monthOf, monthRange, type DateRange } from '.
 import { renderBody } from './render.ts';
 import { cleanSubject } from './subjects.ts';
 import { searchArchive, SearchQueryError, type SearchResult } from './search.ts';
-import { ArchiveHomePage, FeedPage, MessagePage, MonthPage, SearchPage, ThreadPage, type ArchiveView, type PostingView, type SearchFormValues } from './views.tsx';
+import { ArchiveHomePage, FeedPage, MessagePage, MonthContent, MonthPage, SearchPage, ThreadPage, type ArchiveView, type PostingView, type SearchFormValues } from './views.tsx';
 
 type Readable_ = { read: true; member: boolean; coordinator: boolean; hideAddresses: boolean };
 
@@ -156,18 +156,22 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       } catch {
         throw new NotFoundError(`“${req.params.month}” is not a month of this archive. Months look like 2019-04.`);
       }
-      const [threads, continued, months] = await shared(opened, `month:${req.params.month}:${list.timeZone}`, () =>
-        Promise.all([
+      const month = req.params.month;
+      // The month's content is the same for every reader allowed (checked above) who sees addresses alike: made once, kept.
+      const made = await shared(opened, `month:${month}:${list.timeZone}:${view.hideAddresses}`, async () => {
+        const [threads, continued, months] = await Promise.all([
           threadsBetween(ctx.pool, list.id, range.from, range.to),
           threadsContinuedBetween(ctx.pool, list.id, range.from, range.to),
           archiveMonths(ctx.pool, list.id, list.timeZone),
-        ]),
-      );
-      const i = months.findIndex((m) => m.month === req.params.month);
-      const older = months.filter((m) => m.month < req.params.month)[0]?.month;
-      const newer = months.filter((m) => m.month > req.params.month).pop()?.month;
-      if (i < 0 && !threads.length && !continued.length) throw new NotFoundError(`Nothing was posted to ${list.name} in ${req.params.month}.`);
-      return sendPage(reply, MonthPage({ ...view, month: req.params.month, threads, continued, previous: older, next: newer }));
+        ]);
+        if (!months.some((m) => m.month === month) && !threads.length && !continued.length) return undefined;
+        const older = months.filter((m) => m.month < month)[0]?.month;
+        const newer = months.filter((m) => m.month > month).pop()?.month;
+        const values = { month, threads, continued, previous: older, next: newer };
+        return { values, content: await MonthContent({ ...view, ...values }) };
+      });
+      if (!made) throw new NotFoundError(`Nothing was posted to ${list.name} in ${month}.`);
+      return sendPage(reply, MonthPage({ ...view, ...made.values, content: made.content }));
     });
 
     app.get<{ Params: { list: string; id: string }; Querystring: { sent?: string; muted?: string } }>('/archives/:list/threads/:id', publicPage, async (req, reply) => {

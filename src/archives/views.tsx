@@ -170,55 +170,56 @@ function ThreadItem({ v, t, extra }: { v: ArchiveView; t: ThreadSummary; extra?:
   );
 }
 
-export function MonthPage(
-  p: ArchiveView & { month: string; threads: ThreadSummary[]; continued?: Array<ThreadSummary & { messagesBetween: number }>; previous?: string | undefined; next?: string | undefined },
-): string {
+export type MonthView = ArchiveView & { month: string; threads: ThreadSummary[]; continued?: Array<ThreadSummary & { messagesBetween: number }>; previous?: string | undefined; next?: string | undefined };
+
+/** A month page's main content: the same for every reader with the same `hideAddresses`, so it may be made once and kept. */
+export function MonthContent(p: MonthView): JSX.Element {
   const title = monthTitle(p.month);
   const continued = p.continued ?? [];
   const intro = `${plural(p.threads.length, 'thread', 'threads')} started in ${title} on ${p.list.name}.${continued.length ? ` ${plural(continued.length, 'earlier thread', 'earlier threads')} had new messages.` : ''}`;
-  return Page({
-    site: p.site,
-    title: `${title} – ${p.list.name} archive`,
-    section: 'communities',
-    breadcrumbs: crumbs(p, [{ label: title }]),
-    children: (
-      <>
-        <h1 safe>{title}</h1>
-        <p class="usa-intro" safe>
-          {intro}
-        </p>
-        <SearchForm v={p} />
-        <h2 safe>{`Threads started in ${title}`}</h2>
-        {p.threads.length ? (
+  return (
+    <>
+      <h1 safe>{title}</h1>
+      <p class="usa-intro" safe>
+        {intro}
+      </p>
+      <SearchForm v={p} />
+      <h2 safe>{`Threads started in ${title}`}</h2>
+      {p.threads.length ? (
+        <ul class="usa-list usa-list--unstyled">
+          {p.threads.map((t) => (
+            <ThreadItem v={p} t={t} />
+          ))}
+        </ul>
+      ) : (
+        <p>No threads started this month.</p>
+      )}
+      {continued.length ? (
+        <>
+          <h2 safe>{`Earlier threads with messages in ${title}`}</h2>
           <ul class="usa-list usa-list--unstyled">
-            {p.threads.map((t) => (
-              <ThreadItem v={p} t={t} />
+            {continued.map((t) => (
+              <ThreadItem v={p} t={t} extra={`${plural(t.messagesBetween, 'message', 'messages')} this month`} />
             ))}
           </ul>
-        ) : (
-          <p>No threads started this month.</p>
-        )}
-        {continued.length ? (
-          <>
-            <h2 safe>{`Earlier threads with messages in ${title}`}</h2>
-            <ul class="usa-list usa-list--unstyled">
-              {continued.map((t) => (
-                <ThreadItem v={p} t={t} extra={`${plural(t.messagesBetween, 'message', 'messages')} this month`} />
-              ))}
-            </ul>
-          </>
-        ) : (
-          ''
-        )}
-        <nav aria-label="Other months" class="margin-top-3">
-          <ul class="usa-list usa-list--unstyled display-flex flex-justify">
-            <li>{p.previous ? <a href={`${base(p.list)}/months/${p.previous}`} safe>{`Previous: ${monthTitle(p.previous)}`}</a> : ''}</li>
-            <li>{p.next ? <a href={`${base(p.list)}/months/${p.next}`} safe>{`Next: ${monthTitle(p.next)}`}</a> : ''}</li>
-          </ul>
-        </nav>
-      </>
-    ),
-  });
+        </>
+      ) : (
+        ''
+      )}
+      <nav aria-label="Other months" class="margin-top-3">
+        <ul class="usa-list usa-list--unstyled display-flex flex-justify">
+          <li>{p.previous ? <a href={`${base(p.list)}/months/${p.previous}`} safe>{`Previous: ${monthTitle(p.previous)}`}</a> : ''}</li>
+          <li>{p.next ? <a href={`${base(p.list)}/months/${p.next}`} safe>{`Next: ${monthTitle(p.next)}`}</a> : ''}</li>
+        </ul>
+      </nav>
+    </>
+  );
+}
+
+/** A month page around its content (`content`: MonthContent made earlier for these same values). */
+export function MonthPage(p: MonthView & { content?: string }): string {
+  const title = monthTitle(p.month);
+  return Page({ site: p.site, title: `${title} – ${p.list.name} archive`, section: 'communities', breadcrumbs: crumbs(p, [{ label: title }]), children: p.content ?? MonthContent(p) });
 }
 
 export interface RenderedPost {
