@@ -35,7 +35,7 @@ import { dayRange, DateRangeError, monthOf, monthRange, type DateRange } from '.
 import { renderBody } from './render.ts';
 import { cleanSubject } from './subjects.ts';
 import { searchArchive, SearchQueryError, type SearchResult } from './search.ts';
-import { ArchiveHomePage, FeedPage, MessagePage, MonthContent, MonthPage, SearchPage, ThreadPage, type ArchiveView, type PostingView, type SearchFormValues } from './views.tsx';
+import { ArchiveHomePage, FeedPage, MessagePage, MonthContent, MonthPage, SearchPage, ThreadPage, ThreadPosts, type ArchiveView, type PostingView, type SearchFormValues } from './views.tsx';
 
 type Readable_ = { read: true; member: boolean; coordinator: boolean; hideAddresses: boolean };
 
@@ -190,18 +190,19 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       const { list, view, access } = opened;
       const threadId = num(id, 'thread');
       // The same for everyone allowed to read it (who may is checked above).
-      const found = await shared(opened, `thread:${threadId}:${view.hideAddresses}`, async () => {
+      const found = await shared(opened, `thread:${threadId}:${list.timeZone}:${view.hideAddresses}`, async () => {
         const thread = await threadById(ctx.pool, list.id, threadId);
         if (!thread) return undefined;
         const posts = await threadPosts(ctx.pool, thread.id);
         const opts = { format: 'text', remoteImages: false, hideAddresses: view.hideAddresses } as const;
-        return { thread, rendered: await Promise.all(posts.map(async (post) => ({ post, bodyHtml: (await renderBody(post, undefined, { ...opts, postPath: `/archives/${list.localPart}/${post.number}` })).html }))) };
+        const rendered = await Promise.all(posts.map(async (post) => ({ post, bodyHtml: (await renderBody(post, undefined, { ...opts, postPath: `/archives/${list.localPart}/${post.number}` })).html })));
+        return { thread, rendered, postsHtml: await ThreadPosts({ ...view, posts: rendered }) };
       });
       if (!found) throw new NotFoundError(`There is no thread ${id} in this archive.`);
-      const { thread, rendered } = found;
+      const { thread, rendered, postsHtml } = found;
       const posting = await postingFor(req, reply, list, { action: `/archives/${list.localPart}/threads/${thread.id}`, replySubject: replySubject(thread.subject), parent: rendered.at(-1)?.post.number }, extra.compose);
       const mute = req.viewer && access.member ? { csrf: csrfFor(reply), muted: await isMuted(ctx.pool, thread.id, req.viewer.memberId) } : undefined;
-      return sendPage(reply, ThreadPage({ ...view, ...posting, thread, posts: rendered, month: monthOf(thread.startedAt, list.timeZone), notice: extra.notice, mute }), status);
+      return sendPage(reply, ThreadPage({ ...view, ...posting, thread, posts: rendered, postsHtml, month: monthOf(thread.startedAt, list.timeZone), notice: extra.notice, mute }), status);
     }
 
     app.get<{ Params: { list: string; n: string } }>('/archives/:list/:n', publicPage, async (req, reply) => {

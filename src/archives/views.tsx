@@ -258,7 +258,36 @@ function Body({ html, label }: { html: string; label: string }) {
   );
 }
 
-export function ThreadPage(p: ArchiveView & PostingView & { thread: ThreadSummary; posts: RenderedPost[]; month: string; notice?: ComposeNotice | undefined; mute?: { csrf: string; muted: boolean } | undefined }): string {
+/** A thread's posts: the same for every reader with the same `hideAddresses`, so they may be made once and kept. */
+export function ThreadPosts(p: ArchiveView & { posts: RenderedPost[] }): JSX.Element {
+  return (
+    <>
+      {p.posts.map(({ post, bodyHtml }) => (
+        <article class="border-top-1px border-base-lighter padding-top-2 margin-top-3" id={`m${post.number}`} aria-labelledby={`m${post.number}-h`}>
+          <h2 class="font-heading-md margin-bottom-05" id={`m${post.number}-h`} safe>
+            {senderName(p, post.fromName, post.fromAddress)}
+          </h2>
+          <p class="sg-card-meta margin-top-0">
+            <span safe>{showTime(post.sentAt, p.list.timeZone)}</span> · <a href={`${base(p.list)}/${post.number}`} safe>{`Message ${post.number}`}</a>
+            {post.parentNumber ? (
+              <>
+                {' '}
+                · <a href={`#m${post.parentNumber}`} safe>{`in reply to message ${post.parentNumber}`}</a>
+              </>
+            ) : (
+              ''
+            )}
+          </p>
+          <Body html={bodyHtml} label={`Message ${post.number}`} />
+          <Attachments v={p} post={post} />
+        </article>
+      ))}
+    </>
+  );
+}
+
+/** A thread page (`postsHtml`: ThreadPosts made earlier for these same posts). */
+export function ThreadPage(p: ArchiveView & PostingView & { thread: ThreadSummary; posts: RenderedPost[]; postsHtml?: JSX.Element; month: string; notice?: ComposeNotice | undefined; mute?: { csrf: string; muted: boolean } | undefined }): string {
   const subject = cleanSubject(p.thread.subject);
   return Page({
     site: p.site,
@@ -274,26 +303,8 @@ export function ThreadPage(p: ArchiveView & PostingView & { thread: ThreadSummar
         <ComposeNoticeBox notice={p.notice} />
         {p.compose ? <p><a href="#compose">Reply to this thread</a></p> : ''}
         {p.mute ? <MuteForm action={`${base(p.list)}/threads/${p.thread.id}/mute`} csrf={p.mute.csrf} muted={p.mute.muted} /> : ''}
-        {p.posts.map(({ post, bodyHtml }) => (
-          <article class="border-top-1px border-base-lighter padding-top-2 margin-top-3" id={`m${post.number}`} aria-labelledby={`m${post.number}-h`}>
-            <h2 class="font-heading-md margin-bottom-05" id={`m${post.number}-h`} safe>
-              {senderName(p, post.fromName, post.fromAddress)}
-            </h2>
-            <p class="sg-card-meta margin-top-0">
-              <span safe>{showTime(post.sentAt, p.list.timeZone)}</span> · <a href={`${base(p.list)}/${post.number}`} safe>{`Message ${post.number}`}</a>
-              {post.parentNumber ? (
-                <>
-                  {' '}
-                  · <a href={`#m${post.parentNumber}`} safe>{`in reply to message ${post.parentNumber}`}</a>
-                </>
-              ) : (
-                ''
-              )}
-            </p>
-            <Body html={bodyHtml} label={`Message ${post.number}`} />
-            <Attachments v={p} post={post} />
-          </article>
-        ))}
+        {/* markup ThreadPosts made (its text escaped there) */}
+        {(p.postsHtml ?? ThreadPosts(p)) as 'safe'}
         {p.compose ? <ComposeForm p={p.compose} heading="Reply to this thread" /> : p.refusal ? <p class="margin-top-4" safe>{p.refusal}</p> : ''}
       </>
     ),
