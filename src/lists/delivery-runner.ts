@@ -25,8 +25,9 @@
  * same promise as above. Waiting for a disk flush per batch of records was the largest wait of a
  * fan-out without DKIM. Claims stay durable (the pool's sessions wait for the disk as usual).
  *
- * The next batch is claimed while the current one is being sent, so the relay never waits for
- * the database between batches.
+ * The next batch is claimed (and its copies signed) while half of the current one is still
+ * waiting to be sent, and the lanes go straight on to it, so the relay never waits for the
+ * database between batches.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -97,11 +98,17 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [runnerId]);
   await session.query('set synchronous_commit = off'); // records of 250s: see the top
   let wake: (() => void) | undefined;
-  session.on('notification', () => wake?.());
+  // Set by every wake-up, so one that comes while the runner is busy is not lost.
+  let notified = false;
+  session.on('notification', () => {
+    notified = true;
+    wake?.();
+  });
   await session.query(`listen ${DELIVERY_CHANNEL}`);
 
   const posts = new Map<number, PreparedPost>();
   const signer = createSigner(o.dkim, o.signingThreads ?? 0);
+  await signer.ready(); // threads loaded now, not in the middle of the first fan-out
   let stopping = false;
   let lastSweep = 0;
   let idleWaiters: Array<() => void> = [];
@@ -266,39 +273,77 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     }
   }
 
-  async function work(batch: Claimed[]): Promise<void> {
-    // Copies of posts are personalized and signed ahead of the hand-off, the whole batch at
-    // once, so the signing threads never wait for the relay and the relay never waits for them.
-    const signed = new Map<number, Promise<Buffer>>();
-    for (const d of batch) {
-      if (d.kind !== 'post') continue;
-      const post = await prepared(d.ref_id);
-      if (!post) continue;
-      const copy = postCopy(post, d);
-      copy.catch(() => undefined); // awaited (and its error handled) by the lane that sends it
-      signed.set(d.id, copy);
-    }
-    let next = 0;
+  // Claimed copies no lane has taken yet, in id order; the copies of posts being signed for them.
+  const queue: Claimed[] = [];
+  const signed = new Map<number, Promise<Buffer>>();
+  /** The claim in flight; resolves true when it filled a batch (more may be due). */
+  let claiming: Promise<boolean> | undefined;
+
+  /** Claims the next batch into the queue and starts personalizing and signing its copies. */
+  function refill(): Promise<boolean> {
+    claiming ??= (async () => {
+      try {
+        if (Date.now() - lastSweep > 5000) await sweep();
+        const batch = await claim();
+        queue.push(...batch);
+        // Copies of posts are personalized and signed ahead of the hand-off, the whole batch at
+        // once, so the signing threads never wait for the relay and the relay never waits for
+        // them. (A post that cannot be read here is read again, and its failure handled, by the
+        // lane that sends the copy.)
+        for (const d of batch) {
+          const post = d.kind === 'post' ? await prepared(d.ref_id).catch(() => undefined) : undefined;
+          if (!post) continue;
+          const copy = postCopy(post, d);
+          copy.catch(() => undefined); // awaited (and its error handled) by the lane that sends it
+          signed.set(d.id, copy);
+        }
+        return batch.length === batchSize;
+      } finally {
+        claiming = undefined;
+      }
+    })();
+    return claiming;
+  }
+
+  /**
+   * Sends what is due until a claim finds less than a batch and the queue is empty; returns how
+   * many copies it took. The next batch is claimed (and signed) while the queue still holds half
+   * a batch, so the lanes never stop between batches to wait for the database; 250s are written
+   * down as they come (acknowledged) and all of them before this returns.
+   */
+  async function work(): Promise<number> {
+    let more = await refill();
+    let failure: unknown;
+    let taken = 0;
     const lane = async () => {
-      while (next < batch.length) {
-        const d = batch[next++]!;
+      for (;;) {
+        if (stopping) return;
+        if (more && !claiming && queue.length < batchSize / 2) {
+          refill().then(
+            (full) => (more = full),
+            (err: unknown) => ((more = false), (failure ??= err)), // the lanes send what is queued, then the loop retries
+          );
+        }
+        const d = queue.shift();
+        if (!d) {
+          if (!claiming) return;
+          await claiming.catch(() => undefined);
+          continue;
+        }
+        taken++;
+        const copy = signed.get(d.id);
+        signed.delete(d.id);
         try {
-          await deliver(d, signed.get(d.id));
+          await deliver(d, copy);
         } catch (err) {
           await failed(d, (err as Error).message, undefined).catch(() => undefined);
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, batch.length) }, lane));
+    await Promise.all(Array.from({ length: o.concurrency }, lane));
     await settle();
-  }
-
-  // A full batch means more may be due: the next one is claimed while this one is sent.
-  let ahead: Promise<Claimed[]> | undefined;
-  function claimAhead(batch: Claimed[]): void {
-    if (batch.length < batchSize) return;
-    ahead = claim();
-    ahead.catch(() => undefined); // awaited (and its error handled) by the next round
+    if (failure) throw failure;
+    return taken;
   }
 
   /** Claimed but not sent (the runner is stopping): back to the queue, as if never claimed. */
@@ -315,17 +360,11 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   const loop = (async () => {
     while (!stopping) {
       try {
-        if (Date.now() - lastSweep > 5000) await sweep();
-        const next = ahead;
-        ahead = undefined;
-        const batch = next ? await next : await claim();
-        if (batch.length) {
-          claimAhead(batch);
-          await work(batch);
-          continue;
-        }
+        notified = false; // a wake-up from here on means the claim below may have missed something
+        if (await work()) continue;
         for (const w of idleWaiters) w();
         idleWaiters = [];
+        if (notified || stopping) continue;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, 1000);
           wake = () => (clearTimeout(t), resolve());
@@ -350,7 +389,9 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       stopping = true;
       wake?.();
       await loop;
-      if (ahead) await unclaim(await ahead.catch(() => [])).catch(() => undefined);
+      await claiming?.catch(() => undefined);
+      signed.clear();
+      await unclaim(queue.splice(0)).catch(() => undefined);
       await settle().catch(() => undefined);
       await session.query(`unlisten ${DELIVERY_CHANNEL}`).catch(() => undefined);
       await session.query('select pg_advisory_unlock(hashtextextended($1, 0))', [runnerId]).catch(() => undefined);

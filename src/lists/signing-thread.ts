@@ -11,12 +11,13 @@ export type SigningRequest =
   | { type: 'prepare'; postId: number; decorated: Uint8Array; keys: Array<Pick<DkimKey, 'domain' | 'selector' | 'privateKeyPem' | 'algorithm'>> }
   | { type: 'sign'; postId: number; items: Array<{ id: number; params: PersonalizeParams }> };
 
-export type SigningReply = { type: 'signed'; results: Array<{ id: number; raw?: Uint8Array; error?: string }> };
+export type SigningReply = { type: 'signed'; results: Array<{ id: number; raw?: Uint8Array; error?: string }> } | { type: 'running' };
 
 export function runSigningThread(): void {
   const port = parentPort;
   if (!port) throw new Error('runSigningThread must run in a worker thread');
   const posts = new Map<number, Personalizer>();
+  port.postMessage({ type: 'running' } satisfies SigningReply);
   port.on('message', (m: SigningRequest) => {
     if (m.type === 'prepare') {
       posts.set(m.postId, preparePersonalizer(Buffer.from(m.decorated), m.keys));
