@@ -11,12 +11,17 @@
  * one stopped. The one window no SMTP client can close — the relay has said 250 and the process
  * dies before the database hears of it — holds the copies in flight (one per connection) and the
  * acknowledged copies not yet recorded. Those are recorded in batches (one statement at a time,
- * on the runner's own session); a lane waits for the update before its next hand-off once four
- * acknowledgements per connection are waiting. So a kill leaves at most about ten copies per
- * connection to be sent again (in flight, waiting, and in the update being written), with the
- * same Message-ID, which receiving systems treat as the same message. Waiting at one per
- * connection cost about 30% of the fan-out rate in the benchmark; at four the cost was within the
- * benchmark's noise.
+ * on the runner's own session); a lane waits for the update before its next hand-off once
+ * `maxUnrecorded` acknowledgements (eight per connection) are waiting. So a kill leaves at most
+ * about ten copies per connection to be sent again (in flight, waiting, and in the update being
+ * written), with the same Message-ID, which receiving systems treat as the same message. Waiting
+ * at one per connection cost about 30% of the fan-out rate in the benchmark; at eight the cost was
+ * within the benchmark's noise.
+ *
+ * There are more lanes than connections (eight per connection): a copy waiting in the relay's
+ * queue costs nothing at a kill (its message was not written), and a connection finding one
+ * there as it writes a message sends that copy's envelope in the same write. With two lanes per
+ * connection a sixth of the copies found none, and paid a round trip more.
  *
  * The runner's session commits those records without waiting for the disk (synchronous_commit
  * off): PostgreSQL has them the moment it answers, so killing this process loses none, and it
@@ -53,8 +58,10 @@ export interface RunnerOptions {
   dkim: DkimKey[];
   /** The RSA key that ARC-seals posts (message/arc.ts); none: copies are not sealed. */
   arc?: DkimKey | null;
-  /** Copies in flight at once. */
+  /** Copies being personalized and handed off at once (lanes). */
   concurrency: number;
+  /** 250s not yet written down before a lane waits for the write (default 4 × concurrency). */
+  maxUnrecorded?: number;
   /** Worker threads that personalize and sign copies (0: this thread). */
   signingThreads?: number;
   /** Records claimed per round. */
@@ -93,6 +100,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   const runnerId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const batchSize = o.batchSize ?? 500;
   const retryDays = o.retryDays ?? 5;
+  const maxUnrecorded = o.maxUnrecorded ?? 4 * o.concurrency;
   // The runner's own session: holds its advisory lock, listens for new fan-outs, records 250s.
   const session = await o.pool.connect();
   await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [runnerId]);
@@ -196,13 +204,13 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
 
   /**
    * Record a 250 (batched). Bounds how many 250s a kill can leave unrecorded (see the top): while
-   * four per lane are waiting or being written, the lane waits for the write in flight to end
+   * `maxUnrecorded` are waiting or being written, the lane waits for the write in flight to end
    * (and, if the database cannot be reached, retries each second rather than send on).
    */
   async function acknowledged(id: number): Promise<void> {
     acks.push(id);
     flush().catch(() => undefined); // failures surface below or in settle()
-    while (acks.length + writing >= 4 * o.concurrency) {
+    while (acks.length + writing >= maxUnrecorded) {
       await flush().catch(() => new Promise((r) => setTimeout(r, 1000)));
     }
   }
