@@ -68,8 +68,8 @@ export function threadSigner(keys: DkimKey[], threads: number): Signer {
       for (const r of m.results) {
         const w = t.waiting.get(r.id);
         t.waiting.delete(r.id);
-        if (r.raw) w?.resolve(Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength));
-        else w?.reject(new Error(r.error ?? 'signing failed'));
+        if (r.error === undefined) w?.resolve(Buffer.from(m.slab, r.start, r.end - r.start));
+        else w?.reject(new Error(r.error));
       }
     });
     t.worker.on('error', (err) => {
