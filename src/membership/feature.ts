@@ -1,12 +1,16 @@
 /** The membership feature: joining, signing in (it says who is signed in), the member area, the .gov registry API. */
 import type { Feature } from '../platform/feature.ts';
 import { GovDomain, membershipApiRoutes } from './api-routes.ts';
-import { membershipRoutes } from './routes.ts';
+import { accountRoutes } from './account-routes.ts';
+import { coordinatorRoutes } from './coordinator-routes.ts';
+import { joinRoutes } from './join-routes.ts';
+import { signInRoutes } from './sign-in-routes.ts';
 import { SESSION_COOKIE, sessionMember } from './sessions.ts';
 
 export const membershipFeature: Feature = {
   name: 'membership',
-  routes: (ctx) => [membershipRoutes(ctx), membershipApiRoutes(ctx)],
+  // one plugin a page group: joining, signing in, the member area, the coordinators' pages
+  routes: (ctx) => [joinRoutes(ctx), signInRoutes(ctx), accountRoutes(ctx), coordinatorRoutes(ctx), membershipApiRoutes(ctx)],
   api: { schemas: [GovDomain], tags: [{ name: 'membership', description: 'Joining: the .gov registry behind who may join' }] },
   identify: async (ctx, req) => {
     const raw = req.cookies[SESSION_COOKIE];
