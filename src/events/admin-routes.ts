@@ -11,7 +11,7 @@ import { formValuesOf, FORM_FIELDS, readEventForm, type EventFormValues } from '
 import { unconfirmedGuestCount } from './guest-registration.ts';
 import { RuleError } from './recurrence.ts';
 import { attendanceCounts, messageRegistrants, notifyEventChange, notifySessionCancelled, registrationsFor, setAttendance } from './registration.ts';
-import { canOrganize, eventsDeps } from './routes.ts';
+import { canOrganize, eventsDeps } from './route-kit.ts';
 import { changeOccurrence, createEvent, EventExistsError, findEvent, findOccurrence, occurrencesOf, updateEvent } from './store.ts';
 import { parseLocal } from './time.ts';
 import { EventFormPage, ManageEventPage, RegistrantsPage, SessionPage } from './admin-views.tsx';
