@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { baseUrl, NotFoundError, type AppContext } from '../platform/http/context.ts';
 import { eventVEvents, feedCalendar, occurrenceVEvent, type CalendarView } from './calendar.ts';
 import { buildCalendar } from './ics.ts';
-import { type StoredEvent } from './model.ts';
+import type { StoredEvent } from './model.ts';
 import { memberOfFeedToken, registrationsOfMember } from './registration.ts';
 import { listEvents, occurrencesOf } from './store.ts';
 import { eventRouteKit, sendCalendar } from './route-kit.ts';

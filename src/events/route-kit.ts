@@ -11,7 +11,7 @@ import { EventDetail, EventList, EventOccurrence, EventSummary } from './schemas
 import { findEvent, occurrencesOf, type EventFilter } from './store.ts';
 import { isValidZone } from './time.ts';
 import { EventPage } from './event-views.tsx';
-import { type EventFilters } from './list-views.tsx';
+import type { EventFilters } from './list-views.tsx';
 import { RegisterPage, type FormProblem, type RegisterFormValues, type RegistrationState } from './register-views.tsx';
 import { EventMessagePage } from './registration-views.tsx';
 import { FORMATS, KINDS } from './model.ts';
@@ -68,7 +68,6 @@ export function storeFilter(f: EventFilters): EventFilter {
 export function sendCalendar(reply: FastifyReply, text: string, filename: string) {
   return reply.type('text/calendar; charset=utf-8').header('content-disposition', `inline; filename="${filename}"`).send(text);
 }
-
 
 /** The route options and helpers every public event plugin uses, bound to the platform's context and the link-signing key. */
 export async function eventRouteKit(ctx: AppContext, app: FastifyInstance) {

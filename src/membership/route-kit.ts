@@ -4,7 +4,7 @@ import { joinSettings, type JoinSettings } from '../communities/index.ts';
 import type { Actor } from '../platform/audit.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { retryText } from '../platform/rate-limit.ts';
-import { type DeadLink } from './join.ts';
+import type { DeadLink } from './join.ts';
 import { canCoordinate } from './members.ts';
 import { createSession, SESSION_COOKIE } from './sessions.ts';
 import { MessagePage } from './views.tsx';

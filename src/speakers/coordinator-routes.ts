@@ -7,7 +7,7 @@ import { consultationsOfCommunity } from './consultations.ts';
 import { speakersOf } from './profiles.ts';
 import { findSpeakerRequest, moveRequest, requestHistory, requestsOfCommunity, requestToEvent } from './store.ts';
 import { isOpenRequest, REQUEST_STATUSES, requestStepsFor, WorkflowError, type RequestStatus } from './workflow.ts';
-import { type CommunityRef } from './views.tsx';
+import type { CommunityRef } from './views.tsx';
 import { AdminListPage, AdminRequestPage } from './admin-views.tsx';
 import { actorOf, idOf, speakersRouteKit } from './route-kit.ts';
 

@@ -4,8 +4,8 @@ import type { Actor } from '../platform/audit.ts';
 import { baseUrl, ForbiddenError, NotFoundError, SignInRequiredError, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { canCoordinate } from '../membership/index.ts';
-import { type SpeakersDeps } from './store.ts';
-import { type CommunityRef } from './views.tsx';
+import type { SpeakersDeps } from './store.ts';
+import type { CommunityRef } from './views.tsx';
 
 /** Requests from one IP address: enough for a busy office, too few for a flood. */
 export const REQUESTS_PER_IP = { max: 5, windowSeconds: 60 * 60 };
