@@ -1,19 +1,18 @@
-/** Routes for joining a community: the join form and the confirmation link. Thin: validate, call, present. */
+/** Joining a community: the join form and its answer. Thin: validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { baseUrl, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { MailSendError } from '../platform/mail/transport.ts';
 import { rateLimit } from '../platform/rate-limit.ts';
-import { cleanToken } from '../platform/tokens.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { nameProblem } from '../platform/text.ts';
 import { canonicalAddress, parseAddress } from './address.ts';
-import { confirmJoin, lookupJoinLink, requestToJoin } from './join.ts';
-import { ConfirmButtonPage, JoinPage, MessagePage, type JoinFormValues } from './views.tsx';
+import { requestToJoin } from './join.ts';
+import { JoinPage, MessagePage, type JoinFormValues } from './views.tsx';
 import { JOIN_PER_ADDRESS, JOIN_PER_IP, membershipRouteKit } from './route-kit.ts';
 
 export function joinRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const { csrf, hide, community, signIn, tooMany, badLink } = membershipRouteKit(ctx, app);
+    const { csrf, hide, community, tooMany } = membershipRouteKit(ctx, app);
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/join', hide, async (req, reply) => {
       const c = await community(req.params.slug);
@@ -71,50 +70,6 @@ export function joinRoutes(ctx: AppContext): FastifyPluginAsync {
           alert: 'success',
         }),
       );
-    });
-
-    app.get<{ Querystring: { token?: string } }>('/join/confirm', hide, async (req, reply) => {
-      const token = cleanToken(req.query.token);
-      const found = token ? await lookupJoinLink(ctx.pool, token) : { state: 'invalid' as const };
-      if (found.state !== 'valid') return sendPage(reply, badLink(req, found.state, 'join'), found.state === 'invalid' ? 404 : 410);
-      const r = found.request;
-      return sendPage(
-        reply,
-        ConfirmButtonPage({
-          site: siteFor(ctx, req), title: `Confirm your request to join ${r.communityTitle}`,
-          lines: [`This confirms that ${r.email} belongs to you, ${r.name}.`, r.needsApproval ? 'A coordinator will then review your request.' : 'You will then be a member.'],
-          action: '/join/confirm', token: token!, csrf: reply.generateCsrf(), button: 'Confirm',
-        }),
-      );
-    });
-
-    app.post('/join/confirm', csrf, async (req, reply) => {
-      const token = cleanToken(field(req.body, 'token'));
-      const result = token ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx), queue: ctx.queue, operator: ctx.config }) : { kind: 'invalid' as const };
-      if (result.kind === 'ineligible') {
-        return sendPage(reply, MessagePage({
-          site: siteFor(ctx, req), title: `You can’t join ${result.communityTitle}`, alert: 'warning',
-          lines: [`Your email address is confirmed, but ${result.communityTitle} can’t take it now.`, result.message],
-          links: [{ href: `/communities/${result.communitySlug}`, label: `Back to ${result.communityTitle}` }],
-        }), 400);
-      }
-      if (!('memberId' in result)) {
-        return sendPage(reply, badLink(req, result.kind, 'join'), result.kind === 'invalid' ? 404 : 410);
-      }
-      // The mailbox is proven: sign the person in.
-      await signIn(reply, req, result.memberId);
-      if (result.kind === 'joined') {
-        return sendPage(reply, MessagePage({
-          site: siteFor(ctx, req), title: `Welcome to ${result.communityTitle}`, alert: 'success',
-          lines: [`You are now a member of ${result.communityTitle}.`],
-          links: [{ href: `/communities/${result.communitySlug}`, label: `Go to ${result.communityTitle}` }, { href: '/account', label: 'Your account: choose how you get messages' }],
-        }));
-      }
-      return sendPage(reply, MessagePage({
-        site: siteFor(ctx, req), title: 'Thank you: your request is with a coordinator', alert: 'info',
-        lines: [`Your email address is confirmed. A coordinator of ${result.communityTitle} will review your request, and we will email you their answer.`],
-        links: [{ href: `/communities/${result.communitySlug}`, label: `Back to ${result.communityTitle}` }],
-      }));
     });
   };
 }
