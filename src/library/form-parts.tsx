@@ -11,3 +11,19 @@ export function CommunitySelect(p: { communities: Array<{ slug: string; title: s
 export function choicesOf<T extends string>(values: readonly T[], text: Record<T, string>): Array<{ value: string; label: string }> {
   return values.map((value) => ({ value, label: text[value] }));
 }
+
+/** The file input for an agreement or a signed adoption: PDF or Word, with its error. */
+export function DocumentUpload(p: { label: string; error: string | undefined }) {
+  return (
+    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <label class="usa-label" for="document">
+        <span safe>{p.label}</span> <span class="text-base">(optional)</span>
+      </label>
+      <div class="usa-hint" id="document-hint">
+        PDF or Word, up to 10 MB.
+      </div>
+      {p.error ? <span class="usa-error-message" id="document-error" safe>{p.error}</span> : ''}
+      <input class="usa-file-input" id="document" name="document" type="file" accept=".pdf,.doc,.docx" aria-describedby="document-hint" />
+    </div>
+  );
+}

@@ -22,6 +22,21 @@ function FeedLinks({ base, label }: { base: string; label: string }) {
   );
 }
 
+/** Links to guides, one a line (the library's front page and a topic's page). */
+function GuideLinks({ guides }: { guides: GuideSummary[] }) {
+  return (
+    <ul class="usa-list">
+      {guides.map((g) => (
+        <li>
+          <a href={`/library/guides/${g.slug}`} safe>
+            {g.title}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function ArticleList({ articles, headingLevel = 2 }: { articles: Article[]; headingLevel?: 2 | 3 }) {
   if (!articles.length) return <p>Nothing here yet.</p>;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
@@ -95,15 +110,7 @@ export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: G
           <h2>Guides and toolkits</h2>
           {startGuide}
           {p.guides.length ? (
-            <ul class="usa-list">
-              {p.guides.map((g) => (
-                <li>
-                  <a href={`/library/guides/${g.slug}`} safe>
-                    {g.title}
-                  </a>
-                </li>
-              ))}
-            </ul>
+            <GuideLinks guides={p.guides} />
           ) : (
             <p>No guides yet.</p>
           )}
@@ -446,15 +453,7 @@ export function TopicPage(p: { site: Site; t: Topic; articles: Article[]; guides
       {p.guides.length ? (
         <>
           <h2>Guides and toolkits</h2>
-          <ul class="usa-list">
-            {p.guides.map((g) => (
-              <li>
-                <a href={`/library/guides/${g.slug}`} safe>
-                  {g.title}
-                </a>
-              </li>
-            ))}
-          </ul>
+          <GuideLinks guides={p.guides} />
         </>
       ) : ''}
       <h2>Articles</h2>
