@@ -5,7 +5,7 @@
  * smtp-source and smtp-sink are installed (Debian `postfix`) — the ratio to `smtp-source -d`
  * sending the same number of same-sized messages into the same sink in the same run.
  *
- *   npm run bench -- fanout [--sizes=1000,10000] [--connections=5] [--lanes=10] [--threads=1]
+ *   npm run bench -- fanout [--sizes=1000,10000] [--connections=5] [--lanes=40] [--threads=1]
  *                           [--key=rsa|ed25519|both] [--no-dkim]
  * (--key=both signs each copy twice, RSA and Ed25519, as DKIM_SELECTOR=a,b does; the floor counts the RSA signature)
  * With DKIM it also measures one private-key signature here and prints the "signing floor": the
@@ -214,7 +214,7 @@ async function main() {
         incomingId: null, raw, messageId: `<bench-${n}@agency.gov>`, inReplyTo: null, references: [], subject: 'Quarterly lessons learned',
         fromAddress: 'pat@agency.gov', fromName: 'Pat Smith', memberId: null, sentAt: new Date(), auth: null,
       }));
-      const runner = await startDeliveryRunner({ pool: db.pool, relay: createListRelay(config), secret: ctx.secret, baseUrl: ctx.baseUrl, domain: DOMAIN, dkim, concurrency: Number(arg("lanes") ?? CONNECTIONS * 2), signingThreads: config.signingThreads, log: () => undefined });
+      const runner = await startDeliveryRunner({ pool: db.pool, relay: createListRelay(config), secret: ctx.secret, baseUrl: ctx.baseUrl, domain: DOMAIN, dkim, concurrency: Number(arg('lanes') ?? CONNECTIONS * 8), maxUnrecorded: CONNECTIONS * 8, signingThreads: config.signingThreads, log: () => undefined });
       const t0 = process.hrtime.bigint();
       const cpu0 = process.cpuUsage();
       const busy0 = machineBusy();

@@ -104,6 +104,13 @@ async function main() {
 
     // warm-up: a few posts through the whole path
     spawnSync(SMTP_SOURCE, ['-s', '2', '-m', '20', '-l', String(BYTES), '-f', 'pat.smith@agency.gov', '-t', `social-media@${DOMAIN}`, `127.0.0.1:${smtpPort}`]);
+    // ... and through the worker, so what it loads on first use (sender authentication) is loaded
+    // before the measured part, as in a server that has been running
+    for (let i = 0; i < 300; i++) {
+      const waiting = await db.query<{ n: number }>(`select count(*)::int as n from incoming_messages where status = 'received'`);
+      if (!waiting.rows[0]!.n) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const before = Number((await db.query<{ n: number }>('select count(*)::int as n from incoming_messages')).rows[0]!.n);
 
     const reference = smtpSource(sink.port, 'pat.smith@agency.gov', 'member0@agency.gov');

@@ -1,30 +1,14 @@
 /** HTML for organizers: the event form, the sessions of an event, one session, and its registrants. */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
-import { Checkbox, CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
+import { Checkbox, CsrfField, ErrorSummary, SelectField, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import type { EventFormValues } from './event-form.ts';
 import { FORMAT_TEXT, FORMATS, KIND_TEXT, KINDS, PLATFORM_TEXT, PLATFORMS, REGISTRATION_MODES, REGISTRATION_TEXT, type Occurrence, type StoredEvent } from './model.ts';
 import type { AttendanceCount, Registration } from './registration.ts';
 import { COMMON_ZONES, formatWhen, localDate, localTime } from './time.ts';
 
-function Select(p: { name: string; label: string; value: string; options: Array<[string, string]>; error?: string | undefined; hint?: string }) {
-  return (
-    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name} safe>
-        {p.label}
-      </label>
-      {p.hint ? <div class="usa-hint" id={`${p.name}-hint`} safe>{p.hint}</div> : ''}
-      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
-      <select class="usa-select" id={p.name} name={p.name} aria-describedby={[p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : ''].filter(Boolean).join(' ') || undefined}>
-        {p.options.map(([value, label]) => (
-          <option value={value} selected={value === p.value} safe>
-            {label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
+/** The select boxes below list their choices as [value, label] pairs; none is marked optional (each has a default or a “(none)” choice). */
+const choices = (pairs: Array<[string, string]>) => pairs.map(([value, label]) => ({ value, label }));
 
 function crumbs(e?: StoredEvent, last?: string) {
   const c: Array<{ href?: string; label: string }> = [{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }];
@@ -69,28 +53,28 @@ export function EventFormPage(p: { site: Site; communities: Array<{ id: number; 
         )}
         <TextField name="title" label="Title" value={v.title} error={e.title} required />
         <TextField name="slug" label="Web address name" value={v.slug} error={e.slug} hint="Lower-case letters, digits and hyphens; made from the title when empty." maxlength={80} />
-        <Select name="kind" label="Kind" value={v.kind ?? ''} error={e.kind} options={[['', '- Choose -'], ...KINDS.map((k) => [k, KIND_TEXT[k]] as [string, string])]} />
-        <Select name="status" label="Status" value={v.status ?? 'draft'} error={e.status} options={[['draft', 'Draft (only organizers see it)'], ['published', 'Published'], ['cancelled', 'Cancelled (registrants are told)']]} />
+        <SelectField required name="kind" label="Kind" value={v.kind ?? ''} error={e.kind} options={choices([['', '- Choose -'], ...KINDS.map((k) => [k, KIND_TEXT[k]] as [string, string])])} />
+        <SelectField required name="status" label="Status" value={v.status ?? 'draft'} error={e.status} options={choices([['draft', 'Draft (only organizers see it)'], ['published', 'Published'], ['cancelled', 'Cancelled (registrants are told)']])} />
         <TextField name="summary" label="Summary" value={v.summary} error={e.summary} maxlength={500} />
         <TextField name="deck" label="Deck (subtitle)" value={v.deck} maxlength={300} />
         <TextArea name="body" label="Description and agenda (Markdown)" value={v.body} rows={8} maxlength={50000} />
         <fieldset class="usa-fieldset">
           <legend class="usa-legend usa-legend--large">When</legend>
-          <Select name="timeZone" label="Time zone" value={v.timeZone || 'America/New_York'} error={e.timeZone} options={COMMON_ZONES.map((z) => [z, z.replace(/_/g, ' ')] as [string, string])} />
+          <SelectField required name="timeZone" label="Time zone" value={v.timeZone || 'America/New_York'} error={e.timeZone} options={choices(COMMON_ZONES.map((z) => [z, z.replace(/_/g, ' ')] as [string, string]))} />
           <TextField name="date" label="Date of the first session" value={v.date} error={e.date} hint="Year-month-day, like 2026-11-04." required maxlength={10} />
           <TextField name="startTime" label="Start time" value={v.startTime} error={e.startTime} hint="24-hour clock, like 14:00." required maxlength={5} />
           <TextField name="endTime" label="End time" value={v.endTime} error={e.endTime} hint="24-hour clock, like 15:00." required maxlength={5} />
-          <Select name="repeat" label="Repeats" value={v.repeat ?? 'none'} error={e.repeat} options={[
+          <SelectField required name="repeat" label="Repeats" value={v.repeat ?? 'none'} error={e.repeat} options={choices([
             ['none', 'Does not repeat'], ['weekly', 'Every week on the same day'], ['biweekly', 'Every other week on the same day'],
             ['monthly-weekday', 'Every month on the same weekday (like the second Wednesday)'], ['monthly-date', 'Every month on the same date'], ['custom', 'Custom rule (RRULE)'],
-          ]} />
+          ])} />
           <TextField name="until" label="Last date (for repeating events)" value={v.until} error={e.until} hint="Year-month-day. Leave empty to repeat until you stop it." maxlength={10} />
           <TextField name="count" label="Or: number of sessions" value={v.count} error={e.count} maxlength={3} />
           <TextField name="rrule" label="Custom rule (RRULE)" value={v.rrule} error={e.rrule} hint="For “Custom rule” only, e.g. FREQ=MONTHLY;BYDAY=2WE;COUNT=10." maxlength={300} />
         </fieldset>
         <fieldset class="usa-fieldset">
           <legend class="usa-legend usa-legend--large">Where</legend>
-          <Select name="format" label="Format" value={v.format ?? ''} error={e.format} options={[['', '- Choose -'], ...FORMATS.map((f) => [f, FORMAT_TEXT[f]] as [string, string])]} />
+          <SelectField required name="format" label="Format" value={v.format ?? ''} error={e.format} options={choices([['', '- Choose -'], ...FORMATS.map((f) => [f, FORMAT_TEXT[f]] as [string, string])])} />
           <TextField name="venueName" label="Venue name" value={v.venueName} error={e.venueName} />
           <TextField name="venueRoom" label="Room" value={v.venueRoom} />
           <TextField name="venueAddress" label="Street address" value={v.venueAddress} />
@@ -98,14 +82,14 @@ export function EventFormPage(p: { site: Site; communities: Array<{ id: number; 
           <TextField name="venueState" label="State" value={v.venueState} />
           <TextField name="venueZip" label="ZIP code" value={v.venueZip} maxlength={10} />
           <TextField name="venueMap" label="Map link" value={v.venueMap} error={e.venueMap} />
-          <Select name="platform" label="Online platform" value={v.platform ?? ''} error={e.platform} options={[['', '(none)'], ...PLATFORMS.map((x) => [x, PLATFORM_TEXT[x]] as [string, string])]} />
+          <SelectField required name="platform" label="Online platform" value={v.platform ?? ''} error={e.platform} options={choices([['', '(none)'], ...PLATFORMS.map((x) => [x, PLATFORM_TEXT[x]] as [string, string])])} />
           <TextField name="platformOther" label="Platform name (for Other)" value={v.platformOther} />
           <TextField name="joinUrl" label="Join link" value={v.joinUrl} error={e.joinUrl} hint="Shown only to registrants, in their confirmation and reminders." maxlength={1000} />
           <TextField name="captionsUrl" label="Live captions (CART) link" value={v.captionsUrl} error={e.captionsUrl} maxlength={1000} />
         </fieldset>
         <fieldset class="usa-fieldset">
           <legend class="usa-legend usa-legend--large">Registration</legend>
-          <Select name="registration" label="Who registers" value={v.registration ?? 'members'} error={e.registration} options={REGISTRATION_MODES.map((m) => [m, REGISTRATION_TEXT[m]] as [string, string])} />
+          <SelectField required name="registration" label="Who registers" value={v.registration ?? 'members'} error={e.registration} options={choices(REGISTRATION_MODES.map((m) => [m, REGISTRATION_TEXT[m]] as [string, string]))} />
           <TextField name="externalRegistrationUrl" label="Registration page elsewhere" value={v.externalRegistrationUrl} error={e.externalRegistrationUrl} maxlength={1000} />
           <TextField name="capacity" label="Seats per session" value={v.capacity} error={e.capacity} hint="Leave empty for no limit. When full, people join a waiting list." maxlength={6} />
           <TextField name="offerHours" label="Hours to confirm a seat from the waiting list" value={v.offerHours} error={e.offerHours} hint="Leave empty for the site default." maxlength={3} />

@@ -1,5 +1,5 @@
 /** The events feature's public entry: what other features use of it (working-group meetings, speaker requests). */
-export { formValues, linkPresenters } from './admin-routes.ts';
+export { formValues, linkPresenters } from './organizer-kit.ts';
 export { EventFormPage, type GroupMeetingForm } from './admin-views.tsx';
 export { readEventForm, type EventFormValues } from './event-form.ts';
 export { slugify, type EventInput, type EventKind, type StoredEvent } from './model.ts';

@@ -3,6 +3,7 @@ import Html from '@kitajs/html';
 import { Page, toHtml, type Crumb, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import type { Guide } from './guides.ts';
+import { CommunitySelect } from './form-parts.tsx';
 import { renderLibraryMarkdown } from './render.ts';
 import { HOME, LIBRARY } from './views.tsx';
 
@@ -255,19 +256,7 @@ export function GuideFormPage(p: {
         <TextArea name="summary" label={kind === 'guide' ? 'Summary' : 'Summary box'} hint={kind === 'guide' ? 'One or two sentences, shown in lists and search.' : 'Shown in a box at the top of the section: what the reader will learn.'} value={v.summary} error={e.summary} rows={3} maxlength={600} />
         <TextArea name="body" label={kind === 'guide' ? 'Introduction (Markdown)' : 'Section text (Markdown)'} hint="Use ## for headings. A list under a “### Checklist” heading is the section's checklist." value={v.body} error={e.body} rows={14} maxlength={100000} required />
         {kind === 'guide' && p.communities ? (
-          <div class="usa-form-group">
-            <label class="usa-label" for="community">
-              Community <span class="text-base">(optional)</span>
-            </label>
-            <select class="usa-select" id="community" name="community">
-              <option value="">No community</option>
-              {p.communities.map((c) => (
-                <option value={c.slug} selected={v.community === c.slug} safe>
-                  {c.title}
-                </option>
-              ))}
-            </select>
-          </div>
+          <CommunitySelect communities={p.communities} value={v.community} />
         ) : ''}
         <button class="usa-button" type="submit">
           {kind === 'guide' ? 'Start the guide' : kind === 'section' ? 'Add the section' : 'Save the section'}

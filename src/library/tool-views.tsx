@@ -1,9 +1,10 @@
 /** HTML for shared tools, their terms-of-service agreements, agency adoptions and points of contact. */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Crumb, type Site } from '../web/layout.tsx';
-import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
+import { CsrfField, ErrorSummary, SelectField, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import { formatDay } from '../web/format.ts';
 import { AGREEMENT_STATUSES, AGREEMENT_STATUS_TEXT, DOC_TYPES, DOC_TYPE_TEXT, recorderRole, type Agreement, type Contact, type Tool, type ToolSummary } from './tools.ts';
+import { choicesOf, DocumentUpload } from './form-parts.tsx';
 import { renderLibraryMarkdown } from './render.ts';
 
 const CRUMBS: Crumb[] = [{ href: '/', label: 'Home' }, { href: '/library', label: 'Library' }];
@@ -185,16 +186,7 @@ function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; c
           <TextField name="contactName" label="Point of contact's name" value={av.contactName} error={ae.contactName} required />
           <TextField name="contactEmail" label="Point of contact's email" value={av.contactEmail} error={ae.contactEmail} type="email" required maxlength={320} />
           <TextField name="documentUrl" label="Link to the signed document" hint="Starting with https://. Or upload the file below." value={av.documentUrl} error={ae.documentUrl} maxlength={500} />
-          <div class={ae.document ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-            <label class="usa-label" for="document">
-              Signed document <span class="text-base">(optional)</span>
-            </label>
-            <div class="usa-hint" id="document-hint">
-              PDF or Word, up to 10 MB.
-            </div>
-            {ae.document ? <span class="usa-error-message" id="document-error" safe>{ae.document}</span> : ''}
-            <input class="usa-file-input" id="document" name="document" type="file" accept=".pdf,.doc,.docx" aria-describedby="document-hint" />
-          </div>
+          <DocumentUpload label="Signed document" error={ae.document} />
           <button class="usa-button" type="submit">
             Record the adoption
           </button>
@@ -312,43 +304,10 @@ export function ToolFormPage(p: { site: Site; csrf: string; values: ToolFormValu
         {p.editing ? '' : (
           <fieldset class="usa-fieldset">
             <legend class="usa-legend usa-legend--large">The agreement</legend>
-            <div class="usa-form-group">
-              <label class="usa-label" for="status">
-                Status
-              </label>
-              <select class="usa-select" id="status" name="status">
-                {AGREEMENT_STATUSES.map((s) => (
-                  <option value={s} selected={v.status === s} safe>
-                    {AGREEMENT_STATUS_TEXT[s]}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class={e.docType ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-              <label class="usa-label" for="docType">
-                Kind of document
-              </label>
-              {e.docType ? <span class="usa-error-message" id="docType-error" safe>{e.docType}</span> : ''}
-              <select class="usa-select" id="docType" name="docType">
-                <option value="">Not known</option>
-                {DOC_TYPES.map((d) => (
-                  <option value={d} selected={v.docType === d} safe>
-                    {DOC_TYPE_TEXT[d]}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField name="status" label="Status" value={v.status} options={choicesOf(AGREEMENT_STATUSES, AGREEMENT_STATUS_TEXT)} required />
+            <SelectField name="docType" label="Kind of document" value={v.docType} error={e.docType} options={[{ value: '', label: 'Not known' }, ...choicesOf(DOC_TYPES, DOC_TYPE_TEXT)]} required />
             <TextField name="documentUrl" label="Link to the agreement" hint="Starting with https://. Or upload the file below." value={v.documentUrl} error={e.documentUrl} maxlength={500} />
-            <div class={e.document ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-              <label class="usa-label" for="document">
-                Agreement document <span class="text-base">(optional)</span>
-              </label>
-              <div class="usa-hint" id="document-hint">
-                PDF or Word, up to 10 MB.
-              </div>
-              {e.document ? <span class="usa-error-message" id="document-error" safe>{e.document}</span> : ''}
-              <input class="usa-file-input" id="document" name="document" type="file" accept=".pdf,.doc,.docx" aria-describedby="document-hint" />
-            </div>
+            <DocumentUpload label="Agreement document" error={e.document} />
             <TextField name="date" label="Date of the agreement" hint="For example 2024-03-15." value={v.date} error={e.date} />
           </fieldset>
         )}

@@ -1,11 +1,12 @@
 /** HTML for the library: index, articles (with the editorial panel), the article form, topics, authors and search (guides: guide-views.tsx). */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Crumb, type Site } from '../web/layout.tsx';
-import { CsrfField, ErrorSummary, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
+import { CsrfField, ErrorSummary, SelectField, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import { formatDay } from '../web/format.ts';
 import { ARTICLE_KINDS, KIND_TEXT, STATUS_TEXT, type Article, type ArticleStep, type Transition } from './articles.ts';
 import type { Author } from './authors.ts';
 import type { GuideSummary } from './guides.ts';
+import { choicesOf, CommunitySelect } from './form-parts.tsx';
 import { renderLibraryMarkdown } from './render.ts';
 import type { SearchResult } from './search.ts';
 import type { Topic } from './topics.ts';
@@ -18,6 +19,21 @@ function FeedLinks({ base, label }: { base: string; label: string }) {
     <p class="sg-no-print">
       <span safe>{`Follow ${label}:`}</span> <a href={`${base}.rss`}>RSS</a> · <a href={`${base}.atom`}>Atom</a> · <a href={`${base}.json`}>JSON Feed</a>
     </p>
+  );
+}
+
+/** Links to guides, one a line (the library's front page and a topic's page). */
+function GuideLinks({ guides }: { guides: GuideSummary[] }) {
+  return (
+    <ul class="usa-list">
+      {guides.map((g) => (
+        <li>
+          <a href={`/library/guides/${g.slug}`} safe>
+            {g.title}
+          </a>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -94,15 +110,7 @@ export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: G
           <h2>Guides and toolkits</h2>
           {startGuide}
           {p.guides.length ? (
-            <ul class="usa-list">
-              {p.guides.map((g) => (
-                <li>
-                  <a href={`/library/guides/${g.slug}`} safe>
-                    {g.title}
-                  </a>
-                </li>
-              ))}
-            </ul>
+            <GuideLinks guides={p.guides} />
           ) : (
             <p>No guides yet.</p>
           )}
@@ -343,19 +351,7 @@ export function ArticleFormPage(p: { site: Site; csrf: string; values: ArticleFo
         <CsrfField token={p.csrf} />
         <TextField name="title" label="Title" value={v.title} error={e.title} required />
         {p.editing ? '' : <TextField name="slug" label="Short name for the address" hint="Lower-case letters, digits and hyphens, e.g. crisis-communication-tips. Left blank, it is made from the title." value={v.slug} error={e.slug} />}
-        <div class={e.kind ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-          <label class="usa-label" for="kind">
-            Kind of article
-          </label>
-          {e.kind ? <span class="usa-error-message" id="kind-error" safe>{e.kind}</span> : ''}
-          <select class="usa-select" id="kind" name="kind">
-            {ARTICLE_KINDS.map((k) => (
-              <option value={k} selected={v.kind === k} safe>
-                {KIND_TEXT[k]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField name="kind" label="Kind of article" value={v.kind} error={e.kind} options={choicesOf(ARTICLE_KINDS, KIND_TEXT)} required />
         <TextField name="deck" label="Deck (a line under the title)" value={v.deck} error={e.deck} />
         <TextArea name="summary" label="Summary" hint="One or two sentences, shown in lists, feeds and search." value={v.summary} error={e.summary} rows={3} maxlength={600} />
         <TextArea name="body" label="Article text (Markdown)" hint="Use ## for headings. Images need alt text: ![what the image shows](/path.png)." value={v.body} error={e.body} rows={16} maxlength={100000} required />
@@ -363,19 +359,7 @@ export function ArticleFormPage(p: { site: Site; csrf: string; values: ArticleFo
         <TextField name="authors" label="Authors" hint="Author short names separated by commas. Left blank (and no guest author), you are the author." value={v.authors} error={e.authors} />
         <TextField name="guestName" label="Guest author's name" hint="Someone who is not a member here, for example a writer at a partner agency." value={v.guestName} error={e.guestName} />
         <TextField name="guestAgency" label="Guest author's agency" value={v.guestAgency} error={e.guestAgency} />
-        <div class="usa-form-group">
-          <label class="usa-label" for="community">
-            Community <span class="text-base">(optional)</span>
-          </label>
-          <select class="usa-select" id="community" name="community">
-            <option value="">No community</option>
-            {p.communities.map((c) => (
-              <option value={c.slug} selected={v.community === c.slug} safe>
-                {c.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CommunitySelect communities={p.communities} value={v.community} />
         <TextField name="sourceName" label="Source (for a cross-post)" hint="Where the article first appeared, e.g. USAGov blog." value={v.sourceName} error={e.sourceName} />
         <TextField name="sourceUrl" label="Source address" hint="The original article's address, starting with https://" value={v.sourceUrl} error={e.sourceUrl} maxlength={500} />
         <TextField name="heroImageUrl" label="Hero image address" hint="An image on this site, starting with /" value={v.heroImageUrl} error={e.heroImageUrl} maxlength={500} />
@@ -469,15 +453,7 @@ export function TopicPage(p: { site: Site; t: Topic; articles: Article[]; guides
       {p.guides.length ? (
         <>
           <h2>Guides and toolkits</h2>
-          <ul class="usa-list">
-            {p.guides.map((g) => (
-              <li>
-                <a href={`/library/guides/${g.slug}`} safe>
-                  {g.title}
-                </a>
-              </li>
-            ))}
-          </ul>
+          <GuideLinks guides={p.guides} />
         </>
       ) : ''}
       <h2>Articles</h2>

@@ -11,12 +11,17 @@
  * one stopped. The one window no SMTP client can close — the relay has said 250 and the process
  * dies before the database hears of it — holds the copies in flight (one per connection) and the
  * acknowledged copies not yet recorded. Those are recorded in batches (one statement at a time,
- * on the runner's own session); a lane waits for the update before its next hand-off once four
- * acknowledgements per connection are waiting. So a kill leaves at most about ten copies per
- * connection to be sent again (in flight, waiting, and in the update being written), with the
- * same Message-ID, which receiving systems treat as the same message. Waiting at one per
- * connection cost about 30% of the fan-out rate in the benchmark; at four the cost was within the
- * benchmark's noise.
+ * on the runner's own session); a lane waits for the update before its next hand-off once
+ * `maxUnrecorded` acknowledgements (eight per connection) are waiting. So a kill leaves at most
+ * about ten copies per connection to be sent again (in flight, waiting, and in the update being
+ * written), with the same Message-ID, which receiving systems treat as the same message. Waiting
+ * at one per connection cost about 30% of the fan-out rate in the benchmark; at eight the cost was
+ * within the benchmark's noise.
+ *
+ * There are more lanes than connections (eight per connection): a copy waiting in the relay's
+ * queue costs nothing at a kill (its message was not written), and a connection finding one
+ * there as it writes a message sends that copy's envelope in the same write. With two lanes per
+ * connection a sixth of the copies found none, and paid a round trip more.
  *
  * The runner's session commits those records without waiting for the disk (synchronous_commit
  * off): PostgreSQL has them the moment it answers, so killing this process loses none, and it
@@ -25,8 +30,9 @@
  * same promise as above. Waiting for a disk flush per batch of records was the largest wait of a
  * fan-out without DKIM. Claims stay durable (the pool's sessions wait for the disk as usual).
  *
- * The next batch is claimed while the current one is being sent, so the relay never waits for
- * the database between batches.
+ * The next batch is claimed (and its copies signed) while half of the current one is still
+ * waiting to be sent, and the lanes go straight on to it, so the relay never waits for the
+ * database between batches.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -52,8 +58,10 @@ export interface RunnerOptions {
   dkim: DkimKey[];
   /** The RSA key that ARC-seals posts (message/arc.ts); none: copies are not sealed. */
   arc?: DkimKey | null;
-  /** Copies in flight at once. */
+  /** Copies being personalized and handed off at once (lanes). */
   concurrency: number;
+  /** 250s not yet written down before a lane waits for the write (default 4 × concurrency). */
+  maxUnrecorded?: number;
   /** Worker threads that personalize and sign copies (0: this thread). */
   signingThreads?: number;
   /** Records claimed per round. */
@@ -92,16 +100,23 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   const runnerId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const batchSize = o.batchSize ?? 500;
   const retryDays = o.retryDays ?? 5;
+  const maxUnrecorded = o.maxUnrecorded ?? 4 * o.concurrency;
   // The runner's own session: holds its advisory lock, listens for new fan-outs, records 250s.
   const session = await o.pool.connect();
   await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [runnerId]);
   await session.query('set synchronous_commit = off'); // records of 250s: see the top
   let wake: (() => void) | undefined;
-  session.on('notification', () => wake?.());
+  // Set by every wake-up, so one that comes while the runner is busy is not lost.
+  let notified = false;
+  session.on('notification', () => {
+    notified = true;
+    wake?.();
+  });
   await session.query(`listen ${DELIVERY_CHANNEL}`);
 
   const posts = new Map<number, PreparedPost>();
   const signer = createSigner(o.dkim, o.signingThreads ?? 0);
+  await signer.ready(); // threads loaded now, not in the middle of the first fan-out
   let stopping = false;
   let lastSweep = 0;
   let idleWaiters: Array<() => void> = [];
@@ -189,13 +204,13 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
 
   /**
    * Record a 250 (batched). Bounds how many 250s a kill can leave unrecorded (see the top): while
-   * four per lane are waiting or being written, the lane waits for the write in flight to end
+   * `maxUnrecorded` are waiting or being written, the lane waits for the write in flight to end
    * (and, if the database cannot be reached, retries each second rather than send on).
    */
   async function acknowledged(id: number): Promise<void> {
     acks.push(id);
     flush().catch(() => undefined); // failures surface below or in settle()
-    while (acks.length + writing >= 4 * o.concurrency) {
+    while (acks.length + writing >= maxUnrecorded) {
       await flush().catch(() => new Promise((r) => setTimeout(r, 1000)));
     }
   }
@@ -266,39 +281,77 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     }
   }
 
-  async function work(batch: Claimed[]): Promise<void> {
-    // Copies of posts are personalized and signed ahead of the hand-off, the whole batch at
-    // once, so the signing threads never wait for the relay and the relay never waits for them.
-    const signed = new Map<number, Promise<Buffer>>();
-    for (const d of batch) {
-      if (d.kind !== 'post') continue;
-      const post = await prepared(d.ref_id);
-      if (!post) continue;
-      const copy = postCopy(post, d);
-      copy.catch(() => undefined); // awaited (and its error handled) by the lane that sends it
-      signed.set(d.id, copy);
-    }
-    let next = 0;
+  // Claimed copies no lane has taken yet, in id order; the copies of posts being signed for them.
+  const queue: Claimed[] = [];
+  const signed = new Map<number, Promise<Buffer>>();
+  /** The claim in flight; resolves true when it filled a batch (more may be due). */
+  let claiming: Promise<boolean> | undefined;
+
+  /** Claims the next batch into the queue and starts personalizing and signing its copies. */
+  function refill(): Promise<boolean> {
+    claiming ??= (async () => {
+      try {
+        if (Date.now() - lastSweep > 5000) await sweep();
+        const batch = await claim();
+        queue.push(...batch);
+        // Copies of posts are personalized and signed ahead of the hand-off, the whole batch at
+        // once, so the signing threads never wait for the relay and the relay never waits for
+        // them. (A post that cannot be read here is read again, and its failure handled, by the
+        // lane that sends the copy.)
+        for (const d of batch) {
+          const post = d.kind === 'post' ? await prepared(d.ref_id).catch(() => undefined) : undefined;
+          if (!post) continue;
+          const copy = postCopy(post, d);
+          copy.catch(() => undefined); // awaited (and its error handled) by the lane that sends it
+          signed.set(d.id, copy);
+        }
+        return batch.length === batchSize;
+      } finally {
+        claiming = undefined;
+      }
+    })();
+    return claiming;
+  }
+
+  /**
+   * Sends what is due until a claim finds less than a batch and the queue is empty; returns how
+   * many copies it took. The next batch is claimed (and signed) while the queue still holds half
+   * a batch, so the lanes never stop between batches to wait for the database; 250s are written
+   * down as they come (acknowledged) and all of them before this returns.
+   */
+  async function work(): Promise<number> {
+    let more = await refill();
+    let failure: unknown;
+    let taken = 0;
     const lane = async () => {
-      while (next < batch.length) {
-        const d = batch[next++]!;
+      for (;;) {
+        if (stopping) return;
+        if (more && !claiming && queue.length < batchSize / 2) {
+          refill().then(
+            (full) => (more = full),
+            (err: unknown) => ((more = false), (failure ??= err)), // the lanes send what is queued, then the loop retries
+          );
+        }
+        const d = queue.shift();
+        if (!d) {
+          if (!claiming) return;
+          await claiming.catch(() => undefined);
+          continue;
+        }
+        taken++;
+        const copy = signed.get(d.id);
+        signed.delete(d.id);
         try {
-          await deliver(d, signed.get(d.id));
+          await deliver(d, copy);
         } catch (err) {
           await failed(d, (err as Error).message, undefined).catch(() => undefined);
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, batch.length) }, lane));
+    await Promise.all(Array.from({ length: o.concurrency }, lane));
     await settle();
-  }
-
-  // A full batch means more may be due: the next one is claimed while this one is sent.
-  let ahead: Promise<Claimed[]> | undefined;
-  function claimAhead(batch: Claimed[]): void {
-    if (batch.length < batchSize) return;
-    ahead = claim();
-    ahead.catch(() => undefined); // awaited (and its error handled) by the next round
+    if (failure) throw failure;
+    return taken;
   }
 
   /** Claimed but not sent (the runner is stopping): back to the queue, as if never claimed. */
@@ -315,17 +368,11 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   const loop = (async () => {
     while (!stopping) {
       try {
-        if (Date.now() - lastSweep > 5000) await sweep();
-        const next = ahead;
-        ahead = undefined;
-        const batch = next ? await next : await claim();
-        if (batch.length) {
-          claimAhead(batch);
-          await work(batch);
-          continue;
-        }
+        notified = false; // a wake-up from here on means the claim below may have missed something
+        if (await work()) continue;
         for (const w of idleWaiters) w();
         idleWaiters = [];
+        if (notified || stopping) continue;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, 1000);
           wake = () => (clearTimeout(t), resolve());
@@ -350,7 +397,9 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       stopping = true;
       wake?.();
       await loop;
-      if (ahead) await unclaim(await ahead.catch(() => [])).catch(() => undefined);
+      await claiming?.catch(() => undefined);
+      signed.clear();
+      await unclaim(queue.splice(0)).catch(() => undefined);
       await settle().catch(() => undefined);
       await session.query(`unlisten ${DELIVERY_CHANNEL}`).catch(() => undefined);
       await session.query('select pg_advisory_unlock(hashtextextended($1, 0))', [runnerId]).catch(() => undefined);

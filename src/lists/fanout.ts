@@ -52,20 +52,22 @@ export async function planFanout(pool: pg.Pool, postId: number): Promise<{ plann
     const slice = await inTransaction(pool, async (tx) => {
       const { rows } = await tx.query<{ planned_at: Date | null; list_id: number }>('select planned_at, list_id from posts where id = $1 for update', [postId]);
       if (!rows[0] || rows[0].planned_at) return undefined;
+      // One statement: the slice's records, the post marked planned after its last slice, and
+      // the runners woken (at commit) when there is something new for them.
       const { rows: done } = await tx.query<{ chosen: number; last: number | null; inserted: number }>(
         `with chosen as (${postRecipients()}),
               inserted as (
                 insert into deliveries (kind, ref_id, list_id, member_id, address)
                 select 'post', $1, $4, member_id, address from chosen order by member_id
                 on conflict (kind, ref_id, member_id) do nothing
-                returning 1)
-         select (select count(*) from chosen)::int as chosen, (select max(member_id) from chosen) as last, (select count(*) from inserted)::int as inserted`,
+                returning 1),
+              planned as (update posts set planned_at = now() where id = $1 and (select count(*) from chosen) < $3 returning 1)
+         select (select count(*) from chosen)::int as chosen, (select max(member_id) from chosen) as last, (select count(*) from inserted)::int as inserted,
+                (select count(*) from planned)::int as planned,
+                case when exists (select 1 from inserted) then pg_notify('${DELIVERY_CHANNEL}', '') end as woke`,
         [postId, after, SLICE, rows[0].list_id, muted],
       );
-      const r = done[0]!;
-      if (r.chosen < SLICE) await tx.query('update posts set planned_at = now() where id = $1', [postId]);
-      if (r.inserted) await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
-      return r;
+      return done[0]!;
     });
     if (!slice) return { planned, already: after === 0 };
     planned += slice.inserted;

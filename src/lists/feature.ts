@@ -2,11 +2,14 @@
 import type { Feature } from '../platform/feature.ts';
 import { bounceRoutes } from './bounce-routes.ts';
 import { registerListJobs, startListDelivery, startListMailIn } from './jobs.ts';
-import { listRoutes } from './routes.ts';
+import { moderationRoutes } from './moderation-routes.ts';
+import { listSettingsRoutes } from './settings-routes.ts';
+import { unsubscribeRoutes } from './unsubscribe-routes.ts';
 
 export const listsFeature: Feature = {
   name: 'lists',
-  routes: (ctx) => [listRoutes(ctx), bounceRoutes(ctx)],
+  // one plugin a page group: the moderation queue, list settings, unsubscribe links, bounce care
+  routes: (ctx) => [moderationRoutes(ctx), listSettingsRoutes(ctx), unsubscribeRoutes(ctx), bounceRoutes(ctx)],
   jobs: registerListJobs,
   roles: { 'mail-in': [startListMailIn], worker: [startListDelivery] },
 };

@@ -89,7 +89,10 @@ export async function startListDelivery(w: WorkerContext): Promise<RoleHandle> {
   const relay = createListRelay(w.config);
   return startDeliveryRunner({
     pool: w.pool, relay, secret: ctx.secret, baseUrl: ctx.baseUrl, domain: ctx.domain, dkim: ctx.dkim, arc: ctx.arc,
-    concurrency: relay.kind === 'relay' ? w.config.relayConnections * 2 : 4, signingThreads: w.config.signingThreads, log: w.log,
+    // lanes and unrecorded 250s per relay connection: delivery-runner.ts says why
+    concurrency: relay.kind === 'relay' ? w.config.relayConnections * 8 : 4,
+    maxUnrecorded: relay.kind === 'relay' ? w.config.relayConnections * 8 : 16,
+    signingThreads: w.config.signingThreads, log: w.log,
     bounced: () => queueBounceCare(w.pool, w.queue),
   });
 }

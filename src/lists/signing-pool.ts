@@ -11,6 +11,11 @@ import type { SigningReply, SigningRequest } from './signing-thread.ts';
 export interface Signer {
   /** The copy for one recipient of a post (decorated once, personalized and signed here). */
   copy(postId: number, decorated: Buffer, params: PersonalizeParams): Promise<Buffer>;
+  /**
+   * Resolves once every thread has loaded its code (or failed to), so a worker starts its
+   * threads when it starts rather than in the middle of its first fan-out.
+   */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,6 +32,7 @@ export function inlineSigner(keys: DkimKey[]): Signer {
       }
       return p.forRecipient(params);
     },
+    ready: async () => undefined,
     close: async () => undefined,
   };
 }
@@ -40,21 +46,34 @@ interface Thread {
   queue: Map<number, Array<{ id: number; params: PersonalizeParams }>>;
   waiting: Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>;
   scheduled: boolean;
+  /** Resolves when the thread says it is running, or when it fails. */
+  started: Promise<void>;
 }
 
 export function threadSigner(keys: DkimKey[], threads: number): Signer {
   const plainKeys = keys.map((k) => ({ domain: k.domain, selector: k.selector, privateKeyPem: k.privateKeyPem, algorithm: k.algorithm }));
   const pool: Thread[] = Array.from({ length: threads }, () => {
-    const t: Thread = { worker: new Worker(new URL('./signing-worker.mjs', import.meta.url)), prepared: new Set(), queue: new Map(), waiting: new Map(), scheduled: false };
+    let started!: () => void;
+    const t: Thread = {
+      worker: new Worker(new URL('./signing-worker.mjs', import.meta.url)),
+      prepared: new Set(),
+      queue: new Map(),
+      waiting: new Map(),
+      scheduled: false,
+      started: new Promise<void>((r) => (started = r)),
+    };
+    t.worker.once('exit', () => started());
     t.worker.on('message', (m: SigningReply) => {
+      if (m.type === 'running') return started();
       for (const r of m.results) {
         const w = t.waiting.get(r.id);
         t.waiting.delete(r.id);
-        if (r.raw) w?.resolve(Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength));
-        else w?.reject(new Error(r.error ?? 'signing failed'));
+        if (r.error === undefined) w?.resolve(Buffer.from(m.slab, r.start, r.end - r.start));
+        else w?.reject(new Error(r.error));
       }
     });
     t.worker.on('error', (err) => {
+      started();
       for (const w of t.waiting.values()) w.reject(err);
       t.waiting.clear();
     });
@@ -88,6 +107,9 @@ export function threadSigner(keys: DkimKey[], threads: number): Signer {
         setImmediate(() => flush(t));
       }
       return new Promise<Buffer>((resolve, reject) => t.waiting.set(id, { resolve, reject }));
+    },
+    async ready() {
+      await Promise.all(pool.map((t) => t.started));
     },
     async close() {
       await Promise.all(pool.map((t) => t.worker.terminate()));

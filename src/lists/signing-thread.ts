@@ -11,12 +11,16 @@ export type SigningRequest =
   | { type: 'prepare'; postId: number; decorated: Uint8Array; keys: Array<Pick<DkimKey, 'domain' | 'selector' | 'privateKeyPem' | 'algorithm'>> }
   | { type: 'sign'; postId: number; items: Array<{ id: number; params: PersonalizeParams }> };
 
-export type SigningReply = { type: 'signed'; results: Array<{ id: number; raw?: Uint8Array; error?: string }> };
+/** Signed copies: each one's bytes are `slab` from `start` to `end`. */
+export type SigningReply =
+  | { type: 'signed'; slab: ArrayBuffer; results: Array<{ id: number; start: number; end: number; error?: undefined } | { id: number; error: string }> }
+  | { type: 'running' };
 
 export function runSigningThread(): void {
   const port = parentPort;
   if (!port) throw new Error('runSigningThread must run in a worker thread');
   const posts = new Map<number, Personalizer>();
+  port.postMessage({ type: 'running' } satisfies SigningReply);
   port.on('message', (m: SigningRequest) => {
     if (m.type === 'prepare') {
       posts.set(m.postId, preparePersonalizer(Buffer.from(m.decorated), m.keys));
@@ -24,16 +28,26 @@ export function runSigningThread(): void {
       return;
     }
     const p = posts.get(m.postId);
-    const results = m.items.map(({ id, params }) => {
+    const copies = m.items.map(({ id, params }) => {
       if (!p) return { id, error: `post ${m.postId} was not prepared in this thread` };
       try {
-        return { id, raw: p.forRecipient(params) };
+        return { id, pieces: p.piecesForRecipient(params) };
       } catch (err) {
         return { id, error: (err as Error).message };
       }
     });
-    // Each copy has a buffer of its own (personalize.ts), moved to the other thread, not copied.
-    const moved = results.flatMap((r) => (r.raw ? [r.raw.buffer as ArrayBuffer] : []));
-    port.postMessage({ type: 'signed', results } satisfies SigningReply, moved);
+    // All the copies in one buffer of its own (never a slice of Node's shared pool), moved to the
+    // other thread, not copied: one buffer a message rather than one a copy costs less to make
+    // and to move.
+    const slab = Buffer.allocUnsafeSlow(copies.reduce((n, c) => n + (c.pieces?.reduce((k, b) => k + b.length, 0) ?? 0), 0));
+    let at = 0;
+    const results = copies.map((c) => {
+      if (!c.pieces) return { id: c.id, error: c.error! };
+      const start = at;
+      for (const b of c.pieces) at += b.copy(slab, at);
+      return { id: c.id, start, end: at };
+    });
+    const buffer = slab.buffer as ArrayBuffer;
+    port.postMessage({ type: 'signed', slab: buffer, results } satisfies SigningReply, [buffer]);
   });
 }

@@ -1,12 +1,18 @@
-/** The membership feature: joining, signing in (it says who is signed in), the member area, the .gov registry API. */
+/** The membership feature: joining (the form, the mailed link), signing in (it says who is signed in), the member area, the .gov registry API. */
 import type { Feature } from '../platform/feature.ts';
 import { GovDomain, membershipApiRoutes } from './api-routes.ts';
-import { membershipRoutes } from './routes.ts';
+import { accountRoutes } from './account-routes.ts';
+import { coordinatorRoutes } from './coordinator-routes.ts';
+import { joinConfirmRoutes } from './join-confirm-routes.ts';
+import { joinRoutes } from './join-routes.ts';
+import { oidcSignInRoutes } from './oidc-routes.ts';
+import { signInRoutes } from './sign-in-routes.ts';
 import { SESSION_COOKIE, sessionMember } from './sessions.ts';
 
 export const membershipFeature: Feature = {
   name: 'membership',
-  routes: (ctx) => [membershipRoutes(ctx), membershipApiRoutes(ctx)],
+  // one plugin a page group: joining (the form, the mailed link), signing in (by email, by another provider), the member area, the coordinators' pages
+  routes: (ctx) => [joinRoutes(ctx), joinConfirmRoutes(ctx), signInRoutes(ctx), oidcSignInRoutes(ctx), accountRoutes(ctx), coordinatorRoutes(ctx), membershipApiRoutes(ctx)],
   api: { schemas: [GovDomain], tags: [{ name: 'membership', description: 'Joining: the .gov registry behind who may join' }] },
   identify: async (ctx, req) => {
     const raw = req.cookies[SESSION_COOKIE];

@@ -22,6 +22,8 @@ export interface PersonalizeParams {
 
 export interface Personalizer {
   forRecipient(p: PersonalizeParams): Buffer;
+  /** The same message as pieces, in order (a signing thread packs many copies into one buffer). */
+  piecesForRecipient(p: PersonalizeParams): Buffer[];
 }
 
 /** A recipient value that cannot be written into the message. */
@@ -147,8 +149,7 @@ export function preparePersonalizer(decorated: Buffer, keys: DkimKey[]): Persona
   const hOwnTo = foldNames([...staticNames, ...ownToNames, ...personalNames]);
   const hPersonalTo = foldNames([...staticNames, 'to', ...personalNames]);
 
-  return {
-    forRecipient(p: PersonalizeParams): Buffer {
+  const pieces = (p: PersonalizeParams): Buffer[] => {
       const https = checkUrl('unsubscribe link', p.unsubscribeUrl, /^https?:\/\/[^/]/i);
       // RFC 8058 one-click needs https; an http site (a trial install) gets a plain RFC 2369 link.
       const oneClick = /^https:/i.test(https);
@@ -179,13 +180,10 @@ export function preparePersonalizer(decorated: Buffer, keys: DkimKey[]): Persona
         const b = signHeaderData(s.key.algorithm, s.privateKey, data);
         signatures.push(Buffer.from(`${unsigned}${foldBase64(b)}\r\n`, 'latin1'));
       }
-      // Into a buffer of its own (never a slice of Node's shared pool), so a signing thread can
-      // hand it to the main thread without copying.
-      const parts = [...signatures, before, toBytes, after, Buffer.from(personal, 'latin1'), tail];
-      const out = Buffer.allocUnsafeSlow(parts.reduce((n, b) => n + b.length, 0));
-      let at = 0;
-      for (const b of parts) at += b.copy(out, at);
-      return out;
-    },
+      return [...signatures, before, toBytes, after, Buffer.from(personal, 'latin1'), tail];
+  };
+  return {
+    forRecipient: (p) => Buffer.concat(pieces(p)),
+    piecesForRecipient: pieces,
   };
 }
