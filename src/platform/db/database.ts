@@ -31,30 +31,9 @@ function describe(url: string): string {
   }
 }
 
-/**
- * After end(), work that outlived the platform's close (a job still running past the queue's stop
- * timeout, a late timer) gets no answer, instead of "Cannot use a pool after calling end on the
- * pool" rejecting where nothing catches it (an unhandledRejection that failed test files now and
- * then). The process is ending; a job cut off this way stays active and is retried after it expires.
- */
-export function quietAfterEnd(pool: pg.Pool): pg.Pool {
-  let ended = false;
-  const end = pool.end.bind(pool);
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
-  const never = () => new Promise<never>(() => undefined);
-  pool.end = ((...args: unknown[]) => {
-    ended = true;
-    return (end as (...a: unknown[]) => unknown)(...args);
-  }) as typeof pool.end;
-  pool.query = ((...args: unknown[]) => (ended ? never() : query(...args))) as typeof pool.query;
-  pool.connect = ((...args: unknown[]) => (ended ? never() : connect(...args))) as typeof pool.connect;
-  return pool;
-}
-
 /** Open a pool and prove it works with one query. */
 export async function connectPool(url: string, where: string, max = 10): Promise<pg.Pool> {
-  const pool = quietAfterEnd(new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 }));
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   try {
