@@ -23,7 +23,7 @@ import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { clearInterval, setInterval } from 'node:timers';
+import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers';
 
 const root = path.resolve(import.meta.dirname, '..');
 const DURATIONS = path.join(root, 'test/durations.json');
@@ -137,7 +137,17 @@ function run(job) {
       resolve({ job, code, seconds: (Date.now() - started) / 1000, text, started, ended: Date.now() });
     };
     child.on('error', (err) => finish(1, `\ncould not start ${job.cmd}: ${err.message}\n`));
-    child.on('close', (code, signal) => finish(code ?? (signal ? 1 : 0), signal ? `\nstopped by ${signal}\n` : ''));
+    // A file that has not ended after TEST_FILE_MINUTES (default 12) is stopped and fails: a test
+    // process that never exits (a handle left open) would otherwise hold the whole run.
+    const limit = (Number(process.env.TEST_FILE_MINUTES) || 12) * 60_000;
+    const timer = setTimeout(() => {
+      chunks.push(Buffer.from(`\n${job.name} did not end within ${limit / 60_000} min (all its tests may have passed: look for a server, pool or timer left open); stopped.\n`));
+      child.kill('SIGKILL');
+    }, limit);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      finish(code ?? (signal ? 1 : 0), signal ? `\nstopped by ${signal}\n` : '');
+    });
   });
 }
 
