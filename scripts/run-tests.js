@@ -184,6 +184,9 @@ await new Promise((allDone) => {
       const job = queue[i];
       // A job heavier than the whole pool still runs, alone.
       if (job.browser && browsers >= BROWSER_JOBS) continue;
+      // One file never runs on two Node.js programs at once: a file's own fixtures (a private
+      // Postfix, say) may not bear a twin beside them.
+      if ([...running].some((r) => r.key === job.key)) continue;
       // The first job that does not fit waits for room, and nothing after it starts before it
       // (else lighter jobs would keep a browser file waiting to the end).
       if (used > 0 && used + job.weight > SLOTS) break;
