@@ -68,7 +68,7 @@ describe('group commit', () => {
     assert.equal(settled, true);
   });
 
-  test('a failed commit fails every post of its batch, and none of another batch', async () => {
+  test('a failed batch is tried again one post at a time: only the post that cannot be stored fails, and none of another batch', async () => {
     const t = manualTimer();
     const c = manualCommit();
     const g = new GroupCommit<string, string>({ commit: c.commit, windowMs: 2, maxItems: 100, maxInFlight: 2, timer: t.timer });
@@ -77,11 +77,26 @@ describe('group commit', () => {
     const second = g.add('d');
     t.fireAll();
     assert.deepEqual(c.calls.map((x) => x.items), [['a', 'b', 'c'], ['d']]);
-    c.calls[0]!.done(new Error('connection terminated'));
+    c.calls[0]!.done(new Error('bind message has 65540 parameter formats'));
     c.calls[1]!.done();
-    const results = await Promise.all(first);
-    for (const r of results) assert.ok(r instanceof Error && r.message === 'connection terminated');
     assert.equal(await second, 'stored:d');
+    // Each of a, b, c alone, in order; b is the one the database refuses.
+    for (const [item, err] of [['a'], ['b', new Error('value too long')], ['c']] as const) {
+      while (!c.calls.some((x) => x.items.length === 1 && x.items[0] === item)) await tick();
+      c.calls.find((x) => x.items[0] === item && x.items.length === 1)!.done(err);
+    }
+    const results = await Promise.all(first);
+    assert.equal(results[0], 'stored:a');
+    assert.ok(results[1] instanceof Error && results[1].message === 'value too long');
+    assert.equal(results[2], 'stored:c');
+  });
+
+  test('a commit failing for every post (database gone) fails each post of the batch', async () => {
+    const t = manualTimer();
+    const g = new GroupCommit<string, string>({ commit: async () => { throw new Error('connection terminated'); }, windowMs: 2, maxItems: 100, maxInFlight: 2, timer: t.timer });
+    const posts = ['a', 'b', 'c'].map((x) => g.add(x).then((r) => r, (e: Error) => e));
+    t.fireAll();
+    for (const r of await Promise.all(posts)) assert.ok(r instanceof Error && r.message === 'connection terminated');
   });
 
   test('a full batch goes at once; the rest wait for their own window', async () => {

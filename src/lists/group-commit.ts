@@ -4,8 +4,10 @@
  * it so ten sending sessions share one transaction and one disk flush instead of paying for ten,
  * while still answering each post 250 only after it is durable.
  *
- * A failed commit rejects every item of its batch with the same error: none of them was kept,
- * and each sender is told to try again. An item never waits longer than the window unless
+ * A failed commit of several items is tried again one item at a time, so one item the database
+ * refuses (or that breaks a limit of one statement) fails alone and its neighbours are kept; an
+ * item whose own commit fails was not kept, and its sender is told to try again. An item never
+ * waits longer than the window unless
  * `maxInFlight` commits are already running, and then only until one of them finishes.
  */
 
@@ -94,14 +96,29 @@ export class GroupCommit<T, R> {
     return this.pending.splice(0, n);
   }
 
+  /** After a failed batch: each item in a commit of its own (in order), settling each alone. */
+  private async oneByOne(batch: Array<Waiting<T, R>>): Promise<void> {
+    for (const w of batch) {
+      try {
+        const results = await this.o.commit([w.item]);
+        if (results.length !== 1) throw new BatchResultError(`commit returned ${results.length} results for 1 item`);
+        w.resolve(results[0]!);
+      } catch (err) {
+        w.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+  }
+
   private async run(batch: Array<Waiting<T, R>>): Promise<void> {
     try {
       const results = await this.o.commit(batch.map((w) => w.item));
       if (results.length !== batch.length) throw new BatchResultError(`commit returned ${results.length} results for ${batch.length} items`);
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      for (const w of batch) w.reject(error);
+      // A wrong count means the batch may be stored: never again. (A commit cut off after the
+      // database committed is stored twice at worst; the repeated Message-ID rule drops the copy.)
+      if (batch.length === 1 || err instanceof BatchResultError) for (const w of batch) w.reject(err instanceof Error ? err : new Error(String(err)));
+      else await this.oneByOne(batch);
     } finally {
       this.inFlight--;
       this.flush();

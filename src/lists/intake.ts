@@ -43,7 +43,7 @@ export interface Arrival {
 /** What the sender is told: accepted (with the stored rows' ids), or a reply code and text. */
 export type IntakeResult =
   | { accepted: true; ids: number[] }
-  | { accepted: false; responseCode: 451 | 550 | 552 | 554; message: string };
+  | { accepted: false; responseCode: 451 | 452 | 550 | 552 | 554; message: string };
 
 export interface IntakeOptions {
   pool: pg.Pool;
@@ -58,6 +58,12 @@ export interface IntakeOptions {
   listCacheMs?: number;
   onError?: (err: Error) => void;
 }
+
+/**
+ * List addresses one message may name. Each is stored as its own copy, so a message naming
+ * thousands (any number of `-bounces+token` addresses resolve) would make one huge transaction.
+ */
+export const MAX_RECIPIENTS = 50;
 
 const TRY_LATER = '4.3.0 Could not store the message; try again later';
 
@@ -114,6 +120,7 @@ export function createIntake(o: IntakeOptions): Intake {
     const problem = checkStructure(arrival.raw);
     if (problem) return { accepted: false, responseCode: problem.responseCode, message: problem.message };
     if (!arrival.recipients.length) return { accepted: false, responseCode: 550, message: '5.1.1 No list address among the recipients' };
+    if (arrival.recipients.length > MAX_RECIPIENTS) return { accepted: false, responseCode: 452, message: `4.5.3 Too many recipients: send to at most ${MAX_RECIPIENTS} list addresses at once` };
     // PostgreSQL text cannot hold NUL: one such field would fail the whole batch it is in.
     // (smtp-server refuses NUL in addresses and HELO already; this guards the other callers.)
     if ([arrival.envelopeFrom, arrival.helo ?? '', arrival.remoteIp ?? '', ...arrival.recipients.map((r) => r.address)].some((v) => v.includes('\0'))) {
@@ -147,29 +154,31 @@ export function createIntake(o: IntakeOptions): Intake {
 }
 
 const COLUMNS = 10;
+const ROWS_PER_INSERT = 5_000;
 
 /**
- * One transaction for a batch: every row in one insert, every job in one insert. Returns each
+ * One transaction for a batch: the rows in one insert (more only past the parameter limit), every job in one insert. Returns each
  * arrival's row ids. PostgreSQL returns a multi-row VALUES insert's rows in the order given
  * (Django's and Rails' bulk inserts rely on the same), which maps ids back to arrivals.
  */
 async function storeArrivals(pool: pg.Pool, queue: Queue, arrivals: Arrival[]): Promise<number[][]> {
-  const values: unknown[] = [];
-  const tuples: string[] = [];
+  const rows: unknown[][] = [];
   for (const a of arrivals) {
-    for (const r of a.recipients) {
-      const n = values.length;
-      // The list id through a lookup: a list deleted since RCPT TO leaves list_id null (see resolveRecipient).
-      tuples.push(`((select id from lists where id = $${n + 1}), ${Array.from({ length: COLUMNS - 1 }, (_, i) => `$${n + i + 2}`).join(', ')})`);
-      values.push(r.listId, r.kind, r.address, r.token ?? null, a.envelopeFrom, a.remoteIp, a.helo, a.protocol, a.raw, a.raw.length);
-    }
+    for (const r of a.recipients) rows.push([r.listId, r.kind, r.address, r.token ?? null, a.envelopeFrom, a.remoteIp, a.helo, a.protocol, a.raw, a.raw.length]);
   }
   return inTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ id: number }>(
-      `insert into incoming_messages (list_id, address_kind, rcpt, token, envelope_from, remote_ip, helo, protocol, raw, size) values ${tuples.join(', ')} returning id`,
-      values,
-    );
-    const ids = rows.map((r) => Number(r.id));
+    // One statement takes at most 65,535 parameters: a batch of many recipients goes in several.
+    const ids: number[] = [];
+    for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
+      const chunk = rows.slice(from, from + ROWS_PER_INSERT);
+      // The list id through a lookup: a list deleted since RCPT TO leaves list_id null (see resolveRecipient).
+      const tuples = chunk.map((_, i) => `((select id from lists where id = $${i * COLUMNS + 1}), ${Array.from({ length: COLUMNS - 1 }, (_, c) => `$${i * COLUMNS + c + 2}`).join(', ')})`);
+      const { rows: stored } = await tx.query<{ id: number }>(
+        `insert into incoming_messages (list_id, address_kind, rcpt, token, envelope_from, remote_ip, helo, protocol, raw, size) values ${tuples.join(', ')} returning id`,
+        chunk.flat(),
+      );
+      for (const r of stored) ids.push(Number(r.id));
+    }
     await queue.sendMany(INCOMING_JOB, ids.map((id) => ({ id })), { db: tx, retryLimit: 10, retryDelay: INCOMING_RETRY_SECONDS, expireInSeconds: 120 });
     let next = 0;
     return arrivals.map((a) => ids.slice(next, (next += a.recipients.length)));

@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { listDomainOf, type Config } from '../platform/config.ts';
 import type { RoleHandle } from '../platform/roles.ts';
 import type { Queue } from '../platform/queue.ts';
-import { createIntake, type Intake, type ListRecipient } from './intake.ts';
+import { createIntake, MAX_RECIPIENTS, type Intake, type ListRecipient } from './intake.ts';
 import { PromptSMTPServer } from './prompt-smtp-server.ts';
 
 export { INCOMING_JOB, INCOMING_RETRY_SECONDS } from './intake.ts';
@@ -46,6 +46,8 @@ function listener(o: MailInOptions, intake: Intake, lmtp: boolean): SMTPServer {
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(tls ?? {}),
     maxClients: config.mailInMaxConnections,
+    // RCPT TO past this many is answered 452 (RFC 5321 4.5.3.1.10): the sender sends the rest later.
+    maxRecipients: MAX_RECIPIENTS,
     socketTimeout: config.mailInIdleSeconds * 1000,
     closeTimeout: 10_000,
     logger: false,
