@@ -403,7 +403,9 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       await settle().catch(() => undefined);
       await session.query(`unlisten ${DELIVERY_CHANNEL}`).catch(() => undefined);
       await session.query('select pg_advisory_unlock(hashtextextended($1, 0))', [runnerId]).catch(() => undefined);
-      session.release();
+      // Not back into the pool: this session has synchronous_commit off, which must not carry
+      // over to a mail-in commit that promises 250 only once the post is on disk.
+      session.release(true);
       o.relay.close();
       await signer.close();
     },
