@@ -54,6 +54,15 @@ function numbers(body: unknown, name: string): number[] {
 }
 
 /** A web post form as typed: text kept exactly (only the size is capped), subject on one line. */
+/** What a post form's fields may take besides its files: the text (up to four bytes a character) and a few small fields. */
+const FORM_FIELDS_BYTES = MAX_TEXT * 4 + 64 * 1024;
+
+/** A post form larger than any post could be: refused before it is read. */
+class PostTooLargeError extends Error {
+  readonly statusCode = 413;
+  readonly code = 'POST_TOO_LARGE';
+}
+
 function typedPost(body: unknown): ComposeValues & { action: string; keep: number[] } {
   const raw = body && typeof body === 'object' ? (body as Record<string, unknown>).text : undefined;
   const draft = field(body, 'draft', 40);
@@ -409,13 +418,33 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
 
     await app.register(async (scope: FastifyInstance) => {
       // Multipart only here: the post forms, whose files a list takes up to MAIL_IN_MAX_BYTES.
+      // Before any of the body is read: only a signed-in member may send one, and none far larger
+      // than a post can be. A stranger's 100 MB is refused unread, not taken into memory. (Up to
+      // twice a post's size is read, so files a little too large get the form back with the
+      // draft and a note next to the field; onFile takes in no more than that.)
+      const filesBudget = ctx.config.mailInMaxBytes;
+      scope.addHook('onRequest', async (req) => {
+        if (req.method !== 'POST') return;
+        if (!req.viewer) throw new SignInRequiredError('Sign in to post to this list.');
+        const length = Number(req.headers['content-length']);
+        if (Number.isFinite(length) && length > 2 * filesBudget + FORM_FIELDS_BYTES) {
+          throw new PostTooLargeError(`This post with its files is ${formatSize(length)}; a post may be up to ${formatSize(filesBudget)} in all. Go back and choose smaller files. Your text is still in the form you came from.`);
+        }
+      });
       await scope.register(multipart, {
         attachFieldsToBody: 'keyValues',
-        limits: { fileSize: ctx.config.mailInMaxBytes, files: 10, fields: 40, fieldSize: MAX_TEXT * 4 },
+        limits: { fileSize: filesBudget, files: 10, fields: 24, fieldSize: MAX_TEXT * 4 },
         async onFile(this: FastifyRequest, part: MultipartFile) {
           this.postFiles ??= [];
           if (!part.filename) {
             part.file.resume();
+            return;
+          }
+          // All files together, not each: once the budget is spent, the rest are drained unread.
+          const used = this.postFiles.reduce((n, f) => n + ('content' in f ? f.content.length : 0), 0);
+          if (used >= filesBudget) {
+            part.file.resume();
+            this.postFiles.push({ tooLarge: true, filename: part.filename });
             return;
           }
           try {
@@ -464,7 +493,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
         const tooLarge = files.filter((f): f is { tooLarge: true; filename: string } => 'tooLarge' in f);
         if (tooLarge.length) errors.attachments = `${tooLarge.map((f) => f.filename).join(', ')} ${tooLarge.length === 1 ? 'is' : 'are'} too large: ${list.name} takes posts of up to ${formatSize(list.maxBytes)} in all. Choose a smaller file.`;
         const earlier = await keptUploads(ctx.pool, viewer.memberId, list.id, typed.keep);
-        const fresh = await keepUploads(ctx.pool, viewer.memberId, list.id, files.filter((f): f is WebAttachment => !('tooLarge' in f)));
+        const fresh = await keepUploads(ctx.pool, viewer.memberId, list.id, files.filter((f): f is WebAttachment => !('tooLarge' in f)), { keep: earlier.map((k) => k.id), capBytes: 2 * filesBudget });
         const kept = [...earlier.map(({ content: _content, ...k }) => k), ...fresh];
         const attachments: WebAttachment[] = [...earlier, ...(files.filter((f): f is WebAttachment => !('tooLarge' in f)))];
 

@@ -84,7 +84,8 @@ export function ComposeForm({ p, heading }: { p: ComposeProps; heading: string }
       ) : (
         ''
       )}
-      <form class="usa-form usa-form--large" method="post" action={p.action} enctype="multipart/form-data">
+      {/* The answer opens at this section (its notice, errors or preview), not the top of a long thread. */}
+      <form class="usa-form usa-form--large" method="post" action={`${p.action}#compose`} enctype="multipart/form-data">
         <CsrfField token={p.csrf} />
         <input type="hidden" name="draft" value={p.values.draft} />
         {p.values.parent !== undefined ? <input type="hidden" name="parent" value={String(p.values.parent)} /> : ''}

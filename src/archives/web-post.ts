@@ -152,9 +152,15 @@ function outcomeOf(s: IncomingState): WebPostOutcome {
  * sent again returns what became of the first.
  */
 export async function submitWebPost(ctx: ListContext, p: { list: List; poster: WebPoster; raw: Buffer; messageId: string; ip: string }): Promise<WebPostOutcome> {
-  const earlier = await stateOf(ctx.pool, `i.list_id = $1 and i.message_id = $2 and i.protocol = 'web' and lower(i.envelope_from) = lower($3)`, [p.list.id, p.messageId, p.poster.email]);
+  const sameDraft = (db: Queryable) => stateOf(db, `i.list_id = $1 and i.message_id = $2 and i.protocol = 'web' and lower(i.envelope_from) = lower($3)`, [p.list.id, p.messageId, p.poster.email]);
+  const earlier = await sameDraft(ctx.pool);
   if (earlier) return outcomeOf(earlier);
-  const id = await inTransaction(ctx.pool, async (tx) => {
+  const stored = await inTransaction(ctx.pool, async (tx) => {
+    // Two sends of one draft at once (a double click): the second waits here for the first's
+    // commit, then finds its row, so the draft is stored once.
+    await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`web-post:${p.list.id}:${p.messageId}`]);
+    const first = await sameDraft(tx);
+    if (first) return first;
     const { rows } = await tx.query<{ id: number }>(
       `insert into incoming_messages (list_id, address_kind, rcpt, envelope_from, remote_ip, protocol, raw, size, message_id, from_address)
        values ($1, 'post', $2, $3, $4, 'web', $5, $6, $7, $3) returning id`,
@@ -164,6 +170,8 @@ export async function submitWebPost(ctx: ListContext, p: { list: List; poster: W
     await ctx.queue.send(INCOMING_JOB, { id }, { db: tx, retryLimit: 10, retryDelay: INCOMING_RETRY_SECONDS, expireInSeconds: 120 });
     return id;
   });
+  if (typeof stored !== 'number') return outcomeOf(stored);
+  const id = stored;
   try {
     await processIncoming(ctx, id);
   } catch (err) {
@@ -181,11 +189,25 @@ export interface KeptUpload {
   size: number;
 }
 
-export async function keepUploads(pool: pg.Pool, memberId: number, listId: number, files: WebAttachment[]): Promise<KeptUpload[]> {
+/**
+ * Keep files chosen with a preview (or a form sent back with an error) for the send. A member's
+ * kept files are bounded: past `capBytes` in all, their oldest files not in this form (`keep`,
+ * an abandoned draft's) are dropped first, so previews cannot fill the database.
+ */
+export async function keepUploads(pool: pg.Pool, memberId: number, listId: number, files: WebAttachment[], o: { keep: number[]; capBytes: number }): Promise<KeptUpload[]> {
   const kept: KeptUpload[] = [];
   await inTransaction(pool, async (tx) => {
     // A day is long enough to finish a post; older files were left behind.
     await tx.query(`delete from web_post_uploads where created_at < now() - interval '1 day'`);
+    const adding = files.reduce((n, f) => n + f.content.length, 0);
+    await tx.query(
+      `delete from web_post_uploads where id in (
+         select id from (
+           select id, sum(octet_length(content)) over (order by created_at desc, id desc) as running
+             from web_post_uploads where member_id = $1 and not (id = any($2::bigint[]))
+         ) t where running > $3::bigint - $4::bigint - (select coalesce(sum(octet_length(content)), 0) from web_post_uploads where member_id = $1 and id = any($2::bigint[])))`,
+      [memberId, o.keep, o.capBytes, adding],
+    );
     for (const f of files) {
       const { rows } = await tx.query<{ id: number }>('insert into web_post_uploads (member_id, list_id, filename, content_type, content) values ($1, $2, $3, $4, $5) returning id', [memberId, listId, f.filename, f.contentType, f.content]);
       kept.push({ id: Number(rows[0]!.id), filename: f.filename, contentType: f.contentType, size: f.content.length });

@@ -6,6 +6,7 @@
  * (mail and digest) while the next thread still comes.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
@@ -108,7 +109,7 @@ describe('posting from the web, and muted threads', () => {
     // agency.gov asks receivers to reject unsigned mail (web posts from it go out "via"); state.gov posts by mail unsigned.
     dns = await startTestDns({ '_dmarc.agency.gov': 'v=DMARC1; p=reject' });
     sink = await startMailSink();
-    config = testConfig({ ...database.env, SMTP_URL: sink.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, DNS_SERVERS: dns.address, DKIM_SELECTOR: 'sg', DKIM_PRIVATE_KEY_FILE: writeKey(dir, rsaKey()), SOCIALGOV_DATA_DIR: dir });
+    config = testConfig({ ...database.env, SMTP_URL: sink.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, DNS_SERVERS: dns.address, DKIM_SELECTOR: 'sg', DKIM_PRIVATE_KEY_FILE: writeKey(dir, rsaKey()), SOCIALGOV_DATA_DIR: dir, MAIL_IN_MAX_BYTES: String(1024 * 1024) });
     platform = await startPlatform(config);
     smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
     await addMembers(platform.db.pool, 'social-media', EACH);
@@ -134,6 +135,7 @@ describe('posting from the web, and muted threads', () => {
     assert.equal(page.status, 200);
     assert.match(page.text, /<h2 id="compose-heading">Reply to this thread<\/h2>/);
     assert.match(page.text, /enctype="multipart\/form-data"/);
+    assert.match(page.text, new RegExp(`action="/archives/social-media/threads/${rootThread}#compose"`), 'the answer opens at the form, not the top of the thread');
     const sent = await postMultipart(as('pat@agency.gov'), `/archives/social-media/threads/${rootThread}`, { ...formFields(page.text), text: 'We use the built-in captions of each platform.\n\nPat', action: 'send' });
     assert.equal(sent.status, 200);
     assert.match(sent.url, new RegExp(`/archives/social-media/threads/${rootThread}\\?sent=2#m2$`));
@@ -299,5 +301,59 @@ describe('posting from the web, and muted threads', () => {
     assert.match(r.text, /the most we take/);
     assert.match(r.text, /Kept text\./);
     assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where subject = 'Eleventh'`)).rowCount, 0);
+  });
+  test('an upload is refused before its body is read: from a stranger (401), and far larger than any post (413)', { timeout: 30_000 }, async () => {
+    /** Headers only, claiming 200 MB: an answer can come only if the server did not wait for the body. */
+    const unread = (cookie?: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: platform.port, method: 'POST', path: '/archives/social-media', headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(200 * 1024 * 1024), ...(cookie ? { cookie } : {}) } });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => {
+            resolve({ status: res.statusCode!, text });
+            req.destroy();
+          });
+        });
+        req.on('error', reject);
+        req.flushHeaders();
+      });
+    assert.equal((await unread()).status, 401);
+    const member = await unread([...as('pat@agency.gov').cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    assert.equal(member.status, 413);
+    assert.match(member.text, /choose smaller files/);
+  });
+
+  test('files past what a post can hold are not taken in: the rest are named too large, and the draft is kept', async () => {
+    const home = await as('pat@agency.gov').get('/archives/social-media');
+    const part = (n: number) => ({ filename: `part${n}.bin`, type: 'application/octet-stream', content: Buffer.alloc(600 * 1024, n) });
+    const r = await postMultipart(as('pat@agency.gov'), '/archives/social-media', { ...formFields(home.text), subject: 'Three parts', text: 'Draft kept.', action: 'preview' }, [part(1), part(2), part(3)]);
+    assert.equal(r.status, 400);
+    assert.match(r.text, /part3\.bin is too large/);
+    assert.match(r.text, /Draft kept\./);
+  });
+
+  test('files kept across previews are bounded for each member: an abandoned draft\'s oldest go first', async () => {
+    const member = (await platform.db.pool.query<{ id: number }>(`select id from members where email = 'kim@state.gov'`)).rows[0]!.id;
+    const keptBytes = async () => Number((await platform.db.pool.query<{ n: string }>('select coalesce(sum(octet_length(content)), 0) as n from web_post_uploads where member_id = $1', [member])).rows[0]!.n);
+    for (let n = 1; n <= 3; n++) {
+      const home = await as('kim@state.gov').get('/archives/social-media');
+      const file = { filename: `draft${n}.bin`, type: 'application/octet-stream', content: Buffer.alloc(900 * 1024, n) };
+      const r = await postMultipart(as('kim@state.gov'), '/archives/social-media', { ...formFields(home.text), subject: `Draft ${n}`, text: 'x', action: 'preview' }, [file]);
+      assert.equal(r.status, 200);
+      assert.match(r.text, new RegExp(`draft${n}\\.bin`), 'this preview keeps its own file');
+    }
+    assert.ok((await keptBytes()) <= 2 * 1024 * 1024, `kept ${await keptBytes()} bytes`);
+    const names = (await platform.db.pool.query<{ filename: string }>('select filename from web_post_uploads where member_id = $1 order by id', [member])).rows.map((r) => r.filename);
+    assert.deepEqual(names, ['draft2.bin', 'draft3.bin']);
+  });
+
+  test('the same draft sent twice at once (a double click) posts once', async () => {
+    const home = await as('lee@agency.gov').get('/archives/social-media');
+    const fields = { ...formFields(home.text), subject: 'Twice at once', text: 'Once only.', action: 'send' };
+    const answers = await Promise.all([postMultipart(as('lee@agency.gov'), '/archives/social-media', fields), postMultipart(as('lee@agency.gov'), '/archives/social-media', fields)]);
+    for (const a of answers) assert.ok(a.status === 200 || a.status === 202, `answered ${a.status}: ${/usa-error-message[^>]*>([^<]*)/.exec(a.text)?.[1] ?? ''}`);
+    assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where protocol = 'web' and subject = 'Twice at once'`)).rowCount, 1);
+    assert.equal((await platform.db.pool.query(`select 1 from posts where subject = 'Twice at once'`)).rowCount, 1);
   });
 });

@@ -145,9 +145,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // The CSRF cookie alone changes nothing on a page that may be kept (such a page has no form).
   installPageCache(app, { seconds: config.pageCacheSeconds, neutralCookies: [CSRF_COOKIE] });
   app.decorateRequest('viewer', null);
-  // Who is signed in: the first feature that knows (membership, from its session cookie).
+  // Who is signed in: the first feature that knows (membership, from its session cookie). Known
+  // on request, before any body is read, so a route can refuse a large upload from a stranger
+  // without taking it in (the cookie plugin's own onRequest hook, registered above, runs first).
   const identifiers = features.flatMap((f) => (f.identify ? [f.identify] : []));
-  app.addHook('preHandler', async (req) => {
+  app.addHook('onRequest', async (req) => {
     for (const identify of identifiers) {
       req.viewer = await identify(ctx, req);
       if (req.viewer) break;
