@@ -6,6 +6,7 @@ import type { EventFormValues } from './event-form.ts';
 import { FORMAT_TEXT, FORMATS, KIND_TEXT, KINDS, PLATFORM_TEXT, PLATFORMS, REGISTRATION_MODES, REGISTRATION_TEXT, type Occurrence, type StoredEvent } from './model.ts';
 import type { AttendanceCount, Registration } from './registration.ts';
 import { COMMON_ZONES, formatWhen, localDate, localTime } from './time.ts';
+import { TableHead } from './view-parts.tsx';
 
 /** The select boxes below list their choices as [value, label] pairs; none is marked optional (each has a default or a “(none)” choice). */
 const choices = (pairs: Array<[string, string]>) => pairs.map(([value, label]) => ({ value, label }));
@@ -127,17 +128,7 @@ export function ManageEventPage(p: { site: Site; e: StoredEvent; sessions: Occur
       <p safe>{`Across all sessions: ${totals.registered} registered, ${totals.attended} attended.`}</p>
       <div class="usa-table-container--scrollable" tabindex="0">
         <table class="usa-table usa-table--borderless">
-          <caption>Sessions</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Status</th>
-              <th scope="col">Registered</th>
-              <th scope="col">Waiting</th>
-              <th scope="col">Attended</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead caption="Sessions" columns={['When', 'Status', 'Registered', 'Waiting', 'Attended', 'Actions']} />
           <tbody>
             {p.sessions.map((o) => {
               const c = count.get(o.id);
@@ -258,17 +249,7 @@ export function RegistrantsPage(p: {
       )}
       <div class="usa-table-container--scrollable" tabindex="0">
         <table class="usa-table usa-table--borderless">
-          <caption safe>{`${active.length} registrations (cancelled ones are not shown)`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Agency</th>
-              <th scope="col">Status</th>
-              <th scope="col">Accommodations</th>
-              <th scope="col">Attended</th>
-            </tr>
-          </thead>
+          <TableHead caption={`${active.length} registrations (cancelled ones are not shown)`} columns={['Name', 'Email', 'Agency', 'Status', 'Accommodations', 'Attended']} />
           <tbody>
             {active.map((r) => (
               <tr>

@@ -1,7 +1,7 @@
 /** HTML for registering for an event: the form a guest or member fills in, on its own page; where registration stands; the time-zone choice. */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
-import { Checkbox, CsrfField, ErrorSummary, TextField, type FieldErrors } from '../web/forms.tsx';
+import { Checkbox, CsrfField, ErrorSummary, SelectField, TextField, type FieldErrors } from '../web/forms.tsx';
 import type { Occurrence, StoredEvent } from './model.ts';
 import type { Registration, Seats } from './registration.ts';
 import { formatWhen } from './time.ts';
@@ -200,16 +200,7 @@ export function TimeZonePage(p: { site: Site; back: string; zones: string[]; cho
       <form method="post" action="/events/time-zone" class="usa-form">
         <CsrfField token={p.csrf} />
         <input type="hidden" name="back" value={p.back} />
-        <label class="usa-label" for="tz">
-          Also show times in
-        </label>
-        <select class="usa-select" id="tz" name="tz">
-          {p.zones.map((z) => (
-            <option value={z} selected={z === p.chosen} safe>
-              {z.replace(/_/g, ' ')}
-            </option>
-          ))}
-        </select>
+        <SelectField name="tz" label="Also show times in" required value={p.chosen} options={p.zones.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))} />
         <button class="usa-button margin-top-2" type="submit">
           Show times
         </button>

@@ -6,7 +6,7 @@ import type { Occurrence, StoredEvent } from './model.ts';
 import type { GuestRequest } from './guest-registration.ts';
 import type { Registration, Seats } from './registration.ts';
 import { formatWhen } from './time.ts';
-import { Alert, sessionHref } from './view-parts.tsx';
+import { Alert, sessionHref, TableHead } from './view-parts.tsx';
 
 export function EventMessagePage(p: { site: Site; title: string; lines: string[]; links?: Array<{ href: string; label: string }>; alert?: 'success' | 'info' | 'warning' | 'error' }): string {
   return toHtml(
@@ -149,14 +149,7 @@ export function MyEventsPage(p: { site: Site; items: Array<{ registration: Regis
       <h1>Your events</h1>
       {upcoming.length ? (
         <table class="usa-table usa-table--borderless usa-table--stacked">
-          <caption>Sessions you registered for</caption>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">When</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
+          <TableHead caption="Sessions you registered for" columns={['Event', 'When', 'Status']} />
           <tbody>
             {upcoming.map((i) => (
               <tr>
