@@ -41,7 +41,7 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
   const full = p.seats.capacity !== undefined && p.seats.taken >= p.seats.capacity;
   return (
     // The fragment brings the answer's page to this form, where any problem is explained.
-    <form class="usa-form maxw-full" method="post" action={`/events/${p.e.slug}/register#register-heading`} novalidate>
+    <form class="usa-form usa-form--large" method="post" action={`/events/${p.e.slug}/register#register-heading`} novalidate>
       <CsrfField token={p.csrf} />
       <input type="hidden" name="session" value={String(p.o.id)} />
       <ErrorSummary errors={e} />
