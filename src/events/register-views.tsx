@@ -1,7 +1,7 @@
 /** HTML for registering for an event: the form a guest or member fills in, on its own page; where registration stands; the time-zone choice. */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
-import { Checkbox, CsrfField, ErrorSummary, SelectField, TextField, type FieldErrors } from '../web/forms.tsx';
+import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SelectField, TextField, type FieldErrors } from '../web/forms.tsx';
 import type { Occurrence, StoredEvent } from './model.ts';
 import type { Registration, Seats } from './registration.ts';
 import { formatWhen } from './time.ts';
@@ -68,21 +68,7 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
         </>
       )}
       {p.e.rrule ? (
-        <fieldset class="usa-fieldset">
-          <legend class="usa-legend">Which sessions?</legend>
-          <div class="usa-radio">
-            <input class="usa-radio__input" id="every-no" type="radio" name="everySession" value="no" checked={!v?.everySession} />
-            <label class="usa-radio__label" for="every-no">
-              This session only
-            </label>
-          </div>
-          <div class="usa-radio">
-            <input class="usa-radio__input" id="every-yes" type="radio" name="everySession" value="yes" checked={Boolean(v?.everySession)} />
-            <label class="usa-radio__label" for="every-yes">
-              Every session from this one on
-            </label>
-          </div>
-        </fieldset>
+        <RadioGroup name="everySession" legend="Which sessions?" value={v?.everySession ? 'yes' : 'no'} options={[{ value: 'no', label: 'This session only' }, { value: 'yes', label: 'Every session from this one on' }]} />
       ) : (
         ''
       )}

@@ -1,7 +1,7 @@
 /** HTML for a registration after the form: messages, a guest confirming their address, a registrant's own page, "Your events". */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
-import { CsrfField, SuccessNotice } from '../web/forms.tsx';
+import { CsrfField, RadioGroup, SuccessNotice } from '../web/forms.tsx';
 import type { Occurrence, StoredEvent } from './model.ts';
 import type { GuestRequest } from './guest-registration.ts';
 import type { Registration, Seats } from './registration.ts';
@@ -117,17 +117,7 @@ export function ManageRegistrationPage(p: { site: Site; e: StoredEvent; o: Occur
           <CsrfField token={p.csrf} />
           <input type="hidden" name="t" value={p.token} />
           {p.groupSize > 1 ? (
-            <fieldset class="usa-fieldset">
-              <legend class="usa-legend">Cancel which sessions?</legend>
-              <div class="usa-radio">
-                <input class="usa-radio__input" id="scope-one" type="radio" name="scope" value="one" checked />
-                <label class="usa-radio__label" for="scope-one">This session only</label>
-              </div>
-              <div class="usa-radio">
-                <input class="usa-radio__input" id="scope-all" type="radio" name="scope" value="all" />
-                <label class="usa-radio__label" for="scope-all" safe>{`All ${p.groupSize} upcoming sessions`}</label>
-              </div>
-            </fieldset>
+            <RadioGroup name="scope" legend="Cancel which sessions?" value="one" options={[{ value: 'one', label: 'This session only' }, { value: 'all', label: `All ${p.groupSize} upcoming sessions` }]} />
           ) : (
             ''
           )}
