@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { removeDir, ROOT, startServe, type ServeProcess } from '../test/helpers.ts';
 
 const TARGET_MB = 150;
@@ -62,30 +63,57 @@ function tree(pid: number): Part[] {
   return parts;
 }
 
-async function main() {
+export interface IdleMemory {
+  /** The node flags serve ran with ('' for none). */
+  flags: string;
+  settleSeconds: number;
+  /** The program first, then each PostgreSQL process. */
+  parts: Part[];
+  totalMb: number;
+}
+
+/**
+ * Start `socialgov serve` in a new data folder (the node flags of `npm start` unless `plain`),
+ * wake each part once, wait `settleSeconds`, and measure the PSS of it and its PostgreSQL.
+ * bench/pages.ts ends with this measurement too.
+ */
+export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: boolean } = {}): Promise<IdleMemory> {
+  const settleSeconds = opts.settleSeconds ?? 10;
   const dir = path.join(tmpdir(), `sg-bench-mem-${randomBytes(4).toString('hex')}`);
   mkdirSync(dir, { mode: 0o755 });
   let serve: ServeProcess | undefined;
   try {
-    const flags = process.argv.includes('--plain') ? '' : startFlags();
-    console.log(`serve runs with node flags: ${flags || '(none)'}`);
+    const flags = opts.plain ? '' : startFlags();
     serve = await startServe({ SOCIALGOV_DATA_DIR: dir, DATABASE_URL: undefined, LOG_LEVEL: 'warn', NODE_OPTIONS: [process.env.NODE_OPTIONS, flags].filter(Boolean).join(' ') || undefined }, 120_000);
     for (const p of ['/', '/communities/social-media', '/events', '/library', '/registry', '/healthz']) await fetch(serve.url + p).then((r) => r.arrayBuffer());
-    await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
+    await new Promise((r) => setTimeout(r, settleSeconds * 1000));
     const parts = tree(serve.child.pid!);
-    const total = parts.reduce((n, p) => n + p.pssKb, 0) / 1024;
-    console.log(`idle memory after ${SETTLE_S} s (PSS, MB):`);
-    for (const p of parts) console.log(`  ${(p.pssKb / 1024).toFixed(1).padStart(6)}  ${p.name}`);
-    const node = parts[0]!.pssKb / 1024;
-    console.log(`  program ${node.toFixed(0)} MB, PostgreSQL ${(total - node).toFixed(0)} MB in ${parts.length - 1} processes`);
-    console.log(`idle memory of a whole install (the program and its built-in PostgreSQL, PSS): ${total.toFixed(0)} MB (target ≤ ${TARGET_MB} MB) ${total <= TARGET_MB ? 'ok' : 'ABOVE TARGET'}`);
+    return { flags, settleSeconds, parts, totalMb: parts.reduce((n, p) => n + p.pssKb, 0) / 1024 };
   } finally {
     await serve?.stop();
     removeDir(dir);
   }
 }
 
-main().catch((err) => {
-  console.error(`memory benchmark failed: ${(err as Error).stack ?? err}`);
-  process.exit(1);
-});
+/** The closing line both benchmarks print. */
+export function idleMemoryLine(totalMb: number): string {
+  return `idle memory of a whole install (the program and its built-in PostgreSQL, PSS): ${totalMb.toFixed(0)} MB (target ≤ ${TARGET_MB} MB) ${totalMb <= TARGET_MB ? 'ok' : 'ABOVE TARGET'}`;
+}
+
+async function main() {
+  const { flags, parts, totalMb: total } = await measureIdleMemory({ settleSeconds: SETTLE_S, plain: process.argv.includes('--plain') });
+  console.log(`serve ran with node flags: ${flags || '(none)'}`);
+  console.log(`idle memory after ${SETTLE_S} s (PSS, MB):`);
+  for (const p of parts) console.log(`  ${(p.pssKb / 1024).toFixed(1).padStart(6)}  ${p.name}`);
+  const node = parts[0]!.pssKb / 1024;
+  console.log(`  program ${node.toFixed(0)} MB, PostgreSQL ${(total - node).toFixed(0)} MB in ${parts.length - 1} processes`);
+  console.log(idleMemoryLine(total));
+}
+
+// Run as a benchmark (npm run bench -- memory), not when bench/pages.ts imports the measurement.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(`memory benchmark failed: ${(err as Error).stack ?? err}`);
+    process.exit(1);
+  });
+}

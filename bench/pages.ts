@@ -19,11 +19,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createSession, SESSION_COOKIE } from '../src/membership/sessions.ts';
+import { idleMemoryLine, measureIdleMemory } from './memory.ts';
 import { HAS_SHARED, runCliProcess, SHARED, startServe, removeDir, type ServeProcess } from '../test/helpers.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -60,33 +61,6 @@ async function cli(env: Record<string, string>, args: string[]) {
   const r = await runCliProcess(args, env);
   if (r.code !== 0) throw new Error(`socialgov ${args.slice(0, 3).join(' ')} … failed (${r.code}):\n${r.stderr}`);
   process.stdout.write(`  ${args.slice(0, 2).join(' ')}: done\n`);
-}
-
-/** The PSS of a process and every process under it, in kB (Linux). */
-function treePss(pid: number): number {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  let total = 0;
-  const todo = [pid];
-  while (todo.length) {
-    const p = todo.pop()!;
-    try {
-      total += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // gone
-    }
-    todo.push(...(children.get(p) ?? []));
-  }
-  return total;
 }
 
 async function seed(env: Record<string, string>, db: pg.Pool) {
@@ -144,22 +118,6 @@ http { access_log off; default_type text/html; client_body_temp_path ${dir}/tmp;
   return out;
 }
 
-async function idleMemory(): Promise<number> {
-  const dir = path.join(tmpdir(), `sg-bench-mem-${randomBytes(4).toString('hex')}`);
-  mkdirSync(dir, { mode: 0o755 });
-  let serve: ServeProcess | undefined;
-  try {
-    serve = await startServe({ SOCIALGOV_DATA_DIR: dir, DATABASE_URL: undefined as unknown as string }, 120_000);
-    // Wake every part once, then let it settle.
-    for (const p of ['/', '/communities/social-media', '/events', '/library', '/registry']) await fetch(serve.url + p).then((r) => r.arrayBuffer());
-    await new Promise((r) => setTimeout(r, 5000));
-    return treePss(serve.child.pid!) / 1024;
-  } finally {
-    await serve?.stop();
-    removeDir(dir);
-  }
-}
-
 async function main() {
   if (!WRK) throw new Error('wrk is not installed: apt-get install wrk (the benchmark drives the pages with it).');
   if (!SERVER) throw new Error('Set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server (a fresh database is made there).');
@@ -214,8 +172,8 @@ async function main() {
     } else console.log('\nnginx is not installed: no nginx reference (apt-get install nginx-light).');
     if (ONLY || WHO) console.log('\nidle memory: not measured when --only or --who picks some pages.');
     else {
-      const mem = await idleMemory();
-      console.log(`\nidle memory of a whole install (the program and its built-in PostgreSQL, PSS): ${mem.toFixed(0)} MB (target ≤ 150 MB) ${mem <= 150 ? 'ok' : 'ABOVE TARGET'}`);
+      const mem = await measureIdleMemory();
+      console.log(`\n${idleMemoryLine(mem.totalMb)} (serve with the node flags of npm start: ${mem.flags || '(none)'})`);
     }
     const below = rows.filter((r) => !r.ok);
     console.log(`\npages: ${rows.length - below.length} of ${rows.length} meet their target (public ≥ 0.5 of /healthz and p99 ≤ 30 ms; signed in ≥ 0.25).`);

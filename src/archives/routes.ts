@@ -576,6 +576,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
           token: muted ? 'unmute' : 'mute',
           csrf: reply.generateCsrf(),
           button: muted ? 'Unmute this thread' : 'Mute this thread',
+          back: { href: `/archives/${list.localPart}/threads/${thread.id}`, label: 'Back to the thread' },
         }),
       );
     });

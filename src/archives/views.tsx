@@ -286,6 +286,11 @@ export function ThreadPosts(p: ArchiveView & { posts: RenderedPost[] }): JSX.Ele
   );
 }
 
+/** When a thread ran: "sent <time>" when its first and last messages show the same time. */
+function span(first: string, last: string): string {
+  return first === last ? `sent ${first}` : `${first} to ${last}`;
+}
+
 /** A thread page (`postsHtml`: ThreadPosts made earlier for these same posts). */
 export function ThreadPage(p: ArchiveView & PostingView & { thread: ThreadSummary; posts: RenderedPost[]; postsHtml?: JSX.Element; month: string; notice?: ComposeNotice | undefined; mute?: { csrf: string; muted: boolean } | undefined }): string {
   const subject = cleanSubject(p.thread.subject);
@@ -298,7 +303,7 @@ export function ThreadPage(p: ArchiveView & PostingView & { thread: ThreadSummar
       <>
         <h1 safe>{subject}</h1>
         <p class="usa-intro" safe>
-          {`${plural(p.thread.messages, 'message', 'messages')} from ${plural(p.thread.participants, 'person', 'people')}, ${showTime(p.thread.startedAt, p.list.timeZone)} to ${showTime(p.thread.lastAt, p.list.timeZone)}.`}
+          {`${plural(p.thread.messages, 'message', 'messages')} from ${plural(p.thread.participants, 'person', 'people')}, ${span(showTime(p.thread.startedAt, p.list.timeZone), showTime(p.thread.lastAt, p.list.timeZone))}.`}
         </p>
         <ComposeNoticeBox notice={p.notice} />
         {p.compose ? <p><a href="#compose">Reply to this thread</a></p> : ''}

@@ -6,6 +6,7 @@ import type { EventFormValues } from './event-form.ts';
 import { FORMAT_TEXT, FORMATS, KIND_TEXT, KINDS, PLATFORM_TEXT, PLATFORMS, REGISTRATION_MODES, REGISTRATION_TEXT, type Occurrence, type StoredEvent } from './model.ts';
 import type { AttendanceCount, Registration } from './registration.ts';
 import { COMMON_ZONES, formatWhen, localDate, localTime } from './time.ts';
+import { TableHead } from './view-parts.tsx';
 
 /** The select boxes below list their choices as [value, label] pairs; none is marked optional (each has a default or a “(none)” choice). */
 const choices = (pairs: Array<[string, string]>) => pairs.map(([value, label]) => ({ value, label }));
@@ -25,6 +26,17 @@ export interface GroupMeetingForm {
   breadcrumbs: Array<{ href?: string; label: string }>;
 }
 
+
+/** One button that posts one choice (skip a session, mark attendance), set in a line of text. */
+function InlineAction(p: { action: string; csrf: string; field: [string, string]; label: string; spaced?: boolean }) {
+  return (
+    <form method="post" action={p.action} class={p.spaced ? 'display-inline margin-left-1' : 'display-inline'}>
+      <CsrfField token={p.csrf} />
+      <input type="hidden" name={p.field[0]} value={p.field[1]} />
+      <button class="usa-button usa-button--unstyled" type="submit" safe>{p.label}</button>
+    </form>
+  );
+}
 export function EventFormPage(p: { site: Site; communities: Array<{ id: number; title: string }>; checked: number[]; values: EventFormValues; errors: FieldErrors; csrf: string; event?: StoredEvent; meeting?: GroupMeetingForm }): string {
   const v = p.values;
   const e = p.errors;
@@ -127,17 +139,7 @@ export function ManageEventPage(p: { site: Site; e: StoredEvent; sessions: Occur
       <p safe>{`Across all sessions: ${totals.registered} registered, ${totals.attended} attended.`}</p>
       <div class="usa-table-container--scrollable" tabindex="0">
         <table class="usa-table usa-table--borderless">
-          <caption>Sessions</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Status</th>
-              <th scope="col">Registered</th>
-              <th scope="col">Waiting</th>
-              <th scope="col">Attended</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead caption="Sessions" columns={['When', 'Status', 'Registered', 'Waiting', 'Attended', 'Actions']} />
           <tbody>
             {p.sessions.map((o) => {
               const c = count.get(o.id);
@@ -154,20 +156,12 @@ export function ManageEventPage(p: { site: Site; e: StoredEvent; sessions: Occur
                     <a class="usa-link display-block" href={`/events/${e.slug}/registrants?session=${o.id}`} aria-label={`Registrants for ${day}`}>Registrants</a>
                     <a class="usa-link display-block" href={`/events/${e.slug}/sessions/${o.id}`} aria-label={`Change or record ${day}`}>Change or add recording</a>
                     {o.endsAt > p.now && o.status === 'scheduled' ? (
-                      <form method="post" action={`/events/${e.slug}/sessions/${o.id}`} class="display-inline">
-                        <CsrfField token={p.csrf} />
-                        <input type="hidden" name="action" value="skip" />
-                        <button class="usa-button usa-button--unstyled" type="submit" safe>{`Skip ${day}`}</button>
-                      </form>
+                      <InlineAction action={`/events/${e.slug}/sessions/${o.id}`} csrf={p.csrf} field={['action', 'skip']} label={`Skip ${day}`} />
                     ) : (
                       ''
                     )}
                     {o.status !== 'scheduled' && o.endsAt > p.now ? (
-                      <form method="post" action={`/events/${e.slug}/sessions/${o.id}`} class="display-inline">
-                        <CsrfField token={p.csrf} />
-                        <input type="hidden" name="action" value="restore" />
-                        <button class="usa-button usa-button--unstyled" type="submit" safe>{`Restore ${day}`}</button>
-                      </form>
+                      <InlineAction action={`/events/${e.slug}/sessions/${o.id}`} csrf={p.csrf} field={['action', 'restore']} label={`Restore ${day}`} />
                     ) : (
                       ''
                     )}
@@ -258,17 +252,7 @@ export function RegistrantsPage(p: {
       )}
       <div class="usa-table-container--scrollable" tabindex="0">
         <table class="usa-table usa-table--borderless">
-          <caption safe>{`${active.length} registrations (cancelled ones are not shown)`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Agency</th>
-              <th scope="col">Status</th>
-              <th scope="col">Accommodations</th>
-              <th scope="col">Attended</th>
-            </tr>
-          </thead>
+          <TableHead caption={`${active.length} registrations (cancelled ones are not shown)`} columns={['Name', 'Email', 'Agency', 'Status', 'Accommodations', 'Attended']} />
           <tbody>
             {active.map((r) => (
               <tr>
@@ -279,16 +263,8 @@ export function RegistrantsPage(p: {
                 <td safe>{[r.needsCaptions ? 'Captions' : '', r.needsAsl ? 'ASL' : '', r.accommodationOther ?? ''].filter(Boolean).join('; ')}</td>
                 <td>
                   <span>{r.attended === undefined ? 'Not recorded' : r.attended ? 'Yes' : 'No'}</span>
-                  <form method="post" action={`/events/${e.slug}/registrants/${r.id}/attendance`} class="display-inline margin-left-1">
-                    <CsrfField token={p.csrf} />
-                    <input type="hidden" name="attended" value="yes" />
-                    <button class="usa-button usa-button--unstyled" type="submit" safe>{`${r.name} attended`}</button>
-                  </form>
-                  <form method="post" action={`/events/${e.slug}/registrants/${r.id}/attendance`} class="display-inline margin-left-1">
-                    <CsrfField token={p.csrf} />
-                    <input type="hidden" name="attended" value="no" />
-                    <button class="usa-button usa-button--unstyled" type="submit" safe>{`${r.name} did not attend`}</button>
-                  </form>
+                  <InlineAction action={`/events/${e.slug}/registrants/${r.id}/attendance`} csrf={p.csrf} field={['attended', 'yes']} label={`${r.name} attended`} spaced />
+                  <InlineAction action={`/events/${e.slug}/registrants/${r.id}/attendance`} csrf={p.csrf} field={['attended', 'no']} label={`${r.name} did not attend`} spaced />
                 </td>
               </tr>
             ))}

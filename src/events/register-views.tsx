@@ -1,7 +1,7 @@
 /** HTML for registering for an event: the form a guest or member fills in, on its own page; where registration stands; the time-zone choice. */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
-import { Checkbox, CsrfField, ErrorSummary, TextField, type FieldErrors } from '../web/forms.tsx';
+import { Checkbox, CsrfField, ErrorSummary, RadioGroup, SelectField, TextField, type FieldErrors } from '../web/forms.tsx';
 import type { Occurrence, StoredEvent } from './model.ts';
 import type { Registration, Seats } from './registration.ts';
 import { formatWhen } from './time.ts';
@@ -41,7 +41,7 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
   const full = p.seats.capacity !== undefined && p.seats.taken >= p.seats.capacity;
   return (
     // The fragment brings the answer's page to this form, where any problem is explained.
-    <form class="usa-form maxw-full" method="post" action={`/events/${p.e.slug}/register#register-heading`} novalidate>
+    <form class="usa-form usa-form--large" method="post" action={`/events/${p.e.slug}/register#register-heading`} novalidate>
       <CsrfField token={p.csrf} />
       <input type="hidden" name="session" value={String(p.o.id)} />
       <ErrorSummary errors={e} />
@@ -68,21 +68,7 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
         </>
       )}
       {p.e.rrule ? (
-        <fieldset class="usa-fieldset">
-          <legend class="usa-legend">Which sessions?</legend>
-          <div class="usa-radio">
-            <input class="usa-radio__input" id="every-no" type="radio" name="everySession" value="no" checked={!v?.everySession} />
-            <label class="usa-radio__label" for="every-no">
-              This session only
-            </label>
-          </div>
-          <div class="usa-radio">
-            <input class="usa-radio__input" id="every-yes" type="radio" name="everySession" value="yes" checked={Boolean(v?.everySession)} />
-            <label class="usa-radio__label" for="every-yes">
-              Every session from this one on
-            </label>
-          </div>
-        </fieldset>
+        <RadioGroup name="everySession" legend="Which sessions?" value={v?.everySession ? 'yes' : 'no'} options={[{ value: 'no', label: 'This session only' }, { value: 'yes', label: 'Every session from this one on' }]} />
       ) : (
         ''
       )}
@@ -200,16 +186,7 @@ export function TimeZonePage(p: { site: Site; back: string; zones: string[]; cho
       <form method="post" action="/events/time-zone" class="usa-form">
         <CsrfField token={p.csrf} />
         <input type="hidden" name="back" value={p.back} />
-        <label class="usa-label" for="tz">
-          Also show times in
-        </label>
-        <select class="usa-select" id="tz" name="tz">
-          {p.zones.map((z) => (
-            <option value={z} selected={z === p.chosen} safe>
-              {z.replace(/_/g, ' ')}
-            </option>
-          ))}
-        </select>
+        <SelectField name="tz" label="Also show times in" required value={p.chosen} options={p.zones.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))} />
         <button class="usa-button margin-top-2" type="submit">
           Show times
         </button>

@@ -1,12 +1,12 @@
 /** HTML for a registration after the form: messages, a guest confirming their address, a registrant's own page, "Your events". */
 import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
-import { CsrfField, SuccessNotice } from '../web/forms.tsx';
+import { CsrfField, RadioGroup, SuccessNotice } from '../web/forms.tsx';
 import type { Occurrence, StoredEvent } from './model.ts';
 import type { GuestRequest } from './guest-registration.ts';
 import type { Registration, Seats } from './registration.ts';
 import { formatWhen } from './time.ts';
-import { Alert, sessionHref } from './view-parts.tsx';
+import { Alert, sessionHref, TableHead } from './view-parts.tsx';
 
 export function EventMessagePage(p: { site: Site; title: string; lines: string[]; links?: Array<{ href: string; label: string }>; alert?: 'success' | 'info' | 'warning' | 'error' }): string {
   return toHtml(
@@ -117,17 +117,7 @@ export function ManageRegistrationPage(p: { site: Site; e: StoredEvent; o: Occur
           <CsrfField token={p.csrf} />
           <input type="hidden" name="t" value={p.token} />
           {p.groupSize > 1 ? (
-            <fieldset class="usa-fieldset">
-              <legend class="usa-legend">Cancel which sessions?</legend>
-              <div class="usa-radio">
-                <input class="usa-radio__input" id="scope-one" type="radio" name="scope" value="one" checked />
-                <label class="usa-radio__label" for="scope-one">This session only</label>
-              </div>
-              <div class="usa-radio">
-                <input class="usa-radio__input" id="scope-all" type="radio" name="scope" value="all" />
-                <label class="usa-radio__label" for="scope-all" safe>{`All ${p.groupSize} upcoming sessions`}</label>
-              </div>
-            </fieldset>
+            <RadioGroup name="scope" legend="Cancel which sessions?" value="one" options={[{ value: 'one', label: 'This session only' }, { value: 'all', label: `All ${p.groupSize} upcoming sessions` }]} />
           ) : (
             ''
           )}
@@ -149,14 +139,7 @@ export function MyEventsPage(p: { site: Site; items: Array<{ registration: Regis
       <h1>Your events</h1>
       {upcoming.length ? (
         <table class="usa-table usa-table--borderless usa-table--stacked">
-          <caption>Sessions you registered for</caption>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">When</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
+          <TableHead caption="Sessions you registered for" columns={['Event', 'When', 'Status']} />
           <tbody>
             {upcoming.map((i) => (
               <tr>

@@ -1,4 +1,4 @@
-/** Small pieces the event pages share: a session's addresses and a slim alert. */
+/** Small pieces the event pages share: a session's addresses, a slim alert and a table's head. */
 import type Html from '@kitajs/html';
 import type { Occurrence, StoredEvent } from './model.ts';
 
@@ -23,5 +23,21 @@ export function Alert({ kind, children }: { kind: 'info' | 'warning' | 'success'
         <p class="usa-alert__text">{children as 'safe'}</p>
       </div>
     </div>
+  );
+}
+
+/** A table's caption and its row of column headings. */
+export function TableHead({ caption, columns }: { caption: string; columns: string[] }) {
+  return (
+    <>
+      <caption safe>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col" safe>{c}</th>
+          ))}
+        </tr>
+      </thead>
+    </>
   );
 }

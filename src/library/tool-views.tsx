@@ -201,18 +201,7 @@ function AgreementSection({ a, p, current }: { a: Agreement; p: ToolPageProps; c
           <h3>Change the status</h3>
           <ErrorSummary errors={se} ids={{ changedOn: 'status-changed-on', note: 'status-note' }} />
           <CsrfField token={p.csrf} />
-          <div class="usa-form-group">
-            <label class="usa-label" for={`status-${a.id}`}>
-              New status
-            </label>
-            <select class="usa-select" id={`status-${a.id}`} name="status">
-              {AGREEMENT_STATUSES.map((s) => (
-                <option value={s} selected={sv.status === s} safe>
-                  {AGREEMENT_STATUS_TEXT[s]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField name="status" id={`status-${a.id}`} label="New status" required value={sv.status} options={AGREEMENT_STATUSES.map((s) => ({ value: s, label: AGREEMENT_STATUS_TEXT[s] }))} />
           <TextField name="changedOn" id="status-changed-on" label="Date of the change" hint="For example 2024-03-15. Left blank: today." value={sv.changedOn} error={se.changedOn} />
           <TextField name="note" id="status-note" label="Note" value={sv.note} error={se.note} />
           <button class="usa-button usa-button--outline" type="submit">

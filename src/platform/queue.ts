@@ -87,13 +87,24 @@ function limited<A extends unknown[], R>(n: number, run: (...args: A) => Promise
  * false (a web-only process) sends jobs but runs no maintenance or schedules.
  */
 export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?: (err: Error) => void }): Promise<JobQueue> {
-  // After stop(), pg-boss may still run a timer it had set (maintenance, a poll): that query would
-  // reach a pool the platform has ended and reject where nothing catches it (seen as an
-  // unhandledRejection in tests that close the platform). Once stopped, its queries never start.
+  // Work of the queue still under way: its own queries and the jobs it runs. pg-boss's stop()
+  // waits for neither a job's completion write (which it does not await) nor a fetch on its way
+  // (which then runs its job): stop() waits for them, so that nothing reaches the pool after the
+  // platform ends it ("Cannot use a pool after calling end", rejecting where nothing catches it).
+  const underway = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    underway.add(p);
+    const done = () => void underway.delete(p);
+    p.then(done, done);
+    return p;
+  };
+  // After stop(), pg-boss may still run a timer it had set (maintenance, a poll): once stopped,
+  // its queries never start.
   let halted = false;
+  let stopping = false;
   const onPool = limited(QUEUE_CONNECTIONS, executor(pool).executeSql);
   const boss = new PgBoss({
-    db: { executeSql: (text: string, values?: unknown[]) => (halted ? new Promise<never>(() => undefined) : onPool(text, values)) },
+    db: { executeSql: (text: string, values?: unknown[]) => (halted ? new Promise<never>(() => undefined) : track(onPool(text, values))) },
     schema: 'pgboss',
     supervise: opts.worker,
     schedule: opts.worker,
@@ -159,11 +170,13 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
       const ids: string[] = [];
       for (let i = 0; i < (o.concurrency ?? 1); i++) {
         ids.push(
-          await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async (jobs) => {
+          await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, (jobs) => track((async () => {
+            // Fetched as the queue stops: not run now; failing it makes it retried soon (not after it expires).
+            if (stopping) throw new QueueError('The worker stopped before this job ran; it is retried.');
             for (const job of jobs as Array<PgBoss.Job<object> & { retryCount?: number }>) {
               await handler(job.data as never, { id: job.id, retryCount: job.retryCount ?? 0 });
             }
-          }),
+          })())),
         );
       }
       workersByName.set(name, [...(workersByName.get(name) ?? []), ...ids]);
@@ -175,7 +188,21 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopping = true;
+      const started = Date.now();
       await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: false });
+      // What pg-boss left under way (a completion, a fetch, the fail of a job that fetch found)
+      // ends within moments; a job handler past the timeout above gets 2 s more, no longer.
+      const deadline = Math.max(started + 10_000, Date.now() + 2_000);
+      while (underway.size && Date.now() < deadline) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled([...underway]),
+          new Promise((r) => (timer = setTimeout(r, deadline - Date.now()))),
+        ]);
+        clearTimeout(timer);
+        await new Promise((r) => setImmediate(r)); // let what just ended start what follows it
+      }
       halted = true;
     },
   };

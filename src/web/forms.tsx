@@ -153,24 +153,17 @@ export function SuccessNotice({ text }: { text: string | undefined }) {
 }
 
 /** A select box with its label, hint and error, as USWDS writes one. */
-export function SelectField(p: { name: string; label: string; options: Array<{ value: string; label: string }>; value?: string; error?: string; hint?: string; required?: boolean }) {
-  const described = [p.hint ? `${p.name}-hint` : '', p.error ? `${p.name}-error` : ''].filter(Boolean).join(' ') || undefined;
+export function SelectField(p: { name: string; id?: string; label: string; options: Array<{ value: string; label: string }>; value?: string; error?: string; hint?: string; required?: boolean }) {
   return (
-    <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-      <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name}>
-        <span safe>{p.label}</span>
-        {p.required ? '' : <span class="text-base"> (optional)</span>}
-      </label>
-      {p.hint ? <div class="usa-hint" id={`${p.name}-hint`} safe>{p.hint}</div> : ''}
-      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
-      <select class="usa-select" id={p.name} name={p.name} aria-describedby={described} aria-invalid={p.error ? 'true' : undefined}>
+    <FieldFrame {...p}>
+      <select class="usa-select" id={p.id ?? p.name} name={p.name} aria-describedby={describedBy(p)} aria-invalid={p.error ? 'true' : undefined}>
         {p.options.map((o) => (
           <option value={o.value} selected={o.value === (p.value ?? '')} safe>
             {o.label}
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
 

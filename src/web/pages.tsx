@@ -38,7 +38,7 @@ export function MessagePage(p: { site: Site; title: string; heading?: string; li
 }
 
 /** A page with one button that performs the action a mailed link stands for (links alone never change anything). */
-export function ConfirmButtonPage(p: { site: Site; title: string; lines: string[]; action: string; token: string; csrf: string; button: string; next?: string }): string {
+export function ConfirmButtonPage(p: { site: Site; title: string; lines: string[]; action: string; token: string; csrf: string; button: string; next?: string; back?: { href: string; label: string } }): string {
   return toHtml(
     <Page site={p.site} title={p.title}>
       <h1 safe>{p.title}</h1>
@@ -53,6 +53,13 @@ export function ConfirmButtonPage(p: { site: Site; title: string; lines: string[
           {p.button}
         </button>
       </form>
+      {p.back ? (
+        <p class="margin-top-4">
+          <a class="usa-link" href={p.back.href} safe>{p.back.label}</a>
+        </p>
+      ) : (
+        ''
+      )}
     </Page>,
   );
 }

@@ -120,7 +120,7 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await tab.getByRole('region', { name: 'Upcoming events' }).getByRole('link', { name: 'SocialGov office hours' }).first().click();
     assert.equal(await tab.locator('h1').innerText(), 'SocialGov office hours');
     await tab.getByRole('link', { name: 'Register', exact: true }).click();
-    await tab.locator('label[for=every-yes]').click();
+    await tab.locator('label[for=everySession-yes]').click();
     await tab.getByRole('button', { name: 'Register' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'You are registered');
     const mail = await sink.next('pat.doe@hhs.gov');

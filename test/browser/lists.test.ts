@@ -8,49 +8,41 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { NO_CHROMIUM } from './chromium.ts';
+import { LIST_DOMAIN as DOMAIN, startListSite, type ListSite } from './list-site.ts';
 import { axeFor } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
-import { createSession, SESSION_COOKIE } from '../../src/membership/sessions.ts';
-import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
-import { addMembers, postMail, waitFor } from '../list-helpers.ts';
-import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
+import type { RunningPlatform } from '../../src/app/index.ts';
+import { SESSION_COOKIE } from '../../src/membership/sessions.ts';
+import { ROOT } from '../helpers.ts';
+import { waitFor } from '../list-helpers.ts';
+import { linkIn, type MailSink } from '../mail-sink.ts';
 
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const DOMAIN = 'lists.test.gov';
 
 describe('list pages in Chromium', { skip: NO_CHROMIUM }, () => {
+  let site: ListSite;
   let platform: RunningPlatform;
   let browser: Browser;
   let sink: MailSink;
-  let cleanup: () => Promise<void>;
   let heldId: number;
   let session: string;
 
   before(async () => {
-    sink = await startMailSink();
-    const database = await testDatabaseEnv();
-    cleanup = database.cleanup;
-    platform = await startPlatform(testConfig({ ...database.env, SMTP_URL: sink.url, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', DNS_SERVERS: '127.0.0.1:9' }));
-    browser = await launchChromium();
+    site = await startListSite(['coord@agency.gov', 'reader@agency.gov']);
+    ({ platform, browser, sink } = site);
     mkdirSync(SHOTS, { recursive: true });
-    await addMembers(platform.db.pool, 'social-media', ['coord@agency.gov', 'reader@agency.gov']);
-    const { rows } = await platform.db.pool.query(`update memberships set role = 'coordinator' where member_id = (select id from members where email = 'coord@agency.gov') returning member_id`);
-    session = await createSession(platform.db.pool, rows[0].member_id, { days: 1, ip: '127.0.0.1', userAgent: 'test' });
-    const port = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
-    await postMail({
-      port, from: 'Mallory <mallory@example.com>', to: `social-media@${DOMAIN}`, subject: 'Click <b>here</b>', messageId: '<hostile@example.com>',
+    await platform.db.pool.query(`update memberships set role = 'coordinator' where member_id = (select id from members where email = 'coord@agency.gov')`);
+    session = await site.sessionOf('coord@agency.gov');
+    await site.post({
+      from: 'Mallory <mallory@example.com>', to: `social-media@${DOMAIN}`, subject: 'Click <b>here</b>', messageId: '<hostile@example.com>',
       text: 'Plain part', html: '<p>Hi</p><script>window.__xss = 1</script><img src="https://tracker.example.com/pixel.gif" onerror="window.__xss = 2"><form action="https://evil.example.com"><input name=p></form>',
     });
     heldId = (await waitFor('held', async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = '<hostile@example.com>' and status = 'held'`)).rows[0])).id;
-    await postMail({ port, from: 'reader@agency.gov', to: `social-media@${DOMAIN}`, subject: 'Hello all', text: 'Hi', messageId: '<hello@agency.gov>' });
+    await site.post({ from: 'reader@agency.gov', to: `social-media@${DOMAIN}`, subject: 'Hello all', text: 'Hi', messageId: '<hello@agency.gov>' });
     await waitFor('copy', async () => sink.messages.find((m) => m.headers.get('message-id') === '<hello@agency.gov>' && m.to.includes('reader@agency.gov')));
   });
   after(async () => {
-    await browser?.close();
-    await platform?.close();
-    await sink?.close();
-    await cleanup?.();
+    await site?.close();
   });
 
   async function check(page: Page, name: string) {
@@ -99,8 +91,7 @@ describe('list pages in Chromium', { skip: NO_CHROMIUM }, () => {
   }
 
   test('a post held as possibly forged: a warning instead of the ban button, at 1280 and 320 px', async () => {
-    const port = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
-    await postMail({ port, from: 'reader@agency.gov, Spam <spam@example.com>', envelopeFrom: 'spam@example.com', to: `social-media@${DOMAIN}`, subject: 'Cheap pills', text: 'x', messageId: '<forged@example.com>' });
+    await site.post({ from: 'reader@agency.gov, Spam <spam@example.com>', envelopeFrom: 'spam@example.com', to: `social-media@${DOMAIN}`, subject: 'Cheap pills', text: 'x', messageId: '<forged@example.com>' });
     const id = (await waitFor('held', async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = '<forged@example.com>' and status = 'held'`)).rows[0])).id;
     const context = await browser.newContext();
     await context.addCookies([{ name: SESSION_COOKIE, value: session, url: platform.url }]);

@@ -7,16 +7,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, NO_CHROMIUM } from './chromium.ts';
+import { NO_CHROMIUM } from './chromium.ts';
+import { LIST_DOMAIN as DOMAIN, startListSite, type ListSite } from './list-site.ts';
 import { checkPage } from './pages.ts';
-import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
-import { createSession, SESSION_COOKIE } from '../../src/membership/sessions.ts';
+import type { RunningPlatform } from '../../src/app/index.ts';
+import { SESSION_COOKIE } from '../../src/membership/sessions.ts';
 import { archivePending } from '../../src/archives/archiver.ts';
-import { testConfig, testDatabaseEnv } from '../helpers.ts';
-import { addMembers, postMail, waitFor } from '../list-helpers.ts';
-import { startMailSink, type MailSink } from '../mail-sink.ts';
+import { waitFor } from '../list-helpers.ts';
+import type { MailSink } from '../mail-sink.ts';
 
-const DOMAIN = 'lists.test.gov';
 const MEMBERS = ['pat@agency.gov', 'lee@agency.gov', 'kim@example.com'];
 
 /** Press Tab until the focused element matches, as a keyboard user moves through the page. */
@@ -33,33 +32,25 @@ async function tabTo(page: Page, what: string, matches: (el: { id: string; text:
 }
 
 describe('posting from the web in Chromium, keyboard only, JavaScript off', { skip: NO_CHROMIUM, timeout: 180_000 }, () => {
+  let site: ListSite;
   let platform: RunningPlatform;
   let browser: Browser;
   let sink: MailSink;
-  let cleanup: () => Promise<void>;
   let session: string;
   let threadId: number;
 
   before(async () => {
-    sink = await startMailSink();
-    const database = await testDatabaseEnv();
-    cleanup = database.cleanup;
-    platform = await startPlatform(testConfig({ ...database.env, SMTP_URL: sink.url, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', DNS_SERVERS: '127.0.0.1:9' }));
-    browser = await launchChromium();
-    await addMembers(platform.db.pool, 'social-media', MEMBERS);
-    const { rows } = await platform.db.pool.query(`update members set name = 'Pat Smith' where email = 'pat@agency.gov' returning id`);
-    session = await createSession(platform.db.pool, Number(rows[0].id), { days: 1, ip: '127.0.0.1', userAgent: 'test' });
-    const port = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
-    await postMail({ port, from: 'Kim Lu <kim@example.com>', to: `social-media@${DOMAIN}`, subject: 'Office hours', text: 'Who is coming on Tuesday?', messageId: '<hours@example.com>' });
+    site = await startListSite(MEMBERS);
+    ({ platform, browser, sink } = site);
+    await platform.db.pool.query(`update members set name = 'Pat Smith' where email = 'pat@agency.gov'`);
+    session = await site.sessionOf('pat@agency.gov');
+    await site.post({ from: 'Kim Lu <kim@example.com>', to: `social-media@${DOMAIN}`, subject: 'Office hours', text: 'Who is coming on Tuesday?', messageId: '<hours@example.com>' });
     await waitFor('the first copies', async () => sink.messages.filter((m) => m.headers.get('message-id') === '<hours@example.com>').length === 3);
     await archivePending(platform.db.pool);
     threadId = Number((await platform.db.pool.query(`select thread_id from archive_entries where message_id = '<hours@example.com>'`)).rows[0].thread_id);
   });
   after(async () => {
-    await browser?.close();
-    await platform?.close();
-    await sink?.close();
-    await cleanup?.();
+    await site?.close();
   });
 
   test('reply with preview, then mute, with the keyboard and no JavaScript', async () => {
