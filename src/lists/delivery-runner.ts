@@ -157,14 +157,15 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   }
 
   async function claim(): Promise<Claimed[]> {
-    const { rows } = await o.pool.query<Claimed>(
-      `update deliveries d set status = 'sending', claimed_by = $1, claimed_at = now(), attempts = d.attempts + 1,
+    const { rows } = await o.pool.query<Claimed>({
+      name: 'claim-deliveries', // prepared once per session: it runs every batch
+      text: `update deliveries d set status = 'sending', claimed_by = $1, claimed_at = now(), attempts = d.attempts + 1,
               first_attempt_at = coalesce(d.first_attempt_at, now())
         where d.id in (select id from deliveries where status in ('pending', 'deferred') and next_attempt_at <= now()
                         order by next_attempt_at, id limit $2 for update skip locked)
         returning d.id, d.kind, d.ref_id, d.list_id, d.member_id, d.address, d.attempts, d.first_attempt_at`,
-      [runnerId, batchSize],
-    );
+      values: [runnerId, batchSize],
+    });
     return rows.sort((a, b) => a.id - b.id);
   }
 

@@ -48,8 +48,9 @@ interface Reply {
 interface Job {
   from: string;
   to: string;
-  /** Dot-stuffed, ending in CRLF.CRLF. */
+  /** Dot-stuffed; followed by `end` it ends in CRLF.CRLF (kept apart: a copy is not copied again). */
   data: Buffer;
+  end: string;
   /** Already moved once to another connection after its own broke before the message. */
   moved: boolean;
   resolve: (r: SmtpResult) => void;
@@ -66,6 +67,15 @@ class SmtpError extends Error {
 
 /** Dot-stuffs a message (RFC 5321 §4.5.2), makes every line end in CRLF, and adds the final ".". */
 export function dataBlock(raw: Buffer): Buffer {
+  const [data, end] = dataPieces(raw);
+  return Buffer.concat([data, Buffer.from(end, 'latin1')]);
+}
+
+/**
+ * `dataBlock` as the message (the very buffer given, when it needs no change: the usual case)
+ * and the text that ends it, so a copy is written as it is rather than copied into a new buffer.
+ */
+export function dataPieces(raw: Buffer): [Buffer, string] {
   let hasBareLf = false;
   let needsStuffing = raw[0] === 0x2e;
   for (let i = raw.indexOf(0x0a); i !== -1; i = raw.indexOf(0x0a, i + 1)) {
@@ -74,9 +84,9 @@ export function dataBlock(raw: Buffer): Buffer {
     if (hasBareLf && needsStuffing) break;
   }
   const endsWithCrlf = raw.length >= 2 && raw[raw.length - 2] === 0x0d && raw[raw.length - 1] === 0x0a;
-  if (!hasBareLf && !needsStuffing) return Buffer.concat([raw, Buffer.from(endsWithCrlf || raw.length === 0 ? '.\r\n' : '\r\n.\r\n')]);
+  if (!hasBareLf && !needsStuffing) return [raw, endsWithCrlf || raw.length === 0 ? '.\r\n' : '\r\n.\r\n'];
   const text = raw.toString('latin1').replace(/\r?\n/g, '\r\n').replace(/(^|\r\n)\./g, '$1..');
-  return Buffer.from(text.endsWith('\r\n') || text.length === 0 ? `${text}.\r\n` : `${text}\r\n.\r\n`, 'latin1');
+  return [Buffer.from(text, 'latin1'), text.endsWith('\r\n') || text.length === 0 ? '.\r\n' : '\r\n.\r\n'];
 }
 
 function defaultEhloName(socket: net.Socket): string {
@@ -180,7 +190,7 @@ class Connection {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** One or two pieces, in one system call (the message and the next envelope). */
+  /** One or two pieces, in one system call (a message with its end, and the next envelope). */
   private write(data: string | Buffer, then?: string): void {
     if (then === undefined) {
       this.socket.write(data);
@@ -332,9 +342,9 @@ class Connection {
       if (next) {
         nextEnvelope = Promise.all([this.read(), this.read(), this.read()]);
         nextEnvelope.catch(() => undefined); // awaited in the next round
-        this.write(job.data, this.envelopeCommands(next));
+        this.write(job.data, job.end + this.envelopeCommands(next));
       } else {
-        this.write(job.data);
+        this.write(job.data, job.end);
       }
       try {
         const reply = await done;
@@ -443,7 +453,8 @@ export function createSmtpPool(o: SmtpPoolOptions): SmtpPool {
     send(envelope, raw) {
       if (closing) return Promise.resolve({ ok: false, response: 'the relay connection pool is closed' });
       return new Promise<SmtpResult>((resolve) => {
-        jobs.push({ from: envelope.from, to: envelope.to, data: dataBlock(raw), moved: false, resolve });
+        const [data, end] = dataPieces(raw);
+        jobs.push({ from: envelope.from, to: envelope.to, data, end, moved: false, resolve });
         dispatch();
       });
     },
