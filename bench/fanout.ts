@@ -68,6 +68,19 @@ function processCpu(pid: number): number {
   }
 }
 
+/** CPU-seconds this process's main thread has used (the JavaScript of the hand-off; the signing threads are apart). */
+function mainThreadCpu(): number {
+  return processCpuOf(`/proc/self/task/${process.pid}/stat`);
+}
+function processCpuOf(file: string): number {
+  try {
+    const f = readFileSync(file, 'latin1').replace(/^.*\) /s, '').split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** The processes of a PostgreSQL cluster: its postmaster (from postmaster.pid) and its children. */
 function clusterPids(pgDir: string): number[] {
   try {
@@ -239,6 +252,7 @@ async function main() {
       const runner = await startDeliveryRunner({ pool: db.pool, relay: createListRelay(config), secret: ctx.secret, baseUrl: ctx.baseUrl, domain: DOMAIN, dkim, concurrency: Number(arg('lanes') ?? CONNECTIONS * 8), maxUnrecorded: CONNECTIONS * 8, signingThreads: config.signingThreads, log: () => undefined });
       const t0 = process.hrtime.bigint();
       const cpu0 = process.cpuUsage();
+      const main0 = mainThreadCpu();
       const busy0 = machineBusy();
       const pg0 = await pgCpu();
       const sink0 = sinkCpu();
@@ -257,6 +271,7 @@ async function main() {
       }
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       const cpu = process.cpuUsage(cpu0);
+      const mainUsed = mainThreadCpu() - main0;
       const busy = busy0 === undefined ? undefined : machineBusy()! - busy0;
       // (backends that ended during the run take their CPU with them: a floor for PostgreSQL)
       const pgUsed = (await pgCpu()) - pg0;
@@ -282,7 +297,7 @@ async function main() {
       // where the CPU went: this process (its threads sign) and the rest (PostgreSQL, the sink, anything else running)
       const ownCpu = (cpu.user + cpu.system) / 1e6;
       const known = ownCpu + pgUsed + (sinkUsed ?? 0);
-      const parts = [`this process ${ownCpu.toFixed(2)}`, `its PostgreSQL ${pgUsed.toFixed(2)}`, sinkUsed !== undefined ? `the sink ${sinkUsed.toFixed(2)}` : undefined].filter(Boolean);
+      const parts = [`this process ${ownCpu.toFixed(2)} (its main thread ${mainUsed.toFixed(2)})`, `its PostgreSQL ${pgUsed.toFixed(2)}`, sinkUsed !== undefined ? `the sink ${sinkUsed.toFixed(2)}` : undefined].filter(Boolean);
       if (busy !== undefined) cpuLines.push(`${String(n).padStart(7)}  CPU-seconds: ${parts.join(', ')}, the rest of the machine ${Math.max(busy - known, 0).toFixed(2)}; ${os.cpus().length} cores × ${seconds.toFixed(2)} s = ${(os.cpus().length * seconds).toFixed(2)} available`);
       if (ref) cpuLines.push(`${String(n).padStart(7)}  CPU-seconds of the reference: smtp-source ${sourceCpu.toFixed(2)}${refSink !== undefined ? `, the sink ${refSink.toFixed(2)}` : ''}`);
       cpuLines.push(`${String(n).padStart(7)}  database round trips: ${trips} (${(trips / n).toFixed(3)} per copy)`);

@@ -256,7 +256,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     }
   }
 
-  function postCopy(post: PreparedPost, d: Claimed): Promise<Buffer> {
+  function postCopy(post: PreparedPost, d: Claimed): Promise<Buffer[]> {
     const a = listAddresses(post.localPart, o.domain);
     const token = unsubscribeToken(o.secret, d.member_id, d.list_id);
     return signer.copy(post.id, post.decorated, {
@@ -265,7 +265,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     });
   }
 
-  async function deliver(d: Claimed, signed?: Promise<Buffer>): Promise<void> {
+  async function deliver(d: Claimed, signed?: Promise<Buffer[]>): Promise<void> {
     if (d.kind === 'digest') return deliverDigest(d);
     const post = d.kind === 'post' ? await prepared(d.ref_id) : undefined;
     if (!post) {
@@ -284,7 +284,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
 
   // Claimed copies no lane has taken yet, in id order; the copies of posts being signed for them.
   const queue: Claimed[] = [];
-  const signed = new Map<number, Promise<Buffer>>();
+  const signed = new Map<number, Promise<Buffer[]>>();
   /** The claim in flight; resolves true when it filled a batch (more may be due). */
   let claiming: Promise<boolean> | undefined;
 
