@@ -89,6 +89,8 @@ interface PreparedPost {
   localPart: string;
   number: number;
   decorated: Buffer;
+  /** The list's addresses (made once a post, not once a copy). */
+  addresses: ReturnType<typeof listAddresses>;
 }
 
 /** Minutes to wait after the n-th temporary failure: 5, 10, 20 ... up to 4 hours. */
@@ -132,7 +134,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       [postId],
     );
     if (!rows[0]) return undefined;
-    const p = { id: postId, localPart: rows[0].local_part, number: rows[0].number, decorated: rows[0].decorated };
+    const p = { id: postId, localPart: rows[0].local_part, number: rows[0].number, decorated: rows[0].decorated, addresses: listAddresses(rows[0].local_part, o.domain) };
     // Sealed once per post here, where the keys are (so a post approved on the web is sealed
     // too); a post with no results from arrival (imported, or checked before ARC) is not.
     const arc = rows[0].auth?.arc;
@@ -257,7 +259,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   }
 
   function postCopy(post: PreparedPost, d: Claimed): Promise<Buffer[]> {
-    const a = listAddresses(post.localPart, o.domain);
+    const a = post.addresses;
     const token = unsubscribeToken(o.secret, d.member_id, d.list_id);
     return signer.copy(post.id, post.decorated, {
       unsubscribeUrl: `${o.baseUrl}/u/${token}`,
@@ -272,7 +274,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       await o.pool.query(`update deliveries set status = 'failed', claimed_by = null, last_response = 'nothing to send' where id = $1`, [d.id]);
       return;
     }
-    const a = listAddresses(post.localPart, o.domain);
+    const a = post.addresses;
     const raw = await (signed ?? postCopy(post, d));
     const result = await o.relay.send({ from: a.bounces(verpToken(o.secret, d.id)), to: d.address }, raw, `${post.localPart}-${post.number}-${d.member_id}`);
     if (result.ok) {
