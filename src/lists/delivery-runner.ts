@@ -172,13 +172,30 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   }
 
   // Sent copies are marked in as few round trips as the database allows: one statement in flight
-  // at a time, taking every id acknowledged since the last one.
+  // at a time, taking every id acknowledged since the last one. A statement costs PostgreSQL
+  // about 0.4 ms of CPU whatever its size, so fewer than a quarter of `maxUnrecorded` wait up to
+  // 10 ms for company (the bound on what a kill can leave unrecorded is the same).
   let acks: number[] = [];
   let writing = 0;
   let current: Promise<void> | undefined;
+  const worthWriting = Math.max(1, Math.floor(maxUnrecorded / 4));
+  let soon: NodeJS.Timeout | undefined;
+  /** Writes the waiting 250s now when there are enough of them, else within 10 ms. */
+  function flushSoon(): void {
+    if (acks.length >= worthWriting) {
+      flush().catch(() => undefined); // failures surface in acknowledged() or settle()
+      return;
+    }
+    soon ??= setTimeout(() => {
+      soon = undefined;
+      flush().catch(() => undefined);
+    }, 10).unref();
+  }
   /** Writes the waiting 250s, or joins the write in flight; resolves when that statement ends. */
   function flush(): Promise<void> {
     if (!current && acks.length) {
+      clearTimeout(soon);
+      soon = undefined;
       const ids = acks;
       acks = [];
       writing = ids.length;
@@ -187,7 +204,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
           () => {
             current = undefined;
             writing = 0;
-            if (acks.length) flush().catch(() => undefined); // failures surface in settle()
+            if (acks.length) flushSoon();
           },
           (err: Error) => {
             current = undefined;
@@ -212,7 +229,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
    */
   async function acknowledged(id: number): Promise<void> {
     acks.push(id);
-    flush().catch(() => undefined); // failures surface below or in settle()
+    if (!current) flushSoon();
     while (acks.length + writing >= maxUnrecorded) {
       await flush().catch(() => new Promise((r) => setTimeout(r, 1000)));
     }
