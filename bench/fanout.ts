@@ -68,6 +68,19 @@ function processCpu(pid: number): number {
   }
 }
 
+/** CPU-seconds this process's main thread has used (the JavaScript of the hand-off; the signing threads are apart). */
+function mainThreadCpu(): number {
+  return processCpuOf(`/proc/self/task/${process.pid}/stat`);
+}
+function processCpuOf(file: string): number {
+  try {
+    const f = readFileSync(file, 'latin1').replace(/^.*\) /s, '').split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** The processes of a PostgreSQL cluster: its postmaster (from postmaster.pid) and its children. */
 function clusterPids(pgDir: string): number[] {
   try {
@@ -159,17 +172,36 @@ async function startSink(): Promise<{ url: string; port: number; kind: string; p
   return { url: sink.url, port: sink.port, kind: 'smtp-server sink (in this process: Postfix not installed)', stop: () => sink.close() };
 }
 
+/** CPU-seconds of this process's ended and waited-for children (smtp-source). */
+function childrenCpu(): number {
+  const f = readFileSync('/proc/self/stat', 'latin1').replace(/^.*\) /s, '').split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+let sourceCpu = 0;
+
 function smtpSource(port: number, count: number, bytes: number): number | undefined {
   if (!existsSync(SMTP_SOURCE)) return undefined;
   const t0 = process.hrtime.bigint();
+  const c0 = childrenCpu();
   const r = spawnSync(SMTP_SOURCE, ['-d', '-s', String(CONNECTIONS), '-m', String(count), '-l', String(bytes), '-f', 'bench@agency.gov', '-t', 'member@agency.gov', `127.0.0.1:${port}`], { stdio: 'ignore' });
   if (r.status !== 0) return undefined;
+  sourceCpu = childrenCpu() - c0;
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 async function main() {
   const { db, pgDir, cleanup } = await openBenchDatabase();
-  const pgCpu = () => (pgDir ? clusterPids(pgDir).reduce((n, pid) => n + processCpu(pid), 0) : undefined);
+  // Embedded: the whole cluster. A server: this database's backends (pg_stat_activity), each
+  // counted from when it was first seen (a backend that ends during the run takes its CPU with it).
+  const backends = new Map<number, number>();
+  const serverCpu = async () => {
+    const { rows } = await db.pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
+    for (const { pid } of rows) if (!backends.has(pid)) backends.set(pid, processCpu(pid));
+    let n = 0;
+    for (const [pid, at] of backends) n += Math.max(processCpu(pid) - at, 0);
+    return n;
+  };
+  const pgCpu = async () => (pgDir ? clusterPids(pgDir).reduce((n, pid) => n + processCpu(pid), 0) : serverCpu());
   const sinkCpu = () => (sink.pid ? processCpu(sink.pid) : undefined);
   const sink = await startSink();
   const config = loadConfig({ SMTP_URL: sink.url, RELAY_CONNECTIONS: String(CONNECTIONS), LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent', ...(arg('threads') ? { SIGNING_THREADS: arg('threads') } : {}) } as NodeJS.ProcessEnv);
@@ -214,11 +246,15 @@ async function main() {
         incomingId: null, raw, messageId: `<bench-${n}@agency.gov>`, inReplyTo: null, references: [], subject: 'Quarterly lessons learned',
         fromAddress: 'pat@agency.gov', fromName: 'Pat Smith', memberId: null, sentAt: new Date(), auth: null,
       }));
+      // every pool session open before the clock starts, so each backend's CPU is counted from here
+      const warm = await Promise.all(Array.from({ length: 10 }, () => db.pool.connect()));
+      for (const c of warm) c.release();
       const runner = await startDeliveryRunner({ pool: db.pool, relay: createListRelay(config), secret: ctx.secret, baseUrl: ctx.baseUrl, domain: DOMAIN, dkim, concurrency: Number(arg('lanes') ?? CONNECTIONS * 8), maxUnrecorded: CONNECTIONS * 8, signingThreads: config.signingThreads, log: () => undefined });
       const t0 = process.hrtime.bigint();
       const cpu0 = process.cpuUsage();
+      const main0 = mainThreadCpu();
       const busy0 = machineBusy();
-      const pg0 = pgCpu();
+      const pg0 = await pgCpu();
       const sink0 = sinkCpu();
       const trips0 = roundTrips.n;
       await planFanout(db.pool, postId);
@@ -235,14 +271,17 @@ async function main() {
       }
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       const cpu = process.cpuUsage(cpu0);
+      const mainUsed = mainThreadCpu() - main0;
       const busy = busy0 === undefined ? undefined : machineBusy()! - busy0;
       // (backends that ended during the run take their CPU with them: a floor for PostgreSQL)
-      const pgUsed = pg0 === undefined ? undefined : pgCpu()! - pg0;
+      const pgUsed = (await pgCpu()) - pg0;
       const sinkUsed = sink0 === undefined ? undefined : sinkCpu()! - sink0;
       const trips = roundTrips.n - trips0;
       await runner.close();
       const rss = process.resourceUsage().maxRSS / 1024;
+      const sinkBefore = sinkCpu();
       const ref = smtpSource(sink.port, n, raw.length);
+      const refSink = sinkBefore === undefined ? undefined : sinkCpu()! - sinkBefore;
       const ours = n / seconds;
       console.log(
         `${String(n).padStart(7)}  ${seconds.toFixed(2).padStart(7)}  ${ours.toFixed(0).padStart(6)}  ${rss.toFixed(0).padStart(11)}  ${ref ? ref.toFixed(2).padStart(16) : '(not installed)'.padStart(16)}  ${(ref ? (ours / (n / ref)).toFixed(3) : '-').padStart(30)}  ${(signMs ? ((signMs * n) / 1000 / os.cpus().length).toFixed(2) : '-').padStart(15)}  ${signMs ? ((signMs * n) / 1000 / os.cpus().length / seconds).toFixed(2) : '-'}`,
@@ -257,9 +296,10 @@ async function main() {
       }
       // where the CPU went: this process (its threads sign) and the rest (PostgreSQL, the sink, anything else running)
       const ownCpu = (cpu.user + cpu.system) / 1e6;
-      const known = ownCpu + (pgUsed ?? 0) + (sinkUsed ?? 0);
-      const parts = [`this process ${ownCpu.toFixed(2)}`, pgUsed !== undefined ? `its PostgreSQL ${pgUsed.toFixed(2)}` : undefined, sinkUsed !== undefined ? `the sink ${sinkUsed.toFixed(2)}` : undefined].filter(Boolean);
+      const known = ownCpu + pgUsed + (sinkUsed ?? 0);
+      const parts = [`this process ${ownCpu.toFixed(2)} (its main thread ${mainUsed.toFixed(2)})`, `its PostgreSQL ${pgUsed.toFixed(2)}`, sinkUsed !== undefined ? `the sink ${sinkUsed.toFixed(2)}` : undefined].filter(Boolean);
       if (busy !== undefined) cpuLines.push(`${String(n).padStart(7)}  CPU-seconds: ${parts.join(', ')}, the rest of the machine ${Math.max(busy - known, 0).toFixed(2)}; ${os.cpus().length} cores × ${seconds.toFixed(2)} s = ${(os.cpus().length * seconds).toFixed(2)} available`);
+      if (ref) cpuLines.push(`${String(n).padStart(7)}  CPU-seconds of the reference: smtp-source ${sourceCpu.toFixed(2)}${refSink !== undefined ? `, the sink ${refSink.toFixed(2)}` : ''}`);
       cpuLines.push(`${String(n).padStart(7)}  database round trips: ${trips} (${(trips / n).toFixed(3)} per copy)`);
     }
     for (const line of cpuLines) console.log(line);

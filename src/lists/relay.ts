@@ -17,7 +17,8 @@ export interface HandOffResult {
 
 export interface ListRelay {
   readonly kind: 'relay' | 'outbox';
-  send(envelope: { from: string; to: string }, raw: Buffer, name: string): Promise<HandOffResult>;
+  /** `raw`: the message, or its pieces in order. */
+  send(envelope: { from: string; to: string }, raw: Buffer | Buffer[], name: string): Promise<HandOffResult>;
   close(): void;
 }
 
@@ -43,7 +44,7 @@ export function createListRelay(config: Config): ListRelay {
       const file = path.join(dir, `${name}.eml`);
       if (!existsSync(file)) {
         const head = Buffer.from(`X-Envelope-From: <${envelope.from}>\r\nX-Envelope-To: <${envelope.to}>\r\n`);
-        writeFileSync(`${file}.tmp`, Buffer.concat([head, raw]), { mode: 0o600 });
+        writeFileSync(`${file}.tmp`, Buffer.concat([head, ...(Array.isArray(raw) ? raw : [raw])]), { mode: 0o600 });
         renameSync(`${file}.tmp`, file);
       }
       return { ok: true, code: 250, response: `written to ${file}` };

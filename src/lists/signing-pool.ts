@@ -9,8 +9,11 @@ import { preparePersonalizer, type PersonalizeParams, type Personalizer } from '
 import type { SigningReply, SigningRequest } from './signing-thread.ts';
 
 export interface Signer {
-  /** The copy for one recipient of a post (decorated once, personalized and signed here). */
-  copy(postId: number, decorated: Buffer, params: PersonalizeParams): Promise<Buffer>;
+  /**
+   * The copy for one recipient of a post (decorated once, personalized and signed here), as
+   * pieces to write in order: most of them the same buffers in every copy of the post.
+   */
+  copy(postId: number, decorated: Buffer, params: PersonalizeParams): Promise<Buffer[]>;
   /**
    * Resolves once every thread has loaded its code (or failed to), so a worker starts its
    * threads when it starts rather than in the middle of its first fan-out.
@@ -30,7 +33,7 @@ export function inlineSigner(keys: DkimKey[]): Signer {
         posts.set(postId, p);
         if (posts.size > 16) posts.delete(posts.keys().next().value!);
       }
-      return p.forRecipient(params);
+      return p.piecesForRecipient(params);
     },
     ready: async () => undefined,
     close: async () => undefined,
@@ -42,9 +45,10 @@ const SLICE = 16;
 
 interface Thread {
   worker: Worker;
-  prepared: Set<number>;
+  /** Posts prepared in the thread, with their shared pieces (made here from the same bytes). */
+  prepared: Map<number, Buffer[]>;
   queue: Map<number, Array<{ id: number; params: PersonalizeParams }>>;
-  waiting: Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>;
+  waiting: Map<number, { shared: Buffer[]; resolve: (b: Buffer[]) => void; reject: (e: Error) => void }>;
   scheduled: boolean;
   /** Resolves when the thread says it is running, or when it fails. */
   started: Promise<void>;
@@ -56,7 +60,7 @@ export function threadSigner(keys: DkimKey[], threads: number): Signer {
     let started!: () => void;
     const t: Thread = {
       worker: new Worker(new URL('./signing-worker.mjs', import.meta.url)),
-      prepared: new Set(),
+      prepared: new Map(),
       queue: new Map(),
       waiting: new Map(),
       scheduled: false,
@@ -68,8 +72,19 @@ export function threadSigner(keys: DkimKey[], threads: number): Signer {
       for (const r of m.results) {
         const w = t.waiting.get(r.id);
         t.waiting.delete(r.id);
-        if (r.error === undefined) w?.resolve(Buffer.from(m.slab, r.start, r.end - r.start));
-        else w?.reject(new Error(r.error));
+        if (!w) continue;
+        if (r.error !== undefined) {
+          w.reject(new Error(r.error));
+          continue;
+        }
+        const pieces: Buffer[] = [];
+        let at = r.start;
+        for (const n of r.layout) {
+          if (n < 0) pieces.push(w.shared[-n - 1]!);
+          else if (n) pieces.push(Buffer.from(m.slab, at, n));
+          at += Math.max(n, 0);
+        }
+        w.resolve(pieces);
       }
     });
     t.worker.on('error', (err) => {
@@ -93,10 +108,14 @@ export function threadSigner(keys: DkimKey[], threads: number): Signer {
   return {
     copy(postId, decorated, params) {
       const t = pool[next++ % pool.length]!;
-      if (!t.prepared.has(postId)) {
+      let shared = t.prepared.get(postId);
+      if (!shared) {
         t.worker.postMessage({ type: 'prepare', postId, decorated, keys: plainKeys } satisfies SigningRequest);
-        t.prepared.add(postId);
-        if (t.prepared.size > 16) t.prepared.delete(t.prepared.values().next().value!);
+        // The pieces every copy shares, made here too from the same bytes, so the thread need not
+        // send them back (evicted as the thread evicts its own: after 16 posts, oldest first).
+        shared = preparePersonalizer(decorated, []).shared;
+        t.prepared.set(postId, shared);
+        if (t.prepared.size > 16) t.prepared.delete(t.prepared.keys().next().value!);
       }
       const id = ++seq;
       const items = t.queue.get(postId) ?? [];
@@ -106,7 +125,8 @@ export function threadSigner(keys: DkimKey[], threads: number): Signer {
         t.scheduled = true;
         setImmediate(() => flush(t));
       }
-      return new Promise<Buffer>((resolve, reject) => t.waiting.set(id, { resolve, reject }));
+      const pieces = shared;
+      return new Promise<Buffer[]>((resolve, reject) => t.waiting.set(id, { shared: pieces, resolve, reject }));
     },
     async ready() {
       await Promise.all(pool.map((t) => t.started));

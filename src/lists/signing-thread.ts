@@ -11,9 +11,13 @@ export type SigningRequest =
   | { type: 'prepare'; postId: number; decorated: Uint8Array; keys: Array<Pick<DkimKey, 'domain' | 'selector' | 'privateKeyPem' | 'algorithm'>> }
   | { type: 'sign'; postId: number; items: Array<{ id: number; params: PersonalizeParams }> };
 
-/** Signed copies: each one's bytes are `slab` from `start` to `end`. */
+/**
+ * Signed copies: each one's pieces in order, from `layout`: a negative entry -k-1 is the post's
+ * k-th shared piece (`Personalizer.shared`, the same on both sides), a positive one the next
+ * that many bytes of `slab` from `start` (the copy's own: its signatures and personal fields).
+ */
 export type SigningReply =
-  | { type: 'signed'; slab: ArrayBuffer; results: Array<{ id: number; start: number; end: number; error?: undefined } | { id: number; error: string }> }
+  | { type: 'signed'; slab: ArrayBuffer; results: Array<{ id: number; start: number; layout: number[]; error?: undefined } | { id: number; error: string }> }
   | { type: 'running' };
 
 export function runSigningThread(): void {
@@ -28,6 +32,7 @@ export function runSigningThread(): void {
       return;
     }
     const p = posts.get(m.postId);
+    const shared = p ? new Map(p.shared.map((b, k) => [b, -k - 1])) : new Map<Buffer, number>();
     const copies = m.items.map(({ id, params }) => {
       if (!p) return { id, error: `post ${m.postId} was not prepared in this thread` };
       try {
@@ -36,16 +41,22 @@ export function runSigningThread(): void {
         return { id, error: (err as Error).message };
       }
     });
-    // All the copies in one buffer of its own (never a slice of Node's shared pool), moved to the
-    // other thread, not copied: one buffer a message rather than one a copy costs less to make
-    // and to move.
-    const slab = Buffer.allocUnsafeSlow(copies.reduce((n, c) => n + (c.pieces?.reduce((k, b) => k + b.length, 0) ?? 0), 0));
+    // The copies' own bytes in one buffer of its own (never a slice of Node's shared pool),
+    // moved to the other thread, not copied; the pieces every copy shares (the body above all)
+    // stay where they are: the other thread has them too.
+    const own = (b: Buffer) => !shared.has(b);
+    const slab = Buffer.allocUnsafeSlow(copies.reduce((n, c) => n + (c.pieces?.reduce((k, b) => k + (own(b) ? b.length : 0), 0) ?? 0), 0));
     let at = 0;
     const results = copies.map((c) => {
       if (!c.pieces) return { id: c.id, error: c.error! };
       const start = at;
-      for (const b of c.pieces) at += b.copy(slab, at);
-      return { id: c.id, start, end: at };
+      const layout = c.pieces.map((b) => {
+        const k = shared.get(b);
+        if (k !== undefined) return k;
+        at += b.copy(slab, at);
+        return b.length;
+      });
+      return { id: c.id, start, layout };
     });
     const buffer = slab.buffer as ArrayBuffer;
     port.postMessage({ type: 'signed', slab: buffer, results } satisfies SigningReply, [buffer]);

@@ -3,10 +3,17 @@
  * in the envelope sender (one delivery). HMAC-SHA256 with the site key, so neither can be forged
  * or moved to another member or list; both are short enough for a URL or an address.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+
+/** The site key made ready for HMAC once, not for every token (a fan-out makes two a copy). */
+let ready: { key: string; object: KeyObject } | undefined;
+function hmac(key: string) {
+  if (ready?.key !== key) ready = { key, object: createSecretKey(Buffer.from(key)) };
+  return createHmac('sha256', ready.object);
+}
 
 function mac(key: string, purpose: string, payload: string, bytes: number): string {
-  return createHmac('sha256', key).update(`${purpose}:${payload}`).digest().subarray(0, bytes).toString('base64url');
+  return hmac(key).update(`${purpose}:${payload}`).digest().subarray(0, bytes).toString('base64url');
 }
 
 function equal(a: string, b: string): boolean {
@@ -31,12 +38,12 @@ export function readUnsubscribeToken(key: string, token: string): { memberId: nu
 /** The VERP token of one delivery: `<delivery id>-<mac>`, lower-case safe for any MTA. */
 export function verpToken(key: string, deliveryId: number): string {
   const id = deliveryId.toString(36);
-  return `${id}-${createHmac('sha256', key).update(`verp:${id}`).digest('hex').slice(0, 12)}`;
+  return `${id}-${hmac(key).update(`verp:${id}`).digest('hex').slice(0, 12)}`;
 }
 
 export function readVerpToken(key: string, token: string): number | undefined {
   const m = /^([0-9a-z]{1,12})-([0-9a-f]{12})$/.exec(token.toLowerCase());
   if (!m) return undefined;
-  const want = createHmac('sha256', key).update(`verp:${m[1]}`).digest('hex').slice(0, 12);
+  const want = hmac(key).update(`verp:${m[1]}`).digest('hex').slice(0, 12);
   return equal(m[2]!, want) ? parseInt(m[1]!, 36) : undefined;
 }

@@ -22,8 +22,13 @@ export interface PersonalizeParams {
 
 export interface Personalizer {
   forRecipient(p: PersonalizeParams): Buffer;
-  /** The same message as pieces, in order (a signing thread packs many copies into one buffer). */
+  /**
+   * The same message as pieces, in order: some of them are `shared` (the very same buffers in
+   * every copy), so a copy need not be copied whole (a signing thread sends back only the rest).
+   */
   piecesForRecipient(p: PersonalizeParams): Buffer[];
+  /** The pieces every copy shares (header fields around the personal ones, and the body); the same for any keys. */
+  shared: Buffer[];
 }
 
 /** A recipient value that cannot be written into the message. */
@@ -185,5 +190,6 @@ export function preparePersonalizer(decorated: Buffer, keys: DkimKey[]): Persona
   return {
     forRecipient: (p) => Buffer.concat(pieces(p)),
     piecesForRecipient: pieces,
+    shared: [before, ownTo, after, tail],
   };
 }

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { createSmtpPool, dataBlock } from './smtp-client.ts';
+import { createSmtpPool, dataBlock, dataPieces } from './smtp-client.ts';
 
 interface Got {
   from: string;
@@ -111,6 +111,15 @@ describe('dataBlock', () => {
   });
   test('turns bare LF into CRLF', () => {
     assert.equal(dataBlock(Buffer.from('a\nb\n.c\n')).toString(), 'a\r\nb\r\n..c\r\n.\r\n');
+  });
+  test('a message in pieces: written as the very pieces when clean, stuffed across a piece boundary when not', () => {
+    const body = Buffer.from(`${'body line\r\n'.repeat(200)}`);
+    const [pieces, end] = dataPieces([Buffer.from('A: b\r\n'), Buffer.from('\r\n'), body]);
+    assert.equal(pieces[2], body, 'the body is not copied');
+    assert.equal(end, '.\r\n');
+    assert.equal(dataBlock([Buffer.from('A: b\r\n\r\nx\r\n'), Buffer.from('.dot\r\n'), Buffer.from('y')]).toString(), 'A: b\r\n\r\nx\r\n..dot\r\ny\r\n.\r\n');
+    assert.equal(dataBlock([Buffer.from('a\r'), Buffer.from('\nb\n')]).toString(), 'a\r\nb\r\n.\r\n');
+    assert.equal(dataBlock([Buffer.from('a\r\n'), body, Buffer.from('tail')]).toString(), `a\r\n${body}tail\r\n.\r\n`);
   });
   test('keeps 8-bit bytes', () => {
     const raw = Buffer.from('Subject: caf\u00e9\r\n\r\n\u00e9t\u00e9\r\n', 'utf8');

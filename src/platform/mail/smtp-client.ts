@@ -35,7 +35,8 @@ export interface SmtpPoolOptions {
 }
 
 export interface SmtpPool {
-  send(envelope: { from: string; to: string }, raw: Buffer): Promise<SmtpResult>;
+  /** `raw`: the message, or its pieces in order (written as they are, without joining them). */
+  send(envelope: { from: string; to: string }, raw: Buffer | Buffer[]): Promise<SmtpResult>;
   close(): Promise<void>;
 }
 
@@ -48,8 +49,9 @@ interface Reply {
 interface Job {
   from: string;
   to: string;
-  /** Dot-stuffed, ending in CRLF.CRLF. */
-  data: Buffer;
+  /** Dot-stuffed pieces; followed by `end` they end in CRLF.CRLF (kept apart: a copy is not copied again). */
+  data: Buffer[];
+  end: string;
   /** Already moved once to another connection after its own broke before the message. */
   moved: boolean;
   resolve: (r: SmtpResult) => void;
@@ -65,7 +67,44 @@ class SmtpError extends Error {
 }
 
 /** Dot-stuffs a message (RFC 5321 §4.5.2), makes every line end in CRLF, and adds the final ".". */
-export function dataBlock(raw: Buffer): Buffer {
+export function dataBlock(raw: Buffer | Buffer[]): Buffer {
+  const [data, end] = dataPieces(raw);
+  return Buffer.concat([...data, Buffer.from(end, 'latin1')]);
+}
+
+/** What `dataPieces` found in a piece (kept for pieces every copy of a post shares). */
+const scanned = new WeakMap<Buffer, boolean>();
+
+/** A piece that can be written as it is, wherever it stands: no bare LF, no line starting with "." (nor the piece). */
+function cleanPiece(b: Buffer): boolean {
+  if (b.length === 0) return true;
+  let clean = scanned.get(b);
+  if (clean === undefined) {
+    clean = b[0] !== 0x2e && b[0] !== 0x0a;
+    for (let i = b.indexOf(0x0a); clean && i !== -1; i = b.indexOf(0x0a, i + 1)) {
+      if (i === 0 || b[i - 1] !== 0x0d || b[i + 1] === 0x2e) clean = false;
+    }
+    // only pieces worth remembering: the large ones are a post's shared body
+    if (b.length >= 1024) scanned.set(b, clean);
+  }
+  return clean;
+}
+
+/**
+ * `dataBlock` as the message's pieces (the very buffers given, when they need no change: the
+ * usual case) and the text that ends it, so a copy is written as it is rather than copied into
+ * a new buffer.
+ */
+export function dataPieces(message: Buffer | Buffer[]): [Buffer[], string] {
+  const pieces = Array.isArray(message) ? message : [message];
+  if (pieces.every(cleanPiece)) {
+    let last: Buffer | undefined;
+    for (const b of pieces) if (b.length) last = b;
+    const endsWithCrlf = last !== undefined && last.length >= 2 && last[last.length - 2] === 0x0d && last[last.length - 1] === 0x0a;
+    // (a lone "\r" ending one piece before a "\n" piece is not clean: "\n" starts that piece)
+    return [pieces, endsWithCrlf || last === undefined ? '.\r\n' : '\r\n.\r\n'];
+  }
+  const raw = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
   let hasBareLf = false;
   let needsStuffing = raw[0] === 0x2e;
   for (let i = raw.indexOf(0x0a); i !== -1; i = raw.indexOf(0x0a, i + 1)) {
@@ -74,9 +113,9 @@ export function dataBlock(raw: Buffer): Buffer {
     if (hasBareLf && needsStuffing) break;
   }
   const endsWithCrlf = raw.length >= 2 && raw[raw.length - 2] === 0x0d && raw[raw.length - 1] === 0x0a;
-  if (!hasBareLf && !needsStuffing) return Buffer.concat([raw, Buffer.from(endsWithCrlf || raw.length === 0 ? '.\r\n' : '\r\n.\r\n')]);
+  if (!hasBareLf && !needsStuffing) return [[raw], endsWithCrlf || raw.length === 0 ? '.\r\n' : '\r\n.\r\n'];
   const text = raw.toString('latin1').replace(/\r?\n/g, '\r\n').replace(/(^|\r\n)\./g, '$1..');
-  return Buffer.from(text.endsWith('\r\n') || text.length === 0 ? `${text}.\r\n` : `${text}\r\n.\r\n`, 'latin1');
+  return [[Buffer.from(text, 'latin1')], text.endsWith('\r\n') || text.length === 0 ? '.\r\n' : '\r\n.\r\n'];
 }
 
 function defaultEhloName(socket: net.Socket): string {
@@ -180,15 +219,15 @@ class Connection {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** One or two pieces, in one system call (the message and the next envelope). */
-  private write(data: string | Buffer, then?: string): void {
-    if (then === undefined) {
+  /** Text, or a message's pieces and what follows them (its end, the next envelope), in one system call. */
+  private write(data: string | Buffer[], then?: string): void {
+    if (typeof data === 'string') {
       this.socket.write(data);
       return;
     }
     this.socket.cork();
-    this.socket.write(data);
-    this.socket.write(then);
+    for (const b of data) if (b.length) this.socket.write(b);
+    if (then) this.socket.write(then);
     this.socket.uncork();
   }
 
@@ -332,9 +371,9 @@ class Connection {
       if (next) {
         nextEnvelope = Promise.all([this.read(), this.read(), this.read()]);
         nextEnvelope.catch(() => undefined); // awaited in the next round
-        this.write(job.data, this.envelopeCommands(next));
+        this.write(job.data, job.end + this.envelopeCommands(next));
       } else {
-        this.write(job.data);
+        this.write(job.data, job.end);
       }
       try {
         const reply = await done;
@@ -443,7 +482,8 @@ export function createSmtpPool(o: SmtpPoolOptions): SmtpPool {
     send(envelope, raw) {
       if (closing) return Promise.resolve({ ok: false, response: 'the relay connection pool is closed' });
       return new Promise<SmtpResult>((resolve) => {
-        jobs.push({ from: envelope.from, to: envelope.to, data: dataBlock(raw), moved: false, resolve });
+        const [data, end] = dataPieces(raw);
+        jobs.push({ from: envelope.from, to: envelope.to, data, end, moved: false, resolve });
         dispatch();
       });
     },
