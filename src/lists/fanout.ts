@@ -19,27 +19,23 @@ const SLICE = 1000;
 /**
  * Who gets each message of a post, as SQL selecting `member_id` and `address`, ordered by
  * member, from member ids above `$2`, at most `$3` (a slice); `$1` is the post, `$5` the members
- * who muted its thread. Active members
- * with delivery mode "each", delivery not stopped by bounces, and (unless the list sends posters
- * their own posts) not the poster; on a working group's list, only the group's active members,
- * by the delivery they chose for the group (or, if none, for the community). Every rule about
- * who receives a post belongs here.
+ * who muted its thread. The list's members (list_members, 0072_list_subscriptions.sql: the
+ * community's active members, on a working group's list only the group's active members) whose
+ * delivery for the list (on a group's list: their own for the group, else the community's) is
+ * "each", delivery not stopped by bounces, and (unless the list sends posters their own posts)
+ * not the poster. Every rule about who receives a post belongs here.
  */
 export function postRecipients(): string {
   return `select m.id as member_id, m.email as address
          from posts p
+         join list_members lm on lm.list_id = p.list_id
          join lists l on l.id = p.list_id
-         join memberships ms on ms.community_id = l.community_id
-         join members m on m.id = ms.member_id
-        where p.id = $1 and ms.member_id > $2 and ms.status = 'active' and ms.delivery_disabled_at is null
+         join members m on m.id = lm.member_id
+        where p.id = $1 and lm.member_id > $2 and lm.delivery_mode = 'each' and lm.delivery_disabled_at is null
           and (l.send_to_poster or lower(m.email) <> lower(p.from_address))
           -- not members who muted the post's thread ($5, src/archives/mutes.ts)
           and m.id <> all($5::bigint[])
-          -- a working group's list: its active members, by their delivery for the group (null: as for the community)
-          and (case when l.group_id is null then ms.delivery_mode = 'each'
-                    else exists (select 1 from working_group_members w where w.group_id = l.group_id and w.member_id = m.id and w.status = 'active'
-                                    and coalesce(w.delivery_mode, ms.delivery_mode) = 'each') end)
-        order by ms.member_id
+        order by lm.member_id
         limit $3`;
 }
 
