@@ -45,6 +45,8 @@ $$;
 -- (on a group's list, those of them who are active members of the group), with the delivery they
 -- chose for this list, else for the community's list, else each message; their digest place on
 -- this list; and whether bounces stopped their delivery (kept for the whole community).
+-- Fan-out (src/lists/fanout.ts postRecipients) says the same for one post's list as per-member
+-- lookups, so that a slice of a large list reads only the members it takes.
 create view list_members as
   select l.id as list_id, ms.member_id,
          coalesce(gs.delivery_mode, cs.delivery_mode, 'each') as delivery_mode,
