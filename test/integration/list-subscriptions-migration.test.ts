@@ -2,13 +2,16 @@
  * Migration 0072 on a database that already has members: each member's delivery, digest place and
  * bounce stop move from memberships (the community's list) and working_group_members (a group's
  * list) to the lists feature's list_subscriptions, unchanged; the old columns and the triggers
- * across features go; from then on a change of delivery moves the digest place by the same rules.
+ * across features go; from then on a change of delivery moves the digest place by the same rules,
+ * and coming back to the community (changeMembership, no trigger now) starts it afresh.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { listMigrations, migrate } from '../../src/platform/db/migrate.ts';
 import { setCommunityDelivery, setGroupDelivery } from '../../src/lists/subscriptions.ts';
+import { changeMembership } from '../../src/membership/members.ts';
+import { SYSTEM } from '../../src/platform/audit.ts';
 import { freshServerDatabase, NO_SERVER } from '../helpers.ts';
 
 describe('list subscriptions migration', { skip: NO_SERVER }, () => {
@@ -104,5 +107,17 @@ describe('list subscriptions migration', { skip: NO_SERVER }, () => {
       ['ana@gsa.gov', 'none', 20, null],
       ['ben@gsa.gov', null, 2, 20],
     ]);
+  });
+
+  test('coming back to the community starts the digests at the newest planned post, never with posts from while away', async () => {
+    const cy = ids['cy@gsa.gov']!;
+    await changeMembership(pool, SYSTEM, { communityId: community, memberId: cy, status: 'left', source: 'web', action: 'membership.leave' });
+    await pool.query(`update lists set post_count = 15 where community_id = $1 and group_id is null`, [community]);
+    const place = async () => (await pool.query(`select last_digest_post, digest_until_post from list_subscriptions where list_id = community_list_id($1) and member_id = $2`, [community, cy])).rows[0];
+    assert.deepEqual(await place(), { last_digest_post: 3, digest_until_post: null }, 'leaving keeps the place');
+    await changeMembership(pool, SYSTEM, { communityId: community, memberId: cy, status: 'active', source: 'web', action: 'membership.join' });
+    assert.deepEqual(await place(), { last_digest_post: 15, digest_until_post: null });
+    const audit = await pool.query(`select before->>'deliveryMode' as before, after->>'deliveryMode' as after from audit_log where action = 'membership.join' order by id desc limit 1`);
+    assert.deepEqual(audit.rows[0], { before: 'weekly', after: 'weekly' }, 'the audit row still shows the delivery');
   });
 });
