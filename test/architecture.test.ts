@@ -8,6 +8,7 @@
  *   src/<feature>/index.ts, and never src/app or src/cli.
  * - Every feature has a descriptor and is listed in src/app/features.ts.
  * - No source file under src/ is over 600 lines.
+ * - SQL in a feature names another feature's table only where CROSS_TABLE_READS says why.
  * - Functions over 100 lines are counted and named (information only, not a failure): the ones left
  *   are listed as known debt in docs/architecture.md ("Size").
  *
@@ -142,4 +143,77 @@ test('functions over 100 lines (information: the known debt is listed in docs/ar
     .sort((a, b) => b.lines - a.lines);
   t.diagnostic(`${long.length} functions over 100 lines under src/`);
   for (const f of long) t.diagnostic(`${f.lines} lines: ${f.file}:${f.line} ${f.name}`);
+});
+
+/**
+ * Features own their tables (issue 20): SQL in a feature's code (not its migrations, not tests)
+ * names another feature's table only where listed here, with why. Tables are those a feature's
+ * migrations create (`create table`, `create view`); the platform's (audit_log, mail_queue, …)
+ * are for everyone, through src/platform. docs/architecture.md ("Table ownership") explains them.
+ * An entry that is no longer needed fails too, so the list stays true.
+ */
+const SHARED_TABLES: Record<string, string> = {
+  members: 'a person (name, address): shown beside what they did, in the same query',
+  communities: 'a community (slug, title): shown beside its rows, in the same query',
+  memberships: 'whether someone is an active member, coordinator or moderator of a community: the access check joined into the query it guards',
+};
+const CROSS_TABLE_READS: Record<string, string> = {
+  'archives -> posts': 'the archive is made from the list’s accepted posts (number, thread, raw message), in bulk',
+  'archives -> lists': 'an archive is a list’s: its address, name, group and whether it is public',
+  'archives -> incoming_messages': 'a post written on the web enters the listserv as an incoming message (web-post.ts)',
+  'archives -> list_members': 'who may read a list’s archive feed: the lists feature’s roster view, its public read of who is on a list',
+  'archives -> working_group_members': 'who reads a group list’s archive as a member, with the coordinators (site-search.ts)',
+  'events -> working_groups': 'a group’s meetings are events (events.group_id)',
+  'events -> working_group_members': 'a group’s leads run its meetings',
+  'groups -> library_articles': 'deliverables reference library rows by foreign key, shown with their titles',
+  'groups -> library_guides': 'deliverables reference library rows by foreign key, shown with their titles',
+  'lists -> working_groups': 'a group’s list is named after its group',
+  'lists -> working_group_members': 'a group’s list: its leads (owner address, moderation) and leaving the group by list command or unsubscribe link',
+  'metrics -> posts': 'the daily roll-ups count every feature’s rows in one statement a day',
+  'metrics -> lists': 'the daily roll-ups count every feature’s rows in one statement a day',
+  'metrics -> bounce_events': 'the daily roll-ups count every feature’s rows in one statement a day',
+  'metrics -> archive_entries': 'the daily roll-ups count every feature’s rows in one statement a day',
+  'metrics -> archive_threads': 'the daily roll-ups count every feature’s rows in one statement a day',
+  'metrics -> event_communities': 'the daily roll-ups count every feature’s rows in one statement a day',
+  'metrics -> event_occurrences': 'the daily roll-ups count every feature’s rows in one statement a day',
+  'metrics -> event_registrations': 'the daily roll-ups count every feature’s rows in one statement a day',
+  'speakers -> events': 'a consultation or a speaker request is about an event',
+};
+
+function tableOwners(): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const feature of [...features, 'platform']) {
+    const dir = path.join(SRC, feature, 'migrations');
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.sql')).sort()) {
+      for (const m of readFileSync(path.join(dir, f), 'utf8').matchAll(/create\s+(?:table|view)\s+(?:if\s+not\s+exists\s+)?(\w+)/gi)) {
+        if (!owners.has(m[1]!.toLowerCase())) owners.set(m[1]!.toLowerCase(), feature);
+      }
+    }
+  }
+  return owners;
+}
+
+test('features own their tables: SQL names another feature’s table only where listed, with why', () => {
+  const owners = tableOwners();
+  const problems: string[] = [];
+  const used = new Set<string>();
+  for (const file of sourceFiles()) {
+    const feature = rel(file).split('/')[1]!;
+    if (SHARED.has(feature) || /\.test\.tsx?$/.test(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\b(?:from|join|into|update|table)\s+(\w+)/gi)) {
+      const table = m[1]!.toLowerCase();
+      const owner = owners.get(table);
+      if (!owner || owner === feature || owner === 'platform' || table in SHARED_TABLES) continue;
+      const key = `${feature} -> ${table}`;
+      used.add(key);
+      if (!(key in CROSS_TABLE_READS)) {
+        const line = text.slice(0, m.index).split('\n').length;
+        problems.push(`${rel(file)}:${line} names ${table}, a table of ${owner}: call ${owner}'s read or write functions (src/${owner}/index.ts) instead, or list it in CROSS_TABLE_READS with why.`);
+      }
+    }
+  }
+  for (const key of Object.keys(CROSS_TABLE_READS)) if (!used.has(key)) problems.push(`CROSS_TABLE_READS lists "${key}", which no code does any more: remove it (and from docs/architecture.md).`);
+  assert.deepEqual(problems, [], `\n${problems.join('\n')}\n`);
 });

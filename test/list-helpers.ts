@@ -10,10 +10,23 @@ export async function addMembers(pool: pg.Pool, communitySlug: string, emails: s
   await pool.query(
     `with m as (insert into members (email, name) select e, 'Member ' || e from unnest($1::text[]) e
                 on conflict ((lower(email))) do update set name = excluded.name returning id)
-     insert into memberships (community_id, member_id, status, delivery_mode)
-     select c.id, m.id, 'active', $3 from m, communities c where c.slug = $2
-     on conflict (community_id, member_id) do update set status = 'active', delivery_mode = excluded.delivery_mode`,
+     , ms as (insert into memberships (community_id, member_id, status)
+     select c.id, m.id, 'active' from m, communities c where c.slug = $2
+     on conflict (community_id, member_id) do update set status = 'active' returning community_id, member_id)
+     -- how they take the community's list: the lists feature's subscription (0072_list_subscriptions.sql)
+     insert into list_subscriptions (list_id, member_id, delivery_mode) select community_list_id(ms.community_id), ms.member_id, $3 from ms
+     on conflict (list_id, member_id) do update set delivery_mode = excluded.delivery_mode`,
     [emails, communitySlug, mode],
+  );
+}
+
+/** Set how members take their communities' lists (the lists feature's subscriptions), as a member choosing it would. */
+export async function chooseDelivery(pool: pg.Pool, emails: string[], mode: string): Promise<void> {
+  await pool.query(
+    `insert into list_subscriptions (list_id, member_id, delivery_mode)
+     select community_list_id(ms.community_id), ms.member_id, $2 from memberships ms join members m on m.id = ms.member_id where lower(m.email) = any($1::text[])
+     on conflict (list_id, member_id) do update set delivery_mode = excluded.delivery_mode`,
+    [emails.map((e) => e.toLowerCase()), mode],
   );
 }
 

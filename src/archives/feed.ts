@@ -38,11 +38,9 @@ export async function feedReader(db: Queryable, listId: number, raw: string): Pr
   const { rows } = await db.query<{ member_id: number }>(
     `select t.member_id from archive_feed_tokens t join lists l on l.id = t.list_id
        join members m on m.id = t.member_id
-       left join memberships ms on ms.member_id = t.member_id and ms.community_id = l.community_id and ms.status = 'active'
       where t.token_hash = $1 and t.list_id = $2 and t.revoked_at is null
-        and ((ms.member_id is not null
-              and (l.group_id is null or exists (select 1 from working_group_members w where w.group_id = l.group_id and w.member_id = t.member_id and w.status = 'active')))
-             or m.site_admin)`,
+        -- on the list (the lists feature's list_members: on a group's list, the group's active members)
+        and (exists (select 1 from list_members lm where lm.list_id = t.list_id and lm.member_id = t.member_id) or m.site_admin)`,
     [hashToken(raw), listId],
   );
   return rows[0] ? Number(rows[0].member_id) : undefined;

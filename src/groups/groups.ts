@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { canCoordinate, DELIVERY_MODES, type DeliveryMode, membershipIn } from '../membership/index.ts';
+import { groupDelivery as listDelivery, setGroupDelivery as setListDelivery, startSubscription } from '../lists/index.ts';
 
 export const GROUP_STATUSES = ['forming', 'active', 'completed'] as const;
 export type GroupStatus = (typeof GROUP_STATUSES)[number];
@@ -113,7 +114,8 @@ export async function createGroup(pool: pg.Pool, actor: Actor, g: GroupInput, le
     );
     const id = Number(rows[0]!.id);
     for (const m of leadMemberIds) {
-      await db.query(`insert into working_group_members (group_id, member_id, role, status) values ($1, $2, 'lead', 'active') on conflict do nothing`, [id, m]);
+      const r = await db.query(`insert into working_group_members (group_id, member_id, role, status) values ($1, $2, 'lead', 'active') on conflict do nothing`, [id, m]);
+      if (r.rowCount) await startSubscription(db, { groupId: id }, m);
     }
     await recordAudit(db, actor, { action: 'group.create', subjectType: 'working-group', subjectId: String(id), after: { ...g, leads: leadMemberIds } });
     return id;
@@ -148,11 +150,14 @@ export async function joinGroup(db: Queryable, actor: Actor, group: GroupSummary
   if (m?.status !== 'active') throw new GroupError(`Only members of ${group.communityTitle} can join its working groups. Join the community first.`);
   if (group.status === 'completed') throw new GroupError('This working group has finished its work and takes no new members.');
   const status = group.joinPolicy === 'open' ? 'active' : 'pending';
+  const before = await personIn(db, group.id, memberId);
   await db.query(
     `insert into working_group_members (group_id, member_id, role, status) values ($1, $2, 'member', $3)
      on conflict (group_id, member_id) do update set status = case when working_group_members.status = 'active' then 'active' else excluded.status end, updated_at = now()`,
     [group.id, memberId, status],
   );
+  // the group's list: digests start at its newest planned post (the lists feature's subscription)
+  if (status === 'active' && before !== 'active') await startSubscription(db, { groupId: group.id }, memberId);
   await recordAudit(db, actor, { action: status === 'active' ? 'group.join' : 'group.request', subjectType: 'working-group', subjectId: `${group.id}:${memberId}`, after: { status } });
   return status === 'active' ? 'joined' : 'requested';
 }
@@ -162,26 +167,22 @@ export async function leaveGroup(db: Queryable, actor: Actor, group: GroupSummar
   await recordAudit(db, actor, { action: 'group.leave', subjectType: 'working-group', subjectId: `${group.id}:${memberId}` });
 }
 
-/** How an active member gets the group's list: their own choice for it, or null (as for the community's list). */
+/** How an active member gets the group's list: their own choice for it, or null (as for the community's list); kept by the lists feature. */
 export async function groupDelivery(db: Queryable, groupId: number, memberId: number): Promise<{ own: DeliveryMode | null; community: DeliveryMode } | undefined> {
-  const { rows } = await db.query<{ own: DeliveryMode | null; community: DeliveryMode }>(
-    `select w.delivery_mode as own, ms.delivery_mode as community from working_group_members w
-       join working_groups g on g.id = w.group_id join memberships ms on ms.community_id = g.community_id and ms.member_id = w.member_id
-      where w.group_id = $1 and w.member_id = $2 and w.status = 'active'`,
-    [groupId, memberId],
-  );
-  return rows[0];
+  if ((await personIn(db, groupId, memberId)) !== 'active') return undefined;
+  return listDelivery(db, groupId, memberId);
 }
 
 /**
  * A member chooses how they get the group's list, apart from the community's: each message, a
  * digest, or no mail; null goes back to the community's setting. Digests carry over as they do
- * for the community's list (0044_group_delivery.sql).
+ * for the community's list (0072_list_subscriptions.sql).
  */
 export async function setGroupDelivery(db: Queryable, actor: Actor, group: GroupSummary, memberId: number, mode: DeliveryMode | null): Promise<void> {
   if (mode !== null && !DELIVERY_MODES.includes(mode)) throw new GroupError('Choose how you want to get the group’s messages from the list.');
-  const r = await db.query(`update working_group_members set delivery_mode = $3, updated_at = now() where group_id = $1 and member_id = $2 and status = 'active'`, [group.id, memberId, mode]);
+  const r = await db.query(`update working_group_members set updated_at = now() where group_id = $1 and member_id = $2 and status = 'active'`, [group.id, memberId]);
   if (!r.rowCount) throw new GroupError('Only the group’s members choose how they get its list. Join the group first.');
+  await setListDelivery(db, group.id, memberId, mode);
   await recordAudit(db, actor, { action: 'group.delivery', subjectType: 'working-group', subjectId: `${group.id}:${memberId}`, after: { deliveryMode: mode } });
 }
 
@@ -192,6 +193,7 @@ export async function decideRequest(db: Queryable, actor: Actor, group: GroupSum
     [group.id, memberId, approve ? 'active' : 'declined'],
   );
   if (!r.rowCount) throw new GroupError('That request was already decided, or withdrawn. Reload the page.');
+  if (approve) await startSubscription(db, { groupId: group.id }, memberId);
   await recordAudit(db, actor, { action: approve ? 'group.approve' : 'group.decline', subjectType: 'working-group', subjectId: `${group.id}:${memberId}` });
 }
 

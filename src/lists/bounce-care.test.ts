@@ -59,7 +59,7 @@ describe('bounce care', { skip: NO_SERVER }, () => {
       | { score: number; disabled_on: string | null; warnings_sent: number; last_warning_on: string | null }
       | undefined;
   const membership = async (memberId: number) =>
-    (await pool.query<{ status: string; delivery_disabled_at: Date | null; delivery_disabled_reason: string | null }>('select status, delivery_disabled_at, delivery_disabled_reason from memberships where community_id = $1 and member_id = $2', [communityId, memberId])).rows[0]!;
+    (await pool.query<{ status: string; delivery_disabled_at: Date | null; delivery_disabled_reason: string | null }>('select ms.status, s.delivery_disabled_at, s.delivery_disabled_reason from memberships ms left join list_subscriptions s on s.list_id = community_list_id(ms.community_id) and s.member_id = ms.member_id where ms.community_id = $1 and ms.member_id = $2', [communityId, memberId])).rows[0]!;
   const notices = async () => (await pool.query<{ key: string; message: { to: string; subject: string; text: string } }>(`select key, message from mail_queue order by id`)).rows;
   const audits = async (action: string) => (await pool.query(`select actor, subject_id from audit_log where action = $1`, [action])).rows;
 

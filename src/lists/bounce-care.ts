@@ -219,8 +219,13 @@ export async function applyBounceEvents(pool: pg.Pool, ctx: BounceCareContext): 
 async function carryOut(tx: Queryable, ctx: BounceCareContext, lm: ListMember, s: BounceState, actions: BounceAction[], today: string, lastError: string | null, total: CountResult): Promise<void> {
   for (const a of actions) {
     if (a.kind === 'disable') {
-      const { rows } = await tx.query<{ delivery_disabled_at: Date | null }>('select delivery_disabled_at from memberships where community_id = $1 and member_id = $2', [lm.communityId, lm.memberId]);
-      await tx.query('update memberships set delivery_disabled_at = now(), delivery_disabled_reason = $3, updated_at = now() where community_id = $1 and member_id = $2', [lm.communityId, lm.memberId, a.reason]);
+      // kept on the subscription to the community's list: it stops every list of the community
+      const { rows } = await tx.query<{ delivery_disabled_at: Date | null }>('select delivery_disabled_at from list_subscriptions where list_id = community_list_id($1) and member_id = $2', [lm.communityId, lm.memberId]);
+      await tx.query(
+        `insert into list_subscriptions (list_id, member_id, delivery_disabled_at, delivery_disabled_reason) values (community_list_id($1), $2, now(), $3)
+         on conflict (list_id, member_id) do update set delivery_disabled_at = now(), delivery_disabled_reason = excluded.delivery_disabled_reason`,
+        [lm.communityId, lm.memberId, a.reason],
+      );
       await recordAudit(tx, SYSTEM, {
         action: 'membership.disable-bounces', subjectType: 'membership', subjectId: `${lm.communityId}:${lm.memberId}`,
         before: { deliveryDisabledAt: rows[0]?.delivery_disabled_at ?? null }, after: { deliveryDisabled: true, reason: a.reason, score: s.score, list: lm.localPart },
@@ -277,7 +282,7 @@ export async function runBounceWarnings(pool: pg.Pool, ctx: BounceCareContext, t
 async function removeForBounces(tx: Queryable, lm: ListMember, s: BounceState): Promise<void> {
   await changeMembership(tx, SYSTEM, { communityId: lm.communityId, memberId: lm.memberId, status: 'removed', source: `bounces: score ${s.score}, delivery off since ${s.disabledAt}, ${s.warningsSent} notice(s) sent`, action: 'membership.remove-bounces' });
   // A member who joins again starts with delivery on and no score.
-  await tx.query('update memberships set delivery_disabled_at = null, delivery_disabled_reason = null where community_id = $1 and member_id = $2', [lm.communityId, lm.memberId]);
+  await tx.query('update list_subscriptions set delivery_disabled_at = null, delivery_disabled_reason = null where list_id = community_list_id($1) and member_id = $2', [lm.communityId, lm.memberId]);
   await tx.query('delete from bounce_scores where list_id = $1 and member_id = $2', [lm.listId, lm.memberId]);
 }
 
@@ -294,12 +299,12 @@ export async function reenableDelivery(pool: pg.Pool, actor: Actor, p: { listId:
     if (lm?.status !== 'active') return false; // left or removed: joining again starts afresh
     const { state, row } = await loadState(tx, p.listId, p.memberId);
     const { rows } = await tx.query<{ delivery_disabled_at: Date | null; delivery_disabled_reason: string | null }>(
-      'select delivery_disabled_at, delivery_disabled_reason from memberships where community_id = $1 and member_id = $2 for update',
+      'select delivery_disabled_at, delivery_disabled_reason from list_subscriptions where list_id = community_list_id($1) and member_id = $2 for update',
       [lm.communityId, lm.memberId],
     );
     const disabledAt = rows[0]?.delivery_disabled_at ?? null;
     if (!row && !disabledAt) return false;
-    await tx.query('update memberships set delivery_disabled_at = null, delivery_disabled_reason = null, updated_at = now() where community_id = $1 and member_id = $2', [lm.communityId, lm.memberId]);
+    await tx.query('update list_subscriptions set delivery_disabled_at = null, delivery_disabled_reason = null where list_id = community_list_id($1) and member_id = $2', [lm.communityId, lm.memberId]);
     await tx.query('delete from bounce_scores where list_id = $1 and member_id = $2', [p.listId, p.memberId]);
     await recordAudit(tx, actor, {
       action: 'membership.reenable-delivery', subjectType: 'membership', subjectId: `${lm.communityId}:${lm.memberId}`,

@@ -59,8 +59,9 @@ export function bounceRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!t) return undefined;
       const list = await listById(ctx.pool, t.listId);
       const { rows } = await ctx.pool.query<{ email: string; status: string | null; disabled: boolean }>(
-        `select m.email, ms.status, ms.delivery_disabled_at is not null as disabled from members m
-           left join memberships ms on ms.member_id = m.id and ms.community_id = $2 where m.id = $1`,
+        `select m.email, ms.status, coalesce(s.delivery_disabled_at is not null, false) as disabled from members m
+           left join memberships ms on ms.member_id = m.id and ms.community_id = $2
+           left join list_subscriptions s on s.list_id = community_list_id($2) and s.member_id = m.id where m.id = $1`,
         [t.memberId, list?.communityId ?? 0],
       );
       return list && rows[0] ? { list, memberId: t.memberId, ...rows[0] } : undefined;

@@ -16,29 +16,46 @@ export const DELIVERY_CHANNEL = 'socialgov_deliveries';
 /** Members per planning transaction. */
 const SLICE = 1000;
 
+/** What the statement needs of the post, each found once (a constant to the planner). */
+const POST = {
+  list: '(select x.list_id from posts x where x.id = $1)',
+  community: '(select g.community_id from posts x join lists g on g.id = x.list_id where x.id = $1)',
+  communityList: '(select c.id from posts x join lists g on g.id = x.list_id join lists c on c.community_id = g.community_id and c.group_id is null where x.id = $1)',
+  group: '(select g.group_id from posts x join lists g on g.id = x.list_id where x.id = $1)',
+  toPoster: '(select g.send_to_poster from posts x join lists g on g.id = x.list_id where x.id = $1)',
+  poster: '(select pm.id from posts x join members pm on lower(pm.email) = lower(x.from_address) where x.id = $1)',
+};
+
 /**
  * Who gets each message of a post, as SQL selecting `member_id` and `address`, ordered by
  * member, from member ids above `$2`, at most `$3` (a slice); `$1` is the post, `$5` the members
- * who muted its thread. Active members
- * with delivery mode "each", delivery not stopped by bounces, and (unless the list sends posters
- * their own posts) not the poster; on a working group's list, only the group's active members,
- * by the delivery they chose for the group (or, if none, for the community). Every rule about
- * who receives a post belongs here.
+ * who muted its thread. The list's members (as the list_members view, 0072_list_subscriptions.sql:
+ * the community's active members, on a working group's list only the group's active members)
+ * whose delivery for the list (on a group's list: their own for the group, else the community's)
+ * is "each", delivery not stopped by bounces, and (unless the list sends posters their own posts)
+ * not the poster. Every rule about who receives a post belongs here.
  */
 export function postRecipients(): string {
-  return `select m.id as member_id, m.email as address
-         from posts p
-         join lists l on l.id = p.list_id
-         join memberships ms on ms.community_id = l.community_id
+  // The community's active members in member order, each looked up by list and member in its
+  // subscriptions (list_subscriptions: the same rule as the list_members view), so a slice reads
+  // only the members it takes.
+  return `select ms.member_id, m.email as address
+         from memberships ms
          join members m on m.id = ms.member_id
-        where p.id = $1 and ms.member_id > $2 and ms.status = 'active' and ms.delivery_disabled_at is null
-          and (l.send_to_poster or lower(m.email) <> lower(p.from_address))
+        where ms.community_id = ${POST.community} and ms.member_id > $2 and ms.status = 'active'
+          -- not the poster, unless the list sends posters their own posts
+          and (${POST.toPoster} or ms.member_id is distinct from ${POST.poster})
           -- not members who muted the post's thread ($5, src/archives/mutes.ts)
-          and m.id <> all($5::bigint[])
-          -- a working group's list: its active members, by their delivery for the group (null: as for the community)
-          and (case when l.group_id is null then ms.delivery_mode = 'each'
-                    else exists (select 1 from working_group_members w where w.group_id = l.group_id and w.member_id = m.id and w.status = 'active'
-                                    and coalesce(w.delivery_mode, ms.delivery_mode) = 'each') end)
+          and ms.member_id <> all($5::bigint[])
+          -- a working group's list: its active members
+          and (${POST.group} is null or exists (select 1 from working_group_members w where w.group_id = ${POST.group} and w.member_id = ms.member_id and w.status = 'active'))
+          -- delivery not stopped by bounces (kept on the community's list)
+          and not exists (select 1 from list_subscriptions s where s.list_id = ${POST.communityList} and s.member_id = ms.member_id and s.delivery_disabled_at is not null)
+          -- each message: their delivery for this list, on a group's list else the community's
+          and not exists (select 1 from list_subscriptions s where s.list_id = ${POST.list} and s.member_id = ms.member_id and s.delivery_mode <> 'each')
+          and (${POST.group} is null
+               or exists (select 1 from list_subscriptions s where s.list_id = ${POST.list} and s.member_id = ms.member_id and s.delivery_mode = 'each')
+               or not exists (select 1 from list_subscriptions s where s.list_id = ${POST.communityList} and s.member_id = ms.member_id and s.delivery_mode <> 'each'))
         order by ms.member_id
         limit $3`;
 }

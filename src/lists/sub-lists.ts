@@ -1,9 +1,10 @@
 /**
  * Working groups' lists (sub-lists of a community's list). Their members are the group's active
  * members who are still active members of the community; the group's leads moderate them with
- * the community's moderators and coordinators. Delivery settings (each message or digests,
- * delivery stopped by bounces) stay on the community membership, so they apply to every list of
- * the community.
+ * the community's moderators and coordinators. How a member takes a group's list is their
+ * subscription to it (subscriptions.ts): their own delivery for it, else the community list's;
+ * delivery stopped by bounces is kept on the community list's and applies to every list of the
+ * community.
  */
 import { canCoordinate, membershipIn } from '../membership/index.ts';
 import type { Queryable } from '../platform/db/queryable.ts';

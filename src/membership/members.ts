@@ -1,6 +1,7 @@
 /** Members and their memberships: the records every other membership use case changes. */
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
+import { communityDeliveries, communityDelivery, setCommunityDelivery, startSubscription } from '../lists/index.ts';
 import type { Standing } from './sessions.ts';
 
 export type MembershipStatus = 'pending' | 'active' | 'left' | 'removed' | 'banned';
@@ -87,21 +88,23 @@ export async function ensureMember(db: Queryable, d: MemberDetails): Promise<Mem
 
 export async function membershipsOf(db: Queryable, memberId: number): Promise<Membership[]> {
   const { rows } = await db.query(
-    `select m.community_id, c.slug, coalesce(c.short_name, c.title) as title, m.status, m.role, m.delivery_mode, m.created_at, m.updated_at
+    `select m.community_id, c.slug, coalesce(c.short_name, c.title) as title, m.status, m.role, m.created_at, m.updated_at
        from memberships m join communities c on c.id = m.community_id where m.member_id = $1 order by lower(coalesce(c.short_name, c.title))`,
     [memberId],
   );
+  // how they take each community's list is the lists feature's (its subscriptions)
+  const deliveries = await communityDeliveries(db, memberId);
   return rows.map((r) => ({
     communityId: Number(r.community_id), communitySlug: r.slug, communityTitle: r.title, status: r.status, role: r.role,
-    deliveryMode: r.delivery_mode, createdAt: r.created_at, updatedAt: r.updated_at,
+    deliveryMode: deliveries.get(Number(r.community_id)) ?? 'each', createdAt: r.created_at, updatedAt: r.updated_at,
   }));
 }
 
 /** `lock`: hold the row until the caller's transaction ends, so a ban cannot slip in between reading and changing it. */
 export async function membershipIn(db: Queryable, memberId: number, communityId: number, opts: { lock?: boolean } = {}): Promise<{ status: MembershipStatus; role: Role; deliveryMode: DeliveryMode } | undefined> {
-  const { rows } = await db.query(`select status, role, delivery_mode from memberships where member_id = $1 and community_id = $2${opts.lock ? ' for update' : ''}`, [memberId, communityId]);
+  const { rows } = await db.query(`select status, role from memberships where member_id = $1 and community_id = $2${opts.lock ? ' for update' : ''}`, [memberId, communityId]);
   const r = rows[0];
-  return r ? { status: r.status, role: r.role, deliveryMode: r.delivery_mode } : undefined;
+  return r ? { status: r.status, role: r.role, deliveryMode: await communityDelivery(db, communityId, memberId) } : undefined;
 }
 
 export interface MembershipChange {
@@ -116,18 +119,23 @@ export interface MembershipChange {
   action: string;
 }
 
-/** Create or change one membership and audit it (before/after). */
+/**
+ * Create or change one membership and audit it (before/after). The delivery and the digest place
+ * are the lists feature's (its subscription to the community's list): a delivery change and a
+ * (re)joining are handed to it.
+ */
 export async function changeMembership(db: Queryable, actor: Actor, c: MembershipChange): Promise<void> {
   const before = await membershipIn(db, c.memberId, c.communityId);
   await db.query(
-    `insert into memberships (community_id, member_id, status, role, delivery_mode, government_level, source)
-     values ($1, $2, coalesce($3, 'active'), coalesce($4, 'member'), coalesce($5, 'each'), $6, $7)
+    `insert into memberships (community_id, member_id, status, role, government_level, source)
+     values ($1, $2, coalesce($3, 'active'), coalesce($4, 'member'), $5, $6)
      on conflict (community_id, member_id) do update set
        status = coalesce($3, memberships.status), role = coalesce($4, memberships.role),
-       delivery_mode = coalesce($5, memberships.delivery_mode),
-       government_level = coalesce($6, memberships.government_level), updated_at = now()`,
-    [c.communityId, c.memberId, c.status ?? null, c.role ?? null, c.deliveryMode ?? null, c.governmentLevel ?? null, c.source],
+       government_level = coalesce($5, memberships.government_level), updated_at = now()`,
+    [c.communityId, c.memberId, c.status ?? null, c.role ?? null, c.governmentLevel ?? null, c.source],
   );
+  if (c.deliveryMode) await setCommunityDelivery(db, c.communityId, c.memberId, c.deliveryMode);
+  if ((c.status ?? (before ? undefined : 'active')) === 'active' && before?.status !== 'active') await startSubscription(db, { communityId: c.communityId }, c.memberId);
   const after = await membershipIn(db, c.memberId, c.communityId);
   await recordAudit(db, actor, { action: c.action, subjectType: 'membership', subjectId: `${c.communityId}:${c.memberId}`, before, after: { ...after, source: c.source } });
   if (c.status === 'banned' || c.status === 'removed') await endOpenJoinRequests(db, c.communityId, { memberId: c.memberId });

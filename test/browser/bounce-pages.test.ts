@@ -112,7 +112,7 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.ok(await page.getByText('Delivery is back on and the bounce score is cleared.').isVisible());
     assert.equal(await page.locator('tbody tr').count(), 2);
     await check(page, 'bounces-after-reenable');
-    const { rows: ms } = await platform.db.pool.query(`select ms.delivery_disabled_at from memberships ms join members m on m.id = ms.member_id where m.email = 'pat@agency.gov'`);
+    const { rows: ms } = await platform.db.pool.query(`select ms.delivery_disabled_at from list_subscriptions ms join members m on m.id = ms.member_id where m.email = 'pat@agency.gov'`);
     assert.equal(ms[0].delivery_disabled_at, null);
     const audit = await platform.db.pool.query(`select actor, after->>'by' as by from audit_log where action = 'membership.reenable-delivery'`);
     assert.deepEqual(audit.rows, [{ actor: 'robin@agency.gov', by: 'coordinator' }]);
@@ -138,7 +138,7 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
   test("the member's re-enable link: a page with one button, then delivery is on (JavaScript off too)", async () => {
     const pool = platform.db.pool;
     const pat = (await pool.query<{ id: number }>(`select id from members where email = 'pat@agency.gov'`)).rows[0]!.id;
-    await pool.query(`update memberships set delivery_disabled_at = now(), delivery_disabled_reason = 'test' where member_id = $1`, [pat]);
+    await pool.query(`update list_subscriptions set delivery_disabled_at = now(), delivery_disabled_reason = 'test' where member_id = $1`, [pat]);
     const link = `${platform.url}/bounces/reenable/${reenableToken(await cookieSecret(pool, config.secret), pat, listId)}`;
     const ctx = await newContext();
     const page = await ctx.newPage();
@@ -152,7 +152,7 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await tab.goto(link);
     await tab.getByRole('button', { name: 'Turn delivery back on' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'Delivery is back on');
-    const { rows } = await pool.query(`select delivery_disabled_at from memberships where member_id = $1`, [pat]);
+    const { rows } = await pool.query(`select delivery_disabled_at from list_subscriptions where member_id = $1`, [pat]);
     assert.equal(rows[0].delivery_disabled_at, null);
     await tab.goto(link);
     assert.equal(await tab.locator('h1').innerText(), 'You are getting Social Media');

@@ -65,7 +65,7 @@ describe('digest pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.equal(await tab.locator('h1').innerText(), 'Get each message from Social Media');
     await tab.getByRole('button', { name: 'Get each message' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'You will get each message from Social Media');
-    const { rows } = await platform.db.pool.query(`select delivery_mode from memberships where member_id = (select id from members where email = 'robin.park@hhs.gov')`);
+    const { rows } = await platform.db.pool.query(`select delivery_mode from list_subscriptions where member_id = (select id from members where email = 'robin.park@hhs.gov')`);
     assert.equal(rows[0].delivery_mode, 'each');
     await context.close();
 

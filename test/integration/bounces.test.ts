@@ -118,7 +118,8 @@ describe('bounce care end to end', { skip: NO_SAMPLES }, () => {
     )).rows[0];
   const membership = async (email: string) =>
     (await pool().query<{ status: string; delivery_disabled_at: Date | null }>(
-      `select ms.status, ms.delivery_disabled_at from memberships ms join members m on m.id = ms.member_id join communities c on c.id = ms.community_id where c.slug = 'social-media' and lower(m.email) = lower($1)`,
+      `select ms.status, s.delivery_disabled_at from memberships ms join members m on m.id = ms.member_id join communities c on c.id = ms.community_id
+         left join list_subscriptions s on s.list_id = community_list_id(c.id) and s.member_id = m.id where c.slug = 'social-media' and lower(m.email) = lower($1)`,
       [email],
     )).rows[0]!;
   /** Bounces already counted on the days before today, as if the member had bounced all week. */

@@ -14,7 +14,7 @@ import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { sendDueDigests, type DigestContext } from '../../src/lists/digests/send.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
-import { addMembers, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
+import { addMembers, chooseDelivery, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
 import { startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
 import { removeDir, runCli, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 
@@ -112,7 +112,7 @@ describe('digests', () => {
     assert.equal(to('daily@agency.gov').length, 0);
     assert.equal(to('weekly@agency.gov').length, 0);
     // late@ read posts 1-3 one by one, then chooses a daily digest: it must not repeat them.
-    await platform.db.pool.query(`update memberships set delivery_mode = 'daily' where member_id = (select id from members where email = 'late@agency.gov')`);
+    await chooseDelivery(platform.db.pool, ['late@agency.gov'], 'daily');
   });
 
   test('before the digest hour nothing is sent', async () => {
@@ -210,13 +210,13 @@ describe('digests', () => {
     assert.match(body, /<button class="usa-button" type="submit">Get each message<\/button>/);
     const forged = await fetch(url.replace(/.\/each$/, (c) => (c[0] === 'A' ? 'B' : 'A') + '/each'), { method: 'POST', body: '' });
     assert.equal(forged.status, 404);
-    const { rows: unchanged } = await platform.db.pool.query(`select delivery_mode from memberships where member_id = (select id from members where email = 'daily@agency.gov')`);
+    const { rows: unchanged } = await platform.db.pool.query(`select delivery_mode from list_subscriptions where member_id = (select id from members where email = 'daily@agency.gov')`);
     assert.equal(unchanged[0].delivery_mode, 'daily', 'GET and a forged POST change nothing');
 
     const res = await fetch(url, { method: 'POST', body: 'token=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(res.status, 200);
     assert.match(await res.text(), /will get every new message from Social Media/);
-    const { rows } = await platform.db.pool.query(`select delivery_mode from memberships where member_id = (select id from members where email = 'daily@agency.gov')`);
+    const { rows } = await platform.db.pool.query(`select delivery_mode from list_subscriptions where member_id = (select id from members where email = 'daily@agency.gov')`);
     assert.equal(rows[0].delivery_mode, 'each');
     const audit = await platform.db.pool.query(`select action, actor, before->>'deliveryMode' as before, after->>'deliveryMode' as after, after->>'source' as source from audit_log where action = 'membership.delivery' order by id desc limit 1`);
     assert.deepEqual(audit.rows[0], { action: 'membership.delivery', actor: 'daily@agency.gov', before: 'daily', after: 'each', source: 'digest-link' });
@@ -242,7 +242,7 @@ describe('digests', () => {
   test('socialgov lists digest --preview shows the next digest and changes nothing; --send sends it once, now', async () => {
     await post(7);
     await deliveredAll();
-    const before = await platform.db.pool.query(`select m.email, ms.last_digest_post from memberships ms join members m on m.id = ms.member_id order by m.email`);
+    const before = await platform.db.pool.query(`select m.email, ms.last_digest_post from list_subscriptions ms join members m on m.id = ms.member_id order by m.email`);
     const mails = sink.messages.length;
 
     const preview = await runCli(['lists', 'digest', 'social-media', '--preview'], env);
@@ -256,7 +256,7 @@ describe('digests', () => {
     assert.match(preview.stderr, /Nothing was sent/);
     await settle();
     assert.equal(sink.messages.length, mails, 'a preview sends nothing');
-    assert.deepEqual((await platform.db.pool.query(`select m.email, ms.last_digest_post from memberships ms join members m on m.id = ms.member_id order by m.email`)).rows, before.rows, 'and marks no one');
+    assert.deepEqual((await platform.db.pool.query(`select m.email, ms.last_digest_post from list_subscriptions ms join members m on m.id = ms.member_id order by m.email`)).rows, before.rows, 'and marks no one');
     assert.equal((await platform.db.pool.query(`select count(*)::int as n from digests where manual`)).rows[0].n, 0);
 
     const usage = await runCli(['lists', 'digest', 'social-media'], env);

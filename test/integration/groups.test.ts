@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { sendDueDigests } from '../../src/lists/digests/send.ts';
-import { addMembers, postMail, waitFor } from '../list-helpers.ts';
+import { addMembers, chooseDelivery, postMail, waitFor } from '../list-helpers.ts';
 import { linkIn, startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
 import { NO_SERVER, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { csrfToken, hidden, WebClient } from '../web-client.ts';
@@ -189,7 +189,7 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
   });
 
   test('members on digests get the group list in their own digest of it; others get none', async () => {
-    await platform.db.pool.query(`update memberships set delivery_mode = 'daily' where member_id in (select id from members where email in ('ana@agency.gov', 'dee@agency.gov'))`);
+    await chooseDelivery(platform.db.pool, ['ana@agency.gov', 'dee@agency.gov'], 'daily');
     await postMail({ port, from: 'lead@agency.gov', to: GROUP_LIST, subject: 'Third draft', text: 'Nearly done.', messageId: '<group-post-3@agency.gov>' });
     assert.deepEqual(await delivered('<group-post-3@agency.gov>', 1), ['lead@agency.gov'], 'ana is on digests now; ben left');
     const now = DateTime.now().setZone('America/New_York');
@@ -234,7 +234,7 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
 
     await ana.submit(G, `${G}/delivery`, { deliveryMode: 'community' });
     await lead.submit(G, `${G}/delivery`, { deliveryMode: 'community' });
-    const { rows } = await pool.query(`select count(*)::int as n from working_group_members where delivery_mode is not null`);
+    const { rows } = await pool.query(`select count(*)::int as n from list_subscriptions s join lists l on l.id = s.list_id where l.group_id is not null and s.delivery_mode is not null`);
     assert.equal(rows[0].n, 0, 'back to the community setting');
     const audit = await pool.query(`select count(*)::int as n from audit_log where action = 'group.delivery'`);
     assert.equal(audit.rows[0].n, 4);

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
-import { addMembers, ed25519Key, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
+import { addMembers, chooseDelivery, ed25519Key, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
 import { startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
 import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 
@@ -95,7 +95,7 @@ describe('the listserv', () => {
     smtpPort = info.smtpPort;
     lmtpPort = info.lmtpPort;
     await addMembers(platform.db.pool, 'social-media', ['pat@agency.gov', 'lee@agency.gov', 'kim@state.gov', 'digest@agency.gov']);
-    await platform.db.pool.query(`update memberships set delivery_mode = 'daily' where member_id = (select id from members where email = 'digest@agency.gov')`);
+    await chooseDelivery(platform.db.pool, ['digest@agency.gov'], 'daily');
   });
   after(async () => {
     await platform?.close();
@@ -326,7 +326,7 @@ describe('the listserv', () => {
   test('set digest weekly, set each and set nomail by mail change delivery, only for a message that passes DMARC', async () => {
     const request = `social-media-request@${DOMAIN}`;
     const dkim = { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem };
-    const mode = async () => (await platform.db.pool.query(`select ms.delivery_mode from memberships ms join members m on m.id = ms.member_id where m.email = 'lee@agency.gov'`)).rows[0].delivery_mode;
+    const mode = async () => (await platform.db.pool.query(`select ms.delivery_mode from list_subscriptions ms join members m on m.id = ms.member_id where m.email = 'lee@agency.gov'`)).rows[0].delivery_mode;
     const answerTo = (subject: string) => waitFor(subject, async () => sink.messages.find((m) => m.to.includes('lee@agency.gov') && m.subject === `Re: ${subject}`));
     await postMail({ port: smtpPort, from: 'lee@agency.gov', to: request, subject: 'set digest weekly', text: '', dkim });
     assert.match((await answerTo('set digest weekly')).text, /you now get a weekly digest/);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { SYSTEM } from '../../src/platform/audit.ts';
+import { recordAudit, SYSTEM } from '../../src/platform/audit.ts';
 import { listMigrations, migrate } from '../../src/platform/db/migrate.ts';
 import { changeMembership, ensureMember } from '../../src/membership/members.ts';
 import { freshServerDatabase, NO_SERVER } from '../helpers.ts';
@@ -25,8 +25,12 @@ describe('metrics migration', { skip: NO_SERVER }, () => {
     community = Number((await pool.query(`insert into communities (slug, title) values ('gov-ux', 'Gov UX') returning id`)).rows[0].id);
     // audited: a join, then a leave
     const ana = await ensureMember(pool, { email: 'ana@gsa.gov' });
-    await changeMembership(pool, SYSTEM, { communityId: community, memberId: ana.id, status: 'active', source: 'web', action: 'membership.join' });
-    await changeMembership(pool, SYSTEM, { communityId: community, memberId: ana.id, status: 'left', source: 'web', action: 'membership.leave' });
+    // as changeMembership wrote them then (today's code needs the later schema: 0072 moved the delivery to the lists feature)
+    const subject = { subjectType: 'membership', subjectId: `${community}:${ana.id}` };
+    await pool.query(`insert into memberships (community_id, member_id, status, source) values ($1, $2, 'active', 'web')`, [community, ana.id]);
+    await recordAudit(pool, SYSTEM, { action: 'membership.join', ...subject, after: { status: 'active', role: 'member', deliveryMode: 'each', source: 'web' } });
+    await pool.query(`update memberships set status = 'left', updated_at = now() where community_id = $1 and member_id = $2`, [community, ana.id]);
+    await recordAudit(pool, SYSTEM, { action: 'membership.leave', ...subject, before: { status: 'active', role: 'member', deliveryMode: 'each' }, after: { status: 'left', role: 'member', deliveryMode: 'each', source: 'web' } });
     await pool.query(`update audit_log set at = '2025-03-01T10:00:00Z' where action = 'membership.join'`);
     await pool.query(`update audit_log set at = '2025-04-01T10:00:00Z' where action = 'membership.leave'`);
     // never audited: written directly, one still active, one removed

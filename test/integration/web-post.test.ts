@@ -115,7 +115,7 @@ describe('posting from the web, and muted threads', () => {
     await addMembers(platform.db.pool, 'social-media', EACH);
     await addMembers(platform.db.pool, 'social-media', ['dee@agency.gov'], 'daily');
     await platform.db.pool.query(`update members set name = 'Pat Smith' where email = 'pat@agency.gov'`);
-    await platform.db.pool.query(`update memberships set last_digest_post = 0 where member_id = (select id from members where email = 'dee@agency.gov')`);
+    await platform.db.pool.query(`update list_subscriptions set last_digest_post = 0 where member_id = (select id from members where email = 'dee@agency.gov')`);
     for (const email of [...EACH, 'dee@agency.gov', 'outsider@agency.gov']) clients.set(email, await session(email));
     // The thread everyone answers: posted by mail.
     await postMail({ port: smtpPort, from: 'Kim Lu <kim@state.gov>', to: LIST, subject: 'Caption tools', text: 'Which caption tools do you use?\n', messageId: '<root@state.gov>' });

@@ -55,13 +55,8 @@ interface DigestMember {
 export async function sendDueDigests(pool: pg.Pool, ctx: DigestContext, now: DateTime): Promise<DigestRun> {
   const run: DigestRun = { periods: 0, messages: 0, deliveries: 0 };
   const { rows } = await pool.query<{ list_id: number; mode: DigestMode }>(
-    `select distinct list_id, case when mode = 'weekly' then 'weekly' else 'daily' end as mode from (
-       select l.id as list_id, case when l.group_id is null then ms.delivery_mode else coalesce(w.delivery_mode, ms.delivery_mode) end as mode,
-              case when l.group_id is null then ms.digest_until_post else w.digest_until_post end as until
-         from lists l join memberships ms on ms.community_id = l.community_id
-         left join working_group_members w on w.group_id = l.group_id and w.member_id = ms.member_id and w.status = 'active'
-        where ms.status = 'active' and (l.group_id is null or w.member_id is not null)) x
-      where mode in ('daily', 'weekly') or until is not null
+    `select distinct list_id, case when delivery_mode = 'weekly' then 'weekly' else 'daily' end as mode
+       from list_members where delivery_mode in ('daily', 'weekly') or digest_until_post is not null
       order by 1, 2`,
   );
   for (const { list_id: listId, mode } of rows) {
@@ -159,23 +154,22 @@ async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period:
   const lastPost = created.rows[0].last_post;
   // The members of this mode with posts due, and (with the daily digests) those who went back
   // to each message and are owed a final digest of the posts before they switched.
-  // A member's place in the list: on the membership for the community's list, on the group
-  // membership for a working group's list (0042_group_lists.sql).
-  // The delivery that applies: the group's own, when the member chose one for it.
-  const st = list.groupId === null ? 'ms' : 'w';
-  const mode = list.groupId === null ? 'ms.delivery_mode' : 'coalesce(w.delivery_mode, ms.delivery_mode)';
+  // A member's place and the delivery that applies (the group's own, else the community's)
+  // come from list_members (0072_list_subscriptions.sql); the place is on their subscription to
+  // this list, locked until the digest is written.
   const members = await tx.query<DigestMember>(
-    `select ms.member_id, m.email, ${st}.last_digest_post as after,
-            case when ${mode} = $2 then $3 else ${st}.digest_until_post end as "upTo",
-            ms.delivery_disabled_at is null as deliver, ${mode} <> $2 as final
-       from memberships ms join members m on m.id = ms.member_id
-       ${list.groupId === null ? '' : 'join working_group_members w on w.member_id = ms.member_id and w.group_id = $4 and w.status = \'active\''}
-      where ms.community_id = $1 and ms.status = 'active'
-        and ((${mode} = $2 and coalesce(${st}.last_digest_post, $3) < $3)
-             or ($2 = 'daily' and ${mode} = 'each' and ${st}.digest_until_post > coalesce(${st}.last_digest_post, ${st}.digest_until_post)))
-      order by ms.member_id
-      for update of ${st}`,
-    list.groupId === null ? [list.communityId, period.mode, lastPost] : [list.communityId, period.mode, lastPost, list.groupId],
+    `select lm.member_id, m.email, lm.last_digest_post as after,
+            case when lm.delivery_mode = $2 then $3 else lm.digest_until_post end as "upTo",
+            lm.delivery_disabled_at is null as deliver, lm.delivery_mode <> $2 as final
+       from list_members lm
+       join list_subscriptions s on s.list_id = lm.list_id and s.member_id = lm.member_id
+       join members m on m.id = lm.member_id
+      where lm.list_id = $1
+        and ((lm.delivery_mode = $2 and coalesce(lm.last_digest_post, $3) < $3)
+             or ($2 = 'daily' and lm.delivery_mode = 'each' and lm.digest_until_post > coalesce(lm.last_digest_post, lm.digest_until_post)))
+      order by lm.member_id
+      for update of s`,
+    [list.id, period.mode, lastPost],
   );
   // Members with the same posts due share one digest; posts of threads a member muted are left
   // out of theirs (src/archives/mutes.ts), so those members get a digest of their own.
@@ -218,11 +212,8 @@ async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period:
   // Members whose delivery is stopped move on too, as each-message members miss posts while stopped.
   const ongoing = members.rows.filter((m) => !m.final).map((m) => m.member_id);
   const finished = members.rows.filter((m) => m.final).map((m) => m.member_id);
-  const [table, key] = list.groupId === null ? ['memberships', 'community_id'] : ['working_group_members', 'group_id'];
-  const keyValue = list.groupId ?? list.communityId;
-  await tx.query(`update ${table} set last_digest_post = $3 where ${key} = $1 and member_id = any($2::bigint[])`, [keyValue, ongoing, lastPost]);
-  await tx.query(`update ${table} set last_digest_post = null, digest_until_post = null where ${key} = $1 and member_id = any($2::bigint[])`, [keyValue, finished]);
-  await tx.query(`update memberships set last_digest_at = $3 where community_id = $1 and member_id = any($2::bigint[])`, [list.communityId, [...ongoing, ...finished], now.toJSDate()]);
+  await tx.query('update list_subscriptions set last_digest_post = $3, last_digest_at = $4 where list_id = $1 and member_id = any($2::bigint[])', [list.id, ongoing, lastPost, now.toJSDate()]);
+  await tx.query('update list_subscriptions set last_digest_post = null, digest_until_post = null, last_digest_at = $3 where list_id = $1 and member_id = any($2::bigint[])', [list.id, finished, now.toJSDate()]);
   await tx.query('update digests set recipients = $2 where id = $1', [digestId, deliveries]);
   if (deliveries) await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
   return { messages, deliveries };
