@@ -145,11 +145,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // The CSRF cookie alone changes nothing on a page that may be kept (such a page has no form).
   installPageCache(app, { seconds: config.pageCacheSeconds, neutralCookies: [CSRF_COOKIE] });
   app.decorateRequest('viewer', null);
-  // Who is signed in: the first feature that knows (membership, from its session cookie).
+  app.decorateRequest('alongside', undefined);
+  // Who is signed in: the first feature that knows (membership, from its session cookie), with
+  // the query the route reads alongside the session, if any (one round trip for both).
   const identifiers = features.flatMap((f) => (f.identify ? [f.identify] : []));
   app.addHook('preHandler', async (req) => {
+    const alongside = req.routeOptions.config.alongside?.(req);
     for (const identify of identifiers) {
-      req.viewer = await identify(ctx, req);
+      req.viewer = await identify(ctx, req, alongside);
       if (req.viewer) break;
     }
   });
