@@ -148,4 +148,19 @@ describe('a member’s rights are read on every request', () => {
     assert.match((await ana.get(thread)).text, /Mute this thread/, 'while a member still gets their own controls');
     await elsewhere(`update lists set archive_public = false where id = $1`, [list.id]);
   });
+
+  test('the registry, which reads whether a member reviews with their session, shows a reviewer given and taken away on the next page', async () => {
+    const pat = await signedInAs();
+    const queue = /href="\/registry\/review"/;
+    assert.doesNotMatch((await pat.get('/registry')).text, queue);
+    await elsewhere(`insert into registry_reviewers (member_id, added_by) values ($1, 'test')`, [memberId]);
+    assert.match((await pat.get('/registry')).text, queue, 'a new reviewer gets the review queue at once');
+    assert.doesNotMatch((await new WebClient(platform.url).get('/registry')).text, queue, 'a visitor does not');
+    await elsewhere(`delete from registry_reviewers where member_id = $1`, [memberId]);
+    assert.doesNotMatch((await pat.get('/registry')).text, queue, 'and it is gone at once');
+    await elsewhere(`update members set site_admin = true where id = $1`, [memberId]);
+    assert.match((await pat.get('/registry')).text, queue, 'a site admin reviews');
+    await elsewhere(`update members set site_admin = false where id = $1`, [memberId]);
+    assert.doesNotMatch((await pat.get('/registry')).text, queue);
+  });
 });
