@@ -7,11 +7,14 @@
  * Targets (issue 22): public pages ≥ 0.5 of /healthz's rate with p99 ≤ 30 ms; signed-in pages
  * ≥ 0.25 of it; idle PSS ≤ 150 MB.
  *
- *   npm run bench -- pages [--seconds=6] [--connections=64] [--only=/archives] [--who=member]
+ *   npm run bench -- pages [--seconds=6] [--connections=64] [--only=/archives] [--who=member] [--against=../main]
  *
  * --only keeps the pages whose path contains that text (several: --only=/archives,/library);
  * --who=public or --who=member measures only that side; --profile=DIR writes the server's CPU
  * profile there (node --cpu-prof) when it stops, to open in Chrome DevTools or speedscope.
+ * --against=DIR also starts DIR's build (another checkout, e.g. main) on the same database and
+ * measures each page on both in turn, in the same minutes: on a busy machine the ratio between
+ * the two, and the CPU time each server spent a request, move far less than the rates.
  *
  * Content: the digital.gov communities, events and library and the real list corpus from
  * ../shared/data when present (else the seeded community alone). Database: BENCH_DATABASE_URL or
@@ -19,7 +22,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -33,6 +36,7 @@ const CONNECTIONS = Number(arg('connections') ?? 64);
 const ONLY = arg('only')?.split(',').filter(Boolean);
 const WHO = arg('who');
 const PROFILE = arg('profile');
+const AGAINST = arg('against');
 if (WHO !== undefined && WHO !== 'public' && WHO !== 'member') throw new Error('--who is public or member.');
 const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find(existsSync);
@@ -42,10 +46,29 @@ interface Figure {
   rate: number;
   p99: number;
   errors: number;
+  /** CPU time (user + system) the server process spent a request, in ms, when its pid is given. */
+  cpuMs?: number;
 }
 
-/** wrk's requests a second and 99th percentile (ms) for one address. */
-function wrk(url: string, headers: string[] = []): Figure {
+/** CPU seconds (user + system) a process has used so far (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** wrk's requests a second and 99th percentile (ms) for one address; with `pid`, the server's CPU a request. */
+function wrk(url: string, headers: string[] = [], pid?: number): Figure {
+  const cpu0 = pid ? cpuSeconds(pid) : 0;
+  const f = wrkRun(url, headers);
+  if (pid) {
+    const requests = Number(/(\d+) requests in/.exec(f.out)?.[1] ?? 0);
+    f.figure.cpuMs = requests ? ((cpuSeconds(pid) - cpu0) * 1000) / requests : NaN;
+  }
+  return f.figure;
+}
+
+function wrkRun(url: string, headers: string[]): { figure: Figure; out: string } {
   const r = spawnSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', ...headers.flatMap((h) => ['-H', h]), url], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`wrk failed on ${url}: ${r.stderr}`);
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
@@ -54,8 +77,10 @@ function wrk(url: string, headers: string[] = []): Figure {
   const bad = /Non-2xx or 3xx responses:\s+(\d+)/.exec(r.stdout);
   const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(r.stdout);
   const errors = Number(bad?.[1] ?? 0) + (sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
-  return { rate, p99, errors };
+  return { figure: { rate, p99, errors }, out: r.stdout };
 }
+
+const show = (f: Figure) => `${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms${f.cpuMs !== undefined ? `  ${f.cpuMs.toFixed(3)} CPU-ms/req` : ''}`;
 
 async function cli(env: Record<string, string>, args: string[]) {
   const r = await runCliProcess(args, env);
@@ -133,37 +158,53 @@ async function main() {
   const db = new pg.Pool({ connectionString: url.toString(), max: 2 });
   db.on('error', () => undefined);
   let serve: ServeProcess | undefined;
+  let other: ServeProcess | undefined;
   try {
     console.log('seeding:');
     // serve seeds the default community on first start; start once to seed, then import
     // PAGE_CACHE_SECONDS unset: the product's default (the test helpers turn it off)
-    serve = await startServe({ ...env, SOCIALGOV_ROLES: 'web', LOG_LEVEL: 'warn', PAGE_CACHE_SECONDS: undefined }, 300_000, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : []);
+    const serveEnv = { ...env, SOCIALGOV_ROLES: 'web', LOG_LEVEL: 'warn', PAGE_CACHE_SECONDS: undefined };
+    serve = await startServe(serveEnv, 300_000, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : []);
     await seed(env, db);
+    if (AGAINST) other = await startServe(serveEnv, 300_000, [], path.resolve(AGAINST, 'bin/socialgov.js'));
     const member = (await db.query<{ id: number }>(`select id from members where email = 'bench.member@gsa.gov'`)).rows[0]!;
     const raw = await createSession(db, member.id, { days: 30 });
     const cookie = `Cookie: ${SESSION_COOKIE}=${raw}`;
     const base = serve.url;
     const paths = (await samplePaths(db)).filter((p) => !ONLY || ONLY.some((o) => p.includes(o)));
     for (const p of paths) {
-      const res = await fetch(base + p);
-      if (res.status !== 200) throw new Error(`${p} answered ${res.status}; the benchmark measures pages that work.`);
-      await res.arrayBuffer();
+      for (const b of other ? [base, other.url] : [base]) {
+        const res = await fetch(b + p);
+        if (res.status !== 200) throw new Error(`${p} answered ${res.status} at ${b}; the benchmark measures pages that work.`);
+        await res.arrayBuffer();
+      }
     }
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s a page; rate as a share of /healthz in the same run`);
-    const health = wrk(`${base}/healthz`);
-    console.log(`  ${'/healthz'.padEnd(44)} ${health.rate.toFixed(0).padStart(7)} req/s  p99 ${health.p99.toFixed(1).padStart(6)} ms  (reference)`);
+    const pid = serve.child.pid!;
+    const otherPid = other?.child.pid;
+    const health = wrk(`${base}/healthz`, [], pid);
+    console.log(`  ${'/healthz'.padEnd(44)} ${show(health)}  (reference)`);
+    const otherHealth = other ? wrk(`${other.url}/healthz`, [], otherPid) : undefined;
+    if (otherHealth) console.log(`  ${'/healthz, --against'.padEnd(44)} ${show(otherHealth)}  (its reference)`);
     const rows: { path: string; who: string; f: Figure; ratio: number; ok: boolean }[] = [];
     const bodies: { path: string; body: Buffer }[] = [];
     for (const p of paths) {
       for (const who of WHO ? [WHO] : ['public', 'member']) {
-        const f = wrk(base + p, who === 'member' ? [cookie] : []);
+        const headers = who === 'member' ? [cookie] : [];
+        const f = wrk(base + p, headers, pid);
         const ratio = f.rate / health.rate;
         const ok = who === 'public' ? ratio >= 0.5 && f.p99 <= 30 : ratio >= 0.25;
         rows.push({ path: p, who, f, ratio, ok });
-        console.log(`  ${`${p} (${who})`.padEnd(44)} ${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms  ${ratio.toFixed(2)} of /healthz  ${ok ? 'ok' : 'BELOW TARGET'}${f.errors ? `  (${f.errors} errors)` : ''}`);
+        console.log(`  ${`${p} (${who})`.padEnd(44)} ${show(f)}  ${ratio.toFixed(2)} of /healthz  ${ok ? 'ok' : 'BELOW TARGET'}${f.errors ? `  (${f.errors} errors)` : ''}`);
+        if (other && otherHealth) {
+          const g = wrk(other.url + p, headers, otherPid);
+          console.log(`  ${'  --against'.padEnd(44)} ${show(g)}  ${(g.rate / otherHealth.rate).toFixed(2)} of its /healthz; this/against: rate ${(f.rate / g.rate).toFixed(2)}, CPU a request ${(f.cpuMs! / g.cpuMs!).toFixed(2)}`);
+        }
       }
       bodies.push({ path: p, body: Buffer.from(await (await fetch(base + p)).arrayBuffer()) });
     }
+    await other?.stop();
+    other = undefined;
     await serve.stop();
     serve = undefined;
     if (NGINX) {
@@ -179,6 +220,7 @@ async function main() {
     console.log(`\npages: ${rows.length - below.length} of ${rows.length} meet their target (public ≥ 0.5 of /healthz and p99 ≤ 30 ms; signed in ≥ 0.25).`);
   } finally {
     await serve?.stop();
+    await other?.stop();
     await db.end();
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();

@@ -124,10 +124,13 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Start `socialgov serve` in a child process (`nodeArgs`: options for node, e.g. --cpu-prof) and wait for the printed address. */
-export function startServe(env: Record<string, string | undefined>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<ServeProcess> {
+/**
+ * Start `socialgov serve` in a child process (`nodeArgs`: options for node, e.g. --cpu-prof;
+ * `bin`: another checkout's bin/socialgov.js, for a benchmark against it) and wait for the printed address.
+ */
+export function startServe(env: Record<string, string | undefined>, timeoutMs = 60_000, nodeArgs: string[] = [], bin = BIN): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: childEnv({ PORT: '0', SMTP_IN_PORT: '0', ...env }), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], { env: childEnv({ PORT: '0', SMTP_IN_PORT: '0', ...env }), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const timer = setTimeout(() => {

@@ -7,7 +7,7 @@ import { createGzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { absoluteUrl, baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { absoluteUrl, alongsideRow, baseUrl, ForbiddenError, idParam, type Alongside, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { listDomainOf } from '../platform/config.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { rateLimit, retryText } from '../platform/rate-limit.ts';
@@ -24,7 +24,7 @@ import { renderPlainText } from './text.ts';
 import { formatSize } from './format.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
-import { listByLocalPart, listByLocalPartWith, listsOfCommunity, type List } from '../lists/index.ts';
+import { listByLocalPart, listByLocalPartSql, listOfRow, listsOfCommunity, type List } from '../lists/index.ts';
 import { archiveAccess, type ArchiveAccess } from './access.ts';
 import { archivePending, hasPending } from './archiver.ts';
 import { archiveMonths, newestThreads, postByNumber, rawPost, repliesTo, threadById, threadPosts, threadsBetween, threadsContinuedBetween } from './browse.ts';
@@ -106,25 +106,37 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       return opened.settled ? ctx.recent(`archive:${opened.list.id}:${opened.list.postCount}:${key}`, load) : load();
     }
 
+    /**
+     * The list and whether posts wait to be archived (after the list, nothing waiting means every
+     * post up to list.postCount is in the archive), and on a thread page whether the viewer muted
+     * it: one query, read with the session when there is one (the page routes' `alongside`).
+     */
+    const LIST_COLUMNS = 'exists (select 1 from archive_pending p where p.list_id = l.id) as waiting';
+    const listQuery = (localPart: string, thread?: number): Alongside =>
+      thread === undefined
+        ? { name: 'archive-list', sql: listByLocalPartSql(LIST_COLUMNS), values: [localPart] }
+        : { name: 'archive-list-muted', sql: listByLocalPartSql(`${LIST_COLUMNS}, exists (select 1 from thread_mutes tm where tm.thread_id = $2 and tm.member_id = v.member_id) as muted`), values: [localPart, thread] };
+    const listPage = { ...publicPage, config: { ...publicPage.config, alongside: (req: FastifyRequest) => listQuery((req.params as { list: string }).list) } };
+    const threadListPage = { ...publicPage, config: { ...publicPage.config, alongside: (req: FastifyRequest) => listQuery((req.params as { list: string }).list, idParam((req.params as { id: string }).id)) } };
+
     /** The list, and what this viewer may see of it; throws sign-in / 403 / 404. */
-    async function open(req: FastifyRequest, localPart: string): Promise<{ list: List; access: Readable_; view: ArchiveView; settled: boolean }> {
-      // The list and whether posts wait to be archived, in one query (after the list, nothing
-      // waiting means every post up to list.postCount is in the archive).
-      const found = await listByLocalPartWith<{ waiting: boolean }>(ctx.pool, localPart, { name: 'archive-list', columns: 'exists (select 1 from archive_pending p where p.list_id = l.id) as waiting' });
-      if (!found) throw new NotFoundError(`There is no list called “${localPart}”.`);
-      const list = found.list;
+    async function open(req: FastifyRequest, localPart: string, thread?: number): Promise<{ list: List; access: Readable_; view: ArchiveView; settled: boolean; muted: boolean }> {
+      const row = await alongsideRow(ctx, req, listQuery(localPart, thread));
+      if (!row) throw new NotFoundError(`There is no list called “${localPart}”.`);
+      const list = listOfRow(row);
+      const extra = row as { waiting: boolean; muted?: boolean };
       const access: ArchiveAccess = await archiveAccess(ctx.pool, list, req.viewer);
       if (!access.read) {
         if (access.why === 'sign-in') throw new SignInRequiredError(`The ${list.name} archive is for members. Sign in to read it.`);
         if (list.groupId !== null) throw new ForbiddenError(`The ${list.name} archive is for members of the working group. Join the group on its page to read it.`);
         throw new ForbiddenError(`The ${list.name} archive is for members of the community. Join the community to read it.`);
       }
-      let settled = !found.extra.waiting;
+      let settled = !extra.waiting;
       if (!settled) {
         await archivePending(ctx.pool, list.id);
         settled = !(await hasPending(ctx.pool, list.id));
       }
-      return { list, access, settled, view: { site: siteFor(ctx, req), list, hideAddresses: access.hideAddresses, member: access.member } };
+      return { list, access, settled, muted: extra.muted === true, view: { site: siteFor(ctx, req), list, hideAddresses: access.hideAddresses, member: access.member } };
     }
 
     function num(value: string, what: string): number {
@@ -154,9 +166,9 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       };
     }
 
-    app.get<{ Params: { list: string } }>('/archives/:list', publicPage, async (req, reply) => home(req, reply, req.params.list));
+    app.get<{ Params: { list: string } }>('/archives/:list', listPage, async (req, reply) => home(req, reply, req.params.list));
 
-    app.get<{ Params: { list: string; month: string } }>('/archives/:list/months/:month', publicPage, async (req, reply) => {
+    app.get<{ Params: { list: string; month: string } }>('/archives/:list/months/:month', listPage, async (req, reply) => {
       const opened = await open(req, req.params.list);
       const { list, view } = opened;
       let range: DateRange;
@@ -183,7 +195,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, MonthPage({ ...view, ...made.values, content: made.content }));
     });
 
-    app.get<{ Params: { list: string; id: string }; Querystring: { sent?: string; muted?: string } }>('/archives/:list/threads/:id', publicPage, async (req, reply) => {
+    app.get<{ Params: { list: string; id: string }; Querystring: { sent?: string; muted?: string } }>('/archives/:list/threads/:id', threadListPage, async (req, reply) => {
       const sent = /^\d{1,9}$/.test(req.query.sent ?? '') ? Number(req.query.sent) : undefined;
       const notice: ComposeNotice | undefined =
         sent !== undefined ? { kind: 'success', heading: 'Your message is on its way', lines: [`It went to the list as message ${sent}, and every member gets a copy by email.`] }
@@ -195,7 +207,7 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
 
     /** A thread page; for a member, with the Mute button and the reply form (`compose` overrides the empty form). */
     async function threadPage(req: FastifyRequest, reply: FastifyReply, localPart: string, id: string, extra: { notice?: ComposeNotice | undefined; compose?: ComposeProps }, status = 200) {
-      const opened = await open(req, localPart);
+      const opened = await open(req, localPart, idParam(id));
       const { list, view, access } = opened;
       const threadId = num(id, 'thread');
       // The same for everyone allowed to read it (who may is checked above).
@@ -210,11 +222,12 @@ export function archiveRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!found) throw new NotFoundError(`There is no thread ${id} in this archive.`);
       const { thread, rendered, postsHtml } = found;
       const posting = await postingFor(req, reply, list, { action: `/archives/${list.localPart}/threads/${thread.id}`, replySubject: replySubject(thread.subject), parent: rendered.at(-1)?.post.number }, extra.compose);
-      const mute = req.viewer && access.member ? { csrf: csrfFor(reply), muted: await isMuted(ctx.pool, thread.id, req.viewer.memberId) } : undefined;
+      // whether they muted it was read with the list (thread.id is threadId, found in this list)
+      const mute = req.viewer && access.member ? { csrf: csrfFor(reply), muted: opened.muted } : undefined;
       return sendPage(reply, ThreadPage({ ...view, ...posting, thread, posts: rendered, postsHtml, month: monthOf(thread.startedAt, list.timeZone), notice: extra.notice, mute }), status);
     }
 
-    app.get<{ Params: { list: string; n: string } }>('/archives/:list/:n', publicPage, async (req, reply) => {
+    app.get<{ Params: { list: string; n: string } }>('/archives/:list/:n', listPage, async (req, reply) => {
       const opened = await open(req, req.params.list);
       const { list, view } = opened;
       const n = num(req.params.n, 'message');

@@ -1,6 +1,6 @@
 /** The lists feature's public entry: what other features use of it. */
 export { listAddresses } from './addresses.ts';
-export { listByLocalPart, listByLocalPartWith, listHomePath, listOfGroup, listsOfCommunity, type List } from './store.ts';
+export { listByLocalPart, listByLocalPartSql, listHomePath, listOfRow, listOfGroup, listsOfCommunity, type List } from './store.ts';
 export { listStanding } from './sub-lists.ts';
 export { dnsResolver } from './authenticate.ts';
 export type { ListContext } from './context.ts';

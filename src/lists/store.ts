@@ -64,13 +64,16 @@ export async function listByLocalPart(db: Queryable, localPart: string): Promise
 }
 
 /**
- * The list at this local part with `columns` (SQL over the list's row `l`, e.g. whether anything
- * waits for it) read in the same query: one round trip for a page every reader asks for.
- * `name` names the prepared statement (planned once per connection).
+ * SQL for the list at the local part $1 with `columns` (SQL over the list's row `l`, e.g. whether
+ * anything waits for it), for a page to read in the same round trip as its session (an
+ * Alongside, platform/http/context.ts); `listOfRow` reads the list from the row.
  */
-export async function listByLocalPartWith<E>(db: Queryable, localPart: string, extra: { name: string; columns: string }): Promise<{ list: List; extra: E } | undefined> {
-  const { rows } = await db.query({ name: extra.name, text: `select * from (${SELECT} where l.local_part = lower($1)) l, lateral (select ${extra.columns}) x`, values: [localPart] });
-  return rows[0] ? { list: toList(rows[0]), extra: rows[0] as E } : undefined;
+export function listByLocalPartSql(columns: string): string {
+  return `select * from (${SELECT} where l.local_part = lower($1)) l, lateral (select ${columns}) x`;
+}
+
+export function listOfRow(row: Record<string, unknown>): List {
+  return toList(row);
 }
 
 export async function listById(db: Queryable, id: number): Promise<List | undefined> {

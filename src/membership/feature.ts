@@ -7,16 +7,21 @@ import { joinConfirmRoutes } from './join-confirm-routes.ts';
 import { joinRoutes } from './join-routes.ts';
 import { oidcSignInRoutes } from './oidc-routes.ts';
 import { signInRoutes } from './sign-in-routes.ts';
-import { SESSION_COOKIE, sessionMember } from './sessions.ts';
+import { SESSION_COOKIE, sessionMember, sessionMemberWith } from './sessions.ts';
 
 export const membershipFeature: Feature = {
   name: 'membership',
   // one plugin a page group: joining (the form, the mailed link), signing in (by email, by another provider), the member area, the coordinators' pages
   routes: (ctx) => [joinRoutes(ctx), joinConfirmRoutes(ctx), signInRoutes(ctx), oidcSignInRoutes(ctx), accountRoutes(ctx), coordinatorRoutes(ctx), membershipApiRoutes(ctx)],
   api: { schemas: [GovDomain], tags: [{ name: 'membership', description: 'Joining: the .gov registry behind who may join' }] },
-  identify: async (ctx, req) => {
+  identify: async (ctx, req, alongside) => {
     const raw = req.cookies[SESSION_COOKIE];
     // a session id is 32 random bytes in base64url; anything else is not worth a query
-    return raw && /^[A-Za-z0-9_-]{43}$/.test(raw) ? ((await sessionMember(ctx.pool, raw, ctx.config.sessionDays)) ?? null) : null;
+    if (!raw || !/^[A-Za-z0-9_-]{43}$/.test(raw)) return null;
+    if (!alongside) return (await sessionMember(ctx.pool, raw, ctx.config.sessionDays)) ?? null;
+    // the page's own query in the same round trip (the route reads it from req.alongside)
+    const { member, row } = await sessionMemberWith(ctx.pool, raw, ctx.config.sessionDays, alongside);
+    req.alongside = row;
+    return member ?? null;
   },
 };

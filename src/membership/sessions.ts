@@ -1,5 +1,6 @@
 /** Signed-in sessions: a random cookie value, stored hashed, sliding expiry, sign out everywhere. */
 import type { Queryable } from '../platform/db/queryable.ts';
+import type { Alongside } from '../platform/http/context.ts';
 import { hashToken, newToken } from '../platform/tokens.ts';
 import type { MembershipStatus, Role } from './members.ts';
 
@@ -34,30 +35,56 @@ export async function createSession(db: Queryable, memberId: number, opts: { day
   return token.raw;
 }
 
+type SessionRow = { member_id: number; email: string; name: string | null; site_admin: boolean; memberships: Array<[number, MembershipStatus, Role]> };
+
+/** Extends the session on use at most once a minute (a CTE, `hash` and `days` the parameters). */
+const EXTEND_SQL = (hash: string, days: string) => `extended as (
+       update sessions set last_seen_at = now(), expires_at = now() + make_interval(days => ${days})
+        where id_hash = ${hash} and expires_at > now() and last_seen_at < now() - interval '1 minute'
+     )`;
+/** The member behind the session, with their memberships. */
+const SESSION_SQL = (hash: string) => `select s.member_id, m.email, m.name, m.site_admin,
+            coalesce((select json_agg(json_build_array(ms.community_id, ms.status, ms.role)) from memberships ms where ms.member_id = s.member_id), '[]') as memberships
+       from sessions s join members m on m.id = s.member_id
+      where s.id_hash = ${hash} and s.expires_at > now()`;
+
+function toSessionMember(r: SessionRow): SessionMember {
+  const memberships = new Map(r.memberships.map(([id, status, role]) => [Number(id), { status, role }]));
+  return { memberId: Number(r.member_id), email: r.email, name: r.name, siteAdmin: r.site_admin, memberships };
+}
+
 /**
  * The member behind a session cookie, with their memberships, in one query; extending the
  * session on use at most once a minute, so a member's pages read the session without writing it
  * (a write is a commit PostgreSQL must flush).
  */
 export async function sessionMember(db: Queryable, raw: string, days: number): Promise<SessionMember | undefined> {
-  const { rows } = await db.query<{ member_id: number; email: string; name: string | null; site_admin: boolean; memberships: Array<[number, MembershipStatus, Role]> }>({
+  const { rows } = await db.query<SessionRow>({
     // Named: each connection plans it once and keeps the plan. Every signed-in request runs it,
     // and planning this join was half its cost (measured with 20 clients on one connection pool).
     name: 'session-member',
-    text: `with extended as (
-       update sessions set last_seen_at = now(), expires_at = now() + make_interval(days => $2)
-        where id_hash = $1 and expires_at > now() and last_seen_at < now() - interval '1 minute'
-     )
-     select s.member_id, m.email, m.name, m.site_admin,
-            coalesce((select json_agg(json_build_array(ms.community_id, ms.status, ms.role)) from memberships ms where ms.member_id = s.member_id), '[]') as memberships
-       from sessions s join members m on m.id = s.member_id
-      where s.id_hash = $1 and s.expires_at > now()`,
+    text: `with ${EXTEND_SQL('$1', '$2')} ${SESSION_SQL('$1')}`,
     values: [hashToken(raw), days],
   });
-  const r = rows[0];
-  if (!r) return undefined;
-  const memberships = new Map(r.memberships.map(([id, status, role]) => [Number(id), { status, role }]));
-  return { memberId: Number(r.member_id), email: r.email, name: r.name, siteAdmin: r.site_admin, memberships };
+  return rows[0] ? toSessionMember(rows[0]) : undefined;
+}
+
+/**
+ * sessionMember, and a page's own query (see Alongside in platform/http/context.ts) in the same
+ * round trip: the page's row whether or not the session is still valid (null when it has none).
+ */
+export async function sessionMemberWith(db: Queryable, raw: string, days: number, q: Alongside): Promise<{ member: SessionMember | undefined; row: Record<string, unknown> | null }> {
+  const n = q.values.length;
+  const { rows } = await db.query<Record<string, unknown> & { alongside_found: boolean | null; session_member: SessionRow | null }>({
+    name: `session-member+${q.name}`,
+    text: `with ${EXTEND_SQL(`$${n + 1}`, `$${n + 2}`)}, v as (${SESSION_SQL(`$${n + 1}`)})
+      select (select row_to_json(v) from v) as session_member, x.*
+        from (select 1) one left join v on true
+        left join lateral (select true as alongside_found, e.* from (${q.sql}) e) x on true`,
+    values: [...q.values, hashToken(raw), days],
+  });
+  const r = rows[0]!;
+  return { member: r.session_member ? toSessionMember(r.session_member) : undefined, row: r.alongside_found ? r : null };
 }
 
 export async function endSession(db: Queryable, raw: string): Promise<void> {

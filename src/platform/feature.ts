@@ -11,7 +11,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 import type pg from 'pg';
-import type { AppContext, Viewer } from './http/context.ts';
+import type { Alongside, AppContext, Viewer } from './http/context.ts';
 import type { WorkerContext } from './jobs.ts';
 import type { RoleStarter } from './roles.ts';
 import type { CommunityPanel, MetricSource, MyDataSource, SearchSource } from './contributions.ts';
@@ -29,8 +29,11 @@ export interface Feature {
   roles?: Partial<Record<'mail-in' | 'worker', RoleStarter[]>>;
   /** Runs at every start after the migrations when seeding is on; returns a line to show when it did something. */
   firstStart?: (pool: pg.Pool) => Promise<string | undefined>;
-  /** Who is signed in, from the request (the membership feature's session cookie). */
-  identify?: (ctx: AppContext, req: FastifyRequest) => Promise<Viewer | null>;
+  /**
+   * Who is signed in, from the request (the membership feature's session cookie). With the
+   * route's `alongside` query, it reads that in the same round trip and sets `req.alongside`.
+   */
+  identify?: (ctx: AppContext, req: FastifyRequest, alongside?: Alongside) => Promise<Viewer | null>;
   searchSources?: SearchSource[];
   metricSources?: MetricSource[];
   communityPanels?: CommunityPanel[];

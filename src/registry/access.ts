@@ -33,12 +33,14 @@ export async function isReviewer(db: Queryable, member: { memberId: number; site
 export async function registryViewer(
   db: Queryable, member: { memberId: number; email: string; name: string | null; siteAdmin: boolean }, all?: Agency[],
   homeAgency: (email: string, agencies: Agency[]) => Promise<number | undefined> = (email, agencies) => memberHomeAgency(db, email, agencies),
+  /** Whether they review, when this request already read it (with the session); else read here. */
+  reviewer?: boolean,
 ): Promise<RegistryViewer> {
   const agencies = all ?? (await listAgencies(db));
   const home = await homeAgency(member.email, agencies);
   return {
     memberId: member.memberId, email: member.email, name: member.name,
-    reviewer: await isReviewer(db, member),
+    reviewer: reviewer ?? (await isReviewer(db, member)),
     homeAgencyId: home,
     agencyIds: home === undefined ? new Set() : withDescendants(agencies, [home]),
   };

@@ -1,7 +1,7 @@
 /** Registry web pages. Thin: read the form, call a use case, render. Every change is a POST with CSRF. */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../platform/audit.ts';
-import { baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { baseUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type Alongside, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canEdit, canSee, registryViewer, type RegistryViewer } from './access.ts';
 import { listAgencies, memberHomeAgency, type Agency } from './agencies.ts';
@@ -75,6 +75,9 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
     const hide = { schema: { hide: true } };
     // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
     const publicPage = { ...hide, config: { pageCache: true } };
+    // Whether the signed-in member reviews, read in the same query as their session (config.alongside).
+    const reviewerQuery: Alongside = { name: 'registry-reviewer-alongside', sql: 'select exists (select 1 from registry_reviewers r where r.member_id = v.member_id) as reviewer', values: [] };
+    const reviewerPage = { ...hide, config: { pageCache: true, alongside: () => reviewerQuery } };
     const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
     const platforms = new PlatformCache(ctx.pool);
     const deps = (): WorkflowDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx) });
@@ -89,7 +92,10 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
       return ctx.recent(`registry-home-agency:${parsed.domain}`, () => memberHomeAgency(ctx.pool, email, agencies));
     };
     async function viewerOf(req: FastifyRequest, agencies?: Agency[]): Promise<RegistryViewer | undefined> {
-      return req.viewer ? registryViewer(ctx.pool, req.viewer, agencies, homeAgencyOf) : undefined;
+      if (!req.viewer) return undefined;
+      // read with the session on pages that ask (reviewerPage); a site admin always reviews
+      const reviewer = req.alongside !== undefined ? req.viewer.siteAdmin || req.alongside?.reviewer === true : undefined;
+      return registryViewer(ctx.pool, req.viewer, agencies, homeAgencyOf, reviewer);
     }
     async function requireViewer(req: FastifyRequest, agencies?: Agency[]): Promise<RegistryViewer> {
       if (!req.viewer) throw new SignInRequiredError('Sign in to register or change records.');
@@ -112,7 +118,7 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
       }), status);
     }
 
-    app.get<{ Querystring: Record<string, string | undefined> }>('/registry', publicPage, async (req, reply) => {
+    app.get<{ Querystring: Record<string, string | undefined> }>('/registry', reviewerPage, async (req, reply) => {
       const q = req.query;
       const values: SearchValues = { q: (q.q ?? '').slice(0, 200), agency: q.agency ?? '', platform: q.platform ?? '', tag: q.tag ?? '', language: (q.language ?? '').slice(0, 20) };
       const page = Math.max(1, Math.min(100_000, Number.parseInt(q.page ?? '1', 10) || 1));
@@ -142,7 +148,7 @@ export function registryRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, VerifyPage({ site: siteFor(ctx, req), url, answer: result.answer }));
     });
 
-    app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/registry/records/:id', publicPage, async (req, reply) => {
+    app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/registry/records/:id', reviewerPage, async (req, reply) => {
       const v = await viewerOf(req);
       const r = await recordFor(req, req.params.id, v);
       const notice = req.query.done ? NOTICES[req.query.done] : undefined;

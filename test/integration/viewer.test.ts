@@ -9,6 +9,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { createSession, SESSION_COOKIE } from '../../src/membership/sessions.ts';
+import { importMbox } from '../../src/archives/import.ts';
+import { muteThread } from '../../src/archives/mutes.ts';
+import { listByLocalPart } from '../../src/lists/index.ts';
+import { mboxOf } from '../archive-helpers.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { csrfToken, WebClient } from '../web-client.ts';
 
@@ -107,5 +111,56 @@ describe('a member’s rights are read on every request', () => {
     const visitor = await communityPage(new WebClient(platform.url));
     assert.doesNotMatch(visitor, /href="\/communities\/social-media\/admin"|Your account/);
     await elsewhere(`update memberships set role = 'member' where member_id = $1`, [memberId]);
+  });
+
+  // Archive pages read the list (and on a thread page the viewer's mute) in the same query as the
+  // session: what that query says about the viewer must be as fresh as on any other page.
+  test('archive pages, read with the session in one query, show a ban, a mute and a sign-out on the next request', async () => {
+    const pool = platform.db.pool;
+    const list = (await listByLocalPart(pool, 'social-media'))!;
+    await importMbox(pool, list, mboxOf([{ id: 'viewer-start@x', from: 'Jo Smith <jo.smith@agency.gov>', subject: 'Caption vendors', date: '2024-05-06T15:00:00Z', text: 'Which caption vendors do you use?' }]), { name: 'test', source: 'cli' });
+    const { thread_id: threadId, number } = (await pool.query<{ thread_id: string; number: number }>(`select e.thread_id, p.number from archive_entries e join posts p on p.id = e.post_id where e.message_id like '%viewer-start@x%'`)).rows[0]!;
+    const pages = [`/archives/social-media/threads/${threadId}`, `/archives/social-media/months/2024-05`, `/archives/social-media/${number}`, '/archives/social-media'];
+    const pat = await signedInAs();
+    for (const p of pages) assert.equal((await pat.get(p)).status, 200, p);
+    const thread = pages[0]!;
+    assert.match((await pat.get(thread)).text, />\s*Mute this thread\s*</);
+    await muteThread(pool, { listId: list.id, threadId: Number(threadId), memberId });
+    assert.match((await pat.get(thread)).text, />\s*Unmute this thread\s*</, 'a mute made elsewhere shows on the next page');
+    const anaId = Number((await pool.query<{ id: string }>(`insert into members (email, name) values ('ana.lee@gsa.gov', 'Ana Lee') returning id`)).rows[0]!.id);
+    await pool.query(`insert into memberships (community_id, member_id, status, role) values ($1, $2, 'active', 'member')`, [communityId, anaId]);
+    const ana = new WebClient(platform.url);
+    ana.cookies.set(SESSION_COOKIE, await createSession(pool, anaId, { days: 1 }));
+    assert.match((await ana.get(thread)).text, />\s*Mute this thread\s*</, 'one member’s mute is not another’s');
+    await elsewhere(`update memberships set status = 'banned' where member_id = $1`, [memberId]);
+    for (const p of pages) assert.equal((await pat.get(p)).status, 403, `banned: ${p}`);
+    await elsewhere(`update memberships set status = 'active' where member_id = $1`, [memberId]);
+    for (const p of pages) assert.equal((await pat.get(p)).status, 200, `let back in: ${p}`);
+    const missing = await pat.get('/archives/no-such-list/threads/1');
+    assert.equal(missing.status, 404);
+    assert.match(missing.text, /Your account/, 'no such list: still shown as signed in');
+    await elsewhere(`delete from sessions where member_id = $1`, [memberId]);
+    for (const p of pages) assert.ok((await pat.get(p)).url.includes('/signin'), `signed out: ${p} asks to sign in`);
+    await elsewhere(`update lists set archive_public = true where id = $1`, [list.id]);
+    const visitor = await pat.get(thread);
+    assert.equal(visitor.status, 200);
+    assert.doesNotMatch(visitor.text, /Your account|Mute this thread|Reply to this thread/, 'an ended session reads a public archive as a visitor');
+    assert.match((await ana.get(thread)).text, /Mute this thread/, 'while a member still gets their own controls');
+    await elsewhere(`update lists set archive_public = false where id = $1`, [list.id]);
+  });
+
+  test('the registry, which reads whether a member reviews with their session, shows a reviewer given and taken away on the next page', async () => {
+    const pat = await signedInAs();
+    const queue = /href="\/registry\/review"/;
+    assert.doesNotMatch((await pat.get('/registry')).text, queue);
+    await elsewhere(`insert into registry_reviewers (member_id, added_by) values ($1, 'test')`, [memberId]);
+    assert.match((await pat.get('/registry')).text, queue, 'a new reviewer gets the review queue at once');
+    assert.doesNotMatch((await new WebClient(platform.url).get('/registry')).text, queue, 'a visitor does not');
+    await elsewhere(`delete from registry_reviewers where member_id = $1`, [memberId]);
+    assert.doesNotMatch((await pat.get('/registry')).text, queue, 'and it is gone at once');
+    await elsewhere(`update members set site_admin = true where id = $1`, [memberId]);
+    assert.match((await pat.get('/registry')).text, queue, 'a site admin reviews');
+    await elsewhere(`update members set site_admin = false where id = $1`, [memberId]);
+    assert.doesNotMatch((await pat.get('/registry')).text, queue);
   });
 });

@@ -14,11 +14,40 @@ export interface Viewer {
   siteAdmin: boolean;
 }
 
+/**
+ * A query a page reads in the same round trip as the session (a route's `config.alongside`): it
+ * gives one row or none. Its SQL may use `v.member_id` (the signed-in member, or null) and its
+ * own parameters $1…$n. Like the session it is read afresh for every request: nothing is kept.
+ */
+export interface Alongside {
+  /** The prepared statement's name (planned once per connection). */
+  name: string;
+  sql: string;
+  values: unknown[];
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in member, or null. */
     viewer: Viewer | null;
+    /** The route's `alongside` row read with the session (null: no row), or undefined when no session was read. */
+    alongside: Record<string, unknown> | null | undefined;
   }
+  interface FastifyContextConfig {
+    /** A query to read in the same round trip as the session, when the request has one (see Alongside). */
+    alongside?: (req: FastifyRequest) => Alongside;
+  }
+}
+
+/**
+ * The Alongside row: the one read with this request's session, else read now on its own, with
+ * `v.member_id` the signed-in member or null (one round trip either way).
+ */
+export async function alongsideRow(ctx: AppContext, req: FastifyRequest, q: Alongside): Promise<Record<string, unknown> | undefined> {
+  if (req.alongside !== undefined) return req.alongside ?? undefined;
+  const text = `select x.* from (select $${q.values.length + 1}::bigint as member_id) v, lateral (${q.sql}) x`;
+  const { rows } = await ctx.pool.query({ name: q.name, text, values: [...q.values, req.viewer?.memberId ?? null] });
+  return rows[0] as Record<string, unknown> | undefined;
 }
 
 export interface AppContext {

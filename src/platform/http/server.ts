@@ -145,18 +145,23 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // The CSRF cookie alone changes nothing on a page that may be kept (such a page has no form).
   installPageCache(app, { seconds: config.pageCacheSeconds, neutralCookies: [CSRF_COOKIE] });
   app.decorateRequest('viewer', null);
-  // Who is signed in: the first feature that knows (membership, from its session cookie). Known
-  // on request, before any body is read, so a route can refuse a large upload from a stranger
-  // without taking it in (the cookie plugin's own onRequest hook, registered above, runs first).
+  app.decorateRequest('alongside', undefined);
+  // Before the viewer is read (an address with a NUL byte never reaches the session query, whose
+  // page query takes the address's parts); its form check runs before any route's own checks.
+  installInputGuard(app);
+  // Who is signed in: the first feature that knows (membership, from its session cookie), with
+  // the query the route reads alongside the session, if any (one round trip for both). Known on
+  // request, before any body is read, so a route can refuse a large upload from a stranger
+  // without taking it in (the cookie plugin's own onRequest hook, registered above, runs first;
+  // the route and its params are known by then).
   const identifiers = features.flatMap((f) => (f.identify ? [f.identify] : []));
   app.addHook('onRequest', async (req) => {
+    const alongside = req.routeOptions.config.alongside?.(req);
     for (const identify of identifiers) {
-      req.viewer = await identify(ctx, req);
+      req.viewer = await identify(ctx, req, alongside);
       if (req.viewer) break;
     }
   });
-  // After the viewer is known (its form page shows who is signed in), before any route's own checks.
-  installInputGuard(app);
   await app.register(fastifyStatic, {
     root: path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..'),
     prefix: `${USWDS}/`,
