@@ -11,7 +11,7 @@ ARTICLE_KINDS, canChange, canWrite, createDraft, SlugTakenError,
 updateArticle, type Article, type ArticleInput, type ArticleKind
 } from './articles.ts';
 import { authorForMember, ensureGuestAuthor } from './authors.ts';
-import { ArticleFormPage, type ArticleFormValues } from './views.tsx';
+import { ArticleFormPage, type ArticleFormValues } from './article-views.tsx';
 import { actorOf, libraryRouteKit, slugFromTitle, SLUG, splitList } from './route-kit.ts';
 
 function formValues(body: unknown): ArticleFormValues {

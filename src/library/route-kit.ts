@@ -9,7 +9,7 @@ allowedTransitions, articleSteps, canChange, canEdit, findArticle, type Article,
 } from './articles.ts';
 import type { FeedFormat } from './feeds.ts';
 import { findGuide } from './guides.ts';
-import { ArticlePage } from './views.tsx';
+import { ArticlePage } from './article-views.tsx';
 
 export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const TRANSITIONS: Transition[] = ['submit', 'return', 'publish', 'archive', 'restore', 'reviewed'];
