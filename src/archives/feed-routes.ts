@@ -7,7 +7,7 @@ import { listByLocalPart } from '../lists/index.ts';
 import { archivePending, hasPending } from './archiver.ts';
 import { newestThreads } from './browse.ts';
 import { createFeedToken, feedReader, hasFeedToken, revokeFeedTokens, threadsAtom } from './feed.ts';
-import { FeedPage } from './views.tsx';
+import { FeedPage } from './search-views.tsx';
 import { archiveRouteKit } from './route-kit.ts';
 
 export function archiveFeedRoutes(ctx: AppContext): FastifyPluginAsync {

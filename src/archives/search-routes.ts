@@ -6,7 +6,7 @@ import { listsOfCommunity, type List } from '../lists/index.ts';
 import { archiveAccess } from './access.ts';
 import { dayRange, DateRangeError, type DateRange } from './months.ts';
 import { searchArchive, SearchQueryError, type SearchResult } from './search.ts';
-import { SearchPage, type SearchFormValues } from './views.tsx';
+import { SearchPage, type SearchFormValues } from './search-views.tsx';
 import { archiveRouteKit, q } from './route-kit.ts';
 
 export function archiveSearchRoutes(ctx: AppContext): FastifyPluginAsync {

@@ -1,4 +1,5 @@
 /** HTML for an article: its page (with the editorial panel and the workflow buttons) and the article form. */
+import Html from '@kitajs/html';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
 import { CsrfField, ErrorSummary, SelectField, SuccessNotice, TextArea, TextField, type FieldErrors } from '../web/forms.tsx';
 import { formatDay } from '../web/format.ts';

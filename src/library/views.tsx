@@ -1,4 +1,5 @@
 /** HTML for the library: index, drafts, topics, authors and search (an article and its form: article-views.tsx; guides: guide-views.tsx). */
+import Html from '@kitajs/html';
 import { Page, toHtml, type Crumb, type Site } from '../web/layout.tsx';
 import { formatDay } from '../web/format.ts';
 import { KIND_TEXT, STATUS_TEXT, type Article } from './articles.ts';
