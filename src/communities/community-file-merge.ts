@@ -1,6 +1,6 @@
 /**
- * Merging a community page read from a file into the one the site has: the file's fields win,
- * and the site's own body sections the file does not have are kept (and reported).
+ * An imported community page over the current one (`communities import --update`): what the file
+ * says wins, and what only the current page has is kept.
  */
 import type { CommunityPage, JoinChannel } from './community-file.ts';
 
