@@ -4,7 +4,7 @@ import { inTransaction } from '../platform/db/queryable.ts';
 import { ForbiddenError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { formValuesOf, readEventForm } from './event-form.ts';
 import { RuleError } from './recurrence.ts';
-import { notifyEventChange } from './registration.ts';
+import { notifyEventChange } from './registration-mail.ts';
 import { createEvent, EventExistsError, updateEvent } from './store.ts';
 import { EventFormPage } from './admin-views.tsx';
 import type { StoredEvent } from './model.ts';

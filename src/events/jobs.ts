@@ -9,7 +9,8 @@ import { inTransaction } from '../platform/db/queryable.ts';
 import type { WorkerContext } from '../platform/jobs.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { forgetOldGuestRequests } from './guest-registration.ts';
-import { expireOffers, sendDueReminders, sendFollowUps, type EventsDeps } from './registration.ts';
+import { expireOffers, type EventsDeps } from './registration.ts';
+import { sendDueReminders, sendFollowUps } from './registration-mail.ts';
 import { extendAllSeries } from './store.ts';
 
 export const EVENT_JOBS = { minute: 'events.minute', followUps: 'events.follow-ups', series: 'events.extend-series' } as const;

@@ -1,7 +1,8 @@
 /**
  * Registration: seats, the waiting list and its automatic promotion, cancelling by link, and the
  * mail each step sends. Every function takes the caller's transaction; each mail is queued with
- * a key so it goes once per person even across restarts and retries.
+ * a key so it goes once per person even across restarts and retries. The mail about changes,
+ * reminders, follow-ups and organizers' messages: registration-mail.ts.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -69,7 +70,7 @@ export interface RegistrationDetails {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-function toRegistration(r: any): Registration {
+export function toRegistration(r: any): Registration {
   const reg: Registration = {
     id: Number(r.id), occurrenceId: Number(r.occurrence_id), name: r.name, email: r.email, status: r.status, needsCaptions: r.needs_captions,
     needsAsl: r.needs_asl, recordingConsent: r.recording_consent, conductAck: r.conduct_ack, answers: r.answers ?? {}, createdAt: r.created_at,
@@ -120,7 +121,7 @@ export function manageUrl(deps: EventsDeps, registrationId: number): string {
   return `${deps.baseUrl}/events/registrations/${registrationId}?t=${manageToken(deps.secret, registrationId)}`;
 }
 
-function links(deps: EventsDeps, e: StoredEvent, registrationId: number): mails.MailLinks {
+export function links(deps: EventsDeps, e: StoredEvent, registrationId: number): mails.MailLinks {
   return { event: eventUrl(deps.baseUrl, e), manage: manageUrl(deps, registrationId) };
 }
 
@@ -135,7 +136,7 @@ function view(deps: EventsDeps, r: Registration, now: Date): CalendarView {
 }
 
 /** The registrant's calendar copy: the whole series for an "every session" registration, else the one session. */
-async function invitation(db: Queryable, deps: EventsDeps, e: StoredEvent, o: Occurrence, r: Registration, now: Date, method: 'REQUEST' | 'CANCEL') {
+export async function invitation(db: Queryable, deps: EventsDeps, e: StoredEvent, o: Occurrence, r: Registration, now: Date, method: 'REQUEST' | 'CANCEL') {
   if (r.seriesGroup && e.rrule) return mails.icsAttachment(method, eventVEvents(e, await occurrencesOf(db, e.id), view(deps, r, now)));
   const vevent = occurrenceVEvent(e, o, view(deps, r, now));
   if (method === 'CANCEL') vevent.status = 'CANCELLED';
@@ -298,7 +299,7 @@ async function organizerAddresses(db: Queryable, e: StoredEvent): Promise<string
 // ---- Cancelling and the waiting list ----------------------------------------------------
 
 /** One session of a series, as the cancelled instance of the series a person has in their calendar (RECURRENCE-ID). */
-function cancelledInstance(deps: EventsDeps, e: StoredEvent, o: Occurrence, r: Registration, now: Date) {
+export function cancelledInstance(deps: EventsDeps, e: StoredEvent, o: Occurrence, r: Registration, now: Date) {
   const v = view(deps, r, now);
   const length = o.endsAt.getTime() - o.startsAt.getTime();
   return { ...occurrenceVEvent(e, o, v), uid: e.uid, recurrenceId: o.originalStart, start: o.originalStart, end: new Date(o.originalStart.getTime() + length), status: 'CANCELLED' as const };
@@ -407,129 +408,11 @@ export async function expireOffers(db: Queryable, deps: EventsDeps, now: Date): 
   return rows.length;
 }
 
-// ---- Changes, reminders, follow-ups ----------------------------------------------------
-
-async function activeRegistrations(db: Queryable, occurrenceIds: number[], statuses: RegistrationStatus[] = ['registered', 'offered', 'waitlisted']): Promise<Registration[]> {
-  if (!occurrenceIds.length) return [];
-  const { rows } = await db.query('select * from event_registrations where occurrence_id = any($1::bigint[]) and status = any($2::text[]) order by created_at, id', [occurrenceIds, statuses]);
-  return rows.map(toRegistration);
-}
-
-/** Tell registrants of upcoming sessions that the event changed (updated invitation, new SEQUENCE) or was cancelled. */
-export async function notifyEventChange(db: Queryable, deps: EventsDeps, e: StoredEvent, changes: string[], now: Date): Promise<number> {
-  if (!changes.length) return 0;
-  const upcoming = (await occurrencesOf(db, e.id)).filter((o) => o.endsAt > now);
-  const regs = await activeRegistrations(db, upcoming.map((o) => o.id), ['registered', 'offered']);
-  const seenGroups = new Set<string>();
-  let sent = 0;
-  for (const r of regs) {
-    if (r.seriesGroup) {
-      if (seenGroups.has(r.seriesGroup)) continue;
-      seenGroups.add(r.seriesGroup);
-    }
-    const o = upcoming.find((x) => x.id === r.occurrenceId)!;
-    const cancelled = e.status === 'cancelled' || o.status === 'cancelled';
-    const ics = await invitation(db, deps, e, o, r, now, cancelled ? 'CANCEL' : 'REQUEST');
-    const who = r.seriesGroup ? `group:${r.seriesGroup}` : String(r.id);
-    const mail = cancelled ? mails.sessionCancelledMail(r, e, o, links(deps, e, r.id), ics) : mails.changedMail(r, e, o, links(deps, e, r.id), changes, ics);
-    if (await queueMail(db, deps.queue, mail, { key: `event-update:${e.id}:${e.sequence}:${who}` })) sent++;
-  }
-  return sent;
-}
-
-/** Tell a cancelled session's registrants (METHOD:CANCEL for that session). */
-export async function notifySessionCancelled(db: Queryable, deps: EventsDeps, e: StoredEvent, o: Occurrence, now: Date): Promise<number> {
-  const regs = await activeRegistrations(db, [o.id]);
-  let sent = 0;
-  for (const r of regs) {
-    const ics = r.seriesGroup && e.rrule ? mails.icsAttachment('CANCEL', [cancelledInstance(deps, e, o, r, now)]) : await invitation(db, deps, e, o, r, now, 'CANCEL');
-    if (await queueMail(db, deps.queue, mails.sessionCancelledMail(r, e, o, links(deps, e, r.id), ics, o.note), { key: `event-session-cancelled:${o.id}:${r.id}` })) sent++;
-  }
-  return sent;
-}
-
-/** Reminder offsets, e.g. "7d,1d,1h" → [{label: '1 week', minutes}, ...]. */
-export function parseReminders(text: string): Array<{ code: string; label: string; minutes: number }> {
-  return text.split(',').map((s) => s.trim()).filter(Boolean).map((code) => {
-    const m = /^(\d{1,3})([wdhm])$/.exec(code);
-    if (!m) throw new Error(`"${code}" is not a reminder time; write e.g. 1w, 1d, 1h or 30m.`);
-    const n = Number(m[1]);
-    const unit = { w: ['week', 7 * 24 * 60], d: ['day', 24 * 60], h: ['hour', 60], m: ['minute', 1] }[m[2] as 'w' | 'd' | 'h' | 'm'] as [string, number];
-    return { code, label: `${n} ${unit[0]}${n === 1 ? '' : 's'}`, minutes: n * unit[1] };
-  });
-}
-
-/**
- * Send the reminders that are due at `now` (scheduled every minute). A reminder is due once its
- * time has come and the session has not started; people who registered after a reminder's time
- * do not get that one. The key makes each go once per person and session.
- */
-export async function sendDueReminders(db: Queryable, deps: EventsDeps, now: Date): Promise<number> {
-  const offsets = parseReminders(deps.config.eventReminders);
-  if (!offsets.length) return 0;
-  const longest = Math.max(...offsets.map((o) => o.minutes));
-  const { rows } = await db.query<{ occurrence_id: string; event_id: string }>(
-    `select distinct o.id as occurrence_id, o.event_id from event_occurrences o join events e on e.id = o.event_id
-      where o.status = 'scheduled' and e.status = 'published' and o.starts_at > $1 and o.starts_at <= $1 + make_interval(mins => $2)`,
-    [now, longest],
-  );
-  let sent = 0;
-  for (const row of rows) {
-    const o = (await findOccurrence(db, Number(row.occurrence_id)))!;
-    const e = (await findEventById(db, Number(row.event_id)))!;
-    const due = offsets.filter((x) => DateTime.fromJSDate(o.startsAt).minus({ minutes: x.minutes }).toJSDate() <= now);
-    if (!due.length) continue;
-    // Only the closest reminder that is due: someone registered 2 hours ahead gets the 1-hour one, not three at once.
-    const nearest = due.reduce((a, b) => (a.minutes < b.minutes ? a : b));
-    const at = DateTime.fromJSDate(o.startsAt).minus({ minutes: nearest.minutes }).toJSDate();
-    for (const r of await activeRegistrations(db, [o.id], ['registered'])) {
-      if (r.createdAt > at) continue;
-      if (await queueMail(db, deps.queue, mails.reminderMail(r, e, o, links(deps, e, r.id), nearest.label), { key: `event-reminder:${o.id}:${r.id}:${nearest.code}` })) sent++;
-    }
-  }
-  return sent;
-}
-
-/**
- * Follow-ups after sessions: once the recording is posted (or two days after the end without
- * one), registrants get the recording, slides and evaluation link. Sessions that ended more
- * than 30 days ago are left alone.
- */
-export async function sendFollowUps(db: Queryable, deps: EventsDeps, now: Date): Promise<number> {
-  const { rows } = await db.query<{ id: string; event_id: string }>(
-    `select o.id, o.event_id from event_occurrences o join events e on e.id = o.event_id
-      where o.status = 'scheduled' and e.status = 'published' and o.ends_at <= $1 and o.ends_at > $1 - interval '30 days'
-        and (o.recording_url is not null or o.youtube_id is not null or o.slides_url is not null or o.ends_at <= $1 - interval '2 days')`,
-    [now],
-  );
-  let sent = 0;
-  for (const row of rows) {
-    const o = (await findOccurrence(db, Number(row.id)))!;
-    const e = (await findEventById(db, Number(row.event_id)))!;
-    for (const r of await activeRegistrations(db, [o.id], ['registered'])) {
-      if (await queueMail(db, deps.queue, mails.followUpMail(r, e, o, links(deps, e, r.id)), { key: `event-followup:${o.id}:${r.id}` })) sent++;
-    }
-  }
-  return sent;
-}
-
 // ---- Organizers -------------------------------------------------------------------------
 
 export async function setAttendance(db: Queryable, actor: Actor, registrationId: number, attended: boolean | null): Promise<void> {
   await db.query('update event_registrations set attended = $2, updated_at = now() where id = $1', [registrationId, attended]);
   await recordAudit(db, actor, { action: 'event.registration.attendance', subjectType: 'event-registration', subjectId: String(registrationId), after: { attended } });
-}
-
-/** Mail everyone registered (and, if asked, waiting) for a session. */
-export async function messageRegistrants(db: Queryable, deps: EventsDeps, actor: Actor, props: { event: StoredEvent; occurrence: Occurrence; subject: string; body: string; includeWaitlist: boolean; from: string }): Promise<number> {
-  const statuses: RegistrationStatus[] = props.includeWaitlist ? ['registered', 'offered', 'waitlisted'] : ['registered', 'offered'];
-  const regs = await activeRegistrations(db, [props.occurrence.id], statuses);
-  const messageId = randomUUID();
-  for (const r of regs) {
-    await queueMail(db, deps.queue, mails.organizerMessageMail(r, props.event, props.subject, props.body, links(deps, props.event, r.id), props.from), { key: `event-message:${messageId}:${r.id}` });
-  }
-  await recordAudit(db, actor, { action: 'event.message', subjectType: 'event-occurrence', subjectId: String(props.occurrence.id), after: { subject: props.subject, recipients: regs.length } });
-  return regs.length;
 }
 
 export interface AttendanceCount {

@@ -6,7 +6,8 @@ import { field, type FieldErrors } from '../web/forms.tsx';
 import { canCoordinate, membershipsOf } from '../membership/index.ts';
 import { askExperts, consultationHistory, consultationRoles, findConsultation, moveConsultation, NoExpertsError } from './consultations.ts';
 import { CONSULTATION_STATUSES, consultationStepsFor, WorkflowError, type ConsultationStatus } from './workflow.ts';
-import { AskPage, ConsultationPage, type CommunityRef } from './views.tsx';
+import type { CommunityRef } from './views.tsx';
+import { AskPage, ConsultationPage } from './consultation-views.tsx';
 import { actorOf, idOf, requireViewer, speakersRouteKit } from './route-kit.ts';
 
 export function consultationRoutes(ctx: AppContext): FastifyPluginAsync {

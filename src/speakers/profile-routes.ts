@@ -8,7 +8,7 @@ import { consultationsFor } from './consultations.ts';
 import { parseFormats, parseTopics, saveSpeakerProfile, speakerProfile } from './profiles.ts';
 import { findSpeakerRequest, moveRequest, requestsForSpeaker } from './store.ts';
 import { WorkflowError } from './workflow.ts';
-import { MySpeakerPage, ProposalPage, type ProfileFormValues } from './views.tsx';
+import { MySpeakerPage, ProposalPage, type ProfileFormValues } from './profile-views.tsx';
 import { actorOf, idOf, requireViewer, speakersRouteKit } from './route-kit.ts';
 
 export function speakerProfileRoutes(ctx: AppContext): FastifyPluginAsync {
