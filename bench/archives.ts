@@ -55,7 +55,8 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
   if (!SERVER) throw new Error('Set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server (a fresh database is made there).');
-  if (REUSE && !/^socialgov_archbench_[0-9a-f]{8}$/.test(REUSE)) throw new Error('--database takes the name of a database left by --keep, like socialgov_archbench_1a2b3c4d.');
+  if (REUSE && !/^socialgov_archbench_[0-9a-f]{8}$/.test(REUSE))
+    throw new Error('--database takes the name of a database left by --keep, like socialgov_archbench_1a2b3c4d.');
   const name = REUSE ?? `socialgov_archbench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: SERVER });
   await admin.connect();
@@ -130,7 +131,18 @@ async function main() {
            and ($3::text is null or ${SENDER_VECTOR} @@ to_tsquery('simple', $3))
            and ($4::timestamptz is null or e.sent_at >= $4) and ($5::timestamptz is null or e.sent_at < $5) and (not $6 or e.has_attachment)
          order by e.sent_at desc limit 20`,
-        [[list.id], q.words ?? null, q.from ? senderWords(q.from).map((w) => `${w}:*`).join(' & ') : null, q.since ?? null, q.until ?? null, q.hasAttachment ?? false],
+        [
+          [list.id],
+          q.words ?? null,
+          q.from
+            ? senderWords(q.from)
+                .map((w) => `${w}:*`)
+                .join(' & ')
+            : null,
+          q.since ?? null,
+          q.until ?? null,
+          q.hasAttachment ?? false,
+        ],
       );
     }
 
@@ -157,7 +169,8 @@ async function main() {
           });
           const ref = await timed(() => reference(q));
           perQuery[qi]!.hits = hits;
-          if (i >= 2) { // the first two warm the cache
+          if (i >= 2) {
+            // the first two warm the cache
             times.push(ms);
             refs.push(ref);
           }

@@ -61,7 +61,9 @@ function machineBusy(): number | undefined {
 function processCpu(pid: number): number {
   try {
     // the fields after the command name (which may hold spaces): utime is the 12th, stime the 13th
-    const f = readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /s, '').split(' ');
+    const f = readFileSync(`/proc/${pid}/stat`, 'latin1')
+      .replace(/^.*\) /s, '')
+      .split(' ');
     return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
     return 0;
@@ -74,7 +76,9 @@ function mainThreadCpu(): number {
 }
 function processCpuOf(file: string): number {
   try {
-    const f = readFileSync(file, 'latin1').replace(/^.*\) /s, '').split(' ');
+    const f = readFileSync(file, 'latin1')
+      .replace(/^.*\) /s, '')
+      .split(' ');
     return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
     return 0;
@@ -85,13 +89,22 @@ function processCpuOf(file: string): number {
 function clusterPids(pgDir: string): number[] {
   try {
     const postmaster = Number(readFileSync(path.join(pgDir, 'postmaster.pid'), 'latin1').split('\n')[0]);
-    const children = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-      try {
-        return Number(readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /s, '').split(' ')[1]) === postmaster;
-      } catch {
-        return false;
-      }
-    });
+    const children = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return (
+            Number(
+              readFileSync(`/proc/${pid}/stat`, 'latin1')
+                .replace(/^.*\) /s, '')
+                .split(' ')[1],
+            ) === postmaster
+          );
+        } catch {
+          return false;
+        }
+      });
     return [postmaster, ...children];
   } catch {
     return [];
@@ -149,8 +162,15 @@ function message(size: number): Buffer {
   while (body.length < size) body += `${para.repeat(3)}\r\n\r\n`;
   return Buffer.from(
     [
-      'From: Pat Smith <pat@agency.gov>', `To: social-media@${DOMAIN}`, 'Subject: Quarterly lessons learned', `Message-ID: <bench-${Date.now()}@agency.gov>`,
-      `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', body,
+      'From: Pat Smith <pat@agency.gov>',
+      `To: social-media@${DOMAIN}`,
+      'Subject: Quarterly lessons learned',
+      `Message-ID: <bench-${Date.now()}@agency.gov>`,
+      `Date: ${new Date().toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      body,
     ].join('\r\n'),
   );
 }
@@ -162,7 +182,15 @@ async function startSink(): Promise<{ url: string; port: number; kind: string; p
     const asRoot = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
     const child = spawn(SMTP_SINK, [...asRoot, `127.0.0.1:${port}`, '1000'], { stdio: 'ignore' });
     for (let i = 0; i < 50; i++) {
-      const ok = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').on('connect', function (this: net.Socket) { this.destroy(); r(true); }).on('error', () => r(false)));
+      const ok = await new Promise<boolean>((r) =>
+        net
+          .connect(port, '127.0.0.1')
+          .on('connect', function (this: net.Socket) {
+            this.destroy();
+            r(true);
+          })
+          .on('error', () => r(false)),
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -174,7 +202,9 @@ async function startSink(): Promise<{ url: string; port: number; kind: string; p
 
 /** CPU-seconds of this process's ended and waited-for children (smtp-source). */
 function childrenCpu(): number {
-  const f = readFileSync('/proc/self/stat', 'latin1').replace(/^.*\) /s, '').split(' ');
+  const f = readFileSync('/proc/self/stat', 'latin1')
+    .replace(/^.*\) /s, '')
+    .split(' ');
   return (Number(f[13]) + Number(f[14])) / 100;
 }
 let sourceCpu = 0;
@@ -183,7 +213,11 @@ function smtpSource(port: number, count: number, bytes: number): number | undefi
   if (!existsSync(SMTP_SOURCE)) return undefined;
   const t0 = process.hrtime.bigint();
   const c0 = childrenCpu();
-  const r = spawnSync(SMTP_SOURCE, ['-d', '-s', String(CONNECTIONS), '-m', String(count), '-l', String(bytes), '-f', 'bench@agency.gov', '-t', 'member@agency.gov', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  const r = spawnSync(
+    SMTP_SOURCE,
+    ['-d', '-s', String(CONNECTIONS), '-m', String(count), '-l', String(bytes), '-f', 'bench@agency.gov', '-t', 'member@agency.gov', `127.0.0.1:${port}`],
+    { stdio: 'ignore' },
+  );
   if (r.status !== 0) return undefined;
   sourceCpu = childrenCpu() - c0;
   return Number(process.hrtime.bigint() - t0) / 1e9;
@@ -204,7 +238,13 @@ async function main() {
   const pgCpu = async () => (pgDir ? clusterPids(pgDir).reduce((n, pid) => n + processCpu(pid), 0) : serverCpu());
   const sinkCpu = () => (sink.pid ? processCpu(sink.pid) : undefined);
   const sink = await startSink();
-  const config = loadConfig({ SMTP_URL: sink.url, RELAY_CONNECTIONS: String(CONNECTIONS), LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent', ...(arg('threads') ? { SIGNING_THREADS: arg('threads') } : {}) } as NodeJS.ProcessEnv);
+  const config = loadConfig({
+    SMTP_URL: sink.url,
+    RELAY_CONNECTIONS: String(CONNECTIONS),
+    LIST_DOMAIN: DOMAIN,
+    LOG_LEVEL: 'silent',
+    ...(arg('threads') ? { SIGNING_THREADS: arg('threads') } : {}),
+  } as NodeJS.ProcessEnv);
   const ed25519 = arg('key') === 'ed25519';
   const both = arg('key') === 'both';
   if (arg('key') && !['rsa', 'ed25519', 'both'].includes(arg('key')!)) throw new Error('--key is rsa (RSA-2048, the default), ed25519, or both.');
@@ -212,7 +252,9 @@ async function main() {
   const pemOf = (k: typeof privateKey) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
   const dkim = process.argv.includes('--no-dkim') ? [] : [loadDkimKey(DOMAIN, 'bench', pemOf(privateKey))];
   if (both && dkim.length) dkim.push(loadDkimKey(DOMAIN, 'benched', pemOf(generateKeyPairSync('ed25519').privateKey)));
-  console.log(`fan-out: ${os.cpus().length} cores, ${CONNECTIONS} relay connections, ${dkim.length ? (ed25519 ? 'Ed25519 DKIM' : both ? 'RSA-2048 and Ed25519 DKIM' : 'RSA-2048 DKIM') : 'no DKIM'}, ${config.signingThreads} signing thread(s), sink: ${sink.kind}`);
+  console.log(
+    `fan-out: ${os.cpus().length} cores, ${CONNECTIONS} relay connections, ${dkim.length ? (ed25519 ? 'Ed25519 DKIM' : both ? 'RSA-2048 and Ed25519 DKIM' : 'RSA-2048 DKIM') : 'no DKIM'}, ${config.signingThreads} signing thread(s), sink: ${sink.kind}`,
+  );
   if (dkim.length) {
     // The floor DKIM sets: one private-key signature per copy, measured here, now.
     const data = randomBytes(700);
@@ -221,14 +263,24 @@ async function main() {
     for (let i = 0; i < 500; i++) sign(ed25519 ? null : 'sha256', data, privateKey);
     const ms = Number(process.hrtime.bigint() - t) / 1e6 / 500;
     signMs = ms;
-    console.log(`one ${ed25519 ? 'Ed25519' : 'RSA-2048'} signature: ${ms.toFixed(3)} ms on one core, so signing N copies needs N × ${ms.toFixed(3)} ms of CPU (10,000 copies: ${(ms * 10).toFixed(1)} s; on all ${os.cpus().length} cores at best ${((ms * 10) / os.cpus().length).toFixed(1)} s)`);
+    console.log(
+      `one ${ed25519 ? 'Ed25519' : 'RSA-2048'} signature: ${ms.toFixed(3)} ms on one core, so signing N copies needs N × ${ms.toFixed(3)} ms of CPU (10,000 copies: ${(ms * 10).toFixed(1)} s; on all ${os.cpus().length} cores at best ${((ms * 10) / os.cpus().length).toFixed(1)} s)`,
+    );
   }
   console.log('members  seconds  msg/s   peak RSS MB  smtp-source -d s  ratio (ours/smtp-source msg/s)  signing floor s  ratio (floor/ours)');
   try {
     await migrate(db.pool);
     await seedDefaultCommunity(db.pool);
     const list = (await listByLocalPart(db.pool, 'social-media'))!;
-    const ctx = { pool: db.pool, config, queue: { send: async () => null }, domain: DOMAIN, baseUrl: 'https://socialgov.bench.gov', dkim, secret: 'bench-secret-'.repeat(3) } as unknown as ListContext;
+    const ctx = {
+      pool: db.pool,
+      config,
+      queue: { send: async () => null },
+      domain: DOMAIN,
+      baseUrl: 'https://socialgov.bench.gov',
+      dkim,
+      secret: 'bench-secret-'.repeat(3),
+    } as unknown as ListContext;
     let have = 0;
     const cpuLines: string[] = [];
     const targetLines: string[] = [];
@@ -242,14 +294,36 @@ async function main() {
         have = n;
       }
       const raw = message(5000);
-      const { postId } = await inTransaction(db.pool, (tx) => acceptPost(tx, ctx, list, {
-        incomingId: null, raw, messageId: `<bench-${n}@agency.gov>`, inReplyTo: null, references: [], subject: 'Quarterly lessons learned',
-        fromAddress: 'pat@agency.gov', fromName: 'Pat Smith', memberId: null, sentAt: new Date(), auth: null,
-      }));
+      const { postId } = await inTransaction(db.pool, (tx) =>
+        acceptPost(tx, ctx, list, {
+          incomingId: null,
+          raw,
+          messageId: `<bench-${n}@agency.gov>`,
+          inReplyTo: null,
+          references: [],
+          subject: 'Quarterly lessons learned',
+          fromAddress: 'pat@agency.gov',
+          fromName: 'Pat Smith',
+          memberId: null,
+          sentAt: new Date(),
+          auth: null,
+        }),
+      );
       // every pool session open before the clock starts, so each backend's CPU is counted from here
       const warm = await Promise.all(Array.from({ length: 10 }, () => db.pool.connect()));
       for (const c of warm) c.release();
-      const runner = await startDeliveryRunner({ pool: db.pool, relay: createListRelay(config), secret: ctx.secret, baseUrl: ctx.baseUrl, domain: DOMAIN, dkim, concurrency: Number(arg('lanes') ?? CONNECTIONS * 8), maxUnrecorded: CONNECTIONS * 8, signingThreads: config.signingThreads, log: () => undefined });
+      const runner = await startDeliveryRunner({
+        pool: db.pool,
+        relay: createListRelay(config),
+        secret: ctx.secret,
+        baseUrl: ctx.baseUrl,
+        domain: DOMAIN,
+        dkim,
+        concurrency: Number(arg('lanes') ?? CONNECTIONS * 8),
+        maxUnrecorded: CONNECTIONS * 8,
+        signingThreads: config.signingThreads,
+        log: () => undefined,
+      });
       const t0 = process.hrtime.bigint();
       const cpu0 = process.cpuUsage();
       const main0 = mainThreadCpu();
@@ -265,7 +339,9 @@ async function main() {
         const { rows } = await db.pool.query(`select count(*)::int as n from deliveries where ref_id = $1 and status = 'sent'`, [postId]);
         if (rows[0].n >= n) break;
         if (waits % 10 === 9) {
-          const stuck = await db.pool.query(`select status, count(*)::int as n, max(last_response) as last from deliveries where ref_id = $1 group by status`, [postId]);
+          const stuck = await db.pool.query(`select status, count(*)::int as n, max(last_response) as last from deliveries where ref_id = $1 group by status`, [
+            postId,
+          ]);
           console.error(`  still waiting: ${JSON.stringify(stuck.rows)}`);
         }
       }
@@ -297,9 +373,19 @@ async function main() {
       // where the CPU went: this process (its threads sign) and the rest (PostgreSQL, the sink, anything else running)
       const ownCpu = (cpu.user + cpu.system) / 1e6;
       const known = ownCpu + pgUsed + (sinkUsed ?? 0);
-      const parts = [`this process ${ownCpu.toFixed(2)} (its main thread ${mainUsed.toFixed(2)})`, `its PostgreSQL ${pgUsed.toFixed(2)}`, sinkUsed !== undefined ? `the sink ${sinkUsed.toFixed(2)}` : undefined].filter(Boolean);
-      if (busy !== undefined) cpuLines.push(`${String(n).padStart(7)}  CPU-seconds: ${parts.join(', ')}, the rest of the machine ${Math.max(busy - known, 0).toFixed(2)}; ${os.cpus().length} cores × ${seconds.toFixed(2)} s = ${(os.cpus().length * seconds).toFixed(2)} available`);
-      if (ref) cpuLines.push(`${String(n).padStart(7)}  CPU-seconds of the reference: smtp-source ${sourceCpu.toFixed(2)}${refSink !== undefined ? `, the sink ${refSink.toFixed(2)}` : ''}`);
+      const parts = [
+        `this process ${ownCpu.toFixed(2)} (its main thread ${mainUsed.toFixed(2)})`,
+        `its PostgreSQL ${pgUsed.toFixed(2)}`,
+        sinkUsed !== undefined ? `the sink ${sinkUsed.toFixed(2)}` : undefined,
+      ].filter(Boolean);
+      if (busy !== undefined)
+        cpuLines.push(
+          `${String(n).padStart(7)}  CPU-seconds: ${parts.join(', ')}, the rest of the machine ${Math.max(busy - known, 0).toFixed(2)}; ${os.cpus().length} cores × ${seconds.toFixed(2)} s = ${(os.cpus().length * seconds).toFixed(2)} available`,
+        );
+      if (ref)
+        cpuLines.push(
+          `${String(n).padStart(7)}  CPU-seconds of the reference: smtp-source ${sourceCpu.toFixed(2)}${refSink !== undefined ? `, the sink ${refSink.toFixed(2)}` : ''}`,
+        );
       cpuLines.push(`${String(n).padStart(7)}  database round trips: ${trips} (${(trips / n).toFixed(3)} per copy)`);
     }
     for (const line of cpuLines) console.log(line);

@@ -46,7 +46,15 @@ async function startSink(): Promise<{ port: number; stop(): void }> {
   const asRoot = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
   const child = spawn(SMTP_SINK, [...asRoot, `127.0.0.1:${port}`, '1000'], { stdio: 'ignore' });
   for (let i = 0; i < 50; i++) {
-    const ok = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').on('connect', function (this: net.Socket) { this.destroy(); r(true); }).on('error', () => r(false)));
+    const ok = await new Promise<boolean>((r) =>
+      net
+        .connect(port, '127.0.0.1')
+        .on('connect', function (this: net.Socket) {
+          this.destroy();
+          r(true);
+        })
+        .on('error', () => r(false)),
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -75,13 +83,16 @@ async function cpuNow(db: pg.Pool, name: string, servePid: number): Promise<numb
 /** Seconds smtp-source takes to send POSTS messages to `to` at `port`. */
 function smtpSource(port: number, from: string, to: string): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(SMTP_SOURCE, ['-s', String(SESSIONS), '-m', String(POSTS), '-l', String(BYTES), '-f', from, '-t', to, `127.0.0.1:${port}`], { encoding: 'utf8' });
+  const r = spawnSync(SMTP_SOURCE, ['-s', String(SESSIONS), '-m', String(POSTS), '-l', String(BYTES), '-f', from, '-t', to, `127.0.0.1:${port}`], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`smtp-source failed (${r.status}): ${r.stderr || r.stdout}`);
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 async function main() {
-  if (!existsSync(SMTP_SOURCE) || !existsSync(SMTP_SINK)) throw new Error('Postfix’s smtp-source and smtp-sink are needed: apt-get install postfix (choose "No configuration").');
+  if (!existsSync(SMTP_SOURCE) || !existsSync(SMTP_SINK))
+    throw new Error('Postfix’s smtp-source and smtp-sink are needed: apt-get install postfix (choose "No configuration").');
   if (!SERVER) throw new Error('Set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server (a fresh database is made there).');
   const name = `socialgov_mailinbench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: SERVER });
@@ -96,7 +107,17 @@ async function main() {
   const sink = await startSink();
   let serve: ServeProcess | undefined;
   try {
-    serve = await startServe({ DATABASE_URL: url.toString(), SOCIALGOV_DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'warn', SOCIALGOV_ROLES: ROLES }, 300_000);
+    serve = await startServe(
+      {
+        DATABASE_URL: url.toString(),
+        SOCIALGOV_DATA_DIR: dataDir,
+        SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+        LIST_DOMAIN: DOMAIN,
+        LOG_LEVEL: 'warn',
+        SOCIALGOV_ROLES: ROLES,
+      },
+      300_000,
+    );
     const smtpPort = Number(/SMTP on 127\.0\.0\.1:(\d+)/.exec(serve.output())?.[1]);
     if (!smtpPort) throw new Error(`no SMTP port in the output of serve:\n${serve.output()}`);
     await addMembers(db, 'social-media', ['pat.smith@agency.gov', ...Array.from({ length: 9 }, (_, i) => `member${i}@agency.gov`)]);
@@ -124,7 +145,9 @@ async function main() {
     const refRate = POSTS / reference;
     console.log(`  smtp-source into smtp-sink (reference): ${reference.toFixed(2)} s, ${refRate.toFixed(0)} messages/s`);
     console.log(`  smtp-source into socialgov:             ${ours.toFixed(2)} s, ${rate.toFixed(0)} posts/s (${(rate / refRate).toFixed(3)} of the reference)`);
-    console.log(`  CPU while posting: serve ${((serveCpu * 1000) / POSTS).toFixed(2)} ms a post, with its PostgreSQL sessions ${((cpu * 1000) / POSTS).toFixed(2)} ms (${ROLES.includes('worker') ? 'the worker\u2019s share included' : 'no worker'})`);
+    console.log(
+      `  CPU while posting: serve ${((serveCpu * 1000) / POSTS).toFixed(2)} ms a post, with its PostgreSQL sessions ${((cpu * 1000) / POSTS).toFixed(2)} ms (${ROLES.includes('worker') ? 'the worker\u2019s share included' : 'no worker'})`,
+    );
     console.log(`  posts answered 250 and found in the database: ${stored} of ${POSTS}${stored === POSTS ? '' : '  MISSING POSTS'}`);
     console.log(`  target ≥ 1,000 posts/s: ${rate >= 1000 ? 'ok' : 'BELOW TARGET'}`);
     if (stored !== POSTS) process.exitCode = 1;

@@ -24,7 +24,10 @@ const SETTLE_S = Number(arg('settle') ?? 10);
 /** The node flags `npm start` runs serve with. */
 function startFlags(): string {
   const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  return start.split(/\s+/).filter((w) => w.startsWith('--')).join(' ');
+  return start
+    .split(/\s+/)
+    .filter((w) => w.startsWith('--'))
+    .join(' ');
 }
 
 interface Part {
@@ -84,7 +87,15 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
   let serve: ServeProcess | undefined;
   try {
     const flags = opts.plain ? '' : startFlags();
-    serve = await startServe({ SOCIALGOV_DATA_DIR: dir, DATABASE_URL: undefined, LOG_LEVEL: 'warn', NODE_OPTIONS: [process.env.NODE_OPTIONS, flags].filter(Boolean).join(' ') || undefined }, 120_000);
+    serve = await startServe(
+      {
+        SOCIALGOV_DATA_DIR: dir,
+        DATABASE_URL: undefined,
+        LOG_LEVEL: 'warn',
+        NODE_OPTIONS: [process.env.NODE_OPTIONS, flags].filter(Boolean).join(' ') || undefined,
+      },
+      120_000,
+    );
     for (const p of ['/', '/communities/social-media', '/events', '/library', '/registry', '/healthz']) await fetch(serve.url + p).then((r) => r.arrayBuffer());
     await new Promise((r) => setTimeout(r, settleSeconds * 1000));
     const parts = tree(serve.child.pid!);

@@ -80,7 +80,8 @@ function wrkRun(url: string, headers: string[]): { figure: Figure; out: string }
   return { figure: { rate, p99, errors }, out: r.stdout };
 }
 
-const show = (f: Figure) => `${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms${f.cpuMs !== undefined ? `  ${f.cpuMs.toFixed(3)} CPU-ms/req` : ''}`;
+const show = (f: Figure) =>
+  `${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms${f.cpuMs !== undefined ? `  ${f.cpuMs.toFixed(3)} CPU-ms/req` : ''}`;
 
 async function cli(env: Record<string, string>, args: string[]) {
   const r = await runCliProcess(args, env);
@@ -92,10 +93,29 @@ async function seed(env: Record<string, string>, db: pg.Pool) {
   const dg = path.join(SHARED, 'data/digitalgov');
   if (HAS_SHARED && existsSync(dg)) {
     const c = path.join(dg, 'content');
-    await cli(env, ['communities', 'import', '--update', ...readdirSync(path.join(c, 'communities')).filter((f) => f.endsWith('.md') && f !== '_index.md').map((f) => path.join(c, 'communities', f))]);
+    await cli(env, [
+      'communities',
+      'import',
+      '--update',
+      ...readdirSync(path.join(c, 'communities'))
+        .filter((f) => f.endsWith('.md') && f !== '_index.md')
+        .map((f) => path.join(c, 'communities', f)),
+    ]);
     await cli(env, ['events', 'import', '--skip-invalid', path.join(c, 'events')]);
-    const guides = readdirSync(path.join(c, 'guides'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(c, 'guides', e.name));
-    await cli(env, ['library', 'import', '--skip-invalid', path.join(c, 'authors'), path.join(c, 'topics'), path.join(c, 'news'), path.join(c, 'resources'), ...guides, path.join(dg, 'data/termsofservice.yml')]);
+    const guides = readdirSync(path.join(c, 'guides'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(c, 'guides', e.name));
+    await cli(env, [
+      'library',
+      'import',
+      '--skip-invalid',
+      path.join(c, 'authors'),
+      path.join(c, 'topics'),
+      path.join(c, 'news'),
+      path.join(c, 'resources'),
+      ...guides,
+      path.join(dg, 'data/termsofservice.yml'),
+    ]);
     await cli(env, ['archives', 'import', 'social-media', path.join(SHARED, 'data/mail-corpus/usrp-users-1500.mbox.gz')]);
   } else {
     console.log('  ../shared/data is absent: only the seeded community (pages will be lighter than real ones)');
@@ -113,8 +133,15 @@ async function samplePaths(db: pg.Pool): Promise<string[]> {
   if (art) paths.push(`/library/articles/${art.slug}`);
   const guide = await one(`select slug from library_guides order by slug limit 1`).catch(() => undefined);
   if (guide) paths.push(`/library/guides/${guide.slug}`);
-  const msg = await one(`select l.local_part, p.number as n, e.thread_id, to_char(e.sent_at, 'YYYY-MM') as month from archive_entries e join posts p on p.id = e.post_id join lists l on l.id = e.list_id order by e.sent_at desc limit 1`).catch((e: Error) => (console.log(`  (no archive sample: ${e.message})`), undefined));
-  if (msg) paths.push(`/archives/${msg.local_part}/months/${msg.month}`, `/archives/${msg.local_part}/threads/${msg.thread_id}`, `/archives/${msg.local_part}/${msg.n}`);
+  const msg = await one(
+    `select l.local_part, p.number as n, e.thread_id, to_char(e.sent_at, 'YYYY-MM') as month from archive_entries e join posts p on p.id = e.post_id join lists l on l.id = e.list_id order by e.sent_at desc limit 1`,
+  ).catch((e: Error) => (console.log(`  (no archive sample: ${e.message})`), undefined));
+  if (msg)
+    paths.push(
+      `/archives/${msg.local_part}/months/${msg.month}`,
+      `/archives/${msg.local_part}/threads/${msg.thread_id}`,
+      `/archives/${msg.local_part}/${msg.n}`,
+    );
   return paths;
 }
 
@@ -195,10 +222,14 @@ async function main() {
         const ratio = f.rate / health.rate;
         const ok = who === 'public' ? ratio >= 0.5 && f.p99 <= 30 : ratio >= 0.25;
         rows.push({ path: p, who, f, ratio, ok });
-        console.log(`  ${`${p} (${who})`.padEnd(44)} ${show(f)}  ${ratio.toFixed(2)} of /healthz  ${ok ? 'ok' : 'BELOW TARGET'}${f.errors ? `  (${f.errors} errors)` : ''}`);
+        console.log(
+          `  ${`${p} (${who})`.padEnd(44)} ${show(f)}  ${ratio.toFixed(2)} of /healthz  ${ok ? 'ok' : 'BELOW TARGET'}${f.errors ? `  (${f.errors} errors)` : ''}`,
+        );
         if (other && otherHealth) {
           const g = wrk(other.url + p, headers, otherPid);
-          console.log(`  ${'  --against'.padEnd(44)} ${show(g)}  ${(g.rate / otherHealth.rate).toFixed(2)} of its /healthz; this/against: rate ${(f.rate / g.rate).toFixed(2)}, CPU a request ${(f.cpuMs! / g.cpuMs!).toFixed(2)}`);
+          console.log(
+            `  ${'  --against'.padEnd(44)} ${show(g)}  ${(g.rate / otherHealth.rate).toFixed(2)} of its /healthz; this/against: rate ${(f.rate / g.rate).toFixed(2)}, CPU a request ${(f.cpuMs! / g.cpuMs!).toFixed(2)}`,
+          );
         }
       }
       bodies.push({ path: p, body: Buffer.from(await (await fetch(base + p)).arrayBuffer()) });
@@ -209,7 +240,8 @@ async function main() {
     serve = undefined;
     if (NGINX) {
       console.log('\nnginx serving the same bytes (a file per page):');
-      for (const [p, f] of await nginxFigures(bodies)) console.log(`  ${p.padEnd(44)} ${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms`);
+      for (const [p, f] of await nginxFigures(bodies))
+        console.log(`  ${p.padEnd(44)} ${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms`);
     } else console.log('\nnginx is not installed: no nginx reference (apt-get install nginx-light).');
     if (ONLY || WHO) console.log('\nidle memory: not measured when --only or --who picks some pages.');
     else {

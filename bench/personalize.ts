@@ -54,7 +54,10 @@ const decorated = decoratePost(post, {
 });
 
 const pem = (type: 'rsa' | 'ed25519') =>
-  (type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519')).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  (type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519')).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  }) as string;
 const rsa = loadDkimKey('lists.example.gov', 'rsa', pem('rsa'));
 const ed = loadDkimKey('lists.example.gov', 'ed', pem('ed25519'));
 
@@ -63,7 +66,11 @@ function run(name: string, keys: DkimKey[]) {
   const p = preparePersonalizer(decorated, keys);
   const prepareMs = performance.now() - t0;
   const one = (i: number) =>
-    p.forRecipient({ unsubscribeUrl: `https://socialgov.example.gov/u/${i.toString(36)}tok`, unsubscribeMailto: `mailto:sm-leave+${i.toString(36)}@lists.example.gov`, to: `member${i}@agency.gov` });
+    p.forRecipient({
+      unsubscribeUrl: `https://socialgov.example.gov/u/${i.toString(36)}tok`,
+      unsubscribeMailto: `mailto:sm-leave+${i.toString(36)}@lists.example.gov`,
+      to: `member${i}@agency.gov`,
+    });
   for (let i = 0; i < Math.min(200, recipients); i++) one(i); // warm-up
   let bytes = 0;
   const start = performance.now();
@@ -72,11 +79,13 @@ function run(name: string, keys: DkimKey[]) {
   const perSecond = (recipients / ms) * 1000;
   console.log(
     `${name.padEnd(16)} ${perSecond.toFixed(0).padStart(7)} messages/s  ${((ms * 1000) / recipients).toFixed(1).padStart(7)} µs/message  ` +
-      `10,000 recipients: ${((10_000 / perSecond)).toFixed(2)} s on one core  (prepare ${prepareMs.toFixed(2)} ms, ${(bytes / recipients / 1024).toFixed(1)} KB/message)`,
+      `10,000 recipients: ${(10_000 / perSecond).toFixed(2)} s on one core  (prepare ${prepareMs.toFixed(2)} ms, ${(bytes / recipients / 1024).toFixed(1)} KB/message)`,
   );
 }
 
-console.log(`forRecipient on a ${(decorated.length / 1024).toFixed(1)} KB decorated post, ${recipients} recipients per case, one core (Node ${process.version})`);
+console.log(
+  `forRecipient on a ${(decorated.length / 1024).toFixed(1)} KB decorated post, ${recipients} recipients per case, one core (Node ${process.version})`,
+);
 run('unsigned', []);
 run('ed25519-sha256', [ed]);
 run('rsa-sha256 2048', [rsa]);

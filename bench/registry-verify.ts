@@ -35,10 +35,15 @@ async function seed(url: string): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
     await ensureBuiltinPlatforms(pool);
-    const agency = await pool.query<{ id: number }>(`insert into registry_agencies (name, level, slug) values ('Bench Agency', 'department', 'bench-agency') returning id`);
+    const agency = await pool.query<{ id: number }>(
+      `insert into registry_agencies (name, level, slug) values ('Bench Agency', 'department', 'bench-agency') returning id`,
+    );
     const agencyId = agency.rows[0]!.id;
     const canonical: Record<string, (h: string) => string> = {
-      x: (h) => `https://x.com/${h}`, youtube: (h) => `https://www.youtube.com/@${h}`, instagram: (h) => `https://www.instagram.com/${h}`, facebook: (h) => `https://www.facebook.com/${h}`,
+      x: (h) => `https://x.com/${h}`,
+      youtube: (h) => `https://www.youtube.com/@${h}`,
+      instagram: (h) => `https://www.instagram.com/${h}`,
+      facebook: (h) => `https://www.facebook.com/${h}`,
     };
     for (let start = 0; start < ACCOUNTS; start += 1000) {
       const params: unknown[] = [];
@@ -104,7 +109,8 @@ function line(name: string, r: Result): string {
 }
 
 async function main(): Promise<void> {
-  if (!SERVER_URL) throw new Error('Set TEST_DATABASE_URL (a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/test): the benchmark seeds the database directly.');
+  if (!SERVER_URL)
+    throw new Error('Set TEST_DATABASE_URL (a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/test): the benchmark seeds the database directly.');
   const database = await testDatabaseEnv();
   const server = await startServe({ ...database.env, LOG_LEVEL: 'warn', SOCIALGOV_SEED: 'false', REGISTRY_RATE_LIMIT: '10000000', SOCIALGOV_ROLES: 'web' });
   try {
@@ -112,7 +118,9 @@ async function main(): Promise<void> {
     const health = (_n: number) => '/healthz';
     const verify = (n: number) => `/api/v1/registry/verify?url=${encodeURIComponent(addressOf((n * 7919) % ACCOUNTS, n))}`;
     const isVerified = (b: string) => b.startsWith('{"verified":true');
-    console.log(`Registry verify benchmark: ${ACCOUNTS} published accounts, ${CLIENTS} concurrent clients, ${SECONDS} s per endpoint (after ${WARMUP_SECONDS} s warm-up)`);
+    console.log(
+      `Registry verify benchmark: ${ACCOUNTS} published accounts, ${CLIENTS} concurrent clients, ${SECONDS} s per endpoint (after ${WARMUP_SECONDS} s warm-up)`,
+    );
     await load(server.url, health, () => true, WARMUP_SECONDS);
     const h = await load(server.url, health, (b) => b.includes('"ok"'), SECONDS);
     await load(server.url, verify, isVerified, WARMUP_SECONDS);

@@ -56,7 +56,11 @@ for (const [name, args] of cases) {
 const ref = results[0]!;
 console.log(`Start-up, median of ${runs} runs (Node ${process.version}; CPU in 10 ms ticks):`);
 for (const r of results) {
-  console.log(`  ${r.name.padEnd(34)} wall ${r.wall.toFixed(0).padStart(5)} ms  CPU ${r.cpu.toFixed(0).padStart(5)} ms  ${r === ref ? '' : `${(r.wall / ref.wall).toFixed(1)}× the reference's wall time`}`);
+  console.log(
+    `  ${r.name.padEnd(34)} wall ${r.wall.toFixed(0).padStart(5)} ms  CPU ${r.cpu.toFixed(0).padStart(5)} ms  ${r === ref ? '' : `${(r.wall / ref.wall).toFixed(1)}× the reference's wall time`}`,
+  );
 }
 const help = results[1]!;
-console.log(`socialgov --help: ${help.cpu.toFixed(0)} ms of CPU, ${help.wall.toFixed(0)} ms wall (goal: under 500 ms; was about 2,300 ms of CPU) — ${help.cpu < 500 && help.wall < 500 ? "meets" : "misses"} the goal.`);
+console.log(
+  `socialgov --help: ${help.cpu.toFixed(0)} ms of CPU, ${help.wall.toFixed(0)} ms wall (goal: under 500 ms; was about 2,300 ms of CPU) — ${help.cpu < 500 && help.wall < 500 ? 'meets' : 'misses'} the goal.`,
+);

@@ -12,9 +12,15 @@ export function nodeVerdict(version = process.versions.node) {
     return { refuse: true, message: `socialgov needs Node.js 22, 24 or 26; this is ${version}, which cannot run it. ${install}` };
   }
   if (major === 20) {
-    return { refuse: false, message: `warning: Node.js 20 reached end of life on 2026-04-30 and gets no security fixes; socialgov still runs on it but supports only 22, 24 and 26. ${install}` };
+    return {
+      refuse: false,
+      message: `warning: Node.js 20 reached end of life on 2026-04-30 and gets no security fixes; socialgov still runs on it but supports only 22, 24 and 26. ${install}`,
+    };
   }
-  return { refuse: false, message: `warning: Node.js ${version} is not a version socialgov is tested on (${SUPPORTED.join(', ')}); if something fails, try one of those.` };
+  return {
+    refuse: false,
+    message: `warning: Node.js ${version} is not a version socialgov is tested on (${SUPPORTED.join(', ')}); if something fails, try one of those.`,
+  };
 }
 
 export function checkNode() {

@@ -7,7 +7,20 @@
 // dist/ is a symbolic link to one finished build under .build/; a new build is made beside it and
 // the link is swapped in one rename, so a process starting while another builds never sees half a
 // tree. bin/socialgov.js rebuilds when a source is newer than the build (see needsBuild).
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -48,7 +61,6 @@ export function needsBuild() {
   return '';
 }
 
-
 export async function buildDist({ quiet = false } = {}) {
   const startedMs = Date.now();
   const files = sourceFiles();
@@ -61,28 +73,30 @@ export async function buildDist({ quiet = false } = {}) {
   // stop(): esbuild's service process would otherwise live on beside the program that built
   // (socialgov serve, when it builds at start), holding about 100 MB.
   try {
-  await build({
-    entryPoints,
-    outdir: out,
-    outbase: SRC,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'error',
-    tsconfig: path.join(root, 'tsconfig.json'),
-    plugins: [
-      {
-        // Each file stays its own module: a relative import is left to Node, with .ts/.tsx as .js.
-        name: 'one-file-per-module',
-        setup(b) {
-          b.onResolve({ filter: /^\.\.?\// }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path.replace(/\.tsx?$/, '.js'), external: true }));
+    await build({
+      entryPoints,
+      outdir: out,
+      outbase: SRC,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'linked',
+      logLevel: 'error',
+      tsconfig: path.join(root, 'tsconfig.json'),
+      plugins: [
+        {
+          // Each file stays its own module: a relative import is left to Node, with .ts/.tsx as .js.
+          name: 'one-file-per-module',
+          setup(b) {
+            b.onResolve({ filter: /^\.\.?\// }, (args) =>
+              args.kind === 'entry-point' ? undefined : { path: args.path.replace(/\.tsx?$/, '.js'), external: true },
+            );
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
   } finally {
     await stop();
   }

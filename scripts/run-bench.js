@@ -7,7 +7,12 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dir = path.join(root, 'bench');
-const all = existsSync(dir) ? readdirSync(dir).filter((f) => /^[a-z0-9-]+\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, '')).sort() : [];
+const all = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => /^[a-z0-9-]+\.ts$/.test(f))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort()
+  : [];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const w of wanted) {
   if (!all.includes(w)) {
@@ -18,7 +23,10 @@ for (const w of wanted) {
 let failed = 0;
 for (const name of wanted.length ? wanted : all) {
   console.log(`\n== bench: ${name}`);
-  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, `${name}.ts`), ...process.argv.slice(2).filter((a) => a.startsWith('-'))], { stdio: 'inherit', cwd: root });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, `${name}.ts`), ...process.argv.slice(2).filter((a) => a.startsWith('-'))], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   if (res.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

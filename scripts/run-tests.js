@@ -3,7 +3,7 @@
 //
 // Usage: node scripts/run-tests.js [--node PATH] [--checks] [--record] [unit|integration|browser ...]
 //   no suite named: all three. --checks also runs the type check and the lint (eslint, xss-scan,
-//   stylelint), as `npm test` does.
+//   stylelint, prettier --check), as `npm test` does.
 //   --node PATH runs the suites on another Node.js.
 //   --record writes each file's time to test/durations.json (the order of the next runs).
 //   TEST_ALSO_NODE=PATH[,PATH] runs unit and integration again on each of those Node.js programs
@@ -29,7 +29,10 @@ const root = path.resolve(import.meta.dirname, '..');
 const DURATIONS = path.join(root, 'test/durations.json');
 // Unit tests sit beside their code: in src, and beside the shared test helpers at the top of test/.
 const SUITES = {
-  unit: [['src', true], ['test', false]],
+  unit: [
+    ['src', true],
+    ['test', false],
+  ],
   integration: [['test/integration', true]],
   browser: [['test/browser', true]],
 };
@@ -71,8 +74,14 @@ function versionOf(bin) {
   return r.stdout.trim();
 }
 const mainVersion = versionOf(nodeBin);
-const alsoNodes = (process.env.TEST_ALSO_NODE ?? '').split(',').filter(Boolean).map((bin) => ({ bin, version: versionOf(bin) }));
-const alsoUnitNodes = (process.env.TEST_ALSO_UNIT_NODE ?? '').split(',').filter(Boolean).map((bin) => ({ bin, version: versionOf(bin) }));
+const alsoNodes = (process.env.TEST_ALSO_NODE ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((bin) => ({ bin, version: versionOf(bin) }));
+const alsoUnitNodes = (process.env.TEST_ALSO_UNIT_NODE ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((bin) => ({ bin, version: versionOf(bin) }));
 const major = (version) => version.replace(/^v/, '').split('.')[0];
 
 let known = {};
@@ -89,7 +98,13 @@ try {
 const jobs = [];
 const npx = (bin) => path.join(root, 'node_modules/.bin', bin);
 if (checks) {
-  for (const [label, cmd, argv] of [['typecheck', npx('tsc'), ['-p', 'tsconfig.json']], ['eslint', npx('eslint'), ['.']], ['xss-scan', npx('xss-scan'), ['-p', 'tsconfig.json']], ['stylelint', npx('stylelint'), ['src/**/*.css']]]) {
+  for (const [label, cmd, argv] of [
+    ['typecheck', npx('tsc'), ['-p', 'tsconfig.json']],
+    ['eslint', npx('eslint'), ['.']],
+    ['xss-scan', npx('xss-scan'), ['-p', 'tsconfig.json']],
+    ['stylelint', npx('stylelint'), ['src/**/*.css']],
+    ['prettier', npx('prettier'), ['--check', '.']],
+  ]) {
     jobs.push({ label, name: label, cmd, argv, weight: 1, browser: false, key: label });
   }
 }
@@ -97,12 +112,28 @@ function suiteJobs(suite, bin, label) {
   const files = SUITES[suite].flatMap(find);
   if (suite === 'unit') {
     // hundreds of small tests in ~60 files: one runner, two files at a time
-    jobs.push({ label, name: 'unit tests', cmd: bin, argv: ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], weight: 2, browser: false, key: 'unit' });
+    jobs.push({
+      label,
+      name: 'unit tests',
+      cmd: bin,
+      argv: ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+      weight: 2,
+      browser: false,
+      key: 'unit',
+    });
     return;
   }
   for (const file of files) {
     // A file run directly runs its own tests with the reporter given (no runner process between).
-    jobs.push({ label, name: file, cmd: bin, argv: ['--import', 'tsx', '--test-reporter=spec', file], weight: suite === 'browser' ? 2 : 1, browser: suite === 'browser', key: file });
+    jobs.push({
+      label,
+      name: file,
+      cmd: bin,
+      argv: ['--import', 'tsx', '--test-reporter=spec', file],
+      weight: suite === 'browser' ? 2 : 1,
+      browser: suite === 'browser',
+      key: file,
+    });
   }
 }
 for (const s of suites) suiteJobs(s, nodeBin, s);
@@ -111,7 +142,9 @@ if (suites.includes('unit')) for (const other of alsoUnitNodes) suiteJobs('unit'
 if (!jobs.length) usage('No test files found.');
 
 // Longest first; a job with no recorded time counts as a middling one.
-const times = Object.values(known).filter((n) => typeof n === 'number').sort((a, b) => a - b);
+const times = Object.values(known)
+  .filter((n) => typeof n === 'number')
+  .sort((a, b) => a - b);
 const middling = times.length ? times[Math.floor(times.length / 2)] : 10;
 const expected = (job) => known[job.key] ?? middling;
 jobs.sort((a, b) => expected(b) - expected(a));
@@ -141,7 +174,11 @@ function run(job) {
     // process that never exits (a handle left open) would otherwise hold the whole run.
     const limit = (Number(process.env.TEST_FILE_MINUTES) || 12) * 60_000;
     const timer = setTimeout(() => {
-      chunks.push(Buffer.from(`\n${job.name} did not end within ${limit / 60_000} min (all its tests may have passed: look for a server, pool or timer left open); stopped.\n`));
+      chunks.push(
+        Buffer.from(
+          `\n${job.name} did not end within ${limit / 60_000} min (all its tests may have passed: look for a server, pool or timer left open); stopped.\n`,
+        ),
+      );
       child.kill('SIGKILL');
     }, limit);
     child.on('close', (code, signal) => {
@@ -203,7 +240,9 @@ await new Promise((allDone) => {
         appendFileSync(path.join(root, 'test-results', `${job.label}.log`), `=== ${job.name} (${fmt(r.seconds)}, exit ${r.code})\n${r.text}\n`);
         const lines = r.text.split('\n');
         if (lines.at(-1) === '') lines.pop();
-        process.stdout.write(lines.map((l) => `[${job.label}] ${l}\n`).join('') + `[${job.label}] ${r.code === 0 ? 'ok' : 'FAILED'}: ${job.name} in ${fmt(r.seconds)}\n`);
+        process.stdout.write(
+          lines.map((l) => `[${job.label}] ${l}\n`).join('') + `[${job.label}] ${r.code === 0 ? 'ok' : 'FAILED'}: ${job.name} in ${fmt(r.seconds)}\n`,
+        );
         next();
       });
     }
@@ -238,11 +277,22 @@ for (const label of labels) {
   for (const r of mine) for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v;
   const ok = mine.every((r) => r.code === 0);
   const span = (Math.max(...mine.map((r) => r.ended)) - Math.min(...mine.map((r) => r.started))) / 1000;
-  const tally = counts.tests !== undefined ? `${counts.pass ?? 0} passed, ${counts.fail ?? 0} failed, ${counts.skipped ?? 0} skipped, ${counts.cancelled ?? 0} cancelled` : ok ? 'clean' : 'problems above';
+  const tally =
+    counts.tests !== undefined
+      ? `${counts.pass ?? 0} passed, ${counts.fail ?? 0} failed, ${counts.skipped ?? 0} skipped, ${counts.cancelled ?? 0} cancelled`
+      : ok
+        ? 'clean'
+        : 'problems above';
   console.log(`  ${ok ? 'ok  ' : 'FAIL'}  ${label.padEnd(15)} ${fmt(span).padStart(12)}   ${tally}`);
 }
 console.log('The longest files:');
-for (const r of [...results].filter((r) => r.job.key !== r.job.label).sort((a, b) => b.seconds - a.seconds).slice(0, 8)) console.log(`  ${fmt(r.seconds).padStart(12)}  ${r.job.label}: ${r.job.name}`);
+for (const r of [...results]
+  .filter((r) => r.job.key !== r.job.label)
+  .sort((a, b) => b.seconds - a.seconds)
+  .slice(0, 8))
+  console.log(`  ${fmt(r.seconds).padStart(12)}  ${r.job.label}: ${r.job.name}`);
 const failed = results.filter((r) => r.code !== 0);
-console.log(`  all: ${fmt(wall)}${failed.length ? `  (failed: ${failed.map((r) => `${r.job.label}:${r.job.name}`).join(', ')}; see above, or test-results/<suite>.log)` : ''}`);
+console.log(
+  `  all: ${fmt(wall)}${failed.length ? `  (failed: ${failed.map((r) => `${r.job.label}:${r.job.name}`).join(', ')}; see above, or test-results/<suite>.log)` : ''}`,
+);
 process.exit(failed.length ? 1 : 0);

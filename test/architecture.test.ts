@@ -42,11 +42,20 @@ function sourceFiles(): string[] {
     .sort();
 }
 
-const features = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory() && !SHARED.has(e.name)).map((e) => e.name).sort();
+const features = readdirSync(SRC, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && !SHARED.has(e.name))
+  .map((e) => e.name)
+  .sort();
 
 /** Every module a file imports or re-exports, statically or with import(), with its line. */
 function importsOf(file: string): Array<{ specifier: string; line: number }> {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(file, 'utf8'),
+    ts.ScriptTarget.ES2022,
+    true,
+    file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: Array<{ specifier: string; line: number }> = [];
   const add = (node: ts.Node, spec: ts.Expression | undefined) => {
     if (spec && ts.isStringLiteralLike(spec)) found.push({ specifier: spec.text, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
@@ -78,10 +87,14 @@ function problem(file: string, specifier: string): string | undefined {
   }
   // from a feature
   if (to === 'platform' || to === 'web') return undefined;
-  if (to === 'app' || to === 'cli') return `a feature must not import ${to === 'app' ? 'the composition root' : 'the command line'}. Add what it needs to the feature's descriptor or to src/platform.`;
+  if (to === 'app' || to === 'cli')
+    return `a feature must not import ${to === 'app' ? 'the composition root' : 'the command line'}. Add what it needs to the feature's descriptor or to src/platform.`;
   if (target === `src/${to}/index.ts`) return undefined;
   if (INTERNAL_IMPORTS_PENDING.some((p) => p.test(rel(file)))) return undefined;
-  return `a feature uses another feature only through its public entry. Import from '${path.relative(path.dirname(file), path.join(SRC, to, 'index.ts')).split(path.sep).join('/')}' instead, adding the export there if it is missing (or move the shared part into src/web or src/platform).`;
+  return `a feature uses another feature only through its public entry. Import from '${path
+    .relative(path.dirname(file), path.join(SRC, to, 'index.ts'))
+    .split(path.sep)
+    .join('/')}' instead, adding the export there if it is missing (or move the shared part into src/web or src/platform).`;
 }
 
 test('src/platform knows no feature, and features use each other only through their public entry (index.ts)', () => {
@@ -100,8 +113,10 @@ test('every feature has a descriptor, listed in the composition root', () => {
   const listed = readFileSync(path.join(SRC, 'app/features.ts'), 'utf8');
   const problems: string[] = [];
   for (const feature of features) {
-    if (!existsSync(path.join(SRC, feature, 'feature.ts'))) problems.push(`src/${feature} has no descriptor: add src/${feature}/feature.ts exporting its Feature (see src/platform/feature.ts).`);
-    else if (!listed.includes(`from '../${feature}/feature.ts'`)) problems.push(`src/${feature}/feature.ts is not listed in src/app/features.ts: import it there and add it to FEATURES.`);
+    if (!existsSync(path.join(SRC, feature, 'feature.ts')))
+      problems.push(`src/${feature} has no descriptor: add src/${feature}/feature.ts exporting its Feature (see src/platform/feature.ts).`);
+    else if (!listed.includes(`from '../${feature}/feature.ts'`))
+      problems.push(`src/${feature}/feature.ts is not listed in src/app/features.ts: import it there and add it to FEATURES.`);
   }
   assert.deepEqual(problems, [], `\n${problems.join('\n')}\n`);
 });
@@ -111,14 +126,23 @@ test(`no source file under src/ is over ${MAX_LINES} lines`, () => {
   for (const file of sourceFiles()) {
     if (SIZE_PENDING.some((p) => p.test(rel(file)))) continue;
     const lines = readFileSync(file, 'utf8').split('\n').length - 1;
-    if (lines > MAX_LINES) problems.push(`${rel(file)} has ${lines} lines (at most ${MAX_LINES}): split it by page or by job, and move parts other features could share into src/web.`);
+    if (lines > MAX_LINES)
+      problems.push(
+        `${rel(file)} has ${lines} lines (at most ${MAX_LINES}): split it by page or by job, and move parts other features could share into src/web.`,
+      );
   }
   assert.deepEqual(problems, [], `\n${problems.join('\n')}\n`);
 });
 
 /** Functions over `limit` lines in a file: the outermost ones (a route plugin's inner function is its own). */
 function longFunctions(file: string, limit: number): Array<{ name: string; line: number; lines: number }> {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(file, 'utf8'),
+    ts.ScriptTarget.ES2022,
+    true,
+    file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: Array<{ name: string; line: number; lines: number }> = [];
   const visit = (node: ts.Node) => {
     if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
@@ -185,7 +209,9 @@ function tableOwners(): Map<string, string> {
   for (const feature of [...features, 'platform']) {
     const dir = path.join(SRC, feature, 'migrations');
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.sql')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.sql'))
+      .sort()) {
       for (const m of readFileSync(path.join(dir, f), 'utf8').matchAll(/create\s+(?:table|view)\s+(?:if\s+not\s+exists\s+)?(\w+)/gi)) {
         if (!owners.has(m[1]!.toLowerCase())) owners.set(m[1]!.toLowerCase(), feature);
       }
@@ -210,10 +236,13 @@ test('features own their tables: SQL names another feature’s table only where 
       used.add(key);
       if (!(key in CROSS_TABLE_READS)) {
         const line = text.slice(0, m.index).split('\n').length;
-        problems.push(`${rel(file)}:${line} names ${table}, a table of ${owner}: call ${owner}'s read or write functions (src/${owner}/index.ts) instead, or list it in CROSS_TABLE_READS with why.`);
+        problems.push(
+          `${rel(file)}:${line} names ${table}, a table of ${owner}: call ${owner}'s read or write functions (src/${owner}/index.ts) instead, or list it in CROSS_TABLE_READS with why.`,
+        );
       }
     }
   }
-  for (const key of Object.keys(CROSS_TABLE_READS)) if (!used.has(key)) problems.push(`CROSS_TABLE_READS lists "${key}", which no code does any more: remove it (and from docs/architecture.md).`);
+  for (const key of Object.keys(CROSS_TABLE_READS))
+    if (!used.has(key)) problems.push(`CROSS_TABLE_READS lists "${key}", which no code does any more: remove it (and from docs/architecture.md).`);
   assert.deepEqual(problems, [], `\n${problems.join('\n')}\n`);
 });

@@ -39,10 +39,34 @@ export function rawMail(m: TestMail): string {
   if (!m.html && !m.attachment) return [...head, 'Content-Type: text/plain; charset=utf-8', '', text, ''].join('\n');
   const parts: string[] = [];
   if (m.html) {
-    parts.push(['Content-Type: multipart/alternative; boundary="alt"', '', '--alt', 'Content-Type: text/plain; charset=utf-8', '', text, '--alt', 'Content-Type: text/html; charset=utf-8', '', m.html, '--alt--', ''].join('\n'));
+    parts.push(
+      [
+        'Content-Type: multipart/alternative; boundary="alt"',
+        '',
+        '--alt',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        text,
+        '--alt',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        m.html,
+        '--alt--',
+        '',
+      ].join('\n'),
+    );
   } else parts.push(['Content-Type: text/plain; charset=utf-8', '', text, ''].join('\n'));
   if (m.attachment) {
-    parts.push([`Content-Type: ${m.attachment.type}; name="${m.attachment.filename}"`, `Content-Disposition: attachment; filename="${m.attachment.filename}"`, 'Content-Transfer-Encoding: base64', '', Buffer.from(m.attachment.content).toString('base64'), ''].join('\n'));
+    parts.push(
+      [
+        `Content-Type: ${m.attachment.type}; name="${m.attachment.filename}"`,
+        `Content-Disposition: attachment; filename="${m.attachment.filename}"`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from(m.attachment.content).toString('base64'),
+        '',
+      ].join('\n'),
+    );
   }
   return [...head, 'Content-Type: multipart/mixed; boundary="mix"', '', ...parts.map((p) => `--mix\n${p}`), '--mix--', ''].join('\n');
 }
@@ -107,9 +131,14 @@ export async function startCorpusArchive(): Promise<CorpusArchive> {
     const report = await importMbox(pool, list, readFileSync(CORPUS), { name: 'test', source: 'cli' });
     assert.equal(report.found, 1500);
     const { rows } = await pool.query(`insert into members (email, name) values ('reader@agency.gov', 'Reader') returning id`);
-    await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = 'social-media'`, [rows[0].id]);
+    await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = 'social-media'`, [
+      rows[0].id,
+    ]);
     const session = await createSession(pool, Number(rows[0].id), { days: 1 });
-    const posts = await pool.query<{ number: number }>('select p.number from posts p join archive_entries e on e.post_id = p.id where p.list_id = $1 order by p.number', [list.id]);
+    const posts = await pool.query<{ number: number }>(
+      'select p.number from posts p join archive_entries e on e.post_id = p.id where p.list_id = $1 order by p.number',
+      [list.id],
+    );
     // the corpus repeats a few Message-IDs: those are imported once
     assert.ok(posts.rows.length >= 1490, `${posts.rows.length} messages archived`);
     return { platform, session, messagePaths: posts.rows.map((r) => `/archives/social-media/${r.number}`), close };

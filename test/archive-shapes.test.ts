@@ -7,17 +7,70 @@ import type { List } from '../src/lists/store.ts';
 import { rawMail } from './archive-helpers.ts';
 import { chooseRepresentatives, evenSample, markupShape } from './archive-shapes.ts';
 
-const list = { id: 1, localPart: 'social-media', name: 'Social Media', communitySlug: 'social-media', groupSlug: null, timeZone: 'America/New_York', archivePublic: false } as List;
+const list = {
+  id: 1,
+  localPart: 'social-media',
+  name: 'Social Media',
+  communitySlug: 'social-media',
+  groupSlug: null,
+  timeZone: 'America/New_York',
+  archivePublic: false,
+} as List;
 const sentAt = new Date('2024-03-04T15:00:00Z');
-const thread: ThreadSummary = { id: 1, subject: 'Hello', startedAt: sentAt, lastAt: sentAt, messages: 1, replies: 0, participants: 1, starter: { name: 'Jo', address: 'jo@agency.gov' }, rootNumber: 1 };
+const thread: ThreadSummary = {
+  id: 1,
+  subject: 'Hello',
+  startedAt: sentAt,
+  lastAt: sentAt,
+  messages: 1,
+  replies: 0,
+  participants: 1,
+  starter: { name: 'Jo', address: 'jo@agency.gov' },
+  rootNumber: 1,
+};
 
 /** A message page as the server renders it: the mail through the real sanitizer or text folding, in the real page. */
 async function messagePage(mail: { text: string; html?: string }, remoteImages = false): Promise<string> {
-  const raw = Buffer.from(rawMail({ id: 'm@x', from: 'Jo <jo@agency.gov>', subject: 'Hello', date: sentAt.toISOString(), text: mail.text, ...(mail.html ? { html: mail.html } : {}) }));
-  const post: ArchivedPost = { postId: 1, number: 1, threadId: 1, parentNumber: null, messageId: '<m@x>', subject: 'Hello', fromAddress: 'jo@agency.gov', fromName: 'Jo', sentAt, text: mail.text, hasHtml: !!mail.html, attachments: [] };
+  const raw = Buffer.from(
+    rawMail({
+      id: 'm@x',
+      from: 'Jo <jo@agency.gov>',
+      subject: 'Hello',
+      date: sentAt.toISOString(),
+      text: mail.text,
+      ...(mail.html ? { html: mail.html } : {}),
+    }),
+  );
+  const post: ArchivedPost = {
+    postId: 1,
+    number: 1,
+    threadId: 1,
+    parentNumber: null,
+    messageId: '<m@x>',
+    subject: 'Hello',
+    fromAddress: 'jo@agency.gov',
+    fromName: 'Jo',
+    sentAt,
+    text: mail.text,
+    hasHtml: !!mail.html,
+    attachments: [],
+  };
   const format = mail.html ? 'html' : 'text';
   const body = await renderBody(post, raw, { format, remoteImages, hideAddresses: false, postPath: '/archives/social-media/1' });
-  return MessagePage({ site: { name: 'SocialGov' }, list, hideAddresses: false, member: true, rendered: { post, bodyHtml: body.html }, month: '2024-03', thread, replies: [], format, hasHtml: !!mail.html, imagesShown: remoteImages, imagesBlocked: body.imagesBlocked });
+  return MessagePage({
+    site: { name: 'SocialGov' },
+    list,
+    hideAddresses: false,
+    member: true,
+    rendered: { post, bodyHtml: body.html },
+    month: '2024-03',
+    thread,
+    replies: [],
+    format,
+    hasHtml: !!mail.html,
+    imagesShown: remoteImages,
+    imagesBlocked: body.imagesBlocked,
+  });
 }
 
 describe('markup shapes of archive message pages', () => {
@@ -33,7 +86,7 @@ describe('markup shapes of archive message pages', () => {
       'plain text': await messagePage({ text: 'Hello all.' }),
       'plain text, a quote': await messagePage({ text: 'Yes.\n\nOn Monday Jo wrote:\n> Hello all.' }),
       'plain text, a link': await messagePage({ text: 'See https://example.gov/captions' }),
-      'HTML': await messagePage({ text: 'Hello all.', html: '<p>Hello all.</p>' }),
+      HTML: await messagePage({ text: 'Hello all.', html: '<p>Hello all.</p>' }),
       'HTML, a table': await messagePage({ text: 'Hello all.', html: '<p>Hello all.</p><table><tr><td>Monday</td><td>Tuesday</td></tr></table>' }),
       'HTML, an image': await messagePage({ text: 'Hello all.', html: '<p>Hello all. <img src="https://example.gov/logo.png" alt="Logo"></p>' }, true),
       'HTML, a quote': await messagePage({ text: 'Hello all.', html: '<p>Hello all.</p><blockquote>Earlier words</blockquote>' }),
@@ -53,8 +106,14 @@ describe('markup shapes of archive message pages', () => {
 
   test('the same elements nested otherwise: one shape, and a page of its own for the new pair', async () => {
     const plain = await messagePage({ text: 'Hello all.' });
-    const apart = await messagePage({ text: 'Logo', html: '<p><a href="https://example.gov/">Home</a> <img src="https://example.gov/logo.png" alt="Logo"></p>' }, true);
-    const linked = await messagePage({ text: 'Logo', html: '<p>Home <a href="https://example.gov/"><img src="https://example.gov/logo.png" alt="Logo"></a></p>' }, true);
+    const apart = await messagePage(
+      { text: 'Logo', html: '<p><a href="https://example.gov/">Home</a> <img src="https://example.gov/logo.png" alt="Logo"></p>' },
+      true,
+    );
+    const linked = await messagePage(
+      { text: 'Logo', html: '<p>Home <a href="https://example.gov/"><img src="https://example.gov/logo.png" alt="Logo"></a></p>' },
+      true,
+    );
     assert.equal(markupShape(apart).key, markupShape(linked).key);
     assert.ok(markupShape(linked).pairs.includes('a>img[alt,src]'));
     const chosen = chooseRepresentatives(
@@ -66,7 +125,13 @@ describe('markup shapes of archive message pages', () => {
       ],
       ['/3'],
     );
-    assert.deepEqual(chosen.byShape.map((s) => [s.path, s.pages]), [['/1', 2], ['/2', 2]]);
+    assert.deepEqual(
+      chosen.byShape.map((s) => [s.path, s.pages]),
+      [
+        ['/1', 2],
+        ['/2', 2],
+      ],
+    );
     assert.deepEqual(chosen.forPairs, ['/4']);
     assert.deepEqual(chosen.paths, ['/1', '/2', '/4', '/3']);
   });

@@ -26,7 +26,10 @@ function kind(e: HtmlElement): string {
 }
 
 function elementKind(e: HtmlElement): string {
-  return `${kind(e)}[${Object.keys(e.attribs).filter((a) => a !== 'class').sort().join(',')}]`;
+  return `${kind(e)}[${Object.keys(e.attribs)
+    .filter((a) => a !== 'class')
+    .sort()
+    .join(',')}]`;
 }
 
 export interface MarkupShape {

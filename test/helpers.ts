@@ -130,7 +130,11 @@ export interface ServeProcess {
  */
 export function startServe(env: Record<string, string | undefined>, timeoutMs = 60_000, nodeArgs: string[] = [], bin = BIN): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], { env: childEnv({ PORT: '0', SMTP_IN_PORT: '0', ...env }), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], {
+      env: childEnv({ PORT: '0', SMTP_IN_PORT: '0', ...env }),
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const timer = setTimeout(() => {

@@ -125,13 +125,23 @@ export function writeLibraryFixture(dir: string): string[] {
 export async function addMember(pool: pg.Pool, community: string, m: { email: string; name: string; agency?: string; role?: Role }): Promise<number> {
   const c = await pool.query<{ id: number }>('select id from communities where slug = $1', [community]);
   const member = await ensureMember(pool, { email: m.email, name: m.name, agency: m.agency ?? null });
-  await changeMembership(pool, SYSTEM, { communityId: Number(c.rows[0]!.id), memberId: member.id, status: 'active', role: m.role ?? 'member', source: 'cli', action: 'member.add' });
+  await changeMembership(pool, SYSTEM, {
+    communityId: Number(c.rows[0]!.id),
+    memberId: member.id,
+    status: 'active',
+    role: m.role ?? 'member',
+    source: 'cli',
+    action: 'member.add',
+  });
   return member.id;
 }
 
 /** Import a .gov registry holding these federal domains and their agencies (as `socialgov agencies import` does). */
 export async function importGovDomains(pool: pg.Pool, domains: Array<[domain: string, agency: string]>): Promise<void> {
-  const csv = ['Domain name,Domain type,Organization name,Suborganization name,City,State,Security contact email', ...domains.map(([d, a]) => `${d},Federal - Executive,${a},,Washington,DC,`)].join('\n');
+  const csv = [
+    'Domain name,Domain type,Organization name,Suborganization name,City,State,Security contact email',
+    ...domains.map(([d, a]) => `${d},Federal - Executive,${a},,Washington,DC,`),
+  ].join('\n');
   const parsed = parseRegistryFile(csv);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   await importRegistry(pool, combineRegistryFiles([{ file: 'current-full.csv', kind: parsed.kind, rows: parsed.rows }]), { actor: SYSTEM });

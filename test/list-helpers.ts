@@ -73,7 +73,14 @@ export interface PostOptions {
 
 /** Send one message to the mail-in listener with a real SMTP (or LMTP) client. */
 export async function postMail(o: PostOptions): Promise<{ accepted: string[]; rejected: string[]; response: string }> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: o.port, secure: false, ignoreTLS: true, lmtp: !!o.lmtp, ...(o.dkim ? { dkim: o.dkim } : {}) } as Parameters<typeof nodemailer.createTransport>[0]);
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: o.port,
+    secure: false,
+    ignoreTLS: true,
+    lmtp: !!o.lmtp,
+    ...(o.dkim ? { dkim: o.dkim } : {}),
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   try {
     const info = await transport.sendMail({
       from: o.from,
@@ -84,7 +91,7 @@ export async function postMail(o: PostOptions): Promise<{ accepted: string[]; re
       ...(o.headers ? { headers: o.headers } : {}),
       ...(o.messageId ? { messageId: o.messageId } : {}),
       ...(o.inReplyTo ? { inReplyTo: o.inReplyTo, references: o.inReplyTo } : {}),
-      envelope: { from: o.envelopeFrom ?? (/<([^>]+)>/.exec(o.from)?.[1] ?? o.from), to: o.to },
+      envelope: { from: o.envelopeFrom ?? /<([^>]+)>/.exec(o.from)?.[1] ?? o.from, to: o.to },
     });
     return { accepted: info.accepted.map(String), rejected: info.rejected.map(String), response: info.response };
   } finally {

@@ -14,7 +14,10 @@ export class WebClient {
    * `headers` go with every request, e.g. a forged `Host` (fetch drops Host, so such a client
    * talks plain node:http instead).
    */
-  constructor(readonly base: string, readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly base: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   private send(url: string, init: RequestInit): Promise<Response> {
     const headers = { ...(init.headers as Record<string, string>), ...this.headers };
@@ -54,7 +57,11 @@ export class WebClient {
     let url = path.startsWith('http') ? path : this.base + path;
     let init: RequestInit = { method, redirect: 'manual', headers: { cookie: this.cookieHeader() } };
     if (form) {
-      init = { ...init, body: new URLSearchParams(form).toString(), headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' } };
+      init = {
+        ...init,
+        body: new URLSearchParams(form).toString(),
+        headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      };
     }
     for (let hops = 0; hops < 5; hops++) {
       const res = await this.send(url, init);

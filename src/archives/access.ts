@@ -11,9 +11,7 @@ import { listStanding } from '../lists/index.ts';
 
 export type ArchiveViewer = MemberRef;
 
-export type ArchiveAccess =
-  | { read: true; member: boolean; coordinator: boolean; hideAddresses: boolean }
-  | { read: false; why: 'sign-in' | 'not-a-member' };
+export type ArchiveAccess = { read: true; member: boolean; coordinator: boolean; hideAddresses: boolean } | { read: false; why: 'sign-in' | 'not-a-member' };
 
 export async function archiveAccess(db: Queryable, list: List, viewer: ArchiveViewer | null): Promise<ArchiveAccess> {
   let member = false;
@@ -32,7 +30,11 @@ export async function archiveAccess(db: Queryable, list: List, viewer: ArchiveVi
 }
 
 /** The archive link on the community page: the same rules as archiveAccess, from what the page already knows. */
-export function archiveLinkFor(list: List, viewer: ArchiveViewer | null, activeMember: boolean): { href: string; public: boolean; readable: boolean; signedIn: boolean } {
+export function archiveLinkFor(
+  list: List,
+  viewer: ArchiveViewer | null,
+  activeMember: boolean,
+): { href: string; public: boolean; readable: boolean; signedIn: boolean } {
   return {
     href: `/archives/${list.localPart}`,
     public: list.archivePublic,

@@ -43,7 +43,8 @@ interface Derived {
 function derive(post: PostRow, parsed: ParsedMessage): Derived {
   // The poster: posts from mail-in carry the From header as sent; behind "X via OtherList" the
   // poster is read by the same rule (posterOf) the importer used for its posts.
-  const poster = viaName(post.from_name) !== null ? { address: parsed.fromAddress, name: parsed.fromName } : { address: post.from_address, name: post.from_name };
+  const poster =
+    viaName(post.from_name) !== null ? { address: parsed.fromAddress, name: parsed.fromName } : { address: post.from_address, name: post.from_name };
   const fresh = freshText(parsed.text).replaceAll('\u0000', '');
   return {
     fromAddress: poster.address,
@@ -76,8 +77,23 @@ export async function archivePost(db: Queryable, post: PostRow, parsed?: ParsedM
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, ${SEARCH_VECTOR('$17', '$15', '$16')})
      on conflict (post_id) do nothing`,
     [
-      post.id, post.list_id, threadId, place.parentPostId, post.message_id, inReplyTo, post.sent_at, d.fromAddress, d.fromName, post.subject,
-      d.bodyText, d.hasHtml, d.attachments, d.hasAttachment, d.searchSender, d.searchBody, d.searchSubject,
+      post.id,
+      post.list_id,
+      threadId,
+      place.parentPostId,
+      post.message_id,
+      inReplyTo,
+      post.sent_at,
+      d.fromAddress,
+      d.fromName,
+      post.subject,
+      d.bodyText,
+      d.hasHtml,
+      d.attachments,
+      d.hasAttachment,
+      d.searchSender,
+      d.searchBody,
+      d.searchSubject,
     ],
   );
   await adoptOrphans(db, post.list_id, post.id, post.message_id, threadId);
@@ -90,7 +106,9 @@ const POST_COLUMNS = 'p.id, p.list_id, p.message_id, p.in_reply_to, p.refs, p.su
 /** Archive the given posts, oldest first, in the caller's transaction (an import passes what it parsed). */
 export async function archivePosts(db: Queryable, postIds: number[], parsed?: Map<number, ParsedMessage>): Promise<void> {
   for (let i = 0; i < postIds.length; i += 200) {
-    const { rows } = await db.query<PostRow>(`select ${POST_COLUMNS} from posts p where p.id = any($1::bigint[]) order by p.sent_at, p.id`, [postIds.slice(i, i + 200)]);
+    const { rows } = await db.query<PostRow>(`select ${POST_COLUMNS} from posts p where p.id = any($1::bigint[]) order by p.sent_at, p.id`, [
+      postIds.slice(i, i + 200),
+    ]);
     for (const r of rows) await archivePost(db, { ...r, id: Number(r.id), list_id: Number(r.list_id) }, parsed?.get(Number(r.id)));
   }
 }
@@ -128,7 +146,10 @@ export async function hasPending(db: Queryable, listId: number): Promise<boolean
  * rules change). Threads stay as they are; their participant counts are recounted. Several
  * processes may run this at once; `limit` stops after about that many. Returns how many were done.
  */
-export async function rederivePending(pool: pg.Pool, opts: { listId?: number; batch?: number; limit?: number; onBatch?: (done: number) => void } = {}): Promise<number> {
+export async function rederivePending(
+  pool: pg.Pool,
+  opts: { listId?: number; batch?: number; limit?: number; onBatch?: (done: number) => void } = {},
+): Promise<number> {
   const batch = opts.batch ?? 100;
   let total = 0;
   for (;;) {

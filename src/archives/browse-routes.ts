@@ -40,14 +40,29 @@ export function archiveBrowseRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, MonthPage({ ...view, ...made.values, content: made.content }));
     });
 
-    app.get<{ Params: { list: string; id: string }; Querystring: { sent?: string; muted?: string } }>('/archives/:list/threads/:id', threadListPage, async (req, reply) => {
-      const sent = /^\d{1,9}$/.test(req.query.sent ?? '') ? Number(req.query.sent) : undefined;
-      const notice: ComposeNotice | undefined =
-        sent !== undefined ? { kind: 'success', heading: 'Your message is on its way', lines: [`It went to the list as message ${sent}, and every member gets a copy by email.`] }
-        : req.query.muted === '1' ? { kind: 'success', heading: 'Thread muted', lines: ['You will get no more messages of this thread, by email or in digests. The rest of the list keeps coming.'] }
-        : req.query.muted === '0' ? { kind: 'success', heading: 'Thread unmuted', lines: ['You will get this thread’s new messages again.'] }
-        : undefined;
-      return threadPage(req, reply, req.params.list, req.params.id, { notice });
-    });
+    app.get<{ Params: { list: string; id: string }; Querystring: { sent?: string; muted?: string } }>(
+      '/archives/:list/threads/:id',
+      threadListPage,
+      async (req, reply) => {
+        const sent = /^\d{1,9}$/.test(req.query.sent ?? '') ? Number(req.query.sent) : undefined;
+        const notice: ComposeNotice | undefined =
+          sent !== undefined
+            ? {
+                kind: 'success',
+                heading: 'Your message is on its way',
+                lines: [`It went to the list as message ${sent}, and every member gets a copy by email.`],
+              }
+            : req.query.muted === '1'
+              ? {
+                  kind: 'success',
+                  heading: 'Thread muted',
+                  lines: ['You will get no more messages of this thread, by email or in digests. The rest of the list keeps coming.'],
+                }
+              : req.query.muted === '0'
+                ? { kind: 'success', heading: 'Thread unmuted', lines: ['You will get this thread’s new messages again.'] }
+                : undefined;
+        return threadPage(req, reply, req.params.list, req.params.id, { notice });
+      },
+    );
   };
 }

@@ -40,14 +40,25 @@ const THREAD_SELECT = `select ${THREAD_COLUMNS} from ${THREAD_FROM}`;
 function toThread(r: Record<string, unknown>): ThreadSummary {
   const messages = Number(r.message_count);
   return {
-    id: Number(r.id), subject: r.subject as string, startedAt: r.started_at as Date, lastAt: r.last_at as Date, messages, replies: messages - 1,
-    participants: Number(r.participant_count), starter: { name: r.from_name as string | null, address: r.from_address as string }, rootNumber: Number(r.number),
+    id: Number(r.id),
+    subject: r.subject as string,
+    startedAt: r.started_at as Date,
+    lastAt: r.last_at as Date,
+    messages,
+    replies: messages - 1,
+    participants: Number(r.participant_count),
+    starter: { name: r.from_name as string | null, address: r.from_address as string },
+    rootNumber: Number(r.number),
   };
 }
 
 /** Threads started in [from, to), oldest first. */
 export async function threadsBetween(db: Queryable, listId: number, from: Date, to: Date): Promise<ThreadSummary[]> {
-  const { rows } = await db.query(`${THREAD_SELECT} where t.list_id = $1 and t.started_at >= $2 and t.started_at < $3 order by t.started_at, t.id`, [listId, from, to]);
+  const { rows } = await db.query(`${THREAD_SELECT} where t.list_id = $1 and t.started_at >= $2 and t.started_at < $3 order by t.started_at, t.id`, [
+    listId,
+    from,
+    to,
+  ]);
   return rows.map(toThread);
 }
 
@@ -55,7 +66,12 @@ export async function threadsBetween(db: Queryable, listId: number, from: Date, 
  * Threads started before `from` with messages in [from, to) — a month's page lists them after
  * the threads it started — oldest first, each with how many of its messages fall in the range.
  */
-export async function threadsContinuedBetween(db: Queryable, listId: number, from: Date, to: Date): Promise<Array<ThreadSummary & { messagesBetween: number }>> {
+export async function threadsContinuedBetween(
+  db: Queryable,
+  listId: number,
+  from: Date,
+  to: Date,
+): Promise<Array<ThreadSummary & { messagesBetween: number }>> {
   const { rows } = await db.query(
     `select ${THREAD_COLUMNS}, x.n from ${THREAD_FROM}
        join (select thread_id, count(*)::int as n from archive_entries where list_id = $1 and sent_at >= $2 and sent_at < $3 group by thread_id) x on x.thread_id = t.id
@@ -97,9 +113,18 @@ const POST_SELECT = `select e.post_id, p.number, e.thread_id, pp.number as paren
 
 function toPost(r: Record<string, unknown>): ArchivedPost {
   return {
-    postId: Number(r.post_id), number: Number(r.number), threadId: Number(r.thread_id), parentNumber: r.parent_number == null ? null : Number(r.parent_number),
-    messageId: r.message_id as string, subject: r.subject as string, fromAddress: r.from_address as string, fromName: r.from_name as string | null,
-    sentAt: r.sent_at as Date, text: r.body_text as string, hasHtml: r.has_html as boolean, attachments: r.attachments as ArchiveAttachment[],
+    postId: Number(r.post_id),
+    number: Number(r.number),
+    threadId: Number(r.thread_id),
+    parentNumber: r.parent_number == null ? null : Number(r.parent_number),
+    messageId: r.message_id as string,
+    subject: r.subject as string,
+    fromAddress: r.from_address as string,
+    fromName: r.from_name as string | null,
+    sentAt: r.sent_at as Date,
+    text: r.body_text as string,
+    hasHtml: r.has_html as boolean,
+    attachments: r.attachments as ArchiveAttachment[],
   };
 }
 

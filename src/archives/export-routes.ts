@@ -41,7 +41,10 @@ export function archiveExportRoutes(ctx: AppContext): FastifyPluginAsync {
       }
       if (Object.keys(errors).length) return home(req, reply, req.params.list, errors, 400);
       const name = `${list.localPart}-${month || `${from || 'start'}_${to || 'now'}`}.mbox.gz`;
-      reply.header('content-type', 'application/gzip').header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'private, no-store');
+      reply
+        .header('content-type', 'application/gzip')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('cache-control', 'private, no-store');
       return reply.send(Readable.from(mboxrdChunks(ctx.pool, { listId: list.id, ...range })).pipe(createGzip()));
     });
   };

@@ -13,7 +13,15 @@ import { archiveSearchSource } from './site-search.ts';
 export const archivesFeature: Feature = {
   name: 'archives',
   // one plugin a page group: browsing (home, months, threads), a message and its attachments, search, the mbox download, the private feed, posting from the web, muting a thread (shared helpers in route-kit.ts)
-  routes: (ctx) => [archiveBrowseRoutes(ctx), archiveMessageRoutes(ctx), archiveSearchRoutes(ctx), archiveExportRoutes(ctx), archiveFeedRoutes(ctx), archivePostRoutes(ctx), archiveMuteRoutes(ctx)],
+  routes: (ctx) => [
+    archiveBrowseRoutes(ctx),
+    archiveMessageRoutes(ctx),
+    archiveSearchRoutes(ctx),
+    archiveExportRoutes(ctx),
+    archiveFeedRoutes(ctx),
+    archivePostRoutes(ctx),
+    archiveMuteRoutes(ctx),
+  ],
   jobs: registerArchiveJobs,
   searchSources: [archiveSearchSource],
 };

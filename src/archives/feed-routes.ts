@@ -37,17 +37,32 @@ export function archiveFeedRoutes(ctx: AppContext): FastifyPluginAsync {
       }
       if (action !== 'create') throw new NotFoundError('Unknown feed action.');
       const raw = await createFeedToken(ctx.pool, actor, list.id, viewer.memberId);
-      return sendPage(reply, FeedPage({ ...view, csrf: reply.generateCsrf(), newUrl: absoluteUrl(ctx, `/archives/${list.localPart}/feed/${raw}`), notice: 'Your new feed address is ready.' }));
+      return sendPage(
+        reply,
+        FeedPage({
+          ...view,
+          csrf: reply.generateCsrf(),
+          newUrl: absoluteUrl(ctx, `/archives/${list.localPart}/feed/${raw}`),
+          notice: 'Your new feed address is ready.',
+        }),
+      );
     });
 
     app.get<{ Params: { list: string; token: string } }>('/archives/:list/feed/:token', hide, async (req, reply) => {
       const list = await listByLocalPart(ctx.pool, req.params.list);
       const token = cleanToken(req.params.token);
       const reader = list && token ? await feedReader(ctx.pool, list.id, token) : undefined;
-      if (!list || !reader) return reply.code(404).type('text/plain; charset=utf-8').send('This feed address does not work (it was replaced, revoked, or its member left). Make a new one on the archive\'s feed page.\n');
+      if (!list || !reader)
+        return reply
+          .code(404)
+          .type('text/plain; charset=utf-8')
+          .send("This feed address does not work (it was replaced, revoked, or its member left). Make a new one on the archive's feed page.\n");
       if (await hasPending(ctx.pool, list.id)) await archivePending(ctx.pool, list.id);
       const threads = await newestThreads(ctx.pool, list.id, 50);
-      return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'private, max-age=300').send(threadsAtom(list, absoluteUrl(ctx, ''), threads));
+      return reply
+        .type('application/atom+xml; charset=utf-8')
+        .header('cache-control', 'private, max-age=300')
+        .send(threadsAtom(list, absoluteUrl(ctx, ''), threads));
     });
   };
 }

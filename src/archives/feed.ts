@@ -23,13 +23,19 @@ export async function createFeedToken(db: Queryable, actor: Actor, listId: numbe
 }
 
 export async function revokeFeedTokens(db: Queryable, actor: Actor, listId: number, memberId: number): Promise<number> {
-  const { rowCount } = await db.query('update archive_feed_tokens set revoked_at = now() where list_id = $1 and member_id = $2 and revoked_at is null', [listId, memberId]);
+  const { rowCount } = await db.query('update archive_feed_tokens set revoked_at = now() where list_id = $1 and member_id = $2 and revoked_at is null', [
+    listId,
+    memberId,
+  ]);
   if (rowCount) await recordAudit(db, actor, { action: 'archives.feed_token.revoke', subjectType: 'list', subjectId: String(listId), after: { memberId } });
   return rowCount ?? 0;
 }
 
 export async function hasFeedToken(db: Queryable, listId: number, memberId: number): Promise<Date | undefined> {
-  const { rows } = await db.query<{ created_at: Date }>('select created_at from archive_feed_tokens where list_id = $1 and member_id = $2 and revoked_at is null', [listId, memberId]);
+  const { rows } = await db.query<{ created_at: Date }>(
+    'select created_at from archive_feed_tokens where list_id = $1 and member_id = $2 and revoked_at is null',
+    [listId, memberId],
+  );
   return rows[0]?.created_at;
 }
 
@@ -64,7 +70,9 @@ export function threadsAtom(list: List, base: string, threads: ThreadSummary[]):
       id: `${archive}/threads/${t.id}`,
       link: `${archive}/threads/${t.id}`,
       date: t.startedAt,
-      description: textAsHtml(`Started by ${t.starter.name ?? t.starter.address}; ${t.replies} ${t.replies === 1 ? 'reply' : 'replies'} from ${t.participants} ${t.participants === 1 ? 'person' : 'people'}.`),
+      description: textAsHtml(
+        `Started by ${t.starter.name ?? t.starter.address}; ${t.replies} ${t.replies === 1 ? 'reply' : 'replies'} from ${t.participants} ${t.participants === 1 ? 'person' : 'people'}.`,
+      ),
       author: [{ name: t.starter.name ?? t.starter.address }],
     });
   }

@@ -39,7 +39,14 @@ interface Incoming {
 }
 
 /** Import the messages of an mbox (plain or gzip) file's bytes into a list. */
-export async function importMbox(pool: pg.Pool, list: List, data: Buffer, actor: Actor, progress: ImportProgress = () => undefined, label = 'mbox'): Promise<ImportReport> {
+export async function importMbox(
+  pool: pg.Pool,
+  list: List,
+  data: Buffer,
+  actor: Actor,
+  progress: ImportProgress = () => undefined,
+  label = 'mbox',
+): Promise<ImportReport> {
   const messages = splitMbox(mboxBytes(data));
   const now = new Date();
   let undated = 0;
@@ -48,20 +55,40 @@ export async function importMbox(pool: pg.Pool, list: List, data: Buffer, actor:
     const p = await parseMessage(m.raw);
     const sentAt = p.date ?? m.separatorDate ?? now;
     if (!p.date) undated++;
-    parsed.push({ raw: m.raw, parsed: p, messageId: p.messageId, inReplyTo: p.inReplyTo, references: p.references, subject: p.subject, fromAddress: p.fromAddress, fromName: p.fromName, sentAt });
+    parsed.push({
+      raw: m.raw,
+      parsed: p,
+      messageId: p.messageId,
+      inReplyTo: p.inReplyTo,
+      references: p.references,
+      subject: p.subject,
+      fromAddress: p.fromAddress,
+      fromName: p.fromName,
+      sentAt,
+    });
     if (i % 25 === 0 || i === messages.length - 1) progress('reading', i + 1, messages.length);
   }
   return importParsed(pool, list, parsed, actor, progress, { label, undated });
 }
 
-async function importParsed(pool: pg.Pool, list: List, parsed: Incoming[], actor: Actor, progress: ImportProgress, info: { label: string; undated: number }): Promise<ImportReport> {
+async function importParsed(
+  pool: pg.Pool,
+  list: List,
+  parsed: Incoming[],
+  actor: Actor,
+  progress: ImportProgress,
+  info: { label: string; undated: number },
+): Promise<ImportReport> {
   return inTransaction(pool, async (tx) => {
     // Locks the list row: numbering cannot interleave with posts accepted meanwhile.
     await tx.query('select 1 from lists where id = $1 for update', [list.id]);
     const ids = [...new Set(parsed.map((p) => p.messageId))];
     const existing = new Set<string>();
     for (let i = 0; i < ids.length; i += 5000) {
-      const { rows } = await tx.query<{ message_id: string }>('select message_id from posts where list_id = $1 and message_id = any($2::text[])', [list.id, ids.slice(i, i + 5000)]);
+      const { rows } = await tx.query<{ message_id: string }>('select message_id from posts where list_id = $1 and message_id = any($2::text[])', [
+        list.id,
+        ids.slice(i, i + 5000),
+      ]);
       for (const r of rows) existing.add(r.message_id);
     }
     const fresh: Incoming[] = [];
@@ -71,10 +98,20 @@ async function importParsed(pool: pg.Pool, list: List, parsed: Incoming[], actor
       fresh.push(p);
     }
     fresh.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
-    const report: ImportReport = { found: parsed.length, imported: fresh.length, duplicates: parsed.length - fresh.length, undated: info.undated, firstNumber: null, lastNumber: null };
+    const report: ImportReport = {
+      found: parsed.length,
+      imported: fresh.length,
+      duplicates: parsed.length - fresh.length,
+      undated: info.undated,
+      firstNumber: null,
+      lastNumber: null,
+    };
     if (!fresh.length) return report;
 
-    const { rows } = await tx.query<{ post_count: number }>('update lists set post_count = post_count + $2, updated_at = now() where id = $1 returning post_count', [list.id, fresh.length]);
+    const { rows } = await tx.query<{ post_count: number }>(
+      'update lists set post_count = post_count + $2, updated_at = now() where id = $1 returning post_count',
+      [list.id, fresh.length],
+    );
     const first = Number(rows[0]!.post_count) - fresh.length + 1;
     const postIds: number[] = [];
     const parsedById = new Map<number, ParsedMessage>();

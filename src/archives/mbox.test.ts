@@ -28,7 +28,10 @@ describe('mbox', () => {
   });
 
   test('a file that is not an mbox is refused with a way forward', () => {
-    assert.throws(() => splitMbox(Buffer.from('Subject: hi\n\nbody\n')), (e: Error) => e instanceof MboxFormatError && /should start with a line beginning "From "/.test(e.message));
+    assert.throws(
+      () => splitMbox(Buffer.from('Subject: hi\n\nbody\n')),
+      (e: Error) => e instanceof MboxFormatError && /should start with a line beginning "From "/.test(e.message),
+    );
     assert.throws(() => splitMbox(Buffer.from('\n\n')), /empty/);
     assert.throws(() => mboxBytes(Buffer.from([0x1f, 0x8b, 1, 2, 3])), /cannot be uncompressed/);
   });

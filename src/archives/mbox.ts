@@ -21,7 +21,9 @@ export function mboxBytes(data: Buffer): Buffer {
   try {
     return gunzipSync(data);
   } catch (err) {
-    throw new MboxFormatError(`The file looks gzip-compressed but cannot be uncompressed (${(err as Error).message}). Check that the download finished, or uncompress it yourself and import the .mbox file.`);
+    throw new MboxFormatError(
+      `The file looks gzip-compressed but cannot be uncompressed (${(err as Error).message}). Check that the download finished, or uncompress it yourself and import the .mbox file.`,
+    );
   }
 }
 
@@ -58,8 +60,13 @@ export function splitMbox(data: Buffer): MboxMessage[] {
   while (start < data.length && (data[start] === NL || data[start] === 0x0d)) start++;
   if (start >= data.length) throw new MboxFormatError('The file is empty: there are no messages to import.');
   if (!startsWithFrom(data, start)) {
-    const firstLine = data.subarray(start, Math.min(data.length, start + 60)).toString('utf8').split('\n')[0];
-    throw new MboxFormatError(`This is not an mbox file: it should start with a line beginning "From " but starts with "${firstLine}". Export the archive as mbox (Mailman: the "Download" link of the archive; LISTSERV: the mbox export), then try again.`);
+    const firstLine = data
+      .subarray(start, Math.min(data.length, start + 60))
+      .toString('utf8')
+      .split('\n')[0];
+    throw new MboxFormatError(
+      `This is not an mbox file: it should start with a line beginning "From " but starts with "${firstLine}". Export the archive as mbox (Mailman: the "Download" link of the archive; LISTSERV: the mbox export), then try again.`,
+    );
   }
   const messages: MboxMessage[] = [];
   let sep = start;

@@ -34,7 +34,11 @@ export function archiveMessageRoutes(ctx: AppContext): FastifyPluginAsync {
         return renderBody(post, raw, { format, remoteImages, hideAddresses: view.hideAddresses, postPath: `/archives/${list.localPart}/${post.number}` });
       });
       // The reader asked for the images: let this one page load images from other sites.
-      if (remoteImages) reply.header('content-security-policy', "default-src 'self'; img-src 'self' data: https: http:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+      if (remoteImages)
+        reply.header(
+          'content-security-policy',
+          "default-src 'self'; img-src 'self' data: https: http:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        );
       return sendPage(
         reply,
         MessagePage({
@@ -59,14 +63,16 @@ export function archiveMessageRoutes(ctx: AppContext): FastifyPluginAsync {
       // Signatures name the signer: where addresses are hidden (a public archive's visitors), so are they.
       if (!part || (view.hideAddresses && isSignature(part.info))) throw new NotFoundError(`Message ${req.params.n} has no attachment ${req.params.i}.`);
       const ascii = part.info.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-      return reply
-        .header('content-type', servedType(part.info.contentType))
-        // Never shown in the page's origin: always a download, and sandboxed if opened anyway.
-        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(part.info.filename)}`)
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, max-age=3600')
-        .send(part.content);
+      return (
+        reply
+          .header('content-type', servedType(part.info.contentType))
+          // Never shown in the page's origin: always a download, and sandboxed if opened anyway.
+          .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(part.info.filename)}`)
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'private, max-age=3600')
+          .send(part.content)
+      );
     });
   };
 }

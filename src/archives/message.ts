@@ -56,7 +56,10 @@ export function messageIds(value: string | string[] | undefined): string[] {
   const all = Array.isArray(value) ? value.join(' ') : value;
   const found = all.match(/<[^<>\s]+>/g);
   if (found) return found;
-  return all.split(/\s+/).filter((x) => x.includes('@')).map(bracketed);
+  return all
+    .split(/\s+/)
+    .filter((x) => x.includes('@'))
+    .map(bracketed);
 }
 
 /** A stable Message-ID for mail that has none, so importing the same file twice adds nothing. */
@@ -193,9 +196,25 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
     mail = await simpleParser(raw, PARSE_OPTIONS);
   } catch {
     // Mail too broken to parse is still archived, as its text, so a page never fails on it.
-    return { messageId: syntheticMessageId(raw), inReplyTo: null, references: [], subject: '', fromAddress: NOBODY, fromName: null, date: null, text: raw.toString('utf8'), html: null, attachments: [], hasAttachment: false };
+    return {
+      messageId: syntheticMessageId(raw),
+      inReplyTo: null,
+      references: [],
+      subject: '',
+      fromAddress: NOBODY,
+      fromName: null,
+      date: null,
+      text: raw.toString('utf8'),
+      html: null,
+      attachments: [],
+      hasAttachment: false,
+    };
   }
-  const from = posterOf(addresses(mail.from)[0] ?? { address: NOBODY, name: null }, addresses(mail.replyTo), headerAddresses(mail.headers.get('x-original-from')));
+  const from = posterOf(
+    addresses(mail.from)[0] ?? { address: NOBODY, name: null },
+    addresses(mail.replyTo),
+    headerAddresses(mail.headers.get('x-original-from')),
+  );
   const html = typeof mail.html === 'string' && mail.html.trim() ? mail.html : null;
   const attachments = attachmentList(mail.attachments, html);
   const ids = messageIds(mail.messageId);

@@ -5,7 +5,10 @@ import { zoneAbbreviation } from '../platform/time.ts';
 export class DateRangeError extends Error {
   readonly code = 'BAD_DATE_RANGE';
   /** Which input is wrong: the month, or the first or last day of a range. */
-  constructor(message: string, readonly field: 'month' | 'from' | 'to') {
+  constructor(
+    message: string,
+    readonly field: 'month' | 'from' | 'to',
+  ) {
     super(message);
   }
 }
@@ -28,7 +31,8 @@ export function monthRange(month: string, zone: string): DateRange {
 function day(value: string, label: 'start' | 'end', zone: string): DateTime {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
   const d = m ? DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { zone }) : null;
-  if (!d || !d.isValid) throw new DateRangeError(`The ${label} date “${value}” is not a date. Write it as YYYY-MM-DD, for example 2019-04-28.`, label === 'start' ? 'from' : 'to');
+  if (!d || !d.isValid)
+    throw new DateRangeError(`The ${label} date “${value}” is not a date. Write it as YYYY-MM-DD, for example 2019-04-28.`, label === 'start' ? 'from' : 'to');
   return d;
 }
 

@@ -37,7 +37,9 @@ export function archiveMuteRoutes(ctx: AppContext): FastifyPluginAsync {
           title: muted ? 'This thread is muted' : 'Mute this thread',
           lines: muted
             ? [`You muted “${subject}” on ${list.name}: you get none of its messages. Press the button to get them again.`]
-            : [`Press the button to get no more messages of the thread “${subject}” from ${list.name}, by email or in digests. The rest of the list keeps coming. You can unmute it on the thread’s page.`],
+            : [
+                `Press the button to get no more messages of the thread “${subject}” from ${list.name}, by email or in digests. The rest of the list keeps coming. You can unmute it on the thread’s page.`,
+              ],
           action: `/archives/${list.localPart}/threads/${thread.id}/mute`,
           token: muted ? 'unmute' : 'mute',
           csrf: reply.generateCsrf(),

@@ -18,7 +18,11 @@ export async function unmuteThread(db: Queryable, m: { threadId: number; memberI
 }
 
 export async function isMuted(db: Queryable, threadId: number, memberId: number): Promise<boolean> {
-  const { rows } = await db.query({ name: 'thread-muted', text: 'select 1 from thread_mutes where thread_id = $1 and member_id = $2', values: [threadId, memberId] });
+  const { rows } = await db.query({
+    name: 'thread-muted',
+    text: 'select 1 from thread_mutes where thread_id = $1 and member_id = $2',
+    values: [threadId, memberId],
+  });
   return rows.length > 0;
 }
 
@@ -32,7 +36,10 @@ export async function threadMutesReady(pool: pg.Pool, listId: number): Promise<b
 
 /** The members who muted the thread of this post (fan-out leaves them out). */
 export async function membersMutingPost(pool: pg.Pool, postId: number): Promise<number[]> {
-  const { rows: post } = await pool.query<{ list_id: number }>('select p.list_id from posts p where p.id = $1 and exists (select 1 from thread_mutes tm where tm.list_id = p.list_id)', [postId]);
+  const { rows: post } = await pool.query<{ list_id: number }>(
+    'select p.list_id from posts p where p.id = $1 and exists (select 1 from thread_mutes tm where tm.list_id = p.list_id)',
+    [postId],
+  );
   if (!post[0]) return [];
   await archivePending(pool, Number(post[0].list_id));
   const { rows } = await pool.query<{ member_id: number }>(

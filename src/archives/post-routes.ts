@@ -11,8 +11,19 @@ import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { dnsResolver } from '../lists/index.ts';
 import type { ListContext } from '../lists/index.ts';
 import {
-composeWebPost, DRAFT_TOKEN, dropUploads, keepUploads, keptUploads, MAX_TEXT, mayPostFromWeb, newDraftToken, replySubject, submitWebPost, WEB_POSTS_PER_MEMBER,
-type ReplyTarget, type WebAttachment,
+  composeWebPost,
+  DRAFT_TOKEN,
+  dropUploads,
+  keepUploads,
+  keptUploads,
+  MAX_TEXT,
+  mayPostFromWeb,
+  newDraftToken,
+  replySubject,
+  submitWebPost,
+  WEB_POSTS_PER_MEMBER,
+  type ReplyTarget,
+  type WebAttachment,
 } from './web-post.ts';
 import type { ComposeNotice, ComposeProps, ComposeValues } from './web-post-views.tsx';
 import { renderPlainText } from './text.ts';
@@ -67,8 +78,16 @@ function webListContext(ctx: AppContext) {
   const resolve = dnsResolver(ctx.config);
   return async function listContext(req: FastifyRequest): Promise<ListContext> {
     return {
-      pool: ctx.pool, config: ctx.config, queue: ctx.queue, mail: ctx.mail, resolve, secret: await (secret ??= cookieSecret(ctx.pool, ctx.config.secret)), baseUrl: baseUrl(ctx),
-      domain: listDomainOf(ctx.config), dkim: [], log: (msg, extra) => req.log.info(extra ?? {}, msg),
+      pool: ctx.pool,
+      config: ctx.config,
+      queue: ctx.queue,
+      mail: ctx.mail,
+      resolve,
+      secret: await (secret ??= cookieSecret(ctx.pool, ctx.config.secret)),
+      baseUrl: baseUrl(ctx),
+      domain: listDomainOf(ctx.config),
+      dkim: [],
+      log: (msg, extra) => req.log.info(extra ?? {}, msg),
     };
   };
 }
@@ -119,24 +138,48 @@ function webPostForm(ctx: AppContext, { open, num, csrfFor, threadPage, home }: 
     // Files: those kept from a preview (still ticked) and those chosen now.
     const files = req.postFiles ?? [];
     const tooLarge = files.filter((f): f is { tooLarge: true; filename: string } => 'tooLarge' in f);
-    if (tooLarge.length) errors.attachments = `${tooLarge.map((f) => f.filename).join(', ')} ${tooLarge.length === 1 ? 'is' : 'are'} too large: ${list.name} takes posts of up to ${formatSize(list.maxBytes)} in all. Choose a smaller file.`;
+    if (tooLarge.length)
+      errors.attachments = `${tooLarge.map((f) => f.filename).join(', ')} ${tooLarge.length === 1 ? 'is' : 'are'} too large: ${list.name} takes posts of up to ${formatSize(list.maxBytes)} in all. Choose a smaller file.`;
     const earlier = await keptUploads(ctx.pool, viewer.memberId, list.id, typed.keep);
-    const fresh = await keepUploads(ctx.pool, viewer.memberId, list.id, files.filter((f): f is WebAttachment => !('tooLarge' in f)), { keep: earlier.map((k) => k.id), capBytes: 2 * ctx.config.mailInMaxBytes });
+    const fresh = await keepUploads(
+      ctx.pool,
+      viewer.memberId,
+      list.id,
+      files.filter((f): f is WebAttachment => !('tooLarge' in f)),
+      { keep: earlier.map((k) => k.id), capBytes: 2 * ctx.config.mailInMaxBytes },
+    );
     const kept = [...earlier.map(({ content: _content, ...k }) => k), ...fresh];
-    const attachments: WebAttachment[] = [...earlier, ...(files.filter((f): f is WebAttachment => !('tooLarge' in f)))];
+    const attachments: WebAttachment[] = [...earlier, ...files.filter((f): f is WebAttachment => !('tooLarge' in f))];
 
     const posterInfo = { memberId: viewer.memberId, email: viewer.email, name: viewer.name };
-    const composed = await composeWebPost({ list, domain: listDomainOf(ctx.config), poster: posterInfo, subject: subject || '(no subject)', text: typed.text, draft: typed.draft, replyTo: target, attachments });
+    const composed = await composeWebPost({
+      list,
+      domain: listDomainOf(ctx.config),
+      poster: posterInfo,
+      subject: subject || '(no subject)',
+      text: typed.text,
+      draft: typed.draft,
+      replyTo: target,
+      attachments,
+    });
     if (!errors.attachments && composed.raw.length > list.maxBytes) {
       errors.attachments = `Your post with its files is ${formatSize(composed.raw.length)}; ${list.name} takes posts of up to ${formatSize(list.maxBytes)}. Untick a file or choose a smaller one. Your text is kept below.`;
     }
 
     const again = (extra: Partial<ComposeProps>, status: number) => {
       const compose: ComposeProps = {
-        action, csrf: csrfFor(reply), replySubject: target ? subject : undefined, values: { subject: typed.subject, text: typed.text, draft: typed.draft, parent: typed.parent },
-        errors, kept, maxBytes: list.maxBytes, ...extra,
+        action,
+        csrf: csrfFor(reply),
+        replySubject: target ? subject : undefined,
+        values: { subject: typed.subject, text: typed.text, draft: typed.draft, parent: typed.parent },
+        errors,
+        kept,
+        maxBytes: list.maxBytes,
+        ...extra,
       };
-      return threadId !== undefined ? threadPage(req, reply, localPart, threadId, { compose }, status) : home(req, reply, localPart, undefined, status, compose);
+      return threadId !== undefined
+        ? threadPage(req, reply, localPart, threadId, { compose }, status)
+        : home(req, reply, localPart, undefined, status, compose);
     };
     if (Object.keys(errors).length) return again({}, 400);
     if (typed.action !== 'send') {
@@ -151,16 +194,33 @@ function webPostForm(ctx: AppContext, { open, num, csrfFor, threadPage, home }: 
     const outcome = await submitWebPost(await listContext(req), { list, poster: posterInfo, raw: composed.raw, messageId: composed.messageId, ip: req.ip });
     const emptyForm = { values: { subject: '', text: '', draft: newDraftToken(), parent: typed.parent }, kept: [] };
     if (outcome.kind === 'accepted') {
-      await dropUploads(ctx.pool, viewer.memberId, kept.map((k) => k.id));
+      await dropUploads(
+        ctx.pool,
+        viewer.memberId,
+        kept.map((k) => k.id),
+      );
       await archivePending(ctx.pool, list.id);
       const post = await postByNumber(ctx.pool, list.id, outcome.number);
-      return reply.redirect(post ? `/archives/${list.localPart}/threads/${post.threadId}?sent=${outcome.number}#m${outcome.number}` : `/archives/${list.localPart}/${outcome.number}`, 303);
+      return reply.redirect(
+        post
+          ? `/archives/${list.localPart}/threads/${post.threadId}?sent=${outcome.number}#m${outcome.number}`
+          : `/archives/${list.localPart}/${outcome.number}`,
+        303,
+      );
     }
     if (outcome.kind === 'held' || outcome.kind === 'queued') {
-      await dropUploads(ctx.pool, viewer.memberId, kept.map((k) => k.id));
+      await dropUploads(
+        ctx.pool,
+        viewer.memberId,
+        kept.map((k) => k.id),
+      );
       const notice: ComposeNotice =
         outcome.kind === 'held'
-          ? { kind: 'info', heading: 'Your message is held for a moderator', lines: [...outcome.reasons, 'A moderator of the list will approve it or tell you why not. You do not need to send it again.'] }
+          ? {
+              kind: 'info',
+              heading: 'Your message is held for a moderator',
+              lines: [...outcome.reasons, 'A moderator of the list will approve it or tell you why not. You do not need to send it again.'],
+            }
           : { kind: 'info', heading: 'Your message is saved', lines: ['It goes to the list in a moment. You do not need to send it again.'] };
       return again({ ...emptyForm, notice }, 202);
     }
@@ -188,7 +248,9 @@ export function archivePostRoutes(ctx: AppContext): FastifyPluginAsync {
         if (!req.viewer) throw new SignInRequiredError('Sign in to post to this list.');
         const length = Number(req.headers['content-length']);
         if (Number.isFinite(length) && length > 2 * filesBudget + FORM_FIELDS_BYTES) {
-          throw new PostTooLargeError(`This post with its files is ${formatSize(length)}; a post may be up to ${formatSize(filesBudget)} in all. Go back and choose smaller files. Your text is still in the form you came from.`);
+          throw new PostTooLargeError(
+            `This post with its files is ${formatSize(length)}; a post may be up to ${formatSize(filesBudget)} in all. Go back and choose smaller files. Your text is still in the form you came from.`,
+          );
         }
       });
       await scope.register(multipart, {
@@ -219,7 +281,9 @@ export function archivePostRoutes(ctx: AppContext): FastifyPluginAsync {
 
       const csrfPost = { preHandler: scope.csrfProtection, schema: { hide: true } };
       scope.post<{ Params: { list: string } }>('/archives/:list', csrfPost, async (req, reply) => sendForm(req, reply, req.params.list, undefined));
-      scope.post<{ Params: { list: string; id: string } }>('/archives/:list/threads/:id', csrfPost, async (req, reply) => sendForm(req, reply, req.params.list, req.params.id));
+      scope.post<{ Params: { list: string; id: string } }>('/archives/:list/threads/:id', csrfPost, async (req, reply) =>
+        sendForm(req, reply, req.params.list, req.params.id),
+      );
     });
   };
 }

@@ -5,7 +5,17 @@
  * Archived-At link of a copy just delivered already works.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { alongsideRow, ForbiddenError, idParam, NotFoundError, sendPage, SignInRequiredError, siteFor, type Alongside, type AppContext } from '../platform/http/context.ts';
+import {
+  alongsideRow,
+  ForbiddenError,
+  idParam,
+  NotFoundError,
+  sendPage,
+  SignInRequiredError,
+  siteFor,
+  type Alongside,
+  type AppContext,
+} from '../platform/http/context.ts';
 import { mayPostFromWeb, newDraftToken, replySubject } from './web-post.ts';
 import type { ComposeNotice, ComposeProps } from './web-post-views.tsx';
 import type { FieldErrors } from '../web/forms.tsx';
@@ -60,12 +70,26 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
   const listQuery = (localPart: string, thread?: number): Alongside =>
     thread === undefined
       ? { name: 'archive-list', sql: listByLocalPartSql(LIST_COLUMNS), values: [localPart] }
-      : { name: 'archive-list-muted', sql: listByLocalPartSql(`${LIST_COLUMNS}, exists (select 1 from thread_mutes tm where tm.thread_id = $2 and tm.member_id = v.member_id) as muted`), values: [localPart, thread] };
+      : {
+          name: 'archive-list-muted',
+          sql: listByLocalPartSql(`${LIST_COLUMNS}, exists (select 1 from thread_mutes tm where tm.thread_id = $2 and tm.member_id = v.member_id) as muted`),
+          values: [localPart, thread],
+        };
   const listPage = { ...publicPage, config: { ...publicPage.config, alongside: (req: FastifyRequest) => listQuery((req.params as { list: string }).list) } };
-  const threadListPage = { ...publicPage, config: { ...publicPage.config, alongside: (req: FastifyRequest) => listQuery((req.params as { list: string }).list, idParam((req.params as { id: string }).id)) } };
+  const threadListPage = {
+    ...publicPage,
+    config: {
+      ...publicPage.config,
+      alongside: (req: FastifyRequest) => listQuery((req.params as { list: string }).list, idParam((req.params as { id: string }).id)),
+    },
+  };
 
   /** The list, and what this viewer may see of it; throws sign-in / 403 / 404. */
-  async function open(req: FastifyRequest, localPart: string, thread?: number): Promise<{ list: List; access: Readable_; view: ArchiveView; settled: boolean; muted: boolean }> {
+  async function open(
+    req: FastifyRequest,
+    localPart: string,
+    thread?: number,
+  ): Promise<{ list: List; access: Readable_; view: ArchiveView; settled: boolean; muted: boolean }> {
     const row = await alongsideRow(ctx, req, listQuery(localPart, thread));
     if (!row) throw new NotFoundError(`There is no list called “${localPart}”.`);
     const list = listOfRow(row);
@@ -73,7 +97,8 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
     const access: ArchiveAccess = await archiveAccess(ctx.pool, list, req.viewer);
     if (!access.read) {
       if (access.why === 'sign-in') throw new SignInRequiredError(`The ${list.name} archive is for members. Sign in to read it.`);
-      if (list.groupId !== null) throw new ForbiddenError(`The ${list.name} archive is for members of the working group. Join the group on its page to read it.`);
+      if (list.groupId !== null)
+        throw new ForbiddenError(`The ${list.name} archive is for members of the working group. Join the group on its page to read it.`);
       throw new ForbiddenError(`The ${list.name} archive is for members of the community. Join the community to read it.`);
     }
     let settled = !extra.waiting;
@@ -81,7 +106,13 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
       await archivePending(ctx.pool, list.id);
       settled = !(await hasPending(ctx.pool, list.id));
     }
-    return { list, access, settled, muted: extra.muted === true, view: { site: siteFor(ctx, req), list, hideAddresses: access.hideAddresses, member: access.member } };
+    return {
+      list,
+      access,
+      settled,
+      muted: extra.muted === true,
+      view: { site: siteFor(ctx, req), list, hideAddresses: access.hideAddresses, member: access.member },
+    };
   }
 
   function num(value: string, what: string): number {
@@ -94,25 +125,52 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
     const { list, view } = opened;
     const months = await shared(opened, `months:${list.timeZone}`, () => archiveMonths(ctx.pool, list.id, list.timeZone));
     const posting = await postingFor(req, reply, list, { action: `/archives/${list.localPart}` }, compose);
-    return sendPage(reply, ArchiveHomePage({ ...view, ...posting, months, ...(exportErrors ? { exportErrors, exportValues: { month: q(req, 'month', 20), from: q(req, 'from', 20), to: q(req, 'to', 20) } } : {}) }), status);
+    return sendPage(
+      reply,
+      ArchiveHomePage({
+        ...view,
+        ...posting,
+        months,
+        ...(exportErrors ? { exportErrors, exportValues: { month: q(req, 'month', 20), from: q(req, 'from', 20), to: q(req, 'to', 20) } } : {}),
+      }),
+      status,
+    );
   }
 
   /** The post form for a member who may post (empty, or `compose` as the route filled it), or why this viewer may not. */
-  async function postingFor(req: FastifyRequest, reply: FastifyReply, list: List, form: { action: string; replySubject?: string; parent?: number | undefined }, compose?: ComposeProps): Promise<PostingView> {
+  async function postingFor(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    list: List,
+    form: { action: string; replySubject?: string; parent?: number | undefined },
+    compose?: ComposeProps,
+  ): Promise<PostingView> {
     if (compose) return { compose };
     if (!req.viewer) return {};
     const may = await mayPostFromWeb(ctx.pool, list, req.viewer);
     if (!may.ok) return { refusal: may.why };
     return {
       compose: {
-        action: form.action, csrf: csrfFor(reply), replySubject: form.replySubject, values: { subject: '', text: '', draft: newDraftToken(), parent: form.parent },
-        errors: {}, kept: [], maxBytes: list.maxBytes,
+        action: form.action,
+        csrf: csrfFor(reply),
+        replySubject: form.replySubject,
+        values: { subject: '', text: '', draft: newDraftToken(), parent: form.parent },
+        errors: {},
+        kept: [],
+        maxBytes: list.maxBytes,
       },
     };
   }
 
   /** A thread page; for a member, with the Mute button and the reply form (`compose` overrides the empty form). */
-  async function threadPage(req: FastifyRequest, reply: FastifyReply, localPart: string, id: string, extra: { notice?: ComposeNotice | undefined; compose?: ComposeProps }, status = 200) {
+  async function threadPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    localPart: string,
+    id: string,
+    extra: { notice?: ComposeNotice | undefined; compose?: ComposeProps },
+    status = 200,
+  ) {
     const opened = await open(req, localPart, idParam(id));
     const { list, view, access } = opened;
     const threadId = num(id, 'thread');
@@ -122,15 +180,30 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
       if (!thread) return undefined;
       const posts = await threadPosts(ctx.pool, thread.id);
       const opts = { format: 'text', remoteImages: false, hideAddresses: view.hideAddresses } as const;
-      const rendered = await Promise.all(posts.map(async (post) => ({ post, bodyHtml: (await renderBody(post, undefined, { ...opts, postPath: `/archives/${list.localPart}/${post.number}` })).html })));
+      const rendered = await Promise.all(
+        posts.map(async (post) => ({
+          post,
+          bodyHtml: (await renderBody(post, undefined, { ...opts, postPath: `/archives/${list.localPart}/${post.number}` })).html,
+        })),
+      );
       return { thread, rendered, postsHtml: await ThreadPosts({ ...view, posts: rendered }) };
     });
     if (!found) throw new NotFoundError(`There is no thread ${id} in this archive.`);
     const { thread, rendered, postsHtml } = found;
-    const posting = await postingFor(req, reply, list, { action: `/archives/${list.localPart}/threads/${thread.id}`, replySubject: replySubject(thread.subject), parent: rendered.at(-1)?.post.number }, extra.compose);
+    const posting = await postingFor(
+      req,
+      reply,
+      list,
+      { action: `/archives/${list.localPart}/threads/${thread.id}`, replySubject: replySubject(thread.subject), parent: rendered.at(-1)?.post.number },
+      extra.compose,
+    );
     // whether they muted it was read with the list (thread.id is threadId, found in this list)
     const mute = req.viewer && access.member ? { csrf: csrfFor(reply), muted: opened.muted } : undefined;
-    return sendPage(reply, ThreadPage({ ...view, ...posting, thread, posts: rendered, postsHtml, month: monthOf(thread.startedAt, list.timeZone), notice: extra.notice, mute }), status);
+    return sendPage(
+      reply,
+      ThreadPage({ ...view, ...posting, thread, posts: rendered, postsHtml, month: monthOf(thread.startedAt, list.timeZone), notice: extra.notice, mute }),
+      status,
+    );
   }
 
   return { hide, publicPage, listPage, threadListPage, csrf, csrfFor, shared, open, num, home, postingFor, threadPage };

@@ -11,7 +11,23 @@ describe('HTML mail sanitizer', () => {
       <iframe src="https://evil"></iframe><a href="javascript:alert(1)">bad</a><a href="https://ok.gov/">good</a><svg><script>1</script></svg>
       <img src="x" onerror="window.__xss=1"><object data="x"></object><meta http-equiv="refresh" content="0;url=https://evil"><base href="https://evil/"></body></html>`;
     const { html } = sanitizeMailHtml(evil, opts);
-    for (const bad of ['<script', 'onload', 'onclick', 'onerror', '<form', '<input', '<iframe', 'javascript:', 'style=', '<style', '<svg', '<object', '<meta', '<base', 'display:none']) {
+    for (const bad of [
+      '<script',
+      'onload',
+      'onclick',
+      'onerror',
+      '<form',
+      '<input',
+      '<iframe',
+      'javascript:',
+      'style=',
+      '<style',
+      '<svg',
+      '<object',
+      '<meta',
+      '<base',
+      'display:none',
+    ]) {
       assert.ok(!html.toLowerCase().includes(bad), `${bad} removed: ${html}`);
     }
     assert.match(html, /<a href="https:\/\/ok\.gov\/" rel="nofollow noopener noreferrer" title="Link to ok\.gov">good<\/a>/);
@@ -30,14 +46,20 @@ describe('HTML mail sanitizer', () => {
   });
 
   test('an image left out without alt text still shows as [image], also as the only thing in a link', () => {
-    const { html } = sanitizeMailHtml('<p><img src="https://tracker.example/p.gif" alt=""> and <a href="https://ok.gov/"><img src="https://x.example/b.png"></a></p>', opts);
+    const { html } = sanitizeMailHtml(
+      '<p><img src="https://tracker.example/p.gif" alt=""> and <a href="https://ok.gov/"><img src="https://x.example/b.png"></a></p>',
+      opts,
+    );
     assert.ok(!html.includes('data-sg-image'), html);
     assert.equal(html.match(/\[image\]/g)?.length, 2, html);
     assert.match(html, /<a [^>]*><span>\[image\]<\/span><\/a>/);
   });
 
   test('headings are flattened, tables are layout tables, addresses can be hidden', () => {
-    const { html } = sanitizeMailHtml('<h1>Big</h1><table><tr><th>a</th></tr></table><p>jo@agency.gov <a href="mailto:jo@agency.gov">mail</a></p>', { ...opts, hideAddresses: true });
+    const { html } = sanitizeMailHtml('<h1>Big</h1><table><tr><th>a</th></tr></table><p>jo@agency.gov <a href="mailto:jo@agency.gov">mail</a></p>', {
+      ...opts,
+      hideAddresses: true,
+    });
     assert.ok(!/<h\d/.test(html));
     assert.match(html, /<table role="presentation"><tr><td>a<\/td><\/tr><\/table>/);
     assert.ok(!html.includes('jo@agency.gov'));
@@ -61,17 +83,28 @@ describe('quoted history in HTML mail is folded, as in plain text', () => {
   const shown = (html: string) => html.replace(/<details class="archive-quote">[\s\S]*?<\/details>/g, '[folded]');
 
   test('Gmail: the whole quote with its "wrote:" line; Apple Mail and Thunderbird: each outermost blockquote', () => {
-    const gmail = fold('<div dir="ltr">Thanks!</div><br><div class="gmail_quote"><div class="gmail_attr">On Mon, Jo wrote:<br></div><blockquote class="gmail_quote">Earlier<blockquote>older</blockquote></blockquote></div>');
+    const gmail = fold(
+      '<div dir="ltr">Thanks!</div><br><div class="gmail_quote"><div class="gmail_attr">On Mon, Jo wrote:<br></div><blockquote class="gmail_quote">Earlier<blockquote>older</blockquote></blockquote></div>',
+    );
     assert.equal(shown(gmail), '<div>Thanks!</div><br />[folded]');
-    assert.match(gmail, /<details class="archive-quote"><summary>Quoted text<\/summary><div><div>On Mon, Jo wrote:<br \/><\/div><blockquote>Earlier<blockquote>older<\/blockquote><\/blockquote><\/div><\/details>/);
-    const apple = fold('<div>Answer one</div><blockquote type="cite"><div>Q1</div><blockquote type="cite">older</blockquote></blockquote><div>Answer two</div><blockquote type="cite">Q2</blockquote>');
+    assert.match(
+      gmail,
+      /<details class="archive-quote"><summary>Quoted text<\/summary><div><div>On Mon, Jo wrote:<br \/><\/div><blockquote>Earlier<blockquote>older<\/blockquote><\/blockquote><\/div><\/details>/,
+    );
+    const apple = fold(
+      '<div>Answer one</div><blockquote type="cite"><div>Q1</div><blockquote type="cite">older</blockquote></blockquote><div>Answer two</div><blockquote type="cite">Q2</blockquote>',
+    );
     assert.equal(shown(apple), '<div>Answer one</div>[folded]<div>Answer two</div>[folded]');
   });
 
   test('Outlook: from the reply header (in its empty wrappers) to the end of its container', () => {
-    const desktop = fold('<div class="WordSection1"><p>My answer</p><div><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0in 0in 0in"><p><b>From:</b> Jo</p></div></div><p>Old text</p></div><p>Footer</p>');
+    const desktop = fold(
+      '<div class="WordSection1"><p>My answer</p><div><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0in 0in 0in"><p><b>From:</b> Jo</p></div></div><p>Old text</p></div><p>Footer</p>',
+    );
     assert.equal(shown(desktop), '<div><p>My answer</p>[folded]</div><p>Footer</p>');
-    const web = fold('<div>Reply</div><hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr"><b>From:</b> x</div><div>old body</div>');
+    const web = fold(
+      '<div>Reply</div><hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr"><b>From:</b> x</div><div>old body</div>',
+    );
     assert.equal(shown(web), '<div>Reply</div>[folded]');
     const plainHeader = fold('<p>Mine.</p><p><b>From:</b> Brian &lt;b@x.com&gt;<br><b>Sent:</b> Wednesday<br><b>Subject:</b> Re: x</p><p>Old.</p>');
     assert.equal(shown(plainHeader), '<p>Mine.</p>[folded]');

@@ -58,15 +58,43 @@ export function quoteKind(tag: string, attribs: Record<string, string>): 'block'
 export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailHtml {
   let blocked = 0;
   const nonce = randomBytes(8).toString('hex');
-  const marked = (tag: string) => (_tag: string, attribs: Record<string, string>): sanitizeHtml.Tag => {
-    const kind = quoteKind(tag, attribs);
-    return { tagName: tag, attribs: kind ? { [QUOTE_MARK]: `${nonce}-${kind}` } : {} };
-  };
+  const marked =
+    (tag: string) =>
+    (_tag: string, attribs: Record<string, string>): sanitizeHtml.Tag => {
+      const kind = quoteKind(tag, attribs);
+      return { tagName: tag, attribs: kind ? { [QUOTE_MARK]: `${nonce}-${kind}` } : {} };
+    };
   const hide = (s: string) => (opts.hideAddresses ? obfuscateAddresses(s) : s);
   const out = sanitizeHtml(html, {
     allowedTags: [
-      'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 's', 'sub', 'sup', 'small',
-      'ul', 'ol', 'li', 'a', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'span', 'div', 'img',
+      'p',
+      'br',
+      'hr',
+      'blockquote',
+      'pre',
+      'code',
+      'em',
+      'strong',
+      'b',
+      'i',
+      'u',
+      's',
+      'sub',
+      'sup',
+      'small',
+      'ul',
+      'ol',
+      'li',
+      'a',
+      'table',
+      'thead',
+      'tbody',
+      'tfoot',
+      'tr',
+      'td',
+      'span',
+      'div',
+      'img',
     ],
     allowedAttributes: {
       a: ['href', 'rel', 'title'],
@@ -86,8 +114,27 @@ export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailH
     nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'select', 'button', 'iframe', 'object', 'template', 'svg', 'math'],
     disallowedTagsMode: 'discard',
     transformTags: {
-      h1: 'p', h2: 'p', h3: 'p', h4: 'p', h5: 'p', h6: 'p', th: 'td', font: 'span', center: 'div', dl: 'div', dt: 'p', dd: 'div',
-      caption: 'p', figure: 'div', figcaption: 'p', section: 'div', article: 'div', header: 'div', footer: 'div', main: 'div', nav: 'div',
+      h1: 'p',
+      h2: 'p',
+      h3: 'p',
+      h4: 'p',
+      h5: 'p',
+      h6: 'p',
+      th: 'td',
+      font: 'span',
+      center: 'div',
+      dl: 'div',
+      dt: 'p',
+      dd: 'div',
+      caption: 'p',
+      figure: 'div',
+      figcaption: 'p',
+      section: 'div',
+      article: 'div',
+      header: 'div',
+      footer: 'div',
+      main: 'div',
+      nav: 'div',
       table: () => ({ tagName: 'table', attribs: { role: 'presentation' } }),
       blockquote: marked('blockquote'),
       div: marked('div'),
@@ -100,7 +147,10 @@ export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailH
       img: (_tag, attribs): sanitizeHtml.Tag => {
         const src = (attribs.src ?? '').trim();
         const alt = hide((attribs.alt ?? '').trim());
-        const size = { ...(attribs.width && /^\d+$/.test(attribs.width) ? { width: attribs.width } : {}), ...(attribs.height && /^\d+$/.test(attribs.height) ? { height: attribs.height } : {}) };
+        const size = {
+          ...(attribs.width && /^\d+$/.test(attribs.width) ? { width: attribs.width } : {}),
+          ...(attribs.height && /^\d+$/.test(attribs.height) ? { height: attribs.height } : {}),
+        };
         if (/^cid:/i.test(src)) {
           const local = opts.inlineParts.get(src.slice(4).replace(/^<|>$/g, ''));
           if (local) return { tagName: 'img', attribs: { src: local, alt, ...size } };
@@ -122,7 +172,10 @@ export function sanitizeMailHtml(html: string, opts: MailHtmlOptions): SafeMailH
 
 /** Outlook's reply header as text: "From: …" then, a few lines on, "Sent:" or "Date:" (as plain text is read). */
 function outlookHeaderAhead(html: string, at: number): boolean {
-  const ahead = html.slice(at, at + 600).replace(/<[^>]*>/g, ' ').replace(/&nbsp;|\u00a0/g, ' ');
+  const ahead = html
+    .slice(at, at + 600)
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;|\u00a0/g, ' ');
   return /^\s*\**(From|发件人):\**\s+\S[\s\S]{0,300}?\s\**(Sent|Date|发送时间):\**\s/.test(ahead);
 }
 
@@ -211,7 +264,10 @@ const ORPHAN = -2;
  */
 export function fixLists(html: string): string {
   const TAG = /<(\/?)([a-z0-9]+)\b[^>]*>/g;
-  interface Open { name: string; id: number }
+  interface Open {
+    name: string;
+    id: number;
+  }
   const stack: Open[] = [];
   const bad = new Set<number>();
   const owner: Array<{ start: number; end: number; name: string; closing: boolean; list: number; parentList: number }> = [];
@@ -237,7 +293,14 @@ export function fixLists(html: string): string {
     const id = nextId++;
     // an <li> outside any list (axe: "listitem") is renamed like the items of a broken list
     const inList = !!top && (top.name === 'ul' || top.name === 'ol');
-    owner.push({ start: m.index, end: last, name, closing, list: name === 'ul' || name === 'ol' ? id : -1, parentList: name === 'li' ? (inList ? top.id : ORPHAN) : -1 });
+    owner.push({
+      start: m.index,
+      end: last,
+      name,
+      closing,
+      list: name === 'ul' || name === 'ol' ? id : -1,
+      parentList: name === 'li' ? (inList ? top.id : ORPHAN) : -1,
+    });
     if (!VOID.has(name)) stack.push({ name, id });
   }
   bad.add(ORPHAN);

@@ -50,7 +50,16 @@ export function archiveSearchRoutes(ctx: AppContext): FastifyPluginAsync {
         try {
           result = await searchArchive(
             ctx.pool,
-            { listIds: readable.map((l) => l.id), words: values.q, from: values.from, ...(range.from ? { since: range.from } : {}), ...(range.to ? { until: range.to } : {}), hasAttachment: values.attachment, offset: (page - 1) * pageSize, limit: pageSize },
+            {
+              listIds: readable.map((l) => l.id),
+              words: values.q,
+              from: values.from,
+              ...(range.from ? { since: range.from } : {}),
+              ...(range.to ? { until: range.to } : {}),
+              hasAttachment: values.attachment,
+              offset: (page - 1) * pageSize,
+              limit: pageSize,
+            },
             { hideAddresses: access.hideAddresses },
           );
         } catch (err) {
@@ -61,7 +70,16 @@ export function archiveSearchRoutes(ctx: AppContext): FastifyPluginAsync {
       const status = Object.keys(errors).length ? 400 : 200;
       return sendPage(
         reply,
-        SearchPage({ ...view, values, errors, ...(result ? { result } : {}), page, pageSize, listNames: new Map(readable.map((l) => [l.id, l.name])), listParts: new Map(readable.map((l) => [l.id, l.localPart])) }),
+        SearchPage({
+          ...view,
+          values,
+          errors,
+          ...(result ? { result } : {}),
+          page,
+          pageSize,
+          listNames: new Map(readable.map((l) => [l.id, l.name])),
+          listParts: new Map(readable.map((l) => [l.id, l.localPart])),
+        }),
         status,
       );
     });

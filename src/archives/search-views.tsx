@@ -16,11 +16,30 @@ export interface SearchFormValues {
   scope: 'list' | 'community';
 }
 
-export function SearchPage(p: ArchiveView & { values: SearchFormValues; errors: FieldErrors; result?: SearchResult; page: number; pageSize: number; listNames: Map<number, string>; listParts: Map<number, string> }): string {
+export function SearchPage(
+  p: ArchiveView & {
+    values: SearchFormValues;
+    errors: FieldErrors;
+    result?: SearchResult;
+    page: number;
+    pageSize: number;
+    listNames: Map<number, string>;
+    listParts: Map<number, string>;
+  },
+): string {
   const v = p.values;
   const e = p.errors;
   const query = (page: number) =>
-    `${base(p.list)}/search?` + new URLSearchParams({ q: v.q, from: v.from, since: v.since, until: v.until, ...(v.attachment ? { attachment: '1' } : {}), scope: v.scope, page: String(page) }).toString();
+    `${base(p.list)}/search?` +
+    new URLSearchParams({
+      q: v.q,
+      from: v.from,
+      since: v.since,
+      until: v.until,
+      ...(v.attachment ? { attachment: '1' } : {}),
+      scope: v.scope,
+      page: String(page),
+    }).toString();
   const pages = p.result ? Math.ceil(p.result.total / p.pageSize) : 0;
   return Page({
     site: p.site,
@@ -32,8 +51,20 @@ export function SearchPage(p: ArchiveView & { values: SearchFormValues; errors: 
         <h1>Search the archive</h1>
         <ErrorSummary errors={e} />
         <form class="usa-form usa-form--large" method="get" action={`${base(p.list)}/search`}>
-          <ExportField name="q" label="Words" hint='Put a phrase in quotes ("office hours"); put a minus before a word to leave it out (-draft); use OR between alternatives.' value={v.q} error={e.q} />
-          <ExportField name="from" label="Sender" hint="A name or an address, or the start of one, for example smith or agency.gov." value={v.from} error={e.from} />
+          <ExportField
+            name="q"
+            label="Words"
+            hint='Put a phrase in quotes ("office hours"); put a minus before a word to leave it out (-draft); use OR between alternatives.'
+            value={v.q}
+            error={e.q}
+          />
+          <ExportField
+            name="from"
+            label="Sender"
+            hint="A name or an address, or the start of one, for example smith or agency.gov."
+            value={v.from}
+            error={e.from}
+          />
           <ExportField name="since" label="From day" hint="For example 2019-04-01." value={v.since} error={e.since} type="date" />
           <ExportField name="until" label="To day (included)" hint="For example 2019-04-30." value={v.until} error={e.until} type="date" />
           <div class="usa-checkbox margin-y-2">
@@ -62,10 +93,18 @@ export function SearchPage(p: ArchiveView & { values: SearchFormValues; errors: 
         {p.result ? (
           <section aria-labelledby="results-heading" class="margin-top-4">
             <h2 id="results-heading">
-              {p.result.capped ? `More than ${plural(p.result.total, 'message', 'messages')} found` : p.result.total ? (plural(p.result.total, 'message', 'messages') + ' found') as 'safe' : 'Nothing found'}
+              {p.result.capped
+                ? `More than ${plural(p.result.total, 'message', 'messages')} found`
+                : p.result.total
+                  ? ((plural(p.result.total, 'message', 'messages') + ' found') as 'safe')
+                  : 'Nothing found'}
             </h2>
             {p.result.total === 0 ? <p>Try fewer or different words, another spelling, or a wider date range.</p> : ''}
-            {p.result.capped ? <p safe>{`The newest ${p.result.total.toLocaleString('en-US')} are ranked. Add words, a sender or dates to narrow the search.`}</p> : ''}
+            {p.result.capped ? (
+              <p safe>{`The newest ${p.result.total.toLocaleString('en-US')} are ranked. Add words, a sender or dates to narrow the search.`}</p>
+            ) : (
+              ''
+            )}
             <ol class="usa-list usa-list--unstyled" start={String((p.page - 1) * p.pageSize + 1)}>
               {p.result.hits.map((h) => (
                 <li class="border-bottom-1px border-base-lighter padding-y-2">
@@ -123,7 +162,10 @@ export function FeedPage(p: ArchiveView & { csrf: string; since?: Date | undefin
         {p.newUrl ? (
           <>
             <h2>Your feed address</h2>
-            <p>Copy it into your feed reader now: for your safety it is shown only this once. Anyone with this address can read the thread titles, so keep it private.</p>
+            <p>
+              Copy it into your feed reader now: for your safety it is shown only this once. Anyone with this address can read the thread titles, so keep it
+              private.
+            </p>
             <p class="sg-code" safe>
               {p.newUrl}
             </p>

@@ -45,14 +45,21 @@ export interface SearchResult {
 
 export class SearchQueryError extends Error {
   readonly code = 'BAD_SEARCH';
-  constructor(message: string, readonly field: 'q' | 'from' = 'q') {
+  constructor(
+    message: string,
+    readonly field: 'q' | 'from' = 'q',
+  ) {
     super(message);
   }
 }
 
 /** The words of a sender search: each matches the start of a word of a name or address. */
 export function senderWords(from: string): string[] {
-  return from.toLowerCase().split(/[^\p{L}\p{N}_-]+/u).filter(Boolean).slice(0, 8);
+  return from
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_-]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
 }
 
 /**
@@ -175,7 +182,8 @@ export function searchConditions(q: SearchQuery, tsquery?: string): SearchCondit
   if (sender.length) {
     costly.push(`${SENDER_VECTOR} @@ to_tsquery('simple', ${add(sender.map((w) => `'${w}':*`).join(' & '))})`);
     // (a literal: such a word is only a-z, 0-9, "_" and "-"; "_" is escaped for LIKE)
-    for (const w of sender) if (/^[a-z0-9_-]+$/.test(w)) walkOnly.push(`lower(coalesce(e.from_name, '') || ' ' || e.from_address) like '%${w.replaceAll('_', '\\_')}%'`);
+    for (const w of sender)
+      if (/^[a-z0-9_-]+$/.test(w)) walkOnly.push(`lower(coalesce(e.from_name, '') || ' ' || e.from_address) like '%${w.replaceAll('_', '\\_')}%'`);
   }
   return { cheap, costly, walkOnly, params, walkCost: words || tsquery !== undefined ? WALK_COST.words : WALK_COST.sender };
 }
@@ -211,7 +219,9 @@ export async function newestMatches(db: Queryable, c: SearchConditions, limit: n
   const sql = `select e.post_id from archive_entries e where ${all.join(' and ')} order by e.sent_at desc limit ${limit}`;
   if (!(db instanceof pg.Pool)) return (await db.query<{ post_id: string }>(sql, c.params)).rows.map((r) => r.post_id);
   return inTransaction(db, async (tx) => {
-    await tx.query('set local enable_seqscan = off; set local enable_indexscan = off; set local enable_indexonlyscan = off; set local max_parallel_workers_per_gather = 0');
+    await tx.query(
+      'set local enable_seqscan = off; set local enable_indexscan = off; set local enable_indexonlyscan = off; set local max_parallel_workers_per_gather = 0',
+    );
     return (await tx.query<{ post_id: string }>(sql, c.params)).rows.map((r) => r.post_id);
   });
 }
@@ -230,7 +240,9 @@ export async function searchArchiveRaw(db: Queryable, q: SearchQuery): Promise<{
     // every phrase match also has all the words, so first take the newest PREFILTER posts that
     // have all the words (the GIN index alone answers that), then check the phrase on those.
     // When that finds fewer than RANKED + 1 while more posts had all the words, search in full.
-    const { rows: [allWords] } = await db.query<{ q: string }>(
+    const {
+      rows: [allWords],
+    } = await db.query<{ q: string }>(
       `select (case when t::text ~ '!' then t else regexp_replace(t::text, '<[0-9]*-?>', '&', 'g')::tsquery end)::text as q from websearch_to_tsquery('english', $1) t`,
       [words],
     );
@@ -252,8 +264,17 @@ export async function searchArchiveRaw(db: Queryable, q: SearchQuery): Promise<{
   candidates ??= await newestMatches(db, searchConditions(q), RANKED + 1);
 
   type Row = {
-    post_id: number; list_id: number; number: number; thread_id: number; subject: string; from_name: string | null; from_address: string; sent_at: Date; has_attachment: boolean;
-    rank: number; headline: string;
+    post_id: number;
+    list_id: number;
+    number: number;
+    thread_id: number;
+    subject: string;
+    from_name: string | null;
+    from_address: string;
+    sent_at: Date;
+    has_attachment: boolean;
+    rank: number;
+    headline: string;
   };
   // Rank the newest RANKED; snippets for the shown page only, from the start of the body.
   const query = words ? `websearch_to_tsquery('english', $4)` : '';
@@ -275,14 +296,24 @@ export async function searchArchiveRaw(db: Queryable, q: SearchQuery): Promise<{
     : { rows: [] as Row[] };
   if (words && candidates.length === 0) {
     const { rows: check } = await db.query<{ empty: boolean }>("select numnode(websearch_to_tsquery('english', $1)) = 0 as empty", [words]);
-    if (check[0]?.empty) throw new SearchQueryError(`“${words}” has only very common words (like “the” or “and”), which are not indexed. Add a more specific word.`);
+    if (check[0]?.empty)
+      throw new SearchQueryError(`“${words}” has only very common words (like “the” or “and”), which are not indexed. Add a more specific word.`);
   }
   return {
     total: Math.min(candidates.length, RANKED),
     capped: candidates.length > RANKED,
     hits: rows.map((r) => ({
-      postId: Number(r.post_id), listId: Number(r.list_id), number: Number(r.number), threadId: Number(r.thread_id), subject: r.subject, fromName: r.from_name,
-      fromAddress: r.from_address, sentAt: r.sent_at, hasAttachment: r.has_attachment, rank: Number(r.rank), headline: r.headline,
+      postId: Number(r.post_id),
+      listId: Number(r.list_id),
+      number: Number(r.number),
+      threadId: Number(r.thread_id),
+      subject: r.subject,
+      fromName: r.from_name,
+      fromAddress: r.from_address,
+      sentAt: r.sent_at,
+      hasAttachment: r.has_attachment,
+      rank: Number(r.rank),
+      headline: r.headline,
     })),
   };
 }
@@ -293,8 +324,15 @@ export async function searchArchive(db: Queryable, q: SearchQuery, opts: { hideA
     total: r.total,
     capped: r.capped,
     hits: r.hits.map((h) => ({
-      listId: h.listId, number: h.number, threadId: h.threadId, subject: h.subject, fromName: h.fromName, fromAddress: h.fromAddress,
-      sentAt: h.sentAt, hasAttachment: h.hasAttachment, snippet: safeSnippet(h.headline, opts.hideAddresses),
+      listId: h.listId,
+      number: h.number,
+      threadId: h.threadId,
+      subject: h.subject,
+      fromName: h.fromName,
+      fromAddress: h.fromAddress,
+      sentAt: h.sentAt,
+      hasAttachment: h.hasAttachment,
+      snippet: safeSnippet(h.headline, opts.hideAddresses),
     })),
   };
 }

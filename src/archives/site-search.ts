@@ -14,7 +14,10 @@ import { isEmptyQuery, searchArchiveRaw, SearchQueryError } from './search.ts';
 const RANK_WEIGHT = 0.8;
 
 /** The lists whose archive this viewer may read, and whether they read it as a member (addresses shown). */
-export async function readableArchives(db: Queryable, viewer: { memberId: number; siteAdmin: boolean } | null): Promise<Array<{ listId: number; localPart: string; member: boolean }>> {
+export async function readableArchives(
+  db: Queryable,
+  viewer: { memberId: number; siteAdmin: boolean } | null,
+): Promise<Array<{ listId: number; localPart: string; member: boolean }>> {
   // A working group's list (lists.group_id): its group's active members and the community's
   // coordinators read it as members, as archiveAccess says; other community members do not.
   const { rows } = await db.query<{ id: number; local_part: string; member: boolean }>(
@@ -34,7 +37,9 @@ export async function readableArchives(db: Queryable, viewer: { memberId: number
 }
 
 export const archiveSearchSource: SearchSource = {
-  name: 'archives', label: 'List archives', membersOnly: false,
+  name: 'archives',
+  label: 'List archives',
+  membersOnly: false,
   async search(db, q) {
     const lists = await readableArchives(db, q.viewer ?? null);
     if (!lists.length || isEmptyQuery({ listIds: [], words: q.text })) return [];
@@ -51,8 +56,12 @@ export const archiveSearchSource: SearchSource = {
       const list = byId.get(h.listId)!;
       const text = h.headline.replace(/\s+/g, ' ').trim();
       return {
-        source: 'archives', title: h.subject || '(no subject)', url: `/archives/${list.localPart}/${h.number}`,
-        snippet: list.member ? text : obfuscateAddresses(text), date: h.sentAt, rank: h.rank * RANK_WEIGHT,
+        source: 'archives',
+        title: h.subject || '(no subject)',
+        url: `/archives/${list.localPart}/${h.number}`,
+        snippet: list.member ? text : obfuscateAddresses(text),
+        date: h.sentAt,
+        rank: h.rank * RANK_WEIGHT,
       };
     });
   },

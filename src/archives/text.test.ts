@@ -14,16 +14,25 @@ Al`;
 describe('plain-text mail', () => {
   test('quoted blocks (with their attribution line) are found', () => {
     const s = splitQuotes(reply);
-    assert.deepEqual(s.map((x) => x.kind), ['text', 'quote', 'text']);
+    assert.deepEqual(
+      s.map((x) => x.kind),
+      ['text', 'quote', 'text'],
+    );
     assert.equal(s[1]!.lines.length, 3);
     assert.equal(freshText(reply), 'Thanks, that works.\nRegards,\nAl');
   });
 
   test('Outlook-style original messages are folded to the end', () => {
     const s = splitQuotes('Yes.\n\n-----Original Message-----\nFrom: Jo\nSent: Monday\nSubject: Q\n\nQuestion?');
-    assert.deepEqual(s.map((x) => x.kind), ['text', 'quote']);
+    assert.deepEqual(
+      s.map((x) => x.kind),
+      ['text', 'quote'],
+    );
     const t = splitQuotes('Sure.\nFrom: Jo Smith <jo@x.gov>\nSent: Monday, May 2\nTo: list\n\nOld text');
-    assert.deepEqual(t.map((x) => x.kind), ['text', 'quote']);
+    assert.deepEqual(
+      t.map((x) => x.kind),
+      ['text', 'quote'],
+    );
   });
 
   test('rendering escapes everything, links only http(s), folds quotes in <details>', () => {
@@ -32,7 +41,10 @@ describe('plain-text mail', () => {
     assert.match(html, /&lt;script&gt;/);
     assert.match(html, /<a href="https:\/\/example\.gov\/a\?b=1&amp;c=2" rel="nofollow noopener noreferrer">https:\/\/example\.gov\/a\?b=1&amp;c=2<\/a>\./);
     assert.ok(!/href="javascript/.test(html));
-    assert.match(html, /<details class="archive-quote"><summary>Quoted text \(1 line\)<\/summary><pre class="archive-text">&gt; quoted &lt;b&gt;<\/pre><\/details>/);
+    assert.match(
+      html,
+      /<details class="archive-quote"><summary>Quoted text \(1 line\)<\/summary><pre class="archive-text">&gt; quoted &lt;b&gt;<\/pre><\/details>/,
+    );
   });
 
   test('addresses are hidden from non-members, in text and in links', () => {
@@ -48,7 +60,10 @@ describe('words inside joined words are indexed too', async () => {
     assert.equal(withJoinedParts('We post on Facebook/Instagram/TikTok daily.'), 'We post on Facebook/Instagram/TikTok Facebook Instagram TikTok daily.');
     assert.equal(withJoinedParts('run ./benchmark_rate --rate 10e6'), 'run ./benchmark_rate benchmark_rate --rate 10e6');
     assert.equal(withJoinedParts('X410/X440/E320'), 'X410/X440/E320 X410 X440 E320');
-    assert.equal(withJoinedParts('see https://files.ettus.com/manual/page_x4xx.html'), 'see https://files.ettus.com/manual/page_x4xx.html https files ettus com manual page_x4xx html');
+    assert.equal(
+      withJoinedParts('see https://files.ettus.com/manual/page_x4xx.html'),
+      'see https://files.ettus.com/manual/page_x4xx.html https files ettus com manual page_x4xx html',
+    );
     assert.equal(withJoinedParts('rx_samples_to_file.cpp'), 'rx_samples_to_file.cpp rx_samples_to_file cpp');
   });
   test('plain words, numbers, times and addresses stay as they are', () => {

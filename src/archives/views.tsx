@@ -22,7 +22,13 @@ export interface ArchiveView {
 export const base = (list: List) => `/archives/${list.localPart}`;
 
 export function crumbs(v: ArchiveView, more: Crumb[]): Crumb[] {
-  return [{ href: '/', label: 'Home' }, { href: '/communities', label: 'Communities' }, { href: listHomePath(v.list), label: v.list.name }, { href: base(v.list), label: 'Archive' }, ...more];
+  return [
+    { href: '/', label: 'Home' },
+    { href: '/communities', label: 'Communities' },
+    { href: listHomePath(v.list), label: v.list.name },
+    { href: base(v.list), label: 'Archive' },
+    ...more,
+  ];
 }
 
 export function sender(v: { hideAddresses: boolean }, name: string | null, address: string): string {
@@ -55,7 +61,9 @@ function SearchForm({ v, words = '' }: { v: ArchiveView; words?: string }) {
 /** Posting from the web: the form for members who may post, or why this viewer may not. */
 export type PostingView = { compose: ComposeProps; refusal?: undefined } | { compose?: undefined; refusal?: string | undefined };
 
-export function ArchiveHomePage(p: ArchiveView & PostingView & { months: MonthSummary[]; exportErrors?: FieldErrors; exportValues?: { month?: string; from?: string; to?: string } }): string {
+export function ArchiveHomePage(
+  p: ArchiveView & PostingView & { months: MonthSummary[]; exportErrors?: FieldErrors; exportValues?: { month?: string; from?: string; to?: string } },
+): string {
   const v = p;
   const total = p.months.reduce((n, m) => n + m.posts, 0);
   const errors = p.exportErrors ?? {};
@@ -63,7 +71,9 @@ export function ArchiveHomePage(p: ArchiveView & PostingView & { months: MonthSu
     site: p.site,
     title: `${p.list.name} archive`,
     section: 'communities',
-    breadcrumbs: crumbs(v, []).slice(0, -1).concat([{ label: 'Archive' }]),
+    breadcrumbs: crumbs(v, [])
+      .slice(0, -1)
+      .concat([{ label: 'Archive' }]),
     children: (
       <>
         <h1 safe>{`${p.list.name} archive`}</h1>
@@ -74,7 +84,13 @@ export function ArchiveHomePage(p: ArchiveView & PostingView & { months: MonthSu
         <p>
           <a href={`${base(p.list)}/search`}>Advanced search</a>: by sender, dates, attachments, or across the whole community.
         </p>
-        {p.compose ? <p><a href="#compose">Start a new thread</a> from this page.</p> : ''}
+        {p.compose ? (
+          <p>
+            <a href="#compose">Start a new thread</a> from this page.
+          </p>
+        ) : (
+          ''
+        )}
         <h2>Messages by month</h2>
         {p.months.length ? (
           <table class="usa-table usa-table--borderless">
@@ -103,13 +119,21 @@ export function ArchiveHomePage(p: ArchiveView & PostingView & { months: MonthSu
         ) : (
           <p>Nothing has been posted yet.</p>
         )}
-        {p.compose ? <ComposeForm p={p.compose} heading="Start a new thread" /> : p.refusal ? <p class="margin-top-4" safe>{p.refusal}</p> : ''}
+        {p.compose ? (
+          <ComposeForm p={p.compose} heading="Start a new thread" />
+        ) : p.refusal ? (
+          <p class="margin-top-4" safe>
+            {p.refusal}
+          </p>
+        ) : (
+          ''
+        )}
         {p.member ? (
           <>
             <h2 id="export">Download as mbox</h2>
             <p>
-              Mail programs (Thunderbird, mutt, Apple Mail) and archiving tools open mbox files. The file is compressed (.mbox.gz). Choose a month, or a
-              range of days.
+              Mail programs (Thunderbird, mutt, Apple Mail) and archiving tools open mbox files. The file is compressed (.mbox.gz). Choose a month, or a range
+              of days.
             </p>
             <ErrorSummary errors={errors} />
             <form class="usa-form" method="get" action={`${base(p.list)}/export`}>
@@ -151,7 +175,14 @@ export function ExportField(p: { name: string; label: string; hint: string; valu
       ) : (
         ''
       )}
-      <input class={p.error ? 'usa-input usa-input--error' : 'usa-input'} id={p.name} name={p.name} type={p.type ?? 'text'} value={p.value ?? ''} aria-describedby={described} />
+      <input
+        class={p.error ? 'usa-input usa-input--error' : 'usa-input'}
+        id={p.name}
+        name={p.name}
+        type={p.type ?? 'text'}
+        value={p.value ?? ''}
+        aria-describedby={described}
+      />
     </div>
   );
 }
@@ -169,7 +200,13 @@ function ThreadItem({ v, t, extra }: { v: ArchiveView; t: ThreadSummary; extra?:
   );
 }
 
-export type MonthView = ArchiveView & { month: string; threads: ThreadSummary[]; continued?: Array<ThreadSummary & { messagesBetween: number }>; previous?: string | undefined; next?: string | undefined };
+export type MonthView = ArchiveView & {
+  month: string;
+  threads: ThreadSummary[];
+  continued?: Array<ThreadSummary & { messagesBetween: number }>;
+  previous?: string | undefined;
+  next?: string | undefined;
+};
 
 /** A month page's main content: the same for every reader with the same `hideAddresses`, so it may be made once and kept. */
 export function MonthContent(p: MonthView): JSX.Element {
@@ -218,7 +255,13 @@ export function MonthContent(p: MonthView): JSX.Element {
 /** A month page around its content (`content`: MonthContent made earlier for these same values). */
 export function MonthPage(p: MonthView & { content?: string }): string {
   const title = monthTitle(p.month);
-  return Page({ site: p.site, title: `${title} – ${p.list.name} archive`, section: 'communities', breadcrumbs: crumbs(p, [{ label: title }]), children: p.content ?? MonthContent(p) });
+  return Page({
+    site: p.site,
+    title: `${title} – ${p.list.name} archive`,
+    section: 'communities',
+    breadcrumbs: crumbs(p, [{ label: title }]),
+    children: p.content ?? MonthContent(p),
+  });
 }
 
 export interface RenderedPost {
@@ -291,7 +334,17 @@ function span(first: string, last: string): string {
 }
 
 /** A thread page (`postsHtml`: ThreadPosts made earlier for these same posts). */
-export function ThreadPage(p: ArchiveView & PostingView & { thread: ThreadSummary; posts: RenderedPost[]; postsHtml?: JSX.Element; month: string; notice?: ComposeNotice | undefined; mute?: { csrf: string; muted: boolean } | undefined }): string {
+export function ThreadPage(
+  p: ArchiveView &
+    PostingView & {
+      thread: ThreadSummary;
+      posts: RenderedPost[];
+      postsHtml?: JSX.Element;
+      month: string;
+      notice?: ComposeNotice | undefined;
+      mute?: { csrf: string; muted: boolean } | undefined;
+    },
+): string {
   const subject = cleanSubject(p.thread.subject);
   return Page({
     site: p.site,
@@ -305,11 +358,25 @@ export function ThreadPage(p: ArchiveView & PostingView & { thread: ThreadSummar
           {`${plural(p.thread.messages, 'message', 'messages')} from ${plural(p.thread.participants, 'person', 'people')}, ${span(showTime(p.thread.startedAt, p.list.timeZone), showTime(p.thread.lastAt, p.list.timeZone))}.`}
         </p>
         <ComposeNoticeBox notice={p.notice} />
-        {p.compose ? <p><a href="#compose">Reply to this thread</a></p> : ''}
+        {p.compose ? (
+          <p>
+            <a href="#compose">Reply to this thread</a>
+          </p>
+        ) : (
+          ''
+        )}
         {p.mute ? <MuteForm action={`${base(p.list)}/threads/${p.thread.id}/mute`} csrf={p.mute.csrf} muted={p.mute.muted} /> : ''}
         {/* markup ThreadPosts made (its text escaped there) */}
         {(p.postsHtml ?? ThreadPosts(p)) as 'safe'}
-        {p.compose ? <ComposeForm p={p.compose} heading="Reply to this thread" /> : p.refusal ? <p class="margin-top-4" safe>{p.refusal}</p> : ''}
+        {p.compose ? (
+          <ComposeForm p={p.compose} heading="Reply to this thread" />
+        ) : p.refusal ? (
+          <p class="margin-top-4" safe>
+            {p.refusal}
+          </p>
+        ) : (
+          ''
+        )}
       </>
     ),
   });
@@ -362,7 +429,11 @@ export function MessagePage(
         </dl>
         {p.hasHtml ? (
           <p>
-            {p.format === 'html' ? <a href={`${here}?format=text`}>Show as plain text</a> : <a href={`${here}?format=html`}>Show the formatted (HTML) version</a>}
+            {p.format === 'html' ? (
+              <a href={`${here}?format=text`}>Show as plain text</a>
+            ) : (
+              <a href={`${here}?format=html`}>Show the formatted (HTML) version</a>
+            )}
             {p.format === 'html' && p.imagesBlocked > 0 && !p.imagesShown ? (
               <>
                 {' '}
@@ -382,7 +453,8 @@ export function MessagePage(
           <ul class="usa-list">
             {p.replies.map((r) => (
               <li>
-                <a href={`${base(p.list)}/${r.number}`} safe>{`Message ${r.number}`}</a> <span safe>{`from ${senderName(p, r.fromName, r.fromAddress)}, ${showTime(r.sentAt, p.list.timeZone)}`}</span>
+                <a href={`${base(p.list)}/${r.number}`} safe>{`Message ${r.number}`}</a>{' '}
+                <span safe>{`from ${senderName(p, r.fromName, r.fromAddress)}, ${showTime(r.sentAt, p.list.timeZone)}`}</span>
               </li>
             ))}
           </ul>

@@ -73,11 +73,7 @@ export function ComposeForm({ p, heading }: { p: ComposeProps; heading: string }
               {`Subject: ${p.preview.subject}`}
             </p>
             <div class="sg-mail-body">{p.preview.bodyHtml as 'safe'}</div>
-            {p.kept.length ? (
-              <p safe>{`Attachments: ${p.kept.map((k) => `${k.filename} (${formatSize(k.size)})`).join(', ')}`}</p>
-            ) : (
-              ''
-            )}
+            {p.kept.length ? <p safe>{`Attachments: ${p.kept.map((k) => `${k.filename} (${formatSize(k.size)})`).join(', ')}`}</p> : ''}
             <p class="margin-bottom-0">Check it, change it below if you want, then select “Send to the list”.</p>
           </div>
         </div>
@@ -101,7 +97,13 @@ export function ComposeForm({ p, heading }: { p: ComposeProps; heading: string }
           <div class="usa-hint" id="post-text-hint">
             Plain text. It goes to every member by email, and into the archive.
           </div>
-          {e.text ? <span class="usa-error-message" id="post-text-error" safe>{e.text}</span> : ''}
+          {e.text ? (
+            <span class="usa-error-message" id="post-text-error" safe>
+              {e.text}
+            </span>
+          ) : (
+            ''
+          )}
           <textarea
             class={e.text ? 'usa-textarea usa-input--error' : 'usa-textarea'}
             id={IDS.text}
@@ -137,8 +139,21 @@ export function ComposeForm({ p, heading }: { p: ComposeProps; heading: string }
           <div class="usa-hint" id="post-attachments-hint" safe>
             {`This list takes posts of up to ${formatSize(p.maxBytes)} in all, files included.`}
           </div>
-          {e.attachments ? <span class="usa-error-message" id="post-attachments-error" safe>{e.attachments}</span> : ''}
-          <input class="usa-file-input" id={IDS.attachments} name="attachment" type="file" multiple aria-describedby={e.attachments ? 'post-attachments-hint post-attachments-error' : 'post-attachments-hint'} />
+          {e.attachments ? (
+            <span class="usa-error-message" id="post-attachments-error" safe>
+              {e.attachments}
+            </span>
+          ) : (
+            ''
+          )}
+          <input
+            class="usa-file-input"
+            id={IDS.attachments}
+            name="attachment"
+            type="file"
+            multiple
+            aria-describedby={e.attachments ? 'post-attachments-hint post-attachments-error' : 'post-attachments-hint'}
+          />
         </div>
         <div class="margin-top-3">
           <button class="usa-button usa-button--outline" type="submit" name="action" value="preview">
@@ -160,7 +175,9 @@ export function MuteForm({ action, csrf, muted }: { action: string; csrf: string
       <CsrfField token={csrf} />
       <input type="hidden" name="action" value={muted ? 'unmute' : 'mute'} />
       <p class="margin-bottom-1">
-        {muted ? 'You muted this thread: you get no more of its messages by email or in digests.' : 'Mute this thread to get no more of its messages by email or in digests. The rest of the list keeps coming.'}
+        {muted
+          ? 'You muted this thread: you get no more of its messages by email or in digests.'
+          : 'Mute this thread to get no more of its messages by email or in digests. The rest of the list keeps coming.'}
       </p>
       <button class="usa-button usa-button--outline" type="submit">
         {muted ? 'Unmute this thread' : 'Mute this thread'}

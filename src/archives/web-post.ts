@@ -49,12 +49,17 @@ export interface ReplyTarget {
 export async function mayPostFromWeb(db: Queryable, list: List, member: MemberRef): Promise<{ ok: true } | { ok: false; why: string }> {
   // On a community's list, the standing read with this request's session (no query of its own).
   const own = list.groupId === null ? member.memberships : undefined;
-  const standing = own ? { member: own.get(list.communityId)?.status === 'active', banned: own.get(list.communityId)?.status === 'banned' } : await listStanding(db, list, member.memberId);
+  const standing = own
+    ? { member: own.get(list.communityId)?.status === 'active', banned: own.get(list.communityId)?.status === 'banned' }
+    : await listStanding(db, list, member.memberId);
   if (standing.banned) return { ok: false, why: `You cannot post to ${list.name}: your address is banned from it.` };
   if (!standing.member) {
     return {
       ok: false,
-      why: list.groupId !== null ? `Only members of the working group can post to ${list.name}. Join the group on its page first.` : `Only members of the community can post to ${list.name}. Join the community first.`,
+      why:
+        list.groupId !== null
+          ? `Only members of the working group can post to ${list.name}. Join the group on its page first.`
+          : `Only members of the community can post to ${list.name}. Join the community first.`,
     };
   }
   return { ok: true };
@@ -142,7 +147,8 @@ function outcomeOf(s: IncomingState): WebPostOutcome {
     const reasons = (s.rule_hits?.hits ?? []).filter((h) => h.outcome === 'hold').map((h) => h.reason);
     return { kind: 'held', reasons: reasons.length ? reasons : [s.decision_reason ?? 'A moderator reviews this post.'] };
   }
-  if (s.status === 'rejected' || s.status === 'discarded' || s.status === 'failed') return { kind: 'refused', reason: s.decision_reason ?? 'The list did not take this post.' };
+  if (s.status === 'rejected' || s.status === 'discarded' || s.status === 'failed')
+    return { kind: 'refused', reason: s.decision_reason ?? 'The list did not take this post.' };
   return { kind: 'queued' };
 }
 
@@ -151,8 +157,12 @@ function outcomeOf(s: IncomingState): WebPostOutcome {
  * together first, so a crash after that loses nothing (the worker processes it); the same draft
  * sent again returns what became of the first.
  */
-export async function submitWebPost(ctx: ListContext, p: { list: List; poster: WebPoster; raw: Buffer; messageId: string; ip: string }): Promise<WebPostOutcome> {
-  const sameDraft = (db: Queryable) => stateOf(db, `i.list_id = $1 and i.message_id = $2 and i.protocol = 'web' and lower(i.envelope_from) = lower($3)`, [p.list.id, p.messageId, p.poster.email]);
+export async function submitWebPost(
+  ctx: ListContext,
+  p: { list: List; poster: WebPoster; raw: Buffer; messageId: string; ip: string },
+): Promise<WebPostOutcome> {
+  const sameDraft = (db: Queryable) =>
+    stateOf(db, `i.list_id = $1 and i.message_id = $2 and i.protocol = 'web' and lower(i.envelope_from) = lower($3)`, [p.list.id, p.messageId, p.poster.email]);
   const earlier = await sameDraft(ctx.pool);
   if (earlier) return outcomeOf(earlier);
   const stored = await inTransaction(ctx.pool, async (tx) => {
@@ -194,7 +204,13 @@ export interface KeptUpload {
  * kept files are bounded: past `capBytes` in all, their oldest files not in this form (`keep`,
  * an abandoned draft's) are dropped first, so previews cannot fill the database.
  */
-export async function keepUploads(pool: pg.Pool, memberId: number, listId: number, files: WebAttachment[], o: { keep: number[]; capBytes: number }): Promise<KeptUpload[]> {
+export async function keepUploads(
+  pool: pg.Pool,
+  memberId: number,
+  listId: number,
+  files: WebAttachment[],
+  o: { keep: number[]; capBytes: number },
+): Promise<KeptUpload[]> {
   const kept: KeptUpload[] = [];
   await inTransaction(pool, async (tx) => {
     // A day is long enough to finish a post; older files were left behind.
@@ -209,7 +225,10 @@ export async function keepUploads(pool: pg.Pool, memberId: number, listId: numbe
       [memberId, o.keep, o.capBytes, adding],
     );
     for (const f of files) {
-      const { rows } = await tx.query<{ id: number }>('insert into web_post_uploads (member_id, list_id, filename, content_type, content) values ($1, $2, $3, $4, $5) returning id', [memberId, listId, f.filename, f.contentType, f.content]);
+      const { rows } = await tx.query<{ id: number }>(
+        'insert into web_post_uploads (member_id, list_id, filename, content_type, content) values ($1, $2, $3, $4, $5) returning id',
+        [memberId, listId, f.filename, f.contentType, f.content],
+      );
       kept.push({ id: Number(rows[0]!.id), filename: f.filename, contentType: f.contentType, size: f.content.length });
     }
   });

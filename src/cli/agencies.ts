@@ -4,7 +4,13 @@ import { Command } from 'commander';
 import type { Config } from '../platform/config.ts';
 import { checkEligibility, GOVERNMENT_LEVELS, type EligibilityDecision, type EligibilityPolicy, type GovernmentLevel } from '../membership/eligibility.ts';
 import {
-  combineRegistryFiles, formatRegistryProblems, importRegistry, parseRegistryFile, registryView, type RegistryFileKind, type RegistryRow,
+  combineRegistryFiles,
+  formatRegistryProblems,
+  importRegistry,
+  parseRegistryFile,
+  registryView,
+  type RegistryFileKind,
+  type RegistryRow,
 } from '../membership/gov-registry.ts';
 import { CliError, cliActor, EXIT, say, withDatabase } from './support.ts';
 import { out } from './io.ts';
@@ -54,10 +60,16 @@ function readRegistryFiles(files: string[]): Array<{ file: string; kind: Registr
 
 function parseLevels(raw: string): GovernmentLevel[] | 'all' {
   if (raw.trim().toLowerCase() === 'all') return 'all';
-  const levels = raw.split(',').map((l) => l.trim().toLowerCase()).filter(Boolean);
+  const levels = raw
+    .split(',')
+    .map((l) => l.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = levels.filter((l) => !(GOVERNMENT_LEVELS as readonly string[]).includes(l));
   if (unknown.length || !levels.length) {
-    throw new CliError(`--levels: "${unknown.join(', ') || raw}" is not a level of government; use a comma-separated list of ${GOVERNMENT_LEVELS.join(', ')}, or all.`, EXIT.usage);
+    throw new CliError(
+      `--levels: "${unknown.join(', ') || raw}" is not a level of government; use a comma-separated list of ${GOVERNMENT_LEVELS.join(', ')}, or all.`,
+      EXIT.usage,
+    );
   }
   return levels as GovernmentLevel[];
 }
@@ -102,7 +114,9 @@ export function registerAgencyCommands(program: Command, getConfig: () => Config
         });
         if (result.removed) {
           const shown = result.removedDomains.slice(0, MAX_SHOWN).join(', ');
-          say(`${opts.dryRun ? 'Would remove' : 'Removed'} ${result.removed} domain(s) the registry no longer lists: ${shown}${result.removed > MAX_SHOWN ? ', ...' : ''}`);
+          say(
+            `${opts.dryRun ? 'Would remove' : 'Removed'} ${result.removed} domain(s) the registry no longer lists: ${shown}${result.removed > MAX_SHOWN ? ', ...' : ''}`,
+          );
         }
         const counts = `${result.added} added, ${result.changed} changed, ${result.removed} removed, ${result.unchanged} unchanged`;
         if (opts.dryRun) out(`Dry run: the registry would have ${result.total} domains (${counts}). Nothing was changed.`);
@@ -134,7 +148,9 @@ export function registerAgencyCommands(program: Command, getConfig: () => Config
       await withDatabase(config, async (pool) => {
         const registry = await registryView(pool, address);
         if (!registry.loaded) {
-          say('Note: the full .gov registry has not been imported, so a .gov domain it does not know counts as eligible with its agency unknown. Import it with: socialgov agencies import current-full.csv current-federal.csv');
+          say(
+            'Note: the full .gov registry has not been imported, so a .gov domain it does not know counts as eligible with its agency unknown. Import it with: socialgov agencies import current-full.csv current-federal.csv',
+          );
         }
         const decision = checkEligibility(address, policy, registry);
         if (opts.json) return out(JSON.stringify(decision, null, 2));

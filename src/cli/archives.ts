@@ -29,7 +29,9 @@ export function registerArchiveCommands(program: Command, getConfig: () => Confi
 
   archives
     .command('import')
-    .description('Import an mbox file (plain or .gz, e.g. from LISTSERV or Mailman) into a list\'s archive. All or nothing; messages already archived (same Message-ID) are skipped, so running it again is safe.')
+    .description(
+      "Import an mbox file (plain or .gz, e.g. from LISTSERV or Mailman) into a list's archive. All or nothing; messages already archived (same Message-ID) are skipped, so running it again is safe.",
+    )
     .argument('<list>', 'the list, e.g. social-media')
     .argument('<file>', 'the .mbox or .mbox.gz file')
     .action(async (localPart: string, file: string) => {
@@ -45,22 +47,28 @@ export function registerArchiveCommands(program: Command, getConfig: () => Confi
           if (err instanceof MboxFormatError) throw new CliError(`${file}: ${err.message} Nothing was imported.`, EXIT.invalidInput);
           throw err;
         }
-        out(`${report.found} message(s) in the file; ${report.imported} imported${report.imported ? ` as messages ${report.firstNumber}–${report.lastNumber}` : ''}; ${report.duplicates} already in the archive (skipped).`);
+        out(
+          `${report.found} message(s) in the file; ${report.imported} imported${report.imported ? ` as messages ${report.firstNumber}–${report.lastNumber}` : ''}; ${report.duplicates} already in the archive (skipped).`,
+        );
         if (report.undated) out(`${report.undated} message(s) had no Date header; they are dated by their "From " line, or the time of import.`);
       });
     });
 
   archives
     .command('export')
-    .description('Write a month or a range of days of a list\'s archive to standard output as gzip-compressed mboxrd, e.g. > social-media-2019-04.mbox.gz')
+    .description("Write a month or a range of days of a list's archive to standard output as gzip-compressed mboxrd, e.g. > social-media-2019-04.mbox.gz")
     .argument('<list>', 'the list, e.g. social-media')
-    .option('--month <YYYY-MM>', 'one month, in the list\'s time zone')
+    .option('--month <YYYY-MM>', "one month, in the list's time zone")
     .option('--from <YYYY-MM-DD>', 'first day')
     .option('--to <YYYY-MM-DD>', 'last day (included)')
     .action(async (localPart: string, opts: { month?: string; from?: string; to?: string }) => {
       if (opts.month && (opts.from || opts.to)) throw new CliError('Give --month, or --from and/or --to, not both.', EXIT.usage);
       if (!opts.month && !opts.from && !opts.to) throw new CliError('Say what to export: --month 2019-04, or --from 2019-04-01 --to 2019-04-30.', EXIT.usage);
-      if (cliIo().stdout.isTTY) throw new CliError('The export is a compressed file: send it to a file, e.g. socialgov archives export social-media --month 2019-04 > social-media-2019-04.mbox.gz', EXIT.usage);
+      if (cliIo().stdout.isTTY)
+        throw new CliError(
+          'The export is a compressed file: send it to a file, e.g. socialgov archives export social-media --month 2019-04 > social-media-2019-04.mbox.gz',
+          EXIT.usage,
+        );
       await withDatabase(getConfig(), async (pool) => {
         const list = await listOrFail(pool, localPart);
         let range: Partial<DateRange>;
@@ -71,7 +79,8 @@ export function registerArchiveCommands(program: Command, getConfig: () => Confi
           throw err;
         }
         const total = await countPosts(pool, { listId: list.id, ...range });
-        if (!total) throw new CliError(`Nothing was posted to ${list.localPart} in that time; nothing was written. Check the dates (they are in ${list.timeZone}).`);
+        if (!total)
+          throw new CliError(`Nothing was posted to ${list.localPart} in that time; nothing was written. Check the dates (they are in ${list.timeZone}).`);
         const bar = progressBar('Exporting');
         let done = 0;
         async function* counted() {
@@ -88,12 +97,16 @@ export function registerArchiveCommands(program: Command, getConfig: () => Confi
 
   archives
     .command('rederive')
-    .description('Read archived messages again after an upgrade changed how the archive reads mail (sender, attachments, search words). The worker does this by itself, a batch a minute; this does it now. Safe to run at any time.')
+    .description(
+      'Read archived messages again after an upgrade changed how the archive reads mail (sender, attachments, search words). The worker does this by itself, a batch a minute; this does it now. Safe to run at any time.',
+    )
     .argument('[list]', 'only this list, e.g. social-media')
     .action(async (localPart: string | undefined) => {
       await withDatabase(getConfig(), async (pool) => {
         const list = localPart ? await listOrFail(pool, localPart) : undefined;
-        const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from archive_rederive where ($1::bigint is null or list_id = $1)', [list?.id ?? null]);
+        const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from archive_rederive where ($1::bigint is null or list_id = $1)', [
+          list?.id ?? null,
+        ]);
         const total = rows[0]!.n;
         const bar = progressBar('Reading messages again');
         const done = await rederivePending(pool, { ...(list ? { listId: list.id } : {}), onBatch: (n) => bar(Math.min(n, total), total) });

@@ -73,7 +73,10 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
           `${c.title} (${c.slug})`,
           c.deck ? `  ${c.deck}` : '',
           `  Members now: ${c.memberCount}`,
-          ...c.channels.map((ch) => `  Join: ${ch.platform}, ${ch.audience}${ch.subscribeEmail ? `, mail ${ch.subscribeEmail}` : ''}${ch.subscribeSubject ? ` with subject "${ch.subscribeSubject}"` : ''}`),
+          ...c.channels.map(
+            (ch) =>
+              `  Join: ${ch.platform}, ${ch.audience}${ch.subscribeEmail ? `, mail ${ch.subscribeEmail}` : ''}${ch.subscribeSubject ? ` with subject "${ch.subscribeSubject}"` : ''}`,
+          ),
           ...c.channels.filter((ch) => ch.reported).map((ch) => `  Earlier hand-typed figure: ${ch.reported!.text} (recorded ${ch.reported!.recordedOn})`),
           c.authors.length ? `  Leads: ${c.authors.join(', ')}` : '',
           c.topics.length ? `  Topics: ${c.topics.join(', ')}` : '',
@@ -88,7 +91,10 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
     .command('import')
     .description('Import digital.gov community pages (Hugo front matter + Markdown). All files are checked first; if any is invalid, nothing is imported.')
     .argument('<files...>', 'community page files, e.g. content/communities/social-media.md')
-    .option('--update', 'update communities that already exist (matched by slug): what the file says wins, and what only the current page has (sections, fields, join channels) is kept')
+    .option(
+      '--update',
+      'update communities that already exist (matched by slug): what the file says wins, and what only the current page has (sections, fields, join channels) is kept',
+    )
     .option('--replace', 'with --update: replace the current page with the file as it is, dropping what the file does not have')
     .option('--dry-run', 'check the files and report what would happen, without changing anything')
     .action(async (files: string[], opts: { update?: boolean; replace?: boolean; dryRun?: boolean }) => {
@@ -118,8 +124,10 @@ export function registerCommunityCommands(program: Command, getConfig: () => Con
             page = merged.page;
             const k = merged.kept;
             const what = [
-              k.paragraphs ? `${k.paragraphs} introduction paragraph(s)` : '', k.sections.length ? `section(s) ${k.sections.map((h) => `"${h}"`).join(', ')}` : '',
-              k.fields.length ? `field(s) ${k.fields.join(', ')}` : '', k.channels ? `${k.channels} join channel(s)` : '',
+              k.paragraphs ? `${k.paragraphs} introduction paragraph(s)` : '',
+              k.sections.length ? `section(s) ${k.sections.map((h) => `"${h}"`).join(', ')}` : '',
+              k.fields.length ? `field(s) ${k.fields.join(', ')}` : '',
+              k.channels ? `${k.channels} join channel(s)` : '',
             ].filter(Boolean);
             if (what.length) say(`${p.file}: kept from the current page (the file does not have them): ${what.join('; ')}. Add --replace to drop them.`);
           }

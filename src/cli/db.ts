@@ -30,7 +30,9 @@ function clientEnv(url: string): NodeJS.ProcessEnv {
 function tool(name: 'pg_dump' | 'pg_restore' | 'psql', serverMajor: number): string {
   const res = spawnSync(name, ['--version'], { encoding: 'utf8' });
   if (res.error || res.status !== 0) {
-    throw new CliError(`${name} is not installed. Install PostgreSQL's client tools (Debian/Ubuntu: apt-get install postgresql-client) and run the command again.`);
+    throw new CliError(
+      `${name} is not installed. Install PostgreSQL's client tools (Debian/Ubuntu: apt-get install postgresql-client) and run the command again.`,
+    );
   }
   const major = Number(/(\d+)(?:\.\d+)?/.exec(res.stdout)?.[1]);
   if (name !== 'psql' && major < serverMajor) {
@@ -100,17 +102,25 @@ export function registerDbCommands(program: Command, getConfig: () => Config): v
       if (!existsSync(file) || !statSync(file).isFile()) throw new CliError(`${file}: no such file; check the path.`, EXIT.usage);
       if (!opts.yes) throw new CliError(`Restoring replaces everything in the database with ${file}. Run again with --yes to go ahead.`, EXIT.usage);
       const custom = isCustomFormat(file);
-      await withDatabase(getConfig(), async (pool, url) => {
-        const major = Math.floor(Number((await pool.query<{ v: string }>('show server_version_num')).rows[0]!.v) / 10000);
-        const env = clientEnv(url);
-        say(`Restoring ${file} (${custom ? 'pg_dump archive' : 'plain SQL'}) ...`);
-        if (custom) {
-          await run(tool('pg_restore', major), ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${env.PGDATABASE}`, file], env);
-        } else {
-          await run(tool('psql', major), ['--quiet', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--file', file], env);
-        }
-        const applied = await migrate(pool, say);
-        out(`Restored ${file}.${applied.length ? ` Then applied ${applied.length} newer migration(s).` : ''}`);
-      }, { migrate: false });
+      await withDatabase(
+        getConfig(),
+        async (pool, url) => {
+          const major = Math.floor(Number((await pool.query<{ v: string }>('show server_version_num')).rows[0]!.v) / 10000);
+          const env = clientEnv(url);
+          say(`Restoring ${file} (${custom ? 'pg_dump archive' : 'plain SQL'}) ...`);
+          if (custom) {
+            await run(
+              tool('pg_restore', major),
+              ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${env.PGDATABASE}`, file],
+              env,
+            );
+          } else {
+            await run(tool('psql', major), ['--quiet', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--file', file], env);
+          }
+          const applied = await migrate(pool, say);
+          out(`Restored ${file}.${applied.length ? ` Then applied ${applied.length} newer migration(s).` : ''}`);
+        },
+        { migrate: false },
+      );
     });
 }

@@ -69,7 +69,9 @@ export function registerEventCommands(program: Command, getConfig: () => Config)
 
   events
     .command('import')
-    .description('Import digital.gov event pages (Hugo front matter + Markdown). Every file is checked first; if any is invalid, nothing is imported unless --skip-invalid.')
+    .description(
+      'Import digital.gov event pages (Hugo front matter + Markdown). Every file is checked first; if any is invalid, nothing is imported unless --skip-invalid.',
+    )
     .argument('<paths...>', 'event page files or folders, e.g. content/events/2024')
     .option('--zone <iana>', 'time zone the pages’ times are in', 'America/New_York')
     .option('--community <slug...>', 'attach every imported event to these communities')
@@ -77,75 +79,84 @@ export function registerEventCommands(program: Command, getConfig: () => Config)
     .option('--update', 'replace events that already exist (matched by slug)')
     .option('--skip-invalid', 'import the valid files and list the invalid ones')
     .option('--dry-run', 'check the files and report what would happen, without changing anything')
-    .action(async (args: string[], opts: { zone: string; community?: string[]; authors?: string; update?: boolean; skipInvalid?: boolean; dryRun?: boolean }) => {
-      if (!isValidZone(opts.zone)) throw new CliError(`--zone "${opts.zone}" is not a time zone name; use an IANA name such as America/New_York.`, EXIT.usage);
-      const { files, missing } = eventFiles(args);
-      const problems = missing.map((m) => `${m}: no such file or folder; check the path.`);
-      const authors = loadAuthors(opts.authors ?? guessAuthorsFolder(args));
-      if (authors.size) say(`Presenter names from ${authors.size} author profiles.`);
-      const pages: ReadPage[] = [];
-      const invalid: string[] = [];
-      const bar = progressBar('Checking');
-      files.forEach((file, i) => {
-        const r = parseEventFile(readFileSync(file, 'utf8'), { zone: opts.zone, authors, fallbackSlug: path.basename(file).replace(/\.md$/i, '') });
-        for (const w of formatProblems(file, r.warnings, 'warning')) say(w);
-        if (r.ok) pages.push({ file, event: r.event, eventCop: r.eventCop });
-        else {
-          problems.push(...formatProblems(file, r.errors, 'error'));
-          invalid.push(file);
+    .action(
+      async (args: string[], opts: { zone: string; community?: string[]; authors?: string; update?: boolean; skipInvalid?: boolean; dryRun?: boolean }) => {
+        if (!isValidZone(opts.zone))
+          throw new CliError(`--zone "${opts.zone}" is not a time zone name; use an IANA name such as America/New_York.`, EXIT.usage);
+        const { files, missing } = eventFiles(args);
+        const problems = missing.map((m) => `${m}: no such file or folder; check the path.`);
+        const authors = loadAuthors(opts.authors ?? guessAuthorsFolder(args));
+        if (authors.size) say(`Presenter names from ${authors.size} author profiles.`);
+        const pages: ReadPage[] = [];
+        const invalid: string[] = [];
+        const bar = progressBar('Checking');
+        files.forEach((file, i) => {
+          const r = parseEventFile(readFileSync(file, 'utf8'), { zone: opts.zone, authors, fallbackSlug: path.basename(file).replace(/\.md$/i, '') });
+          for (const w of formatProblems(file, r.warnings, 'warning')) say(w);
+          if (r.ok) pages.push({ file, event: r.event, eventCop: r.eventCop });
+          else {
+            problems.push(...formatProblems(file, r.errors, 'error'));
+            invalid.push(file);
+          }
+          bar(i + 1, files.length);
+        });
+        // digital.gov addresses events by /event/YYYY/MM/slug, so a slug can repeat across months.
+        const seen = new Set<string>();
+        for (const p of pages) {
+          if (seen.has(p.event.slug)) {
+            const dated = `${p.event.slug}-${p.event.startsAt.toISOString().slice(0, 10)}`;
+            say(`${p.file}:1: warning: slug "${p.event.slug}" is used by another page; imported as "${dated}"`);
+            p.event.slug = dated;
+          }
+          seen.add(p.event.slug);
         }
-        bar(i + 1, files.length);
-      });
-      // digital.gov addresses events by /event/YYYY/MM/slug, so a slug can repeat across months.
-      const seen = new Set<string>();
-      for (const p of pages) {
-        if (seen.has(p.event.slug)) {
-          const dated = `${p.event.slug}-${p.event.startsAt.toISOString().slice(0, 10)}`;
-          say(`${p.file}:1: warning: slug "${p.event.slug}" is used by another page; imported as "${dated}"`);
-          p.event.slug = dated;
+        if (problems.length) {
+          say(problems.join('\n'));
+          if (!opts.skipInvalid || missing.length)
+            throw new CliError(
+              `${invalid.length} invalid file(s). Nothing was imported. Fix the lines above and run the command again, or add --skip-invalid to import the valid ones.`,
+              EXIT.invalidInput,
+            );
         }
-        seen.add(p.event.slug);
-      }
-      if (problems.length) {
-        say(problems.join('\n'));
-        if (!opts.skipInvalid || missing.length) throw new CliError(`${invalid.length} invalid file(s). Nothing was imported. Fix the lines above and run the command again, or add --skip-invalid to import the valid ones.`, EXIT.invalidInput);
-      }
-      if (!pages.length) throw new CliError('No event pages to import.', EXIT.invalidInput);
-      await withDatabase(getConfig(), async (pool) => {
-        const communities = await listCommunities(pool, { includeHidden: true });
-        const bySlug = new Map(communities.map((c) => [c.slug, c]));
-        const wanted: number[] = [];
-        for (const s of opts.community ?? []) {
-          const c = bySlug.get(s);
-          if (!c) throw new CliError(`There is no community "${s}". See the slugs with: socialgov communities list --all`, EXIT.usage);
-          wanted.push(c.id);
-        }
-        let created = 0;
-        let updated = 0;
-        let skipped = 0;
-        const actor = cliActor();
-        const bar2 = progressBar(opts.dryRun ? 'Checking against the database' : 'Importing');
-        for (const [i, p] of pages.entries()) {
-          p.event.communityIds = [...new Set([...wanted, ...p.eventCop.map((s) => bySlug.get(s)?.id).filter((id): id is number => id !== undefined)])];
-          const existing = await findEvent(pool, p.event.slug);
-          if (existing && !opts.update) {
-            skipped++;
-            say(`${p.file}: "${p.event.slug}" already exists; skipped (add --update to replace it)`);
-          } else if (!opts.dryRun) {
-            await inTransaction(pool, async (tx) => {
-              if (existing) await updateEvent(tx, actor, existing, p.event);
-              else await createEvent(tx, actor, p.event, { source: 'import' });
-            });
-            if (existing) updated++;
+        if (!pages.length) throw new CliError('No event pages to import.', EXIT.invalidInput);
+        await withDatabase(getConfig(), async (pool) => {
+          const communities = await listCommunities(pool, { includeHidden: true });
+          const bySlug = new Map(communities.map((c) => [c.slug, c]));
+          const wanted: number[] = [];
+          for (const s of opts.community ?? []) {
+            const c = bySlug.get(s);
+            if (!c) throw new CliError(`There is no community "${s}". See the slugs with: socialgov communities list --all`, EXIT.usage);
+            wanted.push(c.id);
+          }
+          let created = 0;
+          let updated = 0;
+          let skipped = 0;
+          const actor = cliActor();
+          const bar2 = progressBar(opts.dryRun ? 'Checking against the database' : 'Importing');
+          for (const [i, p] of pages.entries()) {
+            p.event.communityIds = [...new Set([...wanted, ...p.eventCop.map((s) => bySlug.get(s)?.id).filter((id): id is number => id !== undefined)])];
+            const existing = await findEvent(pool, p.event.slug);
+            if (existing && !opts.update) {
+              skipped++;
+              say(`${p.file}: "${p.event.slug}" already exists; skipped (add --update to replace it)`);
+            } else if (!opts.dryRun) {
+              await inTransaction(pool, async (tx) => {
+                if (existing) await updateEvent(tx, actor, existing, p.event);
+                else await createEvent(tx, actor, p.event, { source: 'import' });
+              });
+              if (existing) updated++;
+              else created++;
+            } else if (existing) updated++;
             else created++;
-          } else if (existing) updated++;
-          else created++;
-          bar2(i + 1, pages.length);
-        }
-        const verb = opts.dryRun ? 'Dry run: would import' : 'Imported';
-        out(`${verb} ${created + updated} event(s): ${created} new, ${updated} updated, ${skipped} already there${invalid.length ? `, ${invalid.length} invalid file(s) left out` : ''}.`);
-      });
-    });
+            bar2(i + 1, pages.length);
+          }
+          const verb = opts.dryRun ? 'Dry run: would import' : 'Imported';
+          out(
+            `${verb} ${created + updated} event(s): ${created} new, ${updated} updated, ${skipped} already there${invalid.length ? `, ${invalid.length} invalid file(s) left out` : ''}.`,
+          );
+        });
+      },
+    );
 
   events
     .command('list')
@@ -160,11 +171,19 @@ export function registerEventCommands(program: Command, getConfig: () => Config)
       await withDatabase(getConfig(), async (pool) => {
         const now = new Date();
         const rows = await listOccurrences(pool, {
-          ...(opts.past ? { to: now, descending: true } : { from: now }), ...(opts.community ? { community: opts.community } : {}), limit,
+          ...(opts.past ? { to: now, descending: true } : { from: now }),
+          ...(opts.community ? { community: opts.community } : {}),
+          limit,
         });
-        if (opts.json) return out(printableJson(rows.map((r) => ({ slug: r.event.slug, title: r.event.title, startsAt: r.occurrence.startsAt, status: r.occurrence.status }))));
+        if (opts.json)
+          return out(
+            printableJson(rows.map((r) => ({ slug: r.event.slug, title: r.event.title, startsAt: r.occurrence.startsAt, status: r.occurrence.status }))),
+          );
         if (!rows.length) return out(opts.past ? 'No past events.' : 'No upcoming events. Import some with: socialgov events import FOLDER');
-        for (const r of rows) out(`${r.occurrence.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC  ${r.event.slug}  ${printable(r.event.title)}${r.occurrence.status !== 'scheduled' ? ` (${r.occurrence.status})` : ''}`);
+        for (const r of rows)
+          out(
+            `${r.occurrence.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC  ${r.event.slug}  ${printable(r.event.title)}${r.occurrence.status !== 'scheduled' ? ` (${r.occurrence.status})` : ''}`,
+          );
       });
     });
 }

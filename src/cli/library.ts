@@ -32,8 +32,12 @@ export function registerLibraryCommands(program: Command, getConfig: () => Confi
         throw new CliError(`${plan.errors.join('\n')}\nNothing was imported. Fix the lines above and run the command again.`, EXIT.invalidInput);
       }
       const summary = [
-        `${plan.articles.length} article(s)`, `${plan.guides.length} guide(s) with ${plan.guides.reduce((n, g) => n + g.sections.length, 0)} section(s)`,
-        `${plan.topics.length} topic(s)`, `${plan.authors.length} author(s)`, `${plan.tools.length} tool(s) with agreements`, `${plan.contacts.length} point(s) of contact`,
+        `${plan.articles.length} article(s)`,
+        `${plan.guides.length} guide(s) with ${plan.guides.reduce((n, g) => n + g.sections.length, 0)} section(s)`,
+        `${plan.topics.length} topic(s)`,
+        `${plan.authors.length} author(s)`,
+        `${plan.tools.length} tool(s) with agreements`,
+        `${plan.contacts.length} point(s) of contact`,
       ].join(', ');
       if (plan.skipped.length) say(`Skipped ${plan.skipped.length} file(s) that are not library content (for example Hugo _index.md list pages).`);
       if (opts.dryRun) {

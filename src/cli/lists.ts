@@ -31,18 +31,27 @@ export function registerListCommands(program: Command, getConfig: () => Config):
       const config = getConfig();
       await withDatabase(config, async (pool) => {
         const list = await listByLocalPart(pool, name);
-        if (!list) throw new CliError(`There is no list called "${name}". Lists are named after their community: run "socialgov communities list".`, EXIT.failed);
+        if (!list)
+          throw new CliError(`There is no list called "${name}". Lists are named after their community: run "socialgov communities list".`, EXIT.failed);
         const a = listAddresses(list.localPart, listDomainOf(config));
         const held = (await heldMessages(pool, list.id)).length;
-        out([
-          `${list.name} (community ${list.communitySlug})`,
-          `  posts:     ${a.post}`, `  commands:  ${a.request}`, `  owners:    ${a.owner}`, `  bounces:   ${a.bounces('<token>')}`,
-          `  prefix:    ${effectivePrefix(list) ?? '(none)'}`, `  reply-to:  ${list.replyTo}`, `  DMARC From rewriting: ${list.dmarcMitigation}`,
-          `  announce-only: ${list.moderated ? 'yes' : 'no'}   emergency moderation: ${list.emergency ? 'ON' : 'off'}`,
-          `  largest post: ${Math.floor(list.maxBytes / 1024)} KB   most recipients: ${list.maxRecipients}`,
-          `  always accepted: ${list.acceptFrom.join(', ') || '(none)'}`, `  banned: ${list.banned.join(', ') || '(none)'}`,
-          `  archive: ${list.archivePublic ? 'public' : 'members only'}   posts so far: ${list.postCount}   held now: ${held}`,
-        ].join('\n'));
+        out(
+          [
+            `${list.name} (community ${list.communitySlug})`,
+            `  posts:     ${a.post}`,
+            `  commands:  ${a.request}`,
+            `  owners:    ${a.owner}`,
+            `  bounces:   ${a.bounces('<token>')}`,
+            `  prefix:    ${effectivePrefix(list) ?? '(none)'}`,
+            `  reply-to:  ${list.replyTo}`,
+            `  DMARC From rewriting: ${list.dmarcMitigation}`,
+            `  announce-only: ${list.moderated ? 'yes' : 'no'}   emergency moderation: ${list.emergency ? 'ON' : 'off'}`,
+            `  largest post: ${Math.floor(list.maxBytes / 1024)} KB   most recipients: ${list.maxRecipients}`,
+            `  always accepted: ${list.acceptFrom.join(', ') || '(none)'}`,
+            `  banned: ${list.banned.join(', ') || '(none)'}`,
+            `  archive: ${list.archivePublic ? 'public' : 'members only'}   posts so far: ${list.postCount}   held now: ${held}`,
+          ].join('\n'),
+        );
       });
     });
 
@@ -53,11 +62,13 @@ export function registerListCommands(program: Command, getConfig: () => Config):
     .action(async (name: string) => {
       await withDatabase(getConfig(), async (pool) => {
         const list = await listByLocalPart(pool, name);
-        if (!list) throw new CliError(`There is no list called "${name}". Lists are named after their community: run "socialgov communities list".`, EXIT.failed);
+        if (!list)
+          throw new CliError(`There is no list called "${name}". Lists are named after their community: run "socialgov communities list".`, EXIT.failed);
         const held = await heldMessages(pool, list.id);
         if (!held.length) return out('Nothing is waiting.');
         // Sender and subject come from whoever wrote the mail: nothing in them reaches the terminal raw.
-        for (const h of held) out([String(h.id), h.receivedAt.toISOString(), h.from, h.subject || '(no subject)', h.reason].map((f) => printable(f)).join('\t'));
+        for (const h of held)
+          out([String(h.id), h.receivedAt.toISOString(), h.from, h.subject || '(no subject)', h.reason].map((f) => printable(f)).join('\t'));
         say(`${held.length} waiting. Moderate them at /communities/${list.communitySlug}/admin/held`);
       });
     });
@@ -74,7 +85,8 @@ export function registerListCommands(program: Command, getConfig: () => Config):
       const config = getConfig();
       await withDatabase(config, async (pool) => {
         const list = await listByLocalPart(pool, name);
-        if (!list) throw new CliError(`There is no list called "${name}". Lists are named after their community: run "socialgov communities list".`, EXIT.failed);
+        if (!list)
+          throw new CliError(`There is no list called "${name}". Lists are named after their community: run "socialgov communities list".`, EXIT.failed);
         const ctx: DigestContext = { baseUrl: siteUrl(config, config.port), domain: listDomainOf(config), config, log: (msg) => say(msg) };
         const now = DateTime.utc();
         let sent = 0;
@@ -88,12 +100,14 @@ export function registerListCommands(program: Command, getConfig: () => Config):
           }
           for (const d of digests) {
             sent += d.recipients;
-            out(`${mode === 'daily' ? 'Daily' : 'Weekly'} digest of ${list.name}: ${d.postCount === 1 ? '1 post' : `${d.postCount} posts`} (#${d.firstPost}–#${d.lastPost}), ${opts.preview ? 'for' : 'queued for'} ${d.recipients === 1 ? '1 member' : `${d.recipients} members`}`);
+            out(
+              `${mode === 'daily' ? 'Daily' : 'Weekly'} digest of ${list.name}: ${d.postCount === 1 ? '1 post' : `${d.postCount} posts`} (#${d.firstPost}–#${d.lastPost}), ${opts.preview ? 'for' : 'queued for'} ${d.recipients === 1 ? '1 member' : `${d.recipients} members`}`,
+            );
             if (opts.preview) out(await previewText(d));
           }
         }
         if (!sent) say(`Nothing to ${opts.preview ? 'show' : 'send'}: no ${opts.mode ?? 'digest'} member of ${list.name} has posts waiting.`);
-        else if (opts.send) say('The delivery worker sends them now; each member\'s next scheduled digest brings only posts that come after.');
+        else if (opts.send) say("The delivery worker sends them now; each member's next scheduled digest brings only posts that come after.");
         else say('Nothing was sent. Run with --send to send it now.');
       });
     });
@@ -106,8 +120,11 @@ export function registerListCommands(program: Command, getConfig: () => Config):
     .addOption(new Option('--type <type>', 'key type').choices(['rsa', 'ed25519']).default('rsa'))
     .action((opts: { selector: string; out: string; type: 'rsa' | 'ed25519' }) => {
       const config = getConfig();
-      if (existsSync(opts.out)) throw new CliError(`${opts.out} exists already. Choose another file, or remove it first if you really mean to replace the key.`, EXIT.usage);
-      const pem = (opts.type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519')).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      if (existsSync(opts.out))
+        throw new CliError(`${opts.out} exists already. Choose another file, or remove it first if you really mean to replace the key.`, EXIT.usage);
+      const pem = (opts.type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519')).privateKey
+        .export({ type: 'pkcs8', format: 'pem' })
+        .toString();
       const domain = listDomainOf(config);
       let key;
       try {

@@ -18,7 +18,10 @@ test('the top-level help lists each group with the description its own module gi
   const all = await buildProgram(getConfig);
   for (const c of all.commands) {
     if (c.name() === 'serve' || c.name() === 'migrate') continue;
-    assert.ok(COMMAND_GROUPS.some((g) => g.name === c.name()), `${c.name()} is missing from COMMAND_GROUPS`);
+    assert.ok(
+      COMMAND_GROUPS.some((g) => g.name === c.name()),
+      `${c.name()} is missing from COMMAND_GROUPS`,
+    );
   }
 });
 

@@ -16,21 +16,65 @@ type Register = (program: Command, getConfig: () => Config) => void;
 
 /** The command groups: name, one-line description (for the top-level help), and how to load it. */
 export const COMMAND_GROUPS: { name: string; description: string; load: () => Promise<Register> }[] = [
-  { name: 'communities', description: 'List, show, import and export communities of practice.', load: async () => (await import('./communities.ts')).registerCommunityCommands },
+  {
+    name: 'communities',
+    description: 'List, show, import and export communities of practice.',
+    load: async () => (await import('./communities.ts')).registerCommunityCommands,
+  },
   { name: 'db', description: 'Back up and restore the database.', load: async () => (await import('./db.ts')).registerDbCommands },
-  { name: 'members', description: 'Import, add, change and list the members of a community.', load: async () => (await import('./members.ts')).registerMemberCommands },
-  { name: 'admins', description: 'Site administrators: they can run every community.', load: async () => (await import('./members.ts')).registerMemberCommands },
-  { name: 'agencies', description: 'Import the .gov registry and look up what it says about an address.', load: async () => (await import('./agencies.ts')).registerAgencyCommands },
-  { name: 'library', description: 'Import the library: articles, guides, topics, authors and terms-of-service agreements.', load: async () => (await import('./library.ts')).registerLibraryCommands },
-  { name: 'lists', description: "Lists: addresses and settings, held messages, digests, the list domain's DKIM key.", load: async () => (await import('./lists.ts')).registerListCommands },
-  { name: 'events', description: 'Import and list events (summits, trainings, office hours, meetings, webinars).', load: async () => (await import('./events.ts')).registerEventCommands },
-  { name: 'registry', description: 'The registry of official government social-media accounts, apps and websites.', load: async () => (await import('./registry.ts')).registerRegistryCommands },
-  { name: 'archives', description: 'Import an existing list archive (mbox) and export the archive as mbox.', load: async () => (await import('./archives.ts')).registerArchiveCommands },
-  { name: 'metrics', description: 'Community metrics: the daily roll-ups behind the dashboards.', load: async () => (await import('./metrics.ts')).registerMetricsCommands },
+  {
+    name: 'members',
+    description: 'Import, add, change and list the members of a community.',
+    load: async () => (await import('./members.ts')).registerMemberCommands,
+  },
+  {
+    name: 'admins',
+    description: 'Site administrators: they can run every community.',
+    load: async () => (await import('./members.ts')).registerMemberCommands,
+  },
+  {
+    name: 'agencies',
+    description: 'Import the .gov registry and look up what it says about an address.',
+    load: async () => (await import('./agencies.ts')).registerAgencyCommands,
+  },
+  {
+    name: 'library',
+    description: 'Import the library: articles, guides, topics, authors and terms-of-service agreements.',
+    load: async () => (await import('./library.ts')).registerLibraryCommands,
+  },
+  {
+    name: 'lists',
+    description: "Lists: addresses and settings, held messages, digests, the list domain's DKIM key.",
+    load: async () => (await import('./lists.ts')).registerListCommands,
+  },
+  {
+    name: 'events',
+    description: 'Import and list events (summits, trainings, office hours, meetings, webinars).',
+    load: async () => (await import('./events.ts')).registerEventCommands,
+  },
+  {
+    name: 'registry',
+    description: 'The registry of official government social-media accounts, apps and websites.',
+    load: async () => (await import('./registry.ts')).registerRegistryCommands,
+  },
+  {
+    name: 'archives',
+    description: 'Import an existing list archive (mbox) and export the archive as mbox.',
+    load: async () => (await import('./archives.ts')).registerArchiveCommands,
+  },
+  {
+    name: 'metrics',
+    description: 'Community metrics: the daily roll-ups behind the dashboards.',
+    load: async () => (await import('./metrics.ts')).registerMetricsCommands,
+  },
 ];
 
 function settingsHelp(): string {
-  return ['', 'Settings (environment variables, or a JSON file named by SOCIALGOV_CONFIG):', ...SETTINGS.map((s) => `  ${s.env.padEnd(28)} ${s.description.replace(/`/g, '')}`)].join('\n');
+  return [
+    '',
+    'Settings (environment variables, or a JSON file named by SOCIALGOV_CONFIG):',
+    ...SETTINGS.map((s) => `  ${s.env.padEnd(28)} ${s.description.replace(/`/g, '')}`),
+  ].join('\n');
 }
 
 /**
@@ -58,15 +102,19 @@ export async function buildProgram(getConfig: () => Config, argv?: string[]): Pr
     .addOption(new Option('--status', 'only list the migrations not yet applied'))
     .action(async (opts: { status?: boolean }) => {
       const { migrate, pendingMigrations } = await import('../platform/db/migrate.ts');
-      await withDatabase(getConfig(), async (pool) => {
-        if (opts.status) {
-          const pending = await pendingMigrations(pool);
-          out(pending.length ? pending.join('\n') : 'All migrations are applied.');
-          return;
-        }
-        const applied = await migrate(pool, say);
-        out(applied.length ? `Applied ${applied.length} migration(s).` : 'Nothing to do: all migrations are applied.');
-      }, { migrate: false });
+      await withDatabase(
+        getConfig(),
+        async (pool) => {
+          if (opts.status) {
+            const pending = await pendingMigrations(pool);
+            out(pending.length ? pending.join('\n') : 'All migrations are applied.');
+            return;
+          }
+          const applied = await migrate(pool, say);
+          out(applied.length ? `Applied ${applied.length} migration(s).` : 'Nothing to do: all migrations are applied.');
+        },
+        { migrate: false },
+      );
     });
 
   const words = argv?.filter((a) => !a.startsWith('-')) ?? [];

@@ -35,7 +35,9 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
 
   members
     .command('import')
-    .description('Import members from a CSV file (columns email, name, title[, agency]; a header row naming them is optional), e.g. a LISTSERV export. Eligible rows become members; rows that need approval go to the coordinators\' queue; the rest are reported.')
+    .description(
+      "Import members from a CSV file (columns email, name, title[, agency]; a header row naming them is optional), e.g. a LISTSERV export. Eligible rows become members; rows that need approval go to the coordinators' queue; the rest are reported.",
+    )
     .argument('<file>', 'the CSV file')
     .addOption(communityOption())
     .option('--dry-run', 'report what would happen, and change nothing')
@@ -62,9 +64,16 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
         const queue = await openQueue(pool, { worker: false });
         try {
           const done = await applyImport(pool, plan, {
-            community: c, actor: cliActor(), welcome: Boolean(opts.welcome), queue, baseUrl: siteUrl(config, config.port), progress: progressBar('Importing'),
+            community: c,
+            actor: cliActor(),
+            welcome: Boolean(opts.welcome),
+            queue,
+            baseUrl: siteUrl(config, config.port),
+            progress: progressBar('Importing'),
           });
-          out(`Imported: ${done.joined} new members; ${done.queued} sent to the approval queue.${opts.welcome && done.joined ? ` Welcome mail to ${done.joined} member(s) is queued; a running worker (socialgov serve) sends it.` : ' No mail was sent.'}`);
+          out(
+            `Imported: ${done.joined} new members; ${done.queued} sent to the approval queue.${opts.welcome && done.joined ? ` Welcome mail to ${done.joined} member(s) is queued; a running worker (socialgov serve) sends it.` : ' No mail was sent.'}`,
+          );
         } finally {
           await queue.stop();
         }
@@ -73,7 +82,7 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
 
   members
     .command('add')
-    .description('Make someone a member now (an operator\'s decision: the eligibility check is shown, not enforced).')
+    .description("Make someone a member now (an operator's decision: the eligibility check is shown, not enforced).")
     .argument('<email>', 'their address')
     .addOption(communityOption())
     .option('--name <name>', 'full name')
@@ -88,14 +97,24 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
       await withDatabase(config, async (pool) => {
         const c = await communityOrFail(pool, opts.community);
         const decision = await decide(pool, address, policyFor(c, config));
-        if (decision.outcome !== 'eligible') say(`Note: by address this person is ${decision.outcome} (${decision.outcome === 'needs-approval' ? decision.reason : decision.message}); adding anyway.`);
+        if (decision.outcome !== 'eligible')
+          say(
+            `Note: by address this person is ${decision.outcome} (${decision.outcome === 'needs-approval' ? decision.reason : decision.message}); adding anyway.`,
+          );
         const member = await ensureMember(pool, {
-          email: address, name: opts.name ?? null, jobTitle: opts.title ?? null,
+          email: address,
+          name: opts.name ?? null,
+          jobTitle: opts.title ?? null,
           agency: opts.agency ?? (decision.outcome === 'eligible' ? (decision.agency ?? null) : null),
           governmentLevel: decision.outcome === 'eligible' ? (decision.level ?? null) : null,
         });
         await changeMembership(pool, cliActor(), {
-          communityId: c.id, memberId: member.id, status: 'active', role: opts.role, source: 'cli', action: 'membership.add',
+          communityId: c.id,
+          memberId: member.id,
+          status: 'active',
+          role: opts.role,
+          source: 'cli',
+          action: 'membership.add',
           governmentLevel: decision.outcome === 'eligible' ? (decision.level ?? null) : null,
         });
         out(`${address} is now a ${opts.role} of ${c.title}.`);
@@ -104,7 +123,7 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
 
   members
     .command('role')
-    .description('Change a member\'s role in a community.')
+    .description("Change a member's role in a community.")
     .argument('<email>', 'their address')
     .argument('<role>', `one of ${ROLES.join(', ')}`)
     .addOption(communityOption())
@@ -115,7 +134,8 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
         const c = await communityOrFail(pool, opts.community);
         const member = await findMemberByEmail(pool, address);
         const m = member ? await membershipIn(pool, member.id, c.id) : undefined;
-        if (!member || m?.status !== 'active') throw new CliError(`${address} is not a member of ${c.title}. Add them first: socialgov members add ${address} --community ${c.slug}`);
+        if (!member || m?.status !== 'active')
+          throw new CliError(`${address} is not a member of ${c.title}. Add them first: socialgov members add ${address} --community ${c.slug}`);
         await changeMembership(pool, cliActor(), { communityId: c.id, memberId: member.id, role: role as Role, source: 'cli', action: 'membership.role' });
         out(`${address} is now a ${role} of ${c.title}.`);
       });
@@ -133,7 +153,13 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
         const c = await communityOrFail(pool, opts.community);
         const member = await findMemberByEmail(pool, address);
         if (!member || !(await membershipIn(pool, member.id, c.id))) throw new CliError(`${address} is not a member of ${c.title}.`);
-        await changeMembership(pool, cliActor(), { communityId: c.id, memberId: member.id, status: opts.ban ? 'banned' : 'removed', source: 'cli', action: opts.ban ? 'membership.ban' : 'membership.remove' });
+        await changeMembership(pool, cliActor(), {
+          communityId: c.id,
+          memberId: member.id,
+          status: opts.ban ? 'banned' : 'removed',
+          source: 'cli',
+          action: opts.ban ? 'membership.ban' : 'membership.remove',
+        });
         out(`${address} was ${opts.ban ? 'banned from' : 'removed from'} ${c.title}.`);
       });
     });
@@ -155,7 +181,10 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
     });
 
   const admins = program.command('admins').description('Site administrators: they can run every community.');
-  for (const [name, value] of [['add', true], ['remove', false]] as const) {
+  for (const [name, value] of [
+    ['add', true],
+    ['remove', false],
+  ] as const) {
     admins
       .command(name)
       .description(value ? 'Make someone a site administrator (creates the member if needed).' : 'Take away site administration.')
@@ -166,7 +195,13 @@ export function registerMemberCommands(program: Command, getConfig: () => Config
           const member = value ? await ensureMember(pool, { email: address }) : await findMemberByEmail(pool, address);
           if (!member) throw new CliError(`${address} is not known here.`);
           await pool.query('update members set site_admin = $2, updated_at = now() where id = $1', [member.id, value]);
-          await recordAudit(pool, cliActor(), { action: value ? 'admin.add' : 'admin.remove', subjectType: 'member', subjectId: String(member.id), before: { siteAdmin: member.siteAdmin }, after: { siteAdmin: value } });
+          await recordAudit(pool, cliActor(), {
+            action: value ? 'admin.add' : 'admin.remove',
+            subjectType: 'member',
+            subjectId: String(member.id),
+            before: { siteAdmin: member.siteAdmin },
+            after: { siteAdmin: value },
+          });
           out(`${address} is ${value ? 'now' : 'no longer'} a site administrator.`);
         });
       });

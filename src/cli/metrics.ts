@@ -13,7 +13,9 @@ export function registerMetricsCommands(program: Command, getConfig: () => Confi
 
   metrics
     .command('rollup')
-    .description('Roll up every finished day not rolled up yet (the nightly job does this at 00:10 UTC). With --from and --to, count those days again first, e.g. after importing an old archive.')
+    .description(
+      'Roll up every finished day not rolled up yet (the nightly job does this at 00:10 UTC). With --from and --to, count those days again first, e.g. after importing an old archive.',
+    )
     .option('--from <YYYY-MM-DD>', 'first day to count again (UTC)')
     .option('--to <YYYY-MM-DD>', 'last day to count again (UTC, included)')
     .action(async (opts: { from?: string; to?: string }) => {

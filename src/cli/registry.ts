@@ -43,7 +43,8 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
     .option('--dry-run', 'check the file and report row by row, without importing')
     .option('--status <status>', 'status for rows whose status column is empty: draft, submitted or published', 'submitted')
     .action(async (file: string, opts: { dryRun?: boolean; status: string }) => {
-      if (!['draft', 'submitted', 'published'].includes(opts.status)) throw new CliError(`--status: "${opts.status}" must be draft, submitted or published.`, EXIT.usage);
+      if (!['draft', 'submitted', 'published'].includes(opts.status))
+        throw new CliError(`--status: "${opts.status}" must be draft, submitted or published.`, EXIT.usage);
       const text = readText(file);
       await withDatabase(getConfig(), async (pool) => {
         let plan;
@@ -57,16 +58,29 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
         const bad = plan.filter((r) => r.outcome === 'invalid');
         for (const r of bad.slice(0, MAX_SHOWN)) say(`${file}:${r.line}: ${r.name || '(no name)'}: ${r.problems.join(' ')}`);
         if (bad.length > MAX_SHOWN) say(`... and ${bad.length - MAX_SHOWN} more rows with problems.`);
-        const counts = (['draft', 'submitted', 'published'] as const).map((s) => `${plan.filter((r) => r.outcome === 'new' && r.status === s).length} ${s}`).join(', ');
+        const counts = (['draft', 'submitted', 'published'] as const)
+          .map((s) => `${plan.filter((r) => r.outcome === 'new' && r.status === s).length} ${s}`)
+          .join(', ');
         if (opts.dryRun) {
           out(`Dry run: ${plan.length - bad.length} of ${plan.length} rows can be imported (${counts}); ${bad.length} have problems. Nothing was changed.`);
           if (bad.length) throw new CliError(`Fix the ${bad.length} row(s) listed above before importing.`, EXIT.invalidInput);
           return;
         }
-        if (bad.length) throw new CliError(`${bad.length} of ${plan.length} rows have problems (listed above). Nothing was imported. Fix them and run the command again.`, EXIT.invalidInput);
+        if (bad.length)
+          throw new CliError(
+            `${bad.length} of ${plan.length} rows have problems (listed above). Nothing was imported. Fix them and run the command again.`,
+            EXIT.invalidInput,
+          );
         const queue = await openQueue(pool, { worker: false });
         try {
-          const result = await applyImport(pool, { queue, baseUrl: getConfig().publicUrl ?? '' }, cliActor(), cliViewer(), plan, progressBar('Importing records'));
+          const result = await applyImport(
+            pool,
+            { queue, baseUrl: getConfig().publicUrl ?? '' },
+            cliActor(),
+            cliViewer(),
+            plan,
+            progressBar('Importing records'),
+          );
           out(`Imported ${result.imported} record(s) (${counts}).`);
         } finally {
           await queue.stop();
@@ -81,9 +95,13 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
     .option('--format <format>', 'csv or json', 'csv')
     .option('-o, --output <file>', 'write to this file instead of standard output')
     .action(async (opts: { status: string; format: string; output?: string }) => {
-      const statuses = opts.status.split(',').map((s) => s.trim()).filter(Boolean);
+      const statuses = opts.status
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const wrong = statuses.filter((s) => !RECORD_STATUSES.includes(s as RecordStatus));
-      if (wrong.length || !statuses.length) throw new CliError(`--status: "${wrong.join(', ') || opts.status}" is not a status; use ${RECORD_STATUSES.join(', ')}.`, EXIT.usage);
+      if (wrong.length || !statuses.length)
+        throw new CliError(`--status: "${wrong.join(', ') || opts.status}" is not a status; use ${RECORD_STATUSES.join(', ')}.`, EXIT.usage);
       if (opts.format !== 'csv' && opts.format !== 'json') throw new CliError('--format must be csv or json.', EXIT.usage);
       await withDatabase(getConfig(), async (pool) => {
         const all: RegistryRecord[] = [];
@@ -123,7 +141,8 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
           else pairs.push(...parsed.pairs);
         }
       }
-      if (problems.length) throw new CliError(`${problems.join('\n')}\nNothing was imported. Fix the lines above and run the command again.`, EXIT.invalidInput);
+      if (problems.length)
+        throw new CliError(`${problems.join('\n')}\nNothing was imported. Fix the lines above and run the command again.`, EXIT.invalidInput);
       await withDatabase(getConfig(), async (pool) => {
         const r = await importAgencies(pool, pairs, { actor: cliActor(), dryRun: Boolean(opts.dryRun), progress: progressBar('Agencies') });
         const text = `${r.departmentsAdded} department(s) and ${r.bureausAdded} bureau(s)`;
@@ -139,7 +158,8 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
       await withDatabase(getConfig(), async (pool) => {
         const all = await listAgencies(pool);
         const parent = opts.parent ? all.find((a) => a.slug === opts.parent!.trim().toLowerCase()) : undefined;
-        if (opts.parent && !parent) throw new CliError(`--parent: no agency has the slug "${opts.parent}". See "socialgov registry agencies list".`, EXIT.usage);
+        if (opts.parent && !parent)
+          throw new CliError(`--parent: no agency has the slug "${opts.parent}". See "socialgov registry agencies list".`, EXIT.usage);
         try {
           const a = await addAgency(pool, cliActor(), { name, parentId: parent?.id ?? null });
           out(`Added ${a.level} ${a.path} (slug ${a.slug}).`);
@@ -178,7 +198,14 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
       let p: Omit<Platform, 'builtin'>;
       try {
         const raw = JSON.parse(readText(file)) as Partial<Platform>;
-        p = { key: String(raw.key ?? ''), name: String(raw.name ?? ''), hosts: Array.isArray(raw.hosts) ? raw.hosts.map(String) : [], rules: Array.isArray(raw.rules) ? raw.rules : [], active: raw.active !== false, sort: Number.isInteger(raw.sort) ? raw.sort! : 500 };
+        p = {
+          key: String(raw.key ?? ''),
+          name: String(raw.name ?? ''),
+          hosts: Array.isArray(raw.hosts) ? raw.hosts.map(String) : [],
+          rules: Array.isArray(raw.rules) ? raw.rules : [],
+          active: raw.active !== false,
+          sort: Number.isInteger(raw.sort) ? raw.sort! : 500,
+        };
       } catch (err) {
         if (err instanceof CliError) throw err;
         throw new CliError(`${file} is not valid JSON: ${(err as Error).message}`, EXIT.invalidInput);
@@ -191,27 +218,38 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
     });
 
   const reviewers = registry.command('reviewers').description('Registry reviewers: they publish, reject and archive records.');
-  for (const [name, desc] of [['add', 'Make a member a registry reviewer.'], ['remove', 'Stop a member being a registry reviewer.']] as const) {
-    reviewers.command(name).description(desc).argument('<email>', 'the member’s address').action(async (email: string) => {
+  for (const [name, desc] of [
+    ['add', 'Make a member a registry reviewer.'],
+    ['remove', 'Stop a member being a registry reviewer.'],
+  ] as const) {
+    reviewers
+      .command(name)
+      .description(desc)
+      .argument('<email>', 'the member’s address')
+      .action(async (email: string) => {
+        await withDatabase(getConfig(), async (pool) => {
+          try {
+            if (name === 'add') {
+              await addReviewer(pool, cliActor(), email);
+              out(`${email} is a registry reviewer.`);
+            } else
+              out((await removeReviewer(pool, cliActor(), email)) ? `${email} is no longer a registry reviewer.` : `${email} was not a registry reviewer.`);
+          } catch (err) {
+            if (err instanceof ReviewerError) throw new CliError(err.message, EXIT.usage);
+            throw err;
+          }
+        });
+      });
+  }
+  reviewers
+    .command('list')
+    .description('List registry reviewers (site administrators are reviewers too).')
+    .action(async () => {
       await withDatabase(getConfig(), async (pool) => {
-        try {
-          if (name === 'add') {
-            await addReviewer(pool, cliActor(), email);
-            out(`${email} is a registry reviewer.`);
-          } else out((await removeReviewer(pool, cliActor(), email)) ? `${email} is no longer a registry reviewer.` : `${email} was not a registry reviewer.`);
-        } catch (err) {
-          if (err instanceof ReviewerError) throw new CliError(err.message, EXIT.usage);
-          throw err;
-        }
+        const all = await listReviewers(pool);
+        out(all.length ? all.map((r) => `${r.email}\t${printable(r.name ?? '')}`).join('\n') : 'No registry reviewers yet (site administrators can review).');
       });
     });
-  }
-  reviewers.command('list').description('List registry reviewers (site administrators are reviewers too).').action(async () => {
-    await withDatabase(getConfig(), async (pool) => {
-      const all = await listReviewers(pool);
-      out(all.length ? all.map((r) => `${r.email}\t${printable(r.name ?? '')}`).join('\n') : 'No registry reviewers yet (site administrators can review).');
-    });
-  });
 
   const keys = registry.command('api-keys').description('API keys for a higher registry API rate limit.');
   keys
@@ -228,15 +266,22 @@ export function registerRegistryCommands(program: Command, getConfig: () => Conf
         out(k.key);
       });
     });
-  keys.command('list').description('List keys (never the keys themselves).').action(async () => {
-    await withDatabase(getConfig(), async (pool) => {
-      for (const k of await listApiKeys(pool)) out(`${k.id}\t${k.perMinute}/min\t${k.revokedAt ? 'revoked' : 'active'}\t${k.name}`);
+  keys
+    .command('list')
+    .description('List keys (never the keys themselves).')
+    .action(async () => {
+      await withDatabase(getConfig(), async (pool) => {
+        for (const k of await listApiKeys(pool)) out(`${k.id}\t${k.perMinute}/min\t${k.revokedAt ? 'revoked' : 'active'}\t${k.name}`);
+      });
     });
-  });
-  keys.command('revoke').description('Revoke a key by its id.').argument('<id>').action(async (id: string) => {
-    if (!/^\d+$/.test(id)) throw new CliError(`"${id}" is not a key id; see "socialgov registry api-keys list".`, EXIT.usage);
-    await withDatabase(getConfig(), async (pool) => {
-      out((await revokeApiKey(pool, cliActor(), Number(id))) ? `Revoked key ${id}; it stops working within a minute.` : `No active key ${id}.`);
+  keys
+    .command('revoke')
+    .description('Revoke a key by its id.')
+    .argument('<id>')
+    .action(async (id: string) => {
+      if (!/^\d+$/.test(id)) throw new CliError(`"${id}" is not a key id; see "socialgov registry api-keys list".`, EXIT.usage);
+      await withDatabase(getConfig(), async (pool) => {
+        out((await revokeApiKey(pool, cliActor(), Number(id))) ? `Revoked key ${id}; it stops working within a minute.` : `No active key ${id}.`);
+      });
     });
-  });
 }

@@ -8,7 +8,10 @@ import { cliIo } from './io.ts';
 export const EXIT = { ok: 0, failed: 1, usage: 2, invalidInput: 3 } as const;
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT.failed) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.failed,
+  ) {
     super(message);
   }
 }

@@ -20,7 +20,16 @@ export interface PageForm {
   authors: string;
   weight: string;
   highlight: boolean;
-  channels: Array<{ platform: string; audience: string; subscribeEmail: string; subscribeSubject: string; subscribeBody: string; terms: string; joinButton: string; remove: boolean }>;
+  channels: Array<{
+    platform: string;
+    audience: string;
+    subscribeEmail: string;
+    subscribeSubject: string;
+    subscribeBody: string;
+    terms: string;
+    joinButton: string;
+    remove: boolean;
+  }>;
   eligibleLevels: string[];
   allowExceptions: boolean;
   guidelines: string;
@@ -29,12 +38,27 @@ export interface PageForm {
 /** Channel rows shown: every existing one plus one empty row for adding. */
 export function formFromCommunity(c: CommunityDetail, settings: { eligibleLevels?: string[]; allowExceptions: boolean; guidelines: string }): PageForm {
   return {
-    title: c.title, shortName: c.shortName ?? '', acronym: c.acronym ?? '', kicker: c.kicker ?? '', deck: c.deck ?? '', summary: c.summary ?? '',
-    body: c.body, topics: c.topics.join(', '), authors: c.authors.join(', '), weight: String(c.weight), highlight: c.highlight,
+    title: c.title,
+    shortName: c.shortName ?? '',
+    acronym: c.acronym ?? '',
+    kicker: c.kicker ?? '',
+    deck: c.deck ?? '',
+    summary: c.summary ?? '',
+    body: c.body,
+    topics: c.topics.join(', '),
+    authors: c.authors.join(', '),
+    weight: String(c.weight),
+    highlight: c.highlight,
     channels: [
       ...c.channels.map((ch) => ({
-        platform: ch.platform, audience: ch.audience, subscribeEmail: ch.subscribeEmail ?? '', subscribeSubject: ch.subscribeSubject ?? '',
-        subscribeBody: ch.subscribeBody ?? '', terms: ch.terms ?? '', joinButton: ch.joinButton ?? '', remove: false,
+        platform: ch.platform,
+        audience: ch.audience,
+        subscribeEmail: ch.subscribeEmail ?? '',
+        subscribeSubject: ch.subscribeSubject ?? '',
+        subscribeBody: ch.subscribeBody ?? '',
+        terms: ch.terms ?? '',
+        joinButton: ch.joinButton ?? '',
+        remove: false,
       })),
       { platform: '', audience: 'government', subscribeEmail: '', subscribeSubject: '', subscribeBody: '', terms: '', joinButton: '', remove: false },
     ],
@@ -59,27 +83,57 @@ export function formFromBody(raw: unknown, channelRows: number): PageForm {
   const channels: PageForm['channels'] = [];
   for (let i = 0; i < Math.min(channelRows, 10); i++) {
     channels.push({
-      platform: str(body, `ch${i}_platform`, 40), audience: str(body, `ch${i}_audience`, 40), subscribeEmail: str(body, `ch${i}_email`, 320),
-      subscribeSubject: str(body, `ch${i}_subject`, 300), subscribeBody: str(body, `ch${i}_body`, 1000), terms: str(body, `ch${i}_terms`, 1000),
-      joinButton: str(body, `ch${i}_button`, 200), remove: str(body, `ch${i}_remove`) === 'yes',
+      platform: str(body, `ch${i}_platform`, 40),
+      audience: str(body, `ch${i}_audience`, 40),
+      subscribeEmail: str(body, `ch${i}_email`, 320),
+      subscribeSubject: str(body, `ch${i}_subject`, 300),
+      subscribeBody: str(body, `ch${i}_body`, 1000),
+      terms: str(body, `ch${i}_terms`, 1000),
+      joinButton: str(body, `ch${i}_button`, 200),
+      remove: str(body, `ch${i}_remove`) === 'yes',
     });
   }
   return {
-    title: str(body, 'title', 300), shortName: str(body, 'shortName', 100), acronym: str(body, 'acronym', 20), kicker: str(body, 'kicker', 300),
-    deck: str(body, 'deck', 500), summary: str(body, 'summary', 1000), body: str(body, 'body', 100_000), topics: str(body, 'topics', 1000),
-    authors: str(body, 'authors', 1000), weight: str(body, 'weight', 2), highlight: str(body, 'highlight') === 'yes', channels,
+    title: str(body, 'title', 300),
+    shortName: str(body, 'shortName', 100),
+    acronym: str(body, 'acronym', 20),
+    kicker: str(body, 'kicker', 300),
+    deck: str(body, 'deck', 500),
+    summary: str(body, 'summary', 1000),
+    body: str(body, 'body', 100_000),
+    topics: str(body, 'topics', 1000),
+    authors: str(body, 'authors', 1000),
+    weight: str(body, 'weight', 2),
+    highlight: str(body, 'highlight') === 'yes',
+    channels,
     eligibleLevels: list(body, 'levels').filter((l) => (LEVELS as readonly string[]).includes(l)),
-    allowExceptions: str(body, 'allowExceptions') === 'yes', guidelines: str(body, 'guidelines', 5000),
+    allowExceptions: str(body, 'allowExceptions') === 'yes',
+    guidelines: str(body, 'guidelines', 5000),
   };
 }
 
-const split = (s: string) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))];
+const split = (s: string) => [
+  ...new Set(
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  ),
+];
 
 /** Where each problem the import reports belongs on the form. */
 function formField(field: string): string {
   const ch = /^community_list\[(\d+)\]\.(\w+)$/.exec(field);
   if (ch) {
-    const names: Record<string, string> = { platform: 'platform', type: 'audience', subscribe_email: 'email', subscribe_email_subject: 'subject', subscribe_email_body: 'body', terms: 'terms', join_cop_button: 'button' };
+    const names: Record<string, string> = {
+      platform: 'platform',
+      type: 'audience',
+      subscribe_email: 'email',
+      subscribe_email_subject: 'subject',
+      subscribe_email_body: 'body',
+      terms: 'terms',
+      join_cop_button: 'button',
+    };
     return `ch${Number(ch[1]) - 1}_${names[ch[2]!] ?? 'platform'}`;
   }
   return ({ dg_shortname: 'shortName', dg_acronym: 'acronym', dg_highlight: 'highlight' } as Record<string, string>)[field] ?? field;
@@ -111,11 +165,28 @@ export function pageFromForm(f: PageForm, current: CommunityDetail): { ok: true;
   });
   if (Object.keys(errors).length) return { ok: false, errors };
   const page: CommunityPage = {
-    slug: current.slug, title: f.title, body: f.body ? `${f.body}\n` : '', authors: split(f.authors), topics: split(f.topics).map((t) => t.toLowerCase().replace(/\s+/g, '-')),
-    eventCop: current.eventCop, weight: Number(f.weight) as 0 | 1 | 2, highlight: f.highlight, channels, extra: current.extra, reviewedAt: new Date(),
+    slug: current.slug,
+    title: f.title,
+    body: f.body ? `${f.body}\n` : '',
+    authors: split(f.authors),
+    topics: split(f.topics).map((t) => t.toLowerCase().replace(/\s+/g, '-')),
+    eventCop: current.eventCop,
+    weight: Number(f.weight) as 0 | 1 | 2,
+    highlight: f.highlight,
+    channels,
+    extra: current.extra,
+    reviewedAt: new Date(),
   };
-  for (const [k, v] of [['shortName', f.shortName], ['acronym', f.acronym], ['kicker', f.kicker], ['deck', f.deck], ['summary', f.summary]] as const) if (v) page[k] = v;
-  for (const k of ['logo', 'primaryImage', 'redirectTo', 'publishedAt'] as const) if (current[k] !== undefined) (page as unknown as Record<string, unknown>)[k] = current[k];
+  for (const [k, v] of [
+    ['shortName', f.shortName],
+    ['acronym', f.acronym],
+    ['kicker', f.kicker],
+    ['deck', f.deck],
+    ['summary', f.summary],
+  ] as const)
+    if (v) page[k] = v;
+  for (const k of ['logo', 'primaryImage', 'redirectTo', 'publishedAt'] as const)
+    if (current[k] !== undefined) (page as unknown as Record<string, unknown>)[k] = current[k];
   // Same rules as an import: write the page in the digital.gov format and read it back.
   const checked = parseCommunityFile(serializeCommunityFile(page));
   if (!checked.ok) {

@@ -11,13 +11,22 @@ interface Ref {
   title: string;
 }
 
-const AUDIENCE_LABEL: Record<string, string> = { government: 'Government employees and contractors', government_only: 'Government employees only', public: 'Anyone' };
+const AUDIENCE_LABEL: Record<string, string> = {
+  government: 'Government employees and contractors',
+  government_only: 'Government employees only',
+  public: 'Anyone',
+};
 const PLATFORM_LABEL: Record<string, string> = { listserv: 'Email list (listserv)', 'google-group': 'Google Group', slack: 'Slack' };
 
 /** The coordinators' hub: a card for every tool a coordinator runs (registry review only for its reviewers). */
 export function AdminHubPage(p: { site: Site; c: Ref; waiting: number; registryReviewer: boolean }): string {
   return toHtml(
-    <Page site={p.site} title={`Manage ${p.c.title}`} section="communities" breadcrumbs={[{ href: '/communities', label: 'Communities' }, { href: `/communities/${p.c.slug}`, label: p.c.title }, { label: 'Manage' }]}>
+    <Page
+      site={p.site}
+      title={`Manage ${p.c.title}`}
+      section="communities"
+      breadcrumbs={[{ href: '/communities', label: 'Communities' }, { href: `/communities/${p.c.slug}`, label: p.c.title }, { label: 'Manage' }]}
+    >
       <h1 safe>{`Manage ${p.c.title}`}</h1>
       <ul class="usa-card-group">
         {[
@@ -26,13 +35,45 @@ export function AdminHubPage(p: { site: Site; c: Ref; waiting: number; registryR
           { href: `/communities/${p.c.slug}/admin/page`, title: 'Edit the community page', text: 'Text, join channels, who may join, guidelines.' },
           { href: `/communities/${p.c.slug}/admin/import`, title: 'Import members', text: 'Bring in an existing list from a CSV export.' },
           { href: `/communities/${p.c.slug}/admin/held`, title: 'Held messages', text: 'Posts to the list that wait for a moderator, and why.' },
-          { href: `/communities/${p.c.slug}/admin/list`, title: 'List settings', text: 'Emergency moderation, announce-only, accepted and banned senders, prefix and footer.' },
-          { href: `/communities/${p.c.slug}/admin/bounces`, title: 'Bouncing addresses', text: 'Members whose list mail bounces: scores, errors, turn delivery back on.' },
-          { href: `/communities/${p.c.slug}/admin/speaker-requests`, title: 'Speaker requests', text: 'Requests for a speaker from the bureau, and questions to the experts: review, propose a speaker, follow up.' },
-          { href: '/events/new', title: 'Events', text: 'Schedule an event or office hours; manage registrations, reminders and attendance from each event’s page.' },
-          { href: `/communities/${p.c.slug}/groups`, title: 'Working groups', text: 'Start a working group, approve people who ask to join, moderate its list.' },
-          { href: `/communities/${p.c.slug}/admin/metrics`, title: 'Metrics', text: 'Membership growth, posts per week, replies, bounces and events, with charts and CSV downloads.' },
-          ...(p.registryReviewer ? [{ href: '/registry/review', title: 'Registry review', text: 'Official accounts waiting for review, archive requests, and records due for their yearly check.' }] : []),
+          {
+            href: `/communities/${p.c.slug}/admin/list`,
+            title: 'List settings',
+            text: 'Emergency moderation, announce-only, accepted and banned senders, prefix and footer.',
+          },
+          {
+            href: `/communities/${p.c.slug}/admin/bounces`,
+            title: 'Bouncing addresses',
+            text: 'Members whose list mail bounces: scores, errors, turn delivery back on.',
+          },
+          {
+            href: `/communities/${p.c.slug}/admin/speaker-requests`,
+            title: 'Speaker requests',
+            text: 'Requests for a speaker from the bureau, and questions to the experts: review, propose a speaker, follow up.',
+          },
+          {
+            href: '/events/new',
+            title: 'Events',
+            text: 'Schedule an event or office hours; manage registrations, reminders and attendance from each event’s page.',
+          },
+          {
+            href: `/communities/${p.c.slug}/groups`,
+            title: 'Working groups',
+            text: 'Start a working group, approve people who ask to join, moderate its list.',
+          },
+          {
+            href: `/communities/${p.c.slug}/admin/metrics`,
+            title: 'Metrics',
+            text: 'Membership growth, posts per week, replies, bounces and events, with charts and CSV downloads.',
+          },
+          ...(p.registryReviewer
+            ? [
+                {
+                  href: '/registry/review',
+                  title: 'Registry review',
+                  text: 'Official accounts waiting for review, archive requests, and records due for their yearly check.',
+                },
+              ]
+            : []),
         ].map((card) => (
           <li class="usa-card tablet:grid-col-6">
             <div class="usa-card__container">
@@ -60,7 +101,13 @@ function Select(p: { name: string; label: string; value: string; options: Array<
       <label class={p.error ? 'usa-label usa-label--error' : 'usa-label'} for={p.name} safe>
         {p.label}
       </label>
-      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+      {p.error ? (
+        <span class="usa-error-message" id={`${p.name}-error`} safe>
+          {p.error}
+        </span>
+      ) : (
+        ''
+      )}
       <select class="usa-select" id={p.name} name={p.name} aria-describedby={p.error ? `${p.name}-error` : undefined}>
         {p.options.map(([value, label]) => (
           <option value={value} selected={value === p.value} safe>
@@ -81,7 +128,12 @@ export function EditPage(p: { site: Site; c: Ref; csrf: string; form: PageForm; 
       site={p.site}
       title={`Edit ${p.c.title}`}
       section="communities"
-      breadcrumbs={[{ href: '/communities', label: 'Communities' }, { href: `/communities/${p.c.slug}`, label: p.c.title }, { href: `/communities/${p.c.slug}/admin`, label: 'Manage' }, { label: 'Edit page' }]}
+      breadcrumbs={[
+        { href: '/communities', label: 'Communities' },
+        { href: `/communities/${p.c.slug}`, label: p.c.title },
+        { href: `/communities/${p.c.slug}/admin`, label: 'Manage' },
+        { label: 'Edit page' },
+      ]}
     >
       <h1 safe>{`Edit ${p.c.title}`}</h1>
       <p>Saving updates the page’s “reviewed/updated” date. Every save is recorded with your name.</p>
@@ -89,12 +141,30 @@ export function EditPage(p: { site: Site; c: Ref; csrf: string; form: PageForm; 
       {p.preview ? (
         <section class="border-2px border-base-light padding-2 margin-bottom-4" aria-labelledby="preview-heading">
           <h2 id="preview-heading">Preview (not saved yet)</h2>
-          {f.kicker ? <p class="text-bold margin-bottom-0" safe>{f.kicker}</p> : ''}
+          {f.kicker ? (
+            <p class="text-bold margin-bottom-0" safe>
+              {f.kicker}
+            </p>
+          ) : (
+            ''
+          )}
           <p class="font-heading-xl text-bold margin-top-0" safe>
             {f.title}
           </p>
-          {f.deck ? <p class="usa-intro" safe>{f.deck}</p> : ''}
-          {f.summary ? <p class="text-bold" safe>{f.summary}</p> : ''}
+          {f.deck ? (
+            <p class="usa-intro" safe>
+              {f.deck}
+            </p>
+          ) : (
+            ''
+          )}
+          {f.summary ? (
+            <p class="text-bold" safe>
+              {f.summary}
+            </p>
+          ) : (
+            ''
+          )}
           <div class="usa-prose">{safePreview}</div>
         </section>
       ) : (
@@ -110,19 +180,53 @@ export function EditPage(p: { site: Site; c: Ref; csrf: string; form: PageForm; 
           <TextField name="kicker" label="Kicker" value={f.kicker} error={e.kicker} hint="A short line above the title" />
           <TextField name="deck" label="Deck" value={f.deck} error={e.deck} hint="One sentence under the title" />
           <TextArea name="summary" label="Summary" value={f.summary} error={e.summary} rows={2} />
-          <TextArea name="body" label="Body (Markdown)" value={f.body} error={e.body} rows={16} maxlength={100000} hint="Use ## headings for sections such as What We Do, Who We Are, Related Resources." />
+          <TextArea
+            name="body"
+            label="Body (Markdown)"
+            value={f.body}
+            error={e.body}
+            rows={16}
+            maxlength={100000}
+            hint="Use ## headings for sections such as What We Do, Who We Are, Related Resources."
+          />
           <TextField name="topics" label="Topics" value={f.topics} error={e.topics} hint="Separate with commas" />
-          <TextField name="authors" label="Community leads" value={f.authors} error={e.authors} hint="Names as slugs, separated with commas, e.g. laura-larrimore" />
-          <Select name="weight" label="Shown on the communities page" value={f.weight} error={e.weight} options={[['2', 'Featured'], ['1', 'Visible'], ['0', 'Hidden (page still reachable)']]} />
+          <TextField
+            name="authors"
+            label="Community leads"
+            value={f.authors}
+            error={e.authors}
+            hint="Names as slugs, separated with commas, e.g. laura-larrimore"
+          />
+          <Select
+            name="weight"
+            label="Shown on the communities page"
+            value={f.weight}
+            error={e.weight}
+            options={[
+              ['2', 'Featured'],
+              ['1', 'Visible'],
+              ['0', 'Hidden (page still reachable)'],
+            ]}
+          />
           <Checkbox name="highlight" label="Highlight at the top of the communities page" checked={f.highlight} />
         </fieldset>
         {f.channels.map((ch, i) => (
           <fieldset class="usa-fieldset margin-top-4">
-            <legend class="usa-legend usa-legend--large">
-              {ch.platform ? `Join channel ${i + 1}` : 'Add a join channel'}
-            </legend>
-            <Select name={`ch${i}_platform`} label="Kind" value={ch.platform} error={e[`ch${i}_platform`]} options={[['', '(none)'], ...PLATFORMS.map((x) => [x, PLATFORM_LABEL[x]!] as [string, string])]} />
-            <Select name={`ch${i}_audience`} label="Who may join" value={ch.audience} error={e[`ch${i}_audience`]} options={AUDIENCES.map((x) => [x, AUDIENCE_LABEL[x]!] as [string, string])} />
+            <legend class="usa-legend usa-legend--large">{ch.platform ? `Join channel ${i + 1}` : 'Add a join channel'}</legend>
+            <Select
+              name={`ch${i}_platform`}
+              label="Kind"
+              value={ch.platform}
+              error={e[`ch${i}_platform`]}
+              options={[['', '(none)'], ...PLATFORMS.map((x) => [x, PLATFORM_LABEL[x]!] as [string, string])]}
+            />
+            <Select
+              name={`ch${i}_audience`}
+              label="Who may join"
+              value={ch.audience}
+              error={e[`ch${i}_audience`]}
+              options={AUDIENCES.map((x) => [x, AUDIENCE_LABEL[x]!] as [string, string])}
+            />
             <TextField name={`ch${i}_email`} label="Subscribe address" type="email" value={ch.subscribeEmail} error={e[`ch${i}_email`]} />
             <TextField name={`ch${i}_subject`} label="Subject line" value={ch.subscribeSubject} error={e[`ch${i}_subject`]} />
             <TextField name={`ch${i}_body`} label="What to write in the message" value={ch.subscribeBody} error={e[`ch${i}_body`]} />
@@ -144,7 +248,14 @@ export function EditPage(p: { site: Site; c: Ref; csrf: string; form: PageForm; 
             </div>
           ))}
           <Checkbox name="allowExceptions" label="Let others (for example contractors) ask a coordinator to approve them" checked={f.allowExceptions} />
-          <TextArea name="guidelines" label="Community guidelines" value={f.guidelines} error={e.guidelines} hint="One guideline per line. Leave blank for the standard guidelines." rows={5} />
+          <TextArea
+            name="guidelines"
+            label="Community guidelines"
+            value={f.guidelines}
+            error={e.guidelines}
+            hint="One guideline per line. Leave blank for the standard guidelines."
+            rows={5}
+          />
         </fieldset>
         <div class="margin-top-4">
           <button class="usa-button usa-button--outline" type="submit" name="intent" value="preview">

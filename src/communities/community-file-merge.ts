@@ -40,7 +40,11 @@ function bodyParts(body: string): BodyParts {
     else introLines.push(line);
   }
   close();
-  parts.intro = introLines.join('\n').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  parts.intro = introLines
+    .join('\n')
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   return parts;
 }
 
@@ -58,8 +62,14 @@ export function mergeCommunityPages(current: CommunityPage, incoming: CommunityP
   const kept: MergeReport = { fields: [], sections: [], paragraphs: 0, channels: 0 };
   const page: CommunityPage = { ...incoming, extra: { ...current.extra, ...incoming.extra } };
   const scalar: Array<[keyof CommunityPage, string]> = [
-    ['deck', 'deck'], ['summary', 'summary'], ['kicker', 'kicker'], ['shortName', 'dg_shortname'], ['acronym', 'dg_acronym'], ['logo', 'dg_logo'],
-    ['primaryImage', 'primary_image'], ['publishedAt', 'date'],
+    ['deck', 'deck'],
+    ['summary', 'summary'],
+    ['kicker', 'kicker'],
+    ['shortName', 'dg_shortname'],
+    ['acronym', 'dg_acronym'],
+    ['logo', 'dg_logo'],
+    ['primaryImage', 'primary_image'],
+    ['publishedAt', 'date'],
   ];
   for (const [k, name] of scalar) {
     if (incoming[k] === undefined && current[k] !== undefined) {
@@ -67,7 +77,11 @@ export function mergeCommunityPages(current: CommunityPage, incoming: CommunityP
       kept.fields.push(name);
     }
   }
-  for (const [k, name] of [['authors', 'authors'], ['topics', 'topics'], ['eventCop', 'event_cop']] as const) {
+  for (const [k, name] of [
+    ['authors', 'authors'],
+    ['topics', 'topics'],
+    ['eventCop', 'event_cop'],
+  ] as const) {
     if (!incoming[k].length && current[k].length) {
       page[k] = current[k];
       kept.fields.push(name);
@@ -76,8 +90,13 @@ export function mergeCommunityPages(current: CommunityPage, incoming: CommunityP
 
   const key = (ch: JoinChannel) => `${ch.platform} ${(ch.subscribeEmail ?? '').toLowerCase()}`;
   const channelFields: Array<[keyof JoinChannel, string]> = [
-    ['subscribeSubject', 'subscribe_email_subject'], ['subscribeBody', 'subscribe_email_body'], ['terms', 'terms'], ['joinButton', 'join_cop_button'],
-    ['reportedMembers', 'members'], ['reportedMembersText', 'members'], ['emailsPerWeekText', 'emails_per_week'],
+    ['subscribeSubject', 'subscribe_email_subject'],
+    ['subscribeBody', 'subscribe_email_body'],
+    ['terms', 'terms'],
+    ['joinButton', 'join_cop_button'],
+    ['reportedMembers', 'members'],
+    ['reportedMembersText', 'members'],
+    ['emailsPerWeekText', 'emails_per_week'],
   ];
   const used = new Set<JoinChannel>();
   page.channels = incoming.channels.map((ch) => {

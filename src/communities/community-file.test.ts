@@ -72,7 +72,13 @@ test('the built-in seed carries the seed page fields and the 2012/2015 pages’ 
   }
   const { subscribeBody: _b, ...ourChannel } = ours.channels[0]!;
   assert.deepEqual(ourChannel, theirs.channels[0]);
-  for (const phrase of ['weekly online office hours', 'SocialGov Summits', 'federal-compatible terms of service', 'speakers bureau', 'Cyber-Vandalism Toolkit']) {
+  for (const phrase of [
+    'weekly online office hours',
+    'SocialGov Summits',
+    'federal-compatible terms of service',
+    'speakers bureau',
+    'Cyber-Vandalism Toolkit',
+  ]) {
     assert.ok(ours.body.includes(phrase), phrase);
   }
   assert.doesNotMatch(ours.body, /â€/);
@@ -150,8 +156,18 @@ test('a minimal page parses; hour without a leading zero is accepted', () => {
 
 test('bad files are refused with the field and the line', () => {
   const cases: Array<[string, number, string, RegExp]> = [
-    [GOOD.replace('platform: listserv', 'platform: myspace'), 6, 'community_list[1].platform', /"myspace" is not a known platform; use one of listserv, google-group, slack/],
-    [GOOD.replace('type: public', 'type: everyone'), 7, 'community_list[1].type', /"everyone" is not a known type; use one of government, government_only, public/],
+    [
+      GOOD.replace('platform: listserv', 'platform: myspace'),
+      6,
+      'community_list[1].platform',
+      /"myspace" is not a known platform; use one of listserv, google-group, slack/,
+    ],
+    [
+      GOOD.replace('type: public', 'type: everyone'),
+      7,
+      'community_list[1].type',
+      /"everyone" is not a known type; use one of government, government_only, public/,
+    ],
     [GOOD.replace('weight: 1', 'weight: 5'), 4, 'weight', /must be 0 \(hidden\), 1 \(visible\) or 2 \(featured\)/],
     [GOOD.replace('slug: test-cop', 'slug: Test CoP'), 2, 'slug', /must be lower-case letters/],
     [GOOD.replace('title: "Test CoP"\n', ''), 2, 'title', /is required/],
@@ -176,7 +192,10 @@ test('a digital.gov page with a field written twice imports with a warning, the 
   const r = parseCommunityFile(GOOD.replace('weight: 1', 'weight: 1\nweight: 2'), undefined, { digitalGov: true });
   assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
   assert.equal(r.page.weight, 2);
-  assert.deepEqual(r.warnings.map((w) => `${w.line} ${w.field} ${w.message}`), ['5 weight appears twice (first on line 4); the last one is used']);
+  assert.deepEqual(
+    r.warnings.map((w) => `${w.line} ${w.field} ${w.message}`),
+    ['5 weight appears twice (first on line 4); the last one is used'],
+  );
 });
 
 test('a file without front matter, or without its closing line, says so', () => {
@@ -194,7 +213,9 @@ test('unknown fields are kept and written back', () => {
 
 test('digital.gov’s Social Media page imported over the built-in seed keeps what the seed has: history, sections, fields', { skip: NO_SHARED }, () => {
   const seed = parseCommunityFile(readFileSync(SEED_FILE, 'utf8'), undefined, { digitalGov: true });
-  const dg = parseCommunityFile(readFileSync(path.join(SHARED, 'data/digitalgov/content/communities/social-media.md'), 'utf8'), undefined, { digitalGov: true });
+  const dg = parseCommunityFile(readFileSync(path.join(SHARED, 'data/digitalgov/content/communities/social-media.md'), 'utf8'), undefined, {
+    digitalGov: true,
+  });
   assert.ok(seed.ok && dg.ok);
   const { page, kept } = mergeCommunityPages(seed.page, dg.page);
   assert.match(page.body, /^Government professionals from all levels come together/, 'the file’s introduction comes first');
@@ -217,7 +238,10 @@ test('digital.gov’s Social Media page imported over the built-in seed keeps wh
 
 test('merging: the file’s version of a section replaces the current one; sections only the file has are added', () => {
   const base = (body: string) => parsed(GOOD.replace('Body', body));
-  const { page, kept } = mergeCommunityPages(base('Intro.\n\n## Who we are\n\nOld people.\n\n## History\n\nSince 2012.'), base('Intro.\n\n## Who We Are\n\nNew people.\n\n## Join\n\nSign up.'));
+  const { page, kept } = mergeCommunityPages(
+    base('Intro.\n\n## Who we are\n\nOld people.\n\n## History\n\nSince 2012.'),
+    base('Intro.\n\n## Who We Are\n\nNew people.\n\n## Join\n\nSign up.'),
+  );
   assert.equal(page.body, 'Intro.\n\n## Who We Are\n\nNew people.\n\n## History\n\nSince 2012.\n\n## Join\n\nSign up.\n');
   assert.deepEqual(kept.sections, ['History']);
   assert.equal(kept.paragraphs, 0);

@@ -61,9 +61,7 @@ export interface FileProblem {
   message: string;
 }
 
-export type ParseResult =
-  | { ok: true; page: CommunityPage; warnings: FileProblem[] }
-  | { ok: false; errors: FileProblem[]; warnings: FileProblem[] };
+export type ParseResult = { ok: true; page: CommunityPage; warnings: FileProblem[] } | { ok: false; errors: FileProblem[]; warnings: FileProblem[] };
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const EMAIL = /^[^\s@<>()",;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
@@ -86,12 +84,35 @@ const PLATFORM_ALIASES: Record<string, Platform> = {
 };
 
 const PAGE_KEYS = new Set([
-  'slug', 'title', 'summary', 'deck', 'kicker', 'authors', 'topics', 'event_cop', 'weight', 'dg_highlight',
-  'dg_shortname', 'dg_acronym', 'dg_logo', 'primary_image', 'redirectto', 'date', 'lastmod', 'community_list',
+  'slug',
+  'title',
+  'summary',
+  'deck',
+  'kicker',
+  'authors',
+  'topics',
+  'event_cop',
+  'weight',
+  'dg_highlight',
+  'dg_shortname',
+  'dg_acronym',
+  'dg_logo',
+  'primary_image',
+  'redirectto',
+  'date',
+  'lastmod',
+  'community_list',
 ]);
 const CHANNEL_KEYS = new Set([
-  'platform', 'type', 'subscribe_email', 'subscribe_email_subject', 'subscribe_email_body', 'terms', 'members',
-  'emails_per_week', 'join_cop_button',
+  'platform',
+  'type',
+  'subscribe_email',
+  'subscribe_email_subject',
+  'subscribe_email_body',
+  'terms',
+  'members',
+  'emails_per_week',
+  'join_cop_button',
 ]);
 
 /** Text that was UTF-8 read as Windows-1252 (e.g. "â€“" for "–"). */
@@ -101,7 +122,11 @@ class Collector {
   errors: FileProblem[] = [];
   warnings: FileProblem[] = [];
   /** `decode`: read HTML character references (&#8211;) in text as the characters (digital.gov pages). */
-  constructor(private lc: LineCounter, private firstLine: number, readonly decode = false) {}
+  constructor(
+    private lc: LineCounter,
+    private firstLine: number,
+    readonly decode = false,
+  ) {}
   lineOf(node: Node | Pair | null | undefined): number {
     const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
     if (!range) return this.firstLine;
@@ -253,7 +278,11 @@ export function parseCommunityFile(source: string, fallbackSlug?: string, opts: 
   let start = 0;
   while (start < lines.length && lines[start]!.trim() === '') start++;
   if (lines[start]?.trim() !== '---') {
-    return { ok: false, errors: [{ line: start + 1, field: 'front matter', message: 'the file must start with a line "---", then the fields, then another "---"' }], warnings: [] };
+    return {
+      ok: false,
+      errors: [{ line: start + 1, field: 'front matter', message: 'the file must start with a line "---", then the fields, then another "---"' }],
+      warnings: [],
+    };
   }
   let end = start + 1;
   while (end < lines.length && lines[end]!.trim() !== '---') end++;
@@ -262,7 +291,11 @@ export function parseCommunityFile(source: string, fallbackSlug?: string, opts: 
   }
   const firstLine = start + 2;
   const yamlText = lines.slice(start + 1, end).join('\n');
-  const rawBody = lines.slice(end + 1).join('\n').replace(/^\n+/, '').replace(/\s+$/, '');
+  const rawBody = lines
+    .slice(end + 1)
+    .join('\n')
+    .replace(/^\n+/, '')
+    .replace(/\s+$/, '');
   const body = rawBody ? rawBody + '\n' : '';
 
   const lc = new LineCounter();
@@ -271,7 +304,11 @@ export function parseCommunityFile(source: string, fallbackSlug?: string, opts: 
   const c = new Collector(lc, firstLine, opts.digitalGov ?? false);
   if (doc.errors.length) {
     for (const e of doc.errors) {
-      c.errors.push({ line: lc.linePos(e.pos[0]).line + firstLine - 1, field: 'front matter', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') });
+      c.errors.push({
+        line: lc.linePos(e.pos[0]).line + firstLine - 1,
+        field: 'front matter',
+        message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+      });
     }
     return { ok: false, errors: c.errors, warnings: [] };
   }
@@ -323,14 +360,16 @@ export function parseCommunityFile(source: string, fallbackSlug?: string, opts: 
   const list = fields.get('community_list');
   if (list !== undefined && list !== null) {
     if (!isSeq(list)) c.error(list, 'community_list', 'must be a list of join channels, each starting with "- platform: ..."');
-    else (list.items as Node[]).forEach((item, i) => {
-      const ch = parseChannel(c, item, i);
-      if (ch) channels.push(ch);
-    });
+    else
+      (list.items as Node[]).forEach((item, i) => {
+        const ch = parseChannel(c, item, i);
+        if (ch) channels.push(ch);
+      });
   }
 
   const redirectTo = text(c, fields.get('redirectto'), 'redirectto');
-  if (redirectTo && !/^https?:\/\/\S+$/i.test(redirectTo)) c.error(fields.get('redirectto'), 'redirectto', `"${redirectTo}" must be a web address starting with https://`);
+  if (redirectTo && !/^https?:\/\/\S+$/i.test(redirectTo))
+    c.error(fields.get('redirectto'), 'redirectto', `"${redirectTo}" must be a web address starting with https://`);
 
   let pageBody = body;
   if (opts.digitalGov && /\{\{[<%]/.test(body)) {
@@ -366,7 +405,12 @@ export function parseCommunityFile(source: string, fallbackSlug?: string, opts: 
   set('reviewedAt', parseDate(c, fields.get('lastmod'), 'lastmod'));
 
   lines.forEach((l, i) => {
-    if (MOJIBAKE.test(l)) c.warnings.push({ line: i + 1, field: i < end ? 'front matter' : 'body', message: `"${MOJIBAKE.exec(l)![0]}" looks like text saved in the wrong encoding (UTF-8 read as Windows-1252); fix it in the file` });
+    if (MOJIBAKE.test(l))
+      c.warnings.push({
+        line: i + 1,
+        field: i < end ? 'front matter' : 'body',
+        message: `"${MOJIBAKE.exec(l)![0]}" looks like text saved in the wrong encoding (UTF-8 read as Windows-1252); fix it in the file`,
+      });
   });
 
   const byLine = (a: FileProblem, b: FileProblem) => a.line - b.line;
@@ -379,12 +423,18 @@ function scalar(v: string | number | boolean): string {
 }
 
 function formatDate(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' +0000');
+  return d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' +0000');
 }
 
 function extraLines(extra: Record<string, unknown>, indent: string): string[] {
   if (!Object.keys(extra).length) return [];
-  return stringify(extra, { lineWidth: 0 }).trimEnd().split('\n').map((l) => indent + l);
+  return stringify(extra, { lineWidth: 0 })
+    .trimEnd()
+    .split('\n')
+    .map((l) => indent + l);
 }
 
 /** Write a community page in the digital.gov format, with the comments editors expect. */
@@ -417,9 +467,14 @@ export function serializeCommunityFile(p: CommunityPage): string {
     out.push('', 'community_list:');
     for (const ch of p.channels) {
       const fields: Array<[string, string | undefined]> = [
-        ['platform', ch.platform], ['type', ch.audience], ['subscribe_email', ch.subscribeEmail],
-        ['subscribe_email_subject', ch.subscribeSubject], ['subscribe_email_body', ch.subscribeBody],
-        ['terms', ch.terms], ['members', ch.reportedMembersText], ['emails_per_week', ch.emailsPerWeekText],
+        ['platform', ch.platform],
+        ['type', ch.audience],
+        ['subscribe_email', ch.subscribeEmail],
+        ['subscribe_email_subject', ch.subscribeSubject],
+        ['subscribe_email_body', ch.subscribeBody],
+        ['terms', ch.terms],
+        ['members', ch.reportedMembersText],
+        ['emails_per_week', ch.emailsPerWeekText],
         ['join_cop_button', ch.joinButton],
       ];
       let first = true;

@@ -16,8 +16,15 @@ import { listTraffic } from '../metrics/index.ts';
 
 function summaryJson(ctx: AppContext, req: FastifyRequest, c: Summary): CommunitySummaryJson {
   return {
-    slug: c.slug, title: c.title, shortName: c.shortName ?? null, summary: c.summary ?? null, deck: c.deck ?? null,
-    weight: c.weight, featured: c.featured, memberCount: c.memberCount, url: absoluteUrl(ctx, `/communities/${c.slug}`),
+    slug: c.slug,
+    title: c.title,
+    shortName: c.shortName ?? null,
+    summary: c.summary ?? null,
+    deck: c.deck ?? null,
+    weight: c.weight,
+    featured: c.featured,
+    memberCount: c.memberCount,
+    url: absoluteUrl(ctx, `/communities/${c.slug}`),
   };
 }
 
@@ -30,8 +37,12 @@ function detailJson(ctx: AppContext, req: FastifyRequest, c: Detail): CommunityD
     topics: c.topics,
     eventCommunities: c.eventCop,
     channels: c.channels.map((ch) => ({
-      platform: ch.platform, audience: ch.audience, subscribeEmail: ch.subscribeEmail ?? null,
-      subscribeSubject: ch.subscribeSubject ?? null, subscribeBody: ch.subscribeBody ?? null, terms: ch.terms ?? null,
+      platform: ch.platform,
+      audience: ch.audience,
+      subscribeEmail: ch.subscribeEmail ?? null,
+      subscribeSubject: ch.subscribeSubject ?? null,
+      subscribeBody: ch.subscribeBody ?? null,
+      terms: ch.terms ?? null,
       joinButton: ch.joinButton ?? null,
       reportedMembers: ch.reported ? { text: ch.reported.text, value: ch.reported.value ?? null, recordedOn: ch.reported.recordedOn } : null,
     })),
@@ -83,7 +94,20 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
       const saved = (req.query as { saved?: string }).saved === '1' && viewerCoordinates;
       const addresses = list ? listAddresses(list.localPart, listDomainOf(ctx.config)) : undefined;
       const panelHtml = panels.map(({ panel, data }) => panel.render(data, { slug: c.slug, coordinator: viewerCoordinates }));
-      return sendPage(reply, CommunityPage({ site: siteFor(ctx, req), c, breakdown, viewerIsMember, viewerCoordinates, saved, panels: panelHtml, traffic, list: addresses && { post: addresses.post, request: addresses.request, archive: list && archiveLinkFor(list, req.viewer, viewerIsMember) } }));
+      return sendPage(
+        reply,
+        CommunityPage({
+          site: siteFor(ctx, req),
+          c,
+          breakdown,
+          viewerIsMember,
+          viewerCoordinates,
+          saved,
+          panels: panelHtml,
+          traffic,
+          list: addresses && { post: addresses.post, request: addresses.request, archive: list && archiveLinkFor(list, req.viewer, viewerIsMember) },
+        }),
+      );
     });
 
     api.get(
@@ -123,4 +147,3 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
     );
   };
 }
-

@@ -30,7 +30,10 @@ export const ReportedFigure = Type.Object(
 
 export const JoinChannel = Type.Object({
   platform: Type.Union(PLATFORMS.map((p) => Type.Literal(p))),
-  audience: Type.Union(AUDIENCES.map((a) => Type.Literal(a)), { description: 'Who may join (digital.gov "type").' }),
+  audience: Type.Union(
+    AUDIENCES.map((a) => Type.Literal(a)),
+    { description: 'Who may join (digital.gov "type").' },
+  ),
   subscribeEmail: Nullable(Type.String()),
   subscribeSubject: Nullable(Type.String()),
   subscribeBody: Nullable(Type.String()),

@@ -18,7 +18,8 @@ export async function seedDefaultCommunity(pool: pg.Pool): Promise<boolean> {
   const done = await pool.query('select 1 from platform_state where key = $1', [STATE_KEY]);
   if (done.rowCount) return false;
   const parsed = parseCommunityFile(readFileSync(SEED_FILE, 'utf8'), undefined, { digitalGov: true });
-  if (!parsed.ok) throw new Error(`The built-in seed ${SEED_FILE} is invalid: ${parsed.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`).join('; ')}`);
+  if (!parsed.ok)
+    throw new Error(`The built-in seed ${SEED_FILE} is invalid: ${parsed.errors.map((e) => `line ${e.line}: ${e.field} ${e.message}`).join('; ')}`);
   let created = false;
   try {
     await saveCommunity(pool, parsed.page, { update: false, actor: SYSTEM, action: 'community.seed' });

@@ -6,7 +6,9 @@ import type { SearchSource } from '../platform/contributions.ts';
 import { decodeEntities, HEADLINE, plainSql } from '../library/index.ts';
 
 export const communitySearchSource: SearchSource = {
-  name: 'communities', label: 'Communities', membersOnly: false,
+  name: 'communities',
+  label: 'Communities',
+  membersOnly: false,
   async search(db, q) {
     const { rows } = await db.query(
       `select c.slug, coalesce(c.short_name, c.title) as title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(c.summary, '') || ' ' || c.body_md")}, query, ${HEADLINE}) as snippet
@@ -16,6 +18,13 @@ export const communitySearchSource: SearchSource = {
         where c.weight > 0 and doc @@ query order by rank desc limit $2`,
       [q.text, q.limit],
     );
-    return rows.map((r) => ({ source: 'communities', title: r.title, url: `/communities/${r.slug}`, snippet: decodeEntities(r.snippet), date: null, rank: Number(r.rank) }));
+    return rows.map((r) => ({
+      source: 'communities',
+      title: r.title,
+      url: `/communities/${r.slug}`,
+      snippet: decodeEntities(r.snippet),
+      date: null,
+      rank: Number(r.rank),
+    }));
   },
 };

@@ -91,15 +91,20 @@ interface ChannelRow {
   extra: Record<string, unknown>;
 }
 
-
 function day(d: Date | string): string {
   return typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10);
 }
 
 function toSummary(r: CommunityRow, count: number): CommunitySummary {
   const s: CommunitySummary = {
-    id: Number(r.id), slug: r.slug, name: r.short_name ?? r.title, title: r.title, weight: r.weight, highlight: r.highlight,
-    featured: r.highlight || r.weight === 2, memberCount: count,
+    id: Number(r.id),
+    slug: r.slug,
+    name: r.short_name ?? r.title,
+    title: r.title,
+    weight: r.weight,
+    highlight: r.highlight,
+    featured: r.highlight || r.weight === 2,
+    memberCount: count,
   };
   if (r.short_name) s.shortName = r.short_name;
   if (r.summary) s.summary = r.summary;
@@ -130,7 +135,11 @@ function toChannel(r: ChannelRow): StoredChannel {
 
 /** Display name for a digital.gov author slug ("laura-larrimore" → "Laura Larrimore"). */
 export function leadName(authorSlug: string): string {
-  return authorSlug.split(/[-_]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+  return authorSlug
+    .split(/[-_]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
 }
 
 const COLUMNS = `id, slug, title, deck, summary, kicker, body_md, authors, topics, event_cop, weight, highlight,
@@ -142,7 +151,10 @@ export async function listCommunities(db: Queryable, opts: { includeHidden?: boo
     `select ${COLUMNS} from communities ${opts.includeHidden ? '' : 'where weight > 0'}
       order by (highlight or weight = 2) desc, weight desc, lower(coalesce(short_name, title))`,
   );
-  const counts = await memberCounts(db, rows.map((r) => Number(r.id)));
+  const counts = await memberCounts(
+    db,
+    rows.map((r) => Number(r.id)),
+  );
   return rows.map((r) => toSummary(r, counts.get(Number(r.id)) ?? 0));
 }
 
@@ -177,8 +189,16 @@ export async function findCommunity(db: Queryable, slug: string): Promise<Commun
 /** The community as a page in the digital.gov format, for export. */
 export function toPage(d: CommunityDetail): CommunityPage {
   const page: CommunityPage = {
-    slug: d.slug, title: d.title, body: d.body, authors: d.authors, topics: d.topics, eventCop: d.eventCop,
-    weight: d.weight, highlight: d.highlight, extra: d.extra, reviewedAt: d.reviewedAt,
+    slug: d.slug,
+    title: d.title,
+    body: d.body,
+    authors: d.authors,
+    topics: d.topics,
+    eventCop: d.eventCop,
+    weight: d.weight,
+    highlight: d.highlight,
+    extra: d.extra,
+    reviewedAt: d.reviewedAt,
     channels: d.channels.map(({ reported: _reported, ...ch }) => ch),
   };
   const put = <K extends keyof CommunityPage>(k: K, v: CommunityPage[K] | undefined) => {
@@ -214,9 +234,25 @@ export async function saveCommunity(pool: pg.Pool, page: CommunityPage, opts: Sa
     const before = await findCommunity(tx, page.slug);
     if (before && !opts.update) throw new CommunityExistsError(page.slug);
     const values = [
-      page.slug, page.title, page.deck ?? null, page.summary ?? null, page.kicker ?? null, page.body, page.authors, page.topics,
-      page.eventCop, page.weight, page.highlight, page.shortName ?? null, page.acronym ?? null, page.logo ?? null,
-      page.primaryImage ?? null, page.redirectTo ?? null, page.publishedAt ?? null, page.reviewedAt ?? new Date(), JSON.stringify(page.extra),
+      page.slug,
+      page.title,
+      page.deck ?? null,
+      page.summary ?? null,
+      page.kicker ?? null,
+      page.body,
+      page.authors,
+      page.topics,
+      page.eventCop,
+      page.weight,
+      page.highlight,
+      page.shortName ?? null,
+      page.acronym ?? null,
+      page.logo ?? null,
+      page.primaryImage ?? null,
+      page.redirectTo ?? null,
+      page.publishedAt ?? null,
+      page.reviewedAt ?? new Date(),
+      JSON.stringify(page.extra),
     ];
     const { rows } = await tx.query<{ id: number }>(
       `insert into communities (slug, title, deck, summary, kicker, body_md, authors, topics, event_cop, weight, highlight,
@@ -240,9 +276,22 @@ export async function saveCommunity(pool: pg.Pool, page: CommunityPage, opts: Sa
         `insert into community_channels (community_id, position, platform, audience, subscribe_email, subscribe_subject,
            subscribe_body, terms, join_button, reported_members, reported_members_text, reported_on, emails_per_week_text, extra)
          values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-        [id, position, ch.platform, ch.audience, ch.subscribeEmail ?? null, ch.subscribeSubject ?? null, ch.subscribeBody ?? null,
-          ch.terms ?? null, ch.joinButton ?? null, ch.reportedMembers ?? null, ch.reportedMembersText ?? null, recordedOn,
-          ch.emailsPerWeekText ?? null, JSON.stringify(ch.extra)],
+        [
+          id,
+          position,
+          ch.platform,
+          ch.audience,
+          ch.subscribeEmail ?? null,
+          ch.subscribeSubject ?? null,
+          ch.subscribeBody ?? null,
+          ch.terms ?? null,
+          ch.joinButton ?? null,
+          ch.reportedMembers ?? null,
+          ch.reportedMembersText ?? null,
+          recordedOn,
+          ch.emailsPerWeekText ?? null,
+          JSON.stringify(ch.extra),
+        ],
       );
     }
     await recordAudit(tx, opts.actor, {
@@ -269,10 +318,7 @@ export interface JoinSettings {
 }
 
 export async function joinSettings(db: Queryable, slug: string): Promise<JoinSettings | undefined> {
-  const { rows } = await db.query(
-    'select id, slug, title, short_name, eligible_levels, allow_exceptions, guidelines from communities where slug = $1',
-    [slug],
-  );
+  const { rows } = await db.query('select id, slug, title, short_name, eligible_levels, allow_exceptions, guidelines from communities where slug = $1', [slug]);
   const r = rows[0];
   if (!r) return undefined;
   const s: JoinSettings = { id: Number(r.id), slug: r.slug, title: r.short_name ?? r.title, allowExceptions: r.allow_exceptions, guidelines: r.guidelines };
@@ -289,11 +335,17 @@ export async function saveJoinSettings(
 ): Promise<void> {
   const before = await db.query('select slug, eligible_levels, allow_exceptions, guidelines from communities where id = $1', [communityId]);
   await db.query('update communities set eligible_levels = $2, allow_exceptions = $3, guidelines = $4, updated_at = now() where id = $1', [
-    communityId, s.eligibleLevels ?? null, s.allowExceptions, s.guidelines,
+    communityId,
+    s.eligibleLevels ?? null,
+    s.allowExceptions,
+    s.guidelines,
   ]);
   const b = before.rows[0];
   await recordAudit(db, actor, {
-    action: 'community.join-settings', subjectType: 'community', subjectId: b?.slug ?? String(communityId),
-    before: b ? { eligibleLevels: b.eligible_levels, allowExceptions: b.allow_exceptions, guidelines: b.guidelines } : undefined, after: s,
+    action: 'community.join-settings',
+    subjectType: 'community',
+    subjectId: b?.slug ?? String(communityId),
+    before: b ? { eligibleLevels: b.eligible_levels, allowExceptions: b.allow_exceptions, guidelines: b.guidelines } : undefined,
+    after: s,
   });
 }

@@ -13,7 +13,14 @@ export interface MemberBreakdown {
 }
 
 const LEVEL_TEXT: Record<string, string> = {
-  federal: 'Federal', state: 'State', local: 'Local', tribal: 'Tribal', territorial: 'Territorial', military: 'Military', other: 'Other', Unknown: 'Not known',
+  federal: 'Federal',
+  state: 'State',
+  local: 'Local',
+  tribal: 'Tribal',
+  territorial: 'Territorial',
+  military: 'Military',
+  other: 'Other',
+  Unknown: 'Not known',
 };
 
 const AUDIENCE_TEXT: Record<Audience, string> = {
@@ -61,8 +68,8 @@ export function CommunitiesIndexPage({ site, communities }: { site: Site; commun
     <Page site={site} title="Communities of practice" section="communities" breadcrumbs={[{ href: '/', label: 'Home' }, { label: 'Communities' }]}>
       <h1>Communities of practice</h1>
       <p class="usa-intro">
-        Communities of practice connect people across government who do the same kind of work, so they can share what works, learn
-        together and solve shared problems.
+        Communities of practice connect people across government who do the same kind of work, so they can share what works, learn together and solve shared
+        problems.
       </p>
       {communities.length === 0 ? (
         <p>There are no communities yet. An operator can add one with the command socialgov communities import.</p>
@@ -73,7 +80,7 @@ export function CommunitiesIndexPage({ site, communities }: { site: Site; commun
           ))}
         </ul>
       )}
-    </Page>
+    </Page>,
   );
 }
 
@@ -164,14 +171,22 @@ function ListBox({ list, title, member, traffic }: { list: ListAddressesView; ti
         <div class="usa-summary-box__text">
           {member ? (
             <p>
-              To write to every member of <span safe>{title}</span>, send your message to <span class="sg-code" safe>{list.post}</span>.
+              To write to every member of <span safe>{title}</span>, send your message to{' '}
+              <span class="sg-code" safe>
+                {list.post}
+              </span>
+              .
             </p>
           ) : (
             <p>Members talk by email: a message to the list goes to every member.</p>
           )}
           {traffic ? <TrafficText t={traffic} /> : ''}
           <p>
-            For help with the list, send “help” to <span class="sg-code" safe>{list.request}</span>.
+            For help with the list, send “help” to{' '}
+            <span class="sg-code" safe>
+              {list.request}
+            </span>
+            .
           </p>
           {list.archive ? <ArchiveLink archive={list.archive} /> : ''}
         </div>
@@ -198,15 +213,27 @@ function JoinChannelBox({ ch, title, list }: { ch: StoredChannel; title: string;
           {ch.subscribeEmail ? (
             <>
               <p>
-                Send an email to <span class="sg-code" safe>{ch.subscribeEmail}</span>
+                Send an email to{' '}
+                <span class="sg-code" safe>
+                  {ch.subscribeEmail}
+                </span>
                 {ch.subscribeSubject ? (
                   <>
-                    {' '}with the subject line “<span safe>{ch.subscribeSubject}</span>”
+                    {' '}
+                    with the subject line “<span safe>{ch.subscribeSubject}</span>”
                   </>
                 ) : (
                   ''
                 )}
-                .{ch.subscribeBody ? <> <span safe>{ch.subscribeBody}</span></> : ''}
+                .
+                {ch.subscribeBody ? (
+                  <>
+                    {' '}
+                    <span safe>{ch.subscribeBody}</span>
+                  </>
+                ) : (
+                  ''
+                )}
               </p>
               <p>
                 <a class="usa-button usa-button--outline" href={mailtoLink(ch)} safe>
@@ -223,7 +250,27 @@ function JoinChannelBox({ ch, title, list }: { ch: StoredChannel; title: string;
   );
 }
 
-export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordinates = false, saved = false, panels = [], list, traffic }: { site: Site; c: CommunityDetail; breakdown: MemberBreakdown; viewerIsMember: boolean; viewerCoordinates?: boolean; saved?: boolean; panels?: JSX.Element[]; list?: ListAddressesView | undefined; traffic?: ListTraffic | undefined }): string {
+export function CommunityPage({
+  site,
+  c,
+  breakdown,
+  viewerIsMember,
+  viewerCoordinates = false,
+  saved = false,
+  panels = [],
+  list,
+  traffic,
+}: {
+  site: Site;
+  c: CommunityDetail;
+  breakdown: MemberBreakdown;
+  viewerIsMember: boolean;
+  viewerCoordinates?: boolean;
+  saved?: boolean;
+  panels?: JSX.Element[];
+  list?: ListAddressesView | undefined;
+  traffic?: ListTraffic | undefined;
+}): string {
   const name = c.name;
   const safeBodyHtml = renderMarkdown(c.body);
   const reported = c.channels.map((ch) => ch.reported).filter((r) => r !== undefined);
@@ -255,15 +302,36 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
           ) : (
             ''
           )}
-          {c.kicker ? <p class="text-bold text-base-dark margin-bottom-0" safe>{c.kicker}</p> : ''}
+          {c.kicker ? (
+            <p class="text-bold text-base-dark margin-bottom-0" safe>
+              {c.kicker}
+            </p>
+          ) : (
+            ''
+          )}
           <h1 safe>{c.title}</h1>
-          {c.deck ? <p class="usa-intro" safe>{c.deck}</p> : ''}
-          {c.summary && c.summary !== c.deck ? <p class="text-bold" safe>{c.summary}</p> : ''}
+          {c.deck ? (
+            <p class="usa-intro" safe>
+              {c.deck}
+            </p>
+          ) : (
+            ''
+          )}
+          {c.summary && c.summary !== c.deck ? (
+            <p class="text-bold" safe>
+              {c.summary}
+            </p>
+          ) : (
+            ''
+          )}
           {c.redirectTo ? (
             <div class="usa-alert usa-alert--info usa-alert--slim">
               <div class="usa-alert__body">
                 <p class="usa-alert__text">
-                  This community now lives on another website: <a href={c.redirectTo} safe>{c.redirectTo}</a>
+                  This community now lives on another website:{' '}
+                  <a href={c.redirectTo} safe>
+                    {c.redirectTo}
+                  </a>
                 </p>
               </div>
             </div>
@@ -285,10 +353,26 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
             <div class="usa-summary-box__body">
               <h2 class="usa-summary-box__heading">Speakers bureau</h2>
               <ul class="usa-list usa-list--unstyled">
-                <li><a href={`/communities/${c.slug}/speakers`}>Find a speaker or expert</a></li>
-                <li><a href={`/communities/${c.slug}/speakers/request`}>Request a speaker for your event</a></li>
-                {viewerIsMember ? <li><a href={`/communities/${c.slug}/consultations/new`}>Ask the experts a question</a></li> : ''}
-                {viewerCoordinates ? <li><a href={`/communities/${c.slug}/admin/speaker-requests`}>Speaker requests (coordinators)</a></li> : ''}
+                <li>
+                  <a href={`/communities/${c.slug}/speakers`}>Find a speaker or expert</a>
+                </li>
+                <li>
+                  <a href={`/communities/${c.slug}/speakers/request`}>Request a speaker for your event</a>
+                </li>
+                {viewerIsMember ? (
+                  <li>
+                    <a href={`/communities/${c.slug}/consultations/new`}>Ask the experts a question</a>
+                  </li>
+                ) : (
+                  ''
+                )}
+                {viewerCoordinates ? (
+                  <li>
+                    <a href={`/communities/${c.slug}/admin/speaker-requests`}>Speaker requests (coordinators)</a>
+                  </li>
+                ) : (
+                  ''
+                )}
               </ul>
             </div>
           </div>
@@ -297,7 +381,9 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
               <h2 class="usa-summary-box__heading">Members</h2>
               <div class="usa-summary-box__text">
                 <p class="margin-bottom-1">
-                  <span class="sg-count" safe>{formatCount(c.memberCount)}</span>
+                  <span class="sg-count" safe>
+                    {formatCount(c.memberCount)}
+                  </span>
                   <span class="display-block">{c.memberCount === 1 ? 'member' : 'members'} today</span>
                 </p>
                 {viewerIsMember ? (
@@ -366,14 +452,17 @@ export function CommunityPage({ site, c, breakdown, viewerIsMember, viewerCoordi
                   ''
                 )}
                 <p class="font-sans-2xs margin-top-2">
-                  Page reviewed/updated: <time datetime={c.reviewedAt.toISOString()} safe>{formatDay(c.reviewedAt)}</time>
+                  Page reviewed/updated:{' '}
+                  <time datetime={c.reviewedAt.toISOString()} safe>
+                    {formatDay(c.reviewedAt)}
+                  </time>
                 </p>
               </div>
             </div>
           </div>
         </aside>
       </div>
-    </Page>
+    </Page>,
   );
 }
 
@@ -382,8 +471,8 @@ export function HomePage({ site, featured, total }: { site: Site; featured: Comm
     <Page site={site} title={site.name} section="home">
       <h1 safe>{site.name}</h1>
       <p class="usa-intro">
-        Government communities of practice bring together people who do the same work across agencies. Join a community to ask questions,
-        share what works, and meet others at trainings, summits and office hours.
+        Government communities of practice bring together people who do the same work across agencies. Join a community to ask questions, share what works, and
+        meet others at trainings, summits and office hours.
       </p>
       <h2>Featured communities</h2>
       {featured.length ? (
@@ -400,6 +489,6 @@ export function HomePage({ site, featured, total }: { site: Site; featured: Comm
           See all <span safe>{formatCount(total)}</span> communities
         </a>
       </p>
-    </Page>
+    </Page>,
   );
 }

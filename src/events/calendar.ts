@@ -33,8 +33,14 @@ function description(e: StoredEvent, v: CalendarView, o?: Occurrence): string {
 
 function base(e: StoredEvent, v: CalendarView): Omit<CalendarEvent, 'uid' | 'start' | 'end' | 'status'> {
   const c: Omit<CalendarEvent, 'uid' | 'start' | 'end' | 'status'> = {
-    sequence: e.sequence, zone: e.timeZone, summary: e.title, location: locationText(e), url: eventUrl(v.baseUrl, e),
-    stamp: v.now, lastModified: e.updatedAt, categories: e.topics,
+    sequence: e.sequence,
+    zone: e.timeZone,
+    summary: e.title,
+    location: locationText(e),
+    url: eventUrl(v.baseUrl, e),
+    stamp: v.now,
+    lastModified: e.updatedAt,
+    categories: e.topics,
   };
   if (v.organizer) c.organizer = v.organizer;
   if (v.attendee) c.attendees = [v.attendee];
@@ -46,21 +52,40 @@ export function eventVEvents(e: StoredEvent, occurrences: Occurrence[], v: Calen
   const cancelled = e.status === 'cancelled';
   if (!e.rrule) {
     const o = occurrences[0];
-    return [{
-      ...base(e, v), description: description(e, v, o), uid: e.uid,
-      start: o?.startsAt ?? e.startsAt, end: o?.endsAt ?? e.endsAt,
-      status: cancelled || (o && o.status !== 'scheduled') ? 'CANCELLED' : 'CONFIRMED',
-    }];
+    return [
+      {
+        ...base(e, v),
+        description: description(e, v, o),
+        uid: e.uid,
+        start: o?.startsAt ?? e.startsAt,
+        end: o?.endsAt ?? e.endsAt,
+        status: cancelled || (o && o.status !== 'scheduled') ? 'CANCELLED' : 'CONFIRMED',
+      },
+    ];
   }
   const master: CalendarEvent = {
-    ...base(e, v), description: description(e, v), uid: e.uid, start: e.startsAt, end: e.endsAt, rrule: e.rrule,
+    ...base(e, v),
+    description: description(e, v),
+    uid: e.uid,
+    start: e.startsAt,
+    end: e.endsAt,
+    rrule: e.rrule,
     exdates: occurrences.filter((o) => o.status !== 'scheduled').map((o) => o.originalStart),
     status: cancelled ? 'CANCELLED' : 'CONFIRMED',
   };
   const moved = occurrences
-    .filter((o) => o.status === 'scheduled' && (o.startsAt.getTime() !== o.originalStart.getTime() || o.endsAt.getTime() - o.startsAt.getTime() !== e.endsAt.getTime() - e.startsAt.getTime()))
+    .filter(
+      (o) =>
+        o.status === 'scheduled' &&
+        (o.startsAt.getTime() !== o.originalStart.getTime() || o.endsAt.getTime() - o.startsAt.getTime() !== e.endsAt.getTime() - e.startsAt.getTime()),
+    )
     .map((o): CalendarEvent => ({
-      ...base(e, v), description: description(e, v, o), uid: e.uid, start: o.startsAt, end: o.endsAt, recurrenceId: o.originalStart,
+      ...base(e, v),
+      description: description(e, v, o),
+      uid: e.uid,
+      start: o.startsAt,
+      end: o.endsAt,
+      recurrenceId: o.originalStart,
       status: cancelled ? 'CANCELLED' : 'CONFIRMED',
     }));
   return [master, ...moved];
@@ -70,7 +95,11 @@ export function eventVEvents(e: StoredEvent, occurrences: Occurrence[], v: Calen
 export function occurrenceVEvent(e: StoredEvent, o: Occurrence, v: CalendarView): CalendarEvent {
   if (!e.rrule) return eventVEvents(e, [o], v)[0]!;
   return {
-    ...base(e, v), description: description(e, v, o), uid: `${o.id}.${e.uid}`, start: o.startsAt, end: o.endsAt,
+    ...base(e, v),
+    description: description(e, v, o),
+    uid: `${o.id}.${e.uid}`,
+    start: o.startsAt,
+    end: o.endsAt,
     status: e.status === 'cancelled' || o.status !== 'scheduled' ? 'CANCELLED' : 'CONFIRMED',
   };
 }

@@ -18,9 +18,21 @@ export function eventFormRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Querystring: { community?: string } }>('/events/new', hide, async (req, reply) => {
       const communities = await coordinated(req);
-      const wanted = req.query.community ? (await ctx.pool.query<{ id: string }>('select id from communities where slug = $1', [req.query.community])).rows[0] : undefined;
+      const wanted = req.query.community
+        ? (await ctx.pool.query<{ id: string }>('select id from communities where slug = $1', [req.query.community])).rows[0]
+        : undefined;
       const checked = wanted ? [Number(wanted.id)] : communities.length === 1 ? [communities[0]!.id] : [];
-      return sendPage(reply, EventFormPage({ site: siteFor(ctx, req), communities, checked, values: { timeZone: 'America/New_York', status: 'draft', registration: 'members' }, errors: {}, csrf: reply.generateCsrf() }));
+      return sendPage(
+        reply,
+        EventFormPage({
+          site: siteFor(ctx, req),
+          communities,
+          checked,
+          values: { timeZone: 'America/New_York', status: 'draft', registration: 'members' },
+          errors: {},
+          csrf: reply.generateCsrf(),
+        }),
+      );
     });
 
     async function saveForm(req: FastifyRequest, reply: FastifyReply, before?: StoredEvent) {
@@ -33,7 +45,19 @@ export function eventFormRoutes(ctx: AppContext): FastifyPluginAsync {
       const values = formValues(req.body);
       const shown = [...communities, ...(before?.communities.filter((c) => !communities.some((x) => x.id === c.id)) ?? [])];
       const again = (errors: Record<string, string>, status = 400) =>
-        sendPage(reply, EventFormPage({ site: siteFor(ctx, req), communities: shown, checked, values, errors, csrf: reply.generateCsrf(), ...(before ? { event: before } : {}) }), status);
+        sendPage(
+          reply,
+          EventFormPage({
+            site: siteFor(ctx, req),
+            communities: shown,
+            checked,
+            values,
+            errors,
+            csrf: reply.generateCsrf(),
+            ...(before ? { event: before } : {}),
+          }),
+          status,
+        );
       const parsed = readEventForm(values, checked);
       if (!parsed.ok) return again(parsed.errors);
       const unknown = await linkPresenters(ctx.pool, parsed.input);
@@ -61,7 +85,18 @@ export function eventFormRoutes(ctx: AppContext): FastifyPluginAsync {
       const e = await organizedEvent(req, req.params.slug);
       const mine = await coordinated(req).catch(() => []);
       const shown = [...mine, ...e.communities.filter((c) => !mine.some((m) => m.id === c.id))];
-      return sendPage(reply, EventFormPage({ site: siteFor(ctx, req), communities: shown, checked: e.communityIds, values: formValuesOf(e), errors: {}, csrf: reply.generateCsrf(), event: e }));
+      return sendPage(
+        reply,
+        EventFormPage({
+          site: siteFor(ctx, req),
+          communities: shown,
+          checked: e.communityIds,
+          values: formValuesOf(e),
+          errors: {},
+          csrf: reply.generateCsrf(),
+          event: e,
+        }),
+      );
     });
 
     app.post<{ Params: { slug: string } }>('/events/:slug/edit', csrf, async (req, reply) => saveForm(req, reply, await organizedEvent(req, req.params.slug)));

@@ -3,7 +3,19 @@
  * plain-language messages. Nothing typed is lost: the values go back into the form on error.
  */
 import { DateTime } from 'luxon';
-import { FORMATS, KINDS, PLATFORMS, REGISTRATION_MODES, SLUG, slugify, STATUSES, type EventInput, type Presenter, type Question, type StoredEvent } from './model.ts';
+import {
+  FORMATS,
+  KINDS,
+  PLATFORMS,
+  REGISTRATION_MODES,
+  SLUG,
+  slugify,
+  STATUSES,
+  type EventInput,
+  type Presenter,
+  type Question,
+  type StoredEvent,
+} from './model.ts';
 import { formatRule, parseRule, RuleError, WEEKDAYS } from './recurrence.ts';
 import { isValidZone, localDate, localTime, parseLocal } from './time.ts';
 import { knownZone } from './ics.ts';
@@ -14,10 +26,45 @@ export type Repeat = (typeof REPEATS)[number];
 export type EventFormValues = Record<string, string> & { communities?: string };
 
 export const FORM_FIELDS = [
-  'title', 'slug', 'kind', 'status', 'summary', 'deck', 'body', 'timeZone', 'date', 'startTime', 'endTime', 'repeat', 'until', 'count',
-  'rrule', 'format', 'venueName', 'venueRoom', 'venueAddress', 'venueCity', 'venueState', 'venueZip', 'venueMap', 'platform', 'platformOther',
-  'joinUrl', 'captionsUrl', 'registration', 'externalRegistrationUrl', 'capacity', 'offerHours', 'conductUrl', 'recorded', 'evaluationUrl',
-  'host', 'organizer', 'topics', 'presenters', 'questions',
+  'title',
+  'slug',
+  'kind',
+  'status',
+  'summary',
+  'deck',
+  'body',
+  'timeZone',
+  'date',
+  'startTime',
+  'endTime',
+  'repeat',
+  'until',
+  'count',
+  'rrule',
+  'format',
+  'venueName',
+  'venueRoom',
+  'venueAddress',
+  'venueCity',
+  'venueState',
+  'venueZip',
+  'venueMap',
+  'platform',
+  'platformOther',
+  'joinUrl',
+  'captionsUrl',
+  'registration',
+  'externalRegistrationUrl',
+  'capacity',
+  'offerHours',
+  'conductUrl',
+  'recorded',
+  'evaluationUrl',
+  'host',
+  'organizer',
+  'topics',
+  'presenters',
+  'questions',
 ] as const;
 
 function httpsUrl(v: string): boolean {
@@ -28,11 +75,16 @@ function httpsUrl(v: string): boolean {
 function ruleFor(repeat: Repeat, start: DateTime): string | undefined {
   const wd = WEEKDAYS[start.weekday - 1]!;
   switch (repeat) {
-    case 'weekly': return `FREQ=WEEKLY;BYDAY=${wd}`;
-    case 'biweekly': return `FREQ=WEEKLY;INTERVAL=2;BYDAY=${wd}`;
-    case 'monthly-weekday': return `FREQ=MONTHLY;BYDAY=${Math.ceil(start.day / 7) === 5 ? -1 : Math.ceil(start.day / 7)}${wd}`;
-    case 'monthly-date': return `FREQ=MONTHLY;BYMONTHDAY=${start.day}`;
-    default: return undefined;
+    case 'weekly':
+      return `FREQ=WEEKLY;BYDAY=${wd}`;
+    case 'biweekly':
+      return `FREQ=WEEKLY;INTERVAL=2;BYDAY=${wd}`;
+    case 'monthly-weekday':
+      return `FREQ=MONTHLY;BYDAY=${Math.ceil(start.day / 7) === 5 ? -1 : Math.ceil(start.day / 7)}${wd}`;
+    case 'monthly-date':
+      return `FREQ=MONTHLY;BYMONTHDAY=${start.day}`;
+    default:
+      return undefined;
   }
 }
 
@@ -93,7 +145,8 @@ export function readEventForm(v: EventFormValues, communityIds: number[]): { ok:
   }
   const format = get('format');
   if (!(FORMATS as readonly string[]).includes(format)) errors.format = 'Choose in person, online or hybrid.';
-  if (format !== 'online' && format && !get('venueName') && !get('venueAddress')) errors.venueName = 'Enter where the event is held (a venue name or address), or choose online.';
+  if (format !== 'online' && format && !get('venueName') && !get('venueAddress'))
+    errors.venueName = 'Enter where the event is held (a venue name or address), or choose online.';
   const platform = get('platform');
   if (platform && !(PLATFORMS as readonly string[]).includes(platform)) errors.platform = 'Choose a platform from the list.';
   for (const k of ['venueMap', 'joinUrl', 'captionsUrl', 'externalRegistrationUrl', 'conductUrl', 'evaluationUrl']) {
@@ -101,19 +154,26 @@ export function readEventForm(v: EventFormValues, communityIds: number[]): { ok:
   }
   const registration = get('registration') || 'members';
   if (!(REGISTRATION_MODES as readonly string[]).includes(registration)) errors.registration = 'Choose how people register.';
-  if (registration === 'external' && !get('externalRegistrationUrl')) errors.externalRegistrationUrl = 'Enter the address of the registration page on the other website.';
+  if (registration === 'external' && !get('externalRegistrationUrl'))
+    errors.externalRegistrationUrl = 'Enter the address of the registration page on the other website.';
   let capacity: number | undefined;
   if (get('capacity')) {
-    if (!/^\d{1,6}$/.test(get('capacity')) || Number(get('capacity')) < 1) errors.capacity = 'Enter the number of seats as a whole number, or leave it empty for no limit.';
+    if (!/^\d{1,6}$/.test(get('capacity')) || Number(get('capacity')) < 1)
+      errors.capacity = 'Enter the number of seats as a whole number, or leave it empty for no limit.';
     else capacity = Number(get('capacity'));
   }
   let offerHours: number | undefined;
   if (get('offerHours')) {
-    if (!/^\d{1,3}$/.test(get('offerHours')) || Number(get('offerHours')) < 1 || Number(get('offerHours')) > 720) errors.offerHours = 'Enter hours from 1 to 720, or leave it empty for the site default.';
+    if (!/^\d{1,3}$/.test(get('offerHours')) || Number(get('offerHours')) < 1 || Number(get('offerHours')) > 720)
+      errors.offerHours = 'Enter hours from 1 to 720, or leave it empty for the site default.';
     else offerHours = Number(get('offerHours'));
   }
   const presenters: Presenter[] = [];
-  for (const [i, line] of get('presenters').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).entries()) {
+  for (const [i, line] of get('presenters')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .entries()) {
     const [name, title2, agency, email] = line.split('|').map((x) => x.trim());
     if (!name) {
       errors.presenters = `Line ${i + 1}: start with the presenter’s name, like “Robin Park | Social media lead | GSA”.`;
@@ -125,29 +185,65 @@ export function readEventForm(v: EventFormValues, communityIds: number[]): { ok:
     }
     presenters.push({ name, ...(title2 ? { title: title2 } : {}), ...(agency ? { agency } : {}), ...(email ? { email } : {}) });
   }
-  const questions: Question[] = get('questions').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((l, i) => ({
-    id: `q${i + 1}`, label: l.replace(/^\*\s*/, '').slice(0, 300), required: l.startsWith('*'),
-  }));
+  const questions: Question[] = get('questions')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l, i) => ({
+      id: `q${i + 1}`,
+      label: l.replace(/^\*\s*/, '').slice(0, 300),
+      required: l.startsWith('*'),
+    }));
   if (!communityIds.length) errors.communities = 'Choose at least one community the event belongs to.';
   if (Object.keys(errors).length || !startsAt || !endsAt) return { ok: false, errors };
   const input: EventInput = {
-    slug, kind: kind as EventInput['kind'], status: status as EventInput['status'], title, body: get('body'), timeZone: zone, startsAt, endsAt,
-    topics: get('topics').split(',').map((t) => slugify(t.trim())).filter((t) => t && t !== 'event'),
-    format: format as EventInput['format'], venue: {}, registration: registration as EventInput['registration'], recorded: get('recorded') === 'yes',
-    questions, communityIds, presenters, extra: {},
+    slug,
+    kind: kind as EventInput['kind'],
+    status: status as EventInput['status'],
+    title,
+    body: get('body'),
+    timeZone: zone,
+    startsAt,
+    endsAt,
+    topics: get('topics')
+      .split(',')
+      .map((t) => slugify(t.trim()))
+      .filter((t) => t && t !== 'event'),
+    format: format as EventInput['format'],
+    venue: {},
+    registration: registration as EventInput['registration'],
+    recorded: get('recorded') === 'yes',
+    questions,
+    communityIds,
+    presenters,
+    extra: {},
   };
   const opt = <K extends keyof EventInput>(k: K, val: string) => {
     if (val) (input as unknown as Record<string, unknown>)[k] = val;
   };
-  opt('summary', get('summary')); opt('deck', get('deck')); opt('host', get('host')); opt('organizer', get('organizer'));
-  opt('joinUrl', get('joinUrl')); opt('captionsUrl', get('captionsUrl')); opt('externalRegistrationUrl', get('externalRegistrationUrl'));
-  opt('conductUrl', get('conductUrl')); opt('evaluationUrl', get('evaluationUrl'));
+  opt('summary', get('summary'));
+  opt('deck', get('deck'));
+  opt('host', get('host'));
+  opt('organizer', get('organizer'));
+  opt('joinUrl', get('joinUrl'));
+  opt('captionsUrl', get('captionsUrl'));
+  opt('externalRegistrationUrl', get('externalRegistrationUrl'));
+  opt('conductUrl', get('conductUrl'));
+  opt('evaluationUrl', get('evaluationUrl'));
   if (rrule) input.rrule = rrule;
   if (platform) input.platform = platform as EventInput['platform'];
   if (get('platformOther')) input.platformOther = get('platformOther');
   if (capacity) input.capacity = capacity;
   if (offerHours) input.offerHours = offerHours;
-  const venue: Record<string, string> = { name: get('venueName'), room: get('venueRoom'), address: get('venueAddress'), city: get('venueCity'), state: get('venueState'), zip: get('venueZip'), map: get('venueMap') };
+  const venue: Record<string, string> = {
+    name: get('venueName'),
+    room: get('venueRoom'),
+    address: get('venueAddress'),
+    city: get('venueCity'),
+    state: get('venueState'),
+    zip: get('venueZip'),
+    map: get('venueMap'),
+  };
   for (const [k, val] of Object.entries(venue)) if (val) (input.venue as Record<string, string>)[k] = val;
   return { ok: true, input };
 }
@@ -156,14 +252,43 @@ export function readEventForm(v: EventFormValues, communityIds: number[]): { ok:
 export function formValuesOf(e: StoredEvent): EventFormValues {
   const rule = e.rrule ? parseRule(e.rrule, e.timeZone) : undefined;
   return {
-    title: e.title, slug: e.slug, kind: e.kind, status: e.status, summary: e.summary ?? '', deck: e.deck ?? '', body: e.body, timeZone: e.timeZone,
-    date: localDate(e.startsAt, e.timeZone), startTime: localTime(e.startsAt, e.timeZone), endTime: localTime(e.endsAt, e.timeZone),
-    repeat: rule ? 'custom' : 'none', rrule: e.rrule ?? '', until: '', count: '', format: e.format,
-    venueName: e.venue.name ?? '', venueRoom: e.venue.room ?? '', venueAddress: e.venue.address ?? '', venueCity: e.venue.city ?? '',
-    venueState: e.venue.state ?? '', venueZip: e.venue.zip ?? '', venueMap: e.venue.map ?? '', platform: e.platform ?? '', platformOther: e.platformOther ?? '',
-    joinUrl: e.joinUrl ?? '', captionsUrl: e.captionsUrl ?? '', registration: e.registration, externalRegistrationUrl: e.externalRegistrationUrl ?? '',
-    capacity: e.capacity ? String(e.capacity) : '', offerHours: e.offerHours ? String(e.offerHours) : '', conductUrl: e.conductUrl ?? '',
-    recorded: e.recorded ? 'yes' : '', evaluationUrl: e.evaluationUrl ?? '', host: e.host ?? '', organizer: e.organizer ?? '', topics: e.topics.join(', '),
+    title: e.title,
+    slug: e.slug,
+    kind: e.kind,
+    status: e.status,
+    summary: e.summary ?? '',
+    deck: e.deck ?? '',
+    body: e.body,
+    timeZone: e.timeZone,
+    date: localDate(e.startsAt, e.timeZone),
+    startTime: localTime(e.startsAt, e.timeZone),
+    endTime: localTime(e.endsAt, e.timeZone),
+    repeat: rule ? 'custom' : 'none',
+    rrule: e.rrule ?? '',
+    until: '',
+    count: '',
+    format: e.format,
+    venueName: e.venue.name ?? '',
+    venueRoom: e.venue.room ?? '',
+    venueAddress: e.venue.address ?? '',
+    venueCity: e.venue.city ?? '',
+    venueState: e.venue.state ?? '',
+    venueZip: e.venue.zip ?? '',
+    venueMap: e.venue.map ?? '',
+    platform: e.platform ?? '',
+    platformOther: e.platformOther ?? '',
+    joinUrl: e.joinUrl ?? '',
+    captionsUrl: e.captionsUrl ?? '',
+    registration: e.registration,
+    externalRegistrationUrl: e.externalRegistrationUrl ?? '',
+    capacity: e.capacity ? String(e.capacity) : '',
+    offerHours: e.offerHours ? String(e.offerHours) : '',
+    conductUrl: e.conductUrl ?? '',
+    recorded: e.recorded ? 'yes' : '',
+    evaluationUrl: e.evaluationUrl ?? '',
+    host: e.host ?? '',
+    organizer: e.organizer ?? '',
+    topics: e.topics.join(', '),
     presenters: e.presenters.map((p) => [p.name, p.title ?? '', p.agency ?? '', p.email ?? ''].join(' | ').replace(/( \| )+$/, '')).join('\n'),
     questions: e.questions.map((q) => `${q.required ? '* ' : ''}${q.label}`).join('\n'),
   };

@@ -26,7 +26,9 @@ function RegistrationBox(p: { e: StoredEvent; o: Occurrence; state: Registration
         <>
           {full ? <p>This session is full. You can join the waiting list: if a seat frees up, we will email you.</p> : ''}
           <p>
-            <a class="usa-button" href={registerHref(p.e, p.o)}>{full ? 'Join the waiting list' : 'Register'}</a>
+            <a class="usa-button" href={registerHref(p.e, p.o)}>
+              {full ? 'Join the waiting list' : 'Register'}
+            </a>
           </p>
         </>
       ) : (
@@ -37,8 +39,16 @@ function RegistrationBox(p: { e: StoredEvent; o: Occurrence; state: Registration
 }
 
 export function EventPage(p: {
-  site: Site; e: StoredEvent; o: Occurrence; upcoming: Occurrence[]; viewerZone?: string | undefined; state: RegistrationState;
-  seats: Seats; canOrganize: boolean; showJoinLink: boolean; now: Date;
+  site: Site;
+  e: StoredEvent;
+  o: Occurrence;
+  upcoming: Occurrence[];
+  viewerZone?: string | undefined;
+  state: RegistrationState;
+  seats: Seats;
+  canOrganize: boolean;
+  showJoinLink: boolean;
+  now: Date;
 }): string {
   const { e, o } = p;
   const ended = o.endsAt <= p.now;
@@ -48,29 +58,49 @@ export function EventPage(p: {
   const series = e.rrule ? describeRule(parseRule(e.rrule, e.timeZone)) : undefined;
   const cancelled = e.status === 'cancelled' || o.status === 'cancelled';
   const cancelNotice = e.status === 'cancelled' ? 'This event is cancelled.' : `This session is cancelled.${o.note ? ` ${o.note}` : ''}`;
-  const joinLabel: string = e.platform ? `Join on ${e.platform === 'other' ? (e.platformOther ?? 'the meeting platform') : PLATFORM_TEXT[e.platform]}` : 'Join the meeting';
+  const joinLabel: string = e.platform
+    ? `Join on ${e.platform === 'other' ? (e.platformOther ?? 'the meeting platform') : PLATFORM_TEXT[e.platform]}`
+    : 'Join the meeting';
   const watchLabel: string = o.recording.title ? `Watch: ${o.recording.title}` : 'Watch the recording';
   const safeTranscript = o.recording.transcript ? renderMarkdown(o.recording.transcript) : '';
   return toHtml(
-    <Page site={p.site} title={e.title} section="events" description={e.summary} breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: e.title }]}>
+    <Page
+      site={p.site}
+      title={e.title}
+      section="events"
+      description={e.summary}
+      breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: e.title }]}
+    >
       <div class="grid-row grid-gap-lg">
         <div class="desktop:grid-col-8">
           {p.canOrganize ? (
             <p>
-              <a class="usa-button usa-button--outline" href={`/events/${e.slug}/manage`}>Manage this event</a>
+              <a class="usa-button usa-button--outline" href={`/events/${e.slug}/manage`}>
+                Manage this event
+              </a>
             </p>
           ) : (
             ''
           )}
-          <p class="text-bold text-base-dark margin-bottom-0" safe>{e.kicker ?? KIND_TEXT[e.kind]}</p>
+          <p class="text-bold text-base-dark margin-bottom-0" safe>
+            {e.kicker ?? KIND_TEXT[e.kind]}
+          </p>
           <h1 safe>{e.title}</h1>
-          {e.deck ? <p class="usa-intro" safe>{e.deck}</p> : ''}
+          {e.deck ? (
+            <p class="usa-intro" safe>
+              {e.deck}
+            </p>
+          ) : (
+            ''
+          )}
           {e.status === 'draft' ? <Alert kind="info">This is a draft: only organizers can see it.</Alert> : ''}
           {cancelled ? <Alert kind="warning">{Html.escapeHtml(cancelNotice)}</Alert> : ''}
           <dl class="sg-facts">
             <dt>When</dt>
             <dd>
-              <time datetime={o.startsAt.toISOString()} safe>{formatWhen(o.startsAt, o.endsAt, e.timeZone)}</time>
+              <time datetime={o.startsAt.toISOString()} safe>
+                {formatWhen(o.startsAt, o.endsAt, e.timeZone)}
+              </time>
               {otherZone ? <span class="display-block" safe>{`Your time: ${formatWhen(o.startsAt, o.endsAt, otherZone)}`}</span> : ''}
               {series ? <span class="display-block" safe>{`Repeats: ${series}`}</span> : ''}
             </dd>
@@ -80,7 +110,9 @@ export function EventPage(p: {
               <>
                 <dt>Map</dt>
                 <dd>
-                  <a class="usa-link" href={e.venue.map}>Map of {Html.escapeHtml(venueLine(e.venue))}</a>
+                  <a class="usa-link" href={e.venue.map}>
+                    Map of {Html.escapeHtml(venueLine(e.venue))}
+                  </a>
                 </dd>
               </>
             ) : (
@@ -90,7 +122,9 @@ export function EventPage(p: {
               <>
                 <dt>Join online</dt>
                 <dd>
-                  <a class="usa-link" href={e.joinUrl} safe>{joinLabel}</a>
+                  <a class="usa-link" href={e.joinUrl} safe>
+                    {joinLabel}
+                  </a>
                 </dd>
               </>
             ) : (
@@ -100,7 +134,9 @@ export function EventPage(p: {
               <>
                 <dt>Live captions</dt>
                 <dd>
-                  <a class="usa-link" href={e.captionsUrl}>Open the live captions (CART)</a>
+                  <a class="usa-link" href={e.captionsUrl}>
+                    Open the live captions (CART)
+                  </a>
                 </dd>
               </>
             ) : (
@@ -118,7 +154,9 @@ export function EventPage(p: {
               <>
                 <dt>Working group</dt>
                 <dd>
-                  <a class="usa-link" href={`/communities/${e.group.communitySlug}/groups/${e.group.slug}`} safe>{e.group.name}</a>
+                  <a class="usa-link" href={`/communities/${e.group.communitySlug}/groups/${e.group.slug}`} safe>
+                    {e.group.name}
+                  </a>
                 </dd>
               </>
             ) : (
@@ -131,7 +169,9 @@ export function EventPage(p: {
                   {e.communities.map((c, i) => (
                     <>
                       {i ? ', ' : ''}
-                      <a class="usa-link" href={`/communities/${c.slug}`} safe>{c.title}</a>
+                      <a class="usa-link" href={`/communities/${c.slug}`} safe>
+                        {c.title}
+                      </a>
                     </>
                   ))}
                 </dd>
@@ -140,20 +180,30 @@ export function EventPage(p: {
               ''
             )}
           </dl>
-          {e.summary ? <p class="text-bold" safe>{e.summary}</p> : ''}
+          {e.summary ? (
+            <p class="text-bold" safe>
+              {e.summary}
+            </p>
+          ) : (
+            ''
+          )}
           {ended && !cancelled ? (
             <section aria-labelledby="recording-heading">
               <h2 id="recording-heading">Recording</h2>
               {video ? (
                 <p>
-                  <a class="usa-link" href={video} safe>{watchLabel}</a>
+                  <a class="usa-link" href={video} safe>
+                    {watchLabel}
+                  </a>
                 </p>
               ) : (
                 <p>There is no recording of this session yet.</p>
               )}
               {o.recording.slidesUrl ? (
                 <p>
-                  <a class="usa-link" href={o.recording.slidesUrl}>Slides</a>
+                  <a class="usa-link" href={o.recording.slidesUrl}>
+                    Slides
+                  </a>
                 </p>
               ) : (
                 ''
@@ -191,11 +241,15 @@ export function EventPage(p: {
               <h2 class="usa-summary-box__heading">Add to your calendar</h2>
               <div class="usa-summary-box__text">
                 <p>
-                  <a class="usa-link" href={`/events/${e.slug}/calendar.ics`}>{e.rrule ? 'Download the series (.ics)' : 'Download (.ics)'}</a>
+                  <a class="usa-link" href={`/events/${e.slug}/calendar.ics`}>
+                    {e.rrule ? 'Download the series (.ics)' : 'Download (.ics)'}
+                  </a>
                 </p>
                 {/* Its own page: a form here would carry the visitor's CSRF token, and the event page could not be kept. */}
                 <p>
-                  <a class="usa-link" href={timeZoneHref(e, o)}>Show times in another time zone</a>
+                  <a class="usa-link" href={timeZoneHref(e, o)}>
+                    Show times in another time zone
+                  </a>
                 </p>
               </div>
             </div>
@@ -211,7 +265,9 @@ export function EventPage(p: {
                         {s.id === o.id ? (
                           <strong safe>{`${formatShort(s.startsAt, e.timeZone)} (this page)`}</strong>
                         ) : (
-                          <a class="usa-link" href={sessionHref(e, s)} safe>{formatShort(s.startsAt, e.timeZone)}</a>
+                          <a class="usa-link" href={sessionHref(e, s)} safe>
+                            {formatShort(s.startsAt, e.timeZone)}
+                          </a>
                         )}
                         {s.status === 'cancelled' ? ' (cancelled)' : ''}
                       </li>

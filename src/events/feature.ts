@@ -18,7 +18,17 @@ import { eventSearchSource } from './site-search.ts';
 export const eventsFeature: Feature = {
   name: 'events',
   // one plugin a page group: the public pages, registering, a guest's confirmation, a registration's own page, feeds, the API, the organizers' (the form, sessions, registrants)
-  routes: (ctx) => [eventPageRoutes(ctx), eventRegisterRoutes(ctx), guestConfirmRoutes(ctx), eventRegistrationRoutes(ctx), eventFeedRoutes(ctx), eventApiRoutes(ctx), eventFormRoutes(ctx), eventSessionRoutes(ctx), eventRegistrantRoutes(ctx)],
+  routes: (ctx) => [
+    eventPageRoutes(ctx),
+    eventRegisterRoutes(ctx),
+    guestConfirmRoutes(ctx),
+    eventRegistrationRoutes(ctx),
+    eventFeedRoutes(ctx),
+    eventApiRoutes(ctx),
+    eventFormRoutes(ctx),
+    eventSessionRoutes(ctx),
+    eventRegistrantRoutes(ctx),
+  ],
   api: { schemas: EVENT_SCHEMAS, tags: [{ name: 'events', description: 'Events and their sessions (summits, trainings, office hours)' }] },
   jobs: registerEventsJobs,
   searchSources: [eventSearchSource],

@@ -26,7 +26,11 @@ export function eventFeedRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { slug: string } }>('/communities/:slug/events.ics', hide, async (req, reply) => {
       const c = await ctx.pool.query<{ title: string }>('select coalesce(short_name, title) as title from communities where slug = $1', [req.params.slug]);
       if (!c.rows[0]) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
-      return sendCalendar(reply, feedCalendar(`${c.rows[0].title}: events`, await withOccurrences(await listEvents(ctx.pool, { community: req.params.slug })), view()), `${req.params.slug}-events.ics`);
+      return sendCalendar(
+        reply,
+        feedCalendar(`${c.rows[0].title}: events`, await withOccurrences(await listEvents(ctx.pool, { community: req.params.slug })), view()),
+        `${req.params.slug}-events.ics`,
+      );
     });
 
     app.get<{ Params: { slug: string } }>('/events/:slug/calendar.ics', hide, async (req, reply) => {

@@ -17,7 +17,14 @@ import { eventUrl } from './calendar.ts';
 import * as mails from './mails.ts';
 import type { Occurrence, StoredEvent } from './model.ts';
 import {
-  manageUrl, openForRegistration, register, RegistrationClosedError, registrationOf, type EventsDeps, type RegisterResult, type RegistrationDetails,
+  manageUrl,
+  openForRegistration,
+  register,
+  RegistrationClosedError,
+  registrationOf,
+  type EventsDeps,
+  type RegisterResult,
+  type RegistrationDetails,
 } from './registration.ts';
 import { findEventById, findOccurrence } from './store.ts';
 
@@ -51,7 +58,13 @@ interface RequestRow {
 
 function toRequest(r: RequestRow): GuestRequest {
   const g: GuestRequest = {
-    id: Number(r.id), occurrenceId: Number(r.occurrence_id), name: r.name, email: r.email, everySession: r.every_session, details: r.details, expiresAt: r.expires_at,
+    id: Number(r.id),
+    occurrenceId: Number(r.occurrence_id),
+    name: r.name,
+    email: r.email,
+    everySession: r.every_session,
+    details: r.details,
+    expiresAt: r.expires_at,
   };
   if (r.agency) g.agency = r.agency;
   return g;
@@ -86,7 +99,12 @@ export async function requestGuestRegistration(
   if (!openForRegistration(e, o, now)) throw new RegistrationClosedError('Registration for this session is closed.');
   const existing = await registrationOf(db, o.id, person.email);
   if (existing) {
-    await recordAudit(db, actor, { action: 'event.register.request', subjectType: 'event', subjectId: e.slug, after: { email: person.email, occurrenceId: o.id, alreadyRegistered: existing.id } });
+    await recordAudit(db, actor, {
+      action: 'event.register.request',
+      subjectType: 'event',
+      subjectId: e.slug,
+      after: { email: person.email, occurrenceId: o.id, alreadyRegistered: existing.id },
+    });
     const links = { event: eventUrl(deps.baseUrl, e), manage: manageUrl(deps, existing.id) };
     // No once-only key: each request is its own occasion, and the per-address rate limit bounds how many there are.
     await queueMail(db, deps.queue, mails.alreadyRegisteredMail(existing.email, e, o, links));
@@ -106,7 +124,12 @@ export async function requestGuestRegistration(
     [o.id, person.name, person.email, person.agency ?? null, everySession, JSON.stringify(props.details), token.hash, expires, props.ip ?? null],
   );
   const { id, sends } = rows[0]!;
-  await recordAudit(db, actor, { action: 'event.register.request', subjectType: 'event', subjectId: e.slug, after: { email: person.email, occurrenceId: o.id, request: Number(id), everySession } });
+  await recordAudit(db, actor, {
+    action: 'event.register.request',
+    subjectType: 'event',
+    subjectId: e.slug,
+    after: { email: person.email, occurrenceId: o.id, request: Number(id), everySession },
+  });
   const mail = mails.confirmAddressMail(person.email, e, o, eventUrl(deps.baseUrl, e), confirmLink(deps.baseUrl, token.raw), GUEST_LINK_HOURS, everySession);
   await queueMail(db, deps.queue, mail, { key: `event-request:${id}:${sends}` });
   return 'asked';
@@ -135,7 +158,8 @@ export async function lookupGuestLink(db: Queryable, raw: string, now: Date): Pr
   return linkState(db, rows[0], now);
 }
 
-export type GuestConfirmation = Exclude<GuestLink, { state: 'valid' }> | { state: 'confirmed'; event: StoredEvent; occurrence: Occurrence; result: RegisterResult };
+export type GuestConfirmation =
+  Exclude<GuestLink, { state: 'valid' }> | { state: 'confirmed'; event: StoredEvent; occurrence: Occurrence; result: RegisterResult };
 
 /**
  * Use a link: the mailbox is proven, so register the person as `register` does for a member,
@@ -174,7 +198,10 @@ export async function confirmGuestRegistration(
 
 /** Requests waiting for their address to be confirmed (organizers see how many, not who). */
 export async function unconfirmedGuestCount(db: Queryable, occurrenceId: number, now: Date): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('select count(*) as n from event_registration_requests where occurrence_id = $1 and confirmed_at is null and expires_at > $2', [occurrenceId, now]);
+  const { rows } = await db.query<{ n: string }>(
+    'select count(*) as n from event_registration_requests where occurrence_id = $1 and confirmed_at is null and expires_at > $2',
+    [occurrenceId, now],
+  );
   return Number(rows[0]!.n);
 }
 

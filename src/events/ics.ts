@@ -49,7 +49,11 @@ export const PRODID = '-//socialgov//events//EN';
 
 /** Escape TEXT values (RFC 5545 3.3.11). */
 export function escapeText(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n');
 }
 
 /** Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character. */
@@ -125,7 +129,10 @@ function eventLines(e: CalendarEvent, method: CalendarOptions['method']): string
   ];
   if (e.recurrenceId) lines.push(timeProp('RECURRENCE-ID', e.recurrenceId, e.zone));
   if (e.rrule) lines.push(`RRULE:${e.rrule}`);
-  if (e.exdates?.length) lines.push(`${isUtc(e.zone) ? 'EXDATE' : `EXDATE;TZID=${e.zone}`}:${e.exdates.map((d) => (isUtc(e.zone) ? utcStamp(d) : localStamp(d, e.zone))).join(',')}`);
+  if (e.exdates?.length)
+    lines.push(
+      `${isUtc(e.zone) ? 'EXDATE' : `EXDATE;TZID=${e.zone}`}:${e.exdates.map((d) => (isUtc(e.zone) ? utcStamp(d) : localStamp(d, e.zone))).join(',')}`,
+    );
   lines.push(`SUMMARY:${escapeText(e.summary)}`);
   if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
   if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);
@@ -135,7 +142,9 @@ function eventLines(e: CalendarEvent, method: CalendarOptions['method']): string
   if (e.lastModified) lines.push(`LAST-MODIFIED:${utcStamp(e.lastModified)}`);
   if (e.organizer) lines.push(person('ORGANIZER', e.organizer));
   for (const a of e.attendees ?? []) {
-    lines.push(person('ATTENDEE', a, method === 'CANCEL' ? ';ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION' : ';ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE'));
+    lines.push(
+      person('ATTENDEE', a, method === 'CANCEL' ? ';ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION' : ';ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE'),
+    );
   }
   lines.push('TRANSP:OPAQUE', 'END:VEVENT');
   return lines;

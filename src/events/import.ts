@@ -14,8 +14,7 @@ import { convertShortcodes, decodeEntities } from '../library/index.ts';
 export type { FileProblem };
 
 export type EventParseResult =
-  | { ok: true; event: EventInput; eventCop: string[]; warnings: FileProblem[] }
-  | { ok: false; errors: FileProblem[]; warnings: FileProblem[] };
+  { ok: true; event: EventInput; eventCop: string[]; warnings: FileProblem[] } | { ok: false; errors: FileProblem[]; warnings: FileProblem[] };
 
 export interface AuthorInfo {
   name: string;
@@ -33,14 +32,44 @@ export interface ImportOptions {
 }
 
 const KNOWN = new Set([
-  'title', 'summary', 'deck', 'kicker', 'slug', 'date', 'end_date', 'host', 'event_organizer', 'registration_url', 'captions',
-  'youtube_id', 'youtube_title', 'event_platform', 'event_type', 'venue', 'venue_name', 'room', 'address', 'city', 'state', 'zip',
-  'country', 'map', 'topics', 'authors', 'draft', 'event_cop', 'cop_events',
+  'title',
+  'summary',
+  'deck',
+  'kicker',
+  'slug',
+  'date',
+  'end_date',
+  'host',
+  'event_organizer',
+  'registration_url',
+  'captions',
+  'youtube_id',
+  'youtube_title',
+  'event_platform',
+  'event_type',
+  'venue',
+  'venue_name',
+  'room',
+  'address',
+  'city',
+  'state',
+  'zip',
+  'country',
+  'map',
+  'topics',
+  'authors',
+  'draft',
+  'event_cop',
+  'cop_events',
 ]);
 const PLATFORMS: Record<string, { platform: OnlinePlatform; other?: string }> = {
-  zoom: { platform: 'zoom-gov' }, zoomgov: { platform: 'zoom-gov' }, 'zoom-gov': { platform: 'zoom-gov' },
-  youtube_live: { platform: 'youtube-live' }, 'youtube-live': { platform: 'youtube-live' },
-  adobe_connect: { platform: 'other', other: 'Adobe Connect' }, google: { platform: 'other', other: 'Google Meet' },
+  zoom: { platform: 'zoom-gov' },
+  zoomgov: { platform: 'zoom-gov' },
+  'zoom-gov': { platform: 'zoom-gov' },
+  youtube_live: { platform: 'youtube-live' },
+  'youtube-live': { platform: 'youtube-live' },
+  adobe_connect: { platform: 'other', other: 'Adobe Connect' },
+  google: { platform: 'other', other: 'Google Meet' },
   teams: { platform: 'teams' },
 };
 const EVENT_TYPES: Record<string, EventFormat> = { online: 'online', 'in-person': 'in-person', 'youtube-live': 'online', zoom: 'online', hybrid: 'hybrid' };
@@ -49,7 +78,10 @@ class Collector {
   errors: FileProblem[] = [];
   warnings: FileProblem[] = [];
   /** `open`: the 1-based line of the opening "---". */
-  constructor(private lc: LineCounter, private open = 1) {}
+  constructor(
+    private lc: LineCounter,
+    private open = 1,
+  ) {}
   line(node: Node | null | undefined): number {
     const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
     return range ? this.lc.linePos(range[0]).line + this.open : this.open;
@@ -114,7 +146,12 @@ function when(c: Collector, node: Node | null | undefined, field: string, zone: 
   if (m[5] && m[5] !== 'Z') {
     const written = m[5].replace(':', '');
     const actual = local.toFormat('ZZZ');
-    if (written !== actual) c.warn(node, field, `offset ${written} is not ${zone} time on ${m[1]} (${actual}); read as ${local.toFormat('HH:mm')} ${local.toFormat('ZZZZ')}, as digital.gov shows it`);
+    if (written !== actual)
+      c.warn(
+        node,
+        field,
+        `offset ${written} is not ${zone} time on ${m[1]} (${actual}); read as ${local.toFormat('HH:mm')} ${local.toFormat('ZZZZ')}, as digital.gov shows it`,
+      );
   } else if (!m[5]) c.warn(node, field, `has no UTC offset; read as ${zone} time`);
   return local.toJSDate();
 }
@@ -134,7 +171,8 @@ export function parseEventFile(source: string, opts: ImportOptions): EventParseR
   let open = 0;
   while (open < lines.length - 1 && lines[open]!.trim() === '') open++;
   const lead: FileProblem[] = open ? [{ line: 1, field: 'front matter', message: `${open} blank line(s) before the opening "---" were ignored` }] : [];
-  if (lines[open]?.trim() !== '---') return { ok: false, errors: [{ line: open + 1, field: 'front matter', message: 'must start with a line "---" (Hugo front matter)' }], warnings: lead };
+  if (lines[open]?.trim() !== '---')
+    return { ok: false, errors: [{ line: open + 1, field: 'front matter', message: 'must start with a line "---" (Hugo front matter)' }], warnings: lead };
   const end = lines.findIndex((l, i) => i > open && l.trim() === '---');
   if (end < 0) return { ok: false, errors: [{ line: open + 1, field: 'front matter', message: 'has no closing "---" line' }], warnings: lead };
   const lc = new LineCounter();
@@ -142,10 +180,16 @@ export function parseEventFile(source: string, opts: ImportOptions): EventParseR
   const doc = parseDocument(lines.slice(open + 1, end).join('\n'), { lineCounter: lc, keepSourceTokens: false, uniqueKeys: false });
   const c = new Collector(lc, open + 1);
   c.warnings.push(...lead);
-  for (const e of doc.errors) c.errors.push({ line: e.linePos?.[0]?.line ? e.linePos[0].line + open + 1 : open + 1, field: 'front matter', message: `is not valid YAML: ${e.message.split('\n')[0]}` });
+  for (const e of doc.errors)
+    c.errors.push({
+      line: e.linePos?.[0]?.line ? e.linePos[0].line + open + 1 : open + 1,
+      field: 'front matter',
+      message: `is not valid YAML: ${e.message.split('\n')[0]}`,
+    });
   if (c.errors.length) return { ok: false, errors: c.errors, warnings: c.warnings };
   const root = doc.contents as Node | null;
-  if (!root || !isMap(root)) return { ok: false, errors: [{ line: open + 2, field: 'front matter', message: 'must be a set of "name: value" lines' }], warnings: c.warnings };
+  if (!root || !isMap(root))
+    return { ok: false, errors: [{ line: open + 2, field: 'front matter', message: 'must be a set of "name: value" lines' }], warnings: c.warnings };
   const f = new Map<string, Node | null>();
   const extra: Record<string, unknown> = {};
   const firstLine = new Map<string, number>();
@@ -184,14 +228,22 @@ export function parseEventFile(source: string, opts: ImportOptions): EventParseR
   const venue: Venue = {};
   const venueNode = f.get('venue');
   const venueFields = new Map<string, Node | null>();
-  if (venueNode && isMap(venueNode)) for (const p of (venueNode as YAMLMap).items) venueFields.set(String(isScalar(p.key) ? p.key.value : p.key), p.value as Node | null);
-  else if (venueNode && !(isScalar(venueNode) && (venueNode.value === null || venueNode.value === ''))) c.error(venueNode, 'venue', 'must be a set of fields (venue_name, room, address, city, state, zip, map)');
+  if (venueNode && isMap(venueNode))
+    for (const p of (venueNode as YAMLMap).items) venueFields.set(String(isScalar(p.key) ? p.key.value : p.key), p.value as Node | null);
+  else if (venueNode && !(isScalar(venueNode) && (venueNode.value === null || venueNode.value === '')))
+    c.error(venueNode, 'venue', 'must be a set of fields (venue_name, room, address, city, state, zip, map)');
   for (const k of ['venue_name', 'room', 'address', 'city', 'state', 'zip', 'map']) if (!venueFields.has(k) && f.has(k)) venueFields.set(k, f.get(k) ?? null);
   const vset = (k: keyof Venue, key: string) => {
     const v = key === 'map' ? url(c, venueFields.get(key), `venue.${key}`) : text(c, venueFields.get(key), `venue.${key}`);
     if (v) venue[k] = v;
   };
-  vset('name', 'venue_name'); vset('room', 'room'); vset('address', 'address'); vset('city', 'city'); vset('state', 'state'); vset('zip', 'zip'); vset('map', 'map');
+  vset('name', 'venue_name');
+  vset('room', 'room');
+  vset('address', 'address');
+  vset('city', 'city');
+  vset('state', 'state');
+  vset('zip', 'zip');
+  vset('map', 'map');
   const hasVenue = Boolean(venue.name || venue.address);
 
   let platform: { platform: OnlinePlatform; other?: string } | undefined;
@@ -214,7 +266,15 @@ export function parseEventFile(source: string, opts: ImportOptions): EventParseR
   const authorSlugs = list(c, f.get('authors'), 'authors');
   const presenters: Presenter[] = authorSlugs.map((a) => {
     const info = opts.authors?.get(a);
-    const p: Presenter = { authorSlug: a, name: info?.name ?? a.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ') };
+    const p: Presenter = {
+      authorSlug: a,
+      name:
+        info?.name ??
+        a
+          .split('-')
+          .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+          .join(' '),
+    };
     if (info?.agency) p.agency = info.agency;
     if (info?.title) p.title = info.title;
     return p;
@@ -231,9 +291,23 @@ export function parseEventFile(source: string, opts: ImportOptions): EventParseR
   if (c.errors.length || !title || !slug || !startsAt || !endsAt) return { ok: false, errors: c.errors.sort((a, b) => a.line - b.line), warnings: c.warnings };
 
   const event: EventInput = {
-    slug, kind: guessKind(title), status: draft ? 'draft' : 'published', title, body, timeZone: opts.zone, startsAt, endsAt,
-    topics: list(c, f.get('topics'), 'topics'), format, venue, registration: registrationUrl ? 'external' : 'none', recorded: false,
-    questions: [], communityIds: [], presenters, extra,
+    slug,
+    kind: guessKind(title),
+    status: draft ? 'draft' : 'published',
+    title,
+    body,
+    timeZone: opts.zone,
+    startsAt,
+    endsAt,
+    topics: list(c, f.get('topics'), 'topics'),
+    format,
+    venue,
+    registration: registrationUrl ? 'external' : 'none',
+    recorded: false,
+    questions: [],
+    communityIds: [],
+    presenters,
+    extra,
   };
   const set = <K extends keyof EventInput>(k: K, v: EventInput[K] | undefined) => {
     if (v !== undefined) event[k] = v;
@@ -250,7 +324,8 @@ export function parseEventFile(source: string, opts: ImportOptions): EventParseR
     if (platform.other) event.platformOther = platform.other;
   }
   const youtubeId = text(c, f.get('youtube_id'), 'youtube_id');
-  if (youtubeId && !/^[A-Za-z0-9_-]{6,20}$/.test(youtubeId)) c.warn(f.get('youtube_id'), 'youtube_id', `"${youtubeId}" does not look like a YouTube video id; left out`);
+  if (youtubeId && !/^[A-Za-z0-9_-]{6,20}$/.test(youtubeId))
+    c.warn(f.get('youtube_id'), 'youtube_id', `"${youtubeId}" does not look like a YouTube video id; left out`);
   else if (youtubeId) {
     event.recording = { youtubeId };
     const t = text(c, f.get('youtube_title'), 'youtube_title');

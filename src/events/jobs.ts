@@ -17,7 +17,9 @@ export const EVENT_JOBS = { minute: 'events.minute', followUps: 'events.follow-u
 
 export async function registerEventsJobs(w: WorkerContext): Promise<void> {
   const deps = async (): Promise<EventsDeps> => ({
-    queue: w.queue, config: w.config, secret: await cookieSecret(w.pool, w.config.secret),
+    queue: w.queue,
+    config: w.config,
+    secret: await cookieSecret(w.pool, w.config.secret),
     // No request here: links use PUBLIC_URL (set it in production) or the configured host and port.
     baseUrl: w.config.publicUrl ?? siteUrl(w.config, w.config.port),
   });

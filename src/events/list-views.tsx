@@ -23,14 +23,26 @@ function SessionItem({ item, headingLevel = 3 }: { item: ListedOccurrence; headi
             {formatWhen(o.startsAt, o.endsAt, e.timeZone)}
           </time>
         </p>
-        {e.summary ? <p class="usa-collection__description" safe>{e.summary}</p> : ''}
+        {e.summary ? (
+          <p class="usa-collection__description" safe>
+            {e.summary}
+          </p>
+        ) : (
+          ''
+        )}
         <ul class="usa-collection__meta" aria-label="About this event">
-          <li class="usa-collection__meta-item usa-tag" safe>{KIND_TEXT[e.kind]}</li>
-          <li class="usa-collection__meta-item" safe>{FORMAT_TEXT[e.format]}</li>
+          <li class="usa-collection__meta-item usa-tag" safe>
+            {KIND_TEXT[e.kind]}
+          </li>
+          <li class="usa-collection__meta-item" safe>
+            {FORMAT_TEXT[e.format]}
+          </li>
           {o.status === 'cancelled' || e.status === 'cancelled' ? <li class="usa-collection__meta-item usa-tag bg-secondary-dark">Cancelled</li> : ''}
           {hasRecording(o.recording) ? <li class="usa-collection__meta-item">Recording available</li> : ''}
           {e.communities.map((c) => (
-            <li class="usa-collection__meta-item" safe>{c.title}</li>
+            <li class="usa-collection__meta-item" safe>
+              {c.title}
+            </li>
           ))}
         </ul>
       </div>
@@ -79,12 +91,22 @@ function query(f: EventFilters): string {
   return q ? `?${q}` : '';
 }
 
-export function EventsIndexPage(p: { site: Site; upcoming: ListedOccurrence[]; past: ListedOccurrence[]; filters: EventFilters; choices: { topics: string[]; communities: Array<{ slug: string; title: string }> }; now: Date; canCreate: boolean }): string {
+export function EventsIndexPage(p: {
+  site: Site;
+  upcoming: ListedOccurrence[];
+  past: ListedOccurrence[];
+  filters: EventFilters;
+  choices: { topics: string[]; communities: Array<{ slug: string; title: string }> };
+  now: Date;
+  canCreate: boolean;
+}): string {
   const month = DateTime.fromJSDate(p.now, { zone: 'America/New_York' });
   return toHtml(
     <Page site={p.site} title="Events" section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { label: 'Events' }]}>
       <h1>Events</h1>
-      <p class="usa-intro">Summits, trainings, office hours and meetings run by the communities. Register here, add them to your calendar, and watch recordings afterwards.</p>
+      <p class="usa-intro">
+        Summits, trainings, office hours and meetings run by the communities. Register here, add them to your calendar, and watch recordings afterwards.
+      </p>
       <p>
         <a class="usa-link margin-right-2" href={`/events/calendar/${month.year}/${month.month}`}>
           Month view
@@ -95,8 +117,20 @@ export function EventsIndexPage(p: { site: Site; upcoming: ListedOccurrence[]; p
         <a class="usa-link margin-right-2" href="/events/calendar.ics">
           Subscribe to all events (iCalendar)
         </a>
-        {p.site.viewer ? <a class="usa-link margin-right-2" href="/events/mine">Your events</a> : ''}
-        {p.canCreate ? <a class="usa-button usa-button--outline" href="/events/new">Create an event</a> : ''}
+        {p.site.viewer ? (
+          <a class="usa-link margin-right-2" href="/events/mine">
+            Your events
+          </a>
+        ) : (
+          ''
+        )}
+        {p.canCreate ? (
+          <a class="usa-button usa-button--outline" href="/events/new">
+            Create an event
+          </a>
+        ) : (
+          ''
+        )}
       </p>
       <form class="usa-form usa-form--large maxw-full" method="get" action="/events" aria-label="Filter events">
         <fieldset class="usa-fieldset">
@@ -118,7 +152,13 @@ export function EventsIndexPage(p: { site: Site; upcoming: ListedOccurrence[]; p
           <button class="usa-button" type="submit">
             Filter
           </button>
-          {query(p.filters) ? <a class="usa-link margin-left-2" href="/events">Clear filters</a> : ''}
+          {query(p.filters) ? (
+            <a class="usa-link margin-left-2" href="/events">
+              Clear filters
+            </a>
+          ) : (
+            ''
+          )}
         </fieldset>
       </form>
       <h2>Upcoming</h2>
@@ -136,7 +176,12 @@ export function EventsIndexPage(p: { site: Site; upcoming: ListedOccurrence[]; p
 
 export function PastEventsPage(p: { site: Site; past: ListedOccurrence[]; filters: EventFilters }): string {
   return toHtml(
-    <Page site={p.site} title="Past events" section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: 'Past events' }]}>
+    <Page
+      site={p.site}
+      title="Past events"
+      section="events"
+      breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: 'Past events' }]}
+    >
       <h1>Past events</h1>
       <p class="usa-intro">Sessions that have ended, newest first, with their recordings where there are any.</p>
       <SessionList items={p.past} empty="No past events." headingLevel={2} />
@@ -162,7 +207,12 @@ export function MonthPage(p: { site: Site; year: number; month: number; zone: st
   const next = first.plus({ months: 1 });
   const title = first.toFormat('LLLL yyyy');
   return toHtml(
-    <Page site={p.site} title={`Events in ${title}`} section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: title }]}>
+    <Page
+      site={p.site}
+      title={`Events in ${title}`}
+      section="events"
+      breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: title }]}
+    >
       <h1 safe>{`Events in ${title}`}</h1>
       <p safe>{`Times are ${first.toFormat('ZZZZZ')} (${p.zone.replace(/_/g, ' ')}).`}</p>
       <nav aria-label="Months" class="margin-bottom-2">
@@ -179,7 +229,9 @@ export function MonthPage(p: { site: Site; year: number; month: number; zone: st
           <thead>
             <tr>
               {['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'].map((d) => (
-                <th scope="col" safe>{d}</th>
+                <th scope="col" safe>
+                  {d}
+                </th>
               ))}
             </tr>
           </thead>
@@ -191,13 +243,16 @@ export function MonthPage(p: { site: Site; year: number; month: number; zone: st
                   const inMonth = d.month === p.month;
                   return (
                     <td class={inMonth ? '' : 'text-base'}>
-                      <span class="text-bold display-block" safe>{inMonth ? String(d.day) : d.toFormat('LLL d')}</span>
+                      <span class="text-bold display-block" safe>
+                        {inMonth ? String(d.day) : d.toFormat('LLL d')}
+                      </span>
                       {items.length ? (
                         <ul class="usa-list usa-list--unstyled">
                           {items.map((s) => (
                             <li>
                               <a class="usa-link" href={sessionHref(s.event, s.occurrence)}>
-                                <span safe>{DateTime.fromJSDate(s.occurrence.startsAt, { zone: p.zone }).toFormat('h:mm a')}</span> <span safe>{s.event.title}</span>
+                                <span safe>{DateTime.fromJSDate(s.occurrence.startsAt, { zone: p.zone }).toFormat('h:mm a')}</span>{' '}
+                                <span safe>{s.event.title}</span>
                               </a>
                               {s.occurrence.status === 'cancelled' ? <span> (cancelled)</span> : ''}
                             </li>
@@ -229,8 +284,12 @@ export function CommunityEventsBox({ slug, items, canCreate = false }: { slug: s
             <ul class="usa-list usa-list--unstyled">
               {items.map(({ event: e, occurrence: o }) => (
                 <li class="margin-bottom-1">
-                  <a class="usa-link" href={sessionHref(e, o)} safe>{e.title}</a>
-                  <span class="display-block font-sans-2xs" safe>{formatShort(o.startsAt, e.timeZone)}</span>
+                  <a class="usa-link" href={sessionHref(e, o)} safe>
+                    {e.title}
+                  </a>
+                  <span class="display-block font-sans-2xs" safe>
+                    {formatShort(o.startsAt, e.timeZone)}
+                  </span>
                 </li>
               ))}
             </ul>
@@ -238,12 +297,19 @@ export function CommunityEventsBox({ slug, items, canCreate = false }: { slug: s
             <p>No upcoming events.</p>
           )}
           <p>
-            <a class="usa-link" href={`/events?community=${encodeURIComponent(slug)}`}>All events</a> ·{' '}
-            <a class="usa-link" href={`/communities/${slug}/events.ics`}>Calendar feed</a>
+            <a class="usa-link" href={`/events?community=${encodeURIComponent(slug)}`}>
+              All events
+            </a>{' '}
+            ·{' '}
+            <a class="usa-link" href={`/communities/${slug}/events.ics`}>
+              Calendar feed
+            </a>
           </p>
           {canCreate ? (
             <p>
-              <a class="usa-button usa-button--outline" href={`/events/new?community=${encodeURIComponent(slug)}`}>Create an event</a>
+              <a class="usa-button usa-button--outline" href={`/events/new?community=${encodeURIComponent(slug)}`}>
+                Create an event
+              </a>
             </p>
           ) : (
             ''

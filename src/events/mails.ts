@@ -36,7 +36,14 @@ function joinLines(e: StoredEvent): string[] {
   return lines;
 }
 
-export function confirmationMail(p: MailPerson, e: StoredEvent, o: Occurrence, links: MailLinks, ics: MailAttachment, opts: { everySession: boolean; seriesText?: string }): OutgoingMail {
+export function confirmationMail(
+  p: MailPerson,
+  e: StoredEvent,
+  o: Occurrence,
+  links: MailLinks,
+  ics: MailAttachment,
+  opts: { everySession: boolean; seriesText?: string },
+): OutgoingMail {
   return {
     to: p.email,
     subject: `You are registered: ${e.title}`,
@@ -92,7 +99,13 @@ export function offerExpiredMail(p: MailPerson, e: StoredEvent, o: Occurrence, l
   return {
     to: p.email,
     subject: `Your held seat has gone to the next person: ${e.title}`,
-    text: [`Hello ${p.name},`, '', `The seat held for you at ${e.title} on ${when(e, o)} was not confirmed in time, so it went to the next person on the waiting list.`, '', `Event page: ${links.event}`].join('\n'),
+    text: [
+      `Hello ${p.name},`,
+      '',
+      `The seat held for you at ${e.title} on ${when(e, o)} was not confirmed in time, so it went to the next person on the waiting list.`,
+      '',
+      `Event page: ${links.event}`,
+    ].join('\n'),
   };
 }
 
@@ -100,7 +113,14 @@ export function cancelledByYouMail(p: MailPerson, e: StoredEvent, o: Occurrence,
   const m: OutgoingMail = {
     to: p.email,
     subject: `Registration cancelled: ${e.title}`,
-    text: [`Hello ${p.name},`, '', `Your registration for ${e.title} on ${when(e, o)} is cancelled.`, ics ? 'The attached cancel.ics removes it from your calendar.' : '', '', `Changed your mind? Register again on the event page: ${links.event}`].join('\n'),
+    text: [
+      `Hello ${p.name},`,
+      '',
+      `Your registration for ${e.title} on ${when(e, o)} is cancelled.`,
+      ics ? 'The attached cancel.ics removes it from your calendar.' : '',
+      '',
+      `Changed your mind? Register again on the event page: ${links.event}`,
+    ].join('\n'),
   };
   if (ics) m.attachments = [ics];
   return m;
@@ -178,7 +198,9 @@ export function followUpMail(p: MailPerson, e: StoredEvent, o: Occurrence, links
       e.evaluationUrl ? `Tell us how it went (a short evaluation): ${e.evaluationUrl}` : '',
       '',
       `Event page: ${links.event}`,
-    ].filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n'),
+    ]
+      .filter((l, i, all) => l !== '' || all[i - 1] !== '')
+      .join('\n'),
   };
 }
 
@@ -212,7 +234,15 @@ export function organizerMessageMail(p: MailPerson, e: StoredEvent, subject: str
  */
 
 /** Sent to a guest's address: the link that turns the request into a registration. */
-export function confirmAddressMail(to: string, e: StoredEvent, o: Occurrence, eventLink: string, confirmLink: string, hours: number, everySession: boolean): OutgoingMail {
+export function confirmAddressMail(
+  to: string,
+  e: StoredEvent,
+  o: Occurrence,
+  eventLink: string,
+  confirmLink: string,
+  hours: number,
+  everySession: boolean,
+): OutgoingMail {
   return {
     to,
     subject: `Confirm your registration: ${e.title}`,

@@ -13,10 +13,19 @@ export type EventStatus = (typeof STATUSES)[number];
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
 export const KIND_TEXT: Record<EventKind, string> = {
-  summit: 'Summit', training: 'Training', 'office-hours': 'Office hours', meeting: 'Meeting', webinar: 'Webinar',
+  summit: 'Summit',
+  training: 'Training',
+  'office-hours': 'Office hours',
+  meeting: 'Meeting',
+  webinar: 'Webinar',
 };
 export const FORMAT_TEXT: Record<EventFormat, string> = { 'in-person': 'In person', online: 'Online', hybrid: 'Hybrid (in person and online)' };
-export const PLATFORM_TEXT: Record<OnlinePlatform, string> = { 'zoom-gov': 'Zoom for Government', teams: 'Microsoft Teams', 'youtube-live': 'YouTube Live', other: 'Other' };
+export const PLATFORM_TEXT: Record<OnlinePlatform, string> = {
+  'zoom-gov': 'Zoom for Government',
+  teams: 'Microsoft Teams',
+  'youtube-live': 'YouTube Live',
+  other: 'Other',
+};
 export const REGISTRATION_TEXT: Record<RegistrationMode, string> = {
   members: 'Members of the community register here',
   public: 'Anyone may register here (guests give name and email)',
@@ -144,5 +153,13 @@ export function recordingUrl(r: Recording): string | undefined {
 }
 
 export function slugify(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '') || 'event';
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80)
+      .replace(/-+$/, '') || 'event'
+  );
 }

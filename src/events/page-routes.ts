@@ -29,7 +29,10 @@ export function eventPageRoutes(ctx: AppContext): FastifyPluginAsync {
         choices: await filterChoices(ctx.pool),
       }));
       const canCreate = req.viewer ? req.viewer.siteAdmin || (await coordinatesAny(ctx.pool, req.viewer)) : false;
-      return sendPage(reply, EventsIndexPage({ site: siteFor(ctx, req), upcoming, past: past.filter((p) => p.occurrence.endsAt <= now), filters, choices, now, canCreate }));
+      return sendPage(
+        reply,
+        EventsIndexPage({ site: siteFor(ctx, req), upcoming, past: past.filter((p) => p.occurrence.endsAt <= now), filters, choices, now, canCreate }),
+      );
     });
 
     app.get('/events/past', publicPage, async (req, reply) => {
@@ -69,8 +72,19 @@ export function eventPageRoutes(ctx: AppContext): FastifyPluginAsync {
       const v = req.viewer;
       if (!v) throw new SignInRequiredError('Sign in to see your events.');
       const d = await deps();
-      const items = (await registrationsOfMember(ctx.pool, v.memberId, v.email)).map((i) => ({ ...i, manageHref: manageUrl({ ...d, baseUrl: '' }, i.registration.id) }));
-      return sendPage(reply, MyEventsPage({ site: siteFor(ctx, req), items, feedUrl: absoluteUrl(ctx, `/events/my/${feedToken(secret, v.memberId)}/calendar.ics`), now: new Date() }));
+      const items = (await registrationsOfMember(ctx.pool, v.memberId, v.email)).map((i) => ({
+        ...i,
+        manageHref: manageUrl({ ...d, baseUrl: '' }, i.registration.id),
+      }));
+      return sendPage(
+        reply,
+        MyEventsPage({
+          site: siteFor(ctx, req),
+          items,
+          feedUrl: absoluteUrl(ctx, `/events/my/${feedToken(secret, v.memberId)}/calendar.ics`),
+          now: new Date(),
+        }),
+      );
     });
 
     app.get<{ Params: { slug: string }; Querystring: { session?: string; registered?: string } }>('/events/:slug', publicPage, async (req, reply) => {

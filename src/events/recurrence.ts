@@ -63,7 +63,8 @@ export function parseRule(value: string, zone = 'UTC'): Rule {
   const byMonthDay: number[] = [];
   for (const item of (parts.get('BYMONTHDAY') ?? '').split(',').filter(Boolean)) {
     const n = Number(item);
-    if (!/^-?\d{1,2}$/.test(item) || n === 0 || n > 31 || n < -31) throw new RuleError(`BYMONTHDAY value "${item}" must be a day of the month from 1 to 31 (or -1 for the last day).`);
+    if (!/^-?\d{1,2}$/.test(item) || n === 0 || n > 31 || n < -31)
+      throw new RuleError(`BYMONTHDAY value "${item}" must be a day of the month from 1 to 31 (or -1 for the last day).`);
     if (freq !== 'MONTHLY') throw new RuleError('BYMONTHDAY only makes sense with FREQ=MONTHLY.');
     byMonthDay.push(n);
   }
@@ -82,7 +83,8 @@ export function parseRule(value: string, zone = 'UTC'): Rule {
   }
   const count = parts.get('COUNT');
   if (count !== undefined) {
-    if (!/^\d{1,4}$/.test(count) || Number(count) < 1 || Number(count) > MAX_OCCURRENCES) throw new RuleError(`COUNT=${count} must be a number of sessions from 1 to ${MAX_OCCURRENCES}.`);
+    if (!/^\d{1,4}$/.test(count) || Number(count) < 1 || Number(count) > MAX_OCCURRENCES)
+      throw new RuleError(`COUNT=${count} must be a number of sessions from 1 to ${MAX_OCCURRENCES}.`);
     if (rule.until) throw new RuleError('Use UNTIL or COUNT, not both.');
     rule.count = Number(count);
   }
@@ -106,11 +108,11 @@ function nthWeekdayOfMonth(year: number, month: number, day: Weekday, nth: numbe
   const first = DateTime.fromObject({ year, month, day: 1 }, { zone });
   const want = weekdayIndex(day);
   if (nth > 0) {
-    const d = first.plus({ days: (want - first.weekday + 7) % 7 + (nth - 1) * 7 });
+    const d = first.plus({ days: ((want - first.weekday + 7) % 7) + (nth - 1) * 7 });
     return d.month === month ? d : undefined;
   }
   const last = first.endOf('month').startOf('day');
-  const d = last.minus({ days: (last.weekday - want + 7) % 7 + (-nth - 1) * 7 });
+  const d = last.minus({ days: ((last.weekday - want + 7) % 7) + (-nth - 1) * 7 });
   return d.month === month ? d : undefined;
 }
 

@@ -35,7 +35,16 @@ export interface FormProblem {
   text: string;
 }
 
-function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open'; asMember?: { name: string; email: string } }; csrf: string; values?: RegisterFormValues | undefined; errors: FieldErrors; seats: Seats; problem?: FormProblem | undefined }) {
+function RegisterForm(p: {
+  e: StoredEvent;
+  o: Occurrence;
+  state: { kind: 'open'; asMember?: { name: string; email: string } };
+  csrf: string;
+  values?: RegisterFormValues | undefined;
+  errors: FieldErrors;
+  seats: Seats;
+  problem?: FormProblem | undefined;
+}) {
   const v = p.values;
   const e = p.errors;
   const full = p.seats.capacity !== undefined && p.seats.taken >= p.seats.capacity;
@@ -48,8 +57,12 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
       {p.problem ? (
         <div class="usa-alert usa-alert--error margin-bottom-3" role="alert" aria-labelledby="register-problem-heading">
           <div class="usa-alert__body">
-            <h3 class="usa-alert__heading" id="register-problem-heading" safe>{p.problem.heading}</h3>
-            <p class="usa-alert__text" safe>{p.problem.text}</p>
+            <h3 class="usa-alert__heading" id="register-problem-heading" safe>
+              {p.problem.heading}
+            </h3>
+            <p class="usa-alert__text" safe>
+              {p.problem.text}
+            </p>
           </div>
         </div>
       ) : (
@@ -63,12 +76,29 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
       ) : (
         <>
           <TextField name="name" label="Your name" value={v?.name} error={e.name} required autocomplete="name" />
-          <TextField name="email" label="Email address" type="email" value={v?.email} error={e.email} required autocomplete="email" hint="We email you a link here. Your registration counts only once you open it and confirm." />
+          <TextField
+            name="email"
+            label="Email address"
+            type="email"
+            value={v?.email}
+            error={e.email}
+            required
+            autocomplete="email"
+            hint="We email you a link here. Your registration counts only once you open it and confirm."
+          />
           <TextField name="agency" label="Agency or organization" value={v?.agency} error={e.agency} autocomplete="organization" />
         </>
       )}
       {p.e.rrule ? (
-        <RadioGroup name="everySession" legend="Which sessions?" value={v?.everySession ? 'yes' : 'no'} options={[{ value: 'no', label: 'This session only' }, { value: 'yes', label: 'Every session from this one on' }]} />
+        <RadioGroup
+          name="everySession"
+          legend="Which sessions?"
+          value={v?.everySession ? 'yes' : 'no'}
+          options={[
+            { value: 'no', label: 'This session only' },
+            { value: 'yes', label: 'Every session from this one on' },
+          ]}
+        />
       ) : (
         ''
       )}
@@ -82,11 +112,24 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
       {p.e.questions.map((q) => (
         <TextField name={`q_${q.id}`} label={q.label} value={v?.answers[q.id]} error={e[`q_${q.id}`]} required={q.required} maxlength={1000} />
       ))}
-      {p.e.recorded ? <Checkbox name="recordingConsent" label="I understand this event is recorded and agree to being recorded if I speak or appear on camera." checked={v?.recordingConsent} error={e.recordingConsent} /> : ''}
+      {p.e.recorded ? (
+        <Checkbox
+          name="recordingConsent"
+          label="I understand this event is recorded and agree to being recorded if I speak or appear on camera."
+          checked={v?.recordingConsent}
+          error={e.recordingConsent}
+        />
+      ) : (
+        ''
+      )}
       {p.e.conductUrl ? (
         <>
           <p>
-            Read the <a class="usa-link" href={p.e.conductUrl}>code of conduct</a> before you register.
+            Read the{' '}
+            <a class="usa-link" href={p.e.conductUrl}>
+              code of conduct
+            </a>{' '}
+            before you register.
           </p>
           <Checkbox name="conductAck" label="I have read and will follow the code of conduct." checked={v?.conductAck} error={e.conductAck} />
         </>
@@ -103,7 +146,11 @@ function RegisterForm(p: { e: StoredEvent; o: Occurrence; state: { kind: 'open';
 /** How many seats are left (for a capped session). */
 export function SeatsLine({ seats }: { seats: Seats }) {
   if (seats.capacity === undefined) return '';
-  return <p safe>{`${Math.max(seats.capacity - seats.taken, 0)} of ${seats.capacity} seats left${seats.waiting ? `; ${seats.waiting} on the waiting list` : ''}.`}</p>;
+  return (
+    <p
+      safe
+    >{`${Math.max(seats.capacity - seats.taken, 0)} of ${seats.capacity} seats left${seats.waiting ? `; ${seats.waiting} on the waiting list` : ''}.`}</p>
+  );
 }
 
 /** Where registration stands when there is no form to fill in: sign in, join, elsewhere, closed, or registered already. */
@@ -112,7 +159,10 @@ export function RegistrationStanding({ state: s }: { state: Exclude<Registration
     case 'sign-in':
       return (
         <p>
-          This event is for members. <a class="usa-button" href={`/signin?next=${encodeURIComponent(s.next)}`}>Sign in to register</a>
+          This event is for members.{' '}
+          <a class="usa-button" href={`/signin?next=${encodeURIComponent(s.next)}`}>
+            Sign in to register
+          </a>
         </p>
       );
     case 'join':
@@ -131,7 +181,9 @@ export function RegistrationStanding({ state: s }: { state: Exclude<Registration
     case 'external':
       return (
         <p>
-          <a class="usa-button" href={s.url}>Register on the organizer’s website</a>
+          <a class="usa-button" href={s.url}>
+            Register on the organizer’s website
+          </a>
         </p>
       );
     case 'none':
@@ -140,12 +192,19 @@ export function RegistrationStanding({ state: s }: { state: Exclude<Registration
       return <p safe>{s.reason}</p>;
     case 'registered': {
       const r = s.registration;
-      const text = r.status === 'registered' ? 'You are registered for this session.' : r.status === 'offered' ? 'A seat is held for you: confirm it on your registration page.' : 'You are on the waiting list for this session.';
+      const text =
+        r.status === 'registered'
+          ? 'You are registered for this session.'
+          : r.status === 'offered'
+            ? 'A seat is held for you: confirm it on your registration page.'
+            : 'You are on the waiting list for this session.';
       return (
         <>
           <Alert kind="success">{text}</Alert>
           <p>
-            <a class="usa-link" href={s.manageHref}>Your registration: change or cancel</a>
+            <a class="usa-link" href={s.manageHref}>
+              Your registration: change or cancel
+            </a>
           </p>
         </>
       );
@@ -154,15 +213,34 @@ export function RegistrationStanding({ state: s }: { state: Exclude<Registration
 }
 
 /** The registration form on its own page, with the session it is for; or where registration stands when there is no form. */
-export function RegisterPage(p: { site: Site; e: StoredEvent; o: Occurrence; state: RegistrationState; csrf: string; values?: RegisterFormValues | undefined; errors?: FieldErrors; seats: Seats; problem?: FormProblem | undefined }): string {
+export function RegisterPage(p: {
+  site: Site;
+  e: StoredEvent;
+  o: Occurrence;
+  state: RegistrationState;
+  csrf: string;
+  values?: RegisterFormValues | undefined;
+  errors?: FieldErrors;
+  seats: Seats;
+  problem?: FormProblem | undefined;
+}): string {
   const { e, o, state: s } = p;
   const title = `Register for ${e.title}`;
   return toHtml(
-    <Page site={p.site} title={title} section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { href: sessionHref(e, o), label: e.title }, { label: 'Register' }]}>
+    <Page
+      site={p.site}
+      title={title}
+      section="events"
+      breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { href: sessionHref(e, o), label: e.title }, { label: 'Register' }]}
+    >
       {/* The form's answer opens here (#register-heading), where any problem is explained. */}
-      <h1 id="register-heading" safe>{title}</h1>
+      <h1 id="register-heading" safe>
+        {title}
+      </h1>
       <p>
-        <time datetime={o.startsAt.toISOString()} safe>{formatWhen(o.startsAt, o.endsAt, e.timeZone)}</time>
+        <time datetime={o.startsAt.toISOString()} safe>
+          {formatWhen(o.startsAt, o.endsAt, e.timeZone)}
+        </time>
       </p>
       {s.kind === 'open' || s.kind === 'registered' ? <SeatsLine seats={p.seats} /> : ''}
       {s.kind === 'open' ? (
@@ -180,7 +258,12 @@ export function RegisterPage(p: { site: Site; e: StoredEvent; o: Occurrence; sta
 /** Choose a time zone to also show event times in (kept in a cookie), then go back to the event. */
 export function TimeZonePage(p: { site: Site; back: string; zones: string[]; chosen: string | undefined; csrf: string }): string {
   return toHtml(
-    <Page site={p.site} title="Show times in another time zone" section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: 'Time zone' }]}>
+    <Page
+      site={p.site}
+      title="Show times in another time zone"
+      section="events"
+      breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: 'Time zone' }]}
+    >
       <h1>Show times in another time zone</h1>
       <p>Event pages show each time in the event’s own time zone and also in the one you choose here. Your choice is kept in this browser.</p>
       <form method="post" action="/events/time-zone" class="usa-form">
@@ -192,7 +275,9 @@ export function TimeZonePage(p: { site: Site; back: string; zones: string[]; cho
         </button>
       </form>
       <p class="margin-top-4">
-        <a class="usa-link" href={p.back}>Back to the event</a>
+        <a class="usa-link" href={p.back}>
+          Back to the event
+        </a>
       </p>
     </Page>,
   );

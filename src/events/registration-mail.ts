@@ -13,9 +13,16 @@ import type { Occurrence, StoredEvent } from './model.ts';
 import { findEventById, findOccurrence, occurrencesOf } from './store.ts';
 import { cancelledInstance, invitation, links, toRegistration, type EventsDeps, type Registration, type RegistrationStatus } from './registration.ts';
 
-async function activeRegistrations(db: Queryable, occurrenceIds: number[], statuses: RegistrationStatus[] = ['registered', 'offered', 'waitlisted']): Promise<Registration[]> {
+async function activeRegistrations(
+  db: Queryable,
+  occurrenceIds: number[],
+  statuses: RegistrationStatus[] = ['registered', 'offered', 'waitlisted'],
+): Promise<Registration[]> {
   if (!occurrenceIds.length) return [];
-  const { rows } = await db.query('select * from event_registrations where occurrence_id = any($1::bigint[]) and status = any($2::text[]) order by created_at, id', [occurrenceIds, statuses]);
+  const { rows } = await db.query(
+    'select * from event_registrations where occurrence_id = any($1::bigint[]) and status = any($2::text[]) order by created_at, id',
+    [occurrenceIds, statuses],
+  );
   return rows.map(toRegistration);
 }
 
@@ -23,7 +30,11 @@ async function activeRegistrations(db: Queryable, occurrenceIds: number[], statu
 export async function notifyEventChange(db: Queryable, deps: EventsDeps, e: StoredEvent, changes: string[], now: Date): Promise<number> {
   if (!changes.length) return 0;
   const upcoming = (await occurrencesOf(db, e.id)).filter((o) => o.endsAt > now);
-  const regs = await activeRegistrations(db, upcoming.map((o) => o.id), ['registered', 'offered']);
+  const regs = await activeRegistrations(
+    db,
+    upcoming.map((o) => o.id),
+    ['registered', 'offered'],
+  );
   const seenGroups = new Set<string>();
   let sent = 0;
   for (const r of regs) {
@@ -46,21 +57,31 @@ export async function notifySessionCancelled(db: Queryable, deps: EventsDeps, e:
   const regs = await activeRegistrations(db, [o.id]);
   let sent = 0;
   for (const r of regs) {
-    const ics = r.seriesGroup && e.rrule ? mails.icsAttachment('CANCEL', [cancelledInstance(deps, e, o, r, now)]) : await invitation(db, deps, e, o, r, now, 'CANCEL');
-    if (await queueMail(db, deps.queue, mails.sessionCancelledMail(r, e, o, links(deps, e, r.id), ics, o.note), { key: `event-session-cancelled:${o.id}:${r.id}` })) sent++;
+    const ics =
+      r.seriesGroup && e.rrule ? mails.icsAttachment('CANCEL', [cancelledInstance(deps, e, o, r, now)]) : await invitation(db, deps, e, o, r, now, 'CANCEL');
+    if (
+      await queueMail(db, deps.queue, mails.sessionCancelledMail(r, e, o, links(deps, e, r.id), ics, o.note), {
+        key: `event-session-cancelled:${o.id}:${r.id}`,
+      })
+    )
+      sent++;
   }
   return sent;
 }
 
 /** Reminder offsets, e.g. "7d,1d,1h" → [{label: '1 week', minutes}, ...]. */
 export function parseReminders(text: string): Array<{ code: string; label: string; minutes: number }> {
-  return text.split(',').map((s) => s.trim()).filter(Boolean).map((code) => {
-    const m = /^(\d{1,3})([wdhm])$/.exec(code);
-    if (!m) throw new Error(`"${code}" is not a reminder time; write e.g. 1w, 1d, 1h or 30m.`);
-    const n = Number(m[1]);
-    const unit = { w: ['week', 7 * 24 * 60], d: ['day', 24 * 60], h: ['hour', 60], m: ['minute', 1] }[m[2] as 'w' | 'd' | 'h' | 'm'] as [string, number];
-    return { code, label: `${n} ${unit[0]}${n === 1 ? '' : 's'}`, minutes: n * unit[1] };
-  });
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((code) => {
+      const m = /^(\d{1,3})([wdhm])$/.exec(code);
+      if (!m) throw new Error(`"${code}" is not a reminder time; write e.g. 1w, 1d, 1h or 30m.`);
+      const n = Number(m[1]);
+      const unit = { w: ['week', 7 * 24 * 60], d: ['day', 24 * 60], h: ['hour', 60], m: ['minute', 1] }[m[2] as 'w' | 'd' | 'h' | 'm'] as [string, number];
+      return { code, label: `${n} ${unit[0]}${n === 1 ? '' : 's'}`, minutes: n * unit[1] };
+    });
 }
 
 /**
@@ -88,7 +109,12 @@ export async function sendDueReminders(db: Queryable, deps: EventsDeps, now: Dat
     const at = DateTime.fromJSDate(o.startsAt).minus({ minutes: nearest.minutes }).toJSDate();
     for (const r of await activeRegistrations(db, [o.id], ['registered'])) {
       if (r.createdAt > at) continue;
-      if (await queueMail(db, deps.queue, mails.reminderMail(r, e, o, links(deps, e, r.id), nearest.label), { key: `event-reminder:${o.id}:${r.id}:${nearest.code}` })) sent++;
+      if (
+        await queueMail(db, deps.queue, mails.reminderMail(r, e, o, links(deps, e, r.id), nearest.label), {
+          key: `event-reminder:${o.id}:${r.id}:${nearest.code}`,
+        })
+      )
+        sent++;
     }
   }
   return sent;
@@ -120,13 +146,25 @@ export async function sendFollowUps(db: Queryable, deps: EventsDeps, now: Date):
 // ---- Organizers -------------------------------------------------------------------------
 
 /** Mail everyone registered (and, if asked, waiting) for a session. */
-export async function messageRegistrants(db: Queryable, deps: EventsDeps, actor: Actor, props: { event: StoredEvent; occurrence: Occurrence; subject: string; body: string; includeWaitlist: boolean; from: string }): Promise<number> {
+export async function messageRegistrants(
+  db: Queryable,
+  deps: EventsDeps,
+  actor: Actor,
+  props: { event: StoredEvent; occurrence: Occurrence; subject: string; body: string; includeWaitlist: boolean; from: string },
+): Promise<number> {
   const statuses: RegistrationStatus[] = props.includeWaitlist ? ['registered', 'offered', 'waitlisted'] : ['registered', 'offered'];
   const regs = await activeRegistrations(db, [props.occurrence.id], statuses);
   const messageId = randomUUID();
   for (const r of regs) {
-    await queueMail(db, deps.queue, mails.organizerMessageMail(r, props.event, props.subject, props.body, links(deps, props.event, r.id), props.from), { key: `event-message:${messageId}:${r.id}` });
+    await queueMail(db, deps.queue, mails.organizerMessageMail(r, props.event, props.subject, props.body, links(deps, props.event, r.id), props.from), {
+      key: `event-message:${messageId}:${r.id}`,
+    });
   }
-  await recordAudit(db, actor, { action: 'event.message', subjectType: 'event-occurrence', subjectId: String(props.occurrence.id), after: { subject: props.subject, recipients: regs.length } });
+  await recordAudit(db, actor, {
+    action: 'event.message',
+    subjectType: 'event-occurrence',
+    subjectId: String(props.occurrence.id),
+    after: { subject: props.subject, recipients: regs.length },
+  });
   return regs.length;
 }

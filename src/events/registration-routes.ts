@@ -23,15 +23,46 @@ export function eventRegistrationRoutes(ctx: AppContext): FastifyPluginAsync {
     }
 
     const badLink = (req: FastifyRequest, reply: FastifyReply) =>
-      sendPage(reply, EventMessagePage({ site: siteFor(ctx, req), title: 'This link does not work', lines: ['This registration link is not valid. Use the whole link from your confirmation email.'], links: [{ href: '/events', label: 'All events' }], alert: 'warning' }), 404);
+      sendPage(
+        reply,
+        EventMessagePage({
+          site: siteFor(ctx, req),
+          title: 'This link does not work',
+          lines: ['This registration link is not valid. Use the whole link from your confirmation email.'],
+          links: [{ href: '/events', label: 'All events' }],
+          alert: 'warning',
+        }),
+        404,
+      );
 
-    async function showRegistration(req: FastifyRequest, reply: FastifyReply, found: NonNullable<Awaited<ReturnType<typeof registrationFromLink>>>, token: string, notice?: string, status = 200) {
+    async function showRegistration(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      found: NonNullable<Awaited<ReturnType<typeof registrationFromLink>>>,
+      token: string,
+      notice?: string,
+      status = 200,
+    ) {
       const { r, o, e } = found;
       const group = r.seriesGroup
-        ? Number((await ctx.pool.query<{ n: string }>(`select count(*) as n from event_registrations g join event_occurrences x on x.id = g.occurrence_id where g.series_group = $1 and g.status in ('registered','waitlisted','offered') and x.ends_at > now()`, [r.seriesGroup])).rows[0]!.n)
+        ? Number(
+            (
+              await ctx.pool.query<{ n: string }>(
+                `select count(*) as n from event_registrations g join event_occurrences x on x.id = g.occurrence_id where g.series_group = $1 and g.status in ('registered','waitlisted','offered') and x.ends_at > now()`,
+                [r.seriesGroup],
+              )
+            ).rows[0]!.n,
+          )
         : 1;
-      const offerText = r.status === 'offered' && r.offerExpiresAt ? DateTime.fromJSDate(r.offerExpiresAt, { zone: e.timeZone }).toFormat("cccc, LLLL d 'at' h:mm a ZZZZ") : undefined;
-      return sendPage(reply, ManageRegistrationPage({ site: siteFor(ctx, req), e, o, r, token, csrf: reply.generateCsrf(), now: new Date(), offerText, groupSize: group, notice }), status);
+      const offerText =
+        r.status === 'offered' && r.offerExpiresAt
+          ? DateTime.fromJSDate(r.offerExpiresAt, { zone: e.timeZone }).toFormat("cccc, LLLL d 'at' h:mm a ZZZZ")
+          : undefined;
+      return sendPage(
+        reply,
+        ManageRegistrationPage({ site: siteFor(ctx, req), e, o, r, token, csrf: reply.generateCsrf(), now: new Date(), offerText, groupSize: group, notice }),
+        status,
+      );
     }
 
     app.get<{ Params: { id: string }; Querystring: { t?: string } }>('/events/registrations/:id', hide, async (req, reply) => {
@@ -49,7 +80,12 @@ export function eventRegistrationRoutes(ctx: AppContext): FastifyPluginAsync {
       const d = await deps();
       await inTransaction(ctx.pool, async (tx) => {
         const ids = all
-          ? (await tx.query<{ id: string }>(`select g.id from event_registrations g join event_occurrences x on x.id = g.occurrence_id where g.series_group = $1 and x.ends_at > $2`, [found.r.seriesGroup, now])).rows.map((x) => Number(x.id))
+          ? (
+              await tx.query<{ id: string }>(
+                `select g.id from event_registrations g join event_occurrences x on x.id = g.occurrence_id where g.series_group = $1 and x.ends_at > $2`,
+                [found.r.seriesGroup, now],
+              )
+            ).rows.map((x) => Number(x.id))
           : [found.r.id];
         await cancelRegistrations(tx, d, { name: found.r.email, source: req.ip }, ids, now, { wholeSeries: Boolean(all) });
       });

@@ -8,7 +8,13 @@ import type { Registration, Seats } from './registration.ts';
 import { formatWhen } from './time.ts';
 import { Alert, sessionHref, TableHead } from './view-parts.tsx';
 
-export function EventMessagePage(p: { site: Site; title: string; lines: string[]; links?: Array<{ href: string; label: string }>; alert?: 'success' | 'info' | 'warning' | 'error' }): string {
+export function EventMessagePage(p: {
+  site: Site;
+  title: string;
+  lines: string[];
+  links?: Array<{ href: string; label: string }>;
+  alert?: 'success' | 'info' | 'warning' | 'error';
+}): string {
   return toHtml(
     <Page site={p.site} title={p.title} section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: p.title }]}>
       <h1 safe>{p.title}</h1>
@@ -17,7 +23,9 @@ export function EventMessagePage(p: { site: Site; title: string; lines: string[]
         <ul class="usa-list usa-list--unstyled">
           {p.links.map((l) => (
             <li>
-              <a class="usa-link" href={l.href} safe>{l.label}</a>
+              <a class="usa-link" href={l.href} safe>
+                {l.label}
+              </a>
             </li>
           ))}
         </ul>
@@ -29,12 +37,31 @@ export function EventMessagePage(p: { site: Site; title: string; lines: string[]
 }
 
 /** A guest opened the link mailed to them: what they asked for, and the one button that registers them. */
-export function ConfirmGuestPage(p: { site: Site; e: StoredEvent; o: Occurrence; request: GuestRequest; token: string; csrf: string; seats: Seats; expiresText: string }): string {
+export function ConfirmGuestPage(p: {
+  site: Site;
+  e: StoredEvent;
+  o: Occurrence;
+  request: GuestRequest;
+  token: string;
+  csrf: string;
+  seats: Seats;
+  expiresText: string;
+}): string {
   const { e, o, request: r } = p;
   const full = p.seats.capacity !== undefined && p.seats.taken >= p.seats.capacity;
   const left = p.seats.capacity !== undefined ? Math.max(p.seats.capacity - p.seats.taken, 0) : undefined;
   return toHtml(
-    <Page site={p.site} title="Confirm your registration" section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { href: sessionHref(e, o), label: e.title }, { label: 'Confirm your registration' }]}>
+    <Page
+      site={p.site}
+      title="Confirm your registration"
+      section="events"
+      breadcrumbs={[
+        { href: '/', label: 'Home' },
+        { href: '/events', label: 'Events' },
+        { href: sessionHref(e, o), label: e.title },
+        { label: 'Confirm your registration' },
+      ]}
+    >
       <h1>Confirm your registration</h1>
       <p class="usa-intro">
         Select the button to register <strong safe>{r.email}</strong>. Until you do, nothing is saved and no seat is held.
@@ -42,11 +69,15 @@ export function ConfirmGuestPage(p: { site: Site; e: StoredEvent; o: Occurrence;
       <dl class="sg-facts">
         <dt>Event</dt>
         <dd>
-          <a class="usa-link" href={sessionHref(e, o)} safe>{e.title}</a>
+          <a class="usa-link" href={sessionHref(e, o)} safe>
+            {e.title}
+          </a>
         </dd>
         <dt>When</dt>
         <dd>
-          <time datetime={o.startsAt.toISOString()} safe>{formatWhen(o.startsAt, o.endsAt, e.timeZone)}</time>
+          <time datetime={o.startsAt.toISOString()} safe>
+            {formatWhen(o.startsAt, o.endsAt, e.timeZone)}
+          </time>
           {r.everySession ? <span class="display-block">and every session after it</span> : ''}
         </dd>
         <dt>Name</dt>
@@ -72,7 +103,9 @@ export function ConfirmGuestPage(p: { site: Site; e: StoredEvent; o: Occurrence;
       <form method="post" action="/events/registrations/confirm" class="margin-y-3">
         <CsrfField token={p.csrf} />
         <input type="hidden" name="token" value={p.token} />
-        <button class="usa-button" type="submit">Confirm my registration</button>
+        <button class="usa-button" type="submit">
+          Confirm my registration
+        </button>
       </form>
       <p safe>{`This link works until ${p.expiresText}. If you did not ask to register, close this page: nothing happens unless you select the button.`}</p>
     </Page>,
@@ -87,15 +120,38 @@ const STATUS_TEXT: Record<Registration['status'], string> = {
   expired: 'The seat held for you was not confirmed in time and went to the next person.',
 };
 
-export function ManageRegistrationPage(p: { site: Site; e: StoredEvent; o: Occurrence; r: Registration; token: string; csrf: string; now: Date; offerText?: string | undefined; groupSize: number; notice?: string | undefined }): string {
+export function ManageRegistrationPage(p: {
+  site: Site;
+  e: StoredEvent;
+  o: Occurrence;
+  r: Registration;
+  token: string;
+  csrf: string;
+  now: Date;
+  offerText?: string | undefined;
+  groupSize: number;
+  notice?: string | undefined;
+}): string {
   const action = `/events/registrations/${p.r.id}`;
   const active = p.r.status === 'registered' || p.r.status === 'waitlisted' || p.r.status === 'offered';
   return toHtml(
-    <Page site={p.site} title="Your registration" section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { href: sessionHref(p.e, p.o), label: p.e.title }, { label: 'Your registration' }]}>
+    <Page
+      site={p.site}
+      title="Your registration"
+      section="events"
+      breadcrumbs={[
+        { href: '/', label: 'Home' },
+        { href: '/events', label: 'Events' },
+        { href: sessionHref(p.e, p.o), label: p.e.title },
+        { label: 'Your registration' },
+      ]}
+    >
       <h1>Your registration</h1>
       <SuccessNotice text={p.notice} />
       <p>
-        <a class="usa-link" href={sessionHref(p.e, p.o)} safe>{p.e.title}</a>
+        <a class="usa-link" href={sessionHref(p.e, p.o)} safe>
+          {p.e.title}
+        </a>
       </p>
       <p safe>{formatWhen(p.o.startsAt, p.o.endsAt, p.e.timeZone)}</p>
       <p>
@@ -107,7 +163,9 @@ export function ManageRegistrationPage(p: { site: Site; e: StoredEvent; o: Occur
         <form method="post" action={`${action}/confirm`} class="margin-bottom-2">
           <CsrfField token={p.csrf} />
           <input type="hidden" name="t" value={p.token} />
-          <button class="usa-button" type="submit">Confirm my seat</button>
+          <button class="usa-button" type="submit">
+            Confirm my seat
+          </button>
         </form>
       ) : (
         ''
@@ -117,7 +175,15 @@ export function ManageRegistrationPage(p: { site: Site; e: StoredEvent; o: Occur
           <CsrfField token={p.csrf} />
           <input type="hidden" name="t" value={p.token} />
           {p.groupSize > 1 ? (
-            <RadioGroup name="scope" legend="Cancel which sessions?" value="one" options={[{ value: 'one', label: 'This session only' }, { value: 'all', label: `All ${p.groupSize} upcoming sessions` }]} />
+            <RadioGroup
+              name="scope"
+              legend="Cancel which sessions?"
+              value="one"
+              options={[
+                { value: 'one', label: 'This session only' },
+                { value: 'all', label: `All ${p.groupSize} upcoming sessions` },
+              ]}
+            />
           ) : (
             ''
           )}
@@ -132,10 +198,20 @@ export function ManageRegistrationPage(p: { site: Site; e: StoredEvent; o: Occur
   );
 }
 
-export function MyEventsPage(p: { site: Site; items: Array<{ registration: Registration; occurrence: Occurrence; event: StoredEvent; manageHref: string }>; feedUrl: string; now: Date }): string {
+export function MyEventsPage(p: {
+  site: Site;
+  items: Array<{ registration: Registration; occurrence: Occurrence; event: StoredEvent; manageHref: string }>;
+  feedUrl: string;
+  now: Date;
+}): string {
   const upcoming = p.items.filter((i) => i.occurrence.endsAt > p.now);
   return toHtml(
-    <Page site={p.site} title="Your events" section="events" breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: 'Your events' }]}>
+    <Page
+      site={p.site}
+      title="Your events"
+      section="events"
+      breadcrumbs={[{ href: '/', label: 'Home' }, { href: '/events', label: 'Events' }, { label: 'Your events' }]}
+    >
       <h1>Your events</h1>
       {upcoming.length ? (
         <table class="usa-table usa-table--borderless usa-table--stacked">
@@ -144,11 +220,17 @@ export function MyEventsPage(p: { site: Site; items: Array<{ registration: Regis
             {upcoming.map((i) => (
               <tr>
                 <th scope="row" data-label="Event">
-                  <a class="usa-link" href={sessionHref(i.event, i.occurrence)} safe>{i.event.title}</a>
+                  <a class="usa-link" href={sessionHref(i.event, i.occurrence)} safe>
+                    {i.event.title}
+                  </a>
                 </th>
-                <td data-label="When" safe>{formatWhen(i.occurrence.startsAt, i.occurrence.endsAt, i.event.timeZone)}</td>
+                <td data-label="When" safe>
+                  {formatWhen(i.occurrence.startsAt, i.occurrence.endsAt, i.event.timeZone)}
+                </td>
                 <td data-label="Status">
-                  <a class="usa-link" href={i.manageHref}>{i.registration.status === 'registered' ? 'Registered' : i.registration.status === 'offered' ? 'Seat held: confirm' : 'Waiting list'}</a>
+                  <a class="usa-link" href={i.manageHref}>
+                    {i.registration.status === 'registered' ? 'Registered' : i.registration.status === 'offered' ? 'Seat held: confirm' : 'Waiting list'}
+                  </a>
                 </td>
               </tr>
             ))}
@@ -156,12 +238,21 @@ export function MyEventsPage(p: { site: Site; items: Array<{ registration: Regis
         </table>
       ) : (
         <p>
-          You have no upcoming events. <a class="usa-link" href="/events">Find an event</a>.
+          You have no upcoming events.{' '}
+          <a class="usa-link" href="/events">
+            Find an event
+          </a>
+          .
         </p>
       )}
       <h2>Your calendar feed</h2>
-      <p>Add this private address to your calendar program (as a subscription) to see the events you registered for. Keep it to yourself: anyone with it can see your list.</p>
-      <p class="sg-code" safe>{p.feedUrl}</p>
+      <p>
+        Add this private address to your calendar program (as a subscription) to see the events you registered for. Keep it to yourself: anyone with it can see
+        your list.
+      </p>
+      <p class="sg-code" safe>
+        {p.feedUrl}
+      </p>
     </Page>,
   );
 }

@@ -72,8 +72,17 @@ export interface RegistrationDetails {
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export function toRegistration(r: any): Registration {
   const reg: Registration = {
-    id: Number(r.id), occurrenceId: Number(r.occurrence_id), name: r.name, email: r.email, status: r.status, needsCaptions: r.needs_captions,
-    needsAsl: r.needs_asl, recordingConsent: r.recording_consent, conductAck: r.conduct_ack, answers: r.answers ?? {}, createdAt: r.created_at,
+    id: Number(r.id),
+    occurrenceId: Number(r.occurrence_id),
+    name: r.name,
+    email: r.email,
+    status: r.status,
+    needsCaptions: r.needs_captions,
+    needsAsl: r.needs_asl,
+    recordingConsent: r.recording_consent,
+    conductAck: r.conduct_ack,
+    answers: r.answers ?? {},
+    createdAt: r.created_at,
   };
   if (r.member_id) reg.memberId = Number(r.member_id);
   if (r.series_group) reg.seriesGroup = r.series_group;
@@ -157,7 +166,10 @@ export async function registrationsFor(db: Queryable, occurrenceId: number): Pro
 
 /** A person's current registration for a session, by e-mail. */
 export async function registrationOf(db: Queryable, occurrenceId: number, email: string): Promise<Registration | undefined> {
-  const { rows } = await db.query(`select * from event_registrations where occurrence_id = $1 and lower(email) = lower($2) and status not in ('cancelled', 'expired')`, [occurrenceId, email]);
+  const { rows } = await db.query(
+    `select * from event_registrations where occurrence_id = $1 and lower(email) = lower($2) and status not in ('cancelled', 'expired')`,
+    [occurrenceId, email],
+  );
   return rows[0] ? toRegistration(rows[0]) : undefined;
 }
 
@@ -198,7 +210,8 @@ export function checkDetails(e: StoredEvent, person: Registrant, d: Registration
   else if (nameProblem(person.name)) errors.name = nameProblem(person.name)!;
   if (!/^[^\s@<>()",;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(person.email)) errors.email = 'Enter an email address like name@agency.gov.';
   if (e.conductUrl && !d.conductAck) errors.conductAck = 'Confirm that you have read the code of conduct to register.';
-  if (e.recorded && !d.recordingConsent) errors.recordingConsent = 'This event is recorded. Agree to being recorded to register, or watch the recording afterwards.';
+  if (e.recorded && !d.recordingConsent)
+    errors.recordingConsent = 'This event is recorded. Agree to being recorded to register, or watch the recording afterwards.';
   for (const q of e.questions) {
     if (q.required && !(d.answers[q.id] ?? '').trim()) errors[`q_${q.id}`] = `Answer “${q.label}”.`;
   }
@@ -234,9 +247,10 @@ export async function register(
 ): Promise<RegisterResult> {
   const { event: e, person, details: d, now } = props;
   if (!openForRegistration(e, props.occurrence, now)) throw new RegistrationClosedError('Registration for this session is closed.');
-  const targets = props.everySession && e.rrule
-    ? (await occurrencesOf(db, e.id)).filter((o) => o.status === 'scheduled' && o.endsAt > now && o.startsAt >= props.occurrence.startsAt)
-    : [props.occurrence];
+  const targets =
+    props.everySession && e.rrule
+      ? (await occurrencesOf(db, e.id)).filter((o) => o.status === 'scheduled' && o.endsAt > now && o.startsAt >= props.occurrence.startsAt)
+      : [props.occurrence];
   const group = props.everySession && e.rrule ? randomUUID() : null;
   const created: Registration[] = [];
   let already = true;
@@ -255,8 +269,21 @@ export async function register(
       `insert into event_registrations (occurrence_id, member_id, series_group, name, email, agency, status, needs_captions, needs_asl,
          accommodation_other, recording_consent, conduct_ack, answers)
        values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) returning *`,
-      [o.id, person.memberId ?? null, group, person.name, person.email, person.agency ?? null, status, d.needsCaptions, d.needsAsl,
-        d.accommodationOther ?? null, d.recordingConsent, d.conductAck, JSON.stringify(d.answers)],
+      [
+        o.id,
+        person.memberId ?? null,
+        group,
+        person.name,
+        person.email,
+        person.agency ?? null,
+        status,
+        d.needsCaptions,
+        d.needsAsl,
+        d.accommodationOther ?? null,
+        d.recordingConsent,
+        d.conductAck,
+        JSON.stringify(d.answers),
+      ],
     );
     created.push(toRegistration(rows[0]));
   }
@@ -264,7 +291,9 @@ export async function register(
   const first = created.find((r) => r.occurrenceId === props.occurrence.id) ?? created[0]!;
   const firstOccurrence = targets.find((o) => o.id === first.occurrenceId) ?? props.occurrence;
   await recordAudit(db, actor, {
-    action: 'event.register', subjectType: 'event', subjectId: e.slug,
+    action: 'event.register',
+    subjectType: 'event',
+    subjectId: e.slug,
     after: { email: person.email, sessions: created.map((r) => ({ id: r.id, occurrenceId: r.occurrenceId, status: r.status })) },
   });
   const p = { name: person.name, email: person.email };
@@ -272,14 +301,30 @@ export async function register(
   if (first.status === 'registered') {
     const ics = await invitation(db, deps, e, firstOccurrence, first, now, 'REQUEST');
     const seriesText = e.rrule ? describeRule(parseRule(e.rrule, e.timeZone)) : undefined;
-    await queueMail(db, deps.queue, mails.confirmationMail(p, e, firstOccurrence, links(deps, e, first.id), ics, { everySession: Boolean(group), ...(seriesText ? { seriesText } : {}) }), { key });
+    await queueMail(
+      db,
+      deps.queue,
+      mails.confirmationMail(p, e, firstOccurrence, links(deps, e, first.id), ics, { everySession: Boolean(group), ...(seriesText ? { seriesText } : {}) }),
+      { key },
+    );
   } else {
-    await queueMail(db, deps.queue, mails.waitlistedMail(p, e, firstOccurrence, links(deps, e, first.id), await waitlistPosition(db, first)), { key: `event-waitlisted:${first.id}` });
+    await queueMail(db, deps.queue, mails.waitlistedMail(p, e, firstOccurrence, links(deps, e, first.id), await waitlistPosition(db, first)), {
+      key: `event-waitlisted:${first.id}`,
+    });
   }
-  const needs = [d.needsCaptions ? 'Live captions (CART)' : '', d.needsAsl ? 'ASL interpreter' : '', d.accommodationOther ? `Other: ${d.accommodationOther}` : ''].filter(Boolean);
+  const needs = [
+    d.needsCaptions ? 'Live captions (CART)' : '',
+    d.needsAsl ? 'ASL interpreter' : '',
+    d.accommodationOther ? `Other: ${d.accommodationOther}` : '',
+  ].filter(Boolean);
   if (needs.length) {
     for (const to of await organizerAddresses(db, e)) {
-      await queueMail(db, deps.queue, mails.accommodationMail(to, e, firstOccurrence, p, needs, `${deps.baseUrl}/events/${e.slug}/registrants?session=${firstOccurrence.id}`), { key: `event-accommodation:${first.id}:${to.toLowerCase()}` });
+      await queueMail(
+        db,
+        deps.queue,
+        mails.accommodationMail(to, e, firstOccurrence, p, needs, `${deps.baseUrl}/events/${e.slug}/registrants?session=${firstOccurrence.id}`),
+        { key: `event-accommodation:${first.id}:${to.toLowerCase()}` },
+      );
     }
   }
   return { registrations: created, already: false };
@@ -302,7 +347,14 @@ async function organizerAddresses(db: Queryable, e: StoredEvent): Promise<string
 export function cancelledInstance(deps: EventsDeps, e: StoredEvent, o: Occurrence, r: Registration, now: Date) {
   const v = view(deps, r, now);
   const length = o.endsAt.getTime() - o.startsAt.getTime();
-  return { ...occurrenceVEvent(e, o, v), uid: e.uid, recurrenceId: o.originalStart, start: o.originalStart, end: new Date(o.originalStart.getTime() + length), status: 'CANCELLED' as const };
+  return {
+    ...occurrenceVEvent(e, o, v),
+    uid: e.uid,
+    recurrenceId: o.originalStart,
+    start: o.originalStart,
+    end: new Date(o.originalStart.getTime() + length),
+    status: 'CANCELLED' as const,
+  };
 }
 
 /**
@@ -310,7 +362,14 @@ export function cancelledInstance(deps: EventsDeps, e: StoredEvent, o: Occurrenc
  * waiting list. `wholeSeries`: the ids are every upcoming session of one "every session"
  * registration, so the person gets one message that removes the series from their calendar.
  */
-export async function cancelRegistrations(db: Queryable, deps: EventsDeps, actor: Actor, ids: number[], now: Date, opts: { wholeSeries?: boolean } = {}): Promise<number> {
+export async function cancelRegistrations(
+  db: Queryable,
+  deps: EventsDeps,
+  actor: Actor,
+  ids: number[],
+  now: Date,
+  opts: { wholeSeries?: boolean } = {},
+): Promise<number> {
   let cancelled = 0;
   for (const id of ids) {
     const { rows } = await db.query(
@@ -323,16 +382,30 @@ export async function cancelRegistrations(db: Queryable, deps: EventsDeps, actor
     cancelled++;
     const o = (await findOccurrence(db, r.occurrenceId))!;
     const e = (await findEventById(db, o.eventId))!;
-    await recordAudit(db, actor, { action: 'event.registration.cancel', subjectType: 'event-registration', subjectId: String(id), after: { email: r.email, occurrenceId: o.id } });
+    await recordAudit(db, actor, {
+      action: 'event.registration.cancel',
+      subjectType: 'event-registration',
+      subjectId: String(id),
+      after: { email: r.email, occurrenceId: o.id },
+    });
     if (o.endsAt > now) {
       const p = { name: r.name, email: r.email };
       if (r.seriesGroup && e.rrule && opts.wholeSeries) {
         const series = eventVEvents(e, await occurrencesOf(db, e.id), view(deps, r, now)).map((v) => ({ ...v, status: 'CANCELLED' as const }));
-        await queueMail(db, deps.queue, mails.cancelledByYouMail(p, e, o, links(deps, e, id), mails.icsAttachment('CANCEL', series)), { key: `event-cancelled:group:${r.seriesGroup}` });
+        await queueMail(db, deps.queue, mails.cancelledByYouMail(p, e, o, links(deps, e, id), mails.icsAttachment('CANCEL', series)), {
+          key: `event-cancelled:group:${r.seriesGroup}`,
+        });
       } else if (r.seriesGroup && e.rrule) {
-        await queueMail(db, deps.queue, mails.cancelledByYouMail(p, e, o, links(deps, e, id), mails.icsAttachment('CANCEL', [cancelledInstance(deps, e, o, r, now)])), { key: `event-cancelled:${id}` });
+        await queueMail(
+          db,
+          deps.queue,
+          mails.cancelledByYouMail(p, e, o, links(deps, e, id), mails.icsAttachment('CANCEL', [cancelledInstance(deps, e, o, r, now)])),
+          { key: `event-cancelled:${id}` },
+        );
       } else {
-        await queueMail(db, deps.queue, mails.cancelledByYouMail(p, e, o, links(deps, e, id), await invitation(db, deps, e, o, r, now, 'CANCEL')), { key: `event-cancelled:${id}` });
+        await queueMail(db, deps.queue, mails.cancelledByYouMail(p, e, o, links(deps, e, id), await invitation(db, deps, e, o, r, now, 'CANCEL')), {
+          key: `event-cancelled:${id}`,
+        });
       }
     }
     await promoteWaitlist(db, deps, o.id, now);
@@ -362,7 +435,11 @@ export async function promoteWaitlist(db: Queryable, deps: EventsDeps, occurrenc
     if (!rows[0]) break;
     const r = toRegistration(rows[0]);
     offered.push(r);
-    await recordAudit(db, { name: 'system', source: 'system' }, { action: 'event.waitlist.offer', subjectType: 'event-registration', subjectId: String(r.id), after: { email: r.email, expires } });
+    await recordAudit(
+      db,
+      { name: 'system', source: 'system' },
+      { action: 'event.waitlist.offer', subjectType: 'event-registration', subjectId: String(r.id), after: { email: r.email, expires } },
+    );
     const expiresText = DateTime.fromJSDate(expires, { zone: e.timeZone }).toFormat("cccc, LLLL d 'at' h:mm a ZZZZ");
     await queueMail(db, deps.queue, mails.offerMail({ name: r.name, email: r.email }, e, o, links(deps, e, r.id), expiresText), { key: `event-offer:${r.id}` });
     if (seats.capacity === undefined) break;
@@ -371,7 +448,10 @@ export async function promoteWaitlist(db: Queryable, deps: EventsDeps, occurrenc
 }
 
 export class OfferError extends Error {
-  constructor(readonly code: 'NOT_OFFERED' | 'OFFER_EXPIRED', message: string) {
+  constructor(
+    readonly code: 'NOT_OFFERED' | 'OFFER_EXPIRED',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -380,14 +460,20 @@ export class OfferError extends Error {
 export async function confirmOffer(db: Queryable, deps: EventsDeps, actor: Actor, registrationId: number, now: Date): Promise<Registration> {
   const r = await findRegistration(db, registrationId);
   if (!r || r.status !== 'offered') throw new OfferError('NOT_OFFERED', 'There is no seat waiting for you to confirm on this registration.');
-  if (r.offerExpiresAt && r.offerExpiresAt <= now) throw new OfferError('OFFER_EXPIRED', 'The time to confirm this seat has passed, so it went to the next person.');
-  const { rows } = await db.query(`update event_registrations set status = 'registered', offer_expires_at = null, updated_at = now() where id = $1 and status = 'offered' returning *`, [registrationId]);
+  if (r.offerExpiresAt && r.offerExpiresAt <= now)
+    throw new OfferError('OFFER_EXPIRED', 'The time to confirm this seat has passed, so it went to the next person.');
+  const { rows } = await db.query(
+    `update event_registrations set status = 'registered', offer_expires_at = null, updated_at = now() where id = $1 and status = 'offered' returning *`,
+    [registrationId],
+  );
   const confirmed = toRegistration(rows[0]);
   const o = (await findOccurrence(db, r.occurrenceId))!;
   const e = (await findEventById(db, o.eventId))!;
   await recordAudit(db, actor, { action: 'event.waitlist.confirm', subjectType: 'event-registration', subjectId: String(r.id), after: { email: r.email } });
   const ics = await invitation(db, deps, e, o, { ...confirmed, seriesGroup: undefined } as Registration, now, 'REQUEST');
-  await queueMail(db, deps.queue, mails.confirmationMail({ name: r.name, email: r.email }, e, o, links(deps, e, r.id), ics, { everySession: false }), { key: `event-confirm:${r.id}` });
+  await queueMail(db, deps.queue, mails.confirmationMail({ name: r.name, email: r.email }, e, o, links(deps, e, r.id), ics, { everySession: false }), {
+    key: `event-confirm:${r.id}`,
+  });
   return confirmed;
 }
 
@@ -401,8 +487,14 @@ export async function expireOffers(db: Queryable, deps: EventsDeps, now: Date): 
     const r = toRegistration(row);
     const o = (await findOccurrence(db, r.occurrenceId))!;
     const e = (await findEventById(db, o.eventId))!;
-    await recordAudit(db, { name: 'system', source: 'system' }, { action: 'event.waitlist.expire', subjectType: 'event-registration', subjectId: String(r.id), after: { email: r.email } });
-    await queueMail(db, deps.queue, mails.offerExpiredMail({ name: r.name, email: r.email }, e, o, links(deps, e, r.id)), { key: `event-offer-expired:${r.id}` });
+    await recordAudit(
+      db,
+      { name: 'system', source: 'system' },
+      { action: 'event.waitlist.expire', subjectType: 'event-registration', subjectId: String(r.id), after: { email: r.email } },
+    );
+    await queueMail(db, deps.queue, mails.offerExpiredMail({ name: r.name, email: r.email }, e, o, links(deps, e, r.id)), {
+      key: `event-offer-expired:${r.id}`,
+    });
   }
   for (const occurrenceId of new Set(rows.map((r) => Number(r.occurrence_id)))) await promoteWaitlist(db, deps, occurrenceId, now);
   return rows.length;
@@ -412,7 +504,12 @@ export async function expireOffers(db: Queryable, deps: EventsDeps, now: Date): 
 
 export async function setAttendance(db: Queryable, actor: Actor, registrationId: number, attended: boolean | null): Promise<void> {
   await db.query('update event_registrations set attended = $2, updated_at = now() where id = $1', [registrationId, attended]);
-  await recordAudit(db, actor, { action: 'event.registration.attendance', subjectType: 'event-registration', subjectId: String(registrationId), after: { attended } });
+  await recordAudit(db, actor, {
+    action: 'event.registration.attendance',
+    subjectType: 'event-registration',
+    subjectId: String(registrationId),
+    after: { attended },
+  });
 }
 
 export interface AttendanceCount {
@@ -436,11 +533,22 @@ export async function attendanceCounts(db: Queryable, eventId: number): Promise<
       where o.event_id = $1 and o.status <> 'skipped' group by o.id order by o.starts_at`,
     [eventId],
   );
-  return rows.map((r) => ({ occurrenceId: Number(r.id), startsAt: r.starts_at, registered: Number(r.registered), waitlisted: Number(r.waitlisted), attended: Number(r.attended), noShow: Number(r.no_show) }));
+  return rows.map((r) => ({
+    occurrenceId: Number(r.id),
+    startsAt: r.starts_at,
+    registered: Number(r.registered),
+    waitlisted: Number(r.waitlisted),
+    attended: Number(r.attended),
+    noShow: Number(r.no_show),
+  }));
 }
 
 /** A member's registrations to upcoming and recent sessions, for "my events". */
-export async function registrationsOfMember(db: Queryable, memberId: number, email: string): Promise<Array<{ registration: Registration; occurrence: Occurrence; event: StoredEvent }>> {
+export async function registrationsOfMember(
+  db: Queryable,
+  memberId: number,
+  email: string,
+): Promise<Array<{ registration: Registration; occurrence: Occurrence; event: StoredEvent }>> {
   const { rows } = await db.query(
     `select r.* from event_registrations r where (r.member_id = $1 or lower(r.email) = lower($2)) and r.status in ('registered', 'offered', 'waitlisted') order by r.created_at`,
     [memberId, email],

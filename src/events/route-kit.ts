@@ -38,7 +38,10 @@ export async function canOrganize(ctx: AppContext, req: FastifyRequest, e: { com
   for (const id of e.communityIds) if (await canCoordinate(ctx.pool, v, id)) return true;
   // A working group's leads organize its meetings.
   if (e.groupId !== undefined) {
-    const { rows } = await ctx.pool.query(`select 1 from working_group_members where group_id = $1 and member_id = $2 and role = 'lead' and status = 'active'`, [e.groupId, v.memberId]);
+    const { rows } = await ctx.pool.query(
+      `select 1 from working_group_members where group_id = $1 and member_id = $2 and role = 'lead' and status = 'active'`,
+      [e.groupId, v.memberId],
+    );
     if (rows.length) return true;
   }
   return false;
@@ -60,8 +63,10 @@ export function filtersFrom(q: Record<string, string | undefined>): EventFilters
 
 export function storeFilter(f: EventFilters): EventFilter {
   return {
-    ...(f.community ? { community: f.community } : {}), ...(f.kind ? { kind: f.kind as EventKind } : {}),
-    ...(f.topic ? { topic: f.topic } : {}), ...(f.format ? { format: f.format as EventFormat } : {}),
+    ...(f.community ? { community: f.community } : {}),
+    ...(f.kind ? { kind: f.kind as EventKind } : {}),
+    ...(f.topic ? { topic: f.topic } : {}),
+    ...(f.format ? { format: f.format as EventFormat } : {}),
   };
 }
 
@@ -87,15 +92,22 @@ export async function eventRouteKit(ctx: AppContext, app: FastifyInstance) {
 
   async function visibleEvent(req: FastifyRequest, slug: string, load = () => findEvent(ctx.pool, slug)): Promise<StoredEvent> {
     const e = await load();
-    if (!e || (e.status === 'draft' && !(await canOrganize(ctx, req, e)))) throw new NotFoundError(`There is no event called “${slug}”. See all events at /events.`);
+    if (!e || (e.status === 'draft' && !(await canOrganize(ctx, req, e))))
+      throw new NotFoundError(`There is no event called “${slug}”. See all events at /events.`);
     return e;
   }
 
   /** The session a page is about: ?session=, else the next one that has not ended, else the last. */
-  async function sessionOf(e: StoredEvent, sessionParam: string | undefined, now: Date, load = () => occurrencesOf(ctx.pool, e.id)): Promise<{ o: Occurrence; all: Occurrence[] }> {
+  async function sessionOf(
+    e: StoredEvent,
+    sessionParam: string | undefined,
+    now: Date,
+    load = () => occurrencesOf(ctx.pool, e.id),
+  ): Promise<{ o: Occurrence; all: Occurrence[] }> {
     const all = (await load()).filter((o) => o.status !== 'skipped');
     const wanted = sessionParam && /^\d{1,12}$/.test(sessionParam) ? all.find((o) => o.id === Number(sessionParam)) : undefined;
-    if (sessionParam && !wanted) throw new NotFoundError('That session of the event does not exist (it may have been skipped). See the event page for the sessions.');
+    if (sessionParam && !wanted)
+      throw new NotFoundError('That session of the event does not exist (it may have been skipped). See the event page for the sessions.');
     const o = wanted ?? all.find((x) => x.endsAt > now && x.status === 'scheduled') ?? all.find((x) => x.endsAt > now) ?? all.at(-1);
     if (!o) throw new NotFoundError('This event has no sessions.');
     return { o, all };
@@ -133,36 +145,94 @@ export async function eventRouteKit(ctx: AppContext, app: FastifyInstance) {
     const { o, all } = await sessionOf(e, sessionParam, now, () => ctx.recent(`event-sessions:${e.id}`, () => occurrencesOf(ctx.pool, e.id)));
     const state = await registrationState(req, e, o, now);
     const organizer = await canOrganize(ctx, req, e);
-    return sendPage(reply, EventPage({
-      site: siteFor(ctx, req), e, o, upcoming: all.filter((x) => x.endsAt > now), viewerZone: viewerZone(req), state,
-      seats: await ctx.recent(`event-seats:${o.id}`, () => seatsFor(ctx.pool, e, o.id)), canOrganize: organizer,
-      showJoinLink: organizer || (state.kind === 'registered' && state.registration.status === 'registered'), now,
-    }));
+    return sendPage(
+      reply,
+      EventPage({
+        site: siteFor(ctx, req),
+        e,
+        o,
+        upcoming: all.filter((x) => x.endsAt > now),
+        viewerZone: viewerZone(req),
+        state,
+        seats: await ctx.recent(`event-seats:${o.id}`, () => seatsFor(ctx.pool, e, o.id)),
+        canOrganize: organizer,
+        showJoinLink: organizer || (state.kind === 'registered' && state.registration.status === 'registered'),
+        now,
+      }),
+    );
   }
 
   /** The registration form for one session (or where registration stands), again with what was typed and why it was refused. */
-  async function showRegister(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, sessionParam: string | undefined, extra: { values?: RegisterFormValues; errors?: Record<string, string>; status?: number; problem?: FormProblem } = {}) {
+  async function showRegister(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    e: StoredEvent,
+    sessionParam: string | undefined,
+    extra: { values?: RegisterFormValues; errors?: Record<string, string>; status?: number; problem?: FormProblem } = {},
+  ) {
     const now = new Date();
     const { o } = await sessionOf(e, sessionParam, now);
     const state = await registrationState(req, e, o, now);
-    return sendPage(reply, RegisterPage({
-      site: siteFor(ctx, req), e, o, state, csrf: reply.generateCsrf(), values: extra.values, errors: extra.errors ?? {}, seats: await seatsFor(ctx.pool, e, o.id), problem: extra.problem,
-    }), extra.status ?? 200);
+    return sendPage(
+      reply,
+      RegisterPage({
+        site: siteFor(ctx, req),
+        e,
+        o,
+        state,
+        csrf: reply.generateCsrf(),
+        values: extra.values,
+        errors: extra.errors ?? {},
+        seats: await seatsFor(ctx.pool, e, o.id),
+        problem: extra.problem,
+      }),
+      extra.status ?? 200,
+    );
   }
 
   /** After registering (a member at once, a guest once their address is confirmed): registered, or on the waiting list. */
-  function registeredPage(req: FastifyRequest, reply: FastifyReply, e: StoredEvent, o: Occurrence, result: RegisterResult, email: string, links: Array<{ href: string; label: string }>) {
+  function registeredPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    e: StoredEvent,
+    o: Occurrence,
+    result: RegisterResult,
+    email: string,
+    links: Array<{ href: string; label: string }>,
+  ) {
     const mine = result.registrations.find((r) => r.occurrenceId === o.id) ?? result.registrations[0]!;
     const waitlisted = mine.status === 'waitlisted';
-    return sendPage(reply, EventMessagePage({
-      site: siteFor(ctx, req), title: waitlisted ? 'You are on the waiting list' : 'You are registered', alert: 'success',
-      lines: [
-        waitlisted ? `${e.title} is full, so you are on the waiting list. If a seat frees up, we will email ${email}.` : `You are registered for ${e.title}${result.registrations.length > 1 ? ` (${result.registrations.length} sessions)` : ''}.`,
-        waitlisted ? 'You will then have a limited time to confirm the seat.' : `We sent a confirmation with a calendar invitation to ${email}.`,
-      ],
-      links,
-    }));
+    return sendPage(
+      reply,
+      EventMessagePage({
+        site: siteFor(ctx, req),
+        title: waitlisted ? 'You are on the waiting list' : 'You are registered',
+        alert: 'success',
+        lines: [
+          waitlisted
+            ? `${e.title} is full, so you are on the waiting list. If a seat frees up, we will email ${email}.`
+            : `You are registered for ${e.title}${result.registrations.length > 1 ? ` (${result.registrations.length} sessions)` : ''}.`,
+          waitlisted ? 'You will then have a limited time to confirm the seat.' : `We sent a confirmation with a calendar invitation to ${email}.`,
+        ],
+        links,
+      }),
+    );
   }
 
-  return { secret, api, hide, publicPage, csrf, deps, sessionLink, viewerZone, visibleEvent, sessionOf, registrationState, showEvent, showRegister, registeredPage };
+  return {
+    secret,
+    api,
+    hide,
+    publicPage,
+    csrf,
+    deps,
+    sessionLink,
+    viewerZone,
+    visibleEvent,
+    sessionOf,
+    registrationState,
+    showEvent,
+    showRegister,
+    registeredPage,
+  };
 }

@@ -3,14 +3,21 @@ import { Type, type Static } from '@sinclair/typebox';
 import { FORMATS, KINDS, PLATFORMS, REGISTRATION_MODES, STATUSES } from './model.ts';
 
 const Str = (description?: string) => Type.Union([Type.String(), Type.Null()], description ? { description } : {});
-const lit = (values: readonly string[], description?: string) => Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {});
+const lit = (values: readonly string[], description?: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    description ? { description } : {},
+  );
 
 export const EventOccurrence = Type.Object(
   {
     id: Type.Integer(),
     startsAt: Type.String({ format: 'date-time', description: 'UTC.' }),
     endsAt: Type.String({ format: 'date-time' }),
-    originalStart: Type.String({ format: 'date-time', description: 'The start the rule gave (iCalendar RECURRENCE-ID); differs from startsAt when the session was moved.' }),
+    originalStart: Type.String({
+      format: 'date-time',
+      description: 'The start the rule gave (iCalendar RECURRENCE-ID); differs from startsAt when the session was moved.',
+    }),
     status: lit(['scheduled', 'skipped', 'cancelled']),
     recordingUrl: Str('Video of the session, once posted.'),
     recordingTitle: Str(),
@@ -65,13 +72,11 @@ export const EventDetail = Type.Intersect(
 export const EventList = Type.Object(
   {
     total: Type.Integer({ minimum: 0, description: 'Every session the filters match, on all pages.' }),
-    links: Type.Object(
-      {
-        self: Type.String({ format: 'uri' }),
-        next: Type.Union([Type.String({ format: 'uri' }), Type.Null()], { description: 'The next page, or null on the last.' }),
-        prev: Type.Union([Type.String({ format: 'uri' }), Type.Null()], { description: 'The previous page, or null on the first.' }),
-      },
-    ),
+    links: Type.Object({
+      self: Type.String({ format: 'uri' }),
+      next: Type.Union([Type.String({ format: 'uri' }), Type.Null()], { description: 'The next page, or null on the last.' }),
+      prev: Type.Union([Type.String({ format: 'uri' }), Type.Null()], { description: 'The previous page, or null on the first.' }),
+    }),
     data: Type.Array(Type.Object({ event: Type.Ref(EventSummary), occurrence: Type.Ref(EventOccurrence) })),
   },
   { $id: 'EventList', title: 'Event sessions' },
@@ -86,7 +91,9 @@ export const EventListQuery = Type.Object({
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Sessions starting before this time.' })),
   past: Type.Optional(Type.Boolean({ description: 'Sessions that have ended, newest first.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Sessions a page, at most 500.' })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Sessions to skip: the links give the next and previous pages.' })),
+  offset: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'Sessions to skip: the links give the next and previous pages.' }),
+  ),
 });
 
 export type EventOccurrenceJson = Static<typeof EventOccurrence>;

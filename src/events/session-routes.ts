@@ -18,14 +18,36 @@ export function eventSessionRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { slug: string }; Querystring: { saved?: string; done?: string } }>('/events/:slug/manage', hide, async (req, reply) => {
       const e = await organizedEvent(req, req.params.slug);
-      const notice = req.query.saved === '1' ? 'The event is saved.' : req.query.done === 'skip' ? 'The session is skipped.' : req.query.done === 'restore' ? 'The session is back on.' : undefined;
-      return sendPage(reply, ManageEventPage({ site: siteFor(ctx, req), e, sessions: await occurrencesOf(ctx.pool, e.id), counts: await attendanceCounts(ctx.pool, e.id), csrf: reply.generateCsrf(), notice, now: new Date() }));
+      const notice =
+        req.query.saved === '1'
+          ? 'The event is saved.'
+          : req.query.done === 'skip'
+            ? 'The session is skipped.'
+            : req.query.done === 'restore'
+              ? 'The session is back on.'
+              : undefined;
+      return sendPage(
+        reply,
+        ManageEventPage({
+          site: siteFor(ctx, req),
+          e,
+          sessions: await occurrencesOf(ctx.pool, e.id),
+          counts: await attendanceCounts(ctx.pool, e.id),
+          csrf: reply.generateCsrf(),
+          notice,
+          now: new Date(),
+        }),
+      );
     });
 
     app.get<{ Params: { slug: string; id: string }; Querystring: { done?: string } }>('/events/:slug/sessions/:id', hide, async (req, reply) => {
       const e = await organizedEvent(req, req.params.slug);
       const o = await sessionOf(e, req.params.id);
-      const notice = { move: 'The session is moved; registrants were told.', cancel: 'The session is cancelled; registrants were told.', recording: 'The recording is saved.' }[req.query.done ?? ''] as string | undefined;
+      const notice = {
+        move: 'The session is moved; registrants were told.',
+        cancel: 'The session is cancelled; registrants were told.',
+        recording: 'The recording is saved.',
+      }[req.query.done ?? ''] as string | undefined;
       return sendPage(reply, SessionPage({ site: siteFor(ctx, req), e, o, csrf: reply.generateCsrf(), notice, now: new Date() }));
     });
 
@@ -36,8 +58,10 @@ export function eventSessionRoutes(ctx: AppContext): FastifyPluginAsync {
       const now = new Date();
       const d = await deps();
       const values: Record<string, string> = {};
-      for (const k of ['date', 'startTime', 'endTime', 'note', 'recordingUrl', 'youtubeId', 'recordingTitle', 'slidesUrl', 'transcript']) values[k] = field(req.body, k, k === 'transcript' ? 200000 : 1000);
-      const again = (errors: Record<string, string>) => sendPage(reply, SessionPage({ site: siteFor(ctx, req), e, o, csrf: reply.generateCsrf(), values, errors, now }), 400);
+      for (const k of ['date', 'startTime', 'endTime', 'note', 'recordingUrl', 'youtubeId', 'recordingTitle', 'slidesUrl', 'transcript'])
+        values[k] = field(req.body, k, k === 'transcript' ? 200000 : 1000);
+      const again = (errors: Record<string, string>) =>
+        sendPage(reply, SessionPage({ site: siteFor(ctx, req), e, o, csrf: reply.generateCsrf(), values, errors, now }), 400);
       if (action === 'skip' || action === 'restore') {
         await inTransaction(ctx.pool, async (tx) => {
           const changed = await changeOccurrence(tx, actorOf(req), o, { kind: action });
@@ -72,8 +96,10 @@ export function eventSessionRoutes(ctx: AppContext): FastifyPluginAsync {
       }
       if (action === 'recording') {
         const errors: Record<string, string> = {};
-        for (const k of ['recordingUrl', 'slidesUrl']) if (values[k] && !/^https?:\/\/\S+$/i.test(values[k]!)) errors[k] = 'Enter a full web address starting with https://';
-        if (values.youtubeId && !/^[A-Za-z0-9_-]{6,20}$/.test(values.youtubeId)) errors.youtubeId = 'A YouTube video id is the 11 letters and digits after v= in the video address.';
+        for (const k of ['recordingUrl', 'slidesUrl'])
+          if (values[k] && !/^https?:\/\/\S+$/i.test(values[k]!)) errors[k] = 'Enter a full web address starting with https://';
+        if (values.youtubeId && !/^[A-Za-z0-9_-]{6,20}$/.test(values.youtubeId))
+          errors.youtubeId = 'A YouTube video id is the 11 letters and digits after v= in the video address.';
         if (Object.keys(errors).length) return again(errors);
         const rec: Record<string, string> = {};
         if (values.recordingUrl) rec.url = values.recordingUrl;

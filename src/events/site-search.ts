@@ -7,7 +7,9 @@ import type { SearchSource } from '../library/index.ts';
 import { decodeEntities, HEADLINE, plainSql } from '../library/index.ts';
 
 export const eventSearchSource: SearchSource = {
-  name: 'events', label: 'Events', membersOnly: false,
+  name: 'events',
+  label: 'Events',
+  membersOnly: false,
   async search(db, q) {
     const { rows } = await db.query(
       `select e.slug, e.title, e.starts_at, ts_rank(doc, query) as rank,
@@ -19,6 +21,13 @@ export const eventSearchSource: SearchSource = {
         where e.status <> 'draft' and doc @@ query order by rank desc, e.starts_at desc limit $2`,
       [q.text, q.limit],
     );
-    return rows.map((r) => ({ source: 'events', title: r.title, url: `/events/${r.slug}`, snippet: decodeEntities(r.snippet), date: r.starts_at, rank: Number(r.rank) }));
+    return rows.map((r) => ({
+      source: 'events',
+      title: r.title,
+      url: `/events/${r.slug}`,
+      snippet: decodeEntities(r.snippet),
+      date: r.starts_at,
+      rank: Number(r.rank),
+    }));
   },
 };

@@ -46,24 +46,62 @@ function toEvent(r: any): StoredEvent {
   });
   const communities = (r.communities as any[]).map((c) => ({ id: Number(c.id), slug: c.slug as string, title: c.title as string }));
   const e: StoredEvent = {
-    id: Number(r.id), slug: r.slug, uid: r.uid, sequence: r.sequence, kind: r.kind as EventKind, status: r.status, title: r.title,
-    body: r.body_md, timeZone: r.time_zone, startsAt: r.starts_at, endsAt: r.ends_at, topics: r.topics, format: r.format as EventFormat,
-    venue: {}, registration: r.registration, recorded: r.recorded, questions: r.questions as Question[],
-    communityIds: communities.map((c) => c.id), communities, presenters, extra: r.extra, source: r.source, createdAt: r.created_at, updatedAt: r.updated_at,
+    id: Number(r.id),
+    slug: r.slug,
+    uid: r.uid,
+    sequence: r.sequence,
+    kind: r.kind as EventKind,
+    status: r.status,
+    title: r.title,
+    body: r.body_md,
+    timeZone: r.time_zone,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    topics: r.topics,
+    format: r.format as EventFormat,
+    venue: {},
+    registration: r.registration,
+    recorded: r.recorded,
+    questions: r.questions as Question[],
+    communityIds: communities.map((c) => c.id),
+    communities,
+    presenters,
+    extra: r.extra,
+    source: r.source,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
   const set = <K extends keyof StoredEvent>(k: K, v: StoredEvent[K] | undefined | null) => {
     if (v !== undefined && v !== null) e[k] = v;
   };
-  set('deck', opt(r.deck)); set('summary', opt(r.summary)); set('kicker', opt(r.kicker)); set('rrule', opt(r.rrule));
-  set('host', opt(r.host)); set('organizer', opt(r.organizer)); set('platform', r.platform ?? undefined); set('platformOther', opt(r.platform_other));
-  set('joinUrl', opt(r.join_url)); set('captionsUrl', opt(r.captions_url)); set('externalRegistrationUrl', opt(r.external_registration_url));
-  set('capacity', r.capacity ?? undefined); set('offerHours', r.offer_hours ?? undefined); set('conductUrl', opt(r.conduct_url));
+  set('deck', opt(r.deck));
+  set('summary', opt(r.summary));
+  set('kicker', opt(r.kicker));
+  set('rrule', opt(r.rrule));
+  set('host', opt(r.host));
+  set('organizer', opt(r.organizer));
+  set('platform', r.platform ?? undefined);
+  set('platformOther', opt(r.platform_other));
+  set('joinUrl', opt(r.join_url));
+  set('captionsUrl', opt(r.captions_url));
+  set('externalRegistrationUrl', opt(r.external_registration_url));
+  set('capacity', r.capacity ?? undefined);
+  set('offerHours', r.offer_hours ?? undefined);
+  set('conductUrl', opt(r.conduct_url));
   set('evaluationUrl', opt(r.evaluation_url));
   if (r.group_info) {
     e.groupId = Number(r.group_info.id);
     e.group = { id: Number(r.group_info.id), slug: r.group_info.slug, name: r.group_info.name, communitySlug: r.group_info.communitySlug };
   }
-  const venue = { name: r.venue_name, room: r.venue_room, address: r.venue_address, city: r.venue_city, state: r.venue_state, zip: r.venue_zip, map: r.venue_map };
+  const venue = {
+    name: r.venue_name,
+    room: r.venue_room,
+    address: r.venue_address,
+    city: r.venue_city,
+    state: r.venue_state,
+    zip: r.venue_zip,
+    map: r.venue_map,
+  };
   for (const [k, v] of Object.entries(venue)) if (v) (e.venue as Record<string, string>)[k] = v;
   return e;
 }
@@ -75,7 +113,15 @@ function toOccurrence(r: any): Occurrence {
   if (r.recording_title) recording.title = r.recording_title;
   if (r.transcript_md) recording.transcript = r.transcript_md;
   if (r.slides_url) recording.slidesUrl = r.slides_url;
-  const o: Occurrence = { id: Number(r.id), eventId: Number(r.event_id), originalStart: r.original_start, startsAt: r.starts_at, endsAt: r.ends_at, status: r.status, recording };
+  const o: Occurrence = {
+    id: Number(r.id),
+    eventId: Number(r.event_id),
+    originalStart: r.original_start,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    status: r.status,
+    recording,
+  };
   if (r.note) o.note = r.note;
   return o;
 }
@@ -99,12 +145,42 @@ export async function eventSlugs(db: Queryable): Promise<Set<string>> {
 function columnValues(input: EventInput): unknown[] {
   const v = input.venue;
   return [
-    input.slug, input.kind, input.status, input.title, input.deck ?? null, input.summary ?? null, input.kicker ?? null, input.body,
-    input.timeZone, input.startsAt, input.endsAt, input.rrule ?? null, input.host ?? null, input.organizer ?? null, input.topics,
-    input.format, v.name ?? null, v.room ?? null, v.address ?? null, v.city ?? null, v.state ?? null, v.zip ?? null, v.map ?? null,
-    input.platform ?? null, input.platformOther ?? null, input.joinUrl ?? null, input.captionsUrl ?? null, input.registration,
-    input.externalRegistrationUrl ?? null, input.capacity ?? null, input.offerHours ?? null, input.conductUrl ?? null, input.recorded,
-    input.evaluationUrl ?? null, JSON.stringify(input.questions), JSON.stringify(input.extra),
+    input.slug,
+    input.kind,
+    input.status,
+    input.title,
+    input.deck ?? null,
+    input.summary ?? null,
+    input.kicker ?? null,
+    input.body,
+    input.timeZone,
+    input.startsAt,
+    input.endsAt,
+    input.rrule ?? null,
+    input.host ?? null,
+    input.organizer ?? null,
+    input.topics,
+    input.format,
+    v.name ?? null,
+    v.room ?? null,
+    v.address ?? null,
+    v.city ?? null,
+    v.state ?? null,
+    v.zip ?? null,
+    v.map ?? null,
+    input.platform ?? null,
+    input.platformOther ?? null,
+    input.joinUrl ?? null,
+    input.captionsUrl ?? null,
+    input.registration,
+    input.externalRegistrationUrl ?? null,
+    input.capacity ?? null,
+    input.offerHours ?? null,
+    input.conductUrl ?? null,
+    input.recorded,
+    input.evaluationUrl ?? null,
+    JSON.stringify(input.questions),
+    JSON.stringify(input.extra),
   ];
 }
 
@@ -119,28 +195,43 @@ async function saveLinks(db: Queryable, id: number, input: EventInput): Promise<
   await db.query('delete from event_presenters where event_id = $1', [id]);
   for (const [i, p] of input.presenters.entries()) {
     await db.query('insert into event_presenters (event_id, position, member_id, author_slug, name, title, agency) values ($1,$2,$3,$4,$5,$6,$7)', [
-      id, i, p.memberId ?? null, p.authorSlug ?? null, p.name, p.title ?? null, p.agency ?? null,
+      id,
+      i,
+      p.memberId ?? null,
+      p.authorSlug ?? null,
+      p.name,
+      p.title ?? null,
+      p.agency ?? null,
     ]);
   }
 }
 
 /** Create an event and its occurrences (in the caller's transaction), audited. */
-export async function createEvent(db: Queryable, actor: Actor, input: EventInput, opts: { source: 'web' | 'import' | 'cli'; now?: Date }): Promise<StoredEvent> {
+export async function createEvent(
+  db: Queryable,
+  actor: Actor,
+  input: EventInput,
+  opts: { source: 'web' | 'import' | 'cli'; now?: Date },
+): Promise<StoredEvent> {
   const exists = await db.query('select 1 from events where slug = $1', [input.slug]);
   if (exists.rows.length) throw new EventExistsError(input.slug);
-  const placeholders = columnValues(input).map((_, i) => `$${i + 1}`).join(', ');
-  const { rows } = await db.query<{ id: string }>(
-    `insert into events (${FIELD_LIST}, uid, source) values (${placeholders}, $37, $38) returning id`,
-    [...columnValues(input), `${randomUUID()}@socialgov`, opts.source],
-  );
+  const placeholders = columnValues(input)
+    .map((_, i) => `$${i + 1}`)
+    .join(', ');
+  const { rows } = await db.query<{ id: string }>(`insert into events (${FIELD_LIST}, uid, source) values (${placeholders}, $37, $38) returning id`, [
+    ...columnValues(input),
+    `${randomUUID()}@socialgov`,
+    opts.source,
+  ]);
   const id = Number(rows[0]!.id);
   await saveLinks(db, id, input);
   await syncOccurrences(db, id, opts.now ?? new Date());
   if (input.recording && !input.rrule) {
     const r = input.recording;
-    await db.query('update event_occurrences set recording_url = $2, youtube_id = $3, recording_title = $4, transcript_md = $5, slides_url = $6 where event_id = $1', [
-      id, r.url ?? null, r.youtubeId ?? null, r.title ?? null, r.transcript ?? null, r.slidesUrl ?? null,
-    ]);
+    await db.query(
+      'update event_occurrences set recording_url = $2, youtube_id = $3, recording_title = $4, transcript_md = $5, slides_url = $6 where event_id = $1',
+      [id, r.url ?? null, r.youtubeId ?? null, r.title ?? null, r.transcript ?? null, r.slidesUrl ?? null],
+    );
   }
   await recordAudit(db, actor, { action: `event.create.${opts.source}`, subjectType: 'event', subjectId: input.slug, after: input });
   return (await findEventById(db, id))!;
@@ -149,7 +240,8 @@ export async function createEvent(db: Queryable, actor: Actor, input: EventInput
 /** What registrants see: a change to any of these raises the iCalendar SEQUENCE and mails them. */
 export function registrantsShouldKnow(before: StoredEvent, after: EventInput): string[] {
   const changed: string[] = [];
-  if (before.startsAt.getTime() !== after.startsAt.getTime() || before.endsAt.getTime() !== after.endsAt.getTime() || before.timeZone !== after.timeZone) changed.push('time');
+  if (before.startsAt.getTime() !== after.startsAt.getTime() || before.endsAt.getTime() !== after.endsAt.getTime() || before.timeZone !== after.timeZone)
+    changed.push('time');
   if ((before.rrule ?? '') !== (after.rrule ?? '')) changed.push('schedule');
   if (JSON.stringify(before.venue) !== JSON.stringify(after.venue) || before.format !== after.format) changed.push('place');
   if ((before.joinUrl ?? '') !== (after.joinUrl ?? '') || (before.platform ?? '') !== (after.platform ?? '')) changed.push('join link');
@@ -160,15 +252,27 @@ export function registrantsShouldKnow(before: StoredEvent, after: EventInput): s
 }
 
 /** Change an event (in the caller's transaction), audited; returns what registrants should hear about. */
-export async function updateEvent(db: Queryable, actor: Actor, before: StoredEvent, input: EventInput, now = new Date()): Promise<{ event: StoredEvent; changes: string[] }> {
+export async function updateEvent(
+  db: Queryable,
+  actor: Actor,
+  before: StoredEvent,
+  input: EventInput,
+  now = new Date(),
+): Promise<{ event: StoredEvent; changes: string[] }> {
   if (input.slug !== before.slug) {
     const taken = await db.query('select 1 from events where slug = $1', [input.slug]);
     if (taken.rows.length) throw new EventExistsError(input.slug);
   }
   const changes = registrantsShouldKnow(before, input);
   const values = columnValues(input);
-  const sets = FIELD_LIST.split(',').map((f, i) => `${f.trim()} = $${i + 2}`).join(', ');
-  await db.query(`update events set ${sets}, sequence = sequence + $${values.length + 2}, updated_at = now() where id = $1`, [before.id, ...values, changes.length ? 1 : 0]);
+  const sets = FIELD_LIST.split(',')
+    .map((f, i) => `${f.trim()} = $${i + 2}`)
+    .join(', ');
+  await db.query(`update events set ${sets}, sequence = sequence + $${values.length + 2}, updated_at = now() where id = $1`, [
+    before.id,
+    ...values,
+    changes.length ? 1 : 0,
+  ]);
   await saveLinks(db, before.id, input);
   await syncOccurrences(db, before.id, now);
   const { id: _id, uid: _uid, sequence: _seq, communities: _c, createdAt: _ca, updatedAt: _ua, source: _s, ...old } = before;
@@ -191,7 +295,9 @@ export async function syncOccurrences(db: Queryable, eventId: number, now: Date)
   const e = await findEventById(db, eventId);
   if (!e) return [];
   const duration = e.endsAt.getTime() - e.startsAt.getTime();
-  const horizon = DateTime.fromJSDate(e.startsAt > now ? e.startsAt : now).plus({ months: SERIES_HORIZON_MONTHS }).toJSDate();
+  const horizon = DateTime.fromJSDate(e.startsAt > now ? e.startsAt : now)
+    .plus({ months: SERIES_HORIZON_MONTHS })
+    .toJSDate();
   const starts = e.rrule ? expandRule(parseRule(e.rrule, e.timeZone), e.startsAt, e.timeZone, horizon) : [e.startsAt];
   const { rows } = await db.query('select * from event_occurrences where event_id = $1 order by original_start', [eventId]);
   const existing = rows.map(toOccurrence);
@@ -210,7 +316,11 @@ export async function syncOccurrences(db: Queryable, eventId: number, now: Date)
     }
     const sameDay = e.rrule ? unmatched.get(localDay(start)) : existing.length === 1 ? existing[0] : undefined;
     if (sameDay) {
-      await db.query('update event_occurrences set original_start = $2, starts_at = $2, ends_at = $3, updated_at = now() where id = $1', [sameDay.id, start, end]);
+      await db.query('update event_occurrences set original_start = $2, starts_at = $2, ends_at = $3, updated_at = now() where id = $1', [
+        sameDay.id,
+        start,
+        end,
+      ]);
       unmatched.delete(localDay(sameDay.originalStart));
       continue;
     }
@@ -245,13 +355,30 @@ async function extendSeriesRegistrations(db: Queryable, eventId: number, occurre
   const capacity = cap.rows[0]?.capacity ?? null;
   for (const occurrenceId of occurrenceIds) {
     for (const g of groups.rows) {
-      const taken = await db.query<{ n: string }>(`select count(*) as n from event_registrations where occurrence_id = $1 and status in ('registered', 'offered')`, [occurrenceId]);
+      const taken = await db.query<{ n: string }>(
+        `select count(*) as n from event_registrations where occurrence_id = $1 and status in ('registered', 'offered')`,
+        [occurrenceId],
+      );
       const status = capacity === null || Number(taken.rows[0]!.n) < capacity ? 'registered' : 'waitlisted';
       await db.query(
         `insert into event_registrations (occurrence_id, member_id, series_group, name, email, agency, status, needs_captions, needs_asl,
            accommodation_other, recording_consent, conduct_ack, answers)
          values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) on conflict do nothing`,
-        [occurrenceId, g.member_id, g.series_group, g.name, g.email, g.agency, status, g.needs_captions, g.needs_asl, g.accommodation_other, g.recording_consent, g.conduct_ack, g.answers],
+        [
+          occurrenceId,
+          g.member_id,
+          g.series_group,
+          g.name,
+          g.email,
+          g.agency,
+          status,
+          g.needs_captions,
+          g.needs_asl,
+          g.accommodation_other,
+          g.recording_consent,
+          g.conduct_ack,
+          g.answers,
+        ],
       );
     }
   }
@@ -319,7 +446,10 @@ function occurrenceWhere(f: EventFilter): { where: string; params: unknown[]; p:
   if (f.kind) where.push(`e.kind = ${p(f.kind)}`);
   if (f.format) where.push(`e.format = ${p(f.format)}`);
   if (f.topic) where.push(`${p(f.topic)} = any(e.topics)`);
-  if (f.community) where.push(`exists (select 1 from event_communities ec join communities c on c.id = ec.community_id where ec.event_id = e.id and c.slug = ${p(f.community)})`);
+  if (f.community)
+    where.push(
+      `exists (select 1 from event_communities ec join communities c on c.id = ec.community_id where ec.event_id = e.id and c.slug = ${p(f.community)})`,
+    );
   if (f.groupId !== undefined) where.push(`e.group_id = ${p(f.groupId)}`);
   if (f.withRecording) where.push(`(o.recording_url is not null or o.youtube_id is not null)`);
   if (f.endedBy) where.push(`o.ends_at <= ${p(f.endedBy)}`);
@@ -397,16 +527,20 @@ export async function changeOccurrence(db: Queryable, actor: Actor, o: Occurrenc
       await db.query(`update event_occurrences set status = 'cancelled', note = $2, updated_at = now() where id = $1`, [o.id, change.note ?? null]);
       break;
     case 'restore':
-      await db.query(`update event_occurrences set status = 'scheduled', starts_at = original_start, ends_at = original_start + (ends_at - starts_at), updated_at = now() where id = $1`, [o.id]);
+      await db.query(
+        `update event_occurrences set status = 'scheduled', starts_at = original_start, ends_at = original_start + (ends_at - starts_at), updated_at = now() where id = $1`,
+        [o.id],
+      );
       break;
     case 'move':
       await db.query(`update event_occurrences set starts_at = $2, ends_at = $3, updated_at = now() where id = $1`, [o.id, change.startsAt, change.endsAt]);
       break;
     case 'recording': {
       const r = change.recording;
-      await db.query('update event_occurrences set recording_url = $2, youtube_id = $3, recording_title = $4, transcript_md = $5, slides_url = $6, updated_at = now() where id = $1', [
-        o.id, r.url ?? null, r.youtubeId ?? null, r.title ?? null, r.transcript ?? null, r.slidesUrl ?? null,
-      ]);
+      await db.query(
+        'update event_occurrences set recording_url = $2, youtube_id = $3, recording_title = $4, transcript_md = $5, slides_url = $6, updated_at = now() where id = $1',
+        [o.id, r.url ?? null, r.youtubeId ?? null, r.title ?? null, r.transcript ?? null, r.slidesUrl ?? null],
+      );
       break;
     }
   }

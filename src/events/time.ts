@@ -56,8 +56,17 @@ export function isValidZone(zone: string): boolean {
 
 /** Zones offered in forms: the U.S. zones first. */
 export const COMMON_ZONES = [
-  'America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage',
-  'Pacific/Honolulu', 'America/Puerto_Rico', 'Pacific/Guam', 'Pacific/Pago_Pago', 'UTC',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Phoenix',
+  'America/Los_Angeles',
+  'America/Anchorage',
+  'Pacific/Honolulu',
+  'America/Puerto_Rico',
+  'Pacific/Guam',
+  'Pacific/Pago_Pago',
+  'UTC',
 ];
 
 /** A local date and time typed in a form ("2026-11-04" and "14:00") in `zone`, or undefined when not real. */

@@ -34,7 +34,9 @@ export function TableHead({ caption, columns }: { caption: string; columns: stri
       <thead>
         <tr>
           {columns.map((c) => (
-            <th scope="col" safe>{c}</th>
+            <th scope="col" safe>
+              {c}
+            </th>
           ))}
         </tr>
       </thead>

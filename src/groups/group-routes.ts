@@ -14,7 +14,10 @@ export function groupPageRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/groups', publicPage, async (req, reply) => {
       const c = await community(req.params.slug);
-      return sendPage(reply, GroupsPage({ site: siteFor(ctx, req), community: c, groups: await listGroups(ctx.pool, c.slug), canStart: await mayStart(req, c.id) }));
+      return sendPage(
+        reply,
+        GroupsPage({ site: siteFor(ctx, req), community: c, groups: await listGroups(ctx.pool, c.slug), canStart: await mayStart(req, c.id) }),
+      );
     });
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/groups/new', hide, async (req, reply) => {
@@ -30,8 +33,11 @@ export function groupPageRoutes(ctx: AppContext): FastifyPluginAsync {
       const c = await community(req.params.slug);
       if (!(await mayStart(req, c.id))) throw new ForbiddenError(`Members of ${c.title} can start working groups. Join the community first.`);
       const values: GroupFormValues = {
-        name: field(req.body, 'name', 200), slug: field(req.body, 'slug', 100), charter: field(req.body, 'charter', 20000),
-        status: field(req.body, 'status', 20), joinPolicy: field(req.body, 'joinPolicy', 10) === 'closed' ? 'closed' : 'open',
+        name: field(req.body, 'name', 200),
+        slug: field(req.body, 'slug', 100),
+        charter: field(req.body, 'charter', 20000),
+        status: field(req.body, 'status', 20),
+        joinPolicy: field(req.body, 'joinPolicy', 10) === 'closed' ? 'closed' : 'open',
       };
       const errors: FieldErrors = {};
       if (!values.name) errors.name = 'Enter a name for the working group.';
@@ -39,12 +45,23 @@ export function groupPageRoutes(ctx: AppContext): FastifyPluginAsync {
       if (values.name && !SLUG.test(slug)) errors.slug = 'Use only lower-case letters, digits and single hyphens, for example public-participation.';
       if (!values.charter) errors.charter = 'Write the charter: why the group exists and what it will produce.';
       if (!(GROUP_STATUSES as readonly string[]).includes(values.status)) errors.status = 'Choose a status from the list.';
-      const again = (e: FieldErrors) => sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: c, csrf: reply.generateCsrf(), values, errors: e }), 400);
+      const again = (e: FieldErrors) =>
+        sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: c, csrf: reply.generateCsrf(), values, errors: e }), 400);
       if (Object.keys(errors).length) return again(errors);
       try {
-        await createGroup(ctx.pool, { name: v.email, source: req.ip }, {
-          communityId: c.id, slug, name: values.name, charter: values.charter, status: values.status as GroupStatus, joinPolicy: values.joinPolicy as 'open' | 'closed',
-        }, [v.memberId]);
+        await createGroup(
+          ctx.pool,
+          { name: v.email, source: req.ip },
+          {
+            communityId: c.id,
+            slug,
+            name: values.name,
+            charter: values.charter,
+            status: values.status as GroupStatus,
+            joinPolicy: values.joinPolicy as 'open' | 'closed',
+          },
+          [v.memberId],
+        );
       } catch (err) {
         if (err instanceof GroupError) return again({ slug: err.message });
         throw err;

@@ -59,13 +59,23 @@ const SELECT = `select g.*, c.slug as community_slug, coalesce(c.short_name, c.t
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toSummary(r: any): GroupSummary {
   return {
-    id: Number(r.id), communityId: Number(r.community_id), communitySlug: r.community_slug, communityTitle: r.community_title, slug: r.slug, name: r.name,
-    status: r.status, joinPolicy: r.join_policy, charter: r.charter_md, members: Number(r.members),
+    id: Number(r.id),
+    communityId: Number(r.community_id),
+    communitySlug: r.community_slug,
+    communityTitle: r.community_title,
+    slug: r.slug,
+    name: r.name,
+    status: r.status,
+    joinPolicy: r.join_policy,
+    charter: r.charter_md,
+    members: Number(r.members),
   };
 }
 
 export async function listGroups(db: Queryable, communitySlug: string): Promise<GroupSummary[]> {
-  const { rows } = await db.query(`${SELECT} where c.slug = $1 order by case g.status when 'active' then 0 when 'forming' then 1 else 2 end, g.name`, [communitySlug]);
+  const { rows } = await db.query(`${SELECT} where c.slug = $1 order by case g.status when 'active' then 0 when 'forming' then 1 else 2 end, g.name`, [
+    communitySlug,
+  ]);
   return rows.map(toSummary);
 }
 
@@ -114,7 +124,10 @@ export async function createGroup(pool: pg.Pool, actor: Actor, g: GroupInput, le
     );
     const id = Number(rows[0]!.id);
     for (const m of leadMemberIds) {
-      const r = await db.query(`insert into working_group_members (group_id, member_id, role, status) values ($1, $2, 'lead', 'active') on conflict do nothing`, [id, m]);
+      const r = await db.query(
+        `insert into working_group_members (group_id, member_id, role, status) values ($1, $2, 'lead', 'active') on conflict do nothing`,
+        [id, m],
+      );
       if (r.rowCount) await startSubscription(db, { groupId: id }, m);
     }
     await recordAudit(db, actor, { action: 'group.create', subjectType: 'working-group', subjectId: String(id), after: { ...g, leads: leadMemberIds } });
@@ -122,20 +135,35 @@ export async function createGroup(pool: pg.Pool, actor: Actor, g: GroupInput, le
   });
 }
 
-export async function updateGroup(db: Queryable, actor: Actor, group: GroupSummary, changes: Pick<GroupInput, 'name' | 'charter' | 'status' | 'joinPolicy'>): Promise<void> {
+export async function updateGroup(
+  db: Queryable,
+  actor: Actor,
+  group: GroupSummary,
+  changes: Pick<GroupInput, 'name' | 'charter' | 'status' | 'joinPolicy'>,
+): Promise<void> {
   await db.query('update working_groups set name = $2, charter_md = $3, status = $4, join_policy = $5, updated_at = now() where id = $1', [
-    group.id, changes.name, changes.charter, changes.status, changes.joinPolicy,
+    group.id,
+    changes.name,
+    changes.charter,
+    changes.status,
+    changes.joinPolicy,
   ]);
   await recordAudit(db, actor, {
-    action: 'group.edit', subjectType: 'working-group', subjectId: String(group.id),
-    before: { name: group.name, status: group.status, joinPolicy: group.joinPolicy }, after: { name: changes.name, status: changes.status, joinPolicy: changes.joinPolicy },
+    action: 'group.edit',
+    subjectType: 'working-group',
+    subjectId: String(group.id),
+    before: { name: group.name, status: group.status, joinPolicy: group.joinPolicy },
+    after: { name: changes.name, status: changes.status, joinPolicy: changes.joinPolicy },
   });
 }
 
 /** Leads of the group, the community's coordinators and site admins may run it. */
 export async function canLead(db: Queryable, viewer: { memberId: number; siteAdmin: boolean }, group: GroupSummary): Promise<boolean> {
   if (await canCoordinate(db, viewer, group.communityId)) return true;
-  const { rows } = await db.query(`select 1 from working_group_members where group_id = $1 and member_id = $2 and role = 'lead' and status = 'active'`, [group.id, viewer.memberId]);
+  const { rows } = await db.query(`select 1 from working_group_members where group_id = $1 and member_id = $2 and role = 'lead' and status = 'active'`, [
+    group.id,
+    viewer.memberId,
+  ]);
   return rows.length > 0;
 }
 
@@ -158,7 +186,12 @@ export async function joinGroup(db: Queryable, actor: Actor, group: GroupSummary
   );
   // the group's list: digests start at its newest planned post (the lists feature's subscription)
   if (status === 'active' && before !== 'active') await startSubscription(db, { groupId: group.id }, memberId);
-  await recordAudit(db, actor, { action: status === 'active' ? 'group.join' : 'group.request', subjectType: 'working-group', subjectId: `${group.id}:${memberId}`, after: { status } });
+  await recordAudit(db, actor, {
+    action: status === 'active' ? 'group.join' : 'group.request',
+    subjectType: 'working-group',
+    subjectId: `${group.id}:${memberId}`,
+    after: { status },
+  });
   return status === 'active' ? 'joined' : 'requested';
 }
 
@@ -168,7 +201,11 @@ export async function leaveGroup(db: Queryable, actor: Actor, group: GroupSummar
 }
 
 /** How an active member gets the group's list: their own choice for it, or null (as for the community's list); kept by the lists feature. */
-export async function groupDelivery(db: Queryable, groupId: number, memberId: number): Promise<{ own: DeliveryMode | null; community: DeliveryMode } | undefined> {
+export async function groupDelivery(
+  db: Queryable,
+  groupId: number,
+  memberId: number,
+): Promise<{ own: DeliveryMode | null; community: DeliveryMode } | undefined> {
   if ((await personIn(db, groupId, memberId)) !== 'active') return undefined;
   return listDelivery(db, groupId, memberId);
 }
@@ -180,7 +217,10 @@ export async function groupDelivery(db: Queryable, groupId: number, memberId: nu
  */
 export async function setGroupDelivery(db: Queryable, actor: Actor, group: GroupSummary, memberId: number, mode: DeliveryMode | null): Promise<void> {
   if (mode !== null && !DELIVERY_MODES.includes(mode)) throw new GroupError('Choose how you want to get the group’s messages from the list.');
-  const r = await db.query(`update working_group_members set updated_at = now() where group_id = $1 and member_id = $2 and status = 'active'`, [group.id, memberId]);
+  const r = await db.query(`update working_group_members set updated_at = now() where group_id = $1 and member_id = $2 and status = 'active'`, [
+    group.id,
+    memberId,
+  ]);
   if (!r.rowCount) throw new GroupError('Only the group’s members choose how they get its list. Join the group first.');
   await setListDelivery(db, group.id, memberId, mode);
   await recordAudit(db, actor, { action: 'group.delivery', subjectType: 'working-group', subjectId: `${group.id}:${memberId}`, after: { deliveryMode: mode } });
@@ -188,10 +228,11 @@ export async function setGroupDelivery(db: Queryable, actor: Actor, group: Group
 
 /** A lead approves or declines a pending request. */
 export async function decideRequest(db: Queryable, actor: Actor, group: GroupSummary, memberId: number, approve: boolean): Promise<void> {
-  const r = await db.query(
-    `update working_group_members set status = $3, updated_at = now() where group_id = $1 and member_id = $2 and status = 'pending'`,
-    [group.id, memberId, approve ? 'active' : 'declined'],
-  );
+  const r = await db.query(`update working_group_members set status = $3, updated_at = now() where group_id = $1 and member_id = $2 and status = 'pending'`, [
+    group.id,
+    memberId,
+    approve ? 'active' : 'declined',
+  ]);
   if (!r.rowCount) throw new GroupError('That request was already decided, or withdrawn. Reload the page.');
   if (approve) await startSubscription(db, { groupId: group.id }, memberId);
   await recordAudit(db, actor, { action: approve ? 'group.approve' : 'group.decline', subjectType: 'working-group', subjectId: `${group.id}:${memberId}` });
@@ -212,7 +253,10 @@ export async function addDeliverable(db: Queryable, actor: Actor, group: GroupSu
 }
 
 /** The groups that produced a guide or article, for "Produced by" on library pages. */
-export async function producersOf(db: Queryable, item: { kind: 'guide' | 'article'; id: number }): Promise<Array<{ communitySlug: string; slug: string; name: string }>> {
+export async function producersOf(
+  db: Queryable,
+  item: { kind: 'guide' | 'article'; id: number },
+): Promise<Array<{ communitySlug: string; slug: string; name: string }>> {
   const { rows } = await db.query(
     `select c.slug as community_slug, g.slug, g.name from working_group_deliverables d join working_groups g on g.id = d.group_id join communities c on c.id = g.community_id
       where ${item.kind === 'guide' ? 'd.guide_id' : 'd.article_id'} = $1 order by g.name`,
@@ -223,7 +267,10 @@ export async function producersOf(db: Queryable, item: { kind: 'guide' | 'articl
 
 /** Make an active member of the group one of its leads. */
 export async function makeLead(db: Queryable, actor: Actor, group: GroupSummary, memberId: number): Promise<void> {
-  const r = await db.query(`update working_group_members set role = 'lead', updated_at = now() where group_id = $1 and member_id = $2 and status = 'active' and role = 'member'`, [group.id, memberId]);
+  const r = await db.query(
+    `update working_group_members set role = 'lead', updated_at = now() where group_id = $1 and member_id = $2 and status = 'active' and role = 'member'`,
+    [group.id, memberId],
+  );
   if (!r.rowCount) throw new GroupError('Only an active member of the group can become a lead. Reload the page.');
   await recordAudit(db, actor, { action: 'group.lead', subjectType: 'working-group', subjectId: `${group.id}:${memberId}`, after: { role: 'lead' } });
 }

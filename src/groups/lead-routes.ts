@@ -14,13 +14,25 @@ export function groupLeadRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/edit', hide, async (req, reply) => {
       const { g } = await ledBy(req, req.params.slug, req.params.group);
       const values: GroupFormValues = { name: g.name, slug: g.slug, charter: g.charter, status: g.status, joinPolicy: g.joinPolicy };
-      return sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: { slug: g.communitySlug, title: g.communityTitle }, csrf: reply.generateCsrf(), values, editing: g.slug }));
+      return sendPage(
+        reply,
+        NewGroupPage({
+          site: siteFor(ctx, req),
+          community: { slug: g.communitySlug, title: g.communityTitle },
+          csrf: reply.generateCsrf(),
+          values,
+          editing: g.slug,
+        }),
+      );
     });
 
     app.post<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/edit', csrf, async (req, reply) => {
       const { v, g } = await ledBy(req, req.params.slug, req.params.group);
       const values: GroupFormValues = {
-        name: field(req.body, 'name', 200), slug: g.slug, charter: field(req.body, 'charter', 20000), status: field(req.body, 'status', 20),
+        name: field(req.body, 'name', 200),
+        slug: g.slug,
+        charter: field(req.body, 'charter', 20000),
+        status: field(req.body, 'status', 20),
         joinPolicy: field(req.body, 'joinPolicy', 10) === 'closed' ? 'closed' : 'open',
       };
       const errors: FieldErrors = {};
@@ -28,9 +40,25 @@ export function groupLeadRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!values.charter) errors.charter = 'Write the charter: why the group exists and what it will produce.';
       if (!(GROUP_STATUSES as readonly string[]).includes(values.status)) errors.status = 'Choose a status from the list.';
       if (Object.keys(errors).length) {
-        return sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: { slug: g.communitySlug, title: g.communityTitle }, csrf: reply.generateCsrf(), values, errors, editing: g.slug }), 400);
+        return sendPage(
+          reply,
+          NewGroupPage({
+            site: siteFor(ctx, req),
+            community: { slug: g.communitySlug, title: g.communityTitle },
+            csrf: reply.generateCsrf(),
+            values,
+            errors,
+            editing: g.slug,
+          }),
+          400,
+        );
       }
-      await updateGroup(ctx.pool, { name: v.email, source: req.ip }, g, { name: values.name, charter: values.charter, status: values.status as GroupStatus, joinPolicy: values.joinPolicy as 'open' | 'closed' });
+      await updateGroup(ctx.pool, { name: v.email, source: req.ip }, g, {
+        name: values.name,
+        charter: values.charter,
+        status: values.status as GroupStatus,
+        joinPolicy: values.joinPolicy as 'open' | 'closed',
+      });
       return reply.redirect(`/communities/${g.communitySlug}/groups/${g.slug}?done=saved`, 303);
     });
 
@@ -65,7 +93,17 @@ export function groupLeadRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!(await canLead(ctx.pool, v, g))) throw new ForbiddenError('Only the group’s leads and the community’s coordinators can add deliverables.');
       const item = field(req.body, 'item', 300);
       const m = /(?:^|\/library\/)(guides|articles)\/([a-z0-9-]+)\/?$/.exec(item.replace(/^https?:\/\/[^/]+/, ''));
-      if (!m) return page(req, reply, g, { deliverableValue: item, deliverableErrors: { item: 'Enter a library address such as /library/guides/public-participation or /library/articles/some-article.' } }, 400);
+      if (!m)
+        return page(
+          req,
+          reply,
+          g,
+          {
+            deliverableValue: item,
+            deliverableErrors: { item: 'Enter a library address such as /library/guides/public-participation or /library/articles/some-article.' },
+          },
+          400,
+        );
       try {
         await addDeliverable(ctx.pool, { name: v.email, source: req.ip }, g, { kind: m[1] === 'guides' ? 'guide' : 'article', slug: m[2]! });
       } catch (err) {

@@ -3,7 +3,15 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { Group } from './groups.ts';
 import {
-  createEvent, EventExistsError, EventFormPage, type EventFormValues, formValues, type GroupMeetingForm, linkPresenters, readEventForm, RuleError,
+  createEvent,
+  EventExistsError,
+  EventFormPage,
+  type EventFormValues,
+  formValues,
+  type GroupMeetingForm,
+  linkPresenters,
+  readEventForm,
+  RuleError,
 } from '../events/index.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
 
@@ -21,18 +29,38 @@ export function groupMeetingRoutes(ctx: AppContext): FastifyPluginAsync {
         title: `Schedule a meeting of ${g.name}`,
         action: `${home}/meetings/new`,
         breadcrumbs: [
-          { href: '/', label: 'Home' }, { href: '/communities', label: 'Communities' }, { href: `/communities/${g.communitySlug}`, label: g.communityTitle },
-          { href: `/communities/${g.communitySlug}/groups`, label: 'Working groups' }, { href: home, label: g.name }, { label: 'Schedule a meeting' },
+          { href: '/', label: 'Home' },
+          { href: '/communities', label: 'Communities' },
+          { href: `/communities/${g.communitySlug}`, label: g.communityTitle },
+          { href: `/communities/${g.communitySlug}/groups`, label: 'Working groups' },
+          { href: home, label: g.name },
+          { label: 'Schedule a meeting' },
         ],
       };
     }
 
     app.get<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/meetings/new', hide, async (req, reply) => {
       const { g } = await ledBy(req, req.params.slug, req.params.group);
-      const values: EventFormValues = { title: `${g.name} meeting`, kind: 'meeting', status: 'published', registration: 'members', format: 'online', timeZone: 'America/New_York' };
-      return sendPage(reply, EventFormPage({
-        site: siteFor(ctx, req), communities: [{ id: g.communityId, title: g.communityTitle }], checked: [g.communityId], values, errors: {}, csrf: reply.generateCsrf(), meeting: meetingForm(g),
-      }));
+      const values: EventFormValues = {
+        title: `${g.name} meeting`,
+        kind: 'meeting',
+        status: 'published',
+        registration: 'members',
+        format: 'online',
+        timeZone: 'America/New_York',
+      };
+      return sendPage(
+        reply,
+        EventFormPage({
+          site: siteFor(ctx, req),
+          communities: [{ id: g.communityId, title: g.communityTitle }],
+          checked: [g.communityId],
+          values,
+          errors: {},
+          csrf: reply.generateCsrf(),
+          meeting: meetingForm(g),
+        }),
+      );
     });
 
     app.post<{ Params: { slug: string; group: string } }>('/communities/:slug/groups/:group/meetings/new', csrf, async (req, reply) => {
@@ -40,9 +68,19 @@ export function groupMeetingRoutes(ctx: AppContext): FastifyPluginAsync {
       const values = formValues(req.body);
       // A group's meeting belongs to the group's community, whatever boxes were ticked.
       const again = (errors: Record<string, string>, status = 400) =>
-        sendPage(reply, EventFormPage({
-          site: siteFor(ctx, req), communities: [{ id: g.communityId, title: g.communityTitle }], checked: [g.communityId], values, errors, csrf: reply.generateCsrf(), meeting: meetingForm(g),
-        }), status);
+        sendPage(
+          reply,
+          EventFormPage({
+            site: siteFor(ctx, req),
+            communities: [{ id: g.communityId, title: g.communityTitle }],
+            checked: [g.communityId],
+            values,
+            errors,
+            csrf: reply.generateCsrf(),
+            meeting: meetingForm(g),
+          }),
+          status,
+        );
       const parsed = readEventForm(values, [g.communityId]);
       if (!parsed.ok) return again(parsed.errors);
       const unknown = await linkPresenters(ctx.pool, parsed.input);

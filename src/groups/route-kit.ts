@@ -13,8 +13,15 @@ import { listDomainOf } from '../platform/config.ts';
 
 export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const NOTICES: Record<string, string> = {
-  joined: 'You joined the working group.', requested: 'Your request is with the group’s leads.', left: 'You left the working group.',
-  approved: 'Approved: they are now in the group.', saved: 'The working group is saved.', lead: 'They are now a lead.', declined: 'Declined.', deliverable: 'Added to the group page.', created: 'The working group is started.',
+  joined: 'You joined the working group.',
+  requested: 'Your request is with the group’s leads.',
+  left: 'You left the working group.',
+  approved: 'Approved: they are now in the group.',
+  saved: 'The working group is saved.',
+  lead: 'They are now a lead.',
+  declined: 'Declined.',
+  deliverable: 'Added to the group page.',
+  created: 'The working group is started.',
   meeting: 'The meeting is scheduled. It is on this page and in the events calendar.',
   delivery: 'Saved: this is how you get the group’s list now.',
   draft: 'The meeting is saved as a draft. Only the group’s leads see it, under “For leads”; publish it from its page.',
@@ -51,24 +58,46 @@ export function groupRouteKit(ctx: AppContext, app: FastifyInstance) {
     return req.viewer;
   }
 
-  async function page(req: FastifyRequest, reply: FastifyReply, g: Group, extra: { notice?: string; error?: string; deliverableErrors?: FieldErrors; deliverableValue?: string } = {}, status = 200) {
+  async function page(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    g: Group,
+    extra: { notice?: string; error?: string; deliverableErrors?: FieldErrors; deliverableValue?: string } = {},
+    status = 200,
+  ) {
     const v = req.viewer;
     const list = await listOfGroup(ctx.pool, g.id);
     const now = new Date();
-    const past = (await listOccurrences(ctx.pool, { groupId: g.id, to: now, descending: true, limit: 20 })).filter((x) => x.occurrence.endsAt <= now).slice(0, 10);
+    const past = (await listOccurrences(ctx.pool, { groupId: g.id, to: now, descending: true, limit: 20 }))
+      .filter((x) => x.occurrence.endsAt <= now)
+      .slice(0, 10);
     const lead = v ? await canLead(ctx.pool, v, g) : false;
-    return sendPage(reply, GroupPage({
-      site: siteFor(ctx, req), g, csrf: v ? reply.generateCsrf() : undefined,
-      mine: v ? await personIn(ctx.pool, g.id, v.memberId) : undefined,
-      delivery: v ? await groupDelivery(ctx.pool, g.id, v.memberId) : undefined,
-      communityMember: v ? await isActiveIn(ctx.pool, v, g.communityId) : false,
-      canLead: lead,
-      // draft meetings: only those who run the group see them, to finish and publish them
-      drafts: lead ? draftMeetings(await listOccurrences(ctx.pool, { groupId: g.id, includeDrafts: true, limit: 200 })) : [],
-      list: list ? { address: `${list.localPart}@${listDomainOf(ctx.config)}`, archive: `/archives/${list.localPart}`, archiveReadable: (await archiveAccess(ctx.pool, list, v ?? null)).read, archivePublic: list.archivePublic, moderated: list.moderated } : undefined,
-      meetings: { upcoming: await listOccurrences(ctx.pool, { groupId: g.id, from: now, limit: 10 }), past },
-      ...extra,
-    }), status);
+    return sendPage(
+      reply,
+      GroupPage({
+        site: siteFor(ctx, req),
+        g,
+        csrf: v ? reply.generateCsrf() : undefined,
+        mine: v ? await personIn(ctx.pool, g.id, v.memberId) : undefined,
+        delivery: v ? await groupDelivery(ctx.pool, g.id, v.memberId) : undefined,
+        communityMember: v ? await isActiveIn(ctx.pool, v, g.communityId) : false,
+        canLead: lead,
+        // draft meetings: only those who run the group see them, to finish and publish them
+        drafts: lead ? draftMeetings(await listOccurrences(ctx.pool, { groupId: g.id, includeDrafts: true, limit: 200 })) : [],
+        list: list
+          ? {
+              address: `${list.localPart}@${listDomainOf(ctx.config)}`,
+              archive: `/archives/${list.localPart}`,
+              archiveReadable: (await archiveAccess(ctx.pool, list, v ?? null)).read,
+              archivePublic: list.archivePublic,
+              moderated: list.moderated,
+            }
+          : undefined,
+        meetings: { upcoming: await listOccurrences(ctx.pool, { groupId: g.id, from: now, limit: 10 }), past },
+        ...extra,
+      }),
+      status,
+    );
   }
 
   /** Who may start a group: active members of the community (and its coordinators and site admins). */

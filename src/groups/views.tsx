@@ -27,7 +27,9 @@ export function GroupsPage(p: { site: Site; community: { slug: string; title: st
             Start a working group
           </a>
         </p>
-      ) : ''}
+      ) : (
+        ''
+      )}
       {p.groups.length ? (
         <ul class="usa-collection">
           {p.groups.map((g) => (
@@ -39,8 +41,12 @@ export function GroupsPage(p: { site: Site; community: { slug: string; title: st
                   </a>
                 </h2>
                 <ul class="usa-collection__meta" aria-label="More information">
-                  <li class="usa-collection__meta-item" safe>{GROUP_STATUS_TEXT[g.status]}</li>
-                  <li class="usa-collection__meta-item" safe>{g.members === 1 ? '1 member' : `${g.members} members`}</li>
+                  <li class="usa-collection__meta-item" safe>
+                    {GROUP_STATUS_TEXT[g.status]}
+                  </li>
+                  <li class="usa-collection__meta-item" safe>
+                    {g.members === 1 ? '1 member' : `${g.members} members`}
+                  </li>
                 </ul>
               </div>
             </li>
@@ -87,14 +93,24 @@ export function GroupPage(p: GroupPageProps): string {
       {p.error ? (
         <div class="usa-alert usa-alert--error usa-alert--slim" role="alert">
           <div class="usa-alert__body">
-            <p class="usa-alert__text" safe>{p.error}</p>
+            <p class="usa-alert__text" safe>
+              {p.error}
+            </p>
           </div>
         </div>
-      ) : ''}
+      ) : (
+        ''
+      )}
       <h1 safe>{g.name}</h1>
       <p>
-        <span class="usa-tag" safe>{GROUP_STATUS_TEXT[g.status]}</span> A working group of <a href={`/communities/${g.communitySlug}`} safe>{g.communityTitle}</a>.{' '}
-        {g.joinPolicy === 'open' ? 'Community members can join at once.' : 'A lead approves each request to join.'}
+        <span class="usa-tag" safe>
+          {GROUP_STATUS_TEXT[g.status]}
+        </span>{' '}
+        A working group of{' '}
+        <a href={`/communities/${g.communitySlug}`} safe>
+          {g.communityTitle}
+        </a>
+        . {g.joinPolicy === 'open' ? 'Community members can join at once.' : 'A lead approves each request to join.'}
       </p>
       <h2>Charter</h2>
       <div class="usa-prose">{safeCharterHtml}</div>
@@ -117,9 +133,13 @@ export function GroupPage(p: GroupPageProps): string {
         <section aria-labelledby="group-list">
           <h2 id="group-list">Discussion list</h2>
           <p>
-            The group talks on its own list, <a href={`mailto:${p.list.address}`} safe>{p.list.address}</a>. Everyone in the group gets its messages, as each message or in a digest:
-            the way they chose for the community’s list on their <a href="/account">account page</a>, unless they choose otherwise for the group below. Joining the group puts you on
-            the list; leaving the group takes you off.
+            The group talks on its own list,{' '}
+            <a href={`mailto:${p.list.address}`} safe>
+              {p.list.address}
+            </a>
+            . Everyone in the group gets its messages, as each message or in a digest: the way they chose for the community’s list on their{' '}
+            <a href="/account">account page</a>, unless they choose otherwise for the group below. Joining the group puts you on the list; leaving the group
+            takes you off.
           </p>
           {p.delivery && p.csrf ? (
             <form method="post" action={`/communities/${g.communitySlug}/groups/${g.slug}/delivery`} class="usa-form margin-bottom-2">
@@ -158,7 +178,9 @@ export function GroupPage(p: GroupPageProps): string {
             <p>The list’s archive is for the group’s members.</p>
           )}
         </section>
-      ) : ''}
+      ) : (
+        ''
+      )}
       <h2>Upcoming meetings</h2>
       <SessionList items={p.meetings.upcoming} empty="No meetings are scheduled." />
       {p.meetings.past.length ? (
@@ -166,7 +188,9 @@ export function GroupPage(p: GroupPageProps): string {
           <h2>Past meetings</h2>
           <SessionList items={p.meetings.past} empty="" />
         </>
-      ) : ''}
+      ) : (
+        ''
+      )}
       <h2>Leads</h2>
       <ul class="usa-list">
         {leads.map((x) => (
@@ -252,7 +276,9 @@ export function GroupPage(p: GroupPageProps): string {
                 ))}
               </ul>
             </>
-          ) : ''}
+          ) : (
+            ''
+          )}
           <h3>Requests to join</h3>
           {pending.length ? (
             <ul class="usa-list usa-list--unstyled">
@@ -292,7 +318,9 @@ export function GroupPage(p: GroupPageProps): string {
             </button>
           </form>
         </section>
-      ) : ''}
+      ) : (
+        ''
+      )}
     </Page>,
   );
 }
@@ -305,7 +333,14 @@ export interface GroupFormValues {
   joinPolicy: string;
 }
 
-export function NewGroupPage(p: { site: Site; community: { slug: string; title: string }; csrf: string; values: GroupFormValues; errors?: FieldErrors; editing?: string }): string {
+export function NewGroupPage(p: {
+  site: Site;
+  community: { slug: string; title: string };
+  csrf: string;
+  values: GroupFormValues;
+  errors?: FieldErrors;
+  editing?: string;
+}): string {
   const e = p.errors ?? {};
   const title = p.editing ? 'Edit the working group' : 'Start a working group';
   return toHtml(
@@ -313,11 +348,35 @@ export function NewGroupPage(p: { site: Site; community: { slug: string; title: 
       <h1>{title}</h1>
       {p.editing ? '' : <p>You become its first lead.</p>}
       <ErrorSummary errors={e} />
-      <form class="usa-form usa-form--large" method="post" action={p.editing ? `/communities/${p.community.slug}/groups/${p.editing}/edit` : `/communities/${p.community.slug}/groups/new`} novalidate>
+      <form
+        class="usa-form usa-form--large"
+        method="post"
+        action={p.editing ? `/communities/${p.community.slug}/groups/${p.editing}/edit` : `/communities/${p.community.slug}/groups/new`}
+        novalidate
+      >
         <CsrfField token={p.csrf} />
         <TextField name="name" label="Name" value={p.values.name} error={e.name} required />
-        {p.editing ? '' : <TextField name="slug" label="Short name for the address" hint="Lower-case letters, digits and hyphens. Left blank, it is made from the name." value={p.values.slug} error={e.slug} />}
-        <TextArea name="charter" label="Charter (Markdown)" hint="Why the group exists, what it will produce, and by when." value={p.values.charter} error={e.charter} rows={8} maxlength={20000} required />
+        {p.editing ? (
+          ''
+        ) : (
+          <TextField
+            name="slug"
+            label="Short name for the address"
+            hint="Lower-case letters, digits and hyphens. Left blank, it is made from the name."
+            value={p.values.slug}
+            error={e.slug}
+          />
+        )}
+        <TextArea
+          name="charter"
+          label="Charter (Markdown)"
+          hint="Why the group exists, what it will produce, and by when."
+          value={p.values.charter}
+          error={e.charter}
+          rows={8}
+          maxlength={20000}
+          required
+        />
         <div class="usa-form-group">
           <label class="usa-label" for="status">
             Status

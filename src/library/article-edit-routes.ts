@@ -7,8 +7,15 @@ import { sendPage, ForbiddenError, siteFor, type AppContext } from '../platform/
 import type { Actor } from '../platform/audit.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import {
-ARTICLE_KINDS, canChange, canWrite, createDraft, SlugTakenError,
-updateArticle, type Article, type ArticleInput, type ArticleKind
+  ARTICLE_KINDS,
+  canChange,
+  canWrite,
+  createDraft,
+  SlugTakenError,
+  updateArticle,
+  type Article,
+  type ArticleInput,
+  type ArticleKind,
 } from './articles.ts';
 import { authorForMember, ensureGuestAuthor } from './authors.ts';
 import { ArticleFormPage, type ArticleFormValues } from './article-views.tsx';
@@ -16,23 +23,54 @@ import { actorOf, libraryRouteKit, slugFromTitle, SLUG, splitList } from './rout
 
 function formValues(body: unknown): ArticleFormValues {
   return {
-    title: field(body, 'title', 300), slug: field(body, 'slug', 100), kind: field(body, 'kind', 30), deck: field(body, 'deck', 300), summary: field(body, 'summary', 600),
-    body: field(body, 'body', 100000), topics: field(body, 'topics', 500), authors: field(body, 'authors', 500), community: field(body, 'community', 100),
-    sourceName: field(body, 'sourceName', 200), sourceUrl: field(body, 'sourceUrl', 500), heroImageUrl: field(body, 'heroImageUrl', 500), heroImageAlt: field(body, 'heroImageAlt', 300),
-    contentLead: field(body, 'contentLead', 320), guestName: field(body, 'guestName', 200), guestAgency: field(body, 'guestAgency', 200),
+    title: field(body, 'title', 300),
+    slug: field(body, 'slug', 100),
+    kind: field(body, 'kind', 30),
+    deck: field(body, 'deck', 300),
+    summary: field(body, 'summary', 600),
+    body: field(body, 'body', 100000),
+    topics: field(body, 'topics', 500),
+    authors: field(body, 'authors', 500),
+    community: field(body, 'community', 100),
+    sourceName: field(body, 'sourceName', 200),
+    sourceUrl: field(body, 'sourceUrl', 500),
+    heroImageUrl: field(body, 'heroImageUrl', 500),
+    heroImageAlt: field(body, 'heroImageAlt', 300),
+    contentLead: field(body, 'contentLead', 320),
+    guestName: field(body, 'guestName', 200),
+    guestAgency: field(body, 'guestAgency', 200),
   };
 }
 
 function valuesOf(a: Article): ArticleFormValues {
   return {
-    title: a.title, slug: a.slug, kind: a.kind, deck: a.deck ?? '', summary: a.summary ?? '', body: a.body, topics: a.topics.join(', '),
-    authors: a.authors.map((x) => x.slug).join(', '), community: a.communitySlug ?? '', sourceName: a.sourceName ?? '', sourceUrl: a.sourceUrl ?? '',
-    heroImageUrl: a.heroImageUrl ?? '', heroImageAlt: a.heroImageAlt ?? '', contentLead: a.contentLeadEmail ?? '', guestName: '', guestAgency: '',
+    title: a.title,
+    slug: a.slug,
+    kind: a.kind,
+    deck: a.deck ?? '',
+    summary: a.summary ?? '',
+    body: a.body,
+    topics: a.topics.join(', '),
+    authors: a.authors.map((x) => x.slug).join(', '),
+    community: a.communitySlug ?? '',
+    sourceName: a.sourceName ?? '',
+    sourceUrl: a.sourceUrl ?? '',
+    heroImageUrl: a.heroImageUrl ?? '',
+    heroImageAlt: a.heroImageAlt ?? '',
+    contentLead: a.contentLeadEmail ?? '',
+    guestName: '',
+    guestAgency: '',
   };
 }
 
 /** Check the form; returns field errors, or the article input. */
-async function checkForm(ctx: AppContext, v: ArticleFormValues, creating: boolean, viewer: NonNullable<FastifyRequest['viewer']>, actor: Actor): Promise<{ errors: FieldErrors; input?: ArticleInput }> {
+async function checkForm(
+  ctx: AppContext,
+  v: ArticleFormValues,
+  creating: boolean,
+  viewer: NonNullable<FastifyRequest['viewer']>,
+  actor: Actor,
+): Promise<{ errors: FieldErrors; input?: ArticleInput }> {
   const errors: FieldErrors = {};
   if (!v.title) errors.title = 'Enter a title.';
   const slug = v.slug || slugFromTitle(v.title);
@@ -44,7 +82,8 @@ async function checkForm(ctx: AppContext, v: ArticleFormValues, creating: boolea
   let authors = splitList(v.authors);
   if (authors.some((t) => !SLUG.test(t))) errors.authors = 'Author short names use lower-case letters, digits and hyphens, separated by commas.';
   if (v.sourceUrl && !/^https?:\/\/\S+$/.test(v.sourceUrl)) errors.sourceUrl = 'Enter the source address starting with https://, or leave it blank.';
-  if (v.heroImageUrl && !/^\/(?!\/)\S+$/.test(v.heroImageUrl)) errors.heroImageUrl = 'Enter the address of an image on this site, starting with /, or leave it blank.';
+  if (v.heroImageUrl && !/^\/(?!\/)\S+$/.test(v.heroImageUrl))
+    errors.heroImageUrl = 'Enter the address of an image on this site, starting with /, or leave it blank.';
   if (v.heroImageUrl && !v.heroImageAlt) errors.heroImageAlt = 'Describe what the hero image shows, for people who cannot see it.';
   let communityId: number | null = null;
   if (v.community) {
@@ -70,8 +109,20 @@ async function checkForm(ctx: AppContext, v: ArticleFormValues, creating: boolea
   return {
     errors,
     input: {
-      slug, kind: v.kind as ArticleKind, title: v.title, deck: v.deck || null, summary: v.summary || null, body: v.body, topics, authors, communityId,
-      sourceName: v.sourceName || null, sourceUrl: v.sourceUrl || null, heroImageUrl: v.heroImageUrl || null, heroImageAlt: v.heroImageAlt || null, contentLeadId,
+      slug,
+      kind: v.kind as ArticleKind,
+      title: v.title,
+      deck: v.deck || null,
+      summary: v.summary || null,
+      body: v.body,
+      topics,
+      authors,
+      communityId,
+      sourceName: v.sourceName || null,
+      sourceUrl: v.sourceUrl || null,
+      heroImageUrl: v.heroImageUrl || null,
+      heroImageAlt: v.heroImageAlt || null,
+      contentLeadId,
     },
   };
 }
@@ -109,7 +160,10 @@ export function libraryArticleEditRoutes(ctx: AppContext): FastifyPluginAsync {
       const v = viewerOf(req);
       const a = await visibleArticle(req, req.params.slug);
       if (!(await canChange(ctx.pool, v, a))) throw new ForbiddenError('Only an editor can change this article now. Writers can change their own drafts.');
-      return sendPage(reply, ArticleFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: valuesOf(a), communities: await communityChoices(), editing: a.slug }));
+      return sendPage(
+        reply,
+        ArticleFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: valuesOf(a), communities: await communityChoices(), editing: a.slug }),
+      );
     });
 
     app.post<{ Params: { slug: string } }>('/library/articles/:slug/edit', csrf, async (req, reply) => {
@@ -118,7 +172,12 @@ export function libraryArticleEditRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!(await canChange(ctx.pool, v, a))) throw new ForbiddenError('Only an editor can change this article now. Writers can change their own drafts.');
       const values = { ...formValues(req.body), slug: a.slug };
       const { errors, input } = await checkForm(ctx, values, false, v, actorOf(req));
-      if (!input) return sendPage(reply, ArticleFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, communities: await communityChoices(), editing: a.slug }), 400);
+      if (!input)
+        return sendPage(
+          reply,
+          ArticleFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, communities: await communityChoices(), editing: a.slug }),
+          400,
+        );
       await updateArticle(ctx.pool, actorOf(req), a, input);
       return reply.redirect(`/library/articles/${a.slug}?done=saved`, 303);
     });

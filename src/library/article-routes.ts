@@ -31,7 +31,9 @@ export function libraryArticleRoutes(ctx: AppContext): FastifyPluginAsync {
       // a draft is read afresh, and only for those who may see it.
       const published = await ctx.recent(`library-article:${req.params.slug}`, async () => {
         const a = await findArticle(ctx.pool, req.params.slug);
-        return a && (a.status === 'published' || a.status === 'archived') ? { a, producedBy: await producersOf(ctx.pool, { kind: 'article', id: a.id }) } : undefined;
+        return a && (a.status === 'published' || a.status === 'archived')
+          ? { a, producedBy: await producersOf(ctx.pool, { kind: 'article', id: a.id }) }
+          : undefined;
       });
       if (published) return articlePage(req, reply, published.a, { notice, producedBy: published.producedBy });
       return articlePage(req, reply, await visibleArticle(req, req.params.slug), { notice });

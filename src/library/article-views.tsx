@@ -41,20 +41,39 @@ export function ArticlePage(p: ArticlePageProps): string {
           {p.error ? (
             <div class="usa-alert usa-alert--error usa-alert--slim" role="alert">
               <div class="usa-alert__body">
-                <p class="usa-alert__text" safe>{p.error}</p>
+                <p class="usa-alert__text" safe>
+                  {p.error}
+                </p>
               </div>
             </div>
-          ) : ''}
+          ) : (
+            ''
+          )}
           {a.status !== 'published' ? (
             <div class="usa-alert usa-alert--info usa-alert--slim">
               <div class="usa-alert__body">
-                <p class="usa-alert__text" safe>{`This article is ${STATUS_TEXT[a.status].toLowerCase()}: ${a.status === 'archived' ? 'it is kept for reference and left out of lists, feeds and search.' : 'only its writers and the editors can see it.'}`}</p>
+                <p
+                  class="usa-alert__text"
+                  safe
+                >{`This article is ${STATUS_TEXT[a.status].toLowerCase()}: ${a.status === 'archived' ? 'it is kept for reference and left out of lists, feeds and search.' : 'only its writers and the editors can see it.'}`}</p>
               </div>
             </div>
-          ) : ''}
-          <p class="text-base-dark margin-bottom-0" safe>{KIND_TEXT[a.kind]}</p>
-          <h1 class="margin-top-05" safe>{a.title}</h1>
-          {a.deck ? <p class="usa-intro" safe>{a.deck}</p> : ''}
+          ) : (
+            ''
+          )}
+          <p class="text-base-dark margin-bottom-0" safe>
+            {KIND_TEXT[a.kind]}
+          </p>
+          <h1 class="margin-top-05" safe>
+            {a.title}
+          </h1>
+          {a.deck ? (
+            <p class="usa-intro" safe>
+              {a.deck}
+            </p>
+          ) : (
+            ''
+          )}
           <p class="sg-card-meta">
             {a.authors.length ? (
               <>
@@ -70,14 +89,18 @@ export function ArticlePage(p: ArticlePageProps): string {
                 ))}
                 {' · '}
               </>
-            ) : ''}
+            ) : (
+              ''
+            )}
             {a.publishedAt ? <span safe>{`Published ${formatDay(a.publishedAt)}`}</span> : a.status === 'published' ? 'Undated' : 'Not published yet'}
           </p>
           {localHero ? (
             <figure class="sg-figure">
               <img src={a.heroImageUrl!} alt={a.heroImageAlt!} />
             </figure>
-          ) : ''}
+          ) : (
+            ''
+          )}
           {a.summary ? (
             <div class="usa-summary-box margin-y-3" role="region" aria-labelledby="summary-heading">
               <div class="usa-summary-box__body">
@@ -89,7 +112,9 @@ export function ArticlePage(p: ArticlePageProps): string {
                 </div>
               </div>
             </div>
-          ) : ''}
+          ) : (
+            ''
+          )}
           <div class="usa-prose">{safeBodyHtml}</div>
           {a.sourceUrl || a.sourceName ? (
             <p>
@@ -101,10 +126,14 @@ export function ArticlePage(p: ArticlePageProps): string {
                     {a.sourceUrl}
                   </a>
                 </>
-              ) : ''}
+              ) : (
+                ''
+              )}
               .
             </p>
-          ) : ''}
+          ) : (
+            ''
+          )}
           <hr />
           <p>
             <strong>Content lead:</strong> <span safe>{a.contentLeadName ?? a.contentLeadEmail ?? 'none assigned'}</span>
@@ -126,12 +155,19 @@ export function ArticlePage(p: ArticlePageProps): string {
                 ))}
               </ul>
             </>
-          ) : ''}
+          ) : (
+            ''
+          )}
           {a.communitySlug ? (
             <p>
-              From the community <a href={`/communities/${a.communitySlug}`} safe>{a.communityTitle}</a>
+              From the community{' '}
+              <a href={`/communities/${a.communitySlug}`} safe>
+                {a.communityTitle}
+              </a>
             </p>
-          ) : ''}
+          ) : (
+            ''
+          )}
           {p.producedBy.length ? (
             <p>
               Produced by{' '}
@@ -141,7 +177,9 @@ export function ArticlePage(p: ArticlePageProps): string {
                 </a>
               ))}
             </p>
-          ) : ''}
+          ) : (
+            ''
+          )}
           {p.csrf && (p.moves.length || p.canChange) ? (
             <section class="usa-summary-box" aria-labelledby="workflow-heading">
               <div class="usa-summary-box__body">
@@ -155,7 +193,9 @@ export function ArticlePage(p: ArticlePageProps): string {
                   <p>
                     <a href={`/library/articles/${a.slug}/edit`}>Edit this article</a>
                   </p>
-                ) : ''}
+                ) : (
+                  ''
+                )}
                 {p.moves.map((t) => (
                   <form method="post" action={`/library/articles/${a.slug}/move`} class="margin-bottom-2">
                     <CsrfField token={p.csrf!} />
@@ -173,14 +213,20 @@ export function ArticlePage(p: ArticlePageProps): string {
                     <h3 class="font-heading-sm">History</h3>
                     <ol class="usa-list">
                       {p.steps.map((s) => (
-                        <li safe>{`${formatDay(s.at)}: ${s.fromStatus ? `${s.fromStatus} → ` : ''}${s.toStatus} by ${s.actor}${s.note ? ` (${s.note})` : ''}`}</li>
+                        <li
+                          safe
+                        >{`${formatDay(s.at)}: ${s.fromStatus ? `${s.fromStatus} → ` : ''}${s.toStatus} by ${s.actor}${s.note ? ` (${s.note})` : ''}`}</li>
                       ))}
                     </ol>
                   </>
-                ) : ''}
+                ) : (
+                  ''
+                )}
               </div>
             </section>
-          ) : ''}
+          ) : (
+            ''
+          )}
         </aside>
       </div>
     </Page>,
@@ -206,7 +252,14 @@ export interface ArticleFormValues {
   guestAgency: string;
 }
 
-export function ArticleFormPage(p: { site: Site; csrf: string; values: ArticleFormValues; errors?: FieldErrors; communities: Array<{ slug: string; title: string }>; editing?: string }): string {
+export function ArticleFormPage(p: {
+  site: Site;
+  csrf: string;
+  values: ArticleFormValues;
+  errors?: FieldErrors;
+  communities: Array<{ slug: string; title: string }>;
+  editing?: string;
+}): string {
   const e = p.errors ?? {};
   const v = p.values;
   const title = p.editing ? `Edit “${v.title || p.editing}”` : 'Write an article';
@@ -218,21 +271,100 @@ export function ArticleFormPage(p: { site: Site; csrf: string; values: ArticleFo
       <form class="usa-form usa-form--large" method="post" action={p.editing ? `/library/articles/${p.editing}/edit` : '/library/articles/new'} novalidate>
         <CsrfField token={p.csrf} />
         <TextField name="title" label="Title" value={v.title} error={e.title} required />
-        {p.editing ? '' : <TextField name="slug" label="Short name for the address" hint="Lower-case letters, digits and hyphens, e.g. crisis-communication-tips. Left blank, it is made from the title." value={v.slug} error={e.slug} />}
+        {p.editing ? (
+          ''
+        ) : (
+          <TextField
+            name="slug"
+            label="Short name for the address"
+            hint="Lower-case letters, digits and hyphens, e.g. crisis-communication-tips. Left blank, it is made from the title."
+            value={v.slug}
+            error={e.slug}
+          />
+        )}
         <SelectField name="kind" label="Kind of article" value={v.kind} error={e.kind} options={choicesOf(ARTICLE_KINDS, KIND_TEXT)} required />
         <TextField name="deck" label="Deck (a line under the title)" value={v.deck} error={e.deck} />
-        <TextArea name="summary" label="Summary" hint="One or two sentences, shown in lists, feeds and search." value={v.summary} error={e.summary} rows={3} maxlength={600} />
-        <TextArea name="body" label="Article text (Markdown)" hint="Use ## for headings. Images need alt text: ![what the image shows](/path.png)." value={v.body} error={e.body} rows={16} maxlength={100000} required />
-        <TextField name="topics" label="Topics" hint="Topic short names separated by commas, e.g. social-media, accessibility." value={v.topics} error={e.topics} />
-        <TextField name="authors" label="Authors" hint="Author short names separated by commas. Left blank (and no guest author), you are the author." value={v.authors} error={e.authors} />
-        <TextField name="guestName" label="Guest author's name" hint="Someone who is not a member here, for example a writer at a partner agency." value={v.guestName} error={e.guestName} />
+        <TextArea
+          name="summary"
+          label="Summary"
+          hint="One or two sentences, shown in lists, feeds and search."
+          value={v.summary}
+          error={e.summary}
+          rows={3}
+          maxlength={600}
+        />
+        <TextArea
+          name="body"
+          label="Article text (Markdown)"
+          hint="Use ## for headings. Images need alt text: ![what the image shows](/path.png)."
+          value={v.body}
+          error={e.body}
+          rows={16}
+          maxlength={100000}
+          required
+        />
+        <TextField
+          name="topics"
+          label="Topics"
+          hint="Topic short names separated by commas, e.g. social-media, accessibility."
+          value={v.topics}
+          error={e.topics}
+        />
+        <TextField
+          name="authors"
+          label="Authors"
+          hint="Author short names separated by commas. Left blank (and no guest author), you are the author."
+          value={v.authors}
+          error={e.authors}
+        />
+        <TextField
+          name="guestName"
+          label="Guest author's name"
+          hint="Someone who is not a member here, for example a writer at a partner agency."
+          value={v.guestName}
+          error={e.guestName}
+        />
         <TextField name="guestAgency" label="Guest author's agency" value={v.guestAgency} error={e.guestAgency} />
         <CommunitySelect communities={p.communities} value={v.community} />
-        <TextField name="sourceName" label="Source (for a cross-post)" hint="Where the article first appeared, e.g. USAGov blog." value={v.sourceName} error={e.sourceName} />
-        <TextField name="sourceUrl" label="Source address" hint="The original article's address, starting with https://" value={v.sourceUrl} error={e.sourceUrl} maxlength={500} />
-        <TextField name="heroImageUrl" label="Hero image address" hint="An image on this site, starting with /" value={v.heroImageUrl} error={e.heroImageUrl} maxlength={500} />
-        <TextField name="heroImageAlt" label="Hero image alt text" hint="Required with a hero image: say what the image shows." value={v.heroImageAlt} error={e.heroImageAlt} />
-        <TextField name="contentLead" label="Content lead's email address" hint="Who keeps the page up to date and gets review reminders. Left blank: you." value={v.contentLead} error={e.contentLead} type="email" maxlength={320} />
+        <TextField
+          name="sourceName"
+          label="Source (for a cross-post)"
+          hint="Where the article first appeared, e.g. USAGov blog."
+          value={v.sourceName}
+          error={e.sourceName}
+        />
+        <TextField
+          name="sourceUrl"
+          label="Source address"
+          hint="The original article's address, starting with https://"
+          value={v.sourceUrl}
+          error={e.sourceUrl}
+          maxlength={500}
+        />
+        <TextField
+          name="heroImageUrl"
+          label="Hero image address"
+          hint="An image on this site, starting with /"
+          value={v.heroImageUrl}
+          error={e.heroImageUrl}
+          maxlength={500}
+        />
+        <TextField
+          name="heroImageAlt"
+          label="Hero image alt text"
+          hint="Required with a hero image: say what the image shows."
+          value={v.heroImageAlt}
+          error={e.heroImageAlt}
+        />
+        <TextField
+          name="contentLead"
+          label="Content lead's email address"
+          hint="Who keeps the page up to date and gets review reminders. Left blank: you."
+          value={v.contentLead}
+          error={e.contentLead}
+          type="email"
+          maxlength={320}
+        />
         <button class="usa-button" type="submit">
           {p.editing ? 'Save changes' : 'Save draft'}
         </button>

@@ -68,12 +68,32 @@ const SELECT = `
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toArticle(r: any): Article {
   return {
-    id: Number(r.id), slug: r.slug, kind: r.kind, title: r.title, deck: r.deck, summary: r.summary, body: r.body_md, topics: r.topics,
-    communityId: r.community_id === null ? null : Number(r.community_id), communitySlug: r.community_slug, communityTitle: r.community_title,
-    sourceName: r.source_name, sourceUrl: r.source_url, heroImageUrl: r.hero_image_url, heroImageAlt: r.hero_image_alt, redirectTo: r.redirect_to,
-    status: r.status, contentLeadId: r.content_lead_id === null ? null : Number(r.content_lead_id), contentLeadName: r.lead_name, contentLeadEmail: r.lead_email,
-    createdById: r.created_by_id === null ? null : Number(r.created_by_id), publishedAt: r.published_at, reviewedAt: r.reviewed_at,
-    createdAt: r.created_at, updatedAt: r.updated_at, authors: r.authors,
+    id: Number(r.id),
+    slug: r.slug,
+    kind: r.kind,
+    title: r.title,
+    deck: r.deck,
+    summary: r.summary,
+    body: r.body_md,
+    topics: r.topics,
+    communityId: r.community_id === null ? null : Number(r.community_id),
+    communitySlug: r.community_slug,
+    communityTitle: r.community_title,
+    sourceName: r.source_name,
+    sourceUrl: r.source_url,
+    heroImageUrl: r.hero_image_url,
+    heroImageAlt: r.hero_image_alt,
+    redirectTo: r.redirect_to,
+    status: r.status,
+    contentLeadId: r.content_lead_id === null ? null : Number(r.content_lead_id),
+    contentLeadName: r.lead_name,
+    contentLeadEmail: r.lead_email,
+    createdById: r.created_by_id === null ? null : Number(r.created_by_id),
+    publishedAt: r.published_at,
+    reviewedAt: r.reviewed_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    authors: r.authors,
   };
 }
 
@@ -105,7 +125,10 @@ export async function listArticles(db: Queryable, f: ArticleFilter = {}): Promis
   if (f.communitySlug) where.push(`c.slug = ${p(f.communitySlug)}`);
   if (f.topic) where.push(`${p(f.topic)} = any(a.topics)`);
   if (f.kind) where.push(`a.kind = ${p(f.kind)}`);
-  if (f.authorSlug) where.push(`exists (select 1 from library_article_authors aa join library_authors au on au.id = aa.author_id where aa.article_id = a.id and au.slug = ${p(f.authorSlug)})`);
+  if (f.authorSlug)
+    where.push(
+      `exists (select 1 from library_article_authors aa join library_authors au on au.id = aa.author_id where aa.article_id = a.id and au.slug = ${p(f.authorSlug)})`,
+    );
   const { rows } = await db.query(
     `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by a.published_at desc nulls last, a.updated_at desc, a.id desc limit ${p(f.limit ?? 50)} offset ${p(f.offset ?? 0)}`,
     params,
@@ -114,7 +137,9 @@ export async function listArticles(db: Queryable, f: ArticleFilter = {}): Promis
 }
 
 export async function articleSteps(db: Queryable, articleId: number): Promise<ArticleStep[]> {
-  const { rows } = await db.query('select at, actor, from_status, to_status, note from library_article_steps where article_id = $1 order by at, id', [articleId]);
+  const { rows } = await db.query('select at, actor, from_status, to_status, note from library_article_steps where article_id = $1 order by at, id', [
+    articleId,
+  ]);
   return rows.map((r) => ({ at: r.at, actor: r.actor, fromStatus: r.from_status, toStatus: r.to_status, note: r.note }));
 }
 
@@ -172,13 +197,30 @@ async function setAuthors(db: Queryable, articleId: number, slugs: string[]) {
 }
 
 async function step(db: Queryable, articleId: number, actor: Actor, from: ArticleStatus | null, to: ArticleStatus, note?: string) {
-  await db.query('insert into library_article_steps (article_id, actor, from_status, to_status, note) values ($1, $2, $3, $4, $5)', [articleId, actor.name, from, to, note ?? null]);
+  await db.query('insert into library_article_steps (article_id, actor, from_status, to_status, note) values ($1, $2, $3, $4, $5)', [
+    articleId,
+    actor.name,
+    from,
+    to,
+    note ?? null,
+  ]);
 }
 
 function values(a: ArticleInput) {
   return [
-    a.slug, a.kind, a.title, a.deck ?? null, a.summary ?? null, a.body, a.topics, a.communityId ?? null, a.sourceName ?? null, a.sourceUrl ?? null,
-    a.heroImageUrl ?? null, a.heroImageUrl ? (a.heroImageAlt ?? null) : null, a.redirectTo ?? null,
+    a.slug,
+    a.kind,
+    a.title,
+    a.deck ?? null,
+    a.summary ?? null,
+    a.body,
+    a.topics,
+    a.communityId ?? null,
+    a.sourceName ?? null,
+    a.sourceUrl ?? null,
+    a.heroImageUrl ?? null,
+    a.heroImageUrl ? (a.heroImageAlt ?? null) : null,
+    a.redirectTo ?? null,
   ];
 }
 
@@ -218,8 +260,11 @@ export async function updateArticle(pool: pg.Pool, actor: Actor, current: Articl
     await setAuthors(db, current.id, a.authors);
     const after = (await findArticle(db, current.slug))!;
     await recordAudit(db, actor, {
-      action: 'library.article.edit', subjectType: 'article', subjectId: String(current.id),
-      before: { title: current.title, summary: current.summary, body: current.body }, after: { title: after.title, summary: after.summary, body: after.body },
+      action: 'library.article.edit',
+      subjectType: 'article',
+      subjectId: String(current.id),
+      before: { title: current.title, summary: current.summary, body: current.body },
+      after: { title: after.title, summary: after.summary, body: after.body },
     });
     return after;
   });
@@ -244,27 +289,53 @@ export async function allowedTransitions(db: Queryable, viewer: Viewer, a: Artic
 }
 
 /** Move an article through the workflow. "reviewed" confirms a published page is still right (page reviewed/updated). */
-export async function moveArticle(pool: pg.Pool, actor: Actor, viewer: Viewer | 'operator', slug: string, t: Transition, note?: string, now = new Date()): Promise<Article> {
+export async function moveArticle(
+  pool: pg.Pool,
+  actor: Actor,
+  viewer: Viewer | 'operator',
+  slug: string,
+  t: Transition,
+  note?: string,
+  now = new Date(),
+): Promise<Article> {
   return inTransaction(pool, async (db) => {
     const a = await findArticle(db, slug);
     if (!a) throw new WorkflowError(`There is no article “${slug}”.`);
     const move = MOVES[t];
-    if (!move.from.includes(a.status)) throw new WorkflowError(`This article is ${STATUS_TEXT[a.status].toLowerCase()}, so it cannot be moved that way. Reload the page to see what you can do now.`);
+    if (!move.from.includes(a.status))
+      throw new WorkflowError(
+        `This article is ${STATUS_TEXT[a.status].toLowerCase()}, so it cannot be moved that way. Reload the page to see what you can do now.`,
+      );
     if (viewer !== 'operator' && !(await allowedTransitions(db, viewer, a)).includes(t)) {
-      throw new WorkflowError(move.editorOnly ? 'Only a coordinator of the community (a library editor) can do this.' : 'Only the writer, the content lead or an editor can do this.');
+      throw new WorkflowError(
+        move.editorOnly ? 'Only a coordinator of the community (a library editor) can do this.' : 'Only the writer, the content lead or an editor can do this.',
+      );
     }
     const sets = ['status = $2', 'updated_at = now()'];
     if (t === 'publish' || t === 'reviewed') sets.push('reviewed_at = $3');
     if (t === 'publish') sets.push('published_at = coalesce(published_at, $3)');
-    await db.query(`update library_articles set ${sets.join(', ')} where id = $1`, t === 'publish' || t === 'reviewed' ? [a.id, move.to, now] : [a.id, move.to]);
+    await db.query(
+      `update library_articles set ${sets.join(', ')} where id = $1`,
+      t === 'publish' || t === 'reviewed' ? [a.id, move.to, now] : [a.id, move.to],
+    );
     await step(db, a.id, actor, a.status, move.to, t === 'reviewed' ? note || 'Page reviewed' : note);
-    await recordAudit(db, actor, { action: `library.article.${t}`, subjectType: 'article', subjectId: String(a.id), before: { status: a.status }, after: { status: move.to, note: note ?? null } });
+    await recordAudit(db, actor, {
+      action: `library.article.${t}`,
+      subjectType: 'article',
+      subjectId: String(a.id),
+      before: { status: a.status },
+      after: { status: move.to, note: note ?? null },
+    });
     return (await findArticle(db, slug))!;
   });
 }
 
 /** Save an imported digital.gov article: created, or replaced when the slug exists. It arrives published. */
-export async function saveImportedArticle(db: Queryable, actor: Actor, a: ArticleInput & { publishedAt?: Date; reviewedAt?: Date }): Promise<'created' | 'updated'> {
+export async function saveImportedArticle(
+  db: Queryable,
+  actor: Actor,
+  a: ArticleInput & { publishedAt?: Date; reviewedAt?: Date },
+): Promise<'created' | 'updated'> {
   const { rows } = await db.query<{ id: number; inserted: boolean }>(
     `insert into library_articles (slug, kind, title, deck, summary, body_md, topics, community_id, source_name, source_url, hero_image_url, hero_image_alt, redirect_to,
                                    status, published_at, reviewed_at)

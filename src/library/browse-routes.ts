@@ -18,13 +18,20 @@ export function libraryBrowseRoutes(ctx: AppContext): FastifyPluginAsync {
       const v = req.viewer;
       // The same for every visitor, a few seconds old at most (ctx.recent); then what is theirs.
       const shared = await ctx.recent('library-index', async () => ({
-        articles: await listArticles(ctx.pool, { limit: 20 }), guides: await listGuides(ctx.pool), topics: await listTopics(ctx.pool),
+        articles: await listArticles(ctx.pool, { limit: 20 }),
+        guides: await listGuides(ctx.pool),
+        topics: await listTopics(ctx.pool),
         communities: (await listCommunities(ctx.pool)).map((c) => ({ slug: c.slug, title: c.name })),
       }));
-      return sendPage(reply, LibraryIndexPage({
-        site: siteFor(ctx, req), ...shared,
-        canWrite: v ? await canWrite(ctx.pool, v) : false, canEdit: v ? await canEdit(ctx.pool, v, null) : false,
-      }));
+      return sendPage(
+        reply,
+        LibraryIndexPage({
+          site: siteFor(ctx, req),
+          ...shared,
+          canWrite: v ? await canWrite(ctx.pool, v) : false,
+          canEdit: v ? await canEdit(ctx.pool, v, null) : false,
+        }),
+      );
     });
 
     // ---- Articles and the workflow --------------------------------------------------------
@@ -39,10 +46,16 @@ export function libraryBrowseRoutes(ctx: AppContext): FastifyPluginAsync {
       const more = all.filter((c) => !t.featuredCommunities.includes(c.slug)).map((c) => ({ slug: c.slug, title: c.name }));
       const { rows } = await ctx.pool.query<{ slug: string }>('select slug from communities where $1 = any(topics)', [t.slug]);
       const tagged = more.filter((c) => rows.some((r) => r.slug === c.slug));
-      return sendPage(reply, TopicPage({
-        site: siteFor(ctx, req), t, articles: await listArticles(ctx.pool, { topic: t.slug, limit: 30 }), guides: await listGuides(ctx.pool, { topic: t.slug }),
-        communities: [...featured, ...tagged],
-      }));
+      return sendPage(
+        reply,
+        TopicPage({
+          site: siteFor(ctx, req),
+          t,
+          articles: await listArticles(ctx.pool, { topic: t.slug, limit: 30 }),
+          guides: await listGuides(ctx.pool, { topic: t.slug }),
+          communities: [...featured, ...tagged],
+        }),
+      );
     });
 
     app.get<{ Params: { slug: string } }>('/library/authors/:slug', publicPage, async (req, reply) => {

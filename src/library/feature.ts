@@ -17,7 +17,18 @@ import { toolRecordRoutes } from './tool-record-routes.ts';
 export const libraryFeature: Feature = {
   name: 'library',
   // one plugin a page group: the library's home, topics, authors and site search; an article and its workflow; writing an article; a guide; writing guides; feeds; shared tools: their pages, adding and editing one, what members record, the API (shared helpers in route-kit.ts and tool-routes.ts)
-  routes: (ctx) => [libraryBrowseRoutes(ctx), libraryArticleRoutes(ctx), libraryArticleEditRoutes(ctx), libraryGuideRoutes(ctx), libraryGuideEditRoutes(ctx), libraryFeedRoutes(ctx), toolPageRoutes(ctx), toolEditRoutes(ctx), toolRecordRoutes(ctx), toolApiRoutes(ctx)],
+  routes: (ctx) => [
+    libraryBrowseRoutes(ctx),
+    libraryArticleRoutes(ctx),
+    libraryArticleEditRoutes(ctx),
+    libraryGuideRoutes(ctx),
+    libraryGuideEditRoutes(ctx),
+    libraryFeedRoutes(ctx),
+    toolPageRoutes(ctx),
+    toolEditRoutes(ctx),
+    toolRecordRoutes(ctx),
+    toolApiRoutes(ctx),
+  ],
   api: { schemas: [Tool, ToolList], tags: [{ name: 'library', description: 'Shared tools and their federal-compatible terms-of-service agreements' }] },
   jobs: registerLibraryJobs,
   searchSources: LIBRARY_SEARCH_SOURCES,

@@ -4,21 +4,55 @@ import { describe, test } from 'node:test';
 import type { Article } from './articles.ts';
 import { buildFeed, type FeedSpec } from './feeds.ts';
 
-const SPEC: FeedSpec = { title: 'SocialGov: library', description: 'New articles.', pageUrl: 'https://sg.example.gov/library', feedBase: 'https://sg.example.gov/library/feed', siteName: 'SocialGov', siteUrl: 'https://sg.example.gov' };
+const SPEC: FeedSpec = {
+  title: 'SocialGov: library',
+  description: 'New articles.',
+  pageUrl: 'https://sg.example.gov/library',
+  feedBase: 'https://sg.example.gov/library/feed',
+  siteName: 'SocialGov',
+  siteUrl: 'https://sg.example.gov',
+};
 const TODAY = new Date();
 
 function article(slug: string, over: Partial<Article> = {}): Article {
   return {
-    id: 1, slug, kind: 'resource', title: `Title ${slug}`, deck: null, summary: `Summary ${slug}`, body: 'Body text.', topics: ['social-media'],
-    communityId: null, communitySlug: null, communityTitle: null, sourceName: null, sourceUrl: null, heroImageUrl: null, heroImageAlt: null, redirectTo: null,
-    status: 'published', contentLeadId: null, contentLeadName: null, contentLeadEmail: null, createdById: null, publishedAt: null, reviewedAt: null,
-    createdAt: TODAY, updatedAt: TODAY, authors: [], ...over,
+    id: 1,
+    slug,
+    kind: 'resource',
+    title: `Title ${slug}`,
+    deck: null,
+    summary: `Summary ${slug}`,
+    body: 'Body text.',
+    topics: ['social-media'],
+    communityId: null,
+    communitySlug: null,
+    communityTitle: null,
+    sourceName: null,
+    sourceUrl: null,
+    heroImageUrl: null,
+    heroImageAlt: null,
+    redirectTo: null,
+    status: 'published',
+    contentLeadId: null,
+    contentLeadName: null,
+    contentLeadEmail: null,
+    createdById: null,
+    publishedAt: null,
+    reviewedAt: null,
+    createdAt: TODAY,
+    updatedAt: TODAY,
+    authors: [],
+    ...over,
   };
 }
 
 const dated = article('dated', {
-  publishedAt: new Date('2020-05-01T12:00:00Z'), reviewedAt: new Date('2021-01-02T12:00:00Z'),
-  authors: [{ slug: 'jherman', name: 'Justin Herman', agency: 'GSA' }, { slug: 'lcrow', name: 'Lauren Crow', agency: null }] as Article['authors'],
+  publishedAt: new Date('2020-05-01T12:00:00Z'),
+  reviewedAt: new Date('2021-01-02T12:00:00Z'),
+  authors: [
+    { slug: 'jherman', name: 'Justin Herman', agency: 'GSA' },
+    { slug: 'lcrow', name: 'Lauren Crow', agency: null },
+  ] as Article['authors'],
 });
 const undated = article('undated');
 

@@ -4,7 +4,14 @@ import { SelectField } from '../web/forms.tsx';
 
 /** The community an article or a guide belongs to, if any. */
 export function CommunitySelect(p: { communities: Array<{ slug: string; title: string }>; value: string }) {
-  return <SelectField name="community" label="Community" value={p.value} options={[{ value: '', label: 'No community' }, ...p.communities.map((c) => ({ value: c.slug, label: c.title }))]} />;
+  return (
+    <SelectField
+      name="community"
+      label="Community"
+      value={p.value}
+      options={[{ value: '', label: 'No community' }, ...p.communities.map((c) => ({ value: c.slug, label: c.title }))]}
+    />
+  );
 }
 
 /** [value, label] pairs from a list of values and their texts, as SelectField takes them. */
@@ -22,7 +29,13 @@ export function DocumentUpload(p: { label: string; error: string | undefined }) 
       <div class="usa-hint" id="document-hint">
         PDF or Word, up to 10 MB.
       </div>
-      {p.error ? <span class="usa-error-message" id="document-error" safe>{p.error}</span> : ''}
+      {p.error ? (
+        <span class="usa-error-message" id="document-error" safe>
+          {p.error}
+        </span>
+      ) : (
+        ''
+      )}
       <input class="usa-file-input" id="document" name="document" type="file" accept=".pdf,.doc,.docx" aria-describedby="document-hint" />
     </div>
   );

@@ -10,8 +10,12 @@ import { actorOf, libraryRouteKit, slugFromTitle, SLUG } from './route-kit.ts';
 
 function guideValues(body: unknown): GuideFormValues {
   return {
-    title: field(body, 'title', 300), slug: field(body, 'slug', 100), deck: field(body, 'deck', 300), summary: field(body, 'summary', 600),
-    body: field(body, 'body', 100000), community: field(body, 'community', 100),
+    title: field(body, 'title', 300),
+    slug: field(body, 'slug', 100),
+    deck: field(body, 'deck', 300),
+    summary: field(body, 'summary', 600),
+    body: field(body, 'body', 100000),
+    community: field(body, 'community', 100),
   };
 }
 
@@ -36,7 +40,10 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/library/guides/new', hide, async (req, reply) => {
       await guideEditor(req);
-      return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: guideValues({}), communities: await communityChoices() }));
+      return sendPage(
+        reply,
+        GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: guideValues({}), communities: await communityChoices() }),
+      );
     });
 
     app.post('/library/guides/new', csrf, async (req, reply) => {
@@ -49,10 +56,18 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
         if (!c) errors.community = 'Choose a community from the list.';
         else communityId = c.id;
       }
-      const again = async (e: FieldErrors) => sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e, communities: await communityChoices() }), 400);
+      const again = async (e: FieldErrors) =>
+        sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e, communities: await communityChoices() }), 400);
       if (Object.keys(errors).length) return again(errors);
       try {
-        await createGuide(ctx.pool, actorOf(req), { slug, title: values.title, deck: values.deck || null, summary: values.summary || null, body: values.body, communityId });
+        await createGuide(ctx.pool, actorOf(req), {
+          slug,
+          title: values.title,
+          deck: values.deck || null,
+          summary: values.summary || null,
+          body: values.body,
+          communityId,
+        });
       } catch (err) {
         if (err instanceof GuideError) return again({ slug: err.message });
         throw err;
@@ -71,7 +86,8 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
       await guideEditor(req, g);
       const values = guideValues(req.body);
       const { errors, slug } = checkGuide(values, true);
-      const again = (e: FieldErrors) => sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e, guide: g }), 400);
+      const again = (e: FieldErrors) =>
+        sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e, guide: g }), 400);
       if (Object.keys(errors).length) return again(errors);
       try {
         await saveSection(ctx.pool, actorOf(req), g, { slug, title: values.title, summary: values.summary || null, body: values.body });
@@ -98,7 +114,8 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!s) throw new NotFoundError(`${g.title} has no section “${req.params.section}”.`);
       const values = guideValues(req.body);
       const { errors } = checkGuide(values, false);
-      if (Object.keys(errors).length) return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, guide: g, section: s }), 400);
+      if (Object.keys(errors).length)
+        return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, guide: g, section: s }), 400);
       await saveSection(ctx.pool, actorOf(req), g, { slug: s.slug, title: values.title, summary: values.summary || null, body: values.body }, s);
       return reply.redirect(`/library/guides/${g.slug}/${s.slug}`, 303);
     });

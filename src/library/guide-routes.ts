@@ -30,18 +30,28 @@ export function libraryGuideRoutes(ctx: AppContext): FastifyPluginAsync {
       const g = await guide(req.params.slug);
       const editor = req.viewer ? await canEdit(ctx.pool, req.viewer, g.communityId) : false;
       if (!g.glossary.length && !editor) throw new NotFoundError(`${g.title} has no glossary.`);
-      return sendPage(reply, GuideGlossaryPage({ site: siteFor(ctx, req), g, csrf: editor ? reply.generateCsrf() : undefined, notice: req.query.done === 'term' ? 'The term is saved.' : undefined }));
+      return sendPage(
+        reply,
+        GuideGlossaryPage({
+          site: siteFor(ctx, req),
+          g,
+          csrf: editor ? reply.generateCsrf() : undefined,
+          notice: req.query.done === 'term' ? 'The term is saved.' : undefined,
+        }),
+      );
     });
 
     app.post<{ Params: { slug: string } }>('/library/guides/:slug/glossary', csrf, async (req, reply) => {
       const v = viewerOf(req);
       const g = await guide(req.params.slug);
-      if (!(await canEdit(ctx.pool, v, g.communityId))) throw new ForbiddenError('Only library editors (community coordinators) can change a guide’s glossary.');
+      if (!(await canEdit(ctx.pool, v, g.communityId)))
+        throw new ForbiddenError('Only library editors (community coordinators) can change a guide’s glossary.');
       const values = { term: field(req.body, 'term', 200), definition: field(req.body, 'definition', 2000) };
       const errors: FieldErrors = {};
       if (!values.term) errors.term = 'Enter the term.';
       if (!values.definition) errors.definition = 'Enter what the term means, in plain language.';
-      if (Object.keys(errors).length) return sendPage(reply, GuideGlossaryPage({ site: siteFor(ctx, req), g, csrf: reply.generateCsrf(), values, errors }), 400);
+      if (Object.keys(errors).length)
+        return sendPage(reply, GuideGlossaryPage({ site: siteFor(ctx, req), g, csrf: reply.generateCsrf(), values, errors }), 400);
       await saveGlossaryEntry(ctx.pool, actorOf(req), g.id, values.term, values.definition);
       return reply.redirect(`/library/guides/${g.slug}/glossary?done=term`, 303);
     });

@@ -41,7 +41,10 @@ export async function findGuide(db: Queryable, slug: string): Promise<Guide | un
   const sections = await db.query('select * from library_guide_sections where guide_id = $1 order by position', [r.id]);
   const glossary = await db.query('select term, definition from library_glossary where guide_id = $1 order by lower(term)', [r.id]);
   return {
-    ...toSummary(r), body: r.body_md, topics: r.topics, communityId: r.community_id === null ? null : Number(r.community_id),
+    ...toSummary(r),
+    body: r.body_md,
+    topics: r.topics,
+    communityId: r.community_id === null ? null : Number(r.community_id),
     sections: sections.rows.map((s) => ({ id: Number(s.id), position: s.position, slug: s.slug, title: s.title, summary: s.summary, body: s.body_md })),
     glossary: glossary.rows,
   };
@@ -80,13 +83,26 @@ export async function saveGuide(db: Queryable, actor: Actor, g: GuideInput): Pro
   const id = Number(rows[0]!.id);
   await db.query('delete from library_guide_sections where guide_id = $1', [id]);
   for (const [i, s] of g.sections.entries()) {
-    await db.query('insert into library_guide_sections (guide_id, position, slug, title, summary, body_md) values ($1, $2, $3, $4, $5, $6)', [id, i + 1, s.slug, s.title, s.summary ?? null, s.body]);
+    await db.query('insert into library_guide_sections (guide_id, position, slug, title, summary, body_md) values ($1, $2, $3, $4, $5, $6)', [
+      id,
+      i + 1,
+      s.slug,
+      s.title,
+      s.summary ?? null,
+      s.body,
+    ]);
   }
   if (g.glossary) {
     await db.query('delete from library_glossary where guide_id = $1', [id]);
-    for (const e of g.glossary) await db.query('insert into library_glossary (guide_id, term, definition) values ($1, $2, $3) on conflict do nothing', [id, e.term, e.definition]);
+    for (const e of g.glossary)
+      await db.query('insert into library_glossary (guide_id, term, definition) values ($1, $2, $3) on conflict do nothing', [id, e.term, e.definition]);
   }
-  await recordAudit(db, actor, { action: 'library.guide.save', subjectType: 'guide', subjectId: g.slug, after: { title: g.title, sections: g.sections.map((s) => s.slug) } });
+  await recordAudit(db, actor, {
+    action: 'library.guide.save',
+    subjectType: 'guide',
+    subjectId: g.slug,
+    after: { title: g.title, sections: g.sections.map((s) => s.slug) },
+  });
   return rows[0]!.inserted ? 'created' : 'updated';
 }
 
@@ -104,18 +120,33 @@ export class GuideError extends Error {
 }
 
 /** A new guide written on the site: its introduction first; sections are added one by one. */
-export async function createGuide(db: Queryable, actor: Actor, g: { slug: string; title: string; deck: string | null; summary: string | null; body: string; communityId: number | null }): Promise<void> {
+export async function createGuide(
+  db: Queryable,
+  actor: Actor,
+  g: { slug: string; title: string; deck: string | null; summary: string | null; body: string; communityId: number | null },
+): Promise<void> {
   const taken = await db.query('select 1 from library_guides where slug = $1', [g.slug]);
   if (g.slug === 'new') throw new GuideError('“new” is kept for the site’s own page. Choose another short name.');
   if (taken.rows.length) throw new GuideError(`Another guide already uses the address “${g.slug}”. Choose another short name.`);
   await db.query('insert into library_guides (slug, title, deck, summary, body_md, community_id, published_at) values ($1, $2, $3, $4, $5, $6, now())', [
-    g.slug, g.title, g.deck, g.summary, g.body, g.communityId,
+    g.slug,
+    g.title,
+    g.deck,
+    g.summary,
+    g.body,
+    g.communityId,
   ]);
   await recordAudit(db, actor, { action: 'library.guide.create', subjectType: 'guide', subjectId: g.slug, after: { title: g.title } });
 }
 
 /** Add a section at the end of a guide, or change one (same slug). */
-export async function saveSection(db: Queryable, actor: Actor, guide: Guide, s: { slug: string; title: string; summary: string | null; body: string }, existing?: GuideSection): Promise<void> {
+export async function saveSection(
+  db: Queryable,
+  actor: Actor,
+  guide: Guide,
+  s: { slug: string; title: string; summary: string | null; body: string },
+  existing?: GuideSection,
+): Promise<void> {
   if (existing) {
     await db.query('update library_guide_sections set title = $2, summary = $3, body_md = $4 where id = $1', [existing.id, s.title, s.summary, s.body]);
   } else {
@@ -123,12 +154,20 @@ export async function saveSection(db: Queryable, actor: Actor, guide: Guide, s: 
       throw new GuideError(`This guide already has a section at “${s.slug}”. Choose another short name.`);
     }
     await db.query('insert into library_guide_sections (guide_id, position, slug, title, summary, body_md) values ($1, $2, $3, $4, $5, $6)', [
-      guide.id, guide.sections.length + 1, s.slug, s.title, s.summary, s.body,
+      guide.id,
+      guide.sections.length + 1,
+      s.slug,
+      s.title,
+      s.summary,
+      s.body,
     ]);
   }
   await db.query('update library_guides set updated_at = now() where id = $1', [guide.id]);
   await recordAudit(db, actor, {
-    action: existing ? 'library.guide.section.edit' : 'library.guide.section.add', subjectType: 'guide', subjectId: guide.slug,
-    before: existing ? { title: existing.title, summary: existing.summary, body: existing.body } : undefined, after: s,
+    action: existing ? 'library.guide.section.edit' : 'library.guide.section.add',
+    subjectType: 'guide',
+    subjectId: guide.slug,
+    before: existing ? { title: existing.title, summary: existing.summary, body: existing.body } : undefined,
+    after: s,
   });
 }

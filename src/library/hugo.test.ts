@@ -46,7 +46,10 @@ test('front matter: a repeated field and blank lines before --- are warnings, no
   assert.ok(r.ok);
   if (r.ok) {
     assert.equal(r.file.data.expirydate, '2026-01-01');
-    assert.deepEqual(r.warnings.map((w) => w.line), [1, 6]);
+    assert.deepEqual(
+      r.warnings.map((w) => w.line),
+      [1, 6],
+    );
   }
 });
 
@@ -70,20 +73,25 @@ test('shortcodes become Markdown; unknown ones are removed with a warning and a 
 });
 
 test('the shortcodes digital.gov pages use become links, quotes and headings, never raw text', () => {
-  const { body, warnings } = convertShortcodes([
-    '{{< featured-resource link="topics/social-media" kicker="Featured topic" >}}',
-    '{{< asset-static file="engaging-employees-cx.pptx" label="View the slides (PowerPoint presentation, 3.06 MB, 27 pages)" >}}',
-    '{{< card-policy src="https://www.congress.gov/111/plaws/publ274/PLAW-111publ274.pdf" kicker="Law" title="Plain Writing Act of 2010 (P.L. 111-274)" >}}{{< /card-policy >}}',
-    '{{< quote-block text="Products are not innocent." cite="Alain Dujardin" >}}',
-    '{{< fb-video "https://www.facebook.com/abmcpage/videos/1573462782672427" >}}',
-    '{{< ring title="Related policy">}}Text{{< /ring >}}',
-    '{{< accordion kicker="Slide by Slide" title="Transcript" icon="content_copy" >}}Words{{< /accordion >}}',
-    '{{< note variant="action" >}}Act{{< /note >}} {{<note>}}x{{</note>}} {{% note %}}y{{% /note %}}',
-    '{{< termsofservice-compatible >}}',
-    '{{< button href=http://www.archives.gov/about/laws/egov-act-section-207.html"" text="View E-Gov Act of 2002" >}}',
-  ].join('\n\n'));
+  const { body, warnings } = convertShortcodes(
+    [
+      '{{< featured-resource link="topics/social-media" kicker="Featured topic" >}}',
+      '{{< asset-static file="engaging-employees-cx.pptx" label="View the slides (PowerPoint presentation, 3.06 MB, 27 pages)" >}}',
+      '{{< card-policy src="https://www.congress.gov/111/plaws/publ274/PLAW-111publ274.pdf" kicker="Law" title="Plain Writing Act of 2010 (P.L. 111-274)" >}}{{< /card-policy >}}',
+      '{{< quote-block text="Products are not innocent." cite="Alain Dujardin" >}}',
+      '{{< fb-video "https://www.facebook.com/abmcpage/videos/1573462782672427" >}}',
+      '{{< ring title="Related policy">}}Text{{< /ring >}}',
+      '{{< accordion kicker="Slide by Slide" title="Transcript" icon="content_copy" >}}Words{{< /accordion >}}',
+      '{{< note variant="action" >}}Act{{< /note >}} {{<note>}}x{{</note>}} {{% note %}}y{{% /note %}}',
+      '{{< termsofservice-compatible >}}',
+      '{{< button href=http://www.archives.gov/about/laws/egov-act-section-207.html"" text="View E-Gov Act of 2002" >}}',
+    ].join('\n\n'),
+  );
   assert.match(body, /\*\*Featured topic:\*\* \[social media\]\(https:\/\/digital\.gov\/topics\/social-media\/\)/);
-  assert.match(body, /\[View the slides \(PowerPoint presentation, 3\.06 MB, 27 pages\)\]\(https:\/\/s3\.amazonaws\.com\/digitalgov\/static\/engaging-employees-cx\.pptx\)/);
+  assert.match(
+    body,
+    /\[View the slides \(PowerPoint presentation, 3\.06 MB, 27 pages\)\]\(https:\/\/s3\.amazonaws\.com\/digitalgov\/static\/engaging-employees-cx\.pptx\)/,
+  );
   assert.match(body, /\[Law: Plain Writing Act of 2010 \(P\.L\. 111-274\)\]\(https:\/\/www\.congress\.gov\/111\/plaws\/publ274\/PLAW-111publ274\.pdf\)/);
   assert.match(body, /^> Products are not innocent\.\n>\n> — Alain Dujardin$/m);
   assert.match(body, /\[Watch the video on Facebook\]\(https:\/\/www\.facebook\.com\/abmcpage\/videos\/1573462782672427\)/);
@@ -100,11 +108,29 @@ test('the shortcodes digital.gov pages use become links, quotes and headings, ne
 });
 
 test('legacy layout: indented HTML tables and shortcode lines do not become code blocks; indented prose shows its quotes', () => {
-  const { body } = convertShortcodes([
-    '<table>', '  <tr>', '    <td>', '      The number of people who &#8216;like&#8217; your page.', '    </td>', '  </tr>', '</table>', '',
-    '  {{< row >}}', '    {{< do-row >}} open &#34;the door&#34; {{< /do-row >}}', '  {{< /row >}}', '',
-    '1. Item', '', '    Continued: fans&#8217; time, &lt;b&gt; stays.', '', '```', '    &#8217; in a fence stays', '```',
-  ].join('\n'));
+  const { body } = convertShortcodes(
+    [
+      '<table>',
+      '  <tr>',
+      '    <td>',
+      '      The number of people who &#8216;like&#8217; your page.',
+      '    </td>',
+      '  </tr>',
+      '</table>',
+      '',
+      '  {{< row >}}',
+      '    {{< do-row >}} open &#34;the door&#34; {{< /do-row >}}',
+      '  {{< /row >}}',
+      '',
+      '1. Item',
+      '',
+      '    Continued: fans&#8217; time, &lt;b&gt; stays.',
+      '',
+      '```',
+      '    &#8217; in a fence stays',
+      '```',
+    ].join('\n'),
+  );
   assert.match(body, /^The number of people who &#8216;like&#8217; your page\.$/m, 'not indented: Markdown reads the references');
   assert.match(body, /^ open &#34;the door&#34; $/m);
   assert.match(body, /^ {4}Continued: fans’ time, &lt;b&gt; stays\.$/m);
@@ -120,10 +146,11 @@ test('character references in front matter text are decoded once; text that only
 
 /** Every Markdown page of the digital.gov snapshot, for the whole-corpus checks. */
 function corpusPages(): string[] {
-  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => {
-    const p = path.join(d, n);
-    return statSync(p).isDirectory() ? walk(p) : /\.md$/.test(n) ? [p] : [];
-  });
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((n) => {
+      const p = path.join(d, n);
+      return statSync(p).isDirectory() ? walk(p) : /\.md$/.test(n) ? [p] : [];
+    });
   return walk(path.join(SHARED, 'data/digitalgov/content'));
 }
 

@@ -29,28 +29,38 @@ export function splitFrontMatter(text: string): { ok: true; file: FrontMatterFil
     src = src.slice(lead.length);
     warnings.push({ line: 1, message: `${offset} blank line(s) before the opening "---" were ignored` });
   }
-  if (!src.startsWith('---\n')) return { ok: false, problem: { line: offset + 1, message: 'the file does not start with a "---" line; a Hugo page starts with YAML front matter between two "---" lines' } };
+  if (!src.startsWith('---\n'))
+    return {
+      ok: false,
+      problem: { line: offset + 1, message: 'the file does not start with a "---" line; a Hugo page starts with YAML front matter between two "---" lines' },
+    };
   const end = src.indexOf('\n---', 3);
-  if (end < 0) return { ok: false, problem: { line: offset + 1, message: 'the front matter has no closing "---" line; add one after the last front matter field' } };
+  if (end < 0)
+    return { ok: false, problem: { line: offset + 1, message: 'the front matter has no closing "---" line; add one after the last front matter field' } };
   const yamlText = src.slice(4, end + 1);
   // Repeated fields are common in hand-edited pages; like Hugo, the last one wins (with a warning).
   const doc = YAML.parseDocument(yamlText, { uniqueKeys: false });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const line = (e.linePos?.[0]?.line ?? 1) + 1 + offset;
-    return { ok: false, problem: { line, message: `the front matter is not valid YAML (${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}); fix the line` } };
+    return {
+      ok: false,
+      problem: { line, message: `the front matter is not valid YAML (${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}); fix the line` },
+    };
   }
   const seen = new Map<string, number>();
   yamlText.split('\n').forEach((l, i) => {
     const key = /^([A-Za-z_][A-Za-z0-9_-]*)\s*:/.exec(l)?.[1];
     if (!key) return;
-    if (seen.has(key)) warnings.push({ line: i + 2 + offset, message: `the field "${key}" appears twice (first on line ${seen.get(key)}); the last one is used` });
+    if (seen.has(key))
+      warnings.push({ line: i + 2 + offset, message: `the field "${key}" appears twice (first on line ${seen.get(key)}); the last one is used` });
     else seen.set(key, i + 2 + offset);
   });
   const value = yamlValue(doc, yamlText, 'the front matter');
   if (!value.ok) return { ok: false, problem: { line: value.line + 1 + offset, message: value.message } };
   const data = value.value;
-  if (data !== null && (typeof data !== 'object' || Array.isArray(data))) return { ok: false, problem: { line: offset + 2, message: 'the front matter must be a list of "name: value" fields' } };
+  if (data !== null && (typeof data !== 'object' || Array.isArray(data)))
+    return { ok: false, problem: { line: offset + 2, message: 'the front matter must be a list of "name: value" fields' } };
   const afterClose = src.indexOf('\n', end + 4);
   const body = afterClose < 0 ? '' : src.slice(afterClose + 1);
   const bodyLine = src.slice(0, afterClose + 1).split('\n').length + offset;
@@ -77,7 +87,11 @@ export function yamlValue(doc: YAML.Document, text: string, what: string): { ok:
         return YAML.visit.BREAK;
       },
     });
-    return { ok: false, line, message: `${what} uses its aliases (*name) too often to read safely (more than ${MAX_ALIASES} times); write the values out instead` };
+    return {
+      ok: false,
+      line,
+      message: `${what} uses its aliases (*name) too often to read safely (more than ${MAX_ALIASES} times); write the values out instead`,
+    };
   }
 }
 
@@ -136,7 +150,11 @@ const DIGITALGOV_STATIC = 'https://s3.amazonaws.com/digitalgov/static/';
 
 /** A digital.gov page address from a Hugo path ("topics/social-media", "/event/2019/11/04/x.md"). */
 function digitalGovUrl(target: string): string {
-  const clean = target.trim().replace(/\.md$/, '').replace(/\/_index$/, '').replace(/^\/+|\/+$/g, '');
+  const clean = target
+    .trim()
+    .replace(/\.md$/, '')
+    .replace(/\/_index$/, '')
+    .replace(/^\/+|\/+$/g, '');
   return `https://digital.gov/${clean}${clean ? '/' : ''}`;
 }
 
@@ -180,7 +198,11 @@ export function convertShortcodes(source: string, firstLine = 1): { body: string
         const alt = (attr(inner, 'alt') ?? '').replace(/[[\]]/g, '');
         if (!src) return '';
         const url = /^https?:\/\//.test(src) ? src : `${DIGITALGOV_UPLOADS}${src}`;
-        if (!alt) warnings.push({ line: lineOf(index), message: `image ${src} has no alt text; it is kept as a link with the text "Image" — add alt text when you edit the article` });
+        if (!alt)
+          warnings.push({
+            line: lineOf(index),
+            message: `image ${src} has no alt text; it is kept as a link with the text "Image" — add alt text when you edit the article`,
+          });
         return `![${alt}](${url})`;
       }
       case 'youtube': {
@@ -280,23 +302,30 @@ const MARKUP_REFERENCE = /^&(lt|gt|amp|quot|apos|#0*(60|62|38|34|39)|#x0*(3c|3e|
 function legacyHtmlTidy(body: string): string {
   let fence = false;
   let table = 0;
-  return body.split('\n').map((line) => {
-    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
-    if (fence) return line;
-    const opens = (line.match(/<table\b/gi) ?? []).length;
-    const closes = (line.match(/<\/table>/gi) ?? []).length;
-    const inTable = table > 0 || opens > 0;
-    table = Math.max(0, table + opens - closes);
-    let out = inTable ? line.replace(/^[ \t]+/, '') : line;
-    if (/^( {4}|\t)/.test(out) && out.includes('&')) out = out.replace(/&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]{1,7});/gi, (ref) => (MARKUP_REFERENCE.test(ref) ? ref : decodeEntities(ref)));
-    return out;
-  }).join('\n');
+  return body
+    .split('\n')
+    .map((line) => {
+      if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+      if (fence) return line;
+      const opens = (line.match(/<table\b/gi) ?? []).length;
+      const closes = (line.match(/<\/table>/gi) ?? []).length;
+      const inTable = table > 0 || opens > 0;
+      table = Math.max(0, table + opens - closes);
+      let out = inTable ? line.replace(/^[ \t]+/, '') : line;
+      if (/^( {4}|\t)/.test(out) && out.includes('&'))
+        out = out.replace(/&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]{1,7});/gi, (ref) => (MARKUP_REFERENCE.test(ref) ? ref : decodeEntities(ref)));
+      return out;
+    })
+    .join('\n');
 }
 
 /** A page's slug: its `slug` field, else its file name without a leading date. */
 export function slugFrom(data: Record<string, unknown>, fileName: string): string {
   const raw = typeof data.slug === 'string' && data.slug.trim() ? data.slug : fileName.replace(/\.(md|markdown)$/i, '').replace(/^\d{4}-\d{2}-\d{2}-/, '');
-  return raw.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return raw
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 /**

@@ -146,7 +146,8 @@ function dateField(plan: ImportPlan, file: string, src: string, name: string, va
     plan.errors.push(`${file}:${fieldLine(src, name)}: error: ${name} "${d.text}" is not a date; write it as YYYY-MM-DD (for example 2014-06-09).`);
     return undefined;
   }
-  if (d.kind === 'month') plan.warnings.push(`${file}:${fieldLine(src, name)}: warning: ${name} "${d.text}" gives only a month; the first of the month is used.`);
+  if (d.kind === 'month')
+    plan.warnings.push(`${file}:${fieldLine(src, name)}: warning: ${name} "${d.text}" gives only a month; the first of the month is used.`);
   return d.kind === 'none' ? undefined : d.at;
 }
 
@@ -173,7 +174,9 @@ function needTitle(plan: ImportPlan, file: string, data: Record<string, unknown>
 
 function needSlug(plan: ImportPlan, file: string, src: string, slug: string): boolean {
   if (SLUG_RE.test(slug)) return true;
-  plan.errors.push(`${file}:${fieldLine(src, 'slug')}: error: the slug "${slug}" can only use lower-case letters, digits and single hyphens; fix the "slug:" line.`);
+  plan.errors.push(
+    `${file}:${fieldLine(src, 'slug')}: error: the slug "${slug}" can only use lower-case letters, digits and single hyphens; fix the "slug:" line.`,
+  );
   return false;
 }
 
@@ -186,8 +189,16 @@ function readArticle(plan: ImportPlan, file: string, src: string, kind: ArticleK
   if (!title || !needSlug(plan, file, src, slug)) return;
   const featured = data.featured_image && typeof data.featured_image === 'object' ? (data.featured_image as Record<string, unknown>) : undefined;
   const rec: ArticleRecord = {
-    kind, slug, title, body, topics: list(data.topics), authors: list(data.authors).map((a) => a.toLowerCase()),
-    deck: text(data.deck), summary: text(data.summary), sourceName: text(data.source), sourceUrl: text(data.source_url) ?? text(data.canonical),
+    kind,
+    slug,
+    title,
+    body,
+    topics: list(data.topics),
+    authors: list(data.authors).map((a) => a.toLowerCase()),
+    deck: text(data.deck),
+    summary: text(data.summary),
+    sourceName: text(data.source),
+    sourceUrl: text(data.source_url) ?? text(data.canonical),
     redirectTo: text(data.redirectto),
     publishedAt: dateField(plan, file, src, 'date', data.date),
   };
@@ -197,7 +208,8 @@ function readArticle(plan: ImportPlan, file: string, src: string, kind: ArticleK
     if (alt) {
       rec.heroImageUrl = `https://s3.amazonaws.com/digitalgov/${text(featured.uid)}.jpg`;
       rec.heroImageAlt = alt;
-    } else plan.warnings.push(`${file}:${fieldLine(src, 'featured_image')}: warning: the featured image has no alt text, so it is left out; add "alt:" to keep it.`);
+    } else
+      plan.warnings.push(`${file}:${fieldLine(src, 'featured_image')}: warning: the featured image has no alt text, so it is left out; add "alt:" to keep it.`);
   }
   const badAuthor = rec.authors.find((a) => !SLUG_RE.test(a));
   if (badAuthor) {
@@ -214,12 +226,20 @@ function readTopic(plan: ImportPlan, file: string, src: string) {
   const title = needTitle(plan, file, data);
   const slug = slugFrom(data, path.basename(path.dirname(file)));
   if (!title || !needSlug(plan, file, src, slug)) return;
-  const links = data.featured_links && typeof data.featured_links === 'object' ? ((data.featured_links as Record<string, unknown>).resources as unknown) : undefined;
+  const links =
+    data.featured_links && typeof data.featured_links === 'object' ? ((data.featured_links as Record<string, unknown>).resources as unknown) : undefined;
   plan.topics.push({
-    slug, title, body, deck: text(data.deck), summary: text(data.summary), weight: Number(data.weight ?? 1) || 1,
+    slug,
+    title,
+    body,
+    deck: text(data.deck),
+    summary: text(data.summary),
+    weight: Number(data.weight ?? 1) || 1,
     featuredCommunities: list(data.featured_communities),
     featuredLinks: Array.isArray(links)
-      ? links.flatMap((l: Record<string, unknown>) => (text(l?.title) && text(l?.href) ? [{ title: text(l.title)!, summary: text(l.summary), href: text(l.href)! }] : []))
+      ? links.flatMap((l: Record<string, unknown>) =>
+          text(l?.title) && text(l?.href) ? [{ title: text(l.title)!, summary: text(l.summary), href: text(l.href)! }] : [],
+        )
       : [],
   });
 }
@@ -263,7 +283,14 @@ function readGuidePage(plan: ImportPlan, guides: Map<string, GuideRecord>, file:
     guides.set(guideSlug, guide);
   }
   if (path.basename(file) === '_index.md') {
-    Object.assign(guide, { title, deck: text(data.deck), summary: text(data.summary), body, topics: list(data.topics), publishedAt: dateField(plan, file, src, 'date', data.date) });
+    Object.assign(guide, {
+      title,
+      deck: text(data.deck),
+      summary: text(data.summary),
+      body,
+      topics: list(data.topics),
+      publishedAt: dateField(plan, file, src, 'date', data.date),
+    });
     return;
   }
   const slug = slugFrom({}, path.basename(file));
@@ -312,7 +339,10 @@ function readYaml(plan: ImportPlan, file: string, src: string) {
         plan.errors.push(`${file}:${line}: error: an agreement has no name; add "name:".`);
         continue;
       }
-      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      const slug = name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
       if (seen.has(slug)) {
         plan.errors.push(`${file}:${line}: error: "${name}" is listed twice; keep one entry per tool.`);
         continue;
@@ -325,7 +355,11 @@ function readYaml(plan: ImportPlan, file: string, src: string) {
       }
       const uri = text(e.uri);
       const rec: ToolRecord = {
-        slug, name, status: rawStatus as AgreementStatus, vendorUrl: text(e.url), description: text(e.description),
+        slug,
+        name,
+        status: rawStatus as AgreementStatus,
+        vendorUrl: text(e.url),
+        description: text(e.description),
         documentUrl: uri ? (/^https?:\/\//.test(uri) ? uri : `https://s3.amazonaws.com/digitalgov/${uri.replace(/^\/+/, '')}`) : undefined,
       };
       const typeText = text(e.type)?.toLowerCase();
@@ -344,12 +378,17 @@ function readYaml(plan: ImportPlan, file: string, src: string) {
       } else if (d.kind === 'month') {
         rec.date = d.at;
         rec.dateText = d.text;
-        plan.warnings.push(`${file}:${line}: warning: "${name}" is dated "${d.text}" (a month only); the first of the month is used and the original text is kept.`);
+        plan.warnings.push(
+          `${file}:${line}: warning: "${name}" is dated "${d.text}" (a month only); the first of the month is used and the original text is kept.`,
+        );
       } else if (d.kind === 'instant') rec.date = d.at;
       plan.tools.push(rec);
     }
   }
-  for (const [kind, seq] of [['cabinet', cabinet], ['non-cabinet', noncabinet]] as const) {
+  for (const [kind, seq] of [
+    ['cabinet', cabinet],
+    ['non-cabinet', noncabinet],
+  ] as const) {
     if (!YAML.isSeq(seq)) continue;
     for (const item of seq.items) {
       const e = (YAML.isMap(item) ? item.toJS(doc, { maxAliasCount: MAX_ALIASES }) : {}) as Record<string, unknown>;

@@ -22,9 +22,21 @@ export function planSize(plan: ImportPlan): number {
   return plan.articles.length + plan.guides.length + plan.topics.length + plan.authors.length + plan.tools.length + (plan.contacts.length ? 1 : 0);
 }
 
-export async function applyImport(pool: pg.Pool, actor: Actor, plan: ImportPlan, opts: { communityId?: number; progress?: (done: number, total: number) => void } = {}): Promise<ImportCounts> {
+export async function applyImport(
+  pool: pg.Pool,
+  actor: Actor,
+  plan: ImportPlan,
+  opts: { communityId?: number; progress?: (done: number, total: number) => void } = {},
+): Promise<ImportCounts> {
   if (plan.errors.length) throw new Error('An import plan with errors cannot be applied.');
-  const counts: ImportCounts = { articles: { created: 0, updated: 0 }, guides: { created: 0, updated: 0 }, tools: { created: 0, updated: 0 }, topics: 0, authors: 0, contacts: 0 };
+  const counts: ImportCounts = {
+    articles: { created: 0, updated: 0 },
+    guides: { created: 0, updated: 0 },
+    tools: { created: 0, updated: 0 },
+    topics: 0,
+    authors: 0,
+    contacts: 0,
+  };
   const total = planSize(plan);
   let done = 0;
   const tick = () => opts.progress?.(++done, total);
@@ -52,7 +64,11 @@ export async function applyImport(pool: pg.Pool, actor: Actor, plan: ImportPlan,
       tick();
     }
     if (plan.contacts.length) {
-      await replaceContacts(db, actor, plan.contacts.map((c) => ({ ...c, email: c.email ?? null, title: c.title ?? null })));
+      await replaceContacts(
+        db,
+        actor,
+        plan.contacts.map((c) => ({ ...c, email: c.email ?? null, title: c.title ?? null })),
+      );
       counts.contacts = plan.contacts.length;
       tick();
     }

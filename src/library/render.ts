@@ -41,13 +41,23 @@ export const renderLibraryMarkdown = memoText((source: string): string => {
     return img ? `<figure class="sg-figure"><img src="${escapeAttr(img.src)}" alt="${escapeAttr(img.alt)}" loading="lazy" /></figure>` : '';
   });
   let t = 0;
-  html = html.replace(/<table>/g, () => `<div class="sg-table-scroll" role="region" aria-label="Table ${++t}" tabindex="0"><table class="usa-table">`).replace(/<\/table>/g, '</table></div>');
+  html = html
+    .replace(/<table>/g, () => `<div class="sg-table-scroll" role="region" aria-label="Table ${++t}" tabindex="0"><table class="usa-table">`)
+    .replace(/<\/table>/g, '</table></div>');
   html = html.replace(/<th>/g, '<th scope="col">');
   return html;
 });
 
 /** Markdown to plain text, for summaries in feeds and search (character references such as &#8217; become the characters). */
 export function plainText(source: string, max = 300): string {
-  const t = decodeHTMLStrict(source.replace(/<[^>]+>/g, ' ').replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[#*_`>|-]+/g, ' ')).replace(/\s+/g, ' ').trim();
+  const t = decodeHTMLStrict(
+    source
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/[#*_`>|-]+/g, ' '),
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > max ? t.slice(0, max - 1).replace(/\s\S*$/, '') + '…' : t;
 }

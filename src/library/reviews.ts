@@ -32,24 +32,33 @@ export async function dueReviews(db: Queryable, now: Date, months: number): Prom
 }
 
 /** Queue a reminder for every page due; returns how many were queued now (earlier ones are not sent again). */
-export async function sendReviewReminders(db: Queryable, queue: Queue, opts: { now: Date; months: number; baseUrl: string; siteName: string }): Promise<number> {
+export async function sendReviewReminders(
+  db: Queryable,
+  queue: Queue,
+  opts: { now: Date; months: number; baseUrl: string; siteName: string },
+): Promise<number> {
   let queued = 0;
   for (const d of await dueReviews(db, opts.now, opts.months)) {
     const reviewed = DateTime.fromJSDate(d.reviewedAt, { zone: 'utc' }).toFormat('LLLL d, yyyy');
     const link = `${opts.baseUrl}/library/articles/${d.slug}`;
-    const sent = await queueMail(db, queue, {
-      to: d.leadEmail,
-      subject: `Please review “${d.title}”`,
-      text: [
-        `Hello${d.leadName ? ` ${d.leadName}` : ''},`,
-        '',
-        `You are the content lead of “${d.title}” on ${opts.siteName}. It was last reviewed on ${reviewed}, more than ${opts.months} months ago.`,
-        '',
-        'Please read it and check that it is still correct. If it is, sign in and select “Mark as reviewed” on the page. If it is out of date, edit it, or ask an editor to archive it.',
-        '',
-        link,
-      ].join('\n'),
-    }, { key: `library-review:${d.articleId}:${d.reviewedAt.toISOString()}` });
+    const sent = await queueMail(
+      db,
+      queue,
+      {
+        to: d.leadEmail,
+        subject: `Please review “${d.title}”`,
+        text: [
+          `Hello${d.leadName ? ` ${d.leadName}` : ''},`,
+          '',
+          `You are the content lead of “${d.title}” on ${opts.siteName}. It was last reviewed on ${reviewed}, more than ${opts.months} months ago.`,
+          '',
+          'Please read it and check that it is still correct. If it is, sign in and select “Mark as reviewed” on the page. If it is out of date, edit it, or ask an editor to archive it.',
+          '',
+          link,
+        ].join('\n'),
+      },
+      { key: `library-review:${d.articleId}:${d.reviewedAt.toISOString()}` },
+    );
     if (sent) queued++;
   }
   return queued;

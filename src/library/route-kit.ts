@@ -4,9 +4,7 @@ import { listCommunities } from '../communities/index.ts';
 import { NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { Actor } from '../platform/audit.ts';
 import { producersOf } from '../groups/index.ts';
-import {
-allowedTransitions, articleSteps, canChange, canEdit, findArticle, type Article, type Transition
-} from './articles.ts';
+import { allowedTransitions, articleSteps, canChange, canEdit, findArticle, type Article, type Transition } from './articles.ts';
 import type { FeedFormat } from './feeds.ts';
 import { findGuide } from './guides.ts';
 import { ArticlePage } from './article-views.tsx';
@@ -23,15 +21,18 @@ export const NOTICES: Record<string, string> = {
   reviewed: 'Marked as reviewed today.',
 };
 
-
 export function slugFromTitle(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80).replace(/-+$/, '');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/, '');
 }
 
 export function actorOf(req: FastifyRequest): Actor {
   return { name: req.viewer?.email ?? 'anonymous', source: req.ip };
 }
-
 
 /** The feed format a feed address ends in (.rss, .atom or .json); any other is a 404. */
 export function feedFormat(ext: string): FeedFormat {
@@ -39,7 +40,11 @@ export function feedFormat(ext: string): FeedFormat {
   throw new NotFoundError('Feeds end in .rss, .atom or .json.');
 }
 
-export const splitList = (s: string) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+export const splitList = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean);
 
 /** The route options and helpers every library page plugin uses, bound to the platform's context. */
 export function libraryRouteKit(ctx: AppContext, app: FastifyInstance) {
@@ -58,19 +63,39 @@ export function libraryRouteKit(ctx: AppContext, app: FastifyInstance) {
     const a = await findArticle(ctx.pool, slug);
     if (!a) throw new NotFoundError(`There is no article at “${slug}”.`);
     if (a.status === 'published' || a.status === 'archived') return a;
-    if (req.viewer && (await canChange(ctx.pool, req.viewer, a) || a.createdById === req.viewer.memberId || (await canEdit(ctx.pool, req.viewer, a.communityId)))) return a;
+    if (
+      req.viewer &&
+      ((await canChange(ctx.pool, req.viewer, a)) || a.createdById === req.viewer.memberId || (await canEdit(ctx.pool, req.viewer, a.communityId)))
+    )
+      return a;
     throw new NotFoundError(`There is no article at “${slug}”.`);
   }
 
-  async function articlePage(req: FastifyRequest, reply: FastifyReply, a: Article, extra: { notice?: string; error?: string; producedBy?: Awaited<ReturnType<typeof producersOf>> } = {}, status = 200) {
+  async function articlePage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    a: Article,
+    extra: { notice?: string; error?: string; producedBy?: Awaited<ReturnType<typeof producersOf>> } = {},
+    status = 200,
+  ) {
     const v = req.viewer;
     const moves = v ? await allowedTransitions(ctx.pool, v, a) : [];
     const change = v ? await canChange(ctx.pool, v, a) : false;
     const steps = v && (moves.length || change) ? await articleSteps(ctx.pool, a.id) : [];
-    return sendPage(reply, ArticlePage({
-      site: siteFor(ctx, req), a, moves, canChange: change, steps, producedBy: extra.producedBy ?? await producersOf(ctx.pool, { kind: 'article', id: a.id }),
-      csrf: v ? reply.generateCsrf() : undefined, ...extra,
-    }), status);
+    return sendPage(
+      reply,
+      ArticlePage({
+        site: siteFor(ctx, req),
+        a,
+        moves,
+        canChange: change,
+        steps,
+        producedBy: extra.producedBy ?? (await producersOf(ctx.pool, { kind: 'article', id: a.id })),
+        csrf: v ? reply.generateCsrf() : undefined,
+        ...extra,
+      }),
+      status,
+    );
   }
 
   async function communityChoices() {

@@ -18,12 +18,17 @@ export const ToolAgreement = Type.Object({
   documentType: Type.Union([...DOC_TYPES.map((d) => Type.Literal(d)), Type.Null()]),
   date: Nullable(Type.String({ format: 'date' })),
   dateText: Nullable(Type.String({ description: 'The date as written in the imported list, when it was not a full date (e.g. "07-2014").' })),
-  history: Type.Array(Type.Object({
-    status: Type.String(),
-    changedOn: Type.String({ format: 'date' }),
-    changedBy: Type.String({ description: 'Who recorded the change, by role: "a library editor", "the operator" (the command line) or "the site"; never a person\'s address.', examples: ['a library editor'] }),
-    note: Nullable(Type.String()),
-  })),
+  history: Type.Array(
+    Type.Object({
+      status: Type.String(),
+      changedOn: Type.String({ format: 'date' }),
+      changedBy: Type.String({
+        description: 'Who recorded the change, by role: "a library editor", "the operator" (the command line) or "the site"; never a person\'s address.',
+        examples: ['a library editor'],
+      }),
+      note: Nullable(Type.String()),
+    }),
+  ),
   adoptions: Type.Array(ToolAdoption),
 });
 
@@ -40,10 +45,7 @@ export const Tool = Type.Object(
   { $id: 'Tool', title: 'Shared tool' },
 );
 
-export const ToolList = Type.Object(
-  { total: Type.Integer({ minimum: 0 }), data: Type.Array(Type.Ref(Tool)) },
-  { $id: 'ToolList', title: 'Shared tool list' },
-);
+export const ToolList = Type.Object({ total: Type.Integer({ minimum: 0 }), data: Type.Array(Type.Ref(Tool)) }, { $id: 'ToolList', title: 'Shared tool list' });
 
 export const ToolSlugParams = Type.Object({ slug: Type.String({ maxLength: 200, description: 'Tool slug, e.g. amazon-appstore.' }) });
 

@@ -22,7 +22,9 @@ export function plainSql(expr: string): string {
 export const HEADLINE = `'StartSel=\u0001, StopSel=\u0002, MaxWords=35, MinWords=15, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "'`;
 
 const articles: SearchSource = {
-  name: 'articles', label: 'Articles', membersOnly: false,
+  name: 'articles',
+  label: 'Articles',
+  membersOnly: false,
   async search(db, q) {
     const { rows } = await db.query(
       `select a.slug, a.title, a.published_at, ts_rank(a.search, query) as rank,
@@ -31,12 +33,21 @@ const articles: SearchSource = {
         where a.status = 'published' and a.search @@ query order by rank desc, a.published_at desc nulls last limit $2`,
       [q.text, q.limit],
     );
-    return rows.map((r) => ({ source: 'articles', title: r.title, url: `/library/articles/${r.slug}`, snippet: decodeEntities(r.snippet), date: r.published_at, rank: Number(r.rank) }));
+    return rows.map((r) => ({
+      source: 'articles',
+      title: r.title,
+      url: `/library/articles/${r.slug}`,
+      snippet: decodeEntities(r.snippet),
+      date: r.published_at,
+      rank: Number(r.rank),
+    }));
   },
 };
 
 const guides: SearchSource = {
-  name: 'guides', label: 'Guides and toolkits', membersOnly: false,
+  name: 'guides',
+  label: 'Guides and toolkits',
+  membersOnly: false,
   async search(db, q) {
     const { rows } = await db.query(
       `select * from (
@@ -51,13 +62,20 @@ const guides: SearchSource = {
       [q.text, q.limit],
     );
     return rows.map((r) => ({
-      source: 'guides', title: r.title, url: r.section ? `/library/guides/${r.slug}/${r.section}` : `/library/guides/${r.slug}`, snippet: decodeEntities(r.snippet), date: r.updated_at, rank: Number(r.rank),
+      source: 'guides',
+      title: r.title,
+      url: r.section ? `/library/guides/${r.slug}/${r.section}` : `/library/guides/${r.slug}`,
+      snippet: decodeEntities(r.snippet),
+      date: r.updated_at,
+      rank: Number(r.rank),
     }));
   },
 };
 
 const topics: SearchSource = {
-  name: 'topics', label: 'Topics', membersOnly: false,
+  name: 'topics',
+  label: 'Topics',
+  membersOnly: false,
   async search(db, q) {
     const { rows } = await db.query(
       `select t.slug, t.title, ts_rank(doc, query) as rank, ts_headline('english', ${plainSql("coalesce(t.summary, '') || ' ' || t.body_md")}, query, ${HEADLINE}) as snippet
@@ -66,12 +84,21 @@ const topics: SearchSource = {
         where doc @@ query order by rank desc limit $2`,
       [q.text, q.limit],
     );
-    return rows.map((r) => ({ source: 'topics', title: r.title, url: `/topics/${r.slug}`, snippet: decodeEntities(r.snippet), date: null, rank: Number(r.rank) }));
+    return rows.map((r) => ({
+      source: 'topics',
+      title: r.title,
+      url: `/topics/${r.slug}`,
+      snippet: decodeEntities(r.snippet),
+      date: null,
+      rank: Number(r.rank),
+    }));
   },
 };
 
 const tools: SearchSource = {
-  name: 'tools', label: 'Shared tools', membersOnly: false,
+  name: 'tools',
+  label: 'Shared tools',
+  membersOnly: false,
   async search(db, q) {
     const { rows } = await db.query(
       `select t.slug, t.name, ts_rank(doc, query) as rank, ts_headline('english', coalesce(t.description, t.name), query, ${HEADLINE}) as snippet
@@ -80,7 +107,14 @@ const tools: SearchSource = {
         where doc @@ query order by rank desc limit $2`,
       [q.text, q.limit],
     );
-    return rows.map((r) => ({ source: 'tools', title: r.name, url: `/library/tools/${r.slug}`, snippet: decodeEntities(r.snippet), date: null, rank: Number(r.rank) }));
+    return rows.map((r) => ({
+      source: 'tools',
+      title: r.name,
+      url: `/library/tools/${r.slug}`,
+      snippet: decodeEntities(r.snippet),
+      date: null,
+      rank: Number(r.rank),
+    }));
   },
 };
 

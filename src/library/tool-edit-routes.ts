@@ -2,17 +2,20 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
-import {
-AGREEMENT_STATUSES, createTool, DOC_TYPES, updateToolDetails, type DocType, ToolError,
-type AgreementStatus
-} from './tools.ts';
+import { AGREEMENT_STATUSES, createTool, DOC_TYPES, updateToolDetails, type DocType, ToolError, type AgreementStatus } from './tools.ts';
 import { ToolFormPage, type ToolFormValues } from './tool-views.tsx';
 import { parseDay, registerUploads, toolRouteKit } from './tool-routes.ts';
 
 function toolValues(body: unknown): ToolFormValues {
   return {
-    name: field(body, 'name', 200), vendorUrl: field(body, 'vendorUrl', 500), description: field(body, 'description', 500), category: field(body, 'category', 200),
-    status: field(body, 'status', 30) || 'compatible', docType: field(body, 'docType', 30), documentUrl: field(body, 'documentUrl', 500), date: field(body, 'date', 30),
+    name: field(body, 'name', 200),
+    vendorUrl: field(body, 'vendorUrl', 500),
+    description: field(body, 'description', 500),
+    category: field(body, 'category', 200),
+    status: field(body, 'status', 30) || 'compatible',
+    docType: field(body, 'docType', 30),
+    documentUrl: field(body, 'documentUrl', 500),
+    date: field(body, 'date', 30),
   };
 }
 
@@ -36,21 +39,39 @@ export function toolEditRoutes(ctx: AppContext): FastifyPluginAsync {
       const values = toolValues(req.body);
       const errors: FieldErrors = {};
       checkDetails(values, errors);
-      const slug = values.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      const slug = values.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
       if (values.name && !slug) errors.name = 'Use at least one letter or digit in the name.';
       if (!(AGREEMENT_STATUSES as readonly string[]).includes(values.status)) errors.status = 'Choose a status from the list.';
       if (values.docType && !(DOC_TYPES as readonly string[]).includes(values.docType)) errors.docType = 'Choose a kind of document from the list.';
-      if (values.documentUrl && !/^https?:\/\/\S+$/.test(values.documentUrl)) errors.documentUrl = 'Enter the address starting with https://, or leave it blank.';
+      if (values.documentUrl && !/^https?:\/\/\S+$/.test(values.documentUrl))
+        errors.documentUrl = 'Enter the address starting with https://, or leave it blank.';
       const date = values.date ? parseDay(values.date) : null;
       if (values.date && !date) errors.date = 'Enter a real date that is not in the future, as YYYY-MM-DD, or leave it blank.';
       const file = uploadedDocument(req, errors);
       const again = (e: FieldErrors) => sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e }), 400);
       if (Object.keys(errors).length) return again(errors);
       try {
-        await createTool(ctx.pool, { name: v.email, source: req.ip }, {
-          slug, name: values.name, vendorUrl: values.vendorUrl || null, description: values.description || null, category: values.category || null,
-          agreement: { status: values.status as AgreementStatus, docType: (values.docType || (file ? (file.contentType === 'application/pdf' ? 'pdf' : 'word') : null)) as DocType | null, documentUrl: values.documentUrl || null, file, date: date ?? null },
-        });
+        await createTool(
+          ctx.pool,
+          { name: v.email, source: req.ip },
+          {
+            slug,
+            name: values.name,
+            vendorUrl: values.vendorUrl || null,
+            description: values.description || null,
+            category: values.category || null,
+            agreement: {
+              status: values.status as AgreementStatus,
+              docType: (values.docType || (file ? (file.contentType === 'application/pdf' ? 'pdf' : 'word') : null)) as DocType | null,
+              documentUrl: values.documentUrl || null,
+              file,
+              date: date ?? null,
+            },
+          },
+        );
       } catch (err) {
         if (err instanceof ToolError) return again({ name: err.message });
         throw err;
@@ -71,9 +92,17 @@ export function toolEditRoutes(ctx: AppContext): FastifyPluginAsync {
       const values = toolValues(req.body);
       const errors: FieldErrors = {};
       checkDetails(values, errors);
-      if (Object.keys(errors).length) return sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, editing: { slug: t.slug, name: t.name } }), 400);
+      if (Object.keys(errors).length)
+        return sendPage(
+          reply,
+          ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, editing: { slug: t.slug, name: t.name } }),
+          400,
+        );
       await updateToolDetails(ctx.pool, { name: v.email, source: req.ip }, t, {
-        name: values.name, vendorUrl: values.vendorUrl || null, description: values.description || null, category: values.category || null,
+        name: values.name,
+        vendorUrl: values.vendorUrl || null,
+        description: values.description || null,
+        category: values.category || null,
       });
       return reply.redirect(`/library/tools/${t.slug}?done=details`, 303);
     });

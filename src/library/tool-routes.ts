@@ -11,7 +11,9 @@ import { ToolPage, type ToolPageProps } from './tool-views.tsx';
 
 const MAX_UPLOAD = 10 * 1024 * 1024;
 const ALLOWED_TYPES: Record<string, string> = {
-  pdf: 'application/pdf', doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pdf: 'application/pdf',
+  doc: 'application/msword',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
 
 declare module 'fastify' {
@@ -28,7 +30,6 @@ export function parseDay(text: string, now = new Date()): string | undefined {
   if (!dt.isValid || dt.toJSDate() > now) return undefined;
   return dt.toISODate() ?? undefined;
 }
-
 
 /** Multipart forms (a tool's or an adoption's document, up to 10 MB) for the tool plugins that take them. */
 export async function registerUploads(app: FastifyInstance) {
@@ -75,11 +76,19 @@ export function toolRouteKit(ctx: AppContext, app: FastifyInstance) {
   async function page(req: FastifyRequest, reply: FastifyReply, t: Tool, extra: Partial<ToolPageProps> = {}, status = 200) {
     const v = req.viewer;
     const canRecord = v ? await canWrite(ctx.pool, v) : false;
-    return sendPage(reply, ToolPage({
-      site: siteFor(ctx, req), tool: t, csrf: v ? reply.generateCsrf() : undefined,
-      canRecord, canManage: v ? await canEdit(ctx.pool, v, null) : false,
-      ownAgency: v && canRecord ? ((await ownAgency(v.email)).registered?.agency ?? undefined) : undefined, ...extra,
-    }), status);
+    return sendPage(
+      reply,
+      ToolPage({
+        site: siteFor(ctx, req),
+        tool: t,
+        csrf: v ? reply.generateCsrf() : undefined,
+        canRecord,
+        canManage: v ? await canEdit(ctx.pool, v, null) : false,
+        ownAgency: v && canRecord ? ((await ownAgency(v.email)).registered?.agency ?? undefined) : undefined,
+        ...extra,
+      }),
+      status,
+    );
   }
 
   function viewerOf(req: FastifyRequest) {

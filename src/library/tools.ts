@@ -10,7 +10,11 @@ import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 export const AGREEMENT_STATUSES = ['compatible', 'inactive', 'declined', 'not-compatible', 'closed'] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 export const AGREEMENT_STATUS_TEXT: Record<AgreementStatus, string> = {
-  compatible: 'Federal-compatible', inactive: 'Inactive', declined: 'Declined by the vendor', 'not-compatible': 'Not compatible', closed: 'Closed (tool shut down)',
+  compatible: 'Federal-compatible',
+  inactive: 'Inactive',
+  declined: 'Declined by the vendor',
+  'not-compatible': 'Not compatible',
+  closed: 'Closed (tool shut down)',
 };
 export const DOC_TYPES = ['pdf', 'word', 'google-doc', 'website'] as const;
 export type DocType = (typeof DOC_TYPES)[number];
@@ -70,7 +74,14 @@ export async function listTools(db: Queryable): Promise<ToolSummary[]> {
        from tools t order by lower(t.name)`,
   );
   return rows.map((r) => ({
-    id: Number(r.id), slug: r.slug, name: r.name, vendorUrl: r.vendor_url, description: r.description, category: r.category, status: r.status, adoptions: Number(r.adoptions),
+    id: Number(r.id),
+    slug: r.slug,
+    name: r.name,
+    vendorUrl: r.vendor_url,
+    description: r.description,
+    category: r.category,
+    status: r.status,
+    adoptions: Number(r.adoptions),
   }));
 }
 
@@ -89,22 +100,46 @@ export async function findTool(db: Queryable, slug: string): Promise<Tool | unde
   );
   const out: Agreement[] = [];
   for (const a of agreements.rows) {
-    const history = await db.query('select status, changed_on, changed_by, note from tos_status_changes where agreement_id = $1 order by changed_on desc, id desc', [a.id]);
+    const history = await db.query(
+      'select status, changed_on, changed_by, note from tos_status_changes where agreement_id = $1 order by changed_on desc, id desc',
+      [a.id],
+    );
     const adoptions = await db.query('select * from tos_adoptions where agreement_id = $1 order by lower(agency)', [a.id]);
     out.push({
-      id: Number(a.id), documentUrl: a.document_url, documentFileId: a.document_file_id === null ? null : Number(a.document_file_id), documentFileName: a.filename,
-      docType: a.doc_type, date: day(a.agreement_date), dateText: a.date_text, status: a.status,
+      id: Number(a.id),
+      documentUrl: a.document_url,
+      documentFileId: a.document_file_id === null ? null : Number(a.document_file_id),
+      documentFileName: a.filename,
+      docType: a.doc_type,
+      date: day(a.agreement_date),
+      dateText: a.date_text,
+      status: a.status,
       history: history.rows.map((h) => ({ status: h.status, changedOn: day(h.changed_on)!, changedBy: h.changed_by, note: h.note })),
       adoptions: adoptions.rows.map((d) => ({
-        id: Number(d.id), agency: d.agency, signedOn: day(d.signed_on)!, documentUrl: d.document_url, documentFileId: d.document_file_id === null ? null : Number(d.document_file_id),
-        contactName: d.contact_name, contactEmail: d.contact_email, recordedBy: d.recorded_by, recordedAt: d.recorded_at,
+        id: Number(d.id),
+        agency: d.agency,
+        signedOn: day(d.signed_on)!,
+        documentUrl: d.document_url,
+        documentFileId: d.document_file_id === null ? null : Number(d.document_file_id),
+        contactName: d.contact_name,
+        contactEmail: d.contact_email,
+        recordedBy: d.recorded_by,
+        recordedAt: d.recorded_at,
       })),
     });
   }
   const evaluations = await db.query('select author_name, note_md, created_at from tool_evaluations where tool_id = $1 order by created_at desc', [r.id]);
   return {
-    id: Number(r.id), slug: r.slug, name: r.name, vendorUrl: r.vendor_url, description: r.description, category: r.category, status: r.status, adoptions: Number(r.adoptions),
-    agreements: out, evaluations: evaluations.rows.map((e) => ({ authorName: e.author_name, note: e.note_md, createdAt: e.created_at })),
+    id: Number(r.id),
+    slug: r.slug,
+    name: r.name,
+    vendorUrl: r.vendor_url,
+    description: r.description,
+    category: r.category,
+    status: r.status,
+    adoptions: Number(r.adoptions),
+    agreements: out,
+    evaluations: evaluations.rows.map((e) => ({ authorName: e.author_name, note: e.note_md, createdAt: e.created_at })),
   };
 }
 
@@ -151,18 +186,42 @@ export async function saveImportedTool(db: Queryable, actor: Actor, t: ImportedT
       [agreementId, t.status, date, actor.name, 'Imported from the digital.gov list'],
     );
   }
-  await recordAudit(db, actor, { action: 'library.tool.import', subjectType: 'tool', subjectId: t.slug, after: { status: t.status, documentUrl: t.documentUrl ?? null } });
+  await recordAudit(db, actor, {
+    action: 'library.tool.import',
+    subjectType: 'tool',
+    subjectId: t.slug,
+    after: { status: t.status, documentUrl: t.documentUrl ?? null },
+  });
   return rows[0]!.inserted ? 'created' : 'updated';
 }
 
 /** Change an agreement's status, dated and attributed. */
-export async function changeAgreementStatus(pool: pg.Pool, actor: Actor, agreementId: number, status: AgreementStatus, changedOn: string, note: string | null): Promise<void> {
+export async function changeAgreementStatus(
+  pool: pg.Pool,
+  actor: Actor,
+  agreementId: number,
+  status: AgreementStatus,
+  changedOn: string,
+  note: string | null,
+): Promise<void> {
   await inTransaction(pool, async (db) => {
     const before = await db.query<{ status: string }>('select status from tos_agreements where id = $1 for update', [agreementId]);
     if (!before.rows[0]) throw new ToolError('That agreement no longer exists. Reload the page.');
     await db.query('update tos_agreements set status = $2, updated_at = now() where id = $1', [agreementId, status]);
-    await db.query('insert into tos_status_changes (agreement_id, status, changed_on, changed_by, note) values ($1, $2, $3, $4, $5)', [agreementId, status, changedOn, actor.name, note]);
-    await recordAudit(db, actor, { action: 'library.agreement.status', subjectType: 'agreement', subjectId: String(agreementId), before: before.rows[0], after: { status, changedOn, note } });
+    await db.query('insert into tos_status_changes (agreement_id, status, changed_on, changed_by, note) values ($1, $2, $3, $4, $5)', [
+      agreementId,
+      status,
+      changedOn,
+      actor.name,
+      note,
+    ]);
+    await recordAudit(db, actor, {
+      action: 'library.agreement.status',
+      subjectType: 'agreement',
+      subjectId: String(agreementId),
+      before: before.rows[0],
+      after: { status, changedOn, note },
+    });
   });
 }
 
@@ -177,7 +236,12 @@ export async function storeFile(db: Queryable, actor: Actor, f: UploadedFile): P
     'insert into tos_files (filename, content_type, size, bytes, uploaded_by) values ($1, $2, $3, $4, $5) returning id',
     [f.filename, f.contentType, f.bytes.length, f.bytes, actor.name],
   );
-  await recordAudit(db, actor, { action: 'library.file.upload', subjectType: 'file', subjectId: String(rows[0]!.id), after: { filename: f.filename, size: f.bytes.length } });
+  await recordAudit(db, actor, {
+    action: 'library.file.upload',
+    subjectType: 'file',
+    subjectId: String(rows[0]!.id),
+    after: { filename: f.filename, size: f.bytes.length },
+  });
   return Number(rows[0]!.id);
 }
 
@@ -213,16 +277,25 @@ export type AdoptionAgency = { ok: true; agency: string } | { ok: false; message
  * for the agency (or bureau) the .gov registry lists for their verified address's domain, spelled
  * as the registry spells it; the agency on their profile is typed by them and proves nothing.
  */
-export function adoptionAgency(viewer: { editor: boolean; domain: string; registered: { agency: string | null; bureau: string | null } | undefined }, typed: string): AdoptionAgency {
+export function adoptionAgency(
+  viewer: { editor: boolean; domain: string; registered: { agency: string | null; bureau: string | null } | undefined },
+  typed: string,
+): AdoptionAgency {
   const wanted = typed.trim();
   if (viewer.editor) return { ok: true, agency: wanted };
   const own = [viewer.registered?.agency, viewer.registered?.bureau].filter((a): a is string => !!a);
   if (!own.length) {
-    return { ok: false, message: `The .gov registry lists no agency for your address (${viewer.domain}), so the site cannot tell which agency you sign for. Ask a coordinator to record the adoption.` };
+    return {
+      ok: false,
+      message: `The .gov registry lists no agency for your address (${viewer.domain}), so the site cannot tell which agency you sign for. Ask a coordinator to record the adoption.`,
+    };
   }
   const match = own.find((a) => a.toLowerCase() === wanted.toLowerCase());
   if (match) return { ok: true, agency: match };
-  return { ok: false, message: `You can record adoptions for ${own.join(' or ')}, the agency the .gov registry lists for your address (${viewer.domain}). Ask a coordinator to record another agency.` };
+  return {
+    ok: false,
+    message: `You can record adoptions for ${own.join(' or ')}, the agency the .gov registry lists for your address (${viewer.domain}). Ask a coordinator to record another agency.`,
+  };
 }
 
 /** Record (or update) that an agency signed an agreement. */
@@ -239,15 +312,28 @@ export async function recordAdoption(pool: pg.Pool, actor: Actor, a: AdoptionInp
     );
     const id = Number(rows[0]!.id);
     await recordAudit(db, actor, {
-      action: 'library.adoption.record', subjectType: 'adoption', subjectId: String(id),
+      action: 'library.adoption.record',
+      subjectType: 'adoption',
+      subjectId: String(id),
       after: { agreementId: a.agreementId, agency: a.agency, signedOn: a.signedOn, contactEmail: a.contactEmail, fileId },
     });
     return id;
   });
 }
 
-export async function addEvaluation(db: Queryable, actor: Actor, toolId: number, member: { memberId: number; name: string | null; email: string }, note: string): Promise<void> {
-  await db.query('insert into tool_evaluations (tool_id, member_id, author_name, note_md) values ($1, $2, $3, $4)', [toolId, member.memberId, member.name ?? member.email, note]);
+export async function addEvaluation(
+  db: Queryable,
+  actor: Actor,
+  toolId: number,
+  member: { memberId: number; name: string | null; email: string },
+  note: string,
+): Promise<void> {
+  await db.query('insert into tool_evaluations (tool_id, member_id, author_name, note_md) values ($1, $2, $3, $4)', [
+    toolId,
+    member.memberId,
+    member.name ?? member.email,
+    note,
+  ]);
   await recordAudit(db, actor, { action: 'library.tool.evaluate', subjectType: 'tool', subjectId: String(toolId), after: { note } });
 }
 
@@ -268,7 +354,14 @@ export async function listContacts(db: Queryable): Promise<Contact[]> {
 export async function replaceContacts(db: Queryable, actor: Actor, contacts: Contact[]): Promise<void> {
   await db.query('delete from tos_contacts');
   for (const [i, c] of contacts.entries()) {
-    await db.query('insert into tos_contacts (kind, person, email, title, agency, position) values ($1, $2, $3, $4, $5, $6)', [c.kind, c.person, c.email, c.title, c.agency, i]);
+    await db.query('insert into tos_contacts (kind, person, email, title, agency, position) values ($1, $2, $3, $4, $5, $6)', [
+      c.kind,
+      c.person,
+      c.email,
+      c.title,
+      c.agency,
+      i,
+    ]);
   }
   await recordAudit(db, actor, { action: 'library.contacts.import', subjectType: 'contacts', subjectId: 'tos', after: { count: contacts.length } });
 }
@@ -287,26 +380,47 @@ export async function createTool(pool: pg.Pool, actor: Actor, t: NewTool): Promi
   await inTransaction(pool, async (db) => {
     const taken = await db.query('select 1 from tools where slug = $1', [t.slug]);
     if (taken.rows.length) throw new ToolError(`A tool already uses the address “${t.slug}”. Choose another name, or open that tool.`);
-    const { rows } = await db.query<{ id: number }>('insert into tools (slug, name, vendor_url, description, category) values ($1, $2, $3, $4, $5) returning id', [
-      t.slug, t.name, t.vendorUrl, t.description, t.category,
-    ]);
+    const { rows } = await db.query<{ id: number }>(
+      'insert into tools (slug, name, vendor_url, description, category) values ($1, $2, $3, $4, $5) returning id',
+      [t.slug, t.name, t.vendorUrl, t.description, t.category],
+    );
     const fileId = t.agreement.file ? await storeFile(db, actor, t.agreement.file) : null;
     const a = await db.query<{ id: number }>(
       'insert into tos_agreements (tool_id, document_url, document_file_id, doc_type, agreement_date, status) values ($1, $2, $3, $4, $5, $6) returning id',
       [rows[0]!.id, t.agreement.documentUrl, fileId, t.agreement.docType, t.agreement.date, t.agreement.status],
     );
-    await db.query(`insert into tos_status_changes (agreement_id, status, changed_on, changed_by, note) values ($1, $2, coalesce($3::date, current_date), $4, 'Added')`, [
-      a.rows[0]!.id, t.agreement.status, t.agreement.date, actor.name,
-    ]);
-    await recordAudit(db, actor, { action: 'library.tool.create', subjectType: 'tool', subjectId: t.slug, after: { name: t.name, category: t.category, status: t.agreement.status, fileId } });
+    await db.query(
+      `insert into tos_status_changes (agreement_id, status, changed_on, changed_by, note) values ($1, $2, coalesce($3::date, current_date), $4, 'Added')`,
+      [a.rows[0]!.id, t.agreement.status, t.agreement.date, actor.name],
+    );
+    await recordAudit(db, actor, {
+      action: 'library.tool.create',
+      subjectType: 'tool',
+      subjectId: t.slug,
+      after: { name: t.name, category: t.category, status: t.agreement.status, fileId },
+    });
   });
 }
 
 /** Change a tool's catalogue details (not its agreements). */
-export async function updateToolDetails(db: Queryable, actor: Actor, tool: ToolSummary, d: { name: string; vendorUrl: string | null; description: string | null; category: string | null }): Promise<void> {
-  await db.query('update tools set name = $2, vendor_url = $3, description = $4, category = $5, updated_at = now() where id = $1', [tool.id, d.name, d.vendorUrl, d.description, d.category]);
+export async function updateToolDetails(
+  db: Queryable,
+  actor: Actor,
+  tool: ToolSummary,
+  d: { name: string; vendorUrl: string | null; description: string | null; category: string | null },
+): Promise<void> {
+  await db.query('update tools set name = $2, vendor_url = $3, description = $4, category = $5, updated_at = now() where id = $1', [
+    tool.id,
+    d.name,
+    d.vendorUrl,
+    d.description,
+    d.category,
+  ]);
   await recordAudit(db, actor, {
-    action: 'library.tool.edit', subjectType: 'tool', subjectId: tool.slug,
-    before: { name: tool.name, vendorUrl: tool.vendorUrl, description: tool.description, category: tool.category }, after: d,
+    action: 'library.tool.edit',
+    subjectType: 'tool',
+    subjectId: tool.slug,
+    before: { name: tool.name, vendorUrl: tool.vendorUrl, description: tool.description, category: tool.category },
+    after: d,
   });
 }

@@ -17,8 +17,15 @@ export interface Topic {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toTopic(r: any): Topic {
   return {
-    id: Number(r.id), slug: r.slug, title: r.title, deck: r.deck, summary: r.summary, body: r.body_md, weight: r.weight,
-    featuredCommunities: r.featured_communities, featuredLinks: r.featured_links,
+    id: Number(r.id),
+    slug: r.slug,
+    title: r.title,
+    deck: r.deck,
+    summary: r.summary,
+    body: r.body_md,
+    weight: r.weight,
+    featuredCommunities: r.featured_communities,
+    featuredLinks: r.featured_links,
   };
 }
 

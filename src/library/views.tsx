@@ -48,12 +48,38 @@ function ArticleList({ articles, headingLevel = 2 }: { articles: Article[]; head
                 {a.title}
               </a>
             </Heading>
-            {a.summary ? <p class="usa-collection__description" safe>{a.summary}</p> : ''}
+            {a.summary ? (
+              <p class="usa-collection__description" safe>
+                {a.summary}
+              </p>
+            ) : (
+              ''
+            )}
             <ul class="usa-collection__meta" aria-label="More information">
-              <li class="usa-collection__meta-item" safe>{KIND_TEXT[a.kind]}</li>
-              {a.status !== 'published' ? <li class="usa-collection__meta-item" safe>{STATUS_TEXT[a.status]}</li> : ''}
-              {a.publishedAt ? <li class="usa-collection__meta-item" safe>{formatDay(a.publishedAt)}</li> : ''}
-              {a.authors.length ? <li class="usa-collection__meta-item" safe>{a.authors.map((x) => x.name).join(', ')}</li> : ''}
+              <li class="usa-collection__meta-item" safe>
+                {KIND_TEXT[a.kind]}
+              </li>
+              {a.status !== 'published' ? (
+                <li class="usa-collection__meta-item" safe>
+                  {STATUS_TEXT[a.status]}
+                </li>
+              ) : (
+                ''
+              )}
+              {a.publishedAt ? (
+                <li class="usa-collection__meta-item" safe>
+                  {formatDay(a.publishedAt)}
+                </li>
+              ) : (
+                ''
+              )}
+              {a.authors.length ? (
+                <li class="usa-collection__meta-item" safe>
+                  {a.authors.map((x) => x.name).join(', ')}
+                </li>
+              ) : (
+                ''
+              )}
             </ul>
           </div>
         </li>
@@ -62,12 +88,22 @@ function ArticleList({ articles, headingLevel = 2 }: { articles: Article[]; head
   );
 }
 
-export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: GuideSummary[]; topics: Array<Topic & { articles: number }>; communities: Array<{ slug: string; title: string }>; canWrite: boolean; canEdit: boolean }): string {
+export function LibraryIndexPage(p: {
+  site: Site;
+  articles: Article[];
+  guides: GuideSummary[];
+  topics: Array<Topic & { articles: number }>;
+  communities: Array<{ slug: string; title: string }>;
+  canWrite: boolean;
+  canEdit: boolean;
+}): string {
   const startGuide = p.canEdit ? (
     <p>
       <a href="/library/guides/new">Start a guide</a>
     </p>
-  ) : '';
+  ) : (
+    ''
+  );
   return toHtml(
     <Page site={p.site} title="Library" section="library" breadcrumbs={[HOME, { label: 'Library' }]}>
       <h1>Library</h1>
@@ -89,14 +125,18 @@ export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: G
               Write an article
             </a>
           </li>
-        ) : ''}
+        ) : (
+          ''
+        )}
         {p.canWrite ? (
           <li class="usa-button-group__item">
             <a class="usa-button usa-button--outline" href="/library/drafts">
               {p.canEdit ? 'Drafts and review queue' : 'Your drafts'}
             </a>
           </li>
-        ) : ''}
+        ) : (
+          ''
+        )}
       </ul>
       <FeedLinks base="/library/feed" label="all library articles" />
       <div class="grid-row grid-gap-lg">
@@ -107,11 +147,7 @@ export function LibraryIndexPage(p: { site: Site; articles: Article[]; guides: G
         <div class="desktop:grid-col-4">
           <h2>Guides and toolkits</h2>
           {startGuide}
-          {p.guides.length ? (
-            <GuideLinks guides={p.guides} />
-          ) : (
-            <p>No guides yet.</p>
-          )}
+          {p.guides.length ? <GuideLinks guides={p.guides} /> : <p>No guides yet.</p>}
           <h2>Working groups</h2>
           <ul class="usa-list">
             {p.communities.map((c) => (
@@ -147,7 +183,9 @@ export function DraftsPage(p: { site: Site; mine: Article[]; queue: Article[]; e
           <h2>Waiting for review</h2>
           <ArticleList articles={p.queue} headingLevel={3} />
         </>
-      ) : ''}
+      ) : (
+        ''
+      )}
       <h2>Your drafts and articles</h2>
       <ArticleList articles={p.mine} headingLevel={3} />
     </Page>,
@@ -176,13 +214,31 @@ export function TopicsPage(p: { site: Site; topics: Array<Topic & { articles: nu
   );
 }
 
-export function TopicPage(p: { site: Site; t: Topic; articles: Article[]; guides: GuideSummary[]; communities: Array<{ slug: string; title: string }> }): string {
+export function TopicPage(p: {
+  site: Site;
+  t: Topic;
+  articles: Article[];
+  guides: GuideSummary[];
+  communities: Array<{ slug: string; title: string }>;
+}): string {
   const { t } = p;
   const safeBodyHtml = renderLibraryMarkdown(t.body);
   return toHtml(
-    <Page site={p.site} title={t.title} section="library" description={t.summary ?? undefined} breadcrumbs={[HOME, LIBRARY, { href: '/topics', label: 'Topics' }, { label: t.title }]}>
+    <Page
+      site={p.site}
+      title={t.title}
+      section="library"
+      description={t.summary ?? undefined}
+      breadcrumbs={[HOME, LIBRARY, { href: '/topics', label: 'Topics' }, { label: t.title }]}
+    >
       <h1 safe>{t.title}</h1>
-      {t.deck ? <p class="usa-intro" safe>{t.deck}</p> : ''}
+      {t.deck ? (
+        <p class="usa-intro" safe>
+          {t.deck}
+        </p>
+      ) : (
+        ''
+      )}
       {t.summary ? <p safe>{t.summary}</p> : ''}
       <div class="usa-prose">{safeBodyHtml}</div>
       <FeedLinks base={`/topics/${t.slug}/feed`} label={`articles about ${t.title.toLowerCase()}`} />
@@ -199,7 +255,9 @@ export function TopicPage(p: { site: Site; t: Topic; articles: Article[]; guides
             ))}
           </ul>
         </>
-      ) : ''}
+      ) : (
+        ''
+      )}
       {t.featuredLinks.length ? (
         <>
           <h2>Essential reading</h2>
@@ -214,13 +272,17 @@ export function TopicPage(p: { site: Site; t: Topic; articles: Article[]; guides
             ))}
           </ul>
         </>
-      ) : ''}
+      ) : (
+        ''
+      )}
       {p.guides.length ? (
         <>
           <h2>Guides and toolkits</h2>
           <GuideLinks guides={p.guides} />
         </>
-      ) : ''}
+      ) : (
+        ''
+      )}
       <h2>Articles</h2>
       <ArticleList articles={p.articles} headingLevel={3} />
     </Page>,
@@ -232,7 +294,13 @@ export function AuthorPage(p: { site: Site; author: Author; articles: Article[] 
   return toHtml(
     <Page site={p.site} title={p.author.name} section="library" breadcrumbs={[HOME, LIBRARY, { label: p.author.name }]}>
       <h1 safe>{p.author.name}</h1>
-      {p.author.agency ? <p class="usa-intro" safe>{p.author.agency}</p> : ''}
+      {p.author.agency ? (
+        <p class="usa-intro" safe>
+          {p.author.agency}
+        </p>
+      ) : (
+        ''
+      )}
       <div class="usa-prose">{safeBioHtml}</div>
       <FeedLinks base={`/library/authors/${p.author.slug}/feed`} label={`articles by ${p.author.name}`} />
       <h2>Articles</h2>
@@ -261,7 +329,13 @@ export function SearchPage(p: { site: Site; q: string; only: string | undefined;
           <div class="usa-hint" id="q-hint">
             Put a phrase in "quotes"; put - before a word to leave it out.
           </div>
-          {p.error ? <span class="usa-error-message" id="q-error" safe>{p.error}</span> : ''}
+          {p.error ? (
+            <span class="usa-error-message" id="q-error" safe>
+              {p.error}
+            </span>
+          ) : (
+            ''
+          )}
           <input class="usa-input" id="q" name="q" type="search" value={p.q} maxlength="200" aria-describedby={p.error ? 'q-hint q-error' : 'q-hint'} />
         </div>
         <div class="usa-form-group">
@@ -283,9 +357,16 @@ export function SearchPage(p: { site: Site; q: string; only: string | undefined;
       </form>
       {p.q && !p.error ? (
         <section aria-labelledby="results-heading" class="margin-top-4">
-          <h2 id="results-heading" safe>{p.result.hits.length ? `Results for “${p.q}”` : `Nothing found for “${p.q}”`}</h2>
+          <h2 id="results-heading" safe>
+            {p.result.hits.length ? `Results for “${p.q}”` : `Nothing found for “${p.q}”`}
+          </h2>
           {total ? (
-            <p safe>{p.result.sources.filter((s) => p.result.counts[s.name]).map((s) => `${s.label}: ${p.result.counts[s.name]}`).join(' · ')}</p>
+            <p safe>
+              {p.result.sources
+                .filter((s) => p.result.counts[s.name])
+                .map((s) => `${s.label}: ${p.result.counts[s.name]}`)
+                .join(' · ')}
+            </p>
           ) : (
             <p>Try fewer or other words.</p>
           )}
@@ -303,8 +384,16 @@ export function SearchPage(p: { site: Site; q: string; only: string | undefined;
                     </h3>
                     <p class="usa-collection__description">{safeSnippet}</p>
                     <ul class="usa-collection__meta" aria-label="More information">
-                      <li class="usa-collection__meta-item" safe>{label}</li>
-                      {h.date ? <li class="usa-collection__meta-item" safe>{formatDay(h.date)}</li> : ''}
+                      <li class="usa-collection__meta-item" safe>
+                        {label}
+                      </li>
+                      {h.date ? (
+                        <li class="usa-collection__meta-item" safe>
+                          {formatDay(h.date)}
+                        </li>
+                      ) : (
+                        ''
+                      )}
                     </ul>
                   </div>
                 </li>
@@ -312,7 +401,9 @@ export function SearchPage(p: { site: Site; q: string; only: string | undefined;
             })}
           </ul>
         </section>
-      ) : ''}
+      ) : (
+        ''
+      )}
     </Page>,
   );
 }

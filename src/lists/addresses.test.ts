@@ -10,12 +10,27 @@ describe('list addresses', () => {
     assert.deepEqual(parseListAddress('Social-Media@LISTS.example.gov.', d), { localPart: 'social-media', kind: 'post' });
     assert.deepEqual(parseListAddress('social-media-request@lists.example.gov', d), { localPart: 'social-media', kind: 'request' });
     assert.deepEqual(parseListAddress('social-media-owner@lists.example.gov', d), { localPart: 'social-media', kind: 'owner' });
-    assert.deepEqual(parseListAddress('social-media-bounces+1a-0123456789ab@lists.example.gov', d), { localPart: 'social-media', kind: 'bounces', token: '1a-0123456789ab' });
+    assert.deepEqual(parseListAddress('social-media-bounces+1a-0123456789ab@lists.example.gov', d), {
+      localPart: 'social-media',
+      kind: 'bounces',
+      token: '1a-0123456789ab',
+    });
     assert.deepEqual(parseListAddress('social-media-bounces@lists.example.gov', d), { localPart: 'social-media', kind: 'bounces' });
-    assert.deepEqual(parseListAddress(`social-media-confirm+${'a'.repeat(43)}@lists.example.gov`, d), { localPart: 'social-media', kind: 'confirm', token: 'a'.repeat(43) });
+    assert.deepEqual(parseListAddress(`social-media-confirm+${'a'.repeat(43)}@lists.example.gov`, d), {
+      localPart: 'social-media',
+      kind: 'confirm',
+      token: 'a'.repeat(43),
+    });
   });
   test('anything else is not a list address', () => {
-    for (const a of ['social-media@other.gov', 'social-media-confirm@lists.example.gov', 'social-media-request+x@lists.example.gov', 'social-media+tag@lists.example.gov', 'no-at-sign', '@lists.example.gov']) {
+    for (const a of [
+      'social-media@other.gov',
+      'social-media-confirm@lists.example.gov',
+      'social-media-request+x@lists.example.gov',
+      'social-media+tag@lists.example.gov',
+      'no-at-sign',
+      '@lists.example.gov',
+    ]) {
       assert.equal(parseListAddress(a, d), undefined, a);
     }
   });
@@ -37,6 +52,12 @@ describe('list tokens', () => {
     assert.match(t, /^[0-9a-z]+-[0-9a-f]{12}$/);
     assert.equal(readVerpToken(key, t), 987654);
     assert.equal(readVerpToken(key, t.toUpperCase()), 987654);
-    assert.equal(readVerpToken(key, t.replace(/.$/, (c) => (c === '0' ? '1' : '0'))), undefined);
+    assert.equal(
+      readVerpToken(
+        key,
+        t.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+      ),
+      undefined,
+    );
   });
 });

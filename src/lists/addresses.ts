@@ -17,7 +17,10 @@ const SUFFIX = /^(.+?)-(request|owner|bounces|confirm)(?:\+([A-Za-z0-9_.=-]{1,20
 export function parseListAddress(address: string, listDomain: string): ListAddress | undefined {
   const at = address.lastIndexOf('@');
   if (at <= 0) return undefined;
-  const domain = address.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  const domain = address
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
   if (domain !== listDomain.toLowerCase()) return undefined;
   const local = address.slice(0, at);
   const m = SUFFIX.exec(local);

@@ -52,7 +52,10 @@ const require = createRequire(import.meta.url);
 // Loaded on first use, not at start: mailauth (with its public suffix list) is about 10 MB of
 // heap that an idle process does not need.
 type Mailauth = {
-  authenticate(input: Buffer, opts: { ip?: string; helo?: string; sender?: string; mta?: string; resolver?: DnsResolve; disableArc?: boolean; disableBimi?: boolean }): Promise<MailauthResult>;
+  authenticate(
+    input: Buffer,
+    opts: { ip?: string; helo?: string; sender?: string; mta?: string; resolver?: DnsResolve; disableArc?: boolean; disableBimi?: boolean },
+  ): Promise<MailauthResult>;
 };
 let loaded: Mailauth | undefined;
 const mailauth = (): Mailauth => (loaded ??= require('mailauth') as Mailauth);
@@ -68,7 +71,12 @@ export function dnsResolver(config: Pick<Config, 'dnsServers'>): DnsResolve {
  * Checks SPF, DKIM, DMARC and an incoming ARC chain. `authservId` names who checked (the list
  * domain) in the Authentication-Results text kept for the ARC seal.
  */
-export async function authenticateSender(raw: Buffer, envelope: { ip?: string | null; helo?: string | null; sender: string }, resolve: DnsResolve, authservId: string): Promise<SenderAuthentication> {
+export async function authenticateSender(
+  raw: Buffer,
+  envelope: { ip?: string | null; helo?: string | null; sender: string },
+  resolve: DnsResolve,
+  authservId: string,
+): Promise<SenderAuthentication> {
   const result = await mailauth().authenticate(raw, {
     ...(envelope.ip ? { ip: envelope.ip.replace(/^::ffff:/, '') } : {}),
     ...(envelope.helo ? { helo: envelope.helo } : {}),

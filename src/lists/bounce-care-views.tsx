@@ -15,14 +15,27 @@ function day(d: string | null): string {
   return d ? DateTime.fromISO(d, { zone: 'utc' }).toFormat('MMM d, yyyy') : '';
 }
 
-export function BouncesPage(p: { site: Site; c: CommunityRef; listName: string; csrf: string; entries: BounceEntry[]; policy: { threshold: number; warnings: number; warningIntervalDays: number }; notice?: string }): string {
+export function BouncesPage(p: {
+  site: Site;
+  c: CommunityRef;
+  listName: string;
+  csrf: string;
+  entries: BounceEntry[];
+  policy: { threshold: number; warnings: number; warningIntervalDays: number };
+  notice?: string;
+}): string {
   const disabled = p.entries.filter((e) => e.disabledOn).length;
   return toHtml(
     <Page
       site={p.site}
       title={`Bouncing addresses in ${p.c.title}`}
       section="communities"
-      breadcrumbs={[{ href: '/communities', label: 'Communities' }, { href: `/communities/${p.c.slug}`, label: p.c.title }, { href: `/communities/${p.c.slug}/admin`, label: 'Manage' }, { label: 'Bounces' }]}
+      breadcrumbs={[
+        { href: '/communities', label: 'Communities' },
+        { href: `/communities/${p.c.slug}`, label: p.c.title },
+        { href: `/communities/${p.c.slug}/admin`, label: 'Manage' },
+        { label: 'Bounces' },
+      ]}
     >
       <h1 safe>{`Bouncing addresses in ${p.c.title}`}</h1>
       <p safe>
@@ -63,18 +76,10 @@ export function BouncesPage(p: { site: Site; c: CommunityRef; listName: string; 
                       ''
                     )}
                   </th>
-                  <td data-label="Score">
-                    {e.score}
-                  </td>
-                  <td data-label="Last bounce">
-                    {e.lastBounceOn ? `${day(e.lastBounceOn)} (${e.lastBounceTemporary ? 'temporary' : 'permanent'})` : ''}
-                  </td>
-                  <td data-label="Delivery">
-                    {e.disabledOn ? `Off since ${day(e.disabledOn)}` : 'On'}
-                  </td>
-                  <td data-label="Notices sent">
-                    {e.disabledOn ? `${e.warningsSent}${e.lastWarningOn ? `, last on ${day(e.lastWarningOn)}` : ''}` : '0'}
-                  </td>
+                  <td data-label="Score">{e.score}</td>
+                  <td data-label="Last bounce">{e.lastBounceOn ? `${day(e.lastBounceOn)} (${e.lastBounceTemporary ? 'temporary' : 'permanent'})` : ''}</td>
+                  <td data-label="Delivery">{e.disabledOn ? `Off since ${day(e.disabledOn)}` : 'On'}</td>
+                  <td data-label="Notices sent">{e.disabledOn ? `${e.warningsSent}${e.lastWarningOn ? `, last on ${day(e.lastWarningOn)}` : ''}` : '0'}</td>
                   <td data-label="Last error">
                     {e.lastDiagnostic ? (
                       <details>

@@ -12,7 +12,16 @@ import { openQueue, type JobQueue } from '../platform/queue.ts';
 import { loadConfig } from '../platform/config.ts';
 import { freshServerDatabase, NO_SERVER } from '../../test/helpers.ts';
 import {
-  applyBounceEvents, bounceEntries, bouncePolicyOf, bounceWarningMail, readReenableToken, reenableDelivery, reenableToken, recordDelivered, runBounceWarnings, type BounceCareContext,
+  applyBounceEvents,
+  bounceEntries,
+  bouncePolicyOf,
+  bounceWarningMail,
+  readReenableToken,
+  reenableDelivery,
+  reenableToken,
+  recordDelivered,
+  runBounceWarnings,
+  type BounceCareContext,
 } from './bounce-care.ts';
 
 describe('bounce care', { skip: NO_SERVER }, () => {
@@ -31,7 +40,13 @@ describe('bounce care', { skip: NO_SERVER }, () => {
     pool = await connectPool(db.url, 'the test database', 4);
     await migrate(pool);
     queue = await openQueue(pool, { worker: false });
-    ctx = { config: { bounceThreshold: 5, bounceWarnings: 3, bounceWarningDays: 7 }, queue, secret: 'test-secret', baseUrl: 'https://sg.test.gov', domain: 'lists.test.gov' };
+    ctx = {
+      config: { bounceThreshold: 5, bounceWarnings: 3, bounceWarningDays: 7 },
+      queue,
+      secret: 'test-secret',
+      baseUrl: 'https://sg.test.gov',
+      domain: 'lists.test.gov',
+    };
     communityId = (await pool.query<{ id: number }>(`insert into communities (slug, title) values ('care', 'Care Community') returning id`)).rows[0]!.id;
     listId = (await pool.query<{ id: number }>('select id from lists where community_id = $1', [communityId])).rows[0]!.id;
   });
@@ -55,12 +70,21 @@ describe('bounce care', { skip: NO_SERVER }, () => {
     );
   }
   const state = async (memberId: number) =>
-    (await pool.query(`select score::float8 as score, to_char(disabled_on, 'YYYY-MM-DD') as disabled_on, warnings_sent, to_char(last_warning_on, 'YYYY-MM-DD') as last_warning_on from bounce_scores where list_id = $1 and member_id = $2`, [listId, memberId])).rows[0] as
-      | { score: number; disabled_on: string | null; warnings_sent: number; last_warning_on: string | null }
-      | undefined;
+    (
+      await pool.query(
+        `select score::float8 as score, to_char(disabled_on, 'YYYY-MM-DD') as disabled_on, warnings_sent, to_char(last_warning_on, 'YYYY-MM-DD') as last_warning_on from bounce_scores where list_id = $1 and member_id = $2`,
+        [listId, memberId],
+      )
+    ).rows[0] as { score: number; disabled_on: string | null; warnings_sent: number; last_warning_on: string | null } | undefined;
   const membership = async (memberId: number) =>
-    (await pool.query<{ status: string; delivery_disabled_at: Date | null; delivery_disabled_reason: string | null }>('select ms.status, s.delivery_disabled_at, s.delivery_disabled_reason from memberships ms left join list_subscriptions s on s.list_id = community_list_id(ms.community_id) and s.member_id = ms.member_id where ms.community_id = $1 and ms.member_id = $2', [communityId, memberId])).rows[0]!;
-  const notices = async () => (await pool.query<{ key: string; message: { to: string; subject: string; text: string } }>(`select key, message from mail_queue order by id`)).rows;
+    (
+      await pool.query<{ status: string; delivery_disabled_at: Date | null; delivery_disabled_reason: string | null }>(
+        'select ms.status, s.delivery_disabled_at, s.delivery_disabled_reason from memberships ms left join list_subscriptions s on s.list_id = community_list_id(ms.community_id) and s.member_id = ms.member_id where ms.community_id = $1 and ms.member_id = $2',
+        [communityId, memberId],
+      )
+    ).rows[0]!;
+  const notices = async () =>
+    (await pool.query<{ key: string; message: { to: string; subject: string; text: string } }>(`select key, message from mail_queue order by id`)).rows;
   const audits = async (action: string) => (await pool.query(`select actor, subject_id from audit_log where action = $1`, [action])).rows;
 
   test('one bounce counts per day: hard 1.0, soft 0.5, a hard after a soft the same day adds the difference', async () => {
@@ -142,15 +166,31 @@ describe('bounce care', { skip: NO_SERVER }, () => {
     await pool.query(`insert into members (email) values ('kim@agency.gov')`);
     const kim = (await pool.query<{ id: number }>(`select id from members where email = 'kim@agency.gov'`)).rows[0]!.id;
     await pool.query(`insert into memberships (community_id, member_id, status) values ($1, $2, 'active')`, [communityId, kim]);
-    await pool.query(`insert into bounce_events (list_id, member_id, address, temporary, source, status_code, diagnostic) values ($1, $2, 'pat@agency.gov', false, 'smtp', '550', 'User unknown')`, [listId, pat]);
+    await pool.query(
+      `insert into bounce_events (list_id, member_id, address, temporary, source, status_code, diagnostic) values ($1, $2, 'pat@agency.gov', false, 'smtp', '550', 'User unknown')`,
+      [listId, pat],
+    );
     await bounce(kim, '2026-03-01');
     for (const d of ['01', '02', '03', '04', '05']) await bounce(lee, `2026-03-${d}`);
     await applyBounceEvents(pool, ctx);
-    const d = await pool.query<{ id: number }>(`insert into deliveries (kind, ref_id, list_id, member_id, address, status) values ('post', 1, $1, unnest($2::bigint[]), 'x', 'sending') returning id`, [listId, [pat, lee, kim]]);
+    const d = await pool.query<{ id: number }>(
+      `insert into deliveries (kind, ref_id, list_id, member_id, address, status) values ('post', 1, $1, unnest($2::bigint[]), 'x', 'sending') returning id`,
+      [listId, [pat, lee, kim]],
+    );
     assert.equal((await state(pat))!.score, 1);
-    assert.deepEqual(await recordDelivered(pool, d.rows.map((r) => r.id)), { sent: 3, reset: 1 });
+    assert.deepEqual(
+      await recordDelivered(
+        pool,
+        d.rows.map((r) => r.id),
+      ),
+      { sent: 3, reset: 1 },
+    );
     const statuses = await pool.query<{ status: string }>(`select status from deliveries where id = any($1)`, [d.rows.map((r) => r.id)]);
-    assert.deepEqual(statuses.rows.map((r) => r.status), ['sent', 'sent', 'sent'], 'the copies are marked sent');
+    assert.deepEqual(
+      statuses.rows.map((r) => r.status),
+      ['sent', 'sent', 'sent'],
+      'the copies are marked sent',
+    );
     assert.equal(await state(pat), undefined, "Pat's score (a 550 at hand-off) is cleared");
     assert.equal((await state(kim))!.score, 1, "Kim's score (a bounce report, which comes after a 250) is kept");
     assert.equal((await state(lee))!.score, 5, "Lee's delivery stays off until re-enabled");
@@ -162,7 +202,11 @@ describe('bounce care', { skip: NO_SERVER }, () => {
     assert.equal(await reenableDelivery(pool, { name: 'pat@agency.gov', source: '127.0.0.1' }, { listId, memberId: pat, by: 'member' }), true);
     assert.equal((await membership(pat)).delivery_disabled_at, null);
     assert.equal(await state(pat), undefined);
-    assert.equal(await reenableDelivery(pool, { name: 'pat@agency.gov', source: '127.0.0.1' }, { listId, memberId: pat, by: 'member' }), false, 'nothing left to do');
+    assert.equal(
+      await reenableDelivery(pool, { name: 'pat@agency.gov', source: '127.0.0.1' }, { listId, memberId: pat, by: 'member' }),
+      false,
+      'nothing left to do',
+    );
     assert.deepEqual(await audits('membership.reenable-delivery'), [{ actor: 'pat@agency.gov', subject_id: `${communityId}:${pat}` }]);
     // A new spell of bounces gets its own notices (the key carries the day delivery went off).
     for (const d of ['10', '11', '12', '13', '14']) await bounce(pat, `2026-03-${d}`);
@@ -170,7 +214,7 @@ describe('bounce care', { skip: NO_SERVER }, () => {
     await pool.query(`update memberships set status = 'left' where member_id = $1`, [pat]);
     assert.equal(await reenableDelivery(pool, { name: 'x', source: 'y' }, { listId, memberId: pat, by: 'member' }), false);
     await runBounceWarnings(pool, ctx, '2026-04-30');
-    assert.equal(await state(pat), undefined, "a member who left loses the bounce record");
+    assert.equal(await state(pat), undefined, 'a member who left loses the bounce record');
   });
 
   test('the coordinators list shows members with a score or delivery off, worst first', async () => {
@@ -178,21 +222,50 @@ describe('bounce care', { skip: NO_SERVER }, () => {
     for (const d of ['01', '02', '03', '04', '05']) await bounce(pat, `2026-03-${d}`);
     await applyBounceEvents(pool, ctx);
     const entries = await bounceEntries(pool, listId);
-    assert.deepEqual(entries.map((e) => [e.email, e.score, e.disabledOn, e.warningsSent]), [['pat@agency.gov', 5, '2026-03-05', 1], ['lee@agency.gov', 0.5, null, 0]]);
+    assert.deepEqual(
+      entries.map((e) => [e.email, e.score, e.disabledOn, e.warningsSent]),
+      [
+        ['pat@agency.gov', 5, '2026-03-05', 1],
+        ['lee@agency.gov', 0.5, null, 0],
+      ],
+    );
     assert.equal(entries[1]!.lastDiagnostic, 'mailbox full');
   });
 
   test('settings and tokens', () => {
-    assert.deepEqual(bouncePolicyOf(loadConfig({ BOUNCE_THRESHOLD: '2.5', BOUNCE_WARNINGS: '0', BOUNCE_WARNING_DAYS: '3' } as NodeJS.ProcessEnv)), { threshold: 2.5, hardScore: 1, softScore: 0.5, warnings: 0, warningIntervalDays: 3, staleAfterDays: 7 });
-    assert.throws(() => loadConfig({ BOUNCE_THRESHOLD: '0' } as NodeJS.ProcessEnv), /BOUNCE_THRESHOLD: it must be a number greater than 0 \(it is 0\)\. Write a number such as 5/);
+    assert.deepEqual(bouncePolicyOf(loadConfig({ BOUNCE_THRESHOLD: '2.5', BOUNCE_WARNINGS: '0', BOUNCE_WARNING_DAYS: '3' } as NodeJS.ProcessEnv)), {
+      threshold: 2.5,
+      hardScore: 1,
+      softScore: 0.5,
+      warnings: 0,
+      warningIntervalDays: 3,
+      staleAfterDays: 7,
+    });
+    assert.throws(
+      () => loadConfig({ BOUNCE_THRESHOLD: '0' } as NodeJS.ProcessEnv),
+      /BOUNCE_THRESHOLD: it must be a number greater than 0 \(it is 0\)\. Write a number such as 5/,
+    );
     assert.throws(() => loadConfig({ BOUNCE_THRESHOLD: 'five' } as NodeJS.ProcessEnv), /BOUNCE_THRESHOLD: "five" is not a number/);
-    assert.throws(() => loadConfig({ BOUNCE_WARNINGS: '1.5' } as NodeJS.ProcessEnv), /BOUNCE_WARNINGS: "1.5" is not a whole number; write a whole number such as 3/);
+    assert.throws(
+      () => loadConfig({ BOUNCE_WARNINGS: '1.5' } as NodeJS.ProcessEnv),
+      /BOUNCE_WARNINGS: "1.5" is not a whole number; write a whole number such as 3/,
+    );
     assert.throws(() => loadConfig({ BOUNCE_WARNING_DAYS: '-1' } as NodeJS.ProcessEnv), /BOUNCE_WARNING_DAYS/);
     const t = reenableToken('k', 42, 7);
     assert.deepEqual(readReenableToken('k', t), { memberId: 42, listId: 7 });
     assert.equal(readReenableToken('other', t), undefined);
     assert.equal(readReenableToken('k', t.replace(/^16/, '17')), undefined, 'moved to another member');
-    const last = bounceWarningMail({ to: 'a@b.gov', listName: 'L', listAddress: 'l@x', from: 'l-owner@x', link: 'https://x/r', number: 3, policy: bouncePolicyOf({ bounceThreshold: 5, bounceWarnings: 3, bounceWarningDays: 7 }), today: '2026-01-28', lastError: null });
+    const last = bounceWarningMail({
+      to: 'a@b.gov',
+      listName: 'L',
+      listAddress: 'l@x',
+      from: 'l-owner@x',
+      link: 'https://x/r',
+      number: 3,
+      policy: bouncePolicyOf({ bounceThreshold: 5, bounceWarnings: 3, bounceWarningDays: 7 }),
+      today: '2026-01-28',
+      lastError: null,
+    });
     assert.match(last.text, /removed from L on February 4, 2026\. You can join/);
   });
 });

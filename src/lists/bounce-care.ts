@@ -84,15 +84,31 @@ const DAY_COLUMNS = `to_char(last_bounce_on, 'YYYY-MM-DD') as last_bounce_on, to
 
 function stateOf(r: ScoreRow | undefined): BounceState {
   if (!r) return { ...NO_BOUNCES };
-  return { score: Number(r.score), lastBounceOn: r.last_bounce_on, lastBounceTemporary: r.last_bounce_temporary, disabledAt: r.disabled_on, warningsSent: r.warnings_sent, lastWarningAt: r.last_warning_on };
+  return {
+    score: Number(r.score),
+    lastBounceOn: r.last_bounce_on,
+    lastBounceTemporary: r.last_bounce_temporary,
+    disabledAt: r.disabled_on,
+    warningsSent: r.warnings_sent,
+    lastWarningAt: r.last_warning_on,
+  };
 }
 
 async function loadState(db: Queryable, listId: number, memberId: number): Promise<{ state: BounceState; row: ScoreRow | undefined }> {
-  const { rows } = await db.query<ScoreRow>(`select list_id, member_id, score, last_bounce_temporary, warnings_sent, last_diagnostic, ${DAY_COLUMNS} from bounce_scores where list_id = $1 and member_id = $2 for update`, [listId, memberId]);
+  const { rows } = await db.query<ScoreRow>(
+    `select list_id, member_id, score, last_bounce_temporary, warnings_sent, last_diagnostic, ${DAY_COLUMNS} from bounce_scores where list_id = $1 and member_id = $2 for update`,
+    [listId, memberId],
+  );
   return { state: stateOf(rows[0]), row: rows[0] };
 }
 
-async function saveState(db: Queryable, listId: number, memberId: number, s: BounceState, last?: { statusCode: string | null; diagnostic: string | null; source: string }): Promise<void> {
+async function saveState(
+  db: Queryable,
+  listId: number,
+  memberId: number,
+  s: BounceState,
+  last?: { statusCode: string | null; diagnostic: string | null; source: string },
+): Promise<void> {
   await db.query(
     `insert into bounce_scores (list_id, member_id, score, last_bounce_on, last_bounce_temporary, disabled_on, warnings_sent, last_warning_on, last_status_code, last_diagnostic, last_source)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -100,7 +116,20 @@ async function saveState(db: Queryable, listId: number, memberId: number, s: Bou
        last_status_code = case when $12 then $9 else bounce_scores.last_status_code end,
        last_diagnostic = case when $12 then $10 else bounce_scores.last_diagnostic end,
        last_source = case when $12 then $11 else bounce_scores.last_source end, updated_at = now()`,
-    [listId, memberId, s.score, s.lastBounceOn, s.lastBounceTemporary ?? null, s.disabledAt, s.warningsSent, s.lastWarningAt, last?.statusCode ?? null, last?.diagnostic ?? null, last?.source ?? null, !!last],
+    [
+      listId,
+      memberId,
+      s.score,
+      s.lastBounceOn,
+      s.lastBounceTemporary ?? null,
+      s.disabledAt,
+      s.warningsSent,
+      s.lastWarningAt,
+      last?.statusCode ?? null,
+      last?.diagnostic ?? null,
+      last?.source ?? null,
+      !!last,
+    ],
   );
 }
 
@@ -134,16 +163,38 @@ function longDay(day: string): string {
 }
 
 /** The notice to a member whose delivery is off: why, how to turn it back on, and when removal comes. */
-export function bounceWarningMail(p: { to: string; listName: string; listAddress: string; from: string; link: string; number: number; policy: BouncePolicy; today: string; lastError: string | null }): OutgoingMail {
+export function bounceWarningMail(p: {
+  to: string;
+  listName: string;
+  listAddress: string;
+  from: string;
+  link: string;
+  number: number;
+  policy: BouncePolicy;
+  today: string;
+  lastError: string | null;
+}): OutgoingMail {
   const left = p.policy.warnings - p.number;
-  const removal = DateTime.fromISO(p.today, { zone: 'utc' }).plus({ days: (left + 1) * p.policy.warningIntervalDays }).toISODate()!;
+  const removal = DateTime.fromISO(p.today, { zone: 'utc' })
+    .plus({ days: (left + 1) * p.policy.warningIntervalDays })
+    .toISODate()!;
   return {
     from: p.from,
     to: p.to,
     subject: `${p.listName}: messages to you are turned off (notice ${p.number} of ${p.policy.warnings})`,
     text: [
       `We have stopped sending ${p.listName} messages (${p.listAddress}) to ${p.to}, because messages to this address were returned to us as undeliverable on several days.`,
-      ...(p.lastError ? ['', 'The last error we got:', '', ...p.lastError.split(/\r?\n/).slice(0, 8).map((l) => `  ${l}`)] : []),
+      ...(p.lastError
+        ? [
+            '',
+            'The last error we got:',
+            '',
+            ...p.lastError
+              .split(/\r?\n/)
+              .slice(0, 8)
+              .map((l) => `  ${l}`),
+          ]
+        : []),
       '',
       'If you can read this, the problem may be fixed. To get list messages again, open this link and press the button:',
       '',
@@ -155,10 +206,25 @@ export function bounceWarningMail(p: { to: string; listName: string; listAddress
   };
 }
 
-async function queueWarning(db: Queryable, ctx: BounceCareContext, lm: ListMember, s: BounceState, number: number, today: string, lastError: string | null): Promise<boolean> {
+async function queueWarning(
+  db: Queryable,
+  ctx: BounceCareContext,
+  lm: ListMember,
+  s: BounceState,
+  number: number,
+  today: string,
+  lastError: string | null,
+): Promise<boolean> {
   const a = listAddresses(lm.localPart, ctx.domain);
   const mail = bounceWarningMail({
-    to: lm.email, listName: lm.listName, listAddress: a.post, from: a.owner, number, policy: bouncePolicyOf(ctx.config), today, lastError,
+    to: lm.email,
+    listName: lm.listName,
+    listAddress: a.post,
+    from: a.owner,
+    number,
+    policy: bouncePolicyOf(ctx.config),
+    today,
+    lastError,
     link: `${ctx.baseUrl}/bounces/reenable/${reenableToken(ctx.secret, lm.memberId, lm.listId)}`,
   });
   // Keyed by the day delivery went off: each notice of one spell goes once, across retries and restarts.
@@ -216,19 +282,34 @@ export async function applyBounceEvents(pool: pg.Pool, ctx: BounceCareContext): 
   }
 }
 
-async function carryOut(tx: Queryable, ctx: BounceCareContext, lm: ListMember, s: BounceState, actions: BounceAction[], today: string, lastError: string | null, total: CountResult): Promise<void> {
+async function carryOut(
+  tx: Queryable,
+  ctx: BounceCareContext,
+  lm: ListMember,
+  s: BounceState,
+  actions: BounceAction[],
+  today: string,
+  lastError: string | null,
+  total: CountResult,
+): Promise<void> {
   for (const a of actions) {
     if (a.kind === 'disable') {
       // kept on the subscription to the community's list: it stops every list of the community
-      const { rows } = await tx.query<{ delivery_disabled_at: Date | null }>('select delivery_disabled_at from list_subscriptions where list_id = community_list_id($1) and member_id = $2', [lm.communityId, lm.memberId]);
+      const { rows } = await tx.query<{ delivery_disabled_at: Date | null }>(
+        'select delivery_disabled_at from list_subscriptions where list_id = community_list_id($1) and member_id = $2',
+        [lm.communityId, lm.memberId],
+      );
       await tx.query(
         `insert into list_subscriptions (list_id, member_id, delivery_disabled_at, delivery_disabled_reason) values (community_list_id($1), $2, now(), $3)
          on conflict (list_id, member_id) do update set delivery_disabled_at = now(), delivery_disabled_reason = excluded.delivery_disabled_reason`,
         [lm.communityId, lm.memberId, a.reason],
       );
       await recordAudit(tx, SYSTEM, {
-        action: 'membership.disable-bounces', subjectType: 'membership', subjectId: `${lm.communityId}:${lm.memberId}`,
-        before: { deliveryDisabledAt: rows[0]?.delivery_disabled_at ?? null }, after: { deliveryDisabled: true, reason: a.reason, score: s.score, list: lm.localPart },
+        action: 'membership.disable-bounces',
+        subjectType: 'membership',
+        subjectId: `${lm.communityId}:${lm.memberId}`,
+        before: { deliveryDisabledAt: rows[0]?.delivery_disabled_at ?? null },
+        after: { deliveryDisabled: true, reason: a.reason, score: s.score, list: lm.localPart },
       });
       total.disabled++;
     } else if (a.kind === 'warn') {
@@ -252,7 +333,9 @@ export async function runBounceWarnings(pool: pg.Pool, ctx: BounceCareContext, t
   const policy = bouncePolicyOf(ctx.config);
   const counted = await applyBounceEvents(pool, ctx);
   const result: WarningResult = { ...counted, removed: 0 };
-  const { rows: due } = await pool.query<{ list_id: number; member_id: number }>('select list_id, member_id from bounce_scores where disabled_on is not null order by list_id, member_id');
+  const { rows: due } = await pool.query<{ list_id: number; member_id: number }>(
+    'select list_id, member_id from bounce_scores where disabled_on is not null order by list_id, member_id',
+  );
   for (const d of due) {
     await inTransaction(pool, async (tx) => {
       await tx.query(`select pg_advisory_xact_lock(hashtextextended('socialgov:bounce-care', 0))`);
@@ -280,9 +363,18 @@ export async function runBounceWarnings(pool: pg.Pool, ctx: BounceCareContext, t
 }
 
 async function removeForBounces(tx: Queryable, lm: ListMember, s: BounceState): Promise<void> {
-  await changeMembership(tx, SYSTEM, { communityId: lm.communityId, memberId: lm.memberId, status: 'removed', source: `bounces: score ${s.score}, delivery off since ${s.disabledAt}, ${s.warningsSent} notice(s) sent`, action: 'membership.remove-bounces' });
+  await changeMembership(tx, SYSTEM, {
+    communityId: lm.communityId,
+    memberId: lm.memberId,
+    status: 'removed',
+    source: `bounces: score ${s.score}, delivery off since ${s.disabledAt}, ${s.warningsSent} notice(s) sent`,
+    action: 'membership.remove-bounces',
+  });
   // A member who joins again starts with delivery on and no score.
-  await tx.query('update list_subscriptions set delivery_disabled_at = null, delivery_disabled_reason = null where list_id = community_list_id($1) and member_id = $2', [lm.communityId, lm.memberId]);
+  await tx.query(
+    'update list_subscriptions set delivery_disabled_at = null, delivery_disabled_reason = null where list_id = community_list_id($1) and member_id = $2',
+    [lm.communityId, lm.memberId],
+  );
   await tx.query('delete from bounce_scores where list_id = $1 and member_id = $2', [lm.listId, lm.memberId]);
 }
 
@@ -304,10 +396,15 @@ export async function reenableDelivery(pool: pg.Pool, actor: Actor, p: { listId:
     );
     const disabledAt = rows[0]?.delivery_disabled_at ?? null;
     if (!row && !disabledAt) return false;
-    await tx.query('update list_subscriptions set delivery_disabled_at = null, delivery_disabled_reason = null where list_id = community_list_id($1) and member_id = $2', [lm.communityId, lm.memberId]);
+    await tx.query(
+      'update list_subscriptions set delivery_disabled_at = null, delivery_disabled_reason = null where list_id = community_list_id($1) and member_id = $2',
+      [lm.communityId, lm.memberId],
+    );
     await tx.query('delete from bounce_scores where list_id = $1 and member_id = $2', [p.listId, p.memberId]);
     await recordAudit(tx, actor, {
-      action: 'membership.reenable-delivery', subjectType: 'membership', subjectId: `${lm.communityId}:${lm.memberId}`,
+      action: 'membership.reenable-delivery',
+      subjectType: 'membership',
+      subjectId: `${lm.communityId}:${lm.memberId}`,
       before: { deliveryDisabledAt: disabledAt, reason: rows[0]?.delivery_disabled_reason ?? null, score: state.score, warningsSent: state.warningsSent },
       after: { deliveryDisabled: false, score: 0, by: p.by, list: lm.localPart },
     });
@@ -379,6 +476,8 @@ export async function registerBounceCareJobs(w: Pick<WorkerContext, 'pool' | 'wo
     const r = await applyBounceEvents(w.pool, ctx);
     if (r.disabled) w.log('bounce care: delivery turned off', { ...r });
   });
-  await w.worker.work(BOUNCE_WARNINGS_JOB, async () => w.log('bounce care: daily check', { ...(await runBounceWarnings(w.pool, ctx, DateTime.utc().toISODate()!)) }));
+  await w.worker.work(BOUNCE_WARNINGS_JOB, async () =>
+    w.log('bounce care: daily check', { ...(await runBounceWarnings(w.pool, ctx, DateTime.utc().toISODate()!)) }),
+  );
   await w.worker.schedule(BOUNCE_WARNINGS_JOB, '15 6 * * *', { tz: 'UTC' });
 }

@@ -39,10 +39,21 @@ export function bounceRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/communities/:slug/admin/bounces', hide, async (req, reply) => {
       const { c, list } = await coordinatorList(req, req.params.slug);
-      const notice = { enabled: 'Delivery is back on and the bounce score is cleared.', nothing: 'There was nothing to change: that member has no bounce score.' }[req.query.done ?? ''];
+      const notice = {
+        enabled: 'Delivery is back on and the bounce score is cleared.',
+        nothing: 'There was nothing to change: that member has no bounce score.',
+      }[req.query.done ?? ''];
       return sendPage(
         reply,
-        BouncesPage({ site: siteFor(ctx, req), c, listName: list.name, csrf: reply.generateCsrf(), entries: await bounceEntries(ctx.pool, list.id), policy: bouncePolicyOf(ctx.config), ...(notice ? { notice } : {}) }),
+        BouncesPage({
+          site: siteFor(ctx, req),
+          c,
+          listName: list.name,
+          csrf: reply.generateCsrf(),
+          entries: await bounceEntries(ctx.pool, list.id),
+          policy: bouncePolicyOf(ctx.config),
+          ...(notice ? { notice } : {}),
+        }),
       );
     });
 
@@ -68,10 +79,18 @@ export function bounceRoutes(ctx: AppContext): FastifyPluginAsync {
     }
 
     const invalid = (req: FastifyRequest) =>
-      MessagePage({ site: siteFor(ctx, req), title: 'This link does not work', lines: ['This link is not valid. It may have been cut off by your mail program: copy the whole link from the message into your browser.'], links: [{ href: '/account', label: 'Your account' }], alert: 'warning' });
+      MessagePage({
+        site: siteFor(ctx, req),
+        title: 'This link does not work',
+        lines: ['This link is not valid. It may have been cut off by your mail program: copy the whole link from the message into your browser.'],
+        links: [{ href: '/account', label: 'Your account' }],
+        alert: 'warning',
+      });
     const notMember = (req: FastifyRequest, s: NonNullable<Awaited<ReturnType<typeof scoped>>>) =>
       MessagePage({
-        site: siteFor(ctx, req), title: `You are not on ${s.list.name}`, alert: 'info',
+        site: siteFor(ctx, req),
+        title: `You are not on ${s.list.name}`,
+        alert: 'info',
         lines: [`${s.email} is no longer a member of ${s.list.name}, so there is no delivery to turn back on. You can join again from the community page.`],
         links: [{ href: listHomePath(s.list), label: `${s.list.name}` }],
       });
@@ -81,7 +100,16 @@ export function bounceRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!s) return sendPage(reply, invalid(req), 404);
       if (s.status !== 'active') return sendPage(reply, notMember(req, s));
       if (!s.disabled) {
-        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: `You are getting ${s.list.name}`, lines: [`Delivery of ${s.list.name} messages to ${s.email} is on. There is nothing to do.`], links: [{ href: listHomePath(s.list), label: s.list.name }], alert: 'info' }));
+        return sendPage(
+          reply,
+          MessagePage({
+            site: siteFor(ctx, req),
+            title: `You are getting ${s.list.name}`,
+            lines: [`Delivery of ${s.list.name} messages to ${s.email} is on. There is nothing to do.`],
+            links: [{ href: listHomePath(s.list), label: s.list.name }],
+            alert: 'info',
+          }),
+        );
       }
       return sendPage(
         reply,
@@ -108,7 +136,9 @@ export function bounceRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(
         reply,
         MessagePage({
-          site: siteFor(ctx, req), title: 'Delivery is back on', alert: 'success',
+          site: siteFor(ctx, req),
+          title: 'Delivery is back on',
+          alert: 'success',
           lines: [`${s.email} will get ${s.list.name} messages again.`],
           links: [{ href: listHomePath(s.list), label: `Back to ${s.list.name}` }],
         }),

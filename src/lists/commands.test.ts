@@ -9,8 +9,16 @@ describe('list commands', () => {
     }
   });
   test('name and job title come from the body, labelled or as the seeds ask', () => {
-    assert.deepEqual(readCommand('Join #SocialGov', 'Name: Pat Smith\nJob title: Digital strategist\nAgency: GSA\n'), { kind: 'join', name: 'Pat Smith', jobTitle: 'Digital strategist', agency: 'GSA' });
-    assert.deepEqual(readApplicant('Pat Smith\nSocial Media Specialist\n\n-- \nPat Smith | GSA | 202-555-0100'), { name: 'Pat Smith', jobTitle: 'Social Media Specialist' });
+    assert.deepEqual(readCommand('Join #SocialGov', 'Name: Pat Smith\nJob title: Digital strategist\nAgency: GSA\n'), {
+      kind: 'join',
+      name: 'Pat Smith',
+      jobTitle: 'Digital strategist',
+      agency: 'GSA',
+    });
+    assert.deepEqual(readApplicant('Pat Smith\nSocial Media Specialist\n\n-- \nPat Smith | GSA | 202-555-0100'), {
+      name: 'Pat Smith',
+      jobTitle: 'Social Media Specialist',
+    });
     assert.deepEqual(readApplicant('Hello,\nPlease add me.\n'), {}, 'greetings are not names');
   });
   test('leave, help and confirm, from the subject or the first body lines', () => {

@@ -127,7 +127,15 @@ const ADMINISTRIVIA_MAX_LINES = 10;
 
 /** The command a message to the post address really is, if it is one: the line that says so. */
 export function administriviaLine(subject: string, body: string): string | undefined {
-  const isCommand = (line: string) => ADMINISTRIVIA.some((re) => re.test(line.replace(/\s+/g, ' ').replace(/[\s.!?,;:]+$/, '').trim()));
+  const isCommand = (line: string) =>
+    ADMINISTRIVIA.some((re) =>
+      re.test(
+        line
+          .replace(/\s+/g, ' ')
+          .replace(/[\s.!?,;:]+$/, '')
+          .trim(),
+      ),
+    );
   const s = cleanSubject(subject);
   if (s && isCommand(s)) return s;
   const lines = bodyLines(body, ADMINISTRIVIA_MAX_LINES + 1);

@@ -134,7 +134,13 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       [postId],
     );
     if (!rows[0]) return undefined;
-    const p = { id: postId, localPart: rows[0].local_part, number: rows[0].number, decorated: rows[0].decorated, addresses: listAddresses(rows[0].local_part, o.domain) };
+    const p = {
+      id: postId,
+      localPart: rows[0].local_part,
+      number: rows[0].number,
+      decorated: rows[0].decorated,
+      addresses: listAddresses(rows[0].local_part, o.domain),
+    };
     // Sealed once per post here, where the keys are (so a post approved on the web is sealed
     // too); a post with no results from arrival (imported, or checked before ARC) is not.
     const arc = rows[0].auth?.arc;
@@ -148,12 +154,17 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
 
   async function sweep(): Promise<void> {
     lastSweep = Date.now();
-    const { rows } = await o.pool.query<{ claimed_by: string }>(`select distinct claimed_by from deliveries where status = 'sending' and claimed_by <> $1`, [runnerId]);
+    const { rows } = await o.pool.query<{ claimed_by: string }>(`select distinct claimed_by from deliveries where status = 'sending' and claimed_by <> $1`, [
+      runnerId,
+    ]);
     for (const { claimed_by: other } of rows) {
       const got = await session.query<{ got: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as got', [other]);
       if (!got.rows[0]!.got) continue; // that runner is alive
       await session.query('select pg_advisory_unlock(hashtextextended($1, 0))', [other]);
-      const released = await o.pool.query(`update deliveries set status = 'pending', claimed_by = null, claimed_at = null where status = 'sending' and claimed_by = $1`, [other]);
+      const released = await o.pool.query(
+        `update deliveries set status = 'pending', claimed_by = null, claimed_at = null where status = 'sending' and claimed_by = $1`,
+        [other],
+      );
       o.log('released deliveries claimed by a runner that stopped', { runner: other, deliveries: released.rowCount });
     }
   }

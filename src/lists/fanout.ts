@@ -20,7 +20,8 @@ const SLICE = 1000;
 const POST = {
   list: '(select x.list_id from posts x where x.id = $1)',
   community: '(select g.community_id from posts x join lists g on g.id = x.list_id where x.id = $1)',
-  communityList: '(select c.id from posts x join lists g on g.id = x.list_id join lists c on c.community_id = g.community_id and c.group_id is null where x.id = $1)',
+  communityList:
+    '(select c.id from posts x join lists g on g.id = x.list_id join lists c on c.community_id = g.community_id and c.group_id is null where x.id = $1)',
   group: '(select g.group_id from posts x join lists g on g.id = x.list_id where x.id = $1)',
   toPoster: '(select g.send_to_poster from posts x join lists g on g.id = x.list_id where x.id = $1)',
   poster: '(select pm.id from posts x join members pm on lower(pm.email) = lower(x.from_address) where x.id = $1)',

@@ -34,10 +34,17 @@ describe('group commit', () => {
     const c = manualCommit();
     const g = new GroupCommit<string, string>({ commit: c.commit, windowMs: 3, maxItems: 100, maxInFlight: 2, timer: t.timer });
     const one = g.add('a');
-    assert.deepEqual(t.waiting.map((w) => w.ms), [3], 'waits the window, not longer');
+    assert.deepEqual(
+      t.waiting.map((w) => w.ms),
+      [3],
+      'waits the window, not longer',
+    );
     assert.equal(c.calls.length, 0);
     t.fireAll();
-    assert.deepEqual(c.calls.map((x) => x.items), [['a']]);
+    assert.deepEqual(
+      c.calls.map((x) => x.items),
+      [['a']],
+    );
     c.calls[0]!.done();
     assert.equal(await one, 'stored:a');
   });
@@ -49,7 +56,10 @@ describe('group commit', () => {
     const all = ['a', 'b', 'c'].map((x) => g.add(x));
     assert.equal(t.waiting.length, 1, 'one window for the batch');
     t.fireAll();
-    assert.deepEqual(c.calls.map((x) => x.items), [['a', 'b', 'c']]);
+    assert.deepEqual(
+      c.calls.map((x) => x.items),
+      [['a', 'b', 'c']],
+    );
     c.calls[0]!.done();
     assert.deepEqual(await Promise.all(all), ['stored:a', 'stored:b', 'stored:c']);
   });
@@ -72,11 +82,19 @@ describe('group commit', () => {
     const t = manualTimer();
     const c = manualCommit();
     const g = new GroupCommit<string, string>({ commit: c.commit, windowMs: 2, maxItems: 100, maxInFlight: 2, timer: t.timer });
-    const first = ['a', 'b', 'c'].map((x) => g.add(x).then((r) => r, (e: Error) => e));
+    const first = ['a', 'b', 'c'].map((x) =>
+      g.add(x).then(
+        (r) => r,
+        (e: Error) => e,
+      ),
+    );
     t.fireAll();
     const second = g.add('d');
     t.fireAll();
-    assert.deepEqual(c.calls.map((x) => x.items), [['a', 'b', 'c'], ['d']]);
+    assert.deepEqual(
+      c.calls.map((x) => x.items),
+      [['a', 'b', 'c'], ['d']],
+    );
     c.calls[0]!.done(new Error('bind message has 65540 parameter formats'));
     c.calls[1]!.done();
     assert.equal(await second, 'stored:d');
@@ -93,8 +111,21 @@ describe('group commit', () => {
 
   test('a commit failing for every post (database gone) fails each post of the batch', async () => {
     const t = manualTimer();
-    const g = new GroupCommit<string, string>({ commit: async () => { throw new Error('connection terminated'); }, windowMs: 2, maxItems: 100, maxInFlight: 2, timer: t.timer });
-    const posts = ['a', 'b', 'c'].map((x) => g.add(x).then((r) => r, (e: Error) => e));
+    const g = new GroupCommit<string, string>({
+      commit: async () => {
+        throw new Error('connection terminated');
+      },
+      windowMs: 2,
+      maxItems: 100,
+      maxInFlight: 2,
+      timer: t.timer,
+    });
+    const posts = ['a', 'b', 'c'].map((x) =>
+      g.add(x).then(
+        (r) => r,
+        (e: Error) => e,
+      ),
+    );
     t.fireAll();
     for (const r of await Promise.all(posts)) assert.ok(r instanceof Error && r.message === 'connection terminated');
   });
@@ -104,10 +135,17 @@ describe('group commit', () => {
     const c = manualCommit();
     const g = new GroupCommit<string, string>({ commit: c.commit, windowMs: 2, maxItems: 2, maxInFlight: 4, timer: t.timer });
     const ab = [g.add('a'), g.add('b')];
-    assert.deepEqual(c.calls.map((x) => x.items), [['a', 'b']], 'full: no wait for the window');
+    assert.deepEqual(
+      c.calls.map((x) => x.items),
+      [['a', 'b']],
+      'full: no wait for the window',
+    );
     const later = g.add('x');
     t.fireAll();
-    assert.deepEqual(c.calls.map((x) => x.items), [['a', 'b'], ['x']]);
+    assert.deepEqual(
+      c.calls.map((x) => x.items),
+      [['a', 'b'], ['x']],
+    );
     for (const call of c.calls) call.done();
     assert.deepEqual(await Promise.all([...ab, later]), ['stored:a', 'stored:b', 'stored:x']);
   });
@@ -115,9 +153,21 @@ describe('group commit', () => {
   test('a batch is bounded by weight as well as by count', async () => {
     const t = manualTimer();
     const c = manualCommit();
-    const g = new GroupCommit<string, string>({ commit: c.commit, windowMs: 2, maxItems: 100, maxWeight: 10, weigh: (s) => s.length, maxInFlight: 4, timer: t.timer });
+    const g = new GroupCommit<string, string>({
+      commit: c.commit,
+      windowMs: 2,
+      maxItems: 100,
+      maxWeight: 10,
+      weigh: (s) => s.length,
+      maxInFlight: 4,
+      timer: t.timer,
+    });
     const all = ['aaaa', 'bbbb', 'cccc'].map((x) => g.add(x));
-    assert.deepEqual(c.calls.map((x) => x.items), [['aaaa', 'bbbb'], ['cccc']], '12 of weight would pass 10: the third goes in a batch of its own');
+    assert.deepEqual(
+      c.calls.map((x) => x.items),
+      [['aaaa', 'bbbb'], ['cccc']],
+      '12 of weight would pass 10: the third goes in a batch of its own',
+    );
     for (const call of c.calls) call.done();
     assert.equal((await Promise.all(all)).length, 3);
   });
@@ -130,12 +180,19 @@ describe('group commit', () => {
     t.fireAll();
     const waiting = ['b', 'c'].map((x) => g.add(x));
     t.fireAll();
-    assert.deepEqual(c.calls.map((x) => x.items), [['a']], 'one commit at a time');
+    assert.deepEqual(
+      c.calls.map((x) => x.items),
+      [['a']],
+      'one commit at a time',
+    );
     const d = g.add('d');
     assert.equal(t.waiting.length, 0, 'due already: no new window');
     c.calls[0]!.done();
     await a;
-    assert.deepEqual(c.calls.map((x) => x.items), [['a'], ['b', 'c', 'd']]);
+    assert.deepEqual(
+      c.calls.map((x) => x.items),
+      [['a'], ['b', 'c', 'd']],
+    );
     c.calls[1]!.done();
     assert.deepEqual(await Promise.all([...waiting, d]), ['stored:b', 'stored:c', 'stored:d']);
   });
@@ -143,7 +200,12 @@ describe('group commit', () => {
   test('a commit that returns the wrong number of results fails its batch rather than mismatching answers', async () => {
     const t = manualTimer();
     const g = new GroupCommit<string, string>({ commit: async () => ['only one'], windowMs: 2, maxItems: 100, maxInFlight: 1, timer: t.timer });
-    const all = ['a', 'b'].map((x) => g.add(x).then(() => 'ok', (e: Error) => e.message));
+    const all = ['a', 'b'].map((x) =>
+      g.add(x).then(
+        () => 'ok',
+        (e: Error) => e.message,
+      ),
+    );
     t.fireAll();
     assert.deepEqual(await Promise.all(all), ['commit returned 1 results for 2 items', 'commit returned 1 results for 2 items']);
   });

@@ -26,7 +26,10 @@ export interface IncomingRow {
 function headerMap(parsed: ParsedMail): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const line of parsed.headerLines) {
-    const value = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const value = line.line
+      .slice(line.line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     map.set(line.key, [...(map.get(line.key) ?? []), value]);
   }
   return map;
@@ -39,14 +42,24 @@ export function addresses(a: AddressObject | AddressObject[] | undefined): strin
 }
 
 /** What the pipeline needs of a message that is accepted now (by the rules or a moderator). */
-export function acceptedMessage(ctx: Pick<ListContext, 'domain'>, row: Pick<IncomingRow, 'id' | 'raw'>, parsed: ParsedMail, from: string, memberId: number | null, auth: SenderAuthentication | null): AcceptedMessage {
+export function acceptedMessage(
+  ctx: Pick<ListContext, 'domain'>,
+  row: Pick<IncomingRow, 'id' | 'raw'>,
+  parsed: ParsedMail,
+  from: string,
+  memberId: number | null,
+  auth: SenderAuthentication | null,
+): AcceptedMessage {
   // Encoded words can decode to NUL, which PostgreSQL text cannot hold.
   const noNul = (v: string) => v.replace(/\0/g, '');
-  const fromName = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name ? noNul(parsed.from.value[0].name) || null : null);
+  const fromName = Array.isArray(parsed.from) ? null : parsed.from?.value[0]?.name ? noNul(parsed.from.value[0].name) || null : null;
   // Every copy must carry the same Message-ID (threading, and receivers dropping a copy sent
   // twice), so a post without one (or without a Date) gets it here, once.
   const messageId = parsed.messageId ? noNul(parsed.messageId) : `<socialgov-${row.id}@${ctx.domain}>`;
-  const added = [...(parsed.messageId ? [] : [`Message-ID: ${messageId}`]), ...(parsed.date ? [] : [`Date: ${new Date().toUTCString().replace('GMT', '+0000')}`])];
+  const added = [
+    ...(parsed.messageId ? [] : [`Message-ID: ${messageId}`]),
+    ...(parsed.date ? [] : [`Date: ${new Date().toUTCString().replace('GMT', '+0000')}`]),
+  ];
   return {
     incomingId: row.id,
     raw: added.length ? Buffer.concat([Buffer.from(added.join('\r\n') + '\r\n'), row.raw]) : row.raw,

@@ -47,7 +47,10 @@ export function isAutomatic(headers: Map<string, string[]>, envelopeFrom: string
 async function mayReply(db: Queryable, raw: string, limit: number): Promise<boolean> {
   const parsed = parseAddress(raw);
   const address = parsed.ok ? canonicalAddress(parsed) : raw.toLowerCase();
-  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from auto_replies where lower(address) = lower($1) and at > now() - interval '1 day'`, [address]);
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from auto_replies where lower(address) = lower($1) and at > now() - interval '1 day'`,
+    [address],
+  );
   if (rows[0]!.n >= limit) return false;
   await db.query('insert into auto_replies (address) values ($1)', [address]);
   return true;
@@ -55,7 +58,13 @@ async function mayReply(db: Queryable, raw: string, limit: number): Promise<bool
 
 function listRef(ctx: ListContext, list: List): ListRef {
   const links = listLinks(ctx, list);
-  return { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}${listHomePath(list)}`, group: list.groupId !== null };
+  return {
+    name: list.name,
+    post: links.addresses.post,
+    request: links.addresses.request,
+    communityUrl: `${ctx.baseUrl}${listHomePath(list)}`,
+    group: list.groupId !== null,
+  };
 }
 
 export async function processIncoming(ctx: ListContext, id: number): Promise<void> {
@@ -64,11 +73,18 @@ export async function processIncoming(ctx: ListContext, id: number): Promise<voi
   if (!row || row.status !== 'received') return; // processed already (a retried job)
   const list = row.list_id ? await listById(ctx.pool, row.list_id) : undefined;
   if (!list) {
-    await ctx.pool.query(`update incoming_messages set status = 'failed', decision_reason = 'the list no longer exists', processed_at = now() where id = $1`, [id]);
+    await ctx.pool.query(`update incoming_messages set status = 'failed', decision_reason = 'the list no longer exists', processed_at = now() where id = $1`, [
+      id,
+    ]);
     return;
   }
   const { parsed, headers, from } = await parseIncoming(row.raw);
-  await ctx.pool.query('update incoming_messages set message_id = $2, from_address = $3, subject = $4 where id = $1', [id, parsed.messageId?.replace(/\0/g, '') ?? null, from?.replace(/\0/g, '') ?? null, (parsed.subject ?? '').replace(/\0/g, '').slice(0, 500)]);
+  await ctx.pool.query('update incoming_messages set message_id = $2, from_address = $3, subject = $4 where id = $1', [
+    id,
+    parsed.messageId?.replace(/\0/g, '') ?? null,
+    from?.replace(/\0/g, '') ?? null,
+    (parsed.subject ?? '').replace(/\0/g, '').slice(0, 500),
+  ]);
   switch (row.address_kind) {
     case 'post':
       return handlePost(ctx, list, row, parsed, headers, from);
@@ -100,7 +116,8 @@ export async function setAsideUnprocessable(ctx: ListContext, id: number, err: E
       [id, reason, JSON.stringify({ hits: [{ rule: 'processing-failed', reason, outcome: 'hold' }], auth: null })],
     );
     const row = rows[0];
-    if (row?.address_kind === 'post' && row.list_id !== null) await ctx.queue.send(HOLD_NOTICE_JOB, { listId: row.list_id }, { db: tx, retryLimit: 10, retryDelay: 60 });
+    if (row?.address_kind === 'post' && row.list_id !== null)
+      await ctx.queue.send(HOLD_NOTICE_JOB, { listId: row.list_id }, { db: tx, retryLimit: 10, retryDelay: 60 });
   });
   ctx.log('incoming message set aside after repeated failures', { id, attempts, err: err.message });
 }
@@ -113,7 +130,14 @@ async function finish(db: Queryable, id: number, status: string, reason: string 
 }
 
 /** Queue an automatic answer unless the message was automatic or the address had its share today. */
-async function reply(tx: Queryable, ctx: ListContext, row: IncomingRow, headers: Map<string, string[]>, to: string | null, mail: (to: string) => OutgoingMail): Promise<boolean> {
+async function reply(
+  tx: Queryable,
+  ctx: ListContext,
+  row: IncomingRow,
+  headers: Map<string, string[]>,
+  to: string | null,
+  mail: (to: string) => OutgoingMail,
+): Promise<boolean> {
   if (!to || isAutomatic(headers, row.envelope_from)) return false;
   if (!(await mayReply(tx, to, ctx.config.autoReplyLimit))) return false;
   return queueMail(tx, ctx.queue, mail(to), { key: `list-reply:${row.id}` });
@@ -136,16 +160,24 @@ async function isRepeatedMessageId(db: Queryable, listId: number, incomingId: nu
   return rows.length > 0;
 }
 
-async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+async function handlePost(
+  ctx: ListContext,
+  list: List,
+  row: IncomingRow,
+  parsed: ParsedMail,
+  headers: Map<string, string[]>,
+  from: string | null,
+): Promise<void> {
   const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
   const standing = await listStanding(ctx.pool, list, member?.id);
   // A web post: the member's sign-in, not SPF/DKIM, proves the sender (webPostAuthentication).
   let auth: SenderAuthentication | null = row.protocol === 'web' && from ? webPostAuthentication(from) : null;
-  if (row.protocol !== 'web') try {
-    auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve, ctx.domain);
-  } catch (err) {
-    ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });
-  }
+  if (row.protocol !== 'web')
+    try {
+      auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve, ctx.domain);
+    } catch (err) {
+      ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });
+    }
   const links = listLinks(ctx, list);
   const facts: PostFacts = {
     list,
@@ -182,13 +214,22 @@ async function handlePost(ctx: ListContext, list: List, row: IncomingRow, parsed
     if (chain.outcome === 'hold') {
       // "unsubscribe" sent to the list: the sender needs to know how to do it, not that it waits.
       const command = chain.hits.some((h) => h.rule === 'administrivia');
-      await reply(tx, ctx, row, headers, from, (to) => (command ? administriviaNotice(to, ref, subject, parsed.messageId) : heldNotice(to, ref, subject, chain.reason!, parsed.messageId)));
+      await reply(tx, ctx, row, headers, from, (to) =>
+        command ? administriviaNotice(to, ref, subject, parsed.messageId) : heldNotice(to, ref, subject, chain.reason!, parsed.messageId),
+      );
       await ctx.queue.send(HOLD_NOTICE_JOB, { listId: list.id }, { db: tx, retryLimit: 10, retryDelay: 60 });
     }
   });
 }
 
-async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+async function handleRequest(
+  ctx: ListContext,
+  list: List,
+  row: IncomingRow,
+  parsed: ParsedMail,
+  headers: Map<string, string[]>,
+  from: string | null,
+): Promise<void> {
   const ref = listRef(ctx, list);
   const subject = parsed.subject ?? '';
   if (isAutomatic(headers, row.envelope_from)) {
@@ -217,11 +258,13 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
       }
     }
     const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
-    if (!member || !(await listStanding(ctx.pool, list, member.id)).member) return answer([`${from} is not on ${list.name}, so there is nothing to leave.`], 'done', 'leave: not a member');
+    if (!member || !(await listStanding(ctx.pool, list, member.id)).member)
+      return answer([`${from} is not on ${list.name}, so there is nothing to leave.`], 'done', 'leave: not a member');
     // The link goes to the member's own address, so a forged "leave" cannot remove anyone.
     const link = `${ctx.baseUrl}/u/${unsubscribeToken(ctx.secret, member.id, list.id)}`;
     await inTransaction(ctx.pool, async (tx) => {
-      if (await mayReply(tx, member.email, ctx.config.autoReplyLimit)) await queueMail(tx, ctx.queue, leaveLinkMail(member.email, ref, link, parsed.messageId), { key: `list-reply:${row.id}` });
+      if (await mayReply(tx, member.email, ctx.config.autoReplyLimit))
+        await queueMail(tx, ctx.queue, leaveLinkMail(member.email, ref, link, parsed.messageId), { key: `list-reply:${row.id}` });
       await finish(tx, row.id, 'done', 'leave: confirmation link sent');
     });
     return;
@@ -233,7 +276,11 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
   if (!community) return answer(['This list is closing and takes no new members.'], 'done', 'join: no community');
   const badName = command.name === undefined ? undefined : nameProblem(command.name);
   if (badName) {
-    return answer([`We could not add ${from} to ${list.name}.`, '', badName, 'Send "join" again with your name on a line of its own, for example: Name: Pat Doe'], 'done', 'join: name refused (control characters)');
+    return answer(
+      [`We could not add ${from} to ${list.name}.`, '', badName, 'Send "join" again with your name on a line of its own, for example: Name: Pat Doe'],
+      'done',
+      'join: name refused (control characters)',
+    );
   }
   // The display name in From is the sender's mail program's, not typed for us: skip an unsafe one.
   const headerName = Array.isArray(parsed.from) ? undefined : parsed.from?.value[0]?.name || undefined;
@@ -264,14 +311,21 @@ async function handleRequest(ctx: ListContext, list: List, row: IncomingRow, par
  * help answer, and the coordinators get the message with Reply-To the person, so someone answers.
  * Forwarded only when the answer goes out too: the daily reply limit also caps what reaches them.
  */
-async function forwardToOwners(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+async function forwardToOwners(
+  ctx: ListContext,
+  list: List,
+  row: IncomingRow,
+  parsed: ParsedMail,
+  headers: Map<string, string[]>,
+  from: string | null,
+): Promise<void> {
   const ref = listRef(ctx, list);
   const subject = parsed.subject ?? '';
   await inTransaction(ctx.pool, async (tx) => {
     const lines = ['We did not find a command in your message, so we passed your message to the coordinators of the list, who will answer you.'];
     const answered = await reply(tx, ctx, row, headers, from, (to) => commandReply(to, ref, subject, lines, parsed.messageId));
     const coordinators = answered && from ? await coordinatorAddresses(tx, list.communityId) : [];
-    const name = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name || null);
+    const name = Array.isArray(parsed.from) ? null : parsed.from?.value[0]?.name || null;
     for (const coordinator of coordinators) {
       const original = { from: from!, name, subject: subject || '(no subject)', text: parsed.text ?? null, raw: row.raw, viaRequest: true };
       await queueMail(tx, ctx.queue, ownerForward(coordinator, ref, original), { key: `request-forward:${row.id}:${coordinator}` });
@@ -280,18 +334,35 @@ async function forwardToOwners(ctx: ListContext, list: List, row: IncomingRow, p
   });
 }
 
-async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, headers: Map<string, string[]>, from: string | null, token: string, subject: string, inReplyTo: string | undefined): Promise<void> {
+async function confirmByToken(
+  ctx: ListContext,
+  list: List,
+  row: IncomingRow,
+  headers: Map<string, string[]>,
+  from: string | null,
+  token: string,
+  subject: string,
+  inReplyTo: string | undefined,
+): Promise<void> {
   const ref = listRef(ctx, list);
   const operator = { eligibleDomains: ctx.config.eligibleDomains, blockedDomains: ctx.config.blockedDomains };
   const result = await confirmJoin(ctx.pool, token, { baseUrl: ctx.baseUrl, queue: ctx.queue, operator, actor: { name: from ?? 'email', source: 'email' } });
   const lines =
-    result.kind === 'joined' ? [`You are now a member of ${list.name}.`]
-    : result.kind === 'awaiting-approval' ? ['Thank you: your address is confirmed. A coordinator will review your request and we will email you their answer.']
-    : result.kind === 'ineligible' ? [`Your address is confirmed, but we could not add it to ${list.name}.`, '', result.message]
-    : result.kind === 'used' ? ['This request was confirmed already.']
-    : result.kind === 'ended' ? [`This confirmation no longer works: a newer one was sent to your address, or the request was closed. Send "join" to ${ref.request} to ask again.`]
-    : result.kind === 'expired' ? [`This request has expired. Send "join" to ${ref.request} to ask again.`]
-    : ['We did not recognise this confirmation. It may be mistyped.'];
+    result.kind === 'joined'
+      ? [`You are now a member of ${list.name}.`]
+      : result.kind === 'awaiting-approval'
+        ? ['Thank you: your address is confirmed. A coordinator will review your request and we will email you their answer.']
+        : result.kind === 'ineligible'
+          ? [`Your address is confirmed, but we could not add it to ${list.name}.`, '', result.message]
+          : result.kind === 'used'
+            ? ['This request was confirmed already.']
+            : result.kind === 'ended'
+              ? [
+                  `This confirmation no longer works: a newer one was sent to your address, or the request was closed. Send "join" to ${ref.request} to ask again.`,
+                ]
+              : result.kind === 'expired'
+                ? [`This request has expired. Send "join" to ${ref.request} to ask again.`]
+                : ['We did not recognise this confirmation. It may be mistyped.'];
   await inTransaction(ctx.pool, async (tx) => {
     // Joining sends its own welcome (confirmJoin); waiting for a coordinator sends the applicant nothing, so we answer.
     if (result.kind !== 'joined') await reply(tx, ctx, row, headers, from, (to) => commandReply(to, ref, subject, lines, inReplyTo));
@@ -299,7 +370,14 @@ async function confirmByToken(ctx: ListContext, list: List, row: IncomingRow, he
   });
 }
 
-async function handleConfirm(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+async function handleConfirm(
+  ctx: ListContext,
+  list: List,
+  row: IncomingRow,
+  parsed: ParsedMail,
+  headers: Map<string, string[]>,
+  from: string | null,
+): Promise<void> {
   if (isAutomatic(headers, row.envelope_from) && !headers.has('list-id')) {
     await finish(ctx.pool, row.id, 'discarded', 'automatic message to a confirmation address');
     return;
@@ -319,7 +397,14 @@ async function handleConfirm(ctx: ListContext, list: List, row: IncomingRow, par
   return confirmByToken(ctx, list, row, headers, from, row.token!, parsed.subject ?? '', parsed.messageId);
 }
 
-async function handleOwner(ctx: ListContext, list: List, row: IncomingRow, parsed: ParsedMail, headers: Map<string, string[]>, from: string | null): Promise<void> {
+async function handleOwner(
+  ctx: ListContext,
+  list: List,
+  row: IncomingRow,
+  parsed: ParsedMail,
+  headers: Map<string, string[]>,
+  from: string | null,
+): Promise<void> {
   const ref = listRef(ctx, list);
   await inTransaction(ctx.pool, async (tx) => {
     if (isAutomatic(headers, row.envelope_from)) {
@@ -327,7 +412,7 @@ async function handleOwner(ctx: ListContext, list: List, row: IncomingRow, parse
       return;
     }
     const to = await coordinatorAddresses(tx, list.communityId);
-    const name = Array.isArray(parsed.from) ? null : (parsed.from?.value[0]?.name || null);
+    const name = Array.isArray(parsed.from) ? null : parsed.from?.value[0]?.name || null;
     const original = { from: from ?? row.envelope_from, name, subject: parsed.subject || '(no subject)', text: parsed.text ?? null, raw: row.raw };
     for (const coordinator of to) {
       await queueMail(tx, ctx.queue, ownerForward(coordinator, ref, original), { key: `owner-forward:${row.id}:${coordinator}` });
@@ -345,7 +430,11 @@ async function handleBounce(ctx: ListContext, list: List, row: IncomingRow): Pro
     return;
   }
   const delivery = deliveryId
-    ? (await ctx.pool.query<{ member_id: number; address: string; list_id: number }>('select member_id, address, list_id from deliveries where id = $1', [deliveryId])).rows[0]
+    ? (
+        await ctx.pool.query<{ member_id: number; address: string; list_id: number }>('select member_id, address, list_id from deliveries where id = $1', [
+          deliveryId,
+        ])
+      ).rows[0]
     : undefined;
   await inTransaction(ctx.pool, async (tx) => {
     if (delivery) {
@@ -353,7 +442,16 @@ async function handleBounce(ctx: ListContext, list: List, row: IncomingRow): Pro
       const mine = report.recipients.find((r) => r.address.toLowerCase() === delivery.address.toLowerCase()) ?? report.recipients[0];
       await tx.query(
         `insert into bounce_events (list_id, member_id, address, temporary, source, status_code, diagnostic, delivery_id, incoming_id) values ($1, $2, $3, $4, 'verp', $5, $6, $7, $8)`,
-        [list.id, delivery.member_id, delivery.address, mine?.temporary ?? report.temporary ?? false, mine?.status ?? null, (mine?.diagnostic ?? report.summary).slice(0, 2000), deliveryId, row.id],
+        [
+          list.id,
+          delivery.member_id,
+          delivery.address,
+          mine?.temporary ?? report.temporary ?? false,
+          mine?.status ?? null,
+          (mine?.diagnostic ?? report.summary).slice(0, 2000),
+          deliveryId,
+          row.id,
+        ],
       );
     } else {
       for (const r of report.recipients) {
@@ -366,7 +464,12 @@ async function handleBounce(ctx: ListContext, list: List, row: IncomingRow): Pro
       }
     }
     await queueBounceCare(tx, ctx.queue); // bounce care counts the new bounce_events (bounce-care.ts)
-    await finish(tx, row.id, 'done', `bounce (${report.format ?? report.kind}): ${delivery ? delivery.address : report.recipients.map((r) => r.address).join(', ') || 'no address found'}`);
+    await finish(
+      tx,
+      row.id,
+      'done',
+      `bounce (${report.format ?? report.kind}): ${delivery ? delivery.address : report.recipients.map((r) => r.address).join(', ') || 'no address found'}`,
+    );
   });
 }
 
@@ -386,7 +489,8 @@ type Answer = (lines: string[], status?: string, note?: string | null) => Promis
 async function answerWho(ctx: ListContext, list: List, from: string | null, answer: Answer): Promise<void> {
   if (!list.whoByMail) return answer([`${list.name} does not send its list of members by mail.`], 'done', 'who: refused (the list does not allow it)');
   const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
-  if (!member || !(await listStanding(ctx.pool, list, member.id)).member) return answer([`Only members of ${list.name} can ask who is on it.`], 'done', 'who: refused (not a member)');
+  if (!member || !(await listStanding(ctx.pool, list, member.id)).member)
+    return answer([`Only members of ${list.name} can ask who is on it.`], 'done', 'who: refused (not a member)');
   // The answer goes to the member's own address, so a forged "who" tells the forger nothing.
   const { rows } = await ctx.pool.query<{ name: string; email: string }>(
     list.groupId !== null
@@ -397,7 +501,12 @@ async function answerWho(ctx: ListContext, list: List, from: string | null, answ
   return answer([`The members of ${list.name} (${rows.length}):`, '', ...rows.map((r) => `  ${r.name} <${r.email}>`)], 'done', 'who: answered');
 }
 
-const DELIVERY_WORDS: Record<DeliveryChoice, string> = { each: 'each message as it is posted', daily: 'a daily digest', weekly: 'a weekly digest', none: 'no mail from the list (you stay a member)' };
+const DELIVERY_WORDS: Record<DeliveryChoice, string> = {
+  each: 'each message as it is posted',
+  daily: 'a daily digest',
+  weekly: 'a weekly digest',
+  none: 'no mail from the list (you stay a member)',
+};
 
 /**
  * "set digest weekly", "set each", "set nomail": change how a member gets the list, as on the web
@@ -406,9 +515,11 @@ const DELIVERY_WORDS: Record<DeliveryChoice, string> = { each: 'each message as 
  */
 async function setDeliveryByMail(ctx: ListContext, list: List, row: IncomingRow, from: string | null, mode: DeliveryChoice, answer: Answer): Promise<void> {
   const ref = listRef(ctx, list);
-  if (list.groupId !== null) return answer([`How you get ${list.name} is set on the working group's page: ${ref.communityUrl}`], 'done', 'set: group list, sent to the page');
+  if (list.groupId !== null)
+    return answer([`How you get ${list.name} is set on the working group's page: ${ref.communityUrl}`], 'done', 'set: group list, sent to the page');
   const member = from ? await findMemberByEmail(ctx.pool, from) : undefined;
-  if (!member || !(await listStanding(ctx.pool, list, member.id)).member) return answer([`${from} is not on ${list.name}, so there is nothing to change.`], 'done', 'set: not a member');
+  if (!member || !(await listStanding(ctx.pool, list, member.id)).member)
+    return answer([`${from} is not on ${list.name}, so there is nothing to change.`], 'done', 'set: not a member');
   let auth: SenderAuthentication | null = null;
   try {
     auth = await authenticateSender(row.raw, { ip: row.remote_ip, helo: row.helo, sender: row.envelope_from }, ctx.resolve, ctx.domain);
@@ -416,10 +527,25 @@ async function setDeliveryByMail(ctx: ListContext, list: List, row: IncomingRow,
     ctx.log('sender authentication could not run', { id: row.id, err: (err as Error).message });
   }
   if (auth?.dmarc !== 'pass') {
-    return answer([`Nothing changed: we could not confirm that this message came from ${from} (it does not pass the DMARC check of its domain).`, `You can choose how you get ${list.name} on the web: ${ref.communityUrl}`], 'done', `set ${mode}: refused (DMARC ${auth?.dmarc ?? 'not checked'})`);
+    return answer(
+      [
+        `Nothing changed: we could not confirm that this message came from ${from} (it does not pass the DMARC check of its domain).`,
+        `You can choose how you get ${list.name} on the web: ${ref.communityUrl}`,
+      ],
+      'done',
+      `set ${mode}: refused (DMARC ${auth?.dmarc ?? 'not checked'})`,
+    );
   }
-  await changeMembership(ctx.pool, { name: member.email, source: 'email' }, { communityId: list.communityId, memberId: member.id, deliveryMode: mode, source: 'email', action: 'membership.delivery' });
-  return answer([`Done: you now get ${DELIVERY_WORDS[mode]} from ${list.name}.`, `You can change this again by mail or on the web: ${ref.communityUrl}`], 'done', `set ${mode}`);
+  await changeMembership(
+    ctx.pool,
+    { name: member.email, source: 'email' },
+    { communityId: list.communityId, memberId: member.id, deliveryMode: mode, source: 'email', action: 'membership.delivery' },
+  );
+  return answer(
+    [`Done: you now get ${DELIVERY_WORDS[mode]} from ${list.name}.`, `You can change this again by mail or on the web: ${ref.communityUrl}`],
+    'done',
+    `set ${mode}`,
+  );
 }
 
 /**
@@ -436,14 +562,24 @@ async function answerGroupJoin(ctx: ListContext, list: List, from: string, answe
   return answer(
     inCommunity
       ? [`${list.name} is the list of a working group. To join the group and its list, sign in and use "Join the working group" on its page:`, '', page]
-      : [`${list.name} is the list of a working group of ${community.rows[0]?.title ?? 'a community'}. Only members of the community can join it.`, '', `Join the community first, then join the group on its page: ${page}`],
+      : [
+          `${list.name} is the list of a working group of ${community.rows[0]?.title ?? 'a community'}. Only members of the community can join it.`,
+          '',
+          `Join the community first, then join the group on its page: ${page}`,
+        ],
     'done',
     inCommunity ? 'join: group list, sent to the group page' : 'join: group list, not a community member',
   );
 }
 
 /** Leave a list (one-click, by mail, or the web page): the membership becomes 'left', audited; on a group's list, the group membership. */
-export async function unsubscribe(ctx: Pick<ListContext, 'pool'>, list: Pick<List, 'communityId' | 'groupId'>, memberId: number, source: string, actor: { name: string; source: string }): Promise<boolean> {
+export async function unsubscribe(
+  ctx: Pick<ListContext, 'pool'>,
+  list: Pick<List, 'communityId' | 'groupId'>,
+  memberId: number,
+  source: string,
+  actor: { name: string; source: string },
+): Promise<boolean> {
   if (list.groupId !== null) {
     return inTransaction(ctx.pool, async (tx) => {
       if (!(await leaveGroupList(tx, list, memberId))) return false;

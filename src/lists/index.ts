@@ -7,5 +7,12 @@ export type { ListContext } from './context.ts';
 export { processIncoming } from './incoming.ts';
 export { INCOMING_JOB, INCOMING_RETRY_SECONDS } from './mail-in.ts';
 export {
-  communityDeliveries, communityDelivery, groupDeliveries, groupDelivery, setCommunityDelivery, setGroupDelivery, startSubscription, type ListDelivery,
+  communityDeliveries,
+  communityDelivery,
+  groupDeliveries,
+  groupDelivery,
+  setCommunityDelivery,
+  setGroupDelivery,
+  startSubscription,
+  type ListDelivery,
 } from './subscriptions.ts';

@@ -41,9 +41,7 @@ export interface Arrival {
 }
 
 /** What the sender is told: accepted (with the stored rows' ids), or a reply code and text. */
-export type IntakeResult =
-  | { accepted: true; ids: number[] }
-  | { accepted: false; responseCode: 451 | 452 | 550 | 552 | 554; message: string };
+export type IntakeResult = { accepted: true; ids: number[] } | { accepted: false; responseCode: 451 | 452 | 550 | 552 | 554; message: string };
 
 export interface IntakeOptions {
   pool: pg.Pool;
@@ -76,7 +74,10 @@ export interface Intake {
    * The whole path for a raw message and its envelope, as mail takes it: resolve each recipient
    * (refusing the message when none is a list address), then `accept`. For posting from the web.
    */
-  receiveMessage(raw: Buffer, envelope: { from: string; to: string[]; remoteIp?: string | null; helo?: string | null; protocol?: Arrival['protocol'] }): Promise<IntakeResult>;
+  receiveMessage(
+    raw: Buffer,
+    envelope: { from: string; to: string[]; remoteIp?: string | null; helo?: string | null; protocol?: Arrival['protocol'] },
+  ): Promise<IntakeResult>;
   /** Wait for messages being committed (before closing the pool). */
   drained(): Promise<void>;
 }
@@ -120,7 +121,8 @@ export function createIntake(o: IntakeOptions): Intake {
     const problem = checkStructure(arrival.raw);
     if (problem) return { accepted: false, responseCode: problem.responseCode, message: problem.message };
     if (!arrival.recipients.length) return { accepted: false, responseCode: 550, message: '5.1.1 No list address among the recipients' };
-    if (arrival.recipients.length > MAX_RECIPIENTS) return { accepted: false, responseCode: 452, message: `4.5.3 Too many recipients: send to at most ${MAX_RECIPIENTS} list addresses at once` };
+    if (arrival.recipients.length > MAX_RECIPIENTS)
+      return { accepted: false, responseCode: 452, message: `4.5.3 Too many recipients: send to at most ${MAX_RECIPIENTS} list addresses at once` };
     // PostgreSQL text cannot hold NUL: one such field would fail the whole batch it is in.
     // (smtp-server refuses NUL in addresses and HELO already; this guards the other callers.)
     if ([arrival.envelopeFrom, arrival.helo ?? '', arrival.remoteIp ?? '', ...arrival.recipients.map((r) => r.address)].some((v) => v.includes('\0'))) {
@@ -134,7 +136,10 @@ export function createIntake(o: IntakeOptions): Intake {
     }
   }
 
-  async function receiveMessage(raw: Buffer, envelope: { from: string; to: string[]; remoteIp?: string | null; helo?: string | null; protocol?: Arrival['protocol'] }): Promise<IntakeResult> {
+  async function receiveMessage(
+    raw: Buffer,
+    envelope: { from: string; to: string[]; remoteIp?: string | null; helo?: string | null; protocol?: Arrival['protocol'] },
+  ): Promise<IntakeResult> {
     const recipients: ListRecipient[] = [];
     for (const to of envelope.to) {
       let recipient: ListRecipient | undefined;
@@ -147,7 +152,14 @@ export function createIntake(o: IntakeOptions): Intake {
       if (!recipient) return { accepted: false, responseCode: 550, message: `5.1.1 <${to}>: no such list address here` };
       if (!recipients.some((r) => r.address.toLowerCase() === to.toLowerCase())) recipients.push(recipient);
     }
-    return accept({ raw, envelopeFrom: envelope.from, recipients, remoteIp: envelope.remoteIp ?? null, helo: envelope.helo ?? null, protocol: envelope.protocol ?? 'smtp' });
+    return accept({
+      raw,
+      envelopeFrom: envelope.from,
+      recipients,
+      remoteIp: envelope.remoteIp ?? null,
+      helo: envelope.helo ?? null,
+      protocol: envelope.protocol ?? 'smtp',
+    });
   }
 
   return { resolveRecipient, accept, receiveMessage, drained: () => commits.drained() };
@@ -164,7 +176,8 @@ const ROWS_PER_INSERT = 5_000;
 async function storeArrivals(pool: pg.Pool, queue: Queue, arrivals: Arrival[]): Promise<number[][]> {
   const rows: unknown[][] = [];
   for (const a of arrivals) {
-    for (const r of a.recipients) rows.push([r.listId, r.kind, r.address, r.token ?? null, a.envelopeFrom, a.remoteIp, a.helo, a.protocol, a.raw, a.raw.length]);
+    for (const r of a.recipients)
+      rows.push([r.listId, r.kind, r.address, r.token ?? null, a.envelopeFrom, a.remoteIp, a.helo, a.protocol, a.raw, a.raw.length]);
   }
   return inTransaction(pool, async (tx) => {
     // One statement takes at most 65,535 parameters: a batch of many recipients goes in several.
@@ -172,14 +185,21 @@ async function storeArrivals(pool: pg.Pool, queue: Queue, arrivals: Arrival[]): 
     for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
       const chunk = rows.slice(from, from + ROWS_PER_INSERT);
       // The list id through a lookup: a list deleted since RCPT TO leaves list_id null (see resolveRecipient).
-      const tuples = chunk.map((_, i) => `((select id from lists where id = $${i * COLUMNS + 1}), ${Array.from({ length: COLUMNS - 1 }, (_, c) => `$${i * COLUMNS + c + 2}`).join(', ')})`);
+      const tuples = chunk.map(
+        (_, i) =>
+          `((select id from lists where id = $${i * COLUMNS + 1}), ${Array.from({ length: COLUMNS - 1 }, (_, c) => `$${i * COLUMNS + c + 2}`).join(', ')})`,
+      );
       const { rows: stored } = await tx.query<{ id: number }>(
         `insert into incoming_messages (list_id, address_kind, rcpt, token, envelope_from, remote_ip, helo, protocol, raw, size) values ${tuples.join(', ')} returning id`,
         chunk.flat(),
       );
       for (const r of stored) ids.push(Number(r.id));
     }
-    await queue.sendMany(INCOMING_JOB, ids.map((id) => ({ id })), { db: tx, retryLimit: 10, retryDelay: INCOMING_RETRY_SECONDS, expireInSeconds: 120 });
+    await queue.sendMany(
+      INCOMING_JOB,
+      ids.map((id) => ({ id })),
+      { db: tx, retryLimit: 10, retryDelay: INCOMING_RETRY_SECONDS, expireInSeconds: 120 },
+    );
     let next = 0;
     return arrivals.map((a) => ids.slice(next, (next += a.recipients.length)));
   });

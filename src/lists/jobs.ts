@@ -31,32 +31,49 @@ export async function listContext(w: WorkerContext): Promise<ListContext> {
     try {
       pem = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new DkimKeyFileError(`DKIM_PRIVATE_KEY_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path and permissions, or unset DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE.`);
+      throw new DkimKeyFileError(
+        `DKIM_PRIVATE_KEY_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path and permissions, or unset DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE.`,
+      );
     }
     return loadDkimKey(domain, selector, pem);
   });
   // RFC 8617 defines ARC signatures with RSA only; the same selector record serves DKIM and ARC.
   const arc = w.config.arcSeal === 'off' ? null : (dkim.find((k) => k.algorithm === 'rsa-sha256') ?? null);
   if (w.config.arcSeal === 'on' && !arc) {
-    throw new DkimKeyFileError('ARC_SEAL=on needs an RSA key among DKIM_SELECTOR/DKIM_PRIVATE_KEY_FILE (ARC allows only rsa-sha256); add one, or set ARC_SEAL=off.');
+    throw new DkimKeyFileError(
+      'ARC_SEAL=on needs an RSA key among DKIM_SELECTOR/DKIM_PRIVATE_KEY_FILE (ARC allows only rsa-sha256); add one, or set ARC_SEAL=off.',
+    );
   }
   return {
-    pool: w.pool, config: w.config, queue: w.queue, mail: w.mail, resolve: dnsResolver(w.config), secret: await cookieSecret(w.pool, w.config.secret),
-    baseUrl: w.baseUrl, domain, dkim, arc, log: w.log,
+    pool: w.pool,
+    config: w.config,
+    queue: w.queue,
+    mail: w.mail,
+    resolve: dnsResolver(w.config),
+    secret: await cookieSecret(w.pool, w.config.secret),
+    baseUrl: w.baseUrl,
+    domain,
+    dkim,
+    arc,
+    log: w.log,
   };
 }
 
 export async function registerListJobs(w: WorkerContext): Promise<void> {
   const ctx = await listContext(w);
-  await w.worker.work<{ id: number }>(INCOMING_JOB, async ({ id }, job) => {
-    try {
-      await processIncoming(ctx, id);
-    } catch (err) {
-      // A message that fails every time would otherwise sit unseen through hours of retries.
-      if (job.retryCount + 1 < ATTEMPTS_BEFORE_HOLD) throw err;
-      await setAsideUnprocessable(ctx, id, err as Error, job.retryCount + 1);
-    }
-  }, { concurrency: 2 });
+  await w.worker.work<{ id: number }>(
+    INCOMING_JOB,
+    async ({ id }, job) => {
+      try {
+        await processIncoming(ctx, id);
+      } catch (err) {
+        // A message that fails every time would otherwise sit unseen through hours of retries.
+        if (job.retryCount + 1 < ATTEMPTS_BEFORE_HOLD) throw err;
+        await setAsideUnprocessable(ctx, id, err as Error, job.retryCount + 1);
+      }
+    },
+    { concurrency: 2 },
+  );
   await w.worker.work<{ listId: number }>(HOLD_NOTICE_JOB, async ({ listId }) => {
     const result = await sendHoldNotices(ctx, listId);
     // Too soon after the last notice: one more job waits for the hour, the holds go out together.
@@ -88,11 +105,18 @@ export async function startListDelivery(w: WorkerContext): Promise<RoleHandle> {
   const ctx = await listContext(w);
   const relay = createListRelay(w.config);
   return startDeliveryRunner({
-    pool: w.pool, relay, secret: ctx.secret, baseUrl: ctx.baseUrl, domain: ctx.domain, dkim: ctx.dkim, arc: ctx.arc,
+    pool: w.pool,
+    relay,
+    secret: ctx.secret,
+    baseUrl: ctx.baseUrl,
+    domain: ctx.domain,
+    dkim: ctx.dkim,
+    arc: ctx.arc,
     // lanes and unrecorded 250s per relay connection: delivery-runner.ts says why
     concurrency: relay.kind === 'relay' ? w.config.relayConnections * 8 : 4,
     maxUnrecorded: relay.kind === 'relay' ? w.config.relayConnections * 8 : 16,
-    signingThreads: w.config.signingThreads, log: w.log,
+    signingThreads: w.config.signingThreads,
+    log: w.log,
     bounced: () => queueBounceCare(w.pool, w.queue),
   });
 }

@@ -103,7 +103,10 @@ function listener(o: MailInOptions, intake: Intake, lmtp: boolean): SMTPServer {
 
 function listen(server: SMTPServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is already in use: set SMTP_IN_PORT or LMTP_PORT to a free port (0 picks one).`) : err);
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is already in use: set SMTP_IN_PORT or LMTP_PORT to a free port (0 picks one).`) : err,
+      );
     server.server.once('error', onError);
     server.listen(port, host, () => {
       server.server.off('error', onError);
@@ -115,7 +118,13 @@ function listen(server: SMTPServer, port: number, host: string): Promise<number>
 /** Start the listeners; the handle's info has `smtpPort` and, with LMTP, `lmtpPort`. */
 export async function startMailIn(o: MailInOptions): Promise<RoleHandle> {
   const servers: SMTPServer[] = [];
-  const intake = createIntake({ pool: o.pool, queue: o.queue, domain: listDomainOf(o.config), maxBytes: o.config.mailInMaxBytes, ...(o.onError ? { onError: o.onError } : {}) });
+  const intake = createIntake({
+    pool: o.pool,
+    queue: o.queue,
+    domain: listDomainOf(o.config),
+    maxBytes: o.config.mailInMaxBytes,
+    ...(o.onError ? { onError: o.onError } : {}),
+  });
   const close = async () => {
     await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     await intake.drained();

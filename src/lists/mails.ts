@@ -57,14 +57,20 @@ export function commandReply(to: string, l: ListRef, subject: string, lines: str
 
 /** A command ("unsubscribe") sent to the post address: held, and the sender told where commands go. */
 export function administriviaNotice(to: string, l: ListRef, subject: string, inReplyTo?: string): OutgoingMail {
-  return commandReply(to, l, subject, [
-    `Your message to ${l.post} looks like a request about your membership, so we did not send it to the members.`,
-    '',
-    `To leave, use the unsubscribe link at the bottom of any message from the list, or send "leave" to ${l.request}.`,
-    `To join, change how you get messages (each message or a daily or weekly digest), or leave, you can also use the web page: ${l.communityUrl}`,
-    '',
-    'If you meant to write to the members, a moderator will look at your message.',
-  ], inReplyTo);
+  return commandReply(
+    to,
+    l,
+    subject,
+    [
+      `Your message to ${l.post} looks like a request about your membership, so we did not send it to the members.`,
+      '',
+      `To leave, use the unsubscribe link at the bottom of any message from the list, or send "leave" to ${l.request}.`,
+      `To join, change how you get messages (each message or a daily or weekly digest), or leave, you can also use the web page: ${l.communityUrl}`,
+      '',
+      'If you meant to write to the members, a moderator will look at your message.',
+    ],
+    inReplyTo,
+  );
 }
 
 export function rejectNotice(to: string, l: ListRef, subject: string, reason: string, inReplyTo?: string): OutgoingMail {
@@ -72,7 +78,13 @@ export function rejectNotice(to: string, l: ListRef, subject: string, reason: st
     from: l.request,
     to,
     subject: `Your message to ${l.name} was not sent: ${subject}`.slice(0, 200),
-    text: [`Your message to ${l.post} was not sent to the list.`, '', `Why: ${reason}`, '', `If you have questions, write to the list's coordinators at ${l.post.replace('@', '-owner@')}.`].join('\n'),
+    text: [
+      `Your message to ${l.post} was not sent to the list.`,
+      '',
+      `Why: ${reason}`,
+      '',
+      `If you have questions, write to the list's coordinators at ${l.post.replace('@', '-owner@')}.`,
+    ].join('\n'),
     headers: { 'Auto-Submitted': 'auto-replied', ...(inReplyTo ? { 'In-Reply-To': inReplyTo } : {}) },
   };
 }
@@ -94,12 +106,18 @@ export function heldNotice(to: string, l: ListRef, subject: string, reason: stri
 }
 
 export function leaveLinkMail(to: string, l: ListRef, link: string, inReplyTo?: string): OutgoingMail {
-  return commandReply(to, l, 'leave', [
-    `You asked to leave ${l.name}. To confirm, open this link and press the button:`,
-    link,
-    '',
-    'If you did not ask to leave, ignore this message: nothing changes.',
-  ], inReplyTo);
+  return commandReply(
+    to,
+    l,
+    'leave',
+    [
+      `You asked to leave ${l.name}. To confirm, open this link and press the button:`,
+      link,
+      '',
+      'If you did not ask to leave, ignore this message: nothing changes.',
+    ],
+    inReplyTo,
+  );
 }
 
 /** What the coordinators see of a message to -owner. */
@@ -167,7 +185,9 @@ export function holdNotice(to: string, l: { name: string; queueUrl: string; hold
   ];
   return {
     to,
-    subject: one ? `${l.name}: a message is waiting for a moderator: ${one.held.subject || '(no subject)'}`.slice(0, 200) : `${l.name}: ${items.length} messages are waiting for a moderator`,
+    subject: one
+      ? `${l.name}: a message is waiting for a moderator: ${one.held.subject || '(no subject)'}`.slice(0, 200)
+      : `${l.name}: ${items.length} messages are waiting for a moderator`,
     text: [
       one ? `A message to ${l.name} is waiting for a moderator.` : `${items.length} messages to ${l.name} are waiting for a moderator.`,
       '',
@@ -184,7 +204,11 @@ export function heldExpiredNotice(to: string, l: { name: string; post: string },
   return {
     to,
     subject: `Your message to ${l.name} was not sent: ${subject}`.slice(0, 200),
-    text: [`Your message to ${l.post} waited ${days} days for a moderator and has been discarded. It was not sent to the list.`, '', `If it is still useful, you can send it again, or write to the coordinators at ${l.post.replace('@', '-owner@')}.`].join('\n'),
+    text: [
+      `Your message to ${l.post} waited ${days} days for a moderator and has been discarded. It was not sent to the list.`,
+      '',
+      `If it is still useful, you can send it again, or write to the coordinators at ${l.post.replace('@', '-owner@')}.`,
+    ].join('\n'),
     headers: { 'Auto-Submitted': 'auto-replied' },
   };
 }

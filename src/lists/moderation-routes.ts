@@ -25,7 +25,17 @@ export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
       app.get<{ Params: AdminParams; Querystring: { done?: string } }>(`${base}/held`, hide, async (req, reply) => {
         const { c, list } = await moderated(req, req.params, true);
         const done = /^\d{1,4}$/.test(req.query.done ?? '') ? `Done: ${req.query.done} ${req.query.done === '1' ? 'message' : 'messages'}.` : undefined;
-        return sendPage(reply, HeldQueuePage({ site: siteFor(ctx, req), c, listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`, held: await heldMessages(ctx.pool, list.id), csrf: reply.generateCsrf(), done }));
+        return sendPage(
+          reply,
+          HeldQueuePage({
+            site: siteFor(ctx, req),
+            c,
+            listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`,
+            held: await heldMessages(ctx.pool, list.id),
+            csrf: reply.generateCsrf(),
+            done,
+          }),
+        );
       });
 
       app.get<{ Params: AdminParams & { id: string } }>(`${base}/held/:id`, hide, async (req, reply) => {
@@ -40,10 +50,27 @@ export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
         const action = field(req.body, 'action') as ModerationAction;
         const chosen = ids(req.body);
         const again = async (error: string, status = 400) =>
-          sendPage(reply, HeldQueuePage({ site: siteFor(ctx, req), c, listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`, held: await heldMessages(ctx.pool, list.id), csrf: reply.generateCsrf(), error }), status);
+          sendPage(
+            reply,
+            HeldQueuePage({
+              site: siteFor(ctx, req),
+              c,
+              listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`,
+              held: await heldMessages(ctx.pool, list.id),
+              csrf: reply.generateCsrf(),
+              error,
+            }),
+            status,
+          );
         if (!MODERATION_ACTIONS.includes(action)) return again('Choose an action: approve, reject, discard or ban.');
         if (!chosen.length) return again('Select at least one message first.');
-        const decisions = await moderate(await listContext(req), { list, ids: chosen, action, reason: field(req.body, 'reason', 1000), actor: { name: req.viewer!.email, source: req.ip } });
+        const decisions = await moderate(await listContext(req), {
+          list,
+          ids: chosen,
+          action,
+          reason: field(req.body, 'reason', 1000),
+          actor: { name: req.viewer!.email, source: req.ip },
+        });
         const notBanned = decisions.filter((d) => d.outcome === 'not-banned');
         if (notBanned.length) {
           const who = [...new Set(notBanned.map((d) => d.from))].join(', ');
@@ -62,7 +89,16 @@ export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
       const list = t ? await listById(ctx.pool, t.listId) : undefined;
       const h = t && list ? await heldDetail(ctx.pool, list.id, t.incomingId) : undefined;
       if (!t || !list || !h) {
-        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'Nothing to decide', lines: ['This link was used already, has expired, or the message was decided by another moderator.'], alert: 'info' }), 404);
+        return sendPage(
+          reply,
+          MessagePage({
+            site: siteFor(ctx, req),
+            title: 'Nothing to decide',
+            lines: ['This link was used already, has expired, or the message was decided by another moderator.'],
+            alert: 'info',
+          }),
+          404,
+        );
       }
       return sendPage(reply, ModerateLinkPage({ site: siteFor(ctx, req), listName: list.name, h, csrf: reply.generateCsrf(), token: req.params.token }));
     });
@@ -72,10 +108,24 @@ export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
       const list = t ? await listById(ctx.pool, t.listId) : undefined;
       const action = field(req.body, 'action');
       if (!t || !list || (action !== 'approve' && action !== 'discard')) {
-        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'Nothing to decide', lines: ['This link was used already, has expired, or the message was decided by another moderator.'], alert: 'info' }), 404);
+        return sendPage(
+          reply,
+          MessagePage({
+            site: siteFor(ctx, req),
+            title: 'Nothing to decide',
+            lines: ['This link was used already, has expired, or the message was decided by another moderator.'],
+            alert: 'info',
+          }),
+          404,
+        );
       }
       const [d] = await moderate(await listContext(req), { list, ids: [t.incomingId], action, actor: { name: t.moderator, source: req.ip } });
-      const text = d!.outcome === 'approved' ? 'The message is approved and goes to the list now.' : d!.outcome === 'discarded' ? 'The message is discarded.' : 'Another moderator decided on this message first.';
+      const text =
+        d!.outcome === 'approved'
+          ? 'The message is approved and goes to the list now.'
+          : d!.outcome === 'discarded'
+            ? 'The message is discarded.'
+            : 'Another moderator decided on this message first.';
       return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'Done', lines: [text], alert: 'success' }));
     });
   };

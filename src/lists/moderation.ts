@@ -41,8 +41,14 @@ export interface HeldMessage {
 function toHeld(r: Record<string, unknown>): HeldMessage {
   const hits = (r.rule_hits as { hits?: RuleHit[] } | null)?.hits ?? [];
   return {
-    id: Number(r.id), receivedAt: r.received_at as Date, from: (r.from_address as string | null) ?? (r.envelope_from as string), subject: (r.subject as string | null) ?? '',
-    size: Number(r.size), reason: (r.decision_reason as string | null) ?? '', hits, fromUnverified: fromIsUnverified(hits),
+    id: Number(r.id),
+    receivedAt: r.received_at as Date,
+    from: (r.from_address as string | null) ?? (r.envelope_from as string),
+    subject: (r.subject as string | null) ?? '',
+    size: Number(r.size),
+    reason: (r.decision_reason as string | null) ?? '',
+    hits,
+    fromUnverified: fromIsUnverified(hits),
   };
 }
 
@@ -69,7 +75,10 @@ export async function heldDetail(db: Queryable, listId: number, id: number): Pro
   // there is one, through the archives' allow-list sanitizer with remote images left out, so
   // nothing loads from the sender's servers and no script or form reaches the moderator.
   const text = (parsed.text ?? '').slice(0, 100_000);
-  const html = typeof parsed.html === 'string' && parsed.html.trim() ? sanitizeMailHtml(parsed.html.slice(0, 500_000), { remoteImages: false, hideAddresses: false, inlineParts: new Map() }).html : undefined;
+  const html =
+    typeof parsed.html === 'string' && parsed.html.trim()
+      ? sanitizeMailHtml(parsed.html.slice(0, 500_000), { remoteImages: false, hideAddresses: false, inlineParts: new Map() }).html
+      : undefined;
   return {
     ...toHeld(rows[0]),
     text,
@@ -87,7 +96,10 @@ export interface Decision {
 }
 
 /** Decide held messages of one list; each in its own transaction, so one failure stops no other. */
-export async function moderate(ctx: ListContext, p: { list: List; ids: number[]; action: ModerationAction; reason?: string; actor: Actor }): Promise<Decision[]> {
+export async function moderate(
+  ctx: ListContext,
+  p: { list: List; ids: number[]; action: ModerationAction; reason?: string; actor: Actor },
+): Promise<Decision[]> {
   const out: Decision[] = [];
   for (const id of p.ids) out.push(await decideOne(ctx, p.list, id, p.action, p.reason, p.actor));
   return out;
@@ -119,7 +131,8 @@ async function decideOne(ctx: ListContext, list: List, id: number, action: Moder
       }
       outcome = 'approved';
     } else if (action === 'ban') {
-      if (!matchesAddressList(list.banned, sender)) await tx.query('update lists set banned = array_append(banned, $2), updated_at = now() where id = $1', [list.id, sender.toLowerCase()]);
+      if (!matchesAddressList(list.banned, sender))
+        await tx.query('update lists set banned = array_append(banned, $2), updated_at = now() where id = $1', [list.id, sender.toLowerCase()]);
       outcome = 'banned';
     } else {
       outcome = action === 'reject' ? 'rejected' : 'discarded';
@@ -132,12 +145,23 @@ async function decideOne(ctx: ListContext, list: List, id: number, action: Moder
     await tx.query('update hold_tokens set used_at = coalesce(used_at, now()) where incoming_id = $1', [id]);
     if (outcome === 'rejected' && from) {
       const links = listLinks(ctx, list);
-      const ref = { name: list.name, post: links.addresses.post, request: links.addresses.request, communityUrl: `${ctx.baseUrl}${listHomePath(list)}`, group: list.groupId !== null };
-      await queueMail(tx, ctx.queue, rejectNotice(from, ref, parsed.subject ?? '', reason?.trim() || 'A moderator declined it.', parsed.messageId), { key: `moderation-reject:${id}` });
+      const ref = {
+        name: list.name,
+        post: links.addresses.post,
+        request: links.addresses.request,
+        communityUrl: `${ctx.baseUrl}${listHomePath(list)}`,
+        group: list.groupId !== null,
+      };
+      await queueMail(tx, ctx.queue, rejectNotice(from, ref, parsed.subject ?? '', reason?.trim() || 'A moderator declined it.', parsed.messageId), {
+        key: `moderation-reject:${id}`,
+      });
     }
     await recordAudit(tx, actor, {
-      action: `list.hold.${action}`, subjectType: 'list-message', subjectId: String(id),
-      before: { status: 'held', from: sender, subject: parsed.subject ?? '' }, after: { status, postId, reason: reason ?? null },
+      action: `list.hold.${action}`,
+      subjectType: 'list-message',
+      subjectId: String(id),
+      before: { status: 'held', from: sender, subject: parsed.subject ?? '' },
+      after: { status, postId, reason: reason ?? null },
     });
     return { id, outcome, ...(postId ? { postId } : {}) };
   });
@@ -166,7 +190,10 @@ export async function sendHoldNotices(ctx: ListContext, listId: number, now = ne
     const locked = await tx.query<{ hold_notice_at: Date | null }>('select hold_notice_at from lists where id = $1 for update', [listId]);
     if (!locked.rows[0]) return { sent: 0 };
     const last = locked.rows[0].hold_notice_at;
-    const pending = await tx.query(`select ${HELD_COLUMNS} from incoming_messages where list_id = $1 and status = 'held' and notified_at is null order by received_at`, [listId]);
+    const pending = await tx.query(
+      `select ${HELD_COLUMNS} from incoming_messages where list_id = $1 and status = 'held' and notified_at is null order by received_at`,
+      [listId],
+    );
     if (!pending.rows.length) return { sent: 0 };
     if (last && now.getTime() - last.getTime() < 3600_000) return { sent: 0, retryAt: new Date(last.getTime() + 3600_000) };
     const list = (await listById(tx, listId))!;
@@ -178,12 +205,22 @@ export async function sendHoldNotices(ctx: ListContext, listId: number, now = ne
       const items = [];
       for (const h of held) {
         const token = newToken();
-        await tx.query(`insert into hold_tokens (token_hash, incoming_id, moderator, expires_at) values ($1, $2, $3, now() + make_interval(hours => $4))`, [token.hash, h.id, moderator, hours]);
+        await tx.query(`insert into hold_tokens (token_hash, incoming_id, moderator, expires_at) values ($1, $2, $3, now() + make_interval(hours => $4))`, [
+          token.hash,
+          h.id,
+          moderator,
+          hours,
+        ]);
         items.push({ held: h, link: `${ctx.baseUrl}/moderate/${token.raw}`, reply: links.addresses.confirm(token.raw) });
       }
-      await queueMail(tx, ctx.queue, holdNotice(moderator, { name: list.name, queueUrl: `${ctx.baseUrl}${heldQueuePath(list)}`, holdDays: ctx.config.holdDays }, items), {
-        key: `hold-notice:${listId}:${held.map((h) => h.id).join(',')}:${moderator}`,
-      });
+      await queueMail(
+        tx,
+        ctx.queue,
+        holdNotice(moderator, { name: list.name, queueUrl: `${ctx.baseUrl}${heldQueuePath(list)}`, holdDays: ctx.config.holdDays }, items),
+        {
+          key: `hold-notice:${listId}:${held.map((h) => h.id).join(',')}:${moderator}`,
+        },
+      );
     }
     await tx.query(`update incoming_messages set notified_at = $2 where id = any($1)`, [held.map((h) => h.id), now]);
     await tx.query('update lists set hold_notice_at = $2 where id = $1', [listId, now]);
@@ -221,14 +258,23 @@ export async function expireHolds(ctx: ListContext, now = new Date()): Promise<n
       const row = locked.rows[0];
       if (!row) return false;
       const list = await listById(tx, r.list_id);
-      await tx.query(`update incoming_messages set status = 'discarded', moderated_by = 'system', moderated_at = now(), moderation_note = 'expired', processed_at = now() where id = $1`, [r.id]);
+      await tx.query(
+        `update incoming_messages set status = 'discarded', moderated_by = 'system', moderated_at = now(), moderation_note = 'expired', processed_at = now() where id = $1`,
+        [r.id],
+      );
       await tx.query('update hold_tokens set used_at = coalesce(used_at, now()) where incoming_id = $1', [r.id]);
       const { parsed, from } = await parseIncoming(row.raw);
       if (list && from) {
         const links = listLinks(ctx, list);
-        await queueMail(tx, ctx.queue, heldExpiredNotice(from, { name: list.name, post: links.addresses.post }, parsed.subject ?? '', ctx.config.holdDays), { key: `hold-expired:${r.id}` });
+        await queueMail(tx, ctx.queue, heldExpiredNotice(from, { name: list.name, post: links.addresses.post }, parsed.subject ?? '', ctx.config.holdDays), {
+          key: `hold-expired:${r.id}`,
+        });
       }
-      await recordAudit(tx, { name: 'system', source: 'system' }, { action: 'list.hold.expire', subjectType: 'list-message', subjectId: String(r.id), before: { status: 'held' }, after: { status: 'discarded' } });
+      await recordAudit(
+        tx,
+        { name: 'system', source: 'system' },
+        { action: 'list.hold.expire', subjectType: 'list-message', subjectId: String(r.id), before: { status: 'held' }, after: { status: 'discarded' } },
+      );
       return true;
     });
     if (done) expired++;
@@ -260,9 +306,38 @@ export async function saveListSettings(pool: pg.Pool, actor: Actor, list: List, 
     await tx.query(
       `update lists set subject_prefix = $2, footer = $3, reply_to = $4, dmarc_mitigation = $5, moderated = $6, emergency = $7, max_bytes = $8,
               max_recipients = $9, accept_from = $10, banned = $11, send_to_poster = $12, archive_public = $13, administrivia = $14, spf_fail = $15, who_by_mail = $16, updated_at = now() where id = $1`,
-      [list.id, s.subjectPrefix, s.footer, s.replyTo, s.dmarcMitigation, s.moderated, s.emergency, s.maxBytes, s.maxRecipients, s.acceptFrom, s.banned, s.sendToPoster, s.archivePublic, s.administrivia, s.spfFail, s.whoByMail],
+      [
+        list.id,
+        s.subjectPrefix,
+        s.footer,
+        s.replyTo,
+        s.dmarcMitigation,
+        s.moderated,
+        s.emergency,
+        s.maxBytes,
+        s.maxRecipients,
+        s.acceptFrom,
+        s.banned,
+        s.sendToPoster,
+        s.archivePublic,
+        s.administrivia,
+        s.spfFail,
+        s.whoByMail,
+      ],
     );
-    const { id: _id, communityId: _c, communitySlug: _s, groupId: _g, groupSlug: _gs, localPart: _l, name: _n, description: _d, timeZone: _t, postCount: _p, ...before } = list;
+    const {
+      id: _id,
+      communityId: _c,
+      communitySlug: _s,
+      groupId: _g,
+      groupSlug: _gs,
+      localPart: _l,
+      name: _n,
+      description: _d,
+      timeZone: _t,
+      postCount: _p,
+      ...before
+    } = list;
     await recordAudit(tx, actor, { action: 'list.settings', subjectType: 'list', subjectId: list.localPart, before, after: s });
   });
 }

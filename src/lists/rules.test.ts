@@ -4,7 +4,17 @@ import { fromIsUnverified, runChain, type PostFacts } from './rules.ts';
 
 function facts(over: Partial<PostFacts> = {}, headers: Record<string, string[]> = {}): PostFacts {
   return {
-    list: { localPart: 'social-media', emergency: false, moderated: false, maxBytes: 5_000_000, maxRecipients: 10, acceptFrom: [], banned: [], administrivia: true, spfFail: 'hold' },
+    list: {
+      localPart: 'social-media',
+      emergency: false,
+      moderated: false,
+      maxBytes: 5_000_000,
+      maxRecipients: 10,
+      acceptFrom: [],
+      banned: [],
+      administrivia: true,
+      spfFail: 'hold',
+    },
     listId: 'social-media.lists.example.gov',
     loopTag: 'social-media@lists.example.gov',
     requestAddress: 'social-media-request@lists.example.gov',
@@ -30,7 +40,10 @@ describe('posting rules', () => {
   test('a non-member post is held, saying why', () => {
     const r = runChain(facts({ sender: { member: false, banned: false, role: null }, from: 'someone@example.com' }));
     assert.equal(r.outcome, 'hold');
-    assert.deepEqual(r.hits.map((h) => h.rule), ['membership']);
+    assert.deepEqual(
+      r.hits.map((h) => h.rule),
+      ['membership'],
+    );
     assert.match(r.reason!, /someone@example\.com, is not a member/);
   });
   test('the accept list lets a non-member post, by address or @domain', () => {
@@ -69,7 +82,10 @@ describe('posting rules', () => {
   test('banned senders are discarded, even when also not members', () => {
     const r = runChain(facts({ sender: { member: false, banned: true, role: null } }));
     assert.equal(r.outcome, 'discard');
-    assert.deepEqual(r.hits.map((h) => h.rule), ['banned-address', 'membership']);
+    assert.deepEqual(
+      r.hits.map((h) => h.rule),
+      ['banned-address', 'membership'],
+    );
     assert.equal(runChain(facts({ from: 'x@spam.example', list: { ...facts().list, banned: ['@spam.example'] } })).outcome, 'discard');
   });
   test('size, recipients, emergency and announce-only hold', () => {
@@ -93,13 +109,26 @@ describe('posting rules', () => {
     ]) {
       const r = runChain(facts({ subject, body }));
       assert.equal(r.outcome, 'hold', `${subject} / ${body}`);
-      assert.deepEqual(r.hits.map((h) => h.rule), ['administrivia'], subject);
+      assert.deepEqual(
+        r.hits.map((h) => h.rule),
+        ['administrivia'],
+        subject,
+      );
       assert.match(r.reason!, /social-media-request@/);
     }
   });
   test('administrivia: ordinary posts that mention a command are not held, and a list can turn the rule off', () => {
-    const long = ['Hello all,', '', 'Several of you asked how people unsubscribe from our agency newsletter.', 'We added a one-click unsubscribe link.',
-      'Readers can also reply "unsubscribe".', 'Open rates went up.', 'Help us test it.', 'Thanks!', 'Pat'].join('\n');
+    const long = [
+      'Hello all,',
+      '',
+      'Several of you asked how people unsubscribe from our agency newsletter.',
+      'We added a one-click unsubscribe link.',
+      'Readers can also reply "unsubscribe".',
+      'Open rates went up.',
+      'Help us test it.',
+      'Thanks!',
+      'Pat',
+    ].join('\n');
     for (const [subject, body] of [
       ['Unsubscribe links in newsletters', long],
       ['Help with caption tools', 'Which caption tools does your agency use?'],
@@ -114,7 +143,10 @@ describe('posting rules', () => {
     const auth = { dmarc: 'none', policy: null, spf: 'fail', dkimPass: [], fromDomain: 'agency.gov' };
     const r = runChain(facts({ auth }));
     assert.equal(r.outcome, 'hold');
-    assert.deepEqual(r.hits.map((h) => h.rule), ['spf-fail']);
+    assert.deepEqual(
+      r.hits.map((h) => h.rule),
+      ['spf-fail'],
+    );
     assert.match(r.reason!, /SPF/);
     assert.equal(runChain(facts({ auth, list: { ...facts().list, spfFail: 'accept' } })).outcome, 'accept');
     assert.equal(runChain(facts({ auth: { ...auth, spf: 'softfail' } })).outcome, 'accept', 'a soft fail is not proof');
@@ -122,7 +154,10 @@ describe('posting rules', () => {
   test('two From headers, or several addresses in From, are held with the reason', () => {
     const two = runChain(facts({}, { from: ['pat@agency.gov', 'boss@agency.gov'] }));
     assert.equal(two.outcome, 'hold');
-    assert.deepEqual(two.hits.map((h) => h.rule), ['from-header']);
+    assert.deepEqual(
+      two.hits.map((h) => h.rule),
+      ['from-header'],
+    );
     assert.match(two.reason!, /2 From headers/);
     const several = runChain(facts({ fromAddresses: ['pat@agency.gov', 'boss@agency.gov'] }, { from: ['pat@agency.gov, boss@agency.gov'] }));
     assert.equal(several.outcome, 'hold');
@@ -131,7 +166,10 @@ describe('posting rules', () => {
   test('a Message-ID the list already has is discarded, with the Message-ID in the reason', () => {
     const r = runChain(facts({ repeatedMessageId: true }, { 'message-id': ['<once@agency.gov>'] }));
     assert.equal(r.outcome, 'discard');
-    assert.deepEqual(r.hits.map((h) => h.rule), ['repeated-message-id']);
+    assert.deepEqual(
+      r.hits.map((h) => h.rule),
+      ['repeated-message-id'],
+    );
     assert.match(r.reason!, /<once@agency\.gov>/);
   });
 });

@@ -68,14 +68,21 @@ export const RULES: Rule[] = [
     check(f) {
       const listIds = f.headers.get('list-id') ?? [];
       const loops = f.headers.get('x-loop') ?? [];
-      const ours = listIds.some((v) => v.toLowerCase().includes(`<${f.listId.toLowerCase()}>`)) || loops.some((v) => v.trim().toLowerCase() === f.loopTag.toLowerCase());
+      const ours =
+        listIds.some((v) => v.toLowerCase().includes(`<${f.listId.toLowerCase()}>`)) || loops.some((v) => v.trim().toLowerCase() === f.loopTag.toLowerCase());
       return ours ? { outcome: 'discard', reason: 'This message already went through this list (mail loop).' } : null;
     },
   },
   {
     name: 'repeated-message-id',
     description: 'The list already received a message with this Message-ID (a mail server retrying, or a post sent twice).',
-    check: (f) => (f.repeatedMessageId ? { outcome: 'discard', reason: `This list already received a message with the Message-ID ${first(f, 'message-id') ?? ''}: a copy sent again is not distributed twice.` } : null),
+    check: (f) =>
+      f.repeatedMessageId
+        ? {
+            outcome: 'discard',
+            reason: `This list already received a message with the Message-ID ${first(f, 'message-id') ?? ''}: a copy sent again is not distributed twice.`,
+          }
+        : null,
   },
   {
     name: 'auto-generated',
@@ -120,7 +127,11 @@ export const RULES: Rule[] = [
     check(f) {
       const headers = f.headers.get('from')?.length ?? 0;
       if (headers > 1) return { outcome: 'hold', reason: `The message has ${headers} From headers, so we cannot tell who sent it (a sign of forgery).` };
-      if (f.fromAddresses.length > 1) return { outcome: 'hold', reason: `The From header names several addresses (${f.fromAddresses.slice(0, 5).join(', ')}), so we cannot tell who sent it.` };
+      if (f.fromAddresses.length > 1)
+        return {
+          outcome: 'hold',
+          reason: `The From header names several addresses (${f.fromAddresses.slice(0, 5).join(', ')}), so we cannot tell who sent it.`,
+        };
       return null;
     },
   },
@@ -130,7 +141,10 @@ export const RULES: Rule[] = [
     check(f) {
       // Without DMARC, SPF's hard fail is the only sign the domain gives; a soft fail proves nothing.
       if (f.list.spfFail !== 'hold' || !f.auth || f.auth.dmarc !== 'none' || f.auth.spf !== 'fail' || !f.sender.member) return null;
-      return { outcome: 'hold', reason: `The message claims to come from ${f.from}, but the server that sent it is not allowed to send for ${f.envelopeFrom.split('@')[1] ?? 'that domain'} (SPF fails) and ${f.auth.fromDomain ?? 'the domain'} publishes no DMARC policy: it may be forged.` };
+      return {
+        outcome: 'hold',
+        reason: `The message claims to come from ${f.from}, but the server that sent it is not allowed to send for ${f.envelopeFrom.split('@')[1] ?? 'that domain'} (SPF fails) and ${f.auth.fromDomain ?? 'the domain'} publishes no DMARC policy: it may be forged.`,
+      };
     },
   },
   {
@@ -139,7 +153,9 @@ export const RULES: Rule[] = [
     check(f) {
       if (!f.list.administrivia) return null;
       const line = administriviaLine(f.subject, f.body);
-      return line ? { outcome: 'hold', reason: `The message looks like a list command ("${line.slice(0, 60)}"), not a post: commands go to ${f.requestAddress}.` } : null;
+      return line
+        ? { outcome: 'hold', reason: `The message looks like a list command ("${line.slice(0, 60)}"), not a post: commands go to ${f.requestAddress}.` }
+        : null;
     },
   },
   {
@@ -150,7 +166,10 @@ export const RULES: Rule[] = [
   {
     name: 'moderated',
     description: 'Announce-only list: posts from anyone but moderators wait for approval.',
-    check: (f) => (f.list.moderated && f.sender.role !== 'moderator' && f.sender.role !== 'coordinator' ? { outcome: 'hold', reason: 'This is an announce-only list: a moderator approves every post.' } : null),
+    check: (f) =>
+      f.list.moderated && f.sender.role !== 'moderator' && f.sender.role !== 'coordinator'
+        ? { outcome: 'hold', reason: 'This is an announce-only list: a moderator approves every post.' }
+        : null,
   },
   {
     name: 'membership',
@@ -163,12 +182,18 @@ export const RULES: Rule[] = [
   {
     name: 'max-size',
     description: 'The message is larger than the list allows.',
-    check: (f) => (f.size > f.list.maxBytes ? { outcome: 'hold', reason: `The message is ${Math.ceil(f.size / 1024)} KB; this list takes up to ${Math.floor(f.list.maxBytes / 1024)} KB.` } : null),
+    check: (f) =>
+      f.size > f.list.maxBytes
+        ? { outcome: 'hold', reason: `The message is ${Math.ceil(f.size / 1024)} KB; this list takes up to ${Math.floor(f.list.maxBytes / 1024)} KB.` }
+        : null,
   },
   {
     name: 'max-recipients',
     description: 'The message is addressed to more people than the list allows.',
-    check: (f) => (f.recipientCount > f.list.maxRecipients ? { outcome: 'hold', reason: `The message is addressed to ${f.recipientCount} people (To and Cc); this list allows ${f.list.maxRecipients}.` } : null),
+    check: (f) =>
+      f.recipientCount > f.list.maxRecipients
+        ? { outcome: 'hold', reason: `The message is addressed to ${f.recipientCount} people (To and Cc); this list allows ${f.list.maxRecipients}.` }
+        : null,
   },
 ];
 

@@ -12,13 +12,28 @@ const ADDRESS_ENTRY = /^(@|[^@\s]+@)[a-z0-9.-]+\.[a-z]{2,}$/i;
 export function settingsFromForm(body: unknown): { ok: true; settings: ListSettings } | { ok: false; form: ListSettingsForm; errors: FieldErrors } {
   const on = (name: string) => field(body, name) !== '';
   const form: ListSettingsForm = {
-    subjectPrefix: field(body, 'subjectPrefix', 60), footer: field(body, 'footer', 2000), replyTo: field(body, 'replyTo'), dmarcMitigation: field(body, 'dmarcMitigation'),
-    moderated: on('moderated'), emergency: on('emergency'), maxKb: field(body, 'maxKb'), maxRecipients: field(body, 'maxRecipients'),
-    acceptFrom: field(body, 'acceptFrom', 20000), banned: field(body, 'banned', 20000), administrivia: on('administrivia'), spfFail: field(body, 'spfFail') || 'hold', whoByMail: on('whoByMail'), sendToPoster: on('sendToPoster'), archivePublic: on('archivePublic'),
+    subjectPrefix: field(body, 'subjectPrefix', 60),
+    footer: field(body, 'footer', 2000),
+    replyTo: field(body, 'replyTo'),
+    dmarcMitigation: field(body, 'dmarcMitigation'),
+    moderated: on('moderated'),
+    emergency: on('emergency'),
+    maxKb: field(body, 'maxKb'),
+    maxRecipients: field(body, 'maxRecipients'),
+    acceptFrom: field(body, 'acceptFrom', 20000),
+    banned: field(body, 'banned', 20000),
+    administrivia: on('administrivia'),
+    spfFail: field(body, 'spfFail') || 'hold',
+    whoByMail: on('whoByMail'),
+    sendToPoster: on('sendToPoster'),
+    archivePublic: on('archivePublic'),
   };
   const errors: FieldErrors = {};
   const addresses = (name: 'acceptFrom' | 'banned') => {
-    const items = form[name].split(/[\s,;]+/).map((a) => a.trim().toLowerCase()).filter(Boolean);
+    const items = form[name]
+      .split(/[\s,;]+/)
+      .map((a) => a.trim().toLowerCase())
+      .filter(Boolean);
     const bad = items.filter((a) => !ADDRESS_ENTRY.test(a));
     if (bad.length) errors[name] = `These are not addresses or @domains: ${bad.slice(0, 3).join(', ')}. Write one a line, like pat@agency.gov or @agency.gov.`;
     return [...new Set(items)];
@@ -38,9 +53,21 @@ export function settingsFromForm(body: unknown): { ok: true; settings: ListSetti
   return {
     ok: true,
     settings: {
-      subjectPrefix: prefix === '' ? null : prefix.toLowerCase() === 'none' ? '' : prefix, footer: form.footer, replyTo: form.replyTo as 'poster' | 'list',
-      dmarcMitigation: form.dmarcMitigation as 'auto' | 'always' | 'never', moderated: form.moderated, emergency: form.emergency, maxBytes: maxKb * 1024, maxRecipients,
-      acceptFrom, banned, administrivia: form.administrivia, spfFail: form.spfFail as 'hold' | 'accept', whoByMail: form.whoByMail, sendToPoster: form.sendToPoster, archivePublic: form.archivePublic,
+      subjectPrefix: prefix === '' ? null : prefix.toLowerCase() === 'none' ? '' : prefix,
+      footer: form.footer,
+      replyTo: form.replyTo as 'poster' | 'list',
+      dmarcMitigation: form.dmarcMitigation as 'auto' | 'always' | 'never',
+      moderated: form.moderated,
+      emergency: form.emergency,
+      maxBytes: maxKb * 1024,
+      maxRecipients,
+      acceptFrom,
+      banned,
+      administrivia: form.administrivia,
+      spfFail: form.spfFail as 'hold' | 'accept',
+      whoByMail: form.whoByMail,
+      sendToPoster: form.sendToPoster,
+      archivePublic: form.archivePublic,
     },
   };
 }
@@ -54,13 +81,28 @@ export function listSettingsRoutes(ctx: AppContext): FastifyPluginAsync {
     for (const base of ADMIN_PATHS) {
       app.get<{ Params: AdminParams; Querystring: { saved?: string } }>(`${base}/list`, hide, async (req, reply) => {
         const { c, list } = await moderated(req, req.params, false);
-        return sendPage(reply, ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: formFromSettings(list), csrf: reply.generateCsrf(), saved: req.query.saved === '1' }));
+        return sendPage(
+          reply,
+          ListSettingsPage({
+            site: siteFor(ctx, req),
+            c,
+            listName: list.name,
+            form: formFromSettings(list),
+            csrf: reply.generateCsrf(),
+            saved: req.query.saved === '1',
+          }),
+        );
       });
 
       app.post<{ Params: AdminParams }>(`${base}/list`, csrf, async (req, reply) => {
         const { c, list, admin } = await moderated(req, req.params, false);
         const result = settingsFromForm(req.body);
-        if (!result.ok) return sendPage(reply, ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: result.form, errors: result.errors, csrf: reply.generateCsrf() }), 400);
+        if (!result.ok)
+          return sendPage(
+            reply,
+            ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: result.form, errors: result.errors, csrf: reply.generateCsrf() }),
+            400,
+          );
         await saveListSettings(ctx.pool, { name: req.viewer!.email, source: req.ip }, list, result.settings);
         return reply.redirect(`${admin}/list?saved=1`, 303);
       });

@@ -9,7 +9,9 @@ const key = loadDkimKey('lists.example.gov', 'ed2026', generateKeyPairSync('ed25
 /** The test key's DNS record: input data for mailauth's verifier, not a stand-in for our code. */
 const resolver: DnsResolver = async () => [[key.dnsRecord!]];
 const post = (n: number) =>
-  Buffer.from(`From: Pat <pat@agency.gov>\r\nTo: sm@lists.example.gov\r\nSubject: Post ${n}\r\nMessage-ID: <p${n}@agency.gov>\r\n\r\n${`Line of post ${n}.\r\n`.repeat(300)}`);
+  Buffer.from(
+    `From: Pat <pat@agency.gov>\r\nTo: sm@lists.example.gov\r\nSubject: Post ${n}\r\nMessage-ID: <p${n}@agency.gov>\r\n\r\n${`Line of post ${n}.\r\n`.repeat(300)}`,
+  );
 const params = (i: number) => ({ unsubscribeUrl: `https://socialgov.example.gov/u/t${i}`, unsubscribeMailto: `mailto:sm-leave+t${i}@lists.example.gov` });
 
 const threads = threadSigner([key], 2);

@@ -47,13 +47,31 @@ const SELECT = `select l.*, c.slug as community_slug, g.slug as group_slug from 
 
 function toList(r: Record<string, unknown>): List {
   return {
-    id: Number(r.id), communityId: Number(r.community_id), communitySlug: r.community_slug as string,
-    groupId: r.group_id == null ? null : Number(r.group_id), groupSlug: (r.group_slug as string | null) ?? null, localPart: r.local_part as string,
-    name: r.name as string, description: r.description as string, subjectPrefix: r.subject_prefix as string | null, footer: r.footer as string,
-    replyTo: r.reply_to as ReplyToPolicy, dmarcMitigation: r.dmarc_mitigation as DmarcMitigation, moderated: r.moderated as boolean,
-    emergency: r.emergency as boolean, maxBytes: Number(r.max_bytes), maxRecipients: Number(r.max_recipients),
-    acceptFrom: r.accept_from as string[], banned: r.banned as string[], administrivia: r.administrivia as boolean, spfFail: r.spf_fail as SpfFailAction, whoByMail: r.who_by_mail as boolean, sendToPoster: r.send_to_poster as boolean,
-    archivePublic: r.archive_public as boolean, timeZone: r.time_zone as string, postCount: Number(r.post_count),
+    id: Number(r.id),
+    communityId: Number(r.community_id),
+    communitySlug: r.community_slug as string,
+    groupId: r.group_id == null ? null : Number(r.group_id),
+    groupSlug: (r.group_slug as string | null) ?? null,
+    localPart: r.local_part as string,
+    name: r.name as string,
+    description: r.description as string,
+    subjectPrefix: r.subject_prefix as string | null,
+    footer: r.footer as string,
+    replyTo: r.reply_to as ReplyToPolicy,
+    dmarcMitigation: r.dmarc_mitigation as DmarcMitigation,
+    moderated: r.moderated as boolean,
+    emergency: r.emergency as boolean,
+    maxBytes: Number(r.max_bytes),
+    maxRecipients: Number(r.max_recipients),
+    acceptFrom: r.accept_from as string[],
+    banned: r.banned as string[],
+    administrivia: r.administrivia as boolean,
+    spfFail: r.spf_fail as SpfFailAction,
+    whoByMail: r.who_by_mail as boolean,
+    sendToPoster: r.send_to_poster as boolean,
+    archivePublic: r.archive_public as boolean,
+    timeZone: r.time_zone as string,
+    postCount: Number(r.post_count),
   };
 }
 

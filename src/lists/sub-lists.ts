@@ -23,7 +23,10 @@ export async function listStanding(db: Queryable, list: Pick<List, 'communityId'
   const active = m?.status === 'active';
   const standing: ListStanding = { member: active, banned: m?.status === 'banned', role: active ? m.role : null };
   if (!active || list.groupId === null) return standing;
-  const g = await db.query<{ role: 'lead' | 'member' }>(`select role from working_group_members where group_id = $1 and member_id = $2 and status = 'active'`, [list.groupId, memberId]);
+  const g = await db.query<{ role: 'lead' | 'member' }>(`select role from working_group_members where group_id = $1 and member_id = $2 and status = 'active'`, [
+    list.groupId,
+    memberId,
+  ]);
   const inGroup = g.rows[0];
   if (!inGroup) return { member: false, banned: false, role: standing.role === 'member' ? null : standing.role };
   // A group's leads moderate its list; the community's moderators and coordinators keep their role.
@@ -42,15 +45,26 @@ export async function groupLeadAddresses(db: Queryable, groupId: number): Promis
 }
 
 /** Whether the viewer may moderate a list: the community's moderators and coordinators, site admins, and on a group's list its leads. */
-export async function canModerateList(db: Queryable, viewer: { memberId: number; siteAdmin: boolean }, list: Pick<List, 'communityId' | 'groupId'>, moderatorOk = true): Promise<boolean> {
+export async function canModerateList(
+  db: Queryable,
+  viewer: { memberId: number; siteAdmin: boolean },
+  list: Pick<List, 'communityId' | 'groupId'>,
+  moderatorOk = true,
+): Promise<boolean> {
   if (await canCoordinate(db, viewer, list.communityId, moderatorOk)) return true;
   if (list.groupId === null) return false;
-  const { rows } = await db.query(`select 1 from working_group_members where group_id = $1 and member_id = $2 and role = 'lead' and status = 'active'`, [list.groupId, viewer.memberId]);
+  const { rows } = await db.query(`select 1 from working_group_members where group_id = $1 and member_id = $2 and role = 'lead' and status = 'active'`, [
+    list.groupId,
+    viewer.memberId,
+  ]);
   return rows.length > 0 && (await membershipIn(db, viewer.memberId, list.communityId))?.status === 'active';
 }
 
 /** Leave a group's list: leaving the list is leaving the group (its list is how the group talks). */
 export async function leaveGroupList(db: Queryable, list: Pick<List, 'groupId'>, memberId: number): Promise<boolean> {
-  const r = await db.query(`update working_group_members set status = 'left', updated_at = now() where group_id = $1 and member_id = $2 and status = 'active'`, [list.groupId, memberId]);
+  const r = await db.query(
+    `update working_group_members set status = 'left', updated_at = now() where group_id = $1 and member_id = $2 and status = 'active'`,
+    [list.groupId, memberId],
+  );
   return (r.rowCount ?? 0) > 0;
 }

@@ -19,8 +19,14 @@ const kb = (n: number) => `${Math.max(1, Math.round(n / 1024))} KB`;
 
 function crumbs(c: ListRef, last: string, extra: Array<{ href: string; label: string }> = []) {
   const home = c.group
-    ? [{ href: `/communities/${c.slug}`, label: c.group.communityTitle }, { href: c.group.href, label: c.title }]
-    : [{ href: `/communities/${c.slug}`, label: c.title }, { href: `/communities/${c.slug}/admin`, label: 'Manage' }];
+    ? [
+        { href: `/communities/${c.slug}`, label: c.group.communityTitle },
+        { href: c.group.href, label: c.title },
+      ]
+    : [
+        { href: `/communities/${c.slug}`, label: c.title },
+        { href: `/communities/${c.slug}/admin`, label: 'Manage' },
+      ];
   return [{ href: '/communities', label: 'Communities' }, ...home, ...extra, { label: last }];
 }
 
@@ -29,22 +35,48 @@ function Actions({ withReason, noBan = false }: { withReason: boolean; noBan?: b
     <>
       {withReason ? <TextArea name="reason" label="Reason, for “Reject” (the sender reads it)" rows={2} maxlength={1000} /> : ''}
       <div class="usa-button-group margin-top-2">
-        <button class="usa-button" type="submit" name="action" value="approve">Approve</button>
-        <button class="usa-button usa-button--outline" type="submit" name="action" value="approve-always">Approve and always accept the sender</button>
-        <button class="usa-button usa-button--outline" type="submit" name="action" value="reject">Reject, telling the sender</button>
-        <button class="usa-button usa-button--secondary" type="submit" name="action" value="discard">Discard</button>
-        {noBan ? '' : <button class="usa-button usa-button--secondary" type="submit" name="action" value="ban">Ban the sender</button>}
+        <button class="usa-button" type="submit" name="action" value="approve">
+          Approve
+        </button>
+        <button class="usa-button usa-button--outline" type="submit" name="action" value="approve-always">
+          Approve and always accept the sender
+        </button>
+        <button class="usa-button usa-button--outline" type="submit" name="action" value="reject">
+          Reject, telling the sender
+        </button>
+        <button class="usa-button usa-button--secondary" type="submit" name="action" value="discard">
+          Discard
+        </button>
+        {noBan ? (
+          ''
+        ) : (
+          <button class="usa-button usa-button--secondary" type="submit" name="action" value="ban">
+            Ban the sender
+          </button>
+        )}
       </div>
     </>
   );
 }
 
-export function HeldQueuePage(p: { site: Site; c: ListRef; listAddress: string; held: HeldMessage[]; csrf: string; done?: string | undefined; error?: string | undefined }): string {
+export function HeldQueuePage(p: {
+  site: Site;
+  c: ListRef;
+  listAddress: string;
+  held: HeldMessage[];
+  csrf: string;
+  done?: string | undefined;
+  error?: string | undefined;
+}): string {
   return toHtml(
     <Page site={p.site} title={`Held messages: ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, 'Held messages')}>
       <h1 safe>{`Held messages: ${p.c.title}`}</h1>
       <p class="usa-intro">
-        Messages to <span class="sg-code" safe>{p.listAddress}</span> that wait for a moderator, and why.
+        Messages to{' '}
+        <span class="sg-code" safe>
+          {p.listAddress}
+        </span>{' '}
+        that wait for a moderator, and why.
       </p>
       <SuccessNotice text={p.done} />
       {p.error ? <ErrorSummary errors={{ id: p.error }} /> : ''}
@@ -54,7 +86,9 @@ export function HeldQueuePage(p: { site: Site; c: ListRef; listAddress: string; 
         <form method="post" action={`${adminOf(p.c)}/held`}>
           <CsrfField token={p.csrf} />
           <table class="usa-table usa-table--stacked width-full">
-            <caption safe>{`${p.held.length} ${p.held.length === 1 ? 'message' : 'messages'} waiting. Select the ones to act on, then choose an action below.`}</caption>
+            <caption
+              safe
+            >{`${p.held.length} ${p.held.length === 1 ? 'message' : 'messages'} waiting. Select the ones to act on, then choose an action below.`}</caption>
             <thead>
               <tr>
                 <th scope="col">Select</th>
@@ -69,20 +103,30 @@ export function HeldQueuePage(p: { site: Site; c: ListRef; listAddress: string; 
               {p.held.map((h) => (
                 <tr>
                   <td data-label="Select">
-                    <input type="checkbox" name="id" value={String(h.id)} id={`held-${h.id}`} aria-label={`Select the message from ${h.from}: ${h.subject || 'no subject'}`} />
+                    <input
+                      type="checkbox"
+                      name="id"
+                      value={String(h.id)}
+                      id={`held-${h.id}`}
+                      aria-label={`Select the message from ${h.from}: ${h.subject || 'no subject'}`}
+                    />
                   </td>
-                  <td data-label="From" safe>{h.from}</td>
+                  <td data-label="From" safe>
+                    {h.from}
+                  </td>
                   <td data-label="Subject">
                     <a href={`${adminOf(p.c)}/held/${h.id}`} safe>
                       {h.subject || '(no subject)'}
                     </a>
                   </td>
-                  <td data-label="Received" safe>{when(h.receivedAt)}</td>
-                  <td data-label="Size" safe>{kb(h.size)}</td>
+                  <td data-label="Received" safe>
+                    {when(h.receivedAt)}
+                  </td>
+                  <td data-label="Size" safe>
+                    {kb(h.size)}
+                  </td>
                   <td data-label="Why it is held">
-                    <ul class="usa-list usa-list--unstyled">
-                      {h.hits.length ? h.hits.map((hit) => <li safe>{hit.reason}</li>) : <li safe>{h.reason}</li>}
-                    </ul>
+                    <ul class="usa-list usa-list--unstyled">{h.hits.length ? h.hits.map((hit) => <li safe>{hit.reason}</li>) : <li safe>{h.reason}</li>}</ul>
                   </td>
                 </tr>
               ))}
@@ -110,11 +154,24 @@ function Detail({ h }: { h: HeldDetail }) {
       </dl>
       <h2>Why it is held</h2>
       <ul class="usa-list">
-        {h.hits.length ? h.hits.map((hit) => <li><span class="text-bold" safe>{hit.rule}</span>: <span safe>{hit.reason}</span></li>) : <li safe>{h.reason}</li>}
+        {h.hits.length ? (
+          h.hits.map((hit) => (
+            <li>
+              <span class="text-bold" safe>
+                {hit.rule}
+              </span>
+              : <span safe>{hit.reason}</span>
+            </li>
+          ))
+        ) : (
+          <li safe>{h.reason}</li>
+        )}
       </ul>
       <h2>The message</h2>
       <p class="font-sans-2xs">Shown as plain text: links, images and formatting from the sender are not loaded.</p>
-      <pre class="sg-message bg-base-lightest padding-2 overflow-auto" tabindex="0" aria-label="Text of the message" safe>{h.text || '(no text)'}</pre>
+      <pre class="sg-message bg-base-lightest padding-2 overflow-auto" tabindex="0" aria-label="Text of the message" safe>
+        {h.text || '(no text)'}
+      </pre>
       {h.html ? (
         <details class="margin-top-2">
           <summary>Show the formatted (HTML) version</summary>
@@ -126,7 +183,9 @@ function Detail({ h }: { h: HeldDetail }) {
       <h2>Attachments</h2>
       {h.attachments.length ? (
         <ul class="usa-list">
-          {h.attachments.map((a) => <li safe>{`${a.filename} (${a.contentType}, ${kb(a.size)})`}</li>)}
+          {h.attachments.map((a) => (
+            <li safe>{`${a.filename} (${a.contentType}, ${kb(a.size)})`}</li>
+          ))}
         </ul>
       ) : (
         <p>None.</p>
@@ -137,7 +196,12 @@ function Detail({ h }: { h: HeldDetail }) {
 
 export function HeldDetailPage(p: { site: Site; c: ListRef; h: HeldDetail; csrf: string }): string {
   return toHtml(
-    <Page site={p.site} title={`Held: ${p.h.subject || '(no subject)'}`} section="communities" breadcrumbs={crumbs(p.c, 'Held message', [{ href: `${adminOf(p.c)}/held`, label: 'Held messages' }])}>
+    <Page
+      site={p.site}
+      title={`Held: ${p.h.subject || '(no subject)'}`}
+      section="communities"
+      breadcrumbs={crumbs(p.c, 'Held message', [{ href: `${adminOf(p.c)}/held`, label: 'Held messages' }])}
+    >
       <h1 safe>{p.h.subject || '(no subject)'}</h1>
       <Detail h={p.h} />
       <form method="post" action={`${adminOf(p.c)}/held`}>
@@ -146,10 +210,15 @@ export function HeldDetailPage(p: { site: Site; c: ListRef; h: HeldDetail; csrf:
         {p.h.fromUnverified ? (
           <div class="usa-alert usa-alert--warning usa-alert--slim margin-top-2">
             <div class="usa-alert__body">
-              <p class="usa-alert__text" safe>{`The From address (${p.h.from}) is not verified: this message may be forged, so it cannot be banned here. Banning it could shut out someone who never sent it. Discard the message instead.`}</p>
+              <p
+                class="usa-alert__text"
+                safe
+              >{`The From address (${p.h.from}) is not verified: this message may be forged, so it cannot be banned here. Banning it could shut out someone who never sent it. Discard the message instead.`}</p>
             </div>
           </div>
-        ) : ''}
+        ) : (
+          ''
+        )}
         <Actions withReason noBan={p.h.fromUnverified} />
       </form>
     </Page>,
@@ -165,8 +234,12 @@ export function ModerateLinkPage(p: { site: Site; listName: string; h: HeldDetai
       <form method="post" action={`/moderate/${p.token}`}>
         <CsrfField token={p.csrf} />
         <div class="usa-button-group margin-top-2">
-          <button class="usa-button" type="submit" name="action" value="approve">Approve</button>
-          <button class="usa-button usa-button--secondary" type="submit" name="action" value="discard">Discard</button>
+          <button class="usa-button" type="submit" name="action" value="approve">
+            Approve
+          </button>
+          <button class="usa-button usa-button--secondary" type="submit" name="action" value="discard">
+            Discard
+          </button>
         </div>
       </form>
     </Page>,
@@ -193,27 +266,51 @@ export interface ListSettingsForm {
 
 export function formFromSettings(s: ListSettings): ListSettingsForm {
   return {
-    subjectPrefix: s.subjectPrefix ?? '', footer: s.footer, replyTo: s.replyTo, dmarcMitigation: s.dmarcMitigation, moderated: s.moderated, emergency: s.emergency,
-    maxKb: String(Math.floor(s.maxBytes / 1024)), maxRecipients: String(s.maxRecipients), acceptFrom: s.acceptFrom.join('\n'), banned: s.banned.join('\n'),
-    administrivia: s.administrivia, spfFail: s.spfFail, whoByMail: s.whoByMail, sendToPoster: s.sendToPoster, archivePublic: s.archivePublic,
+    subjectPrefix: s.subjectPrefix ?? '',
+    footer: s.footer,
+    replyTo: s.replyTo,
+    dmarcMitigation: s.dmarcMitigation,
+    moderated: s.moderated,
+    emergency: s.emergency,
+    maxKb: String(Math.floor(s.maxBytes / 1024)),
+    maxRecipients: String(s.maxRecipients),
+    acceptFrom: s.acceptFrom.join('\n'),
+    banned: s.banned.join('\n'),
+    administrivia: s.administrivia,
+    spfFail: s.spfFail,
+    whoByMail: s.whoByMail,
+    sendToPoster: s.sendToPoster,
+    archivePublic: s.archivePublic,
   };
 }
 
 function Radios(p: { name: string; legend: string; value: string; options: Array<[string, string]> }) {
   return (
     <fieldset class="usa-fieldset margin-top-3">
-      <legend class="usa-legend" safe>{p.legend}</legend>
+      <legend class="usa-legend" safe>
+        {p.legend}
+      </legend>
       {p.options.map(([value, label]) => (
         <div class="usa-radio">
           <input class="usa-radio__input" id={`${p.name}-${value}`} type="radio" name={p.name} value={value} checked={p.value === value} />
-          <label class="usa-radio__label" for={`${p.name}-${value}`} safe>{label}</label>
+          <label class="usa-radio__label" for={`${p.name}-${value}`} safe>
+            {label}
+          </label>
         </div>
       ))}
     </fieldset>
   );
 }
 
-export function ListSettingsPage(p: { site: Site; c: ListRef; listName: string; form: ListSettingsForm; csrf: string; errors?: FieldErrors; saved?: boolean }): string {
+export function ListSettingsPage(p: {
+  site: Site;
+  c: ListRef;
+  listName: string;
+  form: ListSettingsForm;
+  csrf: string;
+  errors?: FieldErrors;
+  saved?: boolean;
+}): string {
   const e = p.errors ?? {};
   return toHtml(
     <Page site={p.site} title={`List settings: ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, 'List settings')}>
@@ -224,23 +321,93 @@ export function ListSettingsPage(p: { site: Site; c: ListRef; listName: string; 
         <CsrfField token={p.csrf} />
         <h2>Moderation</h2>
         <Checkbox name="emergency" label="Emergency moderation: hold every post, from anyone, until I turn this off" checked={p.form.emergency} />
-        <Checkbox name="moderated" label="Announce-only list: only moderators and coordinators post; other posts wait for approval" checked={p.form.moderated} />
-        <TextArea name="acceptFrom" label="Always accept posts from (one address or @domain a line)" hint="For people who are not members, such as a partner's press office." value={p.form.acceptFrom} error={e.acceptFrom} rows={3} maxlength={20000} />
-        <TextArea name="banned" label="Banned senders (one address or @domain a line)" hint="Their posts are discarded without notice." value={p.form.banned} error={e.banned} rows={3} maxlength={20000} />
-        <Checkbox name="administrivia" label="Hold posts that are list commands, such as “unsubscribe”, and tell the sender how to do it" checked={p.form.administrivia} />
-        <Radios name="spfFail" legend="A member’s post whose domain has no DMARC policy and whose sending server fails SPF" value={p.form.spfFail} options={[['hold', 'Hold it for a moderator: it may be forged'], ['accept', 'Send it to the list (for members who post through old forwarding services)']]} />
+        <Checkbox
+          name="moderated"
+          label="Announce-only list: only moderators and coordinators post; other posts wait for approval"
+          checked={p.form.moderated}
+        />
+        <TextArea
+          name="acceptFrom"
+          label="Always accept posts from (one address or @domain a line)"
+          hint="For people who are not members, such as a partner's press office."
+          value={p.form.acceptFrom}
+          error={e.acceptFrom}
+          rows={3}
+          maxlength={20000}
+        />
+        <TextArea
+          name="banned"
+          label="Banned senders (one address or @domain a line)"
+          hint="Their posts are discarded without notice."
+          value={p.form.banned}
+          error={e.banned}
+          rows={3}
+          maxlength={20000}
+        />
+        <Checkbox
+          name="administrivia"
+          label="Hold posts that are list commands, such as “unsubscribe”, and tell the sender how to do it"
+          checked={p.form.administrivia}
+        />
+        <Radios
+          name="spfFail"
+          legend="A member’s post whose domain has no DMARC policy and whose sending server fails SPF"
+          value={p.form.spfFail}
+          options={[
+            ['hold', 'Hold it for a moderator: it may be forged'],
+            ['accept', 'Send it to the list (for members who post through old forwarding services)'],
+          ]}
+        />
         <TextField name="maxKb" label="Largest post, in KB" value={p.form.maxKb} error={e.maxKb} required maxlength={6} />
         <TextField name="maxRecipients" label="Most people in To and Cc" value={p.form.maxRecipients} error={e.maxRecipients} required maxlength={4} />
         <h2>Messages</h2>
-        <TextField name="subjectPrefix" label="Subject prefix" hint={`Leave empty for the default, [${p.listName}]. Type "none" for no prefix.`} value={p.form.subjectPrefix} error={e.subjectPrefix} maxlength={60} />
-        <TextArea name="footer" label="Footer text" hint="Added to the end of every post, above the standard lines about unsubscribing and FOIA." value={p.form.footer} error={e.footer} rows={3} maxlength={2000} />
-        <Radios name="replyTo" legend="Replies go to" value={p.form.replyTo} options={[['poster', 'The person who wrote the post'], ['list', 'The whole list']]} />
-        <Radios name="dmarcMitigation" legend="Show posts as from the list (“Name via list”)" value={p.form.dmarcMitigation} options={[['auto', 'Only when the sender’s domain asks receivers to reject forged mail (DMARC), as federal domains do'], ['always', 'Always'], ['never', 'Never']]} />
-        <Checkbox name="whoByMail" label="Members can get the list of members (names and addresses) by sending “who” to the list’s request address" checked={p.form.whoByMail} />
+        <TextField
+          name="subjectPrefix"
+          label="Subject prefix"
+          hint={`Leave empty for the default, [${p.listName}]. Type "none" for no prefix.`}
+          value={p.form.subjectPrefix}
+          error={e.subjectPrefix}
+          maxlength={60}
+        />
+        <TextArea
+          name="footer"
+          label="Footer text"
+          hint="Added to the end of every post, above the standard lines about unsubscribing and FOIA."
+          value={p.form.footer}
+          error={e.footer}
+          rows={3}
+          maxlength={2000}
+        />
+        <Radios
+          name="replyTo"
+          legend="Replies go to"
+          value={p.form.replyTo}
+          options={[
+            ['poster', 'The person who wrote the post'],
+            ['list', 'The whole list'],
+          ]}
+        />
+        <Radios
+          name="dmarcMitigation"
+          legend="Show posts as from the list (“Name via list”)"
+          value={p.form.dmarcMitigation}
+          options={[
+            ['auto', 'Only when the sender’s domain asks receivers to reject forged mail (DMARC), as federal domains do'],
+            ['always', 'Always'],
+            ['never', 'Never'],
+          ]}
+        />
+        <Checkbox
+          name="whoByMail"
+          label="Members can get the list of members (names and addresses) by sending “who” to the list’s request address"
+          checked={p.form.whoByMail}
+        />
         <Checkbox name="sendToPoster" label="Send posters a copy of their own posts" checked={p.form.sendToPoster} />
         <h2>Archive</h2>
         <Checkbox name="archivePublic" label="Anyone can read the archive (otherwise members only)" checked={p.form.archivePublic} />
-        <button class="usa-button margin-top-3" type="submit">Save the list settings</button>
+        <button class="usa-button margin-top-3" type="submit">
+          Save the list settings
+        </button>
       </form>
     </Page>,
   );

@@ -17,11 +17,17 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsync {
       const viewer = requireViewer(req);
       const member = (await findMember(ctx.pool, viewer.memberId))!;
       const memberships = await membershipsOf(ctx.pool, viewer.memberId);
-      return sendPage(reply, AccountPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), member, memberships, siteAdmin: viewer.siteAdmin, ...extra }), status);
+      return sendPage(
+        reply,
+        AccountPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), member, memberships, siteAdmin: viewer.siteAdmin, ...extra }),
+        status,
+      );
     }
 
     app.get<{ Querystring: { saved?: string } }>('/account', hide, async (req, reply) => {
-      const saved = { profile: 'Your profile is saved.', delivery: 'Your delivery choice is saved.', left: 'You have left the community.' }[req.query.saved ?? ''];
+      const saved = { profile: 'Your profile is saved.', delivery: 'Your delivery choice is saved.', left: 'You have left the community.' }[
+        req.query.saved ?? ''
+      ];
       return accountPage(req, reply, saved ? { saved } : {});
     });
 
@@ -33,13 +39,26 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsync {
       else if (nameProblem(name)) errors.name = nameProblem(name)!;
       const bio = field(req.body, 'bio', 1000);
       if (Object.keys(errors).length) return accountPage(req, reply, { errors }, 400);
-      const expertise = [...new Set(field(req.body, 'expertise', 1000).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))].slice(0, 30);
+      const expertise = [
+        ...new Set(
+          field(req.body, 'expertise', 1000)
+            .split(',')
+            .map((t) => t.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      ].slice(0, 30);
       const before = await findMember(ctx.pool, viewer.memberId);
       await ctx.pool.query(
         `update members set name = $2, job_title = nullif($3, ''), agency = nullif($4, ''), expertise = $5, bio = nullif($6, ''), bio_public = $7, updated_at = now() where id = $1`,
         [viewer.memberId, name, field(req.body, 'jobTitle', 200), field(req.body, 'agency', 200), expertise, bio, field(req.body, 'bioPublic') === 'yes'],
       );
-      await recordAudit(ctx.pool, actorOf(req), { action: 'member.profile', subjectType: 'member', subjectId: String(viewer.memberId), before, after: await findMember(ctx.pool, viewer.memberId) });
+      await recordAudit(ctx.pool, actorOf(req), {
+        action: 'member.profile',
+        subjectType: 'member',
+        subjectId: String(viewer.memberId),
+        before,
+        after: await findMember(ctx.pool, viewer.memberId),
+      });
       return reply.redirect('/account?saved=profile', 303);
     });
 
@@ -50,7 +69,13 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!DELIVERY_MODES.includes(mode)) return accountPage(req, reply, { errors: { deliveryMode: 'Choose how you want to get messages.' } }, 400);
       const m = await membershipIn(ctx.pool, viewer.memberId, c.id);
       if (m?.status !== 'active') throw new NotFoundError(`You are not a member of ${c.title}.`);
-      await changeMembership(ctx.pool, actorOf(req), { communityId: c.id, memberId: viewer.memberId, deliveryMode: mode, source: 'web', action: 'membership.delivery' });
+      await changeMembership(ctx.pool, actorOf(req), {
+        communityId: c.id,
+        memberId: viewer.memberId,
+        deliveryMode: mode,
+        source: 'web',
+        action: 'membership.delivery',
+      });
       return reply.redirect('/account?saved=delivery', 303);
     });
 
@@ -59,7 +84,13 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsync {
       const c = await community(req.params.slug);
       const m = await membershipIn(ctx.pool, viewer.memberId, c.id);
       if (m?.status === 'active') {
-        await changeMembership(ctx.pool, actorOf(req), { communityId: c.id, memberId: viewer.memberId, status: 'left', source: 'web', action: 'membership.leave' });
+        await changeMembership(ctx.pool, actorOf(req), {
+          communityId: c.id,
+          memberId: viewer.memberId,
+          status: 'left',
+          source: 'web',
+          action: 'membership.leave',
+        });
       }
       return reply.redirect('/account?saved=left', 303);
     });

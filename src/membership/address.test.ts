@@ -4,8 +4,13 @@ import { canonicalAddress, normaliseDomain, parseAddress } from './address.ts';
 
 describe('invisible characters (Unicode format characters, category Cf)', () => {
   const invisible: Array<[string, string]> = [
-    ['U+200B zero-width space', '\u200B'], ['U+200E left-to-right mark', '\u200E'], ['U+202E right-to-left override', '\u202E'],
-    ['U+FEFF byte order mark', '\uFEFF'], ['U+00AD soft hyphen', '\u00AD'], ['U+2060 word joiner', '\u2060'], ['U+200D zero-width joiner', '\u200D'],
+    ['U+200B zero-width space', '\u200B'],
+    ['U+200E left-to-right mark', '\u200E'],
+    ['U+202E right-to-left override', '\u202E'],
+    ['U+FEFF byte order mark', '\uFEFF'],
+    ['U+00AD soft hyphen', '\u00AD'],
+    ['U+2060 word joiner', '\u2060'],
+    ['U+200D zero-width joiner', '\u200D'],
   ];
   for (const [name, c] of invisible) {
     test(`${name} is refused with a message that says so, wherever it is`, () => {

@@ -89,7 +89,10 @@ export function normaliseDomain(raw: string): ParsedDomain {
   let ascii = domainToASCII(lower);
   if (ascii === '') {
     return international
-      ? fail('idna', 'The part after @ has characters that are not allowed in a domain name. Type your address again using ordinary letters, digits and hyphens.')
+      ? fail(
+          'idna',
+          'The part after @ has characters that are not allowed in a domain name. Type your address again using ordinary letters, digits and hyphens.',
+        )
       : fail('bad-domain', `The part after @ is not a valid domain name. Check it for typing mistakes, ${EXAMPLE}.`);
   }
   // An ASCII name that comes back changed was read as a number (an IP address), e.g. "0x7f.1".
@@ -149,7 +152,10 @@ export function parseAddress(input: string): ParsedAddress {
   }
   if (/[()]/.test(text)) return fail('comment', `Remove the part in brackets ( ) and enter only the address, ${EXAMPLE}.`);
   if (text.includes('"')) {
-    return fail('quoted-local', `Enter the address without quotation marks. If your address really has quotes or spaces in it, ask the community's coordinators for help.`);
+    return fail(
+      'quoted-local',
+      `Enter the address without quotation marks. If your address really has quotes or spaces in it, ask the community's coordinators for help.`,
+    );
   }
   if (/^mailto:/i.test(text)) return fail('bad-local', `Remove "mailto:" from the start and enter only the address, ${EXAMPLE}.`);
   const at = text.split('@');
@@ -162,11 +168,14 @@ export function parseAddress(input: string): ParsedAddress {
     return fail('too-long', `The part before @ is too long: it can have at most ${MAX_LOCAL} characters. Check it for typing mistakes.`);
   }
   if (!DOT_ATOM.test(local)) {
-    return fail('bad-local', NON_ASCII.test(local)
-      ? 'The part before @ has letters outside a–z (such as accented letters). Use the address your agency gave you, in ordinary letters.'
-      : /^\.|\.$|\.\./.test(local)
-        ? 'The part before @ can\'t start or end with a dot, or have two dots in a row. Check it for typing mistakes.'
-        : `The part before @ has a character that email addresses can't use, such as a comma or a semicolon. Check it for typing mistakes, ${EXAMPLE}.`);
+    return fail(
+      'bad-local',
+      NON_ASCII.test(local)
+        ? 'The part before @ has letters outside a–z (such as accented letters). Use the address your agency gave you, in ordinary letters.'
+        : /^\.|\.$|\.\./.test(local)
+          ? "The part before @ can't start or end with a dot, or have two dots in a row. Check it for typing mistakes."
+          : `The part before @ has a character that email addresses can't use, such as a comma or a semicolon. Check it for typing mistakes, ${EXAMPLE}.`,
+    );
   }
   const domain = normaliseDomain(rawDomain);
   if (!domain.ok) return domain;

@@ -26,19 +26,26 @@ const DomainParams = Type.Object({ domain: Type.String({ maxLength: 253, descrip
 export function membershipApiRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
-    api.get('/api/v1/gov-domains/:domain', {
-      schema: {
-        operationId: 'lookUpGovDomain', tags: ['membership'], summary: 'The agency of a .gov domain, from the .gov registry',
-        description: 'Answers from the registry the operator imported (socialgov agencies import). A subdomain that is not registered itself answers with its nearest registered parent. 404 when the domain is not a .gov domain in the registry.',
-        params: DomainParams,
-        response: { 200: Type.Ref(GovDomain), 404: Type.Ref(ApiError) },
+    api.get(
+      '/api/v1/gov-domains/:domain',
+      {
+        schema: {
+          operationId: 'lookUpGovDomain',
+          tags: ['membership'],
+          summary: 'The agency of a .gov domain, from the .gov registry',
+          description:
+            'Answers from the registry the operator imported (socialgov agencies import). A subdomain that is not registered itself answers with its nearest registered parent. 404 when the domain is not a .gov domain in the registry.',
+          params: DomainParams,
+          response: { 200: Type.Ref(GovDomain), 404: Type.Ref(ApiError) },
+        },
       },
-    }, async (req, reply): Promise<Static<typeof GovDomain>> => {
-      const found = await agencyOfDomain(ctx.pool, req.params.domain);
-      if (!found) throw new NotFoundError(`${req.params.domain} is not a .gov domain in the registry. Type the agency yourself.`);
-      // the registry changes when the operator imports a new one: an hour is fresh enough
-      void reply.header('cache-control', 'public, max-age=3600');
-      return found;
-    });
+      async (req, reply): Promise<Static<typeof GovDomain>> => {
+        const found = await agencyOfDomain(ctx.pool, req.params.domain);
+        if (!found) throw new NotFoundError(`${req.params.domain} is not a .gov domain in the registry. Type the agency yourself.`);
+        // the registry changes when the operator imports a new one: an hour is fresh enough
+        void reply.header('cache-control', 'public, max-age=3600');
+        return found;
+      },
+    );
   };
 }

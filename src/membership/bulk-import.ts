@@ -43,10 +43,17 @@ export class ImportFileError extends Error {
 }
 
 const HEADER_NAMES: Record<string, 'email' | 'name' | 'title' | 'agency'> = {
-  email: 'email', 'e-mail': 'email', address: 'email', 'email address': 'email',
-  name: 'name', 'full name': 'name',
-  title: 'title', 'job title': 'title', job_title: 'title',
-  agency: 'agency', organization: 'agency',
+  email: 'email',
+  'e-mail': 'email',
+  address: 'email',
+  'email address': 'email',
+  name: 'name',
+  'full name': 'name',
+  title: 'title',
+  'job title': 'title',
+  job_title: 'title',
+  agency: 'agency',
+  organization: 'agency',
 };
 
 /** Read the CSV text into records with line numbers. A first row naming columns is used as the header. */
@@ -56,7 +63,9 @@ export function readMemberCsv(text: string): Array<{ line: number; email: string
     records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true, info: false }) as string[][];
   } catch (err) {
     const e = err as Error & { lines?: number };
-    throw new ImportFileError(`The file is not valid CSV${e.lines ? ` (line ${e.lines})` : ''}: ${e.message}. Save it as comma-separated values and try again.`);
+    throw new ImportFileError(
+      `The file is not valid CSV${e.lines ? ` (line ${e.lines})` : ''}: ${e.message}. Save it as comma-separated values and try again.`,
+    );
   }
   let columns: Array<'email' | 'name' | 'title' | 'agency' | undefined> = ['email', 'name', 'title', 'agency'];
   let start = 0;
@@ -77,7 +86,13 @@ export function readMemberCsv(text: string): Array<{ line: number; email: string
   return out;
 }
 
-export async function planImport(pool: pg.Pool, text: string, community: JoinSettings, operator: OperatorLists, progress?: (done: number, total: number) => void): Promise<ImportPlan> {
+export async function planImport(
+  pool: pg.Pool,
+  text: string,
+  community: JoinSettings,
+  operator: OperatorLists,
+  progress?: (done: number, total: number) => void,
+): Promise<ImportPlan> {
   const records = readMemberCsv(text);
   const policy = policyFor(community, operator);
   const seen = new Set<string>();
@@ -132,11 +147,26 @@ export async function applyImport(pool: pg.Pool, plan: ImportPlan, o: ApplyOptio
     for (const [i, r] of work.entries()) {
       const d = r.decision!;
       if (d.outcome === 'eligible') {
-        const member = await ensureMember(tx, { email: r.email, name: r.name || null, jobTitle: r.title || null, agency: r.agency || d.agency || null, governmentLevel: d.level ?? null });
-        await changeMembership(tx, o.actor, { communityId: o.community.id, memberId: member.id, status: 'active', governmentLevel: d.level ?? null, source: 'import', action: 'membership.import' });
+        const member = await ensureMember(tx, {
+          email: r.email,
+          name: r.name || null,
+          jobTitle: r.title || null,
+          agency: r.agency || d.agency || null,
+          governmentLevel: d.level ?? null,
+        });
+        await changeMembership(tx, o.actor, {
+          communityId: o.community.id,
+          memberId: member.id,
+          status: 'active',
+          governmentLevel: d.level ?? null,
+          source: 'import',
+          action: 'membership.import',
+        });
         if (o.welcome) {
           // Queued in the import's transaction: sent once by a worker, never for a rolled-back import.
-          await queueMail(tx, o.queue, welcomeMail(r.email, o.community, `${o.baseUrl}/communities/${o.community.slug}`, `${o.baseUrl}/account`), { key: `welcome:import:${o.community.id}:${member.id}` });
+          await queueMail(tx, o.queue, welcomeMail(r.email, o.community, `${o.baseUrl}/communities/${o.community.slug}`, `${o.baseUrl}/account`), {
+            key: `welcome:import:${o.community.id}:${member.id}`,
+          });
         }
         joined.push(r.email);
       } else {
@@ -144,7 +174,17 @@ export async function applyImport(pool: pg.Pool, plan: ImportPlan, o: ApplyOptio
         await tx.query(
           `insert into join_requests (community_id, email, name, job_title, agency, reason, decision, token_hash, expires_at, status, confirmed_at, ip)
            values ($1, $2, $3, $4, $5, $6, $7, $8, now(), 'awaiting-approval', now(), $9)`,
-          [o.community.id, r.email, r.name || r.email, r.title || null, r.agency || null, 'Imported from the previous list', JSON.stringify(d), newToken().hash, o.actor.source],
+          [
+            o.community.id,
+            r.email,
+            r.name || r.email,
+            r.title || null,
+            r.agency || null,
+            'Imported from the previous list',
+            JSON.stringify(d),
+            newToken().hash,
+            o.actor.source,
+          ],
         );
         queued++;
       }
@@ -158,6 +198,8 @@ export async function applyImport(pool: pg.Pool, plan: ImportPlan, o: ApplyOptio
 export function importReport(plan: ImportPlan): string[] {
   const lines = plan.rows.filter((r) => r.category !== 'eligible').map((r) => `line ${r.line}: ${r.category}: ${r.email || '(blank)'} — ${r.note}`);
   const c = plan.counts;
-  lines.push(`${plan.rows.length} rows: ${c.eligible} eligible, ${c['needs-approval']} need approval, ${c.ineligible} ineligible, ${c.duplicate} duplicate, ${c.malformed} malformed.`);
+  lines.push(
+    `${plan.rows.length} rows: ${c.eligible} eligible, ${c['needs-approval']} need approval, ${c.ineligible} ineligible, ${c.duplicate} duplicate, ${c.malformed} malformed.`,
+  );
   return lines;
 }

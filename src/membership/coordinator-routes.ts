@@ -16,8 +16,19 @@ export function coordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/communities/:slug/admin/requests', hide, async (req, reply) => {
       const c = await coordinatorOf(req, req.params.slug);
-      const notice = { approved: 'Approved: the applicant is now a member and has been told.', denied: 'Denied: the applicant has been told why.' }[req.query.done ?? ''];
-      return sendPage(reply, RequestsPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), requests: await awaitingApproval(ctx.pool, c.id), ...(notice ? { notice } : {}) }));
+      const notice = { approved: 'Approved: the applicant is now a member and has been told.', denied: 'Denied: the applicant has been told why.' }[
+        req.query.done ?? ''
+      ];
+      return sendPage(
+        reply,
+        RequestsPage({
+          site: siteFor(ctx, req),
+          c,
+          csrf: reply.generateCsrf(),
+          requests: await awaitingApproval(ctx.pool, c.id),
+          ...(notice ? { notice } : {}),
+        }),
+      );
     });
 
     app.post<{ Params: { slug: string; id: string } }>('/communities/:slug/admin/requests/:id', csrf, async (req, reply) => {
@@ -27,11 +38,28 @@ export function coordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
       const note = field(req.body, `note-${id}`, 1000);
       if (!id || (decision !== 'approve' && decision !== 'deny')) throw new NotFoundError('That request does not exist.');
       if (decision === 'deny' && !note) {
-        return sendPage(reply, RequestsPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), requests: await awaitingApproval(ctx.pool, c.id), errors: { [id]: 'Give a reason: it is sent to the applicant.' } }), 400);
+        return sendPage(
+          reply,
+          RequestsPage({
+            site: siteFor(ctx, req),
+            c,
+            csrf: reply.generateCsrf(),
+            requests: await awaitingApproval(ctx.pool, c.id),
+            errors: { [id]: 'Give a reason: it is sent to the applicant.' },
+          }),
+          400,
+        );
       }
       try {
         await decideRequest(ctx.pool, {
-          communityId: c.id, community: c, requestId: id, approve: decision === 'approve', note, actor: actorOf(req), baseUrl: baseUrl(ctx), queue: ctx.queue,
+          communityId: c.id,
+          community: c,
+          requestId: id,
+          approve: decision === 'approve',
+          note,
+          actor: actorOf(req),
+          baseUrl: baseUrl(ctx),
+          queue: ctx.queue,
         });
       } catch (err) {
         if (err instanceof RequestNotFoundError) throw new NotFoundError(err.message);
@@ -49,7 +77,11 @@ export function coordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
       const c = await coordinatorOf(req, req.params.slug);
       const csv = field(req.body, 'csv', 2_000_000);
       const page = (status: number, extra: Parameters<typeof ImportPage>[0]['report'] | undefined, error?: string) =>
-        sendPage(reply, ImportPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), csv, ...(error ? { error } : {}), ...(extra ? { report: extra } : {}) }), status);
+        sendPage(
+          reply,
+          ImportPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), csv, ...(error ? { error } : {}), ...(extra ? { report: extra } : {}) }),
+          status,
+        );
       if (!csv) return page(400, undefined, 'Paste the members to import.');
       let plan;
       try {
@@ -59,7 +91,13 @@ export function coordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
         throw err;
       }
       if (field(req.body, 'intent') !== 'import') return page(200, plan);
-      const applied = await applyImport(ctx.pool, plan, { community: c, actor: actorOf(req), welcome: field(req.body, 'welcome') === 'yes', queue: ctx.queue, baseUrl: baseUrl(ctx) });
+      const applied = await applyImport(ctx.pool, plan, {
+        community: c,
+        actor: actorOf(req),
+        welcome: field(req.body, 'welcome') === 'yes',
+        queue: ctx.queue,
+        baseUrl: baseUrl(ctx),
+      });
       return page(200, { ...plan, applied });
     });
 
@@ -70,10 +108,18 @@ export function coordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
       const mine = await membershipIn(ctx.pool, viewer.memberId, c.id);
       if (!coordinator && mine?.status !== 'active') throw new ForbiddenError(`The member directory of ${c.title} is for its members only.`);
       const q = (req.query.q ?? '').slice(0, 100);
-      return sendPage(reply, DirectoryPage({
-        site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), q, entries: await directory(ctx.pool, c.id, q, coordinator), coordinator,
-        ...(req.query.done ? { notice: 'The change is saved.' } : {}),
-      }));
+      return sendPage(
+        reply,
+        DirectoryPage({
+          site: siteFor(ctx, req),
+          c,
+          csrf: reply.generateCsrf(),
+          q,
+          entries: await directory(ctx.pool, c.id, q, coordinator),
+          coordinator,
+          ...(req.query.done ? { notice: 'The change is saved.' } : {}),
+        }),
+      );
     });
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/members.csv', hide, async (req, reply) => {

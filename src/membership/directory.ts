@@ -18,7 +18,12 @@ export interface DirectoryEntry {
 
 /** Active members, optionally matching words in name, agency, job title or expertise. */
 export async function directory(db: Queryable, communityId: number, q: string, withEmail: boolean): Promise<DirectoryEntry[]> {
-  const pattern = q.trim() ? `%${q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const pattern = q.trim()
+    ? `%${q
+        .trim()
+        .toLowerCase()
+        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    : null;
   const { rows } = await db.query(
     `select m.id, m.name, m.agency, m.job_title, m.expertise, m.email, s.role, s.created_at
        from memberships s join members m on m.id = s.member_id
@@ -29,8 +34,14 @@ export async function directory(db: Queryable, communityId: number, q: string, w
     [communityId, pattern],
   );
   return rows.map((r) => ({
-    memberId: Number(r.id), name: r.name, agency: r.agency, jobTitle: r.job_title, expertise: r.expertise ?? [], role: r.role,
-    joinedAt: r.created_at, ...(withEmail ? { email: r.email } : {}),
+    memberId: Number(r.id),
+    name: r.name,
+    agency: r.agency,
+    jobTitle: r.job_title,
+    expertise: r.expertise ?? [],
+    role: r.role,
+    joinedAt: r.created_at,
+    ...(withEmail ? { email: r.email } : {}),
   }));
 }
 
@@ -46,7 +57,13 @@ export type CoordinatorAction = Role | 'remove' | 'ban';
 /** A coordinator's change to one member: role, removal or ban (audited). */
 export async function applyCoordinatorAction(db: Queryable, actor: Actor, communityId: number, memberId: number, action: CoordinatorAction): Promise<void> {
   if (action === 'remove' || action === 'ban') {
-    await changeMembership(db, actor, { communityId, memberId, status: action === 'remove' ? 'removed' : 'banned', source: 'coordinator', action: `membership.${action}` });
+    await changeMembership(db, actor, {
+      communityId,
+      memberId,
+      status: action === 'remove' ? 'removed' : 'banned',
+      source: 'coordinator',
+      action: `membership.${action}`,
+    });
   } else {
     await changeMembership(db, actor, { communityId, memberId, role: action, source: 'coordinator', action: 'membership.role' });
   }

@@ -5,8 +5,15 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAddress, type AddressProblem } from './address.ts';
 import {
-  checkEligibility, domainMatches, levelOf, registryCandidates, type EligibilityDecision, type EligibilityPolicy, type RegistryEntry,
-  type RegistryView, type RuleName,
+  checkEligibility,
+  domainMatches,
+  levelOf,
+  registryCandidates,
+  type EligibilityDecision,
+  type EligibilityPolicy,
+  type RegistryEntry,
+  type RegistryView,
+  type RuleName,
 } from './eligibility.ts';
 import { combineRegistryFiles, formatRegistryProblems, parseRegistryFile, type RegistryRow } from './gov-registry.ts';
 
@@ -32,7 +39,12 @@ function view(entries: Iterable<RegistryEntry>, loaded = true): RegistryView {
 const REGISTRY = view(ENTRIES);
 const NO_REGISTRY = view([], false);
 
-const OPEN: EligibilityPolicy = { allowDomains: ['si.edu', '*.state.ny.us'], denyDomains: ['*.spam.gov', 'badguys.gov'], eligibleLevels: 'all', allowExceptions: true };
+const OPEN: EligibilityPolicy = {
+  allowDomains: ['si.edu', '*.state.ny.us'],
+  denyDomains: ['*.spam.gov', 'badguys.gov'],
+  eligibleLevels: 'all',
+  allowExceptions: true,
+};
 const STRICT: EligibilityPolicy = { ...OPEN, allowExceptions: false };
 const FEDERAL_ONLY: EligibilityPolicy = { ...OPEN, eligibleLevels: ['federal', 'military'] };
 
@@ -147,10 +159,22 @@ describe('checkEligibility: addresses', () => {
 
 describe('parseAddress', () => {
   const problems: Array<[string, AddressProblem]> = [
-    ['', 'empty'], ['Jane <j@gsa.gov>', 'display-name'], ['j(x)@gsa.gov', 'comment'], ['"j"@gsa.gov', 'quoted-local'],
-    ['a@b@gsa.gov', 'multiple-at'], ['gsa.gov', 'no-at'], ['j@[1.2.3.4]', 'ip-literal'], ['j@1.2.3.4', 'ip-literal'], ['j@0x7f.1', 'ip-literal'],
-    ['j;k@gsa.gov', 'bad-local'], ['j@gsa..gov', 'bad-domain'], ['j@x', 'bad-domain'], [`${'j'.repeat(300)}@gsa.gov`, 'too-long'],
-    ['j@xn--zz.gov', 'bad-domain'], ['j@\u200d.gov', 'invisible'], ['j@a\ufffdb.gov', 'idna'],
+    ['', 'empty'],
+    ['Jane <j@gsa.gov>', 'display-name'],
+    ['j(x)@gsa.gov', 'comment'],
+    ['"j"@gsa.gov', 'quoted-local'],
+    ['a@b@gsa.gov', 'multiple-at'],
+    ['gsa.gov', 'no-at'],
+    ['j@[1.2.3.4]', 'ip-literal'],
+    ['j@1.2.3.4', 'ip-literal'],
+    ['j@0x7f.1', 'ip-literal'],
+    ['j;k@gsa.gov', 'bad-local'],
+    ['j@gsa..gov', 'bad-domain'],
+    ['j@x', 'bad-domain'],
+    [`${'j'.repeat(300)}@gsa.gov`, 'too-long'],
+    ['j@xn--zz.gov', 'bad-domain'],
+    ['j@\u200d.gov', 'invisible'],
+    ['j@a\ufffdb.gov', 'idna'],
   ];
   for (const [input, problem] of problems) {
     test(`${JSON.stringify(input.slice(0, 30))} → ${problem}`, () => {
@@ -186,7 +210,10 @@ describe('the rules and the policy', () => {
     assert.equal(d.rule, 'gov-any');
     assert.equal(d.outcome === 'eligible' && d.agency, undefined);
     // ... but what a partial (federal-only) import does know is used
-    const partial = view(ENTRIES.filter((e) => e.domainType.startsWith('Federal')), false);
+    const partial = view(
+      ENTRIES.filter((e) => e.domainType.startsWith('Federal')),
+      false,
+    );
     const gsa = checkEligibility('x@gsa.gov', OPEN, partial);
     assert.equal(gsa.rule, 'gov-registry');
     assert.equal(checkEligibility('x@29palms.gov', OPEN, partial).rule, 'gov-any');
@@ -204,9 +231,14 @@ describe('the rules and the policy', () => {
     assert.equal(checkEligibility('x@gsa.gov', FEDERAL_ONLY, REGISTRY).outcome, 'eligible');
     assert.equal(checkEligibility('x@army.mil', FEDERAL_ONLY, REGISTRY).outcome, 'eligible');
     assert.equal(checkEligibility('x@army.mil', { ...OPEN, eligibleLevels: ['federal'] }, REGISTRY).outcome, 'needs-approval');
-    assert.match(messageOf(checkEligibility('x@army.mil', { ...STRICT, eligibleLevels: ['federal'] }, REGISTRY)), /army\.mil is a military address, so you can't join/);
-    assert.match(messageOf(checkEligibility('x@counselingcompact.gov', { ...STRICT, eligibleLevels: ['state', 'local'] }, REGISTRY)),
-      /open only to people in state government or local government, and counselingcompact\.gov is the address of another public body/);
+    assert.match(
+      messageOf(checkEligibility('x@army.mil', { ...STRICT, eligibleLevels: ['federal'] }, REGISTRY)),
+      /army\.mil is a military address, so you can't join/,
+    );
+    assert.match(
+      messageOf(checkEligibility('x@counselingcompact.gov', { ...STRICT, eligibleLevels: ['state', 'local'] }, REGISTRY)),
+      /open only to people in state government or local government, and counselingcompact\.gov is the address of another public body/,
+    );
     assert.equal(checkEligibility('x@americansamoa.gov', { ...STRICT, eligibleLevels: ['territorial'] }, REGISTRY).outcome, 'eligible');
   });
 
@@ -226,12 +258,27 @@ describe('the rules and the policy', () => {
 
   test('levelOf: every registry domain type', () => {
     const cases: Array<[string, string, string?]> = [
-      ['Federal - Executive', 'federal'], ['Federal - Legislative', 'federal'], ['Federal - Judicial', 'federal'], ['Federal', 'federal'],
-      ['State or territory', 'state', 'NY'], ['State or territory', 'territorial', 'PR'], ['State or territory', 'territorial', 'gu'],
-      ['City', 'local'], ['County', 'local'], ['Special district', 'local'], ['School district', 'local'], ['Independent intrastate', 'local'],
-      ['City - Election', 'local'], ['County - Election', 'local'], ['Special district - Election', 'local'],
-      ['State or territory - Election', 'state'], ['Tribal - Election', 'tribal'], ['Tribal', 'tribal'], ['Interstate', 'other'],
-      ['Something new', 'other'], ['  federal - executive ', 'federal'],
+      ['Federal - Executive', 'federal'],
+      ['Federal - Legislative', 'federal'],
+      ['Federal - Judicial', 'federal'],
+      ['Federal', 'federal'],
+      ['State or territory', 'state', 'NY'],
+      ['State or territory', 'territorial', 'PR'],
+      ['State or territory', 'territorial', 'gu'],
+      ['City', 'local'],
+      ['County', 'local'],
+      ['Special district', 'local'],
+      ['School district', 'local'],
+      ['Independent intrastate', 'local'],
+      ['City - Election', 'local'],
+      ['County - Election', 'local'],
+      ['Special district - Election', 'local'],
+      ['State or territory - Election', 'state'],
+      ['Tribal - Election', 'tribal'],
+      ['Tribal', 'tribal'],
+      ['Interstate', 'other'],
+      ['Something new', 'other'],
+      ['  federal - executive ', 'federal'],
     ];
     for (const [type, level, state] of cases) assert.equal(levelOf(type, state), level, type);
   });
@@ -254,10 +301,21 @@ const HEADER = 'Domain name,Domain type,Organization name,Suborganization name,C
 
 describe('parseRegistryFile', () => {
   test('reads quoted values, CRLF, a BOM and "(blank)"; tells the full file from the federal one', () => {
-    const full = parseRegistryFile(Buffer.from(`\uFEFF${HEADER}\r\nACTON-MA.gov,City,"Town of Acton, Massachusetts",,Acton,ma,(blank)\r\ngsa.gov,Federal - Executive,General Services Administration,"Office of ""GSA"" IT",DC,DC,x@gsa.gov\r\n\r\n`));
+    const full = parseRegistryFile(
+      Buffer.from(
+        `\uFEFF${HEADER}\r\nACTON-MA.gov,City,"Town of Acton, Massachusetts",,Acton,ma,(blank)\r\ngsa.gov,Federal - Executive,General Services Administration,"Office of ""GSA"" IT",DC,DC,x@gsa.gov\r\n\r\n`,
+      ),
+    );
     assert.ok(full.ok, JSON.stringify(full));
     assert.equal(full.kind, 'full');
-    assert.deepEqual(full.rows[0], { line: 2, domain: 'acton-ma.gov', domainType: 'City', organization: 'Town of Acton, Massachusetts', city: 'Acton', state: 'MA' });
+    assert.deepEqual(full.rows[0], {
+      line: 2,
+      domain: 'acton-ma.gov',
+      domainType: 'City',
+      organization: 'Town of Acton, Massachusetts',
+      city: 'Acton',
+      state: 'MA',
+    });
     assert.equal(full.rows[1]!.suborganization, 'Office of "GSA" IT');
     const federal = parseRegistryFile(`${HEADER}\ngsa.gov,Federal - Executive,General Services Administration,,DC,DC,\n`);
     assert.ok(federal.ok);
@@ -265,14 +323,22 @@ describe('parseRegistryFile', () => {
   });
 
   const bad: Array<[string, string, RegExp]> = [
-    ['an unclosed quote', `${HEADER}\ngsa.gov,Federal - Executive,"General Services,,,,\nusda.gov,City,,,,,\n`, /^f:2: error: column 3 \(Organization name\): a value starts with a double quote/],
+    [
+      'an unclosed quote',
+      `${HEADER}\ngsa.gov,Federal - Executive,"General Services,,,,\nusda.gov,City,,,,,\n`,
+      /^f:2: error: column 3 \(Organization name\): a value starts with a double quote/,
+    ],
     ['a stray quote', `${HEADER}\ngsa.gov,Federal - Executive,Gen"eral,,,,\n`, /^f:2: error: column 3 \(Organization name\): a double quote/],
     ['too few values', `${HEADER}\ngsa.gov,City\n`, /^f:2: error: column 2 \(Domain type\): the line has 2 values; expected 7/],
     ['not a domain', `${HEADER}\ngsa.gov,City,,,,,\nnot a domain,City,,,,,\n`, /^f:3: error: column 1 \(Domain name\): "not a domain" is not a domain name/],
     ['not .gov', `${HEADER}\nexample.com,City,,,,,\n`, /^f:2: error: column 1 \(Domain name\): "example\.com" is not a \.gov domain/],
     ['a duplicate', `${HEADER}\ngsa.gov,City,,,,,\nGSA.gov,City,,,,,\n`, /^f:3: error: column 1 \(Domain name\): gsa\.gov is listed twice \(also on line 2\)/],
     ['no domain type', `${HEADER}\ngsa.gov,,,,,,\n`, /^f:2: error: column 2 \(Domain type\): the domain type for gsa\.gov is empty/],
-    ['another header', 'Agency,Bureau\nGSA,\n', /^f:1: error: column 1 \(Domain name\): the header has "Agency" where "Domain name" should be\. This does not look like a \.gov registry file/],
+    [
+      'another header',
+      'Agency,Bureau\nGSA,\n',
+      /^f:1: error: column 1 \(Domain name\): the header has "Agency" where "Domain name" should be\. This does not look like a \.gov registry file/,
+    ],
     ['an extra column', `${HEADER},Notes\n`, /^f:1: error: column 8: the header has more than 7 columns/],
     ['only the header', `${HEADER}\n`, /^f:2: error: the file has no domains/],
     ['an empty file', '', /^f:1: error: the file is empty/],
@@ -294,7 +360,10 @@ describe('parseRegistryFile', () => {
   test('an unknown domain type is a warning, not an error', () => {
     const r = parseRegistryFile(`${HEADER}\nx.gov,Regional council,,,,,\n`);
     assert.ok(r.ok);
-    assert.match(formatRegistryProblems('f', r.warnings, 'warning')[0]!, /^f:2: warning: column 2 \(Domain type\): "Regional council" is a domain type socialgov doesn't know; its domains count as level "other"/);
+    assert.match(
+      formatRegistryProblems('f', r.warnings, 'warning')[0]!,
+      /^f:2: warning: column 2 \(Domain type\): "Regional council" is a domain type socialgov doesn't know; its domains count as level "other"/,
+    );
   });
 });
 
@@ -314,11 +383,17 @@ describe('the real .gov registry (cisagov/dotgov-data)', { skip: NO_DOTGOV }, ()
     assert.deepEqual(full?.warnings, [], 'every domain type in the registry is one levelOf knows');
     assert.ok(rows(full).length > 15_000, `${rows(full).length} domains`);
     assert.ok(rows(federal).length > 1_000, `${rows(federal).length} federal domains`);
-    assert.ok(rows(full).some((r) => r.organization?.includes('’')), 'curly apostrophes survive as UTF-8');
+    assert.ok(
+      rows(full).some((r) => r.organization?.includes('’')),
+      'curly apostrophes survive as UTF-8',
+    );
   });
 
   test('combined: agencies and bureaus from the federal file, types for every domain from the full file', () => {
-    const combined = combineRegistryFiles([{ file: 'current-federal.csv', kind: 'federal', rows: rows(federal) }, { file: 'current-full.csv', kind: 'full', rows: rows(full) }]);
+    const combined = combineRegistryFiles([
+      { file: 'current-federal.csv', kind: 'federal', rows: rows(federal) },
+      { file: 'current-full.csv', kind: 'full', rows: rows(full) },
+    ]);
     assert.equal(combined.full, true);
     assert.equal(combined.records.size, rows(full).length);
     const registry = view(combined.records.values());
@@ -332,9 +407,17 @@ describe('the real .gov registry (cisagov/dotgov-data)', { skip: NO_DOTGOV }, ()
     const fs = checkEligibility('x@fs.usda.gov', OPEN, registry);
     assert.equal(fs.outcome === 'eligible' && fs.agency, 'Department of Agriculture');
     const expect: Array<[string, string]> = [
-      ['x@house.gov', 'federal'], ['x@uscourts.gov', 'federal'], ['x@ca.gov', 'state'], ['x@americansamoa.gov', 'territorial'],
-      ['x@aselectionoffice.gov', 'territorial'], ['x@29palms.gov', 'local'], ['x@alabamavotes.gov', 'state'], ['x@cherokee.gov', 'tribal'],
-      ['x@alpineschoolsca.gov', 'local'], ['x@counselingcompact.gov', 'other'], ['x@smithsonian.gov', 'federal'],
+      ['x@house.gov', 'federal'],
+      ['x@uscourts.gov', 'federal'],
+      ['x@ca.gov', 'state'],
+      ['x@americansamoa.gov', 'territorial'],
+      ['x@aselectionoffice.gov', 'territorial'],
+      ['x@29palms.gov', 'local'],
+      ['x@alabamavotes.gov', 'state'],
+      ['x@cherokee.gov', 'tribal'],
+      ['x@alpineschoolsca.gov', 'local'],
+      ['x@counselingcompact.gov', 'other'],
+      ['x@smithsonian.gov', 'federal'],
     ];
     for (const [address, level] of expect) {
       const d = checkEligibility(address, OPEN, registry);

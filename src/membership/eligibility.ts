@@ -55,20 +55,28 @@ export interface EligibilityPolicy {
 }
 
 export type RuleName =
-  | 'address-syntax'
-  | 'domain'
-  | 'deny-list'
-  | 'allow-list'
-  | 'mil'
-  | 'gov-registry'
-  | 'gov-unregistered'
-  | 'gov-any'
-  | 'level'
-  | 'other-domain';
+  'address-syntax' | 'domain' | 'deny-list' | 'allow-list' | 'mil' | 'gov-registry' | 'gov-unregistered' | 'gov-any' | 'level' | 'other-domain';
 
 export type EligibilityDecision =
-  | { outcome: 'eligible'; rule: RuleName; address: string; domain: string; level?: GovernmentLevel; domainType?: string; agency?: string; bureau?: string; reason: string }
-  | { outcome: 'needs-approval'; rule: RuleName; address: string; domain: string; /** shown to the coordinator */ reason: string; /** shown to the applicant */ message: string }
+  | {
+      outcome: 'eligible';
+      rule: RuleName;
+      address: string;
+      domain: string;
+      level?: GovernmentLevel;
+      domainType?: string;
+      agency?: string;
+      bureau?: string;
+      reason: string;
+    }
+  | {
+      outcome: 'needs-approval';
+      rule: RuleName;
+      address: string;
+      domain: string;
+      /** shown to the coordinator */ reason: string;
+      /** shown to the applicant */ message: string;
+    }
   | { outcome: 'ineligible'; rule: RuleName; address?: string; domain?: string; /** plain language for the applicant */ message: string };
 
 type Eligible = Extract<EligibilityDecision, { outcome: 'eligible' }>;
@@ -88,7 +96,10 @@ const TERRITORIES = new Set(['AS', 'GU', 'MP', 'PR', 'VI', 'UM']);
  * 'military' is never a registry type: it comes from .mil addresses.
  */
 export function levelOf(domainType: string, state?: string): GovernmentLevel {
-  const base = domainType.trim().toLowerCase().replace(/\s*-\s*election$/, '');
+  const base = domainType
+    .trim()
+    .toLowerCase()
+    .replace(/\s*-\s*election$/, '');
   if (base === 'federal' || base.startsWith('federal ')) return 'federal';
   if (base === 'state or territory') return state && TERRITORIES.has(state.trim().toUpperCase()) ? 'territorial' : 'state';
   if (['city', 'county', 'special district', 'school district', 'independent intrastate'].includes(base)) return 'local';
@@ -98,9 +109,23 @@ export function levelOf(domainType: string, state?: string): GovernmentLevel {
 
 /** The registry's domain types that `levelOf` knows by name (the import warns about others). */
 export const KNOWN_DOMAIN_TYPES = [
-  'Federal', 'Federal - Executive', 'Federal - Legislative', 'Federal - Judicial', 'State or territory', 'City', 'County',
-  'Special district', 'School district', 'Independent intrastate', 'Tribal', 'Interstate',
-  'State or territory - Election', 'City - Election', 'County - Election', 'Special district - Election', 'Tribal - Election',
+  'Federal',
+  'Federal - Executive',
+  'Federal - Legislative',
+  'Federal - Judicial',
+  'State or territory',
+  'City',
+  'County',
+  'Special district',
+  'School district',
+  'Independent intrastate',
+  'Tribal',
+  'Interstate',
+  'State or territory - Election',
+  'City - Election',
+  'County - Election',
+  'Special district - Election',
+  'Tribal - Election',
 ];
 
 const LEVEL_WORDS: Record<GovernmentLevel, string> = {
@@ -151,9 +176,50 @@ export function domainMatches(domain: string, pattern: string): boolean {
 
 /** Letters from other alphabets that look like Latin ones: a short list of the usual suspects, not Unicode's whole confusables table. */
 const LOOK_ALIKES: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', һ: 'h', і: 'i', ї: 'i', ј: 'j', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  ѕ: 's', ԁ: 'd', ԍ: 'g', ԛ: 'q', ԝ: 'w', ӏ: 'l', ѵ: 'v', ν: 'v', ο: 'o', α: 'a', ι: 'i', κ: 'k', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ɡ: 'g',
-  ı: 'i', ℓ: 'l', ɩ: 'i', ɑ: 'a', ʋ: 'v', ᴠ: 'v', ⅼ: 'l', ⅰ: 'i', ⅴ: 'v', ｖ: 'v',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  һ: 'h',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  ԁ: 'd',
+  ԍ: 'g',
+  ԛ: 'q',
+  ԝ: 'w',
+  ӏ: 'l',
+  ѵ: 'v',
+  ν: 'v',
+  ο: 'o',
+  α: 'a',
+  ι: 'i',
+  κ: 'k',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ɡ: 'g',
+  ı: 'i',
+  ℓ: 'l',
+  ɩ: 'i',
+  ɑ: 'a',
+  ʋ: 'v',
+  ᴠ: 'v',
+  ⅼ: 'l',
+  ⅰ: 'i',
+  ⅴ: 'v',
+  ｖ: 'v',
 };
 
 function skeleton(label: string): string {
@@ -161,12 +227,22 @@ function skeleton(label: string): string {
 }
 
 const SCRIPTS: Array<[string, RegExp]> = [
-  ['Latin', /\p{Script=Latin}/u], ['Cyrillic', /\p{Script=Cyrillic}/u], ['Greek', /\p{Script=Greek}/u], ['Armenian', /\p{Script=Armenian}/u],
-  ['Han', /\p{Script=Han}/u], ['Hiragana', /\p{Script=Hiragana}/u], ['Katakana', /\p{Script=Katakana}/u], ['Hangul', /\p{Script=Hangul}/u],
+  ['Latin', /\p{Script=Latin}/u],
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+  ['Greek', /\p{Script=Greek}/u],
+  ['Armenian', /\p{Script=Armenian}/u],
+  ['Han', /\p{Script=Han}/u],
+  ['Hiragana', /\p{Script=Hiragana}/u],
+  ['Katakana', /\p{Script=Katakana}/u],
+  ['Hangul', /\p{Script=Hangul}/u],
   ['Bopomofo', /\p{Script=Bopomofo}/u],
 ];
 /** Script mixes that are normal in one label (UTS #39 "highly restrictive"): Japanese, Chinese and Korean with Latin. */
-const SCRIPT_MIXES = [['Latin', 'Han', 'Hiragana', 'Katakana'], ['Latin', 'Han', 'Bopomofo'], ['Latin', 'Han', 'Hangul']];
+const SCRIPT_MIXES = [
+  ['Latin', 'Han', 'Hiragana', 'Katakana'],
+  ['Latin', 'Han', 'Bopomofo'],
+  ['Latin', 'Han', 'Hangul'],
+];
 
 function scriptsOf(label: string): Set<string> {
   const found = new Set<string>();
@@ -251,7 +327,10 @@ const RULES: Rule[] = [
     check: (a, policy) => {
       if (!policy.denyDomains.some((p) => domainMatches(a.domain, p))) return undefined;
       return {
-        outcome: 'ineligible', rule: 'deny-list', address: a.address, domain: a.domain,
+        outcome: 'ineligible',
+        rule: 'deny-list',
+        address: a.address,
+        domain: a.domain,
         message: `Addresses at ${a.domain} can't be used to join. If you have another work address, use that one; if you think this is a mistake, contact the community's coordinators.`,
       };
     },
@@ -263,7 +342,11 @@ const RULES: Rule[] = [
       if (!policy.allowDomains.some((p) => domainMatches(a.domain, p))) return undefined;
       const entry = findRegistered(a.domain, registry);
       return {
-        outcome: 'eligible', rule: 'allow-list', address: a.address, domain: a.domain, ...(entry ? registryDetails(entry) : {}),
+        outcome: 'eligible',
+        rule: 'allow-list',
+        address: a.address,
+        domain: a.domain,
+        ...(entry ? registryDetails(entry) : {}),
         reason: `${a.domain} is on this site's list of eligible domains.`,
       };
     },
@@ -287,21 +370,32 @@ const RULES: Rule[] = [
         // The bureau names the registrant of that exact domain; a sub-domain's may differ.
         if (entry.domain !== a.domain) delete details.bureau;
         return {
-          outcome: 'eligible', rule: 'gov-registry', address: a.address, domain: a.domain, ...details,
-          reason: entry.domain === a.domain
-            ? `${describeEntry(entry)} is a registered .gov domain.`
-            : `${a.domain} is under ${describeEntry(entry)}, a registered .gov domain.`,
+          outcome: 'eligible',
+          rule: 'gov-registry',
+          address: a.address,
+          domain: a.domain,
+          ...details,
+          reason:
+            entry.domain === a.domain
+              ? `${describeEntry(entry)} is a registered .gov domain.`
+              : `${a.domain} is under ${describeEntry(entry)}, a registered .gov domain.`,
         };
       }
       if (registry.loaded) {
         return {
-          outcome: 'needs-approval', rule: 'gov-unregistered', address: a.address, domain: a.domain,
+          outcome: 'needs-approval',
+          rule: 'gov-unregistered',
+          address: a.address,
+          domain: a.domain,
           reason: `${a.domain} ends in .gov but is not in the .gov registry as last imported: it may be new, or mistyped. Check that it belongs to a government organization.`,
           message: `We couldn't find ${a.domain} in the list of registered .gov domains. ${AFTER_REVIEW}`,
         };
       }
       return {
-        outcome: 'eligible', rule: 'gov-any', address: a.address, domain: a.domain,
+        outcome: 'eligible',
+        rule: 'gov-any',
+        address: a.address,
+        domain: a.domain,
         reason: `${a.domain} is a .gov domain (agency unknown: the .gov registry has not been imported).`,
       };
     },
@@ -316,7 +410,10 @@ function applyLevels(d: Eligible, policy: EligibilityPolicy): EligibilityDecisio
   if (!d.level) {
     // Not the applicant's doing (no registry, or an allow-listed domain): a coordinator checks.
     return {
-      outcome: 'needs-approval', rule: 'level', address: d.address, domain: d.domain,
+      outcome: 'needs-approval',
+      rule: 'level',
+      address: d.address,
+      domain: d.domain,
       reason: `${d.reason} Its level of government is not known, and this community is open to ${wanted} only.`,
       message: `This community is open to people in ${wanted}. ${AFTER_REVIEW}`,
     };
@@ -324,30 +421,45 @@ function applyLevels(d: Eligible, policy: EligibilityPolicy): EligibilityDecisio
   const theirs = ADDRESS_WORDS[d.level];
   if (policy.allowExceptions) {
     return {
-      outcome: 'needs-approval', rule: 'level', address: d.address, domain: d.domain,
+      outcome: 'needs-approval',
+      rule: 'level',
+      address: d.address,
+      domain: d.domain,
       reason: `${d.reason} That is ${theirs}${d.domainType ? ` (${d.domainType})` : ''}; this community is open to ${wanted}.`,
       message: `This community is open to people in ${wanted}, and ${d.domain} is ${theirs}. ${AFTER_REVIEW}`,
     };
   }
   return {
-    outcome: 'ineligible', rule: 'level', address: d.address, domain: d.domain,
+    outcome: 'ineligible',
+    rule: 'level',
+    address: d.address,
+    domain: d.domain,
     message: `This community is open only to people in ${wanted}, and ${d.domain} is ${theirs}, so you can't join with it. If you have a work address in ${wanted}, use that one.`,
   };
 }
 
 function otherDomain(a: Applicant, policy: EligibilityPolicy): EligibilityDecision {
   // "agency.gov.example.com" belongs to example.com: say so, so nobody takes it for a .gov address.
-  const dressedUp = /(^|\.)(gov|mil)\./.test(a.domain) ? ` It contains ".gov" or ".mil" but is not under .gov or .mil: it belongs to ${a.domain.split('.').slice(-2).join('.')}.` : '';
+  const dressedUp = /(^|\.)(gov|mil)\./.test(a.domain)
+    ? ` It contains ".gov" or ".mil" but is not under .gov or .mil: it belongs to ${a.domain.split('.').slice(-2).join('.')}.`
+    : '';
   if (policy.allowExceptions) {
     return {
-      outcome: 'needs-approval', rule: 'other-domain', address: a.address, domain: a.domain,
+      outcome: 'needs-approval',
+      rule: 'other-domain',
+      address: a.address,
+      domain: a.domain,
       reason: `${a.domain} is not a .gov or .mil domain.${dressedUp} Approve only if the person works for or with government (for example a contractor).`,
       message: `Your address is not a .gov or .mil address. If you are a government contractor or work with government, tell us about your work in your request. ${AFTER_REVIEW}`,
     };
   }
   return {
-    outcome: 'ineligible', rule: 'other-domain', address: a.address, domain: a.domain,
-    message: 'This community is open to government employees with an official .gov or .mil email address. Join with your work address (for example name@agency.gov).',
+    outcome: 'ineligible',
+    rule: 'other-domain',
+    address: a.address,
+    domain: a.domain,
+    message:
+      'This community is open to government employees with an official .gov or .mil email address. Join with your work address (for example name@agency.gov).',
   };
 }
 

@@ -12,7 +12,15 @@ import { SESSION_COOKIE, sessionMember, sessionMemberWith } from './sessions.ts'
 export const membershipFeature: Feature = {
   name: 'membership',
   // one plugin a page group: joining (the form, the mailed link), signing in (by email, by another provider), the member area, the coordinators' pages
-  routes: (ctx) => [joinRoutes(ctx), joinConfirmRoutes(ctx), signInRoutes(ctx), oidcSignInRoutes(ctx), accountRoutes(ctx), coordinatorRoutes(ctx), membershipApiRoutes(ctx)],
+  routes: (ctx) => [
+    joinRoutes(ctx),
+    joinConfirmRoutes(ctx),
+    signInRoutes(ctx),
+    oidcSignInRoutes(ctx),
+    accountRoutes(ctx),
+    coordinatorRoutes(ctx),
+    membershipApiRoutes(ctx),
+  ],
   api: { schemas: [GovDomain], tags: [{ name: 'membership', description: 'Joining: the .gov registry behind who may join' }] },
   identify: async (ctx, req, alongside) => {
     const raw = req.cookies[SESSION_COOKIE];

@@ -72,7 +72,11 @@ function readCsv(text: string, problems: RegistryProblem[]): CsvRecord[] {
         i++;
         for (;;) {
           if (i >= n || text[i] === '\n' || text[i] === '\r') {
-            problems.push({ line, column: values.length + 1, message: 'a value starts with a double quote (") that is not closed on the same line. Close it, or remove it.' });
+            problems.push({
+              line,
+              column: values.length + 1,
+              message: 'a value starts with a double quote (") that is not closed on the same line. Close it, or remove it.',
+            });
             return records;
           }
           const c = text[i]!;
@@ -89,13 +93,21 @@ function readCsv(text: string, problems: RegistryProblem[]): CsvRecord[] {
           i++;
         }
         if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          problems.push({ line, column: values.length + 1, message: 'there is text after the closing double quote ("). Put the whole value inside the quotes.' });
+          problems.push({
+            line,
+            column: values.length + 1,
+            message: 'there is text after the closing double quote ("). Put the whole value inside the quotes.',
+          });
           return records;
         }
       } else {
         while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
           if (text[i] === '"') {
-            problems.push({ line, column: values.length + 1, message: 'a double quote (") in the middle of a value. Put the whole value in double quotes and write the quote as "".' });
+            problems.push({
+              line,
+              column: values.length + 1,
+              message: 'a double quote (") in the middle of a value. Put the whole value in double quotes and write the quote as "".',
+            });
             return records;
           }
           value += text[i];
@@ -126,7 +138,10 @@ function decode(input: string | Uint8Array, problems: RegistryProblem[]): string
     const text = new TextDecoder('utf-8').decode(input);
     const at = text.indexOf('\uFFFD');
     const before = text.slice(0, at).split('\n');
-    problems.push({ line: before.length, message: `character ${before[before.length - 1]!.length + 1} is not UTF-8 text. Save the file as UTF-8 (CSV UTF-8) and try again.` });
+    problems.push({
+      line: before.length,
+      message: `character ${before[before.length - 1]!.length + 1} is not UTF-8 text. Save the file as UTF-8 (CSV UTF-8) and try again.`,
+    });
     return undefined;
   }
 }
@@ -153,7 +168,8 @@ export function parseRegistryFile(input: string | Uint8Array): RegistryFileResul
     const at = REGISTRY_COLUMNS.findIndex((name, i) => header.values[i]?.trim() !== name);
     const found = at === -1 ? `more than ${REGISTRY_COLUMNS.length} columns` : `"${header.values[at]?.trim() ?? ''}" where "${REGISTRY_COLUMNS[at]}" should be`;
     errors.push({
-      line: header.line, column: (at === -1 ? REGISTRY_COLUMNS.length : at) + 1,
+      line: header.line,
+      column: (at === -1 ? REGISTRY_COLUMNS.length : at) + 1,
       message: `the header has ${found}. This does not look like a .gov registry file (current-full.csv or current-federal.csv from cisagov/dotgov-data); its first line must be: ${expected}`,
     });
     return { ok: false, errors, warnings };
@@ -165,7 +181,8 @@ export function parseRegistryFile(input: string | Uint8Array): RegistryFileResul
   for (const r of data) {
     if (r.values.length !== REGISTRY_COLUMNS.length) {
       errors.push({
-        line: r.line, column: Math.min(r.values.length, REGISTRY_COLUMNS.length + 1),
+        line: r.line,
+        column: Math.min(r.values.length, REGISTRY_COLUMNS.length + 1),
         message: `the line has ${r.values.length} values; expected ${REGISTRY_COLUMNS.length}. A value with a comma in it must be in double quotes.`,
       });
       continue;
@@ -188,12 +205,20 @@ export function parseRegistryFile(input: string | Uint8Array): RegistryFileResul
     seen.set(domain.domain, r.line);
     const domainType = rawType.trim().replace(/\s+/g, ' ');
     if (!domainType) {
-      errors.push({ line: r.line, column: 2, message: `the domain type for ${domain.domain} is empty; it must be one such as "Federal - Executive", "City" or "County".` });
+      errors.push({
+        line: r.line,
+        column: 2,
+        message: `the domain type for ${domain.domain} is empty; it must be one such as "Federal - Executive", "City" or "County".`,
+      });
       continue;
     }
     if (!KNOWN_DOMAIN_TYPES.some((t) => t.toLowerCase() === domainType.toLowerCase()) && !unknownTypes.has(domainType)) {
       unknownTypes.add(domainType);
-      warnings.push({ line: r.line, column: 2, message: `"${domainType}" is a domain type socialgov doesn't know; its domains count as level "${levelOf(domainType)}".` });
+      warnings.push({
+        line: r.line,
+        column: 2,
+        message: `"${domainType}" is a domain type socialgov doesn't know; its domains count as level "${levelOf(domainType)}".`,
+      });
     }
     const row: RegistryRow = { line: r.line, domain: domain.domain, domainType };
     const put = <K extends keyof RegistryRow>(k: K, v: RegistryRow[K] | undefined) => {
@@ -324,7 +349,12 @@ function plan(existing: DomainRow[], incoming: RegistryImport): Plan {
  */
 export async function importRegistry(pool: pg.Pool, incoming: RegistryImport, opts: ImportOptions): Promise<RegistryImportResult> {
   const result = (p: Plan, importId?: number): RegistryImportResult => ({
-    total: p.total, added: p.added, changed: p.changed.length, unchanged: p.unchanged, removed: p.remove.length, removedDomains: p.remove,
+    total: p.total,
+    added: p.added,
+    changed: p.changed.length,
+    unchanged: p.unchanged,
+    removed: p.remove.length,
+    removedDomains: p.remove,
     ...(importId === undefined ? {} : { importId }),
   });
   if (opts.dryRun) {
@@ -368,8 +398,14 @@ export async function importRegistry(pool: pg.Pool, incoming: RegistryImport, op
       subjectType: 'gov-registry',
       subjectId: String(importId),
       after: {
-        files: incoming.files, full: incoming.full, total: r.total, added: r.added, changed: r.changed, unchanged: r.unchanged,
-        removedDomains: r.removedDomains, changedDomains: p.changed,
+        files: incoming.files,
+        full: incoming.full,
+        total: r.total,
+        added: r.added,
+        changed: r.changed,
+        unchanged: r.unchanged,
+        removedDomains: r.removedDomains,
+        changedDomains: p.changed,
       },
     });
     return r;
@@ -393,7 +429,9 @@ export async function registryView(db: Queryable, domain: string): Promise<Regis
   const loaded = await db.query<{ loaded: boolean }>('select exists (select 1 from gov_registry_imports where includes_full) as loaded');
   const found = new Map<string, RegistryEntry>();
   if (candidates.length) {
-    const { rows } = await db.query<DomainRow>('select domain, domain_type, agency, bureau, city, state from gov_domains where domain = any($1::text[])', [candidates]);
+    const { rows } = await db.query<DomainRow>('select domain, domain_type, agency, bureau, city, state from gov_domains where domain = any($1::text[])', [
+      candidates,
+    ]);
     for (const r of rows) {
       const entry: RegistryEntry = { domain: r.domain, domainType: r.domain_type };
       if (r.agency) entry.agency = r.agency;
@@ -431,7 +469,9 @@ export async function agencyOfDomain(db: Queryable, domain: string): Promise<Dom
   if (!parsed.ok) return undefined;
   const candidates = registryCandidates(parsed.domain);
   if (!candidates.length) return undefined;
-  const { rows } = await db.query<DomainRow>('select domain, domain_type, agency, bureau, city, state from gov_domains where domain = any($1::text[])', [candidates]);
+  const { rows } = await db.query<DomainRow>('select domain, domain_type, agency, bureau, city, state from gov_domains where domain = any($1::text[])', [
+    candidates,
+  ]);
   const nearest = candidates.map((c) => rows.find((r) => r.domain === c)).find(Boolean);
   if (!nearest) return undefined;
   return { domain: parsed.domain, registered: nearest.domain, domainType: nearest.domain_type, agency: nearest.agency ?? null, bureau: nearest.bureau ?? null };

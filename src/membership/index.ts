@@ -6,8 +6,19 @@ export { registryCandidates } from './eligibility.ts';
 export { agencyOfDomain, registryView, type DomainAgency } from './gov-registry.ts';
 export { confirmJoin, requestToJoin } from './join.ts';
 export {
-  canCoordinate, changeMembership, coordinatesAny, coordinatorAddresses, DELIVERY_MODES, findMember, findMemberByEmail, isActiveIn, membershipIn, membershipsOf, standingIn,
-  type DeliveryMode, type MemberRef,
+  canCoordinate,
+  changeMembership,
+  coordinatesAny,
+  coordinatorAddresses,
+  DELIVERY_MODES,
+  findMember,
+  findMemberByEmail,
+  isActiveIn,
+  membershipIn,
+  membershipsOf,
+  standingIn,
+  type DeliveryMode,
+  type MemberRef,
 } from './members.ts';
 export type { SessionMember, Standing } from './sessions.ts';
 export { DELIVERY_TEXT } from './views.tsx';

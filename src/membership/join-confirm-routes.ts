@@ -19,22 +19,37 @@ export function joinConfirmRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(
         reply,
         ConfirmButtonPage({
-          site: siteFor(ctx, req), title: `Confirm your request to join ${r.communityTitle}`,
-          lines: [`This confirms that ${r.email} belongs to you, ${r.name}.`, r.needsApproval ? 'A coordinator will then review your request.' : 'You will then be a member.'],
-          action: '/join/confirm', token: token!, csrf: reply.generateCsrf(), button: 'Confirm',
+          site: siteFor(ctx, req),
+          title: `Confirm your request to join ${r.communityTitle}`,
+          lines: [
+            `This confirms that ${r.email} belongs to you, ${r.name}.`,
+            r.needsApproval ? 'A coordinator will then review your request.' : 'You will then be a member.',
+          ],
+          action: '/join/confirm',
+          token: token!,
+          csrf: reply.generateCsrf(),
+          button: 'Confirm',
         }),
       );
     });
 
     app.post('/join/confirm', csrf, async (req, reply) => {
       const token = cleanToken(field(req.body, 'token'));
-      const result = token ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx), queue: ctx.queue, operator: ctx.config }) : { kind: 'invalid' as const };
+      const result = token
+        ? await confirmJoin(ctx.pool, token, { baseUrl: baseUrl(ctx), queue: ctx.queue, operator: ctx.config })
+        : { kind: 'invalid' as const };
       if (result.kind === 'ineligible') {
-        return sendPage(reply, MessagePage({
-          site: siteFor(ctx, req), title: `You can’t join ${result.communityTitle}`, alert: 'warning',
-          lines: [`Your email address is confirmed, but ${result.communityTitle} can’t take it now.`, result.message],
-          links: [{ href: `/communities/${result.communitySlug}`, label: `Back to ${result.communityTitle}` }],
-        }), 400);
+        return sendPage(
+          reply,
+          MessagePage({
+            site: siteFor(ctx, req),
+            title: `You can’t join ${result.communityTitle}`,
+            alert: 'warning',
+            lines: [`Your email address is confirmed, but ${result.communityTitle} can’t take it now.`, result.message],
+            links: [{ href: `/communities/${result.communitySlug}`, label: `Back to ${result.communityTitle}` }],
+          }),
+          400,
+        );
       }
       if (!('memberId' in result)) {
         return sendPage(reply, badLink(req, result.kind, 'join'), result.kind === 'invalid' ? 404 : 410);
@@ -42,17 +57,30 @@ export function joinConfirmRoutes(ctx: AppContext): FastifyPluginAsync {
       // The mailbox is proven: sign the person in.
       await signIn(reply, req, result.memberId);
       if (result.kind === 'joined') {
-        return sendPage(reply, MessagePage({
-          site: siteFor(ctx, req), title: `Welcome to ${result.communityTitle}`, alert: 'success',
-          lines: [`You are now a member of ${result.communityTitle}.`],
-          links: [{ href: `/communities/${result.communitySlug}`, label: `Go to ${result.communityTitle}` }, { href: '/account', label: 'Your account: choose how you get messages' }],
-        }));
+        return sendPage(
+          reply,
+          MessagePage({
+            site: siteFor(ctx, req),
+            title: `Welcome to ${result.communityTitle}`,
+            alert: 'success',
+            lines: [`You are now a member of ${result.communityTitle}.`],
+            links: [
+              { href: `/communities/${result.communitySlug}`, label: `Go to ${result.communityTitle}` },
+              { href: '/account', label: 'Your account: choose how you get messages' },
+            ],
+          }),
+        );
       }
-      return sendPage(reply, MessagePage({
-        site: siteFor(ctx, req), title: 'Thank you: your request is with a coordinator', alert: 'info',
-        lines: [`Your email address is confirmed. A coordinator of ${result.communityTitle} will review your request, and we will email you their answer.`],
-        links: [{ href: `/communities/${result.communitySlug}`, label: `Back to ${result.communityTitle}` }],
-      }));
+      return sendPage(
+        reply,
+        MessagePage({
+          site: siteFor(ctx, req),
+          title: 'Thank you: your request is with a coordinator',
+          alert: 'info',
+          lines: [`Your email address is confirmed. A coordinator of ${result.communityTitle} will review your request, and we will email you their answer.`],
+          links: [{ href: `/communities/${result.communitySlug}`, label: `Back to ${result.communityTitle}` }],
+        }),
+      );
     });
   };
 }

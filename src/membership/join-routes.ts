@@ -22,8 +22,12 @@ export function joinRoutes(ctx: AppContext): FastifyPluginAsync {
     app.post<{ Params: { slug: string } }>('/communities/:slug/join', csrf, async (req, reply) => {
       const c = await community(req.params.slug);
       const values: JoinFormValues = {
-        name: field(req.body, 'name', 200), jobTitle: field(req.body, 'jobTitle', 200), agency: field(req.body, 'agency', 200),
-        email: field(req.body, 'email', 320), reason: field(req.body, 'reason', 2000), accept: field(req.body, 'accept') === 'yes',
+        name: field(req.body, 'name', 200),
+        jobTitle: field(req.body, 'jobTitle', 200),
+        agency: field(req.body, 'agency', 200),
+        email: field(req.body, 'email', 320),
+        reason: field(req.body, 'reason', 2000),
+        accept: field(req.body, 'accept') === 'yes',
       };
       const errors: FieldErrors = {};
       if (!values.name) errors.name = 'Enter your full name.';
@@ -46,8 +50,17 @@ export function joinRoutes(ctx: AppContext): FastifyPluginAsync {
       let result;
       try {
         result = await requestToJoin(ctx.pool, {
-          community: c, email: values.email, name: values.name, jobTitle: values.jobTitle, agency: values.agency, reason: values.reason,
-          ip: req.ip, operator: ctx.config, linkHours: ctx.config.joinLinkHours, baseUrl: baseUrl(ctx), mail: ctx.mail,
+          community: c,
+          email: values.email,
+          name: values.name,
+          jobTitle: values.jobTitle,
+          agency: values.agency,
+          reason: values.reason,
+          ip: req.ip,
+          operator: ctx.config,
+          linkHours: ctx.config.joinLinkHours,
+          baseUrl: baseUrl(ctx),
+          mail: ctx.mail,
         });
       } catch (err) {
         if (!(err instanceof MailSendError)) throw err;
@@ -62,7 +75,8 @@ export function joinRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(
         reply,
         MessagePage({
-          site: siteFor(ctx, req), title: 'Check your email',
+          site: siteFor(ctx, req),
+          title: 'Check your email',
           lines: [
             `We sent a message to ${values.email}. Open the link in it to confirm your request to join ${c.title}.`,
             `The link expires in ${ctx.config.joinLinkHours} hours. If the message does not arrive in a few minutes, look in your junk or spam folder.`,

@@ -43,7 +43,14 @@ export function policyFor(community: JoinSettings, operator: OperatorLists): Eli
 /** The decision for an address in a community, with the .gov registry looked up. */
 export async function decide(db: Queryable, address: string, policy: EligibilityPolicy): Promise<EligibilityDecision> {
   const at = address.lastIndexOf('@');
-  const domain = at >= 0 ? address.slice(at + 1).trim().toLowerCase().replace(/\.$/, '') : '';
+  const domain =
+    at >= 0
+      ? address
+          .slice(at + 1)
+          .trim()
+          .toLowerCase()
+          .replace(/\.$/, '')
+      : '';
   const registry = await registryView(db, domain);
   return checkEligibility(address, policy, registry);
 }
@@ -132,7 +139,12 @@ export async function lookupJoinLink(db: Queryable, raw: string): Promise<{ stat
   return {
     state: 'valid',
     request: {
-      id: Number(r.id), communityId: Number(r.community_id), communitySlug: r.slug, communityTitle: r.title, email: r.email, name: r.name,
+      id: Number(r.id),
+      communityId: Number(r.community_id),
+      communitySlug: r.slug,
+      communityTitle: r.title,
+      email: r.email,
+      name: r.name,
       needsApproval: r.decision.outcome === 'needs-approval',
     },
   };
@@ -200,17 +212,34 @@ export async function confirmJoin(pool: pg.Pool, raw: string, opts: ConfirmOptio
     }
     if (decision.outcome === 'eligible') {
       await tx.query(`update join_requests set status = 'joined', decision = $2, confirmed_at = now() where id = $1`, [r.id, JSON.stringify(decision)]);
-      await changeMembership(tx, actor, { communityId: Number(r.community_id), memberId: member.id, status: 'active', governmentLevel: level, source: actor.source === 'email' ? 'email' : 'web', action: 'membership.join' });
-      await queueMail(tx, opts.queue, welcomeMail(r.email, community, `${opts.baseUrl}/communities/${community.slug}`, `${opts.baseUrl}/account`), { key: `welcome:${r.id}` });
+      await changeMembership(tx, actor, {
+        communityId: Number(r.community_id),
+        memberId: member.id,
+        status: 'active',
+        governmentLevel: level,
+        source: actor.source === 'email' ? 'email' : 'web',
+        action: 'membership.join',
+      });
+      await queueMail(tx, opts.queue, welcomeMail(r.email, community, `${opts.baseUrl}/communities/${community.slug}`, `${opts.baseUrl}/account`), {
+        key: `welcome:${r.id}`,
+      });
       return { kind: 'joined', memberId: member.id, communitySlug: community.slug, communityTitle: community.title };
     }
     // One request per person in the queue: this one replaces any older one still waiting.
     await endOpenJoinRequests(tx, settings.id, { email: r.email }, ['awaiting-approval']);
-    await tx.query(`update join_requests set status = 'awaiting-approval', decision = $2, confirmed_at = now() where id = $1`, [r.id, JSON.stringify(decision)]);
+    await tx.query(`update join_requests set status = 'awaiting-approval', decision = $2, confirmed_at = now() where id = $1`, [
+      r.id,
+      JSON.stringify(decision),
+    ]);
     const coordinators = await coordinatorAddresses(tx, Number(r.community_id));
     const reason = decision.reason;
     for (const to of coordinators) {
-      const notice = approvalNeededMail(to, community, { name: r.name, email: r.email, jobTitle: r.job_title, agency: r.agency, reason }, `${opts.baseUrl}/communities/${community.slug}/admin/requests`);
+      const notice = approvalNeededMail(
+        to,
+        community,
+        { name: r.name, email: r.email, jobTitle: r.job_title, agency: r.agency, reason },
+        `${opts.baseUrl}/communities/${community.slug}/admin/requests`,
+      );
       await queueMail(tx, opts.queue, notice, { key: `approval-needed:${r.id}:${to}` });
     }
     return { kind: 'awaiting-approval', memberId: member.id, communitySlug: community.slug, communityTitle: community.title };

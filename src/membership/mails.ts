@@ -6,8 +6,7 @@ interface CommunityRef {
   title: string;
 }
 
-const FOIA =
-  'Messages sent to this community are government records and may be released under the Freedom of Information Act (FOIA).';
+const FOIA = 'Messages sent to this community are government records and may be released under the Freedom of Information Act (FOIA).';
 
 export function confirmJoinMail(to: string, c: CommunityRef, link: string, hours: number, needsApproval: boolean): OutgoingMail {
   return {
@@ -45,7 +44,12 @@ export function alreadyMemberMail(to: string, c: CommunityRef, accountLink: stri
   };
 }
 
-export function approvalNeededMail(to: string, c: CommunityRef, applicant: { name: string; email: string; jobTitle?: string | null; agency?: string | null; reason: string }, queueLink: string): OutgoingMail {
+export function approvalNeededMail(
+  to: string,
+  c: CommunityRef,
+  applicant: { name: string; email: string; jobTitle?: string | null; agency?: string | null; reason: string },
+  queueLink: string,
+): OutgoingMail {
   return {
     to,
     subject: `Approval needed: ${applicant.name} asked to join ${c.title}`,

@@ -51,8 +51,17 @@ interface MemberRow {
 
 export function toMember(r: MemberRow): Member {
   return {
-    id: Number(r.id), email: r.email, name: r.name, jobTitle: r.job_title, agency: r.agency, governmentLevel: r.government_level,
-    expertise: r.expertise ?? [], bio: r.bio, bioPublic: r.bio_public, siteAdmin: r.site_admin, createdAt: r.created_at,
+    id: Number(r.id),
+    email: r.email,
+    name: r.name,
+    jobTitle: r.job_title,
+    agency: r.agency,
+    governmentLevel: r.government_level,
+    expertise: r.expertise ?? [],
+    bio: r.bio,
+    bioPublic: r.bio_public,
+    siteAdmin: r.site_admin,
+    createdAt: r.created_at,
   };
 }
 
@@ -95,14 +104,28 @@ export async function membershipsOf(db: Queryable, memberId: number): Promise<Me
   // how they take each community's list is the lists feature's (its subscriptions)
   const deliveries = await communityDeliveries(db, memberId);
   return rows.map((r) => ({
-    communityId: Number(r.community_id), communitySlug: r.slug, communityTitle: r.title, status: r.status, role: r.role,
-    deliveryMode: deliveries.get(Number(r.community_id)) ?? 'each', createdAt: r.created_at, updatedAt: r.updated_at,
+    communityId: Number(r.community_id),
+    communitySlug: r.slug,
+    communityTitle: r.title,
+    status: r.status,
+    role: r.role,
+    deliveryMode: deliveries.get(Number(r.community_id)) ?? 'each',
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   }));
 }
 
 /** `lock`: hold the row until the caller's transaction ends, so a ban cannot slip in between reading and changing it. */
-export async function membershipIn(db: Queryable, memberId: number, communityId: number, opts: { lock?: boolean } = {}): Promise<{ status: MembershipStatus; role: Role; deliveryMode: DeliveryMode } | undefined> {
-  const { rows } = await db.query(`select status, role from memberships where member_id = $1 and community_id = $2${opts.lock ? ' for update' : ''}`, [memberId, communityId]);
+export async function membershipIn(
+  db: Queryable,
+  memberId: number,
+  communityId: number,
+  opts: { lock?: boolean } = {},
+): Promise<{ status: MembershipStatus; role: Role; deliveryMode: DeliveryMode } | undefined> {
+  const { rows } = await db.query(`select status, role from memberships where member_id = $1 and community_id = $2${opts.lock ? ' for update' : ''}`, [
+    memberId,
+    communityId,
+  ]);
   const r = rows[0];
   return r ? { status: r.status, role: r.role, deliveryMode: await communityDelivery(db, communityId, memberId) } : undefined;
 }
@@ -135,9 +158,16 @@ export async function changeMembership(db: Queryable, actor: Actor, c: Membershi
     [c.communityId, c.memberId, c.status ?? null, c.role ?? null, c.governmentLevel ?? null, c.source],
   );
   if (c.deliveryMode) await setCommunityDelivery(db, c.communityId, c.memberId, c.deliveryMode);
-  if ((c.status ?? (before ? undefined : 'active')) === 'active' && before?.status !== 'active') await startSubscription(db, { communityId: c.communityId }, c.memberId);
+  if ((c.status ?? (before ? undefined : 'active')) === 'active' && before?.status !== 'active')
+    await startSubscription(db, { communityId: c.communityId }, c.memberId);
   const after = await membershipIn(db, c.memberId, c.communityId);
-  await recordAudit(db, actor, { action: c.action, subjectType: 'membership', subjectId: `${c.communityId}:${c.memberId}`, before, after: { ...after, source: c.source } });
+  await recordAudit(db, actor, {
+    action: c.action,
+    subjectType: 'membership',
+    subjectId: `${c.communityId}:${c.memberId}`,
+    before,
+    after: { ...after, source: c.source },
+  });
   if (c.status === 'banned' || c.status === 'removed') await endOpenJoinRequests(db, c.communityId, { memberId: c.memberId });
 }
 

@@ -14,7 +14,9 @@ export async function memberData(db: Queryable, memberId: number): Promise<Recor
        from join_requests r join communities c on c.id = r.community_id where lower(r.email) = lower($1) order by r.created_at`,
     [member.email],
   );
-  const sessions = await db.query('select created_at, last_seen_at, expires_at, ip, user_agent from sessions where member_id = $1 order by created_at', [memberId]);
+  const sessions = await db.query('select created_at, last_seen_at, expires_at, ip, user_agent from sessions where member_id = $1 order by created_at', [
+    memberId,
+  ]);
   const audit = await db.query(
     `select at, actor, source, action, subject_type, subject_id, before, after from audit_log
       where (subject_type = 'member' and subject_id = $1) or (subject_type = 'membership' and subject_id like '%:' || $1) or actor = $2

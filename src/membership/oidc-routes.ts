@@ -19,9 +19,26 @@ export function oidcSignInRoutes(ctx: AppContext): FastifyPluginAsync {
         started = await startOidc(oidc, `${baseUrl(ctx)}/signin/oidc/callback`, safeNext(req.query.next ?? ''));
       } catch (err) {
         if (!(err instanceof OidcError)) throw err;
-        return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'Sign-in is not available', lines: [err.message, 'Try again later, or sign in with a link by email.'], links: [{ href: '/signin', label: 'Sign in by email' }], alert: 'warning' }), 503);
+        return sendPage(
+          reply,
+          MessagePage({
+            site: siteFor(ctx, req),
+            title: 'Sign-in is not available',
+            lines: [err.message, 'Try again later, or sign in with a link by email.'],
+            links: [{ href: '/signin', label: 'Sign in by email' }],
+            alert: 'warning',
+          }),
+          503,
+        );
       }
-      reply.setCookie(OIDC_COOKIE, JSON.stringify(started.pending), { path: '/signin/oidc', httpOnly: true, sameSite: 'lax', secure: 'auto', signed: true, maxAge: 600 });
+      reply.setCookie(OIDC_COOKIE, JSON.stringify(started.pending), {
+        path: '/signin/oidc',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: 'auto',
+        signed: true,
+        maxAge: 600,
+      });
       return reply.redirect(started.url, 303);
     });
 
@@ -32,7 +49,17 @@ export function oidcSignInRoutes(ctx: AppContext): FastifyPluginAsync {
       const unsigned = raw ? req.unsignCookie(raw) : undefined;
       reply.clearCookie(OIDC_COOKIE, { path: '/signin/oidc' });
       const fail = (message: string) =>
-        sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'We could not sign you in', lines: [message], links: [{ href: '/signin', label: 'Try again' }], alert: 'error' }), 400);
+        sendPage(
+          reply,
+          MessagePage({
+            site: siteFor(ctx, req),
+            title: 'We could not sign you in',
+            lines: [message],
+            links: [{ href: '/signin', label: 'Try again' }],
+            alert: 'error',
+          }),
+          400,
+        );
       if (!unsigned?.valid || !unsigned.value) return fail('Your sign-in took too long or was started in another browser. Start again.');
       let email: string;
       try {
@@ -53,12 +80,26 @@ export function oidcSignInRoutes(ctx: AppContext): FastifyPluginAsync {
         return reply.redirect(pending.next ?? '/account', 303);
       }
       // Not a member: the verified address goes through the same rules as joining.
-      const decision = await decide(ctx.pool, email, { allowDomains: ctx.config.eligibleDomains, denyDomains: ctx.config.blockedDomains, eligibleLevels: 'all', allowExceptions: true });
+      const decision = await decide(ctx.pool, email, {
+        allowDomains: ctx.config.eligibleDomains,
+        denyDomains: ctx.config.blockedDomains,
+        eligibleLevels: 'all',
+        allowExceptions: true,
+      });
       const lines = [`${email} is not a member of any community here yet.`];
       if (decision.outcome === 'eligible') lines.push('Your address can join right away: choose a community and select its Join button.');
       else if (decision.outcome === 'needs-approval') lines.push('You can ask to join: a coordinator will review your request.');
       else lines.push(decision.message);
-      return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'You are not a member yet', lines, links: [{ href: '/communities', label: 'Communities you can join' }], alert: 'info' }));
+      return sendPage(
+        reply,
+        MessagePage({
+          site: siteFor(ctx, req),
+          title: 'You are not a member yet',
+          lines,
+          links: [{ href: '/communities', label: 'Communities you can join' }],
+          alert: 'info',
+        }),
+      );
     });
   };
 }

@@ -19,7 +19,13 @@ function configuration(s: OidcConfig): Promise<client.Configuration> {
     const insecure = new URL(s.issuer).protocol === 'http:'; // only localhost: checked in config
     const auth = s.clientSecret ? client.ClientSecretBasic(s.clientSecret) : client.None();
     const config = client
-      .discovery(new URL(s.issuer), s.clientId, s.clientSecret ? undefined : { token_endpoint_auth_method: 'none' }, auth, insecure ? { execute: [client.allowInsecureRequests] } : undefined)
+      .discovery(
+        new URL(s.issuer),
+        s.clientId,
+        s.clientSecret ? undefined : { token_endpoint_auth_method: 'none' },
+        auth,
+        insecure ? { execute: [client.allowInsecureRequests] } : undefined,
+      )
       .catch((err: Error) => {
         discovered = undefined; // try again next time
         throw new OidcError(`The sign-in provider at ${s.issuer} could not be reached (${err.message}).`);
@@ -39,7 +45,12 @@ export interface OidcPending {
 
 export async function startOidc(s: OidcConfig, redirectUri: string, next?: string): Promise<{ url: string; pending: OidcPending }> {
   const config = await configuration(s);
-  const pending: OidcPending = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), ...(next ? { next } : {}) };
+  const pending: OidcPending = {
+    state: client.randomState(),
+    nonce: client.randomNonce(),
+    verifier: client.randomPKCECodeVerifier(),
+    ...(next ? { next } : {}),
+  };
   const params: Record<string, string> = {
     redirect_uri: redirectUri,
     scope: s.scopes,
@@ -59,7 +70,12 @@ export async function finishOidc(s: OidcConfig, currentUrl: URL, pending: OidcPe
   const config = await configuration(s);
   let tokens;
   try {
-    tokens = await client.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true });
+    tokens = await client.authorizationCodeGrant(config, currentUrl, {
+      pkceCodeVerifier: pending.verifier,
+      expectedState: pending.state,
+      expectedNonce: pending.nonce,
+      idTokenExpected: true,
+    });
   } catch (err) {
     throw new OidcError(`The sign-in provider did not confirm who you are (${(err as Error).message}).`);
   }

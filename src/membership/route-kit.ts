@@ -56,7 +56,16 @@ export function membershipRouteKit(ctx: AppContext, app: FastifyInstance) {
 
   function tooMany(reply: FastifyReply, req: FastifyRequest, seconds: number) {
     reply.header('retry-after', String(seconds));
-    return sendPage(reply, MessagePage({ site: siteFor(ctx, req), title: 'Too many attempts', lines: [`You have tried this too many times. ${retryText(seconds)}`], alert: 'warning' }), 429);
+    return sendPage(
+      reply,
+      MessagePage({
+        site: siteFor(ctx, req),
+        title: 'Too many attempts',
+        lines: [`You have tried this too many times. ${retryText(seconds)}`],
+        alert: 'warning',
+      }),
+      429,
+    );
   }
 
   function badLink(req: FastifyRequest, state: DeadLink, kind: 'join' | 'signin'): string {
@@ -65,7 +74,10 @@ export function membershipRouteKit(ctx: AppContext, app: FastifyInstance) {
       invalid: 'This link is not valid. Check that you copied the whole link from the email.',
       expired: 'This link has expired.',
       used: 'This link has already been used.',
-      ended: kind === 'join' ? 'This link no longer works: a newer link was sent to this address, or the request was closed.' : 'This link no longer works for this address.',
+      ended:
+        kind === 'join'
+          ? 'This link no longer works: a newer link was sent to this address, or the request was closed.'
+          : 'This link no longer works for this address.',
     };
     return MessagePage({ site: siteFor(ctx, req), title: 'This link does not work', lines: [lines[state]], links: [again], alert: 'warning' });
   }

@@ -28,10 +28,13 @@ export interface SessionMember {
 
 export async function createSession(db: Queryable, memberId: number, opts: { days: number; ip?: string; userAgent?: string }): Promise<string> {
   const token = newToken();
-  await db.query(
-    `insert into sessions (id_hash, member_id, expires_at, ip, user_agent) values ($1, $2, now() + make_interval(days => $3), $4, $5)`,
-    [token.hash, memberId, opts.days, opts.ip ?? null, (opts.userAgent ?? '').slice(0, 300) || null],
-  );
+  await db.query(`insert into sessions (id_hash, member_id, expires_at, ip, user_agent) values ($1, $2, now() + make_interval(days => $3), $4, $5)`, [
+    token.hash,
+    memberId,
+    opts.days,
+    opts.ip ?? null,
+    (opts.userAgent ?? '').slice(0, 300) || null,
+  ]);
   return token.raw;
 }
 
@@ -73,7 +76,12 @@ export async function sessionMember(db: Queryable, raw: string, days: number): P
  * sessionMember, and a page's own query (see Alongside in platform/http/context.ts) in the same
  * round trip: the page's row whether or not the session is still valid (null when it has none).
  */
-export async function sessionMemberWith(db: Queryable, raw: string, days: number, q: Alongside): Promise<{ member: SessionMember | undefined; row: Record<string, unknown> | null }> {
+export async function sessionMemberWith(
+  db: Queryable,
+  raw: string,
+  days: number,
+  q: Alongside,
+): Promise<{ member: SessionMember | undefined; row: Record<string, unknown> | null }> {
   const n = q.values.length;
   const { rows } = await db.query<Record<string, unknown> & { alongside_found: boolean | null; session_member: SessionRow | null }>({
     name: `session-member+${q.name}`,

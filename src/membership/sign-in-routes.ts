@@ -17,7 +17,10 @@ export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
     const { csrf, hide, signIn, tooMany, badLink } = membershipRouteKit(ctx, app);
 
     app.get<{ Querystring: { next?: string } }>('/signin', hide, async (req, reply) => {
-      return sendPage(reply, SignInPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), next: safeNext(req.query.next ?? ''), oidcLabel: ctx.config.oidc?.label }));
+      return sendPage(
+        reply,
+        SignInPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), next: safeNext(req.query.next ?? ''), oidcLabel: ctx.config.oidc?.label }),
+      );
     });
 
     app.post('/signin', csrf, async (req, reply) => {
@@ -34,29 +37,61 @@ export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!byAddress.allowed) return tooMany(reply, req, byAddress.retryAfterSeconds);
       try {
         const base = baseUrl(ctx);
-        await requestSignIn(ctx.pool, { email: parsed.address, minutes: ctx.config.signInLinkMinutes, baseUrl: base, siteName: ctx.config.siteName, mail: ctx.mail, next });
+        await requestSignIn(ctx.pool, {
+          email: parsed.address,
+          minutes: ctx.config.signInLinkMinutes,
+          baseUrl: base,
+          siteName: ctx.config.siteName,
+          mail: ctx.mail,
+          next,
+        });
       } catch (err) {
         if (!(err instanceof MailSendError)) throw err;
         req.log.error({ err }, 'sign-in mail not sent');
-        return sendPage(reply, SignInPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), email, error: 'We could not send the email just now. Try again in a few minutes.', next, oidcLabel: ctx.config.oidc?.label }), 503);
+        return sendPage(
+          reply,
+          SignInPage({
+            site: siteFor(ctx, req),
+            csrf: reply.generateCsrf(),
+            email,
+            error: 'We could not send the email just now. Try again in a few minutes.',
+            next,
+            oidcLabel: ctx.config.oidc?.label,
+          }),
+          503,
+        );
       }
-      return sendPage(reply, MessagePage({
-        site: siteFor(ctx, req), title: 'Check your email', alert: 'success',
-        lines: [
-          `If ${parsed.address} belongs to a member, we have sent it a sign-in link. It expires in ${ctx.config.signInLinkMinutes} minutes.`,
-          'If nothing arrives, check your junk folder, or join a community first.',
-        ],
-      }));
+      return sendPage(
+        reply,
+        MessagePage({
+          site: siteFor(ctx, req),
+          title: 'Check your email',
+          alert: 'success',
+          lines: [
+            `If ${parsed.address} belongs to a member, we have sent it a sign-in link. It expires in ${ctx.config.signInLinkMinutes} minutes.`,
+            'If nothing arrives, check your junk folder, or join a community first.',
+          ],
+        }),
+      );
     });
 
     app.get<{ Querystring: { token?: string; next?: string } }>('/signin/confirm', hide, async (req, reply) => {
       const token = cleanToken(req.query.token);
       const state = token ? await signInLinkState(ctx.pool, token) : 'invalid';
       if (state !== 'valid') return sendPage(reply, badLink(req, state, 'signin'), state === 'invalid' ? 404 : 410);
-      return sendPage(reply, ConfirmButtonPage({
-        site: siteFor(ctx, req), title: 'Sign in', lines: ['Select the button to finish signing in on this device.'],
-        action: '/signin/confirm', token: token!, csrf: reply.generateCsrf(), button: 'Sign in', next: safeNext(req.query.next ?? ''),
-      }));
+      return sendPage(
+        reply,
+        ConfirmButtonPage({
+          site: siteFor(ctx, req),
+          title: 'Sign in',
+          lines: ['Select the button to finish signing in on this device.'],
+          action: '/signin/confirm',
+          token: token!,
+          csrf: reply.generateCsrf(),
+          button: 'Sign in',
+          next: safeNext(req.query.next ?? ''),
+        }),
+      );
     });
 
     app.post('/signin/confirm', csrf, async (req, reply) => {

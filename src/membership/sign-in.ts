@@ -9,7 +9,10 @@ import { hashToken, newToken } from '../platform/tokens.ts';
 import { signInMail } from './mails.ts';
 
 /** Send a sign-in link if the address belongs to a member (an active membership, or a site admin). */
-export async function requestSignIn(pool: pg.Pool, p: { email: string; minutes: number; baseUrl: string; siteName: string; mail: MailTransport; next?: string | undefined }): Promise<boolean> {
+export async function requestSignIn(
+  pool: pg.Pool,
+  p: { email: string; minutes: number; baseUrl: string; siteName: string; mail: MailTransport; next?: string | undefined },
+): Promise<boolean> {
   const { rows } = await pool.query<{ id: number; email: string }>(
     `select m.id, m.email from members m where lower(m.email) = lower($1)
         and (m.site_admin or exists (select 1 from memberships s where s.member_id = m.id and s.status = 'active'))`,
@@ -19,9 +22,13 @@ export async function requestSignIn(pool: pg.Pool, p: { email: string; minutes: 
   if (!member) return false;
   const token = newToken();
   await pool.query(`insert into sign_in_links (token_hash, member_id, expires_at) values ($1, $2, now() + make_interval(mins => $3))`, [
-    token.hash, member.id, p.minutes,
+    token.hash,
+    member.id,
+    p.minutes,
   ]);
-  await p.mail.send(signInMail(member.email, `${p.baseUrl}/signin/confirm?token=${token.raw}${p.next ? `&next=${encodeURIComponent(p.next)}` : ''}`, p.minutes, p.siteName));
+  await p.mail.send(
+    signInMail(member.email, `${p.baseUrl}/signin/confirm?token=${token.raw}${p.next ? `&next=${encodeURIComponent(p.next)}` : ''}`, p.minutes, p.siteName),
+  );
   return true;
 }
 
@@ -30,7 +37,10 @@ export async function requestSignIn(pool: pg.Pool, p: { email: string; minutes: 
  * the person may sign in is checked again now, as when the link was mailed: a link mailed before
  * a ban or a removal from their last community does not sign them in afterwards.
  */
-export async function useSignInLink(db: Queryable, raw: string): Promise<{ ok: true; memberId: number } | { ok: false; why: 'invalid' | 'expired' | 'used' | 'ended' }> {
+export async function useSignInLink(
+  db: Queryable,
+  raw: string,
+): Promise<{ ok: true; memberId: number } | { ok: false; why: 'invalid' | 'expired' | 'used' | 'ended' }> {
   const used = await db.query<{ member_id: number; allowed: boolean }>(
     `update sign_in_links l set used_at = now() where token_hash = $1 and used_at is null and expires_at > now()
      returning member_id, exists (select 1 from members m where m.id = l.member_id

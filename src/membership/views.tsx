@@ -55,13 +55,12 @@ export function JoinPage(p: { site: Site; c: CommunityRef; csrf: string; values?
     >
       <h1 safe>{`Join ${p.c.title}`}</h1>
       <p class="usa-intro">
-        Membership is for government employees and contractors. Use your official work email address: we decide from it whether you can join
-        right away.
+        Membership is for government employees and contractors. Use your official work email address: we decide from it whether you can join right away.
       </p>
       {p.allowExceptions ? (
         <p>
-          If your address is not a .gov or .mil address (for example, you are a contractor), you can still ask: a community coordinator will
-          review your request after you confirm your email address.
+          If your address is not a .gov or .mil address (for example, you are a contractor), you can still ask: a community coordinator will review your request
+          after you confirm your email address.
         </p>
       ) : (
         ''
@@ -70,9 +69,25 @@ export function JoinPage(p: { site: Site; c: CommunityRef; csrf: string; values?
       <form class="usa-form usa-form--large" method="post" action={`/communities/${p.c.slug}/join`} novalidate>
         <CsrfField token={p.csrf} />
         <TextField name="name" label="Full name" value={v?.name} error={errors.name} required autocomplete="name" />
-        <TextField name="email" label="Work email address" type="email" value={v?.email} error={errors.email} required autocomplete="email" hint="For example, jane.doe@agency.gov" />
+        <TextField
+          name="email"
+          label="Work email address"
+          type="email"
+          value={v?.email}
+          error={errors.email}
+          required
+          autocomplete="email"
+          hint="For example, jane.doe@agency.gov"
+        />
         <TextField name="jobTitle" label="Job title" value={v?.jobTitle} error={errors.jobTitle} required autocomplete="organization-title" />
-        <TextField name="agency" label="Agency or organization" value={v?.agency} error={errors.agency} autocomplete="organization" hint="Leave blank and we fill it in from your address when we can." />
+        <TextField
+          name="agency"
+          label="Agency or organization"
+          value={v?.agency}
+          error={errors.agency}
+          autocomplete="organization"
+          hint="Leave blank and we fill it in from your address when we can."
+        />
         {/* agency-lookup.js says here what it filled in from the .gov registry */}
         <p class="usa-hint margin-top-1" id="agency-lookup" aria-live="polite"></p>
         {p.allowExceptions ? (
@@ -96,12 +111,17 @@ export function JoinPage(p: { site: Site; c: CommunityRef; csrf: string; values?
           <div class="usa-alert usa-alert--info usa-alert--slim usa-alert--no-icon">
             <div class="usa-alert__body">
               <p class="usa-alert__text">
-                <strong>Public records notice:</strong> messages sent to this community are government records and may be released under
-                the Freedom of Information Act (FOIA).
+                <strong>Public records notice:</strong> messages sent to this community are government records and may be released under the Freedom of
+                Information Act (FOIA).
               </p>
             </div>
           </div>
-          <Checkbox name="accept" label="I accept the community guidelines and understand the public records notice." checked={v?.accept} error={errors.accept} />
+          <Checkbox
+            name="accept"
+            label="I accept the community guidelines and understand the public records notice."
+            checked={v?.accept}
+            error={errors.accept}
+          />
         </fieldset>
         <button class="usa-button margin-top-3" type="submit">
           Ask to join
@@ -177,7 +197,15 @@ function ManageLinks(p: { memberships: Membership[]; siteAdmin: boolean }): JSX.
   );
 }
 
-export function AccountPage(p: { site: Site; csrf: string; member: Member; memberships: Membership[]; siteAdmin?: boolean; saved?: string; errors?: FieldErrors }): string {
+export function AccountPage(p: {
+  site: Site;
+  csrf: string;
+  member: Member;
+  memberships: Membership[];
+  siteAdmin?: boolean;
+  saved?: string;
+  errors?: FieldErrors;
+}): string {
   const m = p.member;
   const errors = p.errors ?? {};
   const active = p.memberships.filter((x) => x.status === 'active');
@@ -208,9 +236,7 @@ export function AccountPage(p: { site: Site; csrf: string; member: Member; membe
                     {ms.communityTitle}
                   </a>
                 </th>
-                <td data-label="Role">
-                  {ms.role}
-                </td>
+                <td data-label="Role">{ms.role}</td>
                 <td data-label="How you get messages">
                   <form method="post" action={`/account/memberships/${ms.communitySlug}`} class="display-flex flex-align-end">
                     <CsrfField token={p.csrf} />
@@ -255,7 +281,13 @@ export function AccountPage(p: { site: Site; csrf: string; member: Member; membe
         <TextField name="name" label="Full name" value={m.name} error={errors.name} required autocomplete="name" />
         <TextField name="jobTitle" label="Job title" value={m.jobTitle} error={errors.jobTitle} autocomplete="organization-title" />
         <TextField name="agency" label="Agency or organization" value={m.agency} error={errors.agency} autocomplete="organization" />
-        <TextField name="expertise" label="Topics you know well" value={m.expertise.join(', ')} error={errors.expertise} hint="Separate topics with commas, for example: accessibility, analytics, crisis communication." />
+        <TextField
+          name="expertise"
+          label="Topics you know well"
+          value={m.expertise.join(', ')}
+          error={errors.expertise}
+          hint="Separate topics with commas, for example: accessibility, analytics, crisis communication."
+        />
         <TextArea name="bio" label="Short bio" value={m.bio} error={errors.bio} maxlength={1000} />
         <Checkbox name="bioPublic" label="Show my name, agency and bio to the public (your email address is never shown)." checked={m.bioPublic} />
         <button class="usa-button" type="submit">
@@ -291,7 +323,14 @@ export function AccountPage(p: { site: Site; csrf: string; member: Member; membe
   );
 }
 
-export function RequestsPage(p: { site: Site; c: CommunityRef; csrf: string; requests: AwaitingApproval[]; notice?: string; errors?: Record<number, string> }): string {
+export function RequestsPage(p: {
+  site: Site;
+  c: CommunityRef;
+  csrf: string;
+  requests: AwaitingApproval[];
+  notice?: string;
+  errors?: Record<number, string>;
+}): string {
   return toHtml(
     <Page
       site={p.site}
@@ -301,8 +340,8 @@ export function RequestsPage(p: { site: Site; c: CommunityRef; csrf: string; req
     >
       <h1 safe>{`Requests to join ${p.c.title}`}</h1>
       <p>
-        These people confirmed their email address, but their address alone did not show that they may join. Approve or deny each one; they
-        are told by email. <a href={`/communities/${p.c.slug}/members`}>See the member directory</a>.
+        These people confirmed their email address, but their address alone did not show that they may join. Approve or deny each one; they are told by email.{' '}
+        <a href={`/communities/${p.c.slug}/members`}>See the member directory</a>.
       </p>
       <SuccessNotice text={p.notice} />
       {p.requests.length === 0 ? <p>No requests are waiting.</p> : ''}
@@ -350,7 +389,15 @@ export function RequestsPage(p: { site: Site; c: CommunityRef; csrf: string; req
   );
 }
 
-export function DirectoryPage(p: { site: Site; c: CommunityRef; csrf: string; q: string; entries: DirectoryEntry[]; coordinator: boolean; notice?: string }): string {
+export function DirectoryPage(p: {
+  site: Site;
+  c: CommunityRef;
+  csrf: string;
+  q: string;
+  entries: DirectoryEntry[];
+  coordinator: boolean;
+  notice?: string;
+}): string {
   return toHtml(
     <Page
       site={p.site}
@@ -420,9 +467,7 @@ export function DirectoryPage(p: { site: Site; c: CommunityRef; csrf: string; q:
                   <td data-label="Email" safe>
                     {e.email ?? ''}
                   </td>
-                  <td data-label="Role">
-                    {e.role}
-                  </td>
+                  <td data-label="Role">{e.role}</td>
                   <td data-label="Actions">
                     <form method="post" action={`/communities/${p.c.slug}/members/${e.memberId}`} class="display-flex flex-align-end">
                       <CsrfField token={p.csrf} />
@@ -455,7 +500,14 @@ export function DirectoryPage(p: { site: Site; c: CommunityRef; csrf: string; q:
   );
 }
 
-export function ImportPage(p: { site: Site; c: CommunityRef; csrf: string; csv?: string; error?: string; report?: { rows: ImportRow[]; counts: Record<ImportCategory, number>; applied?: { joined: number; queued: number } } }): string {
+export function ImportPage(p: {
+  site: Site;
+  c: CommunityRef;
+  csrf: string;
+  csv?: string;
+  error?: string;
+  report?: { rows: ImportRow[]; counts: Record<ImportCategory, number>; applied?: { joined: number; queued: number } };
+}): string {
   const errors: FieldErrors = p.error ? { csv: p.error } : {};
   const r = p.report;
   return toHtml(
@@ -463,12 +515,17 @@ export function ImportPage(p: { site: Site; c: CommunityRef; csrf: string; csv?:
       site={p.site}
       title={`Import members into ${p.c.title}`}
       section="communities"
-      breadcrumbs={[{ href: '/communities', label: 'Communities' }, { href: `/communities/${p.c.slug}`, label: p.c.title }, { href: `/communities/${p.c.slug}/admin`, label: 'Manage' }, { label: 'Import members' }]}
+      breadcrumbs={[
+        { href: '/communities', label: 'Communities' },
+        { href: `/communities/${p.c.slug}`, label: p.c.title },
+        { href: `/communities/${p.c.slug}/admin`, label: 'Manage' },
+        { label: 'Import members' },
+      ]}
     >
       <h1 safe>{`Import members into ${p.c.title}`}</h1>
       <p>
-        Paste a CSV export of an existing list: one person per line with <code>email, name, title</code> (and optionally <code>agency</code>). A
-        first line naming the columns is fine. Eligible addresses become members; addresses that need a person go to the{' '}
+        Paste a CSV export of an existing list: one person per line with <code>email, name, title</code> (and optionally <code>agency</code>). A first line
+        naming the columns is fine. Eligible addresses become members; addresses that need a person go to the{' '}
         <a href={`/communities/${p.c.slug}/admin/requests`}>requests queue</a>; the rest are listed below and skipped.
       </p>
       {r ? (
@@ -510,9 +567,7 @@ export function ImportPage(p: { site: Site; c: CommunityRef; csrf: string; csv?:
                     <td data-label="Email" safe>
                       {row.email || '(blank)'}
                     </td>
-                    <td data-label="Result">
-                      {row.category}
-                    </td>
+                    <td data-label="Result">{row.category}</td>
                     <td data-label="Why" safe>
                       {row.note}
                     </td>

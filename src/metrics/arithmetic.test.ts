@@ -16,7 +16,11 @@ const day = (d: string, values: Record<string, number>): DayRow => ({ day: d, va
 
 describe('combining days', () => {
   test('sums add up; the member count is the last day’s', () => {
-    const days = [day('2026-03-02', { 'members.total': 10, 'members.joins': 10, posts: 2 }), day('2026-03-03', { 'members.total': 9, 'members.leaves': 1 }), day('2026-03-04', { 'members.total': 12, 'members.joins': 3, posts: 5 })];
+    const days = [
+      day('2026-03-02', { 'members.total': 10, 'members.joins': 10, posts: 2 }),
+      day('2026-03-03', { 'members.total': 9, 'members.leaves': 1 }),
+      day('2026-03-04', { 'members.total': 12, 'members.joins': 3, posts: 5 }),
+    ];
     const t = combine(days, defs);
     assert.equal(t['members.total'], 12);
     assert.equal(t['members.joins'], 13);
@@ -36,12 +40,19 @@ describe('weeks', () => {
     // Thursday March 5 to Tuesday March 17, 2026
     const days = eachDay('2026-03-05', '2026-03-17').map((d, i) => day(d, { posts: 1, 'members.total': 100 + i }));
     const weeks = byWeek(days, defs);
-    assert.deepEqual(weeks.map((w) => [w.week, w.from, w.to, w.partial, w.values['posts'], w.values['members.total']]), [
-      ['2026-03-02', '2026-03-05', '2026-03-08', true, 4, 103],
-      ['2026-03-09', '2026-03-09', '2026-03-15', false, 7, 110],
-      ['2026-03-16', '2026-03-16', '2026-03-17', true, 2, 112],
-    ]);
-    assert.equal(weeks.reduce((n, w) => n + (w.values['posts'] ?? 0), 0), 13, 'no day lost or counted twice');
+    assert.deepEqual(
+      weeks.map((w) => [w.week, w.from, w.to, w.partial, w.values['posts'], w.values['members.total']]),
+      [
+        ['2026-03-02', '2026-03-05', '2026-03-08', true, 4, 103],
+        ['2026-03-09', '2026-03-09', '2026-03-15', false, 7, 110],
+        ['2026-03-16', '2026-03-16', '2026-03-17', true, 2, 112],
+      ],
+    );
+    assert.equal(
+      weeks.reduce((n, w) => n + (w.values['posts'] ?? 0), 0),
+      13,
+      'no day lost or counted twice',
+    );
   });
   test('weeks start on Monday, also across a year end', () => {
     assert.equal(weekOf('2026-03-08'), '2026-03-02');
@@ -50,11 +61,19 @@ describe('weeks', () => {
   });
   test('active posters are distinct people, per week and over the range', () => {
     const p = countPosters([
-      { day: '2026-03-02', poster: '1' }, { day: '2026-03-03', poster: '1' }, { day: '2026-03-03', poster: 'x@y.gov' },
+      { day: '2026-03-02', poster: '1' },
+      { day: '2026-03-03', poster: '1' },
+      { day: '2026-03-03', poster: 'x@y.gov' },
       { day: '2026-03-10', poster: '1' },
     ]);
     assert.equal(p.total, 2);
-    assert.deepEqual([...p.byWeek], [['2026-03-02', 2], ['2026-03-09', 1]]);
+    assert.deepEqual(
+      [...p.byWeek],
+      [
+        ['2026-03-02', 2],
+        ['2026-03-09', 1],
+      ],
+    );
   });
 });
 
@@ -96,7 +115,10 @@ describe('date range', () => {
       assert.equal(r.ok, false);
       return r.ok ? {} : { errors: r.errors, values: r.values };
     };
-    assert.deepEqual(bad({ from: '2026-02-30', to: '2026-03-01' }), { errors: { from: 'Enter the start date as year-month-day, for example 2026-01-01.' }, values: { from: '2026-02-30', to: '2026-03-01' } });
+    assert.deepEqual(bad({ from: '2026-02-30', to: '2026-03-01' }), {
+      errors: { from: 'Enter the start date as year-month-day, for example 2026-01-01.' },
+      values: { from: '2026-02-30', to: '2026-03-01' },
+    });
     assert.match(bad({ to: '11/23/2026' }).errors!.to!, /year-month-day/);
     assert.match(bad({ to: '2026-11-24' }).errors!.to!, /cannot be after today \(Nov 23, 2026\)/);
     assert.match(bad({ from: '2026-05-02', to: '2026-05-01' }).errors!.from!, /on or before the end date/);
@@ -111,11 +133,22 @@ function figures(over: Partial<DashboardFigures> = {}): DashboardFigures {
   const days = eachDay('2026-03-02', '2026-03-08').map((d, i) => day(d, { 'members.total': 10 + i, 'members.joins': 1, posts: i }));
   days[3]!.values['members.leaves'] = 2;
   return {
-    range: { from: '2026-03-02', to: '2026-03-08' }, days,
-    weeks: byWeek(days, DEFINITIONS).map((w) => ({ ...w, posters: 3 })), totals: combine(days, DEFINITIONS), membersBefore: 9,
-    posters: 3, replies: { threads: 4, answered: 3, medianSeconds: 5400 },
-    byLevel: [{ name: 'federal', members: 12 }], byAgency: [{ name: '=HYPERLINK("x")', members: 2 }, { name: 'GSA, "TTS"', members: 1 }],
-    breakdownAt: null, liveDays: [], unrolledDays: [], ...over,
+    range: { from: '2026-03-02', to: '2026-03-08' },
+    days,
+    weeks: byWeek(days, DEFINITIONS).map((w) => ({ ...w, posters: 3 })),
+    totals: combine(days, DEFINITIONS),
+    membersBefore: 9,
+    posters: 3,
+    replies: { threads: 4, answered: 3, medianSeconds: 5400 },
+    byLevel: [{ name: 'federal', members: 12 }],
+    byAgency: [
+      { name: '=HYPERLINK("x")', members: 2 },
+      { name: 'GSA, "TTS"', members: 1 },
+    ],
+    breakdownAt: null,
+    liveDays: [],
+    unrolledDays: [],
+    ...over,
   };
 }
 
@@ -128,7 +161,10 @@ describe('tables', () => {
   });
   test('every source has its table, and the summary adds up the range', () => {
     const tables = dashboardTables(figures());
-    assert.deepEqual(tables.map((t) => t.slug), ['summary', 'membership', 'posts', 'bounces', 'events', 'speaker-requests', 'levels', 'agencies']);
+    assert.deepEqual(
+      tables.map((t) => t.slug),
+      ['summary', 'membership', 'posts', 'bounces', 'events', 'speaker-requests', 'levels', 'agencies'],
+    );
     const summary = new Map(tables[0]!.rows.map((r) => [r[0], r[1]]));
     assert.equal(summary.get('Joined'), 7);
     assert.equal(summary.get('Left'), 2);
@@ -140,6 +176,10 @@ describe('tables', () => {
   });
   test('CSV quotes commas and quotes, and defuses spreadsheet formulas', () => {
     const csv = tableCsv(dashboardTables(figures()).find((t) => t.slug === 'agencies')!);
-    assert.deepEqual(parse(csv), [['Agency', 'Members'], [`'=HYPERLINK("x")`, '2'], ['GSA, "TTS"', '1']]);
+    assert.deepEqual(parse(csv), [
+      ['Agency', 'Members'],
+      [`'=HYPERLINK("x")`, '2'],
+      ['GSA, "TTS"', '1'],
+    ]);
   });
 });

@@ -45,7 +45,10 @@ export function byWeek(days: DayRow[], definitions: MetricDefinition[]): WeekRow
     else groups.set(w, [d]);
   }
   return [...groups].map(([week, rows]) => ({
-    week, from: rows[0]!.day, to: rows[rows.length - 1]!.day, partial: rows.length < 7 || rows[0]!.day !== week || rows[rows.length - 1]!.day !== addDays(week, 6),
+    week,
+    from: rows[0]!.day,
+    to: rows[rows.length - 1]!.day,
+    partial: rows.length < 7 || rows[0]!.day !== week || rows[rows.length - 1]!.day !== addDays(week, 6),
     values: combine(rows, definitions),
   }));
 }

@@ -4,12 +4,20 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { BarChart, describe as describeChart, labelIndexes, LineChart, niceMax, ticks, type ChartPoint, type ChartProps } from './charts.tsx';
 
 const points = (values: number[]): ChartPoint[] => values.map((value, i) => ({ label: `D${i}`, longLabel: `day ${i}`, value }));
-const chart = (values: number[], extra: Partial<ChartProps> = {}): ChartProps => ({ id: 'c1', title: 'Membership growth', unit: 'members', points: points(values), ...extra });
+const chart = (values: number[], extra: Partial<ChartProps> = {}): ChartProps => ({
+  id: 'c1',
+  title: 'Membership growth',
+  unit: 'members',
+  points: points(values),
+  ...extra,
+});
 
 type Node = Record<string, unknown>;
 function parse(svg: string): Node {
   assert.equal(XMLValidator.validate(svg), true, 'well-formed XML');
-  return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['rect', 'circle', 'text', 'g', 'line'].includes(name) }).parse(svg).svg as Node;
+  return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['rect', 'circle', 'text', 'g', 'line'].includes(name) }).parse(
+    svg,
+  ).svg as Node;
 }
 
 function accessible(svg: Node, id = 'c1') {
@@ -77,7 +85,10 @@ describe('line chart', () => {
     const ys = (svg.circle as Node[]).map((c) => Number(c['@cy']));
     const base = Math.max(...(svg.g as Node[]).map((g) => Number(((g.line as Node[])[0] as Node)['@y1'])));
     assert.deepEqual(ys, [base, base, base]);
-    assert.deepEqual((svg.g as Node[]).map((g) => String((g.text as Node[])[0]!['#text'])), ['0', '1']);
+    assert.deepEqual(
+      (svg.g as Node[]).map((g) => String((g.text as Node[])[0]!['#text'])),
+      ['0', '1'],
+    );
   });
   test('no data says so, in the picture and in its description', () => {
     const svg = parse(LineChart(chart([])));
@@ -86,7 +97,15 @@ describe('line chart', () => {
     assert.equal(String((svg.desc as Node)['#text']), 'No members in this date range.');
   });
   test('titles and labels are escaped', () => {
-    const out = LineChart({ id: 'x', title: 'A <b>&</b> "q"', unit: 'members', points: [{ label: '<i>', longLabel: '<script>', value: 1 }, { label: 'b', longLabel: 'b', value: 2 }] });
+    const out = LineChart({
+      id: 'x',
+      title: 'A <b>&</b> "q"',
+      unit: 'members',
+      points: [
+        { label: '<i>', longLabel: '<script>', value: 1 },
+        { label: 'b', longLabel: 'b', value: 2 },
+      ],
+    });
     assert.equal(XMLValidator.validate(out), true);
     assert.doesNotMatch(out, /<b>|<i>|<script>/);
   });

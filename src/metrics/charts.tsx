@@ -107,7 +107,15 @@ function Frame(p: ChartProps & { kind: 'line' | 'bar'; top: number; children: Ht
 
 function Empty(p: ChartProps) {
   return (
-    <svg xmlns="http://www.w3.org/2000/svg" class="sg-chart" viewBox={`0 0 ${W} 80`} width="100%" role="img" aria-labelledby={`${p.id}-title ${p.id}-desc`} font-size="14">
+    <svg
+      xmlns="http://www.w3.org/2000/svg"
+      class="sg-chart"
+      viewBox={`0 0 ${W} 80`}
+      width="100%"
+      role="img"
+      aria-labelledby={`${p.id}-title ${p.id}-desc`}
+      font-size="14"
+    >
       <title id={`${p.id}-title`} safe>
         {p.title}
       </title>
@@ -160,7 +168,13 @@ export function BarChart(p: ChartProps): string {
   return (
     <Frame {...p} kind="bar" top={top}>
       {p.points.map((pt, i) => (
-        <rect x={(x(i) - bar / 2).toFixed(1)} y={y(pt.value).toFixed(1)} width={bar.toFixed(1)} height={(PAD.top + PLOT_H - y(pt.value)).toFixed(1)} fill={BAR} />
+        <rect
+          x={(x(i) - bar / 2).toFixed(1)}
+          y={y(pt.value).toFixed(1)}
+          width={bar.toFixed(1)}
+          height={(PAD.top + PLOT_H - y(pt.value)).toFixed(1)}
+          fill={BAR}
+        />
       ))}
       {xLabels(p, x)}
     </Frame>

@@ -55,7 +55,9 @@ export async function dashboardFigures(db: Queryable, scope: Scope, range: DateR
     [before, range.to, community],
   );
   const rolled = new Set(
-    (await db.query<{ day: string }>(`select to_char(day, 'YYYY-MM-DD') as day from metrics_rollups where day between $1 and $2`, [before, range.to])).rows.map((r) => r.day),
+    (await db.query<{ day: string }>(`select to_char(day, 'YYYY-MM-DD') as day from metrics_rollups where day between $1 and $2`, [before, range.to])).rows.map(
+      (r) => r.day,
+    ),
   );
   const values = new Map<Day, Record<string, number>>();
   for (const r of stored.rows) {
@@ -90,7 +92,8 @@ export async function dashboardFigures(db: Queryable, scope: Scope, range: DateR
     for (const f of r.figures) if (inScope(scope, f.communityId)) v[f.metric] = (v[f.metric] ?? 0) + f.value;
     values.set(d, v);
     for (const p of r.posters) if (inScope(scope, p.communityId)) posterPairs.push({ day: d, poster: p.poster });
-    for (const t of r.replies) if (inScope(scope, t.communityId) && t.startedOn >= range.from && t.startedOn <= range.to) replies.set(t.threadId, t.replySeconds);
+    for (const t of r.replies)
+      if (inScope(scope, t.communityId) && t.startedOn >= range.from && t.startedOn <= range.to) replies.set(t.threadId, t.replySeconds);
   }
 
   if (!rolled.has(before) && before >= first) {
@@ -104,7 +107,8 @@ export async function dashboardFigures(db: Queryable, scope: Scope, range: DateR
   const breakdown = await memberBreakdown(db, scope);
   const definitions = metricDefinitions();
   return {
-    range, days,
+    range,
+    days,
     weeks: byWeek(days, definitions).map((w) => ({ ...w, posters: posters.byWeek.get(w.week) ?? 0 })),
     totals: combine(days, definitions),
     membersBefore: values.get(before)?.['members.total'],
@@ -157,8 +161,15 @@ export async function emailsPerWeek(db: Queryable, communityId: number, now = ne
 }
 
 /** The community page's list traffic: emails a week, or the imported figure while the list has had no post. */
-export async function listTraffic(db: Queryable, communityId: number, earlier: string | undefined, now = new Date()): Promise<{ perWeek: number; posts: number; none: boolean; earlier?: string | undefined }> {
+export async function listTraffic(
+  db: Queryable,
+  communityId: number,
+  earlier: string | undefined,
+  now = new Date(),
+): Promise<{ perWeek: number; posts: number; none: boolean; earlier?: string | undefined }> {
   const week = await emailsPerWeek(db, communityId, now);
-  const none = week.posts === 0 && !(await db.query(`select 1 from posts p join lists l on l.id = p.list_id where l.community_id = $1 limit 1`, [communityId])).rows.length;
+  const none =
+    week.posts === 0 &&
+    !(await db.query(`select 1 from posts p join lists l on l.id = p.list_id where l.community_id = $1 limit 1`, [communityId])).rows.length;
   return { perWeek: week.perWeek, posts: week.posts, none, earlier };
 }

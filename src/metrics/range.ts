@@ -7,8 +7,7 @@ export const DEFAULT_DAYS = 84;
 const EARLIEST: Day = '2000-01-01';
 
 export type RangeResult =
-  | { ok: true; range: DateRange; values: { from: string; to: string } }
-  | { ok: false; errors: Record<string, string>; values: { from: string; to: string } };
+  { ok: true; range: DateRange; values: { from: string; to: string } } | { ok: false; errors: Record<string, string>; values: { from: string; to: string } };
 
 /** Read `from` and `to` (YYYY-MM-DD, UTC days); blank means the last twelve weeks to today. */
 export function parseRange(query: { from?: unknown; to?: unknown }, now = new Date()): RangeResult {
@@ -23,7 +22,8 @@ export function parseRange(query: { from?: unknown; to?: unknown }, now = new Da
   if (!from) errors.from = 'Enter the start date as year-month-day, for example 2026-01-01.';
   else if (from < EARLIEST) errors.from = `Choose a start date on or after ${dayLabel(EARLIEST)}.`;
   else if (to && !errors.to && from > to) errors.from = 'The start date must be on or before the end date. Swap the two dates or pick an earlier start.';
-  else if (to && !errors.to && daysBetween(from, to) + 1 > MAX_DAYS) errors.from = `Choose at most ${MAX_DAYS} days. For a longer period, look at (or download) one year at a time.`;
+  else if (to && !errors.to && daysBetween(from, to) + 1 > MAX_DAYS)
+    errors.from = `Choose at most ${MAX_DAYS} days. For a longer period, look at (or download) one year at a time.`;
   if (Object.keys(errors).length || !from || !to) return { ok: false, errors, values };
   return { ok: true, range: { from, to }, values: { from, to } };
 }

@@ -65,7 +65,11 @@ export async function threadReplies(db: Queryable, w: DayWindow): Promise<Thread
     [w.start, w.end],
   );
   return rows.map((r) => ({
-    threadId: Number(r.id), communityId: Number(r.community_id), startedOn: dayOf(r.started_at), startedAt: r.started_at, firstReplyAt: r.first_reply_at,
+    threadId: Number(r.id),
+    communityId: Number(r.community_id),
+    startedOn: dayOf(r.started_at),
+    startedAt: r.started_at,
+    firstReplyAt: r.first_reply_at,
     replySeconds: r.first_reply_at ? Math.round((r.first_reply_at.getTime() - r.started_at.getTime()) / 1000) : null,
   }));
 }
@@ -87,16 +91,24 @@ export async function storeDay(db: Queryable, r: DayRollup): Promise<void> {
     [r.day, kept.map((f) => f.communityId), kept.map((f) => f.metric), kept.map((f) => f.value)],
   );
   await db.query('delete from metrics_poster_days where day = $1', [r.day]);
-  await db.query(
-    `insert into metrics_poster_days (community_id, day, poster) select c, $1::date, p from unnest($2::bigint[], $3::text[]) as x(c, p)`,
-    [r.day, r.posters.map((p) => p.communityId), r.posters.map((p) => p.poster)],
-  );
+  await db.query(`insert into metrics_poster_days (community_id, day, poster) select c, $1::date, p from unnest($2::bigint[], $3::text[]) as x(c, p)`, [
+    r.day,
+    r.posters.map((p) => p.communityId),
+    r.posters.map((p) => p.poster),
+  ]);
   await db.query(
     `insert into metrics_thread_replies (thread_id, community_id, started_on, started_at, first_reply_at, reply_seconds)
      select * from unnest($1::bigint[], $2::bigint[], $3::date[], $4::timestamptz[], $5::timestamptz[], $6::bigint[])
      on conflict (thread_id) do update set community_id = excluded.community_id, started_on = excluded.started_on, started_at = excluded.started_at,
        first_reply_at = excluded.first_reply_at, reply_seconds = excluded.reply_seconds`,
-    [r.replies.map((t) => t.threadId), r.replies.map((t) => t.communityId), r.replies.map((t) => t.startedOn), r.replies.map((t) => t.startedAt), r.replies.map((t) => t.firstReplyAt), r.replies.map((t) => t.replySeconds)],
+    [
+      r.replies.map((t) => t.threadId),
+      r.replies.map((t) => t.communityId),
+      r.replies.map((t) => t.startedOn),
+      r.replies.map((t) => t.startedAt),
+      r.replies.map((t) => t.firstReplyAt),
+      r.replies.map((t) => t.replySeconds),
+    ],
   );
   await db.query(`insert into metrics_rollups (day) values ($1) on conflict (day) do update set computed_at = now()`, [r.day]);
 }

@@ -28,7 +28,10 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsync {
 
     function siteAdmin(req: FastifyRequest) {
       if (!req.viewer) throw new SignInRequiredError('Sign in to see site metrics.');
-      if (!req.viewer.siteAdmin) throw new ForbiddenError('Only site administrators can see metrics for all communities. Coordinators find their community’s metrics on its Manage page.');
+      if (!req.viewer.siteAdmin)
+        throw new ForbiddenError(
+          'Only site administrators can see metrics for all communities. Coordinators find their community’s metrics on its Manage page.',
+        );
     }
 
     async function page(req: FastifyRequest<RangeQuery>, reply: FastifyReply, scope: Scope, base: string, c?: { slug: string; title: string }) {
@@ -43,7 +46,10 @@ export function metricsRoutes(ctx: AppContext): FastifyPluginAsync {
       const m = /^([a-z0-9-]+)\.csv$/.exec(req.params.table);
       const range = parseRange(req.query);
       if (!range.ok) {
-        return reply.code(400).type('text/plain; charset=utf-8').send(`${Object.values(range.errors).join('\n')}\n`);
+        return reply
+          .code(400)
+          .type('text/plain; charset=utf-8')
+          .send(`${Object.values(range.errors).join('\n')}\n`);
       }
       const figures = m ? await dashboardFigures(ctx.pool, scope, range.range) : undefined;
       const table = figures && dashboardTables(figures).find((t) => t.slug === m![1]);

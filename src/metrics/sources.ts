@@ -32,7 +32,14 @@ export const membersSource: MetricSource = {
   async daily(db, w) {
     // today so far: the window ends now, not at midnight
     const partial = w.end.getTime() - w.start.getTime() < 86_400_000;
-    const { rows } = await db.query<{ community_id: string; joins: number; leaves: number; previous: string | null; current: number | null; later_net: number | null }>(
+    const { rows } = await db.query<{
+      community_id: string;
+      joins: number;
+      leaves: number;
+      previous: string | null;
+      current: number | null;
+      later_net: number | null;
+    }>(
       `with moves as (
          select community_id,
                 count(*) filter (where to_status = 'active' and from_status is distinct from 'active')::int as joins,
@@ -113,7 +120,8 @@ export const bouncesSource: MetricSource = {
 export const eventsSource: MetricSource = {
   name: 'events',
   title: 'Event registrations and attendance per week',
-  description: 'Registrations are sign-ups made that day (including any later cancelled); registered and attended count the people booked on, and marked present at, sessions held that day.',
+  description:
+    'Registrations are sign-ups made that day (including any later cancelled); registered and attended count the people booked on, and marked present at, sessions held that day.',
   metrics: [
     { metric: 'events.registrations', label: 'Registrations made', combine: 'sum' },
     { metric: 'events.registered', label: 'Registered for sessions held', combine: 'sum' },

@@ -49,16 +49,18 @@ export function membershipTable(f: DashboardFigures): DashboardTable {
 
 /** One weekly table per source (posts with its active posters). */
 export function sourceTables(f: DashboardFigures): DashboardTable[] {
-  return metricSources().filter((s) => s !== membersSource).map((s) => {
-    const posts = s === postsSource;
-    return {
-      slug: s.name,
-      title: s.title,
-      columns: ['Week', ...s.metrics.map((m) => m.label), ...(posts ? ['Active posters'] : [])],
-      rows: f.weeks.map((w) => [weekText(w), ...s.metrics.map((m) => w.values[m.metric] ?? 0), ...(posts ? [w.posters] : [])]),
-      note: s.description,
-    };
-  });
+  return metricSources()
+    .filter((s) => s !== membersSource)
+    .map((s) => {
+      const posts = s === postsSource;
+      return {
+        slug: s.name,
+        title: s.title,
+        columns: ['Week', ...s.metrics.map((m) => m.label), ...(posts ? ['Active posters'] : [])],
+        rows: f.weeks.map((w) => [weekText(w), ...s.metrics.map((m) => w.values[m.metric] ?? 0), ...(posts ? [w.posters] : [])]),
+        note: s.description,
+      };
+    });
 }
 
 export function summaryTable(f: DashboardFigures): DashboardTable {
@@ -88,7 +90,12 @@ export function summaryTable(f: DashboardFigures): DashboardTable {
 }
 
 export function levelTable(f: DashboardFigures): DashboardTable {
-  return { slug: 'levels', title: 'Members by level of government', columns: ['Level of government', 'Members'], rows: f.byLevel.map((c) => [c.name, c.members]) };
+  return {
+    slug: 'levels',
+    title: 'Members by level of government',
+    columns: ['Level of government', 'Members'],
+    rows: f.byLevel.map((c) => [c.name, c.members]),
+  };
 }
 
 export function agencyTable(f: DashboardFigures): DashboardTable {

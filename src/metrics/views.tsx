@@ -141,7 +141,9 @@ function ChartBlock({ chart, svg, kind }: { chart: ChartProps; svg: string; kind
 /** The members line: one point per day, or per week for long ranges (as the table). */
 export function membershipPoints(f: DashboardFigures): ChartPoint[] {
   if (daysBetween(f.range.from, f.range.to) < DAILY_LIMIT) {
-    return f.days.filter((d) => d.values['members.total'] !== undefined).map((d) => ({ label: shortDayLabel(d.day), longLabel: dayLabel(d.day), value: d.values['members.total']! }));
+    return f.days
+      .filter((d) => d.values['members.total'] !== undefined)
+      .map((d) => ({ label: shortDayLabel(d.day), longLabel: dayLabel(d.day), value: d.values['members.total']! }));
   }
   return byWeek(f.days, membersSource.metrics)
     .filter((w) => w.values['members.total'] !== undefined)
@@ -149,13 +151,22 @@ export function membershipPoints(f: DashboardFigures): ChartPoint[] {
 }
 
 export function postPoints(f: DashboardFigures): ChartPoint[] {
-  return f.weeks.map((w) => ({ label: shortDayLabel(w.week), longLabel: `week of ${dayLabel(w.week)}${w.partial ? ', part' : ''}`, value: w.values['posts'] ?? 0 }));
+  return f.weeks.map((w) => ({
+    label: shortDayLabel(w.week),
+    longLabel: `week of ${dayLabel(w.week)}${w.partial ? ', part' : ''}`,
+    value: w.values['posts'] ?? 0,
+  }));
 }
 
 export function DashboardPage(p: DashboardProps): string {
   const title = p.community ? `Metrics for ${p.community.title}` : 'Metrics for all communities';
   const crumbs: Crumb[] = p.community
-    ? [{ href: '/communities', label: 'Communities' }, { href: `/communities/${p.community.slug}`, label: p.community.title }, { href: `/communities/${p.community.slug}/admin`, label: 'Manage' }, { label: 'Metrics' }]
+    ? [
+        { href: '/communities', label: 'Communities' },
+        { href: `/communities/${p.community.slug}`, label: p.community.title },
+        { href: `/communities/${p.community.slug}/admin`, label: 'Manage' },
+        { label: 'Metrics' },
+      ]
     : [{ href: '/communities', label: 'Communities' }, { label: 'Metrics' }];
   const errors = p.range.ok ? {} : p.range.errors;
   const f = p.figures;
@@ -222,7 +233,9 @@ export function DashboardPage(p: DashboardProps): string {
 
           <h2>Who the members are</h2>
           <p>
-            {f.breakdownAt ? `Members by level of government and by agency as of the last roll-up (${f.breakdownAt.toISOString().slice(0, 16).replace('T', ' ')} UTC).` : 'Members by level of government and by agency, counted just now.'}
+            {f.breakdownAt
+              ? `Members by level of government and by agency as of the last roll-up (${f.breakdownAt.toISOString().slice(0, 16).replace('T', ' ')} UTC).`
+              : 'Members by level of government and by agency, counted just now.'}
           </p>
           <TableView t={table('levels')} csv={csv(table('levels'))} />
           <TableView t={table('agencies')} csv={csv(table('agencies'))} limit={TOP_AGENCIES} />

@@ -57,12 +57,16 @@ export async function startPlatform(config: Config, progress: (line: string) => 
     queue = await openQueue(db.pool, { worker: isWorker, onError: (err) => log.error({ err }, 'job queue error') });
     if (config.roles.includes('web')) {
       app = await buildServer({ config, pool: db.pool, mail, queue });
-      progress(mail.kind === 'relay' ? 'Mail: through the SMTP relay (SMTP_URL).' : `Mail: no relay configured; messages are written to ${config.dataDir}/outbox/`);
+      progress(
+        mail.kind === 'relay' ? 'Mail: through the SMTP relay (SMTP_URL).' : `Mail: no relay configured; messages are written to ${config.dataDir}/outbox/`,
+      );
       try {
         await app.listen({ host: config.host, port: config.port });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-          throw new PortInUseError(`Port ${config.port} on ${config.host} is already in use. Stop the other program or start with PORT=<another port> (PORT=0 picks a free one).`);
+          throw new PortInUseError(
+            `Port ${config.port} on ${config.host} is already in use. Stop the other program or start with PORT=<another port> (PORT=0 picks a free one).`,
+          );
         }
         throw err;
       }

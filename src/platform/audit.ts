@@ -22,6 +22,14 @@ export async function recordAudit(db: Queryable, actor: Actor, e: AuditEntry): P
   await db.query(
     `insert into audit_log (actor, source, action, subject_type, subject_id, before, after)
      values ($1, $2, $3, $4, $5, $6, $7)`,
-    [actor.name, actor.source, e.action, e.subjectType, e.subjectId, e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after)],
+    [
+      actor.name,
+      actor.source,
+      e.action,
+      e.subjectType,
+      e.subjectId,
+      e.before === undefined ? null : JSON.stringify(e.before),
+      e.after === undefined ? null : JSON.stringify(e.after),
+    ],
   );
 }

@@ -5,7 +5,10 @@
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(`${setting}: ${message}`);
   }
 }
@@ -60,7 +63,10 @@ export const DOMAIN_PATTERN = /^(\*\.)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(\.[a-z0
 
 export function parseDomainList(raw: string | undefined, env: string): string[] {
   if (!raw) return [];
-  const items = raw.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean);
   for (const d of items) {
     if (!DOMAIN_PATTERN.test(d)) throw new ConfigError(env, `"${d}" is not a domain or *.suffix pattern; write e.g. fs.fed.us,si.edu,*.state.ny.us`);
   }
@@ -78,7 +84,8 @@ export function bounceSetting(raw: string | undefined, env: string, key: 'thresh
   if (raw === undefined || raw.trim() === '') return BOUNCE_DEFAULTS[key];
   const whole = key !== 'threshold';
   const example = whole ? 'a whole number such as 3' : 'a number such as 5 or 2.5';
-  if (!(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(raw.trim())) throw new ConfigError(env, `"${raw}" is not ${whole ? 'a whole number' : 'a number'}; write ${example}.`);
+  if (!(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(raw.trim()))
+    throw new ConfigError(env, `"${raw}" is not ${whole ? 'a whole number' : 'a number'}; write ${example}.`);
   const value = Number(raw);
   if (!whole && !(Number.isFinite(value) && value > 0)) throw new ConfigError(env, `it must be a number greater than 0 (it is ${value}). Write ${example}.`);
   return value;

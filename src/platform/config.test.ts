@@ -28,7 +28,10 @@ test('each bad value names its setting and what is allowed', () => {
     [{ SOCIALGOV_SEED: 'maybe' }, /^SOCIALGOV_SEED: "maybe" is not true or false/],
     [{ PUBLIC_URL: 'ftp://x' }, /^PUBLIC_URL: must start with http: or https:/],
     [{ DKIM_SELECTOR: 'sg' }, /^DKIM_PRIVATE_KEY_FILE: set both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or neither\.$/],
-    [{ DKIM_SELECTOR: 'sg,sge', DKIM_PRIVATE_KEY_FILE: '/k.pem' }, /^DKIM_PRIVATE_KEY_FILE: 1 key files for 2 selectors in DKIM_SELECTOR; give one key file per selector/],
+    [
+      { DKIM_SELECTOR: 'sg,sge', DKIM_PRIVATE_KEY_FILE: '/k.pem' },
+      /^DKIM_PRIVATE_KEY_FILE: 1 key files for 2 selectors in DKIM_SELECTOR; give one key file per selector/,
+    ],
     [{ DKIM_SELECTOR: 'sg,sg', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: "sg" is named twice/],
     [{ DKIM_SELECTOR: 'sg,,sge', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: has an empty selector between commas/],
     [{ ARC_SEAL: 'yes' }, /^ARC_SEAL: "yes" must be on or off/],
@@ -39,7 +42,11 @@ test('each bad value names its setting and what is allowed', () => {
     [{ MAIL_IN_TRUSTED_PEERS: 'postfix.local' }, /^MAIL_IN_TRUSTED_PEERS: "postfix\.local" is not an IP address/],
   ];
   for (const [env, message] of cases) {
-    assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message) && !err.message.includes('\n'), JSON.stringify(env));
+    assert.throws(
+      () => loadConfig(env),
+      (err: unknown) => err instanceof ConfigError && message.test(err.message) && !err.message.includes('\n'),
+      JSON.stringify(env),
+    );
   }
 });
 
@@ -54,7 +61,13 @@ test('DKIM keys: one, or several paired with their selectors in order', () => {
   const one = loadConfig({ DKIM_SELECTOR: ' sg2026 ', DKIM_PRIVATE_KEY_FILE: '/etc/socialgov/dkim.pem' });
   assert.deepEqual([one.dkimSelectors, one.dkimKeyFiles], [['sg2026'], ['/etc/socialgov/dkim.pem']]);
   const two = loadConfig({ DKIM_SELECTOR: 'sg2026, sg2026e', DKIM_PRIVATE_KEY_FILE: '/etc/rsa.pem, /etc/ed.pem' });
-  assert.deepEqual([two.dkimSelectors, two.dkimKeyFiles], [['sg2026', 'sg2026e'], ['/etc/rsa.pem', '/etc/ed.pem']]);
+  assert.deepEqual(
+    [two.dkimSelectors, two.dkimKeyFiles],
+    [
+      ['sg2026', 'sg2026e'],
+      ['/etc/rsa.pem', '/etc/ed.pem'],
+    ],
+  );
 });
 
 test('ARC sealing: on when there is an RSA DKIM key unless ARC_SEAL=off', () => {
@@ -96,8 +109,13 @@ test('OpenID Connect settings come as a pair, over https (http only for localhos
   assert.equal(loadConfig({}).oidc, undefined);
   const c = loadConfig({ OIDC_ISSUER: 'https://secure.login.gov/', OIDC_CLIENT_ID: 'urn:gov:gsa:openidconnect.profiles:sp:sso:gsa:socialgov' });
   assert.deepEqual(c.oidc, {
-    issuer: 'https://secure.login.gov', clientId: 'urn:gov:gsa:openidconnect.profiles:sp:sso:gsa:socialgov', clientSecret: undefined,
-    scopes: 'openid email', acrValues: undefined, prompt: 'select_account', label: 'Sign in with Login.gov',
+    issuer: 'https://secure.login.gov',
+    clientId: 'urn:gov:gsa:openidconnect.profiles:sp:sso:gsa:socialgov',
+    clientSecret: undefined,
+    scopes: 'openid email',
+    acrValues: undefined,
+    prompt: 'select_account',
+    label: 'Sign in with Login.gov',
   });
   assert.throws(() => loadConfig({ OIDC_ISSUER: 'https://secure.login.gov' }), /^.*OIDC_CLIENT_ID: is required when OIDC_ISSUER is set/);
   assert.throws(() => loadConfig({ OIDC_CLIENT_ID: 'x' }), /OIDC_ISSUER: is required when OIDC_CLIENT_ID is set/);
@@ -107,8 +125,15 @@ test('OpenID Connect settings come as a pair, over https (http only for localhos
 
 test('the footer identifier: agency and required links are optional; a link is an https:// address or a path on this site', () => {
   const none = loadConfig({});
-  assert.deepEqual([none.agencyName, none.aboutUrl, none.accessibilityUrl, none.foiaUrl, none.noFearUrl, none.privacyUrl], [undefined, undefined, undefined, undefined, undefined, undefined]);
-  const set = loadConfig({ SOCIALGOV_AGENCY: ' General Services Administration ', SOCIALGOV_FOIA_URL: 'https://www.gsa.gov/foia', SOCIALGOV_ACCESSIBILITY_URL: '/accessibility' });
+  assert.deepEqual(
+    [none.agencyName, none.aboutUrl, none.accessibilityUrl, none.foiaUrl, none.noFearUrl, none.privacyUrl],
+    [undefined, undefined, undefined, undefined, undefined, undefined],
+  );
+  const set = loadConfig({
+    SOCIALGOV_AGENCY: ' General Services Administration ',
+    SOCIALGOV_FOIA_URL: 'https://www.gsa.gov/foia',
+    SOCIALGOV_ACCESSIBILITY_URL: '/accessibility',
+  });
   assert.equal(set.agencyName, 'General Services Administration');
   assert.equal(set.foiaUrl, 'https://www.gsa.gov/foia');
   assert.equal(set.accessibilityUrl, '/accessibility');

@@ -133,9 +133,17 @@ export interface OidcConfig {
 
 /** OpenID Connect settings: documented with the others, validated together. */
 export const OIDC_SETTINGS: ReadonlyArray<{ env: string; defaultText: string; description: string }> = [
-  { env: 'OIDC_ISSUER', defaultText: '(none: sign-in by mailed link only)', description: 'OpenID Connect provider for a "Sign in with ..." button, e.g. `https://secure.login.gov` (https; http only for localhost).' },
+  {
+    env: 'OIDC_ISSUER',
+    defaultText: '(none: sign-in by mailed link only)',
+    description: 'OpenID Connect provider for a "Sign in with ..." button, e.g. `https://secure.login.gov` (https; http only for localhost).',
+  },
   { env: 'OIDC_CLIENT_ID', defaultText: '(none)', description: 'The client id registered with the provider (required with OIDC_ISSUER).' },
-  { env: 'OIDC_CLIENT_SECRET', defaultText: '(none: PKCE public client)', description: 'Client secret, if the provider issued one. Without it socialgov uses PKCE, as Login.gov allows.' },
+  {
+    env: 'OIDC_CLIENT_SECRET',
+    defaultText: '(none: PKCE public client)',
+    description: 'Client secret, if the provider issued one. Without it socialgov uses PKCE, as Login.gov allows.',
+  },
   { env: 'OIDC_SCOPES', defaultText: '`openid email`', description: 'Scopes to ask for; the provider must return a verified `email`.' },
   { env: 'OIDC_ACR_VALUES', defaultText: '(none)', description: 'acr_values to send, e.g. `http://idmanagement.gov/ns/assurance/ial/1` for Login.gov.' },
   { env: 'OIDC_PROMPT', defaultText: '`select_account`', description: 'The `prompt` to send (Login.gov requires `select_account`); `none-sent` sends none.' },
@@ -155,7 +163,8 @@ function parseOidc(merged: Record<string, string | undefined>): OidcConfig | und
     throw new ConfigError('OIDC_ISSUER', `"${issuer}" is not a URL; write it as https://provider.example.gov`);
   }
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local)) throw new ConfigError('OIDC_ISSUER', 'must use https:// (http:// is allowed only for localhost).');
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local))
+    throw new ConfigError('OIDC_ISSUER', 'must use https:// (http:// is allowed only for localhost).');
   return {
     issuer: issuer.replace(/\/+$/, ''),
     clientId,
@@ -199,12 +208,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const s of SETTINGS) out[s.key] = s.parse(merged[s.env], s.env);
   out.oidc = parseOidc(merged);
   const config = out as Config;
-  if (!!config.mailInTlsCert !== !!config.mailInTlsKey) throw new ConfigError(config.mailInTlsCert ? 'MAIL_IN_TLS_KEY' : 'MAIL_IN_TLS_CERT', 'set both MAIL_IN_TLS_CERT and MAIL_IN_TLS_KEY, or neither.');
-  if (!!config.dkimSelectors.length !== !!config.dkimKeyFiles.length) throw new ConfigError(config.dkimSelectors.length ? 'DKIM_PRIVATE_KEY_FILE' : 'DKIM_SELECTOR', 'set both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or neither.');
+  if (!!config.mailInTlsCert !== !!config.mailInTlsKey)
+    throw new ConfigError(config.mailInTlsCert ? 'MAIL_IN_TLS_KEY' : 'MAIL_IN_TLS_CERT', 'set both MAIL_IN_TLS_CERT and MAIL_IN_TLS_KEY, or neither.');
+  if (!!config.dkimSelectors.length !== !!config.dkimKeyFiles.length)
+    throw new ConfigError(
+      config.dkimSelectors.length ? 'DKIM_PRIVATE_KEY_FILE' : 'DKIM_SELECTOR',
+      'set both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or neither.',
+    );
   if (config.dkimSelectors.length !== config.dkimKeyFiles.length) {
-    throw new ConfigError('DKIM_PRIVATE_KEY_FILE', `${config.dkimKeyFiles.length} key files for ${config.dkimSelectors.length} selectors in DKIM_SELECTOR; give one key file per selector, in the same order.`);
+    throw new ConfigError(
+      'DKIM_PRIVATE_KEY_FILE',
+      `${config.dkimKeyFiles.length} key files for ${config.dkimSelectors.length} selectors in DKIM_SELECTOR; give one key file per selector, in the same order.`,
+    );
   }
-  if (config.arcSeal === 'on' && !config.dkimSelectors.length) throw new ConfigError('ARC_SEAL', 'ARC sealing needs an RSA key: set DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or ARC_SEAL=off.');
+  if (config.arcSeal === 'on' && !config.dkimSelectors.length)
+    throw new ConfigError('ARC_SEAL', 'ARC sealing needs an RSA key: set DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or ARC_SEAL=off.');
   const twice = config.dkimSelectors.find((sel, i) => config.dkimSelectors.indexOf(sel) !== i);
   if (twice) throw new ConfigError('DKIM_SELECTOR', `"${twice}" is named twice; each key needs a selector of its own.`);
   return config;

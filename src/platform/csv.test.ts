@@ -16,7 +16,14 @@ test('a text cell a spreadsheet would run as a formula gets a leading apostrophe
 });
 
 test('the file: header and rows defused, quoted where needed, and read back cell for cell', () => {
-  const csv = toCsv(['name', 'note'], [['=HYPERLINK("http://x","y")', 'line one\nline two, with "quotes"'], ['Ana', -1], ['@cmd', null]]);
+  const csv = toCsv(
+    ['name', 'note'],
+    [
+      ['=HYPERLINK("http://x","y")', 'line one\nline two, with "quotes"'],
+      ['Ana', -1],
+      ['@cmd', null],
+    ],
+  );
   assert.deepEqual(parse(csv), [
     ['name', 'note'],
     [`'=HYPERLINK("http://x","y")`, 'line one\nline two, with "quotes"'],

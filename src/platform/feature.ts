@@ -58,7 +58,10 @@ export function installFeatures(features: readonly Feature[]): void {
 
 /** The installed features, in order. Throws when nothing installed them (import src/app first). */
 export function installedFeatures(): readonly Feature[] {
-  if (!installed) throw new NoFeaturesError('No features are installed: start socialgov through src/app (its index.ts installs every feature), not through src/platform directly.');
+  if (!installed)
+    throw new NoFeaturesError(
+      'No features are installed: start socialgov through src/app (its index.ts installs every feature), not through src/platform directly.',
+    );
   return installed;
 }
 

@@ -21,10 +21,14 @@ export interface WorkerContext {
 }
 
 async function registerPlatformJobs(w: WorkerContext): Promise<void> {
-  await w.worker.work<{ id: number }>(MAIL_JOB, async ({ id }) => {
-    const result = await deliverQueuedMail(w.pool, w.mail, id);
-    if (result === 'refused') w.log('queued mail refused by the relay; not retried', { id });
-  }, { concurrency: 2 });
+  await w.worker.work<{ id: number }>(
+    MAIL_JOB,
+    async ({ id }) => {
+      const result = await deliverQueuedMail(w.pool, w.mail, id);
+      if (result === 'refused') w.log('queued mail refused by the relay; not retried', { id });
+    },
+    { concurrency: 2 },
+  );
 }
 
 export async function registerAllJobs(w: WorkerContext): Promise<void> {

@@ -76,7 +76,8 @@ function limited<A extends unknown[], R>(n: number, run: (...args: A) => Promise
       return await run(...args);
     } finally {
       const next = waiting.shift();
-      if (next) next(); // the slot passes straight to the next caller
+      if (next)
+        next(); // the slot passes straight to the next caller
       else active--;
     }
   };
@@ -150,18 +151,25 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
       if (!data.length) return;
       await ensure(name);
       const jobs = data.map((d) => ({
-        name, data: d,
-        retryLimit: o.retryLimit ?? 5, retryDelay: o.retryDelay ?? 30, retryBackoff: o.retryBackoff ?? true,
+        name,
+        data: d,
+        retryLimit: o.retryLimit ?? 5,
+        retryDelay: o.retryDelay ?? 30,
+        retryBackoff: o.retryBackoff ?? true,
         ...(o.expireInSeconds ? { expireInSeconds: o.expireInSeconds } : {}),
       }));
       // pg-boss's insert returns nothing and skips a job silently (unknown queue, a conflict): count the rows.
       let inserted = 0;
       const db = o.db ?? pool;
-      await boss.insert(jobs, { db: { executeSql: async (text: string, values?: unknown[]) => {
-        const result = await db.query(text, values as unknown[]);
-        inserted += result.rowCount ?? 0;
-        return result;
-      } } } as PgBoss.InsertOptions);
+      await boss.insert(jobs, {
+        db: {
+          executeSql: async (text: string, values?: unknown[]) => {
+            const result = await db.query(text, values as unknown[]);
+            inserted += result.rowCount ?? 0;
+            return result;
+          },
+        },
+      } as PgBoss.InsertOptions);
       if (inserted !== jobs.length) throw new QueueError(`The job queue took ${inserted} of ${jobs.length} "${name}" jobs.`);
       if (!o.db) for (const w of workersByName.get(name) ?? []) boss.notifyWorker(w);
     },
@@ -170,13 +178,17 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
       const ids: string[] = [];
       for (let i = 0; i < (o.concurrency ?? 1); i++) {
         ids.push(
-          await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, (jobs) => track((async () => {
-            // Fetched as the queue stops: not run now; failing it makes it retried soon (not after it expires).
-            if (stopping) throw new QueueError('The worker stopped before this job ran; it is retried.');
-            for (const job of jobs as Array<PgBoss.Job<object> & { retryCount?: number }>) {
-              await handler(job.data as never, { id: job.id, retryCount: job.retryCount ?? 0 });
-            }
-          })())),
+          await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, (jobs) =>
+            track(
+              (async () => {
+                // Fetched as the queue stops: not run now; failing it makes it retried soon (not after it expires).
+                if (stopping) throw new QueueError('The worker stopped before this job ran; it is retried.');
+                for (const job of jobs as Array<PgBoss.Job<object> & { retryCount?: number }>) {
+                  await handler(job.data as never, { id: job.id, retryCount: job.retryCount ?? 0 });
+                }
+              })(),
+            ),
+          ),
         );
       }
       workersByName.set(name, [...(workersByName.get(name) ?? []), ...ids]);
@@ -196,10 +208,7 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
       const deadline = Math.max(started + 10_000, Date.now() + 2_000);
       while (underway.size && Date.now() < deadline) {
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          Promise.allSettled([...underway]),
-          new Promise((r) => (timer = setTimeout(r, deadline - Date.now()))),
-        ]);
+        await Promise.race([Promise.allSettled([...underway]), new Promise((r) => (timer = setTimeout(r, deadline - Date.now())))]);
         clearTimeout(timer);
         await new Promise((r) => setImmediate(r)); // let what just ended start what follows it
       }

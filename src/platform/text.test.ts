@@ -10,7 +10,8 @@ test('names: control characters (C0, DEL, C1) and bidi overrides are refused, wi
     assert.match(nameProblem(name) ?? '', /direction of the text/, JSON.stringify(name));
   }
   assert.match(nameProblem('Eve\u001b]0;x\u0007', 'The guest author’s name') ?? '', /^The guest author’s name can’t contain/);
-  for (const name of ['Pat Doe', 'Zoë O’Brien-Núñez', 'محمد علي', 'יעל כהן', '王小明', 'Dr. J. R. "Bob" Smith, Jr.']) assert.equal(nameProblem(name), undefined, name);
+  for (const name of ['Pat Doe', 'Zoë O’Brien-Núñez', 'محمد علي', 'יעל כהן', '王小明', 'Dr. J. R. "Bob" Smith, Jr.'])
+    assert.equal(nameProblem(name), undefined, name);
 });
 
 test('printable: control and invisible characters are shown as escapes, never sent to the terminal raw', () => {

@@ -31,7 +31,9 @@ export async function isReviewer(db: Queryable, member: { memberId: number; site
  * shared data (it depends only on the address's domain); whether they review is always read.
  */
 export async function registryViewer(
-  db: Queryable, member: { memberId: number; email: string; name: string | null; siteAdmin: boolean }, all?: Agency[],
+  db: Queryable,
+  member: { memberId: number; email: string; name: string | null; siteAdmin: boolean },
+  all?: Agency[],
   homeAgency: (email: string, agencies: Agency[]) => Promise<number | undefined> = (email, agencies) => memberHomeAgency(db, email, agencies),
   /** Whether they review, when this request already read it (with the session); else read here. */
   reviewer?: boolean,
@@ -39,7 +41,9 @@ export async function registryViewer(
   const agencies = all ?? (await listAgencies(db));
   const home = await homeAgency(member.email, agencies);
   return {
-    memberId: member.memberId, email: member.email, name: member.name,
+    memberId: member.memberId,
+    email: member.email,
+    name: member.name,
     reviewer: reviewer ?? (await isReviewer(db, member)),
     homeAgencyId: home,
     agencyIds: home === undefined ? new Set() : withDescendants(agencies, [home]),
@@ -73,7 +77,8 @@ export async function removeReviewer(db: Queryable, actor: Actor, email: string)
   const m = await findMemberByEmail(db, email);
   if (!m) return false;
   const r = await db.query('delete from registry_reviewers where member_id = $1', [m.id]);
-  if (r.rowCount) await recordAudit(db, actor, { action: 'registry.reviewer.remove', subjectType: 'member', subjectId: String(m.id), before: { email: m.email } });
+  if (r.rowCount)
+    await recordAudit(db, actor, { action: 'registry.reviewer.remove', subjectType: 'member', subjectId: String(m.id), before: { email: m.email } });
   return Boolean(r.rowCount);
 }
 

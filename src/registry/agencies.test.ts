@@ -6,7 +6,14 @@ const TREE: Agency[] = [
   { id: 1, name: 'Department of Agriculture', parentId: null, level: 'department', slug: 'usda', path: 'Department of Agriculture' },
   { id: 2, name: 'Forest Service', parentId: 1, level: 'bureau', slug: 'fs', path: 'Department of Agriculture › Forest Service' },
   { id: 3, name: 'Region 5', parentId: 2, level: 'office', slug: 'r5', path: 'Department of Agriculture › Forest Service › Region 5' },
-  { id: 4, name: 'Food Safety and Inspection Service', parentId: 1, level: 'bureau', slug: 'fsis', path: 'Department of Agriculture › Food Safety and Inspection Service' },
+  {
+    id: 4,
+    name: 'Food Safety and Inspection Service',
+    parentId: 1,
+    level: 'bureau',
+    slug: 'fsis',
+    path: 'Department of Agriculture › Food Safety and Inspection Service',
+  },
   { id: 5, name: 'General Services Administration', parentId: null, level: 'department', slug: 'gsa', path: 'General Services Administration' },
 ];
 
@@ -14,7 +21,10 @@ describe('agencies', () => {
   test('agencies-and-subs.csv: header, quoted names, problems by line', () => {
     const ok = parseAgenciesFile('Agency,Bureau\n"Department of Commerce, Office","Census Bureau"\nAccess Board,\n');
     assert.ok(ok.ok);
-    assert.deepEqual(ok.pairs, [{ line: 2, department: 'Department of Commerce, Office', bureau: 'Census Bureau' }, { line: 3, department: 'Access Board' }]);
+    assert.deepEqual(ok.pairs, [
+      { line: 2, department: 'Department of Commerce, Office', bureau: 'Census Bureau' },
+      { line: 3, department: 'Access Board' },
+    ]);
     const badHeader = parseAgenciesFile('Name,Sub\nX,\n');
     assert.ok(!badHeader.ok && /Agency,Bureau/.test(badHeader.problems[0]!.message));
     const empty = parseAgenciesFile('Agency,Bureau\n,Orphan bureau\n');
@@ -23,7 +33,8 @@ describe('agencies', () => {
 
   test('current-federal rows become department and bureau pairs', () => {
     assert.deepEqual(pairsFromFederalRows([{ line: 2, organization: 'GSA', suborganization: 'FAS' }, { line: 3 }, { line: 4, organization: 'GSA' }]), [
-      { line: 2, department: 'GSA', bureau: 'FAS' }, { line: 4, department: 'GSA' },
+      { line: 2, department: 'GSA', bureau: 'FAS' },
+      { line: 4, department: 'GSA' },
     ]);
   });
 

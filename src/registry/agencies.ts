@@ -45,14 +45,21 @@ export async function listAgencies(db: Queryable): Promise<Agency[]> {
     return parts.join(' › ');
   };
   return rows
-    .map((r) => ({ id: Number(r.id), name: r.name, parentId: r.parent_id === null ? null : Number(r.parent_id), level: r.level, slug: r.slug, path: pathOf(r) }))
+    .map((r) => ({
+      id: Number(r.id),
+      name: r.name,
+      parentId: r.parent_id === null ? null : Number(r.parent_id),
+      level: r.level,
+      slug: r.slug,
+      path: pathOf(r),
+    }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** The agency and everything under it. */
 export function withDescendants(all: Agency[], ids: Iterable<number>): Set<number> {
   const out = new Set<number>(ids);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const a of all) {
       if (a.parentId !== null && out.has(a.parentId) && !out.has(a.id)) {
@@ -65,7 +72,16 @@ export function withDescendants(all: Agency[], ids: Iterable<number>): Set<numbe
 }
 
 export function slugify(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || 'agency';
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/&/g, ' and ')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80) || 'agency'
+  );
 }
 
 /** One department and, optionally, one bureau under it, as the .gov files give them. */
@@ -94,7 +110,10 @@ export function parseAgenciesFile(text: string): { ok: true; pairs: AgencyPair[]
   }
   const [header, ...rows] = records;
   if (!header || header[0]?.trim().toLowerCase() !== 'agency' || header[1]?.trim().toLowerCase() !== 'bureau') {
-    return { ok: false, problems: [{ line: 1, message: 'the first line must be the header "Agency,Bureau", as in agencies-and-subs.csv from cisagov/dotgov-data.' }] };
+    return {
+      ok: false,
+      problems: [{ line: 1, message: 'the first line must be the header "Agency,Bureau", as in agencies-and-subs.csv from cisagov/dotgov-data.' }],
+    };
   }
   const problems: AgencyFileProblem[] = [];
   const pairs: AgencyPair[] = [];
@@ -102,7 +121,8 @@ export function parseAgenciesFile(text: string): { ok: true; pairs: AgencyPair[]
     const line = i + 2;
     const department = (r[0] ?? '').trim();
     const bureau = (r[1] ?? '').trim();
-    if (r.length > 2 && r.slice(2).some((v) => v.trim())) problems.push({ line, message: `the line has ${r.length} values; expected 2 (Agency, Bureau). Put a name with a comma in double quotes.` });
+    if (r.length > 2 && r.slice(2).some((v) => v.trim()))
+      problems.push({ line, message: `the line has ${r.length} values; expected 2 (Agency, Bureau). Put a name with a comma in double quotes.` });
     else if (!department) problems.push({ line, message: 'the Agency value is empty; every line needs an agency.' });
     else pairs.push(bureau ? { line, department, bureau } : { line, department });
   });
@@ -110,7 +130,9 @@ export function parseAgenciesFile(text: string): { ok: true; pairs: AgencyPair[]
 }
 
 export function pairsFromFederalRows(rows: Array<{ line: number; organization?: string; suborganization?: string }>): AgencyPair[] {
-  return rows.filter((r) => r.organization).map((r) => (r.suborganization ? { line: r.line, department: r.organization!, bureau: r.suborganization } : { line: r.line, department: r.organization! }));
+  return rows
+    .filter((r) => r.organization)
+    .map((r) => (r.suborganization ? { line: r.line, department: r.organization!, bureau: r.suborganization } : { line: r.line, department: r.organization! }));
 }
 
 export interface AgencyImportResult {
@@ -145,7 +167,10 @@ export async function importAgencies(
       if (deptId === undefined) {
         if (opts.dryRun) deptId = fakeId--;
         else {
-          const r = await db.query<{ id: number }>(`insert into registry_agencies (name, level, slug) values ($1, 'department', $2) returning id`, [pair.department, uniqueSlug(pair.department)]);
+          const r = await db.query<{ id: number }>(`insert into registry_agencies (name, level, slug) values ($1, 'department', $2) returning id`, [
+            pair.department,
+            uniqueSlug(pair.department),
+          ]);
           deptId = Number(r.rows[0]!.id);
         }
         departments.set(pair.department.toLowerCase(), deptId);
@@ -157,7 +182,11 @@ export async function importAgencies(
         if (bureaus.has(k)) result.unchanged++;
         else {
           if (!opts.dryRun) {
-            await db.query(`insert into registry_agencies (name, parent_id, level, slug) values ($1, $2, 'bureau', $3)`, [pair.bureau, deptId, uniqueSlug(`${pair.bureau}`)]);
+            await db.query(`insert into registry_agencies (name, parent_id, level, slug) values ($1, $2, 'bureau', $3)`, [
+              pair.bureau,
+              deptId,
+              uniqueSlug(`${pair.bureau}`),
+            ]);
           }
           bureaus.add(k);
           result.bureausAdded++;
@@ -193,9 +222,19 @@ export async function addAgency(db: Queryable, actor: Actor, p: { name: string; 
   const slugs = new Set(all.map((a) => a.slug));
   let slug = slugify(name);
   for (let n = 2; slugs.has(slug); n++) slug = `${slugify(name)}-${n}`;
-  const r = await db.query<{ id: number }>('insert into registry_agencies (name, parent_id, level, slug) values ($1, $2, $3, $4) returning id', [name, p.parentId, level, slug]);
+  const r = await db.query<{ id: number }>('insert into registry_agencies (name, parent_id, level, slug) values ($1, $2, $3, $4) returning id', [
+    name,
+    p.parentId,
+    level,
+    slug,
+  ]);
   const id = Number(r.rows[0]!.id);
-  await recordAudit(db, actor, { action: 'registry.agency.add', subjectType: 'registry-agency', subjectId: String(id), after: { name, parentId: p.parentId, level, slug } });
+  await recordAudit(db, actor, {
+    action: 'registry.agency.add',
+    subjectType: 'registry-agency',
+    subjectId: String(id),
+    after: { name, parentId: p.parentId, level, slug },
+  });
   return { id, name, parentId: p.parentId, level, slug, path: parent ? `${parent.path} › ${name}` : name };
 }
 

@@ -25,7 +25,12 @@ export function registryApiRoutes(ctx: AppContext): FastifyPluginAsync {
       const header = req.headers['x-api-key'];
       if (typeof header !== 'string' || !header) return;
       const key = await keys.find(header);
-      if (!key) throw new RegistryApiError(401, 'API_KEY_INVALID', 'The X-Api-Key header holds a key this site does not know, or one that was revoked. Check the key, or leave the header out to use the public limit.');
+      if (!key)
+        throw new RegistryApiError(
+          401,
+          'API_KEY_INVALID',
+          'The X-Api-Key header holds a key this site does not know, or one that was revoked. Check the key, or leave the header out to use the public limit.',
+        );
       perKey.set(req, key);
     });
     await app.register(rateLimit, {
@@ -34,7 +39,11 @@ export function registryApiRoutes(ctx: AppContext): FastifyPluginAsync {
       keyGenerator: (req) => (perKey.get(req) ? `key:${perKey.get(req)!.id}` : `ip:${req.ip}`),
       max: (req) => perKey.get(req)?.perMinute ?? ctx.config.registryRateLimit,
       errorResponseBuilder: (_req, c) =>
-        new RegistryApiError(429, 'RATE_LIMITED', `Too many requests: the limit is ${c.max} a minute. Try again in ${Math.ceil(c.ttl / 1000)} seconds, or ask the site for an API key.`),
+        new RegistryApiError(
+          429,
+          'RATE_LIMITED',
+          `Too many requests: the limit is ${c.max} a minute. Try again in ${Math.ceil(c.ttl / 1000)} seconds, or ask the site for an API key.`,
+        ),
     });
 
     // Any of these answers 401 to an unknown X-Api-Key (the hook above): each says so.

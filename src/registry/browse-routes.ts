@@ -15,29 +15,54 @@ export function registryBrowseRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Querystring: Record<string, string | undefined> }>('/registry', reviewerPage, async (req, reply) => {
       const q = req.query;
-      const values: SearchValues = { q: (q.q ?? '').slice(0, 200), agency: q.agency ?? '', platform: q.platform ?? '', tag: q.tag ?? '', language: (q.language ?? '').slice(0, 20) };
+      const values: SearchValues = {
+        q: (q.q ?? '').slice(0, 200),
+        agency: q.agency ?? '',
+        platform: q.platform ?? '',
+        tag: q.tag ?? '',
+        language: (q.language ?? '').slice(0, 20),
+      };
       const page = Math.max(1, Math.min(100_000, Number.parseInt(q.page ?? '1', 10) || 1));
       // Published records and the choices are the same for every visitor: a few seconds old at most.
       const { all, found, tags } = await ctx.recent(`registry-home:${JSON.stringify([values, page])}`, async () => ({
         all: await listAgencies(ctx.pool),
         found: await searchRecords(ctx.pool, {
-          q: values.q, page, pageSize: 20,
-          ...(values.agency ? { agencies: [values.agency] } : {}), ...(values.platform ? { platforms: [values.platform] } : {}),
-          ...(values.tag ? { tags: [values.tag] } : {}), ...(values.language ? { language: values.language } : {}),
+          q: values.q,
+          page,
+          pageSize: 20,
+          ...(values.agency ? { agencies: [values.agency] } : {}),
+          ...(values.platform ? { platforms: [values.platform] } : {}),
+          ...(values.tag ? { tags: [values.tag] } : {}),
+          ...(values.language ? { language: values.language } : {}),
         }),
         tags: await publicTags(ctx.pool),
       }));
       const v = await viewerOf(req, all);
-      const pageLink = (n: number) => `/registry?${new URLSearchParams({ ...Object.fromEntries(Object.entries(values).filter(([, x]) => x)), page: String(n) }).toString()}`;
-      return sendPage(reply, RegistryHomePage({
-        site: siteFor(ctx, req), values, agencies: all, platforms: await platforms.get(), tags, records: found.records,
-        total: found.total, page: found.page, pageSize: found.pageSize, pageLink, canRegister: Boolean(v && (v.agencyIds.size || v.reviewer)), reviewer: Boolean(v?.reviewer),
-      }));
+      const pageLink = (n: number) =>
+        `/registry?${new URLSearchParams({ ...Object.fromEntries(Object.entries(values).filter(([, x]) => x)), page: String(n) }).toString()}`;
+      return sendPage(
+        reply,
+        RegistryHomePage({
+          site: siteFor(ctx, req),
+          values,
+          agencies: all,
+          platforms: await platforms.get(),
+          tags,
+          records: found.records,
+          total: found.total,
+          page: found.page,
+          pageSize: found.pageSize,
+          pageLink,
+          canRegister: Boolean(v && (v.agencyIds.size || v.reviewer)),
+          reviewer: Boolean(v?.reviewer),
+        }),
+      );
     });
 
     app.get<{ Querystring: { url?: string } }>('/registry/verify', publicPage, async (req, reply) => {
       const url = (req.query.url ?? '').trim().slice(0, 2000);
-      if (!url) return sendPage(reply, VerifyPage({ site: siteFor(ctx, req), url, error: 'Enter the address of the account, such as https://x.com/USAGov.' }), 400);
+      if (!url)
+        return sendPage(reply, VerifyPage({ site: siteFor(ctx, req), url, error: 'Enter the address of the account, such as https://x.com/USAGov.' }), 400);
       const result = await verifyAccount(ctx.pool, await platforms.get(), url);
       if (!result.ok) return sendPage(reply, VerifyPage({ site: siteFor(ctx, req), url, error: result.message }), 400);
       return sendPage(reply, VerifyPage({ site: siteFor(ctx, req), url, answer: result.answer }));

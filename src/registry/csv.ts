@@ -17,8 +17,28 @@ import { RECORD_KINDS, type AppStoreLink, type AppVersion, type RecordKind, type
 import { createRecord, type WorkflowDeps } from './workflow.ts';
 
 export const CSV_COLUMNS = [
-  'id', 'kind', 'status', 'name', 'platform', 'account', 'url', 'platform_user_id', 'domain', 'app_stores', 'app_versions', 'agencies', 'contacts',
-  'language', 'short_description', 'long_description', 'category_tags', 'geo_tags', 'published_at', 'last_reviewed_at', 'archived_at', 'updated_at',
+  'id',
+  'kind',
+  'status',
+  'name',
+  'platform',
+  'account',
+  'url',
+  'platform_user_id',
+  'domain',
+  'app_stores',
+  'app_versions',
+  'agencies',
+  'contacts',
+  'language',
+  'short_description',
+  'long_description',
+  'category_tags',
+  'geo_tags',
+  'published_at',
+  'last_reviewed_at',
+  'archived_at',
+  'updated_at',
 ] as const;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : '');
@@ -26,11 +46,28 @@ const iso = (d: Date | null) => (d ? d.toISOString() : '');
 /** Records as CSV. Contacts' addresses are members-only: pass `withContacts` only for reviewers and the CLI. */
 export function recordsCsv(records: RegistryRecord[], opts: { withContacts: boolean }): string {
   const rows = records.map((r) => [
-    r.id, r.kind, r.status, r.name, r.platformKey ?? '', r.account ?? '', r.url ?? '', r.platformUserId ?? '', r.domain ?? '',
-    r.appStores.map((s) => `${s.store}=${s.url}`).join('; '), r.appVersions.map((v) => `${v.platform} ${v.version}${v.released ? ` ${v.released}` : ''}`).join('; '),
-    r.agencies.map((a) => a.slug).join('; '), opts.withContacts ? r.contacts.map((c) => c.email).join('; ') : '',
-    r.language, r.shortDescription, r.longDescription, r.categoryTags.join('; '), r.geoTags.join('; '),
-    iso(r.publishedAt), iso(r.lastReviewedAt), iso(r.archivedAt), iso(r.updatedAt),
+    r.id,
+    r.kind,
+    r.status,
+    r.name,
+    r.platformKey ?? '',
+    r.account ?? '',
+    r.url ?? '',
+    r.platformUserId ?? '',
+    r.domain ?? '',
+    r.appStores.map((s) => `${s.store}=${s.url}`).join('; '),
+    r.appVersions.map((v) => `${v.platform} ${v.version}${v.released ? ` ${v.released}` : ''}`).join('; '),
+    r.agencies.map((a) => a.slug).join('; '),
+    opts.withContacts ? r.contacts.map((c) => c.email).join('; ') : '',
+    r.language,
+    r.shortDescription,
+    r.longDescription,
+    r.categoryTags.join('; '),
+    r.geoTags.join('; '),
+    iso(r.publishedAt),
+    iso(r.lastReviewedAt),
+    iso(r.archivedAt),
+    iso(r.updatedAt),
   ]);
   const columns = opts.withContacts ? [...CSV_COLUMNS] : CSV_COLUMNS.filter((c) => c !== 'contacts');
   const body = opts.withContacts ? rows : rows.map((r) => r.filter((_, i) => CSV_COLUMNS[i] !== 'contacts'));
@@ -61,38 +98,54 @@ function findAgency(all: Agency[], text: string): Agency | Agency[] | undefined 
 }
 
 function parseStores(text: string, problems: string[]): AppStoreLink[] {
-  return text.split(';').map((s) => s.trim()).filter(Boolean).map((part) => {
-    const eq = part.indexOf('=');
-    if (eq < 1) {
-      problems.push(`app_stores: "${part}" should be store=address, such as apple=https://apps.apple.com/us/app/id123.`);
-      return { store: 'other', url: part };
-    }
-    return { store: part.slice(0, eq).trim().toLowerCase(), url: part.slice(eq + 1).trim() };
-  });
+  return text
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      if (eq < 1) {
+        problems.push(`app_stores: "${part}" should be store=address, such as apple=https://apps.apple.com/us/app/id123.`);
+        return { store: 'other', url: part };
+      }
+      return { store: part.slice(0, eq).trim().toLowerCase(), url: part.slice(eq + 1).trim() };
+    });
 }
 
 function parseVersions(text: string, problems: string[]): AppVersion[] {
-  return text.split(';').map((s) => s.trim()).filter(Boolean).map((part) => {
-    const [platform, version, released] = part.split(/\s+/);
-    if (!platform || !version) problems.push(`app_versions: "${part}" should be "platform version [date]", such as "ios 2.4.1 2026-01-15".`);
-    return released ? { platform: platform ?? '', version: version ?? '', released } : { platform: platform ?? '', version: version ?? '' };
-  });
+  return text
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [platform, version, released] = part.split(/\s+/);
+      if (!platform || !version) problems.push(`app_versions: "${part}" should be "platform version [date]", such as "ios 2.4.1 2026-01-15".`);
+      return released ? { platform: platform ?? '', version: version ?? '', released } : { platform: platform ?? '', version: version ?? '' };
+    });
 }
 
 /** Read and check every row; nothing is written. */
 export async function planImport(db: Queryable, text: string, opts: { defaultStatus?: RecordStatus } = {}): Promise<ImportRow[]> {
   let records: Array<Record<string, string>>;
   try {
-    records = parseCsv(text.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase().replace(/\s+/g, '_')), skip_empty_lines: true, relax_column_count: false,
+    records = parseCsv(text.replace(/^\uFEFF/, ''), {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase().replace(/\s+/g, '_')),
+      skip_empty_lines: true,
+      relax_column_count: false,
       // Our own export's defused cells (a leading apostrophe before =, +, - or @) read back as typed.
-      cast: (value: string) => undefuse(value) }) as Array<Record<string, string>>;
+      cast: (value: string) => undefuse(value),
+    }) as Array<Record<string, string>>;
   } catch (err) {
     throw new ImportFileError(`The file is not valid CSV: ${(err as Error).message}. Save it as CSV (UTF-8), with the column names on the first line.`);
   }
-  if (!records.length) throw new ImportFileError(`The file has no records. Its first line names the columns (at least name, url and agencies); see "socialgov registry export" for the format.`);
+  if (!records.length)
+    throw new ImportFileError(
+      `The file has no records. Its first line names the columns (at least name, url and agencies); see "socialgov registry export" for the format.`,
+    );
   const known = new Set<string>(CSV_COLUMNS);
   const unknown = Object.keys(records[0]!).filter((c) => !known.has(c));
-  if (unknown.length) throw new ImportFileError(`Unknown column(s): ${unknown.join(', ')}. Use the columns of "socialgov registry export": ${CSV_COLUMNS.join(', ')}.`);
+  if (unknown.length)
+    throw new ImportFileError(`Unknown column(s): ${unknown.join(', ')}. Use the columns of "socialgov registry export": ${CSV_COLUMNS.join(', ')}.`);
   const platforms = await listPlatforms(db);
   const agencies = await listAgencies(db);
   const seen = new Map<string, number>();
@@ -116,10 +169,14 @@ export async function planImport(db: Queryable, text: string, opts: { defaultSta
     input.contacts = splitList(r.contacts ?? '');
     input.appStores = parseStores(r.app_stores ?? '', problems);
     input.appVersions = parseVersions(r.app_versions ?? '', problems);
-    for (const name of (r.agencies ?? '').split(';').map((s) => s.trim()).filter(Boolean)) {
+    for (const name of (r.agencies ?? '')
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const a = findAgency(agencies, name);
       if (!a) problems.push(`agencies: "${name}" is not a known agency. Use its slug from "socialgov registry agencies list", or import the agencies first.`);
-      else if (Array.isArray(a)) problems.push(`agencies: "${name}" is the name of ${a.length} agencies (${a.map((x) => x.slug).join(', ')}); use one of these slugs.`);
+      else if (Array.isArray(a))
+        problems.push(`agencies: "${name}" is the name of ${a.length} agencies (${a.map((x) => x.slug).join(', ')}); use one of these slugs.`);
       else input.agencyIds.push(a.id);
     }
     if (!problems.length) {
@@ -131,11 +188,15 @@ export async function planImport(db: Queryable, text: string, opts: { defaultSta
         const earlier = seen.get(identity);
         if (earlier) problems.push(`this is the same ${c.kind} as line ${earlier}; keep one of the two lines.`);
         else seen.set(identity, line);
-        const { rows } = c.kind === 'account'
-          ? await db.query<{ id: number }>(`select id from registry_records where kind = 'account' and status <> 'archived' and platform_key = $1 and account_key = $2`, [c.platformKey, c.accountKey])
-          : c.kind === 'website'
-            ? await db.query<{ id: number }>(`select id from registry_records where kind = 'website' and status <> 'archived' and domain = $1`, [c.domain])
-            : { rows: [] };
+        const { rows } =
+          c.kind === 'account'
+            ? await db.query<{ id: number }>(
+                `select id from registry_records where kind = 'account' and status <> 'archived' and platform_key = $1 and account_key = $2`,
+                [c.platformKey, c.accountKey],
+              )
+            : c.kind === 'website'
+              ? await db.query<{ id: number }>(`select id from registry_records where kind = 'website' and status <> 'archived' and domain = $1`, [c.domain])
+              : { rows: [] };
         if (rows[0]) problems.push(`already in the registry as record ${rows[0].id}; remove this line (imports add new records only).`);
       }
     }
@@ -145,8 +206,15 @@ export async function planImport(db: Queryable, text: string, opts: { defaultSta
 }
 
 const FIELD_COLUMNS: Record<string, string> = {
-  address: 'url', platformUserId: 'platform_user_id', agencyIds: 'agencies', shortDescription: 'short_description', longDescription: 'long_description',
-  categoryTags: 'category_tags', geoTags: 'geo_tags', appStores: 'app_stores', appVersions: 'app_versions',
+  address: 'url',
+  platformUserId: 'platform_user_id',
+  agencyIds: 'agencies',
+  shortDescription: 'short_description',
+  longDescription: 'long_description',
+  categoryTags: 'category_tags',
+  geoTags: 'geo_tags',
+  appStores: 'app_stores',
+  appVersions: 'app_versions',
 };
 
 function columnOf(field: string): string {
@@ -166,7 +234,10 @@ export async function applyImport(
   const ids: number[] = [];
   for (const [i, row] of plan.entries()) {
     const saved = await createRecord(pool, deps, actor, viewer, row.input, { submit: row.status === 'submitted', status: row.status, notify: false });
-    if (!saved.ok) throw new ImportFileError(`Line ${row.line} changed while importing: ${Object.values(saved.errors as FieldErrors).join(' ')} Records before it were imported; run the import again for the rest.`);
+    if (!saved.ok)
+      throw new ImportFileError(
+        `Line ${row.line} changed while importing: ${Object.values(saved.errors as FieldErrors).join(' ')} Records before it were imported; run the import again for the rest.`,
+      );
     ids.push(saved.record.id);
     progress?.(i + 1, plan.length);
   }

@@ -36,7 +36,12 @@ export async function markDueForReview(pool: pg.Pool, queue: Queue, now: Date, o
     const changed = await inTransaction(pool, async (tx) => {
       const r = await tx.query('update registry_records set review_due_at = $2 where id = $1 and review_due_at is null', [id, now]);
       if (!r.rowCount) return false;
-      await recordAudit(tx, SYSTEM, { action: 'registry.record.review-due', subjectType: 'registry-record', subjectId: String(id), after: { reviewDueAt: now.toISOString(), months: opts.months } });
+      await recordAudit(tx, SYSTEM, {
+        action: 'registry.record.review-due',
+        subjectType: 'registry-record',
+        subjectId: String(id),
+        after: { reviewDueAt: now.toISOString(), months: opts.months },
+      });
       return true;
     });
     if (changed) marked++;
@@ -68,7 +73,11 @@ export async function markDueForReview(pool: pg.Pool, queue: Queue, now: Date, o
 export async function registerRegistryJobs(w: WorkerContext): Promise<void> {
   await w.worker.work(REVIEW_JOB, async () => {
     const base = w.config.publicUrl ?? `http://${w.config.host}:${w.config.port}`;
-    const result = await markDueForReview(w.pool, w.queue, new Date(), { months: w.config.registryReviewMonths, reminderDays: w.config.registryReminderDays, baseUrl: base });
+    const result = await markDueForReview(w.pool, w.queue, new Date(), {
+      months: w.config.registryReviewMonths,
+      reminderDays: w.config.registryReminderDays,
+      baseUrl: base,
+    });
     if (result.marked || result.reminded) w.log('registry review check', result);
   });
   // Daily, early morning UTC.

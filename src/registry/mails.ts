@@ -39,7 +39,14 @@ export function rejectedMail(to: string, r: RecordRef, reason: string, link: str
   return {
     to,
     subject: `Registry: ${r.name} was not published`,
-    text: [`A reviewer did not publish ${what(r)}.`, '', `Their reason: ${reason}`, '', 'The record is a draft again. Change it and submit it again here:', link].join('\n'),
+    text: [
+      `A reviewer did not publish ${what(r)}.`,
+      '',
+      `Their reason: ${reason}`,
+      '',
+      'The record is a draft again. Change it and submit it again here:',
+      link,
+    ].join('\n'),
   };
 }
 

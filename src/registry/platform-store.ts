@@ -27,7 +27,10 @@ export async function ensureBuiltinPlatforms(db: Queryable): Promise<void> {
     const k = params.length;
     return `($${k - 4}, $${k - 3}, $${k - 2}, $${k - 1}::jsonb, true, true, $${k})`;
   });
-  await db.query(`insert into registry_platforms (key, name, hosts, rules, active, builtin, sort) values ${tuples.join(', ')} on conflict (key) do nothing`, params);
+  await db.query(
+    `insert into registry_platforms (key, name, hosts, rules, active, builtin, sort) values ${tuples.join(', ')} on conflict (key) do nothing`,
+    params,
+  );
 }
 
 /** Databases (pools) whose built-in platforms were checked by this process: once is enough. */
@@ -50,7 +53,10 @@ export class PlatformCache {
   private value: Platform[] | undefined;
   private loadedAt = 0;
   private loading: Promise<Platform[]> | undefined;
-  constructor(private readonly db: Queryable, private readonly ttlMs = PLATFORM_CACHE_MS) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly ttlMs = PLATFORM_CACHE_MS,
+  ) {}
 
   async get(): Promise<Platform[]> {
     if (this.value && Date.now() - this.loadedAt < this.ttlMs) return this.value;
@@ -81,6 +87,12 @@ export async function savePlatform(db: Queryable, actor: Actor, p: Omit<Platform
      on conflict (key) do update set name = excluded.name, hosts = excluded.hosts, rules = excluded.rules, active = excluded.active, sort = excluded.sort, updated_at = now()`,
     [p.key, p.name.trim(), p.hosts, JSON.stringify(p.rules), p.active, p.sort],
   );
-  await recordAudit(db, actor, { action: before ? 'registry.platform.change' : 'registry.platform.add', subjectType: 'registry-platform', subjectId: p.key, before, after: p });
+  await recordAudit(db, actor, {
+    action: before ? 'registry.platform.change' : 'registry.platform.add',
+    subjectType: 'registry-platform',
+    subjectId: p.key,
+    before,
+    after: p,
+  });
   return { ok: true, platform: { ...p, builtin: before?.builtin ?? false } };
 }

@@ -17,8 +17,16 @@ function key(input: string): string {
 describe('parseAccountAddress', () => {
   test('X: scheme, www/mobile, case, trailing slash, query noise and twitter.com all give one key', () => {
     const forms = [
-      'https://twitter.com/USAGov/', 'https://x.com/usagov?s=20', 'https://mobile.x.com/usagov', 'http://www.twitter.com/UsaGov',
-      'x.com/usagov', 'https://mobile.twitter.com/usagov#top', 'HTTPS://X.COM/USAGOV', 'https://x.com//usagov//', 'https://x.com/usagov/media', 'https://x.com:443/usagov',
+      'https://twitter.com/USAGov/',
+      'https://x.com/usagov?s=20',
+      'https://mobile.x.com/usagov',
+      'http://www.twitter.com/UsaGov',
+      'x.com/usagov',
+      'https://mobile.twitter.com/usagov#top',
+      'HTTPS://X.COM/USAGOV',
+      'https://x.com//usagov//',
+      'https://x.com/usagov/media',
+      'https://x.com:443/usagov',
     ];
     for (const f of forms) assert.equal(key(f), 'x:handle:usagov', f);
     assert.equal(parse('https://twitter.com/USAGov').canonicalUrl, 'https://x.com/USAGov');
@@ -86,7 +94,12 @@ describe('parseAccountAddress', () => {
   });
 
   test('a post is not an account: X shows a post under any name, so its address proves nothing', () => {
-    for (const post of ['https://x.com/USAGov/status/1234567890', 'https://twitter.com/anyone/status/1234567890/photo/1', 'https://x.com/USAGov/statuses/1', 'https://mobile.x.com/usagov/status/1?s=20']) {
+    for (const post of [
+      'https://x.com/USAGov/status/1234567890',
+      'https://twitter.com/anyone/status/1234567890/photo/1',
+      'https://x.com/USAGov/statuses/1',
+      'https://mobile.x.com/usagov/status/1?s=20',
+    ]) {
       const r = parseAccountAddress(post, BUILTIN_PLATFORMS);
       assert.ok(!r.ok && r.code === 'NOT_AN_ACCOUNT', post);
       assert.match(r.message, /is the address of a post, not of an account/, post);
@@ -106,15 +119,29 @@ describe('parseAccountAddress', () => {
     for (const u of ['https://user:pw@x.com/USAGov', 'https://user@x.com/USAGov', 'user:secret-pw@x.com/USAGov']) {
       const r = parseAccountAddress(u, BUILTIN_PLATFORMS);
       assert.ok(!r.ok && r.code === 'CREDENTIALS_IN_URL', u);
-      assert.equal(r.message, 'The address has a user name or password in it (the part before “@”). An account’s address has none: leave it out, as in https://x.com/USAGov.');
+      assert.equal(
+        r.message,
+        'The address has a user name or password in it (the part before “@”). An account’s address has none: leave it out, as in https://x.com/USAGov.',
+      );
     }
   });
 
   test('short Facebook page names are pages (facebook.com/CDC, /NASA, /GSA); Facebook’s own pages are not', () => {
-    for (const [u, k] of [['https://www.facebook.com/CDC', 'cdc'], ['https://facebook.com/NASA/', 'nasa'], ['https://m.facebook.com/GSA', 'gsa'], ['https://www.facebook.com/USAgov', 'usagov']] as const) {
+    for (const [u, k] of [
+      ['https://www.facebook.com/CDC', 'cdc'],
+      ['https://facebook.com/NASA/', 'nasa'],
+      ['https://m.facebook.com/GSA', 'gsa'],
+      ['https://www.facebook.com/USAgov', 'usagov'],
+    ] as const) {
       assert.equal(key(u), `facebook:handle:${k}`, u);
     }
-    for (const u of ['https://www.facebook.com/me', 'https://www.facebook.com/home.php', 'https://www.facebook.com/ads', 'https://www.facebook.com/watch', 'https://www.facebook.com/help']) {
+    for (const u of [
+      'https://www.facebook.com/me',
+      'https://www.facebook.com/home.php',
+      'https://www.facebook.com/ads',
+      'https://www.facebook.com/watch',
+      'https://www.facebook.com/help',
+    ]) {
       const r = parseAccountAddress(u, BUILTIN_PLATFORMS);
       assert.ok(!r.ok && r.code === 'NOT_AN_ACCOUNT', u);
     }
@@ -132,7 +159,12 @@ describe('checkPlatform', () => {
     for (const p of BUILTIN_PLATFORMS) assert.deepEqual(checkPlatform(p), [], p.key);
   });
   test('reports bad patterns and templates', () => {
-    const problems = checkPlatform({ key: 'Bad Key', name: '', hosts: ['not a host'], rules: [{ kind: 'handle', path: '^/(', canonical: 'http://x/{acct}', display: '{account}' }] });
+    const problems = checkPlatform({
+      key: 'Bad Key',
+      name: '',
+      hosts: ['not a host'],
+      rules: [{ kind: 'handle', path: '^/(', canonical: 'http://x/{acct}', display: '{account}' }],
+    });
     const text = problems.map((p) => p.message).join('\n');
     assert.match(text, /lower-case/);
     assert.match(text, /not a valid regular expression/);

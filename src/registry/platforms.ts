@@ -64,7 +64,7 @@ const IGNORED_HOST_PREFIXES = ['www.', 'm.', 'mobile.'];
 
 export function normaliseHost(hostname: string): string {
   let host = hostname.toLowerCase().replace(/\.$/, '');
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const p of IGNORED_HOST_PREFIXES) {
       if (host.startsWith(p) && host.length > p.length + 3) {
@@ -169,13 +169,15 @@ export function parseAccountAddress(input: string, platforms: Platform[]): Parse
   if (url === 'credentials') {
     // The text is not repeated: it holds a password.
     return {
-      ok: false, code: 'CREDENTIALS_IN_URL',
+      ok: false,
+      code: 'CREDENTIALS_IN_URL',
       message: 'The address has a user name or password in it (the part before “@”). An account’s address has none: leave it out, as in https://x.com/USAGov.',
     };
   }
   if (!url) {
     return {
-      ok: false, code: 'NOT_A_URL',
+      ok: false,
+      code: 'NOT_A_URL',
       message: `"${input.trim().slice(0, 200)}" is not a web address. Give the account's full address, such as https://x.com/USAGov or https://www.youtube.com/@usagov.`,
     };
   }
@@ -186,7 +188,9 @@ export function parseAccountAddress(input: string, platforms: Platform[]): Parse
   // The URL parser drops a scheme's default port (https://x.com:443 is https://x.com); any other is not the platform's page.
   if (url.port) {
     return {
-      ok: false, code: 'NOT_AN_ACCOUNT', ...(named ? { platform: named } : {}),
+      ok: false,
+      code: 'NOT_AN_ACCOUNT',
+      ...(named ? { platform: named } : {}),
       message: `${url.host}${path === '/' ? '' : path} has a port number (:${url.port}); an account’s address never has one. Give the account’s own page${named ? `, such as ${example(named, host)}` : ''}.`,
     };
   }
@@ -194,7 +198,9 @@ export function parseAccountAddress(input: string, platforms: Platform[]): Parse
     const post = platform.rules.find((r) => r.posts && regex(r.posts).test(path));
     if (post) {
       return {
-        ok: false, code: 'NOT_AN_ACCOUNT', platform,
+        ok: false,
+        code: 'NOT_AN_ACCOUNT',
+        platform,
         message: `${url.hostname}${path} is the address of a post, not of an account: ${platform.name} shows a post under any account’s name, so the name in it proves nothing. Give the account’s own page, such as ${example(platform, host)}.`,
       };
     }
@@ -205,12 +211,15 @@ export function parseAccountAddress(input: string, platforms: Platform[]): Parse
   }
   if (named) {
     return {
-      ok: false, code: 'NOT_AN_ACCOUNT', platform: named,
+      ok: false,
+      code: 'NOT_AN_ACCOUNT',
+      platform: named,
       message: `${url.hostname}${path === '/' ? '' : path} is a ${named.name} address, but not the address of an account. Give the account's own page, such as ${example(named, host)}.`,
     };
   }
   return {
-    ok: false, code: 'UNKNOWN_PLATFORM',
+    ok: false,
+    code: 'UNKNOWN_PLATFORM',
     message: `${url.hostname} is not a platform the registry knows. See /api/v1/registry/platforms for the platforms it covers; a reviewer can add one.`,
   };
 }
@@ -220,11 +229,13 @@ export type PlatformProblem = { field: string; message: string };
 /** Check a platform an operator adds or changes: every pattern compiles and names its account. */
 export function checkPlatform(p: Pick<Platform, 'key' | 'name' | 'hosts' | 'rules'>): PlatformProblem[] {
   const problems: PlatformProblem[] = [];
-  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(p.key)) problems.push({ field: 'key', message: 'Use 1 to 40 lower-case letters, digits and hyphens, such as "bluesky".' });
+  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(p.key))
+    problems.push({ field: 'key', message: 'Use 1 to 40 lower-case letters, digits and hyphens, such as "bluesky".' });
   if (!p.name.trim()) problems.push({ field: 'name', message: 'Enter the platform’s name, such as "Bluesky".' });
   if (!p.hosts.length) problems.push({ field: 'hosts', message: 'Enter at least one host, such as bsky.app.' });
   for (const h of p.hosts) {
-    if (h !== '*' && !/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(h)) problems.push({ field: 'hosts', message: `"${h}" is not a host name; write it as example.com, *.example.com, or * for any host.` });
+    if (h !== '*' && !/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(h))
+      problems.push({ field: 'hosts', message: `"${h}" is not a host name; write it as example.com, *.example.com, or * for any host.` });
   }
   if (!p.rules.length) problems.push({ field: 'rules', message: 'Give at least one rule for reading an account from an address.' });
   p.rules.forEach((r, i) => {
@@ -232,11 +243,15 @@ export function checkPlatform(p: Pick<Platform, 'key' | 'name' | 'hosts' | 'rule
     if (r.kind !== 'handle' && r.kind !== 'user-id') problems.push({ field: at, message: 'kind must be "handle" or "user-id".' });
     try {
       const re = new RegExp(r.path, 'u');
-      if (!r.query && !re.source.includes('(?<account>')) problems.push({ field: at, message: 'path needs a named group (?<account>...) that captures the account, or a query parameter.' });
+      if (!r.query && !re.source.includes('(?<account>'))
+        problems.push({ field: at, message: 'path needs a named group (?<account>...) that captures the account, or a query parameter.' });
     } catch (err) {
       problems.push({ field: at, message: `path is not a valid regular expression: ${(err as Error).message}` });
     }
-    for (const [name, source] of [['accountPattern', r.accountPattern], ['posts', r.posts]] as const) {
+    for (const [name, source] of [
+      ['accountPattern', r.accountPattern],
+      ['posts', r.posts],
+    ] as const) {
       if (source === undefined) continue;
       try {
         new RegExp(source, 'u');
@@ -244,7 +259,11 @@ export function checkPlatform(p: Pick<Platform, 'key' | 'name' | 'hosts' | 'rule
         problems.push({ field: at, message: `${name} is not a valid regular expression: ${(err as Error).message}` });
       }
     }
-    for (const [name, t] of [['canonical', r.canonical], ['display', r.display], ['key', r.key ?? '{account}']] as const) {
+    for (const [name, t] of [
+      ['canonical', r.canonical],
+      ['display', r.display],
+      ['key', r.key ?? '{account}'],
+    ] as const) {
       if (typeof t !== 'string' || !t.includes('{account}')) problems.push({ field: at, message: `${name} must contain {account}.` });
       else if (/\{(?!account\}|host\})/.test(t)) problems.push({ field: at, message: `${name} may use only {account} and {host}.` });
     }

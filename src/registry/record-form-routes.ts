@@ -17,10 +17,16 @@ export function registryRecordFormRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Querystring: { kind?: string } }>('/registry/new', hide, async (req, reply) => {
       const all = await listAgencies(ctx.pool);
       const v = await requireViewer(req, all);
-      if (!v.reviewer && !v.agencyIds.size) throw new ForbiddenError('Only members whose email address belongs to a government agency the registry lists can register records. If your agency is missing, ask a registry reviewer to add it.');
+      if (!v.reviewer && !v.agencyIds.size)
+        throw new ForbiddenError(
+          'Only members whose email address belongs to a government agency the registry lists can register records. If your agency is missing, ask a registry reviewer to add it.',
+        );
       const kind = RECORD_KINDS.includes(req.query.kind as RecordKind) ? (req.query.kind as RecordKind) : 'account';
       const values = { ...emptyInput(kind), contacts: [v.email], agencyIds: v.homeAgencyId ? [v.homeAgencyId] : [] };
-      return sendPage(reply, RecordFormPage({ site: siteFor(ctx, req), kind, values, errors: {}, agencies: choosable(all, v), csrf: reply.generateCsrf(), action: '/registry/new' }));
+      return sendPage(
+        reply,
+        RecordFormPage({ site: siteFor(ctx, req), kind, values, errors: {}, agencies: choosable(all, v), csrf: reply.generateCsrf(), action: '/registry/new' }),
+      );
     });
 
     app.post('/registry/new', csrf, async (req, reply) => {
@@ -32,7 +38,19 @@ export function registryRecordFormRoutes(ctx: AppContext): FastifyPluginAsync {
       const submit = field(req.body, 'intent') !== 'draft';
       const saved = await createRecord(ctx.pool, deps(), actorOf(req), v, input, { submit });
       if (!saved.ok) {
-        return sendPage(reply, RecordFormPage({ site: siteFor(ctx, req), kind, values: input, errors: saved.errors, agencies: choosable(all, v), csrf: reply.generateCsrf(), action: '/registry/new' }), 400);
+        return sendPage(
+          reply,
+          RecordFormPage({
+            site: siteFor(ctx, req),
+            kind,
+            values: input,
+            errors: saved.errors,
+            agencies: choosable(all, v),
+            csrf: reply.generateCsrf(),
+            action: '/registry/new',
+          }),
+          400,
+        );
       }
       return reply.redirect(`/registry/records/${saved.record.id}?done=${submit ? 'submitted' : 'created'}`, 303);
     });
@@ -42,7 +60,23 @@ export function registryRecordFormRoutes(ctx: AppContext): FastifyPluginAsync {
       const v = await requireViewer(req, all);
       const r = await recordFor(req, req.params.id, v);
       if (!canEdit(v, r)) throw new ForbiddenError('Only members of the sponsoring agency and registry reviewers can change this record.');
-      return sendPage(reply, RecordFormPage({ site: siteFor(ctx, req), kind: r.kind, values: inputOf(r), errors: {}, agencies: choosable(all, v, r.agencies.map((a) => a.id)), csrf: reply.generateCsrf(), action: `/registry/records/${r.id}/edit`, editing: r }));
+      return sendPage(
+        reply,
+        RecordFormPage({
+          site: siteFor(ctx, req),
+          kind: r.kind,
+          values: inputOf(r),
+          errors: {},
+          agencies: choosable(
+            all,
+            v,
+            r.agencies.map((a) => a.id),
+          ),
+          csrf: reply.generateCsrf(),
+          action: `/registry/records/${r.id}/edit`,
+          editing: r,
+        }),
+      );
     });
 
     app.post<{ Params: { id: string } }>('/registry/records/:id/edit', csrf, async (req, reply) => {
@@ -58,7 +92,24 @@ export function registryRecordFormRoutes(ctx: AppContext): FastifyPluginAsync {
         throw err;
       }
       if (!saved.ok) {
-        return sendPage(reply, RecordFormPage({ site: siteFor(ctx, req), kind: r.kind, values: input, errors: saved.errors as FieldErrors, agencies: choosable(all, v, r.agencies.map((a) => a.id)), csrf: reply.generateCsrf(), action: `/registry/records/${r.id}/edit`, editing: r }), 400);
+        return sendPage(
+          reply,
+          RecordFormPage({
+            site: siteFor(ctx, req),
+            kind: r.kind,
+            values: input,
+            errors: saved.errors as FieldErrors,
+            agencies: choosable(
+              all,
+              v,
+              r.agencies.map((a) => a.id),
+            ),
+            csrf: reply.generateCsrf(),
+            action: `/registry/records/${r.id}/edit`,
+            editing: r,
+          }),
+          400,
+        );
       }
       const back = saved.record.status === 'submitted' && r.status !== 'submitted';
       return reply.redirect(`/registry/records/${r.id}?done=${back ? 'back-to-review' : 'saved'}`, 303);

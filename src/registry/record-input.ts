@@ -45,8 +45,19 @@ export interface CleanRecord extends RecordInput {
 
 export function emptyInput(kind: RecordKind): RecordInput {
   return {
-    kind, name: '', address: '', platformUserId: '', appStores: [], appVersions: [], language: 'en', shortDescription: '', longDescription: '',
-    categoryTags: [], geoTags: [], agencyIds: [], contacts: [],
+    kind,
+    name: '',
+    address: '',
+    platformUserId: '',
+    appStores: [],
+    appVersions: [],
+    language: 'en',
+    shortDescription: '',
+    longDescription: '',
+    categoryTags: [],
+    geoTags: [],
+    agencyIds: [],
+    contacts: [],
   };
 }
 
@@ -77,7 +88,8 @@ function httpsUrl(text: string): boolean {
 }
 
 /** The one answer, on the web, for a contact the form cannot use (see checkRecordInput). */
-export const UNUSABLE_CONTACT = 'Each contact must be a member of this site whose email address belongs to a sponsoring agency (a bureau’s staff count as the department’s). Check the addresses.';
+export const UNUSABLE_CONTACT =
+  'Each contact must be a member of this site whose email address belongs to a sponsoring agency (a bureau’s staff count as the department’s). Check the addresses.';
 
 /** Check `input`; `platforms` and `agencies` are the current lists. */
 export async function checkRecordInput(
@@ -154,7 +166,10 @@ export async function checkRecordInput(
   out.longDescription = input.longDescription.trim();
   if (out.shortDescription.length > 300) errors.shortDescription = `The short description has ${out.shortDescription.length} characters; use at most 300.`;
   if (out.longDescription.length > 5000) errors.longDescription = `The long description has ${out.longDescription.length} characters; use at most 5,000.`;
-  for (const [field, tags] of [['categoryTags', input.categoryTags], ['geoTags', input.geoTags]] as const) {
+  for (const [field, tags] of [
+    ['categoryTags', input.categoryTags],
+    ['geoTags', input.geoTags],
+  ] as const) {
     if (tags.length > 20) errors[field] = 'Use at most 20 tags.';
     else if (tags.some((t) => t.length > 60)) errors[field] = 'Each tag can have at most 60 characters.';
   }
@@ -188,7 +203,8 @@ export async function checkRecordInput(
       const home = await memberHomeAgency(db, m.email, agencies);
       if (agencyIds.some((s) => belongsTo(agencies, home, s))) ofAgency = true;
     }
-    if (missing.length) errors.contacts = `${missing.join(', ')} ${missing.length === 1 ? 'is not a member' : 'are not members'} of this site. Contacts must join first.`;
+    if (missing.length)
+      errors.contacts = `${missing.join(', ')} ${missing.length === 1 ? 'is not a member' : 'are not members'} of this site. Contacts must join first.`;
     else if (!ofAgency && !errors.agencyIds) errors.contacts = 'At least one contact must work for a sponsoring agency (their address must belong to it).';
   }
   out.contacts = contacts;

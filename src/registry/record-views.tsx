@@ -56,7 +56,10 @@ export function RecordPage(p: {
       {r.status === 'archived' ? (
         <div class="usa-alert usa-alert--warning usa-alert--slim">
           <div class="usa-alert__body">
-            <p class="usa-alert__text" safe>{`Archived on ${formatDay(r.archivedAt ?? r.updatedAt)}: this is no longer an official account.${r.archiveReason ? ` ${r.archiveReason}` : ''}`}</p>
+            <p
+              class="usa-alert__text"
+              safe
+            >{`Archived on ${formatDay(r.archivedAt ?? r.updatedAt)}: this is no longer an official account.${r.archiveReason ? ` ${r.archiveReason}` : ''}`}</p>
           </div>
         </div>
       ) : (
@@ -103,7 +106,9 @@ export function RecordPage(p: {
         )}
         {r.platformUserId ? (
           <Field label="Platform user id">
-            <span class="sg-code" safe>{r.platformUserId}</span>
+            <span class="sg-code" safe>
+              {r.platformUserId}
+            </span>
           </Field>
         ) : (
           ''
@@ -266,15 +271,39 @@ export function RecordFormPage(p: {
   const title = p.editing ? `Change ${p.editing.name}` : `Register a ${KIND_WORDS[p.kind]}`;
   const store = (s: string) => v.appStores.find((x) => x.store === s)?.url ?? '';
   return toHtml(
-    <Page site={p.site} title={title} section="registry" breadcrumbs={[HOME, ...(p.editing ? [{ href: `/registry/records/${p.editing.id}`, label: p.editing.name }] : []), { label: p.editing ? 'Change' : 'Register' }]}>
+    <Page
+      site={p.site}
+      title={title}
+      section="registry"
+      breadcrumbs={[
+        HOME,
+        ...(p.editing ? [{ href: `/registry/records/${p.editing.id}`, label: p.editing.name }] : []),
+        { label: p.editing ? 'Change' : 'Register' },
+      ]}
+    >
       <h1 safe>{title}</h1>
-      {p.editing ? '' : (
+      {p.editing ? (
+        ''
+      ) : (
         <p>
-          Register {p.kind === 'account' ? 'an account' : 'it'} here as a draft, or submit it for review at once. A registry reviewer publishes it; only then does
-          the verification API call it official.{' '}
-          {p.kind !== 'account' ? <a href="/registry/new?kind=account">Register an account instead</a> : ''}
-          {p.kind !== 'app' ? <> <a href="/registry/new?kind=app">Register a mobile app</a></> : ''}
-          {p.kind !== 'website' ? <> <a href="/registry/new?kind=website">Register a website</a></> : ''}
+          Register {p.kind === 'account' ? 'an account' : 'it'} here as a draft, or submit it for review at once. A registry reviewer publishes it; only then
+          does the verification API call it official. {p.kind !== 'account' ? <a href="/registry/new?kind=account">Register an account instead</a> : ''}
+          {p.kind !== 'app' ? (
+            <>
+              {' '}
+              <a href="/registry/new?kind=app">Register a mobile app</a>
+            </>
+          ) : (
+            ''
+          )}
+          {p.kind !== 'website' ? (
+            <>
+              {' '}
+              <a href="/registry/new?kind=website">Register a website</a>
+            </>
+          ) : (
+            ''
+          )}
         </p>
       )}
       <ErrorSummary errors={e} />
@@ -283,13 +312,43 @@ export function RecordFormPage(p: {
         <input type="hidden" name="kind" value={p.kind} />
         {p.kind === 'account' ? (
           <>
-            <TextField name="address" label="Account address" value={v.address} error={e.address} required maxlength={2000} hint="Copy it from the browser, such as https://x.com/USAGov or https://www.youtube.com/@usagov" />
-            <TextField name="platformUserId" label="Platform user id" value={v.platformUserId} error={e.platformUserId} maxlength={100} hint="The number or id the platform gives the account. It does not change when the handle is renamed, so the registry can spot an impostor who takes over an old handle." />
-            <TextField name="name" label="Display name" value={v.name} error={e.name} maxlength={300} hint="As the account shows it. Leave blank to use the platform and handle." />
+            <TextField
+              name="address"
+              label="Account address"
+              value={v.address}
+              error={e.address}
+              required
+              maxlength={2000}
+              hint="Copy it from the browser, such as https://x.com/USAGov or https://www.youtube.com/@usagov"
+            />
+            <TextField
+              name="platformUserId"
+              label="Platform user id"
+              value={v.platformUserId}
+              error={e.platformUserId}
+              maxlength={100}
+              hint="The number or id the platform gives the account. It does not change when the handle is renamed, so the registry can spot an impostor who takes over an old handle."
+            />
+            <TextField
+              name="name"
+              label="Display name"
+              value={v.name}
+              error={e.name}
+              maxlength={300}
+              hint="As the account shows it. Leave blank to use the platform and handle."
+            />
           </>
         ) : p.kind === 'website' ? (
           <>
-            <TextField name="address" label="Website address" value={v.address} error={e.address} required maxlength={2000} hint="For example, https://www.usa.gov" />
+            <TextField
+              name="address"
+              label="Website address"
+              value={v.address}
+              error={e.address}
+              required
+              maxlength={2000}
+              hint="For example, https://www.usa.gov"
+            />
             <TextField name="name" label="Website name" value={v.name} error={e.name} required maxlength={300} />
           </>
         ) : (
@@ -297,12 +356,25 @@ export function RecordFormPage(p: {
             <TextField name="name" label="App name" value={v.name} error={e.name} required maxlength={300} />
             <fieldset class="usa-fieldset">
               <legend class="usa-legend">Store addresses (at least one)</legend>
-              {e.appStores ? <span class="usa-error-message" id="appStores" safe>{e.appStores}</span> : ''}
+              {e.appStores ? (
+                <span class="usa-error-message" id="appStores" safe>
+                  {e.appStores}
+                </span>
+              ) : (
+                ''
+              )}
               {APP_STORES.map((s) => (
                 <TextField name={`store_${s.store}`} label={s.label} value={store(s.store)} maxlength={2000} />
               ))}
             </fieldset>
-            <TextArea name="appVersions" label="Versions" value={v.appVersions.map((x) => `${x.platform} ${x.version}${x.released ? ` ${x.released}` : ''}`).join('\n')} error={e.appVersions} hint="One a line: platform, version, and release date if you like. For example: ios 2.4.1 2026-01-15" rows={3} />
+            <TextArea
+              name="appVersions"
+              label="Versions"
+              value={v.appVersions.map((x) => `${x.platform} ${x.version}${x.released ? ` ${x.released}` : ''}`).join('\n')}
+              error={e.appVersions}
+              hint="One a line: platform, version, and release date if you like. For example: ios 2.4.1 2026-01-15"
+              rows={3}
+            />
           </>
         )}
         <div class={e.agencyIds ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
@@ -312,8 +384,21 @@ export function RecordFormPage(p: {
           <div class="usa-hint" id="agencyIds-hint">
             Choose one or more. Hold Ctrl (or Command) to choose more than one.
           </div>
-          {e.agencyIds ? <span class="usa-error-message" id="agencyIds-error" safe>{e.agencyIds}</span> : ''}
-          <select class="usa-select height-auto" id="agencyIds" name="agencyIds" multiple="multiple" size={String(Math.min(8, Math.max(3, p.agencies.length)))} aria-describedby={e.agencyIds ? 'agencyIds-hint agencyIds-error' : 'agencyIds-hint'}>
+          {e.agencyIds ? (
+            <span class="usa-error-message" id="agencyIds-error" safe>
+              {e.agencyIds}
+            </span>
+          ) : (
+            ''
+          )}
+          <select
+            class="usa-select height-auto"
+            id="agencyIds"
+            name="agencyIds"
+            multiple="multiple"
+            size={String(Math.min(8, Math.max(3, p.agencies.length)))}
+            aria-describedby={e.agencyIds ? 'agencyIds-hint agencyIds-error' : 'agencyIds-hint'}
+          >
             {p.agencies.map((a) => (
               <option value={String(a.id)} selected={v.agencyIds.includes(a.id)} safe>
                 {a.path}
@@ -321,12 +406,34 @@ export function RecordFormPage(p: {
             ))}
           </select>
         </div>
-        <TextArea name="contacts" label="Contacts" value={v.contacts.join('\n')} error={e.contacts} hint="Email addresses of members of this site, one a line. At least one must work for a sponsoring agency. They get the registry’s mail about this record." rows={3} required />
+        <TextArea
+          name="contacts"
+          label="Contacts"
+          value={v.contacts.join('\n')}
+          error={e.contacts}
+          hint="Email addresses of members of this site, one a line. At least one must work for a sponsoring agency. They get the registry’s mail about this record."
+          rows={3}
+          required
+        />
         <TextField name="language" label="Language code" value={v.language} error={e.language} required maxlength={20} hint="For example, en, es or zh-Hant" />
         <TextField name="shortDescription" label="Short description" value={v.shortDescription} error={e.shortDescription} maxlength={300} />
         <TextArea name="longDescription" label="Long description" value={v.longDescription} error={e.longDescription} maxlength={5000} />
-        <TextField name="categoryTags" label="Category tags" value={v.categoryTags.join(', ')} error={e.categoryTags} maxlength={1300} hint="Separate with commas, such as health, emergencies" />
-        <TextField name="geoTags" label="Geographic tags" value={v.geoTags.join(', ')} error={e.geoTags} maxlength={1300} hint="Separate with commas, such as national, Texas" />
+        <TextField
+          name="categoryTags"
+          label="Category tags"
+          value={v.categoryTags.join(', ')}
+          error={e.categoryTags}
+          maxlength={1300}
+          hint="Separate with commas, such as health, emergencies"
+        />
+        <TextField
+          name="geoTags"
+          label="Geographic tags"
+          value={v.geoTags.join(', ')}
+          error={e.geoTags}
+          maxlength={1300}
+          hint="Separate with commas, such as national, Texas"
+        />
         <div class="usa-button-group margin-top-3">
           {p.editing ? (
             <button class="usa-button" type="submit" name="intent" value="save">
@@ -348,7 +455,13 @@ export function RecordFormPage(p: {
   );
 }
 
-export function RecordListPage(p: { site: Site; title: string; intro: string; sections: Array<{ heading: string; records: RegistryRecord[]; empty: string }>; links?: Array<{ href: string; label: string }> }): string {
+export function RecordListPage(p: {
+  site: Site;
+  title: string;
+  intro: string;
+  sections: Array<{ heading: string; records: RegistryRecord[]; empty: string }>;
+  links?: Array<{ href: string; label: string }>;
+}): string {
   return toHtml(
     <Page site={p.site} title={p.title} section="registry" breadcrumbs={[HOME, { label: p.title }]}>
       <h1 safe>{p.title}</h1>

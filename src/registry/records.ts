@@ -8,7 +8,11 @@ export const RECORD_STATUSES: RecordStatus[] = ['draft', 'submitted', 'published
 
 export const KIND_WORDS: Record<RecordKind, string> = { account: 'social-media account', app: 'mobile app', website: 'website' };
 export const STATUS_WORDS: Record<RecordStatus, string> = {
-  draft: 'Draft', submitted: 'Waiting for review', published: 'Published', 'archive-requested': 'Archive requested', archived: 'Archived',
+  draft: 'Draft',
+  submitted: 'Waiting for review',
+  published: 'Published',
+  'archive-requested': 'Archive requested',
+  archived: 'Archived',
 };
 
 export interface AppStoreLink {
@@ -116,12 +120,36 @@ export const RECORD_SELECT = recordSelect();
 
 export function toRecord(r: RecordRow): RegistryRecord {
   return {
-    id: Number(r.id), kind: r.kind, status: r.status, name: r.name, platformKey: r.platform_key, platformName: r.platform_name, account: r.account,
-    accountKey: r.account_key, platformUserId: r.platform_user_id, url: r.url, domain: r.domain, appStores: r.app_stores, appVersions: r.app_versions,
-    language: r.language, shortDescription: r.short_description, longDescription: r.long_description, categoryTags: r.category_tags, geoTags: r.geo_tags,
-    agencies: (r.agencies ?? []).map((a) => ({ ...a, id: Number(a.id) })), contacts: (r.contacts ?? []).map((c) => ({ ...c, memberId: Number(c.memberId) })),
-    rejectionReason: r.rejection_reason, archiveReason: r.archive_reason, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at,
-    submittedAt: r.submitted_at, publishedAt: r.published_at, archivedAt: r.archived_at, lastReviewedAt: r.last_reviewed_at, reviewDueAt: r.review_due_at,
+    id: Number(r.id),
+    kind: r.kind,
+    status: r.status,
+    name: r.name,
+    platformKey: r.platform_key,
+    platformName: r.platform_name,
+    account: r.account,
+    accountKey: r.account_key,
+    platformUserId: r.platform_user_id,
+    url: r.url,
+    domain: r.domain,
+    appStores: r.app_stores,
+    appVersions: r.app_versions,
+    language: r.language,
+    shortDescription: r.short_description,
+    longDescription: r.long_description,
+    categoryTags: r.category_tags,
+    geoTags: r.geo_tags,
+    agencies: (r.agencies ?? []).map((a) => ({ ...a, id: Number(a.id) })),
+    contacts: (r.contacts ?? []).map((c) => ({ ...c, memberId: Number(c.memberId) })),
+    rejectionReason: r.rejection_reason,
+    archiveReason: r.archive_reason,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    submittedAt: r.submitted_at,
+    publishedAt: r.published_at,
+    archivedAt: r.archived_at,
+    lastReviewedAt: r.last_reviewed_at,
+    reviewDueAt: r.review_due_at,
   };
 }
 

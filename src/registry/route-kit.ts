@@ -46,26 +46,41 @@ export function formInput(body: unknown, kind: RecordKind): RecordInput {
   input.categoryTags = splitList(field(body, 'categoryTags', 1300));
   input.geoTags = splitList(field(body, 'geoTags', 1300));
   input.contacts = splitList(field(body, 'contacts', 3000));
-  input.agencyIds = one(body, 'agencyIds').map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
+  input.agencyIds = one(body, 'agencyIds')
+    .map(Number)
+    .filter((n) => Number.isSafeInteger(n) && n > 0);
   for (const s of APP_STORES) {
     const url = field(body, `store_${s.store}`, 2000);
     if (url) input.appStores.push({ store: s.store, url });
   }
-  input.appVersions = field(body, 'appVersions', 2000).split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [platform = '', version = '', released] = l.split(/\s+/);
-    return released ? { platform, version, released } : { platform, version };
-  });
+  input.appVersions = field(body, 'appVersions', 2000)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [platform = '', version = '', released] = l.split(/\s+/);
+      return released ? { platform, version, released } : { platform, version };
+    });
   return input;
 }
 
 export function inputOf(r: RegistryRecord): RecordInput {
   return {
-    kind: r.kind, name: r.name, address: r.kind === 'account' ? (r.url ?? '') : (r.url ?? r.domain ?? ''), platformUserId: r.platformUserId ?? '', appStores: r.appStores,
-    appVersions: r.appVersions, language: r.language, shortDescription: r.shortDescription, longDescription: r.longDescription, categoryTags: r.categoryTags,
-    geoTags: r.geoTags, agencyIds: r.agencies.map((a) => a.id), contacts: r.contacts.map((c) => c.email),
+    kind: r.kind,
+    name: r.name,
+    address: r.kind === 'account' ? (r.url ?? '') : (r.url ?? r.domain ?? ''),
+    platformUserId: r.platformUserId ?? '',
+    appStores: r.appStores,
+    appVersions: r.appVersions,
+    language: r.language,
+    shortDescription: r.shortDescription,
+    longDescription: r.longDescription,
+    categoryTags: r.categoryTags,
+    geoTags: r.geoTags,
+    agencyIds: r.agencies.map((a) => a.id),
+    contacts: r.contacts.map((c) => c.email),
   };
 }
-
 
 /** The route options and helpers every registry page plugin uses, bound to the platform's context. */
 export function registryRouteKit(ctx: AppContext, app: FastifyInstance) {
@@ -73,7 +88,11 @@ export function registryRouteKit(ctx: AppContext, app: FastifyInstance) {
   // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
   const publicPage = { ...hide, config: { pageCache: true } };
   // Whether the signed-in member reviews, read in the same query as their session (config.alongside).
-  const reviewerQuery: Alongside = { name: 'registry-reviewer-alongside', sql: 'select exists (select 1 from registry_reviewers r where r.member_id = v.member_id) as reviewer', values: [] };
+  const reviewerQuery: Alongside = {
+    name: 'registry-reviewer-alongside',
+    sql: 'select exists (select 1 from registry_reviewers r where r.member_id = v.member_id) as reviewer',
+    values: [],
+  };
   const reviewerPage = { ...hide, config: { pageCache: true, alongside: () => reviewerQuery } };
   const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
   const deps = (): WorkflowDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx) });
@@ -106,12 +125,29 @@ export function registryRouteKit(ctx: AppContext, app: FastifyInstance) {
     if (!r || !canSee(v, r)) throw new NotFoundError('There is no registry record at this address. It may not be published yet.');
     return r;
   }
-  async function showRecord(req: FastifyRequest, reply: FastifyReply, r: RegistryRecord, v: RegistryViewer | undefined, extra: { notice?: string; error?: string } = {}, status = 200) {
+  async function showRecord(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    r: RegistryRecord,
+    v: RegistryViewer | undefined,
+    extra: { notice?: string; error?: string } = {},
+    status = 200,
+  ) {
     const editor = v ? canEdit(v, r) : false;
-    return sendPage(reply, RecordPage({
-      site: siteFor(ctx, req), r, actions: allowedActions(v, r), canEdit: editor && r.status !== 'archived', showContacts: Boolean(v),
-      history: editor ? await recordHistory(ctx.pool, r.id) : undefined, csrf: reply.generateCsrf(), ...extra,
-    }), status);
+    return sendPage(
+      reply,
+      RecordPage({
+        site: siteFor(ctx, req),
+        r,
+        actions: allowedActions(v, r),
+        canEdit: editor && r.status !== 'archived',
+        showContacts: Boolean(v),
+        history: editor ? await recordHistory(ctx.pool, r.id) : undefined,
+        csrf: reply.generateCsrf(),
+        ...extra,
+      }),
+      status,
+    );
   }
 
   return { hide, publicPage, reviewerPage, csrf, deps, viewerOf, requireViewer, choosable, recordFor, showRecord };

@@ -58,7 +58,10 @@ export const VerifyJson = Type.Object(
     verified: Type.Boolean({ description: 'True only when a published record matches the address.' }),
     reason: Type.Union(
       [Type.Literal('registered'), Type.Literal('not-registered'), Type.Literal('archived'), Type.Literal('former-handle'), Type.Literal('user-id-mismatch')],
-      { description: 'registered: official. not-registered: not in the registry. archived: was official, now archived. former-handle: the agency renamed the account; this handle is no longer theirs. user-id-mismatch: the handle is registered to another user id (a taken-over handle).' },
+      {
+        description:
+          'registered: official. not-registered: not in the registry. archived: was official, now archived. former-handle: the agency renamed the account; this handle is no longer theirs. user-id-mismatch: the handle is registered to another user id (a taken-over handle).',
+      },
     ),
     message: Type.String({ description: 'The answer in plain language.' }),
     url: Type.String({ description: 'The address as given.' }),
@@ -84,7 +87,10 @@ export const RegistryAgencyJson = Type.Object({
   publishedRecords: Type.Integer({ minimum: 0, description: 'Published records this agency sponsors directly.' }),
 });
 
-export const RegistryAgencyList = Type.Object({ total: Type.Integer(), data: Type.Array(RegistryAgencyJson) }, { $id: 'RegistryAgencyList', title: 'Registry agencies' });
+export const RegistryAgencyList = Type.Object(
+  { total: Type.Integer(), data: Type.Array(RegistryAgencyJson) },
+  { $id: 'RegistryAgencyList', title: 'Registry agencies' },
+);
 
 export const RegistryPlatformJson = Type.Object({
   key: Type.String(),
@@ -105,12 +111,17 @@ export const RegistryPlatformJson = Type.Object({
   ),
 });
 
-export const RegistryPlatformList = Type.Object({ total: Type.Integer(), data: Type.Array(RegistryPlatformJson) }, { $id: 'RegistryPlatformList', title: 'Registry platforms' });
+export const RegistryPlatformList = Type.Object(
+  { total: Type.Integer(), data: Type.Array(RegistryPlatformJson) },
+  { $id: 'RegistryPlatformList', title: 'Registry platforms' },
+);
 
 export const RegistryTagList = Type.Object(
   {
     total: Type.Integer(),
-    data: Type.Array(Type.Object({ tag: Type.String(), kind: Type.Union([Type.Literal('category'), Type.Literal('geographic')]), count: Type.Integer({ minimum: 1 }) })),
+    data: Type.Array(
+      Type.Object({ tag: Type.String(), kind: Type.Union([Type.Literal('category'), Type.Literal('geographic')]), count: Type.Integer({ minimum: 1 }) }),
+    ),
   },
   { $id: 'RegistryTagList', title: 'Registry tags' },
 );
@@ -128,8 +139,17 @@ export const SearchQuery = Type.Object({
 export type SearchQuery = Static<typeof SearchQuery>;
 
 export const VerifyQuery = Type.Object({
-  url: Type.String({ minLength: 1, maxLength: 2000, description: 'The account address to check, e.g. https://x.com/USAGov (also @user@instance for Mastodon).' }),
-  user_id: Type.Optional(Type.String({ maxLength: 100, description: 'The platform’s user id of the account at that address, if you know it: a registered handle now held by another user id is not verified.' })),
+  url: Type.String({
+    minLength: 1,
+    maxLength: 2000,
+    description: 'The account address to check, e.g. https://x.com/USAGov (also @user@instance for Mastodon).',
+  }),
+  user_id: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description: 'The platform’s user id of the account at that address, if you know it: a registered handle now held by another user id is not verified.',
+    }),
+  ),
 });
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });

@@ -58,13 +58,21 @@ export async function searchRecords(db: Queryable, f: RecordFilters): Promise<Re
   if (f.agencies?.length) {
     const all = await listAgencies(db);
     const wanted = all.filter((a) => f.agencies!.some((x) => x === String(a.id) || x.toLowerCase() === a.slug));
-    const ids = [...withDescendants(all, wanted.map((a) => a.id))];
+    const ids = [
+      ...withDescendants(
+        all,
+        wanted.map((a) => a.id),
+      ),
+    ];
     where.push(`exists (select 1 from registry_record_agencies ra where ra.record_id = r.id and ra.agency_id = any(${param(ids)}::bigint[]))`);
   }
-  if (f.sponsoredBy) where.push(`exists (select 1 from registry_record_agencies ra where ra.record_id = r.id and ra.agency_id = any(${param(f.sponsoredBy)}::bigint[]))`);
+  if (f.sponsoredBy)
+    where.push(`exists (select 1 from registry_record_agencies ra where ra.record_id = r.id and ra.agency_id = any(${param(f.sponsoredBy)}::bigint[]))`);
   if (f.platforms?.length) where.push(`r.platform_key = any(${param(f.platforms.map((p) => p.toLowerCase()))}::text[])`);
-  if (f.tags?.length) where.push(`exists (select 1 from unnest(r.category_tags || r.geo_tags) t where lower(t) = any(${param(f.tags.map((t) => t.toLowerCase()))}::text[]))`);
-  if (f.language) where.push(`(lower(r.language) = ${param(f.language.toLowerCase())} or lower(r.language) like ${param(`${likeEscape(f.language.toLowerCase())}-%`)})`);
+  if (f.tags?.length)
+    where.push(`exists (select 1 from unnest(r.category_tags || r.geo_tags) t where lower(t) = any(${param(f.tags.map((t) => t.toLowerCase()))}::text[]))`);
+  if (f.language)
+    where.push(`(lower(r.language) = ${param(f.language.toLowerCase())} or lower(r.language) like ${param(`${likeEscape(f.language.toLowerCase())}-%`)})`);
   if (f.reviewDue) where.push('r.review_due_at is not null');
   const limit = param(pageSize);
   const offset = param((page - 1) * pageSize);

@@ -50,8 +50,20 @@ export function RecordSummary({ r }: { r: RegistryRecord }) {
         <p class="usa-collection__description" safe>
           {[r.platformName ? `${r.platformName} ${r.account ?? ''}` : KIND_WORDS[r.kind], r.agencies.map((a) => a.name).join(', ')].filter(Boolean).join(' · ')}
         </p>
-        {r.shortDescription ? <p class="usa-collection__description" safe>{r.shortDescription}</p> : ''}
-        {r.status !== 'published' ? <p class="usa-collection__description text-bold" safe>{STATUS_WORDS[r.status]}</p> : ''}
+        {r.shortDescription ? (
+          <p class="usa-collection__description" safe>
+            {r.shortDescription}
+          </p>
+        ) : (
+          ''
+        )}
+        {r.status !== 'published' ? (
+          <p class="usa-collection__description text-bold" safe>
+            {STATUS_WORDS[r.status]}
+          </p>
+        ) : (
+          ''
+        )}
       </div>
     </li>
   );
@@ -93,8 +105,8 @@ export function RegistryHomePage(p: {
     <Page site={p.site} title="Official government accounts" section="registry" breadcrumbs={[{ label: 'Official accounts' }]}>
       <h1>Official government accounts</h1>
       <p class="usa-intro">
-        The registry lists official U.S. government social-media accounts, mobile apps and websites. Check whether an account is official, or search
-        the registry.
+        The registry lists official U.S. government social-media accounts, mobile apps and websites. Check whether an account is official, or search the
+        registry.
       </p>
       {p.canRegister || p.reviewer ? (
         <ul class="usa-button-group margin-bottom-2">
@@ -129,7 +141,13 @@ export function RegistryHomePage(p: {
         <form class="usa-form usa-form--large" method="get" action="/registry" role="search" aria-label="Search the registry">
           <TextField name="q" label="Words" value={p.values.q} hint="Name, account, agency or description" />
           <Select name="agency" label="Agency" value={p.values.agency} any="Any agency" options={p.agencies.map((a) => ({ value: a.slug, label: a.path }))} />
-          <Select name="platform" label="Platform" value={p.values.platform} any="Any platform" options={p.platforms.filter((x) => x.active).map((x) => ({ value: x.key, label: x.name }))} />
+          <Select
+            name="platform"
+            label="Platform"
+            value={p.values.platform}
+            any="Any platform"
+            options={p.platforms.filter((x) => x.active).map((x) => ({ value: x.key, label: x.name }))}
+          />
           <Select name="tag" label="Tag" value={p.values.tag} any="Any tag" options={p.tags.map((t) => ({ value: t.tag, label: `${t.tag} (${t.kind})` }))} />
           <TextField name="language" label="Language code" value={p.values.language} hint="For example, en or es" maxlength={20} />
           <button class="usa-button margin-top-2" type="submit">
@@ -203,9 +221,7 @@ export function VerifyPage(p: { site: Site; url: string; answer?: VerifyAnswer; 
       {a ? (
         <div class={`usa-alert ${a.verified ? 'usa-alert--success' : 'usa-alert--warning'}`} role="status">
           <div class="usa-alert__body">
-            <h2 class="usa-alert__heading">
-              {a.verified ? 'Official account' : 'Not a verified official account'}
-            </h2>
+            <h2 class="usa-alert__heading">{a.verified ? 'Official account' : 'Not a verified official account'}</h2>
             <p class="usa-alert__text" safe>
               {a.message}
             </p>

@@ -28,7 +28,10 @@ export interface WorkflowDeps {
 export type WorkflowErrorCode = 'NOT_FOUND' | 'FORBIDDEN' | 'WRONG_STATE' | 'REASON_REQUIRED';
 
 export class WorkflowError extends Error {
-  constructor(readonly code: WorkflowErrorCode, message: string) {
+  constructor(
+    readonly code: WorkflowErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -46,10 +49,25 @@ async function mailAll(tx: Queryable, deps: WorkflowDeps, to: string[], make: (t
 /** What an audit row keeps of a record: everything a person could change. */
 function snapshot(r: RegistryRecord): Record<string, unknown> {
   return {
-    status: r.status, name: r.name, platform: r.platformKey, account: r.account, accountKey: r.accountKey, platformUserId: r.platformUserId, url: r.url,
-    domain: r.domain, appStores: r.appStores, appVersions: r.appVersions, language: r.language, shortDescription: r.shortDescription,
-    longDescription: r.longDescription, categoryTags: r.categoryTags, geoTags: r.geoTags, agencies: r.agencies.map((a) => a.name),
-    contacts: r.contacts.map((c) => c.email), rejectionReason: r.rejectionReason, archiveReason: r.archiveReason,
+    status: r.status,
+    name: r.name,
+    platform: r.platformKey,
+    account: r.account,
+    accountKey: r.accountKey,
+    platformUserId: r.platformUserId,
+    url: r.url,
+    domain: r.domain,
+    appStores: r.appStores,
+    appVersions: r.appVersions,
+    language: r.language,
+    shortDescription: r.shortDescription,
+    longDescription: r.longDescription,
+    categoryTags: r.categoryTags,
+    geoTags: r.geoTags,
+    agencies: r.agencies.map((a) => a.name),
+    contacts: r.contacts.map((c) => c.email),
+    rejectionReason: r.rejectionReason,
+    archiveReason: r.archiveReason,
   };
 }
 
@@ -66,11 +84,18 @@ async function writeLinks(tx: Queryable, id: number, c: CleanRecord): Promise<vo
 }
 
 async function duplicateOf(db: Queryable, c: CleanRecord, except?: number): Promise<number | undefined> {
-  const { rows } = c.kind === 'account'
-    ? await db.query<{ id: number }>(`select id from registry_records where kind = 'account' and status <> 'archived' and platform_key = $1 and account_key = $2 and id <> $3`, [c.platformKey, c.accountKey, except ?? 0])
-    : c.kind === 'website'
-      ? await db.query<{ id: number }>(`select id from registry_records where kind = 'website' and status <> 'archived' and domain = $1 and id <> $2`, [c.domain, except ?? 0])
-      : { rows: [] };
+  const { rows } =
+    c.kind === 'account'
+      ? await db.query<{ id: number }>(
+          `select id from registry_records where kind = 'account' and status <> 'archived' and platform_key = $1 and account_key = $2 and id <> $3`,
+          [c.platformKey, c.accountKey, except ?? 0],
+        )
+      : c.kind === 'website'
+        ? await db.query<{ id: number }>(`select id from registry_records where kind = 'website' and status <> 'archived' and domain = $1 and id <> $2`, [
+            c.domain,
+            except ?? 0,
+          ])
+        : { rows: [] };
   return rows[0] ? Number(rows[0].id) : undefined;
 }
 
@@ -108,8 +133,23 @@ export async function createRecord(
            case when $2 in ('published', 'archived') then now() end, case when $2 = 'archived' then now() end)
          returning id`,
         [
-          c.kind, status, c.name, c.platformKey, c.account, c.accountKey, c.platformUserId || null, c.url, c.domain, JSON.stringify(c.appStores),
-          JSON.stringify(c.appVersions), c.language, c.shortDescription, c.longDescription, c.categoryTags, c.geoTags, actor.name,
+          c.kind,
+          status,
+          c.name,
+          c.platformKey,
+          c.account,
+          c.accountKey,
+          c.platformUserId || null,
+          c.url,
+          c.domain,
+          JSON.stringify(c.appStores),
+          JSON.stringify(c.appVersions),
+          c.language,
+          c.shortDescription,
+          c.longDescription,
+          c.categoryTags,
+          c.geoTags,
+          actor.name,
         ],
       );
       const id = Number(rows[0]!.id);
@@ -117,7 +157,13 @@ export async function createRecord(
       const record = (await getRecord(tx, id))!;
       await recordAudit(tx, actor, { action: 'registry.record.create', subjectType: 'registry-record', subjectId: String(id), after: snapshot(record) });
       if (status === 'submitted' && opts.notify !== false) {
-        await mailAll(tx, deps, await reviewerAddresses(tx), (to) => waitingForReviewMail(to, record, actor.name, recordLink(deps, id)), `registry:${id}:submitted:${record.updatedAt.toISOString()}`);
+        await mailAll(
+          tx,
+          deps,
+          await reviewerAddresses(tx),
+          (to) => waitingForReviewMail(to, record, actor.name, recordLink(deps, id)),
+          `registry:${id}:submitted:${record.updatedAt.toISOString()}`,
+        );
       }
       return { ok: true as const, record };
     });
@@ -136,7 +182,14 @@ export async function createRecord(
  * point a verified record at another account without a reviewer. A changed handle is kept as a
  * former handle, so whoever takes the old one over is not verified.
  */
-export async function updateRecord(pool: pg.Pool, deps: WorkflowDeps, actor: Actor, viewer: RegistryViewer, id: number, input: RecordInput): Promise<SaveResult> {
+export async function updateRecord(
+  pool: pg.Pool,
+  deps: WorkflowDeps,
+  actor: Actor,
+  viewer: RegistryViewer,
+  id: number,
+  input: RecordInput,
+): Promise<SaveResult> {
   const agencies = await listAgencies(pool);
   const checked = await checkRecordInput(pool, input, await listPlatforms(pool), agencies, viewer.reviewer ? 'detailed' : 'uniform');
   if (!checked.ok) return checked;
@@ -146,16 +199,25 @@ export async function updateRecord(pool: pg.Pool, deps: WorkflowDeps, actor: Act
       await tx.query('select id from registry_records where id = $1 for update', [id]);
       const before = await getRecord(tx, id);
       if (!before) throw new WorkflowError('NOT_FOUND', `There is no registry record ${id}.`);
-      if (!canEdit(viewer, before)) throw new WorkflowError('FORBIDDEN', 'Only members of the sponsoring agency and registry reviewers can change this record.');
+      if (!canEdit(viewer, before))
+        throw new WorkflowError('FORBIDDEN', 'Only members of the sponsoring agency and registry reviewers can change this record.');
       if (!viewer.reviewer && !c.agencyIds.some((a) => viewer.agencyIds.has(a))) {
         return { ok: false as const, errors: { agencyIds: 'Keep your own agency among the sponsors; otherwise you could no longer change this record.' } };
       }
-      if (c.kind !== before.kind) return { ok: false as const, errors: { kind: 'A record can’t change from one kind to another. Archive it and register the new one.' } };
+      if (c.kind !== before.kind)
+        return { ok: false as const, errors: { kind: 'A record can’t change from one kind to another. Archive it and register the new one.' } };
       const dup = await duplicateOf(tx, c, id);
       if (dup) return { ok: false as const, errors: duplicateError(dup) };
       const identityChanged =
-        c.url !== before.url || c.accountKey !== before.accountKey || (c.platformUserId || null) !== before.platformUserId || c.domain !== before.domain ||
-        [...c.agencyIds].sort().join() !== before.agencies.map((a) => a.id).sort().join();
+        c.url !== before.url ||
+        c.accountKey !== before.accountKey ||
+        (c.platformUserId || null) !== before.platformUserId ||
+        c.domain !== before.domain ||
+        [...c.agencyIds].sort().join() !==
+          before.agencies
+            .map((a) => a.id)
+            .sort()
+            .join();
       const backToReview = !viewer.reviewer && identityChanged && (before.status === 'published' || before.status === 'archive-requested');
       await tx.query(
         `update registry_records set name = $2, platform_key = $3, account = $4, account_key = $5, platform_user_id = $6, url = $7, domain = $8,
@@ -163,18 +225,48 @@ export async function updateRecord(pool: pg.Pool, deps: WorkflowDeps, actor: Act
            status = case when $16 then 'submitted' else status end, submitted_at = case when $16 then now() else submitted_at end, updated_at = now()
          where id = $1`,
         [
-          id, c.name, c.platformKey, c.account, c.accountKey, c.platformUserId || null, c.url, c.domain, JSON.stringify(c.appStores), JSON.stringify(c.appVersions),
-          c.language, c.shortDescription, c.longDescription, c.categoryTags, c.geoTags, backToReview,
+          id,
+          c.name,
+          c.platformKey,
+          c.account,
+          c.accountKey,
+          c.platformUserId || null,
+          c.url,
+          c.domain,
+          JSON.stringify(c.appStores),
+          JSON.stringify(c.appVersions),
+          c.language,
+          c.shortDescription,
+          c.longDescription,
+          c.categoryTags,
+          c.geoTags,
+          backToReview,
         ],
       );
       if (before.kind === 'account' && before.accountKey && before.accountKey !== c.accountKey && before.publishedAt) {
-        await tx.query('insert into registry_former_handles (platform_key, account_key, record_id) values ($1, $2, $3) on conflict do nothing', [before.platformKey, before.accountKey, id]);
+        await tx.query('insert into registry_former_handles (platform_key, account_key, record_id) values ($1, $2, $3) on conflict do nothing', [
+          before.platformKey,
+          before.accountKey,
+          id,
+        ]);
       }
       await writeLinks(tx, id, c);
       const after = (await getRecord(tx, id))!;
-      await recordAudit(tx, actor, { action: 'registry.record.edit', subjectType: 'registry-record', subjectId: String(id), before: snapshot(before), after: snapshot(after) });
+      await recordAudit(tx, actor, {
+        action: 'registry.record.edit',
+        subjectType: 'registry-record',
+        subjectId: String(id),
+        before: snapshot(before),
+        after: snapshot(after),
+      });
       if (backToReview) {
-        await mailAll(tx, deps, await reviewerAddresses(tx), (to) => waitingForReviewMail(to, after, actor.name, recordLink(deps, id)), `registry:${id}:submitted:${after.updatedAt.toISOString()}`);
+        await mailAll(
+          tx,
+          deps,
+          await reviewerAddresses(tx),
+          (to) => waitingForReviewMail(to, after, actor.name, recordLink(deps, id)),
+          `registry:${id}:submitted:${after.updatedAt.toISOString()}`,
+        );
       }
       return { ok: true as const, record: after };
     });
@@ -212,7 +304,9 @@ export const TRANSITIONS: Record<RecordAction, Transition> = {
 export function allowedActions(viewer: RegistryViewer | undefined, record: RegistryRecord): RecordAction[] {
   if (!viewer || !canEdit(viewer, record)) return [];
   // Reviewers archive directly; asking them to ask themselves would be noise.
-  return RECORD_ACTIONS.filter((a) => TRANSITIONS[a].from.includes(record.status) && (viewer.reviewer ? a !== 'request-archive' : !TRANSITIONS[a].reviewerOnly));
+  return RECORD_ACTIONS.filter(
+    (a) => TRANSITIONS[a].from.includes(record.status) && (viewer.reviewer ? a !== 'request-archive' : !TRANSITIONS[a].reviewerOnly),
+  );
 }
 
 /** Move a record to its next state. */
@@ -227,16 +321,26 @@ export async function changeStatus(
 ): Promise<RegistryRecord> {
   const t = TRANSITIONS[action];
   const reason = reasonText.trim().slice(0, 2000);
-  if (t.reason === 'required' && !reason) throw new WorkflowError('REASON_REQUIRED', `Give a reason: the contacts read it. For example, “${action === 'reject' ? 'The address is a personal account, not the agency’s.' : 'The account was closed on 1 March.'}”`);
+  if (t.reason === 'required' && !reason)
+    throw new WorkflowError(
+      'REASON_REQUIRED',
+      `Give a reason: the contacts read it. For example, “${action === 'reject' ? 'The address is a personal account, not the agency’s.' : 'The account was closed on 1 March.'}”`,
+    );
   return inTransaction(pool, async (tx) => {
     await tx.query('select id from registry_records where id = $1 for update', [id]);
     const before = await getRecord(tx, id);
     if (!before) throw new WorkflowError('NOT_FOUND', `There is no registry record ${id}.`);
     if (!canEdit(viewer, before) || (t.reviewerOnly && !viewer.reviewer)) {
-      throw new WorkflowError('FORBIDDEN', t.reviewerOnly ? 'Only registry reviewers can do this.' : 'Only members of the sponsoring agency and registry reviewers can do this.');
+      throw new WorkflowError(
+        'FORBIDDEN',
+        t.reviewerOnly ? 'Only registry reviewers can do this.' : 'Only members of the sponsoring agency and registry reviewers can do this.',
+      );
     }
     if (!t.from.includes(before.status)) {
-      throw new WorkflowError('WRONG_STATE', `This record is “${before.status}”; “${t.label}” works only on records that are ${t.from.join(' or ')}. Reload the page to see its current state.`);
+      throw new WorkflowError(
+        'WRONG_STATE',
+        `This record is “${before.status}”; “${t.label}” works only on records that are ${t.from.join(' or ')}. Reload the page to see its current state.`,
+      );
     }
     const sets: Record<RecordAction, string> = {
       submit: `submitted_at = now(), rejection_reason = null`,
@@ -250,8 +354,11 @@ export async function changeStatus(
     await tx.query(`update registry_records set status = $2, ${sets[action]}, updated_at = now() where id = $1`, usesReason ? [id, t.to, reason] : [id, t.to]);
     const after = (await getRecord(tx, id))!;
     await recordAudit(tx, actor, {
-      action: `registry.record.${action}`, subjectType: 'registry-record', subjectId: String(id),
-      before: { status: before.status }, after: { status: after.status, ...(reason ? { reason } : {}) },
+      action: `registry.record.${action}`,
+      subjectType: 'registry-record',
+      subjectId: String(id),
+      before: { status: before.status },
+      after: { status: after.status, ...(reason ? { reason } : {}) },
     });
     const link = recordLink(deps, id);
     const contacts = after.contacts.map((c) => c.email);
@@ -259,7 +366,8 @@ export async function changeStatus(
     if (action === 'submit') await mailAll(tx, deps, await reviewerAddresses(tx), (to) => waitingForReviewMail(to, after, actor.name, link), key);
     if (action === 'publish') await mailAll(tx, deps, contacts, (to) => publishedMail(to, after, link), key);
     if (action === 'reject') await mailAll(tx, deps, contacts, (to) => rejectedMail(to, after, reason, link), key);
-    if (action === 'request-archive') await mailAll(tx, deps, await reviewerAddresses(tx), (to) => archiveRequestedMail(to, after, actor.name, reason, link), key);
+    if (action === 'request-archive')
+      await mailAll(tx, deps, await reviewerAddresses(tx), (to) => archiveRequestedMail(to, after, actor.name, reason, link), key);
     if (action === 'archive') await mailAll(tx, deps, contacts, (to) => archivedMail(to, after, reason, link), key);
     return after;
   });

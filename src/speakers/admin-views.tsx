@@ -8,7 +8,12 @@ import type { HistoryEntry, SpeakerRequest } from './store.ts';
 import { CONSULTATION_STATUS_TEXT, REQUEST_STATUS_TEXT, type ConsultationStatus, type RequestStatus } from './workflow.ts';
 import { type CommunityRef, crumbs, HistoryTable, RequestDetails } from './views.tsx';
 
-export function AdminListPage(p: { site: Site; c: CommunityRef; requests: SpeakerRequest[]; consultations: Array<{ id: number; topic: string; status: ConsultationStatus; askerName: string; createdAt: Date }> }): string {
+export function AdminListPage(p: {
+  site: Site;
+  c: CommunityRef;
+  requests: SpeakerRequest[];
+  consultations: Array<{ id: number; topic: string; status: ConsultationStatus; askerName: string; createdAt: Date }>;
+}): string {
   return toHtml(
     <Page site={p.site} title={`Speaker requests – ${p.c.title}`} section="communities" breadcrumbs={crumbs(p.c, { label: 'Speaker requests' })}>
       <h1>Speaker requests</h1>
@@ -32,10 +37,18 @@ export function AdminListPage(p: { site: Site; c: CommunityRef; requests: Speake
                     {r.eventName}
                   </a>
                 </td>
-                <td data-label="When" safe>{formatShort(r.startsAt, r.timeZone)}</td>
-                <td data-label="Organization" safe>{r.organization}</td>
-                <td data-label="Status" safe>{REQUEST_STATUS_TEXT[r.status]}</td>
-                <td data-label="Speaker" safe>{r.speaker?.name ?? ''}</td>
+                <td data-label="When" safe>
+                  {formatShort(r.startsAt, r.timeZone)}
+                </td>
+                <td data-label="Organization" safe>
+                  {r.organization}
+                </td>
+                <td data-label="Status" safe>
+                  {REQUEST_STATUS_TEXT[r.status]}
+                </td>
+                <td data-label="Speaker" safe>
+                  {r.speaker?.name ?? ''}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -70,12 +83,25 @@ const ACTION_TEXT: Partial<Record<RequestStatus, string>> = {
 };
 
 export function AdminRequestPage(p: {
-  site: Site; c: CommunityRef; r: SpeakerRequest; history: HistoryEntry[]; csrf: string; steps: RequestStatus[]; speakers: SpeakerProfile[]; notice?: string; error?: string;
+  site: Site;
+  c: CommunityRef;
+  r: SpeakerRequest;
+  history: HistoryEntry[];
+  csrf: string;
+  steps: RequestStatus[];
+  speakers: SpeakerProfile[];
+  notice?: string;
+  error?: string;
 }): string {
   const r = p.r;
   const matchable = p.steps.includes('matched');
   return toHtml(
-    <Page site={p.site} title={`Speaker request: ${r.eventName}`} section="communities" breadcrumbs={crumbs(p.c, { href: `/communities/${p.c.slug}/admin/speaker-requests`, label: 'Speaker requests' }, { label: r.eventName })}>
+    <Page
+      site={p.site}
+      title={`Speaker request: ${r.eventName}`}
+      section="communities"
+      breadcrumbs={crumbs(p.c, { href: `/communities/${p.c.slug}/admin/speaker-requests`, label: 'Speaker requests' }, { label: r.eventName })}
+    >
       <h1 safe>{`Speaker request: ${r.eventName}`}</h1>
       <SuccessNotice text={p.notice} />
       <Alert kind="error" text={p.error} />
@@ -92,9 +118,15 @@ export function AdminRequestPage(p: {
           <CsrfField token={p.csrf} />
           <input type="hidden" name="to" value="matched" />
           <SelectField
-            name="speakerId" label="Propose a speaker" required value={String(r.preferredSpeaker?.id ?? '')}
+            name="speakerId"
+            label="Propose a speaker"
+            required
+            value={String(r.preferredSpeaker?.id ?? '')}
             hint="The speaker is emailed and asked to accept after clearing it with their supervisor and press office."
-            options={[{ value: '', label: '- Choose a speaker -' }, ...p.speakers.map((s) => ({ value: String(s.memberId), label: `${s.name}${s.topics.length ? ` – ${s.topics.join(', ')}` : ''}` }))]}
+            options={[
+              { value: '', label: '- Choose a speaker -' },
+              ...p.speakers.map((s) => ({ value: String(s.memberId), label: `${s.name}${s.topics.length ? ` – ${s.topics.join(', ')}` : ''}` })),
+            ]}
           />
           <TextField name="note" label="Note to the speaker" maxlength={500} />
           <button class="usa-button" type="submit">

@@ -20,7 +20,8 @@ export function consultationRoutes(ctx: AppContext): FastifyPluginAsync {
       const viewer = requireViewer(req);
       const c = await community(slug);
       const active = (await membershipsOf(ctx.pool, viewer.memberId)).some((m) => m.communityId === c.id && m.status === 'active');
-      if (!active && !(await canCoordinate(ctx.pool, viewer, c.id))) throw new ForbiddenError(`Asking the experts is for members of ${c.title}. Join the community first.`);
+      if (!active && !(await canCoordinate(ctx.pool, viewer, c.id)))
+        throw new ForbiddenError(`Asking the experts is for members of ${c.title}. Join the community first.`);
       return c;
     }
 
@@ -36,10 +37,19 @@ export function consultationRoutes(ctx: AppContext): FastifyPluginAsync {
       const errors: FieldErrors = {};
       if (!values.topic) errors.topic = 'Enter the topic of your question, for example “accessibility”.';
       if (!values.question) errors.question = 'Write your question.';
-      const again = (e: FieldErrors, status: number) => sendPage(reply, AskPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), values, errors: e }), status);
+      const again = (e: FieldErrors, status: number) =>
+        sendPage(reply, AskPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), values, errors: e }), status);
       if (Object.keys(errors).length) return again(errors, 400);
       try {
-        const q = await inTransaction(ctx.pool, (tx) => askExperts(tx, deps(), { communityId: c.id, asker: { memberId: viewer.memberId, email: viewer.email }, topic: values.topic, question: values.question, actor: actorOf(req) }));
+        const q = await inTransaction(ctx.pool, (tx) =>
+          askExperts(tx, deps(), {
+            communityId: c.id,
+            asker: { memberId: viewer.memberId, email: viewer.email },
+            topic: values.topic,
+            question: values.question,
+            actor: actorOf(req),
+          }),
+        );
         return reply.redirect(`/consultations/${q.id}?done=asked`, 303);
       } catch (err) {
         if (!(err instanceof NoExpertsError)) throw err;
@@ -56,17 +66,39 @@ export function consultationRoutes(ctx: AppContext): FastifyPluginAsync {
       return { q, roles };
     }
 
-    async function consultationPage(req: FastifyRequest, reply: FastifyReply, idRaw: string, extra: { notice?: string; error?: string; answer?: string }, status = 200) {
+    async function consultationPage(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      idRaw: string,
+      extra: { notice?: string; error?: string; answer?: string },
+      status = 200,
+    ) {
       const { q, roles } = await visibleConsultation(req, idRaw);
       let steps = consultationStepsFor(q.status, roles);
       // Only the expert who took a question answers it or hands it back (coordinators may hand it back).
-      if (q.status === 'taken' && q.expert?.id !== req.viewer!.memberId) steps = steps.filter((s) => s === 'closed' || (s === 'open' && roles.includes('coordinator')));
-      return sendPage(reply, ConsultationPage({ site: siteFor(ctx, req), q, history: await consultationHistory(ctx.pool, q.id), csrf: reply.generateCsrf(), steps, answer: extra.answer ?? '', ...extra }), status);
+      if (q.status === 'taken' && q.expert?.id !== req.viewer!.memberId)
+        steps = steps.filter((s) => s === 'closed' || (s === 'open' && roles.includes('coordinator')));
+      return sendPage(
+        reply,
+        ConsultationPage({
+          site: siteFor(ctx, req),
+          q,
+          history: await consultationHistory(ctx.pool, q.id),
+          csrf: reply.generateCsrf(),
+          steps,
+          answer: extra.answer ?? '',
+          ...extra,
+        }),
+        status,
+      );
     }
 
     const CONSULTATION_NOTICES: Record<string, string> = {
-      asked: 'Your question was sent to the experts. You will get an email when one answers.', taken: 'You took this question; answer it below.', answered: 'Your answer was sent.',
-      open: 'The question is back with all the experts it was sent to.', closed: 'The question is closed.',
+      asked: 'Your question was sent to the experts. You will get an email when one answers.',
+      taken: 'You took this question; answer it below.',
+      answered: 'Your answer was sent.',
+      open: 'The question is back with all the experts it was sent to.',
+      closed: 'The question is closed.',
     };
 
     app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/consultations/:id', hide, async (req, reply) => {
@@ -80,7 +112,9 @@ export function consultationRoutes(ctx: AppContext): FastifyPluginAsync {
       const answer = field(req.body, 'answer', 10000);
       if (!CONSULTATION_STATUSES.includes(to)) return consultationPage(req, reply, req.params.id, { error: 'Choose one of the actions below.' }, 400);
       try {
-        await inTransaction(ctx.pool, (tx) => moveConsultation(tx, deps(), { id: q.id, to, roles, actor: actorOf(req), memberId: req.viewer!.memberId, answer }));
+        await inTransaction(ctx.pool, (tx) =>
+          moveConsultation(tx, deps(), { id: q.id, to, roles, actor: actorOf(req), memberId: req.viewer!.memberId, answer }),
+        );
       } catch (err) {
         if (!(err instanceof WorkflowError)) throw err;
         return consultationPage(req, reply, req.params.id, { error: err.message, answer }, err.code === 'MISSING' ? 400 : 409);

@@ -24,7 +24,16 @@ export function AskPage(p: { site: Site; c: CommunityRef; csrf: string; values: 
   );
 }
 
-export function ConsultationPage(p: { site: Site; q: Consultation; history: ConsultationHistoryEntry[]; csrf: string; steps: ConsultationStatus[]; notice?: string; error?: string; answer: string }): string {
+export function ConsultationPage(p: {
+  site: Site;
+  q: Consultation;
+  history: ConsultationHistoryEntry[];
+  csrf: string;
+  steps: ConsultationStatus[];
+  notice?: string;
+  error?: string;
+  answer: string;
+}): string {
   const q = p.q;
   const action = `/consultations/${q.id}`;
   const button = (to: ConsultationStatus, label: string, secondary = false) => (
@@ -37,7 +46,12 @@ export function ConsultationPage(p: { site: Site; q: Consultation; history: Cons
     </form>
   );
   return toHtml(
-    <Page site={p.site} title={`Question: ${q.topic}`} section="account" breadcrumbs={[{ href: '/account', label: 'Your account' }, { href: '/account/speaker', label: 'Speaker profile' }, { label: q.topic }]}>
+    <Page
+      site={p.site}
+      title={`Question: ${q.topic}`}
+      section="account"
+      breadcrumbs={[{ href: '/account', label: 'Your account' }, { href: '/account/speaker', label: 'Speaker profile' }, { label: q.topic }]}
+    >
       <h1 safe>{`Question: ${q.topic}`}</h1>
       <SuccessNotice text={p.notice} />
       <Alert kind="error" text={p.error} />

@@ -38,7 +38,12 @@ export interface ConsultationHistoryEntry {
 }
 
 /** Experts of the community who offer consultations, best topic matches only (all of them when none match). */
-export async function matchingExperts(db: Queryable, communityId: number, topic: string, exceptMemberId: number): Promise<Array<{ id: number; email: string }>> {
+export async function matchingExperts(
+  db: Queryable,
+  communityId: number,
+  topic: string,
+  exceptMemberId: number,
+): Promise<Array<{ id: number; email: string }>> {
   const { rows } = await db.query<{ id: string; email: string; matches: boolean }>(
     `select m.id, m.email,
             exists (select 1 from unnest(m.expertise) t where length(t) > 1 and (strpos(lower($2), t) > 0 or strpos(t, lower($2)) > 0)) as matches
@@ -56,24 +61,45 @@ export class NoExpertsError extends Error {
   readonly code = 'NO_EXPERTS';
 }
 
-export async function askExperts(db: pg.PoolClient, d: SpeakersDeps, p: { communityId: number; asker: { memberId: number; email: string }; topic: string; question: string; actor: Actor }): Promise<Consultation> {
+export async function askExperts(
+  db: pg.PoolClient,
+  d: SpeakersDeps,
+  p: { communityId: number; asker: { memberId: number; email: string }; topic: string; question: string; actor: Actor },
+): Promise<Consultation> {
   const experts = await matchingExperts(db, p.communityId, p.topic, p.asker.memberId);
-  if (!experts.length) throw new NoExpertsError('No expert in this community offers consultations yet. Ask on the community’s list instead, or ask a coordinator.');
-  const { rows } = await db.query<{ id: string }>(
-    'insert into consultations (community_id, asker_id, topic, question) values ($1, $2, $3, $4) returning id',
-    [p.communityId, p.asker.memberId, p.topic, p.question],
-  );
+  if (!experts.length)
+    throw new NoExpertsError('No expert in this community offers consultations yet. Ask on the community’s list instead, or ask a coordinator.');
+  const { rows } = await db.query<{ id: string }>('insert into consultations (community_id, asker_id, topic, question) values ($1, $2, $3, $4) returning id', [
+    p.communityId,
+    p.asker.memberId,
+    p.topic,
+    p.question,
+  ]);
   const id = Number(rows[0]!.id);
   for (const e of experts) await db.query('insert into consultation_experts (consultation_id, member_id) values ($1, $2)', [id, e.id]);
   await recordStep(db, id, null, 'open', 'asker', p.actor, p.asker.memberId, `Sent to ${experts.length} ${experts.length === 1 ? 'expert' : 'experts'}.`);
   const c = (await findConsultation(db, id))!;
   for (const e of experts) {
-    await queueMail(db, d.queue, consultationRoutedMail(e.email, { communityTitle: c.communityTitle, topic: c.topic, link: `${d.baseUrl}/consultations/${id}` }), { key: `consultation:${id}:routed:${e.id}` });
+    await queueMail(
+      db,
+      d.queue,
+      consultationRoutedMail(e.email, { communityTitle: c.communityTitle, topic: c.topic, link: `${d.baseUrl}/consultations/${id}` }),
+      { key: `consultation:${id}:routed:${e.id}` },
+    );
   }
   return c;
 }
 
-async function recordStep(db: Queryable, id: number, from: ConsultationStatus | null, to: ConsultationStatus, role: ConsultationRole, actor: Actor, memberId: number, note: string | null): Promise<number> {
+async function recordStep(
+  db: Queryable,
+  id: number,
+  from: ConsultationStatus | null,
+  to: ConsultationStatus,
+  role: ConsultationRole,
+  actor: Actor,
+  memberId: number,
+  note: string | null,
+): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
     `insert into consultation_history (consultation_id, from_status, to_status, actor_role, actor, actor_member_id, note) values ($1, $2, $3, $4, $5, $6, $7) returning id`,
     [id, from, to, role, actor.name, memberId, note],
@@ -96,10 +122,19 @@ export async function findConsultation(db: Queryable, id: number, opts: { forUpd
     [id],
   );
   return {
-    id: Number(r.id), communityId: Number(r.community_id), communitySlug: r.slug, communityTitle: r.title,
-    asker: { id: Number(r.asker_id), name: r.asker_name ?? r.asker_email, email: r.asker_email }, topic: r.topic, question: r.question, status: r.status,
-    expert: r.expert_id ? { id: Number(r.expert_id), name: r.expert_name ?? r.expert_email, email: r.expert_email } : null, answer: r.answer,
-    experts: experts.rows.map((e) => ({ id: Number(e.id), name: e.name ?? e.email, email: e.email })), createdAt: r.created_at, updatedAt: r.updated_at,
+    id: Number(r.id),
+    communityId: Number(r.community_id),
+    communitySlug: r.slug,
+    communityTitle: r.title,
+    asker: { id: Number(r.asker_id), name: r.asker_name ?? r.asker_email, email: r.asker_email },
+    topic: r.topic,
+    question: r.question,
+    status: r.status,
+    expert: r.expert_id ? { id: Number(r.expert_id), name: r.expert_name ?? r.expert_email, email: r.expert_email } : null,
+    answer: r.answer,
+    experts: experts.rows.map((e) => ({ id: Number(e.id), name: e.name ?? e.email, email: e.email })),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
@@ -122,7 +157,10 @@ export async function consultationRoles(db: Queryable, c: Consultation, viewer: 
 }
 
 /** Consultations a member asked or was asked, newest first. */
-export async function consultationsFor(db: Queryable, memberId: number): Promise<Array<{ id: number; topic: string; status: ConsultationStatus; mine: boolean; communityTitle: string; createdAt: Date }>> {
+export async function consultationsFor(
+  db: Queryable,
+  memberId: number,
+): Promise<Array<{ id: number; topic: string; status: ConsultationStatus; mine: boolean; communityTitle: string; createdAt: Date }>> {
   const { rows } = await db.query(
     `select q.id, q.topic, q.status, q.asker_id = $1 as mine, coalesce(c.short_name, c.title) as title, q.created_at from consultations q join communities c on c.id = q.community_id
       where q.asker_id = $1 or exists (select 1 from consultation_experts ce where ce.consultation_id = q.id and ce.member_id = $1)
@@ -132,7 +170,10 @@ export async function consultationsFor(db: Queryable, memberId: number): Promise
   return rows.map((r) => ({ id: Number(r.id), topic: r.topic, status: r.status, mine: r.mine, communityTitle: r.title, createdAt: r.created_at }));
 }
 
-export async function consultationsOfCommunity(db: Queryable, communityId: number): Promise<Array<{ id: number; topic: string; status: ConsultationStatus; askerName: string; createdAt: Date }>> {
+export async function consultationsOfCommunity(
+  db: Queryable,
+  communityId: number,
+): Promise<Array<{ id: number; topic: string; status: ConsultationStatus; askerName: string; createdAt: Date }>> {
   const { rows } = await db.query(
     `select q.id, q.topic, q.status, coalesce(a.name, a.email) as asker_name, q.created_at from consultations q join members a on a.id = q.asker_id
       where q.community_id = $1 order by case when q.status = 'closed' then 1 else 0 end, q.created_at desc`,
@@ -142,7 +183,11 @@ export async function consultationsOfCommunity(db: Queryable, communityId: numbe
 }
 
 /** Move a consultation one step: take, answer, hand back or close. */
-export async function moveConsultation(db: pg.PoolClient, d: SpeakersDeps, p: { id: number; to: ConsultationStatus; roles: ConsultationRole[]; actor: Actor; memberId: number; answer?: string; note?: string }): Promise<Consultation> {
+export async function moveConsultation(
+  db: pg.PoolClient,
+  d: SpeakersDeps,
+  p: { id: number; to: ConsultationStatus; roles: ConsultationRole[]; actor: Actor; memberId: number; answer?: string; note?: string },
+): Promise<Consultation> {
   const c = await findConsultation(db, p.id, { forUpdate: true });
   if (!c) throw new WorkflowError('That consultation does not exist.', 'NOT_FOUND');
   // The step is allowed when any of the viewer's roles allows it; the expert who answers must be the one who took it.
@@ -168,10 +213,17 @@ export async function moveConsultation(db: pg.PoolClient, d: SpeakersDeps, p: { 
   }
   await db.query(`update consultations set ${sets.join(', ')} where id = $1`, args);
   const step = await recordStep(db, c.id, c.status, p.to, role, p.actor, p.memberId, p.note || null);
-  await recordAudit(db, p.actor, { action: `consultation.${p.to}`, subjectType: 'consultation', subjectId: String(c.id), before: { status: c.status }, after: { status: p.to } });
+  await recordAudit(db, p.actor, {
+    action: `consultation.${p.to}`,
+    subjectType: 'consultation',
+    subjectId: String(c.id),
+    before: { status: c.status },
+    after: { status: p.to },
+  });
   const after = (await findConsultation(db, c.id))!;
   const link = `${d.baseUrl}/consultations/${c.id}`;
-  const tell = async (to: string, lines: string[]) => queueMail(db, d.queue, consultationUpdateMail(to, { topic: c.topic, link, lines }), { key: `consultation:${c.id}:${step}:${to.toLowerCase()}` });
+  const tell = async (to: string, lines: string[]) =>
+    queueMail(db, d.queue, consultationUpdateMail(to, { topic: c.topic, link, lines }), { key: `consultation:${c.id}:${step}:${to.toLowerCase()}` });
   if (p.to === 'taken' && role === 'expert') await tell(c.asker.email, [`${after.expert?.name ?? 'An expert'} is answering your question.`]);
   if (p.to === 'answered') await tell(c.asker.email, [`${after.expert?.name ?? 'An expert'} answered your question:`, '', p.answer!]);
   if (p.to === 'closed' && c.expert && c.expert.id !== p.memberId) await tell(c.expert.email, ['The question you took is now closed. Thank you.']);

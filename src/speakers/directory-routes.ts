@@ -14,8 +14,22 @@ export function speakerDirectoryRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { slug: string }; Querystring: Record<string, string | undefined> }>('/communities/:slug/speakers', publicPage, async (req, reply) => {
       const c = await community(req.params.slug);
       const q = req.query;
-      const filter: DirectoryFilter = { q: (q.q ?? '').trim().slice(0, 100), topic: (q.topic ?? '').slice(0, 100), agency: (q.agency ?? '').slice(0, 200), format: (q.format ?? '').slice(0, 20) };
-      return sendPage(reply, DirectoryPage({ site: siteFor(ctx, req), c, speakers: await speakersOf(ctx.pool, c.id, filter, { publicOnly: true }), filter, choices: await directoryChoices(ctx.pool, c.id) }));
+      const filter: DirectoryFilter = {
+        q: (q.q ?? '').trim().slice(0, 100),
+        topic: (q.topic ?? '').slice(0, 100),
+        agency: (q.agency ?? '').slice(0, 200),
+        format: (q.format ?? '').slice(0, 20),
+      };
+      return sendPage(
+        reply,
+        DirectoryPage({
+          site: siteFor(ctx, req),
+          c,
+          speakers: await speakersOf(ctx.pool, c.id, filter, { publicOnly: true }),
+          filter,
+          choices: await directoryChoices(ctx.pool, c.id),
+        }),
+      );
     });
 
     app.get<{ Params: { slug: string; id: string } }>('/communities/:slug/speakers/:id', publicPage, async (req, reply) => {

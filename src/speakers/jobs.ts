@@ -8,7 +8,9 @@ import { REMINDER_JOB, sendProposalReminder } from './store.ts';
 export async function registerSpeakersJobs(w: WorkerContext): Promise<void> {
   await w.worker.work<{ requestId: number; proposalNo: number }>(REMINDER_JOB, async ({ requestId, proposalNo }) => {
     const d = {
-      queue: w.queue, secret: await cookieSecret(w.pool, w.config.secret), reminderDays: w.config.speakerReminderDays,
+      queue: w.queue,
+      secret: await cookieSecret(w.pool, w.config.secret),
+      reminderDays: w.config.speakerReminderDays,
       // No request here: links use PUBLIC_URL (set it in production) or the configured host and port.
       baseUrl: w.config.publicUrl ?? siteUrl(w.config, w.config.port),
     };

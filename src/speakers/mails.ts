@@ -29,15 +29,30 @@ function summary(r: SpeakerRequest): string[] {
 }
 
 /** The mail for the step a request just took (its current status), to each person who should know. */
-export function requestMails(r: SpeakerRequest, links: RequestLinks, coordinators: string[], note: string | null, opts: { reminder?: boolean } = {}): Array<{ who: Recipient; mail: OutgoingMail }> {
+export function requestMails(
+  r: SpeakerRequest,
+  links: RequestLinks,
+  coordinators: string[],
+  note: string | null,
+  opts: { reminder?: boolean } = {},
+): Array<{ who: Recipient; mail: OutgoingMail }> {
   const out: Array<{ who: Recipient; mail: OutgoingMail }> = [];
   const toRequester = (subject: string, lines: string[]) =>
-    out.push({ who: 'requester', mail: { to: r.requesterEmail, subject, text: [`Hello ${r.requesterName},`, '', ...lines, '', `See your request at any time: ${links.status}`, '', ...summary(r)].join('\n') } });
+    out.push({
+      who: 'requester',
+      mail: {
+        to: r.requesterEmail,
+        subject,
+        text: [`Hello ${r.requesterName},`, '', ...lines, '', `See your request at any time: ${links.status}`, '', ...summary(r)].join('\n'),
+      },
+    });
   const toSpeaker = (subject: string, lines: string[]) => {
-    if (r.speaker) out.push({ who: 'speaker', mail: { to: r.speaker.email, subject, text: [`Hello ${r.speaker.name},`, '', ...lines, '', ...summary(r)].join('\n') } });
+    if (r.speaker)
+      out.push({ who: 'speaker', mail: { to: r.speaker.email, subject, text: [`Hello ${r.speaker.name},`, '', ...lines, '', ...summary(r)].join('\n') } });
   };
   const toCoordinators = (subject: string, lines: string[]) => {
-    for (const to of coordinators) out.push({ who: 'coordinator', mail: { to, subject, text: [...lines, '', `Open the request: ${links.manage}`, '', ...summary(r)].join('\n') } });
+    for (const to of coordinators)
+      out.push({ who: 'coordinator', mail: { to, subject, text: [...lines, '', `Open the request: ${links.manage}`, '', ...summary(r)].join('\n') } });
   };
   const said = note ? ['', `Note: ${note}`] : [];
 
@@ -63,14 +78,18 @@ export function requestMails(r: SpeakerRequest, links: RequestLinks, coordinator
       toSpeaker(`Can you speak at ${r.eventName}?`, [
         `A coordinator of ${r.communityTitle} proposed you as the speaker for this event.`,
         'Before you accept, clear the invitation with your supervisor and your press office.',
-        `Accept or decline here: ${links.speaker}`, ...said,
+        `Accept or decline here: ${links.speaker}`,
+        ...said,
       ]);
       break;
     case 'accepted':
       toRequester(`A speaker has agreed: ${r.eventName}`, [
         `${r.speaker?.name ?? 'A speaker'} has agreed to speak at your event. A coordinator will confirm the details with you.`,
       ]);
-      toCoordinators(`Speaker accepted: ${r.eventName}`, [`${r.speaker?.name ?? 'The speaker'} accepted and noted supervisor and press office approval. Confirm the engagement.`, ...said]);
+      toCoordinators(`Speaker accepted: ${r.eventName}`, [
+        `${r.speaker?.name ?? 'The speaker'} accepted and noted supervisor and press office approval. Confirm the engagement.`,
+        ...said,
+      ]);
       break;
     case 'declined':
       toCoordinators(`Speaker declined: ${r.eventName}`, [`${r.speaker?.name ?? 'The speaker'} cannot speak at this event. Propose another speaker.`, ...said]);

@@ -21,22 +21,44 @@ export function speakerProfileRoutes(ctx: AppContext): FastifyPluginAsync {
       const viewer = requireViewer(req);
       const profile = (await speakerProfile(ctx.pool, viewer.memberId))!;
       const memberships = (await membershipsOf(ctx.pool, viewer.memberId)).filter((m) => m.status === 'active');
-      return sendPage(reply, MySpeakerPage({
-        site: siteFor(ctx, req), csrf: reply.generateCsrf(), agency: profile.agency, errors: extra.errors ?? {}, saved: extra.saved,
-        values: extra.values ?? { active: profile.active, topics: profile.topics.join(', '), formats: profile.formats, bio: profile.bio ?? '', availability: profile.availability ?? '', public: profile.public },
-        proposals: await requestsForSpeaker(ctx.pool, viewer.memberId), consultations: await consultationsFor(ctx.pool, viewer.memberId),
-        communities: memberships.map((m) => ({ id: m.communityId, slug: m.communitySlug, title: m.communityTitle })),
-      }), status);
+      return sendPage(
+        reply,
+        MySpeakerPage({
+          site: siteFor(ctx, req),
+          csrf: reply.generateCsrf(),
+          agency: profile.agency,
+          errors: extra.errors ?? {},
+          saved: extra.saved,
+          values: extra.values ?? {
+            active: profile.active,
+            topics: profile.topics.join(', '),
+            formats: profile.formats,
+            bio: profile.bio ?? '',
+            availability: profile.availability ?? '',
+            public: profile.public,
+          },
+          proposals: await requestsForSpeaker(ctx.pool, viewer.memberId),
+          consultations: await consultationsFor(ctx.pool, viewer.memberId),
+          communities: memberships.map((m) => ({ id: m.communityId, slug: m.communitySlug, title: m.communityTitle })),
+        }),
+        status,
+      );
     }
 
-    app.get<{ Querystring: { saved?: string } }>('/account/speaker', hide, async (req, reply) => myPage(req, reply, req.query.saved ? { saved: 'Your speaker profile is saved.' } : {}));
+    app.get<{ Querystring: { saved?: string } }>('/account/speaker', hide, async (req, reply) =>
+      myPage(req, reply, req.query.saved ? { saved: 'Your speaker profile is saved.' } : {}),
+    );
 
     app.post('/account/speaker', csrf, async (req, reply) => {
       const viewer = requireViewer(req);
       const body = req.body as Record<string, unknown> | undefined;
       const values: ProfileFormValues = {
-        active: field(req.body, 'active') === 'yes', topics: field(req.body, 'topics', 1000), formats: parseFormats(body?.formats), bio: field(req.body, 'bio', 1000),
-        availability: field(req.body, 'availability', 500), public: field(req.body, 'public') === 'yes',
+        active: field(req.body, 'active') === 'yes',
+        topics: field(req.body, 'topics', 1000),
+        formats: parseFormats(body?.formats),
+        bio: field(req.body, 'bio', 1000),
+        availability: field(req.body, 'availability', 500),
+        public: field(req.body, 'public') === 'yes',
       };
       const errors: FieldErrors = {};
       if (values.active && !parseTopics(values.topics).length) errors.topics = 'Enter at least one topic you can speak about, separated by commas.';
@@ -50,29 +72,51 @@ export function speakerProfileRoutes(ctx: AppContext): FastifyPluginAsync {
     async function myProposal(req: FastifyRequest, idRaw: string) {
       const viewer = requireViewer(req);
       const r = await findSpeakerRequest(ctx.pool, idOf(idRaw, 'request'));
-      if (!r || r.speaker?.id !== viewer.memberId) throw new NotFoundError('You were not proposed for that request. See the requests for you on your speaker page.');
+      if (!r || r.speaker?.id !== viewer.memberId)
+        throw new NotFoundError('You were not proposed for that request. See the requests for you on your speaker page.');
       return r;
     }
 
     app.get<{ Params: { id: string } }>('/account/speaker/requests/:id', hide, async (req, reply) => {
       const r = await myProposal(req, req.params.id);
-      return sendPage(reply, ProposalPage({ site: siteFor(ctx, req), r, csrf: reply.generateCsrf(), canAnswer: r.status === 'matched', errors: {}, values: { approvalNote: '', note: '', approval: false } }));
+      return sendPage(
+        reply,
+        ProposalPage({
+          site: siteFor(ctx, req),
+          r,
+          csrf: reply.generateCsrf(),
+          canAnswer: r.status === 'matched',
+          errors: {},
+          values: { approvalNote: '', note: '', approval: false },
+        }),
+      );
     });
 
     app.post<{ Params: { id: string } }>('/account/speaker/requests/:id', csrf, async (req, reply) => {
       const r = await myProposal(req, req.params.id);
       const viewer = req.viewer!;
       const answer = field(req.body, 'answer', 10);
-      const values = { approvalNote: field(req.body, 'approvalNote', 500), note: field(req.body, 'note', 500), approval: field(req.body, 'approval') === 'yes' };
+      const values = {
+        approvalNote: field(req.body, 'approvalNote', 500),
+        note: field(req.body, 'note', 500),
+        approval: field(req.body, 'approval') === 'yes',
+      };
       if (answer !== 'accept' && answer !== 'decline') throw new NotFoundError('Choose Accept or Decline.');
       const again = (errors: FieldErrors, status: number) =>
         sendPage(reply, ProposalPage({ site: siteFor(ctx, req), r, csrf: reply.generateCsrf(), canAnswer: r.status === 'matched', errors, values }), status);
-      if (answer === 'accept' && !values.approval) return again({ approval: 'Tick the box to confirm your supervisor and press office approved this invitation. Ask them first, then accept.' }, 400);
+      if (answer === 'accept' && !values.approval)
+        return again({ approval: 'Tick the box to confirm your supervisor and press office approved this invitation. Ask them first, then accept.' }, 400);
       try {
-        await inTransaction(ctx.pool, (tx) => moveRequest(tx, deps(), {
-          requestId: r.id, to: answer === 'accept' ? 'accepted' : 'declined', role: 'speaker', actor: actorOf(req), memberId: viewer.memberId,
-          ...(answer === 'accept' ? { approval: { obtained: values.approval, note: values.approvalNote } } : { note: values.note }),
-        }));
+        await inTransaction(ctx.pool, (tx) =>
+          moveRequest(tx, deps(), {
+            requestId: r.id,
+            to: answer === 'accept' ? 'accepted' : 'declined',
+            role: 'speaker',
+            actor: actorOf(req),
+            memberId: viewer.memberId,
+            ...(answer === 'accept' ? { approval: { obtained: values.approval, note: values.approvalNote } } : { note: values.note }),
+          }),
+        );
       } catch (err) {
         if (!(err instanceof WorkflowError)) throw err;
         return again({ [answer === 'accept' ? 'approval' : 'note']: err.message }, 409);

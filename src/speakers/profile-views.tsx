@@ -18,12 +18,24 @@ export interface ProfileFormValues {
 }
 
 export function MySpeakerPage(p: {
-  site: Site; csrf: string; values: ProfileFormValues; agency: string | null; errors: FieldErrors; saved?: string; proposals: SpeakerRequest[];
-  consultations: Array<{ id: number; topic: string; status: ConsultationStatus; mine: boolean; communityTitle: string }>; communities: CommunityRef[];
+  site: Site;
+  csrf: string;
+  values: ProfileFormValues;
+  agency: string | null;
+  errors: FieldErrors;
+  saved?: string;
+  proposals: SpeakerRequest[];
+  consultations: Array<{ id: number; topic: string; status: ConsultationStatus; mine: boolean; communityTitle: string }>;
+  communities: CommunityRef[];
 }): string {
   const v = p.values;
   return toHtml(
-    <Page site={p.site} title="Your speaker and expert profile" section="account" breadcrumbs={[{ href: '/account', label: 'Your account' }, { label: 'Speaker and expert profile' }]}>
+    <Page
+      site={p.site}
+      title="Your speaker and expert profile"
+      section="account"
+      breadcrumbs={[{ href: '/account', label: 'Your account' }, { label: 'Speaker and expert profile' }]}
+    >
       <h1>Your speaker and expert profile</h1>
       <SuccessNotice text={p.saved} />
       <ErrorSummary errors={p.errors} />
@@ -71,10 +83,23 @@ export function MySpeakerPage(p: {
       <form method="post" action="/account/speaker" class="usa-form usa-form--large">
         <CsrfField token={p.csrf} />
         <Checkbox name="active" label="I am on the speakers bureau and answer questions as an expert" checked={v.active} />
-        <TextField name="topics" label="Topics of expertise" hint="Separate topics with commas, for example: accessibility, crisis communication." value={v.topics} error={p.errors.topics} maxlength={1000} />
+        <TextField
+          name="topics"
+          label="Topics of expertise"
+          hint="Separate topics with commas, for example: accessibility, crisis communication."
+          value={v.topics}
+          error={p.errors.topics}
+          maxlength={1000}
+        />
         <fieldset class="usa-fieldset" id="formats">
           <legend class="usa-legend">Formats you offer</legend>
-          {p.errors.formats ? <span class="usa-error-message" safe>{p.errors.formats}</span> : ''}
+          {p.errors.formats ? (
+            <span class="usa-error-message" safe>
+              {p.errors.formats}
+            </span>
+          ) : (
+            ''
+          )}
           {FORMATS.map((f) => (
             <div class="usa-checkbox">
               <input class="usa-checkbox__input" id={`format-${f}`} type="checkbox" name="formats" value={f} checked={v.formats.includes(f)} />
@@ -86,7 +111,14 @@ export function MySpeakerPage(p: {
         </fieldset>
         <TextArea name="bio" label="Short bio" value={v.bio} error={p.errors.bio} maxlength={1000} />
         <p safe>{`Agency: ${p.agency ?? 'not set'} (change it on your account page).`}</p>
-        <TextArea name="availability" label="Availability" hint="For example: weekdays, Washington D.C. area, online anywhere." value={v.availability} maxlength={500} rows={2} />
+        <TextArea
+          name="availability"
+          label="Availability"
+          hint="For example: weekdays, Washington D.C. area, online anywhere."
+          value={v.availability}
+          maxlength={500}
+          rows={2}
+        />
         <Checkbox name="public" label="Show my profile in the public speakers directory (your email address is never shown)" checked={v.public} />
         <button class="usa-button" type="submit">
           Save profile
@@ -96,10 +128,22 @@ export function MySpeakerPage(p: {
   );
 }
 
-export function ProposalPage(p: { site: Site; r: SpeakerRequest; csrf: string; canAnswer: boolean; errors: FieldErrors; values: { approvalNote: string; note: string; approval: boolean } }): string {
+export function ProposalPage(p: {
+  site: Site;
+  r: SpeakerRequest;
+  csrf: string;
+  canAnswer: boolean;
+  errors: FieldErrors;
+  values: { approvalNote: string; note: string; approval: boolean };
+}): string {
   const r = p.r;
   return toHtml(
-    <Page site={p.site} title={`Speaker request: ${r.eventName}`} section="account" breadcrumbs={[{ href: '/account', label: 'Your account' }, { href: '/account/speaker', label: 'Speaker profile' }, { label: r.eventName }]}>
+    <Page
+      site={p.site}
+      title={`Speaker request: ${r.eventName}`}
+      section="account"
+      breadcrumbs={[{ href: '/account', label: 'Your account' }, { href: '/account/speaker', label: 'Speaker profile' }, { label: r.eventName }]}
+    >
       <h1 safe>{`Speaker request: ${r.eventName}`}</h1>
       <ErrorSummary errors={p.errors} />
       <RequestDetails r={r} showContact={r.status === 'accepted' || r.status === 'confirmed'} />
@@ -111,7 +155,13 @@ export function ProposalPage(p: { site: Site; r: SpeakerRequest; csrf: string; c
             <CsrfField token={p.csrf} />
             <input type="hidden" name="answer" value="accept" />
             <Checkbox name="approval" label="My supervisor and press office approved this invitation" checked={p.values.approval} error={p.errors.approval} />
-            <TextField name="approvalNote" label="Note about the approval" hint="For example who approved it and when." value={p.values.approvalNote} maxlength={500} />
+            <TextField
+              name="approvalNote"
+              label="Note about the approval"
+              hint="For example who approved it and when."
+              value={p.values.approvalNote}
+              maxlength={500}
+            />
             <button class="usa-button" type="submit">
               Accept
             </button>
@@ -134,4 +184,3 @@ export function ProposalPage(p: { site: Site; r: SpeakerRequest; csrf: string; c
 }
 
 // ---- Coordinators --------------------------------------------------------------------------
-

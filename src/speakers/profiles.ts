@@ -41,8 +41,16 @@ const SELECT = `select m.id, m.name, m.email, m.job_title, m.agency, m.expertise
 
 function toProfile(r: ProfileRow): SpeakerProfile {
   return {
-    memberId: Number(r.id), name: r.name ?? 'A member', jobTitle: r.job_title, agency: r.agency, topics: r.expertise ?? [],
-    formats: (r.formats ?? []).filter(isFormat), bio: r.bio, availability: r.availability, public: r.bio_public, active: r.active ?? false,
+    memberId: Number(r.id),
+    name: r.name ?? 'A member',
+    jobTitle: r.job_title,
+    agency: r.agency,
+    topics: r.expertise ?? [],
+    formats: (r.formats ?? []).filter(isFormat),
+    bio: r.bio,
+    availability: r.availability,
+    public: r.bio_public,
+    active: r.active ?? false,
   };
 }
 
@@ -63,7 +71,14 @@ export interface ProfileChange {
 
 /** Topics typed as "social media, accessibility": trimmed, lower case, no repeats, at most 30. */
 export function parseTopics(text: string): string[] {
-  return [...new Set(text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))].slice(0, 30);
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ].slice(0, 30);
 }
 
 export function parseFormats(values: unknown): SpeakerFormat[] {
@@ -73,13 +88,24 @@ export function parseFormats(values: unknown): SpeakerFormat[] {
 
 export async function saveSpeakerProfile(db: Queryable, actor: Actor, memberId: number, c: ProfileChange): Promise<void> {
   const before = await speakerProfile(db, memberId);
-  await db.query(`update members set expertise = $2, bio = nullif($3, ''), bio_public = $4, updated_at = now() where id = $1`, [memberId, c.topics, c.bio, c.public]);
+  await db.query(`update members set expertise = $2, bio = nullif($3, ''), bio_public = $4, updated_at = now() where id = $1`, [
+    memberId,
+    c.topics,
+    c.bio,
+    c.public,
+  ]);
   await db.query(
     `insert into speakers (member_id, formats, availability, active) values ($1, $2, nullif($3, ''), $4)
      on conflict (member_id) do update set formats = excluded.formats, availability = excluded.availability, active = excluded.active, updated_at = now()`,
     [memberId, c.formats, c.availability, c.active],
   );
-  await recordAudit(db, actor, { action: 'speaker.profile', subjectType: 'member', subjectId: String(memberId), before, after: await speakerProfile(db, memberId) });
+  await recordAudit(db, actor, {
+    action: 'speaker.profile',
+    subjectType: 'member',
+    subjectId: String(memberId),
+    before,
+    after: await speakerProfile(db, memberId),
+  });
 }
 
 export interface DirectoryFilter {
@@ -112,7 +138,9 @@ export async function speakersOf(db: Queryable, communityId: number, f: Director
   if (f.q) {
     args.push(`%${f.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
     const p = `$${args.length}`;
-    where.push(`(lower(coalesce(m.name, '')) like ${p} or lower(coalesce(m.bio, '')) like ${p} or lower(coalesce(m.agency, '')) like ${p} or lower(array_to_string(m.expertise, ' ')) like ${p})`);
+    where.push(
+      `(lower(coalesce(m.name, '')) like ${p} or lower(coalesce(m.bio, '')) like ${p} or lower(coalesce(m.agency, '')) like ${p} or lower(array_to_string(m.expertise, ' ')) like ${p})`,
+    );
   }
   const { rows } = await db.query<ProfileRow>(`${SELECT} where ${where.join(' and ')} order by lower(coalesce(m.name, m.email)), m.id`, args);
   return rows.map(toProfile);

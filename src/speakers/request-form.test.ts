@@ -4,9 +4,23 @@ import { readRequestForm, type RequestFormValues } from './request-form.ts';
 
 const now = new Date('2027-01-10T12:00:00Z');
 const good: RequestFormValues = {
-  requesterName: 'Jordan Rivera', organization: 'State Communicators Association', email: 'jordan@example.org', eventName: 'Digital Government Summit',
-  date: '2027-04-15', startTime: '14:00', endTime: '', timeZone: 'America/Chicago', where: 'in-person', location: 'Austin Convention Center, Austin, TX',
-  audience: 'State and local communicators', audienceSize: '1,200', topic: 'Crisis communication on social media', format: 'keynote', press: 'yes', preferredSpeaker: '', notes: '',
+  requesterName: 'Jordan Rivera',
+  organization: 'State Communicators Association',
+  email: 'jordan@example.org',
+  eventName: 'Digital Government Summit',
+  date: '2027-04-15',
+  startTime: '14:00',
+  endTime: '',
+  timeZone: 'America/Chicago',
+  where: 'in-person',
+  location: 'Austin Convention Center, Austin, TX',
+  audience: 'State and local communicators',
+  audienceSize: '1,200',
+  topic: 'Crisis communication on social media',
+  format: 'keynote',
+  press: 'yes',
+  preferredSpeaker: '',
+  notes: '',
 };
 
 test('a complete request is read in the event’s time zone, one hour by default', () => {
@@ -20,7 +34,20 @@ test('a complete request is read in the event’s time zone, one hour by default
 });
 
 test('every missing or wrong answer gets its own message', () => {
-  const r = readRequestForm({ ...good, requesterName: '', email: 'not an address', date: '2026-12-01', where: 'in-person', location: '', format: 'speech', press: '', audienceSize: 'lots' }, now);
+  const r = readRequestForm(
+    {
+      ...good,
+      requesterName: '',
+      email: 'not an address',
+      date: '2026-12-01',
+      where: 'in-person',
+      location: '',
+      format: 'speech',
+      press: '',
+      audienceSize: 'lots',
+    },
+    now,
+  );
   assert.ok(!r.ok);
   assert.deepEqual(Object.keys(r.errors).sort(), ['audienceSize', 'date', 'email', 'format', 'location', 'press', 'requesterName']);
   assert.match(r.errors.date!, /in the past/);

@@ -7,8 +7,23 @@ export type SpeakerFormat = (typeof FORMATS)[number];
 export const FORMAT_TEXT: Record<SpeakerFormat, string> = { keynote: 'Keynote', panel: 'Panel', workshop: 'Workshop', consultation: 'Consultation' };
 
 export const REQUEST_FIELDS = [
-  'requesterName', 'organization', 'email', 'eventName', 'date', 'startTime', 'endTime', 'timeZone', 'where', 'location',
-  'audience', 'audienceSize', 'topic', 'format', 'press', 'preferredSpeaker', 'notes',
+  'requesterName',
+  'organization',
+  'email',
+  'eventName',
+  'date',
+  'startTime',
+  'endTime',
+  'timeZone',
+  'where',
+  'location',
+  'audience',
+  'audienceSize',
+  'topic',
+  'format',
+  'press',
+  'preferredSpeaker',
+  'notes',
 ] as const;
 export type RequestFormValues = Partial<Record<(typeof REQUEST_FIELDS)[number], string>>;
 
@@ -85,9 +100,22 @@ export function readRequestForm(v: RequestFormValues, now: Date): { ok: true; in
   return {
     ok: true,
     input: {
-      requesterName: get('requesterName'), organization: get('organization'), email, eventName: get('eventName'), startsAt, endsAt, timeZone: zone,
-      online: where === 'online', location: location || null, audience: get('audience'), audienceSize, topic: get('topic'), format: format as SpeakerFormat,
-      press: press === 'yes', preferredSpeakerId: preferred ? Number(preferred) : null, notes: get('notes') || null,
+      requesterName: get('requesterName'),
+      organization: get('organization'),
+      email,
+      eventName: get('eventName'),
+      startsAt,
+      endsAt,
+      timeZone: zone,
+      online: where === 'online',
+      location: location || null,
+      audience: get('audience'),
+      audienceSize,
+      topic: get('topic'),
+      format: format as SpeakerFormat,
+      press: press === 'yes',
+      preferredSpeakerId: preferred ? Number(preferred) : null,
+      notes: get('notes') || null,
     },
   };
 }

@@ -19,9 +19,30 @@ export function speakerRequestRoutes(ctx: AppContext): FastifyPluginAsync {
 
     // ---- The request form ----------------------------------------------------------------
 
-    async function requestForm(req: FastifyRequest, reply: FastifyReply, c: CommunityRef, values: RequestFormValues, errors: FieldErrors, status = 200, notice?: string) {
+    async function requestForm(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      c: CommunityRef,
+      values: RequestFormValues,
+      errors: FieldErrors,
+      status = 200,
+      notice?: string,
+    ) {
       const speakers = await speakersOf(ctx.pool, c.id, {}, { publicOnly: true });
-      return sendPage(reply, RequestFormPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), stamp: formStamp(secret, new Date()), values, errors, speakers, ...(notice ? { notice } : {}) }), status);
+      return sendPage(
+        reply,
+        RequestFormPage({
+          site: siteFor(ctx, req),
+          c,
+          csrf: reply.generateCsrf(),
+          stamp: formStamp(secret, new Date()),
+          values,
+          errors,
+          speakers,
+          ...(notice ? { notice } : {}),
+        }),
+        status,
+      );
     }
 
     app.get<{ Params: { slug: string }; Querystring: { speaker?: string } }>('/communities/:slug/speakers/request', hide, async (req, reply) => {
@@ -35,7 +56,13 @@ export function speakerRequestRoutes(ctx: AppContext): FastifyPluginAsync {
       const values: RequestFormValues = {};
       for (const k of REQUEST_FIELDS) values[k] = field(req.body, k, k === 'notes' ? 4000 : k === 'email' ? 320 : 300);
       const now = new Date();
-      const spam = checkSubmission({ secret, honeypot: field(req.body, HONEYPOT_FIELD, 500), stamp: field(req.body, STAMP_FIELD, 100), now, minSeconds: ctx.config.speakerRequestMinSeconds });
+      const spam = checkSubmission({
+        secret,
+        honeypot: field(req.body, HONEYPOT_FIELD, 500),
+        stamp: field(req.body, STAMP_FIELD, 100),
+        now,
+        minSeconds: ctx.config.speakerRequestMinSeconds,
+      });
       if (!spam.ok) {
         req.log.info({ reason: spam.reason }, 'speaker request refused by the spam checks');
         return requestForm(req, reply, c, values, {}, 400, spam.message);
@@ -45,24 +72,38 @@ export function speakerRequestRoutes(ctx: AppContext): FastifyPluginAsync {
       const limit = await rateLimit(ctx.pool, `speaker-request:ip:${req.ip}`, REQUESTS_PER_IP.max, REQUESTS_PER_IP.windowSeconds);
       if (!limit.allowed) {
         reply.header('retry-after', String(limit.retryAfterSeconds));
-        return requestForm(req, reply, c, values, {}, 429, `Too many requests were sent from your network. ${retryText(limit.retryAfterSeconds)} Your answers are kept below.`);
+        return requestForm(
+          req,
+          reply,
+          c,
+          values,
+          {},
+          429,
+          `Too many requests were sent from your network. ${retryText(limit.retryAfterSeconds)} Your answers are kept below.`,
+        );
       }
       const r = await inTransaction(ctx.pool, (tx) => createSpeakerRequest(tx, deps(), { communityId: c.id, input: parsed.input, ip: req.ip }));
-      return sendPage(reply, MessagePage({
-        site: siteFor(ctx, req), title: 'Thank you: your request is with the coordinators', alert: 'success',
-        lines: [
-          `We emailed ${r.requesterEmail} a confirmation with a link to follow your request.`,
-          `A coordinator of ${c.title} will review it and look for a speaker. We will email you when a speaker has agreed.`,
-        ],
-        links: [{ href: `/communities/${c.slug}/speakers`, label: 'Back to the speakers bureau' }],
-      }));
+      return sendPage(
+        reply,
+        MessagePage({
+          site: siteFor(ctx, req),
+          title: 'Thank you: your request is with the coordinators',
+          alert: 'success',
+          lines: [
+            `We emailed ${r.requesterEmail} a confirmation with a link to follow your request.`,
+            `A coordinator of ${c.title} will review it and look for a speaker. We will email you when a speaker has agreed.`,
+          ],
+          links: [{ href: `/communities/${c.slug}/speakers`, label: 'Back to the speakers bureau' }],
+        }),
+      );
     });
 
     // ---- The requester's status page (signed link, no account) ---------------------------
 
     async function byToken(idRaw: string, token: string) {
       const id = idOf(idRaw, 'request');
-      if (!token || !checkStatusToken(secret, id, token)) throw new NotFoundError('This link does not work. Check that you copied the whole link from the email.');
+      if (!token || !checkStatusToken(secret, id, token))
+        throw new NotFoundError('This link does not work. Check that you copied the whole link from the email.');
       const r = await findSpeakerRequest(ctx.pool, id);
       if (!r) throw new NotFoundError('That speaker request does not exist.');
       return r;
@@ -71,20 +112,42 @@ export function speakerRequestRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { id: string }; Querystring: { token?: string; done?: string } }>('/speaker-requests/:id', hide, async (req, reply) => {
       const token = (req.query.token ?? '').slice(0, 100);
       const r = await byToken(req.params.id, token);
-      return sendPage(reply, StatusPage({
-        site: siteFor(ctx, req), r, history: await requestHistory(ctx.pool, r.id), token, csrf: reply.generateCsrf(), canWithdraw: requestStepsFor(r.status, 'requester').includes('withdrawn'),
-        ...(req.query.done === 'withdrawn' ? { notice: 'Your request is withdrawn. The coordinators were told.' } : {}),
-      }));
+      return sendPage(
+        reply,
+        StatusPage({
+          site: siteFor(ctx, req),
+          r,
+          history: await requestHistory(ctx.pool, r.id),
+          token,
+          csrf: reply.generateCsrf(),
+          canWithdraw: requestStepsFor(r.status, 'requester').includes('withdrawn'),
+          ...(req.query.done === 'withdrawn' ? { notice: 'Your request is withdrawn. The coordinators were told.' } : {}),
+        }),
+      );
     });
 
     app.post<{ Params: { id: string } }>('/speaker-requests/:id/withdraw', csrf, async (req, reply) => {
       const token = field(req.body, 'token', 100);
       const r = await byToken(req.params.id, token);
       try {
-        await inTransaction(ctx.pool, (tx) => moveRequest(tx, deps(), { requestId: r.id, to: 'withdrawn', role: 'requester', actor: { name: r.requesterEmail, source: req.ip } }));
+        await inTransaction(ctx.pool, (tx) =>
+          moveRequest(tx, deps(), { requestId: r.id, to: 'withdrawn', role: 'requester', actor: { name: r.requesterEmail, source: req.ip } }),
+        );
       } catch (err) {
         if (!(err instanceof WorkflowError)) throw err;
-        return sendPage(reply, StatusPage({ site: siteFor(ctx, req), r, history: await requestHistory(ctx.pool, r.id), token, csrf: reply.generateCsrf(), canWithdraw: false, error: err.message }), 409);
+        return sendPage(
+          reply,
+          StatusPage({
+            site: siteFor(ctx, req),
+            r,
+            history: await requestHistory(ctx.pool, r.id),
+            token,
+            csrf: reply.generateCsrf(),
+            canWithdraw: false,
+            error: err.message,
+          }),
+          409,
+        );
       }
       return reply.redirect(`/speaker-requests/${r.id}?token=${encodeURIComponent(token)}&done=withdrawn`, 303);
     });

@@ -34,7 +34,10 @@ export async function speakersRouteKit(ctx: AppContext, app: FastifyInstance) {
   const deps = (): SpeakersDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx), secret, reminderDays: ctx.config.speakerReminderDays });
 
   async function community(slug: string): Promise<CommunityRef> {
-    const { rows } = await ctx.pool.query<{ id: string; slug: string; title: string }>('select id, slug, coalesce(short_name, title) as title from communities where slug = $1', [slug]);
+    const { rows } = await ctx.pool.query<{ id: string; slug: string; title: string }>(
+      'select id, slug, coalesce(short_name, title) as title from communities where slug = $1',
+      [slug],
+    );
     if (!rows[0]) throw new NotFoundError(`There is no community called “${slug}”.`);
     return { id: Number(rows[0].id), slug: rows[0].slug, title: rows[0].title };
   }

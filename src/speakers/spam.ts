@@ -36,8 +36,13 @@ export function checkSubmission(p: { secret: string; honeypot: string; stamp: st
   }
   const age = (p.now.getTime() - ms) / 1000;
   if (age < p.minSeconds) {
-    return { ok: false, reason: 'too-fast', message: 'That was faster than a person can fill in this form, so it was not sent. Check your answers below and send it again.' };
+    return {
+      ok: false,
+      reason: 'too-fast',
+      message: 'That was faster than a person can fill in this form, so it was not sent. Check your answers below and send it again.',
+    };
   }
-  if (age > STAMP_MAX_AGE_SECONDS) return { ok: false, reason: 'stale', message: 'This form was open for more than a day. Check your answers below and send it again.' };
+  if (age > STAMP_MAX_AGE_SECONDS)
+    return { ok: false, reason: 'stale', message: 'This form was open for more than a day. Check your answers below and send it again.' };
   return { ok: true };
 }

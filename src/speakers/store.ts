@@ -93,14 +93,35 @@ const SELECT = `select r.*, c.slug as community_slug, coalesce(c.short_name, c.t
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toRequest(r: any): SpeakerRequest {
   return {
-    id: Number(r.id), communityId: Number(r.community_id), communitySlug: r.community_slug, communityTitle: r.community_title, status: r.status,
-    requesterName: r.requester_name, organization: r.organization, requesterEmail: r.requester_email, eventName: r.event_name,
-    startsAt: r.starts_at, endsAt: r.ends_at, timeZone: r.time_zone, online: r.online, location: r.location, audience: r.audience,
-    audienceSize: r.audience_size, topic: r.topic, format: r.format, press: r.press,
+    id: Number(r.id),
+    communityId: Number(r.community_id),
+    communitySlug: r.community_slug,
+    communityTitle: r.community_title,
+    status: r.status,
+    requesterName: r.requester_name,
+    organization: r.organization,
+    requesterEmail: r.requester_email,
+    eventName: r.event_name,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    timeZone: r.time_zone,
+    online: r.online,
+    location: r.location,
+    audience: r.audience,
+    audienceSize: r.audience_size,
+    topic: r.topic,
+    format: r.format,
+    press: r.press,
     preferredSpeaker: r.preferred_speaker_id ? { id: Number(r.preferred_speaker_id), name: r.preferred_name ?? 'A member' } : null,
-    notes: r.notes, speaker: r.speaker_id ? { id: Number(r.speaker_id), name: r.speaker_name ?? r.speaker_email, email: r.speaker_email } : null,
-    proposalNo: r.proposal_no, proposedAt: r.proposed_at, approvalObtained: r.approval_obtained, approvalNote: r.approval_note,
-    eventSlug: r.event_slug, createdAt: r.created_at, updatedAt: r.updated_at,
+    notes: r.notes,
+    speaker: r.speaker_id ? { id: Number(r.speaker_id), name: r.speaker_name ?? r.speaker_email, email: r.speaker_email } : null,
+    proposalNo: r.proposal_no,
+    proposedAt: r.proposed_at,
+    approvalObtained: r.approval_obtained,
+    approvalNote: r.approval_note,
+    eventSlug: r.event_slug,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
@@ -131,10 +152,30 @@ export async function requestHistory(db: Queryable, id: number): Promise<History
        from speaker_request_history h left join members m on m.id = h.speaker_id where h.request_id = $1 order by h.at, h.id`,
     [id],
   );
-  return rows.map((r) => ({ fromStatus: r.from_status, toStatus: r.to_status, actorRole: r.actor_role, actor: r.actor, speakerName: r.speaker_name, note: r.note, at: r.at }));
+  return rows.map((r) => ({
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    actorRole: r.actor_role,
+    actor: r.actor,
+    speakerName: r.speaker_name,
+    note: r.note,
+    at: r.at,
+  }));
 }
 
-async function record(db: Queryable, p: { requestId: number; from: RequestStatus | null; to: RequestStatus; role: ActorRole; actor: Actor; memberId?: number; speakerId?: number | null; note?: string | null }): Promise<number> {
+async function record(
+  db: Queryable,
+  p: {
+    requestId: number;
+    from: RequestStatus | null;
+    to: RequestStatus;
+    role: ActorRole;
+    actor: Actor;
+    memberId?: number;
+    speakerId?: number | null;
+    note?: string | null;
+  },
+): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
     `insert into speaker_request_history (request_id, from_status, to_status, actor_role, actor, actor_member_id, speaker_id, note)
      values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
@@ -145,32 +186,63 @@ async function record(db: Queryable, p: { requestId: number; from: RequestStatus
 
 async function sendStepMails(db: pg.PoolClient, d: SpeakersDeps, r: SpeakerRequest, step: number, note: string | null): Promise<void> {
   const coordinators = await coordinatorAddresses(db, r.communityId);
-  const mails = requestMails(r, {
-    status: statusLink(d, r.id),
-    manage: `${d.baseUrl}/communities/${r.communitySlug}/admin/speaker-requests/${r.id}`,
-    speaker: `${d.baseUrl}/account/speaker/requests/${r.id}`,
-  }, coordinators, note);
+  const mails = requestMails(
+    r,
+    {
+      status: statusLink(d, r.id),
+      manage: `${d.baseUrl}/communities/${r.communitySlug}/admin/speaker-requests/${r.id}`,
+      speaker: `${d.baseUrl}/account/speaker/requests/${r.id}`,
+    },
+    coordinators,
+    note,
+  );
   for (const m of mails) {
     await queueMail(db, d.queue, m.mail, { key: `speaker-request:${r.id}:${step}:${m.who}:${m.mail.to.toLowerCase()}` });
   }
 }
 
 /** A new request from the public form: stored as "new", the requester and coordinators told. */
-export async function createSpeakerRequest(db: pg.PoolClient, d: SpeakersDeps, p: { communityId: number; input: RequestInput; ip: string }): Promise<SpeakerRequest> {
+export async function createSpeakerRequest(
+  db: pg.PoolClient,
+  d: SpeakersDeps,
+  p: { communityId: number; input: RequestInput; ip: string },
+): Promise<SpeakerRequest> {
   const i = p.input;
   // A preferred speaker must be listed in this community; anything else is dropped rather than trusted.
   const preferred = i.preferredSpeakerId
-    ? (await db.query(
-        `select 1 from speakers s join memberships ms on ms.member_id = s.member_id and ms.community_id = $2 and ms.status = 'active' where s.member_id = $1 and s.active`,
-        [i.preferredSpeakerId, p.communityId],
-      )).rows.length ? i.preferredSpeakerId : null
+    ? (
+        await db.query(
+          `select 1 from speakers s join memberships ms on ms.member_id = s.member_id and ms.community_id = $2 and ms.status = 'active' where s.member_id = $1 and s.active`,
+          [i.preferredSpeakerId, p.communityId],
+        )
+      ).rows.length
+      ? i.preferredSpeakerId
+      : null
     : null;
   const { rows } = await db.query<{ id: string }>(
     `insert into speaker_requests (community_id, requester_name, organization, requester_email, event_name, starts_at, ends_at, time_zone, online, location,
        audience, audience_size, topic, format, press, preferred_speaker_id, notes, ip)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) returning id`,
-    [p.communityId, i.requesterName, i.organization, i.email, i.eventName, i.startsAt, i.endsAt, i.timeZone, i.online, i.location, i.audience, i.audienceSize,
-      i.topic, i.format, i.press, preferred, i.notes, p.ip],
+    [
+      p.communityId,
+      i.requesterName,
+      i.organization,
+      i.email,
+      i.eventName,
+      i.startsAt,
+      i.endsAt,
+      i.timeZone,
+      i.online,
+      i.location,
+      i.audience,
+      i.audienceSize,
+      i.topic,
+      i.format,
+      i.press,
+      preferred,
+      i.notes,
+      p.ip,
+    ],
   );
   const id = Number(rows[0]!.id);
   const actor: Actor = { name: i.email, source: p.ip };
@@ -216,7 +288,14 @@ export async function moveRequest(db: pg.PoolClient, d: SpeakersDeps, p: MovePro
     if (!ok.rows.length) throw new WorkflowError('That member is not on this community’s speakers bureau. Choose a speaker from the list.', 'MISSING');
     speakerId = p.speakerId;
     args.push(p.speakerId);
-    sets.push(`speaker_id = $${args.length}`, 'proposal_no = proposal_no + 1', 'proposed_at = now()', 'reminder_sent_at = null', 'approval_obtained = false', 'approval_note = null');
+    sets.push(
+      `speaker_id = $${args.length}`,
+      'proposal_no = proposal_no + 1',
+      'proposed_at = now()',
+      'reminder_sent_at = null',
+      'approval_obtained = false',
+      'approval_note = null',
+    );
   }
   if (p.to === 'accepted') {
     if (!p.approval?.obtained) {
@@ -228,13 +307,25 @@ export async function moveRequest(db: pg.PoolClient, d: SpeakersDeps, p: MovePro
   await db.query(`update speaker_requests set ${sets.join(', ')} where id = $1`, args);
   const note = p.to === 'accepted' ? ['Supervisor and press office approval obtained.', p.approval?.note, p.note].filter(Boolean).join(' ') : (p.note ?? null);
   const step = await record(db, { requestId: r.id, from: r.status, to: p.to, role: p.role, actor: p.actor, memberId: p.memberId, speakerId, note });
-  await recordAudit(db, p.actor, { action: `speaker-request.${p.to}`, subjectType: 'speaker_request', subjectId: String(r.id), before: { status: r.status }, after: { status: p.to, speakerId } });
+  await recordAudit(db, p.actor, {
+    action: `speaker-request.${p.to}`,
+    subjectType: 'speaker_request',
+    subjectId: String(r.id),
+    before: { status: r.status },
+    after: { status: p.to, speakerId },
+  });
   const after = (await findSpeakerRequest(db, r.id))!;
   await sendStepMails(db, d, after, step, p.note ?? null);
   if (p.to === 'matched') {
-    await d.queue.send(REMINDER_JOB, { requestId: r.id, proposalNo: after.proposalNo }, {
-      db, startAfter: new Date(Date.now() + d.reminderDays * 86_400_000), singletonKey: `${r.id}:${after.proposalNo}`,
-    });
+    await d.queue.send(
+      REMINDER_JOB,
+      { requestId: r.id, proposalNo: after.proposalNo },
+      {
+        db,
+        startAfter: new Date(Date.now() + d.reminderDays * 86_400_000),
+        singletonKey: `${r.id}:${after.proposalNo}`,
+      },
+    );
   }
   return after;
 }
@@ -258,19 +349,41 @@ const KIND_FOR: Record<SpeakerFormat, EventKind> = { keynote: 'summit', panel: '
 export async function requestToEvent(db: pg.PoolClient, actor: Actor, requestId: number): Promise<StoredEvent> {
   const r = await findSpeakerRequest(db, requestId, { forUpdate: true });
   if (!r) throw new WorkflowError('That speaker request does not exist.', 'NOT_FOUND');
-  if (r.status !== 'confirmed' && r.status !== 'completed') throw new WorkflowError('Only a confirmed engagement can become an event. Confirm it first.', 'ILLEGAL_STEP');
+  if (r.status !== 'confirmed' && r.status !== 'completed')
+    throw new WorkflowError('Only a confirmed engagement can become an event. Confirm it first.', 'ILLEGAL_STEP');
   if (r.eventSlug) throw new WorkflowError('This engagement is already an event.', 'ILLEGAL_STEP');
   const base = slugify(r.eventName);
   let slug = base;
   for (let n = 2; (await db.query('select 1 from events where slug = $1', [slug])).rows.length; n++) slug = `${base}-${n}`;
-  const speaker = r.speaker ? (await db.query<{ name: string | null; job_title: string | null; agency: string | null }>('select name, job_title, agency from members where id = $1', [r.speaker.id])).rows[0] : undefined;
+  const speaker = r.speaker
+    ? (
+        await db.query<{ name: string | null; job_title: string | null; agency: string | null }>('select name, job_title, agency from members where id = $1', [
+          r.speaker.id,
+        ])
+      ).rows[0]
+    : undefined;
   const input: EventInput = {
-    slug, kind: r.online && r.format !== 'workshop' ? 'webinar' : KIND_FOR[r.format], status: 'draft', title: r.eventName,
+    slug,
+    kind: r.online && r.format !== 'workshop' ? 'webinar' : KIND_FOR[r.format],
+    status: 'draft',
+    title: r.eventName,
     summary: `${speaker?.name ?? 'A member of the speakers bureau'} speaks at ${r.eventName}, hosted by ${r.organization}.`,
     body: [`Topic: ${r.topic}`, '', `Audience: ${r.audience}${r.audienceSize ? ` (about ${r.audienceSize} people)` : ''}`].join('\n'),
-    timeZone: r.timeZone, startsAt: r.startsAt, endsAt: r.endsAt, host: r.organization, organizer: r.organization, topics: [],
-    format: r.online ? 'online' : 'in-person', venue: r.online ? {} : { name: r.location ?? undefined }, registration: 'none', recorded: false, questions: [], communityIds: [r.communityId],
-    presenters: r.speaker ? [{ memberId: r.speaker.id, name: speaker?.name ?? r.speaker.name, title: speaker?.job_title ?? undefined, agency: speaker?.agency ?? undefined }] : [],
+    timeZone: r.timeZone,
+    startsAt: r.startsAt,
+    endsAt: r.endsAt,
+    host: r.organization,
+    organizer: r.organization,
+    topics: [],
+    format: r.online ? 'online' : 'in-person',
+    venue: r.online ? {} : { name: r.location ?? undefined },
+    registration: 'none',
+    recorded: false,
+    questions: [],
+    communityIds: [r.communityId],
+    presenters: r.speaker
+      ? [{ memberId: r.speaker.id, name: speaker?.name ?? r.speaker.name, title: speaker?.job_title ?? undefined, agency: speaker?.agency ?? undefined }]
+      : [],
     extra: { speakerRequestId: r.id },
   };
   const event = await createEvent(db, actor, input, { source: 'web' });
@@ -280,7 +393,10 @@ export async function requestToEvent(db: pg.PoolClient, actor: Actor, requestId:
 }
 
 /** Speaker requests by status, for dashboards (the metrics feature): created in [from, to), one community or all. */
-export async function speakerRequestCounts(db: Queryable, f: { communityId?: number; from?: Date; to?: Date } = {}): Promise<Array<{ status: string; n: number }>> {
+export async function speakerRequestCounts(
+  db: Queryable,
+  f: { communityId?: number; from?: Date; to?: Date } = {},
+): Promise<Array<{ status: string; n: number }>> {
   const { rows } = await db.query<{ status: string; n: number }>(
     `select status, count(*)::int as n from speaker_requests
       where ($1::bigint is null or community_id = $1) and ($2::timestamptz is null or created_at >= $2) and ($3::timestamptz is null or created_at < $3)

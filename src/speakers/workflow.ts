@@ -27,8 +27,14 @@ interface Step {
 }
 
 const REQUEST_STEPS: Record<RequestStatus, Step[]> = {
-  new: [{ to: 'in_review', by: ['coordinator'] }, { to: 'withdrawn', by: ['coordinator', 'requester'] }],
-  in_review: [{ to: 'matched', by: ['coordinator'] }, { to: 'withdrawn', by: ['coordinator', 'requester'] }],
+  new: [
+    { to: 'in_review', by: ['coordinator'] },
+    { to: 'withdrawn', by: ['coordinator', 'requester'] },
+  ],
+  in_review: [
+    { to: 'matched', by: ['coordinator'] },
+    { to: 'withdrawn', by: ['coordinator', 'requester'] },
+  ],
   matched: [
     { to: 'accepted', by: ['speaker'] },
     { to: 'declined', by: ['speaker'] },
@@ -36,16 +42,32 @@ const REQUEST_STEPS: Record<RequestStatus, Step[]> = {
     { to: 'in_review', by: ['coordinator'] },
     { to: 'withdrawn', by: ['coordinator', 'requester'] },
   ],
-  accepted: [{ to: 'confirmed', by: ['coordinator'] }, { to: 'in_review', by: ['coordinator'] }, { to: 'withdrawn', by: ['coordinator', 'requester'] }],
-  declined: [{ to: 'matched', by: ['coordinator'] }, { to: 'in_review', by: ['coordinator'] }, { to: 'withdrawn', by: ['coordinator', 'requester'] }],
-  confirmed: [{ to: 'completed', by: ['coordinator'] }, { to: 'withdrawn', by: ['coordinator', 'requester'] }],
+  accepted: [
+    { to: 'confirmed', by: ['coordinator'] },
+    { to: 'in_review', by: ['coordinator'] },
+    { to: 'withdrawn', by: ['coordinator', 'requester'] },
+  ],
+  declined: [
+    { to: 'matched', by: ['coordinator'] },
+    { to: 'in_review', by: ['coordinator'] },
+    { to: 'withdrawn', by: ['coordinator', 'requester'] },
+  ],
+  confirmed: [
+    { to: 'completed', by: ['coordinator'] },
+    { to: 'withdrawn', by: ['coordinator', 'requester'] },
+  ],
   completed: [],
   withdrawn: [],
 };
 
 export type TransitionCheck = { ok: true } | { ok: false; code: 'ILLEGAL_STEP' | 'NOT_ALLOWED'; message: string };
 
-const ROLE_TEXT: Record<ActorRole, string> = { coordinator: 'a coordinator', speaker: 'the proposed speaker', requester: 'the person who asked', system: 'the site' };
+const ROLE_TEXT: Record<ActorRole, string> = {
+  coordinator: 'a coordinator',
+  speaker: 'the proposed speaker',
+  requester: 'the person who asked',
+  system: 'the site',
+};
 
 /** Whether `role` may move a speaker request from `from` to `to`. */
 export function checkRequestStep(from: RequestStatus, to: RequestStatus, role: ActorRole): TransitionCheck {
@@ -53,14 +75,19 @@ export function checkRequestStep(from: RequestStatus, to: RequestStatus, role: A
   if (!step) {
     const next = REQUEST_STEPS[from].map((s) => REQUEST_STATUS_TEXT[s.to].toLowerCase());
     return {
-      ok: false, code: 'ILLEGAL_STEP',
+      ok: false,
+      code: 'ILLEGAL_STEP',
       message: next.length
         ? `A request that is “${REQUEST_STATUS_TEXT[from]}” cannot become “${REQUEST_STATUS_TEXT[to]}”. It can become: ${next.join(', ')}. Reload the page to see its current state.`
         : `This request is ${REQUEST_STATUS_TEXT[from].toLowerCase()}: nothing more can change. Ask for a new speaker with the request form.`,
     };
   }
   if (!step.by.includes(role)) {
-    return { ok: false, code: 'NOT_ALLOWED', message: `Only ${step.by.map((r) => ROLE_TEXT[r]).join(' or ')} can mark this request “${REQUEST_STATUS_TEXT[to]}”.` };
+    return {
+      ok: false,
+      code: 'NOT_ALLOWED',
+      message: `Only ${step.by.map((r) => ROLE_TEXT[r]).join(' or ')} can mark this request “${REQUEST_STATUS_TEXT[to]}”.`,
+    };
   }
   return { ok: true };
 }
@@ -78,30 +105,48 @@ export function isOpenRequest(status: RequestStatus): boolean {
 
 export const CONSULTATION_STATUSES = ['open', 'taken', 'answered', 'closed'] as const;
 export type ConsultationStatus = (typeof CONSULTATION_STATUSES)[number];
-export const CONSULTATION_STATUS_TEXT: Record<ConsultationStatus, string> = { open: 'Waiting for an expert', taken: 'An expert is on it', answered: 'Answered', closed: 'Closed' };
+export const CONSULTATION_STATUS_TEXT: Record<ConsultationStatus, string> = {
+  open: 'Waiting for an expert',
+  taken: 'An expert is on it',
+  answered: 'Answered',
+  closed: 'Closed',
+};
 
 /** Who acts on a consultation: the member who asked, an expert it was routed to, a coordinator. */
 export type ConsultationRole = 'asker' | 'expert' | 'coordinator';
 
 const CONSULTATION_STEPS: Record<ConsultationStatus, Array<{ to: ConsultationStatus; by: ConsultationRole[] }>> = {
-  open: [{ to: 'taken', by: ['expert'] }, { to: 'closed', by: ['asker', 'coordinator'] }],
+  open: [
+    { to: 'taken', by: ['expert'] },
+    { to: 'closed', by: ['asker', 'coordinator'] },
+  ],
   // The expert who took it may hand it back for another expert.
-  taken: [{ to: 'answered', by: ['expert'] }, { to: 'open', by: ['expert', 'coordinator'] }, { to: 'closed', by: ['asker', 'coordinator'] }],
+  taken: [
+    { to: 'answered', by: ['expert'] },
+    { to: 'open', by: ['expert', 'coordinator'] },
+    { to: 'closed', by: ['asker', 'coordinator'] },
+  ],
   answered: [{ to: 'closed', by: ['asker', 'expert', 'coordinator'] }],
   closed: [],
 };
 
-const CONSULTATION_ROLE_TEXT: Record<ConsultationRole, string> = { asker: 'the member who asked', expert: 'an expert it was sent to', coordinator: 'a coordinator' };
+const CONSULTATION_ROLE_TEXT: Record<ConsultationRole, string> = {
+  asker: 'the member who asked',
+  expert: 'an expert it was sent to',
+  coordinator: 'a coordinator',
+};
 
 export function checkConsultationStep(from: ConsultationStatus, to: ConsultationStatus, role: ConsultationRole): TransitionCheck {
   const step = CONSULTATION_STEPS[from].find((s) => s.to === to);
   if (!step) {
     return {
-      ok: false, code: 'ILLEGAL_STEP',
+      ok: false,
+      code: 'ILLEGAL_STEP',
       message: `A consultation that is “${CONSULTATION_STATUS_TEXT[from]}” cannot become “${CONSULTATION_STATUS_TEXT[to]}”. Reload the page to see its current state.`,
     };
   }
-  if (!step.by.includes(role)) return { ok: false, code: 'NOT_ALLOWED', message: `Only ${step.by.map((r) => CONSULTATION_ROLE_TEXT[r]).join(' or ')} can do this.` };
+  if (!step.by.includes(role))
+    return { ok: false, code: 'NOT_ALLOWED', message: `Only ${step.by.map((r) => CONSULTATION_ROLE_TEXT[r]).join(' or ')} can do this.` };
   return { ok: true };
 }
 
@@ -111,7 +156,10 @@ export function consultationStepsFor(from: ConsultationStatus, roles: Consultati
 
 /** A step refused: the message is for people, the code for programs. */
 export class WorkflowError extends Error {
-  constructor(message: string, readonly code: 'ILLEGAL_STEP' | 'NOT_ALLOWED' | 'MISSING' | 'NOT_FOUND') {
+  constructor(
+    message: string,
+    readonly code: 'ILLEGAL_STEP' | 'NOT_ALLOWED' | 'MISSING' | 'NOT_FOUND',
+  ) {
     super(message);
   }
 }

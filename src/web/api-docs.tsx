@@ -100,8 +100,8 @@ export function ApiDocsPage({ site, doc, base }: { site: Site; doc: OpenApiDoc; 
         {doc.info.description ?? ''}
       </p>
       <p>
-        The machine-readable description is the OpenAPI {'3.1'} document at <a href="/api/openapi.json">/api/openapi.json</a>. Every error
-        answer has the fields <code>statusCode</code>, <code>code</code>, <code>message</code> and <code>requestId</code>.
+        The machine-readable description is the OpenAPI {'3.1'} document at <a href="/api/openapi.json">/api/openapi.json</a>. Every error answer has the fields{' '}
+        <code>statusCode</code>, <code>code</code>, <code>message</code> and <code>requestId</code>.
       </p>
       <h2>Operations</h2>
       <ul class="usa-list">
@@ -119,7 +119,13 @@ export function ApiDocsPage({ site, doc, base }: { site: Site; doc: OpenApiDoc; 
           <h3 id={slugify(op.operationId ?? `${method}-${p}`)}>
             <code safe>{`${method} ${p}`}</code>
           </h3>
-          {op.summary ? <p class="text-bold" safe>{op.summary}</p> : ''}
+          {op.summary ? (
+            <p class="text-bold" safe>
+              {op.summary}
+            </p>
+          ) : (
+            ''
+          )}
           {op.description ? <p safe>{op.description}</p> : ''}
           {op.parameters?.length ? (
             <>
@@ -160,7 +166,7 @@ export function ApiDocsPage({ site, doc, base }: { site: Site; doc: OpenApiDoc; 
           <Properties schema={schema} />
         </section>
       ))}
-    </Page>
+    </Page>,
   );
 }
 

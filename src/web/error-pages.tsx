@@ -18,7 +18,7 @@ export function NotFoundPage({ site, message }: { site: Site; message: string })
           <a href="/communities">All communities of practice</a>
         </li>
       </ul>
-    </Page>
+    </Page>,
   );
 }
 
@@ -30,9 +30,12 @@ export function ErrorPage({ site, status, message, requestId }: { site: Site; st
         {message}
       </p>
       <p>
-        If this keeps happening, tell the site’s operator and give them this reference: <span class="sg-code" safe>{requestId}</span>
+        If this keeps happening, tell the site’s operator and give them this reference:{' '}
+        <span class="sg-code" safe>
+          {requestId}
+        </span>
       </p>
-    </Page>
+    </Page>,
   );
 }
 
@@ -40,7 +43,15 @@ export function ErrorPage({ site, status, message, requestId }: { site: Site; st
  * A form refused for a NUL byte: which fields held it, and (for a plain form) the same form again
  * without it, in hidden fields, so nothing typed is lost. The CSRF token travels unchanged.
  */
-export function BadFormPage(p: { site: Site; action: string; message: string; fields: Array<[string, string]>; affected: string[]; upload: boolean; requestId: string }): string {
+export function BadFormPage(p: {
+  site: Site;
+  action: string;
+  message: string;
+  fields: Array<[string, string]>;
+  affected: string[];
+  upload: boolean;
+  requestId: string;
+}): string {
   return toHtml(
     <Page site={p.site} title="There is a problem with the form">
       <h1>There is a problem with the form</h1>
@@ -51,7 +62,9 @@ export function BadFormPage(p: { site: Site; action: string; message: string; fi
       <ul class="usa-list">
         {p.affected.map((name) => (
           <li>
-            <span class="sg-code" safe>{name}</span>
+            <span class="sg-code" safe>
+              {name}
+            </span>
           </li>
         ))}
       </ul>
@@ -69,8 +82,11 @@ export function BadFormPage(p: { site: Site; action: string; message: string; fi
         </form>
       )}
       <p>
-        If this keeps happening, tell the site’s operator and give them this reference: <span class="sg-code" safe>{p.requestId}</span>
+        If this keeps happening, tell the site’s operator and give them this reference:{' '}
+        <span class="sg-code" safe>
+          {p.requestId}
+        </span>
       </p>
-    </Page>
+    </Page>,
   );
 }

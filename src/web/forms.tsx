@@ -62,8 +62,20 @@ function FieldFrame(p: FieldProps & { children: Html.Children }) {
         <span safe>{p.label}</span>
         {p.required ? '' : <span class="text-base"> (optional)</span>}
       </label>
-      {p.hint ? <div class="usa-hint" id={`${id}-hint`} safe>{p.hint}</div> : ''}
-      {p.error ? <span class="usa-error-message" id={`${id}-error`} safe>{p.error}</span> : ''}
+      {p.hint ? (
+        <div class="usa-hint" id={`${id}-hint`} safe>
+          {p.hint}
+        </div>
+      ) : (
+        ''
+      )}
+      {p.error ? (
+        <span class="usa-error-message" id={`${id}-error`} safe>
+          {p.error}
+        </span>
+      ) : (
+        ''
+      )}
       {p.children as 'safe'}
     </div>
   );
@@ -110,7 +122,13 @@ export function TextArea(p: FieldProps & { rows?: number }) {
 export function Checkbox(p: { name: string; label: string; checked?: boolean; error?: string; value?: string }) {
   return (
     <div class={p.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-      {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+      {p.error ? (
+        <span class="usa-error-message" id={`${p.name}-error`} safe>
+          {p.error}
+        </span>
+      ) : (
+        ''
+      )}
       <div class="usa-checkbox">
         <input
           class="usa-checkbox__input"
@@ -153,7 +171,16 @@ export function SuccessNotice({ text }: { text: string | undefined }) {
 }
 
 /** A select box with its label, hint and error, as USWDS writes one. */
-export function SelectField(p: { name: string; id?: string; label: string; options: Array<{ value: string; label: string }>; value?: string; error?: string; hint?: string; required?: boolean }) {
+export function SelectField(p: {
+  name: string;
+  id?: string;
+  label: string;
+  options: Array<{ value: string; label: string }>;
+  value?: string;
+  error?: string;
+  hint?: string;
+  required?: boolean;
+}) {
   return (
     <FieldFrame {...p}>
       <select class="usa-select" id={p.id ?? p.name} name={p.name} aria-describedby={describedBy(p)} aria-invalid={p.error ? 'true' : undefined}>
@@ -175,7 +202,13 @@ export function RadioGroup(p: { name: string; legend: string; options: Array<{ v
         <legend class={p.error ? 'usa-legend usa-label--error' : 'usa-legend'} safe>
           {p.legend}
         </legend>
-        {p.error ? <span class="usa-error-message" id={`${p.name}-error`} safe>{p.error}</span> : ''}
+        {p.error ? (
+          <span class="usa-error-message" id={`${p.name}-error`} safe>
+            {p.error}
+          </span>
+        ) : (
+          ''
+        )}
         {p.options.map((o) => (
           <div class="usa-radio">
             <input class="usa-radio__input" id={`${p.name}-${o.value}`} type="radio" name={p.name} value={o.value} checked={p.value === o.value} />

@@ -89,8 +89,8 @@ function Banner() {
               <div class="usa-media-block__body">
                 <p>
                   <strong>Secure .gov websites use HTTPS</strong>
-                  <br />A <strong>lock</strong> or <strong>https://</strong> means you’ve safely connected to the .gov website. Share sensitive
-                  information only on official, secure websites.
+                  <br />A <strong>lock</strong> or <strong>https://</strong> means you’ve safely connected to the .gov website. Share sensitive information only
+                  on official, secure websites.
                 </p>
               </div>
             </div>
@@ -123,9 +123,18 @@ function Header({ site, section }: { site: Site; section: Section | undefined })
               <img src={`${USWDS}/img/usa-icons/close.svg`} role="img" alt="Close" />
             </button>
             <ul class="usa-nav__primary usa-accordion">
-              {[...NAV, site.viewer ? { section: 'account' as const, href: '/account', label: 'Your account' } : { section: 'account' as const, href: '/signin', label: 'Sign in' }].map((n) => (
+              {[
+                ...NAV,
+                site.viewer
+                  ? { section: 'account' as const, href: '/account', label: 'Your account' }
+                  : { section: 'account' as const, href: '/signin', label: 'Sign in' },
+              ].map((n) => (
                 <li class="usa-nav__primary-item">
-                  <a href={n.href} class={n.section === section ? 'usa-nav-link usa-current' : 'usa-nav-link'} aria-current={n.section === section ? 'page' : undefined}>
+                  <a
+                    href={n.href}
+                    class={n.section === section ? 'usa-nav-link usa-current' : 'usa-nav-link'}
+                    aria-current={n.section === section ? 'page' : undefined}
+                  >
                     <span safe>{n.label}</span>
                   </a>
                 </li>
@@ -203,7 +212,13 @@ function SiteIdentifier({ site }: { site: Site }) {
         <section class="usa-identifier__section usa-identifier__section--masthead" aria-label="Agency identifier">
           <div class="usa-identifier__container">
             <section class="usa-identifier__identity" aria-label="Agency description">
-              {id.domain ? <p class="usa-identifier__identity-domain" safe>{id.domain}</p> : ''}
+              {id.domain ? (
+                <p class="usa-identifier__identity-domain" safe>
+                  {id.domain}
+                </p>
+              ) : (
+                ''
+              )}
               {id.agency ? (
                 <p class="usa-identifier__identity-disclaimer">
                   An official website of the{' '}

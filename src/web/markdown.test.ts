@@ -30,8 +30,13 @@ test('textAsHtml: typed text shows as the same characters, and cannot close a CD
 });
 
 test('ids typed by an author are dropped; headings keep theirs, never one the page frame uses', () => {
-  const html = renderMarkdown('<div id="main-content">x</div>\n\n<h2 id="top">Raw</h2>\n\n<span id="gov-banner" lang="fr">oui</span>\n\n## Main content\n\n## Top\n\n## What we do\n');
-  assert.deepEqual([...html.matchAll(/\bid="([^"]*)"/g)].map((m) => m[1]), ['main-content-1', 'top-1', 'what-we-do']);
+  const html = renderMarkdown(
+    '<div id="main-content">x</div>\n\n<h2 id="top">Raw</h2>\n\n<span id="gov-banner" lang="fr">oui</span>\n\n## Main content\n\n## Top\n\n## What we do\n',
+  );
+  assert.deepEqual(
+    [...html.matchAll(/\bid="([^"]*)"/g)].map((m) => m[1]),
+    ['main-content-1', 'top-1', 'what-we-do'],
+  );
   assert.match(html, /<div>x<\/div>/);
   assert.match(html, /<h2>Raw<\/h2>/);
   assert.match(html, /<span lang="fr">oui<\/span>/, 'other allowed attributes stay');

@@ -12,7 +12,14 @@ import { memoText } from '../platform/memo.ts';
 const md = new MarkdownIt({ html: true, linkify: true, typographer: false });
 
 export function slugify(text: string): string {
-  return text.toLowerCase().replace(/<[^>]*>/g, '').replace(/&[a-z#0-9]+;/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'section';
+  return (
+    text
+      .toLowerCase()
+      .replace(/<[^>]*>/g, '')
+      .replace(/&[a-z#0-9]+;/g, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'section'
+  );
 }
 
 /** Marks the ids this renderer makes, so the sanitizer can tell them from ids typed in raw HTML. Never in the output. */
@@ -35,9 +42,49 @@ md.core.ruler.push('heading_ids', (state) => {
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
-    'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 's', 'del',
-    'ins', 'sub', 'sup', 'small', 'mark', 'abbr', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'table', 'thead', 'tbody',
-    'tfoot', 'tr', 'th', 'td', 'caption', 'span', 'div', 'figure', 'figcaption',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'p',
+    'br',
+    'hr',
+    'blockquote',
+    'pre',
+    'code',
+    'em',
+    'strong',
+    'b',
+    'i',
+    'u',
+    's',
+    'del',
+    'ins',
+    'sub',
+    'sup',
+    'small',
+    'mark',
+    'abbr',
+    'ul',
+    'ol',
+    'li',
+    'dl',
+    'dt',
+    'dd',
+    'a',
+    'table',
+    'thead',
+    'tbody',
+    'tfoot',
+    'tr',
+    'th',
+    'td',
+    'caption',
+    'span',
+    'div',
+    'figure',
+    'figcaption',
   ],
   allowedAttributes: {
     a: ['href', 'title'],

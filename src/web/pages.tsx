@@ -3,7 +3,14 @@ import Html from '@kitajs/html';
 import { CsrfField } from './forms.tsx';
 import { Page, toHtml, type Site } from './layout.tsx';
 
-export function MessagePage(p: { site: Site; title: string; heading?: string; lines: string[]; links?: Array<{ href: string; label: string }>; alert?: 'success' | 'warning' | 'info' | 'error' }): string {
+export function MessagePage(p: {
+  site: Site;
+  title: string;
+  heading?: string;
+  lines: string[];
+  links?: Array<{ href: string; label: string }>;
+  alert?: 'success' | 'warning' | 'info' | 'error';
+}): string {
   return toHtml(
     <Page site={p.site} title={p.title}>
       <h1 safe>{p.heading ?? p.title}</h1>
@@ -38,7 +45,17 @@ export function MessagePage(p: { site: Site; title: string; heading?: string; li
 }
 
 /** A page with one button that performs the action a mailed link stands for (links alone never change anything). */
-export function ConfirmButtonPage(p: { site: Site; title: string; lines: string[]; action: string; token: string; csrf: string; button: string; next?: string; back?: { href: string; label: string } }): string {
+export function ConfirmButtonPage(p: {
+  site: Site;
+  title: string;
+  lines: string[];
+  action: string;
+  token: string;
+  csrf: string;
+  button: string;
+  next?: string;
+  back?: { href: string; label: string };
+}): string {
   return toHtml(
     <Page site={p.site} title={p.title}>
       <h1 safe>{p.title}</h1>
@@ -55,7 +72,9 @@ export function ConfirmButtonPage(p: { site: Site; title: string; lines: string[
       </form>
       {p.back ? (
         <p class="margin-top-4">
-          <a class="usa-link" href={p.back.href} safe>{p.back.label}</a>
+          <a class="usa-link" href={p.back.href} safe>
+            {p.back.label}
+          </a>
         </p>
       ) : (
         ''

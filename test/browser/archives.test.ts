@@ -46,7 +46,17 @@ describe('the archive of real mail in Chromium', { skip: NO_CHROMIUM || NO_SHARE
 
   async function axe(page: Page, label: string) {
     const result = await axeFor(page).analyze();
-    assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`), [], label);
+    assert.deepEqual(
+      result.violations.map(
+        (v) =>
+          `${v.id}: ${v.help} (${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(', ')})`,
+      ),
+      [],
+      label,
+    );
   }
 
   test('one message page per markup shape: no script runs, one h1, axe clean on the whole page', async (t) => {
@@ -81,7 +91,13 @@ describe('the archive of real mail in Chromium', { skip: NO_CHROMIUM || NO_SHARE
         if (probe.xss !== undefined) fail(`${url}: a script from the mail ran`);
         if (probe.csp.length) fail(`${url}: refused by the CSP: ${probe.csp.join(', ')}`);
         if (probe.h1 !== 1) fail(`${url}: ${probe.h1} h1 elements`);
-        for (const v of await axeViolations(page)) fail(`${url}: ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+        for (const v of await axeViolations(page))
+          fail(
+            `${url}: ${v.id}: ${v.help} (${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(', ')})`,
+          );
       }
       await page.close();
     }

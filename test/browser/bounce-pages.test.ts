@@ -53,7 +53,13 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await bounce('lee@agency.gov', 1, true, '452 4.2.2 Mailbox full');
     await bounce('lee@agency.gov', 0, false, '550 5.1.1 No such user');
     await bounce('kim@agency.gov', 0, false, '550 5.1.1 No such user');
-    await applyBounceEvents(pool, { config, queue: platform.queue, secret: await cookieSecret(pool, config.secret), baseUrl: platform.url, domain: 'localhost' });
+    await applyBounceEvents(pool, {
+      config,
+      queue: platform.queue,
+      secret: await cookieSecret(pool, config.secret),
+      baseUrl: platform.url,
+      domain: 'localhost',
+    });
   });
   after(async () => {
     await browser?.close();
@@ -65,7 +71,11 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
   async function check(page: Page, name: string) {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
     const axe = await axeFor(page).analyze();
-    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
+    assert.deepEqual(
+      axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+      [],
+      name,
+    );
   }
 
   async function newContext(javaScriptEnabled = true): Promise<BrowserContext> {
@@ -101,7 +111,13 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.match(await pat.locator('th').innerText(), /Pat Smith\s+pat@agency\.gov/);
     assert.equal(await pat.locator('td[data-label="Score"]').innerText(), '5');
     assert.match(await pat.locator('td[data-label="Delivery"]').innerText(), /^Off since /);
-    assert.equal(await pat.locator('td[data-label="Notices sent"]').innerText().then((t) => t.split(',')[0]), '1');
+    assert.equal(
+      await pat
+        .locator('td[data-label="Notices sent"]')
+        .innerText()
+        .then((t) => t.split(',')[0]),
+      '1',
+    );
     await pat.getByText('Code 5.1.1').click();
     assert.equal(await pat.locator('pre').innerText(), EVIL, 'the error is shown as text, not run as HTML');
     assert.equal(await page.locator('script:text("alert")').count(), 0);
@@ -112,7 +128,9 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.ok(await page.getByText('Delivery is back on and the bounce score is cleared.').isVisible());
     assert.equal(await page.locator('tbody tr').count(), 2);
     await check(page, 'bounces-after-reenable');
-    const { rows: ms } = await platform.db.pool.query(`select ms.delivery_disabled_at from list_subscriptions ms join members m on m.id = ms.member_id where m.email = 'pat@agency.gov'`);
+    const { rows: ms } = await platform.db.pool.query(
+      `select ms.delivery_disabled_at from list_subscriptions ms join members m on m.id = ms.member_id where m.email = 'pat@agency.gov'`,
+    );
     assert.equal(ms[0].delivery_disabled_at, null);
     const audit = await platform.db.pool.query(`select actor, after->>'by' as by from audit_log where action = 'membership.reenable-delivery'`);
     assert.deepEqual(audit.rows, [{ actor: 'robin@agency.gov', by: 'coordinator' }]);
@@ -129,7 +147,10 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await lee.getByRole('button', { name: /Clear score for/ }).click();
     assert.ok(await page.getByText('Delivery is back on and the bounce score is cleared.').isVisible());
     assert.equal(await page.locator('tbody tr').count(), 1);
-    await page.locator('tbody tr').getByRole('button', { name: /Clear score for/ }).click();
+    await page
+      .locator('tbody tr')
+      .getByRole('button', { name: /Clear score for/ })
+      .click();
     assert.ok(await page.getByText('No member’s mail is bouncing.').isVisible());
     await noJs.close();
     await signedIn.close();

@@ -44,7 +44,11 @@ describe('digest pages in Chromium', { skip: NO_CHROMIUM }, () => {
   async function check(page: Page, name: string) {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
     const axe = await axeFor(page).analyze();
-    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
+    assert.deepEqual(
+      axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+      [],
+      name,
+    );
   }
 
   async function eachLink(email: string): Promise<string> {
@@ -65,7 +69,9 @@ describe('digest pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.equal(await tab.locator('h1').innerText(), 'Get each message from Social Media');
     await tab.getByRole('button', { name: 'Get each message' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'You will get each message from Social Media');
-    const { rows } = await platform.db.pool.query(`select delivery_mode from list_subscriptions where member_id = (select id from members where email = 'robin.park@hhs.gov')`);
+    const { rows } = await platform.db.pool.query(
+      `select delivery_mode from list_subscriptions where member_id = (select id from members where email = 'robin.park@hhs.gov')`,
+    );
     assert.equal(rows[0].delivery_mode, 'each');
     await context.close();
 
@@ -92,16 +98,49 @@ describe('digest pages in Chromium', { skip: NO_CHROMIUM }, () => {
   test("the digest's HTML summary is accessible and loads nothing", async () => {
     const scheduledFor = DateTime.fromISO('2026-11-23T07:00', { zone: 'America/New_York' });
     const raw = (n: number, subject: string, body: string) =>
-      Buffer.from(`From: Poster ${n} <p${n}@agency.gov>\r\nSubject: ${subject}\r\nMessage-ID: <p${n}@agency.gov>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${body}`);
+      Buffer.from(
+        `From: Poster ${n} <p${n}@agency.gov>\r\nSubject: ${subject}\r\nMessage-ID: <p${n}@agency.gov>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${body}`,
+      );
     const composed = await composeDigest(
       [
-        { number: 1, subject: 'Captions <script>', fromAddress: 'p1@agency.gov', fromName: 'Poster 1', sentAt: new Date(), messageId: '<p1@agency.gov>', raw: raw(1, 'Captions', '<p>Hi <img src="http://127.0.0.1:9/pixel.gif"> <script>document.title="x"</script></p>') },
-        { number: 2, subject: 'Office hours', fromAddress: 'p2@agency.gov', fromName: null, sentAt: new Date(), messageId: '<p2@agency.gov>', raw: raw(2, 'Office hours', '<p>Thursday at 2.</p>') },
+        {
+          number: 1,
+          subject: 'Captions <script>',
+          fromAddress: 'p1@agency.gov',
+          fromName: 'Poster 1',
+          sentAt: new Date(),
+          messageId: '<p1@agency.gov>',
+          raw: raw(1, 'Captions', '<p>Hi <img src="http://127.0.0.1:9/pixel.gif"> <script>document.title="x"</script></p>'),
+        },
+        {
+          number: 2,
+          subject: 'Office hours',
+          fromAddress: 'p2@agency.gov',
+          fromName: null,
+          sentAt: new Date(),
+          messageId: '<p2@agency.gov>',
+          raw: raw(2, 'Office hours', '<p>Thursday at 2.</p>'),
+        },
       ],
       {
-        listName: 'Social Media', prefix: '[Social Media]', listAddress: 'social-media@localhost', listId: 'social-media.localhost', timeZone: 'America/New_York',
-        mode: 'daily', scheduledFor, now: scheduledFor, domain: 'localhost',
-        urls: { help: `${platform.url}/help`, subscribe: `${platform.url}/join`, archive: `${platform.url}/archives/social-media`, owner: 'mailto:o@localhost', post: 'mailto:social-media@localhost', archivedAt: (n) => `${platform.url}/archives/social-media/${n}`, account: `${platform.url}/account` },
+        listName: 'Social Media',
+        prefix: '[Social Media]',
+        listAddress: 'social-media@localhost',
+        listId: 'social-media.localhost',
+        timeZone: 'America/New_York',
+        mode: 'daily',
+        scheduledFor,
+        now: scheduledFor,
+        domain: 'localhost',
+        urls: {
+          help: `${platform.url}/help`,
+          subscribe: `${platform.url}/join`,
+          archive: `${platform.url}/archives/social-media`,
+          owner: 'mailto:o@localhost',
+          post: 'mailto:social-media@localhost',
+          archivedAt: (n) => `${platform.url}/archives/social-media/${n}`,
+          account: `${platform.url}/account`,
+        },
       },
     );
     const html = (await simpleParser(personalDigest(composed.message, { each: `${platform.url}/u/t/each`, leave: `${platform.url}/u/t` }))).html as string;
@@ -110,7 +149,11 @@ describe('digest pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const requests: string[] = [];
     tab.on('request', (r) => requests.push(r.url()));
     await tab.setContent(html);
-    assert.deepEqual(requests.filter((u) => !u.startsWith('data:') && u !== 'about:blank'), [], 'no remote content');
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith('data:') && u !== 'about:blank'),
+      [],
+      'no remote content',
+    );
     assert.equal(await tab.locator('h1').innerText(), 'Social Media Daily Digest, Mon, Nov 23, 2026');
     assert.equal(await tab.locator('ol > li').count(), 2);
     assert.notEqual(await tab.title(), 'x', 'no script ran');

@@ -17,7 +17,6 @@ import { createEvent } from '../../src/events/store.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
 
-
 describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
   let platform: RunningPlatform;
   let browser: Browser;
@@ -30,24 +29,74 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     cleanup = database.cleanup;
     platform = await startPlatform(testConfig({ SMTP_URL: sink.url, ...database.env }));
     const pool = platform.db.pool;
-    for (const [email, name, role] of [['casey.lead@gsa.gov', 'Casey Lead', 'coordinator'], ['pat.doe@hhs.gov', 'Pat Doe', 'member']]) {
+    for (const [email, name, role] of [
+      ['casey.lead@gsa.gov', 'Casey Lead', 'coordinator'],
+      ['pat.doe@hhs.gov', 'Pat Doe', 'member'],
+    ]) {
       const m = await pool.query<{ id: string }>('insert into members (email, name) values ($1, $2) returning id', [email, name]);
-      await pool.query(`insert into memberships (community_id, member_id, status, role) select id, $1, 'active', $2 from communities where slug = 'social-media'`, [m.rows[0]!.id, role]);
+      await pool.query(
+        `insert into memberships (community_id, member_id, status, role) select id, $1, 'active', $2 from communities where slug = 'social-media'`,
+        [m.rows[0]!.id, role],
+      );
     }
     const community = await pool.query<{ id: string }>(`select id from communities where slug = 'social-media'`);
     const ny = (iso: string) => DateTime.fromISO(iso, { zone: 'America/New_York' }).toJSDate();
-    await inTransaction(pool, (tx) => createEvent(tx, SYSTEM, {
-      slug: 'socialgov-summit-2027', kind: 'summit', status: 'published', title: 'SocialGov Summit 2027', summary: 'A day of talks and workshops.', body: '## Agenda\n\n- 9:00 Welcome',
-      timeZone: 'America/New_York', startsAt: ny('2027-11-04T09:00'), endsAt: ny('2027-11-04T16:30'), topics: ['social-media'], format: 'in-person',
-      venue: { name: 'U.S. General Services Administration', room: '1461', address: '1800 F Street NW', city: 'Washington', state: 'DC', zip: '20405' },
-      registration: 'public', capacity: 1, recorded: true, questions: [], communityIds: [Number(community.rows[0]!.id)], presenters: [{ name: 'Robin Park', title: 'Digital lead', agency: 'HHS' }], extra: {},
-    }, { source: 'cli' }));
-    await inTransaction(pool, (tx) => createEvent(tx, SYSTEM, {
-      slug: 'uswds-monthly-call-march-2024', kind: 'meeting', status: 'published', title: 'USWDS Monthly Call - March 2024', body: 'Slides and transcript.',
-      timeZone: 'America/New_York', startsAt: ny('2024-03-21T14:00'), endsAt: ny('2024-03-21T15:00'), topics: ['design'], format: 'online', venue: {}, platform: 'zoom-gov',
-      registration: 'none', recorded: false, questions: [], communityIds: [Number(community.rows[0]!.id)], presenters: [], extra: {},
-      recording: { youtubeId: 'M2_SVDc_eCM', title: 'How to build with U.S. Web Design System tools (2024)', transcript: '**Slide 1:** Welcome everyone.' },
-    }, { source: 'cli' }));
+    await inTransaction(pool, (tx) =>
+      createEvent(
+        tx,
+        SYSTEM,
+        {
+          slug: 'socialgov-summit-2027',
+          kind: 'summit',
+          status: 'published',
+          title: 'SocialGov Summit 2027',
+          summary: 'A day of talks and workshops.',
+          body: '## Agenda\n\n- 9:00 Welcome',
+          timeZone: 'America/New_York',
+          startsAt: ny('2027-11-04T09:00'),
+          endsAt: ny('2027-11-04T16:30'),
+          topics: ['social-media'],
+          format: 'in-person',
+          venue: { name: 'U.S. General Services Administration', room: '1461', address: '1800 F Street NW', city: 'Washington', state: 'DC', zip: '20405' },
+          registration: 'public',
+          capacity: 1,
+          recorded: true,
+          questions: [],
+          communityIds: [Number(community.rows[0]!.id)],
+          presenters: [{ name: 'Robin Park', title: 'Digital lead', agency: 'HHS' }],
+          extra: {},
+        },
+        { source: 'cli' },
+      ),
+    );
+    await inTransaction(pool, (tx) =>
+      createEvent(
+        tx,
+        SYSTEM,
+        {
+          slug: 'uswds-monthly-call-march-2024',
+          kind: 'meeting',
+          status: 'published',
+          title: 'USWDS Monthly Call - March 2024',
+          body: 'Slides and transcript.',
+          timeZone: 'America/New_York',
+          startsAt: ny('2024-03-21T14:00'),
+          endsAt: ny('2024-03-21T15:00'),
+          topics: ['design'],
+          format: 'online',
+          venue: {},
+          platform: 'zoom-gov',
+          registration: 'none',
+          recorded: false,
+          questions: [],
+          communityIds: [Number(community.rows[0]!.id)],
+          presenters: [],
+          extra: {},
+          recording: { youtubeId: 'M2_SVDc_eCM', title: 'How to build with U.S. Web Design System tools (2024)', transcript: '**Slide 1:** Welcome everyone.' },
+        },
+        { source: 'cli' },
+      ),
+    );
     browser = await launchChromium();
   });
   after(async () => {
@@ -106,7 +155,12 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.getByRole('link', { name: /Change or record Wednesday, November 3/ }).click();
     await check(page, 'session');
     await page.goto(`${platform.url}/events/calendar/2027/10`);
-    assert.ok(await page.getByRole('link', { name: /2:00 PM SocialGov office hours/ }).first().isVisible());
+    assert.ok(
+      await page
+        .getByRole('link', { name: /2:00 PM SocialGov office hours/ })
+        .first()
+        .isVisible(),
+    );
     assert.equal(await page.getByRole('link', { name: /SocialGov office hours/ }).count(), 2, 'October 20 only: the 27th is skipped');
     await check(page, 'month');
     await ctx.close();
@@ -225,7 +279,9 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.match(page.url(), /#register-heading$/, 'the answer opens at the form');
     await checkBothWidths(page, 'guest-too-many-address');
     // Use up this network's allowance.
-    await platform.db.pool.query(`insert into rate_events (key) select k.key from (select distinct key from rate_events where key like 'event-register:ip:%') k cross join generate_series(1, 10)`);
+    await platform.db.pool.query(
+      `insert into rate_events (key) select k.key from (select distinct key from rate_events where key like 'event-register:ip:%') k cross join generate_series(1, 10)`,
+    );
     await askForSeat('Dee Diaz', 'dee@epa.gov');
     assert.ok(await page.getByRole('heading', { name: 'Too many registrations from your network' }).isVisible());
     assert.equal(await page.getByLabel('Email address').inputValue(), 'dee@epa.gov');

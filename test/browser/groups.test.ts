@@ -63,7 +63,10 @@ describe('working group pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await l.getByLabel('Library address of the guide or article').fill('/library/guides/public-participation');
     await l.getByRole('button', { name: 'Add it to the group page' }).click();
     assert.ok(await l.getByRole('link', { name: 'plain-language@lists.test.gov', exact: false }).first().isVisible(), 'the list address is on the page');
-    assert.equal(await l.getByRole('link', { name: 'social-media-plain-language@lists.test.gov' }).getAttribute('href'), 'mailto:social-media-plain-language@lists.test.gov');
+    assert.equal(
+      await l.getByRole('link', { name: 'social-media-plain-language@lists.test.gov' }).getAttribute('href'),
+      'mailto:social-media-plain-language@lists.test.gov',
+    );
     assert.ok(await l.getByText('No meetings are scheduled.').isVisible());
     await check(l, 'group-with-list');
 

@@ -18,7 +18,6 @@ import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
 import { addMember, importGovDomains, writeLibraryFixture } from '../library-fixture.ts';
 
-
 describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
   let platform: RunningPlatform;
   let browser: Browser;
@@ -39,7 +38,12 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await addMember(platform.db.pool, 'social-media', { email: 'wren.writer@gsa.gov', name: 'Wren Writer', agency: 'General Services Administration' });
     // Adoptions are recorded for the agency the .gov registry lists for the member's address.
     await importGovDomains(platform.db.pool, [['gsa.gov', 'General Services Administration']]);
-    await addMember(platform.db.pool, 'social-media', { email: 'cora.lead@hhs.gov', name: 'Cora Lead', agency: 'Health and Human Services', role: 'coordinator' });
+    await addMember(platform.db.pool, 'social-media', {
+      email: 'cora.lead@hhs.gov',
+      name: 'Cora Lead',
+      agency: 'Health and Human Services',
+      role: 'coordinator',
+    });
     browser = await launchChromium();
   });
   after(async () => {
@@ -89,10 +93,19 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
 
     const page = await (await newContext()).newPage();
     for (const [name, url] of [
-      ['index', '/library'], ['article', '/library/articles/posting-during-a-crisis'], ['guide', '/library/guides/public-participation'],
-      ['guide-section', '/library/guides/public-participation/understand'], ['guide-print', '/library/guides/public-participation/print'],
-      ['topics', '/topics'], ['topic', '/topics/social-media'], ['author', '/library/authors/jherman'], ['tools', '/library/tools'],
-      ['tool', '/library/tools/amazon-appstore'], ['search', '/search?q=crisis'], ['search-empty', '/search?q='], ['groups', '/communities/social-media/groups'],
+      ['index', '/library'],
+      ['article', '/library/articles/posting-during-a-crisis'],
+      ['guide', '/library/guides/public-participation'],
+      ['guide-section', '/library/guides/public-participation/understand'],
+      ['guide-print', '/library/guides/public-participation/print'],
+      ['topics', '/topics'],
+      ['topic', '/topics/social-media'],
+      ['author', '/library/authors/jherman'],
+      ['tools', '/library/tools'],
+      ['tool', '/library/tools/amazon-appstore'],
+      ['search', '/search?q=crisis'],
+      ['search-empty', '/search?q='],
+      ['groups', '/communities/social-media/groups'],
     ] as const) {
       await page.goto(platform.url + url);
       await check(page, name);
@@ -204,8 +217,8 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     writeFileSync(pdf, '%PDF-1.4\n% signed\n');
     await w2.getByLabel('Agency', { exact: true }).fill('General Services Administration');
     await w2.getByLabel('Date signed').fill('2024-03-15');
-    await w2.getByLabel('Point of contact\'s name').fill('Wren Writer');
-    await w2.getByLabel('Point of contact\'s email').fill('wren.writer@gsa.gov');
+    await w2.getByLabel("Point of contact's name").fill('Wren Writer');
+    await w2.getByLabel("Point of contact's email").fill('wren.writer@gsa.gov');
     await w2.locator('#document').setInputFiles(pdf);
     await w2.getByRole('button', { name: 'Record the adoption' }).click();
     assert.ok(await w2.getByText('The adoption is recorded.').isVisible());

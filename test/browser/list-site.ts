@@ -46,7 +46,10 @@ export async function startListSite(members: string[]): Promise<ListSite> {
   const pool = platform.db.pool;
   const port = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
   return {
-    platform, browser, sink, close,
+    platform,
+    browser,
+    sink,
+    close,
     post: async (mail) => void (await postMail({ ...mail, port })),
     async sessionOf(email) {
       const { rows } = await pool.query<{ id: number }>('select id from members where email = $1', [email]);

@@ -34,10 +34,19 @@ describe('list pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await platform.db.pool.query(`update memberships set role = 'coordinator' where member_id = (select id from members where email = 'coord@agency.gov')`);
     session = await site.sessionOf('coord@agency.gov');
     await site.post({
-      from: 'Mallory <mallory@example.com>', to: `social-media@${DOMAIN}`, subject: 'Click <b>here</b>', messageId: '<hostile@example.com>',
-      text: 'Plain part', html: '<p>Hi</p><script>window.__xss = 1</script><img src="https://tracker.example.com/pixel.gif" onerror="window.__xss = 2"><form action="https://evil.example.com"><input name=p></form>',
+      from: 'Mallory <mallory@example.com>',
+      to: `social-media@${DOMAIN}`,
+      subject: 'Click <b>here</b>',
+      messageId: '<hostile@example.com>',
+      text: 'Plain part',
+      html: '<p>Hi</p><script>window.__xss = 1</script><img src="https://tracker.example.com/pixel.gif" onerror="window.__xss = 2"><form action="https://evil.example.com"><input name=p></form>',
     });
-    heldId = (await waitFor('held', async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = '<hostile@example.com>' and status = 'held'`)).rows[0])).id;
+    heldId = (
+      await waitFor(
+        'held',
+        async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = '<hostile@example.com>' and status = 'held'`)).rows[0],
+      )
+    ).id;
     await site.post({ from: 'reader@agency.gov', to: `social-media@${DOMAIN}`, subject: 'Hello all', text: 'Hi', messageId: '<hello@agency.gov>' });
     await waitFor('copy', async () => sink.messages.find((m) => m.headers.get('message-id') === '<hello@agency.gov>' && m.to.includes('reader@agency.gov')));
   });
@@ -48,7 +57,11 @@ describe('list pages in Chromium', { skip: NO_CHROMIUM }, () => {
   async function check(page: Page, name: string) {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
     const axe = await axeFor(page).analyze();
-    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
+    assert.deepEqual(
+      axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+      [],
+      name,
+    );
     assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined, `${name}: no script from a message ran`);
   }
 
@@ -76,7 +89,11 @@ describe('list pages in Chromium', { skip: NO_CHROMIUM }, () => {
         if (javaScriptEnabled) await check(page, name + suffix);
         else await page.screenshot({ path: path.join(SHOTS, `${name}${suffix}.png`), fullPage: true });
       }
-      assert.deepEqual(requests.filter((u) => !u.startsWith(platform.url)), [], 'nothing loaded from elsewhere');
+      assert.deepEqual(
+        requests.filter((u) => !u.startsWith(platform.url)),
+        [],
+        'nothing loaded from elsewhere',
+      );
       if (!javaScriptEnabled) {
         // The queue works as a plain form: select the held message and discard it.
         await page.goto(`${platform.url}/communities/social-media/admin/held`);
@@ -91,8 +108,20 @@ describe('list pages in Chromium', { skip: NO_CHROMIUM }, () => {
   }
 
   test('a post held as possibly forged: a warning instead of the ban button, at 1280 and 320 px', async () => {
-    await site.post({ from: 'reader@agency.gov, Spam <spam@example.com>', envelopeFrom: 'spam@example.com', to: `social-media@${DOMAIN}`, subject: 'Cheap pills', text: 'x', messageId: '<forged@example.com>' });
-    const id = (await waitFor('held', async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = '<forged@example.com>' and status = 'held'`)).rows[0])).id;
+    await site.post({
+      from: 'reader@agency.gov, Spam <spam@example.com>',
+      envelopeFrom: 'spam@example.com',
+      to: `social-media@${DOMAIN}`,
+      subject: 'Cheap pills',
+      text: 'x',
+      messageId: '<forged@example.com>',
+    });
+    const id = (
+      await waitFor(
+        'held',
+        async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = '<forged@example.com>' and status = 'held'`)).rows[0],
+      )
+    ).id;
     const context = await browser.newContext();
     await context.addCookies([{ name: SESSION_COOKIE, value: session, url: platform.url }]);
     const page = await context.newPage();
@@ -106,7 +135,9 @@ describe('list pages in Chromium', { skip: NO_CHROMIUM }, () => {
   });
 
   test('the mailed moderation link and the unsubscribe page pass axe', async () => {
-    const notice = await waitFor('notice', async () => sink.messages.find((m) => m.to.includes('coord@agency.gov') && /waiting for a moderator/.test(m.subject)));
+    const notice = await waitFor('notice', async () =>
+      sink.messages.find((m) => m.to.includes('coord@agency.gov') && /waiting for a moderator/.test(m.subject)),
+    );
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(linkIn(notice, `${platform.url}/moderate/`));

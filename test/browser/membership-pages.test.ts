@@ -102,9 +102,16 @@ describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
   });
 
   test('with JavaScript, the agency is filled in from the .gov registry while the address is typed; a typed agency is kept', async () => {
-    const parsed = parseRegistryFile(['Domain name,Domain type,Organization name,Suborganization name,City,State,Security contact email', 'usda.gov,Federal - Executive,Department of Agriculture,,Washington,DC,sec@usda.gov'].join('\n'));
+    const parsed = parseRegistryFile(
+      [
+        'Domain name,Domain type,Organization name,Suborganization name,City,State,Security contact email',
+        'usda.gov,Federal - Executive,Department of Agriculture,,Washington,DC,sec@usda.gov',
+      ].join('\n'),
+    );
     assert.ok(parsed.ok);
-    await importRegistry(platform.db.pool, combineRegistryFiles([{ file: 'current-full.csv', kind: parsed.kind, rows: parsed.rows }]), { actor: { name: 'test', source: 'test' } });
+    await importRegistry(platform.db.pool, combineRegistryFiles([{ file: 'current-full.csv', kind: parsed.kind, rows: parsed.rows }]), {
+      actor: { name: 'test', source: 'test' },
+    });
     const ctx = await newContext();
     const page = await ctx.newPage();
     await page.goto(`${platform.url}/communities/social-media/join`);

@@ -131,7 +131,11 @@ describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.ok(narrow.wide <= 320, `${narrow.wide} px wide at 320 px`);
     assert.ok(narrow.tall < 12000, `the page is ${narrow.tall} px tall at 320 px`);
     // Chart text keeps its size: the chart scrolls in its box instead of shrinking.
-    const smallest = await page.evaluate(() => Math.min(...[...document.querySelectorAll('svg text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * ((t as SVGTextElement).getScreenCTM()?.a ?? 1))));
+    const smallest = await page.evaluate(() =>
+      Math.min(
+        ...[...document.querySelectorAll('svg text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * ((t as SVGTextElement).getScreenCTM()?.a ?? 1)),
+      ),
+    );
     assert.ok(smallest >= 12, `chart text at ${smallest} px`);
     await page.screenshot({ path: `test-results/screenshots/metrics-dashboard-320.png`, fullPage: true });
     const csv = await page.request.get(`${platform.url}/communities/social-media/admin/metrics/membership.csv?from=${from}&to=${TODAY}`);

@@ -34,20 +34,47 @@ describe('registration, time-zone, mute and thread pages at 320 px and 1280 px',
     sessions.coordinator = await site.sessionOf('casey.lead@gsa.gov');
     const community = Number((await pool.query(`select id from communities where slug = 'social-media'`)).rows[0].id);
     const ny = (iso: string) => DateTime.fromISO(iso, { zone: 'America/New_York' }).toJSDate();
-    await inTransaction(pool, (tx) => createEvent(tx, SYSTEM, {
-      slug: 'summit-2027', kind: 'summit', status: 'published', title: 'SocialGov Summit 2027: Measuring What Matters in Government Social Media', summary: 'Talks and workshops.', body: 'Agenda',
-      timeZone: 'America/New_York', startsAt: ny('2027-11-04T09:00'), endsAt: ny('2027-11-04T16:30'), topics: ['social-media'], format: 'hybrid', platform: 'zoom-gov',
-      venue: { name: 'U.S. General Services Administration', address: '1800 F Street NW', city: 'Washington', state: 'DC', zip: '20405' },
-      registration: 'public', capacity: 50, recorded: true, questions: [], communityIds: [community], presenters: [], extra: {},
-    }, { source: 'cli' }));
+    await inTransaction(pool, (tx) =>
+      createEvent(
+        tx,
+        SYSTEM,
+        {
+          slug: 'summit-2027',
+          kind: 'summit',
+          status: 'published',
+          title: 'SocialGov Summit 2027: Measuring What Matters in Government Social Media',
+          summary: 'Talks and workshops.',
+          body: 'Agenda',
+          timeZone: 'America/New_York',
+          startsAt: ny('2027-11-04T09:00'),
+          endsAt: ny('2027-11-04T16:30'),
+          topics: ['social-media'],
+          format: 'hybrid',
+          platform: 'zoom-gov',
+          venue: { name: 'U.S. General Services Administration', address: '1800 F Street NW', city: 'Washington', state: 'DC', zip: '20405' },
+          registration: 'public',
+          capacity: 50,
+          recorded: true,
+          questions: [],
+          communityIds: [community],
+          presenters: [],
+          extra: {},
+        },
+        { source: 'cli' },
+      ),
+    );
     await site.post({
-      from: 'Pat Doe <pat.doe@hhs.gov>', to: `social-media@${LIST_DOMAIN}`, messageId: '<hours@agency.gov>',
+      from: 'Pat Doe <pat.doe@hhs.gov>',
+      to: `social-media@${LIST_DOMAIN}`,
+      messageId: '<hours@agency.gov>',
       subject: 'Office hours for the accessibility review of our agency-wide social media guidelines',
       text: 'Who is coming on Tuesday? https://www.example.gov/a/very/long/address/that/has/no/place/to/break/in/the/text/of/the/message',
     });
     await waitFor('the copies', async () => site.sink.messages.some((m) => m.headers.get('message-id') === '<hours@agency.gov>'));
     await archivePending(pool);
-    const t = (await pool.query(`select e.thread_id, p.number from archive_entries e join posts p on p.id = e.post_id where e.message_id = '<hours@agency.gov>'`)).rows[0];
+    const t = (
+      await pool.query(`select e.thread_id, p.number from archive_entries e join posts p on p.id = e.post_id where e.message_id = '<hours@agency.gov>'`)
+    ).rows[0];
     pages = {
       register: '/events/summit-2027/register',
       'time-zone': '/events/time-zone?back=%2Fevents%2Fsummit-2027&zone=America%2FNew_York',
@@ -73,7 +100,9 @@ describe('registration, time-zone, mute and thread pages at 320 px and 1280 px',
           await page.screenshot({ path: path.join(SHOTS, `narrow-${name}-${who}-${width}.png`), fullPage: true });
           const wide = await page.evaluate(() => {
             const edge = document.documentElement.clientWidth;
-            return [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > edge + 1).map((e) => `${e.tagName.toLowerCase()}.${String(e.className).replace(/ /g, '.')}`);
+            return [...document.querySelectorAll('body *')]
+              .filter((e) => e.getBoundingClientRect().right > edge + 1)
+              .map((e) => `${e.tagName.toLowerCase()}.${String(e.className).replace(/ /g, '.')}`);
           });
           assert.deepEqual(wide, [], `${name} (${who}, ${width} px): these stick out past the right edge`);
         }

@@ -12,7 +12,6 @@ import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { freePort } from '../../src/platform/db/embedded.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 
-
 describe('OpenID Connect sign-in', { skip: NO_CHROMIUM }, () => {
   let platform: RunningPlatform;
   let browser: Browser;
@@ -23,13 +22,27 @@ describe('OpenID Connect sign-in', { skip: NO_CHROMIUM }, () => {
     const providerPort = await freePort();
     const appPort = await freePort();
     const issuer = `http://127.0.0.1:${providerPort}`;
-    const env: Record<string, string> = { PORT: String(appPort), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'socialgov-test', OIDC_LABEL: 'Sign in with Test.gov', OIDC_PROMPT: 'login' };
+    const env: Record<string, string> = {
+      PORT: String(appPort),
+      OIDC_ISSUER: issuer,
+      OIDC_CLIENT_ID: 'socialgov-test',
+      OIDC_LABEL: 'Sign in with Test.gov',
+      OIDC_PROMPT: 'login',
+    };
     const database = await testDatabaseEnv();
     Object.assign(env, database.env);
     cleanup = database.cleanup;
     platform = await startPlatform(testConfig(env));
     const oidc = new Provider(issuer, {
-      clients: [{ client_id: 'socialgov-test', token_endpoint_auth_method: 'none', redirect_uris: [`${platform.url}/signin/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
+      clients: [
+        {
+          client_id: 'socialgov-test',
+          token_endpoint_auth_method: 'none',
+          redirect_uris: [`${platform.url}/signin/oidc/callback`],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+        },
+      ],
       claims: { email: ['email', 'email_verified'] },
       scopes: ['openid', 'email'],
       findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub, email: sub, email_verified: true }) }),
@@ -60,7 +73,8 @@ describe('OpenID Connect sign-in', { skip: NO_CHROMIUM }, () => {
     await page.getByRole('link', { name: 'Sign in with Test.gov' }).click();
     // The provider's own (development) login and consent pages.
     await page.waitForLoadState();
-    if (!(await page.locator('input[name="login"]').count())) throw new Error(`not at the provider's login: ${page.url()}\n${(await page.content()).slice(0, 3000)}`);
+    if (!(await page.locator('input[name="login"]').count()))
+      throw new Error(`not at the provider's login: ${page.url()}\n${(await page.content()).slice(0, 3000)}`);
     await page.locator('input[name="login"]').fill(login);
     await page.locator('input[name="password"]').fill('anything');
     await page.locator('button[type="submit"]').click();

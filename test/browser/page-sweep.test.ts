@@ -45,8 +45,16 @@ import { routeTable } from '../route-table.ts';
 
 /** GET routes that answer with something other than a page (API, feeds, files, calendars, CSV). */
 const NOT_PAGES: RegExp[] = [
-  /^\/api\/(?!docs$)/, /^\/healthz$/, /^\/readyz$/, /^\/\*$/,
-  /\.(csv|ics|json)$/, /\/feed\.:ext$/, /\/feed(\/:token)?$/, /\/export$/, /\/attachments\/:i$/, /^\/library\/tools\/files\/:id$/,
+  /^\/api\/(?!docs$)/,
+  /^\/healthz$/,
+  /^\/readyz$/,
+  /^\/\*$/,
+  /\.(csv|ics|json)$/,
+  /\/feed\.:ext$/,
+  /\/feed(\/:token)?$/,
+  /\/export$/,
+  /\/attachments\/:i$/,
+  /^\/library\/tools\/files\/:id$/,
   /\/metrics\/:table$/,
 ];
 
@@ -68,8 +76,13 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
     dir = tempDir('sg-pages-');
     // Every link of the footer's identifier set, so that its longest form is on every page.
     const identifier = {
-      SOCIALGOV_AGENCY: 'General Services Administration', SOCIALGOV_AGENCY_URL: 'https://www.gsa.gov', SOCIALGOV_ABOUT_URL: 'https://www.gsa.gov/about-us',
-      SOCIALGOV_ACCESSIBILITY_URL: '/accessibility', SOCIALGOV_FOIA_URL: 'https://www.gsa.gov/foia', SOCIALGOV_NO_FEAR_URL: 'https://www.gsa.gov/no-fear', SOCIALGOV_PRIVACY_URL: 'https://www.gsa.gov/privacy',
+      SOCIALGOV_AGENCY: 'General Services Administration',
+      SOCIALGOV_AGENCY_URL: 'https://www.gsa.gov',
+      SOCIALGOV_ABOUT_URL: 'https://www.gsa.gov/about-us',
+      SOCIALGOV_ACCESSIBILITY_URL: '/accessibility',
+      SOCIALGOV_FOIA_URL: 'https://www.gsa.gov/foia',
+      SOCIALGOV_NO_FEAR_URL: 'https://www.gsa.gov/no-fear',
+      SOCIALGOV_PRIVACY_URL: 'https://www.gsa.gov/privacy',
     };
     const config = testConfig({ ...database.env, ...identifier, SOCIALGOV_ROLES: 'web', SOCIALGOV_DATA_DIR: dir });
     platform = await startPlatform(config);
@@ -80,28 +93,65 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
 
     // People: a member who is also a speaker, and a coordinator who is a site admin.
     const ids: Record<string, number> = {};
-    for (const [who, email, role, admin] of [['member', 'pat.member@hhs.gov', 'member', false], ['coordinator', 'casey.lead@gsa.gov', 'coordinator', true]] as const) {
-      const id = Number(await one(`insert into members (email, name, agency, job_title, site_admin) values ($1, $2, 'GSA', 'Digital lead', $3) returning id`, [email, who === 'member' ? 'Pat Member' : 'Casey Lead', admin]));
+    for (const [who, email, role, admin] of [
+      ['member', 'pat.member@hhs.gov', 'member', false],
+      ['coordinator', 'casey.lead@gsa.gov', 'coordinator', true],
+    ] as const) {
+      const id = Number(
+        await one(`insert into members (email, name, agency, job_title, site_admin) values ($1, $2, 'GSA', 'Digital lead', $3) returning id`, [
+          email,
+          who === 'member' ? 'Pat Member' : 'Casey Lead',
+          admin,
+        ]),
+      );
       await pool.query(`insert into memberships (community_id, member_id, status, role) values ($1, $2, 'active', $3)`, [community, id, role]);
       ids[who] = id;
       sessions.set(who, await createSession(pool, id, { days: 1 }));
     }
     await saveSpeakerProfile(pool, SYSTEM, ids.member!, {
-      active: true, topics: ['crisis communication', 'accessibility'], formats: ['keynote', 'workshop', 'consultation'],
-      bio: 'Leads social media at HHS and speaks on crisis communication.', availability: 'Weekdays, online anywhere', public: true,
+      active: true,
+      topics: ['crisis communication', 'accessibility'],
+      formats: ['keynote', 'workshop', 'consultation'],
+      bio: 'Leads social media at HHS and speaks on crisis communication.',
+      availability: 'Weekdays, online anywhere',
+      public: true,
     });
 
     // Library, archive, an event with sessions, a working group.
     await applyImport(pool, SYSTEM, planImport(writeLibraryFixture(dir)), { communityId: community });
     const list = (await listByLocalPart(pool, 'social-media'))!;
-    await importMbox(pool, list, mboxOf([
-      { id: 'a@x', from: 'Jo Smith <jo.smith@agency.gov>', subject: 'Office hours', date: '2024-03-04T15:00:00Z', text: 'Hello, see https://example.gov/a/very/long/address/that/goes/on/and/on/without/a/break/anywhere/at/all for details.' },
-      { id: 'b@x', from: 'Ana Lee <ana.lee@agency.gov>', subject: 'Re: Office hours', date: '2024-03-05T15:00:00Z', text: '> Hello\n\nThanks!', inReplyTo: 'a@x' },
-    ]), { name: 'test', source: 'cli' });
+    await importMbox(
+      pool,
+      list,
+      mboxOf([
+        {
+          id: 'a@x',
+          from: 'Jo Smith <jo.smith@agency.gov>',
+          subject: 'Office hours',
+          date: '2024-03-04T15:00:00Z',
+          text: 'Hello, see https://example.gov/a/very/long/address/that/goes/on/and/on/without/a/break/anywhere/at/all for details.',
+        },
+        {
+          id: 'b@x',
+          from: 'Ana Lee <ana.lee@agency.gov>',
+          subject: 'Re: Office hours',
+          date: '2024-03-05T15:00:00Z',
+          text: '> Hello\n\nThanks!',
+          inReplyTo: 'a@x',
+        },
+      ]),
+      { name: 'test', source: 'cli' },
+    );
     const coordinator = await injector(app, sessions.get('coordinator')!);
     const event = await coordinator.post('/events/new', { ...OFFICE_HOURS, communities: String(community) });
     assert.equal(event.statusCode, 303, event.body.slice(0, 500));
-    const group = await coordinator.post('/communities/social-media/groups/new', { name: 'Plain Language', slug: 'plain-language', charter: 'Plain words.', status: 'active', joinPolicy: 'open' });
+    const group = await coordinator.post('/communities/social-media/groups/new', {
+      name: 'Plain Language',
+      slug: 'plain-language',
+      charter: 'Plain words.',
+      status: 'active',
+      joinPolicy: 'open',
+    });
     assert.equal(group.statusCode, 303, group.body.slice(0, 500));
     const occurrence = await one('select id from event_occurrences order by id limit 1');
     const registration = await one(
@@ -110,13 +160,38 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
     );
 
     // Shared tools with their agreements, an adoption and a member's evaluation.
-    for (const [slug, name, status] of [['hootsuite', 'Hootsuite', 'compatible'], ['a-tool-with-a-rather-long-name-for-a-narrow-screen', 'A tool with a rather long name for a narrow screen', 'declined']] as const) {
-      await saveImportedTool(pool, SYSTEM, { slug, name, vendorUrl: `https://www.${slug}.example.com/federal/terms-of-service/agreement`, description: 'Schedules posts.', documentUrl: 'https://digital.gov/files/tos/an-agreement-document-with-a-long-name.pdf', docType: 'pdf', date: new Date('2024-03-01'), status });
+    for (const [slug, name, status] of [
+      ['hootsuite', 'Hootsuite', 'compatible'],
+      ['a-tool-with-a-rather-long-name-for-a-narrow-screen', 'A tool with a rather long name for a narrow screen', 'declined'],
+    ] as const) {
+      await saveImportedTool(pool, SYSTEM, {
+        slug,
+        name,
+        vendorUrl: `https://www.${slug}.example.com/federal/terms-of-service/agreement`,
+        description: 'Schedules posts.',
+        documentUrl: 'https://digital.gov/files/tos/an-agreement-document-with-a-long-name.pdf',
+        docType: 'pdf',
+        date: new Date('2024-03-01'),
+        status,
+      });
     }
     await pool.query(`update tools set category = 'Social media management' where slug = 'hootsuite'`);
     const agreement = Number(await one('select id from tos_agreements order by id limit 1'));
-    await recordAdoption(pool, SYSTEM, { agreementId: agreement, agency: 'General Services Administration', signedOn: '2024-04-01', documentUrl: 'https://gsa.gov/a.pdf', contactName: 'Casey Lead', contactEmail: 'casey.lead@gsa.gov' });
-    await addEvaluation(pool, SYSTEM, Number(await one(`select id from tools where slug = 'hootsuite'`)), { memberId: ids.member!, name: 'Pat Member', email: 'pat.member@hhs.gov' }, 'Works well for scheduled posts.');
+    await recordAdoption(pool, SYSTEM, {
+      agreementId: agreement,
+      agency: 'General Services Administration',
+      signedOn: '2024-04-01',
+      documentUrl: 'https://gsa.gov/a.pdf',
+      contactName: 'Casey Lead',
+      contactEmail: 'casey.lead@gsa.gov',
+    });
+    await addEvaluation(
+      pool,
+      SYSTEM,
+      Number(await one(`select id from tools where slug = 'hootsuite'`)),
+      { memberId: ids.member!, name: 'Pat Member', email: 'pat.member@hhs.gov' },
+      'Works well for scheduled posts.',
+    );
 
     // A month of members joining and posting, for the metrics pages.
     for (let i = 0; i < 12; i++) {
@@ -133,16 +208,20 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
     await rollUpMissing(pool);
 
     // A held message on each list with its moderator's link, a speaker request, a consultation, a registry record.
-    const holdOn = (listId: number, n: number) => one(
-      `insert into incoming_messages (list_id, address_kind, rcpt, envelope_from, protocol, raw, size, message_id, from_address, subject, status, rule_hits, decision_reason)
+    const holdOn = (listId: number, n: number) =>
+      one(
+        `insert into incoming_messages (list_id, address_kind, rcpt, envelope_from, protocol, raw, size, message_id, from_address, subject, status, rule_hits, decision_reason)
        values ($1, 'post', 'social-media@lists.test.gov', 'someone@example.com', 'smtp', convert_to($2, 'UTF8'), 60, $3, 'someone@example.com', 'A question from outside', 'held',
                '[{"rule": "non-member", "reason": "The sender is not a member of the list.", "outcome": "hold"}]', 'The sender is not a member of the list.') returning id`,
-      [listId, 'Subject: A question from outside\r\nFrom: someone@example.com\r\n\r\nHello.\r\n', `<held${n}@example.com>`],
-    );
+        [listId, 'Subject: A question from outside\r\nFrom: someone@example.com\r\n\r\nHello.\r\n', `<held${n}@example.com>`],
+      );
     const held = await holdOn(list.id, 1);
     const groupHeld = await holdOn(Number(await one('select id from lists where group_id is not null order by id limit 1')), 2);
     const holdToken = newToken();
-    await pool.query(`insert into hold_tokens (token_hash, incoming_id, moderator, expires_at) values ($1, $2, 'casey.lead@gsa.gov', now() + interval '1 day')`, [holdToken.hash, held]);
+    await pool.query(
+      `insert into hold_tokens (token_hash, incoming_id, moderator, expires_at) values ($1, $2, 'casey.lead@gsa.gov', now() + interval '1 day')`,
+      [holdToken.hash, held],
+    );
     const request = await one(
       `insert into speaker_requests (community_id, requester_name, organization, requester_email, event_name, starts_at, ends_at, time_zone, online, location,
          audience, audience_size, topic, format, press, notes, ip, status, speaker_id)
@@ -151,14 +230,25 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
          'State and local communicators', 1200, 'Crisis communication on social media', 'keynote', true, 'Morning slot preferred.', '127.0.0.1', 'matched', $2) returning id`,
       [community, ids.member],
     );
-    const consultation = await one(`insert into consultations (community_id, asker_id, topic, question) values ($1, $2, 'Accessibility', 'How do we caption live video?') returning id`, [community, ids.coordinator]);
+    const consultation = await one(
+      `insert into consultations (community_id, asker_id, topic, question) values ($1, $2, 'Accessibility', 'How do we caption live video?') returning id`,
+      [community, ids.coordinator],
+    );
     await pool.query('insert into consultation_experts (consultation_id, member_id) values ($1, $2)', [consultation, ids.member]);
-    await importGovDomains(pool, [['gsa.gov', 'General Services Administration'], ['hhs.gov', 'Department of Health and Human Services']]);
+    await importGovDomains(pool, [
+      ['gsa.gov', 'General Services Administration'],
+      ['hhs.gov', 'Department of Health and Human Services'],
+    ]);
     const gsa = await addAgency(pool, SYSTEM, { name: 'General Services Administration', parentId: null });
     const reviewer = { memberId: 0, email: 'test', name: null, reviewer: true, homeAgencyId: undefined, agencyIds: new Set<number>() };
-    const saved = await createRecord(pool, { queue: platform.queue, baseUrl: platform.url }, SYSTEM, reviewer,
+    const saved = await createRecord(
+      pool,
+      { queue: platform.queue, baseUrl: platform.url },
+      SYSTEM,
+      reviewer,
       { ...emptyInput('account'), address: 'https://x.com/gsa', agencyIds: [gsa.id], contacts: ['casey.lead@gsa.gov'], shortDescription: 'News from GSA.' },
-      { submit: false, status: 'published', notify: false });
+      { submit: false, status: 'published', notify: false },
+    );
     assert.ok(saved.ok, JSON.stringify(!saved.ok && saved.errors));
     const recordId = await one('select id from registry_records order by id limit 1');
 
@@ -173,12 +263,31 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
     sample('/archives/:list/:n/mute', '/archives/social-media/1/mute');
     sample('/registry/records/:id', `/registry/records/${recordId}`);
     sample('/registry/records/:id/edit', `/registry/records/${recordId}/edit`);
-    for (const p of ['', '/join', '/admin', '/admin/requests', '/admin/import', '/admin/page', '/admin/held', '/admin/list', '/admin/bounces', '/admin/speaker-requests', '/admin/metrics', '/members', '/groups', '/groups/new', '/speakers', '/speakers/request', '/consultations/new']) {
+    for (const p of [
+      '',
+      '/join',
+      '/admin',
+      '/admin/requests',
+      '/admin/import',
+      '/admin/page',
+      '/admin/held',
+      '/admin/list',
+      '/admin/bounces',
+      '/admin/speaker-requests',
+      '/admin/metrics',
+      '/members',
+      '/groups',
+      '/groups/new',
+      '/speakers',
+      '/speakers/request',
+      '/consultations/new',
+    ]) {
       sample(`/communities/:slug${p}`, `/communities/social-media${p}`);
     }
     sample('/communities/:slug/admin/held/:id', `/communities/social-media/admin/held/${held}`);
     sample('/communities/:slug/admin/speaker-requests/:id', `/communities/social-media/admin/speaker-requests/${request}`);
-    for (const p of ['', '/edit', '/meetings/new', '/admin/held', '/admin/list']) sample(`/communities/:slug/groups/:group${p}`, `/communities/social-media/groups/plain-language${p}`);
+    for (const p of ['', '/edit', '/meetings/new', '/admin/held', '/admin/list'])
+      sample(`/communities/:slug/groups/:group${p}`, `/communities/social-media/groups/plain-language${p}`);
     sample('/communities/:slug/groups/:group/admin/held/:id', `/communities/social-media/groups/plain-language/admin/held/${groupHeld}`);
     sample('/communities/:slug/speakers/:id', `/communities/social-media/speakers/${ids.member}`);
     sample('/consultations/:id', `/consultations/${consultation}`);
@@ -187,7 +296,8 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
     sample('/library/articles/:slug/edit', '/library/articles/posting-during-a-crisis/edit');
     sample('/library/authors/:slug', '/library/authors/jherman');
     sample('/library/guides/:slug', '/library/guides/public-participation');
-    for (const p of ['/sections/new', '/print', '/glossary', '/understand', '/understand/edit']) sample(`/library/guides/:slug${p.replace('/understand', '/:section')}`, `/library/guides/public-participation${p}`);
+    for (const p of ['/sections/new', '/print', '/glossary', '/understand', '/understand/edit'])
+      sample(`/library/guides/:slug${p.replace('/understand', '/:section')}`, `/library/guides/public-participation${p}`);
     const tool = await one('select slug as id from tools order by id limit 1');
     sample('/library/tools/:slug', `/library/tools/${tool}`);
     sample('/library/tools/:slug/edit', `/library/tools/${tool}/edit`);
@@ -269,7 +379,14 @@ describe('every page at 320 and 1280 px', { skip: NO_CHROMIUM }, () => {
     const context = await browser.newContext();
     await context.addCookies([{ name: SESSION_COOKIE, value: sessions.get('coordinator')!, url: platform.url }]);
     const page = await context.newPage();
-    for (const [name, address] of [['tools', '/library/tools'], ['metrics', '/communities/social-media/admin/metrics'], ['archive', '/archives/social-media'], ['library', '/library'], ['hub', '/communities/social-media/admin'], ['article', '/library/articles/posting-during-a-crisis']] as const) {
+    for (const [name, address] of [
+      ['tools', '/library/tools'],
+      ['metrics', '/communities/social-media/admin/metrics'],
+      ['archive', '/archives/social-media'],
+      ['library', '/library'],
+      ['hub', '/communities/social-media/admin'],
+      ['article', '/library/articles/posting-during-a-crisis'],
+    ] as const) {
       await page.goto(platform.url + address);
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 800 });
@@ -330,7 +447,9 @@ function inspect(narrow: boolean): string[] {
     for (const body of table.tBodies) {
       for (const row of body.rows) {
         if (span(row) !== headings) {
-          problems.push(`table “${table.caption?.textContent?.trim() ?? describe(table)}”: ${headings} headings, a row has ${span(row)} cells (${describe(row)})`);
+          problems.push(
+            `table “${table.caption?.textContent?.trim() ?? describe(table)}”: ${headings} headings, a row has ${span(row)} cells (${describe(row)})`,
+          );
           break;
         }
       }
@@ -374,7 +493,9 @@ function inspect(narrow: boolean): string[] {
     // What sits off to the side of the screen and can still take focus: focusing it must bring it into
     // view (a skip link shows itself, a table in a scrolling box scrolls to it); nothing can scroll
     // into view what is parked at left: -999em.
-    const focusable = document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])');
+    const focusable = document.querySelectorAll<HTMLElement>(
+      'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])',
+    );
     const off = (e: Element) => {
       // USWDS draws a checkbox or radio button on its label and moves the input itself aside.
       const shown = e.matches('.usa-checkbox__input, .usa-radio__input') && e.id ? (document.querySelector(`label[for="${e.id}"]`) ?? e) : e;
@@ -397,7 +518,8 @@ async function injector(app: FastifyInstance, session: string) {
   const cookies = new Map<string, string>([[SESSION_COOKIE, session]]);
   const send = async (method: 'GET' | 'POST', url: string, form?: Record<string, string>) => {
     const res = await app.inject({
-      method, url,
+      method,
+      url,
       headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
       ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
     });
@@ -409,9 +531,42 @@ async function injector(app: FastifyInstance, session: string) {
 }
 
 const OFFICE_HOURS = {
-  title: 'SocialGov office hours', slug: '', kind: 'office-hours', status: 'published', summary: 'Bring your questions.', deck: '', body: 'Open questions.',
-  timeZone: 'America/New_York', date: '2027-10-20', startTime: '14:00', endTime: '15:00', repeat: 'weekly', until: '', count: '3', rrule: '', format: 'online',
-  venueName: '', venueRoom: '', venueAddress: '', venueCity: '', venueState: '', venueZip: '', venueMap: '', platform: 'zoom-gov', platformOther: '',
-  joinUrl: 'https://gsa.zoomgov.com/j/1234567890', captionsUrl: '', registration: 'public', externalRegistrationUrl: '', capacity: '', offerHours: '', conductUrl: '',
-  evaluationUrl: '', host: 'SocialGov', organizer: 'GSA', topics: 'social-media', presenters: '', questions: '',
+  title: 'SocialGov office hours',
+  slug: '',
+  kind: 'office-hours',
+  status: 'published',
+  summary: 'Bring your questions.',
+  deck: '',
+  body: 'Open questions.',
+  timeZone: 'America/New_York',
+  date: '2027-10-20',
+  startTime: '14:00',
+  endTime: '15:00',
+  repeat: 'weekly',
+  until: '',
+  count: '3',
+  rrule: '',
+  format: 'online',
+  venueName: '',
+  venueRoom: '',
+  venueAddress: '',
+  venueCity: '',
+  venueState: '',
+  venueZip: '',
+  venueMap: '',
+  platform: 'zoom-gov',
+  platformOther: '',
+  joinUrl: 'https://gsa.zoomgov.com/j/1234567890',
+  captionsUrl: '',
+  registration: 'public',
+  externalRegistrationUrl: '',
+  capacity: '',
+  offerHours: '',
+  conductUrl: '',
+  evaluationUrl: '',
+  host: 'SocialGov',
+  organizer: 'GSA',
+  topics: 'social-media',
+  presenters: '',
+  questions: '',
 };

@@ -96,7 +96,10 @@ describe('pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.equal((await tab.locator('h1').innerText()).trim(), 'API documentation');
     await tab.goto(platform.url + '/communities/social-media');
     const axe = await axeFor(tab).analyze();
-    assert.deepEqual(axe.violations.map((v) => v.id), []);
+    assert.deepEqual(
+      axe.violations.map((v) => v.id),
+      [],
+    );
     await context.close();
   });
 

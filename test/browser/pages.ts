@@ -33,7 +33,10 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 export async function axeViolations(page: Page): Promise<axe.Result[]> {
   await page.evaluate(AXE_SOURCE);
   return page.evaluate(
-    (tags) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }).then((r) => r.violations),
+    (tags) =>
+      (window as unknown as { axe: typeof axe }).axe
+        .run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+        .then((r) => r.violations),
     WCAG_21_AA,
   );
 }
@@ -43,12 +46,20 @@ export async function checkPage(page: Page, shot: string, opts: { oneH1?: boolea
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
   const axe = await axeFor(page).analyze();
-  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], shot);
+  assert.deepEqual(
+    axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    [],
+    shot,
+  );
   if (opts.oneH1 ?? true) assert.equal(await page.locator('h1').count(), 1, `${shot}: one h1`);
 }
 
 export async function newBrowserContext(browser: Browser, opts: { javaScriptEnabled?: boolean; acceptDownloads?: boolean } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled ?? true, viewport: { width: 1280, height: 900 }, acceptDownloads: opts.acceptDownloads ?? false });
+  const context = await browser.newContext({
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: opts.acceptDownloads ?? false,
+  });
   context.setDefaultTimeout(10_000);
   return context;
 }

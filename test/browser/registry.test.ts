@@ -30,7 +30,9 @@ describe('registry pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
     platform = await startPlatform(testConfig({ ...database.env }));
-    const parsed = parseRegistryFile('Domain name,Domain type,Organization name,Suborganization name,City,State,Security contact email\ngsa.gov,Federal - Executive,General Services Administration,,Washington,DC,s@gsa.gov\n');
+    const parsed = parseRegistryFile(
+      'Domain name,Domain type,Organization name,Suborganization name,City,State,Security contact email\ngsa.gov,Federal - Executive,General Services Administration,,Washington,DC,s@gsa.gov\n',
+    );
     assert.ok(parsed.ok);
     await importRegistry(platform.db.pool, combineRegistryFiles([{ file: 'f', kind: parsed.kind, rows: parsed.rows }]), { actor: ACTOR });
     await importAgencies(platform.db.pool, [{ line: 2, department: 'General Services Administration' }], { actor: ACTOR });
@@ -48,7 +50,11 @@ describe('registry pages in Chromium', { skip: NO_CHROMIUM }, () => {
   async function check(page: Page, name: string) {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
     const axe = await axeFor(page).analyze();
-    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], name);
+    assert.deepEqual(
+      axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+      [],
+      name,
+    );
   }
 
   async function context(email: string | undefined, javaScriptEnabled: boolean): Promise<BrowserContext> {
@@ -123,7 +129,12 @@ describe('registry pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await visitor.close();
     const member = await context('alice@gsa.gov', true);
     const m = await member.newPage();
-    for (const [url, name] of [['/registry/manage', 'registry-manage'], ['/registry/new?kind=app', 'registry-new-app'], ['/registry/new?kind=website', 'registry-new-website'], [`${recordUrl.replace(platform.url, '')}/edit`, 'registry-edit']] as const) {
+    for (const [url, name] of [
+      ['/registry/manage', 'registry-manage'],
+      ['/registry/new?kind=app', 'registry-new-app'],
+      ['/registry/new?kind=website', 'registry-new-website'],
+      [`${recordUrl.replace(platform.url, '')}/edit`, 'registry-edit'],
+    ] as const) {
       await m.goto(platform.url + url);
       await check(m, name);
     }

@@ -14,7 +14,6 @@ import { saveSpeakerProfile } from '../../src/speakers/profiles.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { linkIn, startMailSink, type MailSink } from '../mail-sink.ts';
 
-
 describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
   let platform: RunningPlatform;
   let browser: Browser;
@@ -34,12 +33,24 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
       ['pat.doe@ed.gov', 'Pat Doe', 'Department of Education', 'member'],
     ];
     for (const [email, name, agency, role] of people) {
-      const m = await pool.query<{ id: string }>('insert into members (email, name, agency, job_title) values ($1, $2, $3, $4) returning id', [email, name, agency, 'Digital lead']);
-      await pool.query(`insert into memberships (community_id, member_id, status, role) select id, $1, 'active', $2 from communities where slug = 'social-media'`, [m.rows[0]!.id, role]);
+      const m = await pool.query<{ id: string }>('insert into members (email, name, agency, job_title) values ($1, $2, $3, $4) returning id', [
+        email,
+        name,
+        agency,
+        'Digital lead',
+      ]);
+      await pool.query(
+        `insert into memberships (community_id, member_id, status, role) select id, $1, 'active', $2 from communities where slug = 'social-media'`,
+        [m.rows[0]!.id, role],
+      );
       if (email.startsWith('robin')) {
         await saveSpeakerProfile(pool, SYSTEM, Number(m.rows[0]!.id), {
-          active: true, topics: ['crisis communication', 'accessibility'], formats: ['keynote', 'workshop', 'consultation'],
-          bio: 'Leads social media at HHS and speaks on crisis communication.', availability: 'Weekdays, online anywhere', public: true,
+          active: true,
+          topics: ['crisis communication', 'accessibility'],
+          formats: ['keynote', 'workshop', 'consultation'],
+          bio: 'Leads social media at HHS and speaks on crisis communication.',
+          availability: 'Weekdays, online anywhere',
+          public: true,
         });
       }
     }

@@ -44,7 +44,13 @@ describe('posting from the web in Chromium, keyboard only, JavaScript off', { sk
     ({ platform, browser, sink } = site);
     await platform.db.pool.query(`update members set name = 'Pat Smith' where email = 'pat@agency.gov'`);
     session = await site.sessionOf('pat@agency.gov');
-    await site.post({ from: 'Kim Lu <kim@example.com>', to: `social-media@${DOMAIN}`, subject: 'Office hours', text: 'Who is coming on Tuesday?', messageId: '<hours@example.com>' });
+    await site.post({
+      from: 'Kim Lu <kim@example.com>',
+      to: `social-media@${DOMAIN}`,
+      subject: 'Office hours',
+      text: 'Who is coming on Tuesday?',
+      messageId: '<hours@example.com>',
+    });
     await waitFor('the first copies', async () => sink.messages.filter((m) => m.headers.get('message-id') === '<hours@example.com>').length === 3);
     await archivePending(platform.db.pool);
     threadId = Number((await platform.db.pool.query(`select thread_id from archive_entries where message_id = '<hours@example.com>'`)).rows[0].thread_id);
@@ -60,13 +66,12 @@ describe('posting from the web in Chromium, keyboard only, JavaScript off', { sk
     const page = await context.newPage();
     await page.goto(`${platform.url}/archives/social-media/threads/${threadId}`);
 
-
     await tabTo(page, 'the message box', (el) => el.id === 'post-text');
     await page.keyboard.type('I will come.\nPat');
     await tabTo(page, 'Preview', (el) => el.tag === 'button' && el.text === 'Preview');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#preview-heading');
-    assert.match(await page.textContent('#preview-heading') ?? '', /Preview: not sent yet/);
+    assert.match((await page.textContent('#preview-heading')) ?? '', /Preview: not sent yet/);
     assert.equal(await page.inputValue('#post-text'), 'I will come.\nPat', 'the text is in the form again');
     assert.equal(sink.messages.length, 3, 'a preview sends nothing');
 
@@ -74,7 +79,7 @@ describe('posting from the web in Chromium, keyboard only, JavaScript off', { sk
     await tabTo(page, 'Send to the list', (el) => el.tag === 'button' && el.text === 'Send to the list');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\?sent=2#m2$/);
-    assert.match(await page.textContent('main') ?? '', /Your message is on its way/);
+    assert.match((await page.textContent('main')) ?? '', /Your message is on its way/);
 
     const copies = await waitFor('every member’s copy of the reply', async () => {
       const c = sink.messages.filter((m) => m.headers.get('in-reply-to') === '<hours@example.com>');
@@ -90,7 +95,7 @@ describe('posting from the web in Chromium, keyboard only, JavaScript off', { sk
     await tabTo(page, 'Mute this thread', (el) => el.tag === 'button' && el.text === 'Mute this thread');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\?muted=1$/);
-    assert.match(await page.textContent('main') ?? '', /Thread muted/);
+    assert.match((await page.textContent('main')) ?? '', /Thread muted/);
     assert.ok(await page.getByRole('button', { name: 'Unmute this thread' }).isVisible());
     await context.close();
   });

@@ -32,11 +32,13 @@ describe('socialgov agencies', { skip: NO_SERVER || NO_DOTGOV }, () => {
     }
   };
   const counts = async () =>
-    (await query<{ domains: number; federal: number; imports: number }>(
-      `select (select count(*)::int from gov_domains) as domains,
+    (
+      await query<{ domains: number; federal: number; imports: number }>(
+        `select (select count(*)::int from gov_domains) as domains,
               (select count(*)::int from gov_domains where domain_type like 'Federal%') as federal,
               (select count(*)::int from gov_registry_imports) as imports`,
-    ))[0]!;
+      )
+    )[0]!;
 
   before(async () => {
     const t = await cliTestEnv();
@@ -87,11 +89,17 @@ describe('socialgov agencies', { skip: NO_SERVER || NO_DOTGOV }, () => {
   test('lookup: a registered federal domain, a sub-domain of one, an unregistered .gov, a .mil and others', async () => {
     const gsa = await runCli(['agencies', 'lookup', 'someone@gsa.gov'], env);
     assert.equal(gsa.code, 0, gsa.stderr);
-    assert.match(gsa.stdout, /^someone@gsa\.gov: eligible \(rule gov-registry\)\n {2}Level: federal \(Federal - Executive\)\n {2}Agency: General Services Administration\n/);
+    assert.match(
+      gsa.stdout,
+      /^someone@gsa\.gov: eligible \(rule gov-registry\)\n {2}Level: federal \(Federal - Executive\)\n {2}Agency: General Services Administration\n/,
+    );
     assert.doesNotMatch(gsa.stderr, /not been imported/);
 
     const fs = await runCli(['agencies', 'lookup', 'x@fs.usda.gov'], env);
-    assert.match(fs.stdout, /^x@fs\.usda\.gov: eligible \(rule gov-registry\)\n {2}Level: federal \(Federal - Executive\)\n {2}Agency: Department of Agriculture\n/);
+    assert.match(
+      fs.stdout,
+      /^x@fs\.usda\.gov: eligible \(rule gov-registry\)\n {2}Level: federal \(Federal - Executive\)\n {2}Agency: Department of Agriculture\n/,
+    );
     assert.match(fs.stdout, /fs\.usda\.gov is under usda\.gov/);
     const bare = await runCli(['agencies', 'lookup', 'FS.USDA.GOV'], env);
     assert.match(bare.stdout, /^any address at fs\.usda\.gov: eligible/);
@@ -153,7 +161,12 @@ describe('socialgov agencies', { skip: NO_SERVER || NO_DOTGOV }, () => {
 
     // A newer registry: 29palms.gov gone, acton-ma.gov renamed.
     const newer = path.join(dir, 'newer-full.csv');
-    writeFileSync(newer, readFileSync(FULL, 'utf8').replace(/\n29palms\.gov,[^\n]*/, '').replace('"Town of Acton, Massachusetts"', 'Town of Acton'));
+    writeFileSync(
+      newer,
+      readFileSync(FULL, 'utf8')
+        .replace(/\n29palms\.gov,[^\n]*/, '')
+        .replace('"Town of Acton, Massachusetts"', 'Town of Acton'),
+    );
     const r = await runCli(['agencies', 'import', newer, FEDERAL], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`: ${full - 1} domains \\(0 added, 1 changed, 1 removed, ${full - 2} unchanged\\)`));
@@ -171,6 +184,9 @@ describe('socialgov agencies', { skip: NO_SERVER || NO_DOTGOV }, () => {
 
     const back = await runCli(['agencies', 'import', FULL, FEDERAL], env);
     assert.match(back.stdout, new RegExp(`: ${full} domains \\(1 added, 1 changed, 0 removed, ${full - 2} unchanged\\)`));
-    assert.match((await runCli(['agencies', 'lookup', 'x@29palms.gov'], env)).stdout, /eligible \(rule gov-registry\)\n {2}Level: local \(City\)\n {2}Agency: City of Twentynine Palms/);
+    assert.match(
+      (await runCli(['agencies', 'lookup', 'x@29palms.gov'], env)).stdout,
+      /eligible \(rule gov-registry\)\n {2}Level: local \(City\)\n {2}Agency: City of Twentynine Palms/,
+    );
   });
 });

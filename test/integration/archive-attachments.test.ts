@@ -29,11 +29,26 @@ const FILES: Array<{ filename: string; type: string; served: string }> = [
 /** A signed message as S/MIME clients send it: the text, then the signature part. */
 function signedMail(id: string, sigType: string): string {
   return [
-    'From: Sam Signer <sam.signer@agency.gov>', 'To: list@lists.example.gov', `Subject: Signed ${sigType}`, 'Date: Tue, 05 Mar 2024 10:00:00 +0000', `Message-ID: <${id}>`, 'MIME-Version: 1.0',
-    `Content-Type: multipart/signed; protocol="${sigType}"; micalg=sha-256; boundary="sig"`, '',
-    '--sig', 'Content-Type: text/plain; charset=utf-8', '', 'Signed text.', '--sig',
-    `Content-Type: ${sigType}; name="smime.p7s"`, 'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="smime.p7s"', '',
-    Buffer.from('signature naming sam.signer@agency.gov').toString('base64'), '--sig--', '',
+    'From: Sam Signer <sam.signer@agency.gov>',
+    'To: list@lists.example.gov',
+    `Subject: Signed ${sigType}`,
+    'Date: Tue, 05 Mar 2024 10:00:00 +0000',
+    `Message-ID: <${id}>`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/signed; protocol="${sigType}"; micalg=sha-256; boundary="sig"`,
+    '',
+    '--sig',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Signed text.',
+    '--sig',
+    `Content-Type: ${sigType}; name="smime.p7s"`,
+    'Content-Transfer-Encoding: base64',
+    'Content-Disposition: attachment; filename="smime.p7s"',
+    '',
+    Buffer.from('signature naming sam.signer@agency.gov').toString('base64'),
+    '--sig--',
+    '',
   ].join('\n');
 }
 
@@ -50,11 +65,25 @@ describe('archive attachments', { skip: NO_SERVER }, () => {
     platform = await startPlatform(testConfig({ ...database.env, SOCIALGOV_ROLES: 'web', SOCIALGOV_DATA_DIR: dir }));
     const pool = platform.db.pool;
     const list = (await listByLocalPart(pool, 'social-media'))!;
-    const mails: TestMail[] = FILES.map((f, i) => ({ id: `f${i}@x`, from: 'Jo Smith <jo.smith@agency.gov>', subject: `File ${f.filename}`, date: `2024-03-0${1 + (i % 3)}T1${i}:00:00Z`, text: 'See attached.', attachment: { filename: f.filename, type: f.type, content: 'x' } }));
+    const mails: TestMail[] = FILES.map((f, i) => ({
+      id: `f${i}@x`,
+      from: 'Jo Smith <jo.smith@agency.gov>',
+      subject: `File ${f.filename}`,
+      date: `2024-03-0${1 + (i % 3)}T1${i}:00:00Z`,
+      text: 'See attached.',
+      attachment: { filename: f.filename, type: f.type, content: 'x' },
+    }));
     const raws = [...mails.map((m) => rawMail(m)), signedMail('s1@x', 'application/pkcs7-signature'), signedMail('s2@x', 'application/x-pkcs7-signature')];
-    await importMbox(pool, list, Buffer.concat(raws.map((r, i) => mboxrdEntry(Buffer.from(r), 'sender@agency.gov', new Date(Date.UTC(2024, 2, 1, i))))), SYSTEM);
+    await importMbox(
+      pool,
+      list,
+      Buffer.concat(raws.map((r, i) => mboxrdEntry(Buffer.from(r), 'sender@agency.gov', new Date(Date.UTC(2024, 2, 1, i))))),
+      SYSTEM,
+    );
     const m = await pool.query<{ id: string }>(`insert into members (email, name) values ('member@agency.gov', 'Member') returning id`);
-    await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = 'social-media'`, [m.rows[0]!.id]);
+    await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = 'social-media'`, [
+      m.rows[0]!.id,
+    ]);
     memberCookie = `sg_session=${await createSession(pool, Number(m.rows[0]!.id), { days: 1 })}`;
     await pool.query("update lists set archive_public = true where local_part = 'social-media'");
   });
@@ -66,7 +95,10 @@ describe('archive attachments', { skip: NO_SERVER }, () => {
 
   /** The archive number of the message with this subject. */
   async function numberOf(subject: string): Promise<number> {
-    const { rows } = await platform.db.pool.query<{ number: number }>(`select p.number from posts p join archive_entries e on e.post_id = p.id where e.subject = $1`, [subject]);
+    const { rows } = await platform.db.pool.query<{ number: number }>(
+      `select p.number from posts p join archive_entries e on e.post_id = p.id where e.subject = $1`,
+      [subject],
+    );
     assert.equal(rows.length, 1, subject);
     return Number(rows[0]!.number);
   }

@@ -18,7 +18,17 @@ import { searchArchiveRaw } from '../../src/archives/search.ts';
 import { freshText } from '../../src/archives/text.ts';
 import { listByLocalPart } from '../../src/lists/store.ts';
 import { startCorpusArchive, type CorpusArchive } from '../archive-helpers.ts';
-import { chooseRepresentatives, elementsIn, fetchPages, markupShape, parsePage, type FetchedPage, type HtmlDocument, type HtmlElement, type ShapedPage } from '../archive-shapes.ts';
+import {
+  chooseRepresentatives,
+  elementsIn,
+  fetchPages,
+  markupShape,
+  parsePage,
+  type FetchedPage,
+  type HtmlDocument,
+  type HtmlElement,
+  type ShapedPage,
+} from '../archive-shapes.ts';
 import { NO_SHARED, ROOT } from '../helpers.ts';
 
 /**
@@ -27,10 +37,37 @@ import { NO_SHARED, ROOT } from '../helpers.ts';
  * the sanitizer means widening this list too.
  */
 const BODY_TAGS: Record<string, string[]> = {
-  p: [], br: [], hr: [], blockquote: [], pre: ['class'], code: [], em: [], strong: [], b: [], i: [], u: [], s: [], sub: [], sup: [], small: [],
-  ul: [], ol: ['start'], li: [], a: ['href', 'rel', 'title'], table: ['role'], thead: [], tbody: [], tfoot: [], tr: [], td: ['colspan', 'rowspan'],
+  p: [],
+  br: [],
+  hr: [],
+  blockquote: [],
+  pre: ['class'],
+  code: [],
+  em: [],
+  strong: [],
+  b: [],
+  i: [],
+  u: [],
+  s: [],
+  sub: [],
+  sup: [],
+  small: [],
+  ul: [],
+  ol: ['start'],
+  li: [],
+  a: ['href', 'rel', 'title'],
+  table: ['role'],
+  thead: [],
+  tbody: [],
+  tfoot: [],
+  tr: [],
+  td: ['colspan', 'rowspan'],
   // (data-sg-image, the sanitizer's marker for an image it left out, must be replaced by "[image]")
-  span: [], div: ['class'], img: ['src', 'alt', 'width', 'height'], details: ['class'], summary: [],
+  span: [],
+  div: ['class'],
+  img: ['src', 'alt', 'width', 'height'],
+  details: ['class'],
+  summary: [],
 };
 const BODY_CLASSES = new Set(['archive-text', 'archive-quote', 'sg-mail-html']);
 /** Never on an archive page, wherever they come from (forms: only the site's, as the body check below says). */
@@ -132,7 +169,13 @@ function checkPage(page: FetchedPage, doc: HtmlDocument, origin: string, frame: 
       }
     }
     // what axe's list, listitem, definition-list, image-alt and link-name rules ask, on every page
-    if ((e.name === 'ul' || e.name === 'ol') && childElements(e).some((c) => c.name !== 'li')) fail(`<${e.name}> holds ${childElements(e).filter((c) => c.name !== 'li').map((c) => `<${c.name}>`).join(', ')}`);
+    if ((e.name === 'ul' || e.name === 'ol') && childElements(e).some((c) => c.name !== 'li'))
+      fail(
+        `<${e.name}> holds ${childElements(e)
+          .filter((c) => c.name !== 'li')
+          .map((c) => `<${c.name}>`)
+          .join(', ')}`,
+      );
     if (e.name === 'li' && !['ul', 'ol', 'menu'].includes((e.parent as HtmlElement | null)?.name ?? '')) fail(`<li> outside a list`);
     if (e.name === 'dl' && childElements(e).some((c) => !['dt', 'dd', 'div'].includes(c.name))) fail('<dl> holds something other than dt, dd');
     if (e.name === 'img' && e.attribs.alt === undefined) fail(`<img src="${e.attribs.src}"> without alt`);
@@ -197,11 +240,19 @@ describe('the archive page checks', () => {
   const frame: SiteFrame = { scripts: ['/assets/site.js'] };
   const page = (body: string): PageCheck => {
     const html = `<!doctype html><html lang="en"><head><title>T</title></head><body><a href="#main-content">Skip to main content</a><main id="main-content"><h1>Hello</h1><div class="sg-mail-body"><div class="sg-mail-html">${body}</div></div></main><script src="/assets/site.js"></script></body></html>`;
-    return checkPage({ path: '/archives/social-media/1', status: 200, contentType: 'text/html', contentDisposition: null, html }, parsePage(html), origin, frame, { remoteImages: false });
+    return checkPage(
+      { path: '/archives/social-media/1', status: 200, contentType: 'text/html', contentDisposition: null, html },
+      parsePage(html),
+      origin,
+      frame,
+      { remoteImages: false },
+    );
   };
 
   test('a clean page passes, and what it points at on this site is listed', () => {
-    const c = page('<p>See <a href="https://example.gov/" rel="nofollow noopener noreferrer" title="Link to example.gov">this</a> and <img src="/archives/social-media/1/attachments/0" alt="" /></p>');
+    const c = page(
+      '<p>See <a href="https://example.gov/" rel="nofollow noopener noreferrer" title="Link to example.gov">this</a> and <img src="/archives/social-media/1/attachments/0" alt="" /></p>',
+    );
     assert.deepEqual(c.problems, []);
     assert.deepEqual([...c.links].sort(), ['/archives/social-media/1/attachments/0', '/assets/site.js']);
     assert.deepEqual(c.anchors, [['/archives/social-media/1', 'main-content']]);
@@ -243,7 +294,10 @@ describe('the archive page checks', () => {
     ];
     for (const [body, problem] of cases) {
       const found = page(body).problems;
-      assert.ok(found.some((p) => problem.test(p)), `${body}: ${found.join(' | ') || 'nothing found'}`);
+      assert.ok(
+        found.some((p) => problem.test(p)),
+        `${body}: ${found.join(' | ') || 'nothing found'}`,
+      );
     }
   });
 });
@@ -300,7 +354,11 @@ describe('every message of the real corpus, over HTTP', { skip: NO_SHARED, timeo
 
     // Each address once: threads, months, attachments and inline images, the other format,
     // remote images on request, the site's assets and menus. Archive pages get the same checks.
-    const more = await fetchPages(origin, archive.session, [...links].filter((l) => !fetched.has(l)));
+    const more = await fetchPages(
+      origin,
+      archive.session,
+      [...links].filter((l) => !fetched.has(l)),
+    );
     for (const page of more) {
       fetched.set(page.path, page);
       if (page.status !== 200) {
@@ -328,8 +386,21 @@ describe('every message of the real corpus, over HTTP', { skip: NO_SHARED, timeo
     const chosen = chooseRepresentatives(shaped);
     const out = path.join(ROOT, 'test-results', 'archive-shapes.json');
     mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify({ pages: shaped.length, shapes: chosen.byShape.map((s) => ({ representative: s.path, pages: s.pages, elements: s.key.split(' ') })), forPairs: chosen.forPairs }, null, 1));
-    t.diagnostic(`${chosen.byShape.length} markup shapes over ${shaped.length} message pages (${chosen.forPairs.length} more pages open the remaining parent>child pairs); written to ${path.relative(ROOT, out)}`);
+    writeFileSync(
+      out,
+      JSON.stringify(
+        {
+          pages: shaped.length,
+          shapes: chosen.byShape.map((s) => ({ representative: s.path, pages: s.pages, elements: s.key.split(' ') })),
+          forPairs: chosen.forPairs,
+        },
+        null,
+        1,
+      ),
+    );
+    t.diagnostic(
+      `${chosen.byShape.length} markup shapes over ${shaped.length} message pages (${chosen.forPairs.length} more pages open the remaining parent>child pairs); written to ${path.relative(ROOT, out)}`,
+    );
     // Not vacuous: many shapes, yet far fewer than pages (test/archive-shapes.test.ts shows what makes a new one).
     assert.ok(chosen.byShape.length >= 10 && chosen.byShape.length <= shaped.length / 4, `${chosen.byShape.length} shapes`);
   });
@@ -339,7 +410,11 @@ describe('every message of the real corpus, over HTTP', { skip: NO_SHARED, timeo
 
   test('the deepest quoted histories (15 to 19 levels) open folded: the reply shows first, the history is one click away', async () => {
     // Gmail and Apple Mail replies to "Need a little help with running legacy prebuilt UHD versions" and "Sequence Errors N200"
-    for (const id of ['<CA+JMMq9gbq_-YgRCFfy3iOZ0Mygc2fd7uOeUgNREMi1-S2atLA@mail.gmail.com>', '<365E5ED3-897E-402B-B5BA-D8F9A217B3EF@k5so.com>', '<CAOExtcTX1O0UT2fB_WN7CnJEK9_HN+7evxBw6nzL4Y7zLurzDw@mail.gmail.com>']) {
+    for (const id of [
+      '<CA+JMMq9gbq_-YgRCFfy3iOZ0Mygc2fd7uOeUgNREMi1-S2atLA@mail.gmail.com>',
+      '<365E5ED3-897E-402B-B5BA-D8F9A217B3EF@k5so.com>',
+      '<CAOExtcTX1O0UT2fB_WN7CnJEK9_HN+7evxBw6nzL4Y7zLurzDw@mail.gmail.com>',
+    ]) {
       const [page] = await fetchPages(archive.platform.url, archive.session, [`/archives/social-media/${await numberOf(id)}`]);
       const doc = parsePage(page!.html);
       const body = DomUtils.findOne((e) => hasClass(e, 'sg-mail-body'), doc.children)!;
@@ -354,11 +429,22 @@ describe('every message of the real corpus, over HTTP', { skip: NO_SHARED, timeo
 
   test('"has attachments" on real mail: a file the sender attached, never only a signature or an inline image', async () => {
     const pool = archive.platform.db.pool;
-    const flag = async (id: string) => (await pool.query<{ has_attachment: boolean }>('select has_attachment from archive_entries where message_id = $1', [id])).rows[0]!.has_attachment;
+    const flag = async (id: string) =>
+      (await pool.query<{ has_attachment: boolean }>('select has_attachment from archive_entries where message_id = $1', [id])).rows[0]!.has_attachment;
     // S/MIME and OpenPGP signed, nothing attached
-    for (const id of ['<6d6a2cd54454423ab2581b4b35c0bdef@ll.mit.edu>', '<011f01d54871$5dd45b00$197d1100$@aau.at>', '<6377ea27-7921-8d88-c40e-d9f202d39b05@novagrid.com>']) assert.equal(await flag(id), false, id);
+    for (const id of [
+      '<6d6a2cd54454423ab2581b4b35c0bdef@ll.mit.edu>',
+      '<011f01d54871$5dd45b00$197d1100$@aau.at>',
+      '<6377ea27-7921-8d88-c40e-d9f202d39b05@novagrid.com>',
+    ])
+      assert.equal(await flag(id), false, id);
     // files whose parts have a Content-ID (Gmail: logs and scripts; Apple Mail: an XML file)
-    for (const id of ['<CANQ3h3-nEyp_b0aas9fdbHsz+OBMpNWJA0JZd7ABbfjsGmULQw@mail.gmail.com>', '<255EAC65-3DFA-4CBC-AADD-3CD78FAEB801@ll.mit.edu>', '<CA+JMMq_PWfCwHKYbuVNUBSkLStLJsHr2TuV7aEEatFO1Mp3mPQ@mail.gmail.com>']) assert.equal(await flag(id), true, id);
+    for (const id of [
+      '<CANQ3h3-nEyp_b0aas9fdbHsz+OBMpNWJA0JZd7ABbfjsGmULQw@mail.gmail.com>',
+      '<255EAC65-3DFA-4CBC-AADD-3CD78FAEB801@ll.mit.edu>',
+      '<CA+JMMq_PWfCwHKYbuVNUBSkLStLJsHr2TuV7aEEatFO1Mp3mPQ@mail.gmail.com>',
+    ])
+      assert.equal(await flag(id), true, id);
     // the flag and the parts agree everywhere, and each kind of part is there
     const { rows } = await pool.query<{ has_attachment: boolean; kinds: string[] }>(
       `select has_attachment, array(select a->>'kind' from jsonb_array_elements(attachments) a) as kinds from archive_entries where jsonb_array_length(attachments) > 0`,
@@ -366,8 +452,14 @@ describe('every message of the real corpus, over HTTP', { skip: NO_SHARED, timeo
     for (const r of rows) assert.equal(r.has_attachment, r.kinds.includes('file'), r.kinds.join(','));
     const flagged = rows.filter((r) => r.has_attachment).length;
     assert.ok(flagged >= 30, `${flagged} messages with attachments`);
-    assert.ok(rows.some((r) => !r.has_attachment && r.kinds.every((k) => k === 'inline')), 'a message with only inline images is not flagged');
-    assert.ok(rows.some((r) => !r.has_attachment && r.kinds.every((k) => k === 'signature')), 'a signed message is not flagged');
+    assert.ok(
+      rows.some((r) => !r.has_attachment && r.kinds.every((k) => k === 'inline')),
+      'a message with only inline images is not flagged',
+    );
+    assert.ok(
+      rows.some((r) => !r.has_attachment && r.kinds.every((k) => k === 'signature')),
+      'a signed message is not flagged',
+    );
   });
 
   test('search finds words inside the paths, addresses and slash-joined words of real mail', async () => {
@@ -380,8 +472,14 @@ describe('every message of the real corpus, over HTTP', { skip: NO_SHARED, timeo
     // one word of five or more letters (not one too common to be indexed, like "where") from inside
     // a joined chunk of the author's own text, per message
     // (a word of its own between the joins: "Instagram" in "Facebook/Instagram", not "Mbyte" in "100Mbyte/s")
-    const words = (r: (typeof rows)[number]) => freshText(r.body_text).split(/\s+/).filter((c) => c.includes('/')).flatMap((c) => c.split(/[^\p{L}\p{N}_-]+/u).filter((w) => /^[A-Za-z]{5,}$/.test(w)));
-    const { rows: indexed } = await pool.query<{ w: string }>("select w from unnest($1::text[]) w where numnode(plainto_tsquery('english', w)) > 0", [[...new Set(rows.flatMap(words))]]);
+    const words = (r: (typeof rows)[number]) =>
+      freshText(r.body_text)
+        .split(/\s+/)
+        .filter((c) => c.includes('/'))
+        .flatMap((c) => c.split(/[^\p{L}\p{N}_-]+/u).filter((w) => /^[A-Za-z]{5,}$/.test(w)));
+    const { rows: indexed } = await pool.query<{ w: string }>("select w from unnest($1::text[]) w where numnode(plainto_tsquery('english', w)) > 0", [
+      [...new Set(rows.flatMap(words))],
+    ]);
     const known = new Set(indexed.map((r) => r.w));
     const cases: Array<{ postId: number; word: string; day: Date; from: string }> = [];
     for (const r of rows) {

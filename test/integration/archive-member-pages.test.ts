@@ -17,8 +17,21 @@ import { NO_SERVER, testConfig, testDatabaseEnv } from '../helpers.ts';
 import { csrfToken, WebClient } from '../web-client.ts';
 
 const FIRST: TestMail[] = [
-  { id: 'start@x', from: 'Jo Smith <jo.smith@agency.gov>', subject: '[Social Media] Caption vendors', date: '2024-05-06T15:00:00Z', text: 'Which caption vendors do you use?' },
-  { id: 'reply1@x', from: 'Al Green <al@other.gov>', subject: 'Re: [Social Media] Caption vendors', date: '2024-05-06T16:00:00Z', inReplyTo: 'start@x', text: 'We use the schedule from GSA.' },
+  {
+    id: 'start@x',
+    from: 'Jo Smith <jo.smith@agency.gov>',
+    subject: '[Social Media] Caption vendors',
+    date: '2024-05-06T15:00:00Z',
+    text: 'Which caption vendors do you use?',
+  },
+  {
+    id: 'reply1@x',
+    from: 'Al Green <al@other.gov>',
+    subject: 'Re: [Social Media] Caption vendors',
+    date: '2024-05-06T16:00:00Z',
+    inReplyTo: 'start@x',
+    text: 'We use the schedule from GSA.',
+  },
 ];
 
 describe('archive pages for members, kept a few seconds', { skip: NO_SERVER }, () => {
@@ -35,7 +48,8 @@ describe('archive pages for members, kept a few seconds', { skip: NO_SERVER }, (
   async function signedIn(email: string, community: string | null): Promise<{ id: number; client: WebClient }> {
     const pool = platform.db.pool;
     const id = Number((await pool.query(`insert into members (email, name) values ($1, $1) returning id`, [email])).rows[0].id);
-    if (community) await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = $2`, [id, community]);
+    if (community)
+      await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = $2`, [id, community]);
     const client = new WebClient(platform.url);
     client.cookies.set('sg_session', await createSession(pool, id, { days: 1 }));
     return { id, client };
@@ -51,7 +65,18 @@ describe('archive pages for members, kept a few seconds', { skip: NO_SERVER }, (
       await client.query(
         `insert into posts (list_id, number, message_id, in_reply_to, subject, from_address, from_name, sent_at, raw, decorated, size)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)`,
-        [list.id, n, m.id, m.inReplyTo ?? null, m.subject, m.from.replace(/.*</, '').replace(/>.*/, ''), m.from.replace(/\s*<.*/, ''), new Date(m.date), raw, raw.length],
+        [
+          list.id,
+          n,
+          m.id,
+          m.inReplyTo ?? null,
+          m.subject,
+          m.from.replace(/.*</, '').replace(/>.*/, ''),
+          m.from.replace(/\s*<.*/, ''),
+          new Date(m.date),
+          raw,
+          raw.length,
+        ],
       );
       await client.query('commit');
       return n;
@@ -92,18 +117,43 @@ describe('archive pages for members, kept a few seconds', { skip: NO_SERVER }, (
     assert.doesNotMatch(root.text, /Bea Lu/, 'no reply from Bea yet');
 
     // Imported by another process (the CLI): archived at once, nothing goes through this web process.
-    await importMbox(platform.db.pool, list, mboxOf([
-      { id: 'reply2@x', from: 'Bea Lu <bea@agency.gov>', subject: 'Re: [Social Media] Caption vendors', date: '2024-05-07T09:00:00Z', inReplyTo: 'start@x', text: 'We switched to plain-language captions.' },
-    ]), { name: 'test', source: 'cli' });
+    await importMbox(
+      platform.db.pool,
+      list,
+      mboxOf([
+        {
+          id: 'reply2@x',
+          from: 'Bea Lu <bea@agency.gov>',
+          subject: 'Re: [Social Media] Caption vendors',
+          date: '2024-05-07T09:00:00Z',
+          inReplyTo: 'start@x',
+          text: 'We switched to plain-language captions.',
+        },
+      ]),
+      { name: 'test', source: 'cli' },
+    );
     assert.match((await member.get(thread)).text, /plain-language captions/, 'the thread page shows the new reply');
     assert.match((await member.get('/archives/social-media/1')).text, /Bea Lu/, 'the message page lists the new reply');
     assert.match((await member.get(month)).text, /2 replies · 3 participants/, 'the month counts it');
 
     // Accepted by mail in, still waiting to be archived: the page archives it first and shows it.
-    const n = await postFromMailIn({ id: 'reply3@x', from: 'Cy Park <cy@agency.gov>', subject: 'Re: [Social Media] Caption vendors', date: '2024-05-08T09:00:00Z', inReplyTo: 'reply2@x', text: 'Same here, since March.' });
+    const n = await postFromMailIn({
+      id: 'reply3@x',
+      from: 'Cy Park <cy@agency.gov>',
+      subject: 'Re: [Social Media] Caption vendors',
+      date: '2024-05-08T09:00:00Z',
+      inReplyTo: 'reply2@x',
+      text: 'Same here, since March.',
+    });
     assert.match((await member.get(thread)).text, /Same here, since March/, 'a post from mail in shows on the next thread page');
     assert.equal((await member.get(`/archives/social-media/${n}`)).status, 200);
-    const june = await postFromMailIn({ id: 'june@x', from: 'Cy Park <cy@agency.gov>', subject: '[Social Media] Alt text for charts', date: '2024-06-03T09:00:00Z', text: 'How do you describe charts?' });
+    const june = await postFromMailIn({
+      id: 'june@x',
+      from: 'Cy Park <cy@agency.gov>',
+      subject: '[Social Media] Alt text for charts',
+      date: '2024-06-03T09:00:00Z',
+      text: 'How do you describe charts?',
+    });
     assert.ok(june > n);
     const home = await member.get('/archives/social-media');
     assert.match(home.text, /href="\/archives\/social-media\/months\/2024-06"/, 'the archive page lists the new month');
@@ -121,7 +171,10 @@ describe('archive pages for members, kept a few seconds', { skip: NO_SERVER }, (
     ];
     for (const p of pages) await member.get(p);
     for (const p of pages) {
-      for (const [who, client] of [['a member of another community', otherCommunity], ['a signed-in non-member', nonMember]] as const) {
+      for (const [who, client] of [
+        ['a member of another community', otherCommunity],
+        ['a signed-in non-member', nonMember],
+      ] as const) {
         const r = await client.get(p);
         assert.equal(r.status, 403, `${who} on ${p}`);
         assert.doesNotMatch(r.text, /Caption vendors|schedule from GSA|jo\.smith/, `${who} on ${p}`);

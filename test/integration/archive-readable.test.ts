@@ -24,20 +24,47 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('bas
 /** A message with parts written out (signatures, Content-IDs, related images): rawMail cannot make these. */
 function multipart(id: string, date: string, subject: string, parts: string[][], type = 'multipart/mixed'): string {
   return [
-    'From: Kim Park <kim@agency.gov>', 'To: list@lists.example.gov', `Subject: ${subject}`, `Date: ${new Date(date).toUTCString().replace('GMT', '+0000')}`, `Message-ID: <${id}>`,
-    'MIME-Version: 1.0', `Content-Type: ${type}; boundary="p1"`, '',
-    ...parts.flatMap((p) => ['--p1', ...p]), '--p1--', '',
+    'From: Kim Park <kim@agency.gov>',
+    'To: list@lists.example.gov',
+    `Subject: ${subject}`,
+    `Date: ${new Date(date).toUTCString().replace('GMT', '+0000')}`,
+    `Message-ID: <${id}>`,
+    'MIME-Version: 1.0',
+    `Content-Type: ${type}; boundary="p1"`,
+    '',
+    ...parts.flatMap((p) => ['--p1', ...p]),
+    '--p1--',
+    '',
   ].join('\r\n');
 }
 const TEXT = (words: string) => ['Content-Type: text/plain; charset=utf-8', '', words];
 
 const MAILS: TestMail[] = [
-  { id: 'paths@x', from: 'Jo Smith <jo@agency.gov>', subject: 'Where we post', date: '2024-03-04T15:00:00Z', text: 'We post on Facebook/Instagram/TikTok every day.' },
-  { id: 'bench@x', from: 'Al Green <al@other.gov>', subject: 'Throughput', date: '2024-03-05T15:00:00Z', text: 'Run ./benchmark_rate --rx_rate 10e6 on the radio.' },
+  {
+    id: 'paths@x',
+    from: 'Jo Smith <jo@agency.gov>',
+    subject: 'Where we post',
+    date: '2024-03-04T15:00:00Z',
+    text: 'We post on Facebook/Instagram/TikTok every day.',
+  },
+  {
+    id: 'bench@x',
+    from: 'Al Green <al@other.gov>',
+    subject: 'Throughput',
+    date: '2024-03-05T15:00:00Z',
+    text: 'Run ./benchmark_rate --rx_rate 10e6 on the radio.',
+  },
   { id: 'radios@x', from: 'Bea Lu <bea@agency.gov>', subject: 'Which radio', date: '2024-03-06T15:00:00Z', text: 'It works on the X410/X440/E320 alike.' },
   // a thread started in March, answered in April
   { id: 'march@x', from: 'Jo Smith <jo@agency.gov>', subject: 'Caption vendors', date: '2024-03-28T15:00:00Z', text: 'Who captions your videos?' },
-  { id: 'april@x', from: 'Al Green <al@other.gov>', subject: 'Re: Caption vendors', date: '2024-04-02T15:00:00Z', inReplyTo: 'march@x', text: 'We do it in house.' },
+  {
+    id: 'april@x',
+    from: 'Al Green <al@other.gov>',
+    subject: 'Re: Caption vendors',
+    date: '2024-04-02T15:00:00Z',
+    inReplyTo: 'march@x',
+    text: 'We do it in house.',
+  },
 ];
 
 describe('the archive, readable', { skip: NO_SERVER }, () => {
@@ -48,7 +75,13 @@ describe('the archive, readable', { skip: NO_SERVER }, () => {
   let list: List;
 
   /** Store a post as the listserv stores one that came in by mail (acceptPost): the From header as sent. */
-  async function mailIn(raw: string, messageId: string, fromAddress: string, fromName: string | null, extra: { inReplyTo?: string; refs?: string[] } = {}): Promise<number> {
+  async function mailIn(
+    raw: string,
+    messageId: string,
+    fromAddress: string,
+    fromName: string | null,
+    extra: { inReplyTo?: string; refs?: string[] } = {},
+  ): Promise<number> {
     const pool = platform.db.pool;
     const { rows } = await pool.query<{ post_count: number }>('update lists set post_count = post_count + 1 where id = $1 returning post_count', [list.id]);
     const n = Number(rows[0]!.post_count);
@@ -72,7 +105,9 @@ describe('the archive, readable', { skip: NO_SERVER }, () => {
     await importMbox(pool, list, mboxOf(MAILS), actor);
     list = (await listByLocalPart(pool, 'social-media'))!;
     const { rows } = await pool.query(`insert into members (email, name) values ('reader@agency.gov', 'Reader') returning id`);
-    await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = 'social-media'`, [rows[0].id]);
+    await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = 'social-media'`, [
+      rows[0].id,
+    ]);
     member = new WebClient(platform.url);
     member.cookies.set('sg_session', await createSession(pool, Number(rows[0].id), { days: 1 }));
   });
@@ -87,7 +122,8 @@ describe('the archive, readable', { skip: NO_SERVER }, () => {
     assert.equal(r.status, 200, query);
     return [...r.text.matchAll(/href="\/archives\/social-media\/(\d+)"/g)].map((m) => Number(m[1]));
   };
-  const numberOf = async (messageId: string) => Number((await platform.db.pool.query('select number from posts where message_id = $1', [`<${messageId}>`])).rows[0].number);
+  const numberOf = async (messageId: string) =>
+    Number((await platform.db.pool.query('select number from posts where message_id = $1', [`<${messageId}>`])).rows[0].number);
 
   test('search finds the words inside slash-joined words, paths and model lists', async () => {
     assert.deepEqual(await found('q=instagram'), [await numberOf('paths@x')]);
@@ -112,9 +148,49 @@ describe('the archive, readable', { skip: NO_SERVER }, () => {
   test('"has attachments": a file the sender attached, with or without a Content-ID; not a signature, not an image the HTML shows', async () => {
     const pool = platform.db.pool;
     const mails = [
-      multipart('signed@x', '2024-05-01T10:00:00Z', 'Signed only', [TEXT('Signed mail, nothing attached.'), ['Content-Type: application/pkcs7-signature; name="smime.p7s"', 'Content-Disposition: attachment; filename="smime.p7s"', 'Content-Transfer-Encoding: base64', '', 'MIAGCSqGSIb3DQEHAqCAMIACAQE=']], 'multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256'),
-      multipart('log@x', '2024-05-02T10:00:00Z', 'Log attached', [TEXT('Here is the log.'), ['Content-Type: text/x-log; name="run.log"', 'Content-Disposition: attachment; filename="run.log"', 'Content-ID: <f_k1@mail.gmail.com>', '', '[ERROR] timeout']]),
-      multipart('logo@x', '2024-05-03T10:00:00Z', 'Signature logo', [['Content-Type: text/html; charset=utf-8', '', '<p>Hi.</p><p><img src="cid:logo@x.gov" alt="Agency logo"></p>'], ['Content-Type: image/png; name="logo.png"', 'Content-Disposition: inline; filename="logo.png"', 'Content-ID: <logo@x.gov>', 'Content-Transfer-Encoding: base64', '', PNG]], 'multipart/related'),
+      multipart(
+        'signed@x',
+        '2024-05-01T10:00:00Z',
+        'Signed only',
+        [
+          TEXT('Signed mail, nothing attached.'),
+          [
+            'Content-Type: application/pkcs7-signature; name="smime.p7s"',
+            'Content-Disposition: attachment; filename="smime.p7s"',
+            'Content-Transfer-Encoding: base64',
+            '',
+            'MIAGCSqGSIb3DQEHAqCAMIACAQE=',
+          ],
+        ],
+        'multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256',
+      ),
+      multipart('log@x', '2024-05-02T10:00:00Z', 'Log attached', [
+        TEXT('Here is the log.'),
+        [
+          'Content-Type: text/x-log; name="run.log"',
+          'Content-Disposition: attachment; filename="run.log"',
+          'Content-ID: <f_k1@mail.gmail.com>',
+          '',
+          '[ERROR] timeout',
+        ],
+      ]),
+      multipart(
+        'logo@x',
+        '2024-05-03T10:00:00Z',
+        'Signature logo',
+        [
+          ['Content-Type: text/html; charset=utf-8', '', '<p>Hi.</p><p><img src="cid:logo@x.gov" alt="Agency logo"></p>'],
+          [
+            'Content-Type: image/png; name="logo.png"',
+            'Content-Disposition: inline; filename="logo.png"',
+            'Content-ID: <logo@x.gov>',
+            'Content-Transfer-Encoding: base64',
+            '',
+            PNG,
+          ],
+        ],
+        'multipart/related',
+      ),
     ];
     await importMbox(pool, list, Buffer.concat(mails.map((m) => mboxrdEntry(Buffer.from(m), 'kim@agency.gov', new Date('2024-05-01T10:00:00Z')))), actor);
     assert.deepEqual(await found('attachment=1&since=2024-05-01'), [await numberOf('log@x')]);
@@ -124,8 +200,16 @@ describe('the archive, readable', { skip: NO_SERVER }, () => {
 
   test('mail that came in "via" another list shows its poster, as the importer does', async () => {
     const raw = [
-      'From: "Pat Lee via OtherList" <otherlist@lists.example.org>', 'Reply-To: "Pat Lee" <pat.lee@agency.gov>', 'To: social-media@lists.example.gov',
-      'Subject: Alt text checklist', 'Date: Mon, 6 May 2024 10:00:00 +0000', 'Message-ID: <via@x>', 'Content-Type: text/plain; charset=utf-8', '', 'Our checklist for alt text.', '',
+      'From: "Pat Lee via OtherList" <otherlist@lists.example.org>',
+      'Reply-To: "Pat Lee" <pat.lee@agency.gov>',
+      'To: social-media@lists.example.gov',
+      'Subject: Alt text checklist',
+      'Date: Mon, 6 May 2024 10:00:00 +0000',
+      'Message-ID: <via@x>',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Our checklist for alt text.',
+      '',
     ].join('\r\n');
     const n = await mailIn(raw, '<via@x>', 'otherlist@lists.example.org', 'Pat Lee via OtherList');
     const page = await member.get(`/archives/social-media/${n}`);
@@ -140,14 +224,39 @@ describe('the archive, readable', { skip: NO_SERVER }, () => {
     const openData = (await listByLocalPart(platform.db.pool, 'open-data'))!;
     await importMbox(platform.db.pool, openData, mboxrdEntry(Buffer.from(raw), 'otherlist@lists.example.org', new Date('2024-05-06T10:00:00Z')), actor);
     const both = await platform.db.pool.query(`select from_address, from_name from archive_entries where message_id = '<via@x>' order by list_id`);
-    assert.deepEqual(both.rows, [{ from_address: 'pat.lee@agency.gov', from_name: 'Pat Lee' }, { from_address: 'pat.lee@agency.gov', from_name: 'Pat Lee' }]);
+    assert.deepEqual(both.rows, [
+      { from_address: 'pat.lee@agency.gov', from_name: 'Pat Lee' },
+      { from_address: 'pat.lee@agency.gov', from_name: 'Pat Lee' },
+    ]);
   });
 
   test('a reply that arrives before its parent is linked to it when the parent arrives', async () => {
     const pool = platform.db.pool;
-    const root = rawMail({ id: 'r0@x', from: 'Jo Smith <jo@agency.gov>', subject: 'Livestream setup', date: '2024-06-03T10:00:00Z', text: 'How do you stream?' });
-    const parent = rawMail({ id: 'r1@x', from: 'Al Green <al@other.gov>', subject: 'Re: Livestream setup', date: '2024-06-03T11:00:00Z', inReplyTo: 'r0@x', references: ['r0@x'], text: 'We use a hardware encoder.' });
-    const child = rawMail({ id: 'r2@x', from: 'Bea Lu <bea@agency.gov>', subject: 'Re: Livestream setup', date: '2024-06-03T12:00:00Z', inReplyTo: 'r1@x', references: ['r0@x', 'r1@x'], text: 'Which encoder?' });
+    const root = rawMail({
+      id: 'r0@x',
+      from: 'Jo Smith <jo@agency.gov>',
+      subject: 'Livestream setup',
+      date: '2024-06-03T10:00:00Z',
+      text: 'How do you stream?',
+    });
+    const parent = rawMail({
+      id: 'r1@x',
+      from: 'Al Green <al@other.gov>',
+      subject: 'Re: Livestream setup',
+      date: '2024-06-03T11:00:00Z',
+      inReplyTo: 'r0@x',
+      references: ['r0@x'],
+      text: 'We use a hardware encoder.',
+    });
+    const child = rawMail({
+      id: 'r2@x',
+      from: 'Bea Lu <bea@agency.gov>',
+      subject: 'Re: Livestream setup',
+      date: '2024-06-03T12:00:00Z',
+      inReplyTo: 'r1@x',
+      references: ['r0@x', 'r1@x'],
+      text: 'Which encoder?',
+    });
     await mailIn(root, '<r0@x>', 'jo@agency.gov', 'Jo Smith');
     await member.get('/archives/social-media');
     // the parent was held for moderation: its reply is delivered (and archived) first
@@ -158,7 +267,9 @@ describe('the archive, readable', { skip: NO_SERVER }, () => {
     assert.match(page.text, new RegExp(`<dt>In reply to</dt>\\s*<dd>\\s*<a href="/archives/social-media/${p}">Message ${p}</a>`));
     const parentPage = await member.get(`/archives/social-media/${p}`);
     assert.match(parentPage.text, new RegExp(`href="/archives/social-media/${c}">Message ${c}</a>`), 'the parent lists its reply');
-    const threads = await pool.query('select count(distinct thread_id)::int as n from archive_entries where message_id = any($1)', [['<r0@x>', '<r1@x>', '<r2@x>']]);
+    const threads = await pool.query('select count(distinct thread_id)::int as n from archive_entries where message_id = any($1)', [
+      ['<r0@x>', '<r1@x>', '<r2@x>'],
+    ]);
     assert.equal(threads.rows[0].n, 1);
   });
 

@@ -74,21 +74,34 @@ describe('socialgov archives', { skip: NO_SERVER }, () => {
     assert.match(r.stderr, /Exported 2 message\(s\)\./);
     const mbox = path.join(t.dir, 'march.mbox');
     writeFileSync(mbox, gunzipSync(readFileSync(file)));
-    const out = execFileSync('python3', ['-c', 'import mailbox,sys\nfor m in mailbox.mbox(sys.argv[1]): print(m["Subject"], "|", m.get_payload().splitlines()[0])', mbox], { encoding: 'utf8' });
+    const out = execFileSync(
+      'python3',
+      ['-c', 'import mailbox,sys\nfor m in mailbox.mbox(sys.argv[1]): print(m["Subject"], "|", m.get_payload().splitlines()[0])', mbox],
+      { encoding: 'utf8' },
+    );
     // Python reads the mboxrd quoting of a body line "From " as it is (">From"), as mboxo readers do
     assert.deepEqual(out.trim().split('\n'), ['First | >From the top.', 'Re: First | Two.']);
     if (existsSync('/usr/bin/mutt') && existsSync('/usr/bin/script')) {
       // mutt needs a terminal: `script` gives it one; it lists the mailbox and quits.
       const rc = path.join(t.dir, 'muttrc');
       writeFileSync(rc, `set folder=${t.dir}\nset spoolfile=${mbox}\nset record=/dev/null\nset move=no\nset quit=yes\n`);
-      const screen = execFileSync('script', ['-qc', `mutt -R -F ${rc} -f ${mbox} -e 'push <exit>'`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' }, timeout: 20_000 });
+      const screen = execFileSync('script', ['-qc', `mutt -R -F ${rc} -f ${mbox} -e 'push <exit>'`, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, TERM: 'xterm' },
+        timeout: 20_000,
+      });
       assert.match(screen, /Msgs:2 /, 'mutt reads both messages');
       assert.match(screen, /\) First/);
       assert.match(screen, /└─>/, 'mutt threads the reply under it');
     }
     const range = path.join(t.dir, 'range.mbox.gz');
     assert.equal((await runToFile(['archives', 'export', 'social-media', '--from', '2024-03-05', '--to', '2024-04-30'], t.env, range)).code, 0);
-    assert.equal(gunzipSync(readFileSync(range)).toString().match(/^From /gm)?.length, 2);
+    assert.equal(
+      gunzipSync(readFileSync(range))
+        .toString()
+        .match(/^From /gm)?.length,
+      2,
+    );
     const bad = await runCli(['archives', 'export', 'social-media', '--month', '2024-3'], t.env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /“2024-3” is not a month\. Write the month as YYYY-MM/);

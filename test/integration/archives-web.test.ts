@@ -19,9 +19,30 @@ import { NO_SERVER, removeDir, tempDir, testConfig, testDatabaseEnv } from '../h
 import { csrfToken, WebClient } from '../web-client.ts';
 
 const MAILS: TestMail[] = [
-  { id: 'a@x', from: 'Jo Smith <jo.smith@agency.gov>', subject: '[Social Media] Office hours on Tuesday', date: '2024-03-04T15:00:00Z', text: 'Join our office hours about accessible captions: https://example.gov/captions\nMail me at jo.smith@agency.gov' },
-  { id: 'b@x', from: 'Al Green <al@other.gov>', subject: 'Re: [Social Media] Office hours on Tuesday', date: '2024-03-04T16:00:00Z', inReplyTo: 'a@x', text: 'I will come.\n\nOn Mon, Jo Smith <jo.smith@agency.gov> wrote:\n> Join our office hours about accessible captions.', attachment: { filename: 'page.html', type: 'text/html', content: '<script>window.__xss=1</script>' } },
-  { id: 'c@x', from: 'Bea Lu <bea@agency.gov>', subject: 'Alert templates', date: '2024-04-02T09:00:00Z', text: 'Plain version.', html: '<p onclick="x()">Our <b>alert</b> templates <img src="https://tracker.example/p.gif" alt="tracker"></p><script>window.__xss=1</script><form><input></form>' , },
+  {
+    id: 'a@x',
+    from: 'Jo Smith <jo.smith@agency.gov>',
+    subject: '[Social Media] Office hours on Tuesday',
+    date: '2024-03-04T15:00:00Z',
+    text: 'Join our office hours about accessible captions: https://example.gov/captions\nMail me at jo.smith@agency.gov',
+  },
+  {
+    id: 'b@x',
+    from: 'Al Green <al@other.gov>',
+    subject: 'Re: [Social Media] Office hours on Tuesday',
+    date: '2024-03-04T16:00:00Z',
+    inReplyTo: 'a@x',
+    text: 'I will come.\n\nOn Mon, Jo Smith <jo.smith@agency.gov> wrote:\n> Join our office hours about accessible captions.',
+    attachment: { filename: 'page.html', type: 'text/html', content: '<script>window.__xss=1</script>' },
+  },
+  {
+    id: 'c@x',
+    from: 'Bea Lu <bea@agency.gov>',
+    subject: 'Alert templates',
+    date: '2024-04-02T09:00:00Z',
+    text: 'Plain version.',
+    html: '<p onclick="x()">Our <b>alert</b> templates <img src="https://tracker.example/p.gif" alt="tracker"></p><script>window.__xss=1</script><form><input></form>',
+  },
 ];
 
 describe('archives on the web', { skip: NO_SERVER }, () => {
@@ -36,7 +57,8 @@ describe('archives on the web', { skip: NO_SERVER }, () => {
     const pool = platform.db.pool;
     const { rows } = await pool.query(`insert into members (email, name) values ($1, $1) returning id`, [email]);
     const id = Number(rows[0].id);
-    if (active) await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = 'social-media'`, [id]);
+    if (active)
+      await pool.query(`insert into memberships (community_id, member_id, status) select id, $1, 'active' from communities where slug = 'social-media'`, [id]);
     const client = new WebClient(platform.url);
     client.cookies.set('sg_session', await createSession(pool, id, { days: 1 }));
     return client;
@@ -64,7 +86,14 @@ describe('archives on the web', { skip: NO_SERVER }, () => {
     assert.equal(anon.status, 200);
     assert.match(anon.url, /\/signin\?next=%2Farchives%2Fsocial-media%2F1$/);
     assert.ok(!anon.text.includes('Office hours'));
-    for (const p of ['/archives/social-media', '/archives/social-media/1', '/archives/social-media/months/2024-03', '/archives/social-media/search?q=office', '/archives/social-media/1/attachments/0', '/archives/social-media/export?month=2024-03']) {
+    for (const p of [
+      '/archives/social-media',
+      '/archives/social-media/1',
+      '/archives/social-media/months/2024-03',
+      '/archives/social-media/search?q=office',
+      '/archives/social-media/1/attachments/0',
+      '/archives/social-media/export?month=2024-03',
+    ]) {
       const r = await outsider.get(p);
       assert.equal(r.status, 403, p);
       assert.ok(!r.text.includes('Office hours') && !r.text.includes('jo.smith'), p);
@@ -128,7 +157,9 @@ describe('archives on the web', { skip: NO_SERVER }, () => {
   });
 
   test('export a month as gzip mboxrd that Python reads; bad months explained', async () => {
-    const r = await fetch(`${platform.url}/archives/social-media/export?month=2024-03`, { headers: { cookie: `sg_session=${member.cookies.get('sg_session')}` } });
+    const r = await fetch(`${platform.url}/archives/social-media/export?month=2024-03`, {
+      headers: { cookie: `sg_session=${member.cookies.get('sg_session')}` },
+    });
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-disposition')!, /attachment; filename="social-media-2024-03\.mbox\.gz"/);
     const file = path.join(dir, 'm.mbox');
@@ -145,7 +176,9 @@ describe('archives on the web', { skip: NO_SERVER }, () => {
   test('the Archived-At link of a delivered copy resolves at once', async () => {
     const pool = platform.db.pool;
     const list = (await listByLocalPart(pool, 'social-media'))!;
-    const raw = Buffer.from(rawMail({ id: 'live@x', from: 'jo.smith@agency.gov', subject: 'Live post', date: '2024-04-03T10:00:00Z', text: 'Fresh from the list.' }));
+    const raw = Buffer.from(
+      rawMail({ id: 'live@x', from: 'jo.smith@agency.gov', subject: 'Live post', date: '2024-04-03T10:00:00Z', text: 'Fresh from the list.' }),
+    );
     const n = list.postCount + 1;
     await pool.query('update lists set post_count = $2 where id = $1', [list.id, n]);
     await pool.query(
@@ -174,7 +207,10 @@ describe('archives on the web', { skip: NO_SERVER }, () => {
 
   test('site search finds archive messages only in archives the reader may read', async () => {
     const hit = /href="\/archives\/social-media\/1"/;
-    for (const [who, client] of [['visitor', anonymous], ['non-member', outsider]] as const) {
+    for (const [who, client] of [
+      ['visitor', anonymous],
+      ['non-member', outsider],
+    ] as const) {
       const r = await client.get('/search?q=captions');
       assert.equal(r.status, 200, who);
       assert.doesNotMatch(r.text, hit, `${who}: no hits from a members-only archive`);
@@ -203,10 +239,16 @@ describe('archives on the web', { skip: NO_SERVER }, () => {
     assert.match(visitor.text, /The list archive is for members\. <a href="\/signin\?next=%2Farchives%2Fsocial-media">Sign in to read the list archive<\/a>/);
     assert.doesNotMatch(visitor.text, /href="\/archives\/social-media"/);
     assert.match((await outsider.get('/communities/social-media')).text, /The list archive is for members of this community\. Join the community to read it\./);
-    assert.match((await member.get('/communities/social-media')).text, /<a href="\/archives\/social-media">Read the list archive<\/a>: every message posted to the list, for members only\./);
+    assert.match(
+      (await member.get('/communities/social-media')).text,
+      /<a href="\/archives\/social-media">Read the list archive<\/a>: every message posted to the list, for members only\./,
+    );
     await platform.db.pool.query("update lists set archive_public = true where local_part = 'social-media'");
     try {
-      assert.match((await anonymous.get('/communities/social-media')).text, /<a href="\/archives\/social-media">Read the list archive<\/a>: every message posted to the list, open to everyone\./);
+      assert.match(
+        (await anonymous.get('/communities/social-media')).text,
+        /<a href="\/archives\/social-media">Read the list archive<\/a>: every message posted to the list, open to everyone\./,
+      );
     } finally {
       await platform.db.pool.query("update lists set archive_public = false where local_part = 'social-media'");
     }

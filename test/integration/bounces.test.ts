@@ -49,9 +49,16 @@ let refusedOnce = false;
  */
 async function refusingRelay(sinkPort: number): Promise<{ url: string; close(): Promise<void> }> {
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, disableReverseLookup: true,
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    disableReverseLookup: true,
     onRcptTo(address, _session, callback) {
-      if (address.address.toLowerCase() === REFUSED && !refusedOnce) return (refusedOnce = true), callback(Object.assign(new Error(`5.1.1 <${REFUSED}>: Recipient address rejected: User unknown in virtual mailbox table`), { responseCode: 550 }));
+      if (address.address.toLowerCase() === REFUSED && !refusedOnce)
+        return (
+          (refusedOnce = true),
+          callback(Object.assign(new Error(`5.1.1 <${REFUSED}>: Recipient address rejected: User unknown in virtual mailbox table`), { responseCode: 550 }))
+        );
       callback();
     },
     onData(stream, session, callback) {
@@ -59,7 +66,15 @@ async function refusingRelay(sinkPort: number): Promise<{ url: string; close(): 
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        sendRaw(sinkPort, session.envelope.rcptTo.map((r) => r.address), Buffer.concat(chunks), from).then(() => callback(), (err: Error) => callback(err));
+        sendRaw(
+          sinkPort,
+          session.envelope.rcptTo.map((r) => r.address),
+          Buffer.concat(chunks),
+          from,
+        ).then(
+          () => callback(),
+          (err: Error) => callback(err),
+        );
       });
     },
   });
@@ -95,7 +110,15 @@ describe('bounce care end to end', { skip: NO_SAMPLES }, () => {
     dns = await startTestDns({});
     sink = await startMailSink();
     relay = await refusingRelay(sink.port);
-    config = testConfig({ ...database.env, SMTP_URL: relay.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', LMTP_PORT: '0', DNS_SERVERS: dns.address });
+    config = testConfig({
+      ...database.env,
+      SMTP_URL: relay.url,
+      PUBLIC_URL: SITE,
+      LIST_DOMAIN: DOMAIN,
+      SMTP_IN_PORT: '0',
+      LMTP_PORT: '0',
+      DNS_SERVERS: dns.address,
+    });
     platform = await startPlatform(config);
     smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
     await addMembers(platform.db.pool, 'social-media', ['kim@state.gov', 'lee@state.gov', REFUSED, HARD_A.address, HARD_B.address, SOFT.address]);
@@ -112,16 +135,20 @@ describe('bounce care end to end', { skip: NO_SAMPLES }, () => {
   const pool = () => platform.db.pool;
   const memberId = async (email: string) => (await pool().query<{ id: number }>('select id from members where lower(email) = lower($1)', [email])).rows[0]!.id;
   const scoreOf = async (email: string) =>
-    (await pool().query<{ score: number; disabled_on: string | null; warnings_sent: number; last_source: string }>(
-      `select b.score::float8 as score, to_char(b.disabled_on, 'YYYY-MM-DD') as disabled_on, b.warnings_sent, b.last_source from bounce_scores b join members m on m.id = b.member_id where lower(m.email) = lower($1)`,
-      [email],
-    )).rows[0];
+    (
+      await pool().query<{ score: number; disabled_on: string | null; warnings_sent: number; last_source: string }>(
+        `select b.score::float8 as score, to_char(b.disabled_on, 'YYYY-MM-DD') as disabled_on, b.warnings_sent, b.last_source from bounce_scores b join members m on m.id = b.member_id where lower(m.email) = lower($1)`,
+        [email],
+      )
+    ).rows[0];
   const membership = async (email: string) =>
-    (await pool().query<{ status: string; delivery_disabled_at: Date | null }>(
-      `select ms.status, s.delivery_disabled_at from memberships ms join members m on m.id = ms.member_id join communities c on c.id = ms.community_id
+    (
+      await pool().query<{ status: string; delivery_disabled_at: Date | null }>(
+        `select ms.status, s.delivery_disabled_at from memberships ms join members m on m.id = ms.member_id join communities c on c.id = ms.community_id
          left join list_subscriptions s on s.list_id = community_list_id(c.id) and s.member_id = m.id where c.slug = 'social-media' and lower(m.email) = lower($1)`,
-      [email],
-    )).rows[0]!;
+        [email],
+      )
+    ).rows[0]!;
   /** Bounces already counted on the days before today, as if the member had bounced all week. */
   async function earlierBounces(email: string, days: number) {
     const id = await memberId(email);
@@ -161,7 +188,10 @@ describe('bounce care end to end', { skip: NO_SAMPLES }, () => {
     await postMail({ port: smtpPort, from: 'kim@state.gov', to: LIST, subject: 'Weekly roundup', text: 'Links for this week.\n', messageId });
     await waitFor('copies', async () => sink.messages.filter((m) => m.headers.get('message-id') === messageId).length >= 4);
     await new Promise((r) => setTimeout(r, 500));
-    const to = sink.messages.filter((m) => m.headers.get('message-id') === messageId).map((m) => m.to[0]).sort();
+    const to = sink.messages
+      .filter((m) => m.headers.get('message-id') === messageId)
+      .map((m) => m.to[0])
+      .sort();
     assert.deepEqual(to, ['kim@state.gov', 'lee@state.gov', SOFT.address, HARD_B.address].sort());
   });
 
@@ -198,10 +228,23 @@ describe('bounce care end to end', { skip: NO_SAMPLES }, () => {
     const before = sink.messages.length;
     const events = (await pool().query('select count(*)::int as n from bounce_events')).rows[0].n;
     await postMail({
-      port: smtpPort, from: 'Kim <kim@state.gov>', to: copy.from, envelopeFrom: 'kim@state.gov', subject: 'Out of Office: Weekly roundup',
-      text: 'I am out of the office until Monday with limited access to email.\n', headers: { 'Auto-Submitted': 'auto-replied', 'X-Autoreply': 'yes' },
+      port: smtpPort,
+      from: 'Kim <kim@state.gov>',
+      to: copy.from,
+      envelopeFrom: 'kim@state.gov',
+      subject: 'Out of Office: Weekly roundup',
+      text: 'I am out of the office until Monday with limited access to email.\n',
+      headers: { 'Auto-Submitted': 'auto-replied', 'X-Autoreply': 'yes' },
     });
-    const row = await waitFor('processed', async () => (await pool().query(`select status, decision_reason from incoming_messages where address_kind = 'bounces' and from_address = 'kim@state.gov' and status <> 'received'`)).rows[0]);
+    const row = await waitFor(
+      'processed',
+      async () =>
+        (
+          await pool().query(
+            `select status, decision_reason from incoming_messages where address_kind = 'bounces' and from_address = 'kim@state.gov' and status <> 'received'`,
+          )
+        ).rows[0],
+    );
     assert.equal(row.status, 'discarded');
     assert.match(row.decision_reason, /auto-reply/);
     assert.equal((await pool().query('select count(*)::int as n from bounce_events')).rows[0].n, events, 'no bounce recorded');

@@ -52,7 +52,16 @@ describe('socialgov CLI', { skip: NO_SERVER }, () => {
     const top = await runCli(['--help'], env);
     assert.equal(top.code, 0);
     for (const word of ['serve', 'migrate', 'communities', 'db', 'Exit codes', 'DATABASE_URL']) assert.ok(top.stdout.includes(word), word);
-    for (const cmd of [['serve'], ['migrate'], ['communities', 'import'], ['communities', 'export'], ['communities', 'list'], ['communities', 'show'], ['db', 'backup'], ['db', 'restore']]) {
+    for (const cmd of [
+      ['serve'],
+      ['migrate'],
+      ['communities', 'import'],
+      ['communities', 'export'],
+      ['communities', 'list'],
+      ['communities', 'show'],
+      ['db', 'backup'],
+      ['db', 'restore'],
+    ]) {
       const r = await runCli([...cmd, '--help'], env);
       assert.equal(r.code, 0, cmd.join(' '));
       assert.match(r.stdout, /Usage: socialgov/);
@@ -134,9 +143,17 @@ describe('socialgov CLI', { skip: NO_SERVER }, () => {
     assert.equal(after.channels[0].reported.text, '3,144');
     const audit = new pg.Client({ connectionString: db.url });
     await audit.connect();
-    const rows = (await audit.query(`select actor, source, action, before is not null as had_before from audit_log where subject_id = 'plain-test' order by id`)).rows;
+    const rows = (
+      await audit.query(`select actor, source, action, before is not null as had_before from audit_log where subject_id = 'plain-test' order by id`)
+    ).rows;
     await audit.end();
-    assert.deepEqual(rows.map((r) => [r.source, r.action, r.had_before]), [['cli', 'community.import', false], ['cli', 'community.import', true]]);
+    assert.deepEqual(
+      rows.map((r) => [r.source, r.action, r.had_before]),
+      [
+        ['cli', 'community.import', false],
+        ['cli', 'community.import', true],
+      ],
+    );
     assert.match(rows[0].actor, /^cli:/);
   });
 
@@ -212,13 +229,19 @@ describe('socialgov CLI', { skip: NO_SERVER }, () => {
   });
 
   test('library import: a YAML alias bomb is a file:line error, not a stack trace', async () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`),
+    ].join('\n');
     const file = path.join(dir, 'content/news/2024-01-01-laughs.md');
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `---\ntitle: Laughs\ndate: 2024-01-01\n${bomb}\n---\nbody\n`);
     const r = await runCli(['library', 'import', '--dry-run', file], env);
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5: error: the front matter uses its aliases \\(\\*name\\) too often to read safely`));
+    assert.match(
+      r.stderr,
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5: error: the front matter uses its aliases \\(\\*name\\) too often to read safely`),
+    );
     assert.doesNotMatch(r.stderr, /ReferenceError|\n\s+at /, 'no stack trace');
   });
 

@@ -29,10 +29,16 @@ describe('CSV downloads defuse formulas', { skip: NO_SERVER }, () => {
     dir = tempDir('sg-csv-');
     platform = await startPlatform(testConfig({ ...database.env, SOCIALGOV_ROLES: 'web,worker', SOCIALGOV_DATA_DIR: dir, SMTP_URL: sink.url }));
     const pool = platform.db.pool;
-    const people = [['casey.lead@gsa.gov', 'Casey Lead', 'GSA', 'coordinator'], ['pat.doe@hhs.gov', FORMULA, '@SUM(1+1)*cmd|" /C calc"!A0', 'member']];
+    const people = [
+      ['casey.lead@gsa.gov', 'Casey Lead', 'GSA', 'coordinator'],
+      ['pat.doe@hhs.gov', FORMULA, '@SUM(1+1)*cmd|" /C calc"!A0', 'member'],
+    ];
     for (const [email, name, agency, role] of people) {
       const m = await pool.query<{ id: string }>('insert into members (email, name, agency) values ($1, $2, $3) returning id', [email, name, agency]);
-      await pool.query(`insert into memberships (community_id, member_id, status, role) select id, $1, 'active', $2 from communities where slug = 'social-media'`, [m.rows[0]!.id, role]);
+      await pool.query(
+        `insert into memberships (community_id, member_id, status, role) select id, $1, 'active', $2 from communities where slug = 'social-media'`,
+        [m.rows[0]!.id, role],
+      );
       if (role === 'coordinator') {
         coordinator = new WebClient(platform.url);
         coordinator.cookies.set('sg_session', await createSession(pool, Number(m.rows[0]!.id), { days: 1 }));
@@ -59,11 +65,45 @@ describe('CSV downloads defuse formulas', { skip: NO_SERVER }, () => {
   test('registrants.csv: an anonymous guest who registered with a formula as their name', async () => {
     const form = await coordinator.get('/events/new');
     const created = await coordinator.request('POST', '/events/new', {
-      _csrf: csrfToken(form.text), title: 'Plain language office hours', slug: '', kind: 'office-hours', status: 'published', summary: 'Questions.', deck: '', body: 'Open questions.',
-      timeZone: 'America/New_York', date: '2027-10-20', startTime: '14:00', endTime: '15:00', repeat: 'none', until: '', count: '', rrule: '', format: 'online',
-      venueName: '', venueRoom: '', venueAddress: '', venueCity: '', venueState: '', venueZip: '', venueMap: '', platform: 'zoom-gov', platformOther: '',
-      joinUrl: 'https://gsa.zoomgov.com/j/1234567890', captionsUrl: '', registration: 'public', externalRegistrationUrl: '', capacity: '', offerHours: '', conductUrl: '',
-      evaluationUrl: '', host: 'SocialGov', organizer: 'GSA', topics: '', presenters: '', questions: '',
+      _csrf: csrfToken(form.text),
+      title: 'Plain language office hours',
+      slug: '',
+      kind: 'office-hours',
+      status: 'published',
+      summary: 'Questions.',
+      deck: '',
+      body: 'Open questions.',
+      timeZone: 'America/New_York',
+      date: '2027-10-20',
+      startTime: '14:00',
+      endTime: '15:00',
+      repeat: 'none',
+      until: '',
+      count: '',
+      rrule: '',
+      format: 'online',
+      venueName: '',
+      venueRoom: '',
+      venueAddress: '',
+      venueCity: '',
+      venueState: '',
+      venueZip: '',
+      venueMap: '',
+      platform: 'zoom-gov',
+      platformOther: '',
+      joinUrl: 'https://gsa.zoomgov.com/j/1234567890',
+      captionsUrl: '',
+      registration: 'public',
+      externalRegistrationUrl: '',
+      capacity: '',
+      offerHours: '',
+      conductUrl: '',
+      evaluationUrl: '',
+      host: 'SocialGov',
+      organizer: 'GSA',
+      topics: '',
+      presenters: '',
+      questions: '',
       communities: String((await platform.db.pool.query(`select id from communities where slug = 'social-media'`)).rows[0].id),
     });
     assert.equal(created.status, 200, created.text.slice(0, 500));
@@ -72,7 +112,13 @@ describe('CSV downloads defuse formulas', { skip: NO_SERVER }, () => {
     const guest = new WebClient(platform.url);
     const page = await guest.get(`/events/${slug}/register`);
     const session = hidden(page.text, 'session');
-    const registered = await guest.request('POST', `/events/${slug}/register`, { _csrf: csrfToken(page.text), session, name: FORMULA, email: 'guest@example.org', agency: '+1+cmd' });
+    const registered = await guest.request('POST', `/events/${slug}/register`, {
+      _csrf: csrfToken(page.text),
+      session,
+      name: FORMULA,
+      email: 'guest@example.org',
+      agency: '+1+cmd',
+    });
     assert.equal(registered.status, 200, registered.text.slice(0, 500));
     // A guest's seat is theirs once they confirm their address by the mailed link.
     const confirm = await guest.get(linkIn(await sink.next('guest@example.org'), `${platform.url}/events/registrations/confirm?token=`));
@@ -89,14 +135,23 @@ describe('CSV downloads defuse formulas', { skip: NO_SERVER }, () => {
   });
 
   test('the registry export: a record whose name is a formula', async () => {
-    await platform.db.pool.query(`insert into registry_records (kind, status, name, domain, created_by, published_at) values ('website', 'published', $1, 'example.gov', 'test', now())`, [FORMULA]);
+    await platform.db.pool.query(
+      `insert into registry_records (kind, status, name, domain, created_by, published_at) values ('website', 'published', $1, 'example.gov', 'test', now())`,
+      [FORMULA],
+    );
     const res = await fetch(`${platform.url}/api/v1/registry/export`);
     assert.equal(res.status, 200);
     const text = await res.text();
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
-    assert.deepEqual(rows.map((r) => r.name), [`'${FORMULA}`]);
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      [`'${FORMULA}`],
+    );
     // The import reads the export's own format: the name comes back as it was typed.
     const plan = await planImport(platform.db.pool, text);
-    assert.deepEqual(plan.map((r) => r.input.name), [FORMULA]);
+    assert.deepEqual(
+      plan.map((r) => r.input.name),
+      [FORMULA],
+    );
   });
 });

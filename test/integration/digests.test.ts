@@ -20,7 +20,10 @@ import { removeDir, runCli, tempDir, testConfig, testDatabaseEnv } from '../help
 
 const require = createRequire(import.meta.url);
 const { dkimVerify } = require('mailauth/lib/dkim/verify') as {
-  dkimVerify(raw: Buffer, o: { resolver: (name: string, type: string) => Promise<unknown> }): Promise<{ results: Array<{ status: { result: string }; signingDomain: string }> }>;
+  dkimVerify(
+    raw: Buffer,
+    o: { resolver: (name: string, type: string) => Promise<unknown> },
+  ): Promise<{ results: Array<{ status: { result: string }; signingDomain: string }> }>;
 };
 
 const DOMAIN = 'lists.test.gov';
@@ -96,7 +99,14 @@ describe('digests', () => {
   }
   async function post(n: number): Promise<void> {
     const messageId = `<post-${n}@agency.gov>`;
-    await postMail({ port: smtpPort, from: 'Pat Smith <pat@agency.gov>', to: LIST, subject: `Topic ${n}: <b>caption</b> tools`, text: `Post number ${n} body.\n`, messageId });
+    await postMail({
+      port: smtpPort,
+      from: 'Pat Smith <pat@agency.gov>',
+      to: LIST,
+      subject: `Topic ${n}: <b>caption</b> tools`,
+      text: `Post number ${n} body.\n`,
+      messageId,
+    });
     await waitFor(`post ${n} at each@`, async () => to('each@agency.gov').some((m) => m.headers.get('message-id') === messageId));
   }
   async function attachedPosts(m: ReceivedMail): Promise<string[]> {
@@ -166,9 +176,19 @@ describe('digests', () => {
       sendDueDigests(platform.db.pool, ctx, nextSend.plus({ minutes: 20 })),
       sendDueDigests(platform.db.pool, ctx, nextSend.plus({ hours: 12 })),
     ]);
-    assert.deepEqual(again.map((r) => r.deliveries), [0, 0, 0]);
+    assert.deepEqual(
+      again.map((r) => r.deliveries),
+      [0, 0, 0],
+    );
     const { rows } = await platform.db.pool.query(`select mode, count(*)::int as n from digests group by mode order by mode`);
-    assert.deepEqual(rows, [{ mode: 'daily', n: 2 }, { mode: 'weekly', n: 2 }], 'the period before the hour and this one, once each');
+    assert.deepEqual(
+      rows,
+      [
+        { mode: 'daily', n: 2 },
+        { mode: 'weekly', n: 2 },
+      ],
+      'the period before the hour and this one, once each',
+    );
     await settle();
     assert.equal(digestsTo('daily@agency.gov').length, 1);
     assert.equal(digestsTo('weekly@agency.gov').length, 1);
@@ -208,17 +228,26 @@ describe('digests', () => {
     const body = await page.text();
     assert.match(body, /<h1>Get each message from Social Media<\/h1>/);
     assert.match(body, /<button class="usa-button" type="submit">Get each message<\/button>/);
-    const forged = await fetch(url.replace(/.\/each$/, (c) => (c[0] === 'A' ? 'B' : 'A') + '/each'), { method: 'POST', body: '' });
+    const forged = await fetch(
+      url.replace(/.\/each$/, (c) => (c[0] === 'A' ? 'B' : 'A') + '/each'),
+      { method: 'POST', body: '' },
+    );
     assert.equal(forged.status, 404);
-    const { rows: unchanged } = await platform.db.pool.query(`select delivery_mode from list_subscriptions where member_id = (select id from members where email = 'daily@agency.gov')`);
+    const { rows: unchanged } = await platform.db.pool.query(
+      `select delivery_mode from list_subscriptions where member_id = (select id from members where email = 'daily@agency.gov')`,
+    );
     assert.equal(unchanged[0].delivery_mode, 'daily', 'GET and a forged POST change nothing');
 
     const res = await fetch(url, { method: 'POST', body: 'token=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(res.status, 200);
     assert.match(await res.text(), /will get every new message from Social Media/);
-    const { rows } = await platform.db.pool.query(`select delivery_mode from list_subscriptions where member_id = (select id from members where email = 'daily@agency.gov')`);
+    const { rows } = await platform.db.pool.query(
+      `select delivery_mode from list_subscriptions where member_id = (select id from members where email = 'daily@agency.gov')`,
+    );
     assert.equal(rows[0].delivery_mode, 'each');
-    const audit = await platform.db.pool.query(`select action, actor, before->>'deliveryMode' as before, after->>'deliveryMode' as after, after->>'source' as source from audit_log where action = 'membership.delivery' order by id desc limit 1`);
+    const audit = await platform.db.pool.query(
+      `select action, actor, before->>'deliveryMode' as before, after->>'deliveryMode' as after, after->>'source' as source from audit_log where action = 'membership.delivery' order by id desc limit 1`,
+    );
     assert.deepEqual(audit.rows[0], { action: 'membership.delivery', actor: 'daily@agency.gov', before: 'daily', after: 'each', source: 'digest-link' });
 
     await post(6);
@@ -242,7 +271,9 @@ describe('digests', () => {
   test('socialgov lists digest --preview shows the next digest and changes nothing; --send sends it once, now', async () => {
     await post(7);
     await deliveredAll();
-    const before = await platform.db.pool.query(`select m.email, ms.last_digest_post from list_subscriptions ms join members m on m.id = ms.member_id order by m.email`);
+    const before = await platform.db.pool.query(
+      `select m.email, ms.last_digest_post from list_subscriptions ms join members m on m.id = ms.member_id order by m.email`,
+    );
     const mails = sink.messages.length;
 
     const preview = await runCli(['lists', 'digest', 'social-media', '--preview'], env);
@@ -256,7 +287,12 @@ describe('digests', () => {
     assert.match(preview.stderr, /Nothing was sent/);
     await settle();
     assert.equal(sink.messages.length, mails, 'a preview sends nothing');
-    assert.deepEqual((await platform.db.pool.query(`select m.email, ms.last_digest_post from list_subscriptions ms join members m on m.id = ms.member_id order by m.email`)).rows, before.rows, 'and marks no one');
+    assert.deepEqual(
+      (await platform.db.pool.query(`select m.email, ms.last_digest_post from list_subscriptions ms join members m on m.id = ms.member_id order by m.email`))
+        .rows,
+      before.rows,
+      'and marks no one',
+    );
     assert.equal((await platform.db.pool.query(`select count(*)::int as n from digests where manual`)).rows[0].n, 0);
 
     const usage = await runCli(['lists', 'digest', 'social-media'], env);

@@ -31,7 +31,10 @@ function visible(html: string): string {
 function problems(where: string, html: string): string[] {
   const found: string[] = [];
   const text = visible(html);
-  for (const [name, re] of [['shortcode', SHORTCODE], ['character reference', REFERENCE]] as const) {
+  for (const [name, re] of [
+    ['shortcode', SHORTCODE],
+    ['character reference', REFERENCE],
+  ] as const) {
     const m = re.exec(text);
     if (m) found.push(`${where}: a ${name} shows: …${text.slice(Math.max(0, m.index - 60), m.index + 60).replace(/\s+/g, ' ')}…`);
   }
@@ -57,12 +60,28 @@ describe('the digital.gov snapshot, imported and read', { skip: NO_SERVER || NO_
     cleanup = database.cleanup;
     platform = await startPlatform(testConfig({ ...env, SPEAKER_REQUEST_MIN_SECONDS: '1' }));
     const content = (p: string) => path.join(DG, 'content', p);
-    const pages = readdirSync(content('communities')).filter((f) => f.endsWith('.md')).map((f) => path.join(content('communities'), f));
+    const pages = readdirSync(content('communities'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => path.join(content('communities'), f));
     const communities = await runCli(['communities', 'import', '--update', ...pages], env);
     assert.equal(communities.code, 0, communities.stderr);
-    assert.match(communities.stderr, /social-media\.md: kept from the current page \(the file does not have them\): 1 introduction paragraph\(s\); section\(s\) "What We Do", "Who We Are", "Who Can Join", "Related Resources"/);
-    const library = await runCli(['library', 'import', '--skip-invalid', '--community', 'social-media',
-      ...['news', 'resources', 'guides', 'topics', 'authors'].map(content), path.join(DG, 'data/termsofservice.yml'), path.join(DG, 'data/termsofservicepoc.yml')], env);
+    assert.match(
+      communities.stderr,
+      /social-media\.md: kept from the current page \(the file does not have them\): 1 introduction paragraph\(s\); section\(s\) "What We Do", "Who We Are", "Who Can Join", "Related Resources"/,
+    );
+    const library = await runCli(
+      [
+        'library',
+        'import',
+        '--skip-invalid',
+        '--community',
+        'social-media',
+        ...['news', 'resources', 'guides', 'topics', 'authors'].map(content),
+        path.join(DG, 'data/termsofservice.yml'),
+        path.join(DG, 'data/termsofservicepoc.yml'),
+      ],
+      env,
+    );
     assert.equal(library.code, 0, library.stderr);
     const events = await runCli(['events', 'import', '--skip-invalid', content('events')], env);
     assert.equal(events.code, 0, events.stderr);
@@ -83,13 +102,15 @@ describe('the digital.gov snapshot, imported and read', { skip: NO_SERVER || NO_
   test('every imported page: no shortcode, no character reference as text', async () => {
     const paths: string[] = [];
     const q = async (sql: string) => (await pool().query<{ p: string }>(sql)).rows.map((r) => r.p);
-    paths.push(...await q(`select '/communities/' || slug as p from communities where redirect_to is null`));
-    paths.push(...await q(`select '/library/articles/' || slug as p from library_articles where status = 'published' and redirect_to is null`));
-    paths.push(...await q(`select '/library/guides/' || slug as p from library_guides`));
-    paths.push(...await q(`select '/library/guides/' || g.slug || '/' || s.slug as p from library_guide_sections s join library_guides g on g.id = s.guide_id`));
-    paths.push(...await q(`select '/topics/' || slug as p from library_topics`));
-    paths.push(...await q(`select '/library/authors/' || slug as p from library_authors`));
-    paths.push(...await q(`select '/events/' || slug as p from events where status = 'published'`));
+    paths.push(...(await q(`select '/communities/' || slug as p from communities where redirect_to is null`)));
+    paths.push(...(await q(`select '/library/articles/' || slug as p from library_articles where status = 'published' and redirect_to is null`)));
+    paths.push(...(await q(`select '/library/guides/' || slug as p from library_guides`)));
+    paths.push(
+      ...(await q(`select '/library/guides/' || g.slug || '/' || s.slug as p from library_guide_sections s join library_guides g on g.id = s.guide_id`)),
+    );
+    paths.push(...(await q(`select '/topics/' || slug as p from library_topics`)));
+    paths.push(...(await q(`select '/library/authors/' || slug as p from library_authors`)));
+    paths.push(...(await q(`select '/events/' || slug as p from events where status = 'published'`)));
     paths.push('/library', '/library/tools', '/events/past', '/communities', '/topics');
     assert.ok(paths.length > 900, `${paths.length} pages`);
     // One page is about character references: the Spanish style guide's table of how to write "á" (&#225;, &aacute;) in HTML.
@@ -106,10 +127,19 @@ describe('the digital.gov snapshot, imported and read', { skip: NO_SERVER || NO_
     const parser = new XMLParser({ ignoreAttributes: false, processEntities: true, htmlEntities: false, cdataPropName: false });
     const today = new Date().toISOString().slice(0, 10);
     const todayRfc = new Date().toUTCString().slice(0, 16);
-    for (const base of ['/library/feed', '/topics/social-media/feed', '/topics/accessibility/feed', '/topics/plain-language/feed', '/communities/social-media/library/feed']) {
+    for (const base of [
+      '/library/feed',
+      '/topics/social-media/feed',
+      '/topics/accessibility/feed',
+      '/topics/plain-language/feed',
+      '/communities/social-media/library/feed',
+    ]) {
       const rss = await get(`${base}.rss`);
       const atom = await get(`${base}.atom`);
-      const json = JSON.parse(await get(`${base}.json`)) as { version: string; items: Array<{ title: string; summary?: string; date_published: string; authors?: unknown[] }> };
+      const json = JSON.parse(await get(`${base}.json`)) as {
+        version: string;
+        items: Array<{ title: string; summary?: string; date_published: string; authors?: unknown[] }>;
+      };
       assert.equal(json.version, 'https://jsonfeed.org/version/1.1');
       for (const item of json.items) {
         for (const v of [item.title, item.summary ?? '']) assert.doesNotMatch(v, REFERENCE, `${base}.json: ${v}`);
@@ -127,7 +157,11 @@ describe('the digital.gov snapshot, imported and read', { skip: NO_SERVER || NO_
           assert.doesNotMatch(decodeHTMLStrict(typeof v === 'object' ? v['#text'] : String(v ?? '')), REFERENCE, `${base}.atom ${k}`);
         }
       }
-      for (const [f, body] of [['rss', rss], ['atom', atom], ['json', JSON.stringify(json)]] as const) {
+      for (const [f, body] of [
+        ['rss', rss],
+        ['atom', atom],
+        ['json', JSON.stringify(json)],
+      ] as const) {
         assert.ok(!body.includes(today) && !body.includes(todayRfc), `${base}.${f} claims today's date`);
       }
     }
@@ -142,7 +176,11 @@ describe('the digital.gov snapshot, imported and read', { skip: NO_SERVER || NO_
     assert.match(page, /<a href="https:\/\/digital\.gov\/topics\/social-media\/">social media<\/a>/, 'the featured topic is a link');
     const named = ['/communities', '/communities/social-media/speakers', '/communities/social-media/speakers/request', '/library', '/topics/social-media'];
     for (const p of named) assert.doesNotMatch(await get(p), /Join the Social Media(?! Community)/, p);
-    const article = (await pool().query<{ slug: string }>(`select a.slug from library_articles a join communities c on c.id = a.community_id where c.slug = 'social-media' and a.status = 'published' limit 1`)).rows[0]!;
+    const article = (
+      await pool().query<{ slug: string }>(
+        `select a.slug from library_articles a join communities c on c.id = a.community_id where c.slug = 'social-media' and a.status = 'published' limit 1`,
+      )
+    ).rows[0]!;
     const articlePage = await get(`/library/articles/${article.slug}`);
     assert.match(articlePage, /From the community <a href="\/communities\/social-media">Social Media<\/a>/);
     const feed = JSON.parse(await get('/communities/social-media/library/feed.json')) as { title: string };
@@ -158,10 +196,25 @@ describe('the digital.gov snapshot, imported and read', { skip: NO_SERVER || NO_
     const form = await visitor.get('/communities/social-media/speakers/request');
     await new Promise((r) => setTimeout(r, 1100));
     const sent = await visitor.request('POST', '/communities/social-media/speakers/request', {
-      _csrf: csrfToken(form.text), formStamp: hidden(form.text, 'formStamp'), website: '',
-      requesterName: 'Jordan Rivera', organization: 'State Communicators Association', email: 'jordan.rivera@statecomms.example.org', eventName: 'Summit 2027',
-      date: '2027-04-15', startTime: '14:00', endTime: '15:00', timeZone: 'America/Chicago', where: 'online', location: '',
-      audience: 'Communicators', audienceSize: '100', topic: 'Social media', format: 'keynote', press: 'no', notes: '',
+      _csrf: csrfToken(form.text),
+      formStamp: hidden(form.text, 'formStamp'),
+      website: '',
+      requesterName: 'Jordan Rivera',
+      organization: 'State Communicators Association',
+      email: 'jordan.rivera@statecomms.example.org',
+      eventName: 'Summit 2027',
+      date: '2027-04-15',
+      startTime: '14:00',
+      endTime: '15:00',
+      timeZone: 'America/Chicago',
+      where: 'online',
+      location: '',
+      audience: 'Communicators',
+      audienceSize: '100',
+      topic: 'Social media',
+      format: 'keynote',
+      press: 'no',
+      notes: '',
     });
     assert.equal(sent.status, 200, (sent.text.match(/(usa-error-message|usa-alert__text)[^>]*>[^<]*/g) ?? []).join('\n'));
     const ack = await sink.next('jordan.rivera@statecomms.example.org');

@@ -59,7 +59,9 @@ describe('socialgov events CLI', { skip: NO_SERVER || NO_SHARED }, () => {
     assert.equal((JSON.parse(list.stdout) as unknown[]).length, 3);
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const row = await c.query(`select e.time_zone, o.youtube_id, e.starts_at from events e join event_occurrences o on o.event_id = e.id where e.slug = 'uswds-monthly-call-march-2024'`);
+    const row = await c.query(
+      `select e.time_zone, o.youtube_id, e.starts_at from events e join event_occurrences o on o.event_id = e.id where e.slug = 'uswds-monthly-call-march-2024'`,
+    );
     await c.end();
     assert.equal(row.rows[0].youtube_id, 'M2_SVDc_eCM');
     assert.equal(row.rows[0].starts_at.toISOString(), '2024-03-21T18:00:00.000Z', '14:00 Eastern (EDT) on March 21, 2024');

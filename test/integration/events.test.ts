@@ -58,9 +58,15 @@ describe('events end to end', () => {
     Object.assign(coordinator, { base: platform.url });
     Object.assign(member, { base: platform.url });
     const pool = platform.db.pool;
-    for (const [email, name, role] of [['casey.lead@gsa.gov', 'Casey Lead', 'coordinator'], ['pat.doe@hhs.gov', 'Pat Doe', 'member']]) {
+    for (const [email, name, role] of [
+      ['casey.lead@gsa.gov', 'Casey Lead', 'coordinator'],
+      ['pat.doe@hhs.gov', 'Pat Doe', 'member'],
+    ]) {
       const m = await pool.query<{ id: string }>('insert into members (email, name) values ($1, $2) returning id', [email, name]);
-      await pool.query(`insert into memberships (community_id, member_id, status, role) select id, $1, 'active', $2 from communities where slug = 'social-media'`, [m.rows[0]!.id, role]);
+      await pool.query(
+        `insert into memberships (community_id, member_id, status, role) select id, $1, 'active', $2 from communities where slug = 'social-media'`,
+        [m.rows[0]!.id, role],
+      );
     }
     deps = { queue: platform.queue, config: testConfig({}), baseUrl: platform.url, secret: await cookieSecret(pool, undefined) };
     await signIn(coordinator, 'casey.lead@gsa.gov');
@@ -82,27 +88,78 @@ describe('events end to end', () => {
   });
 
   const officeHours = {
-    title: 'SocialGov office hours', slug: '', kind: 'office-hours', status: 'published', summary: 'Bring your social media questions.', deck: '', body: '## Agenda\n\nOpen questions.',
-    timeZone: NY, date: '2027-10-20', startTime: '14:00', endTime: '15:00', repeat: 'weekly', until: '', count: '', rrule: '', format: 'online',
-    venueName: '', venueRoom: '', venueAddress: '', venueCity: '', venueState: '', venueZip: '', venueMap: '', platform: 'zoom-gov', platformOther: '',
-    joinUrl: 'https://gsa.zoomgov.com/j/1234567890', captionsUrl: 'https://www.captionedtext.com/client/event.aspx?EventID=1', registration: 'members',
-    externalRegistrationUrl: '', capacity: '', offerHours: '', conductUrl: '', evaluationUrl: 'https://forms.example.gov/eval', host: 'SocialGov', organizer: 'GSA',
-    topics: 'social-media', presenters: 'Casey Lead | Community lead | GSA | casey.lead@gsa.gov\nGuest Speaker | Analyst | NARA', questions: '',
+    title: 'SocialGov office hours',
+    slug: '',
+    kind: 'office-hours',
+    status: 'published',
+    summary: 'Bring your social media questions.',
+    deck: '',
+    body: '## Agenda\n\nOpen questions.',
+    timeZone: NY,
+    date: '2027-10-20',
+    startTime: '14:00',
+    endTime: '15:00',
+    repeat: 'weekly',
+    until: '',
+    count: '',
+    rrule: '',
+    format: 'online',
+    venueName: '',
+    venueRoom: '',
+    venueAddress: '',
+    venueCity: '',
+    venueState: '',
+    venueZip: '',
+    venueMap: '',
+    platform: 'zoom-gov',
+    platformOther: '',
+    joinUrl: 'https://gsa.zoomgov.com/j/1234567890',
+    captionsUrl: 'https://www.captionedtext.com/client/event.aspx?EventID=1',
+    registration: 'members',
+    externalRegistrationUrl: '',
+    capacity: '',
+    offerHours: '',
+    conductUrl: '',
+    evaluationUrl: 'https://forms.example.gov/eval',
+    host: 'SocialGov',
+    organizer: 'GSA',
+    topics: 'social-media',
+    presenters: 'Casey Lead | Community lead | GSA | casey.lead@gsa.gov\nGuest Speaker | Analyst | NARA',
+    questions: '',
   };
 
   test('the event form explains every mistake next to its field and keeps what was typed', async () => {
     const page = await coordinator.get('/events/new?community=social-media');
     assert.equal(page.status, 200, page.text);
     const communityId = /name="communities" value="(\d+)"/.exec(page.text)![1]!;
-    const res = await coordinator.request('POST', '/events/new', { _csrf: csrfToken(page.text), ...officeHours, communities: communityId, title: '', date: '2027-13-40', endTime: '13:00', joinUrl: 'zoom link' });
+    const res = await coordinator.request('POST', '/events/new', {
+      _csrf: csrfToken(page.text),
+      ...officeHours,
+      communities: communityId,
+      title: '',
+      date: '2027-13-40',
+      endTime: '13:00',
+      joinUrl: 'zoom link',
+    });
     assert.equal(res.status, 400);
     assert.match(res.text, /Enter a title\./);
     assert.match(res.text, /Enter the date as year-month-day/);
     assert.match(res.text, /Enter a full web address starting with https:\/\//);
     assert.match(res.text, /value="zoom link"/);
-    const unknown = await coordinator.request('POST', '/events/new', { _csrf: csrfToken(page.text), ...officeHours, communities: communityId, presenters: 'Sam | Lead | GSA | nobody@gsa.gov' });
+    const unknown = await coordinator.request('POST', '/events/new', {
+      _csrf: csrfToken(page.text),
+      ...officeHours,
+      communities: communityId,
+      presenters: 'Sam | Lead | GSA | nobody@gsa.gov',
+    });
     assert.match(unknown.text, /No member has the address nobody@gsa.gov/);
-    const noTime = await coordinator.request('POST', '/events/new', { _csrf: csrfToken(page.text), ...officeHours, communities: communityId, date: '2027-03-14', startTime: '02:30' });
+    const noTime = await coordinator.request('POST', '/events/new', {
+      _csrf: csrfToken(page.text),
+      ...officeHours,
+      communities: communityId,
+      date: '2027-03-14',
+      startTime: '02:30',
+    });
     assert.match(noTime.text, /a time clocks skip is not allowed/, 'the hour skipped by DST is refused');
     // A member who does not coordinate cannot create events.
     assert.equal((await member.get('/events/new')).status, 403);
@@ -115,12 +172,20 @@ describe('events end to end', () => {
     assert.equal(created.status, 200, created.text);
     assert.match(created.url, /\/events\/socialgov-office-hours\/manage\?saved=1$/);
     assert.match(created.text, /The event is saved\./);
-    const presenters = await platform.db.pool.query(`select p.name, m.email from event_presenters p left join members m on m.id = p.member_id order by p.position`);
-    assert.deepEqual(presenters.rows, [{ name: 'Casey Lead', email: 'casey.lead@gsa.gov' }, { name: 'Guest Speaker', email: null }]);
+    const presenters = await platform.db.pool.query(
+      `select p.name, m.email from event_presenters p left join members m on m.id = p.member_id order by p.position`,
+    );
+    assert.deepEqual(presenters.rows, [
+      { name: 'Casey Lead', email: 'casey.lead@gsa.gov' },
+      { name: 'Guest Speaker', email: null },
+    ]);
 
     // Skip the second week (October 27).
     const manage = await coordinator.get('/events/socialgov-office-hours/manage');
-    const skipForm = /<form method="post" action="(\/events\/socialgov-office-hours\/sessions\/\d+)"[^>]*>\s*<input type="hidden" name="_csrf" value="[^"]+"\/?>\s*<input type="hidden" name="action" value="skip"\/?>\s*<button[^>]*>Skip Wednesday, October 27<\/button>/.exec(manage.text);
+    const skipForm =
+      /<form method="post" action="(\/events\/socialgov-office-hours\/sessions\/\d+)"[^>]*>\s*<input type="hidden" name="_csrf" value="[^"]+"\/?>\s*<input type="hidden" name="action" value="skip"\/?>\s*<button[^>]*>Skip Wednesday, October 27<\/button>/.exec(
+        manage.text,
+      );
     assert.ok(skipForm, 'a Skip button for October 27');
     const skipped = await coordinator.request('POST', skipForm[1]!, { _csrf: csrfToken(manage.text), action: 'skip' });
     assert.match(skipped.text, /The session is skipped\./);
@@ -137,7 +202,11 @@ describe('events end to end', () => {
     const registerHref = /<a class="usa-button" href="(\/events\/socialgov-office-hours\/register\?session=\d+)">Register<\/a>/.exec(eventPage.text)![1]!;
     const registerPage = await member.get(registerHref);
     assert.match(registerPage.text, /Registering as <strong>Pat Doe<\/strong>/);
-    const registered = await member.request('POST', '/events/socialgov-office-hours/register', { _csrf: csrfToken(registerPage.text), session: hidden(registerPage.text, 'session'), everySession: 'yes' });
+    const registered = await member.request('POST', '/events/socialgov-office-hours/register', {
+      _csrf: csrfToken(registerPage.text),
+      session: hidden(registerPage.text, 'session'),
+      everySession: 'yes',
+    });
     assert.equal(registered.status, 200, registered.text);
     assert.match(registered.text, /You are registered for SocialGov office hours \(\d+ sessions\)/);
 
@@ -175,7 +244,15 @@ describe('events end to end', () => {
 
     // Changing the time raises SEQUENCE and mails an updated invitation with the same UID.
     const edit = await coordinator.get('/events/socialgov-office-hours/edit');
-    const changed = await coordinator.request('POST', '/events/socialgov-office-hours/edit', { _csrf: csrfToken(edit.text), ...officeHours, repeat: 'custom', rrule: 'FREQ=WEEKLY;BYDAY=WE', startTime: '15:00', endTime: '16:00', communities: communityId });
+    const changed = await coordinator.request('POST', '/events/socialgov-office-hours/edit', {
+      _csrf: csrfToken(edit.text),
+      ...officeHours,
+      repeat: 'custom',
+      rrule: 'FREQ=WEEKLY;BYDAY=WE',
+      startTime: '15:00',
+      endTime: '16:00',
+      communities: communityId,
+    });
     assert.equal(changed.status, 200, changed.text);
     const update = await sink.next('pat.doe@hhs.gov');
     assert.equal(update.subject, 'Changed: SocialGov office hours');
@@ -185,10 +262,16 @@ describe('events end to end', () => {
     assert.match(updated, /DTSTART;TZID=America\/New_York:20271020T150000/);
 
     // Cancelling one session tells its registrants with a METHOD:CANCEL for that instance of the series.
-    const occs = (await (await fetch(`${platform.url}/api/v1/events/socialgov-office-hours/occurrences`)).json()) as { data: Array<{ id: number; startsAt: string }> };
+    const occs = (await (await fetch(`${platform.url}/api/v1/events/socialgov-office-hours/occurrences`)).json()) as {
+      data: Array<{ id: number; startsAt: string }>;
+    };
     const nov3 = occs.data.find((o) => o.startsAt === '2027-11-03T19:00:00.000Z')!;
     const sessionPage = await coordinator.get(`/events/socialgov-office-hours/sessions/${nov3.id}`);
-    const cancelForm = await coordinator.request('POST', `/events/socialgov-office-hours/sessions/${nov3.id}`, { _csrf: csrfToken(sessionPage.text), action: 'cancel', note: 'The team is at a conference.' });
+    const cancelForm = await coordinator.request('POST', `/events/socialgov-office-hours/sessions/${nov3.id}`, {
+      _csrf: csrfToken(sessionPage.text),
+      action: 'cancel',
+      note: 'The team is at a conference.',
+    });
     assert.match(cancelForm.text, /The session is cancelled; registrants were told\./);
     const cancelMail = await sink.next('pat.doe@hhs.gov');
     assert.match(cancelMail.subject, /^Cancelled: SocialGov office hours, Wednesday, November 3, 2027/);
@@ -200,16 +283,36 @@ describe('events end to end', () => {
     // Moving a session: a bad time is explained; a good one mails an updated invitation with the moved instance.
     const nov10 = occs.data.find((o) => o.startsAt === '2027-11-10T20:00:00.000Z')!;
     const movePage = await coordinator.get(`/events/socialgov-office-hours/sessions/${nov10.id}`);
-    const badMove = await coordinator.request('POST', `/events/socialgov-office-hours/sessions/${nov10.id}`, { _csrf: csrfToken(movePage.text), action: 'move', date: '2027-11-11', startTime: '11:00', endTime: '10:00' });
+    const badMove = await coordinator.request('POST', `/events/socialgov-office-hours/sessions/${nov10.id}`, {
+      _csrf: csrfToken(movePage.text),
+      action: 'move',
+      date: '2027-11-11',
+      startTime: '11:00',
+      endTime: '10:00',
+    });
     assert.equal(badMove.status, 400);
     assert.match(badMove.text, /The end time must be after the start time\./);
-    await coordinator.request('POST', `/events/socialgov-office-hours/sessions/${nov10.id}`, { _csrf: csrfToken(movePage.text), action: 'move', date: '2027-11-11', startTime: '10:00', endTime: '11:00' });
+    await coordinator.request('POST', `/events/socialgov-office-hours/sessions/${nov10.id}`, {
+      _csrf: csrfToken(movePage.text),
+      action: 'move',
+      date: '2027-11-11',
+      startTime: '10:00',
+      endTime: '11:00',
+    });
     const moved = unfold(await icsOf(await sink.next('pat.doe@hhs.gov')));
-    assert.deepEqual(icalStarts(moved, ny('2027-11-20T00:00')).map((d) => d.toISOString()), ['2027-10-20T19:00:00.000Z', '2027-11-11T15:00:00.000Z', '2027-11-17T20:00:00.000Z']);
+    assert.deepEqual(
+      icalStarts(moved, ny('2027-11-20T00:00')).map((d) => d.toISOString()),
+      ['2027-10-20T19:00:00.000Z', '2027-11-11T15:00:00.000Z', '2027-11-17T20:00:00.000Z'],
+    );
 
     // A message from the organizer reaches every registrant of the session.
     const regsPage = await coordinator.get('/events/socialgov-office-hours/registrants');
-    const sent = await coordinator.request('POST', '/events/socialgov-office-hours/message', { _csrf: csrfToken(regsPage.text), session: hidden(regsPage.text, 'session'), subject: 'Bring questions', body: 'Send us your questions in advance.' });
+    const sent = await coordinator.request('POST', '/events/socialgov-office-hours/message', {
+      _csrf: csrfToken(regsPage.text),
+      session: hidden(regsPage.text, 'session'),
+      subject: 'Bring questions',
+      body: 'Send us your questions in advance.',
+    });
     assert.match(sent.text, /Your message is on its way\./);
     assert.equal((await sink.next('pat.doe@hhs.gov')).subject, 'SocialGov office hours: Bring questions');
 
@@ -228,7 +331,10 @@ describe('events end to end', () => {
       const text = await res.text();
       assert.ok(!/[^\r]\n/.test(text), `${path}: CRLF`);
       assert.doesNotMatch(unfold(text), /zoomgov\.com\/j/, `${path}: public feeds leave out the join link`);
-      assert.deepEqual(icalStarts(text, ny('2027-11-12T00:00')).map((d) => d.toISOString()), ['2027-10-20T19:00:00.000Z', '2027-11-11T15:00:00.000Z']);
+      assert.deepEqual(
+        icalStarts(text, ny('2027-11-12T00:00')).map((d) => d.toISOString()),
+        ['2027-10-20T19:00:00.000Z', '2027-11-11T15:00:00.000Z'],
+      );
     }
     const mine = await member.get('/events/mine');
     const feed = /(http:\/\/\S+\/events\/my\/[0-9]+-[A-Za-z0-9_-]{43}\/calendar\.ics)/.exec(mine.text)![1]!;
@@ -237,7 +343,11 @@ describe('events end to end', () => {
     assert.equal((await fetch(feed.replace(/-[A-Za-z0-9_-]{43}/, `-${'x'.repeat(43)}`))).status, 404);
 
     // The JSON API lists the sessions (without the join link) and the OpenAPI document describes it.
-    type Listed = { total: number; links: { self: string; next: string | null; prev: string | null }; data: Array<{ event: { slug: string }; occurrence: { startsAt: string } }> };
+    type Listed = {
+      total: number;
+      links: { self: string; next: string | null; prev: string | null };
+      data: Array<{ event: { slug: string }; occurrence: { startsAt: string } }>;
+    };
     const list = (await (await fetch(`${platform.url}/api/v1/events?community=social-media&limit=3`)).json()) as Listed;
     assert.equal(list.data.length, 3);
     assert.equal(list.data[0]!.event.slug, 'socialgov-office-hours');
@@ -249,7 +359,10 @@ describe('events end to end', () => {
     assert.equal(list.links.prev, null);
     assert.equal(list.links.next, `${platform.url}/api/v1/events?community=social-media&limit=3&offset=3`);
     const second = (await (await fetch(list.links.next!)).json()) as Listed;
-    assert.deepEqual(second.data.map((d) => d.occurrence.startsAt), all.data.slice(3, 6).map((d) => d.occurrence.startsAt));
+    assert.deepEqual(
+      second.data.map((d) => d.occurrence.startsAt),
+      all.data.slice(3, 6).map((d) => d.occurrence.startsAt),
+    );
     assert.equal(second.links.prev, `${platform.url}/api/v1/events?community=social-media&limit=3&offset=0`);
     const last = (await (await fetch(`${platform.url}/api/v1/events?community=social-media&limit=3&offset=${all.total - 1}`)).json()) as Listed;
     assert.equal(last.data.length, 1);
@@ -257,7 +370,10 @@ describe('events end to end', () => {
     const one = await (await fetch(`${platform.url}/api/v1/events/socialgov-office-hours`)).text();
     assert.doesNotMatch(one, /zoomgov\.com\/j/);
     const occ = (await (await fetch(`${platform.url}/api/v1/events/socialgov-office-hours/occurrences`)).json()) as { data: Array<{ status: string }> };
-    assert.deepEqual(occ.data.slice(0, 3).map((o) => o.status), ['scheduled', 'skipped', 'cancelled']);
+    assert.deepEqual(
+      occ.data.slice(0, 3).map((o) => o.status),
+      ['scheduled', 'skipped', 'cancelled'],
+    );
     const badDate = await fetch(`${platform.url}/api/v1/events?from=yesterday`);
     assert.equal(badDate.status, 400);
     assert.match(((await badDate.json()) as { message: string }).message, /querystring\/from must match format "date-time"/);
@@ -268,9 +384,12 @@ describe('events end to end', () => {
     addFormats.default(ajv);
     ajv.addSchema(openapi, 'openapi');
     for (const [apiPath, url, status] of [
-      ['/api/v1/events', '/api/v1/events?community=social-media', '200'], ['/api/v1/events', '/api/v1/events?past=true', '200'],
-      ['/api/v1/events', '/api/v1/events?limit=2&offset=1', '200'], ['/api/v1/events', '/api/v1/events?limit=Infinity', '400'],
-      ['/api/v1/events/{slug}', '/api/v1/events/socialgov-office-hours', '200'], ['/api/v1/events/{slug}', '/api/v1/events/nope', '404'],
+      ['/api/v1/events', '/api/v1/events?community=social-media', '200'],
+      ['/api/v1/events', '/api/v1/events?past=true', '200'],
+      ['/api/v1/events', '/api/v1/events?limit=2&offset=1', '200'],
+      ['/api/v1/events', '/api/v1/events?limit=Infinity', '400'],
+      ['/api/v1/events/{slug}', '/api/v1/events/socialgov-office-hours', '200'],
+      ['/api/v1/events/{slug}', '/api/v1/events/nope', '404'],
       ['/api/v1/events/{slug}/occurrences', '/api/v1/events/socialgov-office-hours/occurrences', '200'],
     ] as const) {
       const res = await fetch(platform.url + url);
@@ -285,10 +404,17 @@ describe('events end to end', () => {
     const myReg = await member.get(linkIn(confirmation, `${platform.url}/events/registrations/`));
     assert.match(myReg.text, /All \d+ upcoming sessions/);
     const before = sink.messages.filter((m) => m.to.includes('pat.doe@hhs.gov')).length;
-    const gone = await member.request('POST', /action="(\/events\/registrations\/\d+\/cancel)"/.exec(myReg.text)![1]!, { _csrf: csrfToken(myReg.text), t: hidden(myReg.text, 't'), scope: 'all' });
+    const gone = await member.request('POST', /action="(\/events\/registrations\/\d+\/cancel)"/.exec(myReg.text)![1]!, {
+      _csrf: csrfToken(myReg.text),
+      t: hidden(myReg.text, 't'),
+      scope: 'all',
+    });
     assert.match(gone.text, /All your upcoming sessions are cancelled\./);
     const myData = JSON.parse((await member.get('/account/data.json')).text) as { eventRegistrations: Array<{ event: string; status: string }> };
-    assert.ok(myData.eventRegistrations.length > 1 && myData.eventRegistrations.every((r) => r.event === 'socialgov-office-hours' && r.status === 'cancelled'), '"download my data" holds the registrations');
+    assert.ok(
+      myData.eventRegistrations.length > 1 && myData.eventRegistrations.every((r) => r.event === 'socialgov-office-hours' && r.status === 'cancelled'),
+      '"download my data" holds the registrations',
+    );
     const seriesCancel = unfold(await icsOf(await sink.next('pat.doe@hhs.gov')));
     assert.match(seriesCancel, /METHOD:CANCEL/);
     assert.match(seriesCancel, new RegExp(`UID:${uid.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\r\n`));
@@ -301,25 +427,63 @@ describe('events end to end', () => {
     const page = await coordinator.get('/events/new');
     const communityId = /name="communities" value="(\d+)"/.exec(page.text)![1]!;
     const summit = {
-      ...officeHours, title: 'SocialGov Summit 2027', kind: 'summit', repeat: 'none', date: '2027-11-04', startTime: '09:00', endTime: '16:30',
-      format: 'in-person', venueName: 'U.S. General Services Administration', venueRoom: '1461', venueAddress: '1800 F Street NW', venueCity: 'Washington', venueState: 'DC', venueZip: '20405',
-      platform: '', joinUrl: '', registration: 'public', capacity: '1', offerHours: '24', conductUrl: 'https://www.example.gov/conduct', questions: '* What do you hope to learn?', communities: communityId,
+      ...officeHours,
+      title: 'SocialGov Summit 2027',
+      kind: 'summit',
+      repeat: 'none',
+      date: '2027-11-04',
+      startTime: '09:00',
+      endTime: '16:30',
+      format: 'in-person',
+      venueName: 'U.S. General Services Administration',
+      venueRoom: '1461',
+      venueAddress: '1800 F Street NW',
+      venueCity: 'Washington',
+      venueState: 'DC',
+      venueZip: '20405',
+      platform: '',
+      joinUrl: '',
+      registration: 'public',
+      capacity: '1',
+      offerHours: '24',
+      conductUrl: 'https://www.example.gov/conduct',
+      questions: '* What do you hope to learn?',
+      communities: communityId,
     };
     const res = await coordinator.request('POST', '/events/new', { _csrf: csrfToken(page.text), ...summit });
     assert.equal(res.status, 200, res.text);
     const guest = new WebClient(platform.url);
     const register = async (name: string, email: string, extra: Record<string, string> = {}) => {
       const p = await guest.get('/events/socialgov-summit-2027/register');
-      return guest.request('POST', '/events/socialgov-summit-2027/register', { _csrf: csrfToken(p.text), session: hidden(p.text, 'session'), name, email, agency: 'EPA', conductAck: 'yes', q_q1: 'Metrics', ...extra });
+      return guest.request('POST', '/events/socialgov-summit-2027/register', {
+        _csrf: csrfToken(p.text),
+        session: hidden(p.text, 'session'),
+        name,
+        email,
+        agency: 'EPA',
+        conductAck: 'yes',
+        q_q1: 'Metrics',
+        ...extra,
+      });
     };
     const bad = await register('', 'not-an-address', { conductAck: '', q_q1: '' });
     assert.equal(bad.status, 400);
-    for (const m of ['Enter your name.', 'Enter an email address like name@agency.gov.', 'Confirm that you have read the code of conduct to register.', 'Answer “What do you hope to learn?”.']) assert.ok(bad.text.includes(m), m);
+    for (const m of [
+      'Enter your name.',
+      'Enter an email address like name@agency.gov.',
+      'Confirm that you have read the code of conduct to register.',
+      'Answer “What do you hope to learn?”.',
+    ])
+      assert.ok(bad.text.includes(m), m);
     assert.match(bad.text, /value="not-an-address"/);
     for (const name of ['Eve\r\nEvil', 'Eve\u001b[2J', 'Eve \u202eliveE']) {
       const refused = await register(name, 'eve@epa.gov');
       assert.equal(refused.status, 400, JSON.stringify(name));
-      assert.match(refused.text, /Your name can’t contain (line breaks, tabs or other control characters|characters that change the direction of the text)/, JSON.stringify(name));
+      assert.match(
+        refused.text,
+        /Your name can’t contain (line breaks, tabs or other control characters|characters that change the direction of the text)/,
+        JSON.stringify(name),
+      );
     }
 
     assert.match((await register('Ana Alvarez', 'ana@epa.gov', { needsAsl: 'yes' })).text, /Check your email/);
@@ -340,7 +504,10 @@ describe('events end to end', () => {
     // Ana cancels from her link: she gets a METHOD:CANCEL; Ben is offered the seat.
     const manage = await guest.get(linkIn(anaMail, `${platform.url}/events/registrations/`));
     assert.match(manage.text, /You are registered\./);
-    const cancelled = await guest.request('POST', /action="(\/events\/registrations\/\d+\/cancel)"/.exec(manage.text)![1]!, { _csrf: csrfToken(manage.text), t: hidden(manage.text, 't') });
+    const cancelled = await guest.request('POST', /action="(\/events\/registrations\/\d+\/cancel)"/.exec(manage.text)![1]!, {
+      _csrf: csrfToken(manage.text),
+      t: hidden(manage.text, 't'),
+    });
     assert.match(cancelled.text, /Your registration is cancelled\./);
     assert.match(await icsOf(await sink.next('ana@epa.gov')), /METHOD:CANCEL/);
     const offer = await sink.next('ben@epa.gov');
@@ -353,7 +520,10 @@ describe('events end to end', () => {
     const cyOffer = await sink.next('cy@epa.gov');
     const cyPage = await guest.get(linkIn(cyOffer, `${platform.url}/events/registrations/`));
     assert.match(cyPage.text, /A seat is held for you/);
-    const confirmed = await guest.request('POST', /action="(\/events\/registrations\/\d+\/confirm)"/.exec(cyPage.text)![1]!, { _csrf: csrfToken(cyPage.text), t: hidden(cyPage.text, 't') });
+    const confirmed = await guest.request('POST', /action="(\/events\/registrations\/\d+\/confirm)"/.exec(cyPage.text)![1]!, {
+      _csrf: csrfToken(cyPage.text),
+      t: hidden(cyPage.text, 't'),
+    });
     assert.match(confirmed.text, /Your seat is confirmed\./);
     assert.match(await icsOf(await sink.next('cy@epa.gov')), /METHOD:REQUEST/);
 
@@ -362,7 +532,10 @@ describe('events end to end', () => {
     assert.match(regs.text, /Cy Chen/);
     const sessionId = /registrants\.csv\?session=(\d+)/.exec(regs.text)![1]!;
     const regId = /action="\/events\/socialgov-summit-2027\/registrants\/(\d+)\/attendance"/.exec(regs.text)![1]!;
-    const checkIn = await coordinator.request('POST', `/events/socialgov-summit-2027/registrants/${regId}/attendance`, { _csrf: csrfToken(regs.text), attended: 'yes' });
+    const checkIn = await coordinator.request('POST', `/events/socialgov-summit-2027/registrants/${regId}/attendance`, {
+      _csrf: csrfToken(regs.text),
+      attended: 'yes',
+    });
     assert.match(checkIn.text, /Attendance is saved\./);
     const csv = await coordinator.get(`/events/socialgov-summit-2027/registrants.csv?session=${sessionId}`);
     assert.match(csv.text, /^name,email,agency,status/);
@@ -372,18 +545,39 @@ describe('events end to end', () => {
     assert.equal((await guest.get(`/events/registrations/${regId}?t=${'a'.repeat(43)}`)).status, 404);
     // Cancelling the whole event tells everyone registered, with a METHOD:CANCEL.
     const edit = await coordinator.get('/events/socialgov-summit-2027/edit');
-    const cancelledEvent = await coordinator.request('POST', '/events/socialgov-summit-2027/edit', { _csrf: csrfToken(edit.text), ...summit, slug: 'socialgov-summit-2027', status: 'cancelled' });
+    const cancelledEvent = await coordinator.request('POST', '/events/socialgov-summit-2027/edit', {
+      _csrf: csrfToken(edit.text),
+      ...summit,
+      slug: 'socialgov-summit-2027',
+      status: 'cancelled',
+    });
     assert.equal(cancelledEvent.status, 200, cancelledEvent.text);
     const cyCancel = await sink.next('cy@epa.gov');
     assert.match(cyCancel.subject, /^Cancelled: SocialGov Summit 2027/);
     assert.match(cyCancel.text, /SocialGov Summit 2027 is cancelled\./);
     assert.match(await icsOf(cyCancel), /METHOD:CANCEL[\s\S]*STATUS:CANCELLED/);
     assert.match((await guest.get('/events/socialgov-summit-2027')).text, /This event is cancelled\./);
-    await coordinator.request('POST', '/events/socialgov-summit-2027/edit', { _csrf: csrfToken(edit.text), ...summit, slug: 'socialgov-summit-2027', status: 'published' });
+    await coordinator.request('POST', '/events/socialgov-summit-2027/edit', {
+      _csrf: csrfToken(edit.text),
+      ...summit,
+      slug: 'socialgov-summit-2027',
+      status: 'published',
+    });
     assert.match((await sink.next('cy@epa.gov')).text, /changed the status \(the event is back on\) of SocialGov Summit 2027/);
     const audit = await platform.db.pool.query(`select action from audit_log where action like 'event.%' order by id`);
-    for (const a of ['event.create.web', 'event.register', 'event.registration.cancel', 'event.waitlist.offer', 'event.waitlist.expire', 'event.waitlist.confirm', 'event.registration.attendance']) {
-      assert.ok(audit.rows.some((r) => r.action === a), a);
+    for (const a of [
+      'event.create.web',
+      'event.register',
+      'event.registration.cancel',
+      'event.waitlist.offer',
+      'event.waitlist.expire',
+      'event.waitlist.confirm',
+      'event.registration.attendance',
+    ]) {
+      assert.ok(
+        audit.rows.some((r) => r.action === a),
+        a,
+      );
     }
   });
 
@@ -391,14 +585,34 @@ describe('events end to end', () => {
   // in got a calendar invitation. A guest's seat now waits for the address to be confirmed.
   describe('guests of a public event confirm their address first', () => {
     const visitor = new WebClient('');
-    const seats = async () => Number((await platform.db.pool.query<{ n: string }>(
-      `select count(*) as n from event_registrations r join event_occurrences o on o.id = r.occurrence_id join events e on e.id = o.event_id
-        where e.slug = 'open-data-webinar' and r.status in ('registered', 'offered')`)).rows[0]!.n);
-    const invitationsTo = async (pattern: string) => Number((await platform.db.pool.query<{ n: string }>(
-      `select count(*) as n from mail_queue where message->>'to' ilike $1 and message::text like '%text/calendar%'`, [pattern])).rows[0]!.n);
+    const seats = async () =>
+      Number(
+        (
+          await platform.db.pool.query<{ n: string }>(
+            `select count(*) as n from event_registrations r join event_occurrences o on o.id = r.occurrence_id join events e on e.id = o.event_id
+        where e.slug = 'open-data-webinar' and r.status in ('registered', 'offered')`,
+          )
+        ).rows[0]!.n,
+      );
+    const invitationsTo = async (pattern: string) =>
+      Number(
+        (
+          await platform.db.pool.query<{ n: string }>(
+            `select count(*) as n from mail_queue where message->>'to' ilike $1 and message::text like '%text/calendar%'`,
+            [pattern],
+          )
+        ).rows[0]!.n,
+      );
     const register = async (name: string, email: string, extra: Record<string, string> = {}) => {
       const p = await visitor.get('/events/open-data-webinar/register');
-      return visitor.request('POST', '/events/open-data-webinar/register', { _csrf: csrfToken(p.text), session: hidden(p.text, 'session'), name, email, agency: 'Example', ...extra });
+      return visitor.request('POST', '/events/open-data-webinar/register', {
+        _csrf: csrfToken(p.text),
+        session: hidden(p.text, 'session'),
+        name,
+        email,
+        agency: 'Example',
+        ...extra,
+      });
     };
     /** Each test starts with no registrations counted against anyone's rate limit. */
     const freshLimits = () => platform.db.pool.query(`delete from rate_events where key like 'event-register:%'`);
@@ -407,18 +621,45 @@ describe('events end to end', () => {
       Object.assign(visitor, { base: platform.url });
       const pool = platform.db.pool;
       const community = await pool.query<{ id: string }>(`select id from communities where slug = 'social-media'`);
-      await inTransaction(pool, (tx) => createEvent(tx, SYSTEM, {
-        slug: 'open-data-webinar', kind: 'webinar', status: 'published', title: 'Open data webinar', body: 'Finding and using federal open data.', timeZone: NY,
-        startsAt: ny('2027-12-01T14:00'), endsAt: ny('2027-12-01T15:00'), topics: [], format: 'online', venue: {}, platform: 'zoom-gov', joinUrl: 'https://gsa.zoomgov.com/j/5550001111',
-        registration: 'public', capacity: 10, recorded: false, questions: [], communityIds: [Number(community.rows[0]!.id)], presenters: [], extra: {},
-      }, { source: 'cli' }));
+      await inTransaction(pool, (tx) =>
+        createEvent(
+          tx,
+          SYSTEM,
+          {
+            slug: 'open-data-webinar',
+            kind: 'webinar',
+            status: 'published',
+            title: 'Open data webinar',
+            body: 'Finding and using federal open data.',
+            timeZone: NY,
+            startsAt: ny('2027-12-01T14:00'),
+            endsAt: ny('2027-12-01T15:00'),
+            topics: [],
+            format: 'online',
+            venue: {},
+            platform: 'zoom-gov',
+            joinUrl: 'https://gsa.zoomgov.com/j/5550001111',
+            registration: 'public',
+            capacity: 10,
+            recorded: false,
+            questions: [],
+            communityIds: [Number(community.rows[0]!.id)],
+            presenters: [],
+            extra: {},
+          },
+          { source: 'cli' },
+        ),
+      );
     });
 
     test('15 guests typed in from one IP address cannot take the 10 seats', async () => {
       await freshLimits();
       const answers: WebResponse[] = [];
       for (let i = 1; i <= 15; i++) answers.push(await register(`Guest ${i}`, `guest${i}@example.com`));
-      assert.deepEqual(answers.map((a) => a.status), [...Array<number>(10).fill(200), ...Array<number>(5).fill(429)]);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [...Array<number>(10).fill(200), ...Array<number>(5).fill(429)],
+      );
       assert.match(answers[0]!.text, /Check your email/);
       assert.equal(await seats(), 0, 'no seat is taken before an address is confirmed');
       assert.equal(await invitationsTo('guest%@example.com'), 0, 'no calendar invitation to an address nobody confirmed');
@@ -481,7 +722,10 @@ describe('events end to end', () => {
       assert.match(stale.text, /use the link in the newest email/);
       const before = await seats();
       const page = await visitor.get(linkIn(second, `${platform.url}/events/registrations/confirm?token=`));
-      assert.match((await visitor.request('POST', '/events/registrations/confirm', { _csrf: csrfToken(page.text), token: hidden(page.text, 'token') })).text, /You are registered/);
+      assert.match(
+        (await visitor.request('POST', '/events/registrations/confirm', { _csrf: csrfToken(page.text), token: hidden(page.text, 'token') })).text,
+        /You are registered/,
+      );
       assert.equal(await seats(), before + 1);
       await sink.next('fay@example.org'); // the invitation
       // Registering again once registered: the same answer on the page (it does not tell a stranger who is registered), the link by mail.
@@ -551,11 +795,17 @@ describe('events end to end', () => {
       assert.equal(list.status, 200);
       assert.match(list.text, /Eli Evans/);
       assert.doesNotMatch(list.text, /watches|dana@example\.org/, 'a guest who has not confirmed is not listed');
-      const waiting = (await platform.db.pool.query<{ n: string }>(
-        `select count(*) as n from event_registration_requests q join event_occurrences o on o.id = q.occurrence_id join events e on e.id = o.event_id
-          where e.slug = 'open-data-webinar' and q.confirmed_at is null and q.expires_at > now()`)).rows[0]!.n;
+      const waiting = (
+        await platform.db.pool.query<{ n: string }>(
+          `select count(*) as n from event_registration_requests q join event_occurrences o on o.id = q.occurrence_id join events e on e.id = o.event_id
+          where e.slug = 'open-data-webinar' and q.confirmed_at is null and q.expires_at > now()`,
+        )
+      ).rows[0]!.n;
       assert.ok(Number(waiting) >= 1, `waiting: ${waiting}`);
-      assert.ok(list.text.includes(`${Number(waiting) === 1 ? '1 guest has' : `${waiting} guests have`} asked to register but not yet confirmed their email address.`), /<p>[^<]*asked to register[^<]*<\/p>/.exec(list.text)?.[0] ?? 'no count on the page');
+      assert.ok(
+        list.text.includes(`${Number(waiting) === 1 ? '1 guest has' : `${waiting} guests have`} asked to register but not yet confirmed their email address.`),
+        /<p>[^<]*asked to register[^<]*<\/p>/.exec(list.text)?.[0] ?? 'no count on the page',
+      );
       const session = /registrants\.csv\?session=(\d+)/.exec(list.text)![1]!;
       const csv = await coordinator.get(`/events/open-data-webinar/registrants.csv?session=${session}`);
       assert.match(csv.text, /Eli Evans,eli@example.org/);
@@ -565,7 +815,8 @@ describe('events end to end', () => {
     test('the minute job forgets requests a week after their link expired, and no sooner', async () => {
       const pool = platform.db.pool;
       const stillThere = async (email: string) => (await pool.query('select 1 from event_registration_requests where email = $1', [email])).rows.length === 1;
-      const idaExpired = (await pool.query<{ expires_at: Date }>(`select expires_at from event_registration_requests where email = 'ida@example.org'`)).rows[0]!.expires_at;
+      const idaExpired = (await pool.query<{ expires_at: Date }>(`select expires_at from event_registration_requests where email = 'ida@example.org'`)).rows[0]!
+        .expires_at;
       const week = 7 * 24 * 3600 * 1000;
       assert.equal(await forgetOldGuestRequests(pool, new Date(idaExpired.getTime() + week - 60_000)), 0);
       assert.equal(await forgetOldGuestRequests(pool, new Date(idaExpired.getTime() + week + 60_000)), 1);
@@ -601,7 +852,11 @@ describe('events end to end', () => {
     const zoneHref = /href="(\/events\/time-zone\?[^"]+)"/.exec(eventHtml)![1]!.replace(/&amp;/g, '&');
     const zonePage = await anon.get(zoneHref);
     assert.match(zonePage.text, /<option value="America\/New_York" selected>/, 'the event’s own zone is chosen until the visitor picks one');
-    const shown = await anon.request('POST', '/events/time-zone', { _csrf: csrfToken(zonePage.text), tz: 'America/Los_Angeles', back: hidden(zonePage.text, 'back') });
+    const shown = await anon.request('POST', '/events/time-zone', {
+      _csrf: csrfToken(zonePage.text),
+      tz: 'America/Los_Angeles',
+      back: hidden(zonePage.text, 'back'),
+    });
     assert.match(shown.url, /\/events\/socialgov-summit-2027$/);
     assert.match(shown.text, /Your time: Thursday, November 4, 2027, 6:00 AM – 1:30 PM PDT/);
     await platform.db.pool.query(`update events set status = 'draft' where slug = 'socialgov-summit-2027'`);

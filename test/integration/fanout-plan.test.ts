@@ -35,7 +35,15 @@ describe('fan-out planning in slices', () => {
     await migrate(db.pool);
     await seedDefaultCommunity(db.pool);
     list = (await listByLocalPart(db.pool, 'social-media'))!;
-    ctx = { pool: db.pool, config, queue: { send: async () => null }, domain: DOMAIN, baseUrl: 'https://socialgov.test.gov', dkim: [], secret: 'test-secret-'.repeat(3) } as unknown as ListContext;
+    ctx = {
+      pool: db.pool,
+      config,
+      queue: { send: async () => null },
+      domain: DOMAIN,
+      baseUrl: 'https://socialgov.test.gov',
+      dkim: [],
+      secret: 'test-secret-'.repeat(3),
+    } as unknown as ListContext;
     await addMembers(db.pool, 'social-media', MEMBERS);
     await db.pool.query(`update memberships set status = 'left' where member_id = (select id from members where email = 'p0007@agency.gov')`);
     await db.pool.query(`update lists set send_to_poster = false where id = $1`, [list.id]); // as for a list whose posters do not want their own posts
@@ -48,8 +56,17 @@ describe('fan-out planning in slices', () => {
   async function post(n: number): Promise<number> {
     const { postId } = await inTransaction(db.pool, (tx) =>
       acceptPost(tx, ctx, list, {
-        incomingId: null, raw: Buffer.from(`From: p0000@agency.gov\r\nSubject: plan ${n}\r\n\r\nHello\r\n`), messageId: `<plan-${n}@agency.gov>`, inReplyTo: null, references: [],
-        subject: `plan ${n}`, fromAddress: 'p0000@agency.gov', fromName: null, memberId: null, sentAt: new Date(), auth: null,
+        incomingId: null,
+        raw: Buffer.from(`From: p0000@agency.gov\r\nSubject: plan ${n}\r\n\r\nHello\r\n`),
+        messageId: `<plan-${n}@agency.gov>`,
+        inReplyTo: null,
+        references: [],
+        subject: `plan ${n}`,
+        fromAddress: 'p0000@agency.gov',
+        fromName: null,
+        memberId: null,
+        sentAt: new Date(),
+        auth: null,
       }),
     );
     return postId;

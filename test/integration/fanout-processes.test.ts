@@ -47,7 +47,14 @@ describe('fan-out survives kill -9 and shares work between processes', { skip: N
   });
 
   const env = (extra: Record<string, string> = {}) => ({
-    DATABASE_URL: db.url, SOCIALGOV_DATA_DIR: dir, SMTP_URL: sink.url, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', RELAY_CONNECTIONS: '4', LOG_LEVEL: 'warn', ...extra,
+    DATABASE_URL: db.url,
+    SOCIALGOV_DATA_DIR: dir,
+    SMTP_URL: sink.url,
+    LIST_DOMAIN: DOMAIN,
+    SMTP_IN_PORT: '0',
+    RELAY_CONNECTIONS: '4',
+    LOG_LEVEL: 'warn',
+    ...extra,
   });
 
   test('kill -9 twice mid fan-out: every member ends with the post, none lost', async () => {
@@ -55,7 +62,14 @@ describe('fan-out survives kill -9 and shares work between processes', { skip: N
     running.push(serve);
     const members = Array.from({ length: 1500 }, (_, i) => `m${String(i).padStart(4, '0')}@agency.gov`);
     await addMembers(pool, 'social-media', members);
-    await postMail({ port: smtpPortOf(serve), from: 'm0000@agency.gov', to: `social-media@${DOMAIN}`, subject: 'Crash test', text: 'One copy each.', messageId: '<crash@agency.gov>' });
+    await postMail({
+      port: smtpPortOf(serve),
+      from: 'm0000@agency.gov',
+      to: `social-media@${DOMAIN}`,
+      subject: 'Crash test',
+      text: 'One copy each.',
+      messageId: '<crash@agency.gov>',
+    });
     const kills: number[] = [];
     for (const at of [300, 900]) {
       await waitFor(`${at} copies`, async () => sink.total() >= at, 60_000);
@@ -87,16 +101,27 @@ describe('fan-out survives kill -9 and shares work between processes', { skip: N
     const members = Array.from({ length: 2000 }, (_, i) => `w${String(i).padStart(4, '0')}@agency.gov`);
     await addMembers(pool, 'social-media', members);
     await pool.query(`update memberships set status = 'left' where member_id in (select id from members where email like 'm%@agency.gov')`);
-    await postMail({ port: smtpPortOf(web), from: 'w0000@agency.gov', to: `social-media@${DOMAIN}`, subject: 'Shared', text: 'Two workers.', messageId: '<shared@agency.gov>' });
+    await postMail({
+      port: smtpPortOf(web),
+      from: 'w0000@agency.gov',
+      to: `social-media@${DOMAIN}`,
+      subject: 'Shared',
+      text: 'Two workers.',
+      messageId: '<shared@agency.gov>',
+    });
     const { rows: post } = await waitFor('post planned', async () => {
       const r = await pool.query(`select id from posts where message_id = '<shared@agency.gov>' and planned_at is not null`);
       return r.rows.length ? r : undefined;
     });
     const postId = post[0].id;
-    await waitFor('all delivered', async () => {
-      const r = await pool.query(`select count(*)::int as n from deliveries where ref_id = $1 and status = 'sent'`, [postId]);
-      return r.rows[0].n === members.length;
-    }, 120_000);
+    await waitFor(
+      'all delivered',
+      async () => {
+        const r = await pool.query(`select count(*)::int as n from deliveries where ref_id = $1 and status = 'sent'`, [postId]);
+        return r.rows[0].n === members.length;
+      },
+      120_000,
+    );
     await new Promise((r) => setTimeout(r, 500));
     for (const m of members) assert.equal(sink.copies.get(m)?.get('<shared@agency.gov>'), 1, `${m} got exactly one copy`);
     const runners = await pool.query(`select split_part(claimed_by, ':', 2) as pid, count(*)::int as n from deliveries where ref_id = $1 group by 1`, [postId]);

@@ -24,7 +24,7 @@ const ATTACK = '<script>alert(1)</script><img src=x onerror=alert(1)>';
 const MARKUP = /<script|<img[^>]*onerror/i;
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', processEntities: true, htmlEntities: false });
-const list = <T,>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 const text = (x: unknown): string => (typeof x === 'object' && x !== null ? String((x as Record<string, unknown>)['#text'] ?? '') : String(x ?? ''));
 
 /** The fields of an RSS or Atom document a reader treats as HTML, as the reader gets them (XML decoded). */
@@ -40,7 +40,18 @@ function htmlFields(xml: string): Array<[string, string]> {
   }
   if (doc.feed) {
     const entries = list(doc.feed.entry as Array<Record<string, unknown>>);
-    for (const [where, el] of [['feed title', doc.feed.title], ['feed subtitle', doc.feed.subtitle], ...entries.flatMap((e) => [['entry title', e.title], ['entry summary', e.summary], ['entry content', e.content]] as const)] as const) {
+    for (const [where, el] of [
+      ['feed title', doc.feed.title],
+      ['feed subtitle', doc.feed.subtitle],
+      ...entries.flatMap(
+        (e) =>
+          [
+            ['entry title', e.title],
+            ['entry summary', e.summary],
+            ['entry content', e.content],
+          ] as const,
+      ),
+    ] as const) {
       const type = typeof el === 'object' && el !== null ? (el as Record<string, unknown>)['@type'] : undefined;
       if (type === 'html' || type === 'xhtml') out.push([where, text(el)]);
     }
@@ -63,13 +74,23 @@ describe('feeds carry typed text as text', { skip: NO_SERVER }, () => {
     const files = writeLibraryFixture(dir);
     const hostile = path.join(dir, 'content/news/2024/02/2024-02-01-hostile.md');
     mkdirSync(path.dirname(hostile), { recursive: true });
-    writeFileSync(hostile, `---\nslug: hostile\ndate: 2024-02-01 09:00:00 -0500\ntitle: ${JSON.stringify(`Tips ${ATTACK}`)}\nsummary: ${JSON.stringify(`Summary ${ATTACK}`)}\nauthors:\n  - jherman\ntopics:\n  - social-media\n---\n\nBody ${ATTACK}\n`);
+    writeFileSync(
+      hostile,
+      `---\nslug: hostile\ndate: 2024-02-01 09:00:00 -0500\ntitle: ${JSON.stringify(`Tips ${ATTACK}`)}\nsummary: ${JSON.stringify(`Summary ${ATTACK}`)}\nauthors:\n  - jherman\ntopics:\n  - social-media\n---\n\nBody ${ATTACK}\n`,
+    );
     const community = (await pool.query<{ id: string }>(`select id from communities where slug = 'social-media'`)).rows[0]!.id;
     await applyImport(pool, SYSTEM, planImport(files), { communityId: Number(community) });
     assert.equal((await pool.query(`select count(*)::int as n from library_articles where slug = 'hostile' and status = 'published'`)).rows[0].n, 1);
 
     const lst = (await listByLocalPart(pool, 'social-media'))!;
-    await importMbox(pool, lst, mboxOf([{ id: 'h@x', from: `"${ATTACK.replaceAll('"', '')}" <mallory@agency.gov>`, subject: `Hello ${ATTACK}`, date: '2024-03-04T15:00:00Z', text: 'Hi.' }]), SYSTEM);
+    await importMbox(
+      pool,
+      lst,
+      mboxOf([
+        { id: 'h@x', from: `"${ATTACK.replaceAll('"', '')}" <mallory@agency.gov>`, subject: `Hello ${ATTACK}`, date: '2024-03-04T15:00:00Z', text: 'Hi.' },
+      ]),
+      SYSTEM,
+    );
     const m = await pool.query<{ id: string }>(`insert into members (email, name) values ('reader@agency.gov', 'Reader') returning id`);
     await pool.query(`insert into memberships (community_id, member_id, status) values ($1, $2, 'active')`, [community, m.rows[0]!.id]);
     archiveFeed = `/archives/social-media/feed/${await createFeedToken(pool, SYSTEM, lst.id, Number(m.rows[0]!.id))}`;
@@ -90,7 +111,10 @@ describe('feeds carry typed text as text', { skip: NO_SERVER }, () => {
         assert.ok(title, `${ext}: the article is in the feed`);
         // A reader decodes the escaped text once and shows the characters, not markup.
         assert.equal(title[1], 'Tips &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;', ext);
-        assert.ok(fields.some(([k, v]) => /description|summary/.test(k) && v.startsWith('Summary &lt;script&gt;')), `${ext}: the summary is escaped`);
+        assert.ok(
+          fields.some(([k, v]) => /description|summary/.test(k) && v.startsWith('Summary &lt;script&gt;')),
+          `${ext}: the summary is escaped`,
+        );
         for (const [where, v] of fields) assert.doesNotMatch(v, MARKUP, `${base}.${ext} ${where}`);
       }
       const json = (await (await fetch(`${platform.url}${base}.json`)).json()) as { items: Array<{ title: string; summary: string; content_html: string }> };
@@ -104,8 +128,14 @@ describe('feeds carry typed text as text', { skip: NO_SERVER }, () => {
     const res = await fetch(platform.url + archiveFeed);
     assert.equal(res.status, 200);
     const fields = htmlFields(await res.text());
-    assert.ok(fields.some(([k, v]) => k === 'entry title' && v.startsWith('Hello &lt;script&gt;')), JSON.stringify(fields));
-    assert.ok(fields.some(([k, v]) => k === 'entry summary' && v.includes('&lt;img src=x onerror=alert(1)&gt;')), JSON.stringify(fields));
+    assert.ok(
+      fields.some(([k, v]) => k === 'entry title' && v.startsWith('Hello &lt;script&gt;')),
+      JSON.stringify(fields),
+    );
+    assert.ok(
+      fields.some(([k, v]) => k === 'entry summary' && v.includes('&lt;img src=x onerror=alert(1)&gt;')),
+      JSON.stringify(fields),
+    );
     for (const [where, v] of fields) assert.doesNotMatch(v, MARKUP, where);
   });
 });

@@ -52,7 +52,9 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     if (known) return known;
     const client = new WebClient(local);
     await client.submit('/signin', '/signin', { email });
-    const mail = await waitFor('sign-in mail', async () => sink.messages.find((m) => m.to.includes(email) && /sign-in link/.test(m.subject) && !usedLinks.has(m)));
+    const mail = await waitFor('sign-in mail', async () =>
+      sink.messages.find((m) => m.to.includes(email) && /sign-in link/.test(m.subject) && !usedLinks.has(m)),
+    );
     usedLinks.add(mail);
     const page = await client.get(linkIn(mail, `${SITE}/signin/confirm?token=`).replace(SITE, local));
     await client.request('POST', '/signin/confirm', { _csrf: hidden(page.text, '_csrf'), token: hidden(page.text, 'token') });
@@ -62,22 +64,36 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
 
   /** Who got a copy of the post with this Message-ID (not notices about it). */
   const receivers = (messageId: string) =>
-    sink.messages.filter((m) => m.headers.get('message-id') === messageId && !m.subject.startsWith('Your message')).flatMap((m) => m.to).sort();
+    sink.messages
+      .filter((m) => m.headers.get('message-id') === messageId && !m.subject.startsWith('Your message'))
+      .flatMap((m) => m.to)
+      .sort();
 
   async function delivered(messageId: string, count: number): Promise<string[]> {
     await waitFor(`${count} copies of ${messageId}`, async () => receivers(messageId).length >= count);
     // Every delivery record is done: nothing more will go out.
-    await waitFor('deliveries done', async () => (await platform.db.pool.query(`select 1 from deliveries d join posts p on p.id = d.ref_id where p.message_id = $1 and d.status <> 'sent'`, [messageId])).rows.length === 0);
+    await waitFor(
+      'deliveries done',
+      async () =>
+        (await platform.db.pool.query(`select 1 from deliveries d join posts p on p.id = d.ref_id where p.message_id = $1 and d.status <> 'sent'`, [messageId]))
+          .rows.length === 0,
+    );
     return receivers(messageId);
   }
 
   test('a group starts with its own list; members who join on the web get its posts, others do not', async () => {
     const lead = await signIn('lead@agency.gov');
     const created = await lead.submit('/communities/social-media/groups/new', '/communities/social-media/groups/new', {
-      name: 'Plain Language', slug: 'plain-language', charter: 'We help agencies write posts people understand.', status: 'active', joinPolicy: 'open',
+      name: 'Plain Language',
+      slug: 'plain-language',
+      charter: 'We help agencies write posts people understand.',
+      status: 'active',
+      joinPolicy: 'open',
     });
     assert.match(created.url, /\?done=created$/);
-    const list = await platform.db.pool.query(`select l.local_part, l.name, l.group_id is not null as for_group from lists l where l.local_part = 'social-media-plain-language'`);
+    const list = await platform.db.pool.query(
+      `select l.local_part, l.name, l.group_id is not null as for_group from lists l where l.local_part = 'social-media-plain-language'`,
+    );
     assert.deepEqual(list.rows, [{ local_part: 'social-media-plain-language', name: 'Plain Language', for_group: true }]);
     assert.match(created.text, new RegExp(`<a href="mailto:${GROUP_LIST}">${GROUP_LIST}</a>`));
     assert.match(created.text, /<a href="\/archives\/social-media-plain-language">Read the list’s archive<\/a> \(for the group’s members\)/);
@@ -90,7 +106,14 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     assert.match(outsider.text, /The list’s archive is for the group’s members\./);
     assert.doesNotMatch(outsider.text, /Read the list’s archive/);
 
-    await postMail({ port, from: 'Ana <ana@agency.gov>', to: GROUP_LIST, subject: 'Draft of the checklist', text: 'Here is the first draft.', messageId: '<group-post-1@agency.gov>' });
+    await postMail({
+      port,
+      from: 'Ana <ana@agency.gov>',
+      to: GROUP_LIST,
+      subject: 'Draft of the checklist',
+      text: 'Here is the first draft.',
+      messageId: '<group-post-1@agency.gov>',
+    });
     assert.deepEqual(await delivered('<group-post-1@agency.gov>', 3), ['ana@agency.gov', 'ben@agency.gov', 'lead@agency.gov']);
     const copy = sink.messages.find((m) => m.headers.get('message-id') === '<group-post-1@agency.gov>')!;
     assert.match(copy.raw, /^List-Id: .*<social-media-plain-language\.lists\.test\.gov>/im);
@@ -117,10 +140,26 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
   });
 
   test('a post from outside the group waits for a lead, who decides on the group’s held page', async () => {
-    await postMail({ port, from: 'dee@agency.gov', to: GROUP_LIST, subject: 'Can I see the draft?', text: 'I am not in the group.', messageId: '<outsider-1@agency.gov>' });
-    const held = await waitFor('held', async () => (await platform.db.pool.query(`select id, decision_reason from incoming_messages where message_id = '<outsider-1@agency.gov>' and status = 'held'`)).rows[0]);
+    await postMail({
+      port,
+      from: 'dee@agency.gov',
+      to: GROUP_LIST,
+      subject: 'Can I see the draft?',
+      text: 'I am not in the group.',
+      messageId: '<outsider-1@agency.gov>',
+    });
+    const held = await waitFor(
+      'held',
+      async () =>
+        (await platform.db.pool.query(`select id, decision_reason from incoming_messages where message_id = '<outsider-1@agency.gov>' and status = 'held'`))
+          .rows[0],
+    );
     assert.match(held.decision_reason, /dee@agency\.gov, is not a member of this list/);
-    const notice = await waitFor('hold notice to the lead', async () => sink.messages.find((m) => m.to.includes('lead@agency.gov') && /Can I see the draft\?/.test(m.text) && m.text.includes('/groups/plain-language/admin/held')));
+    const notice = await waitFor('hold notice to the lead', async () =>
+      sink.messages.find(
+        (m) => m.to.includes('lead@agency.gov') && /Can I see the draft\?/.test(m.text) && m.text.includes('/groups/plain-language/admin/held'),
+      ),
+    );
     assert.ok(notice);
     assert.equal((await (await signIn('ana@agency.gov')).get(`${G}/admin/held`)).status, 403, 'group members who are not leads cannot moderate');
     const lead = await signIn('lead@agency.gov');
@@ -138,9 +177,18 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
 
   test('"join" by mail to the group list points to the group page; leaving the group on the web stops delivery', async () => {
     await postMail({ port, from: 'dee@agency.gov', to: `social-media-plain-language-request@${DOMAIN}`, subject: 'join', text: 'join' });
-    const answer = await waitFor('answer', async () => sink.messages.find((m) => m.to.includes('dee@agency.gov') && /sign in and use "Join the working group"/.test(m.text)));
+    const answer = await waitFor('answer', async () =>
+      sink.messages.find((m) => m.to.includes('dee@agency.gov') && /sign in and use "Join the working group"/.test(m.text)),
+    );
     assert.match(answer.text, new RegExp(`${SITE}${G}`));
-    assert.equal((await platform.db.pool.query(`select count(*)::int as n from working_group_members w join members m on m.id = w.member_id where m.email = 'dee@agency.gov'`)).rows[0].n, 0);
+    assert.equal(
+      (
+        await platform.db.pool.query(
+          `select count(*)::int as n from working_group_members w join members m on m.id = w.member_id where m.email = 'dee@agency.gov'`,
+        )
+      ).rows[0].n,
+      0,
+    );
 
     const left = await (await signIn('ben@agency.gov')).submit(G, `${G}/leave`, {});
     assert.match(left.text, /You left the working group\./);
@@ -158,8 +206,19 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     assert.match(form.text, /<h1>Schedule a meeting of Plain Language<\/h1>/);
     assert.equal((await (await signIn('ana@agency.gov')).get(`${G}/meetings/new`)).status, 403);
     const fields = {
-      title: 'Plain Language monthly meeting', slug: 'plain-language-2027-01', kind: 'meeting', status: 'published', timeZone: 'America/New_York',
-      date: '2027-01-13', startTime: '14:00', endTime: '15:00', repeat: 'none', format: 'online', platform: 'teams', registration: 'members', summary: 'Review the checklist.',
+      title: 'Plain Language monthly meeting',
+      slug: 'plain-language-2027-01',
+      kind: 'meeting',
+      status: 'published',
+      timeZone: 'America/New_York',
+      date: '2027-01-13',
+      startTime: '14:00',
+      endTime: '15:00',
+      repeat: 'none',
+      format: 'online',
+      platform: 'teams',
+      registration: 'members',
+      summary: 'Review the checklist.',
     };
     const bad = await lead.request('POST', `${G}/meetings/new`, { _csrf: csrfToken(form.text), ...fields, date: '13/01/2027' });
     assert.equal(bad.status, 400);
@@ -168,19 +227,30 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     const saved = await lead.request('POST', `${G}/meetings/new`, { _csrf: csrfToken(form.text), ...fields });
     assert.match(saved.url, /\?done=meeting$/);
     assert.match(saved.text, /The meeting is scheduled\./);
-    assert.match(saved.text, /<h2>Upcoming meetings<\/h2><ul class="usa-collection">[\s\S]*?<a class="usa-link" href="\/events\/plain-language-2027-01">Plain Language monthly meeting<\/a>/);
+    assert.match(
+      saved.text,
+      /<h2>Upcoming meetings<\/h2><ul class="usa-collection">[\s\S]*?<a class="usa-link" href="\/events\/plain-language-2027-01">Plain Language monthly meeting<\/a>/,
+    );
     const event = await new WebClient(local).get('/events/plain-language-2027-01');
     assert.equal(event.status, 200);
     assert.match(event.text, /<dt>Working group<\/dt><dd><a class="usa-link" href="\/communities\/social-media\/groups\/plain-language">Plain Language<\/a>/);
     // The lead organizes the meeting without being a coordinator.
     assert.equal((await lead.get('/events/plain-language-2027-01/manage')).status, 200);
     // A past meeting moves to "Past meetings".
-    await platform.db.pool.query(`update event_occurrences set starts_at = now() - interval '2 days', ends_at = now() - interval '2 days' + interval '1 hour' where event_id = (select id from events where slug = 'plain-language-2027-01')`);
+    await platform.db.pool.query(
+      `update event_occurrences set starts_at = now() - interval '2 days', ends_at = now() - interval '2 days' + interval '1 hour' where event_id = (select id from events where slug = 'plain-language-2027-01')`,
+    );
     const page = await new WebClient(local).get(G);
     assert.match(page.text, /<h2>Upcoming meetings<\/h2><p>No meetings are scheduled\.<\/p>/);
     assert.match(page.text, /<h2>Past meetings<\/h2><ul class="usa-collection">[\s\S]*?Plain Language monthly meeting/);
     // A draft is for the leads to finish: listed in their tools, hidden from everyone else.
-    const draft = await lead.request('POST', `${G}/meetings/new`, { _csrf: csrfToken(form.text), ...fields, title: 'Plain Language retreat', slug: 'plain-language-retreat', status: 'draft' });
+    const draft = await lead.request('POST', `${G}/meetings/new`, {
+      _csrf: csrfToken(form.text),
+      ...fields,
+      title: 'Plain Language retreat',
+      slug: 'plain-language-retreat',
+      status: 'draft',
+    });
     assert.match(draft.url, /\?done=draft$/);
     assert.match(draft.text, /The meeting is saved as a draft\. Only the group’s leads see it/);
     assert.match(draft.text, /<a href="\/events\/plain-language-retreat\/manage">Draft meeting: Plain Language retreat<\/a>/);
@@ -193,7 +263,11 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     await postMail({ port, from: 'lead@agency.gov', to: GROUP_LIST, subject: 'Third draft', text: 'Nearly done.', messageId: '<group-post-3@agency.gov>' });
     assert.deepEqual(await delivered('<group-post-3@agency.gov>', 1), ['lead@agency.gov'], 'ana is on digests now; ben left');
     const now = DateTime.now().setZone('America/New_York');
-    const run = await sendDueDigests(platform.db.pool, { baseUrl: SITE, domain: DOMAIN, config, log: () => undefined }, now.plus({ days: 1 }).set({ hour: config.digestHour, minute: 5 }));
+    const run = await sendDueDigests(
+      platform.db.pool,
+      { baseUrl: SITE, domain: DOMAIN, config, log: () => undefined },
+      now.plus({ days: 1 }).set({ hour: config.digestHour, minute: 5 }),
+    );
     assert.ok(run.messages >= 1);
     const digests = await platform.db.pool.query(
       `select m.email, l.local_part, dm.first_post, dm.last_post from deliveries d join members m on m.id = d.member_id join lists l on l.id = d.list_id
@@ -218,28 +292,55 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     assert.match(bad.text, /Choose how you want to get the group’s messages from the list/);
 
     await postMail({ port, from: 'lead@agency.gov', to: GROUP_LIST, subject: 'Fourth draft', text: 'Last changes.', messageId: '<group-post-4@agency.gov>' });
-    assert.deepEqual(await delivered('<group-post-4@agency.gov>', 1), ['ana@agency.gov'], 'ana gets each group message; the lead, on digests of the group list, gets none');
+    assert.deepEqual(
+      await delivered('<group-post-4@agency.gov>', 1),
+      ['ana@agency.gov'],
+      'ana gets each group message; the lead, on digests of the group list, gets none',
+    );
     // The community's list keeps to the community setting: ana (daily) gets no copy, ben (each) does.
-    await postMail({ port, from: 'lead@agency.gov', to: `social-media@${DOMAIN}`, subject: 'For everyone', text: 'Hello all.', messageId: '<community-post-9@agency.gov>' });
+    await postMail({
+      port,
+      from: 'lead@agency.gov',
+      to: `social-media@${DOMAIN}`,
+      subject: 'For everyone',
+      text: 'Hello all.',
+      messageId: '<community-post-9@agency.gov>',
+    });
     const everyone = await delivered('<community-post-9@agency.gov>', 2);
     assert.ok(everyone.includes('ben@agency.gov') && !everyone.includes('ana@agency.gov'), everyone.join(', '));
 
     const now = DateTime.now().setZone('America/New_York');
-    await sendDueDigests(pool, { baseUrl: SITE, domain: DOMAIN, config, log: () => undefined }, now.plus({ days: 2 }).set({ hour: config.digestHour, minute: 5 }));
+    await sendDueDigests(
+      pool,
+      { baseUrl: SITE, domain: DOMAIN, config, log: () => undefined },
+      now.plus({ days: 2 }).set({ hour: config.digestHour, minute: 5 }),
+    );
     const digests = await pool.query(
       `select m.email, dm.first_post, dm.last_post from deliveries d join members m on m.id = d.member_id join lists l on l.id = d.list_id
          join digest_messages dm on dm.id = d.ref_id where d.kind = 'digest' and l.local_part = 'social-media-plain-language' and dm.last_post = 4 order by m.email`,
     );
-    assert.deepEqual(digests.rows, [{ email: 'lead@agency.gov', first_post: 4, last_post: 4 }], 'the lead’s group digest starts at the first post after the change');
+    assert.deepEqual(
+      digests.rows,
+      [{ email: 'lead@agency.gov', first_post: 4, last_post: 4 }],
+      'the lead’s group digest starts at the first post after the change',
+    );
 
     await ana.submit(G, `${G}/delivery`, { deliveryMode: 'community' });
     await lead.submit(G, `${G}/delivery`, { deliveryMode: 'community' });
-    const { rows } = await pool.query(`select count(*)::int as n from list_subscriptions s join lists l on l.id = s.list_id where l.group_id is not null and s.delivery_mode is not null`);
+    const { rows } = await pool.query(
+      `select count(*)::int as n from list_subscriptions s join lists l on l.id = s.list_id where l.group_id is not null and s.delivery_mode is not null`,
+    );
     assert.equal(rows[0].n, 0, 'back to the community setting');
     const audit = await pool.query(`select count(*)::int as n from audit_log where action = 'group.delivery'`);
     assert.equal(audit.rows[0].n, 4);
-    const data = JSON.parse((await ana.get('/account/data.json')).text) as { workingGroups: Array<{ group: string; status: string; delivery_mode: string | null }> };
-    assert.deepEqual(data.workingGroups.map((w) => [w.group, w.status, w.delivery_mode]), [['plain-language', 'active', null]], 'in “download my data”');
+    const data = JSON.parse((await ana.get('/account/data.json')).text) as {
+      workingGroups: Array<{ group: string; status: string; delivery_mode: string | null }>;
+    };
+    assert.deepEqual(
+      data.workingGroups.map((w) => [w.group, w.status, w.delivery_mode]),
+      [['plain-language', 'active', null]],
+      'in “download my data”',
+    );
   });
 
   test('group list addresses never collide and never end in a command suffix', async () => {
@@ -247,8 +348,13 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     await pool.query(`insert into communities (slug, title) values ('social-media-events', 'Social Media Events')`);
     const c = (await pool.query(`select id from communities where slug = 'social-media'`)).rows[0].id;
     await pool.query(`insert into working_groups (community_id, slug, name) values ($1, 'events', 'Events'), ($1, 'help-request', 'Help Request')`, [c]);
-    const { rows } = await pool.query(`select g.slug, l.local_part from working_groups g join lists l on l.group_id = g.id where g.slug in ('events', 'help-request') order by g.slug`);
-    assert.deepEqual(rows, [{ slug: 'events', local_part: 'social-media-events-2' }, { slug: 'help-request', local_part: 'social-media-help-request-list' }]);
+    const { rows } = await pool.query(
+      `select g.slug, l.local_part from working_groups g join lists l on l.group_id = g.id where g.slug in ('events', 'help-request') order by g.slug`,
+    );
+    assert.deepEqual(rows, [
+      { slug: 'events', local_part: 'social-media-events-2' },
+      { slug: 'help-request', local_part: 'social-media-help-request-list' },
+    ]);
     await pool.query(`update working_groups set name = 'Events and Webinars' where slug = 'events'`);
     assert.equal((await pool.query(`select name from lists where local_part = 'social-media-events-2'`)).rows[0].name, 'Events and Webinars');
   });
@@ -268,7 +374,9 @@ describe('working group list and meetings', { skip: NO_SERVER }, () => {
     );
     assert.deepEqual(ana.rows, [{ community: 'active', in_group: 'left' }]);
     await postMail({ port, from: 'ana@agency.gov', to: `social-media-plain-language-request@${DOMAIN}`, subject: 'help', text: 'help' });
-    const help = await waitFor('help', async () => sink.messages.find((m) => m.to.includes('ana@agency.gov') && /the discussion list of a working group/.test(m.text)));
+    const help = await waitFor('help', async () =>
+      sink.messages.find((m) => m.to.includes('ana@agency.gov') && /the discussion list of a working group/.test(m.text)),
+    );
     assert.match(help.text, new RegExp(`join the working group on its page: ${SITE}${G}`));
   });
 });

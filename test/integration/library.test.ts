@@ -39,7 +39,12 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     // The profile's agency is free text: Wren's says another department. The .gov registry says gsa.gov is GSA.
     await addMember(platform.db.pool, 'social-media', { email: 'wren.writer@gsa.gov', name: 'Wren Writer', agency: 'Department of Defense' });
     await importGovDomains(platform.db.pool, [['gsa.gov', 'General Services Administration']]);
-    await addMember(platform.db.pool, 'social-media', { email: 'cora.lead@hhs.gov', name: 'Cora Lead', agency: 'Health and Human Services', role: 'coordinator' });
+    await addMember(platform.db.pool, 'social-media', {
+      email: 'cora.lead@hhs.gov',
+      name: 'Cora Lead',
+      agency: 'Health and Human Services',
+      role: 'coordinator',
+    });
   });
   after(async () => {
     await platform?.close();
@@ -60,13 +65,19 @@ describe('library end to end', { skip: NO_SERVER }, () => {
 
     const dry = await runCli(['library', 'import', '--dry-run', ...files], env);
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /Dry run: the files are valid and would import 1 article\(s\), 1 guide\(s\) with 2 section\(s\), 1 topic\(s\), 1 author\(s\), 2 tool\(s\)/);
+    assert.match(
+      dry.stdout,
+      /Dry run: the files are valid and would import 1 article\(s\), 1 guide\(s\) with 2 section\(s\), 1 topic\(s\), 1 author\(s\), 2 tool\(s\)/,
+    );
     assert.match(dry.stderr, /Reading files: 100%/);
     assert.equal((await platform.db.pool.query('select count(*)::int as n from library_articles')).rows[0].n, 0);
 
     const done = await runCli(['library', 'import', '--community', 'social-media', ...files], env);
     assert.equal(done.code, 0, done.stderr);
-    assert.match(done.stdout, /articles 1 new, 0 replaced; guides 1 new, 0 replaced; tools 2 new, 0 replaced; 1 topic\(s\); 1 author\(s\); 2 point\(s\) of contact/);
+    assert.match(
+      done.stdout,
+      /articles 1 new, 0 replaced; guides 1 new, 0 replaced; tools 2 new, 0 replaced; 1 topic\(s\); 1 author\(s\); 2 point\(s\) of contact/,
+    );
     assert.match(done.stderr, /"Amazon Appstore" is dated "07-2014" \(a month only\)/);
     const again = await runCli(['library', 'import', ...files], env);
     assert.match(again.stdout, /articles 0 new, 1 replaced/);
@@ -98,19 +109,37 @@ describe('library end to end', { skip: NO_SERVER }, () => {
   test('write, review and publish an article; drafts stay private; errors sit next to fields', async () => {
     writer = await signIn(platform.url, sink, 'wren.writer@gsa.gov');
     editor = await signIn(platform.url, sink, 'cora.lead@hhs.gov');
-    const empty = await writer.submit('/library/articles/new', '/library/articles/new', { title: '', kind: 'best-practice', body: '', heroImageUrl: '/assets/x.png', heroImageAlt: '' });
+    const empty = await writer.submit('/library/articles/new', '/library/articles/new', {
+      title: '',
+      kind: 'best-practice',
+      body: '',
+      heroImageUrl: '/assets/x.png',
+      heroImageAlt: '',
+    });
     assert.equal(empty.status, 400);
     assert.match(empty.text, /id="title-error"[^>]*>Enter a title\./);
     assert.match(empty.text, /id="body-error"[^>]*>Write the article text\./);
     assert.match(empty.text, /id="heroImageAlt-error"[^>]*>Describe what the hero image shows/);
-    const badGuest = await writer.submit('/library/articles/new', '/library/articles/new', { title: 'T', kind: 'best-practice', body: 'B', guestName: 'Gale\u001b[2J', guestAgency: '' });
+    const badGuest = await writer.submit('/library/articles/new', '/library/articles/new', {
+      title: 'T',
+      kind: 'best-practice',
+      body: 'B',
+      guestName: 'Gale\u001b[2J',
+      guestAgency: '',
+    });
     assert.equal(badGuest.status, 400);
     assert.match(badGuest.text, /id="guestName-error"[^>]*>The guest author’s name can’t contain line breaks, tabs or other control characters/);
 
     const saved = await writer.submit('/library/articles/new', '/library/articles/new', {
-      title: 'Quarterly listening reports that leaders read', kind: 'best-practice', summary: 'Turn social listening into a two-page report.',
-      body: '## Why\n\nLeaders read short reports. Use a zeppelin-shaped chart sparingly.\n', topics: 'social-media', community: 'social-media',
-      authors: '', guestName: 'Gale Guest', guestAgency: 'National Park Service',
+      title: 'Quarterly listening reports that leaders read',
+      kind: 'best-practice',
+      summary: 'Turn social listening into a two-page report.',
+      body: '## Why\n\nLeaders read short reports. Use a zeppelin-shaped chart sparingly.\n',
+      topics: 'social-media',
+      community: 'social-media',
+      authors: '',
+      guestName: 'Gale Guest',
+      guestAgency: 'National Park Service',
     });
     assert.equal(saved.status, 200, saved.text.slice(0, 500));
     assert.match(saved.url, /\/library\/articles\/quarterly-listening-reports-that-leaders-read\?done=saved$/);
@@ -122,7 +151,10 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     const submitted = await writer.submit(slug, `${slug}/move`, { transition: 'submit' });
     assert.match(submitted.text, /Sent for review/);
     assert.doesNotMatch(submitted.text, /value="publish"/, 'a writer has no Publish button');
-    const notAllowed = await writer.request('POST', `${slug}/move`, { _csrf: csrfToken((await writer.get('/library/articles/new')).text), transition: 'publish' });
+    const notAllowed = await writer.request('POST', `${slug}/move`, {
+      _csrf: csrfToken((await writer.get('/library/articles/new')).text),
+      transition: 'publish',
+    });
     assert.equal(notAllowed.status, 409);
     assert.match(notAllowed.text, /Only a coordinator of the community/);
 
@@ -134,10 +166,19 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.equal(pub.status, 200);
     assert.match(pub.text, /Content lead:<\/strong> <span>Wren Writer<\/span>/);
     assert.match(pub.text, /<a href="\/library\/authors\/gale-guest">Gale Guest<\/a><span> \(National Park Service\)<\/span>/);
-    const steps = await platform.db.pool.query(`select s.from_status, s.to_status, s.actor from library_article_steps s join library_articles a on a.id = s.article_id where a.slug = $1 order by s.id`, ['quarterly-listening-reports-that-leaders-read']);
-    assert.deepEqual(steps.rows.map((r) => `${r.from_status ?? '-'}>${r.to_status} ${r.actor}`), ['->draft wren.writer@gsa.gov', 'draft>in-review wren.writer@gsa.gov', 'in-review>published cora.lead@hhs.gov']);
+    const steps = await platform.db.pool.query(
+      `select s.from_status, s.to_status, s.actor from library_article_steps s join library_articles a on a.id = s.article_id where a.slug = $1 order by s.id`,
+      ['quarterly-listening-reports-that-leaders-read'],
+    );
+    assert.deepEqual(
+      steps.rows.map((r) => `${r.from_status ?? '-'}>${r.to_status} ${r.actor}`),
+      ['->draft wren.writer@gsa.gov', 'draft>in-review wren.writer@gsa.gov', 'in-review>published cora.lead@hhs.gov'],
+    );
     const audit = await platform.db.pool.query(`select action from audit_log where action like 'library.article.%' and actor = 'cora.lead@hhs.gov'`);
-    assert.deepEqual(audit.rows.map((r) => r.action), ['library.article.publish']);
+    assert.deepEqual(
+      audit.rows.map((r) => r.action),
+      ['library.article.publish'],
+    );
   });
 
   test('feeds: RSS 2.0, Atom and JSON Feed carry the new article with their required elements', async () => {
@@ -162,12 +203,21 @@ describe('library end to end', { skip: NO_SERVER }, () => {
       const atom = parser.parse(await atomRes.text()).feed;
       assert.equal(atom['@xmlns'], 'http://www.w3.org/2005/Atom');
       for (const el of ['id', 'title', 'updated']) assert.ok(atom[el], `Atom feed has <${el}>`);
-      const entry = [atom.entry].flat().find((e: { title: string | { '#text': string } }) => (typeof e.title === 'string' ? e.title : e.title['#text']) === 'Quarterly listening reports that leaders read');
+      const entry = [atom.entry]
+        .flat()
+        .find(
+          (e: { title: string | { '#text': string } }) =>
+            (typeof e.title === 'string' ? e.title : e.title['#text']) === 'Quarterly listening reports that leaders read',
+        );
       assert.ok(entry, `${base}.atom has the article`);
       for (const el of ['id', 'title', 'updated', 'link']) assert.ok(entry[el], `Atom entry has <${el}>`);
       assert.ok(!Number.isNaN(Date.parse(entry.updated)));
     }
-    const json = (await (await fetch(`${platform.url}/library/feed.json`)).json()) as { version: string; title: string; items: Array<{ id: string; title: string; url: string; content_html: string }> };
+    const json = (await (await fetch(`${platform.url}/library/feed.json`)).json()) as {
+      version: string;
+      title: string;
+      items: Array<{ id: string; title: string; url: string; content_html: string }>;
+    };
     assert.match(json.version, /^https:\/\/jsonfeed.org\/version\/1/);
     const item = json.items.find((i) => i.title === 'Quarterly listening reports that leaders read')!;
     assert.ok(item.id && item.url && /zeppelin/.test(item.content_html));
@@ -204,7 +254,10 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     // Marking it reviewed starts a new cycle: nothing is due now.
     const page = await writer.get('/library/articles/quarterly-listening-reports-that-leaders-read');
     assert.match(page.text, /value="reviewed"/);
-    const reviewed = await writer.request('POST', '/library/articles/quarterly-listening-reports-that-leaders-read/move', { _csrf: csrfToken(page.text), transition: 'reviewed' });
+    const reviewed = await writer.request('POST', '/library/articles/quarterly-listening-reports-that-leaders-read/move', {
+      _csrf: csrfToken(page.text),
+      transition: 'reviewed',
+    });
     assert.match(reviewed.text, /Marked as reviewed today/);
     assert.equal(await sendReviewReminders(pool, platform.queue, { ...opts, now: new Date() }), 0);
   });
@@ -218,25 +271,51 @@ describe('library end to end', { skip: NO_SERVER }, () => {
       form.set('_csrf', csrfToken((await client.get('/library/tools/amazon-appstore')).text));
       for (const [k, v] of Object.entries(fields)) form.set(k, v);
       if (file) form.set('document', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-      const res = await fetch(platform.url + action, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      const res = await fetch(platform.url + action, {
+        method: 'POST',
+        body: form,
+        redirect: 'manual',
+        headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
       return { status: res.status, location: res.headers.get('location'), text: await res.text() };
     };
     assert.match(tool.text, /name="agency" type="text" value="General Services Administration"/, 'the form offers the agency of the member’s address');
     // The agency typed on the profile is not proof of anything: only the address's domain is.
-    const other = await post(writer, { agency: 'Department of Defense', signedOn: '2024-03-15', contactName: 'Wren Writer', contactEmail: 'wren.writer@gsa.gov' });
+    const other = await post(writer, {
+      agency: 'Department of Defense',
+      signedOn: '2024-03-15',
+      contactName: 'Wren Writer',
+      contactEmail: 'wren.writer@gsa.gov',
+    });
     assert.equal(other.status, 400);
-    assert.match(other.text, /id="agency-error"[^>]*>You can record adoptions for General Services Administration, the agency the \.gov registry lists for your address \(gsa\.gov\)\. Ask a coordinator to record another agency\./);
+    assert.match(
+      other.text,
+      /id="agency-error"[^>]*>You can record adoptions for General Services Administration, the agency the \.gov registry lists for your address \(gsa\.gov\)\. Ask a coordinator to record another agency\./,
+    );
     assert.match(other.text, /value="Department of Defense"/, 'the form keeps what was typed');
     assert.doesNotMatch((await new WebClient(platform.url).get('/library/tools/amazon-appstore')).text, /Department of Defense/);
-    const badFile = await post(writer, { agency: 'General Services Administration', signedOn: '2031-01-01', contactName: 'Wren Writer', contactEmail: 'wren.writer@gsa.gov' }, { name: 'notes.exe', type: 'application/octet-stream', bytes: Buffer.from('MZ') });
+    const badFile = await post(
+      writer,
+      { agency: 'General Services Administration', signedOn: '2031-01-01', contactName: 'Wren Writer', contactEmail: 'wren.writer@gsa.gov' },
+      { name: 'notes.exe', type: 'application/octet-stream', bytes: Buffer.from('MZ') },
+    );
     assert.equal(badFile.status, 400);
     assert.match(badFile.text, /id="signedOn-error"[^>]*>Enter a real date that is not in the future/);
     assert.match(badFile.text, /id="document-error"[^>]*>notes.exe is not a PDF or Word file/);
-    const badContact = await post(writer, { agency: 'General Services Administration', signedOn: '2024-03-15', contactName: 'Wren \u202eretirW', contactEmail: 'wren.writer@gsa.gov' });
+    const badContact = await post(writer, {
+      agency: 'General Services Administration',
+      signedOn: '2024-03-15',
+      contactName: 'Wren \u202eretirW',
+      contactEmail: 'wren.writer@gsa.gov',
+    });
     assert.equal(badContact.status, 400);
     assert.match(badContact.text, /id="contactName-error"[^>]*>The point of contact’s name can’t contain characters that change the direction of the text/);
     const pdf = Buffer.from('%PDF-1.4\n% signed amendment\n');
-    const ok = await post(writer, { agency: 'General Services Administration', signedOn: '2024-03-15', contactName: 'Wren Writer', contactEmail: 'wren.writer@gsa.gov' }, { name: 'gsa-amazon-amendment.pdf', type: 'application/pdf', bytes: pdf });
+    const ok = await post(
+      writer,
+      { agency: 'General Services Administration', signedOn: '2024-03-15', contactName: 'Wren Writer', contactEmail: 'wren.writer@gsa.gov' },
+      { name: 'gsa-amazon-amendment.pdf', type: 'application/pdf', bytes: pdf },
+    );
     assert.equal(ok.status, 303, ok.text.slice(0, 300));
     const page = await new WebClient(platform.url).get('/library/tools/amazon-appstore');
     assert.match(page.text, /<th scope="row">General Services Administration<\/th><td>March 15, 2024<\/td>/);
@@ -251,11 +330,18 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     // A writer cannot change the status; a coordinator can, dated and attributed.
     const statusAction = action.replace(/adoptions$/, 'status');
     assert.equal((await writer.request('POST', statusAction, { _csrf: csrfToken(tool.text), status: 'closed' })).status, 403);
-    const changed = await editor.submit('/library/tools/amazon-appstore', statusAction, { status: 'closed', changedOn: '2025-02-01', note: 'Vendor retired the store' });
+    const changed = await editor.submit('/library/tools/amazon-appstore', statusAction, {
+      status: 'closed',
+      changedOn: '2025-02-01',
+      note: 'Vendor retired the store',
+    });
     assert.match(changed.text, /The status is changed\./);
     assert.match(changed.text, /February 1, 2025: Closed \(tool shut down\), recorded by cora.lead@hhs.gov \(Vendor retired the store\)/);
     const audit = await platform.db.pool.query(`select actor from audit_log where action = 'library.adoption.record'`);
-    assert.deepEqual(audit.rows.map((r) => r.actor), ['wren.writer@gsa.gov']);
+    assert.deepEqual(
+      audit.rows.map((r) => r.actor),
+      ['wren.writer@gsa.gov'],
+    );
 
     // A coordinator adds a tool with its agreement document; a writer may not.
     const multipart = async (client: WebClient, url: string, fields: Record<string, string>, file?: { name: string; bytes: Buffer }) => {
@@ -263,7 +349,12 @@ describe('library end to end', { skip: NO_SERVER }, () => {
       form.set('_csrf', csrfToken((await client.get('/library/articles/new')).text));
       for (const [k, v] of Object.entries(fields)) form.set(k, v);
       if (file) form.set('document', new Blob([new Uint8Array(file.bytes)], { type: 'application/pdf' }), file.name);
-      const res = await fetch(platform.url + url, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      const res = await fetch(platform.url + url, {
+        method: 'POST',
+        body: form,
+        redirect: 'manual',
+        headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
       return { status: res.status, location: res.headers.get('location'), text: await res.text() };
     };
     assert.equal((await writer.get('/library/tools/new')).status, 403);
@@ -271,35 +362,79 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.equal(noName.status, 400);
     assert.match(noName.text, /id="name-error"[^>]*>Enter the name of the tool\./);
     assert.match(noName.text, /id="vendorUrl-error"[^>]*>Enter the address starting with https:\/\//);
-    const added = await multipart(editor, '/library/tools/new', { name: 'Civic Survey Kit', vendorUrl: 'https://survey.example.com', description: 'Surveys', category: 'Survey', status: 'compatible', date: '2025-06-01' }, { name: 'civic-survey-tos.pdf', bytes: pdf });
+    const added = await multipart(
+      editor,
+      '/library/tools/new',
+      {
+        name: 'Civic Survey Kit',
+        vendorUrl: 'https://survey.example.com',
+        description: 'Surveys',
+        category: 'Survey',
+        status: 'compatible',
+        date: '2025-06-01',
+      },
+      { name: 'civic-survey-tos.pdf', bytes: pdf },
+    );
     assert.equal(added.status, 303, added.text.slice(0, 300));
     assert.equal(added.location, '/library/tools/civic-survey-kit?done=created');
     const civic = await new WebClient(platform.url).get('/library/tools/civic-survey-kit');
     assert.match(civic.text, /Category: Survey/);
     assert.match(civic.text, /The agreement \(PDF\) \(civic-survey-tos.pdf\)/);
     assert.match(civic.text, /June 1, 2025: Federal-compatible, recorded by a library editor \(Added\)/, 'visitors see the role');
-    assert.match((await editor.get('/library/tools/civic-survey-kit')).text, /June 1, 2025: Federal-compatible, recorded by cora.lead@hhs.gov \(Added\)/, 'editors see who');
+    assert.match(
+      (await editor.get('/library/tools/civic-survey-kit')).text,
+      /June 1, 2025: Federal-compatible, recorded by cora.lead@hhs.gov \(Added\)/,
+      'editors see who',
+    );
     const dup = await multipart(editor, '/library/tools/new', { name: 'Civic Survey Kit', status: 'compatible' });
     assert.match(dup.text, /A tool already uses the address “civic-survey-kit”/);
-    const edited = await multipart(editor, '/library/tools/amazon-appstore/edit', { name: 'Amazon Appstore', vendorUrl: 'https://developer.amazon.com/', description: 'Mobile app store', category: 'Mobile app store' });
+    const edited = await multipart(editor, '/library/tools/amazon-appstore/edit', {
+      name: 'Amazon Appstore',
+      vendorUrl: 'https://developer.amazon.com/',
+      description: 'Mobile app store',
+      category: 'Mobile app store',
+    });
     assert.equal(edited.status, 303);
     assert.match((await new WebClient(platform.url).get('/library/tools')).text, /<td data-label="Category">Mobile app store<\/td>/);
 
     // The same, public, as JSON.
     const api = (await (await fetch(`${platform.url}/api/v1/tools/amazon-appstore`)).json()) as {
-      category: string; agreements: Array<{ status: string; dateText: string; history: Array<{ status: string; changedBy: string }>; adoptions: Array<{ agency: string; signedOn: string; documentUrl: string }> }>;
+      category: string;
+      agreements: Array<{
+        status: string;
+        dateText: string;
+        history: Array<{ status: string; changedBy: string }>;
+        adoptions: Array<{ agency: string; signedOn: string; documentUrl: string }>;
+      }>;
     };
     assert.equal(api.category, 'Mobile app store');
     assert.equal(api.agreements[0]!.status, 'closed');
     assert.equal(api.agreements[0]!.dateText, '07-2014');
-    assert.deepEqual(api.agreements[0]!.history.map((h) => h.status), ['closed', 'compatible']);
+    assert.deepEqual(
+      api.agreements[0]!.history.map((h) => h.status),
+      ['closed', 'compatible'],
+    );
     // Who changed a status is told by role: an editor's address is for editors only.
-    assert.deepEqual(api.agreements[0]!.history.map((h) => h.changedBy), ['a library editor', 'the operator']);
-    for (const [url, who] of [['/api/v1/tools', 'the API'], ['/library/tools/amazon-appstore', 'the public page'], ['/api/v1/tools/civic-survey-kit', 'the API']] as const) {
+    assert.deepEqual(
+      api.agreements[0]!.history.map((h) => h.changedBy),
+      ['a library editor', 'the operator'],
+    );
+    for (const [url, who] of [
+      ['/api/v1/tools', 'the API'],
+      ['/library/tools/amazon-appstore', 'the public page'],
+      ['/api/v1/tools/civic-survey-kit', 'the API'],
+    ] as const) {
       assert.doesNotMatch(await (await fetch(platform.url + url)).text(), /cora\.lead@hhs\.gov/, `${who}: ${url}`);
     }
-    assert.match((await writer.get('/library/tools/amazon-appstore')).text, /Closed \(tool shut down\), recorded by a library editor \(Vendor retired the store\)/, 'a member who is not an editor');
-    assert.deepEqual(api.agreements[0]!.adoptions.map((d) => [d.agency, d.signedOn]), [['General Services Administration', '2024-03-15']]);
+    assert.match(
+      (await writer.get('/library/tools/amazon-appstore')).text,
+      /Closed \(tool shut down\), recorded by a library editor \(Vendor retired the store\)/,
+      'a member who is not an editor',
+    );
+    assert.deepEqual(
+      api.agreements[0]!.adoptions.map((d) => [d.agency, d.signedOn]),
+      [['General Services Administration', '2024-03-15']],
+    );
     assert.equal(api.agreements[0]!.adoptions[0]!.documentUrl, platform.url + fileHref);
     const all = (await (await fetch(`${platform.url}/api/v1/tools`)).json()) as { total: number };
     assert.equal(all.total, 3);
@@ -311,7 +446,10 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats.default(ajv);
     ajv.addSchema(openapi, 'openapi');
-    for (const [apiPath, body] of [['/api/v1/tools/{slug}', api], ['/api/v1/tools', all]] as const) {
+    for (const [apiPath, body] of [
+      ['/api/v1/tools/{slug}', api],
+      ['/api/v1/tools', all],
+    ] as const) {
       const validate = ajv.getSchema(`openapi#/paths/${apiPath.replace(/\//g, '~1')}/get/responses/200/content/application~1json/schema`);
       assert.ok(validate, `no schema for ${apiPath}`);
       assert.ok(validate(body), `${apiPath}: ${ajv.errorsText(validate.errors)}`);
@@ -322,13 +460,23 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.equal((await new WebClient(platform.url).get('/library/guides/public-participation/glossary')).status, 404, 'no glossary yet');
     const intro = await editor.get('/library/guides/public-participation');
     assert.match(intro.text, /Add glossary terms to this guide/);
-    const empty = await editor.submit('/library/guides/public-participation/glossary', '/library/guides/public-participation/glossary', { term: 'Persona', definition: '' });
+    const empty = await editor.submit('/library/guides/public-participation/glossary', '/library/guides/public-participation/glossary', {
+      term: 'Persona',
+      definition: '',
+    });
     assert.equal(empty.status, 400);
     assert.match(empty.text, /id="definition-error"[^>]*>Enter what the term means/);
     assert.match(empty.text, /value="Persona"/);
-    const saved = await editor.submit('/library/guides/public-participation/glossary', '/library/guides/public-participation/glossary', { term: 'Persona', definition: 'A made-up person who stands for a group of participants.' });
+    const saved = await editor.submit('/library/guides/public-participation/glossary', '/library/guides/public-participation/glossary', {
+      term: 'Persona',
+      definition: 'A made-up person who stands for a group of participants.',
+    });
     assert.match(saved.text, /The term is saved\./);
-    const forbidden = await writer.request('POST', '/library/guides/public-participation/glossary', { _csrf: csrfToken((await writer.get('/library/articles/new')).text), term: 'X', definition: 'Y' });
+    const forbidden = await writer.request('POST', '/library/guides/public-participation/glossary', {
+      _csrf: csrfToken((await writer.get('/library/articles/new')).text),
+      term: 'X',
+      definition: 'Y',
+    });
     assert.equal(forbidden.status, 403);
     const read = await new WebClient(platform.url).get('/library/guides/public-participation/glossary');
     assert.match(read.text, /<dt class="text-bold">Persona<\/dt><dd class="margin-left-0 margin-bottom-2">A made-up person/);
@@ -341,25 +489,57 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     const empty = await editor.submit('/library/guides/new', '/library/guides/new', { title: '', body: '' });
     assert.equal(empty.status, 400);
     assert.match(empty.text, /id="title-error"[^>]*>Enter a title\./);
-    const started = await editor.submit('/library/guides/new', '/library/guides/new', { title: 'Cyber-vandalism toolkit', deck: 'Prepare, recover, respond', summary: 'Guidance for hijacked accounts.', body: 'Introduction text.', community: 'social-media' });
+    const started = await editor.submit('/library/guides/new', '/library/guides/new', {
+      title: 'Cyber-vandalism toolkit',
+      deck: 'Prepare, recover, respond',
+      summary: 'Guidance for hijacked accounts.',
+      body: 'Introduction text.',
+      community: 'social-media',
+    });
     assert.match(started.url, /\/library\/guides\/cyber-vandalism-toolkit$/);
-    await editor.submit('/library/guides/cyber-vandalism-toolkit/sections/new', '/library/guides/cyber-vandalism-toolkit/sections/new', { title: 'Readiness', summary: 'Before an incident.', body: '### Checklist\n\n- Name a stakeholder team.' });
-    const second = await editor.submit('/library/guides/cyber-vandalism-toolkit/sections/new', '/library/guides/cyber-vandalism-toolkit/sections/new', { title: 'Recovery', body: 'Regain control.' });
+    await editor.submit('/library/guides/cyber-vandalism-toolkit/sections/new', '/library/guides/cyber-vandalism-toolkit/sections/new', {
+      title: 'Readiness',
+      summary: 'Before an incident.',
+      body: '### Checklist\n\n- Name a stakeholder team.',
+    });
+    const second = await editor.submit('/library/guides/cyber-vandalism-toolkit/sections/new', '/library/guides/cyber-vandalism-toolkit/sections/new', {
+      title: 'Recovery',
+      body: 'Regain control.',
+    });
     assert.match(second.text, /part 2 of 2/);
     assert.match(second.text, /rel="prev"><span>Previous: Readiness<\/span>/);
-    const dup = await editor.submit('/library/guides/cyber-vandalism-toolkit/sections/new', '/library/guides/cyber-vandalism-toolkit/sections/new', { title: 'Recovery', body: 'Again.' });
+    const dup = await editor.submit('/library/guides/cyber-vandalism-toolkit/sections/new', '/library/guides/cyber-vandalism-toolkit/sections/new', {
+      title: 'Recovery',
+      body: 'Again.',
+    });
     assert.equal(dup.status, 400);
     assert.match(dup.text, /already has a section at “recovery”/);
-    const edited = await editor.submit('/library/guides/cyber-vandalism-toolkit/readiness/edit', '/library/guides/cyber-vandalism-toolkit/readiness/edit', { title: 'Readiness: phase 1', summary: 'Before an incident.', body: 'Plan ahead.' });
+    const edited = await editor.submit('/library/guides/cyber-vandalism-toolkit/readiness/edit', '/library/guides/cyber-vandalism-toolkit/readiness/edit', {
+      title: 'Readiness: phase 1',
+      summary: 'Before an incident.',
+      body: 'Plan ahead.',
+    });
     assert.match(edited.text, /<h1 class="margin-top-05">Readiness: phase 1<\/h1>/);
-    assert.equal((await writer.request('POST', '/library/guides/cyber-vandalism-toolkit/readiness/edit', { _csrf: csrfToken((await writer.get('/library/articles/new')).text), title: 'x', body: 'y' })).status, 403);
+    assert.equal(
+      (
+        await writer.request('POST', '/library/guides/cyber-vandalism-toolkit/readiness/edit', {
+          _csrf: csrfToken((await writer.get('/library/articles/new')).text),
+          title: 'x',
+          body: 'y',
+        })
+      ).status,
+      403,
+    );
     const search = await new WebClient(platform.url).get('/search?q=%22regain+control%22&source=guides');
     assert.match(search.text, /href="\/library\/guides\/cyber-vandalism-toolkit\/recovery"/);
   });
 
   test('working group: started by a coordinator, closed membership approved by a lead, shows its playbook', async () => {
     const created = await editor.submit('/communities/social-media/groups/new', '/communities/social-media/groups/new', {
-      name: 'Public Participation Working Group', charter: 'We write and maintain the **U.S. Public Participation Playbook**.', status: 'active', joinPolicy: 'closed',
+      name: 'Public Participation Working Group',
+      charter: 'We write and maintain the **U.S. Public Participation Playbook**.',
+      status: 'active',
+      joinPolicy: 'closed',
     });
     assert.match(created.url, /\/communities\/social-media\/groups\/public-participation-working-group\?done=created$/);
     const g = '/communities/social-media/groups/public-participation-working-group';
@@ -371,7 +551,11 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.match(asked.text, /Your request is with the group’s leads\./);
     assert.doesNotMatch(asked.text, /<li>Wren Writer, Department of Defense<\/li>/);
     const memberId = (await platform.db.pool.query(`select id from members where email = 'wren.writer@gsa.gov'`)).rows[0].id;
-    assert.equal((await writer.request('POST', `${g}/requests/${memberId}`, { _csrf: csrfToken((await writer.get('/library/articles/new')).text), decision: 'approve' })).status, 403);
+    assert.equal(
+      (await writer.request('POST', `${g}/requests/${memberId}`, { _csrf: csrfToken((await writer.get('/library/articles/new')).text), decision: 'approve' }))
+        .status,
+      403,
+    );
     const approved = await editor.submit(g, `${g}/requests/${memberId}`, { decision: 'approve' });
     assert.match(approved.text, /Approved/);
     const page = await new WebClient(platform.url).get(g);
@@ -385,13 +569,26 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     const badEdit = await writer.submit(`${g}/edit`, `${g}/edit`, { name: '', charter: 'x', status: 'active' });
     assert.equal(badEdit.status, 400);
     assert.match(badEdit.text, /id="name-error"[^>]*>Enter a name for the working group\./);
-    const done = await writer.submit(`${g}/edit`, `${g}/edit`, { name: 'Public Participation Working Group', charter: 'Playbook published.', status: 'completed', joinPolicy: 'closed' });
+    const done = await writer.submit(`${g}/edit`, `${g}/edit`, {
+      name: 'Public Participation Working Group',
+      charter: 'Playbook published.',
+      status: 'completed',
+      joinPolicy: 'closed',
+    });
     assert.match(done.text, /The working group is saved\./);
     assert.match(done.text, /<span class="usa-tag">Completed<\/span>/);
-    assert.equal((await editor.request('POST', `${g}/requests/not-a-number`, { _csrf: csrfToken((await editor.get(g)).text), decision: 'approve' })).status, 409);
+    assert.equal(
+      (await editor.request('POST', `${g}/requests/not-a-number`, { _csrf: csrfToken((await editor.get(g)).text), decision: 'approve' })).status,
+      409,
+    );
 
     // An open group: a community member joins at once, and can leave.
-    await editor.submit('/communities/social-media/groups/new', '/communities/social-media/groups/new', { name: 'Accessibility Working Group', charter: 'Accessible posts.', status: 'forming', joinPolicy: 'open' });
+    await editor.submit('/communities/social-media/groups/new', '/communities/social-media/groups/new', {
+      name: 'Accessibility Working Group',
+      charter: 'Accessible posts.',
+      status: 'forming',
+      joinPolicy: 'open',
+    });
     const a11y = '/communities/social-media/groups/accessibility-working-group';
     const joined = await writer.submit(a11y, `${a11y}/join`, {});
     assert.match(joined.text, /You joined the working group\./);
@@ -404,7 +601,10 @@ describe('library end to end', { skip: NO_SERVER }, () => {
     assert.match(list.text, /Accessibility Working Group/);
 
     const guide = await new WebClient(platform.url).get('/library/guides/public-participation');
-    assert.match(guide.text, /Produced by <a href="\/communities\/social-media\/groups\/public-participation-working-group">Public Participation Working Group<\/a>/);
+    assert.match(
+      guide.text,
+      /Produced by <a href="\/communities\/social-media\/groups\/public-participation-working-group">Public Participation Working Group<\/a>/,
+    );
   });
 });
 
@@ -413,7 +613,23 @@ describe('library import of the real digital.gov library', { skip: NO_SERVER || 
     const database = await testDatabaseEnv();
     try {
       const dg = path.join(SHARED, 'data/digitalgov');
-      const r = await runCli(['library', 'import', '--skip-invalid', ...['content/news', 'content/resources', 'content/guides', 'content/topics', 'content/authors', 'data/termsofservice.yml', 'data/termsofservicepoc.yml'].map((p) => path.join(dg, p))], database.env);
+      const r = await runCli(
+        [
+          'library',
+          'import',
+          '--skip-invalid',
+          ...[
+            'content/news',
+            'content/resources',
+            'content/guides',
+            'content/topics',
+            'content/authors',
+            'data/termsofservice.yml',
+            'data/termsofservicepoc.yml',
+          ].map((p) => path.join(dg, p)),
+        ],
+        database.env,
+      );
       assert.equal(r.code, 0, r.stderr.slice(-2000));
       assert.match(r.stdout, /articles 5\d\d new/);
       assert.match(r.stdout, /guides 1 new/);

@@ -26,9 +26,16 @@ describe('list subscriptions migration', { skip: NO_SERVER }, () => {
     drop = db.drop;
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     const all = listMigrations();
-    await migrate(pool, () => undefined, all.filter((m) => m.name < '0072'));
+    await migrate(
+      pool,
+      () => undefined,
+      all.filter((m) => m.name < '0072'),
+    );
     community = Number((await pool.query(`insert into communities (slug, title) values ('gov-ux', 'Gov UX') returning id`)).rows[0].id);
-    group = Number((await pool.query(`insert into working_groups (community_id, slug, name, status) values ($1, 'forms', 'Forms', 'active') returning id`, [community])).rows[0].id);
+    group = Number(
+      (await pool.query(`insert into working_groups (community_id, slug, name, status) values ($1, 'forms', 'Forms', 'active') returning id`, [community]))
+        .rows[0].id,
+    );
     for (const email of ['ana@gsa.gov', 'ben@gsa.gov', 'cy@gsa.gov']) {
       ids[email] = Number((await pool.query(`insert into members (email) values ($1) returning id`, [email])).rows[0].id);
     }
@@ -38,8 +45,14 @@ describe('list subscriptions migration', { skip: NO_SERVER }, () => {
       `insert into memberships (community_id, member_id, status, delivery_mode) values ($1, $2, 'active', 'each'), ($1, $3, 'active', 'daily'), ($1, $4, 'active', 'weekly')`,
       [community, ids['ana@gsa.gov'], ids['ben@gsa.gov'], ids['cy@gsa.gov']],
     );
-    await pool.query(`update memberships set delivery_disabled_at = '2026-01-02T03:04:05Z', delivery_disabled_reason = 'bounces' where member_id = $1`, [ids['cy@gsa.gov']]);
-    await pool.query(`insert into working_group_members (group_id, member_id, status) values ($1, $2, 'active'), ($1, $3, 'active')`, [group, ids['ana@gsa.gov'], ids['ben@gsa.gov']]);
+    await pool.query(`update memberships set delivery_disabled_at = '2026-01-02T03:04:05Z', delivery_disabled_reason = 'bounces' where member_id = $1`, [
+      ids['cy@gsa.gov'],
+    ]);
+    await pool.query(`insert into working_group_members (group_id, member_id, status) values ($1, $2, 'active'), ($1, $3, 'active')`, [
+      group,
+      ids['ana@gsa.gov'],
+      ids['ben@gsa.gov'],
+    ]);
     await pool.query(`update working_group_members set delivery_mode = 'weekly' where member_id = $1`, [ids['ben@gsa.gov']]);
     await pool.query(`update lists set post_count = case when group_id is null then 10 else 20 end where community_id = $1`, [community]);
     await migrate(pool, () => undefined, all);
@@ -60,19 +73,65 @@ describe('list subscriptions migration', { skip: NO_SERVER }, () => {
 
   test('every delivery, digest place and bounce stop moves to the lists feature unchanged', async () => {
     assert.deepEqual(await subscriptions(), [
-      { email: 'ana@gsa.gov', list: 'community', delivery_mode: 'each', last_digest_post: null, digest_until_post: null, disabled: false, delivery_disabled_reason: null },
-      { email: 'ana@gsa.gov', list: 'group', delivery_mode: null, last_digest_post: 2, digest_until_post: null, disabled: false, delivery_disabled_reason: null },
-      { email: 'ben@gsa.gov', list: 'community', delivery_mode: 'daily', last_digest_post: 3, digest_until_post: null, disabled: false, delivery_disabled_reason: null },
-      { email: 'ben@gsa.gov', list: 'group', delivery_mode: 'weekly', last_digest_post: 2, digest_until_post: null, disabled: false, delivery_disabled_reason: null },
-      { email: 'cy@gsa.gov', list: 'community', delivery_mode: 'weekly', last_digest_post: 3, digest_until_post: null, disabled: true, delivery_disabled_reason: 'bounces' },
+      {
+        email: 'ana@gsa.gov',
+        list: 'community',
+        delivery_mode: 'each',
+        last_digest_post: null,
+        digest_until_post: null,
+        disabled: false,
+        delivery_disabled_reason: null,
+      },
+      {
+        email: 'ana@gsa.gov',
+        list: 'group',
+        delivery_mode: null,
+        last_digest_post: 2,
+        digest_until_post: null,
+        disabled: false,
+        delivery_disabled_reason: null,
+      },
+      {
+        email: 'ben@gsa.gov',
+        list: 'community',
+        delivery_mode: 'daily',
+        last_digest_post: 3,
+        digest_until_post: null,
+        disabled: false,
+        delivery_disabled_reason: null,
+      },
+      {
+        email: 'ben@gsa.gov',
+        list: 'group',
+        delivery_mode: 'weekly',
+        last_digest_post: 2,
+        digest_until_post: null,
+        disabled: false,
+        delivery_disabled_reason: null,
+      },
+      {
+        email: 'cy@gsa.gov',
+        list: 'community',
+        delivery_mode: 'weekly',
+        last_digest_post: 3,
+        digest_until_post: null,
+        disabled: true,
+        delivery_disabled_reason: 'bounces',
+      },
     ]);
     const { rows } = await pool.query(
       `select table_name, column_name from information_schema.columns
         where table_name in ('memberships', 'working_group_members') and column_name in ('delivery_mode', 'last_digest_post', 'digest_until_post', 'last_digest_at', 'delivery_disabled_at', 'delivery_disabled_reason')`,
     );
     assert.deepEqual(rows, [], 'kept once, by the lists feature');
-    const triggers = await pool.query(`select tgname from pg_trigger where tgrelid in ('memberships'::regclass, 'working_group_members'::regclass) and not tgisinternal order by tgname`);
-    assert.deepEqual(triggers.rows.map((r) => r.tgname), ['memberships_changes'], 'only the metrics history is written by a trigger on memberships');
+    const triggers = await pool.query(
+      `select tgname from pg_trigger where tgrelid in ('memberships'::regclass, 'working_group_members'::regclass) and not tgisinternal order by tgname`,
+    );
+    assert.deepEqual(
+      triggers.rows.map((r) => r.tgname),
+      ['memberships_changes'],
+      'only the metrics history is written by a trigger on memberships',
+    );
   });
 
   test('the list members: who is on each list and the delivery that applies (the group’s own, else the community’s)', async () => {
@@ -93,7 +152,9 @@ describe('list subscriptions migration', { skip: NO_SERVER }, () => {
   test('a change of the community’s delivery moves the place on the group lists that follow it, and only there', async () => {
     await setCommunityDelivery(pool, community, ids['ana@gsa.gov']!, 'daily');
     await setCommunityDelivery(pool, community, ids['ben@gsa.gov']!, 'each');
-    const rows = (await subscriptions()).filter((r) => r.email !== 'cy@gsa.gov').map((r) => [r.email, r.list, r.delivery_mode, r.last_digest_post, r.digest_until_post]);
+    const rows = (await subscriptions())
+      .filter((r) => r.email !== 'cy@gsa.gov')
+      .map((r) => [r.email, r.list, r.delivery_mode, r.last_digest_post, r.digest_until_post]);
     assert.deepEqual(rows, [
       ['ana@gsa.gov', 'community', 'daily', 10, null], // into digests: from the newest planned post
       ['ana@gsa.gov', 'group', null, 20, null], // follows the community into digests: from the group list's newest planned post
@@ -113,11 +174,19 @@ describe('list subscriptions migration', { skip: NO_SERVER }, () => {
     const cy = ids['cy@gsa.gov']!;
     await changeMembership(pool, SYSTEM, { communityId: community, memberId: cy, status: 'left', source: 'web', action: 'membership.leave' });
     await pool.query(`update lists set post_count = 15 where community_id = $1 and group_id is null`, [community]);
-    const place = async () => (await pool.query(`select last_digest_post, digest_until_post from list_subscriptions where list_id = community_list_id($1) and member_id = $2`, [community, cy])).rows[0];
+    const place = async () =>
+      (
+        await pool.query(`select last_digest_post, digest_until_post from list_subscriptions where list_id = community_list_id($1) and member_id = $2`, [
+          community,
+          cy,
+        ])
+      ).rows[0];
     assert.deepEqual(await place(), { last_digest_post: 3, digest_until_post: null }, 'leaving keeps the place');
     await changeMembership(pool, SYSTEM, { communityId: community, memberId: cy, status: 'active', source: 'web', action: 'membership.join' });
     assert.deepEqual(await place(), { last_digest_post: 15, digest_until_post: null });
-    const audit = await pool.query(`select before->>'deliveryMode' as before, after->>'deliveryMode' as after from audit_log where action = 'membership.join' order by id desc limit 1`);
+    const audit = await pool.query(
+      `select before->>'deliveryMode' as before, after->>'deliveryMode' as after from audit_log where action = 'membership.join' order by id desc limit 1`,
+    );
     assert.deepEqual(audit.rows[0], { before: 'weekly', after: 'weekly' }, 'the audit row still shows the delivery');
   });
 });

@@ -43,13 +43,20 @@ async function converse(o: { port: number; localAddress?: string; commands: stri
       }
     }
   });
-  const next = () => new Promise<string>((resolve, reject) => {
-    const ready = replies.shift();
-    if (ready !== undefined) return resolve(ready);
-    const timer = setTimeout(() => reject(new Error(`no reply; so far: ${pending.join('|')}`)), 10_000);
-    waiting.push((r) => { clearTimeout(timer); resolve(r); });
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      const ready = replies.shift();
+      if (ready !== undefined) return resolve(ready);
+      const timer = setTimeout(() => reject(new Error(`no reply; so far: ${pending.join('|')}`)), 10_000);
+      waiting.push((r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+    });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
   });
-  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
   const out: string[] = [await next()];
   try {
     for (const command of o.commands) {
@@ -85,17 +92,55 @@ async function startPostfix(lmtpPort: number): Promise<{ port: number; stop(): v
   for (const d of ['conf', 'queue', 'data']) mkdirSync(path.join(dir, d));
   chownSync(path.join(dir, 'data'), Number(execFileSync('id', ['-u', 'postfix']).toString().trim()), 0);
   const port = await freePort();
-  writeFileSync(path.join(dir, 'conf', 'main.cf'), [
-    'compatibility_level = 3.6', `queue_directory = ${dir}/queue`, `data_directory = ${dir}/data`, 'mail_owner = postfix', 'setgid_group = postdrop',
-    'myhostname = postfix.test.gov', 'mydestination =', 'inet_interfaces = 127.0.0.1', 'inet_protocols = ipv4', 'mynetworks = 127.0.0.0/8',
-    `relay_domains = ${DOMAIN}`, `transport_maps = inline:{ ${DOMAIN}=lmtp:inet:127.0.0.1:${lmtpPort} }`, 'lmtp_send_xforward_command = yes',
-    'smtpd_authorized_xclient_hosts = 127.0.0.0/8', `maillog_file_prefixes = ${dir}`, `maillog_file = ${dir}/maillog`,
-    'smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination', 'alias_maps =', 'alias_database =', 'local_recipient_maps =', 'smtputf8_enable = no', '',
-  ].join('\n'));
-  const services = ['pickup unix n - n 60 1 pickup', 'cleanup unix n - n - 0 cleanup', 'qmgr unix n - n 300 1 qmgr', 'rewrite unix - - n - - trivial-rewrite', 'bounce unix - - n - 0 bounce',
-    'defer unix - - n - 0 bounce', 'trace unix - - n - 0 bounce', 'verify unix - - n - 1 verify', 'flush unix n - n 1000? 0 flush', 'proxymap unix - - n - - proxymap', 'smtp unix - - n - - smtp',
-    'relay unix - - n - - smtp', 'showq unix n - n - - showq', 'error unix - - n - - error', 'retry unix - - n - - error', 'discard unix - - n - - discard', 'lmtp unix - - n - - lmtp',
-    'anvil unix - - n - 1 anvil', 'scache unix - - n - 1 scache', 'postlog unix-dgram n - n - 1 postlogd'];
+  writeFileSync(
+    path.join(dir, 'conf', 'main.cf'),
+    [
+      'compatibility_level = 3.6',
+      `queue_directory = ${dir}/queue`,
+      `data_directory = ${dir}/data`,
+      'mail_owner = postfix',
+      'setgid_group = postdrop',
+      'myhostname = postfix.test.gov',
+      'mydestination =',
+      'inet_interfaces = 127.0.0.1',
+      'inet_protocols = ipv4',
+      'mynetworks = 127.0.0.0/8',
+      `relay_domains = ${DOMAIN}`,
+      `transport_maps = inline:{ ${DOMAIN}=lmtp:inet:127.0.0.1:${lmtpPort} }`,
+      'lmtp_send_xforward_command = yes',
+      'smtpd_authorized_xclient_hosts = 127.0.0.0/8',
+      `maillog_file_prefixes = ${dir}`,
+      `maillog_file = ${dir}/maillog`,
+      'smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination',
+      'alias_maps =',
+      'alias_database =',
+      'local_recipient_maps =',
+      'smtputf8_enable = no',
+      '',
+    ].join('\n'),
+  );
+  const services = [
+    'pickup unix n - n 60 1 pickup',
+    'cleanup unix n - n - 0 cleanup',
+    'qmgr unix n - n 300 1 qmgr',
+    'rewrite unix - - n - - trivial-rewrite',
+    'bounce unix - - n - 0 bounce',
+    'defer unix - - n - 0 bounce',
+    'trace unix - - n - 0 bounce',
+    'verify unix - - n - 1 verify',
+    'flush unix n - n 1000? 0 flush',
+    'proxymap unix - - n - - proxymap',
+    'smtp unix - - n - - smtp',
+    'relay unix - - n - - smtp',
+    'showq unix n - n - - showq',
+    'error unix - - n - - error',
+    'retry unix - - n - - error',
+    'discard unix - - n - - discard',
+    'lmtp unix - - n - - lmtp',
+    'anvil unix - - n - 1 anvil',
+    'scache unix - - n - 1 scache',
+    'postlog unix-dgram n - n - 1 postlogd',
+  ];
   writeFileSync(path.join(dir, 'conf', 'master.cf'), [`127.0.0.1:${port} inet n - n - - smtpd`, ...services, ''].join('\n'));
   execFileSync(POSTFIX, ['-c', path.join(dir, 'conf'), 'start'], { stdio: 'ignore' });
   return {
@@ -148,16 +193,40 @@ describe('the listserv, hardened', () => {
   });
 
   const decided = (messageId: string) =>
-    waitFor(`decision on ${messageId}`, async () => (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0] as { status: string; decision_reason: string | null } | undefined);
+    waitFor(
+      `decision on ${messageId}`,
+      async () =>
+        (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 and status <> 'received'`, [messageId]))
+          .rows[0] as { status: string; decision_reason: string | null } | undefined,
+    );
 
-  const post = (messageId: string, subject: string) => dataOf([
-    'From: Pat <pat@spf.gov>', `To: ${LIST}`, `Subject: ${subject}`, `Message-ID: ${messageId}`, 'Date: Thu, 03 Dec 2026 07:00:00 +0000', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Hello from the mail host.',
-  ]);
+  const post = (messageId: string, subject: string) =>
+    dataOf([
+      'From: Pat <pat@spf.gov>',
+      `To: ${LIST}`,
+      `Subject: ${subject}`,
+      `Message-ID: ${messageId}`,
+      'Date: Thu, 03 Dec 2026 07:00:00 +0000',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Hello from the mail host.',
+    ]);
 
   describe('behind Postfix (XFORWARD)', () => {
     test('a post Postfix received from a host the SPF record authorises is delivered, not held', async () => {
       const messageId = '<xforward-genuine@spf.gov>';
-      const replies = await converse({ port: lmtpPort, commands: ['LHLO postfix.test.gov', 'XFORWARD ADDR=192.0.2.10 NAME=mail.spf.gov HELO=mail.spf.gov PROTO=ESMTP', 'MAIL FROM:<pat@spf.gov>', `RCPT TO:<${LIST}>`, 'DATA', post(messageId, 'Genuine')] });
+      const replies = await converse({
+        port: lmtpPort,
+        commands: [
+          'LHLO postfix.test.gov',
+          'XFORWARD ADDR=192.0.2.10 NAME=mail.spf.gov HELO=mail.spf.gov PROTO=ESMTP',
+          'MAIL FROM:<pat@spf.gov>',
+          `RCPT TO:<${LIST}>`,
+          'DATA',
+          post(messageId, 'Genuine'),
+        ],
+      });
       assert.match(replies[1]!, /XFORWARD/, 'LHLO advertises XFORWARD to a trusted peer');
       assert.match(replies[2]!, /^250/, `XFORWARD accepted: ${replies[2]}`);
       assert.match(replies[6]!, /^250/);
@@ -169,7 +238,17 @@ describe('the listserv, hardened', () => {
 
     test('a forwarded address the SPF record does not authorise is held as possibly forged', async () => {
       const messageId = '<xforward-spoofed@spf.gov>';
-      const replies = await converse({ port: lmtpPort, commands: ['LHLO postfix.test.gov', 'XFORWARD ADDR=198.51.100.7 HELO=spoof.example', 'MAIL FROM:<pat@spf.gov>', `RCPT TO:<${LIST}>`, 'DATA', post(messageId, 'Spoofed')] });
+      const replies = await converse({
+        port: lmtpPort,
+        commands: [
+          'LHLO postfix.test.gov',
+          'XFORWARD ADDR=198.51.100.7 HELO=spoof.example',
+          'MAIL FROM:<pat@spf.gov>',
+          `RCPT TO:<${LIST}>`,
+          'DATA',
+          post(messageId, 'Spoofed'),
+        ],
+      });
       assert.match(replies[2]!, /^250/);
       const row = await decided(messageId);
       assert.equal(row.status, 'held');
@@ -184,7 +263,18 @@ describe('the listserv, hardened', () => {
       after(() => postfix?.stop());
       // XCLIENT makes Postfix believe the post came from the given host, as if it were on the Internet.
       const viaPostfix = (addr: string, messageId: string, subject: string) =>
-        converse({ port: postfix!.port, commands: ['EHLO test.gov', `XCLIENT ADDR=${addr} NAME=mail.spf.gov HELO=mail.spf.gov`, 'EHLO mail.spf.gov', 'MAIL FROM:<pat@spf.gov>', `RCPT TO:<${LIST}>`, 'DATA', post(messageId, subject)] });
+        converse({
+          port: postfix!.port,
+          commands: [
+            'EHLO test.gov',
+            `XCLIENT ADDR=${addr} NAME=mail.spf.gov HELO=mail.spf.gov`,
+            'EHLO mail.spf.gov',
+            'MAIL FROM:<pat@spf.gov>',
+            `RCPT TO:<${LIST}>`,
+            'DATA',
+            post(messageId, subject),
+          ],
+        });
 
       test('a post from a host the SPF record authorises is delivered', async () => {
         const messageId = '<postfix-genuine@spf.gov>';
@@ -209,7 +299,18 @@ describe('the listserv, hardened', () => {
     test('XFORWARD from a peer that is not trusted is refused and not honoured', async () => {
       const messageId = '<xforward-untrusted@spf.gov>';
       // 127.0.0.2 is loopback too, but not in MAIL_IN_TRUSTED_PEERS (127.0.0.1 and ::1 by default)
-      const replies = await converse({ port: smtpPort, localAddress: '127.0.0.2', commands: ['EHLO mail.spf.gov', 'XFORWARD ADDR=192.0.2.10 HELO=mail.spf.gov', 'MAIL FROM:<pat@spf.gov>', `RCPT TO:<${LIST}>`, 'DATA', post(messageId, 'Untrusted')] });
+      const replies = await converse({
+        port: smtpPort,
+        localAddress: '127.0.0.2',
+        commands: [
+          'EHLO mail.spf.gov',
+          'XFORWARD ADDR=192.0.2.10 HELO=mail.spf.gov',
+          'MAIL FROM:<pat@spf.gov>',
+          `RCPT TO:<${LIST}>`,
+          'DATA',
+          post(messageId, 'Untrusted'),
+        ],
+      });
       assert.doesNotMatch(replies[1]!, /XFORWARD/);
       assert.match(replies[2]!, /^550/);
       assert.match(replies[6]!, /^250/);
@@ -223,13 +324,26 @@ describe('the listserv, hardened', () => {
   describe('over-long lines (RFC 5322 §2.1.1: at most 998 octets)', () => {
     const copiesOf = (messageId: string) => sink.messages.filter((m) => m.headers.get('message-id') === messageId);
     const longestLine = (raw: string) => Math.max(...raw.split('\r\n').map((l) => Buffer.byteLength(l, 'utf8')));
-    const send = (lines: string[]) => converse({ port: smtpPort, commands: ['EHLO mail.agency.gov', 'MAIL FROM:<lee@agency.gov> BODY=8BITMIME', `RCPT TO:<${LIST}>`, 'DATA', dataOf(lines)] });
+    const send = (lines: string[]) =>
+      converse({ port: smtpPort, commands: ['EHLO mail.agency.gov', 'MAIL FROM:<lee@agency.gov> BODY=8BITMIME', `RCPT TO:<${LIST}>`, 'DATA', dataOf(lines)] });
 
     test('an 8bit post with a 1,500-character line reaches every member as valid mail, with the same text', async () => {
       const messageId = '<long-line@agency.gov>';
       const long = `${'Très longue ligne, '.repeat(80)}fin.`;
       assert.ok(long.length >= 1500);
-      const replies = await send(['From: Lee <lee@agency.gov>', `To: ${LIST}`, 'Subject: One long line', `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', 'Before.', long, 'After.']);
+      const replies = await send([
+        'From: Lee <lee@agency.gov>',
+        `To: ${LIST}`,
+        'Subject: One long line',
+        `Message-ID: ${messageId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        'Before.',
+        long,
+        'After.',
+      ]);
       assert.match(replies[5]!, /^250/);
       const copies = await waitFor('two copies', async () => (copiesOf(messageId).length >= 2 ? copiesOf(messageId) : undefined));
       for (const copy of copies) {
@@ -243,7 +357,18 @@ describe('the listserv, hardened', () => {
       const words = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
       const ids = Array.from({ length: 40 }, (_, i) => `<thread-${i}.${'a'.repeat(20)}@agency.gov>`);
       const token = 'x'.repeat(1200);
-      const replies = await send(['From: Lee <lee@agency.gov>', `To: ${LIST}`, `Subject: ${words}`, `References: ${ids.join(' ')}`, `X-Token: ${token}`, `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=us-ascii', '', 'Short body.']);
+      const replies = await send([
+        'From: Lee <lee@agency.gov>',
+        `To: ${LIST}`,
+        `Subject: ${words}`,
+        `References: ${ids.join(' ')}`,
+        `X-Token: ${token}`,
+        `Message-ID: ${messageId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=us-ascii',
+        '',
+        'Short body.',
+      ]);
       assert.match(replies[5]!, /^250/);
       const copies = await waitFor('two copies', async () => (copiesOf(messageId).length >= 2 ? copiesOf(messageId) : undefined));
       const { simpleParser } = await import('mailparser');
@@ -261,8 +386,22 @@ describe('the listserv, hardened', () => {
       const messageId = '<long-line-multipart@agency.gov>';
       const long = `<p>${'x'.repeat(1400)}</p>`;
       const replies = await send([
-        'From: Lee <lee@agency.gov>', `To: ${LIST}`, 'Subject: Long HTML', `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: multipart/alternative; boundary="b1"', '',
-        '--b1', 'Content-Type: text/plain; charset=us-ascii', '', 'Short text.', '--b1', 'Content-Type: text/html; charset=us-ascii', '', `<html><body>${long}</body></html>`, '--b1--',
+        'From: Lee <lee@agency.gov>',
+        `To: ${LIST}`,
+        'Subject: Long HTML',
+        `Message-ID: ${messageId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/alternative; boundary="b1"',
+        '',
+        '--b1',
+        'Content-Type: text/plain; charset=us-ascii',
+        '',
+        'Short text.',
+        '--b1',
+        'Content-Type: text/html; charset=us-ascii',
+        '',
+        `<html><body>${long}</body></html>`,
+        '--b1--',
       ]);
       assert.match(replies[5]!, /^250/);
       const copies = await waitFor('two copies', async () => (copiesOf(messageId).length >= 2 ? copiesOf(messageId) : undefined));
@@ -279,16 +418,31 @@ describe('the listserv, hardened', () => {
   describe('a repeated Message-ID', () => {
     test('the same post sent twice (an MTA retry) is distributed and archived once; the second is dropped, not bounced', async () => {
       const messageId = '<retried@agency.gov>';
-      const message = dataOf(['From: Lee <lee@agency.gov>', `To: ${LIST}`, 'Subject: Sent twice', `Message-ID: ${messageId}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=us-ascii', '', 'Once is enough.']);
+      const message = dataOf([
+        'From: Lee <lee@agency.gov>',
+        `To: ${LIST}`,
+        'Subject: Sent twice',
+        `Message-ID: ${messageId}`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=us-ascii',
+        '',
+        'Once is enough.',
+      ]);
       const send = () => converse({ port: smtpPort, commands: ['EHLO mail.agency.gov', 'MAIL FROM:<lee@agency.gov>', `RCPT TO:<${LIST}>`, 'DATA', message] });
       assert.match((await send())[5]!, /^250/);
-      await waitFor('the first accepted', async () => (await platform.db.pool.query(`select 1 from incoming_messages where message_id = $1 and status = 'accepted'`, [messageId])).rows[0]);
+      await waitFor(
+        'the first accepted',
+        async () => (await platform.db.pool.query(`select 1 from incoming_messages where message_id = $1 and status = 'accepted'`, [messageId])).rows[0],
+      );
       assert.match((await send())[5]!, /^250/, 'accepted at SMTP: the sender is not told of an error');
       const rows = await waitFor('both decided', async () => {
         const r = (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 order by id`, [messageId])).rows;
         return r.length === 2 && r.every((m) => m.status !== 'received') ? r : undefined;
       });
-      assert.deepEqual(rows.map((r) => r.status), ['accepted', 'discarded']);
+      assert.deepEqual(
+        rows.map((r) => r.status),
+        ['accepted', 'discarded'],
+      );
       assert.match(String(rows[1]!.decision_reason), /already/);
       await new Promise((r) => setTimeout(r, 1000));
       const posts = await platform.db.pool.query(`select count(*)::int as n from posts where message_id = $1`, [messageId]);
@@ -298,10 +452,23 @@ describe('the listserv, hardened', () => {
   });
 
   describe('nothing accepted is lost', () => {
-    const head = (messageId: string, subject = 'Hostile') => ['From: Lee <lee@agency.gov>', `To: ${LIST}`, `Subject: ${subject}`, `Message-ID: ${messageId}`, 'MIME-Version: 1.0'];
-    const send = (data: string) => converse({ port: smtpPort, commands: ['EHLO mail.agency.gov', 'MAIL FROM:<lee@agency.gov>', `RCPT TO:<${LIST}>`, 'DATA', data] });
+    const head = (messageId: string, subject = 'Hostile') => [
+      'From: Lee <lee@agency.gov>',
+      `To: ${LIST}`,
+      `Subject: ${subject}`,
+      `Message-ID: ${messageId}`,
+      'MIME-Version: 1.0',
+    ];
+    const send = (data: string) =>
+      converse({ port: smtpPort, commands: ['EHLO mail.agency.gov', 'MAIL FROM:<lee@agency.gov>', `RCPT TO:<${LIST}>`, 'DATA', data] });
     const settled = (messageId: string) =>
-      waitFor(`${messageId} settled`, async () => (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0] as { status: string; decision_reason: string | null } | undefined, 60_000);
+      waitFor(
+        `${messageId} settled`,
+        async () =>
+          (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 and status <> 'received'`, [messageId]))
+            .rows[0] as { status: string; decision_reason: string | null } | undefined,
+        60_000,
+      );
 
     test('MIME nested 1,000 deep is refused at SMTP with 554', async () => {
       const depth = 1000;
@@ -335,7 +502,10 @@ describe('the listserv, hardened', () => {
         ['<nul-subject@agency.gov>', ['From: Lee <lee@agency.gov>', `To: ${LIST}`, 'Subject: Hello\u0000there', 'Message-ID: <nul-subject@agency.gov>']],
         ['<nul-name@agency.gov>', ['From: "Lee\u0000Null" <lee@agency.gov>', `To: ${LIST}`, 'Subject: NUL in the name', 'Message-ID: <nul-name@agency.gov>']],
         // encoded words get past a check of the raw bytes and decode to NUL
-        ['<nul-encoded@agency.gov>', ['From: =?utf-8?q?Lee=00Null?= <lee@agency.gov>', `To: ${LIST}`, 'Subject: =?utf-8?q?Hello=00there?=', 'Message-ID: <nul-encoded@agency.gov>']],
+        [
+          '<nul-encoded@agency.gov>',
+          ['From: =?utf-8?q?Lee=00Null?= <lee@agency.gov>', `To: ${LIST}`, 'Subject: =?utf-8?q?Hello=00there?=', 'Message-ID: <nul-encoded@agency.gov>'],
+        ],
       ] as const) {
         const replies = await send(dataOf([...lines, 'MIME-Version: 1.0', 'Content-Type: text/plain', '', 'body']));
         if (/^5/.test(replies[5]!)) {
@@ -360,8 +530,19 @@ describe('the listserv, hardened', () => {
         const messageId = '<always-fails@agency.gov>';
         const replies = await send(dataOf([...head(messageId, 'Make the worker fail'), 'Content-Type: text/plain', '', 'body']));
         assert.match(replies[5]!, /^250/);
-        const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason from incoming_messages where position('always-fails'::bytea in raw) > 0 and status <> 'received'`)).rows[0], 90_000).catch(async (err: Error) => {
-          const jobs = await platform.db.pool.query(`select state, retry_count, output from pgboss.job where name = 'list.incoming' order by created_on desc limit 1`);
+        const row = await waitFor(
+          'held',
+          async () =>
+            (
+              await platform.db.pool.query(
+                `select status, decision_reason from incoming_messages where position('always-fails'::bytea in raw) > 0 and status <> 'received'`,
+              )
+            ).rows[0],
+          90_000,
+        ).catch(async (err: Error) => {
+          const jobs = await platform.db.pool.query(
+            `select state, retry_count, output from pgboss.job where name = 'list.incoming' order by created_on desc limit 1`,
+          );
           throw new Error(`${err.message}: ${JSON.stringify(jobs.rows)}`);
         });
         assert.equal(row.status, 'held');

@@ -15,10 +15,16 @@ import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
 
 const require = createRequire(import.meta.url);
 const { dkimVerify } = require('mailauth/lib/dkim/verify') as {
-  dkimVerify(raw: Buffer, o: { resolver: (name: string, type: string) => Promise<unknown> }): Promise<{ results: Array<{ status: { result: string; header?: Record<string, string> }; signingDomain: string; signingHeaders?: { keys: string } }> }>;
+  dkimVerify(
+    raw: Buffer,
+    o: { resolver: (name: string, type: string) => Promise<unknown> },
+  ): Promise<{ results: Array<{ status: { result: string; header?: Record<string, string> }; signingDomain: string; signingHeaders?: { keys: string } }> }>;
 };
 const { authenticate } = require('mailauth') as {
-  authenticate(raw: Buffer, o: object): Promise<{ arc: { status: { result: string; comment?: string }; authenticationResults?: { dmarc?: { result: string } } } }>;
+  authenticate(
+    raw: Buffer,
+    o: object,
+  ): Promise<{ arc: { status: { result: string; comment?: string }; authenticationResults?: { dmarc?: { result: string } } } }>;
 };
 
 const DOMAIN = 'lists.test.gov';
@@ -68,13 +74,16 @@ describe('the listserv', () => {
     listKey = rsaKey();
     listEdKey = ed25519Key();
     agencyKey = rsaKey();
-    dns = await startTestDns({
-      '_dmarc.agency.gov': 'v=DMARC1; p=reject; rua=mailto:dmarc@agency.gov',
-      'mail._domainkey.agency.gov': agencyKey.txt,
-      '_dmarc.example.com': 'v=DMARC1; p=none',
-      // no DMARC record, and no server may send for it
-      'nodmarc.gov': 'v=spf1 -all',
-    }, ['_dmarc.flaky.gov']);
+    dns = await startTestDns(
+      {
+        '_dmarc.agency.gov': 'v=DMARC1; p=reject; rua=mailto:dmarc@agency.gov',
+        'mail._domainkey.agency.gov': agencyKey.txt,
+        '_dmarc.example.com': 'v=DMARC1; p=none',
+        // no DMARC record, and no server may send for it
+        'nodmarc.gov': 'v=spf1 -all',
+      },
+      ['_dmarc.flaky.gov'],
+    );
     sink = await startMailSink();
     platform = await startPlatform(
       testConfig({
@@ -108,14 +117,25 @@ describe('the listserv', () => {
   const copiesOf = (messageId: string) => sink.messages.filter((m) => m.headers.get('message-id') === messageId);
 
   test('an address that is not a list is refused at RCPT time with 550', async () => {
-    await assert.rejects(postMail({ port: smtpPort, from: 'pat@agency.gov', to: `nobody@${DOMAIN}`, subject: 'x', text: 'x' }), (err: Error & { responseCode?: number }) => err.responseCode === 550);
-    await assert.rejects(postMail({ port: smtpPort, from: 'pat@agency.gov', to: 'social-media@elsewhere.gov', subject: 'x', text: 'x' }), (err: Error & { responseCode?: number }) => err.responseCode === 550);
+    await assert.rejects(
+      postMail({ port: smtpPort, from: 'pat@agency.gov', to: `nobody@${DOMAIN}`, subject: 'x', text: 'x' }),
+      (err: Error & { responseCode?: number }) => err.responseCode === 550,
+    );
+    await assert.rejects(
+      postMail({ port: smtpPort, from: 'pat@agency.gov', to: 'social-media@elsewhere.gov', subject: 'x', text: 'x' }),
+      (err: Error & { responseCode?: number }) => err.responseCode === 550,
+    );
   });
 
   test('a member post reaches every member once, personalized, DKIM-signed, with list headers', async () => {
     const messageId = '<first-post@agency.gov>';
     const sent = await postMail({
-      port: smtpPort, from: 'Pat Smith <pat@agency.gov>', to: LIST, subject: 'Caption tools for short video', text: 'Which caption tools does your agency use?\n', messageId,
+      port: smtpPort,
+      from: 'Pat Smith <pat@agency.gov>',
+      to: LIST,
+      subject: 'Caption tools for short video',
+      text: 'Which caption tools does your agency use?\n',
+      messageId,
       dkim: { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem },
     });
     assert.deepEqual(sent.accepted, [LIST]);
@@ -126,7 +146,11 @@ describe('the listserv', () => {
     });
     await new Promise((r) => setTimeout(r, 500));
     const all = copiesOf(messageId);
-    assert.deepEqual(all.map((m) => m.to[0]).sort(), ['kim@state.gov', 'lee@agency.gov', 'pat@agency.gov'], 'each-message members only, the poster included, digest readers not');
+    assert.deepEqual(
+      all.map((m) => m.to[0]).sort(),
+      ['kim@state.gov', 'lee@agency.gov', 'pat@agency.gov'],
+      'each-message members only, the poster included, digest readers not',
+    );
     const tokens = new Set<string>();
     for (const copy of copies) {
       assert.match(copy.subject, /^\[Social Media\] Caption tools for short video$/);
@@ -152,12 +176,23 @@ describe('the listserv', () => {
         },
       });
       const ours = verified.results.filter((r) => r.signingDomain === DOMAIN);
-      assert.deepEqual(ours.map((r) => [r.status.header?.s, r.status.header?.a, r.status.result]), [['sg', 'rsa-sha256', 'pass'], ['sged', 'ed25519-sha256', 'pass']], `DKIM for ${copy.to[0]}: ${JSON.stringify(verified.results.map((r) => r.status))}`);
+      assert.deepEqual(
+        ours.map((r) => [r.status.header?.s, r.status.header?.a, r.status.result]),
+        [
+          ['sg', 'rsa-sha256', 'pass'],
+          ['sged', 'ed25519-sha256', 'pass'],
+        ],
+        `DKIM for ${copy.to[0]}: ${JSON.stringify(verified.results.map((r) => r.status))}`,
+      );
       for (const r of ours) assert.match(r.status.header?.h ?? JSON.stringify(r), /list-unsubscribe/i);
       // ARC (RFC 8617): one set, sealed with the RSA key, repeating what the list saw on arrival.
       assert.match(raw.replace(/\r?\n[ \t]+/g, ' '), /^ARC-Authentication-Results: i=1; lists\.test\.gov; dkim=pass header\.i=@agency\.gov.*dmarc=pass/m);
       const arc = await authenticate(Buffer.from(raw), {
-        ip: '198.51.100.7', helo: 'relay.test.gov', sender: copy.from, mta: 'mx.receiver.test', disableBimi: true,
+        ip: '198.51.100.7',
+        helo: 'relay.test.gov',
+        sender: copy.from,
+        mta: 'mx.receiver.test',
+        disableBimi: true,
         resolver: async (name: string) => {
           if (name === `sg._domainkey.${DOMAIN}`) return [[listKey.txt]];
           if (name === `sged._domainkey.${DOMAIN}`) return [[listEdKey.txt]];
@@ -176,8 +211,14 @@ describe('the listserv', () => {
   test('a reply keeps one prefix (moved to the front, as Mailman does)', async () => {
     const messageId = '<reply-1@agency.gov>';
     await postMail({
-      port: smtpPort, from: 'Lee <lee@agency.gov>', to: LIST, subject: 'Re: [Social Media] Caption tools for short video', text: 'We use the built-in ones.\n', messageId,
-      inReplyTo: '<first-post@agency.gov>', dkim: { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem },
+      port: smtpPort,
+      from: 'Lee <lee@agency.gov>',
+      to: LIST,
+      subject: 'Re: [Social Media] Caption tools for short video',
+      text: 'We use the built-in ones.\n',
+      messageId,
+      inReplyTo: '<first-post@agency.gov>',
+      dkim: { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem },
     });
     const copy = await waitFor('reply copy', async () => copiesOf(messageId)[0]);
     assert.equal(copy.subject, '[Social Media] Re: Caption tools for short video');
@@ -186,10 +227,21 @@ describe('the listserv', () => {
   test('a non-member post is held with the reason, and the sender is told', async () => {
     const messageId = '<outsider@example.com>';
     await postMail({ port: smtpPort, from: 'Sam <sam@example.com>', to: LIST, subject: 'Buy our tool', text: 'Hello', messageId });
-    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    const row = await waitFor(
+      'held',
+      async () =>
+        (
+          await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [
+            messageId,
+          ])
+        ).rows[0],
+    );
     assert.equal(row.status, 'held');
     assert.match(row.decision_reason, /sam@example\.com, is not a member/);
-    assert.deepEqual(row.rule_hits.hits.map((h: { rule: string }) => h.rule), ['membership']);
+    assert.deepEqual(
+      row.rule_hits.hits.map((h: { rule: string }) => h.rule),
+      ['membership'],
+    );
     const notice = await sink.next('sam@example.com');
     assert.match(notice.subject, /waiting for a moderator/);
     assert.match(notice.raw, /^Auto-Submitted: auto-replied/m);
@@ -199,7 +251,12 @@ describe('the listserv', () => {
   test("a post claiming a member's address that fails DMARC is held as possibly forged", async () => {
     const messageId = '<forged@agency.gov>';
     await postMail({ port: smtpPort, from: 'Pat Smith <pat@agency.gov>', to: LIST, subject: 'Urgent: wire transfer', text: 'Please pay.', messageId });
-    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    const row = await waitFor(
+      'held',
+      async () =>
+        (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = $1 and status <> 'received'`, [messageId]))
+          .rows[0],
+    );
     assert.equal(row.status, 'held');
     assert.match(row.decision_reason, /DMARC/);
   });
@@ -207,10 +264,19 @@ describe('the listserv', () => {
   test('automatic mail to the list is discarded and never answered', async () => {
     const messageId = '<ooo@agency.gov>';
     await postMail({
-      port: smtpPort, from: 'lee@agency.gov', to: LIST, subject: 'Out of office', text: 'Away', messageId, headers: { 'Auto-Submitted': 'auto-replied' },
+      port: smtpPort,
+      from: 'lee@agency.gov',
+      to: LIST,
+      subject: 'Out of office',
+      text: 'Away',
+      messageId,
+      headers: { 'Auto-Submitted': 'auto-replied' },
       dkim: { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem },
     });
-    const row = await waitFor('discarded', async () => (await platform.db.pool.query(`select status from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    const row = await waitFor(
+      'discarded',
+      async () => (await platform.db.pool.query(`select status from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0],
+    );
     assert.equal(row.status, 'discarded');
   });
 
@@ -222,7 +288,13 @@ describe('the listserv', () => {
   });
 
   test('joining by mail: "Join #SocialGov", then confirm by replying', async () => {
-    await postMail({ port: smtpPort, from: 'Robin Diaz <robin@agency.gov>', to: `social-media-request@${DOMAIN}`, subject: 'Join #SocialGov', text: 'Name: Robin Diaz\nJob title: Social media lead\n' });
+    await postMail({
+      port: smtpPort,
+      from: 'Robin Diaz <robin@agency.gov>',
+      to: `social-media-request@${DOMAIN}`,
+      subject: 'Join #SocialGov',
+      text: 'Name: Robin Diaz\nJob title: Social media lead\n',
+    });
     const confirm = await sink.next('robin@agency.gov');
     assert.match(confirm.subject, /Confirm your request to join/);
     const replyTo = String((confirm.headers.get('reply-to') as { value: Array<{ address: string }> }).value[0]!.address);
@@ -246,12 +318,24 @@ describe('the listserv', () => {
   test('"unsubscribe" sent to the list address is held: no member gets it, the sender is told how to leave', async () => {
     const messageId = '<administrivia@agency.gov>';
     await postMail({
-      port: smtpPort, from: 'Lee <lee@agency.gov>', to: LIST, subject: 'unsubscribe', text: '\n', messageId,
+      port: smtpPort,
+      from: 'Lee <lee@agency.gov>',
+      to: LIST,
+      subject: 'unsubscribe',
+      text: '\n',
+      messageId,
       dkim: { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem },
     });
-    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    const row = await waitFor(
+      'held',
+      async () =>
+        (await platform.db.pool.query(`select status, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0],
+    );
     assert.equal(row.status, 'held');
-    assert.deepEqual(row.rule_hits.hits.map((h: { rule: string }) => h.rule), ['administrivia']);
+    assert.deepEqual(
+      row.rule_hits.hits.map((h: { rule: string }) => h.rule),
+      ['administrivia'],
+    );
     const answer = await waitFor('the answer', async () => sink.messages.find((m) => m.to.includes('lee@agency.gov') && m.subject === 'Re: unsubscribe'));
     assert.match(answer.text, /send "leave" to social-media-request@lists\.test\.gov/);
     assert.match(answer.text, new RegExp(`${SITE}/communities/social-media`));
@@ -262,8 +346,16 @@ describe('the listserv', () => {
 
   test('mail to -owner reaches the coordinators readable inline, and Reply goes to the person who wrote', async () => {
     await platform.db.pool.query(`update memberships set role = 'coordinator' where member_id = (select id from members where email = 'pat@agency.gov')`);
-    await postMail({ port: smtpPort, from: 'Sam Rivera <sam.rivera@example.com>', to: `social-media-owner@${DOMAIN}`, subject: 'Can our office join?', text: 'We are a state office. May we join the list?\n' });
-    const forward = await waitFor('the forward', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && /Can our office join\?/.test(m.subject)));
+    await postMail({
+      port: smtpPort,
+      from: 'Sam Rivera <sam.rivera@example.com>',
+      to: `social-media-owner@${DOMAIN}`,
+      subject: 'Can our office join?',
+      text: 'We are a state office. May we join the list?\n',
+    });
+    const forward = await waitFor('the forward', async () =>
+      sink.messages.find((m) => m.to.includes('pat@agency.gov') && /Can our office join\?/.test(m.subject)),
+    );
     const replyTo = forward.headers.get('reply-to') as { value: Array<{ address: string }> } | undefined;
     assert.equal(replyTo?.value[0]?.address, 'sam.rivera@example.com', 'Reply reaches the original sender');
     assert.match(forward.raw.replace(/\r?\n[ \t]+/g, ' '), /^From: .*social-media-owner@lists\.test\.gov/m, 'from the owner address, not -request');
@@ -275,9 +367,20 @@ describe('the listserv', () => {
     await addMembers(platform.db.pool, 'social-media', ['ron@nodmarc.gov']);
     const messageId = '<spf-fail@nodmarc.gov>';
     await postMail({ port: smtpPort, from: 'Ron <ron@nodmarc.gov>', to: LIST, subject: 'Invoice attached', text: 'Please pay.', messageId });
-    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    const row = await waitFor(
+      'held',
+      async () =>
+        (
+          await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [
+            messageId,
+          ])
+        ).rows[0],
+    );
     assert.equal(row.status, 'held');
-    assert.deepEqual(row.rule_hits.hits.map((h: { rule: string }) => h.rule), ['spf-fail']);
+    assert.deepEqual(
+      row.rule_hits.hits.map((h: { rule: string }) => h.rule),
+      ['spf-fail'],
+    );
     assert.match(row.decision_reason, /SPF fails/);
   });
 
@@ -293,15 +396,40 @@ describe('the listserv', () => {
 
   test('several addresses in From are held with the reason', async () => {
     const messageId = '<two-senders@agency.gov>';
-    await postMail({ port: smtpPort, from: 'pat@agency.gov, lee@agency.gov', envelopeFrom: 'pat@agency.gov', to: LIST, subject: 'From both of us', text: 'Hello', messageId });
-    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [messageId])).rows[0]);
+    await postMail({
+      port: smtpPort,
+      from: 'pat@agency.gov, lee@agency.gov',
+      envelopeFrom: 'pat@agency.gov',
+      to: LIST,
+      subject: 'From both of us',
+      text: 'Hello',
+      messageId,
+    });
+    const row = await waitFor(
+      'held',
+      async () =>
+        (
+          await platform.db.pool.query(`select status, decision_reason, rule_hits from incoming_messages where message_id = $1 and status <> 'received'`, [
+            messageId,
+          ])
+        ).rows[0],
+    );
     assert.equal(row.status, 'held');
-    assert.ok(row.rule_hits.hits.some((h: { rule: string }) => h.rule === 'from-header'), JSON.stringify(row.rule_hits.hits));
+    assert.ok(
+      row.rule_hits.hits.some((h: { rule: string }) => h.rule === 'from-header'),
+      JSON.stringify(row.rule_hits.hits),
+    );
     assert.match(row.decision_reason, /several addresses/);
   });
 
   test('free text to -request gets the help answer and reaches the coordinators, who can reply', async () => {
-    await postMail({ port: smtpPort, from: 'Dana Cole <dana@agency.gov>', to: `social-media-request@${DOMAIN}`, subject: 'Question', text: 'Please add me to the list.\n' });
+    await postMail({
+      port: smtpPort,
+      from: 'Dana Cole <dana@agency.gov>',
+      to: `social-media-request@${DOMAIN}`,
+      subject: 'Question',
+      text: 'Please add me to the list.\n',
+    });
     const answer = await waitFor('the answer', async () => sink.messages.find((m) => m.to.includes('dana@agency.gov') && m.subject === 'Re: Question'));
     assert.match(answer.text, /passed your message to the coordinators/);
     assert.match(answer.text, /Commands go to social-media-request@lists\.test\.gov/);
@@ -312,7 +440,13 @@ describe('the listserv', () => {
   });
 
   test('confirming by reply a join that needs approval tells the applicant a coordinator will review it', async () => {
-    await postMail({ port: smtpPort, from: 'Casey <casey@contractor-example.com>', to: `social-media-request@${DOMAIN}`, subject: 'Join #SocialGov', text: 'Name: Casey Lin\nJob title: Contractor\n' });
+    await postMail({
+      port: smtpPort,
+      from: 'Casey <casey@contractor-example.com>',
+      to: `social-media-request@${DOMAIN}`,
+      subject: 'Join #SocialGov',
+      text: 'Name: Casey Lin\nJob title: Contractor\n',
+    });
     const confirm = await sink.next('casey@contractor-example.com');
     assert.match(confirm.subject, /Confirm your request to join/);
     const replyTo = String((confirm.headers.get('reply-to') as { value: Array<{ address: string }> }).value[0]!.address);
@@ -326,8 +460,14 @@ describe('the listserv', () => {
   test('set digest weekly, set each and set nomail by mail change delivery, only for a message that passes DMARC', async () => {
     const request = `social-media-request@${DOMAIN}`;
     const dkim = { domainName: 'agency.gov', keySelector: 'mail', privateKey: agencyKey.privatePem };
-    const mode = async () => (await platform.db.pool.query(`select ms.delivery_mode from list_subscriptions ms join members m on m.id = ms.member_id where m.email = 'lee@agency.gov'`)).rows[0].delivery_mode;
-    const answerTo = (subject: string) => waitFor(subject, async () => sink.messages.find((m) => m.to.includes('lee@agency.gov') && m.subject === `Re: ${subject}`));
+    const mode = async () =>
+      (
+        await platform.db.pool.query(
+          `select ms.delivery_mode from list_subscriptions ms join members m on m.id = ms.member_id where m.email = 'lee@agency.gov'`,
+        )
+      ).rows[0].delivery_mode;
+    const answerTo = (subject: string) =>
+      waitFor(subject, async () => sink.messages.find((m) => m.to.includes('lee@agency.gov') && m.subject === `Re: ${subject}`));
     await postMail({ port: smtpPort, from: 'lee@agency.gov', to: request, subject: 'set digest weekly', text: '', dkim });
     assert.match((await answerTo('set digest weekly')).text, /you now get a weekly digest/);
     assert.equal(await mode(), 'weekly');
@@ -355,7 +495,9 @@ describe('the listserv', () => {
     const roster = await waitFor('who answered', async () => sink.messages.find((m) => m.to.includes('pat@agency.gov') && m.subject === 'Re: Re: who'));
     assert.match(roster.text, /<lee@agency\.gov>/);
     await postMail({ port: smtpPort, from: 'outsider@example.com', to: request, subject: 'who', text: '' });
-    const outsider = await waitFor('who from a non-member', async () => sink.messages.find((m) => m.to.includes('outsider@example.com') && m.subject === 'Re: who'));
+    const outsider = await waitFor('who from a non-member', async () =>
+      sink.messages.find((m) => m.to.includes('outsider@example.com') && m.subject === 'Re: who'),
+    );
     assert.match(outsider.text, /Only members/);
     assert.doesNotMatch(outsider.text, /lee@agency\.gov/);
   });
@@ -374,13 +516,18 @@ describe('the listserv', () => {
     const page = await fetch(url);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /Leave the list/);
-    const forged = await fetch(url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const forged = await fetch(
+      url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    );
     assert.equal(forged.status, 404);
     const res = await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(res.status, 200);
     const { rows } = await platform.db.pool.query(`select ms.status from memberships ms join members m on m.id = ms.member_id where m.email = 'kim@state.gov'`);
     assert.equal(rows[0].status, 'left');
-    const audit = await platform.db.pool.query(`select action, after->>'source' as source from audit_log where action = 'membership.leave' order by id desc limit 1`);
+    const audit = await platform.db.pool.query(
+      `select action, after->>'source' as source from audit_log where action = 'membership.leave' order by id desc limit 1`,
+    );
     assert.deepEqual(audit.rows[0], { action: 'membership.leave', source: 'one-click' });
   });
 });

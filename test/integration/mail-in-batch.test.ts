@@ -23,13 +23,21 @@ function manualTimer() {
 }
 
 function message(marker: string): Buffer {
-  return Buffer.from(`From: Pat <pat.smith@agency.gov>\r\nTo: ${LIST}\r\nSubject: ${marker}\r\nMessage-ID: <${marker}@agency.gov>\r\n\r\nBody of ${marker}.\r\n`);
+  return Buffer.from(
+    `From: Pat <pat.smith@agency.gov>\r\nTo: ${LIST}\r\nSubject: ${marker}\r\nMessage-ID: <${marker}@agency.gov>\r\n\r\nBody of ${marker}.\r\n`,
+  );
 }
 
 /** Rows whose raw message carries `marker`, and the incoming jobs that point at them. */
 async function stored(pool: pg.Pool, marker: string): Promise<{ rows: number; jobs: number; transactions: number }> {
-  const { rows } = await pool.query<{ id: number; tx: string }>(`select id, xmin::text as tx from incoming_messages where position(convert_to($1, 'UTF8') in raw) > 0`, [marker]);
-  const jobs = await pool.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = $1 and (data->>'id')::bigint = any($2::bigint[])`, [INCOMING_JOB, rows.map((r) => r.id)]);
+  const { rows } = await pool.query<{ id: number; tx: string }>(
+    `select id, xmin::text as tx from incoming_messages where position(convert_to($1, 'UTF8') in raw) > 0`,
+    [marker],
+  );
+  const jobs = await pool.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = $1 and (data->>'id')::bigint = any($2::bigint[])`, [
+    INCOMING_JOB,
+    rows.map((r) => r.id),
+  ]);
   return { rows: rows.length, jobs: jobs.rows[0]!.n, transactions: new Set(rows.map((r) => r.tx)).size };
 }
 
@@ -45,7 +53,9 @@ async function withStoreCut<T>(pool: pg.Pool, act: () => Promise<T>): Promise<T>
     await locker.query('lock table incoming_messages in access exclusive mode');
     const result = act();
     const pid = await waitFor('a store waiting on the lock', async () => {
-      const { rows } = await locker.query<{ pid: number }>(`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`);
+      const { rows } = await locker.query<{ pid: number }>(
+        `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+      );
       return rows[0]?.pid;
     });
     await locker.query('select pg_terminate_backend($1)', [pid]);
@@ -106,7 +116,10 @@ describe('mail-in group commit', () => {
       fire();
       return Promise.all(results);
     });
-    assert.ok(results.every((r) => r.accepted && r.ids.length === 1), JSON.stringify(results));
+    assert.ok(
+      results.every((r) => r.accepted && r.ids.length === 1),
+      JSON.stringify(results),
+    );
     assert.deepEqual(await stored(pool, marker), { rows: 3, jobs: 3, transactions: 3 });
   });
 
@@ -123,11 +136,20 @@ describe('mail-in group commit', () => {
     assert.deepEqual(await stored(pool, marker), { rows: 2, jobs: 2, transactions: 2 });
   });
 
-  test('a batch past PostgreSQL\'s 65,535-parameter limit (135 posts to 50 addresses each) is still one transaction', async () => {
+  test("a batch past PostgreSQL's 65,535-parameter limit (135 posts to 50 addresses each) is still one transaction", async () => {
     const { intake, fire } = intakeWithManualTimer();
     const marker = `wide-${randomBytes(4).toString('hex')}`;
     const to = await Promise.all(Array.from({ length: 50 }, (_, i) => intake.resolveRecipient(i ? `social-media-bounces+w${i}@${DOMAIN}` : LIST)));
-    const results = Array.from({ length: 135 }, (_, i) => intake.accept({ raw: message(`${marker}-${i}`), envelopeFrom: 'pat.smith@agency.gov', recipients: to as ListRecipient[], remoteIp: '127.0.0.1', helo: 'mail.agency.gov', protocol: 'smtp' }));
+    const results = Array.from({ length: 135 }, (_, i) =>
+      intake.accept({
+        raw: message(`${marker}-${i}`),
+        envelopeFrom: 'pat.smith@agency.gov',
+        recipients: to as ListRecipient[],
+        remoteIp: '127.0.0.1',
+        helo: 'mail.agency.gov',
+        protocol: 'smtp',
+      }),
+    );
     fire();
     assert.ok((await Promise.all(results)).every((r) => r.accepted && r.ids.length === 50));
     assert.deepEqual(await stored(pool, marker), { rows: 6750, jobs: 6750, transactions: 1 });
@@ -135,11 +157,17 @@ describe('mail-in group commit', () => {
 
   test('a message naming more than 50 list addresses is refused with 452, at RCPT TO over SMTP', async () => {
     const intake = createIntake({ pool, queue: platform.queue, domain: DOMAIN, maxBytes: 1_000_000 });
-    const tooMany = await intake.receiveMessage(message(`many-rcpt-${randomBytes(4).toString('hex')}`), { from: 'pat.smith@agency.gov', to: Array.from({ length: 51 }, (_, i) => `social-media-bounces+t${i}@${DOMAIN}`) });
+    const tooMany = await intake.receiveMessage(message(`many-rcpt-${randomBytes(4).toString('hex')}`), {
+      from: 'pat.smith@agency.gov',
+      to: Array.from({ length: 51 }, (_, i) => `social-media-bounces+t${i}@${DOMAIN}`),
+    });
     assert.deepEqual(tooMany, { accepted: false, responseCode: 452, message: '4.5.3 Too many recipients: send to at most 50 list addresses at once' });
     const marker = `smtp-rcpt-${randomBytes(4).toString('hex')}`;
     const to = [LIST, ...Array.from({ length: 60 }, (_, i) => `social-media-bounces+t${i}@${DOMAIN}`)];
-    const sent = await postMail({ port: smtpPort, from: 'pat.smith@agency.gov', to, subject: marker, text: 'x', messageId: `<${marker}@agency.gov>` }).then((r) => r, (e: Error) => e);
+    const sent = await postMail({ port: smtpPort, from: 'pat.smith@agency.gov', to, subject: marker, text: 'x', messageId: `<${marker}@agency.gov>` }).then(
+      (r) => r,
+      (e: Error) => e,
+    );
     // nodemailer delivers to the recipients the server took and names the rest as rejected.
     const rejected = 'rejected' in sent ? (sent as { rejected: string[] }).rejected : [];
     assert.equal(rejected.length, 11, JSON.stringify(sent));
@@ -149,8 +177,21 @@ describe('mail-in group commit', () => {
 
   test('over SMTP: a post whose store fails is answered 451, never 250; the resend is stored once', async () => {
     const marker = `smtp-cut-${randomBytes(4).toString('hex')}`;
-    const send = () => postMail({ port: smtpPort, from: 'Pat <pat.smith@agency.gov>', to: LIST, subject: marker, text: `Body of ${marker}.`, messageId: `<${marker}@agency.gov>` });
-    const refused = await withStoreCut(pool, () => send().then(() => undefined, (err: Error & { responseCode?: number }) => err));
+    const send = () =>
+      postMail({
+        port: smtpPort,
+        from: 'Pat <pat.smith@agency.gov>',
+        to: LIST,
+        subject: marker,
+        text: `Body of ${marker}.`,
+        messageId: `<${marker}@agency.gov>`,
+      });
+    const refused = await withStoreCut(pool, () =>
+      send().then(
+        () => undefined,
+        (err: Error & { responseCode?: number }) => err,
+      ),
+    );
     assert.equal(refused?.responseCode, 451, 'a temporary failure');
     assert.deepEqual(await stored(pool, marker), { rows: 0, jobs: 0, transactions: 0 });
     const sent = await send();
@@ -161,7 +202,9 @@ describe('mail-in group commit', () => {
   test('forty posts over SMTP at once: every one answered 250, each stored once with one job', async () => {
     const marker = `many-${randomBytes(4).toString('hex')}`;
     const sent = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => postMail({ port: smtpPort, from: 'pat.smith@agency.gov', to: LIST, subject: `${marker}-${i}:`, text: 'x', messageId: `<${marker}-${i}@agency.gov>` })),
+      Array.from({ length: 40 }, (_, i) =>
+        postMail({ port: smtpPort, from: 'pat.smith@agency.gov', to: LIST, subject: `${marker}-${i}:`, text: 'x', messageId: `<${marker}-${i}@agency.gov>` }),
+      ),
     );
     assert.ok(sent.every((s) => /^250 /.test(s.response)));
     assert.equal((await stored(pool, marker)).rows, 40);
@@ -175,8 +218,15 @@ describe('mail-in group commit', () => {
     const ok: IntakeResult = await intake.receiveMessage(message(marker), { from: 'pat.smith@agency.gov', to: [LIST] });
     assert.ok(ok.accepted && ok.ids.length === 1);
     assert.deepEqual(await stored(pool, marker), { rows: 1, jobs: 1, transactions: 1 });
-    assert.deepEqual(await intake.receiveMessage(message(marker), { from: 'pat.smith@agency.gov', to: [`nobody@${DOMAIN}`] }), { accepted: false, responseCode: 550, message: `5.1.1 <nobody@${DOMAIN}>: no such list address here` });
-    assert.equal((await intake.receiveMessage(Buffer.concat([message(marker), Buffer.alloc(1000, 97)]), { from: 'pat.smith@agency.gov', to: [LIST] })).accepted, false);
+    assert.deepEqual(await intake.receiveMessage(message(marker), { from: 'pat.smith@agency.gov', to: [`nobody@${DOMAIN}`] }), {
+      accepted: false,
+      responseCode: 550,
+      message: `5.1.1 <nobody@${DOMAIN}>: no such list address here`,
+    });
+    assert.equal(
+      (await intake.receiveMessage(Buffer.concat([message(marker), Buffer.alloc(1000, 97)]), { from: 'pat.smith@agency.gov', to: [LIST] })).accepted,
+      false,
+    );
     assert.equal((await intake.receiveMessage(message(marker), { from: 'pat\0@agency.gov', to: [LIST] })).accepted, false);
     await intake.drained();
   });

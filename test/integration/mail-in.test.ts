@@ -21,7 +21,9 @@ const SMTP_SOURCE = '/usr/sbin/smtp-source';
 /** Run a program without blocking this process (the listener under test lives here too). */
 function run(file: string, args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    execFile(file, args, { timeout: 20_000, encoding: 'utf8' }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }));
+    execFile(file, args, { timeout: 20_000, encoding: 'utf8' }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+    );
   });
 }
 
@@ -36,12 +38,38 @@ describe('mail-in listeners', () => {
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
     dir = tempDir();
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${DOMAIN}`, '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${DOMAIN}`,
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     // mail-in only: messages are stored and queued, and stay 'received' for these checks.
-    platform = await startPlatform(testConfig({
-      ...database.env, SOCIALGOV_ROLES: 'mail-in', LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', LMTP_PORT: '0', MAIL_IN_MAX_BYTES: '20000',
-      MAIL_IN_TLS_CERT: path.join(dir, 'cert.pem'), MAIL_IN_TLS_KEY: path.join(dir, 'key.pem'),
-    }));
+    platform = await startPlatform(
+      testConfig({
+        ...database.env,
+        SOCIALGOV_ROLES: 'mail-in',
+        LIST_DOMAIN: DOMAIN,
+        SMTP_IN_PORT: '0',
+        LMTP_PORT: '0',
+        MAIL_IN_MAX_BYTES: '20000',
+        MAIL_IN_TLS_CERT: path.join(dir, 'cert.pem'),
+        MAIL_IN_TLS_KEY: path.join(dir, 'key.pem'),
+      }),
+    );
     const info = platform.roles['mail-in']!.info as { smtpPort: number; lmtpPort: number };
     smtpPort = info.smtpPort;
     lmtpPort = info.lmtpPort;
@@ -74,11 +102,25 @@ describe('mail-in listeners', () => {
 
   test('STARTTLS with the configured certificate; the message is stored before the 250', async () => {
     // requireTLS: the client refuses to send unless STARTTLS is offered and succeeds.
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, requireTLS: true, tls: { rejectUnauthorized: false, servername: DOMAIN } });
-    const info = await transport.sendMail({ from: 'pat@agency.gov', to: `social-media@${DOMAIN}`, subject: 'Over TLS', text: 'x', messageId: '<tls@agency.gov>' });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: smtpPort,
+      secure: false,
+      requireTLS: true,
+      tls: { rejectUnauthorized: false, servername: DOMAIN },
+    });
+    const info = await transport.sendMail({
+      from: 'pat@agency.gov',
+      to: `social-media@${DOMAIN}`,
+      subject: 'Over TLS',
+      text: 'x',
+      messageId: '<tls@agency.gov>',
+    });
     transport.close();
     assert.match(info.response, /^250 /);
-    const { rows } = await platform.db.pool.query(`select protocol, address_kind, status, size from incoming_messages where position('tls@agency.gov'::bytea in raw) > 0`);
+    const { rows } = await platform.db.pool.query(
+      `select protocol, address_kind, status, size from incoming_messages where position('tls@agency.gov'::bytea in raw) > 0`,
+    );
     assert.equal(rows.length, 1);
     assert.deepEqual({ ...rows[0], size: rows[0].size > 0 }, { protocol: 'smtp', address_kind: 'post', status: 'received', size: true });
   });
@@ -92,7 +134,7 @@ describe('mail-in listeners', () => {
     assert.equal((await platform.db.pool.query('select count(*)::int as n from incoming_messages')).rows[0].n, before);
   });
 
-  test('LMTP from Postfix\'s smtp-source -L', { skip: existsSync(SMTP_SOURCE) ? false : 'Postfix tools not installed (apt-get install postfix)' }, async () => {
+  test("LMTP from Postfix's smtp-source -L", { skip: existsSync(SMTP_SOURCE) ? false : 'Postfix tools not installed (apt-get install postfix)' }, async () => {
     const before = (await platform.db.pool.query(`select count(*)::int as n from incoming_messages where protocol = 'lmtp'`)).rows[0].n;
     const r = await run(SMTP_SOURCE, ['-L', '-m', '3', '-f', 'pat@agency.gov', '-t', `social-media@${DOMAIN}`, `127.0.0.1:${lmtpPort}`]);
     assert.equal(r.code, 0, r.out);

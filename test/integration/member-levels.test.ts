@@ -75,8 +75,11 @@ describe('members by level of government', { skip: NO_SERVER }, () => {
 
     assert.deepEqual(await levels(), { federal: 1, local: 1, military: 1, state: 1, territorial: 1, Unknown: 1 });
     const metrics = await memberBreakdown(pool, { communityId: community });
-    assert.deepEqual(Object.fromEntries(metrics.byLevel.map((l) => [l.name, l.members])), { federal: 1, local: 1, military: 1, state: 1, territorial: 1, Unknown: 1 },
-      'the metrics snapshot is refreshed by the registry import');
+    assert.deepEqual(
+      Object.fromEntries(metrics.byLevel.map((l) => [l.name, l.members])),
+      { federal: 1, local: 1, military: 1, state: 1, territorial: 1, Unknown: 1 },
+      'the metrics snapshot is refreshed by the registry import',
+    );
   });
 
   test('the community page shows the levels from the registry', async () => {
@@ -85,7 +88,8 @@ describe('members by level of government', { skip: NO_SERVER }, () => {
     const platform = await startPlatform(testConfig({ ...env, SOCIALGOV_ROLES: 'web' }));
     try {
       const html = await (await fetch(`${platform.url}/communities/social-media`)).text();
-      for (const line of ['Federal: 1', 'State: 1', 'Local: 1', 'Territorial: 1', 'Military: 1', 'Not known: 1']) assert.ok(html.includes(`<li>${line}</li>`), line);
+      for (const line of ['Federal: 1', 'State: 1', 'Local: 1', 'Territorial: 1', 'Military: 1', 'Not known: 1'])
+        assert.ok(html.includes(`<li>${line}</li>`), line);
     } finally {
       await platform.close();
     }

@@ -64,7 +64,13 @@ describe('socialgov members and admins', { skip: NO_SERVER }, () => {
     assert.match(real.stderr, /Checking rows: 100% \(7\/7\)/);
     assert.match(real.stdout, /Imported: 2 new members; 1 sent to the approval queue\. No mail was sent\./);
     const rows = await query(`select m.email, s.status, s.source, m.government_level from memberships s join members m on m.id = s.member_id order by m.email`);
-    assert.deepEqual(rows.map((r) => [r.email, r.status, r.source]), [['ana.ruiz@gsa.gov', 'active', 'import'], ['sgt.kim@army.mil', 'active', 'import']]);
+    assert.deepEqual(
+      rows.map((r) => [r.email, r.status, r.source]),
+      [
+        ['ana.ruiz@gsa.gov', 'active', 'import'],
+        ['sgt.kim@army.mil', 'active', 'import'],
+      ],
+    );
     assert.equal(rows[1].government_level, 'military');
     const queue = await query(`select email, status from join_requests`);
     assert.deepEqual(queue, [{ email: 'dev@contractor-example.com', status: 'awaiting-approval' }]);
@@ -129,7 +135,9 @@ describe('socialgov members and admins', { skip: NO_SERVER }, () => {
 
     // A name stored before these checks (or by another tool) is escaped when listed.
     await query(`insert into members (email, name, agency) values ('legacy@gsa.gov', E'Old\\r\\nName\\u001b[31m', E'Agency\\u202e')`);
-    await query(`insert into memberships (community_id, member_id, status) select c.id, m.id, 'active' from communities c, members m where c.slug = 'social-media' and m.email = 'legacy@gsa.gov'`);
+    await query(
+      `insert into memberships (community_id, member_id, status) select c.id, m.id, 'active' from communities c, members m where c.slug = 'social-media' and m.email = 'legacy@gsa.gov'`,
+    );
     const list = await runCli(['members', 'list', '--community', 'social-media'], env);
     assert.equal(list.code, 0, list.stderr);
     // eslint-disable-next-line no-control-regex -- finding control characters is the point

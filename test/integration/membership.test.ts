@@ -33,7 +33,10 @@ describe('membership end to end', () => {
   });
 
   async function join(client: WebClient, fields: Partial<Record<string, string>>) {
-    return client.submit(JOIN, JOIN, { name: 'Pat Doe', jobTitle: 'Social media lead', agency: '', reason: '', accept: 'yes', email: '', ...fields } as Record<string, string>);
+    return client.submit(JOIN, JOIN, { name: 'Pat Doe', jobTitle: 'Social media lead', agency: '', reason: '', accept: 'yes', email: '', ...fields } as Record<
+      string,
+      string
+    >);
   }
 
   async function confirmFromMail(client: WebClient, address: string) {
@@ -93,7 +96,12 @@ describe('membership end to end', () => {
       `update memberships set role = 'coordinator' where member_id = (select id from members where lower(email) = 'pat.doe@gsa.gov')`,
     );
     const lee = new WebClient(platform.url);
-    const res = await join(lee, { email: 'lee@contractor-example.com', name: 'Lee Contractor', agency: 'Acme, for GSA', reason: 'I run GSA social accounts under contract GS-00F-1234' });
+    const res = await join(lee, {
+      email: 'lee@contractor-example.com',
+      name: 'Lee Contractor',
+      agency: 'Acme, for GSA',
+      reason: 'I run GSA social accounts under contract GS-00F-1234',
+    });
     assert.equal(res.status, 200, res.text);
     const { res: confirmed } = await confirmFromMail(lee, 'lee@contractor-example.com');
     assert.ok(confirmed.text.includes('your request is with a coordinator'));
@@ -113,7 +121,11 @@ describe('membership end to end', () => {
     const id = /action="\/communities\/social-media\/admin\/requests\/(\d+)"/.exec(queue.text)![1]!;
 
     // Denying needs a reason.
-    const noReason = await pat.request('POST', `/communities/social-media/admin/requests/${id}`, { _csrf: hidden(queue.text, '_csrf'), decision: 'deny', [`note-${id}`]: '' });
+    const noReason = await pat.request('POST', `/communities/social-media/admin/requests/${id}`, {
+      _csrf: hidden(queue.text, '_csrf'),
+      decision: 'deny',
+      [`note-${id}`]: '',
+    });
     assert.equal(noReason.status, 400);
     assert.ok(noReason.text.includes('Give a reason'));
 
@@ -122,8 +134,16 @@ describe('membership end to end', () => {
     assert.ok(approved.text.includes('Approved'));
     assert.match((await sink.next('lee@contractor-example.com')).subject, /Welcome to Social Media/);
     assert.equal(await memberCount(), 2);
-    const audit = await platform.db.pool.query(`select actor, action from audit_log where action in ('join-request.approve', 'membership.approve') order by id`);
-    assert.deepEqual(audit.rows.map((r) => [r.actor, r.action]), [['Pat.Doe@gsa.gov', 'join-request.approve'], ['Pat.Doe@gsa.gov', 'membership.approve']]);
+    const audit = await platform.db.pool.query(
+      `select actor, action from audit_log where action in ('join-request.approve', 'membership.approve') order by id`,
+    );
+    assert.deepEqual(
+      audit.rows.map((r) => [r.actor, r.action]),
+      [
+        ['Pat.Doe@gsa.gov', 'join-request.approve'],
+        ['Pat.Doe@gsa.gov', 'membership.approve'],
+      ],
+    );
   });
 
   test('look-alike and malformed addresses are refused with a clear message', async () => {
@@ -196,7 +216,14 @@ describe('membership end to end', () => {
   test('member area: profile, delivery mode, my data, directory, leave, sign out everywhere', async () => {
     const lee = new WebClient(platform.url);
     await signIn(lee, 'lee@contractor-example.com');
-    const profile = await lee.submit('/account', '/account/profile', { name: 'Lee Contractor', jobTitle: 'Analyst', agency: 'Acme', expertise: 'Accessibility, analytics, accessibility', bio: 'Hi', bioPublic: 'yes' });
+    const profile = await lee.submit('/account', '/account/profile', {
+      name: 'Lee Contractor',
+      jobTitle: 'Analyst',
+      agency: 'Acme',
+      expertise: 'Accessibility, analytics, accessibility',
+      bio: 'Hi',
+      bioPublic: 'yes',
+    });
     assert.ok(profile.text.includes('Your profile is saved.'));
     assert.ok(profile.text.includes('value="accessibility, analytics"'));
     const delivery = await lee.submit('/account', '/account/memberships/social-media', { deliveryMode: 'daily' });
@@ -253,12 +280,36 @@ describe('membership end to end', () => {
     const edit = await pat.get('/communities/social-media/admin/page');
     assert.equal(edit.status, 200);
     const form: Record<string, string> = { _csrf: hidden(edit.text, '_csrf'), channelRows: hidden(edit.text, 'channelRows') };
-    for (const m of edit.text.matchAll(/<input class="usa-input[^"]*" id="([^"]+)" name="([^"]+)" type="(?:text|email)" value="([^"]*)"/g)) form[m[2]!] = m[3]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
-    const textarea = (name: string) => new RegExp(`name="${name}"[^>]*>([\\s\\S]*?)</textarea>`).exec(edit.text)![1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
-    Object.assign(form, { summary: textarea('summary'), body: textarea('body'), guidelines: textarea('guidelines'), weight: '1', highlight: 'yes', ch0_platform: 'listserv', ch0_audience: 'government', allowExceptions: 'yes' });
+    for (const m of edit.text.matchAll(/<input class="usa-input[^"]*" id="([^"]+)" name="([^"]+)" type="(?:text|email)" value="([^"]*)"/g))
+      form[m[2]!] = m[3]!
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'");
+    const textarea = (name: string) =>
+      new RegExp(`name="${name}"[^>]*>([\\s\\S]*?)</textarea>`)
+        .exec(edit.text)![1]!
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'");
+    Object.assign(form, {
+      summary: textarea('summary'),
+      body: textarea('body'),
+      guidelines: textarea('guidelines'),
+      weight: '1',
+      highlight: 'yes',
+      ch0_platform: 'listserv',
+      ch0_audience: 'government',
+      allowExceptions: 'yes',
+    });
     const levels = ['federal', 'state', 'local', 'tribal', 'territorial', 'military', 'other'];
 
-    const preview = await pat.request('POST', '/communities/social-media/admin/page', new URLSearchParams({ ...form, deck: 'A new deck for review', intent: 'preview' }) as unknown as Record<string, string>);
+    const preview = await pat.request(
+      'POST',
+      '/communities/social-media/admin/page',
+      new URLSearchParams({ ...form, deck: 'A new deck for review', intent: 'preview' }) as unknown as Record<string, string>,
+    );
     assert.equal(preview.status, 200);
     assert.ok(preview.text.includes('Preview (not saved yet)'), 'preview heading');
     assert.ok(preview.text.includes('A new deck for review'), 'preview deck');
@@ -271,7 +322,10 @@ describe('membership end to end', () => {
     const body = new URLSearchParams({ ...form, deck: 'Share what works in government social media.', intent: 'save' });
     for (const l of levels.filter((l) => l !== 'local')) body.append('levels', l);
     const res = await fetch(`${platform.url}/communities/social-media/admin/page`, {
-      method: 'POST', redirect: 'manual', body, headers: { cookie: [...pat.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      redirect: 'manual',
+      body,
+      headers: { cookie: [...pat.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
     });
     assert.equal(res.status, 303);
     const page = await pat.get('/communities/social-media?saved=1');
@@ -279,9 +333,17 @@ describe('membership end to end', () => {
     assert.ok(page.text.includes('Share what works in government social media.'), 'new deck');
     assert.ok(page.text.includes('Earlier figure: <span>1,462</span>'), 'the historical figure survives an edit');
     const settings = await platform.db.pool.query(`select eligible_levels, allow_exceptions from communities where slug = 'social-media'`);
-    assert.deepEqual(settings.rows[0].eligible_levels, levels.filter((l) => l !== 'local'));
-    const audit = await platform.db.pool.query(`select action from audit_log where subject_type = 'community' and actor = 'Pat.Doe@gsa.gov' and action like 'community.%' order by id`);
-    assert.deepEqual(audit.rows.map((r) => r.action), ['community.edit', 'community.join-settings']);
+    assert.deepEqual(
+      settings.rows[0].eligible_levels,
+      levels.filter((l) => l !== 'local'),
+    );
+    const audit = await platform.db.pool.query(
+      `select action from audit_log where subject_type = 'community' and actor = 'Pat.Doe@gsa.gov' and action like 'community.%' order by id`,
+    );
+    assert.deepEqual(
+      audit.rows.map((r) => r.action),
+      ['community.edit', 'community.join-settings'],
+    );
 
     // Import from the web: check first, then import.
     const csv = 'email,name,title\nnew.one@navy.mil,New One,Analyst\nvendor@example.com,Vendor Person,Contractor\nnope\n';
@@ -291,8 +353,16 @@ describe('membership end to end', () => {
     for (const want of ['What an import would do', 'Eligible: 1', 'Need approval: 1', 'Not usable: 1']) assert.ok(check.text.includes(want), want);
     const before = await memberCount();
     const welcomed = sink.next('new.one@navy.mil');
-    const done = await pat.request('POST', '/communities/social-media/admin/import', { _csrf: hidden(importPage.text, '_csrf'), csv, intent: 'import', welcome: 'yes' });
-    assert.ok(done.text.includes('1 new members; 1 sent to the requests queue.'), done.text.slice(done.text.indexOf('<main'), done.text.indexOf('<main') + 1500));
+    const done = await pat.request('POST', '/communities/social-media/admin/import', {
+      _csrf: hidden(importPage.text, '_csrf'),
+      csv,
+      intent: 'import',
+      welcome: 'yes',
+    });
+    assert.ok(
+      done.text.includes('1 new members; 1 sent to the requests queue.'),
+      done.text.slice(done.text.indexOf('<main'), done.text.indexOf('<main') + 1500),
+    );
     assert.equal(await memberCount(), before + 1);
     // The welcome mail was queued with the import and a worker sent it, once.
     assert.match((await welcomed).subject, /Welcome/i);

@@ -15,7 +15,10 @@ describe('socialgov metrics rollup', { skip: NO_SERVER }, () => {
     await db.connect();
     const c = await db.query("insert into communities (slug, title) values ('social-media', 'Social Media') returning id");
     const m = await db.query("insert into members (email) values ('ana@gsa.gov') returning id");
-    await db.query(`insert into memberships (community_id, member_id, status, created_at) values ($1, $2, 'active', now() - interval '3 days')`, [c.rows[0].id, m.rows[0].id]);
+    await db.query(`insert into memberships (community_id, member_id, status, created_at) values ($1, $2, 'active', now() - interval '3 days')`, [
+      c.rows[0].id,
+      m.rows[0].id,
+    ]);
     await db.end();
   });
   after(async () => t?.cleanup());
@@ -32,7 +35,10 @@ describe('socialgov metrics rollup', { skip: NO_SERVER }, () => {
     const r = await runCli(['metrics', 'rollup'], t.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`Rolled up ${addDays(today, -3)} to ${addDays(today, -1)} \\(3 day\\(s\\)\\)`));
-    assert.deepEqual(await stored(), [1, 2, 3].reverse().map((n) => ({ day: addDays(today, -n), value: '1' })));
+    assert.deepEqual(
+      await stored(),
+      [1, 2, 3].reverse().map((n) => ({ day: addDays(today, -n), value: '1' })),
+    );
     const again = await runCli(['metrics', 'rollup'], t.env);
     assert.match(again.stdout, /Nothing to roll up/);
   });

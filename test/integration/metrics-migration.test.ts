@@ -21,16 +21,29 @@ describe('metrics migration', { skip: NO_SERVER }, () => {
     drop = db.drop;
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     const all = listMigrations();
-    await migrate(pool, () => undefined, all.filter((m) => m.name < '0070'));
+    await migrate(
+      pool,
+      () => undefined,
+      all.filter((m) => m.name < '0070'),
+    );
     community = Number((await pool.query(`insert into communities (slug, title) values ('gov-ux', 'Gov UX') returning id`)).rows[0].id);
     // audited: a join, then a leave
     const ana = await ensureMember(pool, { email: 'ana@gsa.gov' });
     // as changeMembership wrote them then (today's code needs the later schema: 0072 moved the delivery to the lists feature)
     const subject = { subjectType: 'membership', subjectId: `${community}:${ana.id}` };
     await pool.query(`insert into memberships (community_id, member_id, status, source) values ($1, $2, 'active', 'web')`, [community, ana.id]);
-    await recordAudit(pool, SYSTEM, { action: 'membership.join', ...subject, after: { status: 'active', role: 'member', deliveryMode: 'each', source: 'web' } });
+    await recordAudit(pool, SYSTEM, {
+      action: 'membership.join',
+      ...subject,
+      after: { status: 'active', role: 'member', deliveryMode: 'each', source: 'web' },
+    });
     await pool.query(`update memberships set status = 'left', updated_at = now() where community_id = $1 and member_id = $2`, [community, ana.id]);
-    await recordAudit(pool, SYSTEM, { action: 'membership.leave', ...subject, before: { status: 'active', role: 'member', deliveryMode: 'each' }, after: { status: 'left', role: 'member', deliveryMode: 'each', source: 'web' } });
+    await recordAudit(pool, SYSTEM, {
+      action: 'membership.leave',
+      ...subject,
+      before: { status: 'active', role: 'member', deliveryMode: 'each' },
+      after: { status: 'left', role: 'member', deliveryMode: 'each', source: 'web' },
+    });
     await pool.query(`update audit_log set at = '2025-03-01T10:00:00Z' where action = 'membership.join'`);
     await pool.query(`update audit_log set at = '2025-04-01T10:00:00Z' where action = 'membership.leave'`);
     // never audited: written directly, one still active, one removed
@@ -49,7 +62,11 @@ describe('metrics migration', { skip: NO_SERVER }, () => {
   });
 
   const history = async () =>
-    (await pool.query(`select m.email, c.from_status, c.to_status, to_char(c.at at time zone 'utc', 'YYYY-MM-DD') as day from membership_changes c join members m on m.id = c.member_id order by m.email, c.at, c.id`)).rows;
+    (
+      await pool.query(
+        `select m.email, c.from_status, c.to_status, to_char(c.at at time zone 'utc', 'YYYY-MM-DD') as day from membership_changes c join members m on m.id = c.member_id order by m.email, c.at, c.id`,
+      )
+    ).rows;
 
   test('the past comes from the audit log and the membership rows', async () => {
     assert.deepEqual(await history(), [

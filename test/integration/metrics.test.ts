@@ -48,11 +48,24 @@ describe('metrics', { skip: NO_SERVER }, () => {
   }
   let postNumber = 0;
   async function post(list: string, from: string, at: Date, id: string, o: { inReplyTo?: string; memberId?: number } = {}) {
-    const raw = Buffer.from(rawMail({ id, from, subject: o.inReplyTo ? 'Re: Plans' : `Plans ${id}`, date: at.toISOString(), ...(o.inReplyTo ? { inReplyTo: o.inReplyTo } : {}) }));
+    const raw = Buffer.from(
+      rawMail({ id, from, subject: o.inReplyTo ? 'Re: Plans' : `Plans ${id}`, date: at.toISOString(), ...(o.inReplyTo ? { inReplyTo: o.inReplyTo } : {}) }),
+    );
     await pool().query(
       `insert into posts (list_id, number, message_id, in_reply_to, subject, from_address, member_id, sent_at, accepted_at, raw, decorated, size)
        select id, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9, $10 from lists where local_part = $1`,
-      [list, ++postNumber, `<${id}>`, o.inReplyTo ? `<${o.inReplyTo}>` : null, o.inReplyTo ? 'Re: Plans' : `Plans ${id}`, from, o.memberId ?? null, at, raw, raw.length],
+      [
+        list,
+        ++postNumber,
+        `<${id}>`,
+        o.inReplyTo ? `<${o.inReplyTo}>` : null,
+        o.inReplyTo ? 'Re: Plans' : `Plans ${id}`,
+        from,
+        o.memberId ?? null,
+        at,
+        raw,
+        raw.length,
+      ],
     );
   }
 
@@ -91,8 +104,17 @@ describe('metrics', { skip: NO_SERVER }, () => {
     await archivePending(pool());
 
     const listId = Number((await pool().query(`select id from lists where local_part = 'social-media'`)).rows[0].id);
-    for (const [n, temporary] of [[6, false], [6, false], [6, true], [1, false]] as const) {
-      await pool().query(`insert into bounce_events (list_id, address, temporary, source, at) values ($1, 'dee@ca.gov', $2, 'dsn', $3)`, [listId, temporary, ago(n)]);
+    for (const [n, temporary] of [
+      [6, false],
+      [6, false],
+      [6, true],
+      [1, false],
+    ] as const) {
+      await pool().query(`insert into bounce_events (list_id, address, temporary, source, at) values ($1, 'dee@ca.gov', $2, 'dsn', $3)`, [
+        listId,
+        temporary,
+        ago(n),
+      ]);
     }
     const ev = await pool().query(
       `insert into events (slug, uid, kind, status, title, time_zone, starts_at, ends_at, format) values ('office-hours', 'oh@test', 'office-hours', 'published', 'Office hours', 'UTC', $1, $2, 'online') returning id`,
@@ -100,19 +122,50 @@ describe('metrics', { skip: NO_SERVER }, () => {
     );
     const eventId = ev.rows[0].id;
     await pool().query('insert into event_communities (event_id, community_id) values ($1, $2)', [eventId, sm]);
-    const occ = await pool().query('insert into event_occurrences (event_id, original_start, starts_at, ends_at) values ($1, $2, $2, $3) returning id', [eventId, ago(5, 15), ago(5, 16)]);
-    for (const [email, status, attended] of [['ana@gsa.gov', 'registered', true], ['cho@hhs.gov', 'registered', true], ['ben@gsa.gov', 'cancelled', null]] as const) {
-      await pool().query(`insert into event_registrations (occurrence_id, name, email, status, attended, created_at) values ($1, $2, $2, $3, $4, $5)`, [occ.rows[0].id, email, status, attended, ago(12)]);
+    const occ = await pool().query('insert into event_occurrences (event_id, original_start, starts_at, ends_at) values ($1, $2, $2, $3) returning id', [
+      eventId,
+      ago(5, 15),
+      ago(5, 16),
+    ]);
+    for (const [email, status, attended] of [
+      ['ana@gsa.gov', 'registered', true],
+      ['cho@hhs.gov', 'registered', true],
+      ['ben@gsa.gov', 'cancelled', null],
+    ] as const) {
+      await pool().query(`insert into event_registrations (occurrence_id, name, email, status, attended, created_at) values ($1, $2, $2, $3, $4, $5)`, [
+        occ.rows[0].id,
+        email,
+        status,
+        attended,
+        ago(12),
+      ]);
     }
     // Speaker requests (src/speakers): two received, one of them taken through to confirmed; one in data-viz.
-    for (const [community, steps] of [[sm, [['new', 6], ['in_review', 5], ['matched', 5], ['accepted', 4], ['confirmed', 3]]], [sm, [['new', 2]]], [dv, [['new', 2]]]] as const) {
+    for (const [community, steps] of [
+      [
+        sm,
+        [
+          ['new', 6],
+          ['in_review', 5],
+          ['matched', 5],
+          ['accepted', 4],
+          ['confirmed', 3],
+        ],
+      ],
+      [sm, [['new', 2]]],
+      [dv, [['new', 2]]],
+    ] as const) {
       const r = await pool().query(
         `insert into speaker_requests (community_id, status, requester_name, organization, requester_email, event_name, starts_at, ends_at, time_zone, online, audience, topic, format, press)
          values ($1, $2, 'Rae', 'Org', 'rae@example.com', 'Summit', now() + interval '30 days', now() + interval '30 days 1 hour', 'UTC', true, 'Staff', 'Video', 'panel', false) returning id`,
         [community, steps[steps.length - 1]![0]],
       );
       for (const [to, days] of steps) {
-        await pool().query(`insert into speaker_request_history (request_id, to_status, actor_role, actor, at) values ($1, $2, 'coordinator', 'test', $3)`, [r.rows[0].id, to, ago(days)]);
+        await pool().query(`insert into speaker_request_history (request_id, to_status, actor_role, actor, at) values ($1, $2, 'coordinator', 'test', $3)`, [
+          r.rows[0].id,
+          to,
+          ago(days),
+        ]);
       }
     }
     coordinator = await signIn(platform.url, sink, 'casey@gsa.gov');
@@ -153,7 +206,11 @@ describe('metrics', { skip: NO_SERVER }, () => {
     assert.equal(membership.length - 1, 28, `${label}: one row per day`);
     for (const [day, members, joins, leaves, net] of membership.slice(1)) {
       const direct = await membershipOn(day!);
-      assert.deepEqual([Number(members), Number(joins), Number(leaves), Number(net)], [direct.members, direct.joins, direct.leaves, direct.joins - direct.leaves], `${label}: membership on ${day}`);
+      assert.deepEqual(
+        [Number(members), Number(joins), Number(leaves), Number(net)],
+        [direct.members, direct.joins, direct.leaves, direct.joins - direct.leaves],
+        `${label}: membership on ${day}`,
+      );
     }
     const active = (await pool().query(`select count(*)::int as n from memberships where community_id = $1 and status = 'active'`, [sm])).rows[0].n;
     assert.equal(Number(membership[membership.length - 1]![1]), active, `${label}: today’s count is the live count`);
@@ -201,7 +258,11 @@ describe('metrics', { skip: NO_SERVER }, () => {
         where s.community_id = $1 and s.status = 'active' group by 1 order by 2 desc, 1`,
       [sm],
     );
-    assert.deepEqual(agencies.slice(1), direct.rows.map((r) => [r.agency, String(r.n)]), `${label}: agencies`);
+    assert.deepEqual(
+      agencies.slice(1),
+      direct.rows.map((r) => [r.agency, String(r.n)]),
+      `${label}: agencies`,
+    );
     return { membership, summary };
   }
 
@@ -221,7 +282,7 @@ describe('metrics', { skip: NO_SERVER }, () => {
     const page = await coordinator.get(`/communities/social-media/admin/metrics${RANGE}`);
     assert.equal(page.status, 200);
     assert.match(page.text, /27 days in this range had not been rolled up yet/);
-    assert.equal((page.text.match(/<svg[^>]*class="sg-chart"[^>]*role="img"/g) ?? []).length, 2, "two charts");
+    assert.equal((page.text.match(/<svg[^>]*class="sg-chart"[^>]*role="img"/g) ?? []).length, 2, 'two charts');
     await checkAgainstDatabase('live');
   });
 
@@ -234,7 +295,9 @@ describe('metrics', { skip: NO_SERVER }, () => {
       if (rows[0].n) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const days = await pool().query(`select to_char(min(day), 'YYYY-MM-DD') as first, to_char(max(day), 'YYYY-MM-DD') as last, count(*)::int as n from metrics_rollups`);
+    const days = await pool().query(
+      `select to_char(min(day), 'YYYY-MM-DD') as first, to_char(max(day), 'YYYY-MM-DD') as last, count(*)::int as n from metrics_rollups`,
+    );
     assert.deepEqual(days.rows[0], { first: addDays(TODAY, -30), last: yesterday, n: 30 }, 'from the first activity to yesterday');
     const page = await coordinator.get(`/communities/social-media/admin/metrics${RANGE}`);
     assert.doesNotMatch(page.text, /had not been rolled up yet/);
@@ -244,7 +307,8 @@ describe('metrics', { skip: NO_SERVER }, () => {
   });
 
   test('re-running days replaces them; forgotten days are backfilled the same', async () => {
-    const snapshot = async () => (await pool().query(`select community_id, to_char(day, 'YYYY-MM-DD') as day, metric, value from metrics_daily order by 1, 2, 3`)).rows;
+    const snapshot = async () =>
+      (await pool().query(`select community_id, to_char(day, 'YYYY-MM-DD') as day, metric, value from metrics_daily order by 1, 2, 3`)).rows;
     const posters = async () => (await pool().query(`select * from metrics_poster_days order by 1, 2, 3`)).rows;
     const before = { daily: await snapshot(), posters: await posters() };
     assert.ok(before.daily.length > 30);
@@ -263,10 +327,18 @@ describe('metrics', { skip: NO_SERVER }, () => {
 
   test('site administrators see every community together', async () => {
     const before = await coordinator.get('/account');
-    assert.match(before.text, /<a href="\/communities\/social-media\/admin">Manage Social Media<\/a>/, 'a coordinator finds the Manage page from the account page');
+    assert.match(
+      before.text,
+      /<a href="\/communities\/social-media\/admin">Manage Social Media<\/a>/,
+      'a coordinator finds the Manage page from the account page',
+    );
     assert.doesNotMatch(before.text, /href="\/admin\/metrics"/);
     await pool().query(`update members set site_admin = true where email = 'casey@gsa.gov'`);
-    assert.match((await coordinator.get('/account')).text, /<a href="\/admin\/metrics">Metrics for all communities<\/a>/, 'and a site administrator the site metrics');
+    assert.match(
+      (await coordinator.get('/account')).text,
+      /<a href="\/admin\/metrics">Metrics for all communities<\/a>/,
+      'and a site administrator the site metrics',
+    );
     const summary = new Map((await csv(coordinator, `/admin/metrics/summary.csv${RANGE}`)).slice(1).map(([k, v]) => [k, v]));
     const active = (await pool().query(`select count(*)::int as n from memberships where status = 'active'`)).rows[0].n;
     assert.equal(summary.get('Members at the end of the range'), String(active));
@@ -283,7 +355,9 @@ describe('metrics', { skip: NO_SERVER }, () => {
     assert.match(page.text, /The end date cannot be after today/);
     assert.match(page.text, /value="2026-02-30"/);
     assert.match(page.text, /aria-invalid="true"/);
-    const file = await fetch(`${platform.url}/communities/social-media/admin/metrics/posts.csv?from=2026-05-02&to=2026-05-01`, { headers: { cookie: [...coordinator.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const file = await fetch(`${platform.url}/communities/social-media/admin/metrics/posts.csv?from=2026-05-02&to=2026-05-01`, {
+      headers: { cookie: [...coordinator.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     assert.equal(file.status, 400);
     assert.match(await file.text(), /start date must be on or before the end date/);
     assert.equal((await coordinator.get(`/communities/social-media/admin/metrics/nope.csv${RANGE}`)).status, 404);

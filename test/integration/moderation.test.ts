@@ -28,7 +28,9 @@ describe('moderation', () => {
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
     sink = await startMailSink();
-    platform = await startPlatform(testConfig({ ...database.env, SMTP_URL: sink.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', DNS_SERVERS: '127.0.0.1:9' }));
+    platform = await startPlatform(
+      testConfig({ ...database.env, SMTP_URL: sink.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, SMTP_IN_PORT: '0', DNS_SERVERS: '127.0.0.1:9' }),
+    );
     port = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
     local = `http://127.0.0.1:${platform.port}`;
     await addMembers(platform.db.pool, 'social-media', ['mod@agency.gov', 'reader@agency.gov']);
@@ -42,17 +44,25 @@ describe('moderation', () => {
 
   const hold = async (messageId: string, from = 'Sam <sam@example.com>') => {
     await postMail({ port, from, to: LIST, subject: `Question ${messageId}`, text: 'Could I share this with your members?', messageId });
-    return waitFor('held', async () => (await platform.db.pool.query(`select id, status, decision_reason from incoming_messages where message_id = $1 and status = 'held'`, [messageId])).rows[0]);
+    return waitFor(
+      'held',
+      async () =>
+        (await platform.db.pool.query(`select id, status, decision_reason from incoming_messages where message_id = $1 and status = 'held'`, [messageId]))
+          .rows[0],
+    );
   };
   const copies = (messageId: string) => sink.messages.filter((m) => m.headers.get('message-id') === messageId && !m.subject.startsWith('Your message'));
-  const notice = (subjectPart: string) => waitFor('notice', async () => sink.messages.find((m) => m.to.includes('mod@agency.gov') && m.subject.includes(subjectPart)));
+  const notice = (subjectPart: string) =>
+    waitFor('notice', async () => sink.messages.find((m) => m.to.includes('mod@agency.gov') && m.subject.includes(subjectPart)));
 
   const usedLinks = new Set<ReceivedMail>();
   async function signIn(email: string): Promise<WebClient> {
     const client = new WebClient(local);
     await client.submit('/signin', '/signin', { email });
     const seen = usedLinks.size;
-    const mail = await waitFor('sign-in mail', async () => sink.messages.find((m) => m.to.includes(email) && /sign-in link/.test(m.subject) && !usedLinks.has(m)));
+    const mail = await waitFor('sign-in mail', async () =>
+      sink.messages.find((m) => m.to.includes(email) && /sign-in link/.test(m.subject) && !usedLinks.has(m)),
+    );
     usedLinks.add(mail);
     assert.equal(usedLinks.size, seen + 1);
     const link = linkIn(mail, `${SITE}/signin/confirm?token=`).replace(SITE, local);
@@ -113,29 +123,62 @@ describe('moderation', () => {
     const none = await mod.request('POST', '/communities/social-media/admin/held', { _csrf: token, action: 'approve' });
     assert.equal(none.status, 400);
     assert.match(none.text, /Select at least one message/);
-    const rejected = await mod.request('POST', '/communities/social-media/admin/held', { _csrf: token, action: 'reject', id: String(a.id), reason: 'Vendors may not advertise on this list.' });
+    const rejected = await mod.request('POST', '/communities/social-media/admin/held', {
+      _csrf: token,
+      action: 'reject',
+      id: String(a.id),
+      reason: 'Vendors may not advertise on this list.',
+    });
     assert.match(rejected.text, /Done: 1 message/);
     const told = await waitFor('rejection', async () => sink.messages.find((m) => m.to.includes('sam@example.com') && /was not sent/.test(m.subject)));
     assert.match(told.text, /Vendors may not advertise on this list\./);
-    const form = new URLSearchParams([['_csrf', token], ['action', 'discard'], ['id', String(b.id)], ['id', String(c.id)]]);
-    const res = await fetch(`${local}/communities/social-media/admin/held`, { method: 'POST', body: form.toString(), redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...mod.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const form = new URLSearchParams([
+      ['_csrf', token],
+      ['action', 'discard'],
+      ['id', String(b.id)],
+      ['id', String(c.id)],
+    ]);
+    const res = await fetch(`${local}/communities/social-media/admin/held`, {
+      method: 'POST',
+      body: form.toString(),
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...mod.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     assert.equal(res.status, 303);
     const statuses = await platform.db.pool.query(`select status from incoming_messages where id = any($1) order by id`, [[a.id, b.id, c.id]]);
-    assert.deepEqual(statuses.rows.map((r) => r.status), ['rejected', 'discarded', 'discarded']);
+    assert.deepEqual(
+      statuses.rows.map((r) => r.status),
+      ['rejected', 'discarded', 'discarded'],
+    );
     const d = await hold('<ban-me@example.com>', 'Spam <spam@example.com>');
     await mod.submit('/communities/social-media/admin/held', '/communities/social-media/admin/held', { action: 'ban', id: String(d.id) });
     const banned = await platform.db.pool.query(`select banned from lists where local_part = 'social-media'`);
     assert.deepEqual(banned.rows[0].banned, ['spam@example.com']);
     await postMail({ port, from: 'spam@example.com', to: LIST, subject: 'Again', text: 'x', messageId: '<banned-again@example.com>' });
-    const again = await waitFor('processed', async () => (await platform.db.pool.query(`select status from incoming_messages where message_id = '<banned-again@example.com>' and status <> 'received'`)).rows[0]);
+    const again = await waitFor(
+      'processed',
+      async () =>
+        (await platform.db.pool.query(`select status from incoming_messages where message_id = '<banned-again@example.com>' and status <> 'received'`)).rows[0],
+    );
     assert.equal(again.status, 'discarded');
   });
 
-  test("banning the sender of a post held as forged does not ban the member it claims to be: refused, discard offered", async () => {
+  test('banning the sender of a post held as forged does not ban the member it claims to be: refused, discard offered', async () => {
     // From names a member and a stranger (rule from-header): the From cannot be trusted.
     const messageId = '<forged-member@example.com>';
-    await postMail({ port, from: 'reader@agency.gov, Spam <spam2@example.com>', envelopeFrom: 'spam2@example.com', to: LIST, subject: 'Cheap pills', text: 'x', messageId });
-    const held = await waitFor('held', async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = $1 and status = 'held'`, [messageId])).rows[0]);
+    await postMail({
+      port,
+      from: 'reader@agency.gov, Spam <spam2@example.com>',
+      envelopeFrom: 'spam2@example.com',
+      to: LIST,
+      subject: 'Cheap pills',
+      text: 'x',
+      messageId,
+    });
+    const held = await waitFor(
+      'held',
+      async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = $1 and status = 'held'`, [messageId])).rows[0],
+    );
     const mod = await signIn('mod@agency.gov');
     const detail = await mod.get(`/communities/social-media/admin/held/${held.id}`);
     assert.equal(detail.status, 200);
@@ -147,7 +190,11 @@ describe('moderation', () => {
     assert.match(res.text, /Not banned.*reader@agency\.gov.*not verified.*Discard/s);
     const list = await platform.db.pool.query(`select banned from lists where local_part = 'social-media'`);
     assert.ok(!list.rows[0].banned.includes('reader@agency.gov'), `the impersonated member is not banned: ${JSON.stringify(list.rows[0].banned)}`);
-    assert.equal((await platform.db.pool.query(`select status from incoming_messages where id = $1`, [held.id])).rows[0].status, 'held', 'the message still waits');
+    assert.equal(
+      (await platform.db.pool.query(`select status from incoming_messages where id = $1`, [held.id])).rows[0].status,
+      'held',
+      'the message still waits',
+    );
     await mod.request('POST', '/communities/social-media/admin/held', { _csrf: csrfToken(queue.text), action: 'discard', id: String(held.id) });
     assert.equal((await platform.db.pool.query(`select status from incoming_messages where id = $1`, [held.id])).rows[0].status, 'discarded');
   });
@@ -155,10 +202,18 @@ describe('moderation', () => {
   test('a held HTML message: its text, and its formatted version made safe', async () => {
     const messageId = '<html-held@example.com>';
     await postMail({
-      port, from: 'Sam <sam@example.com>', to: LIST, subject: 'Formatted', messageId, text: 'Plain words',
+      port,
+      from: 'Sam <sam@example.com>',
+      to: LIST,
+      subject: 'Formatted',
+      messageId,
+      text: 'Plain words',
       html: '<p>Rich <b>words</b><script>alert(1)</script><img src="https://tracker.example.com/p.gif" alt="pixel"><form action="https://evil.example.com"><input name="x"></form><a href="https://example.gov/x" onclick="steal()">link</a></p>',
     });
-    const held = await waitFor('held', async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = $1 and status = 'held'`, [messageId])).rows[0]);
+    const held = await waitFor(
+      'held',
+      async () => (await platform.db.pool.query(`select id from incoming_messages where message_id = $1 and status = 'held'`, [messageId])).rows[0],
+    );
     const mod = await signIn('mod@agency.gov');
     const page = await mod.get(`/communities/social-media/admin/held/${held.id}`);
     assert.equal(page.status, 200);
@@ -174,14 +229,37 @@ describe('moderation', () => {
     const coord = await signIn('mod@agency.gov');
     const page = await coord.get('/communities/social-media/admin/list');
     assert.equal(page.status, 200);
-    const bad = await coord.request('POST', '/communities/social-media/admin/list', { _csrf: csrfToken(page.text), maxKb: 'lots', maxRecipients: '10', replyTo: 'poster', dmarcMitigation: 'auto', banned: 'not an address' });
+    const bad = await coord.request('POST', '/communities/social-media/admin/list', {
+      _csrf: csrfToken(page.text),
+      maxKb: 'lots',
+      maxRecipients: '10',
+      replyTo: 'poster',
+      dmarcMitigation: 'auto',
+      banned: 'not an address',
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.text, /Enter a whole number of KB/);
     assert.match(bad.text, /These are not addresses or @domains: not/);
-    const ok = await coord.request('POST', '/communities/social-media/admin/list', { _csrf: csrfToken(page.text), maxKb: '5120', maxRecipients: '10', replyTo: 'poster', dmarcMitigation: 'auto', emergency: 'yes', banned: 'spam@example.com' });
+    const ok = await coord.request('POST', '/communities/social-media/admin/list', {
+      _csrf: csrfToken(page.text),
+      maxKb: '5120',
+      maxRecipients: '10',
+      replyTo: 'poster',
+      dmarcMitigation: 'auto',
+      emergency: 'yes',
+      banned: 'spam@example.com',
+    });
     assert.match(ok.text, /The list settings are saved/);
     await postMail({ port, from: 'reader@agency.gov', to: LIST, subject: 'During an emergency', text: 'x', messageId: '<emergency@agency.gov>' });
-    const row = await waitFor('held', async () => (await platform.db.pool.query(`select status, decision_reason from incoming_messages where message_id = '<emergency@agency.gov>' and status <> 'received'`)).rows[0]);
+    const row = await waitFor(
+      'held',
+      async () =>
+        (
+          await platform.db.pool.query(
+            `select status, decision_reason from incoming_messages where message_id = '<emergency@agency.gov>' and status <> 'received'`,
+          )
+        ).rows[0],
+    );
     assert.equal(row.status, 'held');
     assert.match(row.decision_reason, /Emergency moderation is on/);
     const audit = await platform.db.pool.query(`select count(*)::int as n from audit_log where action = 'list.settings'`);
@@ -191,7 +269,15 @@ describe('moderation', () => {
   test('held posts expire after HOLD_DAYS, and the sender is told', async () => {
     await platform.db.pool.query(`update lists set emergency = false`);
     const held = await hold('<old@example.com>', 'Old <old@example.com>');
-    const ctx = await listContext({ pool: platform.db.pool, config: testConfig({ HOLD_DAYS: '14' }), queue: platform.queue, worker: platform.queue, mail: platform.mail, baseUrl: SITE, log: () => undefined });
+    const ctx = await listContext({
+      pool: platform.db.pool,
+      config: testConfig({ HOLD_DAYS: '14' }),
+      queue: platform.queue,
+      worker: platform.queue,
+      mail: platform.mail,
+      baseUrl: SITE,
+      log: () => undefined,
+    });
     assert.equal(await expireHolds(ctx, new Date(Date.now() + 13 * 86_400_000)), 0);
     assert.ok((await expireHolds(ctx, new Date(Date.now() + 15 * 86_400_000))) >= 1);
     assert.equal((await platform.db.pool.query(`select status from incoming_messages where id = $1`, [held.id])).rows[0].status, 'discarded');

@@ -39,7 +39,8 @@ function slowPool(url: string, ms: number) {
     }
   };
   return {
-    pool, state,
+    pool,
+    state,
     holdFetches() {
       state.hold = true;
       released = new Promise<void>((r) => (release = r));

@@ -46,7 +46,10 @@ describe('job queue and queued mail', () => {
     );
     await queueMail(platform.db.pool, platform.queue, { to: 'after@agency.gov', subject: 'After', text: 'x' });
     await sink.next('after@agency.gov');
-    assert.equal(sink.messages.some((m) => m.to.includes('rollback@agency.gov')), false);
+    assert.equal(
+      sink.messages.some((m) => m.to.includes('rollback@agency.gov')),
+      false,
+    );
     const { rows } = await platform.db.pool.query(`select count(*)::int as n from mail_queue where message->>'to' = 'rollback@agency.gov'`);
     assert.equal(rows[0].n, 0);
   });

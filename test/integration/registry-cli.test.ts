@@ -52,12 +52,15 @@ describe('socialgov registry', { skip: NO_SERVER }, () => {
 
   test('import: a dry run reports every bad row; a bad file imports nothing; a good one imports with progress', async () => {
     const file = path.join(dir, 'records.csv');
-    writeFileSync(file, [
-      'kind,name,url,agencies,contacts,language,category_tags',
-      'account,GSA on X,https://twitter.com/GSA,general-services-administration,alice@gsa.gov,en,news',
-      'account,Not a platform,https://example.com/gsa,general-services-administration,alice@gsa.gov,en,',
-      'website,USAGov,https://www.usa.gov,general-services-administration,nobody@gsa.gov,en,',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'kind,name,url,agencies,contacts,language,category_tags',
+        'account,GSA on X,https://twitter.com/GSA,general-services-administration,alice@gsa.gov,en,news',
+        'account,Not a platform,https://example.com/gsa,general-services-administration,alice@gsa.gov,en,',
+        'website,USAGov,https://www.usa.gov,general-services-administration,nobody@gsa.gov,en,',
+      ].join('\n'),
+    );
     const dry = await runCli(['registry', 'import', file, '--dry-run'], env);
     assert.equal(dry.code, 3);
     assert.match(dry.stderr, /records\.csv:3: Not a platform: url: example\.com is not a platform/);
@@ -68,17 +71,23 @@ describe('socialgov registry', { skip: NO_SERVER }, () => {
     assert.match(refused.stderr, /Nothing was imported/);
     assert.equal((await query('select count(*)::int as n from registry_records'))[0].n, 0);
 
-    writeFileSync(file, [
-      'kind,name,url,agencies,contacts,language,category_tags',
-      'account,GSA on X,https://twitter.com/GSA,general-services-administration,alice@gsa.gov,en,news',
-      'website,USAGov,https://www.usa.gov,General Services Administration,alice@gsa.gov,en,',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'kind,name,url,agencies,contacts,language,category_tags',
+        'account,GSA on X,https://twitter.com/GSA,general-services-administration,alice@gsa.gov,en,news',
+        'website,USAGov,https://www.usa.gov,General Services Administration,alice@gsa.gov,en,',
+      ].join('\n'),
+    );
     const ok = await runCli(['registry', 'import', file, '--status', 'published'], env);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /Importing records: 100% \(2\/2\)/);
     assert.match(ok.stdout, /Imported 2 record\(s\)/);
     const rows = await query(`select kind, status, account_key, domain from registry_records order by id`);
-    assert.deepEqual(rows, [{ kind: 'account', status: 'published', account_key: 'gsa', domain: null }, { kind: 'website', status: 'published', account_key: null, domain: 'usa.gov' }]);
+    assert.deepEqual(rows, [
+      { kind: 'account', status: 'published', account_key: 'gsa', domain: null },
+      { kind: 'website', status: 'published', account_key: null, domain: 'usa.gov' },
+    ]);
     const again = await runCli(['registry', 'import', file, '--dry-run'], env);
     assert.match(again.stderr, /already in the registry as record/);
   });
@@ -98,11 +107,27 @@ describe('socialgov registry', { skip: NO_SERVER }, () => {
 
   test('platforms, reviewers and API keys', async () => {
     const file = path.join(dir, 'platform.json');
-    writeFileSync(file, JSON.stringify({ key: 'example', name: 'Example Social', hosts: ['example.social'], rules: [{ kind: 'handle', path: '^/@(?<account>[a-z]+)$', canonical: 'https://example.social/@{account}', display: '@{account}' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        key: 'example',
+        name: 'Example Social',
+        hosts: ['example.social'],
+        rules: [{ kind: 'handle', path: '^/@(?<account>[a-z]+)$', canonical: 'https://example.social/@{account}', display: '@{account}' }],
+      }),
+    );
     const saved = await runCli(['registry', 'platforms', 'save', file], env);
     assert.equal(saved.code, 0, saved.stderr);
     assert.match((await runCli(['registry', 'platforms', 'list'], env)).stdout, /example\ton\tExample Social/);
-    writeFileSync(file, JSON.stringify({ key: 'bad', name: 'Bad', hosts: ['bad.example'], rules: [{ kind: 'handle', path: '^/(', canonical: 'https://bad.example/{account}', display: '{account}' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        key: 'bad',
+        name: 'Bad',
+        hosts: ['bad.example'],
+        rules: [{ kind: 'handle', path: '^/(', canonical: 'https://bad.example/{account}', display: '{account}' }],
+      }),
+    );
     const refused = await runCli(['registry', 'platforms', 'save', file], env);
     assert.equal(refused.code, 3);
     assert.match(refused.stderr, /not a valid regular expression/);

@@ -24,15 +24,32 @@ describe('registry platform rules migration', { skip: NO_SERVER }, () => {
     drop = db.drop;
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     const all = listMigrations();
-    await migrate(pool, () => undefined, all.filter((m) => m.name < MIGRATION));
+    await migrate(
+      pool,
+      () => undefined,
+      all.filter((m) => m.name < MIGRATION),
+    );
     // The rows as an earlier release seeded them (the rules the migration looks for), and an operator's edit of Facebook's.
     const sql = readFileSync(`${ROOT}/src/registry/migrations/${MIGRATION}.sql`, 'utf8');
-    const old = Object.fromEntries([...sql.matchAll(/where key = '(\w+)' and builtin and rules = '((?:[^']|'')*)'::jsonb/g)].map((m) => [m[1]!, m[2]!.replaceAll("''", "'")]));
+    const old = Object.fromEntries(
+      [...sql.matchAll(/where key = '(\w+)' and builtin and rules = '((?:[^']|'')*)'::jsonb/g)].map((m) => [m[1]!, m[2]!.replaceAll("''", "'")]),
+    );
     assert.deepEqual(Object.keys(old).sort(), ['facebook', 'x']);
-    const edited = JSON.stringify([{ kind: 'handle', path: '^/(?<account>[a-z]{5,9})$', canonical: 'https://www.facebook.com/{account}', display: '{account}' }]);
-    for (const [key, rules] of [['x', old.x!], ['facebook', edited]] as const) {
+    const edited = JSON.stringify([
+      { kind: 'handle', path: '^/(?<account>[a-z]{5,9})$', canonical: 'https://www.facebook.com/{account}', display: '{account}' },
+    ]);
+    for (const [key, rules] of [
+      ['x', old.x!],
+      ['facebook', edited],
+    ] as const) {
       const p = BUILTIN_PLATFORMS.find((b) => b.key === key)!;
-      await pool.query('insert into registry_platforms (key, name, hosts, rules, active, builtin, sort) values ($1, $2, $3, $4::jsonb, true, true, $5)', [key, p.name, p.hosts, rules, p.sort]);
+      await pool.query('insert into registry_platforms (key, name, hosts, rules, active, builtin, sort) values ($1, $2, $3, $4::jsonb, true, true, $5)', [
+        key,
+        p.name,
+        p.hosts,
+        rules,
+        p.sort,
+      ]);
     }
     await migrate(pool, () => undefined, all);
   });
@@ -45,7 +62,10 @@ describe('registry platform rules migration', { skip: NO_SERVER }, () => {
     const platforms = await listPlatforms(pool);
     const post = parseAccountAddress('https://x.com/USAGov/status/1', platforms);
     assert.ok(!post.ok && post.code === 'NOT_AN_ACCOUNT', 'an X post is refused');
-    assert.deepEqual((await pool.query(`select rules from registry_platforms where key = 'x'`)).rows[0].rules, BUILTIN_PLATFORMS.find((p) => p.key === 'x')!.rules);
+    assert.deepEqual(
+      (await pool.query(`select rules from registry_platforms where key = 'x'`)).rows[0].rules,
+      BUILTIN_PLATFORMS.find((p) => p.key === 'x')!.rules,
+    );
     const facebook = (await pool.query(`select rules from registry_platforms where key = 'facebook'`)).rows[0].rules as Array<{ path: string }>;
     assert.equal(facebook.length, 1, 'the operator’s rules are left alone');
     assert.equal(facebook[0]!.path, '^/(?<account>[a-z]{5,9})$');

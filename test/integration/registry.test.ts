@@ -66,7 +66,8 @@ describe('registry', () => {
     return { body, res };
   }
 
-  const verify = (url: string, extra = '') => api('/api/v1/registry/verify', `/api/v1/registry/verify?url=${encodeURIComponent(url)}${extra}`, 200).then((r) => r.body);
+  const verify = (url: string, extra = '') =>
+    api('/api/v1/registry/verify', `/api/v1/registry/verify?url=${encodeURIComponent(url)}${extra}`, 200).then((r) => r.body);
 
   before(async () => {
     sink = await startMailSink();
@@ -77,10 +78,14 @@ describe('registry', () => {
     const parsed = parseRegistryFile(GOV_FILE);
     assert.ok(parsed.ok);
     await importRegistry(platform.db.pool, combineRegistryFiles([{ file: 'f.csv', kind: parsed.kind, rows: parsed.rows }]), { actor: SYSTEM_ACTOR });
-    await importAgencies(platform.db.pool, [
-      { line: 2, department: 'General Services Administration' },
-      { line: 3, department: 'Department of Agriculture', bureau: 'Forest Service' },
-    ], { actor: SYSTEM_ACTOR });
+    await importAgencies(
+      platform.db.pool,
+      [
+        { line: 2, department: 'General Services Administration' },
+        { line: 3, department: 'Department of Agriculture', bureau: 'Forest Service' },
+      ],
+      { actor: SYSTEM_ACTOR },
+    );
     gsaId = (await listAgencies(platform.db.pool)).find((a) => a.name === 'General Services Administration')!.id;
     await signedIn(alice, 'alice@gsa.gov');
     await signedIn(reviewer, 'rita@usda.gov');
@@ -96,7 +101,15 @@ describe('registry', () => {
   });
 
   test('the OpenAPI document describes every registry endpoint', () => {
-    for (const p of ['/api/v1/registry/verify', '/api/v1/registry/records', '/api/v1/registry/records/{id}', '/api/v1/registry/agencies', '/api/v1/registry/platforms', '/api/v1/registry/tags', '/api/v1/registry/export']) {
+    for (const p of [
+      '/api/v1/registry/verify',
+      '/api/v1/registry/records',
+      '/api/v1/registry/records/{id}',
+      '/api/v1/registry/agencies',
+      '/api/v1/registry/platforms',
+      '/api/v1/registry/tags',
+      '/api/v1/registry/export',
+    ]) {
       assert.ok(doc.paths[p]?.get, p);
     }
     const verifyParams = (doc.paths['/api/v1/registry/verify']!.get as unknown as { parameters: Array<{ name: string; required?: boolean }> }).parameters;
@@ -107,7 +120,13 @@ describe('registry', () => {
   test('the .gov domain lookup behind the join form: the agency of a domain or its nearest registered parent', async () => {
     assert.ok(doc.paths['/api/v1/gov-domains/{domain}']?.get, 'described in the OpenAPI document');
     const gsa = await api('/api/v1/gov-domains/{domain}', '/api/v1/gov-domains/GSA.gov', 200);
-    assert.deepEqual(gsa.body, { domain: 'gsa.gov', registered: 'gsa.gov', domainType: 'Federal - Executive', agency: 'General Services Administration', bureau: null });
+    assert.deepEqual(gsa.body, {
+      domain: 'gsa.gov',
+      registered: 'gsa.gov',
+      domainType: 'Federal - Executive',
+      agency: 'General Services Administration',
+      bureau: null,
+    });
     const forest = await api('/api/v1/gov-domains/{domain}', '/api/v1/gov-domains/fs.usda.gov', 200);
     assert.equal(forest.body.bureau, 'Forest Service');
     const sub = await api('/api/v1/gov-domains/{domain}', '/api/v1/gov-domains/www.fs.usda.gov', 200);
@@ -122,15 +141,28 @@ describe('registry', () => {
     const form = await alice.get('/registry/new');
     const contactsError = async (contacts: string) => {
       const res = await alice.request('POST', '/registry/new', {
-        _csrf: csrfToken(form.text), kind: 'account', address: 'https://www.flickr.com/photos/gsa-probe', agencyIds: String(gsaId), contacts, language: 'en', intent: 'save',
+        _csrf: csrfToken(form.text),
+        kind: 'account',
+        address: 'https://www.flickr.com/photos/gsa-probe',
+        agencyIds: String(gsaId),
+        contacts,
+        language: 'en',
+        intent: 'save',
       });
       assert.equal(res.status, 400, `${contacts}: ${res.status}`);
       return /id="contacts-error"[^>]*>([^<]*)</.exec(res.text)?.[1];
     };
     // frank@fs.usda.gov is a member of another agency; nobody@usda.gov and bob@gsa.gov are not members.
-    const answers = await Promise.all(['alice@gsa.gov, frank@fs.usda.gov', 'alice@gsa.gov, nobody@usda.gov', 'alice@gsa.gov, bob@gsa.gov', 'frank@fs.usda.gov', 'nobody@usda.gov'].map(contactsError));
+    const answers = await Promise.all(
+      ['alice@gsa.gov, frank@fs.usda.gov', 'alice@gsa.gov, nobody@usda.gov', 'alice@gsa.gov, bob@gsa.gov', 'frank@fs.usda.gov', 'nobody@usda.gov'].map(
+        contactsError,
+      ),
+    );
     assert.equal(new Set(answers).size, 1, JSON.stringify(answers));
-    assert.equal(answers[0], 'Each contact must be a member of this site whose email address belongs to a sponsoring agency (a bureau’s staff count as the department’s). Check the addresses.');
+    assert.equal(
+      answers[0],
+      'Each contact must be a member of this site whose email address belongs to a sponsoring agency (a bureau’s staff count as the department’s). Check the addresses.',
+    );
     assert.equal((await platform.db.pool.query(`select count(*)::int as n from registry_records where url like '%gsa-probe%'`)).rows[0].n, 0);
   });
 
@@ -140,15 +172,32 @@ describe('registry', () => {
     assert.match(form.text, /General Services Administration/);
     assert.doesNotMatch(form.text, /Forest Service/, 'a member chooses among their own agencies only');
     // Bad input: errors next to the fields, nothing lost.
-    const bad = await alice.request('POST', '/registry/new', { _csrf: csrfToken(form.text), kind: 'account', address: 'https://example.com/whatever', contacts: '', language: 'en', intent: 'submit' });
+    const bad = await alice.request('POST', '/registry/new', {
+      _csrf: csrfToken(form.text),
+      kind: 'account',
+      address: 'https://example.com/whatever',
+      contacts: '',
+      language: 'en',
+      intent: 'submit',
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.text, /example\.com is not a platform the registry knows/);
     assert.match(bad.text, /Choose at least one sponsoring agency/);
     assert.match(bad.text, /value="https:\/\/example.com\/whatever"/);
 
     const saved = await alice.request('POST', '/registry/new', {
-      _csrf: csrfToken(bad.text), kind: 'account', address: 'https://twitter.com/GSA', platformUserId: '123456', name: 'GSA', agencyIds: String(gsaId),
-      contacts: 'alice@gsa.gov', language: 'en', shortDescription: 'News from GSA', categoryTags: 'government services', geoTags: 'national', intent: 'submit',
+      _csrf: csrfToken(bad.text),
+      kind: 'account',
+      address: 'https://twitter.com/GSA',
+      platformUserId: '123456',
+      name: 'GSA',
+      agencyIds: String(gsaId),
+      contacts: 'alice@gsa.gov',
+      language: 'en',
+      shortDescription: 'News from GSA',
+      categoryTags: 'government services',
+      geoTags: 'national',
+      intent: 'submit',
     });
     assert.equal(saved.status, 200);
     assert.match(saved.url, /\/registry\/records\/\d+\?done=submitted/);
@@ -164,7 +213,14 @@ describe('registry', () => {
     assert.equal((await fetch(`${platform.url}/registry/records/${recordId}`)).status, 404, 'a visitor cannot see an unpublished record');
 
     // The same account again is refused.
-    const again = await alice.submit('/registry/new', '/registry/new', { kind: 'account', address: 'https://x.com/gsa/', agencyIds: String(gsaId), contacts: 'alice@gsa.gov', language: 'en', intent: 'submit' });
+    const again = await alice.submit('/registry/new', '/registry/new', {
+      kind: 'account',
+      address: 'https://x.com/gsa/',
+      agencyIds: String(gsaId),
+      contacts: 'alice@gsa.gov',
+      language: 'en',
+      intent: 'submit',
+    });
     assert.equal(again.status, 400);
     assert.match(again.text, new RegExp(`already in the registry \\(record ${recordId}\\)`));
   });
@@ -182,7 +238,13 @@ describe('registry', () => {
     assert.match(published.text, /Published\. The verification API/);
     assert.match((await sink.next('alice@gsa.gov')).subject, /GSA is published/);
 
-    for (const url of ['https://twitter.com/Handle/'.replace('Handle', 'GSA'), 'https://x.com/gsa?s=20', 'https://mobile.x.com/gsa', 'http://www.twitter.com/gsa', 'x.com/GSA']) {
+    for (const url of [
+      'https://twitter.com/Handle/'.replace('Handle', 'GSA'),
+      'https://x.com/gsa?s=20',
+      'https://mobile.x.com/gsa',
+      'http://www.twitter.com/gsa',
+      'x.com/GSA',
+    ]) {
       const answer = await verify(url);
       assert.equal(answer.verified, true, url);
       assert.equal(answer.record.id, recordId);
@@ -201,7 +263,11 @@ describe('registry', () => {
     assert.equal(impostor.reason, 'user-id-mismatch');
     assert.match(impostor.message, /123456/);
 
-    for (const [url, code] of [['not a url', 'NOT_A_URL'], ['https://example.com/about', 'UNKNOWN_PLATFORM'], ['https://x.com/home', 'NOT_AN_ACCOUNT']]) {
+    for (const [url, code] of [
+      ['not a url', 'NOT_A_URL'],
+      ['https://example.com/about', 'UNKNOWN_PLATFORM'],
+      ['https://x.com/home', 'NOT_AN_ACCOUNT'],
+    ]) {
       const { body } = await api('/api/v1/registry/verify', `/api/v1/registry/verify?url=${encodeURIComponent(url!)}`, 400);
       assert.equal(body.code, code);
     }
@@ -234,7 +300,14 @@ describe('registry', () => {
     assert.equal((await forester.get(`${page}/edit`)).status, 403);
     const edit = await alice.get(`${page}/edit`);
     const renamed = await alice.request('POST', `${page}/edit`, {
-      _csrf: csrfToken(edit.text), address: 'https://x.com/GSA_News', platformUserId: '123456', name: 'GSA', agencyIds: String(gsaId), contacts: 'alice@gsa.gov', language: 'en', intent: 'save',
+      _csrf: csrfToken(edit.text),
+      address: 'https://x.com/GSA_News',
+      platformUserId: '123456',
+      name: 'GSA',
+      agencyIds: String(gsaId),
+      contacts: 'alice@gsa.gov',
+      language: 'en',
+      intent: 'save',
     });
     assert.equal(renamed.status, 200);
     assert.match(renamed.text, /back with the reviewers/);
@@ -255,8 +328,19 @@ describe('registry', () => {
   test('search, paging and exports', async () => {
     const viewer = { memberId: 0, email: 'test', name: null, reviewer: true, homeAgencyId: undefined, agencyIds: new Set<number>() };
     for (let i = 0; i < 5; i++) {
-      const input = { ...emptyInput('account'), address: `https://www.youtube.com/@gsavideo${i}`, agencyIds: [gsaId], contacts: ['alice@gsa.gov'], categoryTags: ['video'], language: i % 2 ? 'es' : 'en' };
-      const r = await createRecord(platform.db.pool, { queue: platform.queue, baseUrl: platform.url }, SYSTEM_ACTOR, viewer, input, { submit: false, status: 'published', notify: false });
+      const input = {
+        ...emptyInput('account'),
+        address: `https://www.youtube.com/@gsavideo${i}`,
+        agencyIds: [gsaId],
+        contacts: ['alice@gsa.gov'],
+        categoryTags: ['video'],
+        language: i % 2 ? 'es' : 'en',
+      };
+      const r = await createRecord(platform.db.pool, { queue: platform.queue, baseUrl: platform.url }, SYSTEM_ACTOR, viewer, input, {
+        submit: false,
+        status: 'published',
+        notify: false,
+      });
       assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
     }
     const first = await api('/api/v1/registry/records', '/api/v1/registry/records?platforms=youtube&page_size=2', 200);
@@ -277,7 +361,10 @@ describe('registry', () => {
     const agencies = await api('/api/v1/registry/agencies', '/api/v1/registry/agencies', 200);
     assert.ok(agencies.body.data.some((a: { path: string }) => a.path === 'Department of Agriculture › Forest Service'));
     assert.ok((await api('/api/v1/registry/platforms', '/api/v1/registry/platforms', 200)).body.total >= 19);
-    assert.deepEqual((await api('/api/v1/registry/tags', '/api/v1/registry/tags', 200)).body.data.find((t: { tag: string }) => t.tag === 'video'), { tag: 'video', kind: 'category', count: 5 });
+    assert.deepEqual(
+      (await api('/api/v1/registry/tags', '/api/v1/registry/tags', 200)).body.data.find((t: { tag: string }) => t.tag === 'video'),
+      { tag: 'video', kind: 'category', count: 5 },
+    );
     const csv = await (await fetch(`${platform.url}/api/v1/registry/export?platforms=x`)).text();
     assert.match(csv, /^id,kind,status,name,platform,account,url/);
     assert.match(csv, /https:\/\/x\.com\/GSA_News/);
@@ -296,7 +383,10 @@ describe('registry', () => {
       'account,Dup,https://x.com/gsa_news,nowhere,alice@gsa.gov,en',
     ].join('\n');
     const plan = await planImport(platform.db.pool, text);
-    assert.deepEqual(plan.map((r) => r.outcome), ['new', 'invalid', 'invalid']);
+    assert.deepEqual(
+      plan.map((r) => r.outcome),
+      ['new', 'invalid', 'invalid'],
+    );
     assert.match(plan[1]!.problems.join(' '), /url: example\.com is not a platform/);
     assert.match(plan[2]!.problems.join(' '), /"nowhere" is not a known agency/);
   });
@@ -316,8 +406,20 @@ describe('registry', () => {
     assert.equal(answer.verified, false);
     assert.equal(answer.status, 'archived');
     assert.equal(answer.archivedAt.slice(0, 10), new Date().toISOString().slice(0, 10));
-    const audit = await platform.db.pool.query(`select action from audit_log where subject_type = 'registry-record' and subject_id = $1 order by id`, [String(recordId)]);
-    assert.deepEqual(audit.rows.map((r) => r.action), ['registry.record.create', 'registry.record.publish', 'registry.record.edit', 'registry.record.publish', 'registry.record.request-archive', 'registry.record.archive']);
+    const audit = await platform.db.pool.query(`select action from audit_log where subject_type = 'registry-record' and subject_id = $1 order by id`, [
+      String(recordId),
+    ]);
+    assert.deepEqual(
+      audit.rows.map((r) => r.action),
+      [
+        'registry.record.create',
+        'registry.record.publish',
+        'registry.record.edit',
+        'registry.record.publish',
+        'registry.record.request-archive',
+        'registry.record.archive',
+      ],
+    );
   });
 
   test('records not reviewed for 6 months go back to review and contacts are reminded once per period', async () => {
@@ -367,8 +469,18 @@ describe('registry', () => {
   test('YouTube: a record with a handle and its channel id verifies for both addresses', async () => {
     const viewer = { memberId: 0, email: 'test', name: null, reviewer: true, homeAgencyId: undefined, agencyIds: new Set<number>() };
     const channel = 'UCabcdefghijklmnopqrstuv';
-    const input = { ...emptyInput('account'), address: 'https://www.youtube.com/@USAGov', platformUserId: channel, agencyIds: [gsaId], contacts: ['alice@gsa.gov'] };
-    const r = await createRecord(platform.db.pool, { queue: platform.queue, baseUrl: platform.url }, SYSTEM_ACTOR, viewer, input, { submit: false, status: 'published', notify: false });
+    const input = {
+      ...emptyInput('account'),
+      address: 'https://www.youtube.com/@USAGov',
+      platformUserId: channel,
+      agencyIds: [gsaId],
+      contacts: ['alice@gsa.gov'],
+    };
+    const r = await createRecord(platform.db.pool, { queue: platform.queue, baseUrl: platform.url }, SYSTEM_ACTOR, viewer, input, {
+      submit: false,
+      status: 'published',
+      notify: false,
+    });
     assert.ok(r.ok);
     assert.equal((await verify('https://m.youtube.com/@usagov/videos')).verified, true);
     const byChannel = await verify(`https://www.youtube.com/channel/${channel}`);
@@ -379,7 +491,14 @@ describe('registry', () => {
   });
 
   test('a short Facebook Page name (facebook.com/GSA) can be registered', async () => {
-    const saved = await alice.submit('/registry/new', '/registry/new', { kind: 'account', address: 'https://www.facebook.com/GSA', agencyIds: String(gsaId), contacts: 'alice@gsa.gov', language: 'en', intent: 'save' });
+    const saved = await alice.submit('/registry/new', '/registry/new', {
+      kind: 'account',
+      address: 'https://www.facebook.com/GSA',
+      agencyIds: String(gsaId),
+      contacts: 'alice@gsa.gov',
+      language: 'en',
+      intent: 'save',
+    });
     assert.equal(saved.status, 200, saved.text.slice(0, 300));
     assert.match(saved.url, /\/registry\/records\/\d+\?done=/);
     assert.match(saved.text, /facebook\.com\/GSA/);

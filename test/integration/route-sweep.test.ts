@@ -36,14 +36,20 @@ const PAGING = ['page', 'limit', 'offset', 'page_size'];
 /** An attribute value as the browser reads it. */
 function unescape(text: string | undefined): string | undefined {
   return text?.replace(/&(#\d+|#x[0-9a-f]+|quot|amp|lt|gt|apos);/gi, (_m, e: string) =>
-    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1))) : ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" } as Record<string, string>)[e.toLowerCase()]!);
+    e[0] === '#'
+      ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)))
+      : ({ quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" } as Record<string, string>)[e.toLowerCase()]!,
+  );
 }
 
 /** A signed-in (or not) visitor over app.inject: keeps cookies, knows a CSRF token. */
 class Visitor {
   readonly cookies = new Map<string, string>();
   csrf = '';
-  constructor(readonly app: FastifyInstance, readonly name: string) {}
+  constructor(
+    readonly app: FastifyInstance,
+    readonly name: string,
+  ) {}
 
   async send(method: 'GET' | 'POST', url: string, form?: Record<string, string>): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({
@@ -71,9 +77,60 @@ class Visitor {
 }
 
 /** Query parameters the routes read, and the paging ones every list takes. */
-const QUERY_NAMES = ['page', 'limit', 'offset', 'page_size', 'q', 'done', 'saved', 'next', 'community', 'session', 'month', 'year', 'kind', 'status', 'agency', 'platform', 'url', 'from', 'to', 'since', 'until', 'format', 'token', 'speaker', 'source', 'tag', 't', 'user', 'scope', 'state', 'type', 'code'];
+const QUERY_NAMES = [
+  'page',
+  'limit',
+  'offset',
+  'page_size',
+  'q',
+  'done',
+  'saved',
+  'next',
+  'community',
+  'session',
+  'month',
+  'year',
+  'kind',
+  'status',
+  'agency',
+  'platform',
+  'url',
+  'from',
+  'to',
+  'since',
+  'until',
+  'format',
+  'token',
+  'speaker',
+  'source',
+  'tag',
+  't',
+  'user',
+  'scope',
+  'state',
+  'type',
+  'code',
+];
 /** Form fields most forms have, for POST routes without a page to read names from. */
-const FORM_NAMES = ['name', 'email', 'title', 'body', 'summary', 'note', 'reason', 'address', 'slug', 'date', 'url', 'agency', 'status', 'action', 'role', 'mode', 'q'];
+const FORM_NAMES = [
+  'name',
+  'email',
+  'title',
+  'body',
+  'summary',
+  'note',
+  'reason',
+  'address',
+  'slug',
+  'date',
+  'url',
+  'agency',
+  'status',
+  'action',
+  'role',
+  'mode',
+  'q',
+];
 
 describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, () => {
   let platform: RunningPlatform;
@@ -102,13 +159,28 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     // Something behind the plausible path parameters: library, archive, people.
     await applyImport(pool, SYSTEM, planImport(writeLibraryFixture(dir)), { communityId: Number(community) });
     const list = (await listByLocalPart(pool, 'social-media'))!;
-    await importMbox(pool, list, mboxOf([
-      { id: 'a@x', from: 'Jo Smith <jo.smith@agency.gov>', subject: 'Office hours', date: '2024-03-04T15:00:00Z', text: 'Hello.', attachment: { filename: 'a.txt', type: 'text/plain', content: 'hi' } },
-    ]), { name: 'test', source: 'cli' });
+    await importMbox(
+      pool,
+      list,
+      mboxOf([
+        {
+          id: 'a@x',
+          from: 'Jo Smith <jo.smith@agency.gov>',
+          subject: 'Office hours',
+          date: '2024-03-04T15:00:00Z',
+          text: 'Hello.',
+          attachment: { filename: 'a.txt', type: 'text/plain', content: 'hi' },
+        },
+      ]),
+      { name: 'test', source: 'cli' },
+    );
 
     const anonymous = new Visitor(app, 'signed out');
     visitors.push(anonymous);
-    for (const [email, role, admin] of [['pat.member@hhs.gov', 'member', false], ['casey.lead@gsa.gov', 'coordinator', true]] as const) {
+    for (const [email, role, admin] of [
+      ['pat.member@hhs.gov', 'member', false],
+      ['casey.lead@gsa.gov', 'coordinator', true],
+    ] as const) {
       const m = await pool.query<{ id: string }>(`insert into members (email, name, site_admin) values ($1, $1, $2) returning id`, [email, admin]);
       const id = Number(m.rows[0]!.id);
       await pool.query(`insert into memberships (community_id, member_id, status, role) values ($1, $2, 'active', $3)`, [community, id, role]);
@@ -131,7 +203,14 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     const coordinator = visitors[2]!;
     const event = await coordinator.send('POST', '/events/new', { _csrf: coordinator.csrf, ...OFFICE_HOURS, communities: community });
     assert.equal(event.statusCode, 303, event.body.slice(0, 500));
-    const group = await coordinator.send('POST', '/communities/social-media/groups/new', { _csrf: coordinator.csrf, name: 'Plain Language', slug: 'plain-language', charter: 'Plain words.', status: 'active', joinPolicy: 'open' });
+    const group = await coordinator.send('POST', '/communities/social-media/groups/new', {
+      _csrf: coordinator.csrf,
+      name: 'Plain Language',
+      slug: 'plain-language',
+      charter: 'Plain words.',
+      status: 'active',
+      joinPolicy: 'open',
+    });
     assert.equal(group.statusCode, 303, group.body.slice(0, 500));
 
     const one = async (sql: string) => String((await pool.query<{ id: string }>(sql)).rows[0]?.id ?? '1');
@@ -143,9 +222,12 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     plausible.set('file', await one('select id from tos_files order by id limit 1'));
     plausible.set('thread', await one('select id from archive_threads order by id limit 1'));
     routes = routeTable(app);
-    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
     for (const [p, ops] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(ops)) documented.set(`${method.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`, new Set(Object.keys(op.responses).map(Number)));
+      for (const [method, op] of Object.entries(ops))
+        documented.set(`${method.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`, new Set(Object.keys(op.responses).map(Number)));
     }
   });
   after(async () => {
@@ -166,27 +248,41 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
         if (p('/library/authors')) return 'jherman';
         if (p('/topics')) return 'social-media';
         return 'social-media';
-      case 'list': return 'social-media';
-      case 'group': return 'plain-language';
-      case 'section': return 'understand';
-      case 'ext': return 'xml';
-      case 'month': return '2024-03';
-      case 'year': return '2027';
-      case 'n': return '1';
-      case 'i': return '0';
-      case 'domain': return 'gsa.gov';
-      case 'table': return 'members';
-      case 'action': return 'publish';
-      case 'agreement': return plausible.get('agreement')!;
+      case 'list':
+        return 'social-media';
+      case 'group':
+        return 'plain-language';
+      case 'section':
+        return 'understand';
+      case 'ext':
+        return 'xml';
+      case 'month':
+        return '2024-03';
+      case 'year':
+        return '2027';
+      case 'n':
+        return '1';
+      case 'i':
+        return '0';
+      case 'domain':
+        return 'gsa.gov';
+      case 'table':
+        return 'members';
+      case 'action':
+        return 'publish';
+      case 'agreement':
+        return plausible.get('agreement')!;
       case 'member':
-      case 'memberId': return plausible.get('member:member')!;
+      case 'memberId':
+        return plausible.get('member:member')!;
       case 'id':
         if (p('/events/registrations')) return plausible.get('registration')!;
         if (p('/events')) return plausible.get('occurrence')!;
         if (p('/archives')) return plausible.get('thread')!;
         if (p('/library/tools/files')) return plausible.get('file')!;
         return '1';
-      default: return 'x';
+      default:
+        return 'x';
     }
   }
 
@@ -269,8 +365,16 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
 
   test('the route table is read in full', () => {
     assert.ok(routes.length > 150, `only ${routes.length} routes read`);
-    for (const r of ['GET /api/v1/events', 'POST /communities/:slug/join', 'GET /archives/:list/:n/attachments/:i', 'POST /communities/:slug/speakers/request']) {
-      assert.ok(routes.some((x) => `${x.method} ${x.path}` === r), `${r} is in the table`);
+    for (const r of [
+      'GET /api/v1/events',
+      'POST /communities/:slug/join',
+      'GET /archives/:list/:n/attachments/:i',
+      'POST /communities/:slug/speakers/request',
+    ]) {
+      assert.ok(
+        routes.some((x) => `${x.method} ${x.path}` === r),
+        `${r} is in the table`,
+      );
     }
   });
 
@@ -312,10 +416,17 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     const api = await visitor.send('GET', '/api/v1/communities?q=a%00b');
     assert.equal(api.statusCode, 400);
     assert.equal(api.json().code, 'NUL_IN_ADDRESS');
-    for (const [url, name] of [['/api/v1/events?limit=Infinity', 'limit'], ['/api/v1/registry/records?page=1e309', 'page'], ['/api/v1/registry/records?page_size=-1', 'page_size']]) {
+    for (const [url, name] of [
+      ['/api/v1/events?limit=Infinity', 'limit'],
+      ['/api/v1/registry/records?page=1e309', 'page'],
+      ['/api/v1/registry/records?page_size=-1', 'page_size'],
+    ]) {
       const res = await visitor.send('GET', url!);
       assert.equal(res.statusCode, 400, url);
-      assert.deepEqual({ code: res.json().code, message: res.json().message }, { code: 'BAD_PAGING_NUMBER', message: `“${name}” must be a whole number from ${name === 'offset' ? 0 : 1} to 1,000,000, written in digits only.` });
+      assert.deepEqual(
+        { code: res.json().code, message: res.json().message },
+        { code: 'BAD_PAGING_NUMBER', message: `“${name}” must be a whole number from ${name === 'offset' ? 0 : 1} to 1,000,000, written in digits only.` },
+      );
     }
     const registry = await visitor.send('GET', '/registry?page=1e309');
     assert.equal(registry.statusCode, 400);
@@ -339,7 +450,15 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     const visitor = new Visitor(app, 'joiner');
     const form = await visitor.send('GET', '/communities/social-media/join');
     const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-    const typed = { _csrf: token, name: 'Robin\0 Park', jobTitle: 'Digital lead', agency: 'GSA', email: 'robin.park@gsa.gov', reason: 'Line one\r\nline two', accept: 'yes' };
+    const typed = {
+      _csrf: token,
+      name: 'Robin\0 Park',
+      jobTitle: 'Digital lead',
+      agency: 'GSA',
+      email: 'robin.park@gsa.gov',
+      reason: 'Line one\r\nline two',
+      accept: 'yes',
+    };
     const refused = await visitor.send('POST', '/communities/social-media/join', typed);
     assert.equal(refused.statusCode, 400);
     assert.match(refused.body, /There is a problem with the form/);
@@ -347,7 +466,14 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     assert.match(refused.body, /<li><span class="sg-code">name<\/span><\/li>/);
     const again = formsOn(refused.body).find((f) => f.action === '/communities/social-media/join');
     assert.ok(again, 'the page offers the form again');
-    assert.deepEqual(again.fields, { name: 'Robin Park', jobTitle: 'Digital lead', agency: 'GSA', email: 'robin.park@gsa.gov', reason: 'Line one\r\nline two', accept: 'yes' });
+    assert.deepEqual(again.fields, {
+      name: 'Robin Park',
+      jobTitle: 'Digital lead',
+      agency: 'GSA',
+      email: 'robin.park@gsa.gov',
+      reason: 'Line one\r\nline two',
+      accept: 'yes',
+    });
     assert.match(refused.body, new RegExp(`name="_csrf" value="${token}"`), 'with the token the form came with, unchanged');
     const sent = await visitor.send('POST', again.action, { ...again.fields, _csrf: token });
     assert.equal(sent.statusCode, 200, sent.body.slice(0, 300));
@@ -387,9 +513,42 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
 });
 
 const OFFICE_HOURS = {
-  title: 'SocialGov office hours', slug: '', kind: 'office-hours', status: 'published', summary: 'Bring your questions.', deck: '', body: 'Open questions.',
-  timeZone: 'America/New_York', date: '2027-10-20', startTime: '14:00', endTime: '15:00', repeat: 'weekly', until: '', count: '3', rrule: '', format: 'online',
-  venueName: '', venueRoom: '', venueAddress: '', venueCity: '', venueState: '', venueZip: '', venueMap: '', platform: 'zoom-gov', platformOther: '',
-  joinUrl: 'https://gsa.zoomgov.com/j/1234567890', captionsUrl: '', registration: 'public', externalRegistrationUrl: '', capacity: '', offerHours: '', conductUrl: '',
-  evaluationUrl: '', host: 'SocialGov', organizer: 'GSA', topics: 'social-media', presenters: '', questions: '',
+  title: 'SocialGov office hours',
+  slug: '',
+  kind: 'office-hours',
+  status: 'published',
+  summary: 'Bring your questions.',
+  deck: '',
+  body: 'Open questions.',
+  timeZone: 'America/New_York',
+  date: '2027-10-20',
+  startTime: '14:00',
+  endTime: '15:00',
+  repeat: 'weekly',
+  until: '',
+  count: '3',
+  rrule: '',
+  format: 'online',
+  venueName: '',
+  venueRoom: '',
+  venueAddress: '',
+  venueCity: '',
+  venueState: '',
+  venueZip: '',
+  venueMap: '',
+  platform: 'zoom-gov',
+  platformOther: '',
+  joinUrl: 'https://gsa.zoomgov.com/j/1234567890',
+  captionsUrl: '',
+  registration: 'public',
+  externalRegistrationUrl: '',
+  capacity: '',
+  offerHours: '',
+  conductUrl: '',
+  evaluationUrl: '',
+  host: 'SocialGov',
+  organizer: 'GSA',
+  topics: 'social-media',
+  presenters: '',
+  questions: '',
 };

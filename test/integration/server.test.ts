@@ -73,8 +73,14 @@ for (const backend of backends) {
       // The imported listserv address (sm-cop-request@listserv.gsa.gov) is replaced by this install's own list.
       assert.ok(/social-media-request@localhost/.test(html), String(/social-media-request@localhost/));
       assert.ok(!/listserv\.gsa\.gov/.test(html), 'the old address is not offered');
-      assert.ok(/subject line “<span>Join the Social Media Community<\/span>”/.test(html), String(/subject line “<span>Join the Social Media Community<\/span>”/));
-      assert.ok(/href="mailto:social-media-request@localhost\?subject=Join%20the%20Social%20Media%20Community&body=/.test(html), String(/href="mailto:social-media-request@localhost\?subject=Join%20the%20Social%20Media%20Community&body=/));
+      assert.ok(
+        /subject line “<span>Join the Social Media Community<\/span>”/.test(html),
+        String(/subject line “<span>Join the Social Media Community<\/span>”/),
+      );
+      assert.ok(
+        /href="mailto:social-media-request@localhost\?subject=Join%20the%20Social%20Media%20Community&body=/.test(html),
+        String(/href="mailto:social-media-request@localhost\?subject=Join%20the%20Social%20Media%20Community&body=/),
+      );
       assert.ok(/<span class="sg-count">0<\/span>/.test(html), String(/<span class="sg-count">0<\/span>/));
       assert.ok(/Earlier figure: <span>1,462<\/span> members/.test(html), String(/Earlier figure: <span>1,462<\/span> members/));
       assert.ok(/Laura Larrimore/.test(html), String(/Laura Larrimore/));
@@ -88,10 +94,10 @@ for (const backend of backends) {
         `insert into members (email, name) values ('a@gsa.gov', 'A'), ('b@nasa.gov', 'B'), ('c@usda.gov', 'C') returning id`,
       );
       const ids = members.rows.map((r) => r.id);
-      await pool.query(
-        `insert into memberships (community_id, member_id, status) values ($1, $2, 'active'), ($1, $3, 'active'), ($1, $4, 'left')`,
-        [c.rows[0]!.id, ...ids],
-      );
+      await pool.query(`insert into memberships (community_id, member_id, status) values ($1, $2, 'active'), ($1, $3, 'active'), ($1, $4, 'left')`, [
+        c.rows[0]!.id,
+        ...ids,
+      ]);
       try {
         const api = (await (await get('/api/v1/communities/social-media')).json()) as { memberCount: number };
         assert.equal(api.memberCount, 2, 'a member who left does not count');
@@ -108,7 +114,10 @@ for (const backend of backends) {
         ('zz-featured', 'ZZ Featured', 2, 'AAA Featured', 'first'), ('hidden-one', 'Hidden', 0, null, null), ('plain', 'Plain', 1, 'Aaa Plain', null)`);
       try {
         const list = (await (await get('/api/v1/communities')).json()) as { total: number; data: Array<{ slug: string; featured: boolean }> };
-        assert.deepEqual(list.data.map((c) => c.slug), ['zz-featured', 'social-media', 'plain']);
+        assert.deepEqual(
+          list.data.map((c) => c.slug),
+          ['zz-featured', 'social-media', 'plain'],
+        );
         assert.equal(list.total, 3);
         const html = await (await get('/communities')).text();
         assert.ok(html.indexOf('AAA Featured') < html.indexOf('Aaa Plain'));
@@ -139,10 +148,11 @@ for (const backend of backends) {
 
     test('markup injected through a community page is escaped or removed', async () => {
       const { pool } = platform.db;
-      await pool.query(
-        `insert into communities (slug, title, summary, body_md) values ('xss', $1, $2, $3)`,
-        ['<script>alert(1)</script>Title', '<img src=x onerror=alert(2)>', '<script>alert(3)</script>\n\n<a href="javascript:alert(4)">x</a>'],
-      );
+      await pool.query(`insert into communities (slug, title, summary, body_md) values ('xss', $1, $2, $3)`, [
+        '<script>alert(1)</script>Title',
+        '<img src=x onerror=alert(2)>',
+        '<script>alert(3)</script>\n\n<a href="javascript:alert(4)">x</a>',
+      ]);
       try {
         const html = await (await get('/communities/xss')).text();
         // Text is escaped (a quoted attribute value such as the meta description cannot open a tag).
@@ -171,7 +181,12 @@ for (const backend of backends) {
       };
       assert.equal(doc.openapi, '3.1.0');
       // Each feature's own tests check its paths; this checks the platform's and that nothing else appears.
-      assert.deepEqual(Object.keys(doc.paths).filter((p) => !/^\/api\/v1\/(registry|events|tools|gov-domains)(\/|$)/.test(p)).sort(), ['/api/v1/communities', '/api/v1/communities/{slug}', '/healthz', '/readyz']);
+      assert.deepEqual(
+        Object.keys(doc.paths)
+          .filter((p) => !/^\/api\/v1\/(registry|events|tools|gov-domains)(\/|$)/.test(p))
+          .sort(),
+        ['/api/v1/communities', '/api/v1/communities/{slug}', '/healthz', '/readyz'],
+      );
       const ajv = new Ajv({ strict: false, allErrors: true });
       addFormats.default(ajv);
       ajv.addSchema(doc, 'openapi');
@@ -193,9 +208,14 @@ for (const backend of backends) {
       assert.equal(detail.slug, 'social-media');
       assert.equal(detail.memberCount, 0);
       assert.deepEqual((detail.channels as Array<Record<string, unknown>>)[0]!.reportedMembers, {
-        text: '1,462', value: 1462, recordedOn: new Date().toISOString().slice(0, 10),
+        text: '1,462',
+        value: 1462,
+        recordedOn: new Date().toISOString().slice(0, 10),
       });
-      assert.deepEqual(detail.leads, [{ slug: 'laura-larrimore', name: 'Laura Larrimore' }, { slug: 'catie-miller', name: 'Catie Miller' }]);
+      assert.deepEqual(detail.leads, [
+        { slug: 'laura-larrimore', name: 'Laura Larrimore' },
+        { slug: 'catie-miller', name: 'Catie Miller' },
+      ]);
       await check('/api/v1/communities/{slug}', '/api/v1/communities/nope', '404');
       const docs = await (await get('/api/docs')).text();
       for (const p of Object.keys(doc.paths)) assert.ok(docs.includes(`GET ${p}`), `/api/docs lists ${p}`);

@@ -35,7 +35,12 @@ describe('speakers bureau end to end', () => {
   /** Post a form with repeated fields (checkbox groups), as a browser sends it. */
   async function postForm(client: WebClient, path: string, form: URLSearchParams): Promise<Response> {
     const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    return fetch(`${platform.url}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+    return fetch(`${platform.url}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
   }
 
   async function signIn(client: WebClient, email: string) {
@@ -49,7 +54,9 @@ describe('speakers bureau end to end', () => {
     sink = await startMailSink();
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
-    platform = await startPlatform(testConfig({ SMTP_URL: sink.url, MAIL_FROM: 'SocialGov <no-reply@socialgov.test>', SPEAKER_REQUEST_MIN_SECONDS: '1', ...database.env }));
+    platform = await startPlatform(
+      testConfig({ SMTP_URL: sink.url, MAIL_FROM: 'SocialGov <no-reply@socialgov.test>', SPEAKER_REQUEST_MIN_SECONDS: '1', ...database.env }),
+    );
     for (const c of [coordinator, robin, sam, pat, lee, visitor]) Object.assign(c, { base: platform.url });
     const pool = platform.db.pool;
     const people: Array<[string, string, string, string, string]> = [
@@ -62,7 +69,10 @@ describe('speakers bureau end to end', () => {
     for (const [key, email, name, agency, role] of people) {
       const m = await pool.query<{ id: string }>('insert into members (email, name, agency) values ($1, $2, $3) returning id', [email, name, agency]);
       ids[key] = Number(m.rows[0]!.id);
-      await pool.query(`insert into memberships (community_id, member_id, status, role) select id, $1, 'active', $2 from communities where slug = 'social-media'`, [ids[key], role]);
+      await pool.query(
+        `insert into memberships (community_id, member_id, status, role) select id, $1, 'active', $2 from communities where slug = 'social-media'`,
+        [ids[key], role],
+      );
     }
     deps = { queue: platform.queue, baseUrl: platform.url, secret: await cookieSecret(pool, undefined), reminderDays: 5 };
     await signIn(coordinator, 'casey.lead@gsa.gov');
@@ -85,7 +95,14 @@ describe('speakers bureau end to end', () => {
     assert.match(bad.text, /Choose at least one format/);
     assert.match(bad.text, /Leads social media at HHS\./, 'the bio is kept');
     const page = await robin.get('/account/speaker');
-    const body = new URLSearchParams({ _csrf: csrfToken(page.text), active: 'yes', topics: 'Crisis Communication, accessibility', bio: 'Leads social media at HHS and speaks on crisis communication.', availability: 'Weekdays; Washington D.C. area or online', public: 'yes' });
+    const body = new URLSearchParams({
+      _csrf: csrfToken(page.text),
+      active: 'yes',
+      topics: 'Crisis Communication, accessibility',
+      bio: 'Leads social media at HHS and speaks on crisis communication.',
+      availability: 'Weekdays; Washington D.C. area or online',
+      public: 'yes',
+    });
     body.append('formats', 'keynote');
     body.append('formats', 'consultation');
     assert.equal((await postForm(robin, '/account/speaker', body)).status, 303);
@@ -123,9 +140,22 @@ describe('speakers bureau end to end', () => {
   });
 
   const conference = {
-    requesterName: 'Jordan Rivera', organization: 'State Communicators Association', email: 'jordan.rivera@statecomms.example.org', eventName: 'Digital Government Summit 2027',
-    date: '2027-04-15', startTime: '14:00', endTime: '15:00', timeZone: 'America/Chicago', where: 'in-person', location: 'Austin Convention Center, Austin, TX',
-    audience: 'State and local communicators', audienceSize: '1200', topic: 'Crisis communication on social media', format: 'keynote', press: 'yes', notes: 'Keynote on day one.',
+    requesterName: 'Jordan Rivera',
+    organization: 'State Communicators Association',
+    email: 'jordan.rivera@statecomms.example.org',
+    eventName: 'Digital Government Summit 2027',
+    date: '2027-04-15',
+    startTime: '14:00',
+    endTime: '15:00',
+    timeZone: 'America/Chicago',
+    where: 'in-person',
+    location: 'Austin Convention Center, Austin, TX',
+    audience: 'State and local communicators',
+    audienceSize: '1200',
+    topic: 'Crisis communication on social media',
+    format: 'keynote',
+    press: 'yes',
+    notes: 'Keynote on day one.',
   };
 
   test('a visitor requests a speaker: spam checks and validation keep the answers; the request is stored and mailed', async () => {
@@ -187,7 +217,12 @@ describe('speakers bureau end to end', () => {
     const noSpeaker = await coordinator.request('POST', path, { _csrf: csrfToken(page.text), to: 'matched', speakerId: '' });
     assert.equal(noSpeaker.status, 400);
     assert.match(noSpeaker.text, /Choose the speaker to propose/);
-    const matched = await coordinator.request('POST', path, { _csrf: csrfToken(page.text), to: 'matched', speakerId: String(ids.robin), note: 'You would be great for this.' });
+    const matched = await coordinator.request('POST', path, {
+      _csrf: csrfToken(page.text),
+      to: 'matched',
+      speakerId: String(ids.robin),
+      note: 'You would be great for this.',
+    });
     assert.match(matched.text, /The speaker was asked/);
     const proposal = await sink.next('robin.expert@hhs.gov');
     assert.equal(proposal.subject, 'Can you speak at Digital Government Summit 2027?');
@@ -216,11 +251,20 @@ describe('speakers bureau end to end', () => {
     assert.equal(noApproval.status, 400);
     assert.match(noApproval.text, /Tick the box to confirm your supervisor and press office approved/);
     assert.match(noApproval.text, /value="Cleared by my branch chief\."/);
-    const accepted = await robin.request('POST', path, { _csrf: csrfToken(page.text), answer: 'accept', approval: 'yes', approvalNote: 'Cleared by my branch chief and HHS press office on 2027-02-01.' });
+    const accepted = await robin.request('POST', path, {
+      _csrf: csrfToken(page.text),
+      answer: 'accept',
+      approval: 'yes',
+      approvalNote: 'Cleared by my branch chief and HHS press office on 2027-02-01.',
+    });
     assert.equal(accepted.status, 200);
     assert.match(accepted.text, /Your speaker profile is saved|Requests for you/);
     const row = await platform.db.pool.query('select status, approval_obtained, approval_note from speaker_requests where id = $1', [requestId]);
-    assert.deepEqual(row.rows[0], { status: 'accepted', approval_obtained: true, approval_note: 'Cleared by my branch chief and HHS press office on 2027-02-01.' });
+    assert.deepEqual(row.rows[0], {
+      status: 'accepted',
+      approval_obtained: true,
+      approval_note: 'Cleared by my branch chief and HHS press office on 2027-02-01.',
+    });
 
     const told = await sink.next(conference.email);
     assert.equal(told.subject, 'A speaker has agreed: Digital Government Summit 2027');
@@ -256,22 +300,37 @@ describe('speakers bureau end to end', () => {
     assert.equal(event.status, 'draft');
     assert.equal(event.startsAt.toISOString(), '2027-04-15T19:00:00.000Z');
     assert.equal(event.timeZone, 'America/Chicago');
-    assert.deepEqual(event.presenters.map((p) => [p.memberId, p.name]), [[ids.robin, 'Robin Park']]);
-    assert.deepEqual(event.communities.map((c) => c.slug), ['social-media']);
+    assert.deepEqual(
+      event.presenters.map((p) => [p.memberId, p.name]),
+      [[ids.robin, 'Robin Park']],
+    );
+    assert.deepEqual(
+      event.communities.map((c) => c.slug),
+      ['social-media'],
+    );
     const twice = await coordinator.request('POST', `${path}/event`, { _csrf: csrfToken(made.text) });
     assert.equal(twice.status, 409);
 
-    const history = await platform.db.pool.query('select from_status, to_status, actor_role, actor from speaker_request_history where request_id = $1 order by id', [requestId]);
-    assert.deepEqual(history.rows.map((h) => `${h.from_status ?? '-'}>${h.to_status} ${h.actor_role} ${h.actor}`), [
-      `->new requester ${conference.email}`,
-      'new>in_review coordinator casey.lead@gsa.gov',
-      'in_review>matched coordinator casey.lead@gsa.gov',
-      'matched>accepted speaker robin.expert@hhs.gov',
-      'accepted>confirmed coordinator casey.lead@gsa.gov',
-    ]);
+    const history = await platform.db.pool.query(
+      'select from_status, to_status, actor_role, actor from speaker_request_history where request_id = $1 order by id',
+      [requestId],
+    );
+    assert.deepEqual(
+      history.rows.map((h) => `${h.from_status ?? '-'}>${h.to_status} ${h.actor_role} ${h.actor}`),
+      [
+        `->new requester ${conference.email}`,
+        'new>in_review coordinator casey.lead@gsa.gov',
+        'in_review>matched coordinator casey.lead@gsa.gov',
+        'matched>accepted speaker robin.expert@hhs.gov',
+        'accepted>confirmed coordinator casey.lead@gsa.gov',
+      ],
+    );
     assert.deepEqual(await speakerRequestCounts(platform.db.pool, {}), [{ status: 'confirmed', n: 1 }]);
     const community = (await platform.db.pool.query(`select id from communities where slug = 'social-media'`)).rows[0].id;
-    assert.deepEqual(await speakerRequestCounts(platform.db.pool, { communityId: Number(community), from: new Date('2020-01-01'), to: new Date('2021-01-01') }), []);
+    assert.deepEqual(
+      await speakerRequestCounts(platform.db.pool, { communityId: Number(community), from: new Date('2020-01-01'), to: new Date('2021-01-01') }),
+      [],
+    );
     // Every mail went once: the keys are unique.
     const keys = await platform.db.pool.query(`select count(*)::int as n, count(distinct key)::int as d from mail_queue where key like 'speaker-request:%'`);
     assert.equal(keys.rows[0].n, keys.rows[0].d);
@@ -281,14 +340,25 @@ describe('speakers bureau end to end', () => {
     const form = await pat.get('/communities/social-media/consultations/new');
     assert.equal(form.status, 200);
     assert.match((await visitor.get('/communities/social-media/consultations/new')).url, /\/signin\?next=/);
-    const empty = await pat.request('POST', '/communities/social-media/consultations/new', { _csrf: csrfToken(form.text), topic: 'Accessibility', question: '' });
+    const empty = await pat.request('POST', '/communities/social-media/consultations/new', {
+      _csrf: csrfToken(form.text),
+      topic: 'Accessibility',
+      question: '',
+    });
     assert.equal(empty.status, 400);
     assert.match(empty.text, /Write your question\./);
-    const asked = await pat.request('POST', '/communities/social-media/consultations/new', { _csrf: csrfToken(form.text), topic: 'Accessibility', question: 'How do we caption live video on our agency accounts?' });
+    const asked = await pat.request('POST', '/communities/social-media/consultations/new', {
+      _csrf: csrfToken(form.text),
+      topic: 'Accessibility',
+      question: 'How do we caption live video on our agency accounts?',
+    });
     assert.equal(asked.status, 200);
     const id = /\/consultations\/(\d+)\?done=asked/.exec(asked.url)![1]!;
     const routed = await platform.db.pool.query('select member_id from consultation_experts where consultation_id = $1 order by member_id', [id]);
-    assert.deepEqual(routed.rows.map((r) => Number(r.member_id)), [ids.robin!, ids.sam!].sort((a, b) => a - b));
+    assert.deepEqual(
+      routed.rows.map((r) => Number(r.member_id)),
+      [ids.robin!, ids.sam!].sort((a, b) => a - b),
+    );
     assert.match((await sink.next('sam.quiet@nasa.gov')).subject, /A member asks the experts: Accessibility/);
     assert.match((await sink.next('robin.expert@hhs.gov')).subject, /A member asks the experts/);
 
@@ -307,12 +377,20 @@ describe('speakers bureau end to end', () => {
     const robinPage = await robin.get(`/consultations/${id}`);
     assert.doesNotMatch(robinPage.text, /Send answer|Take this question/, 'no buttons for the other expert');
     // Robin tries anyway, with a form token from another page.
-    const grab = await robin.request('POST', `/consultations/${id}`, { _csrf: csrfToken((await robin.get('/account/speaker')).text), to: 'answered', answer: 'Mine!' });
+    const grab = await robin.request('POST', `/consultations/${id}`, {
+      _csrf: csrfToken((await robin.get('/account/speaker')).text),
+      to: 'answered',
+      answer: 'Mine!',
+    });
     assert.equal(grab.status, 409);
     assert.match(grab.text, /Sam Quiet has taken this question/);
     const noAnswer = await sam.request('POST', `/consultations/${id}`, { _csrf: csrfToken(samPage.text), to: 'answered', answer: '' });
     assert.equal(noAnswer.status, 400);
-    const answered = await sam.request('POST', `/consultations/${id}`, { _csrf: csrfToken(samPage.text), to: 'answered', answer: 'Use CART captioning and the platform’s live caption feature.' });
+    const answered = await sam.request('POST', `/consultations/${id}`, {
+      _csrf: csrfToken(samPage.text),
+      to: 'answered',
+      answer: 'Use CART captioning and the platform’s live caption feature.',
+    });
     assert.match(answered.text, /Your answer was sent/);
     assert.match((await sink.next('pat.doe@ed.gov')).text, /Use CART captioning/);
     const patPage = await pat.get(`/consultations/${id}`);
@@ -320,14 +398,27 @@ describe('speakers bureau end to end', () => {
     assert.match(closed.text, /The question is closed/);
     // A topic no expert lists goes to every consultation expert, never back to the one asking.
     const robinAsk = await robin.get('/communities/social-media/consultations/new');
-    const fallback = await robin.request('POST', '/communities/social-media/consultations/new', { _csrf: csrfToken(robinAsk.text), topic: 'Budget formulation', question: 'Who has written a social media budget justification?' });
+    const fallback = await robin.request('POST', '/communities/social-media/consultations/new', {
+      _csrf: csrfToken(robinAsk.text),
+      topic: 'Budget formulation',
+      question: 'Who has written a social media budget justification?',
+    });
     const fallbackId = /\/consultations\/(\d+)\?done=asked/.exec(fallback.url)![1]!;
     const fallbackRouted = await platform.db.pool.query('select member_id from consultation_experts where consultation_id = $1', [fallbackId]);
-    assert.deepEqual(fallbackRouted.rows.map((r) => Number(r.member_id)), [ids.sam]);
+    assert.deepEqual(
+      fallbackRouted.rows.map((r) => Number(r.member_id)),
+      [ids.sam],
+    );
     const history = await platform.db.pool.query('select to_status, actor_role from consultation_history where consultation_id = $1 order by id', [id]);
-    assert.deepEqual(history.rows.map((h) => `${h.to_status} ${h.actor_role}`), ['open asker', 'taken expert', 'answered expert', 'closed asker']);
+    assert.deepEqual(
+      history.rows.map((h) => `${h.to_status} ${h.actor_role}`),
+      ['open asker', 'taken expert', 'answered expert', 'closed asker'],
+    );
     // "Download my data" holds the speaker profile and the questions on both sides.
-    const samData = JSON.parse((await sam.get('/account/data.json')).text) as { speakerProfile: { formats: string[] } | null; expertQuestions: Array<{ question: string; status: string }> };
+    const samData = JSON.parse((await sam.get('/account/data.json')).text) as {
+      speakerProfile: { formats: string[] } | null;
+      expertQuestions: Array<{ question: string; status: string }>;
+    };
     assert.ok(samData.speakerProfile?.formats.includes('consultation'));
     assert.ok(samData.expertQuestions.some((q) => /caption live video/.test(q.question) && q.status === 'closed'));
     const patData = JSON.parse((await pat.get('/account/data.json')).text) as { speakerProfile: unknown; expertQuestions: Array<{ answer: string | null }> };

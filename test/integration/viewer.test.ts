@@ -35,8 +35,14 @@ describe('a member’s rights are read on every request', () => {
     cleanup = database.cleanup;
     platform = await startPlatform(testConfig({ ...database.env, SOCIALGOV_ROLES: 'web', PAGE_CACHE_SECONDS: '5' }));
     communityId = Number((await platform.db.pool.query<{ id: string }>(`select id from communities where slug = 'social-media'`)).rows[0]!.id);
-    memberId = Number((await platform.db.pool.query<{ id: string }>(`insert into members (email, name, agency) values ('pat.doe@hhs.gov', 'Pat Doe', 'HHS') returning id`)).rows[0]!.id);
-    await platform.db.pool.query(`insert into memberships (community_id, member_id, status, role) values ($1, $2, 'active', 'member')`, [communityId, memberId]);
+    memberId = Number(
+      (await platform.db.pool.query<{ id: string }>(`insert into members (email, name, agency) values ('pat.doe@hhs.gov', 'Pat Doe', 'HHS') returning id`))
+        .rows[0]!.id,
+    );
+    await platform.db.pool.query(`insert into memberships (community_id, member_id, status, role) values ($1, $2, 'active', 'member')`, [
+      communityId,
+      memberId,
+    ]);
   });
   after(async () => {
     await platform?.close();
@@ -102,7 +108,9 @@ describe('a member’s rights are read on every request', () => {
     const pat = await signedInAs();
     await elsewhere(`update memberships set role = 'coordinator' where member_id = $1`, [memberId]);
     assert.match(await communityPage(pat), /href="\/communities\/social-media\/admin"/);
-    const otherId = Number((await platform.db.pool.query<{ id: string }>(`insert into members (email, name) values ('ana.ruiz@gsa.gov', 'Ana Ruiz') returning id`)).rows[0]!.id);
+    const otherId = Number(
+      (await platform.db.pool.query<{ id: string }>(`insert into members (email, name) values ('ana.ruiz@gsa.gov', 'Ana Ruiz') returning id`)).rows[0]!.id,
+    );
     const ana = new WebClient(platform.url);
     ana.cookies.set(SESSION_COOKIE, await createSession(platform.db.pool, otherId, { days: 1 }));
     const hers = await communityPage(ana);
@@ -118,16 +126,40 @@ describe('a member’s rights are read on every request', () => {
   test('archive pages, read with the session in one query, show a ban, a mute and a sign-out on the next request', async () => {
     const pool = platform.db.pool;
     const list = (await listByLocalPart(pool, 'social-media'))!;
-    await importMbox(pool, list, mboxOf([{ id: 'viewer-start@x', from: 'Jo Smith <jo.smith@agency.gov>', subject: 'Caption vendors', date: '2024-05-06T15:00:00Z', text: 'Which caption vendors do you use?' }]), { name: 'test', source: 'cli' });
-    const { thread_id: threadId, number } = (await pool.query<{ thread_id: string; number: number }>(`select e.thread_id, p.number from archive_entries e join posts p on p.id = e.post_id where e.message_id like '%viewer-start@x%'`)).rows[0]!;
-    const pages = [`/archives/social-media/threads/${threadId}`, `/archives/social-media/months/2024-05`, `/archives/social-media/${number}`, '/archives/social-media'];
+    await importMbox(
+      pool,
+      list,
+      mboxOf([
+        {
+          id: 'viewer-start@x',
+          from: 'Jo Smith <jo.smith@agency.gov>',
+          subject: 'Caption vendors',
+          date: '2024-05-06T15:00:00Z',
+          text: 'Which caption vendors do you use?',
+        },
+      ]),
+      { name: 'test', source: 'cli' },
+    );
+    const { thread_id: threadId, number } = (
+      await pool.query<{ thread_id: string; number: number }>(
+        `select e.thread_id, p.number from archive_entries e join posts p on p.id = e.post_id where e.message_id like '%viewer-start@x%'`,
+      )
+    ).rows[0]!;
+    const pages = [
+      `/archives/social-media/threads/${threadId}`,
+      `/archives/social-media/months/2024-05`,
+      `/archives/social-media/${number}`,
+      '/archives/social-media',
+    ];
     const pat = await signedInAs();
     for (const p of pages) assert.equal((await pat.get(p)).status, 200, p);
     const thread = pages[0]!;
     assert.match((await pat.get(thread)).text, />\s*Mute this thread\s*</);
     await muteThread(pool, { listId: list.id, threadId: Number(threadId), memberId });
     assert.match((await pat.get(thread)).text, />\s*Unmute this thread\s*</, 'a mute made elsewhere shows on the next page');
-    const anaId = Number((await pool.query<{ id: string }>(`insert into members (email, name) values ('ana.lee@gsa.gov', 'Ana Lee') returning id`)).rows[0]!.id);
+    const anaId = Number(
+      (await pool.query<{ id: string }>(`insert into members (email, name) values ('ana.lee@gsa.gov', 'Ana Lee') returning id`)).rows[0]!.id,
+    );
     await pool.query(`insert into memberships (community_id, member_id, status, role) values ($1, $2, 'active', 'member')`, [communityId, anaId]);
     const ana = new WebClient(platform.url);
     ana.cookies.set(SESSION_COOKIE, await createSession(pool, anaId, { days: 1 }));

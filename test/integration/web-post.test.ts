@@ -70,7 +70,9 @@ describe('posting from the web, and muted threads', () => {
 
   async function session(email: string): Promise<WebClient> {
     const { rows } = await platform.db.pool.query<{ id: number }>(`select id from members where lower(email) = lower($1)`, [email]);
-    const id = rows[0] ? Number(rows[0].id) : Number((await platform.db.pool.query<{ id: number }>(`insert into members (email, name) values ($1, $1) returning id`, [email])).rows[0]!.id);
+    const id = rows[0]
+      ? Number(rows[0].id)
+      : Number((await platform.db.pool.query<{ id: number }>(`insert into members (email, name) values ($1, $1) returning id`, [email])).rows[0]!.id);
     const client = new WebClient(`http://127.0.0.1:${platform.port}`);
     client.cookies.set('sg_session', await createSession(platform.db.pool, id, { days: 1 }));
     return client;
@@ -98,7 +100,9 @@ describe('posting from the web, and muted threads', () => {
     return Number(rows[0]!.thread_id);
   }
   async function webMessageId(subjectLike: string): Promise<string> {
-    const { rows } = await platform.db.pool.query<{ message_id: string }>(`select message_id from posts where subject like $1 order by id desc limit 1`, [subjectLike]);
+    const { rows } = await platform.db.pool.query<{ message_id: string }>(`select message_id from posts where subject like $1 order by id desc limit 1`, [
+      subjectLike,
+    ]);
     return rows[0]!.message_id;
   }
 
@@ -109,16 +113,35 @@ describe('posting from the web, and muted threads', () => {
     // agency.gov asks receivers to reject unsigned mail (web posts from it go out "via"); state.gov posts by mail unsigned.
     dns = await startTestDns({ '_dmarc.agency.gov': 'v=DMARC1; p=reject' });
     sink = await startMailSink();
-    config = testConfig({ ...database.env, SMTP_URL: sink.url, PUBLIC_URL: SITE, LIST_DOMAIN: DOMAIN, DNS_SERVERS: dns.address, DKIM_SELECTOR: 'sg', DKIM_PRIVATE_KEY_FILE: writeKey(dir, rsaKey()), SOCIALGOV_DATA_DIR: dir, MAIL_IN_MAX_BYTES: String(1024 * 1024) });
+    config = testConfig({
+      ...database.env,
+      SMTP_URL: sink.url,
+      PUBLIC_URL: SITE,
+      LIST_DOMAIN: DOMAIN,
+      DNS_SERVERS: dns.address,
+      DKIM_SELECTOR: 'sg',
+      DKIM_PRIVATE_KEY_FILE: writeKey(dir, rsaKey()),
+      SOCIALGOV_DATA_DIR: dir,
+      MAIL_IN_MAX_BYTES: String(1024 * 1024),
+    });
     platform = await startPlatform(config);
     smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
     await addMembers(platform.db.pool, 'social-media', EACH);
     await addMembers(platform.db.pool, 'social-media', ['dee@agency.gov'], 'daily');
     await platform.db.pool.query(`update members set name = 'Pat Smith' where email = 'pat@agency.gov'`);
-    await platform.db.pool.query(`update list_subscriptions set last_digest_post = 0 where member_id = (select id from members where email = 'dee@agency.gov')`);
+    await platform.db.pool.query(
+      `update list_subscriptions set last_digest_post = 0 where member_id = (select id from members where email = 'dee@agency.gov')`,
+    );
     for (const email of [...EACH, 'dee@agency.gov', 'outsider@agency.gov']) clients.set(email, await session(email));
     // The thread everyone answers: posted by mail.
-    await postMail({ port: smtpPort, from: 'Kim Lu <kim@state.gov>', to: LIST, subject: 'Caption tools', text: 'Which caption tools do you use?\n', messageId: '<root@state.gov>' });
+    await postMail({
+      port: smtpPort,
+      from: 'Kim Lu <kim@state.gov>',
+      to: LIST,
+      subject: 'Caption tools',
+      text: 'Which caption tools do you use?\n',
+      messageId: '<root@state.gov>',
+    });
     await copies('<root@state.gov>', 3);
     rootThread = await threadOf('<root@state.gov>');
   });
@@ -135,8 +158,16 @@ describe('posting from the web, and muted threads', () => {
     assert.equal(page.status, 200);
     assert.match(page.text, /<h2 id="compose-heading">Reply to this thread<\/h2>/);
     assert.match(page.text, /enctype="multipart\/form-data"/);
-    assert.match(page.text, new RegExp(`action="/archives/social-media/threads/${rootThread}#compose"`), 'the answer opens at the form, not the top of the thread');
-    const sent = await postMultipart(as('pat@agency.gov'), `/archives/social-media/threads/${rootThread}`, { ...formFields(page.text), text: 'We use the built-in captions of each platform.\n\nPat', action: 'send' });
+    assert.match(
+      page.text,
+      new RegExp(`action="/archives/social-media/threads/${rootThread}#compose"`),
+      'the answer opens at the form, not the top of the thread',
+    );
+    const sent = await postMultipart(as('pat@agency.gov'), `/archives/social-media/threads/${rootThread}`, {
+      ...formFields(page.text),
+      text: 'We use the built-in captions of each platform.\n\nPat',
+      action: 'send',
+    });
     assert.equal(sent.status, 200);
     assert.match(sent.url, new RegExp(`/archives/social-media/threads/${rootThread}\\?sent=2#m2$`));
     assert.match(sent.text, /Your message is on its way/);
@@ -146,7 +177,13 @@ describe('posting from the web, and muted threads', () => {
     assert.match(messageId, /^<web\.[A-Za-z0-9_-]{16}@lists\.test\.gov>$/, 'Message-ID on the list domain');
     const all = await copies(messageId, 3);
     await delivered(messageId);
-    assert.deepEqual(copiesOf(messageId).map((m) => m.to[0]).sort(), [...EACH].sort(), 'each member once; the digest reader not');
+    assert.deepEqual(
+      copiesOf(messageId)
+        .map((m) => m.to[0])
+        .sort(),
+      [...EACH].sort(),
+      'each member once; the digest reader not',
+    );
     for (const copy of all) {
       assert.equal(copy.subject, '[Social Media] Re: Caption tools');
       assert.equal(header(copy, 'in-reply-to'), '<root@state.gov>');
@@ -170,9 +207,19 @@ describe('posting from the web, and muted threads', () => {
     assert.match(preview.text, /Preview: not sent yet/);
     assert.match(preview.text, /Our checklist is attached\./);
     assert.match(preview.text, /name="keep" type="checkbox" value="\d+" checked/, 'the file is kept for the send');
-    assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where protocol = 'web' and subject = 'Alt text checklist'`)).rowCount, 0, 'a preview sends nothing');
+    assert.equal(
+      (await platform.db.pool.query(`select 1 from incoming_messages where protocol = 'web' and subject = 'Alt text checklist'`)).rowCount,
+      0,
+      'a preview sends nothing',
+    );
     const keep = /name="keep" type="checkbox" value="(\d+)"/.exec(preview.text)![1]!;
-    const sent = await postMultipart(as('lee@agency.gov'), '/archives/social-media', { ...formFields(preview.text), subject: 'Alt text checklist', text: 'Our checklist is attached.', keep, action: 'send' });
+    const sent = await postMultipart(as('lee@agency.gov'), '/archives/social-media', {
+      ...formFields(preview.text),
+      subject: 'Alt text checklist',
+      text: 'Our checklist is attached.',
+      keep,
+      action: 'send',
+    });
     assert.equal(sent.status, 200);
     assert.match(sent.text, /Your message is on its way/);
     const messageId = await webMessageId('Alt text checklist');
@@ -183,7 +230,12 @@ describe('posting from the web, and muted threads', () => {
       assert.match(copy.raw, /filename=checklist\.txt/);
     }
     // The same form sent again (a reload) does not post twice.
-    const again = await postMultipart(as('lee@agency.gov'), '/archives/social-media', { ...formFields(preview.text), subject: 'Alt text checklist', text: 'Our checklist is attached.', action: 'send' });
+    const again = await postMultipart(as('lee@agency.gov'), '/archives/social-media', {
+      ...formFields(preview.text),
+      subject: 'Alt text checklist',
+      text: 'Our checklist is attached.',
+      action: 'send',
+    });
     assert.equal(again.status, 200);
     assert.equal((await platform.db.pool.query(`select 1 from posts where subject = 'Alt text checklist'`)).rowCount, 1);
   });
@@ -205,12 +257,33 @@ describe('posting from the web, and muted threads', () => {
 
     // Another reply in the thread, by mail, answering the web reply only by In-Reply-To and References.
     const webReply = await webMessageId('Re: Caption tools');
-    await postMail({ port: smtpPort, from: 'Kim Lu <kim@state.gov>', to: LIST, subject: 'Re: [Social Media] Caption tools', text: 'Thanks!', messageId: '<thanks@state.gov>', inReplyTo: webReply });
+    await postMail({
+      port: smtpPort,
+      from: 'Kim Lu <kim@state.gov>',
+      to: LIST,
+      subject: 'Re: [Social Media] Caption tools',
+      text: 'Thanks!',
+      messageId: '<thanks@state.gov>',
+      inReplyTo: webReply,
+    });
     await copies('<thanks@state.gov>', 2);
     await delivered('<thanks@state.gov>');
-    assert.deepEqual(copiesOf('<thanks@state.gov>').map((m) => m.to[0]).sort(), ['kim@state.gov', 'pat@agency.gov'], 'Lee muted the thread: no copy');
+    assert.deepEqual(
+      copiesOf('<thanks@state.gov>')
+        .map((m) => m.to[0])
+        .sort(),
+      ['kim@state.gov', 'pat@agency.gov'],
+      'Lee muted the thread: no copy',
+    );
     // The next thread reaches Lee.
-    await postMail({ port: smtpPort, from: 'Kim Lu <kim@state.gov>', to: LIST, subject: 'Budget season', text: 'New thread.', messageId: '<budget@state.gov>' });
+    await postMail({
+      port: smtpPort,
+      from: 'Kim Lu <kim@state.gov>',
+      to: LIST,
+      subject: 'Budget season',
+      text: 'New thread.',
+      messageId: '<budget@state.gov>',
+    });
     const next = await copies('<budget@state.gov>', 3);
     assert.ok(next.some((m) => m.to[0] === 'lee@agency.gov'));
 
@@ -226,7 +299,15 @@ describe('posting from the web, and muted threads', () => {
     // Unmute: Lee gets the thread again.
     const again = await as('lee@agency.gov').get(`/archives/social-media/threads/${rootThread}`);
     await as('lee@agency.gov').request('POST', `/archives/social-media/threads/${rootThread}/mute`, { _csrf: csrfToken(again.text), action: 'unmute' });
-    await postMail({ port: smtpPort, from: 'Kim Lu <kim@state.gov>', to: LIST, subject: 'Re: Caption tools', text: 'One more.', messageId: '<more@state.gov>', inReplyTo: '<thanks@state.gov>' });
+    await postMail({
+      port: smtpPort,
+      from: 'Kim Lu <kim@state.gov>',
+      to: LIST,
+      subject: 'Re: Caption tools',
+      text: 'One more.',
+      messageId: '<more@state.gov>',
+      inReplyTo: '<thanks@state.gov>',
+    });
     const more = await copies('<more@state.gov>', 3);
     assert.ok(more.some((m) => m.to[0] === 'lee@agency.gov'));
   });
@@ -239,21 +320,34 @@ describe('posting from the web, and muted threads', () => {
       assert.doesNotMatch(home.text, /name="draft"/, 'no post form');
       assert.match(home.text, /Only members of the community can post to Social Media/);
       const csrf = csrfToken((await as('outsider@agency.gov').get('/account')).text);
-      const refused = await postMultipart(as('outsider@agency.gov'), '/archives/social-media', { _csrf: csrf, subject: 'Hi', text: 'Let me in', action: 'send' });
+      const refused = await postMultipart(as('outsider@agency.gov'), '/archives/social-media', {
+        _csrf: csrf,
+        subject: 'Hi',
+        text: 'Let me in',
+        action: 'send',
+      });
       assert.equal(refused.status, 403);
       assert.match(refused.text, /Only members of the community can post to Social Media/);
       assert.doesNotMatch(refused.text, /name="draft"/);
     } finally {
       await platform.db.pool.query(`update lists set archive_public = false where local_part = 'social-media'`);
     }
-    assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where protocol = 'web' and lower(envelope_from) = 'outsider@agency.gov'`)).rowCount, 0);
+    assert.equal(
+      (await platform.db.pool.query(`select 1 from incoming_messages where protocol = 'web' and lower(envelope_from) = 'outsider@agency.gov'`)).rowCount,
+      0,
+    );
   });
 
   test('a held post says it waits for a moderator, with the reason', async () => {
     await platform.db.pool.query(`update lists set emergency = true where local_part = 'social-media'`);
     try {
       const home = await as('kim@state.gov').get('/archives/social-media');
-      const held = await postMultipart(as('kim@state.gov'), '/archives/social-media', { ...formFields(home.text), subject: 'Held one', text: 'Please approve.', action: 'send' });
+      const held = await postMultipart(as('kim@state.gov'), '/archives/social-media', {
+        ...formFields(home.text),
+        subject: 'Held one',
+        text: 'Please approve.',
+        action: 'send',
+      });
       assert.equal(held.status, 202);
       assert.match(held.text, /Your message is held for a moderator/);
       assert.match(held.text, /Emergency moderation is on for this list: every post waits for a moderator\./);
@@ -269,7 +363,12 @@ describe('posting from the web, and muted threads', () => {
     try {
       const home = await as('pat@agency.gov').get('/archives/social-media');
       const big = { filename: 'big.bin', type: 'application/octet-stream', content: Buffer.alloc(80 * 1024, 7) };
-      const r = await postMultipart(as('pat@agency.gov'), '/archives/social-media', { ...formFields(home.text), subject: 'Big file', text: 'My long draft text.', action: 'send' }, [big]);
+      const r = await postMultipart(
+        as('pat@agency.gov'),
+        '/archives/social-media',
+        { ...formFields(home.text), subject: 'Big file', text: 'My long draft text.', action: 'send' },
+        [big],
+      );
       assert.equal(r.status, 400);
       assert.match(r.text, /takes posts of up to 50 KB/);
       assert.match(r.text, /My long draft text\./, 'the text is kept');
@@ -295,7 +394,12 @@ describe('posting from the web, and muted threads', () => {
     // Ten posts sent this hour already.
     await platform.db.pool.query(`insert into rate_events (key) select $1 from generate_series(1, 10)`, [`web-post:member:${rows[0]!.id}`]);
     const home = await as('kim@state.gov').get('/archives/social-media');
-    const r = await postMultipart(as('kim@state.gov'), '/archives/social-media', { ...formFields(home.text), subject: 'Eleventh', text: 'Kept text.', action: 'send' });
+    const r = await postMultipart(as('kim@state.gov'), '/archives/social-media', {
+      ...formFields(home.text),
+      subject: 'Eleventh',
+      text: 'Kept text.',
+      action: 'send',
+    });
     assert.equal(r.status, 429);
     assert.ok(r.headers.get('retry-after'));
     assert.match(r.text, /the most we take/);
@@ -306,7 +410,13 @@ describe('posting from the web, and muted threads', () => {
     /** Headers only, claiming 200 MB: an answer can come only if the server did not wait for the body. */
     const unread = (cookie?: string) =>
       new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port: platform.port, method: 'POST', path: '/archives/social-media', headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(200 * 1024 * 1024), ...(cookie ? { cookie } : {}) } });
+        const req = http.request({
+          host: '127.0.0.1',
+          port: platform.port,
+          method: 'POST',
+          path: '/archives/social-media',
+          headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(200 * 1024 * 1024), ...(cookie ? { cookie } : {}) },
+        });
         req.on('response', (res) => {
           let text = '';
           res.on('data', (c: Buffer) => (text += c.toString()));
@@ -327,32 +437,55 @@ describe('posting from the web, and muted threads', () => {
   test('files past what a post can hold are not taken in: the rest are named too large, and the draft is kept', async () => {
     const home = await as('pat@agency.gov').get('/archives/social-media');
     const part = (n: number) => ({ filename: `part${n}.bin`, type: 'application/octet-stream', content: Buffer.alloc(600 * 1024, n) });
-    const r = await postMultipart(as('pat@agency.gov'), '/archives/social-media', { ...formFields(home.text), subject: 'Three parts', text: 'Draft kept.', action: 'preview' }, [part(1), part(2), part(3)]);
+    const r = await postMultipart(
+      as('pat@agency.gov'),
+      '/archives/social-media',
+      { ...formFields(home.text), subject: 'Three parts', text: 'Draft kept.', action: 'preview' },
+      [part(1), part(2), part(3)],
+    );
     assert.equal(r.status, 400);
     assert.match(r.text, /part3\.bin is too large/);
     assert.match(r.text, /Draft kept\./);
   });
 
-  test('files kept across previews are bounded for each member: an abandoned draft\'s oldest go first', async () => {
+  test("files kept across previews are bounded for each member: an abandoned draft's oldest go first", async () => {
     const member = (await platform.db.pool.query<{ id: number }>(`select id from members where email = 'kim@state.gov'`)).rows[0]!.id;
-    const keptBytes = async () => Number((await platform.db.pool.query<{ n: string }>('select coalesce(sum(octet_length(content)), 0) as n from web_post_uploads where member_id = $1', [member])).rows[0]!.n);
+    const keptBytes = async () =>
+      Number(
+        (
+          await platform.db.pool.query<{ n: string }>('select coalesce(sum(octet_length(content)), 0) as n from web_post_uploads where member_id = $1', [
+            member,
+          ])
+        ).rows[0]!.n,
+      );
     for (let n = 1; n <= 3; n++) {
       const home = await as('kim@state.gov').get('/archives/social-media');
       const file = { filename: `draft${n}.bin`, type: 'application/octet-stream', content: Buffer.alloc(900 * 1024, n) };
-      const r = await postMultipart(as('kim@state.gov'), '/archives/social-media', { ...formFields(home.text), subject: `Draft ${n}`, text: 'x', action: 'preview' }, [file]);
+      const r = await postMultipart(
+        as('kim@state.gov'),
+        '/archives/social-media',
+        { ...formFields(home.text), subject: `Draft ${n}`, text: 'x', action: 'preview' },
+        [file],
+      );
       assert.equal(r.status, 200);
       assert.match(r.text, new RegExp(`draft${n}\\.bin`), 'this preview keeps its own file');
     }
     assert.ok((await keptBytes()) <= 2 * 1024 * 1024, `kept ${await keptBytes()} bytes`);
-    const names = (await platform.db.pool.query<{ filename: string }>('select filename from web_post_uploads where member_id = $1 order by id', [member])).rows.map((r) => r.filename);
+    const names = (
+      await platform.db.pool.query<{ filename: string }>('select filename from web_post_uploads where member_id = $1 order by id', [member])
+    ).rows.map((r) => r.filename);
     assert.deepEqual(names, ['draft2.bin', 'draft3.bin']);
   });
 
   test('the same draft sent twice at once (a double click) posts once', async () => {
     const home = await as('lee@agency.gov').get('/archives/social-media');
     const fields = { ...formFields(home.text), subject: 'Twice at once', text: 'Once only.', action: 'send' };
-    const answers = await Promise.all([postMultipart(as('lee@agency.gov'), '/archives/social-media', fields), postMultipart(as('lee@agency.gov'), '/archives/social-media', fields)]);
-    for (const a of answers) assert.ok(a.status === 200 || a.status === 202, `answered ${a.status}: ${/usa-error-message[^>]*>([^<]*)/.exec(a.text)?.[1] ?? ''}`);
+    const answers = await Promise.all([
+      postMultipart(as('lee@agency.gov'), '/archives/social-media', fields),
+      postMultipart(as('lee@agency.gov'), '/archives/social-media', fields),
+    ]);
+    for (const a of answers)
+      assert.ok(a.status === 200 || a.status === 202, `answered ${a.status}: ${/usa-error-message[^>]*>([^<]*)/.exec(a.text)?.[1] ?? ''}`);
     assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where protocol = 'web' and subject = 'Twice at once'`)).rowCount, 1);
     assert.equal((await platform.db.pool.query(`select 1 from posts where subject = 'Twice at once'`)).rowCount, 1);
   });

@@ -39,7 +39,9 @@ describe('web security (issue 17)', () => {
     cleanup = database.cleanup;
     databaseEnv = database.env;
     // Default settings: no PUBLIC_URL, listening on 127.0.0.1.
-    platform = await startPlatform(testConfig({ SMTP_URL: sink.url, MAIL_FROM: 'SocialGov <no-reply@socialgov.test>', ...database.env }), (line) => startLines.push(line));
+    platform = await startPlatform(testConfig({ SMTP_URL: sink.url, MAIL_FROM: 'SocialGov <no-reply@socialgov.test>', ...database.env }), (line) =>
+      startLines.push(line),
+    );
   });
   // Every request here comes from 127.0.0.1: start each test with the per-IP limits fresh.
   beforeEach(async () => {
@@ -52,13 +54,20 @@ describe('web security (issue 17)', () => {
   });
 
   async function join(client: WebClient, fields: Partial<Record<string, string>>) {
-    return client.submit(JOIN, JOIN, { name: 'Pat Doe', jobTitle: 'Social media lead', agency: '', reason: '', accept: 'yes', email: '', ...fields } as Record<string, string>);
+    return client.submit(JOIN, JOIN, { name: 'Pat Doe', jobTitle: 'Social media lead', agency: '', reason: '', accept: 'yes', email: '', ...fields } as Record<
+      string,
+      string
+    >);
   }
 
   const statusOf = async (email: string) =>
-    (await platform.db.pool.query<{ status: string }>(
-      `select ms.status from memberships ms join members m on m.id = ms.member_id join communities c on c.id = ms.community_id
-        where c.slug = 'social-media' and lower(m.email) = lower($1)`, [email])).rows[0]?.status;
+    (
+      await platform.db.pool.query<{ status: string }>(
+        `select ms.status from memberships ms join members m on m.id = ms.member_id join communities c on c.id = ms.community_id
+        where c.slug = 'social-media' and lower(m.email) = lower($1)`,
+        [email],
+      )
+    ).rows[0]?.status;
 
   /** The next mail to `address` whose subject matches (other notices, such as approvals, may come between). */
   async function nextMail(address: string, subject: RegExp): Promise<ReceivedMail> {
@@ -78,7 +87,14 @@ describe('web security (issue 17)', () => {
   async function coordinator(): Promise<WebClient> {
     const c = (await joinSettings(platform.db.pool, 'social-media'))!;
     const m = await ensureMember(platform.db.pool, { email: 'coord@gsa.gov', name: 'Casey Coordinator' });
-    await changeMembership(platform.db.pool, SYSTEM, { communityId: c.id, memberId: m.id, status: 'active', role: 'coordinator', source: 'test', action: 'test' });
+    await changeMembership(platform.db.pool, SYSTEM, {
+      communityId: c.id,
+      memberId: m.id,
+      status: 'active',
+      role: 'coordinator',
+      source: 'test',
+      action: 'test',
+    });
     const client = new WebClient(platform.url);
     await signIn(client, 'coord@gsa.gov');
     return client;
@@ -138,7 +154,9 @@ describe('web security (issue 17)', () => {
     test('start-up warns when the site listens beyond loopback without PUBLIC_URL', async () => {
       assert.ok(!startLines.some((l) => l.includes('PUBLIC_URL')), startLines.join('\n'));
       const lines: string[] = [];
-      const wide = await startPlatform(testConfig({ ...databaseEnv, HOST: '0.0.0.0', SOCIALGOV_ROLES: 'web', SOCIALGOV_SEED: 'false' }), (line) => lines.push(line));
+      const wide = await startPlatform(testConfig({ ...databaseEnv, HOST: '0.0.0.0', SOCIALGOV_ROLES: 'web', SOCIALGOV_SEED: 'false' }), (line) =>
+        lines.push(line),
+      );
       try {
         const warning = lines.find((l) => l.includes('PUBLIC_URL is not set'));
         assert.ok(warning, lines.join('\n'));
@@ -253,7 +271,13 @@ describe('web security (issue 17)', () => {
       const coord = await coordinator();
       const smtpPort = (platform.roles['mail-in']!.info as { smtpPort: number }).smtpPort;
       const ask = async () => {
-        await postMail({ port: smtpPort, from: 'Dana Mail <dana@gsa.gov>', to: 'social-media-request@localhost', subject: 'Join #SocialGov', text: 'Name: Dana Mail\n' });
+        await postMail({
+          port: smtpPort,
+          from: 'Dana Mail <dana@gsa.gov>',
+          to: 'social-media-request@localhost',
+          subject: 'Join #SocialGov',
+          text: 'Name: Dana Mail\n',
+        });
         const mail: ReceivedMail = await sink.next('dana@gsa.gov');
         return String((mail.headers.get('reply-to') as { value: Array<{ address: string }> }).value[0]!.address);
       };
@@ -264,8 +288,12 @@ describe('web security (issue 17)', () => {
       await coordinatorAction(coord, 'dana@gsa.gov', 'ban');
       await postMail({ port: smtpPort, from: 'dana@gsa.gov', to: first, subject: 'Re: confirm', text: 'Yes\n' });
       const token = first.slice(first.indexOf('+') + 1, first.indexOf('@'));
-      await waitFor('the old confirmation to be handled', async () =>
-        (await platform.db.pool.query(`select 1 from incoming_messages where address_kind = 'confirm' and token = $1 and status <> 'received'`, [token])).rows[0]);
+      await waitFor(
+        'the old confirmation to be handled',
+        async () =>
+          (await platform.db.pool.query(`select 1 from incoming_messages where address_kind = 'confirm' and token = $1 and status <> 'received'`, [token]))
+            .rows[0],
+      );
       assert.equal(await statusOf('dana@gsa.gov'), 'banned');
     });
   });
@@ -274,7 +302,14 @@ describe('web security (issue 17)', () => {
     test('sign-in, join, feed, unsubscribe and moderation tokens in URLs are redacted from the request log', async () => {
       const lines: string[] = [];
       const config = testConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1/x' });
-      const app = await buildServer({ config, pool: platform.db.pool, mail: platform.mail, queue: platform.queue, logLevel: 'info', logStream: { write: (line) => void lines.push(line) } });
+      const app = await buildServer({
+        config,
+        pool: platform.db.pool,
+        mail: platform.mail,
+        queue: platform.queue,
+        logLevel: 'info',
+        logStream: { write: (line) => void lines.push(line) },
+      });
       const secrets: string[] = [];
       const token = () => {
         const raw = newToken().raw;
@@ -305,8 +340,14 @@ describe('web security (issue 17)', () => {
       const requests = lines.map((l) => JSON.parse(l) as { msg: string; url?: string }).filter((l) => l.msg === 'request');
       assert.equal(requests.length, 12, log);
       for (const secret of secrets) assert.ok(!log.includes(secret), `token ${secret} is in the log:\n${log}`);
-      assert.ok(requests.some((r) => r.url === '/signin/confirm?token=[redacted]&next=%2Faccount'), log);
-      assert.ok(requests.some((r) => r.url === '/u/[redacted]/each'), log);
+      assert.ok(
+        requests.some((r) => r.url === '/signin/confirm?token=[redacted]&next=%2Faccount'),
+        log,
+      );
+      assert.ok(
+        requests.some((r) => r.url === '/u/[redacted]/each'),
+        log,
+      );
     });
   });
 
@@ -339,7 +380,10 @@ describe('web security (issue 17)', () => {
         const r = await platform.db.pool.query<{ address: string }>(`select address from auto_replies where address ilike 'robot@%' order by at`);
         return r.rows.length >= 2 && r.rows;
       });
-      assert.deepEqual(rows.map((r) => r.address), ['robot@gsa.gov', 'robot@gsa.gov']);
+      assert.deepEqual(
+        rows.map((r) => r.address),
+        ['robot@gsa.gov', 'robot@gsa.gov'],
+      );
     });
 
     test('an address with an invisible character is refused on the form, with a clear message', async () => {
@@ -363,7 +407,11 @@ describe('web security (issue 17)', () => {
       for (const name of BAD_NAMES) {
         const res = await join(new WebClient(platform.url), { name, email: 'names.join@gsa.gov' });
         assert.equal(res.status, 400, JSON.stringify(name));
-        assert.match(res.text, /Your name can’t contain (line breaks, tabs or other control characters|characters that change the direction of the text)/, JSON.stringify(name));
+        assert.match(
+          res.text,
+          /Your name can’t contain (line breaks, tabs or other control characters|characters that change the direction of the text)/,
+          JSON.stringify(name),
+        );
       }
       const stored = await platform.db.pool.query(`select 1 from join_requests where email = 'names.join@gsa.gov'`);
       assert.equal(stored.rows.length, 0, 'nothing stored, nothing mailed');

@@ -5,7 +5,10 @@ import { addressesIn, cleanAddress, isListBounceAddress, isSystemAddress, mergeR
 describe('addressesIn', () => {
   test('finds addresses wrapped in prose, brackets, quotes and trailing punctuation', () => {
     const text = `<a.b@example.org>: 550 user unknown; addressed to 'c@x.example.net', "d+tag@sub.example.gov". e@f.example.`;
-    assert.deepEqual(addressesIn(text).map((a) => a.address), ['a.b@example.org', 'c@x.example.net', 'd+tag@sub.example.gov', 'e@f.example']);
+    assert.deepEqual(
+      addressesIn(text).map((a) => a.address),
+      ['a.b@example.org', 'c@x.example.net', 'd+tag@sub.example.gov', 'e@f.example'],
+    );
   });
 
   test('reports where each address starts', () => {

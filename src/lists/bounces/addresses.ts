@@ -64,7 +64,10 @@ export function cleanAddress(value: string): string | null {
     if (!/^rfc822$/i.test(typed[1]!)) return null;
     v = typed[2]!.trim();
   }
-  v = v.replace(/^<+|>+$/g, '').replace(/^"|"$/g, '').trim();
+  v = v
+    .replace(/^<+|>+$/g, '')
+    .replace(/^"|"$/g, '')
+    .trim();
   v = trimDots(v);
   return WHOLE_ADDRESS.test(v) ? v : null;
 }

@@ -38,7 +38,10 @@ function statusCode(value: string | undefined): string | undefined {
 /** `smtp; 550 5.1.1 <a@b>... User unknown` → `550 5.1.1 <a@b>... User unknown`. */
 function diagnosticText(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const text = value.replace(/^[A-Za-z0-9-]+\s*;\s*/, '').replace(/\s+/g, ' ').trim();
+  const text = value
+    .replace(/^[A-Za-z0-9-]+\s*;\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text ? text.slice(0, 500) : undefined;
 }
 
@@ -56,7 +59,10 @@ export function parseDeliveryStatus(text: string): BouncedRecipient[] {
     if (!address) continue;
     const status = statusCode(block.get('status'));
     // Action is "failed" or "delayed"; some MTAs write "failure" or add a comment after it.
-    let action = block.get('action')?.toLowerCase().match(/^[a-z]+/)?.[0];
+    let action = block
+      .get('action')
+      ?.toLowerCase()
+      .match(/^[a-z]+/)?.[0];
     if (!action && status) action = status.startsWith('5') ? 'failed' : status.startsWith('4') ? 'delayed' : 'delivered';
     if (!action) action = 'failed';
     if (action.startsWith('fail')) action = 'failed';

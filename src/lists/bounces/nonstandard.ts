@@ -162,7 +162,12 @@ export function formatOf(msg: BounceText): string {
   if (/following addresses had permanent fatal errors|Transcript of session follows/i.test(text)) return 'sendmail';
   if (/This message was created automatically by mail delivery software/i.test(text)) return 'exim';
   if (/Domino Directory|Lotus Notes/i.test(text + subject)) return 'lotus';
-  if (/did not reach the following recipient|did not reach some or all of the intended recipients|Delivery has failed to these recipients|MSEXCH:|Microsoft Exchange/i.test(text)) return 'exchange';
+  if (
+    /did not reach the following recipient|did not reach some or all of the intended recipients|Delivery has failed to these recipients|MSEXCH:|Microsoft Exchange/i.test(
+      text,
+    )
+  )
+    return 'exchange';
   if (/GroupWise|was undeliverable to the following/i.test(text)) return 'groupwise';
   if (/SMTPD?32|^Original message follows\.\s*$/im.test(text)) return 'smtp32';
   if (/MDaemon/i.test(text + from)) return 'mdaemon';
@@ -204,7 +209,10 @@ const phquery: Detector = {
         if (address && usable(address, msg)) found.push({ address, temporary: false, action: 'failed' });
       } else if (yale && /^[A-Za-z0-9._-]+$/.test(token)) {
         // A bare Yale name: the message went to NAME@yale.edu, and Yale forwards NAME@cs.yale.edu too.
-        found.push({ address: `${token}@cs.yale.edu`, temporary: false, action: 'failed' }, { address: `${token}@yale.edu`, temporary: false, action: 'failed' });
+        found.push(
+          { address: `${token}@cs.yale.edu`, temporary: false, action: 'failed' },
+          { address: `${token}@yale.edu`, temporary: false, action: 'failed' },
+        );
       }
     }
     if (!found.length) return null;

@@ -18,7 +18,10 @@ interface Expectation {
 /** EXPECTED.tsv, one entry per file (a file listed under two formats expects the union). */
 function expectations(): Expectation[] {
   const byFile = new Map<string, Expectation>();
-  const rows = readFileSync(path.join(SAMPLES, 'EXPECTED.tsv'), 'utf8').split(/\r?\n/).slice(1).filter((l) => l.trim());
+  const rows = readFileSync(path.join(SAMPLES, 'EXPECTED.tsv'), 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .filter((l) => l.trim());
   for (const row of rows) {
     const [file, format, temporary, addresses = ''] = row.split('\t');
     const e = byFile.get(file!) ?? { file: file!, formats: [], temporary: temporary === 'yes', addresses: [] };
@@ -54,7 +57,9 @@ describe('parseBounce on the real samples (flufl.bounce test data)', () => {
           extra.length ? `extra ${extra.join(' ')}` : '',
           wrongFlag.length ? `temporary should be ${e.temporary} for ${wrongFlag.join(' ')}` : '',
           bounceKind ? '' : `kind ${report.kind}`,
-        ].filter(Boolean).join('  '),
+        ]
+          .filter(Boolean)
+          .join('  '),
       );
     }
     assert.equal(failures, 0, `${failures} sample(s) misread:\n${rows.join('\n')}`);
@@ -235,7 +240,10 @@ describe('parseBounce on synthetic messages', () => {
     const r = await parseBounce(mail(EXCHANGE_NDR));
     assert.equal(r.kind, 'non-standard');
     assert.equal(r.format, 'exchange');
-    assert.deepEqual(r.recipients.map((x) => [x.address, x.temporary]), [['Pat.Smith@agency.example.gov', false]]);
+    assert.deepEqual(
+      r.recipients.map((x) => [x.address, x.temporary]),
+      [['Pat.Smith@agency.example.gov', false]],
+    );
     assert.match(r.summary, /couldn't be found/);
   });
 
@@ -254,7 +262,9 @@ describe('parseBounce on synthetic messages', () => {
 
   test('other auto-reply markers: X-Autoreply, X-Autorespond, Precedence: auto_reply, "Automatic reply"', async () => {
     const base = (extra: string, subject = 'Re: [socialgov] Office hours') =>
-      mail(`From: A Person <a.person@agency.example.gov>\nTo: socialgov-bounces@lists.example.gov\nSubject: ${subject}\n${extra}Content-Type: text/plain\n\nAway.\n`);
+      mail(
+        `From: A Person <a.person@agency.example.gov>\nTo: socialgov-bounces@lists.example.gov\nSubject: ${subject}\n${extra}Content-Type: text/plain\n\nAway.\n`,
+      );
     for (const [extra, subject] of [
       ['X-Autoreply: yes\n', undefined],
       ['X-Autorespond: Away\n', undefined],
@@ -270,7 +280,10 @@ describe('parseBounce on synthetic messages', () => {
     const r = await parseBounce(mail(DELAYED_DSN));
     assert.equal(r.kind, 'dsn');
     assert.equal(r.temporary, true);
-    assert.deepEqual(r.recipients.map((x) => [x.address, x.temporary, x.action, x.status]), [['Kim@City.example.org', true, 'delayed', '4.4.1']]);
+    assert.deepEqual(
+      r.recipients.map((x) => [x.address, x.temporary, x.action, x.status]),
+      [['Kim@City.example.org', true, 'delayed', '4.4.1']],
+    );
   });
 
   test('a DSN reporting only successful delivery is not a bounce', async () => {
@@ -301,7 +314,10 @@ From: socialgov@lists.example.gov
     );
     assert.equal(r.kind, 'non-standard');
     assert.equal(r.format, 'exim');
-    assert.deepEqual(r.recipients.map((x) => [x.address, x.temporary]), [['gone@example.net', false]]);
+    assert.deepEqual(
+      r.recipients.map((x) => [x.address, x.temporary]),
+      [['gone@example.net', false]],
+    );
   });
 
   test('Gmail plain-text notice (no report part): the recipient, hard', async () => {
@@ -329,7 +345,10 @@ Cc: someone.else@agency.example.gov
     );
     assert.equal(r.kind, 'non-standard');
     assert.equal(r.format, 'gmail');
-    assert.deepEqual(r.recipients.map((x) => [x.address, x.temporary]), [['sam.lee@gmail.com', false]]);
+    assert.deepEqual(
+      r.recipients.map((x) => [x.address, x.temporary]),
+      [['sam.lee@gmail.com', false]],
+    );
   });
 
   test('sendmail forwarding: the address we sent to, not the one it expanded to', async () => {
@@ -352,7 +371,10 @@ other.box@relay.example.org (expanded from: member.two@example.org)
 `),
     );
     assert.equal(r.format, 'sendmail');
-    assert.deepEqual(r.recipients.map((x) => x.address), ['member.one@example.org', 'member.two@example.org']);
+    assert.deepEqual(
+      r.recipients.map((x) => x.address),
+      ['member.one@example.org', 'member.two@example.org'],
+    );
   });
 
   test('help-desk and sender addresses in a notice are not taken for the failed recipient', async () => {
@@ -375,11 +397,18 @@ Reply-To: chair@agency.example.gov
 `),
     );
     assert.equal(r.format, 'qmail');
-    assert.deepEqual(r.recipients.map((x) => [x.address, x.temporary, x.status]), [['terry@isp.example.net', false, '5.1.1']]);
+    assert.deepEqual(
+      r.recipients.map((x) => [x.address, x.temporary, x.status]),
+      [['terry@isp.example.net', false, '5.1.1']],
+    );
   });
 
   test('an ordinary reply to the bounce address is not a bounce, even when it names addresses', async () => {
-    const r = await parseBounce(mail(`From: Pat <pat@agency.example.gov>\nTo: socialgov-bounces@lists.example.gov\nSubject: Re: your list\nContent-Type: text/plain\n\nPlease write to lee@agency.example.gov instead.\n`));
+    const r = await parseBounce(
+      mail(
+        `From: Pat <pat@agency.example.gov>\nTo: socialgov-bounces@lists.example.gov\nSubject: Re: your list\nContent-Type: text/plain\n\nPlease write to lee@agency.example.gov instead.\n`,
+      ),
+    );
     assert.equal(r.kind, 'not-a-bounce');
     assert.deepEqual(r.recipients, []);
   });
@@ -497,11 +526,19 @@ From: socialgov@lists.example.gov
 describe('parseBounce on other common wordings', () => {
   for (const f of FORMATS) {
     test(f.name, async () => {
-      const r = await parseBounce(mail(`From: ${f.from}\nTo: socialgov-bounces+T0k@lists.example.gov\nSubject: ${f.subject}\nContent-Type: text/plain\n\n${f.body}`));
+      const r = await parseBounce(
+        mail(`From: ${f.from}\nTo: socialgov-bounces+T0k@lists.example.gov\nSubject: ${f.subject}\nContent-Type: text/plain\n\n${f.body}`),
+      );
       assert.equal(r.kind, 'non-standard');
       assert.equal(r.format, f.format);
-      assert.deepEqual(r.recipients.map((x) => x.address), f.recipients);
-      assert.ok(r.recipients.every((x) => x.temporary === f.temporary), 'temporary flag');
+      assert.deepEqual(
+        r.recipients.map((x) => x.address),
+        f.recipients,
+      );
+      assert.ok(
+        r.recipients.every((x) => x.temporary === f.temporary),
+        'temporary flag',
+      );
       assert.equal(r.temporary, f.temporary);
     });
   }

@@ -64,7 +64,9 @@ export async function parseBounce(raw: Buffer): Promise<BounceReport> {
   const dsnRecipients = mergeRecipients(statusParts.flatMap(parseDeliveryStatus));
   if (dsnRecipients.length) {
     // The human-readable part of the report (the innermost one when a gateway wrapped it).
-    const notice = noticeLines(reports.find((r) => r.text.trim())?.text ?? text).join('\n').trim();
+    const notice = noticeLines(reports.find((r) => r.text.trim())?.text ?? text)
+      .join('\n')
+      .trim();
     return {
       kind: 'dsn',
       format: 'rfc3464',
@@ -108,7 +110,10 @@ function describe(r: BouncedRecipient): string {
 function headerMap(mail: ParsedMail): HeaderMap {
   const map = new Map<string, string[]>();
   for (const { key, line } of mail.headerLines) {
-    const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const value = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     const list = map.get(key.toLowerCase()) ?? [];
     list.push(value);
     map.set(key.toLowerCase(), list);
@@ -148,7 +153,17 @@ async function deliveryStatusParts(mail: ParsedMail, text: string, depth = 0): P
 }
 
 function onlySuccesses(parts: string[]): boolean {
-  const actions = parts.flatMap((p) => fieldBlocks(p).map((b) => b.get('action')?.toLowerCase().match(/^[a-z]+/)?.[0]).filter((a): a is string => !!a));
+  const actions = parts.flatMap((p) =>
+    fieldBlocks(p)
+      .map(
+        (b) =>
+          b
+            .get('action')
+            ?.toLowerCase()
+            .match(/^[a-z]+/)?.[0],
+      )
+      .filter((a): a is string => !!a),
+  );
   return actions.length > 0 && actions.every((a) => a === 'delivered' || a === 'relayed' || a === 'expanded');
 }
 

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import {
-  BouncePolicyError, DEFAULT_BOUNCE_POLICY, dueWarning, NO_BOUNCES, recordBounce, resetOnSuccess, type BounceAction, type BouncePolicy, type BounceState,
+  BouncePolicyError,
+  DEFAULT_BOUNCE_POLICY,
+  dueWarning,
+  NO_BOUNCES,
+  recordBounce,
+  resetOnSuccess,
+  type BounceAction,
+  type BouncePolicy,
+  type BounceState,
 } from './score.ts';
 
 const P: BouncePolicy = { ...DEFAULT_BOUNCE_POLICY };
@@ -65,14 +73,20 @@ describe('recordBounce: thresholds', () => {
   });
 
   test('decimal scores do not drift (0.1 × 30 reaches 3.0)', () => {
-    const r = run([...Array(30).keys()].map((d) => soft(day(d))), { ...P, softScore: 0.1, threshold: 3, staleAfterDays: 1 });
+    const r = run(
+      [...Array(30).keys()].map((d) => soft(day(d))),
+      { ...P, softScore: 0.1, threshold: 3, staleAfterDays: 1 },
+    );
     assert.equal(r.state.score, 3);
     assert.deepEqual(kinds(r.actions), ['disable', 'warn']);
     assert.equal(r.state.disabledAt, day(29));
   });
 
   test('with warnings = 0 disabling sends no notice', () => {
-    const r = run([0, 1, 2, 3, 4].map((d) => hard(day(d))), { ...P, warnings: 0 });
+    const r = run(
+      [0, 1, 2, 3, 4].map((d) => hard(day(d))),
+      { ...P, warnings: 0 },
+    );
     assert.deepEqual(kinds(r.actions), ['disable']);
     assert.equal(r.state.warningsSent, 0);
     assert.equal(r.state.lastWarningAt, null);
@@ -200,14 +214,20 @@ describe('dueWarning: cadence and removal', () => {
 
   test('with warnings = 0 the member is removed one interval after being disabled', () => {
     const policy = { ...P, warnings: 0 };
-    const state = run([0, 1, 2, 3, 4].map((d) => hard(day(d))), policy).state;
+    const state = run(
+      [0, 1, 2, 3, 4].map((d) => hard(day(d))),
+      policy,
+    ).state;
     assert.deepEqual(dueWarning(state, day(10), policy).actions, [{ kind: 'none' }]);
     assert.deepEqual(dueWarning(state, day(11), policy).actions, [{ kind: 'remove' }]);
   });
 
   test('with warnings = 1 the notice sent on disabling is the last one', () => {
     const policy = { ...P, warnings: 1 };
-    const state = run([0, 1, 2, 3, 4].map((d) => hard(day(d))), policy).state;
+    const state = run(
+      [0, 1, 2, 3, 4].map((d) => hard(day(d))),
+      policy,
+    ).state;
     assert.equal(state.warningsSent, 1);
     assert.deepEqual(dueWarning(state, day(11), policy).actions, [{ kind: 'remove' }]);
   });
@@ -255,8 +275,16 @@ describe('the bounce settings (platform/config.ts)', () => {
   test('default to this policy, and refuse what checkBouncePolicy refuses, naming the setting', async () => {
     const { ConfigError, loadConfig } = await import('../../platform/config.ts');
     const c = loadConfig({});
-    assert.deepEqual([c.bounceThreshold, c.bounceWarnings, c.bounceWarningDays], [DEFAULT_BOUNCE_POLICY.threshold, DEFAULT_BOUNCE_POLICY.warnings, DEFAULT_BOUNCE_POLICY.warningIntervalDays]);
-    const refused = (env: Record<string, string>, message: RegExp) => assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
+    assert.deepEqual(
+      [c.bounceThreshold, c.bounceWarnings, c.bounceWarningDays],
+      [DEFAULT_BOUNCE_POLICY.threshold, DEFAULT_BOUNCE_POLICY.warnings, DEFAULT_BOUNCE_POLICY.warningIntervalDays],
+    );
+    const refused = (env: Record<string, string>, message: RegExp) =>
+      assert.throws(
+        () => loadConfig(env),
+        (err: unknown) => err instanceof ConfigError && message.test(err.message),
+        JSON.stringify(env),
+      );
     refused({ BOUNCE_THRESHOLD: '0' }, /^BOUNCE_THRESHOLD: it must be a number greater than 0 \(it is 0\)\. Write a number such as 5 or 2\.5\.$/);
     refused({ BOUNCE_THRESHOLD: '-1' }, /^BOUNCE_THRESHOLD: "-1" is not a number; write a number such as 5 or 2\.5\.$/);
     refused({ BOUNCE_WARNINGS: '1.5' }, /^BOUNCE_WARNINGS: "1\.5" is not a whole number; write a whole number such as 3\.$/);

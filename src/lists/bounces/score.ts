@@ -61,7 +61,14 @@ export const DEFAULT_BOUNCE_POLICY: Readonly<BouncePolicy> = Object.freeze({
 });
 
 /** A member with no bounces on record. */
-export const NO_BOUNCES: Readonly<BounceState> = Object.freeze({ score: 0, lastBounceOn: null, disabledAt: null, warningsSent: 0, lastWarningAt: null, lastBounceTemporary: null });
+export const NO_BOUNCES: Readonly<BounceState> = Object.freeze({
+  score: 0,
+  lastBounceOn: null,
+  disabledAt: null,
+  warningsSent: 0,
+  lastWarningAt: null,
+  lastBounceTemporary: null,
+});
 
 export class BouncePolicyError extends Error {
   override name = 'BouncePolicyError';
@@ -74,10 +81,12 @@ const round = (n: number) => Math.round(n * 1e6) / 1e6;
 /** Checks a policy; throws BouncePolicyError naming the bad setting. */
 export function checkBouncePolicy(policy: BouncePolicy): void {
   const positive = (name: keyof BouncePolicy) => {
-    if (!(Number.isFinite(policy[name]) && policy[name] > 0)) throw new BouncePolicyError(`Bounce setting ${name} must be a number greater than 0 (it is ${policy[name]}).`);
+    if (!(Number.isFinite(policy[name]) && policy[name] > 0))
+      throw new BouncePolicyError(`Bounce setting ${name} must be a number greater than 0 (it is ${policy[name]}).`);
   };
   const wholeDays = (name: keyof BouncePolicy) => {
-    if (!(Number.isInteger(policy[name]) && policy[name] >= 0)) throw new BouncePolicyError(`Bounce setting ${name} must be a whole number, 0 or more (it is ${policy[name]}).`);
+    if (!(Number.isInteger(policy[name]) && policy[name] >= 0))
+      throw new BouncePolicyError(`Bounce setting ${name} must be a whole number, 0 or more (it is ${policy[name]}).`);
   };
   positive('threshold');
   positive('hardScore');
@@ -100,7 +109,11 @@ function daysBetween(from: string, to: string): number {
 }
 
 /** Apply one bounce on `day`; at most one bounce counts per day (the higher of hard/soft that day). Returns the new state and what to do now. */
-export function recordBounce(state: BounceState, bounce: { temporary: boolean; day: string }, policy: BouncePolicy): { state: BounceState; actions: BounceAction[] } {
+export function recordBounce(
+  state: BounceState,
+  bounce: { temporary: boolean; day: string },
+  policy: BouncePolicy,
+): { state: BounceState; actions: BounceAction[] } {
   checkBouncePolicy(policy);
   parseDay(bounce.day, 'The bounce day');
   // Disabled members get no list mail; a bounce now is one of our notices and must not count.
@@ -133,7 +146,10 @@ export function recordBounce(state: BounceState, bounce: { temporary: boolean; d
   if (policy.warnings === 0) return { state: disabled, actions: [{ kind: 'disable', reason }] };
   return {
     state: { ...disabled, warningsSent: 1, lastWarningAt: bounce.day },
-    actions: [{ kind: 'disable', reason }, { kind: 'warn', number: 1 }],
+    actions: [
+      { kind: 'disable', reason },
+      { kind: 'warn', number: 1 },
+    ],
   };
 }
 

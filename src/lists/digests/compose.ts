@@ -123,7 +123,9 @@ async function readable(p: DigestPost, zone: string): Promise<ReadablePost> {
   const parts = await readableParts(p.raw);
   const text = parts.text.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
   const attachments = parts.attachments.filter((a) => a.contentDisposition === 'attachment' || !a.related);
-  const note = attachments.length ? `\n\n[${attachments.length} attachment${attachments.length === 1 ? '' : 's'}: ${attachments.map((a) => a.filename ?? a.contentType).join(', ')} — see the attached message]` : '';
+  const note = attachments.length
+    ? `\n\n[${attachments.length} attachment${attachments.length === 1 ? '' : 's'}: ${attachments.map((a) => a.filename ?? a.contentType).join(', ')} — see the attached message]`
+    : '';
   return {
     ...p,
     author: p.fromName ? `${p.fromName} <${p.fromAddress}>` : p.fromAddress,
@@ -143,7 +145,17 @@ function plainDigest(posts: ReadablePost[], o: DigestOptions, title: string): st
   posts.forEach((p, i) => lines.push(`   ${String(i + 1).padStart(2)}. ${p.subject || '(no subject)'} (${p.fromName ?? p.fromAddress})`));
   lines.push('', RFC1153_TOPICS_END, '');
   for (const p of posts) {
-    lines.push(`Date: ${p.when}`, `From: ${p.author}`, `Subject: ${p.subject || '(no subject)'}`, `Message-ID: ${p.messageId}`, '', stuffSeparators(p.text), '', RFC1153_SEPARATOR, '');
+    lines.push(
+      `Date: ${p.when}`,
+      `From: ${p.author}`,
+      `Subject: ${p.subject || '(no subject)'}`,
+      `Message-ID: ${p.messageId}`,
+      '',
+      stuffSeparators(p.text),
+      '',
+      RFC1153_SEPARATOR,
+      '',
+    );
   }
   lines.push(
     'How you get this list',
@@ -178,26 +190,28 @@ function htmlSummary(posts: ReadablePost[], o: DigestOptions, title: string): st
   );
   // The personal links sit on lines of their own so personal.ts can fill them in without
   // re-encoding the part (see PLACEHOLDERS).
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`,
-    '<body style="font-family:Arial,Helvetica,sans-serif;line-height:1.4;max-width:42em">',
-    `<h1 style="font-size:1.25em">${escapeHtml(title)}</h1>`,
-    `<p>${posts.length} ${posts.length === 1 ? 'message' : 'messages'}. Each one is attached in full after this summary.</p>`,
-    '<ol>',
-    ...items,
-    '</ol>',
-    '<hr>',
-    o.final
-      ? `<p>This is your last digest of ${escapeHtml(o.listName)}: new messages now come to you one by one. <a href=`
-      : `<p>You get one ${escapeHtml(o.mode)} digest of ${escapeHtml(o.listName)}. <a href=`,
-    PLACEHOLDERS.htmlEach,
-    '>Get each message as it is sent instead</a>, <a href=',
-    PLACEHOLDERS.htmlLeave,
-    `>leave the list</a>, or see other choices on <a href="${escapeHtml(o.urls.account)}">your account page</a>.</p>`,
-    `<p>Send messages to the list at <a href="mailto:${escapeHtml(o.listAddress)}">${escapeHtml(o.listAddress)}</a>.</p>`,
-    '</body></html>',
-  ].join('\r\n') + '\r\n';
+  return (
+    [
+      '<!DOCTYPE html>',
+      `<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`,
+      '<body style="font-family:Arial,Helvetica,sans-serif;line-height:1.4;max-width:42em">',
+      `<h1 style="font-size:1.25em">${escapeHtml(title)}</h1>`,
+      `<p>${posts.length} ${posts.length === 1 ? 'message' : 'messages'}. Each one is attached in full after this summary.</p>`,
+      '<ol>',
+      ...items,
+      '</ol>',
+      '<hr>',
+      o.final
+        ? `<p>This is your last digest of ${escapeHtml(o.listName)}: new messages now come to you one by one. <a href=`
+        : `<p>You get one ${escapeHtml(o.mode)} digest of ${escapeHtml(o.listName)}. <a href=`,
+      PLACEHOLDERS.htmlEach,
+      '>Get each message as it is sent instead</a>, <a href=',
+      PLACEHOLDERS.htmlLeave,
+      `>leave the list</a>, or see other choices on <a href="${escapeHtml(o.urls.account)}">your account page</a>.</p>`,
+      `<p>Send messages to the list at <a href="mailto:${escapeHtml(o.listAddress)}">${escapeHtml(o.listAddress)}</a>.</p>`,
+      '</body></html>',
+    ].join('\r\n') + '\r\n'
+  );
 }
 
 function textPart(type: 'plain' | 'html', content: string): Buffer {

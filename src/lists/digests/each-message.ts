@@ -11,7 +11,13 @@ export async function switchToEachMessage(pool: pg.Pool, p: { communityId: numbe
     const m = await membershipIn(tx, p.memberId, p.communityId);
     if (m?.status !== 'active') return 'not-a-member';
     if (m.deliveryMode === 'each') return 'already';
-    await changeMembership(tx, p.actor, { communityId: p.communityId, memberId: p.memberId, deliveryMode: 'each', source: 'digest-link', action: 'membership.delivery' });
+    await changeMembership(tx, p.actor, {
+      communityId: p.communityId,
+      memberId: p.memberId,
+      deliveryMode: 'each',
+      source: 'digest-link',
+      action: 'membership.delivery',
+    });
     return 'switched';
   });
 }

@@ -30,7 +30,8 @@ export class PersonalLinkError extends Error {
 }
 
 function checked(url: string): string {
-  if (!/^https?:\/\/[\x21-\x7e]+$/.test(url) || /["<>&']/.test(url)) throw new PersonalLinkError(`The link "${url}" cannot go in a digest; it must be an http(s) address without spaces, quotes or angle brackets.`);
+  if (!/^https?:\/\/[\x21-\x7e]+$/.test(url) || /["<>&']/.test(url))
+    throw new PersonalLinkError(`The link "${url}" cannot go in a digest; it must be an http(s) address without spaces, quotes or angle brackets.`);
   return url;
 }
 

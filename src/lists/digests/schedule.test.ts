@@ -21,7 +21,7 @@ test('daily: today from the digest hour, yesterday before it', () => {
 test('weekly: the latest digest weekday at the hour', () => {
   assert.equal(period('weekly', '2026-11-23T07:05'), '2026-11-23 07:00', 'Monday after the hour');
   assert.equal(period('weekly', '2026-11-23T06:59'), '2026-11-16 07:00', 'Monday before the hour: last week');
-  assert.equal(period('weekly', '2026-11-24T07:05'), '2026-11-23 07:00', 'Tuesday: still Monday\'s period');
+  assert.equal(period('weekly', '2026-11-24T07:05'), '2026-11-23 07:00', "Tuesday: still Monday's period");
   assert.equal(period('weekly', '2026-11-29T23:00'), '2026-11-23 07:00', 'Sunday night');
   assert.equal(currentPeriod('weekly', at('2026-11-26T08:00'), zone, { hour: 7, weekday: 4 }).period, '2026-11-26', 'Thursday digests');
 });
@@ -39,5 +39,8 @@ test('the hour is local: across daylight saving and in other zones', () => {
 });
 
 test('an unknown zone is a clear error', () => {
-  assert.throws(() => currentPeriod('daily', DateTime.utc(), 'Mars/Olympus', s), (e: Error) => e instanceof DigestZoneError && /not a known IANA zone/.test(e.message));
+  assert.throws(
+    () => currentPeriod('daily', DateTime.utc(), 'Mars/Olympus', s),
+    (e: Error) => e instanceof DigestZoneError && /not a known IANA zone/.test(e.message),
+  );
 });

@@ -81,12 +81,28 @@ export async function sendDueDigests(pool: pg.Pool, ctx: DigestContext, now: Dat
 }
 
 async function postsBetween(db: Queryable, listId: number, after: number, upTo: number): Promise<DigestPost[]> {
-  const { rows } = await db.query<{ number: number; subject: string; from_address: string; from_name: string | null; sent_at: Date; message_id: string; raw: Buffer }>(
+  const { rows } = await db.query<{
+    number: number;
+    subject: string;
+    from_address: string;
+    from_name: string | null;
+    sent_at: Date;
+    message_id: string;
+    raw: Buffer;
+  }>(
     `select number, subject, from_address, from_name, sent_at, message_id, raw from posts
       where list_id = $1 and number > $2 and number <= $3 order by number`,
     [listId, after, upTo],
   );
-  return rows.map((r) => ({ number: r.number, subject: r.subject, fromAddress: r.from_address, fromName: r.from_name, sentAt: r.sent_at, messageId: r.message_id, raw: r.raw }));
+  return rows.map((r) => ({
+    number: r.number,
+    subject: r.subject,
+    fromAddress: r.from_address,
+    fromName: r.from_name,
+    sentAt: r.sent_at,
+    messageId: r.message_id,
+    raw: r.raw,
+  }));
 }
 
 /** One composed digest message of a run: the members with the same range of posts get it. */
@@ -102,7 +118,13 @@ export interface MadeDigest {
 }
 
 /** One list's digest of one mode for one period; undefined when it was made before. */
-async function makeDigest(pool: pg.Pool, ctx: DigestContext, list: List, period: DigestPeriod, now: DateTime): Promise<{ messages: number; deliveries: number } | undefined> {
+async function makeDigest(
+  pool: pg.Pool,
+  ctx: DigestContext,
+  list: List,
+  period: DigestPeriod,
+  now: DateTime,
+): Promise<{ messages: number; deliveries: number } | undefined> {
   await threadMutesReady(pool, list.id);
   const made = await inTransaction(pool, (tx) => composeDue(tx, ctx, list, period, now, false));
   return made && { messages: made.messages.length, deliveries: made.deliveries };
@@ -140,7 +162,14 @@ function manualPeriod(ctx: DigestContext, list: List, mode: DigestMode, now: Dat
   return { ...currentPeriod(mode, now, list.timeZone, { hour: ctx.config.digestHour, weekday: ctx.config.digestWeekday }), scheduledFor: now };
 }
 
-async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period: DigestPeriod, now: DateTime, manual: boolean): Promise<{ messages: MadeDigest[]; deliveries: number } | undefined> {
+async function composeDue(
+  tx: Queryable,
+  ctx: DigestContext,
+  list: List,
+  period: DigestPeriod,
+  now: DateTime,
+  manual: boolean,
+): Promise<{ messages: MadeDigest[]; deliveries: number } | undefined> {
   // A digest sent by hand is a row of its own (0014): the period's scheduled one still comes.
   const created = await tx.query<{ id: number; last_post: number }>(
     `insert into digests (list_id, mode, period, scheduled_for, last_post, manual)
@@ -173,7 +202,12 @@ async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period:
   );
   // Members with the same posts due share one digest; posts of threads a member muted are left
   // out of theirs (src/archives/mutes.ts), so those members get a digest of their own.
-  const muted = await mutedPostNumbers(tx, list.id, members.rows.map((m) => m.member_id), Math.min(...members.rows.map((m) => m.after ?? 0)));
+  const muted = await mutedPostNumbers(
+    tx,
+    list.id,
+    members.rows.map((m) => m.member_id),
+    Math.min(...members.rows.map((m) => m.after ?? 0)),
+  );
   const mutedIn = (m: DigestMember) => [...(muted.get(Number(m.member_id)) ?? [])].filter((n) => n > (m.after ?? 0) && n <= m.upTo).sort((a, b) => a - b);
   const groups = new Map<string, DigestMember[]>();
   for (const m of members.rows) {
@@ -191,9 +225,25 @@ async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period:
     const recipients = group.filter((m) => m.deliver);
     if (!posts.length || !recipients.length) continue;
     const composed = await composeDigest(posts, {
-      listName: list.name, prefix: links.prefix, listAddress: links.addresses.post, listId: listIdOf(list, ctx.domain), timeZone: list.timeZone,
-      mode: period.mode, scheduledFor: period.scheduledFor, now, domain: ctx.domain, final: group[0]!.final,
-      urls: { help: links.help, subscribe: links.subscribe, archive: links.archive, owner: links.owner, post: links.post, archivedAt: links.archivedAt, account: `${ctx.baseUrl}/account` },
+      listName: list.name,
+      prefix: links.prefix,
+      listAddress: links.addresses.post,
+      listId: listIdOf(list, ctx.domain),
+      timeZone: list.timeZone,
+      mode: period.mode,
+      scheduledFor: period.scheduledFor,
+      now,
+      domain: ctx.domain,
+      final: group[0]!.final,
+      urls: {
+        help: links.help,
+        subscribe: links.subscribe,
+        archive: links.archive,
+        owner: links.owner,
+        post: links.post,
+        archivedAt: links.archivedAt,
+        account: `${ctx.baseUrl}/account`,
+      },
     });
     const message = await tx.query<{ id: number }>(
       `insert into digest_messages (digest_id, list_id, first_post, last_post, post_count, subject, message)
@@ -206,14 +256,30 @@ async function composeDue(tx: Queryable, ctx: DigestContext, list: List, period:
        on conflict (kind, ref_id, member_id) do nothing`,
       [message.rows[0]!.id, list.id, recipients.map((m) => m.member_id), recipients.map((m) => m.email)],
     );
-    messages.push({ id: Number(message.rows[0]!.id), subject: composed.subject, message: composed.message, firstPost: posts[0]!.number, lastPost: upTo, postCount: posts.length, recipients: inserted.rowCount ?? 0 });
+    messages.push({
+      id: Number(message.rows[0]!.id),
+      subject: composed.subject,
+      message: composed.message,
+      firstPost: posts[0]!.number,
+      lastPost: upTo,
+      postCount: posts.length,
+      recipients: inserted.rowCount ?? 0,
+    });
     deliveries += inserted.rowCount ?? 0;
   }
   // Members whose delivery is stopped move on too, as each-message members miss posts while stopped.
   const ongoing = members.rows.filter((m) => !m.final).map((m) => m.member_id);
   const finished = members.rows.filter((m) => m.final).map((m) => m.member_id);
-  await tx.query('update list_subscriptions set last_digest_post = $3, last_digest_at = $4 where list_id = $1 and member_id = any($2::bigint[])', [list.id, ongoing, lastPost, now.toJSDate()]);
-  await tx.query('update list_subscriptions set last_digest_post = null, digest_until_post = null, last_digest_at = $3 where list_id = $1 and member_id = any($2::bigint[])', [list.id, finished, now.toJSDate()]);
+  await tx.query('update list_subscriptions set last_digest_post = $3, last_digest_at = $4 where list_id = $1 and member_id = any($2::bigint[])', [
+    list.id,
+    ongoing,
+    lastPost,
+    now.toJSDate(),
+  ]);
+  await tx.query(
+    'update list_subscriptions set last_digest_post = null, digest_until_post = null, last_digest_at = $3 where list_id = $1 and member_id = any($2::bigint[])',
+    [list.id, finished, now.toJSDate()],
+  );
   await tx.query('update digests set recipients = $2 where id = $1', [digestId, deliveries]);
   if (deliveries) await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
   return { messages, deliveries };

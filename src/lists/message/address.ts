@@ -60,5 +60,8 @@ export function parseMailbox(value: string): Mailbox | null {
 
 /** The domain of an address, lower case, without a trailing dot. */
 export function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
+  return address
+    .slice(address.lastIndexOf('@') + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
 }

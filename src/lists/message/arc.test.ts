@@ -10,7 +10,13 @@ import { preparePersonalizer } from './personalize.ts';
 import { getHeaders, splitMessage } from './raw.ts';
 
 const require = createRequire(import.meta.url);
-interface ArcVerdict { arc: { status: { result: string; comment?: string }; i: number; authenticationResults?: { mta?: string; spf?: { result: string }; dmarc?: { result: string }; dkim?: Array<{ result: string }> } } }
+interface ArcVerdict {
+  arc: {
+    status: { result: string; comment?: string };
+    i: number;
+    authenticationResults?: { mta?: string; spf?: { result: string }; dmarc?: { result: string }; dkim?: Array<{ result: string }> };
+  };
+}
 const mailauth = require('mailauth') as {
   authenticate(input: Buffer, opts: object): Promise<ArcVerdict>;
   dkimSign(input: Buffer, opts: object): Promise<{ signatures: string }>;
@@ -18,7 +24,10 @@ const mailauth = require('mailauth') as {
 };
 
 const pemOf = (type: 'rsa' | 'ed25519') =>
-  (type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519')).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  (type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519')).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  }) as string;
 const list = loadDkimKey('lists.example.gov', 'sg2026', pemOf('rsa'));
 const poster = loadDkimKey('agency.gov', 'mail', pemOf('rsa'));
 const forwarder = loadDkimKey('forwarder.example', 'fw', pemOf('rsa'));
@@ -40,16 +49,29 @@ const plain = Buffer.from(
 );
 
 async function signedByPoster(raw: Buffer): Promise<Buffer> {
-  const { signatures } = await mailauth.dkimSign(raw, { signatureData: [{ signingDomain: poster.domain, selector: poster.selector, privateKey: poster.privateKeyPem }] });
+  const { signatures } = await mailauth.dkimSign(raw, {
+    signatureData: [{ signingDomain: poster.domain, selector: poster.selector, privateKey: poster.privateKeyPem }],
+  });
   return Buffer.concat([Buffer.from(signatures), raw]);
 }
 
 function decorate(raw: Buffer): Buffer {
   return decoratePost(raw, {
-    listAddress: 'sm@lists.example.gov', listName: 'Social Media', listId: 'sm.lists.example.gov', subjectPrefix: '[SM]', postNumber: 7,
+    listAddress: 'sm@lists.example.gov',
+    listName: 'Social Media',
+    listId: 'sm.lists.example.gov',
+    subjectPrefix: '[SM]',
+    postNumber: 7,
     footer: { text: 'Leave the list: https://socialgov.example.gov/lists/sm' },
-    urls: { help: 'https://socialgov.example.gov/help', subscribe: 'https://socialgov.example.gov/lists/sm', archive: 'https://socialgov.example.gov/archives/sm', owner: 'mailto:sm-owner@lists.example.gov' },
-    dmarcMitigation: true, replyTo: 'poster', loopTag: 'sm@lists.example.gov',
+    urls: {
+      help: 'https://socialgov.example.gov/help',
+      subscribe: 'https://socialgov.example.gov/lists/sm',
+      archive: 'https://socialgov.example.gov/archives/sm',
+      owner: 'mailto:sm-owner@lists.example.gov',
+    },
+    dmarcMitigation: true,
+    replyTo: 'poster',
+    loopTag: 'sm@lists.example.gov',
   });
 }
 
@@ -61,14 +83,26 @@ async function copies(original: Buffer, ip = '192.0.2.10'): Promise<{ copies: Bu
   const p = preparePersonalizer(sealed, [list]);
   return {
     sealed,
-    copies: ['a', 'b'].map((t) => p.forRecipient({ unsubscribeUrl: `https://socialgov.example.gov/u/${t}`, unsubscribeMailto: `mailto:sm-leave+${t}@lists.example.gov` })),
+    copies: ['a', 'b'].map((t) =>
+      p.forRecipient({ unsubscribeUrl: `https://socialgov.example.gov/u/${t}`, unsubscribeMailto: `mailto:sm-leave+${t}@lists.example.gov` }),
+    ),
   };
 }
 
-const verify = (copy: Buffer) => mailauth.authenticate(copy, { resolver: resolve, ip: '198.51.100.7', helo: 'lists.example.gov', sender: 'sm-bounces@lists.example.gov', mta: 'mx.receiver.example', disableBimi: true });
+const verify = (copy: Buffer) =>
+  mailauth.authenticate(copy, {
+    resolver: resolve,
+    ip: '198.51.100.7',
+    helo: 'lists.example.gov',
+    sender: 'sm-bounces@lists.example.gov',
+    mta: 'mx.receiver.example',
+    disableBimi: true,
+  });
 
 test('every copy carries one ARC set that a verifier passes, repeating the results the list saw', async () => {
-  const { copies: [a, b] } = await copies(await signedByPoster(plain));
+  const {
+    copies: [a, b],
+  } = await copies(await signedByPoster(plain));
   for (const copy of [a!, b!]) {
     const h = splitMessage(copy).headers;
     assert.equal(getHeaders(h, 'arc-seal').length, 1);
@@ -88,7 +122,9 @@ test('every copy carries one ARC set that a verifier passes, repeating the resul
 });
 
 test('a forged post is sealed with the failures the list saw, so receivers are not misled', async () => {
-  const { copies: [a] } = await copies(plain, '203.0.113.66');
+  const {
+    copies: [a],
+  } = await copies(plain, '203.0.113.66');
   const aar = getHeaders(splitMessage(a!).headers, 'arc-authentication-results')[0]!;
   assert.match(aar, /spf=fail/);
   assert.match(aar, /dmarc=fail/);
@@ -98,10 +134,19 @@ test('a forged post is sealed with the failures the list saw, so receivers are n
 test('an ARC chain that passed on arrival is carried on: the list adds i=2 with cv=pass', async () => {
   const original = await signedByPoster(plain);
   const forwarded = Buffer.concat([
-    await mailauth.sealMessage(original, { signingDomain: forwarder.domain, selector: forwarder.selector, privateKey: forwarder.privateKeyPem, algorithm: 'rsa-sha256', authResults: 'forwarder.example; dkim=pass header.d=agency.gov', cv: 'none' }),
+    await mailauth.sealMessage(original, {
+      signingDomain: forwarder.domain,
+      selector: forwarder.selector,
+      privateKey: forwarder.privateKeyPem,
+      algorithm: 'rsa-sha256',
+      authResults: 'forwarder.example; dkim=pass header.d=agency.gov',
+      cv: 'none',
+    }),
     original,
   ]);
-  const { copies: [a] } = await copies(forwarded, '198.51.100.99');
+  const {
+    copies: [a],
+  } = await copies(forwarded, '198.51.100.99');
   const h = splitMessage(a!).headers;
   assert.equal(getHeaders(h, 'arc-seal').length, 2);
   assert.match(getHeaders(h, 'arc-seal').join('\n'), /\bi=2;.*\bcv=pass;/s);
@@ -113,9 +158,21 @@ test('an ARC chain that passed on arrival is carried on: the list adds i=2 with 
 
 test('a broken chain is not carried on: the list starts a new one and says arc=fail', async () => {
   const original = await signedByPoster(plain);
-  const seal = await mailauth.sealMessage(original, { signingDomain: forwarder.domain, selector: forwarder.selector, privateKey: forwarder.privateKeyPem, algorithm: 'rsa-sha256', authResults: 'forwarder.example; dkim=pass', cv: 'none' });
-  const broken = Buffer.concat([Buffer.from(seal.toString('latin1').replace(/forwarder\.example; dkim=pass/, 'forwarder.example; dkim=fail'), 'latin1'), original]);
-  const { copies: [a] } = await copies(broken);
+  const seal = await mailauth.sealMessage(original, {
+    signingDomain: forwarder.domain,
+    selector: forwarder.selector,
+    privateKey: forwarder.privateKeyPem,
+    algorithm: 'rsa-sha256',
+    authResults: 'forwarder.example; dkim=pass',
+    cv: 'none',
+  });
+  const broken = Buffer.concat([
+    Buffer.from(seal.toString('latin1').replace(/forwarder\.example; dkim=pass/, 'forwarder.example; dkim=fail'), 'latin1'),
+    original,
+  ]);
+  const {
+    copies: [a],
+  } = await copies(broken);
   const h = splitMessage(a!).headers;
   assert.equal(getHeaders(h, 'arc-seal').length, 1);
   assert.match(getHeaders(h, 'arc-seal')[0]!, /\bi=1;.*\bcv=none;/s);
@@ -125,5 +182,8 @@ test('a broken chain is not carried on: the list starts a new one and says arc=f
 
 test('an Ed25519 key cannot seal (RFC 8617 has RSA only), and the error says what to do', async () => {
   const ed = loadDkimKey('lists.example.gov', 'ed', pemOf('ed25519'));
-  await assert.rejects(arcSeal(decorate(plain), { key: ed, authResults: 'lists.example.gov; none', chain: 'none', original: plain }), (e: Error) => e instanceof ArcKeyError && /RSA key.*ARC_SEAL=off/.test(e.message));
+  await assert.rejects(
+    arcSeal(decorate(plain), { key: ed, authResults: 'lists.example.gov; none', chain: 'none', original: plain }),
+    (e: Error) => e instanceof ArcKeyError && /RSA key.*ARC_SEAL=off/.test(e.message),
+  );
 });

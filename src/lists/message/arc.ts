@@ -14,9 +14,26 @@ import { joinMessage, splitMessage, type HeaderField } from './raw.ts';
 
 /** Fields the ARC-Message-Signature covers when present: the same in every copy of a post. */
 export const ARC_SIGNED_FIELDS = [
-  'from', 'sender', 'reply-to', 'to', 'cc', 'subject', 'date', 'message-id', 'in-reply-to', 'references',
-  'mime-version', 'content-type', 'content-transfer-encoding',
-  'list-id', 'list-help', 'list-subscribe', 'list-post', 'list-owner', 'list-archive', 'archived-at',
+  'from',
+  'sender',
+  'reply-to',
+  'to',
+  'cc',
+  'subject',
+  'date',
+  'message-id',
+  'in-reply-to',
+  'references',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'list-id',
+  'list-help',
+  'list-subscribe',
+  'list-post',
+  'list-owner',
+  'list-archive',
+  'archived-at',
 ];
 
 // mailauth 4's bundled typings do not describe sealMessage as it behaves; type what we use.
@@ -24,10 +41,19 @@ const require = createRequire(import.meta.url);
 // Loaded on first use, not at start: mailauth (with its public suffix list) is about 10 MB of
 // heap that an idle process does not need.
 type Mailauth = {
-  sealMessage(input: Buffer, seal: {
-    signingDomain: string; selector: string; privateKey: unknown; algorithm: string;
-    authResults: string; cv: 'none' | 'pass' | 'fail'; headerList: string; signTime?: Date;
-  }): Promise<Buffer>;
+  sealMessage(
+    input: Buffer,
+    seal: {
+      signingDomain: string;
+      selector: string;
+      privateKey: unknown;
+      algorithm: string;
+      authResults: string;
+      cv: 'none' | 'pass' | 'fail';
+      headerList: string;
+      signTime?: Date;
+    },
+  ): Promise<Buffer>;
 };
 let loaded: Mailauth | undefined;
 const mailauth = (): Mailauth => (loaded ??= require('mailauth') as Mailauth);
@@ -62,7 +88,9 @@ const isArcField = (h: HeaderField) => /^arc-(seal|message-signature|authenticat
  */
 export async function arcSeal(decorated: Buffer, p: ArcSealParams): Promise<Buffer> {
   if (p.key.algorithm !== 'rsa-sha256') {
-    throw new ArcKeyError(`ARC seals need an RSA key (RFC 8617 allows only rsa-sha256); ${p.key.selector}._domainkey.${p.key.domain} is ${p.key.algorithm}. Add an RSA key to DKIM_SELECTOR, or set ARC_SEAL=off.`);
+    throw new ArcKeyError(
+      `ARC seals need an RSA key (RFC 8617 allows only rsa-sha256); ${p.key.selector}._domainkey.${p.key.domain} is ${p.key.algorithm}. Add an RSA key to DKIM_SELECTOR, or set ARC_SEAL=off.`,
+    );
   }
   const { headers, body } = splitMessage(decorated);
   const carried = p.chain === 'pass' ? splitMessage(p.original).headers.filter(isArcField) : [];

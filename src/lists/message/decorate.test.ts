@@ -31,7 +31,9 @@ const decorate = (raw: Buffer, o: Partial<DecorateOptions> = {}) => decoratePost
 const headersOf = (b: Buffer) => splitMessage(b).headers;
 
 async function compose(mail: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
-  return new MailComposer({ from: 'Pat Smith <pat@agency.gov>', to: 'sm@lists.example.gov', subject: 'Budget', messageId: '<m1@agency.gov>', ...mail }).compile().build();
+  return new MailComposer({ from: 'Pat Smith <pat@agency.gov>', to: 'sm@lists.example.gov', subject: 'Budget', messageId: '<m1@agency.gov>', ...mail })
+    .compile()
+    .build();
 }
 
 /** Every attachment of the original is in the decorated copy with the same decoded bytes. */
@@ -81,7 +83,21 @@ the budget is attached.
 test('cleanses the header and adds the list fields', async () => {
   const out = decorate(plainPost);
   const h = headersOf(out);
-  for (const gone of ['return-path', 'dkim-signature', 'arc-seal', 'arc-message-signature', 'arc-authentication-results', 'approved', 'approve', 'return-receipt-to', 'disposition-notification-to', 'x-confirm-reading-to', 'x-pmrqc', 'urgent', 'sender']) {
+  for (const gone of [
+    'return-path',
+    'dkim-signature',
+    'arc-seal',
+    'arc-message-signature',
+    'arc-authentication-results',
+    'approved',
+    'approve',
+    'return-receipt-to',
+    'disposition-notification-to',
+    'x-confirm-reading-to',
+    'x-pmrqc',
+    'urgent',
+    'sender',
+  ]) {
     assert.equal(getHeader(h, gone), undefined, `${gone} removed`);
   }
   assert.ok(!out.toString('latin1').includes('secret-password'));
@@ -179,29 +195,45 @@ test('text/plain in UTF-8 base64 stays base64 and decodes to the text plus foote
 });
 
 test('format=flowed: footer lines are space-stuffed, have no trailing spaces, and do not join the last paragraph', async () => {
-  const raw = crlf('From: pat@agency.gov\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8; format=flowed\n\nA flowed paragraph that \ncontinues here \n');
+  const raw = crlf(
+    'From: pat@agency.gov\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8; format=flowed\n\nA flowed paragraph that \ncontinues here \n',
+  );
   const out = decorate(raw, { footer: { text: '> Quoted-looking line   \nFrom the list \nvisit {archive}' } });
   const body = splitMessage(out).body.toString();
-  assert.equal(body, 'A flowed paragraph that \r\ncontinues here\r\n\r\n > Quoted-looking line\r\n From the list\r\nvisit https://socialgov.example.gov/lists/sm/archive\r\n');
+  assert.equal(
+    body,
+    'A flowed paragraph that \r\ncontinues here\r\n\r\n > Quoted-looking line\r\n From the list\r\nvisit https://socialgov.example.gov/lists/sm/archive\r\n',
+  );
   const parsed = await simpleParser(out);
-  assert.equal(parsed.text, 'A flowed paragraph that continues here\n\n> Quoted-looking line\nFrom the list\nvisit https://socialgov.example.gov/lists/sm/archive');
+  assert.equal(
+    parsed.text,
+    'A flowed paragraph that continues here\n\n> Quoted-looking line\nFrom the list\nvisit https://socialgov.example.gov/lists/sm/archive',
+  );
   // A signature separator keeps its one meaningful trailing space.
   const sig = decorate(raw, { footer: { text: '-- \nSocial Media' } });
   assert.ok(splitMessage(sig).body.toString().endsWith('\r\n-- \r\nSocial Media\r\n'));
 });
 
 test('text/html: the footer goes before </body>, non-ASCII as character references', async () => {
-  const raw = crlf('From: pat@agency.gov\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/html; charset=windows-1252\nContent-Transfer-Encoding: quoted-printable\n\n<html><body><p>Caf=E9 <b>news</b></p></BODY></html>\n');
+  const raw = crlf(
+    'From: pat@agency.gov\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/html; charset=windows-1252\nContent-Transfer-Encoding: quoted-printable\n\n<html><body><p>Caf=E9 <b>news</b></p></BODY></html>\n',
+  );
   const out = decorate(raw, { footer: { text: 'x', html: '<p>List “{listName}” – <a href="{archive}">archive</a></p>' } });
   const parsed = await simpleParser(out);
-  assert.equal(parsed.html, '<html><body><p>Café <b>news</b></p><p>List &#x201c;Social Media&#x201d; &#x2013; <a href="https://socialgov.example.gov/lists/sm/archive">archive</a></p>\n</BODY></html>\n');
+  assert.equal(
+    parsed.html,
+    '<html><body><p>Café <b>news</b></p><p>List &#x201c;Social Media&#x201d; &#x2013; <a href="https://socialgov.example.gov/lists/sm/archive">archive</a></p>\n</BODY></html>\n',
+  );
   assert.equal(getHeader(headersOf(out), 'content-type'), 'text/html; charset=windows-1252');
 });
 
 test('HTML without an html footer gets the text footer escaped, with links', async () => {
   const raw = crlf('From: pat@agency.gov\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<p>fragment only</p>\n');
   const parsed = await simpleParser(decorate(raw, { footer: { text: 'A <b>list</b> & more: {archive}' } }));
-  assert.match(String(parsed.html), /^<p>fragment only<\/p>\r?\n<div class="list-footer"[^>]*>A &lt;b&gt;list&lt;\/b&gt; &amp; more: <a href="https:\/\/socialgov\.example\.gov\/lists\/sm\/archive">https:\/\/socialgov\.example\.gov\/lists\/sm\/archive<\/a><\/div>/);
+  assert.match(
+    String(parsed.html),
+    /^<p>fragment only<\/p>\r?\n<div class="list-footer"[^>]*>A &lt;b&gt;list&lt;\/b&gt; &amp; more: <a href="https:\/\/socialgov\.example\.gov\/lists\/sm\/archive">https:\/\/socialgov\.example\.gov\/lists\/sm\/archive<\/a><\/div>/,
+  );
 });
 
 test('multipart/alternative: both alternatives get the footer, nothing is wrapped', async () => {
@@ -281,8 +313,7 @@ test('multipart/signed is wrapped, never changed inside: the signed entity is by
   const boundary = /boundary="([^"]+)"/.exec(ct)![1]!;
   const original = splitMessage(signedPost);
   const expectedFirstPart =
-    'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256;\r\n boundary="sig"\r\n\r\n' +
-    original.body.toString('latin1');
+    'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256;\r\n boundary="sig"\r\n\r\n' + original.body.toString('latin1');
   const body = splitMessage(out).body.toString('latin1');
   assert.ok(body.startsWith(`--${boundary}\r\n${expectedFirstPart}\r\n--${boundary}\r\n`), 'first part is the signed entity, byte for byte');
   const parsed = await assertAttachmentsKept(signedPost, out);
@@ -310,17 +341,24 @@ MIAGCSqGSIb3DQEHA6CAMIACAQAxggFAMIIBPAIBADAkMBcxFTATBgNVBAMMDHRlc3QuZXhhbXBs
 });
 
 test('a message that is only a text attachment is wrapped, the file unchanged', async () => {
-  const raw = crlf('From: pat@agency.gov\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/csv; charset=utf-8\nContent-Disposition: attachment; filename="data.csv"\n\na,b\n1,2\n');
+  const raw = crlf(
+    'From: pat@agency.gov\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/csv; charset=utf-8\nContent-Disposition: attachment; filename="data.csv"\n\na,b\n1,2\n',
+  );
   const out = decorate(raw);
   assert.match(getHeader(headersOf(out), 'content-type')!, /^multipart\/mixed/);
   const parsed = await assertAttachmentsKept(raw, out);
   assert.equal(parsed.attachments[0]!.content.toString(), 'a,b\r\n1,2\r\n');
-  const plainAttachment = crlf('From: pat@agency.gov\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain\nContent-Disposition: attachment; filename="notes.txt"\n\nnotes\n');
+  const plainAttachment = crlf(
+    'From: pat@agency.gov\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain\nContent-Disposition: attachment; filename="notes.txt"\n\nnotes\n',
+  );
   await assertAttachmentsKept(plainAttachment, decorate(plainAttachment));
 });
 
 test('a text part in a charset we cannot read is wrapped rather than guessed at', async () => {
-  const raw = Buffer.concat([crlf('From: pat@agency.gov\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=x-klingon\nContent-Transfer-Encoding: 8bit\n\n'), Buffer.from([0xf8, 0xe1, 0x0d, 0x0a])]);
+  const raw = Buffer.concat([
+    crlf('From: pat@agency.gov\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=x-klingon\nContent-Transfer-Encoding: 8bit\n\n'),
+    Buffer.from([0xf8, 0xe1, 0x0d, 0x0a]),
+  ]);
   const out = decorate(raw, { footer: { text: 'Füße' } });
   assert.match(getHeader(headersOf(out), 'content-type')!, /^multipart\/mixed/);
   assert.ok(out.includes(Buffer.from([0xf8, 0xe1, 0x0d, 0x0a])), 'original bytes kept');
@@ -346,16 +384,28 @@ test('DMARC mitigation keeps a Reply-To the poster set, and handles names that n
 test('replies to the list: Reply-To is the list; with DMARC mitigation the poster goes to Cc', async () => {
   const raw = crlf('From: Pat <pat@agency.gov>\nCc: Kim <kim@agency.gov>\nReply-To: elsewhere@agency.gov\nSubject: s\n\nx\n');
   const plain = await simpleParser(decorate(raw, { replyTo: 'list' }));
-  assert.deepEqual(plain.replyTo?.value.map((a) => a.address), ['sm@lists.example.gov']);
+  assert.deepEqual(
+    plain.replyTo?.value.map((a) => a.address),
+    ['sm@lists.example.gov'],
+  );
   assert.equal(plain.from?.value[0]?.address, 'pat@agency.gov');
   const mitigated = await simpleParser(decorate(raw, { replyTo: 'list', dmarcMitigation: true }));
-  assert.deepEqual(mitigated.replyTo?.value.map((a) => a.address), ['sm@lists.example.gov']);
-  assert.deepEqual((Array.isArray(mitigated.cc) ? mitigated.cc[0] : mitigated.cc)?.value.map((a) => a.address), ['kim@agency.gov', 'pat@agency.gov']);
+  assert.deepEqual(
+    mitigated.replyTo?.value.map((a) => a.address),
+    ['sm@lists.example.gov'],
+  );
+  assert.deepEqual(
+    (Array.isArray(mitigated.cc) ? mitigated.cc[0] : mitigated.cc)?.value.map((a) => a.address),
+    ['kim@agency.gov', 'pat@agency.gov'],
+  );
 });
 
 test('announce-only lists say List-Post: NO; bad URLs and list ids are refused clearly', () => {
   assert.equal(getHeader(headersOf(decorate(plainPost, { urls: { ...options.urls, post: null } })), 'list-post'), 'NO');
-  assert.throws(() => decorate(plainPost, { urls: { ...options.urls, help: 'https://x.gov/a b' } }), (e: Error) => e instanceof ListHeaderError && /help page/.test(e.message));
+  assert.throws(
+    () => decorate(plainPost, { urls: { ...options.urls, help: 'https://x.gov/a b' } }),
+    (e: Error) => e instanceof ListHeaderError && /help page/.test(e.message),
+  );
   assert.throws(() => decorate(plainPost, { urls: { ...options.urls, owner: 'owner@x.gov>\r\nBcc: a@b' } }), ListHeaderError);
   assert.throws(() => decorate(plainPost, { listId: 'no dots here' }), /RFC 2919/);
   assert.throws(() => decorate(plainPost, { loopTag: 'a\r\nBcc: x@y.com' }), /line break/);
@@ -367,8 +417,13 @@ const headerLines = (b: Buffer) => b.subarray(0, b.indexOf('\r\n\r\n')).toString
 test('header lines over 998 octets are folded at white space, every value kept', async () => {
   const words = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
   const ids = Array.from({ length: 40 }, (_, i) => `<thread-${i}.${'a'.repeat(20)}@agency.gov>`);
-  const raw = crlf(`From: Pat <pat@agency.gov>\nTo: sm@lists.example.gov\nSubject: ${words}\nReferences: ${ids.join(' ')}\nX-Note: ${words}\nMessage-ID: <m1@agency.gov>\n\nHello.\n`);
-  assert.ok(headerLines(raw).some((l) => l.length > 998), 'the test input has long header lines');
+  const raw = crlf(
+    `From: Pat <pat@agency.gov>\nTo: sm@lists.example.gov\nSubject: ${words}\nReferences: ${ids.join(' ')}\nX-Note: ${words}\nMessage-ID: <m1@agency.gov>\n\nHello.\n`,
+  );
+  assert.ok(
+    headerLines(raw).some((l) => l.length > 998),
+    'the test input has long header lines',
+  );
   const out = decorate(raw);
   for (const line of headerLines(out)) assert.ok(line.length <= 998, `a header line of ${line.length} octets: ${line.slice(0, 60)}`);
   const parsed = await simpleParser(out);
@@ -380,7 +435,9 @@ test('header lines over 998 octets are folded at white space, every value kept',
 test('a header word over 998 octets is encoded (RFC 2047) so it can be folded; an over-long reference is dropped', async () => {
   const long = 'x'.repeat(1500);
   const accented = 'é'.repeat(700);
-  const raw = crlf(`From: Pat <pat@agency.gov>\nTo: sm@lists.example.gov\nSubject: Look ${long}\nX-Token: ${long}\nThread-Topic: =?UTF-8?B?${Buffer.from(accented).toString('base64')}?=\nReferences: <a@agency.gov> <${long}@agency.gov> <b@agency.gov>\nMessage-ID: <m1@agency.gov>\n\nHello.\n`);
+  const raw = crlf(
+    `From: Pat <pat@agency.gov>\nTo: sm@lists.example.gov\nSubject: Look ${long}\nX-Token: ${long}\nThread-Topic: =?UTF-8?B?${Buffer.from(accented).toString('base64')}?=\nReferences: <a@agency.gov> <${long}@agency.gov> <b@agency.gov>\nMessage-ID: <m1@agency.gov>\n\nHello.\n`,
+  );
   const out = decorate(raw);
   for (const line of headerLines(out)) assert.ok(line.length <= 998, `a header line of ${line.length} octets: ${line.slice(0, 60)}`);
   const parsed = await simpleParser(out);

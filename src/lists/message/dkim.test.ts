@@ -25,16 +25,25 @@ test('loadDkimKey reads RSA (PKCS#8 and PKCS#1) and Ed25519 keys and gives the D
 });
 
 test('loadDkimKey refuses bad keys with a message that says what to do', () => {
-  const refuses = (fn: () => unknown, re: RegExp) => assert.throws(fn, (e: Error) => e instanceof DkimKeyError && e.code === 'DKIM_KEY_INVALID' && re.test(e.message));
+  const refuses = (fn: () => unknown, re: RegExp) =>
+    assert.throws(fn, (e: Error) => e instanceof DkimKeyError && e.code === 'DKIM_KEY_INVALID' && re.test(e.message));
   refuses(() => loadDkimKey('lists.example.gov', 's', 'not a key'), /not a PEM private key/);
   refuses(() => loadDkimKey('lists.example.gov', 's', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'), /could not be read.*whole PEM block/);
   refuses(() => loadDkimKey('lists.example.gov', 's', pem('ec')), /RSA or Ed25519; this one is ec/);
   refuses(() => loadDkimKey('lists.example.gov', 's', pem('rsa', 512)), /only 512 bits.*2048/);
-  const encrypted = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }) as string;
+  const encrypted = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+    cipher: 'aes-256-cbc',
+    passphrase: 'x',
+  }) as string;
   refuses(() => loadDkimKey('lists.example.gov', 's', encrypted), /passphrase/);
   refuses(() => loadDkimKey('not a domain', 's', pem('ed25519')), /not a domain name/);
   refuses(() => loadDkimKey('lists.example.gov', 'bad selector!', pem('ed25519')), /selector/);
-  refuses(() => privateKeyOf({ domain: 'lists.example.gov', selector: 's', privateKeyPem: pem('rsa', 1024), algorithm: 'ed25519-sha256' }), /is rsa but is set to sign with ed25519-sha256/);
+  refuses(
+    () => privateKeyOf({ domain: 'lists.example.gov', selector: 's', privateKeyPem: pem('rsa', 1024), algorithm: 'ed25519-sha256' }),
+    /is rsa but is set to sign with ed25519-sha256/,
+  );
 });
 
 test('relaxed body canonicalization (RFC 6376 §3.4.4 and its example)', () => {

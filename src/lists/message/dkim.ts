@@ -65,7 +65,9 @@ export function loadDkimKey(domain: string, selector: string, pem: string): Dkim
     const p = publicDer.subarray(publicDer.length - 32).toString('base64');
     return { domain: d, selector, privateKeyPem: pem, algorithm: 'ed25519-sha256', privateKey: key, dnsRecord: `v=DKIM1; k=ed25519; p=${p}` };
   }
-  throw new DkimKeyError(`DKIM keys must be RSA or Ed25519; this one is ${key.asymmetricKeyType ?? 'of an unknown type'}. Generate one with "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048".`);
+  throw new DkimKeyError(
+    `DKIM keys must be RSA or Ed25519; this one is ${key.asymmetricKeyType ?? 'of an unknown type'}. Generate one with "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048".`,
+  );
 }
 
 /** The parsed private key, checking that it matches the declared algorithm. */

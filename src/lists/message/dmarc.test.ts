@@ -15,7 +15,7 @@ function zone(records: Record<string, string[][] | Error>): TxtResolver & { aske
   return Object.assign(fn, { asked });
 }
 
-test('the domain\'s own record decides', async () => {
+test("the domain's own record decides", async () => {
   const dns = zone({ '_dmarc.agency.gov': [['v=DMARC1; p=reject; rua=mailto:d@agency.gov']] });
   assert.equal(await dmarcPolicyFor('Agency.GOV.', dns), 'reject');
   assert.deepEqual(dns.asked, ['_dmarc.agency.gov']);
@@ -28,7 +28,7 @@ test('records split into several strings are joined; other TXT records are ignor
   assert.equal(await dmarcPolicyFor('x.gov', dns), 'reject');
 });
 
-test('a subdomain without a record gets the organizational domain\'s sp=, else its p=', async () => {
+test("a subdomain without a record gets the organizational domain's sp=, else its p=", async () => {
   const dns = zone({ '_dmarc.agency.gov': [['v=DMARC1; p=reject; sp=quarantine']] });
   assert.equal(await dmarcPolicyFor('mail.region.agency.gov', dns), 'quarantine');
   assert.deepEqual(dns.asked, ['_dmarc.mail.region.agency.gov', '_dmarc.agency.gov']);

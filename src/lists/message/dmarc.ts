@@ -20,13 +20,35 @@ export class DmarcLookupError extends Error {
 
 /** Suffixes of more than one label under which registrations happen. */
 const MULTI_LABEL_SUFFIXES = new Set([
-  'gov.uk', 'ac.uk', 'co.uk', 'org.uk', 'nhs.uk', 'police.uk',
-  'gc.ca', 'gov.au', 'com.au', 'edu.au', 'govt.nz', 'co.nz',
-  'gov.in', 'gov.br', 'com.br', 'gob.mx', 'go.jp', 'co.jp', 'gov.za', 'co.za',
-  'fed.us', 'dni.us', 'nsn.us', 'isa.us',
+  'gov.uk',
+  'ac.uk',
+  'co.uk',
+  'org.uk',
+  'nhs.uk',
+  'police.uk',
+  'gc.ca',
+  'gov.au',
+  'com.au',
+  'edu.au',
+  'govt.nz',
+  'co.nz',
+  'gov.in',
+  'gov.br',
+  'com.br',
+  'gob.mx',
+  'go.jp',
+  'co.jp',
+  'gov.za',
+  'co.za',
+  'fed.us',
+  'dni.us',
+  'nsn.us',
+  'isa.us',
 ]);
 const US_STATES = new Set(
-  'al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa pr ri sc sd tn tx ut vt va wa wv wi wy as gu mp vi'.split(' '),
+  'al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok or pa pr ri sc sd tn tx ut vt va wa wv wi wy as gu mp vi'.split(
+    ' ',
+  ),
 );
 
 /** The organizational domain of a domain (see the limitation above). */

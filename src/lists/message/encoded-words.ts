@@ -45,7 +45,9 @@ export function decodeCharset(bytes: Uint8Array, charset: string): string | null
     return null;
   }
   if (decoder.encoding !== 'windows-1252') return decoder.decode(bytes);
-  return Buffer.from(bytes).toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]!);
+  return Buffer.from(bytes)
+    .toString('latin1')
+    .replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]!);
 }
 
 /**
@@ -72,9 +74,7 @@ export function decodeEncodedWords(value: string): string {
     last = m.index + m[0].length;
   }
   pieces.push({ text: value.slice(last) });
-  return pieces
-    .map((p) => (p.bytes ? (decodeCharset(p.bytes, p.charset!) ?? p.text!) : p.text!))
-    .join('');
+  return pieces.map((p) => (p.bytes ? (decodeCharset(p.bytes, p.charset!) ?? p.text!) : p.text!)).join('');
 }
 
 const MAX_WORD_BYTES = 45; // 60 base64 characters + 12 of "=?UTF-8?B??=" = 72 < 75 (RFC 2047 §2)

@@ -69,10 +69,6 @@ export function listHeaders(list: ListIdentity, urls: ListUrls, extra: { postNum
   if (!Number.isSafeInteger(extra.postNumber) || extra.postNumber < 0) {
     throw new ListHeaderError(`The post number ${extra.postNumber} must be a whole number, 0 or more.`);
   }
-  fields.push(
-    makeHeader('X-List-Sequence', String(extra.postNumber)),
-    makeHeader('Precedence', 'list'),
-    makeHeader('X-Loop', extra.loopTag),
-  );
+  fields.push(makeHeader('X-List-Sequence', String(extra.postNumber)), makeHeader('Precedence', 'list'), makeHeader('X-Loop', extra.loopTag));
   return fields;
 }

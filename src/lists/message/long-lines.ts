@@ -35,8 +35,8 @@ export function shortenLongLines(entity: MimeEntity, depth = 0): MimeEntity {
   if (isSealed(ct)) return entity;
   if (ct.type.startsWith('multipart/') && ct.params.boundary) {
     const body = entity.body;
-    const edits = splitMultipart(body, ct.params.boundary).parts
-      .filter((range) => hasLongLine(body.subarray(range.start, range.end)))
+    const edits = splitMultipart(body, ct.params.boundary)
+      .parts.filter((range) => hasLongLine(body.subarray(range.start, range.end)))
       .map((range) => {
         const part = shortenLongLines(partEntity(body.subarray(range.start, range.end)), depth + 1);
         return { ...range, bytes: joinMessage(part.headers, part.body) };
@@ -60,9 +60,28 @@ export function shortenLongLines(entity: MimeEntity, depth = 0): MimeEntity {
 
 /** Fields whose syntax has no place for RFC 2047 encoded-words (RFC 2047 §5): only folded. */
 const STRUCTURED = new Set([
-  'from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'message-id', 'in-reply-to', 'references', 'date', 'received', 'return-path',
-  'mime-version', 'content-type', 'content-transfer-encoding', 'content-disposition', 'content-id', 'authentication-results',
-  'dkim-signature', 'arc-seal', 'arc-message-signature', 'arc-authentication-results',
+  'from',
+  'sender',
+  'reply-to',
+  'to',
+  'cc',
+  'bcc',
+  'message-id',
+  'in-reply-to',
+  'references',
+  'date',
+  'received',
+  'return-path',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'content-disposition',
+  'content-id',
+  'authentication-results',
+  'dkim-signature',
+  'arc-seal',
+  'arc-message-signature',
+  'arc-authentication-results',
 ]);
 /** Where folding aims: RFC 5322 §2.1.1 asks for 78 characters where the value allows. */
 const FOLD_AT = 78;
@@ -112,7 +131,14 @@ export function foldLongHeaders(headers: HeaderField[]): HeaderField[] {
     } else if (!fits(raw) && !STRUCTURED.has(lower) && !lower.startsWith('list-')) {
       raw = makeHeader(h.name, encodeRun(decodeHeaderValue(h.value))).raw;
     }
-    out.push({ name: h.name, value: raw.slice(h.name.length + 1).replace(/\r\n(?=[ \t])/g, '').trim(), raw });
+    out.push({
+      name: h.name,
+      value: raw
+        .slice(h.name.length + 1)
+        .replace(/\r\n(?=[ \t])/g, '')
+        .trim(),
+      raw,
+    });
   }
   return out;
 }

@@ -21,7 +21,10 @@ test('setContentTypeParam replaces or adds a parameter, quoting when needed', ()
 test('splitMultipart finds parts between delimiters at line starts, and the close', () => {
   const body = Buffer.from('preamble\r\n--b\r\nA: 1\r\n\r\none --b not here\r\n--bx\r\n--b  \r\n\r\ntwo\r\n--b--\r\nepilogue\r\n');
   const { parts, closeAt } = splitMultipart(body, 'b');
-  assert.deepEqual(parts.map((p) => body.subarray(p.start, p.end).toString()), ['A: 1\r\n\r\none --b not here\r\n--bx', '\r\ntwo']);
+  assert.deepEqual(
+    parts.map((p) => body.subarray(p.start, p.end).toString()),
+    ['A: 1\r\n\r\none --b not here\r\n--bx', '\r\ntwo'],
+  );
   assert.equal(body.subarray(closeAt).toString(), '\r\n--b--\r\nepilogue\r\n');
   const truncated = splitMultipart(Buffer.from('--b\r\n\r\nonly'), 'b');
   assert.equal(truncated.closeAt, -1);

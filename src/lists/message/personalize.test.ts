@@ -8,7 +8,11 @@ import { verifyDkim, type DnsResolver } from './dkim-verify.ts';
 import { preparePersonalizer, PersonalizeError } from './personalize.ts';
 import { getHeader, getHeaders, joinMessage, makeHeader, splitMessage } from './raw.ts';
 
-const rsa = loadDkimKey('lists.example.gov', 'rsa2026', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+const rsa = loadDkimKey(
+  'lists.example.gov',
+  'rsa2026',
+  generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+);
 const ed = loadDkimKey('lists.example.gov', 'ed2026', generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
 
 /** The test keys' DNS records: input data for mailauth's verifier, not a stand-in for our code. */
@@ -25,14 +29,20 @@ async function results(message: Buffer) {
 }
 
 async function assertBothPass(message: Buffer, what: string) {
-  assert.deepEqual(await results(message), [
-    { algo: 'rsa-sha256', result: 'pass', comment: '' },
-    { algo: 'ed25519-sha256', result: 'pass', comment: '' },
-  ], what);
+  assert.deepEqual(
+    await results(message),
+    [
+      { algo: 'rsa-sha256', result: 'pass', comment: '' },
+      { algo: 'ed25519-sha256', result: 'pass', comment: '' },
+    ],
+    what,
+  );
 }
 
 const decorated = decoratePost(
-  Buffer.from('From: Pat Smith <pat@agency.gov>\r\nTo: sm@lists.example.gov\r\nCc: kim@agency.gov\r\nSubject: Budget\r\nDate: Mon, 23 Nov 2026 08:59:00 -0500\r\nMessage-ID: <m1@agency.gov>\r\n\r\nHello all.\r\n'),
+  Buffer.from(
+    'From: Pat Smith <pat@agency.gov>\r\nTo: sm@lists.example.gov\r\nCc: kim@agency.gov\r\nSubject: Budget\r\nDate: Mon, 23 Nov 2026 08:59:00 -0500\r\nMessage-ID: <m1@agency.gov>\r\n\r\nHello all.\r\n',
+  ),
   {
     listAddress: 'sm@lists.example.gov',
     listName: 'Social Media',
@@ -40,7 +50,12 @@ const decorated = decoratePost(
     subjectPrefix: '[SM]',
     postNumber: 7,
     footer: { text: 'Leave the list: https://socialgov.example.gov/lists/sm' },
-    urls: { help: 'https://socialgov.example.gov/help', subscribe: 'https://socialgov.example.gov/lists/sm', archive: 'https://socialgov.example.gov/lists/sm/archive', owner: 'mailto:sm-owner@lists.example.gov' },
+    urls: {
+      help: 'https://socialgov.example.gov/help',
+      subscribe: 'https://socialgov.example.gov/lists/sm',
+      archive: 'https://socialgov.example.gov/lists/sm/archive',
+      owner: 'mailto:sm-owner@lists.example.gov',
+    },
     dmarcMitigation: true,
     replyTo: 'poster',
     loopTag: 'sm@lists.example.gov',
@@ -67,9 +82,25 @@ test('the signature covers the required fields and oversigns From and List-Unsub
   const sig = getHeader(splitMessage(out).headers, 'dkim-signature')!;
   assert.match(sig, /c=relaxed\/relaxed; d=lists\.example\.gov;/);
   assert.match(sig, / t=\d{10};/);
-  const h = /h=([^;]+);/.exec(sig)![1]!.split(':').map((s) => s.trim());
+  const h = /h=([^;]+);/
+    .exec(sig)![1]!
+    .split(':')
+    .map((s) => s.trim());
   const count = (n: string) => h.filter((x) => x === n).length;
-  for (const n of ['from', 'to', 'cc', 'subject', 'date', 'message-id', 'reply-to', 'list-id', 'list-unsubscribe', 'list-unsubscribe-post', 'mime-version', 'content-type']) {
+  for (const n of [
+    'from',
+    'to',
+    'cc',
+    'subject',
+    'date',
+    'message-id',
+    'reply-to',
+    'list-id',
+    'list-unsubscribe',
+    'list-unsubscribe-post',
+    'mime-version',
+    'content-type',
+  ]) {
     assert.ok(count(n) >= 1, `${n} signed`);
   }
   assert.equal(count('from'), 2);
@@ -88,13 +119,28 @@ test('changes after signing fail verification: subject, an added From or List-Un
   const failed = async (m: Buffer, what: string) => {
     for (const r of await results(m)) assert.notEqual(r.result, 'pass', what);
   };
-  await failed(editHeaders(out, (h) => h.map((f) => (f.name === 'Subject' ? makeHeader('Subject', '[SM] Changed') : f))), 'subject changed');
-  await failed(editHeaders(out, (h) => [...h, makeHeader('From', 'evil@example.com')]), 'second From added');
-  await failed(editHeaders(out, (h) => [...h, makeHeader('List-Unsubscribe', '<https://evil.example.com/>')]), 'second List-Unsubscribe added');
-  await failed(editHeaders(out, (h) => [...h, makeHeader('Reply-To', 'evil@example.com')]), 'Reply-To added');
+  await failed(
+    editHeaders(out, (h) => h.map((f) => (f.name === 'Subject' ? makeHeader('Subject', '[SM] Changed') : f))),
+    'subject changed',
+  );
+  await failed(
+    editHeaders(out, (h) => [...h, makeHeader('From', 'evil@example.com')]),
+    'second From added',
+  );
+  await failed(
+    editHeaders(out, (h) => [...h, makeHeader('List-Unsubscribe', '<https://evil.example.com/>')]),
+    'second List-Unsubscribe added',
+  );
+  await failed(
+    editHeaders(out, (h) => [...h, makeHeader('Reply-To', 'evil@example.com')]),
+    'Reply-To added',
+  );
   await failed(Buffer.concat([out, Buffer.from('P.S. added\r\n')]), 'body changed');
   // Re-folding and white space changes are allowed by relaxed canonicalization.
-  await assertBothPass(editHeaders(out, (h) => h.map((f) => (f.name === 'Subject' ? { ...f, raw: 'subject:   [SM]\r\n\t Budget  \r\n' } : f))), 're-folded subject');
+  await assertBothPass(
+    editHeaders(out, (h) => h.map((f) => (f.name === 'Subject' ? { ...f, raw: 'subject:   [SM]\r\n\t Budget  \r\n' } : f))),
+    're-folded subject',
+  );
 });
 
 const longSubject = `Subject: ${Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ')}`;
@@ -102,12 +148,21 @@ const variants: Record<string, Buffer> = {
   'CRLF body': Buffer.from('From: a@agency.gov\r\nTo: b@agency.gov\r\nSubject: s\r\n\r\nline one\r\nline two\r\n'),
   'trailing blank lines and white space': Buffer.from('From: a@agency.gov\r\nSubject: s\r\n\r\nline  with   spaces \t \r\n\r\n\r\n\r\n'),
   'no final line break': Buffer.from('From: a@agency.gov\r\nSubject: s\r\n\r\nno newline at end'),
-  'long folded headers': Buffer.from(`From: a@agency.gov\r\n${longSubject.replace(/(.{70}) /g, '$1\r\n ')}\r\nReferences: ${Array.from({ length: 30 }, (_, i) => `<ref${i}@agency.gov>`).join('\r\n\t')}\r\nX-Long: ${'y'.repeat(990)}\r\n\r\nbody\r\n`),
-  '8-bit header and body': Buffer.concat([Buffer.from('From: =?UTF-8?Q?Jos=C3=A9?= <jose@agency.gov>\r\nSubject: Caf'), Buffer.from('é ✓'), Buffer.from('\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'), Buffer.from('Grüße, ☕\r\n\r\n')]),
+  'long folded headers': Buffer.from(
+    `From: a@agency.gov\r\n${longSubject.replace(/(.{70}) /g, '$1\r\n ')}\r\nReferences: ${Array.from({ length: 30 }, (_, i) => `<ref${i}@agency.gov>`).join('\r\n\t')}\r\nX-Long: ${'y'.repeat(990)}\r\n\r\nbody\r\n`,
+  ),
+  '8-bit header and body': Buffer.concat([
+    Buffer.from('From: =?UTF-8?Q?Jos=C3=A9?= <jose@agency.gov>\r\nSubject: Caf'),
+    Buffer.from('é ✓'),
+    Buffer.from('\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'),
+    Buffer.from('Grüße, ☕\r\n\r\n'),
+  ]),
   'empty body': Buffer.from('From: a@agency.gov\r\nSubject: empty\r\n\r\n'),
   'no body at all': Buffer.from('From: a@agency.gov\r\nSubject: nothing\r\n'),
   'LF-only input': Buffer.from('From: a@agency.gov\nSubject: s\n\nlf\nonly\n\n'),
-  'repeated To and Cc': Buffer.from('From: a@agency.gov\r\nTo: one@agency.gov\r\nTo: two@agency.gov\r\nCc: c1@agency.gov\r\nCc: c2@agency.gov\r\nSubject: s\r\n\r\nx\r\n'),
+  'repeated To and Cc': Buffer.from(
+    'From: a@agency.gov\r\nTo: one@agency.gov\r\nTo: two@agency.gov\r\nCc: c1@agency.gov\r\nCc: c2@agency.gov\r\nSubject: s\r\n\r\nx\r\n',
+  ),
 };
 
 for (const [name, message] of Object.entries(variants)) {
@@ -118,11 +173,14 @@ for (const [name, message] of Object.entries(variants)) {
   });
 }
 
-test('a personal To replaces the post\'s To in its place', () => {
+test("a personal To replaces the post's To in its place", () => {
   const out = preparePersonalizer(variants['repeated To and Cc']!, [ed]).forRecipient({ ...recipient, to: '"Lee, Kim" <kim@agency.gov>' });
   const h = splitMessage(out).headers;
   assert.deepEqual(getHeaders(h, 'to'), ['"Lee, Kim" <kim@agency.gov>']);
-  assert.deepEqual(h.slice(1, 3).map((f) => f.name), ['From', 'To']);
+  assert.deepEqual(
+    h.slice(1, 3).map((f) => f.name),
+    ['From', 'To'],
+  );
 });
 
 test('bad recipient values are refused; with no keys the copy is personalized but unsigned', () => {
@@ -142,6 +200,9 @@ test('bad recipient values are refused; with no keys the copy is personalized bu
 test('keys built by hand (without loadDkimKey) work, and a key of the wrong type is refused up front', async () => {
   const bare: DkimKey = { domain: ed.domain, selector: ed.selector, privateKeyPem: ed.privateKeyPem, algorithm: 'ed25519-sha256' };
   const out = preparePersonalizer(decorated, [bare]).forRecipient(recipient);
-  assert.deepEqual((await results(out)).map((r) => r.result), ['pass']);
+  assert.deepEqual(
+    (await results(out)).map((r) => r.result),
+    ['pass'],
+  );
   assert.throws(() => preparePersonalizer(decorated, [{ ...bare, algorithm: 'rsa-sha256' }]), /is ed25519 but is set to sign with rsa-sha256/);
 });

@@ -109,7 +109,9 @@ function foldNames(names: string[]): string {
 
 function checkUrl(what: string, url: string, scheme: RegExp): string {
   if (!scheme.test(url) || /[\s<>",]/.test(url) || /[^\x21-\x7e]/.test(url)) {
-    throw new PersonalizeError(`The ${what} "${url}" cannot go in List-Unsubscribe; it must be ${what.includes('mail') ? 'a mailto:' : 'an http(s)'} URL without spaces, commas or angle brackets.`);
+    throw new PersonalizeError(
+      `The ${what} "${url}" cannot go in List-Unsubscribe; it must be ${what.includes('mail') ? 'a mailto:' : 'an http(s)'} URL without spaces, commas or angle brackets.`,
+    );
   }
   return url;
 }
@@ -155,37 +157,37 @@ export function preparePersonalizer(decorated: Buffer, keys: DkimKey[]): Persona
   const hPersonalTo = foldNames([...staticNames, 'to', ...personalNames]);
 
   const pieces = (p: PersonalizeParams): Buffer[] => {
-      const https = checkUrl('unsubscribe link', p.unsubscribeUrl, /^https?:\/\/[^/]/i);
-      // RFC 8058 one-click needs https; an http site (a trial install) gets a plain RFC 2369 link.
-      const oneClick = /^https:/i.test(https);
-      const mailto = checkUrl('unsubscribe mail address', p.unsubscribeMailto, /^mailto:[^@]+@/i);
-      const unsub = makeHeader('List-Unsubscribe', `<${https}>, <${mailto}>`);
-      const unsubPost = makeHeader('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
-      let toBytes = ownTo;
-      let toCanon = ownToCanon;
-      let hList = hOwnTo;
-      if (p.to !== undefined) {
-        if (/[^\x20-\x7e]/.test(p.to) || !p.to.trim()) {
-          throw new PersonalizeError('The To value must be printable ASCII on one line; encode display names (RFC 2047) first.');
-        }
-        const to = makeHeader('To', p.to);
-        toBytes = Buffer.from(to.raw, 'latin1');
-        toCanon = relaxedHeader(to.raw);
-        hList = hPersonalTo;
+    const https = checkUrl('unsubscribe link', p.unsubscribeUrl, /^https?:\/\/[^/]/i);
+    // RFC 8058 one-click needs https; an http site (a trial install) gets a plain RFC 2369 link.
+    const oneClick = /^https:/i.test(https);
+    const mailto = checkUrl('unsubscribe mail address', p.unsubscribeMailto, /^mailto:[^@]+@/i);
+    const unsub = makeHeader('List-Unsubscribe', `<${https}>, <${mailto}>`);
+    const unsubPost = makeHeader('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
+    let toBytes = ownTo;
+    let toCanon = ownToCanon;
+    let hList = hOwnTo;
+    if (p.to !== undefined) {
+      if (/[^\x20-\x7e]/.test(p.to) || !p.to.trim()) {
+        throw new PersonalizeError('The To value must be printable ASCII on one line; encode display names (RFC 2047) first.');
       }
-      const personal = unsub.raw + (oneClick ? unsubPost.raw : '');
-      const headerCanon = staticCanon + toCanon + relaxedHeader(unsub.raw) + (oneClick ? relaxedHeader(unsubPost.raw) : '');
-      const t = Math.floor(Date.now() / 1000);
+      const to = makeHeader('To', p.to);
+      toBytes = Buffer.from(to.raw, 'latin1');
+      toCanon = relaxedHeader(to.raw);
+      hList = hPersonalTo;
+    }
+    const personal = unsub.raw + (oneClick ? unsubPost.raw : '');
+    const headerCanon = staticCanon + toCanon + relaxedHeader(unsub.raw) + (oneClick ? relaxedHeader(unsubPost.raw) : '');
+    const t = Math.floor(Date.now() / 1000);
 
-      const signatures: Buffer[] = [];
-      for (const s of signers) {
-        const unsigned = `${s.head}${t};\r\n\th=${hList};\r\n\tbh=${bh};\r\n\tb=`;
-        // The signature field is signed too, with an empty b= and without its CRLF (§3.7).
-        const data = Buffer.from(headerCanon + relaxedHeader(unsigned).slice(0, -2), 'latin1');
-        const b = signHeaderData(s.key.algorithm, s.privateKey, data);
-        signatures.push(Buffer.from(`${unsigned}${foldBase64(b)}\r\n`, 'latin1'));
-      }
-      return [...signatures, before, toBytes, after, Buffer.from(personal, 'latin1'), tail];
+    const signatures: Buffer[] = [];
+    for (const s of signers) {
+      const unsigned = `${s.head}${t};\r\n\th=${hList};\r\n\tbh=${bh};\r\n\tb=`;
+      // The signature field is signed too, with an empty b= and without its CRLF (§3.7).
+      const data = Buffer.from(headerCanon + relaxedHeader(unsigned).slice(0, -2), 'latin1');
+      const b = signHeaderData(s.key.algorithm, s.privateKey, data);
+      signatures.push(Buffer.from(`${unsigned}${foldBase64(b)}\r\n`, 'latin1'));
+    }
+    return [...signatures, before, toBytes, after, Buffer.from(personal, 'latin1'), tail];
   };
   return {
     forRecipient: (p) => Buffer.concat(pieces(p)),

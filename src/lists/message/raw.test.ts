@@ -7,7 +7,10 @@ const crlf = (s: string) => Buffer.from(s.replace(/\n/g, '\r\n'), 'latin1');
 test('splitMessage unfolds values, keeps the exact lines, and joinMessage gives the same bytes back', () => {
   const raw = crlf('Received: from a\n\tby b; Mon, 1 Jan 2024\nSubject:  Hello\n  world  \nX-Empty:\n\nBody line\n\nlast\n');
   const { headers, body } = splitMessage(raw);
-  assert.deepEqual(headers.map((h) => h.name), ['Received', 'Subject', 'X-Empty']);
+  assert.deepEqual(
+    headers.map((h) => h.name),
+    ['Received', 'Subject', 'X-Empty'],
+  );
   assert.equal(headers[0]!.value, 'from a\tby b; Mon, 1 Jan 2024');
   assert.equal(headers[1]!.value, 'Hello  world');
   assert.equal(headers[1]!.raw, 'Subject:  Hello\r\n  world  \r\n');
@@ -37,7 +40,10 @@ test('edge cases: no body, empty header, mbox From line, junk lines, 8-bit bytes
   assert.equal(noHeader.headers.length, 0);
   assert.equal(noHeader.body.toString(), 'body');
   const mbox = splitMessage(Buffer.from('From pat@x.gov Mon Jan 1\nnot a header\nSubject: s\n\nb'));
-  assert.deepEqual(mbox.headers.map((h) => h.name), ['Subject']);
+  assert.deepEqual(
+    mbox.headers.map((h) => h.name),
+    ['Subject'],
+  );
   const eight = Buffer.concat([Buffer.from('Subject: Caf'), Buffer.from([0xc3, 0xa9]), Buffer.from('\r\n\r\nx')]);
   const split = splitMessage(eight);
   assert.ok(joinMessage(split.headers, split.body).equals(eight), '8-bit header bytes round-trip');
@@ -75,6 +81,9 @@ test('makeHeader folds long values at spaces and refuses line breaks and unencod
 test('setHeader replaces the first in place, drops the rest, or appends', () => {
   const { headers } = splitMessage(crlf('A: 1\nReply-To: x\nB: 2\nreply-to: y\n\n'));
   const out = setHeader(headers, 'Reply-To', 'z@list.gov');
-  assert.deepEqual(out.map((h) => `${h.name}=${h.value}`), ['A=1', 'Reply-To=z@list.gov', 'B=2']);
+  assert.deepEqual(
+    out.map((h) => `${h.name}=${h.value}`),
+    ['A=1', 'Reply-To=z@list.gov', 'B=2'],
+  );
   assert.equal(setHeader(headers, 'Cc', 'c@x.gov').at(-1)!.raw, 'Cc: c@x.gov\r\n');
 });

@@ -57,7 +57,10 @@ function fieldFromRaw(raw: string): HeaderField | null {
 
 /** Removes folding line breaks and trims; inner white space is kept as written. */
 export function unfold(v: string): string {
-  return v.replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '').trim();
+  return v
+    .replace(/\r?\n(?=[ \t])/g, '')
+    .replace(/\r?\n$/, '')
+    .trim();
 }
 
 /**

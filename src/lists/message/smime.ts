@@ -53,7 +53,7 @@ function readTlv(buf: Buffer, pos: number, depth = 0): Tlv | null {
 
 function children(buf: Buffer, v: Tlv, depth: number): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = v.start; at < v.end; ) {
+  for (let at = v.start; at < v.end;) {
     const child = readTlv(buf, at, depth + 1);
     if (!child) return [];
     out.push(child);

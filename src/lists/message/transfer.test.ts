@@ -21,7 +21,12 @@ test('quoted-printable decoding: soft breaks (CRLF or LF), lower-case hex, malfo
 test('base64 in 76-character lines, decoding ignores line breaks', () => {
   const data = Buffer.from(Array.from({ length: 300 }, (_, i) => i % 256));
   const enc = encodeBase64Lines(data);
-  assert.ok(enc.toString().split('\r\n').every((l) => l.length <= 76));
+  assert.ok(
+    enc
+      .toString()
+      .split('\r\n')
+      .every((l) => l.length <= 76),
+  );
   assert.ok(decodeTransfer(enc, 'base64').equals(data));
   assert.ok(decodeTransfer(encodeTransfer(data, '8bit'), '8bit').equals(data));
 });

@@ -131,11 +131,10 @@ function initialise(bin: Binaries, pgDir: string, password: string, ids: { uid: 
       chownSync(pgDir, ids.uid, ids.gid);
       chownSync(pwFile, ids.uid, ids.gid);
     }
-    const res = spawnSync(
-      bin.initdb,
-      ['-D', pgDir, '-U', DB_USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
-      { encoding: 'utf8', ...(ids ?? {}) },
-    );
+    const res = spawnSync(bin.initdb, ['-D', pgDir, '-U', DB_USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], {
+      encoding: 'utf8',
+      ...(ids ?? {}),
+    });
     if (res.status !== 0) {
       rmSync(pgDir, { recursive: true, force: true });
       throw new EmbeddedDatabaseError(
@@ -167,8 +166,17 @@ async function startProcess(bin: Binaries, pgDir: string, port: number, ids: { u
     child.stderr?.on('data', onData);
     child.once('error', (err) => reject(new EmbeddedDatabaseError(`Could not start the embedded PostgreSQL: ${err.message}.`)));
     child.once('exit', (code) => {
-      const last = log.trim().split('\n').filter((l) => /FATAL|ERROR/.test(l)).pop() ?? `exit code ${code}`;
-      reject(new EmbeddedDatabaseError(`The embedded PostgreSQL stopped while starting: ${last}. If another program holds ${pgDir}, stop it; otherwise set SOCIALGOV_EMBEDDED_PG_PORT to a free port.`));
+      const last =
+        log
+          .trim()
+          .split('\n')
+          .filter((l) => /FATAL|ERROR/.test(l))
+          .pop() ?? `exit code ${code}`;
+      reject(
+        new EmbeddedDatabaseError(
+          `The embedded PostgreSQL stopped while starting: ${last}. If another program holds ${pgDir}, stop it; otherwise set SOCIALGOV_EMBEDDED_PG_PORT to a free port.`,
+        ),
+      );
     });
   });
   // Keep draining stderr so the pipe never fills; PostgreSQL's own log lines are not ours to print.

@@ -57,11 +57,14 @@ export async function migrate(pool: pg.Pool, progress: (line: string) => void = 
   try {
     await client.query('select pg_advisory_lock($1)', [LOCK_KEY]);
     await client.query(LEDGER);
-    const done = new Map((await client.query<{ name: string; checksum: string }>('select name, checksum from schema_migrations')).rows.map((r) => [r.name, r.checksum]));
+    const done = new Map(
+      (await client.query<{ name: string; checksum: string }>('select name, checksum from schema_migrations')).rows.map((r) => [r.name, r.checksum]),
+    );
     for (const m of migrations) {
       const previous = done.get(m.name);
       if (previous) {
-        if (previous !== m.checksum) progress(`warning: ${m.file} changed after it was applied; changes to applied migrations are not re-run — add a new migration instead.`);
+        if (previous !== m.checksum)
+          progress(`warning: ${m.file} changed after it was applied; changes to applied migrations are not re-run — add a new migration instead.`);
         continue;
       }
       progress(`Applying migration ${m.name} ...`);

@@ -86,7 +86,10 @@ export function checkBody(body: unknown, contentType: string | undefined): void 
 export function installInputGuard(app: FastifyInstance): void {
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (hasNul(req.url)) {
-      throw new BadInputError('NUL_IN_ADDRESS', 'The address has a character that is not allowed (a NUL byte, written %00). Check the link or what was typed, and try again.');
+      throw new BadInputError(
+        'NUL_IN_ADDRESS',
+        'The address has a character that is not allowed (a NUL byte, written %00). Check the link or what was typed, and try again.',
+      );
     }
     const query = req.query as Record<string, unknown> | undefined;
     for (const [name, value] of Object.entries(query ?? {})) {

@@ -14,10 +14,22 @@ async function app(opts: { seconds?: number } = {}) {
   });
   const cache = installPageCache(a, { seconds: opts.seconds ?? 5, neutralCookies: ['sg_csrf'], now: () => clock });
   const page = (text: string) => `<!doctype html><p>${text}</p>`;
-  a.get('/kept', { config: { pageCache: true } }, async (req, reply) => reply.type('text/html; charset=utf-8').send(page(`render ${++renders} for ${req.viewer ? 'Ana' : 'a visitor'} ${req.url}`)));
+  a.get('/kept', { config: { pageCache: true } }, async (req, reply) =>
+    reply.type('text/html; charset=utf-8').send(page(`render ${++renders} for ${req.viewer ? 'Ana' : 'a visitor'} ${req.url}`)),
+  );
   a.get('/not-kept', async (req, reply) => reply.type('text/html; charset=utf-8').send(page(`render ${++renders}`)));
-  a.get('/form', { config: { pageCache: true } }, async (req, reply) => reply.header('set-cookie', 'sg_csrf=x').type('text/html; charset=utf-8').send(page(`form ${++renders}`)));
-  a.get('/missing', { config: { pageCache: true } }, async (req, reply) => reply.code(404).type('text/html; charset=utf-8').send(page(`missing ${++renders}`)));
+  a.get('/form', { config: { pageCache: true } }, async (req, reply) =>
+    reply
+      .header('set-cookie', 'sg_csrf=x')
+      .type('text/html; charset=utf-8')
+      .send(page(`form ${++renders}`)),
+  );
+  a.get('/missing', { config: { pageCache: true } }, async (req, reply) =>
+    reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(page(`missing ${++renders}`)),
+  );
   a.get('/json', { config: { pageCache: true } }, async () => ({ n: ++renders }));
   a.post('/change', async () => ({ ok: true }));
   a.post('/refused', async (req, reply) => reply.code(403).send({ ok: false }));
@@ -107,7 +119,10 @@ test('recent: one load for everyone asking at once, kept for the time, forgotten
   assert.equal(await t.cache.recent('k', load), 2, 'too old: loaded again');
   await t.a.inject({ method: 'POST', url: '/change' });
   assert.equal(await t.cache.recent('k', load), 3, 'a change through this process: loaded again');
-  await assert.rejects(t.cache.recent('bad', () => Promise.reject(new Error('down'))), /down/);
+  await assert.rejects(
+    t.cache.recent('bad', () => Promise.reject(new Error('down'))),
+    /down/,
+  );
   assert.equal(await t.cache.recent('bad', load), 4, 'the failure was not kept');
 
   const off = await app({ seconds: 0 });

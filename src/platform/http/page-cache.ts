@@ -125,7 +125,11 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
     entries.delete(req.url);
     entries.set(req.url, e);
     served.add(req);
-    return reply.code(200).header('age', String(Math.floor(age / 1000))).type(e.type).send(e.body);
+    return reply
+      .code(200)
+      .header('age', String(Math.floor(age / 1000)))
+      .type(e.type)
+      .send(e.body);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {

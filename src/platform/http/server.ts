@@ -92,14 +92,21 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     // cannot be decoded: 400) answer like every other error, not with Fastify's bare JSON.
     frameworkErrors: (err, req, reply) => {
       const status = err.statusCode === 414 ? 414 : 400;
-      const message = status === 414 ? 'The address is too long: a part of it has more than 200 characters. Check the link.' : 'The address is not valid: part of it cannot be read as text (a “%” that does not start an encoded character). Check the link.';
+      const message =
+        status === 414
+          ? 'The address is too long: a part of it has more than 200 characters. Check the link.'
+          : 'The address is not valid: part of it cannot be read as text (a “%” that does not start an encoded character). Check the link.';
       if (isApi(req)) return apiError(reply, req, status, status === 414 ? 'URI_TOO_LONG' : 'BAD_URL', message);
       return sendPage(reply, ErrorPage({ site: siteOf(config), status, message, requestId: req.id }), status);
     },
   });
 
   const ctx: AppContext = {
-    pool, config, site: siteOf(config), mail: opts.mail, queue: opts.queue,
+    pool,
+    config,
+    site: siteOf(config),
+    mail: opts.mail,
+    queue: opts.queue,
     // the page cache is installed below, before any route can ask
     recent: (key, load) => app.pageCache.recent(key, load),
     listeningPort: () => {
@@ -221,7 +228,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       if (isApi(req)) return apiError(reply, req, 400, err.code, err.message);
       // Back to this site's own path: never a "//host" a browser would read as another site.
       const action = '/' + req.url.replace(/^[/\\]+/, '');
-      return sendPage(reply, BadFormPage({ site: siteFor(ctx, req), action, message: err.message, fields: err.fields, affected: err.affected, upload: err.upload, requestId: req.id }), 400);
+      return sendPage(
+        reply,
+        BadFormPage({
+          site: siteFor(ctx, req),
+          action,
+          message: err.message,
+          fields: err.fields,
+          affected: err.affected,
+          upload: err.upload,
+          requestId: req.id,
+        }),
+        400,
+      );
     }
     if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
       const message = 'This form has expired, or it was sent from another website. Go back, reload the page, and try again.';

@@ -20,10 +20,10 @@ function isPool(db: Queryable): db is pg.Pool {
  */
 export async function queueMail(db: Queryable, queue: Queue, mail: OutgoingMail, opts: { key?: string } = {}): Promise<boolean> {
   if (isPool(db)) return inTransaction(db, (tx) => queueMail(tx, queue, mail, opts));
-  const { rows } = await db.query<{ id: number }>(
-    'insert into mail_queue (key, message) values ($1, $2) on conflict (key) do nothing returning id',
-    [opts.key ?? null, JSON.stringify(mail)],
-  );
+  const { rows } = await db.query<{ id: number }>('insert into mail_queue (key, message) values ($1, $2) on conflict (key) do nothing returning id', [
+    opts.key ?? null,
+    JSON.stringify(mail),
+  ]);
   if (!rows[0]) return false;
   await queue.send(MAIL_JOB, { id: rows[0].id }, { db, retryLimit: 12, retryDelay: 60, retryBackoff: true });
   return true;
@@ -31,7 +31,10 @@ export async function queueMail(db: Queryable, queue: Queue, mail: OutgoingMail,
 
 /** The worker's side: send one queued message unless it was sent already. */
 export async function deliverQueuedMail(pool: pg.Pool, mail: MailTransport, id: number): Promise<'sent' | 'already-sent' | 'gone' | 'refused'> {
-  const { rows } = await pool.query<{ message: OutgoingMail; sent_at: Date | null; failed_at: Date | null }>('select message, sent_at, failed_at from mail_queue where id = $1', [id]);
+  const { rows } = await pool.query<{ message: OutgoingMail; sent_at: Date | null; failed_at: Date | null }>(
+    'select message, sent_at, failed_at from mail_queue where id = $1',
+    [id],
+  );
   const row = rows[0];
   if (!row) return 'gone';
   if (row.sent_at || row.failed_at) return 'already-sent';
@@ -39,10 +42,11 @@ export async function deliverQueuedMail(pool: pg.Pool, mail: MailTransport, id: 
     await mail.send(row.message);
   } catch (err) {
     const permanent = err instanceof MailSendError && /\b5\d\d\b/.test(err.message);
-    await pool.query(
-      `update mail_queue set attempts = attempts + 1, last_error = $2, failed_at = case when $3 then now() else null end where id = $1`,
-      [id, (err as Error).message.slice(0, 2000), permanent],
-    );
+    await pool.query(`update mail_queue set attempts = attempts + 1, last_error = $2, failed_at = case when $3 then now() else null end where id = $1`, [
+      id,
+      (err as Error).message.slice(0, 2000),
+      permanent,
+    ]);
     if (permanent) return 'refused';
     throw err; // the queue retries with backoff
   }

@@ -19,7 +19,9 @@ interface Got {
   data: Buffer;
 }
 
-async function server(opts: Partial<SMTPServerOptions> & { refuse?: (rcpt: string) => Error | undefined; refuseData?: (rcpt: string) => Error | undefined } = {}) {
+async function server(
+  opts: Partial<SMTPServerOptions> & { refuse?: (rcpt: string) => Error | undefined; refuseData?: (rcpt: string) => Error | undefined } = {},
+) {
   const got: Got[] = [];
   const { refuse, refuseData, ...options } = opts;
   const s = new SMTPServer({
@@ -38,7 +40,11 @@ async function server(opts: Partial<SMTPServerOptions> & { refuse?: (rcpt: strin
       stream.on('end', () => {
         const err = refuseData?.(session.envelope.rcptTo[0]?.address ?? '');
         if (err) return cb(err);
-        got.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks) });
+        got.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          data: Buffer.concat(chunks),
+        });
         cb();
       });
     },
@@ -85,8 +91,7 @@ async function oneMessagePerConnectionRelay() {
         } else if (/^DATA/i.test(line)) {
           inData = true;
           sock.write('354 go on\r\n');
-        }
-        else if (/^QUIT/i.test(line)) return void sock.end('221 bye\r\n');
+        } else if (/^QUIT/i.test(line)) return void sock.end('221 bye\r\n');
         else sock.write('502 5.5.2 not here\r\n');
       }
     });
@@ -100,7 +105,8 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-const message = (n: number) => Buffer.from(`From: a@agency.gov\r\nTo: b@agency.gov\r\nSubject: copy ${n}\r\n\r\nHello ${n}\r\n.starts with a dot\r\n..two dots\r\n`);
+const message = (n: number) =>
+  Buffer.from(`From: a@agency.gov\r\nTo: b@agency.gov\r\nSubject: copy ${n}\r\n\r\nHello ${n}\r\n.starts with a dot\r\n..two dots\r\n`);
 
 describe('dataBlock', () => {
   test('leaves a clean CRLF message as it is and ends it with a dot', () => {
@@ -131,17 +137,42 @@ describe('pipelined relay client', () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'smtp-client-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=relay.test', '-addext', 'subjectAltName=DNS:relay.test,IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=relay.test',
+        '-addext',
+        'subjectAltName=DNS:relay.test,IP:127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('many copies over few pipelined connections arrive intact, each with its own envelope', async () => {
     const s = await server();
     const pool = createSmtpPool({ url: `smtp://127.0.0.1:${s.port}`, connections: 3 });
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => pool.send({ from: `list-bounces+${i}@lists.agency.gov`, to: `m${i}@agency.gov` }, message(i))));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => pool.send({ from: `list-bounces+${i}@lists.agency.gov`, to: `m${i}@agency.gov` }, message(i))),
+    );
     await pool.close();
     await s.close();
-    assert.ok(results.every((r) => r.ok && r.code === 250), JSON.stringify(results.find((r) => !r.ok)));
+    assert.ok(
+      results.every((r) => r.ok && r.code === 250),
+      JSON.stringify(results.find((r) => !r.ok)),
+    );
     assert.equal(s.got.length, 60);
     for (let i = 0; i < 60; i++) {
       const g = s.got.find((x) => x.to[0] === `m${i}@agency.gov`)!;
@@ -162,7 +193,8 @@ describe('pipelined relay client', () => {
 
   test('a refused recipient or message gives the relay code and text; the connection goes on', async () => {
     const s = await server({
-      refuse: (rcpt) => (rcpt.startsWith('gone') ? smtpError(550, 'No such user here') : rcpt.startsWith('busy') ? smtpError(451, 'Try again later') : undefined),
+      refuse: (rcpt) =>
+        rcpt.startsWith('gone') ? smtpError(550, 'No such user here') : rcpt.startsWith('busy') ? smtpError(451, 'Try again later') : undefined,
     });
     const pool = createSmtpPool({ url: `smtp://127.0.0.1:${s.port}`, connections: 1 });
     const gone = await pool.send({ from: 'l@x.gov', to: 'gone@agency.gov' }, message(1));
@@ -175,7 +207,10 @@ describe('pipelined relay client', () => {
     assert.match(gone.response, /No such user/);
     assert.equal(busy.code, 451);
     assert.equal(fine.ok, true);
-    assert.deepEqual(s.got.map((g) => g.to[0]), ['fine@agency.gov']);
+    assert.deepEqual(
+      s.got.map((g) => g.to[0]),
+      ['fine@agency.gov'],
+    );
   });
 
   test('a refusal after the message is sent is reported with its code', async () => {
@@ -194,8 +229,14 @@ describe('pipelined relay client', () => {
     const results = await Promise.all(['a', 'full', 'b', 'c'].map((m, i) => pool.send({ from: 'l@x.gov', to: `${m}@agency.gov` }, message(i))));
     await pool.close();
     await s.close();
-    assert.deepEqual(results.map((r) => r.code), [250, 552, 250, 250]);
-    assert.deepEqual(s.got.map((g) => g.to[0]), ['a@agency.gov', 'b@agency.gov', 'c@agency.gov']);
+    assert.deepEqual(
+      results.map((r) => r.code),
+      [250, 552, 250, 250],
+    );
+    assert.deepEqual(
+      s.got.map((g) => g.to[0]),
+      ['a@agency.gov', 'b@agency.gov', 'c@agency.gov'],
+    );
   });
 
   test('a relay that hangs up after each message: the copy pipelined behind it goes on a fresh connection, none lost or failed', async () => {
@@ -204,7 +245,10 @@ describe('pipelined relay client', () => {
     const results = await Promise.all(['a', 'b', 'c'].map((m, i) => pool.send({ from: 'l@x.gov', to: `${m}@agency.gov` }, message(i))));
     await pool.close();
     await s.close();
-    assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+    assert.ok(
+      results.every((r) => r.ok),
+      JSON.stringify(results),
+    );
     assert.deepEqual(s.got, ['a@agency.gov', 'b@agency.gov', 'c@agency.gov']);
     assert.equal(s.connections(), 3);
   });
@@ -259,7 +303,10 @@ describe('pipelined relay client', () => {
     await pool.close();
     await s.close();
     assert.equal(r.ok, true, r.response);
-    assert.deepEqual(s.got.map((g) => g.to[0]), ['a@agency.gov', 'b@agency.gov']);
+    assert.deepEqual(
+      s.got.map((g) => g.to[0]),
+      ['a@agency.gov', 'b@agency.gov'],
+    );
   });
 
   test('an unreachable relay gives a failure that names it', async () => {

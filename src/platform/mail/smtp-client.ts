@@ -114,7 +114,10 @@ export function dataPieces(message: Buffer | Buffer[]): [Buffer[], string] {
   }
   const endsWithCrlf = raw.length >= 2 && raw[raw.length - 2] === 0x0d && raw[raw.length - 1] === 0x0a;
   if (!hasBareLf && !needsStuffing) return [[raw], endsWithCrlf || raw.length === 0 ? '.\r\n' : '\r\n.\r\n'];
-  const text = raw.toString('latin1').replace(/\r?\n/g, '\r\n').replace(/(^|\r\n)\./g, '$1..');
+  const text = raw
+    .toString('latin1')
+    .replace(/\r?\n/g, '\r\n')
+    .replace(/(^|\r\n)\./g, '$1..');
   return [[Buffer.from(text, 'latin1')], text.endsWith('\r\n') || text.length === 0 ? '.\r\n' : '\r\n.\r\n'];
 }
 
@@ -149,10 +152,11 @@ class Connection {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const port = Number(url.port || (implicitTls ? 465 : 587));
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = implicitTls
-        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...o.tls })
-        : net.connect({ host, port });
-      const timer = setTimeout(() => (s.destroy(), reject(new SmtpError(`could not connect to the relay ${host}:${port} within ${(o.connectionTimeoutMs ?? 15000) / 1000} s`))), o.connectionTimeoutMs ?? 15000);
+      const s = implicitTls ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...o.tls }) : net.connect({ host, port });
+      const timer = setTimeout(
+        () => (s.destroy(), reject(new SmtpError(`could not connect to the relay ${host}:${port} within ${(o.connectionTimeoutMs ?? 15000) / 1000} s`))),
+        o.connectionTimeoutMs ?? 15000,
+      );
       s.once(implicitTls ? 'secureConnect' : 'connect', () => (clearTimeout(timer), resolve(s)));
       s.once('error', (e) => (clearTimeout(timer), reject(new SmtpError(`could not connect to the relay ${host}:${port}: ${e.message}`))));
     });
@@ -247,7 +251,11 @@ class Connection {
     this.extensions.clear();
     this.authMethods.clear();
     for (const line of r.text.split('\n').slice(1)) {
-      const [kw, ...args] = line.replace(/^\d{3}[ -]?/, '').trim().toUpperCase().split(/\s+/);
+      const [kw, ...args] = line
+        .replace(/^\d{3}[ -]?/, '')
+        .trim()
+        .toUpperCase()
+        .split(/\s+/);
       if (!kw) continue;
       this.extensions.add(kw);
       if (kw === 'AUTH') for (const m of args) this.authMethods.add(m);
@@ -255,7 +263,10 @@ class Connection {
   }
 
   private async handshake(url: URL, host: string, implicitTls: boolean): Promise<void> {
-    const greetingTimer = setTimeout(() => this.destroy(new SmtpError(`the relay sent no greeting within ${(this.o.greetingTimeoutMs ?? 15000) / 1000} s`)), this.o.greetingTimeoutMs ?? 15000);
+    const greetingTimer = setTimeout(
+      () => this.destroy(new SmtpError(`the relay sent no greeting within ${(this.o.greetingTimeoutMs ?? 15000) / 1000} s`)),
+      this.o.greetingTimeoutMs ?? 15000,
+    );
     const greeting = await this.read().finally(() => clearTimeout(greetingTimer));
     if (greeting.code !== 220) throw new SmtpError(`the relay refused the connection: ${greeting.text}`, greeting.code);
     const name = this.o.ehloName ?? defaultEhloName(this.socket);

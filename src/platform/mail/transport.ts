@@ -60,7 +60,9 @@ function message(from: string, mail: OutgoingMail) {
     text: mail.text,
     ...(mail.html ? { html: mail.html } : {}),
     ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
-    ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
+    ...(mail.attachments?.length
+      ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) }
+      : {}),
     // Everything socialgov sends by itself is automatic (RFC 3834): auto-responders must not answer.
     headers: { 'Auto-Submitted': 'auto-generated', ...(mail.headers ?? {}) },
   };

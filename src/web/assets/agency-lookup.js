@@ -15,7 +15,14 @@
 
   function domainOf(address) {
     var at = address.lastIndexOf('@');
-    var domain = at < 0 ? '' : address.slice(at + 1).trim().toLowerCase().replace(/\.$/, '');
+    var domain =
+      at < 0
+        ? ''
+        : address
+            .slice(at + 1)
+            .trim()
+            .toLowerCase()
+            .replace(/\.$/, '');
     return /^[a-z0-9.-]+\.gov$/.test(domain) ? domain : '';
   }
 
@@ -25,7 +32,9 @@
     asked = domain;
     if (agency.value.trim() && agency.value !== filled) return; // typed by the person: theirs
     fetch('/api/v1/gov-domains/' + encodeURIComponent(domain), { headers: { accept: 'application/json' } })
-      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (res) {
+        return res.ok ? res.json() : null;
+      })
       .then(function (found) {
         if (domainOf(email.value) !== domain) return; // the address changed meanwhile
         if (agency.value.trim() && agency.value !== filled) return;
@@ -37,7 +46,9 @@
           note.textContent = '';
         }
       })
-      .catch(function () { /* no answer: the person types it, or the server fills it in */ });
+      .catch(function () {
+        /* no answer: the person types it, or the server fills it in */
+      });
   }
 
   email.addEventListener('change', look);
