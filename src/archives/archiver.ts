@@ -134,6 +134,20 @@ export async function archivePending(pool: pg.Pool, listId?: number, batch = 50)
   }
 }
 
+/**
+ * Archive the list's waiting posts, and wait for those another process is archiving right now
+ * (archivePending skips them): afterwards every post stored before the call is in the archive.
+ * For the mute filters, which must know each post's thread.
+ */
+export async function archiveListSettled(pool: pg.Pool, listId: number): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    await archivePending(pool, listId);
+    // Locking what is left waits for the process that holds it to commit (and so to archive it).
+    const left = await inTransaction(pool, (tx) => tx.query('select post_id from archive_pending where list_id = $1 for update', [listId]));
+    if (!left.rowCount) return;
+  }
+}
+
 /** Is anything waiting? (cheap: checked before every archive page) */
 export async function hasPending(db: Queryable, listId: number): Promise<boolean> {
   const { rows } = await db.query({ name: 'archive-has-pending', text: 'select 1 from archive_pending where list_id = $1 limit 1', values: [listId] });

@@ -8,6 +8,7 @@ import { archiveMessageRoutes } from './message-routes.ts';
 import { archiveMuteRoutes } from './mute-routes.ts';
 import { archivePostRoutes } from './post-routes.ts';
 import { archiveSearchRoutes } from './search-routes.ts';
+import { keptUploadsData, threadMutesData } from './my-data.ts';
 import { archiveSearchSource } from './site-search.ts';
 
 export const archivesFeature: Feature = {
@@ -24,4 +25,5 @@ export const archivesFeature: Feature = {
   ],
   jobs: registerArchiveJobs,
   searchSources: [archiveSearchSource],
+  myDataSources: [threadMutesData, keptUploadsData],
 };

@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import type { Queryable } from '../platform/db/queryable.ts';
-import { archivePending } from './archiver.ts';
+import { archiveListSettled } from './archiver.ts';
 
 export async function muteThread(db: Queryable, m: { listId: number; threadId: number; memberId: number }): Promise<void> {
   await db.query('insert into thread_mutes (thread_id, member_id, list_id) values ($1, $2, $3) on conflict do nothing', [m.threadId, m.memberId, m.listId]);
@@ -30,7 +30,7 @@ export async function isMuted(db: Queryable, threadId: number, memberId: number)
 export async function threadMutesReady(pool: pg.Pool, listId: number): Promise<boolean> {
   const { rows } = await pool.query('select 1 from thread_mutes where list_id = $1 limit 1', [listId]);
   if (!rows.length) return false;
-  await archivePending(pool, listId);
+  await archiveListSettled(pool, listId);
   return true;
 }
 
@@ -41,7 +41,7 @@ export async function membersMutingPost(pool: pg.Pool, postId: number): Promise<
     [postId],
   );
   if (!post[0]) return [];
-  await archivePending(pool, Number(post[0].list_id));
+  await archiveListSettled(pool, Number(post[0].list_id));
   const { rows } = await pool.query<{ member_id: number }>(
     'select tm.member_id from archive_entries e join thread_mutes tm on tm.thread_id = e.thread_id where e.post_id = $1',
     [postId],

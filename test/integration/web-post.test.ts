@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { createSession } from '../../src/membership/sessions.ts';
-import { archivePending } from '../../src/archives/archiver.ts';
+import { archiveListSettled, archivePending } from '../../src/archives/archiver.ts';
 import { sendDigestNow } from '../../src/lists/digests/send.ts';
 import { listByLocalPart } from '../../src/lists/store.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
@@ -251,6 +251,14 @@ describe('posting from the web, and muted threads', () => {
     const muted = await as('lee@agency.gov').request('POST', action, { _csrf: csrfToken(confirm.text), token: hidden(confirm.text, 'token') });
     assert.match(muted.text, /Thread muted/);
     assert.match(muted.text, /Unmute this thread/);
+    // "Download my data" names the muted thread.
+    const data = JSON.parse((await as('lee@agency.gov').get('/account/data.json')).text) as {
+      mutedThreads: Array<{ list: string; thread: number; subject: string }>;
+    };
+    assert.deepEqual(
+      data.mutedThreads.map((m) => [m.list, Number(m.thread), m.subject]),
+      [['social-media', rootThread, 'Caption tools']],
+    );
     // Dee (daily digest) mutes with the thread page's button.
     const page = await as('dee@agency.gov').get(`/archives/social-media/threads/${rootThread}`);
     await as('dee@agency.gov').request('POST', `/archives/social-media/threads/${rootThread}/mute`, { _csrf: csrfToken(page.text), action: 'mute' });
@@ -475,6 +483,15 @@ describe('posting from the web, and muted threads', () => {
       await platform.db.pool.query<{ filename: string }>('select filename from web_post_uploads where member_id = $1 order by id', [member])
     ).rows.map((r) => r.filename);
     assert.deepEqual(names, ['draft2.bin', 'draft3.bin']);
+    const data = JSON.parse((await as('kim@state.gov').get('/account/data.json')).text) as { filesKeptForWebPosts: Array<{ filename: string; bytes: number }> };
+    assert.deepEqual(
+      data.filesKeptForWebPosts.map((f) => [f.filename, Number(f.bytes)]),
+      [
+        ['draft2.bin', 900 * 1024],
+        ['draft3.bin', 900 * 1024],
+      ],
+      '"Download my data" names the kept files',
+    );
   });
 
   test('the same draft sent twice at once (a double click) posts once', async () => {
@@ -488,5 +505,35 @@ describe('posting from the web, and muted threads', () => {
       assert.ok(a.status === 200 || a.status === 202, `answered ${a.status}: ${/usa-error-message[^>]*>([^<]*)/.exec(a.text)?.[1] ?? ''}`);
     assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where protocol = 'web' and subject = 'Twice at once'`)).rowCount, 1);
     assert.equal((await platform.db.pool.query(`select 1 from posts where subject = 'Twice at once'`)).rowCount, 1);
+  });
+  test('the mute filters wait for a post another process is archiving (they never pass it over)', { timeout: 60_000 }, async () => {
+    const pool = platform.db.pool;
+    const { rows } = await pool.query<{ id: number; list_id: number }>(`select id, list_id from posts where message_id = '<root@state.gov>'`);
+    const post = rows[0]!;
+    // Another process "archiving" the post: it holds its queue row, and removes it when it commits.
+    const other = await pool.connect();
+    try {
+      await other.query('begin');
+      await other.query('insert into archive_pending (post_id, list_id) values ($1, $2)', [post.id, post.list_id]);
+      await other.query('commit');
+      await other.query('begin');
+      await other.query('select 1 from archive_pending where post_id = $1 for update', [post.id]);
+      let settled = false;
+      const waiting = archiveListSettled(pool, Number(post.list_id)).then(() => (settled = true));
+      await waitFor('the filter waiting on the post being archived', async () => {
+        const { rows: w } = await pool.query(
+          `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%archive_pending%'`,
+        );
+        return w.length > 0;
+      });
+      assert.equal(settled, false);
+      await other.query('delete from archive_pending where post_id = $1', [post.id]);
+      await other.query('commit');
+      await waiting;
+      assert.equal(settled, true);
+    } finally {
+      await other.query('rollback').catch(() => undefined);
+      other.release();
+    }
   });
 });
