@@ -157,11 +157,29 @@ mkdirSync(path.join(root, 'test-results'), { recursive: true });
 const labels = [...new Set(jobs.map((j) => j.label))];
 for (const label of labels) rmSync(path.join(root, 'test-results', `${label}.log`), { force: true });
 
+// The process group of each file running (see run): stopped with the run, on Ctrl-C or a kill.
+const groups = new Set();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    for (const pid of groups) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    process.exit(130);
+  });
+}
+
 /** One job, its output kept until it ends; the tallies, the failing tests and the time it took. */
 function run(job) {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(job.cmd, job.argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    // Its own process group, so a file stopped at its time limit takes what it started with it
+    // (a server, a Postfix, a chromium): they would otherwise hold ports and CPU to the end.
+    const child = spawn(job.cmd, job.argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' }, detached: true });
+    if (child.pid) groups.add(child.pid);
     const chunks = [];
     child.stdout.on('data', (c) => chunks.push(c));
     child.stderr.on('data', (c) => chunks.push(c));
@@ -179,9 +197,14 @@ function run(job) {
           `\n${job.name} did not end within ${limit / 60_000} min (all its tests may have passed: look for a server, pool or timer left open); stopped.\n`,
         ),
       );
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, limit);
     child.on('close', (code, signal) => {
+      groups.delete(child.pid);
       clearTimeout(timer);
       finish(code ?? (signal ? 1 : 0), signal ? `\nstopped by ${signal}\n` : '');
     });
@@ -295,4 +318,13 @@ const failed = results.filter((r) => r.code !== 0);
 console.log(
   `  all: ${fmt(wall)}${failed.length ? `  (failed: ${failed.map((r) => `${r.job.label}:${r.job.name}`).join(', ')}; see above, or test-results/<suite>.log)` : ''}`,
 );
+// Last, the name of each failing test, one line each: a log cut to its end still says what failed.
+if (failed.length) {
+  console.log('Failing tests:');
+  for (const r of failed) {
+    const names = r.failing.filter((l) => /^\s*✖ /.test(l) && !/^✖ failing tests:/.test(l));
+    if (!names.length) console.log(`  [${r.job.label}] ${r.job.name}: exit ${r.code}, no test named (see its output above)`);
+    for (const n of names.slice(0, 20)) console.log(`  [${r.job.label}] ${r.job.name}: ${n.trim().slice(0, 300)}`);
+  }
+}
 process.exit(failed.length ? 1 : 0);

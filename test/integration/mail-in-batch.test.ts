@@ -53,6 +53,9 @@ async function withStoreCut<T>(pool: pg.Pool, act: () => Promise<T>): Promise<T>
     await locker.query('lock table incoming_messages in access exclusive mode');
     const result = act();
     const pid = await waitFor('a store waiting on the lock', async () => {
+      // pg_stat_activity is read once per transaction and kept: without this the locker (inside
+      // its transaction) sees the first look forever, and a store that blocks after it is missed.
+      await locker.query('select pg_stat_clear_snapshot()');
       const { rows } = await locker.query<{ pid: number }>(
         `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
       );
