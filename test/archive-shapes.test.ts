@@ -5,7 +5,7 @@ import { renderBody } from '../src/archives/render.ts';
 import { MessagePage } from '../src/archives/views.tsx';
 import type { List } from '../src/lists/store.ts';
 import { rawMail } from './archive-helpers.ts';
-import { chooseRepresentatives, evenSample, markupShape } from './archive-shapes.ts';
+import { chooseRepresentatives, coveringPages, evenSample, markupShape } from './archive-shapes.ts';
 
 const list = {
   id: 1,
@@ -134,6 +134,30 @@ describe('markup shapes of archive message pages', () => {
     );
     assert.deepEqual(chosen.forPairs, ['/4']);
     assert.deepEqual(chosen.paths, ['/1', '/2', '/4', '/3']);
+    // The covering pages: every element kind and every pair any page has is on one of them, and
+    // a page that adds nothing (/3 is /1 again) is not among them; `alsoOpen` comes last.
+    const shaped = { '/1': markupShape(plain), '/2': markupShape(apart), '/3': markupShape(plain), '/4': markupShape(linked) };
+    const cover = coveringPages(
+      Object.entries(shaped).map(([path, shape]) => ({ path, shape })),
+      ['/3'],
+    );
+    assert.ok(!cover.covering.includes('/3'));
+    assert.ok(cover.covering.includes('/4'), 'the only page with a link around an image');
+    assert.deepEqual(cover.paths.at(-1), '/3');
+    const opened = cover.covering.map((p) => shaped[p as keyof typeof shaped]);
+    for (const shape of Object.values(shaped)) {
+      for (const e of shape.elements)
+        assert.ok(
+          opened.some((o) => o.elements.includes(e)),
+          e,
+        );
+      for (const e of shape.pairs)
+        assert.ok(
+          opened.some((o) => o.pairs.includes(e)),
+          e,
+        );
+    }
+    assert.equal(cover.kinds, new Set(Object.values(shaped).flatMap((x) => x.elements)).size);
   });
 
   test('a page without <main> is an error; the sample is spread and fixed', () => {

@@ -1,6 +1,6 @@
 /**
- * Markup shapes of archive message pages, so Chromium and axe open one page of each kind instead
- * of all of them. A page's shape is the set of element kinds in its `<main>`: tag, our own class
+ * Markup shapes of archive message pages, so Chromium and axe open a few pages that hold every
+ * kind of element (and every nesting of two) instead of all of them (coveringPages). A page's shape is the set of element kinds in its `<main>`: tag, our own class
  * names (the sanitizer drops the mail's) and attribute names, e.g. `a[href,rel,title]` or
  * `pre.archive-text[]`; text and attribute values are left out. Every page is still fetched and
  * checked in-process by test/integration/archive-corpus.test.ts; the browser test computes the
@@ -103,6 +103,45 @@ export function chooseRepresentatives(pages: ShapedPage[], alsoOpen: string[] = 
   }
   for (const path of alsoOpen) chosen.add(path);
   return { byShape, forPairs, paths: [...chosen] };
+}
+
+export interface Cover {
+  /** Pages chosen until every element kind and every parent>child pair on any page is on one of them. */
+  covering: string[];
+  /** Element kinds and parent>child pairs found over all pages. */
+  kinds: number;
+  pairs: number;
+  /** Everything to open, each once: the covering pages, then `alsoOpen`. */
+  paths: string[];
+}
+
+/**
+ * Fewer pages than one per shape, missing nothing a shape holds: pages chosen greedily (the page
+ * that adds the most element kinds and parent>child pairs not yet chosen first, ties to the
+ * earlier page) until every kind and every pair that any page has is on a chosen page; then
+ * `alsoOpen`. A shape is a set of kinds, so 186 shapes of the real corpus hold 49 kinds: each
+ * kind (and each nesting) is seen by Chromium and axe without opening every combination of them.
+ * Deterministic for the same pages.
+ */
+export function coveringPages(pages: ShapedPage[], alsoOpen: string[] = []): Cover {
+  const itemsOf = pages.map((p) => [...p.shape.elements.map((e) => `kind ${e}`), ...p.shape.pairs.map((e) => `pair ${e}`)]);
+  const missing = new Set(itemsOf.flat());
+  const all = { kinds: new Set(pages.flatMap((p) => p.shape.elements)).size, pairs: new Set(pages.flatMap((p) => p.shape.pairs)).size };
+  const covering: string[] = [];
+  while (missing.size) {
+    let best = -1;
+    let bestAdds = 0;
+    itemsOf.forEach((items, i) => {
+      const adds = items.filter((x) => missing.has(x)).length;
+      if (adds > bestAdds) {
+        best = i;
+        bestAdds = adds;
+      }
+    });
+    covering.push(pages[best]!.path);
+    for (const x of itemsOf[best]!) missing.delete(x);
+  }
+  return { covering, ...all, paths: [...new Set([...covering, ...alsoOpen])] };
 }
 
 /** `count` items spread evenly from the second to the last but one: a fixed sample. */

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { NO_CHROMIUM } from './chromium.ts';
 import { LIST_DOMAIN as DOMAIN, startListSite, type ListSite } from './list-site.ts';
-import { axeFor } from './pages.ts';
+import { axeViolations } from './pages.ts';
 import type { RunningPlatform } from '../../src/app/index.ts';
 import { SESSION_COOKIE } from '../../src/membership/sessions.ts';
 import { ROOT } from '../helpers.ts';
@@ -56,7 +56,7 @@ describe('list pages in Chromium', { skip: NO_CHROMIUM }, () => {
 
   async function check(page: Page, name: string) {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    const axe = await axeFor(page).analyze();
+    const axe = { violations: await axeViolations(page) };
     assert.deepEqual(
       axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
       [],

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { axeFor } from './pages.ts';
+import { axeViolations } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { combineRegistryFiles, importRegistry, parseRegistryFile } from '../../src/membership/gov-registry.ts';
 import { ensureMember } from '../../src/membership/members.ts';
@@ -49,7 +49,7 @@ describe('registry pages in Chromium', { skip: NO_CHROMIUM }, () => {
 
   async function check(page: Page, name: string) {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    const axe = await axeFor(page).analyze();
+    const axe = { violations: await axeViolations(page) };
     assert.deepEqual(
       axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
       [],
