@@ -5,7 +5,7 @@
  */
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
-import type { Queryable } from './db/queryable.ts';
+import { whenCommitted, type Queryable } from './db/queryable.ts';
 
 export interface SendOptions {
   /** A transaction client: the job is inserted in that transaction and commits (or not) with it. */
@@ -58,8 +58,16 @@ function executor(db: Queryable) {
 }
 
 /**
+ * How often each worker asks for jobs it was not told of: jobs sent by another process, retries
+ * whose delay is over, scheduled runs. A job sent by this process wakes its workers here at once
+ * (see `wake`). Every poll is a query, for each job name: at half a second an idle install spent
+ * about 8 % of a core (its own and PostgreSQL's) asking.
+ */
+const POLL_SECONDS = 2;
+
+/**
  * pg-boss's own queries (polls, fetches, completions) use at most this many of the pool's
- * connections at once. Every worker polls twice a second, all at about the same moment, so
+ * connections at once. Every worker polls every POLL_SECONDS, all at about the same moment, so
  * without a limit an idle process kept the whole pool open: one PostgreSQL backend (about 5 MB)
  * per connection. A job's handler queries the pool directly, not through this limit.
  */
@@ -85,9 +93,11 @@ function limited<A extends unknown[], R>(n: number, run: (...args: A) => Promise
 
 /**
  * Open the queue on `pool`. pg-boss creates its own schema (`pgboss`) on first use. `worker`
- * false (a web-only process) sends jobs but runs no maintenance or schedules.
+ * false (a web-only process) sends jobs but runs no maintenance or schedules. `pollSeconds`:
+ * how often its workers ask for jobs they were not told of (default POLL_SECONDS).
  */
-export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?: (err: Error) => void }): Promise<JobQueue> {
+export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?: (err: Error) => void; pollSeconds?: number }): Promise<JobQueue> {
+  const pollSeconds = opts.pollSeconds ?? POLL_SECONDS;
   // Work of the queue still under way: its own queries and the jobs it runs. pg-boss's stop()
   // waits for neither a job's completion write (which it does not await) nor a fetch on its way
   // (which then runs its job): stop() waits for them, so that nothing reaches the pool after the
@@ -129,6 +139,16 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
   };
   const workersByName = new Map<string, string[]>();
   let stopped = false;
+  // A worker in this process need not wait for its next poll: it looks at once when a job sent
+  // here is committed (with the caller's transaction, when there is one). Workers elsewhere find
+  // it at their next poll, within POLL_SECONDS.
+  const wake = (name: string, db?: Queryable) => {
+    const notify = () => {
+      if (!stopping) for (const w of workersByName.get(name) ?? []) boss.notifyWorker(w);
+    };
+    if (db) whenCommitted(db, notify);
+    else notify();
+  };
 
   return {
     async send(name, data, o = {}) {
@@ -143,8 +163,7 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
         ...(o.db ? { db: executor(o.db) } : {}),
       };
       const id = await boss.send(name, data, options as PgBoss.SendOptions);
-      // A worker in this process need not wait for its next poll; others poll every half second.
-      if (!o.db && !o.startAfter) for (const w of workersByName.get(name) ?? []) boss.notifyWorker(w);
+      if (!o.startAfter) wake(name, o.db);
       return id;
     },
     async sendMany(name, data, o = {}) {
@@ -171,14 +190,14 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
         },
       } as PgBoss.InsertOptions);
       if (inserted !== jobs.length) throw new QueueError(`The job queue took ${inserted} of ${jobs.length} "${name}" jobs.`);
-      if (!o.db) for (const w of workersByName.get(name) ?? []) boss.notifyWorker(w);
+      wake(name, o.db);
     },
     async work(name, handler, o = {}) {
       await ensure(name);
       const ids: string[] = [];
       for (let i = 0; i < (o.concurrency ?? 1); i++) {
         ids.push(
-          await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, (jobs) =>
+          await boss.work(name, { batchSize: 1, pollingIntervalSeconds: pollSeconds, includeMetadata: true }, (jobs) =>
             track(
               (async () => {
                 // Fetched as the queue stops: not run now; failing it makes it retried soon (not after it expires).

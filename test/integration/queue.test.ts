@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
-import { inTransaction } from '../../src/platform/db/queryable.ts';
+import { inTransaction, whenCommitted } from '../../src/platform/db/queryable.ts';
 import { queueMail } from '../../src/platform/mail/queued.ts';
+import { openQueue } from '../../src/platform/queue.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 
@@ -22,6 +23,75 @@ describe('job queue and queued mail', () => {
     await platform?.close();
     await sink?.close();
     await cleanup?.();
+  });
+
+  test('whenCommitted: after an inTransaction commit, never after a rollback, at once on a pool, not known on another transaction', async () => {
+    const pool = platform.db.pool;
+    const seen: string[] = [];
+    await inTransaction(pool, async (tx) => {
+      assert.equal(
+        whenCommitted(tx, () => seen.push('committed')),
+        true,
+      );
+      await tx.query('select 1');
+      assert.deepEqual(seen, [], 'not before the commit');
+    });
+    assert.deepEqual(seen, ['committed']);
+    await assert.rejects(
+      inTransaction(pool, async (tx) => {
+        whenCommitted(tx, () => seen.push('rolled back'));
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    assert.deepEqual(seen, ['committed']);
+    assert.equal(
+      whenCommitted(pool, () => seen.push('pool')),
+      true,
+    );
+    assert.deepEqual(seen, ['committed', 'pool']);
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      assert.equal(
+        whenCommitted(client, () => seen.push('unknown')),
+        false,
+      );
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+    // A hook that throws does not undo or fail the commit.
+    await inTransaction(pool, async (tx) => {
+      whenCommitted(tx, () => {
+        throw new Error('hint failed');
+      });
+      whenCommitted(tx, () => seen.push('after a failed hook'));
+    });
+    assert.deepEqual(seen, ['committed', 'pool', 'after a failed hook']);
+  });
+
+  test('a job sent in a transaction is run by this process when the transaction commits, not at its next poll', async () => {
+    // A second queue on the same database whose workers poll once an hour (and once as they
+    // start): only being told at the commit can run these jobs within the test.
+    const queue = await openQueue(platform.db.pool, { worker: true, pollSeconds: 3600 });
+    try {
+      const ran: number[] = [];
+      await queue.work<{ n: number }>('test.woken', async ({ n }) => void ran.push(n));
+      const until = async (n: number) => {
+        for (let i = 0; i < 500 && !ran.includes(n); i++) await new Promise((r) => setTimeout(r, 20));
+      };
+      for (const n of [1, 2]) {
+        await inTransaction(platform.db.pool, (tx) => queue.send('test.woken', { n }, { db: tx }));
+        await until(n);
+      }
+      // sendMany in a transaction too (how mail-in stores what arrives)
+      await inTransaction(platform.db.pool, (tx) => queue.sendMany('test.woken', [{ n: 3 }], { db: tx }));
+      await until(3);
+      assert.deepEqual(ran, [1, 2, 3]);
+    } finally {
+      await queue.stop();
+    }
   });
 
   test('a keyed mail is sent once, however often it is queued', async () => {
