@@ -3,6 +3,7 @@
  * processes on several machines share one queue with nothing else to run. `send` can join the
  * caller's transaction: a job then exists exactly when the change that asked for it commits.
  */
+import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
 import { whenCommitted, type Queryable } from './db/queryable.ts';
@@ -53,8 +54,27 @@ export class QueueError extends Error {
   readonly code = 'QUEUE_FAILED';
 }
 
+/**
+ * pg-boss's statements with parameters, as named (prepared) statements: PostgreSQL plans each
+ * once per connection instead of at every call. Their text is fixed by pg-boss (values go in as
+ * parameters), so there are few; planning its fetch and completion took longer than running
+ * them, about a third of the database's work a post at mail-in. Past PREPARED_MAX texts (never
+ * seen), the rest run unnamed.
+ */
+const PREPARED_MAX = 64;
+const preparedNames = new Map<string, string>();
+function statement(text: string, values?: unknown[]): pg.QueryConfig {
+  if (!values?.length) return { text };
+  let name = preparedNames.get(text);
+  if (!name && preparedNames.size < PREPARED_MAX) {
+    name = `pgboss-${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    preparedNames.set(text, name);
+  }
+  return name ? { name, text, values } : { text, values };
+}
+
 function executor(db: Queryable) {
-  return { executeSql: (text: string, values?: unknown[]) => db.query(text, values as unknown[]) };
+  return { executeSql: (text: string, values?: unknown[]) => db.query(statement(text, values)) };
 }
 
 /**
@@ -196,19 +216,26 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
       await ensure(name);
       const ids: string[] = [];
       for (let i = 0; i < (o.concurrency ?? 1); i++) {
-        ids.push(
-          await boss.work(name, { batchSize: 1, pollingIntervalSeconds: pollSeconds, includeMetadata: true }, (jobs) =>
-            track(
-              (async () => {
-                // Fetched as the queue stops: not run now; failing it makes it retried soon (not after it expires).
-                if (stopping) throw new QueueError('The worker stopped before this job ran; it is retried.');
+        const me: { id?: string } = {};
+        me.id = await boss.work(name, { batchSize: 1, pollingIntervalSeconds: pollSeconds, includeMetadata: true }, (jobs) =>
+          track(
+            (async () => {
+              // Fetched as the queue stops: not run now; failing it makes it retried soon (not after it expires).
+              if (stopping) throw new QueueError('The worker stopped before this job ran; it is retried.');
+              try {
                 for (const job of jobs as Array<PgBoss.Job<object> & { retryCount?: number }>) {
                   await handler(job.data as never, { id: job.id, retryCount: job.retryCount ?? 0 });
                 }
-              })(),
-            ),
+              } finally {
+                // A worker that found a job asks again at once: there may be more. pg-boss would
+                // otherwise wait out the poll interval after every job, so jobs sent by another
+                // process (mail-in on its own) ran one per worker every POLL_SECONDS.
+                if (me.id && !stopping) boss.notifyWorker(me.id);
+              }
+            })(),
           ),
         );
+        ids.push(me.id);
       }
       workersByName.set(name, [...(workersByName.get(name) ?? []), ...ids]);
     },

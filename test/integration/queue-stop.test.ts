@@ -27,7 +27,9 @@ function slowPool(url: string, ms: number) {
   (pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
     state.running++;
     try {
-      if (state.hold && /skip locked/i.test(String(args[0]))) {
+      // (a statement comes as its text, or as { name, text, values } when it is a named one)
+      const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown } | undefined)?.text ?? '');
+      if (state.hold && /skip locked/i.test(text)) {
         state.held++;
         await released;
       }

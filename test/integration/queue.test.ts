@@ -94,6 +94,25 @@ describe('job queue and queued mail', () => {
     }
   });
 
+  test('a worker that found a job asks again at once: jobs sent by another process are not run one per poll', async () => {
+    // Sent through the platform's queue (another queue object, as another process would), then a
+    // worker that polls once an hour starts: its first look finds one job; all five run only if
+    // it asks again after each.
+    for (let n = 1; n <= 5; n++) await platform.queue.send('test.drained', { n });
+    const queue = await openQueue(platform.db.pool, { worker: true, pollSeconds: 3600 });
+    try {
+      const ran: number[] = [];
+      await queue.work<{ n: number }>('test.drained', async ({ n }) => void ran.push(n));
+      for (let i = 0; i < 500 && ran.length < 5; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(
+        ran.sort((a, b) => a - b),
+        [1, 2, 3, 4, 5],
+      );
+    } finally {
+      await queue.stop();
+    }
+  });
+
   test('a keyed mail is sent once, however often it is queued', async () => {
     const mail = { to: 'once@agency.gov', subject: 'Reminder', text: 'Hello' };
     assert.equal(await queueMail(platform.db.pool, platform.queue, mail, { key: 'test:once' }), true);
