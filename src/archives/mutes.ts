@@ -36,10 +36,11 @@ export async function threadMutesReady(pool: pg.Pool, listId: number): Promise<b
 
 /** The members who muted the thread of this post (fan-out leaves them out). */
 export async function membersMutingPost(pool: pg.Pool, postId: number): Promise<number[]> {
-  const { rows: post } = await pool.query<{ list_id: number }>(
-    'select p.list_id from posts p where p.id = $1 and exists (select 1 from thread_mutes tm where tm.list_id = p.list_id)',
-    [postId],
-  );
+  const { rows: post } = await pool.query<{ list_id: number }>({
+    name: 'post-has-mutes',
+    text: 'select p.list_id from posts p where p.id = $1 and exists (select 1 from thread_mutes tm where tm.list_id = p.list_id)',
+    values: [postId],
+  });
   if (!post[0]) return [];
   await archiveListSettled(pool, Number(post[0].list_id));
   const { rows } = await pool.query<{ member_id: number }>(

@@ -128,11 +128,12 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   async function prepared(postId: number): Promise<PreparedPost | undefined> {
     const cached = posts.get(postId);
     if (cached) return cached;
-    const { rows } = await o.pool.query<{ decorated: Buffer; number: number; local_part: string; raw: Buffer | null; auth: SenderAuthentication | null }>(
-      `select p.decorated, p.number, l.local_part, ${o.arc ? `p.raw, i.rule_hits->'auth' as auth` : 'null as raw, null as auth'}
+    const { rows } = await o.pool.query<{ decorated: Buffer; number: number; local_part: string; raw: Buffer | null; auth: SenderAuthentication | null }>({
+      name: o.arc ? 'delivery-post-arc' : 'delivery-post',
+      text: `select p.decorated, p.number, l.local_part, ${o.arc ? `p.raw, i.rule_hits->'auth' as auth` : 'null as raw, null as auth'}
          from posts p join lists l on l.id = p.list_id left join incoming_messages i on i.id = p.incoming_id where p.id = $1`,
-      [postId],
-    );
+      values: [postId],
+    });
     if (!rows[0]) return undefined;
     const p = {
       id: postId,

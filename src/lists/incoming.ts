@@ -79,12 +79,11 @@ export async function processIncoming(ctx: ListContext, id: number): Promise<voi
     return;
   }
   const { parsed, headers, from } = await parseIncoming(row.raw);
-  await ctx.pool.query('update incoming_messages set message_id = $2, from_address = $3, subject = $4 where id = $1', [
-    id,
-    parsed.messageId?.replace(/\0/g, '') ?? null,
-    from?.replace(/\0/g, '') ?? null,
-    (parsed.subject ?? '').replace(/\0/g, '').slice(0, 500),
-  ]);
+  await ctx.pool.query({
+    name: 'incoming-parsed',
+    text: 'update incoming_messages set message_id = $2, from_address = $3, subject = $4 where id = $1',
+    values: [id, parsed.messageId?.replace(/\0/g, '') ?? null, from?.replace(/\0/g, '') ?? null, (parsed.subject ?? '').replace(/\0/g, '').slice(0, 500)],
+  });
   switch (row.address_kind) {
     case 'post':
       return handlePost(ctx, list, row, parsed, headers, from);
@@ -123,10 +122,11 @@ export async function setAsideUnprocessable(ctx: ListContext, id: number, err: E
 }
 
 async function finish(db: Queryable, id: number, status: string, reason: string | null, extra: { hits?: unknown; postId?: number } = {}): Promise<void> {
-  await db.query(
-    `update incoming_messages set status = $2, decision_reason = $3, rule_hits = coalesce($4, rule_hits), post_id = $5, processed_at = now() where id = $1`,
-    [id, status, reason, extra.hits === undefined ? null : JSON.stringify(extra.hits), extra.postId ?? null],
-  );
+  await db.query({
+    name: 'incoming-finish',
+    text: `update incoming_messages set status = $2, decision_reason = $3, rule_hits = coalesce($4, rule_hits), post_id = $5, processed_at = now() where id = $1`,
+    values: [id, status, reason, extra.hits === undefined ? null : JSON.stringify(extra.hits), extra.postId ?? null],
+  });
 }
 
 /** Queue an automatic answer unless the message was automatic or the address had its share today. */
@@ -150,13 +150,14 @@ async function reply(
  * not count, so its resent copy can get through.
  */
 async function isRepeatedMessageId(db: Queryable, listId: number, incomingId: number, messageId: string): Promise<boolean> {
-  const { rows } = await db.query(
-    `select 1 from posts where list_id = $1 and message_id = $2
+  const { rows } = await db.query({
+    name: 'incoming-repeated-message-id',
+    text: `select 1 from posts where list_id = $1 and message_id = $2
      union all
      select 1 from incoming_messages where list_id = $1 and message_id = $2 and id < $3 and address_kind = 'post' and status <> 'failed'
      limit 1`,
-    [listId, messageId, incomingId],
-  );
+    values: [listId, messageId, incomingId],
+  });
   return rows.length > 0;
 }
 
@@ -202,7 +203,7 @@ async function handlePost(
   const ref = listRef(ctx, list);
   const subject = parsed.subject ?? '';
   await inTransaction(ctx.pool, async (tx) => {
-    const locked = await tx.query(`select status from incoming_messages where id = $1 for update`, [row.id]);
+    const locked = await tx.query({ name: 'incoming-lock', text: 'select status from incoming_messages where id = $1 for update', values: [row.id] });
     if (locked.rows[0]?.status !== 'received') return;
     if (chain.outcome === 'accept') {
       const { postId } = await acceptPost(tx, ctx, list, acceptedMessage(ctx, row, parsed, from!, member?.id ?? null, auth));

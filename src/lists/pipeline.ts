@@ -53,10 +53,11 @@ function footerText(list: List, links: ReturnType<typeof listLinks>, number: num
 }
 
 export async function acceptPost(tx: Queryable, ctx: ListContext, list: List, m: AcceptedMessage): Promise<{ postId: number; number: number }> {
-  const { rows } = await tx.query<{ post_count: number }>(
-    'update lists set post_count = post_count + 1, updated_at = now() where id = $1 returning post_count',
-    [list.id],
-  );
+  const { rows } = await tx.query<{ post_count: number }>({
+    name: 'post-number',
+    text: 'update lists set post_count = post_count + 1, updated_at = now() where id = $1 returning post_count',
+    values: [list.id],
+  });
   const number = rows[0]!.post_count;
   const links = listLinks(ctx, list);
   const decorated = decoratePost(m.raw, {
@@ -72,10 +73,11 @@ export async function acceptPost(tx: Queryable, ctx: ListContext, list: List, m:
     loopTag: links.addresses.post,
     requestAddress: links.addresses.request,
   });
-  const post = await tx.query<{ id: number }>(
-    `insert into posts (list_id, number, incoming_id, message_id, in_reply_to, refs, subject, from_address, from_name, member_id, sent_at, raw, decorated, size)
+  const post = await tx.query<{ id: number }>({
+    name: 'post-insert',
+    text: `insert into posts (list_id, number, incoming_id, message_id, in_reply_to, refs, subject, from_address, from_name, member_id, sent_at, raw, decorated, size)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id`,
-    [
+    values: [
       list.id,
       number,
       m.incomingId,
@@ -91,7 +93,7 @@ export async function acceptPost(tx: Queryable, ctx: ListContext, list: List, m:
       decorated,
       m.raw.length,
     ],
-  );
+  });
   const postId = post.rows[0]!.id;
   await ctx.queue.send(PLAN_JOB, { postId }, { db: tx, retryLimit: 20, retryDelay: 10, expireInSeconds: 120 });
   return { postId, number };

@@ -14,10 +14,11 @@ const GROUP_LIST = '(select id from lists where group_id = $1)';
 
 /** How a member takes a community's list (each message when they never chose). */
 export async function communityDelivery(db: Queryable, communityId: number, memberId: number): Promise<ListDelivery> {
-  const { rows } = await db.query<{ delivery_mode: ListDelivery | null }>(
-    `select delivery_mode from list_subscriptions where list_id = ${COMMUNITY_LIST} and member_id = $2`,
-    [communityId, memberId],
-  );
+  const { rows } = await db.query<{ delivery_mode: ListDelivery | null }>({
+    name: 'community-delivery',
+    text: `select delivery_mode from list_subscriptions where list_id = ${COMMUNITY_LIST} and member_id = $2`,
+    values: [communityId, memberId],
+  });
   return rows[0]?.delivery_mode ?? 'each';
 }
 

@@ -122,10 +122,11 @@ export async function membershipIn(
   communityId: number,
   opts: { lock?: boolean } = {},
 ): Promise<{ status: MembershipStatus; role: Role; deliveryMode: DeliveryMode } | undefined> {
-  const { rows } = await db.query(`select status, role from memberships where member_id = $1 and community_id = $2${opts.lock ? ' for update' : ''}`, [
-    memberId,
-    communityId,
-  ]);
+  const { rows } = await db.query({
+    name: opts.lock ? 'membership-standing-lock' : 'membership-standing',
+    text: `select status, role from memberships where member_id = $1 and community_id = $2${opts.lock ? ' for update' : ''}`,
+    values: [memberId, communityId],
+  });
   const r = rows[0];
   return r ? { status: r.status, role: r.role, deliveryMode: await communityDelivery(db, communityId, memberId) } : undefined;
 }
