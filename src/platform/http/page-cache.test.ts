@@ -31,10 +31,33 @@ async function app(opts: { seconds?: number } = {}) {
       .send(page(`missing ${++renders}`)),
   );
   a.get('/json', { config: { pageCache: true } }, async () => ({ n: ++renders }));
+  // a page whose render waits until the test lets it finish, and that can be taken away
+  let gate: Promise<void> = Promise.resolve();
+  let gone = false;
+  a.get('/slow', { config: { pageCache: true } }, async (req, reply) => {
+    const n = ++renders;
+    await gate;
+    return reply
+      .code(gone ? 404 : 200)
+      .type('text/html; charset=utf-8')
+      .send(page(`${gone ? 'gone' : 'slow'} ${n}`));
+  });
   a.post('/change', async () => ({ ok: true }));
   a.post('/refused', async (req, reply) => reply.code(403).send({ ok: false }));
   await a.ready();
-  return { a, cache, tick: (ms: number) => (clock += ms), renders: () => renders };
+  return {
+    a,
+    cache,
+    tick: (ms: number) => (clock += ms),
+    renders: () => renders,
+    /** Renders of /slow wait until the returned function is called. */
+    hold: () => {
+      let open!: () => void;
+      gate = new Promise((r) => (open = r));
+      return open;
+    },
+    takeAway: () => (gone = true),
+  };
 }
 
 test('a public page is rendered once for many signed-out visitors, says its age, and is made again when too old', async () => {
@@ -53,6 +76,73 @@ test('a public page is rendered once for many signed-out visitors, says its age,
   assert.equal(third.headers.age, undefined);
   // the query is part of the address: another page
   await t.a.inject('/kept?page=2');
+  assert.equal(t.renders(), 3);
+});
+
+test('a page too old is made again by one request while the others get the old one (no stampede), at most twice the time old', async () => {
+  const t = await app();
+  await t.a.inject('/slow');
+  t.tick(5000);
+  const open = t.hold();
+  // (should the others wait for the render, as they did, this lets them finish and fail below)
+  const safety = setTimeout(open, 1000);
+  // (inject starts a request when awaited: Promise.resolve does that)
+  const refreshing = Promise.resolve(t.a.inject('/slow'));
+  while (t.renders() < 2) await new Promise((r) => setImmediate(r));
+  // the others, while the one render is under way: the old page, with its true age
+  const others = await Promise.all([1, 2, 3].map(() => t.a.inject('/slow')));
+  assert.deepEqual(
+    others.map((r) => [r.body, r.headers.age]),
+    others.map(() => ['<!doctype html><p>slow 1</p>', '5']),
+  );
+  assert.equal(t.renders(), 2, 'one render for four visitors');
+  clearTimeout(safety);
+  open();
+  assert.equal((await refreshing).body, '<!doctype html><p>slow 2</p>');
+  assert.equal((await t.a.inject('/slow')).headers.age, '0', 'the new page is kept');
+  assert.equal(t.renders(), 2);
+
+  // a render that never finishes does not keep the old page forever: past twice the time (or
+  // when its maker has taken 2 s), a new one
+  t.tick(5000);
+  t.hold();
+  void Promise.resolve(t.a.inject('/slow'));
+  while (t.renders() < 3) await new Promise((r) => setImmediate(r));
+  t.tick(1500);
+  assert.equal((await t.a.inject('/slow')).headers.age, '6', 'while it is being made: the old one');
+  t.tick(3500);
+  const fresh = t.a.inject('/slow');
+  t.hold()();
+  assert.equal((await fresh).headers.age, undefined, 'ten seconds old: made again');
+  assert.equal(t.renders(), 4);
+});
+
+test('a page not kept yet is made once for visitors arriving together; the others wait for it', async () => {
+  const t = await app();
+  const open = t.hold();
+  const safety = setTimeout(open, 1000);
+  const first = Promise.resolve(t.a.inject('/slow'));
+  while (t.renders() < 1) await new Promise((r) => setImmediate(r));
+  const others = [1, 2, 3].map(() => Promise.resolve(t.a.inject('/slow')));
+  // the CSRF cookie alone: may be served a kept page, so it waits too
+  others.push(Promise.resolve(t.a.inject({ url: '/slow', headers: { cookie: 'sg_csrf=abc' } })));
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  assert.equal(t.renders(), 1, 'the others wait for the one being made');
+  clearTimeout(safety);
+  open();
+  assert.equal((await first).body, '<!doctype html><p>slow 1</p>');
+  for (const r of await Promise.all(others)) assert.deepEqual([r.body, r.headers.age], ['<!doctype html><p>slow 1</p>', '0']);
+  assert.equal(t.renders(), 1);
+});
+
+test('a page that is gone when made again is not served old', async () => {
+  const t = await app();
+  await t.a.inject('/slow');
+  t.tick(5000);
+  t.takeAway();
+  assert.equal((await t.a.inject('/slow')).statusCode, 404);
+  const next = await t.a.inject('/slow');
+  assert.equal(next.statusCode, 404, 'the old 200 page was dropped');
   assert.equal(t.renders(), 3);
 });
 
@@ -88,7 +178,7 @@ test('only routes that ask, 200 HTML answers, and answers that set no cookie are
   const other = await t.a.inject('/kept?x=1');
   assert.equal(t.renders(), before + 1, 'the page made with a cookie was not kept');
   assert.equal(other.headers.age, undefined);
-  assert.deepEqual(t.cache.routes(), ['/kept', '/form', '/missing', '/json']);
+  assert.deepEqual(t.cache.routes(), ['/kept', '/form', '/missing', '/json', '/slow']);
 });
 
 test('a change through this process empties it; a refused one does not; 0 seconds turns it off', async () => {

@@ -16,7 +16,10 @@
  *   another, and signed-in members always get a fresh page.
  * - Any change through this process (a POST, PUT, PATCH or DELETE that succeeded) empties it, so a
  *   person sees their change on their next page. Changes made elsewhere (the worker, another web
- *   process, the CLI) show within PAGE_CACHE_SECONDS; each kept page says its age in `Age`.
+ *   process, the CLI) show within PAGE_CACHE_SECONDS and the time of one render: a page too old
+ *   is made again by the first request after, while the others get the old one meanwhile (no
+ *   stampede of renders), and none is served older than twice PAGE_CACHE_SECONDS. Each kept page
+ *   says its age in `Age`. A page that is no longer 200 HTML when made again is dropped.
  * - Bounded: at most MAX_ENTRIES pages and MAX_BYTES bytes, the least recently used go first.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -41,6 +44,16 @@ interface Entry {
   bytes: number;
   at: number;
 }
+
+interface Making {
+  by: FastifyRequest;
+  at: number;
+  done: Promise<void>;
+  finish: () => void;
+}
+
+/** How long a visitor waits for a page another request is making before making one of their own. */
+const MAKING_WAIT_MS = 2000;
 
 export interface PageCache {
   /** Pages kept now (for tests and the status page). */
@@ -80,6 +93,7 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
   const now = opts.now ?? Date.now;
   const ttl = opts.seconds * 1000;
   const served = new WeakSet<FastifyRequest>();
+  const kept = new WeakSet<FastifyRequest>();
   const values = new Map<string, { at: number; value: Promise<unknown> }>();
   const clear = () => {
     entries.clear();
@@ -112,15 +126,48 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
   app.decorate('pageCache', cache);
   if (ttl <= 0) return cache;
 
+  /** The page being made now, per address, by one request whose answer may be kept. */
+  const making = new Map<string, Making>();
+  const startMaking = (req: FastifyRequest) => {
+    let finish!: () => void;
+    const done = new Promise<void>((r) => (finish = r));
+    making.set(req.url, { by: req, at: now(), done, finish });
+  };
+  /** The page being made for this address, unless its maker has taken too long (then it is none). */
+  const beingMade = (url: string) => {
+    const m = making.get(url);
+    return m && now() - m.at < MAKING_WAIT_MS ? m : undefined;
+  };
+
   app.addHook('onRequest', async (req, reply) => {
     if (req.method !== 'GET' || !req.routeOptions.config.pageCache || !onlyNeutralCookies(req, neutral)) return;
-    const e = entries.get(req.url);
-    if (!e) return;
-    const age = now() - e.at;
-    if (age >= ttl) {
+    // Only a request with no cookie makes a page that may be kept; one with the CSRF cookie may
+    // be served a kept page but gets one of its own otherwise.
+    const mayMake = req.headers.cookie === undefined;
+    let e = entries.get(req.url);
+    if (e && now() - e.at >= 2 * ttl) {
       drop(req.url);
+      e = undefined;
+    }
+    if (!e) {
+      // None kept: when another request is making it, wait for that one (at most MAKING_WAIT_MS)
+      // rather than make it again: 64 visitors arriving at once cost one render, not 64 at once.
+      const m = beingMade(req.url);
+      if (!m) {
+        if (mayMake) startMaking(req);
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([m.done, new Promise<void>((r) => (timer = setTimeout(r, MAKING_WAIT_MS)))]);
+      clearTimeout(timer);
+      e = entries.get(req.url);
+      if (!e) return;
+    } else if (now() - e.at >= ttl && !beingMade(req.url) && mayMake) {
+      // Too old: this request makes it again, and everyone else gets this one until it is done.
+      startMaking(req);
       return;
     }
+    const age = now() - e.at;
     // most recently used last: the first entries are the ones to evict
     entries.delete(req.url);
     entries.set(req.url, e);
@@ -144,6 +191,7 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
     if (size > MAX_BYTES / 16) return payload;
     drop(req.url);
     entries.set(req.url, { body: payload, type, bytes: size, at: now() });
+    kept.add(req);
     bytes += size;
     for (const key of entries.keys()) {
       if (entries.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break;
@@ -153,6 +201,13 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
   });
 
   app.addHook('onResponse', async (req, reply) => {
+    const m = making.get(req.url);
+    if (m?.by === req) {
+      making.delete(req.url);
+      // A page made again and not kept (now a 404, say): the old one must not be served on.
+      if (!kept.has(req)) drop(req.url);
+      m.finish();
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS' && reply.statusCode < 400) clear();
   });
   return cache;
