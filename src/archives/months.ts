@@ -1,6 +1,6 @@
 /** Calendar months and date ranges of an archive, in the list's time zone (stored times are UTC). */
 import { DateTime } from 'luxon';
-import { zoneAbbreviation } from '../platform/time.ts';
+import { rememberedFormat, zoneAbbreviation } from '../platform/time.ts';
 
 export class DateRangeError extends Error {
   readonly code = 'BAD_DATE_RANGE';
@@ -46,15 +46,18 @@ export function dayRange(from: string | undefined, to: string | undefined, zone:
 
 /** "2019-04" for a time, in the list's zone. */
 export function monthOf(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat('yyyy-LL');
+  return rememberedFormat(`mo|${at.getTime()}|${zone}`, () => DateTime.fromJSDate(at, { zone }).toFormat('yyyy-LL'));
 }
 
+/** "2019-04" → "April 2019". */
 export function monthTitle(month: string): string {
-  return DateTime.fromFormat(month, 'yyyy-LL', { locale: 'en-US' }).toFormat('LLLL yyyy');
+  return rememberedFormat(`mt|${month}`, () => DateTime.fromFormat(month, 'yyyy-LL', { locale: 'en-US' }).toFormat('LLLL yyyy'));
 }
 
 /** A time for people: "Apr 28, 2019, 8:00 PM EDT" in the list's zone. */
 export function showTime(at: Date, zone: string): string {
-  const d = DateTime.fromJSDate(at, { zone }).setLocale('en-US');
-  return `${d.toFormat('LLL d, yyyy, h:mm a')} ${zoneAbbreviation(d)}`;
+  return rememberedFormat(`st|${at.getTime()}|${zone}`, () => {
+    const d = DateTime.fromJSDate(at, { zone }).setLocale('en-US');
+    return `${d.toFormat('LLL d, yyyy, h:mm a')} ${zoneAbbreviation(d)}`;
+  });
 }

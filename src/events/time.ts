@@ -1,23 +1,6 @@
 /** Event times for people: in the event's zone and the viewer's, with the zone's abbreviation. */
 import { DateTime } from 'luxon';
-import { zoneAbbreviation } from '../platform/time.ts';
-
-/**
- * Formatted times, remembered: the event lists format the same sessions for every request, and
- * luxon's formatting (zone offsets, names) was the largest part of making those pages. Bounded:
- * when full, it starts again.
- */
-const formatted = new Map<string, string>();
-const MAX_FORMATTED = 20_000;
-function remembered(key: string, format: () => string): string {
-  let text = formatted.get(key);
-  if (text === undefined) {
-    if (formatted.size >= MAX_FORMATTED) formatted.clear();
-    text = format();
-    formatted.set(key, text);
-  }
-  return text;
-}
+import { rememberedFormat as remembered, zoneAbbreviation } from '../platform/time.ts';
 
 /** "Wednesday, November 4, 2026, 2:00 – 3:00 PM EST" (the end date is written when it differs). */
 export function formatWhen(start: Date, end: Date, zone: string): string {
@@ -43,11 +26,11 @@ export function formatShort(start: Date, zone: string): string {
 
 /** "2:00 PM" */
 export function formatClock(d: Date, zone: string): string {
-  return DateTime.fromJSDate(d, { zone }).toFormat('h:mm a');
+  return remembered(`c|${d.getTime()}|${zone}`, () => DateTime.fromJSDate(d, { zone }).toFormat('h:mm a'));
 }
 
 export function zoneName(zone: string, at: Date): string {
-  return zoneAbbreviation(DateTime.fromJSDate(at, { zone }), 'long');
+  return remembered(`z|${at.getTime()}|${zone}`, () => zoneAbbreviation(DateTime.fromJSDate(at, { zone }), 'long'));
 }
 
 export function isValidZone(zone: string): boolean {

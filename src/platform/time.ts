@@ -20,3 +20,21 @@ export function zoneAbbreviation(d: DateTime, style: 'short' | 'long' = 'short')
   }
   return name;
 }
+
+/**
+ * Formatted times, remembered: pages format the same times (event sessions, archive posts,
+ * months) for every request, and luxon's formatting (zone offsets, names, token parsing) was the
+ * largest part of making those pages. `key` must hold everything the text depends on. Bounded:
+ * when full, it starts again.
+ */
+const formatted = new Map<string, string>();
+const MAX_FORMATTED = 20_000;
+export function rememberedFormat(key: string, format: () => string): string {
+  let text = formatted.get(key);
+  if (text === undefined) {
+    if (formatted.size >= MAX_FORMATTED) formatted.clear();
+    text = format();
+    formatted.set(key, text);
+  }
+  return text;
+}

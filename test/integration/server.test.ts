@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
+import { createSession } from '../../src/membership/sessions.ts';
 import { freshServerDatabase, NO_SERVER, removeDir, tempDir, testConfig } from '../helpers.ts';
 
 interface Backend {
@@ -172,6 +173,30 @@ for (const backend of backends) {
       assert.equal((await get('/assets/uswds/img/us_flag_small.png')).status, 200);
       assert.equal((await get('/assets/site/site.css')).status, 200);
       assert.equal((await get('/assets/site/noscript.css')).status, 200);
+    });
+
+    test('a signed-in browser fetching assets or /healthz costs no session query; a page does', async () => {
+      const pool = platform.db.pool;
+      const id = Number((await pool.query(`insert into members (email, name) values ('asset.reader@gsa.gov', 'Asset Reader') returning id`)).rows[0].id);
+      const cookie = `sg_session=${await createSession(pool, id, { days: 1 })}`;
+      // The session query moves last_seen_at when it is over a minute old: it shows whether it ran.
+      const seen = async () => {
+        await pool.query(`update sessions set last_seen_at = now() - interval '2 minutes' where member_id = $1`, [id]);
+        return async () =>
+          (await pool.query<{ moved: boolean }>(`select last_seen_at > now() - interval '1 minute' as moved from sessions where member_id = $1`, [id])).rows[0]!
+            .moved;
+      };
+      for (const asset of ['/assets/uswds/css/uswds.min.css', '/assets/site/site.css', '/assets/uswds/img/us_flag_small.png', '/healthz']) {
+        const moved = await seen();
+        const res = await get(asset, { headers: { cookie } });
+        assert.equal(res.status, 200, asset);
+        await res.arrayBuffer();
+        assert.equal(await moved(), false, `${asset} read no session`);
+      }
+      const moved = await seen();
+      const page = await get('/communities', { headers: { cookie } });
+      assert.match(await page.text(), /Sign out|Your account|account/i);
+      assert.equal(await moved(), true, 'a page reads the session');
     });
 
     test('the API and its OpenAPI 3.1 document agree', async () => {

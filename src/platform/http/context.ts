@@ -36,6 +36,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** A query to read in the same round trip as the session, when the request has one (see Alongside). */
     alongside?: (req: FastifyRequest) => Alongside;
+    /**
+     * This route answers the same whoever asks and never looks at the viewer: the session is not
+     * read (no query). Static files get the same without saying it.
+     */
+    anonymous?: boolean;
   }
 }
 

@@ -162,7 +162,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // without taking it in (the cookie plugin's own onRequest hook, registered above, runs first;
   // the route and its params are known by then).
   const identifiers = features.flatMap((f) => (f.identify ? [f.identify] : []));
+  // A signed-in browser sends its cookie with every stylesheet, script, font and image, and
+  // monitors poll /healthz: none of them needs to know who asks, so none costs a session query.
+  const anonymous = (req: FastifyRequest) =>
+    req.routeOptions.config.anonymous === true || req.routeOptions.url?.startsWith(`${USWDS}/`) || req.routeOptions.url?.startsWith(`${SITE_ASSETS}/`);
   app.addHook('onRequest', async (req) => {
+    if (anonymous(req)) return;
     const alongside = req.routeOptions.config.alongside?.(req);
     for (const identify of identifiers) {
       req.viewer = await identify(ctx, req, alongside);
