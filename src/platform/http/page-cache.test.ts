@@ -135,6 +135,19 @@ test('a page not kept yet is made once for visitors arriving together; the other
   assert.equal(t.renders(), 1);
 });
 
+test('a page begun before a change through this process is not kept', async () => {
+  const t = await app();
+  const open = t.hold();
+  const early = Promise.resolve(t.a.inject('/slow'));
+  while (t.renders() < 1) await new Promise((r) => setImmediate(r));
+  await t.a.inject({ method: 'POST', url: '/change' });
+  open();
+  await early;
+  const next = await t.a.inject('/slow');
+  assert.equal(next.headers.age, undefined, 'made again after the change');
+  assert.equal(t.renders(), 2);
+});
+
 test('a page that is gone when made again is not served old', async () => {
   const t = await app();
   await t.a.inject('/slow');

@@ -14,8 +14,8 @@
  *   are served from it: a session, a chosen time zone or any cookie not known to change nothing
  *   gets a page made for it. Nothing made for one person reaches
  *   another, and signed-in members always get a fresh page.
- * - Any change through this process (a POST, PUT, PATCH or DELETE that succeeded) empties it, so a
- *   person sees their change on their next page. Changes made elsewhere (the worker, another web
+ * - Any change through this process (a POST, PUT, PATCH or DELETE that succeeded) empties it, and a
+ *   page begun before it is not kept, so a person sees their change on their next page. Changes made elsewhere (the worker, another web
  *   process, the CLI) show within PAGE_CACHE_SECONDS and the time of one render: a page too old
  *   is made again by the first request after, while the others get the old one meanwhile (no
  *   stampede of renders), and none is served older than twice PAGE_CACHE_SECONDS. Each kept page
@@ -95,10 +95,14 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
   const served = new WeakSet<FastifyRequest>();
   const kept = new WeakSet<FastifyRequest>();
   const values = new Map<string, { at: number; value: Promise<unknown> }>();
+  /** Counts the changes that emptied the cache: a page begun before one is not kept. */
+  let generation = 0;
+  const begunIn = new WeakMap<FastifyRequest, number>();
   const clear = () => {
     entries.clear();
     values.clear();
     bytes = 0;
+    generation++;
   };
   const recent = <T>(key: string, load: () => Promise<T>): Promise<T> => {
     if (ttl <= 0) return load();
@@ -144,6 +148,7 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
     // Only a request with no cookie makes a page that may be kept; one with the CSRF cookie may
     // be served a kept page but gets one of its own otherwise.
     const mayMake = req.headers.cookie === undefined;
+    if (mayMake) begunIn.set(req, generation);
     let e = entries.get(req.url);
     if (e && now() - e.at >= 2 * ttl) {
       drop(req.url);
@@ -185,6 +190,8 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
     // something of theirs without setting a cookie (a form token from their CSRF cookie).
     if (reply.statusCode !== 200 || typeof payload !== 'string' || req.viewer || req.headers.cookie !== undefined) return payload;
     if (reply.getHeader('set-cookie') !== undefined) return payload;
+    // made from what was there before a change through this process: not kept
+    if (begunIn.get(req) !== generation) return payload;
     const type = String(reply.getHeader('content-type') ?? '');
     if (!type.startsWith('text/html')) return payload;
     const size = Buffer.byteLength(payload) + req.url.length;
