@@ -1,7 +1,8 @@
 /**
  * Pages benchmark: how many requests a second each public page serves, and its 99th percentile
  * latency, at 64 connections (wrk, 2 threads, 6 s a page), against the same server's /healthz
- * measured in the same run; signed-in pages the same way with a member's session cookie; and,
+ * measured in the same run; signed-in pages the same way with a member's session cookie (and the
+ * CSRF cookie their first page gave them, as a browser sends it back); and,
  * when nginx is installed, nginx serving the same bytes. Ends with the idle memory (PSS) of a
  * whole install: the program and its built-in PostgreSQL.
  * Targets (issue 22): public pages ≥ 0.5 of /healthz's rate with p99 ≤ 30 ms; signed-in pages
@@ -68,8 +69,8 @@ function wrk(url: string, headers: string[] = [], pid?: number): Figure {
   return f.figure;
 }
 
-function wrkRun(url: string, headers: string[]): { figure: Figure; out: string } {
-  const r = spawnSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', ...headers.flatMap((h) => ['-H', h]), url], { encoding: 'utf8' });
+function wrkRun(url: string, headers: string[], seconds = SECONDS): { figure: Figure; out: string } {
+  const r = spawnSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...headers.flatMap((h) => ['-H', h]), url], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`wrk failed on ${url}: ${r.stderr}`);
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
   const m = /^\s+99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(r.stdout);
@@ -196,8 +197,14 @@ async function main() {
     if (AGAINST) other = await startServe(serveEnv, 300_000, [], path.resolve(AGAINST, 'bin/socialgov.js'));
     const member = (await db.query<{ id: number }>(`select id from members where email = 'bench.member@gsa.gov'`)).rows[0]!;
     const raw = await createSession(db, member.id, { days: 30 });
-    const cookie = `Cookie: ${SESSION_COOKIE}=${raw}`;
     const base = serve.url;
+    // A member browsing: once a page with a form (their account page) gave the browser its CSRF
+    // cookie, it sends it back, and later pages do not make a new one each.
+    const first = await fetch(`${base}/account`, { headers: { cookie: `${SESSION_COOKIE}=${raw}` } });
+    await first.arrayBuffer();
+    const csrf = first.headers.getSetCookie().find((c) => c.startsWith('sg_csrf='))?.split(';')[0];
+    if (!csrf) throw new Error('The account page set no CSRF cookie (sg_csrf): the benchmark cannot browse as a member would.');
+    const cookie = `Cookie: ${SESSION_COOKIE}=${raw}; ${csrf}`;
     const paths = (await samplePaths(db)).filter((p) => !ONLY || ONLY.some((o) => p.includes(o)));
     for (const p of paths) {
       for (const b of other ? [base, other.url] : [base]) {
@@ -206,6 +213,14 @@ async function main() {
         await res.arrayBuffer();
       }
     }
+    // Warm up first (discarded): the first seconds under load of a new process (code compiled
+    // and optimized, pools filled) made the reference, measured first, look slow, and every
+    // ratio to it look better than it is.
+    process.stdout.write('\nwarming up (2 s of /healthz, 1 s of each page and side, not counted) ...');
+    wrkRun(`${base}/healthz`, [], 2);
+    for (const p of paths) for (const who of WHO ? [WHO] : ['public', 'member']) wrkRun(base + p, who === 'member' ? [cookie] : [], 1);
+    if (other) wrkRun(`${other.url}/healthz`, [], 2);
+    console.log(' done');
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s a page; rate as a share of /healthz in the same run`);
     const pid = serve.child.pid!;
     const otherPid = other?.child.pid;

@@ -12,7 +12,6 @@ import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
@@ -24,6 +23,7 @@ import { SITE_ASSETS, USWDS, type Site } from '../../web/layout.tsx';
 import { healthRoutes } from './health.ts';
 import { redactUrl } from './log-redaction.ts';
 import { installPageCache } from './page-cache.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 import { installInputGuard, NulInFormError } from './input-guard.ts';
 import { ApiError } from './schemas.ts';
 import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from './context.ts';
@@ -122,7 +122,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     req.log.info({ method: req.method, url: redactUrl(req.url, req.routeOptions.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
-  await app.register(helmet, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
