@@ -202,7 +202,10 @@ async function main() {
     // cookie, it sends it back, and later pages do not make a new one each.
     const first = await fetch(`${base}/account`, { headers: { cookie: `${SESSION_COOKIE}=${raw}` } });
     await first.arrayBuffer();
-    const csrf = first.headers.getSetCookie().find((c) => c.startsWith('sg_csrf='))?.split(';')[0];
+    const csrf = first.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('sg_csrf='))
+      ?.split(';')[0];
     if (!csrf) throw new Error('The account page set no CSRF cookie (sg_csrf): the benchmark cannot browse as a member would.');
     const cookie = `Cookie: ${SESSION_COOKIE}=${raw}; ${csrf}`;
     const paths = (await samplePaths(db)).filter((p) => !ONLY || ONLY.some((o) => p.includes(o)));

@@ -16,9 +16,13 @@ const Ready = Type.Object({
 export function healthRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
-    api.get('/healthz', { config: { anonymous: true }, schema: { operationId: 'health', tags: ['health'], summary: 'The process is up', response: { 200: Health } } }, async () => ({
-      status: 'ok' as const,
-    }));
+    api.get(
+      '/healthz',
+      { config: { anonymous: true }, schema: { operationId: 'health', tags: ['health'], summary: 'The process is up', response: { 200: Health } } },
+      async () => ({
+        status: 'ok' as const,
+      }),
+    );
     api.get(
       '/readyz',
       {
