@@ -17,7 +17,8 @@ function clientEnv(url: string): NodeJS.ProcessEnv {
   const u = new URL(url);
   return {
     ...cliIo().env,
-    PGHOST: u.hostname,
+    // postgres://user@localhost/db?host=/var/run/postgresql names a Unix socket's folder
+    PGHOST: u.searchParams.get('host') || u.hostname,
     PGPORT: u.port || '5432',
     PGUSER: decodeURIComponent(u.username) || cliIo().env.PGUSER || 'postgres',
     PGPASSWORD: decodeURIComponent(u.password),

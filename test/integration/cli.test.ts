@@ -228,6 +228,21 @@ describe('socialgov CLI', { skip: NO_SERVER }, () => {
     assert.match(dflt.stdout, new RegExp(`Backup written: ${dir}/backups/socialgov-\\d{8}-\\d{6}\\.dump`));
   });
 
+  const SOCKET_DIR = '/var/run/postgresql';
+  test(
+    'backup through a Unix socket named in DATABASE_URL (?host=): the client tools use it too',
+    { skip: existsSync(path.join(SOCKET_DIR, '.s.PGSQL.5432')) ? false : `no PostgreSQL socket in ${SOCKET_DIR}` },
+    async () => {
+      const u = new URL(env.DATABASE_URL!);
+      // a host name that cannot be reached: only the socket can answer
+      const viaSocket = `postgres://${u.username || 'postgres'}@nowhere.invalid${u.pathname}?host=${encodeURIComponent(SOCKET_DIR)}`;
+      const file = path.join(dir, 'socket-backup.dump');
+      const b = await runCli(['db', 'backup', '-o', file], { ...env, DATABASE_URL: viaSocket });
+      assert.equal(b.code, 0, b.stderr);
+      assert.ok(existsSync(file));
+    },
+  );
+
   test('library import: a YAML alias bomb is a file:line error, not a stack trace', async () => {
     const bomb = [
       'a: &a ["x","x","x","x","x","x","x","x","x"]',

@@ -51,6 +51,12 @@ for (const backend of backends) {
       await cleanup?.();
     });
 
+    test('the embedded database is reached over its Unix socket (cheaper a query than TCP)', { skip: backend.name !== 'embedded PostgreSQL' }, async () => {
+      const r = await platform.db.pool.query<{ local: boolean }>('select inet_client_addr() is null as local');
+      assert.equal(r.rows[0]!.local, true);
+      assert.match(platform.db.where, /Unix socket/);
+    });
+
     test('health and readiness', async () => {
       assert.deepEqual(await (await get('/healthz')).json(), { status: 'ok' });
       const ready = await get('/readyz');

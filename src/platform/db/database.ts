@@ -55,9 +55,15 @@ export async function openDatabase(config: Config, progress: (line: string) => v
     return { pool, url: config.databaseUrl, where, close: () => pool.end() };
   }
   const server: EmbeddedServer = await startEmbedded(config.dataDir, config.embeddedPgPort, progress);
-  let pool: pg.Pool;
+  let pool: pg.Pool | undefined;
+  let over = `port ${server.port}`;
   try {
-    pool = await connectPool(server.url, `embedded PostgreSQL on port ${server.port}`);
+    // The server's Unix socket first (cheaper a query than TCP); TCP when it cannot be used.
+    if (server.socketUrl) {
+      pool = await connectPool(server.socketUrl, `embedded PostgreSQL's socket in ${config.dataDir}/pg`).catch(() => undefined);
+      if (pool) over = `port ${server.port}, Unix socket`;
+    }
+    pool ??= await connectPool(server.url, `embedded PostgreSQL on port ${server.port}`);
   } catch (err) {
     await server.stop();
     throw err;
@@ -65,7 +71,7 @@ export async function openDatabase(config: Config, progress: (line: string) => v
   return {
     pool,
     url: server.url,
-    where: `embedded PostgreSQL (${config.dataDir}/pg, port ${server.port})`,
+    where: `embedded PostgreSQL (${config.dataDir}/pg, ${over})`,
     async close() {
       await pool.end().catch(() => undefined);
       await server.stop();

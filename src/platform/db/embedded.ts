@@ -22,8 +22,14 @@ export class EmbeddedDatabaseError extends Error {
 }
 
 export interface EmbeddedServer {
-  /** Connection string for the `socialgov` database. */
+  /** Connection string for the `socialgov` database (TCP on 127.0.0.1: for the client tools too). */
   url: string;
+  /**
+   * The same database over the server's Unix socket in its folder, when the socket's path fits
+   * (108 bytes at most): a query costs less CPU than over TCP on 127.0.0.1, where each write
+   * carries the whole TCP stack of both ends. Undefined when the path is too long.
+   */
+  socketUrl?: string | undefined;
   port: number;
   /** True when this process started the server (and so stops it). */
   owned: boolean;
@@ -111,6 +117,15 @@ function readOrCreatePassword(dataDir: string): string {
 
 function urlFor(port: number, password: string): string {
   return `postgres://${DB_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DB_NAME}`;
+}
+
+/** Unix sockets' paths hold at most 107 bytes (and a NUL) on Linux. */
+const MAX_SOCKET_PATH = 107;
+
+/** urlFor over the server's socket in `pgDir` (its unix_socket_directories), when the path fits. */
+export function socketUrlFor(pgDir: string, port: number, password: string): string | undefined {
+  if (Buffer.byteLength(path.join(pgDir, `.s.PGSQL.${port}`)) > MAX_SOCKET_PATH) return undefined;
+  return `${urlFor(port, password)}?host=${encodeURIComponent(pgDir)}`;
 }
 
 async function waitForExit(pid: number, ms: number): Promise<boolean> {
@@ -209,7 +224,13 @@ export async function startEmbedded(dataDir: string, port: number, progress: (li
 
   const running = runningServer(pgDir);
   if (running) {
-    return { url: urlFor(running.port, password), port: running.port, owned: false, stop: async () => undefined };
+    return {
+      url: urlFor(running.port, password),
+      socketUrl: socketUrlFor(pgDir, running.port, password),
+      port: running.port,
+      owned: false,
+      stop: async () => undefined,
+    };
   }
 
   const bin = await binaries();
@@ -241,6 +262,7 @@ export async function startEmbedded(dataDir: string, port: number, progress: (li
   let stopping: Promise<void> | undefined;
   return {
     url,
+    socketUrl: socketUrlFor(pgDir, chosen, password),
     port: chosen,
     owned: true,
     stop() {
