@@ -14,6 +14,20 @@ export default tseslint.config(
     },
   },
   {
+    // After a click that sends a form the next page may not be there yet: isVisible() answers at
+    // once, so asserting on it raced the page on a busy machine. Wait with shown() (pages.ts).
+    files: ['test/browser/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='assert'] > AwaitExpression > CallExpression[callee.property.name='isVisible']",
+          message: 'isVisible() does not wait: use `await shown(locator)` from ./pages.ts (or assert it is hidden with isHidden after a wait).',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.{js,mjs}'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { axeViolations } from './pages.ts';
+import { axeViolations, shown } from './pages.ts';
 import { startCorpusArchive, type CorpusArchive } from '../archive-helpers.ts';
 import { coveringPages, evenSample, shapesOf } from '../archive-shapes.ts';
 import { NO_SHARED } from '../helpers.ts';
@@ -159,7 +159,7 @@ describe('the archive of real mail in Chromium', { skip: NO_CHROMIUM || NO_SHARE
     await page.getByLabel('Words').fill('"Theseus Cores"');
     await page.getByRole('button', { name: 'Search', exact: true }).last().click();
     assert.match(await page.locator('#results-heading').innerText(), /found/);
-    assert.ok(await page.locator('mark').first().isVisible());
+    await shown(page.locator('mark').first());
     visited.push([page.url(), 'search results']);
     await page.goto(`${archive.platform.url}/archives/social-media/search?from=ejkreinar`);
     assert.match(await page.locator('#results-heading').innerText(), /found/);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { axeViolations } from './pages.ts';
+import { axeViolations, shown } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { cookieSecret } from '../../src/platform/secret.ts';
@@ -104,7 +104,7 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.getByRole('link', { name: 'Bouncing addresses' }).click();
     assert.equal(await page.locator('h1').innerText(), 'Bouncing addresses in Social Media');
     assert.equal(await page.locator('h1').count(), 1);
-    assert.ok(await page.getByText('3 members have a bounce score; delivery is off for 1.').isVisible());
+    await shown(page.getByText('3 members have a bounce score; delivery is off for 1.'));
     const rows = page.locator('tbody tr');
     assert.equal(await rows.count(), 3);
     const pat = rows.nth(0);
@@ -125,7 +125,7 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(page, 'bounces');
 
     await page.getByRole('button', { name: 'Re-enable delivery for Pat Smith' }).click();
-    assert.ok(await page.getByText('Delivery is back on and the bounce score is cleared.').isVisible());
+    await shown(page.getByText('Delivery is back on and the bounce score is cleared.'));
     assert.equal(await page.locator('tbody tr').count(), 2);
     await check(page, 'bounces-after-reenable');
     const { rows: ms } = await platform.db.pool.query(
@@ -143,15 +143,15 @@ describe('bounce pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.goto(`${platform.url}/communities/social-media/admin/bounces`);
     const lee = page.locator('tbody tr', { hasText: 'lee@agency.gov' });
     await lee.getByText('Code 5.1.1').click();
-    assert.ok(await lee.getByText('550 5.1.1 No such user').isVisible());
+    await shown(lee.getByText('550 5.1.1 No such user'));
     await lee.getByRole('button', { name: /Clear score for/ }).click();
-    assert.ok(await page.getByText('Delivery is back on and the bounce score is cleared.').isVisible());
+    await shown(page.getByText('Delivery is back on and the bounce score is cleared.'));
     assert.equal(await page.locator('tbody tr').count(), 1);
     await page
       .locator('tbody tr')
       .getByRole('button', { name: /Clear score for/ })
       .click();
-    assert.ok(await page.getByText('No member’s mail is bouncing.').isVisible());
+    await shown(page.getByText('No member’s mail is bouncing.'));
     await noJs.close();
     await signedIn.close();
   });

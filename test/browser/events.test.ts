@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
+import { checkPage, newBrowserContext, signInByMail, shown } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { inTransaction } from '../../src/platform/db/queryable.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
@@ -134,7 +134,7 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.ok(await page.getByLabel('Social Media', { exact: true }).isChecked(), 'the community is ticked');
     await check(page, 'new');
     await page.getByRole('button', { name: 'Create the event' }).click();
-    assert.ok(await page.getByText('There is a problem').isVisible());
+    await shown(page.getByText('There is a problem'));
     await check(page, 'new-errors');
     await page.getByLabel('Title', { exact: true }).fill('SocialGov office hours');
     await page.getByLabel('Kind', { exact: true }).selectOption('office-hours');
@@ -148,19 +148,14 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.locator('#platform').selectOption('zoom-gov');
     await page.locator('#joinUrl').fill('https://gsa.zoomgov.com/j/1234567890');
     await page.getByRole('button', { name: 'Create the event' }).click();
-    assert.ok(await page.getByText('The event is saved.').isVisible());
+    await shown(page.getByText('The event is saved.'));
     await check(page, 'manage');
     await page.getByRole('button', { name: 'Skip Wednesday, October 27' }).click();
-    assert.ok(await page.getByText('The session is skipped.').isVisible());
+    await shown(page.getByText('The session is skipped.'));
     await page.getByRole('link', { name: /Change or record Wednesday, November 3/ }).click();
     await check(page, 'session');
     await page.goto(`${platform.url}/events/calendar/2027/10`);
-    assert.ok(
-      await page
-        .getByRole('link', { name: /2:00 PM SocialGov office hours/ })
-        .first()
-        .isVisible(),
-    );
+    await shown(page.getByRole('link', { name: /2:00 PM SocialGov office hours/ }));
     assert.equal(await page.getByRole('link', { name: /SocialGov office hours/ }).count(), 2, 'October 20 only: the 27th is skipped');
     await check(page, 'month');
     await ctx.close();
@@ -180,13 +175,13 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const mail = await sink.next('pat.doe@hhs.gov');
     assert.match(mail.raw, /Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
     await tab.getByRole('link', { name: 'Back to SocialGov office hours' }).click();
-    assert.ok(await tab.getByText('You are registered for this session.').isVisible());
-    assert.ok(await tab.getByRole('link', { name: 'Join on Zoom for Government' }).isVisible());
+    await shown(tab.getByText('You are registered for this session.'));
+    await shown(tab.getByRole('link', { name: 'Join on Zoom for Government' }));
     // The time-zone chooser works as a plain form.
     await tab.getByRole('link', { name: 'Show times in another time zone' }).click();
     await tab.getByLabel('Also show times in').selectOption('America/Los_Angeles');
     await tab.getByRole('button', { name: 'Show times' }).click();
-    assert.ok(await tab.getByText('Your time: Wednesday, October 20, 2027, 11:00 AM – 12:00 PM PDT').isVisible());
+    await shown(tab.getByText('Your time: Wednesday, October 20, 2027, 11:00 AM – 12:00 PM PDT'));
     const cookies = await noJs.cookies();
     await noJs.close();
 
@@ -212,13 +207,13 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await tab.getByLabel('Your name').fill('Ana Alvarez');
     await tab.getByLabel('Email address').fill('ana@epa.gov');
     await tab.getByRole('button', { name: 'Register' }).click();
-    assert.ok(await tab.getByText('There is a problem').isVisible(), 'the recording consent is required');
+    await shown(tab.getByText('There is a problem'), 'the recording consent is required');
     assert.equal(await tab.getByLabel('Your name').inputValue(), 'Ana Alvarez');
     await tab.locator('label[for=recordingConsent]').click();
     await tab.getByRole('button', { name: 'Register' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'Check your email');
     await tab.goto(`${platform.url}/events/socialgov-summit-2027`);
-    assert.ok(await tab.getByText('1 of 1 seats left.').isVisible(), 'a request holds no seat');
+    await shown(tab.getByText('1 of 1 seats left.'), 'a request holds no seat');
     const anaLink = await confirmLink('ana@epa.gov');
     // axe needs scripts: look at the page in a scripted context first (opening the link changes nothing).
     const look = await newContext();
@@ -236,14 +231,14 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const ctx = await newContext();
     const page = await ctx.newPage();
     await page.goto(`${platform.url}/events/socialgov-summit-2027`);
-    assert.ok(await page.getByText('0 of 1 seats left.').isVisible());
-    assert.ok(await page.getByText('This session is full.').isVisible());
+    await shown(page.getByText('0 of 1 seats left.'));
+    await shown(page.getByText('This session is full.'));
     await check(page, 'summit-full');
     await page.getByRole('link', { name: 'Join the waiting list' }).click();
     await page.getByLabel('Your name').fill('Ben Brown');
     await page.getByLabel('Email address').fill('ben@epa.gov');
     await page.getByRole('button', { name: 'Join the waiting list' }).click();
-    assert.ok(await page.getByText('There is a problem').isVisible());
+    await shown(page.getByText('There is a problem'));
     await check(page, 'summit-errors');
     await page.locator('label[for=recordingConsent]').click();
     await page.getByRole('button', { name: 'Join the waiting list' }).click();
@@ -251,7 +246,7 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await checkBothWidths(page, 'guest-check-email');
     const benLink = await confirmLink('ben@epa.gov');
     await page.goto(benLink);
-    assert.ok(await page.getByText('This session is full now.').isVisible());
+    await shown(page.getByText('This session is full now.'));
     await checkBothWidths(page, 'guest-confirm-full');
     await page.getByRole('button', { name: 'Confirm my registration' }).click();
     assert.equal(await page.locator('h1').innerText(), 'You are on the waiting list');
@@ -274,7 +269,7 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
       assert.equal(await page.locator('h1').innerText(), 'Check your email');
     }
     await askForSeat('Cy Chen', 'cy@epa.gov');
-    assert.ok(await page.getByRole('link', { name: /We have already sent several emails to this address/ }).isVisible(), 'in the error summary');
+    await shown(page.getByRole('link', { name: /We have already sent several emails to this address/ }), 'in the error summary');
     assert.equal(await page.getByLabel('Your name').inputValue(), 'Cy Chen');
     assert.match(page.url(), /#register-heading$/, 'the answer opens at the form');
     await checkBothWidths(page, 'guest-too-many-address');
@@ -283,12 +278,12 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
       `insert into rate_events (key) select k.key from (select distinct key from rate_events where key like 'event-register:ip:%') k cross join generate_series(1, 10)`,
     );
     await askForSeat('Dee Diaz', 'dee@epa.gov');
-    assert.ok(await page.getByRole('heading', { name: 'Too many registrations from your network' }).isVisible());
+    await shown(page.getByRole('heading', { name: 'Too many registrations from your network' }));
     assert.equal(await page.getByLabel('Email address').inputValue(), 'dee@epa.gov');
     await checkBothWidths(page, 'guest-too-many-network');
     await page.goto(`${platform.url}/events/uswds-monthly-call-march-2024`);
-    assert.ok(await page.getByRole('link', { name: 'Watch: How to build with U.S. Web Design System tools (2024)' }).isVisible());
-    assert.ok(await page.getByText('Welcome everyone.').isVisible());
+    await shown(page.getByRole('link', { name: 'Watch: How to build with U.S. Web Design System tools (2024)' }));
+    await shown(page.getByText('Welcome everyone.'));
     await check(page, 'past-event');
     await page.goto(`${platform.url}/events/past`);
     await check(page, 'past');
@@ -300,10 +295,10 @@ describe('event pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const page = await ctx.newPage();
     await signIn(page, 'casey.lead@gsa.gov');
     await page.goto(`${platform.url}/events/socialgov-summit-2027/registrants`);
-    assert.ok(await page.getByRole('rowheader', { name: 'Ben Brown' }).isVisible());
+    await shown(page.getByRole('rowheader', { name: 'Ben Brown' }));
     await check(page, 'registrants');
     await page.getByRole('button', { name: 'Ana Alvarez attended', exact: true }).click();
-    assert.ok(await page.getByText('Attendance is saved.').isVisible());
+    await shown(page.getByText('Attendance is saved.'));
     await page.getByRole('button', { name: 'Send' }).click();
     await check(page, 'registrants-errors');
     await ctx.close();

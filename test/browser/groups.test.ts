@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
+import { checkPage, newBrowserContext, signInByMail, shown } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { applyImport } from '../../src/library/import.ts';
 import { planImport } from '../../src/library/import-files.ts';
@@ -62,12 +62,12 @@ describe('working group pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await l.getByRole('button', { name: 'Start the working group' }).click();
     await l.getByLabel('Library address of the guide or article').fill('/library/guides/public-participation');
     await l.getByRole('button', { name: 'Add it to the group page' }).click();
-    assert.ok(await l.getByRole('link', { name: 'plain-language@lists.test.gov', exact: false }).first().isVisible(), 'the list address is on the page');
+    await shown(l.getByRole('link', { name: 'plain-language@lists.test.gov', exact: false }).first(), 'the list address is on the page');
     assert.equal(
       await l.getByRole('link', { name: 'social-media-plain-language@lists.test.gov' }).getAttribute('href'),
       'mailto:social-media-plain-language@lists.test.gov',
     );
-    assert.ok(await l.getByText('No meetings are scheduled.').isVisible());
+    await shown(l.getByText('No meetings are scheduled.'));
     await check(l, 'group-with-list');
 
     // The group's list pages, for its leads.
@@ -79,7 +79,7 @@ describe('working group pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(l, 'group-list-settings');
     await l.getByLabel('Footer', { exact: false }).first().fill('Plain Language working group');
     await l.getByRole('button', { name: /Save/ }).click();
-    assert.ok(await l.getByText('The list settings are saved.').isVisible());
+    await shown(l.getByText('The list settings are saved.'));
 
     // A meeting, with the events form.
     await l.goto(`${platform.url}${GROUP}`);
@@ -90,13 +90,13 @@ describe('working group pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await l.getByLabel('Date of the first session').fill('next week');
     await l.getByRole('button', { name: 'Schedule the meeting' }).click();
     await check(l, 'meeting-errors');
-    assert.ok(await l.getByText('Enter the date as year-month-day').first().isVisible());
+    await shown(l.getByText('Enter the date as year-month-day').first());
     await l.getByLabel('Date of the first session').fill('2027-02-10');
     await l.getByLabel('Start time').fill('13:00');
     await l.getByLabel('End time').fill('14:00');
     await l.getByRole('button', { name: 'Schedule the meeting' }).click();
-    assert.ok(await l.getByText('The meeting is scheduled.').isVisible());
-    assert.ok(await l.getByRole('link', { name: 'Plain Language meeting' }).isVisible());
+    await shown(l.getByText('The meeting is scheduled.'));
+    await shown(l.getByRole('link', { name: 'Plain Language meeting' }));
     await check(l, 'group-with-meeting');
     await leadCtx.close();
 
@@ -105,11 +105,11 @@ describe('working group pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const m = await memberCtx.newPage();
     await signIn(m, 'max.member@epa.gov');
     await m.goto(`${platform.url}${GROUP}`);
-    assert.ok(await m.getByText('The list’s archive is for the group’s members.').isVisible());
+    await shown(m.getByText('The list’s archive is for the group’s members.'));
     await m.getByRole('button', { name: 'Join the working group' }).click();
-    assert.ok(await m.getByText('You joined the working group.').isVisible());
-    assert.ok(await m.getByText('Max Member, Environmental Protection Agency').isVisible());
-    assert.ok(await m.getByRole('link', { name: 'U.S. public participation playbook' }).isVisible(), 'the playbook it produced');
+    await shown(m.getByText('You joined the working group.'));
+    await shown(m.getByText('Max Member, Environmental Protection Agency'));
+    await shown(m.getByRole('link', { name: 'U.S. public participation playbook' }), 'the playbook it produced');
     await m.getByRole('link', { name: 'Read the list’s archive' }).click();
     assert.equal(await m.locator('h1').count(), 1);
     assert.match(await m.locator('h1').innerText(), /Plain Language/);
@@ -118,8 +118,8 @@ describe('working group pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await m.getByRole('link', { name: 'Plain Language', exact: true }).first().click();
     assert.equal(await m.locator('h1').innerText(), 'Plain Language');
     await m.getByRole('button', { name: 'Leave the working group' }).click();
-    assert.ok(await m.getByText('You left the working group.').isVisible());
-    assert.ok(await m.getByText('The list’s archive is for the group’s members.').isVisible());
+    await shown(m.getByText('You left the working group.'));
+    await shown(m.getByText('The list’s archive is for the group’s members.'));
     await memberCtx.close();
 
     // axe on what the member saw, with JavaScript on.

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
+import { checkPage, newBrowserContext, signInByMail, shown } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { applyImport } from '../../src/library/import.ts';
 import { planImport } from '../../src/library/import-files.ts';
@@ -66,7 +66,7 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.equal(await tab.locator('h1').innerText(), 'Library');
     await tab.getByRole('link', { name: 'Posting during a crisis' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'Posting during a crisis');
-    assert.ok(await tab.getByRole('cell', { name: 'Social media team' }).isVisible(), 'the table is readable');
+    await shown(tab.getByRole('cell', { name: 'Social media team' }), 'the table is readable');
     await tab.goto(`${platform.url}/library`);
     await tab.getByRole('link', { name: 'U.S. public participation playbook' }).first().click();
     await tab.getByRole('link', { name: 'Next: Establish goals' }).click();
@@ -75,20 +75,20 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await tab.getByRole('link', { name: 'Previous: Establish goals' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'Establish goals');
     await tab.getByRole('link', { name: 'The whole guide on one page (to print)' }).click();
-    assert.ok(await tab.getByRole('heading', { name: '2. Understand the playing field' }).isVisible());
+    await shown(tab.getByRole('heading', { name: '2. Understand the playing field' }));
     await tab.goto(`${platform.url}/topics/social-media`);
-    assert.ok(await tab.getByRole('link', { name: 'Posting during a crisis' }).isVisible());
+    await shown(tab.getByRole('link', { name: 'Posting during a crisis' }));
     const rss = await tab.getByRole('link', { name: 'RSS' }).getAttribute('href');
     assert.equal(rss, '/topics/social-media/feed.rss');
     await tab.goto(`${platform.url}/library/tools`);
     await tab.getByRole('link', { name: 'Amazon Appstore' }).click();
-    assert.ok(await tab.getByText('written as “07-2014”').isVisible());
+    await shown(tab.getByText('written as “07-2014”'));
     await tab.goto(`${platform.url}/library`);
     // The search form in the header, on every page.
     const search = tab.getByRole('region', { name: 'Search this site' });
     await search.getByLabel('Search communities, events, the library and list archives').fill('holding statements');
     await search.getByRole('button', { name: 'Search' }).click();
-    assert.ok(await tab.getByRole('link', { name: 'Posting during a crisis' }).isVisible());
+    await shown(tab.getByRole('link', { name: 'Posting during a crisis' }));
     await ctx.close();
 
     const page = await (await newContext()).newPage();
@@ -120,17 +120,17 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await w.goto(`${platform.url}/library`);
     await w.getByRole('link', { name: 'Write an article' }).click();
     await w.getByRole('button', { name: 'Save draft' }).click();
-    assert.ok(await w.getByText('There is a problem').isVisible());
-    assert.ok(await w.getByText('Enter a title.').first().isVisible());
+    await shown(w.getByText('There is a problem'));
+    await shown(w.getByText('Enter a title.').first());
     await w.getByLabel('Title', { exact: true }).fill('Alt text for every image');
     await w.getByLabel('Kind of article').selectOption('best-practice');
     await w.locator('#summary').fill('Why every image your agency posts needs alt text.');
     await w.getByLabel('Article text (Markdown)').fill('## Why\n\nScreen reader users hear the alt text.\n');
     await w.locator('#topics').fill('social-media');
     await w.getByRole('button', { name: 'Save draft' }).click();
-    assert.ok(await w.getByText('The draft is saved.').isVisible());
+    await shown(w.getByText('The draft is saved.'));
     await w.getByRole('button', { name: 'Send for review' }).click();
-    assert.ok(await w.getByText('Sent for review.').isVisible());
+    await shown(w.getByText('Sent for review.'));
     await writerCtx.close();
 
     const editorCtx = await newContext();
@@ -141,7 +141,7 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await e.getByRole('link', { name: 'Alt text for every image' }).click();
     await check(e, 'article-in-review');
     await e.getByRole('button', { name: 'Publish' }).click();
-    assert.ok(await e.getByText('Published. It is now in the library').isVisible());
+    await shown(e.getByText('Published. It is now in the library'));
     await check(e, 'article-published');
     await e.getByRole('link', { name: 'Edit this article' }).click();
     await check(e, 'article-edit');
@@ -173,7 +173,7 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await e.getByLabel('Term', { exact: true }).fill('Stakeholder');
     await e.getByLabel('Definition').fill('Anyone with an interest in the program.');
     await e.getByRole('button', { name: 'Save the term' }).click();
-    assert.ok(await e.getByText('The term is saved.').isVisible());
+    await shown(e.getByText('The term is saved.'));
     await check(e, 'glossary');
 
     await e.goto(`${platform.url}/library/tools`);
@@ -188,7 +188,7 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await e.getByLabel('New status').selectOption('closed');
     await e.getByLabel('Date of the change').fill('2023-05-31');
     await e.getByRole('button', { name: 'Change the status' }).click();
-    assert.ok(await e.getByText('The status is changed.').isVisible());
+    await shown(e.getByText('The status is changed.'));
     await check(e, 'tool-status-changed');
 
     // Working group.
@@ -204,14 +204,14 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await e.getByRole('button', { name: 'Start the working group' }).click();
     await e.getByLabel('Library address of the guide or article').fill('/library/guides/public-participation');
     await e.getByRole('button', { name: 'Add it to the group page' }).click();
-    assert.ok(await e.getByText('Added to the group page.').isVisible());
+    await shown(e.getByText('Added to the group page.'));
 
     const writer2 = await newContext(false);
     const w2 = await writer2.newPage();
     await signIn(w2, 'wren.writer@gsa.gov');
     await w2.goto(`${platform.url}/communities/social-media/groups/public-participation-working-group`);
     await w2.getByRole('button', { name: 'Ask to join the working group' }).click();
-    assert.ok(await w2.getByText('Your request is with the group’s leads.').isVisible());
+    await shown(w2.getByText('Your request is with the group’s leads.'));
     await w2.goto(`${platform.url}/library/tools/amazon-appstore`);
     const pdf = path.join(dir, 'gsa-amendment.pdf');
     writeFileSync(pdf, '%PDF-1.4\n% signed\n');
@@ -221,8 +221,8 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await w2.getByLabel("Point of contact's email").fill('wren.writer@gsa.gov');
     await w2.locator('#document').setInputFiles(pdf);
     await w2.getByRole('button', { name: 'Record the adoption' }).click();
-    assert.ok(await w2.getByText('The adoption is recorded.').isVisible());
-    assert.ok(await w2.getByRole('rowheader', { name: 'General Services Administration' }).isVisible());
+    await shown(w2.getByText('The adoption is recorded.'));
+    await shown(w2.getByRole('rowheader', { name: 'General Services Administration' }));
     await writer2.close();
 
     await e.goto(`${platform.url}/library/tools/amazon-appstore`);
@@ -232,9 +232,9 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(e, 'tool-adoption-errors');
     await e.goto(`${platform.url}/communities/social-media/groups/public-participation-working-group`);
     await e.getByRole('button', { name: 'Approve Wren Writer' }).click();
-    assert.ok(await e.getByText('Approved: they are now in the group.').isVisible());
-    assert.ok(await e.getByText('Wren Writer, General Services Administration').isVisible());
-    assert.ok(await e.getByRole('link', { name: 'U.S. public participation playbook' }).isVisible());
+    await shown(e.getByText('Approved: they are now in the group.'));
+    await shown(e.getByText('Wren Writer, General Services Administration'));
+    await shown(e.getByRole('link', { name: 'U.S. public participation playbook' }));
     await check(e, 'group');
     await e.getByRole('link', { name: 'Edit the name, charter, status or who can join' }).click();
     await check(e, 'group-edit');
@@ -242,9 +242,9 @@ describe('library pages in Chromium', { skip: NO_CHROMIUM }, () => {
 
     const anon = await (await newContext(false)).newPage();
     await anon.goto(`${platform.url}/communities/social-media/groups/public-participation-working-group`);
-    assert.ok(await anon.getByText('Cora Lead, Health and Human Services').isVisible());
+    await shown(anon.getByText('Cora Lead, Health and Human Services'));
     await anon.getByRole('link', { name: 'U.S. public participation playbook' }).click();
-    assert.ok(await anon.getByRole('link', { name: 'Public Participation Working Group' }).isVisible(), 'the guide names the group that produced it');
+    await shown(anon.getByRole('link', { name: 'Public Participation Working Group' }), 'the guide names the group that produced it');
     await anon.context().close();
   });
 });

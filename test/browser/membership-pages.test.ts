@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { axeViolations } from './pages.ts';
+import { axeViolations, shown } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { combineRegistryFiles, importRegistry, parseRegistryFile } from '../../src/membership/gov-registry.ts';
 import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
@@ -62,8 +62,8 @@ describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await tab.getByRole('link', { name: 'Join Social Media', exact: true }).click();
     assert.equal(await tab.locator('h1').innerText(), 'Join Social Media');
     await tab.getByRole('button', { name: 'Ask to join' }).click();
-    assert.ok(await tab.getByText('There is a problem').isVisible());
-    assert.ok(await tab.getByText('Enter your full name.').first().isVisible());
+    await shown(tab.getByText('There is a problem'));
+    await shown(tab.getByText('Enter your full name.').first());
     await tab.getByLabel('Full name').fill('Robin Park');
     await tab.getByLabel('Work email address').fill('robin.park@hhs.gov');
     await tab.getByLabel('Job title').fill('Digital engagement specialist');
@@ -84,7 +84,7 @@ describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(page, 'join');
     await page.getByRole('button', { name: 'Ask to join' }).click();
     await page.waitForURL(/join$/);
-    assert.ok(await page.getByText('There is a problem').isVisible());
+    await shown(page.getByText('There is a problem'));
     await check(page, 'join-errors');
     await page.getByLabel('Full name').fill('Sam Lee');
     await page.getByLabel('Work email address').fill('sam@vendor-example.com');
@@ -149,19 +149,19 @@ describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(page, 'account');
     await page.getByLabel('Topics you know well').fill('crisis communication, accessibility');
     await page.getByRole('button', { name: 'Save profile' }).click();
-    assert.ok(await page.getByText('Your profile is saved.').isVisible());
+    await shown(page.getByText('Your profile is saved.'));
 
     await page.goto(`${platform.url}/communities/social-media/admin/requests`);
-    assert.ok(await page.getByText('sam@vendor-example.com').isVisible());
+    await shown(page.getByText('sam@vendor-example.com'));
     await check(page, 'requests');
     await page.getByRole('button', { name: 'Approve Sam Lee' }).click();
-    assert.ok(await page.getByText('Approved: the applicant is now a member').isVisible());
+    await shown(page.getByText('Approved: the applicant is now a member'));
 
     await page.goto(`${platform.url}/communities/social-media/members`);
-    assert.ok(await page.getByRole('rowheader', { name: 'Sam Lee' }).isVisible());
+    await shown(page.getByRole('rowheader', { name: 'Sam Lee' }));
     await check(page, 'directory');
     await page.goto(`${platform.url}/communities/social-media`);
-    assert.ok(await page.getByText('You are a member.').isVisible());
+    await shown(page.getByText('You are a member.'));
     await check(page, 'community-as-member');
 
     await page.getByRole('link', { name: 'Manage this community' }).click();
@@ -170,16 +170,16 @@ describe('membership pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(page, 'admin-edit');
     await page.getByLabel('Deck').fill('Share and learn with practitioners across government.');
     await page.getByRole('button', { name: 'Preview' }).click();
-    assert.ok(await page.getByText('Preview (not saved yet)').isVisible());
+    await shown(page.getByText('Preview (not saved yet)'));
     await check(page, 'admin-edit-preview');
     await page.getByRole('button', { name: 'Save' }).click();
-    assert.ok(await page.getByText('The page is saved.').isVisible());
+    await shown(page.getByText('The page is saved.'));
 
     await page.goto(`${platform.url}/communities/social-media/admin/import`);
     await check(page, 'admin-import');
     await page.getByLabel('Members (CSV)').fill('email,name,title\nchris@fema.dhs.gov,Chris Doe,Planner\nbad-row\n');
     await page.getByRole('button', { name: 'Check only' }).click();
-    assert.ok(await page.getByText('What an import would do').isVisible());
+    await shown(page.getByText('What an import would do'));
     await check(page, 'admin-import-report');
     await ctx.close();
   });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
+import { checkPage, newBrowserContext, signInByMail, shown } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { addDays, dayOf } from '../../src/metrics/days.ts';
 import { rollUpMissing } from '../../src/metrics/rollup.ts';
@@ -82,7 +82,7 @@ describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
 
     await page.getByLabel('From', { exact: true }).fill(addDays(TODAY, 1));
     await page.getByRole('button', { name: 'Show figures' }).click();
-    assert.ok(await page.getByRole('alert').getByText('The start date must be on or before the end date').isVisible());
+    await shown(page.getByRole('alert').getByText('The start date must be on or before the end date'));
     await check(page, 'metrics-range-error');
 
     await page.getByLabel('From', { exact: true }).fill(addDays(TODAY, -6));
@@ -106,10 +106,10 @@ describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.equal(await page.locator('#table-membership tbody tr').count(), 14, 'the plain GET form works without JavaScript');
     // a browser without date fields sends whatever was typed
     await page.goto(`${platform.url}/communities/social-media/admin/metrics?from=03/05/2026`);
-    assert.ok(await page.getByRole('link', { name: 'Enter the start date as year-month-day, for example 2026-01-01.' }).isVisible());
-    assert.ok(await page.locator('#from-error').isVisible());
+    await shown(page.getByRole('link', { name: 'Enter the start date as year-month-day, for example 2026-01-01.' }));
+    await shown(page.locator('#from-error'));
     await page.goto(`${platform.url}/communities/social-media`);
-    assert.ok(await page.getByText(/About [\d.]+ emails? a week/).isVisible());
+    await shown(page.getByText(/About [\d.]+ emails? a week/));
     await ctx.close();
   });
 
@@ -120,10 +120,10 @@ describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const from = addDays(TODAY, -90);
     await page.goto(`${platform.url}/communities/social-media/admin/metrics?from=${from}&to=${TODAY}`);
     assert.equal(await page.locator('h2').first().innerText(), 'Summary');
-    assert.ok(await page.locator('#table-summary').isVisible(), 'the summary is open');
+    await shown(page.locator('#table-summary'), 'the summary is open');
     assert.equal(await page.locator('#table-membership tbody tr').count(), 91, 'every day is on the page');
     assert.ok(!(await page.locator('#table-membership').isVisible()), 'in a folded table');
-    assert.ok(await page.getByText('Show the table “Membership by day” (91 rows)').isVisible());
+    await shown(page.getByText('Show the table “Membership by day” (91 rows)'));
     const tall = await page.evaluate(() => document.documentElement.scrollHeight);
     assert.ok(tall < 6000, `the page is ${tall} px tall at 1280 px`);
     await page.setViewportSize({ width: 320, height: 800 });
@@ -149,8 +149,8 @@ describe('metrics pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const ctx = await newContext();
     const page = await ctx.newPage();
     await page.goto(`${platform.url}/communities/social-media`);
-    assert.ok(await page.getByText('13', { exact: true }).first().isVisible());
-    assert.ok(await page.getByText(/About 1\.[0-9]+ emails a week \(\d+ in the last four weeks\)/).isVisible());
+    await shown(page.getByText('13', { exact: true }).first());
+    await shown(page.getByText(/About 1\.[0-9]+ emails a week \(\d+ in the last four weeks\)/));
     await check(page, 'community-page-metrics');
     await ctx.close();
   });

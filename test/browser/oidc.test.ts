@@ -11,6 +11,7 @@ import Provider from 'oidc-provider';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { freePort } from '../../src/platform/db/embedded.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
+import { shown } from './pages.ts';
 
 describe('OpenID Connect sign-in', { skip: NO_CHROMIUM }, () => {
   let platform: RunningPlatform;
@@ -87,17 +88,17 @@ describe('OpenID Connect sign-in', { skip: NO_CHROMIUM }, () => {
   test('a member signs in through the provider', async () => {
     const { context, page } = await signInThroughProvider('member.person@gsa.gov');
     assert.match(page.url(), /\/account$/);
-    assert.ok(await page.getByText('Signed in as').isVisible());
+    await shown(page.getByText('Signed in as'));
     await context.close();
   });
 
   test('a stranger with an eligible address is told to join; a look-alike is told why not', async () => {
     const first = await signInThroughProvider('new.person@usda.gov');
     assert.equal(await first.page.locator('h1').innerText(), 'You are not a member yet');
-    assert.ok(await first.page.getByText('Your address can join right away').isVisible());
+    await shown(first.page.getByText('Your address can join right away'));
     await first.context.close();
     const second = await signInThroughProvider('someone@gsa.gov.example.com');
-    assert.ok(await second.page.getByText('You can ask to join').isVisible());
+    await shown(second.page.getByText('You can ask to join'));
     await second.context.close();
   });
 });

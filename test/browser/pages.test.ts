@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { axeViolations } from './pages.ts';
+import { axeViolations, shown } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { ROOT, testConfig, testDatabaseEnv } from '../helpers.ts';
 
@@ -57,7 +57,7 @@ describe('pages in Chromium', { skip: NO_CHROMIUM }, () => {
       // USWDS styles loaded and its script ran (the banner button toggles).
       assert.equal(await tab.locator('.usa-banner__header-text').innerText(), 'An official website of the United States government');
       await tab.locator('.usa-banner__button').click();
-      assert.ok(await tab.locator('#gov-banner').isVisible(), 'banner opens');
+      await shown(tab.locator('#gov-banner'), 'banner opens');
       await tab.screenshot({ path: path.join(SHOTS, `${page.name}.png`), fullPage: true });
       const axe = { violations: await axeViolations(tab) };
       assert.deepEqual(
@@ -75,13 +75,13 @@ describe('pages in Chromium', { skip: NO_CHROMIUM }, () => {
     const tab = await context.newPage();
     await tab.goto(platform.url + '/communities');
     await tab.screenshot({ path: path.join(SHOTS, 'communities-no-js-phone.png'), fullPage: true });
-    assert.ok(await tab.locator('#gov-banner').isVisible(), 'banner details shown');
+    await shown(tab.locator('#gov-banner'), 'banner details shown');
     await tab.getByRole('link', { name: 'API', exact: true }).click();
     assert.equal((await tab.locator('h1').innerText()).trim(), 'API documentation');
     await tab.goto(platform.url + '/communities');
     await tab.getByRole('link', { name: 'Social Media' }).first().click();
     assert.equal(new URL(tab.url()).pathname, '/communities/social-media');
-    assert.ok(await tab.getByRole('link', { name: 'Join Social Media by email' }).isVisible());
+    await shown(tab.getByRole('link', { name: 'Join Social Media by email' }));
     await tab.screenshot({ path: path.join(SHOTS, 'community-no-js-phone.png'), fullPage: true });
     await context.close();
   });

@@ -4,11 +4,25 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type axe from 'axe-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ROOT } from '../helpers.ts';
 import { linkIn, type MailSink } from '../mail-sink.ts';
 
 export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+/**
+ * Waits until the element is shown (up to 10 s), else fails saying what was looked for. After a
+ * click that sends a form, the next page may not be there yet: `isVisible()` answers at once, so
+ * `assert.ok(await x.isVisible())` failed whenever a busy machine was slower than the check (CI,
+ * 3 December). ESLint refuses that pattern in test/browser.
+ */
+export async function shown(locator: Locator, message?: string): Promise<void> {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout: 10_000 });
+  } catch (err) {
+    assert.fail(`${message ?? 'not shown'}: ${String(locator)} (${(err as Error).message.split('\n')[0]})`);
+  }
+}
 /** The axe rule sets of WCAG 2.1 A and AA. */
 export const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { axeViolations } from './pages.ts';
+import { axeViolations, shown } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { combineRegistryFiles, importRegistry, parseRegistryFile } from '../../src/membership/gov-registry.ts';
 import { ensureMember } from '../../src/membership/members.ts';
@@ -78,14 +78,14 @@ describe('registry pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.equal(await tab.locator('h1').innerText(), 'Register a social-media account');
     await tab.getByLabel('Account address').fill('https://example.com/nope');
     await tab.getByRole('button', { name: 'Submit for review' }).click();
-    assert.ok(await tab.getByText('There is a problem').isVisible());
-    assert.ok(await tab.locator('#address-error').getByText('not a platform the registry knows').isVisible());
+    await shown(tab.getByText('There is a problem'));
+    await shown(tab.locator('#address-error').getByText('not a platform the registry knows'));
     await tab.getByLabel('Account address').fill('https://twitter.com/GSA/');
     await tab.getByLabel('Platform user id').fill('123456');
     await tab.getByLabel('Short description').fill('News and updates from GSA');
     await tab.getByRole('button', { name: 'Submit for review' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'X (Twitter) @GSA');
-    assert.ok(await tab.getByText('Waiting for review').first().isVisible());
+    await shown(tab.getByText('Waiting for review').first());
     recordUrl = tab.url().split('?')[0]!;
     await ctx.close();
   });
@@ -97,7 +97,7 @@ describe('registry pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.equal(await tab.locator('h1').innerText(), 'Review queue');
     await tab.getByRole('link', { name: 'X (Twitter) @GSA' }).click();
     await tab.getByRole('button', { name: 'Publish' }).click();
-    assert.ok(await tab.getByText('Published. The verification API').isVisible());
+    await shown(tab.getByText('Published. The verification API'));
     await ctx.close();
 
     const visitor = await context(undefined, false);
@@ -105,10 +105,10 @@ describe('registry pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.goto(`${platform.url}/registry`);
     await page.getByLabel('Account address').fill('https://mobile.x.com/gsa?s=20');
     await page.getByRole('button', { name: 'Check the account' }).click();
-    assert.ok(await page.getByRole('heading', { name: 'Official account' }).isVisible());
+    await shown(page.getByRole('heading', { name: 'Official account' }));
     await page.getByLabel('Account address').fill('https://x.com/gsa_');
     await page.getByRole('button', { name: 'Check the account' }).click();
-    assert.ok(await page.getByRole('heading', { name: 'Not a verified official account' }).isVisible());
+    await shown(page.getByRole('heading', { name: 'Not a verified official account' }));
     await visitor.close();
   });
 

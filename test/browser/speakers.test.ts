@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
-import { checkPage, newBrowserContext, signInByMail } from './pages.ts';
+import { checkPage, newBrowserContext, signInByMail, shown } from './pages.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
 import type { Config } from '../../src/platform/config.ts';
@@ -97,16 +97,16 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
     assert.equal(await tab.locator('h1').innerText(), 'Speakers bureau');
     await tab.locator('#format').selectOption('panel');
     await tab.getByRole('button', { name: 'Find speakers' }).click();
-    assert.ok(await tab.getByRole('heading', { name: '0 speakers' }).isVisible(), 'the GET form filters');
+    await shown(tab.getByRole('heading', { name: '0 speakers' }), 'the GET form filters');
     await tab.locator('#format').selectOption('workshop');
     await tab.getByRole('button', { name: 'Find speakers' }).click();
     await tab.getByRole('link', { name: 'Robin Park' }).click();
-    assert.ok(await tab.getByText('Weekdays, online anywhere').isVisible());
+    await shown(tab.getByText('Weekdays, online anywhere'));
     assert.equal(await tab.getByText('robin.expert@hhs.gov').count(), 0);
     await tab.getByRole('link', { name: 'Ask for Robin Park to speak' }).click();
     assert.equal(await tab.locator('h1').innerText(), 'Request a speaker');
     assert.match(await tab.getByLabel('Preferred speaker').locator('option:checked').innerText(), /Robin Park/);
-    assert.equal(await tab.getByLabel('Leave this empty').isVisible(), false, 'the honeypot is hidden');
+    assert.equal(await tab.getByLabel('Leave this empty').isHidden(), true, 'the honeypot is hidden');
 
     await tab.getByLabel('Your full name').fill('Jordan Rivera');
     await tab.waitForTimeout(1100); // SPEAKER_REQUEST_MIN_SECONDS is 1 here: a person is never this fast
@@ -156,7 +156,7 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await page.getByText('faster than a person can fill in this form').waitFor({ state: 'visible' });
     await check(page, 'request-too-fast');
     await page.goto(statusLink);
-    assert.ok(await page.getByText('New', { exact: true }).first().isVisible());
+    await shown(page.getByText('New', { exact: true }).first());
     await check(page, 'status');
     await ctx.close();
 
@@ -167,10 +167,10 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await coordinator.getByRole('link', { name: 'Digital Government Summit 2027' }).click();
     await check(coordinator, 'admin-request');
     await coordinator.getByRole('button', { name: 'Start review' }).click();
-    assert.ok(await coordinator.getByText('The request is in review').isVisible());
+    await shown(coordinator.getByText('The request is in review'));
     await coordinator.getByLabel('Propose a speaker').selectOption({ label: 'Robin Park – crisis communication, accessibility' });
     await coordinator.getByRole('button', { name: 'Propose this speaker' }).click();
-    assert.ok(await coordinator.getByText('The speaker was asked').isVisible());
+    await shown(coordinator.getByText('The speaker was asked'));
     await check(coordinator, 'admin-matched');
 
     const speaker = await (await newContext()).newPage();
@@ -180,16 +180,16 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await speaker.getByRole('link', { name: /Digital Government Summit 2027/ }).click();
     await check(speaker, 'proposal');
     await speaker.getByRole('button', { name: 'Accept' }).click();
-    assert.ok(await speaker.getByText('There is a problem').isVisible());
+    await shown(speaker.getByText('There is a problem'));
     await check(speaker, 'proposal-errors');
     await speaker.locator('label[for=approval]').click();
     await speaker.getByRole('button', { name: 'Accept' }).click();
-    assert.ok(await speaker.getByText('Your speaker profile is saved.').isVisible());
+    await shown(speaker.getByText('Your speaker profile is saved.'));
 
     await coordinator.reload();
     await coordinator.getByRole('button', { name: 'Confirm the engagement' }).click();
     await coordinator.getByRole('button', { name: 'Make this engagement an event' }).click();
-    assert.ok(await coordinator.getByRole('link', { name: 'manage Digital Government Summit 2027' }).isVisible());
+    await shown(coordinator.getByRole('link', { name: 'manage Digital Government Summit 2027' }));
     await check(coordinator, 'admin-event');
 
     const member = await (await newContext()).newPage();
@@ -198,11 +198,11 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await check(member, 'ask');
     await member.getByLabel('Topic').fill('Accessibility');
     await member.getByRole('button', { name: 'Send to the experts' }).click();
-    assert.ok(await member.getByText('Write your question.').first().isVisible());
+    await shown(member.getByText('Write your question.').first());
     await check(member, 'ask-errors');
     await member.getByLabel('Your question').fill('How do we caption live video on our agency accounts?');
     await member.getByRole('button', { name: 'Send to the experts' }).click();
-    assert.ok(await member.getByText('Your question was sent to the experts.').isVisible());
+    await shown(member.getByText('Your question was sent to the experts.'));
     await check(member, 'consultation');
     const url = member.url().replace(/\?.*$/, '');
     await speaker.goto(url);
@@ -210,7 +210,7 @@ describe('speakers bureau pages in Chromium', { skip: NO_CHROMIUM }, () => {
     await speaker.getByLabel('Your answer').fill('Use CART captioning and the live caption feature.');
     await check(speaker, 'consultation-taken');
     await speaker.getByRole('button', { name: 'Send answer' }).click();
-    assert.ok(await speaker.getByText('Your answer was sent.').isVisible());
+    await shown(speaker.getByText('Your answer was sent.'));
     await check(speaker, 'consultation-answered');
     for (const p of [coordinator, speaker, member]) await p.context().close();
   });

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { NO_CHROMIUM } from './chromium.ts';
 import { LIST_DOMAIN as DOMAIN, startListSite, type ListSite } from './list-site.ts';
-import { checkPage } from './pages.ts';
+import { checkPage, shown } from './pages.ts';
 import type { RunningPlatform } from '../../src/app/index.ts';
 import { SESSION_COOKIE } from '../../src/membership/sessions.ts';
 import { archivePending } from '../../src/archives/archiver.ts';
@@ -96,7 +96,7 @@ describe('posting from the web in Chromium, keyboard only, JavaScript off', { sk
     await page.keyboard.press('Enter');
     await page.waitForURL(/\?muted=1$/);
     assert.match((await page.textContent('main')) ?? '', /Thread muted/);
-    assert.ok(await page.getByRole('button', { name: 'Unmute this thread' }).isVisible());
+    await shown(page.getByRole('button', { name: 'Unmute this thread' }));
     await context.close();
   });
 
@@ -107,7 +107,7 @@ describe('posting from the web in Chromium, keyboard only, JavaScript off', { sk
     await context.addCookies([{ name: SESSION_COOKIE, value: session, url: platform.url }]);
     const page = await context.newPage();
     await page.goto(`${platform.url}/archives/social-media/threads/${threadId}`);
-    assert.ok(await page.getByRole('button', { name: 'Unmute this thread' }).isVisible());
+    await shown(page.getByRole('button', { name: 'Unmute this thread' }));
     await checkPage(page, 'web-post-thread');
     await page.getByRole('textbox', { name: 'Your message' }).fill('A second thought.');
     await page.getByRole('button', { name: 'Preview' }).click();
