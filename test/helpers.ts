@@ -47,6 +47,15 @@ export async function freshServerDatabase(): Promise<{ url: string; drop(): Prom
     async drop() {
       const c = new pg.Client({ connectionString: SERVER_URL });
       await c.connect();
+      // A pool that has just ended has said goodbye, but its server processes may not have gone
+      // yet: forced away, one answered "terminating connection due to administrator command" to
+      // a client no longer listening, an uncaught error that failed a file whose tests all passed
+      // (CI, 3 December). Wait for them (at most 3 s); force only what is left.
+      for (let i = 0; i < 60; i++) {
+        const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0]!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },
