@@ -246,3 +246,19 @@ test('features own their tables: SQL names another feature’s table only where 
     if (!used.has(key)) problems.push(`CROSS_TABLE_READS lists "${key}", which no code does any more: remove it (and from docs/architecture.md).`);
   assert.deepEqual(problems, [], `\n${problems.join('\n')}\n`);
 });
+
+/**
+ * A page never reports missing what another process is working on. `archivePending` claims posts
+ * with SKIP LOCKED, so a caller passes over a post the worker (or a second request) is archiving
+ * at that moment: a page that used it answered 404 for a post just sent (a double click). Pages,
+ * feeds and filters call `archiveListSettled`, which waits for those; only the worker's job and
+ * `archiveListSettled` itself may call `archivePending`.
+ */
+test('only the archiver job claims posts past those another process holds (pages wait for them)', () => {
+  const allowed = new Set(['src/archives/jobs.ts', 'src/archives/archiver.ts']);
+  const callers = sourceFiles()
+    .filter((file) => !/\.test\.tsx?$/.test(file) && /\barchivePending\s*\(/.test(readFileSync(file, 'utf8')))
+    .map(rel)
+    .filter((file) => !allowed.has(file));
+  assert.deepEqual(callers, [], 'these call archivePending, which skips posts being archived elsewhere: call archiveListSettled');
+});

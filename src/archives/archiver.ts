@@ -1,8 +1,9 @@
 /**
  * The archiver: turns posts (as the listserv or an import stored them) into archive entries —
  * readable text, attachment list, thread and search vector. A trigger queues every new post in
- * `archive_pending`; `archivePending` empties that queue (from the worker, and before an archive
- * page is shown, so an Archived-At link works the moment the copy is delivered).
+ * `archive_pending`; `archivePending` empties that queue (from the worker), and
+ * `archiveListSettled` does it for one list before an archive page is shown, waiting for posts
+ * another process is archiving, so an Archived-At link works the moment the copy is delivered.
  */
 import type pg from 'pg';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';

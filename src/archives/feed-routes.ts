@@ -4,7 +4,7 @@ import { absoluteUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredErr
 import { cleanToken } from '../platform/tokens.ts';
 import { field } from '../web/forms.tsx';
 import { listByLocalPart } from '../lists/index.ts';
-import { archivePending, hasPending } from './archiver.ts';
+import { archiveListSettled, hasPending } from './archiver.ts';
 import { newestThreads } from './browse.ts';
 import { createFeedToken, feedReader, hasFeedToken, revokeFeedTokens, threadsAtom } from './feed.ts';
 import { FeedPage } from './search-views.tsx';
@@ -57,7 +57,7 @@ export function archiveFeedRoutes(ctx: AppContext): FastifyPluginAsync {
           .code(404)
           .type('text/plain; charset=utf-8')
           .send("This feed address does not work (it was replaced, revoked, or its member left). Make a new one on the archive's feed page.\n");
-      if (await hasPending(ctx.pool, list.id)) await archivePending(ctx.pool, list.id);
+      if (await hasPending(ctx.pool, list.id)) await archiveListSettled(ctx.pool, list.id);
       const threads = await newestThreads(ctx.pool, list.id, 50);
       return reply
         .type('application/atom+xml; charset=utf-8')

@@ -30,7 +30,7 @@ import { renderPlainText } from './text.ts';
 import { formatSize } from './format.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import type { List } from '../lists/index.ts';
-import { archivePending } from './archiver.ts';
+import { archiveListSettled } from './archiver.ts';
 import { postByNumber, threadById } from './browse.ts';
 import { archiveRouteKit, type ArchiveRouteKit } from './route-kit.ts';
 
@@ -199,7 +199,8 @@ function webPostForm(ctx: AppContext, { open, num, csrfFor, threadPage, home }: 
         viewer.memberId,
         kept.map((k) => k.id),
       );
-      await archivePending(ctx.pool, list.id);
+      // Waits for the post if another request (the same draft sent twice) is archiving it.
+      await archiveListSettled(ctx.pool, list.id);
       const post = await postByNumber(ctx.pool, list.id, outcome.number);
       return reply.redirect(
         post

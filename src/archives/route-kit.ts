@@ -21,7 +21,7 @@ import type { ComposeNotice, ComposeProps } from './web-post-views.tsx';
 import type { FieldErrors } from '../web/forms.tsx';
 import { listByLocalPartSql, listOfRow, type List } from '../lists/index.ts';
 import { archiveAccess, type ArchiveAccess } from './access.ts';
-import { archivePending, hasPending } from './archiver.ts';
+import { archiveListSettled, hasPending } from './archiver.ts';
 import { archiveMonths, threadById, threadPosts } from './browse.ts';
 import { monthOf } from './months.ts';
 import { renderBody } from './render.ts';
@@ -101,9 +101,11 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
         throw new ForbiddenError(`The ${list.name} archive is for members of the working group. Join the group on its page to read it.`);
       throw new ForbiddenError(`The ${list.name} archive is for members of the community. Join the community to read it.`);
     }
+    // Every post stored before this page was asked for is on it: archive what waits, and wait for
+    // what another process is archiving right now (a double click's second answer, the worker).
     let settled = !extra.waiting;
     if (!settled) {
-      await archivePending(ctx.pool, list.id);
+      await archiveListSettled(ctx.pool, list.id);
       settled = !(await hasPending(ctx.pool, list.id));
     }
     return {

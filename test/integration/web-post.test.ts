@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { createSession } from '../../src/membership/sessions.ts';
-import { archiveListSettled, archivePending } from '../../src/archives/archiver.ts';
+import { archiveListSettled, archivePending, archivePosts } from '../../src/archives/archiver.ts';
 import { sendDigestNow } from '../../src/lists/digests/send.ts';
 import { listByLocalPart } from '../../src/lists/store.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
@@ -506,6 +506,57 @@ describe('posting from the web, and muted threads', () => {
     assert.equal((await platform.db.pool.query(`select 1 from incoming_messages where protocol = 'web' and subject = 'Twice at once'`)).rowCount, 1);
     assert.equal((await platform.db.pool.query(`select 1 from posts where subject = 'Twice at once'`)).rowCount, 1);
   });
+  test(
+    "a message's page waits for its post while another process is archiving it (a double click's second answer goes there)",
+    { timeout: 60_000 },
+    async () => {
+      const pool = platform.db.pool;
+      // A post stored by "another process" and not archived yet: the trigger queues it in archive_pending.
+      const other = await pool.connect();
+      try {
+        const stored = async () => {
+          await other.query('begin');
+          const { rows } = await other.query<{ id: number; number: number; list_id: number }>(
+            `with n as (update lists set post_count = post_count + 1 where id = (select list_id from posts where message_id = '<root@state.gov>') returning id, post_count)
+           insert into posts (list_id, number, message_id, subject, from_address, from_name, member_id, sent_at, raw, decorated, size)
+           select n.id, n.post_count, '<being-archived-' || n.post_count || '@state.gov>', 'Being archived', p.from_address, p.from_name, p.member_id, now(), p.raw, p.decorated, p.size
+             from n, posts p where p.message_id = '<root@state.gov>' returning id, number, list_id`,
+          );
+          await other.query('commit');
+          // ... and now that process holds its queue row while it archives it.
+          await other.query('begin');
+          const held = await other.query('select 1 from archive_pending where post_id = $1 for update', [rows[0]!.id]);
+          if (held.rowCount === 1) return rows[0]!;
+          await other.query('rollback'); // the minute's archiver took it first: store another
+          return undefined;
+        };
+        let post: { id: number; number: number; list_id: number } | undefined;
+        for (let i = 0; i < 5 && !post; i++) post = await stored();
+        assert.ok(post, 'a stored post whose queue row this test holds');
+        let answered = 0;
+        const page = as('pat@agency.gov')
+          .get(`/archives/social-media/${post.number}`)
+          .then((r) => ((answered = r.status), r));
+        await waitFor('the page waiting on the post being archived', async () => {
+          if (answered) return true;
+          const { rows: w } = await pool.query(
+            `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%archive_pending%'`,
+          );
+          return w.length > 0;
+        });
+        assert.equal(answered, 0, 'the page answered before the post was archived');
+        await archivePosts(other, [Number(post.id)]);
+        await other.query('delete from archive_pending where post_id = $1', [post.id]);
+        await other.query('commit');
+        const res = await page;
+        assert.equal(res.status, 200);
+        assert.match(res.text, /Being archived/);
+      } finally {
+        await other.query('rollback').catch(() => undefined);
+        other.release();
+      }
+    },
+  );
   test('the mute filters wait for a post another process is archiving (they never pass it over)', { timeout: 60_000 }, async () => {
     const pool = platform.db.pool;
     const { rows } = await pool.query<{ id: number; list_id: number }>(`select id, list_id from posts where message_id = '<root@state.gov>'`);
