@@ -15,7 +15,7 @@ import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
 import { listAddresses } from '../lists/index.ts';
 import type { ListContext } from '../lists/index.ts';
 import { processIncoming } from '../lists/index.ts';
-import { INCOMING_JOB, INCOMING_RETRY_SECONDS } from '../lists/index.ts';
+import { INCOMING_JOB, INCOMING_JOB_OPTIONS, type IncomingJob } from '../lists/index.ts';
 import type { List } from '../lists/index.ts';
 import { listStanding } from '../lists/index.ts';
 import type { MemberRef } from '../membership/index.ts';
@@ -177,7 +177,7 @@ export async function submitWebPost(
       [p.list.id, listAddresses(p.list.localPart, ctx.domain).post, p.poster.email, p.ip, p.raw, p.raw.length, p.messageId],
     );
     const id = Number(rows[0]!.id);
-    await ctx.queue.send(INCOMING_JOB, { id }, { db: tx, retryLimit: 10, retryDelay: INCOMING_RETRY_SECONDS, expireInSeconds: 120 });
+    await ctx.queue.send(INCOMING_JOB, { ids: [id] } satisfies IncomingJob, { db: tx, ...INCOMING_JOB_OPTIONS });
     return id;
   });
   if (typeof stored !== 'number') return outcomeOf(stored);

@@ -5,7 +5,7 @@ export { listStanding } from './sub-lists.ts';
 export { dnsResolver } from './authenticate.ts';
 export type { ListContext } from './context.ts';
 export { processIncoming } from './incoming.ts';
-export { INCOMING_JOB, INCOMING_RETRY_SECONDS } from './mail-in.ts';
+export { INCOMING_JOB, INCOMING_JOB_OPTIONS, type IncomingJob } from './mail-in.ts';
 export {
   communityDeliveries,
   communityDelivery,

@@ -6,7 +6,7 @@
  * happens in the worker, from those rows.
  *
  * Messages arriving within a few milliseconds of one another are committed together in one
- * transaction (group-commit.ts): one multi-row insert, one insert of their jobs, one disk flush.
+ * transaction (group-commit.ts): one multi-row insert, one job for them all, one disk flush.
  * If that transaction fails, every message in it is refused with a temporary failure and none
  * was kept, so each sender's retry stores it once.
  */
@@ -21,6 +21,30 @@ import { listByLocalPart } from './store.ts';
 export const INCOMING_JOB = 'list.incoming';
 /** First retry of a failed incoming job, doubling after; a message still failing is held (jobs.ts). */
 export const INCOMING_RETRY_SECONDS = 5;
+/**
+ * Messages one incoming job names at most. One job per message cost more than the message's own
+ * row: a committed batch of ten posts wrote ten job rows, and the worker fetched and completed
+ * each (0.2-0.3 ms of PostgreSQL's CPU a post). A job for the messages committed together costs
+ * that once; the worker handles them in order, and one that fails gets a job of its own (jobs.ts).
+ */
+export const INCOMING_IDS_PER_JOB = 20;
+
+/**
+ * What an incoming job carries: the messages' ids, and how many attempts already failed for a
+ * job that names one message a batch job failed on. Jobs queued before batching carry `id`.
+ */
+export interface IncomingJob {
+  ids?: number[];
+  id?: number;
+  failedBefore?: number;
+}
+
+/**
+ * The options of every incoming job. A job still running after 2 minutes (its process was
+ * killed, or DNS lookups hang) is run again; a message is decided once all the same, under a
+ * lock on its row (incoming.ts), so a second run of a slow batch only skips what is done.
+ */
+export const INCOMING_JOB_OPTIONS = { retryLimit: 10, retryDelay: INCOMING_RETRY_SECONDS, expireInSeconds: 120 } as const;
 
 /** A recipient that is one of our list addresses. */
 export interface ListRecipient extends ListAddress {
@@ -169,7 +193,7 @@ const COLUMNS = 10;
 const ROWS_PER_INSERT = 5_000;
 
 /**
- * One transaction for a batch: the rows in one insert (more only past the parameter limit), every job in one insert. Returns each
+ * One transaction for a batch: the rows in one insert (more only past the parameter limit), one job for every INCOMING_IDS_PER_JOB of them, in one insert. Returns each
  * arrival's row ids. PostgreSQL returns a multi-row VALUES insert's rows in the order given
  * (Django's and Rails' bulk inserts rely on the same), which maps ids back to arrivals.
  */
@@ -195,11 +219,9 @@ async function storeArrivals(pool: pg.Pool, queue: Queue, arrivals: Arrival[]): 
       );
       for (const r of stored) ids.push(Number(r.id));
     }
-    await queue.sendMany(
-      INCOMING_JOB,
-      ids.map((id) => ({ id })),
-      { db: tx, retryLimit: 10, retryDelay: INCOMING_RETRY_SECONDS, expireInSeconds: 120 },
-    );
+    const jobs: IncomingJob[] = [];
+    for (let from = 0; from < ids.length; from += INCOMING_IDS_PER_JOB) jobs.push({ ids: ids.slice(from, from + INCOMING_IDS_PER_JOB) });
+    await queue.sendMany(INCOMING_JOB, jobs, { db: tx, ...INCOMING_JOB_OPTIONS });
     let next = 0;
     return arrivals.map((a) => ids.slice(next, (next += a.recipients.length)));
   });

@@ -12,7 +12,7 @@ import { startDeliveryRunner } from './delivery-runner.ts';
 import { DIGEST_JOB, sendDueDigests } from './digests/send.ts';
 import { planFanout } from './fanout.ts';
 import { ATTEMPTS_BEFORE_HOLD, processIncoming, setAsideUnprocessable } from './incoming.ts';
-import { INCOMING_JOB, startMailIn } from './mail-in.ts';
+import { INCOMING_JOB, INCOMING_JOB_OPTIONS, startMailIn, type IncomingJob } from './mail-in.ts';
 import { loadDkimKey } from './message/dkim.ts';
 import { PLAN_JOB } from './pipeline.ts';
 import { expireHolds, HOLD_EXPIRY_JOB, HOLD_NOTICE_JOB, sendHoldNotices } from './moderation.ts';
@@ -61,15 +61,33 @@ export async function listContext(w: WorkerContext): Promise<ListContext> {
 
 export async function registerListJobs(w: WorkerContext): Promise<void> {
   const ctx = await listContext(w);
-  await w.worker.work<{ id: number }>(
+  await w.worker.work<IncomingJob>(
     INCOMING_JOB,
-    async ({ id }, job) => {
-      try {
-        await processIncoming(ctx, id);
-      } catch (err) {
-        // A message that fails every time would otherwise sit unseen through hours of retries.
-        if (job.retryCount + 1 < ATTEMPTS_BEFORE_HOLD) throw err;
-        await setAsideUnprocessable(ctx, id, err as Error, job.retryCount + 1);
+    async (data, job) => {
+      const ids = data.ids ?? (data.id !== undefined ? [data.id] : []);
+      if (ids.length === 1) {
+        try {
+          await processIncoming(ctx, ids[0]!);
+        } catch (err) {
+          // A message that fails every time would otherwise sit unseen through hours of retries.
+          const attempts = (data.failedBefore ?? 0) + job.retryCount + 1;
+          if (attempts < ATTEMPTS_BEFORE_HOLD) throw err;
+          await setAsideUnprocessable(ctx, ids[0]!, err as Error, attempts);
+        }
+        return;
+      }
+      // Messages committed together, in the order they came; one that fails is retried on its own
+      // (a job of its own, counting this attempt), so its neighbours are neither held up nor repeated.
+      for (const id of ids) {
+        try {
+          await processIncoming(ctx, id);
+        } catch (err) {
+          ctx.log('incoming message failed; it is tried again on its own', { id, err: (err as Error).message });
+          await w.queue.send(INCOMING_JOB, { ids: [id], failedBefore: 1 } satisfies IncomingJob, {
+            ...INCOMING_JOB_OPTIONS,
+            startAfter: new Date(Date.now() + INCOMING_JOB_OPTIONS.retryDelay * 1000),
+          });
+        }
       }
     },
     { concurrency: 2 },

@@ -15,7 +15,7 @@ import type { Queue } from '../platform/queue.ts';
 import { createIntake, MAX_RECIPIENTS, type Intake, type ListRecipient } from './intake.ts';
 import { PromptSMTPServer } from './prompt-smtp-server.ts';
 
-export { INCOMING_JOB, INCOMING_RETRY_SECONDS } from './intake.ts';
+export { INCOMING_JOB, INCOMING_JOB_OPTIONS, INCOMING_RETRY_SECONDS, type IncomingJob } from './intake.ts';
 
 type Session = SMTPServerSession & { socialgovRcpt?: Map<string, ListRecipient> };
 

@@ -10,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
+import { createIntake } from '../../src/lists/intake.ts';
 import { decodeHeaderValue } from '../../src/lists/message/raw.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
 import { addMembers, waitFor } from '../list-helpers.ts';
@@ -517,6 +518,52 @@ describe('the listserv, hardened', () => {
       }
     });
 
+    test('messages committed together are handled by one job; one that always fails is held alone, after its own retries, and the others go out', async () => {
+      await platform.db.pool.query(`
+        create function test_fail_middle() returns trigger language plpgsql as $$
+        begin
+          if new.status = 'received' and new.subject = 'Batch middle fails' then raise exception 'simulated failure in a batch'; end if;
+          return new;
+        end $$;
+        create trigger test_fail_middle before update on incoming_messages for each row execute function test_fail_middle();`);
+      try {
+        // The listener's own intake path, three posts handed in at once: one transaction, one job.
+        const intake = createIntake({ pool: platform.db.pool, queue: platform.queue, domain: DOMAIN, maxBytes: 1_000_000, batch: { windowMs: 50 } });
+        const recipient = (await intake.resolveRecipient(LIST))!;
+        const subjects = ['Batch first', 'Batch middle fails', 'Batch last'];
+        const results = await Promise.all(
+          subjects.map((subject, i) =>
+            intake.accept({
+              raw: Buffer.from(dataOf([...head(`<batch-${i}@agency.gov>`, subject), 'Content-Type: text/plain', '', 'body']).replace(/\r\n\.\r\n$/, '\r\n')),
+              envelopeFrom: 'lee@agency.gov',
+              recipients: [recipient],
+              remoteIp: '127.0.0.1',
+              helo: 'mail.agency.gov',
+              protocol: 'smtp',
+            }),
+          ),
+        );
+        const ids = results.map((r) => (r.accepted ? r.ids[0]! : assert.fail(`not accepted: ${JSON.stringify(r)}`)));
+        const { rows: jobs } = await platform.db.pool.query(`select data from pgboss.job where name = 'list.incoming' and data->'ids' @> $1::jsonb`, [
+          JSON.stringify([ids[0]]),
+        ]);
+        assert.deepEqual(jobs[0]?.data.ids, ids, 'one job names the three, in order');
+        assert.equal((await settled('<batch-0@agency.gov>')).status, 'accepted');
+        assert.equal((await settled('<batch-2@agency.gov>')).status, 'accepted');
+        const middle = await waitFor(
+          'the failing one held',
+          async () =>
+            (await platform.db.pool.query(`select status, decision_reason from incoming_messages where id = $1 and status <> 'received'`, [ids[1]])).rows[0] as
+              | { status: string; decision_reason: string }
+              | undefined,
+          90_000,
+        );
+        assert.equal(middle.status, 'held');
+        assert.match(middle.decision_reason, /could not be processed \(3 attempts\).*simulated failure in a batch/i);
+      } finally {
+        await platform.db.pool.query('drop trigger test_fail_middle on incoming_messages; drop function test_fail_middle()');
+      }
+    });
     test('a message the worker fails on again and again is held for the moderators with the error as its reason', async () => {
       // Every attempt to handle this message fails in the database, as a bug would.
       await platform.db.pool.query(`

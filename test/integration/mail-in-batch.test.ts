@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
-import { createIntake, INCOMING_JOB, type Arrival, type Intake, type IntakeResult, type ListRecipient } from '../../src/lists/intake.ts';
+import { createIntake, INCOMING_IDS_PER_JOB, INCOMING_JOB, type Arrival, type Intake, type IntakeResult, type ListRecipient } from '../../src/lists/intake.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { postMail, waitFor } from '../list-helpers.ts';
 
@@ -28,17 +28,22 @@ function message(marker: string): Buffer {
   );
 }
 
-/** Rows whose raw message carries `marker`, and the incoming jobs that point at them. */
-async function stored(pool: pg.Pool, marker: string): Promise<{ rows: number; jobs: number; transactions: number }> {
+/**
+ * Rows whose raw message carries `marker`; how many of them an incoming job names (`jobs`: each
+ * once, or more than the rows); how many jobs name them (`jobRows`); and in how many transactions.
+ */
+async function stored(pool: pg.Pool, marker: string): Promise<{ rows: number; jobs: number; transactions: number; jobRows: number }> {
   const { rows } = await pool.query<{ id: number; tx: string }>(
     `select id, xmin::text as tx from incoming_messages where position(convert_to($1, 'UTF8') in raw) > 0`,
     [marker],
   );
-  const jobs = await pool.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = $1 and (data->>'id')::bigint = any($2::bigint[])`, [
-    INCOMING_JOB,
-    rows.map((r) => r.id),
-  ]);
-  return { rows: rows.length, jobs: jobs.rows[0]!.n, transactions: new Set(rows.map((r) => r.tx)).size };
+  const jobs = await pool.query<{ named: number; jobs: number }>(
+    `select count(*)::int as named, count(distinct j.id)::int as jobs
+       from pgboss.job j, jsonb_array_elements_text(coalesce(j.data->'ids', jsonb_build_array(j.data->'id'))) as named(id)
+      where j.name = $1 and named.id::bigint = any($2::bigint[])`,
+    [INCOMING_JOB, rows.map((r) => r.id)],
+  );
+  return { rows: rows.length, jobs: jobs.rows[0]!.named, transactions: new Set(rows.map((r) => r.tx)).size, jobRows: jobs.rows[0]!.jobs };
 }
 
 /**
@@ -98,7 +103,7 @@ describe('mail-in group commit', () => {
     return { raw, envelopeFrom: 'pat.smith@agency.gov', recipients: [recipient], remoteIp: '127.0.0.1', helo: 'mail.agency.gov', protocol: 'smtp' };
   }
 
-  test('posts handed in within one window are stored in one transaction, each once and with its own job', async () => {
+  test('posts handed in within one window are stored in one transaction, each once, and named by one job', async () => {
     const { intake, fire } = intakeWithManualTimer();
     const marker = `together-${randomBytes(4).toString('hex')}`;
     const arrivals = await Promise.all([1, 2, 3].map((i) => arrival(intake, message(`${marker}-${i}`))));
@@ -107,7 +112,7 @@ describe('mail-in group commit', () => {
     const done = await Promise.all(results);
     assert.ok(done.every((r) => r.accepted && r.ids.length === 1));
     assert.equal(new Set(done.flatMap((r) => (r.accepted ? r.ids : []))).size, 3);
-    assert.deepEqual(await stored(pool, marker), { rows: 3, jobs: 3, transactions: 1 });
+    assert.deepEqual(await stored(pool, marker), { rows: 3, jobs: 3, transactions: 1, jobRows: 1 });
   });
 
   test('when the batch transaction fails, each post is tried again alone: each is kept once with its job, none twice', async () => {
@@ -123,7 +128,7 @@ describe('mail-in group commit', () => {
       results.every((r) => r.accepted && r.ids.length === 1),
       JSON.stringify(results),
     );
-    assert.deepEqual(await stored(pool, marker), { rows: 3, jobs: 3, transactions: 3 });
+    assert.deepEqual(await stored(pool, marker), { rows: 3, jobs: 3, transactions: 3, jobRows: 3 });
   });
 
   test('one post the database refuses fails alone: the others of its batch are kept (answered 250)', async () => {
@@ -136,7 +141,7 @@ describe('mail-in group commit', () => {
     const [first, second, third] = await Promise.all(results);
     assert.ok(first!.accepted && third!.accepted);
     assert.deepEqual(second, { accepted: false, responseCode: 451, message: '4.3.0 Could not store the message; try again later' });
-    assert.deepEqual(await stored(pool, marker), { rows: 2, jobs: 2, transactions: 2 });
+    assert.deepEqual(await stored(pool, marker), { rows: 2, jobs: 2, transactions: 2, jobRows: 2 });
   });
 
   test("a batch past PostgreSQL's 65,535-parameter limit (135 posts to 50 addresses each) is still one transaction", async () => {
@@ -155,7 +160,8 @@ describe('mail-in group commit', () => {
     );
     fire();
     assert.ok((await Promise.all(results)).every((r) => r.accepted && r.ids.length === 50));
-    assert.deepEqual(await stored(pool, marker), { rows: 6750, jobs: 6750, transactions: 1 });
+    // One job for every INCOMING_IDS_PER_JOB rows.
+    assert.deepEqual(await stored(pool, marker), { rows: 6750, jobs: 6750, transactions: 1, jobRows: Math.ceil(6750 / INCOMING_IDS_PER_JOB) });
   });
 
   test('a message naming more than 50 list addresses is refused with 452, at RCPT TO over SMTP', async () => {
@@ -196,10 +202,10 @@ describe('mail-in group commit', () => {
       ),
     );
     assert.equal(refused?.responseCode, 451, 'a temporary failure');
-    assert.deepEqual(await stored(pool, marker), { rows: 0, jobs: 0, transactions: 0 });
+    assert.deepEqual(await stored(pool, marker), { rows: 0, jobs: 0, transactions: 0, jobRows: 0 });
     const sent = await send();
     assert.match(sent.response, /^250 /);
-    assert.deepEqual(await stored(pool, marker), { rows: 1, jobs: 1, transactions: 1 });
+    assert.deepEqual(await stored(pool, marker), { rows: 1, jobs: 1, transactions: 1, jobRows: 1 });
   });
 
   test('forty posts over SMTP at once: every one answered 250, each stored once with one job', async () => {
@@ -220,7 +226,7 @@ describe('mail-in group commit', () => {
     const marker = `web-${randomBytes(4).toString('hex')}`;
     const ok: IntakeResult = await intake.receiveMessage(message(marker), { from: 'pat.smith@agency.gov', to: [LIST] });
     assert.ok(ok.accepted && ok.ids.length === 1);
-    assert.deepEqual(await stored(pool, marker), { rows: 1, jobs: 1, transactions: 1 });
+    assert.deepEqual(await stored(pool, marker), { rows: 1, jobs: 1, transactions: 1, jobRows: 1 });
     assert.deepEqual(await intake.receiveMessage(message(marker), { from: 'pat.smith@agency.gov', to: [`nobody@${DOMAIN}`] }), {
       accepted: false,
       responseCode: 550,
