@@ -8,6 +8,8 @@
  *   src/<feature>/index.ts, and never src/app or src/cli.
  * - Every feature has a descriptor and is listed in src/app/features.ts.
  * - No source file under src/ is over 600 lines.
+ * - No runtime import cycle among the modules under src/ (type-only imports do not count), but
+ *   the few KNOWN_CYCLES say why.
  * - SQL in a feature names another feature's table only where CROSS_TABLE_READS says why.
  * - Functions over 100 lines are counted and named (information only, not a failure): the ones left
  *   are listed as known debt in docs/architecture.md ("Size").
@@ -132,6 +134,90 @@ test(`no source file under src/ is over ${MAX_LINES} lines`, () => {
       );
   }
   assert.deepEqual(problems, [], `\n${problems.join('\n')}\n`);
+});
+
+/**
+ * The modules a file loads when it runs: static imports and re-exports, but not `import type`,
+ * `export type`, nor an import whose every name is marked `type` (all are erased when compiled).
+ */
+function runtimeImportsOf(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, false);
+  const found: string[] = [];
+  for (const node of source.statements) {
+    if (!(ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) || !node.moduleSpecifier) continue;
+    if (!ts.isStringLiteralLike(node.moduleSpecifier) || !node.moduleSpecifier.text.startsWith('.')) continue;
+    if (ts.isImportDeclaration(node)) {
+      const clause = node.importClause;
+      if (clause?.isTypeOnly) continue;
+      const named = clause?.namedBindings;
+      if (clause && !clause.name && named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)) continue;
+    } else {
+      if (node.isTypeOnly) continue;
+      const named = node.exportClause;
+      if (named && ts.isNamedExports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)) continue;
+    }
+    found.push(path.resolve(path.dirname(file), node.moduleSpecifier.text));
+  }
+  return found;
+}
+
+/**
+ * Imports that still close a runtime cycle between two features' public entries, each with why
+ * (docs/architecture.md, "Import cycles", says what would remove them). Every other cycle fails,
+ * and so does an entry that no longer closes one, so the list stays true.
+ */
+const KNOWN_CYCLES: Record<string, string> = {
+  'src/membership/members.ts -> src/lists/index.ts':
+    'a membership carries the member’s delivery choice, kept by lists (list_subscriptions), while lists checks membership for who may post, read and moderate',
+  'src/communities/store.ts -> src/membership/index.ts':
+    'a community is listed with its member count (membership’s memberCounts), while joining reads the community’s join settings',
+};
+
+/**
+ * No runtime import cycle (issue 20: lists/incoming.ts and lists/moderation.ts imported each
+ * other; later lists/moderation.ts reached itself again through archives' and lists' public
+ * entries). In a cycle, load order matters: a module can run before one it uses has finished
+ * loading, and a feature's public entry pulls in the whole feature.
+ */
+test('no runtime import cycle among the modules under src/, but those listed in KNOWN_CYCLES', () => {
+  const files = sourceFiles().filter((file) => !/\.test\.tsx?$/.test(file));
+  const known = new Set(files);
+  const imports = new Map(files.map((file) => [file, runtimeImportsOf(file).filter((f) => known.has(f))]));
+  const allowed = (from: string, to: string) => `${rel(from)} -> ${rel(to)}` in KNOWN_CYCLES;
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (file: string, trail: string[]) => {
+    if (state.get(file) === 'done') return;
+    if (state.get(file) === 'open') {
+      cycles.push([...trail.slice(trail.indexOf(file)), file].map(rel).join(' → '));
+      return;
+    }
+    state.set(file, 'open');
+    for (const next of imports.get(file) ?? []) if (!allowed(file, next)) visit(next, [...trail, file]);
+    state.set(file, 'done');
+  };
+  for (const file of files) visit(file, []);
+  const reaches = (from: string, to: string) => {
+    const seen = new Set([from]);
+    const todo = [from];
+    while (todo.length)
+      for (const next of imports.get(todo.pop()!) ?? [])
+        if (!seen.has(next)) {
+          seen.add(next);
+          todo.push(next);
+        }
+    return seen.has(to);
+  };
+  for (const key of Object.keys(KNOWN_CYCLES)) {
+    const [from, to] = key.split(' -> ').map((f) => path.join(ROOT, f)) as [string, string];
+    if (!imports.get(from)?.includes(to) || !reaches(to, from))
+      cycles.push(`KNOWN_CYCLES lists "${key}", which no longer closes a cycle: remove it (and from docs/architecture.md).`);
+  }
+  assert.deepEqual(
+    cycles,
+    [],
+    `\nThese modules load each other (import type does not count):\n${cycles.join('\n')}\nMove what both need into a third module (src/web or src/platform when features share it), or import the one file needed instead of a public entry that loads the whole feature.\n`,
+  );
 });
 
 /** Functions over `limit` lines in a file: the outermost ones (a route plugin's inner function is its own). */
