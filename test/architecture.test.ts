@@ -280,7 +280,8 @@ const CROSS_TABLE_READS: Record<string, string> = {
   'groups -> library_articles': 'deliverables reference library rows by foreign key, shown with their titles',
   'groups -> library_guides': 'deliverables reference library rows by foreign key, shown with their titles',
   'lists -> working_groups': 'a group’s list is named after its group',
-  'lists -> working_group_members': 'a group’s list: its leads (owner address, moderation) and leaving the group by list command or unsubscribe link',
+  'lists -> working_group_members':
+    'a group’s list: who is on it and its leads (owner address, moderation); leaving it is the groups feature’s (leaveGroupList in its descriptor)',
   'metrics -> posts': 'the daily roll-ups count every feature’s rows in one statement a day',
   'metrics -> lists': 'the daily roll-ups count every feature’s rows in one statement a day',
   'metrics -> bounce_events': 'the daily roll-ups count every feature’s rows in one statement a day',
