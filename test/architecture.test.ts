@@ -170,8 +170,6 @@ function runtimeImportsOf(file: string): string[] {
 const KNOWN_CYCLES: Record<string, string> = {
   'src/membership/members.ts -> src/lists/index.ts':
     'a membership carries the member’s delivery choice, kept by lists (list_subscriptions), while lists checks membership for who may post, read and moderate',
-  'src/communities/store.ts -> src/membership/index.ts':
-    'a community is listed with its member count (membership’s memberCounts), while joining reads the community’s join settings',
 };
 
 /**
