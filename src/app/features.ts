@@ -5,7 +5,8 @@
  * The order is the order of their routes, jobs and roles, and of what they add to other
  * features' pages: the site-search filter (communities, events, the library's kinds, archives),
  * the metrics dashboard's tables (metrics' own, then speaker requests) and the parts of
- * "Download my data" (working groups, events, speakers).
+ * "Download my data" (working groups, events, archives' muted threads and files kept for web
+ * posts, speakers).
  */
 import { installFeatures, type Feature } from '../platform/feature.ts';
 import { archivesFeature } from '../archives/feature.ts';

@@ -1,4 +1,3 @@
 /** The archives feature's public entry: what other features use of it. */
 export { archiveAccess, archiveLinkFor } from './access.ts';
-export { sanitizeMailHtml } from './sanitize.ts';
 export { membersMutingPost, mutedPostNumbers, threadMutesReady } from './mutes.ts';

@@ -1,7 +1,7 @@
 /** A post's body as safe HTML for an archive page: folded plain text, or sanitized HTML mail. */
 import type { ArchivedPost } from './browse.ts';
 import { parseMessage } from './message.ts';
-import { sanitizeMailHtml } from './sanitize.ts';
+import { sanitizeMailHtml } from '../web/mail-html.ts';
 import { renderPlainText } from './text.ts';
 
 export interface BodyOptions {

@@ -2,6 +2,10 @@
  * Plain-text mail for reading: quoted blocks found and folded, links made clickable, addresses
  * hidden from non-members. Output is HTML built only from escaped text.
  */
+import { escapeHtml, FOLD_END, FOLD_START, obfuscateAddresses, ORIGINAL_MESSAGE } from '../web/mail-text.ts';
+
+// the parts shared with the HTML mail sanitizer (src/web/mail-html.ts) live in src/web
+export { escapeHtml, FOLD_END, FOLD_START, obfuscateAddresses, ORIGINAL_MESSAGE };
 
 export interface TextSegment {
   kind: 'text' | 'quote';
@@ -11,8 +15,6 @@ export interface TextSegment {
 const QUOTED = /^\s*>/;
 /** "On Tue, 3 May 2022, Jo Smith <jo@x.gov> wrote:" (may wrap onto a second line). */
 const ATTRIBUTION = /(^|\s)(wrote|writes|a écrit|schrieb|escribió)\s*:\s*$/i;
-/** Outlook-style forwarded or replied-to text: everything after it is the earlier message. */
-export const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht)\s*-{2,}\s*$/i;
 const OUTLOOK_FROM = /^\s*\**From:\**\s+\S/;
 const OUTLOOK_NEXT = /^\s*\**(Sent|Date|To|Subject):\**\s/;
 
@@ -84,20 +86,6 @@ export function withJoinedParts(text: string): string {
   });
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-const ADDRESS = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}/g;
-
-/** "jo.smith@agency.gov" → "j…@agency.gov": enough to tell agencies apart, not enough to mail. */
-export function obfuscateAddresses(s: string): string {
-  return s.replace(ADDRESS, (a) => {
-    const at = a.lastIndexOf('@');
-    return `${a[0]}…@${a.slice(at + 1)}`;
-  });
-}
-
 const LINK = /\bhttps?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}]/g;
 
 /** Escape a line and turn web addresses into links (never other schemes). */
@@ -116,10 +104,6 @@ export function linkify(line: string, hideAddresses: boolean): string {
   out += escapeHtml(hideAddresses ? obfuscateAddresses(line.slice(at)) : line.slice(at));
   return out;
 }
-
-/** Quoted history folded: closed until the reader opens it, with or without JavaScript. */
-export const FOLD_START = (label: string) => `<details class="archive-quote"><summary>${escapeHtml(label)}</summary>`;
-export const FOLD_END = '</details>';
 
 /** A plain-text body as HTML: the author's text, and each quoted block folded in <details>. */
 export function renderPlainText(text: string, opts: { hideAddresses: boolean }): string {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type pg from 'pg';
-import { joinSettings, type JoinSettings } from '../communities/store.ts';
+import { joinSettings, type JoinSettings } from '../communities/index.ts';
 import type { Config } from '../platform/config.ts';
 import { recordAudit } from '../platform/audit.ts';
 import { parseAddress } from '../membership/address.ts';

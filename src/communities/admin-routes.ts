@@ -6,7 +6,8 @@ import { field } from '../web/forms.tsx';
 import { formFromBody, formFromCommunity, LEVELS, pageFromForm } from './admin-form.ts';
 import { AdminHubPage, EditPage } from './admin-views.tsx';
 import { isReviewer } from '../registry/index.ts';
-import { findCommunity, joinSettings, saveCommunity, saveJoinSettings } from './store.ts';
+import { joinSettings, saveJoinSettings } from './join-settings.ts';
+import { findCommunity, saveCommunity } from './store.ts';
 
 export function communityAdminRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {

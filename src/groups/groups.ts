@@ -200,6 +200,19 @@ export async function leaveGroup(db: Queryable, actor: Actor, group: GroupSummar
   await recordAudit(db, actor, { action: 'group.leave', subjectType: 'working-group', subjectId: `${group.id}:${memberId}` });
 }
 
+/**
+ * A member left the group's list (the list command, the unsubscribe link): they leave the group.
+ * The lists feature calls it through the descriptor (`leaveGroupList`) and audits it. True when
+ * they were an active member.
+ */
+export async function leaveGroupByList(db: Queryable, groupId: number, memberId: number): Promise<boolean> {
+  const r = await db.query(
+    `update working_group_members set status = 'left', updated_at = now() where group_id = $1 and member_id = $2 and status = 'active'`,
+    [groupId, memberId],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
 /** How an active member gets the group's list: their own choice for it, or null (as for the community's list); kept by the lists feature. */
 export async function groupDelivery(
   db: Queryable,

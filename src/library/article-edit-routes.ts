@@ -1,6 +1,6 @@
 /** Writing an article: the new-article form and the edit form, checked field by field. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { listCommunities } from '../communities/index.ts';
+import { communityNames } from '../communities/index.ts';
 import { findMember, findMemberByEmail, parseAddress } from '../membership/index.ts';
 import { nameProblem } from '../platform/text.ts';
 import { sendPage, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
@@ -87,7 +87,7 @@ async function checkForm(
   if (v.heroImageUrl && !v.heroImageAlt) errors.heroImageAlt = 'Describe what the hero image shows, for people who cannot see it.';
   let communityId: number | null = null;
   if (v.community) {
-    const c = (await listCommunities(ctx.pool, { includeHidden: true })).find((x) => x.slug === v.community);
+    const c = (await communityNames(ctx.pool, { includeHidden: true })).find((x) => x.slug === v.community);
     if (!c) errors.community = 'Choose a community from the list.';
     else communityId = c.id;
   }

@@ -1,6 +1,6 @@
 /** The library's home page, topics, authors, and the site-wide search. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { listCommunities } from '../communities/index.ts';
+import { communityNames } from '../communities/index.ts';
 import { NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { canEdit, canWrite, listArticles } from './articles.ts';
 import { findAuthor } from './authors.ts';
@@ -21,7 +21,7 @@ export function libraryBrowseRoutes(ctx: AppContext): FastifyPluginAsync {
         articles: await listArticles(ctx.pool, { limit: 20 }),
         guides: await listGuides(ctx.pool),
         topics: await listTopics(ctx.pool),
-        communities: (await listCommunities(ctx.pool)).map((c) => ({ slug: c.slug, title: c.name })),
+        communities: (await communityNames(ctx.pool)).map((c) => ({ slug: c.slug, title: c.name })),
       }));
       return sendPage(
         reply,
@@ -41,7 +41,7 @@ export function libraryBrowseRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { slug: string } }>('/topics/:slug', publicPage, async (req, reply) => {
       const t = await findTopic(ctx.pool, req.params.slug);
       if (!t) throw new NotFoundError(`There is no topic “${req.params.slug}”.`);
-      const all = await listCommunities(ctx.pool, { includeHidden: false });
+      const all = await communityNames(ctx.pool, { includeHidden: false });
       const featured = t.featuredCommunities.flatMap((s) => all.filter((c) => c.slug === s).map((c) => ({ slug: c.slug, title: c.name })));
       const more = all.filter((c) => !t.featuredCommunities.includes(c.slug)).map((c) => ({ slug: c.slug, title: c.name }));
       const { rows } = await ctx.pool.query<{ slug: string }>('select slug from communities where $1 = any(topics)', [t.slug]);

@@ -1,6 +1,6 @@
 /** The library's feeds (RSS, Atom, JSON Feed): all articles, a topic's, an author's, a community's. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { listCommunities } from '../communities/index.ts';
+import { communityNames } from '../communities/index.ts';
 import { absoluteUrl, NotFoundError, type AppContext } from '../platform/http/context.ts';
 import { listArticles, type Article } from './articles.ts';
 import { findAuthor } from './authors.ts';
@@ -81,7 +81,7 @@ export function libraryFeedRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     app.get<{ Params: { slug: string; ext: string } }>('/communities/:slug/library/feed.:ext', hide, async (req, reply) => {
-      const c = (await listCommunities(ctx.pool, { includeHidden: true })).find((x) => x.slug === req.params.slug);
+      const c = (await communityNames(ctx.pool, { includeHidden: true })).find((x) => x.slug === req.params.slug);
       if (!c) throw new NotFoundError(`There is no community called “${req.params.slug}”.`);
       return sendFeed(
         req,

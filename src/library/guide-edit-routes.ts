@@ -1,6 +1,6 @@
 /** Writing guides (editors): a new guide, a new section, a section's edit form. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { listCommunities } from '../communities/index.ts';
+import { communityNames } from '../communities/index.ts';
 import { NotFoundError, sendPage, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canEdit } from './articles.ts';
@@ -52,7 +52,7 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
       const { errors, slug } = checkGuide(values, true);
       let communityId: number | null = null;
       if (values.community) {
-        const c = (await listCommunities(ctx.pool, { includeHidden: true })).find((x) => x.slug === values.community);
+        const c = (await communityNames(ctx.pool, { includeHidden: true })).find((x) => x.slug === values.community);
         if (!c) errors.community = 'Choose a community from the list.';
         else communityId = c.id;
       }

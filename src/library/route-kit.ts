@@ -1,6 +1,6 @@
 /** What the library's pages share: options, the article a page is about (and who may see it), the article page, the guide a page is about. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { listCommunities } from '../communities/index.ts';
+import { communityNames } from '../communities/index.ts';
 import { NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { Actor } from '../platform/audit.ts';
 import { producersOf } from '../groups/index.ts';
@@ -99,7 +99,7 @@ export function libraryRouteKit(ctx: AppContext, app: FastifyInstance) {
   }
 
   async function communityChoices() {
-    return (await listCommunities(ctx.pool, { includeHidden: true })).map((c) => ({ slug: c.slug, title: c.name }));
+    return (await communityNames(ctx.pool, { includeHidden: true })).map((c) => ({ slug: c.slug, title: c.name }));
   }
 
   async function guide(slug: string) {

@@ -24,8 +24,9 @@ import { acceptedMessage, addresses, parseIncoming, type IncomingRow } from './i
 import { HOLD_NOTICE_JOB, lookupHoldToken, moderate, moderatorAddresses } from './moderation.ts';
 import { runChain, type PostFacts } from './rules.ts';
 import { listById, listHomePath, type List } from './store.ts';
-import { leaveGroupList, listStanding } from './sub-lists.ts';
+import { listStanding } from './sub-lists.ts';
 import { recordAudit } from '../platform/audit.ts';
+import { groupListLeaving } from '../platform/feature.ts';
 import { readUnsubscribeToken, readVerpToken, unsubscribeToken } from './tokens.ts';
 
 /** RFC 3834 and common practice: mail we must never answer. */
@@ -573,7 +574,7 @@ async function answerGroupJoin(ctx: ListContext, list: List, from: string, answe
   );
 }
 
-/** Leave a list (one-click, by mail, or the web page): the membership becomes 'left', audited; on a group's list, the group membership. */
+/** Leave a list (one-click, by mail, or the web page): the membership becomes 'left', audited; on a group's list, the group membership (the groups feature's). */
 export async function unsubscribe(
   ctx: Pick<ListContext, 'pool'>,
   list: Pick<List, 'communityId' | 'groupId'>,
@@ -583,7 +584,7 @@ export async function unsubscribe(
 ): Promise<boolean> {
   if (list.groupId !== null) {
     return inTransaction(ctx.pool, async (tx) => {
-      if (!(await leaveGroupList(tx, list, memberId))) return false;
+      if (!(await groupListLeaving()(tx, list.groupId!, memberId))) return false;
       await recordAudit(tx, actor, { action: 'group.leave', subjectType: 'working-group', subjectId: `${list.groupId}:${memberId}`, after: { source } });
       return true;
     });

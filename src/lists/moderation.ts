@@ -5,7 +5,7 @@
  * audited and made on a locked row, so two moderators cannot both decide one message.
  */
 import { simpleParser } from 'mailparser';
-import { sanitizeMailHtml } from '../archives/index.ts';
+import { sanitizeMailHtml } from '../web/mail-html.ts';
 import type pg from 'pg';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';

@@ -4,7 +4,8 @@
  * the community's moderators and coordinators. How a member takes a group's list is their
  * subscription to it (subscriptions.ts): their own delivery for it, else the community list's;
  * delivery stopped by bounces is kept on the community list's and applies to every list of the
- * community.
+ * community. Leaving a group's list is leaving the group: the groups feature does that
+ * (`groupListLeaving`, from its descriptor).
  */
 import { canCoordinate, membershipIn } from '../membership/index.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
@@ -58,13 +59,4 @@ export async function canModerateList(
     viewer.memberId,
   ]);
   return rows.length > 0 && (await membershipIn(db, viewer.memberId, list.communityId))?.status === 'active';
-}
-
-/** Leave a group's list: leaving the list is leaving the group (its list is how the group talks). */
-export async function leaveGroupList(db: Queryable, list: Pick<List, 'groupId'>, memberId: number): Promise<boolean> {
-  const r = await db.query(
-    `update working_group_members set status = 'left', updated_at = now() where group_id = $1 and member_id = $2 and status = 'active'`,
-    [list.groupId, memberId],
-  );
-  return (r.rowCount ?? 0) > 0;
 }

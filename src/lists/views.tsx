@@ -176,7 +176,7 @@ function Detail({ h }: { h: HeldDetail }) {
         <details class="margin-top-2">
           <summary>Show the formatted (HTML) version</summary>
           <p class="font-sans-2xs">Made safe: scripts, forms, styles and remote images are removed.</p>
-          {/* sanitizeMailHtml (src/archives/sanitize.ts): an allow-list sanitizer */}
+          {/* sanitizeMailHtml (src/web/mail-html.ts): an allow-list sanitizer */}
           <div class="sg-mail-html bg-base-lightest padding-2">{h.html as 'safe'}</div>
         </details>
       ) : null}

@@ -23,7 +23,7 @@ export async function memberData(db: Queryable, memberId: number): Promise<Recor
       order by at`,
     [String(memberId), member.email],
   );
-  // other features' rows about this person (working groups, events, speakers bureau), so the export is whole
+  // other features' rows about this person (working groups, events, archives, speakers bureau), so the export is whole
   const others: Record<string, unknown> = {};
   for (const source of myDataSources()) others[source.key] = await source.collect(db, { id: memberId, email: member.email });
   return {

@@ -1,6 +1,7 @@
 /**
  * Configuration: read once at start-up from the environment (and an optional JSON file named by
- * SOCIALGOV_CONFIG), validated, then passed down. Nothing else in socialgov reads process.env.
+ * SOCIALGOV_CONFIG), validated, then passed down. Nothing else reads settings from process.env
+ * (the CLI's io.ts only hands the process's environment, or a test's, to loadConfig).
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-values.ts';

@@ -1,7 +1,7 @@
 /**
  * What a feature can add to another feature's pages, through its descriptor (platform/feature.ts):
- * a site-search source, a metric source for the dashboard, a panel on the community page, and its
- * part of a member's "Download my data". The shapes live here so that the feature offering the
+ * a site-search source, a metric source for the dashboard, a panel on the community page, its
+ * part of a member's "Download my data", and what leaving a working group's list does. The shapes live here so that the feature offering the
  * place and the features filling it need not import each other.
  */
 import type { Queryable } from './db/queryable.ts';
@@ -103,3 +103,11 @@ export interface MyDataSource {
   key: string;
   collect(db: Queryable, member: { id: number; email: string }): Promise<unknown>;
 }
+
+/**
+ * Leaving a working group's list is leaving the group: the list is how the group talks. The lists
+ * feature calls this when a member leaves a group's list (the list command, the unsubscribe link),
+ * in the transaction that audits it; the groups feature provides it, since the group's members are
+ * its rows. True when the member was an active member of the group (and now has left it).
+ */
+export type GroupListLeaving = (db: Queryable, groupId: number, memberId: number) => Promise<boolean>;

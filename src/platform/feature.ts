@@ -1,7 +1,8 @@
 /**
  * The feature descriptor: what one feature (src/<feature>/feature.ts) hands the platform — its
  * routes, jobs, long-running roles, first-start step, and what it adds to other features' pages
- * (site-search sources, metric sources, community-page panels, "download my data" parts).
+ * (site-search sources, metric sources, community-page panels, "download my data" parts) or does
+ * for them (leaving a working group's list).
  *
  * The platform never imports a feature. The composition root (src/app) lists the features and
  * installs their descriptors once, before the platform starts; the platform and the features
@@ -14,7 +15,7 @@ import type pg from 'pg';
 import type { Alongside, AppContext, Viewer } from './http/context.ts';
 import type { WorkerContext } from './jobs.ts';
 import type { RoleStarter } from './roles.ts';
-import type { CommunityPanel, MetricSource, MyDataSource, SearchSource } from './contributions.ts';
+import type { CommunityPanel, GroupListLeaving, MetricSource, MyDataSource, SearchSource } from './contributions.ts';
 
 export interface Feature {
   /** The feature's folder name under src/, e.g. "lists". */
@@ -38,6 +39,8 @@ export interface Feature {
   metricSources?: MetricSource[];
   communityPanels?: CommunityPanel[];
   myDataSources?: MyDataSource[];
+  /** What leaving a working group's list does to the group (the groups feature; one feature at most). */
+  leaveGroupList?: GroupListLeaving;
 }
 
 let installed: readonly Feature[] | undefined;
@@ -53,6 +56,8 @@ export function installFeatures(features: readonly Feature[]): void {
     if (names.has(f.name)) throw new Error(`The feature "${f.name}" is listed twice in src/app/features.ts.`);
     names.add(f.name);
   }
+  const leavers = features.filter((f) => f.leaveGroupList).map((f) => f.name);
+  if (leavers.length > 1) throw new Error(`Only one feature may say what leaving a group's list does; ${leavers.join(' and ')} both do.`);
   installed = Object.freeze([...features]);
 }
 
@@ -73,3 +78,11 @@ export const metricSources = (): MetricSource[] => installedFeatures().flatMap((
 export const communityPanels = (): CommunityPanel[] => installedFeatures().flatMap((f) => f.communityPanels ?? []);
 /** Every feature's part of "Download my data", in feature order. */
 export const myDataSources = (): MyDataSource[] => installedFeatures().flatMap((f) => f.myDataSources ?? []);
+
+/** What leaving a working group's list does to the group: the installed feature's that has working groups. */
+export function groupListLeaving(): GroupListLeaving {
+  const leave = installedFeatures().find((f) => f.leaveGroupList)?.leaveGroupList;
+  if (!leave)
+    throw new NoFeaturesError('No installed feature says what leaving a working group’s list does: install the groups feature (src/app/features.ts).');
+  return leave;
+}

@@ -1,6 +1,10 @@
 /**
  * Rate limits kept in PostgreSQL, so every web process shares them: at most `max` events per
- * `key` in a sliding window. Used for joining and signing in, per IP and per address.
+ * `key` in a sliding window. Used for joining and signing in, per IP and per address, and by
+ * other features (web posts, event registration, speaker requests).
+ *
+ * The table `rate_events` is the platform's. Membership's migration 0005_joining.sql created it
+ * (applied migrations are never edited); a change to it goes in src/platform/migrations/.
  */
 import type { Queryable } from './db/queryable.ts';
 

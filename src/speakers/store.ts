@@ -392,7 +392,10 @@ export async function requestToEvent(db: pg.PoolClient, actor: Actor, requestId:
   return event;
 }
 
-/** Speaker requests by status, for dashboards (the metrics feature): created in [from, to), one community or all. */
+/**
+ * Speaker requests by present status, created in [from, to), one community or all. Only a test
+ * uses it: the metrics dashboard reads the request history (speakerRequestsSource, metrics.ts).
+ */
 export async function speakerRequestCounts(
   db: Queryable,
   f: { communityId?: number; from?: Date; to?: Date } = {},

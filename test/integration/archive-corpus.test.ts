@@ -32,7 +32,7 @@ import {
 import { NO_SHARED, ROOT } from '../helpers.ts';
 
 /**
- * What a message body may hold: sanitize.ts's allow-list of tags and attributes, and the
+ * What a message body may hold: src/web/mail-html.ts's allow-list of tags and attributes, and the
  * wrappers render.ts and text.ts put around it. Written out again on purpose, so that widening
  * the sanitizer means widening this list too.
  */

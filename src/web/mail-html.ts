@@ -1,13 +1,13 @@
 /**
- * HTML mail made safe to show inside an archive page: an allow-list of tags and attributes, no
- * script, event handlers, forms, frames or author CSS (the page's Content Security Policy would
- * refuse inline styles anyway), and no remote images until the reader asks — a remote image
+ * HTML mail made safe to show inside a page (an archived post; a held post in the moderation
+ * queue): an allow-list of tags and attributes, no script, event handlers, forms, frames or author
+ * CSS (the page's Content Security Policy would refuse inline styles anyway), and no remote images until the reader asks — a remote image
  * tells the sender who read the mail and when. Headings are flattened (the page has its own),
  * tables become layout tables, and every link gets a name screen readers can announce.
  */
 import { randomBytes } from 'node:crypto';
 import sanitizeHtml from 'sanitize-html';
-import { FOLD_END, FOLD_START, obfuscateAddresses, ORIGINAL_MESSAGE } from './text.ts';
+import { FOLD_END, FOLD_START, obfuscateAddresses, ORIGINAL_MESSAGE } from './mail-text.ts';
 
 export interface MailHtmlOptions {
   /** Load remote (http/https) images: only when the reader asked. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { sanitizeMailHtml } from './sanitize.ts';
+import { sanitizeMailHtml } from './mail-html.ts';
 
 const opts = { remoteImages: false, hideAddresses: false, inlineParts: new Map([['logo@x', '/archives/l/1/attachments/0']]) };
 
@@ -69,7 +69,7 @@ describe('HTML mail sanitizer', () => {
 
 describe('broken lists in mail', () => {
   test('a list with text or paragraphs straight inside becomes divs; good lists stay', async () => {
-    const { fixLists } = await import('./sanitize.ts');
+    const { fixLists } = await import('./mail-html.ts');
     assert.equal(fixLists('<ul><li>a</li><li>b <ol start="2"><li>c</li></ol></li></ul>'), '<ul><li>a</li><li>b <ol start="2"><li>c</li></ol></li></ul>');
     assert.equal(fixLists('<ol start="5"><p>x</p><li>a</li></ol><ul><li>ok</li></ul>'), '<div><p>x</p><div>a</div></div><ul><li>ok</li></ul>');
     assert.equal(fixLists('<ul>loose<li>a<br />b</li></ul>'), '<div>loose<div>a<br />b</div></div>');
