@@ -554,8 +554,7 @@ describe('the listserv, hardened', () => {
           'the failing one held',
           async () =>
             (await platform.db.pool.query(`select status, decision_reason from incoming_messages where id = $1 and status <> 'received'`, [ids[1]])).rows[0] as
-              | { status: string; decision_reason: string }
-              | undefined,
+              { status: string; decision_reason: string } | undefined,
           90_000,
         );
         assert.equal(middle.status, 'held');
