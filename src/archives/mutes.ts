@@ -52,7 +52,8 @@ export async function membersMutingPost(pool: pg.Pool, postId: number): Promise<
 
 /**
  * For a digest: each member's post numbers (after `after`) in threads they muted. Members with
- * none are absent. Call threadMutesReady first, outside the digest's transaction.
+ * none are absent. Call threadMutesReady first, outside the digest's transaction; a post stored
+ * since is not known here, so the digest stops before the first post still in archive_pending.
  */
 export async function mutedPostNumbers(db: Queryable, listId: number, memberIds: number[], after: number): Promise<Map<number, Set<number>>> {
   const out = new Map<number, Set<number>>();

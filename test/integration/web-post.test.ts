@@ -587,4 +587,91 @@ describe('posting from the web, and muted threads', () => {
       other.release();
     }
   });
+
+  test('a digest leaves out a post stored after the mute filters archived the list: it comes, once, in the next digest', { timeout: 60_000 }, async () => {
+    const pool = platform.db.pool;
+    const ctx = { baseUrl: SITE, domain: DOMAIN, config, log: () => undefined };
+    const list = (await listByLocalPart(pool, 'social-media'))!;
+    // Dee (daily) muted the thread; Dan (daily) did not. Both start from the list's newest post.
+    await addMembers(pool, 'social-media', ['dan@agency.gov'], 'daily');
+    await pool.query(
+      `update list_subscriptions s set last_digest_post = l.post_count from lists l, members m
+        where l.id = $1 and s.list_id = l.id and m.id = s.member_id and m.email in ('dee@agency.gov', 'dan@agency.gov')`,
+      [list.id],
+    );
+    const { rows: before } = await pool.query<{ id: number }>('select coalesce(max(id), 0) as id from digest_messages');
+    /** How many digest messages (made in this test) addressed to `email` carry the post. */
+    const digestsWith = async (email: string, messageId: string) => {
+      const { rows } = await pool.query<{ n: number }>(
+        `select count(*)::int as n from digest_messages dm join deliveries d on d.kind = 'digest' and d.ref_id = dm.id join members m on m.id = d.member_id
+          where dm.id > $1 and m.email = $2 and position(convert_to($3, 'UTF8') in dm.message) > 0`,
+        [before[0]!.id, email, messageId],
+      );
+      return rows[0]!.n;
+    };
+
+    const archiving = await pool.connect();
+    const storing = await pool.connect();
+    try {
+      // Another process archiving a post: it holds the post's queue row, so the digest's mute filter waits for it.
+      const { rows: root } = await pool.query<{ id: number }>(`select id from posts where message_id = '<root@state.gov>'`);
+      let held = false;
+      for (let i = 0; i < 5 && !held; i++) {
+        await archiving.query('insert into archive_pending (post_id, list_id) values ($1, $2) on conflict do nothing', [root[0]!.id, list.id]);
+        await archiving.query('begin');
+        held = (await archiving.query('select 1 from archive_pending where post_id = $1 for update', [root[0]!.id])).rowCount === 1;
+        if (!held) await archiving.query('rollback'); // the minute's archiver took it first
+      }
+      assert.ok(held, 'a queue row this test holds');
+      const digest = sendDigestNow(pool, ctx, list, 'daily', DateTime.utc().plus({ minutes: 1 }));
+      await waitFor('the mute filter waiting on the post being archived', async () => {
+        const { rows: w } = await pool.query(
+          `select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%archive_pending%'`,
+        );
+        return w.length > 0;
+      });
+      // Meanwhile a reply in the muted thread is stored, and not archived before the digest is composed.
+      let late: string | undefined;
+      for (let i = 0; i < 5 && !late; i++) {
+        const messageId = `<late-${i}@state.gov>`;
+        const raw = Buffer.from(
+          `From: Kim Lu <kim@state.gov>\r\nTo: ${LIST}\r\nSubject: Re: Caption tools\r\nMessage-ID: ${messageId}\r\nIn-Reply-To: <root@state.gov>\r\n\r\nLate reply.\r\n`,
+        );
+        const { rows } = await storing.query<{ id: number }>(
+          `with n as (update lists set post_count = post_count + 1 where id = $1 returning id, post_count)
+           insert into posts (list_id, number, message_id, in_reply_to, refs, subject, from_address, from_name, sent_at, raw, decorated, size)
+           select n.id, n.post_count, $2, '<root@state.gov>', array['<root@state.gov>'], 'Re: Caption tools', 'kim@state.gov', 'Kim Lu', now(), $3, $3, $4
+             from n returning id`,
+          [list.id, messageId, raw, raw.length],
+        );
+        await storing.query('begin');
+        const locked = await storing.query('select 1 from archive_pending where post_id = $1 for update', [rows[0]!.id]);
+        if (locked.rowCount === 1) late = messageId;
+        else await storing.query('rollback'); // archived already: it is an ordinary post
+      }
+      assert.ok(late, 'a stored post not archived yet');
+      await archiving.query('delete from archive_pending where post_id = $1', [root[0]!.id]);
+      await archiving.query('commit');
+      await digest;
+      await storing.query('rollback');
+      assert.equal(await digestsWith('dee@agency.gov', late), 0, 'Dee muted the thread: the post is not in her digest');
+      assert.equal(await threadOf(late), rootThread, 'the post is in the muted thread');
+
+      // The next digest: Dan gets it, once; Dee never does.
+      await sendDigestNow(pool, ctx, list, 'daily', DateTime.utc().plus({ minutes: 2 }));
+      assert.equal(await digestsWith('dan@agency.gov', late), 1, "Dan's digests carry the post once");
+      assert.equal(await digestsWith('dee@agency.gov', late), 0);
+      const { rows: places } = await pool.query<{ last_digest_post: number; post_count: number }>(
+        `select s.last_digest_post, l.post_count from list_subscriptions s join lists l on l.id = s.list_id join members m on m.id = s.member_id
+          where l.id = $1 and m.email in ('dee@agency.gov', 'dan@agency.gov')`,
+        [list.id],
+      );
+      for (const p of places) assert.equal(p.last_digest_post, p.post_count, 'both are at the newest post');
+    } finally {
+      await archiving.query('rollback').catch(() => undefined);
+      await storing.query('rollback').catch(() => undefined);
+      archiving.release();
+      storing.release();
+    }
+  });
 });

@@ -14,7 +14,9 @@
  * A period's digest holds the posts accepted up to its scheduled send time; later ones wait for
  * the next period, so a run that catches up late (the worker was down at the hour) sends what
  * the on-time run would have. Ranges are by post number, and numbers are given under the
- * list's row lock, so a post still being accepted always gets a number above the range.
+ * list's row lock, so a post still being accepted always gets a number above the range. On a
+ * list where someone muted a thread, the range also ends before the first post not archived
+ * yet, whose thread the mute filter cannot know; that post goes in the next digest.
  */
 import type { DateTime } from 'luxon';
 import type pg from 'pg';
@@ -171,21 +173,30 @@ async function composeDue(
   manual: boolean,
 ): Promise<{ messages: MadeDigest[]; deliveries: number } | undefined> {
   // A digest sent by hand is a row of its own (0014): the period's scheduled one still comes.
-  const created = await tx.query<{ id: number; last_post: number }>(
-    `insert into digests (list_id, mode, period, scheduled_for, last_post, manual)
-     select l.id, $2, $3, $4, coalesce((select max(p.number) from posts p where p.list_id = l.id and p.accepted_at <= $4), 0), $5
-       from lists l where l.id = $1
-     on conflict (list_id, mode, period) where not manual do nothing returning id, last_post`,
+  // On a list with mutes the digest stops before the first post not archived yet (stored after
+  // threadMutesReady, or being archived right now): its thread, and so who muted it, is unknown.
+  // It comes in the next digest. Numbers are given in order under the list's row lock, so posts
+  // stored after this statement are numbered above both limits.
+  const created = await tx.query<{ id: number; last_post: number; archived_through: number | null }>(
+    `with settled as (
+       select case when exists (select 1 from thread_mutes where list_id = $1)
+                   then (select min(p.number) - 1 from archive_pending q join posts p on p.id = q.post_id where q.list_id = $1) end as through)
+     insert into digests (list_id, mode, period, scheduled_for, last_post, manual)
+     select l.id, $2, $3, $4, least(coalesce((select max(p.number) from posts p where p.list_id = l.id and p.accepted_at <= $4), 0), s.through), $5
+       from lists l, settled s where l.id = $1
+     on conflict (list_id, mode, period) where not manual do nothing returning id, last_post, (select through from settled) as archived_through`,
     [list.id, period.mode, period.period, period.scheduledFor.toJSDate(), manual],
   );
   if (!created.rows[0]) return undefined;
   const digestId = Number(created.rows[0].id);
   const lastPost = created.rows[0].last_post;
+  const archivedThrough = created.rows[0].archived_through;
   // The members of this mode with posts due, and (with the daily digests) those who went back
   // to each message and are owed a final digest of the posts before they switched.
   // A member's place and the delivery that applies (the group's own, else the community's)
   // come from list_members (0072_list_subscriptions.sql); the place is on their subscription to
-  // this list, locked until the digest is written.
+  // this list, locked until the digest is written. A final digest waits, whole, for the next
+  // run while a post it owes is not archived (so its "last digest" text stays true).
   const members = await tx.query<DigestMember>(
     `select lm.member_id, m.email, lm.last_digest_post as after,
             case when lm.delivery_mode = $2 then $3 else lm.digest_until_post end as "upTo",
@@ -195,10 +206,11 @@ async function composeDue(
        join members m on m.id = lm.member_id
       where lm.list_id = $1
         and ((lm.delivery_mode = $2 and coalesce(lm.last_digest_post, $3) < $3)
-             or ($2 = 'daily' and lm.delivery_mode = 'each' and lm.digest_until_post > coalesce(lm.last_digest_post, lm.digest_until_post)))
+             or ($2 = 'daily' and lm.delivery_mode = 'each' and lm.digest_until_post > coalesce(lm.last_digest_post, lm.digest_until_post)
+                 and lm.digest_until_post <= coalesce($4::integer, lm.digest_until_post)))
       order by lm.member_id
       for update of s`,
-    [list.id, period.mode, lastPost],
+    [list.id, period.mode, lastPost, archivedThrough],
   );
   // Members with the same posts due share one digest; posts of threads a member muted are left
   // out of theirs (src/archives/mutes.ts), so those members get a digest of their own.

@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import { installPageCache } from './page-cache.ts';
 
 /** A small app: a counter page the cache may keep, one it may not, a form page that sets a cookie, and a change. */
-async function app(opts: { seconds?: number } = {}) {
+async function app(opts: { seconds?: number; recentBytes?: number } = {}) {
   let clock = 1_000_000;
   let renders = 0;
   const a = Fastify();
@@ -12,7 +12,7 @@ async function app(opts: { seconds?: number } = {}) {
   a.addHook('preHandler', async (req) => {
     if (req.headers.cookie?.includes('sg_session=')) req.viewer = { memberId: 7, name: 'Ana', email: 'ana@gsa.gov' } as never;
   });
-  const cache = installPageCache(a, { seconds: opts.seconds ?? 5, neutralCookies: ['sg_csrf'], now: () => clock });
+  const cache = installPageCache(a, { seconds: opts.seconds ?? 5, neutralCookies: ['sg_csrf'], now: () => clock, recentBytes: opts.recentBytes });
   const page = (text: string) => `<!doctype html><p>${text}</p>`;
   a.get('/kept', { config: { pageCache: true } }, async (req, reply) =>
     reply.type('text/html; charset=utf-8').send(page(`render ${++renders} for ${req.viewer ? 'Ana' : 'a visitor'} ${req.url}`)),
@@ -232,4 +232,40 @@ test('recent: one load for everyone asking at once, kept for the time, forgotten
   await off.cache.recent('k', load);
   await off.cache.recent('k', load);
   assert.equal(loads, 6, 'PAGE_CACHE_SECONDS=0: always loaded');
+});
+
+test('recent: kept values have a byte budget; the oldest go first, and one too large for it is not kept', async () => {
+  const t = await app({ recentBytes: 14_000 });
+  const loads = new Map<string, number>();
+  const load = (key: string, value: unknown) => () => (loads.set(key, (loads.get(key) ?? 0) + 1), Promise.resolve(value));
+  const body = (c: string) => c.repeat(3000);
+  // A string counts its length, a Buffer its bytes, an object what it holds: about 3,000 bytes each.
+  await t.cache.recent('a', load('a', body('a')));
+  await t.cache.recent('b', load('b', Buffer.alloc(3000)));
+  await t.cache.recent('c', load('c', { subject: 'Caption tools', posts: [{ body: body('c') }] }));
+  await t.cache.recent('d', load('d', body('d')));
+  await t.cache.recent('a', load('a', body('a')));
+  assert.equal(loads.get('a'), 1, 'under the budget: kept');
+  // Two more go past 14,000 bytes: the least recently asked for ('b' then 'c'; 'a' was loaded first but asked for since) go.
+  await t.cache.recent('e', load('e', body('e')));
+  await t.cache.recent('f', load('f', body('f')));
+  for (const key of ['a', 'd', 'e', 'f']) await t.cache.recent(key, load(key, body(key)));
+  assert.deepEqual(
+    ['a', 'd', 'e', 'f'].map((k) => loads.get(k)),
+    [1, 1, 1, 1],
+    'the newest are still kept',
+  );
+  await t.cache.recent('b', load('b', Buffer.alloc(3000)));
+  await t.cache.recent('c', load('c', {}));
+  assert.deepEqual([loads.get('b'), loads.get('c')], [2, 2], 'the oldest were dropped and are loaded again');
+  // One value over a quarter of the budget is handed out but not kept.
+  await t.cache.recent('big', load('big', body('x').repeat(2)));
+  await t.cache.recent('big', load('big', body('x').repeat(2)));
+  assert.equal(loads.get('big'), 2);
+  // A deep or cyclic object is measured only up to what could be kept.
+  const cyclic: Record<string, unknown> = { name: 'loop' };
+  cyclic.self = cyclic;
+  await t.cache.recent('cyclic', load('cyclic', cyclic));
+  await t.cache.recent('cyclic', load('cyclic', cyclic));
+  assert.equal(loads.get('cyclic'), 2, 'a cycle counts as too large');
 });

@@ -20,7 +20,9 @@
  *   is made again by the first request after, while the others get the old one meanwhile (no
  *   stampede of renders), and none is served older than twice PAGE_CACHE_SECONDS. Each kept page
  *   says its age in `Age`. A page that is no longer 200 HTML when made again is dropped.
- * - Bounded: at most MAX_ENTRIES pages and MAX_BYTES bytes, the least recently used go first.
+ * - Bounded: at most MAX_ENTRIES pages and MAX_BYTES bytes, the least recently used go first;
+ *   `recent` keeps at most MAX_ENTRIES values and about MAX_RECENT_BYTES (roughBytes), the least
+ *   recently asked for going first.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -37,6 +39,41 @@ declare module 'fastify' {
 
 const MAX_ENTRIES = 2000;
 const MAX_BYTES = 64 * 1024 * 1024;
+/** What `recent` keeps, besides MAX_ENTRIES values: about this many bytes (see roughBytes). */
+const MAX_RECENT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * About how much memory a loaded value holds, counted up to `limit` (a cyclic value counts as
+ * `limit`): a string its length (a character is one byte in V8's one-byte strings, two in the
+ * others), a Buffer or typed array its bytes, an object, array, Map or Set its keys and what they
+ * hold plus 8 for each, anything else 8. An estimate to bound the memory, not a measure of it.
+ */
+export function roughBytes(value: unknown, limit: number): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length && total < limit) {
+    const v = stack.pop();
+    if (typeof v === 'string') total += v.length;
+    else if (ArrayBuffer.isView(v)) total += v.byteLength;
+    else if (v instanceof Date || v === null || typeof v !== 'object') total += 8;
+    else if (v instanceof Map)
+      for (const [k, e] of v) {
+        total += 8;
+        stack.push(k, e);
+      }
+    else if (v instanceof Set)
+      for (const e of v) {
+        total += 8;
+        stack.push(e);
+      }
+    else
+      for (const [k, e] of Object.entries(v)) {
+        total += k.length + 8;
+        stack.push(e);
+      }
+  }
+  return Math.min(total, limit);
+}
 
 interface Entry {
   body: string;
@@ -65,7 +102,8 @@ export interface PageCache {
   /**
    * A value the same for everyone (a community's page data, its member counts), loaded at most
    * once per PAGE_CACHE_SECONDS and forgotten with the kept pages on any change through this
-   * process; loads asked for at once share one query. With PAGE_CACHE_SECONDS=0, always loaded.
+   * process; loads asked for at once share one query. Kept within a byte budget (roughBytes),
+   * the least recently asked for going first. With PAGE_CACHE_SECONDS=0, always loaded.
    * Never for anything that depends on who asks.
    */
   recent<T>(key: string, load: () => Promise<T>): Promise<T>;
@@ -86,7 +124,10 @@ function onlyNeutralCookies(req: FastifyRequest, neutral: ReadonlySet<string>): 
  * (helmet) and after @fastify/cookie, whose onSend hook writes the Set-Cookie header this one
  * checks. Compression hooks are per route, so they run after and kept pages are plain HTML.
  */
-export function installPageCache(app: FastifyInstance, opts: { seconds: number; neutralCookies: string[]; now?: () => number }): PageCache {
+export function installPageCache(
+  app: FastifyInstance,
+  opts: { seconds: number; neutralCookies: string[]; now?: () => number; /** For tests: `recent`'s byte budget. */ recentBytes?: number },
+): PageCache {
   const neutral = new Set(opts.neutralCookies);
   const entries = new Map<string, Entry>();
   let bytes = 0;
@@ -94,7 +135,14 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
   const ttl = opts.seconds * 1000;
   const served = new WeakSet<FastifyRequest>();
   const kept = new WeakSet<FastifyRequest>();
-  const values = new Map<string, { at: number; value: Promise<unknown> }>();
+  /** `recent`'s values, least recently asked for first; `bytes` is counted once the load is done. */
+  const values = new Map<string, { at: number; value: Promise<unknown>; bytes: number }>();
+  let valueBytes = 0;
+  const recentBytes = opts.recentBytes ?? MAX_RECENT_BYTES;
+  const forget = (key: string) => {
+    valueBytes -= values.get(key)?.bytes ?? 0;
+    values.delete(key);
+  };
   /** Counts the changes that emptied the cache: a page begun before one is not kept. */
   let generation = 0;
   const begunIn = new WeakMap<FastifyRequest, number>();
@@ -102,18 +150,39 @@ export function installPageCache(app: FastifyInstance, opts: { seconds: number; 
     entries.clear();
     values.clear();
     bytes = 0;
+    valueBytes = 0;
     generation++;
   };
   const recent = <T>(key: string, load: () => Promise<T>): Promise<T> => {
     if (ttl <= 0) return load();
     const hit = values.get(key);
-    if (hit && now() - hit.at < ttl) return hit.value as Promise<T>;
-    if (values.size >= MAX_ENTRIES) values.delete(values.keys().next().value!);
+    if (hit && now() - hit.at < ttl) {
+      // most recently asked for last: the first values are the ones to drop
+      values.delete(key);
+      values.set(key, hit);
+      return hit.value as Promise<T>;
+    }
+    forget(key);
+    if (values.size >= MAX_ENTRIES) forget(values.keys().next().value!);
     const value = load();
-    const entry = { at: now(), value };
+    const entry = { at: now(), value, bytes: 0 };
     values.set(key, entry);
-    // a failed load is not kept: the next request tries again
-    value.catch(() => values.get(key) === entry && values.delete(key));
+    value.then(
+      (v) => {
+        if (values.get(key) !== entry) return;
+        // One value over a quarter of the budget would push out most of the others: handed out, not kept.
+        const size = roughBytes(v, recentBytes / 4 + 1) + key.length;
+        if (size > recentBytes / 4) return void values.delete(key);
+        entry.bytes = size;
+        valueBytes += size;
+        for (const [k, e] of values) {
+          if (valueBytes <= recentBytes) break;
+          if (e.bytes) forget(k); // one still loading holds nothing counted yet
+        }
+      },
+      // a failed load is not kept: the next request tries again
+      () => values.get(key) === entry && values.delete(key),
+    );
     return value;
   };
   const drop = (key: string) => {
