@@ -159,15 +159,23 @@ for (const label of labels) rmSync(path.join(root, 'test-results', `${label}.log
 
 // The process group of each file running (see run): stopped with the run, on Ctrl-C or a kill.
 const groups = new Set();
+
+/** Stop a file's process group (see run), or the process alone if its group is gone; nothing if both are. */
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    for (const pid of groups) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    for (const pid of groups) killGroup(pid);
     process.exit(130);
   });
 }
@@ -197,11 +205,7 @@ function run(job) {
           `\n${job.name} did not end within ${limit / 60_000} min (all its tests may have passed: look for a server, pool or timer left open); stopped.\n`,
         ),
       );
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      killGroup(child.pid);
     }, limit);
     child.on('close', (code, signal) => {
       groups.delete(child.pid);

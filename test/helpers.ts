@@ -51,15 +51,29 @@ export async function freshServerDatabase(): Promise<{ url: string; drop(): Prom
       // yet: forced away, one answered "terminating connection due to administrator command" to
       // a client no longer listening, an uncaught error that failed a file whose tests all passed
       // (CI, 3 December). Wait for them (at most 3 s); force only what is left.
-      for (let i = 0; i < 60; i++) {
+      const gone = async () => {
         const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
-        if (rows[0]!.n === 0) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+        return rows[0]!.n === 0;
+      };
+      await waitFor(`the server processes of ${name} to go`, gone, 3000, 50).catch(() => undefined);
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },
   };
+}
+
+/**
+ * Ask `probe` every `everyMs` until it answers something truthy, and return that; throws once
+ * `timeoutMs` have passed without it.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }
 
 /** A configuration as `npm start` would build it, with overrides. */

@@ -43,7 +43,17 @@ export interface List {
   postCount: number;
 }
 
-const SELECT = `select l.*, c.slug as community_slug, g.slug as group_slug from lists l join communities c on c.id = l.community_id left join working_groups g on g.id = l.group_id`;
+/**
+ * The columns toList reads, named: named statements select from this (list-by-local-part, and
+ * the pages' Alongside queries through listByLocalPartSql), and a prepared `l.*` would fail with
+ * "cached plan must not change result type" once a migration adds a column to `lists` while the
+ * process runs. A new column read by toList is added here too.
+ */
+const LIST_COLUMNS = `l.id, l.community_id, l.group_id, l.local_part, l.name, l.description, l.subject_prefix, l.footer,
+  l.reply_to, l.dmarc_mitigation, l.moderated, l.emergency, l.max_bytes, l.max_recipients, l.accept_from, l.banned,
+  l.administrivia, l.spf_fail, l.who_by_mail, l.send_to_poster, l.archive_public, l.time_zone, l.post_count`;
+
+const SELECT = `select ${LIST_COLUMNS}, c.slug as community_slug, g.slug as group_slug from lists l join communities c on c.id = l.community_id left join working_groups g on g.id = l.group_id`;
 
 function toList(r: Record<string, unknown>): List {
   return {

@@ -34,8 +34,8 @@ export class PortInUseError extends Error {
 }
 
 export async function startPlatform(config: Config, progress: (line: string) => void = () => undefined): Promise<RunningPlatform> {
-  const db = await openDatabase(config, progress);
   const log = pino({ level: config.logLevel });
+  const db = await openDatabase(config, progress, log);
   let app: FastifyInstance | undefined;
   let queue: JobQueue | undefined;
   const roles: Record<string, RoleHandle> = {};

@@ -7,6 +7,11 @@ import Html from '@kitajs/html';
 
 export const USWDS = '/assets/uswds';
 export const SITE_ASSETS = '/assets/site';
+/**
+ * Where the static files are served: they answer the same whoever asks, so their routes are
+ * marked `anonymous` as they are added (server.ts) and no request for them reads the session.
+ */
+export const ANONYMOUS_PREFIXES = [USWDS, SITE_ASSETS];
 
 export interface Viewer {
   name: string | null;

@@ -13,8 +13,7 @@ import { LIST_DOMAIN as DOMAIN, startListSite, type ListSite } from './list-site
 import { axeViolations } from './pages.ts';
 import type { RunningPlatform } from '../../src/app/index.ts';
 import { SESSION_COOKIE } from '../../src/membership/sessions.ts';
-import { ROOT } from '../helpers.ts';
-import { waitFor } from '../list-helpers.ts';
+import { ROOT, waitFor } from '../helpers.ts';
 import { linkIn, type MailSink } from '../mail-sink.ts';
 
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');

@@ -18,7 +18,7 @@ import { createEvent } from '../../src/events/store.ts';
 import { SESSION_COOKIE } from '../../src/membership/sessions.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
 import { inTransaction } from '../../src/platform/db/queryable.ts';
-import { waitFor } from '../list-helpers.ts';
+import { waitFor } from '../helpers.ts';
 
 describe('registration, time-zone, mute and thread pages at 320 px and 1280 px', { skip: NO_CHROMIUM, timeout: 240_000 }, () => {
   let site: ListSite;

@@ -13,7 +13,7 @@ import { checkPage, shown } from './pages.ts';
 import type { RunningPlatform } from '../../src/app/index.ts';
 import { SESSION_COOKIE } from '../../src/membership/sessions.ts';
 import { archivePending } from '../../src/archives/archiver.ts';
-import { waitFor } from '../list-helpers.ts';
+import { waitFor } from '../helpers.ts';
 import type { MailSink } from '../mail-sink.ts';
 
 const MEMBERS = ['pat@agency.gov', 'lee@agency.gov', 'kim@example.com'];

@@ -17,9 +17,9 @@ import type { Config } from '../../src/platform/config.ts';
 import { cookieSecret } from '../../src/platform/secret.ts';
 import { runBounceWarnings, type BounceCareContext } from '../../src/lists/bounce-care.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
-import { addMembers, postMail, waitFor } from '../list-helpers.ts';
+import { addMembers, postMail } from '../list-helpers.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
-import { NO_SHARED, SHARED, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { NO_SHARED, SHARED, testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
 import { csrfToken, WebClient } from '../web-client.ts';
 
 const SAMPLES = path.join(SHARED, 'data/bounces');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { SEED_FILE } from '../../src/communities/seed.ts';
-import { cliTestEnv, HAS_SHARED, NO_SERVER, runCli, runCliProcess, SHARED } from '../helpers.ts';
+import { cliTestEnv, HAS_SHARED, NO_SERVER, runCli, runCliProcess, SERVER_URL, SHARED } from '../helpers.ts';
 import { nodeVerdict } from '../../bin/node-version.js';
 
 const GOOD = `---
@@ -21,6 +21,30 @@ community_list:
 ---
 Plain language helps people find, understand and use what they need.
 `;
+
+/**
+ * The test server's Unix socket folder and port, as the server reports them (its first
+ * unix_socket_directories entry): where it listens differs between machines and packages.
+ */
+async function serverSocket(): Promise<{ dir: string; port: string } | undefined> {
+  if (!SERVER_URL) return undefined;
+  const c = new pg.Client({ connectionString: SERVER_URL });
+  await c.connect();
+  try {
+    const dirs = await c.query<{ unix_socket_directories: string }>('show unix_socket_directories');
+    const port = await c.query<{ port: string }>('show port');
+    const dir = dirs.rows[0]!.unix_socket_directories.split(',')[0]!.trim();
+    return dir ? { dir, port: port.rows[0]!.port } : undefined;
+  } finally {
+    await c.end();
+  }
+}
+const SOCKET = await serverSocket();
+const NO_SOCKET = !SOCKET
+  ? 'the test server has no Unix socket folder'
+  : existsSync(path.join(SOCKET.dir, `.s.PGSQL.${SOCKET.port}`))
+    ? false
+    : `no PostgreSQL socket in ${SOCKET.dir} (the server's socket folder) on this machine`;
 
 describe('socialgov CLI', { skip: NO_SERVER }, () => {
   let db: { url: string };
@@ -228,20 +252,15 @@ describe('socialgov CLI', { skip: NO_SERVER }, () => {
     assert.match(dflt.stdout, new RegExp(`Backup written: ${dir}/backups/socialgov-\\d{8}-\\d{6}\\.dump`));
   });
 
-  const SOCKET_DIR = '/var/run/postgresql';
-  test(
-    'backup through a Unix socket named in DATABASE_URL (?host=): the client tools use it too',
-    { skip: existsSync(path.join(SOCKET_DIR, '.s.PGSQL.5432')) ? false : `no PostgreSQL socket in ${SOCKET_DIR}` },
-    async () => {
-      const u = new URL(env.DATABASE_URL!);
-      // a host name that cannot be reached: only the socket can answer
-      const viaSocket = `postgres://${u.username || 'postgres'}@nowhere.invalid${u.pathname}?host=${encodeURIComponent(SOCKET_DIR)}`;
-      const file = path.join(dir, 'socket-backup.dump');
-      const b = await runCli(['db', 'backup', '-o', file], { ...env, DATABASE_URL: viaSocket });
-      assert.equal(b.code, 0, b.stderr);
-      assert.ok(existsSync(file));
-    },
-  );
+  test('backup through a Unix socket named in DATABASE_URL (?host=): the client tools use it too', { skip: NO_SOCKET }, async () => {
+    const u = new URL(env.DATABASE_URL!);
+    // a host name that cannot be reached: only the socket can answer
+    const viaSocket = `postgres://${u.username || 'postgres'}@nowhere.invalid:${SOCKET!.port}${u.pathname}?host=${encodeURIComponent(SOCKET!.dir)}`;
+    const file = path.join(dir, 'socket-backup.dump');
+    const b = await runCli(['db', 'backup', '-o', file], { ...env, DATABASE_URL: viaSocket });
+    assert.equal(b.code, 0, b.stderr);
+    assert.ok(existsSync(file));
+  });
 
   test('library import: a YAML alias bomb is a file:line error, not a stack trace', async () => {
     const bomb = [

@@ -14,9 +14,9 @@ import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { sendDueDigests, type DigestContext } from '../../src/lists/digests/send.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
-import { addMembers, chooseDelivery, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
+import { addMembers, chooseDelivery, postMail, rsaKey, writeKey, type RsaKey } from '../list-helpers.ts';
 import { startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
-import { removeDir, runCli, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { removeDir, runCli, tempDir, testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
 
 const require = createRequire(import.meta.url);
 const { dkimVerify } = require('mailauth/lib/dkim/verify') as {

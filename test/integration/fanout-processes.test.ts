@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { startCountingSink, type CountingSink } from '../counting-sink.ts';
-import { freshServerDatabase, NO_SERVER, removeDir, startServe, tempDir, type ServeProcess } from '../helpers.ts';
-import { addMembers, postMail, waitFor } from '../list-helpers.ts';
+import { freshServerDatabase, NO_SERVER, removeDir, type ServeProcess, startServe, tempDir, waitFor } from '../helpers.ts';
+import { addMembers, postMail } from '../list-helpers.ts';
 
 const DOMAIN = 'lists.test.gov';
 

@@ -11,9 +11,9 @@ import { DateTime } from 'luxon';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { sendDueDigests } from '../../src/lists/digests/send.ts';
-import { addMembers, chooseDelivery, postMail, waitFor } from '../list-helpers.ts';
+import { addMembers, chooseDelivery, postMail } from '../list-helpers.ts';
 import { linkIn, startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
-import { NO_SERVER, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { NO_SERVER, testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
 import { csrfToken, hidden, WebClient } from '../web-client.ts';
 
 const DOMAIN = 'lists.test.gov';

@@ -13,9 +13,9 @@ import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { createIntake } from '../../src/lists/intake.ts';
 import { decodeHeaderValue } from '../../src/lists/message/raw.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
-import { addMembers, waitFor } from '../list-helpers.ts';
+import { addMembers } from '../list-helpers.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
-import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { removeDir, tempDir, testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
 
 const DOMAIN = 'lists.test.gov';
 const LIST = `social-media@${DOMAIN}`;

@@ -9,9 +9,9 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
-import { addMembers, chooseDelivery, ed25519Key, postMail, rsaKey, waitFor, writeKey, type RsaKey } from '../list-helpers.ts';
+import { addMembers, chooseDelivery, ed25519Key, postMail, rsaKey, writeKey, type RsaKey } from '../list-helpers.ts';
 import { startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
-import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { removeDir, tempDir, testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
 
 const require = createRequire(import.meta.url);
 const { dkimVerify } = require('mailauth/lib/dkim/verify') as {

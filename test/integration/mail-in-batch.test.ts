@@ -10,8 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { createIntake, INCOMING_IDS_PER_JOB, INCOMING_JOB, type Arrival, type Intake, type IntakeResult, type ListRecipient } from '../../src/lists/intake.ts';
-import { testConfig, testDatabaseEnv } from '../helpers.ts';
-import { postMail, waitFor } from '../list-helpers.ts';
+import { testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
+import { postMail } from '../list-helpers.ts';
 
 const DOMAIN = 'lists.test.gov';
 const LIST = `social-media@${DOMAIN}`;

@@ -8,9 +8,9 @@ import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { expireHolds } from '../../src/lists/moderation.ts';
 import { listContext } from '../../src/lists/jobs.ts';
-import { addMembers, postMail, waitFor } from '../list-helpers.ts';
+import { addMembers, postMail } from '../list-helpers.ts';
 import { linkIn, startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
-import { testConfig, testDatabaseEnv } from '../helpers.ts';
+import { testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
 import { csrfToken, hidden, WebClient } from '../web-client.ts';
 
 const DOMAIN = 'lists.test.gov';

@@ -6,7 +6,7 @@ import { inTransaction, whenCommitted } from '../../src/platform/db/queryable.ts
 import { queueMail } from '../../src/platform/mail/queued.ts';
 import { openQueue } from '../../src/platform/queue.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
-import { testConfig, testDatabaseEnv } from '../helpers.ts';
+import { testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
 
 describe('job queue and queued mail', () => {
   let platform: RunningPlatform;
@@ -78,9 +78,7 @@ describe('job queue and queued mail', () => {
     try {
       const ran: number[] = [];
       await queue.work<{ n: number }>('test.woken', async ({ n }) => void ran.push(n));
-      const until = async (n: number) => {
-        for (let i = 0; i < 500 && !ran.includes(n); i++) await new Promise((r) => setTimeout(r, 20));
-      };
+      const until = (n: number) => waitFor(`job ${n} to run`, async () => ran.includes(n), 10_000, 20);
       for (const n of [1, 2]) {
         await inTransaction(platform.db.pool, (tx) => queue.send('test.woken', { n }, { db: tx }));
         await until(n);
@@ -103,7 +101,7 @@ describe('job queue and queued mail', () => {
     try {
       const ran: number[] = [];
       await queue.work<{ n: number }>('test.drained', async ({ n }) => void ran.push(n));
-      for (let i = 0; i < 500 && ran.length < 5; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitFor('all five jobs to run', async () => ran.length >= 5, 10_000, 20);
       assert.deepEqual(
         ran.sort((a, b) => a - b),
         [1, 2, 3, 4, 5],
@@ -150,8 +148,7 @@ describe('job queue and queued mail', () => {
       if (calls === 1) throw new Error('first try fails');
     });
     await platform.queue.send('test.flaky', { n: 1 }, { retryLimit: 2, retryDelay: 1, retryBackoff: false });
-    const deadline = Date.now() + 15_000;
-    while (calls < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await waitFor('the retry', async () => calls >= 2, 15_000, 200);
     assert.equal(calls, 2);
   });
 });

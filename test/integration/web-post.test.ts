@@ -16,9 +16,9 @@ import { archiveListSettled, archivePending, archivePosts } from '../../src/arch
 import { sendDigestNow } from '../../src/lists/digests/send.ts';
 import { listByLocalPart } from '../../src/lists/store.ts';
 import { startTestDns, type TestDns } from '../dns-server.ts';
-import { addMembers, postMail, rsaKey, waitFor, writeKey } from '../list-helpers.ts';
+import { addMembers, postMail, rsaKey, writeKey } from '../list-helpers.ts';
 import { startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
-import { removeDir, tempDir, testConfig, testDatabaseEnv } from '../helpers.ts';
+import { removeDir, tempDir, testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
 import { csrfToken, hidden, WebClient, type WebResponse } from '../web-client.ts';
 
 const DOMAIN = 'lists.test.gov';

@@ -11,8 +11,8 @@ import { joinSettings, saveJoinSettings } from '../../src/communities/store.ts';
 import { combineRegistryFiles, importRegistry, parseRegistryFile } from '../../src/membership/gov-registry.ts';
 import { changeMembership, ensureMember } from '../../src/membership/members.ts';
 import { newToken } from '../../src/platform/tokens.ts';
-import { testConfig, testDatabaseEnv } from '../helpers.ts';
-import { postMail, waitFor } from '../list-helpers.ts';
+import { testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
+import { postMail } from '../list-helpers.ts';
 import { linkIn, startMailSink, type MailSink, type ReceivedMail } from '../mail-sink.ts';
 import { hidden, WebClient } from '../web-client.ts';
 

@@ -10,6 +10,11 @@ export class DatabaseUnavailableError extends Error {
   readonly code = 'DATABASE_UNAVAILABLE';
 }
 
+/** Where openDatabase notes what an operator may want to know when looking closer (the platform passes its pino logger). */
+export interface DatabaseLog {
+  debug(fields: object, message: string): void;
+}
+
 export interface Database {
   pool: pg.Pool;
   /** Connection string (with password): for tools such as pg_dump. Never log it. */
@@ -43,12 +48,13 @@ export async function connectPool(url: string, where: string, max = 10): Promise
     const reason = (err as Error).message || (err as NodeJS.ErrnoException).code || 'unknown error';
     throw new DatabaseUnavailableError(
       `Cannot reach the database at ${where} (${reason}). Check DATABASE_URL and that PostgreSQL is running, or unset DATABASE_URL to use the embedded database.`,
+      { cause: err },
     );
   }
   return pool;
 }
 
-export async function openDatabase(config: Config, progress: (line: string) => void = () => undefined): Promise<Database> {
+export async function openDatabase(config: Config, progress: (line: string) => void = () => undefined, log?: DatabaseLog): Promise<Database> {
   if (config.databaseUrl) {
     const where = describe(config.databaseUrl);
     const pool = await connectPool(config.databaseUrl, where);
@@ -60,7 +66,13 @@ export async function openDatabase(config: Config, progress: (line: string) => v
   try {
     // The server's Unix socket first (cheaper a query than TCP); TCP when it cannot be used.
     if (server.socketUrl) {
-      pool = await connectPool(server.socketUrl, `embedded PostgreSQL's socket in ${config.dataDir}/pg`).catch(() => undefined);
+      pool = await connectPool(server.socketUrl, `embedded PostgreSQL's socket in ${config.dataDir}/pg`).catch((err: unknown) => {
+        // PostgreSQL's or the system's own words (the URL is left out: it holds the password).
+        const cause = (err as Error).cause as NodeJS.ErrnoException | undefined;
+        const reason = cause?.message || cause?.code || (err as Error).message;
+        log?.debug({ socketDir: `${config.dataDir}/pg`, reason }, 'embedded PostgreSQL: its Unix socket did not answer; using TCP');
+        return undefined;
+      });
       if (pool) over = `port ${server.port}, Unix socket`;
     }
     pool ??= await connectPool(server.url, `embedded PostgreSQL on port ${server.port}`);

@@ -38,7 +38,8 @@ declare module 'fastify' {
     alongside?: (req: FastifyRequest) => Alongside;
     /**
      * This route answers the same whoever asks and never looks at the viewer: the session is not
-     * read (no query). Static files get the same without saying it.
+     * read (no query). The static files' routes are marked so as they are added (ANONYMOUS_PREFIXES
+     * in web/layout.tsx, server.ts).
      */
     anonymous?: boolean;
   }

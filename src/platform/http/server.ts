@@ -19,7 +19,7 @@ import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { apiDocsRoutes } from '../../web/api-docs.tsx';
 import { BadFormPage, ErrorPage, NotFoundPage } from '../../web/error-pages.tsx';
-import { SITE_ASSETS, USWDS, type Site } from '../../web/layout.tsx';
+import { ANONYMOUS_PREFIXES, SITE_ASSETS, USWDS, type Site } from '../../web/layout.tsx';
 import { healthRoutes } from './health.ts';
 import { redactUrl } from './log-redaction.ts';
 import { installPageCache } from './page-cache.ts';
@@ -164,10 +164,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const identifiers = features.flatMap((f) => (f.identify ? [f.identify] : []));
   // A signed-in browser sends its cookie with every stylesheet, script, font and image, and
   // monitors poll /healthz: none of them needs to know who asks, so none costs a session query.
-  const anonymous = (req: FastifyRequest) =>
-    req.routeOptions.config.anonymous === true || req.routeOptions.url?.startsWith(`${USWDS}/`) || req.routeOptions.url?.startsWith(`${SITE_ASSETS}/`);
+  // One rule: a route marked `config: { anonymous: true }`. The static files' routes, added by
+  // @fastify/static (which takes no route config), are marked here as they are added.
+  app.addHook('onRoute', (route) => {
+    if (ANONYMOUS_PREFIXES.some((prefix) => route.url.startsWith(`${prefix}/`))) route.config = { ...route.config, anonymous: true };
+  });
   app.addHook('onRequest', async (req) => {
-    if (anonymous(req)) return;
+    if (req.routeOptions.config.anonymous === true) return;
     const alongside = req.routeOptions.config.alongside?.(req);
     for (const identify of identifiers) {
       req.viewer = await identify(ctx, req, alongside);
