@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { OIDC_SETTINGS } from '../platform/config.ts';
 import { FEATURES } from './features.ts';
 import { ALL_SETTINGS, FEATURE_SETTINGS } from './settings.ts';
 
@@ -38,9 +37,9 @@ test('the README documents every setting under its group’s heading, in order, 
   const expected = ALL_SETTINGS.map((g, i) => ({
     heading: `${g.title} settings`,
     rows: [
-      ...g.settings.map((s) => `${s.env} ${s.defaultText}`),
-      // The platform's table also has the OpenID Connect settings and the settings file.
-      ...(i === 0 ? [...OIDC_SETTINGS.map((s) => `${s.env} ${s.defaultText}`), 'SOCIALGOV_CONFIG (none)'] : []),
+      ...[...g.settings, ...(g.alsoReads ?? [])].map((s) => `${s.env} ${s.defaultText}`),
+      // The platform's table ends with the settings file.
+      ...(i === 0 ? ['SOCIALGOV_CONFIG (none)'] : []),
     ],
   }));
   assert.deepEqual(tables, expected);

@@ -74,7 +74,11 @@ function settingsHelp(): string {
   return [
     '',
     'Settings (environment variables, or a JSON file named by SOCIALGOV_CONFIG):',
-    ...ALL_SETTINGS.flatMap((g) => ['', `${g.title}:`, ...g.settings.map((s) => `  ${s.env.padEnd(28)} ${s.description.replace(/`/g, '')}`)]),
+    ...ALL_SETTINGS.flatMap((g) => [
+      '',
+      `${g.title}:`,
+      ...[...g.settings, ...(g.alsoReads ?? [])].map((s) => `  ${s.env.padEnd(28)} ${s.description.replace(/`/g, '')}`),
+    ]),
   ].join('\n');
 }
 

@@ -17,7 +17,15 @@ export interface Setting<K extends keyof Config = keyof Config> {
   env: string;
   description: string;
   defaultText: string;
-  parse: (raw: string | undefined, env: string) => Config[K];
+  /** Reads the setting's text (`raw`); `values` holds every setting's text, for a value made of several. */
+  parse: (raw: string | undefined, env: string, values: Readonly<Record<string, string | undefined>>) => Config[K];
+}
+
+/** A variable that one of its group's settings reads besides its own (through `values`). */
+export interface SettingText {
+  env: string;
+  description: string;
+  defaultText: string;
 }
 
 /** The settings of the platform or of one feature: documented under one heading, read together. */
@@ -26,6 +34,8 @@ export interface SettingGroup {
   title: string;
   /** In the order the README documents them. */
   settings: ReadonlyArray<Setting>;
+  /** Variables the settings above read besides their own, documented after them. */
+  alsoReads?: ReadonlyArray<SettingText>;
   /** Checks the group's settings against each other once each is read; throws a ConfigError. */
   check?: (config: Config) => void;
 }

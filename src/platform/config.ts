@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-values.ts';
-import { PLATFORM_SETTINGS, ROLES, type Role, type Setting, type SettingGroup } from './config-settings.ts';
+import { PLATFORM_SETTINGS, ROLES, type Role, type Setting, type SettingGroup, type SettingText } from './config-settings.ts';
 
-export { ConfigError, PLATFORM_SETTINGS, ROLES, type Role, type Setting, type SettingGroup };
+export { ConfigError, PLATFORM_SETTINGS, ROLES, type Role, type Setting, type SettingGroup, type SettingText };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -52,67 +52,10 @@ export interface Config {
   secret: string | undefined;
   /** Seconds a public page, rendered for a signed-out visitor, is served again to others; 0: never. */
   pageCacheSeconds: number;
-  /** OpenID Connect provider (e.g. Login.gov) for "Sign in with ..."; unset: mailed links only. */
-  oidc: OidcConfig | undefined;
   /** Which roles this process runs: web, mail-in, worker. */
   roles: Role[];
   /** Domain of the list addresses (<list>@domain); default: the PUBLIC_URL host, else localhost. */
   listDomain: string | undefined;
-}
-
-export interface OidcConfig {
-  issuer: string;
-  clientId: string;
-  clientSecret: string | undefined;
-  scopes: string;
-  acrValues: string | undefined;
-  prompt: string | undefined;
-  label: string;
-}
-
-/** OpenID Connect settings: documented with the others, validated together. */
-export const OIDC_SETTINGS: ReadonlyArray<{ env: string; defaultText: string; description: string }> = [
-  {
-    env: 'OIDC_ISSUER',
-    defaultText: '(none: sign-in by mailed link only)',
-    description: 'OpenID Connect provider for a "Sign in with ..." button, e.g. `https://secure.login.gov` (https; http only for localhost).',
-  },
-  { env: 'OIDC_CLIENT_ID', defaultText: '(none)', description: 'The client id registered with the provider (required with OIDC_ISSUER).' },
-  {
-    env: 'OIDC_CLIENT_SECRET',
-    defaultText: '(none: PKCE public client)',
-    description: 'Client secret, if the provider issued one. Without it socialgov uses PKCE, as Login.gov allows.',
-  },
-  { env: 'OIDC_SCOPES', defaultText: '`openid email`', description: 'Scopes to ask for; the provider must return a verified `email`.' },
-  { env: 'OIDC_ACR_VALUES', defaultText: '(none)', description: 'acr_values to send, e.g. `http://idmanagement.gov/ns/assurance/ial/1` for Login.gov.' },
-  { env: 'OIDC_PROMPT', defaultText: '`select_account`', description: 'The `prompt` to send (Login.gov requires `select_account`); `none-sent` sends none.' },
-  { env: 'OIDC_LABEL', defaultText: '`Sign in with Login.gov`', description: 'Text of the sign-in button.' },
-];
-
-function parseOidc(merged: Record<string, string | undefined>): OidcConfig | undefined {
-  const issuer = merged.OIDC_ISSUER?.trim();
-  const clientId = merged.OIDC_CLIENT_ID?.trim();
-  if (!issuer && !clientId) return undefined;
-  if (!issuer) throw new ConfigError('OIDC_ISSUER', 'is required when OIDC_CLIENT_ID is set; give the provider address, or unset both.');
-  if (!clientId) throw new ConfigError('OIDC_CLIENT_ID', 'is required when OIDC_ISSUER is set; give the client id the provider registered, or unset both.');
-  let u: URL;
-  try {
-    u = new URL(issuer);
-  } catch {
-    throw new ConfigError('OIDC_ISSUER', `"${issuer}" is not a URL; write it as https://provider.example.gov`);
-  }
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local))
-    throw new ConfigError('OIDC_ISSUER', 'must use https:// (http:// is allowed only for localhost).');
-  return {
-    issuer: issuer.replace(/\/+$/, ''),
-    clientId,
-    clientSecret: merged.OIDC_CLIENT_SECRET || undefined,
-    scopes: merged.OIDC_SCOPES?.trim() || 'openid email',
-    acrValues: merged.OIDC_ACR_VALUES?.trim() || undefined,
-    prompt: merged.OIDC_PROMPT?.trim() === 'none-sent' ? undefined : merged.OIDC_PROMPT?.trim() || 'select_account',
-    label: merged.OIDC_LABEL?.trim() || 'Sign in with Login.gov',
-  };
 }
 
 /**
@@ -125,7 +68,7 @@ function parseOidc(merged: Record<string, string | undefined>): OidcConfig | und
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, features: readonly SettingGroup[] = []): Config {
   const groups = [PLATFORM_SETTINGS, ...features];
   const settings: Setting[] = groups.flatMap((g) => g.settings);
-  const known = new Set([...settings.map((s) => s.env), ...OIDC_SETTINGS.map((s) => s.env)]);
+  const known = new Set([...settings.map((s) => s.env), ...groups.flatMap((g) => g.alsoReads ?? []).map((s) => s.env)]);
   const merged: Record<string, string | undefined> = {};
   const file = env.SOCIALGOV_CONFIG;
   if (file) {
@@ -148,8 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, features: reado
     if (v !== undefined && v !== '') merged[name] = v;
   }
   const out: Partial<Record<keyof Config, unknown>> = {};
-  for (const s of settings) out[s.key] = s.parse(merged[s.env], s.env);
-  out.oidc = parseOidc(merged);
+  for (const s of settings) out[s.key] = s.parse(merged[s.env], s.env, merged);
   const config = out as Config;
   for (const g of groups) g.check?.(config);
   return config;
