@@ -24,6 +24,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { loadAppConfig } from '../src/app/settings.ts';
 import { seedDefaultCommunity } from '../src/communities/seed.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
@@ -238,7 +239,7 @@ async function main() {
   const pgCpu = async () => (pgDir ? clusterPids(pgDir).reduce((n, pid) => n + processCpu(pid), 0) : serverCpu());
   const sinkCpu = () => (sink.pid ? processCpu(sink.pid) : undefined);
   const sink = await startSink();
-  const config = loadConfig({
+  const config = loadAppConfig({
     SMTP_URL: sink.url,
     RELAY_CONNECTIONS: String(CONNECTIONS),
     LIST_DOMAIN: DOMAIN,

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { loadConfig, type Config } from '../src/platform/config.ts';
+import { loadAppConfig } from '../src/app/settings.ts';
+import type { Config } from '../src/platform/config.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(ROOT, 'bin/socialgov.js');
@@ -81,7 +82,7 @@ export function testConfig(env: Record<string, string | undefined>): Config {
   // Free ports for the web and the list's SMTP listener, so tests never collide with a running server.
   // Tests change the database behind the web process and read the page at once: no kept public
   // pages unless a test asks (page-cache.test.ts and test/integration/page-cache.test.ts do).
-  return loadConfig({ PORT: '0', SMTP_IN_PORT: '0', LOG_LEVEL: 'silent', PAGE_CACHE_SECONDS: '0', ...env } as NodeJS.ProcessEnv);
+  return loadAppConfig({ PORT: '0', SMTP_IN_PORT: '0', LOG_LEVEL: 'silent', PAGE_CACHE_SECONDS: '0', ...env } as NodeJS.ProcessEnv);
 }
 
 export interface CliResult {

@@ -5,6 +5,7 @@
 import './features.ts';
 
 export { FEATURES } from './features.ts';
+export { ALL_SETTINGS, FEATURE_SETTINGS, loadAppConfig } from './settings.ts';
 export { startPlatform, PortInUseError, type RunningPlatform } from '../platform/app.ts';
 export { buildServer, siteOf, type ServerOptions } from '../platform/http/server.ts';
 export { registerAllJobs } from '../platform/jobs.ts';

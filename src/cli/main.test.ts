@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Command } from 'commander';
 import { buildProgram, COMMAND_GROUPS } from './main.ts';
-import { loadConfig } from '../platform/config.ts';
+import { loadAppConfig } from '../app/settings.ts';
 
-const getConfig = () => loadConfig({});
+const getConfig = () => loadAppConfig({});
 
 test('the top-level help lists each group with the description its own module gives it', async () => {
   for (const group of COMMAND_GROUPS) {

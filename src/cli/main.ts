@@ -8,7 +8,8 @@
  * commands alone.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, loadConfig, SETTINGS, type Config } from '../platform/config.ts';
+import { ALL_SETTINGS, loadAppConfig } from '../app/settings.ts';
+import { ConfigError, type Config } from '../platform/config.ts';
 import { cliIo, out, processIo, runWithIo, type CliIo } from './io.ts';
 import { CliError, EXIT, say, withDatabase } from './support.ts';
 
@@ -73,7 +74,11 @@ function settingsHelp(): string {
   return [
     '',
     'Settings (environment variables, or a JSON file named by SOCIALGOV_CONFIG):',
-    ...SETTINGS.map((s) => `  ${s.env.padEnd(28)} ${s.description.replace(/`/g, '')}`),
+    ...ALL_SETTINGS.flatMap((g) => [
+      '',
+      `${g.title}:`,
+      ...[...g.settings, ...(g.alsoReads ?? [])].map((s) => `  ${s.env.padEnd(28)} ${s.description.replace(/`/g, '')}`),
+    ]),
   ].join('\n');
 }
 
@@ -149,7 +154,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     });
   }
   let config: Config | undefined;
-  const getConfig = () => (config ??= loadConfig(io.env));
+  const getConfig = () => (config ??= loadAppConfig(io.env));
   const program = await buildProgram(getConfig, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });

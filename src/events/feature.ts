@@ -1,5 +1,6 @@
 /** The events feature: events and sessions, registration, calendar feeds, the events API. */
 import type { Feature } from '../platform/feature.ts';
+import { eventsSettings } from './settings.ts';
 import { eventApiRoutes } from './api-routes.ts';
 import { eventFormRoutes } from './event-form-routes.ts';
 import { upcomingEventsPanel } from './community-panel.tsx';
@@ -17,6 +18,7 @@ import { eventSearchSource } from './site-search.ts';
 
 export const eventsFeature: Feature = {
   name: 'events',
+  settings: eventsSettings,
   // one plugin a page group: the public pages, registering, a guest's confirmation, a registration's own page, feeds, the API, the organizers' (the form, sessions, registrants)
   routes: (ctx) => [
     eventPageRoutes(ctx),

@@ -1,5 +1,6 @@
 /** The library feature: articles, guides, topics, shared tools and their API, feeds, and the site search page. */
 import type { Feature } from '../platform/feature.ts';
+import { librarySettings } from './settings.ts';
 import { registerLibraryJobs } from './jobs.ts';
 import { libraryArticleEditRoutes } from './article-edit-routes.ts';
 import { libraryArticleRoutes } from './article-routes.ts';
@@ -16,6 +17,7 @@ import { toolRecordRoutes } from './tool-record-routes.ts';
 
 export const libraryFeature: Feature = {
   name: 'library',
+  settings: librarySettings,
   // one plugin a page group: the library's home, topics, authors and site search; an article and its workflow; writing an article; a guide; writing guides; feeds; shared tools: their pages, adding and editing one, what members record, the API (shared helpers in route-kit.ts and tool-routes.ts)
   routes: (ctx) => [
     libraryBrowseRoutes(ctx),

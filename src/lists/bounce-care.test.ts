@@ -10,6 +10,7 @@ import { connectPool } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { openQueue, type JobQueue } from '../platform/queue.ts';
 import { loadConfig } from '../platform/config.ts';
+import { listsSettings } from './settings.ts';
 import { freshServerDatabase, NO_SERVER } from '../../test/helpers.ts';
 import {
   applyBounceEvents,
@@ -233,7 +234,7 @@ describe('bounce care', { skip: NO_SERVER }, () => {
   });
 
   test('settings and tokens', () => {
-    assert.deepEqual(bouncePolicyOf(loadConfig({ BOUNCE_THRESHOLD: '2.5', BOUNCE_WARNINGS: '0', BOUNCE_WARNING_DAYS: '3' } as NodeJS.ProcessEnv)), {
+    assert.deepEqual(bouncePolicyOf(loadConfig({ BOUNCE_THRESHOLD: '2.5', BOUNCE_WARNINGS: '0', BOUNCE_WARNING_DAYS: '3' }, [listsSettings])), {
       threshold: 2.5,
       hardScore: 1,
       softScore: 0.5,
@@ -242,15 +243,15 @@ describe('bounce care', { skip: NO_SERVER }, () => {
       staleAfterDays: 7,
     });
     assert.throws(
-      () => loadConfig({ BOUNCE_THRESHOLD: '0' } as NodeJS.ProcessEnv),
+      () => loadConfig({ BOUNCE_THRESHOLD: '0' }, [listsSettings]),
       /BOUNCE_THRESHOLD: it must be a number greater than 0 \(it is 0\)\. Write a number such as 5/,
     );
-    assert.throws(() => loadConfig({ BOUNCE_THRESHOLD: 'five' } as NodeJS.ProcessEnv), /BOUNCE_THRESHOLD: "five" is not a number/);
+    assert.throws(() => loadConfig({ BOUNCE_THRESHOLD: 'five' }, [listsSettings]), /BOUNCE_THRESHOLD: "five" is not a number/);
     assert.throws(
-      () => loadConfig({ BOUNCE_WARNINGS: '1.5' } as NodeJS.ProcessEnv),
+      () => loadConfig({ BOUNCE_WARNINGS: '1.5' }, [listsSettings]),
       /BOUNCE_WARNINGS: "1.5" is not a whole number; write a whole number such as 3/,
     );
-    assert.throws(() => loadConfig({ BOUNCE_WARNING_DAYS: '-1' } as NodeJS.ProcessEnv), /BOUNCE_WARNING_DAYS/);
+    assert.throws(() => loadConfig({ BOUNCE_WARNING_DAYS: '-1' }, [listsSettings]), /BOUNCE_WARNING_DAYS/);
     const t = reenableToken('k', 42, 7);
     assert.deepEqual(readReenableToken('k', t), { memberId: 42, listId: 7 });
     assert.equal(readReenableToken('other', t), undefined);

@@ -1,5 +1,6 @@
 /** The membership feature: joining (the form, the mailed link), signing in (it says who is signed in), the member area, the .gov registry API. */
 import type { Feature } from '../platform/feature.ts';
+import { membershipSettings } from './settings.ts';
 import { GovDomain, membershipApiRoutes } from './api-routes.ts';
 import { accountRoutes } from './account-routes.ts';
 import { coordinatorRoutes } from './coordinator-routes.ts';
@@ -11,6 +12,7 @@ import { SESSION_COOKIE, sessionMember, sessionMemberWith } from './sessions.ts'
 
 export const membershipFeature: Feature = {
   name: 'membership',
+  settings: membershipSettings,
   // one plugin a page group: joining (the form, the mailed link), signing in (by email, by another provider), the member area, the coordinators' pages
   routes: (ctx) => [
     joinRoutes(ctx),

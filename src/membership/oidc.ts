@@ -5,7 +5,7 @@
  * whether their address could join.
  */
 import * as client from 'openid-client';
-import type { OidcConfig } from '../platform/config.ts';
+import type { OidcConfig } from './settings.ts';
 
 export class OidcError extends Error {
   readonly code = 'OIDC_FAILED';

@@ -1,6 +1,6 @@
 /**
- * Reading one setting's text (config.ts): ports, true/false, URLs, lists, numbers, the bounce
- * settings. Each refusal is a ConfigError naming the setting and what to write instead.
+ * Reading one setting's text (config.ts, and the features' settings.ts): ports, true/false, URLs,
+ * lists, numbers. Each refusal is a ConfigError naming the setting and what to write instead.
  */
 
 export class ConfigError extends Error {
@@ -71,22 +71,4 @@ export function parseDomainList(raw: string | undefined, env: string): string[] 
     if (!DOMAIN_PATTERN.test(d)) throw new ConfigError(env, `"${d}" is not a domain or *.suffix pattern; write e.g. fs.fed.us,si.edu,*.state.ny.us`);
   }
   return items;
-}
-
-/**
- * The bounce settings' defaults, the same as the lists feature's DEFAULT_BOUNCE_POLICY
- * (lists/bounces/score.ts), which checks the whole policy again when it scores.
- */
-const BOUNCE_DEFAULTS = { threshold: 5.0, warnings: 3, warningIntervalDays: 7 } as const;
-
-/** A bounce setting: the threshold a number greater than 0, the others whole numbers (0 or more). */
-export function bounceSetting(raw: string | undefined, env: string, key: 'threshold' | 'warnings' | 'warningIntervalDays'): number {
-  if (raw === undefined || raw.trim() === '') return BOUNCE_DEFAULTS[key];
-  const whole = key !== 'threshold';
-  const example = whole ? 'a whole number such as 3' : 'a number such as 5 or 2.5';
-  if (!(whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(raw.trim()))
-    throw new ConfigError(env, `"${raw}" is not ${whole ? 'a whole number' : 'a number'}; write ${example}.`);
-  const value = Number(raw);
-  if (!whole && !(Number.isFinite(value) && value > 0)) throw new ConfigError(env, `it must be a number greater than 0 (it is ${value}). Write ${example}.`);
-  return value;
 }

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, loadConfig, publicUrlWarning, siteUrl } from './config.ts';
+import { ConfigError, loadConfig, publicUrlWarning, siteUrl, type SettingGroup } from './config.ts';
 
 test('defaults: embedded database under ./data, port 3000 on 127.0.0.1, seed on', () => {
   const c = loadConfig({});
@@ -27,19 +27,8 @@ test('each bad value names its setting and what is allowed', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: "loud" is not a log level; use one of fatal, error/],
     [{ SOCIALGOV_SEED: 'maybe' }, /^SOCIALGOV_SEED: "maybe" is not true or false/],
     [{ PUBLIC_URL: 'ftp://x' }, /^PUBLIC_URL: must start with http: or https:/],
-    [{ DKIM_SELECTOR: 'sg' }, /^DKIM_PRIVATE_KEY_FILE: set both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or neither\.$/],
-    [
-      { DKIM_SELECTOR: 'sg,sge', DKIM_PRIVATE_KEY_FILE: '/k.pem' },
-      /^DKIM_PRIVATE_KEY_FILE: 1 key files for 2 selectors in DKIM_SELECTOR; give one key file per selector/,
-    ],
-    [{ DKIM_SELECTOR: 'sg,sg', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: "sg" is named twice/],
-    [{ DKIM_SELECTOR: 'sg,,sge', DKIM_PRIVATE_KEY_FILE: '/a.pem,/b.pem' }, /^DKIM_SELECTOR: has an empty selector between commas/],
-    [{ ARC_SEAL: 'yes' }, /^ARC_SEAL: "yes" must be on or off/],
-    [{ ARC_SEAL: 'on' }, /^ARC_SEAL: ARC sealing needs an RSA key: set DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or ARC_SEAL=off\.$/],
-    [{ MAIL_IN_TRUSTED_PEERS: '10.0.0.0/8' }, /^MAIL_IN_TRUSTED_PEERS: "10\.0\.0\.0\/8" is not an IP address/],
     [{ PAGE_CACHE_SECONDS: '-1' }, /^PAGE_CACHE_SECONDS: "-1" must be a whole number of seconds from 0 to 300\.$/],
     [{ PAGE_CACHE_SECONDS: '301' }, /^PAGE_CACHE_SECONDS: "301" must be a whole number/],
-    [{ MAIL_IN_TRUSTED_PEERS: 'postfix.local' }, /^MAIL_IN_TRUSTED_PEERS: "postfix\.local" is not an IP address/],
   ];
   for (const [env, message] of cases) {
     assert.throws(
@@ -48,32 +37,6 @@ test('each bad value names its setting and what is allowed', () => {
       JSON.stringify(env),
     );
   }
-});
-
-test('XFORWARD is believed from loopback by default, from the listed peers, or from no one', () => {
-  assert.deepEqual(loadConfig({}).mailInTrustedPeers, ['127.0.0.1', '::1']);
-  assert.deepEqual(loadConfig({ MAIL_IN_TRUSTED_PEERS: '10.0.0.5, 2001:db8::25' }).mailInTrustedPeers, ['10.0.0.5', '2001:db8::25']);
-  assert.deepEqual(loadConfig({ MAIL_IN_TRUSTED_PEERS: 'none' }).mailInTrustedPeers, []);
-});
-
-test('DKIM keys: one, or several paired with their selectors in order', () => {
-  assert.deepEqual(loadConfig({}).dkimSelectors, []);
-  const one = loadConfig({ DKIM_SELECTOR: ' sg2026 ', DKIM_PRIVATE_KEY_FILE: '/etc/socialgov/dkim.pem' });
-  assert.deepEqual([one.dkimSelectors, one.dkimKeyFiles], [['sg2026'], ['/etc/socialgov/dkim.pem']]);
-  const two = loadConfig({ DKIM_SELECTOR: 'sg2026, sg2026e', DKIM_PRIVATE_KEY_FILE: '/etc/rsa.pem, /etc/ed.pem' });
-  assert.deepEqual(
-    [two.dkimSelectors, two.dkimKeyFiles],
-    [
-      ['sg2026', 'sg2026e'],
-      ['/etc/rsa.pem', '/etc/ed.pem'],
-    ],
-  );
-});
-
-test('ARC sealing: on when there is an RSA DKIM key unless ARC_SEAL=off', () => {
-  assert.equal(loadConfig({}).arcSeal, 'auto');
-  assert.equal(loadConfig({ ARC_SEAL: ' OFF ' }).arcSeal, 'off');
-  assert.equal(loadConfig({ ARC_SEAL: 'on', DKIM_SELECTOR: 'sg', DKIM_PRIVATE_KEY_FILE: '/k.pem' }).arcSeal, 'on');
 });
 
 test('a JSON settings file is read, and the environment wins over it', () => {
@@ -105,24 +68,6 @@ test('listening beyond loopback without PUBLIC_URL is warned about at start-up',
   }
 });
 
-test('OpenID Connect settings come as a pair, over https (http only for localhost)', () => {
-  assert.equal(loadConfig({}).oidc, undefined);
-  const c = loadConfig({ OIDC_ISSUER: 'https://secure.login.gov/', OIDC_CLIENT_ID: 'urn:gov:gsa:openidconnect.profiles:sp:sso:gsa:socialgov' });
-  assert.deepEqual(c.oidc, {
-    issuer: 'https://secure.login.gov',
-    clientId: 'urn:gov:gsa:openidconnect.profiles:sp:sso:gsa:socialgov',
-    clientSecret: undefined,
-    scopes: 'openid email',
-    acrValues: undefined,
-    prompt: 'select_account',
-    label: 'Sign in with Login.gov',
-  });
-  assert.throws(() => loadConfig({ OIDC_ISSUER: 'https://secure.login.gov' }), /^.*OIDC_CLIENT_ID: is required when OIDC_ISSUER is set/);
-  assert.throws(() => loadConfig({ OIDC_CLIENT_ID: 'x' }), /OIDC_ISSUER: is required when OIDC_CLIENT_ID is set/);
-  assert.throws(() => loadConfig({ OIDC_ISSUER: 'http://idp.example.gov', OIDC_CLIENT_ID: 'x' }), /must use https:\/\//);
-  assert.equal(loadConfig({ OIDC_ISSUER: 'http://127.0.0.1:9000', OIDC_CLIENT_ID: 'x', OIDC_PROMPT: 'none-sent' }).oidc?.prompt, undefined);
-});
-
 test('the footer identifier: agency and required links are optional; a link is an https:// address or a path on this site', () => {
   const none = loadConfig({});
   assert.deepEqual(
@@ -139,4 +84,22 @@ test('the footer identifier: agency and required links are optional; a link is a
   assert.equal(set.accessibilityUrl, '/accessibility');
   assert.throws(() => loadConfig({ SOCIALGOV_PRIVACY_URL: 'javascript:alert(1)' }), /SOCIALGOV_PRIVACY_URL: must start with https: or http:/);
   assert.throws(() => loadConfig({ SOCIALGOV_NO_FEAR_URL: '//evil.example.com/x' }), /SOCIALGOV_NO_FEAR_URL: is not a URL/);
+});
+
+test("a feature's settings are read when they are given, checked together, and unknown otherwise", () => {
+  // A made-up feature: its key is one the platform already has, so no feature's Config is needed here.
+  const group: SettingGroup = {
+    title: 'Example',
+    settings: [{ key: 'siteName', env: 'EXAMPLE_NAME', defaultText: '`x`', description: 'An example.', parse: (raw) => raw ?? 'x' }],
+    check: (config) => {
+      if (config.siteName === 'bad') throw new ConfigError('EXAMPLE_NAME', 'is bad.');
+    },
+  };
+  assert.equal(loadConfig({ EXAMPLE_NAME: 'Digital CoPs' }, [group]).siteName, 'Digital CoPs');
+  assert.equal(loadConfig({ EXAMPLE_NAME: 'Digital CoPs' }).siteName, 'SocialGov Communities');
+  assert.throws(() => loadConfig({ EXAMPLE_NAME: 'bad' }, [group]), { code: 'CONFIG_INVALID', message: 'EXAMPLE_NAME: is bad.' });
+  const file = path.join(os.tmpdir(), `socialgov-config-feature-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify({ EXAMPLE_NAME: 'From the file' }));
+  assert.equal(loadConfig({ SOCIALGOV_CONFIG: file }, [group]).siteName, 'From the file');
+  assert.throws(() => loadConfig({ SOCIALGOV_CONFIG: file }), /unknown setting "EXAMPLE_NAME"/);
 });

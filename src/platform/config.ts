@@ -5,12 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from './config-values.ts';
-import { ROLES, SETTINGS, type Role } from './config-settings.ts';
+import { PLATFORM_SETTINGS, ROLES, type Role, type Setting, type SettingGroup, type SettingText } from './config-settings.ts';
 
-export { ConfigError, ROLES, SETTINGS, type Role };
+export { ConfigError, PLATFORM_SETTINGS, ROLES, type Role, type Setting, type SettingGroup, type SettingText };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/**
+ * The settings as read. These are the platform's; each feature adds its own keys by declaration
+ * merging in its settings.ts (`declare module '../platform/config.ts'`), so `ctx.config.digestHour`
+ * is typed as the lists feature declares it.
+ */
 export interface Config {
   /** PostgreSQL server to use; when absent the embedded PostgreSQL under dataDir is used. */
   databaseUrl: string | undefined;
@@ -45,145 +50,25 @@ export interface Config {
   mailFrom: string | undefined;
   /** Key for signing cookies; unset: one is generated and kept in the database. */
   secret: string | undefined;
-  /** Operator allow-list: domains whose addresses are eligible (exact, or *.suffix). */
-  eligibleDomains: string[];
-  /** Operator deny-list: domains whose addresses are never eligible. */
-  blockedDomains: string[];
-  /** Hours a join confirmation link stays valid. */
-  joinLinkHours: number;
-  /** Minutes a sign-in link stays valid. */
-  signInLinkMinutes: number;
-  /** Days a signed-in session lasts without use. */
-  sessionDays: number;
   /** Seconds a public page, rendered for a signed-out visitor, is served again to others; 0: never. */
   pageCacheSeconds: number;
-  /** OpenID Connect provider (e.g. Login.gov) for "Sign in with ..."; unset: mailed links only. */
-  oidc: OidcConfig | undefined;
   /** Which roles this process runs: web, mail-in, worker. */
   roles: Role[];
   /** Domain of the list addresses (<list>@domain); default: the PUBLIC_URL host, else localhost. */
   listDomain: string | undefined;
-  /** Address the mail-in listeners bind to. */
-  mailInHost: string;
-  /** SMTP listener port for list mail; 0 picks a free one. */
-  smtpInPort: number;
-  /** LMTP listener port (for Postfix's lmtp transport); unset: no LMTP listener. */
-  lmtpPort: number | undefined;
-  /** PEM certificate and key files for STARTTLS on the mail-in listeners. */
-  mailInTlsCert: string | undefined;
-  mailInTlsKey: string | undefined;
-  /** Largest message accepted, in bytes. */
-  mailInMaxBytes: number;
-  /** Simultaneous connections per listener. */
-  mailInMaxConnections: number;
-  /** Seconds a mail-in connection may sit idle. */
-  mailInIdleSeconds: number;
-  /** Peers (IP addresses) whose XFORWARD the mail-in listeners believe: the Postfix in front. */
-  mailInTrustedPeers: string[];
-  /** DKIM signing of list mail: selectors and their PEM private key files, paired in order (each copy gets one signature per key); empty: not signed. */
-  dkimSelectors: string[];
-  dkimKeyFiles: string[];
-  /** ARC sealing of list copies (RFC 8617) with the RSA DKIM key: on, off, or (unset) on when there is one. */
-  arcSeal: 'on' | 'off' | 'auto';
-  /** DNS servers for SPF/DKIM/DMARC checks (ip[:port], comma-separated); unset: the system's. */
-  dnsServers: string[];
-  /** Connections to the relay used for list delivery. */
-  relayConnections: number;
-  /** Worker threads that sign list copies (0: the main thread). */
-  signingThreads: number;
-  /** Automatic replies (command answers) to one address per day at most. */
-  autoReplyLimit: number;
-  /** Months after which a published library page's content lead is reminded to review it. */
-  libraryReviewMonths: number;
-  /** Days a held post waits for a moderator before it is discarded. */
-  holdDays: number;
-  /** Event reminders before each session, e.g. "1w,1d,1h". */
-  eventReminders: string;
-  /** Hours a person promoted from an event's waiting list has to confirm the seat (events may override). */
-  eventOfferHours: number;
-  /** Digests (src/lists/digests): hour of the day (0-23, list's time zone) they go out. */
-  digestHour: number;
-  /** Digests: ISO weekday (1 = Monday ... 7 = Sunday) of the weekly digest. */
-  digestWeekday: number;
-  /** Registry: months after its last review that a published record is due for review again. */
-  registryReviewMonths: number;
-  /** Registry: days between reminders to a record's contacts while its review is due. */
-  registryReminderDays: number;
-  /** Speakers bureau: days a proposed speaker has to answer before one reminder; seconds a person needs at least to fill in the request form. */
-  speakerReminderDays: number;
-  speakerRequestMinSeconds: number;
-  /** Registry API: requests per minute per IP address without an API key. */
-  registryRateLimit: number;
-  /** Bounce score at which list delivery to a member is turned off. */
-  bounceThreshold: number;
-  /** Notices sent to a member whose delivery was turned off, before removal. */
-  bounceWarnings: number;
-  /** Days between those notices, and from the last one to removal. */
-  bounceWarningDays: number;
 }
-
-export interface OidcConfig {
-  issuer: string;
-  clientId: string;
-  clientSecret: string | undefined;
-  scopes: string;
-  acrValues: string | undefined;
-  prompt: string | undefined;
-  label: string;
-}
-
-/** OpenID Connect settings: documented with the others, validated together. */
-export const OIDC_SETTINGS: ReadonlyArray<{ env: string; defaultText: string; description: string }> = [
-  {
-    env: 'OIDC_ISSUER',
-    defaultText: '(none: sign-in by mailed link only)',
-    description: 'OpenID Connect provider for a "Sign in with ..." button, e.g. `https://secure.login.gov` (https; http only for localhost).',
-  },
-  { env: 'OIDC_CLIENT_ID', defaultText: '(none)', description: 'The client id registered with the provider (required with OIDC_ISSUER).' },
-  {
-    env: 'OIDC_CLIENT_SECRET',
-    defaultText: '(none: PKCE public client)',
-    description: 'Client secret, if the provider issued one. Without it socialgov uses PKCE, as Login.gov allows.',
-  },
-  { env: 'OIDC_SCOPES', defaultText: '`openid email`', description: 'Scopes to ask for; the provider must return a verified `email`.' },
-  { env: 'OIDC_ACR_VALUES', defaultText: '(none)', description: 'acr_values to send, e.g. `http://idmanagement.gov/ns/assurance/ial/1` for Login.gov.' },
-  { env: 'OIDC_PROMPT', defaultText: '`select_account`', description: 'The `prompt` to send (Login.gov requires `select_account`); `none-sent` sends none.' },
-  { env: 'OIDC_LABEL', defaultText: '`Sign in with Login.gov`', description: 'Text of the sign-in button.' },
-];
-
-function parseOidc(merged: Record<string, string | undefined>): OidcConfig | undefined {
-  const issuer = merged.OIDC_ISSUER?.trim();
-  const clientId = merged.OIDC_CLIENT_ID?.trim();
-  if (!issuer && !clientId) return undefined;
-  if (!issuer) throw new ConfigError('OIDC_ISSUER', 'is required when OIDC_CLIENT_ID is set; give the provider address, or unset both.');
-  if (!clientId) throw new ConfigError('OIDC_CLIENT_ID', 'is required when OIDC_ISSUER is set; give the client id the provider registered, or unset both.');
-  let u: URL;
-  try {
-    u = new URL(issuer);
-  } catch {
-    throw new ConfigError('OIDC_ISSUER', `"${issuer}" is not a URL; write it as https://provider.example.gov`);
-  }
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local))
-    throw new ConfigError('OIDC_ISSUER', 'must use https:// (http:// is allowed only for localhost).');
-  return {
-    issuer: issuer.replace(/\/+$/, ''),
-    clientId,
-    clientSecret: merged.OIDC_CLIENT_SECRET || undefined,
-    scopes: merged.OIDC_SCOPES?.trim() || 'openid email',
-    acrValues: merged.OIDC_ACR_VALUES?.trim() || undefined,
-    prompt: merged.OIDC_PROMPT?.trim() === 'none-sent' ? undefined : merged.OIDC_PROMPT?.trim() || 'select_account',
-    label: merged.OIDC_LABEL?.trim() || 'Sign in with Login.gov',
-  };
-}
-
-const KNOWN = new Set([...SETTINGS.map((s) => s.env), ...OIDC_SETTINGS.map((s) => s.env)]);
 
 /**
- * Build the configuration from an environment. Values in the environment win over the file
- * named by SOCIALGOV_CONFIG (a JSON object whose keys are the same setting names).
+ * Build the configuration from an environment: the platform's settings and the `features`' (src/app's
+ * loadAppConfig gives every installed feature's; a feature's own test gives that feature's). A
+ * feature's keys are absent from the result unless its settings are given. Values in the
+ * environment win over the file named by SOCIALGOV_CONFIG (a JSON object whose keys are the same
+ * setting names); a name in the file that none of the given settings has is an error.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, features: readonly SettingGroup[] = []): Config {
+  const groups = [PLATFORM_SETTINGS, ...features];
+  const settings: Setting[] = groups.flatMap((g) => g.settings);
+  const known = new Set([...settings.map((s) => s.env), ...groups.flatMap((g) => g.alsoReads ?? []).map((s) => s.env)]);
   const merged: Record<string, string | undefined> = {};
   const file = env.SOCIALGOV_CONFIG;
   if (file) {
@@ -197,35 +82,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('SOCIALGOV_CONFIG', `${file} must hold a JSON object such as {"PORT": "8080"}.`);
     }
     for (const [k, v] of Object.entries(parsed)) {
-      if (!KNOWN.has(k)) throw new ConfigError('SOCIALGOV_CONFIG', `${file} names unknown setting "${k}"; known settings: ${[...KNOWN].join(', ')}.`);
+      if (!known.has(k)) throw new ConfigError('SOCIALGOV_CONFIG', `${file} names unknown setting "${k}"; known settings: ${[...known].join(', ')}.`);
       merged[k] = v === null || v === undefined ? undefined : String(v);
     }
   }
-  for (const name of KNOWN) {
+  for (const name of known) {
     const v = env[name];
     if (v !== undefined && v !== '') merged[name] = v;
   }
   const out: Partial<Record<keyof Config, unknown>> = {};
-  for (const s of SETTINGS) out[s.key] = s.parse(merged[s.env], s.env);
-  out.oidc = parseOidc(merged);
+  for (const s of settings) out[s.key] = s.parse(merged[s.env], s.env, merged);
   const config = out as Config;
-  if (!!config.mailInTlsCert !== !!config.mailInTlsKey)
-    throw new ConfigError(config.mailInTlsCert ? 'MAIL_IN_TLS_KEY' : 'MAIL_IN_TLS_CERT', 'set both MAIL_IN_TLS_CERT and MAIL_IN_TLS_KEY, or neither.');
-  if (!!config.dkimSelectors.length !== !!config.dkimKeyFiles.length)
-    throw new ConfigError(
-      config.dkimSelectors.length ? 'DKIM_PRIVATE_KEY_FILE' : 'DKIM_SELECTOR',
-      'set both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or neither.',
-    );
-  if (config.dkimSelectors.length !== config.dkimKeyFiles.length) {
-    throw new ConfigError(
-      'DKIM_PRIVATE_KEY_FILE',
-      `${config.dkimKeyFiles.length} key files for ${config.dkimSelectors.length} selectors in DKIM_SELECTOR; give one key file per selector, in the same order.`,
-    );
-  }
-  if (config.arcSeal === 'on' && !config.dkimSelectors.length)
-    throw new ConfigError('ARC_SEAL', 'ARC sealing needs an RSA key: set DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or ARC_SEAL=off.');
-  const twice = config.dkimSelectors.find((sel, i) => config.dkimSelectors.indexOf(sel) !== i);
-  if (twice) throw new ConfigError('DKIM_SELECTOR', `"${twice}" is named twice; each key needs a selector of its own.`);
+  for (const g of groups) g.check?.(config);
   return config;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The feature descriptor: what one feature (src/<feature>/feature.ts) hands the platform — its
- * routes, jobs, long-running roles, first-start step, and what it adds to other features' pages
+ * settings, routes, jobs, long-running roles, first-start step, and what it adds to other features' pages
  * (site-search sources, metric sources, community-page panels, "download my data" parts) or does
  * for them (leaving a working group's list).
  *
@@ -13,6 +13,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 import type pg from 'pg';
 import type { Alongside, AppContext, Viewer } from './http/context.ts';
+import type { SettingGroup } from './config-settings.ts';
 import type { WorkerContext } from './jobs.ts';
 import type { RoleStarter } from './roles.ts';
 import type { CommunityPanel, GroupListLeaving, MetricSource, MyDataSource, SearchSource } from './contributions.ts';
@@ -20,6 +21,8 @@ import type { CommunityPanel, GroupListLeaving, MetricSource, MyDataSource, Sear
 export interface Feature {
   /** The feature's folder name under src/, e.g. "lists". */
   name: string;
+  /** Its settings (src/<feature>/settings.ts, which adds their keys to Config), read at start-up with the platform's. */
+  settings?: SettingGroup;
   /** Its route plugins, registered in this order (pages, JSON API, feeds). */
   routes?: (ctx: AppContext) => FastifyPluginAsync[];
   /** Shared schemas its JSON API refers to by $id, and the OpenAPI tags it uses. */

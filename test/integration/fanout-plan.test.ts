@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { loadAppConfig } from '../../src/app/settings.ts';
 import { seedDefaultCommunity } from '../../src/communities/seed.ts';
 import type { ListContext } from '../../src/lists/context.ts';
 import { planFanout } from '../../src/lists/fanout.ts';
 import { acceptPost } from '../../src/lists/pipeline.ts';
 import { listByLocalPart, type List } from '../../src/lists/store.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { openDatabase, type Database } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import { inTransaction } from '../../src/platform/db/queryable.ts';
@@ -30,7 +30,7 @@ describe('fan-out planning in slices', () => {
   before(async () => {
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
-    const config = loadConfig({ ...database.env, LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+    const config = loadAppConfig({ ...database.env, LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
     db = await openDatabase(config);
     await migrate(db.pool);
     await seedDefaultCommunity(db.pool);

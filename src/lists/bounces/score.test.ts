@@ -271,9 +271,11 @@ describe('bad input', () => {
   });
 });
 
-describe('the bounce settings (platform/config.ts)', () => {
+describe('the bounce settings (lists/settings.ts)', () => {
   test('default to this policy, and refuse what checkBouncePolicy refuses, naming the setting', async () => {
-    const { ConfigError, loadConfig } = await import('../../platform/config.ts');
+    const { ConfigError, loadConfig: loadPlatformConfig } = await import('../../platform/config.ts');
+    const { listsSettings } = await import('../settings.ts');
+    const loadConfig = (env: Record<string, string>) => loadPlatformConfig(env, [listsSettings]);
     const c = loadConfig({});
     assert.deepEqual(
       [c.bounceThreshold, c.bounceWarnings, c.bounceWarningDays],
