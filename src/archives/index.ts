@@ -1,3 +1,3 @@
 /** The archives feature's public entry: what other features use of it. */
 export { archiveAccess, archiveLinkFor } from './access.ts';
-export { membersMutingPost, mutedPostNumbers, threadMutesReady } from './mutes.ts';
+export { membersMutingPost, mutedPostNumbers, mutesSettledThrough, threadMutesReady } from './mutes.ts';

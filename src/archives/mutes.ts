@@ -51,6 +51,26 @@ export async function membersMutingPost(pool: pg.Pool, postId: number): Promise<
 }
 
 /**
+ * For a digest on a list where someone muted a thread: the last post number up to which every
+ * post of the list is archived (so mutedPostNumbers knows each one's thread), read in one
+ * snapshot: the post before the first still waiting in archive_pending, else the newest post.
+ * Posts are numbered in order under the list's row lock and queued for archiving in the same
+ * transaction, so a post stored after this is numbered above it. Undefined when nobody on the
+ * list muted a thread: no limit.
+ */
+export async function mutesSettledThrough(db: Queryable, listId: number): Promise<number | undefined> {
+  const { rows } = await db.query<{ through: number | null }>({
+    name: 'mutes-settled-through',
+    text: `select case when exists (select 1 from thread_mutes where list_id = $1) then
+                coalesce((select min(p.number) - 1 from archive_pending q join posts p on p.id = q.post_id where q.list_id = $1),
+                         (select max(p.number) from posts p where p.list_id = $1), 0) end as through`,
+    values: [listId],
+  });
+  const through = rows[0]?.through;
+  return through === null || through === undefined ? undefined : Number(through);
+}
+
+/**
  * For a digest: each member's post numbers (after `after`) in threads they muted. Members with
  * none are absent. Call threadMutesReady first, outside the digest's transaction; a post stored
  * since is not known here, so the digest stops before the first post still in archive_pending.

@@ -21,7 +21,7 @@
 import type { DateTime } from 'luxon';
 import type pg from 'pg';
 import { inTransaction, type Queryable } from '../../platform/db/queryable.ts';
-import { mutedPostNumbers, threadMutesReady } from '../../archives/index.ts';
+import { mutedPostNumbers, mutesSettledThrough, threadMutesReady } from '../../archives/index.ts';
 import { listIdOf, listLinks, type ListContext } from '../context.ts';
 import { DELIVERY_CHANNEL } from '../fanout.ts';
 import { listById, type List } from '../store.ts';
@@ -175,22 +175,19 @@ async function composeDue(
   // A digest sent by hand is a row of its own (0014): the period's scheduled one still comes.
   // On a list with mutes the digest stops before the first post not archived yet (stored after
   // threadMutesReady, or being archived right now): its thread, and so who muted it, is unknown.
-  // It comes in the next digest. Numbers are given in order under the list's row lock, so posts
-  // stored after this statement are numbered above both limits.
-  const created = await tx.query<{ id: number; last_post: number; archived_through: number | null }>(
-    `with settled as (
-       select case when exists (select 1 from thread_mutes where list_id = $1)
-                   then (select min(p.number) - 1 from archive_pending q join posts p on p.id = q.post_id where q.list_id = $1) end as through)
-     insert into digests (list_id, mode, period, scheduled_for, last_post, manual)
-     select l.id, $2, $3, $4, least(coalesce((select max(p.number) from posts p where p.list_id = l.id and p.accepted_at <= $4), 0), s.through), $5
-       from lists l, settled s where l.id = $1
-     on conflict (list_id, mode, period) where not manual do nothing returning id, last_post, (select through from settled) as archived_through`,
-    [list.id, period.mode, period.period, period.scheduledFor.toJSDate(), manual],
+  // It comes in the next digest. Posts stored after mutesSettledThrough read the list are
+  // numbered above it (archives/mutes.ts), so least() below keeps them out too.
+  const archivedThrough = (await mutesSettledThrough(tx, list.id)) ?? null;
+  const created = await tx.query<{ id: number; last_post: number }>(
+    `insert into digests (list_id, mode, period, scheduled_for, last_post, manual)
+     select l.id, $2, $3, $4, least(coalesce((select max(p.number) from posts p where p.list_id = l.id and p.accepted_at <= $4), 0), $6::integer), $5
+       from lists l where l.id = $1
+     on conflict (list_id, mode, period) where not manual do nothing returning id, last_post`,
+    [list.id, period.mode, period.period, period.scheduledFor.toJSDate(), manual, archivedThrough],
   );
   if (!created.rows[0]) return undefined;
   const digestId = Number(created.rows[0].id);
   const lastPost = created.rows[0].last_post;
-  const archivedThrough = created.rows[0].archived_through;
   // The members of this mode with posts due, and (with the daily digests) those who went back
   // to each message and are owed a final digest of the posts before they switched.
   // A member's place and the delivery that applies (the group's own, else the community's)
