@@ -15,12 +15,13 @@ import { freshServerDatabase, NO_SERVER } from '../helpers.ts';
 
 /**
  * A pool whose queries each wait `ms` first, counting those still running and those asked for
- * after end(). While `hold` is set, the queue's fetches of jobs wait until release().
+ * after end(), and the queue's fetches of jobs on their way. While `hold` is set, those fetches
+ * wait until release().
  */
 function slowPool(url: string, ms: number) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => undefined);
-  const state = { running: 0, afterEnd: 0, ended: false, hold: false, held: 0 };
+  const state = { running: 0, afterEnd: 0, ended: false, hold: false, held: 0, fetching: 0 };
   let release = () => undefined as void;
   let released = Promise.resolve();
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
@@ -29,13 +30,19 @@ function slowPool(url: string, ms: number) {
     try {
       // (a statement comes as its text, or as { name, text, values } when it is a named one)
       const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown } | undefined)?.text ?? '');
-      if (state.hold && /skip locked/i.test(text)) {
-        state.held++;
-        await released;
+      const fetch = /skip locked/i.test(text);
+      if (fetch) state.fetching++;
+      try {
+        if (state.hold && fetch) {
+          state.held++;
+          await released;
+        }
+        await new Promise((r) => setTimeout(r, ms));
+        if (state.ended) state.afterEnd++;
+        return await query(...args);
+      } finally {
+        if (fetch) state.fetching--;
       }
-      await new Promise((r) => setTimeout(r, ms));
-      if (state.ended) state.afterEnd++;
-      return await query(...args);
     } finally {
       state.running--;
     }
@@ -114,6 +121,9 @@ describe('stopping the job queue', { skip: NO_SERVER }, () => {
     await queue.work('test.stop-fetch', async () => {
       if (stopped) ranAfterStop = true;
     });
+    // The worker's first fetch, begun before the hold, must be over: on a loaded machine it
+    // reached the database after the job was sent, found it and ran it (completed, not retry).
+    while (state.fetching) await new Promise((r) => setTimeout(r, 20));
     holdFetches();
     await queue.send('test.stop-fetch', {}); // wakes the worker: its fetch is on its way
     while (!state.held) await new Promise((r) => setTimeout(r, 20));
