@@ -191,6 +191,8 @@ export function createIntake(o: IntakeOptions): Intake {
 
 const COLUMNS = 10;
 const ROWS_PER_INSERT = 5_000;
+/** Inserts of up to this many rows run as named statements (one per row count). */
+const NAMED_INSERT_ROWS = 16;
 
 /**
  * One transaction for a batch: the rows in one insert (more only past the parameter limit), one job for every INCOMING_IDS_PER_JOB of them, in one insert. Returns each
@@ -213,10 +215,11 @@ async function storeArrivals(pool: pg.Pool, queue: Queue, arrivals: Arrival[]): 
         (_, i) =>
           `((select id from lists where id = $${i * COLUMNS + 1}), ${Array.from({ length: COLUMNS - 1 }, (_, c) => `$${i * COLUMNS + c + 2}`).join(', ')})`,
       );
-      const { rows: stored } = await tx.query<{ id: number }>(
-        `insert into incoming_messages (list_id, address_kind, rcpt, token, envelope_from, remote_ip, helo, protocol, raw, size) values ${tuples.join(', ')} returning id`,
-        chunk.flat(),
-      );
+      const text = `insert into incoming_messages (list_id, address_kind, rcpt, token, envelope_from, remote_ip, helo, protocol, raw, size) values ${tuples.join(', ')} returning id`;
+      // The text depends only on the number of rows: the usual small batches are named statements,
+      // planned once per connection (planning cost about as much as running the insert).
+      const named = chunk.length <= NAMED_INSERT_ROWS ? { name: `incoming-insert-${chunk.length}` } : {};
+      const { rows: stored } = await tx.query<{ id: number }>({ ...named, text, values: chunk.flat() });
       for (const r of stored) ids.push(Number(r.id));
     }
     const jobs: IncomingJob[] = [];

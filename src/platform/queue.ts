@@ -203,7 +203,7 @@ export async function openQueue(pool: pg.Pool, opts: { worker: boolean; onError?
       await boss.insert(jobs, {
         db: {
           executeSql: async (text: string, values?: unknown[]) => {
-            const result = await db.query(text, values as unknown[]);
+            const result = await db.query(statement(text, values as unknown[]));
             inserted += result.rowCount ?? 0;
             return result;
           },
