@@ -12,6 +12,7 @@ import { startDeliveryRunner } from './delivery-runner.ts';
 import { DIGEST_JOB, sendDueDigests } from './digests/send.ts';
 import { planFanout } from './fanout.ts';
 import { ATTEMPTS_BEFORE_HOLD, processIncoming, setAsideUnprocessable } from './incoming.ts';
+import { listenerPause } from './listener-load.ts';
 import { INCOMING_JOB, INCOMING_JOB_OPTIONS, startMailIn, type IncomingJob } from './mail-in.ts';
 import { loadDkimKey } from './message/dkim.ts';
 import { PLAN_JOB } from './pipeline.ts';
@@ -66,6 +67,7 @@ export async function registerListJobs(w: WorkerContext): Promise<void> {
     async (data, job) => {
       const ids = data.ids ?? (data.id !== undefined ? [data.id] : []);
       if (ids.length === 1) {
+        await listenerPause(w.pool);
         try {
           await processIncoming(ctx, ids[0]!);
         } catch (err) {
@@ -79,6 +81,7 @@ export async function registerListJobs(w: WorkerContext): Promise<void> {
       // Messages committed together, in the order they came; one that fails is retried on its own
       // (a job of its own, counting this attempt), so its neighbours are neither held up nor repeated.
       for (const id of ids) {
+        await listenerPause(w.pool);
         try {
           await processIncoming(ctx, id);
         } catch (err) {

@@ -13,6 +13,7 @@ import { listDomainOf, type Config } from '../platform/config.ts';
 import type { RoleHandle } from '../platform/roles.ts';
 import type { Queue } from '../platform/queue.ts';
 import { createIntake, MAX_RECIPIENTS, type Intake, type ListRecipient } from './intake.ts';
+import { noteArrival } from './listener-load.ts';
 import { PromptSMTPServer } from './prompt-smtp-server.ts';
 
 export { INCOMING_JOB, INCOMING_JOB_OPTIONS, INCOMING_RETRY_SECONDS, type IncomingJob } from './intake.ts';
@@ -69,6 +70,7 @@ function listener(o: MailInOptions, intake: Intake, lmtp: boolean): SMTPServer {
       );
     },
     onData(stream, session: Session, callback) {
+      noteArrival(o.pool);
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('error', (err) => callback(err));
