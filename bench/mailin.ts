@@ -20,7 +20,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { removeDir, startServe, type ServeProcess } from '../test/helpers.ts';
+import { removeDir, startServe, waitFor, type ServeProcess } from '../test/helpers.ts';
 import { addMembers } from '../test/list-helpers.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -150,13 +150,15 @@ async function main() {
     const warmupLeft = `select (select count(*) from incoming_messages where status = 'received')
         + (select count(*) from deliveries where status in ('pending', 'sending'))
         + (select count(*) from pgboss.job where state in ('created', 'retry', 'active') and start_after <= now()) as n`;
-    process.stdout.write('  waiting for the worker to finish the warm-up ...');
-    for (let i = 0; ROLES.includes('worker') && i < 3000; i++) {
-      const left = await db.query<{ n: string }>(warmupLeft);
-      if (Number(left.rows[0]!.n) === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
+    if (ROLES.includes('worker')) {
+      process.stdout.write('  waiting for the worker to finish the warm-up ...');
+      await waitFor(
+        'the worker to finish the warm-up posts and their copies',
+        async () => Number((await db.query<{ n: string }>(warmupLeft)).rows[0]!.n) === 0,
+        300_000,
+      );
+      process.stdout.write(' done\n');
     }
-    process.stdout.write(' done\n');
     const before = Number((await db.query<{ n: number }>('select count(*)::int as n from incoming_messages')).rows[0]!.n);
 
     const reference = smtpSource(sink.port, 'pat.smith@agency.gov', 'member0@agency.gov');
