@@ -11,6 +11,7 @@
  *   npm run bench -- pages [--seconds=6] [--connections=64] [--only=/archives] [--who=member] [--against=../main]
  *
  * --only keeps the pages whose path contains that text (several: --only=/archives,/library);
+ * --dump=DIR writes each page as each side gets it to DIR, to look at what is sent;
  * --who=public or --who=member measures only that side; --profile=DIR writes the server's CPU
  * profile there (node --cpu-prof) when it stops, to open in Chrome DevTools or speedscope.
  * --against=DIR also starts DIR's build (another checkout, e.g. main) on the same database and
@@ -38,6 +39,7 @@ const ONLY = arg('only')?.split(',').filter(Boolean);
 const WHO = arg('who');
 const PROFILE = arg('profile');
 const AGAINST = arg('against');
+const DUMP = arg('dump');
 if (WHO !== undefined && WHO !== 'public' && WHO !== 'member') throw new Error('--who is public or member.');
 const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find(existsSync);
@@ -236,6 +238,11 @@ async function main() {
     for (const p of paths) {
       for (const who of WHO ? [WHO] : ['public', 'member']) {
         const headers = who === 'member' ? [cookie] : [];
+        if (DUMP) {
+          mkdirSync(DUMP, { recursive: true });
+          const res = await fetch(base + p, { headers: who === 'member' ? { cookie: cookie.slice('Cookie: '.length) } : {} });
+          writeFileSync(path.join(DUMP, `${p.replace(/\W+/g, '_')}.${who}.html`), Buffer.from(await res.arrayBuffer()));
+        }
         const f = wrk(base + p, headers, pid);
         const ratio = f.rate / health.rate;
         const ok = who === 'public' ? ratio >= 0.5 && f.p99 <= 30 : ratio >= 0.25;
@@ -258,8 +265,11 @@ async function main() {
     serve = undefined;
     if (NGINX) {
       console.log('\nnginx serving the same bytes (a file per page):');
+      const sizes = new Map(bodies.map((b) => [b.path, b.body.length]));
       for (const [p, f] of await nginxFigures(bodies))
-        console.log(`  ${p.padEnd(44)} ${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms`);
+        console.log(
+          `  ${p.padEnd(44)} ${f.rate.toFixed(0).padStart(7)} req/s  p99 ${f.p99.toFixed(1).padStart(6)} ms  ${(sizes.get(p)! / 1024).toFixed(1)} KB`,
+        );
     } else console.log('\nnginx is not installed: no nginx reference (apt-get install nginx-light).');
     if (ONLY || WHO) console.log('\nidle memory: not measured when --only or --who picks some pages.');
     else {

@@ -71,8 +71,9 @@ export function communityRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const api = app.withTypeProvider<TypeBoxTypeProvider>();
     const hide = { hide: true };
-    // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
-    const publicPage = { pageCache: true };
+    // the same for every signed-out visitor, and for every member of the same standing (roles and
+    // memberships): may be kept a few seconds (platform/http/page-cache.ts)
+    const publicPage = { pageCache: true, memberPageCache: true };
 
     api.get('/', { schema: hide, config: publicPage }, async (req, reply) => {
       const all = await ctx.recent('communities', () => listCommunities(ctx.pool));

@@ -14,11 +14,11 @@ import { eventRouteKit, filtersFrom, storeFilter, TZ_COOKIE } from './route-kit.
 
 export function eventPageRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const { secret, hide, publicPage, csrf, deps, viewerZone, visibleEvent, showEvent } = await eventRouteKit(ctx, app);
+    const { secret, hide, publicPage, standingPage, csrf, deps, viewerZone, visibleEvent, showEvent } = await eventRouteKit(ctx, app);
 
     // ---- Pages --------------------------------------------------------------------------
 
-    app.get('/events', publicPage, async (req, reply) => {
+    app.get('/events', standingPage, async (req, reply) => {
       const now = new Date();
       const filters = filtersFrom(req.query as Record<string, string>);
       const f = storeFilter(filters);
@@ -35,13 +35,13 @@ export function eventPageRoutes(ctx: AppContext): FastifyPluginAsync {
       );
     });
 
-    app.get('/events/past', publicPage, async (req, reply) => {
+    app.get('/events/past', standingPage, async (req, reply) => {
       const filters = filtersFrom(req.query as Record<string, string>);
       const past = await listOccurrences(ctx.pool, { ...storeFilter(filters), to: new Date(), descending: true, limit: 200 });
       return sendPage(reply, PastEventsPage({ site: siteFor(ctx, req), past: past.filter((p) => p.occurrence.endsAt <= new Date()), filters }));
     });
 
-    app.get<{ Params: { year: string; month: string } }>('/events/calendar/:year/:month', publicPage, async (req, reply) => {
+    app.get<{ Params: { year: string; month: string } }>('/events/calendar/:year/:month', standingPage, async (req, reply) => {
       const year = Number(req.params.year);
       const month = Number(req.params.month);
       if (!/^\d{4}$/.test(req.params.year) || !/^\d{1,2}$/.test(req.params.month) || month < 1 || month > 12 || year < 1990 || year > 2200) {

@@ -81,6 +81,8 @@ export async function eventRouteKit(ctx: AppContext, app: FastifyInstance) {
   const hide = { schema: { hide: true } };
   // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
   const publicPage = { ...hide, config: { pageCache: true } };
+  // the same for every member of the same standing (roles and memberships): kept for them too (page-cache.ts)
+  const standingPage = { ...hide, config: { pageCache: true, memberPageCache: true } };
   const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
   const deps = () => eventsDeps(ctx, secret);
   const sessionLink = (e: StoredEvent, o: Occurrence) => `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}`;
@@ -224,6 +226,7 @@ export async function eventRouteKit(ctx: AppContext, app: FastifyInstance) {
     api,
     hide,
     publicPage,
+    standingPage,
     csrf,
     deps,
     sessionLink,

@@ -12,9 +12,9 @@ import { libraryRouteKit } from './route-kit.ts';
 
 export function libraryBrowseRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const { publicPage } = libraryRouteKit(ctx, app);
+    const { publicPage, standingPage } = libraryRouteKit(ctx, app);
 
-    app.get('/library', publicPage, async (req, reply) => {
+    app.get('/library', standingPage, async (req, reply) => {
       const v = req.viewer;
       // The same for every visitor, a few seconds old at most (ctx.recent); then what is theirs.
       const shared = await ctx.recent('library-index', async () => ({
@@ -36,7 +36,7 @@ export function libraryBrowseRoutes(ctx: AppContext): FastifyPluginAsync {
 
     // ---- Articles and the workflow --------------------------------------------------------
 
-    app.get('/topics', publicPage, async (req, reply) => sendPage(reply, TopicsPage({ site: siteFor(ctx, req), topics: await listTopics(ctx.pool) })));
+    app.get('/topics', standingPage, async (req, reply) => sendPage(reply, TopicsPage({ site: siteFor(ctx, req), topics: await listTopics(ctx.pool) })));
 
     app.get<{ Params: { slug: string } }>('/topics/:slug', publicPage, async (req, reply) => {
       const t = await findTopic(ctx.pool, req.params.slug);

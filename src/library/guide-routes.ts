@@ -10,9 +10,9 @@ import { actorOf, libraryRouteKit } from './route-kit.ts';
 
 export function libraryGuideRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const { publicPage, csrf, viewerOf, guide } = libraryRouteKit(ctx, app);
+    const { publicPage, standingPage, csrf, viewerOf, guide } = libraryRouteKit(ctx, app);
 
-    app.get<{ Params: { slug: string } }>('/library/guides/:slug', publicPage, async (req, reply) => {
+    app.get<{ Params: { slug: string } }>('/library/guides/:slug', standingPage, async (req, reply) => {
       // The same for every visitor, a few seconds old at most (ctx.recent); then what is theirs.
       const { g, producedBy } = await ctx.recent(`library-guide:${req.params.slug}`, async () => {
         const found = await guide(req.params.slug);
@@ -22,7 +22,7 @@ export function libraryGuideRoutes(ctx: AppContext): FastifyPluginAsync {
       return sendPage(reply, GuidePage({ site: siteFor(ctx, req), g, section: null, producedBy, editor }));
     });
 
-    app.get<{ Params: { slug: string } }>('/library/guides/:slug/print', publicPage, async (req, reply) => {
+    app.get<{ Params: { slug: string } }>('/library/guides/:slug/print', standingPage, async (req, reply) => {
       return sendPage(reply, GuidePrintPage({ site: siteFor(ctx, req), g: await guide(req.params.slug) }));
     });
 

@@ -51,6 +51,8 @@ export function libraryRouteKit(ctx: AppContext, app: FastifyInstance) {
   const hide = { schema: { hide: true } };
   // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
   const publicPage = { ...hide, config: { pageCache: true } };
+  // the same for every member of the same standing (roles and memberships): kept for them too (page-cache.ts)
+  const standingPage = { ...hide, config: { pageCache: true, memberPageCache: true } };
   const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
 
   function viewerOf(req: FastifyRequest) {
@@ -108,5 +110,5 @@ export function libraryRouteKit(ctx: AppContext, app: FastifyInstance) {
     return g;
   }
 
-  return { hide, publicPage, csrf, viewerOf, visibleArticle, articlePage, communityChoices, guide };
+  return { hide, publicPage, standingPage, csrf, viewerOf, visibleArticle, articlePage, communityChoices, guide };
 }

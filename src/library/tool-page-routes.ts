@@ -8,9 +8,9 @@ import { toolRouteKit } from './tool-routes.ts';
 
 export function toolPageRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const { hide, publicPage, tool, page } = toolRouteKit(ctx, app);
+    const { hide, publicPage, standingPage, tool, page } = toolRouteKit(ctx, app);
 
-    app.get('/library/tools', publicPage, async (req, reply) => {
+    app.get('/library/tools', standingPage, async (req, reply) => {
       // The same for every visitor, a few seconds old at most (ctx.recent); then what is theirs.
       const { tools, contacts } = await ctx.recent('library-tools', async () => ({ tools: await listTools(ctx.pool), contacts: await listContacts(ctx.pool) }));
       return sendPage(

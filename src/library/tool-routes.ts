@@ -58,6 +58,8 @@ export function toolRouteKit(ctx: AppContext, app: FastifyInstance) {
   const hide = { schema: { hide: true } };
   // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
   const publicPage = { ...hide, config: { pageCache: true } };
+  // the same for every member of the same standing (roles and memberships): kept for them too (page-cache.ts)
+  const standingPage = { ...hide, config: { pageCache: true, memberPageCache: true } };
   const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
 
   async function tool(slug: string): Promise<Tool> {
@@ -117,5 +119,5 @@ export function toolRouteKit(ctx: AppContext, app: FastifyInstance) {
     return v;
   }
 
-  return { hide, publicPage, csrf, tool, ownAgency, page, viewerOf, uploadedDocument, editor };
+  return { hide, publicPage, standingPage, csrf, tool, ownAgency, page, viewerOf, uploadedDocument, editor };
 }

@@ -24,6 +24,7 @@ export const membershipFeature: Feature = {
     membershipApiRoutes(ctx),
   ],
   api: { schemas: [GovDomain], tags: [{ name: 'membership', description: 'Joining: the .gov registry behind who may join' }] },
+  sessionCookie: SESSION_COOKIE,
   identify: async (ctx, req, alongside) => {
     const raw = req.cookies[SESSION_COOKIE];
     // a session id is 32 random bytes in base64url; anything else is not worth a query

@@ -24,6 +24,8 @@ export interface SessionMember {
    * next page, whichever process or command made it.
    */
   memberships: ReadonlyMap<number, Standing>;
+  /** The site-admin flag and the memberships as one text (see Viewer.standing in platform/http/context.ts). */
+  standing: string;
 }
 
 export async function createSession(db: Queryable, memberId: number, opts: { days: number; ip?: string; userAgent?: string }): Promise<string> {
@@ -53,7 +55,11 @@ const SESSION_SQL = (hash: string) => `select s.member_id, m.email, m.name, m.si
 
 function toSessionMember(r: SessionRow): SessionMember {
   const memberships = new Map(r.memberships.map(([id, status, role]) => [Number(id), { status, role }]));
-  return { memberId: Number(r.member_id), email: r.email, name: r.name, siteAdmin: r.site_admin, memberships };
+  const standing = `${r.site_admin ? 'admin' : ''};${[...memberships]
+    .sort(([a], [b]) => a - b)
+    .map(([id, m]) => `${id}:${m.status}:${m.role}`)
+    .join(',')}`;
+  return { memberId: Number(r.member_id), email: r.email, name: r.name, siteAdmin: r.site_admin, memberships, standing };
 }
 
 /**
@@ -91,8 +97,9 @@ export async function sessionMemberWith(
         left join lateral (select true as alongside_found, e.* from (${q.sql}) e) x on true`,
     values: [...q.values, hashToken(raw), days],
   });
-  const r = rows[0]!;
-  return { member: r.session_member ? toSessionMember(r.session_member) : undefined, row: r.alongside_found ? r : null };
+  // the page's row alone: what the session says about the member is in `member`
+  const { session_member, alongside_found, ...row } = rows[0]!;
+  return { member: session_member ? toSessionMember(session_member) : undefined, row: alongside_found ? row : null };
 }
 
 export async function endSession(db: Queryable, raw: string): Promise<void> {

@@ -38,6 +38,8 @@ export interface Feature {
    * route's `alongside` query, it reads that in the same round trip and sets `req.alongside`.
    */
   identify?: (ctx: AppContext, req: FastifyRequest, alongside?: Alongside) => Promise<Viewer | null>;
+  /** The cookie `identify` reads (a kept member page is served only to requests with it and neutral ones). */
+  sessionCookie?: string;
   searchSources?: SearchSource[];
   metricSources?: MetricSource[];
   communityPanels?: CommunityPanel[];

@@ -10,10 +10,10 @@ import { registryRouteKit } from './route-kit.ts';
 
 export function registryBrowseRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const { publicPage, reviewerPage, viewerOf } = registryRouteKit(ctx, app);
+    const { publicPage, homePage, viewerOf } = registryRouteKit(ctx, app);
     const platforms = new PlatformCache(ctx.pool);
 
-    app.get<{ Querystring: Record<string, string | undefined> }>('/registry', reviewerPage, async (req, reply) => {
+    app.get<{ Querystring: Record<string, string | undefined> }>('/registry', homePage, async (req, reply) => {
       const q = req.query;
       const values: SearchValues = {
         q: (q.q ?? '').slice(0, 200),

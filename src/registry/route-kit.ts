@@ -94,6 +94,14 @@ export function registryRouteKit(ctx: AppContext, app: FastifyInstance) {
     values: [],
   };
   const reviewerPage = { ...hide, config: { pageCache: true, alongside: () => reviewerQuery } };
+  /** What a member's home agency comes from: their address's domain (memberHomeAgency). */
+  const homeAgencyKey = (req: FastifyRequest) => {
+    const a = parseAddress(req.viewer?.email ?? '');
+    return a.ok ? a.domain.toLowerCase() : '';
+  };
+  // The registry's home: for a member it depends on their standing, whether they review and their
+  // address's domain (their home agency): kept for members with the same (page-cache.ts).
+  const homePage = { ...hide, config: { ...reviewerPage.config, memberPageCache: homeAgencyKey } };
   const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
   const deps = (): WorkflowDeps => ({ queue: ctx.queue, baseUrl: baseUrl(ctx) });
 
@@ -150,5 +158,5 @@ export function registryRouteKit(ctx: AppContext, app: FastifyInstance) {
     );
   }
 
-  return { hide, publicPage, reviewerPage, csrf, deps, viewerOf, requireViewer, choosable, recordFor, showRecord };
+  return { hide, publicPage, reviewerPage, homePage, csrf, deps, viewerOf, requireViewer, choosable, recordFor, showRecord };
 }

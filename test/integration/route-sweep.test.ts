@@ -378,13 +378,29 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
     }
   });
 
-  test('every page that may be kept: the same for each signed-out visitor, never shown to a member, never kept from a member', async () => {
+  test('every page that may be kept: the same for each signed-out visitor, never shown to a member; a member page kept only for the same standing', async () => {
     const kept = app.pageCache.routes();
     assert.ok(kept.length >= 25, `public page routes marked to be kept: ${kept.length}`);
     const member = visitors[1]!;
+    const coordinator = visitors[2]!;
+    // another member of the same standing as `member` (same community and role, same domain)
+    const pool = platform.db.pool;
+    const sam = new Visitor(app, 'another member');
+    const samId = Number(
+      (await pool.query<{ id: string }>(`insert into members (email, name) values ('sam.member@hhs.gov', 'Sam Member') returning id`)).rows[0]!.id,
+    );
+    await pool.query(
+      `insert into memberships (community_id, member_id, status, role) select community_id, $1, status, role from memberships where member_id = $2`,
+      [samId, plausible.get('member:member')],
+    );
+    sam.cookies.set(SESSION_COOKIE, await createSession(pool, samId, { days: 1 }));
+    const forStanding = new Set(app.pageCache.memberRoutes());
+    assert.ok(forStanding.size >= 10, `page routes kept for members of a standing: ${forStanding.size}`);
     const checked: string[] = [];
+    const checkedForStanding: string[] = [];
     for (const path of kept) {
       const url = fill(path);
+      app.pageCache.clear();
       const first = await app.inject({ method: 'GET', url });
       if (first.statusCode !== 200) continue;
       const second = await app.inject({ method: 'GET', url });
@@ -401,10 +417,25 @@ describe('route sweep: hostile values never give a 5xx', { skip: NO_SERVER }, ()
       assert.equal(theirs.headers.age, undefined, `${url}: a member never gets a kept page`);
       if (theirs.statusCode === 200) assert.match(theirs.body, /href="\/account"[^>]*>(<span>)?Your account/, `${url}: the member's page is made for them`);
       const after = await app.inject({ method: 'GET', url });
-      assert.equal(after.body, first.body, `${url}: the member's page was not kept for others`);
+      assert.equal(after.body, first.body, `${url}: the member's page was not kept for visitors`);
       checked.push(url);
+      if (!forStanding.has(path) || theirs.statusCode !== 200) continue;
+      // Kept for members of the same standing: the next one gets it, with nothing of the first
+      // member's in it; a member of another standing (a coordinator) gets a page of their own.
+      const next = await sam.send('GET', url);
+      assert.doesNotMatch(next.body, /pat\.member@hhs\.gov/, `${url}: nothing of another member's`);
+      if (/name="_csrf"|pat\.member@hhs\.gov/.test(theirs.body)) {
+        assert.equal(next.headers.age, undefined, `${url}: a page with a form token or the member's address is never kept`);
+        continue;
+      }
+      assert.ok(next.headers.age !== undefined, `${url}: another member of the same standing gets the kept page`);
+      assert.equal(next.body, theirs.body, url);
+      const theirsToo = await coordinator.send('GET', url);
+      assert.equal(theirsToo.headers.age, undefined, `${url}: a member of another standing gets a page made for them`);
+      checkedForStanding.push(url);
     }
     assert.ok(checked.length >= 20, `kept pages checked: ${checked.join(' ')}`);
+    assert.ok(checkedForStanding.length >= 8, `pages kept for a standing checked: ${checkedForStanding.join(' ')}`);
   });
 
   test('a NUL byte or a paging number out of range in the address: 400 saying what to fix', async () => {

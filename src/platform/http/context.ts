@@ -12,6 +12,12 @@ export interface Viewer {
   email: string;
   name: string | null;
   siteAdmin: boolean;
+  /**
+   * What pages may show differently to members besides who they are, as one text: the site-admin
+   * flag and every membership's community, status and role. Members with the same standing may be
+   * served the same kept page (see memberPageCache in page-cache.ts); none, never kept.
+   */
+  standing?: string;
 }
 
 /**
@@ -102,7 +108,7 @@ export function absoluteUrl(ctx: AppContext, path: string): string {
 }
 
 export function sendPage(reply: FastifyReply, html: string, status = 200): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').send(html);
+  return reply.code(status).type('text/html; charset=utf-8').send(Buffer.from(html));
 }
 
 /** Routes throw this to answer 404 with the site's page (or JSON under /api). */

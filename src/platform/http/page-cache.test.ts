@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
+import type { Viewer } from './context.ts';
 import { installPageCache } from './page-cache.ts';
+
+/** Who each test session is: two members with the same standing, a coordinator, a banned member. */
+const VIEWERS: Record<string, Viewer> = {
+  ana: { memberId: 7, name: 'Ana', email: 'ana@gsa.gov', siteAdmin: false, standing: ';1:active:member' },
+  bo: { memberId: 8, name: 'Bo Li', email: 'bo.li@gsa.gov', siteAdmin: false, standing: ';1:active:member' },
+  cy: { memberId: 9, name: null, email: 'cy@gsa.gov', siteAdmin: false, standing: ';1:active:coordinator' },
+  dee: { memberId: 10, name: 'Dee', email: 'dee@gsa.gov', siteAdmin: false, standing: ';1:banned:member' },
+};
 
 /** A small app: a counter page the cache may keep, one it may not, a form page that sets a cookie, and a change. */
 async function app(opts: { seconds?: number; recentBytes?: number } = {}) {
@@ -10,9 +19,16 @@ async function app(opts: { seconds?: number; recentBytes?: number } = {}) {
   const a = Fastify();
   a.decorateRequest('viewer', null);
   a.addHook('preHandler', async (req) => {
-    if (req.headers.cookie?.includes('sg_session=')) req.viewer = { memberId: 7, name: 'Ana', email: 'ana@gsa.gov' } as never;
+    const session = /sg_session=(\w+)/.exec(req.headers.cookie ?? '')?.[1];
+    if (session) req.viewer = VIEWERS[session] ?? { memberId: 7, name: 'Ana', email: 'ana@gsa.gov', siteAdmin: false };
   });
-  const cache = installPageCache(a, { seconds: opts.seconds ?? 5, neutralCookies: ['sg_csrf'], now: () => clock, recentBytes: opts.recentBytes });
+  const cache = installPageCache(a, {
+    seconds: opts.seconds ?? 5,
+    neutralCookies: ['sg_csrf'],
+    sessionCookies: ['sg_session'],
+    now: () => clock,
+    recentBytes: opts.recentBytes,
+  });
   const page = (text: string) => `<!doctype html><p>${text}</p>`;
   a.get('/kept', { config: { pageCache: true } }, async (req, reply) =>
     reply.type('text/html; charset=utf-8').send(page(`render ${++renders} for ${req.viewer ? 'Ana' : 'a visitor'} ${req.url}`)),
@@ -31,6 +47,20 @@ async function app(opts: { seconds?: number; recentBytes?: number } = {}) {
       .send(page(`missing ${++renders}`)),
   );
   a.get('/json', { config: { pageCache: true } }, async () => ({ n: ++renders }));
+  // pages that say they depend on a member only through their standing; two of them do not keep that promise
+  const standingPage = { config: { pageCache: true, memberPageCache: true } };
+  a.get('/standing', standingPage, async (req, reply) =>
+    reply.type('text/html; charset=utf-8').send(page(`render ${++renders} for ${req.viewer ? `a member, standing ${req.viewer.standing}` : 'a visitor'}`)),
+  );
+  a.get('/standing-naming', standingPage, async (req, reply) =>
+    reply.type('text/html; charset=utf-8').send(page(`render ${++renders}: signed in as ${req.viewer?.email ?? 'nobody'}`)),
+  );
+  a.get('/standing-named', standingPage, async (req, reply) =>
+    reply.type('text/html; charset=utf-8').send(Buffer.from(page(`render ${++renders}: welcome, ${req.viewer?.name ?? 'visitor'}`))),
+  );
+  a.get('/standing-form', standingPage, async (req, reply) =>
+    reply.type('text/html; charset=utf-8').send(page(`render ${++renders} <form method="post"><input type="hidden" name="_csrf" value="tok"></form>`)),
+  );
   // a page whose render waits until the test lets it finish, and that can be taken away
   let gate: Promise<void> = Promise.resolve();
   let gone = false;
@@ -175,6 +205,56 @@ test('signed-in members never get a kept page, and their pages are never kept fo
   assert.equal((await t.a.inject({ url: '/kept', headers: { cookie: 'other' } })).headers.age, undefined);
 });
 
+test('a member page that depends only on standing is made once for members with the same standing, never for others', async () => {
+  const t = await app();
+  const get = (who: string, url = '/standing', cookie = '') => t.a.inject({ url, headers: { cookie: `sg_session=${who}${cookie}` } });
+  const ana = await get('ana', '/standing', '; sg_csrf=a');
+  assert.match(ana.body, /for a member, standing ;1:active:member/);
+  assert.equal(ana.headers.age, undefined);
+  t.tick(1200);
+  const bo = await get('bo');
+  assert.equal(bo.body, ana.body, 'another member with the same standing gets the kept page');
+  assert.equal(bo.headers.age, '1');
+  assert.equal(t.renders(), 1);
+  // another standing (a coordinator, a banned member) gets a page of its own
+  assert.match((await get('cy')).body, /standing ;1:active:coordinator/);
+  assert.match((await get('dee')).body, /standing ;1:banned:member/);
+  assert.equal(t.renders(), 3);
+  // a visitor never gets a member's page, nor a member a visitor's
+  assert.match((await t.a.inject('/standing')).body, /for a visitor/);
+  assert.match((await t.a.inject('/standing')).body, /for a visitor/);
+  assert.match((await get('ana')).body, /for a member/);
+  // a cookie not known to change nothing (a chosen time zone): made for that request
+  const before = t.renders();
+  await get('ana', '/standing', '; sg_tz=Europe/Paris');
+  assert.equal(t.renders(), before + 1);
+  // too old: made again; a change through this process: made again
+  t.tick(5000);
+  await get('bo');
+  assert.equal(t.renders(), before + 2);
+  await t.a.inject({ method: 'POST', url: '/change' });
+  await get('bo');
+  assert.equal(t.renders(), before + 3);
+  await get('ana');
+  assert.equal(t.renders(), before + 3);
+});
+
+test('a member page with a form token, the member’s address or name is never kept, whatever the route says', async () => {
+  const t = await app();
+  for (const url of ['/standing-naming', '/standing-named', '/standing-form']) {
+    await t.a.inject({ url, headers: { cookie: 'sg_session=bo' } });
+    const before = t.renders();
+    const ana = await t.a.inject({ url, headers: { cookie: 'sg_session=ana' } });
+    assert.equal(t.renders(), before + 1, `${url} is made for each member`);
+    assert.doesNotMatch(ana.body, /Bo Li|bo\.li@/, url);
+  }
+  // a page made for a member is never kept where no standing is known
+  await t.a.inject({ url: '/standing', headers: { cookie: 'sg_session=unknown' } });
+  const before = t.renders();
+  await t.a.inject({ url: '/standing', headers: { cookie: 'sg_session=unknown' } });
+  assert.equal(t.renders(), before + 1);
+});
+
 test('only routes that ask, 200 HTML answers, and answers that set no cookie are kept', async () => {
   const t = await app();
   for (const url of ['/not-kept', '/form', '/missing', '/json']) {
@@ -191,7 +271,7 @@ test('only routes that ask, 200 HTML answers, and answers that set no cookie are
   const other = await t.a.inject('/kept?x=1');
   assert.equal(t.renders(), before + 1, 'the page made with a cookie was not kept');
   assert.equal(other.headers.age, undefined);
-  assert.deepEqual(t.cache.routes(), ['/kept', '/form', '/missing', '/json', '/slow']);
+  assert.deepEqual(t.cache.routes(), ['/kept', '/form', '/missing', '/json', '/standing', '/standing-naming', '/standing-named', '/standing-form', '/slow']);
 });
 
 test('a change through this process empties it; a refused one does not; 0 seconds turns it off', async () => {

@@ -20,11 +20,19 @@
  *   is made again by the first request after, while the others get the old one meanwhile (no
  *   stampede of renders), and none is served older than twice PAGE_CACHE_SECONDS. Each kept page
  *   says its age in `Age`. A page that is no longer 200 HTML when made again is dropped.
+ * - Pages for signed-in members are kept only where the route says
+ *   `config: { memberPageCache: true }`: pages that depend on who asks only through their
+ *   standing (Viewer.standing: the site-admin flag and every membership's status and role) and the
+ *   route's `alongside` row. The session is still read for every request (a ban, a new role or a
+ *   sign-out shows on the very next page); the page is kept under that standing and served to
+ *   members with the same one. Never kept: a page with a form token (`name="_csrf"`), one that
+ *   names the member (their address, or their name where they gave one) or sets a cookie, and
+ *   none for a request with any cookie but the session's and neutral ones.
  * - Bounded: at most MAX_ENTRIES pages and MAX_BYTES bytes, the least recently used go first;
  *   `recent` keeps at most MAX_ENTRIES values and about MAX_RECENT_BYTES (roughBytes), the least
  *   recently asked for going first.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,6 +42,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** This GET page is the same for every signed-out visitor: it may be kept (see page-cache.ts). */
     pageCache?: boolean;
+    /**
+     * For a signed-in member, this GET page depends on who asks only through their standing
+     * (Viewer.standing) and the route's `alongside` row: it may be kept for members with the same
+     * (see page-cache.ts). Nothing from their own records (their registrations, mutes, drafts).
+     * A function gives what else the page depends on, as text (the domain of their address, say).
+     */
+    memberPageCache?: boolean | ((req: FastifyRequest) => string);
   }
 }
 
@@ -76,7 +91,7 @@ export function roughBytes(value: unknown, limit: number): number {
 }
 
 interface Entry {
-  body: string;
+  body: Buffer;
   type: string;
   bytes: number;
   at: number;
@@ -99,6 +114,8 @@ export interface PageCache {
   clear(): void;
   /** The routes that may be kept (`config: { pageCache: true }`), as registered. */
   routes(): string[];
+  /** Of those, the ones a signed-in member's page may be kept for others of their standing (`memberPageCache`). */
+  memberRoutes(): string[];
   /**
    * A value the same for everyone (a community's page data, its member counts), loaded at most
    * once per PAGE_CACHE_SECONDS and forgotten with the kept pages on any change through this
@@ -109,14 +126,33 @@ export interface PageCache {
   recent<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
 
-/** True when every cookie the request carries is one that changes nothing on a public page. */
-function onlyNeutralCookies(req: FastifyRequest, neutral: ReadonlySet<string>): boolean {
+/** True when every cookie the request carries is one of these (none at all is true). */
+function onlyCookies(req: FastifyRequest, allowed: ReadonlySet<string>): boolean {
   const raw = req.headers.cookie;
   if (raw === undefined) return true;
   return raw.split(';').every((pair) => {
     const name = pair.slice(0, pair.includes('=') ? pair.indexOf('=') : undefined).trim();
-    return name === '' || neutral.has(name);
+    return name === '' || allowed.has(name);
   });
+}
+
+/**
+ * Where a signed-in member's page is kept: the address under their standing and the route's
+ * alongside row; undefined when it may not be kept (no standing, or a cookie not known to change
+ * nothing).
+ */
+function memberKey(req: FastifyRequest, allowed: ReadonlySet<string>): string | undefined {
+  const standing = req.viewer?.standing;
+  if (standing === undefined || !onlyCookies(req, allowed)) return undefined;
+  const { alongside, memberPageCache } = req.routeOptions.config;
+  const row = alongside ? JSON.stringify(req.alongside ?? null) : '';
+  const extra = typeof memberPageCache === 'function' ? memberPageCache(req) : '';
+  return `member\n${standing}\n${row}\n${extra}\n${req.url}`;
+}
+
+/** Whether a page made for this member shows something of theirs: a form token, their address or name. */
+function personal(body: Buffer, viewer: { email: string; name: string | null }): boolean {
+  return body.includes('name="_csrf"') || body.includes(viewer.email) || (!!viewer.name && body.includes(viewer.name));
 }
 
 /**
@@ -126,9 +162,18 @@ function onlyNeutralCookies(req: FastifyRequest, neutral: ReadonlySet<string>): 
  */
 export function installPageCache(
   app: FastifyInstance,
-  opts: { seconds: number; neutralCookies: string[]; now?: () => number; /** For tests: `recent`'s byte budget. */ recentBytes?: number },
+  opts: {
+    seconds: number;
+    neutralCookies: string[];
+    /** The cookies a signed-in member's request carries besides neutral ones (the session's). */
+    sessionCookies?: string[];
+    now?: () => number;
+    /** For tests: `recent`'s byte budget. */
+    recentBytes?: number;
+  },
 ): PageCache {
   const neutral = new Set(opts.neutralCookies);
+  const memberCookies = new Set([...opts.neutralCookies, ...(opts.sessionCookies ?? [])]);
   const entries = new Map<string, Entry>();
   let bytes = 0;
   const now = opts.now ?? Date.now;
@@ -192,10 +237,13 @@ export function installPageCache(
     bytes -= e.bytes;
   };
   const routes: string[] = [];
+  const memberRoutes: string[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.config?.pageCache && route.method === 'GET') routes.push(route.url);
+    if (route.method !== 'GET') return;
+    if (route.config?.pageCache) routes.push(route.url);
+    if (route.config?.memberPageCache) memberRoutes.push(route.url);
   });
-  const cache: PageCache = { size: () => entries.size, clear, routes: () => [...routes], recent };
+  const cache: PageCache = { size: () => entries.size, clear, routes: () => [...routes], memberRoutes: () => [...memberRoutes], recent };
   app.decorate('pageCache', cache);
   if (ttl <= 0) return cache;
 
@@ -213,7 +261,7 @@ export function installPageCache(
   };
 
   app.addHook('onRequest', async (req, reply) => {
-    if (req.method !== 'GET' || !req.routeOptions.config.pageCache || !onlyNeutralCookies(req, neutral)) return;
+    if (req.method !== 'GET' || !req.routeOptions.config.pageCache || !onlyCookies(req, neutral)) return;
     // Only a request with no cookie makes a page that may be kept; one with the CSRF cookie may
     // be served a kept page but gets one of its own otherwise.
     const mayMake = req.headers.cookie === undefined;
@@ -253,27 +301,64 @@ export function installPageCache(
       .send(e.body);
   });
 
+  /** Keeps an answer under `key` when it is a 200 HTML page that sets no cookie, begun since the last change. */
+  const keep = (key: string, req: FastifyRequest, reply: FastifyReply, payload: unknown): Buffer | undefined => {
+    if (reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return undefined;
+    if (reply.getHeader('set-cookie') !== undefined) return undefined;
+    // made from what was there before a change through this process: not kept
+    if (begunIn.get(req) !== generation) return undefined;
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (!type.startsWith('text/html')) return undefined;
+    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    const size = body.length + key.length;
+    if (size > MAX_BYTES / 16) return undefined;
+    if (req.viewer && personal(body, req.viewer)) return undefined;
+    drop(key);
+    entries.set(key, { body, type, bytes: size, at: now() });
+    bytes += size;
+    for (const k of entries.keys()) {
+      if (entries.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break;
+      drop(k);
+    }
+    return body;
+  };
+
+  // A signed-in member's page (the viewer is known by now): served from the pages kept for their
+  // standing, or made and kept for the next member with the same.
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method !== 'GET' || !req.viewer || !req.routeOptions.config.memberPageCache) return;
+    const key = memberKey(req, memberCookies);
+    if (key === undefined) return;
+    const e = entries.get(key);
+    if (!e || now() - e.at >= ttl) {
+      begunIn.set(req, generation);
+      return;
+    }
+    entries.delete(key);
+    entries.set(key, e);
+    served.add(req);
+    return reply
+      .code(200)
+      .header('age', String(Math.floor((now() - e.at) / 1000)))
+      .type(e.type)
+      .send(e.body);
+  });
+
   app.addHook('onSend', async (req, reply, payload) => {
-    if (served.has(req) || req.method !== 'GET' || !req.routeOptions.config.pageCache) return payload;
+    if (served.has(req) || req.method !== 'GET') return payload;
+    if (req.viewer) {
+      if (!req.routeOptions.config.memberPageCache) return payload;
+      const key = memberKey(req, memberCookies);
+      return (key !== undefined && keep(key, req, reply, payload)) || payload;
+    }
+    if (!req.routeOptions.config.pageCache) return payload;
     // Made for a request with no cookie at all: a page made with a visitor's cookie could carry
     // something of theirs without setting a cookie (a form token from their CSRF cookie).
-    if (reply.statusCode !== 200 || typeof payload !== 'string' || req.viewer || req.headers.cookie !== undefined) return payload;
-    if (reply.getHeader('set-cookie') !== undefined) return payload;
-    // made from what was there before a change through this process: not kept
-    if (begunIn.get(req) !== generation) return payload;
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (!type.startsWith('text/html')) return payload;
-    const size = Buffer.byteLength(payload) + req.url.length;
-    if (size > MAX_BYTES / 16) return payload;
-    drop(req.url);
-    entries.set(req.url, { body: payload, type, bytes: size, at: now() });
+    if (req.headers.cookie !== undefined) return payload;
+    const body = keep(req.url, req, reply, payload);
+    if (!body) return payload;
     kept.add(req);
-    bytes += size;
-    for (const key of entries.keys()) {
-      if (entries.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break;
-      drop(key);
-    }
-    return payload;
+    return body;
   });
 
   app.addHook('onResponse', async (req, reply) => {

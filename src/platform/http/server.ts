@@ -150,7 +150,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // After helmet (a kept page gets its headers on each answer) and the cookie plugin (its hook
   // writes the Set-Cookie header the cache looks for); compression runs after, per route.
   // The CSRF cookie alone changes nothing on a page that may be kept (such a page has no form).
-  installPageCache(app, { seconds: config.pageCacheSeconds, neutralCookies: [CSRF_COOKIE] });
+  installPageCache(app, {
+    seconds: config.pageCacheSeconds,
+    neutralCookies: [CSRF_COOKIE],
+    sessionCookies: features.flatMap((f) => (f.sessionCookie ? [f.sessionCookie] : [])),
+  });
   app.decorateRequest('viewer', null);
   app.decorateRequest('alongside', undefined);
   // Before the viewer is read (an address with a NUL byte never reaches the session query, whose
