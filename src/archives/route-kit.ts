@@ -8,6 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   alongsideRow,
   ForbiddenError,
+  formToken,
+  perRequest,
   idParam,
   NotFoundError,
   sendPage,
@@ -47,7 +49,7 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
   // only the last one stays, so a page with two forms (Mute, Reply) must share one token.
   const tokens = new WeakMap<FastifyReply, string>();
   const csrfFor = (reply: FastifyReply): string => {
-    if (!tokens.has(reply)) tokens.set(reply, reply.generateCsrf());
+    if (!tokens.has(reply)) tokens.set(reply, formToken(reply));
     return tokens.get(reply)!;
   };
 
@@ -75,11 +77,19 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
           sql: listByLocalPartSql(`${LIST_COLUMNS}, exists (select 1 from thread_mutes tm where tm.thread_id = $2 and tm.member_id = v.member_id) as muted`),
           values: [localPart, thread],
         };
-  const listPage = { ...publicPage, config: { ...publicPage.config, alongside: (req: FastifyRequest) => listQuery((req.params as { list: string }).list) } };
+  // A member's archive page depends on their standing in the list's community and the list's row
+  // (read with the session): kept for members of the same standing (page-cache.ts). A working
+  // group's list is read by the group's members, which no standing says: not kept.
+  const forStanding = (req: FastifyRequest) => ((req.alongside as { group_id?: unknown } | null | undefined)?.group_id == null ? '' : undefined);
+  const listPage = {
+    ...publicPage,
+    config: { ...publicPage.config, memberPageCache: forStanding, alongside: (req: FastifyRequest) => listQuery((req.params as { list: string }).list) },
+  };
   const threadListPage = {
     ...publicPage,
     config: {
       ...publicPage.config,
+      memberPageCache: forStanding,
       alongside: (req: FastifyRequest) => listQuery((req.params as { list: string }).list, idParam((req.params as { id: string }).id)),
     },
   };
@@ -156,7 +166,7 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
         action: form.action,
         csrf: csrfFor(reply),
         replySubject: form.replySubject,
-        values: { subject: '', text: '', draft: newDraftToken(), parent: form.parent },
+        values: { subject: '', text: '', draft: perRequest(req, reply, 'draft', newDraftToken), parent: form.parent },
         errors: {},
         kept: [],
         maxBytes: list.maxBytes,

@@ -9,7 +9,7 @@ import { actorOf, libraryRouteKit, NOTICES, TRANSITIONS } from './route-kit.ts';
 
 export function libraryArticleRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const { hide, publicPage, csrf, viewerOf, visibleArticle, articlePage } = libraryRouteKit(ctx, app);
+    const { hide, standingPage, csrf, viewerOf, visibleArticle, articlePage } = libraryRouteKit(ctx, app);
 
     app.post<{ Params: { slug: string } }>('/library/articles/:slug/move', csrf, async (req, reply) => {
       const v = viewerOf(req);
@@ -25,7 +25,7 @@ export function libraryArticleRoutes(ctx: AppContext): FastifyPluginAsync {
       return reply.redirect(`/library/articles/${a.slug}?done=${t}`, 303);
     });
 
-    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/articles/:slug', publicPage, async (req, reply) => {
+    app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/library/articles/:slug', standingPage, async (req, reply) => {
       const notice = req.viewer ? NOTICES[req.query.done ?? ''] : undefined;
       // A published article is the same for every visitor, a few seconds old at most (ctx.recent);
       // a draft is read afresh, and only for those who may see it.

@@ -1,7 +1,7 @@
 /** What the library's pages share: options, the article a page is about (and who may see it), the article page, the guide a page is about. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { communityNames } from '../communities/index.ts';
-import { NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { formToken, NotFoundError, ownPage, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { Actor } from '../platform/audit.ts';
 import { producersOf } from '../groups/index.ts';
 import { allowedTransitions, articleSteps, canChange, canEdit, findArticle, type Article, type Transition } from './articles.ts';
@@ -81,6 +81,8 @@ export function libraryRouteKit(ctx: AppContext, app: FastifyInstance) {
     status = 200,
   ) {
     const v = req.viewer;
+    // what its writer or content lead may do with it is theirs alone: their page is not kept for others
+    if (v && (a.createdById === v.memberId || a.contentLeadId === v.memberId || a.status !== 'published')) ownPage(req);
     const moves = v ? await allowedTransitions(ctx.pool, v, a) : [];
     const change = v ? await canChange(ctx.pool, v, a) : false;
     const steps = v && (moves.length || change) ? await articleSteps(ctx.pool, a.id) : [];
@@ -93,7 +95,7 @@ export function libraryRouteKit(ctx: AppContext, app: FastifyInstance) {
         canChange: change,
         steps,
         producedBy: extra.producedBy ?? (await producersOf(ctx.pool, { kind: 'article', id: a.id })),
-        csrf: v ? reply.generateCsrf() : undefined,
+        csrf: v ? formToken(reply) : undefined,
         ...extra,
       }),
       status,

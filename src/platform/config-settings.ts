@@ -192,7 +192,7 @@ export const PLATFORM_SETTINGS: SettingGroup = {
       env: 'PAGE_CACHE_SECONDS',
       defaultText: '`5`',
       description:
-        'Seconds a public page made for a signed-out visitor is served again to other signed-out visitors, so live figures (member counts, upcoming events) on public pages are at most this old, plus the time the first visitor after takes to get a new one made (the others get the old one meanwhile; never more than twice this); a change made through this web process shows at once. Signed-in members never get a kept page. `0` turns it off.',
+        'Seconds a page is kept: one made for a signed-out visitor is served again to other signed-out visitors, and on pages that differ for members only by their memberships and roles, one made for a member is served to members with the same (their session is still read on every request; form tokens are made for each). Live figures (member counts, upcoming events) are at most this old, plus the time the first visitor after takes to get a new one made (the others get the old one meanwhile; never more than twice this); a change made through this web process shows at once. `0` turns it off.',
       parse: (raw, env) => {
         if (raw === undefined || raw.trim() === '') return 5;
         if (!/^\d+$/.test(raw.trim()) || Number(raw) > 300) throw new ConfigError(env, `"${raw}" must be a whole number of seconds from 0 to 300.`);

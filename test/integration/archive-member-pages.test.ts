@@ -14,7 +14,7 @@ import { importMbox } from '../../src/archives/import.ts';
 import { muteThread, unmuteThread } from '../../src/archives/mutes.ts';
 import { mboxOf, rawMail, type TestMail } from '../archive-helpers.ts';
 import { NO_SERVER, testConfig, testDatabaseEnv } from '../helpers.ts';
-import { csrfToken, WebClient } from '../web-client.ts';
+import { csrfToken, hidden, WebClient } from '../web-client.ts';
 
 const FIRST: TestMail[] = [
   {
@@ -198,5 +198,25 @@ describe('archive pages for members, kept a few seconds', { skip: NO_SERVER }, (
     assert.match((await member.get(thread)).text, />\s*Mute this thread\s*</);
     await muteThread(platform.db.pool, { listId: list.id, threadId, memberId });
     assert.match((await member.get(thread)).text, />\s*Unmute this thread\s*</);
+  });
+
+  test('a thread page kept for members of the same standing: each gets a form token and a draft id of their own, and the token works', async () => {
+    const thread = `/archives/social-media/threads/${threadId}`;
+    const ana = (await signedIn('ana.same@agency.gov', 'social-media')).client;
+    const bo = (await signedIn('bo.same@agency.gov', 'social-media')).client;
+    await ana.get(thread); // the first page with a form gives Ana her CSRF cookie: not kept
+    const hers = await ana.get(thread);
+    const his = await bo.get(thread);
+    assert.equal(his.status, 200);
+    assert.ok(his.headers.get('age') !== null, 'Bo, of the same standing, gets the page kept from Ana’s');
+    assert.notEqual(csrfToken(his.text), csrfToken(hers.text));
+    assert.notEqual(hidden(his.text, 'draft'), hidden(hers.text, 'draft'), 'each reply form has its own draft id');
+    assert.doesNotMatch(his.text, /ana\.same@/);
+    assert.equal(his.text.replace(/value="[^"]*"/g, ''), hers.text.replace(/value="[^"]*"/g, ''), 'the same page but for the per-request values');
+    // Bo's token from the kept page is his: his mute goes through, and shows on his next page only.
+    const muted = await bo.request('POST', `${thread}/mute`, { _csrf: csrfToken(his.text), action: 'mute' });
+    assert.match(muted.text, />\s*Unmute this thread\s*</);
+    assert.match((await bo.get(thread)).text, />\s*Unmute this thread\s*</);
+    assert.match((await ana.get(thread)).text, />\s*Mute this thread\s*</);
   });
 });

@@ -5,6 +5,9 @@ import { siteUrl, type Config } from '../config.ts';
 import type { Site } from '../../web/layout.tsx';
 import type { MailTransport } from '../mail/transport.ts';
 import type { Queue } from '../queue.ts';
+import { perRequest } from './page-cache.ts';
+
+export { ownPage, perRequest } from './page-cache.ts';
 
 /** The signed-in member, as the feature that keeps sessions (membership) finds them. */
 export interface Viewer {
@@ -109,6 +112,14 @@ export function absoluteUrl(ctx: AppContext, path: string): string {
 
 export function sendPage(reply: FastifyReply, html: string, status = 200): FastifyReply {
   return reply.code(status).type('text/html; charset=utf-8').send(Buffer.from(html));
+}
+
+/**
+ * The form token (CSRF) for a page's forms: one a page, made for each request, also when the page
+ * is kept for members of a standing (a hole filled for each; see perRequest in page-cache.ts).
+ */
+export function formToken(reply: FastifyReply): string {
+  return perRequest(reply.request, reply, 'csrf', (_req, r) => r.generateCsrf());
 }
 
 /** Routes throw this to answer 404 with the site's page (or JSON under /api). */

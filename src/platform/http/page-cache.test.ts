@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
 import type { Viewer } from './context.ts';
-import { installPageCache } from './page-cache.ts';
+import { installPageCache, ownPage, perRequest } from './page-cache.ts';
 
 /** Who each test session is: two members with the same standing, a coordinator, a banned member. */
 const VIEWERS: Record<string, Viewer> = {
@@ -57,6 +57,30 @@ async function app(opts: { seconds?: number; recentBytes?: number } = {}) {
   );
   a.get('/standing-named', standingPage, async (req, reply) =>
     reply.type('text/html; charset=utf-8').send(Buffer.from(page(`render ${++renders}: welcome, ${req.viewer?.name ?? 'visitor'}`))),
+  );
+  // a page with per-request values (a form token, a draft id) left as holes, one that is the
+  // member's own when they ask for it, one kept only for some, and one that relaxes its CSP
+  let made = 0;
+  a.get('/standing-holes', standingPage, async (req, reply) => {
+    const token = perRequest(req, reply, 'csrf', () => `tok${++made}`);
+    const draft = perRequest(req, reply, 'draft', () => `draft${++made}`);
+    const again = perRequest(req, reply, 'csrf', () => 'never used');
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(page(`render ${++renders}<input type="hidden" name="_csrf" value="${token}"><input name="draft" value="${draft}"><i>${again}</i>`));
+  });
+  a.get('/standing-own', standingPage, async (req, reply) => {
+    if (req.query && (req.query as { own?: string }).own) ownPage(req);
+    return reply.type('text/html; charset=utf-8').send(page(`render ${++renders}`));
+  });
+  a.get('/standing-some', { config: { pageCache: true, memberPageCache: (req) => (req.viewer?.memberId === 9 ? undefined : 'x') } }, async (req, reply) =>
+    reply.type('text/html; charset=utf-8').send(page(`render ${++renders}`)),
+  );
+  a.get('/standing-csp', standingPage, async (req, reply) =>
+    reply
+      .header('content-security-policy', "img-src 'self' https:")
+      .type('text/html; charset=utf-8')
+      .send(page(`render ${++renders}`)),
   );
   a.get('/standing-form', standingPage, async (req, reply) =>
     reply.type('text/html; charset=utf-8').send(page(`render ${++renders} <form method="post"><input type="hidden" name="_csrf" value="tok"></form>`)),
@@ -255,6 +279,35 @@ test('a member page with a form token, the member’s address or name is never k
   assert.equal(t.renders(), before + 1);
 });
 
+test('per-request values are holes in a page kept for a standing, filled afresh for each member it is served to', async () => {
+  const t = await app();
+  const get = (who: string, url = '/standing-holes') => t.a.inject({ url, headers: { cookie: `sg_session=${who}` } });
+  const ana = await get('ana');
+  assert.match(ana.body, /value="tok1"><input name="draft" value="draft2"><i>tok1<\/i>/, 'one value a kind throughout the page');
+  const bo = await get('bo');
+  assert.ok(bo.headers.age !== undefined, 'kept');
+  assert.equal(t.renders(), 1);
+  assert.match(bo.body, /value="tok3"><input name="draft" value="draft4"><i>tok3<\/i>/, 'Bo’s own values');
+  assert.ok(!bo.body.includes('\u0001'), 'no hole mark is ever sent');
+  // a visitor's page has no holes either
+  assert.match((await t.a.inject('/standing-holes')).body, /value="tok5"/);
+  // a page the route says is the member's own is not kept for others
+  await get('ana', '/standing-own?own=1');
+  assert.equal((await get('bo', '/standing-own?own=1')).headers.age, undefined);
+  await get('ana', '/standing-own');
+  assert.ok((await get('bo', '/standing-own')).headers.age !== undefined);
+  // a key function may say a member's page is not to be kept
+  await get('cy', '/standing-some');
+  assert.equal((await get('cy', '/standing-some')).headers.age, undefined);
+  await get('ana', '/standing-some');
+  assert.ok((await get('bo', '/standing-some')).headers.age !== undefined);
+  // a page's own Content-Security-Policy is kept with it
+  await get('ana', '/standing-csp');
+  const csp = await get('bo', '/standing-csp');
+  assert.ok(csp.headers.age !== undefined);
+  assert.equal(csp.headers['content-security-policy'], "img-src 'self' https:");
+});
+
 test('only routes that ask, 200 HTML answers, and answers that set no cookie are kept', async () => {
   const t = await app();
   for (const url of ['/not-kept', '/form', '/missing', '/json']) {
@@ -271,7 +324,21 @@ test('only routes that ask, 200 HTML answers, and answers that set no cookie are
   const other = await t.a.inject('/kept?x=1');
   assert.equal(t.renders(), before + 1, 'the page made with a cookie was not kept');
   assert.equal(other.headers.age, undefined);
-  assert.deepEqual(t.cache.routes(), ['/kept', '/form', '/missing', '/json', '/standing', '/standing-naming', '/standing-named', '/standing-form', '/slow']);
+  assert.deepEqual(t.cache.routes(), [
+    '/kept',
+    '/form',
+    '/missing',
+    '/json',
+    '/standing',
+    '/standing-naming',
+    '/standing-named',
+    '/standing-holes',
+    '/standing-own',
+    '/standing-some',
+    '/standing-csp',
+    '/standing-form',
+    '/slow',
+  ]);
 });
 
 test('a change through this process empties it; a refused one does not; 0 seconds turns it off', async () => {

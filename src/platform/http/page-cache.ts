@@ -27,11 +27,14 @@
  *   sign-out shows on the very next page); the page is kept under that standing and served to
  *   members with the same one. Never kept: a page with a form token (`name="_csrf"`), one that
  *   names the member (their address, or their name where they gave one) or sets a cookie, and
- *   none for a request with any cookie but the session's and neutral ones.
+ *   none for a request with any cookie but the session's and neutral ones. What must differ for
+ *   each request (a form token, a draft's id) a route asks of `perRequest`: the kept page has a
+ *   hole there, filled afresh for each member it is served to.
  * - Bounded: at most MAX_ENTRIES pages and MAX_BYTES bytes, the least recently used go first;
  *   `recent` keeps at most MAX_ENTRIES values and about MAX_RECENT_BYTES (roughBytes), the least
  *   recently asked for going first.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
@@ -46,9 +49,10 @@ declare module 'fastify' {
      * For a signed-in member, this GET page depends on who asks only through their standing
      * (Viewer.standing) and the route's `alongside` row: it may be kept for members with the same
      * (see page-cache.ts). Nothing from their own records (their registrations, mutes, drafts).
-     * A function gives what else the page depends on, as text (the domain of their address, say).
+     * A function gives what else the page depends on, as text (the domain of their address, say),
+     * or undefined when this member's page may not be kept.
      */
-    memberPageCache?: boolean | ((req: FastifyRequest) => string);
+    memberPageCache?: boolean | ((req: FastifyRequest) => string | undefined);
   }
 }
 
@@ -92,6 +96,10 @@ export function roughBytes(value: unknown, limit: number): number {
 
 interface Entry {
   body: Buffer;
+  /** A page kept for a standing with per-request values: the bytes around them, and their kinds. */
+  holes?: { parts: Buffer[]; kinds: string[]; makers: Map<string, Fresh> };
+  /** The page's Content-Security-Policy (a route may relax it for one page: remote images shown). */
+  csp: string | undefined;
   type: string;
   bytes: number;
   at: number;
@@ -147,12 +155,54 @@ function memberKey(req: FastifyRequest, allowed: ReadonlySet<string>): string | 
   const { alongside, memberPageCache } = req.routeOptions.config;
   const row = alongside ? JSON.stringify(req.alongside ?? null) : '';
   const extra = typeof memberPageCache === 'function' ? memberPageCache(req) : '';
+  if (extra === undefined) return undefined;
   return `member\n${standing}\n${row}\n${extra}\n${req.url}`;
 }
 
-/** Whether a page made for this member shows something of theirs: a form token, their address or name. */
-function personal(body: Buffer, viewer: { email: string; name: string | null }): boolean {
-  return body.includes('name="_csrf"') || body.includes(viewer.email) || (!!viewer.name && body.includes(viewer.name));
+type Fresh = (req: FastifyRequest, reply: FastifyReply) => string;
+/** A hole's mark in a page being made: not something a page's own text can hold by chance. */
+const NONCE = randomBytes(8).toString('hex');
+const HOLE_START = `\u0001${NONCE}.`;
+const hole = (kind: string) => `${HOLE_START}${kind}\u0001`;
+const HOLES = new RegExp(`\u0001${NONCE}\\.([a-z-]+)\u0001`, 'g');
+/** Requests whose page may be kept for a standing: the per-request values made for each so far, and how. */
+const holesOf = new WeakMap<FastifyRequest, Map<string, { value: string; make: Fresh }>>();
+
+/**
+ * A value that must differ for each request (a form token, a draft's id), made by `make`. On a
+ * page that may be kept for members of a standing, the kept page gets a hole here, and each member
+ * it is served to gets a value made for them; the same kind is the same value throughout one page.
+ */
+export function perRequest(req: FastifyRequest, reply: FastifyReply, kind: string, make: Fresh): string {
+  const mine = holesOf.get(req);
+  if (!mine) return make(req, reply);
+  if (!/^[a-z-]+$/.test(kind)) throw new Error(`perRequest: a kind is lower-case letters and hyphens, not “${kind}”.`);
+  if (!mine.has(kind)) mine.set(kind, { value: make(req, reply), make });
+  return hole(kind);
+}
+
+/** This member's page shows something that is theirs alone (their own draft, say): it is not kept for their standing. */
+export function ownPage(req: FastifyRequest): void {
+  holesOf.delete(req);
+}
+
+/**
+ * Whether a page made for this member shows something of theirs: a form token not left as a hole,
+ * their address, or their name.
+ */
+function personal(text: string, viewer: { email: string; name: string | null }): boolean {
+  const tokens = text.split('name="_csrf"').length - 1;
+  const holes = text.split(`name="_csrf" value="${HOLE_START}`).length - 1;
+  return tokens > holes || text.includes(viewer.email) || (!!viewer.name && text.includes(viewer.name));
+}
+
+/** A kept page with its holes filled, each with a value of its kind made for this request. */
+function filled(e: Entry, req: FastifyRequest, reply: FastifyReply): Buffer {
+  if (!e.holes) return e.body;
+  const { parts, kinds, makers } = e.holes;
+  const values = new Map<string, Buffer>();
+  for (const [kind, make] of makers) values.set(kind, Buffer.from(make(req, reply)));
+  return Buffer.concat(parts.flatMap((p, i) => (i < kinds.length ? [p, values.get(kinds[i]!)!] : [p])));
 }
 
 /**
@@ -294,6 +344,7 @@ export function installPageCache(
     entries.delete(req.url);
     entries.set(req.url, e);
     served.add(req);
+    if (e.csp !== undefined) reply.header('content-security-policy', e.csp);
     return reply
       .code(200)
       .header('age', String(Math.floor(age / 1000)))
@@ -301,26 +352,56 @@ export function installPageCache(
       .send(e.body);
   });
 
-  /** Keeps an answer under `key` when it is a 200 HTML page that sets no cookie, begun since the last change. */
-  const keep = (key: string, req: FastifyRequest, reply: FastifyReply, payload: unknown): Buffer | undefined => {
-    if (reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return undefined;
-    if (reply.getHeader('set-cookie') !== undefined) return undefined;
+  /** Whether an answer may be kept: a 200 HTML page that sets no cookie, begun since the last change. */
+  const keepable = (req: FastifyRequest, reply: FastifyReply, payload: unknown): payload is string | Buffer =>
+    reply.statusCode === 200 &&
+    (typeof payload === 'string' || Buffer.isBuffer(payload)) &&
+    reply.getHeader('set-cookie') === undefined &&
     // made from what was there before a change through this process: not kept
-    if (begunIn.get(req) !== generation) return undefined;
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (!type.startsWith('text/html')) return undefined;
-    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    begunIn.get(req) === generation &&
+    String(reply.getHeader('content-type') ?? '').startsWith('text/html');
+
+  /** Keeps a page under `key` (its holes, if any, with it). */
+  const keep = (key: string, reply: FastifyReply, body: Buffer, holes?: Entry['holes']): void => {
     const size = body.length + key.length;
-    if (size > MAX_BYTES / 16) return undefined;
-    if (req.viewer && personal(body, req.viewer)) return undefined;
+    if (size > MAX_BYTES / 16) return;
     drop(key);
-    entries.set(key, { body, type, bytes: size, at: now() });
+    const csp = reply.getHeader('content-security-policy');
+    entries.set(key, { body, holes, csp: csp === undefined ? undefined : String(csp), type: String(reply.getHeader('content-type')), bytes: size, at: now() });
     bytes += size;
     for (const k of entries.keys()) {
       if (entries.size <= MAX_ENTRIES && bytes <= MAX_BYTES) break;
       drop(k);
     }
-    return body;
+  };
+
+  /**
+   * A member's page: kept for their standing when nothing in it is theirs (its per-request values
+   * left as holes), and answered with those values filled in.
+   */
+  const keepForStanding = (key: string, req: FastifyRequest, reply: FastifyReply, payload: string | Buffer): string | Buffer => {
+    const viewer = req.viewer!;
+    const values = holesOf.get(req);
+    if (!values?.size) {
+      if (!personal(String(payload), viewer)) keep(key, reply, typeof payload === 'string' ? Buffer.from(payload) : payload);
+      return payload;
+    }
+    const text = String(payload);
+    const parts: string[] = [];
+    const kinds: string[] = [];
+    let from = 0;
+    for (const m of text.matchAll(HOLES)) {
+      parts.push(text.slice(from, m.index));
+      kinds.push(m[1]!);
+      from = m.index + m[0].length;
+    }
+    parts.push(text.slice(from));
+    const whole = Buffer.from(parts.map((p, i) => (i < kinds.length ? p + (values.get(kinds[i]!)?.value ?? '') : p)).join(''));
+    if (!personal(text, viewer) && kinds.every((k) => values.has(k))) {
+      const makers = new Map([...values].map(([kind, v]) => [kind, v.make]));
+      keep(key, reply, whole, { parts: parts.map((p) => Buffer.from(p)), kinds, makers });
+    }
+    return whole;
   };
 
   // A signed-in member's page (the viewer is known by now): served from the pages kept for their
@@ -332,31 +413,37 @@ export function installPageCache(
     const e = entries.get(key);
     if (!e || now() - e.at >= ttl) {
       begunIn.set(req, generation);
+      holesOf.set(req, new Map());
       return;
     }
     entries.delete(key);
     entries.set(key, e);
     served.add(req);
+    if (e.csp !== undefined) reply.header('content-security-policy', e.csp);
     return reply
       .code(200)
       .header('age', String(Math.floor((now() - e.at) / 1000)))
       .type(e.type)
-      .send(e.body);
+      .send(filled(e, req, reply));
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
     if (served.has(req) || req.method !== 'GET') return payload;
     if (req.viewer) {
-      if (!req.routeOptions.config.memberPageCache) return payload;
+      if (!holesOf.has(req)) return payload;
       const key = memberKey(req, memberCookies);
-      return (key !== undefined && keep(key, req, reply, payload)) || payload;
+      if (key === undefined || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
+      if (keepable(req, reply, payload)) return keepForStanding(key, req, reply, payload);
+      // not kept (an error page, say): its holes are filled all the same
+      const values = holesOf.get(req)!;
+      return values.size ? String(payload).replace(HOLES, (_, kind: string) => values.get(kind)?.value ?? '') : payload;
     }
     if (!req.routeOptions.config.pageCache) return payload;
     // Made for a request with no cookie at all: a page made with a visitor's cookie could carry
     // something of theirs without setting a cookie (a form token from their CSRF cookie).
-    if (req.headers.cookie !== undefined) return payload;
-    const body = keep(req.url, req, reply, payload);
-    if (!body) return payload;
+    if (req.headers.cookie !== undefined || !keepable(req, reply, payload)) return payload;
+    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    keep(req.url, reply, body);
     kept.add(req);
     return body;
   });
