@@ -240,8 +240,13 @@ async function main() {
         const headers = who === 'member' ? [cookie] : [];
         if (DUMP) {
           mkdirSync(DUMP, { recursive: true });
-          const res = await fetch(base + p, { headers: who === 'member' ? { cookie: cookie.slice('Cookie: '.length) } : {} });
-          writeFileSync(path.join(DUMP, `${p.replace(/\W+/g, '_')}.${who}.html`), Buffer.from(await res.arrayBuffer()));
+          const name = path.join(DUMP, `${p.replace(/\W+/g, '_')}.${who}`);
+          for (const n of [1, 2]) {
+            // twice: the second shows whether the page was kept (an Age header)
+            const res = await fetch(base + p, { headers: who === 'member' ? { cookie: cookie.slice('Cookie: '.length) } : {} });
+            writeFileSync(`${name}.${n}.html`, Buffer.from(await res.arrayBuffer()));
+            writeFileSync(`${name}.${n}.headers`, [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
+          }
         }
         const f = wrk(base + p, headers, pid);
         const ratio = f.rate / health.rate;

@@ -14,7 +14,7 @@ import { eventRouteKit, filtersFrom, storeFilter, TZ_COOKIE } from './route-kit.
 
 export function eventPageRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const { secret, hide, publicPage, standingPage, csrf, deps, viewerZone, visibleEvent, showEvent } = await eventRouteKit(ctx, app);
+    const { secret, hide, standingPage, eventPage, csrf, deps, viewerZone, visibleEvent, showEvent } = await eventRouteKit(ctx, app);
 
     // ---- Pages --------------------------------------------------------------------------
 
@@ -87,7 +87,7 @@ export function eventPageRoutes(ctx: AppContext): FastifyPluginAsync {
       );
     });
 
-    app.get<{ Params: { slug: string }; Querystring: { session?: string; registered?: string } }>('/events/:slug', publicPage, async (req, reply) => {
+    app.get<{ Params: { slug: string }; Querystring: { session?: string; registered?: string } }>('/events/:slug', eventPage, async (req, reply) => {
       // the event as every visitor sees it, a few seconds old at most (ctx.recent); a draft still only for its organizers
       const e = await visibleEvent(req, req.params.slug, () => ctx.recent(`event:${req.params.slug}`, () => findEvent(ctx.pool, req.params.slug)));
       return showEvent(req, reply, e, req.query.session);

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor } from '../platform/audit.ts';
-import { baseUrl, NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { baseUrl, NotFoundError, ownPage, sendPage, siteFor, type Alongside, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { canCoordinate, isActiveIn } from '../membership/index.ts';
 import { type EventFormat, type EventKind, type Occurrence, type StoredEvent } from './model.ts';
@@ -79,10 +79,25 @@ export async function eventRouteKit(ctx: AppContext, app: FastifyInstance) {
   const secret = await cookieSecret(ctx.pool, ctx.config.secret);
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const hide = { schema: { hide: true } };
-  // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
-  const publicPage = { ...hide, config: { pageCache: true } };
-  // the same for every member of the same standing (roles and memberships): kept for them too (page-cache.ts)
+  // the same for every signed-out visitor, and for every member of the same standing (roles and
+  // memberships) where nothing on it is theirs: may be kept a few seconds (platform/http/page-cache.ts)
   const standingPage = { ...hide, config: { pageCache: true, memberPageCache: true } };
+  // An event's page: also which of its sessions the member is registered for, read with their
+  // session (config.alongside), so a page kept for their standing is kept apart by that too.
+  const registeredIn: Alongside = {
+    name: 'event-registered-alongside',
+    sql: `select coalesce(json_agg(r.occurrence_id order by r.occurrence_id), '[]') as registered_in
+            from event_registrations r
+            join event_occurrences o on o.id = r.occurrence_id
+            join events e on e.id = o.event_id
+            join members m on m.id = v.member_id
+           where e.slug = $1 and lower(r.email) = lower(m.email) and r.status not in ('cancelled', 'expired')`,
+    values: [],
+  };
+  const eventPage = {
+    ...hide,
+    config: { ...standingPage.config, alongside: (req: FastifyRequest) => ({ ...registeredIn, values: [(req.params as { slug: string }).slug] }) },
+  };
   const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
   const deps = () => eventsDeps(ctx, secret);
   const sessionLink = (e: StoredEvent, o: Occurrence) => `/events/${e.slug}${e.rrule ? `?session=${o.id}` : ''}`;
@@ -147,6 +162,10 @@ export async function eventRouteKit(ctx: AppContext, app: FastifyInstance) {
     const { o, all } = await sessionOf(e, sessionParam, now, () => ctx.recent(`event-sessions:${e.id}`, () => occurrencesOf(ctx.pool, e.id)));
     const state = await registrationState(req, e, o, now);
     const organizer = await canOrganize(ctx, req, e);
+    // Kept for members of the same standing (standingPage) only where nothing on it is theirs:
+    // not their registration, nor a working group's meeting (its leads are not a standing). A
+    // page that offers to register them names them, so it is not kept either (page-cache.ts).
+    if (state.kind === 'registered' || e.groupId !== undefined) ownPage(req);
     return sendPage(
       reply,
       EventPage({
@@ -225,8 +244,8 @@ export async function eventRouteKit(ctx: AppContext, app: FastifyInstance) {
     secret,
     api,
     hide,
-    publicPage,
     standingPage,
+    eventPage,
     csrf,
     deps,
     sessionLink,

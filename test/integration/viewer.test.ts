@@ -13,6 +13,9 @@ import { importMbox } from '../../src/archives/import.ts';
 import { muteThread } from '../../src/archives/mutes.ts';
 import { listByLocalPart } from '../../src/lists/index.ts';
 import { mboxOf } from '../archive-helpers.ts';
+import { createEvent } from '../../src/events/store.ts';
+import { SYSTEM } from '../../src/platform/audit.ts';
+import { inTransaction } from '../../src/platform/db/queryable.ts';
 import { testConfig, testDatabaseEnv } from '../helpers.ts';
 import { csrfToken, WebClient } from '../web-client.ts';
 
@@ -194,5 +197,69 @@ describe('a member’s rights are read on every request', () => {
     assert.match((await pat.get('/registry')).text, queue, 'a site admin reviews');
     await elsewhere(`update members set site_admin = false where id = $1`, [memberId]);
     assert.doesNotMatch((await pat.get('/registry')).text, queue);
+  });
+
+  test('an event page kept for members of a standing never shows one member’s registration or name to another', async () => {
+    const pool = platform.db.pool;
+    const event = {
+      kind: 'webinar' as const,
+      status: 'published' as const,
+      body: 'About captions.',
+      timeZone: 'America/New_York',
+      startsAt: new Date('2027-12-01T19:00:00Z'),
+      endsAt: new Date('2027-12-01T20:00:00Z'),
+      topics: [],
+      format: 'online' as const,
+      venue: {},
+      platform: 'zoom-gov' as const,
+      joinUrl: 'https://gsa.zoomgov.com/j/5550002222',
+      recorded: false,
+      questions: [],
+      communityIds: [communityId],
+      presenters: [],
+      extra: {},
+    };
+    await inTransaction(pool, async (tx) => {
+      await createEvent(
+        tx,
+        SYSTEM,
+        { ...event, slug: 'kept-external', title: 'Kept external', registration: 'external', externalRegistrationUrl: 'https://example.gov/r' },
+        { source: 'cli' },
+      );
+      await createEvent(tx, SYSTEM, { ...event, slug: 'kept-open', title: 'Kept open', registration: 'public', capacity: 50 }, { source: 'cli' });
+    });
+    const pat = await signedInAs();
+    const leeId = Number(
+      (await pool.query<{ id: string }>(`insert into members (email, name) values ('lee.kim@hhs.gov', 'Lee Kim') returning id`)).rows[0]!.id,
+    );
+    await pool.query(`insert into memberships (community_id, member_id, status, role) values ($1, $2, 'active', 'member')`, [communityId, leeId]);
+    const lee = new WebClient(platform.url);
+    lee.cookies.set(SESSION_COOKIE, await createSession(pool, leeId, { days: 1 }));
+
+    // registration elsewhere: the same page for both, kept
+    await pat.get('/events/kept-external');
+    assert.ok((await lee.get('/events/kept-external')).headers.get('age') !== null, 'the same page for members of one standing is kept');
+    // open registration, neither registered: the same page (a link to the registration form)
+    await pat.get('/events/kept-open');
+    assert.ok((await lee.get('/events/kept-open')).headers.get('age') !== null);
+    // Pat registers: the page showing Pat's registration is Pat's alone, and Lee still may register
+    const form = await pat.get('/events/kept-open/register');
+    const done = await pat.request('POST', '/events/kept-open/register', { _csrf: csrfToken(form.text), agency: 'HHS' });
+    assert.equal(done.status, 200, done.text);
+    // Pat's registration cancelled, then made again elsewhere (another process, the CLI) while a page
+    // is kept for their standing: Pat's next page shows the registration, not the kept page
+    await pool.query(`update event_registrations set status = 'cancelled' where lower(email) = 'pat.doe@hhs.gov'`);
+    await lee.get('/events/kept-open');
+    assert.match((await pat.get('/events/kept-open')).text, /href="\/events\/kept-open\/register"/);
+    await pool.query(`update event_registrations set status = 'registered' where lower(email) = 'pat.doe@hhs.gov'`);
+    const patsPage = await pat.get('/events/kept-open');
+    assert.equal(patsPage.headers.get('age'), null);
+    assert.doesNotMatch(patsPage.text, /href="\/events\/kept-open\/register"/, 'Pat is registered: no offer to register');
+    const leesPage = await lee.get('/events/kept-open');
+    assert.match(leesPage.text, /href="\/events\/kept-open\/register"/, 'Lee may still register');
+    assert.notEqual(leesPage.text, patsPage.text);
+    assert.doesNotMatch(leesPage.text, /Pat Doe|pat\.doe@/);
+    // nor is Pat's page kept for Lee
+    assert.doesNotMatch((await lee.get('/events/kept-open')).text, /Pat Doe|pat\.doe@/);
   });
 });

@@ -61,6 +61,9 @@ export function siteOf(config: Config): Site {
   };
 }
 
+/** The log levels at which each answered request is logged (at `info`). */
+const LOGS_REQUESTS = new Set(['trace', 'debug', 'info']);
+
 function isApi(req: FastifyRequest): boolean {
   return req.url.startsWith('/api/') || req.url === '/healthz' || req.url === '/readyz';
 }
@@ -119,6 +122,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     reply.header('x-request-id', req.id);
   });
   app.addHook('onResponse', async (req, reply) => {
+    // at LOG_LEVEL=warn and above nothing is logged here: the address is not worked out for nothing
+    if (!LOGS_REQUESTS.has(req.log.level)) return;
     req.log.info({ method: req.method, url: redactUrl(req.url, req.routeOptions.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
