@@ -69,8 +69,13 @@ function listener(o: MailInOptions, intake: Intake, lmtp: boolean): SMTPServer {
         () => callback(smtpError(451, '4.3.0 Temporary problem looking up the address; try again later')),
       );
     },
-    onData(stream, session: Session, callback) {
-      noteArrival(o.pool);
+    onData(stream, session: Session, done) {
+      // the worker in this process waits while a post waits for its answer (listener-load.ts)
+      const answered = noteArrival(o.pool);
+      const callback: typeof done = (...args) => {
+        answered();
+        done(...args);
+      };
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('error', (err) => callback(err));
