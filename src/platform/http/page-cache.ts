@@ -95,6 +95,7 @@ export function roughBytes(value: unknown, limit: number): number {
 }
 
 interface Entry {
+  /** The page (with holes: the bytes around them, for its size). */
   body: Buffer;
   /** A page kept for a standing with per-request values: the bytes around them, and their kinds. */
   holes?: { parts: Buffer[]; kinds: string[]; makers: Map<string, Fresh> };
@@ -399,7 +400,11 @@ export function installPageCache(
     const whole = Buffer.from(parts.map((p, i) => (i < kinds.length ? p + (values.get(kinds[i]!)?.value ?? '') : p)).join(''));
     if (!personal(text, viewer) && kinds.every((k) => values.has(k))) {
       const makers = new Map([...values].map(([kind, v]) => [kind, v.make]));
-      keep(key, reply, whole, { parts: parts.map((p) => Buffer.from(p)), kinds, makers });
+      // kept without this member's values: the bytes around the holes (views of one buffer)
+      const body = Buffer.from(parts.join(''));
+      let at = 0;
+      const views = parts.map((p) => body.subarray(at, (at += Buffer.byteLength(p))));
+      keep(key, reply, body, { parts: views, kinds, makers });
     }
     return whole;
   };
