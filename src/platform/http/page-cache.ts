@@ -1,8 +1,9 @@
 /**
- * Public pages kept for a few seconds. A page rendered for a signed-out visitor, with no cookie
- * set in its answer, is served again to other signed-out visitors for PAGE_CACHE_SECONDS, so a
- * burst of visitors (an announcement linked from a federal account) costs one render a few
- * seconds, not one each.
+ * Pages kept for a few seconds. A page rendered for a signed-out visitor, with no cookie set in
+ * its answer, is served again to other signed-out visitors for PAGE_CACHE_SECONDS, so a burst of
+ * visitors (an announcement linked from a federal account) costs one render a few seconds, not
+ * one each; on routes that ask, a page made for a member is served the same way to members of
+ * the same standing (below).
  *
  * What keeps it safe:
  * - Only routes that say `config: { pageCache: true }` are kept: pages that are the same for
@@ -13,7 +14,7 @@
  *   CSRF cookie). Only requests whose cookies are all neutral (none, or the CSRF cookie alone)
  *   are served from it: a session, a chosen time zone or any cookie not known to change nothing
  *   gets a page made for it. Nothing made for one person reaches
- *   another, and signed-in members always get a fresh page.
+ *   another, and signed-in members never get a page kept for visitors.
  * - Any change through this process (a POST, PUT, PATCH or DELETE that succeeded) empties it, and a
  *   page begun before it is not kept, so a person sees their change on their next page. Changes made elsewhere (the worker, another web
  *   process, the CLI) show within PAGE_CACHE_SECONDS and the time of one render: a page too old
@@ -25,7 +26,7 @@
  *   standing (Viewer.standing: the site-admin flag and every membership's status and role) and the
  *   route's `alongside` row. The session is still read for every request (a ban, a new role or a
  *   sign-out shows on the very next page); the page is kept under that standing and served to
- *   members with the same one. Never kept: a page with a form token (`name="_csrf"`), one that
+ *   members with the same one. Never kept: a page with a form token (`name="_csrf"`) not left as a hole, one that
  *   names the member (their address, or their name where they gave one) or sets a cookie, and
  *   none for a request with any cookie but the session's and neutral ones. What must differ for
  *   each request (a form token, a draft's id) a route asks of `perRequest`: the kept page has a
