@@ -8,7 +8,7 @@
  * the member's domain, the copies go out "Name via List" with Reply-To the member
  * (authenticate.ts webPostAuthentication, pipeline.ts needsDmarcMitigation).
  */
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../platform/tokens.ts';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type pg from 'pg';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
@@ -82,7 +82,7 @@ export function replyReferences(parent: ReplyTarget): string[] {
 
 /** A draft's token: names the post before it is sent, so the same form sent twice posts once. */
 export function newDraftToken(): string {
-  return randomBytes(12).toString('base64url');
+  return randomText(12);
 }
 
 export const DRAFT_TOKEN = /^[A-Za-z0-9_-]{16}$/;
