@@ -183,9 +183,15 @@ export function perRequest(req: FastifyRequest, reply: FastifyReply, kind: strin
   return hole(kind);
 }
 
-/** This member's page shows something that is theirs alone (their own draft, say): it is not kept for their standing. */
+/** Requests whose page a route said is the member's own (ownPage). */
+const ownPages = new WeakSet<FastifyRequest>();
+
+/**
+ * This member's page shows something that is theirs alone (their own draft, say): it is not
+ * kept for their standing. Its per-request values are filled in all the same, whenever they were made.
+ */
 export function ownPage(req: FastifyRequest): void {
-  holesOf.delete(req);
+  ownPages.add(req);
 }
 
 /**
@@ -436,12 +442,11 @@ export function installPageCache(
   app.addHook('onSend', async (req, reply, payload) => {
     if (served.has(req) || req.method !== 'GET') return payload;
     if (req.viewer) {
-      if (!holesOf.has(req)) return payload;
+      const values = holesOf.get(req);
+      if (!values || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
       const key = memberKey(req, memberCookies);
-      if (key === undefined || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
-      if (keepable(req, reply, payload)) return keepForStanding(key, req, reply, payload);
-      // not kept (an error page, say): its holes are filled all the same
-      const values = holesOf.get(req)!;
+      if (key !== undefined && !ownPages.has(req) && keepable(req, reply, payload)) return keepForStanding(key, req, reply, payload);
+      // not kept (the member's own page, an error page): its holes are filled all the same
       return values.size ? String(payload).replace(HOLES, (_, kind: string) => values.get(kind)?.value ?? '') : payload;
     }
     if (!req.routeOptions.config.pageCache) return payload;
