@@ -1,6 +1,6 @@
 /** A member's private Atom feed of the archive: the page that makes or revokes its address, and the feed itself. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { absoluteUrl, ForbiddenError, NotFoundError, sendPage, SignInRequiredError, type AppContext } from '../platform/http/context.ts';
+import { absoluteUrl, ForbiddenError, NotFoundError, formToken, sendPage, SignInRequiredError, type AppContext } from '../platform/http/context.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field } from '../web/forms.tsx';
 import { listByLocalPart } from '../lists/index.ts';
@@ -24,7 +24,7 @@ export function archiveFeedRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { list: string } }>('/archives/:list/feed', hide, async (req, reply) => {
       const { list, view, viewer } = await memberOf(req, req.params.list);
       const since = await hasFeedToken(ctx.pool, list.id, viewer.memberId);
-      return sendPage(reply, FeedPage({ ...view, csrf: reply.generateCsrf(), since }));
+      return sendPage(reply, FeedPage({ ...view, csrf: formToken(reply), since }));
     });
 
     app.post<{ Params: { list: string } }>('/archives/:list/feed', csrf, async (req, reply) => {
@@ -33,7 +33,7 @@ export function archiveFeedRoutes(ctx: AppContext): FastifyPluginAsync {
       const actor = { name: viewer.email, source: req.ip };
       if (action === 'revoke') {
         await revokeFeedTokens(ctx.pool, actor, list.id, viewer.memberId);
-        return sendPage(reply, FeedPage({ ...view, csrf: reply.generateCsrf(), notice: 'Your feed address no longer works.' }));
+        return sendPage(reply, FeedPage({ ...view, csrf: formToken(reply), notice: 'Your feed address no longer works.' }));
       }
       if (action !== 'create') throw new NotFoundError('Unknown feed action.');
       const raw = await createFeedToken(ctx.pool, actor, list.id, viewer.memberId);
@@ -41,7 +41,7 @@ export function archiveFeedRoutes(ctx: AppContext): FastifyPluginAsync {
         reply,
         FeedPage({
           ...view,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           newUrl: absoluteUrl(ctx, `/archives/${list.localPart}/feed/${raw}`),
           notice: 'Your new feed address is ready.',
         }),

@@ -1,6 +1,6 @@
 /** Muting a thread: the thread page's button, and the link in every copy's footer (GET shows one button; only the POST changes anything). */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ForbiddenError, NotFoundError, formToken, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { ConfirmButtonPage } from '../membership/index.ts';
 import { isMuted, muteThread, unmuteThread } from './mutes.ts';
 import { field } from '../web/forms.tsx';
@@ -42,7 +42,7 @@ export function archiveMuteRoutes(ctx: AppContext): FastifyPluginAsync {
               ],
           action: `/archives/${list.localPart}/threads/${thread.id}/mute`,
           token: muted ? 'unmute' : 'mute',
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           button: muted ? 'Unmute this thread' : 'Mute this thread',
           back: { href: `/archives/${list.localPart}/threads/${thread.id}`, label: 'Back to the thread' },
         }),

@@ -4,7 +4,7 @@
  */
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { baseUrl, ForbiddenError, NotFoundError, SignInRequiredError, type AppContext } from '../platform/http/context.ts';
+import { baseUrl, ForbiddenError, formToken, NotFoundError, SignInRequiredError, type AppContext } from '../platform/http/context.ts';
 import { listDomainOf } from '../platform/config.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { rateLimit, retryText } from '../platform/rate-limit.ts';
@@ -101,7 +101,7 @@ async function poster(ctx: AppContext, req: FastifyRequest, list: List) {
 }
 
 /** The post form's handler, bound to the platform's context and the archive pages. */
-function webPostForm(ctx: AppContext, { open, num, csrfFor, threadPage, home }: ArchiveRouteKit) {
+function webPostForm(ctx: AppContext, { open, num, threadPage, home }: ArchiveRouteKit) {
   const listContext = webListContext(ctx);
 
   /**
@@ -169,7 +169,7 @@ function webPostForm(ctx: AppContext, { open, num, csrfFor, threadPage, home }: 
     const again = (extra: Partial<ComposeProps>, status: number) => {
       const compose: ComposeProps = {
         action,
-        csrf: csrfFor(reply),
+        csrf: formToken(reply),
         replySubject: target ? subject : undefined,
         values: { subject: typed.subject, text: typed.text, draft: typed.draft, parent: typed.parent },
         errors,

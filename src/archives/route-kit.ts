@@ -45,13 +45,6 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
   // the same for every signed-out visitor: may be kept a few seconds (platform/http/page-cache.ts)
   const publicPage = { ...hide, config: { pageCache: true } };
   const csrf = { preHandler: app.csrfProtection, schema: { hide: true } };
-  // One token per answer: on a first visit each generateCsrf would set a new secret cookie, and
-  // only the last one stays, so a page with two forms (Mute, Reply) must share one token.
-  const tokens = new WeakMap<FastifyReply, string>();
-  const csrfFor = (reply: FastifyReply): string => {
-    if (!tokens.has(reply)) tokens.set(reply, formToken(reply));
-    return tokens.get(reply)!;
-  };
 
   /**
    * What every reader allowed to see the archive sees alike (threads, posts, counts, rendered
@@ -164,7 +157,7 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
     return {
       compose: {
         action: form.action,
-        csrf: csrfFor(reply),
+        csrf: formToken(reply),
         replySubject: form.replySubject,
         values: { subject: '', text: '', draft: perRequest(req, reply, 'draft', newDraftToken), parent: form.parent },
         errors: {},
@@ -210,7 +203,7 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
       extra.compose,
     );
     // whether they muted it was read with the list (thread.id is threadId, found in this list)
-    const mute = req.viewer && access.member ? { csrf: csrfFor(reply), muted: opened.muted } : undefined;
+    const mute = req.viewer && access.member ? { csrf: formToken(reply), muted: opened.muted } : undefined;
     return sendPage(
       reply,
       ThreadPage({ ...view, ...posting, thread, posts: rendered, postsHtml, month: monthOf(thread.startedAt, list.timeZone), notice: extra.notice, mute }),
@@ -218,5 +211,5 @@ export function archiveRouteKit(ctx: AppContext, app: FastifyInstance) {
     );
   }
 
-  return { hide, publicPage, listPage, threadListPage, csrf, csrfFor, shared, open, num, home, postingFor, threadPage };
+  return { hide, publicPage, listPage, threadListPage, csrf, shared, open, num, home, postingFor, threadPage };
 }

@@ -1,7 +1,7 @@
 /** Coordinators' routes for a community: the admin hub and the page editor. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { awaitingApproval, canCoordinate } from '../membership/index.ts';
-import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ForbiddenError, NotFoundError, formToken, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';
 import { formFromBody, formFromCommunity, LEVELS, pageFromForm } from './admin-form.ts';
 import { AdminHubPage, EditPage } from './admin-views.tsx';
@@ -30,7 +30,7 @@ export function communityAdminRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { slug: string } }>('/communities/:slug/admin/page', hide, async (req, reply) => {
       const settings = await coordinated(req, req.params.slug);
       const c = (await findCommunity(ctx.pool, settings.slug))!;
-      return sendPage(reply, EditPage({ site: siteFor(ctx, req), c: settings, csrf: reply.generateCsrf(), form: formFromCommunity(c, settings) }));
+      return sendPage(reply, EditPage({ site: siteFor(ctx, req), c: settings, csrf: formToken(reply), form: formFromCommunity(c, settings) }));
     });
 
     app.post<{ Params: { slug: string } }>('/communities/:slug/admin/page', { preHandler: app.csrfProtection, ...hide }, async (req, reply) => {
@@ -39,7 +39,7 @@ export function communityAdminRoutes(ctx: AppContext): FastifyPluginAsync {
       const form = formFromBody(req.body, Number(field(req.body, 'channelRows', 3)) || 1);
       const result = pageFromForm(form, current);
       const again = (status: number, errors = {}, preview = false) =>
-        sendPage(reply, EditPage({ site: siteFor(ctx, req), c: settings, csrf: reply.generateCsrf(), form, errors, preview }), status);
+        sendPage(reply, EditPage({ site: siteFor(ctx, req), c: settings, csrf: formToken(reply), form, errors, preview }), status);
       if (!result.ok) return again(400, result.errors);
       if (field(req.body, 'intent') === 'preview') return again(200, {}, true);
       const actor = { name: req.viewer!.email, source: req.ip };

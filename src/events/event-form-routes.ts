@@ -1,7 +1,7 @@
 /** Organizers create and edit events and series. Thin: check who asks, validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { ForbiddenError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ForbiddenError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { formValuesOf, readEventForm } from './event-form.ts';
 import { RuleError } from './recurrence.ts';
 import { notifyEventChange } from './registration-mail.ts';
@@ -30,7 +30,7 @@ export function eventFormRoutes(ctx: AppContext): FastifyPluginAsync {
           checked,
           values: { timeZone: 'America/New_York', status: 'draft', registration: 'members' },
           errors: {},
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
         }),
       );
     });
@@ -53,7 +53,7 @@ export function eventFormRoutes(ctx: AppContext): FastifyPluginAsync {
             checked,
             values,
             errors,
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             ...(before ? { event: before } : {}),
           }),
           status,
@@ -93,7 +93,7 @@ export function eventFormRoutes(ctx: AppContext): FastifyPluginAsync {
           checked: e.communityIds,
           values: formValuesOf(e),
           errors: {},
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           event: e,
         }),
       );

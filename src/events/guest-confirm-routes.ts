@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field } from '../web/forms.tsx';
 import { manageUrl, seatsFor, type EventsDeps } from './registration.ts';
@@ -93,7 +93,7 @@ export function guestConfirmRoutes(ctx: AppContext): FastifyPluginAsync {
           o,
           request,
           token: token!,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           seats: await seatsFor(ctx.pool, e, o.id),
           expiresText: DateTime.fromJSDate(request.expiresAt, { zone: e.timeZone }).toFormat("cccc, LLLL d 'at' h:mm a ZZZZ"),
         }),

@@ -1,7 +1,7 @@
 /** Public event pages: the list, past events, the month calendar, the time-zone choice, "Your events" and one event. Thin: read, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { DateTime } from 'luxon';
-import { absoluteUrl, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { absoluteUrl, NotFoundError, formToken, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';
 import { coordinatesAny } from '../membership/index.ts';
 import { feedToken, manageUrl, registrationsOfMember } from './registration.ts';
@@ -59,7 +59,7 @@ export function eventPageRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Querystring: { back?: string; zone?: string } }>('/events/time-zone', hide, async (req, reply) => {
       const chosen = viewerZone(req) ?? (req.query.zone && isValidZone(req.query.zone) ? req.query.zone : undefined);
       const zones = [...new Set([...(chosen ? [chosen] : []), ...COMMON_ZONES])];
-      return sendPage(reply, TimeZonePage({ site: siteFor(ctx, req), back: backTo(req.query.back), zones, chosen, csrf: reply.generateCsrf() }));
+      return sendPage(reply, TimeZonePage({ site: siteFor(ctx, req), back: backTo(req.query.back), zones, chosen, csrf: formToken(reply) }));
     });
 
     app.post('/events/time-zone', csrf, async (req, reply) => {

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { toCsv } from '../platform/csv.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { NotFoundError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';
 import { unconfirmedGuestCount } from './guest-registration.ts';
 import { registrationsFor, setAttendance } from './registration.ts';
@@ -32,7 +32,7 @@ export function eventRegistrantRoutes(ctx: AppContext): FastifyPluginAsync {
           o,
           registrations: await registrationsFor(ctx.pool, o.id),
           unconfirmed: await unconfirmedGuestCount(ctx.pool, o.id, new Date()),
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           notice,
         }),
       );
@@ -110,7 +110,7 @@ export function eventRegistrantRoutes(ctx: AppContext): FastifyPluginAsync {
             o,
             registrations: await registrationsFor(ctx.pool, o.id),
             unconfirmed: await unconfirmedGuestCount(ctx.pool, o.id, new Date()),
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             errors,
             values,
           }),

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';
 import { cancelRegistrations, checkManageToken, confirmOffer, findRegistration, OfferError } from './registration.ts';
 import { findEventById, findOccurrence } from './store.ts';
@@ -60,7 +60,7 @@ export function eventRegistrationRoutes(ctx: AppContext): FastifyPluginAsync {
           : undefined;
       return sendPage(
         reply,
-        ManageRegistrationPage({ site: siteFor(ctx, req), e, o, r, token, csrf: reply.generateCsrf(), now: new Date(), offerText, groupSize: group, notice }),
+        ManageRegistrationPage({ site: siteFor(ctx, req), e, o, r, token, csrf: formToken(reply), now: new Date(), offerText, groupSize: group, notice }),
         status,
       );
     }

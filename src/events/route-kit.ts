@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor } from '../platform/audit.ts';
-import { baseUrl, NotFoundError, ownPage, sendPage, siteFor, type Alongside, type AppContext } from '../platform/http/context.ts';
+import { baseUrl, NotFoundError, ownPage, formToken, sendPage, siteFor, type Alongside, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { canCoordinate, isActiveIn } from '../membership/index.ts';
 import { type EventFormat, type EventKind, type Occurrence, type StoredEvent } from './model.ts';
@@ -201,7 +201,7 @@ export async function eventRouteKit(ctx: AppContext, app: FastifyInstance) {
         e,
         o,
         state,
-        csrf: reply.generateCsrf(),
+        csrf: formToken(reply),
         values: extra.values,
         errors: extra.errors ?? {},
         seats: await seatsFor(ctx.pool, e, o.id),

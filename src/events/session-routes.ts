@@ -1,7 +1,7 @@
 /** Organizers manage an event's sessions: skip, restore, change one, add its recording. Thin: check who asks, validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';
 import { attendanceCounts } from './registration.ts';
 import { notifyEventChange, notifySessionCancelled } from './registration-mail.ts';
@@ -33,7 +33,7 @@ export function eventSessionRoutes(ctx: AppContext): FastifyPluginAsync {
           e,
           sessions: await occurrencesOf(ctx.pool, e.id),
           counts: await attendanceCounts(ctx.pool, e.id),
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           notice,
           now: new Date(),
         }),
@@ -48,7 +48,7 @@ export function eventSessionRoutes(ctx: AppContext): FastifyPluginAsync {
         cancel: 'The session is cancelled; registrants were told.',
         recording: 'The recording is saved.',
       }[req.query.done ?? ''] as string | undefined;
-      return sendPage(reply, SessionPage({ site: siteFor(ctx, req), e, o, csrf: reply.generateCsrf(), notice, now: new Date() }));
+      return sendPage(reply, SessionPage({ site: siteFor(ctx, req), e, o, csrf: formToken(reply), notice, now: new Date() }));
     });
 
     app.post<{ Params: { slug: string; id: string } }>('/events/:slug/sessions/:id', csrf, async (req, reply) => {
@@ -61,7 +61,7 @@ export function eventSessionRoutes(ctx: AppContext): FastifyPluginAsync {
       for (const k of ['date', 'startTime', 'endTime', 'note', 'recordingUrl', 'youtubeId', 'recordingTitle', 'slidesUrl', 'transcript'])
         values[k] = field(req.body, k, k === 'transcript' ? 200000 : 1000);
       const again = (errors: Record<string, string>) =>
-        sendPage(reply, SessionPage({ site: siteFor(ctx, req), e, o, csrf: reply.generateCsrf(), values, errors, now }), 400);
+        sendPage(reply, SessionPage({ site: siteFor(ctx, req), e, o, csrf: formToken(reply), values, errors, now }), 400);
       if (action === 'skip' || action === 'restore') {
         await inTransaction(ctx.pool, async (tx) => {
           const changed = await changeOccurrence(tx, actorOf(req), o, { kind: action });

@@ -1,6 +1,6 @@
 /** A community's working groups: the list, starting a group, a group's page. Thin: check who asks, validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { ForbiddenError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ForbiddenError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { slugFromTitle } from '../library/index.ts';
 import { createGroup, GROUP_STATUSES, GroupError, listGroups, type GroupStatus } from './groups.ts';
@@ -25,7 +25,7 @@ export function groupPageRoutes(ctx: AppContext): FastifyPluginAsync {
       const c = await community(req.params.slug);
       if (!(await mayStart(req, c.id))) throw new ForbiddenError(`Members of ${c.title} can start working groups. Join the community first.`);
       const values: GroupFormValues = { name: '', slug: '', charter: '', status: 'forming', joinPolicy: 'open' };
-      return sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: c, csrf: reply.generateCsrf(), values }));
+      return sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: c, csrf: formToken(reply), values }));
     });
 
     app.post<{ Params: { slug: string } }>('/communities/:slug/groups/new', csrf, async (req, reply) => {
@@ -46,7 +46,7 @@ export function groupPageRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!values.charter) errors.charter = 'Write the charter: why the group exists and what it will produce.';
       if (!(GROUP_STATUSES as readonly string[]).includes(values.status)) errors.status = 'Choose a status from the list.';
       const again = (e: FieldErrors) =>
-        sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: c, csrf: reply.generateCsrf(), values, errors: e }), 400);
+        sendPage(reply, NewGroupPage({ site: siteFor(ctx, req), community: c, csrf: formToken(reply), values, errors: e }), 400);
       if (Object.keys(errors).length) return again(errors);
       try {
         await createGroup(

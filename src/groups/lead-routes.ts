@@ -1,6 +1,6 @@
 /** What a working group's leads do: edit the group, name leads, decide join requests, add deliverables. Thin: check who asks, validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { ForbiddenError, idParam, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ForbiddenError, idParam, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { addDeliverable, canLead, decideRequest, GROUP_STATUSES, GroupError, makeLead, updateGroup, type GroupStatus } from './groups.ts';
 import { NewGroupPage, type GroupFormValues } from './views.tsx';
@@ -19,7 +19,7 @@ export function groupLeadRoutes(ctx: AppContext): FastifyPluginAsync {
         NewGroupPage({
           site: siteFor(ctx, req),
           community: { slug: g.communitySlug, title: g.communityTitle },
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           values,
           editing: g.slug,
         }),
@@ -45,7 +45,7 @@ export function groupLeadRoutes(ctx: AppContext): FastifyPluginAsync {
           NewGroupPage({
             site: siteFor(ctx, req),
             community: { slug: g.communitySlug, title: g.communityTitle },
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             values,
             errors,
             editing: g.slug,

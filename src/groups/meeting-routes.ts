@@ -1,6 +1,6 @@
 /** A working group's meetings: events linked to the group, made with the events form. Thin: check who asks, validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { Group } from './groups.ts';
 import {
   createEvent,
@@ -57,7 +57,7 @@ export function groupMeetingRoutes(ctx: AppContext): FastifyPluginAsync {
           checked: [g.communityId],
           values,
           errors: {},
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           meeting: meetingForm(g),
         }),
       );
@@ -76,7 +76,7 @@ export function groupMeetingRoutes(ctx: AppContext): FastifyPluginAsync {
             checked: [g.communityId],
             values,
             errors,
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             meeting: meetingForm(g),
           }),
           status,

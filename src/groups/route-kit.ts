@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { joinSettings } from '../communities/index.ts';
 import { canCoordinate, isActiveIn } from '../membership/index.ts';
-import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ForbiddenError, NotFoundError, formToken, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { FieldErrors } from '../web/forms.tsx';
 import { canLead, findGroup, groupDelivery, personIn, type Group } from './groups.ts';
 import { GroupPage } from './views.tsx';
@@ -77,7 +77,7 @@ export function groupRouteKit(ctx: AppContext, app: FastifyInstance) {
       GroupPage({
         site: siteFor(ctx, req),
         g,
-        csrf: v ? reply.generateCsrf() : undefined,
+        csrf: v ? formToken(reply) : undefined,
         mine: v ? await personIn(ctx.pool, g.id, v.memberId) : undefined,
         delivery: v ? await groupDelivery(ctx.pool, g.id, v.memberId) : undefined,
         communityMember: v ? await isActiveIn(ctx.pool, v, g.communityId) : false,

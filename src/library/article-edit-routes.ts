@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import { communityNames } from '../communities/index.ts';
 import { findMember, findMemberByEmail, parseAddress } from '../membership/index.ts';
 import { nameProblem } from '../platform/text.ts';
-import { sendPage, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { formToken, sendPage, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { Actor } from '../platform/audit.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import {
@@ -136,7 +136,7 @@ export function libraryArticleEditRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!(await canWrite(ctx.pool, v))) throw new ForbiddenError('Members of a community can write articles. Join a community first.');
       const values = formValues({ kind: 'best-practice' });
       values.kind = 'best-practice';
-      return sendPage(reply, ArticleFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, communities: await communityChoices() }));
+      return sendPage(reply, ArticleFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values, communities: await communityChoices() }));
     });
 
     app.post('/library/articles/new', csrf, async (req, reply) => {
@@ -144,7 +144,7 @@ export function libraryArticleEditRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!(await canWrite(ctx.pool, v))) throw new ForbiddenError('Members of a community can write articles. Join a community first.');
       const values = formValues(req.body);
       const again = async (errors: FieldErrors) =>
-        sendPage(reply, ArticleFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, communities: await communityChoices() }), 400);
+        sendPage(reply, ArticleFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values, errors, communities: await communityChoices() }), 400);
       const { errors, input } = await checkForm(ctx, values, true, v, actorOf(req));
       if (!input) return again(errors);
       try {
@@ -162,7 +162,7 @@ export function libraryArticleEditRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!(await canChange(ctx.pool, v, a))) throw new ForbiddenError('Only an editor can change this article now. Writers can change their own drafts.');
       return sendPage(
         reply,
-        ArticleFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: valuesOf(a), communities: await communityChoices(), editing: a.slug }),
+        ArticleFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values: valuesOf(a), communities: await communityChoices(), editing: a.slug }),
       );
     });
 
@@ -175,7 +175,7 @@ export function libraryArticleEditRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!input)
         return sendPage(
           reply,
-          ArticleFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, communities: await communityChoices(), editing: a.slug }),
+          ArticleFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values, errors, communities: await communityChoices(), editing: a.slug }),
           400,
         );
       await updateArticle(ctx.pool, actorOf(req), a, input);

@@ -1,7 +1,7 @@
 /** Writing guides (editors): a new guide, a new section, a section's edit form. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { communityNames } from '../communities/index.ts';
-import { NotFoundError, sendPage, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { NotFoundError, formToken, sendPage, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canEdit } from './articles.ts';
 import { createGuide, GuideError, saveSection, type Guide } from './guides.ts';
@@ -42,7 +42,7 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
       await guideEditor(req);
       return sendPage(
         reply,
-        GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: guideValues({}), communities: await communityChoices() }),
+        GuideFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values: guideValues({}), communities: await communityChoices() }),
       );
     });
 
@@ -57,7 +57,7 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
         else communityId = c.id;
       }
       const again = async (e: FieldErrors) =>
-        sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e, communities: await communityChoices() }), 400);
+        sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values, errors: e, communities: await communityChoices() }), 400);
       if (Object.keys(errors).length) return again(errors);
       try {
         await createGuide(ctx.pool, actorOf(req), {
@@ -78,7 +78,7 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Params: { slug: string } }>('/library/guides/:slug/sections/new', hide, async (req, reply) => {
       const g = await guide(req.params.slug);
       await guideEditor(req, g);
-      return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: guideValues({}), guide: g }));
+      return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values: guideValues({}), guide: g }));
     });
 
     app.post<{ Params: { slug: string } }>('/library/guides/:slug/sections/new', csrf, async (req, reply) => {
@@ -86,8 +86,7 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
       await guideEditor(req, g);
       const values = guideValues(req.body);
       const { errors, slug } = checkGuide(values, true);
-      const again = (e: FieldErrors) =>
-        sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e, guide: g }), 400);
+      const again = (e: FieldErrors) => sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values, errors: e, guide: g }), 400);
       if (Object.keys(errors).length) return again(errors);
       try {
         await saveSection(ctx.pool, actorOf(req), g, { slug, title: values.title, summary: values.summary || null, body: values.body });
@@ -104,7 +103,7 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
       const s = g.sections.find((x) => x.slug === req.params.section);
       if (!s) throw new NotFoundError(`${g.title} has no section “${req.params.section}”.`);
       const values = { ...guideValues({}), title: s.title, summary: s.summary ?? '', body: s.body };
-      return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, guide: g, section: s }));
+      return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values, guide: g, section: s }));
     });
 
     app.post<{ Params: { slug: string; section: string } }>('/library/guides/:slug/:section/edit', csrf, async (req, reply) => {
@@ -115,7 +114,7 @@ export function libraryGuideEditRoutes(ctx: AppContext): FastifyPluginAsync {
       const values = guideValues(req.body);
       const { errors } = checkGuide(values, false);
       if (Object.keys(errors).length)
-        return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, guide: g, section: s }), 400);
+        return sendPage(reply, GuideFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values, errors, guide: g, section: s }), 400);
       await saveSection(ctx.pool, actorOf(req), g, { slug: s.slug, title: values.title, summary: values.summary || null, body: values.body }, s);
       return reply.redirect(`/library/guides/${g.slug}/${s.slug}`, 303);
     });

@@ -1,6 +1,6 @@
 /** A guide's pages: the guide, a section, the print view, and its glossary (which editors add terms to). */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { NotFoundError, sendPage, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { NotFoundError, formToken, sendPage, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { producersOf } from '../groups/index.ts';
 import { canEdit } from './articles.ts';
@@ -35,7 +35,7 @@ export function libraryGuideRoutes(ctx: AppContext): FastifyPluginAsync {
         GuideGlossaryPage({
           site: siteFor(ctx, req),
           g,
-          csrf: editor ? reply.generateCsrf() : undefined,
+          csrf: editor ? formToken(reply) : undefined,
           notice: req.query.done === 'term' ? 'The term is saved.' : undefined,
         }),
       );
@@ -50,8 +50,7 @@ export function libraryGuideRoutes(ctx: AppContext): FastifyPluginAsync {
       const errors: FieldErrors = {};
       if (!values.term) errors.term = 'Enter the term.';
       if (!values.definition) errors.definition = 'Enter what the term means, in plain language.';
-      if (Object.keys(errors).length)
-        return sendPage(reply, GuideGlossaryPage({ site: siteFor(ctx, req), g, csrf: reply.generateCsrf(), values, errors }), 400);
+      if (Object.keys(errors).length) return sendPage(reply, GuideGlossaryPage({ site: siteFor(ctx, req), g, csrf: formToken(reply), values, errors }), 400);
       await saveGlossaryEntry(ctx.pool, actorOf(req), g.id, values.term, values.definition);
       return reply.redirect(`/library/guides/${g.slug}/glossary?done=term`, 303);
     });

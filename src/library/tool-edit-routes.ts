@@ -1,6 +1,6 @@
 /** Adding a tool (with its first agreement) and editing its details: coordinators and site administrators. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { AGREEMENT_STATUSES, createTool, DOC_TYPES, updateToolDetails, type DocType, ToolError, type AgreementStatus } from './tools.ts';
 import { ToolFormPage, type ToolFormValues } from './tool-views.tsx';
@@ -31,7 +31,7 @@ export function toolEditRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/library/tools/new', hide, async (req, reply) => {
       await editor(req);
-      return sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values: toolValues({}) }));
+      return sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values: toolValues({}) }));
     });
 
     app.post('/library/tools/new', csrf, async (req, reply) => {
@@ -51,7 +51,7 @@ export function toolEditRoutes(ctx: AppContext): FastifyPluginAsync {
       const date = values.date ? parseDay(values.date) : null;
       if (values.date && !date) errors.date = 'Enter a real date that is not in the future, as YYYY-MM-DD, or leave it blank.';
       const file = uploadedDocument(req, errors);
-      const again = (e: FieldErrors) => sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors: e }), 400);
+      const again = (e: FieldErrors) => sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values, errors: e }), 400);
       if (Object.keys(errors).length) return again(errors);
       try {
         await createTool(
@@ -83,7 +83,7 @@ export function toolEditRoutes(ctx: AppContext): FastifyPluginAsync {
       await editor(req);
       const t = await tool(req.params.slug);
       const values = { ...toolValues({}), name: t.name, vendorUrl: t.vendorUrl ?? '', description: t.description ?? '', category: t.category ?? '' };
-      return sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, editing: { slug: t.slug, name: t.name } }));
+      return sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values, editing: { slug: t.slug, name: t.name } }));
     });
 
     app.post<{ Params: { slug: string } }>('/library/tools/:slug/edit', csrf, async (req, reply) => {
@@ -93,11 +93,7 @@ export function toolEditRoutes(ctx: AppContext): FastifyPluginAsync {
       const errors: FieldErrors = {};
       checkDetails(values, errors);
       if (Object.keys(errors).length)
-        return sendPage(
-          reply,
-          ToolFormPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), values, errors, editing: { slug: t.slug, name: t.name } }),
-          400,
-        );
+        return sendPage(reply, ToolFormPage({ site: siteFor(ctx, req), csrf: formToken(reply), values, errors, editing: { slug: t.slug, name: t.name } }), 400);
       await updateToolDetails(ctx.pool, { name: v.email, source: req.ip }, t, {
         name: values.name,
         vendorUrl: values.vendorUrl || null,

@@ -3,7 +3,7 @@ import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { agencyOfDomain, type DomainAgency, parseAddress } from '../membership/index.ts';
-import { NotFoundError, sendPage, SignInRequiredError, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { NotFoundError, formToken, sendPage, SignInRequiredError, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { FieldErrors } from '../web/forms.tsx';
 import { canEdit, canWrite } from './articles.ts';
 import { findTool, type Tool, type UploadedFile } from './tools.ts';
@@ -83,7 +83,7 @@ export function toolRouteKit(ctx: AppContext, app: FastifyInstance) {
       ToolPage({
         site: siteFor(ctx, req),
         tool: t,
-        csrf: v ? reply.generateCsrf() : undefined,
+        csrf: v ? formToken(reply) : undefined,
         canRecord,
         canManage: v ? await canEdit(ctx.pool, v, null) : false,
         ownAgency: v && canRecord ? ((await ownAgency(v.email)).registered?.agency ?? undefined) : undefined,

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { joinSettings } from '../communities/index.ts';
 import type { Actor } from '../platform/audit.ts';
-import { ForbiddenError, NotFoundError, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ForbiddenError, NotFoundError, formToken, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cookieSecret } from '../platform/secret.ts';
 import { canCoordinate } from '../membership/index.ts';
 import { ConfirmButtonPage, MessagePage } from '../web/pages.tsx';
@@ -49,7 +49,7 @@ export function bounceRoutes(ctx: AppContext): FastifyPluginAsync {
           site: siteFor(ctx, req),
           c,
           listName: list.name,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           entries: await bounceEntries(ctx.pool, list.id),
           policy: bouncePolicyOf(ctx.config),
           ...(notice ? { notice } : {}),
@@ -122,7 +122,7 @@ export function bounceRoutes(ctx: AppContext): FastifyPluginAsync {
           ],
           action: `/bounces/reenable/${req.params.token}`,
           token: req.params.token,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           button: 'Turn delivery back on',
         }),
       );

@@ -1,6 +1,6 @@
 /** The moderation queue of a community's or a group's list, and the one-click links in a moderator's notice. Thin: check who asks, validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { NotFoundError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { listDomainOf } from '../platform/config.ts';
 import { MessagePage } from '../web/pages.tsx';
 import { field } from '../web/forms.tsx';
@@ -32,7 +32,7 @@ export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
             c,
             listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`,
             held: await heldMessages(ctx.pool, list.id),
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             done,
           }),
         );
@@ -42,7 +42,7 @@ export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
         const { c, list } = await moderated(req, req.params, true);
         const h = /^\d{1,12}$/.test(req.params.id) ? await heldDetail(ctx.pool, list.id, Number(req.params.id)) : undefined;
         if (!h) throw new NotFoundError('This message is not waiting any more: a moderator decided on it, or it expired.');
-        return sendPage(reply, HeldDetailPage({ site: siteFor(ctx, req), c, h, csrf: reply.generateCsrf() }));
+        return sendPage(reply, HeldDetailPage({ site: siteFor(ctx, req), c, h, csrf: formToken(reply) }));
       });
 
       app.post<{ Params: AdminParams }>(`${base}/held`, csrf, async (req, reply) => {
@@ -57,7 +57,7 @@ export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
               c,
               listAddress: `${list.localPart}@${listDomainOf(ctx.config)}`,
               held: await heldMessages(ctx.pool, list.id),
-              csrf: reply.generateCsrf(),
+              csrf: formToken(reply),
               error,
             }),
             status,
@@ -100,7 +100,7 @@ export function moderationRoutes(ctx: AppContext): FastifyPluginAsync {
           404,
         );
       }
-      return sendPage(reply, ModerateLinkPage({ site: siteFor(ctx, req), listName: list.name, h, csrf: reply.generateCsrf(), token: req.params.token }));
+      return sendPage(reply, ModerateLinkPage({ site: siteFor(ctx, req), listName: list.name, h, csrf: formToken(reply), token: req.params.token }));
     });
 
     app.post<{ Params: { token: string } }>('/moderate/:token', csrf, async (req, reply) => {

@@ -1,6 +1,6 @@
 /** The settings page of a community's or a group's list. Thin: check who asks, validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { saveListSettings, type ListSettings } from './moderation.ts';
 import { formFromSettings, ListSettingsPage, type ListSettingsForm } from './views.tsx';
@@ -88,7 +88,7 @@ export function listSettingsRoutes(ctx: AppContext): FastifyPluginAsync {
             c,
             listName: list.name,
             form: formFromSettings(list),
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             saved: req.query.saved === '1',
           }),
         );
@@ -100,7 +100,7 @@ export function listSettingsRoutes(ctx: AppContext): FastifyPluginAsync {
         if (!result.ok)
           return sendPage(
             reply,
-            ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: result.form, errors: result.errors, csrf: reply.generateCsrf() }),
+            ListSettingsPage({ site: siteFor(ctx, req), c, listName: list.name, form: result.form, errors: result.errors, csrf: formToken(reply) }),
             400,
           );
         await saveListSettings(ctx.pool, { name: req.viewer!.email, source: req.ip }, list, result.settings);

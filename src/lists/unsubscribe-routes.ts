@@ -7,7 +7,7 @@
  * address is itself the proof that this member asked.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { ConfirmButtonPage, MessagePage } from '../web/pages.tsx';
 import { switchToEachMessage } from './digests/each-message.ts';
 import { unsubscribe } from './incoming.ts';
@@ -60,7 +60,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
             ],
             action: `/u/${req.params.token}`,
             token: req.params.token,
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             button: s.list.groupId === null ? 'Leave the list' : 'Leave the working group',
           }),
         );
@@ -104,7 +104,7 @@ export function unsubscribeRoutes(ctx: AppContext): FastifyPluginAsync {
             ],
             action: `/u/${req.params.token}/each`,
             token: req.params.token,
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             button: 'Get each message',
           }),
         );

@@ -1,6 +1,6 @@
 /** Routes for the member area: profile, delivery choices, leaving, "Download my data". Thin: validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { NotFoundError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { recordAudit } from '../platform/audit.ts';
 import { nameProblem } from '../platform/text.ts';
@@ -19,7 +19,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsync {
       const memberships = await membershipsOf(ctx.pool, viewer.memberId);
       return sendPage(
         reply,
-        AccountPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), member, memberships, siteAdmin: viewer.siteAdmin, ...extra }),
+        AccountPage({ site: siteFor(ctx, req), csrf: formToken(reply), member, memberships, siteAdmin: viewer.siteAdmin, ...extra }),
         status,
       );
     }

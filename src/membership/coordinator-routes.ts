@@ -1,6 +1,6 @@
 /** Routes for a community's coordinators: join requests, member import, the member directory. Thin: validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { baseUrl, ForbiddenError, idParam, NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { baseUrl, ForbiddenError, idParam, NotFoundError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';
 import { recordAudit } from '../platform/audit.ts';
 import { awaitingApproval, decideRequest, RequestNotFoundError } from './approvals.ts';
@@ -24,7 +24,7 @@ export function coordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
         RequestsPage({
           site: siteFor(ctx, req),
           c,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           requests: await awaitingApproval(ctx.pool, c.id),
           ...(notice ? { notice } : {}),
         }),
@@ -43,7 +43,7 @@ export function coordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
           RequestsPage({
             site: siteFor(ctx, req),
             c,
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             requests: await awaitingApproval(ctx.pool, c.id),
             errors: { [id]: 'Give a reason: it is sent to the applicant.' },
           }),
@@ -70,7 +70,7 @@ export function coordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/admin/import', hide, async (req, reply) => {
       const c = await coordinatorOf(req, req.params.slug);
-      return sendPage(reply, ImportPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf() }));
+      return sendPage(reply, ImportPage({ site: siteFor(ctx, req), c, csrf: formToken(reply) }));
     });
 
     app.post<{ Params: { slug: string } }>('/communities/:slug/admin/import', { ...csrf, bodyLimit: 2_500_000 }, async (req, reply) => {
@@ -79,7 +79,7 @@ export function coordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
       const page = (status: number, extra: Parameters<typeof ImportPage>[0]['report'] | undefined, error?: string) =>
         sendPage(
           reply,
-          ImportPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), csv, ...(error ? { error } : {}), ...(extra ? { report: extra } : {}) }),
+          ImportPage({ site: siteFor(ctx, req), c, csrf: formToken(reply), csv, ...(error ? { error } : {}), ...(extra ? { report: extra } : {}) }),
           status,
         );
       if (!csv) return page(400, undefined, 'Paste the members to import.');
@@ -113,7 +113,7 @@ export function coordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
         DirectoryPage({
           site: siteFor(ctx, req),
           c,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           q,
           entries: await directory(ctx.pool, c.id, q, coordinator),
           coordinator,

@@ -1,6 +1,6 @@
 /** The link in the joining mail: confirm the address, then join (or wait for a coordinator). Thin: validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { baseUrl, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { baseUrl, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cleanToken } from '../platform/tokens.ts';
 import { field } from '../web/forms.tsx';
 import { confirmJoin, lookupJoinLink } from './join.ts';
@@ -27,7 +27,7 @@ export function joinConfirmRoutes(ctx: AppContext): FastifyPluginAsync {
           ],
           action: '/join/confirm',
           token: token!,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           button: 'Confirm',
         }),
       );

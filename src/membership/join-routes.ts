@@ -1,6 +1,6 @@
 /** Joining a community: the join form and its answer. Thin: validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { baseUrl, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { baseUrl, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { MailSendError } from '../platform/mail/transport.ts';
 import { rateLimit } from '../platform/rate-limit.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
@@ -16,7 +16,7 @@ export function joinRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/join', hide, async (req, reply) => {
       const c = await community(req.params.slug);
-      return sendPage(reply, JoinPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), allowExceptions: c.allowExceptions }));
+      return sendPage(reply, JoinPage({ site: siteFor(ctx, req), c, csrf: formToken(reply), allowExceptions: c.allowExceptions }));
     });
 
     app.post<{ Params: { slug: string } }>('/communities/:slug/join', csrf, async (req, reply) => {
@@ -38,7 +38,7 @@ export function joinRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!values.jobTitle) errors.jobTitle = 'Enter your job title.';
       if (!values.accept) errors.accept = 'Accept the community guidelines to join.';
       const again = (status: number) =>
-        sendPage(reply, JoinPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), values, errors, allowExceptions: c.allowExceptions }), status);
+        sendPage(reply, JoinPage({ site: siteFor(ctx, req), c, csrf: formToken(reply), values, errors, allowExceptions: c.allowExceptions }), status);
       if (Object.keys(errors).length || !parsed?.ok) return again(400);
 
       const byIp = await rateLimit(ctx.pool, `join:ip:${req.ip}`, JOIN_PER_IP.max, JOIN_PER_IP.windowSeconds);

@@ -1,6 +1,6 @@
 /** Signing in by a link in an email, and signing out. Thin: validate, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { baseUrl, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { baseUrl, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { MailSendError } from '../platform/mail/transport.ts';
 import { rateLimit } from '../platform/rate-limit.ts';
 import { cleanToken } from '../platform/tokens.ts';
@@ -19,7 +19,7 @@ export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get<{ Querystring: { next?: string } }>('/signin', hide, async (req, reply) => {
       return sendPage(
         reply,
-        SignInPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), next: safeNext(req.query.next ?? ''), oidcLabel: ctx.config.oidc?.label }),
+        SignInPage({ site: siteFor(ctx, req), csrf: formToken(reply), next: safeNext(req.query.next ?? ''), oidcLabel: ctx.config.oidc?.label }),
       );
     });
 
@@ -29,7 +29,7 @@ export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
       const parsed = email ? parseAddress(email) : undefined;
       if (!parsed || !parsed.ok) {
         const error = !email ? 'Enter your work email address.' : parsed && !parsed.ok ? parsed.message : 'Enter a valid email address.';
-        return sendPage(reply, SignInPage({ site: siteFor(ctx, req), csrf: reply.generateCsrf(), email, error, next, oidcLabel: ctx.config.oidc?.label }), 400);
+        return sendPage(reply, SignInPage({ site: siteFor(ctx, req), csrf: formToken(reply), email, error, next, oidcLabel: ctx.config.oidc?.label }), 400);
       }
       const byIp = await rateLimit(ctx.pool, `signin:ip:${req.ip}`, SIGNIN_PER_IP.max, SIGNIN_PER_IP.windowSeconds);
       if (!byIp.allowed) return tooMany(reply, req, byIp.retryAfterSeconds);
@@ -52,7 +52,7 @@ export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
           reply,
           SignInPage({
             site: siteFor(ctx, req),
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             email,
             error: 'We could not send the email just now. Try again in a few minutes.',
             next,
@@ -87,7 +87,7 @@ export function signInRoutes(ctx: AppContext): FastifyPluginAsync {
           lines: ['Select the button to finish signing in on this device.'],
           action: '/signin/confirm',
           token: token!,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           button: 'Sign in',
           next: safeNext(req.query.next ?? ''),
         }),

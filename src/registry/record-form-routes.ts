@@ -1,6 +1,6 @@
 /** Registering a record (account, app or website) and editing one. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { ForbiddenError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ForbiddenError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canEdit } from './access.ts';
 import { listAgencies } from './agencies.ts';
@@ -25,7 +25,7 @@ export function registryRecordFormRoutes(ctx: AppContext): FastifyPluginAsync {
       const values = { ...emptyInput(kind), contacts: [v.email], agencyIds: v.homeAgencyId ? [v.homeAgencyId] : [] };
       return sendPage(
         reply,
-        RecordFormPage({ site: siteFor(ctx, req), kind, values, errors: {}, agencies: choosable(all, v), csrf: reply.generateCsrf(), action: '/registry/new' }),
+        RecordFormPage({ site: siteFor(ctx, req), kind, values, errors: {}, agencies: choosable(all, v), csrf: formToken(reply), action: '/registry/new' }),
       );
     });
 
@@ -46,7 +46,7 @@ export function registryRecordFormRoutes(ctx: AppContext): FastifyPluginAsync {
             values: input,
             errors: saved.errors,
             agencies: choosable(all, v),
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             action: '/registry/new',
           }),
           400,
@@ -72,7 +72,7 @@ export function registryRecordFormRoutes(ctx: AppContext): FastifyPluginAsync {
             v,
             r.agencies.map((a) => a.id),
           ),
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           action: `/registry/records/${r.id}/edit`,
           editing: r,
         }),
@@ -104,7 +104,7 @@ export function registryRecordFormRoutes(ctx: AppContext): FastifyPluginAsync {
               v,
               r.agencies.map((a) => a.id),
             ),
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             action: `/registry/records/${r.id}/edit`,
             editing: r,
           }),

@@ -1,7 +1,7 @@
 /** What the registry's pages share: reading the record form, options, who the viewer is to the registry, the record a page is about, the record page. Every change is a POST with CSRF. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../platform/audit.ts';
-import { baseUrl, NotFoundError, sendPage, SignInRequiredError, siteFor, type Alongside, type AppContext } from '../platform/http/context.ts';
+import { baseUrl, NotFoundError, formToken, sendPage, SignInRequiredError, siteFor, type Alongside, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';
 import { canEdit, canSee, registryViewer, type RegistryViewer } from './access.ts';
 import { memberHomeAgency, type Agency } from './agencies.ts';
@@ -151,7 +151,7 @@ export function registryRouteKit(ctx: AppContext, app: FastifyInstance) {
         canEdit: editor && r.status !== 'archived',
         showContacts: Boolean(v),
         history: editor ? await recordHistory(ctx.pool, r.id) : undefined,
-        csrf: reply.generateCsrf(),
+        csrf: formToken(reply),
         ...extra,
       }),
       status,

@@ -1,7 +1,7 @@
 /** Consultations: a member asks the community's experts a question. Thin: check who asks, validate, call the store, present. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { ForbiddenError, NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { ForbiddenError, NotFoundError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { canCoordinate, membershipsOf } from '../membership/index.ts';
 import { askExperts, consultationHistory, consultationRoles, findConsultation, moveConsultation, NoExpertsError } from './consultations.ts';
@@ -27,7 +27,7 @@ export function consultationRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { slug: string } }>('/communities/:slug/consultations/new', hide, async (req, reply) => {
       const c = await memberOf(req, req.params.slug);
-      return sendPage(reply, AskPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), values: { topic: '', question: '' }, errors: {} }));
+      return sendPage(reply, AskPage({ site: siteFor(ctx, req), c, csrf: formToken(reply), values: { topic: '', question: '' }, errors: {} }));
     });
 
     app.post<{ Params: { slug: string } }>('/communities/:slug/consultations/new', csrf, async (req, reply) => {
@@ -38,7 +38,7 @@ export function consultationRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!values.topic) errors.topic = 'Enter the topic of your question, for example “accessibility”.';
       if (!values.question) errors.question = 'Write your question.';
       const again = (e: FieldErrors, status: number) =>
-        sendPage(reply, AskPage({ site: siteFor(ctx, req), c, csrf: reply.generateCsrf(), values, errors: e }), status);
+        sendPage(reply, AskPage({ site: siteFor(ctx, req), c, csrf: formToken(reply), values, errors: e }), status);
       if (Object.keys(errors).length) return again(errors, 400);
       try {
         const q = await inTransaction(ctx.pool, (tx) =>
@@ -84,7 +84,7 @@ export function consultationRoutes(ctx: AppContext): FastifyPluginAsync {
           site: siteFor(ctx, req),
           q,
           history: await consultationHistory(ctx.pool, q.id),
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           steps,
           answer: extra.answer ?? '',
           ...extra,

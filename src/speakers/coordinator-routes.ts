@@ -1,7 +1,7 @@
 /** The coordinators' queue of speaker requests. Thin: check who asks, validate, call the store, present. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { NotFoundError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';
 import { consultationsOfCommunity } from './consultations.ts';
 import { speakersOf } from './profiles.ts';
@@ -40,7 +40,7 @@ export function speakerCoordinatorRoutes(ctx: AppContext): FastifyPluginAsync {
           c,
           r,
           history: await requestHistory(ctx.pool, r.id),
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           steps: isOpenRequest(r.status) ? requestStepsFor(r.status, 'coordinator') : [],
           speakers: await speakersOf(ctx.pool, c.id, {}, { publicOnly: false }),
           ...extra,

@@ -1,7 +1,7 @@
 /** A member's speaker profile and the requests proposed to them. Thin: check who asks, validate, call the store, present. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { NotFoundError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { membershipsOf } from '../membership/index.ts';
 import { consultationsFor } from './consultations.ts';
@@ -25,7 +25,7 @@ export function speakerProfileRoutes(ctx: AppContext): FastifyPluginAsync {
         reply,
         MySpeakerPage({
           site: siteFor(ctx, req),
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           agency: profile.agency,
           errors: extra.errors ?? {},
           saved: extra.saved,
@@ -84,7 +84,7 @@ export function speakerProfileRoutes(ctx: AppContext): FastifyPluginAsync {
         ProposalPage({
           site: siteFor(ctx, req),
           r,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           canAnswer: r.status === 'matched',
           errors: {},
           values: { approvalNote: '', note: '', approval: false },
@@ -103,7 +103,7 @@ export function speakerProfileRoutes(ctx: AppContext): FastifyPluginAsync {
       };
       if (answer !== 'accept' && answer !== 'decline') throw new NotFoundError('Choose Accept or Decline.');
       const again = (errors: FieldErrors, status: number) =>
-        sendPage(reply, ProposalPage({ site: siteFor(ctx, req), r, csrf: reply.generateCsrf(), canAnswer: r.status === 'matched', errors, values }), status);
+        sendPage(reply, ProposalPage({ site: siteFor(ctx, req), r, csrf: formToken(reply), canAnswer: r.status === 'matched', errors, values }), status);
       if (answer === 'accept' && !values.approval)
         return again({ approval: 'Tick the box to confirm your supervisor and press office approved this invitation. Ask them first, then accept.' }, 400);
       try {

@@ -1,7 +1,7 @@
 /** Asking for a speaker, and the requester's status page (a signed link, no account). Thin: check who asks, validate, call the store, present. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction } from '../platform/db/queryable.ts';
-import { NotFoundError, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
+import { NotFoundError, formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { rateLimit, retryText } from '../platform/rate-limit.ts';
 import { field, type FieldErrors } from '../web/forms.tsx';
 import { MessagePage } from '../web/pages.tsx';
@@ -34,7 +34,7 @@ export function speakerRequestRoutes(ctx: AppContext): FastifyPluginAsync {
         RequestFormPage({
           site: siteFor(ctx, req),
           c,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           stamp: formStamp(secret, new Date()),
           values,
           errors,
@@ -119,7 +119,7 @@ export function speakerRequestRoutes(ctx: AppContext): FastifyPluginAsync {
           r,
           history: await requestHistory(ctx.pool, r.id),
           token,
-          csrf: reply.generateCsrf(),
+          csrf: formToken(reply),
           canWithdraw: requestStepsFor(r.status, 'requester').includes('withdrawn'),
           ...(req.query.done === 'withdrawn' ? { notice: 'Your request is withdrawn. The coordinators were told.' } : {}),
         }),
@@ -142,7 +142,7 @@ export function speakerRequestRoutes(ctx: AppContext): FastifyPluginAsync {
             r,
             history: await requestHistory(ctx.pool, r.id),
             token,
-            csrf: reply.generateCsrf(),
+            csrf: formToken(reply),
             canWithdraw: false,
             error: err.message,
           }),

@@ -114,12 +114,23 @@ export function sendPage(reply: FastifyReply, html: string, status = 200): Fasti
   return reply.code(status).type('text/html; charset=utf-8').send(Buffer.from(html));
 }
 
+/** The form token each answer was given: one an answer (see formToken). */
+const tokens = new WeakMap<FastifyReply, string>();
+
 /**
- * The form token (CSRF) for a page's forms: one a page, made for each request, also when the page
- * is kept for members of a standing (a hole filled for each; see perRequest in page-cache.ts).
+ * The form token (CSRF) for a page's forms: one an answer, however many forms the page has (on a
+ * first visit each generateCsrf sets a new secret cookie and only the last stays, so a second
+ * token would make the first form fail). Made for each request, also when the page is kept for
+ * members of a standing (a hole filled for each; see perRequest in page-cache.ts). Routes call
+ * this, never reply.generateCsrf (the lint forbids it).
  */
 export function formToken(reply: FastifyReply): string {
-  return perRequest(reply.request, reply, 'csrf', (_req, r) => r.generateCsrf());
+  let token = tokens.get(reply);
+  if (token === undefined) {
+    token = perRequest(reply.request, reply, 'csrf', (_req, r) => r.generateCsrf());
+    tokens.set(reply, token);
+  }
+  return token;
 }
 
 /** Routes throw this to answer 404 with the site's page (or JSON under /api). */

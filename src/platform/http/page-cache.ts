@@ -198,10 +198,19 @@ export function ownPage(req: FastifyRequest): void {
  * Whether a page made for this member shows something of theirs: a form token not left as a hole,
  * their address, or their name.
  */
-function personal(text: string, viewer: { email: string; name: string | null }): boolean {
-  const tokens = text.split('name="_csrf"').length - 1;
-  const holes = text.split(`name="_csrf" value="${HOLE_START}`).length - 1;
-  return tokens > holes || text.includes(viewer.email) || (!!viewer.name && text.includes(viewer.name));
+function personal(text: string | Buffer, viewer: { email: string; name: string | null }): boolean {
+  return (
+    count(text, 'name="_csrf"') > count(text, `name="_csrf" value="${HOLE_START}`) ||
+    text.includes(viewer.email) ||
+    (!!viewer.name && text.includes(viewer.name))
+  );
+}
+
+/** How many times `what` is in `text` (a page as text or as its UTF-8 bytes). */
+function count(text: string | Buffer, what: string): number {
+  let n = 0;
+  for (let at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length)) n++;
+  return n;
 }
 
 /** A kept page with its holes filled, each with a value of its kind made for this request. */
@@ -391,7 +400,7 @@ export function installPageCache(
     const viewer = req.viewer!;
     const values = holesOf.get(req);
     if (!values?.size) {
-      if (!personal(String(payload), viewer)) keep(key, reply, typeof payload === 'string' ? Buffer.from(payload) : payload);
+      if (!personal(payload, viewer)) keep(key, reply, typeof payload === 'string' ? Buffer.from(payload) : payload);
       return payload;
     }
     const text = String(payload);
@@ -416,6 +425,8 @@ export function installPageCache(
     return whole;
   };
 
+  /** A member's page being made, and the key it is kept under (worked out once, before the route runs). */
+  const makingFor = new WeakMap<FastifyRequest, string>();
   // A signed-in member's page (the viewer is known by now): served from the pages kept for their
   // standing, or made and kept for the next member with the same.
   app.addHook('preHandler', async (req, reply) => {
@@ -426,6 +437,7 @@ export function installPageCache(
     if (!e || now() - e.at >= ttl) {
       begunIn.set(req, generation);
       holesOf.set(req, new Map());
+      makingFor.set(req, key);
       return;
     }
     entries.delete(key);
@@ -444,7 +456,7 @@ export function installPageCache(
     if (req.viewer) {
       const values = holesOf.get(req);
       if (!values || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
-      const key = memberKey(req, memberCookies);
+      const key = makingFor.get(req);
       if (key !== undefined && !ownPages.has(req) && keepable(req, reply, payload)) return keepForStanding(key, req, reply, payload);
       // not kept (the member's own page, an error page): its holes are filled all the same
       return values.size ? String(payload).replace(HOLES, (_, kind: string) => values.get(kind)?.value ?? '') : payload;
