@@ -8,10 +8,16 @@
  * The program runs with the node flags of `npm start` (package.json), as the systemd example in
  * docs/operations.md does; `--plain` runs it without them (as `npx socialgov serve` does).
  *
- *   npm run bench -- memory [--settle=10] [--plain]
+ * It runs from its own copy of the node binary. PSS divides a page among the processes that map
+ * it, and this benchmark (and `npm run bench`) are node processes too: run from the same binary,
+ * serve shared most of node's own code and read-only data (about 55 MB on Node 24) with them and
+ * was counted a third of it, 30–40 MB less than an install running alone (as under systemd).
+ * `--shared` runs it from the same binary, to see that difference.
+ *
+ *   npm run bench -- memory [--settle=10] [--plain] [--shared]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,6 +40,23 @@ interface Part {
   pid: number;
   name: string;
   pssKb: number;
+}
+
+/** The program's PSS by what holds it (Linux /proc/PID/smaps): node's own file, and everything else. */
+function programParts(pid: number, binary: string): { binaryKb: number; otherKb: number } {
+  let binaryKb = 0;
+  let otherKb = 0;
+  let inBinary = false;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) inBinary = head[1] === binary;
+    else if (line.startsWith('Pss:')) {
+      const kb = Number(/(\d+)/.exec(line)?.[1] ?? 0);
+      if (inBinary) binaryKb += kb;
+      else otherKb += kb;
+    }
+  }
+  return { binaryKb, otherKb };
 }
 
 /** A process and every process under it, each with its PSS and a name (Linux /proc). */
@@ -69,6 +92,10 @@ function tree(pid: number): Part[] {
 export interface IdleMemory {
   /** The node flags serve ran with ('' for none). */
   flags: string;
+  /** Whether serve ran from the benchmark's own node binary (sharing its pages), not a copy. */
+  shared: boolean;
+  /** The program's PSS in node's own file (its code and read-only data: ICU, V8's snapshot) and the rest (heaps, stacks). */
+  program: { binaryKb: number; otherKb: number };
   settleSeconds: number;
   /** The program first, then each PostgreSQL process. */
   parts: Part[];
@@ -80,13 +107,16 @@ export interface IdleMemory {
  * wake each part once, wait `settleSeconds`, and measure the PSS of it and its PostgreSQL.
  * bench/pages.ts ends with this measurement too.
  */
-export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: boolean } = {}): Promise<IdleMemory> {
+export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: boolean; shared?: boolean } = {}): Promise<IdleMemory> {
   const settleSeconds = opts.settleSeconds ?? 10;
   const dir = path.join(tmpdir(), `sg-bench-mem-${randomBytes(4).toString('hex')}`);
   mkdirSync(dir, { mode: 0o755 });
   let serve: ServeProcess | undefined;
   try {
     const flags = opts.plain ? '' : startFlags();
+    // node's own file, mapped by this process too unless serve runs from a copy (see the top)
+    const node = opts.shared ? process.execPath : path.join(dir, 'node');
+    if (!opts.shared) copyFileSync(process.execPath, node);
     serve = await startServe(
       {
         SOCIALGOV_DATA_DIR: dir,
@@ -95,11 +125,15 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
         NODE_OPTIONS: [process.env.NODE_OPTIONS, flags].filter(Boolean).join(' ') || undefined,
       },
       120_000,
+      [],
+      undefined,
+      node,
     );
     for (const p of ['/', '/communities/social-media', '/events', '/library', '/registry', '/healthz']) await fetch(serve.url + p).then((r) => r.arrayBuffer());
     await new Promise((r) => setTimeout(r, settleSeconds * 1000));
     const parts = tree(serve.child.pid!);
-    return { flags, settleSeconds, parts, totalMb: parts.reduce((n, p) => n + p.pssKb, 0) / 1024 };
+    const program = programParts(serve.child.pid!, node);
+    return { flags, shared: !!opts.shared, program, settleSeconds, parts, totalMb: parts.reduce((n, p) => n + p.pssKb, 0) / 1024 };
   } finally {
     await serve?.stop();
     removeDir(dir);
@@ -111,14 +145,23 @@ export function idleMemoryLine(totalMb: number): string {
   return `idle memory of a whole install (the program and its built-in PostgreSQL, PSS): ${totalMb.toFixed(0)} MB (target ≤ ${TARGET_MB} MB) ${totalMb <= TARGET_MB ? 'ok' : 'ABOVE TARGET'}`;
 }
 
+/** Where the program's part lies, in one line. */
+export function programLine(m: IdleMemory): string {
+  const node = m.parts[0]!.pssKb / 1024;
+  return (
+    `program ${node.toFixed(0)} MB (node's own code and read-only data ${(m.program.binaryKb / 1024).toFixed(0)} MB, ` +
+    `heaps and the rest ${(m.program.otherKb / 1024).toFixed(0)} MB), PostgreSQL ${(m.totalMb - node).toFixed(0)} MB in ${m.parts.length - 1} processes; ` +
+    `${m.shared ? 'node shared with the benchmark (--shared): less than an install alone' : 'from its own copy of node, as an install runs alone'}`
+  );
+}
+
 async function main() {
-  const { flags, parts, totalMb: total } = await measureIdleMemory({ settleSeconds: SETTLE_S, plain: process.argv.includes('--plain') });
-  console.log(`serve ran with node flags: ${flags || '(none)'}`);
+  const m = await measureIdleMemory({ settleSeconds: SETTLE_S, plain: process.argv.includes('--plain'), shared: process.argv.includes('--shared') });
+  console.log(`serve ran with node ${process.version} and node flags: ${m.flags || '(none)'}`);
   console.log(`idle memory after ${SETTLE_S} s (PSS, MB):`);
-  for (const p of parts) console.log(`  ${(p.pssKb / 1024).toFixed(1).padStart(6)}  ${p.name}`);
-  const node = parts[0]!.pssKb / 1024;
-  console.log(`  program ${node.toFixed(0)} MB, PostgreSQL ${(total - node).toFixed(0)} MB in ${parts.length - 1} processes`);
-  console.log(idleMemoryLine(total));
+  for (const p of m.parts) console.log(`  ${(p.pssKb / 1024).toFixed(1).padStart(6)}  ${p.name}`);
+  console.log(`  ${programLine(m)}`);
+  console.log(idleMemoryLine(m.totalMb));
 }
 
 // Run as a benchmark (npm run bench -- memory), not when bench/pages.ts imports the measurement.

@@ -1,7 +1,8 @@
 /**
  * Pages benchmark: how many requests a second each public page serves, and its 99th percentile
  * latency, at 64 connections (wrk, 2 threads, 6 s a page), against the same server's /healthz
- * measured in the same run; signed-in pages the same way with a member's session cookie (and the
+ * measured in the same run (before the first page and after each: a page's ratio is to the mean of
+ * the two around it); signed-in pages the same way with a member's session cookie (and the
  * CSRF cookie their first page gave them, as a browser sends it back); and,
  * when nginx is installed, nginx serving the same bytes. Ends with the idle memory (PSS) of a
  * whole install: the program and its built-in PostgreSQL.
@@ -29,7 +30,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createSession, SESSION_COOKIE } from '../src/membership/sessions.ts';
-import { idleMemoryLine, measureIdleMemory } from './memory.ts';
+import { idleMemoryLine, measureIdleMemory, programLine } from './memory.ts';
 import { HAS_SHARED, runCliProcess, SHARED, startServe, removeDir, type ServeProcess } from '../test/helpers.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -229,13 +230,32 @@ async function main() {
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s a page; rate as a share of /healthz in the same run`);
     const pid = serve.child.pid!;
     const otherPid = other?.child.pid;
-    const health = wrk(`${base}/healthz`, [], pid);
-    console.log(`  ${'/healthz'.padEnd(44)} ${show(health)}  (reference)`);
-    const otherHealth = other ? wrk(`${other.url}/healthz`, [], otherPid) : undefined;
-    if (otherHealth) console.log(`  ${'/healthz, --against'.padEnd(44)} ${show(otherHealth)}  (its reference)`);
-    const rows: { path: string; who: string; f: Figure; ratio: number; ok: boolean }[] = [];
+    // The reference is measured before the first page and again after each page (both sides): a
+    // page's ratio is to the mean of the /healthz runs just before and just after it. This
+    // machine's speed drifts by a third within minutes; one reference at the start made the
+    // last pages' ratios depend on that drift.
+    const healthz = () => wrk(`${base}/healthz`, [], pid);
+    const otherHealthz = () => (other ? wrk(`${other.url}/healthz`, [], otherPid) : undefined);
+    const showReference = (f: Figure, g?: Figure) => {
+      console.log(`  ${'/healthz'.padEnd(44)} ${show(f)}  (reference)`);
+      if (g) console.log(`  ${'/healthz, --against'.padEnd(44)} ${show(g)}  (its reference)`);
+    };
+    let health = healthz();
+    let otherHealth = otherHealthz();
+    showReference(health, otherHealth);
+    const references = [health.rate];
+    const rows: { path: string; who: string; f: Figure; before: number; ratio: number; ok: boolean }[] = [];
     const bodies: { path: string; body: Buffer }[] = [];
+    const judge = (r: (typeof rows)[number], after: number) => {
+      r.ratio = r.f.rate / ((r.before + after) / 2);
+      r.ok = r.who === 'public' ? r.ratio >= 0.5 && r.f.p99 <= 30 : r.ratio >= 0.25;
+      console.log(
+        `  ${`${r.path} (${r.who})`.padEnd(44)} ${show(r.f)}  ${r.ratio.toFixed(2)} of /healthz  ${r.ok ? 'ok' : 'BELOW TARGET'}${r.f.errors ? `  (${r.f.errors} errors)` : ''}`,
+      );
+    };
     for (const p of paths) {
+      const measured: (typeof rows)[number][] = [];
+      const againstLines: string[] = [];
       for (const who of WHO ? [WHO] : ['public', 'member']) {
         const headers = who === 'member' ? [cookie] : [];
         if (DUMP) {
@@ -249,21 +269,27 @@ async function main() {
           }
         }
         const f = wrk(base + p, headers, pid);
-        const ratio = f.rate / health.rate;
-        const ok = who === 'public' ? ratio >= 0.5 && f.p99 <= 30 : ratio >= 0.25;
-        rows.push({ path: p, who, f, ratio, ok });
-        console.log(
-          `  ${`${p} (${who})`.padEnd(44)} ${show(f)}  ${ratio.toFixed(2)} of /healthz  ${ok ? 'ok' : 'BELOW TARGET'}${f.errors ? `  (${f.errors} errors)` : ''}`,
-        );
+        measured.push({ path: p, who, f, before: health.rate, ratio: 0, ok: false });
         if (other && otherHealth) {
           const g = wrk(other.url + p, headers, otherPid);
-          console.log(
-            `  ${'  --against'.padEnd(44)} ${show(g)}  ${(g.rate / otherHealth.rate).toFixed(2)} of its /healthz; this/against: rate ${(f.rate / g.rate).toFixed(2)}, CPU a request ${(f.cpuMs! / g.cpuMs!).toFixed(2)}`,
+          againstLines.push(
+            `  ${`  ${who}, --against`.padEnd(44)} ${show(g)}  ${(g.rate / otherHealth.rate).toFixed(2)} of its last /healthz; this/against: rate ${(f.rate / g.rate).toFixed(2)}, CPU a request ${(f.cpuMs! / g.cpuMs!).toFixed(2)}`,
           );
         }
       }
+      health = healthz();
+      otherHealth = otherHealthz();
+      references.push(health.rate);
+      for (const r of measured) judge(r, health.rate);
+      for (const line of againstLines) console.log(line);
+      showReference(health, otherHealth);
+      rows.push(...measured);
       bodies.push({ path: p, body: Buffer.from(await (await fetch(base + p)).arrayBuffer()) });
     }
+    const [low, high] = [Math.min(...references), Math.max(...references)];
+    console.log(
+      `\n/healthz measured ${references.length} times: ${low.toFixed(0)}–${high.toFixed(0)} req/s (the machine drifted ${(((high - low) / low) * 100).toFixed(0)} % in this run).`,
+    );
     await other?.stop();
     other = undefined;
     await serve.stop();
@@ -279,7 +305,7 @@ async function main() {
     if (ONLY || WHO) console.log('\nidle memory: not measured when --only or --who picks some pages.');
     else {
       const mem = await measureIdleMemory();
-      console.log(`\n${idleMemoryLine(mem.totalMb)} (serve with the node flags of npm start: ${mem.flags || '(none)'})`);
+      console.log(`\n${idleMemoryLine(mem.totalMb)} (serve with the node flags of npm start: ${mem.flags || '(none)'})\n  ${programLine(mem)}`);
     }
     const below = rows.filter((r) => !r.ok);
     console.log(`\npages: ${rows.length - below.length} of ${rows.length} meet their target (public ≥ 0.5 of /healthz and p99 ≤ 30 ms; signed in ≥ 0.25).`);

@@ -150,11 +150,18 @@ export interface ServeProcess {
 
 /**
  * Start `socialgov serve` in a child process (`nodeArgs`: options for node, e.g. --cpu-prof;
- * `bin`: another checkout's bin/socialgov.js, for a benchmark against it) and wait for the printed address.
+ * `bin`: another checkout's bin/socialgov.js, for a benchmark against it; `node`: the node binary,
+ * for the memory benchmark's own copy) and wait for the printed address.
  */
-export function startServe(env: Record<string, string | undefined>, timeoutMs = 60_000, nodeArgs: string[] = [], bin = BIN): Promise<ServeProcess> {
+export function startServe(
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+  nodeArgs: string[] = [],
+  bin = BIN,
+  node = process.execPath,
+): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], {
+    const child = spawn(node, [...nodeArgs, bin, 'serve'], {
       env: childEnv({ PORT: '0', SMTP_IN_PORT: '0', ...env }),
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
