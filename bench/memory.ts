@@ -1,6 +1,6 @@
 /**
  * Idle memory of a whole install: `socialgov serve` with its built-in PostgreSQL in a new data
- * folder, every role running (web, mail-in, worker), each part woken once (a few pages), then
+ * folder, every role running (web, mail-in, worker), each part woken once (a few pages and a message to the list), then
  * left alone for a while. Prints the PSS (proportional set size: shared pages divided among the
  * processes that share them) of the program and of each PostgreSQL process, and the total
  * against the target of issue 22 (≤ 150 MB).
@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { removeDir, ROOT, startServe, type ServeProcess } from '../test/helpers.ts';
+import { postMail } from '../test/list-helpers.ts';
 
 const TARGET_MB = 150;
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -130,6 +131,17 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
       node,
     );
     for (const p of ['/', '/communities/social-media', '/events', '/library', '/registry', '/healthz']) await fetch(serve.url + p).then((r) => r.arrayBuffer());
+    // mail-in and the worker woken too: a message to the list (from someone not on it: it is
+    // parsed, checked and held, and the worker sends its notices)
+    const smtp = Number(/SMTP on [\d.]+:(\d+)/.exec(serve.output())?.[1]);
+    if (!smtp) throw new Error(`serve printed no SMTP port:\n${serve.output()}`);
+    await postMail({
+      port: smtp,
+      from: 'Pat Smith <pat.smith@agency.gov>',
+      to: 'social-media@localhost',
+      subject: 'Memory benchmark',
+      text: 'One post to wake mail-in.',
+    });
     await new Promise((r) => setTimeout(r, settleSeconds * 1000));
     const parts = tree(serve.child.pid!);
     const program = programParts(serve.child.pid!, node);
