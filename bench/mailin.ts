@@ -120,7 +120,7 @@ async function main() {
         SOCIALGOV_ROLES: ROLES,
       },
       300_000,
-      PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [],
+      { nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [] },
     );
     const smtpPort = Number(/SMTP on 127\.0\.0\.1:(\d+)/.exec(serve.output())?.[1]);
     if (!smtpPort) throw new Error(`no SMTP port in the output of serve:\n${serve.output()}`);

@@ -1,9 +1,9 @@
 /**
  * Idle memory of a whole install: `socialgov serve` with its built-in PostgreSQL in a new data
- * folder, every role running (web, mail-in, worker), each part woken once (a few pages and a message to the list), then
- * left alone for a while. Prints the PSS (proportional set size: shared pages divided among the
- * processes that share them) of the program and of each PostgreSQL process, and the total
- * against the target of issue 22 (≤ 150 MB).
+ * folder, every role running (web, mail-in, worker), each part woken once (a few pages and a
+ * message to the list), then left alone for a while. Prints the PSS (proportional set size:
+ * shared pages divided among the processes that share them) of the program and of each
+ * PostgreSQL process, and the total against the target of issue 22 (≤ 150 MB).
  *
  * The program runs with the node flags of `npm start` (package.json), as the systemd example in
  * docs/operations.md does; `--plain` runs it without them (as `npx socialgov serve` does).
@@ -126,9 +126,7 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
         NODE_OPTIONS: [process.env.NODE_OPTIONS, flags].filter(Boolean).join(' ') || undefined,
       },
       120_000,
-      [],
-      undefined,
-      node,
+      { node },
     );
     for (const p of ['/', '/communities/social-media', '/events', '/library', '/registry', '/healthz']) await fetch(serve.url + p).then((r) => r.arrayBuffer());
     // mail-in and the worker woken too: a message to the list (from someone not on it: it is

@@ -195,9 +195,9 @@ async function main() {
     // serve seeds the default community on first start; start once to seed, then import
     // PAGE_CACHE_SECONDS unset: the product's default (the test helpers turn it off)
     const serveEnv = { ...env, SOCIALGOV_ROLES: 'web', LOG_LEVEL: 'warn', PAGE_CACHE_SECONDS: undefined };
-    serve = await startServe(serveEnv, 300_000, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : []);
+    serve = await startServe(serveEnv, 300_000, { nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [] });
     await seed(env, db);
-    if (AGAINST) other = await startServe(serveEnv, 300_000, [], path.resolve(AGAINST, 'bin/socialgov.js'));
+    if (AGAINST) other = await startServe(serveEnv, 300_000, { bin: path.resolve(AGAINST, 'bin/socialgov.js') });
     const member = (await db.query<{ id: number }>(`select id from members where email = 'bench.member@gsa.gov'`)).rows[0]!;
     const raw = await createSession(db, member.id, { days: 30 });
     const base = serve.url;

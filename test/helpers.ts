@@ -149,16 +149,14 @@ export interface ServeProcess {
 }
 
 /**
- * Start `socialgov serve` in a child process (`nodeArgs`: options for node, e.g. --cpu-prof;
- * `bin`: another checkout's bin/socialgov.js, for a benchmark against it; `node`: the node binary,
- * for the memory benchmark's own copy) and wait for the printed address.
+ * Start `socialgov serve` in a child process and wait for the printed address. `nodeArgs`: options
+ * for node (e.g. --cpu-prof); `bin`: another checkout's bin/socialgov.js, for a benchmark against
+ * it; `node`: the node binary (the memory benchmark's own copy).
  */
 export function startServe(
   env: Record<string, string | undefined>,
   timeoutMs = 60_000,
-  nodeArgs: string[] = [],
-  bin = BIN,
-  node = process.execPath,
+  { nodeArgs = [], bin = BIN, node = process.execPath }: { nodeArgs?: string[]; bin?: string; node?: string } = {},
 ): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(node, [...nodeArgs, bin, 'serve'], {
