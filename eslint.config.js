@@ -14,17 +14,41 @@ export default tseslint.config(
     },
   },
   {
-    // A page with two forms once made two form tokens on a first visit: each generateCsrf set a
-    // new secret cookie, only the last stayed, and the first form failed. formToken
-    // (platform/http/context.ts) gives one token an answer, and a hole when the page is kept.
     files: ['src/**/*.{ts,tsx}'],
-    ignores: ['src/platform/http/context.ts', 'src/**/*.test.{ts,tsx}'],
+    ignores: ['src/**/*.test.{ts,tsx}'],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
+          // A page with two forms once made two form tokens on a first visit: each generateCsrf
+          // set a new secret cookie, only the last stayed, and the first form failed. formToken
+          // (platform/http/context.ts, the one place allowed) gives one token an answer, and a
+          // hole when the page is kept.
           selector: "CallExpression[callee.property.name='generateCsrf']",
           message: 'Use formToken(reply) from platform/http/context.ts: one token an answer, and a hole when the page is kept for a standing.',
+        },
+        {
+          // mailauth's index loads its BIMI checker at require time (an npm undici, VMC and XML
+          // parsers: about 4 MB of heap we never use). Take each check from its own module.
+          selector: "CallExpression[callee.name='require'][arguments.0.value='mailauth']",
+          message: "Require the check you need from its module (mailauth/lib/spf, lib/dkim/verify, lib/arc, lib/dmarc), not mailauth's index: it loads BIMI.",
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'mailauth',
+              message:
+                "Require the check you need from its module (mailauth/lib/spf, lib/dkim/verify, lib/arc, lib/dmarc), not mailauth's index: it loads BIMI.",
+            },
+            {
+              name: 'luxon',
+              allowTypeImports: true,
+              message: "Import DateTime from platform/luxon.ts: an ES import loads a second copy of luxon beside the one pg-boss's cron-parser requires.",
+            },
+          ],
         },
       ],
     },

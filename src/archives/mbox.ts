@@ -3,7 +3,7 @@
  * gzip-compressed) and writing mboxrd, which mutt, Thunderbird and Python's `mailbox` read.
  */
 import { gunzipSync } from 'node:zlib';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 
 export class MboxFormatError extends Error {
   readonly code = 'IMPORT_FILE_INVALID';

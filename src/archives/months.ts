@@ -1,5 +1,5 @@
 /** Calendar months and date ranges of an archive, in the list's time zone (stored times are UTC). */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { rememberedFormat, zoneAbbreviation } from '../platform/time.ts';
 
 export class DateRangeError extends Error {

@@ -4,7 +4,7 @@
  * else it starts a thread. A post that arrives before its parent (imports out of order) is
  * joined up when the parent arrives.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 
 const REPLY_MARK = /^\s*(re|fw|fwd|aw|sv|antw|réf|rif)\s*(\[\d+\])?\s*:/i;

@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { simpleParser } from 'mailparser';
 import { listDomainOf, siteUrl, type Config } from '../platform/config.ts';
 import { PLACEHOLDERS } from '../lists/digests/personal.ts';

@@ -2,7 +2,7 @@
  * The organizer's event form: raw form values to an EventInput, or errors keyed by field with
  * plain-language messages. Nothing typed is lost: the values go back into the form on error.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import {
   FORMATS,
   KINDS,

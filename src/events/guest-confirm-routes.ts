@@ -1,6 +1,6 @@
 /** A guest confirms their address from the link in their email, and is registered. Thin: read, call, present. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
 import { formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { cleanToken } from '../platform/tokens.ts';

@@ -8,7 +8,7 @@
  * Requests expire by a query-time rule (a link works while `expires_at` is ahead); the minute
  * job only deletes rows a week past that, so names and addresses nobody confirmed are not kept.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';

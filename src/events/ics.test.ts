@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { buildCalendar, foldLine, escapeText } from './ics.ts';
 import { icalStarts } from '../../test/ical.ts';
 import { describeRule, expandRule, formatRule, parseRule, RuleError } from './recurrence.ts';

@@ -4,7 +4,7 @@
  * timezones-ical-library), RRULE and EXDATE for series, RECURRENCE-ID for moved sessions, and
  * METHOD:REQUEST / METHOD:CANCEL (RFC 5546) for mail attachments.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 
 export interface CalendarPerson {

@@ -4,7 +4,7 @@
  * digital.gov writes Eastern wall-clock times, often with "-0500" even in summer; the wall-clock
  * time is kept in the event's zone and a wrong offset is reported as a warning.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { FileProblem } from '../communities/index.ts';
 import { SLUG, slugify, type EventFormat, type EventInput, type EventKind, type OnlinePlatform, type Presenter, type Venue } from './model.ts';

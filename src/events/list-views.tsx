@@ -1,6 +1,6 @@
 /** HTML for the event lists: all events with filters, past events, the month, and the community page's box. */
 import Html from '@kitajs/html';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
 import { FORMAT_TEXT, FORMATS, hasRecording, KIND_TEXT, KINDS } from './model.ts';
 import type { ListedOccurrence } from './store.ts';

@@ -1,6 +1,6 @@
 /** Public event pages: the list, past events, the month calendar, the time-zone choice, "Your events" and one event. Thin: read, call, present. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { absoluteUrl, NotFoundError, formToken, sendPage, SignInRequiredError, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';
 import { coordinatesAny } from '../membership/index.ts';

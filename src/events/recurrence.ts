@@ -4,7 +4,7 @@
  * number of sessions), parsed with plain-language errors and expanded in the event's time zone
  * with luxon, so 14:00 stays 14:00 local across daylight-saving changes.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -4,7 +4,7 @@
  * Each mail is queued with a key so it goes once per person even across restarts and retries.
  */
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';

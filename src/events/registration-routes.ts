@@ -1,6 +1,6 @@
 /** A registrant's own page, from the signed link in their email: change, cancel, take an offered seat. Thin: read, call, present. */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { inTransaction } from '../platform/db/queryable.ts';
 import { formToken, sendPage, siteFor, type AppContext } from '../platform/http/context.ts';
 import { field } from '../web/forms.tsx';

@@ -5,7 +5,7 @@
  * reminders, follow-ups and organizers' messages: registration-mail.ts.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import type { Config } from '../platform/config.ts';
 import { defaultFrom } from '../platform/mail/transport.ts';

@@ -4,7 +4,7 @@
  * has its own registrations and recording; a daily job moves the horizon on.
  */
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 import type { EventFormat, EventInput, EventKind, Occurrence, Presenter, Question, StoredEvent } from './model.ts';

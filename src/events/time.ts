@@ -1,5 +1,5 @@
 /** Event times for people: in the event's zone and the viewer's, with the zone's abbreviation. */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { rememberedFormat as remembered, zoneAbbreviation } from '../platform/time.ts';
 
 /** "Wednesday, November 4, 2026, 2:00 – 3:00 PM EST" (the end date is written when it differs). */

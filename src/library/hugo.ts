@@ -3,7 +3,7 @@
  * its editors typed, and the Hugo shortcodes in bodies (turned into plain Markdown).
  */
 import { decodeHTMLStrict } from 'entities';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import YAML from 'yaml';
 
 export interface Problem {

@@ -3,7 +3,7 @@
  * period gets one reminder mail to its content lead per review cycle. Marking the page reviewed
  * starts a new cycle (the once-only key includes the review date).
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 import { queueMail } from '../platform/mail/queued.ts';
 import type { Queue } from '../platform/queue.ts';

@@ -1,6 +1,6 @@
 /** What members record on a tool's page: an agency's adoption (with its document), an agreement's new status, an evaluation note. */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { parseAddress } from '../membership/index.ts';
 import { nameProblem } from '../platform/text.ts';
 import { NotFoundError, ForbiddenError, type AppContext } from '../platform/http/context.ts';

@@ -1,7 +1,7 @@
 /** What the shared-tool pages share: the uploaded document (multipart), options, the tool a page is about, the tool page, who may record or manage. */
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { agencyOfDomain, type DomainAgency, parseAddress } from '../membership/index.ts';
 import { NotFoundError, formToken, sendPage, SignInRequiredError, ForbiddenError, siteFor, type AppContext } from '../platform/http/context.ts';
 import type { FieldErrors } from '../web/forms.tsx';

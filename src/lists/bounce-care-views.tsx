@@ -1,6 +1,6 @@
 /** Bounce care pages: the coordinators' list of bouncing members, and the member's re-enable page. */
 import Html from '@kitajs/html';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { Page, toHtml, type Site } from '../web/layout.tsx';
 import { CsrfField, SuccessNotice } from '../web/forms.tsx';
 import type { BounceEntry } from './bounce-care.ts';

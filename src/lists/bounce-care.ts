@@ -9,7 +9,7 @@
  * at each place), and again at the start of the daily check, so an event is never left uncounted.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import type pg from 'pg';
 import type { Config } from '../platform/config.ts';
 import type { WorkerContext } from '../platform/jobs.ts';

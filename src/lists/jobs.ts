@@ -4,7 +4,7 @@ import { listDomainOf } from '../platform/config.ts';
 import type { WorkerContext } from '../platform/jobs.ts';
 import type { RoleHandle } from '../platform/roles.ts';
 import { cookieSecret } from '../platform/secret.ts';
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import { dnsResolver } from './authenticate.ts';
 import type { ListContext } from './context.ts';
 import { queueBounceCare, registerBounceCareJobs } from './bounce-care.ts';

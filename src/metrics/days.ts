@@ -2,7 +2,7 @@
  * UTC calendar days for metrics. Every roll-up covers one UTC day (00:00 to 24:00 UTC), so a day's
  * figures are the same whoever looks at them; weeks start on Monday (ISO 8601).
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import type { Day, DayWindow } from '../platform/contributions.ts';
 
 // A UTC calendar day as YYYY-MM-DD, and the part of one a figure covers: shapes shared with the

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from './luxon.ts';
 import { zoneAbbreviation } from './time.ts';
 
 test('zone names follow the offset: EST in winter, EDT in summer, each zone its own', () => {

@@ -4,7 +4,7 @@
  * account does not stop verifying because of paperwork), and its contacts are reminded every
  * REGISTRY_REMINDER_DAYS until someone reviews it.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../platform/luxon.ts';
 import type pg from 'pg';
 import { recordAudit, SYSTEM } from '../platform/audit.ts';
 import { inTransaction } from '../platform/db/queryable.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../src/platform/luxon.ts';
 import { simpleParser } from 'mailparser';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';

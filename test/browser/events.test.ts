@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../src/platform/luxon.ts';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium, NO_CHROMIUM } from './chromium.ts';
 import { checkPage, newBrowserContext, signInByMail, shown } from './pages.ts';

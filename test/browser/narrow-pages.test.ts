@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../src/platform/luxon.ts';
 import { NO_CHROMIUM } from './chromium.ts';
 import { LIST_DOMAIN, startListSite, type ListSite } from './list-site.ts';
 import { SHOTS } from './pages.ts';

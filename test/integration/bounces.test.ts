@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../src/platform/luxon.ts';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../src/platform/luxon.ts';
 import { simpleParser } from 'mailparser';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';

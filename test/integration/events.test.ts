@@ -11,7 +11,7 @@ import ICAL from 'ical.js';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { simpleParser } from 'mailparser';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../src/platform/luxon.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { inTransaction } from '../../src/platform/db/queryable.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';

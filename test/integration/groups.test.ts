@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../src/platform/luxon.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { sendDueDigests } from '../../src/lists/digests/send.ts';

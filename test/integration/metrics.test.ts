@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../src/platform/luxon.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { SYSTEM } from '../../src/platform/audit.ts';
 import { archivePending } from '../../src/archives/archiver.ts';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../src/platform/luxon.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { combineRegistryFiles, importRegistry, parseRegistryFile } from '../../src/membership/gov-registry.ts';
 import { ensureMember } from '../../src/membership/members.ts';

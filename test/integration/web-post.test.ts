@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../src/platform/luxon.ts';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import type { Config } from '../../src/platform/config.ts';
 import { createSession } from '../../src/membership/sessions.ts';

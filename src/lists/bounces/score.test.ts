@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../platform/luxon.ts';
 import {
   BouncePolicyError,
   DEFAULT_BOUNCE_POLICY,

@@ -16,7 +16,7 @@
  *
  * Pure functions: the caller stores the state and carries out the actions.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../../platform/luxon.ts';
 
 export interface BouncePolicy {
   /** Score at which delivery is disabled, e.g. 5.0. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../platform/luxon.ts';
 import { simpleParser } from 'mailparser';
 import { mboxBytes, splitMbox } from '../../archives/mbox.ts';
 import { getHeader, splitMessage } from '../message/raw.ts';

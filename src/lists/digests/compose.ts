@@ -24,7 +24,7 @@
  * links to this site. Each member's own links (get each message, leave) are placeholders here,
  * filled in per recipient by personal.ts.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../../platform/luxon.ts';
 import { simpleParser, type Attachment } from 'mailparser';
 import { cleanse } from '../message/cleanse.ts';
 import { foldLongHeaders, shortenLongLines } from '../message/long-lines.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DateTime } from 'luxon';
+import { DateTime } from '../../platform/luxon.ts';
 import { currentPeriod, DigestZoneError } from './schedule.ts';
 
 const zone = 'America/New_York';

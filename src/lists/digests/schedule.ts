@@ -6,7 +6,7 @@
  * runs again (within the same period). Calendar arithmetic is luxon's, so days of 23 or 25
  * hours (daylight saving changes) keep the local hour.
  */
-import { DateTime } from 'luxon';
+import { DateTime } from '../../platform/luxon.ts';
 
 export type DigestMode = 'daily' | 'weekly';
 

@@ -38,8 +38,8 @@ export const ARC_SIGNED_FIELDS = [
 
 // mailauth 4's bundled typings do not describe sealMessage as it behaves; type what we use.
 const require = createRequire(import.meta.url);
-// Loaded on first use, not at start: mailauth (with its public suffix list) is about 10 MB of
-// heap that an idle process does not need.
+// Loaded on first use, not at start, and from mailauth's ARC module alone: its index also loads
+// the BIMI checker at require time (see authenticate.ts).
 type Mailauth = {
   sealMessage(
     input: Buffer,
@@ -56,7 +56,7 @@ type Mailauth = {
   ): Promise<Buffer>;
 };
 let loaded: Mailauth | undefined;
-const mailauth = (): Mailauth => (loaded ??= require('mailauth') as Mailauth);
+const mailauth = (): Mailauth => (loaded ??= require('mailauth/lib/arc') as Mailauth);
 
 /** A key that cannot seal: RFC 8617 defines ARC signatures with RSA-SHA256 only. */
 export class ArcKeyError extends Error {

@@ -5,7 +5,10 @@
  * here from lib/dkim/dkim-verifier.js. Used by our tests to check our own signatures, and
  * usable by the inbound rules to check a poster's.
  */
-import { dkimVerify as untypedDkimVerify } from 'mailauth';
+import { createRequire } from 'node:module';
+
+// From its own module: mailauth's index also loads BIMI (see authenticate.ts).
+const untypedDkimVerify = (createRequire(import.meta.url)('mailauth/lib/dkim/verify') as { dkimVerify: unknown }).dkimVerify;
 
 /** DNS lookup: TXT answers as arrays of character-strings per record. */
 export type DnsResolver = (name: string, type: string) => Promise<string[][]>;
