@@ -165,7 +165,12 @@ function initialise(bin: Binaries, pgDir: string, password: string, ids: { uid: 
 async function startProcess(bin: Binaries, pgDir: string, port: number, ids: { uid: number; gid: number } | undefined): Promise<ChildProcess> {
   const child = spawn(
     bin.postgres,
-    ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgDir}`, '-c', 'max_connections=100'],
+    [
+      ...['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgDir}`, '-c', 'max_connections=100'],
+      // No logical replication into the built-in database, so no launcher process waiting for
+      // it (about 1.3 MB). An install that replicates runs its own PostgreSQL (DATABASE_URL).
+      ...['-c', 'max_logical_replication_workers=0'],
+    ],
     { detached: true, stdio: ['ignore', 'ignore', 'pipe'], ...(ids ?? {}) },
   );
   let log = '';

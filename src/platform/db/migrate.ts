@@ -81,7 +81,10 @@ export async function migrate(pool: pg.Pool, progress: (line: string) => void = 
     }
   } finally {
     await client.query('select pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
-    client.release();
+    // After migrations ran, the connection is closed, not kept in the pool: its PostgreSQL
+    // process has cached the catalog of every table they touched (8 MB after a first start) and
+    // would keep it as long as the pool keeps the connection.
+    client.release(applied.length > 0);
   }
   return applied;
 }
