@@ -92,21 +92,16 @@ export async function sessionMemberWith(
   // Two columns, each the JSON of a row: the driver reads a description of every column of the
   // answer on every execution, so the page's row as its own columns (an archive's list: some
   // thirty) cost more to take in than the JSON of it.
-  const { rows } = await db.query<{ session_member: SessionRow | null; alongside: (Record<string, unknown> & { alongside_found?: boolean }) | null }>({
+  const { rows } = await db.query<{ session_member: SessionRow | null; alongside: Record<string, unknown> | null }>({
     name: `session-member+${q.name}`,
     text: `with ${EXTEND_SQL(`$${n + 1}`, `$${n + 2}`)}, v as (${SESSION_SQL(`$${n + 1}`)})
-      select (select row_to_json(v) from v) as session_member, case when x.alongside_found then row_to_json(x) end as alongside
+      select (select row_to_json(v) from v) as session_member, x.alongside
         from (select 1) one left join v on true
-        left join lateral (select true as alongside_found, e.* from (${q.sql}) e) x on true`,
+        left join lateral (select row_to_json(e) as alongside from (${q.sql}) e) x on true`,
     values: [...q.values, hashToken(raw), days],
   });
-  const { session_member, alongside } = rows[0]!;
   // the page's row alone: what the session says about the member is in `member`
-  let row: Record<string, unknown> | null = null;
-  if (alongside) {
-    const { alongside_found: _found, ...rest } = alongside;
-    row = rest;
-  }
+  const { session_member, alongside: row } = rows[0]!;
   return { member: session_member ? toSessionMember(session_member) : undefined, row };
 }
 
