@@ -1,6 +1,6 @@
 /** `npm start` as a new user runs it: embedded PostgreSQL under the data folder, printed URL, Ctrl-C. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { removeDir, runCli, runCliProcess, startServe, tempDir } from '../helpers.ts';
@@ -18,6 +18,23 @@ test('serve starts the embedded database, seeds, prints its URL, and stops clean
     const pidFile = path.join(dir, 'pg', 'postmaster.pid');
     const pgPort = Number(readFileSync(pidFile, 'utf8').split('\n')[3]);
     assert.notEqual(pgPort, 5432, 'the embedded database never takes 5432');
+    // Its processes: no logical replication launcher (nothing replicates into it), the rest as usual.
+    const postmaster = readFileSync(pidFile, 'utf8').split('\n')[0]!;
+    const pgProcesses = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .flatMap((d) => {
+        try {
+          const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+          return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === postmaster ? [readFileSync(`/proc/${d}/cmdline`, 'utf8')] : [];
+        } catch {
+          return []; // ended while we looked
+        }
+      });
+    assert.ok(
+      pgProcesses.some((c) => c.includes('autovacuum launcher')),
+      pgProcesses.join('\n'),
+    );
+    assert.ok(!pgProcesses.some((c) => c.includes('logical replication launcher')), pgProcesses.join('\n'));
     const html = await (await fetch(`${first.url}/communities/social-media`)).text();
     assert.ok(html.includes('<h1>Social Media</h1>'));
     assert.ok(/<span class="sg-count">0<\/span>/.test(html), 'live member count of 0');
