@@ -14,8 +14,13 @@
  * was counted a third of it, 30–40 MB less than an install running alone (as under systemd).
  * `--shared` runs it from the same binary, to see that difference.
  *
+ * The reference, measured in the same run after serve stops: node alone, from the same copy and
+ * with the same flags, serving one short page (the least a web process is). The program's figure
+ * beyond it is our code, the libraries it loads and their data.
+ *
  *   npm run bench -- memory [--settle=10] [--plain] [--shared]
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,6 +103,8 @@ export interface IdleMemory {
   /** The program's PSS in node's own file (its code and read-only data: ICU, V8's snapshot) and the rest (heaps, stacks). */
   program: { binaryKb: number; otherKb: number };
   settleSeconds: number;
+  /** The reference, measured after serve stopped: node alone from the same copy and flags, serving one page (PSS, kB). */
+  referenceKb: number;
   /** The program first, then each PostgreSQL process. */
   parts: Part[];
   totalMb: number;
@@ -143,10 +150,38 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
     await new Promise((r) => setTimeout(r, settleSeconds * 1000));
     const parts = tree(serve.child.pid!);
     const program = programParts(serve.child.pid!, node);
-    return { flags, shared: !!opts.shared, program, settleSeconds, parts, totalMb: parts.reduce((n, p) => n + p.pssKb, 0) / 1024 };
+    // the program's total from the same reading as its split (smaps), not a second one a moment apart
+    parts[0]!.pssKb = program.binaryKb + program.otherKb;
+    await serve.stop();
+    serve = undefined;
+    const referenceKb = await referenceNode(node, flags, settleSeconds);
+    return { flags, shared: !!opts.shared, program, settleSeconds, referenceKb, parts, totalMb: parts.reduce((n, p) => n + p.pssKb, 0) / 1024 };
   } finally {
     await serve?.stop();
     removeDir(dir);
+  }
+}
+
+/**
+ * The reference, measured in the same run: node itself, from the same binary and with the same
+ * flags, serving one short page over HTTP (the least a web process is), asked once and left as
+ * long as the install was. What the program measures beyond it is our code and the libraries it
+ * loads, their data and their threads. Run after serve stopped: two processes of one binary at
+ * once would share its pages, and each would be counted less than it is alone.
+ */
+async function referenceNode(node: string, flags: string, settleSeconds: number): Promise<number> {
+  const script = `require('node:http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', function () { console.log(this.address().port); })`;
+  const child = spawn(node, [...flags.split(' ').filter(Boolean), '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+      child.once('exit', (code) => reject(new Error(`the reference node process ended (exit ${code}) before it listened`)));
+    });
+    await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, settleSeconds * 1000));
+    return tree(child.pid!)[0]!.pssKb;
+  } finally {
+    child.kill();
   }
 }
 
@@ -155,13 +190,15 @@ export function idleMemoryLine(totalMb: number): string {
   return `idle memory of a whole install (the program and its built-in PostgreSQL, PSS): ${totalMb.toFixed(0)} MB (target ≤ ${TARGET_MB} MB) ${totalMb <= TARGET_MB ? 'ok' : 'ABOVE TARGET'}`;
 }
 
-/** Where the program's part lies, in one line. */
+/** Where the program's part lies, and the reference, in one line. */
 export function programLine(m: IdleMemory): string {
   const node = m.parts[0]!.pssKb / 1024;
+  const reference = m.referenceKb / 1024;
   return (
     `program ${node.toFixed(0)} MB (node's own code and read-only data ${(m.program.binaryKb / 1024).toFixed(0)} MB, ` +
     `heaps and the rest ${(m.program.otherKb / 1024).toFixed(0)} MB), PostgreSQL ${(m.totalMb - node).toFixed(0)} MB in ${m.parts.length - 1} processes; ` +
-    `${m.shared ? 'node shared with the benchmark (--shared): less than an install alone' : 'from its own copy of node, as an install runs alone'}`
+    `${m.shared ? 'node shared with the benchmark (--shared): less than an install alone' : 'from its own copy of node, as an install runs alone'}\n` +
+    `  reference, same run: node alone serving one page (same binary and flags) ${reference.toFixed(0)} MB; the program is ${(node / reference).toFixed(2)} × that (${(node - reference).toFixed(0)} MB more: our code, the libraries it loads, their data)`
   );
 }
 
