@@ -114,24 +114,15 @@ export function sendPage(reply: FastifyReply, html: string, status = 200): Fasti
   return reply.code(status).type('text/html; charset=utf-8').send(Buffer.from(html));
 }
 
-/** The form token each answer was given: one an answer (see formToken). */
-const tokens = new WeakMap<FastifyReply, string>();
-
 /**
- * The form token (CSRF) for a page's forms: one an answer, however many forms the page has (on a
- * first visit each generateCsrf sets a new secret cookie and only the last stays, so a second
- * token would make the first form fail). Made for each request, also when the page is kept for
- * members of a standing (a hole filled for each; see perRequest in page-cache.ts). Routes call
- * this, never reply.generateCsrf (the lint forbids it).
+ * The form token (CSRF) for a page's forms: one an answer, however many forms the page has (a
+ * per-request value: see perRequest in page-cache.ts, which makes each kind once a request and
+ * leaves a hole when the page is kept for members of a standing). Routes call this, never
+ * reply.generateCsrf (the lint forbids it).
  */
 export function formToken(reply: FastifyReply): string {
-  let token = tokens.get(reply);
-  if (token === undefined) {
-    // eslint-disable-next-line no-restricted-syntax -- the one place a token is made
-    token = perRequest(reply.request, reply, 'csrf', (_req, r) => r.generateCsrf());
-    tokens.set(reply, token);
-  }
-  return token;
+  // eslint-disable-next-line no-restricted-syntax -- the one place a token is made
+  return perRequest(reply.request, reply, 'csrf', (_req, r) => r.generateCsrf());
 }
 
 /** Routes throw this to answer 404 with the site's page (or JSON under /api). */

@@ -170,14 +170,25 @@ const HOLES = new RegExp(`\u0001${NONCE}\\.([a-z-]+)\u0001`, 'g');
 /** Requests whose page may be kept for a standing: the per-request values made for each so far, and how. */
 const holesOf = new WeakMap<FastifyRequest, Map<string, { value: string; make: Fresh }>>();
 
+/** The per-request values made for pages that are not kept, by kind: one of each kind a request. */
+const madeFor = new WeakMap<FastifyRequest, Map<string, string>>();
+
 /**
- * A value that must differ for each request (a form token, a draft's id), made by `make`. On a
- * page that may be kept for members of a standing, the kept page gets a hole here, and each member
- * it is served to gets a value made for them; the same kind is the same value throughout one page.
+ * A value that must differ for each request (a form token, a draft's id), made by `make`. The
+ * same kind is the same value throughout one page, made once however often it is asked for (a
+ * second form token on a first visit would set a second secret cookie, and the first form's
+ * token would no longer match). On a page that may be kept for members of a standing, the kept
+ * page gets a hole here, and each member it is served to gets a value made for them.
  */
 export function perRequest(req: FastifyRequest, reply: FastifyReply, kind: string, make: Fresh): string {
   const mine = holesOf.get(req);
-  if (!mine) return make(req, reply);
+  if (!mine) {
+    let made = madeFor.get(req);
+    if (!made) madeFor.set(req, (made = new Map()));
+    let value = made.get(kind);
+    if (value === undefined) made.set(kind, (value = make(req, reply)));
+    return value;
+  }
   if (!/^[a-z-]+$/.test(kind)) throw new Error(`perRequest: a kind is lower-case letters and hyphens, not “${kind}”.`);
   if (!mine.has(kind)) mine.set(kind, { value: make(req, reply), make });
   return hole(kind);
