@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
+import { dkimSigned, txtResolver } from '../../test/dkim-helpers.ts';
 import { NO_SHARED, SHARED } from '../../test/helpers.ts';
 import { mboxBytes, splitMbox } from '../archives/mbox.ts';
 import { authenticateSender, senderAuthenticationOf, type DnsResolve, type MailauthResult } from './authenticate.ts';
@@ -14,7 +15,6 @@ import { loadDkimKey } from './message/dkim.ts';
 const require = createRequire(import.meta.url);
 const mailauth = require('mailauth') as {
   authenticate(input: Buffer, opts: object): Promise<MailauthResult>;
-  dkimSign(input: Buffer, opts: object): Promise<{ signatures: string }>;
   sealMessage(input: Buffer, opts: object): Promise<Buffer>;
 };
 
@@ -28,13 +28,9 @@ const forwarder = loadDkimKey('forwarder.example', 'fw', pem());
  * on every message; only the two test keys exist.
  */
 const keys: Record<string, string> = Object.fromEntries([poster, forwarder].map((k) => [`${k.selector}._domainkey.${k.domain}`, k.dnsRecord!]));
-const resolve: DnsResolve = async (name, type) => {
-  const n = name.toLowerCase();
-  const value =
-    type !== 'TXT' ? undefined : n.includes('._domainkey.') ? keys[n] : n.startsWith('_dmarc.') ? 'v=DMARC1; p=quarantine' : 'v=spf1 ip4:192.0.2.0/24 -all';
-  if (!value) throw Object.assign(new Error(`no ${type} for ${name}`), { code: 'ENOTFOUND' });
-  return [[value]];
-};
+const resolve: DnsResolve = txtResolver((n) =>
+  n.includes('._domainkey.') ? keys[n] : n.startsWith('_dmarc.') ? 'v=DMARC1; p=quarantine' : 'v=spf1 ip4:192.0.2.0/24 -all',
+);
 
 interface Envelope {
   ip?: string;
@@ -53,13 +49,7 @@ const plain = Buffer.from(
   'From: Pat Smith <pat@agency.gov>\r\nTo: sm@lists.example.gov\r\nSubject: Budget\r\nDate: Mon, 23 Nov 2026 08:59:00 -0500\r\nMessage-ID: <m1@agency.gov>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello all.\r\n',
 );
 
-async function signed(raw: Buffer): Promise<Buffer> {
-  const { signatures } = await mailauth.dkimSign(raw, {
-    signTime: new Date(),
-    signatureData: [{ signingDomain: poster.domain, selector: poster.selector, privateKey: poster.privateKeyPem }],
-  });
-  return Buffer.concat([Buffer.from(signatures), raw]);
-}
+const signed = (raw: Buffer) => dkimSigned(raw, poster);
 
 test('the checks answer as mailauth.authenticate does: signed, forged, unsigned, forwarded with ARC, no address or HELO', async () => {
   const good = await signed(plain);

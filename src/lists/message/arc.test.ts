@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mock, test } from 'node:test';
+import { dkimSigned, txtResolver } from '../../../test/dkim-helpers.ts';
 import { authenticateSender } from '../authenticate.ts';
 import { arcSeal, ArcKeyError } from './arc.ts';
 import { decoratePost } from './decorate.ts';
@@ -19,7 +20,6 @@ interface ArcVerdict {
 }
 const mailauth = require('mailauth') as {
   authenticate(input: Buffer, opts: object): Promise<ArcVerdict>;
-  dkimSign(input: Buffer, opts: object): Promise<{ signatures: string }>;
   sealMessage(input: Buffer, opts: object): Promise<Buffer>;
 };
 
@@ -38,25 +38,13 @@ const txt: Record<string, string> = {
   '_dmarc.agency.gov': 'v=DMARC1; p=reject',
   ...Object.fromEntries([list, poster, forwarder].map((k) => [`${k.selector}._domainkey.${k.domain}`, k.dnsRecord!])),
 };
-const resolve = async (name: string, type: string) => {
-  const value = type === 'TXT' ? txt[name.toLowerCase()] : undefined;
-  if (!value) throw Object.assign(new Error(`no ${type} for ${name}`), { code: 'ENOTFOUND' });
-  return [[value]];
-};
+const resolve = txtResolver((name) => txt[name]);
 
 const plain = Buffer.from(
   'From: Pat Smith <pat@agency.gov>\r\nTo: sm@lists.example.gov\r\nSubject: Budget\r\nDate: Mon, 23 Nov 2026 08:59:00 -0500\r\nMessage-ID: <m1@agency.gov>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello all.\r\n',
 );
 
-async function signedByPoster(raw: Buffer): Promise<Buffer> {
-  const { signatures } = await mailauth.dkimSign(raw, {
-    // mailauth reads the clock twice when not given the time (see arc.ts): the test's own
-    // signatures would fail about 1 in 1,000 runs.
-    signTime: new Date(),
-    signatureData: [{ signingDomain: poster.domain, selector: poster.selector, privateKey: poster.privateKeyPem }],
-  });
-  return Buffer.concat([Buffer.from(signatures), raw]);
-}
+const signedByPoster = (raw: Buffer) => dkimSigned(raw, poster);
 
 function decorate(raw: Buffer): Buffer {
   return decoratePost(raw, {
