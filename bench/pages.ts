@@ -2,8 +2,9 @@
  * Pages benchmark: how many requests a second each public page serves, and its 99th percentile
  * latency, at 64 connections (wrk, 2 threads, 6 s a page), against the same server's /healthz
  * measured in the same run (before the first page and after each: a page's ratio is to the mean of
- * the two around it); signed-in pages the same way with a member's session cookie (and the
- * CSRF cookie their first page gave them, as a browser sends it back); and,
+ * the two around it); signed-in pages the same way as 64 members of the same standing, each
+ * request with the next member's session cookie (and the CSRF cookie their first page gave them,
+ * as a browser sends it back: see memberScript); and,
  * when nginx is installed, nginx serving the same bytes. Ends with the idle memory (PSS) of a
  * whole install: the program and its built-in PostgreSQL.
  * Targets (issue 22): public pages ≥ 0.5 of /healthz's rate with p99 ≤ 30 ms; signed-in pages
@@ -61,10 +62,10 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
-/** wrk's requests a second and 99th percentile (ms) for one address; with `pid`, the server's CPU a request. */
-function wrk(url: string, headers: string[] = [], pid?: number): Figure {
+/** wrk's requests a second and 99th percentile (ms) for one address (`extra`: more of wrk's arguments); with `pid`, the server's CPU a request. */
+function wrk(url: string, extra: string[] = [], pid?: number): Figure {
   const cpu0 = pid ? cpuSeconds(pid) : 0;
-  const f = wrkRun(url, headers);
+  const f = wrkRun(url, extra);
   if (pid) {
     const requests = Number(/(\d+) requests in/.exec(f.out)?.[1] ?? 0);
     f.figure.cpuMs = requests ? ((cpuSeconds(pid) - cpu0) * 1000) / requests : NaN;
@@ -72,8 +73,8 @@ function wrk(url: string, headers: string[] = [], pid?: number): Figure {
   return f.figure;
 }
 
-function wrkRun(url: string, headers: string[], seconds = SECONDS): { figure: Figure; out: string } {
-  const r = spawnSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...headers.flatMap((h) => ['-H', h]), url], { encoding: 'utf8' });
+function wrkRun(url: string, extra: string[], seconds = SECONDS): { figure: Figure; out: string } {
+  const r = spawnSync(WRK!, ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...extra, url], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`wrk failed on ${url}: ${r.stderr}`);
   const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
   const m = /^\s+99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(r.stdout);
@@ -126,6 +127,40 @@ async function seed(env: Record<string, string>, db: pg.Pool) {
   }
   await db.query('update lists set archive_public = true');
   await cli(env, ['members', 'add', 'bench.member@gsa.gov', '--community', 'social-media']);
+}
+
+/** How many members the signed-in runs browse as (see main). */
+const MEMBERS = 64;
+
+/**
+ * The members the signed-in runs browse as: bench.member@gsa.gov (added by seed) and MEMBERS - 1
+ * more with the same memberships, so the same standing. Their ids.
+ */
+async function benchMembers(db: pg.Pool): Promise<number[]> {
+  await db.query(
+    `with m as (insert into members (email) select 'bench.member' || g || '@gsa.gov' from generate_series(2, $1::int) g returning id)
+     insert into memberships (community_id, member_id, status, role)
+     select ms.community_id, m.id, ms.status, ms.role from m, memberships ms join members b on b.id = ms.member_id where b.email = 'bench.member@gsa.gov'`,
+    [MEMBERS],
+  );
+  const { rows } = await db.query<{ id: number }>(`select id from members where email like 'bench.member%@gsa.gov' order by id`);
+  if (rows.length !== MEMBERS) throw new Error(`Expected ${MEMBERS} bench members, found ${rows.length}.`);
+  return rows.map((r) => Number(r.id));
+}
+
+/** A wrk script: each request of a thread carries the next member's cookies (requests made once, at the start). */
+function memberScript(cookies: string[]): string {
+  return `local cookies = { ${cookies.map((c) => JSON.stringify(c)).join(', ')} }
+local requests = {}
+local n = 0
+function init(args)
+  for i, c in ipairs(cookies) do requests[i] = wrk.format(nil, nil, { ["Cookie"] = c }) end
+end
+function request()
+  n = n % #requests + 1
+  return requests[n]
+end
+`;
 }
 
 async function samplePaths(db: pg.Pool): Promise<string[]> {
@@ -198,19 +233,28 @@ async function main() {
     serve = await startServe(serveEnv, 300_000, { nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [] });
     await seed(env, db);
     if (AGAINST) other = await startServe(serveEnv, 300_000, { bin: path.resolve(AGAINST, 'bin/socialgov.js') });
-    const member = (await db.query<{ id: number }>(`select id from members where email = 'bench.member@gsa.gov'`)).rows[0]!;
-    const raw = await createSession(db, member.id, { days: 30 });
     const base = serve.url;
-    // A member browsing: once a page with a form (their account page) gave the browser its CSRF
-    // cookie, it sends it back, and later pages do not make a new one each.
-    const first = await fetch(`${base}/account`, { headers: { cookie: `${SESSION_COOKIE}=${raw}` } });
-    await first.arrayBuffer();
-    const csrf = first.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('sg_csrf='))
-      ?.split(';')[0];
-    if (!csrf) throw new Error('The account page set no CSRF cookie (sg_csrf): the benchmark cannot browse as a member would.');
-    const cookie = `Cookie: ${SESSION_COOKIE}=${raw}; ${csrf}`;
+    // Members browsing at once: MEMBERS of them with the same standing (members of the seeded
+    // community, as most are), each connection's requests from one member after another, so the
+    // sessions read at once are different sessions, as on a real site. Each member's browser got
+    // its CSRF cookie from a page with a form (their account page) and sends it back, so later
+    // pages do not make a new one each.
+    const cookies: string[] = [];
+    for (const id of await benchMembers(db)) {
+      const raw = await createSession(db, id, { days: 30 });
+      const first = await fetch(`${base}/account`, { headers: { cookie: `${SESSION_COOKIE}=${raw}` } });
+      await first.arrayBuffer();
+      const csrf = first.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('sg_csrf='))
+        ?.split(';')[0];
+      if (!csrf) throw new Error('The account page set no CSRF cookie (sg_csrf): the benchmark cannot browse as a member would.');
+      cookies.push(`${SESSION_COOKIE}=${raw}; ${csrf}`);
+    }
+    const script = path.join(dataDir, 'members.lua');
+    writeFileSync(script, memberScript(cookies));
+    const asMember = ['-s', script];
+    const cookie = `Cookie: ${cookies[0]}`;
     const paths = (await samplePaths(db)).filter((p) => !ONLY || ONLY.some((o) => p.includes(o)));
     for (const p of paths) {
       for (const b of other ? [base, other.url] : [base]) {
@@ -224,7 +268,7 @@ async function main() {
     // ratio to it look better than it is.
     process.stdout.write('\nwarming up (2 s of /healthz, 1 s of each page and side, not counted) ...');
     wrkRun(`${base}/healthz`, [], 2);
-    for (const p of paths) for (const who of WHO ? [WHO] : ['public', 'member']) wrkRun(base + p, who === 'member' ? [cookie] : [], 1);
+    for (const p of paths) for (const who of WHO ? [WHO] : ['public', 'member']) wrkRun(base + p, who === 'member' ? asMember : [], 1);
     if (other) wrkRun(`${other.url}/healthz`, [], 2);
     console.log(' done');
     console.log(`\n${CONNECTIONS} connections, ${SECONDS} s a page; rate as a share of /healthz in the same run`);
@@ -257,7 +301,7 @@ async function main() {
       const measured: (typeof rows)[number][] = [];
       const againstLines: string[] = [];
       for (const who of WHO ? [WHO] : ['public', 'member']) {
-        const headers = who === 'member' ? [cookie] : [];
+        const extra = who === 'member' ? asMember : [];
         if (DUMP) {
           mkdirSync(DUMP, { recursive: true });
           const name = path.join(DUMP, `${p.replace(/\W+/g, '_')}.${who}`);
@@ -268,10 +312,10 @@ async function main() {
             writeFileSync(`${name}.${n}.headers`, [...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n') + '\n');
           }
         }
-        const f = wrk(base + p, headers, pid);
+        const f = wrk(base + p, extra, pid);
         measured.push({ path: p, who, f, before: health.rate, ratio: 0, ok: false });
         if (other && otherHealth) {
-          const g = wrk(other.url + p, headers, otherPid);
+          const g = wrk(other.url + p, extra, otherPid);
           againstLines.push(
             `  ${`  ${who}, --against`.padEnd(44)} ${show(g)}  ${(g.rate / otherHealth.rate).toFixed(2)} of its last /healthz; this/against: rate ${(f.rate / g.rate).toFixed(2)}, CPU a request ${(f.cpuMs! / g.cpuMs!).toFixed(2)}`,
           );

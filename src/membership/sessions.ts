@@ -1,6 +1,7 @@
 /** Signed-in sessions: a random cookie value, stored hashed, sliding expiry, sign out everywhere. */
 import type { Queryable } from '../platform/db/queryable.ts';
 import type { Alongside } from '../platform/http/context.ts';
+import { batched } from '../platform/batch.ts';
 import { hashToken, newToken } from '../platform/tokens.ts';
 import type { MembershipStatus, Role } from './members.ts';
 
@@ -42,16 +43,18 @@ export async function createSession(db: Queryable, memberId: number, opts: { day
 
 type SessionRow = { member_id: number; email: string; name: string | null; site_admin: boolean; memberships: Array<[number, MembershipStatus, Role]> };
 
-/** Extends the session on use at most once a minute (a CTE, `hash` and `days` the parameters). */
-const EXTEND_SQL = (hash: string, days: string) => `extended as (
+/**
+ * The sessions whose hashes are in the text array `hashes` (a CTE `v`, one row each with its
+ * `id_hash`), each extended on use at most once a minute (a CTE that writes; `days` a parameter).
+ */
+const SESSIONS_SQL = (hashes: string, days: string) => `extended as (
        update sessions set last_seen_at = now(), expires_at = now() + make_interval(days => ${days})
-        where id_hash = ${hash} and expires_at > now() and last_seen_at < now() - interval '1 minute'
-     )`;
-/** The member behind the session, with their memberships. */
-const SESSION_SQL = (hash: string) => `select s.member_id, m.email, m.name, m.site_admin,
+        where id_hash = any(${hashes}) and expires_at > now() and last_seen_at < now() - interval '1 minute'
+     ), v as (
+     select s.id_hash, s.member_id, m.email, m.name, m.site_admin,
             coalesce((select json_agg(json_build_array(ms.community_id, ms.status, ms.role)) from memberships ms where ms.member_id = s.member_id), '[]') as memberships
        from sessions s join members m on m.id = s.member_id
-      where s.id_hash = ${hash} and s.expires_at > now()`;
+      where s.id_hash = any(${hashes}) and s.expires_at > now())`;
 
 function toSessionMember(r: SessionRow): SessionMember {
   const memberships = new Map(r.memberships.map(([id, status, role]) => [Number(id), { status, role }]));
@@ -62,20 +65,74 @@ function toSessionMember(r: SessionRow): SessionMember {
   return { memberId: Number(r.member_id), email: r.email, name: r.name, siteAdmin: r.site_admin, memberships, standing };
 }
 
+interface SessionRead {
+  hash: string;
+  days: number;
+  /** The page's own query (all the reads of one batch have the same: it is part of the batch's kind). */
+  alongside?: Alongside;
+}
+type SessionAnswer = { member: SessionMember | undefined; row: Record<string, unknown> | null };
+
 /**
- * The member behind a session cookie, with their memberships, in one query; extending the
- * session on use at most once a minute, so a member's pages read the session without writing it
- * (a write is a commit PostgreSQL must flush).
+ * The reads of sessions that arrive together: one query for all of them (see platform/batch.ts),
+ * of one kind: the same `days` and the same page query with the same values. Named statements:
+ * each connection plans them once and keeps the plan (planning the join was half the cost of
+ * reading a session). Each answer is made for its own request (none shares another's objects).
+ */
+async function readSessions(db: Queryable, reads: SessionRead[]): Promise<SessionAnswer[]> {
+  const { days, alongside: q } = reads[0]!;
+  const hashes = [...new Set(reads.map((r) => r.hash))];
+  if (!q) {
+    const { rows } = await db.query<SessionRow & { id_hash: string }>({
+      name: 'session-members',
+      text: `with ${SESSIONS_SQL('$1::text[]', '$2')} select * from v`,
+      values: [hashes, days],
+    });
+    const found = new Map(rows.map((r) => [r.id_hash, r]));
+    return reads.map((r) => {
+      const row = found.get(r.hash);
+      return { member: row ? toSessionMember(row) : undefined, row: null };
+    });
+  }
+  const n = q.values.length;
+  // Two columns, each the JSON of a row: the driver reads a description of every column of the
+  // answer on every execution, so the page's row as its own columns (an archive's list: some
+  // thirty) cost more to take in than the JSON of it. The page's query runs once for each
+  // session asked for (it may use v.member_id), and once with v.member_id null for a session
+  // that is not there.
+  const { rows } = await db.query<{ hash: string; session_member: SessionRow | null; alongside: Record<string, unknown> | null }>({
+    name: `session-members+${q.name}`,
+    text: `with ${SESSIONS_SQL(`$${n + 1}::text[]`, `$${n + 2}`)}
+      select h.hash, case when v.id_hash is null then null else row_to_json(v) end as session_member, x.alongside
+        from unnest($${n + 1}::text[]) h(hash)
+        left join v on v.id_hash = h.hash
+        left join lateral (select row_to_json(e) as alongside from (${q.sql}) e) x on true`,
+    values: [...q.values, hashes, days],
+  });
+  const found = new Map(rows.map((r) => [r.hash, r]));
+  return reads.map((r) => {
+    const row = found.get(r.hash);
+    return { member: row?.session_member ? toSessionMember(row.session_member) : undefined, row: row?.alongside ?? null };
+  });
+}
+
+/** One batcher a pool (or client): reads through one never wait for another's. */
+const batchers = new WeakMap<object, (key: string, read: SessionRead) => Promise<SessionAnswer>>();
+function readSession(db: Queryable, read: SessionRead): Promise<SessionAnswer> {
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = batched((_key, reads) => readSessions(db, reads))));
+  const q = read.alongside;
+  return batcher(q ? `${read.days}\n${q.name}\n${JSON.stringify(q.values)}` : String(read.days), read);
+}
+
+/**
+ * The member behind a session cookie, with their memberships, extending the session on use at
+ * most once a minute, so a member's pages read the session without writing it (a write is a
+ * commit PostgreSQL must flush). Read afresh: sessions asked for while another read is under way
+ * share the next query (see platform/batch.ts), which starts after they were asked for.
  */
 export async function sessionMember(db: Queryable, raw: string, days: number): Promise<SessionMember | undefined> {
-  const { rows } = await db.query<SessionRow>({
-    // Named: each connection plans it once and keeps the plan. Every signed-in request runs it,
-    // and planning this join was half its cost (measured with 20 clients on one connection pool).
-    name: 'session-member',
-    text: `with ${EXTEND_SQL('$1', '$2')} ${SESSION_SQL('$1')}`,
-    values: [hashToken(raw), days],
-  });
-  return rows[0] ? toSessionMember(rows[0]) : undefined;
+  return (await readSession(db, { hash: hashToken(raw), days })).member;
 }
 
 /**
@@ -88,21 +145,7 @@ export async function sessionMemberWith(
   days: number,
   q: Alongside,
 ): Promise<{ member: SessionMember | undefined; row: Record<string, unknown> | null }> {
-  const n = q.values.length;
-  // Two columns, each the JSON of a row: the driver reads a description of every column of the
-  // answer on every execution, so the page's row as its own columns (an archive's list: some
-  // thirty) cost more to take in than the JSON of it.
-  const { rows } = await db.query<{ session_member: SessionRow | null; alongside: Record<string, unknown> | null }>({
-    name: `session-member+${q.name}`,
-    text: `with ${EXTEND_SQL(`$${n + 1}`, `$${n + 2}`)}, v as (${SESSION_SQL(`$${n + 1}`)})
-      select (select row_to_json(v) from v) as session_member, x.alongside
-        from (select 1) one left join v on true
-        left join lateral (select row_to_json(e) as alongside from (${q.sql}) e) x on true`,
-    values: [...q.values, hashToken(raw), days],
-  });
-  // the page's row alone: what the session says about the member is in `member`
-  const { session_member, alongside: row } = rows[0]!;
-  return { member: session_member ? toSessionMember(session_member) : undefined, row };
+  return readSession(db, { hash: hashToken(raw), days, alongside: q });
 }
 
 export async function endSession(db: Queryable, raw: string): Promise<void> {

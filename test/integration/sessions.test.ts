@@ -1,9 +1,13 @@
-/** Sessions slide forward on use, but a member's pages do not write the session each time. */
+/**
+ * Sessions slide forward on use, but a member's pages do not write the session each time; reads
+ * asked for together share one query, and none is answered by a query that began before it was asked.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { migrate } from '../../src/platform/db/migrate.ts';
-import { createSession, endSession, sessionMember } from '../../src/membership/sessions.ts';
+import { createSession, endSession, sessionMember, sessionMemberWith } from '../../src/membership/sessions.ts';
+import type { Queryable } from '../../src/platform/db/queryable.ts';
 import { freshServerDatabase, NO_SERVER } from '../helpers.ts';
 
 describe('sessions', { skip: NO_SERVER }, () => {
@@ -44,5 +48,73 @@ describe('sessions', { skip: NO_SERVER }, () => {
     const raw2 = await createSession(pool, Number(member), { days: 14 });
     await endSession(pool, raw2);
     assert.equal(await sessionMember(pool, raw2, 14), undefined);
+  });
+  /** The pool, counting the queries sent through it; with `hold`, each answer waits for it. */
+  const counted = (hold?: Promise<void>) => {
+    const db = {
+      queries: 0,
+      /** Each query's own answer, before `hold`. */
+      ran: [] as Promise<unknown>[],
+      query: ((...args: Parameters<pg.Pool['query']>) => {
+        db.queries++;
+        const answer = (pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        db.ran.push(answer);
+        return hold ? answer.then(async (r) => (await hold, r)) : answer;
+      }) as Queryable['query'],
+    };
+    return db;
+  };
+  const newMember = async (email: string) => {
+    const id = Number((await pool.query<{ id: string }>(`insert into members (email) values ($1) returning id`, [email])).rows[0]!.id);
+    return { id, raw: await createSession(pool, id, { days: 14 }) };
+  };
+
+  test('sessions asked for together are read in one query, each answered with its own member (or no one)', async () => {
+    const a = await newMember('a.batch@gsa.gov');
+    const b = await newMember('b.batch@gsa.gov');
+    const db = counted();
+    const asked = [a.raw, b.raw, 'x'.repeat(43), a.raw, b.raw];
+    const answers = await Promise.all(asked.map((raw) => sessionMember(db, raw, 14)));
+    assert.deepEqual(
+      answers.map((m) => m?.email),
+      ['a.batch@gsa.gov', 'b.batch@gsa.gov', undefined, 'a.batch@gsa.gov', 'b.batch@gsa.gov'],
+    );
+    assert.notEqual(answers[0], answers[3], 'each request gets its own answer, not one shared with another');
+    assert.equal(db.queries, 2, 'the first at once, the four that came while it ran in one query');
+
+    // the page's own query: read for each session's member, and with no member for an unknown session
+    const q = { name: 'test-who-alongside', sql: 'select v.member_id as who, $1::text as page', values: ['p1'] };
+    const db2 = counted();
+    const withRows = await Promise.all([a.raw, b.raw, 'y'.repeat(43)].map((raw) => sessionMemberWith(db2, raw, 14, q)));
+    assert.deepEqual(
+      withRows.map((r) => [r.member?.memberId, r.row]),
+      [
+        [a.id, { who: a.id, page: 'p1' }],
+        [b.id, { who: b.id, page: 'p1' }],
+        [undefined, { who: null, page: 'p1' }],
+      ],
+    );
+    assert.equal(db2.queries, 2);
+    // another page's values are another kind: not answered with the first page's row
+    const other = await Promise.all([sessionMemberWith(db2, a.raw, 14, q), sessionMemberWith(db2, a.raw, 14, { ...q, values: ['p2'] })]);
+    assert.deepEqual(
+      other.map((r) => r.row?.page),
+      ['p1', 'p2'],
+    );
+  });
+
+  test('a session ended while a read is under way: a request that asked after the end finds no one', async () => {
+    const a = await newMember('c.batch@gsa.gov');
+    let release!: () => void;
+    const db = counted(new Promise<void>((r) => (release = r)));
+    const first = sessionMember(db, a.raw, 14);
+    // the first read has run (its answer held back) before the session ends
+    await db.ran[0];
+    await endSession(pool, a.raw);
+    const second = sessionMember(db, a.raw, 14);
+    release();
+    assert.equal((await first)?.email, 'c.batch@gsa.gov', 'read before the end');
+    assert.equal(await second, undefined, 'asked after the end: not answered by the read begun before it');
+    assert.equal(db.queries, 2);
   });
 });
