@@ -46,10 +46,15 @@ type SessionRow = { member_id: number; email: string; name: string | null; site_
 /**
  * The sessions whose hashes are in the text array `hashes` (a CTE `v`, one row each with its
  * `id_hash`), each extended on use at most once a minute (a CTE that writes; `days` a parameter).
+ * A session row another transaction holds (another read extending it, a sign-out) is left as it
+ * is, not waited for: a read of many sessions never waits on a lock, so two reads extending the
+ * same sessions in another order cannot deadlock, and a page never waits for someone's sign-out.
  */
 const SESSIONS_SQL = (hashes: string, days: string) => `extended as (
        update sessions set last_seen_at = now(), expires_at = now() + make_interval(days => ${days})
-        where id_hash = any(${hashes}) and expires_at > now() and last_seen_at < now() - interval '1 minute'
+        where id_hash in (select id_hash from sessions
+                           where id_hash = any(${hashes}) and expires_at > now() and last_seen_at < now() - interval '1 minute'
+                             for update skip locked)
      ), v as (
      select s.id_hash, s.member_id, m.email, m.name, m.site_admin,
             coalesce((select json_agg(json_build_array(ms.community_id, ms.status, ms.role)) from memberships ms where ms.member_id = s.member_id), '[]') as memberships

@@ -117,4 +117,24 @@ describe('sessions', { skip: NO_SERVER }, () => {
     assert.equal(await second, undefined, 'asked after the end: not answered by the read begun before it');
     assert.equal(db.queries, 2);
   });
+  test('a read does not wait for a session row another transaction holds (no lock waits, so reads of many sessions cannot deadlock)', async () => {
+    const a = await newMember('d.batch@gsa.gov');
+    await pool.query(`update sessions set last_seen_at = now() - interval '2 minutes' where member_id = $1`, [a.id]);
+    const other = await pool.connect();
+    try {
+      await other.query('begin');
+      await other.query(`select 1 from sessions where member_id = $1 for update`, [a.id]);
+      const answer = await Promise.race([sessionMember(pool, a.raw, 14), new Promise<'waited'>((r) => setTimeout(() => r('waited'), 3000))]);
+      assert.notEqual(answer, 'waited', 'the read waited for the other transaction');
+      assert.equal((answer as { email: string } | undefined)?.email, 'd.batch@gsa.gov');
+    } finally {
+      await other.query('rollback');
+      other.release();
+    }
+    // once free, the next read extends it
+    await sessionMember(pool, a.raw, 14);
+    const seen = (await pool.query<{ ok: boolean }>(`select last_seen_at > now() - interval '10 seconds' as ok from sessions where member_id = $1`, [a.id]))
+      .rows[0]!;
+    assert.ok(seen.ok, 'extended by the read after');
+  });
 });
