@@ -9,6 +9,9 @@
 //   TEST_ALSO_NODE=PATH[,PATH] runs unit and integration again on each of those Node.js programs
 //   (CI: the current LTS from the npm registry).
 //   TEST_ALSO_UNIT_NODE=PATH[,PATH] runs the unit tests alone on each (CI: the other LTS lines).
+//   Those runs repeat the main one on another Node.js: they have TEST_REPEAT=1 in their
+//   environment, and a test whose point is not the Node.js it runs on may do less there (the
+//   mailauth comparison over the whole mail corpus checks every fifth message).
 //
 // Everything is one pool of jobs, run side by side: each check; each suite's unit tests (one
 // `node --test` of many small files); each integration file; each browser file. Most of a test's
@@ -108,7 +111,7 @@ if (checks) {
     jobs.push({ label, name: label, cmd, argv, weight: 1, browser: false, key: label });
   }
 }
-function suiteJobs(suite, bin, label) {
+function suiteJobs(suite, bin, label, env = {}) {
   const files = SUITES[suite].flatMap(find);
   if (suite === 'unit') {
     // hundreds of small tests in ~60 files: one runner, two files at a time
@@ -120,6 +123,7 @@ function suiteJobs(suite, bin, label) {
       weight: 2,
       browser: false,
       key: 'unit',
+      env,
     });
     return;
   }
@@ -133,12 +137,14 @@ function suiteJobs(suite, bin, label) {
       weight: suite === 'browser' ? 2 : 1,
       browser: suite === 'browser',
       key: file,
+      env,
     });
   }
 }
 for (const s of suites) suiteJobs(s, nodeBin, s);
-for (const other of alsoNodes) for (const s of suites.filter((x) => x !== 'browser')) suiteJobs(s, other.bin, `${s}@${major(other.version)}`);
-if (suites.includes('unit')) for (const other of alsoUnitNodes) suiteJobs('unit', other.bin, `unit@${major(other.version)}`);
+const REPEAT = { TEST_REPEAT: '1' };
+for (const other of alsoNodes) for (const s of suites.filter((x) => x !== 'browser')) suiteJobs(s, other.bin, `${s}@${major(other.version)}`, REPEAT);
+if (suites.includes('unit')) for (const other of alsoUnitNodes) suiteJobs('unit', other.bin, `unit@${major(other.version)}`, REPEAT);
 if (!jobs.length) usage('No test files found.');
 
 // Longest first; a job with no recorded time counts as a middling one.
@@ -186,7 +192,12 @@ function run(job) {
   return new Promise((resolve) => {
     // Its own process group, so a file stopped at its time limit takes what it started with it
     // (a server, a Postfix, a chromium): they would otherwise hold ports and CPU to the end.
-    const child = spawn(job.cmd, job.argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' }, detached: true });
+    const child = spawn(job.cmd, job.argv, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...job.env, FORCE_COLOR: '0' },
+      detached: true,
+    });
     if (child.pid) groups.add(child.pid);
     const chunks = [];
     child.stdout.on('data', (c) => chunks.push(c));

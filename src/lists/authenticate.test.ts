@@ -81,7 +81,11 @@ test('the checks answer as mailauth.authenticate does on 1,500 real list message
   const messages = splitMbox(mboxBytes(readFileSync(path.join(SHARED, 'data/mail-corpus/usrp-users-1500.mbox.gz'))));
   assert.equal(messages.length, 1500);
   const seen = new Set<string>();
+  // A run that repeats the suite on another Node.js (TEST_REPEAT, scripts/run-tests.js) compares
+  // every fifth message: the point is our composition against mailauth's, not the Node.js.
+  const step = process.env.TEST_REPEAT === '1' ? 5 : 1;
   for (const [i, { raw }] of messages.entries()) {
+    if (i % step) continue;
     const from = /^From:.*?([^\s<>"]+@[^\s<>"]+)/im.exec(raw.toString('latin1'))?.[1] ?? 'someone@example.com';
     // Half from an address the sender's domain allows, half not.
     const envelope = { ip: i % 2 ? '192.0.2.10' : '203.0.113.5', helo: 'mail.example.com', sender: from };
