@@ -115,9 +115,14 @@ async function readSessions(db: Queryable, reads: SessionRead[]): Promise<Sessio
     values: [...q.values, hashes, days],
   });
   const found = new Map(rows.map((r) => [r.hash, r]));
+  const given = new Set<string>();
   return reads.map((r) => {
     const row = found.get(r.hash);
-    return { member: row?.session_member ? toSessionMember(row.session_member) : undefined, row: row?.alongside ?? null };
+    const alongside = row?.alongside ?? null;
+    // the same session asked for twice (two tabs): the second gets a copy of the page's row
+    const mine = alongside && given.has(r.hash) ? structuredClone(alongside) : alongside;
+    given.add(r.hash);
+    return { member: row?.session_member ? toSessionMember(row.session_member) : undefined, row: mine };
   });
 }
 

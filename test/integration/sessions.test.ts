@@ -95,6 +95,11 @@ describe('sessions', { skip: NO_SERVER }, () => {
       ],
     );
     assert.equal(db2.queries, 2);
+    // the same session twice in one query: equal rows, each its own
+    const db3 = counted();
+    const twice = await Promise.all([a.raw, a.raw, a.raw].map((raw) => sessionMemberWith(db3, raw, 14, q)));
+    assert.deepEqual(twice[1]!.row, twice[2]!.row);
+    assert.notEqual(twice[1]!.row, twice[2]!.row, 'two requests of one member do not share the page row object');
     // another page's values are another kind: not answered with the first page's row
     const other = await Promise.all([sessionMemberWith(db2, a.raw, 14, q), sessionMemberWith(db2, a.raw, 14, { ...q, values: ['p2'] })]);
     assert.deepEqual(
