@@ -15,11 +15,6 @@ interface Waiting<I, O> {
   reject: (err: unknown) => void;
 }
 
-interface Kind<I, O> {
-  waiting: Array<Waiting<I, O>>;
-  running: boolean;
-}
-
 /**
  * `run(key, items)` reads many items of one kind (`key`) in one go and answers each, in order.
  * The returned function reads one item: when no read of its kind is under way it starts one at
@@ -29,15 +24,14 @@ interface Kind<I, O> {
  * next read of the kind starts all the same.
  */
 export function batched<I, O>(run: (key: string, items: I[]) => Promise<O[]>, maxItems = 256): (key: string, item: I) => Promise<O> {
-  const kinds = new Map<string, Kind<I, O>>();
-  const next = (key: string, kind: Kind<I, O>): void => {
-    if (!kind.waiting.length) {
-      kind.running = false;
-      kinds.delete(key); // nothing kept for a kind no one asks for now
+  /** The kinds with a read under way, and what waits for the next read of each. */
+  const waitingFor = new Map<string, Array<Waiting<I, O>>>();
+  const next = (key: string, waiting: Array<Waiting<I, O>>): void => {
+    if (!waiting.length) {
+      waitingFor.delete(key); // nothing kept for a kind no one asks for now
       return;
     }
-    kind.running = true;
-    const these = kind.waiting.splice(0, maxItems);
+    const these = waiting.splice(0, maxItems);
     let answer: Promise<O[]>;
     try {
       answer = run(
@@ -48,21 +42,19 @@ export function batched<I, O>(run: (key: string, items: I[]) => Promise<O[]>, ma
       answer = Promise.reject(err);
     }
     answer
-      .then(
-        (outs) => {
-          if (outs.length !== these.length) throw new Error(`batched: ${these.length} asked, ${outs.length} answered`);
-          these.forEach((w, i) => w.resolve(outs[i]!));
-        },
-        (err: unknown) => these.forEach((w) => w.reject(err)),
-      )
+      .then((outs) => {
+        if (outs.length !== these.length) throw new Error(`batched: ${these.length} asked, ${outs.length} answered`);
+        these.forEach((w, i) => w.resolve(outs[i]!));
+      })
       .catch((err: unknown) => these.forEach((w) => w.reject(err)))
-      .finally(() => next(key, kind));
+      .finally(() => next(key, waiting));
   };
   return (key, item) =>
     new Promise<O>((resolve, reject) => {
-      let kind = kinds.get(key);
-      if (!kind) kinds.set(key, (kind = { waiting: [], running: false }));
-      kind.waiting.push({ item, resolve, reject });
-      if (!kind.running) next(key, kind);
+      const waiting = waitingFor.get(key);
+      if (waiting) return void waiting.push({ item, resolve, reject });
+      const mine = [{ item, resolve, reject }];
+      waitingFor.set(key, mine);
+      next(key, mine);
     });
 }
