@@ -20,7 +20,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { removeDir, startServe, waitFor, type ServeProcess } from '../test/helpers.ts';
+import { removeDir, startFlags, startServe, waitFor, type ServeProcess } from '../test/helpers.ts';
 import { addMembers } from '../test/list-helpers.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -120,7 +120,8 @@ async function main() {
         SOCIALGOV_ROLES: ROLES,
       },
       300_000,
-      { nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [] },
+      // with npm start's node flags, as the program runs
+      { nodeArgs: [...startFlags(), ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [])] },
     );
     const smtpPort = Number(/SMTP on 127\.0\.0\.1:(\d+)/.exec(serve.output())?.[1]);
     if (!smtpPort) throw new Error(`no SMTP port in the output of serve:\n${serve.output()}`);

@@ -26,21 +26,12 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { removeDir, ROOT, startServe, type ServeProcess } from '../test/helpers.ts';
+import { removeDir, startFlags, startServe, type ServeProcess } from '../test/helpers.ts';
 import { postMail } from '../test/list-helpers.ts';
 
 const TARGET_MB = 150;
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const SETTLE_S = Number(arg('settle') ?? 10);
-
-/** The node flags `npm start` runs serve with. */
-function startFlags(): string {
-  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  return start
-    .split(/\s+/)
-    .filter((w) => w.startsWith('--'))
-    .join(' ');
-}
 
 interface Part {
   pid: number;
@@ -121,7 +112,7 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
   mkdirSync(dir, { mode: 0o755 });
   let serve: ServeProcess | undefined;
   try {
-    const flags = opts.plain ? '' : startFlags();
+    const flags = opts.plain ? '' : startFlags().join(' ');
     // node's own file, mapped by this process too unless serve runs from a copy (see the top)
     const node = opts.shared ? process.execPath : path.join(dir, 'node');
     if (!opts.shared) copyFileSync(process.execPath, node);
@@ -130,10 +121,9 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
         SOCIALGOV_DATA_DIR: dir,
         DATABASE_URL: undefined,
         LOG_LEVEL: 'warn',
-        NODE_OPTIONS: [process.env.NODE_OPTIONS, flags].filter(Boolean).join(' ') || undefined,
       },
       120_000,
-      { node },
+      { node, nodeArgs: flags.split(' ').filter(Boolean) },
     );
     for (const p of ['/', '/communities/social-media', '/events', '/library', '/registry', '/healthz']) await fetch(serve.url + p).then((r) => r.arrayBuffer());
     // mail-in and the worker woken too: a message to the list (from someone not on it: it is

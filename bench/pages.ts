@@ -32,7 +32,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { createSession, SESSION_COOKIE } from '../src/membership/sessions.ts';
 import { idleMemoryLine, measureIdleMemory, programLine } from './memory.ts';
-import { HAS_SHARED, runCliProcess, SHARED, startServe, removeDir, type ServeProcess } from '../test/helpers.ts';
+import { HAS_SHARED, runCliProcess, SHARED, startFlags, startServe, removeDir, type ServeProcess } from '../test/helpers.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const SECONDS = Number(arg('seconds') ?? 6);
@@ -230,9 +230,10 @@ async function main() {
     // serve seeds the default community on first start; start once to seed, then import
     // PAGE_CACHE_SECONDS unset: the product's default (the test helpers turn it off)
     const serveEnv = { ...env, SOCIALGOV_ROLES: 'web', LOG_LEVEL: 'warn', PAGE_CACHE_SECONDS: undefined };
-    serve = await startServe(serveEnv, 300_000, { nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [] });
+    // with npm start's node flags, as the program runs
+    serve = await startServe(serveEnv, 300_000, { nodeArgs: [...startFlags(), ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : [])] });
     await seed(env, db);
-    if (AGAINST) other = await startServe(serveEnv, 300_000, { bin: path.resolve(AGAINST, 'bin/socialgov.js') });
+    if (AGAINST) other = await startServe(serveEnv, 300_000, { bin: path.resolve(AGAINST, 'bin/socialgov.js'), nodeArgs: startFlags() });
     const base = serve.url;
     // Members browsing at once: MEMBERS of them with the same standing (members of the seeded
     // community, as most are), each connection's requests from one member after another, so the

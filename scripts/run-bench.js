@@ -2,7 +2,7 @@
 // Runs benchmarks in bench/ (never part of npm test). Usage: npm run bench [-- name ...]
 // Each benchmark prints its own figures and a ratio against a reference measured in the same run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -24,12 +24,23 @@ let failed = 0;
 // Node's version changes the figures (idle memory: Node 24's program was about 10 MB
 // larger than Node 20's here), so every run says which it is.
 console.log(`node ${process.version} (${process.execPath})`);
+// Every benchmark process runs with the node options of `npm start`, as the program runs: the
+// fan-out benchmark runs the delivery runner in its own process, and the others start serve
+// with them too (test/helpers.ts startFlags).
+const startFlags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
+  .scripts.start.split(/\s+/)
+  .filter((w) => w.startsWith('--'));
+console.log(`node options of npm start, given to every benchmark process: ${startFlags.join(' ') || '(none)'}`);
 for (const name of wanted.length ? wanted : all) {
   console.log(`\n== bench: ${name}`);
-  const res = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, `${name}.ts`), ...process.argv.slice(2).filter((a) => a.startsWith('-'))], {
-    stdio: 'inherit',
-    cwd: root,
-  });
+  const res = spawnSync(
+    process.execPath,
+    [...startFlags, '--import', 'tsx', path.join(dir, `${name}.ts`), ...process.argv.slice(2).filter((a) => a.startsWith('-'))],
+    {
+      stdio: 'inherit',
+      cwd: root,
+    },
+  );
   if (res.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -1,7 +1,7 @@
 /** Shared by integration and browser tests: real servers, real databases, real processes. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -138,6 +138,16 @@ export function runCliProcess(args: string[], env: Record<string, string | undef
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * The node options `npm start` runs serve with (package.json's start script), so that a
+ * benchmark measures the program as it is run. Given to node on its command line: V8 options
+ * such as --optimize-for-size are not allowed in NODE_OPTIONS.
+ */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.split(/\s+/).filter((w) => w.startsWith('--'));
 }
 
 export interface ServeProcess {
