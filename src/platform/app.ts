@@ -26,6 +26,8 @@ export interface RunningPlatform {
   queue: JobQueue;
   /** What the other roles started (mail-in listener ports, the delivery runner). */
   roles: Record<string, RoleHandle>;
+  /** The process's log (LOG_LEVEL). */
+  log: pino.Logger;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startPlatform(config: Config, progress: (line: string) => 
     mail,
     queue: jobs,
     roles,
+    log,
     close() {
       closing ??= (async () => {
         await server?.close();

@@ -52,6 +52,8 @@ export interface Config {
   secret: string | undefined;
   /** Seconds a public page, rendered for a signed-out visitor, is served again to others; 0: never. */
   pageCacheSeconds: number;
+  /** Seconds of an almost idle event loop after which `serve` gives memory back (src/platform/idle-memory.ts); 0: never. */
+  idleMemorySeconds: number;
   /** Which roles this process runs: web, mail-in, worker. */
   roles: Role[];
   /** Domain of the list addresses (<list>@domain); default: the PUBLIC_URL host, else localhost. */
