@@ -89,9 +89,12 @@ const POLL_SECONDS = 2;
  * pg-boss's own queries (polls, fetches, completions) use at most this many of the pool's
  * connections at once. Every worker polls every POLL_SECONDS, all at about the same moment, so
  * without a limit an idle process kept the whole pool open: one PostgreSQL backend (about 5 MB)
- * per connection. A job's handler queries the pool directly, not through this limit.
+ * per connection. One at a time: the polls of an idle install share a single backend (with two,
+ * an install at rest kept two, about 6 MB more). Mail-in's jobs are one per batch of up to 20
+ * posts, so this is not in its way (`npm run bench -- mailin`). A job's handler queries the pool
+ * directly, not through this limit.
  */
-const QUEUE_CONNECTIONS = 2;
+const QUEUE_CONNECTIONS = 1;
 
 /** Runs at most `n` calls at a time, the rest in order of arrival. */
 function limited<A extends unknown[], R>(n: number, run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {

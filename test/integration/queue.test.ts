@@ -1,6 +1,7 @@
 /** The job queue and queued mail, on a real PostgreSQL with the worker running in-process. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
 import { inTransaction, whenCommitted } from '../../src/platform/db/queryable.ts';
 import { queueMail } from '../../src/platform/mail/queued.ts';
@@ -89,6 +90,26 @@ describe('job queue and queued mail', () => {
       assert.deepEqual(ran, [1, 2, 3]);
     } finally {
       await queue.stop();
+    }
+  });
+
+  test("the queue's own queries take one connection at a time, so an idle process keeps one, not one per job name", async () => {
+    // its own pool, to count what the queue takes; six job names all polling every second
+    const pool = new pg.Pool({ ...platform.db.pool.options, max: 10 });
+    const queue = await openQueue(pool, { worker: true, pollSeconds: 1 });
+    try {
+      for (let i = 0; i < 6; i++) await queue.work(`test.idle${i}`, async () => undefined);
+      let most = 0;
+      const until = Date.now() + 3500;
+      while (Date.now() < until) {
+        most = Math.max(most, pool.totalCount - pool.idleCount);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      assert.equal(most, 1, 'connections in use at once by the polls');
+      assert.equal(pool.totalCount, 1, 'connections open');
+    } finally {
+      await queue.stop();
+      await pool.end();
     }
   });
 
