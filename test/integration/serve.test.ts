@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import pg from 'pg';
 import { CAN_RELEASE } from '../../src/platform/idle-memory.ts';
 import { removeDir, runCli, runCliProcess, startServe, tempDir, waitFor } from '../helpers.ts';
 
@@ -36,6 +37,20 @@ test('serve starts the embedded database, seeds, prints its URL, and stops clean
       pgProcesses.join('\n'),
     );
     assert.ok(!pgProcesses.some((c) => c.includes('logical replication launcher')), pgProcesses.join('\n'));
+    // WAL buffers of 1 MB, not the 4 MB derived from shared_buffers (src/platform/db/embedded.ts)
+    const pgClient = new pg.Client({
+      host: '127.0.0.1',
+      port: pgPort,
+      user: 'socialgov',
+      database: 'socialgov',
+      password: readFileSync(path.join(dir, 'pg-password'), 'utf8').trim(),
+    });
+    await pgClient.connect();
+    try {
+      assert.equal((await pgClient.query<{ wal_buffers: string }>('show wal_buffers')).rows[0]!.wal_buffers, '1MB');
+    } finally {
+      await pgClient.end();
+    }
     const html = await (await fetch(`${first.url}/communities/social-media`)).text();
     assert.ok(html.includes('<h1>Social Media</h1>'));
     assert.ok(/<span class="sg-count">0<\/span>/.test(html), 'live member count of 0');
