@@ -6,7 +6,7 @@
  * config.ts reads the ones it is given once at start-up.
  */
 import path from 'node:path';
-import { ConfigError, DOMAIN_PATTERN, parseBool, parseLink, parsePort, parseUrl } from './config-values.ts';
+import { ConfigError, DOMAIN_PATTERN, parseBool, parseLink, parsePort, parseSeconds, parseUrl } from './config-values.ts';
 import type { Config, LogLevel } from './config.ts';
 
 export type Role = 'web' | 'mail-in' | 'worker';
@@ -193,11 +193,7 @@ export const PLATFORM_SETTINGS: SettingGroup = {
       defaultText: '`5`',
       description:
         'Seconds a page is kept: one made for a signed-out visitor is served again to other signed-out visitors, and on pages that differ for members only by their memberships and roles, one made for a member is served to members with the same (their session is still read on every request; form tokens are made for each). Live figures (member counts, upcoming events) are at most this old, plus the time the first visitor after takes to get a new one made (the others get the old one meanwhile; never more than twice this); a change made through this web process shows at once. `0` turns it off.',
-      parse: (raw, env) => {
-        if (raw === undefined || raw.trim() === '') return 5;
-        if (!/^\d+$/.test(raw.trim()) || Number(raw) > 300) throw new ConfigError(env, `"${raw}" must be a whole number of seconds from 0 to 300.`);
-        return Number(raw);
-      },
+      parse: (raw, env) => parseSeconds(raw, env, 5, 300),
     },
     {
       key: 'idleMemorySeconds',
@@ -205,11 +201,7 @@ export const PLATFORM_SETTINGS: SettingGroup = {
       defaultText: '`5`',
       description:
         "Seconds the process has had almost nothing to do (its event loop busy at most 5 % of the time) before it gives memory back: V8 collects garbage as it does before giving up on an allocation, drops the compiled code of functions not running, and returns emptied pages to the system (about 17 MB of an idle install). The next requests compile again what they use. Again only once the heap has grown by 4 MB since; `0` turns it off. Node 22 and later (Node 20's V8 cannot).",
-      parse: (raw, env) => {
-        if (raw === undefined || raw.trim() === '') return 5;
-        if (!/^\d+$/.test(raw.trim()) || Number(raw) > 3600) throw new ConfigError(env, `"${raw}" must be a whole number of seconds from 0 to 3600.`);
-        return Number(raw);
-      },
+      parse: (raw, env) => parseSeconds(raw, env, 5, 3600),
     },
     {
       key: 'roles',

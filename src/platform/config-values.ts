@@ -72,3 +72,10 @@ export function parseDomainList(raw: string | undefined, env: string): string[] 
   }
   return items;
 }
+
+/** A whole number of seconds from 0 to `max`; unset or empty: `fallback`. */
+export function parseSeconds(raw: string | undefined, env: string, fallback: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) > max) throw new ConfigError(env, `"${raw}" must be a whole number of seconds from 0 to ${max}.`);
+  return Number(raw);
+}

@@ -14,6 +14,8 @@ test('defaults: embedded database under ./data, port 3000 on 127.0.0.1, seed on'
   assert.equal(c.host, '127.0.0.1');
   assert.equal(c.seed, true);
   assert.equal(c.pageCacheSeconds, 5);
+  assert.equal(c.idleMemorySeconds, 5);
+  assert.equal(loadConfig({ IDLE_MEMORY_SECONDS: '0' }).idleMemorySeconds, 0);
   assert.equal(siteUrl(c, 3000), 'http://127.0.0.1:3000');
 });
 
@@ -29,6 +31,8 @@ test('each bad value names its setting and what is allowed', () => {
     [{ PUBLIC_URL: 'ftp://x' }, /^PUBLIC_URL: must start with http: or https:/],
     [{ PAGE_CACHE_SECONDS: '-1' }, /^PAGE_CACHE_SECONDS: "-1" must be a whole number of seconds from 0 to 300\.$/],
     [{ PAGE_CACHE_SECONDS: '301' }, /^PAGE_CACHE_SECONDS: "301" must be a whole number/],
+    [{ IDLE_MEMORY_SECONDS: 'soon' }, /^IDLE_MEMORY_SECONDS: "soon" must be a whole number of seconds from 0 to 3600\.$/],
+    [{ IDLE_MEMORY_SECONDS: '3601' }, /^IDLE_MEMORY_SECONDS: "3601" must be a whole number/],
   ];
   for (const [env, message] of cases) {
     assert.throws(
