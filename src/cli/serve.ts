@@ -12,6 +12,7 @@ export async function serve(config: Config): Promise<void> {
   const idle = releaseMemoryWhenIdle({
     quietSeconds: config.idleMemorySeconds,
     onCollect: (f) => platform.log.debug(f, 'idle: memory given back'),
+    onError: (err) => platform.log.warn({ err }, 'idle: could not give memory back; not trying again until restarted'),
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

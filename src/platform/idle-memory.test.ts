@@ -54,6 +54,30 @@ test("V8's last-resort collection, reached without --expose-gc, gives an emptied
   }
 });
 
+test('a collection that fails is reported once and not tried again, and nothing is thrown', { skip: NO_RELEASE }, async () => {
+  let calls = 0;
+  const errors: Error[] = [];
+  const idle = releaseMemoryWhenIdle({
+    quietSeconds: 0.05,
+    sampleMs: 10,
+    collect: () => {
+      calls++;
+      throw new Error('no gc here');
+    },
+    onError: (err) => errors.push(err),
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(calls, 1);
+    assert.deepEqual(
+      errors.map((e) => e.message),
+      ['no gc here'],
+    );
+  } finally {
+    idle.stop();
+  }
+});
+
 test('0 seconds turns it off, and so does a V8 without the last-resort collection', async () => {
   let calls = 0;
   const idle = releaseMemoryWhenIdle({ quietSeconds: 0, sampleMs: 10, collect: () => calls++ });

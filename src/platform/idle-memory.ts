@@ -8,7 +8,7 @@
  * from their source when next called) and returns the emptied pages to the system.
  *
  * It runs again only once the heap has grown since the last time (QuietSpell), so a process that
- * stays idle does not collect over and over. It costs about 60 ms of the main thread on this
+ * stays idle does not collect over and over. It costs about 60-90 ms of the main thread on this
  * install, at a moment nothing is waiting for it, and the first requests after it compile again
  * what they use (a few milliseconds).
  */
@@ -26,7 +26,7 @@ export const GROWN_BYTES = 4 * 1048576;
 
 /**
  * When to collect, as a plain state machine fed one sample a second: the event loop's busy
- * share since the last sample and the heap's size. It says to collect when the last `seconds`
+ * share since the last sample and the heap's size. It says to collect when the last `samples`
  * samples average at most QUIET_SHARE (an idle install's own timers, the job queue's polls and
  * the delivery runner's, come to about 1-2 %, in short bursts) and the heap has grown by
  * GROWN_BYTES since the last collection; so a process that stays idle collects once, not over
@@ -87,6 +87,8 @@ export function releaseMemoryWhenIdle(opts: {
   collect?: Collect;
   sampleMs?: number;
   onCollect?: (figures: { heapBeforeMb: number; heapAfterMb: number; ms: number }) => void;
+  /** A collection that failed: nothing more is tried in this process. */
+  onError?: (err: Error) => void;
 }): IdleMemory {
   if (opts.quietSeconds <= 0 || !CAN_RELEASE) return { stop: () => undefined };
   const collect = opts.collect ?? v8Collect();
@@ -99,7 +101,14 @@ export function releaseMemoryWhenIdle(opts: {
     const heapBefore = process.memoryUsage().heapTotal;
     if (!spell.sample(share, heapBefore)) return;
     const started = performance.now();
-    collect(LAST_RESORT);
+    try {
+      collect(LAST_RESORT);
+    } catch (err) {
+      // never a reason to stop serving: give up on it, say so once
+      clearInterval(timer);
+      opts.onError?.(err as Error);
+      return;
+    }
     const ms = performance.now() - started;
     const heapAfter = process.memoryUsage().heapTotal;
     spell.collected(heapAfter);
