@@ -125,7 +125,9 @@ describe('stopping the job queue', { skip: NO_SERVER }, () => {
     // reached the database after the job was sent, found it and ran it (completed, not retry).
     while (state.fetching) await new Promise((r) => setTimeout(r, 20));
     holdFetches();
-    await queue.send('test.stop-fetch', {}); // wakes the worker: its fetch is on its way
+    // Sent on the pool itself, not through the queue's own connection (one at a time): a poll's
+    // fetch held here would keep that connection until the release below.
+    await queue.send('test.stop-fetch', {}, { db: pool }); // wakes the worker: its fetch is on its way
     while (!state.held) await new Promise((r) => setTimeout(r, 20));
     const stopping = queue.stop();
     for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
