@@ -200,7 +200,7 @@ export const PLATFORM_SETTINGS: SettingGroup = {
       env: 'IDLE_MEMORY_SECONDS',
       defaultText: '`5`',
       description:
-        "Seconds the process has had almost nothing to do (its event loop busy at most 5 % of the time) before it gives memory back: V8 collects garbage as it does before giving up on an allocation, drops the compiled code of functions not running, and returns emptied pages to the system (about 17 MB of an idle install). The next requests compile again what they use. Again only once the heap has grown by 4 MB since; `0` turns it off. Node 22 and later (Node 20's V8 cannot).",
+        "Seconds the process has had almost nothing to do (its event loop busy at most 5 % of the time) before it gives memory back: V8 collects garbage as it does before giving up on an allocation, drops the compiled code of functions not running, and returns emptied pages to the system (about 17 MB of an idle install). The first requests after it compile again what they use (a page took 27 ms instead of 8). Again only once the heap has grown by 4 MB since; `0` turns it off. Node 22 and later (Node 20's V8 cannot).",
       parse: (raw, env) => parseSeconds(raw, env, 5, 3600),
     },
     {
