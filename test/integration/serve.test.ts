@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
+import { startEmbedded } from '../../src/platform/db/embedded.ts';
 import { CAN_RELEASE } from '../../src/platform/idle-memory.ts';
 import { removeDir, runCli, runCliProcess, startServe, tempDir, waitFor } from '../helpers.ts';
 
@@ -38,13 +39,9 @@ test('serve starts the embedded database, seeds, prints its URL, and stops clean
     );
     assert.ok(!pgProcesses.some((c) => c.includes('logical replication launcher')), pgProcesses.join('\n'));
     // WAL buffers of 1 MB, not the 4 MB derived from shared_buffers (src/platform/db/embedded.ts)
-    const pgClient = new pg.Client({
-      host: '127.0.0.1',
-      port: pgPort,
-      user: 'socialgov',
-      database: 'socialgov',
-      password: readFileSync(path.join(dir, 'pg-password'), 'utf8').trim(),
-    });
+    // attached as the CLI is (the server is running: nothing is started)
+    const attached = await startEmbedded(dir, 0);
+    const pgClient = new pg.Client({ connectionString: attached.url });
     await pgClient.connect();
     try {
       assert.equal((await pgClient.query<{ wal_buffers: string }>('show wal_buffers')).rows[0]!.wal_buffers, '1MB');
