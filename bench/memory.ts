@@ -112,7 +112,7 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
   mkdirSync(dir, { mode: 0o755 });
   let serve: ServeProcess | undefined;
   try {
-    const flags = opts.plain ? '' : startFlags().join(' ');
+    const flags = opts.plain ? [] : startFlags();
     // node's own file, mapped by this process too unless serve runs from a copy (see the top)
     const node = opts.shared ? process.execPath : path.join(dir, 'node');
     if (!opts.shared) copyFileSync(process.execPath, node);
@@ -123,7 +123,7 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
         LOG_LEVEL: 'warn',
       },
       120_000,
-      { node, nodeArgs: flags.split(' ').filter(Boolean) },
+      { node, nodeArgs: flags },
     );
     for (const p of ['/', '/communities/social-media', '/events', '/library', '/registry', '/healthz']) await fetch(serve.url + p).then((r) => r.arrayBuffer());
     // mail-in and the worker woken too: a message to the list (from someone not on it: it is
@@ -145,7 +145,15 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
     await serve.stop();
     serve = undefined;
     const referenceKb = await referenceNode(node, flags, settleSeconds);
-    return { flags, shared: !!opts.shared, program, settleSeconds, referenceKb, parts, totalMb: parts.reduce((n, p) => n + p.pssKb, 0) / 1024 };
+    return {
+      flags: flags.join(' '),
+      shared: !!opts.shared,
+      program,
+      settleSeconds,
+      referenceKb,
+      parts,
+      totalMb: parts.reduce((n, p) => n + p.pssKb, 0) / 1024,
+    };
   } finally {
     await serve?.stop();
     removeDir(dir);
@@ -159,9 +167,9 @@ export async function measureIdleMemory(opts: { settleSeconds?: number; plain?: 
  * loads, their data and their threads. Run after serve stopped: two processes of one binary at
  * once would share its pages, and each would be counted less than it is alone.
  */
-async function referenceNode(node: string, flags: string, settleSeconds: number): Promise<number> {
+async function referenceNode(node: string, flags: string[], settleSeconds: number): Promise<number> {
   const script = `require('node:http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', function () { console.log(this.address().port); })`;
-  const child = spawn(node, [...flags.split(' ').filter(Boolean), '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(node, [...flags, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
