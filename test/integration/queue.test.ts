@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
+import { POOL_IDLE_SECONDS } from '../../src/platform/db/database.ts';
 import { inTransaction, whenCommitted } from '../../src/platform/db/queryable.ts';
 import { queueMail } from '../../src/platform/mail/queued.ts';
 import { openQueue } from '../../src/platform/queue.ts';
@@ -111,6 +112,15 @@ describe('job queue and queued mail', () => {
       await queue.stop();
       await pool.end();
     }
+  });
+
+  test('connections a burst opened close once idle for POOL_IDLE_SECONDS: at rest, the runner session and the one the polls reuse', async () => {
+    const pool = platform.db.pool;
+    await Promise.all(Array.from({ length: 5 }, () => pool.query('select pg_sleep(0.2)')));
+    assert.ok(pool.totalCount >= 5, `a burst of five opens five connections (${pool.totalCount})`);
+    const burst = Date.now();
+    await waitFor('the burst to close', async () => pool.totalCount <= 2, (POOL_IDLE_SECONDS + 2) * 1000);
+    assert.ok(Date.now() - burst >= (POOL_IDLE_SECONDS - 1) * 1000, 'not before they were idle that long');
   });
 
   test('a worker that found a job asks again at once: jobs sent by another process are not run one per poll', async () => {
