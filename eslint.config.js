@@ -28,6 +28,19 @@ export default tseslint.config(
           message: 'Use formToken(reply) from platform/http/context.ts: one token an answer, and a hole when the page is kept for a standing.',
         },
         {
+          // ICU (docs/operations.md, idle memory): the first use of Intl's number formatter or
+          // collator maps megabytes of ICU's code and data into the process for good. Dates
+          // (Intl.DateTimeFormat) are used anyway, for time zones.
+          selector: 'CallExpression[callee.property.name=/^(toLocaleString|localeCompare)$/]',
+          message:
+            'Use formatNumber/formatCount (web/format.ts) or compareText/compareWords (platform/text.ts): toLocaleString and localeCompare load ICU number formatting or collation (about 2-6 MB each, kept).',
+        },
+        {
+          selector: "MemberExpression[object.name='Intl'][property.name!='DateTimeFormat']",
+          message:
+            'Use formatNumber (web/format.ts) or compareText/compareWords (platform/text.ts): each Intl service but DateTimeFormat loads more of ICU (megabytes, kept for the life of the process).',
+        },
+        {
           // mailauth's index loads its BIMI checker at require time (an npm undici, VMC and XML
           // parsers: about 4 MB of heap we never use). Take each check from its own module.
           selector: "CallExpression[callee.name='require'][arguments.0.value='mailauth']",

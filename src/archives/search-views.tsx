@@ -6,6 +6,7 @@ import { showTime } from './months.ts';
 import type { SearchResult } from './search.ts';
 import { cleanSubject } from './subjects.ts';
 import { base, crumbs, ExportField, plural, senderName, type ArchiveView } from './views.tsx';
+import { formatCount } from '../web/format.ts';
 
 export interface SearchFormValues {
   q: string;
@@ -100,11 +101,7 @@ export function SearchPage(
                   : 'Nothing found'}
             </h2>
             {p.result.total === 0 ? <p>Try fewer or different words, another spelling, or a wider date range.</p> : ''}
-            {p.result.capped ? (
-              <p safe>{`The newest ${p.result.total.toLocaleString('en-US')} are ranked. Add words, a sender or dates to narrow the search.`}</p>
-            ) : (
-              ''
-            )}
+            {p.result.capped ? <p safe>{`The newest ${formatCount(p.result.total)} are ranked. Add words, a sender or dates to narrow the search.`}</p> : ''}
             <ol class="usa-list usa-list--unstyled" start={String((p.page - 1) * p.pageSize + 1)}>
               {p.result.hits.map((h) => (
                 <li class="border-bottom-1px border-base-lighter padding-y-2">

@@ -10,6 +10,7 @@ import { cleanSubject } from './subjects.ts';
 import { obfuscateAddresses } from './text.ts';
 import { formatSize } from './format.ts';
 import { ComposeForm, ComposeNoticeBox, MuteForm, type ComposeNotice, type ComposeProps } from './web-post-views.tsx';
+import { formatCount } from '../web/format.ts';
 
 export interface ArchiveView {
   site: Site;
@@ -41,7 +42,7 @@ export function senderName(v: { hideAddresses: boolean }, name: string | null, a
 }
 
 export function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 function SearchForm({ v, words = '' }: { v: ArchiveView; words?: string }) {
@@ -110,8 +111,8 @@ export function ArchiveHomePage(
                       {monthTitle(m.month)}
                     </a>
                   </th>
-                  <td safe>{m.threads.toLocaleString('en-US')}</td>
-                  <td safe>{m.posts.toLocaleString('en-US')}</td>
+                  <td safe>{formatCount(m.threads)}</td>
+                  <td safe>{formatCount(m.posts)}</td>
                 </tr>
               ))}
             </tbody>

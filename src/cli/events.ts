@@ -12,14 +12,14 @@ import { createEvent, findEvent, listOccurrences, updateEvent } from '../events/
 import { isValidZone } from '../events/time.ts';
 import { CliError, cliActor, EXIT, progressBar, say, withDatabase } from './support.ts';
 import { out } from './io.ts';
-import { printable, printableJson } from '../platform/text.ts';
+import { compareText, printable, printableJson } from '../platform/text.ts';
 
 /** Files named on the command line, with folders walked for .md files (Hugo's _index.md skipped). */
 export function eventFiles(args: string[]): { files: string[]; missing: string[] } {
   const files: string[] = [];
   const missing: string[] = [];
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name))) {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
       else if (entry.name.endsWith('.md') && entry.name !== '_index.md') files.push(p);

@@ -10,6 +10,7 @@ import { convertShortcodes, fieldLine, list, MAX_ALIASES, parseLooseDate, slugFr
 import type { ArticleKind } from './articles.ts';
 import { AGREEMENT_STATUSES, type AgreementStatus, type DocType } from './tools.ts';
 import { nameProblem } from '../platform/text.ts';
+import { compareText } from '../platform/text.ts';
 
 export interface ArticleRecord {
   kind: ArticleKind;
@@ -422,7 +423,7 @@ export function planImport(paths: string[], progress: (done: number, total: numb
     progress(i + 1, files.length);
   });
   for (const g of guides.values()) {
-    g.sections.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
+    g.sections.sort((a, b) => a.order - b.order || compareText(a.slug, b.slug));
     plan.guides.push(g);
   }
   const slugs = new Set<string>();

@@ -4,6 +4,7 @@
  * starts at zero and ends at a round number, so bars and lines are not exaggerated.
  */
 import Html from '@kitajs/html';
+import { formatNumber } from '../web/format.ts';
 
 export interface ChartPoint {
   /** Axis label, short ("Mar 5"). */
@@ -45,7 +46,7 @@ export function ticks(top: number): number[] {
   return Array.from({ length: steps + 1 }, (_, i) => (top / steps) * i);
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
+const fmt = (n: number) => formatNumber(n, 1);
 
 /** At most `max` evenly spread indexes, always the first and last. */
 export function labelIndexes(count: number, max = 6): number[] {

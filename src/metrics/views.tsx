@@ -10,6 +10,7 @@ import { dashboardTables, DAILY_LIMIT, type DashboardTable } from './tables.ts';
 import { byWeek } from './arithmetic.ts';
 import { membersSource } from './sources.ts';
 import { daysBetween } from './days.ts';
+import { formatNumber } from '../web/format.ts';
 
 export interface DashboardProps {
   site: Site;
@@ -85,7 +86,7 @@ function TableView({ t, csv, limit, id }: { t: DashboardTable; csv: string; limi
                 </th>
                 {r.slice(1).map((c) => (
                   <td class="text-right" safe>
-                    {typeof c === 'number' ? c.toLocaleString('en-US') : c}
+                    {typeof c === 'number' ? formatNumber(c) : c}
                   </td>
                 ))}
               </tr>

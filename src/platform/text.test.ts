@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nameProblem, printable, printableJson } from './text.ts';
+import { compareText, compareWords, nameProblem, printable, printableJson } from './text.ts';
 
 test('names: control characters (C0, DEL, C1) and bidi overrides are refused, with a message for people', () => {
   for (const name of ['Pat\r\nBcc: all@agency.gov', 'Pat\tDoe', 'Pat\u001b[31mDoe', 'Pat\u0000', 'Pat\u007fDoe', 'Pat\u0085Doe', 'Pat\u009bDoe']) {
@@ -28,4 +28,17 @@ test('printableJson: the same JSON value, with nothing a terminal would act on',
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/.test(text), text);
   assert.deepEqual(JSON.parse(text), value);
+});
+
+test('compareText orders by code unit, the same everywhere; compareWords ignores case first', () => {
+  assert.deepEqual(['0010_b', '0002_a', '0001_z', 'B', 'a'].sort(compareText), ['0001_z', '0002_a', '0010_b', 'B', 'a']);
+  assert.deepEqual(['Department of State', 'department of Energy', 'Denver', 'de Soto', 'Department of State › Bureau'].sort(compareWords), [
+    'de Soto',
+    'Denver',
+    'department of Energy',
+    'Department of State',
+    'Department of State › Bureau',
+  ]);
+  assert.equal(compareWords('Agency', 'agency'), -1, 'same letters: upper case first, so the order is total');
+  assert.equal(compareWords('x', 'x'), 0);
 });

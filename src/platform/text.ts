@@ -57,3 +57,17 @@ export function printable(text: string): string {
 export function printableJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(/[\u007F-\u009F]|\p{Cf}/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }
+
+// Sorting without ICU: String.prototype.localeCompare and Intl.Collator map about 2-5 MB of
+// ICU's collation code and data into the process at first use, for good (docs/operations.md,
+// idle memory); the lint forbids them in src/.
+
+/** Strings in the order of their UTF-16 code units (as Array.prototype.sort), the same on every machine: for keys, slugs and file names. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Names as people look them up: letters compared without regard to case ("de Soto" beside "Denver"), then by code unit. */
+export function compareWords(a: string, b: string): number {
+  return compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
+}

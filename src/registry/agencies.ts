@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { inTransaction, type Queryable } from '../platform/db/queryable.ts';
+import { compareWords } from '../platform/text.ts';
 import { parseAddress, registryCandidates, registryView } from '../membership/index.ts';
 
 export type AgencyLevel = 'department' | 'bureau' | 'office';
@@ -53,7 +54,7 @@ export async function listAgencies(db: Queryable): Promise<Agency[]> {
       slug: r.slug,
       path: pathOf(r),
     }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+    .sort((a, b) => compareWords(a.path, b.path));
 }
 
 /** The agency and everything under it. */

@@ -4,6 +4,7 @@
  * any case, trailing slash, tracking query, twitter.com or x.com) into one platform, one account
  * and the key it is matched by. Pure functions; the rows live in `registry_platforms`.
  */
+import { compareText } from '../platform/text.ts';
 
 export type AccountKind = 'handle' | 'user-id';
 
@@ -158,7 +159,7 @@ function tryRule(platform: Platform, rule: PlatformRule, url: URL, host: string,
 
 /** Platforms with named hosts first (by sort), then catch-all ones such as Mastodon. */
 function candidates(platforms: Platform[], host: string): Platform[] {
-  const active = platforms.filter((p) => p.active).sort((a, b) => a.sort - b.sort || a.key.localeCompare(b.key));
+  const active = platforms.filter((p) => p.active).sort((a, b) => a.sort - b.sort || compareText(a.key, b.key));
   const named = active.filter((p) => p.hosts.some((h) => h !== '*' && hostMatches(h, host)));
   if (named.length) return named;
   return active.filter((p) => p.hosts.includes('*'));

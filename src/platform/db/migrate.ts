@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { compareText } from '../text.ts';
 
 export interface Migration {
   name: string;
@@ -35,7 +36,7 @@ export function listMigrations(srcDir: string = SRC): Migration[] {
       found.push({ name: f.replace(/\.sql$/, ''), file: `${feature.name}/migrations/${f}`, sql, checksum: createHash('sha256').update(sql).digest('hex') });
     }
   }
-  found.sort((a, b) => a.name.localeCompare(b.name));
+  found.sort((a, b) => compareText(a.name, b.name));
   for (let i = 1; i < found.length; i++) {
     if (found[i]!.name.slice(0, 4) === found[i - 1]!.name.slice(0, 4)) {
       throw new MigrationError(`Two migrations share the number ${found[i]!.name.slice(0, 4)}: ${found[i - 1]!.file} and ${found[i]!.file}. Renumber one.`);

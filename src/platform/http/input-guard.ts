@@ -9,6 +9,7 @@
  * that held the character and sends the same form again without it when the visitor confirms.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatCount } from '../../web/format.ts';
 
 /** The paging parameters and the smallest value each takes. */
 export const PAGING_MINIMUM: Record<string, number> = { page: 1, limit: 1, offset: 0, page_size: 1 };
@@ -54,7 +55,7 @@ export function pagingProblem(name: string, value: unknown): string | undefined 
     if (typeof v !== 'string' || v === '') continue;
     const n = /^\d{1,7}$/.test(v) ? Number(v) : NaN;
     if (!(n >= minimum && n <= PAGING_MAXIMUM)) {
-      return `“${name}” must be a whole number from ${minimum} to ${PAGING_MAXIMUM.toLocaleString('en-US')}, written in digits only.`;
+      return `“${name}” must be a whole number from ${minimum} to ${formatCount(PAGING_MAXIMUM)}, written in digits only.`;
     }
   }
   return undefined;
