@@ -38,13 +38,17 @@ test('serve starts the embedded database, seeds, prints its URL, and stops clean
       pgProcesses.join('\n'),
     );
     assert.ok(!pgProcesses.some((c) => c.includes('logical replication launcher')), pgProcesses.join('\n'));
-    // WAL buffers of 1 MB, not the 4 MB derived from shared_buffers (src/platform/db/embedded.ts)
+    // WAL buffers of 1 MB, not the 1/32 of shared_buffers PostgreSQL would take (src/platform/db/embedded.ts)
     // attached as the CLI is (the server is running: nothing is started)
     const attached = await startEmbedded(dir, 0);
     const pgClient = new pg.Client({ connectionString: attached.url });
     await pgClient.connect();
     try {
-      assert.equal((await pgClient.query<{ wal_buffers: string }>('show wal_buffers')).rows[0]!.wal_buffers, '1MB');
+      const setting = async (name: string) => (await pgClient.query<Record<string, string>>(`show ${name}`)).rows[0]![name];
+      assert.equal(await setting('wal_buffers'), '1MB');
+      // and sized for one machine's install, not PostgreSQL's general defaults (100, 128MB)
+      assert.equal(await setting('max_connections'), '40');
+      assert.equal(await setting('shared_buffers'), '32MB');
     } finally {
       await pgClient.end();
     }

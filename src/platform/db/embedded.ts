@@ -166,7 +166,15 @@ async function startProcess(bin: Binaries, pgDir: string, port: number, ids: { u
   const child = spawn(
     bin.postgres,
     [
-      ...['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgDir}`, '-c', 'max_connections=100'],
+      ...['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgDir}`],
+      // Sized for one machine's install, not PostgreSQL's general defaults (100 connections, 128 MB
+      // of buffers): shared memory's bookkeeping (lock tables, a slot per connection, a descriptor
+      // per buffer) is touched at start and stays in memory, about 4 MB of an idle install at the
+      // defaults. 40 connections: serve's pool (10) and its delivery runner's session, a CLI
+      // command's pool (10) and a second worker besides. 32 MB of buffers hold a community of
+      // tens of thousands of members' working set; a larger install runs its own PostgreSQL
+      // (DATABASE_URL). The fan-out of 10,000 is as fast (npm run bench -- fanout, this database).
+      ...['-c', 'max_connections=40', '-c', 'shared_buffers=32MB'],
       // No logical replication into the built-in database, so no launcher process waiting for
       // it (about 1.3 MB). An install that replicates runs its own PostgreSQL (DATABASE_URL).
       ...['-c', 'max_logical_replication_workers=0'],
