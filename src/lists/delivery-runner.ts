@@ -30,6 +30,14 @@
  * same promise as above. Waiting for a disk flush per batch of records was the largest wait of a
  * fan-out without DKIM. Claims stay durable (the pool's sessions wait for the disk as usual).
  *
+ * The session is open only while there is work, and for SESSION_IDLE_MS after (a second post
+ * soon after the first is heard of at once, on the same connection); then it is closed, so an
+ * idle install keeps no PostgreSQL process for list delivery (each is 5-7 MB of memory). While it
+ * is closed the runner holds no claims, so no lock is needed; it asks the pool once a second
+ * whether anything is due (as it claimed once a second before), and a fan-out or digest queued
+ * in this process wakes it at once (onDeliveriesQueued, after the commit). One queued by another
+ * process is found within the second: as soon as Mailman's runners, which look once a second.
+ *
  * The next batch is claimed (and its copies signed) while half of the current one is still
  * waiting to be sent, and the lanes go straight on to it, so the relay never waits for the
  * database between batches.
@@ -45,7 +53,7 @@ import { arcSeal } from './message/arc.ts';
 import type { DkimKey } from './message/dkim.ts';
 import { recordDelivered } from './bounce-care.ts';
 import { createSigner } from './signing-pool.ts';
-import { DELIVERY_CHANNEL } from './fanout.ts';
+import { DELIVERY_CHANNEL, onDeliveriesQueued } from './fanout.ts';
 import type { ListRelay } from './relay.ts';
 import { unsubscribeToken, verpToken } from './tokens.ts';
 
@@ -98,23 +106,65 @@ export function retryDelayMinutes(attempts: number): number {
   return Math.min(5 * 2 ** Math.max(attempts - 1, 0), 240);
 }
 
+/** Seconds between sweeps for copies claimed by runners that stopped. */
+const SWEEP_MS = 5000;
+/**
+ * How long the runner keeps its session after its last work: a post or digest soon after is
+ * heard of by LISTEN at once and needs no new connection. Then it is closed (see the top).
+ */
+export const SESSION_IDLE_MS = 5000;
+
 export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle & { runnerId: string; idle(): Promise<void> }> {
   const runnerId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const batchSize = o.batchSize ?? 500;
   const retryDays = o.retryDays ?? 5;
   const maxUnrecorded = o.maxUnrecorded ?? 4 * o.concurrency;
-  // The runner's own session: holds its advisory lock, listens for new fan-outs, records 250s.
-  const session = await o.pool.connect();
-  await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [runnerId]);
-  await session.query('set synchronous_commit = off'); // records of 250s: see the top
   let wake: (() => void) | undefined;
   // Set by every wake-up, so one that comes while the runner is busy is not lost.
   let notified = false;
-  session.on('notification', () => {
+  const woken = () => {
     notified = true;
     wake?.();
-  });
-  await session.query(`listen ${DELIVERY_CHANNEL}`);
+  };
+
+  // The runner's own session: holds its advisory lock, listens for new fan-outs, records 250s.
+  // Open while there is work and for SESSION_IDLE_MS after, then closed (see the top).
+  let session: pg.PoolClient | undefined;
+  let opening: Promise<pg.PoolClient> | undefined;
+  let lastWork = 0;
+  function openSession(): Promise<pg.PoolClient> {
+    if (session) return Promise.resolve(session);
+    opening ??= (async () => {
+      const s = await o.pool.connect();
+      // The pool listens for errors only on idle clients: a cut connection would otherwise end
+      // the process. The statement in flight fails; the next round opens a new session.
+      s.on('error', () => {
+        if (session !== s) return;
+        session = undefined;
+        s.release(true);
+      });
+      try {
+        // the lock first: no delivery is claimed under this runner's id without it held
+        await s.query('select pg_advisory_lock(hashtextextended($1, 0))', [runnerId]);
+        await s.query('set synchronous_commit = off'); // records of 250s: see the top
+        s.on('notification', woken);
+        await s.query(`listen ${DELIVERY_CHANNEL}`);
+      } catch (err) {
+        s.release(true);
+        throw err;
+      }
+      session = s;
+      return s;
+    })().finally(() => (opening = undefined));
+    return opening;
+  }
+  /** Closed, not handed back to the pool (synchronous_commit off must not carry over to a mail-in commit); its lock and LISTEN end with it. */
+  function closeSession(): void {
+    const s = session;
+    session = undefined;
+    s?.release(true);
+  }
+  const unsubscribe = onDeliveriesQueued(woken);
 
   const posts = new Map<number, PreparedPost>();
   const signer = createSigner(o.dkim, o.signingThreads ?? 0);
@@ -158,6 +208,7 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     const { rows } = await o.pool.query<{ claimed_by: string }>(`select distinct claimed_by from deliveries where status = 'sending' and claimed_by <> $1`, [
       runnerId,
     ]);
+    const session = await openSession();
     for (const { claimed_by: other } of rows) {
       const got = await session.query<{ got: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as got', [other]);
       if (!got.rows[0]!.got) continue; // that runner is alive
@@ -211,7 +262,8 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       const ids = acks;
       acks = [];
       writing = ids.length;
-      current = recordDelivered(session, ids) // also bounce care: a 250 clears a score from refusals at hand-off
+      current = openSession()
+        .then((s) => recordDelivered(s, ids)) // also bounce care: a 250 clears a score from refusals at hand-off
         .then(
           () => {
             current = undefined;
@@ -323,7 +375,8 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
   function refill(): Promise<boolean> {
     claiming ??= (async () => {
       try {
-        if (Date.now() - lastSweep > 5000) await sweep();
+        await openSession(); // its lock held before anything is claimed under this runner's id
+        if (Date.now() - lastSweep > SWEEP_MS) await sweep();
         const batch = await claim();
         queue.push(...batch);
         // Copies of posts are personalized and signed ahead of the hand-off, the whole batch at
@@ -397,13 +450,31 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
     );
   }
 
+  /**
+   * Whether a round would find anything, asked on the pool while the session is closed: copies
+   * due, or (when a sweep is due) copies another runner has claimed, which may have stopped.
+   */
+  async function due(): Promise<boolean> {
+    const { rows } = await o.pool.query<{ due: boolean }>({
+      name: 'deliveries-due',
+      text: `select exists (select 1 from deliveries where status in ('pending', 'deferred') and next_attempt_at <= now())
+                 or ($2 and exists (select 1 from deliveries where status = 'sending' and claimed_by <> $1)) as due`,
+      values: [runnerId, Date.now() - lastSweep > SWEEP_MS],
+    });
+    return rows[0]!.due;
+  }
+
   const loop = (async () => {
     while (!stopping) {
       try {
         notified = false; // a wake-up from here on means the claim below may have missed something
-        if (await work()) continue;
+        if ((session || (await due())) && (await work())) {
+          lastWork = Date.now();
+          continue;
+        }
         for (const w of idleWaiters) w();
         idleWaiters = [];
+        if (session && Date.now() - lastWork >= SESSION_IDLE_MS) closeSession();
         if (notified || stopping) continue;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, 1000);
@@ -433,11 +504,8 @@ export async function startDeliveryRunner(o: RunnerOptions): Promise<RoleHandle 
       signed.clear();
       await unclaim(queue.splice(0)).catch(() => undefined);
       await settle().catch(() => undefined);
-      await session.query(`unlisten ${DELIVERY_CHANNEL}`).catch(() => undefined);
-      await session.query('select pg_advisory_unlock(hashtextextended($1, 0))', [runnerId]).catch(() => undefined);
-      // Not back into the pool: this session has synchronous_commit off, which must not carry
-      // over to a mail-in commit that promises 250 only once the post is on disk.
-      session.release(true);
+      unsubscribe();
+      closeSession();
       o.relay.close();
       await signer.close();
     },

@@ -8,7 +8,7 @@
  * adds nobody twice, and the post is marked planned only when every slice is written.
  */
 import type pg from 'pg';
-import { inTransaction } from '../platform/db/queryable.ts';
+import { inTransaction, whenCommitted, type Queryable } from '../platform/db/queryable.ts';
 import { membersMutingPost } from '../archives/index.ts';
 
 export const DELIVERY_CHANNEL = 'socialgov_deliveries';
@@ -61,6 +61,25 @@ export function postRecipients(): string {
         limit $3`;
 }
 
+const queuedListeners = new Set<() => void>();
+
+/**
+ * Calls `wake` each time this process has queued deliveries, after their commit (the delivery
+ * runner, whose session and its LISTEN are closed while idle: delivery-runner.ts). Returns the
+ * unsubscribe.
+ */
+export function onDeliveriesQueued(wake: () => void): () => void {
+  queuedListeners.add(wake);
+  return () => queuedListeners.delete(wake);
+}
+
+/** Wake this process's runners once `tx` commits; runners of other processes hear of it by NOTIFY or their next look. */
+export function deliveriesQueued(tx: Queryable): void {
+  whenCommitted(tx, () => {
+    for (const wake of queuedListeners) wake();
+  });
+}
+
 export async function planFanout(pool: pg.Pool, postId: number): Promise<{ planned: number; already: boolean }> {
   // Members who muted this post's thread (src/archives/mutes.ts; none without mutes on the list).
   const muted = await membersMutingPost(pool, postId);
@@ -91,6 +110,7 @@ export async function planFanout(pool: pg.Pool, postId: number): Promise<{ plann
                 case when exists (select 1 from inserted) then pg_notify('${DELIVERY_CHANNEL}', '') end as woke`,
         values: [postId, after, SLICE, rows[0].list_id, muted],
       });
+      if (done[0]!.inserted) deliveriesQueued(tx);
       return done[0]!;
     });
     if (!slice) return { planned, already: after === 0 };

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadAppConfig } from '../../src/app/settings.ts';
 import { seedDefaultCommunity } from '../../src/communities/seed.ts';
 import type { ListContext } from '../../src/lists/context.ts';
-import { planFanout } from '../../src/lists/fanout.ts';
+import { onDeliveriesQueued, planFanout } from '../../src/lists/fanout.ts';
 import { acceptPost } from '../../src/lists/pipeline.ts';
 import { listByLocalPart, type List } from '../../src/lists/store.ts';
 import { openDatabase, type Database } from '../../src/platform/db/database.ts';
@@ -81,9 +81,21 @@ describe('fan-out planning in slices', () => {
 
   test('every recipient once, across several slices; the poster and a member who left get none', async () => {
     const postId = await post(1);
-    assert.deepEqual(await planFanout(db.pool, postId), { planned: expected.length, already: false });
-    assert.deepEqual(await recipients(postId), expected);
-    assert.deepEqual(await planFanout(db.pool, postId), { planned: 0, already: true }, 'a finished plan adds nothing');
+    // This process's delivery runners are woken after each slice's commit (delivery-runner.ts):
+    // what another connection sees at each wake-up is that slice's records and those before.
+    const seen: Array<Promise<number>> = [];
+    const unsubscribe = onDeliveriesQueued(() => seen.push(recipients(postId).then((r) => r.length)));
+    try {
+      assert.deepEqual(await planFanout(db.pool, postId), { planned: expected.length, already: false });
+      const counts = await Promise.all(seen);
+      assert.equal(counts.length, 3, 'once a slice (of 1,000)');
+      // (at least: the next slice may have committed too by the time the count is read)
+      counts.forEach((n, i) => assert.ok(n >= Math.min(1000 * (i + 1), expected.length), `after slice ${i + 1}'s commit: ${n} records seen`));
+      assert.deepEqual(await planFanout(db.pool, postId), { planned: 0, already: true }, 'a finished plan adds nothing');
+      assert.equal(seen.length, 3, 'and wakes nobody');
+    } finally {
+      unsubscribe();
+    }
     assert.deepEqual(await recipients(postId), expected);
   });
 

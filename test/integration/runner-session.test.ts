@@ -1,12 +1,26 @@
 /**
  * The delivery runner's own session records 250s with synchronous_commit off (delivery-runner.ts
  * says why). That setting must leave with the runner: a connection handed back to the pool with
- * it would let mail-in answer 250 for a post whose commit is not yet on disk.
+ * it would let mail-in answer 250 for a post whose commit is not yet on disk. And the session is
+ * open only while there is work (and a little after), so an idle install keeps no connection for
+ * list delivery.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
-import { testConfig, testDatabaseEnv } from '../helpers.ts';
+import { loadAppConfig } from '../../src/app/settings.ts';
+import { seedDefaultCommunity } from '../../src/communities/seed.ts';
+import type { ListContext } from '../../src/lists/context.ts';
+import { SESSION_IDLE_MS, startDeliveryRunner } from '../../src/lists/delivery-runner.ts';
+import { planFanout } from '../../src/lists/fanout.ts';
+import { acceptPost } from '../../src/lists/pipeline.ts';
+import { createListRelay } from '../../src/lists/relay.ts';
+import { listByLocalPart, type List } from '../../src/lists/store.ts';
+import { openDatabase, type Database } from '../../src/platform/db/database.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
+import { inTransaction } from '../../src/platform/db/queryable.ts';
+import { removeDir, tempDir, testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
+import { addMembers } from '../list-helpers.ts';
 
 describe('the delivery runner session', () => {
   let platform: RunningPlatform;
@@ -32,6 +46,96 @@ describe('the delivery runner session', () => {
         const { rows } = await client.query<{ synchronous_commit: string }>('show synchronous_commit');
         assert.equal(rows[0]!.synchronous_commit, 'on');
       }
+    } finally {
+      for (const client of clients) client.release();
+    }
+  });
+});
+
+describe('the delivery runner session, opened for work and closed when idle', () => {
+  let db: Database;
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let runner: Awaited<ReturnType<typeof startDeliveryRunner>>;
+  let ctx: ListContext;
+  let list: List;
+
+  before(async () => {
+    const database = await testDatabaseEnv();
+    cleanup = database.cleanup;
+    dir = tempDir();
+    const config = loadAppConfig({ ...database.env, SOCIALGOV_DATA_DIR: dir, LIST_DOMAIN: 'lists.test.gov', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+    db = await openDatabase(config);
+    await migrate(db.pool);
+    await seedDefaultCommunity(db.pool);
+    list = (await listByLocalPart(db.pool, 'social-media'))!;
+    ctx = {
+      pool: db.pool,
+      config,
+      queue: { send: async () => null },
+      domain: 'lists.test.gov',
+      baseUrl: 'https://socialgov.test.gov',
+      dkim: [],
+      secret: 'x'.repeat(32),
+    } as unknown as ListContext;
+    await addMembers(db.pool, 'social-media', ['a@agency.gov', 'b@agency.gov', 'c@agency.gov']);
+    runner = await startDeliveryRunner({
+      pool: db.pool,
+      relay: createListRelay(config),
+      secret: ctx.secret,
+      baseUrl: ctx.baseUrl,
+      domain: ctx.domain,
+      dkim: [],
+      concurrency: 4,
+      log: () => undefined,
+    });
+  });
+  after(async () => {
+    await runner?.close();
+    await db?.close();
+    await cleanup?.();
+    if (dir) removeDir(dir);
+  });
+
+  /** Sessions holding a runner's advisory lock in this database (the runner's session is the one). */
+  const sessions = async () =>
+    (
+      await db.pool.query<{ n: number }>(
+        `select count(*)::int as n from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`,
+      )
+    ).rows[0]!.n;
+
+  test('no session while nothing is due; one for a fan-out, closed SESSION_IDLE_MS after it', async () => {
+    await runner.idle();
+    assert.equal(await sessions(), 0, 'an idle runner holds no connection');
+    const { postId } = await inTransaction(db.pool, (tx) =>
+      acceptPost(tx, ctx, list, {
+        incomingId: null,
+        raw: Buffer.from('From: a@agency.gov\r\nSubject: idle\r\n\r\nHello\r\n'),
+        messageId: '<idle-1@agency.gov>',
+        inReplyTo: null,
+        references: [],
+        subject: 'idle',
+        fromAddress: 'a@agency.gov',
+        fromName: null,
+        memberId: null,
+        sentAt: new Date(),
+        auth: null,
+      }),
+    );
+    await planFanout(db.pool, postId);
+    const sent = async () =>
+      (await db.pool.query<{ n: number }>(`select count(*)::int as n from deliveries where ref_id = $1 and status = 'sent'`, [postId])).rows[0]!.n;
+    await waitFor('the copies sent', async () => (await sent()) >= 2, 10_000, 20);
+    const done = Date.now();
+    assert.equal(await sessions(), 1, 'the session stays open a while after work');
+    await waitFor('the session closed', async () => (await sessions()) === 0, SESSION_IDLE_MS + 5000);
+    assert.ok(Date.now() - done >= SESSION_IDLE_MS - 1500, 'not before it was idle that long');
+    // closed, not handed back to the pool with synchronous_commit off (see the top)
+    const clients = await Promise.all(Array.from({ length: Math.max(db.pool.totalCount, 1) }, () => db.pool.connect()));
+    try {
+      for (const client of clients)
+        assert.equal((await client.query<{ synchronous_commit: string }>('show synchronous_commit')).rows[0]!.synchronous_commit, 'on');
     } finally {
       for (const client of clients) client.release();
     }

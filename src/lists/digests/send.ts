@@ -23,7 +23,7 @@ import type pg from 'pg';
 import { inTransaction, type Queryable } from '../../platform/db/queryable.ts';
 import { mutedPostNumbers, mutesSettledThrough, threadMutesReady } from '../../archives/index.ts';
 import { listIdOf, listLinks, type ListContext } from '../context.ts';
-import { DELIVERY_CHANNEL } from '../fanout.ts';
+import { DELIVERY_CHANNEL, deliveriesQueued } from '../fanout.ts';
 import { listById, type List } from '../store.ts';
 import { composeDigest, type DigestPost } from './compose.ts';
 import { currentPeriod, DigestZoneError, type DigestMode, type DigestPeriod } from './schedule.ts';
@@ -290,6 +290,9 @@ async function composeDue(
     [list.id, finished, now.toJSDate()],
   );
   await tx.query('update digests set recipients = $2 where id = $1', [digestId, deliveries]);
-  if (deliveries) await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
+  if (deliveries) {
+    await tx.query(`select pg_notify('${DELIVERY_CHANNEL}', '')`);
+    deliveriesQueued(tx);
+  }
   return { messages, deliveries };
 }
