@@ -4,13 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { SYSTEM } from '../platform/audit.ts';
 import { parseCommunityFile } from './community-file.ts';
 import { CommunityExistsError, saveCommunity } from './store.ts';
+import { TREE } from '../platform/tree.ts';
 
-export const SEED_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'seed/social-media.md');
+export const SEED_FILE = path.join(TREE, 'communities/seed/social-media.md');
 const STATE_KEY = 'seeded:social-media';
 
 /** Returns true when the community was created now. */

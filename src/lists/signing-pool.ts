@@ -3,10 +3,12 @@
  * (SIGNING_THREADS), or in this thread. Requests made in the same turn of the event loop go to
  * a thread as one batch, so the cost of passing messages between threads stays small.
  */
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DkimKey } from './message/dkim.ts';
 import { preparePersonalizer, type PersonalizeParams, type Personalizer } from './message/personalize.ts';
 import type { SigningReply, SigningRequest } from './signing-thread.ts';
+import { TREE } from '../platform/tree.ts';
 
 export interface Signer {
   /**
@@ -59,7 +61,7 @@ export function threadSigner(keys: DkimKey[], threads: number): Signer {
   const pool: Thread[] = Array.from({ length: threads }, () => {
     let started!: () => void;
     const t: Thread = {
-      worker: new Worker(new URL('./signing-worker.mjs', import.meta.url)),
+      worker: new Worker(path.join(TREE, 'lists/signing-worker.mjs')),
       prepared: new Map(),
       queue: new Map(),
       waiting: new Map(),

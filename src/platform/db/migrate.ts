@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { compareText } from '../text.ts';
+import { TREE } from '../tree.ts';
 
 export interface Migration {
   name: string;
@@ -21,10 +21,9 @@ export class MigrationError extends Error {
   readonly code = 'MIGRATION_FAILED';
 }
 
-const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LOCK_KEY = 0x50c1a1; // any constant shared by every socialgov process
 
-export function listMigrations(srcDir: string = SRC): Migration[] {
+export function listMigrations(srcDir: string = TREE): Migration[] {
   const found: Migration[] = [];
   for (const feature of readdirSync(srcDir, { withFileTypes: true })) {
     const dir = path.join(srcDir, feature.name, 'migrations');

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
@@ -31,11 +30,11 @@ import type { MailTransport } from '../mail/transport.ts';
 import type { Queue } from '../queue.ts';
 import { cookieSecret } from '../secret.ts';
 import { installedFeatures } from '../feature.ts';
+import { TREE } from '../tree.ts';
 
 const require = createRequire(import.meta.url);
 /** The cookie holding the CSRF secret (signed, httpOnly). */
 const CSRF_COOKIE = 'sg_csrf';
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface ServerOptions {
   config: Config;
@@ -193,7 +192,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     index: false,
   });
   await app.register(fastifyStatic, {
-    root: path.resolve(here, '../../web/assets'),
+    root: path.join(TREE, 'web/assets'),
     prefix: `${SITE_ASSETS}/`,
     maxAge: '1h',
     decorateReply: false,
