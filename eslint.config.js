@@ -41,6 +41,14 @@ export default tseslint.config(
             'Use formatNumber (web/format.ts) or compareText/compareWords (platform/text.ts): each Intl service but DateTimeFormat loads more of ICU (megabytes, kept for the life of the process).',
         },
         {
+          // The build (scripts/build.js) writes ASCII-only JavaScript, escaping what strings hold,
+          // but cannot escape inside a regular expression or a tagged template. One such
+          // character makes node keep the whole built file at two bytes a character.
+          selector: 'Literal[regex.pattern=/[^\\x00-\\x7F]/], TaggedTemplateExpression > TemplateLiteral > TemplateElement[value.raw=/[^\\x00-\\x7F]/]',
+          message:
+            'Write characters beyond ASCII in a regular expression or a tagged template as \\u escapes (with the text in a comment): the build cannot escape them there, and one makes node hold the whole built file at two bytes a character.',
+        },
+        {
           // mailauth's index loads its BIMI checker at require time (an npm undici, VMC and XML
           // parsers: about 4 MB of heap we never use). Take each check from its own module.
           selector: "CallExpression[callee.name='require'][arguments.0.value='mailauth']",

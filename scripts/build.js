@@ -105,6 +105,9 @@ export async function buildDist({ quiet = false } = {}) {
       target: 'node20',
       minify: true,
       charset: 'ascii',
+      // Licence comments (/*! ... */) to a .LEGAL.txt beside each file, not inside it: one has a
+      // name beyond ASCII, which the charset above cannot escape in a comment.
+      legalComments: 'external',
       // CommonJS libraries call require() for node's own modules; a bundle in ES module form has none.
       banner: { js: "import { createRequire as __sgRequire } from 'node:module'; const require = __sgRequire(import.meta.url);" },
       sourcemap: 'linked',

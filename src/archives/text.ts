@@ -14,7 +14,7 @@ export interface TextSegment {
 
 const QUOTED = /^\s*>/;
 /** "On Tue, 3 May 2022, Jo Smith <jo@x.gov> wrote:" (may wrap onto a second line). */
-const ATTRIBUTION = /(^|\s)(wrote|writes|a écrit|schrieb|escribió)\s*:\s*$/i;
+const ATTRIBUTION = /(^|\s)(wrote|writes|a \u00e9crit|schrieb|escribi\u00f3)\s*:\s*$/i; // a écrit, escribió
 const OUTLOOK_FROM = /^\s*\**From:\**\s+\S/;
 const OUTLOOK_NEXT = /^\s*\**(Sent|Date|To|Subject):\**\s/;
 

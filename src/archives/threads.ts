@@ -7,7 +7,7 @@
 import { DateTime } from '../platform/luxon.ts';
 import type { Queryable } from '../platform/db/queryable.ts';
 
-const REPLY_MARK = /^\s*(re|fw|fwd|aw|sv|antw|réf|rif)\s*(\[\d+\])?\s*:/i;
+const REPLY_MARK = /^\s*(re|fw|fwd|aw|sv|antw|r\u00e9f|rif)\s*(\[\d+\])?\s*:/i; // réf
 const LIST_TAG = /^\s*\[[^\]]{1,60}\]\s*/;
 /** How far apart two posts with the same subject may be and still share a thread. */
 const SUBJECT_WINDOW_DAYS = 30;

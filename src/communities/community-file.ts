@@ -116,7 +116,7 @@ const CHANNEL_KEYS = new Set([
 ]);
 
 /** Text that was UTF-8 read as Windows-1252 (e.g. "â€“" for "–"). */
-const MOJIBAKE = /â€[\u0080-\u00ff\u0152-\u0178\u2010-\u203a\u20ac\u2122]|Ã[\u0080-\u00bf]/;
+const MOJIBAKE = /\u00e2\u20ac[\u0080-\u00ff\u0152-\u0178\u2010-\u203a\u20ac\u2122]|\u00c3[\u0080-\u00bf]/; // â€ and Ã
 
 class Collector {
   errors: FileProblem[] = [];

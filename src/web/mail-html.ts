@@ -176,7 +176,8 @@ function outlookHeaderAhead(html: string, at: number): boolean {
     .slice(at, at + 600)
     .replace(/<[^>]*>/g, ' ')
     .replace(/&nbsp;|\u00a0/g, ' ');
-  return /^\s*\**(From|发件人):\**\s+\S[\s\S]{0,300}?\s\**(Sent|Date|发送时间):\**\s/.test(ahead);
+  // 发件人 (From) and 发送时间 (Sent) in Chinese mail programs
+  return /^\s*\**(From|\u53d1\u4ef6\u4eba):\**\s+\S[\s\S]{0,300}?\s\**(Sent|Date|\u53d1\u9001\u65f6\u95f4):\**\s/.test(ahead);
 }
 
 /**

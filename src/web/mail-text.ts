@@ -5,7 +5,7 @@
  */
 
 /** Outlook-style forwarded or replied-to text: everything after it is the earlier message. */
-export const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht)\s*-{2,}\s*$/i;
+export const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(Original Message|Forwarded message|Urspr\u00fcngliche Nachricht)\s*-{2,}\s*$/i;
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

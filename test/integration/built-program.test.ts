@@ -7,10 +7,12 @@
  * from the built tree (migrations, seed, assets, the thread's entry).
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { rsaKey, postMail, writeKey } from '../list-helpers.ts';
 import { startMailSink, type MailSink } from '../mail-sink.ts';
-import { removeDir, runCliProcess, startServe, tempDir, testDatabaseEnv, type ServeProcess } from '../helpers.ts';
+import { removeDir, ROOT, runCliProcess, startServe, tempDir, testDatabaseEnv, type ServeProcess } from '../helpers.ts';
 
 const DOMAIN = 'lists.test.gov';
 
@@ -43,6 +45,18 @@ describe('the built program (dist/)', () => {
     await sink?.close();
     await cleanup?.();
     if (dir) removeDir(dir);
+  });
+
+  test('the built JavaScript is ASCII (node holds any other module at two bytes a character), but for a little of a library', () => {
+    const tree = realpathSync(path.join(ROOT, 'dist'));
+    const wide = readdirSync(tree, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.m?js$/.test(f))
+      .map((f) => ({ f, size: statSync(path.join(tree, f)).size, text: readFileSync(path.join(tree, f), 'latin1') }))
+      .filter((x) => /[\x80-\xff]/.test(x.text));
+    // markdown-it's typographer has "…" in a regular expression (about 75 KB of chunk); ours are
+    // escaped (the lint forbids them). A large file here costs its size again in every process.
+    const bytes = wide.reduce((n, x) => n + x.size, 0);
+    assert.ok(bytes < 150_000, `built files with characters beyond ASCII: ${wide.map((x) => `${x.f} (${x.size} bytes)`).join(', ')}`);
   });
 
   test('every page linked from the public pages answers without a server error', async () => {

@@ -24,8 +24,8 @@ const AUTO_REPLY_SUBJECT = new RegExp(
     String.raw`\baway from (my|the) (desk|office|e-?mail)\b`,
     String.raw`\bon (annual |parental |maternity |medical )?leave\b`,
     String.raw`\babwesenheit`,
-    String.raw`\br[ée]ponse automatique\b`,
-    String.raw`\brespuesta autom[áa]tica\b`,
+    String.raw`\br[\u00e9e]ponse automatique\b`, // réponse
+    String.raw`\brespuesta autom[\u00e1a]tica\b`, // automática
     String.raw`\brisposta automatica\b`,
     String.raw`\bautomatisch antwoord\b`,
     String.raw`\bfuera de la oficina\b`,

@@ -65,7 +65,7 @@ const NOTICE_END: RegExp[] = [
   /^\s*-+\s*forwarded message/i,
   /^\s*(undelivered|returned) message\s*:?\s*$/i,
   /attachment is a copy of the message/i,
-  /附件中的内容是原信件/,
+  /\u9644\u4ef6\u4e2d\u7684\u5185\u5bb9\u662f\u539f\u4fe1\u4ef6/, // 附件中的内容是原信件
   /^\s*>?\s*(received|return-path):/i,
   // A multipart body shown as text (the report lacks a MIME-Version header): the returned part.
   /^content-type:\s*(message\/rfc822|text\/rfc822-headers|message\/delivery-status)/i,
