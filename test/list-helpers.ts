@@ -1,9 +1,18 @@
-/** Shared by the listserv tests: members in bulk, posting over SMTP/LMTP, DKIM keys and DNS. */
+/** Shared by the listserv tests: members in bulk, posting over SMTP/LMTP, DKIM keys and DNS, list code run in-process. */
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type pg from 'pg';
+import { loadAppConfig } from '../src/app/settings.ts';
+import { seedDefaultCommunity } from '../src/communities/seed.ts';
+import type { ListContext } from '../src/lists/context.ts';
+import { acceptPost } from '../src/lists/pipeline.ts';
+import { listByLocalPart, type List } from '../src/lists/store.ts';
+import type { Config } from '../src/platform/config.ts';
+import { openDatabase, type Database } from '../src/platform/db/database.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { inTransaction } from '../src/platform/db/queryable.ts';
 
 /** Add `count` active members (m0001@agency.gov ...) to a community, in one statement. */
 export async function addMembers(pool: pg.Pool, communitySlug: string, emails: string[], mode = 'each'): Promise<void> {
@@ -97,4 +106,54 @@ export async function postMail(o: PostOptions): Promise<{ accepted: string[]; re
   } finally {
     transport.close();
   }
+}
+
+export interface ListTestSetup {
+  db: Database;
+  config: Config;
+  list: List;
+  /** What the list code in this process needs (no queue: its sends are dropped). */
+  ctx: ListContext;
+}
+
+/**
+ * For tests of the list code in this process (fan-out, the delivery runner): the database of
+ * `env` migrated and seeded, its Social Media list, and a list context on `domain`.
+ */
+export async function openListTest(env: Record<string, string>, domain: string): Promise<ListTestSetup> {
+  const config = loadAppConfig({ ...env, LIST_DOMAIN: domain, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+  const db = await openDatabase(config);
+  await migrate(db.pool);
+  await seedDefaultCommunity(db.pool);
+  const list = (await listByLocalPart(db.pool, 'social-media'))!;
+  const ctx = {
+    pool: db.pool,
+    config,
+    queue: { send: async () => null },
+    domain,
+    baseUrl: 'https://socialgov.test.gov',
+    dkim: [],
+    secret: 'test-secret-'.repeat(3),
+  } as unknown as ListContext;
+  return { db, config, list, ctx };
+}
+
+/** A post accepted on the list as mail-in would accept it (not yet planned); its id. */
+export async function acceptTestPost(t: ListTestSetup, from: string, subject: string): Promise<number> {
+  const { postId } = await inTransaction(t.db.pool, (tx) =>
+    acceptPost(tx, t.ctx, t.list, {
+      incomingId: null,
+      raw: Buffer.from(`From: ${from}\r\nSubject: ${subject}\r\n\r\nHello\r\n`),
+      messageId: `<${subject.replace(/\W+/g, '-')}@agency.gov>`,
+      inReplyTo: null,
+      references: [],
+      subject,
+      fromAddress: from,
+      fromName: null,
+      memberId: null,
+      sentAt: new Date(),
+      auth: null,
+    }),
+  );
+  return postId;
 }

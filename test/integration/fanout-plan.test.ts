@@ -6,44 +6,26 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadAppConfig } from '../../src/app/settings.ts';
-import { seedDefaultCommunity } from '../../src/communities/seed.ts';
-import type { ListContext } from '../../src/lists/context.ts';
 import { onDeliveriesQueued, planFanout } from '../../src/lists/fanout.ts';
-import { acceptPost } from '../../src/lists/pipeline.ts';
-import { listByLocalPart, type List } from '../../src/lists/store.ts';
-import { openDatabase, type Database } from '../../src/platform/db/database.ts';
-import { migrate } from '../../src/platform/db/migrate.ts';
-import { inTransaction } from '../../src/platform/db/queryable.ts';
+import type { List } from '../../src/lists/store.ts';
+import type { Database } from '../../src/platform/db/database.ts';
 import { testDatabaseEnv } from '../helpers.ts';
-import { addMembers } from '../list-helpers.ts';
+import { acceptTestPost, addMembers, openListTest, type ListTestSetup } from '../list-helpers.ts';
 
 const DOMAIN = 'lists.test.gov';
 const MEMBERS = Array.from({ length: 2500 }, (_, i) => `p${String(i).padStart(4, '0')}@agency.gov`);
 
 describe('fan-out planning in slices', () => {
+  let t: ListTestSetup;
   let db: Database;
   let cleanup: () => Promise<void>;
   let list: List;
-  let ctx: ListContext;
 
   before(async () => {
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
-    const config = loadAppConfig({ ...database.env, LIST_DOMAIN: DOMAIN, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
-    db = await openDatabase(config);
-    await migrate(db.pool);
-    await seedDefaultCommunity(db.pool);
-    list = (await listByLocalPart(db.pool, 'social-media'))!;
-    ctx = {
-      pool: db.pool,
-      config,
-      queue: { send: async () => null },
-      domain: DOMAIN,
-      baseUrl: 'https://socialgov.test.gov',
-      dkim: [],
-      secret: 'test-secret-'.repeat(3),
-    } as unknown as ListContext;
+    t = await openListTest(database.env, DOMAIN);
+    ({ db, list } = t);
     await addMembers(db.pool, 'social-media', MEMBERS);
     await db.pool.query(`update memberships set status = 'left' where member_id = (select id from members where email = 'p0007@agency.gov')`);
     await db.pool.query(`update lists set send_to_poster = false where id = $1`, [list.id]); // as for a list whose posters do not want their own posts
@@ -53,24 +35,7 @@ describe('fan-out planning in slices', () => {
     await cleanup?.();
   });
 
-  async function post(n: number): Promise<number> {
-    const { postId } = await inTransaction(db.pool, (tx) =>
-      acceptPost(tx, ctx, list, {
-        incomingId: null,
-        raw: Buffer.from(`From: p0000@agency.gov\r\nSubject: plan ${n}\r\n\r\nHello\r\n`),
-        messageId: `<plan-${n}@agency.gov>`,
-        inReplyTo: null,
-        references: [],
-        subject: `plan ${n}`,
-        fromAddress: 'p0000@agency.gov',
-        fromName: null,
-        memberId: null,
-        sentAt: new Date(),
-        auth: null,
-      }),
-    );
-    return postId;
-  }
+  const post = (n: number) => acceptTestPost(t, 'p0000@agency.gov', `plan ${n}`);
 
   async function recipients(postId: number): Promise<string[]> {
     const { rows } = await db.pool.query<{ address: string }>(`select address from deliveries where kind = 'post' and ref_id = $1 order by address`, [postId]);

@@ -8,19 +8,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startPlatform, type RunningPlatform } from '../../src/app/index.ts';
-import { loadAppConfig } from '../../src/app/settings.ts';
-import { seedDefaultCommunity } from '../../src/communities/seed.ts';
-import type { ListContext } from '../../src/lists/context.ts';
 import { SESSION_IDLE_MS, startDeliveryRunner } from '../../src/lists/delivery-runner.ts';
 import { planFanout } from '../../src/lists/fanout.ts';
-import { acceptPost } from '../../src/lists/pipeline.ts';
 import { createListRelay } from '../../src/lists/relay.ts';
-import { listByLocalPart, type List } from '../../src/lists/store.ts';
-import { openDatabase, type Database } from '../../src/platform/db/database.ts';
-import { migrate } from '../../src/platform/db/migrate.ts';
-import { inTransaction } from '../../src/platform/db/queryable.ts';
 import { removeDir, tempDir, testConfig, testDatabaseEnv, waitFor } from '../helpers.ts';
-import { addMembers } from '../list-helpers.ts';
+import { acceptTestPost, addMembers, openListTest, type ListTestSetup } from '../list-helpers.ts';
 
 describe('the delivery runner session', () => {
   let platform: RunningPlatform;
@@ -53,38 +45,23 @@ describe('the delivery runner session', () => {
 });
 
 describe('the delivery runner session, opened for work and closed when idle', () => {
-  let db: Database;
+  let t: ListTestSetup;
   let dir: string;
   let cleanup: () => Promise<void>;
   let runner: Awaited<ReturnType<typeof startDeliveryRunner>>;
-  let ctx: ListContext;
-  let list: List;
 
   before(async () => {
     const database = await testDatabaseEnv();
     cleanup = database.cleanup;
     dir = tempDir();
-    const config = loadAppConfig({ ...database.env, SOCIALGOV_DATA_DIR: dir, LIST_DOMAIN: 'lists.test.gov', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
-    db = await openDatabase(config);
-    await migrate(db.pool);
-    await seedDefaultCommunity(db.pool);
-    list = (await listByLocalPart(db.pool, 'social-media'))!;
-    ctx = {
-      pool: db.pool,
-      config,
-      queue: { send: async () => null },
-      domain: 'lists.test.gov',
-      baseUrl: 'https://socialgov.test.gov',
-      dkim: [],
-      secret: 'x'.repeat(32),
-    } as unknown as ListContext;
-    await addMembers(db.pool, 'social-media', ['a@agency.gov', 'b@agency.gov', 'c@agency.gov']);
+    t = await openListTest({ ...database.env, SOCIALGOV_DATA_DIR: dir }, 'lists.test.gov');
+    await addMembers(t.db.pool, 'social-media', ['a@agency.gov', 'b@agency.gov', 'c@agency.gov']);
     runner = await startDeliveryRunner({
-      pool: db.pool,
-      relay: createListRelay(config),
-      secret: ctx.secret,
-      baseUrl: ctx.baseUrl,
-      domain: ctx.domain,
+      pool: t.db.pool,
+      relay: createListRelay(t.config),
+      secret: t.ctx.secret,
+      baseUrl: t.ctx.baseUrl,
+      domain: t.ctx.domain,
       dkim: [],
       concurrency: 4,
       log: () => undefined,
@@ -92,7 +69,7 @@ describe('the delivery runner session, opened for work and closed when idle', ()
   });
   after(async () => {
     await runner?.close();
-    await db?.close();
+    await t?.db.close();
     await cleanup?.();
     if (dir) removeDir(dir);
   });
@@ -100,7 +77,7 @@ describe('the delivery runner session, opened for work and closed when idle', ()
   /** Sessions holding a runner's advisory lock in this database (the runner's session is the one). */
   const sessions = async () =>
     (
-      await db.pool.query<{ n: number }>(
+      await t.db.pool.query<{ n: number }>(
         `select count(*)::int as n from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`,
       )
     ).rows[0]!.n;
@@ -108,31 +85,17 @@ describe('the delivery runner session, opened for work and closed when idle', ()
   test('no session while nothing is due; one for a fan-out, closed SESSION_IDLE_MS after it', async () => {
     await runner.idle();
     assert.equal(await sessions(), 0, 'an idle runner holds no connection');
-    const { postId } = await inTransaction(db.pool, (tx) =>
-      acceptPost(tx, ctx, list, {
-        incomingId: null,
-        raw: Buffer.from('From: a@agency.gov\r\nSubject: idle\r\n\r\nHello\r\n'),
-        messageId: '<idle-1@agency.gov>',
-        inReplyTo: null,
-        references: [],
-        subject: 'idle',
-        fromAddress: 'a@agency.gov',
-        fromName: null,
-        memberId: null,
-        sentAt: new Date(),
-        auth: null,
-      }),
-    );
-    await planFanout(db.pool, postId);
+    const postId = await acceptTestPost(t, 'a@agency.gov', 'idle');
+    await planFanout(t.db.pool, postId);
     const sent = async () =>
-      (await db.pool.query<{ n: number }>(`select count(*)::int as n from deliveries where ref_id = $1 and status = 'sent'`, [postId])).rows[0]!.n;
+      (await t.db.pool.query<{ n: number }>(`select count(*)::int as n from deliveries where ref_id = $1 and status = 'sent'`, [postId])).rows[0]!.n;
     await waitFor('the copies sent', async () => (await sent()) >= 2, 10_000, 20);
     const done = Date.now();
     assert.equal(await sessions(), 1, 'the session stays open a while after work');
     await waitFor('the session closed', async () => (await sessions()) === 0, SESSION_IDLE_MS + 5000);
     assert.ok(Date.now() - done >= SESSION_IDLE_MS - 1500, 'not before it was idle that long');
     // closed, not handed back to the pool with synchronous_commit off (see the top)
-    const clients = await Promise.all(Array.from({ length: Math.max(db.pool.totalCount, 1) }, () => db.pool.connect()));
+    const clients = await Promise.all(Array.from({ length: Math.max(t.db.pool.totalCount, 1) }, () => t.db.pool.connect()));
     try {
       for (const client of clients)
         assert.equal((await client.query<{ synchronous_commit: string }>('show synchronous_commit')).rows[0]!.synchronous_commit, 'on');
