@@ -106,7 +106,7 @@ export function retryDelayMinutes(attempts: number): number {
   return Math.min(5 * 2 ** Math.max(attempts - 1, 0), 240);
 }
 
-/** Seconds between sweeps for copies claimed by runners that stopped. */
+/** Milliseconds between sweeps for copies claimed by runners that stopped. */
 const SWEEP_MS = 5000;
 /**
  * How long the runner keeps its session after its last work: a post or digest soon after is

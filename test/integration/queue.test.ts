@@ -114,7 +114,7 @@ describe('job queue and queued mail', () => {
     }
   });
 
-  test('connections a burst opened close once idle for POOL_IDLE_SECONDS: at rest, the runner session and the one the polls reuse', async () => {
+  test('connections a burst opened close once idle for POOL_IDLE_SECONDS: at rest, the one the polls reuse (and the runner session while it has work)', async () => {
     const pool = platform.db.pool;
     await Promise.all(Array.from({ length: 5 }, () => pool.query('select pg_sleep(0.2)')));
     assert.ok(pool.totalCount >= 5, `a burst of five opens five connections (${pool.totalCount})`);
